@@ -1,0 +1,175 @@
+// Every input of the engine. Each command carries `seq` and `ts` (milliseconds since the epoch), assigned
+// by the sequencer when it journals the command, so the engine never reads a clock and replaying the
+// journal reproduces every decision, including GTD expiry.
+
+import type { InstrumentSpec } from './instrument.ts';
+
+export type Side = 'buy' | 'sell';
+export type OrderType = 'limit' | 'market' | 'stop' | 'stopLimit';
+export type TimeInForce = 'gtc' | 'gtd' | 'ioc' | 'fok';
+/** Self-trade prevention: what happens when an order would trade against its own account. */
+export type SelfTradePrevention = 'cancelTaker' | 'cancelMaker';
+
+interface Envelope {
+  readonly seq: number;
+  readonly ts: number;
+}
+
+export interface CreateAsset extends Envelope {
+  readonly type: 'createAsset';
+  readonly assetId: number;
+  readonly code: string;
+  /** Minor units per major unit (1,000,000 for USD in micros). */
+  readonly scale: number;
+}
+
+export interface CreateAccount extends Envelope {
+  readonly type: 'createAccount';
+  readonly accountId: number;
+  /** The owner; one user may own many accounts (sub-accounts). */
+  readonly userId: number;
+  /** Sub-account number within the user, 0 for the primary account. */
+  readonly subaccount: number;
+}
+
+export interface Deposit extends Envelope {
+  readonly type: 'deposit';
+  readonly accountId: number;
+  readonly assetId: number;
+  readonly amount: number;
+}
+
+export interface Withdraw extends Envelope {
+  readonly type: 'withdraw';
+  readonly accountId: number;
+  readonly assetId: number;
+  readonly amount: number;
+}
+
+/** Debits an account for a move to another shard; idempotent by `transferId`. */
+export interface TransferOut extends Envelope {
+  readonly type: 'transferOut';
+  readonly transferId: string;
+  readonly accountId: number;
+  readonly assetId: number;
+  readonly amount: number;
+}
+
+/** Credits an account for a move from another shard; idempotent by `transferId`. */
+export interface TransferIn extends Envelope {
+  readonly type: 'transferIn';
+  readonly transferId: string;
+  readonly accountId: number;
+  readonly assetId: number;
+  readonly amount: number;
+}
+
+export interface CreateInstrument extends Envelope {
+  readonly type: 'createInstrument';
+  readonly spec: InstrumentSpec;
+}
+
+export interface SetMarketStatus extends Envelope {
+  readonly type: 'setMarketStatus';
+  readonly instrumentId: number;
+  /** open (also resumes), paused, or closed (cancels every resting and stop order). */
+  readonly status: 'open' | 'paused' | 'closed';
+}
+
+export interface SettleMarket extends Envelope {
+  readonly type: 'settleMarket';
+  readonly instrumentId: number;
+  readonly result: 'yes' | 'no' | 'scalar';
+  /** For `scalar`: the YES value in price ticks, 0..payoutTicks (NO gets payoutTicks − value). */
+  readonly valueTicks?: number;
+}
+
+export interface SetHalt extends Envelope {
+  readonly type: 'setHalt';
+  readonly halted: boolean;
+}
+
+export interface PlaceOrder extends Envelope {
+  readonly type: 'placeOrder';
+  /** Assigned by the sequencer (normally equal to `seq`); unique for the life of the exchange. */
+  readonly orderId: number;
+  readonly accountId: number;
+  readonly instrumentId: number;
+  readonly clientOrderId?: string;
+  /** For binary markets: buy = buy YES (≡ sell NO), sell = sell YES (≡ buy NO). */
+  readonly side: Side;
+  readonly orderType: OrderType;
+  /** Limit price (limit, stopLimit). Ignored for market and stop orders. */
+  readonly priceTicks?: number;
+  readonly qtyLots: number;
+  readonly tif: TimeInForce;
+  /** For `gtd`: the order expires at the first command whose `ts` is ≥ this. */
+  readonly expiresAt?: number;
+  readonly postOnly?: boolean;
+  readonly reduceOnly?: boolean;
+  /** For stop and stopLimit: triggers when the last trade price reaches it. */
+  readonly stopPriceTicks?: number;
+  /** Market orders: do not trade beyond this price (worst-price protection). */
+  readonly worstPriceTicks?: number;
+  /** Market buys: do not spend more than this, in minor units, before fees (max-cost protection). */
+  readonly maxCost?: number;
+  readonly stp?: SelfTradePrevention;
+}
+
+export interface CancelOrder extends Envelope {
+  readonly type: 'cancelOrder';
+  readonly accountId: number;
+  /** Either the exchange's order id or the account's client order id. */
+  readonly orderId?: number;
+  readonly clientOrderId?: string;
+}
+
+/** Changes price and/or open quantity. Only a pure reduction at the same price keeps time priority. */
+export interface AmendOrder extends Envelope {
+  readonly type: 'amendOrder';
+  readonly accountId: number;
+  readonly orderId: number;
+  readonly priceTicks?: number;
+  /** New open (remaining) quantity. */
+  readonly qtyLots?: number;
+}
+
+/** Reduces the open quantity by `byLots`, keeping time priority; reaching zero cancels the order. */
+export interface DecreaseOrder extends Envelope {
+  readonly type: 'decreaseOrder';
+  readonly accountId: number;
+  readonly orderId: number;
+  readonly byLots: number;
+}
+
+export interface CancelAll extends Envelope {
+  readonly type: 'cancelAll';
+  readonly accountId: number;
+  /** Only this market; all markets when absent. */
+  readonly instrumentId?: number;
+}
+
+/** Advances time with nothing else to do, so GTD orders expire on schedule. */
+export interface Tick extends Envelope {
+  readonly type: 'tick';
+}
+
+export type Command =
+  | CreateAsset
+  | CreateAccount
+  | Deposit
+  | Withdraw
+  | TransferOut
+  | TransferIn
+  | CreateInstrument
+  | SetMarketStatus
+  | SettleMarket
+  | SetHalt
+  | PlaceOrder
+  | CancelOrder
+  | AmendOrder
+  | DecreaseOrder
+  | CancelAll
+  | Tick;
+
+export type CommandType = Command['type'];

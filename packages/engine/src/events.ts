@@ -1,0 +1,223 @@
+// Every output of the engine. Events are facts about one command's effect, in the order they happened;
+// they carry absolute values where a consumer needs them (book level size, balances, positions) so a
+// projection can apply them idempotently. Balance and position events are emitted once per touched
+// (account, asset) or (account, instrument) at the end of the command.
+
+import type { CommandType, OrderType, Side, TimeInForce } from './commands.ts';
+import type { InstrumentSpec, MarketStatus } from './instrument.ts';
+import type { RejectCode } from './reject-codes.ts';
+
+export type CancelReason =
+  | 'user'
+  | 'cancelAll'
+  | 'ioc'
+  | 'expired'
+  | 'selfTrade'
+  | 'marketClosed'
+  | 'protection'
+  | 'reduceOnly'
+  | 'decreasedToZero'
+  | 'noLiquidity';
+
+export interface Rejected {
+  readonly type: 'rejected';
+  readonly command: CommandType;
+  readonly reason: RejectCode;
+  readonly accountId?: number;
+  readonly orderId?: number;
+  readonly clientOrderId?: string;
+}
+
+export interface AssetCreated {
+  readonly type: 'assetCreated';
+  readonly assetId: number;
+  readonly code: string;
+  readonly scale: number;
+}
+
+export interface AccountCreated {
+  readonly type: 'accountCreated';
+  readonly accountId: number;
+  readonly userId: number;
+  readonly subaccount: number;
+}
+
+/** A deposit, withdrawal or cross-shard transfer that changed an account's money. */
+export interface LedgerMoved {
+  readonly type: 'ledgerMoved';
+  readonly kind: 'deposit' | 'withdraw' | 'transferIn' | 'transferOut';
+  readonly accountId: number;
+  readonly assetId: number;
+  /** Positive for money in, negative for money out. */
+  readonly amount: number;
+  readonly transferId?: string;
+}
+
+export interface InstrumentCreated {
+  readonly type: 'instrumentCreated';
+  readonly spec: InstrumentSpec;
+}
+
+export interface MarketStatusChanged {
+  readonly type: 'marketStatusChanged';
+  readonly instrumentId: number;
+  readonly status: MarketStatus;
+}
+
+export interface HaltChanged {
+  readonly type: 'haltChanged';
+  readonly halted: boolean;
+}
+
+export interface OrderAccepted {
+  readonly type: 'orderAccepted';
+  readonly orderId: number;
+  readonly accountId: number;
+  readonly instrumentId: number;
+  readonly clientOrderId: string | undefined;
+  readonly side: Side;
+  readonly orderType: OrderType;
+  readonly tif: TimeInForce;
+  /** Limit price; for market orders the protection price actually used. */
+  readonly priceTicks: number;
+  readonly qtyLots: number;
+  readonly stopPriceTicks: number | undefined;
+  readonly expiresAt: number | undefined;
+  readonly postOnly: boolean;
+  readonly reduceOnly: boolean;
+}
+
+/** A stop order was parked until its trigger price trades. */
+export interface OrderParked {
+  readonly type: 'orderParked';
+  readonly orderId: number;
+  readonly instrumentId: number;
+  readonly stopPriceTicks: number;
+}
+
+export interface OrderTriggered {
+  readonly type: 'orderTriggered';
+  readonly orderId: number;
+  readonly instrumentId: number;
+  readonly lastPriceTicks: number;
+}
+
+/** The order's remainder rests in the book (after any immediate fills). */
+export interface OrderRested {
+  readonly type: 'orderRested';
+  readonly orderId: number;
+  readonly instrumentId: number;
+  readonly side: Side;
+  readonly priceTicks: number;
+  readonly openQtyLots: number;
+}
+
+/** One match between a taker and a resting maker: also the public trade. */
+export interface Fill {
+  readonly type: 'fill';
+  readonly tradeId: number;
+  readonly instrumentId: number;
+  readonly takerOrderId: number;
+  readonly makerOrderId: number;
+  readonly takerAccountId: number;
+  readonly makerAccountId: number;
+  /** The taker's side: buy means the taker bought (YES, for binary markets). */
+  readonly takerSide: Side;
+  readonly priceTicks: number;
+  readonly qtyLots: number;
+  readonly takerFee: number;
+  readonly makerFee: number;
+  /** Open quantity left after this fill (0 = fully filled). */
+  readonly takerOpenQtyLots: number;
+  readonly makerOpenQtyLots: number;
+}
+
+export interface OrderCancelled {
+  readonly type: 'orderCancelled';
+  readonly orderId: number;
+  readonly accountId: number;
+  readonly instrumentId: number;
+  readonly reason: CancelReason;
+  readonly cancelledQtyLots: number;
+}
+
+export interface OrderAmended {
+  readonly type: 'orderAmended';
+  readonly orderId: number;
+  readonly accountId: number;
+  readonly instrumentId: number;
+  readonly priceTicks: number;
+  readonly openQtyLots: number;
+  readonly keptPriority: boolean;
+}
+
+/** The aggregate at one price level after a change; qtyLots 0 means the level is gone. */
+export interface BookLevel {
+  readonly type: 'bookLevel';
+  readonly instrumentId: number;
+  readonly side: Side;
+  readonly priceTicks: number;
+  readonly qtyLots: number;
+  readonly orderCount: number;
+}
+
+export interface BalanceChanged {
+  readonly type: 'balanceChanged';
+  readonly accountId: number;
+  readonly assetId: number;
+  readonly available: number;
+  readonly reserved: number;
+}
+
+export interface PositionChanged {
+  readonly type: 'positionChanged';
+  readonly accountId: number;
+  readonly instrumentId: number;
+  /** Binary: + YES / − NO contracts in lots. Spot: net base bought in lots (informational). */
+  readonly positionLots: number;
+  /** Money paid for the open position, in minor units (what it would cost to open it again at cost). */
+  readonly costBasis: number;
+  readonly realisedPnl: number;
+  readonly feesPaid: number;
+}
+
+export interface Settled {
+  readonly type: 'settled';
+  readonly instrumentId: number;
+  readonly accountId: number;
+  readonly positionLots: number;
+  readonly payout: number;
+  readonly realisedPnl: number;
+}
+
+export interface MarketSettled {
+  readonly type: 'marketSettled';
+  readonly instrumentId: number;
+  readonly result: 'yes' | 'no' | 'scalar';
+  readonly valueTicks: number;
+  /** What was left in escrow after paying every holder: always 0. */
+  readonly escrowLeft: number;
+}
+
+export type EngineEvent =
+  | Rejected
+  | AssetCreated
+  | AccountCreated
+  | LedgerMoved
+  | InstrumentCreated
+  | MarketStatusChanged
+  | HaltChanged
+  | OrderAccepted
+  | OrderParked
+  | OrderTriggered
+  | OrderRested
+  | Fill
+  | OrderCancelled
+  | OrderAmended
+  | BookLevel
+  | BalanceChanged
+  | PositionChanged
+  | Settled
+  | MarketSettled;
+
+export type EngineEventType = EngineEvent['type'];

@@ -1,0 +1,13 @@
+// Public surface of the engine package: the state machine, its command and event unions, reject codes,
+// instrument specs, read views and the invariant checker.
+
+export type * from './commands.ts';
+export { Engine } from './engine.ts';
+export type * from './events.ts';
+export type * from './instrument.ts';
+export { MAX_PRICE_LEVELS } from './instrument.ts';
+export { REJECT_CODES, type RejectCode } from './reject-codes.ts';
+export { divCeil, divFloor, isPositiveInt, isSafeInt } from './units.ts';
+export { verifyInvariants } from './verify-invariants.ts';
+export type * from './views.ts';
+export { DEFAULT_ENGINE_CONFIG } from './views.ts';

@@ -1,0 +1,24 @@
+// Integer units used everywhere money or quantity appears. The engine stores plain numbers for speed,
+// so the unit lives in the name (`priceTicks`, `qtyLots`, `amount` in the asset's minor units) and
+// every value entering through a command is checked to be a safe integer before it is used.
+
+/** True when `x` is a number that is an integer within ±(2^53 − 1). */
+export function isSafeInt(x: unknown): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x);
+}
+
+/** True when `x` is a safe integer greater than zero. */
+export function isPositiveInt(x: unknown): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x) && x > 0;
+}
+
+/** Floor division of safe integers; the remainder favours the payer of `a`. */
+export function divFloor(a: number, b: number): number {
+  return Math.floor(a / b);
+}
+
+/** Ceiling division of non-negative safe integers; the remainder favours the receiver (the exchange). */
+export function divCeil(a: number, b: number): number {
+  const q = Math.floor(a / b);
+  return q * b === a ? q : q + 1;
+}

@@ -1,0 +1,79 @@
+// Read-only views the engine hands out for queries (gateway reads, tests, invariants). They are fresh
+// objects built on request, never live references into the engine's arrays.
+
+import type { OrderType, SelfTradePrevention, Side, TimeInForce } from './commands.ts';
+import type { InstrumentSpec, MarketStatus } from './instrument.ts';
+
+export interface EngineConfig {
+  /** The account that collects fees; created by the engine itself, with user id 0. */
+  readonly feeAccountId: number;
+  /** Most resting + parked orders one account may have across all markets. */
+  readonly maxOpenOrdersPerAccount: number;
+}
+
+export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
+  feeAccountId: 0,
+  maxOpenOrdersPerAccount: 10_000,
+};
+
+export interface BalanceView {
+  readonly accountId: number;
+  readonly assetId: number;
+  readonly available: number;
+  readonly reserved: number;
+}
+
+export interface PositionView {
+  readonly accountId: number;
+  readonly instrumentId: number;
+  readonly positionLots: number;
+  readonly costBasis: number;
+  readonly realisedPnl: number;
+  readonly feesPaid: number;
+}
+
+export interface OrderView {
+  readonly orderId: number;
+  readonly accountId: number;
+  readonly instrumentId: number;
+  readonly clientOrderId: string | undefined;
+  readonly side: Side;
+  readonly orderType: OrderType;
+  readonly tif: TimeInForce;
+  readonly priceTicks: number;
+  readonly openQtyLots: number;
+  readonly filledQtyLots: number;
+  readonly stopPriceTicks: number | undefined;
+  readonly expiresAt: number | undefined;
+  readonly postOnly: boolean;
+  readonly reduceOnly: boolean;
+  readonly stp: SelfTradePrevention;
+  /** `resting` in the book, or `parked` waiting for its stop trigger. */
+  readonly state: 'resting' | 'parked';
+  /** Cash (settlement/quote asset) and position/base reserved for the open quantity. */
+  readonly reservedCash: number;
+  readonly reservedPosLots: number;
+}
+
+/** Book depth: [priceTicks, qtyLots, orderCount], best price first. */
+export interface BookView {
+  readonly instrumentId: number;
+  readonly bids: readonly (readonly [number, number, number])[];
+  readonly asks: readonly (readonly [number, number, number])[];
+}
+
+export interface InstrumentView {
+  readonly spec: InstrumentSpec;
+  readonly status: MarketStatus;
+  readonly lastPriceTicks: number | undefined;
+  readonly escrow: number;
+  /** Binary: YES lots outstanding (equal to NO lots outstanding). */
+  readonly openInterestLots: number;
+  readonly settlement: { readonly result: 'yes' | 'no' | 'scalar'; readonly valueTicks: number } | undefined;
+}
+
+export interface AccountView {
+  readonly accountId: number;
+  readonly userId: number;
+  readonly subaccount: number;
+}
