@@ -1,0 +1,80 @@
+// The contract between the gateway (HTTP/WS, auth, market data) and the exchange core (sequencer, journal,
+// engine worker, read models). The gateway holds no authoritative state: it submits commands and reads
+// through this port. Every promise here resolves only after the command's journal entry is durable.
+
+import type { Command, EngineEvent } from '@bourse/engine';
+import type {
+  AccountView,
+  BalanceView,
+  BookView,
+  InstrumentView,
+  OrderView,
+  PositionView,
+} from '@bourse/engine';
+import type { ReadModels } from '@bourse/projections';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A command as the gateway builds it: the sequencer adds `seq`, `ts` and (for orders) `orderId`. */
+export type CommandInput = DistributiveOmit<Command, 'seq' | 'ts' | 'orderId'>;
+
+/** One journaled command with the events the engine produced for it. */
+export interface AppliedCommand {
+  readonly seq: number;
+  readonly ts: number;
+  readonly command: Command;
+  readonly events: readonly EngineEvent[];
+}
+
+export interface ExchangeCore {
+  /** Sequences, journals and applies one command; resolves when it is durable and applied. */
+  submit(input: CommandInput): Promise<AppliedCommand>;
+  /** The same for many commands at once (one journal batch); results in input order. */
+  submitBatch(inputs: readonly CommandInput[]): Promise<AppliedCommand[]>;
+  /**
+   * Every durable applied command, in seq order, in batches. Listeners run synchronously on the
+   * gateway's thread; they must not throw and should be quick (market data, private channels).
+   */
+  subscribe(listener: (batch: readonly AppliedCommand[]) => void): () => void;
+  /**
+   * Authoritative reads from the engine's own state. A read issued after a submit resolved sees that
+   * command's effects (read-your-writes).
+   */
+  query: {
+    balances(accountId: number): Promise<BalanceView[]>;
+    positions(accountId: number): Promise<PositionView[]>;
+    order(orderId: number): Promise<OrderView | undefined>;
+    openOrders(accountId: number, instrumentId?: number): Promise<OrderView[]>;
+    book(instrumentId: number, depth?: number): Promise<BookView | undefined>;
+    instrument(instrumentId: number): Promise<InstrumentView | undefined>;
+    instruments(): Promise<InstrumentView[]>;
+    accounts(): Promise<AccountView[]>;
+    stateHash(): Promise<{ seq: number; hash: string }>;
+    verify(): Promise<string[]>;
+  };
+  /** History and analytics. `readModels.waitFor(seq)` lets a read see everything up to `seq`. */
+  readonly readModels: ReadModels & { waitFor(seq: number): Promise<void> };
+  /** Highest durable seq. */
+  readonly durableSeq: number;
+  readonly metrics: CoreMetrics;
+  close(): Promise<void>;
+}
+
+/** Counters and histograms the core keeps for `/metrics`. */
+export interface CoreMetrics {
+  commandsTotal: number;
+  rejectsTotal: number;
+  journalFsyncs: number;
+  /** Seconds buckets → counts; the gateway renders them in Prometheus format. */
+  readonly ackLatencySeconds: Histogram;
+  readonly fsyncLatencySeconds: Histogram;
+  engineQueueDepth: number;
+  projectionLagCommands: number;
+}
+
+export interface Histogram {
+  readonly bounds: readonly number[];
+  readonly counts: number[];
+  sum: number;
+  count: number;
+}

@@ -1,0 +1,2 @@
+// Public surface of the exchange core.
+export type * from './exchange-core.ts';
