@@ -1,0 +1,308 @@
+// The durable command journal on local disk: appends buffer in memory, and commit() writes everything
+// appended so far with one write per segment and one fdatasync (group commit). Invariants: seqs are
+// contiguous from the first record; durableSeq never passes a record that fdatasync has not covered;
+// after a failed write or sync the journal refuses all further work (a retried fsync can lie).
+import { closeSync, fstatSync, mkdirSync, openSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { JournalCorruptError } from './journal-corrupt-error.ts';
+import {
+  DEFAULT_SEGMENT_BYTES,
+  encodeSegmentHeader,
+  MAX_PAYLOAD_BYTES,
+  RECORD_HEADER_BYTES,
+  SEGMENT_HEADER_BYTES,
+  segmentFileName,
+} from './journal-format.ts';
+import { listSegments, scanJournal } from './journal-scan.ts';
+import { type BatchChunk, PendingBatch } from './pending-batch.ts';
+import { SegmentCursor } from './segment-cursor.ts';
+import { syncDirectory } from './sync-directory.ts';
+
+export interface JournalRecord {
+  readonly seq: number;
+  readonly payload: Uint8Array;
+}
+
+export interface OpenOptions {
+  /** Roll to a new segment once the next record would pass this size (default 64 MiB). */
+  readonly segmentBytes?: number;
+}
+
+export interface OpenResult {
+  journal: FileJournal;
+  recovery: { lastSeq: number; truncatedBytes: number; segments: number };
+}
+
+interface Waiter {
+  resolve(seq: number): void;
+  reject(error: unknown): void;
+}
+
+/** Smallest segment size accepted: a header and a few small records. */
+const MIN_SEGMENT_BYTES = SEGMENT_HEADER_BYTES + 4 * RECORD_HEADER_BYTES;
+
+export class FileJournal {
+  readonly dir: string;
+  readonly segmentBytes: number;
+  #lastSeq: number;
+  #durableSeq: number;
+  #syncCount = 0;
+  /** Current (last) segment; undefined until the first segment exists. */
+  #handle: FileHandle | undefined;
+  /** Bytes already written to the current segment. */
+  #position: number;
+  /** Size the current segment will have once everything appended is written. */
+  #projectedBytes: number;
+  /** Whether the current segment (written or projected) holds at least one record. */
+  #projectedHasRecord: boolean;
+  /** Whether any segment exists or is about to be created by an appended record. */
+  #projectedHasSegment: boolean;
+  #pending = new PendingBatch();
+  #spare = new PendingBatch();
+  #flushing = false;
+  /** Commits waiting on the batch being written now. */
+  #inFlightWaiters: Waiter[] = [];
+  /** Commits waiting on the next batch. */
+  #nextWaiters: Waiter[] = [];
+  #failure: unknown;
+  #closing = false;
+
+  private constructor(
+    dir: string,
+    segmentBytes: number,
+    lastSeq: number,
+    current: { handle: FileHandle; size: number; hasRecord: boolean } | undefined,
+  ) {
+    this.dir = dir;
+    this.segmentBytes = segmentBytes;
+    this.#lastSeq = lastSeq;
+    this.#durableSeq = lastSeq;
+    this.#handle = current?.handle;
+    this.#position = current?.size ?? 0;
+    this.#projectedBytes = this.#position;
+    this.#projectedHasRecord = current?.hasRecord ?? false;
+    this.#projectedHasSegment = current !== undefined;
+  }
+
+  /**
+   * Opens (creating if needed) the journal in `dir`, truncating a torn tail of the last segment.
+   * Throws {@link JournalCorruptError} when damage lies anywhere before that tail.
+   */
+  static async open(dir: string, opts: OpenOptions = {}): Promise<OpenResult> {
+    const segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+    if (!Number.isSafeInteger(segmentBytes) || segmentBytes < MIN_SEGMENT_BYTES) {
+      throw new RangeError(`segmentBytes must be an integer >= ${MIN_SEGMENT_BYTES}`);
+    }
+    mkdirSync(dir, { recursive: true });
+    const scan = scanJournal(dir);
+    if (scan.error !== undefined) {
+      throw new JournalCorruptError(scan.error.segment, scan.error.offset, scan.error.message);
+    }
+    const last = scan.segments.at(-1);
+    let current: { handle: FileHandle; size: number; hasRecord: boolean } | undefined;
+    if (last !== undefined) {
+      const handle = await open(join(dir, last.name), 'r+');
+      try {
+        const size = await repairTail(handle, last.validBytes, last.fileBytes, last.firstSeq);
+        current = { handle, size, hasRecord: last.lastSeq >= last.firstSeq };
+      } catch (error) {
+        await handle.close();
+        throw error;
+      }
+      // A predecessor killed before its fsync may have left records only in the page cache, and
+      // the segment's directory entry may never have been synced: make both durable before any of
+      // these records is reported as durable.
+      await syncDirectory(dir);
+    }
+    const lastSeq = last === undefined ? 0 : last.lastSeq;
+    const journal = new FileJournal(dir, segmentBytes, lastSeq, current);
+    const truncatedBytes = last === undefined ? 0 : last.fileBytes - last.validBytes;
+    return { journal, recovery: { lastSeq, truncatedBytes, segments: scan.segments.length } };
+  }
+
+  /** Last appended seq (0 for an empty journal). */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  /** Last seq covered by a completed fdatasync. */
+  get durableSeq(): number {
+    return this.#durableSeq;
+  }
+
+  /** fsync/fdatasync calls issued so far (files and directory); shows how well commits coalesce. */
+  get syncCount(): number {
+    return this.#syncCount;
+  }
+
+  /** Buffers one record in memory; `seq` must be exactly `lastSeq + 1`. */
+  append(seq: number, payload: Uint8Array): void {
+    this.#assertUsable();
+    if (seq !== this.#lastSeq + 1) {
+      throw new RangeError(`journal append out of order: seq ${seq} after ${this.#lastSeq}`);
+    }
+    if (payload.byteLength > MAX_PAYLOAD_BYTES) {
+      throw new RangeError(`journal payload of ${payload.byteLength} bytes exceeds the limit`);
+    }
+    const recordBytes = RECORD_HEADER_BYTES + payload.byteLength;
+    const roll =
+      !this.#projectedHasSegment ||
+      (this.#projectedHasRecord && this.#projectedBytes + recordBytes > this.segmentBytes);
+    if (roll) this.#projectedBytes = SEGMENT_HEADER_BYTES;
+    this.#projectedHasSegment = true;
+    this.#pending.append(seq, payload, roll);
+    this.#projectedBytes += recordBytes;
+    this.#projectedHasRecord = true;
+    this.#lastSeq = seq;
+  }
+
+  /**
+   * Makes everything appended so far durable and resolves with the durable seq. Calls made while a
+   * sync is in flight share the next one; nothing resolves before fdatasync has returned.
+   */
+  commit(): Promise<number> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (this.#pending.isEmpty) {
+      if (!this.#flushing) return Promise.resolve(this.#durableSeq);
+      return new Promise((resolve, reject) => this.#inFlightWaiters.push({ resolve, reject }));
+    }
+    const done = new Promise<number>((resolve, reject) => {
+      this.#nextWaiters.push({ resolve, reject });
+    });
+    if (!this.#flushing) {
+      // Start on a microtask: commits issued in the same turn (e.g. by every caller a previous sync
+      // just released) then share this flush instead of the first one going out alone.
+      this.#flushing = true;
+      queueMicrotask(() => void this.#flushLoop());
+    }
+    return done;
+  }
+
+  /** Committed records from `fromSeq` on, read back from disk and checked as they are read. */
+  *read(fromSeq = 1): Iterable<JournalRecord> {
+    const bound = this.#durableSeq;
+    if (fromSeq > bound) return;
+    const segments = listSegments(this.dir);
+    let index = 0;
+    while (index + 1 < segments.length && segments[index + 1]!.firstSeq <= fromSeq) index++;
+    let expected = segments[index]?.firstSeq ?? 1;
+    for (; index < segments.length; index++) {
+      const { name, firstSeq } = segments[index]!;
+      if (firstSeq !== expected) {
+        throw new JournalCorruptError(name, 0, `segment starts at ${firstSeq}, not ${expected}`);
+      }
+      const fd = openSync(join(this.dir, name), 'r');
+      try {
+        const cursor = new SegmentCursor(fd, fstatSync(fd).size, firstSeq);
+        for (let step = cursor.next(); step !== 'end'; step = cursor.next()) {
+          if (step === 'invalid') throw new JournalCorruptError(name, cursor.offset, cursor.reason);
+          if (cursor.seq >= fromSeq) {
+            yield { seq: cursor.seq, payload: new Uint8Array(cursor.payloadView()) };
+          }
+          if (cursor.seq === bound) return;
+        }
+        expected = cursor.expectedSeq;
+      } finally {
+        closeSync(fd);
+      }
+    }
+    const lastName = segments.at(-1)?.name ?? segmentFileName(expected);
+    throw new JournalCorruptError(lastName, 0, `journal ends before durable seq ${bound}`);
+  }
+
+  /** Commits whatever is still appended, then releases the segment file. */
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    try {
+      if (this.#failure === undefined && (this.#flushing || !this.#pending.isEmpty)) {
+        await this.commit();
+      }
+    } finally {
+      await this.#handle?.close();
+      this.#handle = undefined;
+    }
+  }
+
+  #assertUsable(): void {
+    if (this.#closing) throw new Error('journal is closed');
+    if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  async #flushLoop(): Promise<void> {
+    while (this.#nextWaiters.length > 0 && this.#failure === undefined) {
+      const batch = this.#pending;
+      this.#pending = this.#spare;
+      this.#spare = batch;
+      this.#inFlightWaiters = this.#nextWaiters;
+      this.#nextWaiters = [];
+      try {
+        for (const chunk of batch.chunks) await this.#writeChunk(batch, chunk);
+        this.#durableSeq = batch.lastSeq;
+        for (const waiter of this.#inFlightWaiters) waiter.resolve(batch.lastSeq);
+      } catch (error) {
+        this.#failure = error;
+        for (const waiter of this.#inFlightWaiters) waiter.reject(error);
+        for (const waiter of this.#nextWaiters) waiter.reject(error);
+        this.#nextWaiters = [];
+      }
+      this.#inFlightWaiters = [];
+      batch.reset();
+    }
+    this.#flushing = false;
+  }
+
+  async #writeChunk(batch: PendingBatch, chunk: BatchChunk): Promise<void> {
+    const bytes = batch.bytes(chunk);
+    if (chunk.newSegmentSeq !== undefined) {
+      await this.#handle?.close();
+      this.#handle = undefined;
+      this.#handle = await open(join(this.dir, segmentFileName(chunk.newSegmentSeq)), 'wx');
+      this.#position = 0;
+    }
+    const handle = this.#handle;
+    if (handle === undefined) throw new Error('journal has no open segment to write to');
+    await writeAll(handle, bytes, this.#position);
+    this.#position += bytes.length;
+    await handle.datasync();
+    this.#syncCount++;
+    if (chunk.newSegmentSeq !== undefined) {
+      await syncDirectory(this.dir);
+      this.#syncCount++;
+    }
+  }
+}
+
+/** Cuts a torn tail (rewriting a torn header) and makes the result durable; returns the new size. */
+async function repairTail(
+  handle: FileHandle,
+  validBytes: number,
+  fileBytes: number,
+  firstSeq: number,
+): Promise<number> {
+  let size = fileBytes;
+  if (validBytes < SEGMENT_HEADER_BYTES) {
+    await handle.truncate(0);
+    await writeAll(handle, encodeSegmentHeader(firstSeq), 0);
+    size = SEGMENT_HEADER_BYTES;
+  } else if (validBytes < fileBytes) {
+    await handle.truncate(validBytes);
+    size = validBytes;
+  }
+  await handle.datasync();
+  return size;
+}
+
+async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) {
+    const { bytesWritten } = await handle.write(
+      bytes,
+      written,
+      bytes.length - written,
+      position + written,
+    );
+    written += bytesWritten;
+  }
+}

@@ -1,0 +1,22 @@
+// Public surface of the journal package: the file journal with group commit, its offline verifier,
+// the snapshot store and the corruption error.
+
+export {
+  FileJournal,
+  type JournalRecord,
+  type OpenOptions,
+  type OpenResult,
+} from './file-journal.ts';
+export { JOURNAL_CORRUPT, JournalCorruptError } from './journal-corrupt-error.ts';
+export {
+  DEFAULT_SEGMENT_BYTES,
+  MAX_PAYLOAD_BYTES,
+  segmentFileName,
+} from './journal-format.ts';
+export {
+  DEFAULT_SNAPSHOTS_KEPT,
+  SnapshotStore,
+  type SnapshotStoreOptions,
+  snapshotFileName,
+} from './snapshot-store.ts';
+export { type VerifyReport, verifyJournal } from './verify-journal.ts';

@@ -1,0 +1,74 @@
+// Records appended since the last flush, framed into one growing buffer so a commit is one write per
+// segment touched. A chunk that starts a new segment begins with that segment's header, so every
+// chunk is written with a single call at a known file position.
+import {
+  RECORD_HEADER_BYTES,
+  SEGMENT_HEADER_BYTES,
+  writeRecord,
+  writeSegmentHeader,
+} from './journal-format.ts';
+
+export interface BatchChunk {
+  /** Set when the chunk opens a new segment file named after this seq. */
+  readonly newSegmentSeq: number | undefined;
+  readonly start: number;
+  end: number;
+}
+
+const INITIAL_BYTES = 64 * 1024;
+/** A buffer that grew past this for one burst is dropped afterwards rather than kept forever. */
+const RETAIN_LIMIT_BYTES = 8 * 1024 * 1024;
+
+export class PendingBatch {
+  readonly chunks: BatchChunk[] = [];
+  firstSeq = 0;
+  lastSeq = 0;
+  #buf: Buffer = Buffer.allocUnsafe(INITIAL_BYTES);
+  #len = 0;
+
+  get isEmpty(): boolean {
+    return this.#len === 0;
+  }
+
+  get byteLength(): number {
+    return this.#len;
+  }
+
+  /** Frames one record; `newSegment` starts a new segment (header first) at this record. */
+  append(seq: number, payload: Uint8Array, newSegment: boolean): void {
+    const need = (newSegment ? SEGMENT_HEADER_BYTES : 0) + RECORD_HEADER_BYTES + payload.byteLength;
+    this.#reserve(need);
+    if (newSegment || this.chunks.length === 0) {
+      this.chunks.push({ newSegmentSeq: newSegment ? seq : undefined, start: this.#len, end: 0 });
+    }
+    if (newSegment) {
+      writeSegmentHeader(this.#buf, this.#len, seq);
+      this.#len += SEGMENT_HEADER_BYTES;
+    }
+    this.#len += writeRecord(this.#buf, this.#len, seq, payload);
+    this.chunks.at(-1)!.end = this.#len;
+    if (this.firstSeq === 0) this.firstSeq = seq;
+    this.lastSeq = seq;
+  }
+
+  /** Bytes of one chunk; valid until the next `append` or `reset`. */
+  bytes(chunk: BatchChunk): Buffer {
+    return this.#buf.subarray(chunk.start, chunk.end);
+  }
+
+  reset(): void {
+    this.chunks.length = 0;
+    this.firstSeq = 0;
+    this.lastSeq = 0;
+    this.#len = 0;
+    if (this.#buf.length > RETAIN_LIMIT_BYTES) this.#buf = Buffer.allocUnsafe(INITIAL_BYTES);
+  }
+
+  #reserve(extra: number): void {
+    const need = this.#len + extra;
+    if (need <= this.#buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(need, this.#buf.length * 2));
+    this.#buf.copy(grown, 0, 0, this.#len);
+    this.#buf = grown;
+  }
+}

@@ -1,0 +1,110 @@
+// Sequential, synchronous reader of the records in one segment file through a reused read buffer.
+// It reports each record, the clean end of the file, or the first frame it cannot trust; it never
+// decides whether that frame is a torn tail or corruption (the caller knows which segment is last).
+import { readSync } from 'node:fs';
+import {
+  MAX_PAYLOAD_BYTES,
+  RECORD_HEADER_BYTES,
+  readU64,
+  recordChecksum,
+  SEGMENT_HEADER_BYTES,
+} from './journal-format.ts';
+
+export type CursorStep = 'record' | 'end' | 'invalid';
+/** `sequence`: the frame checks out but its seq is a gap or repeat (never a torn write). */
+export type InvalidKind = 'frame' | 'sequence';
+
+const INITIAL_BUFFER_BYTES = 1024 * 1024;
+
+export class SegmentCursor {
+  /** Start of the record just returned (or of the invalid frame, or the file end). */
+  offset: number;
+  /** End of the record just returned: where the next one starts. */
+  end: number;
+  /** Seq the next record must carry. */
+  expectedSeq: number;
+  seq = 0;
+  payloadLength = 0;
+  invalidKind: InvalidKind = 'frame';
+  reason = '';
+  readonly #fd: number;
+  readonly #fileSize: number;
+  #buf: Buffer = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
+  #bufStart = 0;
+  #bufLen = 0;
+
+  constructor(fd: number, fileSize: number, firstSeq: number, startOffset = SEGMENT_HEADER_BYTES) {
+    this.#fd = fd;
+    this.#fileSize = fileSize;
+    this.expectedSeq = firstSeq;
+    this.offset = startOffset;
+    this.end = startOffset;
+  }
+
+  next(): CursorStep {
+    const at = this.end;
+    this.offset = at;
+    if (at === this.#fileSize) return 'end';
+    if (!this.#ensure(at, RECORD_HEADER_BYTES)) {
+      return this.#invalid('frame', `incomplete record header (${this.#fileSize - at} bytes)`);
+    }
+    const base = at - this.#bufStart;
+    const length = this.#buf.readUInt32LE(base);
+    if (length > MAX_PAYLOAD_BYTES) {
+      return this.#invalid('frame', `record length ${length} exceeds ${MAX_PAYLOAD_BYTES}`);
+    }
+    if (!this.#ensure(at, RECORD_HEADER_BYTES + length)) {
+      return this.#invalid('frame', `record of ${length} bytes runs past the end of the file`);
+    }
+    const frame = at - this.#bufStart;
+    const stored = this.#buf.readUInt32LE(frame + 4);
+    if (recordChecksum(this.#buf, frame, length) !== stored) {
+      return this.#invalid('frame', 'record checksum mismatch');
+    }
+    const seq = readU64(this.#buf, frame + 8);
+    if (seq !== this.expectedSeq) {
+      return this.#invalid('sequence', `record seq ${seq} where ${this.expectedSeq} was expected`);
+    }
+    this.seq = seq;
+    this.payloadLength = length;
+    this.expectedSeq = seq + 1;
+    this.end = at + RECORD_HEADER_BYTES + length;
+    return 'record';
+  }
+
+  /** View of the current record's payload; valid only until the next call to `next`. */
+  payloadView(): Buffer {
+    const start = this.offset - this.#bufStart + RECORD_HEADER_BYTES;
+    return this.#buf.subarray(start, start + this.payloadLength);
+  }
+
+  #invalid(kind: InvalidKind, reason: string): CursorStep {
+    this.invalidKind = kind;
+    this.reason = reason;
+    return 'invalid';
+  }
+
+  /** Makes bytes [pos, pos + n) resident; false when the file is too short to hold them. */
+  #ensure(pos: number, n: number): boolean {
+    if (pos + n > this.#fileSize) return false;
+    if (pos >= this.#bufStart && pos + n <= this.#bufStart + this.#bufLen) return true;
+    const keepFrom = Math.max(0, Math.min(pos - this.#bufStart, this.#bufLen));
+    const kept = pos >= this.#bufStart ? this.#bufLen - keepFrom : 0;
+    if (n > this.#buf.length) {
+      const grown = Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(n)));
+      this.#buf.copy(grown, 0, keepFrom, keepFrom + kept);
+      this.#buf = grown;
+    } else {
+      this.#buf.copyWithin(0, keepFrom, keepFrom + kept);
+    }
+    this.#bufStart = pos;
+    this.#bufLen = kept;
+    while (this.#bufLen < n) {
+      const want = Math.min(this.#buf.length - this.#bufLen, this.#fileSize - pos - this.#bufLen);
+      const got = readSync(this.#fd, this.#buf, this.#bufLen, want, pos + this.#bufLen);
+      if (got === 0) return false; // the file shrank under us: treat as a short file
+      this.#bufLen += got;
+    }
+    return true;
+  }
+}

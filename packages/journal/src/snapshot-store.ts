@@ -1,0 +1,117 @@
+// Engine snapshots beside the journal, so a restart replays only the records after the newest one.
+// A snapshot becomes visible only whole (temp file, fsync, rename, directory fsync) and carries a
+// checksum; a damaged snapshot is skipped in favour of the next older one.
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { readU64, writeU64 } from './journal-format.ts';
+import { syncDirectory } from './sync-directory.ts';
+
+/** `BRSSNAP` + NUL */
+const SNAPSHOT_MAGIC = Buffer.from('BRSSNAP\0', 'latin1');
+const SNAPSHOT_VERSION = 1;
+/** magic(8) | u32 version | u32 crc32(bytes 16..end) | u64 seq | u64 byteLength */
+const SNAPSHOT_HEADER_BYTES = 32;
+const SNAPSHOT_NAME = /^snapshot-(\d{20})\.snap$/;
+const TEMP_NAME = /^snapshot-(\d{20})\.snap\.tmp$/;
+export const DEFAULT_SNAPSHOTS_KEPT = 3;
+
+export interface SnapshotStoreOptions {
+  /** How many of the newest snapshots survive a save (default 3, at least 1). */
+  readonly keep?: number;
+}
+
+export class SnapshotStore {
+  readonly dir: string;
+  readonly keep: number;
+
+  constructor(dir: string, opts: SnapshotStoreOptions = {}) {
+    const keep = opts.keep ?? DEFAULT_SNAPSHOTS_KEPT;
+    if (!Number.isSafeInteger(keep) || keep < 1) throw new RangeError('keep must be >= 1');
+    this.dir = dir;
+    this.keep = keep;
+  }
+
+  /** Durably stores the engine state as of `seq`, then drops snapshots beyond the newest `keep`. */
+  async save(seq: number, bytes: Uint8Array): Promise<void> {
+    if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`bad snapshot seq ${seq}`);
+    await mkdir(this.dir, { recursive: true });
+    const name = snapshotFileName(seq);
+    const temp = join(this.dir, `${name}.tmp`);
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writev([encodeHeader(seq, bytes), bytes]);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, join(this.dir, name));
+    await syncDirectory(this.dir);
+    await this.#prune();
+  }
+
+  /** The newest snapshot whose checksum holds, or undefined when there is none. */
+  latest(): { seq: number; bytes: Uint8Array } | undefined {
+    for (const { name, seq } of this.#list(SNAPSHOT_NAME).reverse()) {
+      let file: Buffer;
+      try {
+        file = readFileSync(join(this.dir, name));
+      } catch {
+        continue; // removed by a concurrent prune
+      }
+      const decoded = decodeSnapshot(file);
+      if (decoded !== undefined && decoded.seq === seq) return decoded;
+    }
+    return undefined;
+  }
+
+  async #prune(): Promise<void> {
+    const kept = this.#list(SNAPSHOT_NAME);
+    const doomed = kept.slice(0, Math.max(0, kept.length - this.keep));
+    const oldestKept = kept.at(-this.keep)?.seq ?? 0;
+    // A temp file older than every kept snapshot is debris from a crashed save.
+    const debris = this.#list(TEMP_NAME).filter((t) => t.seq < oldestKept);
+    for (const { name } of [...doomed, ...debris]) await rm(join(this.dir, name), { force: true });
+  }
+
+  #list(pattern: RegExp): { name: string; seq: number }[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    const found: { name: string; seq: number }[] = [];
+    for (const name of names) {
+      const match = pattern.exec(name);
+      if (match !== null) found.push({ name, seq: Number(match[1]) });
+    }
+    return found.sort((a, b) => a.seq - b.seq);
+  }
+}
+
+export function snapshotFileName(seq: number): string {
+  return `snapshot-${String(seq).padStart(20, '0')}.snap`;
+}
+
+function encodeHeader(seq: number, bytes: Uint8Array): Buffer {
+  const header = Buffer.alloc(SNAPSHOT_HEADER_BYTES);
+  SNAPSHOT_MAGIC.copy(header, 0);
+  header.writeUInt32LE(SNAPSHOT_VERSION, 8);
+  writeU64(header, 16, seq);
+  writeU64(header, 24, bytes.byteLength);
+  header.writeUInt32LE(crc32(bytes, crc32(header.subarray(16))), 12);
+  return header;
+}
+
+function decodeSnapshot(file: Buffer): { seq: number; bytes: Uint8Array } | undefined {
+  if (file.length < SNAPSHOT_HEADER_BYTES) return undefined;
+  if (!file.subarray(0, 8).equals(SNAPSHOT_MAGIC)) return undefined;
+  if (file.readUInt32LE(8) !== SNAPSHOT_VERSION) return undefined;
+  const seq = readU64(file, 16);
+  const length = readU64(file, 24);
+  if (length !== file.length - SNAPSHOT_HEADER_BYTES) return undefined;
+  if (crc32(file.subarray(16)) !== file.readUInt32LE(12)) return undefined;
+  return { seq, bytes: file.subarray(SNAPSHOT_HEADER_BYTES) };
+}

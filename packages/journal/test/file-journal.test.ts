@@ -1,0 +1,170 @@
+// FileJournal on real files: append/commit/reopen/read back, group commit coalescing, segment
+// rollover, ordering assertions and graceful close.
+import assert from 'node:assert/strict';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { FileJournal, segmentFileName } from '../src/index.ts';
+import { payloadFor } from './seeded-random.ts';
+import { tempDir } from './temp-dir.ts';
+
+function seqsOf(journal: FileJournal, fromSeq?: number): number[] {
+  return [...journal.read(fromSeq)].map((r) => r.seq);
+}
+
+function assertContent(journal: FileJournal, fromSeq: number, toSeq: number): void {
+  const records = [...journal.read(fromSeq)];
+  assert.equal(records.length, toSeq - fromSeq + 1);
+  records.forEach((record, i) => {
+    assert.equal(record.seq, fromSeq + i);
+    assert.deepEqual(record.payload, payloadFor(record.seq));
+  });
+}
+
+test('an empty directory opens as an empty journal', async (t) => {
+  const dir = join(tempDir(t), 'nested', 'journal');
+  const { journal, recovery } = await FileJournal.open(dir);
+  assert.deepEqual(recovery, { lastSeq: 0, truncatedBytes: 0, segments: 0 });
+  assert.equal(journal.lastSeq, 0);
+  assert.equal(journal.durableSeq, 0);
+  assert.deepEqual(seqsOf(journal), []);
+  assert.equal(await journal.commit(), 0);
+  await journal.close();
+});
+
+test('committed records survive reopen and read back byte for byte', async (t) => {
+  const dir = tempDir(t);
+  const first = await FileJournal.open(dir);
+  for (let seq = 1; seq <= 50; seq++) first.journal.append(seq, payloadFor(seq));
+  assert.equal(first.journal.lastSeq, 50);
+  assert.equal(first.journal.durableSeq, 0);
+  assert.deepEqual(seqsOf(first.journal), [], 'read returns only durable records');
+  assert.equal(await first.journal.commit(), 50);
+  assert.equal(first.journal.durableSeq, 50);
+  assertContent(first.journal, 1, 50);
+  await first.journal.close();
+
+  const second = await FileJournal.open(dir);
+  assert.deepEqual(second.recovery, { lastSeq: 50, truncatedBytes: 0, segments: 1 });
+  assertContent(second.journal, 1, 50);
+  assertContent(second.journal, 37, 50);
+  second.journal.append(51, payloadFor(51));
+  assert.equal(await second.journal.commit(), 51);
+  await second.journal.close();
+
+  const third = await FileJournal.open(dir);
+  assertContent(third.journal, 1, 51);
+  await third.journal.close();
+});
+
+test('append rejects a gap, a repeat and an oversized payload', async (t) => {
+  const { journal } = await FileJournal.open(tempDir(t));
+  assert.throws(() => journal.append(2, payloadFor(2)), /out of order/);
+  journal.append(1, payloadFor(1));
+  assert.throws(() => journal.append(1, payloadFor(1)), /out of order/);
+  assert.throws(() => journal.append(2, new Uint8Array(16 * 1024 * 1024 + 1)), /exceeds/);
+  journal.append(2, new Uint8Array(0));
+  assert.equal(await journal.commit(), 2);
+  assert.deepEqual(
+    [...journal.read()].map((r) => r.payload.length),
+    [payloadFor(1).length, 0],
+  );
+  await journal.close();
+  assert.throws(() => journal.append(3, payloadFor(3)), /closed/);
+});
+
+test('concurrent commits share fsyncs (group commit)', async (t) => {
+  const { journal } = await FileJournal.open(tempDir(t));
+  const commits: Promise<number>[] = [];
+  for (let seq = 1; seq <= 200; seq++) {
+    journal.append(seq, payloadFor(seq));
+    commits.push(journal.commit());
+  }
+  const durable = await Promise.all(commits);
+  durable.forEach((value, i) => assert.ok(value >= i + 1, `commit ${i + 1} resolved at ${value}`));
+  assert.equal(journal.durableSeq, 200);
+  assert.ok(journal.syncCount < commits.length, `${journal.syncCount} syncs for 200 commits`);
+  assert.ok(journal.syncCount <= 2, `one batch expected, got ${journal.syncCount} syncs`);
+  await journal.close();
+});
+
+test('producers that each await their own commit coalesce into few fsyncs', async (t) => {
+  const { journal } = await FileJournal.open(tempDir(t));
+  let commits = 0;
+  const producer = async (rounds: number) => {
+    for (let i = 0; i < rounds; i++) {
+      const seq = journal.lastSeq + 1;
+      journal.append(seq, payloadFor(seq));
+      commits++;
+      const durable = await journal.commit();
+      assert.ok(durable >= seq, 'never resolves before the record is durable');
+      assert.ok(journal.durableSeq >= seq);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, () => producer(40)));
+  assert.equal(journal.durableSeq, 320);
+  assert.ok(journal.syncCount < commits, `${journal.syncCount} syncs for ${commits} commits`);
+  assertContent(journal, 1, 320);
+  await journal.close();
+});
+
+test('a commit with nothing new waits for the sync in flight, not a new one', async (t) => {
+  const { journal } = await FileJournal.open(tempDir(t));
+  journal.append(1, payloadFor(1));
+  await journal.commit(); // creates the segment: a file and a directory sync
+  const before = journal.syncCount;
+  journal.append(2, payloadFor(2));
+  const first = journal.commit();
+  await new Promise((resolve) => setImmediate(resolve)); // let the sync get under way
+  const second = journal.commit();
+  assert.deepEqual(await Promise.all([first, second]), [2, 2]);
+  assert.equal(journal.syncCount - before, 1);
+  await journal.close();
+});
+
+test('segments roll over past segmentBytes and are named by their first seq', async (t) => {
+  const dir = tempDir(t);
+  // 24-byte header + 3 records of 16 + 50 bytes = 222; a fourth would pass 256.
+  const payload = (seq: number) => payloadFor(seq, 50);
+  const first = await FileJournal.open(dir, { segmentBytes: 256 });
+  for (let seq = 1; seq <= 7; seq++) first.journal.append(seq, payload(seq));
+  await first.journal.commit();
+  for (let seq = 8; seq <= 10; seq++) {
+    first.journal.append(seq, payload(seq));
+    await first.journal.commit();
+  }
+  await first.journal.close();
+  const names = readdirSync(dir).sort();
+  assert.deepEqual(names, [1, 4, 7, 10].map(segmentFileName));
+  for (const name of names) assert.ok(statSync(join(dir, name)).size <= 256);
+
+  const second = await FileJournal.open(dir, { segmentBytes: 256 });
+  assert.deepEqual(second.recovery, { lastSeq: 10, truncatedBytes: 0, segments: 4 });
+  assert.deepEqual(seqsOf(second.journal, 5), [5, 6, 7, 8, 9, 10]);
+  second.journal.append(11, payload(11));
+  second.journal.append(12, new Uint8Array(400)); // larger than a segment: alone in its own
+  second.journal.append(13, payload(13));
+  await second.journal.commit();
+  assert.deepEqual(readdirSync(dir).sort(), [1, 4, 7, 10, 12, 13].map(segmentFileName));
+  assert.deepEqual(
+    seqsOf(second.journal),
+    Array.from({ length: 13 }, (_, i) => i + 1),
+  );
+  await second.journal.close();
+});
+
+test('close commits what was appended but not yet committed', async (t) => {
+  const dir = tempDir(t);
+  const first = await FileJournal.open(dir);
+  first.journal.append(1, payloadFor(1));
+  first.journal.append(2, payloadFor(2));
+  await first.journal.close();
+  const second = await FileJournal.open(dir);
+  assert.equal(second.recovery.lastSeq, 2);
+  assertContent(second.journal, 1, 2);
+  await second.journal.close();
+});
+
+test('an invalid segment size is refused', async (t) => {
+  await assert.rejects(FileJournal.open(tempDir(t), { segmentBytes: 10 }), RangeError);
+});
