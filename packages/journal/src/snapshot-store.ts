@@ -113,5 +113,6 @@ function decodeSnapshot(file: Buffer): { seq: number; bytes: Uint8Array } | unde
   const length = readU64(file, 24);
   if (length !== file.length - SNAPSHOT_HEADER_BYTES) return undefined;
   if (crc32(file.subarray(16)) !== file.readUInt32LE(12)) return undefined;
-  return { seq, bytes: file.subarray(SNAPSHOT_HEADER_BYTES) };
+  const bytes = new Uint8Array(file.buffer, file.byteOffset + SNAPSHOT_HEADER_BYTES, length);
+  return { seq, bytes };
 }

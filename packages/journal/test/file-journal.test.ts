@@ -81,7 +81,9 @@ test('concurrent commits share fsyncs (group commit)', async (t) => {
     commits.push(journal.commit());
   }
   const durable = await Promise.all(commits);
-  durable.forEach((value, i) => assert.ok(value >= i + 1, `commit ${i + 1} resolved at ${value}`));
+  for (const [i, value] of durable.entries()) {
+    assert.ok(value >= i + 1, `commit ${i + 1} resolved at ${value}`);
+  }
   assert.equal(journal.durableSeq, 200);
   assert.ok(journal.syncCount < commits.length, `${journal.syncCount} syncs for 200 commits`);
   assert.ok(journal.syncCount <= 2, `one batch expected, got ${journal.syncCount} syncs`);

@@ -1,0 +1,226 @@
+// Byte-level fuzz of recovery: seeded truncation points must cut back exactly to the last whole
+// record, a damaged final record is a torn tail, and damage anywhere before it must refuse to open
+// with the segment and offset named. Each case prints its seed on failure.
+import assert from 'node:assert/strict';
+import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type TestContext, test } from 'node:test';
+import { FileJournal, JournalCorruptError, segmentFileName } from '../src/index.ts';
+import { encodeSegmentHeader, writeRecord } from '../src/journal-format.ts';
+import { payloadFor, seededRandom } from './seeded-random.ts';
+import { tempDir } from './temp-dir.ts';
+
+const HEADER = 24;
+const FRAME = 16;
+
+interface Fixture {
+  /** Directory holding the pristine journal. */
+  readonly dir: string;
+  readonly names: string[];
+  /** Per segment, the byte offset where each record starts, plus the file end. */
+  readonly bounds: number[][];
+  readonly lastSeq: number;
+}
+
+/** A committed journal of `count` records with seeded sizes, split by `segmentBytes`. */
+async function buildJournal(t: TestContext, count: number, segmentBytes: number, seed: number) {
+  const dir = tempDir(t, 'bourse-journal-src-');
+  const random = seededRandom(seed);
+  const sizes = new Map<number, number>();
+  const { journal } = await FileJournal.open(dir, { segmentBytes });
+  for (let seq = 1; seq <= count; seq++) {
+    const size = random.int(0, 120);
+    sizes.set(seq, size);
+    journal.append(seq, payloadFor(seq, size));
+    if (random.int(0, 3) === 0) await journal.commit();
+  }
+  await journal.close();
+  const names = readdirSync(dir).sort();
+  let seq = 1;
+  const bounds = names.map((name) => {
+    const size = statSync(join(dir, name)).size;
+    const starts = [HEADER];
+    while (starts.at(-1)! < size) starts.push(starts.at(-1)! + FRAME + sizes.get(seq++)!);
+    assert.equal(starts.at(-1), size);
+    return starts;
+  });
+  return { dir, names, bounds, lastSeq: count } satisfies Fixture;
+}
+
+/** Copies the fixture into a fresh directory, letting `mutate` damage the last segment's bytes. */
+function damagedCopy(t: TestContext, fx: Fixture, segment: number, mutate: (b: Buffer) => Buffer) {
+  const dir = tempDir(t);
+  fx.names.forEach((name, i) => {
+    if (i !== segment) copyFileSync(join(fx.dir, name), join(dir, name));
+    else writeFileSync(join(dir, name), mutate(readFileSync(join(fx.dir, name))));
+  });
+  return dir;
+}
+
+function firstSeqOf(fx: Fixture, segment: number): number {
+  return fx.bounds.slice(0, segment).reduce((n, b) => n + b.length - 1, 1);
+}
+
+async function assertRecovers(dir: string, lastSeq: number, truncated: number, context: string) {
+  const { journal, recovery } = await FileJournal.open(dir);
+  try {
+    assert.equal(recovery.lastSeq, lastSeq, `${context}: lastSeq`);
+    assert.equal(recovery.truncatedBytes, truncated, `${context}: truncatedBytes`);
+    const records = [...journal.read()];
+    assert.equal(records.length, lastSeq, `${context}: records kept`);
+    for (const r of records) assert.deepEqual(r.payload, payloadFor(r.seq, r.payload.length));
+    // The journal must be writable where it was cut.
+    journal.append(lastSeq + 1, payloadFor(lastSeq + 1));
+    assert.equal(await journal.commit(), lastSeq + 1, `${context}: append after recovery`);
+  } finally {
+    await journal.close();
+  }
+  const again = await FileJournal.open(dir);
+  assert.equal(again.recovery.truncatedBytes, 0, `${context}: second open is clean`);
+  assert.equal(again.recovery.lastSeq, lastSeq + 1);
+  await again.journal.close();
+}
+
+test('seeded truncation points cut back exactly to the last whole record', async (t) => {
+  for (const seed of [1, 2, 3]) {
+    const fx = await buildJournal(t, 40, 1 << 20, seed);
+    const size = fx.bounds[0]!.at(-1)!;
+    const random = seededRandom(seed * 101);
+    const points = [0, 1, HEADER - 1, HEADER, HEADER + 1, size - 1, size];
+    for (let i = 0; i < 40; i++) points.push(random.int(0, size));
+    for (const cut of points) {
+      const dir = damagedCopy(t, fx, 0, (b) => b.subarray(0, cut));
+      const whole = fx.bounds[0]!.filter((end) => end <= cut);
+      const keptEnd = whole.at(-1) ?? 0;
+      const lastSeq = Math.max(0, whole.length - 1);
+      await assertRecovers(dir, lastSeq, cut - keptEnd, `seed ${seed} cut ${cut}`);
+      // Recovery appended one record where the file was cut (after a rewritten header if needed).
+      const appended = FRAME + payloadFor(lastSeq + 1).length;
+      assert.equal(statSync(join(dir, fx.names[0]!)).size, Math.max(keptEnd, HEADER) + appended);
+    }
+  }
+});
+
+test('truncation inside the last of several segments keeps the earlier segments whole', async (t) => {
+  const fx = await buildJournal(t, 60, 600, 7);
+  assert.ok(fx.names.length >= 4, `expected several segments, got ${fx.names.length}`);
+  const lastIndex = fx.names.length - 1;
+  const bounds = fx.bounds[lastIndex]!;
+  const before = firstSeqOf(fx, lastIndex) - 1;
+  const random = seededRandom(77);
+  for (let i = 0; i < 25; i++) {
+    const cut = random.int(0, bounds.at(-1)!);
+    const dir = damagedCopy(t, fx, lastIndex, (b) => b.subarray(0, cut));
+    const whole = bounds.filter((end) => end <= cut);
+    const lastSeq = before + Math.max(0, whole.length - 1);
+    await assertRecovers(dir, lastSeq, cut - (whole.at(-1) ?? 0), `cut ${cut}`);
+  }
+});
+
+test('a flipped byte in a non-final record refuses to open, naming segment and offset', async (t) => {
+  const fx = await buildJournal(t, 60, 600, 11);
+  const random = seededRandom(1234);
+  for (let i = 0; i < 60; i++) {
+    const segment = random.int(0, fx.names.length - 1);
+    const bounds = fx.bounds[segment]!;
+    const isLast = segment === fx.names.length - 1;
+    // In the last segment the final record is the torn-tail case, tested below.
+    const records = bounds.length - 1 - (isLast ? 1 : 0);
+    if (records < 1) continue;
+    const index = random.int(0, records - 1);
+    const at = random.int(bounds[index]!, bounds[index + 1]! - 1);
+    const xor = random.int(1, 255);
+    const dir = damagedCopy(t, fx, segment, (b) => {
+      b[at]! ^= xor;
+      return b;
+    });
+    const context = `case ${i}: segment ${segment} record ${index} byte ${at} xor ${xor}`;
+    const name = fx.names[segment]!;
+    await assert.rejects(
+      FileJournal.open(dir),
+      (error: unknown) => {
+        assert.ok(error instanceof JournalCorruptError, context);
+        assert.equal(error.segment, name, context);
+        assert.equal(error.offset, bounds[index], context);
+        assert.match(error.message, new RegExp(`${name}.*offset ${bounds[index]}`), context);
+        return true;
+      },
+      context,
+    );
+  }
+});
+
+test('a flipped byte in the final record is a torn tail', async (t) => {
+  const fx = await buildJournal(t, 30, 1 << 20, 5);
+  const bounds = fx.bounds[0]!;
+  const start = bounds.at(-2)!;
+  const end = bounds.at(-1)!;
+  const random = seededRandom(99);
+  for (let i = 0; i < 30; i++) {
+    const at = random.int(start, end - 1);
+    const xor = random.int(1, 255);
+    const dir = damagedCopy(t, fx, 0, (b) => {
+      b[at]! ^= xor;
+      return b;
+    });
+    await assertRecovers(dir, fx.lastSeq - 1, end - start, `byte ${at} xor ${xor}`);
+  }
+});
+
+test('zeros after the last record (a preallocated or half-flushed tail) are a torn tail', async (t) => {
+  const fx = await buildJournal(t, 10, 1 << 20, 8);
+  const dir = damagedCopy(t, fx, 0, (b) => Buffer.concat([b, Buffer.alloc(4096)]));
+  await assertRecovers(dir, 10, 4096, 'zero tail');
+});
+
+test('a damaged header is corruption unless the segment is the last and holds nothing', async (t) => {
+  const fx = await buildJournal(t, 60, 600, 13);
+  const flipMagic = (b: Buffer) => {
+    b[2]! ^= 0xff;
+    return b;
+  };
+  const first = damagedCopy(t, fx, 0, flipMagic);
+  await assert.rejects(FileJournal.open(first), { segment: fx.names[0], offset: 0 });
+  const last = damagedCopy(t, fx, fx.names.length - 1, flipMagic);
+  await assert.rejects(FileJournal.open(last), { segment: fx.names.at(-1), offset: 0 });
+
+  const fresh = tempDir(t);
+  writeFileSync(join(fresh, segmentFileName(1)), encodeSegmentHeader(1).subarray(0, 10));
+  await assertRecovers(fresh, 0, 10, 'torn header of a new segment');
+});
+
+test('a gap or repeat in seqs is corruption, even in the final record', async (t) => {
+  const cases = [
+    { seqs: [1, 2, 4, 5], bad: 2, why: /seq 4 where 3/ },
+    { seqs: [1, 2, 2, 3], bad: 2, why: /seq 2 where 3/ },
+    { seqs: [1, 2, 3, 3], bad: 3, why: /seq 3 where 4/ },
+  ];
+  for (const { seqs, bad, why } of cases) {
+    const dir = tempDir(t);
+    const buf = Buffer.alloc(HEADER + seqs.length * (FRAME + 8));
+    encodeSegmentHeader(1).copy(buf);
+    let at = HEADER;
+    for (const seq of seqs) at += writeRecord(buf, at, seq, payloadFor(seq, 8));
+    writeFileSync(join(dir, segmentFileName(1)), buf);
+    await assert.rejects(FileJournal.open(dir), (error: unknown) => {
+      assert.ok(error instanceof JournalCorruptError);
+      assert.equal(error.offset, HEADER + bad * (FRAME + 8));
+      assert.match(error.message, why);
+      return true;
+    });
+  }
+});
+
+test('a missing segment in the middle is corruption', async (t) => {
+  const fx = await buildJournal(t, 60, 600, 17);
+  const dir = tempDir(t);
+  fx.names.forEach((name, i) => {
+    if (i !== 1) copyFileSync(join(fx.dir, name), join(dir, name));
+  });
+  await assert.rejects(FileJournal.open(dir), (error: unknown) => {
+    assert.ok(error instanceof JournalCorruptError);
+    assert.equal(error.segment, fx.names[2]);
+    assert.match(error.message, /expected/);
+    return true;
+  });
+});
