@@ -2,7 +2,7 @@
 // engine worker, read models). The gateway holds no authoritative state: it submits commands and reads
 // through this port. Every promise here resolves only after the command's journal entry is durable.
 
-import type { Command, EngineEvent } from '@bourse/engine';
+import type { Command, EngineEvent, PlaceOrder } from '@bourse/engine';
 import type {
   AccountView,
   BalanceView,
@@ -15,8 +15,13 @@ import type { ReadModels } from '@bourse/projections';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** A command as the gateway builds it: the sequencer adds `seq`, `ts` and (for orders) `orderId`. */
-export type CommandInput = DistributiveOmit<Command, 'seq' | 'ts' | 'orderId'>;
+/**
+ * A command as the gateway builds it: the sequencer adds `seq`, `ts` and (for `placeOrder`) `orderId`.
+ * Cancel, amend and decrease keep their `orderId`: there it names the existing order to act on.
+ */
+export type CommandInput =
+  | DistributiveOmit<Exclude<Command, PlaceOrder>, 'seq' | 'ts'>
+  | Omit<PlaceOrder, 'seq' | 'ts' | 'orderId'>;
 
 /** One journaled command with the events the engine produced for it. */
 export interface AppliedCommand {
@@ -57,7 +62,23 @@ export interface ExchangeCore {
   /** Highest durable seq. */
   readonly durableSeq: number;
   readonly metrics: CoreMetrics;
+  /** Counters of the submit pipeline (batches, journal commits), for tests and operations. */
+  readonly stats: SequencerStats;
+  /** Set once the core has stopped on an unrecoverable error (journal or engine); submits then reject. */
+  readonly failure: Error | undefined;
   close(): Promise<void>;
+}
+
+/** How the submit pipeline grouped work: many commands per engine batch, many batches per commit. */
+export interface SequencerStats {
+  /** Commands accepted by `submit`/`submitBatch` (each got a seq). */
+  submitted: number;
+  /** Messages carrying a batch of commands to the engine worker. */
+  engineBatches: number;
+  /** `journal.commit()` calls; at most one is in flight, so each is one durable flush. */
+  journalCommits: number;
+  /** Snapshots written to the snapshot store since the core opened. */
+  snapshotsWritten: number;
 }
 
 /** Counters and histograms the core keeps for `/metrics`. */
