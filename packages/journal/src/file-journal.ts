@@ -5,6 +5,7 @@
 import { closeSync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { lockDirectory } from './directory-lock.ts';
 import { JournalCorruptError } from './journal-corrupt-error.ts';
 import {
   DEFAULT_SEGMENT_BYTES,
@@ -67,14 +68,17 @@ export class FileJournal {
   #nextWaiters: Waiter[] = [];
   #failure: unknown;
   #closing = false;
+  readonly #unlock: () => void;
 
   private constructor(
     dir: string,
     segmentBytes: number,
     lastSeq: number,
     current: { handle: FileHandle; size: number; hasRecord: boolean } | undefined,
+    unlock: () => void,
   ) {
     this.dir = dir;
+    this.#unlock = unlock;
     this.segmentBytes = segmentBytes;
     this.#lastSeq = lastSeq;
     this.#durableSeq = lastSeq;
@@ -95,6 +99,21 @@ export class FileJournal {
       throw new RangeError(`segmentBytes must be an integer >= ${MIN_SEGMENT_BYTES}`);
     }
     mkdirSync(dir, { recursive: true });
+    const unlock = lockDirectory(dir);
+    try {
+      return await FileJournal.#openLocked(dir, segmentBytes, unlock);
+    } catch (error) {
+      unlock();
+      throw error;
+    }
+  }
+
+  /** Scans, repairs the tail of the last segment and builds the journal (the lock is held). */
+  static async #openLocked(
+    dir: string,
+    segmentBytes: number,
+    unlock: () => void,
+  ): Promise<OpenResult> {
     const scan = scanJournal(dir);
     if (scan.error !== undefined) {
       throw new JournalCorruptError(scan.error.segment, scan.error.offset, scan.error.message);
@@ -106,17 +125,17 @@ export class FileJournal {
       try {
         const size = await repairTail(handle, last.validBytes, last.fileBytes, last.firstSeq);
         current = { handle, size, hasRecord: last.lastSeq >= last.firstSeq };
+        // A predecessor killed before its fsync may have left records only in the page cache, and
+        // the segment's directory entry may never have been synced: make both durable before any
+        // of these records is reported as durable.
+        await syncDirectory(dir);
       } catch (error) {
         await handle.close();
         throw error;
       }
-      // A predecessor killed before its fsync may have left records only in the page cache, and
-      // the segment's directory entry may never have been synced: make both durable before any of
-      // these records is reported as durable.
-      await syncDirectory(dir);
     }
     const lastSeq = last === undefined ? 0 : last.lastSeq;
-    const journal = new FileJournal(dir, segmentBytes, lastSeq, current);
+    const journal = new FileJournal(dir, segmentBytes, lastSeq, current, unlock);
     const truncatedBytes = last === undefined ? 0 : last.fileBytes - last.validBytes;
     return { journal, recovery: { lastSeq, truncatedBytes, segments: scan.segments.length } };
   }
@@ -222,6 +241,7 @@ export class FileJournal {
     } finally {
       await this.#handle?.close();
       this.#handle = undefined;
+      this.#unlock();
     }
   }
 

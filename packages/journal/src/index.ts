@@ -1,6 +1,7 @@
 // Public surface of the journal package: the file journal with group commit, its offline verifier,
-// the snapshot store and the corruption error.
+// the snapshot store, and the corruption and lock errors.
 
+export { JournalLockedError, LOCK_FILE_NAME } from './directory-lock.ts';
 export {
   FileJournal,
   type JournalRecord,

@@ -1,10 +1,10 @@
 // FileJournal on real files: append/commit/reopen/read back, group commit coalescing, segment
-// rollover, ordering assertions and graceful close.
+// rollover, ordering assertions, the directory lock, failure and graceful close.
 import assert from 'node:assert/strict';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FileJournal, segmentFileName } from '../src/index.ts';
+import { FileJournal, JournalLockedError, LOCK_FILE_NAME, segmentFileName } from '../src/index.ts';
 import { payloadFor } from './seeded-random.ts';
 import { tempDir } from './temp-dir.ts';
 
@@ -147,7 +147,8 @@ test('segments roll over past segmentBytes and are named by their first seq', as
   second.journal.append(12, new Uint8Array(400)); // larger than a segment: alone in its own
   second.journal.append(13, payload(13));
   await second.journal.commit();
-  assert.deepEqual(readdirSync(dir).sort(), [1, 4, 7, 10, 12, 13].map(segmentFileName));
+  const segments = readdirSync(dir).filter((name) => name.endsWith('.seg'));
+  assert.deepEqual(segments.sort(), [1, 4, 7, 10, 12, 13].map(segmentFileName));
   assert.deepEqual(
     seqsOf(second.journal),
     Array.from({ length: 13 }, (_, i) => i + 1),
@@ -169,4 +170,40 @@ test('close commits what was appended but not yet committed', async (t) => {
 
 test('an invalid segment size is refused', async (t) => {
   await assert.rejects(FileJournal.open(tempDir(t), { segmentBytes: 10 }), RangeError);
+});
+
+test('a second writer on the same directory is refused until the first closes', async (t) => {
+  const dir = tempDir(t);
+  const first = await FileJournal.open(dir);
+  await assert.rejects(FileJournal.open(dir), JournalLockedError);
+  await first.journal.close();
+  const second = await FileJournal.open(dir);
+  await second.journal.close();
+});
+
+test('a lock left by a process that is gone is taken over', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(join(dir, LOCK_FILE_NAME), '2147483646\n'); // above any pid_max: never alive
+  const { journal } = await FileJournal.open(dir);
+  await journal.close();
+  writeFileSync(join(dir, LOCK_FILE_NAME), `${process.pid}\n`); // a previous life with our pid
+  const again = await FileJournal.open(dir);
+  await again.journal.close();
+});
+
+test('after a failed write the journal refuses further work', async (t) => {
+  const dir = tempDir(t);
+  const { journal } = await FileJournal.open(dir);
+  // Something else created the segment file the first commit must create exclusively.
+  writeFileSync(join(dir, segmentFileName(1)), 'in the way');
+  journal.append(1, payloadFor(1));
+  await assert.rejects(journal.commit(), { code: 'EEXIST' });
+  assert.equal(journal.durableSeq, 0);
+  await assert.rejects(journal.commit(), { code: 'EEXIST' });
+  assert.throws(() => journal.append(2, payloadFor(2)), { code: 'EEXIST' });
+  await journal.close();
+  // Nothing was acknowledged; the short file in the way reads as the torn header of a new segment.
+  const reopened = await FileJournal.open(dir);
+  assert.equal(reopened.recovery.lastSeq, 0);
+  await reopened.journal.close();
 });
