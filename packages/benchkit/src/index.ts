@@ -33,3 +33,18 @@ export {
   type WorkloadMeta,
 } from './workload.ts';
 export { decodeColumns, encodeWorkload, workloadFileName } from './workload-file.ts';
+export type { BookDriver } from './book-driver.ts';
+export {
+  type BourseExpectation,
+  type BourseOptions,
+  type PreparedBourse,
+  prepareBourse,
+} from './bourse-commands.ts';
+export { INSTRUMENT_ID, instrumentSpec, setupCommands, UNITS } from './bourse-market.ts';
+export {
+  nodejsOrderBookDriver,
+  type PeerPayload,
+  preparePeer,
+} from './nodejs-order-book-driver.ts';
+export { restingColumns } from './resting-columns.ts';
+export { bourseDriver } from './bourse-driver.ts';

@@ -1,0 +1,100 @@
+// The three measurements of the engine suite, each on a fresh book: throughput (one hrtime pair around
+// a whole replay, median of `runs` after one untimed warm-up replay), latency per command (every call
+// timed, timer overhead measured beside it and not subtracted), and heap per resting order (heap growth
+// of a fresh book after resting N orders, between two full collections).
+
+import type { BookDriver, WorkloadColumns } from '@bourse/benchkit';
+import type { LatencyNs } from '../report.ts';
+
+const gc: () => void = (globalThis as { gc?: () => void }).gc ?? (() => {});
+export const gcAvailable = typeof (globalThis as { gc?: unknown }).gc === 'function';
+
+export interface Throughput {
+  readonly median: number;
+  readonly runs: number[];
+  /** Whether every timed run ended with the expected book. */
+  readonly valid: boolean;
+}
+
+export function measureThroughput<C, P>(
+  d: BookDriver<C, P>,
+  payloads: readonly P[],
+  runs: number,
+  check: (ctx: C) => boolean,
+): Throughput {
+  d.replay(d.create(), payloads); // warm-up: the timed loop and the book reach optimised code
+  const rates: number[] = [];
+  let valid = true;
+  for (let r = 0; r < runs; r++) {
+    const ctx = d.create();
+    gc();
+    const t0 = process.hrtime.bigint();
+    d.replay(ctx, payloads);
+    const ns = Number(process.hrtime.bigint() - t0);
+    rates.push(payloads.length / (ns / 1e9));
+    valid = check(ctx) && valid;
+  }
+  return { median: median(rates), runs: rates.map(Math.round), valid };
+}
+
+export function measureLatency<C, P>(d: BookDriver<C, P>, payloads: readonly P[]): LatencyNs {
+  const overhead = timerOverheadP50();
+  const ctx = d.create();
+  const ns = new Float64Array(payloads.length);
+  gc();
+  d.replayTimed(ctx, payloads, ns);
+  ns.sort();
+  const q = (p: number): number => ns[Math.min(ns.length - 1, Math.floor(p * ns.length))]!;
+  return {
+    p50: q(0.5),
+    p90: q(0.9),
+    p99: q(0.99),
+    p999: q(0.999),
+    max: ns[ns.length - 1]!,
+    timerOverheadP50: overhead,
+  };
+}
+
+function timerOverheadP50(): number {
+  const ov = new Float64Array(200_000);
+  for (let i = 0; i < ov.length; i++) {
+    const a = process.hrtime.bigint();
+    const b = process.hrtime.bigint();
+    ov[i] = Number(b - a);
+  }
+  ov.sort();
+  return ov[ov.length >> 1]!;
+}
+
+/**
+ * Heap bytes one resting order costs: heapUsed of a fresh book before, and after resting every order
+ * of `cols`, with the prepared commands dropped before the second reading so only what the book keeps
+ * is counted. Returns NaN without `--expose-gc`.
+ */
+export function heapPerRestingOrder<C, P>(
+  d: BookDriver<C, P>,
+  prepare: (cols: WorkloadColumns) => P[],
+  cols: WorkloadColumns,
+): number {
+  if (!gcAvailable) return Number.NaN;
+  const ctx = d.create();
+  settle();
+  const before = process.memoryUsage().heapUsed;
+  d.replay(ctx, prepare(cols));
+  settle();
+  const after = process.memoryUsage().heapUsed;
+  const depth = d.depth(ctx);
+  const resting = [...depth.bids, ...depth.asks].reduce((a, l) => a + l[1], 0);
+  const placed = cols.qty.reduce((a, q) => a + q, 0);
+  if (resting !== placed) throw new Error(`${d.name}: ${resting} of ${placed} units rest`);
+  return (after - before) / cols.n;
+}
+
+function settle(): void {
+  for (let i = 0; i < 3; i++) gc();
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}

@@ -1,0 +1,119 @@
+// The engine suite: for each profile, the reference workload replayed through the full Bourse engine
+// and, in the same process and on the same stream, through nodejs-order-book. Commands are prepared
+// untimed; the timed loops only apply them. Each book is validated against the reference final book
+// that applies to its amend rule (see docs/decisions/0200-engine-benchmark-method.md).
+
+import {
+  type BookDriver,
+  bourseDriver,
+  depthHash,
+  generate,
+  nodejsOrderBookDriver,
+  type ProfileName,
+  prepareBourse,
+  preparePeer,
+  restingColumns,
+  UNITS,
+  type Workload,
+} from '@bourse/benchkit';
+import type { BenchOptions } from '../options.ts';
+import { type Measurement, progress } from '../report.ts';
+import type { Suite } from '../suites.ts';
+import { heapPerRestingOrder, measureLatency, measureThroughput } from './measure.ts';
+import { validateBourse } from './validate-bourse.ts';
+
+/** Trading accounts: enough that fills move money between many owners, as on a live exchange. */
+const ACCOUNTS = 64;
+
+export const engineSuite: Suite = {
+  name: 'engine',
+  title: 'Matching engine on the reference workload',
+  async run(o) {
+    const measurements: Measurement[] = [];
+    const notes: string[] = [];
+    for (const profile of o.profiles) {
+      progress(`engine/${profile}: generating ${o.n.toLocaleString('en-US')} commands`);
+      const w = generate({ profile, n: o.n, seed: o.seed, mix: o.mix });
+      const bourse = measureBourse(w, o, notes);
+      measurements.push(bourse);
+      if (o.peer) {
+        const peer = measurePeer(w, o);
+        const ratio = bourse.commandsPerSec / peer.commandsPerSec;
+        measurements[measurements.length - 1] = { ...bourse, peer: peer.name, ratio };
+        measurements.push(peer);
+      }
+    }
+    return { measurements, notes };
+  },
+};
+
+function base(w: Workload, name: string) {
+  const { profile, mixName: mix, n, seed } = w.meta;
+  return { suite: 'engine', name, profile, mix, n, seed };
+}
+
+function measureBourse(w: Workload, o: BenchOptions, notes: string[]): Measurement {
+  const profile: ProfileName = w.meta.profile;
+  const opts = {
+    profile,
+    accounts: ACCOUNTS,
+    maxOpenOrdersPerAccount: Math.max(10_000, o.heapOrders),
+  };
+  const d = bourseDriver(opts);
+  progress(`engine/${profile}: bourse: preparing commands and the expected final book`);
+  const { commands, expected } = prepareBourse(w.cols, opts);
+  progress(`engine/${profile}: bourse: validation replay`);
+  const v = validateBourse(d, commands, expected, UNITS[profile].qtyLots);
+  progress(`engine/${profile}: bourse: ${o.runs} timed replays`);
+  const check = (e: Parameters<typeof d.depth>[0]) => depthHash(d.depth(e)) === expected.depthHash;
+  const tp = measureThroughput(d, commands, o.runs, check);
+  progress(`engine/${profile}: bourse: latency pass`);
+  const latencyNs = measureLatency(d, commands);
+  const heap = heapPerRestingOrder(
+    d,
+    (cols) => prepareBourse(cols, opts).commands,
+    restingColumns(profile, o.heapOrders),
+  );
+  const reasons = Object.entries(v.rejectsByReason)
+    .map(([r, k]) => `${r} ×${k}`)
+    .join(', ');
+  notes.push(
+    `bourse/${profile}: final book ${v.depthHash} ${v.problems.length === 0 ? '=' : '≠'} reference ` +
+      `under the engine's amend rule (${expected.reductionsKeptPriority} same-price reductions ` +
+      `kept priority; ${v.rejects} refusals predicted and seen${reasons ? `: ${reasons}` : ''}; ` +
+      `${v.tradedQtyLots.toLocaleString('en-US')} lots traded; invariants ` +
+      `${v.invariantViolations.length === 0 ? 'hold' : 'VIOLATED'}). Workload-rule hash ` +
+      `${w.meta.final.depthHash} ${v.depthHash === w.meta.final.depthHash ? 'matches too' : 'differs, as expected'}.`,
+  );
+  for (const p of v.problems) notes.push(`bourse/${profile}: ${p}`);
+  return {
+    ...base(w, d.name),
+    commandsPerSec: tp.median,
+    runsPerSec: tp.runs,
+    latencyNs,
+    heapBytesPerRestingOrder: heap,
+    valid: tp.valid && v.problems.length === 0,
+    validation: `engine-rule reference ${expected.depthHash}`,
+  };
+}
+
+function measurePeer(w: Workload, o: BenchOptions): Measurement {
+  const d: BookDriver<unknown, unknown> = nodejsOrderBookDriver as BookDriver<unknown, unknown>;
+  const profile = w.meta.profile;
+  const payloads = preparePeer(w.cols);
+  const check = (ctx: unknown) => depthHash(d.depth(ctx)) === w.meta.final.depthHash;
+  progress(`engine/${profile}: ${d.name}: ${o.runs} timed replays`);
+  const tp = measureThroughput(d, payloads, o.runs, check);
+  progress(`engine/${profile}: ${d.name}: latency pass`);
+  const latencyNs = measureLatency(d, payloads);
+  const heap = heapPerRestingOrder(d, preparePeer, restingColumns(profile, o.heapOrders));
+  return {
+    ...base(w, d.name),
+    commandsPerSec: tp.median,
+    runsPerSec: tp.runs,
+    latencyNs,
+    heapBytesPerRestingOrder: heap,
+    valid: tp.valid,
+    validation: `workload reference ${w.meta.final.depthHash}`,
+  };
+}

@@ -1,0 +1,61 @@
+// Untimed validation replay of the Bourse engine: counts what the engine did (refusals by reason,
+// filled quantity) while applying the stream, then compares with the reference book's prediction under
+// the engine's amend rule and checks the engine's own invariants (money conserved, reservations, book).
+
+import type { BookDriver, BourseExpectation } from '@bourse/benchkit';
+import { depthHash } from '@bourse/benchkit';
+import { type Command, type Engine, verifyInvariants } from '@bourse/engine';
+
+export interface BourseValidation {
+  readonly depthHash: string;
+  readonly tradedQtyLots: number;
+  readonly rejects: number;
+  readonly rejectsByReason: Record<string, number>;
+  readonly invariantViolations: readonly string[];
+  readonly problems: readonly string[];
+}
+
+export function validateBourse(
+  d: BookDriver<Engine, Command>,
+  commands: readonly Command[],
+  expected: BourseExpectation,
+  qtyLotsPerUnit: number,
+): BourseValidation {
+  const e = d.create();
+  const rejectsByReason: Record<string, number> = {};
+  let rejects = 0;
+  let tradedQtyLots = 0;
+  for (let i = 0; i < commands.length; i++) {
+    for (const ev of e.apply(commands[i]!)) {
+      if (ev.type === 'fill') tradedQtyLots += ev.qtyLots;
+      else if (ev.type === 'rejected') {
+        rejects++;
+        rejectsByReason[ev.reason] = (rejectsByReason[ev.reason] ?? 0) + 1;
+      }
+    }
+  }
+  const hash = depthHash(d.depth(e));
+  const invariantViolations = verifyInvariants(e);
+  const problems: string[] = [];
+  if (hash !== expected.depthHash) {
+    problems.push(`final depth ${hash} ≠ predicted ${expected.depthHash}`);
+  }
+  if (tradedQtyLots !== expected.tradedQty * qtyLotsPerUnit) {
+    problems.push(
+      `traded ${tradedQtyLots} lots ≠ predicted ${expected.tradedQty * qtyLotsPerUnit}`,
+    );
+  }
+  if (rejects !== expected.rejects)
+    problems.push(`${rejects} refusals ≠ predicted ${expected.rejects}`);
+  if (invariantViolations.length > 0) {
+    problems.push(`${invariantViolations.length} invariant violations: ${invariantViolations[0]}`);
+  }
+  return {
+    depthHash: hash,
+    tradedQtyLots,
+    rejects,
+    rejectsByReason,
+    invariantViolations,
+    problems,
+  };
+}

@@ -1,0 +1,75 @@
+// Command-line options of `npm run bench`, shared by every suite. A suite that needs more options adds
+// them here, so one parser rejects typos for all suites.
+
+import { parseArgs } from 'node:util';
+import type { MixName, ProfileName } from '@bourse/benchkit';
+
+export interface BenchOptions {
+  /** Suites to run, in order (`--suite engine,server`; all registered suites when absent). */
+  readonly suites: readonly string[] | undefined;
+  readonly profiles: readonly ProfileName[];
+  readonly mix: MixName;
+  /** Timed commands per replay. */
+  readonly n: number;
+  readonly seed: number;
+  /** Timed replays per engine; the median is reported. */
+  readonly runs: number;
+  /** Also drive the peer book (nodejs-order-book) through the same stream. */
+  readonly peer: boolean;
+  /** Resting orders placed to measure heap per resting order. */
+  readonly heapOrders: number;
+  /** One JSON object per measurement on stdout instead of tables. */
+  readonly json: boolean;
+}
+
+const USAGE = `usage: npm run bench -- [--suite engine] [--profile cents|wide|all] [--mix brief|excore]
+       [--n 1000000] [--seed 42] [--runs 3] [--heap-orders 200000] [--no-peer] [--json]`;
+
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    allowNegative: true,
+    options: {
+      suite: { type: 'string' },
+      profile: { type: 'string', default: 'all' },
+      mix: { type: 'string', default: 'brief' },
+      n: { type: 'string', default: '1000000' },
+      seed: { type: 'string', default: '42' },
+      runs: { type: 'string', default: '3' },
+      peer: { type: 'boolean', default: true },
+      'heap-orders': { type: 'string', default: '200000' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const profiles = values.profile === 'all' ? ['cents', 'wide'] : values.profile.split(',');
+  for (const p of profiles) if (p !== 'cents' && p !== 'wide') fail(`unknown profile ${p}`);
+  if (values.mix !== 'brief' && values.mix !== 'excore') fail(`unknown mix ${values.mix}`);
+  return {
+    suites: values.suite?.split(','),
+    profiles: profiles as ProfileName[],
+    mix: values.mix,
+    n: positiveInt('n', values.n),
+    seed: positiveInt('seed', values.seed, 0),
+    runs: positiveInt('runs', values.runs),
+    peer: values.peer,
+    heapOrders: positiveInt('heap-orders', values['heap-orders']),
+    json: values.json,
+  };
+}
+
+function positiveInt(name: string, text: string, min = 1): number {
+  const v = Number(text);
+  if (!Number.isSafeInteger(v) || v < min)
+    fail(`--${name} must be an integer ≥ ${min}, got ${text}`);
+  return v;
+}
+
+function fail(message: string): never {
+  console.error(`${message}\n${USAGE}`);
+  process.exit(2);
+}

@@ -1,0 +1,84 @@
+// What a suite measures and how it is printed: one JSON object per measurement line with `--json`,
+// otherwise an aligned table per suite and profile followed by the suite's notes. Progress goes to
+// stderr so that stdout stays machine-readable.
+
+export interface LatencyNs {
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+  /** Median cost of two back-to-back `process.hrtime.bigint()` reads, included in every sample. */
+  readonly timerOverheadP50: number;
+}
+
+export interface Measurement {
+  readonly suite: string;
+  /** What was measured: an engine, a book, an endpoint. */
+  readonly name: string;
+  readonly profile: string;
+  readonly mix?: string;
+  readonly n: number;
+  readonly seed?: number;
+  /** Median of the timed runs. */
+  readonly commandsPerSec: number;
+  readonly runsPerSec: readonly number[];
+  readonly latencyNs?: LatencyNs;
+  readonly heapBytesPerRestingOrder?: number;
+  /** Whether the final state matched the reference; `validation` says against what. */
+  readonly valid: boolean;
+  readonly validation: string;
+  readonly peer?: string;
+  /** commandsPerSec / the peer's commandsPerSec. */
+  readonly ratio?: number;
+}
+
+export interface SuiteResult {
+  readonly measurements: readonly Measurement[];
+  readonly notes: readonly string[];
+}
+
+export function progress(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+export function printJson(m: Measurement): void {
+  process.stdout.write(`${JSON.stringify(m)}\n`);
+}
+
+const int = (v: number): string => Math.round(v).toLocaleString('en-US');
+const us = (ns: number | undefined): string => (ns === undefined ? '—' : (ns / 1000).toFixed(2));
+
+export function printTable(title: string, result: SuiteResult): void {
+  const head = [
+    'name',
+    'profile',
+    'commands/s',
+    '× peer',
+    'p50 µs',
+    'p99 µs',
+    'p99.9 µs',
+    'max µs',
+    'heap B/order',
+    'final book',
+  ];
+  const rows = result.measurements.map((m) => [
+    m.name,
+    m.profile,
+    int(m.commandsPerSec),
+    m.ratio === undefined ? '—' : `${m.ratio.toFixed(2)}×`,
+    us(m.latencyNs?.p50),
+    us(m.latencyNs?.p99),
+    us(m.latencyNs?.p999),
+    us(m.latencyNs?.max),
+    m.heapBytesPerRestingOrder === undefined ? '—' : int(m.heapBytesPerRestingOrder),
+    m.valid ? 'ok' : 'MISMATCH',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(`\n${title}`);
+  console.log(line(head));
+  for (const r of rows) console.log(line(r));
+  for (const n of result.notes) console.log(`  - ${n}`);
+}

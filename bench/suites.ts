@@ -1,0 +1,17 @@
+// The registry of benchmark suites `npm run bench` knows, in the order they run by default. A suite is
+// a module exporting a `Suite`; it is imported only when selected, so one suite's dependencies never
+// slow or break another.
+
+import type { BenchOptions } from './options.ts';
+import type { SuiteResult } from './report.ts';
+
+export interface Suite {
+  readonly name: string;
+  readonly title: string;
+  run(options: BenchOptions): Promise<SuiteResult>;
+}
+
+export const SUITES: Record<string, () => Promise<Suite>> = {
+  engine: async () => (await import('./engine/suite.ts')).engineSuite,
+  // End-to-end server figures register here: server: async () => (await import('./server/suite.ts')).serverSuite,
+};
