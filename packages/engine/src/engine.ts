@@ -1,41 +1,664 @@
-// The exchange state machine (API outline; the implementation lands with the order book).
+// The exchange state machine: `apply(command) → events`, single-threaded and deterministic. It reads no
+// clock and does no I/O; time arrives as `command.ts`. A rejected command emits one `rejected` event and
+// changes nothing (every check runs before the first mutation). Balance, position and book-level events
+// are collected while the command runs and emitted once per touched record at its end.
+
+import { Book } from './book.ts';
 import type { Command } from './commands.ts';
-import type { EngineEvent } from './events.ts';
-import type {
-  AccountView,
-  BalanceView,
-  BookView,
-  EngineConfig,
-  InstrumentView,
-  OrderView,
-  PositionView,
+import type { EngineEvent, Rejected } from './events.ts';
+import { MAX_PRICE_LEVELS, type InstrumentSpec } from './instrument.ts';
+import { NIL, OrderStore } from './order-store.ts';
+import { orderView } from './order-view.ts';
+import type { RejectCode } from './reject-codes.ts';
+import { restoreInto, snapshotState } from './snapshot.ts';
+import type { Account, Asset, Instrument, Position } from './state.ts';
+import { hashBytes } from './state-hash.ts';
+import {
+  amendOrder,
+  cancelAll,
+  cancelOrder,
+  cancelSlot,
+  decreaseOrder,
+  expireOrders,
+  placeOrder,
+} from './trading.ts';
+import { isPositiveInt, isSafeInt } from './units.ts';
+import {
+  type AccountView,
+  type BalanceView,
+  type BookView,
+  DEFAULT_ENGINE_CONFIG,
+  type EngineConfig,
+  type InstrumentView,
+  type OrderView,
+  type PositionView,
 } from './views.ts';
 
-export declare class Engine {
-  constructor(config?: Partial<EngineConfig>);
-  /** Applies one command; the returned array is reused and valid only until the next call. */
-  apply(command: Command): readonly EngineEvent[];
-  /** Canonical bytes of the whole state; `Engine.restore` rebuilds an identical engine from them. */
-  snapshot(): Uint8Array;
-  static restore(bytes: Uint8Array): Engine;
-  /** Hex digest of the canonical snapshot: equal states ⇔ equal hashes. */
-  stateHash(): string;
-  /** `ts` of the last applied command (0 before any). */
-  readonly lastSeq: number;
-  readonly halted: boolean;
+export class Engine {
   readonly config: EngineConfig;
-  account(accountId: number): AccountView | undefined;
-  accounts(): AccountView[];
-  balance(accountId: number, assetId: number): BalanceView;
-  balances(accountId: number): BalanceView[];
-  position(accountId: number, instrumentId: number): PositionView | undefined;
-  positions(accountId: number): PositionView[];
-  order(orderId: number): OrderView | undefined;
-  openOrders(accountId: number, instrumentId?: number): OrderView[];
-  book(instrumentId: number, depth?: number): BookView | undefined;
-  instrument(instrumentId: number): InstrumentView | undefined;
-  instruments(): InstrumentView[];
-  assets(): { assetId: number; code: string; scale: number }[];
+  /** Events of the command being applied; reused between commands. */
+  readonly events: EngineEvent[] = [];
+  readonly store = new OrderStore();
+  /** Live order id → slot. */
+  readonly orderSlots = new Map<number, number>();
+  readonly assetsById = new Map<number, Asset>();
+  readonly assetList: Asset[] = [];
+  readonly accountsById = new Map<number, Account>();
+  readonly instById = new Map<number, Instrument>();
+  readonly instList: Instrument[] = [];
+  readonly transfers = new Set<string>();
+  halted = false;
+  lastSeq = 0;
+  lastTs = 0;
+  maxOrderId = 0;
+  tradeSeq = 0;
+  /** Increments per command; records compare against it to emit one event per command. */
+  stamp = 0;
+  /** GTD expiry min-heap: parallel arrays of (expiresAt, orderId). */
+  readonly gtdTs: number[] = [];
+  readonly gtdId: number[] = [];
+  // Records touched by the current command.
+  private readonly touchedBalAcct: Account[] = [];
+  private readonly touchedBalAsset: number[] = [];
+  private readonly touchedPos: Position[] = [];
+  private readonly touchedLevelInst: number[] = [];
+  private readonly touchedLevelKey: number[] = [];
+  /** Per instrument: stamp of the last touch of each book level key (side × levels + level). */
+  private readonly levelStamps: Int32Array[] = [];
+
+  constructor(config?: Partial<EngineConfig>) {
+    this.config = { ...DEFAULT_ENGINE_CONFIG, ...config };
+    this.accountsById.set(this.config.feeAccountId, newAccount(this.config.feeAccountId, 0, 0));
+  }
+
+  /** Applies one command; the returned array is reused and valid only until the next call. */
+  apply(command: Command): readonly EngineEvent[] {
+    const events = this.events;
+    events.length = 0;
+    this.stamp++;
+    if (!isSafeInt(command.seq) || !isSafeInt(command.ts)) {
+      this.reject(command.type, 'INVALID_FIELD');
+      return events;
+    }
+    const ts = command.ts > this.lastTs ? command.ts : this.lastTs;
+    this.lastTs = ts;
+    this.lastSeq = command.seq;
+    if (this.gtdTs.length > 0 && this.gtdTs[0]! <= ts) expireOrders(this, ts);
+    this.dispatch(command, ts);
+    this.flushTouched();
+    return events;
+  }
+
+  private dispatch(c: Command, ts: number): void {
+    switch (c.type) {
+      case 'placeOrder':
+        return placeOrder(this, c, ts);
+      case 'cancelOrder':
+        return cancelOrder(this, c);
+      case 'amendOrder':
+        return amendOrder(this, c, ts);
+      case 'decreaseOrder':
+        return decreaseOrder(this, c);
+      case 'cancelAll':
+        return cancelAll(this, c);
+      case 'tick':
+        return;
+      case 'createAsset':
+        return this.createAsset(c.assetId, c.code, c.scale);
+      case 'createAccount':
+        return this.createAccount(c.accountId, c.userId, c.subaccount);
+      case 'deposit':
+        return this.moveExternal('deposit', c.accountId, c.assetId, c.amount, undefined);
+      case 'withdraw':
+        return this.moveExternal('withdraw', c.accountId, c.assetId, c.amount, undefined);
+      case 'transferIn':
+        return this.moveExternal('transferIn', c.accountId, c.assetId, c.amount, c.transferId);
+      case 'transferOut':
+        return this.moveExternal('transferOut', c.accountId, c.assetId, c.amount, c.transferId);
+      case 'createInstrument':
+        return this.createInstrument(c.spec);
+      case 'setMarketStatus':
+        return this.setMarketStatus(c.instrumentId, c.status);
+      case 'settleMarket':
+        return this.settleMarket(c.instrumentId, c.result, c.valueTicks);
+      case 'setHalt':
+        return this.setHalt(c.halted);
+      default:
+        return this.reject((c as { type: string }).type as Command['type'], 'UNKNOWN_COMMAND');
+    }
+  }
+
+  // ---- emission helpers (used by trading.ts) ----
+
+  reject(
+    command: Command['type'],
+    reason: RejectCode,
+    extra?: { accountId?: number; orderId?: number; clientOrderId?: string },
+  ): void {
+    const e: { -readonly [K in keyof Rejected]: Rejected[K] } = {
+      type: 'rejected',
+      command,
+      reason,
+    };
+    if (extra?.accountId !== undefined) e.accountId = extra.accountId;
+    if (extra?.orderId !== undefined) e.orderId = extra.orderId;
+    if (extra?.clientOrderId !== undefined) e.clientOrderId = extra.clientOrderId;
+    this.events.push(e);
+  }
+
+  touchBalance(acct: Account, assetIndex: number): void {
+    if (acct.balStamp[assetIndex] === this.stamp) return;
+    acct.balStamp[assetIndex] = this.stamp;
+    this.touchedBalAcct.push(acct);
+    this.touchedBalAsset.push(assetIndex);
+  }
+
+  touchPosition(pos: Position): void {
+    if (pos.stamp === this.stamp) return;
+    pos.stamp = this.stamp;
+    this.touchedPos.push(pos);
+  }
+
+  touchLevel(inst: Instrument, key: number): void {
+    const stamps = this.levelStamps[inst.index]!;
+    if (stamps[key] === this.stamp) return;
+    stamps[key] = this.stamp;
+    this.touchedLevelInst.push(inst.index);
+    this.touchedLevelKey.push(key);
+  }
+
+  private flushTouched(): void {
+    const ev = this.events;
+    for (let i = 0; i < this.touchedLevelKey.length; i++) {
+      const inst = this.instList[this.touchedLevelInst[i]!]!;
+      const key = this.touchedLevelKey[i]!;
+      const book = inst.book;
+      const side = key >= book.levels ? 1 : 0;
+      const level = key - side * book.levels;
+      ev.push({
+        type: 'bookLevel',
+        instrumentId: inst.spec.instrumentId,
+        side: side === 0 ? 'buy' : 'sell',
+        priceTicks: inst.spec.minPriceTicks + level * inst.spec.tickSize,
+        qtyLots: book.qty[key]!,
+        orderCount: book.count[key]!,
+      });
+    }
+    this.touchedLevelInst.length = 0;
+    this.touchedLevelKey.length = 0;
+    for (let i = 0; i < this.touchedBalAcct.length; i++) {
+      const a = this.touchedBalAcct[i]!;
+      const k = this.touchedBalAsset[i]!;
+      ev.push({
+        type: 'balanceChanged',
+        accountId: a.accountId,
+        assetId: this.assetList[k]!.assetId,
+        available: a.available[k]!,
+        reserved: a.reserved[k]!,
+      });
+    }
+    this.touchedBalAcct.length = 0;
+    this.touchedBalAsset.length = 0;
+    for (let i = 0; i < this.touchedPos.length; i++) {
+      const p = this.touchedPos[i]!;
+      ev.push({
+        type: 'positionChanged',
+        accountId: p.account.accountId,
+        instrumentId: this.instList[p.instIndex]!.spec.instrumentId,
+        positionLots: p.lots,
+        costBasis: p.costBasis,
+        realisedPnl: p.realisedPnl,
+        feesPaid: p.feesPaid,
+      });
+    }
+    this.touchedPos.length = 0;
+  }
+
+  /** The account's position record in an instrument, created on first use. */
+  positionOf(acct: Account, inst: Instrument): Position {
+    let p = acct.positions[inst.index];
+    if (p === undefined) {
+      p = {
+        account: acct,
+        instIndex: inst.index,
+        lots: 0,
+        costBasis: 0,
+        realisedPnl: 0,
+        feesPaid: 0,
+        reservedYes: 0,
+        reservedNo: 0,
+        stamp: 0,
+      };
+      acct.positions[inst.index] = p;
+      inst.holders.push(p);
+    }
+    return p;
+  }
+
+  // ---- ledger ----
+
+  private createAsset(assetId: number, code: string, scale: number): void {
+    if (!isSafeInt(assetId) || assetId < 0 || typeof code !== 'string' || code.length === 0) {
+      return this.reject('createAsset', 'INVALID_FIELD');
+    }
+    if (!isPositiveInt(scale) || code.length > 16)
+      return this.reject('createAsset', 'INVALID_FIELD');
+    if (this.assetsById.has(assetId)) return this.reject('createAsset', 'DUPLICATE_ID');
+    const asset: Asset = { assetId, index: this.assetList.length, code, scale, external: 0 };
+    this.assetsById.set(assetId, asset);
+    this.assetList.push(asset);
+    for (const a of this.accountsById.values()) growBalances(a, this.assetList.length);
+    this.events.push({ type: 'assetCreated', assetId, code, scale });
+  }
+
+  private createAccount(accountId: number, userId: number, subaccount: number): void {
+    if (!isSafeInt(accountId) || !isSafeInt(userId) || !isSafeInt(subaccount)) {
+      return this.reject('createAccount', 'INVALID_FIELD');
+    }
+    if (accountId < 0 || userId < 0 || subaccount < 0) {
+      return this.reject('createAccount', 'INVALID_FIELD');
+    }
+    if (this.accountsById.has(accountId)) {
+      return this.reject('createAccount', 'DUPLICATE_ID', { accountId });
+    }
+    const acct = newAccount(accountId, userId, subaccount);
+    growBalances(acct, this.assetList.length);
+    this.accountsById.set(accountId, acct);
+    this.events.push({ type: 'accountCreated', accountId, userId, subaccount });
+  }
+
+  private moveExternal(
+    kind: 'deposit' | 'withdraw' | 'transferIn' | 'transferOut',
+    accountId: number,
+    assetId: number,
+    amount: number,
+    transferId: string | undefined,
+  ): void {
+    if (!isPositiveInt(amount)) return this.reject(kind, 'INVALID_FIELD', { accountId });
+    const acct = this.accountsById.get(accountId);
+    if (acct === undefined) return this.reject(kind, 'UNKNOWN_ACCOUNT');
+    const asset = this.assetsById.get(assetId);
+    if (asset === undefined) return this.reject(kind, 'UNKNOWN_ASSET', { accountId });
+    const isTransfer = kind === 'transferIn' || kind === 'transferOut';
+    if (isTransfer) {
+      if (typeof transferId !== 'string' || transferId.length === 0 || transferId.length > 128) {
+        return this.reject(kind, 'INVALID_FIELD', { accountId });
+      }
+      if (this.transfers.has(transferId))
+        return this.reject(kind, 'DUPLICATE_TRANSFER', { accountId });
+    }
+    const k = asset.index;
+    const outflow = kind === 'withdraw' || kind === 'transferOut';
+    if (outflow && acct.available[k]! < amount) {
+      return this.reject(kind, 'INSUFFICIENT_FUNDS', { accountId });
+    }
+    const signed = outflow ? -amount : amount;
+    if (!Number.isSafeInteger(acct.available[k]! + signed) || !isSafeInt(asset.external + signed)) {
+      return this.reject(kind, 'INVALID_FIELD', { accountId });
+    }
+    if (isTransfer) this.transfers.add(transferId as string);
+    acct.available[k]! += signed;
+    asset.external += signed;
+    this.touchBalance(acct, k);
+    const ev = { type: 'ledgerMoved', kind, accountId, assetId, amount: signed } as const;
+    this.events.push(transferId === undefined ? ev : { ...ev, transferId });
+  }
+
+  // ---- lifecycle ----
+
+  private createInstrument(spec: InstrumentSpec): void {
+    const problem = validateSpec(this, spec);
+    if (problem !== undefined) return this.reject('createInstrument', problem);
+    const levels = (spec.maxPriceTicks - spec.minPriceTicks) / spec.tickSize + 1;
+    const moneyAssetId = spec.kind === 'binary' ? spec.settlementAssetId : spec.quoteAssetId;
+    const inst: Instrument = {
+      index: this.instList.length,
+      spec: structuredCloneSpec(spec),
+      moneyAsset: this.assetsById.get(moneyAssetId)!.index,
+      baseAsset: spec.kind === 'spot' ? this.assetsById.get(spec.baseAssetId)!.index : -1,
+      book: new Book(levels),
+      status: 'created',
+      lastPrice: 0,
+      hasLast: false,
+      escrow: 0,
+      openInterest: 0,
+      holders: [],
+      stopHead: NIL,
+      stopTail: NIL,
+      stopCount: 0,
+      settlement: undefined,
+    };
+    this.instById.set(spec.instrumentId, inst);
+    this.instList.push(inst);
+    this.levelStamps.push(new Int32Array(2 * levels));
+    this.events.push({ type: 'instrumentCreated', spec: inst.spec });
+    this.events.push({
+      type: 'marketStatusChanged',
+      instrumentId: spec.instrumentId,
+      status: 'created',
+    });
+  }
+
+  private setMarketStatus(instrumentId: number, status: 'open' | 'paused' | 'closed'): void {
+    const inst = this.instById.get(instrumentId);
+    if (inst === undefined) return this.reject('setMarketStatus', 'UNKNOWN_INSTRUMENT');
+    const from = inst.status;
+    const allowed =
+      (status === 'open' && (from === 'created' || from === 'paused')) ||
+      (status === 'paused' && from === 'open') ||
+      (status === 'closed' && (from === 'open' || from === 'paused' || from === 'created'));
+    if (!allowed) return this.reject('setMarketStatus', 'INVALID_STATE');
+    if (status === 'closed') this.cancelEverything(inst);
+    inst.status = status;
+    this.events.push({ type: 'marketStatusChanged', instrumentId, status });
+  }
+
+  /** Cancels every resting and parked order of an instrument (market close). */
+  private cancelEverything(inst: Instrument): void {
+    const book = inst.book;
+    for (let side = 0; side < 2; side++) {
+      for (let level = 0; level < book.levels; level++) {
+        let slot = book.head[side * book.levels + level]!;
+        while (slot !== NIL) {
+          const next = this.store.next[slot]!;
+          cancelSlot(this, slot, 'marketClosed');
+          slot = next;
+        }
+      }
+    }
+    let slot = inst.stopHead;
+    while (slot !== NIL) {
+      const next = this.store.next[slot]!;
+      cancelSlot(this, slot, 'marketClosed');
+      slot = next;
+    }
+  }
+
+  private settleMarket(
+    instrumentId: number,
+    result: 'yes' | 'no' | 'scalar',
+    valueTicks: number | undefined,
+  ): void {
+    const inst = this.instById.get(instrumentId);
+    if (inst === undefined) return this.reject('settleMarket', 'UNKNOWN_INSTRUMENT');
+    const spec = inst.spec;
+    if (spec.kind !== 'binary') return this.reject('settleMarket', 'INVALID_SETTLEMENT');
+    if (inst.status !== 'closed') return this.reject('settleMarket', 'INVALID_STATE');
+    let v: number;
+    if (result === 'yes') v = spec.payoutTicks;
+    else if (result === 'no') v = 0;
+    else if (result === 'scalar') {
+      if (!isSafeInt(valueTicks) || valueTicks < 0 || valueTicks > spec.payoutTicks) {
+        return this.reject('settleMarket', 'INVALID_SETTLEMENT');
+      }
+      v = valueTicks;
+    } else return this.reject('settleMarket', 'INVALID_FIELD');
+    const m = inst.moneyAsset;
+    const mult = spec.moneyPerTickLot;
+    for (const pos of inst.holders) {
+      if (pos.lots === 0) continue;
+      const lots = pos.lots;
+      const payout = lots > 0 ? v * lots * mult : (spec.payoutTicks - v) * -lots * mult;
+      const acct = pos.account;
+      acct.available[m]! += payout;
+      inst.escrow -= payout;
+      const pnl = payout - pos.costBasis;
+      pos.realisedPnl += pnl;
+      pos.costBasis = 0;
+      pos.lots = 0;
+      this.touchBalance(acct, m);
+      this.touchPosition(pos);
+      this.events.push({
+        type: 'settled',
+        instrumentId,
+        accountId: acct.accountId,
+        positionLots: lots,
+        payout,
+        realisedPnl: pnl,
+      });
+    }
+    if (inst.escrow !== 0) throw new Error(`escrow left after settlement: ${inst.escrow}`);
+    inst.openInterest = 0;
+    inst.status = 'settled';
+    inst.settlement = { result, valueTicks: v };
+    this.events.push({ type: 'marketStatusChanged', instrumentId, status: 'settled' });
+    this.events.push({ type: 'marketSettled', instrumentId, result, valueTicks: v, escrowLeft: 0 });
+  }
+
+  private setHalt(halted: boolean): void {
+    if (typeof halted !== 'boolean') return this.reject('setHalt', 'INVALID_FIELD');
+    this.halted = halted;
+    this.events.push({ type: 'haltChanged', halted });
+  }
+
+  // ---- snapshot and hash ----
+
+  /** Canonical bytes of the whole state; `Engine.restore` rebuilds an identical engine from them. */
+  snapshot(): Uint8Array {
+    return new TextEncoder().encode(JSON.stringify(snapshotState(this, true)));
+  }
+
+  static restore(bytes: Uint8Array): Engine {
+    const data = JSON.parse(new TextDecoder().decode(bytes));
+    const engine = new Engine(data.config);
+    restoreInto(engine, data);
+    return engine;
+  }
+
+  /** Digest of the economic state (everything but the last seq/ts): equal states ⇔ equal hashes. */
+  stateHash(): string {
+    return hashBytes(new TextEncoder().encode(JSON.stringify(snapshotState(this, false))));
+  }
+
+  /** @internal Used by restore: registers an instrument's level-stamp array. */
+  registerRestoredInstrument(inst: Instrument): void {
+    this.instById.set(inst.spec.instrumentId, inst);
+    this.instList.push(inst);
+    this.levelStamps.push(new Int32Array(2 * inst.book.levels));
+  }
+
+  // ---- queries ----
+
+  account(accountId: number): AccountView | undefined {
+    const a = this.accountsById.get(accountId);
+    return a === undefined
+      ? undefined
+      : { accountId: a.accountId, userId: a.userId, subaccount: a.subaccount };
+  }
+
+  accounts(): AccountView[] {
+    return [...this.accountsById.values()]
+      .map((a) => ({ accountId: a.accountId, userId: a.userId, subaccount: a.subaccount }))
+      .sort((x, y) => x.accountId - y.accountId);
+  }
+
+  balance(accountId: number, assetId: number): BalanceView {
+    const a = this.accountsById.get(accountId);
+    const asset = this.assetsById.get(assetId);
+    if (a === undefined || asset === undefined)
+      return { accountId, assetId, available: 0, reserved: 0 };
+    return {
+      accountId,
+      assetId,
+      available: a.available[asset.index]!,
+      reserved: a.reserved[asset.index]!,
+    };
+  }
+
+  balances(accountId: number): BalanceView[] {
+    return this.assetList.map((asset) => this.balance(accountId, asset.assetId));
+  }
+
+  position(accountId: number, instrumentId: number): PositionView | undefined {
+    const a = this.accountsById.get(accountId);
+    const inst = this.instById.get(instrumentId);
+    const p = a && inst ? a.positions[inst.index] : undefined;
+    if (p === undefined) return undefined;
+    return {
+      accountId,
+      instrumentId,
+      positionLots: p.lots,
+      costBasis: p.costBasis,
+      realisedPnl: p.realisedPnl,
+      feesPaid: p.feesPaid,
+    };
+  }
+
+  positions(accountId: number): PositionView[] {
+    const a = this.accountsById.get(accountId);
+    if (a === undefined) return [];
+    const out: PositionView[] = [];
+    for (const p of a.positions) {
+      if (p === undefined) continue;
+      const view = this.position(accountId, this.instList[p.instIndex]!.spec.instrumentId);
+      if (view !== undefined) out.push(view);
+    }
+    return out;
+  }
+
+  order(orderId: number): OrderView | undefined {
+    const slot = this.orderSlots.get(orderId);
+    return slot === undefined ? undefined : orderView(this, slot);
+  }
+
+  openOrders(accountId: number, instrumentId?: number): OrderView[] {
+    const a = this.accountsById.get(accountId);
+    if (a === undefined) return [];
+    const out: OrderView[] = [];
+    for (let slot = a.orderHead; slot !== NIL; slot = this.store.acctNext[slot]!) {
+      const view = orderView(this, slot);
+      if (instrumentId === undefined || view.instrumentId === instrumentId) out.push(view);
+    }
+    return out.sort((x, y) => x.orderId - y.orderId);
+  }
+
+  book(instrumentId: number, depth = Number.MAX_SAFE_INTEGER): BookView | undefined {
+    const inst = this.instById.get(instrumentId);
+    if (inst === undefined) return undefined;
+    const { book, spec } = inst;
+    const side = (s: number) => {
+      const out: [number, number, number][] = [];
+      const step = s === 0 ? -1 : 1;
+      for (let l = book.best[s]!; l >= 0 && l < book.levels && out.length < depth; l += step) {
+        const k = s * book.levels + l;
+        if (book.count[k]! > 0) {
+          out.push([spec.minPriceTicks + l * spec.tickSize, book.qty[k]!, book.count[k]!]);
+        }
+      }
+      return out;
+    };
+    return { instrumentId, bids: side(0), asks: side(1) };
+  }
+
+  instrument(instrumentId: number): InstrumentView | undefined {
+    const inst = this.instById.get(instrumentId);
+    if (inst === undefined) return undefined;
+    return {
+      spec: inst.spec,
+      status: inst.status,
+      lastPriceTicks: inst.hasLast ? inst.lastPrice : undefined,
+      escrow: inst.escrow,
+      openInterestLots: inst.openInterest,
+      settlement: inst.settlement === undefined ? undefined : { ...inst.settlement },
+    };
+  }
+
+  instruments(): InstrumentView[] {
+    return this.instList.map((i) => this.instrument(i.spec.instrumentId)!);
+  }
+
+  assets(): { assetId: number; code: string; scale: number }[] {
+    return this.assetList.map((a) => ({ assetId: a.assetId, code: a.code, scale: a.scale }));
+  }
+
   /** Net external money per asset: deposits − withdrawals + transfers in − transfers out. */
-  externalTotal(assetId: number): number;
+  externalTotal(assetId: number): number {
+    return this.assetsById.get(assetId)?.external ?? 0;
+  }
+}
+
+export function newAccount(accountId: number, userId: number, subaccount: number): Account {
+  return {
+    accountId,
+    userId,
+    subaccount,
+    available: [],
+    reserved: [],
+    balStamp: [],
+    positions: [],
+    orderHead: NIL,
+    openOrders: 0,
+    clientIds: new Map(),
+  };
+}
+
+export function growBalances(acct: Account, assets: number): void {
+  while (acct.available.length < assets) {
+    acct.available.push(0);
+    acct.reserved.push(0);
+    acct.balStamp.push(0);
+  }
+}
+
+function structuredCloneSpec(spec: InstrumentSpec): InstrumentSpec {
+  return JSON.parse(JSON.stringify(spec)) as InstrumentSpec;
+}
+
+function validateSpec(e: Engine, spec: InstrumentSpec): RejectCode | undefined {
+  if (typeof spec !== 'object' || spec === null) return 'INVALID_FIELD';
+  if (!isSafeInt(spec.instrumentId) || spec.instrumentId < 0) return 'INVALID_FIELD';
+  if (e.instById.has(spec.instrumentId)) return 'DUPLICATE_ID';
+  if (typeof spec.symbol !== 'string' || spec.symbol.length === 0) return 'INVALID_FIELD';
+  for (const x of [spec.tickSize, spec.lotSize, spec.moneyPerTickLot]) {
+    if (!isPositiveInt(x)) return 'INVALID_FIELD';
+  }
+  if (!isPositiveInt(spec.minPriceTicks) || !isPositiveInt(spec.maxPriceTicks))
+    return 'INVALID_FIELD';
+  if (spec.maxPriceTicks < spec.minPriceTicks) return 'INVALID_FIELD';
+  if ((spec.maxPriceTicks - spec.minPriceTicks) % spec.tickSize !== 0) return 'INVALID_FIELD';
+  if ((spec.maxPriceTicks - spec.minPriceTicks) / spec.tickSize + 1 > MAX_PRICE_LEVELS) {
+    return 'INVALID_FIELD';
+  }
+  const lim = spec.limits;
+  if (typeof lim !== 'object' || lim === null) return 'INVALID_FIELD';
+  for (const x of [
+    lim.maxOrderQtyLots,
+    lim.maxOrderNotional,
+    lim.maxPositionLots,
+    lim.priceBandTicks,
+  ]) {
+    if (!isSafeInt(x) || x < 0) return 'INVALID_FIELD';
+  }
+  const f = spec.fees;
+  if (typeof f !== 'object' || f === null) return 'INVALID_FIELD';
+  if (f.kind === 'bps') {
+    if (!isSafeInt(f.makerBps) || !isSafeInt(f.takerBps)) return 'INVALID_FIELD';
+    if (f.makerBps < 0 || f.takerBps < 0 || f.makerBps > 10_000 || f.takerBps > 10_000) {
+      return 'INVALID_FIELD';
+    }
+  } else if (f.kind === 'kalshi') {
+    if (spec.kind !== 'binary') return 'INVALID_FIELD';
+    for (const x of [f.makerRatePpm, f.takerRatePpm]) {
+      if (!isSafeInt(x) || x < 0 || x > 1_000_000) return 'INVALID_FIELD';
+    }
+    if (!isPositiveInt(f.roundingUnit)) return 'INVALID_FIELD';
+  } else if (f.kind !== 'none') return 'INVALID_FIELD';
+  if (spec.kind === 'binary') {
+    if (!e.assetsById.has(spec.settlementAssetId)) return 'UNKNOWN_ASSET';
+    if (!isPositiveInt(spec.payoutTicks) || !isPositiveInt(spec.lotsPerContract))
+      return 'INVALID_FIELD';
+    if (spec.maxPriceTicks >= spec.payoutTicks) return 'INVALID_FIELD';
+    for (const s of [spec.seriesTicker, spec.eventTicker, spec.title]) {
+      if (typeof s !== 'string') return 'INVALID_FIELD';
+    }
+    // Escrow per lot pair must stay a safe integer for any realistic position.
+    if (!isSafeInt(spec.payoutTicks * spec.moneyPerTickLot * 1e6)) return 'INVALID_FIELD';
+  } else if (spec.kind === 'spot') {
+    if (!e.assetsById.has(spec.baseAssetId) || !e.assetsById.has(spec.quoteAssetId)) {
+      return 'UNKNOWN_ASSET';
+    }
+    if (spec.baseAssetId === spec.quoteAssetId) return 'INVALID_FIELD';
+    if (!isPositiveInt(spec.baseUnitsPerLot)) return 'INVALID_FIELD';
+  } else return 'INVALID_FIELD';
+  return undefined;
 }

@@ -22,3 +22,23 @@ export function divCeil(a: number, b: number): number {
   const q = Math.floor(a / b);
   return q * b === a ? q : q + 1;
 }
+
+/**
+ * floor(a × b / c) for non-negative safe integers, exact even when a × b exceeds 2^53 (falls back to
+ * BigInt only then, which keeps the common path allocation-free).
+ */
+export function mulDivFloor(a: number, b: number, c: number): number {
+  const p = a * b;
+  if (p <= Number.MAX_SAFE_INTEGER) return Math.floor(p / c);
+  return Number((BigInt(a) * BigInt(b)) / BigInt(c));
+}
+
+/** ceil(a × b / c) for non-negative safe integers, exact like `mulDivFloor`. */
+export function mulDivCeil(a: number, b: number, c: number): number {
+  const p = a * b;
+  if (p <= Number.MAX_SAFE_INTEGER) return divCeil(p, c);
+  const n = BigInt(a) * BigInt(b);
+  const d = BigInt(c);
+  const q = n / d;
+  return Number(q * d === n ? q : q + 1n);
+}

@@ -69,7 +69,9 @@ export interface InstrumentView {
   readonly escrow: number;
   /** Binary: YES lots outstanding (equal to NO lots outstanding). */
   readonly openInterestLots: number;
-  readonly settlement: { readonly result: 'yes' | 'no' | 'scalar'; readonly valueTicks: number } | undefined;
+  readonly settlement:
+    | { readonly result: 'yes' | 'no' | 'scalar'; readonly valueTicks: number }
+    | undefined;
 }
 
 export interface AccountView {

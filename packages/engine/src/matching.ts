@@ -1,0 +1,342 @@
+// Price-time priority matching and the money movement of one fill. A taker walks the opposite side
+// from the best level while prices are within its limit; each fill trades at the maker's price.
+// Binary fills follow the fully-collateralised rules (see docs/decisions/0001-binary-collateral.md):
+// closing a position pays the holder, opening costs cash, and escrow changes by payout per net pair.
+
+import { BUY } from './book.ts';
+import type { Engine } from './engine.ts';
+import type { CancelReason } from './events.ts';
+import { feeFor } from './fees.ts';
+import { F_STP_CANCEL_MAKER, NIL } from './order-store.ts';
+import type { Account, Instrument, Position } from './state.ts';
+import { cancelSlot, finishOrder } from './trading.ts';
+import { mulDivFloor } from './units.ts';
+
+/** True when an order on `side` at `limit` would trade against the current book. */
+export function crosses(inst: Instrument, side: number, limit: number): boolean {
+  const book = inst.book;
+  const best = book.best[side ^ 1]!;
+  if (best < 0) return false;
+  const price = inst.spec.minPriceTicks + best * inst.spec.tickSize;
+  return side === BUY ? price <= limit : price >= limit;
+}
+
+/**
+ * How much of `qty` could fill right now within `limit`, stopping at the first resting order of the
+ * same account (self-trade prevention would stop the taker there).
+ */
+export function fillableQty(
+  e: Engine,
+  inst: Instrument,
+  side: number,
+  limit: number,
+  qty: number,
+  acct: Account,
+): number {
+  const book = inst.book;
+  const s = e.store;
+  const opp = side ^ 1;
+  const step = opp === BUY ? -1 : 1;
+  let total = 0;
+  for (let l = book.best[opp]!; l >= 0 && l < book.levels && total < qty; l += step) {
+    const price = inst.spec.minPriceTicks + l * inst.spec.tickSize;
+    if (side === BUY ? price > limit : price < limit) break;
+    for (let m = book.head[opp * book.levels + l]!; m !== NIL && total < qty; m = s.next[m]!) {
+      if (s.account[m] === acct) return total;
+      total += s.open[m]!;
+    }
+  }
+  return total;
+}
+
+/**
+ * Matches the taker in `slot` against the book. Returns why matching stopped early and the rest
+ * must be cancelled (self-trade, max-cost protection), or undefined.
+ */
+export function matchTaker(
+  e: Engine,
+  inst: Instrument,
+  slot: number,
+  maxCost: number,
+): CancelReason | undefined {
+  const s = e.store;
+  const book = inst.book;
+  const spec = inst.spec;
+  const side = s.side[slot]!;
+  const opp = side ^ 1;
+  const limit = s.price[slot]!;
+  const acct = s.account[slot]!;
+  const levels = book.levels;
+  const mult = spec.moneyPerTickLot;
+  let budget = maxCost;
+  while (s.open[slot]! > 0) {
+    const l = book.best[opp]!;
+    if (l < 0) return undefined;
+    const price = spec.minPriceTicks + l * spec.tickSize;
+    if (side === BUY ? price > limit : price < limit) return undefined;
+    const key = opp * levels + l;
+    let m = book.head[key]!;
+    while (m !== NIL && s.open[slot]! > 0) {
+      const nextMaker = s.next[m]!;
+      if (s.account[m] === acct) {
+        if ((s.flags[slot]! & F_STP_CANCEL_MAKER) === 0) return 'selfTrade';
+        cancelSlot(e, m, 'selfTrade');
+        m = nextMaker;
+        continue;
+      }
+      let q = s.open[slot]! < s.open[m]! ? s.open[slot]! : s.open[m]!;
+      if (maxCost > 0) {
+        const affordable = Math.floor(budget / (price * mult));
+        const lot = spec.lotSize;
+        const cap = affordable - (affordable % lot);
+        if (cap <= 0) return 'protection';
+        if (q > cap) q = cap;
+        budget -= price * q * mult;
+      }
+      fill(e, inst, slot, m, price, q);
+      book.qty[key]! -= q;
+      e.touchLevel(inst, key);
+      if (s.open[m] === 0) {
+        book.remove(s, opp, l, m);
+        finishOrder(e, inst, m);
+      }
+      m = nextMaker;
+    }
+  }
+  return undefined;
+}
+
+/** Executes one fill of `q` lots at `price` between taker and maker slots. */
+function fill(
+  e: Engine,
+  inst: Instrument,
+  taker: number,
+  maker: number,
+  price: number,
+  q: number,
+): void {
+  const s = e.store;
+  const spec = inst.spec;
+  const takerSide = s.side[taker]!;
+  const buySlot = takerSide === BUY ? taker : maker;
+  const sellSlot = takerSide === BUY ? maker : taker;
+  if (spec.kind === 'binary') {
+    const buyLeg = binaryLeg(e, inst, buySlot, BUY, price, q);
+    const sellLeg = binaryLeg(e, inst, sellSlot, 1, price, q);
+    inst.escrow -= buyLeg + sellLeg;
+    inst.openInterest += q - legCloses[BUY]! - legCloses[1]!;
+  } else {
+    spotLegs(e, inst, buySlot, sellSlot, price, q);
+  }
+  s.open[taker]! -= q;
+  s.open[maker]! -= q;
+  s.filled[taker]! += q;
+  s.filled[maker]! += q;
+  const lpc = spec.kind === 'binary' ? spec.lotsPerContract : 0;
+  const payout = spec.kind === 'binary' ? spec.payoutTicks : 0;
+  const takerFee = chargeFee(
+    e,
+    inst,
+    taker,
+    feeFor(spec.fees, true, price, q, spec.moneyPerTickLot, payout, lpc),
+  );
+  const makerFee = chargeFee(
+    e,
+    inst,
+    maker,
+    feeFor(spec.fees, false, price, q, spec.moneyPerTickLot, payout, lpc),
+  );
+  inst.lastPrice = price;
+  inst.hasLast = true;
+  e.events.push({
+    type: 'fill',
+    tradeId: ++e.tradeSeq,
+    instrumentId: spec.instrumentId,
+    takerOrderId: s.id[taker]!,
+    makerOrderId: s.id[maker]!,
+    takerAccountId: s.account[taker]!.accountId,
+    makerAccountId: s.account[maker]!.accountId,
+    takerSide: takerSide === BUY ? 'buy' : 'sell',
+    priceTicks: price,
+    qtyLots: q,
+    takerFee,
+    makerFee,
+    takerOpenQtyLots: s.open[taker]!,
+    makerOpenQtyLots: s.open[maker]!,
+  });
+}
+
+/** Closes counted by the last `binaryLeg` per side (scratch, avoids returning an object). */
+const legCloses = [0, 0];
+
+/**
+ * One side of a binary fill: closes first from this order's reserved position, then from position
+ * nobody reserved, then (netting, forced by a signed position) from position other orders reserved;
+ * the rest opens. Returns the principal cash the account received (negative when it paid).
+ */
+function binaryLeg(
+  e: Engine,
+  inst: Instrument,
+  slot: number,
+  side: number,
+  price: number,
+  q: number,
+): number {
+  const s = e.store;
+  const spec = inst.spec;
+  if (spec.kind !== 'binary') throw new Error('binaryLeg on a spot instrument');
+  const acct = s.account[slot]!;
+  const pos = e.positionOf(acct, inst);
+  const M = spec.payoutTicks;
+  const mult = spec.moneyPerTickLot;
+  const m = inst.moneyAsset;
+  const held = side === BUY ? (pos.lots < 0 ? -pos.lots : 0) : pos.lots > 0 ? pos.lots : 0;
+  const reservedAll = side === BUY ? pos.reservedNo : pos.reservedYes;
+  const own = s.resPos[slot]!;
+  const c1 = q < own ? q : own;
+  const free = held - reservedAll;
+  const c2 = Math.min(q - c1, free);
+  const c3 = Math.min(q - c1 - c2, held - c1 - c2);
+  const opened = q - c1 - c2 - c3;
+  const closes = c1 + c2 + c3;
+  // Release what this order had reserved for the q lots.
+  s.resPos[slot] = own - c1;
+  if (side === BUY) pos.reservedNo -= c1;
+  else pos.reservedYes -= c1;
+  const limit = s.price[slot]!;
+  const perLot = side === BUY ? limit : M - limit;
+  let release = perLot * (q - c1) * mult;
+  if (release > s.resCash[slot]!) release = s.resCash[slot]!;
+  s.resCash[slot]! -= release;
+  acct.reserved[m]! -= release;
+  // Principal: closing receives the value of the side given up; opening pays for the new side.
+  const closeValue = side === BUY ? M - price : price;
+  const openCost = side === BUY ? price : M - price;
+  const cash = closeValue * closes * mult - openCost * opened * mult;
+  acct.available[m]! += release + cash;
+  if (closes > 0) {
+    const removed = closes === held ? pos.costBasis : mulDivFloor(pos.costBasis, closes, held);
+    pos.realisedPnl += closeValue * closes * mult - removed;
+    pos.costBasis -= removed;
+  }
+  pos.costBasis += openCost * opened * mult;
+  pos.lots += side === BUY ? q : -q;
+  if (c3 > 0) rebalanceReservations(e, inst, acct, pos, side);
+  e.touchBalance(acct, m);
+  e.touchPosition(pos);
+  legCloses[side] = closes;
+  return cash;
+}
+
+/**
+ * After netting consumed position that other orders of the account had reserved, moves their excess
+ * position reservation to cash. Netting returned `payout` per lot, more than any order needs per lot,
+ * so the cash is always there.
+ */
+function rebalanceReservations(
+  e: Engine,
+  inst: Instrument,
+  acct: Account,
+  pos: Position,
+  side: number,
+): void {
+  const s = e.store;
+  const spec = inst.spec;
+  if (spec.kind !== 'binary') return;
+  const held = side === BUY ? Math.max(-pos.lots, 0) : Math.max(pos.lots, 0);
+  let excess = (side === BUY ? pos.reservedNo : pos.reservedYes) - held;
+  const m = inst.moneyAsset;
+  for (let o = acct.orderHead; o !== NIL && excess > 0; o = s.acctNext[o]!) {
+    if (s.inst[o] !== inst.index || s.side[o] !== side || s.resPos[o]! === 0) continue;
+    const take = s.resPos[o]! < excess ? s.resPos[o]! : excess;
+    const perLot = side === BUY ? s.price[o]! : spec.payoutTicks - s.price[o]!;
+    const need = perLot * take * spec.moneyPerTickLot;
+    s.resPos[o]! -= take;
+    s.resCash[o]! += need;
+    acct.available[m]! -= need;
+    acct.reserved[m]! += need;
+    if (side === BUY) pos.reservedNo -= take;
+    else pos.reservedYes -= take;
+    excess -= take;
+  }
+  if (acct.available[m]! < 0) throw new Error('rebalance left a negative balance');
+}
+
+/** Both sides of a spot fill: quote from buyer to seller, base from seller to buyer. */
+function spotLegs(
+  e: Engine,
+  inst: Instrument,
+  buySlot: number,
+  sellSlot: number,
+  price: number,
+  q: number,
+): void {
+  const s = e.store;
+  const spec = inst.spec;
+  if (spec.kind !== 'spot') throw new Error('spotLegs on a binary instrument');
+  const qa = inst.moneyAsset;
+  const ba = inst.baseAsset;
+  const cost = price * q * spec.moneyPerTickLot;
+  const baseUnits = q * spec.baseUnitsPerLot;
+  const buyer = s.account[buySlot]!;
+  const seller = s.account[sellSlot]!;
+  let release = s.price[buySlot]! * q * spec.moneyPerTickLot;
+  if (release > s.resCash[buySlot]!) release = s.resCash[buySlot]!;
+  s.resCash[buySlot]! -= release;
+  buyer.reserved[qa]! -= release;
+  buyer.available[qa]! += release - cost;
+  buyer.available[ba]! += baseUnits;
+  s.resPos[sellSlot]! -= baseUnits;
+  seller.reserved[ba]! -= baseUnits;
+  seller.available[qa]! += cost;
+  e.touchBalance(buyer, qa);
+  e.touchBalance(buyer, ba);
+  e.touchBalance(seller, qa);
+  e.touchBalance(seller, ba);
+  spotPosition(e, e.positionOf(buyer, inst), q, cost);
+  spotPosition(e, e.positionOf(seller, inst), -q, cost);
+}
+
+/** Average-cost bookkeeping of a spot position (informational: balances are the source of truth). */
+function spotPosition(e: Engine, pos: Position, signedLots: number, cost: number): void {
+  const lots = pos.lots;
+  if (lots === 0 || Math.sign(lots) === Math.sign(signedLots)) {
+    pos.costBasis += cost;
+  } else {
+    const held = Math.abs(lots);
+    const q = Math.abs(signedLots);
+    const closes = q < held ? q : held;
+    const part = mulDivFloor(cost, closes, q);
+    const removed = closes === held ? pos.costBasis : mulDivFloor(pos.costBasis, closes, held);
+    pos.realisedPnl += lots > 0 ? part - removed : removed - part;
+    pos.costBasis += cost - part - removed;
+  }
+  pos.lots += signedLots;
+  e.touchPosition(pos);
+}
+
+/**
+ * Takes a fee from the order's fee reservation, then from available money; what neither covers is
+ * waived (per-fill rounding can exceed the reservation made for the whole order). Returns the fee paid.
+ */
+function chargeFee(e: Engine, inst: Instrument, slot: number, fee: number): number {
+  if (fee === 0) return 0;
+  const s = e.store;
+  const acct = s.account[slot]!;
+  const m = inst.moneyAsset;
+  const fromRes = fee < s.resFee[slot]! ? fee : s.resFee[slot]!;
+  s.resFee[slot]! -= fromRes;
+  acct.reserved[m]! -= fromRes;
+  const rest = fee - fromRes;
+  const fromAvail = rest < acct.available[m]! ? rest : acct.available[m]!;
+  acct.available[m]! -= fromAvail;
+  const paid = fromRes + fromAvail;
+  const feeAcct = e.accountsById.get(e.config.feeAccountId)!;
+  feeAcct.available[m]! += paid;
+  e.touchBalance(feeAcct, m);
+  e.touchBalance(acct, m);
+  const pos = e.positionOf(acct, inst);
+  pos.feesPaid += paid;
+  e.touchPosition(pos);
+  return paid;
+}

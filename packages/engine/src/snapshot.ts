@@ -1,0 +1,307 @@
+// Canonical snapshot of the engine: a plain-JSON structure in a fixed order (assets and instruments in
+// creation order, accounts by id, orders in queue order) so equal states serialise to equal bytes.
+// Restore rebuilds every index, including queue and per-account list order, so replay after restore
+// makes the same decisions as replay from the start.
+
+import { Book } from './book.ts';
+import type { Engine } from './engine.ts';
+import { growBalances, newAccount } from './engine.ts';
+import type { InstrumentSpec, MarketStatus } from './instrument.ts';
+import { F_PARKED, NIL } from './order-store.ts';
+import type { Instrument } from './state.ts';
+
+type OrderRecord = [
+  id: number,
+  accountId: number,
+  side: number,
+  type: number,
+  tif: number,
+  flags: number,
+  price: number,
+  stopPrice: number,
+  open: number,
+  filled: number,
+  resCash: number,
+  resFee: number,
+  resPos: number,
+  expiresAt: number,
+  clientId: string | null,
+];
+
+type PositionRecord = [
+  instrumentId: number,
+  lots: number,
+  costBasis: number,
+  realisedPnl: number,
+  feesPaid: number,
+  reservedYes: number,
+  reservedNo: number,
+];
+
+interface InstrumentRecord {
+  spec: InstrumentSpec;
+  status: MarketStatus;
+  lastPrice: number;
+  hasLast: boolean;
+  escrow: number;
+  openInterest: number;
+  settlement: { result: 'yes' | 'no' | 'scalar'; valueTicks: number } | null;
+  holders: number[];
+  /** [side, level, orders in queue order] for every non-empty level. */
+  levels: [number, number, OrderRecord[]][];
+  stops: OrderRecord[];
+}
+
+export interface SnapshotData {
+  v: 1;
+  config: Engine['config'];
+  seq?: number;
+  ts?: number;
+  halted: boolean;
+  maxOrderId: number;
+  tradeSeq: number;
+  assets: [assetId: number, code: string, scale: number, external: number][];
+  accounts: {
+    id: number;
+    userId: number;
+    sub: number;
+    available: number[];
+    reserved: number[];
+    orders: number[];
+    positions: PositionRecord[];
+  }[];
+  instruments: InstrumentRecord[];
+  transfers: string[];
+  gtd: [number[], number[]];
+}
+
+function orderRecord(e: Engine, slot: number): OrderRecord {
+  const s = e.store;
+  return [
+    s.id[slot]!,
+    s.account[slot]!.accountId,
+    s.side[slot]!,
+    s.type[slot]!,
+    s.tif[slot]!,
+    s.flags[slot]!,
+    s.price[slot]!,
+    s.stopPrice[slot]!,
+    s.open[slot]!,
+    s.filled[slot]!,
+    s.resCash[slot]!,
+    s.resFee[slot]!,
+    s.resPos[slot]!,
+    s.expiresAt[slot]!,
+    s.clientId[slot] ?? null,
+  ];
+}
+
+function instrumentRecord(e: Engine, inst: Instrument): InstrumentRecord {
+  const s = e.store;
+  const book = inst.book;
+  const levels: InstrumentRecord['levels'] = [];
+  for (let side = 0; side < 2; side++) {
+    for (let l = 0; l < book.levels; l++) {
+      const k = side * book.levels + l;
+      if (book.count[k] === 0) continue;
+      const orders: OrderRecord[] = [];
+      for (let o = book.head[k]!; o !== NIL; o = s.next[o]!) orders.push(orderRecord(e, o));
+      levels.push([side, l, orders]);
+    }
+  }
+  const stops: OrderRecord[] = [];
+  for (let o = inst.stopHead; o !== NIL; o = s.next[o]!) stops.push(orderRecord(e, o));
+  return {
+    spec: inst.spec,
+    status: inst.status,
+    lastPrice: inst.lastPrice,
+    hasLast: inst.hasLast,
+    escrow: inst.escrow,
+    openInterest: inst.openInterest,
+    settlement: inst.settlement ?? null,
+    holders: inst.holders.map((p) => p.account.accountId),
+    levels,
+    stops,
+  };
+}
+
+export function snapshotState(e: Engine, withHeader: boolean): SnapshotData {
+  const s = e.store;
+  const accounts = [...e.accountsById.values()]
+    .sort((a, b) => a.accountId - b.accountId)
+    .map((a) => {
+      const orders: number[] = [];
+      for (let o = a.orderHead; o !== NIL; o = s.acctNext[o]!) orders.push(s.id[o]!);
+      const positions: PositionRecord[] = [];
+      for (const p of a.positions) {
+        if (p === undefined) continue;
+        positions.push([
+          e.instList[p.instIndex]!.spec.instrumentId,
+          p.lots,
+          p.costBasis,
+          p.realisedPnl,
+          p.feesPaid,
+          p.reservedYes,
+          p.reservedNo,
+        ]);
+      }
+      return {
+        id: a.accountId,
+        userId: a.userId,
+        sub: a.subaccount,
+        available: [...a.available],
+        reserved: [...a.reserved],
+        orders,
+        positions,
+      };
+    });
+  const data: SnapshotData = {
+    v: 1,
+    config: e.config,
+    halted: e.halted,
+    maxOrderId: e.maxOrderId,
+    tradeSeq: e.tradeSeq,
+    assets: e.assetList.map((a) => [a.assetId, a.code, a.scale, a.external]),
+    accounts,
+    instruments: e.instList.map((i) => instrumentRecord(e, i)),
+    transfers: [...e.transfers].sort(),
+    gtd: [[...e.gtdTs], [...e.gtdId]],
+  };
+  if (withHeader) {
+    data.seq = e.lastSeq;
+    data.ts = e.lastTs;
+  }
+  return data;
+}
+
+export function restoreInto(e: Engine, d: SnapshotData): void {
+  if (d.v !== 1) throw new Error(`unsupported snapshot version ${String(d.v)}`);
+  e.halted = d.halted;
+  e.maxOrderId = d.maxOrderId;
+  e.tradeSeq = d.tradeSeq;
+  e.lastSeq = d.seq ?? 0;
+  e.lastTs = d.ts ?? 0;
+  for (const [assetId, code, scale, external] of d.assets) {
+    const asset = { assetId, index: e.assetList.length, code, scale, external };
+    e.assetsById.set(assetId, asset);
+    e.assetList.push(asset);
+  }
+  for (const a of d.accounts) {
+    const acct = newAccount(a.id, a.userId, a.sub);
+    growBalances(acct, e.assetList.length);
+    acct.available = [...a.available];
+    acct.reserved = [...a.reserved];
+    acct.balStamp = a.available.map(() => 0);
+    e.accountsById.set(a.id, acct);
+  }
+  for (const r of d.instruments) restoreInstrument(e, r);
+  // Positions in each account, then the per-account order lists in their saved order.
+  for (const a of d.accounts) {
+    const acct = e.accountsById.get(a.id)!;
+    for (const [
+      instrumentId,
+      lots,
+      costBasis,
+      realisedPnl,
+      feesPaid,
+      resYes,
+      resNo,
+    ] of a.positions) {
+      const inst = e.instById.get(instrumentId)!;
+      const p = acct.positions[inst.index] ?? e.positionOf(acct, inst);
+      p.lots = lots;
+      p.costBasis = costBasis;
+      p.realisedPnl = realisedPnl;
+      p.feesPaid = feesPaid;
+      p.reservedYes = resYes;
+      p.reservedNo = resNo;
+    }
+    linkAccountOrders(e, acct.accountId, a.orders);
+  }
+  for (const t of d.transfers) e.transfers.add(t);
+  e.gtdTs.push(...d.gtd[0]);
+  e.gtdId.push(...d.gtd[1]);
+}
+
+function restoreInstrument(e: Engine, r: InstrumentRecord): void {
+  const spec = r.spec;
+  const levels = (spec.maxPriceTicks - spec.minPriceTicks) / spec.tickSize + 1;
+  const moneyAssetId = spec.kind === 'binary' ? spec.settlementAssetId : spec.quoteAssetId;
+  const inst: Instrument = {
+    index: e.instList.length,
+    spec,
+    moneyAsset: e.assetsById.get(moneyAssetId)!.index,
+    baseAsset: spec.kind === 'spot' ? e.assetsById.get(spec.baseAssetId)!.index : -1,
+    book: new Book(levels),
+    status: r.status,
+    lastPrice: r.lastPrice,
+    hasLast: r.hasLast,
+    escrow: r.escrow,
+    openInterest: r.openInterest,
+    holders: [],
+    stopHead: NIL,
+    stopTail: NIL,
+    stopCount: 0,
+    settlement: r.settlement ?? undefined,
+  };
+  e.registerRestoredInstrument(inst);
+  // Holders in their original order, so settlement walks them identically.
+  for (const accountId of r.holders) e.positionOf(e.accountsById.get(accountId)!, inst);
+  const s = e.store;
+  for (const [side, level, orders] of r.levels) {
+    for (const rec of orders) {
+      const slot = restoreOrder(e, inst, rec);
+      inst.book.push(s, side, level, slot);
+    }
+  }
+  for (const rec of r.stops) {
+    const slot = restoreOrder(e, inst, rec);
+    s.prev[slot] = inst.stopTail;
+    if (inst.stopTail === NIL) inst.stopHead = slot;
+    else s.next[inst.stopTail] = slot;
+    inst.stopTail = slot;
+    inst.stopCount++;
+    s.flags[slot]! |= F_PARKED;
+  }
+}
+
+function restoreOrder(e: Engine, inst: Instrument, rec: OrderRecord): number {
+  const s = e.store;
+  const slot = s.alloc();
+  const [id, accountId, side, type, tif, flags, price, stopPrice, open, filled] = rec;
+  s.id[slot] = id;
+  s.inst[slot] = inst.index;
+  s.side[slot] = side;
+  s.type[slot] = type;
+  s.tif[slot] = tif;
+  s.flags[slot] = flags;
+  s.price[slot] = price;
+  s.stopPrice[slot] = stopPrice;
+  s.open[slot] = open;
+  s.filled[slot] = filled;
+  s.resCash[slot] = rec[10];
+  s.resFee[slot] = rec[11];
+  s.resPos[slot] = rec[12];
+  s.expiresAt[slot] = rec[13];
+  s.clientId[slot] = rec[14] ?? undefined;
+  s.account[slot] = e.accountsById.get(accountId)!;
+  e.orderSlots.set(id, slot);
+  return slot;
+}
+
+function linkAccountOrders(e: Engine, accountId: number, orderIds: number[]): void {
+  const s = e.store;
+  const acct = e.accountsById.get(accountId)!;
+  let prev = NIL;
+  for (const id of orderIds) {
+    const slot = e.orderSlots.get(id)!;
+    s.acctPrev[slot] = prev;
+    s.acctNext[slot] = NIL;
+    if (prev === NIL) acct.orderHead = slot;
+    else s.acctNext[prev] = slot;
+    prev = slot;
+    acct.openOrders++;
+    const cid = s.clientId[slot];
+    if (cid !== undefined) acct.clientIds.set(cid, slot);
+  }
+}

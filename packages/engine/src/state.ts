@@ -1,0 +1,70 @@
+// The engine's mutable records. Accounts and positions are plain objects created once (never per
+// command); orders live in the pooled `OrderStore`; each instrument owns its `Book`. Assets and
+// instruments get dense indexes so balances are arrays indexed by asset, not maps.
+
+import type { Book } from './book.ts';
+import type { InstrumentSpec, MarketStatus } from './instrument.ts';
+
+export interface Asset {
+  readonly assetId: number;
+  readonly index: number;
+  readonly code: string;
+  readonly scale: number;
+  /** Deposits − withdrawals + transfers in − transfers out. */
+  external: number;
+}
+
+export interface Position {
+  readonly account: Account;
+  readonly instIndex: number;
+  /** Binary: + YES / − NO lots. Spot: net base lots bought. */
+  lots: number;
+  costBasis: number;
+  realisedPnl: number;
+  feesPaid: number;
+  /** Binary: YES lots reserved by resting sells to close; NO lots reserved by resting buys. */
+  reservedYes: number;
+  reservedNo: number;
+  /** Command stamp of the last change, to emit one event per command. */
+  stamp: number;
+}
+
+export interface Account {
+  readonly accountId: number;
+  readonly userId: number;
+  readonly subaccount: number;
+  /** Indexed by asset index. */
+  available: number[];
+  reserved: number[];
+  /** Command stamp per asset index of the last balance change. */
+  balStamp: number[];
+  /** Indexed by instrument index. */
+  positions: (Position | undefined)[];
+  /** Head slot of this account's open-order list. */
+  orderHead: number;
+  openOrders: number;
+  /** Client order id → slot, for the account's open orders. */
+  clientIds: Map<string, number>;
+}
+
+export interface Instrument {
+  readonly index: number;
+  readonly spec: InstrumentSpec;
+  /** Asset index of the money asset (binary settlement asset, spot quote asset). */
+  readonly moneyAsset: number;
+  /** Spot: asset index of the base asset; −1 for binary. */
+  readonly baseAsset: number;
+  readonly book: Book;
+  status: MarketStatus;
+  lastPrice: number;
+  hasLast: boolean;
+  escrow: number;
+  openInterest: number;
+  /** Every position ever opened here, in creation order (settlement walks it). */
+  holders: Position[];
+  /** Parked stop orders in acceptance order (slot list head/tail). */
+  stopHead: number;
+  stopTail: number;
+  stopCount: number;
+  settlement: { result: 'yes' | 'no' | 'scalar'; valueTicks: number } | undefined;
+}

@@ -1,0 +1,758 @@
+// Order entry and maintenance: validation and reservation (all checks before the first mutation, so a
+// rejection changes nothing), placing, cancelling, amending, decreasing, expiry and stop triggers.
+// Matching and the money movement of a fill live in matching.ts.
+
+import { BUY, SELL } from './book.ts';
+import type {
+  AmendOrder,
+  CancelAll,
+  CancelOrder,
+  DecreaseOrder,
+  PlaceOrder,
+  SelfTradePrevention,
+} from './commands.ts';
+import type { Engine } from './engine.ts';
+import type { CancelReason } from './events.ts';
+import { maxFeeFor } from './fees.ts';
+import { crosses, fillableQty, matchTaker } from './matching.ts';
+import {
+  F_PARKED,
+  F_POST_ONLY,
+  F_REDUCE_ONLY,
+  F_STP_CANCEL_MAKER,
+  NIL,
+  TIF_FOK,
+  TIF_GTC,
+  TIF_GTD,
+  TIF_IOC,
+  TYPE_LIMIT,
+  TYPE_MARKET,
+  TYPE_STOP,
+  TYPE_STOP_LIMIT,
+} from './order-store.ts';
+import { orderTypeName, sideName, tifName } from './order-view.ts';
+import type { RejectCode } from './reject-codes.ts';
+import type { Account, Instrument } from './state.ts';
+import { isPositiveInt, isSafeInt } from './units.ts';
+
+const TYPES: Record<string, number> = {
+  limit: TYPE_LIMIT,
+  market: TYPE_MARKET,
+  stop: TYPE_STOP,
+  stopLimit: TYPE_STOP_LIMIT,
+};
+const TIFS: Record<string, number> = { gtc: TIF_GTC, gtd: TIF_GTD, ioc: TIF_IOC, fok: TIF_FOK };
+
+/** What an order needs set aside: position lots to close, principal and fees in money, base units. */
+export interface Reservation {
+  resPos: number;
+  resCash: number;
+  resFee: number;
+}
+
+/** Reused scratch reservation: order entry is single-threaded and never re-entrant. */
+const scratch: Reservation = { resPos: 0, resCash: 0, resFee: 0 };
+
+/**
+ * Computes what an order of `qty` at limit `limit` needs, given `ownPos` lots of position (or base
+ * units) it already holds, into `out`. Returns false when reduce-only has nothing to reduce.
+ */
+export function computeReservation(
+  inst: Instrument,
+  acct: Account,
+  e: Engine,
+  side: number,
+  limit: number,
+  qty: number,
+  ownPos: number,
+  out: Reservation,
+): void {
+  const spec = inst.spec;
+  const mult = spec.moneyPerTickLot;
+  if (spec.kind === 'binary') {
+    const pos = acct.positions[inst.index];
+    let closable = 0;
+    if (pos !== undefined) {
+      closable =
+        side === BUY
+          ? Math.max(-pos.lots, 0) - pos.reservedNo + ownPos
+          : Math.max(pos.lots, 0) - pos.reservedYes + ownPos;
+    }
+    const resPos = qty < closable ? qty : closable;
+    const perLot = side === BUY ? limit : spec.payoutTicks - limit;
+    out.resPos = resPos;
+    out.resCash = perLot * (qty - resPos) * mult;
+    // Fees peak where price × (payout − price) peaks within the prices this order can trade at.
+    const half = Math.floor(spec.payoutTicks / 2);
+    const feePrice =
+      spec.fees.kind === 'kalshi'
+        ? side === BUY
+          ? Math.min(limit, half)
+          : Math.max(limit, half)
+        : side === BUY
+          ? limit
+          : spec.maxPriceTicks;
+    out.resFee = maxFeeFor(spec.fees, feePrice, qty, mult, spec.payoutTicks, spec.lotsPerContract);
+  } else if (side === BUY) {
+    out.resPos = 0;
+    out.resCash = limit * qty * mult;
+    out.resFee = maxFeeFor(spec.fees, limit, qty, mult, 0, 0);
+  } else {
+    out.resPos = qty * spec.baseUnitsPerLot;
+    out.resCash = 0;
+    out.resFee = 0; // sellers pay fees out of the proceeds
+  }
+  void e;
+}
+
+function checkPrice(inst: Instrument, price: unknown): RejectCode | undefined {
+  if (!isSafeInt(price)) return 'INVALID_PRICE';
+  const spec = inst.spec;
+  if (price < spec.minPriceTicks || price > spec.maxPriceTicks) return 'PRICE_OUT_OF_RANGE';
+  if ((price - spec.minPriceTicks) % spec.tickSize !== 0) return 'PRICE_OFF_GRID';
+  return undefined;
+}
+
+function checkBand(inst: Instrument, price: number): RejectCode | undefined {
+  const band = inst.spec.limits.priceBandTicks;
+  if (band === 0) return undefined;
+  let ref: number;
+  if (inst.hasLast) ref = inst.lastPrice;
+  else {
+    const b = inst.book;
+    if (b.best[0]! < 0 || b.best[1]! < 0) return undefined;
+    const s = inst.spec;
+    ref = Math.floor((2 * s.minPriceTicks + (b.best[0]! + b.best[1]!) * s.tickSize) / 2);
+  }
+  return Math.abs(price - ref) > band ? 'PRICE_OUT_OF_BAND' : undefined;
+}
+
+function validClientId(cid: unknown): boolean {
+  return typeof cid === 'string' && cid.length > 0 && cid.length <= 64;
+}
+
+export function placeOrder(e: Engine, c: PlaceOrder, ts: number): void {
+  const cid = c.clientOrderId;
+  const fail = (reason: RejectCode) =>
+    e.reject('placeOrder', reason, {
+      accountId: c.accountId,
+      orderId: c.orderId,
+      ...(typeof cid === 'string' ? { clientOrderId: cid } : {}),
+    });
+  if (!isPositiveInt(c.orderId)) return fail('INVALID_FIELD');
+  if (c.orderId <= e.maxOrderId) return fail('DUPLICATE_ORDER_ID');
+  if (e.halted) return fail('EXCHANGE_HALTED');
+  const acct = e.accountsById.get(c.accountId);
+  if (acct === undefined) return fail('UNKNOWN_ACCOUNT');
+  const inst = e.instById.get(c.instrumentId);
+  if (inst === undefined) return fail('UNKNOWN_INSTRUMENT');
+  if (inst.status !== 'open') return fail('MARKET_NOT_OPEN');
+  const side = c.side === 'buy' ? BUY : c.side === 'sell' ? SELL : -1;
+  if (side < 0) return fail('INVALID_FIELD');
+  const type = TYPES[c.orderType];
+  if (type === undefined) return fail('INVALID_ORDER_TYPE');
+  let tif = TIFS[c.tif];
+  if (tif === undefined) return fail('INVALID_FIELD');
+  if (cid !== undefined && !validClientId(cid)) return fail('INVALID_FIELD');
+  if (cid !== undefined && acct.clientIds.has(cid)) return fail('DUPLICATE_CLIENT_ORDER_ID');
+  const spec = inst.spec;
+  let qty = c.qtyLots;
+  if (!isPositiveInt(qty)) return fail('INVALID_QUANTITY');
+  if (qty % spec.lotSize !== 0) return fail('QTY_NOT_LOT_MULTIPLE');
+  if (spec.limits.maxOrderQtyLots > 0 && qty > spec.limits.maxOrderQtyLots) {
+    return fail('MAX_ORDER_SIZE');
+  }
+  const postOnly = c.postOnly === true;
+  const reduceOnly = c.reduceOnly === true;
+  if (c.postOnly !== undefined && typeof c.postOnly !== 'boolean') return fail('INVALID_FIELD');
+  if (c.reduceOnly !== undefined && typeof c.reduceOnly !== 'boolean') return fail('INVALID_FIELD');
+  if (c.stp !== undefined && c.stp !== 'cancelTaker' && c.stp !== 'cancelMaker') {
+    return fail('INVALID_FIELD');
+  }
+  // The limit price the order trades with: its own, or its protection for market/stop orders.
+  let limit: number;
+  if (type === TYPE_LIMIT || type === TYPE_STOP_LIMIT) {
+    const bad = checkPrice(inst, c.priceTicks);
+    if (bad !== undefined) return fail(bad);
+    limit = c.priceTicks as number;
+  } else if (c.worstPriceTicks !== undefined) {
+    const bad = checkPrice(inst, c.worstPriceTicks);
+    if (bad !== undefined) return fail(bad);
+    limit = c.worstPriceTicks;
+  } else limit = side === BUY ? spec.maxPriceTicks : spec.minPriceTicks;
+  let stopPrice = 0;
+  if (type === TYPE_STOP || type === TYPE_STOP_LIMIT) {
+    const bad = checkPrice(inst, c.stopPriceTicks);
+    if (bad !== undefined) return fail(bad);
+    stopPrice = c.stopPriceTicks as number;
+  }
+  if (type === TYPE_MARKET || type === TYPE_STOP) {
+    if (postOnly || tif === TIF_GTD) return fail('INVALID_ORDER_TYPE');
+    if (tif !== TIF_FOK) tif = TIF_IOC;
+  }
+  if (postOnly && (tif === TIF_IOC || tif === TIF_FOK)) return fail('INVALID_ORDER_TYPE');
+  let expiresAt = 0;
+  if (tif === TIF_GTD) {
+    if (!isSafeInt(c.expiresAt)) return fail('INVALID_FIELD');
+    if (c.expiresAt <= ts) return fail('EXPIRY_IN_PAST');
+    expiresAt = c.expiresAt;
+  }
+  let maxCost = 0;
+  if (c.maxCost !== undefined) {
+    if (type !== TYPE_MARKET || side !== BUY || !isPositiveInt(c.maxCost))
+      return fail('INVALID_FIELD');
+    maxCost = c.maxCost;
+  }
+  if (type === TYPE_LIMIT) {
+    const band = checkBand(inst, limit);
+    if (band !== undefined) return fail(band);
+  }
+  const notionalPrice = type === TYPE_LIMIT || type === TYPE_STOP_LIMIT ? limit : 0;
+  if (
+    spec.limits.maxOrderNotional > 0 &&
+    notionalPrice * qty * spec.moneyPerTickLot > spec.limits.maxOrderNotional
+  ) {
+    return fail('MAX_NOTIONAL');
+  }
+  const pos = acct.positions[inst.index];
+  if (reduceOnly) {
+    if (spec.kind !== 'binary') return fail('INVALID_ORDER_TYPE');
+    const closable =
+      pos === undefined
+        ? 0
+        : side === BUY
+          ? Math.max(-pos.lots, 0) - pos.reservedNo
+          : Math.max(pos.lots, 0) - pos.reservedYes;
+    if (closable <= 0) return fail('REDUCE_ONLY_WOULD_INCREASE');
+    if (qty > closable) qty = closable - (closable % spec.lotSize);
+    if (qty <= 0) return fail('REDUCE_ONLY_WOULD_INCREASE');
+  }
+  if (spec.kind === 'binary' && spec.limits.maxPositionLots > 0) {
+    const lots = pos?.lots ?? 0;
+    const after = side === BUY ? lots + qty : lots - qty;
+    if (Math.abs(after) > spec.limits.maxPositionLots && Math.abs(after) > Math.abs(lots)) {
+      return fail('POSITION_LIMIT');
+    }
+  }
+  const mayRest =
+    type === TYPE_STOP || type === TYPE_STOP_LIMIT || tif === TIF_GTC || tif === TIF_GTD;
+  if (mayRest && acct.openOrders >= e.config.maxOpenOrdersPerAccount)
+    return fail('MAX_OPEN_ORDERS');
+  const r = scratch;
+  computeReservation(inst, acct, e, side, limit, qty, 0, r);
+  if (maxCost > 0 && r.resCash > maxCost) r.resCash = maxCost;
+  const m = inst.moneyAsset;
+  if (r.resCash + r.resFee > acct.available[m]!) return fail('INSUFFICIENT_FUNDS');
+  if (spec.kind === 'spot' && side === SELL && r.resPos > acct.available[inst.baseAsset]!) {
+    return fail('INSUFFICIENT_POSITION');
+  }
+  const stp: SelfTradePrevention = c.stp ?? 'cancelTaker';
+  const isStop = type === TYPE_STOP || type === TYPE_STOP_LIMIT;
+  if (!isStop && tif === TIF_FOK && fillableQty(e, inst, side, limit, qty, acct) < qty) {
+    return fail('FOK_NOT_FILLABLE');
+  }
+  if (!isStop && postOnly && crosses(inst, side, limit)) return fail('POST_ONLY_WOULD_CROSS');
+
+  // ---- accepted: from here on nothing may fail ----
+  e.maxOrderId = c.orderId;
+  const s = e.store;
+  const slot = s.alloc();
+  s.id[slot] = c.orderId;
+  s.inst[slot] = inst.index;
+  s.side[slot] = side;
+  s.type[slot] = type;
+  s.tif[slot] = tif;
+  s.flags[slot] =
+    (postOnly ? F_POST_ONLY : 0) |
+    (reduceOnly ? F_REDUCE_ONLY : 0) |
+    (stp === 'cancelMaker' ? F_STP_CANCEL_MAKER : 0);
+  s.price[slot] = limit;
+  s.stopPrice[slot] = stopPrice;
+  s.open[slot] = qty;
+  s.filled[slot] = 0;
+  s.expiresAt[slot] = expiresAt;
+  s.account[slot] = acct;
+  s.clientId[slot] = cid;
+  applyReservation(e, inst, acct, slot, r);
+  linkToAccount(e, acct, slot);
+  e.orderSlots.set(c.orderId, slot);
+  e.events.push({
+    type: 'orderAccepted',
+    orderId: c.orderId,
+    accountId: acct.accountId,
+    instrumentId: spec.instrumentId,
+    clientOrderId: cid,
+    side: c.side,
+    orderType: c.orderType,
+    tif: tifName(tif),
+    priceTicks: limit,
+    qtyLots: qty,
+    stopPriceTicks: isStop ? stopPrice : undefined,
+    expiresAt: tif === TIF_GTD ? expiresAt : undefined,
+    postOnly,
+    reduceOnly,
+  });
+  if (tif === TIF_GTD) pushExpiry(e, expiresAt, c.orderId);
+  if (isStop && !stopTriggered(inst, side, stopPrice)) {
+    parkStop(e, inst, slot);
+    return;
+  }
+  execute(e, inst, slot, maxCost);
+  runStopTriggers(e, inst);
+}
+
+/** Runs an accepted (or triggered) order as taker, then rests or cancels what is left. */
+export function execute(e: Engine, inst: Instrument, slot: number, maxCost: number): void {
+  const s = e.store;
+  const stopped = matchTaker(e, inst, slot, maxCost);
+  if (s.open[slot]! === 0) {
+    finishOrder(e, inst, slot);
+    return;
+  }
+  const tif = s.tif[slot]!;
+  const type = s.type[slot]!;
+  if (stopped !== undefined) cancelSlot(e, slot, stopped);
+  else if (tif === TIF_IOC || tif === TIF_FOK || type === TYPE_MARKET || type === TYPE_STOP) {
+    cancelSlot(e, slot, type === TYPE_MARKET || type === TYPE_STOP ? 'noLiquidity' : 'ioc');
+  } else restSlot(e, inst, slot);
+}
+
+function restSlot(e: Engine, inst: Instrument, slot: number): void {
+  const s = e.store;
+  const side = s.side[slot]!;
+  const level = (s.price[slot]! - inst.spec.minPriceTicks) / inst.spec.tickSize;
+  inst.book.push(s, side, level, slot);
+  e.touchLevel(inst, side * inst.book.levels + level);
+  e.events.push({
+    type: 'orderRested',
+    orderId: s.id[slot]!,
+    instrumentId: inst.spec.instrumentId,
+    side: sideName(side),
+    priceTicks: s.price[slot]!,
+    openQtyLots: s.open[slot]!,
+  });
+}
+
+export function applyReservation(
+  e: Engine,
+  inst: Instrument,
+  acct: Account,
+  slot: number,
+  r: Reservation,
+): void {
+  const s = e.store;
+  const m = inst.moneyAsset;
+  s.resCash[slot] = r.resCash;
+  s.resFee[slot] = r.resFee;
+  s.resPos[slot] = r.resPos;
+  const money = r.resCash + r.resFee;
+  if (money > 0) {
+    acct.available[m]! -= money;
+    acct.reserved[m]! += money;
+    e.touchBalance(acct, m);
+  }
+  if (r.resPos > 0) {
+    if (inst.spec.kind === 'binary') {
+      const pos = e.positionOf(acct, inst);
+      if (s.side[slot] === BUY) pos.reservedNo += r.resPos;
+      else pos.reservedYes += r.resPos;
+    } else {
+      const b = inst.baseAsset;
+      acct.available[b]! -= r.resPos;
+      acct.reserved[b]! += r.resPos;
+      e.touchBalance(acct, b);
+    }
+  }
+}
+
+/** Gives back everything an order still has reserved. */
+export function releaseReservation(e: Engine, inst: Instrument, acct: Account, slot: number): void {
+  const s = e.store;
+  const m = inst.moneyAsset;
+  const money = s.resCash[slot]! + s.resFee[slot]!;
+  if (money > 0) {
+    acct.available[m]! += money;
+    acct.reserved[m]! -= money;
+    e.touchBalance(acct, m);
+  }
+  const rp = s.resPos[slot]!;
+  if (rp > 0) {
+    if (inst.spec.kind === 'binary') {
+      const pos = e.positionOf(acct, inst);
+      if (s.side[slot] === BUY) pos.reservedNo -= rp;
+      else pos.reservedYes -= rp;
+    } else {
+      const b = inst.baseAsset;
+      acct.available[b]! += rp;
+      acct.reserved[b]! -= rp;
+      e.touchBalance(acct, b);
+    }
+  }
+  s.resCash[slot] = 0;
+  s.resFee[slot] = 0;
+  s.resPos[slot] = 0;
+}
+
+function linkToAccount(e: Engine, acct: Account, slot: number): void {
+  const s = e.store;
+  const h = acct.orderHead;
+  s.acctNext[slot] = h;
+  s.acctPrev[slot] = NIL;
+  if (h !== NIL) s.acctPrev[h] = slot;
+  acct.orderHead = slot;
+  acct.openOrders++;
+  const cid = s.clientId[slot];
+  if (cid !== undefined) acct.clientIds.set(cid, slot);
+}
+
+function unlinkFromAccount(e: Engine, acct: Account, slot: number): void {
+  const s = e.store;
+  const p = s.acctPrev[slot]!;
+  const n = s.acctNext[slot]!;
+  if (p === NIL) acct.orderHead = n;
+  else s.acctNext[p] = n;
+  if (n !== NIL) s.acctPrev[n] = p;
+  acct.openOrders--;
+  const cid = s.clientId[slot];
+  if (cid !== undefined) acct.clientIds.delete(cid);
+}
+
+/** Removes a finished order (fully filled, or its remainder already dealt with) from every index. */
+export function finishOrder(e: Engine, inst: Instrument, slot: number): void {
+  const s = e.store;
+  const acct = s.account[slot]!;
+  releaseReservation(e, inst, acct, slot);
+  unlinkFromAccount(e, acct, slot);
+  e.orderSlots.delete(s.id[slot]!);
+  s.release(slot);
+}
+
+/** Cancels a live order (resting, parked or a taker's remainder) and emits `orderCancelled`. */
+export function cancelSlot(e: Engine, slot: number, reason: CancelReason): void {
+  const s = e.store;
+  const inst = e.instList[s.inst[slot]!]!;
+  const acct = s.account[slot]!;
+  const open = s.open[slot]!;
+  if ((s.flags[slot]! & F_PARKED) !== 0) unparkStop(e, inst, slot);
+  else if (isResting(e, inst, slot)) {
+    const side = s.side[slot]!;
+    const level = (s.price[slot]! - inst.spec.minPriceTicks) / inst.spec.tickSize;
+    inst.book.remove(s, side, level, slot);
+    e.touchLevel(inst, side * inst.book.levels + level);
+  }
+  e.events.push({
+    type: 'orderCancelled',
+    orderId: s.id[slot]!,
+    accountId: acct.accountId,
+    instrumentId: inst.spec.instrumentId,
+    reason,
+    cancelledQtyLots: open,
+  });
+  s.open[slot] = 0;
+  finishOrder(e, inst, slot);
+}
+
+/** A slot is resting when it is linked into its level (head of the level, or has a predecessor). */
+function isResting(e: Engine, inst: Instrument, slot: number): boolean {
+  const s = e.store;
+  if (s.prev[slot] !== NIL) return true;
+  const level = (s.price[slot]! - inst.spec.minPriceTicks) / inst.spec.tickSize;
+  return inst.book.head[s.side[slot]! * inst.book.levels + level] === slot;
+}
+
+function findOwnedSlot(
+  e: Engine,
+  accountId: number,
+  orderId: number | undefined,
+  clientOrderId: string | undefined,
+): number | RejectCode {
+  const acct = e.accountsById.get(accountId);
+  if (acct === undefined) return 'UNKNOWN_ACCOUNT';
+  let slot: number | undefined;
+  if (orderId !== undefined) {
+    if (!isPositiveInt(orderId)) return 'INVALID_FIELD';
+    slot = e.orderSlots.get(orderId);
+  } else if (clientOrderId !== undefined) {
+    if (!validClientId(clientOrderId)) return 'INVALID_FIELD';
+    slot = acct.clientIds.get(clientOrderId);
+  } else return 'INVALID_FIELD';
+  if (slot === undefined) return 'UNKNOWN_ORDER';
+  if (e.store.account[slot] !== acct) return 'NOT_ORDER_OWNER';
+  return slot;
+}
+
+export function cancelOrder(e: Engine, c: CancelOrder): void {
+  const slot = findOwnedSlot(e, c.accountId, c.orderId, c.clientOrderId);
+  if (typeof slot === 'string') {
+    return e.reject('cancelOrder', slot, {
+      accountId: c.accountId,
+      ...(c.orderId !== undefined ? { orderId: c.orderId } : {}),
+    });
+  }
+  cancelSlot(e, slot, 'user');
+}
+
+export function cancelAll(e: Engine, c: CancelAll): void {
+  const acct = e.accountsById.get(c.accountId);
+  if (acct === undefined) return e.reject('cancelAll', 'UNKNOWN_ACCOUNT');
+  let instIndex = -1;
+  if (c.instrumentId !== undefined) {
+    const inst = e.instById.get(c.instrumentId);
+    if (inst === undefined) {
+      return e.reject('cancelAll', 'UNKNOWN_INSTRUMENT', { accountId: c.accountId });
+    }
+    instIndex = inst.index;
+  }
+  const s = e.store;
+  let slot = acct.orderHead;
+  while (slot !== NIL) {
+    const next = s.acctNext[slot]!;
+    if (instIndex < 0 || s.inst[slot] === instIndex) cancelSlot(e, slot, 'cancelAll');
+    slot = next;
+  }
+}
+
+export function decreaseOrder(e: Engine, c: DecreaseOrder): void {
+  const slot = findOwnedSlot(e, c.accountId, c.orderId, undefined);
+  const extra = { accountId: c.accountId, orderId: c.orderId };
+  if (typeof slot === 'string') return e.reject('decreaseOrder', slot, extra);
+  if (!isPositiveInt(c.byLots)) return e.reject('decreaseOrder', 'INVALID_QUANTITY', extra);
+  const s = e.store;
+  const inst = e.instList[s.inst[slot]!]!;
+  if (c.byLots % inst.spec.lotSize !== 0) {
+    return e.reject('decreaseOrder', 'QTY_NOT_LOT_MULTIPLE', extra);
+  }
+  const open = s.open[slot]!;
+  if (c.byLots >= open) return cancelSlot(e, slot, 'decreasedToZero');
+  reduceInPlace(e, inst, slot, open - c.byLots, true);
+}
+
+/**
+ * Lowers an order's open quantity keeping its place in the queue and re-reserves for the smaller
+ * size. A reduction always needs less, so it cannot fail.
+ */
+function reduceInPlace(
+  e: Engine,
+  inst: Instrument,
+  slot: number,
+  newQty: number,
+  emit: boolean,
+): void {
+  const s = e.store;
+  const acct = s.account[slot]!;
+  const delta = s.open[slot]! - newQty;
+  const parked = (s.flags[slot]! & F_PARKED) !== 0;
+  if (!parked) {
+    const side = s.side[slot]!;
+    const level = (s.price[slot]! - inst.spec.minPriceTicks) / inst.spec.tickSize;
+    const key = side * inst.book.levels + level;
+    inst.book.qty[key]! -= delta;
+    e.touchLevel(inst, key);
+  }
+  const own = s.resPos[slot]!;
+  releaseReservation(e, inst, acct, slot);
+  s.open[slot] = newQty;
+  computeReservation(inst, acct, e, s.side[slot]!, s.price[slot]!, newQty, 0, scratch);
+  void own;
+  applyReservation(e, inst, acct, slot, scratch);
+  if (emit) {
+    e.events.push({
+      type: 'orderAmended',
+      orderId: s.id[slot]!,
+      accountId: acct.accountId,
+      instrumentId: inst.spec.instrumentId,
+      priceTicks: s.price[slot]!,
+      openQtyLots: newQty,
+      keptPriority: true,
+    });
+  }
+}
+
+export function amendOrder(e: Engine, c: AmendOrder, ts: number): void {
+  const slot = findOwnedSlot(e, c.accountId, c.orderId, undefined);
+  const extra = { accountId: c.accountId, orderId: c.orderId };
+  const fail = (reason: RejectCode) => e.reject('amendOrder', reason, extra);
+  if (typeof slot === 'string') return fail(slot);
+  if (e.halted) return fail('EXCHANGE_HALTED');
+  const s = e.store;
+  const inst = e.instList[s.inst[slot]!]!;
+  if (inst.status !== 'open') return fail('MARKET_NOT_OPEN');
+  if ((s.flags[slot]! & F_PARKED) !== 0) return fail('INVALID_STATE');
+  const oldPrice = s.price[slot]!;
+  const oldQty = s.open[slot]!;
+  const price = c.priceTicks ?? oldPrice;
+  const qty = c.qtyLots ?? oldQty;
+  if (c.priceTicks !== undefined) {
+    const bad = checkPrice(inst, c.priceTicks) ?? checkBand(inst, c.priceTicks);
+    if (bad !== undefined) return fail(bad);
+  }
+  if (!isPositiveInt(qty)) return fail('INVALID_QUANTITY');
+  if (qty % inst.spec.lotSize !== 0) return fail('QTY_NOT_LOT_MULTIPLE');
+  const lim = inst.spec.limits;
+  if (lim.maxOrderQtyLots > 0 && qty > lim.maxOrderQtyLots) return fail('MAX_ORDER_SIZE');
+  if (lim.maxOrderNotional > 0 && price * qty * inst.spec.moneyPerTickLot > lim.maxOrderNotional) {
+    return fail('MAX_NOTIONAL');
+  }
+  if (price === oldPrice && qty === oldQty) return fail('NOTHING_TO_AMEND');
+  if (price === oldPrice && qty < oldQty) return reduceInPlace(e, inst, slot, qty, true);
+  const acct = s.account[slot]!;
+  const side = s.side[slot]!;
+  const r = scratch;
+  computeReservation(inst, acct, e, side, price, qty, s.resPos[slot]!, r);
+  const m = inst.moneyAsset;
+  const freed = s.resCash[slot]! + s.resFee[slot]!;
+  if (r.resCash + r.resFee > acct.available[m]! + freed) return fail('INSUFFICIENT_FUNDS');
+  if (inst.spec.kind === 'spot' && side === SELL) {
+    if (r.resPos > acct.available[inst.baseAsset]! + s.resPos[slot]!) {
+      return fail('INSUFFICIENT_POSITION');
+    }
+  }
+  if ((s.flags[slot]! & F_POST_ONLY) !== 0 && crosses(inst, side, price)) {
+    return fail('POST_ONLY_WOULD_CROSS');
+  }
+  void ts;
+  // Accepted: take the order out, re-reserve at the new terms, then trade/rest like a new arrival.
+  const saved = { resPos: r.resPos, resCash: r.resCash, resFee: r.resFee };
+  const level = (oldPrice - inst.spec.minPriceTicks) / inst.spec.tickSize;
+  inst.book.remove(s, side, level, slot);
+  e.touchLevel(inst, side * inst.book.levels + level);
+  releaseReservation(e, inst, acct, slot);
+  s.price[slot] = price;
+  s.open[slot] = qty;
+  applyReservation(e, inst, acct, slot, saved);
+  e.events.push({
+    type: 'orderAmended',
+    orderId: s.id[slot]!,
+    accountId: acct.accountId,
+    instrumentId: inst.spec.instrumentId,
+    priceTicks: price,
+    openQtyLots: qty,
+    keptPriority: false,
+  });
+  execute(e, inst, slot, 0);
+  runStopTriggers(e, inst);
+}
+
+// ---- GTD expiry ----
+
+function pushExpiry(e: Engine, at: number, orderId: number): void {
+  const ts = e.gtdTs;
+  const ids = e.gtdId;
+  let i = ts.length;
+  ts.push(at);
+  ids.push(orderId);
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (ts[p]! < at || (ts[p] === at && ids[p]! < orderId)) break;
+    ts[i] = ts[p]!;
+    ids[i] = ids[p]!;
+    i = p;
+  }
+  ts[i] = at;
+  ids[i] = orderId;
+}
+
+function popExpiry(e: Engine): number {
+  const ts = e.gtdTs;
+  const ids = e.gtdId;
+  const top = ids[0]!;
+  const lastT = ts.pop()!;
+  const lastI = ids.pop()!;
+  const n = ts.length;
+  if (n > 0) {
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      let c = l;
+      if (r < n && (ts[r]! < ts[l]! || (ts[r] === ts[l] && ids[r]! < ids[l]!))) c = r;
+      if (ts[c]! > lastT || (ts[c] === lastT && ids[c]! > lastI)) break;
+      ts[i] = ts[c]!;
+      ids[i] = ids[c]!;
+      i = c;
+    }
+    ts[i] = lastT;
+    ids[i] = lastI;
+  }
+  return top;
+}
+
+/** Cancels every GTD order whose expiry is at or before `now`, earliest (then lowest id) first. */
+export function expireOrders(e: Engine, now: number): void {
+  while (e.gtdTs.length > 0 && e.gtdTs[0]! <= now) {
+    const orderId = popExpiry(e);
+    const slot = e.orderSlots.get(orderId);
+    if (slot !== undefined) cancelSlot(e, slot, 'expired');
+  }
+}
+
+// ---- stops ----
+
+function stopTriggered(inst: Instrument, side: number, stopPrice: number): boolean {
+  if (!inst.hasLast) return false;
+  return side === BUY ? inst.lastPrice >= stopPrice : inst.lastPrice <= stopPrice;
+}
+
+function parkStop(e: Engine, inst: Instrument, slot: number): void {
+  const s = e.store;
+  s.flags[slot]! |= F_PARKED;
+  s.prev[slot] = inst.stopTail;
+  s.next[slot] = NIL;
+  if (inst.stopTail === NIL) inst.stopHead = slot;
+  else s.next[inst.stopTail] = slot;
+  inst.stopTail = slot;
+  inst.stopCount++;
+  e.events.push({
+    type: 'orderParked',
+    orderId: s.id[slot]!,
+    instrumentId: inst.spec.instrumentId,
+    stopPriceTicks: s.stopPrice[slot]!,
+  });
+}
+
+function unparkStop(e: Engine, inst: Instrument, slot: number): void {
+  const s = e.store;
+  const p = s.prev[slot]!;
+  const n = s.next[slot]!;
+  if (p === NIL) inst.stopHead = n;
+  else s.next[p] = n;
+  if (n === NIL) inst.stopTail = p;
+  else s.prev[n] = p;
+  s.prev[slot] = NIL;
+  s.next[slot] = NIL;
+  s.flags[slot]! &= ~F_PARKED;
+  inst.stopCount--;
+}
+
+/**
+ * Triggers parked stops whose price has traded, in acceptance order, one at a time: each triggered
+ * order trades before the next is examined, so cascades are deterministic.
+ */
+export function runStopTriggers(e: Engine, inst: Instrument): void {
+  if (inst.stopCount === 0 || !inst.hasLast) return;
+  const s = e.store;
+  let guard = inst.stopCount + 1;
+  for (;;) {
+    let slot = inst.stopHead;
+    while (slot !== NIL && !stopTriggered(inst, s.side[slot]!, s.stopPrice[slot]!))
+      slot = s.next[slot]!;
+    if (slot === NIL || guard-- === 0) return;
+    unparkStop(e, inst, slot);
+    e.events.push({
+      type: 'orderTriggered',
+      orderId: s.id[slot]!,
+      instrumentId: inst.spec.instrumentId,
+      lastPriceTicks: inst.lastPrice,
+    });
+    if (s.type[slot] === TYPE_STOP_LIMIT && (s.flags[slot]! & F_POST_ONLY) !== 0) {
+      if (crosses(inst, s.side[slot]!, s.price[slot]!)) {
+        cancelSlot(e, slot, 'protection');
+        continue;
+      }
+    }
+    execute(e, inst, slot, 0);
+  }
+}
+
+export { orderTypeName };
