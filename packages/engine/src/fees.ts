@@ -48,7 +48,7 @@ export function maxFeeFor(
   qtyLots: number,
   moneyPerTickLot: number,
   payoutTicks: number,
-  _lotsPerContract: number,
+  lotsPerContract: number,
 ): number {
   const a = feeFor(fees, true, priceTicks, qtyLots, moneyPerTickLot, payoutTicks, lotsPerContract);
   const b = feeFor(fees, false, priceTicks, qtyLots, moneyPerTickLot, payoutTicks, lotsPerContract);
