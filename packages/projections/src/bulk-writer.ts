@@ -1,0 +1,134 @@
+// Multi-row INSERT / upsert statements for the projector's write path. Kysely builds the SQL once per
+// (table, row count) for the current dialect, from sentinel values, and the template is checked to bind
+// its parameters row-major in column order; each batch then only flattens its rows into a parameter
+// array. Chunks are full-size or powers of two, so a table uses at most a dozen distinct statements
+// (all of them stay prepared in the driver's statement cache).
+
+import { CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Database, TableName } from './schema.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: the template builder is generic over every table.
+type AnyDb = Kysely<any>;
+
+/** Bound parameters per statement: under SQLite's 32,766 and PostgreSQL's 65,535. */
+const MAX_PARAMS = 30_000;
+/** Rows per full chunk: large enough to amortise a statement, small enough to prepare quickly. */
+const MAX_ROWS = 512;
+
+export type ConflictRule =
+  | { readonly kind: 'none' }
+  /** Replace every non-key column with the incoming value. */
+  | { readonly kind: 'replace'; readonly keys: readonly string[] }
+  /** Custom merge: column → SQL expression over `excluded` and the stored row. */
+  | {
+      readonly kind: 'merge';
+      readonly keys: readonly string[];
+      readonly set: Readonly<Record<string, RawBuilder<unknown>>>;
+    };
+
+export interface TableWrite<T extends TableName> {
+  readonly table: T;
+  readonly columns: readonly (keyof Database[T] & string)[];
+  readonly conflict: ConflictRule;
+}
+
+export class BulkWriter {
+  readonly #db: AnyDb;
+  readonly #templates = new Map<string, string>();
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db as AnyDb;
+  }
+
+  /** Writes `rows` with as few statements as the parameter limit allows, through `exec`. */
+  async write<T extends TableName>(
+    exec: Kysely<Database>,
+    spec: TableWrite<T>,
+    rows: readonly Database[T][],
+  ): Promise<void> {
+    const width = spec.columns.length;
+    const full = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / width)));
+    let offset = 0;
+    while (offset < rows.length) {
+      const left = rows.length - offset;
+      const n = left >= full ? full : highestPowerOfTwo(left);
+      const query = CompiledQuery.raw(
+        this.#template(spec, n),
+        flatten(spec.columns, rows, offset, n),
+      );
+      await exec.executeQuery(query);
+      offset += n;
+    }
+  }
+
+  #template<T extends TableName>(spec: TableWrite<T>, n: number): string {
+    const cacheKey = `${spec.table}:${n}`;
+    const hit = this.#templates.get(cacheKey);
+    if (hit !== undefined) return hit;
+    const width = spec.columns.length;
+    const sentinels: Record<string, number>[] = [];
+    for (let r = 0; r < n; r++) {
+      const row: Record<string, number> = {};
+      spec.columns.forEach((c, j) => {
+        row[c] = r * width + j + 1;
+      });
+      sentinels.push(row);
+    }
+    const compiled = this.#withConflict(
+      this.#db.insertInto(spec.table).values(sentinels),
+      spec,
+    ).compile();
+    const params = compiled.parameters;
+    // The flattening below relies on this binding order; a Kysely change must fail loudly here.
+    if (params.length !== n * width || params.some((p, i) => p !== i + 1)) {
+      throw new Error(`unexpected parameter order in the ${spec.table} insert template`);
+    }
+    this.#templates.set(cacheKey, compiled.sql);
+    return compiled.sql;
+  }
+
+  #withConflict(
+    // biome-ignore lint/suspicious/noExplicitAny: Kysely's insert builder type is table-specific.
+    q: any,
+    spec: { readonly columns: readonly string[]; readonly conflict: ConflictRule },
+  ): { compile(): CompiledQuery } {
+    const rule = spec.conflict;
+    if (rule.kind === 'none') return q;
+    const keys = [...rule.keys];
+    if (rule.kind === 'replace') {
+      const set: Record<string, RawBuilder<unknown>> = {};
+      for (const c of spec.columns) {
+        if (!rule.keys.includes(c)) set[c] = sql.ref(`excluded.${c}`);
+      }
+      // biome-ignore lint/suspicious/noExplicitAny: see above.
+      return q.onConflict((oc: any) => oc.columns(keys).doUpdateSet(set));
+    }
+    // biome-ignore lint/suspicious/noExplicitAny: see above.
+    return q.onConflict((oc: any) => oc.columns(keys).doUpdateSet({ ...rule.set }));
+  }
+}
+
+function flatten(
+  columns: readonly string[],
+  rows: readonly object[],
+  offset: number,
+  n: number,
+): unknown[] {
+  const width = columns.length;
+  const out: unknown[] = new Array(n * width);
+  let k = 0;
+  for (let r = offset; r < offset + n; r++) {
+    const row = rows[r] as Record<string, unknown>;
+    for (let j = 0; j < width; j++) {
+      const v = row[columns[j] as string];
+      out[k++] = v === undefined ? null : v;
+    }
+  }
+  return out;
+}
+
+function highestPowerOfTwo(x: number): number {
+  let p = 1;
+  while (p * 2 <= x) p *= 2;
+  return p;
+}

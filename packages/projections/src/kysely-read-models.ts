@@ -1,0 +1,231 @@
+// The ReadModels implementation over any Kysely database (the SQLite adapter today, PostgreSQL by the
+// same code later). apply() is the imperative shell around the pure fold: skip what is already stored,
+// preload the prior rows the fold needs, fold, then write every table with multi-row statements and
+// advance `projection_state` in the same transaction, guarded so two writers cannot both advance it.
+
+import type { Kysely } from 'kysely';
+import {
+  type BatchWrites,
+  collectReferences,
+  foldBatch,
+  key2,
+  type PriorState,
+} from './batch-fold.ts';
+import { BulkWriter } from './bulk-writer.ts';
+import * as Q from './read-queries.ts';
+import type {
+  AppliedCommand,
+  AuditQuery,
+  CandlesQuery,
+  FillsQuery,
+  LedgerQuery,
+  OrdersQuery,
+  ReadModels,
+  SettlementsQuery,
+  TradesQuery,
+} from './read-models.ts';
+import type { Database, InstrumentsTable, OrdersTable } from './schema.ts';
+import * as W from './table-writes.ts';
+
+/** Keys per `IN (…)` list when preloading; well under every backend's parameter limit. */
+const PRELOAD_CHUNK = 5_000;
+
+export interface KyselyReadModelsOptions {
+  /** The engine's fee account, credited with every fee in the ledger (the engine's default is 0). */
+  readonly feeAccountId: number;
+  /**
+   * Run reads one at a time with writes. Needed where the backend has a single connection (SQLite):
+   * otherwise a read would run inside an apply's open transaction and see half a batch.
+   */
+  readonly serializeReads: boolean;
+}
+
+export class KyselyReadModels implements ReadModels {
+  readonly #db: Kysely<Database>;
+  readonly #options: KyselyReadModelsOptions;
+  readonly #writer: BulkWriter;
+  readonly #instruments = new Map<number, InstrumentsTable>();
+  #lastSeq = 0;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  private constructor(db: Kysely<Database>, options: KyselyReadModelsOptions) {
+    this.#db = db;
+    this.#options = options;
+    this.#writer = new BulkWriter(db);
+  }
+
+  /** Wraps a migrated database: loads the last applied seq and the instrument terms. */
+  static async open(
+    db: Kysely<Database>,
+    options: KyselyReadModelsOptions,
+  ): Promise<KyselyReadModels> {
+    const rm = new KyselyReadModels(db, options);
+    const state = await db
+      .selectFrom('projection_state')
+      .select('last_seq')
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
+    rm.#lastSeq = Number(state.last_seq);
+    for (const inst of await db.selectFrom('instruments').selectAll().execute()) {
+      rm.#instruments.set(inst.instrument_id, inst);
+    }
+    return rm;
+  }
+
+  lastAppliedSeq(): Promise<number> {
+    return this.#exclusive(async () => this.#lastSeq);
+  }
+
+  apply(batch: readonly AppliedCommand[]): Promise<void> {
+    return this.#exclusive(() => this.#apply(batch));
+  }
+
+  async #apply(batch: readonly AppliedCommand[]): Promise<void> {
+    const from = this.#lastSeq;
+    const pending = batch.filter((ac) => ac.seq > from);
+    if (pending.length === 0) return;
+    let prev = from;
+    for (const ac of pending) {
+      if (!Number.isSafeInteger(ac.seq) || ac.seq <= prev) {
+        throw new Error(
+          `apply: seq ${ac.seq} follows ${prev}; a batch must be in increasing order`,
+        );
+      }
+      prev = ac.seq;
+    }
+    const writes = await this.#db.transaction().execute(async (trx) => {
+      const prior = await this.#loadPrior(trx, pending);
+      const w = foldBatch(pending, prior, this.#options.feeAccountId);
+      await this.#write(trx, w);
+      const advanced = await trx
+        .updateTable('projection_state')
+        .set({ last_seq: w.lastSeq, last_ts: w.lastTs })
+        .where('id', '=', 1)
+        .where('last_seq', '=', from)
+        .executeTakeFirst();
+      if (Number(advanced.numUpdatedRows) !== 1) {
+        throw new Error('apply: another writer advanced the read models; batch rolled back');
+      }
+      return w;
+    });
+    this.#lastSeq = writes.lastSeq;
+    for (const [id, inst] of writes.instruments) this.#instruments.set(id, inst);
+  }
+
+  async #loadPrior(trx: Kysely<Database>, pending: readonly AppliedCommand[]): Promise<PriorState> {
+    const refs = collectReferences(pending);
+    const orders = new Map<number, OrdersTable>();
+    for (let i = 0; i < refs.orderIds.length; i += PRELOAD_CHUNK) {
+      const ids = refs.orderIds.slice(i, i + PRELOAD_CHUNK);
+      const rows = await trx
+        .selectFrom('orders')
+        .selectAll()
+        .where('order_id', 'in', ids)
+        .execute();
+      for (const r of rows) orders.set(r.order_id, r);
+    }
+    // Only binary cash depends on the position before a fill; new instruments have no positions.
+    const keys = refs.positionKeys.filter(
+      ([, inst]) => this.#instruments.get(inst)?.kind === 'binary',
+    );
+    const positions = new Map<string, number>();
+    for (let i = 0; i < keys.length; i += PRELOAD_CHUNK / 2) {
+      const chunk = keys.slice(i, i + PRELOAD_CHUNK / 2);
+      const rows = await trx
+        .selectFrom('positions')
+        .select(['account_id', 'instrument_id', 'position_lots'])
+        .where((eb) =>
+          eb(
+            eb.refTuple('account_id', 'instrument_id'),
+            'in',
+            chunk.map(([a, inst]) => eb.tuple(a, inst)),
+          ),
+        )
+        .execute();
+      for (const r of rows) positions.set(key2(r.account_id, r.instrument_id), r.position_lots);
+    }
+    const instruments = this.#instruments;
+    return {
+      instrument: (id) => instruments.get(id),
+      order: (id) => orders.get(id),
+      positionLots: (a, inst) => positions.get(key2(a, inst)) ?? 0,
+    };
+  }
+
+  async #write(trx: Kysely<Database>, w: BatchWrites): Promise<void> {
+    const b = this.#writer;
+    await b.write(trx, W.ASSETS_WRITE, w.assets);
+    await b.write(trx, W.ACCOUNTS_WRITE, w.accounts);
+    await b.write(trx, W.INSTRUMENTS_WRITE, [...w.instruments.values()]);
+    await b.write(trx, W.ORDERS_WRITE, [...w.orders.values()]);
+    await b.write(trx, W.TRADES_WRITE, w.trades);
+    await b.write(trx, W.FILLS_WRITE, w.fills);
+    await b.write(trx, W.LEDGER_WRITE, w.ledger);
+    await b.write(trx, W.POSITIONS_WRITE, [...w.positions.values()]);
+    await b.write(trx, W.BALANCES_WRITE, [...w.balances.values()]);
+    await b.write(trx, W.CANDLES_WRITE, [...w.candles.values()]);
+    await b.write(trx, W.SETTLEMENTS_WRITE, w.settlements);
+    await b.write(trx, W.AUDIT_WRITE, w.audit);
+  }
+
+  orders(q: OrdersQuery) {
+    return this.#read(() => Q.queryOrders(this.#db, q));
+  }
+  order(orderId: number) {
+    return this.#read(() => Q.queryOrder(this.#db, orderId));
+  }
+  fills(q: FillsQuery) {
+    return this.#read(() => Q.queryFills(this.#db, q));
+  }
+  trades(q: TradesQuery) {
+    return this.#read(() => Q.queryTrades(this.#db, q));
+  }
+  candles(q: CandlesQuery) {
+    return this.#read(() => Q.queryCandles(this.#db, q));
+  }
+  ledger(q: LedgerQuery) {
+    return this.#read(() => Q.queryLedger(this.#db, q));
+  }
+  positions(accountId: number) {
+    return this.#read(() => Q.queryPositions(this.#db, accountId));
+  }
+  balances(accountId: number) {
+    return this.#read(() => Q.queryBalances(this.#db, accountId));
+  }
+  settlements(q: SettlementsQuery) {
+    return this.#read(() => Q.querySettlements(this.#db, q));
+  }
+  audit(q: AuditQuery) {
+    return this.#read(() => Q.queryAudit(this.#db, q));
+  }
+  volume24h(instrumentId: number, nowTs: number) {
+    return this.#read(() => Q.queryVolume24h(this.#db, instrumentId, nowTs));
+  }
+
+  close(): Promise<void> {
+    const next = this.#queue.then(async () => {
+      if (this.#closed) return;
+      this.#closed = true;
+      await this.#db.destroy();
+    });
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  #read<T>(run: () => Promise<T>): Promise<T> {
+    return this.#options.serializeReads ? this.#exclusive(run) : this.#guarded(run);
+  }
+
+  #guarded<T>(run: () => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new Error('read models are closed'));
+    return run();
+  }
+
+  /** Runs `run` after everything queued before it; a failure does not poison later calls. */
+  #exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(() => this.#guarded(run));
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+}

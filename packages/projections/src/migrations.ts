@@ -1,0 +1,287 @@
+// Schema migrations as in-code Kysely migration objects, written only with Kysely's schema builder and
+// portable types (`bigint`, `text`) so the same list runs on SQLite and PostgreSQL. A migration, once
+// released, is never edited: a change is a new entry with the next number.
+
+import type { Kysely } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on the current schema type.
+type AnyDb = Kysely<any>;
+
+const initial: Migration = {
+  async up(db: AnyDb): Promise<void> {
+    await db.schema
+      .createTable('projection_state')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('last_seq', 'bigint', (c) => c.notNull())
+      .addColumn('last_ts', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.insertInto('projection_state').values({ id: 1, last_seq: 0, last_ts: 0 }).execute();
+
+    await db.schema
+      .createTable('assets')
+      .addColumn('asset_id', 'bigint', (c) => c.primaryKey())
+      .addColumn('code', 'text', (c) => c.notNull())
+      .addColumn('scale', 'bigint', (c) => c.notNull())
+      .addColumn('created_seq', 'bigint', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('accounts')
+      .addColumn('account_id', 'bigint', (c) => c.primaryKey())
+      .addColumn('user_id', 'bigint', (c) => c.notNull())
+      .addColumn('subaccount', 'bigint', (c) => c.notNull())
+      .addColumn('created_seq', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('accounts_by_user').on('accounts').columns(['user_id']).execute();
+
+    await db.schema
+      .createTable('instruments')
+      .addColumn('instrument_id', 'bigint', (c) => c.primaryKey())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('symbol', 'text', (c) => c.notNull())
+      .addColumn('money_asset_id', 'bigint', (c) => c.notNull())
+      .addColumn('base_asset_id', 'bigint')
+      .addColumn('payout_ticks', 'bigint', (c) => c.notNull())
+      .addColumn('money_per_tick_lot', 'bigint', (c) => c.notNull())
+      .addColumn('base_units_per_lot', 'bigint', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('result', 'text')
+      .addColumn('value_ticks', 'bigint')
+      .addColumn('spec_json', 'text', (c) => c.notNull())
+      .addColumn('created_seq', 'bigint', (c) => c.notNull())
+      .addColumn('updated_seq', 'bigint', (c) => c.notNull())
+      .execute();
+
+    await createOrders(db);
+    await createFillsAndTrades(db);
+    await createMoneyTables(db);
+    await createMarketTables(db);
+  },
+};
+
+async function createOrders(db: AnyDb): Promise<void> {
+  await db.schema
+    .createTable('orders')
+    .addColumn('order_id', 'bigint', (c) => c.primaryKey())
+    .addColumn('account_id', 'bigint', (c) => c.notNull())
+    .addColumn('instrument_id', 'bigint', (c) => c.notNull())
+    .addColumn('client_order_id', 'text')
+    .addColumn('side', 'text', (c) => c.notNull())
+    .addColumn('order_type', 'text', (c) => c.notNull())
+    .addColumn('tif', 'text', (c) => c.notNull())
+    .addColumn('price_ticks', 'bigint')
+    .addColumn('stop_price_ticks', 'bigint')
+    .addColumn('qty_lots', 'bigint', (c) => c.notNull())
+    .addColumn('open_qty_lots', 'bigint', (c) => c.notNull())
+    .addColumn('filled_qty_lots', 'bigint', (c) => c.notNull())
+    .addColumn('filled_notional', 'bigint', (c) => c.notNull())
+    .addColumn('fees_paid', 'bigint', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('cancel_reason', 'text')
+    .addColumn('reject_reason', 'text')
+    .addColumn('post_only', 'integer', (c) => c.notNull())
+    .addColumn('reduce_only', 'integer', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint')
+    .addColumn('created_seq', 'bigint', (c) => c.notNull())
+    .addColumn('created_ts', 'bigint', (c) => c.notNull())
+    .addColumn('updated_seq', 'bigint', (c) => c.notNull())
+    .addColumn('updated_ts', 'bigint', (c) => c.notNull())
+    .execute();
+  const idx = db.schema;
+  await idx
+    .createIndex('orders_by_account')
+    .on('orders')
+    .columns(['account_id', 'order_id'])
+    .execute();
+  await idx
+    .createIndex('orders_by_account_status')
+    .on('orders')
+    .columns(['account_id', 'status', 'order_id'])
+    .execute();
+  await idx
+    .createIndex('orders_by_instrument')
+    .on('orders')
+    .columns(['instrument_id', 'order_id'])
+    .execute();
+  await idx
+    .createIndex('orders_by_client_id')
+    .on('orders')
+    .columns(['client_order_id', 'account_id'])
+    .execute();
+}
+
+async function createFillsAndTrades(db: AnyDb): Promise<void> {
+  await db.schema
+    .createTable('fills')
+    .addColumn('trade_id', 'bigint', (c) => c.notNull())
+    .addColumn('role', 'text', (c) => c.notNull())
+    .addColumn('seq', 'bigint', (c) => c.notNull())
+    .addColumn('ts', 'bigint', (c) => c.notNull())
+    .addColumn('instrument_id', 'bigint', (c) => c.notNull())
+    .addColumn('order_id', 'bigint', (c) => c.notNull())
+    .addColumn('account_id', 'bigint', (c) => c.notNull())
+    .addColumn('side', 'text', (c) => c.notNull())
+    .addColumn('price_ticks', 'bigint', (c) => c.notNull())
+    .addColumn('qty_lots', 'bigint', (c) => c.notNull())
+    .addColumn('fee', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('fills_pk', ['trade_id', 'role'])
+    .execute();
+  const s = db.schema;
+  await s.createIndex('fills_by_account').on('fills').columns(['account_id', 'trade_id']).execute();
+  await s
+    .createIndex('fills_by_instrument')
+    .on('fills')
+    .columns(['instrument_id', 'trade_id'])
+    .execute();
+  await s.createIndex('fills_by_order').on('fills').columns(['order_id', 'trade_id']).execute();
+
+  await db.schema
+    .createTable('trades')
+    .addColumn('trade_id', 'bigint', (c) => c.primaryKey())
+    .addColumn('seq', 'bigint', (c) => c.notNull())
+    .addColumn('ts', 'bigint', (c) => c.notNull())
+    .addColumn('instrument_id', 'bigint', (c) => c.notNull())
+    .addColumn('price_ticks', 'bigint', (c) => c.notNull())
+    .addColumn('qty_lots', 'bigint', (c) => c.notNull())
+    .addColumn('taker_side', 'text', (c) => c.notNull())
+    .addColumn('taker_order_id', 'bigint', (c) => c.notNull())
+    .addColumn('maker_order_id', 'bigint', (c) => c.notNull())
+    .execute();
+  await s
+    .createIndex('trades_by_instrument')
+    .on('trades')
+    .columns(['instrument_id', 'trade_id'])
+    .execute();
+  await s
+    .createIndex('trades_by_instrument_ts')
+    .on('trades')
+    .columns(['instrument_id', 'ts'])
+    .execute();
+}
+
+async function createMoneyTables(db: AnyDb): Promise<void> {
+  await db.schema
+    .createTable('ledger')
+    .addColumn('seq', 'bigint', (c) => c.notNull())
+    .addColumn('idx', 'bigint', (c) => c.notNull())
+    .addColumn('ts', 'bigint', (c) => c.notNull())
+    .addColumn('account_id', 'bigint', (c) => c.notNull())
+    .addColumn('asset_id', 'bigint', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('amount', 'bigint', (c) => c.notNull())
+    .addColumn('ref_id', 'bigint')
+    .addColumn('transfer_id', 'text')
+    .addPrimaryKeyConstraint('ledger_pk', ['seq', 'idx'])
+    .execute();
+  await db.schema
+    .createIndex('ledger_by_account')
+    .on('ledger')
+    .columns(['account_id', 'seq', 'idx'])
+    .execute();
+  await db.schema
+    .createIndex('ledger_by_account_asset')
+    .on('ledger')
+    .columns(['account_id', 'asset_id', 'seq', 'idx'])
+    .execute();
+
+  await db.schema
+    .createTable('positions')
+    .addColumn('account_id', 'bigint', (c) => c.notNull())
+    .addColumn('instrument_id', 'bigint', (c) => c.notNull())
+    .addColumn('position_lots', 'bigint', (c) => c.notNull())
+    .addColumn('cost_basis', 'bigint', (c) => c.notNull())
+    .addColumn('realised_pnl', 'bigint', (c) => c.notNull())
+    .addColumn('fees_paid', 'bigint', (c) => c.notNull())
+    .addColumn('updated_seq', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('positions_pk', ['account_id', 'instrument_id'])
+    .execute();
+
+  await db.schema
+    .createTable('balances')
+    .addColumn('account_id', 'bigint', (c) => c.notNull())
+    .addColumn('asset_id', 'bigint', (c) => c.notNull())
+    .addColumn('available', 'bigint', (c) => c.notNull())
+    .addColumn('reserved', 'bigint', (c) => c.notNull())
+    .addColumn('updated_seq', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('balances_pk', ['account_id', 'asset_id'])
+    .execute();
+}
+
+async function createMarketTables(db: AnyDb): Promise<void> {
+  await db.schema
+    .createTable('candles')
+    .addColumn('instrument_id', 'bigint', (c) => c.notNull())
+    .addColumn('period', 'text', (c) => c.notNull())
+    .addColumn('bucket_ts', 'bigint', (c) => c.notNull())
+    .addColumn('open_ticks', 'bigint', (c) => c.notNull())
+    .addColumn('high_ticks', 'bigint', (c) => c.notNull())
+    .addColumn('low_ticks', 'bigint', (c) => c.notNull())
+    .addColumn('close_ticks', 'bigint', (c) => c.notNull())
+    .addColumn('volume_lots', 'bigint', (c) => c.notNull())
+    .addColumn('notional', 'bigint', (c) => c.notNull())
+    .addColumn('trade_count', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('candles_pk', ['instrument_id', 'period', 'bucket_ts'])
+    .execute();
+
+  await db.schema
+    .createTable('settlements')
+    .addColumn('instrument_id', 'bigint', (c) => c.notNull())
+    .addColumn('account_id', 'bigint', (c) => c.notNull())
+    .addColumn('seq', 'bigint', (c) => c.notNull())
+    .addColumn('ts', 'bigint', (c) => c.notNull())
+    .addColumn('result', 'text', (c) => c.notNull())
+    .addColumn('value_ticks', 'bigint', (c) => c.notNull())
+    .addColumn('position_lots', 'bigint', (c) => c.notNull())
+    .addColumn('payout', 'bigint', (c) => c.notNull())
+    .addColumn('realised_pnl', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('settlements_pk', ['instrument_id', 'account_id'])
+    .execute();
+  await db.schema
+    .createIndex('settlements_by_seq')
+    .on('settlements')
+    .columns(['seq', 'account_id'])
+    .execute();
+  await db.schema
+    .createIndex('settlements_by_account')
+    .on('settlements')
+    .columns(['account_id', 'seq'])
+    .execute();
+
+  await db.schema
+    .createTable('audit')
+    .addColumn('seq', 'bigint', (c) => c.primaryKey())
+    .addColumn('ts', 'bigint', (c) => c.notNull())
+    .addColumn('command_type', 'text', (c) => c.notNull())
+    .addColumn('account_id', 'bigint')
+    .addColumn('instrument_id', 'bigint')
+    .addColumn('order_id', 'bigint')
+    .addColumn('outcome', 'text', (c) => c.notNull())
+    .addColumn('reason', 'text')
+    .addColumn('event_count', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createIndex('audit_by_account')
+    .on('audit')
+    .columns(['account_id', 'seq'])
+    .execute();
+}
+
+/** Every migration, keyed so that lexical order is application order. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001_initial': initial,
+};
+
+const provider: MigrationProvider = {
+  getMigrations: async () => ({ ...MIGRATIONS }),
+};
+
+/** Brings the schema up to date; throws with the failing migration's name if one fails. */
+export async function migrateToLatest(db: AnyDb): Promise<void> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`read-model migration ${failed} failed`, { cause: error });
+  }
+}
