@@ -1,2 +1,18 @@
-// Public surface of the exchange core.
+// Public surface of the exchange core: the port the gateway uses, the factory that opens a data
+// directory as a running core, and the offline data-directory operations for the CLI.
 export type * from './exchange-core.ts';
+export { CORE_ERROR_CODES, CoreError, type CoreErrorCode } from './core-error.ts';
+export {
+  type DataDirReport,
+  type ProgressListener,
+  type ReplayResult,
+  replayDataDir,
+  snapshotDataDir,
+  verifyDataDir,
+} from './data-dir-tools.ts';
+export {
+  DEFAULT_SNAPSHOT_EVERY,
+  type OpenExchangeCoreOptions,
+  openExchangeCore,
+} from './open-exchange-core.ts';
+export type { ReplayProgress } from './replay-into-worker.ts';

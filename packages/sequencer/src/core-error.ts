@@ -1,0 +1,31 @@
+// Errors the exchange core raises at its boundary, each with a stable code. Rejections of a command by
+// the engine are not errors: they come back as a `rejected` event in the acknowledged command.
+
+export const CORE_ERROR_CODES = [
+  /** The journal has a bad record before its tail; the core refuses to start. */
+  'JOURNAL_CORRUPT',
+  /** Journal, snapshots, read models or engine settings of a data directory disagree. */
+  'DATA_DIR_INCONSISTENT',
+  /** `submit` after `close()` began. */
+  'CORE_CLOSED',
+  /** The core stopped on an earlier unrecoverable error (see `cause`). */
+  'CORE_FAILED',
+  /** The journal failed to append or to make records durable. */
+  'JOURNAL_FAILED',
+  /** The engine worker stopped (a broken invariant stops the shard; restart replays). */
+  'ENGINE_FAILED',
+  /** The command could not be encoded for the journal (for example a non-JSON value). */
+  'INVALID_COMMAND',
+] as const;
+
+export type CoreErrorCode = (typeof CORE_ERROR_CODES)[number];
+
+export class CoreError extends Error {
+  readonly code: CoreErrorCode;
+
+  constructor(code: CoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CoreError';
+    this.code = code;
+  }
+}

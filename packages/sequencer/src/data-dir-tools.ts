@@ -1,0 +1,112 @@
+// Offline operations on a stopped data directory for the CLI (`bourse journal verify|replay`,
+// `bourse snapshot`): they run the engine in-process, never alongside a live core on the same directory.
+
+import { type Command, Engine, type EngineConfig, verifyInvariants } from '@bourse/engine';
+import { FileJournal, SnapshotStore, type VerifyReport, verifyJournal } from '@bourse/journal';
+import { decodeCommand } from './command-codec.ts';
+import { CoreError } from './core-error.ts';
+import { dataDirLayout, readEngineConfig } from './data-dir.ts';
+import type { AppliedCommand } from './exchange-core.ts';
+import type { ReplayProgress } from './replay-into-worker.ts';
+
+export type ProgressListener = (progress: ReplayProgress) => void;
+
+export interface DataDirReport {
+  readonly journal: VerifyReport;
+  /** Seq of the newest intact snapshot, undefined without one. */
+  readonly snapshotSeq: number | undefined;
+}
+
+export interface ReplayResult {
+  readonly seq: number;
+  readonly hash: string;
+  /** Broken invariants of the replayed state; empty when it is sound. */
+  readonly violations: string[];
+}
+
+const PROGRESS_EVERY = 10_000;
+
+/** Checks every journal record (read-only) and finds the newest intact snapshot. */
+export function verifyDataDir(
+  dir: string,
+  onProgress?: (bytesDone: number, bytesTotal: number) => void,
+): DataDirReport {
+  const layout = dataDirLayout(dir);
+  const journal = verifyJournal(layout.journalDir, onProgress);
+  const snapshot = new SnapshotStore(layout.snapshotsDir).latest();
+  return { journal, snapshotSeq: snapshot?.seq };
+}
+
+/**
+ * Rebuilds the state from the whole journal in a fresh engine (no snapshot) and reports its hash and
+ * invariant violations. `onApplied` sees each command with a copy of its events.
+ */
+export async function replayDataDir(
+  dir: string,
+  onProgress?: ProgressListener,
+  opts: { onApplied?: (applied: AppliedCommand) => void } = {},
+): Promise<ReplayResult> {
+  const layout = dataDirLayout(dir);
+  const engine = new Engine(engineConfigOf(dir));
+  const { journal } = await FileJournal.open(layout.journalDir);
+  try {
+    applyRecords(engine, journal, 1, onProgress, opts.onApplied);
+  } finally {
+    await journal.close();
+  }
+  return { seq: engine.lastSeq, hash: engine.stateHash(), violations: verifyInvariants(engine) };
+}
+
+/** Writes a snapshot at the journal's last seq (newest snapshot + journal tail) and returns its seq. */
+export async function snapshotDataDir(
+  dir: string,
+  onProgress?: ProgressListener,
+): Promise<{ seq: number; bytes: number; hash: string }> {
+  const layout = dataDirLayout(dir);
+  const store = new SnapshotStore(layout.snapshotsDir);
+  const latest = store.latest();
+  const engine =
+    latest === undefined ? new Engine(engineConfigOf(dir)) : Engine.restore(latest.bytes);
+  const { journal } = await FileJournal.open(layout.journalDir);
+  try {
+    if (latest !== undefined && latest.seq > journal.lastSeq) {
+      throw new CoreError(
+        'DATA_DIR_INCONSISTENT',
+        `snapshot at seq ${latest.seq} is ahead of the journal, which ends at ${journal.lastSeq}`,
+      );
+    }
+    applyRecords(engine, journal, engine.lastSeq + 1, onProgress, undefined);
+  } finally {
+    await journal.close();
+  }
+  const bytes = engine.snapshot();
+  if (latest?.seq !== engine.lastSeq) await store.save(engine.lastSeq, bytes);
+  return { seq: engine.lastSeq, bytes: bytes.byteLength, hash: engine.stateHash() };
+}
+
+function engineConfigOf(dir: string): EngineConfig | undefined {
+  return readEngineConfig(dataDirLayout(dir));
+}
+
+function applyRecords(
+  engine: Engine,
+  journal: FileJournal,
+  fromSeq: number,
+  onProgress: ProgressListener | undefined,
+  onApplied: ((applied: AppliedCommand) => void) | undefined,
+): void {
+  const lastSeq = journal.lastSeq;
+  for (const record of journal.read(fromSeq)) {
+    const command: Command = decodeCommand(record.payload);
+    if (command.seq !== record.seq || command.seq !== engine.lastSeq + 1) {
+      throw new CoreError(
+        'DATA_DIR_INCONSISTENT',
+        `journal record ${record.seq} holds command seq ${command.seq} after engine seq ${engine.lastSeq}`,
+      );
+    }
+    const events = engine.apply(command);
+    onApplied?.({ seq: command.seq, ts: command.ts, command, events: [...events] });
+    if (record.seq % PROGRESS_EVERY === 0) onProgress?.({ seq: record.seq, lastSeq });
+  }
+  onProgress?.({ seq: engine.lastSeq, lastSeq });
+}

@@ -1,0 +1,400 @@
+// The embedded exchange core: the sequencer (seq, ts, orderId), the journal append, the engine worker
+// and the ack. Submissions made during one event-loop turn travel as one batch: appended to the journal,
+// posted to the engine in one message, and made durable by a group commit running concurrently. A
+// command is acknowledged only when its events are back AND its seq is durable; acks, subscribers and
+// read models all see commands in seq order.
+
+import type { FileJournal, SnapshotStore } from '@bourse/journal';
+import type { ReadModels } from '@bourse/projections';
+import type { Command, EngineEvent } from '@bourse/engine';
+import { encodeCommandJson } from './command-codec.ts';
+import { CoreError } from './core-error.ts';
+import { createCoreMetrics, createSequencerStats } from './core-metrics.ts';
+import type { EngineHost } from './engine-host.ts';
+import type {
+  AppliedCommand,
+  CommandInput,
+  CoreMetrics,
+  ExchangeCore,
+  SequencerStats,
+} from './exchange-core.ts';
+import { GroupCommit } from './group-commit.ts';
+import { observe } from './histogram.ts';
+import { ReadModelFeeder } from './read-model-feeder.ts';
+
+/** Most commands in one engine message / journal batch; bounds message size and worker stalls. */
+export const MAX_BATCH_COMMANDS = 8192;
+
+interface Entry {
+  readonly seq: number;
+  readonly command: Command;
+  readonly json: string;
+  readonly startedAt: number;
+  readonly resolve: (applied: AppliedCommand) => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface Batch {
+  readonly lastSeq: number;
+  readonly entries: Entry[];
+  applied: AppliedCommand[] | undefined;
+}
+
+export interface CoreParts {
+  readonly journal: FileJournal;
+  readonly snapshots: SnapshotStore;
+  readonly host: EngineHost;
+  readonly readModels: ReadModels;
+  /** Seq the read models hold when the core starts (after recovery). */
+  readonly readModelSeq: number;
+  /** Last seq in the journal (all of it durable and applied by the engine). */
+  readonly lastSeq: number;
+  /** `ts` of the last journaled command, so timestamps never go backwards across a restart. */
+  readonly lastTs: number;
+  readonly clock: () => number;
+  readonly snapshotEvery: number;
+}
+
+export class LocalExchangeCore implements ExchangeCore {
+  readonly metrics: CoreMetrics = createCoreMetrics();
+  readonly stats: SequencerStats = createSequencerStats();
+  readonly readModels: ReadModels & { waitFor(seq: number): Promise<void> };
+  readonly query: ExchangeCore['query'];
+  readonly #parts: CoreParts;
+  readonly #feeder: ReadModelFeeder;
+  readonly #commit: GroupCommit;
+  readonly #listeners = new Set<(batch: readonly AppliedCommand[]) => void>();
+  #nextSeq: number;
+  #lastTs: number;
+  #pending: Entry[] = [];
+  #flushScheduled = false;
+  #inflight: Batch[] = [];
+  #inflightHead = 0;
+  #sinceSnapshot = 0;
+  #snapshotBusy: Promise<void> | undefined;
+  #durableWaiters: { seq: number; resolve: () => void; reject: (error: Error) => void }[] = [];
+  #drainWaiters: (() => void)[] = [];
+  #failure: Error | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(parts: CoreParts) {
+    this.#parts = parts;
+    this.#nextSeq = parts.lastSeq + 1;
+    this.#lastTs = parts.lastTs;
+    this.#feeder = new ReadModelFeeder(parts.readModels, parts.readModelSeq, this.metrics);
+    this.metrics.projectionLagCommands = parts.lastSeq - parts.readModelSeq;
+    this.#commit = new GroupCommit(
+      parts.journal,
+      parts.lastSeq,
+      this.metrics,
+      this.stats,
+      () => this.#drain(),
+      (error) => this.#fail(journalFailed(error)),
+    );
+    parts.host.onFailure = (error) => this.#fail(error);
+    this.readModels = withWaitFor(parts.readModels, (seq) => this.#feeder.waitFor(seq));
+    this.query = buildQueries(parts.host);
+  }
+
+  get durableSeq(): number {
+    return this.#commit.durableSeq;
+  }
+
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+
+  submit(input: CommandInput): Promise<AppliedCommand> {
+    return new Promise((resolve, reject) => this.#enqueue([input], [resolve], reject));
+  }
+
+  submitBatch(inputs: readonly CommandInput[]): Promise<AppliedCommand[]> {
+    if (inputs.length === 0) return Promise.resolve([]);
+    const results = new Array<AppliedCommand>(inputs.length);
+    return new Promise((resolve, reject) => {
+      let left = inputs.length;
+      const resolvers = inputs.map((_, i) => (applied: AppliedCommand) => {
+        results[i] = applied;
+        if (--left === 0) resolve(results);
+      });
+      this.#enqueue(inputs, resolvers, reject);
+    });
+  }
+
+  subscribe(listener: (batch: readonly AppliedCommand[]) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  /** Sequences all inputs or none: an input that cannot be encoded consumes no seq. */
+  #enqueue(
+    inputs: readonly CommandInput[],
+    resolvers: ((applied: AppliedCommand) => void)[],
+    reject: (error: Error) => void,
+  ): void {
+    if (this.#closing !== undefined) {
+      reject(new CoreError('CORE_CLOSED', 'the exchange core is closing'));
+      return;
+    }
+    if (this.#failure !== undefined) {
+      reject(
+        new CoreError('CORE_FAILED', 'the exchange core has stopped', { cause: this.#failure }),
+      );
+      return;
+    }
+    const ts = this.#nextTs();
+    const entries: Entry[] = [];
+    const startedAt = performance.now();
+    for (let i = 0; i < inputs.length; i++) {
+      const seq = this.#nextSeq + i;
+      const built = buildCommand(inputs[i], seq, ts);
+      if (built instanceof CoreError) {
+        reject(built);
+        return;
+      }
+      entries.push({ seq, ...built, startedAt, resolve: resolvers[i]!, reject });
+    }
+    this.#nextSeq += entries.length;
+    this.stats.submitted += entries.length;
+    for (const entry of entries) this.#pending.push(entry);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.#flush());
+    }
+  }
+
+  #nextTs(): number {
+    const now = Math.floor(this.#parts.clock());
+    if (Number.isSafeInteger(now) && now > this.#lastTs) this.#lastTs = now;
+    return this.#lastTs;
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const pending = this.#pending;
+    this.#pending = [];
+    for (let start = 0; start < pending.length; start += MAX_BATCH_COMMANDS) {
+      if (this.#failure !== undefined) {
+        rejectAll(pending.slice(start), this.#failure);
+        return;
+      }
+      this.#post(pending.slice(start, start + MAX_BATCH_COMMANDS));
+    }
+  }
+
+  #post(entries: Entry[]): void {
+    const journal = this.#parts.journal;
+    const jsons = new Array<string>(entries.length);
+    try {
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i]!;
+        journal.append(entry.seq, encodeCommandJson(entry.json));
+        jsons[i] = entry.json;
+      }
+    } catch (error) {
+      rejectAll(entries, journalFailed(error));
+      this.#fail(journalFailed(error));
+      return;
+    }
+    const batch: Batch = { lastSeq: entries.at(-1)!.seq, entries, applied: undefined };
+    this.#inflight.push(batch);
+    this.stats.engineBatches++;
+    this.metrics.engineQueueDepth += entries.length;
+    this.#parts.host.apply(`[${jsons.join(',')}]`, true).then(
+      (reply) => this.#onApplied(batch, reply.events),
+      (error: Error) => this.#fail(error),
+    );
+    this.#commit.request(batch.lastSeq);
+  }
+
+  #onApplied(batch: Batch, eventsJson: string | null): void {
+    const perCommand = JSON.parse(eventsJson ?? '[]') as EngineEvent[][];
+    const { entries } = batch;
+    if (perCommand.length !== entries.length) {
+      this.#fail(new CoreError('ENGINE_FAILED', 'engine returned events for the wrong batch size'));
+      return;
+    }
+    const applied = new Array<AppliedCommand>(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      const { seq, command } = entries[i]!;
+      applied[i] = { seq, ts: command.ts, command, events: perCommand[i]! };
+    }
+    batch.applied = applied;
+    this.metrics.engineQueueDepth -= entries.length;
+    this.#drain();
+  }
+
+  /** Acknowledges, in seq order, every batch that is both applied and durable. */
+  #drain(): void {
+    if (this.#failure !== undefined) return;
+    const durable = this.#commit.durableSeq;
+    while (this.#inflightHead < this.#inflight.length) {
+      const batch = this.#inflight[this.#inflightHead]!;
+      if (batch.applied === undefined || batch.lastSeq > durable) break;
+      this.#inflightHead++;
+      this.#acknowledge(batch.entries, batch.applied);
+    }
+    if (this.#inflightHead === this.#inflight.length) {
+      this.#inflight = [];
+      this.#inflightHead = 0;
+      const waiters = this.#drainWaiters;
+      this.#drainWaiters = [];
+      for (const w of waiters) w();
+    }
+    this.#releaseDurableWaiters();
+  }
+
+  #acknowledge(entries: readonly Entry[], applied: AppliedCommand[]): void {
+    const now = performance.now();
+    let rejects = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const a = applied[i]!;
+      if (a.events[0]?.type === 'rejected') rejects++;
+      observe(this.metrics.ackLatencySeconds, (now - entries[i]!.startedAt) / 1000);
+      entries[i]!.resolve(a);
+    }
+    this.metrics.commandsTotal += entries.length;
+    this.metrics.rejectsTotal += rejects;
+    for (const listener of this.#listeners) {
+      try {
+        listener(applied);
+      } catch {
+        // A listener's failure is its own (a dropped client); it must not stop the exchange.
+      }
+    }
+    this.#feeder.push(applied);
+    this.#sinceSnapshot += entries.length;
+    if (this.#sinceSnapshot >= this.#parts.snapshotEvery && this.#snapshotBusy === undefined) {
+      this.#sinceSnapshot = 0;
+      this.#snapshotBusy = this.#takeSnapshot();
+    }
+  }
+
+  /** The worker serialises its state; it is stored only once its seq is durable in the journal. */
+  async #takeSnapshot(): Promise<void> {
+    try {
+      const { seq, bytes } = await this.#parts.host.snapshot();
+      await this.#durable(seq);
+      await this.#parts.snapshots.save(seq, bytes);
+      this.stats.snapshotsWritten++;
+    } catch {
+      // The journal stays the source of truth: a lost snapshot only makes the next start slower,
+      // and an engine or journal failure is reported through #fail.
+    } finally {
+      this.#snapshotBusy = undefined;
+    }
+  }
+
+  #durable(seq: number): Promise<void> {
+    if (seq <= this.#commit.durableSeq) return Promise.resolve();
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    return new Promise((resolve, reject) => this.#durableWaiters.push({ seq, resolve, reject }));
+  }
+
+  #releaseDurableWaiters(): void {
+    if (this.#durableWaiters.length === 0) return;
+    const durable = this.#commit.durableSeq;
+    const still = [];
+    for (const w of this.#durableWaiters) {
+      if (this.#failure !== undefined) w.reject(this.#failure);
+      else if (w.seq <= durable) w.resolve();
+      else still.push(w);
+    }
+    this.#durableWaiters = still;
+  }
+
+  #fail(error: Error): void {
+    if (this.#failure !== undefined) return;
+    this.#failure = error;
+    const stranded = this.#pending;
+    this.#pending = [];
+    for (let i = this.#inflightHead; i < this.#inflight.length; i++) {
+      for (const entry of this.#inflight[i]!.entries) stranded.push(entry);
+    }
+    this.#inflight = [];
+    this.#inflightHead = 0;
+    rejectAll(stranded, error);
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const w of waiters) w();
+    this.#releaseDurableWaiters();
+  }
+
+  async #shutdown(): Promise<void> {
+    if (this.#flushScheduled) this.#flush();
+    if (this.#inflight.length > 0 && this.#failure === undefined) {
+      await new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
+    }
+    await this.#commit.idle();
+    await this.#snapshotBusy;
+    await this.#feeder.idle();
+    await this.#parts.host.terminate();
+    await this.#parts.journal.close();
+    await this.#parts.readModels.close();
+  }
+}
+
+function buildCommand(
+  input: CommandInput | undefined,
+  seq: number,
+  ts: number,
+): { command: Command; json: string } | CoreError {
+  if (typeof input !== 'object' || input === null || typeof input.type !== 'string') {
+    return new CoreError('INVALID_COMMAND', 'a command must be an object with a string `type`');
+  }
+  const command = (
+    input.type === 'placeOrder' ? { ...input, seq, ts, orderId: seq } : { ...input, seq, ts }
+  ) as Command;
+  try {
+    return { command, json: JSON.stringify(command) };
+  } catch (error) {
+    return new CoreError('INVALID_COMMAND', `command cannot be journaled: ${String(error)}`);
+  }
+}
+
+function rejectAll(entries: readonly Entry[], error: Error): void {
+  for (const entry of entries) entry.reject(error);
+}
+
+function journalFailed(error: unknown): CoreError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new CoreError('JOURNAL_FAILED', `journal failed: ${message}`, { cause: error });
+}
+
+/** Exposes the read models with `waitFor`, keeping each method bound to the real object. */
+function withWaitFor(
+  models: ReadModels,
+  waitFor: (seq: number) => Promise<void>,
+): ReadModels & { waitFor(seq: number): Promise<void> } {
+  return new Proxy(models, {
+    get(target, property) {
+      if (property === 'waitFor') return waitFor;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  }) as ReadModels & { waitFor(seq: number): Promise<void> };
+}
+
+function buildQueries(host: EngineHost): ExchangeCore['query'] {
+  type Q = ExchangeCore['query'];
+  return {
+    balances: (accountId) => host.query('balances', [accountId]) as ReturnType<Q['balances']>,
+    positions: (accountId) => host.query('positions', [accountId]) as ReturnType<Q['positions']>,
+    order: (orderId) => host.query('order', [orderId]) as ReturnType<Q['order']>,
+    openOrders: (accountId, instrumentId) =>
+      host.query('openOrders', [accountId, instrumentId]) as ReturnType<Q['openOrders']>,
+    book: (instrumentId, depth) =>
+      host.query('book', [instrumentId, depth]) as ReturnType<Q['book']>,
+    instrument: (instrumentId) =>
+      host.query('instrument', [instrumentId]) as ReturnType<Q['instrument']>,
+    instruments: () => host.query('instruments', []) as ReturnType<Q['instruments']>,
+    accounts: () => host.query('accounts', []) as ReturnType<Q['accounts']>,
+    stateHash: () => host.query('stateHash', []) as ReturnType<Q['stateHash']>,
+    verify: () => host.query('verify', []) as ReturnType<Q['verify']>,
+  };
+}

@@ -1,0 +1,133 @@
+// Opens a data directory as a running exchange core: journal (torn tail cut, corruption refused),
+// newest usable snapshot into the engine worker, replay of the journal after it, read models caught up,
+// then the live pipeline. Every resource opened here is closed again if startup fails.
+
+import { FileJournal, JournalCorruptError, SnapshotStore } from '@bourse/journal';
+import { openSqliteReadModels, type ReadModels } from '@bourse/projections';
+import type { EngineConfig } from '@bourse/engine';
+import { decodeCommand } from './command-codec.ts';
+import { CoreError } from './core-error.ts';
+import { dataDirLayout, ensureDataDir, resolveEngineConfig } from './data-dir.ts';
+import { EngineHost } from './engine-host.ts';
+import type { ExchangeCore } from './exchange-core.ts';
+import { LocalExchangeCore } from './local-exchange-core.ts';
+import { type ReplayProgress, replayIntoWorker } from './replay-into-worker.ts';
+
+export const DEFAULT_SNAPSHOT_EVERY = 100_000;
+
+export interface OpenExchangeCoreOptions {
+  readonly dataDir: string;
+  readonly engineConfig?: Partial<EngineConfig>;
+  /** Commands between engine snapshots (default 100,000). */
+  readonly snapshotEvery?: number;
+  /** Milliseconds since the epoch; read only by the sequencer, made non-decreasing. */
+  readonly clock?: () => number;
+  /**
+   * Make each commit durable with fdatasync (default true). The file journal always syncs, so false is
+   * only accepted for journals that can skip it; see the package README.
+   */
+  readonly fsync?: boolean;
+  /** Called while the journal is replayed at startup. */
+  readonly onRecoveryProgress?: (progress: ReplayProgress) => void;
+}
+
+export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<ExchangeCore> {
+  const snapshotEvery = opts.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
+  if (!Number.isSafeInteger(snapshotEvery) || snapshotEvery < 1) {
+    throw new RangeError('snapshotEvery must be a positive integer');
+  }
+  const layout = dataDirLayout(opts.dataDir);
+  ensureDataDir(layout);
+  const config = resolveEngineConfig(layout, opts.engineConfig);
+  const journal = await openJournal(layout.journalDir);
+  const cleanup: (() => Promise<void>)[] = [() => journal.close()];
+  try {
+    const readModels = await openSqliteReadModels(layout.readDbPath);
+    cleanup.push(() => readModels.close());
+    const lastSeq = journal.lastSeq;
+    const readModelSeq = await readModels.lastAppliedSeq();
+    if (readModelSeq > lastSeq) {
+      throw new CoreError(
+        'DATA_DIR_INCONSISTENT',
+        `read models in ${layout.readDbPath} hold seq ${readModelSeq} but the journal ends at ${lastSeq}`,
+      );
+    }
+    const snapshots = new SnapshotStore(layout.snapshotsDir);
+    const snapshot = chooseSnapshot(snapshots, lastSeq, readModelSeq);
+    const { host, lastSeq: engineSeq } = await EngineHost.start({
+      config,
+      snapshot: snapshot?.bytes,
+    });
+    cleanup.push(() => host.terminate());
+    const replayedTs = await replayIntoWorker({
+      records: journal.read(engineSeq + 1),
+      host,
+      readModels,
+      readModelSeq,
+      lastSeq,
+      onProgress: opts.onRecoveryProgress,
+    });
+    const lastTs = replayedTs ?? lastJournaledTs(journal);
+    return new LocalExchangeCore({
+      journal,
+      snapshots,
+      host,
+      readModels: readModels as ReadModels,
+      readModelSeq: lastSeq,
+      lastSeq,
+      lastTs,
+      clock: opts.clock ?? Date.now,
+      snapshotEvery,
+    });
+  } catch (error) {
+    for (const close of cleanup.reverse()) await close().catch(() => {});
+    throw asStartupError(error);
+  }
+}
+
+async function openJournal(dir: string): Promise<FileJournal> {
+  try {
+    const { journal } = await FileJournal.open(dir);
+    return journal;
+  } catch (error) {
+    throw asStartupError(error);
+  }
+}
+
+/**
+ * The newest snapshot, unless the read models lag behind it: their missing commands need events, and
+ * only a replay from before those commands recomputes them, so the engine then starts from empty.
+ */
+function chooseSnapshot(
+  snapshots: SnapshotStore,
+  lastSeq: number,
+  readModelSeq: number,
+): { seq: number; bytes: Uint8Array } | undefined {
+  const latest = snapshots.latest();
+  if (latest === undefined) return undefined;
+  if (latest.seq > lastSeq) {
+    throw new CoreError(
+      'DATA_DIR_INCONSISTENT',
+      `snapshot at seq ${latest.seq} is ahead of the journal, which ends at ${lastSeq}`,
+    );
+  }
+  return latest.seq <= readModelSeq ? latest : undefined;
+}
+
+function lastJournaledTs(journal: FileJournal): number {
+  if (journal.lastSeq === 0) return 0;
+  for (const record of journal.read(journal.lastSeq)) return decodeCommand(record.payload).ts;
+  return 0;
+}
+
+function asStartupError(error: unknown): unknown {
+  if (error instanceof JournalCorruptError) {
+    return new CoreError(
+      'JOURNAL_CORRUPT',
+      `refusing to start: ${error.message} (segment ${error.segment}, offset ${error.offset}); ` +
+        'inspect the data directory with `bourse journal verify`',
+      { cause: error },
+    );
+  }
+  return error;
+}

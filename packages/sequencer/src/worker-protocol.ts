@@ -1,0 +1,62 @@
+// Messages between the core (main thread) and the engine worker. The worker handles them strictly in
+// arrival order and answers each one in the same order, so a query posted after a batch sees its effects.
+// Batches travel as JSON text (one string per message is cheaper to post than a tree of objects).
+
+import type { EngineConfig } from '@bourse/engine';
+
+/** Data the worker is started with (`workerData`). */
+export interface WorkerInit {
+  readonly config: EngineConfig;
+  /** Engine snapshot to restore, or undefined to start empty. */
+  readonly snapshot: Uint8Array | undefined;
+}
+
+/** The query methods the worker answers, by name, with their argument lists. */
+export interface QueryArgs {
+  balances: [accountId: number];
+  positions: [accountId: number];
+  order: [orderId: number];
+  openOrders: [accountId: number, instrumentId: number | undefined];
+  book: [instrumentId: number, depth: number | undefined];
+  instrument: [instrumentId: number];
+  instruments: [];
+  accounts: [];
+  stateHash: [];
+  verify: [];
+}
+
+export type QueryName = keyof QueryArgs;
+
+export type ToWorker =
+  /** `commands`: JSON array text. With `events`, the reply carries each command's events. */
+  | {
+      readonly kind: 'apply';
+      readonly id: number;
+      readonly commands: string;
+      readonly events: boolean;
+    }
+  | {
+      readonly kind: 'query';
+      readonly id: number;
+      readonly name: QueryName;
+      readonly args: unknown[];
+    }
+  | { readonly kind: 'snapshot'; readonly id: number };
+
+export type FromWorker =
+  | { readonly kind: 'ready'; readonly lastSeq: number }
+  /** `events`: JSON array text, one event array per command (null when not requested). */
+  | {
+      readonly kind: 'applied';
+      readonly id: number;
+      readonly lastSeq: number;
+      readonly events: string | null;
+    }
+  | { readonly kind: 'result'; readonly id: number; readonly value: unknown }
+  | {
+      readonly kind: 'snapshot';
+      readonly id: number;
+      readonly seq: number;
+      readonly bytes: Uint8Array;
+    }
+  | { readonly kind: 'failed'; readonly id: number; readonly message: string };

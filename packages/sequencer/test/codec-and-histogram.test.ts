@@ -1,0 +1,24 @@
+// The journal record codec and the latency histogram, which sit on the ack path.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { decodeCommand, decodeCommandJson, encodeCommandJson } from '../src/command-codec.ts';
+import { createHistogram, observe } from '../src/histogram.ts';
+
+test('a command round-trips through the versioned journal record', () => {
+  const command = { type: 'tick', seq: 7, ts: 1_700_000_000_000 } as const;
+  const payload = encodeCommandJson(JSON.stringify(command));
+  assert.equal(payload[0], 1);
+  assert.deepEqual(decodeCommand(payload), command);
+  const unknown = payload.slice();
+  unknown[0] = 9;
+  assert.throws(() => decodeCommandJson(unknown), /unknown command record version 9/);
+});
+
+test('histogram buckets count each observation once, at the first bound not below it', () => {
+  const h = createHistogram([0.001, 0.01, 0.1]);
+  for (const v of [0.0005, 0.001, 0.002, 0.05, 0.1, 3]) observe(h, v);
+  assert.deepEqual(h.counts, [2, 1, 2, 1]);
+  assert.equal(h.count, 6);
+  assert.ok(Math.abs(h.sum - 3.1535) < 1e-9);
+});

@@ -1,0 +1,42 @@
+// A damaged record before the journal's tail stops startup with a message naming the segment file and
+// the byte offset, and leaves nothing open behind.
+
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { CoreError, openExchangeCore, verifyDataDir } from '../src/index.ts';
+import { limitOrder, marketSetup } from './fixtures/market-setup.ts';
+import { tempDataDir } from './fixtures/temp-dir.ts';
+
+test('a corrupt record in the middle of the journal refuses startup, naming segment and offset', async (t) => {
+  const dataDir = tempDataDir(t);
+  const core = await openExchangeCore({ dataDir });
+  await core.submitBatch(marketSetup(2));
+  for (let i = 0; i < 100; i++) await core.submit(limitOrder(1 + (i % 2), 'buy', 3_000, 1));
+  await core.close();
+
+  const journalDir = join(dataDir, 'journal');
+  const [segment] = readdirSync(journalDir).filter((n) => n.endsWith('.seg'));
+  assert.ok(segment !== undefined);
+  const path = join(journalDir, segment);
+  const bytes = readFileSync(path);
+  const middle = Math.floor(statSync(path).size / 2);
+  bytes[middle] = (bytes[middle] ?? 0) ^ 0xff;
+  writeFileSync(path, bytes);
+
+  const report = verifyDataDir(dataDir);
+  assert.equal(report.journal.ok, false);
+  const offset = report.journal.error?.offset;
+  assert.ok(offset !== undefined && offset > 0 && offset <= middle);
+
+  await assert.rejects(openExchangeCore({ dataDir }), (error: unknown) => {
+    assert.ok(error instanceof CoreError);
+    assert.equal(error.code, 'JOURNAL_CORRUPT');
+    assert.match(error.message, new RegExp(`segment ${segment}`));
+    assert.match(error.message, new RegExp(`offset ${offset}`));
+    return true;
+  });
+  // The refusal is stable: nothing was truncated or repaired.
+  assert.deepEqual(readFileSync(path), bytes);
+});
