@@ -3,7 +3,7 @@
 // contiguous from the first record; durableSeq never passes a record that fdatasync has not covered;
 // after a failed write or sync the journal refuses all further work (a retried fsync can lie).
 import { closeSync, fstatSync, mkdirSync, openSync } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
+import { type FileHandle, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lockDirectory } from './directory-lock.ts';
 import { JournalCorruptError } from './journal-corrupt-error.ts';
@@ -198,11 +198,21 @@ export class FileJournal {
     return done;
   }
 
-  /** Committed records from `fromSeq` on, read back from disk and checked as they are read. */
-  *read(fromSeq = 1): Iterable<JournalRecord> {
+  /**
+   * Committed records from `fromSeq` (default: the oldest kept) on, read back from disk and checked
+   * as they are read.
+   */
+  *read(fromSeq?: number): Iterable<JournalRecord> {
     const bound = this.#durableSeq;
-    if (fromSeq > bound) return;
     const segments = listSegments(this.dir);
+    const oldest = segments[0]?.firstSeq ?? 1;
+    fromSeq ??= oldest;
+    if (fromSeq > bound) return;
+    if (fromSeq < oldest) {
+      throw new RangeError(
+        `records before seq ${oldest} were removed; cannot read from ${fromSeq}`,
+      );
+    }
     let index = 0;
     while (index + 1 < segments.length && segments[index + 1]!.firstSeq <= fromSeq) index++;
     let expected = segments[index]?.firstSeq ?? 1;
@@ -228,6 +238,28 @@ export class FileJournal {
     }
     const lastName = segments.at(-1)?.name ?? segmentFileName(expected);
     throw new JournalCorruptError(lastName, 0, `journal ends before durable seq ${bound}`);
+  }
+
+  /**
+   * Deletes whole segments whose every record is below `seq` (history a snapshot already covers);
+   * the last segment always stays. Returns how many files were removed. Do not run it while a
+   * `read` of those records is in progress.
+   */
+  async removeSegmentsBefore(seq: number): Promise<number> {
+    this.#assertUsable();
+    const segments = listSegments(this.dir);
+    // A successor holding a durable record is itself durable, directory entry included.
+    const limit = Math.min(seq, this.#durableSeq);
+    let removed = 0;
+    for (let i = 0; i + 1 < segments.length && segments[i + 1]!.firstSeq <= limit; i++) {
+      await rm(join(this.dir, segments[i]!.name));
+      removed++;
+    }
+    if (removed > 0) {
+      await syncDirectory(this.dir);
+      this.#syncCount++;
+    }
+    return removed;
   }
 
   /** Commits whatever is still appended, then releases the segment file. */

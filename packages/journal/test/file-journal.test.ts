@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FileJournal, JournalLockedError, LOCK_FILE_NAME, segmentFileName } from '../src/index.ts';
+import {
+  FileJournal,
+  JournalLockedError,
+  LOCK_FILE_NAME,
+  segmentFileName,
+  verifyJournal,
+} from '../src/index.ts';
 import { payloadFor } from './seeded-random.ts';
 import { tempDir } from './temp-dir.ts';
 
@@ -206,4 +212,33 @@ test('after a failed write the journal refuses further work', async (t) => {
   const reopened = await FileJournal.open(dir);
   assert.equal(reopened.recovery.lastSeq, 0);
   await reopened.journal.close();
+});
+
+test('segments a snapshot covers can be removed; reads then start at the oldest kept', async (t) => {
+  const dir = tempDir(t);
+  const payload = (seq: number) => payloadFor(seq, 50); // three records per 256-byte segment
+  const first = await FileJournal.open(dir, { segmentBytes: 256 });
+  for (let seq = 1; seq <= 10; seq++) first.journal.append(seq, payload(seq));
+  assert.equal(await first.journal.removeSegmentsBefore(100), 0, 'nothing durable yet');
+  await first.journal.commit();
+  assert.equal(await first.journal.removeSegmentsBefore(6), 1, 'only [1..3] lies wholly below 6');
+  assert.equal(await first.journal.removeSegmentsBefore(100), 2, 'the last segment always stays');
+  assert.deepEqual(seqsOf(first.journal), [10]);
+  assert.throws(() => [...first.journal.read(9)], /removed/);
+  await first.journal.close();
+
+  const second = await FileJournal.open(dir, { segmentBytes: 256 });
+  assert.deepEqual(second.recovery, { lastSeq: 10, truncatedBytes: 0, segments: 1 });
+  second.journal.append(11, payload(11));
+  await second.journal.commit();
+  assert.deepEqual(seqsOf(second.journal), [10, 11]);
+  await second.journal.close();
+  assert.deepEqual(verifyJournal(dir), {
+    ok: true,
+    records: 2,
+    firstSeq: 10,
+    lastSeq: 11,
+    segments: 1,
+    tornTailBytes: 0,
+  });
 });
