@@ -38,8 +38,10 @@ export function lockDirectory(dir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const owner = Number.parseInt(readFileOrEmpty(path), 10);
-    if (Number.isSafeInteger(owner) && isAlive(owner, path))
+    // Pid 0 or below would address a process group, and an empty file is a crash mid-create.
+    if (Number.isSafeInteger(owner) && owner > 0 && isAlive(owner, path)) {
       throw new JournalLockedError(path, owner);
+    }
     rmSync(path, { force: true }); // stale: its writer is gone
   }
   throw new Error(`could not take the journal lock ${path}`);

@@ -67,7 +67,8 @@ export class FileJournal {
   /** Commits waiting on the next batch. */
   #nextWaiters: Waiter[] = [];
   #failure: unknown;
-  #closing = false;
+  /** Set once close() has been called; appends are refused from then on. */
+  #closed: Promise<void> | undefined;
   readonly #unlock: () => void;
 
   private constructor(
@@ -262,10 +263,13 @@ export class FileJournal {
     return removed;
   }
 
-  /** Commits whatever is still appended, then releases the segment file. */
-  async close(): Promise<void> {
-    if (this.#closing) return;
-    this.#closing = true;
+  /** Commits whatever is still appended, then releases the segment file and the lock. */
+  close(): Promise<void> {
+    this.#closed ??= this.#closeOnce();
+    return this.#closed;
+  }
+
+  async #closeOnce(): Promise<void> {
     try {
       if (this.#failure === undefined && (this.#flushing || !this.#pending.isEmpty)) {
         await this.commit();
@@ -278,7 +282,7 @@ export class FileJournal {
   }
 
   #assertUsable(): void {
-    if (this.#closing) throw new Error('journal is closed');
+    if (this.#closed !== undefined) throw new Error('journal is closed');
     if (this.#failure !== undefined) throw this.#failure;
   }
 

@@ -194,7 +194,10 @@ test('a lock left by a process that is gone is taken over', async (t) => {
   await journal.close();
   writeFileSync(join(dir, LOCK_FILE_NAME), `${process.pid}\n`); // a previous life with our pid
   const again = await FileJournal.open(dir);
-  await again.journal.close();
+  await Promise.all([again.journal.close(), again.journal.close()]);
+  writeFileSync(join(dir, LOCK_FILE_NAME), ''); // a writer that died while creating the lock
+  const third = await FileJournal.open(dir);
+  await third.journal.close();
 });
 
 test('after a failed write the journal refuses further work', async (t) => {
