@@ -28,10 +28,9 @@ export function parseSegmentFileName(name: string): number | undefined {
   return Number.isSafeInteger(seq) && seq >= 1 ? seq : undefined;
 }
 
-export function writeU64(buf: Uint8Array, offset: number, value: number): void {
-  const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  view.writeUInt32LE(value % TWO_POW_32, offset);
-  view.writeUInt32LE(Math.floor(value / TWO_POW_32), offset + 4);
+export function writeU64(buf: Buffer, offset: number, value: number): void {
+  buf.writeUInt32LE(value % TWO_POW_32, offset);
+  buf.writeUInt32LE(Math.floor(value / TWO_POW_32), offset + 4);
 }
 
 /** Reads a u64; values above 2^53 come back unsafe and the caller rejects them as garbage. */
