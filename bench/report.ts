@@ -24,7 +24,10 @@ export interface Measurement {
   readonly commandsPerSec: number;
   readonly runsPerSec: readonly number[];
   readonly latencyNs?: LatencyNs;
+  /** V8 heap growth per resting order (`heapUsed`). */
   readonly heapBytesPerRestingOrder?: number;
+  /** ArrayBuffer growth per resting order (typed arrays live outside `heapUsed`). */
+  readonly arrayBufferBytesPerRestingOrder?: number;
   /** Whether the final state matched the reference; `validation` says against what. */
   readonly valid: boolean;
   readonly validation: string;
@@ -47,6 +50,8 @@ export function printJson(m: Measurement): void {
 }
 
 const int = (v: number): string => Math.round(v).toLocaleString('en-US');
+const bytes = (v: number | undefined): string =>
+  v === undefined || Number.isNaN(v) ? '—' : Math.round(v).toLocaleString('en-US');
 const us = (ns: number | undefined): string => (ns === undefined ? '—' : (ns / 1000).toFixed(2));
 
 export function printTable(title: string, result: SuiteResult): void {
@@ -60,6 +65,7 @@ export function printTable(title: string, result: SuiteResult): void {
     'p99.9 µs',
     'max µs',
     'heap B/order',
+    '+ typed arrays',
     'final book',
   ];
   const rows = result.measurements.map((m) => [
@@ -71,7 +77,8 @@ export function printTable(title: string, result: SuiteResult): void {
     us(m.latencyNs?.p99),
     us(m.latencyNs?.p999),
     us(m.latencyNs?.max),
-    m.heapBytesPerRestingOrder === undefined ? '—' : int(m.heapBytesPerRestingOrder),
+    bytes(m.heapBytesPerRestingOrder),
+    bytes(m.arrayBufferBytesPerRestingOrder),
     m.valid ? 'ok' : 'MISMATCH',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

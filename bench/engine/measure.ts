@@ -1,7 +1,7 @@
 // The three measurements of the engine suite, each on a fresh book: throughput (one hrtime pair around
 // a whole replay, median of `runs` after one untimed warm-up replay), latency per command (every call
-// timed, timer overhead measured beside it and not subtracted), and heap per resting order (heap growth
-// of a fresh book after resting N orders, between two full collections).
+// timed, timer overhead measured beside it and not subtracted), and memory per resting order (growth
+// of a fresh book's heap and ArrayBuffers after resting N orders, between full collections).
 
 import type { BookDriver, WorkloadColumns } from '@bourse/benchkit';
 import type { LatencyNs } from '../report.ts';
@@ -66,28 +66,38 @@ function timerOverheadP50(): number {
   return ov[ov.length >> 1]!;
 }
 
+export interface RestingOrderBytes {
+  /** Growth of the V8 heap (`heapUsed`): objects, arrays, maps, strings. */
+  readonly heap: number;
+  /** Growth of ArrayBuffer memory (typed-array columns), which `heapUsed` does not count. */
+  readonly arrayBuffers: number;
+}
+
 /**
- * Heap bytes one resting order costs: heapUsed of a fresh book before, and after resting every order
+ * Bytes one resting order costs a book: memory of a fresh book before, and after resting every order
  * of `cols`, with the prepared commands dropped before the second reading so only what the book keeps
- * is counted. Returns NaN without `--expose-gc`.
+ * is counted. NaN without `--expose-gc`.
  */
-export function heapPerRestingOrder<C, P>(
+export function bytesPerRestingOrder<C, P>(
   d: BookDriver<C, P>,
   prepare: (cols: WorkloadColumns) => P[],
   cols: WorkloadColumns,
-): number {
-  if (!gcAvailable) return Number.NaN;
+): RestingOrderBytes {
+  if (!gcAvailable) return { heap: Number.NaN, arrayBuffers: Number.NaN };
   const ctx = d.create();
   settle();
-  const before = process.memoryUsage().heapUsed;
+  const before = process.memoryUsage();
   d.replay(ctx, prepare(cols));
   settle();
-  const after = process.memoryUsage().heapUsed;
+  const after = process.memoryUsage();
   const depth = d.depth(ctx);
   const resting = [...depth.bids, ...depth.asks].reduce((a, l) => a + l[1], 0);
   const placed = cols.qty.reduce((a, q) => a + q, 0);
   if (resting !== placed) throw new Error(`${d.name}: ${resting} of ${placed} units rest`);
-  return (after - before) / cols.n;
+  return {
+    heap: (after.heapUsed - before.heapUsed) / cols.n,
+    arrayBuffers: (after.arrayBuffers - before.arrayBuffers) / cols.n,
+  };
 }
 
 function settle(): void {

@@ -19,7 +19,7 @@ import {
 import type { BenchOptions } from '../options.ts';
 import { type Measurement, progress } from '../report.ts';
 import type { Suite } from '../suites.ts';
-import { heapPerRestingOrder, measureLatency, measureThroughput } from './measure.ts';
+import { bytesPerRestingOrder, measureLatency, measureThroughput } from './measure.ts';
 import { validateBourse } from './validate-bourse.ts';
 
 /** Trading accounts: enough that fills move money between many owners, as on a live exchange. */
@@ -69,7 +69,7 @@ function measureBourse(w: Workload, o: BenchOptions, notes: string[]): Measureme
   const tp = measureThroughput(d, commands, o.runs, check);
   progress(`engine/${profile}: bourse: latency pass`);
   const latencyNs = measureLatency(d, commands);
-  const heap = heapPerRestingOrder(
+  const mem = bytesPerRestingOrder(
     d,
     (cols) => prepareBourse(cols, opts).commands,
     restingColumns(profile, o.heapOrders),
@@ -91,7 +91,8 @@ function measureBourse(w: Workload, o: BenchOptions, notes: string[]): Measureme
     commandsPerSec: tp.median,
     runsPerSec: tp.runs,
     latencyNs,
-    heapBytesPerRestingOrder: heap,
+    heapBytesPerRestingOrder: mem.heap,
+    arrayBufferBytesPerRestingOrder: mem.arrayBuffers,
     valid: tp.valid && v.problems.length === 0,
     validation: `engine-rule reference ${expected.depthHash}`,
   };
@@ -106,13 +107,14 @@ function measurePeer(w: Workload, o: BenchOptions): Measurement {
   const tp = measureThroughput(d, payloads, o.runs, check);
   progress(`engine/${profile}: ${d.name}: latency pass`);
   const latencyNs = measureLatency(d, payloads);
-  const heap = heapPerRestingOrder(d, preparePeer, restingColumns(profile, o.heapOrders));
+  const mem = bytesPerRestingOrder(d, preparePeer, restingColumns(profile, o.heapOrders));
   return {
     ...base(w, d.name),
     commandsPerSec: tp.median,
     runsPerSec: tp.runs,
     latencyNs,
-    heapBytesPerRestingOrder: heap,
+    heapBytesPerRestingOrder: mem.heap,
+    arrayBufferBytesPerRestingOrder: mem.arrayBuffers,
     valid: tp.valid,
     validation: `workload reference ${w.meta.final.depthHash}`,
   };
