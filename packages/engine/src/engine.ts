@@ -7,6 +7,7 @@ import { Book } from './book.ts';
 import type { Command } from './commands.ts';
 import type { EngineEvent, Rejected } from './events.ts';
 import { MAX_PRICE_LEVELS, type InstrumentSpec } from './instrument.ts';
+import { OrderIndex } from './order-index.ts';
 import { NIL, OrderStore } from './order-store.ts';
 import { orderView } from './order-view.ts';
 import type { RejectCode } from './reject-codes.ts';
@@ -38,9 +39,10 @@ export class Engine {
   readonly config: EngineConfig;
   /** Events of the command being applied; reused between commands. */
   readonly events: EngineEvent[] = [];
+  private eventCount = 0;
   readonly store = new OrderStore();
   /** Live order id → slot. */
-  readonly orderSlots = new Map<number, number>();
+  readonly orderSlots = new OrderIndex();
   readonly assetsById = new Map<number, Asset>();
   readonly assetList: Asset[] = [];
   readonly accountsById = new Map<number, Account>();
@@ -58,11 +60,16 @@ export class Engine {
   readonly gtdTs: number[] = [];
   readonly gtdId: number[] = [];
   // Records touched by the current command.
+  // Records touched by the current command: arrays that only grow, with a live count each, so the hot
+  // path never reallocates them.
   private readonly touchedBalAcct: Account[] = [];
   private readonly touchedBalAsset: number[] = [];
+  private nTouchedBal = 0;
   private readonly touchedPos: Position[] = [];
+  private nTouchedPos = 0;
   private readonly touchedLevelInst: number[] = [];
   private readonly touchedLevelKey: number[] = [];
+  private nTouchedLevels = 0;
   /** Per instrument: stamp of the last touch of each book level key (side × levels + level). */
   private readonly levelStamps: Int32Array[] = [];
 
@@ -74,19 +81,27 @@ export class Engine {
   /** Applies one command; the returned array is reused and valid only until the next call. */
   apply(command: Command): readonly EngineEvent[] {
     const events = this.events;
-    events.length = 0;
+    this.eventCount = 0;
     this.stamp++;
     if (!isSafeInt(command.seq) || !isSafeInt(command.ts)) {
       this.reject(command.type, 'INVALID_FIELD');
-      return events;
+    } else {
+      const ts = command.ts > this.lastTs ? command.ts : this.lastTs;
+      this.lastTs = ts;
+      this.lastSeq = command.seq;
+      if (this.gtdTs.length > 0 && this.gtdTs[0]! <= ts) expireOrders(this, ts);
+      this.dispatch(command, ts);
+      this.flushTouched();
     }
-    const ts = command.ts > this.lastTs ? command.ts : this.lastTs;
-    this.lastTs = ts;
-    this.lastSeq = command.seq;
-    if (this.gtdTs.length > 0 && this.gtdTs[0]! <= ts) expireOrders(this, ts);
-    this.dispatch(command, ts);
-    this.flushTouched();
+    // Assigning by index and trimming only when the count changed keeps the array's backing store:
+    // `length = 0` followed by pushes would reallocate it on every command.
+    if (events.length !== this.eventCount) events.length = this.eventCount;
     return events;
+  }
+
+  /** Appends an event of the current command. */
+  emit(event: EngineEvent): void {
+    this.events[this.eventCount++] = event;
   }
 
   private dispatch(c: Command, ts: number): void {
@@ -143,39 +158,38 @@ export class Engine {
     if (extra?.accountId !== undefined) e.accountId = extra.accountId;
     if (extra?.orderId !== undefined) e.orderId = extra.orderId;
     if (extra?.clientOrderId !== undefined) e.clientOrderId = extra.clientOrderId;
-    this.events.push(e);
+    this.emit(e);
   }
 
   touchBalance(acct: Account, assetIndex: number): void {
     if (acct.balStamp[assetIndex] === this.stamp) return;
     acct.balStamp[assetIndex] = this.stamp;
-    this.touchedBalAcct.push(acct);
-    this.touchedBalAsset.push(assetIndex);
+    this.touchedBalAcct[this.nTouchedBal] = acct;
+    this.touchedBalAsset[this.nTouchedBal++] = assetIndex;
   }
 
   touchPosition(pos: Position): void {
     if (pos.stamp === this.stamp) return;
     pos.stamp = this.stamp;
-    this.touchedPos.push(pos);
+    this.touchedPos[this.nTouchedPos++] = pos;
   }
 
   touchLevel(inst: Instrument, key: number): void {
     const stamps = this.levelStamps[inst.index]!;
     if (stamps[key] === this.stamp) return;
     stamps[key] = this.stamp;
-    this.touchedLevelInst.push(inst.index);
-    this.touchedLevelKey.push(key);
+    this.touchedLevelInst[this.nTouchedLevels] = inst.index;
+    this.touchedLevelKey[this.nTouchedLevels++] = key;
   }
 
   private flushTouched(): void {
-    const ev = this.events;
-    for (let i = 0; i < this.touchedLevelKey.length; i++) {
+    for (let i = 0; i < this.nTouchedLevels; i++) {
       const inst = this.instList[this.touchedLevelInst[i]!]!;
       const key = this.touchedLevelKey[i]!;
       const book = inst.book;
       const side = key >= book.levels ? 1 : 0;
       const level = key - side * book.levels;
-      ev.push({
+      this.emit({
         type: 'bookLevel',
         instrumentId: inst.spec.instrumentId,
         side: side === 0 ? 'buy' : 'sell',
@@ -184,12 +198,11 @@ export class Engine {
         orderCount: book.count[key]!,
       });
     }
-    this.touchedLevelInst.length = 0;
-    this.touchedLevelKey.length = 0;
-    for (let i = 0; i < this.touchedBalAcct.length; i++) {
+    this.nTouchedLevels = 0;
+    for (let i = 0; i < this.nTouchedBal; i++) {
       const a = this.touchedBalAcct[i]!;
       const k = this.touchedBalAsset[i]!;
-      ev.push({
+      this.emit({
         type: 'balanceChanged',
         accountId: a.accountId,
         assetId: this.assetList[k]!.assetId,
@@ -197,11 +210,10 @@ export class Engine {
         reserved: a.reserved[k]!,
       });
     }
-    this.touchedBalAcct.length = 0;
-    this.touchedBalAsset.length = 0;
-    for (let i = 0; i < this.touchedPos.length; i++) {
+    this.nTouchedBal = 0;
+    for (let i = 0; i < this.nTouchedPos; i++) {
       const p = this.touchedPos[i]!;
-      ev.push({
+      this.emit({
         type: 'positionChanged',
         accountId: p.account.accountId,
         instrumentId: this.instList[p.instIndex]!.spec.instrumentId,
@@ -211,7 +223,7 @@ export class Engine {
         feesPaid: p.feesPaid,
       });
     }
-    this.touchedPos.length = 0;
+    this.nTouchedPos = 0;
   }
 
   /** The account's position record in an instrument, created on first use. */
@@ -248,7 +260,7 @@ export class Engine {
     this.assetsById.set(assetId, asset);
     this.assetList.push(asset);
     for (const a of this.accountsById.values()) growBalances(a, this.assetList.length);
-    this.events.push({ type: 'assetCreated', assetId, code, scale });
+    this.emit({ type: 'assetCreated', assetId, code, scale });
   }
 
   private createAccount(accountId: number, userId: number, subaccount: number): void {
@@ -264,7 +276,7 @@ export class Engine {
     const acct = newAccount(accountId, userId, subaccount);
     growBalances(acct, this.assetList.length);
     this.accountsById.set(accountId, acct);
-    this.events.push({ type: 'accountCreated', accountId, userId, subaccount });
+    this.emit({ type: 'accountCreated', accountId, userId, subaccount });
   }
 
   private moveExternal(
@@ -301,7 +313,7 @@ export class Engine {
     asset.external += signed;
     this.touchBalance(acct, k);
     const ev = { type: 'ledgerMoved', kind, accountId, assetId, amount: signed } as const;
-    this.events.push(transferId === undefined ? ev : { ...ev, transferId });
+    this.emit(transferId === undefined ? ev : { ...ev, transferId });
   }
 
   // ---- lifecycle ----
@@ -331,8 +343,8 @@ export class Engine {
     this.instById.set(spec.instrumentId, inst);
     this.instList.push(inst);
     this.levelStamps.push(new Int32Array(2 * levels));
-    this.events.push({ type: 'instrumentCreated', spec: inst.spec });
-    this.events.push({
+    this.emit({ type: 'instrumentCreated', spec: inst.spec });
+    this.emit({
       type: 'marketStatusChanged',
       instrumentId: spec.instrumentId,
       status: 'created',
@@ -350,7 +362,7 @@ export class Engine {
     if (!allowed) return this.reject('setMarketStatus', 'INVALID_STATE');
     if (status === 'closed') this.cancelEverything(inst);
     inst.status = status;
-    this.events.push({ type: 'marketStatusChanged', instrumentId, status });
+    this.emit({ type: 'marketStatusChanged', instrumentId, status });
   }
 
   /** Cancels every resting and parked order of an instrument (market close). */
@@ -408,7 +420,7 @@ export class Engine {
       pos.lots = 0;
       this.touchBalance(acct, m);
       this.touchPosition(pos);
-      this.events.push({
+      this.emit({
         type: 'settled',
         instrumentId,
         accountId: acct.accountId,
@@ -421,14 +433,14 @@ export class Engine {
     inst.openInterest = 0;
     inst.status = 'settled';
     inst.settlement = { result, valueTicks: v };
-    this.events.push({ type: 'marketStatusChanged', instrumentId, status: 'settled' });
-    this.events.push({ type: 'marketSettled', instrumentId, result, valueTicks: v, escrowLeft: 0 });
+    this.emit({ type: 'marketStatusChanged', instrumentId, status: 'settled' });
+    this.emit({ type: 'marketSettled', instrumentId, result, valueTicks: v, escrowLeft: 0 });
   }
 
   private setHalt(halted: boolean): void {
     if (typeof halted !== 'boolean') return this.reject('setHalt', 'INVALID_FIELD');
     this.halted = halted;
-    this.events.push({ type: 'haltChanged', halted });
+    this.emit({ type: 'haltChanged', halted });
   }
 
   // ---- snapshot and hash ----
@@ -517,8 +529,9 @@ export class Engine {
   }
 
   order(orderId: number): OrderView | undefined {
+    if (!isPositiveInt(orderId)) return undefined;
     const slot = this.orderSlots.get(orderId);
-    return slot === undefined ? undefined : orderView(this, slot);
+    return slot < 0 ? undefined : orderView(this, slot);
   }
 
   openOrders(accountId: number, instrumentId?: number): OrderView[] {

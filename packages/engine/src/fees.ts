@@ -31,8 +31,11 @@ export function feeFor(
       // rate × contracts × P × (1 − P) in money units, where P = price / payout and one contract
       // pays payoutTicks × lotsPerContract × moneyPerTickLot.
       const pq = priceTicks * (payoutTicks - priceTicks); // ≤ payout² / 4
-      const exactDenominator = 1_000_000 * payoutTicks; // ppm and one factor of payout
-      const raw = mulDivCeil(pq * moneyPerTickLot, qtyLots * ratePpm, exactDenominator);
+      // Reduce ppm / 1,000,000 first (7% is 7 / 100) so the product stays a safe integer and
+      // `mulDivCeil` takes its exact number path instead of BigInt.
+      const g = gcd(ratePpm, 1_000_000);
+      const exactDenominator = (1_000_000 / g) * payoutTicks;
+      const raw = mulDivCeil(pq * moneyPerTickLot, qtyLots * (ratePpm / g), exactDenominator);
       // `raw` is in money units (payout × lotsPerContract × money per tick-lot per contract,
       // with the lots already counted); round up to whole rounding units.
       const unit = fees.roundingUnit > 0 ? fees.roundingUnit : 1;
@@ -53,4 +56,13 @@ export function maxFeeFor(
   const a = feeFor(fees, true, priceTicks, qtyLots, moneyPerTickLot, payoutTicks, lotsPerContract);
   const b = feeFor(fees, false, priceTicks, qtyLots, moneyPerTickLot, payoutTicks, lotsPerContract);
   return a > b ? a : b;
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) {
+    const t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
 }

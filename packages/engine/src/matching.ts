@@ -148,7 +148,7 @@ function fill(
   );
   inst.lastPrice = price;
   inst.hasLast = true;
-  e.events.push({
+  e.emit({
     type: 'fill',
     tradeId: ++e.tradeSeq,
     instrumentId: spec.instrumentId,

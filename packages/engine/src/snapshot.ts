@@ -294,7 +294,7 @@ function linkAccountOrders(e: Engine, accountId: number, orderIds: number[]): vo
   const acct = e.accountsById.get(accountId)!;
   let prev = NIL;
   for (const id of orderIds) {
-    const slot = e.orderSlots.get(id)!;
+    const slot = e.orderSlots.get(id);
     s.acctPrev[slot] = prev;
     s.acctNext[slot] = NIL;
     if (prev === NIL) acct.orderHead = slot;

@@ -131,14 +131,18 @@ function validClientId(cid: unknown): boolean {
   return typeof cid === 'string' && cid.length > 0 && cid.length <= 64;
 }
 
+function rejectPlace(e: Engine, c: PlaceOrder, reason: RejectCode): void {
+  const cid = c.clientOrderId;
+  e.reject('placeOrder', reason, {
+    accountId: c.accountId,
+    orderId: c.orderId,
+    ...(typeof cid === 'string' ? { clientOrderId: cid } : {}),
+  });
+}
+
 export function placeOrder(e: Engine, c: PlaceOrder, ts: number): void {
   const cid = c.clientOrderId;
-  const fail = (reason: RejectCode) =>
-    e.reject('placeOrder', reason, {
-      accountId: c.accountId,
-      orderId: c.orderId,
-      ...(typeof cid === 'string' ? { clientOrderId: cid } : {}),
-    });
+  const fail = (reason: RejectCode) => rejectPlace(e, c, reason);
   if (!isPositiveInt(c.orderId)) return fail('INVALID_FIELD');
   if (c.orderId <= e.maxOrderId) return fail('DUPLICATE_ORDER_ID');
   if (e.halted) return fail('EXCHANGE_HALTED');
@@ -276,7 +280,7 @@ export function placeOrder(e: Engine, c: PlaceOrder, ts: number): void {
   applyReservation(e, inst, acct, slot, r);
   linkToAccount(e, acct, slot);
   e.orderSlots.set(c.orderId, slot);
-  e.events.push({
+  e.emit({
     type: 'orderAccepted',
     orderId: c.orderId,
     accountId: acct.accountId,
@@ -323,7 +327,7 @@ function restSlot(e: Engine, inst: Instrument, slot: number): void {
   const level = (s.price[slot]! - inst.spec.minPriceTicks) / inst.spec.tickSize;
   inst.book.push(s, side, level, slot);
   e.touchLevel(inst, side * inst.book.levels + level);
-  e.events.push({
+  e.emit({
     type: 'orderRested',
     orderId: s.id[slot]!,
     instrumentId: inst.spec.instrumentId,
@@ -440,7 +444,7 @@ export function cancelSlot(e: Engine, slot: number, reason: CancelReason): void 
     inst.book.remove(s, side, level, slot);
     e.touchLevel(inst, side * inst.book.levels + level);
   }
-  e.events.push({
+  e.emit({
     type: 'orderCancelled',
     orderId: s.id[slot]!,
     accountId: acct.accountId,
@@ -471,7 +475,8 @@ function findOwnedSlot(
   let slot: number | undefined;
   if (orderId !== undefined) {
     if (!isPositiveInt(orderId)) return 'INVALID_FIELD';
-    slot = e.orderSlots.get(orderId);
+    const found = e.orderSlots.get(orderId);
+    slot = found < 0 ? undefined : found;
   } else if (clientOrderId !== undefined) {
     if (!validClientId(clientOrderId)) return 'INVALID_FIELD';
     slot = acct.clientIds.get(clientOrderId);
@@ -556,7 +561,7 @@ function reduceInPlace(
   void own;
   applyReservation(e, inst, acct, slot, scratch);
   if (emit) {
-    e.events.push({
+    e.emit({
       type: 'orderAmended',
       orderId: s.id[slot]!,
       accountId: acct.accountId,
@@ -620,7 +625,7 @@ export function amendOrder(e: Engine, c: AmendOrder, ts: number): void {
   s.price[slot] = price;
   s.open[slot] = qty;
   applyReservation(e, inst, acct, slot, saved);
-  e.events.push({
+  e.emit({
     type: 'orderAmended',
     orderId: s.id[slot]!,
     accountId: acct.accountId,
@@ -683,7 +688,7 @@ export function expireOrders(e: Engine, now: number): void {
   while (e.gtdTs.length > 0 && e.gtdTs[0]! <= now) {
     const orderId = popExpiry(e);
     const slot = e.orderSlots.get(orderId);
-    if (slot !== undefined) cancelSlot(e, slot, 'expired');
+    if (slot >= 0) cancelSlot(e, slot, 'expired');
   }
 }
 
@@ -703,7 +708,7 @@ function parkStop(e: Engine, inst: Instrument, slot: number): void {
   else s.next[inst.stopTail] = slot;
   inst.stopTail = slot;
   inst.stopCount++;
-  e.events.push({
+  e.emit({
     type: 'orderParked',
     orderId: s.id[slot]!,
     instrumentId: inst.spec.instrumentId,
@@ -739,7 +744,7 @@ export function runStopTriggers(e: Engine, inst: Instrument): void {
       slot = s.next[slot]!;
     if (slot === NIL || guard-- === 0) return;
     unparkStop(e, inst, slot);
-    e.events.push({
+    e.emit({
       type: 'orderTriggered',
       orderId: s.id[slot]!,
       instrumentId: inst.spec.instrumentId,
