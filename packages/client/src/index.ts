@@ -1,0 +1,9 @@
+// Typed SDK for the exchange's native API: REST with signed requests, WebSocket sessions, and a local
+// book mirror that checks delta sequence numbers.
+
+export { BookMirror, type BookMessage } from './book-mirror.ts';
+export { BourseApiError } from './client-error.ts';
+export { type ApiKeyCredentials, RequestSigner } from './request-signer.ts';
+export { RestClient, type RestClientOptions } from './rest-client.ts';
+export { SocketClient, WS_PATH } from './socket-client.ts';
+export type * from './wire-types.ts';

@@ -1,0 +1,194 @@
+// Typed access to the native REST API. Requests are signed with the user's API key when credentials are
+// given; timestamps are kept strictly increasing per client so two identical requests in the same
+// millisecond never carry the same signature (the exchange refuses replayed signatures).
+
+import { BourseApiError } from './client-error.ts';
+import { type ApiKeyCredentials, RequestSigner } from './request-signer.ts';
+import type {
+  Asset,
+  Balance,
+  BookDepth,
+  Market,
+  OrderAck,
+  OrderInput,
+  Page,
+  Position,
+} from './wire-types.ts';
+
+export interface RestClientOptions {
+  /** e.g. http://127.0.0.1:8080 */
+  readonly baseUrl: string;
+  readonly credentials?: ApiKeyCredentials;
+  readonly clock?: () => number;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+export class RestClient {
+  readonly baseUrl: string;
+  readonly #signer: RequestSigner | undefined;
+  readonly #clock: () => number;
+  #lastTs = 0;
+
+  constructor(options: RestClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/$/, '');
+    this.#signer =
+      options.credentials === undefined ? undefined : new RequestSigner(options.credentials);
+    this.#clock = options.clock ?? Date.now;
+  }
+
+  /** The signed headers for a request (also used for the WebSocket handshake). */
+  authHeaders(method: string, path: string): Record<string, string> {
+    if (this.#signer === undefined) return {};
+    const ts = Math.max(this.#clock(), this.#lastTs + 1);
+    this.#lastTs = ts;
+    return this.#signer.headers(method, path, ts);
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    const search = new URLSearchParams();
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) search.set(k, String(v));
+    const qs = search.size > 0 ? `?${search}` : '';
+    const headers: Record<string, string> = { ...this.authHeaders(method, path) };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${this.baseUrl}${path}${qs}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    const json: unknown = text === '' ? undefined : JSON.parse(text);
+    if (!res.ok) {
+      const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+      const retry = res.headers.get('retry-after');
+      throw new BourseApiError(
+        res.status,
+        err?.code ?? 'HTTP_ERROR',
+        err?.message ?? res.statusText,
+        retry === null ? undefined : Number(retry),
+      );
+    }
+    return json as T;
+  }
+
+  assets(): Promise<{ items: Asset[] }> {
+    return this.request('GET', '/api/v1/assets');
+  }
+
+  markets(filter: Query = {}): Promise<{ items: Market[] }> {
+    return this.request('GET', '/api/v1/markets', undefined, filter);
+  }
+
+  market(ref: string | number): Promise<Market> {
+    return this.request('GET', `/api/v1/markets/${encodeURIComponent(String(ref))}`);
+  }
+
+  book(ref: string | number, depth?: number): Promise<BookDepth> {
+    return this.request(
+      'GET',
+      `/api/v1/markets/${encodeURIComponent(String(ref))}/book`,
+      undefined,
+      { depth },
+    );
+  }
+
+  trades(ref: string | number, query: Query = {}): Promise<Page<Record<string, unknown>>> {
+    return this.request(
+      'GET',
+      `/api/v1/markets/${encodeURIComponent(String(ref))}/trades`,
+      undefined,
+      query,
+    );
+  }
+
+  candles(ref: string | number, interval: '1m' | '1h' | '1d', query: Query = {}) {
+    return this.request<{ items: Record<string, number | string>[] }>(
+      'GET',
+      `/api/v1/markets/${encodeURIComponent(String(ref))}/candles`,
+      undefined,
+      { interval, ...query },
+    );
+  }
+
+  placeOrder(order: OrderInput): Promise<OrderAck> {
+    return this.request('POST', '/api/v1/orders', order);
+  }
+
+  placeOrders(
+    orders: OrderInput[],
+  ): Promise<{ results: ({ order: OrderAck } | { error: { code: string; message: string } })[] }> {
+    return this.request('POST', '/api/v1/orders/batch', { orders });
+  }
+
+  cancelOrder(
+    orderId: number,
+  ): Promise<{ orderId: number; seq: number; cancelledQtyLots: number }> {
+    return this.request('DELETE', `/api/v1/orders/${orderId}`);
+  }
+
+  cancelOrders(orderIds: number[]): Promise<{ results: unknown[] }> {
+    return this.request('POST', '/api/v1/orders/batch-cancel', { orderIds });
+  }
+
+  cancelAll(market?: string | number): Promise<{ seq: number; cancelledOrderIds: number[] }> {
+    return this.request(
+      'POST',
+      '/api/v1/orders/cancel-all',
+      market === undefined ? {} : { market },
+    );
+  }
+
+  amendOrder(orderId: number, change: { priceTicks?: number; qtyLots?: number }) {
+    return this.request<{ orderId: number; seq: number }>(
+      'POST',
+      `/api/v1/orders/${orderId}/amend`,
+      change,
+    );
+  }
+
+  decreaseOrder(orderId: number, byLots: number) {
+    return this.request<{ orderId: number; seq: number }>(
+      'POST',
+      `/api/v1/orders/${orderId}/decrease`,
+      { byLots },
+    );
+  }
+
+  order(orderId: number): Promise<Record<string, unknown>> {
+    return this.request('GET', `/api/v1/orders/${orderId}`);
+  }
+
+  orders(query: Query = {}): Promise<Page<Record<string, unknown>>> {
+    return this.request('GET', '/api/v1/orders', undefined, query);
+  }
+
+  openOrders(): Promise<{ items: Record<string, unknown>[] }> {
+    return this.request('GET', '/api/v1/orders/open');
+  }
+
+  balances(): Promise<{ items: Balance[] }> {
+    return this.request('GET', '/api/v1/portfolio/balances');
+  }
+
+  positions(): Promise<{ items: Position[] }> {
+    return this.request('GET', '/api/v1/portfolio/positions');
+  }
+
+  fills(query: Query = {}): Promise<Page<Record<string, unknown>>> {
+    return this.request('GET', '/api/v1/portfolio/fills', undefined, query);
+  }
+
+  settlements(query: Query = {}): Promise<Page<Record<string, unknown>>> {
+    return this.request('GET', '/api/v1/portfolio/settlements', undefined, query);
+  }
+
+  account(): Promise<{
+    userId: number;
+    username: string;
+    role: string;
+    accountId: number;
+    scopes: string[];
+  }> {
+    return this.request('GET', '/api/v1/account');
+  }
+}

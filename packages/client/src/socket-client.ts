@@ -1,0 +1,119 @@
+// A WebSocket session with the exchange: signed handshake, subscriptions, and order entry whose acks are
+// matched to requests by id. Market and private-channel messages go to the `onMessage` listener.
+
+import WebSocket from 'ws';
+import { BourseApiError } from './client-error.ts';
+import type { RestClient } from './rest-client.ts';
+import type { OrderAck, OrderInput } from './wire-types.ts';
+
+export const WS_PATH = '/api/v1/ws';
+
+interface Waiter {
+  resolve: (msg: Record<string, unknown>) => void;
+  reject: (error: Error) => void;
+}
+
+export class SocketClient {
+  readonly #ws: WebSocket;
+  readonly #waiters = new Map<number, Waiter>();
+  #nextId = 1;
+  onMessage: (msg: Record<string, unknown>) => void = () => {};
+
+  private constructor(ws: WebSocket) {
+    this.#ws = ws;
+    ws.on('message', (data) => this.#receive(data.toString()));
+    ws.on('close', () => {
+      for (const w of this.#waiters.values()) w.reject(new Error('socket closed'));
+      this.#waiters.clear();
+    });
+  }
+
+  /** Opens a socket; signs the handshake with the REST client's key when it has one. */
+  static connect(
+    rest: RestClient,
+    options: { perMessageDeflate?: boolean } = {},
+  ): Promise<SocketClient> {
+    const url = `${rest.baseUrl.replace(/^http/, 'ws')}${WS_PATH}`;
+    const ws = new WebSocket(url, {
+      headers: rest.authHeaders('GET', WS_PATH),
+      perMessageDeflate: options.perMessageDeflate ?? false,
+    });
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(new SocketClient(ws)));
+      ws.once('unexpected-response', (_req, res) => {
+        reject(
+          new BourseApiError(res.statusCode ?? 0, 'HANDSHAKE_REFUSED', res.statusMessage ?? ''),
+        );
+      });
+      ws.once('error', reject);
+    });
+  }
+
+  get bufferedAmount(): number {
+    return this.#ws.bufferedAmount;
+  }
+
+  /** Sends one request and resolves with the answer carrying its id (ack, subscribed, pong). */
+  request(msg: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#waiters.set(id, { resolve, reject });
+      this.#ws.send(JSON.stringify({ ...msg, id }));
+    });
+  }
+
+  subscribe(channel: string, market?: string | number): Promise<Record<string, unknown>> {
+    return this.request(
+      market === undefined ? { op: 'subscribe', channel } : { op: 'subscribe', channel, market },
+    );
+  }
+
+  unsubscribe(channel: string, market?: string | number): Promise<Record<string, unknown>> {
+    return this.request(
+      market === undefined
+        ? { op: 'unsubscribe', channel }
+        : { op: 'unsubscribe', channel, market },
+    );
+  }
+
+  async place(order: OrderInput): Promise<OrderAck> {
+    const msg = await this.request({ op: 'place', order });
+    return msg.order as OrderAck;
+  }
+
+  async cancel(orderId: number): Promise<{ orderId: number; seq: number }> {
+    const msg = await this.request({ op: 'cancel', orderId });
+    return { orderId, seq: msg.seq as number };
+  }
+
+  /** Fire-and-forget order (load generation): the ack arrives through `onMessage`. */
+  sendRaw(msg: Record<string, unknown>): void {
+    this.#ws.send(JSON.stringify(msg));
+  }
+
+  close(): Promise<void> {
+    if (this.#ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#ws.once('close', () => resolve());
+      this.#ws.close();
+    });
+  }
+
+  #receive(text: string): void {
+    const msg = JSON.parse(text) as Record<string, unknown>;
+    const id = msg.id;
+    if (typeof id === 'number') {
+      const w = this.#waiters.get(id);
+      if (w !== undefined) {
+        this.#waiters.delete(id);
+        if (msg.type === 'error') {
+          const e = msg.error as { code: string; message: string };
+          w.reject(new BourseApiError(0, e.code, e.message));
+        } else w.resolve(msg);
+        // Snapshots and other pushes that follow a subscribe still reach the listener.
+        if (msg.type !== 'subscribed') return;
+      }
+    }
+    this.onMessage(msg);
+  }
+}

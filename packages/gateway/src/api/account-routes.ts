@@ -1,0 +1,170 @@
+// The caller's own identity, web sessions (password login → HttpOnly SameSite cookie + CSRF token) and
+// API keys. A key can never carry more than the user's role allows, and a signed request may only create
+// keys whose scopes it holds itself, so a read-only key cannot mint a trading key.
+
+import { generateKeyPairSync } from 'node:crypto';
+import { SESSION_COOKIE, readCookie } from '../auth/authenticator.ts';
+import { roleScopes, type Scope } from '../auth/roles.ts';
+import { ApiError } from '../error-catalogue.ts';
+import type { RouteDef } from './route-def.ts';
+import { caller } from './route-helpers.ts';
+import { CreateApiKeyBody, LoginBody } from './schemas.ts';
+
+export const SESSION_TTL_MS = 12 * 3_600_000;
+
+function keyView(k: {
+  keyId: string;
+  label: string;
+  keyType: string;
+  scopes: readonly string[];
+  createdAt: number;
+  revokedAt: number | null;
+}) {
+  return {
+    keyId: k.keyId,
+    label: k.label,
+    keyType: k.keyType,
+    scopes: k.scopes,
+    createdAt: k.createdAt,
+    revokedAt: k.revokedAt,
+  };
+}
+
+export const accountRoutes: RouteDef[] = [
+  {
+    method: 'POST',
+    path: '/api/v1/session/login',
+    summary:
+      'Password login for the web UI: sets an HttpOnly session cookie, returns the CSRF token.',
+    tag: 'account',
+    auth: 'public',
+    body: LoginBody,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const { username, password } = ctx.body as { username: string; password: string };
+      const user = await s.auth.checkPassword(username, password);
+      if (user === undefined) throw new ApiError('BAD_CREDENTIALS');
+      const { token, csrfToken } = s.auth.createSession(user.userId, s.clock(), SESSION_TTL_MS);
+      const secure = ctx.req.headers['x-forwarded-proto'] === 'https' ? '; Secure' : '';
+      ctx.res.setHeader(
+        'set-cookie',
+        `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_TTL_MS / 1000}${secure}`,
+      );
+      return {
+        csrfToken,
+        user: {
+          userId: user.userId,
+          username: user.username,
+          role: user.role,
+          accountId: user.accountId,
+        },
+      };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/session/logout',
+    summary: 'End the web session.',
+    tag: 'account',
+    auth: 'read',
+    handler: (ctx) => {
+      const token = readCookie(ctx.req.headers.cookie, SESSION_COOKIE);
+      if (token !== undefined) ctx.services.auth.deleteSession(token);
+      ctx.res.setHeader(
+        'set-cookie',
+        `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`,
+      );
+      return { ok: true };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/account',
+    summary: 'Who is calling: user, role, account id and the scopes of this request.',
+    tag: 'account',
+    auth: 'read',
+    handler: (ctx) => {
+      const p = caller(ctx);
+      return {
+        userId: p.userId,
+        username: p.username,
+        role: p.role,
+        accountId: p.accountId,
+        scopes: [...p.scopes],
+        via: p.via,
+        csrfToken: p.csrfToken ?? null,
+      };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/account/api-keys',
+    summary: "The user's API keys (public information only).",
+    tag: 'account',
+    auth: 'read',
+    handler: (ctx) => ({ items: ctx.services.auth.apiKeys(caller(ctx).userId).map(keyView) }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/account/api-keys',
+    summary:
+      'Register a public key (RSA ≥ 2048 or Ed25519, SPKI PEM), or let the server generate an RSA pair and return the private key once.',
+    tag: 'account',
+    auth: 'read',
+    body: CreateApiKeyBody,
+    handler: (ctx) => {
+      const p = caller(ctx);
+      const body = ctx.body as {
+        publicKeyPem?: string;
+        generate?: boolean;
+        scopes?: Scope[];
+        label?: string;
+      };
+      const scopes = body.scopes ?? [...roleScopes(p.role)].filter((s) => s !== 'admin');
+      const allowed = p.via === 'session' ? new Set(roleScopes(p.role)) : p.scopes;
+      if (!scopes.every((s) => allowed.has(s))) {
+        throw new ApiError('FORBIDDEN', 'A key cannot have scopes beyond the caller.');
+      }
+      let publicKeyPem = body.publicKeyPem;
+      let privateKeyPem: string | undefined;
+      if (body.generate === true) {
+        const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+        publicKeyPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+        privateKeyPem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      }
+      if (publicKeyPem === undefined) {
+        throw new ApiError('VALIDATION_FAILED', 'Send publicKeyPem or generate: true.');
+      }
+      let record: ReturnType<typeof ctx.services.auth.addApiKey>;
+      try {
+        record = ctx.services.auth.addApiKey({
+          userId: p.userId,
+          publicKeyPem,
+          scopes,
+          label: body.label ?? '',
+          now: ctx.services.clock(),
+        });
+      } catch (error) {
+        if (error instanceof RangeError) throw new ApiError('INVALID_KEY');
+        throw error;
+      }
+      ctx.status = 201;
+      return privateKeyPem === undefined ? keyView(record) : { ...keyView(record), privateKeyPem };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/account/api-keys/:keyId',
+    summary: 'Revoke one of your API keys.',
+    tag: 'account',
+    auth: 'read',
+    handler: (ctx) => {
+      const s = ctx.services;
+      const keyId = ctx.params.keyId!;
+      if (!s.auth.revokeApiKey(caller(ctx).userId, keyId, s.clock()))
+        throw new ApiError('NOT_FOUND');
+      s.authenticator.forgetKey(keyId);
+      return { keyId, revoked: true };
+    },
+  },
+];

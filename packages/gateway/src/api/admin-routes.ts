@@ -1,0 +1,313 @@
+// Administration (scope `admin`): assets, markets and their lifecycle, settlement, exchange halts, users
+// and roles, API keys for users, deposits and withdrawals, and the exchange's own checks (state hash,
+// invariants). Each change is a journaled engine command except users and keys, which live in the
+// auth store.
+
+import type { InstrumentSpec } from '@bourse/engine';
+import type { AuthStore } from '../auth/auth-store.ts';
+import type { Role, Scope } from '../auth/roles.ts';
+import { roleScopes } from '../auth/roles.ts';
+import { ApiError } from '../error-catalogue.ts';
+import type { GatewayServices } from './gateway-services.ts';
+import { marketView } from './market-routes.ts';
+import type { RouteDef } from './route-def.ts';
+import { idParam } from './route-helpers.ts';
+import {
+  AdminApiKeyBody,
+  CreateAssetBody,
+  CreateMarketBody,
+  CreateUserBody,
+  HaltBody,
+  MarketStatusBody,
+  MoneyMoveBody,
+  SettleBody,
+  UpdateUserBody,
+} from './schemas.ts';
+
+function userView(u: ReturnType<AuthStore['user']> & object) {
+  return {
+    userId: u.userId,
+    username: u.username,
+    role: u.role,
+    accountId: u.accountId,
+    createdAt: u.createdAt,
+    disabled: u.disabled,
+  };
+}
+
+/** Creates a user and its engine account (account id = user id). */
+export async function createUserWithAccount(
+  s: GatewayServices,
+  input: { username: string; role: Role; password?: string },
+) {
+  if (s.auth.userByName(input.username) !== undefined) throw new ApiError('USERNAME_TAKEN');
+  const accounts = await s.core.query.accounts();
+  const maxAccount = accounts.reduce((m, a) => Math.max(m, a.accountId), 0);
+  const userId = Math.max(s.auth.nextUserId(), maxAccount + 1);
+  await s.submit({ type: 'createAccount', accountId: userId, userId, subaccount: 0 });
+  return s.auth.createUser({ ...input, userId, accountId: userId, now: s.clock() });
+}
+
+function accountOf(s: GatewayServices, body: { userId?: number; accountId?: number }): number {
+  if (body.accountId !== undefined) return body.accountId;
+  if (body.userId === undefined)
+    throw new ApiError('VALIDATION_FAILED', 'Give userId or accountId.');
+  const user = s.auth.user(body.userId);
+  if (user === undefined) throw new ApiError('USER_NOT_FOUND');
+  return user.accountId;
+}
+
+async function nextInstrumentId(s: GatewayServices): Promise<number> {
+  const all = await s.core.query.instruments();
+  return all.reduce((m, v) => Math.max(m, v.spec.instrumentId), 0) + 1;
+}
+
+const NO_LIMITS = {
+  maxOrderQtyLots: 0,
+  maxOrderNotional: 0,
+  maxPositionLots: 0,
+  priceBandTicks: 0,
+};
+
+export const adminRoutes: RouteDef[] = [
+  {
+    method: 'POST',
+    path: '/api/v1/admin/assets',
+    summary: 'Create an asset (code, minor units per major unit).',
+    tag: 'admin',
+    auth: 'admin',
+    body: CreateAssetBody,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const body = ctx.body as { code: string; scale: number; assetId?: number };
+      const assetId = body.assetId ?? s.assets().reduce((m, a) => Math.max(m, a.assetId), 0) + 1;
+      const applied = await s.submit({
+        type: 'createAsset',
+        assetId,
+        code: body.code,
+        scale: body.scale,
+      });
+      s.rememberAsset({ assetId, code: body.code, scale: body.scale });
+      ctx.status = 201;
+      return { assetId, code: body.code, scale: body.scale, seq: applied.seq };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/admin/markets',
+    summary: 'Create an instrument (binary market or spot pair); it starts in status created.',
+    tag: 'admin',
+    auth: 'admin',
+    body: CreateMarketBody,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const body = ctx.body as CreateMarketBody;
+      if (s.hub.resolve(body.symbol) !== undefined)
+        throw new ApiError('DUPLICATE_ID', 'Symbol in use.');
+      const spec = {
+        ...body,
+        instrumentId: body.instrumentId ?? (await nextInstrumentId(s)),
+        fees: body.fees ?? { kind: 'none' },
+        limits: body.limits ?? NO_LIMITS,
+      } as InstrumentSpec;
+      const applied = await s.submit({ type: 'createInstrument', spec });
+      const view = await s.core.query.instrument(spec.instrumentId);
+      ctx.status = 201;
+      return { seq: applied.seq, ...marketView(view!, s.hub) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/admin/markets/:market/status',
+    summary: 'Open, pause or close a market (close cancels every resting order).',
+    tag: 'admin',
+    auth: 'admin',
+    body: MarketStatusBody,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const m = s.market(ctx.params.market!);
+      const status = (ctx.body as { status: 'open' | 'paused' | 'closed' }).status;
+      const applied = await s.submit({
+        type: 'setMarketStatus',
+        instrumentId: m.spec.instrumentId,
+        status,
+      });
+      return { market: m.spec.symbol, status, seq: applied.seq };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/admin/markets/:market/settle',
+    summary: 'Settle a closed binary market: yes, no, or scalar with valueTicks.',
+    tag: 'admin',
+    auth: 'admin',
+    body: SettleBody,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const m = s.market(ctx.params.market!);
+      const body = ctx.body as { result: 'yes' | 'no' | 'scalar'; valueTicks?: number };
+      const applied = await s.submit({
+        type: 'settleMarket',
+        instrumentId: m.spec.instrumentId,
+        ...body,
+      });
+      const payouts = applied.events.filter((e) => e.type === 'settled').length;
+      return {
+        market: m.spec.symbol,
+        result: body.result,
+        seq: applied.seq,
+        accountsPaid: payouts,
+      };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/admin/halt',
+    summary: 'Halt or resume the whole exchange.',
+    tag: 'admin',
+    auth: 'admin',
+    body: HaltBody,
+    handler: async (ctx) => {
+      const halted = (ctx.body as { halted: boolean }).halted;
+      const applied = await ctx.services.submit({ type: 'setHalt', halted });
+      return { halted, seq: applied.seq };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/admin/users',
+    summary: 'Every user with role and account.',
+    tag: 'admin',
+    auth: 'admin',
+    handler: (ctx) => ({ items: ctx.services.auth.users().map(userView) }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/admin/users',
+    summary: 'Create a user (and its engine account) with a role and optional password.',
+    tag: 'admin',
+    auth: 'admin',
+    body: CreateUserBody,
+    handler: async (ctx) => {
+      const user = await createUserWithAccount(
+        ctx.services,
+        ctx.body as { username: string; role: Role },
+      );
+      ctx.status = 201;
+      return userView(user);
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v1/admin/users/:userId',
+    summary: "Change a user's role, password, or disable the user.",
+    tag: 'admin',
+    auth: 'admin',
+    body: UpdateUserBody,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const userId = idParam(ctx, 'userId', 'USER_NOT_FOUND');
+      if (s.auth.user(userId) === undefined) throw new ApiError('USER_NOT_FOUND');
+      const body = ctx.body as { role?: Role; disabled?: boolean; password?: string };
+      if (body.role !== undefined) s.auth.setRole(userId, body.role);
+      if (body.disabled !== undefined) s.auth.setDisabled(userId, body.disabled);
+      if (body.password !== undefined) await s.auth.setPassword(userId, body.password);
+      s.authenticator.forgetUser(userId);
+      return userView(s.auth.user(userId)!);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/admin/users/:userId/api-keys',
+    summary: "Register a public key for a user (scopes default to the user's role, without admin).",
+    tag: 'admin',
+    auth: 'admin',
+    body: AdminApiKeyBody,
+    handler: (ctx) => {
+      const s = ctx.services;
+      const userId = idParam(ctx, 'userId', 'USER_NOT_FOUND');
+      const user = s.auth.user(userId);
+      if (user === undefined) throw new ApiError('USER_NOT_FOUND');
+      const body = ctx.body as { publicKeyPem: string; scopes?: Scope[]; label?: string };
+      const scopes = body.scopes ?? roleScopes(user.role).filter((x) => x !== 'admin');
+      try {
+        const k = s.auth.addApiKey({
+          userId,
+          publicKeyPem: body.publicKeyPem,
+          scopes,
+          label: body.label ?? '',
+          now: s.clock(),
+        });
+        ctx.status = 201;
+        return { keyId: k.keyId, userId, scopes: k.scopes, keyType: k.keyType };
+      } catch (error) {
+        if (error instanceof RangeError) throw new ApiError('INVALID_KEY');
+        throw error;
+      }
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/admin/deposits',
+    summary: 'Credit money to a user or account.',
+    tag: 'admin',
+    auth: 'admin',
+    body: MoneyMoveBody,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const body = ctx.body as {
+        userId?: number;
+        accountId?: number;
+        asset: string | number;
+        amount: number;
+      };
+      const accountId = accountOf(s, body);
+      const asset = s.asset(body.asset);
+      const applied = await s.submit({
+        type: 'deposit',
+        accountId,
+        assetId: asset.assetId,
+        amount: body.amount,
+      });
+      return { accountId, assetId: asset.assetId, amount: body.amount, seq: applied.seq };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/admin/withdrawals',
+    summary: 'Debit available money from a user or account.',
+    tag: 'admin',
+    auth: 'admin',
+    body: MoneyMoveBody,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const body = ctx.body as {
+        userId?: number;
+        accountId?: number;
+        asset: string | number;
+        amount: number;
+      };
+      const accountId = accountOf(s, body);
+      const asset = s.asset(body.asset);
+      const applied = await s.submit({
+        type: 'withdraw',
+        accountId,
+        assetId: asset.assetId,
+        amount: body.amount,
+      });
+      return { accountId, assetId: asset.assetId, amount: body.amount, seq: applied.seq };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/admin/state',
+    summary: "The engine's state hash at its last seq, and the invariant check.",
+    tag: 'admin',
+    auth: 'admin',
+    handler: async (ctx) => {
+      const q = ctx.services.core.query;
+      const [hash, violations] = await Promise.all([q.stateHash(), q.verify()]);
+      return { ...hash, durableSeq: ctx.services.core.durableSeq, violations };
+    },
+  },
+];

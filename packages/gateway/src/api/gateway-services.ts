@@ -1,0 +1,91 @@
+// What every route handler and the WebSocket layer share: the exchange core, the auth store, the market
+// data hub (market directory, books, tickers) and the asset directory. Commands leave the gateway only
+// through `submit`, which turns an engine rejection into an ApiError with the engine's code.
+
+import type { AppliedCommand, CommandInput, ExchangeCore } from '@bourse/sequencer';
+import type { MarketDataHub, MarketState } from '@bourse/marketdata';
+import type { RejectCode } from '@bourse/engine';
+import type { AuthStore } from '../auth/auth-store.ts';
+import type { Authenticator } from '../auth/authenticator.ts';
+import { ApiError } from '../error-catalogue.ts';
+import type { GatewayMetrics } from '../ops/gateway-metrics.ts';
+import type { Logger } from '../ops/logger.ts';
+
+export interface AssetInfo {
+  readonly assetId: number;
+  readonly code: string;
+  readonly scale: number;
+}
+
+export class GatewayServices {
+  readonly core: ExchangeCore;
+  readonly auth: AuthStore;
+  readonly authenticator: Authenticator;
+  readonly hub: MarketDataHub;
+  readonly clock: () => number;
+  readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
+  readonly #assets = new Map<number, AssetInfo>();
+
+  constructor(parts: {
+    core: ExchangeCore;
+    auth: AuthStore;
+    authenticator: Authenticator;
+    hub: MarketDataHub;
+    clock: () => number;
+    logger: Logger;
+    metrics: GatewayMetrics;
+  }) {
+    this.core = parts.core;
+    this.auth = parts.auth;
+    this.authenticator = parts.authenticator;
+    this.hub = parts.hub;
+    this.clock = parts.clock;
+    this.logger = parts.logger;
+    this.metrics = parts.metrics;
+    for (const a of parts.auth.assets()) this.#assets.set(a.assetId, a);
+  }
+
+  /** The market by symbol or id, or a MARKET_NOT_FOUND error. */
+  market(ref: string | number): MarketState {
+    const id = this.hub.resolve(ref);
+    const m = id === undefined ? undefined : this.hub.market(id);
+    if (m === undefined) throw new ApiError('MARKET_NOT_FOUND', `No market ${String(ref)}.`);
+    return m;
+  }
+
+  /** Submits one command; throws the engine's reject code as an ApiError. */
+  async submit(input: CommandInput): Promise<AppliedCommand> {
+    const applied = await this.core.submit(input);
+    const reason = rejection(applied);
+    if (reason !== undefined) throw new ApiError(reason);
+    return applied;
+  }
+
+  /** Resolves once the read models hold every command acknowledged before this call (history reads). */
+  historyBarrier(): Promise<void> {
+    return this.core.readModels.waitFor(this.core.durableSeq);
+  }
+
+  assets(): AssetInfo[] {
+    return [...this.#assets.values()].sort((a, b) => a.assetId - b.assetId);
+  }
+
+  asset(ref: string | number): AssetInfo {
+    for (const a of this.#assets.values()) {
+      if (a.assetId === ref || a.code === ref || String(a.assetId) === ref) return a;
+    }
+    throw new ApiError('NOT_FOUND', `No asset ${String(ref)}.`);
+  }
+
+  /** Called for every assetCreated event the core publishes. */
+  rememberAsset(asset: AssetInfo): void {
+    this.#assets.set(asset.assetId, asset);
+    this.auth.saveAsset(asset.assetId, asset.code, asset.scale);
+  }
+}
+
+export function rejection(applied: AppliedCommand): RejectCode | undefined {
+  const first = applied.events[0];
+  return first !== undefined && first.type === 'rejected' ? first.reason : undefined;
+}

@@ -1,0 +1,149 @@
+// Public market data over REST: the market list with filters, one market, its order book (live from the
+// engine), its trades and candles (from the read models).
+
+import type { InstrumentView } from '@bourse/engine';
+import type { MarketDataHub } from '@bourse/marketdata';
+import type { CandleInterval } from '@bourse/projections';
+import type { RouteDef } from './route-def.ts';
+import { defined, readModel } from './route-helpers.ts';
+import { BookQuery, CandlesQuery, MarketsQuery, TradesQuery } from './schemas.ts';
+
+export function marketView(v: InstrumentView, hub: MarketDataHub) {
+  const ticker = hub.ticker(v.spec.instrumentId);
+  return {
+    market: v.spec.symbol,
+    instrumentId: v.spec.instrumentId,
+    kind: v.spec.kind,
+    status: v.status,
+    lastPriceTicks: v.lastPriceTicks ?? null,
+    bestBidTicks: ticker?.bestBidTicks ?? null,
+    bestAskTicks: ticker?.bestAskTicks ?? null,
+    volume24hLots: ticker?.volume24hLots ?? 0,
+    openInterestLots: v.openInterestLots,
+    escrow: v.escrow,
+    settlement: v.settlement ?? null,
+    spec: v.spec,
+  };
+}
+
+export const marketRoutes: RouteDef[] = [
+  {
+    method: 'GET',
+    path: '/api/v1/assets',
+    summary: 'List assets (code, id, minor units per major unit).',
+    tag: 'markets',
+    auth: 'public',
+    handler: (ctx) => ({ items: ctx.services.assets() }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/markets',
+    summary: 'List markets, filtered by kind, status, event or series.',
+    tag: 'markets',
+    auth: 'public',
+    query: MarketsQuery,
+    handler: async (ctx) => {
+      const q = ctx.query as {
+        kind?: string;
+        status?: string;
+        eventTicker?: string;
+        seriesTicker?: string;
+      };
+      const all = await ctx.services.core.query.instruments();
+      const items = all.filter(
+        (v) =>
+          (q.kind === undefined || v.spec.kind === q.kind) &&
+          (q.status === undefined || v.status === q.status) &&
+          (q.eventTicker === undefined ||
+            (v.spec.kind === 'binary' && v.spec.eventTicker === q.eventTicker)) &&
+          (q.seriesTicker === undefined ||
+            (v.spec.kind === 'binary' && v.spec.seriesTicker === q.seriesTicker)),
+      );
+      return { items: items.map((v) => marketView(v, ctx.services.hub)) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/markets/:market',
+    summary: 'One market: spec, status, last price, best bid/ask, 24h volume, open interest.',
+    tag: 'markets',
+    auth: 'public',
+    handler: async (ctx) => {
+      const m = ctx.services.market(ctx.params.market!);
+      const v = await ctx.services.core.query.instrument(m.spec.instrumentId);
+      return marketView(v!, ctx.services.hub);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/markets/:market/book',
+    summary: 'Order book depth: [priceTicks, qtyLots, orderCount] per level, best first.',
+    tag: 'markets',
+    auth: 'public',
+    query: BookQuery,
+    handler: async (ctx) => {
+      const m = ctx.services.market(ctx.params.market!);
+      const depth = (ctx.query as { depth?: number }).depth;
+      const book = await ctx.services.core.query.book(m.spec.instrumentId, depth);
+      return {
+        market: m.spec.symbol,
+        instrumentId: m.spec.instrumentId,
+        bids: book?.bids ?? [],
+        asks: book?.asks ?? [],
+      };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/markets/:market/trades',
+    summary: 'Public trades, newest first, cursor-paginated.',
+    tag: 'markets',
+    auth: 'public',
+    query: TradesQuery,
+    handler: async (ctx) => {
+      const m = ctx.services.market(ctx.params.market!);
+      const q = ctx.query as { limit?: number; cursor?: string; sinceTs?: number };
+      await ctx.services.historyBarrier();
+      return readModel(() =>
+        ctx.services.core.readModels.trades(
+          defined({
+            instrumentId: m.spec.instrumentId,
+            limit: q.limit,
+            cursor: q.cursor,
+            sinceTs: q.sinceTs,
+          }),
+        ),
+      );
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/markets/:market/candles',
+    summary: 'OHLCV candles (1m, 1h, 1d), oldest first.',
+    tag: 'markets',
+    auth: 'public',
+    query: CandlesQuery,
+    handler: async (ctx) => {
+      const m = ctx.services.market(ctx.params.market!);
+      const q = ctx.query as {
+        interval: CandleInterval;
+        fromTs?: number;
+        toTs?: number;
+        limit?: number;
+      };
+      await ctx.services.historyBarrier();
+      const items = await readModel(() =>
+        ctx.services.core.readModels.candles(
+          defined({
+            instrumentId: m.spec.instrumentId,
+            interval: q.interval,
+            fromTs: q.fromTs,
+            toTs: q.toTs,
+            limit: q.limit,
+          }),
+        ),
+      );
+      return { items };
+    },
+  },
+];

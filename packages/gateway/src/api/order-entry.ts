@@ -1,0 +1,135 @@
+// Order entry shared by REST and WebSocket: checks an order against its market's spec before it reaches
+// the journal (so a malformed order costs no sequence number and changes nothing), builds the engine
+// command, and summarises the acknowledged command as the order's ack.
+
+import type { CancelReason, Fill, InstrumentSpec } from '@bourse/engine';
+import type { MarketState } from '@bourse/marketdata';
+import type { AppliedCommand, CommandInput } from '@bourse/sequencer';
+import { ApiError } from '../error-catalogue.ts';
+import type { PlaceOrderBody } from './schemas.ts';
+
+export interface OrderAck {
+  readonly orderId: number;
+  readonly seq: number;
+  readonly ts: number;
+  readonly market: string;
+  readonly status: 'resting' | 'parked' | 'filled' | 'cancelled';
+  readonly filledQtyLots: number;
+  readonly openQtyLots: number;
+  readonly cancelReason: CancelReason | null;
+  readonly fills: readonly { tradeId: number; priceTicks: number; qtyLots: number; fee: number }[];
+}
+
+function checkPrice(spec: InstrumentSpec, field: string, priceTicks: number | undefined): void {
+  if (priceTicks === undefined) return;
+  if (priceTicks < spec.minPriceTicks || priceTicks > spec.maxPriceTicks) {
+    throw new ApiError(
+      'PRICE_OUT_OF_RANGE',
+      `${field} must be within ${spec.minPriceTicks}..${spec.maxPriceTicks} ticks.`,
+    );
+  }
+  if (priceTicks % spec.tickSize !== 0) {
+    throw new ApiError('PRICE_OFF_GRID', `${field} must be a multiple of ${spec.tickSize} ticks.`);
+  }
+}
+
+/** The engine command for an order, after the checks the gateway can make without state. */
+export function placeOrderCommand(
+  accountId: number,
+  market: MarketState,
+  body: PlaceOrderBody,
+): CommandInput {
+  const spec = market.spec;
+  const orderType = body.type ?? 'limit';
+  const tif = body.tif ?? 'gtc';
+  if (market.status !== 'open') throw new ApiError('MARKET_NOT_OPEN');
+  if ((orderType === 'limit' || orderType === 'stopLimit') && body.priceTicks === undefined) {
+    throw new ApiError('INVALID_PRICE', 'Limit orders need priceTicks.');
+  }
+  if ((orderType === 'stop' || orderType === 'stopLimit') && body.stopPriceTicks === undefined) {
+    throw new ApiError('INVALID_PRICE', 'Stop orders need stopPriceTicks.');
+  }
+  if (tif === 'gtd' && body.expiresAt === undefined) {
+    throw new ApiError('INVALID_FIELD', 'GTD orders need expiresAt.');
+  }
+  checkPrice(spec, 'priceTicks', body.priceTicks);
+  checkPrice(spec, 'stopPriceTicks', body.stopPriceTicks);
+  checkPrice(spec, 'worstPriceTicks', body.worstPriceTicks);
+  if (body.qtyLots % spec.lotSize !== 0) {
+    throw new ApiError('QTY_NOT_LOT_MULTIPLE', `qtyLots must be a multiple of ${spec.lotSize}.`);
+  }
+  if (spec.limits.maxOrderQtyLots > 0 && body.qtyLots > spec.limits.maxOrderQtyLots) {
+    throw new ApiError('MAX_ORDER_SIZE');
+  }
+  const command: { -readonly [K in keyof CommandInput]?: unknown } & Record<string, unknown> = {
+    type: 'placeOrder',
+    accountId,
+    instrumentId: spec.instrumentId,
+    side: body.side,
+    orderType,
+    qtyLots: body.qtyLots,
+    tif,
+  };
+  for (const k of [
+    'priceTicks',
+    'clientOrderId',
+    'expiresAt',
+    'postOnly',
+    'reduceOnly',
+    'stopPriceTicks',
+    'worstPriceTicks',
+    'maxCost',
+    'stp',
+  ] as const) {
+    if (body[k] !== undefined) command[k] = body[k];
+  }
+  return command as CommandInput;
+}
+
+/** The ack of an accepted placeOrder: its fills and where the order ended up. */
+export function orderAck(applied: AppliedCommand, symbol: string): OrderAck {
+  const orderId = applied.seq;
+  const fills: { tradeId: number; priceTicks: number; qtyLots: number; fee: number }[] = [];
+  let openQtyLots = 0;
+  let filledQtyLots = 0;
+  let status: OrderAck['status'] = 'filled';
+  let cancelReason: CancelReason | null = null;
+  for (const e of applied.events) {
+    if (e.type === 'orderAccepted' && e.orderId === orderId) openQtyLots = e.qtyLots;
+    else if (e.type === 'fill' && (e.takerOrderId === orderId || e.makerOrderId === orderId)) {
+      fills.push(fillOf(e, orderId));
+      filledQtyLots += e.qtyLots;
+      openQtyLots = e.takerOrderId === orderId ? e.takerOpenQtyLots : e.makerOpenQtyLots;
+    } else if (e.type === 'orderRested' && e.orderId === orderId) {
+      status = 'resting';
+      openQtyLots = e.openQtyLots;
+    } else if (e.type === 'orderParked' && e.orderId === orderId) status = 'parked';
+    else if (e.type === 'orderCancelled' && e.orderId === orderId) {
+      status = 'cancelled';
+      cancelReason = e.reason;
+      openQtyLots = 0;
+    }
+  }
+  if (status === 'filled' && openQtyLots > 0) status = 'resting';
+  return {
+    orderId,
+    seq: applied.seq,
+    ts: applied.ts,
+    market: symbol,
+    status,
+    filledQtyLots,
+    openQtyLots: status === 'cancelled' ? 0 : openQtyLots,
+    cancelReason,
+    fills,
+  };
+}
+
+function fillOf(e: Fill, orderId: number) {
+  const taker = e.takerOrderId === orderId;
+  return {
+    tradeId: e.tradeId,
+    priceTicks: e.priceTicks,
+    qtyLots: e.qtyLots,
+    fee: taker ? e.takerFee : e.makerFee,
+  };
+}

@@ -1,0 +1,289 @@
+// Orders: place, batch place, amend, decrease, cancel, batch cancel, cancel-all, get and list. Order ids
+// are the command seq. Another account's order is answered exactly like a missing one (ORDER_NOT_FOUND),
+// and that check happens before anything is journaled.
+
+import type { OrderView } from '@bourse/engine';
+import type { OrderRow, OrderStatus } from '@bourse/projections';
+import type { CommandInput } from '@bourse/sequencer';
+import { ApiError } from '../error-catalogue.ts';
+import type { GatewayServices } from './gateway-services.ts';
+import { rejection } from './gateway-services.ts';
+import { orderAck, placeOrderCommand } from './order-entry.ts';
+import type { RouteDef } from './route-def.ts';
+import { caller, defined, idParam, readModel } from './route-helpers.ts';
+import {
+  AmendBody,
+  BATCH_MAX,
+  BatchCancelBody,
+  BatchPlaceBody,
+  CancelAllBody,
+  DecreaseBody,
+  OrdersQuery,
+  type PlaceOrderBody,
+  PlaceOrderBody as PlaceOrderSchema,
+} from './schemas.ts';
+
+export function liveOrderView(o: OrderView, symbol: string) {
+  return { ...o, clientOrderId: o.clientOrderId ?? null, market: symbol, status: 'open' as const };
+}
+
+export function orderRowView(o: OrderRow, symbol: string) {
+  return { ...o, clientOrderId: o.clientOrderId ?? null, market: symbol };
+}
+
+function symbolOf(s: GatewayServices, instrumentId: number): string {
+  return s.hub.market(instrumentId)?.spec.symbol ?? String(instrumentId);
+}
+
+/** The caller's live order, or ORDER_NOT_FOUND (also for another account's order). */
+async function ownOpenOrder(s: GatewayServices, accountId: number, orderId: number) {
+  const o = await s.core.query.order(orderId);
+  if (o === undefined || o.accountId !== accountId) throw new ApiError('ORDER_NOT_FOUND');
+  return o;
+}
+
+async function place(s: GatewayServices, accountId: number, body: PlaceOrderBody) {
+  const market = s.market(body.market);
+  const applied = await s.submit(placeOrderCommand(accountId, market, body));
+  return orderAck(applied, market.spec.symbol);
+}
+
+export const orderRoutes: RouteDef[] = [
+  {
+    method: 'POST',
+    path: '/api/v1/orders',
+    summary: 'Place an order. Answers once the order is durable, with its fills.',
+    tag: 'orders',
+    auth: 'trade',
+    body: PlaceOrderSchema,
+    handler: async (ctx) => {
+      ctx.status = 201;
+      return place(ctx.services, caller(ctx).accountId, ctx.body as PlaceOrderBody);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/orders/batch',
+    summary: `Place up to ${BATCH_MAX} orders in one journal batch; one result per order.`,
+    tag: 'orders',
+    auth: 'trade',
+    body: BatchPlaceBody,
+    cost: (b) => Math.max(1, (b as { orders: unknown[] }).orders.length),
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const accountId = caller(ctx).accountId;
+      const orders = (ctx.body as { orders: PlaceOrderBody[] }).orders;
+      const results: unknown[] = orders.map(() => undefined);
+      const inputs: CommandInput[] = [];
+      const slots: { index: number; symbol: string }[] = [];
+      orders.forEach((o, index) => {
+        try {
+          const market = s.market(o.market);
+          inputs.push(placeOrderCommand(accountId, market, o));
+          slots.push({ index, symbol: market.spec.symbol });
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          results[index] = error.body();
+        }
+      });
+      const applied = inputs.length === 0 ? [] : await s.core.submitBatch(inputs);
+      applied.forEach((a, i) => {
+        const slot = slots[i]!;
+        const reason = rejection(a);
+        results[slot.index] =
+          reason === undefined ? { order: orderAck(a, slot.symbol) } : new ApiError(reason).body();
+      });
+      return { results };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/orders/batch-cancel',
+    summary: `Cancel up to ${BATCH_MAX} orders; one result per order.`,
+    tag: 'orders',
+    auth: 'trade',
+    body: BatchCancelBody,
+    cost: (b) => Math.max(1, (b as { orderIds: unknown[] }).orderIds.length),
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const accountId = caller(ctx).accountId;
+      const ids = (ctx.body as { orderIds: number[] }).orderIds;
+      const views = await Promise.all(ids.map((id) => s.core.query.order(id)));
+      const results: unknown[] = ids.map(() => new ApiError('ORDER_NOT_FOUND').body());
+      const inputs: CommandInput[] = [];
+      const slots: number[] = [];
+      ids.forEach((orderId, i) => {
+        if (views[i]?.accountId !== accountId) return;
+        inputs.push({ type: 'cancelOrder', accountId, orderId });
+        slots.push(i);
+      });
+      const applied = inputs.length === 0 ? [] : await s.core.submitBatch(inputs);
+      applied.forEach((a, j) => {
+        const reason = rejection(a);
+        const i = slots[j]!;
+        results[i] =
+          reason === undefined
+            ? { orderId: ids[i], seq: a.seq, cancelled: true }
+            : new ApiError(reason).body();
+      });
+      return { results };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/orders/cancel-all',
+    summary: 'Cancel every open order of the account, optionally in one market.',
+    tag: 'orders',
+    auth: 'trade',
+    body: CancelAllBody,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const accountId = caller(ctx).accountId;
+      const ref = (ctx.body as { market?: string | number }).market;
+      const input: CommandInput =
+        ref === undefined
+          ? { type: 'cancelAll', accountId }
+          : { type: 'cancelAll', accountId, instrumentId: s.market(ref).spec.instrumentId };
+      const applied = await s.submit(input);
+      const cancelled = applied.events
+        .filter((e) => e.type === 'orderCancelled')
+        .map((e) => e.orderId);
+      return { seq: applied.seq, cancelledOrderIds: cancelled };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/orders',
+    summary: "The account's orders, newest first, filtered and cursor-paginated.",
+    tag: 'orders',
+    auth: 'read',
+    query: OrdersQuery,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const q = ctx.query as {
+        market?: string;
+        status?: OrderStatus;
+        clientOrderId?: string;
+        limit?: number;
+        cursor?: string;
+      };
+      const instrumentId =
+        q.market === undefined ? undefined : s.market(q.market).spec.instrumentId;
+      await s.historyBarrier();
+      const page = await readModel(() =>
+        s.core.readModels.orders(
+          defined({
+            accountId: caller(ctx).accountId,
+            instrumentId,
+            status: q.status,
+            clientOrderId: q.clientOrderId,
+            limit: q.limit,
+            cursor: q.cursor,
+          }),
+        ),
+      );
+      const items = page.items.map((o) => orderRowView(o, symbolOf(s, o.instrumentId)));
+      return page.nextCursor === undefined ? { items } : { items, nextCursor: page.nextCursor };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/orders/open',
+    summary: "The account's open orders, live from the engine.",
+    tag: 'orders',
+    auth: 'read',
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const open = await s.core.query.openOrders(caller(ctx).accountId);
+      return { items: open.map((o) => liveOrderView(o, symbolOf(s, o.instrumentId))) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/orders/:orderId',
+    summary: 'One order: live state when open, else its final state from history.',
+    tag: 'orders',
+    auth: 'read',
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const orderId = idParam(ctx, 'orderId', 'ORDER_NOT_FOUND');
+      const accountId = caller(ctx).accountId;
+      const live = await s.core.query.order(orderId);
+      if (live !== undefined) {
+        if (live.accountId !== accountId) throw new ApiError('ORDER_NOT_FOUND');
+        return liveOrderView(live, symbolOf(s, live.instrumentId));
+      }
+      await s.historyBarrier();
+      const row = await s.core.readModels.order(orderId);
+      if (row === undefined || row.accountId !== accountId) throw new ApiError('ORDER_NOT_FOUND');
+      return orderRowView(row, symbolOf(s, row.instrumentId));
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/orders/:orderId',
+    summary: 'Cancel an order.',
+    tag: 'orders',
+    auth: 'trade',
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const orderId = idParam(ctx, 'orderId', 'ORDER_NOT_FOUND');
+      const accountId = caller(ctx).accountId;
+      await ownOpenOrder(s, accountId, orderId);
+      const applied = await s.submit({ type: 'cancelOrder', accountId, orderId });
+      const cancelled = applied.events.find((e) => e.type === 'orderCancelled');
+      return {
+        orderId,
+        seq: applied.seq,
+        cancelledQtyLots: cancelled?.type === 'orderCancelled' ? cancelled.cancelledQtyLots : 0,
+      };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/orders/:orderId/amend',
+    summary: 'Change price and/or open quantity (a pure reduction keeps priority).',
+    tag: 'orders',
+    auth: 'trade',
+    body: AmendBody,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const orderId = idParam(ctx, 'orderId', 'ORDER_NOT_FOUND');
+      const accountId = caller(ctx).accountId;
+      const body = ctx.body as { priceTicks?: number; qtyLots?: number };
+      if (body.priceTicks === undefined && body.qtyLots === undefined) {
+        throw new ApiError('NOTHING_TO_AMEND');
+      }
+      const order = await ownOpenOrder(s, accountId, orderId);
+      const spec = s.market(order.instrumentId).spec;
+      if (
+        body.priceTicks !== undefined &&
+        (body.priceTicks < spec.minPriceTicks || body.priceTicks > spec.maxPriceTicks)
+      ) {
+        throw new ApiError('PRICE_OUT_OF_RANGE');
+      }
+      if (body.priceTicks !== undefined && body.priceTicks % spec.tickSize !== 0) {
+        throw new ApiError('PRICE_OFF_GRID');
+      }
+      const applied = await s.submit({ type: 'amendOrder', accountId, orderId, ...body });
+      return { orderId, seq: applied.seq, events: applied.events };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/orders/:orderId/decrease',
+    summary: 'Reduce the open quantity by byLots, keeping priority.',
+    tag: 'orders',
+    auth: 'trade',
+    body: DecreaseBody,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const orderId = idParam(ctx, 'orderId', 'ORDER_NOT_FOUND');
+      const accountId = caller(ctx).accountId;
+      await ownOpenOrder(s, accountId, orderId);
+      const byLots = (ctx.body as { byLots: number }).byLots;
+      const applied = await s.submit({ type: 'decreaseOrder', accountId, orderId, byLots });
+      return { orderId, seq: applied.seq, events: applied.events };
+    },
+  },
+];

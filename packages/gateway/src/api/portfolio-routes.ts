@@ -1,0 +1,143 @@
+// The account's money and holdings: balances and positions live from the engine (they reflect every
+// acknowledged order at once), fills, settlements and the ledger from the read models after the
+// history barrier (every command acknowledged before the request is in them).
+
+import type { InstrumentSpec, PositionView } from '@bourse/engine';
+import type { MarketDataHub } from '@bourse/marketdata';
+import type { RouteDef } from './route-def.ts';
+import { caller, defined, readModel } from './route-helpers.ts';
+import { LedgerQuery, PageQuery } from './schemas.ts';
+
+/** Mark price: last trade, else the mid of the best bid and ask, else unknown. */
+function markTicks(hub: MarketDataHub, instrumentId: number): number | undefined {
+  const m = hub.market(instrumentId);
+  if (m === undefined) return undefined;
+  if (m.lastPriceTicks !== undefined) return m.lastPriceTicks;
+  const bid = m.book.bestBid();
+  const ask = m.book.bestAsk();
+  return bid !== undefined && ask !== undefined ? Math.floor((bid + ask) / 2) : undefined;
+}
+
+/** Value of a position at `mark`, in minor units: YES at mark, NO at (payout − mark). */
+export function positionValue(spec: InstrumentSpec, positionLots: number, mark: number): number {
+  if (spec.kind === 'binary' && positionLots < 0) {
+    return -positionLots * (spec.payoutTicks - mark) * spec.moneyPerTickLot;
+  }
+  return positionLots * mark * spec.moneyPerTickLot;
+}
+
+export function positionWithPnl(p: PositionView, hub: MarketDataHub) {
+  const m = hub.market(p.instrumentId);
+  const mark = markTicks(hub, p.instrumentId);
+  const value =
+    m === undefined || mark === undefined ? null : positionValue(m.spec, p.positionLots, mark);
+  return {
+    ...p,
+    market: m?.spec.symbol ?? String(p.instrumentId),
+    markPriceTicks: mark ?? null,
+    marketValue: value,
+    unrealisedPnl: value === null ? null : value - p.costBasis,
+  };
+}
+
+export const portfolioRoutes: RouteDef[] = [
+  {
+    method: 'GET',
+    path: '/api/v1/portfolio/balances',
+    summary: 'Available and reserved money per asset, live.',
+    tag: 'portfolio',
+    auth: 'read',
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const balances = await s.core.query.balances(caller(ctx).accountId);
+      const codes = new Map(s.assets().map((a) => [a.assetId, a.code]));
+      return {
+        items: balances.map((b) => ({ ...b, asset: codes.get(b.assetId) ?? String(b.assetId) })),
+      };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/portfolio/positions',
+    summary: 'Positions with cost basis, realised and unrealised P&L at the mark price, live.',
+    tag: 'portfolio',
+    auth: 'read',
+    handler: async (ctx) => {
+      const positions = await ctx.services.core.query.positions(caller(ctx).accountId);
+      return { items: positions.map((p) => positionWithPnl(p, ctx.services.hub)) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/portfolio/fills',
+    summary: "The account's fills, newest first, cursor-paginated.",
+    tag: 'portfolio',
+    auth: 'read',
+    query: PageQuery,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const q = ctx.query as { market?: string; limit?: number; cursor?: string };
+      const instrumentId =
+        q.market === undefined ? undefined : s.market(q.market).spec.instrumentId;
+      await s.historyBarrier();
+      return readModel(() =>
+        s.core.readModels.fills(
+          defined({
+            accountId: caller(ctx).accountId,
+            instrumentId,
+            limit: q.limit,
+            cursor: q.cursor,
+          }),
+        ),
+      );
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/portfolio/settlements',
+    summary: "The account's settlement payouts, newest first.",
+    tag: 'portfolio',
+    auth: 'read',
+    query: PageQuery,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const q = ctx.query as { market?: string; limit?: number; cursor?: string };
+      const instrumentId =
+        q.market === undefined ? undefined : s.market(q.market).spec.instrumentId;
+      await s.historyBarrier();
+      return readModel(() =>
+        s.core.readModels.settlements(
+          defined({
+            accountId: caller(ctx).accountId,
+            instrumentId,
+            limit: q.limit,
+            cursor: q.cursor,
+          }),
+        ),
+      );
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/portfolio/ledger',
+    summary: 'Every movement of money (deposits, trades, fees, settlements), newest first.',
+    tag: 'portfolio',
+    auth: 'read',
+    query: LedgerQuery,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const q = ctx.query as { assetId?: number; limit?: number; cursor?: string };
+      await s.historyBarrier();
+      return readModel(() =>
+        s.core.readModels.ledger(
+          defined({
+            accountId: caller(ctx).accountId,
+            assetId: q.assetId,
+            limit: q.limit,
+            cursor: q.cursor,
+          }),
+        ),
+      );
+    },
+  },
+];

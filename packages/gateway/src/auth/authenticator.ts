@@ -1,0 +1,166 @@
+// Turns a request's credentials into a Principal: a signed request (key id, millisecond timestamp inside
+// the window, signature over timestamp + METHOD + path, never seen before) or a session cookie (plus the
+// CSRF header on methods that change state). Parsed public keys and users are cached; the admin paths
+// that change them call `forget*` so a revoked key stops working at once.
+
+import type { IncomingHttpHeaders } from 'node:http';
+import type { KeyObject } from 'node:crypto';
+import { ApiError } from '../error-catalogue.ts';
+import type { AuthStore, UserRecord } from './auth-store.ts';
+import { ReplayGuard } from './replay-guard.ts';
+import {
+  HEADER_KEY,
+  HEADER_SIGNATURE,
+  HEADER_TIMESTAMP,
+  type KeyType,
+  parsePublicKey,
+  signingMessage,
+  verifySignature,
+} from './request-signature.ts';
+import { type Principal, roleScopes, type Scope } from './roles.ts';
+
+export const SESSION_COOKIE = 'bourse_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+interface CachedKey {
+  readonly key: KeyObject;
+  readonly type: KeyType;
+  readonly userId: number;
+  readonly scopes: readonly Scope[];
+}
+
+export interface AuthenticatorOptions {
+  /** How far a request timestamp may be from the server's clock, either way. */
+  readonly timestampWindowMs: number;
+}
+
+export class Authenticator {
+  readonly #store: AuthStore;
+  readonly #clock: () => number;
+  readonly #windowMs: number;
+  readonly #replays: ReplayGuard;
+  readonly #keys = new Map<string, CachedKey | null>();
+  readonly #users = new Map<number, UserRecord>();
+
+  constructor(store: AuthStore, clock: () => number, options: AuthenticatorOptions) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#windowMs = options.timestampWindowMs;
+    this.#replays = new ReplayGuard(options.timestampWindowMs);
+  }
+
+  /** The principal, or undefined for an anonymous request; throws ApiError on bad credentials. */
+  authenticate(method: string, path: string, headers: IncomingHttpHeaders): Principal | undefined {
+    const keyId = headers[HEADER_KEY];
+    if (keyId !== undefined) return this.#signed(method, path, headers, String(keyId));
+    const token = readCookie(headers.cookie, SESSION_COOKIE);
+    if (token !== undefined) return this.#session(method, headers, token);
+    return undefined;
+  }
+
+  forgetKey(keyId: string): void {
+    this.#keys.delete(keyId);
+  }
+
+  forgetUser(userId: number): void {
+    this.#users.delete(userId);
+  }
+
+  get rememberedSignatures(): number {
+    return this.#replays.size;
+  }
+
+  #signed(method: string, path: string, headers: IncomingHttpHeaders, keyId: string): Principal {
+    const tsHeader = headers[HEADER_TIMESTAMP];
+    const sigHeader = headers[HEADER_SIGNATURE];
+    if (typeof tsHeader !== 'string' || typeof sigHeader !== 'string') {
+      throw new ApiError(
+        'UNAUTHENTICATED',
+        'Signed requests need the timestamp and signature headers.',
+      );
+    }
+    if (!/^[0-9]{1,16}$/.test(tsHeader)) {
+      throw new ApiError(
+        'TIMESTAMP_OUT_OF_WINDOW',
+        'The timestamp must be milliseconds since 1970.',
+      );
+    }
+    const ts = Number(tsHeader);
+    const now = this.#clock();
+    if (Math.abs(now - ts) > this.#windowMs) throw new ApiError('TIMESTAMP_OUT_OF_WINDOW');
+    const key = this.#key(keyId);
+    if (key === undefined) throw new ApiError('UNKNOWN_API_KEY');
+    if (!verifySignature(key.key, key.type, signingMessage(tsHeader, method, path), sigHeader)) {
+      throw new ApiError('BAD_SIGNATURE');
+    }
+    if (!this.#replays.remember(sigHeader, ts, now)) throw new ApiError('REPLAYED_SIGNATURE');
+    const user = this.#user(key.userId);
+    const allowed = new Set(roleScopes(user.role));
+    const scopes = new Set(key.scopes.filter((s) => allowed.has(s)));
+    return principal(user, scopes, 'key', keyId, undefined);
+  }
+
+  #session(method: string, headers: IncomingHttpHeaders, token: string): Principal {
+    const session = this.#store.session(token, this.#clock());
+    if (session === undefined) throw new ApiError('UNAUTHENTICATED', 'The session has expired.');
+    if (method !== 'GET' && method !== 'HEAD' && headers[CSRF_HEADER] !== session.csrfToken) {
+      throw new ApiError('CSRF_TOKEN_INVALID');
+    }
+    const user = this.#user(session.userId);
+    return principal(user, new Set(roleScopes(user.role)), 'session', undefined, session.csrfToken);
+  }
+
+  #key(keyId: string): CachedKey | undefined {
+    let cached = this.#keys.get(keyId);
+    if (cached === undefined) {
+      const record = this.#store.apiKey(keyId);
+      const parsed = record === undefined ? undefined : parsePublicKey(record.publicKeyPem);
+      cached =
+        record === undefined || record.revokedAt !== null || parsed === undefined
+          ? null
+          : { key: parsed.key, type: parsed.type, userId: record.userId, scopes: record.scopes };
+      if (this.#keys.size > 10_000) this.#keys.clear();
+      this.#keys.set(keyId, cached);
+    }
+    return cached ?? undefined;
+  }
+
+  #user(userId: number): UserRecord {
+    let user = this.#users.get(userId);
+    if (user === undefined) {
+      user = this.#store.user(userId);
+      if (user === undefined) throw new ApiError('UNAUTHENTICATED', 'The user no longer exists.');
+      this.#users.set(userId, user);
+    }
+    if (user.disabled) throw new ApiError('FORBIDDEN', 'This user is disabled.');
+    return user;
+  }
+}
+
+function principal(
+  user: UserRecord,
+  scopes: Set<Scope>,
+  via: 'key' | 'session',
+  keyId: string | undefined,
+  csrfToken: string | undefined,
+): Principal {
+  return {
+    userId: user.userId,
+    username: user.username,
+    role: user.role,
+    accountId: user.accountId,
+    scopes,
+    via,
+    keyId,
+    csrfToken,
+  };
+}
+
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (header === undefined) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq !== -1 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}

@@ -1,0 +1,32 @@
+// Remembers every signature seen inside the timestamp window so a captured request cannot be sent again.
+// Entries leave once their timestamp falls out of the window (older requests are refused by the window
+// check anyway), so memory is bounded by the request rate times the window.
+
+export class ReplayGuard {
+  /** signature → expiry (ms); insertion order is roughly expiry order. */
+  readonly #seen = new Map<string, number>();
+  readonly #windowMs: number;
+
+  constructor(windowMs: number) {
+    this.#windowMs = windowMs;
+  }
+
+  /** Records the signature; false when it was already used. */
+  remember(signature: string, timestampMs: number, nowMs: number): boolean {
+    this.#prune(nowMs);
+    if (this.#seen.has(signature)) return false;
+    this.#seen.set(signature, timestampMs + this.#windowMs);
+    return true;
+  }
+
+  get size(): number {
+    return this.#seen.size;
+  }
+
+  #prune(nowMs: number): void {
+    for (const [sig, expiry] of this.#seen) {
+      if (expiry > nowMs) break;
+      this.#seen.delete(sig);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+// Roles of users and scopes of API keys. What a request may do is the intersection of the user's role and,
+// for a signed request, the key's scopes; a session (web UI) carries every scope its role allows.
+
+export const ROLES = ['admin', 'market-maker', 'trader', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const SCOPES = ['read', 'trade', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
+  admin: ['read', 'trade', 'admin'],
+  'market-maker': ['read', 'trade'],
+  trader: ['read', 'trade'],
+  viewer: ['read'],
+};
+
+export function roleScopes(role: Role): readonly Scope[] {
+  return ROLE_SCOPES[role];
+}
+
+export function isRole(x: unknown): x is Role {
+  return typeof x === 'string' && (ROLES as readonly string[]).includes(x);
+}
+
+/** Who is making a request, after authentication. */
+export interface Principal {
+  readonly userId: number;
+  readonly username: string;
+  readonly role: Role;
+  readonly accountId: number;
+  readonly scopes: ReadonlySet<Scope>;
+  readonly via: 'key' | 'session';
+  /** Key id for signed requests; rate limits are kept per key. */
+  readonly keyId: string | undefined;
+  /** For sessions: the token the CSRF header must match on unsafe methods. */
+  readonly csrfToken: string | undefined;
+}

@@ -1,0 +1,213 @@
+// The gateway factory: wires the exchange core's event stream into market data and private channels,
+// builds the REST pipeline and the WebSocket endpoint on one `node:http` server, and returns it without
+// listening, so tests and the CLI decide where it binds. `close()` stops sockets and the subscription;
+// the core and the auth store belong to the caller.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { MarketDataHub } from '@bourse/marketdata';
+import type { AppliedCommand, ExchangeCore } from '@bourse/sequencer';
+import { accountRoutes } from './api/account-routes.ts';
+import { adminRoutes } from './api/admin-routes.ts';
+import { GatewayServices } from './api/gateway-services.ts';
+import { marketRoutes } from './api/market-routes.ts';
+import { orderRoutes } from './api/order-routes.ts';
+import { portfolioRoutes } from './api/portfolio-routes.ts';
+import type { RouteDef } from './api/route-def.ts';
+import type { AuthStore } from './auth/auth-store.ts';
+import { Authenticator } from './auth/authenticator.ts';
+import { TokenBuckets } from './auth/token-bucket.ts';
+import { ApiError } from './error-catalogue.ts';
+import {
+  compileRoute,
+  type CompiledRoute,
+  HttpPipeline,
+  type RateLimits,
+} from './http/http-pipeline.ts';
+import { sendJson, sendText } from './http/request-io.ts';
+import { Router } from './http/router.ts';
+import { docsPage } from './openapi/docs-page.ts';
+import { openApiDocument } from './openapi/openapi-document.ts';
+import { createGatewayMetrics, renderMetrics } from './ops/gateway-metrics.ts';
+import { type Logger, silentLogger } from './ops/logger.ts';
+import { landingPage } from './ops/landing-page.ts';
+import { PrivateFeed } from './ws/private-feed.ts';
+import { DEFAULT_WS_OPTIONS, WS_PATH, WsGateway, type WsOptions } from './ws/ws-gateway.ts';
+
+export const API_VERSION = '1.0.0';
+
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  perIp: { capacity: 2_000, refillPerSecond: 1_000 },
+  perKey: { capacity: 200, refillPerSecond: 100 },
+  marketMakerMultiplier: 20,
+};
+
+export interface GatewayOptions {
+  readonly core: ExchangeCore;
+  readonly authStore: AuthStore;
+  readonly clock?: () => number;
+  readonly logger?: Logger;
+  /** Signed-request timestamps may differ from the server clock by this much (default 30 s). */
+  readonly timestampWindowMs?: number;
+  readonly rateLimits?: RateLimits;
+  readonly ws?: Partial<WsOptions>;
+}
+
+export interface Gateway {
+  readonly server: Server;
+  readonly services: GatewayServices;
+  readonly routes: readonly RouteDef[];
+  /** Resolves when market data is loaded from the core (the server answers /readyz with 200 after). */
+  readonly ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+export const ALL_ROUTES: readonly RouteDef[] = [
+  ...marketRoutes,
+  ...orderRoutes,
+  ...portfolioRoutes,
+  ...accountRoutes,
+  ...adminRoutes,
+];
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const clock = options.clock ?? Date.now;
+  const logger = options.logger ?? silentLogger;
+  const metrics = createGatewayMetrics();
+  const hub = new MarketDataHub();
+  const authenticator = new Authenticator(options.authStore, clock, {
+    timestampWindowMs: options.timestampWindowMs ?? 30_000,
+  });
+  const services = new GatewayServices({
+    core: options.core,
+    auth: options.authStore,
+    authenticator,
+    hub,
+    clock,
+    logger,
+    metrics,
+  });
+  const limits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
+  const buckets = new TokenBuckets();
+  const router = new Router<CompiledRoute>();
+  for (const def of ALL_ROUTES) router.add(def.method, def.path, compileRoute(def));
+  const pipeline = new HttpPipeline(router, services, buckets, limits);
+  const ws = new WsGateway(services, { ...DEFAULT_WS_OPTIONS, ...options.ws }, buckets, limits);
+  const feed = new PrivateFeed((accountId) => ws.wantsAccount(accountId));
+  const doc = openApiDocument(ALL_ROUTES, API_VERSION);
+  const docText = JSON.stringify(doc);
+  const docsHtml = docsPage(doc);
+
+  let isReady = false;
+  let flushScheduled = false;
+  let buffered: AppliedCommand[] | undefined = [];
+  const symbolOf = (id: number) => hub.market(id)?.spec.symbol ?? String(id);
+  const flush = () => {
+    flushScheduled = false;
+    ws.broadcast(hub.flush());
+    ws.deliverPrivate(feed.flush());
+  };
+  const consume = (applied: AppliedCommand) => {
+    hub.apply(applied);
+    feed.apply(applied, symbolOf);
+    for (const e of applied.events) {
+      if (e.type === 'assetCreated') services.rememberAsset(e);
+    }
+  };
+  const unsubscribe = options.core.subscribe((batch) => {
+    if (buffered !== undefined) {
+      buffered.push(...batch);
+      return;
+    }
+    for (const applied of batch) consume(applied);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
+  });
+  // Load books after subscribing: book levels are absolute, so events that the loaded state already
+  // includes converge to the same book when replayed over it.
+  const ready = (async () => {
+    const instruments = await options.core.query.instruments();
+    const books = await Promise.all(
+      instruments.map((v) => options.core.query.book(v.spec.instrumentId)),
+    );
+    instruments.forEach((v, i) => {
+      hub.load(v.spec, v.status, v.lastPriceTicks, books[i]);
+    });
+    const pending = buffered ?? [];
+    buffered = undefined;
+    for (const applied of pending) consume(applied);
+    hub.flush();
+    feed.flush();
+    isReady = true;
+  })();
+  ready.catch((error: unknown) => logger.error('gateway failed to load market data', { error }));
+
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    if (path.startsWith('/api/')) {
+      if (!isReady) {
+        sendJson(res, 503, new ApiError('NOT_READY').body(), { 'retry-after': '1' });
+        return;
+      }
+      void pipeline.handle(req, res, path, q === -1 ? '' : url.slice(q + 1));
+      return;
+    }
+    servePage(req, res, path);
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== WS_PATH || !isReady) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    ws.handleUpgrade(req, socket, head);
+  });
+
+  function servePage(req: IncomingMessage, res: ServerResponse, path: string): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendJson(res, 405, new ApiError('METHOD_NOT_ALLOWED').body());
+      return;
+    }
+    switch (path) {
+      case '/healthz':
+        return sendJson(res, 200, { status: 'ok' });
+      case '/readyz': {
+        const failure = (options.core as { failure?: Error }).failure;
+        const ok = isReady && failure === undefined;
+        return sendJson(res, ok ? 200 : 503, { ready: ok, durableSeq: options.core.durableSeq });
+      }
+      case '/metrics':
+        metrics.wsConnections = ws.connections;
+        return sendText(
+          res,
+          200,
+          'text/plain; version=0.0.4',
+          renderMetrics(options.core.metrics, metrics, options.core.durableSeq),
+        );
+      case '/openapi.json':
+        return sendText(res, 200, 'application/json', docText);
+      case '/docs':
+        return sendText(res, 200, 'text/html; charset=utf-8', docsHtml);
+      case '/':
+        return sendText(res, 200, 'text/html; charset=utf-8', landingPage());
+      default:
+        return sendJson(res, 404, new ApiError('ROUTE_NOT_FOUND').body());
+    }
+  }
+
+  return {
+    server,
+    services,
+    routes: ALL_ROUTES,
+    ready,
+    async close() {
+      unsubscribe();
+      await ws.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,161 @@
+// The REST request pipeline, in order: route match, per-IP rate limit, authentication, scope check,
+// per-key (or per-user) rate limit, body and query validation, handler, JSON response. Every failure is
+// an ApiError rendered from the catalogue; nothing reaches the exchange core before every check passed.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BucketConfig, TokenBuckets } from '../auth/token-bucket.ts';
+import type { Principal } from '../auth/roles.ts';
+import { ApiError } from '../error-catalogue.ts';
+import type { GatewayServices } from '../api/gateway-services.ts';
+import type { RequestContext, RouteDef } from '../api/route-def.ts';
+import { parseQuery, readJsonBody, sendJson } from './request-io.ts';
+import type { Router } from './router.ts';
+import { bodyValidator, queryValidator, type Validator } from './schema-validator.ts';
+
+export interface RateLimits {
+  /** Every request from one client address. */
+  readonly perIp: BucketConfig;
+  /** Every authenticated request of one API key (or one web session's user). */
+  readonly perKey: BucketConfig;
+  /** Market makers quote a lot: their per-key bucket is this many times larger. */
+  readonly marketMakerMultiplier: number;
+}
+
+export interface CompiledRoute {
+  readonly def: RouteDef;
+  readonly body: Validator | undefined;
+  readonly query: Validator | undefined;
+}
+
+export function compileRoute(def: RouteDef): CompiledRoute {
+  return {
+    def,
+    body: def.body === undefined ? undefined : bodyValidator(def.body),
+    query: def.query === undefined ? undefined : queryValidator(def.query),
+  };
+}
+
+export function clientIp(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+export function limitKey(p: Principal): string {
+  return p.keyId === undefined ? `user:${p.userId}` : `key:${p.keyId}`;
+}
+
+export class HttpPipeline {
+  readonly #router: Router<CompiledRoute>;
+  readonly #services: GatewayServices;
+  readonly #buckets: TokenBuckets;
+  readonly #limits: RateLimits;
+  readonly #mmLimit: BucketConfig;
+
+  constructor(
+    router: Router<CompiledRoute>,
+    services: GatewayServices,
+    buckets: TokenBuckets,
+    limits: RateLimits,
+  ) {
+    this.#router = router;
+    this.#services = services;
+    this.#buckets = buckets;
+    this.#limits = limits;
+    this.#mmLimit = {
+      capacity: limits.perKey.capacity * limits.marketMakerMultiplier,
+      refillPerSecond: limits.perKey.refillPerSecond * limits.marketMakerMultiplier,
+    };
+  }
+
+  /** Handles a request under /api; resolves when the response is written. */
+  async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    search: string,
+  ): Promise<void> {
+    const s = this.#services;
+    s.metrics.httpRequests++;
+    try {
+      const match = this.#router.match(req.method ?? 'GET', path);
+      if (match === undefined) throw new ApiError('ROUTE_NOT_FOUND');
+      if (match === 'method') throw new ApiError('METHOD_NOT_ALLOWED');
+      const route = match.route;
+      this.#take(`ip:${clientIp(req)}`, this.#limits.perIp, 1);
+      const principal =
+        route.def.auth === 'public' ? undefined : this.#authorise(req, path, route.def);
+      const body = route.body === undefined ? undefined : await readJsonBody(req);
+      route.body?.(body);
+      if (principal !== undefined) {
+        const cost = route.def.cost?.(body) ?? 1;
+        const config = principal.role === 'market-maker' ? this.#mmLimit : this.#limits.perKey;
+        this.#take(limitKey(principal), config, cost);
+      }
+      const query: Record<string, unknown> = parseQuery(search);
+      route.query?.(query);
+      const ctx: RequestContext = {
+        params: match.params,
+        query,
+        body,
+        principal,
+        services: s,
+        req,
+        res,
+        status: 200,
+      };
+      const result = await route.def.handler(ctx);
+      sendJson(res, ctx.status, result);
+    } catch (error) {
+      this.#fail(res, error);
+    }
+  }
+
+  #authorise(req: IncomingMessage, path: string, def: RouteDef): Principal {
+    const principal = this.#services.authenticator.authenticate(
+      req.method ?? 'GET',
+      path,
+      req.headers,
+    );
+    if (principal === undefined) throw new ApiError('UNAUTHENTICATED');
+    if (def.auth !== 'public' && !principal.scopes.has(def.auth)) {
+      throw new ApiError('FORBIDDEN', `This endpoint needs the ${def.auth} scope.`);
+    }
+    return principal;
+  }
+
+  #take(key: string, config: BucketConfig, cost: number): void {
+    const r = this.#buckets.take(key, config, this.#services.clock(), cost);
+    if (!r.ok) {
+      this.#services.metrics.rateLimited++;
+      throw new ApiError('RATE_LIMITED', undefined, { retryAfter: r.retryAfterSeconds });
+    }
+  }
+
+  #fail(res: ServerResponse, error: unknown): void {
+    const s = this.#services;
+    s.metrics.httpErrors++;
+    const api = toApiError(error);
+    if (api.status >= 500) s.logger.error('request failed', { error });
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const headers: Record<string, string> = {};
+    if (api.retryAfter !== undefined) headers['retry-after'] = String(api.retryAfter);
+    sendJson(res, api.status, api.body(), headers);
+  }
+}
+
+/** Any thrown value as an ApiError: core shutdown/failure → NOT_READY, the rest → INTERNAL. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (
+    code === 'CORE_CLOSED' ||
+    code === 'CORE_FAILED' ||
+    code === 'ENGINE_FAILED' ||
+    code === 'JOURNAL_FAILED'
+  ) {
+    return new ApiError('NOT_READY', undefined, { retryAfter: 5 });
+  }
+  return new ApiError('INTERNAL');
+}

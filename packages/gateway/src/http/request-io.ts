@@ -1,0 +1,67 @@
+// Reading request bodies (bounded, JSON only) and writing JSON responses. Bodies larger than the limit
+// are refused before they are buffered whole; an empty body reads as `{}` so endpoints without fields
+// accept both.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError } from '../error-catalogue.ts';
+
+export const MAX_BODY_BYTES = 1 << 20;
+
+export function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) return Promise.reject(new ApiError('BODY_TOO_LARGE'));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new ApiError('BODY_TOO_LARGE'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', reject);
+    req.on('end', () => {
+      if (size === 0) return resolve({});
+      const type = req.headers['content-type'] ?? '';
+      if (!type.startsWith('application/json'))
+        return reject(new ApiError('UNSUPPORTED_MEDIA_TYPE'));
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks, size).toString('utf8')));
+      } catch {
+        reject(new ApiError('MALFORMED_JSON'));
+      }
+    });
+  });
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers?: Record<string, string>,
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendText(res: ServerResponse, status: number, type: string, text: string): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Query string → object of strings (the last value wins for repeated keys). */
+export function parseQuery(search: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (search === '') return out;
+  for (const [k, v] of new URLSearchParams(search)) out[k] = v;
+  return out;
+}

@@ -1,0 +1,23 @@
+// Public surface of the gateway: the app factory, the auth store, the error catalogue and the route table.
+
+export { createUserWithAccount } from './api/admin-routes.ts';
+export { GatewayServices } from './api/gateway-services.ts';
+export type { RouteDef } from './api/route-def.ts';
+export { AuthStore, type ApiKeyRecord, type UserRecord } from './auth/auth-store.ts';
+export { hashPassword, verifyPassword } from './auth/password-hash.ts';
+export { parsePublicKey, signingMessage, verifySignature } from './auth/request-signature.ts';
+export { ROLES, type Role, SCOPES, type Scope } from './auth/roles.ts';
+export { TokenBuckets } from './auth/token-bucket.ts';
+export {
+  ALL_ROUTES,
+  API_VERSION,
+  createGateway,
+  DEFAULT_RATE_LIMITS,
+  type Gateway,
+  type GatewayOptions,
+} from './create-gateway.ts';
+export { ApiError, type ApiErrorCode, errorCatalogue } from './error-catalogue.ts';
+export type { RateLimits } from './http/http-pipeline.ts';
+export { openApiDocument } from './openapi/openapi-document.ts';
+export { createLogger, type Logger, silentLogger } from './ops/logger.ts';
+export { DEFAULT_WS_OPTIONS, WS_PATH, type WsOptions } from './ws/ws-gateway.ts';

@@ -1,0 +1,83 @@
+// Counters the gateway keeps and the Prometheus text rendering of them together with the core's
+// metrics (commands, ack latency, fsync latency, queue depth, projection lag).
+
+import type { CoreMetrics, Histogram } from '@bourse/sequencer';
+
+export interface GatewayMetrics {
+  httpRequests: number;
+  httpErrors: number;
+  wsConnections: number;
+  wsMessagesOut: number;
+  wsMessagesIn: number;
+  wsSlowConsumerDrops: number;
+  wsConflations: number;
+  rateLimited: number;
+}
+
+export function createGatewayMetrics(): GatewayMetrics {
+  return {
+    httpRequests: 0,
+    httpErrors: 0,
+    wsConnections: 0,
+    wsMessagesOut: 0,
+    wsMessagesIn: 0,
+    wsSlowConsumerDrops: 0,
+    wsConflations: 0,
+    rateLimited: 0,
+  };
+}
+
+function counter(name: string, help: string, value: number, type = 'counter'): string {
+  return `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${value}\n`;
+}
+
+function histogram(name: string, help: string, h: Histogram): string {
+  let out = `# HELP ${name} ${help}\n# TYPE ${name} histogram\n`;
+  let cumulative = 0;
+  h.bounds.forEach((bound, i) => {
+    cumulative += h.counts[i] ?? 0;
+    out += `${name}_bucket{le="${bound}"} ${cumulative}\n`;
+  });
+  out += `${name}_bucket{le="+Inf"} ${h.count}\n${name}_sum ${h.sum}\n${name}_count ${h.count}\n`;
+  return out;
+}
+
+/** Prometheus text exposition (version 0.0.4). */
+export function renderMetrics(core: CoreMetrics, gw: GatewayMetrics, durableSeq: number): string {
+  return [
+    counter('bourse_commands_total', 'Commands applied and acknowledged.', core.commandsTotal),
+    counter('bourse_rejects_total', 'Commands the engine rejected.', core.rejectsTotal),
+    counter('bourse_journal_fsyncs_total', 'Journal group commits (fsync).', core.journalFsyncs),
+    histogram('bourse_ack_latency_seconds', 'Submit to durable ack.', core.ackLatencySeconds),
+    histogram('bourse_fsync_latency_seconds', 'Journal fsync duration.', core.fsyncLatencySeconds),
+    counter(
+      'bourse_engine_queue_depth',
+      'Commands waiting for the engine.',
+      core.engineQueueDepth,
+      'gauge',
+    ),
+    counter(
+      'bourse_projection_lag_commands',
+      'Commands not yet in the read models.',
+      core.projectionLagCommands,
+      'gauge',
+    ),
+    counter('bourse_durable_seq', 'Highest durable command seq.', durableSeq, 'gauge'),
+    counter('bourse_http_requests_total', 'HTTP requests.', gw.httpRequests),
+    counter('bourse_http_errors_total', 'HTTP requests answered with 4xx/5xx.', gw.httpErrors),
+    counter('bourse_rate_limited_total', 'Requests refused with 429.', gw.rateLimited),
+    counter('bourse_ws_connections', 'Open WebSocket connections.', gw.wsConnections, 'gauge'),
+    counter('bourse_ws_messages_out_total', 'WebSocket messages sent.', gw.wsMessagesOut),
+    counter('bourse_ws_messages_in_total', 'WebSocket messages received.', gw.wsMessagesIn),
+    counter(
+      'bourse_ws_conflations_total',
+      'Book streams resnapshotted for slow consumers.',
+      gw.wsConflations,
+    ),
+    counter(
+      'bourse_ws_slow_disconnects_total',
+      'Slow consumers disconnected.',
+      gw.wsSlowConsumerDrops,
+    ),
+  ].join('');
+}

@@ -1,0 +1,159 @@
+// Routes the engine's per-account events to the private channels (orders, fills, balances, positions)
+// of that account's sockets. Events accumulate per account until `flush()`, once per event-loop turn,
+// so a burst becomes one message per channel. Accounts without subscribers cost one map lookup.
+
+import type { EngineEvent } from '@bourse/engine';
+import type { AppliedCommand } from '@bourse/sequencer';
+
+export type PrivateChannel = 'orders' | 'fills' | 'balances' | 'positions';
+export const PRIVATE_CHANNELS: readonly PrivateChannel[] = [
+  'orders',
+  'fills',
+  'balances',
+  'positions',
+];
+
+export interface PrivateUpdate {
+  readonly accountId: number;
+  readonly channel: PrivateChannel;
+  readonly items: unknown[];
+}
+
+type Pending = Record<PrivateChannel, unknown[]>;
+
+export class PrivateFeed {
+  /** orderId → accountId of every order that may still produce events. */
+  readonly #owners = new Map<number, number>();
+  readonly #pending = new Map<number, Pending>();
+  readonly #wanted: (accountId: number) => boolean;
+
+  constructor(wanted: (accountId: number) => boolean) {
+    this.#wanted = wanted;
+  }
+
+  apply(applied: AppliedCommand, symbolOf: (instrumentId: number) => string): void {
+    const cmd = applied.command;
+    for (const e of applied.events) {
+      switch (e.type) {
+        case 'orderAccepted':
+          this.#owners.set(e.orderId, e.accountId);
+          this.#push(e.accountId, 'orders', {
+            ...e,
+            market: symbolOf(e.instrumentId),
+            seq: applied.seq,
+            ts: applied.ts,
+          });
+          break;
+        case 'orderRested':
+        case 'orderParked':
+        case 'orderTriggered': {
+          const owner =
+            this.#owners.get(e.orderId) ?? (cmd.type === 'placeOrder' ? cmd.accountId : undefined);
+          if (owner !== undefined) {
+            this.#push(owner, 'orders', {
+              ...e,
+              market: symbolOf(e.instrumentId),
+              seq: applied.seq,
+              ts: applied.ts,
+            });
+          }
+          break;
+        }
+        case 'orderCancelled':
+          this.#owners.delete(e.orderId);
+          this.#push(e.accountId, 'orders', {
+            ...e,
+            market: symbolOf(e.instrumentId),
+            seq: applied.seq,
+            ts: applied.ts,
+          });
+          break;
+        case 'orderAmended':
+          this.#push(e.accountId, 'orders', {
+            ...e,
+            market: symbolOf(e.instrumentId),
+            seq: applied.seq,
+            ts: applied.ts,
+          });
+          break;
+        case 'rejected':
+          if (e.accountId !== undefined)
+            this.#push(e.accountId, 'orders', { ...e, seq: applied.seq, ts: applied.ts });
+          break;
+        case 'fill':
+          this.#fill(e, applied, symbolOf(e.instrumentId));
+          break;
+        case 'balanceChanged':
+          this.#push(e.accountId, 'balances', { ...e, seq: applied.seq });
+          break;
+        case 'positionChanged':
+          this.#push(e.accountId, 'positions', {
+            ...e,
+            market: symbolOf(e.instrumentId),
+            seq: applied.seq,
+          });
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  flush(): PrivateUpdate[] {
+    const out: PrivateUpdate[] = [];
+    for (const [accountId, p] of this.#pending) {
+      for (const channel of PRIVATE_CHANNELS) {
+        if (p[channel].length > 0) out.push({ accountId, channel, items: p[channel] });
+      }
+    }
+    this.#pending.clear();
+    return out;
+  }
+
+  #fill(e: Extract<EngineEvent, { type: 'fill' }>, applied: AppliedCommand, market: string): void {
+    if (e.takerOpenQtyLots === 0) this.#owners.delete(e.takerOrderId);
+    if (e.makerOpenQtyLots === 0) this.#owners.delete(e.makerOrderId);
+    const base = {
+      tradeId: e.tradeId,
+      instrumentId: e.instrumentId,
+      market,
+      priceTicks: e.priceTicks,
+      qtyLots: e.qtyLots,
+      seq: applied.seq,
+      ts: applied.ts,
+    };
+    const makerSide = e.takerSide === 'buy' ? 'sell' : 'buy';
+    const taker = {
+      ...base,
+      role: 'taker',
+      orderId: e.takerOrderId,
+      accountId: e.takerAccountId,
+      side: e.takerSide,
+      fee: e.takerFee,
+      openQtyLots: e.takerOpenQtyLots,
+    };
+    const maker = {
+      ...base,
+      role: 'maker',
+      orderId: e.makerOrderId,
+      accountId: e.makerAccountId,
+      side: makerSide,
+      fee: e.makerFee,
+      openQtyLots: e.makerOpenQtyLots,
+    };
+    this.#push(e.takerAccountId, 'fills', taker);
+    this.#push(e.makerAccountId, 'fills', maker);
+    this.#push(e.takerAccountId, 'orders', { type: 'fill', ...taker });
+    this.#push(e.makerAccountId, 'orders', { type: 'fill', ...maker });
+  }
+
+  #push(accountId: number, channel: PrivateChannel, item: unknown): void {
+    if (!this.#wanted(accountId)) return;
+    let p = this.#pending.get(accountId);
+    if (p === undefined) {
+      p = { orders: [], fills: [], balances: [], positions: [] };
+      this.#pending.set(accountId, p);
+    }
+    p[channel].push(item);
+  }
+}

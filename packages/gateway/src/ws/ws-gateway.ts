@@ -1,0 +1,446 @@
+// The WebSocket endpoint `/api/v1/ws`: authentication on the handshake (signed headers or the session
+// cookie), order entry and cancel on the socket, public channels per market (book snapshot then deltas,
+// trades, ticker) and private channels per account. Each market message is serialised once and the same
+// string goes to every subscriber. A consumer whose send buffer passes a bound stops getting deltas and is
+// resnapshotted when it drains (conflation); past a hard bound it is disconnected, so one slow client
+// never holds up the others.
+
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { MarketMessage } from '@bourse/marketdata';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import type { GatewayServices } from '../api/gateway-services.ts';
+import { orderAck, placeOrderCommand } from '../api/order-entry.ts';
+import { PlaceOrderBody } from '../api/schemas.ts';
+import type { Principal } from '../auth/roles.ts';
+import type { BucketConfig, TokenBuckets } from '../auth/token-bucket.ts';
+import { ApiError } from '../error-catalogue.ts';
+import { clientIp, limitKey, type RateLimits, toApiError } from '../http/http-pipeline.ts';
+import { validatorFor } from '../http/schema-validator.ts';
+import { PRIVATE_CHANNELS, type PrivateChannel, type PrivateUpdate } from './private-feed.ts';
+
+export const WS_PATH = '/api/v1/ws';
+
+export interface WsOptions {
+  /** Above this many buffered bytes a client's book streams are conflated. */
+  readonly conflateBytes: number;
+  /** Above this many buffered bytes a client is disconnected. */
+  readonly disconnectBytes: number;
+  readonly heartbeatMs: number;
+  /** Offer permessage-deflate in the handshake. */
+  readonly perMessageDeflate: boolean;
+  /** Compress market data when deflate was negotiated (off by default: it costs ~9× CPU). */
+  readonly compressMarketData: boolean;
+  readonly maxSubscriptions: number;
+}
+
+export const DEFAULT_WS_OPTIONS: WsOptions = {
+  conflateBytes: 1 << 20,
+  disconnectBytes: 16 << 20,
+  heartbeatMs: 15_000,
+  perMessageDeflate: true,
+  compressMarketData: false,
+  maxSubscriptions: 500,
+};
+
+type PublicChannel = 'book' | 'trades' | 'ticker';
+
+interface Client {
+  readonly ws: WebSocket;
+  readonly principal: Principal | undefined;
+  readonly limitKey: string;
+  readonly limit: BucketConfig;
+  /** `${channel}:${instrumentId}` → stale (book streams waiting for a resnapshot). */
+  readonly subs: Map<string, boolean>;
+  readonly privateChannels: Set<PrivateChannel>;
+  alive: boolean;
+}
+
+const validatePlace = () => validatorFor(PlaceOrderBody);
+
+export class WsGateway {
+  readonly #wss: WebSocketServer;
+  readonly #s: GatewayServices;
+  readonly #opts: WsOptions;
+  readonly #buckets: TokenBuckets;
+  readonly #limits: RateLimits;
+  readonly #topics = new Map<string, Set<Client>>();
+  readonly #accounts = new Map<number, Set<Client>>();
+  readonly #clients = new Set<Client>();
+  readonly #heartbeat: NodeJS.Timeout;
+
+  constructor(s: GatewayServices, opts: WsOptions, buckets: TokenBuckets, limits: RateLimits) {
+    this.#s = s;
+    this.#opts = opts;
+    this.#buckets = buckets;
+    this.#limits = limits;
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: 64 * 1024,
+      perMessageDeflate: opts.perMessageDeflate ? { threshold: 1024 } : false,
+    });
+    this.#heartbeat = setInterval(() => this.#beat(), opts.heartbeatMs);
+    this.#heartbeat.unref();
+  }
+
+  /** True when some socket of the account listens to a private channel. */
+  wantsAccount(accountId: number): boolean {
+    return this.#accounts.has(accountId);
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    let principal: Principal | undefined;
+    try {
+      const ip = clientIp(req);
+      const r = this.#buckets.take(`ip:${ip}`, this.#limits.perIp, this.#s.clock());
+      if (!r.ok) throw new ApiError('RATE_LIMITED', undefined, { retryAfter: r.retryAfterSeconds });
+      principal = this.#s.authenticator.authenticate('GET', WS_PATH, req.headers);
+      if (principal?.via === 'session' && !sameOrigin(req))
+        throw new ApiError('FORBIDDEN', 'Cross-origin socket.');
+    } catch (error) {
+      const api = toApiError(error);
+      const retry = api.retryAfter === undefined ? '' : `Retry-After: ${api.retryAfter}\r\n`;
+      const body = JSON.stringify(api.body());
+      socket.end(
+        `HTTP/1.1 ${api.status} ${api.code}\r\nContent-Type: application/json\r\n${retry}` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      return;
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws, req, principal));
+  }
+
+  /** Sends one turn's market data; each message is serialised once for all its subscribers. */
+  broadcast(messages: readonly MarketMessage[]): void {
+    for (const m of messages) {
+      const subscribers = this.#topics.get(`${m.channel}:${m.instrumentId}`);
+      if (subscribers === undefined || subscribers.size === 0) continue;
+      const text = JSON.stringify(m);
+      for (const c of subscribers) this.#sendMarket(c, m, text);
+    }
+  }
+
+  deliverPrivate(updates: readonly PrivateUpdate[]): void {
+    for (const u of updates) {
+      const clients = this.#accounts.get(u.accountId);
+      if (clients === undefined) continue;
+      let text: string | undefined;
+      for (const c of clients) {
+        if (!c.privateChannels.has(u.channel)) continue;
+        text ??= JSON.stringify({ channel: u.channel, type: 'update', items: u.items });
+        this.#send(c, text);
+      }
+    }
+  }
+
+  get connections(): number {
+    return this.#clients.size;
+  }
+
+  close(): Promise<void> {
+    clearInterval(this.#heartbeat);
+    for (const c of this.#clients) c.ws.terminate();
+    return new Promise((resolve) => this.#wss.close(() => resolve()));
+  }
+
+  #connect(ws: WebSocket, req: IncomingMessage, principal: Principal | undefined): void {
+    const mm = principal?.role === 'market-maker';
+    const perKey = this.#limits.perKey;
+    const client: Client = {
+      ws,
+      principal,
+      limitKey: principal === undefined ? `ip:${clientIp(req)}` : limitKey(principal),
+      limit:
+        principal === undefined
+          ? this.#limits.perIp
+          : mm
+            ? {
+                capacity: perKey.capacity * this.#limits.marketMakerMultiplier,
+                refillPerSecond: perKey.refillPerSecond * this.#limits.marketMakerMultiplier,
+              }
+            : perKey,
+      subs: new Map(),
+      privateChannels: new Set(),
+      alive: true,
+    };
+    this.#clients.add(client);
+    this.#s.metrics.wsConnections = this.#clients.size;
+    ws.on('pong', () => {
+      client.alive = true;
+    });
+    ws.on('message', (data, isBinary) => this.#onMessage(client, data, isBinary));
+    ws.on('close', () => this.#drop(client));
+    ws.on('error', () => ws.terminate());
+  }
+
+  #onMessage(c: Client, data: RawData, isBinary: boolean): void {
+    this.#s.metrics.wsMessagesIn++;
+    let msg: Record<string, unknown>;
+    try {
+      if (isBinary) throw new ApiError('MALFORMED_JSON', 'Send text frames.');
+      const parsed: unknown = JSON.parse(data.toString());
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new ApiError('VALIDATION_FAILED', 'A message is a JSON object with an op.');
+      }
+      msg = parsed as Record<string, unknown>;
+    } catch (error) {
+      this.#reply(c, undefined, error instanceof ApiError ? error : new ApiError('MALFORMED_JSON'));
+      return;
+    }
+    const id = typeof msg.id === 'string' || typeof msg.id === 'number' ? msg.id : undefined;
+    try {
+      const r = this.#buckets.take(c.limitKey, c.limit, this.#s.clock());
+      if (!r.ok) {
+        this.#s.metrics.rateLimited++;
+        throw new ApiError('RATE_LIMITED', undefined, { retryAfter: r.retryAfterSeconds });
+      }
+      this.#dispatch(c, id, msg);
+    } catch (error) {
+      this.#reply(c, id, toApiError(error));
+    }
+  }
+
+  #dispatch(c: Client, id: string | number | undefined, msg: Record<string, unknown>): void {
+    switch (msg.op) {
+      case 'ping':
+        this.#send(c, JSON.stringify({ type: 'pong', id: id ?? null, ts: this.#s.clock() }));
+        return;
+      case 'subscribe':
+        return this.#subscribe(c, id, msg, true);
+      case 'unsubscribe':
+        return this.#subscribe(c, id, msg, false);
+      case 'place':
+        return this.#place(c, id, msg.order);
+      case 'cancel':
+        return this.#cancel(c, id, msg.orderId);
+      default:
+        throw new ApiError(
+          'VALIDATION_FAILED',
+          'op must be ping, subscribe, unsubscribe, place or cancel.',
+        );
+    }
+  }
+
+  #subscribe(
+    c: Client,
+    id: string | number | undefined,
+    msg: Record<string, unknown>,
+    on: boolean,
+  ): void {
+    const channel = msg.channel;
+    if ((PRIVATE_CHANNELS as readonly unknown[]).includes(channel)) {
+      const p = c.principal;
+      if (p === undefined)
+        throw new ApiError('UNAUTHENTICATED', 'Private channels need authentication.');
+      if (!p.scopes.has('read')) throw new ApiError('FORBIDDEN');
+      const ch = channel as PrivateChannel;
+      if (on) c.privateChannels.add(ch);
+      else c.privateChannels.delete(ch);
+      this.#indexAccount(c, p.accountId);
+      this.#send(
+        c,
+        JSON.stringify({ type: on ? 'subscribed' : 'unsubscribed', id: id ?? null, channel }),
+      );
+      return;
+    }
+    if (channel !== 'book' && channel !== 'trades' && channel !== 'ticker') {
+      throw new ApiError('VALIDATION_FAILED', 'Unknown channel.');
+    }
+    if (typeof msg.market !== 'string' && typeof msg.market !== 'number') {
+      throw new ApiError('VALIDATION_FAILED', 'Public channels need a market.');
+    }
+    const market = this.#s.market(msg.market);
+    const instrumentId = market.spec.instrumentId;
+    const key = `${channel as PublicChannel}:${instrumentId}`;
+    if (!on) {
+      c.subs.delete(key);
+      this.#topics.get(key)?.delete(c);
+      this.#send(
+        c,
+        JSON.stringify({
+          type: 'unsubscribed',
+          id: id ?? null,
+          channel,
+          market: market.spec.symbol,
+        }),
+      );
+      return;
+    }
+    if (!c.subs.has(key) && c.subs.size >= this.#opts.maxSubscriptions) {
+      throw new ApiError('VALIDATION_FAILED', 'Too many subscriptions on one socket.');
+    }
+    c.subs.set(key, false);
+    let set = this.#topics.get(key);
+    if (set === undefined) this.#topics.set(key, (set = new Set()));
+    set.add(c);
+    this.#send(
+      c,
+      JSON.stringify({ type: 'subscribed', id: id ?? null, channel, market: market.spec.symbol }),
+    );
+    // A repeated book subscription is how a client that saw a sequence gap gets a fresh snapshot.
+    if (channel === 'book') this.#send(c, JSON.stringify(this.#s.hub.snapshot(instrumentId)));
+    if (channel === 'ticker') this.#send(c, JSON.stringify(this.#s.hub.ticker(instrumentId)));
+  }
+
+  #place(c: Client, id: string | number | undefined, order: unknown): void {
+    const p = this.#tradingPrincipal(c);
+    validatePlace()(order);
+    const body = order as PlaceOrderBody;
+    const market = this.#s.market(body.market);
+    const input = placeOrderCommand(p.accountId, market, body);
+    this.#s.core.submit(input).then(
+      (applied) => {
+        const first = applied.events[0];
+        if (first?.type === 'rejected') {
+          this.#reply(c, id, new ApiError(first.reason), applied.seq);
+        } else {
+          this.#send(
+            c,
+            JSON.stringify({
+              type: 'ack',
+              op: 'place',
+              id: id ?? null,
+              order: orderAck(applied, market.spec.symbol),
+            }),
+          );
+        }
+      },
+      (error: unknown) => this.#reply(c, id, toApiError(error)),
+    );
+  }
+
+  #cancel(c: Client, id: string | number | undefined, orderId: unknown): void {
+    const p = this.#tradingPrincipal(c);
+    if (typeof orderId !== 'number' || !Number.isSafeInteger(orderId) || orderId < 1) {
+      throw new ApiError('VALIDATION_FAILED', 'orderId must be a positive integer.');
+    }
+    const s = this.#s;
+    s.core.query
+      .order(orderId)
+      .then((o) => {
+        if (o === undefined || o.accountId !== p.accountId) throw new ApiError('ORDER_NOT_FOUND');
+        return s.core.submit({ type: 'cancelOrder', accountId: p.accountId, orderId });
+      })
+      .then(
+        (applied) => {
+          const first = applied.events[0];
+          if (first?.type === 'rejected')
+            this.#reply(c, id, new ApiError(first.reason), applied.seq);
+          else
+            this.#send(
+              c,
+              JSON.stringify({
+                type: 'ack',
+                op: 'cancel',
+                id: id ?? null,
+                orderId,
+                seq: applied.seq,
+              }),
+            );
+        },
+        (error: unknown) => this.#reply(c, id, toApiError(error)),
+      );
+  }
+
+  #tradingPrincipal(c: Client): Principal {
+    if (c.principal === undefined) throw new ApiError('UNAUTHENTICATED');
+    if (!c.principal.scopes.has('trade'))
+      throw new ApiError('FORBIDDEN', 'Order entry needs the trade scope.');
+    return c.principal;
+  }
+
+  #indexAccount(c: Client, accountId: number): void {
+    let set = this.#accounts.get(accountId);
+    if (c.privateChannels.size > 0) {
+      if (set === undefined) this.#accounts.set(accountId, (set = new Set()));
+      set.add(c);
+    } else if (set !== undefined) {
+      set.delete(c);
+      if (set.size === 0) this.#accounts.delete(accountId);
+    }
+  }
+
+  #sendMarket(c: Client, m: MarketMessage, text: string): void {
+    const buffered = c.ws.bufferedAmount;
+    if (buffered > this.#opts.disconnectBytes) {
+      this.#s.metrics.wsSlowConsumerDrops++;
+      c.ws.terminate();
+      return;
+    }
+    if (m.channel === 'book') {
+      const key = `book:${m.instrumentId}`;
+      if (buffered > this.#opts.conflateBytes) {
+        c.subs.set(key, true);
+        return;
+      }
+      if (c.subs.get(key) === true) {
+        // The hub's snapshot already includes this delta.
+        c.subs.set(key, false);
+        this.#s.metrics.wsConflations++;
+        this.#sendRaw(
+          c,
+          JSON.stringify(this.#s.hub.snapshot(m.instrumentId)),
+          this.#opts.compressMarketData,
+        );
+        return;
+      }
+    } else if (m.channel === 'ticker' && buffered > this.#opts.conflateBytes) return;
+    this.#sendRaw(c, text, this.#opts.compressMarketData);
+  }
+
+  #reply(c: Client, id: string | number | undefined, error: ApiError, seq?: number): void {
+    const body = {
+      type: 'error',
+      id: id ?? null,
+      ...error.body(),
+      ...(seq === undefined ? {} : { seq }),
+    };
+    this.#send(c, JSON.stringify(body));
+  }
+
+  #send(c: Client, text: string): void {
+    if (c.ws.bufferedAmount > this.#opts.disconnectBytes) {
+      this.#s.metrics.wsSlowConsumerDrops++;
+      c.ws.terminate();
+      return;
+    }
+    this.#sendRaw(c, text, true);
+  }
+
+  #sendRaw(c: Client, text: string, compress: boolean): void {
+    if (c.ws.readyState !== WebSocket.OPEN) return;
+    this.#s.metrics.wsMessagesOut++;
+    c.ws.send(text, { compress });
+  }
+
+  #drop(c: Client): void {
+    if (!this.#clients.delete(c)) return;
+    for (const key of c.subs.keys()) this.#topics.get(key)?.delete(c);
+    if (c.principal !== undefined) {
+      c.privateChannels.clear();
+      this.#indexAccount(c, c.principal.accountId);
+    }
+    this.#s.metrics.wsConnections = this.#clients.size;
+  }
+
+  #beat(): void {
+    for (const c of this.#clients) {
+      if (!c.alive) {
+        c.ws.terminate();
+        continue;
+      }
+      c.alive = false;
+      c.ws.ping();
+    }
+  }
+}
+
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,128 @@
+// A real exchange for tests: the exchange core on a temporary data directory, the auth store, and the
+// gateway listening on 127.0.0.1 port 0; users with RSA API keys generated here; USD and a cent-grid
+// binary market opened and funded. Everything is torn down by `close()`.
+
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RestClient } from '@bourse/client';
+import { openExchangeCore } from '@bourse/sequencer';
+import {
+  AuthStore,
+  createGateway,
+  createUserWithAccount,
+  type Gateway,
+  type GatewayOptions,
+  type Role,
+} from '../../src/index.ts';
+
+export interface TestUser {
+  readonly userId: number;
+  readonly accountId: number;
+  readonly keyId: string;
+  readonly privateKeyPem: string;
+  readonly rest: RestClient;
+}
+
+export interface TestExchange {
+  readonly gateway: Gateway;
+  readonly baseUrl: string;
+  readonly dataDir: string;
+  readonly admin: TestUser;
+  readonly market: string;
+  addUser(name: string, role: Role, depositMicros?: number): Promise<TestUser>;
+  close(): Promise<void>;
+}
+
+export const MARKET = 'TEST-26-YES';
+
+export async function startTestExchange(
+  options: Partial<Omit<GatewayOptions, 'core' | 'authStore'>> = {},
+): Promise<TestExchange> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bourse-gw-'));
+  const core = await openExchangeCore({ dataDir });
+  const authStore = new AuthStore(join(dataDir, 'auth.db'));
+  const gateway = createGateway({ core, authStore, ...options });
+  await gateway.ready;
+  await new Promise<void>((resolve) => gateway.server.listen(0, '127.0.0.1', resolve));
+  const port = (gateway.server.address() as AddressInfo).port;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const s = gateway.services;
+
+  const addUser = async (name: string, role: Role, depositMicros = 0): Promise<TestUser> => {
+    const user = await createUserWithAccount(s, { username: name, role });
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const key = authStore.addApiKey({
+      userId: user.userId,
+      publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      scopes:
+        role === 'admin'
+          ? ['read', 'trade', 'admin']
+          : role === 'viewer'
+            ? ['read']
+            : ['read', 'trade'],
+      label: 'test',
+      now: Date.now(),
+    });
+    const privateKeyPem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    if (depositMicros > 0) {
+      await s.submit({
+        type: 'deposit',
+        accountId: user.accountId,
+        assetId: 1,
+        amount: depositMicros,
+      });
+    }
+    return {
+      userId: user.userId,
+      accountId: user.accountId,
+      keyId: key.keyId,
+      privateKeyPem,
+      rest: new RestClient({
+        baseUrl,
+        credentials: { keyId: key.keyId, privateKey: privateKeyPem },
+      }),
+    };
+  };
+
+  const admin = await addUser('admin', 'admin');
+  await admin.rest.request('POST', '/api/v1/admin/assets', {
+    code: 'USD',
+    scale: 1_000_000,
+    assetId: 1,
+  });
+  await admin.rest.request('POST', '/api/v1/admin/markets', {
+    kind: 'binary',
+    symbol: MARKET,
+    seriesTicker: 'TEST',
+    eventTicker: 'TEST-26',
+    title: 'Test market',
+    settlementAssetId: 1,
+    payoutTicks: 10_000,
+    lotsPerContract: 100,
+    tickSize: 100,
+    minPriceTicks: 100,
+    maxPriceTicks: 9_900,
+    lotSize: 100,
+    moneyPerTickLot: 1,
+    fees: { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 10_000 },
+  });
+  await admin.rest.request('POST', `/api/v1/admin/markets/${MARKET}/status`, { status: 'open' });
+
+  return {
+    gateway,
+    baseUrl,
+    dataDir,
+    admin,
+    market: MARKET,
+    addUser,
+    async close() {
+      await gateway.close();
+      await core.close();
+      authStore.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

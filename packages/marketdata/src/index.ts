@@ -1,0 +1,7 @@
+// Public surface of the market-data package: L2 books, the hub that batches deltas per turn, and the
+// wire messages it produces.
+
+export { L2Book, type Level } from './l2-book.ts';
+export { type AppliedEvents, MarketDataHub, type MarketState } from './market-data-hub.ts';
+export type * from './market-messages.ts';
+export { RollingVolume } from './rolling-volume.ts';

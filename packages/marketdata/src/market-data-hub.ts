@@ -1,0 +1,229 @@
+// Turns the engine's event stream into public market data: per market an L2 book with its own sequence
+// number, trades and a ticker. Events accumulate until `flush()`, which the gateway calls once per turn of
+// the event loop, so a burst of commands becomes one delta per market. Pure logic: no clock, no I/O.
+
+import type { BookView, EngineEvent, InstrumentSpec, MarketStatus, Side } from '@bourse/engine';
+import { L2Book, type Level } from './l2-book.ts';
+import type {
+  BookDeltaMessage,
+  BookSnapshotMessage,
+  MarketMessage,
+  PublicTrade,
+  TickerMessage,
+} from './market-messages.ts';
+import { RollingVolume } from './rolling-volume.ts';
+
+/** One applied command as the hub needs it (the exchange core's `AppliedCommand` fits). */
+export interface AppliedEvents {
+  readonly seq: number;
+  readonly ts: number;
+  readonly events: readonly EngineEvent[];
+}
+
+export interface MarketState {
+  readonly spec: InstrumentSpec;
+  status: MarketStatus;
+  lastPriceTicks: number | undefined;
+  /** Sequence number of the last book delta emitted. */
+  seq: number;
+  lastTs: number;
+  readonly book: L2Book;
+  readonly volume: RollingVolume;
+  readonly pendingBids: Map<number, Level>;
+  readonly pendingAsks: Map<number, Level>;
+  readonly pendingTrades: PublicTrade[];
+  tickerDirty: boolean;
+}
+
+export class MarketDataHub {
+  readonly #markets = new Map<number, MarketState>();
+  readonly #bySymbol = new Map<string, number>();
+  readonly #dirty = new Set<number>();
+
+  /** Registers a market with its current book (from the engine's depth query at start-up). */
+  load(
+    spec: InstrumentSpec,
+    status: MarketStatus,
+    lastPriceTicks: number | undefined,
+    book?: BookView,
+  ): void {
+    const state = this.#ensure(spec);
+    state.status = status;
+    state.lastPriceTicks = lastPriceTicks;
+    if (book !== undefined) state.book.reset(book.bids, book.asks);
+  }
+
+  /** Folds one applied command's events into the pending changes. */
+  apply(applied: AppliedEvents): void {
+    for (const event of applied.events) this.#applyEvent(event, applied.ts);
+  }
+
+  /** Returns the messages for every market that changed since the last flush, each serialisable once. */
+  flush(): MarketMessage[] {
+    const out: MarketMessage[] = [];
+    for (const id of this.#dirty) {
+      const m = this.#markets.get(id);
+      if (m === undefined) continue;
+      const bids = applyPending(m.book, 'buy', m.pendingBids);
+      const asks = applyPending(m.book, 'sell', m.pendingAsks);
+      if (bids.length > 0 || asks.length > 0) {
+        m.seq += 1;
+        m.tickerDirty = true;
+        const delta: BookDeltaMessage = {
+          channel: 'book',
+          type: 'delta',
+          market: m.spec.symbol,
+          instrumentId: id,
+          seq: m.seq,
+          bids,
+          asks,
+        };
+        out.push(delta);
+      }
+      if (m.pendingTrades.length > 0) {
+        const trades = m.pendingTrades.splice(0);
+        out.push({
+          channel: 'trades',
+          type: 'trades',
+          market: m.spec.symbol,
+          instrumentId: id,
+          trades,
+        });
+      }
+      if (m.tickerDirty) {
+        m.tickerDirty = false;
+        out.push(this.#ticker(m));
+      }
+    }
+    this.#dirty.clear();
+    return out;
+  }
+
+  /** The book as of the last flush: pending changes reach it only with the delta that announces them. */
+  snapshot(instrumentId: number, depth?: number): BookSnapshotMessage | undefined {
+    const m = this.#markets.get(instrumentId);
+    if (m === undefined) return undefined;
+    const book = m.book.depth(depth);
+    return {
+      channel: 'book',
+      type: 'snapshot',
+      market: m.spec.symbol,
+      instrumentId,
+      seq: m.seq,
+      bids: book.bids,
+      asks: book.asks,
+    };
+  }
+
+  ticker(instrumentId: number): TickerMessage | undefined {
+    const m = this.#markets.get(instrumentId);
+    return m === undefined ? undefined : this.#ticker(m);
+  }
+
+  market(instrumentId: number): MarketState | undefined {
+    return this.#markets.get(instrumentId);
+  }
+
+  /** Resolves a market reference: its symbol or its numeric instrument id. */
+  resolve(ref: string | number): number | undefined {
+    if (typeof ref === 'number') return this.#markets.has(ref) ? ref : undefined;
+    const bySymbol = this.#bySymbol.get(ref);
+    if (bySymbol !== undefined) return bySymbol;
+    if (/^[0-9]+$/.test(ref)) return this.resolve(Number(ref));
+    return undefined;
+  }
+
+  markets(): MarketState[] {
+    return [...this.#markets.values()];
+  }
+
+  #ensure(spec: InstrumentSpec): MarketState {
+    let m = this.#markets.get(spec.instrumentId);
+    if (m === undefined) {
+      m = {
+        spec,
+        status: 'created',
+        lastPriceTicks: undefined,
+        seq: 0,
+        lastTs: 0,
+        book: new L2Book(),
+        volume: new RollingVolume(),
+        pendingBids: new Map(),
+        pendingAsks: new Map(),
+        pendingTrades: [],
+        tickerDirty: false,
+      };
+      this.#markets.set(spec.instrumentId, m);
+      this.#bySymbol.set(spec.symbol, spec.instrumentId);
+    }
+    return m;
+  }
+
+  #applyEvent(event: EngineEvent, ts: number): void {
+    switch (event.type) {
+      case 'instrumentCreated':
+        this.#ensure(event.spec);
+        return;
+      case 'marketStatusChanged':
+        return this.#touch(event.instrumentId, ts, (m) => {
+          m.status = event.status;
+          m.tickerDirty = true;
+        });
+      case 'bookLevel':
+        return this.#touch(event.instrumentId, ts, (m) => {
+          // Last write per level wins; the book itself changes only at flush, with the delta.
+          const pending = event.side === 'buy' ? m.pendingBids : m.pendingAsks;
+          pending.set(event.priceTicks, [event.priceTicks, event.qtyLots, event.orderCount]);
+        });
+      case 'fill':
+        return this.#touch(event.instrumentId, ts, (m) => {
+          m.lastPriceTicks = event.priceTicks;
+          m.volume.add(ts, event.qtyLots);
+          m.pendingTrades.push({
+            tradeId: event.tradeId,
+            priceTicks: event.priceTicks,
+            qtyLots: event.qtyLots,
+            takerSide: event.takerSide,
+            ts,
+          });
+          m.tickerDirty = true;
+        });
+      default:
+        return;
+    }
+  }
+
+  #touch(instrumentId: number, ts: number, change: (m: MarketState) => void): void {
+    const m = this.#markets.get(instrumentId);
+    if (m === undefined) return;
+    change(m);
+    m.lastTs = ts;
+    this.#dirty.add(instrumentId);
+  }
+
+  #ticker(m: MarketState): TickerMessage {
+    return {
+      channel: 'ticker',
+      type: 'ticker',
+      market: m.spec.symbol,
+      instrumentId: m.spec.instrumentId,
+      status: m.status,
+      lastPriceTicks: m.lastPriceTicks ?? null,
+      bestBidTicks: m.book.bestBid() ?? null,
+      bestAskTicks: m.book.bestAsk() ?? null,
+      volume24hLots: m.volume.total(m.lastTs),
+      ts: m.lastTs,
+    };
+  }
+}
+
+/** Moves pending levels into the book; returns those that really changed, in price order. */
+function applyPending(book: L2Book, side: Side, pending: Map<number, Level>): Level[] {
+  if (pending.size === 0) return [];
+  const changed: Level[] = [];
+  for (const level of pending.values()) {
+    if (book.set(side, level[0], level[1], level[2])) changed.push(level);
+  }
+  pending.clear();
+  return changed.sort(side === 'buy' ? (a, b) => b[0] - a[0] : (a, b) => a[0] - b[0]);
+}

@@ -1,0 +1,135 @@
+// Given engine events, when the hub flushes, then snapshot + deltas rebuild exactly the engine's book.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { BinarySpec, EngineEvent } from '@bourse/engine';
+import { type Level, MarketDataHub, type MarketMessage } from '../src/index.ts';
+
+const spec: BinarySpec = {
+  kind: 'binary',
+  instrumentId: 7,
+  symbol: 'RAIN-26-YES',
+  seriesTicker: 'RAIN',
+  eventTicker: 'RAIN-26',
+  title: 'Rain',
+  settlementAssetId: 1,
+  payoutTicks: 10_000,
+  lotsPerContract: 100,
+  tickSize: 100,
+  minPriceTicks: 100,
+  maxPriceTicks: 9900,
+  lotSize: 100,
+  moneyPerTickLot: 1,
+  fees: { kind: 'none' },
+  limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
+};
+
+function level(side: 'buy' | 'sell', p: number, q: number, c: number): EngineEvent {
+  return { type: 'bookLevel', instrumentId: 7, side, priceTicks: p, qtyLots: q, orderCount: c };
+}
+
+function rebuild(snapshotBids: readonly Level[], deltas: MarketMessage[]) {
+  const bids = new Map(snapshotBids.map((l) => [l[0], l]));
+  const asks = new Map<number, Level>();
+  for (const m of deltas) {
+    if (m.channel !== 'book' || m.type !== 'delta') continue;
+    for (const l of m.bids) l[1] === 0 ? bids.delete(l[0]) : bids.set(l[0], l);
+    for (const l of m.asks) l[1] === 0 ? asks.delete(l[0]) : asks.set(l[0], l);
+  }
+  return {
+    bids: [...bids.values()].sort((a, b) => b[0] - a[0]),
+    asks: [...asks.values()].sort((a, b) => a[0] - b[0]),
+  };
+}
+
+test('deltas are batched per flush with a per-market seq rising by one', () => {
+  const hub = new MarketDataHub();
+  hub.load(spec, 'open', undefined, { instrumentId: 7, bids: [[4000, 100, 1]], asks: [] });
+  const before = hub.snapshot(7);
+  assert.equal(before?.seq, 0);
+  hub.apply({
+    seq: 10,
+    ts: 1_000,
+    events: [level('buy', 4100, 200, 1), level('sell', 4500, 100, 1)],
+  });
+  hub.apply({ seq: 11, ts: 1_001, events: [level('buy', 4100, 300, 2), level('buy', 4000, 0, 0)] });
+  // A snapshot taken before the flush must not contain the unsent changes.
+  assert.deepEqual(hub.snapshot(7)?.bids, [[4000, 100, 1]]);
+  const out = hub.flush();
+  const deltas = out.filter((m) => m.channel === 'book');
+  assert.equal(deltas.length, 1);
+  assert.equal(deltas[0]?.seq, 1);
+  assert.deepEqual(rebuild(before?.bids ?? [], out), {
+    bids: [[4100, 300, 2]],
+    asks: [[4500, 100, 1]],
+  });
+  assert.deepEqual(hub.snapshot(7), {
+    channel: 'book',
+    type: 'snapshot',
+    market: 'RAIN-26-YES',
+    instrumentId: 7,
+    seq: 1,
+    bids: [[4100, 300, 2]],
+    asks: [[4500, 100, 1]],
+  });
+  assert.deepEqual(hub.flush(), []);
+});
+
+test('a level set and removed in the same turn emits no delta', () => {
+  const hub = new MarketDataHub();
+  hub.load(spec, 'open', undefined);
+  hub.apply({ seq: 1, ts: 1, events: [level('buy', 4100, 200, 1), level('buy', 4100, 0, 0)] });
+  assert.deepEqual(
+    hub.flush().filter((m) => m.channel === 'book'),
+    [],
+  );
+  assert.equal(hub.snapshot(7)?.seq, 0);
+});
+
+test('fills become trades, last price and rolling 24h volume in the ticker', () => {
+  const hub = new MarketDataHub();
+  hub.apply({ seq: 1, ts: 0, events: [{ type: 'instrumentCreated', spec }] });
+  const fill = (tradeId: number, ts: number, qtyLots: number) => ({
+    seq: tradeId,
+    ts,
+    events: [
+      {
+        type: 'fill',
+        tradeId,
+        instrumentId: 7,
+        takerOrderId: 1,
+        makerOrderId: 2,
+        takerAccountId: 1,
+        makerAccountId: 2,
+        takerSide: 'buy',
+        priceTicks: 4200,
+        qtyLots,
+        takerFee: 0,
+        makerFee: 0,
+        takerOpenQtyLots: 0,
+        makerOpenQtyLots: 0,
+      } satisfies EngineEvent,
+    ],
+  });
+  hub.apply(fill(1, 60_000, 100));
+  hub.apply(fill(2, 120_000, 300));
+  const out = hub.flush();
+  const trades = out.find((m) => m.channel === 'trades');
+  assert.equal(trades?.channel === 'trades' && trades.trades.length, 2);
+  const ticker = out.find((m) => m.channel === 'ticker');
+  assert.equal(ticker?.channel === 'ticker' && ticker.volume24hLots, 400);
+  assert.equal(ticker?.channel === 'ticker' && ticker.lastPriceTicks, 4200);
+  hub.apply(fill(3, 60_000 + 24 * 3_600_000, 50));
+  const later = hub.flush().find((m) => m.channel === 'ticker');
+  // The first minute's 100 lots fell out of the window.
+  assert.equal(later?.channel === 'ticker' && later.volume24hLots, 350);
+});
+
+test('markets resolve by symbol or numeric id', () => {
+  const hub = new MarketDataHub();
+  hub.load(spec, 'created', undefined);
+  assert.equal(hub.resolve('RAIN-26-YES'), 7);
+  assert.equal(hub.resolve('7'), 7);
+  assert.equal(hub.resolve(7), 7);
+  assert.equal(hub.resolve('NOPE'), undefined);
+});
