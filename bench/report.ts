@@ -64,6 +64,7 @@ export function printTable(title: string, result: SuiteResult): void {
     'p99 µs',
     'p99.9 µs',
     'max µs',
+    'timer ns',
     'heap B/order',
     '+ typed arrays',
     'final book',
@@ -77,6 +78,7 @@ export function printTable(title: string, result: SuiteResult): void {
     us(m.latencyNs?.p99),
     us(m.latencyNs?.p999),
     us(m.latencyNs?.max),
+    m.latencyNs === undefined ? '—' : String(Math.round(m.latencyNs.timerOverheadP50)),
     bytes(m.heapBytesPerRestingOrder),
     bytes(m.arrayBufferBytesPerRestingOrder),
     m.valid ? 'ok' : 'MISMATCH',
@@ -87,5 +89,8 @@ export function printTable(title: string, result: SuiteResult): void {
   console.log(`\n${title}`);
   console.log(line(head));
   for (const r of rows) console.log(line(r));
+  console.log(
+    '  (latency samples include the timer\'s own cost, shown as "timer ns", not subtracted)',
+  );
   for (const n of result.notes) console.log(`  - ${n}`);
 }

@@ -6,8 +6,11 @@
 import type { BookDriver, WorkloadColumns } from '@bourse/benchkit';
 import type { LatencyNs } from '../report.ts';
 
-const gc: () => void = (globalThis as { gc?: () => void }).gc ?? (() => {});
-export const gcAvailable = typeof (globalThis as { gc?: unknown }).gc === 'function';
+type GcOptions = { type: 'major' | 'minor'; execution: 'sync' | 'async' };
+const exposed = (globalThis as { gc?: (o?: GcOptions) => void }).gc;
+const gc: () => void = exposed ?? (() => {});
+const gcMajor = (): void => exposed?.({ type: 'major', execution: 'sync' });
+export const gcAvailable = exposed !== undefined;
 
 export interface Throughput {
   readonly median: number;
@@ -78,17 +81,17 @@ export interface RestingOrderBytes {
  * of `cols`, with the prepared commands dropped before the second reading so only what the book keeps
  * is counted. NaN without `--expose-gc`.
  */
-export function bytesPerRestingOrder<C, P>(
+export async function bytesPerRestingOrder<C, P>(
   d: BookDriver<C, P>,
   prepare: (cols: WorkloadColumns) => P[],
   cols: WorkloadColumns,
-): RestingOrderBytes {
+): Promise<RestingOrderBytes> {
   if (!gcAvailable) return { heap: Number.NaN, arrayBuffers: Number.NaN };
   const ctx = d.create();
-  settle();
+  await settle();
   const before = process.memoryUsage();
   d.replay(ctx, prepare(cols));
-  settle();
+  await settle();
   const after = process.memoryUsage();
   const depth = d.depth(ctx);
   const resting = [...depth.bids, ...depth.asks].reduce((a, l) => a + l[1], 0);
@@ -100,8 +103,16 @@ export function bytesPerRestingOrder<C, P>(
   };
 }
 
-function settle(): void {
-  for (let i = 0; i < 3; i++) gc();
+/**
+ * Full, synchronous major collections with a macrotask between them: `heapUsed` right after a single
+ * `gc()` still counts garbage the concurrent sweeper has not reached (≈ 150 B/order here).
+ */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    gcMajor();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  gcMajor();
 }
 
 function median(xs: readonly number[]): number {

@@ -34,10 +34,10 @@ export const engineSuite: Suite = {
     for (const profile of o.profiles) {
       progress(`engine/${profile}: generating ${o.n.toLocaleString('en-US')} commands`);
       const w = generate({ profile, n: o.n, seed: o.seed, mix: o.mix });
-      const bourse = measureBourse(w, o, notes);
+      const bourse = await measureBourse(w, o, notes);
       measurements.push(bourse);
       if (o.peer) {
-        const peer = measurePeer(w, o);
+        const peer = await measurePeer(w, o);
         const ratio = bourse.commandsPerSec / peer.commandsPerSec;
         measurements[measurements.length - 1] = { ...bourse, peer: peer.name, ratio };
         measurements.push(peer);
@@ -52,7 +52,7 @@ function base(w: Workload, name: string) {
   return { suite: 'engine', name, profile, mix, n, seed };
 }
 
-function measureBourse(w: Workload, o: BenchOptions, notes: string[]): Measurement {
+async function measureBourse(w: Workload, o: BenchOptions, notes: string[]): Promise<Measurement> {
   const profile: ProfileName = w.meta.profile;
   const opts = {
     profile,
@@ -69,7 +69,7 @@ function measureBourse(w: Workload, o: BenchOptions, notes: string[]): Measureme
   const tp = measureThroughput(d, commands, o.runs, check);
   progress(`engine/${profile}: bourse: latency pass`);
   const latencyNs = measureLatency(d, commands);
-  const mem = bytesPerRestingOrder(
+  const mem = await bytesPerRestingOrder(
     d,
     (cols) => prepareBourse(cols, opts).commands,
     restingColumns(profile, o.heapOrders),
@@ -98,7 +98,7 @@ function measureBourse(w: Workload, o: BenchOptions, notes: string[]): Measureme
   };
 }
 
-function measurePeer(w: Workload, o: BenchOptions): Measurement {
+async function measurePeer(w: Workload, o: BenchOptions): Promise<Measurement> {
   const d: BookDriver<unknown, unknown> = nodejsOrderBookDriver as BookDriver<unknown, unknown>;
   const profile = w.meta.profile;
   const payloads = preparePeer(w.cols);
@@ -107,7 +107,7 @@ function measurePeer(w: Workload, o: BenchOptions): Measurement {
   const tp = measureThroughput(d, payloads, o.runs, check);
   progress(`engine/${profile}: ${d.name}: latency pass`);
   const latencyNs = measureLatency(d, payloads);
-  const mem = bytesPerRestingOrder(d, preparePeer, restingColumns(profile, o.heapOrders));
+  const mem = await bytesPerRestingOrder(d, preparePeer, restingColumns(profile, o.heapOrders));
   return {
     ...base(w, d.name),
     commandsPerSec: tp.median,
