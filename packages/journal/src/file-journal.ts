@@ -2,7 +2,7 @@
 // appended so far with one write per segment and one fdatasync (group commit). Invariants: seqs are
 // contiguous from the first record; durableSeq never passes a record that fdatasync has not covered;
 // after a failed write or sync the journal refuses all further work (a retried fsync can lie).
-import { closeSync, fstatSync, mkdirSync, openSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { type FileHandle, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lockDirectory } from './directory-lock.ts';
@@ -17,13 +17,8 @@ import {
 } from './journal-format.ts';
 import { listSegments, scanJournal } from './journal-scan.ts';
 import { type BatchChunk, PendingBatch } from './pending-batch.ts';
-import { SegmentCursor } from './segment-cursor.ts';
+import { type JournalRecord, readRecords } from './read-records.ts';
 import { syncDirectory } from './sync-directory.ts';
-
-export interface JournalRecord {
-  readonly seq: number;
-  readonly payload: Uint8Array;
-}
 
 export interface OpenOptions {
   /** Roll to a new segment once the next record would pass this size (default 64 MiB). */
@@ -203,42 +198,8 @@ export class FileJournal {
    * Committed records from `fromSeq` (default: the oldest kept) on, read back from disk and checked
    * as they are read.
    */
-  *read(fromSeq?: number): Iterable<JournalRecord> {
-    const bound = this.#durableSeq;
-    const segments = listSegments(this.dir);
-    const oldest = segments[0]?.firstSeq ?? 1;
-    fromSeq ??= oldest;
-    if (fromSeq > bound) return;
-    if (fromSeq < oldest) {
-      throw new RangeError(
-        `records before seq ${oldest} were removed; cannot read from ${fromSeq}`,
-      );
-    }
-    let index = 0;
-    while (index + 1 < segments.length && segments[index + 1]!.firstSeq <= fromSeq) index++;
-    let expected = segments[index]?.firstSeq ?? 1;
-    for (; index < segments.length; index++) {
-      const { name, firstSeq } = segments[index]!;
-      if (firstSeq !== expected) {
-        throw new JournalCorruptError(name, 0, `segment starts at ${firstSeq}, not ${expected}`);
-      }
-      const fd = openSync(join(this.dir, name), 'r');
-      try {
-        const cursor = new SegmentCursor(fd, fstatSync(fd).size, firstSeq);
-        for (let step = cursor.next(); step !== 'end'; step = cursor.next()) {
-          if (step === 'invalid') throw new JournalCorruptError(name, cursor.offset, cursor.reason);
-          if (cursor.seq >= fromSeq) {
-            yield { seq: cursor.seq, payload: new Uint8Array(cursor.payloadView()) };
-          }
-          if (cursor.seq === bound) return;
-        }
-        expected = cursor.expectedSeq;
-      } finally {
-        closeSync(fd);
-      }
-    }
-    const lastName = segments.at(-1)?.name ?? segmentFileName(expected);
-    throw new JournalCorruptError(lastName, 0, `journal ends before durable seq ${bound}`);
+  read(fromSeq?: number): Iterable<JournalRecord> {
+    return readRecords(this.dir, fromSeq, this.#durableSeq);
   }
 
   /**

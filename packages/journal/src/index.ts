@@ -2,12 +2,7 @@
 // the snapshot store, and the corruption and lock errors.
 
 export { JournalLockedError, LOCK_FILE_NAME } from './directory-lock.ts';
-export {
-  FileJournal,
-  type JournalRecord,
-  type OpenOptions,
-  type OpenResult,
-} from './file-journal.ts';
+export { FileJournal, type OpenOptions, type OpenResult } from './file-journal.ts';
 export { JOURNAL_CORRUPT, JournalCorruptError } from './journal-corrupt-error.ts';
 export {
   DEFAULT_SEGMENT_BYTES,
@@ -20,4 +15,5 @@ export {
   type SnapshotStoreOptions,
   snapshotFileName,
 } from './snapshot-store.ts';
+export { type JournalRecord, readJournal } from './read-records.ts';
 export { type VerifyReport, verifyJournal } from './verify-journal.ts';

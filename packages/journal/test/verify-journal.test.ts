@@ -1,9 +1,9 @@
-// verifyJournal reports what opening would keep, cut or refuse, without changing any file.
+// verifyJournal and readJournal: report or read what opening would keep, cut or refuse, changing no file.
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FileJournal, segmentFileName, verifyJournal } from '../src/index.ts';
+import { FileJournal, readJournal, segmentFileName, verifyJournal } from '../src/index.ts';
 import { payloadFor } from './seeded-random.ts';
 import { tempDir } from './temp-dir.ts';
 
@@ -73,4 +73,33 @@ test('corruption is reported with segment, offset and reason', async (t) => {
     offset: 24 + 56,
     message: 'record checksum mismatch (not the last segment)',
   });
+});
+
+test('readJournal reads beside a live writer and stops before a torn tail, changing nothing', async (t) => {
+  const dir = tempDir(t);
+  const { journal } = await FileJournal.open(dir);
+  for (let seq = 1; seq <= 5; seq++) journal.append(seq, payloadFor(seq, 40));
+  await journal.commit();
+  journal.append(6, payloadFor(6, 40)); // appended, not committed: not yet on disk
+  assert.deepEqual(
+    [...readJournal(dir, 2)].map((r) => r.seq),
+    [2, 3, 4, 5],
+  );
+  await journal.close();
+
+  const path = join(dir, segmentFileName(1));
+  const size = statSync(path).size;
+  writeFileSync(path, readFileSync(path).subarray(0, size - 9));
+  const records = [...readJournal(dir)];
+  assert.deepEqual(
+    records.map((r) => r.seq),
+    [1, 2, 3, 4, 5],
+  );
+  assert.deepEqual(records[4]!.payload, payloadFor(5, 40));
+  assert.equal(statSync(path).size, size - 9);
+
+  const bytes = readFileSync(path);
+  bytes[24 + 10]! ^= 1;
+  writeFileSync(path, bytes);
+  assert.throws(() => [...readJournal(dir)], { name: 'JournalCorruptError', offset: 24 });
 });
