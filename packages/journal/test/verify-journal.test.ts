@@ -1,4 +1,5 @@
-// verifyJournal and readJournal: report or read what opening would keep, cut or refuse, changing no file.
+// verifyJournal and readJournal: report or read what opening would keep, cut or refuse, changing
+// no file.
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
