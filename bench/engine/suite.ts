@@ -81,7 +81,8 @@ async function measureBourse(w: Workload, o: BenchOptions, notes: string[]): Pro
     `bourse/${profile}: final book ${v.depthHash} ${v.problems.length === 0 ? '=' : '≠'} reference ` +
       `under the engine's amend rule (${expected.reductionsKeptPriority} same-price reductions ` +
       `kept priority; ${v.rejects} refusals predicted and seen${reasons ? `: ${reasons}` : ''}; ` +
-      `${v.tradedQtyLots.toLocaleString('en-US')} lots traded; invariants ` +
+      `${v.tradedQtyLots.toLocaleString('en-US')} lots traded; ` +
+      `${(v.events / commands.length).toFixed(2)} events per command; invariants ` +
       `${v.invariantViolations.length === 0 ? 'hold' : 'VIOLATED'}). Workload-rule hash ` +
       `${w.meta.final.depthHash} ${v.depthHash === w.meta.final.depthHash ? 'matches too' : 'differs, as expected'}.`,
   );

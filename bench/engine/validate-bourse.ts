@@ -10,6 +10,8 @@ export interface BourseValidation {
   readonly depthHash: string;
   readonly tradedQtyLots: number;
   readonly rejects: number;
+  /** Events emitted over the whole stream (each one an object the engine allocated). */
+  readonly events: number;
   readonly rejectsByReason: Record<string, number>;
   readonly invariantViolations: readonly string[];
   readonly problems: readonly string[];
@@ -25,8 +27,11 @@ export function validateBourse(
   const rejectsByReason: Record<string, number> = {};
   let rejects = 0;
   let tradedQtyLots = 0;
+  let events = 0;
   for (let i = 0; i < commands.length; i++) {
-    for (const ev of e.apply(commands[i]!)) {
+    const out = e.apply(commands[i]!);
+    events += out.length;
+    for (const ev of out) {
       if (ev.type === 'fill') tradedQtyLots += ev.qtyLots;
       else if (ev.type === 'rejected') {
         rejects++;
@@ -54,6 +59,7 @@ export function validateBourse(
     depthHash: hash,
     tradedQtyLots,
     rejects,
+    events,
     rejectsByReason,
     invariantViolations,
     problems,
