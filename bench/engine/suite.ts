@@ -38,7 +38,7 @@ export const engineSuite: Suite = {
       measurements.push(bourse);
       if (o.peer) {
         const peer = await measurePeer(w, o);
-        const ratio = bourse.commandsPerSec / peer.commandsPerSec;
+        const ratio = Math.round((1000 * bourse.commandsPerSec) / peer.commandsPerSec) / 1000;
         measurements[measurements.length - 1] = { ...bourse, peer: peer.name, ratio };
         measurements.push(peer);
       }
@@ -89,7 +89,7 @@ async function measureBourse(w: Workload, o: BenchOptions, notes: string[]): Pro
   for (const p of v.problems) notes.push(`bourse/${profile}: ${p}`);
   return {
     ...base(w, d.name),
-    commandsPerSec: tp.median,
+    commandsPerSec: Math.round(tp.median),
     runsPerSec: tp.runs,
     latencyNs,
     heapBytesPerRestingOrder: mem.heap,
@@ -111,7 +111,7 @@ async function measurePeer(w: Workload, o: BenchOptions): Promise<Measurement> {
   const mem = await bytesPerRestingOrder(d, preparePeer, restingColumns(profile, o.heapOrders));
   return {
     ...base(w, d.name),
-    commandsPerSec: tp.median,
+    commandsPerSec: Math.round(tp.median),
     runsPerSec: tp.runs,
     latencyNs,
     heapBytesPerRestingOrder: mem.heap,
