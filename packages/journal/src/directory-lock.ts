@@ -1,6 +1,7 @@
-// Keeps two writers off one journal directory: a `journal.lock` file created exclusively and holding
-// the owner's pid. A lock whose process is gone (a crash, SIGKILL) is stale and is taken over; node
-// has no flock, so a pid reused by an unrelated process needs the operator to remove the file.
+// Keeps two writers off one journal directory: a `journal.lock` file created exclusively and
+// holding the owner's pid. A lock whose process is gone (a crash, SIGKILL) is stale and is taken
+// over; node has no flock, so a pid reused by an unrelated process needs the operator to remove the
+// file.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -1,7 +1,8 @@
-// The durable command journal on local disk: appends buffer in memory, and commit() writes everything
-// appended so far with one write per segment and one fdatasync (group commit). Invariants: seqs are
-// contiguous from the first record; durableSeq never passes a record that fdatasync has not covered;
-// after a failed write or sync the journal refuses all further work (a retried fsync can lie).
+// The durable command journal on local disk: appends buffer in memory, and commit() writes
+// everything appended so far with one write per segment and one fdatasync (group commit).
+// Invariants: seqs are contiguous from the first record; durableSeq never passes a record that
+// fdatasync has not covered; after a failed write or sync the journal refuses all further work (a
+// retried fsync can lie).
 import { mkdirSync } from 'node:fs';
 import { type FileHandle, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -291,7 +292,7 @@ export class FileJournal {
   }
 }
 
-/** Cuts a torn tail (rewriting a torn header) and makes the result durable; returns the new size. */
+/** Cuts a torn tail (rewriting a torn header) and makes the result durable; returns the size. */
 async function repairTail(
   handle: FileHandle,
   validBytes: number,

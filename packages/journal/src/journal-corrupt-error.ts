@@ -1,5 +1,5 @@
-// The one error the journal throws for damaged data: it names the segment file and the byte offset of
-// the first record that cannot be trusted, so an operator can inspect or cut the file by hand.
+// The one error the journal throws for damaged data: it names the segment file and the byte offset
+// of the first record that cannot be trusted, so an operator can inspect or cut the file by hand.
 
 /** Stable code carried by every {@link JournalCorruptError}. */
 export const JOURNAL_CORRUPT = 'JOURNAL_CORRUPT';

@@ -1,6 +1,7 @@
 // Read-only walk over every segment of a journal directory that classifies what it finds: whole
-// records, a torn tail (an untrustworthy frame at the end of the LAST segment with nothing valid after
-// it) or corruption (anything else). Opening and verifying share it, so they can never disagree.
+// records, a torn tail (an untrustworthy frame at the end of the LAST segment with nothing valid
+// after it) or corruption (anything else). Opening and verifying share it, so they can never
+// disagree.
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -71,7 +72,8 @@ export function scanJournal(dir: string, onProgress?: ProgressFn): JournalScan {
     const { name, firstSeq } = listed[i]!;
     const previous = segments.at(-1);
     if (previous !== undefined && firstSeq !== previous.lastSeq + 1) {
-      const message = `segment starts at seq ${firstSeq} but seq ${previous.lastSeq + 1} was expected`;
+      const expected = previous.lastSeq + 1;
+      const message = `segment starts at seq ${firstSeq} but seq ${expected} was expected`;
       error = { segment: name, offset: 0, message };
       break;
     }

@@ -1,6 +1,6 @@
-// Records appended since the last flush, framed into one growing buffer so a commit is one write per
-// segment touched. A chunk that starts a new segment begins with that segment's header, so every
-// chunk is written with a single call at a known file position.
+// Records appended since the last flush, framed into one growing buffer so a commit is one write
+// per segment touched. A chunk that starts a new segment begins with that segment's header, so
+// every chunk is written with a single call at a known file position.
 import {
   RECORD_HEADER_BYTES,
   SEGMENT_HEADER_BYTES,

@@ -1,6 +1,7 @@
-// Streams whole records from a journal directory, from one seq up to a known last seq, checking each
-// checksum and seq as it goes. Shared by FileJournal.read (bounded by durableSeq) and readJournal (a
-// read-only view that neither locks nor repairs, for tools and replicas beside a live writer).
+// Streams whole records from a journal directory, from one seq up to a known last seq, checking
+// each checksum and seq as it goes. Shared by FileJournal.read (bounded by durableSeq) and
+// readJournal (a read-only view that neither locks nor repairs, for tools and replicas beside a
+// live writer).
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { JournalCorruptError } from './journal-corrupt-error.ts';
@@ -14,9 +15,9 @@ export interface JournalRecord {
 }
 
 /**
- * Whole records of the journal in `dir` from `fromSeq` (default: the oldest kept) without taking the
- * writer's lock or changing any file. Stops before a torn tail; throws {@link JournalCorruptError}
- * where opening would refuse. A live writer may have appended more by the time iteration ends.
+ * Whole records of the journal in `dir` from `fromSeq` (default: the oldest kept), without taking
+ * the writer's lock or changing any file. Stops before a torn tail; throws
+ * {@link JournalCorruptError} where opening would refuse. A live writer may have appended more by the time iteration ends.
  */
 export function* readJournal(dir: string, fromSeq?: number): Iterable<JournalRecord> {
   const scan = scanJournal(dir);

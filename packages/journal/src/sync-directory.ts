@@ -1,5 +1,5 @@
-// fsync of a directory: makes a created, renamed or removed entry durable (Linux semantics), which an
-// fsync of the file alone does not.
+// fsync of a directory: makes a created, renamed or removed entry durable (Linux semantics), which
+// an fsync of the file alone does not.
 import { open } from 'node:fs/promises';
 
 export async function syncDirectory(dir: string): Promise<void> {

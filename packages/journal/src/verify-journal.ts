@@ -1,5 +1,5 @@
-// Offline check of a journal directory for operators (`bourse journal verify`): reads every segment,
-// changes nothing, and reports what opening would keep, cut or refuse.
+// Offline check of a journal directory for operators (`bourse journal verify`): reads every
+// segment, changes nothing, and reports what opening would keep, cut or refuse.
 import { type ProgressFn, scanJournal } from './journal-scan.ts';
 
 export interface VerifyReport {

@@ -1,5 +1,5 @@
-// Kills a real writer process with SIGKILL mid-stream, several times over, and checks that every seq
-// it reported as durable is still there, intact, after recovery.
+// Kills a real writer process with SIGKILL mid-stream, several times over, and checks that every
+// seq it reported as durable is still there, intact, after recovery.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';

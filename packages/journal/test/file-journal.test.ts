@@ -217,7 +217,7 @@ test('after a failed write the journal refuses further work', async (t) => {
   await reopened.journal.close();
 });
 
-test('segments a snapshot covers can be removed; reads then start at the oldest kept', async (t) => {
+test('segments a snapshot covers can be removed; reads start at the oldest kept', async (t) => {
   const dir = tempDir(t);
   const payload = (seq: number) => payloadFor(seq, 50); // three records per 256-byte segment
   const first = await FileJournal.open(dir, { segmentBytes: 256 });

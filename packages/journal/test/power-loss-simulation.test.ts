@@ -1,7 +1,7 @@
-// Seeded simulation of power loss: after some durable commits, one more batch is written but treated
-// as never synced, and the bytes of its last write are cut, zero-filled, overwritten with garbage or
-// (for a segment it created) lost with their directory entry. Recovery must keep every durable record
-// intact and never invent one. A failure names the seed and step.
+// Seeded simulation of power loss: after some durable commits, one more batch is written but
+// treated as never synced, and the bytes of its last write are cut, zero-filled, overwritten with
+// garbage or (for a segment it created) lost with their directory entry. Recovery must keep every
+// durable record intact and never invent one. A failure names the seed and step.
 import assert from 'node:assert/strict';
 import { readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';

@@ -101,7 +101,7 @@ test('seeded truncation points cut back exactly to the last whole record', async
   }
 });
 
-test('truncation inside the last of several segments keeps the earlier segments whole', async (t) => {
+test('a cut inside the last of several segments keeps the earlier segments whole', async (t) => {
   const fx = await buildJournal(t, 60, 600, 7);
   assert.ok(fx.names.length >= 4, `expected several segments, got ${fx.names.length}`);
   const lastIndex = fx.names.length - 1;
@@ -117,7 +117,7 @@ test('truncation inside the last of several segments keeps the earlier segments 
   }
 });
 
-test('a flipped byte in a non-final record refuses to open, naming segment and offset', async (t) => {
+test('a flipped byte in a non-final record refuses to open, naming segment + offset', async (t) => {
   const fx = await buildJournal(t, 60, 600, 11);
   const random = seededRandom(1234);
   for (let i = 0; i < 60; i++) {
@@ -167,13 +167,13 @@ test('a flipped byte in the final record is a torn tail', async (t) => {
   }
 });
 
-test('zeros after the last record (a preallocated or half-flushed tail) are a torn tail', async (t) => {
+test('zeros after the last record (a half-flushed tail) are a torn tail', async (t) => {
   const fx = await buildJournal(t, 10, 1 << 20, 8);
   const dir = damagedCopy(t, fx, 0, (b) => Buffer.concat([b, Buffer.alloc(4096)]));
   await assertRecovers(dir, 10, 4096, 'zero tail');
 });
 
-test('a damaged header is corruption unless the segment is the last and holds nothing', async (t) => {
+test('a damaged header is corruption unless its segment is last and holds nothing', async (t) => {
   const fx = await buildJournal(t, 60, 600, 13);
   const flipMagic = (b: Buffer) => {
     b[2]! ^= 0xff;
