@@ -2,6 +2,7 @@
 // seq it reported as durable is still there, intact, after recovery.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,9 @@ import { FileJournal, verifyJournal } from '../src/index.ts';
 import { payloadFor } from './seeded-random.ts';
 import { tempDir } from './temp-dir.ts';
 
-const NODE = '/work/main/node_modules/.bin/node';
+// The repository's pinned Node (node_modules/.bin/node of this checkout), else the running one.
+const PINNED_NODE = fileURLToPath(new URL('../../../node_modules/.bin/node', import.meta.url));
+const NODE = existsSync(PINNED_NODE) ? PINNED_NODE : process.execPath;
 const WRITER = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
 
 interface RunResult {
