@@ -131,6 +131,8 @@ class BatchFold {
   #ts = 0;
   #ledgerIdx = 0;
   #settledNow: SettlementsTable[] = [];
+  /** Fees the fee account earned in the current command, per asset: one ledger row each. */
+  readonly #feeIncome = new Map<number, number>();
 
   constructor(prior: PriorState, feeAccountId: number) {
     this.#prior = prior;
@@ -154,6 +156,10 @@ class BatchFold {
       if (row !== undefined) this.writes.orders.set(row.order_id, row);
     }
     this.#finishSettlements(ac.command, marketSettled);
+    for (const [assetId, amount] of this.#feeIncome) {
+      this.#ledger(this.#feeAccountId, assetId, 'fee', amount, null, null);
+    }
+    this.#feeIncome.clear();
     this.writes.audit.push(auditRow(ac.seq, ac.ts, ac.command, ac.events.length, rejected));
     this.writes.lastSeq = ac.seq;
     this.writes.lastTs = ac.ts;
@@ -343,7 +349,7 @@ class BatchFold {
     const asset = terms.moneyAssetId;
     this.#ledger(e.takerAccountId, asset, 'fee', -e.takerFee, e.tradeId, null);
     this.#ledger(e.makerAccountId, asset, 'fee', -e.makerFee, e.tradeId, null);
-    this.#ledger(this.#feeAccountId, asset, 'fee', e.takerFee + e.makerFee, e.tradeId, null);
+    this.#feeIncome.set(asset, (this.#feeIncome.get(asset) ?? 0) + e.takerFee + e.makerFee);
   }
 
   #candles(e: Fill): void {

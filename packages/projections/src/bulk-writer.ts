@@ -17,8 +17,15 @@ const MAX_ROWS = 512;
 
 export type ConflictRule =
   | { readonly kind: 'none' }
-  /** Replace every non-key column with the incoming value. */
-  | { readonly kind: 'replace'; readonly keys: readonly string[] }
+  /**
+   * Overwrite these columns (default: every non-key column) with the incoming value. Naming only the
+   * columns that change keeps SQLite from rewriting index entries of columns that never do.
+   */
+  | {
+      readonly kind: 'replace';
+      readonly keys: readonly string[];
+      readonly update?: readonly string[];
+    }
   /** Custom merge: column → SQL expression over `excluded` and the stored row. */
   | {
       readonly kind: 'merge';
@@ -97,9 +104,8 @@ export class BulkWriter {
     const keys = [...rule.keys];
     if (rule.kind === 'replace') {
       const set: Record<string, RawBuilder<unknown>> = {};
-      for (const c of spec.columns) {
-        if (!rule.keys.includes(c)) set[c] = sql.ref(`excluded.${c}`);
-      }
+      const update = rule.update ?? spec.columns.filter((c) => !rule.keys.includes(c));
+      for (const c of update) set[c] = sql.ref(`excluded.${c}`);
       // biome-ignore lint/suspicious/noExplicitAny: see above.
       return q.onConflict((oc: any) => oc.columns(keys).doUpdateSet(set));
     }

@@ -4,7 +4,7 @@
 export { CANDLE_INTERVALS, INTERVAL_MS, bucketStart } from './candle-buckets.ts';
 export { type InvalidQueryCode, InvalidQueryError } from './invalid-query-error.ts';
 export { KyselyReadModels, type KyselyReadModelsOptions } from './kysely-read-models.ts';
-export { MIGRATIONS, migrateToLatest } from './migrations.ts';
+export { type Backend, migrateToLatest, migrationsFor } from './migrations.ts';
 export { createNodeSqliteDialect } from './node-sqlite-dialect.ts';
 export type * from './read-models.ts';
 export type { Database } from './schema.ts';

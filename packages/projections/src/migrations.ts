@@ -2,13 +2,32 @@
 // portable types (`bigint`, `text`) so the same list runs on SQLite and PostgreSQL. A migration, once
 // released, is never edited: a change is a new entry with the next number.
 
-import type { Kysely } from 'kysely';
+import { type CreateTableBuilder, type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on the current schema type.
 type AnyDb = Kysely<any>;
 
-const initial: Migration = {
+/** The read models' SQL backends; migrations differ only in the storage hints below. */
+export type Backend = 'sqlite' | 'postgres';
+
+/**
+ * Storage hints, the only place the backends differ. SQLite: a single-column `INTEGER PRIMARY KEY` is
+ * the rowid itself (a `BIGINT` key would add a second B-tree), and composite-key tables are `WITHOUT
+ * ROWID` (stored in their key's B-tree, again one tree instead of two); SQLite integers are 64-bit
+ * either way. PostgreSQL: `bigint` keys (its `integer` is 32-bit) and ordinary heap tables.
+ */
+interface Hints {
+  readonly id: 'integer' | 'bigint';
+  readonly clustered: <T extends CreateTableBuilder<string>>(t: T) => T;
+}
+
+function hintsFor(backend: Backend): Hints {
+  if (backend === 'postgres') return { id: 'bigint', clustered: (t) => t };
+  return { id: 'integer', clustered: (t) => t.modifyEnd(sql`without rowid`) as typeof t };
+}
+
+const initial = (h: Hints): Migration => ({
   async up(db: AnyDb): Promise<void> {
     await db.schema
       .createTable('projection_state')
@@ -20,7 +39,7 @@ const initial: Migration = {
 
     await db.schema
       .createTable('assets')
-      .addColumn('asset_id', 'bigint', (c) => c.primaryKey())
+      .addColumn('asset_id', h.id, (c) => c.primaryKey())
       .addColumn('code', 'text', (c) => c.notNull())
       .addColumn('scale', 'bigint', (c) => c.notNull())
       .addColumn('created_seq', 'bigint', (c) => c.notNull())
@@ -28,7 +47,7 @@ const initial: Migration = {
 
     await db.schema
       .createTable('accounts')
-      .addColumn('account_id', 'bigint', (c) => c.primaryKey())
+      .addColumn('account_id', h.id, (c) => c.primaryKey())
       .addColumn('user_id', 'bigint', (c) => c.notNull())
       .addColumn('subaccount', 'bigint', (c) => c.notNull())
       .addColumn('created_seq', 'bigint', (c) => c.notNull())
@@ -37,7 +56,7 @@ const initial: Migration = {
 
     await db.schema
       .createTable('instruments')
-      .addColumn('instrument_id', 'bigint', (c) => c.primaryKey())
+      .addColumn('instrument_id', h.id, (c) => c.primaryKey())
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('symbol', 'text', (c) => c.notNull())
       .addColumn('money_asset_id', 'bigint', (c) => c.notNull())
@@ -53,17 +72,17 @@ const initial: Migration = {
       .addColumn('updated_seq', 'bigint', (c) => c.notNull())
       .execute();
 
-    await createOrders(db);
-    await createFillsAndTrades(db);
-    await createMoneyTables(db);
-    await createMarketTables(db);
+    await createOrders(db, h);
+    await createFillsAndTrades(db, h);
+    await createMoneyTables(db, h);
+    await createMarketTables(db, h);
   },
-};
+});
 
-async function createOrders(db: AnyDb): Promise<void> {
+async function createOrders(db: AnyDb, h: Hints): Promise<void> {
   await db.schema
     .createTable('orders')
-    .addColumn('order_id', 'bigint', (c) => c.primaryKey())
+    .addColumn('order_id', h.id, (c) => c.primaryKey())
     .addColumn('account_id', 'bigint', (c) => c.notNull())
     .addColumn('instrument_id', 'bigint', (c) => c.notNull())
     .addColumn('client_order_id', 'text')
@@ -95,23 +114,27 @@ async function createOrders(db: AnyDb): Promise<void> {
     .columns(['account_id', 'order_id'])
     .execute();
   await idx
-    .createIndex('orders_by_account_status')
-    .on('orders')
-    .columns(['account_id', 'status', 'order_id'])
-    .execute();
-  await idx
     .createIndex('orders_by_instrument')
     .on('orders')
     .columns(['instrument_id', 'order_id'])
+    .execute();
+  // Partial indexes (SQLite and PostgreSQL both have them): open orders are the hot lookup and few at
+  // any time; most orders never carry a client id.
+  await idx
+    .createIndex('orders_open_by_account')
+    .on('orders')
+    .columns(['account_id', 'order_id'])
+    .where(sql.ref('status'), '=', 'open')
     .execute();
   await idx
     .createIndex('orders_by_client_id')
     .on('orders')
     .columns(['client_order_id', 'account_id'])
+    .where(sql.ref('client_order_id'), 'is not', null)
     .execute();
 }
 
-async function createFillsAndTrades(db: AnyDb): Promise<void> {
+async function createFillsAndTrades(db: AnyDb, h: Hints): Promise<void> {
   await db.schema
     .createTable('fills')
     .addColumn('trade_id', 'bigint', (c) => c.notNull())
@@ -126,19 +149,15 @@ async function createFillsAndTrades(db: AnyDb): Promise<void> {
     .addColumn('qty_lots', 'bigint', (c) => c.notNull())
     .addColumn('fee', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('fills_pk', ['trade_id', 'role'])
+    .$call(h.clustered)
     .execute();
   const s = db.schema;
   await s.createIndex('fills_by_account').on('fills').columns(['account_id', 'trade_id']).execute();
-  await s
-    .createIndex('fills_by_instrument')
-    .on('fills')
-    .columns(['instrument_id', 'trade_id'])
-    .execute();
   await s.createIndex('fills_by_order').on('fills').columns(['order_id', 'trade_id']).execute();
 
   await db.schema
     .createTable('trades')
-    .addColumn('trade_id', 'bigint', (c) => c.primaryKey())
+    .addColumn('trade_id', h.id, (c) => c.primaryKey())
     .addColumn('seq', 'bigint', (c) => c.notNull())
     .addColumn('ts', 'bigint', (c) => c.notNull())
     .addColumn('instrument_id', 'bigint', (c) => c.notNull())
@@ -160,7 +179,7 @@ async function createFillsAndTrades(db: AnyDb): Promise<void> {
     .execute();
 }
 
-async function createMoneyTables(db: AnyDb): Promise<void> {
+async function createMoneyTables(db: AnyDb, h: Hints): Promise<void> {
   await db.schema
     .createTable('ledger')
     .addColumn('seq', 'bigint', (c) => c.notNull())
@@ -173,16 +192,12 @@ async function createMoneyTables(db: AnyDb): Promise<void> {
     .addColumn('ref_id', 'bigint')
     .addColumn('transfer_id', 'text')
     .addPrimaryKeyConstraint('ledger_pk', ['seq', 'idx'])
+    .$call(h.clustered)
     .execute();
   await db.schema
     .createIndex('ledger_by_account')
     .on('ledger')
     .columns(['account_id', 'seq', 'idx'])
-    .execute();
-  await db.schema
-    .createIndex('ledger_by_account_asset')
-    .on('ledger')
-    .columns(['account_id', 'asset_id', 'seq', 'idx'])
     .execute();
 
   await db.schema
@@ -195,6 +210,7 @@ async function createMoneyTables(db: AnyDb): Promise<void> {
     .addColumn('fees_paid', 'bigint', (c) => c.notNull())
     .addColumn('updated_seq', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('positions_pk', ['account_id', 'instrument_id'])
+    .$call(h.clustered)
     .execute();
 
   await db.schema
@@ -205,10 +221,11 @@ async function createMoneyTables(db: AnyDb): Promise<void> {
     .addColumn('reserved', 'bigint', (c) => c.notNull())
     .addColumn('updated_seq', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('balances_pk', ['account_id', 'asset_id'])
+    .$call(h.clustered)
     .execute();
 }
 
-async function createMarketTables(db: AnyDb): Promise<void> {
+async function createMarketTables(db: AnyDb, h: Hints): Promise<void> {
   await db.schema
     .createTable('candles')
     .addColumn('instrument_id', 'bigint', (c) => c.notNull())
@@ -222,6 +239,7 @@ async function createMarketTables(db: AnyDb): Promise<void> {
     .addColumn('notional', 'bigint', (c) => c.notNull())
     .addColumn('trade_count', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('candles_pk', ['instrument_id', 'period', 'bucket_ts'])
+    .$call(h.clustered)
     .execute();
 
   await db.schema
@@ -236,6 +254,7 @@ async function createMarketTables(db: AnyDb): Promise<void> {
     .addColumn('payout', 'bigint', (c) => c.notNull())
     .addColumn('realised_pnl', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('settlements_pk', ['instrument_id', 'account_id'])
+    .$call(h.clustered)
     .execute();
   await db.schema
     .createIndex('settlements_by_seq')
@@ -250,7 +269,7 @@ async function createMarketTables(db: AnyDb): Promise<void> {
 
   await db.schema
     .createTable('audit')
-    .addColumn('seq', 'bigint', (c) => c.primaryKey())
+    .addColumn('seq', h.id, (c) => c.primaryKey())
     .addColumn('ts', 'bigint', (c) => c.notNull())
     .addColumn('command_type', 'text', (c) => c.notNull())
     .addColumn('account_id', 'bigint')
@@ -267,17 +286,15 @@ async function createMarketTables(db: AnyDb): Promise<void> {
     .execute();
 }
 
-/** Every migration, keyed so that lexical order is application order. */
-export const MIGRATIONS: Readonly<Record<string, Migration>> = {
-  '0001_initial': initial,
-};
-
-const provider: MigrationProvider = {
-  getMigrations: async () => ({ ...MIGRATIONS }),
-};
+/** Every migration for `backend`, keyed so that lexical order is application order. */
+export function migrationsFor(backend: Backend): Record<string, Migration> {
+  const h = hintsFor(backend);
+  return { '0001_initial': initial(h) };
+}
 
 /** Brings the schema up to date; throws with the failing migration's name if one fails. */
-export async function migrateToLatest(db: AnyDb): Promise<void> {
+export async function migrateToLatest(db: AnyDb, backend: Backend): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(backend) };
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {

@@ -117,7 +117,10 @@ export interface LedgerRow {
   readonly kind: LedgerKind;
   /** Positive in, negative out, in the asset's minor units. */
   readonly amount: number;
-  /** Trade id (trade, fee) or instrument id (settlement). */
+  /**
+   * Trade id (trade cash, a fee paid) or instrument id (settlement). The fee account gets one `fee` row
+   * per command and asset with what it earned, without a trade id.
+   */
   readonly refId: number | undefined;
   readonly transferId: string | undefined;
 }

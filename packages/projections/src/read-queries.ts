@@ -3,7 +3,7 @@
 // page fetches one extra row to know whether another page exists), so deep pages cost what the first
 // one does.
 
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { bucketStart, INTERVAL_MS, isCandleInterval } from './candle-buckets.ts';
 import { type CursorKey, decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
 import { InvalidQueryError } from './invalid-query-error.ts';
@@ -61,7 +61,9 @@ export async function queryOrders(db: Db, q: OrdersQuery): Promise<Page<OrderRow
   let s = db.selectFrom('orders').selectAll();
   if (q.accountId !== undefined) s = s.where('account_id', '=', q.accountId);
   if (q.instrumentId !== undefined) s = s.where('instrument_id', '=', q.instrumentId);
-  if (q.status !== undefined) s = s.where('status', '=', q.status);
+  // 'open' inline, not bound: the planner can only use the partial open-orders index for a literal.
+  if (q.status === 'open') s = s.where('status', '=', sql.lit('open'));
+  else if (q.status !== undefined) s = s.where('status', '=', q.status);
   if (q.clientOrderId !== undefined) s = s.where('client_order_id', '=', q.clientOrderId);
   if (q.cursor !== undefined) {
     s = s.where('order_id', '<', int(decodeCursor(q.cursor, ['int']), 0));

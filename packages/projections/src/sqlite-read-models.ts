@@ -19,7 +19,7 @@ export async function openSqliteReadModels(
 ): Promise<ReadModels> {
   const db = new Kysely<Database>({ dialect: createNodeSqliteDialect(path) });
   try {
-    await migrateToLatest(db);
+    await migrateToLatest(db, 'sqlite');
     return await KyselyReadModels.open(db, {
       feeAccountId: options.feeAccountId ?? 0,
       serializeReads: true,

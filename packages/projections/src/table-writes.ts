@@ -74,7 +74,23 @@ export const ORDERS_WRITE: TableWrite<'orders'> = {
     'updated_seq',
     'updated_ts',
   ]),
-  conflict: { kind: 'replace', keys: ['order_id'] },
+  // What an event can change after placement; ids, side, type and creation stamps never change.
+  conflict: {
+    kind: 'replace',
+    keys: ['order_id'],
+    update: [
+      'price_ticks',
+      'qty_lots',
+      'open_qty_lots',
+      'filled_qty_lots',
+      'filled_notional',
+      'fees_paid',
+      'status',
+      'cancel_reason',
+      'updated_seq',
+      'updated_ts',
+    ],
+  },
 };
 
 export const FILLS_WRITE: TableWrite<'fills'> = {

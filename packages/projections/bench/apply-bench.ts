@@ -1,0 +1,137 @@
+// Micro-benchmark of the projector's write path: a real Engine produces a stream of order commands
+// (about half of them cross), then the stream is applied to the SQLite read models in batches and the
+// rate of commands and events stored per second is printed. Generation is not timed.
+//
+//   node packages/projections/bench/apply-bench.ts [--commands 200000] [--batch 2000] [--file]
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type BinarySpec, type Command, Engine } from '@bourse/engine';
+import { type AppliedCommand, openSqliteReadModels } from '../src/index.ts';
+
+const { values } = parseArgs({
+  options: {
+    commands: { type: 'string', default: '200000' },
+    batch: { type: 'string', default: '2000' },
+    file: { type: 'boolean', default: false },
+    accounts: { type: 'string', default: '200' },
+  },
+});
+const COMMANDS = Number(values.commands);
+const BATCH = Number(values.batch);
+const ACCOUNTS = Number(values.accounts);
+
+const spec: BinarySpec = {
+  kind: 'binary',
+  instrumentId: 1,
+  symbol: 'BENCH',
+  seriesTicker: 'BENCH',
+  eventTicker: 'BENCH-1',
+  title: 'Benchmark market',
+  settlementAssetId: 1,
+  payoutTicks: 10_000,
+  lotsPerContract: 100,
+  tickSize: 100,
+  minPriceTicks: 100,
+  maxPriceTicks: 9_900,
+  lotSize: 100,
+  moneyPerTickLot: 1,
+  fees: { kind: 'kalshi', makerRatePpm: 17_500, takerRatePpm: 70_000, roundingUnit: 10_000 },
+  limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
+};
+
+function generate(): AppliedCommand[] {
+  const engine = new Engine({ feeAccountId: 0, maxOpenOrdersPerAccount: 1_000_000 });
+  const out: AppliedCommand[] = [];
+  let seq = 0;
+  let ts = Date.UTC(2026, 0, 1);
+  let rng = 12_345;
+  const next = (n: number) => {
+    rng = (rng * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return Math.floor((rng / 2_147_483_648) * n); // high bits: an LCG's low bits cycle quickly
+  };
+  const apply = (body: Record<string, unknown>) => {
+    seq++;
+    ts += next(3);
+    const command = { ...body, seq, ts } as unknown as Command;
+    if (command.type === 'placeOrder') (command as { orderId: number }).orderId = seq;
+    out.push({ seq, ts, command, events: [...engine.apply(command)] });
+  };
+  apply({ type: 'createAsset', assetId: 1, code: 'USD', scale: 1_000_000 });
+  for (let a = 1; a <= ACCOUNTS; a++) {
+    apply({ type: 'createAccount', accountId: a, userId: a, subaccount: 0 });
+    apply({ type: 'deposit', accountId: a, assetId: 1, amount: 1_000_000_000_000 });
+  }
+  apply({ type: 'createInstrument', spec });
+  apply({ type: 'setMarketStatus', instrumentId: 1, status: 'open' });
+  while (out.length < COMMANDS) {
+    const side = next(2) === 0 ? 'buy' : 'sell';
+    // Prices straddle the mid, so roughly half of the orders cross and the book stays bounded.
+    const priceTicks = (45 + next(11)) * 100;
+    const accountId = 1 + next(ACCOUNTS);
+    if (next(10) === 0) {
+      const open = engine.openOrders(accountId);
+      const victim = open[next(Math.max(1, open.length))];
+      if (victim !== undefined) {
+        apply({ type: 'cancelOrder', accountId, orderId: victim.orderId });
+        continue;
+      }
+    }
+    const qtyLots = 100 * (1 + next(5));
+    apply({
+      type: 'placeOrder',
+      accountId,
+      instrumentId: 1,
+      side,
+      orderType: 'limit',
+      priceTicks,
+      qtyLots,
+      tif: 'gtc',
+    });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const stream = generate();
+  const events = stream.reduce((n, ac) => n + ac.events.length, 0);
+  const fills = stream.reduce((n, ac) => n + ac.events.filter((e) => e.type === 'fill').length, 0);
+  const rejects: Record<string, number> = {};
+  for (const e of stream.flatMap((ac) => ac.events)) {
+    if (e.type === 'rejected') rejects[e.reason] = (rejects[e.reason] ?? 0) + 1;
+  }
+  const genMs = performance.now() - t0;
+  const dir = values.file ? mkdtempSync(join(tmpdir(), 'bourse-bench-')) : undefined;
+  const rm = await openSqliteReadModels(dir === undefined ? ':memory:' : join(dir, 'bench.sqlite'));
+  const t1 = performance.now();
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < stream.length; i += BATCH) await rm.apply(stream.slice(i, i + BATCH));
+  const applyMs = performance.now() - t1;
+  // CPU time as well as wall time: on a shared machine it is the steadier of the two.
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  await rm.close();
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  const perSec = (n: number) => Math.round((n / applyMs) * 1000);
+  console.log(
+    JSON.stringify({
+      backend: dir === undefined ? 'sqlite :memory:' : 'sqlite file (WAL, synchronous=NORMAL)',
+      commands: stream.length,
+      events,
+      fills,
+      rejects,
+      batch: BATCH,
+      generateMs: Math.round(genMs),
+      applyMs: Math.round(applyMs),
+      applyCpuMs: Math.round(cpuMs),
+      commandsPerSec: perSec(stream.length),
+      eventsPerSec: perSec(events),
+      commandsPerCpuSec: Math.round((stream.length / cpuMs) * 1000),
+    }),
+  );
+}
+
+await main();

@@ -1,0 +1,152 @@
+// The pieces under apply() on their own: fill cash rules, cursors, and the chunked multi-row writer
+// against a real node:sqlite database (sizes around every chunk boundary, upserts, candle merges).
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Kysely } from 'kysely';
+import { BulkWriter } from '../src/bulk-writer.ts';
+import { decodeCursor, encodeCursor } from '../src/cursor.ts';
+import { InvalidQueryError } from '../src/invalid-query-error.ts';
+import { migrateToLatest } from '../src/migrations.ts';
+import { createNodeSqliteDialect } from '../src/node-sqlite-dialect.ts';
+import type { AuditTable, CandlesTable, Database } from '../src/schema.ts';
+import { AUDIT_WRITE, CANDLES_WRITE } from '../src/table-writes.ts';
+import { binaryLegCash, type CashTerms, spotLegCash } from '../src/trade-cash.ts';
+
+const binary: CashTerms = {
+  kind: 'binary',
+  moneyAssetId: 1,
+  baseAssetId: null,
+  payoutTicks: 10_000,
+  moneyPerTickLot: 1,
+  baseUnitsPerLot: 0,
+};
+
+describe('fill cash', () => {
+  it('charges p to open YES and payout − p to open NO', () => {
+    assert.equal(binaryLegCash(binary, 'buy', 0, 4_200, 100), -420_000);
+    assert.equal(binaryLegCash(binary, 'sell', 0, 4_200, 100), -580_000);
+  });
+
+  it('pays p for closing YES and payout − p for closing NO', () => {
+    assert.equal(binaryLegCash(binary, 'sell', 300, 4_200, 100), 420_000);
+    assert.equal(binaryLegCash(binary, 'buy', -300, 4_200, 100), 580_000);
+  });
+
+  it('splits a fill that crosses zero into a closing and an opening part', () => {
+    // Long 100 YES, sells 300 at 0.42: closes 100 (+42,000 × 10) and opens 200 NO (−58 × 200 × 100).
+    assert.equal(binaryLegCash(binary, 'sell', 100, 4_200, 300), 100 * 4_200 - 200 * 5_800);
+    assert.equal(binaryLegCash(binary, 'buy', -100, 4_200, 300), 100 * 5_800 - 200 * 4_200);
+  });
+
+  it('moves quote and base in opposite directions for spot', () => {
+    const spot: CashTerms = { ...binary, kind: 'spot', baseAssetId: 2, baseUnitsPerLot: 1_000 };
+    assert.deepEqual(spotLegCash(spot, 'buy', 10_050, 3), [
+      { assetId: 1, amount: -30_150 },
+      { assetId: 2, amount: 3_000 },
+    ]);
+    assert.deepEqual(spotLegCash(spot, 'sell', 10_050, 3), [
+      { assetId: 1, amount: 30_150 },
+      { assetId: 2, amount: -3_000 },
+    ]);
+  });
+});
+
+describe('cursors', () => {
+  it('round-trips keys and refuses anything else', () => {
+    assert.deepEqual(decodeCursor(encodeCursor([42, 'taker']), ['int', 'str']), [42, 'taker']);
+    const bad = [
+      'x',
+      encodeCursor([42, 'taker']),
+      encodeCursor(['42']),
+      encodeCursor([1.5]),
+      Buffer.from('{"a":1}').toString('base64url'),
+    ];
+    for (const c of bad) {
+      assert.throws(
+        () => decodeCursor(c, ['int']),
+        (e: unknown) => e instanceof InvalidQueryError && e.code === 'INVALID_CURSOR',
+      );
+    }
+  });
+});
+
+async function freshDb(): Promise<Kysely<Database>> {
+  const db = new Kysely<Database>({ dialect: createNodeSqliteDialect(':memory:') });
+  await migrateToLatest(db, 'sqlite');
+  return db;
+}
+
+function auditRows(from: number, n: number): AuditTable[] {
+  return Array.from({ length: n }, (_, i) => ({
+    seq: from + i,
+    ts: 1_000 + i,
+    command_type: i % 2 === 0 ? 'placeOrder' : 'cancelOrder',
+    account_id: i % 3 === 0 ? null : i,
+    instrument_id: null,
+    order_id: from + i,
+    outcome: 'accepted',
+    reason: null,
+    event_count: i % 5,
+  }));
+}
+
+describe('bulk writer', () => {
+  it('writes every row exactly once at and around chunk boundaries', async () => {
+    const db = await freshDb();
+    const writer = new BulkWriter(db);
+    let next = 1;
+    for (const n of [0, 1, 2, 3, 511, 512, 513, 1_025, 3_333]) {
+      const rows = auditRows(next, n);
+      await writer.write(db, AUDIT_WRITE, rows);
+      const stored = await db
+        .selectFrom('audit')
+        .selectAll()
+        .where('seq', '>=', next)
+        .orderBy('seq')
+        .execute();
+      assert.deepEqual(
+        stored.map((r) => ({ ...r })),
+        rows,
+        `batch of ${n}`,
+      );
+      next += n;
+    }
+    await db.destroy();
+  });
+
+  it('merges a candle bucket: keeps open, widens high and low, adds volume', async () => {
+    const db = await freshDb();
+    const writer = new BulkWriter(db);
+    const candle = (o: number, h: number, l: number, c: number, v: number): CandlesTable => ({
+      instrument_id: 1,
+      period: '1m',
+      bucket_ts: 60_000,
+      open_ticks: o,
+      high_ticks: h,
+      low_ticks: l,
+      close_ticks: c,
+      volume_lots: v,
+      notional: v * c,
+      trade_count: 1,
+    });
+    await writer.write(db, CANDLES_WRITE, [candle(50, 55, 48, 52, 10)]);
+    await writer.write(db, CANDLES_WRITE, [candle(53, 54, 40, 41, 5)]);
+    await writer.write(db, CANDLES_WRITE, [candle(41, 60, 41, 59, 1)]);
+    const [c] = await db.selectFrom('candles').selectAll().execute();
+    assert.deepEqual(
+      [c?.open_ticks, c?.high_ticks, c?.low_ticks, c?.close_ticks, c?.volume_lots, c?.trade_count],
+      [50, 60, 40, 59, 16, 3],
+    );
+    assert.equal(c?.notional, 10 * 52 + 5 * 41 + 59);
+    await db.destroy();
+  });
+
+  it('runs the migrations once: reopening an up-to-date schema changes nothing', async () => {
+    const db = await freshDb();
+    await migrateToLatest(db, 'sqlite');
+    const tables = await db.introspection.getTables();
+    assert.ok(tables.some((t) => t.name === 'ledger'));
+    await db.destroy();
+  });
+});
