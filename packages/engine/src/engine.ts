@@ -40,9 +40,11 @@ export class Engine {
   /** Events of the command being applied; reused between commands. */
   readonly events: EngineEvent[] = [];
   private eventCount = 0;
-  readonly store = new OrderStore();
+  /** Accounts by dense index, shared with the order store. */
+  readonly accountList: Account[] = [];
+  readonly store = new OrderStore(this.accountList);
   /** Live order id → slot. */
-  readonly orderSlots = new OrderIndex();
+  readonly orderSlots = new OrderIndex(this.store);
   readonly assetsById = new Map<number, Asset>();
   readonly assetList: Asset[] = [];
   readonly accountsById = new Map<number, Account>();
@@ -75,7 +77,7 @@ export class Engine {
 
   constructor(config?: Partial<EngineConfig>) {
     this.config = { ...DEFAULT_ENGINE_CONFIG, ...config };
-    this.accountsById.set(this.config.feeAccountId, newAccount(this.config.feeAccountId, 0, 0));
+    this.addAccount(this.config.feeAccountId, 0, 0);
   }
 
   /** Applies one command; the returned array is reused and valid only until the next call. */
@@ -226,6 +228,17 @@ export class Engine {
     this.nTouchedPos = 0;
   }
 
+  /** Registers a new account (or replaces one with the same id, as restore does for the fee account). */
+  addAccount(accountId: number, userId: number, subaccount: number): Account {
+    const existing = this.accountsById.get(accountId);
+    const index = existing === undefined ? this.accountList.length : existing.index;
+    const acct = newAccount(index, accountId, userId, subaccount);
+    growBalances(acct, this.assetList.length);
+    this.accountList[index] = acct;
+    this.accountsById.set(accountId, acct);
+    return acct;
+  }
+
   /** The account's position record in an instrument, created on first use. */
   positionOf(acct: Account, inst: Instrument): Position {
     let p = acct.positions[inst.index];
@@ -273,9 +286,7 @@ export class Engine {
     if (this.accountsById.has(accountId)) {
       return this.reject('createAccount', 'DUPLICATE_ID', { accountId });
     }
-    const acct = newAccount(accountId, userId, subaccount);
-    growBalances(acct, this.assetList.length);
-    this.accountsById.set(accountId, acct);
+    this.addAccount(accountId, userId, subaccount);
     this.emit({ type: 'accountCreated', accountId, userId, subaccount });
   }
 
@@ -590,8 +601,14 @@ export class Engine {
   }
 }
 
-export function newAccount(accountId: number, userId: number, subaccount: number): Account {
+export function newAccount(
+  index: number,
+  accountId: number,
+  userId: number,
+  subaccount: number,
+): Account {
   return {
+    index,
     accountId,
     userId,
     subaccount,

@@ -42,7 +42,7 @@ export function fillableQty(
     const price = inst.spec.minPriceTicks + l * inst.spec.tickSize;
     if (side === BUY ? price > limit : price < limit) break;
     for (let m = book.head[opp * book.levels + l]!; m !== NIL && total < qty; m = s.next[m]!) {
-      if (s.account[m] === acct) return total;
+      if (s.acct[m] === acct.index) return total;
       total += s.open[m]!;
     }
   }
@@ -65,7 +65,7 @@ export function matchTaker(
   const side = s.side[slot]!;
   const opp = side ^ 1;
   const limit = s.price[slot]!;
-  const acct = s.account[slot]!;
+  const acct = s.accountOf(slot);
   const levels = book.levels;
   const mult = spec.moneyPerTickLot;
   let budget = maxCost;
@@ -78,7 +78,7 @@ export function matchTaker(
     let m = book.head[key]!;
     while (m !== NIL && s.open[slot]! > 0) {
       const nextMaker = s.next[m]!;
-      if (s.account[m] === acct) {
+      if (s.acct[m] === acct.index) {
         if ((s.flags[slot]! & F_STP_CANCEL_MAKER) === 0) return 'selfTrade';
         cancelSlot(e, m, 'selfTrade');
         m = nextMaker;
@@ -154,8 +154,8 @@ function fill(
     instrumentId: spec.instrumentId,
     takerOrderId: s.id[taker]!,
     makerOrderId: s.id[maker]!,
-    takerAccountId: s.account[taker]!.accountId,
-    makerAccountId: s.account[maker]!.accountId,
+    takerAccountId: s.accountOf(taker).accountId,
+    makerAccountId: s.accountOf(maker).accountId,
     takerSide: takerSide === BUY ? 'buy' : 'sell',
     priceTicks: price,
     qtyLots: q,
@@ -185,7 +185,7 @@ function binaryLeg(
   const s = e.store;
   const spec = inst.spec;
   if (spec.kind !== 'binary') throw new Error('binaryLeg on a spot instrument');
-  const acct = s.account[slot]!;
+  const acct = s.accountOf(slot);
   const pos = e.positionOf(acct, inst);
   const M = spec.payoutTicks;
   const mult = spec.moneyPerTickLot;
@@ -278,8 +278,8 @@ function spotLegs(
   const ba = inst.baseAsset;
   const cost = price * q * spec.moneyPerTickLot;
   const baseUnits = q * spec.baseUnitsPerLot;
-  const buyer = s.account[buySlot]!;
-  const seller = s.account[sellSlot]!;
+  const buyer = s.accountOf(buySlot);
+  const seller = s.accountOf(sellSlot);
   let release = s.price[buySlot]! * q * spec.moneyPerTickLot;
   if (release > s.resCash[buySlot]!) release = s.resCash[buySlot]!;
   s.resCash[buySlot]! -= release;
@@ -322,7 +322,7 @@ function spotPosition(e: Engine, pos: Position, signedLots: number, cost: number
 function chargeFee(e: Engine, inst: Instrument, slot: number, fee: number): number {
   if (fee === 0) return 0;
   const s = e.store;
-  const acct = s.account[slot]!;
+  const acct = s.accountOf(slot);
   const m = inst.moneyAsset;
   const fromRes = fee < s.resFee[slot]! ? fee : s.resFee[slot]!;
   s.resFee[slot]! -= fromRes;

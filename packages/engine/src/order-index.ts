@@ -1,19 +1,22 @@
-// Live order id → order slot, as an open-addressing hash table with linear probing and backward-shift
-// deletion (no tombstones). Order ids are positive safe integers; the table never holds more than half
-// its capacity, so probes stay short, and nothing allocates except when it doubles.
+// Live order id → order slot, as an open-addressing hash table of slots with linear probing and
+// backward-shift deletion (no tombstones). It stores only the slot (4 bytes); the key is read back
+// from the order store's id column. The table stays at most half full, so probes are short, and
+// nothing allocates except when it doubles.
 
-const EMPTY = 0;
+import type { OrderStore } from './order-store.ts';
+
+const EMPTY = -1;
 
 export class OrderIndex {
-  private keys: Float64Array;
-  private vals: Int32Array;
+  private readonly store: OrderStore;
+  private table: Int32Array;
   private mask: number;
   private shift: number;
   size = 0;
 
-  constructor(capacityPow2 = 1 << 12) {
-    this.keys = new Float64Array(capacityPow2);
-    this.vals = new Int32Array(capacityPow2);
+  constructor(store: OrderStore, capacityPow2 = 1 << 12) {
+    this.store = store;
+    this.table = new Int32Array(capacityPow2).fill(EMPTY);
     this.mask = capacityPow2 - 1;
     this.shift = 32 - Math.log2(capacityPow2);
   }
@@ -27,72 +30,68 @@ export class OrderIndex {
 
   /** The slot of order `id`, or −1. */
   get(id: number): number {
-    const keys = this.keys;
+    const table = this.table;
+    const ids = this.store.id;
     let i = this.home(id);
     for (;;) {
-      const k = keys[i]!;
-      if (k === id) return this.vals[i]!;
-      if (k === EMPTY) return -1;
+      const slot = table[i]!;
+      if (slot === EMPTY) return -1;
+      if (ids[slot] === id) return slot;
       i = (i + 1) & this.mask;
     }
   }
 
-  has(id: number): boolean {
-    return this.get(id) >= 0;
-  }
-
-  /** Inserts a new id (ids are unique: the engine never re-inserts a live one). */
+  /** Inserts a live order whose id is already in the store (ids are unique among live orders). */
   set(id: number, slot: number): void {
-    if ((this.size + 1) * 2 > this.keys.length) this.grow();
-    const keys = this.keys;
+    if ((this.size + 1) * 2 > this.table.length) this.grow();
+    const table = this.table;
     let i = this.home(id);
-    while (keys[i] !== EMPTY && keys[i] !== id) i = (i + 1) & this.mask;
-    if (keys[i] === EMPTY) this.size++;
-    keys[i] = id;
-    this.vals[i] = slot;
+    while (table[i] !== EMPTY) i = (i + 1) & this.mask;
+    table[i] = slot;
+    this.size++;
   }
 
+  /** Removes order `id`; call before its slot is released. */
   delete(id: number): void {
-    const keys = this.keys;
+    const table = this.table;
+    const ids = this.store.id;
     const mask = this.mask;
     let i = this.home(id);
     for (;;) {
-      const k = keys[i]!;
-      if (k === EMPTY) return;
-      if (k === id) break;
+      const slot = table[i]!;
+      if (slot === EMPTY) return;
+      if (ids[slot] === id) break;
       i = (i + 1) & mask;
     }
     this.size--;
-    // Backward-shift: move later entries of the probe run into the hole when it is on their path.
+    // Backward shift: move later entries of the probe run into the hole when it is on their path.
     let hole = i;
     let j = (i + 1) & mask;
     for (;;) {
-      const k = keys[j]!;
-      if (k === EMPTY) break;
-      const h = this.home(k);
-      const between = hole <= j ? h > hole && h <= j : h > hole || h <= j;
-      if (!between) {
-        keys[hole] = k;
-        this.vals[hole] = this.vals[j]!;
+      const slot = table[j]!;
+      if (slot === EMPTY) break;
+      const h = this.home(ids[slot]!);
+      const onPath = hole <= j ? h > hole && h <= j : h > hole || h <= j;
+      if (!onPath) {
+        table[hole] = slot;
         hole = j;
       }
       j = (j + 1) & mask;
     }
-    keys[hole] = EMPTY;
+    table[hole] = EMPTY;
   }
 
   private grow(): void {
-    const oldKeys = this.keys;
-    const oldVals = this.vals;
-    const cap = oldKeys.length * 2;
-    this.keys = new Float64Array(cap);
-    this.vals = new Int32Array(cap);
+    const old = this.table;
+    const cap = old.length * 2;
+    this.table = new Int32Array(cap).fill(EMPTY);
     this.mask = cap - 1;
     this.shift = 32 - Math.log2(cap);
     this.size = 0;
-    for (let i = 0; i < oldKeys.length; i++) {
-      const k = oldKeys[i]!;
-      if (k !== EMPTY) this.set(k, oldVals[i]!);
+    const ids = this.store.id;
+    for (let i = 0; i < old.length; i++) {
+      const slot = old[i]!;
+      if (slot !== EMPTY) this.set(ids[slot]!, slot);
     }
   }
 }

@@ -1,6 +1,8 @@
 // Pooled order records as struct-of-arrays: one slot index per live order, typed-array columns, a free
-// list, and doubling growth. Nothing here allocates per order once capacity is reached, which keeps the
-// matching hot path free of garbage. A slot is live iff `id[slot] > 0`.
+// list threaded through `next`, and doubling growth. Nothing here allocates per order once capacity is
+// reached, which keeps the matching hot path free of garbage. Rarely used fields (stop price, expiry,
+// client order id) live in sparse maps so a plain limit order costs only its columns (≈ 90 bytes).
+// A slot is live iff `id[slot] > 0`.
 
 import type { Account } from './state.ts';
 
@@ -12,6 +14,8 @@ export const F_REDUCE_ONLY = 2;
 export const F_STP_CANCEL_MAKER = 4;
 /** Parked stop order, not in the book. */
 export const F_PARKED = 8;
+/** The slot has entries in the sparse maps (stop price, expiry or client order id). */
+export const F_SPARSE = 16;
 
 export const TYPE_LIMIT = 0;
 export const TYPE_MARKET = 1;
@@ -34,7 +38,6 @@ export class OrderStore {
   tif: Uint8Array;
   flags: Uint8Array;
   price: Float64Array;
-  stopPrice: Float64Array;
   open: Float64Array;
   filled: Float64Array;
   /** Money reserved for the open quantity's principal (binary/spot buys; binary opening sells). */
@@ -43,19 +46,24 @@ export class OrderStore {
   resFee: Float64Array;
   /** Binary: position lots reserved to close. Spot sells: base units reserved. */
   resPos: Float64Array;
-  expiresAt: Float64Array;
   /** FIFO links within a price level (or within the parked list). */
   next: Int32Array;
   prev: Int32Array;
   /** Links within the owning account's list of open orders. */
   acctNext: Int32Array;
   acctPrev: Int32Array;
-  account: (Account | undefined)[];
-  clientId: (string | undefined)[];
-  private free: Int32Array;
-  private freeTop: number;
+  /** Dense index of the owning account (see `accounts`). */
+  acct: Int32Array;
+  /** The engine's accounts by dense index, shared with the engine. */
+  readonly accounts: Account[];
+  private readonly stopPrices = new Map<number, number>();
+  private readonly expiries = new Map<number, number>();
+  private readonly clientIds = new Map<number, string>();
+  /** Head of the free-slot list, linked through `next`. */
+  private freeHead: number;
 
-  constructor(capacity = 1024) {
+  constructor(accounts: Account[], capacity = 1024) {
+    this.accounts = accounts;
     this.capacity = capacity;
     this.id = new Float64Array(capacity);
     this.inst = new Int32Array(capacity);
@@ -64,27 +72,72 @@ export class OrderStore {
     this.tif = new Uint8Array(capacity);
     this.flags = new Uint8Array(capacity);
     this.price = new Float64Array(capacity);
-    this.stopPrice = new Float64Array(capacity);
     this.open = new Float64Array(capacity);
     this.filled = new Float64Array(capacity);
     this.resCash = new Float64Array(capacity);
     this.resFee = new Float64Array(capacity);
     this.resPos = new Float64Array(capacity);
-    this.expiresAt = new Float64Array(capacity);
     this.next = new Int32Array(capacity);
     this.prev = new Int32Array(capacity);
     this.acctNext = new Int32Array(capacity);
     this.acctPrev = new Int32Array(capacity);
-    this.account = new Array(capacity).fill(undefined);
-    this.clientId = new Array(capacity).fill(undefined);
-    this.free = new Int32Array(capacity);
-    this.freeTop = 0;
-    for (let i = capacity - 1; i >= 0; i--) this.free[this.freeTop++] = i;
+    this.acct = new Int32Array(capacity);
+    this.freeHead = NIL;
+    this.chainFree(0, capacity);
+  }
+
+  /** Puts slots [from, to) on the free list, lowest first. */
+  private chainFree(from: number, to: number): void {
+    for (let i = to - 1; i >= from; i--) {
+      this.next[i] = this.freeHead;
+      this.freeHead = i;
+    }
+  }
+
+  accountOf(slot: number): Account {
+    return this.accounts[this.acct[slot]!]!;
+  }
+
+  stopPriceOf(slot: number): number {
+    return this.stopPrices.get(slot) ?? 0;
+  }
+
+  setStopPrice(slot: number, price: number): void {
+    if (price === 0) this.stopPrices.delete(slot);
+    else {
+      this.stopPrices.set(slot, price);
+      this.flags[slot]! |= F_SPARSE;
+    }
+  }
+
+  expiresAtOf(slot: number): number {
+    return this.expiries.get(slot) ?? 0;
+  }
+
+  setExpiresAt(slot: number, at: number): void {
+    if (at === 0) this.expiries.delete(slot);
+    else {
+      this.expiries.set(slot, at);
+      this.flags[slot]! |= F_SPARSE;
+    }
+  }
+
+  clientIdOf(slot: number): string | undefined {
+    return this.clientIds.get(slot);
+  }
+
+  setClientId(slot: number, cid: string | undefined): void {
+    if (cid === undefined) this.clientIds.delete(slot);
+    else {
+      this.clientIds.set(slot, cid);
+      this.flags[slot]! |= F_SPARSE;
+    }
   }
 
   alloc(): number {
-    if (this.freeTop === 0) this.grow();
-    const slot = this.free[--this.freeTop]!;
+    if (this.freeHead === NIL) this.grow();
+    const slot = this.freeHead;
+    this.freeHead = this.next[slot]!;
     this.next[slot] = NIL;
     this.prev[slot] = NIL;
     this.acctNext[slot] = NIL;
@@ -94,13 +147,17 @@ export class OrderStore {
 
   release(slot: number): void {
     this.id[slot] = 0;
-    this.account[slot] = undefined;
-    this.clientId[slot] = undefined;
+    if ((this.flags[slot]! & F_SPARSE) !== 0) {
+      this.stopPrices.delete(slot);
+      this.expiries.delete(slot);
+      this.clientIds.delete(slot);
+    }
     this.resCash[slot] = 0;
     this.resFee[slot] = 0;
     this.resPos[slot] = 0;
     this.flags[slot] = 0;
-    this.free[this.freeTop++] = slot;
+    this.next[slot] = this.freeHead;
+    this.freeHead = slot;
   }
 
   private grow(): void {
@@ -128,25 +185,17 @@ export class OrderStore {
     this.tif = u8(this.tif);
     this.flags = u8(this.flags);
     this.price = f64(this.price);
-    this.stopPrice = f64(this.stopPrice);
     this.open = f64(this.open);
     this.filled = f64(this.filled);
     this.resCash = f64(this.resCash);
     this.resFee = f64(this.resFee);
     this.resPos = f64(this.resPos);
-    this.expiresAt = f64(this.expiresAt);
     this.next = i32(this.next);
     this.prev = i32(this.prev);
     this.acctNext = i32(this.acctNext);
     this.acctPrev = i32(this.acctPrev);
-    for (let i = old; i < cap; i++) {
-      this.account.push(undefined);
-      this.clientId.push(undefined);
-    }
-    const free = new Int32Array(cap);
-    free.set(this.free.subarray(0, this.freeTop));
-    this.free = free;
-    for (let i = cap - 1; i >= old; i--) this.free[this.freeTop++] = i;
+    this.acct = i32(this.acct);
     this.capacity = cap;
+    this.chainFree(old, cap);
   }
 }

@@ -5,7 +5,6 @@
 
 import { Book } from './book.ts';
 import type { Engine } from './engine.ts';
-import { growBalances, newAccount } from './engine.ts';
 import type { InstrumentSpec, MarketStatus } from './instrument.ts';
 import { F_PARKED, NIL } from './order-store.ts';
 import type { Instrument } from './state.ts';
@@ -79,20 +78,20 @@ function orderRecord(e: Engine, slot: number): OrderRecord {
   const s = e.store;
   return [
     s.id[slot]!,
-    s.account[slot]!.accountId,
+    s.accountOf(slot).accountId,
     s.side[slot]!,
     s.type[slot]!,
     s.tif[slot]!,
     s.flags[slot]!,
     s.price[slot]!,
-    s.stopPrice[slot]!,
+    s.stopPriceOf(slot),
     s.open[slot]!,
     s.filled[slot]!,
     s.resCash[slot]!,
     s.resFee[slot]!,
     s.resPos[slot]!,
-    s.expiresAt[slot]!,
-    s.clientId[slot] ?? null,
+    s.expiresAtOf(slot),
+    s.clientIdOf(slot) ?? null,
   ];
 }
 
@@ -187,8 +186,7 @@ export function restoreInto(e: Engine, d: SnapshotData): void {
     e.assetList.push(asset);
   }
   for (const a of d.accounts) {
-    const acct = newAccount(a.id, a.userId, a.sub);
-    growBalances(acct, e.assetList.length);
+    const acct = e.addAccount(a.id, a.userId, a.sub);
     acct.available = [...a.available];
     acct.reserved = [...a.reserved];
     acct.balStamp = a.available.map(() => 0);
@@ -276,15 +274,15 @@ function restoreOrder(e: Engine, inst: Instrument, rec: OrderRecord): number {
   s.tif[slot] = tif;
   s.flags[slot] = flags;
   s.price[slot] = price;
-  s.stopPrice[slot] = stopPrice;
+  s.setStopPrice(slot, stopPrice);
   s.open[slot] = open;
   s.filled[slot] = filled;
   s.resCash[slot] = rec[10];
   s.resFee[slot] = rec[11];
   s.resPos[slot] = rec[12];
-  s.expiresAt[slot] = rec[13];
-  s.clientId[slot] = rec[14] ?? undefined;
-  s.account[slot] = e.accountsById.get(accountId)!;
+  s.setExpiresAt(slot, rec[13]);
+  s.setClientId(slot, rec[14] ?? undefined);
+  s.acct[slot] = e.accountsById.get(accountId)!.index;
   e.orderSlots.set(id, slot);
   return slot;
 }
@@ -301,7 +299,7 @@ function linkAccountOrders(e: Engine, accountId: number, orderIds: number[]): vo
     else s.acctNext[prev] = slot;
     prev = slot;
     acct.openOrders++;
-    const cid = s.clientId[slot];
+    const cid = s.clientIdOf(slot);
     if (cid !== undefined) acct.clientIds.set(cid, slot);
   }
 }

@@ -30,6 +30,8 @@ export interface Position {
 }
 
 export interface Account {
+  /** Dense index in the engine's account list (internal; not part of the state's identity). */
+  readonly index: number;
   readonly accountId: number;
   readonly userId: number;
   readonly subaccount: number;

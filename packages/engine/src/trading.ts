@@ -271,12 +271,12 @@ export function placeOrder(e: Engine, c: PlaceOrder, ts: number): void {
     (reduceOnly ? F_REDUCE_ONLY : 0) |
     (stp === 'cancelMaker' ? F_STP_CANCEL_MAKER : 0);
   s.price[slot] = limit;
-  s.stopPrice[slot] = stopPrice;
+  s.setStopPrice(slot, stopPrice);
   s.open[slot] = qty;
   s.filled[slot] = 0;
-  s.expiresAt[slot] = expiresAt;
-  s.account[slot] = acct;
-  s.clientId[slot] = cid;
+  s.setExpiresAt(slot, expiresAt);
+  s.acct[slot] = acct.index;
+  s.setClientId(slot, cid);
   applyReservation(e, inst, acct, slot, r);
   linkToAccount(e, acct, slot);
   e.orderSlots.set(c.orderId, slot);
@@ -405,7 +405,7 @@ function linkToAccount(e: Engine, acct: Account, slot: number): void {
   if (h !== NIL) s.acctPrev[h] = slot;
   acct.orderHead = slot;
   acct.openOrders++;
-  const cid = s.clientId[slot];
+  const cid = s.clientIdOf(slot);
   if (cid !== undefined) acct.clientIds.set(cid, slot);
 }
 
@@ -417,14 +417,14 @@ function unlinkFromAccount(e: Engine, acct: Account, slot: number): void {
   else s.acctNext[p] = n;
   if (n !== NIL) s.acctPrev[n] = p;
   acct.openOrders--;
-  const cid = s.clientId[slot];
+  const cid = s.clientIdOf(slot);
   if (cid !== undefined) acct.clientIds.delete(cid);
 }
 
 /** Removes a finished order (fully filled, or its remainder already dealt with) from every index. */
 export function finishOrder(e: Engine, inst: Instrument, slot: number): void {
   const s = e.store;
-  const acct = s.account[slot]!;
+  const acct = s.accountOf(slot);
   releaseReservation(e, inst, acct, slot);
   unlinkFromAccount(e, acct, slot);
   e.orderSlots.delete(s.id[slot]!);
@@ -435,7 +435,7 @@ export function finishOrder(e: Engine, inst: Instrument, slot: number): void {
 export function cancelSlot(e: Engine, slot: number, reason: CancelReason): void {
   const s = e.store;
   const inst = e.instList[s.inst[slot]!]!;
-  const acct = s.account[slot]!;
+  const acct = s.accountOf(slot);
   const open = s.open[slot]!;
   if ((s.flags[slot]! & F_PARKED) !== 0) unparkStop(e, inst, slot);
   else if (isResting(e, inst, slot)) {
@@ -482,7 +482,7 @@ function findOwnedSlot(
     slot = acct.clientIds.get(clientOrderId);
   } else return 'INVALID_FIELD';
   if (slot === undefined) return 'UNKNOWN_ORDER';
-  if (e.store.account[slot] !== acct) return 'NOT_ORDER_OWNER';
+  if (e.store.acct[slot] !== acct.index) return 'NOT_ORDER_OWNER';
   return slot;
 }
 
@@ -544,7 +544,7 @@ function reduceInPlace(
   emit: boolean,
 ): void {
   const s = e.store;
-  const acct = s.account[slot]!;
+  const acct = s.accountOf(slot);
   const delta = s.open[slot]! - newQty;
   const parked = (s.flags[slot]! & F_PARKED) !== 0;
   if (!parked) {
@@ -600,7 +600,7 @@ export function amendOrder(e: Engine, c: AmendOrder, ts: number): void {
   }
   if (price === oldPrice && qty === oldQty) return fail('NOTHING_TO_AMEND');
   if (price === oldPrice && qty < oldQty) return reduceInPlace(e, inst, slot, qty, true);
-  const acct = s.account[slot]!;
+  const acct = s.accountOf(slot);
   const side = s.side[slot]!;
   const r = scratch;
   computeReservation(inst, acct, e, side, price, qty, s.resPos[slot]!, r);
@@ -712,7 +712,7 @@ function parkStop(e: Engine, inst: Instrument, slot: number): void {
     type: 'orderParked',
     orderId: s.id[slot]!,
     instrumentId: inst.spec.instrumentId,
-    stopPriceTicks: s.stopPrice[slot]!,
+    stopPriceTicks: s.stopPriceOf(slot),
   });
 }
 
@@ -740,7 +740,7 @@ export function runStopTriggers(e: Engine, inst: Instrument): void {
   let guard = inst.stopCount + 1;
   for (;;) {
     let slot = inst.stopHead;
-    while (slot !== NIL && !stopTriggered(inst, s.side[slot]!, s.stopPrice[slot]!))
+    while (slot !== NIL && !stopTriggered(inst, s.side[slot]!, s.stopPriceOf(slot)))
       slot = s.next[slot]!;
     if (slot === NIL || guard-- === 0) return;
     unparkStop(e, inst, slot);
