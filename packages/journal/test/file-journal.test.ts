@@ -8,6 +8,7 @@ import {
   FileJournal,
   JournalLockedError,
   LOCK_FILE_NAME,
+  MAX_PAYLOAD_BYTES,
   segmentFileName,
   verifyJournal,
 } from '../src/index.ts';
@@ -244,4 +245,28 @@ test('segments a snapshot covers can be removed; reads start at the oldest kept'
     segments: 1,
     tornTailBytes: 0,
   });
+});
+
+test('records larger than the read buffer, up to the payload cap, read back intact', async (t) => {
+  const dir = tempDir(t);
+  const sizes = [100, 5 * 1024 * 1024 + 3, 10, MAX_PAYLOAD_BYTES, 7];
+  const content = (seq: number, size: number) => {
+    const bytes = new Uint8Array(size);
+    for (let i = 0; i < size; i++) bytes[i] = (i * 31 + seq * 7 + (i >>> 12)) & 0xff;
+    return bytes;
+  };
+  const { journal } = await FileJournal.open(dir);
+  sizes.forEach((size, i) => {
+    journal.append(i + 1, content(i + 1, size));
+  });
+  await journal.close();
+  const reopened = await FileJournal.open(dir);
+  assert.equal(reopened.recovery.lastSeq, sizes.length);
+  const records = [...reopened.journal.read()];
+  assert.deepEqual(
+    records.map((r) => r.payload.length),
+    sizes,
+  );
+  for (const r of records) assert.deepEqual(r.payload, content(r.seq, r.payload.length));
+  await reopened.journal.close();
 });
