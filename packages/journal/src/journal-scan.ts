@@ -120,9 +120,8 @@ function scanSegment(
     const headerProblem = checkSegmentHeader(header, firstSeq);
     if (headerProblem !== undefined) {
       const torn = isLast && findLaterRecord(fd, fileBytes, 0, firstSeq) === undefined;
-      if (torn)
-        return { summary: { name, firstSeq, lastSeq: firstSeq - 1, validBytes: 0, fileBytes } };
-      return { error: { segment: name, offset: 0, message: headerProblem } };
+      if (!torn) return { error: { segment: name, offset: 0, message: headerProblem } };
+      return { summary: { name, firstSeq, lastSeq: firstSeq - 1, validBytes: 0, fileBytes } };
     }
     const cursor = new SegmentCursor(fd, fileBytes, firstSeq);
     let reported = 0;
@@ -144,9 +143,9 @@ function scanSegment(
       cursor.invalidKind === 'frame' &&
       findLaterRecord(fd, fileBytes, cursor.offset + 1, cursor.expectedSeq) === undefined;
     if (torn) return { summary };
-    const message = isLast
-      ? `${cursor.reason}, and valid records follow it`
-      : `${cursor.reason} (not the last segment)`;
+    let message = cursor.reason;
+    if (!isLast) message += ' (not the last segment)';
+    else if (cursor.invalidKind === 'frame') message += ', and valid records follow it';
     return { error: { segment: name, offset: cursor.offset, message } };
   } finally {
     closeSync(fd);
