@@ -76,6 +76,10 @@ export function createNodeSqliteDialect(path: string): SqliteDialect {
       if (path !== ':memory:') {
         db.exec('PRAGMA journal_mode = WAL');
         db.exec('PRAGMA synchronous = NORMAL');
+        // Checkpoint (and fsync the main file) every 64 MiB of WAL instead of every 4 MiB: the
+        // projector writes in bursts, and frequent checkpoints halved its throughput in the benchmark.
+        db.exec('PRAGMA wal_autocheckpoint = 16384');
+        db.exec('PRAGMA journal_size_limit = 67108864');
       }
       db.exec('PRAGMA temp_store = MEMORY');
       // 64 MiB of page cache (negative = KiB): index pages of the hot tables stay in memory.
