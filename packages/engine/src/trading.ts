@@ -211,6 +211,12 @@ export function placeOrder(e: Engine, c: PlaceOrder, ts: number): void {
     const band = checkBand(inst, limit);
     if (band !== undefined) return fail(band);
   }
+  // Every amount this order can move (price × qty × money per tick-lot, and the payout on a binary
+  // grid) must stay a safe integer, or the arithmetic below would silently round.
+  const worstTicks = spec.kind === 'binary' ? spec.payoutTicks : spec.maxPriceTicks;
+  if (!Number.isSafeInteger(worstTicks * qty * spec.moneyPerTickLot * 10_000)) {
+    return fail('INVALID_QUANTITY');
+  }
   const notionalPrice = type === TYPE_LIMIT || type === TYPE_STOP_LIMIT ? limit : 0;
   if (
     spec.limits.maxOrderNotional > 0 &&
@@ -593,6 +599,10 @@ export function amendOrder(e: Engine, c: AmendOrder, ts: number): void {
   }
   if (!isPositiveInt(qty)) return fail('INVALID_QUANTITY');
   if (qty % inst.spec.lotSize !== 0) return fail('QTY_NOT_LOT_MULTIPLE');
+  const worst = inst.spec.kind === 'binary' ? inst.spec.payoutTicks : inst.spec.maxPriceTicks;
+  if (!Number.isSafeInteger(worst * qty * inst.spec.moneyPerTickLot * 10_000)) {
+    return fail('INVALID_QUANTITY');
+  }
   const lim = inst.spec.limits;
   if (lim.maxOrderQtyLots > 0 && qty > lim.maxOrderQtyLots) return fail('MAX_ORDER_SIZE');
   if (lim.maxOrderNotional > 0 && price * qty * inst.spec.moneyPerTickLot > lim.maxOrderNotional) {
