@@ -2,7 +2,7 @@
 // A snapshot becomes visible only whole (temp file, fsync, rename, directory fsync) and carries a
 // checksum; a damaged snapshot is skipped in favour of the next older one.
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { readU64, writeU64 } from './journal-format.ts';
@@ -41,7 +41,9 @@ export class SnapshotStore {
     const temp = join(this.dir, `${name}.tmp`);
     const handle = await open(temp, 'w');
     try {
-      await handle.writev([encodeHeader(seq, bytes), bytes]);
+      const header = encodeHeader(seq, bytes);
+      await writeAll(handle, header, 0);
+      await writeAll(handle, bytes, header.length);
       await handle.sync();
     } finally {
       await handle.close();
@@ -69,7 +71,7 @@ export class SnapshotStore {
   async #prune(): Promise<void> {
     const kept = this.#list(SNAPSHOT_NAME);
     const doomed = kept.slice(0, Math.max(0, kept.length - this.keep));
-    const oldestKept = kept.at(-this.keep)?.seq ?? 0;
+    const oldestKept = kept[doomed.length]?.seq ?? 0;
     // A temp file older than every kept snapshot is debris from a crashed save.
     const debris = this.#list(TEMP_NAME).filter((t) => t.seq < oldestKept);
     for (const { name } of [...doomed, ...debris]) await rm(join(this.dir, name), { force: true });
@@ -93,6 +95,13 @@ export class SnapshotStore {
 
 export function snapshotFileName(seq: number): string {
   return `snapshot-${String(seq).padStart(20, '0')}.snap`;
+}
+
+async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < bytes.length; ) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
+    done += bytesWritten;
+  }
 }
 
 function encodeHeader(seq: number, bytes: Uint8Array): Buffer {

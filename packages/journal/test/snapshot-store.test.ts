@@ -58,7 +58,9 @@ test('save keeps the newest N snapshots and removes leftovers of crashed saves',
   const dir = tempDir(t);
   writeFileSync(join(dir, `${snapshotFileName(1)}.tmp`), 'half written');
   const store = new SnapshotStore(dir, { keep: 2 });
-  for (const seq of [10, 20, 30, 40]) await store.save(seq, stateAt(seq));
+  await store.save(10, stateAt(10));
+  assert.deepEqual(readdirSync(dir), [snapshotFileName(10)], 'debris goes at the first save');
+  for (const seq of [20, 30, 40]) await store.save(seq, stateAt(seq));
   assert.deepEqual(readdirSync(dir).sort(), [snapshotFileName(30), snapshotFileName(40)]);
   assert.equal(new SnapshotStore(dir).keep, 3);
   assert.throws(() => new SnapshotStore(dir, { keep: 0 }), RangeError);
