@@ -1,11 +1,13 @@
 // Public surface of the read models: the port, its SQLite opener, the query error and, for a future
 // PostgreSQL opener, the backend-neutral pieces (migrations, the Kysely implementation, the schema).
 
+export { allPages } from './all-pages.ts';
 export { CANDLE_INTERVALS, INTERVAL_MS, bucketStart } from './candle-buckets.ts';
 export { type InvalidQueryCode, InvalidQueryError } from './invalid-query-error.ts';
 export { KyselyReadModels, type KyselyReadModelsOptions } from './kysely-read-models.ts';
 export { type Backend, migrateToLatest, migrationsFor } from './migrations.ts';
 export { createNodeSqliteDialect } from './node-sqlite-dialect.ts';
 export type * from './read-models.ts';
+export { type EngineViews, reconcileWithEngine } from './reconcile.ts';
 export type { Database } from './schema.ts';
 export { openSqliteReadModels, type SqliteReadModelsOptions } from './sqlite-read-models.ts';
