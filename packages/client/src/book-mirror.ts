@@ -24,6 +24,7 @@ export class BookMirror {
 
   /** Applies a message; false when a delta does not follow the last seq (resubscribe). */
   apply(m: BookMessage): boolean {
+    if (m.type !== 'snapshot' && m.type !== 'delta') return true;
     if (m.type === 'snapshot') {
       this.#bids.clear();
       this.#asks.clear();

@@ -19,5 +19,5 @@ export {
 export { ApiError, type ApiErrorCode, errorCatalogue } from './error-catalogue.ts';
 export type { RateLimits } from './http/http-pipeline.ts';
 export { openApiDocument } from './openapi/openapi-document.ts';
-export { createLogger, type Logger, silentLogger } from './ops/logger.ts';
+export { createLogger, type Logger, type LogLevel, silentLogger } from './ops/logger.ts';
 export { DEFAULT_WS_OPTIONS, WS_PATH, type WsOptions } from './ws/ws-gateway.ts';

@@ -80,6 +80,9 @@ export const adminRoutes: RouteDef[] = [
     handler: async (ctx) => {
       const s = ctx.services;
       const body = ctx.body as { code: string; scale: number; assetId?: number };
+      if (s.assets().some((a) => a.code === body.code || a.assetId === body.assetId)) {
+        throw new ApiError('DUPLICATE_ID', 'That asset code or id exists.');
+      }
       const assetId = body.assetId ?? s.assets().reduce((m, a) => Math.max(m, a.assetId), 0) + 1;
       const applied = await s.submit({
         type: 'createAsset',

@@ -1,0 +1,71 @@
+// A market-making bot: for each of its markets it keeps a drifting fair value and, every cycle, replaces
+// its quotes with a ladder of bids below and asks above it (cancel-all, then one batch of orders). It
+// trades only through the public REST API with a signed API key, as any user's bot would.
+
+import type { Market, RestClient } from '@bourse/client';
+import { FairValue, snap } from './fair-value.ts';
+import type { SeededRandom } from './seeded-random.ts';
+
+export interface MarketMakerOptions {
+  /** Price levels each side. */
+  readonly levels: number;
+  /** Half spread, in grid steps. */
+  readonly halfSpreadSteps: number;
+  /** Size per level, in lots (a multiple of the market's lot size). */
+  readonly sizeLotsOf: (m: Market) => number;
+  readonly startTicksOf: (m: Market) => number;
+}
+
+export class MarketMaker {
+  readonly #rest: RestClient;
+  readonly #rng: SeededRandom;
+  readonly #opts: MarketMakerOptions;
+  readonly #fair = new Map<string, FairValue>();
+
+  constructor(rest: RestClient, rng: SeededRandom, opts: MarketMakerOptions) {
+    this.#rest = rest;
+    this.#rng = rng;
+    this.#opts = opts;
+  }
+
+  /** One quoting cycle over every open market. */
+  async cycle(markets: readonly Market[]): Promise<void> {
+    for (const m of markets) {
+      if (m.status !== 'open') continue;
+      const grid = m.spec;
+      let fv = this.#fair.get(m.market);
+      if (fv === undefined) {
+        fv = new FairValue(
+          grid,
+          this.#opts.startTicksOf(m),
+          this.#opts.halfSpreadSteps + this.#opts.levels,
+        );
+        this.#fair.set(m.market, fv);
+      }
+      const mid = fv.step(this.#rng, 1);
+      const step = grid.tickSize;
+      const size = this.#opts.sizeLotsOf(m);
+      const orders = [];
+      for (let i = 0; i < this.#opts.levels; i++) {
+        const offset = (this.#opts.halfSpreadSteps + i) * step;
+        const jitter = snap(size * this.#rng.int(1, 3), grid.lotSize);
+        orders.push({
+          market: m.market,
+          side: 'buy' as const,
+          priceTicks: mid - offset,
+          qtyLots: jitter,
+          postOnly: true,
+        });
+        orders.push({
+          market: m.market,
+          side: 'sell' as const,
+          priceTicks: mid + offset,
+          qtyLots: jitter,
+          postOnly: true,
+        });
+      }
+      await this.#rest.cancelAll(m.market);
+      await this.#rest.placeOrders(orders);
+    }
+  }
+}

@@ -1,0 +1,216 @@
+// Administration from the command line, on a STOPPED data directory: users, passwords, deposits, API
+// keys and the market lifecycle. Each command opens the exchange in-process, runs the same code paths as
+// the admin API (so every change is a journaled command), and closes it. The journal's directory lock
+// refuses to run next to a live server; against a running server use the admin API instead.
+
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { InstrumentSpec } from '@bourse/engine';
+import {
+  createUserWithAccount,
+  type GatewayServices,
+  ROLES,
+  type Role,
+  SCOPES,
+  type Scope,
+} from '@bourse/gateway';
+import { openExchange } from './open-exchange.ts';
+
+const DATA_DIR = { 'data-dir': { type: 'string', default: './data' } } as const;
+const HELP = { help: { type: 'boolean', short: 'h' } } as const;
+
+export const ADMIN_HELP = `Admin commands (run them while the server is stopped; they use --data-dir, default ./data):
+
+  bourse user create --username <name> --role <admin|market-maker|trader|viewer> [--password <pw>]
+  bourse user list
+  bourse user password --username <name> --password <pw>
+  bourse deposit --username <name> --asset <code|id> --amount <minor units>
+  bourse apikey create --username <name> [--scopes read,trade] [--out key.pem] [--ed25519]
+        Generates a key pair, registers the public key, prints the key id and writes the
+        private key PEM to --out (default ./<name>-<keyid>.pem, mode 0600).
+  bourse market create --spec <file.json>     (an instrument spec; instrumentId optional)
+  bourse market open|pause|close <symbol>
+  bourse market settle <symbol> --result <yes|no|scalar> [--value <ticks>]
+`;
+
+async function withExchange<T>(
+  dataDir: string,
+  run: (s: GatewayServices) => Promise<T>,
+): Promise<T> {
+  const ex = await openExchange(resolve(dataDir));
+  try {
+    return await run(ex.gateway.services);
+  } finally {
+    await ex.close();
+  }
+}
+
+function need<T>(value: T | undefined, flag: string): T {
+  if (value === undefined) throw new UsageError(`missing ${flag}`);
+  return value;
+}
+
+export class UsageError extends Error {}
+
+function userOf(s: GatewayServices, username: string) {
+  const u = s.auth.userByName(username);
+  if (u === undefined) throw new UsageError(`no user ${username}`);
+  return u;
+}
+
+export async function userCommand(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      ...DATA_DIR,
+      ...HELP,
+      username: { type: 'string' },
+      role: { type: 'string' },
+      password: { type: 'string' },
+    },
+  });
+  if (values.help || sub === undefined) return void process.stdout.write(ADMIN_HELP);
+  await withExchange(values['data-dir'], async (s) => {
+    if (sub === 'list') {
+      for (const u of s.auth.users()) {
+        process.stdout.write(
+          `${u.userId}\t${u.username}\t${u.role}\taccount ${u.accountId}${u.disabled ? '\tdisabled' : ''}\n`,
+        );
+      }
+    } else if (sub === 'create') {
+      const role = need(values.role, '--role');
+      if (!(ROLES as readonly string[]).includes(role))
+        throw new UsageError(`role must be one of ${ROLES.join(', ')}`);
+      const u = await createUserWithAccount(s, {
+        username: need(values.username, '--username'),
+        role: role as Role,
+        ...(values.password === undefined ? {} : { password: values.password }),
+      });
+      process.stdout.write(
+        `created user ${u.username} (id ${u.userId}, account ${u.accountId}, ${u.role})\n`,
+      );
+    } else if (sub === 'password') {
+      const u = userOf(s, need(values.username, '--username'));
+      await s.auth.setPassword(u.userId, need(values.password, '--password'));
+      process.stdout.write(`password set for ${u.username}\n`);
+    } else throw new UsageError(`unknown user command ${sub}`);
+  });
+}
+
+export async function depositCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...DATA_DIR,
+      ...HELP,
+      username: { type: 'string' },
+      asset: { type: 'string' },
+      amount: { type: 'string' },
+    },
+  });
+  if (values.help) return void process.stdout.write(ADMIN_HELP);
+  await withExchange(values['data-dir'], async (s) => {
+    const u = userOf(s, need(values.username, '--username'));
+    const asset = s.asset(need(values.asset, '--asset'));
+    const amount = Number(need(values.amount, '--amount'));
+    if (!Number.isSafeInteger(amount) || amount <= 0)
+      throw new UsageError('--amount must be a positive integer');
+    const applied = await s.submit({
+      type: 'deposit',
+      accountId: u.accountId,
+      assetId: asset.assetId,
+      amount,
+    });
+    process.stdout.write(
+      `deposited ${amount} ${asset.code} minor units to ${u.username} (seq ${applied.seq})\n`,
+    );
+  });
+}
+
+export async function apikeyCommand(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      ...DATA_DIR,
+      ...HELP,
+      username: { type: 'string' },
+      scopes: { type: 'string' },
+      out: { type: 'string' },
+      ed25519: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || sub !== 'create') return void process.stdout.write(ADMIN_HELP);
+  await withExchange(values['data-dir'], async (s) => {
+    const u = userOf(s, need(values.username, '--username'));
+    const scopes = (values.scopes ?? 'read,trade').split(',') as Scope[];
+    if (!scopes.every((x) => (SCOPES as readonly string[]).includes(x)))
+      throw new UsageError('bad --scopes');
+    const pair = values.ed25519
+      ? generateKeyPairSync('ed25519')
+      : generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const key = s.auth.addApiKey({
+      userId: u.userId,
+      publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      scopes,
+      label: 'cli',
+      now: s.clock(),
+    });
+    const out = resolve(values.out ?? `${u.username}-${key.keyId}.pem`);
+    writeFileSync(out, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    process.stdout.write(
+      `key id: ${key.keyId}\nprivate key written to ${out}\nscopes: ${key.scopes.join(',')}\n`,
+    );
+  });
+}
+
+export async function marketCommand(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      ...DATA_DIR,
+      ...HELP,
+      spec: { type: 'string' },
+      result: { type: 'string' },
+      value: { type: 'string' },
+    },
+  });
+  if (values.help || sub === undefined) return void process.stdout.write(ADMIN_HELP);
+  await withExchange(values['data-dir'], async (s) => {
+    if (sub === 'create') {
+      const raw = JSON.parse(
+        readFileSync(need(values.spec, '--spec'), 'utf8'),
+      ) as Partial<InstrumentSpec>;
+      const ids = (await s.core.query.instruments()).map((v) => v.spec.instrumentId);
+      const spec = { instrumentId: Math.max(0, ...ids) + 1, ...raw } as InstrumentSpec;
+      const applied = await s.submit({ type: 'createInstrument', spec });
+      process.stdout.write(
+        `created ${spec.symbol} (instrument ${spec.instrumentId}, seq ${applied.seq})\n`,
+      );
+      return;
+    }
+    const m = s.market(need(positionals[0], '<symbol>'));
+    const instrumentId = m.spec.instrumentId;
+    if (sub === 'open' || sub === 'pause' || sub === 'close') {
+      const status = sub === 'pause' ? 'paused' : sub === 'close' ? 'closed' : 'open';
+      const applied = await s.submit({ type: 'setMarketStatus', instrumentId, status });
+      process.stdout.write(`${m.spec.symbol}: ${status} (seq ${applied.seq})\n`);
+    } else if (sub === 'settle') {
+      const result = need(values.result, '--result');
+      if (result !== 'yes' && result !== 'no' && result !== 'scalar')
+        throw new UsageError('--result yes|no|scalar');
+      const applied = await s.submit({
+        type: 'settleMarket',
+        instrumentId,
+        result,
+        ...(values.value === undefined ? {} : { valueTicks: Number(values.value) }),
+      });
+      process.stdout.write(`${m.spec.symbol}: settled ${result} (seq ${applied.seq})\n`);
+    } else throw new UsageError(`unknown market command ${sub}`);
+  });
+}

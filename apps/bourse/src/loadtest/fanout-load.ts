@@ -1,0 +1,82 @@
+// Market-data fan-out: N anonymous sockets subscribe to one market's book and trades while a driver
+// trades at a modest rate; each subscriber measures how late each trade reaches it (receive time minus
+// the trade's sequencer timestamp, same machine clock, millisecond resolution).
+
+import { RequestSigner } from '@bourse/client';
+import WebSocket from 'ws';
+import { LatencyRecorder } from './latency-recorder.ts';
+import type { LoadTarget } from './loadtest-target.ts';
+import { runOpenLoop } from './open-loop.ts';
+
+export interface FanoutResult {
+  readonly subscribers: number;
+  readonly connected: number;
+  readonly tradesPerSec: number;
+  readonly deliveries: number;
+  readonly latencyMs: { p50: number; p99: number; p999: number; max: number };
+}
+
+const WS_PATH = '/api/v1/ws';
+
+function open(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}${WS_PATH}`, {
+    headers,
+    perMessageDeflate: false,
+  });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+export async function fanoutLoad(
+  target: LoadTarget,
+  subscribers: number,
+  orderRate: number,
+  durationMs: number,
+): Promise<FanoutResult> {
+  const rec = new LatencyRecorder(20_000_000);
+  const subs: WebSocket[] = [];
+  const sub = `{"op":"subscribe","channel":"trades","market":"${target.market}"}`;
+  const book = `{"op":"subscribe","channel":"book","market":"${target.market}"}`;
+  for (let i = 0; i < subscribers; i += 100) {
+    const batch = await Promise.allSettled(
+      Array.from({ length: Math.min(100, subscribers - i) }, () => open(target.url)),
+    );
+    for (const r of batch) {
+      if (r.status !== 'fulfilled') continue;
+      const ws = r.value;
+      ws.on('message', (data) => {
+        const text = data.toString();
+        if (!text.startsWith('{"channel":"trades"')) return;
+        const now = Date.now();
+        for (const t of (JSON.parse(text) as { trades: { ts: number }[] }).trades)
+          rec.record(now - t.ts);
+      });
+      ws.send(sub);
+      ws.send(book);
+      subs.push(ws);
+    }
+  }
+  const drivers = await Promise.all(
+    target.users.map((u, k) =>
+      open(target.url, new RequestSigner(u).headers('GET', WS_PATH, Date.now() + k)),
+    ),
+  );
+  await new Promise((r) => setTimeout(r, 200));
+  await runOpenLoop(orderRate, durationMs, (i) => {
+    const side = i % 2 === 0 ? 'buy' : 'sell';
+    drivers[i % 2]!.send(
+      `{"op":"place","id":${i},"order":{"market":"${target.market}","side":"${side}","priceTicks":5000,"qtyLots":100}}`,
+    );
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  for (const ws of [...subs, ...drivers]) ws.terminate();
+  return {
+    subscribers,
+    connected: subs.length,
+    tradesPerSec: orderRate / 2,
+    deliveries: rec.count,
+    latencyMs: rec.summary(),
+  };
+}

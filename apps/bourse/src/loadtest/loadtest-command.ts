@@ -1,0 +1,102 @@
+// `bourse loadtest`: end-to-end figures over loopback with the load generator in its own process. By
+// default it provisions a temp data directory and starts `bourse serve` as a child process; `--url`
+// with `--key-id/--key-file` (twice: two accounts) targets a server that is already running.
+
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { fanoutLoad } from './fanout-load.ts';
+import { type LoadTarget, startLocalTarget } from './loadtest-target.ts';
+import { extraSigners, restOrderLoad } from './rest-order-load.ts';
+import { wsOrderLoad } from './ws-order-load.ts';
+
+export const LOADTEST_HELP = `Usage: bourse loadtest [options]
+
+Open-loop load over loopback; latency is measured from each order's intended send time.
+
+Options:
+  --mode <ws|rest|fanout>   What to drive (default ws)
+  --rate <n>                Orders per second offered (default 20000 ws, 5000 rest, 20 fanout)
+  --duration <s>            Seconds of load, at most 120 (default 5)
+  --connections <n>         Sockets / keep-alive connections (default 4 ws, 32 rest)
+  --subscribers <n>         Fan-out mode: subscribing sockets (default 1000)
+  --json                    Print one JSON object instead of text
+  --url <url>               Target a running server (default: start one in a child process)
+  --key-id <id> --key-file <pem>   With --url: two accounts' API keys (give each flag twice)
+  --market <symbol>         With --url: a market the two accounts may trade
+  -h, --help                Show this help
+`;
+
+export async function loadtestCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      mode: { type: 'string', default: 'ws' },
+      rate: { type: 'string' },
+      duration: { type: 'string', default: '5' },
+      connections: { type: 'string' },
+      subscribers: { type: 'string', default: '1000' },
+      json: { type: 'boolean', default: false },
+      url: { type: 'string' },
+      'key-id': { type: 'string', multiple: true },
+      'key-file': { type: 'string', multiple: true },
+      market: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return void process.stdout.write(LOADTEST_HELP);
+  const mode = values.mode;
+  if (mode !== 'ws' && mode !== 'rest' && mode !== 'fanout')
+    throw new Error('--mode ws|rest|fanout');
+  const durationMs = Math.min(120, Math.max(1, Number(values.duration))) * 1000;
+  const defaults = { ws: [20_000, 4], rest: [5_000, 32], fanout: [20, 1] } as const;
+  const rate = Number(values.rate ?? defaults[mode][0]);
+  const connections = Number(values.connections ?? defaults[mode][1]);
+  const target = values.url === undefined ? await startLocalTarget() : remoteTarget(values);
+  try {
+    let result: unknown;
+    if (mode === 'ws') result = await wsOrderLoad(target, rate, durationMs, connections);
+    else if (mode === 'rest') {
+      const signers = await extraSigners(target, Math.max(1, Math.ceil(rate / 2 / 400)));
+      result = await restOrderLoad(target, rate, durationMs, connections, signers);
+    } else result = await fanoutLoad(target, Number(values.subscribers), rate, durationMs);
+    const out = { mode, rate, durationMs, connections, ...(result as object) };
+    process.stdout.write(values.json ? `${JSON.stringify(out)}\n` : describe(out));
+  } finally {
+    await target.stop();
+  }
+}
+
+function remoteTarget(values: {
+  url?: string;
+  'key-id'?: string[];
+  'key-file'?: string[];
+  market?: string;
+}): LoadTarget {
+  const ids = values['key-id'] ?? [];
+  const files = values['key-file'] ?? [];
+  if (ids.length !== 2 || files.length !== 2 || values.market === undefined) {
+    throw new Error('with --url give --key-id and --key-file twice (two accounts) and --market');
+  }
+  return {
+    url: values.url!,
+    market: values.market,
+    users: ids.map((keyId, i) => ({
+      keyId,
+      privateKey: createPrivateKey(readFileSync(files[i]!)),
+    })),
+    stop: async () => {},
+  };
+}
+
+function describe(r: Record<string, unknown>): string {
+  const lat = r.latencyMs as { p50: number; p99: number; p999: number; max: number };
+  const f = (x: number) => x.toFixed(2);
+  const head =
+    r.mode === 'fanout'
+      ? `fan-out: ${r.connected}/${r.subscribers} subscribers, ${r.tradesPerSec} trades/s offered, ${r.deliveries} deliveries`
+      : `${r.mode}: offered ${r.rate}/s for ${Number(r.durationMs) / 1000}s over ${r.connections} connections; ` +
+        `acknowledged ${r.acked} (${Math.round(Number(r.ackedPerSec))}/s), rejected ${r.rejected}`;
+  const what = r.mode === 'fanout' ? 'delivery' : 'ack';
+  return `${head}\n${what} latency ms: p50 ${f(lat.p50)}  p99 ${f(lat.p99)}  p99.9 ${f(lat.p999)}  max ${f(lat.max)}\n`;
+}

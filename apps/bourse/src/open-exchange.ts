@@ -1,0 +1,41 @@
+// Composition root: opens a data directory as a running exchange — the core (journal, engine worker,
+// read models), the auth store beside it, and the gateway on top — and closes them in reverse order.
+
+import { join } from 'node:path';
+import { AuthStore, createGateway, type Gateway, type GatewayOptions } from '@bourse/gateway';
+import { type ExchangeCore, openExchangeCore } from '@bourse/sequencer';
+
+export interface OpenExchange {
+  readonly core: ExchangeCore;
+  readonly authStore: AuthStore;
+  readonly gateway: Gateway;
+  close(): Promise<void>;
+}
+
+export const AUTH_DB = 'auth.db';
+
+export async function openExchange(
+  dataDir: string,
+  options: Partial<Omit<GatewayOptions, 'core' | 'authStore'>> & {
+    onRecoveryProgress?: (p: { seq: number; lastSeq: number }) => void;
+  } = {},
+): Promise<OpenExchange> {
+  const { onRecoveryProgress, ...gatewayOptions } = options;
+  const core = await openExchangeCore({
+    dataDir,
+    ...(onRecoveryProgress === undefined ? {} : { onRecoveryProgress }),
+  });
+  const authStore = new AuthStore(join(dataDir, AUTH_DB));
+  const gateway = createGateway({ core, authStore, ...gatewayOptions });
+  await gateway.ready;
+  return {
+    core,
+    authStore,
+    gateway,
+    async close() {
+      await gateway.close();
+      await core.close();
+      authStore.close();
+    },
+  };
+}

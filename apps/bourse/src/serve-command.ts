@@ -1,0 +1,96 @@
+// `bourse serve`: opens the data directory, seeds the demo on an empty one (unless --no-demo), listens,
+// starts the demo bots against the public API, and shuts down cleanly on SIGINT/SIGTERM.
+
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runBots } from '@bourse/bots';
+import { createLogger, type LogLevel } from '@bourse/gateway';
+import { botCredentials, DEMO_START_TICKS, isEmptyExchange, seedDemo } from './demo-setup.ts';
+import { openExchange } from './open-exchange.ts';
+
+export const SERVE_HELP = `Usage: bourse serve [options]
+
+Runs the exchange: REST + WebSocket API, docs at /docs, metrics at /metrics.
+
+Options:
+  --port <n>          TCP port (default 8080; 0 picks a free one)
+  --host <addr>       Address to bind (default 127.0.0.1)
+  --data-dir <dir>    Where the journal, snapshots and databases live (default ./data)
+  --no-demo           Do not create demo markets/users or run bots
+  --no-rate-limit     Lift the per-key and per-IP limits (load tests on loopback)
+  --log-level <l>     debug | info | warn | error (default info)
+  -h, --help          Show this help
+`;
+
+export async function serveCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '8080' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'data-dir': { type: 'string', default: './data' },
+      'no-demo': { type: 'boolean', default: false },
+      'no-rate-limit': { type: 'boolean', default: false },
+      'log-level': { type: 'string', default: 'info' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(SERVE_HELP);
+    return;
+  }
+  const dataDir = resolve(values['data-dir']);
+  mkdirSync(dataDir, { recursive: true });
+  const logger = createLogger({ level: values['log-level'] as LogLevel });
+  const huge = { capacity: 1e9, refillPerSecond: 1e9 };
+  const exchange = await openExchange(dataDir, {
+    logger,
+    ...(values['no-rate-limit']
+      ? { rateLimits: { perIp: huge, perKey: huge, marketMakerMultiplier: 1 } }
+      : {}),
+    onRecoveryProgress: (p) => {
+      if (p.seq === p.lastSeq || p.seq % 100_000 === 0) logger.info('recovering', p);
+    },
+  });
+  const services = exchange.gateway.services;
+  const demo = !values['no-demo'];
+  let adminLine = '';
+  if (demo && isEmptyExchange(services)) {
+    const { adminPassword } = await seedDemo(services);
+    adminLine = `admin login: admin / ${adminPassword}  (shown once; change it with 'bourse user password')`;
+  } else if (services.auth.userByName('admin') !== undefined) {
+    adminLine = "admin login: admin (password shown at first start; reset: 'bourse user password')";
+  }
+  const server = exchange.gateway.server;
+  await new Promise<void>((ok) => server.listen(Number(values.port), values.host, ok));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${values.host}:${port}`;
+  const bots = demo
+    ? runBots({
+        baseUrl: url,
+        bots: botCredentials(services),
+        startTicks: DEMO_START_TICKS,
+        onError: (error) => logger.debug('bot request refused', { error }),
+      })
+    : undefined;
+  logger.info('listening', { url, dataDir, demo });
+  process.stdout.write(
+    `\nBourse is running at ${url}\n  API docs:  ${url}/docs\n  data dir:  ${dataDir}\n` +
+      (adminLine === '' ? '' : `  ${adminLine}\n`) +
+      (demo ? '  demo bots are trading; stop with Ctrl-C\n\n' : '\n'),
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping', { signal });
+    await bots?.stop();
+    await exchange.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,127 @@
+// Unit tests of the auth building blocks: token buckets, the replay guard, signature verification for
+// RSA-PSS and Ed25519 exactly as Kalshi signs, password hashes, the router and the logger's redaction.
+
+import assert from 'node:assert/strict';
+import { constants, generateKeyPairSync, sign } from 'node:crypto';
+import { test } from 'node:test';
+import { RequestSigner } from '@bourse/client';
+import {
+  hashPassword,
+  parsePublicKey,
+  signingMessage,
+  TokenBuckets,
+  verifyPassword,
+  verifySignature,
+} from '../src/index.ts';
+import { ReplayGuard } from '../src/auth/replay-guard.ts';
+import { Router } from '../src/http/router.ts';
+import { createLogger } from '../src/ops/logger.ts';
+
+test('token bucket: burst, refusal with retry-after, refill over time', () => {
+  const b = new TokenBuckets();
+  const cfg = { capacity: 3, refillPerSecond: 1 };
+  for (let i = 0; i < 3; i++) assert.equal(b.take('k', cfg, 1_000).ok, true);
+  assert.deepEqual(b.take('k', cfg, 1_000), { ok: false, retryAfterSeconds: 1 });
+  assert.equal(b.take('k', cfg, 2_000).ok, true);
+  assert.deepEqual(b.take('k', cfg, 2_000, 3), { ok: false, retryAfterSeconds: 3 });
+});
+
+test('token bucket map stays bounded', () => {
+  const b = new TokenBuckets(100);
+  for (let i = 0; i < 1_000; i++) b.take(`ip:${i}`, { capacity: 10, refillPerSecond: 1 }, i);
+  assert.ok(b.size <= 100);
+});
+
+test('replay guard remembers signatures inside the window and forgets after', () => {
+  const g = new ReplayGuard(1_000);
+  assert.equal(g.remember('a', 10_000, 10_000), true);
+  assert.equal(g.remember('a', 10_000, 10_500), false);
+  assert.equal(g.remember('b', 10_600, 10_600), true);
+  assert.equal(g.remember('c', 12_000, 12_000), true);
+  assert.equal(g.size, 1);
+});
+
+test('RSA-PSS signatures made as Kalshi documents verify; tampering does not', () => {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const parsed = parsePublicKey(pem);
+  assert.equal(parsed?.type, 'rsa');
+  const ts = '1700000000000';
+  // Kalshi's reference: sign(ts + method + path) with PSS, MGF1(SHA-256), salt = digest length.
+  const sig = sign('sha256', Buffer.from(`${ts}GET/api/v1/portfolio/balances`), {
+    key: privateKey,
+    padding: constants.RSA_PKCS1_PSS_PADDING,
+    saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+  }).toString('base64');
+  const msg = signingMessage(ts, 'get', '/api/v1/portfolio/balances?limit=5');
+  assert.equal(verifySignature(parsed!.key, 'rsa', msg, sig), true);
+  assert.equal(
+    verifySignature(
+      parsed!.key,
+      'rsa',
+      signingMessage(ts, 'POST', '/api/v1/portfolio/balances'),
+      sig,
+    ),
+    false,
+  );
+  assert.equal(verifySignature(parsed!.key, 'rsa', msg, 'AAAA'), false);
+  const sdk = new RequestSigner({ keyId: 'k', privateKey });
+  const h = sdk.headers('GET', '/api/v1/portfolio/balances', 1_700_000_000_000);
+  assert.equal(verifySignature(parsed!.key, 'rsa', msg, h['KALSHI-ACCESS-SIGNATURE']!), true);
+});
+
+test('Ed25519 signatures verify; small RSA keys and garbage are refused', () => {
+  const ed = generateKeyPairSync('ed25519');
+  const parsed = parsePublicKey(ed.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  assert.equal(parsed?.type, 'ed25519');
+  const h = new RequestSigner({ keyId: 'k', privateKey: ed.privateKey }).headers(
+    'DELETE',
+    '/api/v1/orders/5',
+    42,
+  );
+  assert.equal(
+    verifySignature(
+      parsed!.key,
+      'ed25519',
+      signingMessage('42', 'DELETE', '/api/v1/orders/5'),
+      h['KALSHI-ACCESS-SIGNATURE']!,
+    ),
+    true,
+  );
+  const small = generateKeyPairSync('rsa', { modulusLength: 1024 });
+  assert.equal(
+    parsePublicKey(small.publicKey.export({ type: 'spki', format: 'pem' }).toString()),
+    undefined,
+  );
+  assert.equal(parsePublicKey('not a key'), undefined);
+});
+
+test('password hashes are salted scrypt and verify only the right password', async () => {
+  const a = await hashPassword('hunter22');
+  const b = await hashPassword('hunter22');
+  assert.notEqual(a, b);
+  assert.match(a, /^scrypt\$16384\$8\$1\$/);
+  assert.equal(await verifyPassword('hunter22', a), true);
+  assert.equal(await verifyPassword('hunter23', a), false);
+});
+
+test('router: static first, params decoded, 405 for another method', () => {
+  const r = new Router<string>();
+  r.add('GET', '/a/b', 'static');
+  r.add('GET', '/a/:id', 'param');
+  r.add('DELETE', '/a/:id/x', 'del');
+  assert.deepEqual(r.match('GET', '/a/b'), { route: 'static', params: {} });
+  assert.deepEqual(r.match('GET', '/a/X%20Y'), { route: 'param', params: { id: 'X Y' } });
+  assert.equal(r.match('GET', '/a/1/x'), 'method');
+  assert.equal(r.match('GET', '/nope'), undefined);
+});
+
+test('the logger redacts secrets however deep', () => {
+  const lines: string[] = [];
+  const log = createLogger({ write: (l) => lines.push(l) });
+  log.info('login', { user: 'a', password: 'p', nested: { privateKeyPem: 'x', ok: 1 } });
+  const rec = JSON.parse(lines[0]!);
+  assert.equal(rec.password, '[redacted]');
+  assert.equal(rec.nested.privateKeyPem, '[redacted]');
+  assert.equal(rec.nested.ok, 1);
+});
