@@ -9,7 +9,7 @@ import type { ReadModels } from '@bourse/projections';
 import type { Command, EngineEvent } from '@bourse/engine';
 import { encodeCommandJson } from './command-codec.ts';
 import { CoreError } from './core-error.ts';
-import { createCoreMetrics, createSequencerStats } from './core-metrics.ts';
+import { createSequencerStats } from './core-metrics.ts';
 import type { EngineHost } from './engine-host.ts';
 import type {
   AppliedCommand,
@@ -20,7 +20,7 @@ import type {
 } from './exchange-core.ts';
 import { GroupCommit } from './group-commit.ts';
 import { observe } from './histogram.ts';
-import { ReadModelFeeder } from './read-model-feeder.ts';
+import type { ReadModelFeeder } from './read-model-feeder.ts';
 
 /** Most commands in one engine message / journal batch; bounds message size and worker stalls. */
 export const MAX_BATCH_COMMANDS = 8192;
@@ -37,16 +37,21 @@ interface Entry {
 interface Batch {
   readonly lastSeq: number;
   readonly entries: Entry[];
+  /** The batch as sent to the engine, forwarded as is to the read models. */
+  readonly commandsJson: string;
   applied: AppliedCommand[] | undefined;
+  eventsJson: string;
 }
 
 export interface CoreParts {
   readonly journal: FileJournal;
   readonly snapshots: SnapshotStore;
   readonly host: EngineHost;
+  /** Read side of the read models, on this thread; the feeder's worker writes them. */
   readonly readModels: ReadModels;
-  /** Seq the read models hold when the core starts (after recovery). */
-  readonly readModelSeq: number;
+  readonly feeder: ReadModelFeeder;
+  /** Shared with the feeder, which keeps the projection lag in it. */
+  readonly metrics: CoreMetrics;
   /** Last seq in the journal (all of it durable and applied by the engine). */
   readonly lastSeq: number;
   /** `ts` of the last journaled command, so timestamps never go backwards across a restart. */
@@ -56,7 +61,7 @@ export interface CoreParts {
 }
 
 export class LocalExchangeCore implements ExchangeCore {
-  readonly metrics: CoreMetrics = createCoreMetrics();
+  readonly metrics: CoreMetrics;
   readonly stats: SequencerStats = createSequencerStats();
   readonly readModels: ReadModels & { waitFor(seq: number): Promise<void> };
   readonly query: ExchangeCore['query'];
@@ -79,10 +84,11 @@ export class LocalExchangeCore implements ExchangeCore {
 
   constructor(parts: CoreParts) {
     this.#parts = parts;
+    this.metrics = parts.metrics;
     this.#nextSeq = parts.lastSeq + 1;
     this.#lastTs = parts.lastTs;
-    this.#feeder = new ReadModelFeeder(parts.readModels, parts.readModelSeq, this.metrics);
-    this.metrics.projectionLagCommands = parts.lastSeq - parts.readModelSeq;
+    this.#feeder = parts.feeder;
+    this.metrics.projectionLagCommands = parts.feeder.queuedSeq - parts.feeder.appliedSeq;
     this.#commit = new GroupCommit(
       parts.journal,
       parts.lastSeq,
@@ -92,7 +98,7 @@ export class LocalExchangeCore implements ExchangeCore {
       (error) => this.#fail(journalFailed(error)),
     );
     parts.host.onFailure = (error) => this.#fail(error);
-    this.readModels = withWaitFor(parts.readModels, (seq) => this.#feeder.waitFor(seq));
+    this.readModels = readSide(parts.readModels, parts.feeder);
     this.query = buildQueries(parts.host);
   }
 
@@ -201,11 +207,17 @@ export class LocalExchangeCore implements ExchangeCore {
       this.#fail(journalFailed(error));
       return;
     }
-    const batch: Batch = { lastSeq: entries.at(-1)!.seq, entries, applied: undefined };
+    const batch: Batch = {
+      lastSeq: entries.at(-1)!.seq,
+      entries,
+      commandsJson: `[${jsons.join(',')}]`,
+      applied: undefined,
+      eventsJson: '',
+    };
     this.#inflight.push(batch);
     this.stats.engineBatches++;
     this.metrics.engineQueueDepth += entries.length;
-    this.#parts.host.apply(`[${jsons.join(',')}]`, true).then(
+    this.#parts.host.apply(batch.commandsJson, true).then(
       (reply) => this.#onApplied(batch, reply.events),
       (error: Error) => this.#fail(error),
     );
@@ -225,6 +237,7 @@ export class LocalExchangeCore implements ExchangeCore {
       applied[i] = { seq, ts: command.ts, command, events: perCommand[i]! };
     }
     batch.applied = applied;
+    batch.eventsJson = eventsJson ?? '[]';
     this.metrics.engineQueueDepth -= entries.length;
     this.#drain();
   }
@@ -238,6 +251,7 @@ export class LocalExchangeCore implements ExchangeCore {
       if (batch.applied === undefined || batch.lastSeq > durable) break;
       this.#inflightHead++;
       this.#acknowledge(batch.entries, batch.applied);
+      this.#feeder.push(batch.lastSeq, batch.commandsJson, batch.eventsJson);
     }
     if (this.#inflightHead === this.#inflight.length) {
       this.#inflight = [];
@@ -267,7 +281,6 @@ export class LocalExchangeCore implements ExchangeCore {
         // A listener's failure is its own (a dropped client); it must not stop the exchange.
       }
     }
-    this.#feeder.push(applied);
     this.#sinceSnapshot += entries.length;
     if (this.#sinceSnapshot >= this.#parts.snapshotEvery && this.#snapshotBusy === undefined) {
       this.#sinceSnapshot = 0;
@@ -332,9 +345,9 @@ export class LocalExchangeCore implements ExchangeCore {
     }
     await this.#commit.idle();
     await this.#snapshotBusy;
-    await this.#feeder.idle();
     await this.#parts.host.terminate();
     await this.#parts.journal.close();
+    await this.#feeder.close();
     await this.#parts.readModels.close();
   }
 }
@@ -366,14 +379,24 @@ function journalFailed(error: unknown): CoreError {
   return new CoreError('JOURNAL_FAILED', `journal failed: ${message}`, { cause: error });
 }
 
-/** Exposes the read models with `waitFor`, keeping each method bound to the real object. */
-function withWaitFor(
+/**
+ * The read side handed to the gateway: queries run on this thread's connection, keeping each method
+ * bound to the real object; progress (`lastAppliedSeq`, `waitFor`) comes from the writer worker, and
+ * `apply` is refused because only the core feeds the read models.
+ */
+function readSide(
   models: ReadModels,
-  waitFor: (seq: number) => Promise<void>,
+  feeder: ReadModelFeeder,
 ): ReadModels & { waitFor(seq: number): Promise<void> } {
+  const overrides: Record<PropertyKey, unknown> = {
+    waitFor: (seq: number) => feeder.waitFor(seq),
+    lastAppliedSeq: () => Promise.resolve(feeder.appliedSeq),
+    apply: () =>
+      Promise.reject(new Error('the exchange core is the only writer of its read models')),
+  };
   return new Proxy(models, {
     get(target, property) {
-      if (property === 'waitFor') return waitFor;
+      if (Object.hasOwn(overrides, property)) return overrides[property];
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },

@@ -3,14 +3,16 @@
 // then the live pipeline. Every resource opened here is closed again if startup fails.
 
 import { FileJournal, JournalCorruptError, SnapshotStore } from '@bourse/journal';
-import { openSqliteReadModels, type ReadModels } from '@bourse/projections';
+import { openSqliteReadModels } from '@bourse/projections';
 import type { EngineConfig } from '@bourse/engine';
 import { decodeCommand } from './command-codec.ts';
 import { CoreError } from './core-error.ts';
+import { createCoreMetrics } from './core-metrics.ts';
 import { dataDirLayout, ensureDataDir, resolveEngineConfig } from './data-dir.ts';
 import { EngineHost } from './engine-host.ts';
 import type { ExchangeCore } from './exchange-core.ts';
 import { LocalExchangeCore } from './local-exchange-core.ts';
+import { ReadModelFeeder } from './read-model-feeder.ts';
 import { type ReplayProgress, replayIntoWorker } from './replay-into-worker.ts';
 
 export const DEFAULT_SNAPSHOT_EVERY = 100_000;
@@ -42,18 +44,24 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<E
   const journal = await openJournal(layout.journalDir);
   const cleanup: (() => Promise<void>)[] = [() => journal.close()];
   try {
-    const readModels = await openSqliteReadModels(layout.readDbPath);
+    const metrics = createCoreMetrics();
+    const path = layout.readDbPath;
+    const feeder = await ReadModelFeeder.start(
+      { path, feeAccountId: config.feeAccountId },
+      metrics,
+    );
+    cleanup.push(() => feeder.close());
+    const readModels = await openSqliteReadModels(path, { feeAccountId: config.feeAccountId });
     cleanup.push(() => readModels.close());
     const lastSeq = journal.lastSeq;
-    const readModelSeq = await readModels.lastAppliedSeq();
-    if (readModelSeq > lastSeq) {
+    if (feeder.appliedSeq > lastSeq) {
       throw new CoreError(
         'DATA_DIR_INCONSISTENT',
-        `read models in ${layout.readDbPath} hold seq ${readModelSeq} but the journal ends at ${lastSeq}`,
+        `read models in ${path} hold seq ${feeder.appliedSeq} but the journal ends at ${lastSeq}`,
       );
     }
     const snapshots = new SnapshotStore(layout.snapshotsDir);
-    const snapshot = chooseSnapshot(snapshots, lastSeq, readModelSeq);
+    const snapshot = chooseSnapshot(snapshots, lastSeq, feeder.appliedSeq);
     const { host, lastSeq: engineSeq } = await EngineHost.start({
       config,
       snapshot: snapshot?.bytes,
@@ -62,20 +70,19 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<E
     const replayedTs = await replayIntoWorker({
       records: journal.read(engineSeq + 1),
       host,
-      readModels,
-      readModelSeq,
+      feeder,
       lastSeq,
       onProgress: opts.onRecoveryProgress,
     });
-    const lastTs = replayedTs ?? lastJournaledTs(journal);
     return new LocalExchangeCore({
       journal,
       snapshots,
       host,
-      readModels: readModels as ReadModels,
-      readModelSeq: lastSeq,
+      readModels,
+      feeder,
+      metrics,
       lastSeq,
-      lastTs,
+      lastTs: replayedTs ?? lastJournaledTs(journal),
       clock: opts.clock ?? Date.now,
       snapshotEvery,
     });

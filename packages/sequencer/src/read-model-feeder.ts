@@ -1,12 +1,10 @@
-// Feeds durable applied commands into the SQL read models off the ack path: batches queue up in seq
-// order and are applied one transaction at a time (merged up to a bound when the models fall behind).
-// `waitFor(seq)` lets a reader see everything up to a seq; the lag is published as a metric.
+// The main thread's side of the read-model worker: forwards durable batches (as JSON text, in seq
+// order), tracks what the worker has stored, resolves `waitFor(seq)` and publishes the lag. The SQL
+// writes happen on the worker, so a slow transaction never delays an ack or a request.
 
-import type { ReadModels } from '@bourse/projections';
-import type { AppliedCommand, CoreMetrics } from './exchange-core.ts';
-
-/** Most commands merged into one read-model transaction; bounds the time the thread is blocked. */
-const MAX_COMMANDS_PER_APPLY = 4096;
+import { Worker } from 'node:worker_threads';
+import type { CoreMetrics } from './exchange-core.ts';
+import type { FromProjection, ProjectionInit, ToProjection } from './projection-protocol.ts';
 
 interface Waiter {
   readonly seq: number;
@@ -15,42 +13,64 @@ interface Waiter {
 }
 
 export class ReadModelFeeder {
-  readonly #models: ReadModels;
+  readonly #worker: Worker;
   readonly #metrics: CoreMetrics;
-  readonly #queue: (readonly AppliedCommand[])[] = [];
   #waiters: Waiter[] = [];
   #appliedSeq: number;
   #queuedSeq: number;
-  #running: Promise<void> | undefined;
   #failure: Error | undefined;
+  #closed: Promise<void> | undefined;
+  #onClosed: () => void = () => {};
 
-  constructor(models: ReadModels, appliedSeq: number, metrics: CoreMetrics) {
-    this.#models = models;
+  private constructor(worker: Worker, appliedSeq: number, metrics: CoreMetrics) {
+    this.#worker = worker;
     this.#metrics = metrics;
     this.#appliedSeq = appliedSeq;
     this.#queuedSeq = appliedSeq;
   }
 
+  /** Starts the worker, which opens (and migrates) the read models at `init.path`. */
+  static async start(init: ProjectionInit, metrics: CoreMetrics): Promise<ReadModelFeeder> {
+    const worker = new Worker(new URL('./projection-worker.ts', import.meta.url), {
+      workerData: init,
+    });
+    const seq = await new Promise<number>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('message', (message: FromProjection) => {
+        worker.off('error', reject);
+        if (message.kind === 'ready') resolve(message.seq);
+        else reject(new Error(`read-model worker sent ${message.kind} before ready`));
+      });
+    });
+    const feeder = new ReadModelFeeder(worker, seq, metrics);
+    feeder.#listen();
+    return feeder;
+  }
+
+  /** Seq the read models hold (as last reported by the worker). */
   get appliedSeq(): number {
     return this.#appliedSeq;
+  }
+
+  /** Seq of the last command handed to the worker. */
+  get queuedSeq(): number {
+    return this.#queuedSeq;
   }
 
   get failure(): Error | undefined {
     return this.#failure;
   }
 
-  /** Queues a batch of durable commands; seqs must continue where the previous batch ended. */
-  push(batch: readonly AppliedCommand[]): void {
-    const last = batch.at(-1);
-    if (last === undefined || this.#failure !== undefined) return;
-    if (batch[0]!.seq !== this.#queuedSeq + 1) {
-      this.#fail(new Error(`read models fed seq ${batch[0]!.seq} after ${this.#queuedSeq}`));
-      return;
-    }
-    this.#queuedSeq = last.seq;
-    this.#queue.push(batch);
+  /**
+   * Queues commands `firstSeq..lastSeq` (JSON array text) with their events (JSON, one array per
+   * command). Commands the read models already hold are skipped by the worker.
+   */
+  push(lastSeq: number, commandsJson: string, eventsJson: string): void {
+    if (this.#failure !== undefined || this.#closed !== undefined) return;
+    if (lastSeq > this.#queuedSeq) this.#queuedSeq = lastSeq;
     this.#metrics.projectionLagCommands = this.#queuedSeq - this.#appliedSeq;
-    this.#running ??= this.#drain();
+    const message: ToProjection = { kind: 'apply', commands: commandsJson, events: eventsJson };
+    this.#worker.postMessage(message);
   }
 
   /** Resolves once every command up to `seq` is in the read models. */
@@ -60,38 +80,46 @@ export class ReadModelFeeder {
     return new Promise((resolve, reject) => this.#waiters.push({ seq, resolve, reject }));
   }
 
-  /** Resolves when the queue is empty (or the feeder failed). */
-  async idle(): Promise<void> {
-    while (this.#running !== undefined) await this.#running;
+  /** Stores everything queued, then closes the database and stops the worker. */
+  close(): Promise<void> {
+    this.#closed ??= new Promise<void>((resolve) => {
+      this.#onClosed = resolve;
+      const message: ToProjection = { kind: 'close' };
+      this.#worker.postMessage(message);
+    }).then(() => this.#worker.terminate().then(() => {}));
+    return this.#closed;
   }
 
-  async #drain(): Promise<void> {
-    try {
-      while (this.#queue.length > 0 && this.#failure === undefined) {
-        const merged = this.#take();
-        await this.#models.apply(merged);
-        this.#appliedSeq = merged.at(-1)!.seq;
-        this.#metrics.projectionLagCommands = this.#queuedSeq - this.#appliedSeq;
-        this.#release();
-        // Let acks and requests run between transactions when the models are behind.
-        if (this.#queue.length > 0) await new Promise<void>((r) => setImmediate(r));
+  #listen(): void {
+    this.#worker.on('message', (message: FromProjection) => {
+      switch (message.kind) {
+        case 'applied':
+          this.#appliedSeq = message.seq;
+          this.#metrics.projectionLagCommands = this.#queuedSeq - this.#appliedSeq;
+          this.#release();
+          return;
+        case 'failed':
+          this.#fail(new Error(`read models stopped: ${message.message}`));
+          return;
+        case 'closed':
+          this.#onClosed();
+          return;
+        case 'ready':
+          return;
+        default: {
+          const never: never = message;
+          throw new Error(`unknown read-model message ${JSON.stringify(never)}`);
+        }
       }
-    } catch (error) {
-      this.#fail(error instanceof Error ? error : new Error(String(error)));
-    } finally {
-      this.#running = undefined;
-    }
-  }
-
-  #take(): AppliedCommand[] {
-    const merged: AppliedCommand[] = [];
-    while (this.#queue.length > 0) {
-      const next = this.#queue[0]!;
-      if (merged.length > 0 && merged.length + next.length > MAX_COMMANDS_PER_APPLY) break;
-      this.#queue.shift();
-      for (const c of next) merged.push(c);
-    }
-    return merged;
+    });
+    this.#worker.on('error', (error) => {
+      this.#fail(new Error(`read-model worker failed: ${error.message}`, { cause: error }));
+      this.#onClosed();
+    });
+    this.#worker.on('exit', () => {
+      this.#fail(new Error('read-model worker stopped'));
+      this.#onClosed();
+    });
   }
 
   #release(): void {
@@ -105,9 +133,8 @@ export class ReadModelFeeder {
   }
 
   #fail(error: Error): void {
-    this.#failure ??= new Error(`read models stopped: ${error.message}`, { cause: error });
+    this.#failure ??= error;
     for (const w of this.#waiters) w.reject(this.#failure);
     this.#waiters = [];
-    this.#queue.length = 0;
   }
 }

@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { CoreError, openExchangeCore, verifyDataDir } from '../src/index.ts';
 import { limitOrder, marketSetup } from './fixtures/market-setup.ts';
+import { openCore } from './fixtures/open-core.ts';
 import { tempDataDir } from './fixtures/temp-dir.ts';
 
 test('a corrupt record in the middle of the journal refuses startup, naming segment and offset', async (t) => {
   const dataDir = tempDataDir(t);
-  const core = await openExchangeCore({ dataDir });
+  const core = await openCore(t, { dataDir });
   await core.submitBatch(marketSetup(2));
   for (let i = 0; i < 100; i++) await core.submit(limitOrder(1 + (i % 2), 'buy', 3_000, 1));
   await core.close();

@@ -8,7 +8,8 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { createHash } from 'node:crypto';
-import { openExchangeCore, replayDataDir } from '../src/index.ts';
+import { replayDataDir } from '../src/index.ts';
+import { openCore } from './fixtures/open-core.ts';
 import { tempDataDir } from './fixtures/temp-dir.ts';
 
 const NODE = '/work/main/node_modules/.bin/node';
@@ -54,7 +55,7 @@ test('every acknowledged command survives a SIGKILL with the same outcome', asyn
   const acks = await runAndKill(dataDir, KILL_AFTER_ACKS);
   assert.ok(acks.length >= KILL_AFTER_ACKS);
 
-  const core = await openExchangeCore({ dataDir });
+  const core = await openCore(t, { dataDir });
   const { seq: lastSeq, hash } = await core.query.stateHash();
   assert.ok(lastSeq >= Math.max(...acks.map((a) => a.seq)), 'no acknowledged seq was lost');
   assert.deepEqual(await core.query.verify(), []);

@@ -14,6 +14,7 @@ import {
   verifyDataDir,
 } from '../src/index.ts';
 import { marketSetup, prng, randomCommand } from './fixtures/market-setup.ts';
+import { openCore } from './fixtures/open-core.ts';
 import { tempDataDir } from './fixtures/temp-dir.ts';
 
 const ACCOUNTS = 8;
@@ -31,13 +32,13 @@ async function trade(core: ExchangeCore, seed: number, count: number): Promise<v
 
 test('a restart replays the journal into the same state hash', async (t) => {
   const dataDir = tempDataDir(t);
-  const first = await openExchangeCore({ dataDir });
+  const first = await openCore(t, { dataDir });
   await first.submitBatch(marketSetup(ACCOUNTS));
   await trade(first, 1, 1_500);
   const before = await first.query.stateHash();
   await first.close();
 
-  const second = await openExchangeCore({ dataDir });
+  const second = await openCore(t, { dataDir });
   const after = await second.query.stateHash();
   assert.deepEqual(after, before);
   assert.equal(second.durableSeq, before.seq);
@@ -55,7 +56,7 @@ test('a restart replays the journal into the same state hash', async (t) => {
 
 test('snapshot + journal tail rebuilds the same state as a full replay', async (t) => {
   const dataDir = tempDataDir(t);
-  const first = await openExchangeCore({ dataDir, snapshotEvery: 400 });
+  const first = await openCore(t, { dataDir, snapshotEvery: 400 });
   await first.submitBatch(marketSetup(ACCOUNTS));
   await trade(first, 2, 1_800);
   const before = await first.query.stateHash();
@@ -68,7 +69,7 @@ test('snapshot + journal tail rebuilds the same state as a full replay', async (
   assert.equal(full.hash, before.hash);
 
   let progressCalls = 0;
-  const second = await openExchangeCore({
+  const second = await openCore(t, {
     dataDir,
     onRecoveryProgress: () => progressCalls++,
   });
@@ -79,14 +80,14 @@ test('snapshot + journal tail rebuilds the same state as a full replay', async (
   const made = await snapshotDataDir(dataDir);
   assert.deepEqual({ seq: made.seq, hash: made.hash }, before);
   assert.equal(verifyDataDir(dataDir).snapshotSeq, before.seq);
-  const third = await openExchangeCore({ dataDir });
+  const third = await openCore(t, { dataDir });
   assert.deepEqual(await third.query.stateHash(), before);
   await third.close();
 });
 
 test('read models rebuilt from the journal when they are lost', async (t) => {
   const dataDir = tempDataDir(t);
-  const first = await openExchangeCore({ dataDir, snapshotEvery: 300 });
+  const first = await openCore(t, { dataDir, snapshotEvery: 300 });
   await first.submitBatch(marketSetup(ACCOUNTS));
   await trade(first, 3, 900);
   const lastSeq = first.durableSeq;
@@ -98,22 +99,22 @@ test('read models rebuilt from the journal when they are lost', async (t) => {
   for (const name of readdirSync(dataDir)) {
     if (name.startsWith('read.db')) rmSync(join(dataDir, name));
   }
-  const second = await openExchangeCore({ dataDir });
+  const second = await openCore(t, { dataDir });
+  t.after(() => second.close());
   assert.equal(await second.readModels.lastAppliedSeq(), lastSeq);
   assert.deepEqual(await second.readModels.fills({ accountId: 1, limit: 1_000 }), fills);
   assert.deepEqual(await second.readModels.orders({ accountId: 2, limit: 1_000 }), orders);
   assert.equal(second.metrics.projectionLagCommands, 0);
-  await second.close();
 });
 
 test('engine settings are fixed by the data directory', async (t) => {
   const dataDir = tempDataDir(t);
-  const first = await openExchangeCore({ dataDir, engineConfig: { maxOpenOrdersPerAccount: 50 } });
+  const first = await openCore(t, { dataDir, engineConfig: { maxOpenOrdersPerAccount: 50 } });
   await first.close();
   await assert.rejects(
     openExchangeCore({ dataDir, engineConfig: { maxOpenOrdersPerAccount: 60 } }),
     (e: unknown) => e instanceof CoreError && e.code === 'DATA_DIR_INCONSISTENT',
   );
-  const again = await openExchangeCore({ dataDir });
+  const again = await openCore(t, { dataDir });
   await again.close();
 });

@@ -3,14 +3,14 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type AppliedCommand, CoreError, openExchangeCore } from '../src/index.ts';
+import { type AppliedCommand, CoreError } from '../src/index.ts';
 import { FUNDING_MICROS, limitOrder, MARKET, marketSetup, USD } from './fixtures/market-setup.ts';
+import { openCore } from './fixtures/open-core.ts';
 import { tempDataDir } from './fixtures/temp-dir.ts';
 
 test('submit assigns seq, ts and orderId and resolves with the engine events', async (t) => {
   let now = 1_700_000_000_000;
-  const core = await openExchangeCore({ dataDir: tempDataDir(t), clock: () => now });
-  t.after(() => core.close());
+  const core = await openCore(t, { dataDir: tempDataDir(t), clock: () => now });
   const setup = await core.submitBatch(marketSetup(2));
   assert.deepEqual(
     setup.map((a) => a.seq),
@@ -38,8 +38,7 @@ test('submit assigns seq, ts and orderId and resolves with the engine events', a
 });
 
 test('1,000 concurrent submits travel in few batches and few journal commits', async (t) => {
-  const core = await openExchangeCore({ dataDir: tempDataDir(t) });
-  t.after(() => core.close());
+  const core = await openCore(t, { dataDir: tempDataDir(t) });
   await core.submitBatch(marketSetup(10));
   const before = { ...core.stats };
   const acks = await Promise.all(
@@ -61,8 +60,7 @@ test('1,000 concurrent submits travel in few batches and few journal commits', a
 });
 
 test('reads after an ack see its effects, in the engine and (after waitFor) in the read models', async (t) => {
-  const core = await openExchangeCore({ dataDir: tempDataDir(t) });
-  t.after(() => core.close());
+  const core = await openCore(t, { dataDir: tempDataDir(t) });
   await core.submitBatch(marketSetup(2));
   const maker = await core.submit(limitOrder(1, 'sell', 6_000, 2));
   const open = await core.query.openOrders(1, MARKET);
@@ -103,8 +101,7 @@ test('reads after an ack see its effects, in the engine and (after waitFor) in t
 });
 
 test('subscribers get every durable batch once, in seq order', async (t) => {
-  const core = await openExchangeCore({ dataDir: tempDataDir(t) });
-  t.after(() => core.close());
+  const core = await openCore(t, { dataDir: tempDataDir(t) });
   const seen: AppliedCommand[] = [];
   const unsubscribe = core.subscribe((batch) => seen.push(...batch));
   await core.submitBatch(marketSetup(4));
@@ -122,7 +119,7 @@ test('subscribers get every durable batch once, in seq order', async (t) => {
 });
 
 test('a command that cannot be journaled consumes no seq; a closing core refuses work', async (t) => {
-  const core = await openExchangeCore({ dataDir: tempDataDir(t) });
+  const core = await openCore(t, { dataDir: tempDataDir(t) });
   const cyclic: Record<string, unknown> = { type: 'tick' };
   cyclic.self = cyclic;
   await assert.rejects(core.submit(cyclic as never), (e: unknown) => {
