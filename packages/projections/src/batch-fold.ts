@@ -12,6 +12,8 @@ import type {
   Fill,
   MarketSettled,
   OrderAccepted,
+  OrderAmended,
+  PositionChanged,
   Rejected,
   Settled,
   Side,
@@ -212,13 +214,9 @@ class BatchFold {
       case 'orderCancelled':
         this.#cancel(e.orderId, e.reason);
         return;
-      case 'orderAmended': {
-        const o = this.#orderForUpdate(e.orderId);
-        o.price_ticks = e.priceTicks;
-        o.open_qty_lots = e.openQtyLots;
-        o.qty_lots = o.filled_qty_lots + e.openQtyLots;
+      case 'orderAmended':
+        this.#amended(e);
         return;
-      }
       case 'balanceChanged':
         w.balances.set(key2(e.accountId, e.assetId), {
           account_id: e.accountId,
@@ -228,26 +226,36 @@ class BatchFold {
           updated_seq: this.#seq,
         });
         return;
-      case 'positionChanged': {
-        const k = key2(e.accountId, e.instrumentId);
-        this.#positionLots.set(k, e.positionLots);
-        w.positions.set(k, {
-          account_id: e.accountId,
-          instrument_id: e.instrumentId,
-          position_lots: e.positionLots,
-          cost_basis: e.costBasis,
-          realised_pnl: e.realisedPnl,
-          fees_paid: e.feesPaid,
-          updated_seq: this.#seq,
-        });
+      case 'positionChanged':
+        this.#position(e);
         return;
-      }
       case 'settled':
         this.#settled(e);
         return;
       default:
         assertNever(e);
     }
+  }
+
+  #amended(e: OrderAmended): void {
+    const o = this.#orderForUpdate(e.orderId);
+    o.price_ticks = e.priceTicks;
+    o.open_qty_lots = e.openQtyLots;
+    o.qty_lots = o.filled_qty_lots + e.openQtyLots;
+  }
+
+  #position(e: PositionChanged): void {
+    const k = key2(e.accountId, e.instrumentId);
+    this.#positionLots.set(k, e.positionLots);
+    this.writes.positions.set(k, {
+      account_id: e.accountId,
+      instrument_id: e.instrumentId,
+      position_lots: e.positionLots,
+      cost_basis: e.costBasis,
+      realised_pnl: e.realisedPnl,
+      fees_paid: e.feesPaid,
+      updated_seq: this.#seq,
+    });
   }
 
   #acceptedRow(e: OrderAccepted): OrdersTable {
