@@ -30,6 +30,7 @@ import { openApiDocument } from './openapi/openapi-document.ts';
 import { createGatewayMetrics, renderMetrics } from './ops/gateway-metrics.ts';
 import { type Logger, silentLogger } from './ops/logger.ts';
 import { landingPage } from './ops/landing-page.ts';
+import { DEFAULT_WEB_DIR, serveWebApp } from './ops/static-files.ts';
 import { PrivateFeed } from './ws/private-feed.ts';
 import { DEFAULT_WS_OPTIONS, WS_PATH, WsGateway, type WsOptions } from './ws/ws-gateway.ts';
 
@@ -50,6 +51,8 @@ export interface GatewayOptions {
   readonly timestampWindowMs?: number;
   readonly rateLimits?: RateLimits;
   readonly ws?: Partial<WsOptions>;
+  /** The built web UI served at `/` (default: apps/web/dist of this checkout). */
+  readonly webDir?: string;
 }
 
 export interface Gateway {
@@ -191,9 +194,10 @@ export function createGateway(options: GatewayOptions): Gateway {
         return sendText(res, 200, 'application/json', docText);
       case '/docs':
         return sendText(res, 200, 'text/html; charset=utf-8', docsHtml);
-      case '/':
-        return sendText(res, 200, 'text/html; charset=utf-8', landingPage());
       default:
+        if (serveWebApp(res, path, options.webDir ?? DEFAULT_WEB_DIR, req.method === 'HEAD'))
+          return;
+        if (path === '/') return sendText(res, 200, 'text/html; charset=utf-8', landingPage());
         return sendJson(res, 404, new ApiError('ROUTE_NOT_FOUND').body());
     }
   }

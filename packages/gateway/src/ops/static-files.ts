@@ -1,0 +1,57 @@
+// Serves the built web UI (apps/web/dist) beside the API: exact files when they exist, index.html for
+// any other extensionless path (the UI routes on the client). Paths never leave the directory; hashed
+// assets are cached for a year, index.html never. Answers false when the UI is not built, so the caller
+// falls back to its landing page.
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../../apps/web/dist', import.meta.url));
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Writes the file for `path` from `dir` and returns true, or returns false when there is none. */
+export function serveWebApp(
+  res: ServerResponse,
+  path: string,
+  dir: string,
+  head: boolean,
+): boolean {
+  const index = join(dir, 'index.html');
+  if (!existsSync(index)) return false;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return false;
+  }
+  const file = normalize(join(dir, decoded));
+  const inside = file.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+  let target: string | undefined;
+  if (inside && existsSync(file) && statSync(file).isFile()) target = file;
+  else if (extname(decoded) === '') target = index;
+  if (target === undefined) return false;
+  const body = readFileSync(target);
+  const immutable = target !== index && decoded.startsWith('/assets/');
+  res.writeHead(200, {
+    'content-type': TYPES[extname(target)] ?? 'application/octet-stream',
+    'content-length': body.length,
+    'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(head ? undefined : body);
+  return true;
+}
