@@ -160,6 +160,32 @@ describe(`read models on a random exchange (seed ${SEED})`, () => {
     await rm.close();
   });
 
+  it('rolls back a whole batch that fails part-way, then takes the good one', async () => {
+    const rm = await openSqliteReadModels(':memory:');
+    const half = Math.floor(applied.length / 2);
+    await rm.apply(applied.slice(0, half));
+    const before = await dump(rm);
+    const withFill = applied.findIndex(
+      (ac, i) => i > half + 10 && ac.events.some((e) => e.type === 'fill'),
+    );
+    const good = applied.slice(half, withFill + 1);
+    const broken = good.map((ac, i) =>
+      i < good.length - 1
+        ? ac
+        : {
+            ...ac,
+            events: ac.events.map((e) =>
+              e.type === 'fill' ? { ...e, makerOrderId: 987_654_321 } : e,
+            ),
+          },
+    );
+    await assert.rejects(rm.apply(broken), /no order 987654321/);
+    assert.deepEqual(await dump(rm), before, 'nothing of the failed batch is visible');
+    await rm.apply(good);
+    assert.equal(await rm.lastAppliedSeq(), good.at(-1)?.seq);
+    await rm.close();
+  });
+
   it('refuses a batch that goes backwards and keeps what it had', async () => {
     const rm = await openSqliteReadModels(':memory:');
     const [a, b, c] = applied;
