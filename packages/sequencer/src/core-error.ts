@@ -16,6 +16,8 @@ export const CORE_ERROR_CODES = [
   'ENGINE_FAILED',
   /** The command could not be encoded for the journal (for example a non-JSON value). */
   'INVALID_COMMAND',
+  /** Too many commands are waiting for their ack; the caller should back off and retry. */
+  'OVERLOADED',
 ] as const;
 
 export type CoreErrorCode = (typeof CORE_ERROR_CODES)[number];

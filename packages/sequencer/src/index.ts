@@ -11,6 +11,7 @@ export {
   verifyDataDir,
 } from './data-dir-tools.ts';
 export {
+  DEFAULT_MAX_QUEUED_COMMANDS,
   DEFAULT_SNAPSHOT_EVERY,
   type OpenExchangeCoreOptions,
   openExchangeCore,

@@ -58,6 +58,8 @@ export interface CoreParts {
   readonly lastTs: number;
   readonly clock: () => number;
   readonly snapshotEvery: number;
+  /** Most commands sequenced and not yet acknowledged; more are refused with `OVERLOADED`. */
+  readonly maxQueuedCommands: number;
 }
 
 export class LocalExchangeCore implements ExchangeCore {
@@ -151,6 +153,11 @@ export class LocalExchangeCore implements ExchangeCore {
       reject(
         new CoreError('CORE_FAILED', 'the exchange core has stopped', { cause: this.#failure }),
       );
+      return;
+    }
+    const queued = this.stats.submitted - this.metrics.commandsTotal;
+    if (queued + inputs.length > this.#parts.maxQueuedCommands) {
+      reject(new CoreError('OVERLOADED', `${queued} commands are already waiting for their ack`));
       return;
     }
     const ts = this.#nextTs();

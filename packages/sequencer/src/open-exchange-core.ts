@@ -16,6 +16,7 @@ import { ReadModelFeeder } from './read-model-feeder.ts';
 import { type ReplayProgress, replayIntoWorker } from './replay-into-worker.ts';
 
 export const DEFAULT_SNAPSHOT_EVERY = 100_000;
+export const DEFAULT_MAX_QUEUED_COMMANDS = 100_000;
 
 export interface OpenExchangeCoreOptions {
   readonly dataDir: string;
@@ -25,10 +26,12 @@ export interface OpenExchangeCoreOptions {
   /** Milliseconds since the epoch; read only by the sequencer, made non-decreasing. */
   readonly clock?: () => number;
   /**
-   * Make each commit durable with fdatasync (default true). The file journal always syncs, so false is
-   * only accepted for journals that can skip it; see the package README.
+   * Make each commit durable with fdatasync (default true). The file journal always syncs before
+   * `commit()` resolves, so `false` changes nothing today; it is reserved for journals that can skip it.
    */
   readonly fsync?: boolean;
+  /** Commands sequenced and not yet acknowledged before `submit` refuses with `OVERLOADED`. */
+  readonly maxQueuedCommands?: number;
   /** Called while the journal is replayed at startup. */
   readonly onRecoveryProgress?: (progress: ReplayProgress) => void;
 }
@@ -85,6 +88,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<E
       lastTs: replayedTs ?? lastJournaledTs(journal),
       clock: opts.clock ?? Date.now,
       snapshotEvery,
+      maxQueuedCommands: opts.maxQueuedCommands ?? DEFAULT_MAX_QUEUED_COMMANDS,
     });
   } catch (error) {
     for (const close of cleanup.reverse()) await close().catch(() => {});

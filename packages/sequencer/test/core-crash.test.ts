@@ -41,7 +41,10 @@ async function runAndKill(dataDir: string, acks: number): Promise<Ack[]> {
     }
     if (seen.length >= acks) child.kill('SIGKILL');
   });
+  // A bound, not a timing assertion: a writer that hangs must not hang the suite.
+  const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
   const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+  clearTimeout(guard);
   assert.equal(signal, 'SIGKILL', `writer ended by itself (code ${code}): ${stderr}`);
   return seen;
 }

@@ -133,3 +133,15 @@ test('a command that cannot be journaled consumes no seq; a closing core refuses
   });
   await closing;
 });
+
+test('beyond maxQueuedCommands waiting for an ack, submit refuses with OVERLOADED', async (t) => {
+  const core = await openCore(t, { dataDir: tempDataDir(t), maxQueuedCommands: 10 });
+  const results = await Promise.allSettled(
+    Array.from({ length: 15 }, () => core.submit({ type: 'tick' })),
+  );
+  const refused = results.filter((r) => r.status === 'rejected');
+  assert.equal(results.filter((r) => r.status === 'fulfilled').length, 10);
+  assert.equal(refused.length, 5);
+  for (const r of refused) assert.equal((r.reason as CoreError).code, 'OVERLOADED');
+  assert.equal((await core.submit({ type: 'tick' })).seq, 11);
+});
