@@ -10,7 +10,7 @@ import {
   fsyncSync,
   closeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DEFAULT_ENGINE_CONFIG, type EngineConfig } from '@bourse/engine';
 import { CoreError } from './core-error.ts';
 
@@ -86,4 +86,10 @@ function writeFileAtomic(path: string, text: string): void {
     closeSync(fd);
   }
   renameSync(tmp, path);
+  const dir = openSync(dirname(path), 'r');
+  try {
+    fsyncSync(dir); // the rename itself must survive a power cut
+  } finally {
+    closeSync(dir);
+  }
 }

@@ -65,10 +65,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<E
     }
     const snapshots = new SnapshotStore(layout.snapshotsDir);
     const snapshot = chooseSnapshot(snapshots, lastSeq, feeder.appliedSeq);
-    const { host, lastSeq: engineSeq } = await EngineHost.start({
-      config,
-      snapshot: snapshot?.bytes,
-    });
+    const { host, lastSeq: engineSeq } = await startEngine(config, snapshot?.bytes);
     cleanup.push(() => host.terminate());
     const replayedTs = await replayIntoWorker({
       records: journal.read(engineSeq + 1),
@@ -93,6 +90,22 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<E
   } catch (error) {
     for (const close of cleanup.reverse()) await close().catch(() => {});
     throw asStartupError(error);
+  }
+}
+
+/**
+ * Starts the engine worker from the snapshot; a snapshot the engine cannot restore (written by an
+ * incompatible engine version) is passed over for a replay of the whole journal, which is authoritative.
+ */
+async function startEngine(
+  config: EngineConfig,
+  snapshot: Uint8Array | undefined,
+): Promise<{ host: EngineHost; lastSeq: number }> {
+  if (snapshot === undefined) return EngineHost.start({ config, snapshot });
+  try {
+    return await EngineHost.start({ config, snapshot });
+  } catch {
+    return EngineHost.start({ config, snapshot: undefined });
   }
 }
 

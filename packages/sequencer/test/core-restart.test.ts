@@ -13,6 +13,7 @@ import {
   snapshotDataDir,
   verifyDataDir,
 } from '../src/index.ts';
+import { SnapshotStore } from '@bourse/journal';
 import { marketSetup, prng, randomCommand } from './fixtures/market-setup.ts';
 import { openCore } from './fixtures/open-core.ts';
 import { tempDataDir } from './fixtures/temp-dir.ts';
@@ -117,4 +118,21 @@ test('engine settings are fixed by the data directory', async (t) => {
   );
   const again = await openCore(t, { dataDir });
   await again.close();
+});
+
+test('a snapshot the engine cannot restore is passed over for a full replay', async (t) => {
+  const dataDir = tempDataDir(t);
+  const first = await openCore(t, { dataDir });
+  await first.submitBatch(marketSetup(ACCOUNTS));
+  await trade(first, 4, 300);
+  const before = await first.query.stateHash();
+  await first.readModels.waitFor(before.seq);
+  await first.close();
+  await new SnapshotStore(join(dataDir, 'snapshots')).save(
+    before.seq - 10,
+    new Uint8Array([1, 2, 3]),
+  );
+
+  const second = await openCore(t, { dataDir });
+  assert.deepEqual(await second.query.stateHash(), before);
 });
