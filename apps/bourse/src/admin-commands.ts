@@ -17,23 +17,10 @@ import {
   type Scope,
 } from '@bourse/gateway';
 import { openExchange } from './open-exchange.ts';
+import { ADMIN_HELP } from './help-texts.ts';
 
 const DATA_DIR = { 'data-dir': { type: 'string', default: './data' } } as const;
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
-
-export const ADMIN_HELP = `Admin commands (run them while the server is stopped; they use --data-dir, default ./data):
-
-  bourse user create --username <name> --role <admin|market-maker|trader|viewer> [--password <pw>]
-  bourse user list
-  bourse user password --username <name> --password <pw>
-  bourse deposit --username <name> --asset <code|id> --amount <minor units>
-  bourse apikey create --username <name> [--scopes read,trade] [--out key.pem] [--ed25519]
-        Generates a key pair, registers the public key, prints the key id and writes the
-        private key PEM to --out (default ./<name>-<keyid>.pem, mode 0600).
-  bourse market create --spec <file.json>     (an instrument spec; instrumentId optional)
-  bourse market open|pause|close <symbol>
-  bourse market settle <symbol> --result <yes|no|scalar> [--value <ticks>]
-`;
 
 async function withExchange<T>(
   dataDir: string,
@@ -52,7 +39,9 @@ function need<T>(value: T | undefined, flag: string): T {
   return value;
 }
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
 
 function userOf(s: GatewayServices, username: string) {
   const u = s.auth.userByName(username);
@@ -72,7 +61,8 @@ export async function userCommand(argv: string[]): Promise<void> {
       password: { type: 'string' },
     },
   });
-  if (values.help || sub === undefined) return void process.stdout.write(ADMIN_HELP);
+  if (values.help || sub === undefined || sub.startsWith('-'))
+    return void process.stdout.write(ADMIN_HELP);
   await withExchange(values['data-dir'], async (s) => {
     if (sub === 'list') {
       for (const u of s.auth.users()) {
@@ -180,7 +170,8 @@ export async function marketCommand(argv: string[]): Promise<void> {
       value: { type: 'string' },
     },
   });
-  if (values.help || sub === undefined) return void process.stdout.write(ADMIN_HELP);
+  if (values.help || sub === undefined || sub.startsWith('-'))
+    return void process.stdout.write(ADMIN_HELP);
   await withExchange(values['data-dir'], async (s) => {
     if (sub === 'create') {
       const raw = JSON.parse(
@@ -212,5 +203,41 @@ export async function marketCommand(argv: string[]): Promise<void> {
       });
       process.stdout.write(`${m.spec.symbol}: settled ${result} (seq ${applied.seq})\n`);
     } else throw new UsageError(`unknown market command ${sub}`);
+  });
+}
+
+export async function assetCommand(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      ...DATA_DIR,
+      ...HELP,
+      code: { type: 'string' },
+      scale: { type: 'string' },
+      id: { type: 'string' },
+    },
+  });
+  if (values.help || sub !== 'create') return void process.stdout.write(ADMIN_HELP);
+  await withExchange(values['data-dir'], async (s) => {
+    const code = need(values.code, '--code');
+    const scale = Number(need(values.scale, '--scale'));
+    const assetId =
+      values.id === undefined
+        ? Math.max(0, ...s.assets().map((a) => a.assetId)) + 1
+        : Number(values.id);
+    if (
+      !Number.isSafeInteger(scale) ||
+      scale <= 0 ||
+      !Number.isSafeInteger(assetId) ||
+      assetId <= 0
+    ) {
+      throw new UsageError('--scale and --id must be positive integers');
+    }
+    const applied = await s.submit({ type: 'createAsset', assetId, code, scale });
+    s.rememberAsset({ assetId, code, scale });
+    process.stdout.write(
+      `created asset ${code} (id ${assetId}, scale ${scale}, seq ${applied.seq})\n`,
+    );
   });
 }

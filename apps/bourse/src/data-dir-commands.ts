@@ -6,13 +6,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { replayDataDir, snapshotDataDir, verifyDataDir } from '@bourse/sequencer';
 import { progressBar } from './progress-bar.ts';
-
-export const DATA_DIR_HELP = `Data-directory commands (server stopped; --data-dir default ./data):
-
-  bourse journal verify    Check every journal record and find the newest snapshot
-  bourse replay            Rebuild the state from the journal; print seq, state hash, invariants
-  bourse snapshot          Write an engine snapshot at the end of the journal
-`;
+import { DATA_DIR_HELP } from './help-texts.ts';
 
 function dataDirOf(argv: string[]): { dataDir: string; help: boolean } {
   const { values } = parseArgs({
@@ -27,7 +21,7 @@ function dataDirOf(argv: string[]): { dataDir: string; help: boolean } {
 
 export function journalCommand(argv: string[]): number {
   const [sub, ...rest] = argv;
-  const { dataDir, help } = dataDirOf(rest);
+  const { dataDir, help } = dataDirOf(sub === '--help' || sub === '-h' ? argv : rest);
   if (help || sub !== 'verify') {
     process.stdout.write(DATA_DIR_HELP);
     return help ? 0 : 2;

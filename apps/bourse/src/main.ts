@@ -1,28 +1,15 @@
 #!/usr/bin/env node
 // The `bourse` command line: the one place that reads arguments and starts processes. Each command
-// has `--help`; admin commands work on a stopped data directory (see `bourse help admin`).
+// has `--help`; admin commands work on a stopped data directory (see `bourse user --help`). Commands
+// are imported only when run, so `--help` and small commands start quickly.
 
-import {
-  ADMIN_HELP,
-  apikeyCommand,
-  depositCommand,
-  marketCommand,
-  UsageError,
-  userCommand,
-} from './admin-commands.ts';
-import {
-  DATA_DIR_HELP,
-  journalCommand,
-  replayCommand,
-  snapshotCommand,
-} from './data-dir-commands.ts';
-import { LOADTEST_HELP, loadtestCommand } from './loadtest/loadtest-command.ts';
-import { SERVE_HELP, serveCommand } from './serve-command.ts';
+import { ADMIN_HELP, DATA_DIR_HELP, LOADTEST_HELP, SERVE_HELP } from './help-texts.ts';
 
 const HELP = `Usage: bourse <command> [options]
 
 Commands:
   serve                 Run the exchange (npm start = bourse serve --data-dir ./data)
+  asset create          Create an asset (USD, ...)
   user create|list|password
   deposit               Credit money to a user
   apikey create         Make an API key pair; prints the key id, writes the private key PEM
@@ -32,11 +19,34 @@ Commands:
   snapshot              Write an engine snapshot
   loadtest              End-to-end load over loopback (orders/s, ack latency, fan-out)
 
-Run 'bourse <command> --help' for a command's options.
+Admin commands (asset, user, deposit, apikey, market) work on a STOPPED data directory; against a
+running server use the admin API (see /docs). Run 'bourse <command> --help' for options.
 `;
 
+const COMMAND_HELP: Record<string, string> = {
+  serve: SERVE_HELP,
+  asset: ADMIN_HELP,
+  user: ADMIN_HELP,
+  deposit: ADMIN_HELP,
+  apikey: ADMIN_HELP,
+  market: ADMIN_HELP,
+  journal: DATA_DIR_HELP,
+  replay: DATA_DIR_HELP,
+  snapshot: DATA_DIR_HELP,
+  loadtest: LOADTEST_HELP,
+};
+
+const admin = () => import('./admin-commands.ts');
+const dataDir = () => import('./data-dir-commands.ts');
+
+/** Exit code, or -1 for a command that keeps running (serve). */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const help = COMMAND_HELP[command ?? ''];
+  if (help !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(help);
+    return 0;
+  }
   switch (command) {
     case undefined:
     case 'help':
@@ -45,36 +55,37 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(HELP);
       return 0;
     case 'serve':
-      await serveCommand(rest);
+      await (await import('./serve-command.ts')).serveCommand(rest);
       return -1;
+    case 'asset':
+      await (await admin()).assetCommand(rest);
+      return 0;
     case 'user':
-      await userCommand(rest);
+      await (await admin()).userCommand(rest);
       return 0;
     case 'deposit':
-      await depositCommand(rest);
+      await (await admin()).depositCommand(rest);
       return 0;
     case 'apikey':
-      await apikeyCommand(rest);
+      await (await admin()).apikeyCommand(rest);
       return 0;
     case 'market':
-      await marketCommand(rest);
+      await (await admin()).marketCommand(rest);
       return 0;
     case 'journal':
-      return journalCommand(rest);
+      return (await dataDir()).journalCommand(rest);
     case 'replay':
-      return replayCommand(rest);
+      return (await dataDir()).replayCommand(rest);
     case 'snapshot':
-      return snapshotCommand(rest);
+      return (await dataDir()).snapshotCommand(rest);
     case 'loadtest':
-      await loadtestCommand(rest);
+      await (await import('./loadtest/loadtest-command.ts')).loadtestCommand(rest);
       return 0;
     default:
       process.stderr.write(`unknown command ${command}\n\n${HELP}`);
       return 2;
   }
 }
-
-export const HELP_TEXTS = { HELP, SERVE_HELP, ADMIN_HELP, DATA_DIR_HELP, LOADTEST_HELP };
 
 if (import.meta.main) {
   main(process.argv.slice(2)).then(
@@ -83,9 +94,8 @@ if (import.meta.main) {
       if (code >= 0) process.exit(code);
     },
     (error: unknown) => {
-      const usage =
-        error instanceof UsageError ||
-        (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+      const code = (error as { code?: string }).code ?? '';
+      const usage = (error as Error).name === 'UsageError' || code.startsWith('ERR_PARSE_ARGS');
       process.stderr.write(`bourse: ${(error as Error).message}\n`);
       process.exit(usage ? 2 : 1);
     },

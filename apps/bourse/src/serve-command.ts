@@ -9,20 +9,7 @@ import { runBots } from '@bourse/bots';
 import { createLogger, type LogLevel } from '@bourse/gateway';
 import { botCredentials, DEMO_START_TICKS, isEmptyExchange, seedDemo } from './demo-setup.ts';
 import { openExchange } from './open-exchange.ts';
-
-export const SERVE_HELP = `Usage: bourse serve [options]
-
-Runs the exchange: REST + WebSocket API, docs at /docs, metrics at /metrics.
-
-Options:
-  --port <n>          TCP port (default 8080; 0 picks a free one)
-  --host <addr>       Address to bind (default 127.0.0.1)
-  --data-dir <dir>    Where the journal, snapshots and databases live (default ./data)
-  --no-demo           Do not create demo markets/users or run bots
-  --no-rate-limit     Lift the per-key and per-IP limits (load tests on loopback)
-  --log-level <l>     debug | info | warn | error (default info)
-  -h, --help          Show this help
-`;
+import { SERVE_HELP } from './help-texts.ts';
 
 export async function serveCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({

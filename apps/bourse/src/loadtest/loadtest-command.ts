@@ -9,23 +9,7 @@ import { fanoutLoad } from './fanout-load.ts';
 import { type LoadTarget, startLocalTarget } from './loadtest-target.ts';
 import { extraSigners, restOrderLoad } from './rest-order-load.ts';
 import { wsOrderLoad } from './ws-order-load.ts';
-
-export const LOADTEST_HELP = `Usage: bourse loadtest [options]
-
-Open-loop load over loopback; latency is measured from each order's intended send time.
-
-Options:
-  --mode <ws|rest|fanout>   What to drive (default ws)
-  --rate <n>                Orders per second offered (default 20000 ws, 5000 rest, 20 fanout)
-  --duration <s>            Seconds of load, at most 120 (default 5)
-  --connections <n>         Sockets / keep-alive connections (default 4 ws, 32 rest)
-  --subscribers <n>         Fan-out mode: subscribing sockets (default 1000)
-  --json                    Print one JSON object instead of text
-  --url <url>               Target a running server (default: start one in a child process)
-  --key-id <id> --key-file <pem>   With --url: two accounts' API keys (give each flag twice)
-  --market <symbol>         With --url: a market the two accounts may trade
-  -h, --help                Show this help
-`;
+import { LOADTEST_HELP } from '../help-texts.ts';
 
 export async function loadtestCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({

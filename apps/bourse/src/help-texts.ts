@@ -1,0 +1,54 @@
+// Help texts of the `bourse` commands, kept apart so `--help` answers without loading the exchange.
+
+export const SERVE_HELP = `Usage: bourse serve [options]
+
+Runs the exchange: REST + WebSocket API, docs at /docs, metrics at /metrics.
+
+Options:
+  --port <n>          TCP port (default 8080; 0 picks a free one)
+  --host <addr>       Address to bind (default 127.0.0.1)
+  --data-dir <dir>    Where the journal, snapshots and databases live (default ./data)
+  --no-demo           Do not create demo markets/users or run bots
+  --no-rate-limit     Lift the per-key and per-IP limits (load tests on loopback)
+  --log-level <l>     debug | info | warn | error (default info)
+  -h, --help          Show this help
+`;
+
+export const ADMIN_HELP = `Admin commands (run them while the server is stopped; they use --data-dir, default ./data):
+
+  bourse asset create --code <USD> --scale <minor units per unit> [--id <n>]
+  bourse user create --username <name> --role <admin|market-maker|trader|viewer> [--password <pw>]
+  bourse user list
+  bourse user password --username <name> --password <pw>
+  bourse deposit --username <name> --asset <code|id> --amount <minor units>
+  bourse apikey create --username <name> [--scopes read,trade] [--out key.pem] [--ed25519]
+        Generates a key pair, registers the public key, prints the key id and writes the
+        private key PEM to --out (default ./<name>-<keyid>.pem, mode 0600).
+  bourse market create --spec <file.json>     (an instrument spec; instrumentId optional)
+  bourse market open|pause|close <symbol>
+  bourse market settle <symbol> --result <yes|no|scalar> [--value <ticks>]
+`;
+
+export const DATA_DIR_HELP = `Data-directory commands (server stopped; --data-dir default ./data):
+
+  bourse journal verify    Check every journal record and find the newest snapshot
+  bourse replay            Rebuild the state from the journal; print seq, state hash, invariants
+  bourse snapshot          Write an engine snapshot at the end of the journal
+`;
+
+export const LOADTEST_HELP = `Usage: bourse loadtest [options]
+
+Open-loop load over loopback; latency is measured from each order's intended send time.
+
+Options:
+  --mode <ws|rest|fanout>   What to drive (default ws)
+  --rate <n>                Orders per second offered (default 20000 ws, 5000 rest, 20 fanout)
+  --duration <s>            Seconds of load, at most 120 (default 5)
+  --connections <n>         Sockets / keep-alive connections (default 4 ws, 32 rest)
+  --subscribers <n>         Fan-out mode: subscribing sockets (default 1000)
+  --json                    Print one JSON object instead of text
+  --url <url>               Target a running server (default: start one in a child process)
+  --key-id <id> --key-file <pem>   With --url: two accounts' API keys (give each flag twice)
+  --market <symbol>         With --url: a market the two accounts may trade
+  -h, --help                Show this help
+`;

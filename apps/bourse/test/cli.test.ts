@@ -1,0 +1,127 @@
+// The `bourse` command line as a user runs it: --help everywhere, offline administration of a data
+// directory (asset, user, deposit, API key with its private key file, market lifecycle), then
+// `journal verify`, `replay` and `snapshot` agreeing on the state.
+
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
+let dir: string;
+
+async function bourse(...args: string[]): Promise<{ stdout: string; code: number }> {
+  try {
+    const { stdout } = await run(process.execPath, [main, ...args], { timeout: 60_000 });
+    return { stdout, code: 0 };
+  } catch (error) {
+    const e = error as { stdout: string; code: number };
+    return { stdout: e.stdout, code: e.code };
+  }
+}
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bourse-cli-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('--help works for the CLI and every command', async () => {
+  const top = await bourse('--help');
+  assert.equal(top.code, 0);
+  for (const cmd of [
+    'serve',
+    'user',
+    'deposit',
+    'apikey',
+    'market',
+    'journal',
+    'replay',
+    'snapshot',
+    'loadtest',
+    'asset',
+  ]) {
+    assert.match(top.stdout, new RegExp(`\\b${cmd}\\b`));
+  }
+  const helps = await Promise.all(
+    [
+      ['serve'],
+      ['user'],
+      ['deposit'],
+      ['apikey'],
+      ['market'],
+      ['journal'],
+      ['replay'],
+      ['snapshot'],
+      ['loadtest'],
+      ['asset'],
+    ].map((c) => bourse(...c, '--help')),
+  );
+  for (const h of helps) {
+    assert.equal(h.code, 0);
+    assert.match(h.stdout, /bourse/);
+  }
+  assert.equal((await bourse('nonsense')).code, 2);
+});
+
+test('offline admin, then journal verify, replay and snapshot agree', async () => {
+  const d = ['--data-dir', dir];
+  assert.match(
+    (await bourse('asset', 'create', '--code', 'USD', '--scale', '1000000', ...d)).stdout,
+    /created asset USD/,
+  );
+  assert.match(
+    (await bourse('user', 'create', '--username', 'ann', '--role', 'trader', ...d)).stdout,
+    /created user ann/,
+  );
+  assert.match(
+    (await bourse('deposit', '--username', 'ann', '--asset', 'USD', '--amount', '5000000', ...d))
+      .stdout,
+    /deposited/,
+  );
+  const pem = join(dir, 'ann.pem');
+  const key = await bourse('apikey', 'create', '--username', 'ann', '--out', pem, ...d);
+  assert.match(key.stdout, /key id: [0-9a-f-]{36}/);
+  assert.match(readFileSync(pem, 'utf8'), /BEGIN PRIVATE KEY/);
+  const spec = join(dir, 'spec.json');
+  writeFileSync(
+    spec,
+    JSON.stringify({
+      kind: 'binary',
+      symbol: 'CLI-YES',
+      seriesTicker: 'CLI',
+      eventTicker: 'CLI-1',
+      title: 'CLI test',
+      settlementAssetId: 1,
+      payoutTicks: 10000,
+      lotsPerContract: 100,
+      tickSize: 100,
+      minPriceTicks: 100,
+      maxPriceTicks: 9900,
+      lotSize: 100,
+      moneyPerTickLot: 1,
+      fees: { kind: 'none' },
+      limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
+    }),
+  );
+  assert.match((await bourse('market', 'create', '--spec', spec, ...d)).stdout, /created CLI-YES/);
+  assert.match((await bourse('market', 'open', 'CLI-YES', ...d)).stdout, /CLI-YES: open/);
+  const list = await bourse('user', 'list', ...d);
+  assert.match(list.stdout, /ann\ttrader/);
+
+  const verify = await bourse('journal', 'verify', ...d);
+  assert.equal(verify.code, 0);
+  assert.match(verify.stdout, /ok/);
+  const replay = await bourse('replay', ...d);
+  assert.equal(replay.code, 0);
+  const hash = /state hash (\S+)/.exec(replay.stdout)?.[1];
+  assert.ok(hash);
+  assert.match(replay.stdout, /invariants hold/);
+  const snap = await bourse('snapshot', ...d);
+  assert.equal(/state hash (\S+)/.exec(snap.stdout)?.[1], hash);
+  assert.ok(existsSync(join(dir, 'auth.db')));
+});

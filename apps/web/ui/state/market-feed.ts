@@ -1,0 +1,121 @@
+// One market's live view: the book mirrored from snapshot + deltas (a sequence gap asks the socket for
+// a fresh snapshot instead of showing a wrong book), the recent trade tape and the ticker. Messages are
+// applied as they arrive but listeners hear about them at most once per animation frame.
+
+import { BookMirror, type BookMessage } from '@bourse/client';
+import { scheduleFrame } from '../api/frame-scheduler.ts';
+import type { LiveSocket, WireMessage } from '../api/live-socket.ts';
+import type { Level, TradeRow } from '../api/types.ts';
+
+export interface Ticker {
+  readonly status: string;
+  readonly lastPriceTicks: number | null;
+  readonly bestBidTicks: number | null;
+  readonly bestAskTicks: number | null;
+  readonly volume24hLots: number;
+}
+
+export interface MarketSnapshot {
+  readonly bids: readonly Level[];
+  readonly asks: readonly Level[];
+  /** False until the first book snapshot, and again while waiting for one after a gap. */
+  readonly bookReady: boolean;
+  readonly trades: readonly TradeRow[];
+  readonly ticker: Ticker | undefined;
+  readonly resyncs: number;
+}
+
+const TAPE_LENGTH = 200;
+
+export class MarketFeed {
+  readonly market: string;
+  readonly #socket: LiveSocket;
+  readonly #mirror = new BookMirror();
+  readonly #listeners = new Set<() => void>();
+  readonly #tradeListeners = new Set<(trades: readonly TradeRow[]) => void>();
+  #trades: TradeRow[] = [];
+  #ticker: Ticker | undefined;
+  #ready = false;
+  #resyncs = 0;
+  #snapshot: MarketSnapshot;
+  #releases: (() => void)[] = [];
+  readonly #notify = () => {
+    this.#snapshot = this.#build();
+    for (const l of this.#listeners) l();
+  };
+
+  constructor(socket: LiveSocket, market: string) {
+    this.market = market;
+    this.#socket = socket;
+    this.#snapshot = this.#build();
+  }
+
+  start(): void {
+    this.#releases = [
+      this.#socket.onMessage((m) => this.#receive(m)),
+      this.#socket.subscribe('book', this.market),
+      this.#socket.subscribe('trades', this.market),
+      this.#socket.subscribe('ticker', this.market),
+    ];
+  }
+
+  stop(): void {
+    for (const r of this.#releases) r();
+    this.#releases = [];
+  }
+
+  /** Older trades from REST, merged under the live ones (newest first, no duplicates). */
+  seedTrades(trades: readonly TradeRow[]): void {
+    const seen = new Set(this.#trades.map((t) => t.tradeId));
+    this.#trades = [...this.#trades, ...trades.filter((t) => !seen.has(t.tradeId))]
+      .sort((a, b) => b.tradeId - a.tradeId)
+      .slice(0, TAPE_LENGTH);
+    scheduleFrame(this.#notify);
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  getSnapshot = (): MarketSnapshot => this.#snapshot;
+
+  /** Raw trades as they arrive (the candle chart folds them into the last bar). */
+  onTrades(listener: (trades: readonly TradeRow[]) => void): () => void {
+    this.#tradeListeners.add(listener);
+    return () => this.#tradeListeners.delete(listener);
+  }
+
+  #receive(m: WireMessage): void {
+    if (m.market !== this.market) return;
+    if (m.channel === 'book' && (m.type === 'snapshot' || m.type === 'delta')) {
+      if (m.type === 'snapshot') this.#ready = true;
+      if (!this.#mirror.apply(m as unknown as BookMessage)) {
+        this.#ready = false;
+        this.#resyncs++;
+        this.#socket.resubscribe('book', this.market);
+      }
+      scheduleFrame(this.#notify);
+    } else if (m.channel === 'trades' && m.type === 'trades') {
+      const fresh = (m.trades as TradeRow[]).slice().reverse();
+      this.#trades = [...fresh, ...this.#trades].slice(0, TAPE_LENGTH);
+      for (const l of this.#tradeListeners) l(m.trades as TradeRow[]);
+      scheduleFrame(this.#notify);
+    } else if (m.channel === 'ticker' && m.type === 'ticker') {
+      this.#ticker = m as unknown as Ticker;
+      scheduleFrame(this.#notify);
+    }
+  }
+
+  #build(): MarketSnapshot {
+    const depth = this.#mirror.depth();
+    return {
+      bids: depth.bids,
+      asks: depth.asks,
+      bookReady: this.#ready,
+      trades: this.#trades,
+      ticker: this.#ticker,
+      resyncs: this.#resyncs,
+    };
+  }
+}
