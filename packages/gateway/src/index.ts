@@ -2,12 +2,12 @@
 
 export { createUserWithAccount } from './api/admin-routes.ts';
 export { GatewayServices } from './api/gateway-services.ts';
-export type { RouteDef } from './api/route-def.ts';
+export type { RequestContext, RouteDef } from './api/route-def.ts';
 export { AuthStore, type ApiKeyRecord, type UserRecord } from './auth/auth-store.ts';
 export { hashPassword, verifyPassword } from './auth/password-hash.ts';
 export { parsePublicKey, signingMessage, verifySignature } from './auth/request-signature.ts';
-export { ROLES, type Role, SCOPES, type Scope } from './auth/roles.ts';
-export { TokenBuckets } from './auth/token-bucket.ts';
+export { type Principal, ROLES, type Role, SCOPES, type Scope } from './auth/roles.ts';
+export { type BucketConfig, TokenBuckets } from './auth/token-bucket.ts';
 export {
   ALL_ROUTES,
   API_VERSION,
@@ -17,7 +17,8 @@ export {
   type GatewayOptions,
 } from './create-gateway.ts';
 export { ApiError, type ApiErrorCode, errorCatalogue } from './error-catalogue.ts';
-export type { RateLimits } from './http/http-pipeline.ts';
+export { clientIp, limitKey, type RateLimits, toApiError } from './http/http-pipeline.ts';
+export { parseQuery, readJsonBody, sendJson } from './http/request-io.ts';
 export { openApiDocument } from './openapi/openapi-document.ts';
 export { createLogger, type Logger, type LogLevel, silentLogger } from './ops/logger.ts';
 export { DEFAULT_WS_OPTIONS, WS_PATH, type WsOptions } from './ws/ws-gateway.ts';
