@@ -33,70 +33,60 @@ export class PrivateFeed {
 
   apply(applied: AppliedCommand, symbolOf: (instrumentId: number) => string): void {
     const cmd = applied.command;
+    const { seq, ts } = applied;
     for (const e of applied.events) {
       switch (e.type) {
         case 'orderAccepted':
           this.#owners.set(e.orderId, e.accountId);
-          this.#push(e.accountId, 'orders', {
-            ...e,
-            market: symbolOf(e.instrumentId),
-            seq: applied.seq,
-            ts: applied.ts,
-          });
+          this.#order(e.accountId, e, symbolOf, seq, ts);
           break;
         case 'orderRested':
         case 'orderParked':
         case 'orderTriggered': {
           const owner =
             this.#owners.get(e.orderId) ?? (cmd.type === 'placeOrder' ? cmd.accountId : undefined);
-          if (owner !== undefined) {
-            this.#push(owner, 'orders', {
-              ...e,
-              market: symbolOf(e.instrumentId),
-              seq: applied.seq,
-              ts: applied.ts,
-            });
-          }
+          if (owner !== undefined) this.#order(owner, e, symbolOf, seq, ts);
           break;
         }
         case 'orderCancelled':
           this.#owners.delete(e.orderId);
-          this.#push(e.accountId, 'orders', {
-            ...e,
-            market: symbolOf(e.instrumentId),
-            seq: applied.seq,
-            ts: applied.ts,
-          });
+          this.#order(e.accountId, e, symbolOf, seq, ts);
           break;
         case 'orderAmended':
-          this.#push(e.accountId, 'orders', {
-            ...e,
-            market: symbolOf(e.instrumentId),
-            seq: applied.seq,
-            ts: applied.ts,
-          });
+          this.#order(e.accountId, e, symbolOf, seq, ts);
           break;
         case 'rejected':
-          if (e.accountId !== undefined)
-            this.#push(e.accountId, 'orders', { ...e, seq: applied.seq, ts: applied.ts });
+          if (e.accountId !== undefined && this.#wanted(e.accountId)) {
+            this.#push(e.accountId, 'orders', { ...e, seq, ts });
+          }
           break;
         case 'fill':
           this.#fill(e, applied, symbolOf(e.instrumentId));
           break;
         case 'balanceChanged':
-          this.#push(e.accountId, 'balances', { ...e, seq: applied.seq });
+          if (this.#wanted(e.accountId)) this.#push(e.accountId, 'balances', { ...e, seq });
           break;
         case 'positionChanged':
-          this.#push(e.accountId, 'positions', {
-            ...e,
-            market: symbolOf(e.instrumentId),
-            seq: applied.seq,
-          });
+          if (this.#wanted(e.accountId)) {
+            this.#push(e.accountId, 'positions', { ...e, market: symbolOf(e.instrumentId), seq });
+          }
           break;
         default:
           break;
       }
     }
+  }
+
+  /** An order event for its owner's `orders` channel, built only when someone listens. */
+  #order(
+    accountId: number,
+    e: EngineEvent & { instrumentId: number },
+    symbolOf: (instrumentId: number) => string,
+    seq: number,
+    ts: number,
+  ): void {
+    if (!this.#wanted(accountId)) return;
+    this.#push(accountId, 'orders', { ...e, market: symbolOf(e.instrumentId), seq, ts });
   }
 
   flush(): PrivateUpdate[] {
@@ -113,6 +103,7 @@ export class PrivateFeed {
   #fill(e: Extract<EngineEvent, { type: 'fill' }>, applied: AppliedCommand, market: string): void {
     if (e.takerOpenQtyLots === 0) this.#owners.delete(e.takerOrderId);
     if (e.makerOpenQtyLots === 0) this.#owners.delete(e.makerOrderId);
+    if (!this.#wanted(e.takerAccountId) && !this.#wanted(e.makerAccountId)) return;
     const base = {
       tradeId: e.tradeId,
       instrumentId: e.instrumentId,
