@@ -4,6 +4,8 @@
 export const CORE_ERROR_CODES = [
   /** The journal has a bad record before its tail; the core refuses to start. */
   'JOURNAL_CORRUPT',
+  /** Another process (or another core in this one) holds the data directory's journal. */
+  'DATA_DIR_LOCKED',
   /** Journal, snapshots, read models or engine settings of a data directory disagree. */
   'DATA_DIR_INCONSISTENT',
   /** `submit` after `close()` began. */

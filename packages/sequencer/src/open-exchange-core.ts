@@ -2,7 +2,12 @@
 // newest usable snapshot into the engine worker, replay of the journal after it, read models caught up,
 // then the live pipeline. Every resource opened here is closed again if startup fails.
 
-import { FileJournal, JournalCorruptError, SnapshotStore } from '@bourse/journal';
+import {
+  FileJournal,
+  JournalCorruptError,
+  JournalLockedError,
+  SnapshotStore,
+} from '@bourse/journal';
 import { openSqliteReadModels } from '@bourse/projections';
 import type { EngineConfig } from '@bourse/engine';
 import { decodeCommand } from './command-codec.ts';
@@ -43,10 +48,10 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<E
   }
   const layout = dataDirLayout(opts.dataDir);
   ensureDataDir(layout);
-  const config = resolveEngineConfig(layout, opts.engineConfig);
   const journal = await openJournal(layout.journalDir);
   const cleanup: (() => Promise<void>)[] = [() => journal.close()];
   try {
+    const config = resolveEngineConfig(layout, opts.engineConfig);
     const metrics = createCoreMetrics();
     const path = layout.readDbPath;
     const feeder = await ReadModelFeeder.start(
@@ -145,6 +150,11 @@ function lastJournaledTs(journal: FileJournal): number {
 }
 
 function asStartupError(error: unknown): unknown {
+  if (error instanceof JournalLockedError) {
+    return new CoreError('DATA_DIR_LOCKED', `refusing to start: ${error.message}`, {
+      cause: error,
+    });
+  }
   if (error instanceof JournalCorruptError) {
     return new CoreError(
       'JOURNAL_CORRUPT',

@@ -136,3 +136,16 @@ test('a snapshot the engine cannot restore is passed over for a full replay', as
   const second = await openCore(t, { dataDir });
   assert.deepEqual(await second.query.stateHash(), before);
 });
+
+test('a data directory held by a running core is refused', async (t) => {
+  const dataDir = tempDataDir(t);
+  const first = await openCore(t, { dataDir });
+  await assert.rejects(
+    openExchangeCore({ dataDir }),
+    (e: unknown) => e instanceof CoreError && e.code === 'DATA_DIR_LOCKED',
+  );
+  await first.submit({ type: 'tick' });
+  await first.close();
+  const second = await openCore(t, { dataDir });
+  assert.equal(second.durableSeq, 1);
+});
