@@ -13,7 +13,7 @@ export interface FanoutResult {
   readonly connected: number;
   readonly tradesPerSec: number;
   readonly deliveries: number;
-  readonly latencyMs: { p50: number; p99: number; p999: number; max: number };
+  readonly latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number };
 }
 
 const WS_PATH = '/api/v1/ws';

@@ -12,7 +12,7 @@ export interface OrderLoadResult {
   readonly acked: number;
   readonly rejected: number;
   readonly ackedPerSec: number;
-  readonly latencyMs: { p50: number; p99: number; p999: number; max: number };
+  readonly latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number };
 }
 
 const WS_PATH = '/api/v1/ws';

@@ -90,7 +90,8 @@ export class MarketFeed {
     if (m.market !== this.market) return;
     if (m.channel === 'book' && (m.type === 'snapshot' || m.type === 'delta')) {
       if (m.type === 'snapshot') this.#ready = true;
-      if (!this.#mirror.apply(m as unknown as BookMessage)) {
+      if (!this.#mirror.apply(m as unknown as BookMessage) && this.#ready) {
+        // One resubscribe per gap: deltas until the fresh snapshot are refused the same way.
         this.#ready = false;
         this.#resyncs++;
         this.#socket.resubscribe('book', this.market);

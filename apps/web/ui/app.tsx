@@ -1,0 +1,145 @@
+// The shell: header with navigation (admin links only for admins), the connection state and the user,
+// then the screen for the current path. Screens that need an account show the login form in place.
+
+import { type ReactNode, useState } from 'react';
+import { ConfirmDialog } from './components/confirm-dialog.tsx';
+import { ConnectionBadge } from './components/connection-badge.tsx';
+import { Link } from './components/link.tsx';
+import { Toasts } from './components/toasts.tsx';
+import { AccountPage } from './pages/account-page.tsx';
+import { AdminPage } from './pages/admin-page.tsx';
+import { AlertsPage } from './pages/alerts-page.tsx';
+import { LoginPage } from './pages/login-page.tsx';
+import { MarketPage } from './pages/market-page.tsx';
+import { MarketsPage } from './pages/markets-page.tsx';
+import { OperationsPage } from './pages/operations-page.tsx';
+import { PortfolioPage } from './pages/portfolio-page.tsx';
+import { AppProvider, useApp } from './state/app-state.tsx';
+import { usePath } from './state/router.ts';
+
+export function App() {
+  return (
+    <AppProvider>
+      <Shell />
+    </AppProvider>
+  );
+}
+
+const NAV = [
+  { to: '/', label: 'Markets', admin: false },
+  { to: '/portfolio', label: 'Portfolio', admin: false },
+  { to: '/alerts', label: 'Alerts', admin: false },
+  { to: '/account', label: 'Account', admin: false },
+  { to: '/admin', label: 'Admin', admin: true },
+  { to: '/ops', label: 'Operations', admin: false },
+];
+
+function Shell() {
+  const { me, logout } = useApp();
+  const path = usePath();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const current = (to: string) =>
+    to === '/' ? path === '/' || path.startsWith('/markets') : path.startsWith(to);
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <Link to="/" className="brand">
+          Bourse
+        </Link>
+        <button
+          type="button"
+          className="menu-toggle"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen((o) => !o)}
+        >
+          Menu
+        </button>
+        <nav id="main-nav" className={menuOpen ? 'open' : ''} aria-label="Main">
+          {NAV.filter((n) => !n.admin || me?.role === 'admin').map((n) => (
+            <span key={n.to} onClickCapture={() => setMenuOpen(false)}>
+              <Link to={n.to} aria-current={current(n.to) ? 'page' : undefined}>
+                {n.label}
+              </Link>
+            </span>
+          ))}
+        </nav>
+        <div className="who">
+          <ConnectionBadge />
+          {me ? (
+            <>
+              <span className="user" data-testid="user">
+                {me.username}
+              </span>
+              <button type="button" className="link" onClick={() => void logout()}>
+                Log out
+              </button>
+            </>
+          ) : (
+            me === null && <Link to="/login">Log in</Link>
+          )}
+        </div>
+      </header>
+      <main id="main">
+        <Route path={path} />
+      </main>
+      <Toasts />
+      <ConfirmDialog />
+    </>
+  );
+}
+
+function NeedsLogin({ children }: { children: ReactNode }) {
+  const { me } = useApp();
+  if (me === undefined) return <p className="muted">Loading…</p>;
+  if (me === null) return <LoginPage />;
+  return <>{children}</>;
+}
+
+function Route({ path }: { path: string }) {
+  const { me } = useApp();
+  if (path.startsWith('/markets/')) {
+    return <MarketPage symbol={decodeURIComponent(path.slice('/markets/'.length))} />;
+  }
+  switch (path) {
+    case '/':
+    case '/markets':
+      return <MarketsPage />;
+    case '/login':
+      return me ? <MarketsPage /> : <LoginPage />;
+    case '/portfolio':
+      return (
+        <NeedsLogin>
+          <PortfolioPage />
+        </NeedsLogin>
+      );
+    case '/alerts':
+      return <AlertsPage />;
+    case '/account':
+      return (
+        <NeedsLogin>
+          <AccountPage />
+        </NeedsLogin>
+      );
+    case '/admin':
+      return (
+        <NeedsLogin>
+          {me?.role === 'admin' ? <AdminPage /> : <p>Administration needs the admin role.</p>}
+        </NeedsLogin>
+      );
+    case '/ops':
+      return <OperationsPage />;
+    default:
+      return (
+        <section>
+          <h1>Not found</h1>
+          <p>
+            There is nothing at this address. <Link to="/">Go to the markets</Link>.
+          </p>
+        </section>
+      );
+  }
+}

@@ -1,0 +1,219 @@
+// One market: header with live price and status, order book, depth, candles with indicators, trade
+// tape, rules, the order ticket, the user's position and open orders. The book, tape and ticker come
+// from one MarketFeed and reach React at most once per animation frame.
+
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { api } from '../api/http.ts';
+import type { MarketInfo, PositionRow, TradeRow } from '../api/types.ts';
+import { Link } from '../components/link.tsx';
+import { StatusPill } from '../components/status-pill.tsx';
+import { feeLabel } from '../format/fees.ts';
+import { price, qty, usd, usdSigned } from '../format/units.ts';
+import { DepthChart } from '../market/depth-chart.tsx';
+import { OpenOrders } from '../market/open-orders.tsx';
+import { OrderBook, type PricePick } from '../market/order-book.tsx';
+import { OrderEntry, type TicketPreset } from '../market/order-entry.tsx';
+import { PriceChart } from '../market/price-chart.tsx';
+import { TradeTape } from '../market/trade-tape.tsx';
+import { useApp } from '../state/app-state.tsx';
+import { MarketFeed } from '../state/market-feed.ts';
+import { useApi } from '../state/use-api.ts';
+
+export function MarketPage({ symbol }: { symbol: string }) {
+  const { marketBySymbol, markets } = useApp();
+  const m = marketBySymbol(symbol);
+  if (m === undefined) {
+    return markets.length === 0 ? (
+      <p className="muted">Loading…</p>
+    ) : (
+      <section>
+        <h1>Unknown market</h1>
+        <p>
+          There is no market {symbol}. <Link to="/">Back to markets</Link>
+        </p>
+      </section>
+    );
+  }
+  return <MarketScreen key={m.market} m={m} />;
+}
+
+function MarketScreen({ m: listed }: { m: MarketInfo }) {
+  const { socket } = useApp();
+  const feed = useMemo(() => new MarketFeed(socket, listed.market), [socket, listed.market]);
+  useEffect(() => {
+    feed.start();
+    api<{ items: TradeRow[] }>(
+      'GET',
+      `/api/v1/markets/${encodeURIComponent(listed.market)}/trades`,
+      undefined,
+      {
+        limit: 100,
+      },
+    )
+      .then((r) => feed.seedTrades(r.items))
+      .catch(() => {});
+    return () => feed.stop();
+  }, [feed, listed.market]);
+  const snap = useSyncExternalStore(feed.subscribe, feed.getSnapshot);
+  const t = snap.ticker;
+  const m: MarketInfo =
+    t === undefined
+      ? listed
+      : {
+          ...listed,
+          status: t.status,
+          lastPriceTicks: t.lastPriceTicks,
+          bestBidTicks: t.bestBidTicks,
+          bestAskTicks: t.bestAskTicks,
+          volume24hLots: t.volume24hLots,
+        };
+  const [preset, setPreset] = useState<TicketPreset | undefined>();
+  const onPick = useMemo(
+    () => (p: PricePick) =>
+      setPreset((old) => ({
+        nonce: (old?.nonce ?? 0) + 1,
+        bookPriceTicks: p.priceTicks,
+        side: p.side,
+      })),
+    [],
+  );
+  const binary = m.kind === 'binary';
+  return (
+    <section className="market">
+      <div className="market-head">
+        <div>
+          <p className="crumbs">
+            <Link to="/">Markets</Link>
+            {binary && ` / ${m.spec.seriesTicker} / ${m.spec.eventTicker}`}
+          </p>
+          <h1>{m.spec.title ?? m.market}</h1>
+          <p className="muted">{m.market}</p>
+        </div>
+        <div className="stats">
+          <div>
+            <span className="label">{binary ? 'YES' : 'Last'}</span>
+            <span className="big" data-testid="last-price">
+              {price(m, m.lastPriceTicks)}
+            </span>
+          </div>
+          {binary && (
+            <div>
+              <span className="label">NO</span>
+              <span className="big">
+                {m.lastPriceTicks === null
+                  ? '—'
+                  : price(m, (m.spec.payoutTicks ?? 0) - m.lastPriceTicks)}
+              </span>
+            </div>
+          )}
+          <div>
+            <span className="label">24h volume</span>
+            <span>{qty(m, m.volume24hLots)}</span>
+          </div>
+          {binary && (
+            <div className="hide-sm">
+              <span className="label">Open interest</span>
+              <span>{qty(m, m.openInterestLots)}</span>
+            </div>
+          )}
+          <div>
+            <span className="label">Status</span>
+            <StatusPill status={m.status} />
+          </div>
+        </div>
+      </div>
+      <div className="market-grid">
+        <div className="col-main">
+          <PriceChart m={listed} feed={feed} />
+          <div className="two">
+            <OrderBook
+              m={m}
+              bids={snap.bids}
+              asks={snap.asks}
+              ready={snap.bookReady}
+              onPick={onPick}
+            />
+            <TradeTape m={m} trades={snap.trades} />
+          </div>
+          <DepthChart m={m} bids={snap.bids} asks={snap.asks} />
+        </div>
+        <div className="col-side">
+          <OrderEntry m={m} bids={snap.bids} asks={snap.asks} preset={preset} />
+          <MyPosition m={m} />
+          <Rules m={m} />
+        </div>
+      </div>
+      <OpenOrders market={m} />
+    </section>
+  );
+}
+
+function MyPosition({ m }: { m: MarketInfo }) {
+  const { me, accountVersion } = useApp();
+  const positions = useApi(
+    () =>
+      me
+        ? api<{ items: PositionRow[] }>('GET', '/api/v1/portfolio/positions')
+        : Promise.resolve({ items: [] }),
+    [me?.userId, accountVersion],
+  );
+  if (!me) return null;
+  const p = positions.data?.items.find((x) => x.market === m.market);
+  const lots = p?.positionLots ?? 0;
+  const binary = m.kind === 'binary';
+  const side = lots === 0 ? '' : binary ? (lots > 0 ? 'YES' : 'NO') : lots > 0 ? 'long' : 'short';
+  return (
+    <div className="card position" data-testid="my-position">
+      <h2>Your position</h2>
+      {p === undefined || (lots === 0 && p.realisedPnl === 0) ? (
+        <p className="muted">None.</p>
+      ) : (
+        <dl className="summary">
+          <dt>Holding</dt>
+          <dd>
+            {qty(m, Math.abs(lots))} {side}
+          </dd>
+          <dt>Cost basis</dt>
+          <dd>{usd(p.costBasis)}</dd>
+          <dt>Market value</dt>
+          <dd>{usd(p.marketValue)}</dd>
+          <dt>Unrealised</dt>
+          <dd className={(p.unrealisedPnl ?? 0) >= 0 ? 'pos' : 'neg'}>
+            {usdSigned(p.unrealisedPnl)}
+          </dd>
+          <dt>Realised</dt>
+          <dd className={p.realisedPnl >= 0 ? 'pos' : 'neg'}>{usdSigned(p.realisedPnl)}</dd>
+        </dl>
+      )}
+    </div>
+  );
+}
+
+function Rules({ m }: { m: MarketInfo }) {
+  const binary = m.kind === 'binary';
+  return (
+    <div className="card rules">
+      <h2>Rules</h2>
+      {binary ? (
+        <p>
+          Each YES contract pays{' '}
+          {usd((m.spec.payoutTicks ?? 0) * (m.spec.lotsPerContract ?? 1) * m.spec.moneyPerTickLot)}{' '}
+          if the market resolves YES, nothing otherwise; NO pays the same if it resolves NO. Prices
+          move in steps of {price(m, m.spec.tickSize)} between {price(m, m.spec.minPriceTicks)} and{' '}
+          {price(m, m.spec.maxPriceTicks)}. Positions are fully collateralised.
+        </p>
+      ) : (
+        <p>
+          Spot trading, priced per lot in steps of {price(m, m.spec.tickSize)}. Buying reserves the
+          quote currency, selling reserves the instrument.
+        </p>
+      )}
+      <p className="muted small">Fees: {feeLabel(m)}.</p>
+      {m.settlement && (
+        <p>
+          Settled: <strong>{m.settlement.result.toUpperCase()}</strong>
+        </p>
+      )}
+    </div>
+  );
+}

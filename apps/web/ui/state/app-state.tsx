@@ -1,0 +1,274 @@
+// Everything screens share: the live socket and its connection state, who is logged in, the market
+// list, a counter that moves whenever the account's private channels report a change (screens refetch
+// balances, positions and orders on it, at most once per frame), toasts, confirmations and price alerts.
+
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+} from 'react';
+import { scheduleFrame } from '../api/frame-scheduler.ts';
+import { api, setCsrfToken, setUnauthenticatedHandler } from '../api/http.ts';
+import { type ConnectionState, LiveSocket, type WireMessage } from '../api/live-socket.ts';
+import type { Asset, MarketInfo, Me } from '../api/types.ts';
+import { price } from '../format/units.ts';
+import { alertTriggered, loadAlerts, type PriceAlert, saveAlerts } from './alerts.ts';
+
+export interface Toast {
+  readonly id: number;
+  readonly kind: 'info' | 'success' | 'error' | 'alert';
+  readonly text: string;
+}
+
+export interface ConfirmRequest {
+  readonly title: string;
+  readonly body: string;
+  readonly action: string;
+  readonly resolve: (ok: boolean) => void;
+}
+
+export interface AppState {
+  readonly socket: LiveSocket;
+  readonly connection: ConnectionState;
+  readonly me: Me | null | undefined;
+  login(username: string, password: string): Promise<void>;
+  logout(): Promise<void>;
+  readonly markets: readonly MarketInfo[];
+  readonly assets: readonly Asset[];
+  marketBySymbol(symbol: string): MarketInfo | undefined;
+  refreshMarkets(): Promise<void>;
+  readonly accountVersion: number;
+  readonly toasts: readonly Toast[];
+  toast(kind: Toast['kind'], text: string): void;
+  dismissToast(id: number): void;
+  confirm(title: string, body: string, action: string): Promise<boolean>;
+  readonly pendingConfirm: ConfirmRequest | undefined;
+  readonly alerts: readonly PriceAlert[];
+  addAlert(alert: Omit<PriceAlert, 'id' | 'createdAt' | 'firedAt' | 'firedPriceTicks'>): void;
+  deleteAlert(id: string): void;
+}
+
+const Context = createContext<AppState | undefined>(undefined);
+
+export function useApp(): AppState {
+  const ctx = useContext(Context);
+  if (ctx === undefined) throw new Error('useApp outside AppProvider');
+  return ctx;
+}
+
+function socketUrl(): string {
+  const proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${window.location.host}/api/v1/ws`;
+}
+
+const PRIVATE_CHANNELS = ['orders', 'fills', 'balances', 'positions'] as const;
+let toastSeq = 0;
+
+export function AppProvider({ children }: { children: ReactNode }) {
+  const socket = useMemo(() => new LiveSocket(socketUrl()), []);
+  const connection = useSyncExternalStore(
+    (l) => socket.onState(l),
+    () => socket.state,
+  );
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [markets, setMarkets] = useState<readonly MarketInfo[]>([]);
+  const [assets, setAssets] = useState<readonly Asset[]>([]);
+  const [accountVersion, setAccountVersion] = useState(0);
+  const [toasts, setToasts] = useState<readonly Toast[]>([]);
+  const [pendingConfirm, setPendingConfirm] = useState<ConfirmRequest | undefined>();
+  const [alerts, setAlerts] = useState<readonly PriceAlert[]>(() => loadAlerts());
+  const marketsRef = useRef(markets);
+  marketsRef.current = markets;
+
+  const toast = useCallback((kind: Toast['kind'], text: string) => {
+    const id = ++toastSeq;
+    setToasts((t) => [...t.slice(-4), { id, kind, text }]);
+    setTimeout(
+      () => setToasts((t) => t.filter((x) => x.id !== id)),
+      kind === 'alert' ? 15_000 : 6_000,
+    );
+  }, []);
+  const dismissToast = useCallback((id: number) => {
+    setToasts((t) => t.filter((x) => x.id !== id));
+  }, []);
+
+  const refreshMarkets = useCallback(async () => {
+    const [m, a] = await Promise.all([
+      api<{ items: MarketInfo[] }>('GET', '/api/v1/markets'),
+      api<{ items: Asset[] }>('GET', '/api/v1/assets'),
+    ]);
+    setMarkets(m.items);
+    setAssets(a.items);
+  }, []);
+
+  useEffect(() => {
+    socket.start();
+    setUnauthenticatedHandler(() => setMe(null));
+    api<Me>('GET', '/api/v1/account')
+      .then((m) => {
+        setCsrfToken(m.csrfToken);
+        setMe(m);
+      })
+      .catch(() => setMe(null));
+    refreshMarkets().catch(() => {});
+    const timer = setInterval(() => refreshMarkets().catch(() => {}), 5_000);
+    const online = () => socket.restart();
+    window.addEventListener('online', online);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('online', online);
+    };
+  }, [socket, refreshMarkets]);
+
+  // Private channels: any change to the account bumps the version once per frame; fills also toast.
+  useEffect(() => {
+    if (me === null || me === undefined) return;
+    const releases = PRIVATE_CHANNELS.map((c) => socket.subscribe(c));
+    const bump = () => setAccountVersion((v) => v + 1);
+    const off = socket.onMessage((m: WireMessage) => {
+      if (m.type !== 'update' || !PRIVATE_CHANNELS.includes(m.channel as never)) return;
+      scheduleFrame(bump);
+      if (m.channel === 'fills') {
+        for (const f of m.items as {
+          market: string;
+          side: string;
+          qtyLots: number;
+          priceTicks: number;
+        }[]) {
+          const mk = marketsRef.current.find((x) => x.market === f.market);
+          const what = mk === undefined ? String(f.priceTicks) : price(mk, f.priceTicks);
+          toast('success', `Filled: ${f.side} ${f.market} ${f.qtyLots} lots @ ${what}`);
+        }
+      }
+    });
+    return () => {
+      off();
+      for (const r of releases) r();
+    };
+  }, [me, socket, toast]);
+
+  // Price alerts: watch the ticker of every market with a live alert.
+  const alertMarkets = useMemo(
+    () =>
+      [...new Set(alerts.filter((a) => a.firedAt === null).map((a) => a.market))].sort().join(','),
+    [alerts],
+  );
+  useEffect(() => {
+    if (alertMarkets === '') return;
+    const releases = alertMarkets.split(',').map((m) => socket.subscribe('ticker', m));
+    const off = socket.onMessage((m) => {
+      const last = m.lastPriceTicks;
+      if (m.channel !== 'ticker' || typeof last !== 'number') return;
+      setAlerts((current) => {
+        let changed = false;
+        const next = current.map((a) => {
+          if (a.market !== m.market || !alertTriggered(a, last)) return a;
+          changed = true;
+          const mk = marketsRef.current.find((x) => x.market === a.market);
+          const level = mk === undefined ? String(a.priceTicks) : price(mk, a.priceTicks);
+          const now = mk === undefined ? String(last) : price(mk, last);
+          toast('alert', `Alert: ${a.market} is ${a.direction} ${level} (last ${now})`);
+          return { ...a, firedAt: Date.now(), firedPriceTicks: last };
+        });
+        if (!changed) return current;
+        saveAlerts(next);
+        return next;
+      });
+    });
+    return () => {
+      off();
+      for (const r of releases) r();
+    };
+  }, [alertMarkets, socket, toast]);
+
+  const value = useMemo<AppState>(
+    () => ({
+      socket,
+      connection,
+      me,
+      async login(username, password) {
+        const r = await api<{ csrfToken: string; user: Omit<Me, 'scopes' | 'csrfToken'> }>(
+          'POST',
+          '/api/v1/session/login',
+          { username, password },
+        );
+        setCsrfToken(r.csrfToken);
+        const full = await api<Me>('GET', '/api/v1/account');
+        setMe(full);
+        socket.restart();
+      },
+      async logout() {
+        await api('POST', '/api/v1/session/logout').catch(() => {});
+        setCsrfToken(null);
+        setMe(null);
+        socket.restart();
+      },
+      markets,
+      assets,
+      marketBySymbol: (symbol) => markets.find((m) => m.market === symbol),
+      refreshMarkets,
+      accountVersion,
+      toasts,
+      toast,
+      dismissToast,
+      confirm: (title, body, action) =>
+        new Promise<boolean>((resolve) => {
+          setPendingConfirm({
+            title,
+            body,
+            action,
+            resolve: (ok) => {
+              setPendingConfirm(undefined);
+              resolve(ok);
+            },
+          });
+        }),
+      pendingConfirm,
+      alerts,
+      addAlert(alert) {
+        setAlerts((current) => {
+          const next = [
+            ...current,
+            {
+              ...alert,
+              id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+              createdAt: Date.now(),
+              firedAt: null,
+              firedPriceTicks: null,
+            },
+          ];
+          saveAlerts(next);
+          return next;
+        });
+      },
+      deleteAlert(id) {
+        setAlerts((current) => {
+          const next = current.filter((a) => a.id !== id);
+          saveAlerts(next);
+          return next;
+        });
+      },
+    }),
+    [
+      socket,
+      connection,
+      me,
+      markets,
+      assets,
+      refreshMarkets,
+      accountVersion,
+      toasts,
+      toast,
+      dismissToast,
+      pendingConfirm,
+      alerts,
+    ],
+  );
+  return <Context.Provider value={value}>{children}</Context.Provider>;
+}

@@ -1,0 +1,144 @@
+// End-to-end server figures: `bourse loadtest` runs as a separate process against a fresh server (itself
+// a child process) over loopback, journal durable. For WebSocket and REST order entry it first offers
+// more than the server can take to find the sustained acknowledged rate, then measures ack latency
+// (from each order's intended send time) at half that rate; then market-data delivery latency to 1,000
+// and 10,000 WebSocket subscribers.
+
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { BenchOptions } from '../options.ts';
+import { type Measurement, progress, type SuiteResult } from '../report.ts';
+import type { Suite } from '../suites.ts';
+
+const run = promisify(execFile);
+const main = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'apps',
+  'bourse',
+  'src',
+  'main.ts',
+);
+
+interface LoadResult {
+  readonly acked?: number;
+  readonly rejected?: number;
+  readonly ackedPerSec?: number;
+  readonly deliveries?: number;
+  readonly connected?: number;
+  readonly latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number };
+}
+
+async function loadtest(args: string[]): Promise<LoadResult> {
+  const { stdout } = await run(process.execPath, [main, 'loadtest', '--json', ...args], {
+    timeout: 300_000,
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
+}
+
+function measurement(
+  name: string,
+  n: number,
+  perSec: number,
+  r: LoadResult,
+  validation: string,
+): Measurement {
+  const ns = (ms: number) => ms * 1e6;
+  return {
+    suite: 'server',
+    name,
+    profile: 'cents',
+    n,
+    commandsPerSec: perSec,
+    runsPerSec: [Math.round(perSec)],
+    latencyNs: {
+      p50: ns(r.latencyMs.p50),
+      p90: ns(r.latencyMs.p90),
+      p99: ns(r.latencyMs.p99),
+      p999: ns(r.latencyMs.p999),
+      max: ns(r.latencyMs.max),
+      timerOverheadP50: 0,
+    },
+    valid: (r.rejected ?? 0) === 0,
+    validation,
+  };
+}
+
+export const serverSuite: Suite = {
+  name: 'server',
+  title: 'End to end over loopback (bourse loadtest; journal durable)',
+  async run(_options: BenchOptions): Promise<SuiteResult> {
+    const measurements: Measurement[] = [];
+    const duration = '5';
+    for (const [mode, offered] of [
+      ['ws', 60_000],
+      ['rest', 25_000],
+    ] as const) {
+      progress(`server: ${mode} sustained rate (offering ${offered}/s)`);
+      const max = await loadtest([
+        '--mode',
+        mode,
+        '--rate',
+        String(offered),
+        '--duration',
+        duration,
+      ]);
+      const half = Math.max(100, Math.floor((max.ackedPerSec ?? 0) / 2));
+      measurements.push(
+        measurement(
+          `${mode} orders, offered ${offered}/s`,
+          max.acked ?? 0,
+          max.ackedPerSec ?? 0,
+          max,
+          'no rejections',
+        ),
+      );
+      progress(`server: ${mode} latency at ${half}/s`);
+      const at = await loadtest(['--mode', mode, '--rate', String(half), '--duration', duration]);
+      measurements.push(
+        measurement(
+          `${mode} ack latency at ${half}/s`,
+          at.acked ?? 0,
+          at.ackedPerSec ?? 0,
+          at,
+          'no rejections',
+        ),
+      );
+    }
+    for (const subscribers of [1_000, 10_000]) {
+      progress(`server: fan-out to ${subscribers} subscribers`);
+      const f = await loadtest([
+        '--mode',
+        'fanout',
+        '--subscribers',
+        String(subscribers),
+        '--rate',
+        '20',
+        '--duration',
+        duration,
+      ]);
+      measurements.push({
+        ...measurement(
+          `market data to ${subscribers} subscribers (delivery)`,
+          f.deliveries ?? 0,
+          0,
+          f,
+          'all subscribers connected',
+        ),
+        valid: f.connected === subscribers,
+      });
+    }
+    return {
+      measurements,
+      notes: [
+        'Order rows: commands/s = orders acknowledged per second (durable, applied); latency from the intended send time.',
+        'Fan-out rows: latency = receive time − trade timestamp (ms resolution), over every subscriber.',
+        'Reproduce one row: npx bourse loadtest --mode ws|rest|fanout --rate N --duration 5 [--subscribers N]',
+      ],
+    };
+  },
+};
