@@ -183,3 +183,34 @@ test('a WS subscriber rebuilds the REST book from snapshot + deltas after load',
   await watcher.close();
   await mm.close();
 });
+
+test('admin closes and settles a market; payouts show in settlements and balances', async () => {
+  const admin = ex.admin.rest;
+  const before = (await alice.rest.balances()).items.find((b) => b.asset === 'USD')!;
+  const pos = (await alice.rest.positions()).items.find((p) => p.market === ex.market)!;
+  assert.ok(pos.positionLots > 0);
+  await admin.request('POST', `/api/v1/admin/markets/${ex.market}/status`, { status: 'closed' });
+  await assert.rejects(
+    alice.rest.placeOrder({ market: ex.market, side: 'buy', priceTicks: 4_000, qtyLots: 100 }),
+    { code: 'MARKET_NOT_OPEN' },
+  );
+  const settled = await admin.request<{ accountsPaid: number }>(
+    'POST',
+    `/api/v1/admin/markets/${ex.market}/settle`,
+    {
+      result: 'yes',
+    },
+  );
+  assert.ok(settled.accountsPaid >= 2);
+  const after = (await alice.rest.balances()).items.find((b) => b.asset === 'USD')!;
+  // Each YES lot pays one tick-lot of the 10,000-tick payout: 100 lots = one contract = $1.
+  assert.equal(
+    after.available + after.reserved,
+    before.available + before.reserved + pos.positionLots * 10_000,
+  );
+  const settlements = await alice.rest.settlements();
+  assert.equal(settlements.items[0]?.positionLots, pos.positionLots);
+  assert.equal(settlements.items[0]?.payout, pos.positionLots * 10_000);
+  const state = await admin.request<{ violations: string[] }>('GET', '/api/v1/admin/state');
+  assert.deepEqual(state.violations, []);
+});
