@@ -630,6 +630,10 @@ export function amendOrder(e: Engine, c: AmendOrder, ts: number): void {
   const saved = { resPos: r.resPos, resCash: r.resCash, resFee: r.resFee };
   const level = (oldPrice - inst.spec.minPriceTicks) / inst.spec.tickSize;
   inst.book.remove(s, side, level, slot);
+  // Out of the queue the order is a taker like a new arrival: stale queue links would make
+  // `isResting` true and a self-trade cancel would then unlink it from a level it is not in.
+  s.prev[slot] = NIL;
+  s.next[slot] = NIL;
   e.touchLevel(inst, side * inst.book.levels + level);
   releaseReservation(e, inst, acct, slot);
   s.price[slot] = price;
