@@ -1,0 +1,497 @@
+// Worked examples for every order type and maintenance command on a binary market: GTC/GTD/IOC/FOK
+// limits, market orders with price and cost protection, post-only, reduce-only, stops (with a cascade),
+// amend and decrease with their priority rules, cancels, self-trade prevention, client order ids and
+// price-time priority. Priority is always proven by which maker fills first.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { expectReject, expectRejectPlace, expectSound } from './support/expect.ts';
+import { binarySpec, DOLLAR, fills, Harness, ofType, type PlaceBody } from './support/harness.ts';
+
+const M = 10;
+const START = 1000 * DOLLAR;
+
+function market(accounts = [1, 2, 3, 4, 5, 6, 7, 8]): Harness {
+  return new Harness().setup(accounts, START).market(binarySpec(M));
+}
+
+function lim(
+  accountId: number,
+  side: 'buy' | 'sell',
+  priceTicks: number,
+  qtyLots: number,
+  extra: Partial<PlaceBody> = {},
+): PlaceBody {
+  return {
+    accountId,
+    instrumentId: M,
+    side,
+    orderType: 'limit',
+    priceTicks,
+    qtyLots,
+    tif: 'gtc',
+    ...extra,
+  };
+}
+
+function cancelled(events: Parameters<typeof ofType>[0]) {
+  return ofType(events, 'orderCancelled').map((c) => [c.orderId, c.reason, c.cancelledQtyLots]);
+}
+
+describe('time in force', () => {
+  test('GTC rests until cancelled; GTD expires at the first command at or after its expiry', () => {
+    const h = market();
+    const gtc = h.ok(lim(1, 'buy', 4000, 100));
+    const gtd = h.ok(lim(1, 'buy', 4100, 200, { tif: 'gtd', expiresAt: h.ts + 10_000 }));
+    assert.deepEqual(h.usd(1), { available: START - 400_000 - 820_000, reserved: 1_220_000 });
+    h.ts += 9_999;
+    assert.deepEqual(h.apply({ type: 'tick' }), []);
+    assert.equal(h.engine.order(gtd)!.openQtyLots, 200);
+    h.ts += 1;
+    const ev = h.apply({ type: 'tick' });
+    assert.deepEqual(cancelled(ev), [[gtd, 'expired', 200]]);
+    assert.deepEqual(h.usd(1), { available: START - 400_000, reserved: 400_000 });
+    assert.deepEqual(h.engine.book(M)!.bids, [[4000, 100, 1]]);
+    assert.equal(h.engine.order(gtc)!.openQtyLots, 100);
+    expectRejectPlace(
+      h,
+      lim(1, 'buy', 4100, 100, { tif: 'gtd', expiresAt: h.ts }),
+      'EXPIRY_IN_PAST',
+    );
+    expectRejectPlace(h, lim(1, 'buy', 4100, 100, { tif: 'gtd' }), 'INVALID_FIELD');
+    expectSound(h);
+  });
+
+  test('GTD expiry also happens on a command that is itself rejected, before it runs', () => {
+    const h = market();
+    const gtd = h.ok(lim(1, 'buy', 4100, 200, { tif: 'gtd', expiresAt: h.ts + 10 }));
+    h.ts += 10;
+    const ev = h.apply({ type: 'cancelOrder', accountId: 1, orderId: gtd });
+    assert.deepEqual(cancelled(ev), [[gtd, 'expired', 200]]);
+    assert.equal(ev.at(-1)!.type, 'balanceChanged');
+    const rej = ev.find((e) => e.type === 'rejected');
+    assert.ok(rej?.type === 'rejected' && rej.reason === 'UNKNOWN_ORDER');
+  });
+
+  test('IOC fills what it can and cancels the rest', () => {
+    const h = market();
+    const ask = h.ok(lim(2, 'sell', 5000, 100));
+    const { orderId, events } = h.place(lim(1, 'buy', 5000, 300, { tif: 'ioc' }));
+    assert.deepEqual(fills(events), [{ maker: ask, taker: orderId, price: 5000, qty: 100 }]);
+    assert.deepEqual(cancelled(events), [[orderId, 'ioc', 200]]);
+    assert.deepEqual(h.usd(1), { available: START - 500_000, reserved: 0 });
+    assert.deepEqual(h.engine.book(M), { instrumentId: M, bids: [], asks: [] });
+  });
+
+  test('FOK fills completely or is rejected without touching the book', () => {
+    const h = market();
+    h.ok(lim(2, 'sell', 5000, 100));
+    h.ok(lim(3, 'sell', 5100, 100));
+    expectRejectPlace(h, lim(1, 'buy', 5100, 300, { tif: 'fok' }), 'FOK_NOT_FILLABLE');
+    expectRejectPlace(h, lim(1, 'buy', 5000, 200, { tif: 'fok' }), 'FOK_NOT_FILLABLE');
+    const { events } = h.place(lim(1, 'buy', 5100, 200, { tif: 'fok' }));
+    assert.deepEqual(
+      fills(events).map((f) => [f.price, f.qty]),
+      [
+        [5000, 100],
+        [5100, 100],
+      ],
+    );
+    assert.deepEqual(h.usd(1), { available: START - 1_010_000, reserved: 0 });
+    expectSound(h);
+  });
+});
+
+describe('market orders', () => {
+  const asks = (h: Harness) => {
+    h.ok(lim(2, 'sell', 4000, 100));
+    h.ok(lim(3, 'sell', 5000, 100));
+    h.ok(lim(4, 'sell', 6000, 100));
+  };
+
+  test('worst-price protection stops at the given price and cancels the rest', () => {
+    const h = market();
+    asks(h);
+    const m: PlaceBody = {
+      accountId: 1,
+      instrumentId: M,
+      side: 'buy',
+      orderType: 'market',
+      qtyLots: 300,
+      tif: 'ioc',
+      worstPriceTicks: 5000,
+    };
+    const { orderId, events } = h.place(m);
+    assert.deepEqual(ofType(events, 'orderAccepted')[0]!.priceTicks, 5000);
+    assert.deepEqual(
+      fills(events).map((f) => [f.price, f.qty]),
+      [
+        [4000, 100],
+        [5000, 100],
+      ],
+    );
+    assert.deepEqual(cancelled(events), [[orderId, 'noLiquidity', 100]]);
+    assert.deepEqual(h.usd(1), { available: START - 900_000, reserved: 0 });
+    assert.deepEqual(h.engine.book(M)!.asks, [[6000, 100, 1]]);
+  });
+
+  test('max-cost protection stops before spending more than the cap', () => {
+    const h = market();
+    asks(h);
+    const m: PlaceBody = {
+      accountId: 1,
+      instrumentId: M,
+      side: 'buy',
+      orderType: 'market',
+      qtyLots: 300,
+      tif: 'ioc',
+      maxCost: 650_000,
+    };
+    const { orderId, events } = h.place(m);
+    // 100 lots at $0.40 cost $0.40; 50 more at $0.50 would fit but are not a whole contract.
+    assert.deepEqual(
+      fills(events).map((f) => [f.price, f.qty]),
+      [[4000, 100]],
+    );
+    assert.deepEqual(cancelled(events), [[orderId, 'protection', 200]]);
+    assert.deepEqual(h.usd(1), { available: START - 400_000, reserved: 0 });
+    expectRejectPlace(h, { ...m, side: 'sell' }, 'INVALID_FIELD');
+    expectSound(h);
+  });
+
+  test('a market order on an empty side is accepted and cancelled for lack of liquidity', () => {
+    const h = market();
+    const { orderId, events } = h.place({
+      accountId: 1,
+      instrumentId: M,
+      side: 'sell',
+      orderType: 'market',
+      qtyLots: 100,
+      tif: 'ioc',
+    });
+    assert.deepEqual(cancelled(events), [[orderId, 'noLiquidity', 100]]);
+    assert.deepEqual(h.usd(1), { available: START, reserved: 0 });
+    expectRejectPlace(
+      h,
+      {
+        accountId: 1,
+        instrumentId: M,
+        side: 'sell',
+        orderType: 'market',
+        qtyLots: 100,
+        tif: 'gtd',
+        expiresAt: h.ts + 5,
+      },
+      'INVALID_ORDER_TYPE',
+    );
+  });
+});
+
+describe('post-only and reduce-only', () => {
+  test('post-only rests when it does not cross and is rejected when it would', () => {
+    const h = market();
+    h.ok(lim(2, 'sell', 5000, 100));
+    const id = h.ok(lim(1, 'buy', 4900, 100, { postOnly: true }));
+    assert.deepEqual(h.engine.book(M)!.bids, [[4900, 100, 1]]);
+    expectRejectPlace(h, lim(1, 'buy', 5000, 100, { postOnly: true }), 'POST_ONLY_WOULD_CROSS');
+    expectReject(
+      h,
+      { type: 'amendOrder', accountId: 1, orderId: id, priceTicks: 5000 },
+      'POST_ONLY_WOULD_CROSS',
+    );
+    expectRejectPlace(
+      h,
+      lim(1, 'buy', 4000, 100, { postOnly: true, tif: 'ioc' }),
+      'INVALID_ORDER_TYPE',
+    );
+  });
+
+  test('reduce-only is clipped to the position it can close, and rejected when there is none', () => {
+    const h = market();
+    h.ok(lim(1, 'buy', 5000, 300));
+    h.ok(lim(2, 'sell', 5000, 300));
+    expectRejectPlace(
+      h,
+      lim(1, 'buy', 4000, 100, { reduceOnly: true }),
+      'REDUCE_ONLY_WOULD_INCREASE',
+    );
+    const { orderId, events } = h.place(lim(1, 'sell', 6000, 500, { reduceOnly: true }));
+    assert.equal(ofType(events, 'orderAccepted')[0]!.qtyLots, 300);
+    assert.deepEqual(h.engine.order(orderId)!.reservedPosLots, 300);
+    // All 300 YES are now spoken for.
+    expectRejectPlace(
+      h,
+      lim(1, 'sell', 6100, 100, { reduceOnly: true }),
+      'REDUCE_ONLY_WOULD_INCREASE',
+    );
+    // Account 2's NO can be reduced by buying YES.
+    const r2 = h.ok(lim(2, 'buy', 4000, 1000, { reduceOnly: true }));
+    assert.equal(h.engine.order(r2)!.openQtyLots, 300);
+    assert.equal(h.usd(2).reserved, 0);
+    expectSound(h);
+  });
+});
+
+describe('stops', () => {
+  test('stop and stop-limit sells trigger on the last trade, one after the other (cascade)', () => {
+    const h = market();
+    for (const [a, p] of [
+      [1, 5000],
+      [2, 4900],
+      [3, 4800],
+      [4, 4700],
+    ] as const)
+      h.ok(lim(a, 'buy', p, 100));
+    h.place(lim(8, 'sell', 5000, 100, { tif: 'ioc' }));
+    assert.equal(h.engine.instrument(M)!.lastPriceTicks, 5000);
+    const stop = h.ok({
+      accountId: 6,
+      instrumentId: M,
+      side: 'sell',
+      orderType: 'stop',
+      stopPriceTicks: 4900,
+      qtyLots: 100,
+      tif: 'gtc',
+    });
+    const stopLimit = h.ok({
+      accountId: 7,
+      instrumentId: M,
+      side: 'sell',
+      orderType: 'stopLimit',
+      stopPriceTicks: 4800,
+      priceTicks: 4700,
+      qtyLots: 200,
+      tif: 'gtc',
+    });
+    assert.equal(h.engine.order(stop)!.state, 'parked');
+    assert.equal(h.engine.order(stopLimit)!.state, 'parked');
+    const { orderId, events } = h.place(lim(8, 'sell', 4900, 100, { tif: 'ioc' }));
+    const story = events.flatMap((e) =>
+      e.type === 'fill'
+        ? [`fill ${e.takerOrderId}@${e.priceTicks}x${e.qtyLots}`]
+        : e.type === 'orderTriggered'
+          ? [`trigger ${e.orderId}@${e.lastPriceTicks}`]
+          : e.type === 'orderRested'
+            ? [`rest ${e.orderId}@${e.priceTicks}x${e.openQtyLots}`]
+            : [],
+    );
+    assert.deepEqual(story, [
+      `fill ${orderId}@4900x100`,
+      `trigger ${stop}@4900`,
+      `fill ${stop}@4800x100`,
+      `trigger ${stopLimit}@4800`,
+      `fill ${stopLimit}@4700x100`,
+      `rest ${stopLimit}@4700x100`,
+    ]);
+    assert.deepEqual(h.engine.book(M)!.asks, [[4700, 100, 1]]);
+    assert.equal(h.engine.order(stopLimit)!.state, 'resting');
+    expectSound(h);
+  });
+
+  test('a buy stop waits for a trade at or above its price; cancelling it releases its money', () => {
+    const h = market();
+    h.ok(lim(2, 'sell', 6000, 100));
+    const stop = h.ok({
+      accountId: 1,
+      instrumentId: M,
+      side: 'buy',
+      orderType: 'stop',
+      stopPriceTicks: 5500,
+      qtyLots: 100,
+      tif: 'gtc',
+    });
+    // A stop market buy reserves at the top of the range.
+    assert.deepEqual(h.usd(1), { available: START - 990_000, reserved: 990_000 });
+    h.ok(lim(3, 'buy', 5000, 100));
+    h.place(lim(4, 'sell', 5000, 100, { tif: 'ioc' }));
+    assert.equal(h.engine.order(stop)!.state, 'parked');
+    h.place(lim(4, 'buy', 6000, 50 * 2, { tif: 'ioc' })); // trades 6000: triggers, finds no ask left
+    assert.equal(h.engine.order(stop), undefined);
+    assert.deepEqual(h.usd(1), { available: START, reserved: 0 });
+    expectSound(h);
+  });
+});
+
+describe('amend, decrease, cancel', () => {
+  /** Two makers at 5000: account 1's first, then account 2's. Returns their ids. */
+  const twoMakers = (h: Harness) =>
+    [h.ok(lim(1, 'sell', 5000, 300)), h.ok(lim(2, 'sell', 5000, 300))] as const;
+  const firstMaker = (h: Harness) =>
+    fills(h.place(lim(8, 'buy', 5000, 100, { tif: 'ioc' })).events)[0]!.maker;
+
+  test('amending quantity down keeps time priority', () => {
+    const h = market();
+    const [a] = twoMakers(h);
+    const ev = h.must({ type: 'amendOrder', accountId: 1, orderId: a, qtyLots: 200 });
+    assert.equal(ofType(ev, 'orderAmended')[0]!.keptPriority, true);
+    assert.deepEqual(h.usd(1), { available: START - 1_000_000, reserved: 1_000_000 });
+    assert.equal(firstMaker(h), a);
+  });
+
+  test('amending quantity up loses time priority', () => {
+    const h = market();
+    const [a, b] = twoMakers(h);
+    const ev = h.must({ type: 'amendOrder', accountId: 1, orderId: a, qtyLots: 400 });
+    assert.equal(ofType(ev, 'orderAmended')[0]!.keptPriority, false);
+    assert.equal(firstMaker(h), b);
+  });
+
+  test('amending the price loses time priority, even when it comes back', () => {
+    const h = market();
+    const [a, b] = twoMakers(h);
+    h.must({ type: 'amendOrder', accountId: 1, orderId: a, priceTicks: 5100 });
+    h.must({ type: 'amendOrder', accountId: 1, orderId: a, priceTicks: 5000 });
+    assert.equal(firstMaker(h), b);
+    expectReject(
+      h,
+      { type: 'amendOrder', accountId: 1, orderId: a, priceTicks: 5000 },
+      'NOTHING_TO_AMEND',
+    );
+    expectReject(
+      h,
+      { type: 'amendOrder', accountId: 2, orderId: a, priceTicks: 5100 },
+      'NOT_ORDER_OWNER',
+    );
+  });
+
+  test('an amend that crosses trades like a new order', () => {
+    const h = market();
+    const ask = h.ok(lim(2, 'sell', 5000, 100));
+    const bid = h.ok(lim(1, 'buy', 4800, 300));
+    const ev = h.must({ type: 'amendOrder', accountId: 1, orderId: bid, priceTicks: 5000 });
+    assert.deepEqual(fills(ev), [{ maker: ask, taker: bid, price: 5000, qty: 100 }]);
+    assert.deepEqual(h.engine.book(M)!.bids, [[5000, 200, 1]]);
+    assert.deepEqual(h.usd(1), { available: START - 1_500_000, reserved: 1_000_000 });
+    expectSound(h);
+  });
+
+  test('decrease keeps priority, and decreasing to zero cancels', () => {
+    const h = market();
+    const [a] = twoMakers(h);
+    h.must({ type: 'decreaseOrder', accountId: 1, orderId: a, byLots: 100 });
+    assert.equal(h.engine.order(a)!.openQtyLots, 200);
+    assert.equal(firstMaker(h), a);
+    assert.equal(h.engine.order(a)!.openQtyLots, 100);
+    const ev = h.must({ type: 'decreaseOrder', accountId: 1, orderId: a, byLots: 500 });
+    assert.deepEqual(cancelled(ev), [[a, 'decreasedToZero', 100]]);
+    assert.deepEqual(h.usd(1), { available: START - 500_000, reserved: 0 });
+    expectReject(
+      h,
+      { type: 'decreaseOrder', accountId: 1, orderId: a, byLots: 100 },
+      'UNKNOWN_ORDER',
+    );
+    expectSound(h);
+  });
+
+  test('cancel by order id or client order id; cancel-all per market and per account', () => {
+    const h = new Harness().setup([1, 2], START).market(binarySpec(M)).market(binarySpec(11));
+    const a = h.ok(lim(1, 'buy', 4000, 100, { clientOrderId: 'x-1' }));
+    const b = h.ok(lim(1, 'buy', 4100, 100));
+    const c = h.ok({ ...lim(1, 'buy', 4200, 100), instrumentId: 11 });
+    const d = h.ok({ ...lim(1, 'buy', 4300, 100), instrumentId: 11 });
+    const other = h.ok(lim(2, 'buy', 4000, 100));
+    expectReject(h, { type: 'cancelOrder', accountId: 2, orderId: a }, 'NOT_ORDER_OWNER');
+    expectReject(h, { type: 'cancelOrder', accountId: 2, clientOrderId: 'x-1' }, 'UNKNOWN_ORDER');
+    assert.deepEqual(
+      cancelled(h.must({ type: 'cancelOrder', accountId: 1, clientOrderId: 'x-1' })),
+      [[a, 'user', 100]],
+    );
+    assert.deepEqual(
+      cancelled(h.must({ type: 'cancelAll', accountId: 1, instrumentId: 11 }))
+        .map((x) => x[0])
+        .sort(),
+      [c, d].sort(),
+    );
+    h.ok({ ...lim(1, 'buy', 4300, 100), instrumentId: 11 });
+    const all = cancelled(h.must({ type: 'cancelAll', accountId: 1 }));
+    assert.equal(all.length, 2);
+    assert.ok(all.some((x) => x[0] === b));
+    assert.deepEqual(h.engine.openOrders(1), []);
+    assert.deepEqual(h.usd(1), { available: START, reserved: 0 });
+    assert.equal(h.engine.order(other)!.openQtyLots, 100);
+    expectSound(h);
+  });
+});
+
+describe('self-trade prevention', () => {
+  test('cancelTaker: the taker stops at its own order, after trading with others ahead of it', () => {
+    const h = market();
+    const foreign = h.ok(lim(2, 'sell', 5000, 100));
+    const own = h.ok(lim(1, 'sell', 5000, 100));
+    h.ok(lim(3, 'sell', 5000, 100));
+    const { orderId, events } = h.place(lim(1, 'buy', 5000, 300));
+    assert.deepEqual(fills(events), [{ maker: foreign, taker: orderId, price: 5000, qty: 100 }]);
+    assert.deepEqual(cancelled(events), [[orderId, 'selfTrade', 200]]);
+    assert.equal(h.engine.order(own)!.openQtyLots, 100);
+    expectSound(h);
+  });
+
+  test('cancelMaker: the own resting order is cancelled and the taker trades on', () => {
+    const h = market();
+    const own = h.ok(lim(1, 'sell', 5000, 100));
+    const foreign = h.ok(lim(2, 'sell', 5000, 100));
+    const { orderId, events } = h.place(lim(1, 'buy', 5000, 300, { stp: 'cancelMaker' }));
+    assert.deepEqual(cancelled(events), [[own, 'selfTrade', 100]]);
+    assert.deepEqual(fills(events), [{ maker: foreign, taker: orderId, price: 5000, qty: 100 }]);
+    assert.deepEqual(h.engine.book(M), { instrumentId: M, bids: [[5000, 200, 1]], asks: [] });
+    expectSound(h);
+  });
+
+  test('cancelTaker on an amended order leaves the book intact', () => {
+    const h = market();
+    h.ok(lim(1, 'buy', 4000, 100));
+    const second = h.ok(lim(1, 'buy', 4000, 100));
+    h.ok(lim(1, 'sell', 5000, 100));
+    // The second bid, re-priced into its own ask, is cancelled as a self-trade taker.
+    const ev = h.must({ type: 'amendOrder', accountId: 1, orderId: second, priceTicks: 5000 });
+    assert.deepEqual(cancelled(ev), [[second, 'selfTrade', 100]]);
+    assert.deepEqual(h.engine.book(M)!.bids, [[4000, 100, 1]]);
+    expectSound(h);
+    h.ok(lim(3, 'sell', 4000, 100, { tif: 'ioc' }));
+    assert.deepEqual(h.engine.book(M)!.bids, []);
+    expectSound(h);
+  });
+});
+
+describe('client order ids and priority', () => {
+  test('a client order id is unique among open orders and reusable once the order is gone', () => {
+    const h = market();
+    const a = h.ok(lim(1, 'buy', 4000, 100, { clientOrderId: 'c1' }));
+    expectRejectPlace(
+      h,
+      lim(1, 'buy', 4100, 100, { clientOrderId: 'c1' }),
+      'DUPLICATE_CLIENT_ORDER_ID',
+    );
+    // Another account may use the same id.
+    h.ok(lim(2, 'buy', 4100, 100, { clientOrderId: 'c1' }));
+    h.place(lim(3, 'sell', 4000, 200, { tif: 'ioc' }));
+    assert.equal(h.engine.order(a), undefined);
+    const b = h.ok(lim(1, 'buy', 4000, 100, { clientOrderId: 'c1' }));
+    h.must({ type: 'cancelOrder', accountId: 1, clientOrderId: 'c1' });
+    assert.equal(h.engine.order(b), undefined);
+    h.ok(lim(1, 'buy', 4000, 100, { clientOrderId: 'c1' }));
+    expectRejectPlace(h, lim(1, 'buy', 4000, 100, { clientOrderId: '' }), 'INVALID_FIELD');
+  });
+
+  test('better prices fill first, and within a price the earlier order fills first', () => {
+    const h = market();
+    const late = h.ok(lim(1, 'sell', 5000, 100));
+    const early = h.ok(lim(2, 'sell', 5100, 100));
+    const better = h.ok(lim(3, 'sell', 4900, 100));
+    const same = h.ok(lim(4, 'sell', 5000, 100));
+    const { orderId, events } = h.place(lim(8, 'buy', 5100, 400));
+    assert.deepEqual(
+      fills(events).map((f) => [f.maker, f.price]),
+      [
+        [better, 4900],
+        [late, 5000],
+        [same, 5000],
+        [early, 5100],
+      ],
+    );
+    assert.ok(fills(events).every((f) => f.taker === orderId));
+    // The taker paid each maker's price: 0.49 + 0.50 + 0.50 + 0.51.
+    assert.deepEqual(h.usd(8), { available: START - 2_000_000, reserved: 0 });
+    expectSound(h);
+  });
+});
