@@ -37,7 +37,10 @@ export function AccountPage() {
     }
   };
   const revoke = async (k: ApiKeyView) => {
-    if (!(await confirm('Revoke API key?', `${k.label || k.keyId} stops working at once.`, 'Revoke'))) return;
+    if (
+      !(await confirm('Revoke API key?', `${k.label || k.keyId} stops working at once.`, 'Revoke'))
+    )
+      return;
     try {
       await api('DELETE', `/api/v1/account/api-keys/${encodeURIComponent(k.keyId)}`);
       keys.reload();
@@ -66,8 +69,8 @@ export function AccountPage() {
         <div className="card">
           <h2>Session</h2>
           <p>
-            This browser is logged in with a session cookie that expires 12 hours after login. Logging
-            out ends it on the server.
+            This browser is logged in with a session cookie that expires 12 hours after login.
+            Logging out ends it on the server.
           </p>
           <button type="button" onClick={() => void logout()}>
             Log out of this browser
@@ -79,8 +82,8 @@ export function AccountPage() {
         {created?.privateKeyPem && (
           <div className="secret" role="alert">
             <p>
-              <strong>Copy your private key now.</strong> It is shown only this once and is not stored
-              on the server. Key id: <code data-testid="new-key-id">{created.keyId}</code>
+              <strong>Copy your private key now.</strong> It is shown only this once and is not
+              stored on the server. Key id: <code data-testid="new-key-id">{created.keyId}</code>
             </p>
             <textarea readOnly rows={8} value={created.privateKeyPem} aria-label="Private key" />
             <div className="row">

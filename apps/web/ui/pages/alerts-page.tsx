@@ -28,7 +28,11 @@ export function AlertsPage() {
       <form className="card row wrap" onSubmit={submit} aria-label="New price alert">
         <label>
           Market
-          <select name="market" value={chosen?.market ?? ''} onChange={(e) => setMarket(e.target.value)}>
+          <select
+            name="market"
+            value={chosen?.market ?? ''}
+            onChange={(e) => setMarket(e.target.value)}
+          >
             {markets.map((m) => (
               <option key={m.market} value={m.market}>
                 {m.market}
@@ -68,7 +72,9 @@ export function AlertsPage() {
       </form>
       <div className="card">
         {alerts.length === 0 ? (
-          <p className="muted">No alerts. Alerts are kept in this browser and fire while Bourse is open.</p>
+          <p className="muted">
+            No alerts. Alerts are kept in this browser and fire while Bourse is open.
+          </p>
         ) : (
           <table className="compact" data-testid="alerts">
             <thead>
@@ -103,7 +109,13 @@ export function AlertsPage() {
                         type="button"
                         className="small danger"
                         onClick={async () => {
-                          if (await confirm('Delete alert?', `${a.market} ${a.direction} ${px(a.priceTicks)}`, 'Delete'))
+                          if (
+                            await confirm(
+                              'Delete alert?',
+                              `${a.market} ${a.direction} ${px(a.priceTicks)}`,
+                              'Delete',
+                            )
+                          )
                             deleteAlert(a.id);
                         }}
                       >
