@@ -4,7 +4,8 @@
 // the core and the auth store belong to the caller.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { MarketDataHub } from '@bourse/marketdata';
+import type { Duplex } from 'node:stream';
+import { MarketDataHub, type MarketMessage } from '@bourse/marketdata';
 import type { AppliedCommand, ExchangeCore } from '@bourse/sequencer';
 import { accountRoutes } from './api/account-routes.ts';
 import { adminRoutes } from './api/admin-routes.ts';
@@ -42,6 +43,34 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   marketMakerMultiplier: 20,
 };
 
+/** What an extension (another API surface on the same port) gets to work with. */
+export interface GatewayExtensionDeps {
+  readonly services: GatewayServices;
+  readonly buckets: TokenBuckets;
+  readonly limits: RateLimits;
+  /** The native route table, so an adapter can run the same handlers. */
+  readonly routes: readonly RouteDef[];
+}
+
+/** A running extension: HTTP under its prefix, optional WebSocket paths and event hooks. */
+export interface GatewayMount {
+  handle(req: IncomingMessage, res: ServerResponse, path: string, search: string): unknown;
+  /** Takes the upgrade and returns true when `path` is one of its sockets. */
+  handleUpgrade?(req: IncomingMessage, socket: Duplex, head: Buffer, path: string): boolean;
+  /** Every durable applied batch, after the native market data saw it. */
+  onBatch?(batch: readonly AppliedCommand[]): void;
+  /** Once per turn with the native market-data messages of that turn. */
+  onFlush?(messages: readonly MarketMessage[]): void;
+  close?(): Promise<void>;
+}
+
+/** Another API surface served by the same process (for example the Kalshi-compatible API). */
+export interface GatewayExtension {
+  /** Requests whose path starts with this prefix (and upgrades under it) go to the mount. */
+  readonly prefix: string;
+  create(deps: GatewayExtensionDeps): GatewayMount;
+}
+
 export interface GatewayOptions {
   readonly core: ExchangeCore;
   readonly authStore: AuthStore;
@@ -53,6 +82,8 @@ export interface GatewayOptions {
   readonly ws?: Partial<WsOptions>;
   /** The built web UI served at `/` (default: apps/web/dist of this checkout). */
   readonly webDir?: string;
+  /** Other API surfaces on the same port (for example the Kalshi-compatible API). */
+  readonly extensions?: readonly GatewayExtension[];
 }
 
 export interface Gateway {
@@ -99,6 +130,10 @@ export function createGateway(options: GatewayOptions): Gateway {
   const doc = openApiDocument(ALL_ROUTES, API_VERSION);
   const docText = JSON.stringify(doc);
   const docsHtml = docsPage(doc);
+  const mounts = (options.extensions ?? []).map((e) => ({
+    prefix: e.prefix,
+    mount: e.create({ services, buckets, limits, routes: ALL_ROUTES }),
+  }));
 
   let isReady = false;
   let flushScheduled = false;
@@ -106,8 +141,10 @@ export function createGateway(options: GatewayOptions): Gateway {
   const symbolOf = (id: number) => hub.market(id)?.spec.symbol ?? String(id);
   const flush = () => {
     flushScheduled = false;
-    ws.broadcast(hub.flush());
+    const messages = hub.flush();
+    ws.broadcast(messages);
     ws.deliverPrivate(feed.flush());
+    for (const m of mounts) m.mount.onFlush?.(messages);
   };
   const consume = (applied: AppliedCommand) => {
     hub.apply(applied);
@@ -122,6 +159,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return;
     }
     for (const applied of batch) consume(applied);
+    for (const m of mounts) m.mount.onBatch?.(batch);
     if (!flushScheduled) {
       flushScheduled = true;
       setImmediate(flush);
@@ -140,6 +178,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const pending = buffered ?? [];
     buffered = undefined;
     for (const applied of pending) consume(applied);
+    for (const m of mounts) m.mount.onBatch?.(pending);
     hub.flush();
     feed.flush();
     isReady = true;
@@ -158,10 +197,21 @@ export function createGateway(options: GatewayOptions): Gateway {
       void pipeline.handle(req, res, path, q === -1 ? '' : url.slice(q + 1));
       return;
     }
+    const mounted = mounts.find((m) => path.startsWith(m.prefix));
+    if (mounted !== undefined) {
+      if (!isReady) {
+        sendJson(res, 503, new ApiError('NOT_READY').body(), { 'retry-after': '1' });
+        return;
+      }
+      void mounted.mount.handle(req, res, path, q === -1 ? '' : url.slice(q + 1));
+      return;
+    }
     servePage(req, res, path);
   });
   server.on('upgrade', (req, socket, head) => {
-    const path = (req.url ?? '').split('?')[0];
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const mounted = mounts.find((m) => path.startsWith(m.prefix));
+    if (isReady && mounted?.mount.handleUpgrade?.(req, socket, head, path) === true) return;
     if (path !== WS_PATH || !isReady) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
@@ -209,6 +259,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ready,
     async close() {
       unsubscribe();
+      for (const m of mounts) await m.mount.close?.();
       await ws.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

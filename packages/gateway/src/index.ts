@@ -14,6 +14,9 @@ export {
   createGateway,
   DEFAULT_RATE_LIMITS,
   type Gateway,
+  type GatewayExtension,
+  type GatewayExtensionDeps,
+  type GatewayMount,
   type GatewayOptions,
 } from './create-gateway.ts';
 export { ApiError, type ApiErrorCode, errorCatalogue } from './error-catalogue.ts';

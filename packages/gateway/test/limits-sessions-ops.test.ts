@@ -11,6 +11,8 @@ let alice: TestUser;
 
 before(async () => {
   ex = await startTestExchange({
+    // No built web UI here, so `/` shows the landing page.
+    webDir: '/nonexistent',
     rateLimits: {
       perIp: { capacity: 1_000, refillPerSecond: 1_000 },
       perKey: { capacity: 5, refillPerSecond: 0.5 },
