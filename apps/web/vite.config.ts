@@ -1,7 +1,10 @@
 // Builds the trading UI into dist/, which the gateway serves at `/`. In development the API and the
 // WebSocket are proxied to a running `bourse serve` (BOURSE_URL, default http://127.0.0.1:8080).
+// The UI takes only the browser-safe book mirror from `@bourse/client` at runtime (the rest of the SDK
+// signs with node:crypto and opens sockets with `ws`), so the package name resolves to that module.
 
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const target = process.env.BOURSE_URL ?? 'http://127.0.0.1:8080';
@@ -9,6 +12,13 @@ const target = process.env.BOURSE_URL ?? 'http://127.0.0.1:8080';
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [react()],
+  resolve: {
+    alias: {
+      '@bourse/client': fileURLToPath(
+        new URL('../../packages/client/src/book-mirror.ts', import.meta.url),
+      ),
+    },
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

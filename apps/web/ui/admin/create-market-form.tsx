@@ -6,7 +6,12 @@ import { api, errorText } from '../api/http.ts';
 import { parseDecimal } from '../format/units.ts';
 import { useApp } from '../state/app-state.tsx';
 
-const NO_LIMITS = { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 };
+const NO_LIMITS = {
+  maxOrderQtyLots: 0,
+  maxOrderNotional: 0,
+  maxPositionLots: 0,
+  priceBandTicks: 0,
+};
 
 export function CreateMarketForm() {
   const { assets, toast, refreshMarkets } = useApp();
@@ -24,7 +29,8 @@ export function CreateMarketForm() {
     open: true,
   });
   const [error, setError] = useState<string | undefined>();
-  const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF((x) => ({ ...x, [k]: e.target.value }));
+  const set = (k: keyof typeof f) => (e: { target: { value: string } }) =>
+    setF((x) => ({ ...x, [k]: e.target.value }));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
@@ -57,12 +63,14 @@ export function CreateMarketForm() {
       const quote = assets.find((a) => a.code === f.quote);
       const tick = parseDecimal(f.tickCents, 2);
       const bul = parseDecimal(f.baseUnitsPerLot, 0);
-      if (base === undefined || quote === undefined) return setError('Pick existing base and quote assets.');
+      if (base === undefined || quote === undefined)
+        return setError('Pick existing base and quote assets.');
       if (tick === undefined || tick === 0 || bul === undefined || bul === 0)
         return setError('Tick (cents) and base units per lot must be positive.');
       // One tick = the chosen number of cents per lot, in the quote asset's minor units.
       const moneyPerTickLot = (quote.scale / 10_000) * tick;
-      if (!Number.isSafeInteger(moneyPerTickLot)) return setError('That tick does not fit the quote asset.');
+      if (!Number.isSafeInteger(moneyPerTickLot))
+        return setError('That tick does not fit the quote asset.');
       body = {
         kind,
         symbol: f.symbol,
@@ -81,7 +89,9 @@ export function CreateMarketForm() {
     try {
       await api('POST', '/api/v1/admin/markets', body);
       if (f.open) {
-        await api('POST', `/api/v1/admin/markets/${encodeURIComponent(f.symbol)}/status`, { status: 'open' });
+        await api('POST', `/api/v1/admin/markets/${encodeURIComponent(f.symbol)}/status`, {
+          status: 'open',
+        });
       }
       toast('success', `Created ${f.symbol}`);
       setF((x) => ({ ...x, symbol: '', title: '' }));
@@ -93,28 +103,46 @@ export function CreateMarketForm() {
   return (
     <form className="card" onSubmit={submit} aria-label="Create market">
       <h2>Create market</h2>
-      <div className="seg" role="group" aria-label="Kind">
+      <fieldset className="seg" aria-label="Kind">
         <button type="button" aria-pressed={kind === 'binary'} onClick={() => setKind('binary')}>
           Event contract
         </button>
         <button type="button" aria-pressed={kind === 'spot'} onClick={() => setKind('spot')}>
           Spot
         </button>
-      </div>
+      </fieldset>
       <div className="grid-form">
         {kind === 'binary' && (
           <>
             <label>
               Series ticker
-              <input name="series" value={f.series} onChange={set('series')} required placeholder="HIGHNY" />
+              <input
+                name="series"
+                value={f.series}
+                onChange={set('series')}
+                required
+                placeholder="HIGHNY"
+              />
             </label>
             <label>
               Event ticker
-              <input name="event" value={f.event} onChange={set('event')} required placeholder="HIGHNY-26NOV24" />
+              <input
+                name="event"
+                value={f.event}
+                onChange={set('event')}
+                required
+                placeholder="HIGHNY-26NOV24"
+              />
             </label>
             <label className="span2">
               Question
-              <input name="title" value={f.title} onChange={set('title')} required placeholder="Will …?" />
+              <input
+                name="title"
+                value={f.title}
+                onChange={set('title')}
+                required
+                placeholder="Will …?"
+              />
             </label>
           </>
         )}
@@ -143,23 +171,39 @@ export function CreateMarketForm() {
             </label>
             <label>
               Base units per lot
-              <input value={f.baseUnitsPerLot} onChange={set('baseUnitsPerLot')} inputMode="numeric" />
+              <input
+                value={f.baseUnitsPerLot}
+                onChange={set('baseUnitsPerLot')}
+                inputMode="numeric"
+              />
             </label>
           </>
         )}
         <label>
           Symbol
-          <input name="symbol" value={f.symbol} onChange={set('symbol')} required pattern="[A-Za-z0-9_.\-]+" />
+          <input
+            name="symbol"
+            value={f.symbol}
+            onChange={set('symbol')}
+            required
+            pattern="[A-Za-z0-9_.\-]+"
+          />
         </label>
         <label>
           Fees
           <select value={f.fees} onChange={set('fees')}>
-            <option value="kalshi">{kind === 'binary' ? 'Kalshi-style 7% taker' : '5 bps taker'}</option>
+            <option value="kalshi">
+              {kind === 'binary' ? 'Kalshi-style 7% taker' : '5 bps taker'}
+            </option>
             <option value="none">None</option>
           </select>
         </label>
         <label className="check">
-          <input type="checkbox" checked={f.open} onChange={(e) => setF((x) => ({ ...x, open: e.target.checked }))} />
+          <input
+            type="checkbox"
+            checked={f.open}
+            onChange={(e) => setF((x) => ({ ...x, open: e.target.checked }))}
+          />
           Open for trading now
         </label>
       </div>
@@ -200,11 +244,21 @@ export function CreateAssetForm() {
       <div className="row wrap">
         <label>
           Code
-          <input value={code} onChange={(e) => setCode(e.target.value)} required pattern="[A-Za-z0-9]+" />
+          <input
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            required
+            pattern="[A-Za-z0-9]+"
+          />
         </label>
         <label>
           Decimals
-          <input value={decimals} onChange={(e) => setDecimals(e.target.value)} inputMode="numeric" size={3} />
+          <input
+            value={decimals}
+            onChange={(e) => setDecimals(e.target.value)}
+            inputMode="numeric"
+            size={3}
+          />
         </label>
         <button type="submit">Create asset</button>
       </div>

@@ -48,7 +48,10 @@ export function UserAdmin() {
     const amount = parseDecimal(mv.amount, Math.round(Math.log10(asset.scale)));
     if (amount === undefined || amount === 0) return setError('Enter a positive amount.');
     const verb = mv.kind === 'deposit' ? 'Deposit' : 'Withdraw';
-    if (!(await confirm(`${verb} ${mv.amount} ${asset.code}?`, `${verb} for ${user.username}.`, verb))) return;
+    if (
+      !(await confirm(`${verb} ${mv.amount} ${asset.code}?`, `${verb} for ${user.username}.`, verb))
+    )
+      return;
     try {
       await api('POST', `/api/v1/admin/${mv.kind === 'deposit' ? 'deposits' : 'withdrawals'}`, {
         userId: user.userId,
@@ -87,7 +90,9 @@ export function UserAdmin() {
                     <span className="sr-only">Role of {u.username}</span>
                     <select
                       value={u.role}
-                      onChange={(e) => void patch(u, { role: e.target.value }, `Make ${e.target.value}`)}
+                      onChange={(e) =>
+                        void patch(u, { role: e.target.value }, `Make ${e.target.value}`)
+                      }
                     >
                       {ROLES.map((r) => (
                         <option key={r}>{r}</option>
@@ -101,7 +106,13 @@ export function UserAdmin() {
                   <button
                     type="button"
                     className={`small ${u.disabled ? '' : 'danger'}`}
-                    onClick={() => void patch(u, { disabled: !u.disabled }, u.disabled ? 'Enable user' : 'Disable user')}
+                    onClick={() =>
+                      void patch(
+                        u,
+                        { disabled: !u.disabled },
+                        u.disabled ? 'Enable user' : 'Disable user',
+                      )
+                    }
                   >
                     {u.disabled ? 'Enable' : 'Disable'}
                   </button>
@@ -114,7 +125,12 @@ export function UserAdmin() {
       <form className="row wrap" onSubmit={create} aria-label="Create user">
         <label>
           Username
-          <input name="new-username" value={nu.username} onChange={(e) => setNu({ ...nu, username: e.target.value })} required />
+          <input
+            name="new-username"
+            value={nu.username}
+            onChange={(e) => setNu({ ...nu, username: e.target.value })}
+            required
+          />
         </label>
         <label>
           Password
@@ -141,7 +157,12 @@ export function UserAdmin() {
       <form className="row wrap" onSubmit={move} aria-label="Move money">
         <label>
           User
-          <select name="money-user" value={mv.userId} onChange={(e) => setMv({ ...mv, userId: e.target.value })} required>
+          <select
+            name="money-user"
+            value={mv.userId}
+            onChange={(e) => setMv({ ...mv, userId: e.target.value })}
+            required
+          >
             <option value="">Choose…</option>
             {(users.data?.items ?? []).map((u) => (
               <option key={u.userId} value={u.userId}>
@@ -160,7 +181,13 @@ export function UserAdmin() {
         </label>
         <label>
           Amount
-          <input name="money-amount" inputMode="decimal" value={mv.amount} onChange={(e) => setMv({ ...mv, amount: e.target.value })} required />
+          <input
+            name="money-amount"
+            inputMode="decimal"
+            value={mv.amount}
+            onChange={(e) => setMv({ ...mv, amount: e.target.value })}
+            required
+          />
         </label>
         <label>
           <span className="sr-only">Direction</span>

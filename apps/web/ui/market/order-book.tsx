@@ -74,14 +74,14 @@ export const OrderBook = memo(function OrderBook(props: {
       <div className="card-head">
         <h2>Order book</h2>
         {binary && (
-          <div className="seg" role="group" aria-label="Book view">
+          <fieldset className="seg" aria-label="Book view">
             <button type="button" aria-pressed={view === 'yesno'} onClick={() => setView('yesno')}>
               YES / NO
             </button>
             <button type="button" aria-pressed={view === 'book'} onClick={() => setView('book')}>
               Bids / Asks
             </button>
-          </div>
+          </fieldset>
         )}
       </div>
       {!props.ready && <p className="muted small">Loading book…</p>}

@@ -163,7 +163,7 @@ export function OrderEntry(props: {
     <form className="card ticket" onSubmit={submit} aria-label="Order ticket">
       <h2>Trade</h2>
       {binary && (
-        <div className="seg wide" role="group" aria-label="Outcome">
+        <fieldset className="seg wide" aria-label="Outcome">
           <button
             type="button"
             className="yes"
@@ -180,16 +180,16 @@ export function OrderEntry(props: {
           >
             NO
           </button>
-        </div>
+        </fieldset>
       )}
-      <div className="seg wide" role="group" aria-label="Action">
+      <fieldset className="seg wide" aria-label="Action">
         <button type="button" aria-pressed={action === 'buy'} onClick={() => setAction('buy')}>
           Buy
         </button>
         <button type="button" aria-pressed={action === 'sell'} onClick={() => setAction('sell')}>
           Sell
         </button>
-      </div>
+      </fieldset>
       <label>
         Order type
         <select

@@ -215,7 +215,7 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
     <div className="card chart">
       <div className="card-head">
         <h2>Price</h2>
-        <div className="seg" role="group" aria-label="Candle interval">
+        <fieldset className="seg" aria-label="Candle interval">
           {(['1m', '1h', '1d'] as const).map((i) => (
             <button
               key={i}
@@ -226,8 +226,8 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
               {i}
             </button>
           ))}
-        </div>
-        <div className="seg" role="group" aria-label="Indicators">
+        </fieldset>
+        <fieldset className="seg" aria-label="Indicators">
           {(
             [
               ['bb', 'Bollinger'],
@@ -244,7 +244,7 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
               {label}
             </button>
           ))}
-        </div>
+        </fieldset>
       </div>
       {error && <p className="error">{error}</p>}
       <div
