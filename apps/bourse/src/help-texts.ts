@@ -44,7 +44,7 @@ Options:
   --mode <ws|rest|fanout>   What to drive (default ws)
   --rate <n>                Orders per second offered (default 20000 ws, 5000 rest, 20 fanout)
   --duration <s>            Seconds of load, at most 120 (default 5)
-  --connections <n>         Sockets / keep-alive connections (default 4 ws, 32 rest)
+  --connections <n>         Sockets / keep-alive connections (default 4 ws, 256 rest)
   --subscribers <n>         Fan-out mode: subscribing sockets (default 1000)
   --json                    Print one JSON object instead of text
   --url <url>               Target a running server (default: start one in a child process)

@@ -33,7 +33,7 @@ export async function loadtestCommand(argv: string[]): Promise<void> {
   if (mode !== 'ws' && mode !== 'rest' && mode !== 'fanout')
     throw new Error('--mode ws|rest|fanout');
   const durationMs = Math.min(120, Math.max(1, Number(values.duration))) * 1000;
-  const defaults = { ws: [20_000, 4], rest: [5_000, 32], fanout: [20, 1] } as const;
+  const defaults = { ws: [20_000, 4], rest: [5_000, 256], fanout: [20, 1] } as const;
   const rate = Number(values.rate ?? defaults[mode][0]);
   const connections = Number(values.connections ?? defaults[mode][1]);
   const target = values.url === undefined ? await startLocalTarget() : remoteTarget(values);

@@ -1,0 +1,91 @@
+// A real exchange for the browser tests: the exchange core on a temporary data directory, the auth
+// store, and the gateway serving the freshly built UI on 127.0.0.1 port 0. Users log in with
+// passwords like people do; USD, two cent-grid binary markets with Kalshi-style fees and a spot pair
+// are created through the same engine commands an admin's requests produce.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { InstrumentSpec } from '@bourse/engine';
+import { AuthStore, createGateway, createUserWithAccount, type Gateway } from '@bourse/gateway';
+import { openExchangeCore } from '@bourse/sequencer';
+import { DIST_DIR, ensureBuilt } from '../../scripts/ensure-built.ts';
+
+export const USD = 1;
+export const MARKET = 'RAIN-NYC-YES';
+export const MARKET_2 = 'SNOW-NYC-YES';
+export const PASSWORD = 'correct-horse-battery';
+
+export interface WebExchange {
+  readonly baseUrl: string;
+  readonly gateway: Gateway;
+  /** Account id by username. */
+  readonly accounts: Readonly<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+function binary(instrumentId: number, symbol: string, title: string): InstrumentSpec {
+  return {
+    kind: 'binary',
+    instrumentId,
+    symbol,
+    seriesTicker: 'WEATHER',
+    eventTicker: 'WEATHER-NYC',
+    title,
+    settlementAssetId: USD,
+    payoutTicks: 10_000,
+    lotsPerContract: 100,
+    tickSize: 100,
+    minPriceTicks: 100,
+    maxPriceTicks: 9_900,
+    lotSize: 100,
+    moneyPerTickLot: 1,
+    fees: { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 10_000 },
+    limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
+  };
+}
+
+export async function startWebExchange(): Promise<WebExchange> {
+  ensureBuilt();
+  const dataDir = mkdtempSync(join(tmpdir(), 'bourse-web-'));
+  const core = await openExchangeCore({ dataDir });
+  const authStore = new AuthStore(join(dataDir, 'auth.db'));
+  const gateway = createGateway({ core, authStore, webDir: DIST_DIR });
+  await gateway.ready;
+  const s = gateway.services;
+  const accounts: Record<string, number> = {};
+  for (const [username, role] of [
+    ['admin', 'admin'],
+    ['alice', 'trader'],
+    ['bob', 'trader'],
+  ] as const) {
+    const user = await createUserWithAccount(s, { username, role, password: PASSWORD });
+    accounts[username] = user.accountId;
+  }
+  await s.submit({ type: 'createAsset', assetId: USD, code: 'USD', scale: 1_000_000 });
+  s.rememberAsset({ assetId: USD, code: 'USD', scale: 1_000_000 });
+  for (const spec of [
+    binary(1, MARKET, 'Will it rain in New York City tomorrow?'),
+    binary(2, MARKET_2, 'Will it snow in New York City this week?'),
+  ]) {
+    await s.submit({ type: 'createInstrument', spec });
+    await s.submit({ type: 'setMarketStatus', instrumentId: spec.instrumentId, status: 'open' });
+  }
+  for (const name of ['alice', 'bob']) {
+    await s.submit({ type: 'deposit', accountId: accounts[name]!, assetId: USD, amount: 1_000_000_000 });
+  }
+  await new Promise<void>((resolve) => gateway.server.listen(0, '127.0.0.1', resolve));
+  const port = (gateway.server.address() as AddressInfo).port;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    gateway,
+    accounts,
+    async close() {
+      await gateway.close();
+      await core.close();
+      authStore.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
