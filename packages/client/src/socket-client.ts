@@ -18,6 +18,7 @@ export class SocketClient {
   readonly #waiters = new Map<number, Waiter>();
   #nextId = 1;
   onMessage: (msg: Record<string, unknown>) => void = () => {};
+  onClose: () => void = () => {};
 
   private constructor(ws: WebSocket) {
     this.#ws = ws;
@@ -25,6 +26,7 @@ export class SocketClient {
     ws.on('close', () => {
       for (const w of this.#waiters.values()) w.reject(new Error('socket closed'));
       this.#waiters.clear();
+      this.onClose();
     });
   }
 
@@ -84,6 +86,15 @@ export class SocketClient {
   async cancel(orderId: number): Promise<{ orderId: number; seq: number }> {
     const msg = await this.request({ op: 'cancel', orderId });
     return { orderId, seq: msg.seq as number };
+  }
+
+  /** Stops reading from the socket (tests of slow consumers); `resumeReading` undoes it. */
+  pauseReading(): void {
+    (this.#ws as unknown as { _socket?: { pause(): void } })._socket?.pause();
+  }
+
+  resumeReading(): void {
+    (this.#ws as unknown as { _socket?: { resume(): void } })._socket?.resume();
   }
 
   /** Fire-and-forget order (load generation): the ack arrives through `onMessage`. */
