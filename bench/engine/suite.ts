@@ -77,10 +77,13 @@ async function measureBourse(w: Workload, o: BenchOptions, notes: string[]): Pro
   const reasons = Object.entries(v.rejectsByReason)
     .map(([r, k]) => `${r} ×${k}`)
     .join(', ');
+  const ok = v.problems.length === 0;
   notes.push(
-    `bourse/${profile}: final book ${v.depthHash} ${v.problems.length === 0 ? '=' : '≠'} reference ` +
-      `under the engine's amend rule (${expected.reductionsKeptPriority} same-price reductions ` +
-      `kept priority; ${v.rejects} refusals predicted and seen${reasons ? `: ${reasons}` : ''}; ` +
+    `bourse/${profile}: final book ${v.depthHash} ${ok ? '=' : '≠'} reference under the engine's ` +
+      `rules (${expected.reductionsKeptPriority} same-price reductions kept priority; ` +
+      `${v.rejects} refusals${reasons ? ` (${reasons})` : ''}, ${expected.rejects} predicted; ` +
+      `${expected.crossingAmends} amends crossed, ${v.selfTradeCancels} stopped by self-trade ` +
+      `prevention, ${expected.selfTradeCancels} predicted; ` +
       `${v.tradedQtyLots.toLocaleString('en-US')} lots traded; ` +
       `${(v.events / commands.length).toFixed(2)} events per command; invariants ` +
       `${v.invariantViolations.length === 0 ? 'hold' : 'VIOLATED'}). Workload-rule hash ` +

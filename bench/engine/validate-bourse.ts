@@ -10,6 +10,8 @@ export interface BourseValidation {
   readonly depthHash: string;
   readonly tradedQtyLots: number;
   readonly rejects: number;
+  /** Orders the engine's self-trade prevention cancelled. */
+  readonly selfTradeCancels: number;
   /** Events emitted over the whole stream (each one an object the engine allocated). */
   readonly events: number;
   readonly rejectsByReason: Record<string, number>;
@@ -28,11 +30,13 @@ export function validateBourse(
   let rejects = 0;
   let tradedQtyLots = 0;
   let events = 0;
+  let selfTradeCancels = 0;
   for (let i = 0; i < commands.length; i++) {
     const out = e.apply(commands[i]!);
     events += out.length;
     for (const ev of out) {
       if (ev.type === 'fill') tradedQtyLots += ev.qtyLots;
+      else if (ev.type === 'orderCancelled' && ev.reason === 'selfTrade') selfTradeCancels++;
       else if (ev.type === 'rejected') {
         rejects++;
         rejectsByReason[ev.reason] = (rejectsByReason[ev.reason] ?? 0) + 1;
@@ -52,6 +56,11 @@ export function validateBourse(
   }
   if (rejects !== expected.rejects)
     problems.push(`${rejects} refusals ≠ predicted ${expected.rejects}`);
+  if (selfTradeCancels !== expected.selfTradeCancels) {
+    problems.push(
+      `${selfTradeCancels} self-trade cancels ≠ predicted ${expected.selfTradeCancels}`,
+    );
+  }
   if (invariantViolations.length > 0) {
     problems.push(`${invariantViolations.length} invariant violations: ${invariantViolations[0]}`);
   }
@@ -60,6 +69,7 @@ export function validateBourse(
     tradedQtyLots,
     rejects,
     events,
+    selfTradeCancels,
     rejectsByReason,
     invariantViolations,
     problems,

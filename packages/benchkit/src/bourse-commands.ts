@@ -37,8 +37,8 @@ export interface BourseExpectation {
   readonly reductionsKeptPriority: number;
   /** Amends that cross the engine's book (possible once priorities have diverged). */
   readonly crossingAmends: number;
-  /** Crossing amends that would meet their own account (self-trade prevention makes these differ). */
-  readonly selfTradeAmends: number;
+  /** Orders stopped by self-trade prevention (only crossing amends can meet their own account). */
+  readonly selfTradeCancels: number;
 }
 
 export interface PreparedBourse {
@@ -50,7 +50,7 @@ export function prepareBourse(cols: WorkloadColumns, o: BourseOptions): Prepared
   const P = PROFILES[o.profile];
   const units = UNITS[o.profile];
   const seqBase = setupCommands(o.profile, o.accounts).length;
-  const model = new RefBook(P.lo, P.hi, 'reductionKeeps');
+  const model = new RefBook(P.lo, P.hi, 'reductionKeeps', 'cancelTaker');
   let maxId = 0;
   for (let i = 0; i < cols.n; i++) maxId = Math.max(maxId, cols.id[i]!);
   const owner = new Uint16Array(maxId + 1);
@@ -58,7 +58,6 @@ export function prepareBourse(cols: WorkloadColumns, o: BourseOptions): Prepared
   let rejects = 0;
   let reductionsKeptPriority = 0;
   let crossingAmends = 0;
-  let selfTradeAmends = 0;
   for (let i = 0; i < cols.n; i++) {
     const seq = seqBase + i + 1;
     const ts = seqBase + i; // one millisecond per command: only GTD expiry would read it
@@ -92,7 +91,7 @@ export function prepareBourse(cols: WorkloadColumns, o: BourseOptions): Prepared
           qtyLots: qty * units.qtyLots,
         };
       } else {
-        model.market(sideCode, qty);
+        model.market(sideCode, qty, accountId);
         commands[i] = {
           ...base,
           type: 'placeOrder',
@@ -113,7 +112,6 @@ export function prepareBourse(cols: WorkloadColumns, o: BourseOptions): Prepared
       const opp = model.best((sideCode ^ 1) as SideCode);
       if (before && opp >= 0 && (sideCode === BUY ? price >= opp : price <= opp)) {
         crossingAmends++;
-        if (model.wouldTrade(sideCode, price, qty, accountId)) selfTradeAmends++;
       }
       if (!model.amend(orderId, price, qty)) rejects++;
       commands[i] = {
@@ -133,7 +131,7 @@ export function prepareBourse(cols: WorkloadColumns, o: BourseOptions): Prepared
     rejects,
     reductionsKeptPriority,
     crossingAmends,
-    selfTradeAmends,
+    selfTradeCancels: model.selfTradeCancels,
   };
   return { commands, expected };
 }

@@ -17,6 +17,14 @@ export type SideCode = typeof BUY | typeof SELL;
  */
 export type AmendRule = 'alwaysLoses' | 'reductionKeeps';
 
+/**
+ * What happens when an incoming order reaches a resting order of its own owner.
+ * - `allow`: they trade (the workload's matcher has no owners).
+ * - `cancelTaker`: the Bourse engine's default: the incoming order stops there and its remainder is
+ *   cancelled (fills before that point stand).
+ */
+export type SelfTradeRule = 'allow' | 'cancelTaker';
+
 export interface RefOrder {
   readonly id: number;
   readonly side: SideCode;
@@ -45,6 +53,9 @@ export class RefBook {
   readonly lo: number;
   readonly hi: number;
   readonly amendRule: AmendRule;
+  readonly selfTrade: SelfTradeRule;
+  /** Incoming orders stopped by self-trade prevention. */
+  selfTradeCancels = 0;
   /** Ids of live orders, dense (order of insertion, disturbed by swap-removes). */
   readonly live: number[] = [];
   readonly orders = new Map<number, RefOrder>();
@@ -53,10 +64,16 @@ export class RefBook {
   private readonly levels: [Level[], Level[]];
   private readonly bestIdx: [number, number] = [-1, -1];
 
-  constructor(lo: number, hi: number, amendRule: AmendRule = 'alwaysLoses') {
+  constructor(
+    lo: number,
+    hi: number,
+    amendRule: AmendRule = 'alwaysLoses',
+    selfTrade: SelfTradeRule = 'allow',
+  ) {
     this.lo = lo;
     this.hi = hi;
     this.amendRule = amendRule;
+    this.selfTrade = selfTrade;
     const n = hi - lo + 1;
     const make = (): Level[] => Array.from({ length: n }, () => ({ q: [], head: 0, count: 0 }));
     this.levels = [make(), make()];
@@ -69,12 +86,13 @@ export class RefBook {
   }
 
   limit(id: number, side: SideCode, price: number, qty: number, owner = 0): void {
-    const rem = this.match(side, price, qty);
+    const rem = this.match(side, price, qty, owner);
     if (rem > 0) this.rest({ id, side, price, qty: rem, live: false, idx: -1, owner });
   }
 
-  market(side: SideCode, qty: number): void {
-    this.match(side, side === BUY ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY, qty);
+  market(side: SideCode, qty: number, owner = 0): void {
+    const limit = side === BUY ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    this.match(side, limit, qty, owner);
   }
 
   /** Removes a live order; an unknown or finished order is ignored (an engine would reject it). */
@@ -95,7 +113,7 @@ export class RefBook {
       }
     }
     this.unlive(o);
-    const rem = this.match(o.side, price, qty);
+    const rem = this.match(o.side, price, qty, o.owner);
     if (rem > 0) this.rest({ ...o, price, qty: rem, live: false, idx: -1 });
     return true;
   }
@@ -143,8 +161,11 @@ export class RefBook {
     return out;
   }
 
-  /** Trades `qty` against the opposite side up to `limitPrice`; returns the quantity left. */
-  private match(side: SideCode, limitPrice: number, qty: number): number {
+  /**
+   * Trades `qty` against the opposite side up to `limitPrice`; returns the quantity left to rest, 0
+   * when self-trade prevention cancelled the remainder.
+   */
+  private match(side: SideCode, limitPrice: number, qty: number, owner: number): number {
     const opp = (side ^ 1) as SideCode;
     while (qty > 0) {
       const bp = this.best(opp);
@@ -156,6 +177,10 @@ export class RefBook {
         if (!m.live) {
           level.head++;
           continue;
+        }
+        if (this.selfTrade === 'cancelTaker' && m.owner === owner) {
+          this.selfTradeCancels++;
+          return 0;
         }
         const f = Math.min(qty, m.qty);
         qty -= f;

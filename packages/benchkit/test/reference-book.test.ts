@@ -107,3 +107,19 @@ test('depthHash is FNV-1a over the canonical depth text', () => {
   b.limit(3, SELL, 51, 7);
   assert.equal(depthHash(b.depth()), 'dd5b5390'); // FNV-1a("B50:10;B49:5;|A51:7;")
 });
+
+test('cancelTaker: an order stops at its own owner, keeping the fills before it', () => {
+  const b = new RefBook(1, 99, 'reductionKeeps', 'cancelTaker');
+  b.limit(1, SELL, 50, 4, 1);
+  b.limit(2, SELL, 50, 4, 2);
+  b.limit(3, SELL, 50, 4, 3);
+  b.limit(4, BUY, 50, 10, 2); // fills 4 from #1, then meets its own #2: the rest is cancelled
+  assert.equal(b.selfTradeCancels, 1);
+  assert.equal(b.tradedQty, 4);
+  assert.equal(b.orders.has(4), false);
+  assert.deepEqual(b.depth(), { bids: [], asks: [[50, 8, 2]] });
+  b.limit(5, BUY, 40, 3, 3);
+  assert.equal(b.amend(5, 50, 3), true); // crosses into #2 (owner 2), then #3 is its own
+  assert.equal(b.selfTradeCancels, 1, '#2 absorbs all 3 before #3 is reached');
+  assert.equal(b.orders.get(2)?.qty, 1);
+});
