@@ -74,6 +74,27 @@ test('password login sets an HttpOnly SameSite cookie; writes need the CSRF head
     body: order,
   });
   assert.equal(withCsrf.status, 201);
+
+  // The session cookie also opens a WebSocket with private channels (same-origin only).
+  const { default: WebSocket } = await import('ws');
+  const wsUrl = `${ex.baseUrl.replace('http', 'ws')}/api/v1/ws`;
+  const ws = new WebSocket(wsUrl, { headers: { cookie: session } });
+  await new Promise((ok, fail) => {
+    ws.once('open', ok);
+    ws.once('error', fail);
+  });
+  const answer = new Promise<string>((ok) => ws.once('message', (d) => ok(d.toString())));
+  ws.send(JSON.stringify({ op: 'subscribe', channel: 'orders', id: 1 }));
+  assert.equal(JSON.parse(await answer).type, 'subscribed');
+  ws.close();
+  const foreign = new WebSocket(wsUrl, {
+    headers: { cookie: session, origin: 'http://evil.example' },
+  });
+  const status = await new Promise<number>((ok) => {
+    foreign.once('unexpected-response', (_req, res) => ok(res.statusCode ?? 0));
+    foreign.once('open', () => ok(101));
+  });
+  assert.equal(status, 403);
 });
 
 test('the socket refuses bad messages with codes and keeps private channels private', async () => {
