@@ -1,5 +1,5 @@
-// Public surface of the read models: the port, its SQLite opener, the query error and, for a future
-// PostgreSQL opener, the backend-neutral pieces (migrations, the Kysely implementation, the schema).
+// Public surface of the read models: the port, its SQLite and PostgreSQL openers, the query error and
+// the backend-neutral pieces (migrations, the Kysely implementation, the schema, the dialects).
 
 export { allPages } from './all-pages.ts';
 export { CANDLE_INTERVALS, INTERVAL_MS, bucketStart } from './candle-buckets.ts';
@@ -7,6 +7,13 @@ export { type InvalidQueryCode, InvalidQueryError } from './invalid-query-error.
 export { KyselyReadModels, type KyselyReadModelsOptions } from './kysely-read-models.ts';
 export { type Backend, migrateToLatest, migrationsFor } from './migrations.ts';
 export { createNodeSqliteDialect } from './node-sqlite-dialect.ts';
+export {
+  createPostgresDialect,
+  type PostgresConnection,
+  type PostgresDialectOptions,
+  parseSafeInteger,
+} from './postgres-dialect.ts';
+export { openPostgresReadModels, type PostgresReadModelsOptions } from './postgres-read-models.ts';
 export type * from './read-models.ts';
 export { type EngineViews, reconcileWithEngine } from './reconcile.ts';
 export type { Database } from './schema.ts';

@@ -1,15 +1,14 @@
 // One binary market's life through a real Engine — deposits, a resting order, crossing orders with
 // partial and multi-maker fills, a closing trade, a cancel, a rejection, close and settlement — fed
-// in small batches to an in-memory and a file-backed read model, which must hold the same, exact rows.
+// in small batches to every SQL backend (SQLite in memory and in a file, PostgreSQL), each of which
+// must hold the same, exact rows.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { type AppliedCommand, openSqliteReadModels, type ReadModels } from '../src/index.ts';
+import { describe, it } from 'node:test';
+import type { AppliedCommand, ReadModels } from '../src/index.ts';
 import { binarySpec, ExchangeDriver, setUpExchange, T0, USD } from './fixtures/exchange-driver.ts';
 import { allPages, assertMatchesEngine, dumpReadModels } from './fixtures/read-model-dump.ts';
+import { useSqlBackends } from './support/sql-backends.ts';
 
 const MARKET = 10;
 
@@ -55,22 +54,16 @@ async function feed(rm: ReadModels, applied: readonly AppliedCommand[], size: nu
   for (let i = 0; i < applied.length; i += size) await rm.apply(applied.slice(i, i + size));
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'bourse-projections-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const backends = useSqlBackends();
 
-const backends: [string, () => string][] = [
-  ['in memory', () => ':memory:'],
-  ['in a file', () => join(dir, `scenario-${Math.random().toString(36).slice(2)}.sqlite`)],
-];
-
-for (const [name, path] of backends) {
-  describe(`read models ${name}: a binary market from deposit to settlement`, () => {
+for (const backend of backends.all) {
+  describe(`read models on ${backend.name}: a binary market from deposit to settlement`, () => {
     const { driver, ids } = runScenario();
     const engine = driver.engine;
     let rm: ReadModels;
 
     it('applies every command in small batches', async () => {
-      rm = await openSqliteReadModels(path());
+      rm = await backend.fresh();
       await feed(rm, driver.applied, 3);
       assert.equal(await rm.lastAppliedSeq(), driver.lastSeq);
     });

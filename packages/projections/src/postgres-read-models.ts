@@ -1,0 +1,44 @@
+// Opens the read models on PostgreSQL: the same migrations (with PostgreSQL's storage hints), queries and
+// write path as SQLite, through a `pg` pool. Reads are not queued behind applies: each runs on its own
+// pooled connection and sees only committed batches, because a batch is one transaction.
+
+import { Kysely } from 'kysely';
+import { KyselyReadModels } from './kysely-read-models.ts';
+import { migrateToLatest } from './migrations.ts';
+import {
+  createPostgresDialect,
+  type PostgresConnection,
+  type PostgresDialectOptions,
+} from './postgres-dialect.ts';
+import type { ReadModels } from './read-models.ts';
+import type { Database } from './schema.ts';
+
+export interface PostgresReadModelsOptions extends PostgresDialectOptions {
+  /** The engine's fee account (default 0, as the engine's default config). */
+  readonly feeAccountId?: number;
+}
+
+/**
+ * Connects, brings the schema up to date and loads the projection state. The database must exist;
+ * the tables are created in the connection's default schema (its `search_path`).
+ */
+export async function openPostgresReadModels(
+  connection: PostgresConnection,
+  options: PostgresReadModelsOptions = {},
+): Promise<ReadModels> {
+  const dialectOptions: PostgresDialectOptions =
+    options.onIdleConnectionError === undefined
+      ? {}
+      : { onIdleConnectionError: options.onIdleConnectionError };
+  const db = new Kysely<Database>({ dialect: createPostgresDialect(connection, dialectOptions) });
+  try {
+    await migrateToLatest(db, 'postgres');
+    return await KyselyReadModels.open(db, {
+      feeAccountId: options.feeAccountId ?? 0,
+      serializeReads: false,
+    });
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+}
