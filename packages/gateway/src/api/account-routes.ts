@@ -107,6 +107,7 @@ export const accountRoutes: RouteDef[] = [
   {
     method: 'POST',
     path: '/api/v1/account/api-keys',
+    created: true,
     summary:
       'Register a public key (RSA ≥ 2048 or Ed25519, SPKI PEM), or let the server generate an RSA pair and return the private key once.',
     tag: 'account',

@@ -73,6 +73,7 @@ export const adminRoutes: RouteDef[] = [
   {
     method: 'POST',
     path: '/api/v1/admin/assets',
+    created: true,
     summary: 'Create an asset (code, minor units per major unit).',
     tag: 'admin',
     auth: 'admin',
@@ -98,6 +99,7 @@ export const adminRoutes: RouteDef[] = [
   {
     method: 'POST',
     path: '/api/v1/admin/markets',
+    created: true,
     summary: 'Create an instrument (binary market or spot pair); it starts in status created.',
     tag: 'admin',
     auth: 'admin',
@@ -187,6 +189,7 @@ export const adminRoutes: RouteDef[] = [
   {
     method: 'POST',
     path: '/api/v1/admin/users',
+    created: true,
     summary: 'Create a user (and its engine account) with a role and optional password.',
     tag: 'admin',
     auth: 'admin',
@@ -222,6 +225,7 @@ export const adminRoutes: RouteDef[] = [
   {
     method: 'POST',
     path: '/api/v1/admin/users/:userId/api-keys',
+    created: true,
     summary: "Register a public key for a user (scopes default to the user's role, without admin).",
     tag: 'admin',
     auth: 'admin',

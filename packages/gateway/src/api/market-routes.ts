@@ -7,6 +7,7 @@ import type { CandleInterval } from '@bourse/projections';
 import type { RouteDef } from './route-def.ts';
 import { defined, readModel } from './route-helpers.ts';
 import { BookQuery, CandlesQuery, MarketsQuery, TradesQuery } from './schemas.ts';
+import { BookSchema, CandleSchema, MarketSchema, Page, TradeSchema } from './response-schemas.ts';
 
 export function marketView(v: InstrumentView, hub: MarketDataHub) {
   const ticker = hub.ticker(v.spec.instrumentId);
@@ -38,6 +39,7 @@ export const marketRoutes: RouteDef[] = [
   {
     method: 'GET',
     path: '/api/v1/markets',
+    response: Page(MarketSchema),
     summary: 'List markets, filtered by kind, status, event or series.',
     tag: 'markets',
     auth: 'public',
@@ -65,6 +67,7 @@ export const marketRoutes: RouteDef[] = [
   {
     method: 'GET',
     path: '/api/v1/markets/:market',
+    response: MarketSchema,
     summary: 'One market: spec, status, last price, best bid/ask, 24h volume, open interest.',
     tag: 'markets',
     auth: 'public',
@@ -77,6 +80,7 @@ export const marketRoutes: RouteDef[] = [
   {
     method: 'GET',
     path: '/api/v1/markets/:market/book',
+    response: BookSchema,
     summary: 'Order book depth: [priceTicks, qtyLots, orderCount] per level, best first.',
     tag: 'markets',
     auth: 'public',
@@ -96,6 +100,7 @@ export const marketRoutes: RouteDef[] = [
   {
     method: 'GET',
     path: '/api/v1/markets/:market/trades',
+    response: Page(TradeSchema),
     summary: 'Public trades, newest first, cursor-paginated.',
     tag: 'markets',
     auth: 'public',
@@ -119,6 +124,7 @@ export const marketRoutes: RouteDef[] = [
   {
     method: 'GET',
     path: '/api/v1/markets/:market/candles',
+    response: Page(CandleSchema),
     summary: 'OHLCV candles (1m, 1h, 1d), oldest first.',
     tag: 'markets',
     auth: 'public',

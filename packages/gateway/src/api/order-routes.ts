@@ -22,6 +22,7 @@ import {
   type PlaceOrderBody,
   PlaceOrderBody as PlaceOrderSchema,
 } from './schemas.ts';
+import { OrderAckSchema } from './response-schemas.ts';
 
 export function liveOrderView(o: OrderView, symbol: string) {
   return { ...o, clientOrderId: o.clientOrderId ?? null, market: symbol, status: 'open' as const };
@@ -52,6 +53,8 @@ export const orderRoutes: RouteDef[] = [
   {
     method: 'POST',
     path: '/api/v1/orders',
+    created: true,
+    response: OrderAckSchema,
     summary: 'Place an order. Answers once the order is durable, with its fills.',
     tag: 'orders',
     auth: 'trade',

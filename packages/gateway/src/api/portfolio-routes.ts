@@ -7,6 +7,7 @@ import type { MarketDataHub } from '@bourse/marketdata';
 import type { RouteDef } from './route-def.ts';
 import { caller, defined, readModel } from './route-helpers.ts';
 import { LedgerQuery, PageQuery } from './schemas.ts';
+import { BalanceSchema, FillSchema, Page, PositionSchema } from './response-schemas.ts';
 
 /** Mark price: last trade, else the mid of the best bid and ask, else unknown. */
 function markTicks(hub: MarketDataHub, instrumentId: number): number | undefined {
@@ -44,6 +45,7 @@ export const portfolioRoutes: RouteDef[] = [
   {
     method: 'GET',
     path: '/api/v1/portfolio/balances',
+    response: Page(BalanceSchema),
     summary: 'Available and reserved money per asset, live.',
     tag: 'portfolio',
     auth: 'read',
@@ -59,6 +61,7 @@ export const portfolioRoutes: RouteDef[] = [
   {
     method: 'GET',
     path: '/api/v1/portfolio/positions',
+    response: Page(PositionSchema),
     summary: 'Positions with cost basis, realised and unrealised P&L at the mark price, live.',
     tag: 'portfolio',
     auth: 'read',
@@ -70,6 +73,7 @@ export const portfolioRoutes: RouteDef[] = [
   {
     method: 'GET',
     path: '/api/v1/portfolio/fills',
+    response: Page(FillSchema),
     summary: "The account's fills, newest first, cursor-paginated.",
     tag: 'portfolio',
     auth: 'read',

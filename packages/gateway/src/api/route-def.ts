@@ -32,6 +32,8 @@ export interface RouteDef {
   readonly body?: TSchema;
   readonly query?: TSchema;
   readonly response?: TSchema;
+  /** Answers 201 Created on success (documented as such). */
+  readonly created?: boolean;
   /** Rate-limit cost in tokens (batch endpoints cost more). */
   readonly cost?: (body: unknown) => number;
   // biome-ignore lint/suspicious/noExplicitAny: each route narrows its own body and query types.

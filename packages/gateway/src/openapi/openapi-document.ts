@@ -42,7 +42,7 @@ export function openApiDocument(routes: readonly RouteDef[], version: string) {
       operationId: `${r.method.toLowerCase()}${p.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
       parameters: [...pathParameters(r.path), ...queryParameters(r.query)],
       responses: {
-        '200': {
+        [r.created ? '201' : '200']: {
           description: 'Success.',
           content: { 'application/json': { schema: r.response ? plain(r.response) : {} } },
         },

@@ -1,0 +1,110 @@
+// JSON schemas of the main responses, for the OpenAPI document (responses are built by the handlers;
+// these describe them for clients and generators). Numbers are integers in engine units.
+
+import { type TSchema, Type } from '@sinclair/typebox';
+
+const Int = Type.Integer();
+const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
+const Level = Type.Tuple([Int, Int, Int], { description: '[priceTicks, qtyLots, orderCount]' });
+
+export const Page = (item: TSchema) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Type.Optional(Type.String()) });
+
+export const OrderAckSchema = Type.Object({
+  orderId: Int,
+  seq: Int,
+  ts: Int,
+  market: Type.String(),
+  status: Type.Union([
+    Type.Literal('resting'),
+    Type.Literal('parked'),
+    Type.Literal('filled'),
+    Type.Literal('cancelled'),
+  ]),
+  filledQtyLots: Int,
+  openQtyLots: Int,
+  cancelReason: Type.Union([Type.String(), Type.Null()]),
+  fills: Type.Array(Type.Object({ tradeId: Int, priceTicks: Int, qtyLots: Int, fee: Int })),
+});
+
+export const MarketSchema = Type.Object({
+  market: Type.String(),
+  instrumentId: Int,
+  kind: Type.Union([Type.Literal('binary'), Type.Literal('spot')]),
+  status: Type.String(),
+  lastPriceTicks: NullableInt,
+  bestBidTicks: NullableInt,
+  bestAskTicks: NullableInt,
+  volume24hLots: Int,
+  openInterestLots: Int,
+  escrow: Int,
+  settlement: Type.Unknown(),
+  spec: Type.Object({}, { additionalProperties: true, description: 'The instrument spec.' }),
+});
+
+export const BookSchema = Type.Object({
+  market: Type.String(),
+  instrumentId: Int,
+  bids: Type.Array(Level),
+  asks: Type.Array(Level),
+});
+
+export const BalanceSchema = Type.Object({
+  accountId: Int,
+  assetId: Int,
+  asset: Type.String(),
+  available: Int,
+  reserved: Int,
+});
+
+export const PositionSchema = Type.Object({
+  accountId: Int,
+  instrumentId: Int,
+  market: Type.String(),
+  positionLots: Int,
+  costBasis: Int,
+  realisedPnl: Int,
+  feesPaid: Int,
+  markPriceTicks: NullableInt,
+  marketValue: NullableInt,
+  unrealisedPnl: NullableInt,
+});
+
+export const FillSchema = Type.Object({
+  tradeId: Int,
+  role: Type.Union([Type.Literal('maker'), Type.Literal('taker')]),
+  seq: Int,
+  ts: Int,
+  instrumentId: Int,
+  orderId: Int,
+  accountId: Int,
+  side: Type.Union([Type.Literal('buy'), Type.Literal('sell')]),
+  priceTicks: Int,
+  qtyLots: Int,
+  fee: Int,
+});
+
+export const TradeSchema = Type.Object({
+  tradeId: Int,
+  seq: Int,
+  ts: Int,
+  instrumentId: Int,
+  priceTicks: Int,
+  qtyLots: Int,
+  takerSide: Type.Union([Type.Literal('buy'), Type.Literal('sell')]),
+  takerOrderId: Int,
+  makerOrderId: Int,
+});
+
+export const CandleSchema = Type.Object({
+  instrumentId: Int,
+  interval: Type.String(),
+  bucketTs: Int,
+  openTicks: Int,
+  highTicks: Int,
+  lowTicks: Int,
+  closeTicks: Int,
+  volumeLots: Int,
+  notional: Int,
+  tradeCount: Int,
+});
