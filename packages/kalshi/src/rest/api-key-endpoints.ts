@@ -1,0 +1,100 @@
+// Kalshi's API key management (`/api_keys`) over the native key routes, so the rules are the native
+// ones: a key never carries more than the member's role, and a signed request can only mint keys with
+// scopes it holds. Kalshi's `read`/`write` scopes are the native `read`/`trade`.
+
+import type { Scope } from '@bourse/gateway';
+import { KalshiError } from '../kalshi-error.ts';
+import { type KalshiContext, type KalshiRoute, member } from './kalshi-route.ts';
+import { asObject } from './order-request.ts';
+
+interface NativeKey {
+  keyId: string;
+  label: string;
+  scopes: readonly string[];
+  revokedAt: number | null;
+  privateKeyPem?: string;
+}
+
+function toKalshiScopes(scopes: readonly string[]): string[] {
+  const out: string[] = [];
+  if (scopes.includes('read')) out.push('read');
+  if (scopes.includes('trade')) out.push('write');
+  return out;
+}
+
+function toNativeScopes(value: unknown): Scope[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw new KalshiError('invalid_parameters', 'scopes must be a list.');
+  const out = new Set<Scope>();
+  for (const s of value) {
+    if (s === 'read' || (typeof s === 'string' && s.startsWith('read::'))) out.add('read');
+    else if (s === 'write' || (typeof s === 'string' && s.startsWith('write::'))) {
+      out.add('read');
+      out.add('trade');
+    } else throw new KalshiError('invalid_parameters', `Unknown scope ${String(s)}.`);
+  }
+  return [...out];
+}
+
+async function createKey(ctx: KalshiContext, generate: boolean) {
+  member(ctx);
+  const b = asObject(ctx.body);
+  if (typeof b.name !== 'string' || b.name === '' || b.name.length > 100) {
+    throw new KalshiError('invalid_parameters', 'name is required (≤ 100 characters).');
+  }
+  if (b.subaccount !== undefined && b.subaccount !== 0) {
+    throw new KalshiError('invalid_parameters', 'Only subaccount 0 is supported.');
+  }
+  const body: Record<string, unknown> = { label: b.name };
+  const scopes = toNativeScopes(b.scopes);
+  if (scopes !== undefined) body.scopes = scopes;
+  if (generate) body.generate = true;
+  else {
+    if (typeof b.public_key !== 'string' || b.public_key === '') {
+      throw new KalshiError('invalid_parameters', 'public_key (PEM) is required.');
+    }
+    body.publicKeyPem = b.public_key;
+  }
+  const key = (await ctx.native.call(ctx, 'POST /api/v1/account/api-keys', { body })) as NativeKey;
+  ctx.status = 201;
+  return key.privateKeyPem === undefined
+    ? { api_key_id: key.keyId }
+    : { api_key_id: key.keyId, private_key: key.privateKeyPem };
+}
+
+export const apiKeyEndpoints: KalshiRoute[] = [
+  {
+    method: 'GET',
+    path: '/api_keys',
+    auth: 'read',
+    handler: async (ctx) => {
+      const r = (await ctx.native.call(ctx, 'GET /api/v1/account/api-keys', {})) as {
+        items: NativeKey[];
+      };
+      return {
+        api_keys: r.items
+          .filter((k) => k.revokedAt === null)
+          .map((k) => ({ api_key_id: k.keyId, name: k.label, scopes: toKalshiScopes(k.scopes) })),
+      };
+    },
+  },
+  { method: 'POST', path: '/api_keys', auth: 'read', handler: (ctx) => createKey(ctx, false) },
+  {
+    method: 'POST',
+    path: '/api_keys/generate',
+    auth: 'read',
+    handler: (ctx) => createKey(ctx, true),
+  },
+  {
+    method: 'DELETE',
+    path: '/api_keys/:api_key',
+    auth: 'read',
+    handler: async (ctx) => {
+      await ctx.native.call(ctx, 'DELETE /api/v1/account/api-keys/:keyId', {
+        params: { keyId: ctx.params.api_key! },
+      });
+      ctx.status = 204;
+      return undefined;
+    },
+  },
+];

@@ -1,0 +1,142 @@
+// The REST pipeline of the Kalshi-compatible API, in the native pipeline's order: route match, per-IP
+// rate limit, Kalshi-signed authentication (the native authenticator, with the path as the client
+// signed it, `/trade-api/v2/...`), scope check, per-key rate limit from the same token buckets as the
+// native API, handler, JSON response. Every failure is rendered as Kalshi's error body.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type BucketConfig,
+  clientIp,
+  limitKey,
+  type Principal,
+  parseQuery,
+  readJsonBody,
+  sendJson,
+} from '@bourse/gateway';
+import { KalshiError, toKalshiError } from '../kalshi-error.ts';
+import { apiKeyEndpoints } from './api-key-endpoints.ts';
+import {
+  type KalshiContext,
+  type KalshiDeps,
+  type KalshiRoute,
+  KalshiRouter,
+  NativeRoutes,
+} from './kalshi-route.ts';
+import { legacyOrderEndpoints } from './legacy-order-endpoints.ts';
+import type { MarketDirectory } from './market-directory.ts';
+import { marketEndpoints } from './market-endpoints.ts';
+import { orderEndpointsV2 } from './order-endpoints.ts';
+import { portfolioEndpoints } from './portfolio-endpoints.ts';
+
+export const REST_PREFIX = '/trade-api/v2';
+
+export const KALSHI_ROUTES: readonly KalshiRoute[] = [
+  ...marketEndpoints,
+  ...portfolioEndpoints,
+  ...orderEndpointsV2,
+  ...legacyOrderEndpoints,
+  ...apiKeyEndpoints,
+];
+
+export class KalshiHttp {
+  readonly #deps: KalshiDeps;
+  readonly #directory: MarketDirectory;
+  readonly #native: NativeRoutes;
+  readonly #router = new KalshiRouter();
+
+  constructor(deps: KalshiDeps, directory: MarketDirectory) {
+    this.#deps = deps;
+    this.#directory = directory;
+    this.#native = new NativeRoutes(deps.routes);
+    for (const r of KALSHI_ROUTES) this.#router.add(r);
+  }
+
+  /** Serves one request whose path starts with `/trade-api/v2`; resolves when answered. */
+  async handle(req: IncomingMessage, res: ServerResponse, path: string, search: string) {
+    const s = this.#deps.services;
+    s.metrics.httpRequests++;
+    try {
+      const method = req.method ?? 'GET';
+      const match = this.#router.match(method, path.slice(REST_PREFIX.length) || '/');
+      if (match === undefined) throw new KalshiError('not_found', 'No such endpoint.');
+      if (match === 'method') {
+        throw new KalshiError('invalid_parameters', 'This endpoint does not accept that method.');
+      }
+      const route = match.route;
+      this.#take(`ip:${clientIp(req)}`, this.#deps.limits.perIp, 1);
+      const principal = route.auth === 'public' ? undefined : this.#authorise(req, path, route);
+      const body = method === 'GET' ? undefined : await readJsonBody(req);
+      if (principal !== undefined) {
+        const limits = this.#deps.limits;
+        const config: BucketConfig =
+          principal.role === 'market-maker'
+            ? {
+                capacity: limits.perKey.capacity * limits.marketMakerMultiplier,
+                refillPerSecond: limits.perKey.refillPerSecond * limits.marketMakerMultiplier,
+              }
+            : limits.perKey;
+        this.#take(limitKey(principal), config, route.cost?.(body) ?? 1);
+      }
+      const ctx: KalshiContext = {
+        params: match.params,
+        query: parseQuery(search),
+        body,
+        principal,
+        services: s,
+        directory: this.#directory,
+        native: this.#native,
+        req,
+        res,
+        status: 200,
+      };
+      const result = await route.handler(ctx);
+      if (ctx.status === 204) {
+        res.writeHead(204, { 'cache-control': 'no-store' });
+        res.end();
+      } else sendJson(res, ctx.status, result);
+    } catch (error) {
+      this.#fail(res, error);
+    }
+  }
+
+  #authorise(req: IncomingMessage, path: string, route: KalshiRoute): Principal {
+    const principal = this.#deps.services.authenticator.authenticate(
+      req.method ?? 'GET',
+      path,
+      req.headers,
+    );
+    if (principal === undefined) {
+      throw new KalshiError('unauthorized', 'Send KALSHI-ACCESS-KEY, -TIMESTAMP and -SIGNATURE.');
+    }
+    const scope = route.auth === 'write' ? 'trade' : 'read';
+    if (!principal.scopes.has(scope)) {
+      throw new KalshiError('forbidden', `This endpoint needs the ${route.auth} scope.`);
+    }
+    return principal;
+  }
+
+  #take(key: string, config: BucketConfig, cost: number): void {
+    const s = this.#deps.services;
+    const r = this.#deps.buckets.take(key, config, s.clock(), cost);
+    if (!r.ok) {
+      s.metrics.rateLimited++;
+      throw new KalshiError('rate_limited', 'Too many requests.', {
+        retryAfter: r.retryAfterSeconds,
+      });
+    }
+  }
+
+  #fail(res: ServerResponse, error: unknown): void {
+    const s = this.#deps.services;
+    s.metrics.httpErrors++;
+    const e = toKalshiError(error);
+    if (e.status >= 500) s.logger.error('kalshi request failed', { error });
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const headers: Record<string, string> =
+      e.retryAfter === undefined ? {} : { 'retry-after': String(e.retryAfter) };
+    sendJson(res, e.status, e.body(), headers);
+  }
+}

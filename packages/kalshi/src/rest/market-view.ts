@@ -1,0 +1,139 @@
+// Kalshi's Market, Event and Series objects built from an engine instrument view, the hub's live book
+// top and the directory's lifecycle times. Quotes derive from the one YES book: the NO bid is 1 − the
+// best YES ask and the NO ask is 1 − the best YES bid; an empty side quotes "0.0000".
+
+import type { BinarySpec, FeeSchedule } from '@bourse/engine';
+import type { MarketState } from '@bourse/marketdata';
+import { formatLots, formatTicks, isoTime } from '../fixed-point.ts';
+import { priceLevelStructure, priceRanges } from '../price-grid.ts';
+import { kalshiMarketStatus } from '../vocabulary.ts';
+import type { BinaryView, MarketTimes } from './market-directory.ts';
+
+/** Far-future placeholder for close/expiration times the engine does not schedule. */
+const NO_SCHEDULED_CLOSE = '2099-12-31T23:59:59.000Z';
+
+export interface MarketStats {
+  readonly volumeLots: number;
+  readonly volume24hLots: number;
+}
+
+export function kalshiMarket(
+  v: BinaryView,
+  live: MarketState | undefined,
+  times: MarketTimes,
+  stats: MarketStats,
+) {
+  const spec = v.spec;
+  const top = live?.book.depth(1);
+  const bid = top?.bids[0];
+  const ask = top?.asks[0];
+  const px = (ticks: number | undefined) =>
+    ticks === undefined ? '0.0000' : formatTicks(ticks, spec);
+  const inverse = (ticks: number | undefined) =>
+    ticks === undefined ? '0.0000' : formatTicks(spec.payoutTicks - ticks, spec);
+  const last = live?.lastPriceTicks ?? v.lastPriceTicks;
+  const settled = v.settlement;
+  const close = times.closeMs === undefined ? NO_SCHEDULED_CLOSE : isoTime(times.closeMs);
+  const market = {
+    ticker: spec.symbol,
+    event_ticker: spec.eventTicker,
+    market_type: 'binary' as const,
+    title: spec.title,
+    subtitle: '',
+    yes_sub_title: 'Yes',
+    no_sub_title: 'No',
+    status: kalshiMarketStatus(v.status),
+    created_time: isoTime(times.createdMs),
+    updated_time: isoTime(times.updatedMs),
+    open_time: isoTime(times.openMs ?? times.createdMs),
+    close_time: close,
+    expiration_time: close,
+    latest_expiration_time: close,
+    expected_expiration_time: null,
+    settlement_timer_seconds: 0,
+    result: settled === undefined ? '' : settled.result,
+    can_close_early: true,
+    yes_bid_dollars: px(bid?.[0]),
+    yes_ask_dollars: px(ask?.[0]),
+    no_bid_dollars: inverse(ask?.[0]),
+    no_ask_dollars: inverse(bid?.[0]),
+    yes_bid_size_fp: formatLots(bid?.[1] ?? 0, spec),
+    yes_ask_size_fp: formatLots(ask?.[1] ?? 0, spec),
+    last_price_dollars: px(last),
+    previous_price_dollars: '0.0000',
+    previous_yes_bid_dollars: '0.0000',
+    previous_yes_ask_dollars: '0.0000',
+    volume_fp: formatLots(stats.volumeLots, spec),
+    volume_24h_fp: formatLots(stats.volume24hLots, spec),
+    open_interest_fp: formatLots(v.openInterestLots, spec),
+    notional_value_dollars: formatTicks(spec.payoutTicks, spec),
+    rules_primary: spec.title,
+    rules_secondary: '',
+    expiration_value: settled === undefined ? '' : settled.result,
+    price_level_structure: priceLevelStructure(spec),
+    price_ranges: priceRanges(spec),
+    fractional_trading_enabled: spec.lotSize < spec.lotsPerContract,
+    exchange_index: 0,
+  };
+  if (settled === undefined) return market;
+  const value =
+    settled.result === 'yes' ? spec.payoutTicks : settled.result === 'no' ? 0 : settled.valueTicks;
+  return {
+    ...market,
+    settlement_value_dollars: formatTicks(value, spec),
+    settlement_ts: times.settledMs === undefined ? null : isoTime(times.settledMs),
+  };
+}
+
+export type KalshiMarket = ReturnType<typeof kalshiMarket>;
+
+export function kalshiEvent(
+  eventTicker: string,
+  markets: readonly KalshiMarket[],
+  spec: BinarySpec,
+) {
+  return {
+    event_ticker: eventTicker,
+    series_ticker: spec.seriesTicker,
+    title: markets.length === 1 ? spec.title : eventTicker,
+    sub_title: '',
+    mutually_exclusive: false,
+    collateral_return_type: '',
+    category: '',
+    strike_date: null,
+    strike_period: null,
+    settlement_sources: [],
+    last_updated_ts:
+      markets
+        .map((m) => m.updated_time)
+        .sort()
+        .at(-1) ?? '',
+    exchange_index: 0,
+  };
+}
+
+function feeType(fees: FeeSchedule): { fee_type: string; fee_multiplier: number } {
+  if (fees.kind === 'kalshi') {
+    return {
+      fee_type: fees.makerRatePpm > 0 ? 'quadratic_with_maker_fees' : 'quadratic',
+      fee_multiplier: fees.takerRatePpm / 70_000,
+    };
+  }
+  return { fee_type: 'flat', fee_multiplier: fees.kind === 'none' ? 0 : fees.takerBps / 10_000 };
+}
+
+export function kalshiSeries(seriesTicker: string, spec: BinarySpec) {
+  return {
+    ticker: seriesTicker,
+    title: seriesTicker,
+    category: '',
+    categories: [],
+    frequency: 'custom',
+    tags: [],
+    settlement_sources: [],
+    contract_url: '',
+    contract_terms_url: '',
+    additional_prohibitions: [],
+    ...feeType(spec.fees),
+  };
+}

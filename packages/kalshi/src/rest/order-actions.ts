@@ -1,0 +1,184 @@
+// Order entry for both Kalshi order APIs, run through the native order routes so every check the native
+// API makes (market open, grid, lot size, ownership before anything is journaled) is made once, in one
+// place. Results come back in native terms; the endpoint modules shape them for Kalshi.
+
+import type { BinarySpec } from '@bourse/engine';
+import type { FillRow, OrderRow } from '@bourse/projections';
+import { KalshiError, toKalshiError } from '../kalshi-error.ts';
+import { type KalshiContext, member } from './kalshi-route.ts';
+import type { NativeOrder } from './order-request.ts';
+
+/** The native order ack (see the gateway's order entry). */
+export interface NativeAck {
+  readonly orderId: number;
+  readonly ts: number;
+  readonly status: 'resting' | 'parked' | 'filled' | 'cancelled';
+  readonly filledQtyLots: number;
+  readonly openQtyLots: number;
+  readonly fills: readonly { tradeId: number; priceTicks: number; qtyLots: number; fee: number }[];
+}
+
+/** Kalshi caps a batch by the member's write budget; ours is a fixed 20. */
+export const KALSHI_BATCH_MAX = 20;
+
+export async function placeOrder(ctx: KalshiContext, order: NativeOrder): Promise<NativeAck> {
+  try {
+    return (await ctx.native.call(ctx, 'POST /api/v1/orders', { body: order })) as NativeAck;
+  } catch (error) {
+    throw await withExistingOrder(ctx, toKalshiError(error), order.clientOrderId);
+  }
+}
+
+/** A 409 for a duplicate client_order_id names the order that already has it. */
+async function withExistingOrder(
+  ctx: KalshiContext,
+  error: KalshiError,
+  clientOrderId: string | undefined,
+): Promise<KalshiError> {
+  if (error.code !== 'order_already_exists' || clientOrderId === undefined) return error;
+  await ctx.services.historyBarrier();
+  const page = await ctx.services.core.readModels.orders({
+    accountId: member(ctx).accountId,
+    clientOrderId,
+    limit: 1,
+  });
+  const existing = page.items[0];
+  return new KalshiError('order_already_exists', 'order already exists', {
+    ...(existing === undefined ? {} : { details: `order_id=${existing.orderId}` }),
+  });
+}
+
+/** Places many orders in one journal batch; a parse error stays in its slot, in request order. */
+export async function placeBatch(
+  ctx: KalshiContext,
+  items: readonly (NativeOrder | KalshiError)[],
+): Promise<(NativeAck | KalshiError)[]> {
+  const valid = items.filter((i): i is NativeOrder => !(i instanceof KalshiError));
+  const results =
+    valid.length === 0
+      ? []
+      : ((
+          (await ctx.native.call(ctx, 'POST /api/v1/orders/batch', {
+            body: { orders: valid },
+          })) as {
+            results: ({ order: NativeAck } | { error: { code: string; message: string } })[];
+          }
+        ).results ?? []);
+  let next = 0;
+  return items.map((item) => {
+    if (item instanceof KalshiError) return item;
+    const r = results[next++];
+    if (r === undefined) return new KalshiError('internal_error', 'No result for this order.');
+    if ('order' in r) return r.order;
+    return toKalshiError({ name: 'ApiError', code: r.error.code, message: r.error.message });
+  });
+}
+
+/** Cancels one order; resolves with the quantity taken off the book and the order's client id. */
+export async function cancelOrder(
+  ctx: KalshiContext,
+  orderId: number,
+): Promise<{ reducedLots: number; clientOrderId: string | undefined; ts: number }> {
+  const before = await ctx.services.core.query.order(orderId);
+  const r = (await ctx.native.call(ctx, 'DELETE /api/v1/orders/:orderId', {
+    params: { orderId: String(orderId) },
+  })) as { cancelledQtyLots: number };
+  return {
+    reducedLots: r.cancelledQtyLots,
+    clientOrderId: before?.clientOrderId,
+    ts: ctx.services.clock(),
+  };
+}
+
+/** Amends price and open quantity; `totalLots` is Kalshi's new total (filled + resting). */
+export async function amendOrder(
+  ctx: KalshiContext,
+  orderId: number,
+  check: (live: { side: 'buy' | 'sell'; instrumentId: number }) => void,
+  priceTicks: number,
+  totalLots: number,
+): Promise<void> {
+  const live = await ownLiveOrder(ctx, orderId);
+  check(live);
+  const openLots = totalLots - live.filledQtyLots;
+  if (openLots <= 0) {
+    throw new KalshiError('invalid_count', 'count must exceed what has already filled.');
+  }
+  const body: { priceTicks?: number; qtyLots?: number } = {};
+  if (priceTicks !== live.priceTicks) body.priceTicks = priceTicks;
+  if (openLots !== live.openQtyLots) body.qtyLots = openLots;
+  if (body.priceTicks === undefined && body.qtyLots === undefined) return;
+  await ctx.native.call(ctx, 'POST /api/v1/orders/:orderId/amend', {
+    params: { orderId: String(orderId) },
+    body,
+  });
+}
+
+/** Reduces the open quantity by `byLots` or to `toLots` (exactly one). */
+export async function decreaseOrder(
+  ctx: KalshiContext,
+  orderId: number,
+  amount: { byLots: number } | { toLots: number },
+): Promise<void> {
+  const live = await ownLiveOrder(ctx, orderId);
+  const byLots = 'byLots' in amount ? amount.byLots : live.openQtyLots - amount.toLots;
+  if (byLots <= 0) throw new KalshiError('invalid_count', 'The order is already that small.');
+  await ctx.native.call(ctx, 'POST /api/v1/orders/:orderId/decrease', {
+    params: { orderId: String(orderId) },
+    body: { byLots: Math.min(byLots, live.openQtyLots) },
+  });
+}
+
+export async function cancelAll(ctx: KalshiContext): Promise<number[]> {
+  const r = (await ctx.native.call(ctx, 'POST /api/v1/orders/cancel-all', { body: {} })) as {
+    cancelledOrderIds: number[];
+  };
+  return r.cancelledOrderIds;
+}
+
+async function ownLiveOrder(ctx: KalshiContext, orderId: number) {
+  const o = await ctx.services.core.query.order(orderId);
+  if (o === undefined || o.accountId !== member(ctx).accountId) {
+    throw new KalshiError('order_not_found', `No open order ${orderId}.`);
+  }
+  return o;
+}
+
+export interface LoadedOrder {
+  readonly spec: BinarySpec;
+  readonly row: OrderRow;
+  readonly fills: FillRow[];
+  readonly stp: 'cancelTaker' | 'cancelMaker' | undefined;
+}
+
+/** The caller's order from the read models (after the history barrier), or 404 for anyone else's. */
+export async function loadOrder(ctx: KalshiContext, orderId: number): Promise<LoadedOrder> {
+  const accountId = member(ctx).accountId;
+  await ctx.services.historyBarrier();
+  const row = await ctx.services.core.readModels.order(orderId);
+  const spec = row === undefined ? undefined : ctx.services.hub.market(row.instrumentId)?.spec;
+  if (
+    row === undefined ||
+    row.accountId !== accountId ||
+    row.status === 'rejected' ||
+    spec?.kind !== 'binary'
+  ) {
+    throw new KalshiError('order_not_found', `No order ${orderId}.`);
+  }
+  return { spec, row, fills: await orderFills(ctx, row), stp: await liveStp(ctx, row) };
+}
+
+export async function orderFills(ctx: KalshiContext, row: OrderRow): Promise<FillRow[]> {
+  if (row.filledQtyLots === 0) return [];
+  const page = await ctx.services.core.readModels.fills({
+    accountId: row.accountId,
+    orderId: row.orderId,
+    limit: 1000,
+  });
+  return page.items;
+}
+
+async function liveStp(ctx: KalshiContext, row: OrderRow) {
+  if (row.status !== 'open') return undefined;
+  return (await ctx.services.core.query.order(row.orderId))?.stp;
+}

@@ -1,0 +1,230 @@
+// Kalshi order bodies (V2 `{ticker, side: bid|ask, count, price, …}` and legacy `{ticker, action, side,
+// count, yes_price|no_price…}`) checked and translated into the native order body. Only shape and
+// grid are checked here; balances, positions, duplicates and market state are the engine's to judge.
+
+import type { BinarySpec } from '@bourse/engine';
+import {
+  type BookSide,
+  engineSide,
+  isBookSide,
+  type LegacyAction,
+  legacyBookSide,
+  type OutcomeSide,
+} from '../direction.ts';
+import { hundredthsToLots, parseCountToHundredths } from '../fixed-point.ts';
+import { KalshiError } from '../kalshi-error.ts';
+import { parseCentsPrice, parseOrderPrice } from '../price-grid.ts';
+import type { KalshiContext } from './kalshi-route.ts';
+
+/** The native `POST /api/v1/orders` body. */
+export interface NativeOrder {
+  market: string;
+  side: 'buy' | 'sell';
+  type: 'limit';
+  priceTicks: number;
+  qtyLots: number;
+  tif: 'gtc' | 'gtd' | 'ioc' | 'fok';
+  clientOrderId?: string;
+  expiresAt?: number;
+  postOnly?: boolean;
+  reduceOnly?: boolean;
+  stp?: 'cancelTaker' | 'cancelMaker';
+}
+
+const TIF = {
+  good_till_canceled: 'gtc',
+  immediate_or_cancel: 'ioc',
+  fill_or_kill: 'fok',
+} as const;
+
+const STP = { taker_at_cross: 'cancelTaker', maker: 'cancelMaker' } as const;
+
+function bad(message: string): KalshiError {
+  return new KalshiError('invalid_parameters', message);
+}
+
+export function asObject(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw bad('The body must be a JSON object.');
+  }
+  return body as Record<string, unknown>;
+}
+
+/** The binary market a `ticker` names, or 404 `market_not_found`. */
+export function marketSpec(ctx: KalshiContext, ticker: unknown): BinarySpec {
+  if (typeof ticker !== 'string' || ticker === '') throw bad('ticker is required.');
+  const id = ctx.services.hub.resolve(ticker);
+  const spec = id === undefined ? undefined : ctx.services.hub.market(id)?.spec;
+  if (spec === undefined || spec.kind !== 'binary' || spec.symbol !== ticker) {
+    throw new KalshiError('market_not_found', `No market ${ticker}.`);
+  }
+  return spec;
+}
+
+/** A count (`"10.00"` string or legacy integer) → lots; `invalid_count` unless > 0 and whole lots. */
+export function parseCount(spec: BinarySpec, field: string, value: unknown): number {
+  const hundredths = parseCountToHundredths(value);
+  if (hundredths === undefined || hundredths <= 0) {
+    throw new KalshiError('invalid_count', `${field} must be a positive count such as "10.00".`);
+  }
+  const lots = hundredthsToLots(hundredths, spec);
+  if (lots === undefined || lots % spec.lotSize !== 0) {
+    throw new KalshiError('invalid_count', `${field} is finer than this market's contract size.`);
+  }
+  return lots;
+}
+
+/** A count that may be zero (`reduce_to`). */
+export function parseCountOrZero(spec: BinarySpec, field: string, value: unknown): number {
+  return parseCountToHundredths(value) === 0 ? 0 : parseCount(spec, field, value);
+}
+
+export function parseClientOrderId(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || value.length > 64 || !/^[-\w:+=/]*$/.test(value)) {
+    throw bad('client_order_id: up to 64 characters of letters, digits and -_:+=/.');
+  }
+  return value;
+}
+
+function optionalBool(b: Record<string, unknown>, name: string): boolean | undefined {
+  const v = b[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'boolean') throw bad(`${name} must be a boolean.`);
+  return v;
+}
+
+function checkSubaccount(b: Record<string, unknown>): void {
+  const sub = b.subaccount;
+  if (sub !== undefined && sub !== null && sub !== 0) {
+    throw bad('Only subaccount 0 (the primary account) is supported.');
+  }
+}
+
+function finish(
+  spec: BinarySpec,
+  b: Record<string, unknown>,
+  side: BookSide,
+  priceTicks: number,
+  qtyLots: number,
+  tif: NativeOrder['tif'],
+  expirySeconds: unknown,
+): NativeOrder {
+  const order: NativeOrder = {
+    market: spec.symbol,
+    side: engineSide(side),
+    type: 'limit',
+    priceTicks,
+    qtyLots,
+    tif,
+  };
+  const clientOrderId = parseClientOrderId(b.client_order_id);
+  if (clientOrderId !== undefined) order.clientOrderId = clientOrderId;
+  if (expirySeconds !== undefined && expirySeconds !== null) {
+    if (
+      typeof expirySeconds !== 'number' ||
+      !Number.isSafeInteger(expirySeconds) ||
+      expirySeconds < 1
+    ) {
+      throw bad('expiration_time must be unix seconds.');
+    }
+    if (tif !== 'gtc') throw bad('Only good_till_canceled orders take an expiration time.');
+    order.tif = 'gtd';
+    order.expiresAt = expirySeconds * 1000;
+  }
+  const postOnly = optionalBool(b, 'post_only');
+  const reduceOnly = optionalBool(b, 'reduce_only');
+  optionalBool(b, 'cancel_order_on_pause');
+  if (postOnly !== undefined) order.postOnly = postOnly;
+  if (reduceOnly !== undefined) order.reduceOnly = reduceOnly;
+  checkSubaccount(b);
+  return order;
+}
+
+/** `POST /portfolio/events/orders` body → native order. */
+export function parseCreateV2(ctx: KalshiContext, body: unknown): NativeOrder {
+  const b = asObject(body);
+  const spec = marketSpec(ctx, b.ticker);
+  if (!isBookSide(b.side)) throw bad('side must be bid or ask.');
+  const tif = TIF[b.time_in_force as keyof typeof TIF];
+  if (tif === undefined) {
+    throw bad('time_in_force must be good_till_canceled, immediate_or_cancel or fill_or_kill.');
+  }
+  const stp = STP[b.self_trade_prevention_type as keyof typeof STP];
+  if (stp === undefined) throw bad('self_trade_prevention_type must be taker_at_cross or maker.');
+  const priceTicks = parseOrderPrice(spec, 'price', b.price);
+  const qtyLots = parseCount(spec, 'count', b.count);
+  const order = finish(spec, b, b.side, priceTicks, qtyLots, tif, b.expiration_time);
+  order.stp = stp;
+  return order;
+}
+
+/** Legacy price: exactly one of yes_price / no_price (cents) / yes_price_dollars / no_price_dollars. */
+export function parseLegacyPrice(spec: BinarySpec, b: Record<string, unknown>): number {
+  const given = ['yes_price', 'no_price', 'yes_price_dollars', 'no_price_dollars'].filter(
+    (k) => b[k] !== undefined && b[k] !== null,
+  );
+  if (given.length !== 1) throw bad('Send exactly one of yes_price, no_price or their _dollars.');
+  const field = given[0]!;
+  const ticks = field.endsWith('_dollars')
+    ? parseOrderPrice(spec, field, b[field])
+    : parseCentsPrice(spec, field, b[field]);
+  const yesTicks = field.startsWith('no_') ? spec.payoutTicks - ticks : ticks;
+  if (yesTicks < spec.minPriceTicks || yesTicks > spec.maxPriceTicks) {
+    throw new KalshiError('invalid_price', `${field} is outside this market's price band.`);
+  }
+  return yesTicks;
+}
+
+export function parseLegacyDirection(b: Record<string, unknown>): BookSide {
+  const action = b.action;
+  const side = b.side;
+  if ((action !== 'buy' && action !== 'sell') || (side !== 'yes' && side !== 'no')) {
+    throw bad('action must be buy or sell and side yes or no.');
+  }
+  return legacyBookSide(action as LegacyAction, side as OutcomeSide);
+}
+
+/** Legacy `count` (integer) or `count_fp` (string). */
+export function parseLegacyCount(spec: BinarySpec, b: Record<string, unknown>): number {
+  if (b.count_fp !== undefined && b.count_fp !== null)
+    return parseCount(spec, 'count_fp', b.count_fp);
+  return parseCount(spec, 'count', b.count);
+}
+
+/** `POST /portfolio/orders` body → native order. */
+export function parseCreateLegacy(ctx: KalshiContext, body: unknown): NativeOrder {
+  const b = asObject(body);
+  const spec = marketSpec(ctx, b.ticker);
+  const side = parseLegacyDirection(b);
+  if (b.type !== undefined && b.type !== 'limit') {
+    throw bad('Only limit orders are supported; send a price.');
+  }
+  if (b.sell_position_floor !== undefined && b.sell_position_floor !== 0) {
+    throw bad('sell_position_floor may only be 0.');
+  }
+  const tifText = b.time_in_force ?? 'good_till_canceled';
+  let tif: NativeOrder['tif'] | undefined = TIF[tifText as keyof typeof TIF];
+  if (tif === undefined) throw bad('time_in_force is not one Kalshi defines.');
+  if (b.buy_max_cost !== undefined && b.buy_max_cost !== null) tif = 'fok';
+  const priceTicks = parseLegacyPrice(spec, b);
+  const qtyLots = parseLegacyCount(spec, b);
+  const order = finish(spec, b, side, priceTicks, qtyLots, tif, b.expiration_ts);
+  const stp = b.self_trade_prevention_type;
+  if (stp !== undefined && stp !== null) {
+    const mapped = STP[stp as keyof typeof STP];
+    if (mapped === undefined)
+      throw bad('self_trade_prevention_type must be taker_at_cross or maker.');
+    order.stp = mapped;
+  }
+  return order;
+}
+
+/** A Kalshi order id (our ids are decimal strings) → the engine's id, or 404 `order_not_found`. */
+export function parseOrderId(text: string | undefined): number {
+  const id = text !== undefined && /^[0-9]{1,15}$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(id) || id < 1) {
+    throw new KalshiError('order_not_found', `No order ${text ?? ''}.`);
+  }
+  return id;
+}

@@ -1,0 +1,540 @@
+// Kalshi's WebSocket API at `/trade-api/ws/v2`: a signed handshake (the native authenticator, message
+// `timestamp + GET + /trade-api/ws/v2`), the `subscribe` / `unsubscribe` / `update_subscription` /
+// `list_subscriptions` commands with per-connection `sid`s, and the channels fed from the hub's
+// flushed market data and the engine's events. Each `orderbook_delta` subscription gets a snapshot per
+// market first and then one delta per changed level, with `seq` rising by exactly one per message; a
+// subscriber too slow to keep up loses the subscription (error 25) instead of growing a buffer.
+
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { BinarySpec } from '@bourse/engine';
+import { clientIp, limitKey, type Principal } from '@bourse/gateway';
+import type { Level, MarketMessage, TickerMessage } from '@bourse/marketdata';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { toKalshiError } from '../kalshi-error.ts';
+import type { KalshiDeps } from '../rest/kalshi-route.ts';
+import { BookMirror } from './book-mirror.ts';
+import type { PrivateChannel, PrivateEvents } from './private-events.ts';
+import { deltaMsg, snapshotMsg, tickerMsg, tradeMsg } from './ws-messages.ts';
+import { type Command, WsError, WS_ERROR } from './ws-protocol.ts';
+
+export const KALSHI_WS_PATH = '/trade-api/ws/v2';
+
+export interface KalshiWsOptions {
+  /** Interval of the server's `heartbeat` pings; a client that missed the last one is dropped. */
+  readonly heartbeatMs: number;
+  /** Above this many buffered bytes an orderbook subscription is ended with error 25. */
+  readonly conflateBytes: number;
+  /** Above this many buffered bytes the connection is closed. */
+  readonly disconnectBytes: number;
+  readonly maxSubscriptions: number;
+}
+
+export const DEFAULT_KALSHI_WS_OPTIONS: KalshiWsOptions = {
+  heartbeatMs: 10_000,
+  conflateBytes: 1 << 20,
+  disconnectBytes: 16 << 20,
+  maxSubscriptions: 500,
+};
+
+const PUBLIC_CHANNELS = ['orderbook_delta', 'trade', 'ticker', 'market_lifecycle_v2'] as const;
+const PRIVATE: readonly PrivateChannel[] = ['fill', 'user_orders', 'market_positions'];
+type Channel = (typeof PUBLIC_CHANNELS)[number] | PrivateChannel;
+
+interface Sub {
+  readonly sid: number;
+  readonly channel: Channel;
+  /** Watched markets; undefined = every market. */
+  markets: Set<number> | undefined;
+  seq: number;
+}
+
+interface Client {
+  readonly ws: WebSocket;
+  readonly principal: Principal;
+  readonly subs: Map<number, Sub>;
+  nextSid: number;
+  alive: boolean;
+}
+
+export class KalshiWs {
+  readonly #deps: KalshiDeps;
+  readonly #events: PrivateEvents;
+  readonly #opts: KalshiWsOptions;
+  readonly #wss: WebSocketServer;
+  readonly #clients = new Set<Client>();
+  readonly #byAccount = new Map<number, Set<Client>>();
+  readonly #mirrors = new Map<number, BookMirror>();
+  readonly #lastTradeLots = new Map<number, number>();
+  readonly #heartbeat: NodeJS.Timeout;
+
+  constructor(deps: KalshiDeps, events: PrivateEvents, opts: KalshiWsOptions) {
+    this.#deps = deps;
+    this.#events = events;
+    this.#opts = opts;
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+    this.#heartbeat = setInterval(() => this.#beat(), opts.heartbeatMs);
+    this.#heartbeat.unref();
+  }
+
+  get connections(): number {
+    return this.#clients.size;
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const s = this.#deps.services;
+    let principal: Principal | undefined;
+    try {
+      const r = this.#deps.buckets.take(`ip:${clientIp(req)}`, this.#deps.limits.perIp, s.clock());
+      if (!r.ok) throw Object.assign(new Error('rate'), { name: 'ApiError', code: 'RATE_LIMITED' });
+      principal = s.authenticator.authenticate('GET', KALSHI_WS_PATH, req.headers);
+      if (principal === undefined) {
+        throw Object.assign(new Error('Sign the handshake.'), {
+          name: 'ApiError',
+          code: 'UNAUTHENTICATED',
+        });
+      }
+    } catch (error) {
+      const e = toKalshiError(error);
+      const body = JSON.stringify(e.body());
+      socket.end(
+        `HTTP/1.1 ${e.status} ${e.code}\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      return;
+    }
+    const p = principal;
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws, p));
+  }
+
+  /** Sends one flush of market data, then the private and lifecycle messages gathered since. */
+  publish(messages: readonly MarketMessage[]): void {
+    for (const m of messages) {
+      const spec = this.#spec(m.instrumentId);
+      if (spec === undefined) continue;
+      if (m.channel === 'book' && m.type === 'delta') this.#bookDelta(spec, m.bids, m.asks);
+      else if (m.channel === 'trades') {
+        const last = m.trades.at(-1);
+        if (last !== undefined) this.#lastTradeLots.set(spec.instrumentId, last.qtyLots);
+        for (const t of m.trades)
+          this.#fanOut('trade', spec.instrumentId, 'trade', tradeMsg(spec, t));
+      } else if (m.channel === 'ticker') void this.#ticker(spec, m, undefined);
+    }
+    const items = this.#events.pending;
+    this.#events.pending = [];
+    for (const item of items) {
+      const clients = this.#byAccount.get(item.accountId);
+      if (clients === undefined) continue;
+      for (const c of clients) {
+        for (const sub of c.subs.values()) {
+          if (sub.channel !== item.channel || !watches(sub, item.instrumentId)) continue;
+          const msg = item.build(c.principal.userId);
+          this.#send(c, JSON.stringify({ type: item.type, sid: sub.sid, msg }));
+        }
+      }
+    }
+    const lifecycle = this.#events.lifecycle;
+    this.#events.lifecycle = [];
+    for (const l of lifecycle) {
+      this.#fanOut('market_lifecycle_v2', l.instrumentId, 'market_lifecycle_v2', l.msg);
+    }
+  }
+
+  close(): Promise<void> {
+    clearInterval(this.#heartbeat);
+    for (const c of this.#clients) c.ws.terminate();
+    return new Promise((resolve) => this.#wss.close(() => resolve()));
+  }
+
+  #spec(instrumentId: number): BinarySpec | undefined {
+    const spec = this.#deps.services.hub.market(instrumentId)?.spec;
+    return spec?.kind === 'binary' ? spec : undefined;
+  }
+
+  #connect(ws: WebSocket, principal: Principal): void {
+    const c: Client = { ws, principal, subs: new Map(), nextSid: 1, alive: true };
+    this.#clients.add(c);
+    let set = this.#byAccount.get(principal.accountId);
+    if (set === undefined) this.#byAccount.set(principal.accountId, (set = new Set()));
+    set.add(c);
+    ws.on('pong', () => {
+      c.alive = true;
+    });
+    ws.on('message', (data, isBinary) => this.#onMessage(c, data, isBinary));
+    ws.on('close', () => this.#drop(c));
+    ws.on('error', () => ws.terminate());
+  }
+
+  #onMessage(c: Client, data: RawData, isBinary: boolean): void {
+    let id: number | null = null;
+    try {
+      const cmd = parseCommand(data, isBinary);
+      id = cmd.id;
+      const s = this.#deps.services;
+      const r = this.#deps.buckets.take(limitKey(c.principal), this.#deps.limits.perKey, s.clock());
+      if (!r.ok) throw new WsError(WS_ERROR.commandRateLimit, 'Too many commands.');
+      this.#dispatch(c, cmd);
+    } catch (error) {
+      const e =
+        error instanceof WsError ? error : new WsError(WS_ERROR.internal, 'Internal error.');
+      if (!(error instanceof WsError)) this.#deps.services.logger.error('kalshi ws', { error });
+      this.#send(c, JSON.stringify({ id, type: 'error', msg: e.body() }));
+    }
+  }
+
+  #dispatch(c: Client, cmd: Command): void {
+    switch (cmd.cmd) {
+      case 'subscribe':
+        return this.#subscribe(c, cmd);
+      case 'unsubscribe':
+        return this.#unsubscribe(c, cmd);
+      case 'update_subscription':
+        return this.#update(c, cmd);
+      case 'list_subscriptions':
+        this.#send(
+          c,
+          JSON.stringify({
+            id: cmd.id,
+            type: 'ok',
+            msg: [...c.subs.values()].map((s) => ({ channel: s.channel, sid: s.sid })),
+          }),
+        );
+        return;
+      default:
+        throw new WsError(WS_ERROR.unknownCommand, `Unknown command ${String(cmd.cmd)}.`);
+    }
+  }
+
+  #subscribe(c: Client, cmd: Command): void {
+    const params = requireParams(cmd);
+    const channels = params.channels;
+    if (!Array.isArray(channels) || channels.length === 0) {
+      throw new WsError(WS_ERROR.channelsRequired, 'params.channels is required.');
+    }
+    for (const ch of channels) {
+      if (!isChannel(ch))
+        throw new WsError(WS_ERROR.unknownChannel, `Unknown channel ${String(ch)}.`);
+    }
+    const markets = this.#markets(params);
+    if (channels.includes('orderbook_delta') && markets === undefined) {
+      throw new WsError(WS_ERROR.marketTickerRequired, 'orderbook_delta needs market_ticker(s).');
+    }
+    if (c.subs.size + channels.length > this.#opts.maxSubscriptions) {
+      throw new WsError(WS_ERROR.invalidParameter, 'Too many subscriptions on one connection.');
+    }
+    for (const channel of channels as Channel[]) {
+      const sub: Sub = {
+        sid: c.nextSid++,
+        channel,
+        markets:
+          channel === 'market_lifecycle_v2' || markets === undefined ? undefined : new Set(markets),
+        seq: 0,
+      };
+      c.subs.set(sub.sid, sub);
+      this.#send(
+        c,
+        JSON.stringify({ id: cmd.id, type: 'subscribed', msg: { channel, sid: sub.sid } }),
+      );
+      if (channel === 'orderbook_delta') for (const m of markets!) this.#snapshot(c, sub, m);
+      if (channel === 'ticker' && params.send_initial_snapshot === true) {
+        for (const m of markets ?? []) {
+          const spec = this.#spec(m);
+          const t = this.#deps.services.hub.ticker(m);
+          if (spec !== undefined && t !== undefined) void this.#ticker(spec, t, { c, sub });
+        }
+      }
+    }
+  }
+
+  #unsubscribe(c: Client, cmd: Command): void {
+    const sids = requireParams(cmd).sids;
+    if (!Array.isArray(sids) || sids.length === 0) {
+      throw new WsError(WS_ERROR.sidsRequired, 'params.sids is required.');
+    }
+    for (const sid of sids) {
+      const sub = typeof sid === 'number' ? c.subs.get(sid) : undefined;
+      if (sub === undefined) {
+        this.#send(
+          c,
+          JSON.stringify({
+            id: cmd.id,
+            type: 'error',
+            msg: new WsError(WS_ERROR.unknownSid, `Unknown sid ${String(sid)}.`).body(),
+          }),
+        );
+        continue;
+      }
+      this.#end(c, sub);
+      this.#send(
+        c,
+        JSON.stringify({ id: cmd.id, sid: sub.sid, seq: sub.seq, type: 'unsubscribed' }),
+      );
+    }
+  }
+
+  #update(c: Client, cmd: Command): void {
+    const params = requireParams(cmd);
+    const sids = params.sids;
+    const sid =
+      typeof params.sid === 'number'
+        ? params.sid
+        : Array.isArray(sids) && sids.length === 1 && typeof sids[0] === 'number'
+          ? sids[0]
+          : undefined;
+    if (sid === undefined) throw new WsError(WS_ERROR.exactlyOneSid, 'Send exactly one sid.');
+    const sub = c.subs.get(sid);
+    if (sub === undefined) throw new WsError(WS_ERROR.unknownSid, `Unknown sid ${sid}.`);
+    const action = params.action;
+    if (action === undefined)
+      throw new WsError(WS_ERROR.actionRequired, 'params.action is required.');
+    if (action !== 'add_markets' && action !== 'delete_markets' && action !== 'get_snapshot') {
+      throw new WsError(WS_ERROR.unsupportedAction, `Unsupported action ${String(action)}.`);
+    }
+    const markets = this.#markets(params);
+    if (action === 'get_snapshot') {
+      if (sub.channel !== 'orderbook_delta') {
+        throw new WsError(WS_ERROR.unsupportedAction, 'get_snapshot is for orderbook_delta.');
+      }
+      for (const m of markets ?? sub.markets ?? []) if (watches(sub, m)) this.#snapshot(c, sub, m);
+    } else {
+      if (markets === undefined) {
+        throw new WsError(WS_ERROR.marketTickerRequired, 'market_ticker(s) is required.');
+      }
+      if (sub.markets === undefined) {
+        throw new WsError(WS_ERROR.unsupportedAction, 'This subscription covers every market.');
+      }
+      for (const m of markets) {
+        if (action === 'add_markets' && !sub.markets.has(m)) {
+          sub.markets.add(m);
+          if (sub.channel === 'orderbook_delta') this.#snapshot(c, sub, m);
+        } else if (action === 'delete_markets') sub.markets.delete(m);
+      }
+      this.#pruneMirrors();
+    }
+    const tickers = [...(sub.markets ?? [])].map((m) => this.#spec(m)?.symbol ?? String(m));
+    this.#send(
+      c,
+      JSON.stringify({
+        id: cmd.id,
+        sid,
+        seq: sub.seq,
+        type: 'ok',
+        msg: { market_tickers: tickers },
+      }),
+    );
+  }
+
+  /** `market_ticker` | `market_tickers` → instrument ids; undefined when neither is given. */
+  #markets(params: Record<string, unknown>): number[] | undefined {
+    const one = params.market_ticker;
+    const many = params.market_tickers;
+    if (one !== undefined && many !== undefined) {
+      throw new WsError(
+        WS_ERROR.invalidParameter,
+        'Send market_ticker or market_tickers, not both.',
+      );
+    }
+    const list = one !== undefined ? [one] : many;
+    if (list === undefined) return undefined;
+    if (!Array.isArray(list) || list.length === 0 || !list.every((t) => typeof t === 'string')) {
+      throw new WsError(WS_ERROR.invalidParameter, 'market_tickers must be a list of tickers.');
+    }
+    return list.map((t: string) => {
+      const id = this.#deps.services.hub.resolve(t);
+      if (id === undefined || this.#spec(id)?.symbol !== t) {
+        throw new WsError(WS_ERROR.marketNotFound, `Market ${t} not found.`, t);
+      }
+      return id;
+    });
+  }
+
+  #mirror(instrumentId: number): BookMirror {
+    let m = this.#mirrors.get(instrumentId);
+    if (m === undefined) {
+      const snap = this.#deps.services.hub.snapshot(instrumentId);
+      m = new BookMirror(snap?.bids ?? [], snap?.asks ?? []);
+      this.#mirrors.set(instrumentId, m);
+    }
+    return m;
+  }
+
+  #snapshot(c: Client, sub: Sub, instrumentId: number): void {
+    const spec = this.#spec(instrumentId);
+    if (spec === undefined) return;
+    const msg = snapshotMsg(spec, this.#mirror(instrumentId).levels());
+    sub.seq += 1;
+    this.#sendBook(
+      c,
+      sub,
+      JSON.stringify({ type: 'orderbook_snapshot', sid: sub.sid, seq: sub.seq, msg }),
+    );
+  }
+
+  #bookDelta(spec: BinarySpec, bids: readonly Level[], asks: readonly Level[]): void {
+    const mirror = this.#mirrors.get(spec.instrumentId);
+    if (mirror === undefined) return;
+    const changes = [...mirror.apply('buy', bids), ...mirror.apply('sell', asks)];
+    if (changes.length === 0) return;
+    const ts =
+      this.#deps.services.hub.market(spec.instrumentId)?.lastTs ?? this.#deps.services.clock();
+    const bodies = changes.map((ch) => deltaMsg(spec, ch, ts));
+    for (const c of this.#clients) {
+      for (const sub of c.subs.values()) {
+        if (sub.channel !== 'orderbook_delta' || !watches(sub, spec.instrumentId)) continue;
+        for (const msg of bodies) {
+          sub.seq += 1;
+          if (
+            !this.#sendBook(
+              c,
+              sub,
+              JSON.stringify({ type: 'orderbook_delta', sid: sub.sid, seq: sub.seq, msg }),
+            )
+          )
+            break;
+        }
+      }
+    }
+  }
+
+  async #ticker(spec: BinarySpec, t: TickerMessage, only: { c: Client; sub: Sub } | undefined) {
+    const targets = only === undefined ? this.#subscribers('ticker', spec.instrumentId) : [only];
+    if (targets.length === 0) return;
+    const view = await this.#deps.services.core.query.instrument(spec.instrumentId);
+    const top = this.#deps.services.hub.market(spec.instrumentId)?.book.depth(1);
+    const msg = tickerMsg(
+      spec,
+      t,
+      { bid: top?.bids[0], ask: top?.asks[0] },
+      {
+        openInterestLots: view?.openInterestLots ?? 0,
+        lastTradeLots: this.#lastTradeLots.get(spec.instrumentId) ?? 0,
+      },
+    );
+    for (const { c, sub } of targets)
+      this.#send(c, JSON.stringify({ type: 'ticker', sid: sub.sid, msg }));
+  }
+
+  #subscribers(channel: Channel, instrumentId: number): { c: Client; sub: Sub }[] {
+    const out: { c: Client; sub: Sub }[] = [];
+    for (const c of this.#clients) {
+      for (const sub of c.subs.values()) {
+        if (sub.channel === channel && watches(sub, instrumentId)) out.push({ c, sub });
+      }
+    }
+    return out;
+  }
+
+  #fanOut(channel: Channel, instrumentId: number, type: string, msg: object): void {
+    let text: string | undefined;
+    let sid = -1;
+    for (const { c, sub } of this.#subscribers(channel, instrumentId)) {
+      if (sub.sid !== sid) {
+        text = JSON.stringify({ type, sid: sub.sid, msg });
+        sid = sub.sid;
+      }
+      this.#send(c, text!);
+    }
+  }
+
+  /** Sends an orderbook message, or ends the subscription with error 25 when the client lags. */
+  #sendBook(c: Client, sub: Sub, text: string): boolean {
+    if (c.ws.bufferedAmount > this.#opts.conflateBytes) {
+      this.#end(c, sub);
+      this.#send(
+        c,
+        JSON.stringify({
+          id: null,
+          type: 'error',
+          msg: {
+            ...new WsError(
+              WS_ERROR.bufferOverflow,
+              'Subscription buffer overflow; resubscribe.',
+            ).body(),
+            sid: sub.sid,
+          },
+        }),
+      );
+      return false;
+    }
+    this.#send(c, text);
+    return true;
+  }
+
+  #send(c: Client, text: string): void {
+    if (c.ws.readyState !== WebSocket.OPEN) return;
+    if (c.ws.bufferedAmount > this.#opts.disconnectBytes) {
+      c.ws.terminate();
+      return;
+    }
+    c.ws.send(text);
+  }
+
+  #end(c: Client, sub: Sub): void {
+    c.subs.delete(sub.sid);
+    if (sub.channel === 'orderbook_delta') this.#pruneMirrors();
+  }
+
+  /** Drops mirrors of markets no orderbook subscription watches any more. */
+  #pruneMirrors(): void {
+    const watched = new Set<number>();
+    for (const c of this.#clients) {
+      for (const sub of c.subs.values()) {
+        if (sub.channel === 'orderbook_delta') for (const m of sub.markets ?? []) watched.add(m);
+      }
+    }
+    for (const id of this.#mirrors.keys()) if (!watched.has(id)) this.#mirrors.delete(id);
+  }
+
+  #drop(c: Client): void {
+    if (!this.#clients.delete(c)) return;
+    const set = this.#byAccount.get(c.principal.accountId);
+    set?.delete(c);
+    if (set?.size === 0) this.#byAccount.delete(c.principal.accountId);
+    this.#pruneMirrors();
+  }
+
+  #beat(): void {
+    for (const c of this.#clients) {
+      if (!c.alive) {
+        c.ws.terminate();
+        continue;
+      }
+      c.alive = false;
+      c.ws.ping('heartbeat');
+    }
+  }
+}
+
+function watches(sub: Sub, instrumentId: number): boolean {
+  return sub.markets === undefined || sub.markets.has(instrumentId);
+}
+
+function isChannel(x: unknown): x is Channel {
+  return (
+    (PUBLIC_CHANNELS as readonly unknown[]).includes(x) ||
+    (PRIVATE as readonly unknown[]).includes(x)
+  );
+}
+
+function requireParams(cmd: Command): Record<string, unknown> {
+  const p = cmd.params;
+  if (p === null || typeof p !== 'object' || Array.isArray(p)) {
+    throw new WsError(WS_ERROR.paramsRequired, 'params is required.');
+  }
+  return p as Record<string, unknown>;
+}
+
+function parseCommand(data: RawData, isBinary: boolean): Command {
+  let parsed: unknown;
+  try {
+    if (isBinary) throw new Error('binary');
+    parsed = JSON.parse(data.toString());
+  } catch {
+    throw new WsError(WS_ERROR.unableToProcess, 'Send JSON text frames.');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new WsError(WS_ERROR.unableToProcess, 'A command is a JSON object.');
+  }
+  const o = parsed as Record<string, unknown>;
+  return { id: typeof o.id === 'number' ? o.id : null, cmd: o.cmd, params: o.params };
+}

@@ -1,0 +1,76 @@
+// A real exchange with the Kalshi-compatible API mounted, built with the gateway's own end-to-end test
+// helper (core on a temporary directory, auth store, gateway on 127.0.0.1 port 0), plus the official
+// `kalshi-typescript` SDK set up per trader. Each trader's API objects get their own axios instance:
+// the SDK registers its signing interceptor on the axios it is given (the process-global one by
+// default), and the first registered key would otherwise sign every request of every trader.
+
+import axios, { type AxiosError } from 'axios';
+import {
+  ApiKeysApi,
+  Configuration,
+  EventsApi,
+  ExchangeApi,
+  MarketApi,
+  OrdersApi,
+  PortfolioApi,
+} from 'kalshi-typescript';
+import {
+  startTestExchange,
+  type TestExchange,
+  type TestUser,
+} from '../../../gateway/test/support/test-exchange.ts';
+import { kalshiExtension } from '../../src/index.ts';
+
+export interface Trader {
+  readonly user: TestUser;
+  readonly creds: { keyId: string; privateKeyPem: string };
+  readonly orders: OrdersApi;
+  readonly market: MarketApi;
+  readonly portfolio: PortfolioApi;
+  readonly exchange: ExchangeApi;
+  readonly events: EventsApi;
+  readonly apiKeys: ApiKeysApi;
+}
+
+export async function startKalshiExchange(): Promise<TestExchange> {
+  return startTestExchange({ extensions: [kalshiExtension({ ws: { heartbeatMs: 60_000 } })] });
+}
+
+export async function addTrader(ex: TestExchange, name: string, usd: number): Promise<Trader> {
+  const user = await ex.addUser(name, 'trader', usd * 1_000_000);
+  const cfg = new Configuration({
+    basePath: `${ex.baseUrl}/trade-api/v2`,
+    apiKey: user.keyId,
+    privateKeyPem: user.privateKeyPem,
+  });
+  return {
+    user,
+    creds: { keyId: user.keyId, privateKeyPem: user.privateKeyPem },
+    orders: new OrdersApi(cfg, undefined, axios.create()),
+    market: new MarketApi(cfg, undefined, axios.create()),
+    portfolio: new PortfolioApi(cfg, undefined, axios.create()),
+    exchange: new ExchangeApi(cfg, undefined, axios.create()),
+    events: new EventsApi(cfg, undefined, axios.create()),
+    apiKeys: new ApiKeysApi(cfg, undefined, axios.create()),
+  };
+}
+
+/** The HTTP status and body of a failed SDK call (the SDK throws axios errors on non-2xx). */
+export async function sdkFailure(
+  call: Promise<unknown>,
+): Promise<{ status: number; body: unknown }> {
+  try {
+    await call;
+  } catch (error) {
+    const e = error as AxiosError;
+    if (e.response !== undefined) return { status: e.response.status, body: e.response.data };
+    throw error;
+  }
+  throw new Error('the call succeeded');
+}
+
+/** Kalshi's error body: `{ error: { code, message } }`. */
+export function errorCode(body: unknown): string | undefined {
+  const e = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  return typeof e?.code === 'string' && typeof e.message === 'string' ? e.code : undefined;
+}
