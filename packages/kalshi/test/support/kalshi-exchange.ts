@@ -36,6 +36,13 @@ export async function startKalshiExchange(): Promise<TestExchange> {
   return startTestExchange({ extensions: [kalshiExtension({ ws: { heartbeatMs: 60_000 } })] });
 }
 
+/**
+ * A fresh axios instance per API object. The SDK is typed against axios' CommonJS declarations and
+ * this ESM test sees the ESM ones; the runtime object is the same, so only the type is restated.
+ */
+const ownAxios = () =>
+  axios.create() as unknown as NonNullable<ConstructorParameters<typeof OrdersApi>[2]>;
+
 export async function addTrader(ex: TestExchange, name: string, usd: number): Promise<Trader> {
   const user = await ex.addUser(name, 'trader', usd * 1_000_000);
   const cfg = new Configuration({
@@ -46,12 +53,12 @@ export async function addTrader(ex: TestExchange, name: string, usd: number): Pr
   return {
     user,
     creds: { keyId: user.keyId, privateKeyPem: user.privateKeyPem },
-    orders: new OrdersApi(cfg, undefined, axios.create()),
-    market: new MarketApi(cfg, undefined, axios.create()),
-    portfolio: new PortfolioApi(cfg, undefined, axios.create()),
-    exchange: new ExchangeApi(cfg, undefined, axios.create()),
-    events: new EventsApi(cfg, undefined, axios.create()),
-    apiKeys: new ApiKeysApi(cfg, undefined, axios.create()),
+    orders: new OrdersApi(cfg, undefined, ownAxios()),
+    market: new MarketApi(cfg, undefined, ownAxios()),
+    portfolio: new PortfolioApi(cfg, undefined, ownAxios()),
+    exchange: new ExchangeApi(cfg, undefined, ownAxios()),
+    events: new EventsApi(cfg, undefined, ownAxios()),
+    apiKeys: new ApiKeysApi(cfg, undefined, ownAxios()),
   };
 }
 
