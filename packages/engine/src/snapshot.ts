@@ -164,7 +164,7 @@ export function snapshotState(e: Engine, withHeader: boolean): SnapshotData {
     accounts,
     instruments: e.instList.map((i) => instrumentRecord(e, i)),
     transfers: [...e.transfers].sort(),
-    gtd: [[...e.gtdTs], [...e.gtdId]],
+    gtd: liveExpiries(e),
   };
   if (withHeader) {
     data.seq = e.lastSeq;
@@ -217,8 +217,25 @@ export function restoreInto(e: Engine, d: SnapshotData): void {
     linkAccountOrders(e, acct.accountId, a.orders);
   }
   for (const t of d.transfers) e.transfers.add(t);
-  e.gtdTs.push(...d.gtd[0]);
-  e.gtdId.push(...d.gtd[1]);
+  // A loop, not push(...spread): a spread of a large heap exceeds the engine's argument limit.
+  for (let i = 0; i < d.gtd[0].length; i++) {
+    e.gtdTs.push(d.gtd[0][i]!);
+    e.gtdId.push(d.gtd[1][i]!);
+  }
+}
+
+/**
+ * Pending GTD expiries of live orders, sorted by (time, id). The heap keeps entries of orders that
+ * were cancelled or filled until their time comes; leaving them out keeps the hash to the economic
+ * state, and a sorted array is itself a valid heap, so restore can use it as is.
+ */
+function liveExpiries(e: Engine): [number[], number[]] {
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < e.gtdId.length; i++) {
+    if (e.orderSlots.get(e.gtdId[i]!) >= 0) pairs.push([e.gtdTs[i]!, e.gtdId[i]!]);
+  }
+  pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
 }
 
 function restoreInstrument(e: Engine, r: InstrumentRecord): void {
