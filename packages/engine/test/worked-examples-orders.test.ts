@@ -73,6 +73,16 @@ describe('time in force', () => {
     assert.ok(rej?.type === 'rejected' && rej.reason === 'UNKNOWN_ORDER');
   });
 
+  test('a cancelled GTD order leaves nothing behind that expiry or the state hash could see', () => {
+    const h = market();
+    const gtd = h.ok(lim(1, 'buy', 4100, 200, { tif: 'gtd', expiresAt: h.ts + 10 }));
+    h.must({ type: 'cancelOrder', accountId: 1, orderId: gtd });
+    h.ts += 10;
+    // Its expiry time passes during a rejected command: no event but the rejection, no change.
+    expectReject(h, { type: 'cancelOrder', accountId: 1, orderId: gtd }, 'UNKNOWN_ORDER');
+    expectSound(h);
+  });
+
   test('IOC fills what it can and cancels the rest', () => {
     const h = market();
     const ask = h.ok(lim(2, 'sell', 5000, 100));

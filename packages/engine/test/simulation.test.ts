@@ -1,0 +1,292 @@
+// Seeded whole-engine simulation: a long random stream of good and bad commands over many accounts and
+// binary and spot markets. After every command it checks cheaply that a rejection changed nothing and
+// no touched balance went negative; every 1,000 commands it runs `verifyInvariants`; at the end it
+// replays the second half from a midway snapshot and the whole stream from scratch, and both must reach
+// the live engine's state hash. A failure names the seed: `SEED=<seed> node --test <this file>`.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type Command, Engine, type EngineEvent, verifyInvariants } from '../src/index.ts';
+import { CommandGenerator } from './support/command-generator.ts';
+import { Prng, seedFromEnv } from './support/prng.ts';
+
+const SEED = seedFromEnv(20_261_123);
+const COMMANDS = Number(process.env.SIM_COMMANDS ?? 200_000);
+const ACCOUNTS = 60;
+const BINARY_MARKETS = 8;
+const SPOT_MARKETS = 3;
+const CONFIG = { feeAccountId: 0, maxOpenOrdersPerAccount: 150 };
+/** Events a command may emit alongside its own rejection: GTD expiry runs before every command. */
+const EXPIRY_EVENTS = new Set(['orderCancelled', 'bookLevel', 'balanceChanged', 'positionChanged']);
+
+/** Folds one integer into a 32-bit FNV-style running hash. */
+function mix(h: number, x: number): number {
+  h = Math.imul(h ^ (x | 0), 0x01000193);
+  return Math.imul(h ^ Math.floor(x / 0x1_0000_0000), 0x01000193);
+}
+
+/** A cheap picture of what a command could have changed: global counters plus its account/market. */
+function fingerprint(e: Engine, c: Command): number {
+  let h = 0x811c9dc5;
+  h = mix(h, e.orderSlots.size);
+  h = mix(h, e.tradeSeq);
+  h = mix(h, e.maxOrderId);
+  h = mix(h, e.transfers.size);
+  h = mix(h, e.halted ? 1 : 0);
+  h = mix(h, e.instList.length);
+  h = mix(h, e.accountsById.size);
+  h = mix(h, e.assetList.length);
+  const accountId = (c as { accountId?: unknown }).accountId;
+  const acct = typeof accountId === 'number' ? e.accountsById.get(accountId) : undefined;
+  if (acct !== undefined) {
+    for (let k = 0; k < acct.available.length; k++) {
+      h = mix(mix(h, acct.available[k]!), acct.reserved[k]!);
+    }
+    h = mix(h, acct.openOrders);
+    for (const p of acct.positions) {
+      if (p !== undefined)
+        h = mix(mix(mix(mix(h, p.lots), p.reservedYes), p.reservedNo), p.costBasis);
+    }
+  }
+  const instrumentId = (c as { instrumentId?: unknown }).instrumentId;
+  const inst = typeof instrumentId === 'number' ? e.instById.get(instrumentId) : undefined;
+  if (inst !== undefined) {
+    h = mix(mix(mix(h, inst.escrow), inst.openInterest), inst.lastPrice);
+    h = mix(mix(mix(h, inst.book.best[0]!), inst.book.best[1]!), inst.stopCount);
+    h = mix(h, inst.status.length + (inst.status.charCodeAt(0) << 8));
+  }
+  return h >>> 0;
+}
+
+const EVENT_CODES = new Map<string, number>();
+
+/** Order-sensitive digest of a command's events (their kinds and the numbers that matter most). */
+function digest(h: number, events: readonly EngineEvent[]): number {
+  for (const ev of events) {
+    let code = EVENT_CODES.get(ev.type);
+    if (code === undefined) EVENT_CODES.set(ev.type, (code = EVENT_CODES.size + 1));
+    h = mix(h, code);
+    switch (ev.type) {
+      case 'fill':
+        h = mix(mix(mix(h, ev.takerOrderId), ev.makerOrderId), ev.priceTicks);
+        h = mix(mix(mix(h, ev.qtyLots), ev.takerFee), ev.makerFee);
+        break;
+      case 'balanceChanged':
+        h = mix(mix(mix(mix(h, ev.accountId), ev.assetId), ev.available), ev.reserved);
+        break;
+      case 'positionChanged':
+        h = mix(mix(mix(mix(h, ev.accountId), ev.instrumentId), ev.positionLots), ev.costBasis);
+        break;
+      case 'orderCancelled':
+        h = mix(mix(h, ev.orderId), ev.cancelledQtyLots + ev.reason.length * 1_000_003);
+        break;
+      case 'bookLevel':
+        h = mix(mix(mix(h, ev.priceTicks), ev.qtyLots), ev.orderCount);
+        break;
+      case 'rejected':
+        h = mix(h, ev.reason.length * 31 + ev.reason.charCodeAt(0));
+        break;
+      case 'settled':
+        h = mix(mix(h, ev.accountId), ev.payout);
+        break;
+      default:
+        break;
+    }
+  }
+  return h;
+}
+
+class Stats {
+  readonly counts = new Map<string, number>();
+  add(key: string): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+  get(key: string): number {
+    return this.counts.get(key) ?? 0;
+  }
+}
+
+function checkEvents(events: readonly EngineEvent[], bad: boolean, stats: Stats): boolean {
+  let rejected = 0;
+  for (const ev of events) {
+    stats.add(ev.type);
+    switch (ev.type) {
+      case 'rejected':
+        rejected++;
+        stats.add(`reject:${ev.reason}`);
+        break;
+      case 'balanceChanged':
+        assert.ok(
+          Number.isSafeInteger(ev.available) &&
+            ev.available >= 0 &&
+            Number.isSafeInteger(ev.reserved) &&
+            ev.reserved >= 0,
+          `bad balance ${JSON.stringify(ev)}`,
+        );
+        break;
+      case 'fill':
+        assert.ok(
+          ev.qtyLots > 0 && ev.takerFee >= 0 && ev.makerFee >= 0,
+          `bad fill ${JSON.stringify(ev)}`,
+        );
+        assert.notEqual(ev.takerAccountId, ev.makerAccountId, 'self-trade');
+        break;
+      case 'orderCancelled':
+        stats.add(`cancel:${ev.reason}`);
+        break;
+      case 'orderAccepted':
+        stats.add(
+          `accept:${ev.orderType}/${ev.tif}${ev.postOnly ? '/post' : ''}${ev.reduceOnly ? '/reduce' : ''}`,
+        );
+        break;
+      case 'marketSettled':
+        assert.equal(ev.escrowLeft, 0);
+        stats.add(`settle:${ev.result}`);
+        break;
+      default:
+        break;
+    }
+  }
+  assert.ok(rejected <= 1, 'more than one rejection for one command');
+  if (bad) assert.equal(rejected, 1, 'a bad command was accepted');
+  if (rejected === 1) {
+    for (const ev of events) {
+      if (ev.type === 'rejected') continue;
+      assert.ok(EXPIRY_EVENTS.has(ev.type), `rejected command also emitted ${ev.type}`);
+      if (ev.type === 'orderCancelled') assert.equal(ev.reason, 'expired');
+    }
+  }
+  return rejected === 1 && events.length === 1;
+}
+
+function invariants(e: Engine, where: string): void {
+  const v = verifyInvariants(e);
+  assert.deepEqual(v, [], `invariants broken ${where}`);
+}
+
+test(`seeded simulation: ${COMMANDS} commands, ${ACCOUNTS} accounts (SEED=${SEED})`, (t) => {
+  const gen = new CommandGenerator(new Prng(SEED), ACCOUNTS, BINARY_MARKETS, SPOT_MARKETS);
+  const engine = new Engine(CONFIG);
+  const stream: Command[] = [];
+  const stats = new Stats();
+  const half = Math.floor(COMMANDS / 2);
+  let snapshot: Uint8Array | undefined;
+  let liveDigest = 0x811c9dc5;
+  let secondHalfDigest = 0x811c9dc5;
+  let badSeen = 0;
+  let hashedRejections = 0;
+  let i = 0;
+  try {
+    for (; i < COMMANDS; i++) {
+      const { command, bad } = gen.next();
+      stream.push(command);
+      // Full hashes are costly: take one before every 40th bad command and every 500th command.
+      const fullCheck = bad ? badSeen++ % 40 === 0 : i % 500 === 0;
+      const hashBefore = fullCheck ? engine.stateHash() : '';
+      const fpBefore = fingerprint(engine, command);
+      const events = engine.apply(command);
+      const onlyRejected = checkEvents(events, bad, stats);
+      if (onlyRejected) {
+        assert.equal(fingerprint(engine, command), fpBefore, 'a rejected command changed state');
+        if (fullCheck) {
+          hashedRejections++;
+          assert.equal(engine.stateHash(), hashBefore, 'a rejected command changed the state hash');
+        }
+      }
+      liveDigest = digest(liveDigest, events);
+      if (i >= half) secondHalfDigest = digest(secondHalfDigest, events);
+      gen.observe(events);
+      if (i % 1000 === 999) invariants(engine, `after command ${i}`);
+      if (i === half - 1) snapshot = engine.snapshot();
+    }
+    invariants(engine, 'at the end');
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new Error(
+      `simulation failed at command #${i} ${JSON.stringify(stream[i])}\n` +
+        `reproduce: SEED=${SEED} node --test packages/engine/test/simulation.test.ts\n${msg}`,
+      { cause: err },
+    );
+  }
+  const liveHash = engine.stateHash();
+
+  // The second half replayed from the midway snapshot reaches the same state with the same events.
+  const restored = Engine.restore(snapshot!);
+  let restoredDigest = 0x811c9dc5;
+  for (let j = half; j < stream.length; j++) {
+    restoredDigest = digest(restoredDigest, restored.apply(stream[j]!));
+  }
+  assert.equal(restored.stateHash(), liveHash, `restore + replay diverged (SEED=${SEED})`);
+  assert.equal(
+    restoredDigest,
+    secondHalfDigest,
+    `restore + replay emitted other events (SEED=${SEED})`,
+  );
+
+  // The whole stream replayed into a fresh engine is bit-for-bit the same run.
+  const fresh = new Engine(CONFIG);
+  let freshDigest = 0x811c9dc5;
+  for (const c of stream) freshDigest = digest(freshDigest, fresh.apply(c));
+  assert.equal(fresh.stateHash(), liveHash, `replay from scratch diverged (SEED=${SEED})`);
+  assert.equal(freshDigest, liveDigest, `replay from scratch emitted other events (SEED=${SEED})`);
+
+  const top = [...stats.counts].sort((a, b) => b[1] - a[1]);
+  t.diagnostic(
+    `hashed rejections ${hashedRejections}; ${top.map(([k, n]) => `${k}=${n}`).join(' ')}`,
+  );
+  // The stream really exercised the engine.
+  if (COMMANDS >= 200_000) {
+    assert.ok(stats.get('fill') > 20_000, `only ${stats.get('fill')} fills`);
+    assert.ok(hashedRejections > 300, `only ${hashedRejections} fully hashed rejections`);
+    for (const reason of [
+      'user',
+      'cancelAll',
+      'ioc',
+      'expired',
+      'selfTrade',
+      'marketClosed',
+      'protection',
+      'decreasedToZero',
+      'noLiquidity',
+    ]) {
+      assert.ok(stats.get(`cancel:${reason}`) > 0, `no cancel for ${reason}`);
+    }
+    for (const kind of [
+      'limit/gtc',
+      'limit/gtd',
+      'limit/ioc',
+      'limit/fok',
+      'market/ioc',
+      'market/fok',
+      'stop/ioc',
+      'stopLimit/gtc',
+      'limit/gtc/post',
+      'limit/gtc/reduce',
+    ]) {
+      assert.ok(stats.get(`accept:${kind}`) > 0, `no accepted ${kind} order`);
+    }
+    for (const t of ['orderTriggered', 'orderAmended', 'settled', 'ledgerMoved', 'haltChanged']) {
+      assert.ok(stats.get(t) > 0, `no ${t} event`);
+    }
+    for (const code of [
+      'UNKNOWN_ACCOUNT',
+      'UNKNOWN_INSTRUMENT',
+      'UNKNOWN_ORDER',
+      'NOT_ORDER_OWNER',
+      'PRICE_OFF_GRID',
+      'INVALID_QUANTITY',
+      'DUPLICATE_ORDER_ID',
+      'DUPLICATE_TRANSFER',
+      'DUPLICATE_CLIENT_ORDER_ID',
+      'INSUFFICIENT_FUNDS',
+      'FOK_NOT_FILLABLE',
+      'POST_ONLY_WOULD_CROSS',
+      'REDUCE_ONLY_WOULD_INCREASE',
+      'UNKNOWN_COMMAND',
+      'EXPIRY_IN_PAST',
+    ]) {
+      assert.ok(stats.get(`reject:${code}`) > 0, `no ${code} rejection`);
+    }
+    assert.ok(gen.openMarketCount() >= 10, 'markets ran out');
+  }
+});

@@ -1,0 +1,557 @@
+// Random but realistic command streams for the engine simulation: every order type and time in force,
+// cancels, amends, decreases, cancel-alls, ledger moves, clock ticks, market lifecycle (pause, close,
+// settle, new markets), halts, and deliberately bad commands. It follows the engine's events to know
+// which orders are live and which markets are open, so most maintenance commands hit real orders.
+
+import type {
+  BinarySpec,
+  Command,
+  EngineEvent,
+  FeeSchedule,
+  InstrumentLimits,
+  PlaceOrder,
+  SpotSpec,
+} from '../../src/index.ts';
+import type { Prng } from './prng.ts';
+
+export const SIM_USD = 1;
+export const SIM_BTC = 2;
+export const SIM_ETH = 3;
+
+interface MarketState {
+  id: number;
+  spec: BinarySpec | SpotSpec;
+  status: 'created' | 'open' | 'paused' | 'closed' | 'settled';
+  /** Where this market's prices centre, in ticks; drifts as a random walk. */
+  mid: number;
+}
+
+interface LiveOrder {
+  accountId: number;
+  instrumentId: number;
+  clientOrderId: string | undefined;
+}
+
+export interface Generated {
+  readonly command: Command;
+  /** True when the generator built the command to be rejected. */
+  readonly bad: boolean;
+}
+
+const NO_LIMITS: InstrumentLimits = {
+  maxOrderQtyLots: 0,
+  maxOrderNotional: 0,
+  maxPositionLots: 0,
+  priceBandTicks: 0,
+};
+
+export class CommandGenerator {
+  private seq = 0;
+  private ts = 1_700_000_000_000;
+  private readonly markets: MarketState[] = [];
+  private readonly live = new Map<number, LiveOrder>();
+  private readonly liveIds: number[] = [];
+  private readonly liveIndex = new Map<number, number>();
+  private readonly accounts: number[] = [];
+  private nextInstrumentId = 100;
+  private nextTransfer = 1;
+  private readonly usedTransfers: string[] = [];
+  private haltedFor = 0;
+  /** Commands queued to run before random ones (setup, lifecycle follow-ups). */
+  private readonly queue: Body[] = [];
+
+  private readonly rng: Prng;
+  private maxAcceptedOrderId = 0;
+
+  constructor(rng: Prng, accountCount: number, binaryMarkets: number, spotMarkets: number) {
+    this.rng = rng;
+    this.queue.push({ type: 'createAsset', assetId: SIM_USD, code: 'USD', scale: 1_000_000 });
+    this.queue.push({ type: 'createAsset', assetId: SIM_BTC, code: 'BTC', scale: 100_000_000 });
+    this.queue.push({ type: 'createAsset', assetId: SIM_ETH, code: 'ETH', scale: 1_000_000_000 });
+    for (let a = 1; a <= accountCount; a++) {
+      this.accounts.push(a);
+      this.queue.push({
+        type: 'createAccount',
+        accountId: a,
+        userId: 1 + (a >> 1),
+        subaccount: a & 1,
+      });
+      this.queue.push({ type: 'deposit', accountId: a, assetId: SIM_USD, amount: 20_000_000_000 });
+      this.queue.push({ type: 'deposit', accountId: a, assetId: SIM_BTC, amount: 1_000_000_000 });
+      this.queue.push({ type: 'deposit', accountId: a, assetId: SIM_ETH, amount: 100_000_000_000 });
+    }
+    for (let i = 0; i < binaryMarkets; i++) this.newMarket('binary');
+    for (let i = 0; i < spotMarkets; i++) this.newMarket('spot');
+  }
+
+  /** Follows a command's events: live orders and market status. */
+  observe(events: readonly EngineEvent[]): void {
+    for (const e of events) {
+      switch (e.type) {
+        case 'orderRested':
+        case 'orderParked': {
+          const o = this.pendingAccepted;
+          if (o !== undefined && o.orderId === e.orderId) this.addLive(e.orderId, o.live);
+          break;
+        }
+        case 'orderAccepted':
+          this.maxAcceptedOrderId = e.orderId;
+          this.pendingAccepted = {
+            orderId: e.orderId,
+            live: {
+              accountId: e.accountId,
+              instrumentId: e.instrumentId,
+              clientOrderId: e.clientOrderId,
+            },
+          };
+          break;
+        case 'orderCancelled':
+          this.removeLive(e.orderId);
+          break;
+        case 'ledgerMoved':
+          if (e.transferId !== undefined) this.usedTransfers.push(e.transferId);
+          break;
+        case 'fill':
+          if (e.makerOpenQtyLots === 0) this.removeLive(e.makerOrderId);
+          if (e.takerOpenQtyLots === 0) this.removeLive(e.takerOrderId);
+          break;
+        case 'marketStatusChanged': {
+          const m = this.markets.find((x) => x.id === e.instrumentId);
+          if (m !== undefined) m.status = e.status;
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    this.pendingAccepted = undefined;
+  }
+
+  private pendingAccepted: { orderId: number; live: LiveOrder } | undefined;
+
+  private addLive(id: number, o: LiveOrder): void {
+    if (this.live.has(id)) return;
+    this.live.set(id, o);
+    this.liveIndex.set(id, this.liveIds.length);
+    this.liveIds.push(id);
+  }
+
+  private removeLive(id: number): void {
+    const i = this.liveIndex.get(id);
+    if (i === undefined) return;
+    const last = this.liveIds.pop()!;
+    if (last !== id) {
+      this.liveIds[i] = last;
+      this.liveIndex.set(last, i);
+    }
+    this.liveIndex.delete(id);
+    this.live.delete(id);
+  }
+
+  liveCount(): number {
+    return this.live.size;
+  }
+
+  openMarketCount(): number {
+    return this.markets.filter((m) => m.status === 'open').length;
+  }
+
+  next(): Generated {
+    const r = this.rng;
+    this.ts += r.chance(0.9) ? r.int(0, 20) : r.int(0, 3_000);
+    let body = this.queue.shift();
+    let bad = false;
+    if (body === undefined) {
+      if (this.haltedFor > 0 && --this.haltedFor === 0) body = { type: 'setHalt', halted: false };
+      else {
+        const g = this.random();
+        body = g.body;
+        bad = g.bad;
+      }
+    }
+    this.seq++;
+    const command = { ...body, seq: this.seq, ts: this.ts } as Command;
+    if (command.type === 'placeOrder' && (command as { orderId?: number }).orderId === undefined) {
+      (command as { orderId: number }).orderId = this.seq;
+    }
+    return { command, bad };
+  }
+
+  private random(): { body: Body; bad: boolean } {
+    const r = this.rng;
+    const kind = r.weighted({
+      place: 560,
+      cancel: 110,
+      amend: 80,
+      decrease: 40,
+      cancelAll: 8,
+      deposit: 25,
+      withdraw: 15,
+      transfer: 15,
+      tick: 30,
+      lifecycle: 3,
+      halt: 1,
+      bad: 90,
+    });
+    switch (kind) {
+      case 'place':
+        return { body: this.place(), bad: false };
+      case 'cancel':
+        return { body: this.cancel(), bad: false };
+      case 'amend':
+        return { body: this.amend(), bad: false };
+      case 'decrease':
+        return { body: this.decrease(), bad: false };
+      case 'cancelAll':
+        return {
+          body: r.chance(0.5)
+            ? { type: 'cancelAll', accountId: this.account() }
+            : { type: 'cancelAll', accountId: this.account(), instrumentId: this.market().id },
+          bad: false,
+        };
+      case 'deposit':
+        return { body: this.ledger('deposit'), bad: false };
+      case 'withdraw':
+        return { body: this.ledger('withdraw'), bad: false };
+      case 'transfer':
+        return { body: this.ledger(r.chance(0.5) ? 'transferIn' : 'transferOut'), bad: false };
+      case 'tick':
+        this.ts += r.int(0, 10_000);
+        return { body: { type: 'tick' }, bad: false };
+      case 'lifecycle':
+        return { body: this.lifecycle(), bad: false };
+      case 'halt':
+        this.haltedFor = r.int(1, 30);
+        return { body: { type: 'setHalt', halted: true }, bad: false };
+      case 'bad':
+        return { body: this.badCommand(), bad: true };
+    }
+  }
+
+  private account(): number {
+    return this.rng.pick(this.accounts);
+  }
+
+  /** A market, mostly an open one. */
+  private market(): MarketState {
+    const open = this.markets.filter((m) => m.status === 'open');
+    if (open.length > 0 && this.rng.chance(0.97)) return this.rng.pick(open);
+    return this.rng.pick(this.markets);
+  }
+
+  private newMarket(kind: 'binary' | 'spot'): void {
+    const r = this.rng;
+    const id = this.nextInstrumentId++;
+    let spec: BinarySpec | SpotSpec;
+    if (kind === 'binary') {
+      const fine = r.chance(0.2);
+      const fees: FeeSchedule = r.pick<FeeSchedule>([
+        { kind: 'none' },
+        { kind: 'kalshi', makerRatePpm: 17_500, takerRatePpm: 70_000, roundingUnit: 10_000 },
+        { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 1 },
+        { kind: 'bps', makerBps: 0, takerBps: 25 },
+      ]);
+      spec = {
+        kind: 'binary',
+        instrumentId: id,
+        symbol: `SIM-${id}`,
+        seriesTicker: 'SIM',
+        eventTicker: `SIM-${id}`,
+        title: `Simulated ${id}`,
+        settlementAssetId: SIM_USD,
+        payoutTicks: 10_000,
+        lotsPerContract: 100,
+        tickSize: fine ? 10 : 100,
+        minPriceTicks: fine ? 10 : 100,
+        maxPriceTicks: fine ? 9_990 : 9_900,
+        lotSize: r.chance(0.3) ? 1 : 100,
+        moneyPerTickLot: 1,
+        fees,
+        limits: r.chance(0.5)
+          ? NO_LIMITS
+          : {
+              maxOrderQtyLots: 5_000,
+              maxOrderNotional: 30_000_000,
+              maxPositionLots: 20_000,
+              priceBandTicks: r.chance(0.5) ? 0 : 2_500,
+            },
+      };
+    } else {
+      const ethBtc = r.chance(0.3);
+      spec = {
+        kind: 'spot',
+        instrumentId: id,
+        symbol: `SPOT-${id}`,
+        baseAssetId: ethBtc ? SIM_ETH : r.pick([SIM_BTC, SIM_ETH]),
+        quoteAssetId: ethBtc ? SIM_BTC : SIM_USD,
+        baseUnitsPerLot: ethBtc ? 10_000_000 : 100_000,
+        tickSize: 1,
+        minPriceTicks: 1,
+        maxPriceTicks: 2_000,
+        lotSize: r.chance(0.5) ? 1 : 5,
+        moneyPerTickLot: ethBtc ? 10 : 1_000,
+        fees: r.chance(0.5) ? { kind: 'none' } : { kind: 'bps', makerBps: 2, takerBps: 7 },
+        limits: NO_LIMITS,
+      };
+    }
+    const lo = spec.minPriceTicks;
+    const hi = spec.maxPriceTicks;
+    const mid = lo + Math.floor((hi - lo) / 2 / spec.tickSize) * spec.tickSize;
+    this.markets.push({ id, spec, status: 'created', mid });
+    this.queue.push({ type: 'createInstrument', spec });
+    this.queue.push({ type: 'setMarketStatus', instrumentId: id, status: 'open' });
+  }
+
+  /** A grid price near the market's drifting mid. */
+  private price(m: MarketState): number {
+    const r = this.rng;
+    const s = m.spec;
+    const span = s.kind === 'binary' ? 12 : 40;
+    m.mid += s.tickSize * r.int(-1, 1);
+    m.mid = Math.min(
+      Math.max(m.mid, s.minPriceTicks + span * s.tickSize),
+      s.maxPriceTicks - span * s.tickSize,
+    );
+    return m.mid + s.tickSize * r.int(-span, span);
+  }
+
+  private qty(m: MarketState): number {
+    const r = this.rng;
+    return m.spec.lotSize * (r.chance(0.8) ? r.int(1, 10) : r.int(11, 60));
+  }
+
+  private place(): Body {
+    const r = this.rng;
+    const m = this.market();
+    const side = r.chance(0.5) ? 'buy' : 'sell';
+    const o: { -readonly [K in keyof PlaceOrder]?: PlaceOrder[K] } = {
+      type: 'placeOrder',
+      accountId: this.account(),
+      instrumentId: m.id,
+      side,
+      qtyLots: this.qty(m),
+    };
+    const flavour = r.weighted({
+      gtc: 40,
+      gtd: 10,
+      ioc: 10,
+      fok: 5,
+      market: 10,
+      stop: 5,
+      stopLimit: 5,
+      postOnly: 8,
+      reduceOnly: 7,
+    });
+    o.orderType = 'limit';
+    o.tif = 'gtc';
+    o.priceTicks = this.price(m);
+    switch (flavour) {
+      case 'gtd':
+        o.tif = 'gtd';
+        o.expiresAt = this.ts + r.int(1, 30_000);
+        break;
+      case 'ioc':
+      case 'fok':
+        o.tif = flavour;
+        break;
+      case 'market':
+        o.orderType = 'market';
+        o.tif = r.chance(0.8) ? 'ioc' : 'fok';
+        delete o.priceTicks;
+        if (r.chance(0.4)) o.worstPriceTicks = this.price(m);
+        else if (side === 'buy' && r.chance(0.5)) o.maxCost = r.int(1, 5_000_000);
+        break;
+      case 'stop':
+        o.orderType = 'stop';
+        delete o.priceTicks;
+        o.stopPriceTicks = this.price(m);
+        break;
+      case 'stopLimit':
+        o.orderType = 'stopLimit';
+        o.stopPriceTicks = this.price(m);
+        if (r.chance(0.2)) o.postOnly = true;
+        break;
+      case 'postOnly':
+        o.postOnly = true;
+        break;
+      case 'reduceOnly':
+        o.reduceOnly = true;
+        break;
+      default:
+        break;
+    }
+    if (r.chance(0.3)) o.clientOrderId = `c${r.int(0, 15)}`;
+    if (r.chance(0.3)) o.stp = r.chance(0.5) ? 'cancelMaker' : 'cancelTaker';
+    return o as Body;
+  }
+
+  private liveOrder(): [number, LiveOrder] | undefined {
+    if (this.liveIds.length === 0) return undefined;
+    const id = this.rng.pick(this.liveIds);
+    return [id, this.live.get(id)!];
+  }
+
+  private cancel(): Body {
+    const lo = this.liveOrder();
+    if (lo === undefined) return { type: 'cancelOrder', accountId: this.account(), orderId: 1 };
+    const [id, o] = lo;
+    if (o.clientOrderId !== undefined && this.rng.chance(0.3)) {
+      return { type: 'cancelOrder', accountId: o.accountId, clientOrderId: o.clientOrderId };
+    }
+    return { type: 'cancelOrder', accountId: o.accountId, orderId: id };
+  }
+
+  private amend(): Body {
+    const r = this.rng;
+    const lo = this.liveOrder();
+    if (lo === undefined) return { type: 'tick' };
+    const [id, o] = lo;
+    const m = this.markets.find((x) => x.id === o.instrumentId)!;
+    const what = r.int(0, 2);
+    const body: { -readonly [K in keyof Body]?: unknown } & Record<string, unknown> = {
+      type: 'amendOrder',
+      accountId: o.accountId,
+      orderId: id,
+    };
+    if (what !== 1) body.priceTicks = this.price(m);
+    if (what !== 0) body.qtyLots = this.qty(m);
+    return body as Body;
+  }
+
+  private decrease(): Body {
+    const lo = this.liveOrder();
+    if (lo === undefined) return { type: 'tick' };
+    const [id, o] = lo;
+    const m = this.markets.find((x) => x.id === o.instrumentId)!;
+    return {
+      type: 'decreaseOrder',
+      accountId: o.accountId,
+      orderId: id,
+      byLots: m.spec.lotSize * this.rng.int(1, 5),
+    };
+  }
+
+  private ledger(kind: 'deposit' | 'withdraw' | 'transferIn' | 'transferOut'): Body {
+    const r = this.rng;
+    const assetId = r.pick([SIM_USD, SIM_USD, SIM_BTC, SIM_ETH]);
+    const amount = r.int(1, assetId === SIM_USD ? 2_000_000_000 : 200_000_000);
+    const accountId = this.account();
+    if (kind === 'deposit' || kind === 'withdraw')
+      return { type: kind, accountId, assetId, amount };
+    const transferId = `t${this.nextTransfer++}`;
+    return { type: kind, transferId, accountId, assetId, amount };
+  }
+
+  private lifecycle(): Body {
+    const r = this.rng;
+    const paused = this.markets.find((m) => m.status === 'paused');
+    if (paused !== undefined && r.chance(0.6)) {
+      return { type: 'setMarketStatus', instrumentId: paused.id, status: 'open' };
+    }
+    const m = this.market();
+    const what = r.weighted({ pause: 5, close: 2, create: 2 });
+    if (what === 'create' || m.status !== 'open') {
+      this.newMarket(r.chance(0.7) ? 'binary' : 'spot');
+      return { type: 'tick' };
+    }
+    if (what === 'pause') return { type: 'setMarketStatus', instrumentId: m.id, status: 'paused' };
+    // Close, settle (binary) and replace the market with a fresh one.
+    if (m.spec.kind === 'binary') {
+      const result = r.pick(['yes', 'no', 'scalar'] as const);
+      this.queue.push(
+        result === 'scalar'
+          ? { type: 'settleMarket', instrumentId: m.id, result, valueTicks: r.int(0, 100) * 100 }
+          : { type: 'settleMarket', instrumentId: m.id, result },
+      );
+    }
+    this.newMarket(m.spec.kind);
+    return { type: 'setMarketStatus', instrumentId: m.id, status: 'closed' };
+  }
+
+  private badCommand(): Body {
+    const r = this.rng;
+    const base = this.place() as PlaceOrder;
+    const m = this.markets.find((x) => x.id === base.instrumentId)!;
+    const lo = this.liveOrder();
+    const variant = r.int(0, 17);
+    switch (variant) {
+      case 0:
+        return { ...base, accountId: 9_999 };
+      case 1:
+        return { ...base, instrumentId: 9_999 };
+      case 2:
+        return {
+          type: 'cancelOrder',
+          accountId: this.account(),
+          orderId: 10_000_000 + r.int(0, 99),
+        };
+      case 3:
+        return {
+          ...base,
+          orderType: 'limit',
+          tif: 'gtc',
+          priceTicks: this.price(m) + (m.spec.tickSize > 1 ? 1 : 0.5),
+        };
+      case 4:
+        return { ...base, qtyLots: base.qtyLots + 0.25 };
+      case 5:
+        if (this.maxAcceptedOrderId === 0) return { ...base, qtyLots: -1 };
+        return { ...base, orderId: r.int(1, this.maxAcceptedOrderId) } as Body;
+      case 6:
+        if (lo === undefined)
+          return { type: 'deposit', accountId: this.account(), assetId: SIM_USD, amount: -5 };
+        return { type: 'cancelOrder', accountId: lo[1].accountId === 1 ? 2 : 1, orderId: lo[0] };
+      case 7: {
+        const id = this.usedTransfers.length > 0 ? r.pick(this.usedTransfers) : 'never';
+        return {
+          type: 'transferIn',
+          transferId: id,
+          accountId: this.account(),
+          assetId: SIM_USD,
+          amount: 10,
+        };
+      }
+      case 8:
+        return {
+          type: 'deposit',
+          accountId: this.account(),
+          assetId: SIM_USD,
+          amount: r.chance(0.5) ? 0 : 1.5,
+        };
+      case 9:
+        return { type: 'withdraw', accountId: this.account(), assetId: SIM_USD, amount: 1e15 };
+      case 10:
+        return {
+          ...base,
+          orderType: 'limit',
+          tif: 'gtc',
+          priceTicks: m.spec.maxPriceTicks + m.spec.tickSize,
+        };
+      case 11:
+        return { ...base, qtyLots: 0 };
+      case 12:
+        return { type: 'teleport' } as unknown as Body;
+      case 13:
+        return {
+          ...base,
+          orderType: 'limit',
+          tif: 'gtd',
+          priceTicks: this.price(m),
+          expiresAt: this.ts - 1,
+        };
+      case 14:
+        if (lo === undefined)
+          return { type: 'createAccount', accountId: 1, userId: 1, subaccount: 0 };
+        return { type: 'amendOrder', accountId: lo[1].accountId, orderId: lo[0], qtyLots: -100 };
+      case 15:
+        return { type: 'createInstrument', spec: { ...m.spec } };
+      case 16:
+        return { type: 'settleMarket', instrumentId: m.id, result: 'scalar', valueTicks: 20_000 };
+      default:
+        return { ...base, orderType: 'limit', tif: 'gtc', priceTicks: Number.NaN };
+    }
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type Body = DistributiveOmit<Command, 'seq' | 'ts'>;
