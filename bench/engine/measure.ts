@@ -1,5 +1,5 @@
 // The three measurements of the engine suite, each on a fresh book: throughput (one hrtime pair around
-// a whole replay, median of `runs` after one untimed warm-up replay), latency per command (every call
+// a whole replay, runs interleaved between the books after one untimed warm-up replay each), latency per command (every call
 // timed, timer overhead measured beside it and not subtracted), and memory per resting order (growth
 // of a fresh book's heap and ArrayBuffers after resting N orders, between full collections).
 
@@ -12,32 +12,50 @@ const gc: () => void = exposed ?? (() => {});
 const gcMajor = (): void => exposed?.({ type: 'major', execution: 'sync' });
 export const gcAvailable = exposed !== undefined;
 
-export interface Throughput {
-  readonly median: number;
-  readonly runs: number[];
-  /** Whether every timed run ended with the expected book. */
+/** One book and its prepared stream, ready for timed replays on fresh books. */
+export interface Replayer {
+  readonly name: string;
+  /** Untimed replay so the timed loop and the book reach optimised code. */
+  warmUp(): void;
+  /** One timed replay on a fresh book: commands per second. */
+  timedRun(): number;
+  /** Whether every timed replay so far ended with the expected book. */
   readonly valid: boolean;
 }
 
-export function measureThroughput<C, P>(
+export function replayer<C, P>(
   d: BookDriver<C, P>,
   payloads: readonly P[],
-  runs: number,
   check: (ctx: C) => boolean,
-): Throughput {
-  d.replay(d.create(), payloads); // warm-up: the timed loop and the book reach optimised code
-  const rates: number[] = [];
+): Replayer {
   let valid = true;
-  for (let r = 0; r < runs; r++) {
-    const ctx = d.create();
-    gc();
-    const t0 = process.hrtime.bigint();
-    d.replay(ctx, payloads);
-    const ns = Number(process.hrtime.bigint() - t0);
-    rates.push(payloads.length / (ns / 1e9));
-    valid = check(ctx) && valid;
-  }
-  return { median: median(rates), runs: rates.map(Math.round), valid };
+  return {
+    name: d.name,
+    warmUp: () => d.replay(d.create(), payloads),
+    timedRun() {
+      const ctx = d.create();
+      gc();
+      const t0 = process.hrtime.bigint();
+      d.replay(ctx, payloads);
+      const ns = Number(process.hrtime.bigint() - t0);
+      valid = check(ctx) && valid;
+      return payloads.length / (ns / 1e9);
+    },
+    get valid() {
+      return valid;
+    },
+  };
+}
+
+/**
+ * Timed replays taken in turn (A B A B …), so a drift of the machine's speed during the call moves
+ * every contender alike and the per-pair ratio stays meaningful. `rates[k]` are contender k's runs.
+ */
+export function interleavedThroughput(rs: readonly Replayer[], runs: number): number[][] {
+  for (const r of rs) r.warmUp();
+  const rates: number[][] = rs.map(() => []);
+  for (let run = 0; run < runs; run++) rs.forEach((r, k) => rates[k]!.push(r.timedRun()));
+  return rates;
 }
 
 export function measureLatency<C, P>(d: BookDriver<C, P>, payloads: readonly P[]): LatencyNs {
@@ -87,6 +105,8 @@ export async function bytesPerRestingOrder<C, P>(
   cols: WorkloadColumns,
 ): Promise<RestingOrderBytes> {
   if (!gcAvailable) return { heap: Number.NaN, arrayBuffers: Number.NaN };
+  // A throwaway pass first, so code, feedback and interned strings it creates are not counted.
+  d.replay(d.create(), prepare(cols));
   const ctx = d.create();
   await settle();
   const before = process.memoryUsage();
@@ -115,7 +135,7 @@ async function settle(): Promise<void> {
   gcMajor();
 }
 
-function median(xs: readonly number[]): number {
+export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[s.length >> 1]!;
 }

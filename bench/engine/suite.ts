@@ -1,10 +1,10 @@
 // The engine suite: for each profile, the reference workload replayed through the full Bourse engine
 // and, in the same process and on the same stream, through nodejs-order-book. Commands are prepared
-// untimed; the timed loops only apply them. Each book is validated against the reference final book
-// that applies to its amend rule (see docs/decisions/0200-engine-benchmark-method.md).
+// untimed; the timed loops only apply them; timed replays alternate between the two books. Each book
+// is validated against the reference final book that applies to its rules
+// (see docs/decisions/0200-engine-benchmark-method.md).
 
 import {
-  type BookDriver,
   bourseDriver,
   depthHash,
   generate,
@@ -17,13 +17,31 @@ import {
   type Workload,
 } from '@bourse/benchkit';
 import type { BenchOptions } from '../options.ts';
-import { type Measurement, progress } from '../report.ts';
+import { type LatencyNs, type Measurement, progress } from '../report.ts';
 import type { Suite } from '../suites.ts';
-import { bytesPerRestingOrder, measureLatency, measureThroughput } from './measure.ts';
-import { validateBourse } from './validate-bourse.ts';
+import {
+  bytesPerRestingOrder,
+  interleavedThroughput,
+  measureLatency,
+  median,
+  type Replayer,
+  type RestingOrderBytes,
+  replayer,
+} from './measure.ts';
+import { type BourseValidation, validateBourse } from './validate-bourse.ts';
 
 /** Trading accounts: enough that fills move money between many owners, as on a live exchange. */
 const ACCOUNTS = 64;
+
+/** A prepared book: its timed replays, and its latency and memory passes. */
+interface Contender {
+  readonly replayer: Replayer;
+  readonly validation: string;
+  /** Validation found outside the timed replays (empty when sound). */
+  readonly problems: readonly string[];
+  latency(): LatencyNs;
+  memory(): Promise<RestingOrderBytes>;
+}
 
 export const engineSuite: Suite = {
   name: 'engine',
@@ -34,25 +52,53 @@ export const engineSuite: Suite = {
     for (const profile of o.profiles) {
       progress(`engine/${profile}: generating ${o.n.toLocaleString('en-US')} commands`);
       const w = generate({ profile, n: o.n, seed: o.seed, mix: o.mix });
-      const bourse = await measureBourse(w, o, notes);
-      measurements.push(bourse);
-      if (o.peer) {
-        const peer = await measurePeer(w, o);
-        const ratio = Math.round((1000 * bourse.commandsPerSec) / peer.commandsPerSec) / 1000;
-        measurements[measurements.length - 1] = { ...bourse, peer: peer.name, ratio };
-        measurements.push(peer);
-      }
+      measurements.push(...(await measureProfile(w, o, notes)));
     }
     return { measurements, notes };
   },
 };
 
-function base(w: Workload, name: string) {
-  const { profile, mixName: mix, n, seed } = w.meta;
-  return { suite: 'engine', name, profile, mix, n, seed };
+async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
+  const profile = w.meta.profile;
+  const contenders = [bourseContender(w, o, notes)];
+  if (o.peer) contenders.push(peerContender(w, o));
+  progress(`engine/${profile}: ${o.runs} timed replays each, interleaved`);
+  const rates = interleavedThroughput(
+    contenders.map((c) => c.replayer),
+    o.runs,
+  );
+  const out: Measurement[] = [];
+  for (const [k, c] of contenders.entries()) {
+    progress(`engine/${profile}: ${c.replayer.name}: latency pass, memory per resting order`);
+    const latencyNs = c.latency();
+    const mem = await c.memory();
+    const { mixName: mix, n, seed } = w.meta;
+    out.push({
+      suite: 'engine',
+      name: c.replayer.name,
+      profile,
+      mix,
+      n,
+      seed,
+      commandsPerSec: Math.round(median(rates[k]!)),
+      runsPerSec: rates[k]!.map(Math.round),
+      latencyNs,
+      heapBytesPerRestingOrder: mem.heap,
+      arrayBufferBytesPerRestingOrder: mem.arrayBuffers,
+      valid: c.replayer.valid && c.problems.length === 0,
+      validation: c.validation,
+    });
+  }
+  const [bourse, peer] = out;
+  if (bourse && peer) {
+    // Median of the per-pair ratios: each pair ran back to back, under the same machine conditions.
+    const ratios = rates[0]!.map((r, i) => r / rates[1]![i]!);
+    out[0] = { ...bourse, peer: peer.name, ratio: Math.round(1000 * median(ratios)) / 1000 };
+  }
+  return out;
 }
 
-async function measureBourse(w: Workload, o: BenchOptions, notes: string[]): Promise<Measurement> {
+function bourseContender(w: Workload, o: BenchOptions, notes: string[]): Contender {
   const profile: ProfileName = w.meta.profile;
   const opts = {
     profile,
@@ -64,62 +110,57 @@ async function measureBourse(w: Workload, o: BenchOptions, notes: string[]): Pro
   const { commands, expected } = prepareBourse(w.cols, opts);
   progress(`engine/${profile}: bourse: validation replay`);
   const v = validateBourse(d, commands, expected, UNITS[profile].qtyLots);
-  progress(`engine/${profile}: bourse: ${o.runs} timed replays`);
+  notes.push(bourseNote(w, v, expected, commands.length));
+  for (const p of v.problems) notes.push(`bourse/${profile}: ${p}`);
   const check = (e: Parameters<typeof d.depth>[0]) => depthHash(d.depth(e)) === expected.depthHash;
-  const tp = measureThroughput(d, commands, o.runs, check);
-  progress(`engine/${profile}: bourse: latency pass`);
-  const latencyNs = measureLatency(d, commands);
-  const mem = await bytesPerRestingOrder(
-    d,
-    (cols) => prepareBourse(cols, opts).commands,
-    restingColumns(profile, o.heapOrders),
-  );
+  return {
+    replayer: replayer(d, commands, check),
+    validation: `engine-rule reference ${expected.depthHash}`,
+    problems: v.problems,
+    latency: () => measureLatency(d, commands),
+    memory: () =>
+      bytesPerRestingOrder(
+        d,
+        (cols) => prepareBourse(cols, opts).commands,
+        restingColumns(profile, o.heapOrders),
+      ),
+  };
+}
+
+function bourseNote(
+  w: Workload,
+  v: BourseValidation,
+  expected: ReturnType<typeof prepareBourse>['expected'],
+  n: number,
+): string {
   const reasons = Object.entries(v.rejectsByReason)
     .map(([r, k]) => `${r} ×${k}`)
     .join(', ');
   const ok = v.problems.length === 0;
-  notes.push(
-    `bourse/${profile}: final book ${v.depthHash} ${ok ? '=' : '≠'} reference under the engine's ` +
-      `rules (${expected.reductionsKeptPriority} same-price reductions kept priority; ` +
-      `${v.rejects} refusals${reasons ? ` (${reasons})` : ''}, ${expected.rejects} predicted; ` +
-      `${expected.crossingAmends} amends crossed, ${v.selfTradeCancels} stopped by self-trade ` +
-      `prevention, ${expected.selfTradeCancels} predicted; ` +
-      `${v.tradedQtyLots.toLocaleString('en-US')} lots traded; ` +
-      `${(v.events / commands.length).toFixed(2)} events per command; invariants ` +
-      `${v.invariantViolations.length === 0 ? 'hold' : 'VIOLATED'}). Workload-rule hash ` +
-      `${w.meta.final.depthHash} ${v.depthHash === w.meta.final.depthHash ? 'matches too' : 'differs, as expected'}.`,
+  return (
+    `bourse/${w.meta.profile}: final book ${v.depthHash} ${ok ? '=' : '≠'} reference under the ` +
+    `engine's rules (${expected.reductionsKeptPriority} same-price reductions kept priority; ` +
+    `${v.rejects} refusals${reasons ? ` (${reasons})` : ''}, ${expected.rejects} predicted; ` +
+    `${expected.crossingAmends} amends crossed, ${v.selfTradeCancels} stopped by self-trade ` +
+    `prevention, ${expected.selfTradeCancels} predicted; ` +
+    `${v.tradedQtyLots.toLocaleString('en-US')} lots traded; ` +
+    `${(v.events / n).toFixed(2)} events per command; invariants ` +
+    `${v.invariantViolations.length === 0 ? 'hold' : 'VIOLATED'}). Workload-rule hash ` +
+    `${w.meta.final.depthHash} ${v.depthHash === w.meta.final.depthHash ? 'matches too' : 'differs, as expected'}.`
   );
-  for (const p of v.problems) notes.push(`bourse/${profile}: ${p}`);
-  return {
-    ...base(w, d.name),
-    commandsPerSec: Math.round(tp.median),
-    runsPerSec: tp.runs,
-    latencyNs,
-    heapBytesPerRestingOrder: mem.heap,
-    arrayBufferBytesPerRestingOrder: mem.arrayBuffers,
-    valid: tp.valid && v.problems.length === 0,
-    validation: `engine-rule reference ${expected.depthHash}`,
-  };
 }
 
-async function measurePeer(w: Workload, o: BenchOptions): Promise<Measurement> {
-  const d: BookDriver<unknown, unknown> = nodejsOrderBookDriver as BookDriver<unknown, unknown>;
-  const profile = w.meta.profile;
+function peerContender(w: Workload, o: BenchOptions): Contender {
+  const d = nodejsOrderBookDriver;
   const payloads = preparePeer(w.cols);
-  const check = (ctx: unknown) => depthHash(d.depth(ctx)) === w.meta.final.depthHash;
-  progress(`engine/${profile}: ${d.name}: ${o.runs} timed replays`);
-  const tp = measureThroughput(d, payloads, o.runs, check);
-  progress(`engine/${profile}: ${d.name}: latency pass`);
-  const latencyNs = measureLatency(d, payloads);
-  const mem = await bytesPerRestingOrder(d, preparePeer, restingColumns(profile, o.heapOrders));
+  const check = (ctx: Parameters<typeof d.depth>[0]) =>
+    depthHash(d.depth(ctx)) === w.meta.final.depthHash;
   return {
-    ...base(w, d.name),
-    commandsPerSec: Math.round(tp.median),
-    runsPerSec: tp.runs,
-    latencyNs,
-    heapBytesPerRestingOrder: mem.heap,
-    arrayBufferBytesPerRestingOrder: mem.arrayBuffers,
-    valid: tp.valid,
+    replayer: replayer(d, payloads, check),
     validation: `workload reference ${w.meta.final.depthHash}`,
+    problems: [],
+    latency: () => measureLatency(d, payloads),
+    memory: () =>
+      bytesPerRestingOrder(d, preparePeer, restingColumns(w.meta.profile, o.heapOrders)),
   };
 }
