@@ -1,6 +1,7 @@
 // Kysely dialect for PostgreSQL through a `pg` pool (pure JavaScript, no `pg-native`). The stored rows
 // are typed as numbers, so `int8` and `numeric` results are parsed to numbers here, and a value that is
-// not a safe integer fails its query instead of silently losing precision.
+// not a safe integer fails its query instead of silently losing precision. Text parameters have U+0000
+// replaced (PostgreSQL's text cannot hold it), so a client-chosen string never wedges the projector.
 
 import { PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -37,6 +38,30 @@ const SAFE_INTEGER_TYPES: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
+/** What U+0000 is stored as: the replacement character, as UTF-8 already does for lone surrogates. */
+const NUL_REPLACEMENT = '\uFFFD';
+
+/** A text parameter PostgreSQL accepts; every other value is bound unchanged. */
+export function postgresText<T>(value: T): T | string {
+  return typeof value === 'string' && value.includes('\u0000')
+    ? value.replaceAll('\u0000', NUL_REPLACEMENT)
+    : value;
+}
+
+/**
+ * pg's client with text parameters made storable. Kysely and the bulk writer bind through
+ * `query(sql, values)`, so this is the one place every parameter passes, writes and lookups alike (an
+ * order looked up by a client id with U+0000 finds the row stored for it).
+ */
+class ReadModelClient extends pg.Client {
+  // biome-ignore lint/suspicious/noExplicitAny: pg's query has a dozen overloads; only `values` changes.
+  override query(...args: any[]): any {
+    const values: unknown = args[1];
+    if (Array.isArray(values)) args[1] = values.map(postgresText);
+    return (super.query as (...a: unknown[]) => unknown)(...args);
+  }
+}
+
 function poolConfig(connection: PostgresConnection): pg.PoolConfig {
   const base: pg.PoolConfig =
     typeof connection === 'string' ? { connectionString: connection } : { ...connection };
@@ -44,6 +69,7 @@ function poolConfig(connection: PostgresConnection): pg.PoolConfig {
     application_name: 'bourse-read-models',
     ...base,
     types: SAFE_INTEGER_TYPES,
+    Client: ReadModelClient,
     // Idle pooled connections do not keep the process alive; the server's own handles do that.
     allowExitOnIdle: true,
   };

@@ -1,17 +1,16 @@
 // The pieces under apply() on their own: fill cash rules, cursors, and the chunked multi-row writer
-// against a real node:sqlite database (sizes around every chunk boundary, upserts, candle merges).
+// against each real SQL backend (sizes around every chunk boundary, upserts, candle merges).
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Kysely } from 'kysely';
 import { BulkWriter } from '../src/bulk-writer.ts';
 import { decodeCursor, encodeCursor } from '../src/cursor.ts';
 import { InvalidQueryError } from '../src/invalid-query-error.ts';
 import { migrateToLatest } from '../src/migrations.ts';
-import { createNodeSqliteDialect } from '../src/node-sqlite-dialect.ts';
-import type { AuditTable, CandlesTable, Database } from '../src/schema.ts';
+import type { AuditTable, CandlesTable } from '../src/schema.ts';
 import { AUDIT_WRITE, CANDLES_WRITE } from '../src/table-writes.ts';
 import { binaryLegCash, type CashTerms, spotLegCash } from '../src/trade-cash.ts';
+import { useSqlBackends } from './support/sql-backends.ts';
 
 const binary: CashTerms = {
   kind: 'binary',
@@ -71,12 +70,6 @@ describe('cursors', () => {
   });
 });
 
-async function freshDb(): Promise<Kysely<Database>> {
-  const db = new Kysely<Database>({ dialect: createNodeSqliteDialect(':memory:') });
-  await migrateToLatest(db, 'sqlite');
-  return db;
-}
-
 function auditRows(from: number, n: number): AuditTable[] {
   return Array.from({ length: n }, (_, i) => ({
     seq: from + i,
@@ -91,62 +84,75 @@ function auditRows(from: number, n: number): AuditTable[] {
   }));
 }
 
-describe('bulk writer', () => {
-  it('writes every row exactly once at and around chunk boundaries', async () => {
-    const db = await freshDb();
-    const writer = new BulkWriter(db);
-    let next = 1;
-    for (const n of [0, 1, 2, 3, 511, 512, 513, 1_025, 3_333]) {
-      const rows = auditRows(next, n);
-      await writer.write(db, AUDIT_WRITE, rows);
-      const stored = await db
-        .selectFrom('audit')
-        .selectAll()
-        .where('seq', '>=', next)
-        .orderBy('seq')
-        .execute();
-      assert.deepEqual(
-        stored.map((r) => ({ ...r })),
-        rows,
-        `batch of ${n}`,
-      );
-      next += n;
-    }
-    await db.destroy();
-  });
+const backends = useSqlBackends();
 
-  it('merges a candle bucket: keeps open, widens high and low, adds volume', async () => {
-    const db = await freshDb();
-    const writer = new BulkWriter(db);
-    const candle = (o: number, h: number, l: number, c: number, v: number): CandlesTable => ({
-      instrument_id: 1,
-      period: '1m',
-      bucket_ts: 60_000,
-      open_ticks: o,
-      high_ticks: h,
-      low_ticks: l,
-      close_ticks: c,
-      volume_lots: v,
-      notional: v * c,
-      trade_count: 1,
+for (const backend of backends.both) {
+  describe(`bulk writer on ${backend.name}`, () => {
+    const freshDb = () => backend.kysely();
+
+    it('writes every row exactly once at and around chunk boundaries', async () => {
+      const db = await freshDb();
+      const writer = new BulkWriter(db);
+      let next = 1;
+      for (const n of [0, 1, 2, 3, 511, 512, 513, 1_025, 3_333]) {
+        const rows = auditRows(next, n);
+        await writer.write(db, AUDIT_WRITE, rows);
+        const stored = await db
+          .selectFrom('audit')
+          .selectAll()
+          .where('seq', '>=', next)
+          .orderBy('seq')
+          .execute();
+        assert.deepEqual(
+          stored.map((r) => ({ ...r })),
+          rows,
+          `batch of ${n}`,
+        );
+        next += n;
+      }
+      await db.destroy();
     });
-    await writer.write(db, CANDLES_WRITE, [candle(50, 55, 48, 52, 10)]);
-    await writer.write(db, CANDLES_WRITE, [candle(53, 54, 40, 41, 5)]);
-    await writer.write(db, CANDLES_WRITE, [candle(41, 60, 41, 59, 1)]);
-    const [c] = await db.selectFrom('candles').selectAll().execute();
-    assert.deepEqual(
-      [c?.open_ticks, c?.high_ticks, c?.low_ticks, c?.close_ticks, c?.volume_lots, c?.trade_count],
-      [50, 60, 40, 59, 16, 3],
-    );
-    assert.equal(c?.notional, 10 * 52 + 5 * 41 + 59);
-    await db.destroy();
-  });
 
-  it('runs the migrations once: reopening an up-to-date schema changes nothing', async () => {
-    const db = await freshDb();
-    await migrateToLatest(db, 'sqlite');
-    const tables = await db.introspection.getTables();
-    assert.ok(tables.some((t) => t.name === 'ledger'));
-    await db.destroy();
+    it('merges a candle bucket: keeps open, widens high and low, adds volume', async () => {
+      const db = await freshDb();
+      const writer = new BulkWriter(db);
+      const candle = (o: number, h: number, l: number, c: number, v: number): CandlesTable => ({
+        instrument_id: 1,
+        period: '1m',
+        bucket_ts: 60_000,
+        open_ticks: o,
+        high_ticks: h,
+        low_ticks: l,
+        close_ticks: c,
+        volume_lots: v,
+        notional: v * c,
+        trade_count: 1,
+      });
+      await writer.write(db, CANDLES_WRITE, [candle(50, 55, 48, 52, 10)]);
+      await writer.write(db, CANDLES_WRITE, [candle(53, 54, 40, 41, 5)]);
+      await writer.write(db, CANDLES_WRITE, [candle(41, 60, 41, 59, 1)]);
+      const [c] = await db.selectFrom('candles').selectAll().execute();
+      assert.deepEqual(
+        [
+          c?.open_ticks,
+          c?.high_ticks,
+          c?.low_ticks,
+          c?.close_ticks,
+          c?.volume_lots,
+          c?.trade_count,
+        ],
+        [50, 60, 40, 59, 16, 3],
+      );
+      assert.equal(c?.notional, 10 * 52 + 5 * 41 + 59);
+      await db.destroy();
+    });
+
+    it('runs the migrations once: reopening an up-to-date schema changes nothing', async () => {
+      const db = await freshDb();
+      await migrateToLatest(db, backend.dialect);
+      const tables = await db.introspection.getTables();
+      assert.ok(tables.some((t) => t.name === 'ledger'));
+      await db.destroy();
+    });
   });
-});
+}

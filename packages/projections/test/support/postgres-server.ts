@@ -22,20 +22,30 @@ export const MISSING_POSTGRES =
   'PostgreSQL server binaries (initdb, pg_ctl) were not found under /usr/lib/postgresql/*/bin or on ' +
   'PATH. Run scripts/ensure-postgres.sh (as root it installs Debian’s postgresql package).';
 
+/** Where to look for the server binaries; tests of this helper point it at empty places. */
+export interface PostgresSearch {
+  /** Debian's layout: `<debianRoot>/<version>/bin`. */
+  readonly debianRoot: string;
+  /** A `PATH`-style list of directories, searched after Debian's. */
+  readonly path: string;
+}
+
+const DEFAULT_SEARCH: PostgresSearch = { debianRoot: DEBIAN_ROOT, path: process.env.PATH ?? '' };
+
 /** The directory holding `initdb` and `pg_ctl`: Debian's newest version first, then PATH. */
-export function findPostgresBin(): string | undefined {
+export function findPostgresBin(search: PostgresSearch = DEFAULT_SEARCH): string | undefined {
   const hasBoth = (dir: string) =>
     existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'));
-  if (existsSync(DEBIAN_ROOT)) {
-    const versions = readdirSync(DEBIAN_ROOT)
+  if (existsSync(search.debianRoot)) {
+    const versions = readdirSync(search.debianRoot)
       .filter((v) => /^\d+(\.\d+)?$/.test(v))
       .sort((a, b) => Number(b) - Number(a));
     for (const v of versions) {
-      const dir = join(DEBIAN_ROOT, v, 'bin');
+      const dir = join(search.debianRoot, v, 'bin');
       if (hasBoth(dir)) return dir;
     }
   }
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+  for (const dir of search.path.split(delimiter)) {
     if (dir !== '' && hasBoth(dir)) return dir;
   }
   return undefined;
@@ -59,8 +69,8 @@ export class PostgresTestServer {
   }
 
   /** Creates and starts a server; throws naming `scripts/ensure-postgres.sh` if none is installed. */
-  static async start(): Promise<PostgresTestServer> {
-    const bin = findPostgresBin();
+  static async start(search: PostgresSearch = DEFAULT_SEARCH): Promise<PostgresTestServer> {
+    const bin = findPostgresBin(search);
     if (bin === undefined) throw new Error(MISSING_POSTGRES);
     const dir = mkdtempSync(join(tmpdir(), 'bourse-pg-'));
     const server = new PostgresTestServer(bin, dir);

@@ -1,0 +1,142 @@
+// What only the PostgreSQL backend has to prove, against a real throwaway server: the same rows as
+// SQLite for a long random stream, integers outside the safe range refused rather than rounded, text
+// SQLite stores but PostgreSQL cannot (U+0000), reads running beside an apply, and two writers on one
+// database. The shared behaviour is covered by the suites that run on every backend.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { parseSafeInteger, type ReadModels } from '../src/index.ts';
+import { binarySpec, ExchangeDriver, setUpExchange } from './fixtures/exchange-driver.ts';
+import { dumpReadModels } from './fixtures/read-model-dump.ts';
+import {
+  RANDOM_ACCOUNTS,
+  RANDOM_INSTRUMENTS,
+  runRandomExchange,
+} from './fixtures/random-exchange.ts';
+import { PostgresTestServer } from './support/postgres-server.ts';
+import { useSqlBackends } from './support/sql-backends.ts';
+
+const backends = useSqlBackends();
+const { postgres, sqliteInMemory } = backends;
+const random = runRandomExchange(20_261_124, 2_000);
+
+async function feed(rm: ReadModels, size: number): Promise<void> {
+  for (let i = 0; i < random.applied.length; i += size) {
+    await rm.apply(random.applied.slice(i, i + size));
+  }
+}
+
+describe('read models on PostgreSQL', () => {
+  it('hold exactly the rows SQLite holds for the same stream', async () => {
+    const lite = await sqliteInMemory.fresh();
+    const pg = await postgres.fresh();
+    await feed(lite, 500);
+    await feed(pg, 500);
+    const dump = (rm: ReadModels) => dumpReadModels(rm, RANDOM_ACCOUNTS, RANDOM_INSTRUMENTS);
+    assert.deepEqual(await dump(pg), await dump(lite));
+    await lite.close();
+    await pg.close();
+  });
+
+  it('refuse a stored integer beyond 2^53 instead of rounding it', async () => {
+    assert.equal(parseSafeInteger('9007199254740991'), Number.MAX_SAFE_INTEGER);
+    assert.equal(parseSafeInteger('-42'), -42);
+    for (const bad of ['9007199254740992', '1.5', '', 'NaN']) {
+      assert.throws(() => parseSafeInteger(bad), RangeError, bad);
+    }
+    const db = await postgres.kysely();
+    await sql`insert into trades values (1, 1, 0, 7, 100, 9007199254740993, 'buy', 1, 2)`.execute(
+      db,
+    );
+    await assert.rejects(
+      db.selectFrom('trades').selectAll().execute(),
+      /9007199254740993 is not a safe integer/,
+    );
+    await sql`update trades set qty_lots = 5`.execute(db);
+    await sql`insert into trades values (2, 2, 0, 7, 100, 6, 'buy', 3, 4)`.execute(db);
+    // sum(bigint) is numeric in PostgreSQL; it comes back as a number too.
+    const total = await db
+      .selectFrom('trades')
+      .select((eb) => eb.fn.sum<number>('qty_lots').as('v'))
+      .executeTakeFirstOrThrow();
+    assert.equal(total.v, 11);
+    await db.destroy();
+  });
+
+  it('store text with U+0000 as U+FFFD (SQLite keeps it) and find it by the original', async () => {
+    const d = new ExchangeDriver();
+    setUpExchange(d, 1, [binarySpec(10, 'NUL\u0000MARKET')]);
+    const cid = 'client\u0000id';
+    d.apply({
+      type: 'placeOrder',
+      accountId: 1,
+      instrumentId: 10,
+      side: 'buy',
+      orderType: 'limit',
+      priceTicks: 4_200,
+      qtyLots: 100,
+      tif: 'gtc',
+      clientOrderId: cid,
+    });
+    const stored: Record<string, string | undefined> = {};
+    for (const backend of [sqliteInMemory, postgres]) {
+      const rm = await backend.fresh();
+      await rm.apply(d.applied);
+      const found = (await rm.orders({ clientOrderId: cid })).items;
+      assert.equal(found.length, 1, backend.name);
+      stored[backend.dialect] = found[0]?.clientOrderId;
+      await rm.close();
+    }
+    assert.deepEqual(stored, { sqlite: cid, postgres: 'client\uFFFDid' });
+  });
+
+  it('serve reads during an apply that see each batch whole or not at all', async () => {
+    const rm = await postgres.fresh();
+    let reads = 0;
+    for (let i = 0; i < random.applied.length; i += 400) {
+      const batch = random.applied.slice(i, i + 400);
+      const before = i === 0 ? undefined : random.applied[i - 1]?.seq;
+      const after = batch.at(-1)?.seq;
+      let done = false;
+      const applying = rm.apply(batch).finally(() => {
+        done = true;
+      });
+      // Bounded: stops when the apply settles, or after 5,000 reads.
+      for (let n = 0; !done && n < 5_000; n++) {
+        const top = (await rm.audit({ limit: 1 })).items[0]?.seq;
+        assert.ok(top === before || top === after, `saw seq ${top} between ${before} and ${after}`);
+        reads++;
+      }
+      await applying;
+    }
+    assert.ok(reads > 0);
+    assert.equal((await rm.audit({ limit: 1 })).items[0]?.seq, random.lastSeq);
+    await rm.close();
+  });
+
+  it('let only one of two writers on one database apply the same batch', async () => {
+    const store = await postgres.store();
+    const [a, b] = [await store(), await store()];
+    const batch = random.applied.slice(0, 600);
+    const results = await Promise.allSettled([a.apply(batch), b.apply(batch)]);
+    assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+    const winner = results[0]?.status === 'fulfilled' ? a : b;
+    const single = await postgres.fresh();
+    await single.apply(batch);
+    const dump = (rm: ReadModels) => dumpReadModels(rm, RANDOM_ACCOUNTS, RANDOM_INSTRUMENTS);
+    const reopened = await store();
+    assert.deepEqual(await dump(reopened), await dump(single));
+    assert.deepEqual(await dump(winner), await dump(single));
+    for (const rm of [a, b, single, reopened]) await rm.close();
+  });
+});
+
+describe('the test PostgreSQL server', () => {
+  it('fails with the install script to run when PostgreSQL is not installed', async () => {
+    await assert.rejects(
+      PostgresTestServer.start({ debianRoot: '/nonexistent/postgresql', path: '' }),
+      /scripts\/ensure-postgres\.sh/,
+    );
+  });
+});
