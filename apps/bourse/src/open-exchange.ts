@@ -3,6 +3,7 @@
 
 import { join } from 'node:path';
 import { AuthStore, createGateway, type Gateway, type GatewayOptions } from '@bourse/gateway';
+import type { EngineConfig } from '@bourse/engine';
 import { type ExchangeCore, openExchangeCore } from '@bourse/sequencer';
 
 export interface OpenExchange {
@@ -18,11 +19,14 @@ export async function openExchange(
   dataDir: string,
   options: Partial<Omit<GatewayOptions, 'core' | 'authStore'>> & {
     onRecoveryProgress?: (p: { seq: number; lastSeq: number }) => void;
+    /** Engine settings for a NEW data directory (an existing one keeps the settings it was made with). */
+    engineConfig?: Partial<EngineConfig>;
   } = {},
 ): Promise<OpenExchange> {
-  const { onRecoveryProgress, ...gatewayOptions } = options;
+  const { onRecoveryProgress, engineConfig, ...gatewayOptions } = options;
   const core = await openExchangeCore({
     dataDir,
+    ...(engineConfig === undefined ? {} : { engineConfig }),
     ...(onRecoveryProgress === undefined ? {} : { onRecoveryProgress }),
   });
   const authStore = new AuthStore(join(dataDir, AUTH_DB));

@@ -21,7 +21,9 @@ function newestMtime(path: string): number {
 export function isStale(): boolean {
   const built = join(DIST_DIR, 'index.html');
   if (!existsSync(built)) return true;
-  const sources = ['ui', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(WEB_DIR, p));
+  const sources = ['ui', 'index.html', 'vite.config.ts', 'package.json'].map((p) =>
+    join(WEB_DIR, p),
+  );
   const newest = Math.max(...sources.filter((p) => existsSync(p)).map(newestMtime));
   return newest > statSync(built).mtimeMs;
 }

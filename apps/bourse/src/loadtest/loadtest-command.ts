@@ -80,7 +80,8 @@ function describe(r: Record<string, unknown>): string {
     r.mode === 'fanout'
       ? `fan-out: ${r.connected}/${r.subscribers} subscribers, ${r.tradesPerSec} trades/s offered, ${r.deliveries} deliveries`
       : `${r.mode}: offered ${r.rate}/s for ${Number(r.durationMs) / 1000}s over ${r.connections} connections; ` +
-        `acknowledged ${r.acked} (${Math.round(Number(r.ackedPerSec))}/s), rejected ${r.rejected}`;
+        `acknowledged ${r.acked} (${Math.round(Number(r.ackedPerSec))}/s), rejected ${r.rejected}` +
+        (Number(r.rejected) > 0 ? ` ${JSON.stringify(r.rejectCodes)}` : '');
   const what = r.mode === 'fanout' ? 'delivery' : 'ack';
   return `${head}\n${what} latency ms: p50 ${f(lat.p50)}  p99 ${f(lat.p99)}  p99.9 ${f(lat.p999)}  max ${f(lat.max)}\n`;
 }

@@ -26,7 +26,8 @@ export interface LoadTarget {
 }
 
 async function provision(dataDir: string): Promise<LoadUser[]> {
-  const ex = await openExchange(dataDir);
+  // Crossing pairs can leave one side resting when the server sheds load: allow deep books.
+  const ex = await openExchange(dataDir, { engineConfig: { maxOpenOrdersPerAccount: 10_000_000 } });
   try {
     const s = ex.gateway.services;
     await s.submit({ type: 'createAsset', assetId: 1, code: 'USD', scale: 1_000_000 });

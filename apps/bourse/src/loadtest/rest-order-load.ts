@@ -24,6 +24,7 @@ export async function restOrderLoad(
   const lastTs = new Map<RequestSigner, number>();
   let acked = 0;
   let rejected = 0;
+  const rejectCodes: Record<string, number> = {};
   let lastAckAt = 0;
   let done = 0;
   const start = performance.now();
@@ -48,7 +49,8 @@ export async function restOrderLoad(
         },
       },
       (res) => {
-        res.resume();
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           done++;
           const now = performance.now();
@@ -56,13 +58,22 @@ export async function restOrderLoad(
             acked++;
             lastAckAt = now;
             rec.record(now - at);
-          } else rejected++;
+          } else {
+            rejected++;
+            let code = `HTTP_${res.statusCode}`;
+            try {
+              code = (JSON.parse(Buffer.concat(chunks).toString()) as { error: { code: string } })
+                .error.code;
+            } catch {}
+            rejectCodes[code] = (rejectCodes[code] ?? 0) + 1;
+          }
         });
       },
     );
     req.on('error', () => {
       done++;
       rejected++;
+      rejectCodes.SOCKET_ERROR = (rejectCodes.SOCKET_ERROR ?? 0) + 1;
     });
     req.end(body);
   });
@@ -73,6 +84,7 @@ export async function restOrderLoad(
     offeredPerSec: rate,
     acked,
     rejected,
+    rejectCodes,
     ackedPerSec: (acked / elapsed) * 1000,
     latencyMs: rec.summary(),
   };

@@ -11,6 +11,8 @@ export interface OrderLoadResult {
   readonly offeredPerSec: number;
   readonly acked: number;
   readonly rejected: number;
+  /** Rejections by error code. */
+  readonly rejectCodes: Record<string, number>;
   readonly ackedPerSec: number;
   readonly latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number };
 }
@@ -39,6 +41,7 @@ export async function wsOrderLoad(
   const rec = new LatencyRecorder(total);
   let acked = 0;
   let rejected = 0;
+  const rejectCodes: Record<string, number> = {};
   let lastAckAt = 0;
   const sockets: WebSocket[] = [];
   const conns = Math.max(2, connections - (connections % 2));
@@ -48,13 +51,17 @@ export async function wsOrderLoad(
     ws.on('message', (data) => {
       const now = performance.now();
       const text = data.toString();
-      const m = JSON.parse(text) as { type?: string; id?: number };
+      const m = JSON.parse(text) as { type?: string; id?: number; error?: { code: string } };
       if (typeof m.id !== 'number') return;
       if (m.type === 'ack') {
         acked++;
         lastAckAt = now;
         rec.record(now - intended[m.id]!);
-      } else if (m.type === 'error') rejected++;
+      } else if (m.type === 'error') {
+        rejected++;
+        const code = m.error?.code ?? 'UNKNOWN';
+        rejectCodes[code] = (rejectCodes[code] ?? 0) + 1;
+      }
     });
     sockets.push(ws);
   }
@@ -75,6 +82,7 @@ export async function wsOrderLoad(
     offeredPerSec: rate,
     acked,
     rejected,
+    rejectCodes,
     ackedPerSec: (acked / elapsed) * 1000,
     latencyMs: rec.summary(),
   };

@@ -73,7 +73,12 @@ export async function startWebExchange(): Promise<WebExchange> {
     await s.submit({ type: 'setMarketStatus', instrumentId: spec.instrumentId, status: 'open' });
   }
   for (const name of ['alice', 'bob']) {
-    await s.submit({ type: 'deposit', accountId: accounts[name]!, assetId: USD, amount: 1_000_000_000 });
+    await s.submit({
+      type: 'deposit',
+      accountId: accounts[name]!,
+      assetId: USD,
+      amount: 1_000_000_000,
+    });
   }
   await new Promise<void>((resolve) => gateway.server.listen(0, '127.0.0.1', resolve));
   const port = (gateway.server.address() as AddressInfo).port;

@@ -21,7 +21,7 @@ function Spark({ values, label }: { values: readonly (number | undefined)[]; lab
   const d = pts
     .map(
       (v, i) =>
-        `${i === 0 ? 'M' : 'L'}${((i / Math.max(1, KEEP - 1)) * 300).toFixed(1)},${(48 - (v / max) * 44).toFixed(1)}`,
+        `${i === 0 ? 'M' : 'L'}${((i / Math.max(1, pts.length - 1)) * 300).toFixed(1)},${(48 - (v / max) * 44).toFixed(1)}`,
     )
     .join(' ');
   return (

@@ -149,6 +149,7 @@ export class HttpPipeline {
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'OVERLOADED') return new ApiError('OVERLOADED', undefined, { retryAfter: 1 });
   if (
     code === 'CORE_CLOSED' ||
     code === 'CORE_FAILED' ||

@@ -1,0 +1,254 @@
+// End-to-end in a real browser: people log in, trade against each other, cancel, get settled, get a
+// price alert, and the phone layout never scrolls sideways. One exchange and one Chromium serve the
+// whole file; the steps build on each other in order, as a trading day would.
+
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import {
+  chromiumMissing,
+  horizontalOverflow,
+  launch,
+  logIn,
+  newUserPage,
+  screenshot,
+} from './support/browser.ts';
+import {
+  MARKET,
+  MARKET_2,
+  PASSWORD,
+  startWebExchange,
+  type WebExchange,
+} from './support/web-exchange.ts';
+
+const skip = chromiumMissing();
+
+describe('web trading UI', { skip }, () => {
+  let ex: WebExchange;
+  let browser: Browser;
+  let alice: Page;
+  let bob: Page;
+  let admin: Page;
+
+  before(async () => {
+    ex = await startWebExchange();
+    browser = await launch();
+    alice = (await newUserPage(browser, ex.baseUrl)).page;
+    bob = (await newUserPage(browser, ex.baseUrl)).page;
+    admin = (await newUserPage(browser, ex.baseUrl)).page;
+  });
+
+  // The state each page was left in, for diagnosing a failed step.
+  afterEach(async (t) => {
+    const slug = t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
+    for (const [who, page] of [
+      ['alice', alice],
+      ['bob', bob],
+      ['admin', admin],
+    ] as const) {
+      if (page.url() !== 'about:blank') await screenshot(page, `after-${slug}-${who}`);
+    }
+  });
+
+  after(async () => {
+    await browser?.close();
+    await ex?.close();
+  });
+
+  const ticket = (page: Page) => page.getByRole('form', { name: 'Order ticket' });
+
+  test('a wrong password is refused with a clear message, the right one logs in', async () => {
+    await alice.goto('/login');
+    await alice.getByLabel('Username').fill('alice');
+    await alice.getByLabel('Password').fill('not-the-password');
+    await alice.getByRole('button', { name: 'Log in' }).click();
+    await alice.getByRole('alert').filter({ hasText: 'Wrong username or password.' }).waitFor();
+    await logIn(alice, 'alice', PASSWORD);
+    await alice.getByText('Live', { exact: true }).waitFor();
+    await alice.goto('/');
+    await alice.getByRole('link', { name: /Will it rain in New York City tomorrow\?/ }).waitFor();
+    await screenshot(alice, 'markets');
+  });
+
+  test('a limit order shows in the ladder and in open orders', async () => {
+    await alice.getByRole('link', { name: /Will it rain/ }).click();
+    const t = ticket(alice);
+    await t.getByLabel('Quantity (contracts)').fill('5');
+    await t.getByLabel('Limit price (YES ¢)').fill('40');
+    const summary = alice.getByTestId('ticket-summary');
+    await summary.getByText('$2.00').waitFor(); // cost: 5 × 40¢
+    await summary.getByText('$5.00').waitFor(); // max payout: 5 × $1
+    await t.getByRole('button', { name: 'Buy YES' }).click();
+    const bids = alice.getByTestId('yes-bids');
+    await bids.getByRole('button', { name: '40¢, 5 contracts' }).waitFor();
+    const open = alice.getByTestId('open-orders');
+    await open.getByRole('row').filter({ hasText: '40¢' }).filter({ hasText: 'Buy YES' }).waitFor();
+    await screenshot(alice, 'market-order-resting');
+  });
+
+  test('a second user crosses it: both see the fill, their positions and balances', async () => {
+    await logIn(bob, 'bob', PASSWORD);
+    await bob.goto(`/markets/${MARKET}`);
+    // Bob's ladder shows Alice's bid as the best NO price: 100¢ − 40¢.
+    await bob.getByTestId('no-bids').or(bob.getByTestId('yes-bids')).first().waitFor();
+    await bob.getByTestId('yes-bids').getByRole('button', { name: '40¢, 5 contracts' }).waitFor();
+    const t = ticket(bob);
+    await t.getByRole('button', { name: 'NO', exact: true }).click();
+    await t.getByLabel('Quantity (contracts)').fill('3');
+    await t.getByLabel('Limit price (NO ¢)').fill('60');
+    const summary = bob.getByTestId('ticket-summary');
+    await summary.getByText('$1.80').waitFor(); // cost: 3 × 60¢
+    await summary.getByText('$3.00').waitFor(); // max payout
+    await summary.getByText('$0.06').waitFor(); // 7% × 3 × 0.4 × 0.6 = 5.04¢, rounded up to a cent
+    await t.getByRole('button', { name: 'Buy NO' }).click();
+
+    // Both are told about the fill and see their positions.
+    await bob.getByText(/^Filled: sell RAIN-NYC-YES 300 lots/).waitFor();
+    await alice.getByText(/^Filled: buy RAIN-NYC-YES 300 lots/).waitFor();
+    await bob.getByTestId('my-position').getByText('3 NO').waitFor();
+    await alice.getByTestId('my-position').getByText('3 YES').waitFor();
+    await alice.getByTestId('yes-bids').getByRole('button', { name: '40¢, 2 contracts' }).waitFor();
+    await alice
+      .getByTestId('trade-tape')
+      .getByRole('row')
+      .filter({ hasText: '40¢' })
+      .first()
+      .waitFor();
+    await alice
+      .getByTestId('open-orders')
+      .getByRole('row')
+      .filter({ hasText: 'Buy YES' })
+      .filter({ has: alice.getByRole('cell', { name: '2', exact: true }) })
+      .waitFor();
+    await screenshot(alice, 'market-after-fill');
+
+    await bob.goto('/portfolio');
+    // $1,000 − 3 × 60¢ − 6¢ fee; nothing left reserved.
+    await bob.getByTestId('cash-available').getByText('$998.14').waitFor();
+    await bob
+      .getByTestId('positions')
+      .getByRole('row')
+      .filter({ hasText: MARKET })
+      .filter({ hasText: '3 NO' })
+      .waitFor();
+    await alice.goto('/portfolio');
+    await alice.getByTestId('positions').getByRole('row').filter({ hasText: '3 YES' }).waitFor();
+    const cash = await alice.getByTestId('cash-available').textContent();
+    assert.notEqual(cash, '$1,000.00');
+    await alice.getByRole('tab', { name: 'Fills' }).click();
+    await alice
+      .getByTestId('history-fills')
+      .getByRole('row')
+      .filter({ hasText: 'maker' })
+      .waitFor();
+    await screenshot(alice, 'portfolio');
+  });
+
+  test('cancelling an order asks first, then removes it', async () => {
+    await alice.goto(`/markets/${MARKET}`);
+    const open = alice.getByTestId('open-orders');
+    await open.getByRole('button', { name: /^Cancel order/ }).click();
+    const dialog = alice.getByRole('dialog');
+    await dialog.getByText('Cancel order?').waitFor();
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await open.waitFor(); // still there after backing out
+    await open.getByRole('button', { name: /^Cancel order/ }).click();
+    await alice.getByRole('dialog').getByRole('button', { name: 'Cancel order' }).click();
+    await alice.getByText('No open orders.').waitFor();
+    await alice.getByTestId('yes-bids').getByText('No orders').waitFor();
+  });
+
+  test('a price alert fires live when the market trades through its level', async () => {
+    await alice.goto('/alerts');
+    const form = alice.getByRole('form', { name: 'New price alert' });
+    await form.getByLabel('Market').selectOption(MARKET_2);
+    await form.getByLabel('When the last price is').selectOption('above');
+    await form.getByLabel('Price (¢)').fill('55');
+    await form.getByRole('button', { name: 'Add alert' }).click();
+    await alice.getByTestId('alert-state').getByText('Watching').waitFor();
+    // Bob sells and Alice buys one contract at 55¢ through the API's engine commands.
+    const s = ex.gateway.services;
+    for (const [name, side] of [
+      ['bob', 'sell'],
+      ['alice', 'buy'],
+    ] as const) {
+      await s.submit({
+        type: 'placeOrder',
+        accountId: ex.accounts[name]!,
+        instrumentId: 2,
+        side,
+        orderType: 'limit',
+        priceTicks: 5_500,
+        qtyLots: 100,
+        tif: 'gtc',
+      } as Parameters<typeof s.submit>[0]);
+    }
+    await alice.getByText(`Alert: ${MARKET_2} is above 55¢ (last 55¢)`).waitFor();
+    await alice
+      .getByTestId('alert-state')
+      .getByText(/^Fired .* at 55¢$/)
+      .waitFor();
+    await screenshot(alice, 'alerts');
+  });
+
+  test('an admin settles the market and the winner is paid', async () => {
+    await logIn(admin, 'admin', PASSWORD);
+    await admin.goto('/admin');
+    const row = admin.getByTestId('admin-markets').locator(`tr[data-market="${MARKET}"]`);
+    await row.getByRole('button', { name: 'Close' }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Close market' }).click();
+    await row.getByText('closed').waitFor();
+    await screenshot(admin, 'admin');
+    await row.getByRole('button', { name: 'Settle YES' }).click();
+    await admin
+      .getByRole('dialog')
+      .getByText(/YES holders are paid \$1\.00 per contract/)
+      .waitFor();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Settle YES' }).click();
+    await admin.getByText(`${MARKET} settled YES; 2 accounts paid`).waitFor();
+
+    await alice.goto('/portfolio');
+    await alice.getByRole('tab', { name: 'Settlements' }).click();
+    const settled = alice
+      .getByTestId('history-settlements')
+      .getByRole('row')
+      .filter({ hasText: MARKET });
+    await settled.filter({ hasText: 'YES' }).filter({ hasText: '$3.00' }).waitFor();
+    await alice.getByTestId('positions').getByRole('row').filter({ hasText: '+$1.80' }).waitFor();
+    await screenshot(alice, 'portfolio-settled');
+  });
+
+  test('the operations page reads live metrics', async () => {
+    await admin.goto('/ops');
+    await admin
+      .getByTestId('ops-throughput')
+      .getByText(/cmd\/s$/)
+      .waitFor();
+    await admin
+      .getByTestId('ops-connections')
+      .filter({ hasText: /^[1-9]/ })
+      .waitFor();
+    await screenshot(admin, 'operations');
+  });
+
+  test('on a phone-sized screen nothing scrolls sideways', async () => {
+    const { context, page } = await newUserPage(browser, ex.baseUrl, { width: 390, height: 844 });
+    await logIn(page, 'bob', PASSWORD);
+    for (const [path, name] of [
+      ['/', 'phone-markets'],
+      [`/markets/${MARKET_2}`, 'phone-market'],
+      ['/portfolio', 'phone-portfolio'],
+      ['/admin', 'phone-admin-denied'],
+    ] as const) {
+      await page.goto(path);
+      await page.locator('main h1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      assert.equal(await horizontalOverflow(page), 0, `${path} scrolls sideways`);
+      await screenshot(page, name);
+    }
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('link', { name: 'Portfolio' }).click();
+    await page.getByRole('heading', { name: 'Portfolio' }).waitFor();
+    await context.close();
+  });
+});
