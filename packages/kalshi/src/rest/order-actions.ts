@@ -40,9 +40,10 @@ async function withExistingOrder(
   const page = await ctx.services.core.readModels.orders({
     accountId: member(ctx).accountId,
     clientOrderId,
-    limit: 1,
+    limit: 100,
   });
-  const existing = page.items[0];
+  // Rejected attempts (this one included) carry the id too; the order that owns it was accepted.
+  const existing = page.items.find((o) => o.status !== 'rejected');
   return new KalshiError('order_already_exists', 'order already exists', {
     ...(existing === undefined ? {} : { details: `order_id=${existing.orderId}` }),
   });
