@@ -1,21 +1,31 @@
 // Micro-benchmark of the projector's write path: a real Engine produces a stream of order commands
-// (about half of them cross), then the stream is applied to the SQLite read models in batches and the
-// rate of commands and events stored per second is printed. Generation is not timed.
+// (about half of them cross), then the stream is applied to the read models in batches and the rate of
+// commands and events stored per second is printed. Generation is not timed. `--postgres` runs it on
+// a throwaway local PostgreSQL server (the tests' one, fsync off); `--pg-url` on an existing database.
 //
-//   node packages/projections/bench/apply-bench.ts [--commands 200000] [--batch 2000] [--file]
+//   node packages/projections/bench/apply-bench.ts [--commands 200000] [--batch 2000]
+//     [--file | --postgres | --pg-url postgres://…]
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BinarySpec, type Command, Engine } from '@bourse/engine';
-import { type AppliedCommand, openSqliteReadModels } from '../src/index.ts';
+import {
+  type AppliedCommand,
+  openPostgresReadModels,
+  openSqliteReadModels,
+  type ReadModels,
+} from '../src/index.ts';
+import { PostgresTestServer } from '../test/support/postgres-server.ts';
 
 const { values } = parseArgs({
   options: {
     commands: { type: 'string', default: '200000' },
     batch: { type: 'string', default: '2000' },
     file: { type: 'boolean', default: false },
+    postgres: { type: 'boolean', default: false },
+    'pg-url': { type: 'string' },
     accounts: { type: 'string', default: '200' },
   },
 });
@@ -94,6 +104,36 @@ function generate(): AppliedCommand[] {
   return out;
 }
 
+interface Target {
+  readonly backend: string;
+  readonly rm: ReadModels;
+  cleanUp(): Promise<void>;
+}
+
+async function openTarget(): Promise<Target> {
+  const url = values['pg-url'];
+  if (url !== undefined) {
+    const rm = await openPostgresReadModels(url);
+    return { backend: 'postgres (given database)', rm, cleanUp: async () => undefined };
+  }
+  if (values.postgres) {
+    const server = await PostgresTestServer.start();
+    const rm = await openPostgresReadModels(await server.createDatabase());
+    return { backend: 'postgres (local throwaway, fsync off)', rm, cleanUp: () => server.stop() };
+  }
+  if (values.file) {
+    const dir = mkdtempSync(join(tmpdir(), 'bourse-bench-'));
+    const rm = await openSqliteReadModels(join(dir, 'bench.sqlite'));
+    return {
+      backend: 'sqlite file (WAL, synchronous=NORMAL)',
+      rm,
+      cleanUp: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const rm = await openSqliteReadModels(':memory:');
+  return { backend: 'sqlite :memory:', rm, cleanUp: async () => undefined };
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now();
   const stream = generate();
@@ -104,8 +144,8 @@ async function main(): Promise<void> {
     if (e.type === 'rejected') rejects[e.reason] = (rejects[e.reason] ?? 0) + 1;
   }
   const genMs = performance.now() - t0;
-  const dir = values.file ? mkdtempSync(join(tmpdir(), 'bourse-bench-')) : undefined;
-  const rm = await openSqliteReadModels(dir === undefined ? ':memory:' : join(dir, 'bench.sqlite'));
+  const target = await openTarget();
+  const rm = target.rm;
   const t1 = performance.now();
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < stream.length; i += BATCH) await rm.apply(stream.slice(i, i + BATCH));
@@ -114,11 +154,11 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
   await rm.close();
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  await target.cleanUp();
   const perSec = (n: number) => Math.round((n / applyMs) * 1000);
   console.log(
     JSON.stringify({
-      backend: dir === undefined ? 'sqlite :memory:' : 'sqlite file (WAL, synchronous=NORMAL)',
+      backend: target.backend,
       commands: stream.length,
       events,
       fills,
@@ -130,6 +170,8 @@ async function main(): Promise<void> {
       commandsPerSec: perSec(stream.length),
       eventsPerSec: perSec(events),
       commandsPerCpuSec: Math.round((stream.length / cpuMs) * 1000),
+      // PostgreSQL does its share of the work in its own server processes.
+      cpuCounted: target.backend.startsWith('postgres') ? 'this client process only' : 'all',
     }),
   );
 }
