@@ -66,8 +66,20 @@ export async function wsOrderLoad(
     sockets.push(ws);
   }
   const start = performance.now();
+  // Writes of one tick leave together: cork every socket once per tick, uncork after the tick.
+  let corked = false;
+  const raw = (ws: WebSocket) =>
+    (ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
   await runOpenLoop(rate, durationMs, (i, at) => {
     intended[i] = at;
+    if (!corked) {
+      corked = true;
+      for (const ws of sockets) raw(ws).cork();
+      setImmediate(() => {
+        corked = false;
+        for (const ws of sockets) raw(ws).uncork();
+      });
+    }
     const c = i % conns;
     const side = c % 2 === 0 ? 'buy' : 'sell';
     sockets[c]!.send(

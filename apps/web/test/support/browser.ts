@@ -38,6 +38,8 @@ export async function newUserPage(
   const context = await browser.newContext({ baseURL: baseUrl, viewport });
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT_MS);
+  // Script errors are bugs: make them visible in the test output.
+  page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
   return { context, page };
 }
 

@@ -67,6 +67,7 @@ export class WsGateway {
   readonly #topics = new Map<string, Set<Client>>();
   readonly #accounts = new Map<number, Set<Client>>();
   readonly #clients = new Set<Client>();
+  readonly #corkedThisTurn = new Set<Client>();
   readonly #heartbeat: NodeJS.Timeout;
 
   constructor(s: GatewayServices, opts: WsOptions, buckets: TokenBuckets, limits: RateLimits) {
@@ -112,23 +113,14 @@ export class WsGateway {
 
   /** Sends one turn's market data; each message is serialised once for all its subscribers. */
   broadcast(messages: readonly MarketMessage[]): void {
-    // Corking each touched socket for the whole turn makes a client subscribed to several channels
-    // get one write (one syscall) per turn instead of one per message.
-    const corked = new Set<Client>();
+    // Sends are corked per turn (see #corkForTurn): a client subscribed to several channels gets one
+    // write per turn. Each payload is encoded once and the same bytes go to every subscriber.
     for (const m of messages) {
       const subscribers = this.#topics.get(`${m.channel}:${m.instrumentId}`);
       if (subscribers === undefined || subscribers.size === 0) continue;
-      // Encoded once: `ws` sends the same bytes to every subscriber without re-encoding the string.
       const text = Buffer.from(JSON.stringify(m));
-      for (const c of subscribers) {
-        if (!corked.has(c)) {
-          corked.add(c);
-          rawSocket(c.ws)?.cork();
-        }
-        this.#sendMarket(c, m, text);
-      }
+      for (const c of subscribers) this.#sendMarket(c, m, text);
     }
-    for (const c of corked) rawSocket(c.ws)?.uncork();
   }
 
   deliverPrivate(updates: readonly PrivateUpdate[]): void {
@@ -421,7 +413,24 @@ export class WsGateway {
   #sendRaw(c: Client, text: string | Buffer, compress: boolean): void {
     if (c.ws.readyState !== WebSocket.OPEN) return;
     this.#s.metrics.wsMessagesOut++;
+    this.#corkForTurn(c);
     c.ws.send(text, { compress, binary: false });
+  }
+
+  /**
+   * Holds a socket's writes until the end of this event-loop turn, so the acks and pushes of one turn
+   * leave in one write (one syscall) instead of one per message.
+   */
+  #corkForTurn(c: Client): void {
+    if (this.#corkedThisTurn.has(c)) return;
+    this.#corkedThisTurn.add(c);
+    rawSocket(c.ws)?.cork();
+    if (this.#corkedThisTurn.size === 1) setImmediate(() => this.#uncorkAll());
+  }
+
+  #uncorkAll(): void {
+    for (const c of this.#corkedThisTurn) rawSocket(c.ws)?.uncork();
+    this.#corkedThisTurn.clear();
   }
 
   #drop(c: Client): void {
