@@ -24,6 +24,8 @@ export interface Measurement {
   readonly commandsPerSec: number;
   readonly runsPerSec: readonly number[];
   readonly latencyNs?: LatencyNs;
+  /** Share of the timed runs' wall time spent in GC pauses, 0..1. */
+  readonly gcShareOfTimedRuns?: number;
   /** V8 heap growth per resting order (`heapUsed`). */
   readonly heapBytesPerRestingOrder?: number;
   /** ArrayBuffer growth per resting order (typed arrays live outside `heapUsed`). */
@@ -51,7 +53,7 @@ export function printJson(m: Measurement): void {
 
 const int = (v: number): string => Math.round(v).toLocaleString('en-US');
 const bytes = (v: number | undefined): string =>
-  v === undefined || Number.isNaN(v) ? '—' : Math.round(v).toLocaleString('en-US');
+  v === undefined || Number.isNaN(v) ? '—' : (Math.round(v) + 0).toLocaleString('en-US');
 const us = (ns: number | undefined): string => (ns === undefined ? '—' : (ns / 1000).toFixed(2));
 
 export function printTable(title: string, result: SuiteResult): void {
@@ -60,6 +62,7 @@ export function printTable(title: string, result: SuiteResult): void {
     'profile',
     'commands/s',
     '× peer',
+    'GC %',
     'p50 µs',
     'p99 µs',
     'p99.9 µs',
@@ -74,6 +77,7 @@ export function printTable(title: string, result: SuiteResult): void {
     m.profile,
     int(m.commandsPerSec),
     m.ratio === undefined ? '—' : `${m.ratio.toFixed(2)}×`,
+    m.gcShareOfTimedRuns === undefined ? '—' : (100 * m.gcShareOfTimedRuns).toFixed(1),
     us(m.latencyNs?.p50),
     us(m.latencyNs?.p99),
     us(m.latencyNs?.p999),

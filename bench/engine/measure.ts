@@ -3,6 +3,7 @@
 // timed, timer overhead measured beside it and not subtracted), and memory per resting order (growth
 // of a fresh book's heap and ArrayBuffers after resting N orders, between full collections).
 
+import { PerformanceObserver } from 'node:perf_hooks';
 import type { BookDriver, WorkloadColumns } from '@bourse/benchkit';
 import type { LatencyNs } from '../report.ts';
 
@@ -21,6 +22,8 @@ export interface Replayer {
   timedRun(): number;
   /** Whether every timed replay so far ended with the expected book. */
   readonly valid: boolean;
+  /** `performance.now()` intervals of the timed replays, to attribute GC pauses to them. */
+  readonly intervals: readonly (readonly [number, number])[];
 }
 
 export function replayer<C, P>(
@@ -29,15 +32,19 @@ export function replayer<C, P>(
   check: (ctx: C) => boolean,
 ): Replayer {
   let valid = true;
+  const intervals: [number, number][] = [];
   return {
     name: d.name,
+    intervals,
     warmUp: () => d.replay(d.create(), payloads),
     timedRun() {
       const ctx = d.create();
       gc();
+      const start = performance.now();
       const t0 = process.hrtime.bigint();
       d.replay(ctx, payloads);
       const ns = Number(process.hrtime.bigint() - t0);
+      intervals.push([start, performance.now()]);
       valid = check(ctx) && valid;
       return payloads.length / (ns / 1e9);
     },
@@ -56,6 +63,30 @@ export function interleavedThroughput(rs: readonly Replayer[], runs: number): nu
   const rates: number[][] = rs.map(() => []);
   for (let run = 0; run < runs; run++) rs.forEach((r, k) => rates[k]!.push(r.timedRun()));
   return rates;
+}
+
+/**
+ * Records every GC pause while `body` runs, then returns for each replayer the share of its timed
+ * replays' wall time spent in GC (the pauses its own garbage, mostly event objects, causes).
+ */
+export async function gcShareOf(rs: readonly Replayer[], body: () => void): Promise<number[]> {
+  const pauses: [number, number][] = [];
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) pauses.push([e.startTime, e.startTime + e.duration]);
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  body();
+  await new Promise((resolve) => setTimeout(resolve, 50)); // entries are delivered asynchronously
+  obs.disconnect();
+  return rs.map((r) => {
+    let wall = 0;
+    let inGc = 0;
+    for (const [a, b] of r.intervals) {
+      wall += b - a;
+      for (const [s, e] of pauses) inGc += Math.max(0, Math.min(b, e) - Math.max(a, s));
+    }
+    return wall > 0 ? inGc / wall : 0;
+  });
 }
 
 export function measureLatency<C, P>(d: BookDriver<C, P>, payloads: readonly P[]): LatencyNs {

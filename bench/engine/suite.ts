@@ -21,6 +21,7 @@ import { type LatencyNs, type Measurement, progress } from '../report.ts';
 import type { Suite } from '../suites.ts';
 import {
   bytesPerRestingOrder,
+  gcShareOf,
   interleavedThroughput,
   measureLatency,
   median,
@@ -63,10 +64,11 @@ async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
   const contenders = [bourseContender(w, o, notes)];
   if (o.peer) contenders.push(peerContender(w, o));
   progress(`engine/${profile}: ${o.runs} timed replays each, interleaved`);
-  const rates = interleavedThroughput(
-    contenders.map((c) => c.replayer),
-    o.runs,
-  );
+  const replayers = contenders.map((c) => c.replayer);
+  let rates: number[][] = [];
+  const gcShare = await gcShareOf(replayers, () => {
+    rates = interleavedThroughput(replayers, o.runs);
+  });
   const out: Measurement[] = [];
   for (const [k, c] of contenders.entries()) {
     progress(`engine/${profile}: ${c.replayer.name}: latency pass, memory per resting order`);
@@ -85,6 +87,7 @@ async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
       latencyNs,
       heapBytesPerRestingOrder: mem.heap,
       arrayBufferBytesPerRestingOrder: mem.arrayBuffers,
+      gcShareOfTimedRuns: Math.round(1000 * gcShare[k]!) / 1000,
       valid: c.replayer.valid && c.problems.length === 0,
       validation: c.validation,
     });
