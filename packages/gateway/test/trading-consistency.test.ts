@@ -152,10 +152,14 @@ test('a WS subscriber rebuilds the REST book from snapshot + deltas after load',
   const watcher = await SocketClient.connect(alice.rest);
   const mirror = new BookMirror();
   let gaps = 0;
+  const wsTrades: { tradeId: number; priceTicks: number; qtyLots: number }[] = [];
   watcher.onMessage = (m) => {
     if (m.channel === 'book' && !mirror.apply(m as unknown as BookMessage)) gaps++;
+    if (m.channel === 'trades' && m.type === 'trades')
+      wsTrades.push(...(m.trades as typeof wsTrades));
   };
   await watcher.subscribe('book', ex.market);
+  await watcher.subscribe('trades', ex.market);
   const mm = await SocketClient.connect(bob.rest);
   const acks: Promise<unknown>[] = [];
   for (let i = 0; i < 300; i++) {
@@ -180,6 +184,16 @@ test('a WS subscriber rebuilds the REST book from snapshot + deltas after load',
   );
   assert.equal(gaps, 0);
   assert.deepEqual(mirror.depth(), { bids: rest.bids, asks: rest.asks });
+  // Every trade pushed on the socket is in the SQL trade history with the same price and size.
+  const history = await alice.rest.trades(ex.market, { limit: 1000 });
+  const byId = new Map(history.items.map((t) => [t.tradeId, t]));
+  assert.ok(wsTrades.length > 0);
+  for (const t of wsTrades) {
+    assert.deepEqual(
+      [byId.get(t.tradeId)?.priceTicks, byId.get(t.tradeId)?.qtyLots],
+      [t.priceTicks, t.qtyLots],
+    );
+  }
   await watcher.close();
   await mm.close();
 });
