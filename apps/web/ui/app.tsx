@@ -127,7 +127,14 @@ function Route({ path }: { path: string }) {
     case '/admin':
       return (
         <NeedsLogin>
-          {me?.role === 'admin' ? <AdminPage /> : <p>Administration needs the admin role.</p>}
+          {me?.role === 'admin' ? (
+            <AdminPage />
+          ) : (
+            <section>
+              <h1>Administration</h1>
+              <p>Administration needs the admin role. Ask an administrator for access.</p>
+            </section>
+          )}
         </NeedsLogin>
       );
     case '/ops':

@@ -77,14 +77,15 @@ export function priceInput(m: MarketInfo, ticks: number): string {
     : formatFixed(micros, MICROS, spotDecimals(m)).replaceAll(',', '');
 }
 
-/** Typed price (cents for binary, dollars for spot) → ticks; undefined when not on a whole tick. */
+/** Typed price (cents for binary, dollars for spot) → ticks; undefined when off the market's grid. */
 export function parsePrice(m: MarketInfo, text: string): number | undefined {
   const perTick = ticksToMicrosPerUnit(m);
   const micros = m.kind === 'binary' ? parseDecimal(text, 4) : parseDecimal(text, 6);
   if (micros === undefined) return undefined;
   // A cent with four decimals is exactly one micro-dollar, so both parse straight to micros.
   if (micros % perTick !== 0) return undefined;
-  return micros / perTick;
+  const ticks = micros / perTick;
+  return ticks % m.spec.tickSize === 0 ? ticks : undefined;
 }
 
 function centDecimals(m: MarketInfo): number {
@@ -126,5 +127,6 @@ export function time(ts: number): string {
 
 export function dateTime(ts: number): string {
   const d = new Date(ts);
+  if (Number.isNaN(d.getTime())) return '—';
   return `${d.toISOString().slice(0, 10)} ${d.toTimeString().slice(0, 8)}`;
 }

@@ -44,17 +44,21 @@ export function HistoryTables() {
         ? '/api/v1/portfolio/fills'
         : '/api/v1/portfolio/settlements';
   const rows = useApi(
-    () =>
-      api<Page<OrderRow | FillRow | SettlementRow>>('GET', path, undefined, {
+    async () => ({
+      tab,
+      page: await api<Page<OrderRow | FillRow | SettlementRow>>('GET', path, undefined, {
         market: market || undefined,
         status: tab === 'orders' && status !== '' ? status : undefined,
         limit: PAGE,
         cursor,
       }),
+    }),
     [path, market, status, cursor, page === 0 ? accountVersion : 0],
   );
+  // The previous tab's rows stay loaded until the new request answers; never render them as this tab.
+  const data = rows.data?.tab === tab ? rows.data.page : undefined;
   const byId = new Map(markets.map((m) => [m.instrumentId, m]));
-  const table = buildTable(tab, rows.data?.items ?? [], byId);
+  const table = buildTable(tab, data?.items ?? [], byId);
   const needle = text.trim().toLowerCase();
   const shown =
     needle === ''
@@ -163,9 +167,9 @@ export function HistoryTables() {
       {shown.length === 0 && !rows.loading && <p className="muted">Nothing here yet.</p>}
       <Pager
         page={page}
-        hasNext={rows.data?.nextCursor !== undefined}
+        hasNext={data?.nextCursor !== undefined}
         prev={() => setCursors((c) => c.slice(0, -1))}
-        next={() => setCursors((c) => [...c, rows.data?.nextCursor])}
+        next={() => setCursors((c) => [...c, data?.nextCursor])}
       />
     </div>
   );

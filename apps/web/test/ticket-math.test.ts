@@ -1,0 +1,134 @@
+// The UI's integer arithmetic: price and quantity text ↔ ticks and lots, the binary outcome mapping onto
+// the YES book, the fee preview against the exchange's Kalshi rounding, and metric percentiles.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { MarketInfo } from '../ui/api/types.ts';
+import { takerFee } from '../ui/format/fees.ts';
+import { parseDecimal, parsePrice, parseQty, price, qty, usd } from '../ui/format/units.ts';
+import { fromBook, preview, sweep, toBook } from '../ui/market/ticket-math.ts';
+import { bucketDelta, parseMetrics, quantile } from '../ui/ops/prometheus-text.ts';
+
+const binary = {
+  market: 'RAIN',
+  instrumentId: 1,
+  kind: 'binary',
+  status: 'open',
+  lastPriceTicks: null,
+  bestBidTicks: null,
+  bestAskTicks: null,
+  volume24hLots: 0,
+  openInterestLots: 0,
+  escrow: 0,
+  settlement: null,
+  spec: {
+    kind: 'binary',
+    instrumentId: 1,
+    symbol: 'RAIN',
+    tickSize: 100,
+    minPriceTicks: 100,
+    maxPriceTicks: 9_900,
+    lotSize: 100,
+    moneyPerTickLot: 1,
+    payoutTicks: 10_000,
+    lotsPerContract: 100,
+    fees: { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 10_000 },
+  },
+} as const satisfies MarketInfo;
+
+const spot = {
+  ...binary,
+  market: 'ACME-USD',
+  kind: 'spot',
+  spec: {
+    kind: 'spot',
+    instrumentId: 5,
+    symbol: 'ACME-USD',
+    tickSize: 1,
+    minPriceTicks: 1,
+    maxPriceTicks: 1_000_000,
+    lotSize: 1,
+    moneyPerTickLot: 10_000,
+    fees: { kind: 'bps', makerBps: 0, takerBps: 5 },
+  },
+} as const satisfies MarketInfo;
+
+test('decimal text parses to integers without floats, and refuses junk', () => {
+  assert.equal(parseDecimal('12.5', 2), 1250);
+  assert.equal(parseDecimal('0.07', 2), 7);
+  assert.equal(parseDecimal('3', 0), 3);
+  assert.equal(parseDecimal('1.234', 2), undefined);
+  assert.equal(parseDecimal('-1', 2), undefined);
+  assert.equal(parseDecimal('1e3', 2), undefined);
+  assert.equal(parseDecimal('', 2), undefined);
+});
+
+test('binary prices read as cents, spot prices as dollars, and parse back on the grid', () => {
+  assert.equal(price(binary, 4_200), '42¢');
+  assert.equal(parsePrice(binary, '42'), 4_200);
+  assert.equal(parsePrice(binary, '42.5'), undefined); // a real tick, but off the cent grid
+  assert.equal(price(spot, 15_001), '$150.01');
+  assert.equal(parsePrice(spot, '150.01'), 15_001);
+  assert.equal(qty(binary, 500), '5');
+  assert.equal(parseQty(binary, '5'), 500);
+  assert.equal(usd(-1_230_000), '-$1.23');
+  assert.equal(usd(998_140_000), '$998.14');
+});
+
+test('binary outcomes map onto the single YES book', () => {
+  assert.deepEqual(toBook(binary, 'yes', 'buy', 4_000), { side: 'buy', priceTicks: 4_000 });
+  assert.deepEqual(toBook(binary, 'no', 'buy', 6_000), { side: 'sell', priceTicks: 4_000 });
+  assert.deepEqual(toBook(binary, 'no', 'sell', 6_000), { side: 'buy', priceTicks: 4_000 });
+  assert.equal(fromBook(binary, 'no', 4_000), 6_000);
+  assert.deepEqual(toBook(spot, 'yes', 'sell', 15_000), { side: 'sell', priceTicks: 15_000 });
+});
+
+test('the fee preview rounds like the exchange: Kalshi up to a cent, bps up to a micro', () => {
+  // 7% × 3 × 0.40 × 0.60 = $0.0504 → $0.06
+  assert.equal(takerFee(binary, 4_000, 300), 60_000);
+  // 7% × 1 × 0.5 × 0.5 = $0.0175 → $0.02
+  assert.equal(takerFee(binary, 5_000, 100), 20_000);
+  // 5 bps of 10 × $150.00 = $0.75
+  assert.equal(takerFee(spot, 15_000, 10), 750_000);
+  const p = preview(binary, 'no', 'buy', 300, 6_000);
+  assert.deepEqual(p, {
+    amount: 1_800_000,
+    amountLabel: 'Cost',
+    maxPayout: 3_000_000,
+    fee: 60_000,
+  });
+});
+
+test('a market order sweeps levels up to its worst price', () => {
+  const asks = [
+    [4_000, 200, 1],
+    [4_100, 300, 2],
+    [4_500, 1_000, 1],
+  ] as const;
+  assert.deepEqual(sweep(asks, 'buy', 400, 4_100), {
+    notionalTicksLots: 1_620_000,
+    filledLots: 400,
+  });
+  assert.deepEqual(sweep(asks, 'buy', 900, 4_100), {
+    notionalTicksLots: 2_030_000,
+    filledLots: 500,
+  });
+});
+
+test('ack latency percentiles come from the histogram buckets of the last interval', () => {
+  const before = parseMetrics(
+    'bourse_ack_latency_seconds_bucket{le="0.001"} 10\nbourse_ack_latency_seconds_bucket{le="0.01"} 10\nbourse_ack_latency_seconds_bucket{le="+Inf"} 10\nbourse_commands_total 10\n',
+  );
+  const now = parseMetrics(
+    '# HELP x\nbourse_ack_latency_seconds_bucket{le="0.001"} 60\nbourse_ack_latency_seconds_bucket{le="0.01"} 110\nbourse_ack_latency_seconds_bucket{le="+Inf"} 110\nbourse_commands_total 110\n',
+  );
+  assert.equal(now.values.get('bourse_commands_total'), 110);
+  const window = bucketDelta(
+    now.buckets.get('bourse_ack_latency_seconds')!,
+    before.buckets.get('bourse_ack_latency_seconds'),
+  );
+  assert.deepEqual(window.at(-1), [Number.POSITIVE_INFINITY, 100]);
+  assert.equal(quantile(window, 0.5), 0.001);
+  assert.ok(Math.abs(quantile(window, 0.99)! - 0.00982) < 1e-9);
+  assert.equal(quantile([], 0.5), undefined);
+});
