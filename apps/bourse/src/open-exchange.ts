@@ -1,9 +1,11 @@
 // Composition root: opens a data directory as a running exchange — the core (journal, engine worker,
-// read models), the auth store beside it, and the gateway on top — and closes them in reverse order.
+// read models), the auth store beside it, and the gateway on top (with the Kalshi-compatible API
+// mounted) — and closes them in reverse order.
 
 import { join } from 'node:path';
 import { AuthStore, createGateway, type Gateway, type GatewayOptions } from '@bourse/gateway';
 import type { EngineConfig } from '@bourse/engine';
+import { kalshiExtension } from '@bourse/kalshi';
 import { type ExchangeCore, openExchangeCore } from '@bourse/sequencer';
 
 export interface OpenExchange {
@@ -30,7 +32,13 @@ export async function openExchange(
     ...(onRecoveryProgress === undefined ? {} : { onRecoveryProgress }),
   });
   const authStore = new AuthStore(join(dataDir, AUTH_DB));
-  const gateway = createGateway({ core, authStore, ...gatewayOptions });
+  // The Kalshi-compatible Trade API v2 shares the port: /trade-api/v2 and /trade-api/ws/v2.
+  const gateway = createGateway({
+    core,
+    authStore,
+    extensions: [kalshiExtension()],
+    ...gatewayOptions,
+  });
   await gateway.ready;
   return {
     core,
