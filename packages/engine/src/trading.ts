@@ -33,6 +33,7 @@ import {
 import { orderTypeName, sideName, tifName } from './order-view.ts';
 import type { RejectCode } from './reject-codes.ts';
 import type { Account, Instrument } from './state.ts';
+import { isIdentifier } from './identifiers.ts';
 import { isPositiveInt, isSafeInt } from './units.ts';
 
 const TYPES: Record<string, number> = {
@@ -128,7 +129,7 @@ function checkBand(inst: Instrument, price: number): RejectCode | undefined {
 }
 
 function validClientId(cid: unknown): boolean {
-  return typeof cid === 'string' && cid.length > 0 && cid.length <= 64;
+  return isIdentifier(cid, 64);
 }
 
 function rejectPlace(e: Engine, c: PlaceOrder, reason: RejectCode): void {
@@ -614,6 +615,18 @@ export function amendOrder(e: Engine, c: AmendOrder, ts: number): void {
   const side = s.side[slot]!;
   const r = scratch;
   computeReservation(inst, acct, e, side, price, qty, s.resPos[slot]!, r);
+  // Entry-time risk rules hold for the new size too: a reduce-only order may not outgrow the position
+  // it can close, and a larger order may not take the position past the limit.
+  if ((s.flags[slot]! & F_REDUCE_ONLY) !== 0 && r.resPos < qty) {
+    return fail('REDUCE_ONLY_WOULD_INCREASE');
+  }
+  if (inst.spec.kind === 'binary' && lim.maxPositionLots > 0 && qty > oldQty) {
+    const lots = acct.positions[inst.index]?.lots ?? 0;
+    const after = side === BUY ? lots + qty : lots - qty;
+    if (Math.abs(after) > lim.maxPositionLots && Math.abs(after) > Math.abs(lots)) {
+      return fail('POSITION_LIMIT');
+    }
+  }
   const m = inst.moneyAsset;
   const freed = s.resCash[slot]! + s.resFee[slot]!;
   if (r.resCash + r.resFee > acct.available[m]! + freed) return fail('INSUFFICIENT_FUNDS');
