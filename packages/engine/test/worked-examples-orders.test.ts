@@ -242,6 +242,46 @@ describe('post-only and reduce-only', () => {
   });
 });
 
+describe('amend keeps the entry-time risk rules', () => {
+  test('a reduce-only order cannot be amended beyond the position it closes', () => {
+    const h = market();
+    h.ok(lim(1, 'buy', 5000, 300));
+    h.ok(lim(2, 'sell', 5000, 300));
+    const r = h.ok(lim(1, 'sell', 6000, 300, { reduceOnly: true }));
+    expectReject(
+      h,
+      { type: 'amendOrder', accountId: 1, orderId: r, qtyLots: 1000 },
+      'REDUCE_ONLY_WOULD_INCREASE',
+    );
+    h.must({ type: 'amendOrder', accountId: 1, orderId: r, priceTicks: 5900 });
+    h.place(lim(2, 'buy', 6000, 1000, { tif: 'ioc' }));
+    assert.equal(h.lots(1, M), 0);
+    expectSound(h);
+  });
+
+  test('an amend that grows an order is held to the position limit', () => {
+    const h = new Harness().setup([1], START);
+    h.market(
+      binarySpec(M, {
+        limits: {
+          maxOrderQtyLots: 0,
+          maxOrderNotional: 0,
+          maxPositionLots: 500,
+          priceBandTicks: 0,
+        },
+      }),
+    );
+    const a = h.ok(lim(1, 'buy', 5000, 500));
+    expectReject(
+      h,
+      { type: 'amendOrder', accountId: 1, orderId: a, qtyLots: 600 },
+      'POSITION_LIMIT',
+    );
+    h.must({ type: 'amendOrder', accountId: 1, orderId: a, qtyLots: 400, priceTicks: 4900 });
+    expectSound(h);
+  });
+});
+
 describe('stops', () => {
   test('stop and stop-limit sells trigger on the last trade, one after the other (cascade)', () => {
     const h = market();
