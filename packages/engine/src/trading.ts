@@ -262,6 +262,10 @@ export function placeOrder(e: Engine, c: PlaceOrder, ts: number): void {
   if (!isStop && tif === TIF_FOK && fillableQty(e, inst, side, limit, qty, acct) < qty) {
     return fail('FOK_NOT_FILLABLE');
   }
+  // Max-cost protection would stop a fill-or-kill part way: it must afford the whole fill up front.
+  if (tif === TIF_FOK && maxCost > 0 && costToFill(inst, side, qty) > maxCost) {
+    return fail('FOK_NOT_FILLABLE');
+  }
   if (!isStop && postOnly && crosses(inst, side, limit)) return fail('POST_ONLY_WOULD_CROSS');
 
   // ---- accepted: from here on nothing may fail ----
@@ -310,6 +314,23 @@ export function placeOrder(e: Engine, c: PlaceOrder, ts: number): void {
   }
   execute(e, inst, slot, maxCost);
   runStopTriggers(e, inst);
+}
+
+/** What taking `qty` from the opposite side would cost before fees, best prices first. */
+function costToFill(inst: Instrument, side: number, qty: number): number {
+  const book = inst.book;
+  const spec = inst.spec;
+  const opp = side ^ 1;
+  const step = opp === BUY ? -1 : 1;
+  let left = qty;
+  let cost = 0;
+  for (let l = book.best[opp]!; l >= 0 && l < book.levels && left > 0; l += step) {
+    const avail = book.qty[opp * book.levels + l]!;
+    const q = left < avail ? left : avail;
+    cost += (spec.minPriceTicks + l * spec.tickSize) * q * spec.moneyPerTickLot;
+    left -= q;
+  }
+  return cost;
 }
 
 /** Runs an accepted (or triggered) order as taker, then rests or cancels what is left. */
