@@ -169,6 +169,31 @@ describe('market orders', () => {
     expectSound(h);
   });
 
+  test('a fill-or-kill market buy with max cost fills completely or is rejected', () => {
+    const h = market();
+    asks(h);
+    const m: PlaceBody = {
+      accountId: 1,
+      instrumentId: M,
+      side: 'buy',
+      orderType: 'market',
+      qtyLots: 200,
+      tif: 'fok',
+      maxCost: 899_999,
+    };
+    expectRejectPlace(h, m, 'FOK_NOT_FILLABLE');
+    const { events } = h.place({ ...m, maxCost: 900_000 });
+    assert.deepEqual(
+      fills(events).map((f) => [f.price, f.qty]),
+      [
+        [4000, 100],
+        [5000, 100],
+      ],
+    );
+    assert.deepEqual(h.usd(1), { available: START - 900_000, reserved: 0 });
+    expectSound(h);
+  });
+
   test('a market order on an empty side is accepted and cancelled for lack of liquidity', () => {
     const h = market();
     const { orderId, events } = h.place({
