@@ -6,6 +6,7 @@
 import { Book } from './book.ts';
 import type { Command } from './commands.ts';
 import type { EngineEvent, Rejected } from './events.ts';
+import { isIdentifier } from './identifiers.ts';
 import { MAX_PRICE_LEVELS, type InstrumentSpec } from './instrument.ts';
 import { OrderIndex } from './order-index.ts';
 import { NIL, OrderStore } from './order-store.ts';
@@ -263,11 +264,9 @@ export class Engine {
   // ---- ledger ----
 
   private createAsset(assetId: number, code: string, scale: number): void {
-    if (!isSafeInt(assetId) || assetId < 0 || typeof code !== 'string' || code.length === 0) {
+    if (!isSafeInt(assetId) || assetId < 0 || !isIdentifier(code, 16) || !isPositiveInt(scale)) {
       return this.reject('createAsset', 'INVALID_FIELD');
     }
-    if (!isPositiveInt(scale) || code.length > 16)
-      return this.reject('createAsset', 'INVALID_FIELD');
     if (this.assetsById.has(assetId)) return this.reject('createAsset', 'DUPLICATE_ID');
     const asset: Asset = { assetId, index: this.assetList.length, code, scale, external: 0 };
     this.assetsById.set(assetId, asset);
@@ -304,7 +303,7 @@ export class Engine {
     if (asset === undefined) return this.reject(kind, 'UNKNOWN_ASSET', { accountId });
     const isTransfer = kind === 'transferIn' || kind === 'transferOut';
     if (isTransfer) {
-      if (typeof transferId !== 'string' || transferId.length === 0 || transferId.length > 128) {
+      if (!isIdentifier(transferId, 128)) {
         return this.reject(kind, 'INVALID_FIELD', { accountId });
       }
       if (this.transfers.has(transferId))
@@ -638,7 +637,7 @@ function validateSpec(e: Engine, spec: InstrumentSpec): RejectCode | undefined {
   if (typeof spec !== 'object' || spec === null) return 'INVALID_FIELD';
   if (!isSafeInt(spec.instrumentId) || spec.instrumentId < 0) return 'INVALID_FIELD';
   if (e.instById.has(spec.instrumentId)) return 'DUPLICATE_ID';
-  if (typeof spec.symbol !== 'string' || spec.symbol.length === 0) return 'INVALID_FIELD';
+  if (!isIdentifier(spec.symbol, 64)) return 'INVALID_FIELD';
   for (const x of [spec.tickSize, spec.lotSize, spec.moneyPerTickLot]) {
     if (!isPositiveInt(x)) return 'INVALID_FIELD';
   }
