@@ -24,14 +24,15 @@ import {
   HttpPipeline,
   type RateLimits,
 } from './http/http-pipeline.ts';
-import { sendJson, sendText } from './http/request-io.ts';
+import { sendJson } from './http/request-io.ts';
 import { Router } from './http/router.ts';
+import { EventStream } from './event-stream.ts';
+import { type OpsPagesDeps, serveOpsPage } from './ops/ops-pages.ts';
 import { docsPage } from './openapi/docs-page.ts';
 import { openApiDocument } from './openapi/openapi-document.ts';
-import { createGatewayMetrics, renderMetrics } from './ops/gateway-metrics.ts';
+import { createGatewayMetrics } from './ops/gateway-metrics.ts';
 import { type Logger, silentLogger } from './ops/logger.ts';
-import { landingPage } from './ops/landing-page.ts';
-import { DEFAULT_WEB_DIR, serveWebApp } from './ops/static-files.ts';
+import { DEFAULT_WEB_DIR } from './ops/static-files.ts';
 import { PrivateFeed } from './ws/private-feed.ts';
 import { DEFAULT_WS_OPTIONS, WS_PATH, WsGateway, type WsOptions } from './ws/ws-gateway.ts';
 
@@ -107,7 +108,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? silentLogger;
   const metrics = createGatewayMetrics();
-  const hub = new MarketDataHub();
   const authenticator = new Authenticator(options.authStore, clock, {
     timestampWindowMs: options.timestampWindowMs ?? 30_000,
   });
@@ -115,7 +115,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     core: options.core,
     auth: options.authStore,
     authenticator,
-    hub,
+    hub: new MarketDataHub(),
     clock,
     logger,
     metrics,
@@ -126,139 +126,70 @@ export function createGateway(options: GatewayOptions): Gateway {
   for (const def of ALL_ROUTES) router.add(def.method, def.path, compileRoute(def));
   const pipeline = new HttpPipeline(router, services, buckets, limits);
   const ws = new WsGateway(services, { ...DEFAULT_WS_OPTIONS, ...options.ws }, buckets, limits);
-  const feed = new PrivateFeed((accountId) => ws.wantsAccount(accountId));
-  const doc = openApiDocument(ALL_ROUTES, API_VERSION);
-  const docText = JSON.stringify(doc);
-  const docsHtml = docsPage(doc);
   const mounts = (options.extensions ?? []).map((e) => ({
     prefix: e.prefix,
     mount: e.create({ services, buckets, limits, routes: ALL_ROUTES }),
   }));
-
-  let isReady = false;
-  let flushScheduled = false;
-  let buffered: AppliedCommand[] | undefined = [];
-  const symbolOf = (id: number) => hub.market(id)?.spec.symbol ?? String(id);
-  const flush = () => {
-    flushScheduled = false;
-    const messages = hub.flush();
-    ws.broadcast(messages);
-    ws.deliverPrivate(feed.flush());
-    for (const m of mounts) m.mount.onFlush?.(messages);
-  };
-  const consume = (applied: AppliedCommand) => {
-    hub.apply(applied);
-    feed.apply(applied, symbolOf);
-    for (const e of applied.events) {
-      if (e.type === 'assetCreated') services.rememberAsset(e);
-    }
-  };
-  const unsubscribe = options.core.subscribe((batch) => {
-    if (buffered !== undefined) {
-      buffered.push(...batch);
-      return;
-    }
-    for (const applied of batch) consume(applied);
-    for (const m of mounts) m.mount.onBatch?.(batch);
-    if (!flushScheduled) {
-      flushScheduled = true;
-      setImmediate(flush);
-    }
+  const feed = new PrivateFeed((accountId) => ws.wantsAccount(accountId));
+  const stream = new EventStream(options.core, services, feed, {
+    flush(messages, updates) {
+      ws.broadcast(messages);
+      ws.deliverPrivate(updates);
+      for (const m of mounts) m.mount.onFlush?.(messages);
+    },
+    batch(batch) {
+      for (const m of mounts) m.mount.onBatch?.(batch);
+    },
   });
-  // Load books after subscribing: book levels are absolute, so events that the loaded state already
-  // includes converge to the same book when replayed over it.
-  const ready = (async () => {
-    const instruments = await options.core.query.instruments();
-    const books = await Promise.all(
-      instruments.map((v) => options.core.query.book(v.spec.instrumentId)),
-    );
-    instruments.forEach((v, i) => {
-      hub.load(v.spec, v.status, v.lastPriceTicks, books[i]);
-    });
-    const pending = buffered ?? [];
-    buffered = undefined;
-    for (const applied of pending) consume(applied);
-    for (const m of mounts) m.mount.onBatch?.(pending);
-    hub.flush();
-    feed.flush();
-    isReady = true;
-  })();
-  ready.catch((error: unknown) => logger.error('gateway failed to load market data', { error }));
+  stream.ready.catch((error: unknown) =>
+    logger.error('gateway failed to load market data', { error }),
+  );
+  const doc = openApiDocument(ALL_ROUTES, API_VERSION);
+  const pages: OpsPagesDeps = {
+    core: options.core,
+    metrics,
+    isReady: () => stream.isReady,
+    wsConnections: () => ws.connections,
+    openApiJson: JSON.stringify(doc),
+    docsHtml: docsPage(doc),
+    webDir: options.webDir ?? DEFAULT_WEB_DIR,
+  };
 
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
-    if (path.startsWith('/api/')) {
-      if (!isReady) {
-        sendJson(res, 503, new ApiError('NOT_READY').body(), { 'retry-after': '1' });
-        return;
-      }
-      void pipeline.handle(req, res, path, q === -1 ? '' : url.slice(q + 1));
+    const search = q === -1 ? '' : url.slice(q + 1);
+    const mounted = path.startsWith('/api/')
+      ? undefined
+      : mounts.find((m) => path.startsWith(m.prefix));
+    if (!path.startsWith('/api/') && mounted === undefined)
+      return serveOpsPage(pages, req, res, path);
+    if (!stream.isReady) {
+      sendJson(res, 503, new ApiError('NOT_READY').body(), { 'retry-after': '1' });
       return;
     }
-    const mounted = mounts.find((m) => path.startsWith(m.prefix));
-    if (mounted !== undefined) {
-      if (!isReady) {
-        sendJson(res, 503, new ApiError('NOT_READY').body(), { 'retry-after': '1' });
-        return;
-      }
-      void mounted.mount.handle(req, res, path, q === -1 ? '' : url.slice(q + 1));
-      return;
-    }
-    servePage(req, res, path);
+    if (mounted === undefined) void pipeline.handle(req, res, path, search);
+    else void mounted.mount.handle(req, res, path, search);
   });
   server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
     const mounted = mounts.find((m) => path.startsWith(m.prefix));
-    if (isReady && mounted?.mount.handleUpgrade?.(req, socket, head, path) === true) return;
-    if (path !== WS_PATH || !isReady) {
+    if (stream.isReady && mounted?.mount.handleUpgrade?.(req, socket, head, path) === true) return;
+    if (path !== WS_PATH || !stream.isReady) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     ws.handleUpgrade(req, socket, head);
   });
 
-  function servePage(req: IncomingMessage, res: ServerResponse, path: string): void {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendJson(res, 405, new ApiError('METHOD_NOT_ALLOWED').body());
-      return;
-    }
-    switch (path) {
-      case '/healthz':
-        return sendJson(res, 200, { status: 'ok' });
-      case '/readyz': {
-        const failure = (options.core as { failure?: Error }).failure;
-        const ok = isReady && failure === undefined;
-        return sendJson(res, ok ? 200 : 503, { ready: ok, durableSeq: options.core.durableSeq });
-      }
-      case '/metrics':
-        metrics.wsConnections = ws.connections;
-        return sendText(
-          res,
-          200,
-          'text/plain; version=0.0.4',
-          renderMetrics(options.core.metrics, metrics, options.core.durableSeq),
-        );
-      case '/openapi.json':
-        return sendText(res, 200, 'application/json', docText);
-      case '/docs':
-        return sendText(res, 200, 'text/html; charset=utf-8', docsHtml);
-      default:
-        if (serveWebApp(res, path, options.webDir ?? DEFAULT_WEB_DIR, req.method === 'HEAD'))
-          return;
-        if (path === '/') return sendText(res, 200, 'text/html; charset=utf-8', landingPage());
-        return sendJson(res, 404, new ApiError('ROUTE_NOT_FOUND').body());
-    }
-  }
-
   return {
     server,
     services,
     routes: ALL_ROUTES,
-    ready,
+    ready: stream.ready,
     async close() {
-      unsubscribe();
+      stream.close();
       for (const m of mounts) await m.mount.close?.();
       await ws.close();
       server.closeAllConnections();

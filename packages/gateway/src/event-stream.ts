@@ -1,0 +1,94 @@
+// Wires the exchange core's stream of applied commands into the gateway: the market-data hub, the
+// private feed, the asset directory and any mounted extension, with one flush per event-loop turn.
+// It subscribes BEFORE loading books from the engine: book levels are absolute, so events the loaded
+// state already includes converge to the same book when applied over it.
+
+import type { MarketDataHub, MarketMessage } from '@bourse/marketdata';
+import type { AppliedCommand, ExchangeCore } from '@bourse/sequencer';
+import type { GatewayServices } from './api/gateway-services.ts';
+import type { PrivateFeed, PrivateUpdate } from './ws/private-feed.ts';
+
+export interface StreamSinks {
+  /** Once per turn: the turn's market data and private updates. */
+  flush(messages: readonly MarketMessage[], updates: readonly PrivateUpdate[]): void;
+  /** Every batch after the hub and the feed saw it (extensions). */
+  batch(batch: readonly AppliedCommand[]): void;
+}
+
+export class EventStream {
+  readonly ready: Promise<void>;
+  readonly #hub: MarketDataHub;
+  readonly #feed: PrivateFeed;
+  readonly #services: GatewayServices;
+  readonly #sinks: StreamSinks;
+  readonly #unsubscribe: () => void;
+  #buffered: AppliedCommand[] | undefined = [];
+  #flushScheduled = false;
+  #isReady = false;
+
+  constructor(
+    core: ExchangeCore,
+    services: GatewayServices,
+    feed: PrivateFeed,
+    sinks: StreamSinks,
+  ) {
+    this.#hub = services.hub;
+    this.#feed = feed;
+    this.#services = services;
+    this.#sinks = sinks;
+    this.#unsubscribe = core.subscribe((batch) => this.#onBatch(batch));
+    this.ready = this.#load(core);
+  }
+
+  get isReady(): boolean {
+    return this.#isReady;
+  }
+
+  close(): void {
+    this.#unsubscribe();
+  }
+
+  async #load(core: ExchangeCore): Promise<void> {
+    const instruments = await core.query.instruments();
+    const books = await Promise.all(instruments.map((v) => core.query.book(v.spec.instrumentId)));
+    instruments.forEach((v, i) => {
+      this.#hub.load(v.spec, v.status, v.lastPriceTicks, books[i]);
+    });
+    const pending = this.#buffered ?? [];
+    this.#buffered = undefined;
+    for (const applied of pending) this.#consume(applied);
+    this.#sinks.batch(pending);
+    // Nobody is subscribed yet: the first flush only settles the hub's sequence numbers.
+    this.#hub.flush();
+    this.#feed.flush();
+    this.#isReady = true;
+  }
+
+  #onBatch(batch: readonly AppliedCommand[]): void {
+    if (this.#buffered !== undefined) {
+      this.#buffered.push(...batch);
+      return;
+    }
+    for (const applied of batch) this.#consume(applied);
+    this.#sinks.batch(batch);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.#flush());
+    }
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    this.#sinks.flush(this.#hub.flush(), this.#feed.flush());
+  }
+
+  #consume(applied: AppliedCommand): void {
+    this.#hub.apply(applied);
+    this.#feed.apply(applied, this.#symbolOf);
+    for (const e of applied.events) {
+      if (e.type === 'assetCreated') this.#services.rememberAsset(e);
+    }
+  }
+
+  readonly #symbolOf = (id: number): string => this.#hub.market(id)?.spec.symbol ?? String(id);
+}

@@ -1,0 +1,57 @@
+// The non-API pages: health, readiness, Prometheus metrics, the OpenAPI document and its HTML
+// rendering, the built web UI (when present) and otherwise the landing page.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ExchangeCore } from '@bourse/sequencer';
+import { ApiError } from '../error-catalogue.ts';
+import { sendJson, sendText } from '../http/request-io.ts';
+import { type GatewayMetrics, renderMetrics } from './gateway-metrics.ts';
+import { landingPage } from './landing-page.ts';
+import { serveWebApp } from './static-files.ts';
+
+export interface OpsPagesDeps {
+  readonly core: ExchangeCore;
+  readonly metrics: GatewayMetrics;
+  readonly isReady: () => boolean;
+  readonly wsConnections: () => number;
+  readonly openApiJson: string;
+  readonly docsHtml: string;
+  readonly webDir: string;
+}
+
+export function serveOpsPage(
+  d: OpsPagesDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    sendJson(res, 405, new ApiError('METHOD_NOT_ALLOWED').body());
+    return;
+  }
+  switch (path) {
+    case '/healthz':
+      return sendJson(res, 200, { status: 'ok' });
+    case '/readyz': {
+      const failure = (d.core as { failure?: Error }).failure;
+      const ok = d.isReady() && failure === undefined;
+      return sendJson(res, ok ? 200 : 503, { ready: ok, durableSeq: d.core.durableSeq });
+    }
+    case '/metrics':
+      d.metrics.wsConnections = d.wsConnections();
+      return sendText(
+        res,
+        200,
+        'text/plain; version=0.0.4',
+        renderMetrics(d.core.metrics, d.metrics, d.core.durableSeq),
+      );
+    case '/openapi.json':
+      return sendText(res, 200, 'application/json', d.openApiJson);
+    case '/docs':
+      return sendText(res, 200, 'text/html; charset=utf-8', d.docsHtml);
+    default:
+      if (serveWebApp(res, path, d.webDir, req.method === 'HEAD')) return;
+      if (path === '/') return sendText(res, 200, 'text/html; charset=utf-8', landingPage());
+      return sendJson(res, 404, new ApiError('ROUTE_NOT_FOUND').body());
+  }
+}
