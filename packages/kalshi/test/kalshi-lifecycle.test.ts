@@ -94,6 +94,11 @@ test('a trade reaches trade, ticker, market_positions and candlesticks', async (
     [market.last_price_dollars, market.volume_fp, market.open_interest_fp, market.volume_24h_fp],
     ['0.5500', '3.00', '3.00', '3.00'],
   );
+  const books = (await bob.market.getMarketOrderbooks([ex.market, ex.market])).data.orderbooks;
+  assert.deepEqual(
+    books.map((b) => b.ticker),
+    [ex.market, ex.market],
+  );
   const series = (await bob.market.getSeries('TEST')).data.series;
   assert.equal(series.fee_type, 'quadratic');
   assert.equal(series.fee_multiplier, 1);

@@ -9,7 +9,6 @@ import {
   clientIp,
   limitKey,
   type Principal,
-  parseQuery,
   readJsonBody,
   sendJson,
 } from '@bourse/gateway';
@@ -79,7 +78,7 @@ export class KalshiHttp {
       }
       const ctx: KalshiContext = {
         params: match.params,
-        query: parseQuery(search),
+        query: kalshiQuery(search),
         body,
         principal,
         services: s,
@@ -139,4 +138,13 @@ export class KalshiHttp {
       e.retryAfter === undefined ? {} : { 'retry-after': String(e.retryAfter) };
     sendJson(res, e.status, e.body(), headers);
   }
+}
+
+/** Query string → object; a repeated key (how the SDK sends arrays) becomes one comma list. */
+export function kalshiQuery(search: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (search === '') return out;
+  const params = new URLSearchParams(search);
+  for (const key of new Set(params.keys())) out[key] = params.getAll(key).join(',');
+  return out;
 }
