@@ -23,6 +23,8 @@ export interface Measurement {
   /** Median of the timed runs. */
   readonly commandsPerSec: number;
   readonly runsPerSec: readonly number[];
+  /** Median commands per second of the main thread's CPU time (robust to a busy machine). */
+  readonly commandsPerCpuSec?: number;
   readonly latencyNs?: LatencyNs;
   /** Share of the timed runs' wall time spent in GC pauses, 0..1. */
   readonly gcShareOfTimedRuns?: number;
@@ -36,6 +38,8 @@ export interface Measurement {
   readonly peer?: string;
   /** commandsPerSec / the peer's commandsPerSec. */
   readonly ratio?: number;
+  /** The same ratio on main-thread CPU time. */
+  readonly ratioCpu?: number;
 }
 
 export interface SuiteResult {
@@ -62,6 +66,8 @@ export function printTable(title: string, result: SuiteResult): void {
     'profile',
     'commands/s',
     '× peer',
+    'per CPU-s',
+    '× peer',
     'GC %',
     'p50 µs',
     'p99 µs',
@@ -77,6 +83,8 @@ export function printTable(title: string, result: SuiteResult): void {
     m.profile,
     int(m.commandsPerSec),
     m.ratio === undefined ? '—' : `${m.ratio.toFixed(2)}×`,
+    m.commandsPerCpuSec === undefined ? '—' : int(m.commandsPerCpuSec),
+    m.ratioCpu === undefined ? '—' : `${m.ratioCpu.toFixed(2)}×`,
     m.gcShareOfTimedRuns === undefined ? '—' : (100 * m.gcShareOfTimedRuns).toFixed(1),
     us(m.latencyNs?.p50),
     us(m.latencyNs?.p99),

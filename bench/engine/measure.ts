@@ -13,13 +13,23 @@ const gc: () => void = exposed ?? (() => {});
 const gcMajor = (): void => exposed?.({ type: 'major', execution: 'sync' });
 export const gcAvailable = exposed !== undefined;
 
+export interface Rate {
+  /** Commands per wall-clock second: the figure. */
+  readonly wall: number;
+  /**
+   * Commands per second of the main thread's own CPU time (`process.threadCpuUsage`): what the book
+   * would do on an idle core. On a shared machine it moves far less than the wall figure.
+   */
+  readonly cpu: number;
+}
+
 /** One book and its prepared stream, ready for timed replays on fresh books. */
 export interface Replayer {
   readonly name: string;
   /** Untimed replay so the timed loop and the book reach optimised code. */
   warmUp(): void;
-  /** One timed replay on a fresh book: commands per second. */
-  timedRun(): number;
+  /** One timed replay on a fresh book: commands per wall-clock second and per CPU second. */
+  timedRun(): Rate;
   /** Whether every timed replay so far ended with the expected book. */
   readonly valid: boolean;
   /** `performance.now()` intervals of the timed replays, to attribute GC pauses to them. */
@@ -41,12 +51,15 @@ export function replayer<C, P>(
       const ctx = d.create();
       gc();
       const start = performance.now();
+      const cpu0 = process.threadCpuUsage();
       const t0 = process.hrtime.bigint();
       d.replay(ctx, payloads);
       const ns = Number(process.hrtime.bigint() - t0);
+      const cpu = process.threadCpuUsage(cpu0);
       intervals.push([start, performance.now()]);
       valid = check(ctx) && valid;
-      return payloads.length / (ns / 1e9);
+      const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+      return { wall: payloads.length / (ns / 1e9), cpu: payloads.length / cpuSeconds };
     },
     get valid() {
       return valid;
@@ -58,9 +71,9 @@ export function replayer<C, P>(
  * Timed replays taken in turn (A B A B …), so a drift of the machine's speed during the call moves
  * every contender alike and the per-pair ratio stays meaningful. `rates[k]` are contender k's runs.
  */
-export function interleavedThroughput(rs: readonly Replayer[], runs: number): number[][] {
+export function interleavedThroughput(rs: readonly Replayer[], runs: number): Rate[][] {
   for (const r of rs) r.warmUp();
-  const rates: number[][] = rs.map(() => []);
+  const rates: Rate[][] = rs.map(() => []);
   for (let run = 0; run < runs; run++) rs.forEach((r, k) => rates[k]!.push(r.timedRun()));
   return rates;
 }

@@ -25,6 +25,7 @@ import {
   interleavedThroughput,
   measureLatency,
   median,
+  type Rate,
   type Replayer,
   type RestingOrderBytes,
   replayer,
@@ -65,7 +66,7 @@ async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
   if (o.peer) contenders.push(peerContender(w, o));
   progress(`engine/${profile}: ${o.runs} timed replays each, interleaved`);
   const replayers = contenders.map((c) => c.replayer);
-  let rates: number[][] = [];
+  let rates: Rate[][] = [];
   const gcShare = await gcShareOf(replayers, () => {
     rates = interleavedThroughput(replayers, o.runs);
   });
@@ -82,8 +83,9 @@ async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
       mix,
       n,
       seed,
-      commandsPerSec: Math.round(median(rates[k]!)),
-      runsPerSec: rates[k]!.map(Math.round),
+      commandsPerSec: Math.round(median(rates[k]!.map((r) => r.wall))),
+      runsPerSec: rates[k]!.map((r) => Math.round(r.wall)),
+      commandsPerCpuSec: Math.round(median(rates[k]!.map((r) => r.cpu))),
       latencyNs,
       heapBytesPerRestingOrder: mem.heap,
       arrayBufferBytesPerRestingOrder: mem.arrayBuffers,
@@ -95,8 +97,14 @@ async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
   const [bourse, peer] = out;
   if (bourse && peer) {
     // Median of the per-pair ratios: each pair ran back to back, under the same machine conditions.
-    const ratios = rates[0]!.map((r, i) => r / rates[1]![i]!);
-    out[0] = { ...bourse, peer: peer.name, ratio: Math.round(1000 * median(ratios)) / 1000 };
+    const ratio = (f: (r: Rate) => number) =>
+      Math.round(1000 * median(rates[0]!.map((r, i) => f(r) / f(rates[1]![i]!)))) / 1000;
+    out[0] = {
+      ...bourse,
+      peer: peer.name,
+      ratio: ratio((r) => r.wall),
+      ratioCpu: ratio((r) => r.cpu),
+    };
   }
   return out;
 }
