@@ -97,6 +97,19 @@ test('password login sets an HttpOnly SameSite cookie; writes need the CSRF head
   assert.equal(status, 403);
 });
 
+test('password guessing is slowed per username', async () => {
+  let status = 0;
+  for (let i = 0; i < 12 && status !== 429; i++) {
+    const res = await fetch(`${ex.baseUrl}/api/v1/session/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bob', password: `guess-${i}` }),
+    });
+    status = res.status;
+  }
+  assert.equal(status, 429);
+});
+
 test('the socket refuses bad messages with codes and keeps private channels private', async () => {
   const anon = await SocketClient.connect(
     new (await import('@bourse/client')).RestClient({ baseUrl: ex.baseUrl }),

@@ -6,11 +6,15 @@ import { generateKeyPairSync } from 'node:crypto';
 import { SESSION_COOKIE, readCookie } from '../auth/authenticator.ts';
 import { roleScopes, type Scope } from '../auth/roles.ts';
 import { ApiError } from '../error-catalogue.ts';
+import { clientIp } from '../http/http-pipeline.ts';
 import type { RouteDef } from './route-def.ts';
 import { caller } from './route-helpers.ts';
 import { CreateApiKeyBody, LoginBody } from './schemas.ts';
 
 export const SESSION_TTL_MS = 12 * 3_600_000;
+
+/** Ten password attempts in a burst, then one every six seconds, per username and per address. */
+export const LOGIN_LIMIT = { capacity: 10, refillPerSecond: 1 / 6 };
 
 function keyView(k: {
   keyId: string;
@@ -42,6 +46,11 @@ export const accountRoutes: RouteDef[] = [
     handler: async (ctx) => {
       const s = ctx.services;
       const { username, password } = ctx.body as { username: string; password: string };
+      for (const key of [`user:${username}`, `ip:${clientIp(ctx.req)}`]) {
+        const r = s.loginBuckets.take(key, LOGIN_LIMIT, s.clock());
+        if (!r.ok)
+          throw new ApiError('RATE_LIMITED', undefined, { retryAfter: r.retryAfterSeconds });
+      }
       const user = await s.auth.checkPassword(username, password);
       if (user === undefined) throw new ApiError('BAD_CREDENTIALS');
       const { token, csrfToken } = s.auth.createSession(user.userId, s.clock(), SESSION_TTL_MS);

@@ -6,6 +6,7 @@ import type { AppliedCommand, CommandInput, ExchangeCore } from '@bourse/sequenc
 import type { MarketDataHub, MarketState } from '@bourse/marketdata';
 import type { RejectCode } from '@bourse/engine';
 import type { AuthStore } from '../auth/auth-store.ts';
+import { TokenBuckets } from '../auth/token-bucket.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayMetrics } from '../ops/gateway-metrics.ts';
@@ -25,6 +26,8 @@ export class GatewayServices {
   readonly clock: () => number;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
+  /** Password attempts per username and per client address (slows guessing; see LOGIN_LIMIT). */
+  readonly loginBuckets = new TokenBuckets(10_000);
   readonly #assets = new Map<number, AssetInfo>();
 
   constructor(parts: {

@@ -101,6 +101,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export class AuthStore {
   readonly #db: DatabaseSync;
+  #dummyHash: string | undefined;
 
   constructor(path: string) {
     this.#db = new DatabaseSync(path);
@@ -173,6 +174,9 @@ export class AuthStore {
       | Row
       | undefined;
     if (row === undefined || row.password_hash === null || Number(row.disabled) === 1) {
+      // Spend the same time as a real check, so response times do not reveal which users exist.
+      this.#dummyHash ??= await hashPassword(randomBytes(16).toString('hex'));
+      await verifyPassword(password, this.#dummyHash);
       return undefined;
     }
     return (await verifyPassword(password, String(row.password_hash))) ? toUser(row) : undefined;
