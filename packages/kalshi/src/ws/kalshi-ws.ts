@@ -47,6 +47,8 @@ interface Sub {
   /** Watched markets; undefined = every market. */
   markets: Set<number> | undefined;
   seq: number;
+  /** `use_yes_price`: NO levels of the order book quoted at their YES price. */
+  readonly yesPrices: boolean;
 }
 
 interface Client {
@@ -229,6 +231,7 @@ export class KalshiWs {
         markets:
           channel === 'market_lifecycle_v2' || markets === undefined ? undefined : new Set(markets),
         seq: 0,
+        yesPrices: params.use_yes_price === true,
       };
       c.subs.set(sub.sid, sub);
       this.#send(
@@ -361,7 +364,7 @@ export class KalshiWs {
   #snapshot(c: Client, sub: Sub, instrumentId: number): void {
     const spec = this.#spec(instrumentId);
     if (spec === undefined) return;
-    const msg = snapshotMsg(spec, this.#mirror(instrumentId).levels());
+    const msg = snapshotMsg(spec, this.#mirror(instrumentId).levels(), sub.yesPrices);
     sub.seq += 1;
     this.#sendBook(
       c,
@@ -377,11 +380,12 @@ export class KalshiWs {
     if (changes.length === 0) return;
     const ts =
       this.#deps.services.hub.market(spec.instrumentId)?.lastTs ?? this.#deps.services.clock();
-    const bodies = changes.map((ch) => deltaMsg(spec, ch, ts));
+    const noPrices = changes.map((ch) => deltaMsg(spec, ch, ts));
+    const yesPrices = changes.map((ch) => deltaMsg(spec, ch, ts, true));
     for (const c of this.#clients) {
       for (const sub of c.subs.values()) {
         if (sub.channel !== 'orderbook_delta' || !watches(sub, spec.instrumentId)) continue;
-        for (const msg of bodies) {
+        for (const msg of sub.yesPrices ? yesPrices : noPrices) {
           sub.seq += 1;
           if (
             !this.#sendBook(

@@ -9,11 +9,23 @@ import { directionFields, takerFields } from '../direction.ts';
 import { formatLots, formatMicros, formatTicks, isoTime } from '../fixed-point.ts';
 import type { LevelChange } from './book-mirror.ts';
 
+/** With `yesPrices` (Kalshi's `use_yes_price`) NO levels are quoted at their YES price instead. */
 export function snapshotMsg(
   spec: BinarySpec,
   levels: { bids: [number, number][]; asks: [number, number][] },
+  yesPrices = false,
 ) {
   const book = kalshiBook(spec, levels.bids, levels.asks);
+  if (yesPrices) {
+    book.no_dollars.splice(
+      0,
+      book.no_dollars.length,
+      ...levels.asks.map((l): [string, string] => [
+        formatTicks(l[0], spec),
+        formatLots(l[1], spec),
+      ]),
+    );
+  }
   return {
     market_ticker: spec.symbol,
     market_id: String(spec.instrumentId),
@@ -23,15 +35,13 @@ export function snapshotMsg(
 }
 
 /** One changed level: an engine bid is a YES bid, an engine ask a NO bid at 1 − price. */
-export function deltaMsg(spec: BinarySpec, change: LevelChange, tsMs: number) {
+export function deltaMsg(spec: BinarySpec, change: LevelChange, tsMs: number, yesPrices = false) {
   const yes = change.side === 'buy';
+  const ticks = yes || yesPrices ? change.priceTicks : spec.payoutTicks - change.priceTicks;
   return {
     market_ticker: spec.symbol,
     market_id: String(spec.instrumentId),
-    price_dollars: formatTicks(
-      yes ? change.priceTicks : spec.payoutTicks - change.priceTicks,
-      spec,
-    ),
+    price_dollars: formatTicks(ticks, spec),
     delta_fp: formatLots(change.deltaLots, spec),
     side: yes ? 'yes' : 'no',
     ts_ms: tsMs,
