@@ -743,3 +743,106 @@ describe('snapshot and restore', () => {
     expectSound(r);
   });
 });
+
+describe('queries', () => {
+  test('accounts, balances, positions, orders, instruments and assets read back what happened', () => {
+    const h = new Harness().setup([2, 1], START).market(binarySpec(M)).market(spotSpec(20));
+    h.must({ type: 'createAccount', accountId: 3, userId: 1, subaccount: 1 });
+    h.ok({
+      accountId: 1,
+      instrumentId: M,
+      side: 'buy',
+      orderType: 'limit',
+      priceTicks: 4000,
+      qtyLots: 200,
+      tif: 'gtc',
+    });
+    const rest = h.ok({
+      accountId: 1,
+      instrumentId: M,
+      side: 'buy',
+      orderType: 'limit',
+      priceTicks: 3000,
+      qtyLots: 100,
+      tif: 'gtc',
+      clientOrderId: 'q',
+    });
+    h.ok({
+      accountId: 2,
+      instrumentId: M,
+      side: 'sell',
+      orderType: 'limit',
+      priceTicks: 4000,
+      qtyLots: 200,
+      tif: 'gtc',
+    });
+    assert.deepEqual(h.engine.accounts(), [
+      { accountId: 0, userId: 0, subaccount: 0 },
+      { accountId: 1, userId: 1, subaccount: 0 },
+      { accountId: 2, userId: 2, subaccount: 0 },
+      { accountId: 3, userId: 1, subaccount: 1 },
+    ]);
+    assert.deepEqual(h.engine.account(3), { accountId: 3, userId: 1, subaccount: 1 });
+    assert.equal(h.engine.account(9), undefined);
+    assert.deepEqual(h.engine.assets(), [
+      { assetId: USD, code: 'USD', scale: 1_000_000 },
+      { assetId: BTC, code: 'BTC', scale: 100_000_000 },
+    ]);
+    assert.deepEqual(h.engine.balances(1), [
+      { accountId: 1, assetId: USD, available: START - 800_000 - 300_000, reserved: 300_000 },
+      { accountId: 1, assetId: BTC, available: 0, reserved: 0 },
+    ]);
+    assert.deepEqual(h.engine.positions(2), [
+      {
+        accountId: 2,
+        instrumentId: M,
+        positionLots: -200,
+        costBasis: 1_200_000,
+        realisedPnl: 0,
+        feesPaid: 0,
+      },
+    ]);
+    assert.deepEqual(h.engine.positions(9), []);
+    const open = h.engine.openOrders(1);
+    assert.equal(open.length, 1);
+    assert.deepEqual(open[0], {
+      orderId: rest,
+      accountId: 1,
+      instrumentId: M,
+      clientOrderId: 'q',
+      side: 'buy',
+      orderType: 'limit',
+      tif: 'gtc',
+      priceTicks: 3000,
+      openQtyLots: 100,
+      filledQtyLots: 0,
+      stopPriceTicks: undefined,
+      expiresAt: undefined,
+      postOnly: false,
+      reduceOnly: false,
+      stp: 'cancelTaker',
+      state: 'resting',
+      reservedCash: 300_000,
+      reservedPosLots: 0,
+    });
+    assert.deepEqual(h.engine.openOrders(1, 20), []);
+    assert.deepEqual(
+      h.engine
+        .instruments()
+        .map((i) => [
+          i.spec.instrumentId,
+          i.status,
+          i.lastPriceTicks,
+          i.escrow,
+          i.openInterestLots,
+        ]),
+      [
+        [M, 'open', 4000, 2_000_000, 200],
+        [20, 'open', undefined, 0, 0],
+      ],
+    );
+    assert.deepEqual(h.engine.book(M, 1), { instrumentId: M, bids: [[3000, 100, 1]], asks: [] });
+    assert.equal(h.engine.book(99), undefined);
+    assert.equal(h.engine.instrument(99), undefined);
+  });
+});
