@@ -103,8 +103,8 @@ describe('web trading UI', { skip }, () => {
     await t.getByRole('button', { name: 'Buy NO' }).click();
 
     // Both are told about the fill and see their positions.
-    await bob.getByText(/^Filled: sell RAIN-NYC-YES 300 lots/).waitFor();
-    await alice.getByText(/^Filled: buy RAIN-NYC-YES 300 lots/).waitFor();
+    await bob.getByText(`Filled: Buy NO 3 ${MARKET} @ 60¢`).waitFor();
+    await alice.getByText(`Filled: Buy YES 3 ${MARKET} @ 40¢`).waitFor();
     await bob.getByTestId('my-position').getByText('3 NO').waitFor();
     await alice.getByTestId('my-position').getByText('3 YES').waitFor();
     await alice.getByTestId('yes-bids').getByRole('button', { name: '40¢, 2 contracts' }).waitFor();

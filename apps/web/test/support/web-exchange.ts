@@ -8,7 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InstrumentSpec } from '@bourse/engine';
-import { AuthStore, createGateway, createUserWithAccount, type Gateway } from '@bourse/gateway';
+import {
+  AuthStore,
+  createGateway,
+  createUserWithAccount,
+  type Gateway,
+  type GatewayOptions,
+} from '@bourse/gateway';
 import { openExchangeCore } from '@bourse/sequencer';
 import { DIST_DIR, ensureBuilt } from '../../scripts/ensure-built.ts';
 
@@ -46,12 +52,14 @@ function binary(instrumentId: number, symbol: string, title: string): Instrument
   };
 }
 
-export async function startWebExchange(): Promise<WebExchange> {
+export async function startWebExchange(
+  options: Partial<Omit<GatewayOptions, 'core' | 'authStore'>> = {},
+): Promise<WebExchange> {
   ensureBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'bourse-web-'));
   const core = await openExchangeCore({ dataDir });
   const authStore = new AuthStore(join(dataDir, 'auth.db'));
-  const gateway = createGateway({ core, authStore, webDir: DIST_DIR });
+  const gateway = createGateway({ core, authStore, webDir: DIST_DIR, ...options });
   await gateway.ready;
   const s = gateway.services;
   const accounts: Record<string, number> = {};

@@ -121,8 +121,11 @@ export function qtyUnit(m: MarketInfo): string {
   return m.kind === 'binary' ? 'contracts' : 'lots';
 }
 
+/** Local HH:MM:SS; hand-formatted because Intl formatting is slow enough to matter in the live tape. */
 export function time(ts: number): string {
-  return new Date(ts).toLocaleTimeString([], { hour12: false });
+  const d = new Date(ts);
+  const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
 export function dateTime(ts: number): string {

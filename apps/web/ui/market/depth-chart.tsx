@@ -1,6 +1,7 @@
 // Cumulative depth as two step areas (bids left, asks right) in SVG, scaled to the visible levels.
 
 import { memo } from 'react';
+import { useThrottled } from '../state/use-throttled.ts';
 import type { Level, MarketInfo } from '../api/types.ts';
 import { price } from '../format/units.ts';
 
@@ -23,8 +24,11 @@ export const DepthChart = memo(function DepthChart(props: {
   bids: readonly Level[];
   asks: readonly Level[];
 }) {
-  const bids = props.bids.slice(0, 40);
-  const asks = props.asks.slice(0, 40);
+  // Depth is read as a shape, not level by level: four redraws a second are plenty and keep the
+  // frame budget for the ladder.
+  const book = useThrottled({ bids: props.bids, asks: props.asks }, 250);
+  const bids = book.bids.slice(0, 40);
+  const asks = book.asks.slice(0, 40);
   if (bids.length === 0 && asks.length === 0) {
     return (
       <div className="card depth">
@@ -33,8 +37,10 @@ export const DepthChart = memo(function DepthChart(props: {
       </div>
     );
   }
-  const lo = Math.min(...bids.map((l) => l[0]), ...asks.map((l) => l[0]));
-  const hi = Math.max(...bids.map((l) => l[0]), ...asks.map((l) => l[0]));
+  // A few ticks of margin so a book of one or two levels still reads as a chart.
+  const pad = 3 * props.m.spec.tickSize;
+  const lo = Math.min(...bids.map((l) => l[0]), ...asks.map((l) => l[0])) - pad;
+  const hi = Math.max(...bids.map((l) => l[0]), ...asks.map((l) => l[0])) + pad;
   const span = Math.max(1, hi - lo);
   const total = Math.max(
     1,

@@ -18,6 +18,7 @@ import type { MarketFeed } from '../state/market-feed.ts';
 import { computeIndicators, type Point } from './indicators.ts';
 
 type Interval = '1m' | '1h' | '1d';
+const DRAW_EVERY_MS = 100;
 const INTERVAL_MS: Record<Interval, number> = { '1m': 60_000, '1h': 3_600_000, '1d': 86_400_000 };
 
 interface Bar {
@@ -65,6 +66,9 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
   const [error, setError] = useState<string | undefined>();
   const [count, setCount] = useState(0);
 
+  // Keyed on the symbol: the market list refreshes every few seconds with new objects for the same
+  // market, which must not rebuild the chart.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the spec of a symbol never changes.
   useEffect(() => {
     const el = box.current;
     if (el === null) return;
@@ -126,16 +130,13 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
     let disposed = false;
     const step = INTERVAL_MS[interval];
     const toPrice = displayPrice(m);
-    const draw = () => {
-      const t = (b: Bar) => b.time as UTCTimestamp;
-      s.candles.setData(bars.map((b) => ({ ...b, time: t(b) })));
-      s.volume.setData(
-        bars.map((b) => ({
-          time: t(b),
-          value: b.volume,
-          color: b.close >= b.open ? '#14532d' : '#7f1d1d',
-        })),
-      );
+    const t = (b: Bar) => b.time as UTCTimestamp;
+    const volumeOf = (b: Bar) => ({
+      time: t(b),
+      value: b.volume,
+      color: b.close >= b.open ? '#14532d' : '#7f1d1d',
+    });
+    const drawIndicators = () => {
       const ind = computeIndicators(bars.map((b) => ({ time: b.time, value: b.close })));
       const line = (pts: Point[]) =>
         pts.map((p) => ({ time: p.time as UTCTimestamp, value: p.value }));
@@ -157,8 +158,29 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
         );
       }
     };
-    // Live trades fold into the current bar; the chart redraws once per animation frame at most.
-    let frame = 0;
+    const drawAll = () => {
+      s.candles.setData(bars.map((b) => ({ ...b, time: t(b) })));
+      s.volume.setData(bars.map(volumeOf));
+      drawIndicators();
+    };
+    // Per frame only the newest bar changes (`update` is incremental); the indicator lines, which
+    // need the whole series, are recomputed at most once a second.
+    let indicatorsAt = 0;
+    const drawLast = () => {
+      const last = bars.at(-1);
+      if (last === undefined) return;
+      s.candles.update({ ...last, time: t(last) });
+      s.volume.update(volumeOf(last));
+      const now = performance.now();
+      if (now - indicatorsAt > 1_000) {
+        indicatorsAt = now;
+        drawIndicators();
+      }
+    };
+    // Live trades fold into the current bar at once; the canvas redraws in an animation frame at most
+    // ten times a second (a candle's wick needs no more, and the ladder keeps the frame budget).
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    let lastDraw = 0;
     const onTrades = (trades: readonly TradeRow[]) => {
       for (const tr of trades) {
         const bucket = (Math.floor(tr.ts / step) * step) / 1000;
@@ -174,12 +196,16 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
           bars.push({ time: bucket, open: px, high: px, low: px, close: px, volume: vol });
         }
       }
-      if (frame === 0) {
-        frame = requestAnimationFrame(() => {
-          frame = 0;
-          if (!disposed) draw();
-        });
-      }
+      if (pending !== undefined) return;
+      pending = setTimeout(
+        () =>
+          requestAnimationFrame(() => {
+            pending = undefined;
+            lastDraw = performance.now();
+            if (!disposed) drawLast();
+          }),
+        Math.max(0, lastDraw + DRAW_EVERY_MS - performance.now()),
+      );
     };
     const offTrades = feed.onTrades(onTrades);
     api<{ items: CandleRow[] }>(
@@ -198,18 +224,18 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
         bars = [...loaded, ...bars.filter((b) => b.time > lastLoaded)];
         setCount(bars.length);
         setError(undefined);
-        draw();
+        drawAll();
         chart.timeScale().fitContent();
       },
       (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
     );
     return () => {
       disposed = true;
-      cancelAnimationFrame(frame);
+      clearTimeout(pending);
       offTrades();
       chart.remove();
     };
-  }, [m, feed, interval, show]);
+  }, [m.market, feed, interval, show]);
 
   return (
     <div className="card chart">

@@ -4,6 +4,18 @@ import { memo } from 'react';
 import type { MarketInfo, TradeRow } from '../api/types.ts';
 import { price, qty, time } from '../format/units.ts';
 
+// Rows never change once printed, so each renders once however often the tape scrolls.
+const TapeRow = memo(function TapeRow({ m, t }: { m: MarketInfo; t: TradeRow }) {
+  return (
+    <tr className={t.takerSide}>
+      <td>{time(t.ts)}</td>
+      <td className="num">{price(m, t.priceTicks)}</td>
+      <td className="num">{qty(m, t.qtyLots)}</td>
+      <td>{m.kind === 'binary' ? (t.takerSide === 'buy' ? 'YES' : 'NO') : t.takerSide}</td>
+    </tr>
+  );
+});
+
 export const TradeTape = memo(function TradeTape(props: {
   m: MarketInfo;
   trades: readonly TradeRow[];
@@ -24,12 +36,7 @@ export const TradeTape = memo(function TradeTape(props: {
         </thead>
         <tbody>
           {props.trades.slice(0, 40).map((t) => (
-            <tr key={t.tradeId} className={t.takerSide}>
-              <td>{time(t.ts)}</td>
-              <td className="num">{price(m, t.priceTicks)}</td>
-              <td className="num">{qty(m, t.qtyLots)}</td>
-              <td>{binary ? (t.takerSide === 'buy' ? 'YES' : 'NO') : t.takerSide}</td>
-            </tr>
+            <TapeRow key={t.tradeId} m={m} t={t} />
           ))}
         </tbody>
       </table>

@@ -56,17 +56,20 @@ function MarketScreen({ m: listed }: { m: MarketInfo }) {
   }, [feed, listed.market]);
   const snap = useSyncExternalStore(feed.subscribe, feed.getSnapshot);
   const t = snap.ticker;
-  const m: MarketInfo =
-    t === undefined
-      ? listed
-      : {
-          ...listed,
-          status: t.status,
-          lastPriceTicks: t.lastPriceTicks,
-          bestBidTicks: t.bestBidTicks,
-          bestAskTicks: t.bestAskTicks,
-          volume24hLots: t.volume24hLots,
-        };
+  const m: MarketInfo = useMemo(
+    () =>
+      t === undefined
+        ? listed
+        : {
+            ...listed,
+            status: t.status,
+            lastPriceTicks: t.lastPriceTicks,
+            bestBidTicks: t.bestBidTicks,
+            bestAskTicks: t.bestAskTicks,
+            volume24hLots: t.volume24hLots,
+          },
+    [listed, t],
+  );
   const [preset, setPreset] = useState<TicketPreset | undefined>();
   const onPick = useMemo(
     () => (p: PricePick) =>
@@ -133,9 +136,9 @@ function MarketScreen({ m: listed }: { m: MarketInfo }) {
               ready={snap.bookReady}
               onPick={onPick}
             />
-            <TradeTape m={m} trades={snap.trades} />
+            <TradeTape m={listed} trades={snap.trades} />
           </div>
-          <DepthChart m={m} bids={snap.bids} asks={snap.asks} />
+          <DepthChart m={listed} bids={snap.bids} asks={snap.asks} />
         </div>
         <div className="col-side">
           <OrderEntry m={m} bids={snap.bids} asks={snap.asks} preset={preset} />

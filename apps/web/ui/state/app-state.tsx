@@ -17,7 +17,7 @@ import { scheduleFrame } from '../api/frame-scheduler.ts';
 import { api, setCsrfToken, setUnauthenticatedHandler } from '../api/http.ts';
 import { type ConnectionState, LiveSocket, type WireMessage } from '../api/live-socket.ts';
 import type { Asset, MarketInfo, Me } from '../api/types.ts';
-import { price } from '../format/units.ts';
+import { price, qty } from '../format/units.ts';
 import { alertTriggered, loadAlerts, type PriceAlert, saveAlerts } from './alerts.ts';
 
 export interface Toast {
@@ -68,6 +68,25 @@ function socketUrl(): string {
 }
 
 const PRIVATE_CHANNELS = ['orders', 'fills', 'balances', 'positions'] as const;
+
+interface FillUpdate {
+  readonly market: string;
+  readonly side: 'buy' | 'sell';
+  readonly qtyLots: number;
+  readonly priceTicks: number;
+}
+
+/** "Filled: Buy NO 3 RAIN @ 60¢" — in the outcome terms the person traded, not the YES book's. */
+function fillText(f: FillUpdate, markets: readonly MarketInfo[]): string {
+  const m = markets.find((x) => x.market === f.market);
+  if (m === undefined) return `Filled: ${f.side} ${f.qtyLots} lots ${f.market}`;
+  if (m.kind !== 'binary') {
+    return `Filled: ${f.side === 'buy' ? 'Buy' : 'Sell'} ${qty(m, f.qtyLots)} ${f.market} @ ${price(m, f.priceTicks)}`;
+  }
+  const no = f.side === 'sell';
+  const px = no ? (m.spec.payoutTicks ?? 0) - f.priceTicks : f.priceTicks;
+  return `Filled: Buy ${no ? 'NO' : 'YES'} ${qty(m, f.qtyLots)} ${f.market} @ ${price(m, px)}`;
+}
 let toastSeq = 0;
 
 export function AppProvider({ children }: { children: ReactNode }) {
@@ -135,16 +154,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
       if (m.type !== 'update' || !PRIVATE_CHANNELS.includes(m.channel as never)) return;
       scheduleFrame(bump);
       if (m.channel === 'fills') {
-        for (const f of m.items as {
-          market: string;
-          side: string;
-          qtyLots: number;
-          priceTicks: number;
-        }[]) {
-          const mk = marketsRef.current.find((x) => x.market === f.market);
-          const what = mk === undefined ? String(f.priceTicks) : price(mk, f.priceTicks);
-          toast('success', `Filled: ${f.side} ${f.market} ${f.qtyLots} lots @ ${what}`);
-        }
+        for (const f of m.items as FillUpdate[]) toast('success', fillText(f, marketsRef.current));
       }
     });
     return () => {

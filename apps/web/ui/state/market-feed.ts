@@ -36,8 +36,9 @@ export class MarketFeed {
   #trades: TradeRow[] = [];
   #ticker: Ticker | undefined;
   #ready = false;
+  #bookDirty = true;
   #resyncs = 0;
-  #snapshot: MarketSnapshot;
+  #snapshot: MarketSnapshot | undefined;
   #releases: (() => void)[] = [];
   readonly #notify = () => {
     this.#snapshot = this.#build();
@@ -78,7 +79,7 @@ export class MarketFeed {
     return () => this.#listeners.delete(listener);
   };
 
-  getSnapshot = (): MarketSnapshot => this.#snapshot;
+  getSnapshot = (): MarketSnapshot => this.#snapshot!;
 
   /** Raw trades as they arrive (the candle chart folds them into the last bar). */
   onTrades(listener: (trades: readonly TradeRow[]) => void): () => void {
@@ -90,6 +91,7 @@ export class MarketFeed {
     if (m.market !== this.market) return;
     if (m.channel === 'book' && (m.type === 'snapshot' || m.type === 'delta')) {
       if (m.type === 'snapshot') this.#ready = true;
+      this.#bookDirty = true;
       if (!this.#mirror.apply(m as unknown as BookMessage) && this.#ready) {
         // One resubscribe per gap: deltas until the fresh snapshot are refused the same way.
         this.#ready = false;
@@ -109,10 +111,15 @@ export class MarketFeed {
   }
 
   #build(): MarketSnapshot {
-    const depth = this.#mirror.depth();
+    // Sort the book only when it changed, and keep the same arrays otherwise so memoised views skip.
+    let { bids, asks } = this.#snapshot ?? { bids: [], asks: [] };
+    if (this.#bookDirty) {
+      ({ bids, asks } = this.#mirror.depth());
+      this.#bookDirty = false;
+    }
     return {
-      bids: depth.bids,
-      asks: depth.asks,
+      bids,
+      asks,
       bookReady: this.#ready,
       trades: this.#trades,
       ticker: this.#ticker,
