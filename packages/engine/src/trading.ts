@@ -251,7 +251,15 @@ export function placeOrder(e: Engine, c: PlaceOrder, ts: number): void {
     return fail('MAX_OPEN_ORDERS');
   const r = scratch;
   computeReservation(inst, acct, e, side, limit, qty, 0, r);
-  if (maxCost > 0 && r.resCash > maxCost) r.resCash = maxCost;
+  if (maxCost > 0 && r.resCash > maxCost) {
+    r.resCash = maxCost;
+    // A basis-point fee follows the money spent, which max cost caps: reserve the fee on max cost,
+    // not on the whole quantity at the protection price (that refused small "spend $X" orders).
+    if (spec.fees.kind === 'bps') {
+      const capped = maxFeeFor(spec.fees, maxCost, 1, 1, 0, 0);
+      if (capped < r.resFee) r.resFee = capped;
+    }
+  }
   const m = inst.moneyAsset;
   if (r.resCash + r.resFee > acct.available[m]!) return fail('INSUFFICIENT_FUNDS');
   if (spec.kind === 'spot' && side === SELL && r.resPos > acct.available[inst.baseAsset]!) {
