@@ -431,6 +431,51 @@ describe('fees', () => {
     expectSound(h);
   });
 
+  test('a spot market buy with max cost reserves fees on the max cost, not the worst price', () => {
+    const h = new Harness().setup([1, 2], 100 * DOLLAR, 100_000_000);
+    h.market(spotSpec(20, { fees: { kind: 'bps', makerBps: 10, takerBps: 10 } }));
+    h.ok({
+      accountId: 2,
+      instrumentId: 20,
+      side: 'sell',
+      orderType: 'limit',
+      priceTicks: 50_000,
+      qtyLots: 1,
+      tif: 'gtc',
+    });
+    h.ok({
+      accountId: 2,
+      instrumentId: 20,
+      side: 'sell',
+      orderType: 'limit',
+      priceTicks: 55_000,
+      qtyLots: 1,
+      tif: 'gtc',
+    });
+    // Up to $60 of a 1,000-lot order: the fee reservation is 10 bps of $60, not of 1,000 lots at $200k.
+    const { orderId, events } = h.place({
+      accountId: 1,
+      instrumentId: 20,
+      side: 'buy',
+      orderType: 'market',
+      qtyLots: 1000,
+      tif: 'ioc',
+      maxCost: 60 * DOLLAR,
+    });
+    const f = ofType(events, 'fill');
+    assert.deepEqual(
+      f.map((x) => [x.priceTicks, x.qtyLots, x.takerFee]),
+      [[50_000, 1, 50_000]],
+    );
+    assert.deepEqual(
+      ofType(events, 'orderCancelled').map((c) => [c.orderId, c.reason]),
+      [[orderId, 'protection']],
+    );
+    assert.deepEqual(h.usd(1), { available: 100 * DOLLAR - 50 * DOLLAR - 50_000, reserved: 0 });
+    assert.deepEqual(h.btc(1), { available: 100_000_000 + 100_000, reserved: 0 });
+    expectSound(h);
+  });
+
   test('bps rounding: one lot at $1 with 1 bp costs one micro, not zero', () => {
     const h = new Harness().setup([1, 2], DOLLAR, 100_000_000);
     h.market(spotSpec(20, { fees: { kind: 'bps', makerBps: 0, takerBps: 1 } }));
