@@ -22,8 +22,9 @@ export function crosses(inst: Instrument, side: number, limit: number): boolean 
 }
 
 /**
- * How much of `qty` could fill right now within `limit`, stopping at the first resting order of the
- * same account (self-trade prevention would stop the taker there).
+ * How much of `qty` could fill right now within `limit`. A resting order of the same account stops
+ * the count (self-trade prevention stops the taker there) unless `skipOwn`: with cancelMaker the
+ * taker cancels it and trades on.
  */
 export function fillableQty(
   e: Engine,
@@ -32,6 +33,7 @@ export function fillableQty(
   limit: number,
   qty: number,
   acct: Account,
+  skipOwn: boolean,
 ): number {
   const book = inst.book;
   const s = e.store;
@@ -42,7 +44,10 @@ export function fillableQty(
     const price = inst.spec.minPriceTicks + l * inst.spec.tickSize;
     if (side === BUY ? price > limit : price < limit) break;
     for (let m = book.head[opp * book.levels + l]!; m !== NIL && total < qty; m = s.next[m]!) {
-      if (s.acct[m] === acct.index) return total;
+      if (s.acct[m] === acct.index) {
+        if (skipOwn) continue;
+        return total;
+      }
       total += s.open[m]!;
     }
   }

@@ -267,11 +267,12 @@ export function placeOrder(e: Engine, c: PlaceOrder, ts: number): void {
   }
   const stp: SelfTradePrevention = c.stp ?? 'cancelTaker';
   const isStop = type === TYPE_STOP || type === TYPE_STOP_LIMIT;
-  if (!isStop && tif === TIF_FOK && fillableQty(e, inst, side, limit, qty, acct) < qty) {
+  const skipOwn = stp === 'cancelMaker';
+  if (!isStop && tif === TIF_FOK && fillableQty(e, inst, side, limit, qty, acct, skipOwn) < qty) {
     return fail('FOK_NOT_FILLABLE');
   }
   // Max-cost protection would stop a fill-or-kill part way: it must afford the whole fill up front.
-  if (tif === TIF_FOK && maxCost > 0 && costToFill(inst, side, qty) > maxCost) {
+  if (tif === TIF_FOK && maxCost > 0 && costToFill(e, inst, side, qty, acct) > maxCost) {
     return fail('FOK_NOT_FILLABLE');
   }
   if (!isStop && postOnly && crosses(inst, side, limit)) return fail('POST_ONLY_WOULD_CROSS');
@@ -324,19 +325,26 @@ export function placeOrder(e: Engine, c: PlaceOrder, ts: number): void {
   runStopTriggers(e, inst);
 }
 
-/** What taking `qty` from the opposite side would cost before fees, best prices first. */
-function costToFill(inst: Instrument, side: number, qty: number): number {
+/**
+ * What taking `qty` from the opposite side would cost before fees, best prices first, passing over
+ * the account's own orders (a FOK that got here either meets none or cancels them as maker).
+ */
+function costToFill(e: Engine, inst: Instrument, side: number, qty: number, acct: Account): number {
   const book = inst.book;
   const spec = inst.spec;
+  const s = e.store;
   const opp = side ^ 1;
   const step = opp === BUY ? -1 : 1;
   let left = qty;
   let cost = 0;
   for (let l = book.best[opp]!; l >= 0 && l < book.levels && left > 0; l += step) {
-    const avail = book.qty[opp * book.levels + l]!;
-    const q = left < avail ? left : avail;
-    cost += (spec.minPriceTicks + l * spec.tickSize) * q * spec.moneyPerTickLot;
-    left -= q;
+    const price = spec.minPriceTicks + l * spec.tickSize;
+    for (let m = book.head[opp * book.levels + l]!; m !== NIL && left > 0; m = s.next[m]!) {
+      if (s.acct[m] === acct.index) continue;
+      const q = left < s.open[m]! ? left : s.open[m]!;
+      cost += price * q * spec.moneyPerTickLot;
+      left -= q;
+    }
   }
   return cost;
 }
