@@ -512,6 +512,47 @@ describe('self-trade prevention', () => {
     expectSound(h);
   });
 
+  test('fill-or-kill counts liquidity behind its own order only when it would cancel that order', () => {
+    const h = market();
+    const own = h.ok(lim(1, 'sell', 4000, 100));
+    const other = h.ok(lim(2, 'sell', 5000, 100));
+    expectRejectPlace(h, lim(1, 'buy', 5000, 100, { tif: 'fok' }), 'FOK_NOT_FILLABLE');
+    const { orderId, events } = h.place(
+      lim(1, 'buy', 5000, 100, { tif: 'fok', stp: 'cancelMaker' }),
+    );
+    assert.deepEqual(cancelled(events), [[own, 'selfTrade', 100]]);
+    assert.deepEqual(fills(events), [{ maker: other, taker: orderId, price: 5000, qty: 100 }]);
+    expectSound(h);
+  });
+
+  test('fill-or-kill with max cost prices the fill without its own cancelled orders', () => {
+    const h = market();
+    h.ok(lim(1, 'sell', 4000, 100));
+    h.ok(lim(2, 'sell', 5000, 100));
+    h.ok(lim(3, 'sell', 6000, 100));
+    const m: PlaceBody = {
+      accountId: 1,
+      instrumentId: M,
+      side: 'buy',
+      orderType: 'market',
+      qtyLots: 200,
+      tif: 'fok',
+      stp: 'cancelMaker',
+      maxCost: 1_000_000,
+    };
+    // Its own 40¢ offer is cancelled, so 200 lots cost 50¢ + 60¢ = $1.10, over the $1.00 cap.
+    expectRejectPlace(h, m, 'FOK_NOT_FILLABLE');
+    const { events } = h.place({ ...m, maxCost: 1_100_000 });
+    assert.deepEqual(
+      fills(events).map((f) => [f.price, f.qty]),
+      [
+        [5000, 100],
+        [6000, 100],
+      ],
+    );
+    expectSound(h);
+  });
+
   test('cancelTaker on an amended order leaves the book intact', () => {
     const h = market();
     h.ok(lim(1, 'buy', 4000, 100));
