@@ -340,3 +340,23 @@ test('a read-only key cannot mint a trading key; weak keys are refused', async (
   );
   assert.deepEqual([mint.status, mint.code], [403, 'FORBIDDEN']);
 });
+
+test('bad socket messages are refused with codes and change nothing', async () => {
+  const { SocketClient } = await import('@bourse/client');
+  const ws = await SocketClient.connect(alice.rest);
+  const before = await stateHash();
+  await assert.rejects(ws.place({ ...order(), qtyLots: '100' } as never), {
+    code: 'VALIDATION_FAILED',
+  });
+  await assert.rejects(ws.place(order({ priceTicks: 9_950 }) as never), {
+    code: 'PRICE_OUT_OF_RANGE',
+  });
+  await assert.rejects(ws.place(order({ market: 'NOPE' }) as never), { code: 'MARKET_NOT_FOUND' });
+  await assert.rejects(ws.cancel(bobOrderId), { code: 'ORDER_NOT_FOUND' });
+  await assert.rejects(ws.request({ op: 'cancel', orderId: 'x' }), { code: 'VALIDATION_FAILED' });
+  const viewerWs = await SocketClient.connect(viewer.rest);
+  await assert.rejects(viewerWs.place(order() as never), { code: 'FORBIDDEN' });
+  assert.deepEqual(await stateHash(), before);
+  await ws.close();
+  await viewerWs.close();
+});
