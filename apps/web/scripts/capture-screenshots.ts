@@ -9,8 +9,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch, logIn, newUserPage } from '../test/support/browser.ts';
 
-const [baseUrl, password, out = fileURLToPath(new URL('../../../docs/screenshots', import.meta.url))] =
-  process.argv.slice(2);
+const [
+  baseUrl,
+  password,
+  out = fileURLToPath(new URL('../../../docs/screenshots', import.meta.url)),
+] = process.argv.slice(2);
 if (baseUrl === undefined || password === undefined) {
   throw new Error('usage: capture-screenshots.ts <baseUrl> <admin password> [outDir]');
 }

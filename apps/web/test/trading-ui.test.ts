@@ -144,9 +144,16 @@ describe('web trading UI', { skip }, () => {
     await screenshot(alice, 'portfolio');
   });
 
-  test('cancelling an order asks first, then removes it', async () => {
+  test('amending an order changes it in place; cancelling asks first, then removes it', async () => {
     await alice.goto(`/markets/${MARKET}`);
     const open = alice.getByTestId('open-orders');
+    await open.getByRole('button', { name: 'Amend' }).click();
+    const amend = alice.getByRole('form', { name: /^Amend order/ });
+    await amend.getByLabel('Price').fill('39');
+    await amend.getByLabel('Size').fill('1');
+    await amend.getByRole('button', { name: 'Save' }).click();
+    await alice.getByTestId('yes-bids').getByRole('button', { name: '39¢, 1 contract' }).waitFor();
+    await open.getByRole('row').filter({ hasText: '39¢' }).filter({ hasText: 'Buy YES' }).waitFor();
     await open.getByRole('button', { name: /^Cancel order/ }).click();
     const dialog = alice.getByRole('dialog');
     await dialog.getByText('Cancel order?').waitFor();

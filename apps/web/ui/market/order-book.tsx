@@ -14,6 +14,12 @@ export interface PricePick {
   readonly side: 'buy' | 'sell';
 }
 
+function unitOf(m: MarketInfo, lots: number): string {
+  const one = m.kind === 'binary' ? lots === (m.spec.lotsPerContract ?? 1) : lots === 1;
+  const unit = m.kind === 'binary' ? 'contract' : 'lot';
+  return one ? unit : `${unit}s`;
+}
+
 function cumulative(levels: readonly Level[]): number[] {
   let sum = 0;
   return levels.map((l) => (sum += l[1]));
@@ -40,7 +46,7 @@ function Rows(props: {
             onClick={() =>
               props.pick({ priceTicks: l[0], side: props.kind === 'bid' ? 'sell' : 'buy' })
             }
-            aria-label={`${props.label(l[0])}, ${qty(props.m, l[1])} ${props.m.kind === 'binary' ? 'contracts' : 'lots'}`}
+            aria-label={`${props.label(l[0])}, ${qty(props.m, l[1])} ${unitOf(props.m, l[1])}`}
           >
             <span className="px">{props.label(l[0])}</span>
             <span className="sz">{qty(props.m, l[1])}</span>

@@ -1,0 +1,108 @@
+// The market feed against a scripted socket: snapshot then deltas build the book, a sequence gap asks
+// for one fresh snapshot (not one per refused delta) and the book is not shown as ready meanwhile, and
+// a burst of messages reaches listeners as one notification.
+
+import assert from 'node:assert/strict';
+import { setTimeout as delay } from 'node:timers/promises';
+import { test } from 'node:test';
+import type { LiveSocket, WireMessage } from '../ui/api/live-socket.ts';
+import { MarketFeed } from '../ui/state/market-feed.ts';
+
+class ScriptedSocket {
+  readonly listeners = new Set<(m: WireMessage) => void>();
+  readonly subscribed: string[] = [];
+  readonly resubscribed: string[] = [];
+  onMessage(l: (m: WireMessage) => void) {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+  subscribe(channel: string, market?: string) {
+    this.subscribed.push(`${channel}:${market}`);
+    return () => {};
+  }
+  resubscribe(channel: string, market: string) {
+    this.resubscribed.push(`${channel}:${market}`);
+  }
+  push(m: Record<string, unknown>) {
+    for (const l of this.listeners) l({ market: 'M', instrumentId: 1, ...m });
+  }
+}
+
+const frame = () => delay(40);
+
+test('book deltas apply in sequence; a gap resubscribes once and waits for a snapshot', async () => {
+  const socket = new ScriptedSocket();
+  const feed = new MarketFeed(socket as unknown as LiveSocket, 'M');
+  feed.start();
+  assert.deepEqual(socket.subscribed, ['book:M', 'trades:M', 'ticker:M']);
+  let notified = 0;
+  feed.subscribe(() => notified++);
+
+  socket.push({
+    channel: 'book',
+    type: 'snapshot',
+    seq: 10,
+    bids: [[4000, 500, 1]],
+    asks: [[4200, 300, 1]],
+  });
+  socket.push({ channel: 'book', type: 'delta', seq: 11, bids: [[4100, 200, 1]], asks: [] });
+  socket.push({ channel: 'book', type: 'delta', seq: 12, bids: [], asks: [[4200, 0, 0]] });
+  await frame();
+  assert.equal(notified, 1, 'three messages, one notification');
+  let snap = feed.getSnapshot();
+  assert.equal(snap.bookReady, true);
+  assert.deepEqual(snap.bids, [
+    [4100, 200, 1],
+    [4000, 500, 1],
+  ]);
+  assert.deepEqual(snap.asks, []);
+
+  socket.push({ channel: 'book', type: 'delta', seq: 14, bids: [[3900, 100, 1]], asks: [] });
+  socket.push({ channel: 'book', type: 'delta', seq: 15, bids: [[3800, 100, 1]], asks: [] });
+  await frame();
+  snap = feed.getSnapshot();
+  assert.deepEqual(socket.resubscribed, ['book:M']);
+  assert.equal(snap.bookReady, false);
+  assert.equal(snap.resyncs, 1);
+
+  socket.push({ channel: 'book', type: 'snapshot', seq: 15, bids: [[3900, 100, 1]], asks: [] });
+  socket.push({ channel: 'book', type: 'delta', seq: 16, bids: [], asks: [[4300, 100, 1]] });
+  await frame();
+  snap = feed.getSnapshot();
+  assert.equal(snap.bookReady, true);
+  assert.deepEqual(snap.bids, [[3900, 100, 1]]);
+  assert.deepEqual(snap.asks, [[4300, 100, 1]]);
+  feed.stop();
+});
+
+test('trades go on the tape newest first, merged with history without duplicates', async () => {
+  const socket = new ScriptedSocket();
+  const feed = new MarketFeed(socket as unknown as LiveSocket, 'M');
+  feed.start();
+  const trade = (tradeId: number) => ({
+    tradeId,
+    ts: tradeId,
+    priceTicks: 4000,
+    qtyLots: 100,
+    takerSide: 'buy' as const,
+  });
+  socket.push({ channel: 'trades', type: 'trades', trades: [trade(3), trade(4)] });
+  feed.seedTrades([trade(1), trade(2), trade(3)]);
+  socket.push({
+    channel: 'ticker',
+    type: 'ticker',
+    status: 'open',
+    lastPriceTicks: 4000,
+    bestBidTicks: null,
+    bestAskTicks: null,
+    volume24hLots: 400,
+  });
+  await frame();
+  const snap = feed.getSnapshot();
+  assert.deepEqual(
+    snap.trades.map((t) => t.tradeId),
+    [4, 3, 2, 1],
+  );
+  assert.equal(snap.ticker?.lastPriceTicks, 4000);
+  feed.stop();
+});
