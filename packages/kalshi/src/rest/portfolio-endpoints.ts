@@ -82,8 +82,10 @@ async function positions(ctx: KalshiContext) {
     if (event !== undefined && spec.eventTicker !== event) continue;
     const fills = await marketFills(ctx, p.accountId, pos.instrumentId);
     const traded = fills.reduce((s, f) => s + fillCost(spec, f.side, f.priceTicks, f.qtyLots), 0);
-    if (filters.includes('position') && pos.positionLots === 0) continue;
-    if (filters.includes('total_traded') && traded === 0) continue;
+    // `count_filter` keeps rows where any listed field is non-zero.
+    const nonZero = (f: string) =>
+      (f === 'position' && pos.positionLots !== 0) || (f === 'total_traded' && traded !== 0);
+    if (filters.length > 0 && !filters.some(nonZero)) continue;
     rows.push({ spec, pos, traded, lastTs: fills[0]?.ts ?? ctx.services.clock() });
   }
   rows.sort((a, b) => (a.spec.symbol < b.spec.symbol ? -1 : 1));

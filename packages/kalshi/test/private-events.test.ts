@@ -1,0 +1,184 @@
+// Private WebSocket messages from engine events: a taker sweeping two makers in one command gets the
+// position after each fill (the engine announces only the final one), each account only its own
+// messages, and `user_order` follows an order from resting to executed.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { BinarySpec, EngineEvent } from '@bourse/engine';
+import type { AppliedCommand } from '@bourse/sequencer';
+import { PrivateEvents } from '../src/ws/private-events.ts';
+
+const spec: BinarySpec = {
+  kind: 'binary',
+  instrumentId: 7,
+  symbol: 'P-26-YES',
+  seriesTicker: 'P',
+  eventTicker: 'P-26',
+  title: 'P',
+  settlementAssetId: 1,
+  payoutTicks: 10_000,
+  lotsPerContract: 100,
+  tickSize: 100,
+  minPriceTicks: 100,
+  maxPriceTicks: 9_900,
+  lotSize: 100,
+  moneyPerTickLot: 1,
+  fees: { kind: 'none' },
+  limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
+};
+
+const applied = (seq: number, events: EngineEvent[]): AppliedCommand =>
+  ({
+    seq,
+    ts: 1_700_000_000_000 + seq,
+    command: { type: 'tick', seq, ts: 0 },
+    events,
+  }) as AppliedCommand;
+
+const accepted = (orderId: number, accountId: number, side: 'buy' | 'sell', qtyLots: number) =>
+  ({
+    type: 'orderAccepted',
+    orderId,
+    accountId,
+    instrumentId: 7,
+    clientOrderId: `c${orderId}`,
+    side,
+    orderType: 'limit',
+    tif: 'gtc',
+    priceTicks: 4_000,
+    qtyLots,
+    stopPriceTicks: undefined,
+    expiresAt: undefined,
+    postOnly: false,
+    reduceOnly: false,
+  }) as const;
+
+const fill = (
+  tradeId: number,
+  makerOrderId: number,
+  makerAccountId: number,
+  qtyLots: number,
+  takerOpen: number,
+) =>
+  ({
+    type: 'fill',
+    tradeId,
+    instrumentId: 7,
+    takerOrderId: 3,
+    makerOrderId,
+    takerAccountId: 30,
+    makerAccountId,
+    takerSide: 'sell',
+    priceTicks: 4_000,
+    qtyLots,
+    takerFee: 7,
+    makerFee: 0,
+    takerOpenQtyLots: takerOpen,
+    makerOpenQtyLots: 0,
+  }) as const;
+
+const position = (accountId: number, positionLots: number) =>
+  ({
+    type: 'positionChanged',
+    accountId,
+    instrumentId: 7,
+    positionLots,
+    costBasis: 0,
+    realisedPnl: 0,
+    feesPaid: 0,
+  }) as const;
+
+test('a sweep reports the position after each fill, to each account only', () => {
+  const p = new PrivateEvents((id) => (id === 7 ? spec : undefined));
+  p.apply(
+    applied(1, [
+      accepted(1, 10, 'buy', 200),
+      {
+        type: 'orderRested',
+        orderId: 1,
+        instrumentId: 7,
+        side: 'buy',
+        priceTicks: 4_000,
+        openQtyLots: 200,
+      },
+    ]),
+  );
+  p.apply(
+    applied(2, [
+      accepted(2, 20, 'buy', 300),
+      {
+        type: 'orderRested',
+        orderId: 2,
+        instrumentId: 7,
+        side: 'buy',
+        priceTicks: 4_000,
+        openQtyLots: 300,
+      },
+    ]),
+  );
+  p.pending = [];
+  // The taker (account 30, already short 100) sells 500 lots: 200 from order 1, 300 from order 2.
+  p.apply(
+    applied(3, [
+      accepted(3, 30, 'sell', 500),
+      fill(11, 1, 10, 200, 300),
+      fill(12, 2, 20, 300, 0),
+      position(30, -600),
+      position(10, 200),
+      position(20, 300),
+    ]),
+  );
+  const fills = p.pending
+    .filter((i) => i.channel === 'fill')
+    .map((i): Record<string, unknown> => ({ account: i.accountId, ...(i.build(0) as object) }));
+  assert.deepEqual(
+    fills.map((f) => [f.account, f.trade_id, f.is_taker, f.post_position_fp, f.outcome_side]),
+    [
+      [30, '11', true, '-3.00', 'no'],
+      [10, '11', false, '2.00', 'yes'],
+      [30, '12', true, '-6.00', 'no'],
+      [20, '12', false, '3.00', 'yes'],
+    ],
+  );
+  const orders = p.pending
+    .filter((i) => i.channel === 'user_orders')
+    .map((i) => i.build(5) as Record<string, unknown>);
+  assert.deepEqual(
+    orders.map((o) => [o.order_id, o.status, o.fill_count_fp, o.remaining_count_fp, o.user_id]),
+    [
+      ['3', 'executed', '5.00', '0.00', '5'],
+      ['1', 'executed', '2.00', '0.00', '5'],
+      ['2', 'executed', '3.00', '0.00', '5'],
+    ],
+  );
+  assert.equal(orders[0]!.taker_fill_cost_dollars, '3.0000');
+  assert.equal(orders[0]!.taker_fees_dollars, '0.000014');
+  assert.equal(p.pending.filter((i) => i.channel === 'market_positions').length, 3);
+});
+
+test('lifecycle: pause is deactivated, resume is deactivated=false, settlement is determined then settled', () => {
+  const p = new PrivateEvents(() => spec);
+  p.apply(applied(1, [{ type: 'marketStatusChanged', instrumentId: 7, status: 'open' }]));
+  p.apply(applied(2, [{ type: 'marketStatusChanged', instrumentId: 7, status: 'paused' }]));
+  p.apply(applied(3, [{ type: 'marketStatusChanged', instrumentId: 7, status: 'open' }]));
+  p.apply(applied(4, [{ type: 'marketStatusChanged', instrumentId: 7, status: 'closed' }]));
+  p.apply(
+    applied(5, [
+      { type: 'marketSettled', instrumentId: 7, result: 'no', valueTicks: 0, escrowLeft: 0 },
+    ]),
+  );
+  assert.deepEqual(
+    p.lifecycle.map((l) => {
+      const m = l.msg as Record<string, unknown>;
+      return [m.event_type, m.is_deactivated ?? m.settlement_value ?? null];
+    }),
+    [
+      ['activated', null],
+      ['deactivated', true],
+      ['deactivated', false],
+      ['close_date_updated', null],
+      ['determined', '0.0000'],
+      ['settled', null],
+    ],
+  );
+});
