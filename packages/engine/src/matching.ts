@@ -7,7 +7,7 @@ import { BUY } from './book.ts';
 import type { Engine } from './engine.ts';
 import type { CancelReason } from './events.ts';
 import { feeFor } from './fees.ts';
-import { F_STP_CANCEL_MAKER, NIL } from './order-store.ts';
+import { F_REDUCE_ONLY, F_STP_CANCEL_MAKER, NIL } from './order-store.ts';
 import type { Account, Instrument, Position } from './state.ts';
 import { cancelSlot, finishOrder } from './trading.ts';
 import { mulDivFloor } from './units.ts';
@@ -74,7 +74,11 @@ export function matchTaker(
   const levels = book.levels;
   const mult = spec.moneyPerTickLot;
   let budget = maxCost;
+  // A reduce-only order trades only the position it still has reserved: netting by another order of
+  // its account may have taken the rest, and trading on would open a position.
+  const takerReduce = (s.flags[slot]! & F_REDUCE_ONLY) !== 0;
   while (s.open[slot]! > 0) {
+    if (takerReduce && s.resPos[slot] === 0) return 'reduceOnly';
     const l = book.best[opp]!;
     if (l < 0) return undefined;
     const price = spec.minPriceTicks + l * spec.tickSize;
@@ -90,6 +94,16 @@ export function matchTaker(
         continue;
       }
       let q = s.open[slot]! < s.open[m]! ? s.open[slot]! : s.open[m]!;
+      const makerReduce = (s.flags[m]! & F_REDUCE_ONLY) !== 0;
+      if (makerReduce && s.resPos[m]! < q) {
+        if (s.resPos[m] === 0) {
+          cancelSlot(e, m, 'reduceOnly');
+          m = nextMaker;
+          continue;
+        }
+        q = s.resPos[m]!;
+      }
+      if (takerReduce && s.resPos[slot]! < q) q = s.resPos[slot]!;
       if (maxCost > 0) {
         const affordable = Math.floor(budget / (price * mult));
         const lot = spec.lotSize;
@@ -104,7 +118,7 @@ export function matchTaker(
       if (s.open[m] === 0) {
         book.remove(s, opp, l, m);
         finishOrder(e, inst, m);
-      }
+      } else if (makerReduce && s.resPos[m] === 0) cancelSlot(e, m, 'reduceOnly');
       m = nextMaker;
     }
   }
