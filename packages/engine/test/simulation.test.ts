@@ -248,6 +248,7 @@ test(`seeded simulation: ${COMMANDS} commands, ${ACCOUNTS} accounts (SEED=${SEED
       'protection',
       'decreasedToZero',
       'noLiquidity',
+      'reduceOnly',
     ]) {
       assert.ok(stats.get(`cancel:${reason}`) > 0, `no cancel for ${reason}`);
     }

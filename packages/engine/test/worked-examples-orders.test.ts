@@ -267,6 +267,78 @@ describe('post-only and reduce-only', () => {
   });
 });
 
+describe('reduce-only after netting', () => {
+  /** Account 1 holds 300 YES and offers them reduce-only at 60¢; returns that order's id. */
+  const setup = (h: Harness) => {
+    h.ok(lim(1, 'buy', 5000, 300));
+    h.ok(lim(2, 'sell', 5000, 300));
+    return h.ok(lim(1, 'sell', 6000, 300, { reduceOnly: true }));
+  };
+
+  test('a reduce-only order whose position was sold elsewhere is cancelled, not filled', () => {
+    const h = market();
+    const reduce = setup(h);
+    h.ok(lim(3, 'buy', 5000, 300));
+    h.place(lim(1, 'sell', 5000, 300, { tif: 'ioc' })); // sells the same 300 YES
+    assert.equal(h.lots(1, M), 0);
+    const { events } = h.place(lim(3, 'buy', 6000, 300, { tif: 'ioc' }));
+    assert.deepEqual(fills(events), []);
+    assert.deepEqual(cancelled(events)[0], [reduce, 'reduceOnly', 300]);
+    assert.equal(h.lots(1, M), 0);
+    assert.deepEqual(h.usd(1).reserved, 0);
+    expectSound(h);
+  });
+
+  test('a partly netted reduce-only order fills what is left of the position, then is cancelled', () => {
+    const h = market();
+    const reduce = setup(h);
+    h.ok(lim(3, 'buy', 5000, 100));
+    h.place(lim(1, 'sell', 5000, 100, { tif: 'ioc' }));
+    assert.equal(h.lots(1, M), 200);
+    const { orderId, events } = h.place(lim(3, 'buy', 6000, 300, { tif: 'ioc' }));
+    assert.deepEqual(fills(events), [{ maker: reduce, taker: orderId, price: 6000, qty: 200 }]);
+    assert.deepEqual(cancelled(events), [
+      [reduce, 'reduceOnly', 100],
+      [orderId, 'ioc', 100],
+    ]);
+    assert.equal(h.lots(1, M), 0);
+    expectSound(h);
+  });
+
+  test('a reduce-only stop triggered after its position was netted away trades nothing', () => {
+    const h = market();
+    h.ok(lim(1, 'buy', 5000, 300));
+    h.ok(lim(2, 'sell', 5000, 300));
+    const stop = h.ok({
+      accountId: 1,
+      instrumentId: M,
+      side: 'sell',
+      orderType: 'stop',
+      stopPriceTicks: 4000,
+      qtyLots: 300,
+      tif: 'gtc',
+      reduceOnly: true,
+    });
+    h.ok(lim(3, 'buy', 4500, 300));
+    h.place(lim(1, 'sell', 4500, 300, { tif: 'ioc' }));
+    assert.equal(h.lots(1, M), 0);
+    h.ok(lim(4, 'buy', 3000, 500)); // liquidity the stop could sell into
+    h.ok(lim(5, 'sell', 4000, 100));
+    const { events } = h.place(lim(6, 'buy', 4000, 100)); // trades at 40¢: the stop triggers
+    assert.deepEqual(
+      events
+        .filter((e) => e.type === 'orderTriggered')
+        .map((e) => e.type === 'orderTriggered' && e.orderId),
+      [stop],
+    );
+    assert.deepEqual(cancelled(events), [[stop, 'reduceOnly', 300]]);
+    assert.deepEqual(fills(events).length, 1);
+    assert.equal(h.engine.order(stop), undefined);
+    assert.equal(h.lots(1, M), 0);
+    expectSound(h);
+  });
+});
+
 describe('amend keeps the entry-time risk rules', () => {
   test('a reduce-only order cannot be amended beyond the position it closes', () => {
     const h = market();
