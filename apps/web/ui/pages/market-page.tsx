@@ -2,7 +2,7 @@
 // tape, rules, the order ticket, the user's position and open orders. The book, tape and ticker come
 // from one MarketFeed and reach React at most once per animation frame.
 
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { memo, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { api } from '../api/http.ts';
 import type { MarketInfo, PositionRow, TradeRow } from '../api/types.ts';
 import { Link } from '../components/link.tsx';
@@ -10,14 +10,18 @@ import { StatusPill } from '../components/status-pill.tsx';
 import { feeLabel } from '../format/fees.ts';
 import { price, qty, usd, usdSigned } from '../format/units.ts';
 import { DepthChart } from '../market/depth-chart.tsx';
-import { OpenOrders } from '../market/open-orders.tsx';
+import { OpenOrders as OpenOrdersView } from '../market/open-orders.tsx';
 import { OrderBook, type PricePick } from '../market/order-book.tsx';
 import { OrderEntry, type TicketPreset } from '../market/order-entry.tsx';
-import { PriceChart } from '../market/price-chart.tsx';
+import { PriceChart as PriceChartView } from '../market/price-chart.tsx';
 import { TradeTape } from '../market/trade-tape.tsx';
 import { useApp } from '../state/app-state.tsx';
 import { MarketFeed } from '../state/market-feed.ts';
 import { useApi } from '../state/use-api.ts';
+
+// Views that depend only on the market's spec skip the per-frame renders the book and tape cause.
+const PriceChart = memo(PriceChartView);
+const OpenOrders = memo(OpenOrdersView);
 
 export function MarketPage({ symbol }: { symbol: string }) {
   const { marketBySymbol, markets } = useApp();
@@ -142,16 +146,16 @@ function MarketScreen({ m: listed }: { m: MarketInfo }) {
         </div>
         <div className="col-side">
           <OrderEntry m={m} bids={snap.bids} asks={snap.asks} preset={preset} />
-          <MyPosition m={m} />
-          <Rules m={m} />
+          <MyPosition m={listed} />
+          <Rules m={listed} />
         </div>
       </div>
-      <OpenOrders market={m} />
+      <OpenOrders market={listed} />
     </section>
   );
 }
 
-function MyPosition({ m }: { m: MarketInfo }) {
+const MyPosition = memo(function MyPosition({ m }: { m: MarketInfo }) {
   const { me, accountVersion } = useApp();
   const positions = useApi(
     () =>
@@ -190,9 +194,9 @@ function MyPosition({ m }: { m: MarketInfo }) {
       )}
     </div>
   );
-}
+});
 
-function Rules({ m }: { m: MarketInfo }) {
+const Rules = memo(function Rules({ m }: { m: MarketInfo }) {
   const binary = m.kind === 'binary';
   return (
     <div className="card rules">
@@ -219,4 +223,4 @@ function Rules({ m }: { m: MarketInfo }) {
       )}
     </div>
   );
-}
+});
