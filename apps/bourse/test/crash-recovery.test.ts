@@ -167,6 +167,9 @@ test('SIGKILL mid-stream loses no acknowledged order; recovery equals a fresh re
         // Later orders may fill more of a resting order, never less than its ack reported.
         assert.ok(o.filledQtyLots >= ack.filledQtyLots, `order ${orderId}`);
       }
+      // The 24-hour volume survives the restart (seeded from the candles).
+      const market = await again.a.market(MARKET);
+      assert.ok(market.volume24hLots > 0);
       const root = new RestClient({ baseUrl: second.url, credentials: keys.root! });
       const live = await root.request<{ seq: number; hash: string; violations: string[] }>(
         'GET',

@@ -54,6 +54,10 @@ export class EventStream {
     instruments.forEach((v, i) => {
       this.#hub.load(v.spec, v.status, v.lastPriceTicks, books[i]);
     });
+    await this.#seedVolumes(
+      core,
+      instruments.map((v) => v.spec.instrumentId),
+    );
     const pending = this.#buffered ?? [];
     this.#buffered = undefined;
     for (const applied of pending) this.#consume(applied);
@@ -62,6 +66,37 @@ export class EventStream {
     this.#hub.flush();
     this.#feed.flush();
     this.#isReady = true;
+  }
+
+  /**
+   * The last 24 hours of volume from the 1-minute candles (two halves: a page holds at most 1,000
+   * buckets), so tickers survive a restart. Market data works without it, so a failure only logs.
+   */
+  async #seedVolumes(core: ExchangeCore, ids: readonly number[]): Promise<void> {
+    const half = 12 * 3_600_000;
+    const since = this.#services.clock() - 2 * half;
+    try {
+      for (const instrumentId of ids) {
+        for (const [fromTs, toTs] of [
+          [since, since + half - 1],
+          [since + half, Number.MAX_SAFE_INTEGER],
+        ] as const) {
+          const candles = await core.readModels.candles({
+            instrumentId,
+            interval: '1m',
+            fromTs,
+            toTs,
+            limit: 720,
+          });
+          this.#hub.seedVolume(
+            instrumentId,
+            candles.map((c) => ({ ts: c.bucketTs, qtyLots: c.volumeLots })),
+          );
+        }
+      }
+    } catch (error) {
+      this.#services.logger.warn('24h volume not restored from candles', { error });
+    }
   }
 
   #onBatch(batch: readonly AppliedCommand[]): void {

@@ -53,6 +53,16 @@ export class MarketDataHub {
     if (book !== undefined) state.book.reset(book.bids, book.asks);
   }
 
+  /** Adds traded volume from history (per-minute buckets) so a restarted gateway keeps its 24h figure. */
+  seedVolume(instrumentId: number, buckets: readonly { ts: number; qtyLots: number }[]): void {
+    const m = this.#markets.get(instrumentId);
+    if (m === undefined) return;
+    for (const b of buckets) {
+      m.volume.add(b.ts, b.qtyLots);
+      if (b.ts > m.lastTs) m.lastTs = b.ts;
+    }
+  }
+
   /** Folds one applied command's events into the pending changes. */
   apply(applied: AppliedEvents): void {
     for (const event of applied.events) this.#applyEvent(event, applied.ts);

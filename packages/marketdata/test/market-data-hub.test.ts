@@ -133,3 +133,15 @@ test('markets resolve by symbol or numeric id', () => {
   assert.equal(hub.resolve(7), 7);
   assert.equal(hub.resolve('NOPE'), undefined);
 });
+
+test('seeded history counts in the 24h volume and ages out like live trades', () => {
+  const hub = new MarketDataHub();
+  hub.load(spec, 'open', 4200);
+  hub.seedVolume(7, [
+    { ts: 0, qtyLots: 100 },
+    { ts: 3_600_000, qtyLots: 200 },
+  ]);
+  assert.equal(hub.ticker(7)?.volume24hLots, 300);
+  hub.seedVolume(7, [{ ts: 24 * 3_600_000 + 60_000, qtyLots: 1 }]);
+  assert.equal(hub.ticker(7)?.volume24hLots, 201);
+});
