@@ -76,7 +76,12 @@ export class CommandGenerator {
         userId: 1 + (a >> 1),
         subaccount: a & 1,
       });
-      this.queue.push({ type: 'deposit', accountId: a, assetId: SIM_USD, amount: 20_000_000_000 });
+      this.queue.push({
+        type: 'deposit',
+        accountId: a,
+        assetId: SIM_USD,
+        amount: a % 10 === 0 ? 50_000_000 : 20_000_000_000,
+      });
       this.queue.push({ type: 'deposit', accountId: a, assetId: SIM_BTC, amount: 1_000_000_000 });
       this.queue.push({ type: 'deposit', accountId: a, assetId: SIM_ETH, amount: 100_000_000_000 });
     }
