@@ -88,7 +88,8 @@ export function placeOrderCommand(
 
 /** The ack of an accepted placeOrder: its fills and where the order ended up. */
 export function orderAck(applied: AppliedCommand, symbol: string): OrderAck {
-  const orderId = applied.seq;
+  // The sequencer assigns the order id (the command's seq); read it from the command, not assume it.
+  const orderId = applied.command.type === 'placeOrder' ? applied.command.orderId : applied.seq;
   const fills: { tradeId: number; priceTicks: number; qtyLots: number; fee: number }[] = [];
   let openQtyLots = 0;
   let filledQtyLots = 0;
