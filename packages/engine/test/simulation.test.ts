@@ -1,8 +1,8 @@
 // Seeded whole-engine simulation: a long random stream of good and bad commands over many accounts and
 // binary and spot markets. After every command it checks cheaply that a rejection changed nothing and
 // no touched balance went negative; every 1,000 commands it runs `verifyInvariants`; at the end it
-// replays the second half from a midway snapshot and the whole stream from scratch, and both must reach
-// the live engine's state hash. A failure names the seed: `SEED=<seed> node --test <this file>`.
+// replays the rest of the stream from snapshots taken at each quarter, and the whole stream from
+// scratch, and every replay must reach the live engine's state hash with the same events. A failure names the seed: `SEED=<seed> node --test <this file>`.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -169,10 +169,13 @@ test(`seeded simulation: ${COMMANDS} commands, ${ACCOUNTS} accounts (SEED=${SEED
   const engine = new Engine(CONFIG);
   const stream: Command[] = [];
   const stats = new Stats();
-  const half = Math.floor(COMMANDS / 2);
-  let snapshot: Uint8Array | undefined;
+  /** Snapshots at each quarter: where the replay starts, its bytes, and the live events from there. */
+  const cuts = [1, 2, 3].map((q) => ({
+    at: Math.floor((COMMANDS * q) / 4),
+    bytes: new Uint8Array() as Uint8Array,
+    digest: 0x811c9dc5,
+  }));
   let liveDigest = 0x811c9dc5;
-  let secondHalfDigest = 0x811c9dc5;
   let badSeen = 0;
   let hashedRejections = 0;
   let i = 0;
@@ -194,10 +197,10 @@ test(`seeded simulation: ${COMMANDS} commands, ${ACCOUNTS} accounts (SEED=${SEED
         }
       }
       liveDigest = digest(liveDigest, events);
-      if (i >= half) secondHalfDigest = digest(secondHalfDigest, events);
+      for (const cut of cuts) if (i >= cut.at) cut.digest = digest(cut.digest, events);
       gen.observe(events);
       if (i % 1000 === 999) invariants(engine, `after command ${i}`);
-      if (i === half - 1) snapshot = engine.snapshot();
+      for (const cut of cuts) if (i === cut.at - 1) cut.bytes = engine.snapshot();
     }
     invariants(engine, 'at the end');
   } catch (err) {
@@ -210,18 +213,17 @@ test(`seeded simulation: ${COMMANDS} commands, ${ACCOUNTS} accounts (SEED=${SEED
   }
   const liveHash = engine.stateHash();
 
-  // The second half replayed from the midway snapshot reaches the same state with the same events.
-  const restored = Engine.restore(snapshot!);
-  let restoredDigest = 0x811c9dc5;
-  for (let j = half; j < stream.length; j++) {
-    restoredDigest = digest(restoredDigest, restored.apply(stream[j]!));
+  // The rest of the stream replayed from each snapshot reaches the same state with the same events.
+  for (const cut of cuts) {
+    const restored = Engine.restore(cut.bytes);
+    let restoredDigest = 0x811c9dc5;
+    for (let j = cut.at; j < stream.length; j++) {
+      restoredDigest = digest(restoredDigest, restored.apply(stream[j]!));
+    }
+    const from = `from the snapshot after command ${cut.at} (SEED=${SEED})`;
+    assert.equal(restored.stateHash(), liveHash, `restore + replay diverged ${from}`);
+    assert.equal(restoredDigest, cut.digest, `restore + replay emitted other events ${from}`);
   }
-  assert.equal(restored.stateHash(), liveHash, `restore + replay diverged (SEED=${SEED})`);
-  assert.equal(
-    restoredDigest,
-    secondHalfDigest,
-    `restore + replay emitted other events (SEED=${SEED})`,
-  );
 
   // The whole stream replayed into a fresh engine is bit-for-bit the same run.
   const fresh = new Engine(CONFIG);
