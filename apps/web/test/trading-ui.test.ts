@@ -57,6 +57,14 @@ describe('web trading UI', { skip }, () => {
 
   const ticket = (page: Page) => page.getByRole('form', { name: 'Order ticket' });
 
+  /** A notification arrived (toasts fade; the header's list keeps them). */
+  const notified = async (page: Page, text: string) => {
+    const toggle = page.getByRole('button', { name: /^Notifications/ });
+    await toggle.click();
+    await page.getByRole('list', { name: 'Notifications' }).getByText(text).waitFor();
+    await toggle.click();
+  };
+
   test('a wrong password is refused with a clear message, the right one logs in', async () => {
     await alice.goto('/login');
     await alice.getByLabel('Username').fill('alice');
@@ -103,8 +111,8 @@ describe('web trading UI', { skip }, () => {
     await t.getByRole('button', { name: 'Buy NO' }).click();
 
     // Both are told about the fill and see their positions.
-    await bob.getByText(`Filled: Buy NO 3 ${MARKET} @ 60¢`).waitFor();
-    await alice.getByText(`Filled: Buy YES 3 ${MARKET} @ 40¢`).waitFor();
+    await notified(bob, `Filled: Buy NO 3 ${MARKET} @ 60¢`);
+    await notified(alice, `Filled: Buy YES 3 ${MARKET} @ 40¢`);
     await bob.getByTestId('my-position').getByText('3 NO').waitFor();
     await alice.getByTestId('my-position').getByText('3 YES').waitFor();
     await alice.getByTestId('yes-bids').getByRole('button', { name: '40¢, 2 contracts' }).waitFor();
@@ -190,7 +198,7 @@ describe('web trading UI', { skip }, () => {
         tif: 'gtc',
       } as Parameters<typeof s.submit>[0]);
     }
-    await alice.getByText(`Alert: ${MARKET_2} is above 55¢ (last 55¢)`).waitFor();
+    await notified(alice, `Alert: ${MARKET_2} is above 55¢ (last 55¢)`);
     await alice
       .getByTestId('alert-state')
       .getByText(/^Fired .* at 55¢$/)
@@ -212,7 +220,7 @@ describe('web trading UI', { skip }, () => {
       .getByText(/YES holders are paid \$1\.00 per contract/)
       .waitFor();
     await admin.getByRole('dialog').getByRole('button', { name: 'Settle YES' }).click();
-    await admin.getByText(`${MARKET} settled YES; 2 accounts paid`).waitFor();
+    await notified(admin, `${MARKET} settled YES; 2 accounts paid`);
 
     await alice.goto('/portfolio');
     await alice.getByRole('tab', { name: 'Settlements' }).click();

@@ -5,6 +5,7 @@ import { type ReactNode, useState } from 'react';
 import { ConfirmDialog } from './components/confirm-dialog.tsx';
 import { ConnectionBadge } from './components/connection-badge.tsx';
 import { Link } from './components/link.tsx';
+import { NotificationList } from './components/notification-list.tsx';
 import { Toasts } from './components/toasts.tsx';
 import { AccountPage } from './pages/account-page.tsx';
 import { AdminPage } from './pages/admin-page.tsx';
@@ -69,6 +70,7 @@ function Shell() {
         </nav>
         <div className="who">
           <ConnectionBadge />
+          <NotificationList />
           {me ? (
             <>
               <span className="user" data-testid="user">

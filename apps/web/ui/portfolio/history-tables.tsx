@@ -144,7 +144,7 @@ export function HistoryTables() {
           <thead>
             <tr>
               {table.header.map((h, i) => (
-                <th key={h} className={table.numeric[i] ? 'num' : ''}>
+                <th key={h} className={cellClass(table, i)}>
                   {h}
                 </th>
               ))}
@@ -155,7 +155,7 @@ export function HistoryTables() {
               // biome-ignore lint/suspicious/noArrayIndexKey: rows are a page snapshot, re-rendered whole.
               <tr key={i}>
                 {r.map((c, j) => (
-                  <td key={table.header[j]} className={table.numeric[j] ? 'num' : ''}>
+                  <td key={table.header[j]} className={cellClass(table, j)}>
                     {c}
                   </td>
                 ))}
@@ -175,11 +175,16 @@ export function HistoryTables() {
   );
 }
 
+/** Numbers align right; optional columns give way on phone-sized screens. */
+function cellClass(t: { numeric: boolean[]; optional?: boolean[] }, i: number): string {
+  return `${t.numeric[i] ? 'num' : ''}${t.optional?.[i] ? ' hide-sm' : ''}`.trim();
+}
+
 function buildTable(
   tab: Tab,
   items: readonly (OrderRow | FillRow | SettlementRow)[],
   byId: ReadonlyMap<number, MarketInfo>,
-): { header: string[]; numeric: boolean[]; rows: string[][] } {
+): { header: string[]; numeric: boolean[]; rows: string[][]; optional?: boolean[] } {
   const pxOf = (m: MarketInfo | undefined, t: number | undefined) =>
     m === undefined || t === undefined ? '' : price(m, t);
   const qOf = (m: MarketInfo | undefined, l: number) => (m === undefined ? String(l) : qty(m, l));
@@ -224,6 +229,7 @@ function buildTable(
     return {
       header: ['Time', 'Market', 'Side', 'Role', 'YES price', 'Qty', 'Fee', 'Order'],
       numeric: [false, false, false, false, true, true, true, true],
+      optional: [false, false, false, true, false, false, true, true],
       rows: (items as FillRow[]).map((f) => {
         const m = byId.get(f.instrumentId);
         return [

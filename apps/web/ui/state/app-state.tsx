@@ -45,6 +45,8 @@ export interface AppState {
   refreshMarkets(): Promise<void>;
   readonly accountVersion: number;
   readonly toasts: readonly Toast[];
+  /** Every notification of this tab (newest first, bounded), for the header's notification list. */
+  readonly notifications: readonly (Toast & { readonly ts: number })[];
   toast(kind: Toast['kind'], text: string): void;
   dismissToast(id: number): void;
   confirm(title: string, body: string, action: string): Promise<boolean>;
@@ -88,6 +90,7 @@ function fillText(f: FillUpdate, markets: readonly MarketInfo[]): string {
   return `Filled: Buy ${no ? 'NO' : 'YES'} ${qty(m, f.qtyLots)} ${f.market} @ ${price(m, px)}`;
 }
 let toastSeq = 0;
+const NOTIFICATIONS_KEPT = 50;
 
 export function AppProvider({ children }: { children: ReactNode }) {
   const socket = useMemo(() => new LiveSocket(socketUrl()), []);
@@ -100,6 +103,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
   const [assets, setAssets] = useState<readonly Asset[]>([]);
   const [accountVersion, setAccountVersion] = useState(0);
   const [toasts, setToasts] = useState<readonly Toast[]>([]);
+  const [notifications, setNotifications] = useState<readonly (Toast & { ts: number })[]>([]);
   const [pendingConfirm, setPendingConfirm] = useState<ConfirmRequest | undefined>();
   const [alerts, setAlerts] = useState<readonly PriceAlert[]>(() => loadAlerts());
   const marketsRef = useRef(markets);
@@ -108,6 +112,11 @@ export function AppProvider({ children }: { children: ReactNode }) {
   const toast = useCallback((kind: Toast['kind'], text: string) => {
     const id = ++toastSeq;
     setToasts((t) => [...t.slice(-4), { id, kind, text }]);
+    if (kind !== 'info') {
+      setNotifications((n) =>
+        [{ id, kind, text, ts: Date.now() }, ...n].slice(0, NOTIFICATIONS_KEPT),
+      );
+    }
     setTimeout(
       () => setToasts((t) => t.filter((x) => x.id !== id)),
       kind === 'alert' ? 15_000 : 6_000,
@@ -225,6 +234,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
       refreshMarkets,
       accountVersion,
       toasts,
+      notifications,
       toast,
       dismissToast,
       confirm: (title, body, action) =>
@@ -274,6 +284,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
       refreshMarkets,
       accountVersion,
       toasts,
+      notifications,
       toast,
       dismissToast,
       pendingConfirm,
