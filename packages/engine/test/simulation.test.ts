@@ -159,6 +159,43 @@ function checkEvents(events: readonly EngineEvent[], bad: boolean, stats: Stats)
   return rejected === 1 && events.length === 1;
 }
 
+/**
+ * Balance, position and book-level events carry absolute values, once per record per command, so a
+ * projection can apply them blindly: each must be unique within the command and equal the final state.
+ */
+function checkAbsoluteEvents(e: Engine, events: readonly EngineEvent[]): void {
+  const seen = new Set<string>();
+  for (const ev of events) {
+    let key: string;
+    if (ev.type === 'balanceChanged') {
+      key = `b${ev.accountId}/${ev.assetId}`;
+      const b = e.balance(ev.accountId, ev.assetId);
+      assert.ok(
+        b.available === ev.available && b.reserved === ev.reserved,
+        `stale ${JSON.stringify(ev)}`,
+      );
+    } else if (ev.type === 'positionChanged') {
+      key = `p${ev.accountId}/${ev.instrumentId}`;
+      const p = e.position(ev.accountId, ev.instrumentId)!;
+      assert.ok(
+        p.positionLots === ev.positionLots && p.costBasis === ev.costBasis,
+        `stale ${JSON.stringify(ev)}`,
+      );
+    } else if (ev.type === 'bookLevel') {
+      key = `l${ev.instrumentId}/${ev.side}/${ev.priceTicks}`;
+      const inst = e.instById.get(ev.instrumentId)!;
+      const level = (ev.priceTicks - inst.spec.minPriceTicks) / inst.spec.tickSize;
+      const k = (ev.side === 'buy' ? 0 : inst.book.levels) + level;
+      assert.ok(
+        inst.book.qty[k] === ev.qtyLots && inst.book.count[k] === ev.orderCount,
+        `stale ${JSON.stringify(ev)}`,
+      );
+    } else continue;
+    assert.ok(!seen.has(key), `two ${ev.type} events for ${key} in one command`);
+    seen.add(key);
+  }
+}
+
 function invariants(e: Engine, where: string): void {
   const v = verifyInvariants(e);
   assert.deepEqual(v, [], `invariants broken ${where}`);
@@ -189,6 +226,7 @@ test(`seeded simulation: ${COMMANDS} commands, ${ACCOUNTS} accounts (SEED=${SEED
       const fpBefore = fingerprint(engine, command);
       const events = engine.apply(command);
       const onlyRejected = checkEvents(events, bad, stats);
+      checkAbsoluteEvents(engine, events);
       if (onlyRejected) {
         assert.equal(fingerprint(engine, command), fpBefore, 'a rejected command changed state');
         if (fullCheck) {
