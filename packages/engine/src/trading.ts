@@ -599,10 +599,14 @@ function reduceInPlace(
     e.touchLevel(inst, key);
   }
   const own = s.resPos[slot]!;
+  const feeLeft = s.resFee[slot]!;
   releaseReservation(e, inst, acct, slot);
   s.open[slot] = newQty;
   computeReservation(inst, acct, e, s.side[slot]!, s.price[slot]!, newQty, 0, scratch);
   void own;
+  // Per-fill fee rounding may have used up more of the fee reservation than the filled share, so the
+  // fee for the smaller size can exceed what is left; a reduction must never take more money.
+  if (scratch.resFee > feeLeft) scratch.resFee = feeLeft;
   applyReservation(e, inst, acct, slot, scratch);
   if (emit) {
     e.emit({
