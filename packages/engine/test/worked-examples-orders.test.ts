@@ -6,7 +6,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { expectReject, expectRejectPlace, expectSound } from './support/expect.ts';
-import { binarySpec, DOLLAR, fills, Harness, ofType, type PlaceBody } from './support/harness.ts';
+import {
+  binarySpec,
+  DOLLAR,
+  fills,
+  Harness,
+  ofType,
+  type PlaceBody,
+  USD,
+} from './support/harness.ts';
 
 const M = 10;
 const START = 1000 * DOLLAR;
@@ -527,6 +535,33 @@ describe('amend, decrease, cancel', () => {
       { type: 'decreaseOrder', accountId: 1, orderId: a, byLots: 100 },
       'UNKNOWN_ORDER',
     );
+    expectSound(h);
+  });
+
+  test('decreasing after per-fill fee rounding never takes more money than the order holds', () => {
+    const kalshi = {
+      kind: 'kalshi',
+      makerRatePpm: 70_000,
+      takerRatePpm: 70_000,
+      roundingUnit: 10_000,
+    } as const;
+    const h = new Harness()
+      .setup([2, 3], START)
+      .market(binarySpec(M, { lotSize: 1, fees: kalshi }));
+    h.must({ type: 'createAccount', accountId: 1, userId: 1, subaccount: 0 });
+    // Exactly enough for 300 lots (3 contracts) at 50¢ plus the 6¢ fee, then 6¢ for the closing fee.
+    h.must({ type: 'deposit', accountId: 1, assetId: USD, amount: 1_560_000 });
+    h.ok(lim(1, 'buy', 5000, 300));
+    h.ok(lim(2, 'sell', 5000, 300));
+    h.must({ type: 'deposit', accountId: 1, assetId: USD, amount: 60_000 });
+    const sell = h.ok(lim(1, 'sell', 5000, 300));
+    assert.deepEqual(h.usd(1), { available: 0, reserved: 60_000 });
+    // Six one-lot fills each pay a whole cent: the 6¢ fee reservation is gone after 2% of the order.
+    for (let i = 0; i < 6; i++) h.place(lim(3, 'buy', 5000, 1, { tif: 'ioc' }));
+    assert.deepEqual(h.usd(1), { available: 30_000, reserved: 0 });
+    h.must({ type: 'decreaseOrder', accountId: 1, orderId: sell, byLots: 94 });
+    assert.deepEqual(h.usd(1), { available: 30_000, reserved: 0 });
+    assert.equal(h.engine.order(sell)!.openQtyLots, 200);
     expectSound(h);
   });
 
