@@ -24,13 +24,6 @@ export function kalshiMarket(
   stats: MarketStats,
 ) {
   const spec = v.spec;
-  const top = live?.book.depth(1);
-  const bid = top?.bids[0];
-  const ask = top?.asks[0];
-  const px = (ticks: number | undefined) =>
-    ticks === undefined ? '0.0000' : formatTicks(ticks, spec);
-  const inverse = (ticks: number | undefined) =>
-    ticks === undefined ? '0.0000' : formatTicks(spec.payoutTicks - ticks, spec);
   const last = live?.lastPriceTicks ?? v.lastPriceTicks;
   const settled = v.settlement;
   const close = times.closeMs === undefined ? NO_SCHEDULED_CLOSE : isoTime(times.closeMs);
@@ -53,13 +46,8 @@ export function kalshiMarket(
     settlement_timer_seconds: 0,
     result: settled === undefined ? '' : settled.result,
     can_close_early: true,
-    yes_bid_dollars: px(bid?.[0]),
-    yes_ask_dollars: px(ask?.[0]),
-    no_bid_dollars: inverse(ask?.[0]),
-    no_ask_dollars: inverse(bid?.[0]),
-    yes_bid_size_fp: formatLots(bid?.[1] ?? 0, spec),
-    yes_ask_size_fp: formatLots(ask?.[1] ?? 0, spec),
-    last_price_dollars: px(last),
+    ...quoteFields(spec, live),
+    last_price_dollars: last === undefined ? '0.0000' : formatTicks(last, spec),
     previous_price_dollars: '0.0000',
     previous_yes_bid_dollars: '0.0000',
     previous_yes_ask_dollars: '0.0000',
@@ -86,6 +74,25 @@ export function kalshiMarket(
 }
 
 export type KalshiMarket = ReturnType<typeof kalshiMarket>;
+
+/** Best bid/ask on both legs from the hub's book; an empty side quotes "0.0000" and size "0.00". */
+function quoteFields(spec: BinarySpec, live: MarketState | undefined) {
+  const top = live?.book.depth(1);
+  const bid = top?.bids[0];
+  const ask = top?.asks[0];
+  const px = (ticks: number | undefined) =>
+    ticks === undefined ? '0.0000' : formatTicks(ticks, spec);
+  const inverse = (ticks: number | undefined) =>
+    ticks === undefined ? '0.0000' : formatTicks(spec.payoutTicks - ticks, spec);
+  return {
+    yes_bid_dollars: px(bid?.[0]),
+    yes_ask_dollars: px(ask?.[0]),
+    no_bid_dollars: inverse(ask?.[0]),
+    no_ask_dollars: inverse(bid?.[0]),
+    yes_bid_size_fp: formatLots(bid?.[1] ?? 0, spec),
+    yes_ask_size_fp: formatLots(ask?.[1] ?? 0, spec),
+  };
+}
 
 export function kalshiEvent(
   eventTicker: string,
