@@ -7,6 +7,7 @@ import type { MarketInfo } from '../ui/api/types.ts';
 import { takerFee } from '../ui/format/fees.ts';
 import { parseDecimal, parsePrice, parseQty, price, qty, usd } from '../ui/format/units.ts';
 import { fromBook, preview, sweep, toBook } from '../ui/market/ticket-math.ts';
+import { buildOrder, EMPTY_TICKET, ticketPreview } from '../ui/market/ticket-order.ts';
 import { bucketDelta, parseMetrics, quantile } from '../ui/ops/prometheus-text.ts';
 
 const binary = {
@@ -131,4 +132,82 @@ test('ack latency percentiles come from the histogram buckets of the last interv
   assert.equal(quantile(window, 0.5), 0.001);
   assert.ok(Math.abs(quantile(window, 0.99)! - 0.00982) < 1e-9);
   assert.equal(quantile([], 0.5), undefined);
+});
+
+test('the ticket builds the API order the person described, or says what to fix', () => {
+  const bids = [[3_900, 500, 1]] as const;
+  const asks = [[4_100, 500, 1]] as const;
+  const t = { ...EMPTY_TICKET, qtyText: '3' };
+  assert.deepEqual(
+    buildOrder(binary, { ...t, outcome: 'no', priceText: '60', postOnly: true }, bids, asks),
+    {
+      order: {
+        market: 'RAIN',
+        side: 'sell',
+        type: 'limit',
+        qtyLots: 300,
+        priceTicks: 4_000,
+        tif: 'gtc',
+        postOnly: true,
+      },
+    },
+  );
+  // A market buy of YES is protected ten cents beyond the best ask unless a worst price is typed.
+  assert.deepEqual(buildOrder(binary, { ...t, type: 'market' }, bids, asks), {
+    order: {
+      market: 'RAIN',
+      side: 'buy',
+      type: 'market',
+      qtyLots: 300,
+      worstPriceTicks: 5_100,
+      tif: 'ioc',
+    },
+  });
+  assert.deepEqual(buildOrder(binary, { ...t, type: 'market', worstText: '45' }, bids, asks), {
+    order: {
+      market: 'RAIN',
+      side: 'buy',
+      type: 'market',
+      qtyLots: 300,
+      worstPriceTicks: 4_500,
+      tif: 'ioc',
+    },
+  });
+  assert.deepEqual(buildOrder(binary, { ...t, type: 'market' }, bids, []), {
+    error: 'No liquidity to protect against: set a worst price.',
+  });
+  assert.deepEqual(buildOrder(binary, { ...t, priceText: '40.5' }, bids, asks), {
+    error: 'Enter a limit price on the tick grid.',
+  });
+  assert.deepEqual(buildOrder(binary, { ...t, priceText: '40', tif: 'gtd' }, bids, asks), {
+    error: 'Choose when the order expires.',
+  });
+  assert.deepEqual(buildOrder(binary, { ...t, qtyText: '0' }, bids, asks), {
+    error: 'Enter a quantity in contracts.',
+  });
+  const stop = buildOrder(
+    binary,
+    { ...t, type: 'stopLimit', stopText: '45', priceText: '46' },
+    bids,
+    asks,
+  );
+  assert.deepEqual(stop, {
+    order: {
+      market: 'RAIN',
+      side: 'buy',
+      type: 'stopLimit',
+      qtyLots: 300,
+      priceTicks: 4_600,
+      stopPriceTicks: 4_500,
+      tif: 'gtc',
+    },
+  });
+  // Market buy preview sweeps the ask: 3 × 41¢ plus the taker fee.
+  assert.deepEqual(ticketPreview(binary, { ...t, type: 'market' }, bids, asks), {
+    amount: 1_230_000,
+    amountLabel: 'Cost',
+    maxPayout: 3_000_000,
+    fee: 60_000,
+    note: undefined,
+  });
 });

@@ -1,17 +1,26 @@
 // The order ticket: buy/sell YES or NO (binary) or buy/sell (spot); limit, market with a worst-price
 // protection, stop and stop-limit; time in force, post-only and reduce-only. Before submit it shows the
-// cost or proceeds, the maximum payout and the fee, computed from the same integers the exchange uses.
+// cost or proceeds, the maximum payout and the fee, computed from the same integers the exchange uses
+// (the rules live in ticket-order.ts).
 
-import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { api, errorText } from '../api/http.ts';
-import type { Level, MarketInfo, OrderAck, OrderInput } from '../api/types.ts';
+import type { Level, MarketInfo, OrderAck } from '../api/types.ts';
 import { feeLabel } from '../format/fees.ts';
-import { parsePrice, parseQty, price, priceInput, qty, qtyUnit, usd } from '../format/units.ts';
+import { price, priceInput, qty, qtyUnit, usd } from '../format/units.ts';
 import { useApp } from '../state/app-state.tsx';
-import { type Action, fromBook, type Outcome, preview, sweep, toBook } from './ticket-math.ts';
-
-type OrderType = 'limit' | 'market' | 'stop' | 'stopLimit';
-type Tif = 'gtc' | 'ioc' | 'fok' | 'gtd';
+import { fromBook, type Outcome, type Preview } from './ticket-math.ts';
+import {
+  bookSide,
+  buildOrder,
+  EMPTY_TICKET,
+  type OrderType,
+  type TicketFields,
+  ticketLabel,
+  ticketPreview,
+  type Tif,
+  worstOutcomePrice,
+} from './ticket-order.ts';
 
 export interface TicketPreset {
   readonly nonce: number;
@@ -19,7 +28,7 @@ export interface TicketPreset {
   readonly side: 'buy' | 'sell';
 }
 
-const DEFAULT_PROTECTION_STEPS = 10;
+type Set = (patch: Partial<TicketFields>) => void;
 
 export function OrderEntry(props: {
   m: MarketInfo;
@@ -27,20 +36,11 @@ export function OrderEntry(props: {
   asks: readonly Level[];
   preset: TicketPreset | undefined;
 }) {
-  const { m } = props;
+  const { m, bids, asks } = props;
   const { me, toast } = useApp();
   const binary = m.kind === 'binary';
-  const [outcome, setOutcome] = useState<Outcome>('yes');
-  const [action, setAction] = useState<Action>('buy');
-  const [type, setType] = useState<OrderType>('limit');
-  const [qtyText, setQtyText] = useState('1');
-  const [priceText, setPriceText] = useState('');
-  const [stopText, setStopText] = useState('');
-  const [worstText, setWorstText] = useState('');
-  const [tif, setTif] = useState<Tif>('gtc');
-  const [expiry, setExpiry] = useState('');
-  const [postOnly, setPostOnly] = useState(false);
-  const [reduceOnly, setReduceOnly] = useState(false);
+  const [t, setTicket] = useState<TicketFields>(EMPTY_TICKET);
+  const set: Set = (patch) => setTicket((x) => ({ ...x, ...patch }));
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
 
@@ -48,99 +48,32 @@ export function OrderEntry(props: {
   useEffect(() => {
     const p = props.preset;
     if (p === undefined) return;
-    const o: Outcome = binary && p.side === 'sell' ? 'no' : 'yes';
-    const a: Action = binary ? 'buy' : p.side;
-    setOutcome(o);
-    setAction(a);
-    setType('limit');
-    setPriceText(priceInput(m, fromBook(m, o, p.bookPriceTicks)));
+    const outcome: Outcome = binary && p.side === 'sell' ? 'no' : 'yes';
+    setTicket((x) => ({
+      ...x,
+      outcome,
+      action: binary ? 'buy' : p.side,
+      type: 'limit',
+      priceText: priceInput(m, fromBook(m, outcome, p.bookPriceTicks)),
+    }));
   }, [props.preset, binary, m]);
 
-  const book = toBook(m, outcome, action, undefined);
-  const opposite = book.side === 'buy' ? props.asks : props.bids;
-  const qtyLots = parseQty(m, qtyText);
-  const limitPrice = parsePrice(m, priceText);
-  const stopPrice = parsePrice(m, stopText);
-  const needsLimit = type === 'limit' || type === 'stopLimit';
-  const needsStop = type === 'stop' || type === 'stopLimit';
-
-  // Market orders: protect at N ticks beyond the best opposite price unless the user set a worst price.
-  const bestOpposite = opposite[0]?.[0];
-  const defaultWorstBook =
-    bestOpposite === undefined
-      ? undefined
-      : Math.min(
-          m.spec.maxPriceTicks,
-          Math.max(
-            m.spec.minPriceTicks,
-            bestOpposite +
-              (book.side === 'buy' ? 1 : -1) * DEFAULT_PROTECTION_STEPS * m.spec.tickSize,
-          ),
-        );
-  const worstOutcome =
-    worstText === ''
-      ? defaultWorstBook === undefined
-        ? undefined
-        : fromBook(m, outcome, defaultWorstBook)
-      : parsePrice(m, worstText);
-  const worstBook =
-    worstOutcome === undefined ? undefined : toBook(m, outcome, action, worstOutcome).priceTicks;
-
-  const summary = useMemo(() => {
-    if (qtyLots === undefined || qtyLots <= 0) return undefined;
-    if (type === 'market') {
-      const s = sweep(opposite, book.side, qtyLots, worstBook);
-      if (s.filledLots === 0) return undefined;
-      const avgBook = Math.round(s.notionalTicksLots / s.filledLots);
-      const pv = preview(m, outcome, action, s.filledLots, fromBook(m, outcome, avgBook));
-      return {
-        ...pv,
-        note: s.filledLots < qtyLots ? `Only ${qty(m, s.filledLots)} fillable now` : undefined,
-      };
-    }
-    const px = type === 'stop' ? stopPrice : limitPrice;
-    if (px === undefined) return undefined;
-    return { ...preview(m, outcome, action, qtyLots, px), note: undefined };
-  }, [qtyLots, type, opposite, book.side, worstBook, m, outcome, action, stopPrice, limitPrice]);
-
-  const label = binary
-    ? `${action === 'buy' ? 'Buy' : 'Sell'} ${outcome.toUpperCase()}`
-    : action === 'buy'
-      ? 'Buy'
-      : 'Sell';
+  const summary = ticketPreview(m, t, bids, asks);
+  const { side, opposite } = bookSide(m, t, bids, asks);
+  const worst = t.type === 'market' ? worstOutcomePrice(m, t, side, opposite) : undefined;
+  const label = ticketLabel(m, t);
+  const unit = binary ? `${t.outcome.toUpperCase()} ¢` : '$';
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
-    if (qtyLots === undefined || qtyLots <= 0)
-      return setError(`Enter a quantity in ${qtyUnit(m)}.`);
-    if (needsLimit && limitPrice === undefined)
-      return setError('Enter a limit price on the tick grid.');
-    if (needsStop && stopPrice === undefined) return setError('Enter a stop trigger price.');
-    if (type === 'market' && worstBook === undefined)
-      return setError('No liquidity to protect against: set a worst price.');
-    if (tif === 'gtd' && expiry === '') return setError('Choose when the order expires.');
-    const order: { -readonly [K in keyof OrderInput]: OrderInput[K] } = {
-      market: m.market,
-      side: book.side,
-      type,
-      qtyLots,
-    };
-    if (needsLimit) order.priceTicks = toBook(m, outcome, action, limitPrice).priceTicks!;
-    if (needsStop) order.stopPriceTicks = toBook(m, outcome, action, stopPrice).priceTicks!;
-    if (type === 'market') order.worstPriceTicks = worstBook!;
-    if (type === 'market') order.tif = 'ioc';
-    else {
-      order.tif = tif;
-      if (tif === 'gtd') order.expiresAt = new Date(expiry).getTime();
-    }
-    if (postOnly && type === 'limit') order.postOnly = true;
-    if (reduceOnly) order.reduceOnly = true;
+    const built = buildOrder(m, t, bids, asks);
+    if ('error' in built) return setError(built.error);
     setBusy(true);
     try {
-      const ack = await api<OrderAck>('POST', '/api/v1/orders', order);
+      const ack = await api<OrderAck>('POST', '/api/v1/orders', built.order);
       const filled = ack.filledQtyLots > 0 ? `, filled ${qty(m, ack.filledQtyLots)}` : '';
-      toast('success', `${label} ${qty(m, qtyLots)}: ${ack.status}${filled}`);
+      toast('success', `${label} ${qty(m, built.order.qtyLots)}: ${ack.status}${filled}`);
     } catch (err) {
       setError(errorText(err));
     } finally {
@@ -167,26 +100,34 @@ export function OrderEntry(props: {
           <button
             type="button"
             className="yes"
-            aria-pressed={outcome === 'yes'}
-            onClick={() => setOutcome('yes')}
+            aria-pressed={t.outcome === 'yes'}
+            onClick={() => set({ outcome: 'yes' })}
           >
             YES
           </button>
           <button
             type="button"
             className="no"
-            aria-pressed={outcome === 'no'}
-            onClick={() => setOutcome('no')}
+            aria-pressed={t.outcome === 'no'}
+            onClick={() => set({ outcome: 'no' })}
           >
             NO
           </button>
         </fieldset>
       )}
       <fieldset className="seg wide" aria-label="Action">
-        <button type="button" aria-pressed={action === 'buy'} onClick={() => setAction('buy')}>
+        <button
+          type="button"
+          aria-pressed={t.action === 'buy'}
+          onClick={() => set({ action: 'buy' })}
+        >
           Buy
         </button>
-        <button type="button" aria-pressed={action === 'sell'} onClick={() => setAction('sell')}>
+        <button
+          type="button"
+          aria-pressed={t.action === 'sell'}
+          onClick={() => set({ action: 'sell' })}
+        >
           Sell
         </button>
       </fieldset>
@@ -194,11 +135,10 @@ export function OrderEntry(props: {
         Order type
         <select
           name="type"
-          value={type}
+          value={t.type}
           onChange={(e) => {
-            const t = e.target.value as OrderType;
-            setType(t);
-            if (t !== 'limit') setPostOnly(false);
+            const type = e.target.value as OrderType;
+            set(type === 'limit' ? { type } : { type, postOnly: false });
           }}
         >
           <option value="limit">Limit</option>
@@ -212,103 +152,50 @@ export function OrderEntry(props: {
         <input
           name="qty"
           inputMode="decimal"
-          value={qtyText}
-          onChange={(e) => setQtyText(e.target.value)}
+          value={t.qtyText}
+          onChange={(e) => set({ qtyText: e.target.value })}
           required
         />
       </label>
-      {needsStop && (
+      {(t.type === 'stop' || t.type === 'stopLimit') && (
         <label>
-          Stop trigger ({binary ? `${outcome.toUpperCase()} ¢` : '$'})
+          Stop trigger ({unit})
           <input
             name="stop"
             inputMode="decimal"
-            value={stopText}
-            onChange={(e) => setStopText(e.target.value)}
+            value={t.stopText}
+            onChange={(e) => set({ stopText: e.target.value })}
           />
         </label>
       )}
-      {needsLimit && (
+      {(t.type === 'limit' || t.type === 'stopLimit') && (
         <label>
-          Limit price ({binary ? `${outcome.toUpperCase()} ¢` : '$'})
+          Limit price ({unit})
           <input
             name="price"
             inputMode="decimal"
-            value={priceText}
+            value={t.priceText}
             placeholder={binary ? 'e.g. 42' : 'e.g. 150.00'}
-            onChange={(e) => setPriceText(e.target.value)}
+            onChange={(e) => set({ priceText: e.target.value })}
           />
         </label>
       )}
-      {type === 'market' && (
+      {t.type === 'market' && (
         <label>
-          Worst price ({binary ? `${outcome.toUpperCase()} ¢` : '$'})
+          Worst price ({unit})
           <input
             name="worst"
             inputMode="decimal"
-            value={worstText}
-            placeholder={worstOutcome === undefined ? '' : priceInput(m, worstOutcome)}
-            onChange={(e) => setWorstText(e.target.value)}
+            value={t.worstText}
+            placeholder={worst === undefined ? '' : priceInput(m, worst)}
+            onChange={(e) => set({ worstText: e.target.value })}
           />
         </label>
       )}
-      {type !== 'market' && (
-        <label>
-          Time in force
-          <select name="tif" value={tif} onChange={(e) => setTif(e.target.value as Tif)}>
-            <option value="gtc">Good till cancelled</option>
-            <option value="ioc">Immediate or cancel</option>
-            <option value="fok">Fill or kill</option>
-            <option value="gtd">Good till date</option>
-          </select>
-        </label>
-      )}
-      {tif === 'gtd' && type !== 'market' && (
-        <label>
-          Expires
-          <input type="datetime-local" value={expiry} onChange={(e) => setExpiry(e.target.value)} />
-        </label>
-      )}
-      <div className="checks">
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={postOnly}
-            disabled={type !== 'limit'}
-            onChange={(e) => setPostOnly(e.target.checked)}
-          />
-          Post only
-        </label>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={reduceOnly}
-            onChange={(e) => setReduceOnly(e.target.checked)}
-          />
-          Reduce only
-        </label>
-      </div>
-      <dl className="summary" data-testid="ticket-summary">
-        <dt>{summary?.amountLabel ?? (action === 'buy' ? 'Cost' : 'Proceeds')}</dt>
-        <dd>{summary === undefined ? '—' : usd(summary.amount)}</dd>
-        {binary && action === 'buy' && (
-          <>
-            <dt>Max payout</dt>
-            <dd>{summary?.maxPayout === undefined ? '—' : usd(summary.maxPayout)}</dd>
-          </>
-        )}
-        <dt title={feeLabel(m)}>Fee (max)</dt>
-        <dd>{summary === undefined ? '—' : usd(summary.fee)}</dd>
-        {binary && action === 'buy' && summary?.maxPayout !== undefined && (
-          <>
-            <dt>Profit if {outcome.toUpperCase()}</dt>
-            <dd className="pos">{usd(summary.maxPayout - summary.amount - summary.fee)}</dd>
-          </>
-        )}
-      </dl>
-      {summary?.note && <p className="muted small">{summary.note}</p>}
-      {type === 'market' && worstOutcome !== undefined && (
-        <p className="muted small">Protected: never fills worse than {price(m, worstOutcome)}.</p>
+      <TicketOptions t={t} set={set} />
+      <TicketSummary m={m} t={t} summary={summary} />
+      {t.type === 'market' && worst !== undefined && (
+        <p className="muted small">Protected: never fills worse than {price(m, worst)}.</p>
       )}
       {error && (
         <p className="error" role="alert">
@@ -322,11 +209,90 @@ export function OrderEntry(props: {
       )}
       <button
         type="submit"
-        className={`primary ${outcome === 'no' && binary ? 'no' : action}`}
+        className={`primary ${t.outcome === 'no' && binary ? 'no' : t.action}`}
         disabled={busy || !canTrade}
       >
-        {busy ? 'Sending…' : `${label}`}
+        {busy ? 'Sending…' : label}
       </button>
     </form>
+  );
+}
+
+function TicketOptions({ t, set }: { t: TicketFields; set: Set }) {
+  return (
+    <>
+      {t.type !== 'market' && (
+        <label>
+          Time in force
+          <select name="tif" value={t.tif} onChange={(e) => set({ tif: e.target.value as Tif })}>
+            <option value="gtc">Good till cancelled</option>
+            <option value="ioc">Immediate or cancel</option>
+            <option value="fok">Fill or kill</option>
+            <option value="gtd">Good till date</option>
+          </select>
+        </label>
+      )}
+      {t.tif === 'gtd' && t.type !== 'market' && (
+        <label>
+          Expires
+          <input
+            type="datetime-local"
+            value={t.expiry}
+            onChange={(e) => set({ expiry: e.target.value })}
+          />
+        </label>
+      )}
+      <div className="checks">
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={t.postOnly}
+            disabled={t.type !== 'limit'}
+            onChange={(e) => set({ postOnly: e.target.checked })}
+          />
+          Post only
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={t.reduceOnly}
+            onChange={(e) => set({ reduceOnly: e.target.checked })}
+          />
+          Reduce only
+        </label>
+      </div>
+    </>
+  );
+}
+
+function TicketSummary(props: {
+  m: MarketInfo;
+  t: TicketFields;
+  summary: (Preview & { note: string | undefined }) | undefined;
+}) {
+  const { m, t, summary } = props;
+  const buyBinary = m.kind === 'binary' && t.action === 'buy';
+  return (
+    <>
+      <dl className="summary" data-testid="ticket-summary">
+        <dt>{summary?.amountLabel ?? (t.action === 'buy' ? 'Cost' : 'Proceeds')}</dt>
+        <dd>{summary === undefined ? '—' : usd(summary.amount)}</dd>
+        {buyBinary && (
+          <>
+            <dt>Max payout</dt>
+            <dd>{summary?.maxPayout === undefined ? '—' : usd(summary.maxPayout)}</dd>
+          </>
+        )}
+        <dt title={feeLabel(m)}>Fee (max)</dt>
+        <dd>{summary === undefined ? '—' : usd(summary.fee)}</dd>
+        {buyBinary && summary?.maxPayout !== undefined && (
+          <>
+            <dt>Profit if {t.outcome.toUpperCase()}</dt>
+            <dd className="pos">{usd(summary.maxPayout - summary.amount - summary.fee)}</dd>
+          </>
+        )}
+      </dl>
+      {summary?.note && <p className="muted small">{summary.note}</p>}
+    </>
   );
 }
