@@ -204,6 +204,7 @@ function invariants(e: Engine, where: string): void {
 test(`seeded simulation: ${COMMANDS} commands, ${ACCOUNTS} accounts (SEED=${SEED})`, (t) => {
   const gen = new CommandGenerator(new Prng(SEED), ACCOUNTS, BINARY_MARKETS, SPOT_MARKETS);
   const engine = new Engine(CONFIG);
+  gen.fundsOf = (accountId, assetId) => engine.balance(accountId, assetId).available;
   const stream: Command[] = [];
   const stats = new Stats();
   /** Snapshots at each quarter: where the replay starts, its bytes, and the live events from there. */

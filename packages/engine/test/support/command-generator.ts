@@ -63,6 +63,12 @@ export class CommandGenerator {
   private readonly rng: Prng;
   private maxAcceptedOrderId = 0;
 
+  /**
+   * Available money of an account in an asset, if the driver can tell: thinly funded accounts then
+   * size some orders to spend nearly all of it, which exercises every edge of funds and fee checks.
+   */
+  fundsOf: ((accountId: number, assetId: number) => number) | undefined;
+
   constructor(rng: Prng, accountCount: number, binaryMarkets: number, spotMarkets: number) {
     this.rng = rng;
     this.queue.push({ type: 'createAsset', assetId: SIM_USD, code: 'USD', scale: 1_000_000 });
@@ -385,9 +391,38 @@ export class CommandGenerator {
       default:
         break;
     }
+    if (this.fundsOf !== undefined && o.accountId! % 10 === 0 && r.chance(0.6)) {
+      const limit =
+        o.priceTicks ??
+        o.worstPriceTicks ??
+        (side === 'buy' ? m.spec.maxPriceTicks : m.spec.minPriceTicks);
+      const all = this.allIn(m, side, limit, o.accountId!, this.fundsOf);
+      if (all >= m.spec.lotSize) o.qtyLots = all - m.spec.lotSize * r.int(0, 1);
+    }
     if (r.chance(0.3)) o.clientOrderId = `c${r.int(0, 15)}`;
     if (r.chance(0.3)) o.stp = r.chance(0.5) ? 'cancelMaker' : 'cancelTaker';
     return o as Body;
+  }
+
+  /** The largest lot-multiple quantity the account's available money (or base) pays for at `limit`. */
+  private allIn(
+    m: MarketState,
+    side: 'buy' | 'sell',
+    limit: number,
+    accountId: number,
+    funds: (accountId: number, assetId: number) => number,
+  ): number {
+    const s = m.spec;
+    let lots: number;
+    if (s.kind === 'binary') {
+      const perLot = (side === 'buy' ? limit : s.payoutTicks - limit) * s.moneyPerTickLot;
+      lots = Math.floor(funds(accountId, s.settlementAssetId) / perLot);
+    } else if (side === 'buy') {
+      lots = Math.floor(funds(accountId, s.quoteAssetId) / (limit * s.moneyPerTickLot));
+    } else {
+      lots = Math.floor(funds(accountId, s.baseAssetId) / s.baseUnitsPerLot);
+    }
+    return lots - (lots % s.lotSize);
   }
 
   private liveOrder(): [number, LiveOrder] | undefined {
@@ -507,7 +542,9 @@ export class CommandGenerator {
           return { type: 'deposit', accountId: this.account(), assetId: SIM_USD, amount: -5 };
         return { type: 'cancelOrder', accountId: lo[1].accountId === 1 ? 2 : 1, orderId: lo[0] };
       case 7: {
-        const id = this.usedTransfers.length > 0 ? r.pick(this.usedTransfers) : 'never';
+        if (this.usedTransfers.length === 0)
+          return { type: 'withdraw', accountId: 1, assetId: SIM_USD, amount: -1 };
+        const id = r.pick(this.usedTransfers);
         return {
           type: 'transferIn',
           transferId: id,
