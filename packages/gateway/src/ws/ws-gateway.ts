@@ -18,6 +18,7 @@ import { ApiError } from '../error-catalogue.ts';
 import { clientIp, limitKey, type RateLimits, toApiError } from '../http/http-pipeline.ts';
 import { validatorFor } from '../http/schema-validator.ts';
 import { PRIVATE_CHANNELS, type PrivateChannel, type PrivateUpdate } from './private-feed.ts';
+import { decideMarketSend } from './slow-consumer-policy.ts';
 
 export const WS_PATH = '/api/v1/ws';
 
@@ -375,19 +376,19 @@ export class WsGateway {
   }
 
   #sendMarket(c: Client, m: MarketMessage, text: Buffer): void {
-    const buffered = c.ws.bufferedAmount;
-    if (buffered > this.#opts.disconnectBytes) {
-      this.#s.metrics.wsSlowConsumerDrops++;
-      c.ws.terminate();
-      return;
-    }
-    if (m.channel === 'book') {
-      const key = `book:${m.instrumentId}`;
-      if (buffered > this.#opts.conflateBytes) {
+    const key = `book:${m.instrumentId}`;
+    const stale = m.channel === 'book' && c.subs.get(key) === true;
+    switch (decideMarketSend(m.channel, c.ws.bufferedAmount, stale, this.#opts)) {
+      case 'disconnect':
+        this.#s.metrics.wsSlowConsumerDrops++;
+        c.ws.terminate();
+        return;
+      case 'skip':
+        return;
+      case 'skipAndMarkStale':
         c.subs.set(key, true);
         return;
-      }
-      if (c.subs.get(key) === true) {
+      case 'resnapshot':
         // The hub's snapshot already includes this delta.
         c.subs.set(key, false);
         this.#s.metrics.wsConflations++;
@@ -397,9 +398,10 @@ export class WsGateway {
           this.#opts.compressMarketData,
         );
         return;
-      }
-    } else if (m.channel === 'ticker' && buffered > this.#opts.conflateBytes) return;
-    this.#sendRaw(c, text, this.#opts.compressMarketData);
+      case 'send':
+        this.#sendRaw(c, text, this.#opts.compressMarketData);
+        return;
+    }
   }
 
   #reply(c: Client, id: string | number | undefined, error: ApiError, seq?: number): void {
