@@ -11,6 +11,7 @@ Options:
   --no-demo           Do not create demo markets/users or run bots
   --no-rate-limit     Lift the per-key and per-IP limits (load tests on loopback)
   --log-level <l>     debug | info | warn | error (default info)
+  --timestamp-window <s>  Accepted clock skew of signed requests, seconds (default 30)
   -h, --help          Show this help
 `;
 

@@ -21,6 +21,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
       'no-demo': { type: 'boolean', default: false },
       'no-rate-limit': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
+      'timestamp-window': { type: 'string', default: '30' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -32,8 +33,13 @@ export async function serveCommand(argv: string[]): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const logger = createLogger({ level: values['log-level'] as LogLevel });
   const huge = { capacity: 1e9, refillPerSecond: 1e9 };
+  const windowSeconds = Number(values['timestamp-window']);
+  if (!(windowSeconds > 0 && windowSeconds <= 3_600)) {
+    throw new Error('--timestamp-window must be a number of seconds in (0, 3600]');
+  }
   const exchange = await openExchange(dataDir, {
     logger,
+    timestampWindowMs: Math.round(windowSeconds * 1000),
     ...(values['no-rate-limit']
       ? { rateLimits: { perIp: huge, perKey: huge, marketMakerMultiplier: 1 } }
       : {}),
