@@ -1,0 +1,133 @@
+// The lightweight-charts instance of the price chart: candles and volume in the main pane, Bollinger
+// Bands over them, RSI and MACD in their own panes. `drawLast` pushes only the newest bar
+// (incremental) and recomputes the indicator lines, which need the whole series, at most once a second.
+
+import {
+  CandlestickSeries,
+  createChart,
+  HistogramSeries,
+  type IChartApi,
+  type ISeriesApi,
+  LineSeries,
+  type UTCTimestamp,
+} from 'lightweight-charts';
+import type { Bar } from './candle-bars.ts';
+import { computeIndicators, type Point } from './indicators.ts';
+
+export interface IndicatorChoice {
+  readonly bb: boolean;
+  readonly rsi: boolean;
+  readonly macd: boolean;
+}
+
+const INDICATORS_EVERY_MS = 1_000;
+const time = (t: number) => t as UTCTimestamp;
+const line = (pts: readonly Point[]) => pts.map((p) => ({ time: time(p.time), value: p.value }));
+const volumeOf = (b: Bar) => ({
+  time: time(b.time),
+  value: b.volume,
+  color: b.close >= b.open ? '#14532d' : '#7f1d1d',
+});
+
+export class CandleChart {
+  readonly #chart: IChartApi;
+  readonly #candles: ISeriesApi<'Candlestick'>;
+  readonly #volume: ISeriesApi<'Histogram'>;
+  readonly #bb: ISeriesApi<'Line'>[] = [];
+  readonly #rsi: ISeriesApi<'Line'> | undefined;
+  readonly #macd: ISeriesApi<'Line'>[] = [];
+  readonly #hist: ISeriesApi<'Histogram'> | undefined;
+  #indicatorsAt = 0;
+
+  constructor(el: HTMLElement, show: IndicatorChoice) {
+    const chart = createChart(el, {
+      autoSize: true,
+      layout: {
+        background: { color: 'transparent' },
+        textColor: '#9aa4b2',
+        attributionLogo: false,
+      },
+      grid: { vertLines: { color: '#1f2630' }, horzLines: { color: '#1f2630' } },
+      timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#2a3340' },
+      rightPriceScale: { borderColor: '#2a3340' },
+    });
+    this.#chart = chart;
+    this.#candles = chart.addSeries(CandlestickSeries, {
+      upColor: '#22c55e',
+      downColor: '#ef4444',
+      wickUpColor: '#22c55e',
+      wickDownColor: '#ef4444',
+      borderVisible: false,
+      priceFormat: { type: 'price', precision: 2, minMove: 0.01 },
+    });
+    this.#volume = chart.addSeries(HistogramSeries, {
+      priceScaleId: 'vol',
+      color: '#334155',
+      priceFormat: { type: 'volume' },
+    });
+    chart.priceScale('vol').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+    if (show.bb) {
+      for (const color of ['#60a5fa', '#94a3b8', '#60a5fa']) {
+        this.#bb.push(
+          chart.addSeries(LineSeries, {
+            color,
+            lineWidth: 1,
+            priceLineVisible: false,
+            lastValueVisible: false,
+          }),
+        );
+      }
+    }
+    let pane = 1;
+    if (show.rsi)
+      this.#rsi = chart.addSeries(LineSeries, { color: '#f59e0b', lineWidth: 1 }, pane++);
+    if (show.macd) {
+      this.#hist = chart.addSeries(HistogramSeries, { color: '#475569' }, pane);
+      for (const color of ['#38bdf8', '#f472b6']) {
+        this.#macd.push(
+          chart.addSeries(LineSeries, { color, lineWidth: 1, lastValueVisible: false }, pane),
+        );
+      }
+    }
+    for (const [i, p] of chart.panes().entries()) p.setStretchFactor(i === 0 ? 3 : 1);
+  }
+
+  drawAll(bars: readonly Bar[]): void {
+    this.#candles.setData(bars.map((b) => ({ ...b, time: time(b.time) })));
+    this.#volume.setData(bars.map(volumeOf));
+    this.#drawIndicators(bars);
+    this.#chart.timeScale().fitContent();
+  }
+
+  drawLast(bars: readonly Bar[]): void {
+    const last = bars.at(-1);
+    if (last === undefined) return;
+    this.#candles.update({ ...last, time: time(last.time) });
+    this.#volume.update(volumeOf(last));
+    if (performance.now() - this.#indicatorsAt > INDICATORS_EVERY_MS) this.#drawIndicators(bars);
+  }
+
+  remove(): void {
+    this.#chart.remove();
+  }
+
+  #drawIndicators(bars: readonly Bar[]): void {
+    this.#indicatorsAt = performance.now();
+    const ind = computeIndicators(bars.map((b) => ({ time: b.time, value: b.close })));
+    const [upper, middle, lower] = this.#bb;
+    upper?.setData(line(ind.bbUpper));
+    middle?.setData(line(ind.bbMiddle));
+    lower?.setData(line(ind.bbLower));
+    this.#rsi?.setData(line(ind.rsi));
+    const [macd, signal] = this.#macd;
+    macd?.setData(line(ind.macd));
+    signal?.setData(line(ind.signal));
+    this.#hist?.setData(
+      ind.histogram.map((p) => ({
+        time: time(p.time),
+        value: p.value,
+        color: p.value >= 0 ? '#166534' : '#991b1b',
+      })),
+    );
+  }
+}
