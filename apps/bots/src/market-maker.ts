@@ -21,6 +21,8 @@ export class MarketMaker {
   readonly #rng: SeededRandom;
   readonly #opts: MarketMakerOptions;
   readonly #fair = new Map<string, FairValue>();
+  /** Mid of the quotes standing in each market; unchanged mid ⇒ no requote (less journal churn). */
+  readonly #quotedMid = new Map<string, number>();
 
   constructor(rest: RestClient, rng: SeededRandom, opts: MarketMakerOptions) {
     this.#rest = rest;
@@ -43,6 +45,8 @@ export class MarketMaker {
         this.#fair.set(m.market, fv);
       }
       const mid = fv.step(this.#rng, 1);
+      if (this.#quotedMid.get(m.market) === mid) continue;
+      this.#quotedMid.set(m.market, mid);
       const step = grid.tickSize;
       const size = this.#opts.sizeLotsOf(m);
       const orders = [];

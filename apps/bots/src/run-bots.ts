@@ -80,7 +80,7 @@ export function runBots(opts: RunBotsOptions): RunningBots {
           })
         : new NoiseTrader(rest, rng);
     const pause =
-      bot.kind === 'market-maker' ? (opts.quoteEveryMs ?? 700) : (opts.tradeEveryMs ?? 400);
+      bot.kind === 'market-maker' ? (opts.quoteEveryMs ?? 1_000) : (opts.tradeEveryMs ?? 700);
     loops.push(
       (async () => {
         await sleep(100 * i);
