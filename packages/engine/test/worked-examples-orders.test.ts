@@ -387,3 +387,111 @@ describe('stops', () => {
     expectSound(h);
   });
 });
+
+describe('stops: more cases', () => {
+  test('a stop whose price has already traded runs at once instead of parking', () => {
+    const h = market();
+    h.ok(lim(1, 'buy', 5000, 100));
+    h.place(lim(2, 'sell', 5000, 100, { tif: 'ioc' }));
+    h.ok(lim(3, 'sell', 5200, 100));
+    const { orderId, events } = h.place({
+      accountId: 4,
+      instrumentId: M,
+      side: 'buy',
+      orderType: 'stop',
+      stopPriceTicks: 4900,
+      qtyLots: 100,
+      tif: 'gtc',
+    });
+    assert.deepEqual(ofType(events, 'orderParked'), []);
+    assert.deepEqual(
+      fills(events).map((f) => [f.taker, f.price]),
+      [[orderId, 5200]],
+    );
+    expectSound(h);
+  });
+
+  test('a triggered post-only stop-limit that would cross is cancelled for protection', () => {
+    const h = market();
+    h.ok(lim(1, 'buy', 5000, 100));
+    h.ok(lim(2, 'sell', 5100, 100));
+    const stop = h.ok({
+      accountId: 3,
+      instrumentId: M,
+      side: 'buy',
+      orderType: 'stopLimit',
+      stopPriceTicks: 5000,
+      priceTicks: 5100,
+      qtyLots: 100,
+      tif: 'gtc',
+      postOnly: true,
+    });
+    const { events } = h.place(lim(4, 'sell', 5000, 100, { tif: 'ioc' }));
+    assert.deepEqual(cancelled(events), [[stop, 'protection', 100]]);
+    assert.deepEqual(h.usd(3), { available: START, reserved: 0 });
+    expectSound(h);
+  });
+
+  test('a parked stop can be decreased but not amended, and expires like any GTD order', () => {
+    const h = market();
+    const stop = h.ok({
+      accountId: 1,
+      instrumentId: M,
+      side: 'sell',
+      orderType: 'stopLimit',
+      stopPriceTicks: 4000,
+      priceTicks: 3900,
+      qtyLots: 300,
+      tif: 'gtd',
+      expiresAt: h.ts + 100,
+    });
+    // A sell opening NO at 39¢ reserves 61¢ a lot.
+    assert.deepEqual(h.usd(1), { available: START - 1_830_000, reserved: 1_830_000 });
+    expectReject(
+      h,
+      { type: 'amendOrder', accountId: 1, orderId: stop, priceTicks: 3800 },
+      'INVALID_STATE',
+    );
+    h.must({ type: 'decreaseOrder', accountId: 1, orderId: stop, byLots: 100 });
+    assert.deepEqual(h.usd(1), { available: START - 1_220_000, reserved: 1_220_000 });
+    assert.equal(h.engine.order(stop)!.state, 'parked');
+    h.ts += 100;
+    assert.deepEqual(cancelled(h.apply({ type: 'tick' })), [[stop, 'expired', 200]]);
+    assert.deepEqual(h.usd(1), { available: START, reserved: 0 });
+    expectSound(h);
+  });
+
+  test('a stop-limit with IOC triggers, trades what it can and cancels the rest', () => {
+    const h = market();
+    h.ok(lim(1, 'buy', 5000, 100));
+    h.ok(lim(2, 'sell', 5000, 100));
+    const stop = h.ok({
+      accountId: 3,
+      instrumentId: M,
+      side: 'buy',
+      orderType: 'stopLimit',
+      stopPriceTicks: 5000,
+      priceTicks: 5100,
+      qtyLots: 300,
+      tif: 'ioc',
+    });
+    assert.equal(h.engine.order(stop), undefined, 'the last trade was already at 50¢');
+    h.ok(lim(2, 'sell', 5100, 100));
+    const s2 = h.ok({
+      accountId: 3,
+      instrumentId: M,
+      side: 'buy',
+      orderType: 'stopLimit',
+      stopPriceTicks: 5100,
+      priceTicks: 5100,
+      qtyLots: 300,
+      tif: 'ioc',
+    });
+    assert.equal(h.engine.order(s2)!.state, 'parked');
+    h.ok(lim(4, 'buy', 5100, 50 + 50));
+    // Account 4 took the 51¢ offer: the stop triggers with nothing left at its limit.
+    assert.equal(h.engine.order(s2), undefined);
+    assert.deepEqual(h.usd(3).reserved, 0);
+    expectSound(h);
+  });
+});
