@@ -1,7 +1,7 @@
 // Differential test: the engine against a reference matcher written to be obviously correct (a plain
 // array of orders, sorted by price then arrival on every match). Both get the same seeded stream of
-// limit, IOC, market, cancel and amend commands on one market; fills (maker, taker, price, quantity,
-// in order) and the books must be identical throughout. Accounts are few so self-trade prevention
+// limit, IOC, market, cancel, amend and decrease commands on one market; fills (maker, taker, price,
+// quantity, in order) and the books must be identical throughout. Accounts are few so self-trade prevention
 // happens, and the reference models it (cancelTaker stops the taker, cancelMaker removes the maker).
 
 import assert from 'node:assert/strict';
@@ -113,16 +113,23 @@ function run(seed: number, spec: BinarySpec | SpotSpec, steps: number): number {
   const where = (step: number) =>
     `seed ${seed}, step ${step} (SEED=${seed} node --test <this file>)`;
   for (let step = 0; step < steps; step++) {
-    const kind = rng.weighted({ limit: 50, ioc: 8, market: 6, cancel: 12, amend: 12 });
+    const kind = rng.weighted({ limit: 50, ioc: 8, market: 6, cancel: 10, amend: 12, decrease: 4 });
     const live = ref.orders;
     let engineFills: RefFill[];
     let refFills: RefFill[];
-    if (kind === 'cancel' || kind === 'amend') {
+    if (kind === 'cancel' || kind === 'amend' || kind === 'decrease') {
       if (live.length === 0) continue;
       const o = rng.pick(live);
       if (kind === 'cancel') {
         h.must({ type: 'cancelOrder', accountId: o.account, orderId: o.id });
         ref.remove(o.id);
+        continue;
+      }
+      if (kind === 'decrease') {
+        const by = spec.lotSize * rng.int(1, 6);
+        h.must({ type: 'decreaseOrder', accountId: o.account, orderId: o.id, byLots: by });
+        if (by >= o.qty) ref.remove(o.id);
+        else o.qty -= by;
         continue;
       }
       const newPrice = rng.chance(0.6) ? price(o.side) : o.price;
