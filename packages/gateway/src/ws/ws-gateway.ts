@@ -69,6 +69,7 @@ export class WsGateway {
   readonly #accounts = new Map<number, Set<Client>>();
   readonly #clients = new Set<Client>();
   readonly #corked = new Set<Client>();
+  readonly #ackCorked = new Set<Client>();
   readonly #heartbeat: NodeJS.Timeout;
 
   constructor(s: GatewayServices, opts: WsOptions, buckets: TokenBuckets, limits: RateLimits) {
@@ -116,8 +117,8 @@ export class WsGateway {
   broadcast(messages: readonly MarketMessage[]): void {
     // Every touched socket is corked for the whole broadcast, so a client subscribed to several
     // channels gets one write (one syscall) per turn; each payload is encoded once and the same bytes
-    // go to every subscriber. Acks are not corked: measured, holding them to the end of the turn cost
-    // more latency than the syscalls it saved.
+    // go to every subscriber. (Acks are corked only until the current microtasks drain, see
+    // #corkForMicrotasks: holding them to the end of the turn measured worse latency.)
     const corked: Client[] = [];
     for (const m of messages) {
       const subscribers = this.#topics.get(`${m.channel}:${m.instrumentId}`);
@@ -426,7 +427,24 @@ export class WsGateway {
   #sendRaw(c: Client, text: string | Buffer, compress: boolean): void {
     if (c.ws.readyState !== WebSocket.OPEN) return;
     this.#s.metrics.wsMessagesOut++;
+    this.#corkForMicrotasks(c);
     c.ws.send(text, { compress, binary: false });
+  }
+
+  /**
+   * Acks of one core batch are resolved together, so their callbacks run back to back as microtasks;
+   * an uncork queued behind them sends them in one write without waiting for the end of the turn.
+   */
+  #corkForMicrotasks(c: Client): void {
+    if (this.#ackCorked.has(c)) return;
+    this.#ackCorked.add(c);
+    rawSocket(c.ws)?.cork();
+    if (this.#ackCorked.size === 1) {
+      queueMicrotask(() => {
+        for (const x of this.#ackCorked) rawSocket(x.ws)?.uncork();
+        this.#ackCorked.clear();
+      });
+    }
   }
 
   #drop(c: Client): void {
