@@ -8,15 +8,26 @@ import { price } from '../format/units.ts';
 const W = 400;
 const H = 140;
 
-function steps(levels: readonly Level[], x: (p: number) => number, y: (q: number) => number) {
+/**
+ * The closed area of one side: from the best price outwards, each level raises the cumulative size,
+ * and the last total runs on to the chart's edge (`edgeX`), so even one level reads as an area.
+ */
+function area(
+  levels: readonly Level[],
+  x: (p: number) => number,
+  y: (q: number) => number,
+  edgeX: number,
+): string {
+  if (levels.length === 0) return '';
   let sum = 0;
-  const pts: string[] = [];
+  const base = y(0).toFixed(1);
+  let d = `M${x(levels[0]![0]).toFixed(1)},${base}`;
   for (const [p, q] of levels) {
-    pts.push(`${x(p).toFixed(1)},${y(sum).toFixed(1)}`);
+    d += ` L${x(p).toFixed(1)},${y(sum).toFixed(1)}`;
     sum += q;
-    pts.push(`${x(p).toFixed(1)},${y(sum).toFixed(1)}`);
+    d += ` L${x(p).toFixed(1)},${y(sum).toFixed(1)}`;
   }
-  return { pts, total: sum };
+  return `${d} L${edgeX.toFixed(1)},${y(sum).toFixed(1)} L${edgeX.toFixed(1)},${base} Z`;
 }
 
 export const DepthChart = memo(function DepthChart(props: {
@@ -48,25 +59,23 @@ export const DepthChart = memo(function DepthChart(props: {
     asks.reduce((s, l) => s + l[1], 0),
   );
   const x = (p: number) => ((p - lo) / span) * (W - 2) + 1;
-  const y = (q: number) => H - 14 - (q / total) * (H - 24);
-  const b = steps(bids, x, y);
-  const a = steps(asks, x, y);
-  const base = y(0).toFixed(1);
-  const area = (pts: string[]) =>
-    pts.length === 0 ? '' : `M${pts[0]!.split(',')[0]},${base} L${pts.join(' L')} V${base} Z`;
+  const y = (q: number) => H - 1 - (q / total) * (H - 10);
   return (
     <div className="card depth">
       <h2>Depth</h2>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Cumulative depth chart">
-        <path d={area(b.pts)} className="depth-bid" />
-        <path d={area(a.pts)} className="depth-ask" />
-        <text x="2" y={H - 2} className="axis">
-          {price(props.m, lo)}
-        </text>
-        <text x={W - 2} y={H - 2} className="axis" textAnchor="end">
-          {price(props.m, hi)}
-        </text>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={`Cumulative depth from ${price(props.m, lo)} to ${price(props.m, hi)}`}
+      >
+        <path d={area(bids, x, y, x(lo))} className="depth-bid" vectorEffect="non-scaling-stroke" />
+        <path d={area(asks, x, y, x(hi))} className="depth-ask" vectorEffect="non-scaling-stroke" />
       </svg>
+      <div className="axis-row">
+        <span>{price(props.m, lo)}</span>
+        <span>{price(props.m, hi)}</span>
+      </div>
     </div>
   );
 });

@@ -38,7 +38,9 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
           requestAnimationFrame(() => {
             pending = undefined;
             lastDraw = performance.now();
-            if (!disposed) chart.drawLast(bars);
+            if (disposed) return;
+            chart.drawLast(bars);
+            setCount(bars.length);
           }),
         Math.max(0, lastDraw + DRAW_EVERY_MS - performance.now()),
       );
@@ -99,6 +101,9 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
         </fieldset>
       </div>
       {error && <p className="error">{error}</p>}
+      {count === 0 && error === undefined && (
+        <p className="muted small chart-empty">No trades yet: candles appear with the first one.</p>
+      )}
       <div
         ref={box}
         className="chart-box"
