@@ -206,6 +206,57 @@ describe('web trading UI', { skip }, () => {
     await screenshot(alice, 'alerts');
   });
 
+  test('the ticket and a cancel work from the keyboard alone', async () => {
+    await alice.goto(`/markets/${MARKET_2}`);
+    await ticket(alice).getByLabel('Quantity (contracts)').focus();
+    await alice.keyboard.press('ControlOrMeta+a');
+    await alice.keyboard.type('2');
+    await alice.keyboard.press('Tab');
+    await alice.keyboard.type('30');
+    await alice.keyboard.press('Enter');
+    const open = alice.getByTestId('open-orders');
+    await open.getByRole('row').filter({ hasText: '30¢' }).waitFor();
+    await open.getByRole('button', { name: /^Cancel order/ }).focus();
+    await alice.keyboard.press('Enter');
+    // The dialog opens on its safe choice; Enter there would only back out.
+    const dialog = alice.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).waitFor();
+    assert.equal(await alice.evaluate('document.activeElement.textContent'), 'Cancel');
+    await alice.keyboard.press('Tab');
+    await alice.keyboard.press('Enter');
+    await alice.getByText('No open orders.').waitFor();
+  });
+
+  test('a dropped connection shows, reconnects and resubscribes', async () => {
+    const { context, page } = await newUserPage(browser, ex.baseUrl);
+    // Keep a handle on the page's sockets so the test can cut the connection from the client side.
+    await page.addInitScript(`{
+      const Native = window.WebSocket;
+      window.__sockets = [];
+      window.WebSocket = class extends Native {
+        constructor(...args) { super(...args); window.__sockets.push(this); }
+      };
+    }`);
+    await page.goto(`/markets/${MARKET_2}`);
+    const badge = page.getByTestId('connection');
+    await badge.getByText('Live').waitFor();
+    await page.evaluate('for (const s of window.__sockets) s.close()');
+    await badge.getByText('Reconnecting…').waitFor();
+    await badge.getByText('Live').waitFor();
+    await ex.gateway.services.submit({
+      type: 'placeOrder',
+      accountId: ex.accounts.bob!,
+      instrumentId: 2,
+      side: 'buy',
+      orderType: 'limit',
+      priceTicks: 2_100,
+      qtyLots: 700,
+      tif: 'gtc',
+    } as Parameters<typeof ex.gateway.services.submit>[0]);
+    await page.getByTestId('yes-bids').getByRole('button', { name: '21¢, 7 contracts' }).waitFor();
+    await context.close();
+  });
+
   test('an admin settles the market and the winner is paid', async () => {
     await logIn(admin, 'admin', PASSWORD);
     await admin.goto('/admin');
