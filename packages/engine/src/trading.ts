@@ -218,11 +218,11 @@ export function placeOrder(e: Engine, c: PlaceOrder, ts: number): void {
   if (!Number.isSafeInteger(worstTicks * qty * spec.moneyPerTickLot * 10_000)) {
     return fail('INVALID_QUANTITY');
   }
-  const notionalPrice = type === TYPE_LIMIT || type === TYPE_STOP_LIMIT ? limit : 0;
-  if (
-    spec.limits.maxOrderNotional > 0 &&
-    notionalPrice * qty * spec.moneyPerTickLot > spec.limits.maxOrderNotional
-  ) {
+  // Market and stop orders count at their protection price (a max cost caps a market buy's money);
+  // counting them as zero let any market order past the limit.
+  let notional = limit * qty * spec.moneyPerTickLot;
+  if (maxCost > 0 && maxCost < notional) notional = maxCost;
+  if (spec.limits.maxOrderNotional > 0 && notional > spec.limits.maxOrderNotional) {
     return fail('MAX_NOTIONAL');
   }
   const pos = acct.positions[inst.index];
