@@ -250,6 +250,17 @@ const CASES: Case[] = [
     when: ({ h }) => place(h, buy(1, 7000, 8_000)),
   },
   {
+    code: 'MAX_NOTIONAL',
+    what: 'a market buy whose protection price puts it over the notional limit',
+    when: ({ h }) =>
+      place(h, {
+        ...buy(1, 4000, 6_000),
+        orderType: 'market',
+        tif: 'ioc',
+        priceTicks: undefined,
+      } as never),
+  },
+  {
     code: 'INSUFFICIENT_FUNDS',
     what: 'a $1.20 buy from a $1 account',
     when: ({ h }) => place(h, buy(3, 6000, 200)),
