@@ -74,6 +74,8 @@ test('binary prices read as cents, spot prices as dollars, and parse back on the
   assert.equal(parseQty(binary, '5'), 500);
   assert.equal(usd(-1_230_000), '-$1.23');
   assert.equal(usd(998_140_000), '$998.14');
+  assert.equal(usd(225_000), '$0.225');
+  assert.equal(usd(1), '$0.000001');
 });
 
 test('binary outcomes map onto the single YES book', () => {

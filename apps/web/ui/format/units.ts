@@ -35,10 +35,10 @@ export function formatFixed(value: number, scale: number, shown: number): string
   return negative && rounded !== 0 ? `-${body}` : body;
 }
 
-/** USD micros → "$1,234.56". */
+/** USD micros → "$1,234.56"; sub-cent amounts keep their digits ("$0.225") so nothing is rounded away. */
 export function usd(micros: number | null | undefined): string {
   if (micros === null || micros === undefined) return '—';
-  const s = formatFixed(micros, MICROS, 2);
+  const s = formatFixed(micros, MICROS, 6).replace(/(\.\d\d\d*?)0+$/, '$1');
   return s.startsWith('-') ? `-$${s.slice(1)}` : `$${s}`;
 }
 

@@ -28,13 +28,17 @@ function cumulative(levels: readonly Level[]): number[] {
 function Rows(props: {
   m: MarketInfo;
   levels: readonly Level[];
+  /** Asks drawn worst-first: depth still accumulates from the best price (the last row). */
+  bestLast?: boolean;
   max: number;
   kind: 'bid' | 'ask';
   label: (ticks: number) => string;
   pick: (p: PricePick) => void;
   testid: string;
 }) {
-  const cum = cumulative(props.levels);
+  const cum = props.bestLast
+    ? cumulative([...props.levels].reverse()).reverse()
+    : cumulative(props.levels);
   return (
     <ol className={`ladder-side ${props.kind}`} data-testid={props.testid}>
       {props.levels.map((l, i) => (
@@ -133,6 +137,7 @@ export const OrderBook = memo(function OrderBook(props: {
           <Rows
             m={m}
             levels={[...asks].reverse()}
+            bestLast
             max={max}
             kind="ask"
             label={(t) => price(m, t)}
