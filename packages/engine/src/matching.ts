@@ -7,7 +7,7 @@ import { BUY } from './book.ts';
 import type { Engine } from './engine.ts';
 import type { CancelReason } from './events.ts';
 import { feeFor } from './fees.ts';
-import { F_REDUCE_ONLY, F_STP_CANCEL_MAKER, NIL } from './order-store.ts';
+import { F_REDUCE_ONLY, F_STP_CANCEL_MAKER, NIL, type OrderStore } from './order-store.ts';
 import type { Account, Instrument, Position } from './state.ts';
 import { cancelSlot, finishOrder } from './trading.ts';
 import { mulDivFloor } from './units.ts';
@@ -48,10 +48,18 @@ export function fillableQty(
         if (skipOwn) continue;
         return total;
       }
-      total += s.open[m]!;
+      total += tradableQty(s, m);
     }
   }
   return total;
+}
+
+/** What a resting order can still trade: a reduce-only order no more than its reserved position. */
+export function tradableQty(s: OrderStore, m: number): number {
+  const open = s.open[m]!;
+  if ((s.flags[m]! & F_REDUCE_ONLY) === 0) return open;
+  const pos = s.resPos[m]!;
+  return pos < open ? pos : open;
 }
 
 /**

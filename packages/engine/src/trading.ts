@@ -14,7 +14,7 @@ import type {
 import type { Engine } from './engine.ts';
 import type { CancelReason } from './events.ts';
 import { maxFeeFor } from './fees.ts';
-import { crosses, fillableQty, matchTaker } from './matching.ts';
+import { crosses, fillableQty, matchTaker, tradableQty } from './matching.ts';
 import {
   F_PARKED,
   F_POST_ONLY,
@@ -341,7 +341,8 @@ function costToFill(e: Engine, inst: Instrument, side: number, qty: number, acct
     const price = spec.minPriceTicks + l * spec.tickSize;
     for (let m = book.head[opp * book.levels + l]!; m !== NIL && left > 0; m = s.next[m]!) {
       if (s.acct[m] === acct.index) continue;
-      const q = left < s.open[m]! ? left : s.open[m]!;
+      const tradable = tradableQty(s, m);
+      const q = left < tradable ? left : tradable;
       cost += price * q * spec.moneyPerTickLot;
       left -= q;
     }
