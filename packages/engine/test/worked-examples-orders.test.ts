@@ -274,6 +274,21 @@ describe('reduce-only after netting', () => {
     expectSound(h);
   });
 
+  test('fill-or-kill counts only what a netted reduce-only maker can still trade', () => {
+    const h = market();
+    setup(h);
+    h.ok(lim(3, 'buy', 5000, 100));
+    h.place(lim(1, 'sell', 5000, 100, { tif: 'ioc' }));
+    // 300 lots are offered at 60¢ but only 200 can still trade.
+    expectRejectPlace(h, lim(3, 'buy', 6000, 300, { tif: 'fok' }), 'FOK_NOT_FILLABLE');
+    const { events } = h.place(lim(3, 'buy', 6000, 200, { tif: 'fok' }));
+    assert.deepEqual(
+      fills(events).map((f) => f.qty),
+      [200],
+    );
+    expectSound(h);
+  });
+
   test('a reduce-only stop triggered after its position was netted away trades nothing', () => {
     const h = market();
     h.ok(lim(1, 'buy', 5000, 300));
