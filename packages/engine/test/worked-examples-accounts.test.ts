@@ -197,6 +197,34 @@ describe('halt and market status', () => {
 });
 
 describe('snapshot and restore', () => {
+  test('a snapshot with 150,000 live GTD orders restores, and they expire the same way', () => {
+    const accounts = Array.from({ length: 30 }, (_, i) => i + 1);
+    const h = new Harness().setup(accounts, 1_000_000 * DOLLAR).market(binarySpec(M));
+    for (const a of accounts) {
+      for (let i = 0; i < 5_000; i++) {
+        h.ok({
+          accountId: a,
+          instrumentId: M,
+          side: 'buy',
+          orderType: 'limit',
+          priceTicks: 100 + 100 * (i % 40),
+          qtyLots: 100,
+          tif: 'gtd',
+          expiresAt: h.ts + 1_000 + i,
+        });
+      }
+    }
+    const restored = Engine.restore(h.engine.snapshot());
+    assert.equal(restored.stateHash(), h.engine.stateHash());
+    const r = new Harness(10_000, restored);
+    r.ts = h.ts + 3_000;
+    h.ts += 3_000;
+    const a = h.apply({ type: 'tick' });
+    const b = r.apply({ type: 'tick' });
+    assert.equal(a.length, b.length);
+    assert.equal(ofType(a, 'orderCancelled').length, 30 * 2_001);
+    assert.equal(r.engine.stateHash(), h.engine.stateHash());
+  });
   test('restore gives the same hash and the same behaviour afterwards', () => {
     const h = new Harness().setup([1, 2, 3], START).market(
       binarySpec(M, {
