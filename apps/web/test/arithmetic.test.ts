@@ -9,6 +9,7 @@ import { parseDecimal, parsePrice, parseQty, price, qty, usd } from '../ui/forma
 import { fromBook, preview, sweep, toBook } from '../ui/market/ticket-math.ts';
 import { buildOrder, EMPTY_TICKET, ticketPreview } from '../ui/market/ticket-order.ts';
 import { bucketDelta, parseMetrics, quantile } from '../ui/ops/prometheus-text.ts';
+import { spotValue, valueAccount } from '../ui/portfolio/valuation.ts';
 
 const binary = {
   market: 'RAIN',
@@ -212,4 +213,36 @@ test('the ticket builds the API order the person described, or says what to fix'
     fee: 60_000,
     note: undefined,
   });
+});
+
+test('account value: USD cash, event positions at mark, spot holdings at the last price', () => {
+  const acme = {
+    ...spot,
+    lastPriceTicks: 15_000,
+    spec: { ...spot.spec, baseAssetId: 2, quoteAssetId: 1, baseUnitsPerLot: 100 },
+  } satisfies MarketInfo;
+  const balances = [
+    { accountId: 7, assetId: 1, asset: 'USD', available: 5_000_000, reserved: 1_000_000 },
+    { accountId: 7, assetId: 2, asset: 'ACME', available: 250, reserved: 50 },
+  ];
+  const position = {
+    instrumentId: 1,
+    market: 'RAIN',
+    positionLots: 300,
+    costBasis: 1_200_000,
+    realisedPnl: 0,
+    feesPaid: 0,
+    markPriceTicks: 4_500,
+    marketValue: 1_350_000,
+    unrealisedPnl: 150_000,
+  };
+  const v = valueAccount(balances, [position], [binary, acme], 1);
+  // 300 base units = 3 shares × $150.00
+  assert.deepEqual(v, {
+    cash: 6_000_000,
+    holdings: 450_000_000,
+    positions: 1_350_000,
+    total: 457_350_000,
+  });
+  assert.equal(spotValue({ ...acme, lastPriceTicks: null }, 100), undefined);
 });

@@ -10,6 +10,7 @@ import { assetAmount, price, qty, usd, usdSigned } from '../format/units.ts';
 import { OpenOrders } from '../market/open-orders.tsx';
 import { HistoryTables } from '../portfolio/history-tables.tsx';
 import { ValueChart } from '../portfolio/value-chart.tsx';
+import { valueAccount } from '../portfolio/valuation.ts';
 import { loadHistory, recordSample, type ValueSample } from '../portfolio/value-history.ts';
 import { useApp } from '../state/app-state.tsx';
 import { useApi } from '../state/use-api.ts';
@@ -21,7 +22,7 @@ function averagePrice(m: MarketInfo, p: PositionRow): number | undefined {
 }
 
 export function PortfolioPage() {
-  const { me, accountVersion, marketBySymbol, assets } = useApp();
+  const { me, accountVersion, marketBySymbol, assets, markets } = useApp();
   const balances = useApi(
     () => api<{ items: Balance[] }>('GET', '/api/v1/portfolio/balances'),
     [accountVersion],
@@ -35,11 +36,11 @@ export function PortfolioPage() {
   const held = (positions.data?.items ?? []).filter(
     (p) => p.positionLots !== 0 || p.realisedPnl !== 0,
   );
-  const markValue = held.reduce((s, p) => s + (p.marketValue ?? 0), 0);
+
   const unrealised = held.reduce((s, p) => s + (p.unrealisedPnl ?? 0), 0);
   const realised = held.reduce((s, p) => s + p.realisedPnl, 0);
-  const cash = usdBalance === undefined ? 0 : usdBalance.available + usdBalance.reserved;
-  const total = cash + markValue;
+  const usdId = assets.find((a) => a.code === 'USD')?.assetId;
+  const { total, holdings } = valueAccount(balances.data?.items ?? [], held, markets, usdId);
 
   useEffect(() => {
     if (!me || balances.data === undefined || positions.data === undefined) return;
@@ -84,6 +85,7 @@ export function PortfolioPage() {
           <span className="big" data-testid="portfolio-value">
             {usd(total)}
           </span>
+          {holdings > 0 && <span className="muted small">{usd(holdings)} in spot holdings</span>}
         </div>
         <div className="card kpi">
           <span className="label">Cash available</span>
