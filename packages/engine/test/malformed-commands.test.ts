@@ -1,7 +1,8 @@
-// Malformed input must come back as a rejection, never as an exception (an exception stops the shard)
-// and never as a partial change. Valid commands from the simulation generator get one field replaced
-// by a hostile value (wrong type, NaN, ±Infinity, huge, negative, fractional, null, empty, objects);
-// the engine must not throw, a rejection must leave the hash unchanged, and the invariants must hold.
+// Malformed input must come back as a rejection, never as an exception (an exception stops the
+// shard) and never as a partial change. Valid commands from the simulation generator get one field
+// replaced by a hostile value (wrong type, NaN, ±Infinity, huge, negative, fractional, null, empty,
+// objects); the engine must not throw, a rejection must leave the hash unchanged, and the
+// invariants must hold.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -1,5 +1,6 @@
-// The live-order index (open addressing, backward-shift deletion) against a plain Map: random inserts,
-// lookups and deletes with a tiny starting table force collisions, wrap-around probe runs and growth.
+// The live-order index (open addressing, backward-shift deletion) against a plain Map: random
+// inserts, lookups and deletes with a tiny starting table force collisions, wrap-around probe runs
+// and growth.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -1,6 +1,7 @@
-// The engine must stay a pure, deterministic state machine: no I/O modules, no clocks, no randomness,
-// no timers and no process access anywhere in `packages/engine/src`. This scans the source text (with
-// comments and string contents blanked out) so a stray `Date.now()` fails the build, not a replay.
+// The engine must stay a pure, deterministic state machine: no I/O modules, no clocks, no
+// randomness, no timers and no process access anywhere in `packages/engine/src`. This scans the
+// source text (with comments and string contents blanked out) so a stray `Date.now()` fails the
+// build, not a replay.
 
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';

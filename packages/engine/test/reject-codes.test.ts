@@ -1,6 +1,6 @@
-// Every reject code the engine can produce, each with a command that triggers it: the command must come
-// back as exactly one `rejected` event with that code and leave the state hash unchanged. The last test
-// checks that the table covers the whole `REJECT_CODES` catalogue.
+// Every reject code the engine can produce, each with a command that triggers it: the command must
+// come back as exactly one `rejected` event with that code and leave the state hash unchanged. The
+// last test checks that the table covers the whole `REJECT_CODES` catalogue.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -30,7 +30,8 @@ interface Fixture {
 
 /**
  * Account 1 ($100) holds 100 YES bought from account 2 ($100) at 5000, so the last price is 5000;
- * account 2 rests an ask at 6000; account 3 has $1. Market 10 has limits, 20 is spot, 30 is not open.
+ * account 2 rests an ask at 6000; account 3 has $1. Market 10 has limits, 20 is spot, 30 is not
+ * open.
  */
 function fixture(): Fixture {
   const h = new Harness(3).setup([1, 2], 100 * DOLLAR);

@@ -1,8 +1,9 @@
-// Seeded whole-engine simulation: a long random stream of good and bad commands over many accounts and
-// binary and spot markets. After every command it checks cheaply that a rejection changed nothing and
-// no touched balance went negative; every 1,000 commands it runs `verifyInvariants`; at the end it
-// replays the rest of the stream from snapshots taken at each quarter, and the whole stream from
-// scratch, and every replay must reach the live engine's state hash with the same events. A failure names the seed: `SEED=<seed> node --test <this file>`.
+// Seeded whole-engine simulation: a long random stream of good and bad commands over many accounts
+// and binary and spot markets. After every command it checks cheaply that a rejection changed
+// nothing and no touched balance went negative; every 1,000 commands it runs `verifyInvariants`; at
+// the end it replays the rest of the stream from snapshots taken at each quarter, and the whole
+// stream from scratch, and every replay must reach the live engine's state hash with the same
+// events. A failure names the seed: `SEED=<seed> node --test <this file>`.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -25,7 +26,9 @@ function mix(h: number, x: number): number {
   return Math.imul(h ^ Math.floor(x / 0x1_0000_0000), 0x01000193);
 }
 
-/** A cheap picture of what a command could have changed: global counters plus its account/market. */
+/**
+ * A cheap picture of what a command could have changed: global counters plus its account/market.
+ */
 function fingerprint(e: Engine, c: Command): number {
   let h = 0x811c9dc5;
   h = mix(h, e.orderSlots.size);
@@ -136,7 +139,8 @@ function checkEvents(events: readonly EngineEvent[], bad: boolean, stats: Stats)
         break;
       case 'orderAccepted':
         stats.add(
-          `accept:${ev.orderType}/${ev.tif}${ev.postOnly ? '/post' : ''}${ev.reduceOnly ? '/reduce' : ''}`,
+          `accept:${ev.orderType}/${ev.tif}` +
+            `${ev.postOnly ? '/post' : ''}${ev.reduceOnly ? '/reduce' : ''}`,
         );
         break;
       case 'marketSettled':
@@ -161,7 +165,8 @@ function checkEvents(events: readonly EngineEvent[], bad: boolean, stats: Stats)
 
 /**
  * Balance, position and book-level events carry absolute values, once per record per command, so a
- * projection can apply them blindly: each must be unique within the command and equal the final state.
+ * projection can apply them blindly: each must be unique within the command and equal the final
+ * state.
  */
 function checkAbsoluteEvents(e: Engine, events: readonly EngineEvent[]): void {
   const seen = new Set<string>();
@@ -207,7 +212,9 @@ test(`seeded simulation: ${COMMANDS} commands, ${ACCOUNTS} accounts (SEED=${SEED
   gen.fundsOf = (accountId, assetId) => engine.balance(accountId, assetId).available;
   const stream: Command[] = [];
   const stats = new Stats();
-  /** Snapshots at each quarter: where the replay starts, its bytes, and the live events from there. */
+  /**
+   * Snapshots at each quarter: where the replay starts, its bytes, and the live events from there.
+   */
   const cuts = [1, 2, 3].map((q) => ({
     at: Math.floor((COMMANDS * q) / 4),
     bytes: new Uint8Array() as Uint8Array,

@@ -1,6 +1,6 @@
-// The invariant checker must actually catch broken states, or a green simulation means nothing. Each
-// case restores a sound engine from a snapshot, breaks one thing through the engine's internals the
-// way a bug would, and expects `verifyInvariants` to name it.
+// The invariant checker must actually catch broken states, or a green simulation means nothing.
+// Each case restores a sound engine from a snapshot, breaks one thing through the engine's
+// internals the way a bug would, and expects `verifyInvariants` to name it.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

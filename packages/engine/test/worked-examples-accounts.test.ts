@@ -1,5 +1,6 @@
 // Worked examples with exact integers for money outside the binary book: spot balances, deposits,
-// withdrawals and idempotent transfers, halts and market status, snapshot/restore, and the read queries.
+// withdrawals and idempotent transfers, halts and market status, snapshot/restore, and the read
+// queries.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -325,7 +326,7 @@ describe('snapshot and restore', () => {
 });
 
 describe('queries', () => {
-  test('accounts, balances, positions, orders, instruments and assets read back what happened', () => {
+  test('accounts, balances, positions, orders, instruments and assets read back', () => {
     const h = new Harness().setup([2, 1], START).market(binarySpec(M)).market(spotSpec(20));
     h.must({ type: 'createAccount', accountId: 3, userId: 1, subaccount: 1 });
     h.ok({

@@ -1,6 +1,6 @@
-// Worked examples for order maintenance on a binary market: amend and decrease with their priority and
-// risk rules, cancels and cancel-all, self-trade prevention, client order ids and price-time priority.
-// Priority is always proven by which maker fills first.
+// Worked examples for order maintenance on a binary market: amend and decrease with their priority
+// and risk rules, cancels and cancel-all, self-trade prevention, client order ids and price-time
+// priority. Priority is always proven by which maker fills first.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -130,14 +130,16 @@ describe('amend, decrease, cancel', () => {
       .setup([2, 3], START)
       .market(binarySpec(M, { lotSize: 1, fees: kalshi }));
     h.must({ type: 'createAccount', accountId: 1, userId: 1, subaccount: 0 });
-    // Exactly enough for 300 lots (3 contracts) at 50¢ plus the 6¢ fee, then 6¢ for the closing fee.
+    // Exactly enough for 300 lots (3 contracts) at 50¢ plus the 6¢ fee, then 6¢ for the closing
+    // fee.
     h.must({ type: 'deposit', accountId: 1, assetId: USD, amount: 1_560_000 });
     h.ok(lim(1, 'buy', 5000, 300));
     h.ok(lim(2, 'sell', 5000, 300));
     h.must({ type: 'deposit', accountId: 1, assetId: USD, amount: 60_000 });
     const sell = h.ok(lim(1, 'sell', 5000, 300));
     assert.deepEqual(h.usd(1), { available: 0, reserved: 60_000 });
-    // Six one-lot fills each pay a whole cent: the 6¢ fee reservation is gone after 2% of the order.
+    // Six one-lot fills each pay a whole cent: the 6¢ fee reservation is gone after 2% of the
+    // order.
     for (let i = 0; i < 6; i++) h.place(lim(3, 'buy', 5000, 1, { tif: 'ioc' }));
     assert.deepEqual(h.usd(1), { available: 30_000, reserved: 0 });
     h.must({ type: 'decreaseOrder', accountId: 1, orderId: sell, byLots: 94 });
@@ -177,7 +179,7 @@ describe('amend, decrease, cancel', () => {
 });
 
 describe('self-trade prevention', () => {
-  test('cancelTaker: the taker stops at its own order, after trading with others ahead of it', () => {
+  test('cancelTaker: the taker trades with others ahead, then stops at its own order', () => {
     const h = market();
     const foreign = h.ok(lim(2, 'sell', 5000, 100));
     const own = h.ok(lim(1, 'sell', 5000, 100));
@@ -200,7 +202,7 @@ describe('self-trade prevention', () => {
     expectSound(h);
   });
 
-  test('fill-or-kill counts liquidity behind its own order only when it would cancel that order', () => {
+  test('fill-or-kill counts liquidity behind its own order only with cancelMaker', () => {
     const h = market();
     const own = h.ok(lim(1, 'sell', 4000, 100));
     const other = h.ok(lim(2, 'sell', 5000, 100));

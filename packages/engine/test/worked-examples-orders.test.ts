@@ -1,5 +1,6 @@
-// Worked examples for every order type on a binary market: GTC/GTD/IOC/FOK limits, market orders with
-// price and cost protection, post-only, reduce-only (also after netting), and stops with a cascade.
+// Worked examples for every order type on a binary market: GTC/GTD/IOC/FOK limits, market orders
+// with price and cost protection, post-only, reduce-only (also after netting), and stops with a
+// cascade.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -42,7 +43,7 @@ describe('time in force', () => {
     assert.ok(rej?.type === 'rejected' && rej.reason === 'UNKNOWN_ORDER');
   });
 
-  test('a cancelled GTD order leaves nothing behind that expiry or the state hash could see', () => {
+  test('a cancelled GTD order leaves nothing that expiry or the state hash sees', () => {
     const h = market();
     const gtd = h.ok(lim(1, 'buy', 4100, 200, { tif: 'gtd', expiresAt: h.ts + 10 }));
     h.must({ type: 'cancelOrder', accountId: 1, orderId: gtd });
@@ -210,7 +211,7 @@ describe('post-only and reduce-only', () => {
     );
   });
 
-  test('reduce-only is clipped to the position it can close, and rejected when there is none', () => {
+  test('reduce-only is clipped to the closable position, rejected without one', () => {
     const h = market();
     h.ok(lim(1, 'buy', 5000, 300));
     h.ok(lim(2, 'sell', 5000, 300));
@@ -258,7 +259,7 @@ describe('reduce-only after netting', () => {
     expectSound(h);
   });
 
-  test('a partly netted reduce-only order fills what is left of the position, then is cancelled', () => {
+  test('a partly netted reduce-only order fills what is left, then is cancelled', () => {
     const h = market();
     const reduce = setup(h);
     h.ok(lim(3, 'buy', 5000, 100));
@@ -379,7 +380,7 @@ describe('stops', () => {
     expectSound(h);
   });
 
-  test('a buy stop waits for a trade at or above its price; cancelling it releases its money', () => {
+  test('a buy stop waits for a trade at or above its price, then refunds if unfilled', () => {
     const h = market();
     h.ok(lim(2, 'sell', 6000, 100));
     const stop = h.ok({
@@ -396,7 +397,8 @@ describe('stops', () => {
     h.ok(lim(3, 'buy', 5000, 100));
     h.place(lim(4, 'sell', 5000, 100, { tif: 'ioc' }));
     assert.equal(h.engine.order(stop)!.state, 'parked');
-    h.place(lim(4, 'buy', 6000, 50 * 2, { tif: 'ioc' })); // trades 6000: triggers, finds no ask left
+    // Account 4 takes the 60¢ offer: the stop triggers and finds no ask left.
+    h.place(lim(4, 'buy', 6000, 100, { tif: 'ioc' }));
     assert.equal(h.engine.order(stop), undefined);
     assert.deepEqual(h.usd(1), { available: START, reserved: 0 });
     expectSound(h);
@@ -503,7 +505,7 @@ describe('stops: more cases', () => {
       tif: 'ioc',
     });
     assert.equal(h.engine.order(s2)!.state, 'parked');
-    h.ok(lim(4, 'buy', 5100, 50 + 50));
+    h.ok(lim(4, 'buy', 5100, 100));
     // Account 4 took the 51¢ offer: the stop triggers with nothing left at its limit.
     assert.equal(h.engine.order(s2), undefined);
     assert.deepEqual(h.usd(3).reserved, 0);

@@ -1,6 +1,6 @@
-// Worked examples with exact integers: binary trades in all four open/close combinations, settlement
-// (YES, NO, scalar) and fees (Kalshi rounding and basis points). Units: USD in micros, binary prices in
-// 1/10,000 $, 100 lots per contract.
+// Worked examples with exact integers: binary trades in all four open/close combinations,
+// settlement (YES, NO, scalar) and fees (Kalshi rounding and basis points). Units: USD in micros,
+// binary prices in 1/10,000 $, 100 lots per contract.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -37,7 +37,7 @@ describe('binary trades: open/open, open/close, close/open, close/close', () => 
     });
   });
 
-  test('open/open: a sell that opens NO against a buy that opens YES puts $1 per pair in escrow', () => {
+  test('open/open: NO opened against YES opened puts $1 per pair in escrow', () => {
     const { events } = h.place({
       accountId: 2,
       instrumentId: M,
@@ -150,7 +150,7 @@ describe('binary trades: open/open, open/close, close/open, close/close', () => 
     expectSound(h);
   });
 
-  test('close/close: YES holder sells to NO holder, escrow pays both and shrinks by $1 per pair', () => {
+  test('close/close: YES holder sells to NO holder, escrow pays both, $1 per pair', () => {
     // Account 1 (600 YES, basis $2.52) sells 500 at $0.60 to account 2 (700 NO, basis $4.06).
     const oid = h.ok({
       accountId: 1,
@@ -256,7 +256,8 @@ describe('settlement', () => {
     { result: 'scalar', valueTicks: 0, yes: 0, no: 3_000_000 },
   ] as const;
   for (const c of cases) {
-    test(`${c.result}${c.valueTicks === undefined ? '' : ` at ${c.valueTicks}`} pays YES ${c.yes}, NO ${c.no}`, () => {
+    const at = c.valueTicks === undefined ? '' : ` at ${c.valueTicks}`;
+    test(`${c.result}${at} pays YES ${c.yes}, NO ${c.no}`, () => {
       const h = heldMarket();
       assert.equal(h.engine.instrument(M)!.escrow, 3_000_000);
       const ev = h.must({
@@ -328,7 +329,8 @@ describe('fees', () => {
     { contracts: 1000, price: 100, taker: 700_000, maker: 180_000 },
   ];
   for (const c of cases) {
-    test(`Kalshi 7%/1.75%: ${c.contracts} contracts at ${c.price / 100}¢ → taker ${c.taker}, maker ${c.maker}`, () => {
+    const trade = `${c.contracts} contracts at ${c.price / 100}¢`;
+    test(`Kalshi 7%/1.75%: ${trade} → taker ${c.taker}, maker ${c.maker}`, () => {
       const h = new Harness()
         .setup([1, 2], 10_000 * DOLLAR)
         .market(binarySpec(M, { fees: kalshi }));
@@ -442,7 +444,8 @@ describe('fees', () => {
       qtyLots: 1,
       tif: 'gtc',
     });
-    // Up to $60 of a 1,000-lot order: the fee reservation is 10 bps of $60, not of 1,000 lots at $200k.
+    // Up to $60 of a 1,000-lot order: the fee reservation is 10 bps of $60, not of 1,000 lots at
+    // $200k.
     const { orderId, events } = h.place({
       accountId: 1,
       instrumentId: 20,

@@ -1,7 +1,8 @@
-// Random but realistic command streams for the engine simulation: every order type and time in force,
-// cancels, amends, decreases, cancel-alls, ledger moves, clock ticks, market lifecycle (pause, close,
-// settle, new markets), halts, and deliberately bad commands. It follows the engine's events to know
-// which orders are live and which markets are open, so most maintenance commands hit real orders.
+// Random but realistic command streams for the engine simulation: every order type and time in
+// force, cancels, amends, decreases, cancel-alls, ledger moves, clock ticks, market lifecycle
+// (pause, close, settle, new markets), halts, and deliberately bad commands. It follows the
+// engine's events to know which orders are live and which markets are open, so most maintenance
+// commands hit real orders.
 
 import type {
   BinarySpec,
@@ -404,7 +405,9 @@ export class CommandGenerator {
     return o as Body;
   }
 
-  /** The largest lot-multiple quantity the account's available money (or base) pays for at `limit`. */
+  /**
+   * The largest lot-multiple quantity the account's available money (or base) pays for at `limit`.
+   */
   private allIn(
     m: MarketState,
     side: 'buy' | 'sell',

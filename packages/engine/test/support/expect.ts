@@ -1,5 +1,6 @@
-// Assertions shared by the engine's worked examples: a rejection leaves exactly one `rejected` event and
-// an unchanged state hash; `verifyInvariants` comes back empty; a compact picture of an account.
+// Assertions shared by the engine's worked examples: a rejection leaves exactly one `rejected`
+// event and an unchanged state hash; `verifyInvariants` comes back empty; a compact picture of an
+// account.
 
 import assert from 'node:assert/strict';
 import type { EngineEvent, RejectCode } from '../../src/index.ts';

@@ -1,6 +1,7 @@
-// A thin driver for engine tests: it plays the sequencer (strictly increasing `seq`, a settable clock,
-// `orderId = seq` for placements), copies the reused event array, and builds the default instrument specs
-// (USD in micros, binary prices in 1/10,000 $ on a cent grid, whole contracts of 100 lots).
+// A thin driver for engine tests: it plays the sequencer (strictly increasing `seq`, a settable
+// clock, `orderId = seq` for placements), copies the reused event array, and builds the default
+// instrument specs (USD in micros, binary prices in 1/10,000 $ on a cent grid, whole contracts of
+// 100 lots).
 
 import type { BinarySpec, Command, EngineEvent, PlaceOrder, SpotSpec } from '../../src/index.ts';
 import { Engine } from '../../src/index.ts';
@@ -101,7 +102,9 @@ export class Harness {
     return events;
   }
 
-  /** USD (and BTC) assets, the given accounts (user id = account id) funded with `usd` micros each. */
+  /**
+   * USD (and BTC) assets, the given accounts (user id = account id) funded with `usd` micros each.
+   */
   setup(accounts: readonly number[], usd: number, btc = 0): this {
     this.must({ type: 'createAsset', assetId: USD, code: 'USD', scale: 1_000_000 });
     this.must({ type: 'createAsset', assetId: BTC, code: 'BTC', scale: 100_000_000 });

@@ -1,5 +1,5 @@
-// Shared fixtures of the order worked examples: one open binary market (id 10) with funded accounts,
-// a limit-order builder and a compact view of cancellations.
+// Shared fixtures of the order worked examples: one open binary market (id 10) with funded
+// accounts, a limit-order builder and a compact view of cancellations.
 
 import type { EngineEvent } from '../../src/index.ts';
 import { binarySpec, DOLLAR, Harness, ofType, type PlaceBody } from './harness.ts';

@@ -1,5 +1,6 @@
-// Seeded pseudo-random numbers for the engine's simulation and differential tests (sfc32): the whole
-// run is a function of the seed, so a failure is reproduced by re-running with the printed seed.
+// Seeded pseudo-random numbers for the engine's simulation and differential tests (sfc32): the
+// whole run is a function of the seed, so a failure is reproduced by re-running with the printed
+// seed.
 
 export class Prng {
   private a: number;
