@@ -1,6 +1,6 @@
 // Differential test: the engine against a reference matcher written to be obviously correct (a
 // plain array of orders, sorted by price then arrival on every match). Both get the same seeded
-// stream of limit, IOC, market, cancel, amend and decrease commands on one market; fills (maker,
+// stream of limit, IOC, FOK, market, cancel, amend and decrease commands on one market; fills (maker,
 // taker, price, quantity, in order) and the books must be identical throughout. Accounts are few so
 // self-trade prevention happens, and the reference models it (cancelTaker stops the taker,
 // cancelMaker removes the maker).
@@ -69,6 +69,22 @@ class ReferenceBook {
     return out;
   }
 
+  /**
+   * What `taker` could fill now: stops at its own account's first order unless it would cancel it.
+   */
+  fillable(taker: RefOrder): number {
+    let total = 0;
+    for (const m of this.bestFirst(taker.side === 'buy' ? 'sell' : 'buy')) {
+      if (taker.side === 'buy' ? m.price > taker.price : m.price < taker.price) break;
+      if (m.account === taker.account) {
+        if (taker.stp === 'cancelMaker') continue;
+        break;
+      }
+      total += m.qty;
+    }
+    return total;
+  }
+
   remove(id: number): RefOrder | undefined {
     const i = this.orders.findIndex((o) => o.id === id);
     if (i < 0) return undefined;
@@ -116,7 +132,15 @@ function run(seed: number, spec: BinarySpec | SpotSpec, steps: number): number {
   const where = (step: number) =>
     `seed ${seed}, step ${step} (SEED=${seed} node --test <this file>)`;
   for (let step = 0; step < steps; step++) {
-    const kind = rng.weighted({ limit: 50, ioc: 8, market: 6, cancel: 10, amend: 12, decrease: 4 });
+    const kind = rng.weighted({
+      limit: 50,
+      ioc: 8,
+      fok: 5,
+      market: 6,
+      cancel: 10,
+      amend: 12,
+      decrease: 4,
+    });
     const live = ref.orders;
     let engineFills: RefFill[];
     let refFills: RefFill[];
@@ -160,7 +184,38 @@ function run(seed: number, spec: BinarySpec | SpotSpec, steps: number): number {
       const stp: SelfTradePrevention = rng.chance(0.5) ? 'cancelTaker' : 'cancelMaker';
       const q = qty();
       const orderId = h.seq + 1;
-      if (kind === 'market') {
+      if (kind === 'fok') {
+        const p = price(side);
+        const events = h.apply({
+          type: 'placeOrder',
+          orderId,
+          accountId: account,
+          instrumentId: id,
+          side,
+          orderType: 'limit',
+          priceTicks: p,
+          qtyLots: q,
+          tif: 'fok',
+          stp,
+        });
+        const taker: RefOrder = {
+          id: orderId,
+          account,
+          side,
+          price: p,
+          qty: q,
+          arrival: orderId,
+          stp,
+        };
+        const fillable = ref.fillable(taker) >= q;
+        const rejected = events.some(
+          (e) => e.type === 'rejected' && e.reason === 'FOK_NOT_FILLABLE',
+        );
+        assert.equal(rejected, !fillable, `FOK acceptance differs at ${where(step)}`);
+        engineFills = fills(events);
+        refFills = fillable ? ref.take(taker, false) : [];
+        if (fillable) assert.equal(taker.qty, 0, `a FOK filled in part at ${where(step)}`);
+      } else if (kind === 'market') {
         const worst = rng.chance(0.5) ? price(side) : undefined;
         const limit = worst ?? (side === 'buy' ? hi : lo);
         engineFills = fills(
