@@ -1,9 +1,9 @@
 // Differential test: the engine against a reference matcher written to be obviously correct (a
 // plain array of orders, sorted by price then arrival on every match). Both get the same seeded
-// stream of limit, IOC, FOK, market, cancel, amend and decrease commands on one market; fills (maker,
-// taker, price, quantity, in order) and the books must be identical throughout. Accounts are few so
-// self-trade prevention happens, and the reference models it (cancelTaker stops the taker,
-// cancelMaker removes the maker).
+// stream of limit, IOC, FOK, market, cancel, amend and decrease commands on one market; fills
+// (maker, taker, price, quantity, in order) and the books must be identical throughout. Accounts
+// are few so self-trade prevention happens, and the reference models it (cancelTaker stops the
+// taker, cancelMaker removes the maker).
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
