@@ -65,7 +65,9 @@ export class CandleChart {
       color: '#334155',
       priceFormat: { type: 'volume' },
     });
+    // Volume keeps the bottom fifth of the price pane; candles stay above it.
     chart.priceScale('vol').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+    chart.priceScale('right').applyOptions({ scaleMargins: { top: 0.08, bottom: 0.24 } });
     if (show.bb) {
       for (const color of ['#60a5fa', '#94a3b8', '#60a5fa']) {
         this.#bb.push(
