@@ -6,6 +6,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, errorText } from '../api/http.ts';
 import type { Level, MarketInfo, OrderAck } from '../api/types.ts';
+import { Link } from '../components/link.tsx';
 import { feeLabel } from '../format/fees.ts';
 import { price, priceInput, qty, qtyUnit, usd } from '../format/units.ts';
 import { useApp } from '../state/app-state.tsx';
@@ -86,7 +87,7 @@ export function OrderEntry(props: {
       <div className="card ticket">
         <h2>Trade</h2>
         <p>
-          <a href="/login">Log in</a> to trade.
+          <Link to="/login">Log in</Link> to trade.
         </p>
       </div>
     );
