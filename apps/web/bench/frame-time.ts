@@ -107,7 +107,7 @@ console.log(
     workP99Ms: pct(result.work, 0.99),
     intervalP50Ms: pct(result.intervals, 0.5),
     intervalP95Ms: pct(result.intervals, 0.95),
-    framesOver16Ms: result.intervals.filter((x) => x > 16.7 * 1.5).length,
+    framesOver25Ms: result.intervals.filter((x) => x > 25).length,
     commandsPerSecond: Math.round((commandsAfter - commandsBefore) / seconds),
   }),
 );
