@@ -284,6 +284,43 @@ describe('web trading UI', { skip }, () => {
     await screenshot(alice, 'portfolio-settled');
   });
 
+  test('an API key is shown once on creation and can be revoked', async () => {
+    await alice.goto('/account');
+    const form = alice.getByRole('form', { name: 'New API key' });
+    await form.getByLabel('Label').fill('my bot');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    const secret = alice.getByLabel('Private key');
+    await secret.waitFor();
+    assert.match(await secret.inputValue(), /^-----BEGIN PRIVATE KEY-----/);
+    await alice.getByRole('button', { name: 'I have saved it' }).click();
+    assert.equal(await alice.getByLabel('Private key').count(), 0);
+    const row = alice.getByTestId('api-keys').getByRole('row').filter({ hasText: 'my bot' });
+    await row.getByText('active').waitFor();
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await alice.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await row.getByText(/^revoked/).waitFor();
+  });
+
+  test('an admin lists a new event contract and it opens for trading', async () => {
+    await admin.goto('/admin');
+    const form = admin.getByRole('form', { name: 'Create market' });
+    await form.getByLabel('Series ticker').fill('ELECTION');
+    await form.getByLabel('Event ticker').fill('ELECTION-MAYOR');
+    await form.getByLabel('Question').fill('Will the incumbent win the mayoral race?');
+    await form.getByLabel('Symbol').fill('MAYOR-INC');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await admin
+      .getByTestId('admin-markets')
+      .locator('tr[data-market="MAYOR-INC"]')
+      .getByText('open')
+      .waitFor();
+    await alice.goto('/');
+    await alice.getByRole('heading', { name: 'ELECTION-MAYOR' }).waitFor();
+    await alice.getByRole('link', { name: /Will the incumbent win the mayoral race\?/ }).click();
+    await ticket(alice).getByRole('button', { name: 'Buy YES' }).waitFor();
+    assert.equal(await ticket(alice).getByRole('button', { name: 'Buy YES' }).isEnabled(), true);
+  });
+
   test('the operations page reads live metrics', async () => {
     await admin.goto('/ops');
     await admin

@@ -9,7 +9,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 export const CHROMIUM = '/usr/bin/chromium';
 export const SHOT_DIR = fileURLToPath(new URL('../../test-results/screenshots', import.meta.url));
 /** Bounded waits for things the server pushes; generous so a slow machine never fails a test. */
-export const WAIT_MS = 20_000;
+export const WAIT_MS = 30_000;
 
 export function chromiumMissing(): string | false {
   return existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: run scripts/ensure-chromium.sh`;
