@@ -91,6 +91,7 @@ function fillText(f: FillUpdate, markets: readonly MarketInfo[]): string {
 }
 let toastSeq = 0;
 const NOTIFICATIONS_KEPT = 50;
+const ACCOUNT_REFETCH_MS = 250;
 
 export function AppProvider({ children }: { children: ReactNode }) {
   const socket = useMemo(() => new LiveSocket(socketUrl()), []);
@@ -154,20 +155,32 @@ export function AppProvider({ children }: { children: ReactNode }) {
     };
   }, [socket, refreshMarkets]);
 
-  // Private channels: any change to the account bumps the version once per frame; fills also toast.
+  // Private channels: a change to the account bumps the version, which makes account views refetch
+  // from REST. Bumps are spaced by ACCOUNT_REFETCH_MS (a busy market maker's account changes hundreds
+  // of times a second) and land on an animation frame; fills also toast.
   useEffect(() => {
     if (me === null || me === undefined) return;
     const releases = PRIVATE_CHANNELS.map((c) => socket.subscribe(c));
-    const bump = () => setAccountVersion((v) => v + 1);
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    let last = 0;
+    const bump = () => {
+      pending = undefined;
+      last = performance.now();
+      setAccountVersion((v) => v + 1);
+    };
     const off = socket.onMessage((m: WireMessage) => {
       if (m.type !== 'update' || !PRIVATE_CHANNELS.includes(m.channel as never)) return;
-      scheduleFrame(bump);
+      if (pending === undefined) {
+        const wait = Math.max(0, last + ACCOUNT_REFETCH_MS - performance.now());
+        pending = setTimeout(() => scheduleFrame(bump), wait);
+      }
       if (m.channel === 'fills') {
         for (const f of m.items as FillUpdate[]) toast('success', fillText(f, marketsRef.current));
       }
     });
     return () => {
       off();
+      clearTimeout(pending);
       for (const r of releases) r();
     };
   }, [me, socket, toast]);
