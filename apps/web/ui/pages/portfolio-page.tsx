@@ -1,7 +1,7 @@
 // The account at a glance: balances, positions with average price, mark value and P&L, the value/P&L
 // chart, open orders, and order/fill/settlement history. Live: reloads on every private-channel change.
 
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/http.ts';
 import type { Balance, MarketInfo, PositionRow } from '../api/types.ts';
 import { downloadCsv, toCsv } from '../components/csv.ts';
@@ -10,6 +10,7 @@ import { assetAmount, price, qty, usd, usdSigned } from '../format/units.ts';
 import { OpenOrders } from '../market/open-orders.tsx';
 import { HistoryTables } from '../portfolio/history-tables.tsx';
 import { ValueChart } from '../portfolio/value-chart.tsx';
+import { cashHistory, type LedgerRow } from '../portfolio/cash-history.ts';
 import { valueAccount } from '../portfolio/valuation.ts';
 import { loadHistory, recordSample, type ValueSample } from '../portfolio/value-history.ts';
 import { useApp } from '../state/app-state.tsx';
@@ -31,6 +32,11 @@ export function PortfolioPage() {
     () => api<{ items: PositionRow[] }>('GET', '/api/v1/portfolio/positions'),
     [accountVersion],
   );
+  const ledger = useApi(
+    () =>
+      api<{ items: LedgerRow[] }>('GET', '/api/v1/portfolio/ledger', undefined, { limit: 1000 }),
+    [accountVersion],
+  );
   const [history, setHistory] = useState<ValueSample[]>(() => (me ? loadHistory(me.userId) : []));
   const usdBalance = balances.data?.items.find((b) => b.asset === 'USD');
   const held = (positions.data?.items ?? []).filter(
@@ -40,7 +46,14 @@ export function PortfolioPage() {
   const unrealised = held.reduce((s, p) => s + (p.unrealisedPnl ?? 0), 0);
   const realised = held.reduce((s, p) => s + p.realisedPnl, 0);
   const usdId = assets.find((a) => a.code === 'USD')?.assetId;
-  const { total, holdings } = valueAccount(balances.data?.items ?? [], held, markets, usdId);
+  const { total, holdings, cash } = valueAccount(balances.data?.items ?? [], held, markets, usdId);
+  const cashPoints = useMemo(
+    () =>
+      ledger.data === undefined || usdId === undefined || balances.data === undefined
+        ? []
+        : cashHistory(cash, ledger.data.items, usdId),
+    [ledger.data, usdId, balances.data, cash],
+  );
 
   useEffect(() => {
     if (!me || balances.data === undefined || positions.data === undefined) return;
@@ -104,14 +117,16 @@ export function PortfolioPage() {
         </div>
       </div>
       <div className="card">
-        <h2>Value and P&amp;L over time</h2>
-        {history.length < 2 ? (
-          <p className="muted">
-            The chart fills in as this page stays open (sampled in this browser).
-          </p>
+        <h2>Cash, value and P&amp;L over time</h2>
+        {cashPoints.length + history.length < 2 ? (
+          <p className="muted">The chart fills in with your first deposit or trade.</p>
         ) : (
-          <ValueChart samples={history} />
+          <ValueChart samples={history} cash={cashPoints} />
         )}
+        <p className="muted small">
+          Cash comes from the exchange's ledger; value and P&amp;L are sampled while this page is
+          open in this browser.
+        </p>
       </div>
       <div className="two">
         <div className="card">

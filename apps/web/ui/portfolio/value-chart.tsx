@@ -1,10 +1,20 @@
-// Portfolio value and P&L lines over the sampled history (lightweight-charts).
+// Cash from the server's ledger (exact history) with portfolio value and P&L sampled in this browser,
+// on one time axis (lightweight-charts). Points are per second; the last point of a second wins.
 
 import { AreaSeries, createChart, LineSeries, type UTCTimestamp } from 'lightweight-charts';
 import { useEffect, useRef } from 'react';
+import type { CashPoint } from './cash-history.ts';
 import type { ValueSample } from './value-history.ts';
 
-export function ValueChart({ samples }: { samples: readonly ValueSample[] }) {
+function perSecond<T extends { ts: number }>(rows: readonly T[]): T[] {
+  const bySecond = new Map<number, T>();
+  for (const r of rows) bySecond.set(Math.floor(r.ts / 1000), r);
+  return [...bySecond.values()].sort((a, b) => a.ts - b.ts);
+}
+
+const time = (ts: number) => Math.floor(ts / 1000) as UTCTimestamp;
+
+export function ValueChart(props: { samples: readonly ValueSample[]; cash: readonly CashPoint[] }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
@@ -20,6 +30,12 @@ export function ValueChart({ samples }: { samples: readonly ValueSample[] }) {
       timeScale: { timeVisible: true, borderColor: '#2a3340' },
       leftPriceScale: { visible: true, borderColor: '#2a3340' },
     });
+    const cash = chart.addSeries(LineSeries, {
+      color: '#94a3b8',
+      lineWidth: 1,
+      lineType: 1,
+      title: 'Cash',
+    });
     const value = chart.addSeries(AreaSeries, {
       lineColor: '#60a5fa',
       topColor: 'rgba(96,165,250,0.3)',
@@ -33,28 +49,19 @@ export function ValueChart({ samples }: { samples: readonly ValueSample[] }) {
       priceScaleId: 'left',
       title: 'P&L',
     });
-    const seen = new Set<number>();
-    const rows = samples.filter((s) => {
-      const t = Math.floor(s.ts / 1000);
-      if (seen.has(t)) return false;
-      seen.add(t);
-      return true;
-    });
-    value.setData(
-      rows.map((s) => ({ time: Math.floor(s.ts / 1000) as UTCTimestamp, value: s.value / 1e6 })),
-    );
-    pnl.setData(
-      rows.map((s) => ({ time: Math.floor(s.ts / 1000) as UTCTimestamp, value: s.pnl / 1e6 })),
-    );
+    cash.setData(perSecond(props.cash).map((p) => ({ time: time(p.ts), value: p.value / 1e6 })));
+    const samples = perSecond(props.samples);
+    value.setData(samples.map((s) => ({ time: time(s.ts), value: s.value / 1e6 })));
+    pnl.setData(samples.map((s) => ({ time: time(s.ts), value: s.pnl / 1e6 })));
     chart.timeScale().fitContent();
     return () => chart.remove();
-  }, [samples]);
+  }, [props.samples, props.cash]);
   return (
     <div
       ref={box}
       className="chart-box small"
       role="img"
-      aria-label={`Portfolio value and P&L, ${samples.length} samples`}
+      aria-label={`Cash over ${props.cash.length} ledger movements; value and P&L over ${props.samples.length} samples`}
     />
   );
 }
