@@ -144,7 +144,9 @@ export function MarketsPage() {
                   <th className="num">Last</th>
                   <th className="num hide-sm">Bid / Ask</th>
                   <th className="num hide-sm">24h vol</th>
-                  <th className="num hide-sm">—</th>
+                  <th className="num hide-sm">
+                    <span className="sr-only">Open interest does not apply to spot</span>
+                  </th>
                   <th>Status</th>
                 </tr>
               </thead>
