@@ -163,6 +163,14 @@ export function MarketsPage() {
   );
 }
 
+/** A settled binary market's YES value: the full payout, zero, or the scalar value. */
+function settledTicks(m: MarketInfo): number | null {
+  const s = m.settlement;
+  if (s === null || m.kind !== 'binary') return null;
+  if (s.result === 'yes') return m.spec.payoutTicks ?? null;
+  return s.result === 'no' ? 0 : s.valueTicks;
+}
+
 function MarketRow({ m }: { m: MarketInfo }) {
   const mid =
     m.bestBidTicks !== null && m.bestAskTicks !== null
@@ -177,7 +185,7 @@ function MarketRow({ m }: { m: MarketInfo }) {
         </Link>
       </td>
       <td className="num strong" data-testid={`last-${m.market}`}>
-        {price(m, m.lastPriceTicks ?? mid)}
+        {price(m, settledTicks(m) ?? m.lastPriceTicks ?? mid)}
       </td>
       <td className="num hide-sm">
         {price(m, m.bestBidTicks)} / {price(m, m.bestAskTicks)}
