@@ -74,7 +74,9 @@ export function replayer<C, P>(
 export function interleavedThroughput(rs: readonly Replayer[], runs: number): Rate[][] {
   for (const r of rs) r.warmUp();
   const rates: Rate[][] = rs.map(() => []);
-  for (let run = 0; run < runs; run++) rs.forEach((r, k) => rates[k]!.push(r.timedRun()));
+  for (let run = 0; run < runs; run++) {
+    for (const [k, r] of rs.entries()) rates[k]!.push(r.timedRun());
+  }
   return rates;
 }
 
