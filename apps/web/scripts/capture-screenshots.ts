@@ -40,6 +40,7 @@ try {
     await page.screenshot({ path: join(out, `${name}.png`), fullPage: full });
   }
   const phone = await newUserPage(browser, baseUrl, { width: 390, height: 844 });
+  await logIn(phone.page, 'admin', password);
   await phone.page.goto(`/markets/${binary}`);
   await phone.page.locator('main h1').first().waitFor();
   await phone.page.waitForTimeout(3_000);
