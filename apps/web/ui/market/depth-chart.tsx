@@ -1,6 +1,6 @@
 // Cumulative depth as two step areas (bids left, asks right) in SVG, scaled to the visible levels.
 
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import { useThrottled } from '../state/use-throttled.ts';
 import type { Level, MarketInfo } from '../api/types.ts';
 import { price } from '../format/units.ts';
@@ -37,7 +37,8 @@ export const DepthChart = memo(function DepthChart(props: {
 }) {
   // Depth is read as a shape, not level by level: four redraws a second are plenty and keep the
   // frame budget for the ladder.
-  const book = useThrottled({ bids: props.bids, asks: props.asks }, 250);
+  const latest = useMemo(() => ({ bids: props.bids, asks: props.asks }), [props.bids, props.asks]);
+  const book = useThrottled(latest, 250);
   const bids = book.bids.slice(0, 40);
   const asks = book.asks.slice(0, 40);
   if (bids.length === 0 && asks.length === 0) {
