@@ -1,5 +1,5 @@
 // The three measurements of the engine suite, each on a fresh book: throughput (one hrtime pair around
-// a whole replay, runs interleaved between the books after one untimed warm-up replay each), latency per command (every call
+// a whole replay, runs interleaved between the books, each after an untimed warm-up replay), latency per command (every call
 // timed, timer overhead measured beside it and not subtracted), and memory per resting order (growth
 // of a fresh book's heap and ArrayBuffers after resting N orders, between full collections).
 
@@ -9,7 +9,6 @@ import type { LatencyNs } from '../report.ts';
 
 type GcOptions = { type: 'major' | 'minor'; execution: 'sync' | 'async' };
 const exposed = (globalThis as { gc?: (o?: GcOptions) => void }).gc;
-const gc: () => void = exposed ?? (() => {});
 const gcMajor = (): void => exposed?.({ type: 'major', execution: 'sync' });
 export const gcAvailable = exposed !== undefined;
 
@@ -29,7 +28,7 @@ export interface Replayer {
   /** Untimed replay so the timed loop and the book reach optimised code. */
   warmUp(): void;
   /** One timed replay on a fresh book: commands per wall-clock second and per CPU second. */
-  timedRun(): Rate;
+  timedRun(): Promise<Rate>;
   /** Whether every timed replay so far ended with the expected book. */
   readonly valid: boolean;
   /** `performance.now()` intervals of the timed replays, to attribute GC pauses to them. */
@@ -47,9 +46,9 @@ export function replayer<C, P>(
     name: d.name,
     intervals,
     warmUp: () => d.replay(d.create(), payloads),
-    timedRun() {
+    async timedRun() {
       const ctx = d.create();
-      gc();
+      await settle();
       const start = performance.now();
       const cpu0 = process.threadCpuUsage();
       const t0 = process.hrtime.bigint();
@@ -69,13 +68,20 @@ export function replayer<C, P>(
 
 /**
  * Timed replays taken in turn (A B A B …), so a drift of the machine's speed during the call moves
- * every contender alike and the per-pair ratio stays meaningful. `rates[k]` are contender k's runs.
+ * every contender alike and the per-pair ratio stays meaningful. Each timed replay follows an untimed
+ * replay of the same book: measured right after the other book had run, Bourse was ~15% slower and
+ * its p99.9 tripled until it had replayed once more. `rates[k]` are contender k's runs.
  */
-export function interleavedThroughput(rs: readonly Replayer[], runs: number): Rate[][] {
-  for (const r of rs) r.warmUp();
+export async function interleavedThroughput(
+  rs: readonly Replayer[],
+  runs: number,
+): Promise<Rate[][]> {
   const rates: Rate[][] = rs.map(() => []);
   for (let run = 0; run < runs; run++) {
-    for (const [k, r] of rs.entries()) rates[k]!.push(r.timedRun());
+    for (const [k, r] of rs.entries()) {
+      r.warmUp();
+      rates[k]!.push(await r.timedRun());
+    }
   }
   return rates;
 }
@@ -84,13 +90,16 @@ export function interleavedThroughput(rs: readonly Replayer[], runs: number): Ra
  * Records every GC pause while `body` runs, then returns for each replayer the share of its timed
  * replays' wall time spent in GC (the pauses its own garbage, mostly event objects, causes).
  */
-export async function gcShareOf(rs: readonly Replayer[], body: () => void): Promise<number[]> {
+export async function gcShareOf(
+  rs: readonly Replayer[],
+  body: () => Promise<void>,
+): Promise<number[]> {
   const pauses: [number, number][] = [];
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) pauses.push([e.startTime, e.startTime + e.duration]);
   });
   obs.observe({ entryTypes: ['gc'] });
-  body();
+  await body();
   await new Promise((resolve) => setTimeout(resolve, 50)); // entries are delivered asynchronously
   obs.disconnect();
   return rs.map((r) => {
@@ -104,11 +113,15 @@ export async function gcShareOf(rs: readonly Replayer[], body: () => void): Prom
   });
 }
 
-export function measureLatency<C, P>(d: BookDriver<C, P>, payloads: readonly P[]): LatencyNs {
+export async function measureLatency<C, P>(
+  d: BookDriver<C, P>,
+  payloads: readonly P[],
+): Promise<LatencyNs> {
   const overhead = timerOverheadP50();
+  d.replay(d.create(), payloads); // re-warm: another book may have run since this one's last replay
   const ctx = d.create();
   const ns = new Float64Array(payloads.length);
-  gc();
+  await settle();
   d.replayTimed(ctx, payloads, ns);
   ns.sort();
   const q = (p: number): number => ns[Math.min(ns.length - 1, Math.floor(p * ns.length))]!;
@@ -170,8 +183,10 @@ export async function bytesPerRestingOrder<C, P>(
 }
 
 /**
- * Full, synchronous major collections with a macrotask between them: `heapUsed` right after a single
- * `gc()` still counts garbage the concurrent sweeper has not reached (≈ 150 B/order here).
+ * Full, synchronous major collections with a macrotask between them, so the concurrent sweeper has
+ * finished: right after a single `gc()` it still competes for the second core and the allocating
+ * thread sweeps lazily (one book's garbage would tax the next book's timed replay), and `heapUsed`
+ * still counts garbage it has not reached (≈ 150 B/order here).
  */
 async function settle(): Promise<void> {
   for (let i = 0; i < 3; i++) {

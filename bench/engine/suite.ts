@@ -41,7 +41,7 @@ interface Contender {
   readonly validation: string;
   /** Validation found outside the timed replays (empty when sound). */
   readonly problems: readonly string[];
-  latency(): LatencyNs;
+  latency(): Promise<LatencyNs>;
   memory(): Promise<RestingOrderBytes>;
 }
 
@@ -67,13 +67,13 @@ async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
   progress(`engine/${profile}: ${o.runs} timed replays each, interleaved`);
   const replayers = contenders.map((c) => c.replayer);
   let rates: Rate[][] = [];
-  const gcShare = await gcShareOf(replayers, () => {
-    rates = interleavedThroughput(replayers, o.runs);
+  const gcShare = await gcShareOf(replayers, async () => {
+    rates = await interleavedThroughput(replayers, o.runs);
   });
   const out: Measurement[] = [];
   for (const [k, c] of contenders.entries()) {
     progress(`engine/${profile}: ${c.replayer.name}: latency pass, memory per resting order`);
-    const latencyNs = c.latency();
+    const latencyNs = await c.latency();
     const mem = await c.memory();
     const { mixName: mix, n, seed } = w.meta;
     out.push({
