@@ -116,6 +116,8 @@ export async function gcShareOf(
 export async function measureLatency<C, P>(
   d: BookDriver<C, P>,
   payloads: readonly P[],
+  /** Sees the samples in command order before they are sorted. */
+  inspect?: (ns: Float64Array) => void,
 ): Promise<LatencyNs> {
   const overhead = timerOverheadP50();
   d.replay(d.create(), payloads); // re-warm: another book may have run since this one's last replay
@@ -123,6 +125,7 @@ export async function measureLatency<C, P>(
   const ns = new Float64Array(payloads.length);
   await settle();
   d.replayTimed(ctx, payloads, ns);
+  inspect?.(ns);
   ns.sort();
   const q = (p: number): number => ns[Math.min(ns.length - 1, Math.floor(p * ns.length))]!;
   return {

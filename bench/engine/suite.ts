@@ -30,6 +30,7 @@ import {
   type RestingOrderBytes,
   replayer,
 } from './measure.ts';
+import { latencyTailNote } from './latency-tail.ts';
 import { type BourseValidation, validateBourse } from './validate-bourse.ts';
 
 /** Trading accounts: enough that fills move money between many owners, as on a live exchange. */
@@ -128,7 +129,10 @@ function bourseContender(w: Workload, o: BenchOptions, notes: string[]): Contend
     replayer: replayer(d, commands, check),
     validation: `engine-rule reference ${expected.depthHash}`,
     problems: v.problems,
-    latency: () => measureLatency(d, commands),
+    latency: () =>
+      measureLatency(d, commands, (ns) =>
+        notes.push(`bourse/${profile}: ${latencyTailNote(ns, commands, v.fillsPerCommand)}`),
+      ),
     memory: () =>
       bytesPerRestingOrder(
         d,

@@ -12,6 +12,8 @@ export interface BourseValidation {
   readonly rejects: number;
   /** Orders the engine's self-trade prevention cancelled. */
   readonly selfTradeCancels: number;
+  /** Fills each command caused (capped at 255), to break latency down by work done. */
+  readonly fillsPerCommand: Uint8Array;
   /** Events emitted over the whole stream (each one an object the engine allocated). */
   readonly events: number;
   readonly rejectsByReason: Record<string, number>;
@@ -31,12 +33,15 @@ export function validateBourse(
   let tradedQtyLots = 0;
   let events = 0;
   let selfTradeCancels = 0;
+  const fillsPerCommand = new Uint8Array(commands.length);
   for (let i = 0; i < commands.length; i++) {
     const out = e.apply(commands[i]!);
     events += out.length;
     for (const ev of out) {
-      if (ev.type === 'fill') tradedQtyLots += ev.qtyLots;
-      else if (ev.type === 'orderCancelled' && ev.reason === 'selfTrade') selfTradeCancels++;
+      if (ev.type === 'fill') {
+        tradedQtyLots += ev.qtyLots;
+        if (fillsPerCommand[i]! < 255) fillsPerCommand[i]!++;
+      } else if (ev.type === 'orderCancelled' && ev.reason === 'selfTrade') selfTradeCancels++;
       else if (ev.type === 'rejected') {
         rejects++;
         rejectsByReason[ev.reason] = (rejectsByReason[ev.reason] ?? 0) + 1;
@@ -70,6 +75,7 @@ export function validateBourse(
     rejects,
     events,
     selfTradeCancels,
+    fillsPerCommand,
     rejectsByReason,
     invariantViolations,
     problems,
