@@ -9,7 +9,7 @@ import type { CancelReason } from './events.ts';
 import { feeFor } from './fees.ts';
 import { F_REDUCE_ONLY, F_STP_CANCEL_MAKER, NIL, type OrderStore } from './order-store.ts';
 import type { Account, Instrument, Position } from './state.ts';
-import { cancelSlot, finishOrder } from './trading.ts';
+import { cancelSlot, feeReserveFor, finishOrder } from './trading.ts';
 import { mulDivFloor } from './units.ts';
 
 /** True when an order on `side` at `limit` would trade against the current book. */
@@ -173,6 +173,8 @@ function fill(
     maker,
     feeFor(spec.fees, false, price, q, spec.moneyPerTickLot, payout, lpc),
   );
+  trimFeeReserve(e, inst, taker);
+  trimFeeReserve(e, inst, maker);
   inst.lastPrice = price;
   inst.hasLast = true;
   e.emit({
@@ -366,4 +368,23 @@ function chargeFee(e: Engine, inst: Instrument, slot: number, fee: number): numb
   pos.feesPaid += paid;
   e.touchPosition(pos);
   return paid;
+}
+
+/**
+ * After a fill, gives back the part of the fee reservation the smaller open quantity no longer needs,
+ * so a partly filled resting order holds only the worst-case fee of what is left.
+ */
+function trimFeeReserve(e: Engine, inst: Instrument, slot: number): void {
+  const s = e.store;
+  const open = s.open[slot]!;
+  const held = s.resFee[slot]!;
+  if (held === 0) return;
+  const need = open === 0 ? 0 : feeReserveFor(inst, s.side[slot]!, s.price[slot]!, open);
+  if (need >= held) return;
+  const acct = s.accountOf(slot);
+  const m = inst.moneyAsset;
+  s.resFee[slot] = need;
+  acct.reserved[m]! -= held - need;
+  acct.available[m]! += held - need;
+  e.touchBalance(acct, m);
 }

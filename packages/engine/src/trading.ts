@@ -83,27 +83,40 @@ export function computeReservation(
     const perLot = side === BUY ? limit : spec.payoutTicks - limit;
     out.resPos = resPos;
     out.resCash = perLot * (qty - resPos) * mult;
-    // Fees peak where price × (payout − price) peaks within the prices this order can trade at.
-    const half = Math.floor(spec.payoutTicks / 2);
-    const feePrice =
-      spec.fees.kind === 'kalshi'
-        ? side === BUY
-          ? Math.min(limit, half)
-          : Math.max(limit, half)
-        : side === BUY
-          ? limit
-          : spec.maxPriceTicks;
-    out.resFee = maxFeeFor(spec.fees, feePrice, qty, mult, spec.payoutTicks, spec.lotsPerContract);
+    out.resFee = feeReserveFor(inst, side, limit, qty);
   } else if (side === BUY) {
     out.resPos = 0;
     out.resCash = limit * qty * mult;
-    out.resFee = maxFeeFor(spec.fees, limit, qty, mult, 0, 0);
+    out.resFee = feeReserveFor(inst, side, limit, qty);
   } else {
     out.resPos = qty * spec.baseUnitsPerLot;
     out.resCash = 0;
     out.resFee = 0; // sellers pay fees out of the proceeds
   }
   void e;
+}
+
+/**
+ * The most an order of `qty` at `limit` can pay in fees, at the worst price it can trade at and the
+ * higher of the maker and taker rates. Spot sellers pay out of their proceeds and reserve nothing.
+ */
+export function feeReserveFor(inst: Instrument, side: number, limit: number, qty: number): number {
+  const spec = inst.spec;
+  const mult = spec.moneyPerTickLot;
+  if (spec.kind === 'spot') {
+    return side === BUY ? maxFeeFor(spec.fees, limit, qty, mult, 0, 0) : 0;
+  }
+  // Kalshi fees peak where price × (payout − price) peaks within the prices this order can trade at.
+  const half = Math.floor(spec.payoutTicks / 2);
+  const feePrice =
+    spec.fees.kind === 'kalshi'
+      ? side === BUY
+        ? Math.min(limit, half)
+        : Math.max(limit, half)
+      : side === BUY
+        ? limit
+        : spec.maxPriceTicks;
+  return maxFeeFor(spec.fees, feePrice, qty, mult, spec.payoutTicks, spec.lotsPerContract);
 }
 
 function checkPrice(inst: Instrument, price: unknown): RejectCode | undefined {

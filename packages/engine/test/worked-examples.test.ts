@@ -409,11 +409,11 @@ describe('fees', () => {
       [f.priceTicks, f.qtyLots, f.takerFee, f.makerFee],
       [50_000, 2, 100_000, 50_000],
     );
-    // The rest (1 lot) keeps $51 principal and the unused fee reservation: 10 bps of $153 reserved
-    // for 3 lots at $51,000, less the $0.10 just paid = $0.053.
+    // The rest (1 lot) keeps $51 principal and only its own worst-case fee, 10 bps of $51 = $0.051;
+    // the fee reservation of the filled lots is given back at the fill.
     assert.deepEqual(h.usd(2), {
-      available: 1000 * DOLLAR - 100_000_000 - 100_000 - 51_053_000,
-      reserved: 51_053_000,
+      available: 1000 * DOLLAR - 100_000_000 - 100_000 - 51_051_000,
+      reserved: 51_051_000,
     });
     assert.deepEqual(h.btc(2), { available: 100_000_000 + 200_000, reserved: 0 });
     assert.deepEqual(h.usd(1), { available: 1000 * DOLLAR + 100_000_000 - 50_000, reserved: 0 });
@@ -494,4 +494,36 @@ describe('fees', () => {
     assert.equal(ofType(events, 'fill')[0]!.takerFee, 1);
     assert.equal(h.usd(2).available, DOLLAR - 1_000 - 1);
   });
+});
+
+test('a partly filled resting binary order keeps only the fee reserve of what is left', () => {
+  const h = new Harness().setup([1, 2], 100 * DOLLAR);
+  h.market(
+    binarySpec(30, {
+      fees: { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 10_000 },
+    }),
+  );
+  const bid = h.ok({
+    accountId: 1,
+    instrumentId: 30,
+    side: 'buy',
+    orderType: 'limit',
+    priceTicks: 4000,
+    qtyLots: 1000,
+    tif: 'gtc',
+  });
+  h.ok({
+    accountId: 2,
+    instrumentId: 30,
+    side: 'sell',
+    orderType: 'limit',
+    priceTicks: 4000,
+    qtyLots: 400,
+    tif: 'ioc',
+  });
+  // 6 contracts left at 40¢: $2.40 principal + ceil(7% × 6 × 0.24) = $0.11 (not the $0.17 reserved
+  // for all 10).
+  assert.equal(h.engine.order(bid)!.reservedCash, 2_400_000 + 110_000);
+  assert.equal(h.usd(1).reserved, 2_510_000);
+  expectSound(h);
 });
