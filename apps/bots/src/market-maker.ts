@@ -69,7 +69,17 @@ export class MarketMaker {
         });
       }
       await this.#rest.cancelAll(m.market);
-      await this.#rest.placeOrders(orders);
+      // Other makers keep their own fair values; a post-only quote through their prices would only
+      // be refused, so quote up to the other side of the book and no further.
+      const book = await this.#rest.book(m.market, 1);
+      const bestAsk = book.asks[0]?.[0];
+      const bestBid = book.bids[0]?.[0];
+      const passive = orders.filter((o) =>
+        o.side === 'buy'
+          ? bestAsk === undefined || o.priceTicks < bestAsk
+          : bestBid === undefined || o.priceTicks > bestBid,
+      );
+      if (passive.length > 0) await this.#rest.placeOrders(passive);
     }
   }
 }
