@@ -15,6 +15,7 @@ import type { RejectCode } from './reject-codes.ts';
 import { restoreInto, snapshotState } from './snapshot.ts';
 import type { Account, Asset, Instrument, Position } from './state.ts';
 import { hashBytes } from './state-hash.ts';
+import { compileFees } from './instrument-fees.ts';
 import {
   amendOrder,
   cancelAll,
@@ -36,6 +37,8 @@ import {
   type PositionView,
 } from './views.ts';
 
+const DENSE_IDS = 1 << 16;
+
 export class Engine {
   readonly config: EngineConfig;
   /** Events of the command being applied; reused between commands. */
@@ -49,6 +52,9 @@ export class Engine {
   readonly assetsById = new Map<number, Asset>();
   readonly assetList: Asset[] = [];
   readonly accountsById = new Map<number, Account>();
+  /** Accounts and instruments with small ids, indexed directly: the hot path skips the Map. */
+  private readonly accountsDense: (Account | undefined)[] = new Array(DENSE_IDS);
+  private readonly instDense: (Instrument | undefined)[] = new Array(DENSE_IDS);
   readonly instById = new Map<number, Instrument>();
   readonly instList: Instrument[] = [];
   readonly transfers = new Set<string>();
@@ -237,7 +243,17 @@ export class Engine {
     growBalances(acct, this.assetList.length);
     this.accountList[index] = acct;
     this.accountsById.set(accountId, acct);
+    if (accountId < DENSE_IDS) this.accountsDense[accountId] = acct;
     return acct;
+  }
+
+  /** The account with this id, for any input value (non-integers simply find nothing). */
+  accountById(id: number): Account | undefined {
+    return id >>> 0 === id && id < DENSE_IDS ? this.accountsDense[id] : this.accountsById.get(id);
+  }
+
+  instrumentById(id: number): Instrument | undefined {
+    return id >>> 0 === id && id < DENSE_IDS ? this.instDense[id] : this.instById.get(id);
   }
 
   /** The account's position record in an instrument, created on first use. */
@@ -339,6 +355,7 @@ export class Engine {
       moneyAsset: this.assetsById.get(moneyAssetId)!.index,
       baseAsset: spec.kind === 'spot' ? this.assetsById.get(spec.baseAssetId)!.index : -1,
       book: new Book(levels),
+      ...compileFees(spec),
       status: 'created',
       lastPrice: 0,
       hasLast: false,
@@ -351,6 +368,7 @@ export class Engine {
       settlement: undefined,
     };
     this.instById.set(spec.instrumentId, inst);
+    if (spec.instrumentId < DENSE_IDS) this.instDense[spec.instrumentId] = inst;
     this.instList.push(inst);
     this.levelStamps.push(new Int32Array(2 * levels));
     this.emit({ type: 'instrumentCreated', spec: inst.spec });
@@ -475,6 +493,7 @@ export class Engine {
   /** @internal Used by restore: registers an instrument's level-stamp array. */
   registerRestoredInstrument(inst: Instrument): void {
     this.instById.set(inst.spec.instrumentId, inst);
+    if (inst.spec.instrumentId < DENSE_IDS) this.instDense[inst.spec.instrumentId] = inst;
     this.instList.push(inst);
     this.levelStamps.push(new Int32Array(2 * inst.book.levels));
   }

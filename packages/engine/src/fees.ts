@@ -66,3 +66,57 @@ function gcd(a: number, b: number): number {
   }
   return a;
 }
+
+/**
+ * A fee rate compiled once per instrument: the rate reduced to a small fraction so the hot path does
+ * one exact multiply-divide per fee. `mode` 0 = no fee, 1 = share of notional, 2 = Kalshi's P × (1 − P).
+ */
+export interface FeeRate {
+  readonly mode: 0 | 1 | 2;
+  readonly num: number;
+  readonly den: number;
+  readonly unit: number;
+}
+
+const NO_FEE: FeeRate = { mode: 0, num: 0, den: 1, unit: 1 };
+
+export function compileFeeRate(
+  fees: FeeSchedule,
+  which: 'taker' | 'maker' | 'max',
+  payoutTicks: number,
+): FeeRate {
+  const pick = (maker: number, taker: number) =>
+    which === 'taker' ? taker : which === 'maker' ? maker : Math.max(maker, taker);
+  switch (fees.kind) {
+    case 'none':
+      return NO_FEE;
+    case 'bps': {
+      const bps = pick(fees.makerBps, fees.takerBps);
+      if (bps === 0) return NO_FEE;
+      const g = gcd(bps, 10_000);
+      return { mode: 1, num: bps / g, den: 10_000 / g, unit: 1 };
+    }
+    case 'kalshi': {
+      const ppm = pick(fees.makerRatePpm, fees.takerRatePpm);
+      if (ppm === 0 || payoutTicks === 0) return NO_FEE;
+      const g = gcd(ppm, 1_000_000);
+      const unit = fees.roundingUnit > 0 ? fees.roundingUnit : 1;
+      return { mode: 2, num: ppm / g, den: (1_000_000 / g) * payoutTicks, unit };
+    }
+  }
+}
+
+/** The fee for `qtyLots` at `priceTicks` under a compiled rate; equal to `feeFor` with that rate. */
+export function feeAt(
+  r: FeeRate,
+  priceTicks: number,
+  qtyLots: number,
+  moneyPerTickLot: number,
+  payoutTicks: number,
+): number {
+  if (r.mode === 0) return 0;
+  if (r.mode === 1) return mulDivCeil(priceTicks * moneyPerTickLot, qtyLots * r.num, r.den);
+  const pq = priceTicks * (payoutTicks - priceTicks);
+  const raw = mulDivCeil(pq * moneyPerTickLot, qtyLots * r.num, r.den);
+  return divCeil(raw, r.unit) * r.unit;
+}

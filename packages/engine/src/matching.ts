@@ -6,7 +6,7 @@
 import { BUY } from './book.ts';
 import type { Engine } from './engine.ts';
 import type { CancelReason } from './events.ts';
-import { feeFor } from './fees.ts';
+import { feeAt } from './fees.ts';
 import { F_REDUCE_ONLY, F_STP_CANCEL_MAKER, NIL, type OrderStore } from './order-store.ts';
 import type { Account, Instrument, Position } from './state.ts';
 import { cancelSlot, feeReserveFor, finishOrder } from './trading.ts';
@@ -159,19 +159,18 @@ function fill(
   s.open[maker]! -= q;
   s.filled[taker]! += q;
   s.filled[maker]! += q;
-  const lpc = spec.kind === 'binary' ? spec.lotsPerContract : 0;
   const payout = spec.kind === 'binary' ? spec.payoutTicks : 0;
   const takerFee = chargeFee(
     e,
     inst,
     taker,
-    feeFor(spec.fees, true, price, q, spec.moneyPerTickLot, payout, lpc),
+    feeAt(inst.feeTaker, price, q, spec.moneyPerTickLot, payout),
   );
   const makerFee = chargeFee(
     e,
     inst,
     maker,
-    feeFor(spec.fees, false, price, q, spec.moneyPerTickLot, payout, lpc),
+    feeAt(inst.feeMaker, price, q, spec.moneyPerTickLot, payout),
   );
   trimFeeReserve(e, inst, taker);
   trimFeeReserve(e, inst, maker);
@@ -360,7 +359,7 @@ function chargeFee(e: Engine, inst: Instrument, slot: number, fee: number): numb
   const fromAvail = rest < acct.available[m]! ? rest : acct.available[m]!;
   acct.available[m]! -= fromAvail;
   const paid = fromRes + fromAvail;
-  const feeAcct = e.accountsById.get(e.config.feeAccountId)!;
+  const feeAcct = e.accountById(e.config.feeAccountId)!;
   feeAcct.available[m]! += paid;
   e.touchBalance(feeAcct, m);
   e.touchBalance(acct, m);

@@ -6,6 +6,7 @@
 import { Book } from './book.ts';
 import type { Engine } from './engine.ts';
 import type { InstrumentSpec, MarketStatus } from './instrument.ts';
+import { compileFees } from './instrument-fees.ts';
 import { F_PARKED, NIL } from './order-store.ts';
 import type { Instrument } from './state.ts';
 
@@ -190,7 +191,6 @@ export function restoreInto(e: Engine, d: SnapshotData): void {
     acct.available = [...a.available];
     acct.reserved = [...a.reserved];
     acct.balStamp = a.available.map(() => 0);
-    e.accountsById.set(a.id, acct);
   }
   for (const r of d.instruments) restoreInstrument(e, r);
   // Positions in each account, then the per-account order lists in their saved order.
@@ -248,6 +248,7 @@ function restoreInstrument(e: Engine, r: InstrumentRecord): void {
     moneyAsset: e.assetsById.get(moneyAssetId)!.index,
     baseAsset: spec.kind === 'spot' ? e.assetsById.get(spec.baseAssetId)!.index : -1,
     book: new Book(levels),
+    ...compileFees(spec),
     status: r.status,
     lastPrice: r.lastPrice,
     hasLast: r.hasLast,

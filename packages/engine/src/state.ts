@@ -3,6 +3,7 @@
 // instruments get dense indexes so balances are arrays indexed by asset, not maps.
 
 import type { Book } from './book.ts';
+import type { FeeRate } from './fees.ts';
 import type { InstrumentSpec, MarketStatus } from './instrument.ts';
 
 export interface Asset {
@@ -57,6 +58,10 @@ export interface Instrument {
   /** Spot: asset index of the base asset; −1 for binary. */
   readonly baseAsset: number;
   readonly book: Book;
+  /** Fee rates compiled from the spec: taker, maker, and the higher of the two (for reservations). */
+  readonly feeTaker: FeeRate;
+  readonly feeMaker: FeeRate;
+  readonly feeMax: FeeRate;
   status: MarketStatus;
   lastPrice: number;
   hasLast: boolean;

@@ -13,7 +13,7 @@ import type {
 } from './commands.ts';
 import type { Engine } from './engine.ts';
 import type { CancelReason } from './events.ts';
-import { maxFeeFor } from './fees.ts';
+import { feeAt, maxFeeFor } from './fees.ts';
 import { crosses, fillableQty, matchTaker, tradableQty } from './matching.ts';
 import {
   F_PARKED,
@@ -36,13 +36,36 @@ import type { Account, Instrument } from './state.ts';
 import { isIdentifier } from './identifiers.ts';
 import { isPositiveInt, isSafeInt } from './units.ts';
 
-const TYPES: Record<string, number> = {
-  limit: TYPE_LIMIT,
-  market: TYPE_MARKET,
-  stop: TYPE_STOP,
-  stopLimit: TYPE_STOP_LIMIT,
-};
-const TIFS: Record<string, number> = { gtc: TIF_GTC, gtd: TIF_GTD, ioc: TIF_IOC, fok: TIF_FOK };
+/** The store's code for an order type, or −1 (a switch: no prototype lookups on hostile input). */
+function orderTypeCode(t: unknown): number {
+  switch (t) {
+    case 'limit':
+      return TYPE_LIMIT;
+    case 'market':
+      return TYPE_MARKET;
+    case 'stop':
+      return TYPE_STOP;
+    case 'stopLimit':
+      return TYPE_STOP_LIMIT;
+    default:
+      return -1;
+  }
+}
+
+function tifCode(t: unknown): number {
+  switch (t) {
+    case 'gtc':
+      return TIF_GTC;
+    case 'gtd':
+      return TIF_GTD;
+    case 'ioc':
+      return TIF_IOC;
+    case 'fok':
+      return TIF_FOK;
+    default:
+      return -1;
+  }
+}
 
 /** What an order needs set aside: position lots to close, principal and fees in money, base units. */
 export interface Reservation {
@@ -104,7 +127,7 @@ export function feeReserveFor(inst: Instrument, side: number, limit: number, qty
   const spec = inst.spec;
   const mult = spec.moneyPerTickLot;
   if (spec.kind === 'spot') {
-    return side === BUY ? maxFeeFor(spec.fees, limit, qty, mult, 0, 0) : 0;
+    return side === BUY ? feeAt(inst.feeMax, limit, qty, mult, 0) : 0;
   }
   // Kalshi fees peak where price × (payout − price) peaks within the prices this order can trade at.
   const half = Math.floor(spec.payoutTicks / 2);
@@ -116,7 +139,7 @@ export function feeReserveFor(inst: Instrument, side: number, limit: number, qty
       : side === BUY
         ? limit
         : spec.maxPriceTicks;
-  return maxFeeFor(spec.fees, feePrice, qty, mult, spec.payoutTicks, spec.lotsPerContract);
+  return feeAt(inst.feeMax, feePrice, qty, mult, spec.payoutTicks);
 }
 
 function checkPrice(inst: Instrument, price: unknown): RejectCode | undefined {
@@ -160,17 +183,17 @@ export function placeOrder(e: Engine, c: PlaceOrder, ts: number): void {
   if (!isPositiveInt(c.orderId)) return fail('INVALID_FIELD');
   if (c.orderId <= e.maxOrderId) return fail('DUPLICATE_ORDER_ID');
   if (e.halted) return fail('EXCHANGE_HALTED');
-  const acct = e.accountsById.get(c.accountId);
+  const acct = e.accountById(c.accountId);
   if (acct === undefined) return fail('UNKNOWN_ACCOUNT');
-  const inst = e.instById.get(c.instrumentId);
+  const inst = e.instrumentById(c.instrumentId);
   if (inst === undefined) return fail('UNKNOWN_INSTRUMENT');
   if (inst.status !== 'open') return fail('MARKET_NOT_OPEN');
   const side = c.side === 'buy' ? BUY : c.side === 'sell' ? SELL : -1;
   if (side < 0) return fail('INVALID_FIELD');
-  const type = TYPES[c.orderType];
-  if (type === undefined) return fail('INVALID_ORDER_TYPE');
-  let tif = TIFS[c.tif];
-  if (tif === undefined) return fail('INVALID_FIELD');
+  const type = orderTypeCode(c.orderType);
+  if (type < 0) return fail('INVALID_ORDER_TYPE');
+  let tif = tifCode(c.tif);
+  if (tif < 0) return fail('INVALID_FIELD');
   if (cid !== undefined && !validClientId(cid)) return fail('INVALID_FIELD');
   if (cid !== undefined && acct.clientIds.has(cid)) return fail('DUPLICATE_CLIENT_ORDER_ID');
   const spec = inst.spec;
@@ -528,7 +551,7 @@ function findOwnedSlot(
   orderId: number | undefined,
   clientOrderId: string | undefined,
 ): number | RejectCode {
-  const acct = e.accountsById.get(accountId);
+  const acct = e.accountById(accountId);
   if (acct === undefined) return 'UNKNOWN_ACCOUNT';
   let slot: number | undefined;
   if (orderId !== undefined) {
