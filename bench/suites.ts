@@ -13,5 +13,5 @@ export interface Suite {
 
 export const SUITES: Record<string, () => Promise<Suite>> = {
   engine: async () => (await import('./engine/suite.ts')).engineSuite,
-  // End-to-end server figures register here: server: async () => (await import('./server/suite.ts')).serverSuite,
+  server: async () => (await import('./server/suite.ts')).serverSuite,
 };
