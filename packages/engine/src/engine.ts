@@ -120,7 +120,7 @@ export class Engine {
       case 'cancelOrder':
         return cancelOrder(this, c);
       case 'amendOrder':
-        return amendOrder(this, c, ts);
+        return amendOrder(this, c);
       case 'decreaseOrder':
         return decreaseOrder(this, c);
       case 'cancelAll':

@@ -13,7 +13,7 @@ import type {
 } from './commands.ts';
 import type { Engine } from './engine.ts';
 import type { CancelReason } from './events.ts';
-import { feeAt, maxFeeFor } from './fees.ts';
+import { feeAt } from './fees.ts';
 import { crosses, fillableQty, matchTaker, tradableQty } from './matching.ts';
 import {
   F_PARKED,
@@ -30,7 +30,7 @@ import {
   TYPE_STOP,
   TYPE_STOP_LIMIT,
 } from './order-store.ts';
-import { orderTypeName, sideName, tifName } from './order-view.ts';
+import { sideName, tifName } from './order-view.ts';
 import type { RejectCode } from './reject-codes.ts';
 import type { Account, Instrument } from './state.ts';
 import { isIdentifier } from './identifiers.ts';
@@ -78,13 +78,12 @@ export interface Reservation {
 const scratch: Reservation = { resPos: 0, resCash: 0, resFee: 0 };
 
 /**
- * Computes what an order of `qty` at limit `limit` needs, given `ownPos` lots of position (or base
- * units) it already holds, into `out`. Returns false when reduce-only has nothing to reduce.
+ * Computes into `out` what an order of `qty` at limit `limit` needs, counting `ownPos` lots of
+ * position the order itself already holds reserved (an amend re-reserves without releasing first).
  */
 export function computeReservation(
   inst: Instrument,
   acct: Account,
-  e: Engine,
   side: number,
   limit: number,
   qty: number,
@@ -116,7 +115,6 @@ export function computeReservation(
     out.resCash = 0;
     out.resFee = 0; // sellers pay fees out of the proceeds
   }
-  void e;
 }
 
 /**
@@ -286,13 +284,13 @@ export function placeOrder(e: Engine, c: PlaceOrder, ts: number): void {
   if (mayRest && acct.openOrders >= e.config.maxOpenOrdersPerAccount)
     return fail('MAX_OPEN_ORDERS');
   const r = scratch;
-  computeReservation(inst, acct, e, side, limit, qty, 0, r);
+  computeReservation(inst, acct, side, limit, qty, 0, r);
   if (maxCost > 0 && r.resCash > maxCost) {
     r.resCash = maxCost;
     // A basis-point fee follows the money spent, which max cost caps: reserve the fee on max cost,
     // not on the whole quantity at the protection price (that refused small "spend $X" orders).
     if (spec.fees.kind === 'bps') {
-      const capped = maxFeeFor(spec.fees, maxCost, 1, 1, 0, 0);
+      const capped = feeAt(inst.feeMax, maxCost, 1, 1, 0);
       if (capped < r.resFee) r.resFee = capped;
     }
   }
@@ -635,12 +633,10 @@ function reduceInPlace(
     inst.book.qty[key]! -= delta;
     e.touchLevel(inst, key);
   }
-  const own = s.resPos[slot]!;
   const feeLeft = s.resFee[slot]!;
   releaseReservation(e, inst, acct, slot);
   s.open[slot] = newQty;
-  computeReservation(inst, acct, e, s.side[slot]!, s.price[slot]!, newQty, 0, scratch);
-  void own;
+  computeReservation(inst, acct, s.side[slot]!, s.price[slot]!, newQty, 0, scratch);
   // Per-fill fee rounding may have used up more of the fee reservation than the filled share, so the
   // fee for the smaller size can exceed what is left; a reduction must never take more money.
   if (scratch.resFee > feeLeft) scratch.resFee = feeLeft;
@@ -658,7 +654,7 @@ function reduceInPlace(
   }
 }
 
-export function amendOrder(e: Engine, c: AmendOrder, ts: number): void {
+export function amendOrder(e: Engine, c: AmendOrder): void {
   const slot = findOwnedSlot(e, c.accountId, c.orderId, undefined);
   const extra = { accountId: c.accountId, orderId: c.orderId };
   const fail = (reason: RejectCode) => e.reject('amendOrder', reason, extra);
@@ -692,7 +688,7 @@ export function amendOrder(e: Engine, c: AmendOrder, ts: number): void {
   const acct = s.accountOf(slot);
   const side = s.side[slot]!;
   const r = scratch;
-  computeReservation(inst, acct, e, side, price, qty, s.resPos[slot]!, r);
+  computeReservation(inst, acct, side, price, qty, s.resPos[slot]!, r);
   // Entry-time risk rules hold for the new size too: a reduce-only order may not outgrow the position
   // it can close, and a larger order may not take the position past the limit.
   if ((s.flags[slot]! & F_REDUCE_ONLY) !== 0 && r.resPos < qty) {
@@ -716,7 +712,6 @@ export function amendOrder(e: Engine, c: AmendOrder, ts: number): void {
   if ((s.flags[slot]! & F_POST_ONLY) !== 0 && crosses(inst, side, price)) {
     return fail('POST_ONLY_WOULD_CROSS');
   }
-  void ts;
   // Accepted: take the order out, re-reserve at the new terms, then trade/rest like a new arrival.
   const saved = { resPos: r.resPos, resCash: r.resCash, resFee: r.resFee };
   const level = (oldPrice - inst.spec.minPriceTicks) / inst.spec.tickSize;
@@ -864,5 +859,3 @@ export function runStopTriggers(e: Engine, inst: Instrument): void {
     execute(e, inst, slot, 0);
   }
 }
-
-export { orderTypeName };
