@@ -69,6 +69,36 @@ const NO_LIMITS = {
   priceBandTicks: 0,
 };
 
+/** A deposit or withdrawal: the two differ only in path, wording and the engine command. */
+function moneyMoveRoute(path: string, summary: string, kind: 'deposit' | 'withdraw'): RouteDef {
+  return {
+    method: 'POST',
+    path,
+    summary,
+    tag: 'admin',
+    auth: 'admin',
+    body: MoneyMoveBody,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const body = ctx.body as {
+        userId?: number;
+        accountId?: number;
+        asset: string | number;
+        amount: number;
+      };
+      const accountId = accountOf(s, body);
+      const asset = s.asset(body.asset);
+      const applied = await s.submit({
+        type: kind,
+        accountId,
+        assetId: asset.assetId,
+        amount: body.amount,
+      });
+      return { accountId, assetId: asset.assetId, amount: body.amount, seq: applied.seq };
+    },
+  };
+}
+
 export const adminRoutes: RouteDef[] = [
   {
     method: 'POST',
@@ -253,58 +283,12 @@ export const adminRoutes: RouteDef[] = [
       }
     },
   },
-  {
-    method: 'POST',
-    path: '/api/v1/admin/deposits',
-    summary: 'Credit money to a user or account.',
-    tag: 'admin',
-    auth: 'admin',
-    body: MoneyMoveBody,
-    handler: async (ctx) => {
-      const s = ctx.services;
-      const body = ctx.body as {
-        userId?: number;
-        accountId?: number;
-        asset: string | number;
-        amount: number;
-      };
-      const accountId = accountOf(s, body);
-      const asset = s.asset(body.asset);
-      const applied = await s.submit({
-        type: 'deposit',
-        accountId,
-        assetId: asset.assetId,
-        amount: body.amount,
-      });
-      return { accountId, assetId: asset.assetId, amount: body.amount, seq: applied.seq };
-    },
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/admin/withdrawals',
-    summary: 'Debit available money from a user or account.',
-    tag: 'admin',
-    auth: 'admin',
-    body: MoneyMoveBody,
-    handler: async (ctx) => {
-      const s = ctx.services;
-      const body = ctx.body as {
-        userId?: number;
-        accountId?: number;
-        asset: string | number;
-        amount: number;
-      };
-      const accountId = accountOf(s, body);
-      const asset = s.asset(body.asset);
-      const applied = await s.submit({
-        type: 'withdraw',
-        accountId,
-        assetId: asset.assetId,
-        amount: body.amount,
-      });
-      return { accountId, assetId: asset.assetId, amount: body.amount, seq: applied.seq };
-    },
-  },
+  moneyMoveRoute('/api/v1/admin/deposits', 'Credit money to a user or account.', 'deposit'),
+  moneyMoveRoute(
+    '/api/v1/admin/withdrawals',
+    'Debit available money from a user or account.',
+    'withdraw',
+  ),
   {
     method: 'GET',
     path: '/api/v1/admin/state',
