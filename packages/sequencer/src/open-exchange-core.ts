@@ -22,6 +22,8 @@ import { type ReplayProgress, replayIntoWorker } from './replay-into-worker.ts';
 
 export const DEFAULT_SNAPSHOT_EVERY = 100_000;
 export const DEFAULT_MAX_QUEUED_COMMANDS = 100_000;
+/** Read models yield the cores to order entry when both want them (see projection-worker.ts). */
+export const DEFAULT_READ_MODEL_NICE = 10;
 
 export interface OpenExchangeCoreOptions {
   readonly dataDir: string;
@@ -37,6 +39,8 @@ export interface OpenExchangeCoreOptions {
   readonly fsync?: boolean;
   /** Commands sequenced and not yet acknowledged before `submit` refuses with `OVERLOADED`. */
   readonly maxQueuedCommands?: number;
+  /** Scheduling niceness of the read-model thread (default 10; 0 = same priority as order entry). */
+  readonly readModelNice?: number;
   /** Called while the journal is replayed at startup. */
   readonly onRecoveryProgress?: (progress: ReplayProgress) => void;
 }
@@ -55,7 +59,11 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<E
     const metrics = createCoreMetrics();
     const path = layout.readDbPath;
     const feeder = await ReadModelFeeder.start(
-      { path, feeAccountId: config.feeAccountId },
+      {
+        path,
+        feeAccountId: config.feeAccountId,
+        nice: opts.readModelNice ?? DEFAULT_READ_MODEL_NICE,
+      },
       metrics,
     );
     cleanup.push(() => feeder.close());

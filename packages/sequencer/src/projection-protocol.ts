@@ -4,10 +4,17 @@
 export interface ProjectionInit {
   readonly path: string;
   readonly feeAccountId: number;
+  /** Scheduling niceness of the worker thread (0 = as the gateway; higher yields more). */
+  readonly nice: number;
 }
 
 export type ToProjection =
-  | { readonly kind: 'apply'; readonly commands: string; readonly events: string }
+  /** Chunks in seq order: `commands[i]` is a JSON command array, `events[i]` its event arrays. */
+  | {
+      readonly kind: 'apply';
+      readonly commands: readonly string[];
+      readonly events: readonly string[];
+    }
   /** Store what is queued, close the database, answer `closed`. */
   | { readonly kind: 'close' };
 

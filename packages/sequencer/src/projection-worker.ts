@@ -1,10 +1,13 @@
 // The read-model thread: stores durable applied commands in SQLite so the main thread (the gateway's)
 // never blocks on SQL writes. Batches arrive as the JSON text the engine round trip already produced;
-// those that queue up while a transaction runs are merged into the next one (bounded).
+// those that queue up while a transaction runs are merged into the next one (bounded). The thread runs
+// at a lower scheduling priority: when the cores are short, order entry goes first and the read models
+// fall behind (the lag is a metric, `waitFor` still holds) and catch up when the load drops.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Command, EngineEvent } from '@bourse/engine';
 import { openSqliteReadModels } from '@bourse/projections';
+import { lowerThisThreadPriority } from './thread-priority.ts';
 import type { AppliedCommand } from './exchange-core.ts';
 import type { FromProjection, ProjectionInit, ToProjection } from './projection-protocol.ts';
 
@@ -15,7 +18,9 @@ const init = workerData as ProjectionInit;
 const port = parentPort!;
 const models = await openSqliteReadModels(init.path, { feeAccountId: init.feeAccountId });
 let appliedSeq = await models.lastAppliedSeq();
-const queue: Extract<ToProjection, { kind: 'apply' }>[] = [];
+lowerThisThreadPriority(init.nice);
+/** Chunks in seq order, each a JSON command array and its JSON event arrays. */
+const queue: { readonly commands: string; readonly events: string }[] = [];
 let draining = false;
 let closing = false;
 let finished = false;
@@ -72,7 +77,9 @@ port.on('message', (message: ToProjection) => {
     void drain();
     return;
   }
-  queue.push(message);
+  for (let i = 0; i < message.commands.length; i++) {
+    queue.push({ commands: message.commands[i]!, events: message.events[i]! });
+  }
   // One turn later, so that messages already posted join this transaction.
   if (!draining) setImmediate(() => void drain());
 });

@@ -1,6 +1,8 @@
 // The main thread's side of the read-model worker: forwards durable batches (as JSON text, in seq
 // order), tracks what the worker has stored, resolves `waitFor(seq)` and publishes the lag. The SQL
-// writes happen on the worker, so a slow transaction never delays an ack or a request.
+// writes happen on the worker, so a slow transaction never delays an ack or a request. While the worker
+// is busy with one message, batches are held and sent as the next one: fewer thread wake-ups and larger
+// transactions exactly when the load is high.
 
 import { Worker } from 'node:worker_threads';
 import type { CoreMetrics } from './exchange-core.ts';
@@ -18,6 +20,10 @@ export class ReadModelFeeder {
   #waiters: Waiter[] = [];
   #appliedSeq: number;
   #queuedSeq: number;
+  /** Last seq posted to the worker; the worker is busy while it has not reported it applied. */
+  #postedSeq: number;
+  #heldCommands: string[] = [];
+  #heldEvents: string[] = [];
   #failure: Error | undefined;
   #closed: Promise<void> | undefined;
   #onClosed: () => void = () => {};
@@ -27,6 +33,7 @@ export class ReadModelFeeder {
     this.#metrics = metrics;
     this.#appliedSeq = appliedSeq;
     this.#queuedSeq = appliedSeq;
+    this.#postedSeq = appliedSeq;
   }
 
   /** Starts the worker, which opens (and migrates) the read models at `init.path`. */
@@ -69,7 +76,21 @@ export class ReadModelFeeder {
     if (this.#failure !== undefined || this.#closed !== undefined) return;
     if (lastSeq > this.#queuedSeq) this.#queuedSeq = lastSeq;
     this.#metrics.projectionLagCommands = this.#queuedSeq - this.#appliedSeq;
-    const message: ToProjection = { kind: 'apply', commands: commandsJson, events: eventsJson };
+    this.#heldCommands.push(commandsJson);
+    this.#heldEvents.push(eventsJson);
+    if (this.#postedSeq <= this.#appliedSeq) this.#post();
+  }
+
+  #post(): void {
+    if (this.#heldCommands.length === 0) return;
+    const message: ToProjection = {
+      kind: 'apply',
+      commands: this.#heldCommands,
+      events: this.#heldEvents,
+    };
+    this.#heldCommands = [];
+    this.#heldEvents = [];
+    this.#postedSeq = this.#queuedSeq;
     this.#worker.postMessage(message);
   }
 
@@ -84,6 +105,7 @@ export class ReadModelFeeder {
   close(): Promise<void> {
     this.#closed ??= new Promise<void>((resolve) => {
       this.#onClosed = resolve;
+      this.#post();
       const message: ToProjection = { kind: 'close' };
       this.#worker.postMessage(message);
     }).then(() => this.#worker.terminate().then(() => {}));
@@ -96,6 +118,7 @@ export class ReadModelFeeder {
         case 'applied':
           this.#appliedSeq = message.seq;
           this.#metrics.projectionLagCommands = this.#queuedSeq - this.#appliedSeq;
+          if (this.#postedSeq <= this.#appliedSeq && this.#closed === undefined) this.#post();
           this.#release();
           return;
         case 'failed':

@@ -12,6 +12,8 @@ import { createUserWithAccount } from '@bourse/gateway';
 import { openExchange } from '../open-exchange.ts';
 
 export const LOAD_MARKET = 'LOAD-TEST-YES';
+/** Keep equal to the flag in the root package.json `start` script. */
+const SERVER_NODE_FLAG = '--max-semi-space-size=64';
 
 export interface LoadUser {
   readonly keyId: string;
@@ -100,6 +102,8 @@ export async function startLocalTarget(): Promise<LoadTarget> {
   const child = spawn(
     process.execPath,
     [
+      // As `npm start` runs it: a young generation large enough that per-order garbage dies young.
+      SERVER_NODE_FLAG,
       main,
       'serve',
       '--no-demo',
