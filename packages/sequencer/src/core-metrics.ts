@@ -17,5 +17,11 @@ export function createCoreMetrics(): CoreMetrics {
 }
 
 export function createSequencerStats(): SequencerStats {
-  return { submitted: 0, engineBatches: 0, journalCommits: 0, snapshotsWritten: 0 };
+  return {
+    submitted: 0,
+    engineBatches: 0,
+    journalCommits: 0,
+    snapshotsWritten: 0,
+    readDbOnOpen: 'fresh',
+  };
 }

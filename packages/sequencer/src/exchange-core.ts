@@ -79,6 +79,11 @@ export interface SequencerStats {
   journalCommits: number;
   /** Snapshots written to the snapshot store since the core opened. */
   snapshotsWritten: number;
+  /**
+   * What opening found of the SQLite read models: none yet, a clean shutdown, a crash (file checked
+   * and kept), or a damaged file set aside and rebuilt from the journal (see read-db-guard.ts).
+   */
+  readDbOnOpen: 'fresh' | 'clean' | 'checked' | 'rebuilt';
 }
 
 /** Counters and histograms the core keeps for `/metrics`. */

@@ -21,6 +21,7 @@ import type {
 } from './exchange-core.ts';
 import { GroupCommit } from './group-commit.ts';
 import { observe } from './histogram.ts';
+import { markReadDbClean } from './read-db-guard.ts';
 import type { ReadModelFeeder } from './read-model-feeder.ts';
 
 /** Most commands in one engine message / journal batch; bounds message size and worker stalls. */
@@ -61,6 +62,8 @@ export interface CoreParts {
   readonly snapshotEvery: number;
   /** Most commands sequenced and not yet acknowledged; more are refused with `OVERLOADED`. */
   readonly maxQueuedCommands: number;
+  /** The read models' file, marked cleanly closed at shutdown (see read-db-guard.ts). */
+  readonly readDbPath: string;
 }
 
 export class LocalExchangeCore implements ExchangeCore {
@@ -375,6 +378,7 @@ export class LocalExchangeCore implements ExchangeCore {
     await this.#parts.journal.close();
     await this.#feeder.close();
     await this.#parts.readModels.close();
+    if (this.#feeder.failure === undefined) markReadDbClean(this.#parts.readDbPath);
   }
 }
 

@@ -17,6 +17,7 @@ import { dataDirLayout, ensureDataDir, resolveEngineConfig } from './data-dir.ts
 import { EngineHost } from './engine-host.ts';
 import type { ExchangeCore } from './exchange-core.ts';
 import { LocalExchangeCore } from './local-exchange-core.ts';
+import { guardReadDbOnOpen } from './read-db-guard.ts';
 import { ReadModelFeeder } from './read-model-feeder.ts';
 import { type ReplayProgress, replayIntoWorker } from './replay-into-worker.ts';
 
@@ -58,6 +59,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<E
     const config = resolveEngineConfig(layout, opts.engineConfig);
     const metrics = createCoreMetrics();
     const path = layout.readDbPath;
+    const readDbOnOpen = guardReadDbOnOpen(path, Date.now());
     const feeder = await ReadModelFeeder.start(
       {
         path,
@@ -87,7 +89,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<E
       lastSeq,
       onProgress: opts.onRecoveryProgress,
     });
-    return new LocalExchangeCore({
+    const core = new LocalExchangeCore({
       journal,
       snapshots,
       host,
@@ -99,7 +101,10 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<E
       clock: opts.clock ?? Date.now,
       snapshotEvery,
       maxQueuedCommands: opts.maxQueuedCommands ?? DEFAULT_MAX_QUEUED_COMMANDS,
+      readDbPath: path,
     });
+    core.stats.readDbOnOpen = readDbOnOpen;
+    return core;
   } catch (error) {
     for (const close of cleanup.reverse()) await close().catch(() => {});
     throw asStartupError(error);

@@ -140,7 +140,10 @@ export class ReadModelFeeder {
       this.#onClosed();
     });
     this.#worker.on('exit', () => {
-      this.#fail(new Error('read-model worker stopped'));
+      // After close() the stop is expected and not a failure (the read models were stored cleanly);
+      // anyone still waiting is told all the same.
+      if (this.#closed === undefined) this.#fail(new Error('read-model worker stopped'));
+      else this.#rejectWaiters(new Error('read models closed'));
       this.#onClosed();
     });
   }
@@ -157,7 +160,11 @@ export class ReadModelFeeder {
 
   #fail(error: Error): void {
     this.#failure ??= error;
-    for (const w of this.#waiters) w.reject(this.#failure);
+    this.#rejectWaiters(this.#failure);
+  }
+
+  #rejectWaiters(error: Error): void {
+    for (const w of this.#waiters) w.reject(error);
     this.#waiters = [];
   }
 }

@@ -2,7 +2,7 @@
 // state before, and as a fresh replay of the whole journal; read models that lag are caught up.
 
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
@@ -110,6 +110,46 @@ test('read models rebuilt from the journal when they are lost', async (t) => {
   assert.deepEqual(await second.readModels.fills({ accountId: 1, limit: 1_000 }), fills);
   assert.deepEqual(await second.readModels.orders({ accountId: 2, limit: 1_000 }), orders);
   assert.equal(second.metrics.projectionLagCommands, 0);
+});
+
+test('read models: a clean stop is trusted, a crash is checked, a damaged file is rebuilt', async (t) => {
+  const dataDir = tempDataDir(t);
+  const readDb = join(dataDir, 'read.db');
+  const first = await openCore(t, { dataDir });
+  assert.equal(first.stats.readDbOnOpen, 'fresh');
+  await first.submitBatch(marketSetup(ACCOUNTS));
+  await trade(first, 5, 600);
+  const lastSeq = first.durableSeq;
+  await first.readModels.waitFor(lastSeq);
+  const fills = await first.readModels.fills({ accountId: 3, limit: 1_000 });
+  await first.close();
+  assert.ok(existsSync(`${readDb}.clean`), 'a clean stop leaves its marker');
+
+  const second = await openCore(t, { dataDir });
+  assert.equal(second.stats.readDbOnOpen, 'clean');
+  assert.ok(!existsSync(`${readDb}.clean`), 'the marker is gone while the core runs');
+  await second.close();
+
+  // A crash: no marker. The file passes the check and is kept.
+  rmSync(`${readDb}.clean`);
+  const third = await openCore(t, { dataDir });
+  assert.equal(third.stats.readDbOnOpen, 'checked');
+  assert.deepEqual(await third.readModels.fills({ accountId: 3, limit: 1_000 }), fills);
+  await third.close();
+
+  // A power cut that damaged pages: the check fails, the file is set aside and re-projected.
+  rmSync(`${readDb}.clean`);
+  const bytes = readFileSync(readDb);
+  const pageSize = bytes.readUInt16BE(16) || 65_536;
+  for (let page = 1; page * pageSize < bytes.length; page += 2) {
+    bytes.fill(0xa5, page * pageSize, page * pageSize + 64);
+  }
+  writeFileSync(readDb, bytes);
+  const fourth = await openCore(t, { dataDir });
+  assert.equal(fourth.stats.readDbOnOpen, 'rebuilt');
+  assert.ok(readdirSync(dataDir).some((n) => n.startsWith('read.db.damaged-')));
+  assert.equal(await fourth.readModels.lastAppliedSeq(), lastSeq);
+  assert.deepEqual(await fourth.readModels.fills({ accountId: 3, limit: 1_000 }), fills);
 });
 
 test('engine settings are fixed by the data directory', async (t) => {
