@@ -4,6 +4,11 @@
 export { BookMirror, type BookMessage } from './book-mirror.ts';
 export { BourseApiError } from './client-error.ts';
 export { type ApiKeyCredentials, RequestSigner } from './request-signer.ts';
-export { RestClient, type RestClientOptions } from './rest-client.ts';
+export {
+  type IssuedToken,
+  RestClient,
+  type RestClientOptions,
+  TOKEN_PATH,
+} from './rest-client.ts';
 export { SocketClient, WS_PATH } from './socket-client.ts';
 export type * from './wire-types.ts';

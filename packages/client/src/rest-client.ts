@@ -1,6 +1,8 @@
 // Typed access to the native REST API. Requests are signed with the user's API key when credentials are
 // given; timestamps are kept strictly increasing per client so two identical requests in the same
-// millisecond never carry the same signature (the exchange refuses replayed signatures).
+// millisecond never carry the same signature (the exchange refuses replayed signatures). After
+// `useToken()` (or with the `token` option) requests carry `Authorization: Bearer` instead: one signed
+// request mints a short-lived token and the rest skip signing (and the server's signature check).
 
 import { BourseApiError } from './client-error.ts';
 import { type ApiKeyCredentials, RequestSigner } from './request-signer.ts';
@@ -19,8 +21,21 @@ export interface RestClientOptions {
   /** e.g. http://127.0.0.1:8080 */
   readonly baseUrl: string;
   readonly credentials?: ApiKeyCredentials;
+  /** A bearer token from POST /api/v1/auth/token; sent instead of signatures while set. */
+  readonly token?: string;
   readonly clock?: () => number;
 }
+
+/** What POST /api/v1/auth/token answers. */
+export interface IssuedToken {
+  readonly token: string;
+  /** Milliseconds since 1970. */
+  readonly expiresAt: number;
+  readonly keyId: string;
+  readonly scopes: string[];
+}
+
+export const TOKEN_PATH = '/api/v1/auth/token';
 
 type Query = Record<string, string | number | undefined>;
 
@@ -29,16 +44,49 @@ export class RestClient {
   readonly #signer: RequestSigner | undefined;
   readonly #clock: () => number;
   #lastTs = 0;
+  #token: string | undefined;
 
   constructor(options: RestClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/$/, '');
     this.#signer =
       options.credentials === undefined ? undefined : new RequestSigner(options.credentials);
     this.#clock = options.clock ?? Date.now;
+    this.#token = options.token;
   }
 
-  /** The signed headers for a request (also used for the WebSocket handshake). */
+  /** The bearer token in use, if any. */
+  get token(): string | undefined {
+    return this.#token;
+  }
+
+  /**
+   * Mints a bearer token with a signed request and sends it on every later request instead of a
+   * signature. When it expires the server answers TOKEN_INVALID; call this again for a new one.
+   */
+  async useToken(ttlSeconds?: number): Promise<IssuedToken> {
+    this.#token = undefined;
+    const issued = await this.request<IssuedToken>(
+      'POST',
+      TOKEN_PATH,
+      ttlSeconds === undefined ? undefined : { ttlSeconds },
+    );
+    this.#token = issued.token;
+    return issued;
+  }
+
+  /** Revokes the token in use on the server and goes back to signed requests. */
+  async dropToken(): Promise<void> {
+    if (this.#token === undefined) return;
+    try {
+      await this.request('DELETE', TOKEN_PATH);
+    } finally {
+      this.#token = undefined;
+    }
+  }
+
+  /** The authentication headers for a request (also used for the WebSocket handshake). */
   authHeaders(method: string, path: string): Record<string, string> {
+    if (this.#token !== undefined) return { authorization: `Bearer ${this.#token}` };
     if (this.#signer === undefined) return {};
     const ts = Math.max(this.#clock(), this.#lastTs + 1);
     this.#lastTs = ts;

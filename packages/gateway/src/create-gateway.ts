@@ -14,6 +14,7 @@ import { marketRoutes } from './api/market-routes.ts';
 import { orderRoutes } from './api/order-routes.ts';
 import { portfolioRoutes } from './api/portfolio-routes.ts';
 import type { RouteDef } from './api/route-def.ts';
+import { tokenRoutes } from './api/token-routes.ts';
 import type { AuthStore } from './auth/auth-store.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { TokenBuckets } from './auth/token-bucket.ts';
@@ -101,6 +102,7 @@ export const ALL_ROUTES: readonly RouteDef[] = [
   ...orderRoutes,
   ...portfolioRoutes,
   ...accountRoutes,
+  ...tokenRoutes,
   ...adminRoutes,
 ];
 

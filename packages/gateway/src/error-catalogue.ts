@@ -15,6 +15,8 @@ const GATEWAY_ERRORS = {
   TIMESTAMP_OUT_OF_WINDOW: [401, 'The request timestamp is outside the accepted window.'],
   REPLAYED_SIGNATURE: [401, 'This signature was already used.'],
   BAD_CREDENTIALS: [401, 'Wrong username or password.'],
+  TOKEN_INVALID: [401, 'The bearer token is unknown, expired or revoked.'],
+  API_KEY_REQUIRED: [403, 'This endpoint needs a request signed with an API key.'],
   CSRF_TOKEN_INVALID: [403, 'The CSRF token header is missing or wrong.'],
   FORBIDDEN: [403, 'Your role or key scope does not allow this.'],
   NOT_FOUND: [404, 'No such resource.'],

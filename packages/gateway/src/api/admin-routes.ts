@@ -249,6 +249,7 @@ export const adminRoutes: RouteDef[] = [
       if (body.disabled !== undefined) s.auth.setDisabled(userId, body.disabled);
       if (body.password !== undefined) await s.auth.setPassword(userId, body.password);
       s.authenticator.forgetUser(userId);
+      if (body.disabled === true) s.authenticator.forgetUserTokens(userId);
       return userView(s.auth.user(userId)!);
     },
   },

@@ -108,3 +108,10 @@ export const CandleSchema = Type.Object({
   notional: Int,
   tradeCount: Int,
 });
+
+export const IssuedTokenSchema = Type.Object({
+  token: Type.String({ description: 'Send as `Authorization: Bearer <token>`; shown only once.' }),
+  expiresAt: Type.Integer({ description: 'Milliseconds since 1970.' }),
+  keyId: Type.String(),
+  scopes: Type.Array(Type.String()),
+});

@@ -32,6 +32,8 @@ export interface RouteDef {
   readonly body?: TSchema;
   readonly query?: TSchema;
   readonly response?: TSchema;
+  /** Only a request signed with an API key may call it (documented; the handler enforces it). */
+  readonly signedOnly?: boolean;
   /** Answers 201 Created on success (documented as such). */
   readonly created?: boolean;
   /** Rate-limit cost in tokens (batch endpoints cost more). */

@@ -142,6 +142,21 @@ export const CreateApiKeyBody = Type.Object(
   },
   strict,
 );
+export const TOKEN_TTL_SECONDS = { min: 60, max: 86_400, default: 3_600 } as const;
+
+export const IssueTokenBody = Type.Object(
+  {
+    ttlSeconds: Type.Optional(
+      Type.Integer({
+        minimum: TOKEN_TTL_SECONDS.min,
+        maximum: TOKEN_TTL_SECONDS.max,
+        description: `Lifetime of the token in seconds (default ${TOKEN_TTL_SECONDS.default}).`,
+      }),
+    ),
+  },
+  strict,
+);
+
 export const LoginBody = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: 64 }),

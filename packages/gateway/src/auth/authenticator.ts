@@ -1,12 +1,14 @@
 // Turns a request's credentials into a Principal: a signed request (key id, millisecond timestamp inside
-// the window, signature over timestamp + METHOD + path, never seen before) or a session cookie (plus the
-// CSRF header on methods that change state). Parsed public keys and users are cached; the admin paths
-// that change them call `forget*` so a revoked key stops working at once.
+// the window, signature over timestamp + METHOD + path, never seen before), a bearer token minted by a
+// signed request (native API only: paths under /api/), or a session cookie (plus the CSRF header on
+// methods that change state). Parsed public keys and users are cached; the admin paths that change them
+// call `forget*` so a revoked key (and every token it minted) stops working at once.
 
 import type { IncomingHttpHeaders } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import { ApiError } from '../error-catalogue.ts';
 import type { AuthStore, UserRecord } from './auth-store.ts';
+import { BearerTokens } from './bearer-tokens.ts';
 import { ReplayGuard } from './replay-guard.ts';
 import {
   HEADER_KEY,
@@ -21,6 +23,17 @@ import { type Principal, roleScopes, type Scope } from './roles.ts';
 
 export const SESSION_COOKIE = 'bourse_session';
 export const CSRF_HEADER = 'x-csrf-token';
+/** Bearer tokens authenticate the native API only; the Kalshi-compatible API keeps its own rules. */
+const BEARER_PATH_PREFIX = '/api/';
+const BEARER_SCHEME = /^bearer +/i;
+
+/** What minting a token answers; the token itself is shown once and only its hash is kept. */
+export interface IssuedToken {
+  readonly token: string;
+  readonly expiresAt: number;
+  readonly keyId: string;
+  readonly scopes: readonly Scope[];
+}
 
 interface CachedKey {
   readonly key: KeyObject;
@@ -41,6 +54,7 @@ export class Authenticator {
   readonly #replays: ReplayGuard;
   readonly #keys = new Map<string, CachedKey | null>();
   readonly #users = new Map<number, UserRecord>();
+  readonly #tokens = new BearerTokens();
 
   constructor(store: AuthStore, clock: () => number, options: AuthenticatorOptions) {
     this.#store = store;
@@ -53,6 +67,11 @@ export class Authenticator {
   authenticate(method: string, path: string, headers: IncomingHttpHeaders): Principal | undefined {
     const keyId = headers[HEADER_KEY];
     if (keyId !== undefined) return this.#signed(method, path, headers, String(keyId));
+    const authorization = headers.authorization;
+    if (authorization !== undefined && path.startsWith(BEARER_PATH_PREFIX)) {
+      const bearer = BEARER_SCHEME.exec(authorization);
+      if (bearer !== null) return this.#bearer(authorization.slice(bearer[0].length).trim());
+    }
     const token = readCookie(headers.cookie, SESSION_COOKIE);
     if (token !== undefined) return this.#session(method, headers, token);
     return undefined;
@@ -60,10 +79,41 @@ export class Authenticator {
 
   forgetKey(keyId: string): void {
     this.#keys.delete(keyId);
+    this.#tokens.revokeKey(keyId);
   }
 
   forgetUser(userId: number): void {
     this.#users.delete(userId);
+  }
+
+  /** Ends every bearer token of a user (disabled users keep none). */
+  forgetUserTokens(userId: number): void {
+    this.#tokens.revokeUser(userId);
+  }
+
+  /**
+   * A bearer token for the key that signed this request, valid for `ttlMs`. Only a signed request may
+   * mint: a session or another token could otherwise extend itself without the private key.
+   */
+  issueToken(p: Principal, ttlMs: number): IssuedToken {
+    if (p.via !== 'key' || p.keyId === undefined || p.tokenHash !== undefined) {
+      throw new ApiError('API_KEY_REQUIRED');
+    }
+    const now = this.#clock();
+    const scopes = [...p.scopes];
+    const grant = { keyId: p.keyId, userId: p.userId, scopes, expiresAt: now + ttlMs };
+    const token = this.#tokens.mint(grant, now);
+    return { token, expiresAt: grant.expiresAt, keyId: p.keyId, scopes };
+  }
+
+  /** Ends the token this principal presented; false when the request was not bearer-authenticated. */
+  revokeToken(p: Principal): boolean {
+    return p.tokenHash !== undefined && this.#tokens.revoke(p.tokenHash);
+  }
+
+  /** Live bearer tokens held (as hashes). */
+  get liveTokens(): number {
+    return this.#tokens.size;
   }
 
   get rememberedSignatures(): number {
@@ -97,7 +147,29 @@ export class Authenticator {
     const user = this.#user(key.userId);
     const allowed = new Set(roleScopes(user.role));
     const scopes = new Set(key.scopes.filter((s) => allowed.has(s)));
-    return principal(user, scopes, 'key', keyId, undefined);
+    return principal(user, scopes, 'key', keyId, undefined, undefined);
+  }
+
+  #bearer(token: string): Principal {
+    const found = this.#tokens.lookup(token, this.#clock());
+    if (!found.ok) {
+      throw new ApiError(
+        'TOKEN_INVALID',
+        found.reason === 'expired' ? 'The bearer token has expired.' : undefined,
+      );
+    }
+    const { keyId, userId, scopes } = found.grant;
+    // The key and the user are looked up (both cached) on every use, as for a signed request, so a
+    // disabled user or a role that lost a scope takes effect at the next request.
+    const key = this.#key(keyId);
+    if (key === undefined) {
+      this.#tokens.revoke(found.hash);
+      throw new ApiError('TOKEN_INVALID');
+    }
+    const user = this.#user(userId);
+    const allowed = new Set(roleScopes(user.role));
+    const live = new Set(scopes.filter((s) => allowed.has(s)));
+    return principal(user, live, 'key', keyId, undefined, found.hash);
   }
 
   #session(method: string, headers: IncomingHttpHeaders, token: string): Principal {
@@ -107,7 +179,8 @@ export class Authenticator {
       throw new ApiError('CSRF_TOKEN_INVALID');
     }
     const user = this.#user(session.userId);
-    return principal(user, new Set(roleScopes(user.role)), 'session', undefined, session.csrfToken);
+    const scopes = new Set(roleScopes(user.role));
+    return principal(user, scopes, 'session', undefined, session.csrfToken, undefined);
   }
 
   #key(keyId: string): CachedKey | undefined {
@@ -143,6 +216,7 @@ function principal(
   via: 'key' | 'session',
   keyId: string | undefined,
   csrfToken: string | undefined,
+  tokenHash: string | undefined,
 ): Principal {
   return {
     userId: user.userId,
@@ -153,6 +227,7 @@ function principal(
     via,
     keyId,
     csrfToken,
+    tokenHash,
   };
 }
 

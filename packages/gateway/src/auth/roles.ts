@@ -1,5 +1,6 @@
 // Roles of users and scopes of API keys. What a request may do is the intersection of the user's role and,
-// for a signed request, the key's scopes; a session (web UI) carries every scope its role allows.
+// for a signed request (or a bearer token minted by one), the key's scopes; a session (web UI) carries
+// every scope its role allows.
 
 export const ROLES = ['admin', 'market-maker', 'trader', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -34,4 +35,6 @@ export interface Principal {
   readonly keyId: string | undefined;
   /** For sessions: the token the CSRF header must match on unsafe methods. */
   readonly csrfToken: string | undefined;
+  /** For bearer-token requests: the token's SHA-256 (never the token), so it can be revoked. */
+  readonly tokenHash: string | undefined;
 }

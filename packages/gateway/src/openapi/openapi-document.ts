@@ -32,6 +32,14 @@ function pathParameters(path: string) {
   }));
 }
 
+const SIGNED = { signedKey: [], signedTimestamp: [], signature: [] };
+
+function security(r: RouteDef) {
+  if (r.auth === 'public') return [];
+  if (r.signedOnly === true) return [SIGNED];
+  return [SIGNED, { bearer: [] }, { session: [] }];
+}
+
 export function openApiDocument(routes: readonly RouteDef[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
@@ -51,15 +59,12 @@ export function openApiDocument(routes: readonly RouteDef[], version: string) {
           content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
         },
       },
-      security:
-        r.auth === 'public'
-          ? []
-          : [{ signedKey: [], signedTimestamp: [], signature: [] }, { session: [] }],
+      security: security(r),
       'x-scope': r.auth,
     };
     if (r.body !== undefined) {
       op.requestBody = {
-        required: true,
+        required: ((r.body as { required?: string[] }).required ?? []).length > 0,
         content: { 'application/json': { schema: plain(r.body) } },
       };
     }
@@ -74,7 +79,10 @@ export function openApiDocument(routes: readonly RouteDef[], version: string) {
         'Prices are integer ticks, quantities integer lots, money integer minor units of its asset. ' +
         'Order ids are command sequence numbers. Signed requests: KALSHI-ACCESS-KEY, ' +
         'KALSHI-ACCESS-TIMESTAMP (ms) and KALSHI-ACCESS-SIGNATURE = base64 RSA-PSS/SHA-256 (or Ed25519) ' +
-        'over timestamp + METHOD + path (without query). WebSocket: /api/v1/ws.',
+        'over timestamp + METHOD + path (without query). Bearer tokens: a signed ' +
+        'POST /api/v1/auth/token returns a short-lived token; send it as ' +
+        '`Authorization: Bearer <token>` instead of signing each request (same key, same scopes). ' +
+        'WebSocket: /api/v1/ws.',
     },
     servers: [{ url: '/' }],
     paths,
@@ -84,6 +92,11 @@ export function openApiDocument(routes: readonly RouteDef[], version: string) {
         signedKey: { type: 'apiKey', in: 'header', name: 'KALSHI-ACCESS-KEY' },
         signedTimestamp: { type: 'apiKey', in: 'header', name: 'KALSHI-ACCESS-TIMESTAMP' },
         signature: { type: 'apiKey', in: 'header', name: 'KALSHI-ACCESS-SIGNATURE' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A token from POST /api/v1/auth/token (minted by a signed request).',
+        },
         session: { type: 'apiKey', in: 'cookie', name: 'bourse_session' },
       },
     },
