@@ -43,6 +43,8 @@ Open-loop load over loopback; latency is measured from each order's intended sen
 
 Options:
   --mode <ws|rest|fanout>   What to drive (default ws)
+  --auth <signed|token>     Rest mode: sign every order, or mint one bearer token per key before
+                            the run and send it instead (default signed)
   --rate <n>                Orders per second offered (default 20000 ws, 5000 rest, 20 fanout)
   --duration <s>            Seconds of load, at most 120 (default 5)
   --connections <n>         Sockets / keep-alive connections (default 4 ws, 256 rest)

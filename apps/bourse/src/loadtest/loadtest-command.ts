@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fanoutLoad } from './fanout-load.ts';
 import { type LoadTarget, startLocalTarget } from './loadtest-target.ts';
-import { extraSigners, restOrderLoad } from './rest-order-load.ts';
+import { extraSigners, keyAuths, restOrderLoad } from './rest-order-load.ts';
 import { wsOrderLoad } from './ws-order-load.ts';
 import { LOADTEST_HELP } from '../help-texts.ts';
 
@@ -16,6 +16,7 @@ export async function loadtestCommand(argv: string[]): Promise<void> {
     args: argv,
     options: {
       mode: { type: 'string', default: 'ws' },
+      auth: { type: 'string', default: 'signed' },
       rate: { type: 'string' },
       duration: { type: 'string', default: '5' },
       connections: { type: 'string' },
@@ -32,6 +33,9 @@ export async function loadtestCommand(argv: string[]): Promise<void> {
   const mode = values.mode;
   if (mode !== 'ws' && mode !== 'rest' && mode !== 'fanout')
     throw new Error('--mode ws|rest|fanout');
+  const auth = values.auth;
+  if (auth !== 'signed' && auth !== 'token') throw new Error('--auth signed|token');
+  if (auth === 'token' && mode !== 'rest') throw new Error('--auth token needs --mode rest');
   const durationMs = Math.min(120, Math.max(1, Number(values.duration))) * 1000;
   const defaults = { ws: [20_000, 4], rest: [5_000, 256], fanout: [20, 1] } as const;
   const rate = Number(values.rate ?? defaults[mode][0]);
@@ -42,9 +46,13 @@ export async function loadtestCommand(argv: string[]): Promise<void> {
     if (mode === 'ws') result = await wsOrderLoad(target, rate, durationMs, connections);
     else if (mode === 'rest') {
       const signers = await extraSigners(target, Math.max(1, Math.ceil(rate / 2 / 400)));
-      result = await restOrderLoad(target, rate, durationMs, connections, signers);
+      // Tokens outlive the run (and the drain after it) with room to spare.
+      const ttlSeconds = Math.ceil(durationMs / 1000) + 600;
+      const auths = await keyAuths(target, signers, auth, ttlSeconds);
+      result = await restOrderLoad(target, rate, durationMs, connections, auths);
     } else result = await fanoutLoad(target, Number(values.subscribers), rate, durationMs);
-    const out = { mode, rate, durationMs, connections, ...(result as object) };
+    const how = mode === 'rest' ? { auth } : {};
+    const out = { mode, ...how, rate, durationMs, connections, ...(result as object) };
     process.stdout.write(values.json ? `${JSON.stringify(out)}\n` : describe(out));
   } finally {
     await target.stop();
@@ -79,7 +87,7 @@ function describe(r: Record<string, unknown>): string {
   const head =
     r.mode === 'fanout'
       ? `fan-out: ${r.connected}/${r.subscribers} subscribers, ${r.tradesPerSec} trades/s offered, ${r.deliveries} deliveries`
-      : `${r.mode}: offered ${r.rate}/s for ${Number(r.durationMs) / 1000}s over ${r.connections} connections; ` +
+      : `${r.mode}${r.auth === undefined ? '' : ` (${r.auth})`}: offered ${r.rate}/s for ${Number(r.durationMs) / 1000}s over ${r.connections} connections; ` +
         `acknowledged ${r.acked} (${Math.round(Number(r.ackedPerSec))}/s), rejected ${r.rejected}` +
         (Number(r.rejected) > 0 ? ` ${JSON.stringify(r.rejectCodes)}` : '');
   const what = r.mode === 'fanout' ? 'delivery' : 'ack';

@@ -1,27 +1,86 @@
 // Order entry over REST at a target rate through keep-alive connections. Ed25519 signatures are
 // deterministic, so each key signs at most one request per millisecond for a path: the sender spreads
-// requests over many keys of the two accounts to stay inside the exchange's replay rules.
+// requests over many keys of the two accounts to stay inside the exchange's replay rules (and per-key
+// rate limits). With `--auth token` each key mints one bearer token before the timed run and every
+// order carries it instead of a signature, so neither side spends time on signatures.
 
 import { generateKeyPairSync } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { RequestSigner } from '@bourse/client';
+import { type IssuedToken, RequestSigner, TOKEN_PATH } from '@bourse/client';
 import { LatencyRecorder } from './latency-recorder.ts';
 import type { LoadTarget } from './loadtest-target.ts';
 import { runOpenLoop } from './open-loop.ts';
 import type { OrderLoadResult } from './ws-order-load.ts';
+
+export type RestAuthMode = 'signed' | 'token';
+
+/** The authentication headers of one order request of one key. */
+export type KeyAuth = () => Record<string, string>;
+
+const ORDER_PATH = '/api/v1/orders';
+
+/**
+ * One header source per key, in the same pools as `signers`: a fresh signature per request (with
+ * strictly increasing timestamps), or the bearer token the key minted here, before any timing starts.
+ */
+export async function keyAuths(
+  target: LoadTarget,
+  signers: readonly RequestSigner[][],
+  mode: RestAuthMode,
+  ttlSeconds: number,
+): Promise<KeyAuth[][]> {
+  const out: KeyAuth[][] = [];
+  for (const pool of signers) {
+    const auths: KeyAuth[] = [];
+    for (const signer of pool) {
+      if (mode === 'signed') {
+        let lastTs = 0;
+        auths.push(() => {
+          lastTs = Math.max(Date.now(), lastTs + 1);
+          return signer.headers('POST', ORDER_PATH, lastTs);
+        });
+      } else {
+        const headers = { authorization: `Bearer ${await mintToken(target, signer, ttlSeconds)}` };
+        auths.push(() => headers);
+      }
+    }
+    out.push(auths);
+  }
+  return out;
+}
+
+async function mintToken(
+  target: LoadTarget,
+  signer: RequestSigner,
+  ttlSeconds: number,
+): Promise<string> {
+  const res = await fetch(`${target.url}${TOKEN_PATH}`, {
+    method: 'POST',
+    headers: {
+      ...signer.headers('POST', TOKEN_PATH, Date.now()),
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ ttlSeconds }),
+  });
+  const body = (await res.json()) as IssuedToken | { error?: { code?: string } };
+  if (res.status !== 201 || !('token' in body)) {
+    const code = 'error' in body ? body.error?.code : undefined;
+    throw new Error(`minting a bearer token failed: HTTP ${res.status} ${code ?? ''}`);
+  }
+  return body.token;
+}
 
 export async function restOrderLoad(
   target: LoadTarget,
   rate: number,
   durationMs: number,
   connections: number,
-  signers: readonly RequestSigner[][],
+  auths: readonly KeyAuth[][],
 ): Promise<OrderLoadResult> {
   const total = Math.floor((rate * durationMs) / 1000);
   const rec = new LatencyRecorder(total);
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const url = new URL(target.url);
-  const lastTs = new Map<RequestSigner, number>();
   let acked = 0;
   let rejected = 0;
   const rejectCodes: Record<string, number> = {};
@@ -30,10 +89,8 @@ export async function restOrderLoad(
   const start = performance.now();
   await runOpenLoop(rate, durationMs, (i, at) => {
     const side = i % 2 === 0 ? 'buy' : 'sell';
-    const pool = signers[i % 2]!;
-    const signer = pool[Math.floor(i / 2) % pool.length]!;
-    const ts = Math.max(Date.now(), (lastTs.get(signer) ?? 0) + 1);
-    lastTs.set(signer, ts);
+    const pool = auths[i % 2]!;
+    const auth = pool[Math.floor(i / 2) % pool.length]!;
     const body = `{"market":"${target.market}","side":"${side}","priceTicks":5000,"qtyLots":100}`;
     const req = request(
       {
@@ -41,9 +98,9 @@ export async function restOrderLoad(
         host: url.hostname,
         port: url.port,
         method: 'POST',
-        path: '/api/v1/orders',
+        path: ORDER_PATH,
         headers: {
-          ...signer.headers('POST', '/api/v1/orders', ts),
+          ...auth(),
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
         },
