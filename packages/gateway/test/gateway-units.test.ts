@@ -8,6 +8,7 @@ import type { AppliedCommand } from '@bourse/sequencer';
 import { ApiError, errorCatalogue } from '../src/index.ts';
 import { PrivateFeed } from '../src/ws/private-feed.ts';
 import { decideMarketSend } from '../src/ws/slow-consumer-policy.ts';
+import { textFrame } from '../src/ws/text-frame.ts';
 
 const bounds = { conflateBytes: 1_000, disconnectBytes: 10_000 };
 
@@ -131,4 +132,28 @@ test('every engine reject code has a 4xx/5xx status and renders the stable body'
   }
   assert.equal(new ApiError('RATE_LIMITED').status, 429);
   assert.equal(new ApiError('INSUFFICIENT_FUNDS').status, 422);
+});
+
+test('hand-built text frames decode as WebSocket messages at every length class', async () => {
+  // The `ws` library's own frame parser is the oracle (its typings leave it out).
+  type FrameReceiver = {
+    write(chunk: Buffer): void;
+    once(event: 'message', on: (data: Buffer, isBinary: boolean) => void): void;
+    once(event: 'error', on: (error: Error) => void): void;
+  };
+  const { Receiver } = (await import('ws')) as unknown as {
+    Receiver: new (options: { isServer: boolean; maxPayload: number }) => FrameReceiver;
+  };
+  for (const n of [0, 125, 126, 65_535, 65_536, 200_000]) {
+    const payload = Buffer.alloc(n, 0x61);
+    const receiver = new Receiver({ isServer: false, maxPayload: 1 << 20 });
+    const got = new Promise<{ data: Buffer; isBinary: boolean }>((resolve, reject) => {
+      receiver.once('message', (data: Buffer, isBinary: boolean) => resolve({ data, isBinary }));
+      receiver.once('error', reject);
+    });
+    receiver.write(textFrame(payload));
+    const { data, isBinary } = await got;
+    assert.equal(isBinary, false, `length ${n}`);
+    assert.ok(Buffer.from(data).equals(payload), `length ${n}`);
+  }
 });

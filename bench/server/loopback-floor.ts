@@ -1,0 +1,118 @@
+// The floor under market-data fan-out on this machine: a bare `node:net` server writes one small
+// pre-built WebSocket-sized frame to each of N loopback sockets held by another process, which only
+// reads and timestamps them. No JSON, no WebSocket library, no exchange. Whatever this takes per
+// broadcast, no Node server can deliver to N subscribers faster on the same cores, so the fan-out rows
+// are read against it.
+//
+// Run as `node loopback-floor.ts --subscribers N --rounds R`; it forks itself as the reader and prints
+// one JSON line: delivery latency percentiles (ms, send to receive, across processes) and the
+// server-side time to write one broadcast.
+
+import { fork } from 'node:child_process';
+import { createServer, type Socket, connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+interface FloorResult {
+  readonly subscribers: number;
+  readonly rounds: number;
+  readonly deliveries: number;
+  readonly writeMsPerBroadcast: number;
+  readonly latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number };
+}
+
+const FRAME_BYTES = 120;
+const now = () => performance.timeOrigin + performance.now();
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? fallback : Number(process.argv[i + 1]);
+}
+
+/** The reader: opens the sockets, then records receive time − send time of every frame. */
+async function reader(port: number, subscribers: number): Promise<void> {
+  const latencies: number[] = [];
+  const open = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const s = connect(port, '127.0.0.1', () => resolve());
+      s.setNoDelay(true);
+      s.once('error', reject);
+      let pending: Buffer = Buffer.alloc(0);
+      s.on('data', (chunk: Buffer) => {
+        const t = now();
+        pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+        while (pending.length >= FRAME_BYTES) {
+          latencies.push(t - pending.readDoubleLE(2));
+          pending = pending.subarray(FRAME_BYTES);
+        }
+      });
+    });
+  for (let i = 0; i < subscribers; i += 200) {
+    await Promise.all(Array.from({ length: Math.min(200, subscribers - i) }, open));
+  }
+  process.send!({ kind: 'ready' });
+  process.on('message', (m: { kind: string }) => {
+    if (m.kind === 'report') process.send!({ kind: 'latencies', latencies });
+  });
+}
+
+function percentiles(values: number[]): FloorResult['latencyMs'] {
+  const s = Float64Array.from(values).sort();
+  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? Number.NaN;
+  return { p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: s.at(-1) ?? Number.NaN };
+}
+
+async function writer(subscribers: number, rounds: number): Promise<FloorResult> {
+  const sockets: Socket[] = [];
+  const server = createServer((s) => {
+    s.setNoDelay(true);
+    s.on('error', () => s.destroy());
+    sockets.push(s);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const child = fork(fileURLToPath(import.meta.url), ['--reader', String(port), String(subscribers)]);
+  const message = (kind: string) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      const on = (m: Record<string, unknown>) => {
+        if (m.kind !== kind) return;
+        child.off('message', on);
+        resolve(m);
+      };
+      child.on('message', on);
+    });
+  await message('ready');
+  while (sockets.length < subscribers) await new Promise((r) => setTimeout(r, 10));
+  let writeMs = 0;
+  for (let round = 0; round < rounds; round++) {
+    await new Promise((r) => setTimeout(r, 100));
+    // A WebSocket text frame: 2-byte header, then the payload (which starts with the send time).
+    const frame = Buffer.alloc(FRAME_BYTES, 0x20);
+    frame[0] = 0x81;
+    frame[1] = FRAME_BYTES - 2;
+    frame.writeDoubleLE(now(), 2);
+    const started = performance.now();
+    for (const s of sockets) s.write(frame);
+    writeMs += performance.now() - started;
+  }
+  await new Promise((r) => setTimeout(r, 1_000));
+  const report = message('latencies');
+  child.send({ kind: 'report' });
+  const { latencies } = (await report) as unknown as { latencies: number[] };
+  child.kill();
+  for (const s of sockets) s.destroy();
+  server.close();
+  return {
+    subscribers,
+    rounds,
+    deliveries: latencies.length,
+    writeMsPerBroadcast: writeMs / rounds,
+    latencyMs: percentiles(latencies),
+  };
+}
+
+if (process.argv[2] === '--reader') {
+  await reader(Number(process.argv[3]), Number(process.argv[4]));
+} else {
+  const result = await writer(arg('subscribers', 10_000), arg('rounds', 30));
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
