@@ -44,10 +44,14 @@ export function createKalshiAdapter(deps: KalshiAdapterDeps): KalshiAdapter {
   const s = deps.services;
   const directory = new MarketDirectory(s.clock());
   const http = new KalshiHttp(deps, directory);
-  const events = new PrivateEvents((id) => {
-    const spec = s.hub.market(id)?.spec;
-    return spec?.kind === 'binary' ? spec : undefined;
-  });
+  const events = new PrivateEvents(
+    (id) => {
+      const spec = s.hub.market(id)?.spec;
+      return spec?.kind === 'binary' ? spec : undefined;
+    },
+    // Private messages are built only for accounts with a socket listening on a private channel.
+    (accountId): boolean => ws.wantsPrivate(accountId),
+  );
   const ws = new KalshiWs(deps, events, { ...DEFAULT_KALSHI_WS_OPTIONS, ...deps.ws });
   return {
     async handle(req, res, path, search) {

@@ -182,3 +182,102 @@ test('lifecycle: pause is deactivated, resume is deactivated=false, settlement i
     ],
   );
 });
+
+const rested = (orderId: number, openQtyLots: number) =>
+  ({
+    type: 'orderRested',
+    orderId,
+    instrumentId: 7,
+    side: 'buy',
+    priceTicks: 4_000,
+    openQtyLots,
+  }) as const;
+
+test('nothing is built for unheard accounts, yet orders stay tracked for a later subscriber', () => {
+  let listening = false;
+  const p = new PrivateEvents(
+    (id) => (id === 7 ? spec : undefined),
+    () => listening,
+  );
+  p.apply(applied(1, [accepted(1, 10, 'buy', 500), rested(1, 500)]));
+  // Account 30 sells 200 lots into order 1, then 100 more.
+  p.apply(
+    applied(2, [
+      accepted(3, 30, 'sell', 200),
+      { ...fill(11, 1, 10, 200, 0), makerOpenQtyLots: 300 },
+      position(30, -200),
+      position(10, 200),
+    ]),
+  );
+  p.apply(
+    applied(3, [
+      accepted(4, 30, 'sell', 100),
+      { ...fill(12, 1, 10, 100, 0), takerOrderId: 4, makerOpenQtyLots: 200 },
+      position(30, -300),
+      position(10, 300),
+    ]),
+  );
+  assert.equal(p.pending.length, 0);
+  listening = true;
+  p.apply(
+    applied(4, [
+      accepted(5, 30, 'sell', 50),
+      { ...fill(13, 1, 10, 50, 0), takerOrderId: 5, makerOpenQtyLots: 150 },
+      position(30, -350),
+      position(10, 350),
+    ]),
+  );
+  const order1 = p.pending
+    .filter((i) => i.channel === 'user_orders' && i.accountId === 10)
+    .map((i) => i.build(5) as Record<string, unknown>);
+  assert.deepEqual(
+    order1.map((o) => [
+      o.order_id,
+      o.status,
+      o.fill_count_fp,
+      o.remaining_count_fp,
+      o.maker_fill_cost_dollars,
+    ]),
+    [['1', 'resting', '3.50', '1.50', '1.4000']],
+  );
+  const fills = p.pending.filter((i) => i.channel === 'fill');
+  assert.deepEqual(
+    fills.map((i) => [i.accountId, (i.build(0) as Record<string, unknown>).post_position_fp]),
+    [
+      [30, '-3.50'],
+      [10, '3.50'],
+    ],
+  );
+});
+
+test('with one account heard, only its messages are built', () => {
+  const p = new PrivateEvents(
+    (id) => (id === 7 ? spec : undefined),
+    (accountId) => accountId === 10,
+  );
+  p.apply(applied(1, [accepted(1, 10, 'buy', 200), rested(1, 200)]));
+  p.apply(applied(2, [accepted(2, 20, 'buy', 300), rested(2, 300)]));
+  p.apply(
+    applied(3, [
+      accepted(3, 30, 'sell', 500),
+      fill(11, 1, 10, 200, 300),
+      fill(12, 2, 20, 300, 0),
+      position(30, -600),
+      position(10, 200),
+      position(20, 300),
+    ]),
+  );
+  assert.ok(p.pending.length > 0);
+  assert.ok(p.pending.every((i) => i.accountId === 10));
+  assert.deepEqual(
+    p.pending.map((i) => [i.type, (i.build(0) as Record<string, unknown>).order_id ?? null]),
+    [
+      ['user_order', '1'],
+      ['fill', '1'],
+      ['market_position', null],
+      ['user_order', '1'],
+    ],
+  );
+  const fill1 = p.pending[1]!.build(0) as Record<string, unknown>;
+  assert.equal(fill1.post_position_fp, '2.00');
+});

@@ -55,6 +55,8 @@ interface Client {
   readonly ws: WebSocket;
   readonly principal: Principal;
   readonly subs: Map<number, Sub>;
+  /** How many of `subs` are on a private channel. */
+  privateSubs: number;
   nextSid: number;
   alive: boolean;
 }
@@ -66,6 +68,8 @@ export class KalshiWs {
   readonly #wss: WebSocketServer;
   readonly #clients = new Set<Client>();
   readonly #byAccount = new Map<number, Set<Client>>();
+  /** Account → how many of its connections hold at least one private subscription. */
+  readonly #listening = new Map<number, number>();
   readonly #mirrors = new Map<number, BookMirror>();
   readonly #lastTradeLots = new Map<number, number>();
   readonly #heartbeat: NodeJS.Timeout;
@@ -107,6 +111,11 @@ export class KalshiWs {
     }
     const p = principal;
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws, p));
+  }
+
+  /** True when some connection of the account is subscribed to a private channel. */
+  wantsPrivate(accountId: number): boolean {
+    return this.#listening.has(accountId);
   }
 
   /** Sends one flush of market data, then the private and lifecycle messages gathered since. */
@@ -154,7 +163,7 @@ export class KalshiWs {
   }
 
   #connect(ws: WebSocket, principal: Principal): void {
-    const c: Client = { ws, principal, subs: new Map(), nextSid: 1, alive: true };
+    const c: Client = { ws, principal, subs: new Map(), privateSubs: 0, nextSid: 1, alive: true };
     this.#clients.add(c);
     let set = this.#byAccount.get(principal.accountId);
     if (set === undefined) this.#byAccount.set(principal.accountId, (set = new Set()));
@@ -234,6 +243,7 @@ export class KalshiWs {
         yesPrices: params.use_yes_price === true,
       };
       c.subs.set(sub.sid, sub);
+      if (isPrivate(channel)) this.#privateSub(c, 1);
       this.#send(
         c,
         JSON.stringify({ id: cmd.id, type: 'subscribed', msg: { channel, sid: sub.sid } }),
@@ -475,6 +485,7 @@ export class KalshiWs {
 
   #end(c: Client, sub: Sub): void {
     c.subs.delete(sub.sid);
+    if (isPrivate(sub.channel)) this.#privateSub(c, -1);
     if (sub.channel === 'orderbook_delta') this.#pruneMirrors();
   }
 
@@ -494,7 +505,24 @@ export class KalshiWs {
     const set = this.#byAccount.get(c.principal.accountId);
     set?.delete(c);
     if (set?.size === 0) this.#byAccount.delete(c.principal.accountId);
+    if (c.privateSubs > 0) this.#listen(c.principal.accountId, -1);
     this.#pruneMirrors();
+  }
+
+  /** A private subscription added (+1) or ended (−1) on a connection. */
+  #privateSub(c: Client, delta: 1 | -1): void {
+    c.privateSubs += delta;
+    if (!this.#clients.has(c)) return;
+    if (delta === 1 ? c.privateSubs === 1 : c.privateSubs === 0) {
+      this.#listen(c.principal.accountId, delta);
+    }
+  }
+
+  /** Counts one connection of the account in (+1) or out (−1) of the private listeners. */
+  #listen(accountId: number, delta: 1 | -1): void {
+    const n = (this.#listening.get(accountId) ?? 0) + delta;
+    if (n > 0) this.#listening.set(accountId, n);
+    else this.#listening.delete(accountId);
   }
 
   #beat(): void {
@@ -511,6 +539,10 @@ export class KalshiWs {
 
 function watches(sub: Sub, instrumentId: number): boolean {
   return sub.markets === undefined || sub.markets.has(instrumentId);
+}
+
+function isPrivate(channel: Channel): channel is PrivateChannel {
+  return (PRIVATE as readonly string[]).includes(channel);
 }
 
 function isChannel(x: unknown): x is Channel {

@@ -2,9 +2,10 @@
 // `market_position`, each for its own account only) and public `market_lifecycle_v2` messages. Fills
 // report the position after each fill: the engine announces the position once, at the end of the
 // command, so earlier fills subtract the later ones. Orders accepted before this process started are
-// not tracked for `user_orders` (their fills still arrive on `fill`).
+// not tracked for `user_orders` (their fills still arrive on `fill`). Messages are built only for
+// accounts that some socket listens for privately; every order is tracked regardless.
 
-import type { BinarySpec, EngineEvent, MarketStatus } from '@bourse/engine';
+import type { BinarySpec, EngineEvent, MarketStatus, Side } from '@bourse/engine';
 import type { AppliedCommand } from '@bourse/sequencer';
 import { formatTicks } from '../fixed-point.ts';
 import { priceLevelStructure, priceRanges } from '../price-grid.ts';
@@ -28,29 +29,40 @@ export interface LifecycleItem {
 }
 
 type SpecOf = (instrumentId: number) => BinarySpec | undefined;
+/** True when some socket of the account listens on a private channel. */
+export type Wanted = (accountId: number) => boolean;
 type Fill = Extract<EngineEvent, { type: 'fill' }>;
+type PositionChanged = Extract<EngineEvent, { type: 'positionChanged' }>;
 
+/**
+ * Messages are built only for accounts `wanted` names, so an account nobody listens for costs the
+ * order tracking alone; that covers every order, so a later subscriber sees cumulative state.
+ */
 export class PrivateEvents {
   readonly #orders = new Map<number, TrackedOrder>();
   readonly #status = new Map<number, MarketStatus>();
   readonly #specOf: SpecOf;
+  readonly #wanted: Wanted;
+  /** Orders changed by the command being applied, in first-change order; emptied after each. */
+  readonly #touched = new Set<number>();
+  /** Final positions of the command being applied (`account:instrument`); built when first needed. */
+  #positions: Map<string, number> | undefined;
   pending: PrivateItem[] = [];
   lifecycle: LifecycleItem[] = [];
 
-  constructor(specOf: SpecOf) {
+  constructor(specOf: SpecOf, wanted: Wanted = () => true) {
     this.#specOf = specOf;
+    this.#wanted = wanted;
   }
 
   apply(applied: AppliedCommand): void {
-    const positions = new Map<string, number>();
-    for (const e of applied.events) {
-      if (e.type === 'positionChanged')
-        positions.set(`${e.accountId}:${e.instrumentId}`, e.positionLots);
-    }
-    const fills = applied.events.filter((e): e is Fill => e.type === 'fill');
-    const touched = new Set<number>();
-    let fillIndex = 0;
-    for (const e of applied.events) {
+    const events = applied.events;
+    const ts = applied.ts;
+    const touched = this.#touched;
+    touched.clear();
+    this.#positions = undefined;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
       switch (e.type) {
         case 'orderAccepted':
           this.#orders.set(e.orderId, {
@@ -67,102 +79,168 @@ export class PrivateEvents {
             makerCost: 0,
             takerFees: 0,
             makerFees: 0,
-            createdTs: applied.ts,
-            updatedTs: applied.ts,
+            createdTs: ts,
+            updatedTs: ts,
             expiresAt: e.expiresAt,
             status: 'resting',
           });
           touched.add(e.orderId);
           break;
-        case 'orderRested':
-          this.#update(e.orderId, applied.ts, touched, (o) => (o.openLots = e.openQtyLots));
+        case 'orderRested': {
+          const o = this.#orders.get(e.orderId);
+          if (o === undefined) break;
+          o.openLots = e.openQtyLots;
+          o.updatedTs = ts;
+          touched.add(e.orderId);
           break;
-        case 'orderAmended':
-          this.#update(e.orderId, applied.ts, touched, (o) => {
-            o.priceTicks = e.priceTicks;
-            o.openLots = e.openQtyLots;
-            o.initialLots = o.filledLots + e.openQtyLots;
-          });
+        }
+        case 'orderAmended': {
+          const o = this.#orders.get(e.orderId);
+          if (o === undefined) break;
+          o.priceTicks = e.priceTicks;
+          o.openLots = e.openQtyLots;
+          o.initialLots = o.filledLots + e.openQtyLots;
+          o.updatedTs = ts;
+          touched.add(e.orderId);
           break;
-        case 'orderCancelled':
-          this.#update(e.orderId, applied.ts, touched, (o) => {
-            o.openLots = 0;
-            o.status = 'canceled';
-          });
+        }
+        case 'orderCancelled': {
+          const o = this.#orders.get(e.orderId);
+          if (o === undefined) break;
+          o.openLots = 0;
+          o.status = 'canceled';
+          o.updatedTs = ts;
+          touched.add(e.orderId);
           break;
+        }
         case 'fill':
-          this.#fill(e, applied.ts, touched, positions, fills.slice(fillIndex + 1));
-          fillIndex++;
+          this.#fill(e, ts, events, i);
           break;
         case 'positionChanged':
-          this.#position(e);
+          if (this.#wanted(e.accountId)) this.#position(e);
           break;
         default:
-          this.#lifecycleEvent(e, applied.ts);
+          this.#lifecycleEvent(e, ts);
       }
     }
+    this.#positions = undefined;
     for (const id of touched) this.#emitOrder(id);
+    touched.clear();
   }
 
-  #update(orderId: number, ts: number, touched: Set<number>, change: (o: TrackedOrder) => void) {
-    const o = this.#orders.get(orderId);
-    if (o === undefined) return;
-    change(o);
-    o.updatedTs = ts;
-    touched.add(orderId);
-  }
-
-  #fill(e: Fill, ts: number, touched: Set<number>, positions: Map<string, number>, later: Fill[]) {
+  #fill(e: Fill, ts: number, events: readonly EngineEvent[], index: number): void {
     const spec = this.#specOf(e.instrumentId);
     if (spec === undefined) return;
     const makerSide = e.takerSide === 'buy' ? 'sell' : 'buy';
-    const legs = [
-      { accountId: e.takerAccountId, orderId: e.takerOrderId, side: e.takerSide, fee: e.takerFee },
-      { accountId: e.makerAccountId, orderId: e.makerOrderId, side: makerSide, fee: e.makerFee },
-    ] as const;
-    for (const leg of legs) {
-      const isTaker = leg === legs[0];
-      const open = isTaker ? e.takerOpenQtyLots : e.makerOpenQtyLots;
-      this.#update(leg.orderId, ts, touched, (o) => {
-        const cost = fillCost(spec, leg.side, e.priceTicks, e.qtyLots);
-        o.filledLots += e.qtyLots;
-        o.openLots = open;
-        if (isTaker) {
-          o.takerCost += cost;
-          o.takerFees += leg.fee;
-        } else {
-          o.makerCost += cost;
-          o.makerFees += leg.fee;
-        }
-        if (open === 0) o.status = 'executed';
-      });
-      const final = positions.get(`${leg.accountId}:${e.instrumentId}`) ?? 0;
-      const after = later
-        .filter((f) => f.instrumentId === e.instrumentId)
-        .reduce((p, f) => p - signedLots(f, leg.accountId), final);
-      const facts = {
-        tradeId: e.tradeId,
-        orderId: leg.orderId,
-        clientOrderId: this.#orders.get(leg.orderId)?.clientOrderId,
-        isTaker,
-        side: leg.side,
-        priceTicks: e.priceTicks,
-        qtyLots: e.qtyLots,
-        fee: leg.fee,
-        postPositionLots: after,
+    this.#track(e.takerOrderId, ts, true, spec, e.takerSide, e, e.takerFee, e.takerOpenQtyLots);
+    if (this.#wanted(e.takerAccountId)) {
+      this.#fillItem(
+        e,
         ts,
-      };
-      this.pending.push({
-        accountId: leg.accountId,
-        channel: 'fill',
-        instrumentId: e.instrumentId,
-        type: 'fill',
-        build: () => fillMsg(spec, facts),
-      });
+        spec,
+        events,
+        index,
+        true,
+        e.takerAccountId,
+        e.takerOrderId,
+        e.takerSide,
+      );
+    }
+    this.#track(e.makerOrderId, ts, false, spec, makerSide, e, e.makerFee, e.makerOpenQtyLots);
+    if (this.#wanted(e.makerAccountId)) {
+      this.#fillItem(
+        e,
+        ts,
+        spec,
+        events,
+        index,
+        false,
+        e.makerAccountId,
+        e.makerOrderId,
+        makerSide,
+      );
     }
   }
 
-  #position(e: Extract<EngineEvent, { type: 'positionChanged' }>): void {
+  /** One leg of a fill in the tracked order (its lots, cost and fees). */
+  #track(
+    orderId: number,
+    ts: number,
+    isTaker: boolean,
+    spec: BinarySpec,
+    side: Side,
+    e: Fill,
+    fee: number,
+    open: number,
+  ): void {
+    const o = this.#orders.get(orderId);
+    if (o === undefined) return;
+    const cost = fillCost(spec, side, e.priceTicks, e.qtyLots);
+    o.filledLots += e.qtyLots;
+    o.openLots = open;
+    if (isTaker) {
+      o.takerCost += cost;
+      o.takerFees += fee;
+    } else {
+      o.makerCost += cost;
+      o.makerFees += fee;
+    }
+    if (open === 0) o.status = 'executed';
+    o.updatedTs = ts;
+    this.#touched.add(orderId);
+  }
+
+  /** The `fill` message of one leg, with the account's position right after this fill. */
+  #fillItem(
+    e: Fill,
+    ts: number,
+    spec: BinarySpec,
+    events: readonly EngineEvent[],
+    index: number,
+    isTaker: boolean,
+    accountId: number,
+    orderId: number,
+    side: Side,
+  ): void {
+    let after = this.#finalPositions(events).get(`${accountId}:${e.instrumentId}`) ?? 0;
+    for (let j = index + 1; j < events.length; j++) {
+      const f = events[j]!;
+      if (f.type === 'fill' && f.instrumentId === e.instrumentId) after -= signedLots(f, accountId);
+    }
+    const facts = {
+      tradeId: e.tradeId,
+      orderId,
+      clientOrderId: this.#orders.get(orderId)?.clientOrderId,
+      isTaker,
+      side,
+      priceTicks: e.priceTicks,
+      qtyLots: e.qtyLots,
+      fee: isTaker ? e.takerFee : e.makerFee,
+      postPositionLots: after,
+      ts,
+    };
+    this.pending.push({
+      accountId,
+      channel: 'fill',
+      instrumentId: e.instrumentId,
+      type: 'fill',
+      build: () => fillMsg(spec, facts),
+    });
+  }
+
+  /** The positions the engine announces for the command, the last one per account and market. */
+  #finalPositions(events: readonly EngineEvent[]): Map<string, number> {
+    if (this.#positions !== undefined) return this.#positions;
+    const positions = new Map<string, number>();
+    for (const e of events) {
+      if (e.type === 'positionChanged')
+        positions.set(`${e.accountId}:${e.instrumentId}`, e.positionLots);
+    }
+    this.#positions = positions;
+    return positions;
+  }
+
+  #position(e: PositionChanged): void {
     const spec = this.#specOf(e.instrumentId);
     if (spec === undefined) return;
     const p = { ...e };
@@ -178,8 +256,9 @@ export class PrivateEvents {
   #emitOrder(orderId: number): void {
     const o = this.#orders.get(orderId);
     if (o === undefined) return;
-    const spec = this.#specOf(o.instrumentId);
     if (o.status !== 'resting') this.#orders.delete(orderId);
+    if (!this.#wanted(o.accountId)) return;
+    const spec = this.#specOf(o.instrumentId);
     if (spec === undefined) return;
     const copy = { ...o };
     this.pending.push({
