@@ -70,7 +70,11 @@ async function writer(subscribers: number, rounds: number): Promise<FloorResult>
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
-  const child = fork(fileURLToPath(import.meta.url), ['--reader', String(port), String(subscribers)]);
+  const child = fork(fileURLToPath(import.meta.url), [
+    '--reader',
+    String(port),
+    String(subscribers),
+  ]);
   const message = (kind: string) =>
     new Promise<Record<string, unknown>>((resolve) => {
       const on = (m: Record<string, unknown>) => {

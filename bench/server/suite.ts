@@ -2,7 +2,8 @@
 // a child process) over loopback, journal durable. For WebSocket and REST order entry it climbs a ladder
 // of offered rates to find the highest one the server sustains, then measures ack latency (from each
 // order's intended send time) at half that rate; then market-data delivery latency to 1,000 and 10,000
-// WebSocket subscribers.
+// WebSocket subscribers, beside the floor for that fan-out: bare socket writes of the same frames to
+// the same number of loopback sockets (loopback-floor.ts), measured in the same run.
 
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -30,6 +31,22 @@ interface LoadResult {
   readonly deliveries?: number;
   readonly connected?: number;
   readonly latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number };
+}
+
+interface FloorResult extends LoadResult {
+  readonly rounds: number;
+  readonly deliveries: number;
+  readonly writeMsPerBroadcast: number;
+}
+
+async function loopbackFloor(subscribers: number): Promise<FloorResult> {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'loopback-floor.ts');
+  const { stdout } = await run(
+    process.execPath,
+    [script, '--subscribers', String(subscribers), '--rounds', '30'],
+    { timeout: 300_000, maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as FloorResult;
 }
 
 async function loadtest(args: string[]): Promise<LoadResult> {
@@ -74,24 +91,32 @@ export const serverSuite: Suite = {
   async run(_options: BenchOptions): Promise<SuiteResult> {
     const measurements: Measurement[] = [];
     const duration = '5';
-    const ladders = {
-      ws: [5_000, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000],
-      rest: [2_000, 5_000, 10_000, 15_000, 20_000, 25_000],
-    } as const;
-    for (const mode of ['ws', 'rest'] as const) {
+    // REST twice: every request signed (Ed25519, the cheapest key type to sign), and with a bearer
+    // token minted once per key by a signed request.
+    const runs = [
+      {
+        label: 'ws',
+        args: ['--mode', 'ws'],
+        ladder: [10_000, 20_000, 30_000, 40_000, 45_000, 50_000, 55_000, 60_000],
+      },
+      {
+        label: 'rest signed',
+        args: ['--mode', 'rest', '--auth', 'signed'],
+        ladder: [2_000, 4_000, 6_000, 8_000, 10_000, 12_000],
+      },
+      {
+        label: 'rest token',
+        args: ['--mode', 'rest', '--auth', 'token'],
+        ladder: [5_000, 8_000, 10_000, 12_000, 14_000, 16_000, 20_000],
+      },
+    ] as const;
+    for (const { label, args, ladder } of runs) {
       // The sustained rate: the highest offered rate the server keeps up with (≥ 95 % acknowledged at
       // the offered pace, nothing shed). Offering far beyond it only measures queue collapse.
       let best: { offered: number; r: LoadResult } | undefined;
-      for (const offered of ladders[mode]) {
-        progress(`server: ${mode} at ${offered}/s`);
-        const r = await loadtest([
-          '--mode',
-          mode,
-          '--rate',
-          String(offered),
-          '--duration',
-          duration,
-        ]);
+      for (const offered of ladder) {
+        progress(`server: ${label} at ${offered}/s`);
+        const r = await loadtest([...args, '--rate', String(offered), '--duration', duration]);
         const keptUp = (r.rejected ?? 0) === 0 && (r.ackedPerSec ?? 0) >= 0.95 * offered;
         if (!keptUp) break;
         best = { offered, r };
@@ -100,7 +125,7 @@ export const serverSuite: Suite = {
       const { offered, r } = best;
       measurements.push(
         measurement(
-          `${mode} orders sustained (${offered}/s offered)`,
+          `${label} orders sustained (${offered}/s offered)`,
           r.acked ?? 0,
           r.ackedPerSec ?? 0,
           r,
@@ -108,11 +133,11 @@ export const serverSuite: Suite = {
         ),
       );
       const half = Math.floor(offered / 2);
-      progress(`server: ${mode} latency at ${half}/s`);
-      const at = await loadtest(['--mode', mode, '--rate', String(half), '--duration', duration]);
+      progress(`server: ${label} latency at ${half}/s`);
+      const at = await loadtest([...args, '--rate', String(half), '--duration', duration]);
       measurements.push(
         measurement(
-          `${mode} ack latency at ${half}/s`,
+          `${label} ack latency at ${half}/s`,
           at.acked ?? 0,
           at.ackedPerSec ?? 0,
           at,
@@ -142,13 +167,26 @@ export const serverSuite: Suite = {
         ),
         valid: f.connected === subscribers,
       });
+      progress(`server: loopback floor for ${subscribers} sockets`);
+      const floor = await loopbackFloor(subscribers);
+      measurements.push({
+        ...measurement(
+          `floor: bare socket writes to ${subscribers} sockets (${floor.writeMsPerBroadcast.toFixed(0)} ms to write one broadcast)`,
+          floor.deliveries,
+          0,
+          floor,
+          'every frame received',
+        ),
+        valid: floor.deliveries === subscribers * floor.rounds,
+      });
     }
     return {
       measurements,
       notes: [
         'Order rows: commands/s = orders acknowledged per second (durable, applied); latency from the intended send time.',
         'Fan-out rows: latency = receive time − trade timestamp (ms resolution), over every subscriber.',
-        'Reproduce one row: npx bourse loadtest --mode ws|rest|fanout --rate N --duration 5 [--subscribers N]',
+        'Floor rows: a bare node:net server writing one pre-built frame per socket, read by another process; no Node server delivers faster here.',
+        'Reproduce one row: npx bourse loadtest --mode ws|rest|fanout --rate N --duration 5 [--subscribers N] [--auth signed|token]',
       ],
     };
   },
