@@ -102,12 +102,12 @@ export const serverSuite: Suite = {
       {
         label: 'rest signed',
         args: ['--mode', 'rest', '--auth', 'signed'],
-        ladder: [2_000, 4_000, 6_000, 8_000, 10_000, 12_000],
+        ladder: [2_000, 4_000, 5_000, 6_000, 7_000, 8_000, 10_000],
       },
       {
         label: 'rest token',
         args: ['--mode', 'rest', '--auth', 'token'],
-        ladder: [5_000, 8_000, 10_000, 12_000, 14_000, 16_000, 20_000],
+        ladder: [5_000, 10_000, 14_000, 16_000, 18_000, 20_000, 22_000, 25_000],
       },
     ] as const;
     for (const { label, args, ladder } of runs) {

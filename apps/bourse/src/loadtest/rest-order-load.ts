@@ -1,12 +1,13 @@
-// Order entry over REST at a target rate through keep-alive connections. Ed25519 signatures are
+// Order entry over REST at a target rate through keep-alive connections (a lean client, see
+// http-wire-pool.ts). Ed25519 signatures are
 // deterministic, so each key signs at most one request per millisecond for a path: the sender spreads
 // requests over many keys of the two accounts to stay inside the exchange's replay rules (and per-key
 // rate limits). With `--auth token` each key mints one bearer token before the timed run and every
 // order carries it instead of a signature, so neither side spends time on signatures.
 
 import { generateKeyPairSync } from 'node:crypto';
-import { Agent, request } from 'node:http';
 import { type IssuedToken, RequestSigner, TOKEN_PATH } from '@bourse/client';
+import { HttpWirePool } from './http-wire-pool.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
 import type { LoadTarget } from './loadtest-target.ts';
 import { runOpenLoop } from './open-loop.ts';
@@ -79,63 +80,46 @@ export async function restOrderLoad(
 ): Promise<OrderLoadResult> {
   const total = Math.floor((rate * durationMs) / 1000);
   const rec = new LatencyRecorder(total);
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  const url = new URL(target.url);
+  const pool = new HttpWirePool(new URL(target.url), connections);
   let acked = 0;
   let rejected = 0;
   const rejectCodes: Record<string, number> = {};
   let lastAckAt = 0;
   let done = 0;
+  const reject = (code: string) => {
+    rejected++;
+    rejectCodes[code] = (rejectCodes[code] ?? 0) + 1;
+  };
   const start = performance.now();
   await runOpenLoop(rate, durationMs, (i, at) => {
     const side = i % 2 === 0 ? 'buy' : 'sell';
-    const pool = auths[i % 2]!;
-    const auth = pool[Math.floor(i / 2) % pool.length]!;
+    const keys = auths[i % 2]!;
+    const auth = keys[Math.floor(i / 2) % keys.length]!;
     const body = `{"market":"${target.market}","side":"${side}","priceTicks":5000,"qtyLots":100}`;
-    const req = request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        method: 'POST',
-        path: ORDER_PATH,
-        headers: {
-          ...auth(),
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-        },
-      },
+    pool.post(ORDER_PATH, auth(), body).then(
       (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          done++;
-          const now = performance.now();
-          if (res.statusCode === 201) {
-            acked++;
-            lastAckAt = now;
-            rec.record(now - at);
-          } else {
-            rejected++;
-            let code = `HTTP_${res.statusCode}`;
-            try {
-              code = (JSON.parse(Buffer.concat(chunks).toString()) as { error: { code: string } })
-                .error.code;
-            } catch {}
-            rejectCodes[code] = (rejectCodes[code] ?? 0) + 1;
-          }
-        });
+        done++;
+        const now = performance.now();
+        if (res.status === 201) {
+          acked++;
+          lastAckAt = now;
+          rec.record(now - at);
+          return;
+        }
+        let code = `HTTP_${res.status}`;
+        try {
+          code = (JSON.parse(res.body.toString()) as { error: { code: string } }).error.code;
+        } catch {}
+        reject(code);
+      },
+      () => {
+        done++;
+        reject('SOCKET_ERROR');
       },
     );
-    req.on('error', () => {
-      done++;
-      rejected++;
-      rejectCodes.SOCKET_ERROR = (rejectCodes.SOCKET_ERROR ?? 0) + 1;
-    });
-    req.end(body);
   });
   for (let i = 0; i < 1_000 && done < total; i++) await new Promise((r) => setTimeout(r, 10));
-  agent.destroy();
+  pool.close();
   const elapsed = Math.max(1, lastAckAt - start);
   return {
     offeredPerSec: rate,
