@@ -6,6 +6,12 @@ export type { RequestContext, RouteDef } from './api/route-def.ts';
 export { AuthStore, type ApiKeyRecord, type UserRecord } from './auth/auth-store.ts';
 export { hashPassword, verifyPassword } from './auth/password-hash.ts';
 export { parsePublicKey, signingMessage, verifySignature } from './auth/request-signature.ts';
+export {
+  REVOKED_CLOSE_CODE,
+  REVOKED_CLOSE_REASON,
+  type Revocation,
+  revokes,
+} from './auth/revocation.ts';
 export { type Principal, ROLES, type Role, SCOPES, type Scope } from './auth/roles.ts';
 export { type BucketConfig, TokenBuckets } from './auth/token-bucket.ts';
 export {

@@ -250,6 +250,8 @@ export const adminRoutes: RouteDef[] = [
       if (body.password !== undefined) await s.auth.setPassword(userId, body.password);
       s.authenticator.forgetUser(userId);
       if (body.disabled === true) s.authenticator.forgetUserTokens(userId);
+      // Sockets keep the scopes of the role they were opened with: a new role ends them.
+      else if (body.role !== undefined) s.authenticator.endConnectionsOf(userId);
       return userView(s.auth.user(userId)!);
     },
   },

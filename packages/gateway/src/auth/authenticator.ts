@@ -10,6 +10,7 @@ import { ApiError } from '../error-catalogue.ts';
 import type { AuthStore, UserRecord } from './auth-store.ts';
 import { BearerTokens } from './bearer-tokens.ts';
 import { ReplayGuard } from './replay-guard.ts';
+import type { Revocation } from './revocation.ts';
 import {
   HEADER_KEY,
   HEADER_SIGNATURE,
@@ -54,6 +55,7 @@ export class Authenticator {
   readonly #replays: ReplayGuard;
   readonly #keys = new Map<string, CachedKey | null>();
   readonly #users = new Map<number, UserRecord>();
+  readonly #revocationListeners = new Set<(r: Revocation) => void>();
   readonly #tokens = new BearerTokens();
 
   constructor(store: AuthStore, clock: () => number, options: AuthenticatorOptions) {
@@ -77,18 +79,44 @@ export class Authenticator {
     return undefined;
   }
 
+  /** Called for every revocation, after the caches forgot it (open sockets close on it). */
+  onRevoked(listener: (r: Revocation) => void): () => void {
+    this.#revocationListeners.add(listener);
+    return () => this.#revocationListeners.delete(listener);
+  }
+
   forgetKey(keyId: string): void {
     this.#keys.delete(keyId);
     this.#tokens.revokeKey(keyId);
+    this.#announce({ kind: 'key', keyId });
   }
 
   forgetUser(userId: number): void {
     this.#users.delete(userId);
   }
 
-  /** Ends every bearer token of a user (disabled users keep none). */
+  /** Ends every bearer token and open connection of a user (disabled users keep none). */
   forgetUserTokens(userId: number): void {
     this.#tokens.revokeUser(userId);
+    this.#announce({ kind: 'user', userId });
+  }
+
+  /**
+   * Ends the user's open connections, which hold the scopes of the role they were opened with; tokens
+   * stay (each use re-reads the role).
+   */
+  endConnectionsOf(userId: number): void {
+    this.#announce({ kind: 'user', userId });
+  }
+
+  #announce(r: Revocation): void {
+    for (const listener of this.#revocationListeners) {
+      try {
+        listener(r);
+      } catch {
+        // A listener's failure (a socket already gone) must not undo the revocation.
+      }
+    }
   }
 
   /**
@@ -108,7 +136,9 @@ export class Authenticator {
 
   /** Ends the token this principal presented; false when the request was not bearer-authenticated. */
   revokeToken(p: Principal): boolean {
-    return p.tokenHash !== undefined && this.#tokens.revoke(p.tokenHash);
+    if (p.tokenHash === undefined || !this.#tokens.revoke(p.tokenHash)) return false;
+    this.#announce({ kind: 'token', tokenHash: p.tokenHash });
+    return true;
   }
 
   /** Live bearer tokens held (as hashes). */

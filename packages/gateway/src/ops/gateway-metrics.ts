@@ -11,6 +11,8 @@ export interface GatewayMetrics {
   wsMessagesIn: number;
   wsSlowConsumerDrops: number;
   wsConflations: number;
+  /** Sockets closed because their credentials were revoked. */
+  wsRevokedCloses: number;
   rateLimited: number;
 }
 
@@ -23,6 +25,7 @@ export function createGatewayMetrics(): GatewayMetrics {
     wsMessagesIn: 0,
     wsSlowConsumerDrops: 0,
     wsConflations: 0,
+    wsRevokedCloses: 0,
     rateLimited: 0,
   };
 }
@@ -78,6 +81,11 @@ export function renderMetrics(core: CoreMetrics, gw: GatewayMetrics, durableSeq:
       'bourse_ws_slow_disconnects_total',
       'Slow consumers disconnected.',
       gw.wsSlowConsumerDrops,
+    ),
+    counter(
+      'bourse_ws_revoked_closes_total',
+      'Sockets closed because their credentials were revoked.',
+      gw.wsRevokedCloses,
     ),
   ].join('');
 }

@@ -12,6 +12,12 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { GatewayServices } from '../api/gateway-services.ts';
 import { orderAck, placeOrderCommand } from '../api/order-entry.ts';
 import { PlaceOrderBody } from '../api/schemas.ts';
+import {
+  REVOKED_CLOSE_CODE,
+  REVOKED_CLOSE_REASON,
+  type Revocation,
+  revokes,
+} from '../auth/revocation.ts';
 import type { Principal } from '../auth/roles.ts';
 import type { BucketConfig, TokenBuckets } from '../auth/token-bucket.ts';
 import { ApiError } from '../error-catalogue.ts';
@@ -77,6 +83,7 @@ export class WsGateway {
   readonly #corked = new Set<Client>();
   readonly #ackCorked = new Set<Client>();
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #stopRevocations: () => void;
 
   constructor(s: GatewayServices, opts: WsOptions, buckets: TokenBuckets, limits: RateLimits) {
     this.#s = s;
@@ -90,6 +97,7 @@ export class WsGateway {
     });
     this.#heartbeat = setInterval(() => this.#beat(), opts.heartbeatMs);
     this.#heartbeat.unref();
+    this.#stopRevocations = s.authenticator.onRevoked((r) => this.#closeRevoked(r));
   }
 
   /** True when some socket of the account listens to a private channel. */
@@ -162,6 +170,7 @@ export class WsGateway {
 
   close(): Promise<void> {
     clearInterval(this.#heartbeat);
+    this.#stopRevocations();
     for (const c of this.#clients) c.ws.terminate();
     return new Promise((resolve) => this.#wss.close(() => resolve()));
   }
@@ -476,6 +485,16 @@ export class WsGateway {
       this.#indexAccount(c, c.principal.accountId);
     }
     this.#s.metrics.wsConnections = this.#clients.size;
+  }
+
+  /** A socket opened with credentials that were just withdrawn ends now, with a stated reason. */
+  #closeRevoked(r: Revocation): void {
+    for (const c of this.#clients) {
+      if (c.principal === undefined || !revokes(r, c.principal)) continue;
+      this.#s.metrics.wsRevokedCloses++;
+      c.ws.close(REVOKED_CLOSE_CODE, REVOKED_CLOSE_REASON);
+      this.#drop(c);
+    }
   }
 
   #beat(): void {

@@ -8,7 +8,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { BinarySpec } from '@bourse/engine';
-import { clientIp, limitKey, type Principal } from '@bourse/gateway';
+import {
+  clientIp,
+  limitKey,
+  type Principal,
+  REVOKED_CLOSE_CODE,
+  REVOKED_CLOSE_REASON,
+  revokes,
+} from '@bourse/gateway';
 import type { Level, MarketMessage, TickerMessage } from '@bourse/marketdata';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { toKalshiError } from '../kalshi-error.ts';
@@ -73,6 +80,7 @@ export class KalshiWs {
   readonly #mirrors = new Map<number, BookMirror>();
   readonly #lastTradeLots = new Map<number, number>();
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #stopRevocations: () => void;
 
   constructor(deps: KalshiDeps, events: PrivateEvents, opts: KalshiWsOptions) {
     this.#deps = deps;
@@ -81,6 +89,14 @@ export class KalshiWs {
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
     this.#heartbeat = setInterval(() => this.#beat(), opts.heartbeatMs);
     this.#heartbeat.unref();
+    // Connections are authenticated once; withdrawn credentials end them at once.
+    this.#stopRevocations = deps.services.authenticator.onRevoked((r) => {
+      for (const c of this.#clients) {
+        if (!revokes(r, c.principal)) continue;
+        c.ws.close(REVOKED_CLOSE_CODE, REVOKED_CLOSE_REASON);
+        this.#drop(c);
+      }
+    });
   }
 
   get connections(): number {
@@ -153,6 +169,7 @@ export class KalshiWs {
 
   close(): Promise<void> {
     clearInterval(this.#heartbeat);
+    this.#stopRevocations();
     for (const c of this.#clients) c.ws.terminate();
     return new Promise((resolve) => this.#wss.close(() => resolve()));
   }

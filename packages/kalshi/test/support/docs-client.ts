@@ -73,12 +73,17 @@ export class DocsRestClient {
 /** One WebSocket connection: commands with increasing ids, every received message kept in order. */
 export class DocsSocket {
   readonly messages: Record<string, unknown>[] = [];
+  /** Resolves with the close code and reason when the socket closes. */
+  readonly closed: Promise<{ code: number; reason: string }>;
   readonly #ws: WebSocket;
   #nextId = 1;
   #waiters: (() => void)[] = [];
 
   private constructor(ws: WebSocket) {
     this.#ws = ws;
+    this.closed = new Promise((resolve) =>
+      ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     ws.on('message', (data) => {
       this.messages.push(JSON.parse(String(data)) as Record<string, unknown>);
       for (const w of this.#waiters.splice(0)) w();
