@@ -6,22 +6,19 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TestExchange } from '../../gateway/test/support/test-exchange.ts';
 import { DocsSocket } from './support/docs-client.ts';
-import { addTrader, startKalshiExchange, type Trader } from './support/kalshi-exchange.ts';
+import {
+  addTrader,
+  kalshiOrder,
+  startKalshiExchange,
+  type Trader,
+} from './support/kalshi-exchange.ts';
 
 let ex: TestExchange;
 let alice: Trader;
 let bob: Trader;
 let aliceWs: DocsSocket | undefined;
 
-const order = (over: Record<string, unknown>) => ({
-  ticker: ex.market,
-  side: 'bid' as const,
-  count: '1',
-  price: '0.40',
-  time_in_force: 'good_till_canceled' as const,
-  self_trade_prevention_type: 'taker_at_cross' as const,
-  ...over,
-});
+const order = (over: Record<string, unknown>) => kalshiOrder(ex.market, over);
 
 before(async () => {
   ex = await startKalshiExchange();

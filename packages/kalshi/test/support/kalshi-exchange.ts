@@ -32,6 +32,19 @@ export interface Trader {
   readonly apiKeys: ApiKeysApi;
 }
 
+/** A one-contract GTC bid at $0.40 on `market`, with `over` applied (the tests' default order). */
+export function kalshiOrder(market: string, over: Record<string, unknown>) {
+  return {
+    ticker: market,
+    side: 'bid' as const,
+    count: '1',
+    price: '0.40',
+    time_in_force: 'good_till_canceled' as const,
+    self_trade_prevention_type: 'taker_at_cross' as const,
+    ...over,
+  };
+}
+
 export async function startKalshiExchange(): Promise<TestExchange> {
   return startTestExchange({ extensions: [kalshiExtension({ ws: { heartbeatMs: 60_000 } })] });
 }
