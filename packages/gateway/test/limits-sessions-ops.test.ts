@@ -158,3 +158,21 @@ test('operations endpoints: metrics, health, readiness, OpenAPI, docs, landing p
   assert.doesNotMatch(docs, /<script/);
   assert.match(await (await fetch(`${ex.baseUrl}/`)).text(), /href="\/docs"/);
 });
+
+test('exchange status: public, answered by the engine, follows an admin halt', async () => {
+  const status = async () =>
+    (await (await fetch(`${ex.baseUrl}/api/v1/exchange/status`)).json()) as {
+      halted: boolean;
+      tradingActive: boolean;
+      seq: number;
+    };
+  const before = await status();
+  assert.equal(before.halted, false);
+  assert.equal(before.tradingActive, true);
+  const halt = (await ex.admin.rest.request('POST', '/api/v1/admin/halt', { halted: true })) as {
+    seq: number;
+  };
+  assert.deepEqual(await status(), { halted: true, tradingActive: false, seq: halt.seq });
+  await ex.admin.rest.request('POST', '/api/v1/admin/halt', { halted: false });
+  assert.equal((await status()).halted, false);
+});

@@ -175,3 +175,15 @@ test('close and settle YES: finalized market, settlements and balances to the ce
   assert.equal((await alice.portfolio.getBalance()).data.balance_dollars, '101.3500');
   assert.equal((await bob.portfolio.getBalance()).data.balance, 9_859);
 });
+
+test('exchange/status reports a halt from the engine', async () => {
+  const read = async () =>
+    (await (await fetch(`${ex.baseUrl}/trade-api/v2/exchange/status`)).json()) as {
+      trading_active: boolean;
+    };
+  assert.equal((await read()).trading_active, true);
+  await ex.admin.rest.request('POST', '/api/v1/admin/halt', { halted: true });
+  assert.equal((await read()).trading_active, false);
+  await ex.admin.rest.request('POST', '/api/v1/admin/halt', { halted: false });
+  assert.equal((await read()).trading_active, true);
+});

@@ -54,6 +54,8 @@ function answer(name: QueryName, args: unknown[]): unknown {
       return { seq: engine.lastSeq, hash: engine.stateHash() };
     case 'verify':
       return verifyInvariants(engine);
+    case 'exchangeStatus':
+      return { seq: engine.lastSeq, halted: engine.halted };
     default: {
       const never: never = name;
       throw new Error(`unknown query ${String(never)}`);

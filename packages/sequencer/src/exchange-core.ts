@@ -56,6 +56,8 @@ export interface ExchangeCore {
     accounts(): Promise<AccountView[]>;
     stateHash(): Promise<{ seq: number; hash: string }>;
     verify(): Promise<string[]>;
+    /** Whether the whole exchange is halted, as of the last applied seq. */
+    exchangeStatus(): Promise<{ seq: number; halted: boolean }>;
   };
   /** History and analytics. `readModels.waitFor(seq)` lets a read see everything up to `seq`. */
   readonly readModels: ReadModels & { waitFor(seq: number): Promise<void> };

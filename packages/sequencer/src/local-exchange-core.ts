@@ -449,5 +449,6 @@ function buildQueries(host: EngineHost): ExchangeCore['query'] {
     accounts: () => host.query('accounts', []) as ReturnType<Q['accounts']>,
     stateHash: () => host.query('stateHash', []) as ReturnType<Q['stateHash']>,
     verify: () => host.query('verify', []) as ReturnType<Q['verify']>,
+    exchangeStatus: () => host.query('exchangeStatus', []) as ReturnType<Q['exchangeStatus']>,
   };
 }

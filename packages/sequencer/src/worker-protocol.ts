@@ -23,6 +23,7 @@ export interface QueryArgs {
   accounts: [];
   stateHash: [];
   verify: [];
+  exchangeStatus: [];
 }
 
 export type QueryName = keyof QueryArgs;

@@ -193,3 +193,16 @@ test('a data directory held by a running core is refused', async (t) => {
   const second = await openCore(t, { dataDir });
   assert.equal(second.durableSeq, 1);
 });
+
+test('the exchange halt is engine state: it holds across a restart', async (t) => {
+  const dataDir = tempDataDir(t);
+  const first = await openCore(t, { dataDir });
+  assert.deepEqual(await first.query.exchangeStatus(), { seq: 0, halted: false });
+  const halt = await first.submit({ type: 'setHalt', halted: true });
+  assert.deepEqual(await first.query.exchangeStatus(), { seq: halt.seq, halted: true });
+  await first.close();
+  const second = await openCore(t, { dataDir });
+  assert.deepEqual(await second.query.exchangeStatus(), { seq: halt.seq, halted: true });
+  const resume = await second.submit({ type: 'setHalt', halted: false });
+  assert.deepEqual(await second.query.exchangeStatus(), { seq: resume.seq, halted: false });
+});

@@ -7,7 +7,14 @@ import type { CandleInterval } from '@bourse/projections';
 import type { RouteDef } from './route-def.ts';
 import { defined, readModel } from './route-helpers.ts';
 import { BookQuery, CandlesQuery, MarketsQuery, TradesQuery } from './schemas.ts';
-import { BookSchema, CandleSchema, MarketSchema, Page, TradeSchema } from './response-schemas.ts';
+import {
+  BookSchema,
+  CandleSchema,
+  ExchangeStatusSchema,
+  MarketSchema,
+  Page,
+  TradeSchema,
+} from './response-schemas.ts';
 
 export function marketView(v: InstrumentView, hub: MarketDataHub) {
   const ticker = hub.ticker(v.spec.instrumentId);
@@ -28,6 +35,19 @@ export function marketView(v: InstrumentView, hub: MarketDataHub) {
 }
 
 export const marketRoutes: RouteDef[] = [
+  {
+    method: 'GET',
+    path: '/api/v1/exchange/status',
+    response: ExchangeStatusSchema,
+    summary:
+      'Whether the exchange is halted (answered by the engine, so it holds across restarts).',
+    tag: 'markets',
+    auth: 'public',
+    handler: async (ctx) => {
+      const { seq, halted } = await ctx.services.core.query.exchangeStatus();
+      return { halted, tradingActive: !halted, seq };
+    },
+  },
   {
     method: 'GET',
     path: '/api/v1/assets',

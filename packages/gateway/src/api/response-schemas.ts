@@ -109,6 +109,12 @@ export const CandleSchema = Type.Object({
   tradeCount: Int,
 });
 
+export const ExchangeStatusSchema = Type.Object({
+  halted: Type.Boolean({ description: 'The whole exchange is halted: no order entry anywhere.' }),
+  tradingActive: Type.Boolean(),
+  seq: Type.Integer({ description: 'The last applied sequence number the answer reflects.' }),
+});
+
 export const IssuedTokenSchema = Type.Object({
   token: Type.String({ description: 'Send as `Authorization: Bearer <token>`; shown only once.' }),
   expiresAt: Type.Integer({ description: 'Milliseconds since 1970.' }),

@@ -16,8 +16,6 @@ export interface MarketTimes {
 export class MarketDirectory {
   readonly #times = new Map<number, MarketTimes>();
   readonly #startMs: number;
-  /** Exchange-wide halt, as last announced by the engine (a halt before start-up is not seen). */
-  halted = false;
 
   constructor(startMs: number) {
     this.#startMs = startMs;
@@ -26,8 +24,7 @@ export class MarketDirectory {
   /** Folds one applied command's lifecycle events in. */
   apply(events: readonly EngineEvent[], ts: number): void {
     for (const e of events) {
-      if (e.type === 'haltChanged') this.halted = e.halted;
-      else if (e.type === 'instrumentCreated') this.#ensure(e.spec.instrumentId, ts);
+      if (e.type === 'instrumentCreated') this.#ensure(e.spec.instrumentId, ts);
       else if (e.type === 'marketStatusChanged') {
         const t = this.#ensure(e.instrumentId, ts);
         t.updatedMs = ts;

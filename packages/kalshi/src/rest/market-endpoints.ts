@@ -211,9 +211,10 @@ export const marketEndpoints: KalshiRoute[] = [
     method: 'GET',
     path: '/exchange/status',
     auth: 'public',
-    handler: (ctx) => ({
+    handler: async (ctx) => ({
       exchange_active: true,
-      trading_active: !ctx.directory.halted,
+      // From the engine, not the event stream: a halt set before this process started still counts.
+      trading_active: !(await ctx.services.core.query.exchangeStatus()).halted,
       exchange_estimated_resume_time: null,
     }),
   },
