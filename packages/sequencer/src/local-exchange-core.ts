@@ -276,9 +276,16 @@ export class LocalExchangeCore implements ExchangeCore {
     while (this.#inflightHead < this.#inflight.length) {
       const batch = this.#inflight[this.#inflightHead]!;
       if (batch.applied === undefined || batch.lastSeq > durable) break;
-      this.#inflightHead++;
+      // Under steady load a batch is always in flight, so the list never empties by itself: drop
+      // each acknowledged batch now, or its commands, events and JSON would live on and be promoted
+      // to the old generation, costing long scavenges and mark-compacts.
+      this.#inflight[this.#inflightHead++] = undefined as unknown as Batch;
       this.#acknowledge(batch.entries, batch.applied);
       this.#feeder.push(batch.lastSeq, batch.commandsJson, batch.eventsJson);
+    }
+    if (this.#inflightHead > 1024 && this.#inflightHead * 2 > this.#inflight.length) {
+      this.#inflight.splice(0, this.#inflightHead);
+      this.#inflightHead = 0;
     }
     if (this.#inflightHead === this.#inflight.length && this.#unposted.length === 0) {
       this.#inflight = [];

@@ -14,6 +14,9 @@ interface Waiter {
   readonly reject: (error: Error) => void;
 }
 
+/** Most JSON text held back for the next message to the worker (about 1 MB). */
+const MAX_HELD_CHARS = 1 << 20;
+
 export class ReadModelFeeder {
   readonly #worker: Worker;
   readonly #metrics: CoreMetrics;
@@ -24,6 +27,7 @@ export class ReadModelFeeder {
   #postedSeq: number;
   #heldCommands: string[] = [];
   #heldEvents: string[] = [];
+  #heldChars = 0;
   #failure: Error | undefined;
   #closed: Promise<void> | undefined;
   #onClosed: () => void = () => {};
@@ -78,7 +82,11 @@ export class ReadModelFeeder {
     this.#metrics.projectionLagCommands = this.#queuedSeq - this.#appliedSeq;
     this.#heldCommands.push(commandsJson);
     this.#heldEvents.push(eventsJson);
-    if (this.#postedSeq <= this.#appliedSeq) this.#post();
+    this.#heldChars += commandsJson.length + eventsJson.length;
+    // Held text lives on this thread's heap; past a bound it goes to the worker's queue even while the
+    // worker is busy, so a lagging worker never makes the gateway's garbage collector copy and
+    // promote megabytes of it.
+    if (this.#postedSeq <= this.#appliedSeq || this.#heldChars >= MAX_HELD_CHARS) this.#post();
   }
 
   #post(): void {
@@ -90,6 +98,7 @@ export class ReadModelFeeder {
     };
     this.#heldCommands = [];
     this.#heldEvents = [];
+    this.#heldChars = 0;
     this.#postedSeq = this.#queuedSeq;
     this.#worker.postMessage(message);
   }
