@@ -97,7 +97,7 @@ export const serverSuite: Suite = {
       {
         label: 'ws',
         args: ['--mode', 'ws'],
-        ladder: [10_000, 20_000, 30_000, 40_000, 45_000, 50_000, 55_000, 60_000],
+        ladder: [10_000, 20_000, 30_000, 40_000, 50_000, 55_000, 60_000, 65_000, 70_000, 80_000],
       },
       {
         label: 'rest signed',
@@ -107,7 +107,7 @@ export const serverSuite: Suite = {
       {
         label: 'rest token',
         args: ['--mode', 'rest', '--auth', 'token'],
-        ladder: [5_000, 10_000, 14_000, 16_000, 18_000, 20_000, 22_000, 25_000],
+        ladder: [5_000, 10_000, 15_000, 20_000, 22_000, 25_000, 28_000, 30_000, 35_000],
       },
     ] as const;
     for (const { label, args, ladder } of runs) {
