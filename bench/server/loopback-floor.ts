@@ -4,7 +4,8 @@
 // broadcast, no Node server can deliver to N subscribers faster on the same cores, so the fan-out rows
 // are read against it.
 //
-// Run as `node loopback-floor.ts --subscribers N --rounds R`; it forks itself as the reader and prints
+// Run as `node loopback-floor.ts --subscribers N --rounds R [--interval-ms T]` (one broadcast every T ms,
+// default 100); it forks itself as the reader and prints
 // one JSON line: delivery latency percentiles (ms, send to receive, across processes) and the
 // server-side time to write one broadcast.
 
@@ -61,7 +62,11 @@ function percentiles(values: number[]): FloorResult['latencyMs'] {
   return { p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: s.at(-1) ?? Number.NaN };
 }
 
-async function writer(subscribers: number, rounds: number): Promise<FloorResult> {
+async function writer(
+  subscribers: number,
+  rounds: number,
+  intervalMs: number,
+): Promise<FloorResult> {
   const sockets: Socket[] = [];
   const server = createServer((s) => {
     s.setNoDelay(true);
@@ -87,16 +92,23 @@ async function writer(subscribers: number, rounds: number): Promise<FloorResult>
   await message('ready');
   while (sockets.length < subscribers) await new Promise((r) => setTimeout(r, 10));
   let writeMs = 0;
+  // Open loop, like the exchange's fan-out test: broadcast k is due at start + k × interval and is
+  // stamped with that time, so a writer that falls behind shows it as latency.
+  const start = now() + 100;
   for (let round = 0; round < rounds; round++) {
-    await new Promise((r) => setTimeout(r, 100));
-    // A WebSocket text frame: 2-byte header, then the payload (which starts with the send time).
+    const due = start + round * intervalMs;
+    const wait = due - now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    // A WebSocket text frame: 2-byte header, then the payload (which starts with the due time).
     const frame = Buffer.alloc(FRAME_BYTES, 0x20);
     frame[0] = 0x81;
     frame[1] = FRAME_BYTES - 2;
-    frame.writeDoubleLE(now(), 2);
+    frame.writeDoubleLE(due, 2);
     const started = performance.now();
     for (const s of sockets) s.write(frame);
     writeMs += performance.now() - started;
+    // Let the event loop run between broadcasts, as a server's would.
+    await new Promise((r) => setImmediate(r));
   }
   await new Promise((r) => setTimeout(r, 1_000));
   const report = message('latencies');
@@ -117,6 +129,10 @@ async function writer(subscribers: number, rounds: number): Promise<FloorResult>
 if (process.argv[2] === '--reader') {
   await reader(Number(process.argv[3]), Number(process.argv[4]));
 } else {
-  const result = await writer(arg('subscribers', 10_000), arg('rounds', 30));
+  const result = await writer(
+    arg('subscribers', 10_000),
+    arg('rounds', 30),
+    arg('interval-ms', 100),
+  );
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -1,12 +1,15 @@
 // Market-data fan-out: N anonymous sockets subscribe to one market's book and trades while a driver
 // trades at a modest rate; each subscriber measures how late each trade reaches it (receive time minus
-// the trade's sequencer timestamp, same machine clock, millisecond resolution).
+// the trade's sequencer timestamp, same machine clock, millisecond resolution). Subscribers use a
+// minimal WebSocket client (ws-wire-client.ts), so the test spends the cores on the server, not on
+// 10,000 copies of a full client library.
 
 import { RequestSigner } from '@bourse/client';
 import WebSocket from 'ws';
 import { LatencyRecorder } from './latency-recorder.ts';
 import type { LoadTarget } from './loadtest-target.ts';
 import { runOpenLoop } from './open-loop.ts';
+import { openWireSocket, type WireSocket } from './ws-wire-client.ts';
 
 export interface FanoutResult {
   readonly subscribers: number;
@@ -17,6 +20,7 @@ export interface FanoutResult {
 }
 
 const WS_PATH = '/api/v1/ws';
+const TRADES_PREFIX = Buffer.from('{"channel":"trades"');
 
 function open(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}${WS_PATH}`, {
@@ -36,26 +40,28 @@ export async function fanoutLoad(
   durationMs: number,
 ): Promise<FanoutResult> {
   const rec = new LatencyRecorder(20_000_000);
-  const subs: WebSocket[] = [];
+  const subs: WireSocket[] = [];
   const sub = `{"op":"subscribe","channel":"trades","market":"${target.market}"}`;
   const book = `{"op":"subscribe","channel":"book","market":"${target.market}"}`;
+  const url = new URL(target.url);
+  const onText = (payload: Buffer) => {
+    if (!payload.subarray(0, TRADES_PREFIX.length).equals(TRADES_PREFIX)) return;
+    const now = Date.now();
+    for (const t of (JSON.parse(payload.toString()) as { trades: { ts: number }[] }).trades) {
+      rec.record(now - t.ts);
+    }
+  };
   for (let i = 0; i < subscribers; i += 100) {
     const batch = await Promise.allSettled(
-      Array.from({ length: Math.min(100, subscribers - i) }, () => open(target.url)),
+      Array.from({ length: Math.min(100, subscribers - i) }, () =>
+        openWireSocket(url, WS_PATH, onText),
+      ),
     );
     for (const r of batch) {
       if (r.status !== 'fulfilled') continue;
-      const ws = r.value;
-      ws.on('message', (data) => {
-        const text = data.toString();
-        if (!text.startsWith('{"channel":"trades"')) return;
-        const now = Date.now();
-        for (const t of (JSON.parse(text) as { trades: { ts: number }[] }).trades)
-          rec.record(now - t.ts);
-      });
-      ws.send(sub);
-      ws.send(book);
-      subs.push(ws);
+      r.value.send(sub);
+      r.value.send(book);
+      subs.push(r.value);
     }
   }
   const drivers = await Promise.all(
@@ -71,7 +77,8 @@ export async function fanoutLoad(
     );
   });
   await new Promise((r) => setTimeout(r, 500));
-  for (const ws of [...subs, ...drivers]) ws.terminate();
+  for (const s of subs) s.close();
+  for (const ws of drivers) ws.terminate();
   return {
     subscribers,
     connected: subs.length,

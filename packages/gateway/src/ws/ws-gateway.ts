@@ -63,7 +63,7 @@ interface Client {
   readonly privateChannels: Set<PrivateChannel>;
   /**
    * The socket carries plain frames only (no permessage-deflate was negotiated), so market data can
-   * be written to it as frames built once per broadcast (see #writeFrame).
+   * be written to it as frames built once per broadcast (see #flushFrames).
    */
   readonly plainFrames: boolean;
   alive: boolean;
@@ -82,6 +82,8 @@ export class WsGateway {
   readonly #clients = new Set<Client>();
   readonly #corked = new Set<Client>();
   readonly #ackCorked = new Set<Client>();
+  /** Frames of the broadcast in progress, per plain socket (see #flushFrames). */
+  readonly #pendingFrames = new Map<Client, { frames: Buffer[]; key: string | undefined }>();
   readonly #heartbeat: NodeJS.Timeout;
   readonly #stopRevocations: () => void;
 
@@ -129,26 +131,52 @@ export class WsGateway {
 
   /** Sends one turn's market data; each message is serialised once for all its subscribers. */
   broadcast(messages: readonly MarketMessage[]): void {
-    // Every touched socket is corked for the whole broadcast, so a client subscribed to several
-    // channels gets one write (one syscall) per turn; each payload is encoded once and the same bytes
-    // go to every subscriber. (Acks are corked only until the current microtasks drain, see
-    // #corkForMicrotasks: holding them to the end of the turn measured worse latency.)
+    // Each payload is encoded once and the same bytes go to every subscriber. A plain socket gets all
+    // of this turn's frames for it in ONE write (frames concatenated once per distinct combination),
+    // because at 10,000 subscribers the system calls are most of the broadcast's cost. Sockets that
+    // go through `ws` (compression) are corked for the broadcast instead, for the same effect.
     const corked: Client[] = [];
-    for (const m of messages) {
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i]!;
       const subscribers = this.#topics.get(`${m.channel}:${m.instrumentId}`);
       if (subscribers === undefined || subscribers.size === 0) continue;
       const text = Buffer.from(JSON.stringify(m));
       const frame = this.#opts.compressMarketData ? undefined : textFrame(text);
       for (const c of subscribers) {
-        if (this.#corked.add(c).size > corked.length) {
-          corked.push(c);
-          rawSocket(c.ws)?.cork();
+        if (frame === undefined || !c.plainFrames) {
+          if (this.#corked.add(c).size > corked.length) {
+            corked.push(c);
+            rawSocket(c.ws)?.cork();
+          }
         }
-        this.#sendMarket(c, m, text, frame);
+        this.#sendMarket(c, m, text, frame, i);
       }
     }
     for (const c of corked) rawSocket(c.ws)?.uncork();
     this.#corked.clear();
+    this.#flushFrames();
+  }
+
+  /**
+   * Writes each plain socket's frames of this broadcast in one system call, straight to the TCP
+   * socket. Safe only on sockets without permessage-deflate, where `ws` never holds a frame of its
+   * own back that this write could overtake.
+   */
+  #flushFrames(): void {
+    const joined = new Map<string, Buffer>();
+    for (const [c, p] of this.#pendingFrames) {
+      if (c.ws.readyState !== WebSocket.OPEN) continue;
+      this.#s.metrics.wsMessagesOut += p.frames.length;
+      let bytes: Buffer;
+      if (p.frames.length === 1) bytes = p.frames[0]!;
+      else if (p.key === undefined) bytes = Buffer.concat(p.frames);
+      else {
+        bytes = joined.get(p.key) ?? Buffer.concat(p.frames);
+        joined.set(p.key, bytes);
+      }
+      rawSocket(c.ws)?.write(bytes);
+    }
+    this.#pendingFrames.clear();
   }
 
   deliverPrivate(updates: readonly PrivateUpdate[]): void {
@@ -393,7 +421,13 @@ export class WsGateway {
     }
   }
 
-  #sendMarket(c: Client, m: MarketMessage, text: Buffer, frame: Buffer | undefined): void {
+  #sendMarket(
+    c: Client,
+    m: MarketMessage,
+    text: Buffer,
+    frame: Buffer | undefined,
+    index: number,
+  ): void {
     const key = `book:${m.instrumentId}`;
     const stale = m.channel === 'book' && c.subs.get(key) === true;
     switch (decideMarketSend(m.channel, c.ws.bufferedAmount, stale, this.#opts)) {
@@ -410,29 +444,40 @@ export class WsGateway {
         // The hub's snapshot already includes this delta.
         c.subs.set(key, false);
         this.#s.metrics.wsConflations++;
-        this.#sendRaw(
-          c,
-          JSON.stringify(this.#s.hub.snapshot(m.instrumentId)),
-          this.#opts.compressMarketData,
-        );
+        if (frame !== undefined && c.plainFrames) {
+          const snapshot = Buffer.from(JSON.stringify(this.#s.hub.snapshot(m.instrumentId)));
+          this.#queueFrame(c, textFrame(snapshot), undefined);
+        } else {
+          this.#sendRaw(
+            c,
+            JSON.stringify(this.#s.hub.snapshot(m.instrumentId)),
+            this.#opts.compressMarketData,
+          );
+        }
         return;
       case 'send':
-        if (frame !== undefined && c.plainFrames) this.#writeFrame(c, frame);
+        if (frame !== undefined && c.plainFrames) this.#queueFrame(c, frame, index);
         else this.#sendRaw(c, text, this.#opts.compressMarketData);
         return;
     }
   }
 
   /**
-   * Writes a frame built once for every subscriber straight to the socket: one write instead of
-   * `ws`'s per-send header allocation and two writes, which at 10,000 subscribers is most of the
-   * broadcast's JavaScript time. Safe only on sockets without permessage-deflate, where `ws` never
-   * queues a frame of its own to keep in order with this one.
+   * Adds a frame to the socket's write for this broadcast. `index` names a shared frame (the
+   * message's position in the broadcast); a socket's frames can be joined once for every socket
+   * with the same indices, unless it also gets a frame of its own (`undefined`: a resnapshot).
    */
-  #writeFrame(c: Client, frame: Buffer): void {
-    if (c.ws.readyState !== WebSocket.OPEN) return;
-    this.#s.metrics.wsMessagesOut++;
-    rawSocket(c.ws)?.write(frame);
+  #queueFrame(c: Client, frame: Buffer, index: number | undefined): void {
+    const p = this.#pendingFrames.get(c);
+    if (p === undefined) {
+      this.#pendingFrames.set(c, {
+        frames: [frame],
+        key: index === undefined ? undefined : `${index}`,
+      });
+      return;
+    }
+    p.frames.push(frame);
+    p.key = p.key === undefined || index === undefined ? undefined : `${p.key},${index}`;
   }
 
   #reply(c: Client, id: string | number | undefined, error: ApiError, seq?: number): void {

@@ -1,0 +1,109 @@
+// A minimal WebSocket client for the fan-out test's thousands of subscribers: the RFC 6455 handshake
+// (checking Sec-WebSocket-Accept), masked text frames out, unfragmented frames in, pings answered.
+// The `ws` library's per-message work, times 10,000 sockets in one process, made the subscribers the
+// slowest part of the measurement and took the cores the server needs; like the fan-out floor's reader,
+// this one does no more than a subscriber must.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+
+const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+const HEADER_END = Buffer.from('\r\n\r\n');
+
+export interface WireSocket {
+  send(text: string): void;
+  close(): void;
+}
+
+/** Opens a socket; `onText` gets each text message's payload (valid until the next data event). */
+export function openWireSocket(
+  url: URL,
+  path: string,
+  onText: (payload: Buffer) => void,
+): Promise<WireSocket> {
+  const key = randomBytes(16).toString('base64');
+  const accept = createHash('sha1')
+    .update(key + GUID)
+    .digest('base64');
+  const socket = connect(Number(url.port || 80), url.hostname);
+  socket.setNoDelay(true);
+  return new Promise((resolve, reject) => {
+    let buf: Buffer = Buffer.alloc(0);
+    let open = false;
+    socket.once('error', reject);
+    socket.once('close', () => {
+      if (!open) reject(new Error('connection closed before the WebSocket handshake'));
+    });
+    socket.on('connect', () => {
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      );
+    });
+    socket.on('data', (chunk: Buffer) => {
+      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+      if (!open) {
+        const end = buf.indexOf(HEADER_END);
+        if (end < 0) return;
+        const head = buf.toString('latin1', 0, end);
+        if (!head.startsWith('HTTP/1.1 101') || !head.includes(accept)) {
+          socket.destroy();
+          reject(new Error(`WebSocket handshake refused: ${head.split('\r\n')[0]}`));
+          return;
+        }
+        open = true;
+        buf = buf.subarray(end + HEADER_END.length);
+        resolve({
+          send: (text) => socket.write(maskedFrame(0x1, Buffer.from(text))),
+          close: () => socket.destroy(),
+        });
+      }
+      buf = readFrames(buf, socket, onText);
+    });
+  });
+}
+
+/** Consumes every complete frame at the front of `buf`; returns what is left. */
+function readFrames(buf: Buffer, socket: Socket, onText: (payload: Buffer) => void): Buffer {
+  let at = 0;
+  for (;;) {
+    if (buf.length - at < 2) break;
+    const opcode = buf[at]! & 0x0f;
+    let length = buf[at + 1]! & 0x7f;
+    let header = 2;
+    if (length === 126) {
+      if (buf.length - at < 4) break;
+      length = buf.readUInt16BE(at + 2);
+      header = 4;
+    } else if (length === 127) {
+      if (buf.length - at < 10) break;
+      length = buf.readUInt32BE(at + 2) * 2 ** 32 + buf.readUInt32BE(at + 6);
+      header = 10;
+    }
+    if (buf.length - at < header + length) break;
+    const payload = buf.subarray(at + header, at + header + length);
+    at += header + length;
+    if (opcode === 0x1) onText(payload);
+    else if (opcode === 0x9) socket.write(maskedFrame(0xa, payload));
+    else if (opcode === 0x8) socket.destroy();
+  }
+  return at === buf.length ? Buffer.alloc(0) : buf.subarray(at);
+}
+
+/** A client frame (clients must mask, RFC 6455 §5.3); small control and request frames only. */
+function maskedFrame(opcode: number, payload: Buffer): Buffer {
+  const n = payload.length;
+  if (n >= 65_536) throw new RangeError('frame too large for this client');
+  const header = n < 126 ? 2 : 4;
+  const frame = Buffer.allocUnsafe(header + 4 + n);
+  frame[0] = 0x80 | opcode;
+  if (n < 126) frame[1] = 0x80 | n;
+  else {
+    frame[1] = 0x80 | 126;
+    frame.writeUInt16BE(n, 2);
+  }
+  const mask = randomBytes(4);
+  mask.copy(frame, header);
+  for (let i = 0; i < n; i++) frame[header + 4 + i] = payload[i]! ^ mask[i & 3]!;
+  return frame;
+}

@@ -1,0 +1,62 @@
+// The fan-out test's minimal WebSocket client against the `ws` library's server: the handshake,
+// messages both ways at every frame-length class, split reads, pings answered, a refused upgrade.
+
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test } from 'node:test';
+import { WebSocketServer } from 'ws';
+import { openWireSocket } from '../src/loadtest/ws-wire-client.ts';
+
+test('texts arrive whole in both directions and pings are answered', async (t) => {
+  const http = createServer();
+  const wss = new WebSocketServer({ server: http, path: '/api/v1/ws' });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    wss.close();
+    http.close();
+  });
+  const url = new URL(`http://127.0.0.1:${(http.address() as AddressInfo).port}`);
+  const fromClient: string[] = [];
+  const pong = new Promise<void>((resolve) => {
+    wss.on('connection', (ws) => {
+      ws.on('message', (data) => fromClient.push(data.toString()));
+      ws.on('pong', () => resolve());
+      // Lengths in each header class; sent back to back so reads can split and join frames.
+      for (const n of [5, 125, 126, 70_000]) ws.send('x'.repeat(n));
+      ws.ping();
+    });
+  });
+  const got: number[] = [];
+  const all = new Promise<void>((resolve) => {
+    const socket = openWireSocket(url, '/api/v1/ws', (payload) => {
+      got.push(payload.length);
+      if (got.length === 4) resolve();
+    });
+    void socket.then((s) => {
+      s.send('{"op":"ping"}');
+      s.send('y'.repeat(300));
+      t.after(() => s.close());
+    });
+  });
+  await all;
+  await pong;
+  assert.deepEqual(got, [5, 125, 126, 70_000]);
+  for (let i = 0; i < 100 && fromClient.length < 2; i++)
+    await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(fromClient, ['{"op":"ping"}', 'y'.repeat(300)]);
+});
+
+test('a refused upgrade rejects', async (t) => {
+  const http = createServer((_req, res) => {
+    res.writeHead(401, { 'content-length': '0' });
+    res.end();
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  t.after(() => http.close());
+  const url = new URL(`http://127.0.0.1:${(http.address() as AddressInfo).port}`);
+  await assert.rejects(
+    openWireSocket(url, '/api/v1/ws', () => {}),
+    /handshake refused: HTTP\/1.1 401/,
+  );
+});
