@@ -2,6 +2,8 @@
 // otherwise an aligned table per suite and profile followed by the suite's notes. Progress goes to
 // stderr so that stdout stays machine-readable.
 
+import type { BenchOptions } from './options.ts';
+
 export interface LatencyNs {
   readonly p50: number;
   readonly p90: number;
@@ -40,6 +42,13 @@ export interface Measurement {
   readonly ratio?: number;
   /** The same ratio on main-thread CPU time. */
   readonly ratioCpu?: number;
+}
+
+/** A benchmark suite: what `npm run bench -- --suite <name>` runs. */
+export interface Suite {
+  readonly name: string;
+  readonly title: string;
+  run(options: BenchOptions): Promise<SuiteResult>;
 }
 
 export interface SuiteResult {

@@ -2,14 +2,9 @@
 // a module exporting a `Suite`; it is imported only when selected, so one suite's dependencies never
 // slow or break another.
 
-import type { BenchOptions } from './options.ts';
-import type { SuiteResult } from './report.ts';
+import type { Suite } from './report.ts';
 
-export interface Suite {
-  readonly name: string;
-  readonly title: string;
-  run(options: BenchOptions): Promise<SuiteResult>;
-}
+export type { Suite };
 
 export const SUITES: Record<string, () => Promise<Suite>> = {
   engine: async () => (await import('./engine/suite.ts')).engineSuite,

@@ -17,8 +17,7 @@ import {
   type Workload,
 } from '@bourse/benchkit';
 import type { BenchOptions } from '../options.ts';
-import { type LatencyNs, type Measurement, progress } from '../report.ts';
-import type { Suite } from '../suites.ts';
+import { type LatencyNs, type Measurement, progress, type Suite } from '../report.ts';
 import {
   bytesPerRestingOrder,
   gcShareOf,

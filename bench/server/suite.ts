@@ -10,8 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { BenchOptions } from '../options.ts';
-import { type Measurement, progress, type SuiteResult } from '../report.ts';
-import type { Suite } from '../suites.ts';
+import { type Measurement, progress, type Suite, type SuiteResult } from '../report.ts';
 
 const run = promisify(execFile);
 const main = join(
