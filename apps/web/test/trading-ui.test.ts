@@ -301,6 +301,21 @@ describe('web trading UI', { skip }, () => {
     await row.getByText(/^revoked/).waitFor();
   });
 
+  test('an admin halt shows on every trader’s screen until trading resumes', async () => {
+    await admin.goto('/admin');
+    await alice.goto('/portfolio');
+    const banner = alice.getByRole('alert').filter({ hasText: 'Trading is halted' });
+    assert.equal(await banner.count(), 0);
+    await admin.getByRole('button', { name: 'Halt trading' }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Halt exchange' }).click();
+    await admin.getByText('Halted.', { exact: true }).waitFor();
+    await banner.waitFor();
+    await screenshot(alice, 'halted');
+    await admin.getByRole('button', { name: 'Resume trading' }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Resume' }).click();
+    await banner.waitFor({ state: 'detached' });
+  });
+
   test('an admin lists a new event contract and it opens for trading', async () => {
     await admin.goto('/admin');
     const form = admin.getByRole('form', { name: 'Create market' });

@@ -4,6 +4,7 @@
 import { type ReactNode, useState } from 'react';
 import { ConfirmDialog } from './components/confirm-dialog.tsx';
 import { ConnectionBadge } from './components/connection-badge.tsx';
+import { HaltBanner } from './components/halt-banner.tsx';
 import { Link } from './components/link.tsx';
 import { NotificationList } from './components/notification-list.tsx';
 import { Toasts } from './components/toasts.tsx';
@@ -85,6 +86,7 @@ function Shell() {
           )}
         </div>
       </header>
+      <HaltBanner />
       <main id="main">
         <Route path={path} />
       </main>

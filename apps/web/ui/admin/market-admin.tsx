@@ -4,13 +4,16 @@
 import { useState } from 'react';
 import { api, errorText } from '../api/http.ts';
 import type { MarketInfo } from '../api/types.ts';
+import { useExchangeStatus } from '../components/halt-banner.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { price, qty, usd } from '../format/units.ts';
 import { useApp } from '../state/app-state.tsx';
 
 export function ExchangeControls() {
   const { confirm, toast } = useApp();
-  const [halted, setHalted] = useState<boolean | undefined>();
+  const status = useExchangeStatus();
+  const [changed, setHalted] = useState<boolean | undefined>();
+  const halted = changed ?? status?.halted;
   const set = async (h: boolean) => {
     const ok = await confirm(
       h ? 'Halt the exchange?' : 'Resume trading?',
