@@ -3,7 +3,17 @@
 // bitset of non-empty levels so the next best price is found by scanning words, not levels.
 // Invariant: `best[s]` is the best non-empty level of side s or −1; the book is never crossed at rest.
 
-import { NIL, type OrderStore } from './order-store.ts';
+import { NIL } from './slot.ts';
+
+/**
+ * The order store's columns the level queues use: the slot links and each order's open quantity.
+ * Callers pass the store itself; naming only these keeps the book free of the store's record types.
+ */
+export interface QueueColumns {
+  readonly next: Int32Array;
+  readonly prev: Int32Array;
+  readonly open: Float64Array;
+}
 
 export const BUY = 0;
 export const SELL = 1;
@@ -33,7 +43,7 @@ export class Book {
   }
 
   /** Appends `slot` at the back of its level's queue. */
-  push(store: OrderStore, side: number, level: number, slot: number): void {
+  push(store: QueueColumns, side: number, level: number, slot: number): void {
     const k = side * this.levels + level;
     const t = this.tail[k]!;
     store.prev[slot] = t;
@@ -52,7 +62,7 @@ export class Book {
   }
 
   /** Unlinks `slot` (which must be in this level) and removes its open quantity from the level. */
-  remove(store: OrderStore, side: number, level: number, slot: number): void {
+  remove(store: QueueColumns, side: number, level: number, slot: number): void {
     const k = side * this.levels + level;
     const p = store.prev[slot]!;
     const n = store.next[slot]!;

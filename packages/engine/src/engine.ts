@@ -5,22 +5,24 @@
 
 import { Book } from './book.ts';
 import type { Command } from './commands.ts';
+import type { EngineState } from './engine-state.ts';
 import type { EngineEvent, Rejected } from './events.ts';
 import { isIdentifier } from './identifiers.ts';
 import { MAX_PRICE_LEVELS, type InstrumentSpec } from './instrument.ts';
 import { OrderIndex } from './order-index.ts';
-import { NIL, OrderStore } from './order-store.ts';
+import { OrderStore } from './order-store.ts';
+import { cancelSlot } from './order-lifecycle.ts';
 import { orderView } from './order-view.ts';
 import type { RejectCode } from './reject-codes.ts';
 import { restoreInto, snapshotState } from './snapshot.ts';
 import type { Account, Asset, Instrument, Position } from './state.ts';
 import { hashBytes } from './state-hash.ts';
+import { NIL } from './slot.ts';
 import { compileFees } from './instrument-fees.ts';
 import {
   amendOrder,
   cancelAll,
   cancelOrder,
-  cancelSlot,
   decreaseOrder,
   expireOrders,
   placeOrder,
@@ -39,7 +41,7 @@ import {
 
 const DENSE_IDS = 1 << 16;
 
-export class Engine {
+export class Engine implements EngineState {
   readonly config: EngineConfig;
   /** Events of the command being applied; reused between commands. */
   readonly events: EngineEvent[] = [];
@@ -152,7 +154,7 @@ export class Engine {
     }
   }
 
-  // ---- emission helpers (used by trading.ts) ----
+  // ---- emission helpers (used by the order modules through `EngineState`) ----
 
   reject(
     command: Command['type'],

@@ -4,12 +4,14 @@
 // closing a position pays the holder, opening costs cash, and escrow changes by payout per net pair.
 
 import { BUY } from './book.ts';
-import type { Engine } from './engine.ts';
+import type { EngineState } from './engine-state.ts';
 import type { CancelReason } from './events.ts';
 import { feeAt } from './fees.ts';
-import { F_REDUCE_ONLY, F_STP_CANCEL_MAKER, NIL, type OrderStore } from './order-store.ts';
+import { cancelSlot, finishOrder } from './order-lifecycle.ts';
+import { F_REDUCE_ONLY, F_STP_CANCEL_MAKER, type OrderStore } from './order-store.ts';
+import { feeReserveFor } from './reservation.ts';
+import { NIL } from './slot.ts';
 import type { Account, Instrument, Position } from './state.ts';
-import { cancelSlot, feeReserveFor, finishOrder } from './trading.ts';
 import { mulDivFloor } from './units.ts';
 
 /** True when an order on `side` at `limit` would trade against the current book. */
@@ -27,7 +29,7 @@ export function crosses(inst: Instrument, side: number, limit: number): boolean 
  * taker cancels it and trades on.
  */
 export function fillableQty(
-  e: Engine,
+  e: EngineState,
   inst: Instrument,
   side: number,
   limit: number,
@@ -67,7 +69,7 @@ export function tradableQty(s: OrderStore, m: number): number {
  * must be cancelled (self-trade, max-cost protection), or undefined.
  */
 export function matchTaker(
-  e: Engine,
+  e: EngineState,
   inst: Instrument,
   slot: number,
   maxCost: number,
@@ -135,7 +137,7 @@ export function matchTaker(
 
 /** Executes one fill of `q` lots at `price` between taker and maker slots. */
 function fill(
-  e: Engine,
+  e: EngineState,
   inst: Instrument,
   taker: number,
   maker: number,
@@ -203,7 +205,7 @@ const legCloses = [0, 0];
  * the rest opens. Returns the principal cash the account received (negative when it paid).
  */
 function binaryLeg(
-  e: Engine,
+  e: EngineState,
   inst: Instrument,
   slot: number,
   side: number,
@@ -262,7 +264,7 @@ function binaryLeg(
  * so the cash is always there.
  */
 function rebalanceReservations(
-  e: Engine,
+  e: EngineState,
   inst: Instrument,
   acct: Account,
   pos: Position,
@@ -292,7 +294,7 @@ function rebalanceReservations(
 
 /** Both sides of a spot fill: quote from buyer to seller, base from seller to buyer. */
 function spotLegs(
-  e: Engine,
+  e: EngineState,
   inst: Instrument,
   buySlot: number,
   sellSlot: number,
@@ -326,7 +328,7 @@ function spotLegs(
 }
 
 /** Average-cost bookkeeping of a spot position (informational: balances are the source of truth). */
-function spotPosition(e: Engine, pos: Position, signedLots: number, cost: number): void {
+function spotPosition(e: EngineState, pos: Position, signedLots: number, cost: number): void {
   const lots = pos.lots;
   if (lots === 0 || Math.sign(lots) === Math.sign(signedLots)) {
     pos.costBasis += cost;
@@ -347,7 +349,7 @@ function spotPosition(e: Engine, pos: Position, signedLots: number, cost: number
  * Takes a fee from the order's fee reservation, then from available money; what neither covers is
  * waived (per-fill rounding can exceed the reservation made for the whole order). Returns the fee paid.
  */
-function chargeFee(e: Engine, inst: Instrument, slot: number, fee: number): number {
+function chargeFee(e: EngineState, inst: Instrument, slot: number, fee: number): number {
   if (fee === 0) return 0;
   const s = e.store;
   const acct = s.accountOf(slot);
@@ -373,7 +375,7 @@ function chargeFee(e: Engine, inst: Instrument, slot: number, fee: number): numb
  * After a fill, gives back the part of the fee reservation the smaller open quantity no longer needs,
  * so a partly filled resting order holds only the worst-case fee of what is left.
  */
-function trimFeeReserve(e: Engine, inst: Instrument, slot: number): void {
+function trimFeeReserve(e: EngineState, inst: Instrument, slot: number): void {
   const s = e.store;
   const open = s.open[slot]!;
   const held = s.resFee[slot]!;

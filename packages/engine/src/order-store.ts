@@ -4,9 +4,8 @@
 // client order id) live in sparse maps so a plain limit order costs only its columns (≈ 90 bytes).
 // A slot is live iff `id[slot] > 0`.
 
+import { NIL } from './slot.ts';
 import type { Account } from './state.ts';
-
-export const NIL = -1;
 
 /** Bit flags kept in `flags`. */
 export const F_POST_ONLY = 1;

@@ -2,7 +2,7 @@
 // into the command vocabulary.
 
 import type { OrderType, Side, TimeInForce } from './commands.ts';
-import type { Engine } from './engine.ts';
+import type { EngineState } from './engine-state.ts';
 import { F_PARKED, F_POST_ONLY, F_REDUCE_ONLY, F_STP_CANCEL_MAKER } from './order-store.ts';
 import type { OrderView } from './views.ts';
 
@@ -22,7 +22,7 @@ export function tifName(tif: number): TimeInForce {
   return TIF_NAMES[tif]!;
 }
 
-export function orderView(e: Engine, slot: number): OrderView {
+export function orderView(e: EngineState, slot: number): OrderView {
   const s = e.store;
   const flags = s.flags[slot]!;
   const type = s.type[slot]!;

@@ -4,10 +4,11 @@
 // makes the same decisions as replay from the start.
 
 import { Book } from './book.ts';
-import type { Engine } from './engine.ts';
+import type { EngineState } from './engine-state.ts';
 import type { InstrumentSpec, MarketStatus } from './instrument.ts';
 import { compileFees } from './instrument-fees.ts';
-import { F_PARKED, NIL } from './order-store.ts';
+import { F_PARKED } from './order-store.ts';
+import { NIL } from './slot.ts';
 import type { Instrument } from './state.ts';
 
 type OrderRecord = [
@@ -54,7 +55,7 @@ interface InstrumentRecord {
 
 export interface SnapshotData {
   v: 1;
-  config: Engine['config'];
+  config: EngineState['config'];
   seq?: number;
   ts?: number;
   halted: boolean;
@@ -75,7 +76,7 @@ export interface SnapshotData {
   gtd: [number[], number[]];
 }
 
-function orderRecord(e: Engine, slot: number): OrderRecord {
+function orderRecord(e: EngineState, slot: number): OrderRecord {
   const s = e.store;
   return [
     s.id[slot]!,
@@ -96,7 +97,7 @@ function orderRecord(e: Engine, slot: number): OrderRecord {
   ];
 }
 
-function instrumentRecord(e: Engine, inst: Instrument): InstrumentRecord {
+function instrumentRecord(e: EngineState, inst: Instrument): InstrumentRecord {
   const s = e.store;
   const book = inst.book;
   const levels: InstrumentRecord['levels'] = [];
@@ -125,7 +126,7 @@ function instrumentRecord(e: Engine, inst: Instrument): InstrumentRecord {
   };
 }
 
-export function snapshotState(e: Engine, withHeader: boolean): SnapshotData {
+export function snapshotState(e: EngineState, withHeader: boolean): SnapshotData {
   const s = e.store;
   const accounts = [...e.accountsById.values()]
     .sort((a, b) => a.accountId - b.accountId)
@@ -174,7 +175,7 @@ export function snapshotState(e: Engine, withHeader: boolean): SnapshotData {
   return data;
 }
 
-export function restoreInto(e: Engine, d: SnapshotData): void {
+export function restoreInto(e: EngineState, d: SnapshotData): void {
   if (d.v !== 1) throw new Error(`unsupported snapshot version ${String(d.v)}`);
   e.halted = d.halted;
   e.maxOrderId = d.maxOrderId;
@@ -229,7 +230,7 @@ export function restoreInto(e: Engine, d: SnapshotData): void {
  * were cancelled or filled until their time comes; leaving them out keeps the hash to the economic
  * state, and a sorted array is itself a valid heap, so restore can use it as is.
  */
-function liveExpiries(e: Engine): [number[], number[]] {
+function liveExpiries(e: EngineState): [number[], number[]] {
   const pairs: [number, number][] = [];
   for (let i = 0; i < e.gtdId.length; i++) {
     if (e.orderSlots.get(e.gtdId[i]!) >= 0) pairs.push([e.gtdTs[i]!, e.gtdId[i]!]);
@@ -238,7 +239,7 @@ function liveExpiries(e: Engine): [number[], number[]] {
   return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
 }
 
-function restoreInstrument(e: Engine, r: InstrumentRecord): void {
+function restoreInstrument(e: EngineState, r: InstrumentRecord): void {
   const spec = r.spec;
   const levels = (spec.maxPriceTicks - spec.minPriceTicks) / spec.tickSize + 1;
   const moneyAssetId = spec.kind === 'binary' ? spec.settlementAssetId : spec.quoteAssetId;
@@ -281,7 +282,7 @@ function restoreInstrument(e: Engine, r: InstrumentRecord): void {
   }
 }
 
-function restoreOrder(e: Engine, inst: Instrument, rec: OrderRecord): number {
+function restoreOrder(e: EngineState, inst: Instrument, rec: OrderRecord): number {
   const s = e.store;
   const slot = s.alloc();
   const [id, accountId, side, type, tif, flags, price, stopPrice, open, filled] = rec;
@@ -305,7 +306,7 @@ function restoreOrder(e: Engine, inst: Instrument, rec: OrderRecord): number {
   return slot;
 }
 
-function linkAccountOrders(e: Engine, accountId: number, orderIds: number[]): void {
+function linkAccountOrders(e: EngineState, accountId: number, orderIds: number[]): void {
   const s = e.store;
   const acct = e.accountsById.get(accountId)!;
   let prev = NIL;

@@ -1,6 +1,7 @@
 // Order entry and maintenance: validation and reservation (all checks before the first mutation, so a
 // rejection changes nothing), placing, cancelling, amending, decreasing, expiry and stop triggers.
-// Matching and the money movement of a fill live in matching.ts.
+// Matching and the money movement of a fill live in matching.ts; what an order reserves, in
+// reservation.ts; linking, parking, finishing and cancelling a live order, in order-lifecycle.ts.
 
 import { BUY, SELL } from './book.ts';
 import type {
@@ -11,16 +12,15 @@ import type {
   PlaceOrder,
   SelfTradePrevention,
 } from './commands.ts';
-import type { Engine } from './engine.ts';
-import type { CancelReason } from './events.ts';
+import type { EngineState } from './engine-state.ts';
 import { feeAt } from './fees.ts';
 import { crosses, fillableQty, matchTaker, tradableQty } from './matching.ts';
+import { cancelSlot, finishOrder, linkToAccount, parkStop, unparkStop } from './order-lifecycle.ts';
 import {
   F_PARKED,
   F_POST_ONLY,
   F_REDUCE_ONLY,
   F_STP_CANCEL_MAKER,
-  NIL,
   TIF_FOK,
   TIF_GTC,
   TIF_GTD,
@@ -32,6 +32,13 @@ import {
 } from './order-store.ts';
 import { sideName, tifName } from './order-view.ts';
 import type { RejectCode } from './reject-codes.ts';
+import {
+  applyReservation,
+  computeReservation,
+  type Reservation,
+  releaseReservation,
+} from './reservation.ts';
+import { NIL } from './slot.ts';
 import type { Account, Instrument } from './state.ts';
 import { isIdentifier } from './identifiers.ts';
 import { isPositiveInt, isSafeInt } from './units.ts';
@@ -67,78 +74,8 @@ function tifCode(t: unknown): number {
   }
 }
 
-/** What an order needs set aside: position lots to close, principal and fees in money, base units. */
-export interface Reservation {
-  resPos: number;
-  resCash: number;
-  resFee: number;
-}
-
 /** Reused scratch reservation: order entry is single-threaded and never re-entrant. */
 const scratch: Reservation = { resPos: 0, resCash: 0, resFee: 0 };
-
-/**
- * Computes into `out` what an order of `qty` at limit `limit` needs, counting `ownPos` lots of
- * position the order itself already holds reserved (an amend re-reserves without releasing first).
- */
-export function computeReservation(
-  inst: Instrument,
-  acct: Account,
-  side: number,
-  limit: number,
-  qty: number,
-  ownPos: number,
-  out: Reservation,
-): void {
-  const spec = inst.spec;
-  const mult = spec.moneyPerTickLot;
-  if (spec.kind === 'binary') {
-    const pos = acct.positions[inst.index];
-    let closable = 0;
-    if (pos !== undefined) {
-      closable =
-        side === BUY
-          ? Math.max(-pos.lots, 0) - pos.reservedNo + ownPos
-          : Math.max(pos.lots, 0) - pos.reservedYes + ownPos;
-    }
-    const resPos = qty < closable ? qty : closable;
-    const perLot = side === BUY ? limit : spec.payoutTicks - limit;
-    out.resPos = resPos;
-    out.resCash = perLot * (qty - resPos) * mult;
-    out.resFee = feeReserveFor(inst, side, limit, qty);
-  } else if (side === BUY) {
-    out.resPos = 0;
-    out.resCash = limit * qty * mult;
-    out.resFee = feeReserveFor(inst, side, limit, qty);
-  } else {
-    out.resPos = qty * spec.baseUnitsPerLot;
-    out.resCash = 0;
-    out.resFee = 0; // sellers pay fees out of the proceeds
-  }
-}
-
-/**
- * The most an order of `qty` at `limit` can pay in fees, at the worst price it can trade at and the
- * higher of the maker and taker rates. Spot sellers pay out of their proceeds and reserve nothing.
- */
-export function feeReserveFor(inst: Instrument, side: number, limit: number, qty: number): number {
-  const spec = inst.spec;
-  const mult = spec.moneyPerTickLot;
-  if (spec.kind === 'spot') {
-    return side === BUY ? feeAt(inst.feeMax, limit, qty, mult, 0) : 0;
-  }
-  // Kalshi fees peak where price × (payout − price) peaks within the prices this order can trade at.
-  const half = Math.floor(spec.payoutTicks / 2);
-  const feePrice =
-    spec.fees.kind === 'kalshi'
-      ? side === BUY
-        ? Math.min(limit, half)
-        : Math.max(limit, half)
-      : side === BUY
-        ? limit
-        : spec.maxPriceTicks;
-  return feeAt(inst.feeMax, feePrice, qty, mult, spec.payoutTicks);
-}
 
 function checkPrice(inst: Instrument, price: unknown): RejectCode | undefined {
   if (!isSafeInt(price)) return 'INVALID_PRICE';
@@ -166,7 +103,7 @@ function validClientId(cid: unknown): boolean {
   return isIdentifier(cid, 64);
 }
 
-function rejectPlace(e: Engine, c: PlaceOrder, reason: RejectCode): void {
+function rejectPlace(e: EngineState, c: PlaceOrder, reason: RejectCode): void {
   const cid = c.clientOrderId;
   e.reject('placeOrder', reason, {
     accountId: c.accountId,
@@ -175,7 +112,7 @@ function rejectPlace(e: Engine, c: PlaceOrder, reason: RejectCode): void {
   });
 }
 
-export function placeOrder(e: Engine, c: PlaceOrder, ts: number): void {
+export function placeOrder(e: EngineState, c: PlaceOrder, ts: number): void {
   const cid = c.clientOrderId;
   const fail = (reason: RejectCode) => rejectPlace(e, c, reason);
   if (!isPositiveInt(c.orderId)) return fail('INVALID_FIELD');
@@ -363,7 +300,13 @@ export function placeOrder(e: Engine, c: PlaceOrder, ts: number): void {
  * What taking `qty` from the opposite side would cost before fees, best prices first, passing over
  * the account's own orders (a FOK that got here either meets none or cancels them as maker).
  */
-function costToFill(e: Engine, inst: Instrument, side: number, qty: number, acct: Account): number {
+function costToFill(
+  e: EngineState,
+  inst: Instrument,
+  side: number,
+  qty: number,
+  acct: Account,
+): number {
   const book = inst.book;
   const spec = inst.spec;
   const s = e.store;
@@ -385,7 +328,7 @@ function costToFill(e: Engine, inst: Instrument, side: number, qty: number, acct
 }
 
 /** Runs an accepted (or triggered) order as taker, then rests or cancels what is left. */
-export function execute(e: Engine, inst: Instrument, slot: number, maxCost: number): void {
+export function execute(e: EngineState, inst: Instrument, slot: number, maxCost: number): void {
   const s = e.store;
   const stopped = matchTaker(e, inst, slot, maxCost);
   if (s.open[slot]! === 0) {
@@ -400,7 +343,7 @@ export function execute(e: Engine, inst: Instrument, slot: number, maxCost: numb
   } else restSlot(e, inst, slot);
 }
 
-function restSlot(e: Engine, inst: Instrument, slot: number): void {
+function restSlot(e: EngineState, inst: Instrument, slot: number): void {
   const s = e.store;
   const side = s.side[slot]!;
   const level = (s.price[slot]! - inst.spec.minPriceTicks) / inst.spec.tickSize;
@@ -416,135 +359,8 @@ function restSlot(e: Engine, inst: Instrument, slot: number): void {
   });
 }
 
-export function applyReservation(
-  e: Engine,
-  inst: Instrument,
-  acct: Account,
-  slot: number,
-  r: Reservation,
-): void {
-  const s = e.store;
-  const m = inst.moneyAsset;
-  s.resCash[slot] = r.resCash;
-  s.resFee[slot] = r.resFee;
-  s.resPos[slot] = r.resPos;
-  const money = r.resCash + r.resFee;
-  if (money > 0) {
-    acct.available[m]! -= money;
-    acct.reserved[m]! += money;
-    e.touchBalance(acct, m);
-  }
-  if (r.resPos > 0) {
-    if (inst.spec.kind === 'binary') {
-      const pos = e.positionOf(acct, inst);
-      if (s.side[slot] === BUY) pos.reservedNo += r.resPos;
-      else pos.reservedYes += r.resPos;
-    } else {
-      const b = inst.baseAsset;
-      acct.available[b]! -= r.resPos;
-      acct.reserved[b]! += r.resPos;
-      e.touchBalance(acct, b);
-    }
-  }
-}
-
-/** Gives back everything an order still has reserved. */
-export function releaseReservation(e: Engine, inst: Instrument, acct: Account, slot: number): void {
-  const s = e.store;
-  const m = inst.moneyAsset;
-  const money = s.resCash[slot]! + s.resFee[slot]!;
-  if (money > 0) {
-    acct.available[m]! += money;
-    acct.reserved[m]! -= money;
-    e.touchBalance(acct, m);
-  }
-  const rp = s.resPos[slot]!;
-  if (rp > 0) {
-    if (inst.spec.kind === 'binary') {
-      const pos = e.positionOf(acct, inst);
-      if (s.side[slot] === BUY) pos.reservedNo -= rp;
-      else pos.reservedYes -= rp;
-    } else {
-      const b = inst.baseAsset;
-      acct.available[b]! += rp;
-      acct.reserved[b]! -= rp;
-      e.touchBalance(acct, b);
-    }
-  }
-  s.resCash[slot] = 0;
-  s.resFee[slot] = 0;
-  s.resPos[slot] = 0;
-}
-
-function linkToAccount(e: Engine, acct: Account, slot: number): void {
-  const s = e.store;
-  const h = acct.orderHead;
-  s.acctNext[slot] = h;
-  s.acctPrev[slot] = NIL;
-  if (h !== NIL) s.acctPrev[h] = slot;
-  acct.orderHead = slot;
-  acct.openOrders++;
-  const cid = s.clientIdOf(slot);
-  if (cid !== undefined) acct.clientIds.set(cid, slot);
-}
-
-function unlinkFromAccount(e: Engine, acct: Account, slot: number): void {
-  const s = e.store;
-  const p = s.acctPrev[slot]!;
-  const n = s.acctNext[slot]!;
-  if (p === NIL) acct.orderHead = n;
-  else s.acctNext[p] = n;
-  if (n !== NIL) s.acctPrev[n] = p;
-  acct.openOrders--;
-  const cid = s.clientIdOf(slot);
-  if (cid !== undefined) acct.clientIds.delete(cid);
-}
-
-/** Removes a finished order (fully filled, or its remainder already dealt with) from every index. */
-export function finishOrder(e: Engine, inst: Instrument, slot: number): void {
-  const s = e.store;
-  const acct = s.accountOf(slot);
-  releaseReservation(e, inst, acct, slot);
-  unlinkFromAccount(e, acct, slot);
-  e.orderSlots.delete(s.id[slot]!);
-  s.release(slot);
-}
-
-/** Cancels a live order (resting, parked or a taker's remainder) and emits `orderCancelled`. */
-export function cancelSlot(e: Engine, slot: number, reason: CancelReason): void {
-  const s = e.store;
-  const inst = e.instList[s.inst[slot]!]!;
-  const acct = s.accountOf(slot);
-  const open = s.open[slot]!;
-  if ((s.flags[slot]! & F_PARKED) !== 0) unparkStop(e, inst, slot);
-  else if (isResting(e, inst, slot)) {
-    const side = s.side[slot]!;
-    const level = (s.price[slot]! - inst.spec.minPriceTicks) / inst.spec.tickSize;
-    inst.book.remove(s, side, level, slot);
-    e.touchLevel(inst, side * inst.book.levels + level);
-  }
-  e.emit({
-    type: 'orderCancelled',
-    orderId: s.id[slot]!,
-    accountId: acct.accountId,
-    instrumentId: inst.spec.instrumentId,
-    reason,
-    cancelledQtyLots: open,
-  });
-  s.open[slot] = 0;
-  finishOrder(e, inst, slot);
-}
-
-/** A slot is resting when it is linked into its level (head of the level, or has a predecessor). */
-function isResting(e: Engine, inst: Instrument, slot: number): boolean {
-  const s = e.store;
-  if (s.prev[slot] !== NIL) return true;
-  const level = (s.price[slot]! - inst.spec.minPriceTicks) / inst.spec.tickSize;
-  return inst.book.head[s.side[slot]! * inst.book.levels + level] === slot;
-}
-
 function findOwnedSlot(
-  e: Engine,
+  e: EngineState,
   accountId: number,
   orderId: number | undefined,
   clientOrderId: string | undefined,
@@ -565,7 +381,7 @@ function findOwnedSlot(
   return slot;
 }
 
-export function cancelOrder(e: Engine, c: CancelOrder): void {
+export function cancelOrder(e: EngineState, c: CancelOrder): void {
   const slot = findOwnedSlot(e, c.accountId, c.orderId, c.clientOrderId);
   if (typeof slot === 'string') {
     return e.reject('cancelOrder', slot, {
@@ -576,7 +392,7 @@ export function cancelOrder(e: Engine, c: CancelOrder): void {
   cancelSlot(e, slot, 'user');
 }
 
-export function cancelAll(e: Engine, c: CancelAll): void {
+export function cancelAll(e: EngineState, c: CancelAll): void {
   const acct = e.accountsById.get(c.accountId);
   if (acct === undefined) return e.reject('cancelAll', 'UNKNOWN_ACCOUNT');
   let instIndex = -1;
@@ -596,7 +412,7 @@ export function cancelAll(e: Engine, c: CancelAll): void {
   }
 }
 
-export function decreaseOrder(e: Engine, c: DecreaseOrder): void {
+export function decreaseOrder(e: EngineState, c: DecreaseOrder): void {
   const slot = findOwnedSlot(e, c.accountId, c.orderId, undefined);
   const extra = { accountId: c.accountId, orderId: c.orderId };
   if (typeof slot === 'string') return e.reject('decreaseOrder', slot, extra);
@@ -616,7 +432,7 @@ export function decreaseOrder(e: Engine, c: DecreaseOrder): void {
  * size. A reduction always needs less, so it cannot fail.
  */
 function reduceInPlace(
-  e: Engine,
+  e: EngineState,
   inst: Instrument,
   slot: number,
   newQty: number,
@@ -654,7 +470,7 @@ function reduceInPlace(
   }
 }
 
-export function amendOrder(e: Engine, c: AmendOrder): void {
+export function amendOrder(e: EngineState, c: AmendOrder): void {
   const slot = findOwnedSlot(e, c.accountId, c.orderId, undefined);
   const extra = { accountId: c.accountId, orderId: c.orderId };
   const fail = (reason: RejectCode) => e.reject('amendOrder', reason, extra);
@@ -740,7 +556,7 @@ export function amendOrder(e: Engine, c: AmendOrder): void {
 
 // ---- GTD expiry ----
 
-function pushExpiry(e: Engine, at: number, orderId: number): void {
+function pushExpiry(e: EngineState, at: number, orderId: number): void {
   const ts = e.gtdTs;
   const ids = e.gtdId;
   let i = ts.length;
@@ -757,7 +573,7 @@ function pushExpiry(e: Engine, at: number, orderId: number): void {
   ids[i] = orderId;
 }
 
-function popExpiry(e: Engine): number {
+function popExpiry(e: EngineState): number {
   const ts = e.gtdTs;
   const ids = e.gtdId;
   const top = ids[0]!;
@@ -784,7 +600,7 @@ function popExpiry(e: Engine): number {
 }
 
 /** Cancels every GTD order whose expiry is at or before `now`, earliest (then lowest id) first. */
-export function expireOrders(e: Engine, now: number): void {
+export function expireOrders(e: EngineState, now: number): void {
   while (e.gtdTs.length > 0 && e.gtdTs[0]! <= now) {
     const orderId = popExpiry(e);
     const slot = e.orderSlots.get(orderId);
@@ -799,42 +615,11 @@ function stopTriggered(inst: Instrument, side: number, stopPrice: number): boole
   return side === BUY ? inst.lastPrice >= stopPrice : inst.lastPrice <= stopPrice;
 }
 
-function parkStop(e: Engine, inst: Instrument, slot: number): void {
-  const s = e.store;
-  s.flags[slot]! |= F_PARKED;
-  s.prev[slot] = inst.stopTail;
-  s.next[slot] = NIL;
-  if (inst.stopTail === NIL) inst.stopHead = slot;
-  else s.next[inst.stopTail] = slot;
-  inst.stopTail = slot;
-  inst.stopCount++;
-  e.emit({
-    type: 'orderParked',
-    orderId: s.id[slot]!,
-    instrumentId: inst.spec.instrumentId,
-    stopPriceTicks: s.stopPriceOf(slot),
-  });
-}
-
-function unparkStop(e: Engine, inst: Instrument, slot: number): void {
-  const s = e.store;
-  const p = s.prev[slot]!;
-  const n = s.next[slot]!;
-  if (p === NIL) inst.stopHead = n;
-  else s.next[p] = n;
-  if (n === NIL) inst.stopTail = p;
-  else s.prev[n] = p;
-  s.prev[slot] = NIL;
-  s.next[slot] = NIL;
-  s.flags[slot]! &= ~F_PARKED;
-  inst.stopCount--;
-}
-
 /**
  * Triggers parked stops whose price has traded, in acceptance order, one at a time: each triggered
  * order trades before the next is examined, so cascades are deterministic.
  */
-export function runStopTriggers(e: Engine, inst: Instrument): void {
+export function runStopTriggers(e: EngineState, inst: Instrument): void {
   if (inst.stopCount === 0 || !inst.hasLast) return;
   const s = e.store;
   let guard = inst.stopCount + 1;

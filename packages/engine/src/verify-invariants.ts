@@ -3,7 +3,8 @@
 // readable strings (empty when the state is sound) and never mutates.
 
 import type { Engine } from './engine.ts';
-import { F_PARKED, NIL } from './order-store.ts';
+import { F_PARKED } from './order-store.ts';
+import { NIL } from './slot.ts';
 
 export function verifyInvariants(e: Engine): string[] {
   const out: string[] = [];

@@ -1,0 +1,108 @@
+// A live order's place in the engine's indexes: its account's open-order list, its instrument's list of
+// parked stops, its level queue and the order id index. Finishing or cancelling an order takes it out
+// of all of them and gives back its reservation; order entry and matching both end orders this way.
+
+import type { EngineState } from './engine-state.ts';
+import type { CancelReason } from './events.ts';
+import { F_PARKED } from './order-store.ts';
+import { releaseReservation } from './reservation.ts';
+import { NIL } from './slot.ts';
+import type { Account, Instrument } from './state.ts';
+
+export function linkToAccount(e: EngineState, acct: Account, slot: number): void {
+  const s = e.store;
+  const h = acct.orderHead;
+  s.acctNext[slot] = h;
+  s.acctPrev[slot] = NIL;
+  if (h !== NIL) s.acctPrev[h] = slot;
+  acct.orderHead = slot;
+  acct.openOrders++;
+  const cid = s.clientIdOf(slot);
+  if (cid !== undefined) acct.clientIds.set(cid, slot);
+}
+
+function unlinkFromAccount(e: EngineState, acct: Account, slot: number): void {
+  const s = e.store;
+  const p = s.acctPrev[slot]!;
+  const n = s.acctNext[slot]!;
+  if (p === NIL) acct.orderHead = n;
+  else s.acctNext[p] = n;
+  if (n !== NIL) s.acctPrev[n] = p;
+  acct.openOrders--;
+  const cid = s.clientIdOf(slot);
+  if (cid !== undefined) acct.clientIds.delete(cid);
+}
+
+/** Removes a finished order (fully filled, or its remainder already dealt with) from every index. */
+export function finishOrder(e: EngineState, inst: Instrument, slot: number): void {
+  const s = e.store;
+  const acct = s.accountOf(slot);
+  releaseReservation(e, inst, acct, slot);
+  unlinkFromAccount(e, acct, slot);
+  e.orderSlots.delete(s.id[slot]!);
+  s.release(slot);
+}
+
+/** Cancels a live order (resting, parked or a taker's remainder) and emits `orderCancelled`. */
+export function cancelSlot(e: EngineState, slot: number, reason: CancelReason): void {
+  const s = e.store;
+  const inst = e.instList[s.inst[slot]!]!;
+  const acct = s.accountOf(slot);
+  const open = s.open[slot]!;
+  if ((s.flags[slot]! & F_PARKED) !== 0) unparkStop(e, inst, slot);
+  else if (isResting(e, inst, slot)) {
+    const side = s.side[slot]!;
+    const level = (s.price[slot]! - inst.spec.minPriceTicks) / inst.spec.tickSize;
+    inst.book.remove(s, side, level, slot);
+    e.touchLevel(inst, side * inst.book.levels + level);
+  }
+  e.emit({
+    type: 'orderCancelled',
+    orderId: s.id[slot]!,
+    accountId: acct.accountId,
+    instrumentId: inst.spec.instrumentId,
+    reason,
+    cancelledQtyLots: open,
+  });
+  s.open[slot] = 0;
+  finishOrder(e, inst, slot);
+}
+
+/** A slot is resting when it is linked into its level (head of the level, or has a predecessor). */
+function isResting(e: EngineState, inst: Instrument, slot: number): boolean {
+  const s = e.store;
+  if (s.prev[slot] !== NIL) return true;
+  const level = (s.price[slot]! - inst.spec.minPriceTicks) / inst.spec.tickSize;
+  return inst.book.head[s.side[slot]! * inst.book.levels + level] === slot;
+}
+
+export function parkStop(e: EngineState, inst: Instrument, slot: number): void {
+  const s = e.store;
+  s.flags[slot]! |= F_PARKED;
+  s.prev[slot] = inst.stopTail;
+  s.next[slot] = NIL;
+  if (inst.stopTail === NIL) inst.stopHead = slot;
+  else s.next[inst.stopTail] = slot;
+  inst.stopTail = slot;
+  inst.stopCount++;
+  e.emit({
+    type: 'orderParked',
+    orderId: s.id[slot]!,
+    instrumentId: inst.spec.instrumentId,
+    stopPriceTicks: s.stopPriceOf(slot),
+  });
+}
+
+export function unparkStop(e: EngineState, inst: Instrument, slot: number): void {
+  const s = e.store;
+  const p = s.prev[slot]!;
+  const n = s.next[slot]!;
+  if (p === NIL) inst.stopHead = n;
+  else s.next[p] = n;
+  if (n === NIL) inst.stopTail = p;
+  else s.prev[n] = p;
+  s.prev[slot] = NIL;
+  s.next[slot] = NIL;
+  s.flags[slot]! &= ~F_PARKED;
+  inst.stopCount--;
+}
