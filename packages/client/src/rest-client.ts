@@ -2,7 +2,9 @@
 // given; timestamps are kept strictly increasing per client so two identical requests in the same
 // millisecond never carry the same signature (the exchange refuses replayed signatures). After
 // `useToken()` (or with the `token` option) requests carry `Authorization: Bearer` instead: one signed
-// request mints a short-lived token and the rest skip signing (and the server's signature check).
+// request mints a short-lived token and the rest skip signing (and the server's signature check). A token
+// minted by `useToken()` is renewed by itself: a request refused with TOKEN_INVALID (refused before it
+// reached the exchange, so nothing happened) mints a new one and is sent once more.
 
 import { BourseApiError } from './client-error.ts';
 import { type ApiKeyCredentials, RequestSigner } from './request-signer.ts';
@@ -45,6 +47,8 @@ export class RestClient {
   readonly #clock: () => number;
   #lastTs = 0;
   #token: string | undefined;
+  /** Set by `useToken()`: the lifetime asked for, reused when the token is renewed. */
+  #renewal: { readonly ttlSeconds: number | undefined } | undefined;
 
   constructor(options: RestClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/$/, '');
@@ -61,22 +65,25 @@ export class RestClient {
 
   /**
    * Mints a bearer token with a signed request and sends it on every later request instead of a
-   * signature. When it expires the server answers TOKEN_INVALID; call this again for a new one.
+   * signature; when it has expired or was revoked, the next request mints another (same lifetime).
    */
   async useToken(ttlSeconds?: number): Promise<IssuedToken> {
     this.#token = undefined;
+    this.#renewal = undefined;
     const issued = await this.request<IssuedToken>(
       'POST',
       TOKEN_PATH,
       ttlSeconds === undefined ? undefined : { ttlSeconds },
     );
     this.#token = issued.token;
+    this.#renewal = { ttlSeconds };
     return issued;
   }
 
   /** Revokes the token in use on the server and goes back to signed requests. */
   async dropToken(): Promise<void> {
     if (this.#token === undefined) return;
+    this.#renewal = undefined;
     try {
       await this.request('DELETE', TOKEN_PATH);
     } finally {
@@ -94,6 +101,25 @@ export class RestClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    try {
+      return await this.#send<T>(method, path, body, query);
+    } catch (error) {
+      const renewal = this.#renewal;
+      if (
+        !(error instanceof BourseApiError) ||
+        error.code !== 'TOKEN_INVALID' ||
+        renewal === undefined ||
+        this.#signer === undefined ||
+        path === TOKEN_PATH
+      ) {
+        throw error;
+      }
+      await this.useToken(renewal.ttlSeconds);
+      return this.#send<T>(method, path, body, query);
+    }
+  }
+
+  async #send<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
     const search = new URLSearchParams();
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) search.set(k, String(v));
     const qs = search.size > 0 ? `?${search}` : '';

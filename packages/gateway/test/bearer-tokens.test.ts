@@ -247,6 +247,43 @@ test('the client mints with a signed request, then sends only the bearer header'
   assert.equal((await client.account()).username, 'alice');
 });
 
+test('the client renews an expired or revoked token by itself and sends the request once more', async () => {
+  const client = new RestClient({
+    baseUrl: ex.baseUrl,
+    credentials: { keyId: alice.keyId, privateKey: alice.privateKeyPem },
+    clock: () => Date.now() + clockOffsetMs, // the client's clock agrees with the server's
+  });
+  const first = await client.useToken(60);
+  issuedTokens.push(first.token);
+  const before = await ex.gateway.services.core.query.stateHash();
+  clockOffsetMs += 61_000; // the token has expired (both clocks move on; they never go back here)
+  try {
+    const ack = await client.placeOrder({
+      market: ex.market,
+      side: 'buy',
+      priceTicks: 1_400,
+      qtyLots: 100,
+    });
+    assert.equal(ack.status, 'resting');
+    const second = client.token!;
+    issuedTokens.push(second);
+    assert.notEqual(second, first.token);
+    // Exactly one order was placed: the refused attempt changed nothing.
+    const after = await ex.gateway.services.core.query.stateHash();
+    assert.equal(after.seq, before.seq + 1);
+    // Revoked elsewhere: renewed as well.
+    await send('DELETE', '/api/v1/auth/token', bearer(second));
+    assert.equal((await client.account()).username, 'alice');
+    assert.notEqual(client.token, second);
+    issuedTokens.push(client.token!);
+  } finally {
+    clockOffsetMs -= 61_000;
+  }
+  // A token given as an option is not the client's to renew: the refusal reaches the caller.
+  const given = new RestClient({ baseUrl: ex.baseUrl, token: first.token });
+  await assert.rejects(given.account(), (e: { code?: string }) => e.code === 'TOKEN_INVALID');
+});
+
 test('no raw token is stored: the auth database never holds one, the table holds hashes', () => {
   assert.ok(issuedTokens.length > 5);
   const files = readdirSync(ex.dataDir).filter((f) => f.startsWith('auth.db'));
