@@ -46,7 +46,10 @@ Options:
   --auth <signed|token>     Rest mode: sign every order, or mint one bearer token per key before
                             the run and send it instead (default signed)
   --rate <n>                Orders per second offered (default 20000 ws, 5000 rest, 20 fanout)
-  --duration <s>            Seconds of load, at most 120 (default 5)
+  --duration <s>            Seconds of measured load, at most 120 (default 5)
+  --warmup <s>              Seconds of load at the same rate before measuring, at most 60 (default
+                            2): a fresh server is still compiling its hot paths; warm-up orders
+                            must be answered but their latency is not counted
   --connections <n>         Sockets / keep-alive connections (default 4 ws, 256 rest)
   --subscribers <n>         Fan-out mode: subscribing sockets (default 1000)
   --json                    Print one JSON object instead of text

@@ -60,3 +60,34 @@ test('a refused upgrade rejects', async (t) => {
     /handshake refused: HTTP\/1.1 401/,
   );
 });
+
+test('extra handshake headers reach the server and corked frames arrive in order', async (t) => {
+  const http = createServer();
+  const wss = new WebSocketServer({ server: http, path: '/api/v1/ws' });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    wss.close();
+    http.close();
+  });
+  const url = new URL(`http://127.0.0.1:${(http.address() as AddressInfo).port}`);
+  const seen = new Promise<{ header: string; texts: string[] }>((resolve) => {
+    wss.on('connection', (ws, req) => {
+      const texts: string[] = [];
+      ws.on('message', (data) => {
+        texts.push(data.toString());
+        if (texts.length === 50) resolve({ header: String(req.headers['x-signature']), texts });
+      });
+    });
+  });
+  const s = await openWireSocket(url, '/api/v1/ws', () => {}, { 'X-Signature': 'abc' });
+  t.after(() => s.close());
+  s.cork();
+  for (let i = 0; i < 50; i++) s.send(`{"n":${i}}`);
+  s.uncork();
+  const { header, texts } = await seen;
+  assert.equal(header, 'abc');
+  assert.deepEqual(
+    texts,
+    Array.from({ length: 50 }, (_, i) => `{"n":${i}}`),
+  );
+});

@@ -8,7 +8,7 @@ import { RequestSigner } from '@bourse/client';
 import WebSocket from 'ws';
 import { LatencyRecorder } from './latency-recorder.ts';
 import type { LoadTarget } from './loadtest-target.ts';
-import { runOpenLoop } from './open-loop.ts';
+import { type LoadWindow, runOpenLoop } from './open-loop.ts';
 import { openWireSocket, type WireSocket } from './ws-wire-client.ts';
 
 export interface FanoutResult {
@@ -37,18 +37,20 @@ export async function fanoutLoad(
   target: LoadTarget,
   subscribers: number,
   orderRate: number,
-  durationMs: number,
+  window: LoadWindow,
 ): Promise<FanoutResult> {
   const rec = new LatencyRecorder(20_000_000);
   const subs: WireSocket[] = [];
   const sub = `{"op":"subscribe","channel":"trades","market":"${target.market}"}`;
   const book = `{"op":"subscribe","channel":"book","market":"${target.market}"}`;
   const url = new URL(target.url);
+  // Trades stamped before this (wall clock, as the trades' ts) belong to the warm-up.
+  let measureFromTs = Number.POSITIVE_INFINITY;
   const onText = (payload: Buffer) => {
     if (!payload.subarray(0, TRADES_PREFIX.length).equals(TRADES_PREFIX)) return;
     const now = Date.now();
     for (const t of (JSON.parse(payload.toString()) as { trades: { ts: number }[] }).trades) {
-      rec.record(now - t.ts);
+      if (t.ts >= measureFromTs) rec.record(now - t.ts);
     }
   };
   for (let i = 0; i < subscribers; i += 100) {
@@ -70,7 +72,8 @@ export async function fanoutLoad(
     ),
   );
   await new Promise((r) => setTimeout(r, 200));
-  await runOpenLoop(orderRate, durationMs, (i) => {
+  measureFromTs = Date.now() + window.warmupMs;
+  await runOpenLoop(orderRate, window.warmupMs + window.durationMs, (i) => {
     const side = i % 2 === 0 ? 'buy' : 'sell';
     drivers[i % 2]!.send(
       `{"op":"place","id":${i},"order":{"market":"${target.market}","side":"${side}","priceTicks":5000,"qtyLots":100}}`,

@@ -19,6 +19,7 @@ export async function loadtestCommand(argv: string[]): Promise<void> {
       auth: { type: 'string', default: 'signed' },
       rate: { type: 'string' },
       duration: { type: 'string', default: '5' },
+      warmup: { type: 'string', default: '2' },
       connections: { type: 'string' },
       subscribers: { type: 'string', default: '1000' },
       json: { type: 'boolean', default: false },
@@ -37,22 +38,26 @@ export async function loadtestCommand(argv: string[]): Promise<void> {
   if (auth !== 'signed' && auth !== 'token') throw new Error('--auth signed|token');
   if (auth === 'token' && mode !== 'rest') throw new Error('--auth token needs --mode rest');
   const durationMs = Math.min(120, Math.max(1, Number(values.duration))) * 1000;
+  const warmupMs = Math.min(60, Math.max(0, Number(values.warmup))) * 1000;
+  if (!Number.isFinite(durationMs) || !Number.isFinite(warmupMs))
+    throw new Error('--duration and --warmup take seconds');
+  const window = { warmupMs, durationMs };
   const defaults = { ws: [20_000, 4], rest: [5_000, 256], fanout: [20, 1] } as const;
   const rate = Number(values.rate ?? defaults[mode][0]);
   const connections = Number(values.connections ?? defaults[mode][1]);
   const target = values.url === undefined ? await startLocalTarget() : remoteTarget(values);
   try {
     let result: unknown;
-    if (mode === 'ws') result = await wsOrderLoad(target, rate, durationMs, connections);
+    if (mode === 'ws') result = await wsOrderLoad(target, rate, window, connections);
     else if (mode === 'rest') {
       const signers = await extraSigners(target, Math.max(1, Math.ceil(rate / 2 / 400)));
       // Tokens outlive the run (and the drain after it) with room to spare.
-      const ttlSeconds = Math.ceil(durationMs / 1000) + 600;
+      const ttlSeconds = Math.ceil((warmupMs + durationMs) / 1000) + 600;
       const auths = await keyAuths(target, signers, auth, ttlSeconds);
-      result = await restOrderLoad(target, rate, durationMs, connections, auths);
-    } else result = await fanoutLoad(target, Number(values.subscribers), rate, durationMs);
+      result = await restOrderLoad(target, rate, window, connections, auths);
+    } else result = await fanoutLoad(target, Number(values.subscribers), rate, window);
     const how = mode === 'rest' ? { auth } : {};
-    const out = { mode, ...how, rate, durationMs, connections, ...(result as object) };
+    const out = { mode, ...how, rate, warmupMs, durationMs, connections, ...(result as object) };
     process.stdout.write(values.json ? `${JSON.stringify(out)}\n` : describe(out));
   } finally {
     await target.stop();
@@ -87,9 +92,14 @@ function describe(r: Record<string, unknown>): string {
   const head =
     r.mode === 'fanout'
       ? `fan-out: ${r.connected}/${r.subscribers} subscribers, ${r.tradesPerSec} trades/s offered, ${r.deliveries} deliveries`
-      : `${r.mode}${r.auth === undefined ? '' : ` (${r.auth})`}: offered ${r.rate}/s for ${Number(r.durationMs) / 1000}s over ${r.connections} connections; ` +
+      : `${r.mode}${r.auth === undefined ? '' : ` (${r.auth})`}: offered ${r.rate}/s for ${Number(r.durationMs) / 1000}s after ${Number(r.warmupMs) / 1000}s of warm-up, over ${r.connections} connections; ` +
         `acknowledged ${r.acked} (${Math.round(Number(r.ackedPerSec))}/s), rejected ${r.rejected}` +
         (Number(r.rejected) > 0 ? ` ${JSON.stringify(r.rejectCodes)}` : '');
   const what = r.mode === 'fanout' ? 'delivery' : 'ack';
-  return `${head}\n${what} latency ms: p50 ${f(lat.p50)}  p99 ${f(lat.p99)}  p99.9 ${f(lat.p999)}  max ${f(lat.max)}\n`;
+  const lag = r.senderLag as { p99Ms: number; maxMs: number } | undefined;
+  const sender =
+    lag === undefined
+      ? ''
+      : `sender event-loop delay ms: p99 ${f(lag.p99Ms)}  max ${f(lag.maxMs)} (counted in the latency)\n`;
+  return `${head}\n${what} latency ms: p50 ${f(lat.p50)}  p99 ${f(lat.p99)}  p99.9 ${f(lat.p999)}  max ${f(lat.max)}\n${sender}`;
 }

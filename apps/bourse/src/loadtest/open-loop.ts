@@ -12,15 +12,16 @@ export interface OpenLoopRun {
  * `durationMs` has passed. Bounded: at most rate × duration orders. Between checks it sleeps on a
  * timer rather than spinning the event loop: a spinning sender takes most of a core from the server it
  * measures (on a 2-core machine, most of the server's second core). Orders sent up to a millisecond
- * after their intended time count that delay as latency.
+ * after their intended time count that delay as latency. `start` lets the caller know the schedule's
+ * origin in advance (to tell warm-up orders from measured ones).
  */
 export async function runOpenLoop(
   rate: number,
   durationMs: number,
   send: (i: number, intendedMs: number) => void,
+  start = performance.now(),
 ): Promise<OpenLoopRun> {
   const total = Math.floor((rate * durationMs) / 1000);
-  const start = performance.now();
   let i = 0;
   while (i < total) {
     const now = performance.now();
@@ -29,4 +30,20 @@ export async function runOpenLoop(
     await new Promise((r) => setTimeout(r, 1));
   }
   return { sent: i, elapsedMs: performance.now() - start };
+}
+
+/**
+ * A run is a warm-up followed by the measured window, both at the same offered rate. The server under
+ * test is a fresh process: in its first seconds V8 still compiles the hot paths and sizes its heap,
+ * which is start-up cost, not the latency of an exchange that has been running. Warm-up orders are
+ * sent and must be answered like the others (a rejection anywhere fails the run), but their latency
+ * and their acks are not counted.
+ */
+export interface LoadWindow {
+  readonly warmupMs: number;
+  readonly durationMs: number;
+}
+
+export function orderCount(rate: number, window: LoadWindow): number {
+  return Math.floor((rate * (window.warmupMs + window.durationMs)) / 1000);
 }

@@ -10,7 +10,8 @@ import { type IssuedToken, RequestSigner, TOKEN_PATH } from '@bourse/client';
 import { HttpWirePool } from './http-wire-pool.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
 import type { LoadTarget } from './loadtest-target.ts';
-import { runOpenLoop } from './open-loop.ts';
+import { type LoadWindow, orderCount, runOpenLoop } from './open-loop.ts';
+import { SenderLagMonitor } from './sender-lag.ts';
 import type { OrderLoadResult } from './ws-order-load.ts';
 
 export type RestAuthMode = 'signed' | 'token';
@@ -74,11 +75,11 @@ async function mintToken(
 export async function restOrderLoad(
   target: LoadTarget,
   rate: number,
-  durationMs: number,
+  window: LoadWindow,
   connections: number,
   auths: readonly KeyAuth[][],
 ): Promise<OrderLoadResult> {
-  const total = Math.floor((rate * durationMs) / 1000);
+  const total = orderCount(rate, window);
   const rec = new LatencyRecorder(total);
   const pool = new HttpWirePool(new URL(target.url), connections);
   let acked = 0;
@@ -91,36 +92,47 @@ export async function restOrderLoad(
     rejectCodes[code] = (rejectCodes[code] ?? 0) + 1;
   };
   const start = performance.now();
-  await runOpenLoop(rate, durationMs, (i, at) => {
-    const side = i % 2 === 0 ? 'buy' : 'sell';
-    const keys = auths[i % 2]!;
-    const auth = keys[Math.floor(i / 2) % keys.length]!;
-    const body = `{"market":"${target.market}","side":"${side}","priceTicks":5000,"qtyLots":100}`;
-    pool.post(ORDER_PATH, auth(), body).then(
-      (res) => {
-        done++;
-        const now = performance.now();
-        if (res.status === 201) {
-          acked++;
-          lastAckAt = now;
-          rec.record(now - at);
-          return;
-        }
-        let code = `HTTP_${res.status}`;
-        try {
-          code = (JSON.parse(res.body.toString()) as { error: { code: string } }).error.code;
-        } catch {}
-        reject(code);
-      },
-      () => {
-        done++;
-        reject('SOCKET_ERROR');
-      },
-    );
-  });
+  const measureFrom = start + window.warmupMs;
+  const lag = new SenderLagMonitor();
+  const lagStart = setTimeout(() => lag.start(), window.warmupMs);
+  await runOpenLoop(
+    rate,
+    window.warmupMs + window.durationMs,
+    (i, at) => {
+      const side = i % 2 === 0 ? 'buy' : 'sell';
+      const keys = auths[i % 2]!;
+      const auth = keys[Math.floor(i / 2) % keys.length]!;
+      const body = `{"market":"${target.market}","side":"${side}","priceTicks":5000,"qtyLots":100}`;
+      pool.post(ORDER_PATH, auth(), body).then(
+        (res) => {
+          done++;
+          const now = performance.now();
+          if (res.status === 201) {
+            if (at < measureFrom) return;
+            acked++;
+            lastAckAt = now;
+            rec.record(now - at, at);
+            return;
+          }
+          let code = `HTTP_${res.status}`;
+          try {
+            code = (JSON.parse(res.body.toString()) as { error: { code: string } }).error.code;
+          } catch {}
+          reject(code);
+        },
+        () => {
+          done++;
+          reject('SOCKET_ERROR');
+        },
+      );
+    },
+    start,
+  );
+  clearTimeout(lagStart);
+  const senderLag = lag.stop();
   for (let i = 0; i < 1_000 && done < total; i++) await new Promise((r) => setTimeout(r, 10));
   pool.close();
-  const elapsed = Math.max(1, lastAckAt - start);
+  const elapsed = Math.max(1, lastAckAt - measureFrom);
   return {
     offeredPerSec: rate,
     acked,
@@ -128,6 +140,8 @@ export async function restOrderLoad(
     rejectCodes,
     ackedPerSec: (acked / elapsed) * 1000,
     latencyMs: rec.summary(),
+    perSecond: rec.perSecond(measureFrom),
+    senderLag,
   };
 }
 

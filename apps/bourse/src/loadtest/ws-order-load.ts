@@ -1,11 +1,14 @@
 // Order entry over WebSocket at a target rate: crossing buy/sell pairs from two accounts spread over
-// several sockets, each order's ack latency taken from its intended send time.
+// several sockets, each order's ack latency taken from its intended send time. The sockets use the
+// minimal client (ws-wire-client.ts) and acks are recognised by their leading bytes, so the sender
+// spends little of the machine it shares with the server.
 
 import { RequestSigner } from '@bourse/client';
-import WebSocket from 'ws';
-import { LatencyRecorder } from './latency-recorder.ts';
+import { type LatencySecond, type LatencySummary, LatencyRecorder } from './latency-recorder.ts';
 import type { LoadTarget } from './loadtest-target.ts';
-import { runOpenLoop } from './open-loop.ts';
+import { type LoadWindow, orderCount, runOpenLoop } from './open-loop.ts';
+import { type SenderLag, SenderLagMonitor } from './sender-lag.ts';
+import { openWireSocket, type WireSocket } from './ws-wire-client.ts';
 
 export interface OrderLoadResult {
   readonly offeredPerSec: number;
@@ -14,82 +17,109 @@ export interface OrderLoadResult {
   /** Rejections by error code. */
   readonly rejectCodes: Record<string, number>;
   readonly ackedPerSec: number;
-  readonly latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number };
+  readonly latencyMs: LatencySummary;
+  /** The same percentiles for each second of the run. */
+  readonly perSecond: readonly LatencySecond[];
+  /** The load generator's own event-loop delay while measuring. */
+  readonly senderLag: SenderLag;
 }
 
 const WS_PATH = '/api/v1/ws';
+/** How the gateway starts an order ack: `{"type":"ack","op":"place","id":<n>,…`. */
+const ACK_PREFIX = Buffer.from('{"type":"ack","op":"place","id":');
 
-function connect(url: string, signer: RequestSigner, ts: number): Promise<WebSocket> {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}${WS_PATH}`, {
-    headers: signer.headers('GET', WS_PATH, ts),
-    perMessageDeflate: false,
-  });
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-  });
+export type OrderReply = { kind: 'ack'; id: number } | { kind: 'error'; id: number; code: string };
+
+/** Reads an order reply: acks by their fixed prefix (no JSON parse), anything else parsed. */
+export function readOrderReply(payload: Buffer): OrderReply | undefined {
+  if (payload.subarray(0, ACK_PREFIX.length).equals(ACK_PREFIX)) {
+    let id = 0;
+    let at = ACK_PREFIX.length;
+    for (let d = payload[at]!; d >= 0x30 && d <= 0x39; d = payload[++at]!) id = id * 10 + d - 0x30;
+    if (at > ACK_PREFIX.length) return { kind: 'ack', id };
+  }
+  const m = JSON.parse(payload.toString()) as {
+    type?: string;
+    id?: unknown;
+    error?: { code: string };
+  };
+  if (typeof m.id !== 'number') return undefined;
+  if (m.type === 'ack') return { kind: 'ack', id: m.id };
+  if (m.type === 'error') return { kind: 'error', id: m.id, code: m.error?.code ?? 'UNKNOWN' };
+  return undefined;
 }
 
 export async function wsOrderLoad(
   target: LoadTarget,
   rate: number,
-  durationMs: number,
+  window: LoadWindow,
   connections: number,
 ): Promise<OrderLoadResult> {
-  const total = Math.floor((rate * durationMs) / 1000);
+  const total = orderCount(rate, window);
   const intended = new Float64Array(total);
   const rec = new LatencyRecorder(total);
   let acked = 0;
+  let answered = 0;
   let rejected = 0;
+  let measureFrom = Number.POSITIVE_INFINITY;
   const rejectCodes: Record<string, number> = {};
   let lastAckAt = 0;
-  const sockets: WebSocket[] = [];
+  const onText = (payload: Buffer) => {
+    const now = performance.now();
+    const reply = readOrderReply(payload);
+    if (reply === undefined || reply.id >= total) return;
+    answered++;
+    if (reply.kind === 'error') {
+      rejected++;
+      rejectCodes[reply.code] = (rejectCodes[reply.code] ?? 0) + 1;
+      return;
+    }
+    const at = intended[reply.id]!;
+    if (at < measureFrom) return;
+    acked++;
+    lastAckAt = now;
+    rec.record(now - at, at);
+  };
+  const url = new URL(target.url);
+  const sockets: WireSocket[] = [];
   const conns = Math.max(2, connections - (connections % 2));
   for (let c = 0; c < conns; c++) {
-    const user = target.users[c % 2]!;
-    const ws = await connect(target.url, new RequestSigner(user), Date.now() + c);
-    ws.on('message', (data) => {
-      const now = performance.now();
-      const text = data.toString();
-      const m = JSON.parse(text) as { type?: string; id?: number; error?: { code: string } };
-      if (typeof m.id !== 'number') return;
-      if (m.type === 'ack') {
-        acked++;
-        lastAckAt = now;
-        rec.record(now - intended[m.id]!);
-      } else if (m.type === 'error') {
-        rejected++;
-        const code = m.error?.code ?? 'UNKNOWN';
-        rejectCodes[code] = (rejectCodes[code] ?? 0) + 1;
-      }
-    });
-    sockets.push(ws);
+    const signer = new RequestSigner(target.users[c % 2]!);
+    const headers = signer.headers('GET', WS_PATH, Date.now() + c);
+    sockets.push(await openWireSocket(url, WS_PATH, onText, headers));
   }
   const start = performance.now();
+  measureFrom = start + window.warmupMs;
+  const lag = new SenderLagMonitor();
+  const lagStart = setTimeout(() => lag.start(), window.warmupMs);
   // Writes of one tick leave together: cork every socket once per tick, uncork after the tick.
   let corked = false;
-  const raw = (ws: WebSocket) =>
-    (ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
-  await runOpenLoop(rate, durationMs, (i, at) => {
-    intended[i] = at;
-    if (!corked) {
-      corked = true;
-      for (const ws of sockets) raw(ws).cork();
-      setImmediate(() => {
-        corked = false;
-        for (const ws of sockets) raw(ws).uncork();
-      });
-    }
-    const c = i % conns;
-    const side = c % 2 === 0 ? 'buy' : 'sell';
-    sockets[c]!.send(
-      `{"op":"place","id":${i},"order":{"market":"${target.market}","side":"${side}","priceTicks":5000,"qtyLots":100}}`,
-    );
-  });
-  for (let i = 0; i < 1_000 && acked + rejected < total; i++)
-    await new Promise((r) => setTimeout(r, 10));
-  for (const ws of sockets) ws.close();
-  const elapsed = Math.max(1, lastAckAt - start);
+  await runOpenLoop(
+    rate,
+    window.warmupMs + window.durationMs,
+    (i, at) => {
+      intended[i] = at;
+      if (!corked) {
+        corked = true;
+        for (const s of sockets) s.cork();
+        setImmediate(() => {
+          corked = false;
+          for (const s of sockets) s.uncork();
+        });
+      }
+      const c = i % conns;
+      const side = c % 2 === 0 ? 'buy' : 'sell';
+      sockets[c]!.send(
+        `{"op":"place","id":${i},"order":{"market":"${target.market}","side":"${side}","priceTicks":5000,"qtyLots":100}}`,
+      );
+    },
+    start,
+  );
+  clearTimeout(lagStart);
+  const senderLag = lag.stop();
+  for (let i = 0; i < 1_000 && answered < total; i++) await new Promise((r) => setTimeout(r, 10));
+  for (const s of sockets) s.close();
+  const elapsed = Math.max(1, lastAckAt - measureFrom);
   return {
     offeredPerSec: rate,
     acked,
@@ -97,5 +127,7 @@ export async function wsOrderLoad(
     rejectCodes,
     ackedPerSec: (acked / elapsed) * 1000,
     latencyMs: rec.summary(),
+    perSecond: rec.perSecond(measureFrom),
+    senderLag,
   };
 }

@@ -1,0 +1,98 @@
+// The load generator's parts and a short end-to-end run: per-second percentiles by intended send
+// time, order replies read without a JSON parse for acks (and with one for everything else), and
+// `bourse loadtest` against a fresh server, where warm-up orders are answered but not counted.
+
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { LatencyRecorder } from '../src/loadtest/latency-recorder.ts';
+import { orderCount } from '../src/loadtest/open-loop.ts';
+import { readOrderReply } from '../src/loadtest/ws-order-load.ts';
+
+const run = promisify(execFile);
+const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
+
+test('percentiles per second follow the intended send time', () => {
+  const rec = new LatencyRecorder(300);
+  // Second 0: latencies 1..100; second 1: 101..200 (sent in reverse order, to show grouping is
+  // by send time, not by arrival).
+  for (let i = 1; i <= 100; i++) rec.record(i, 1000 + i);
+  for (let i = 200; i > 100; i--) rec.record(i, 2000 + (i - 100));
+  const [s0, s1] = rec.perSecond(1000);
+  assert.equal(s0!.second, 0);
+  assert.equal(s0!.count, 100);
+  assert.equal(s0!.p50, 51);
+  assert.equal(s0!.p99, 100);
+  assert.equal(s1!.second, 1);
+  assert.equal(s1!.max, 200);
+  assert.equal(s1!.p50, 151);
+  assert.equal(rec.summary().p50, 101);
+  assert.equal(rec.count, 200);
+});
+
+test('the recorder drops samples beyond its capacity instead of growing', () => {
+  const rec = new LatencyRecorder(2);
+  rec.record(1, 0);
+  rec.record(2, 0);
+  rec.record(3, 0);
+  assert.equal(rec.count, 2);
+  assert.equal(rec.summary().max, 2);
+});
+
+test('order replies: acks by prefix, errors and anything else by JSON', () => {
+  const ack = Buffer.from('{"type":"ack","op":"place","id":12345,"order":{"orderId":7}}');
+  assert.deepEqual(readOrderReply(ack), { kind: 'ack', id: 12345 });
+  const err = Buffer.from('{"type":"error","id":9,"error":{"code":"INSUFFICIENT_FUNDS"}}');
+  assert.deepEqual(readOrderReply(err), { kind: 'error', id: 9, code: 'INSUFFICIENT_FUNDS' });
+  // Same meaning, other key order: still an ack, through the parser.
+  const reordered = Buffer.from('{"id":4,"type":"ack","op":"place"}');
+  assert.deepEqual(readOrderReply(reordered), { kind: 'ack', id: 4 });
+  assert.equal(readOrderReply(Buffer.from('{"type":"pong","id":null}')), undefined);
+  assert.equal(readOrderReply(Buffer.from('{"channel":"trades","trades":[]}')), undefined);
+});
+
+test('a run is its warm-up then its measured window, at one rate', () => {
+  assert.equal(orderCount(1000, { warmupMs: 2000, durationMs: 5000 }), 7000);
+  assert.equal(orderCount(333, { warmupMs: 0, durationMs: 1500 }), 499);
+});
+
+test('bourse loadtest over WebSocket counts only the measured window', async () => {
+  const { stdout } = await run(
+    process.execPath,
+    [
+      main,
+      'loadtest',
+      '--json',
+      '--mode',
+      'ws',
+      '--rate',
+      '1000',
+      '--duration',
+      '1',
+      '--warmup',
+      '1',
+    ],
+    { timeout: 120_000 },
+  );
+  const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+    acked: number;
+    rejected: number;
+    warmupMs: number;
+    perSecond: { second: number; count: number }[];
+    latencyMs: { p50: number; max: number };
+    senderLag: { p99Ms: number; maxMs: number };
+  };
+  assert.equal(r.rejected, 0);
+  assert.equal(r.warmupMs, 1000);
+  // 2,000 orders sent; the 1,000 of the measured second are counted, each once.
+  assert.equal(r.acked, 1000);
+  assert.equal(
+    r.perSecond.reduce((n, s) => n + s.count, 0),
+    1000,
+  );
+  assert.ok(r.latencyMs.p50 > 0 && r.latencyMs.p50 <= r.latencyMs.max);
+  assert.ok(r.senderLag.maxMs >= r.senderLag.p99Ms && r.senderLag.p99Ms > 0);
+});
