@@ -23,5 +23,6 @@ export function createSequencerStats(): SequencerStats {
     journalCommits: 0,
     snapshotsWritten: 0,
     readDbOnOpen: 'fresh',
+    readModelThread: 'nice',
   };
 }

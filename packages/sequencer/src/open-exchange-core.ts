@@ -42,6 +42,8 @@ export interface OpenExchangeCoreOptions {
   readonly maxQueuedCommands?: number;
   /** Scheduling niceness of the read-model thread (default 10; 0 = same priority as order entry). */
   readonly readModelNice?: number;
+  /** Run the read-model thread under SCHED_IDLE where possible (default true; Linux only). */
+  readonly readModelIdle?: boolean;
   /** Called while the journal is replayed at startup. */
   readonly onRecoveryProgress?: (progress: ReplayProgress) => void;
 }
@@ -65,6 +67,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<E
         path,
         feeAccountId: config.feeAccountId,
         nice: opts.readModelNice ?? DEFAULT_READ_MODEL_NICE,
+        idle: opts.readModelIdle ?? true,
       },
       metrics,
     );
@@ -104,6 +107,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<E
       readDbPath: path,
     });
     core.stats.readDbOnOpen = readDbOnOpen;
+    core.stats.readModelThread = feeder.idle ? 'idle' : 'nice';
     return core;
   } catch (error) {
     for (const close of cleanup.reverse()) await close().catch(() => {});

@@ -6,6 +6,8 @@ export interface ProjectionInit {
   readonly feeAccountId: number;
   /** Scheduling niceness of the worker thread (0 = as the gateway; higher yields more). */
   readonly nice: number;
+  /** Run under SCHED_IDLE where the platform allows (see thread-priority.ts). */
+  readonly idle: boolean;
 }
 
 export type ToProjection =
@@ -19,8 +21,8 @@ export type ToProjection =
   | { readonly kind: 'close' };
 
 export type FromProjection =
-  /** The seq the read models held when opened. */
-  | { readonly kind: 'ready'; readonly seq: number }
+  /** The seq the read models held when opened; whether the thread got SCHED_IDLE. */
+  | { readonly kind: 'ready'; readonly seq: number; readonly idle: boolean }
   | { readonly kind: 'applied'; readonly seq: number }
   | { readonly kind: 'failed'; readonly message: string }
   | { readonly kind: 'closed' };

@@ -1,13 +1,14 @@
 // The read-model thread: stores durable applied commands in SQLite so the main thread (the gateway's)
 // never blocks on SQL writes. Batches arrive as the JSON text the engine round trip already produced;
 // those that queue up while a transaction runs are merged into the next one (bounded). The thread runs
-// at a lower scheduling priority: when the cores are short, order entry goes first and the read models
-// fall behind (the lag is a metric, `waitFor` still holds) and catch up when the load drops.
+// under SCHED_IDLE where it can (else at a lower niceness): it uses only cores that order entry leaves
+// free, falls behind when there are none (the lag is a metric, `waitFor` still holds) and catches up
+// when the load drops.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Command, EngineEvent } from '@bourse/engine';
 import { openSqliteReadModels } from '@bourse/projections';
-import { lowerThisThreadPriority } from './thread-priority.ts';
+import { idleThisThread, lowerThisThreadPriority } from './thread-priority.ts';
 import type { AppliedCommand } from './exchange-core.ts';
 import type { FromProjection, ProjectionInit, ToProjection } from './projection-protocol.ts';
 
@@ -18,7 +19,9 @@ const init = workerData as ProjectionInit;
 const port = parentPort!;
 const models = await openSqliteReadModels(init.path, { feeAccountId: init.feeAccountId });
 let appliedSeq = await models.lastAppliedSeq();
+// Niceness first: it is what remains where SCHED_IDLE cannot be had.
 lowerThisThreadPriority(init.nice);
+const idle = init.idle && idleThisThread();
 /** Chunks in seq order, each a JSON command array and its JSON event arrays. */
 const queue: { readonly commands: string; readonly events: string }[] = [];
 let draining = false;
@@ -84,4 +87,4 @@ port.on('message', (message: ToProjection) => {
   if (!draining) setImmediate(() => void drain());
 });
 
-send({ kind: 'ready', seq: appliedSeq });
+send({ kind: 'ready', seq: appliedSeq, idle });

@@ -20,6 +20,8 @@ const MAX_HELD_CHARS = 1 << 20;
 export class ReadModelFeeder {
   readonly #worker: Worker;
   readonly #metrics: CoreMetrics;
+  /** Whether the worker thread runs under SCHED_IDLE. */
+  idle = false;
   #waiters: Waiter[] = [];
   #appliedSeq: number;
   #queuedSeq: number;
@@ -45,15 +47,16 @@ export class ReadModelFeeder {
     const worker = new Worker(new URL('./projection-worker.ts', import.meta.url), {
       workerData: init,
     });
-    const seq = await new Promise<number>((resolve, reject) => {
+    const ready = await new Promise<{ seq: number; idle: boolean }>((resolve, reject) => {
       worker.once('error', reject);
       worker.once('message', (message: FromProjection) => {
         worker.off('error', reject);
-        if (message.kind === 'ready') resolve(message.seq);
+        if (message.kind === 'ready') resolve(message);
         else reject(new Error(`read-model worker sent ${message.kind} before ready`));
       });
     });
-    const feeder = new ReadModelFeeder(worker, seq, metrics);
+    const feeder = new ReadModelFeeder(worker, ready.seq, metrics);
+    feeder.idle = ready.idle;
     feeder.#listen();
     return feeder;
   }

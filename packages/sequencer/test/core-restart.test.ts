@@ -117,6 +117,8 @@ test('read models: a clean stop is trusted, a crash is checked, a damaged file i
   const readDb = join(dataDir, 'read.db');
   const first = await openCore(t, { dataDir });
   assert.equal(first.stats.readDbOnOpen, 'fresh');
+  // On Linux the read-model thread runs under SCHED_IDLE (thread-priority.ts).
+  if (process.platform === 'linux') assert.equal(first.stats.readModelThread, 'idle');
   await first.submitBatch(marketSetup(ACCOUNTS));
   await trade(first, 5, 600);
   const lastSeq = first.durableSeq;

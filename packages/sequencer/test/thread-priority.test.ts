@@ -35,3 +35,30 @@ test('zero or negative niceness leaves the thread alone', async () => {
   assert.equal(lowerThisThreadPriority(0), false);
   assert.equal(lowerThisThreadPriority(-5), false);
 });
+
+test('a worker puts itself under SCHED_IDLE and the main thread keeps its policy', {
+  skip: process.platform !== 'linux',
+}, async () => {
+  const { thisThreadPolicy, SCHED_IDLE } = await import('../src/thread-priority.ts');
+  const mainPolicy = thisThreadPolicy();
+  const source = `
+    const { parentPort } = require('node:worker_threads');
+    import(${JSON.stringify(new URL('../src/thread-priority.ts', import.meta.url).href)}).then((m) => {
+      const idle = m.idleThisThread();
+      parentPort.postMessage({ idle, policy: m.thisThreadPolicy(), again: m.idleThisThread() });
+    });
+  `;
+  const worker = new Worker(source, { eval: true });
+  const reply = await new Promise<{ idle: boolean; policy: number; again: boolean }>(
+    (resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    },
+  );
+  await worker.terminate();
+  assert.equal(reply.idle, true, 'chrt (util-linux) sets SCHED_IDLE on Linux');
+  assert.equal(reply.policy, SCHED_IDLE);
+  assert.equal(reply.again, true, 'asking twice is harmless');
+  assert.equal(thisThreadPolicy(), mainPolicy, 'the main thread keeps its policy');
+  assert.notEqual(mainPolicy, SCHED_IDLE);
+});
