@@ -33,7 +33,10 @@ export class EngineHost {
 
   /** Starts the worker and resolves with the seq its engine starts from. */
   static async start(init: WorkerInit): Promise<{ host: EngineHost; lastSeq: number }> {
-    const worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { workerData: init });
+    const worker = new Worker(new URL('./engine-worker.ts', import.meta.url), {
+      workerData: init,
+      transferList: init.projectionPort === undefined ? [] : [init.projectionPort],
+    });
     const host = new EngineHost(worker);
     const lastSeq = await new Promise<number>((resolve, reject) => {
       const onError = (error: Error) => reject(engineFailed(error));
@@ -54,13 +57,18 @@ export class EngineHost {
     return this.#pending.length - this.#head;
   }
 
-  apply(commandsJson: string, events: boolean): Promise<AppliedReply> {
-    return this.#request((id) => ({ kind: 'apply', id, commands: commandsJson, events })).then(
-      (m) => {
-        if (m.kind !== 'applied') throw unexpected(m);
-        return { lastSeq: m.lastSeq, events: m.events };
-      },
-    );
+  /** `project`: also send the batch and its events to the read models (needs `events`). */
+  apply(commandsJson: string, events: boolean, project = false): Promise<AppliedReply> {
+    return this.#request((id) => ({
+      kind: 'apply',
+      id,
+      commands: commandsJson,
+      events,
+      project: project && events,
+    })).then((m) => {
+      if (m.kind !== 'applied') throw unexpected(m);
+      return { lastSeq: m.lastSeq, events: m.events };
+    });
   }
 
   query<N extends QueryName>(name: N, args: QueryArgs[N]): Promise<unknown> {

@@ -1,15 +1,18 @@
 // The engine thread: owns the one Engine of this shard and applies batches of journaled commands in seq
-// order. It does no I/O; the main thread journals, acknowledges and stores snapshots. An exception while
+// order. It does no I/O; the main thread journals, acknowledges and stores snapshots. Batches it is
+// asked to `project` also go, with their events, to the read-model worker's port. An exception while
 // applying means a broken invariant: the worker dies and the core stops (a restart replays the journal).
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { type Command, Engine, verifyInvariants } from '@bourse/engine';
+import type { StagedBatch } from './projection-protocol.ts';
 import type { FromWorker, QueryName, ToWorker, WorkerInit } from './worker-protocol.ts';
 
 const init = workerData as WorkerInit;
 const engine =
   init.snapshot === undefined ? new Engine(init.config) : Engine.restore(init.snapshot);
 const port = parentPort!;
+const projection = init.projectionPort;
 
 function send(message: FromWorker, transfer?: ArrayBuffer[]): void {
   port.postMessage(message, transfer);
@@ -67,6 +70,10 @@ port.on('message', (message: ToWorker) => {
   switch (message.kind) {
     case 'apply': {
       const events = applyBatch(message.commands, message.events);
+      if (message.project && events !== null && projection !== undefined) {
+        const staged: StagedBatch = { lastSeq: engine.lastSeq, commands: message.commands, events };
+        projection.postMessage(staged);
+      }
       send({ kind: 'applied', id: message.id, lastSeq: engine.lastSeq, events });
       return;
     }

@@ -39,10 +39,9 @@ interface Entry {
 interface Batch {
   readonly lastSeq: number;
   readonly entries: Entry[];
-  /** The batch as sent to the engine, forwarded as is to the read models. */
+  /** The batch as sent to the engine (which forwards it, with its events, to the read models). */
   readonly commandsJson: string;
   applied: AppliedCommand[] | undefined;
-  eventsJson: string;
 }
 
 export interface CoreParts {
@@ -237,13 +236,12 @@ export class LocalExchangeCore implements ExchangeCore {
       entries,
       commandsJson: `[${jsons.join(',')}]`,
       applied: undefined,
-      eventsJson: '',
     };
     this.#inflight.push(batch);
     this.#engineBusy = true;
     this.stats.engineBatches++;
     this.metrics.engineQueueDepth += entries.length;
-    this.#parts.host.apply(batch.commandsJson, true).then(
+    this.#parts.host.apply(batch.commandsJson, true, true).then(
       (reply) => this.#onApplied(batch, reply.events),
       (error: Error) => this.#fail(error),
     );
@@ -262,7 +260,6 @@ export class LocalExchangeCore implements ExchangeCore {
       applied[i] = { seq, ts: command.ts, command, events: perCommand[i]! };
     }
     batch.applied = applied;
-    batch.eventsJson = eventsJson ?? '[]';
     this.metrics.engineQueueDepth -= entries.length;
     this.#engineBusy = false;
     this.#postToEngine();
@@ -281,7 +278,7 @@ export class LocalExchangeCore implements ExchangeCore {
       // to the old generation, costing long scavenges and mark-compacts.
       this.#inflight[this.#inflightHead++] = undefined as unknown as Batch;
       this.#acknowledge(batch.entries, batch.applied);
-      this.#feeder.push(batch.lastSeq, batch.commandsJson, batch.eventsJson);
+      this.#feeder.durable(batch.lastSeq);
     }
     if (this.#inflightHead > 1024 && this.#inflightHead * 2 > this.#inflight.length) {
       this.#inflight.splice(0, this.#inflightHead);

@@ -83,7 +83,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<E
     }
     const snapshots = new SnapshotStore(layout.snapshotsDir);
     const snapshot = chooseSnapshot(snapshots, lastSeq, feeder.appliedSeq);
-    const { host, lastSeq: engineSeq } = await startEngine(config, snapshot?.bytes);
+    const { host, lastSeq: engineSeq } = await startEngine(config, snapshot?.bytes, feeder);
     cleanup.push(() => host.terminate());
     const replayedTs = await replayIntoWorker({
       records: journal.read(engineSeq + 1),
@@ -122,12 +122,15 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<E
 async function startEngine(
   config: EngineConfig,
   snapshot: Uint8Array | undefined,
+  feeder: ReadModelFeeder,
 ): Promise<{ host: EngineHost; lastSeq: number }> {
-  if (snapshot === undefined) return EngineHost.start({ config, snapshot });
+  const start = (bytes: Uint8Array | undefined) =>
+    EngineHost.start({ config, snapshot: bytes, projectionPort: feeder.connectEngine() });
+  if (snapshot === undefined) return start(undefined);
   try {
-    return await EngineHost.start({ config, snapshot });
+    return await start(snapshot);
   } catch {
-    return EngineHost.start({ config, snapshot: undefined });
+    return start(undefined);
   }
 }
 

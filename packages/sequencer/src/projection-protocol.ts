@@ -1,5 +1,10 @@
-// Messages between the core (main thread) and the read-model worker. Batches are JSON text: the command
-// array the core sent to the engine and the per-command event arrays the engine sent back.
+// Messages of the read-model worker. Batch text comes straight from the engine worker, which sends
+// each batch it applies (the command array the core sent it and the per-command event arrays it
+// computed) on a port of its own; the core (main thread) only says how far the journal is durable.
+// The worker stores a batch once it is durable, so the read models never hold a command a crash could
+// take back, and the batch text never passes through the main thread a second time.
+
+import type { MessagePort } from 'node:worker_threads';
 
 export interface ProjectionInit {
   readonly path: string;
@@ -10,14 +15,21 @@ export interface ProjectionInit {
   readonly idle: boolean;
 }
 
+/** From the engine worker, in seq order: a batch it applied, possibly not yet durable. */
+export interface StagedBatch {
+  readonly lastSeq: number;
+  /** JSON array of the batch's commands. */
+  readonly commands: string;
+  /** JSON array with one event array per command. */
+  readonly events: string;
+}
+
 export type ToProjection =
-  /** Chunks in seq order: `commands[i]` is a JSON command array, `events[i]` its event arrays. */
-  | {
-      readonly kind: 'apply';
-      readonly commands: readonly string[];
-      readonly events: readonly string[];
-    }
-  /** Store what is queued, close the database, answer `closed`. */
+  /** Batches from a (new) engine worker arrive on `port`; any earlier engine port is done. */
+  | { readonly kind: 'engine'; readonly port: MessagePort }
+  /** Every command up to `seq` is durable: store the batches that end at or before it. */
+  | { readonly kind: 'durable'; readonly seq: number }
+  /** Store what is durable and staged (waiting for the engine's last batches), close, answer `closed`. */
   | { readonly kind: 'close' };
 
 export type FromProjection =

@@ -1,16 +1,22 @@
 // The read-model thread: stores durable applied commands in SQLite so the main thread (the gateway's)
-// never blocks on SQL writes. Batches arrive as the JSON text the engine round trip already produced;
-// those that queue up while a transaction runs are merged into the next one (bounded). The thread runs
-// under SCHED_IDLE where it can (else at a lower niceness): it uses only cores that order entry leaves
-// free, falls behind when there are none (the lag is a metric, `waitFor` still holds) and catches up
-// when the load drops.
+// never blocks on SQL writes. Batches arrive from the engine worker as the JSON text it already has
+// (its input and its events) and wait here until the core says they are durable; durable batches that
+// queue up while a transaction runs are merged into the next one (bounded). The thread runs under
+// SCHED_IDLE where it can (else at a lower niceness): it uses only cores that order entry leaves free,
+// falls behind when there are none (the lag is a metric, `waitFor` still holds) and catches up when
+// the load drops.
 
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { Command, EngineEvent } from '@bourse/engine';
 import { openSqliteReadModels } from '@bourse/projections';
-import { idleThisThread, lowerThisThreadPriority } from './thread-priority.ts';
 import type { AppliedCommand } from './exchange-core.ts';
-import type { FromProjection, ProjectionInit, ToProjection } from './projection-protocol.ts';
+import type {
+  FromProjection,
+  ProjectionInit,
+  StagedBatch,
+  ToProjection,
+} from './projection-protocol.ts';
+import { idleThisThread, lowerThisThreadPriority } from './thread-priority.ts';
 
 /** Most commands in one read-model transaction. */
 const MAX_COMMANDS_PER_APPLY = 8192;
@@ -22,8 +28,14 @@ let appliedSeq = await models.lastAppliedSeq();
 // Niceness first: it is what remains where SCHED_IDLE cannot be had.
 lowerThisThreadPriority(init.nice);
 const idle = init.idle && idleThisThread();
-/** Chunks in seq order, each a JSON command array and its JSON event arrays. */
-const queue: { readonly commands: string; readonly events: string }[] = [];
+/** Batches from the engine in seq order, durable or not yet. */
+const staged: StagedBatch[] = [];
+let stagedHead = 0;
+/** Highest seq the core has reported durable. */
+let durableSeq = appliedSeq;
+let engine: MessagePort | undefined;
+/** The current engine port has closed: nothing more will be staged until a new one comes. */
+let engineClosed = true;
 let draining = false;
 let closing = false;
 let finished = false;
@@ -32,59 +44,105 @@ function send(message: FromProjection): void {
   port.postMessage(message);
 }
 
+function nextDurable(): StagedBatch | undefined {
+  const next = staged[stagedHead];
+  return next !== undefined && next.lastSeq <= durableSeq ? next : undefined;
+}
+
+/** Durable staged batches, merged up to a bound, minus commands already stored before a restart. */
 function take(): AppliedCommand[] {
   const merged: AppliedCommand[] = [];
-  while (queue.length > 0 && merged.length < MAX_COMMANDS_PER_APPLY) {
-    const next = queue.shift()!;
+  for (let next = nextDurable(); next !== undefined; next = nextDurable()) {
+    if (merged.length >= MAX_COMMANDS_PER_APPLY) break;
+    staged[stagedHead++] = undefined as unknown as StagedBatch;
+    if (next.lastSeq <= appliedSeq) continue;
     const commands = JSON.parse(next.commands) as Command[];
     const events = JSON.parse(next.events) as EngineEvent[][];
     for (let i = 0; i < commands.length; i++) {
       const command = commands[i]!;
-      if (command.seq <= appliedSeq) continue; // already stored before a restart
+      if (command.seq <= appliedSeq) continue;
       merged.push({ seq: command.seq, ts: command.ts, command, events: events[i]! });
     }
   }
+  if (stagedHead > 1024 && stagedHead * 2 > staged.length) {
+    staged.splice(0, stagedHead);
+    stagedHead = 0;
+  }
   return merged;
+}
+
+/** At close: everything durable is stored, and no more of it can still come from the engine. */
+function doneForClose(): boolean {
+  return nextDurable() === undefined && (appliedSeq >= durableSeq || engineClosed);
 }
 
 async function drain(): Promise<void> {
   if (draining || finished) return;
   draining = true;
   try {
-    while (queue.length > 0) {
-      const batch = take();
-      if (batch.length === 0) continue;
+    for (let batch = take(); batch.length > 0; batch = take()) {
       await models.apply(batch);
       appliedSeq = batch.at(-1)!.seq;
       send({ kind: 'applied', seq: appliedSeq });
     }
   } catch (error) {
     send({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
-    queue.length = 0;
+    staged.length = 0;
+    stagedHead = 0;
+    durableSeq = appliedSeq;
     closing = true; // a read model that failed once is not fed again; a restart re-projects
   } finally {
     draining = false;
   }
-  if (closing && !finished) {
+  if (closing && !finished && doneForClose()) {
     finished = true;
+    engine?.close();
     await models.close();
     send({ kind: 'closed' });
     port.close();
   }
 }
 
-port.on('message', (message: ToProjection) => {
-  if (closing) return;
-  if (message.kind === 'close') {
-    closing = true;
-    void drain();
-    return;
-  }
-  for (let i = 0; i < message.commands.length; i++) {
-    queue.push({ commands: message.commands[i]!, events: message.events[i]! });
-  }
-  // One turn later, so that messages already posted join this transaction.
+/** One turn later, so that messages already posted join this transaction. */
+function scheduleDrain(): void {
   if (!draining) setImmediate(() => void drain());
+}
+
+function listenToEngine(next: MessagePort): void {
+  engine?.close();
+  engine = next;
+  engineClosed = false;
+  next.on('message', (batch: StagedBatch) => {
+    if (closing && finished) return;
+    staged.push(batch);
+    if (batch.lastSeq <= durableSeq) scheduleDrain();
+  });
+  next.once('close', () => {
+    if (engine !== next) return;
+    engineClosed = true;
+    if (closing) scheduleDrain();
+  });
+}
+
+port.on('message', (message: ToProjection) => {
+  switch (message.kind) {
+    case 'engine':
+      listenToEngine(message.port);
+      return;
+    case 'durable':
+      if (closing) return;
+      if (message.seq > durableSeq) durableSeq = message.seq;
+      scheduleDrain();
+      return;
+    case 'close':
+      closing = true;
+      scheduleDrain();
+      return;
+    default: {
+      const never: never = message;
+      throw new Error(`unknown read-model message ${JSON.stringify(never)}`);
+    }
+  }
 });
 
 send({ kind: 'ready', seq: appliedSeq, idle });

@@ -1,10 +1,10 @@
-// The main thread's side of the read-model worker: forwards durable batches (as JSON text, in seq
-// order), tracks what the worker has stored, resolves `waitFor(seq)` and publishes the lag. The SQL
-// writes happen on the worker, so a slow transaction never delays an ack or a request. While the worker
-// is busy with one message, batches are held and sent as the next one: fewer thread wake-ups and larger
-// transactions exactly when the load is high.
+// The main thread's side of the read-model worker: tells it how far the journal is durable (the batch
+// text itself comes from the engine worker, see projection-protocol.ts), tracks what the worker has
+// stored, resolves `waitFor(seq)` and publishes the lag. The SQL writes happen on the worker, so a slow
+// transaction never delays an ack or a request. While the worker is busy, newer durable marks are held
+// and sent as one: fewer thread wake-ups and larger transactions exactly when the load is high.
 
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { CoreMetrics } from './exchange-core.ts';
 import type { FromProjection, ProjectionInit, ToProjection } from './projection-protocol.ts';
 
@@ -13,9 +13,6 @@ interface Waiter {
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
 }
-
-/** Most JSON text held back for the next message to the worker (about 1 MB). */
-const MAX_HELD_CHARS = 1 << 20;
 
 export class ReadModelFeeder {
   readonly #worker: Worker;
@@ -27,9 +24,6 @@ export class ReadModelFeeder {
   #queuedSeq: number;
   /** Last seq posted to the worker; the worker is busy while it has not reported it applied. */
   #postedSeq: number;
-  #heldCommands: string[] = [];
-  #heldEvents: string[] = [];
-  #heldChars = 0;
   #failure: Error | undefined;
   #closed: Promise<void> | undefined;
   #onClosed: () => void = () => {};
@@ -76,33 +70,31 @@ export class ReadModelFeeder {
   }
 
   /**
-   * Queues commands `firstSeq..lastSeq` (JSON array text) with their events (JSON, one array per
-   * command). Commands the read models already hold are skipped by the worker.
+   * Opens a channel for an engine worker to send its batches on: the returned port goes into the
+   * engine's WorkerInit; the other end goes to the read-model worker, replacing any earlier engine's.
    */
-  push(lastSeq: number, commandsJson: string, eventsJson: string): void {
+  connectEngine(): MessagePort {
+    const { port1, port2 } = new MessageChannel();
+    const message: ToProjection = { kind: 'engine', port: port2 };
+    this.#worker.postMessage(message, [port2]);
+    return port1;
+  }
+
+  /**
+   * Everything up to `lastSeq` is durable (and was applied by an engine connected with
+   * `connectEngine`, which sent the batches): the read models may store it.
+   */
+  durable(lastSeq: number): void {
     if (this.#failure !== undefined || this.#closed !== undefined) return;
     if (lastSeq > this.#queuedSeq) this.#queuedSeq = lastSeq;
     this.#metrics.projectionLagCommands = this.#queuedSeq - this.#appliedSeq;
-    this.#heldCommands.push(commandsJson);
-    this.#heldEvents.push(eventsJson);
-    this.#heldChars += commandsJson.length + eventsJson.length;
-    // Held text lives on this thread's heap; past a bound it goes to the worker's queue even while the
-    // worker is busy, so a lagging worker never makes the gateway's garbage collector copy and
-    // promote megabytes of it.
-    if (this.#postedSeq <= this.#appliedSeq || this.#heldChars >= MAX_HELD_CHARS) this.#post();
+    if (this.#postedSeq <= this.#appliedSeq) this.#post();
   }
 
   #post(): void {
-    if (this.#heldCommands.length === 0) return;
-    const message: ToProjection = {
-      kind: 'apply',
-      commands: this.#heldCommands,
-      events: this.#heldEvents,
-    };
-    this.#heldCommands = [];
-    this.#heldEvents = [];
-    this.#heldChars = 0;
+    if (this.#queuedSeq <= this.#postedSeq) return;
     this.#postedSeq = this.#queuedSeq;
+    const message: ToProjection = { kind: 'durable', seq: this.#queuedSeq };
     this.#worker.postMessage(message);
   }
 
@@ -113,7 +105,7 @@ export class ReadModelFeeder {
     return new Promise((resolve, reject) => this.#waiters.push({ seq, resolve, reject }));
   }
 
-  /** Stores everything queued, then closes the database and stops the worker. */
+  /** Stores everything durable, then closes the database and stops the worker. */
   close(): Promise<void> {
     this.#closed ??= new Promise<void>((resolve) => {
       this.#onClosed = resolve;

@@ -1,6 +1,7 @@
 // Startup replay: streams journal records after the engine's starting seq into the engine worker in
-// chunks (a few in flight, so reading the disk overlaps applying), and forwards to the read-model worker
-// the chunks it has not stored yet, with the events the engine recomputed for them.
+// chunks (a few in flight, so reading the disk overlaps applying). Chunks the read models have not
+// stored yet are applied with `project`: the engine sends them, with the events it recomputed, to the
+// read-model worker, and every replayed command is durable already.
 
 import type { Command } from '@bourse/engine';
 import type { JournalRecord } from '@bourse/journal';
@@ -20,7 +21,6 @@ export interface ReplayProgress {
 
 interface Chunk {
   readonly lastSeq: number;
-  readonly commandsJson: string;
   readonly reply: Promise<AppliedReply>;
 }
 
@@ -42,7 +42,7 @@ export async function replayIntoWorker(opts: {
   const settle = async (chunk: Chunk): Promise<void> => {
     const reply = await chunk.reply;
     if (reply.events !== null) {
-      feeder.push(chunk.lastSeq, chunk.commandsJson, reply.events);
+      feeder.durable(chunk.lastSeq);
       const behind = feeder.queuedSeq - MAX_READ_MODEL_BACKLOG;
       if (behind > feeder.appliedSeq) await feeder.waitFor(behind);
     }
@@ -53,10 +53,11 @@ export async function replayIntoWorker(opts: {
   let chunkLast = 0;
   const send = async (): Promise<void> => {
     const commandsJson = `[${jsons.join(',')}]`;
-    const reply = host.apply(commandsJson, chunkLast > feeder.appliedSeq);
+    const project = chunkLast > feeder.appliedSeq;
+    const reply = host.apply(commandsJson, project, project);
     // Settled in order below; this keeps a later chunk's failure from being unhandled meanwhile.
     reply.catch(() => {});
-    inFlight.push({ lastSeq: chunkLast, commandsJson, reply });
+    inFlight.push({ lastSeq: chunkLast, reply });
     jsons = [];
     if (inFlight.length >= CHUNKS_IN_FLIGHT) await settle(inFlight.shift()!);
   };

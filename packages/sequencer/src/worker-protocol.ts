@@ -2,6 +2,7 @@
 // arrival order and answers each one in the same order, so a query posted after a batch sees its effects.
 // Batches travel as JSON text (one string per message is cheaper to post than a tree of objects).
 
+import type { MessagePort } from 'node:worker_threads';
 import type { EngineConfig } from '@bourse/engine';
 
 /** Data the worker is started with (`workerData`). */
@@ -9,6 +10,8 @@ export interface WorkerInit {
   readonly config: EngineConfig;
   /** Engine snapshot to restore, or undefined to start empty. */
   readonly snapshot: Uint8Array | undefined;
+  /** Where batches applied with `project` go: the read-model worker (see projection-protocol.ts). */
+  readonly projectionPort?: MessagePort | undefined;
 }
 
 /** The query methods the worker answers, by name, with their argument lists. */
@@ -29,12 +32,17 @@ export interface QueryArgs {
 export type QueryName = keyof QueryArgs;
 
 export type ToWorker =
-  /** `commands`: JSON array text. With `events`, the reply carries each command's events. */
+  /**
+   * `commands`: JSON array text. With `events`, the reply carries each command's events; with
+   * `project` as well, the commands and events also go to the projection port, so the read models
+   * get them without the main thread copying them again.
+   */
   | {
       readonly kind: 'apply';
       readonly id: number;
       readonly commands: string;
       readonly events: boolean;
+      readonly project: boolean;
     }
   | {
       readonly kind: 'query';

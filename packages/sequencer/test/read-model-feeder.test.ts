@@ -1,0 +1,89 @@
+// The read models store a batch only once the core says it is durable, whichever arrives first: the
+// batch (sent by the engine worker on its own port) or the durable mark (sent by the core). Batches
+// never marked durable are never stored, and a close waits for durable batches still on their way.
+
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { MessagePort } from 'node:worker_threads';
+import { type Command, DEFAULT_ENGINE_CONFIG, Engine } from '@bourse/engine';
+import { openSqliteReadModels } from '@bourse/projections';
+import { createCoreMetrics } from '../src/core-metrics.ts';
+import type { StagedBatch } from '../src/projection-protocol.ts';
+import { ReadModelFeeder } from '../src/read-model-feeder.ts';
+import { FUNDING_MICROS, USD } from './fixtures/market-setup.ts';
+import { tempDataDir } from './fixtures/temp-dir.ts';
+
+/** Applies commands to a real engine, as the engine worker does, and stages them on `port`. */
+function engineSide(port: MessagePort) {
+  const engine = new Engine(DEFAULT_ENGINE_CONFIG);
+  let seq = 0;
+  return (inputs: readonly Record<string, unknown>[]): number => {
+    const commands = inputs.map((c) => ({ ...c, seq: ++seq, ts: 1_700_000_000_000 + seq }));
+    const events = commands.map((c) => JSON.stringify(engine.apply(c as unknown as Command)));
+    const staged: StagedBatch = {
+      lastSeq: seq,
+      commands: JSON.stringify(commands),
+      events: `[${events.join(',')}]`,
+    };
+    port.postMessage(staged);
+    return seq;
+  };
+}
+
+const account = (id: number) => [
+  { type: 'createAccount', accountId: id, userId: id, subaccount: 0 },
+  { type: 'deposit', accountId: id, assetId: USD, amount: FUNDING_MICROS },
+];
+
+test('only durable batches are stored, in whichever order batch and mark arrive', async (t) => {
+  const path = join(tempDataDir(t), 'read.db');
+  const init = { path, feeAccountId: DEFAULT_ENGINE_CONFIG.feeAccountId, nice: 0, idle: false };
+  const feeder = await ReadModelFeeder.start(init, createCoreMetrics());
+  const port = feeder.connectEngine();
+  const stage = engineSide(port);
+
+  // Batch first, mark after.
+  const first = stage([{ type: 'createAsset', assetId: USD, code: 'USD', scale: 1_000_000 }]);
+  feeder.durable(first);
+  await feeder.waitFor(first);
+  assert.equal(feeder.appliedSeq, first);
+
+  // Mark first, batch after (the two travel on different ports).
+  const second = first + 2;
+  feeder.durable(second);
+  assert.equal(stage(account(2)), second);
+  await feeder.waitFor(second);
+
+  // Applied by the engine, never durable (e.g. the journal failed): not stored, even at close.
+  stage(account(3));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(feeder.appliedSeq, second);
+  port.close();
+  await feeder.close();
+
+  const models = await openSqliteReadModels(path, { feeAccountId: init.feeAccountId });
+  t.after(() => models.close());
+  assert.equal(await models.lastAppliedSeq(), second);
+});
+
+test('a close waits for a durable batch the engine sent but the worker has not read yet', async (t) => {
+  const path = join(tempDataDir(t), 'read.db');
+  const init = { path, feeAccountId: DEFAULT_ENGINE_CONFIG.feeAccountId, nice: 0, idle: false };
+  const feeder = await ReadModelFeeder.start(init, createCoreMetrics());
+  const port = feeder.connectEngine();
+  const stage = engineSide(port);
+  const setup = stage([{ type: 'createAsset', assetId: USD, code: 'USD', scale: 1_000_000 }]);
+  feeder.durable(setup);
+  await feeder.waitFor(setup);
+  // The mark and the close go out before the batch is even posted.
+  feeder.durable(setup + 4);
+  const closed = feeder.close();
+  stage([...account(2), ...account(3)]);
+  port.close();
+  await closed;
+  const models = await openSqliteReadModels(path, { feeAccountId: init.feeAccountId });
+  t.after(() => models.close());
+  assert.equal(await models.lastAppliedSeq(), setup + 4);
+  assert.equal((await models.balances(3)).length, 1);
+});
