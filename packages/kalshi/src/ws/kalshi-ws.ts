@@ -144,7 +144,7 @@ export class KalshiWs {
         const last = m.trades.at(-1);
         if (last !== undefined) this.#lastTradeLots.set(spec.instrumentId, last.qtyLots);
         for (const t of m.trades)
-          this.#fanOut('trade', spec.instrumentId, 'trade', tradeMsg(spec, t));
+          this.#fanOut('trade', spec.instrumentId, 'trade', () => tradeMsg(spec, t));
       } else if (m.channel === 'ticker') void this.#ticker(spec, m, undefined);
     }
     const items = this.#events.pending;
@@ -163,7 +163,7 @@ export class KalshiWs {
     const lifecycle = this.#events.lifecycle;
     this.#events.lifecycle = [];
     for (const l of lifecycle) {
-      this.#fanOut('market_lifecycle_v2', l.instrumentId, 'market_lifecycle_v2', l.msg);
+      this.#fanOut('market_lifecycle_v2', l.instrumentId, 'market_lifecycle_v2', () => l.msg);
     }
   }
 
@@ -405,24 +405,17 @@ export class KalshiWs {
     if (mirror === undefined) return;
     const changes = [...mirror.apply('buy', bids), ...mirror.apply('sell', asks)];
     if (changes.length === 0) return;
+    const subscribers = this.#subscribers('orderbook_delta', spec.instrumentId);
+    if (subscribers.length === 0) return;
     const ts =
       this.#deps.services.hub.market(spec.instrumentId)?.lastTs ?? this.#deps.services.clock();
     const noPrices = changes.map((ch) => deltaMsg(spec, ch, ts));
     const yesPrices = changes.map((ch) => deltaMsg(spec, ch, ts, true));
-    for (const c of this.#clients) {
-      for (const sub of c.subs.values()) {
-        if (sub.channel !== 'orderbook_delta' || !watches(sub, spec.instrumentId)) continue;
-        for (const msg of sub.yesPrices ? yesPrices : noPrices) {
-          sub.seq += 1;
-          if (
-            !this.#sendBook(
-              c,
-              sub,
-              JSON.stringify({ type: 'orderbook_delta', sid: sub.sid, seq: sub.seq, msg }),
-            )
-          )
-            break;
-        }
+    for (const { c, sub } of subscribers) {
+      for (const msg of sub.yesPrices ? yesPrices : noPrices) {
+        sub.seq += 1;
+        const text = JSON.stringify({ type: 'orderbook_delta', sid: sub.sid, seq: sub.seq, msg });
+        if (!this.#sendBook(c, sub, text)) break;
       }
     }
   }
@@ -455,10 +448,14 @@ export class KalshiWs {
     return out;
   }
 
-  #fanOut(channel: Channel, instrumentId: number, type: string, msg: object): void {
+  /** `build` runs only when someone subscribes: with no Kalshi listeners a trade costs nothing here. */
+  #fanOut(channel: Channel, instrumentId: number, type: string, build: () => object): void {
+    const subscribers = this.#subscribers(channel, instrumentId);
+    if (subscribers.length === 0) return;
+    const msg = build();
     let text: string | undefined;
     let sid = -1;
-    for (const { c, sub } of this.#subscribers(channel, instrumentId)) {
+    for (const { c, sub } of subscribers) {
       if (sub.sid !== sid) {
         text = JSON.stringify({ type, sid: sub.sid, msg });
         sid = sub.sid;
