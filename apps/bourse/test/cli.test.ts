@@ -10,6 +10,8 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { SERVE_HELP } from '../src/help-texts.ts';
+import { SERVE_NODE_FLAGS } from '../src/serve-node-flags.ts';
 
 const run = promisify(execFile);
 const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
@@ -124,4 +126,20 @@ test('offline admin, then journal verify, replay and snapshot agree', async () =
   const snap = await bourse('snapshot', ...d);
   assert.equal(/state hash (\S+)/.exec(snap.stdout)?.[1], hash);
   assert.ok(existsSync(join(dir, 'auth.db')));
+});
+
+test('npm start runs the server with the same Node flags as the load generator’s server', () => {
+  const pkg = JSON.parse(
+    readFileSync(
+      join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'package.json'),
+      'utf8',
+    ),
+  ) as { scripts: { start: string } };
+  const start = pkg.scripts.start.split(' ');
+  const flags = start.slice(
+    start.indexOf('node') + 1,
+    start.findIndex((a) => a.endsWith('main.ts')),
+  );
+  assert.deepEqual(flags, [...SERVE_NODE_FLAGS]);
+  assert.match(SERVE_HELP, new RegExp(SERVE_NODE_FLAGS.join(' ')));
 });

@@ -10,10 +10,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createUserWithAccount } from '@bourse/gateway';
 import { openExchange } from '../open-exchange.ts';
+import { SERVE_NODE_FLAGS } from '../serve-node-flags.ts';
 
 export const LOAD_MARKET = 'LOAD-TEST-YES';
-/** Keep equal to the flag in the root package.json `start` script. */
-const SERVER_NODE_FLAG = '--max-semi-space-size=64';
 
 export interface LoadUser {
   readonly keyId: string;
@@ -102,8 +101,8 @@ export async function startLocalTarget(): Promise<LoadTarget> {
   const child = spawn(
     process.execPath,
     [
-      // As `npm start` runs it: a young generation large enough that per-order garbage dies young.
-      SERVER_NODE_FLAG,
+      // As `npm start` runs it.
+      ...SERVE_NODE_FLAGS,
       main,
       'serve',
       '--no-demo',
