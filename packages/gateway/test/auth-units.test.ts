@@ -33,12 +33,19 @@ test('token bucket map stays bounded', () => {
 });
 
 test('replay guard remembers signatures inside the window and forgets after', () => {
-  const g = new ReplayGuard(1_000);
+  const g = new ReplayGuard(1_000, 9_000);
   assert.equal(g.remember('a', 10_000, 10_000), true);
   assert.equal(g.remember('a', 10_000, 10_500), false);
   assert.equal(g.remember('b', 10_600, 10_600), true);
   assert.equal(g.remember('c', 12_000, 12_000), true);
   assert.equal(g.size, 1);
+});
+
+test('replay guard: what was signed before it started cannot be vouched for', () => {
+  const g = new ReplayGuard(30_000, 100_000);
+  assert.equal(g.signedBeforeStart(99_999), true);
+  assert.equal(g.signedBeforeStart(100_000), false);
+  assert.equal(g.signedBeforeStart(100_500), false);
 });
 
 test('RSA-PSS signatures made as Kalshi documents verify; tampering does not', () => {
@@ -124,4 +131,54 @@ test('the logger redacts secrets however deep', () => {
   assert.equal(rec.password, '[redacted]');
   assert.equal(rec.nested.privateKeyPem, '[redacted]');
   assert.equal(rec.nested.ok, 1);
+});
+
+test('a request signed before a restart is refused after it, though inside the window', async (t) => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { AuthStore } = await import('../src/auth/auth-store.ts');
+  const { Authenticator } = await import('../src/auth/authenticator.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'bourse-auth-'));
+  const store = new AuthStore(join(dir, 'auth.db'));
+  t.after(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const user = await store.createUser({ username: 'ann', role: 'trader', now: 1 });
+  const pair = generateKeyPairSync('ed25519');
+  const key = store.addApiKey({
+    userId: user.userId,
+    publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    scopes: ['read', 'trade'],
+    label: 'test',
+    now: 1,
+  });
+  let now = 1_700_000_000_000;
+  const options = { timestampWindowMs: 30_000 };
+  const signer = new RequestSigner({ keyId: key.keyId, privateKey: pair.privateKey });
+  // As node:http hands them over: names in lower case.
+  const lower = (h: Record<string, string>) =>
+    Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+  const headers = lower(signer.headers('POST', '/api/v1/orders', now + 1_000));
+  const code = (auth: InstanceType<typeof Authenticator>) => {
+    try {
+      const p = auth.authenticate('POST', '/api/v1/orders', headers);
+      return p === undefined ? 'anonymous' : 'ok';
+    } catch (error) {
+      return (error as { code: string }).code;
+    }
+  };
+  const first = new Authenticator(store, () => now, options);
+  now += 2_000;
+  assert.equal(code(first), 'ok');
+  assert.equal(code(first), 'REPLAYED_SIGNATURE');
+  // The process restarts 3 s later: the same signature is still inside the 30 s window, and the new
+  // process has no memory of it.
+  now += 3_000;
+  const restarted = new Authenticator(store, () => now, options);
+  assert.equal(code(restarted), 'REPLAYED_SIGNATURE');
+  // Signed again after the start: accepted.
+  const fresh = lower(signer.headers('POST', '/api/v1/orders', now + 1));
+  assert.equal(restarted.authenticate('POST', '/api/v1/orders', fresh)?.userId, user.userId);
 });

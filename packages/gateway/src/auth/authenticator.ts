@@ -62,7 +62,7 @@ export class Authenticator {
     this.#store = store;
     this.#clock = clock;
     this.#windowMs = options.timestampWindowMs;
-    this.#replays = new ReplayGuard(options.timestampWindowMs);
+    this.#replays = new ReplayGuard(options.timestampWindowMs, clock());
   }
 
   /** The principal, or undefined for an anonymous request; throws ApiError on bad credentials. */
@@ -172,6 +172,12 @@ export class Authenticator {
     if (key === undefined) throw new ApiError('UNKNOWN_API_KEY');
     if (!verifySignature(key.key, key.type, signingMessage(tsHeader, method, path), sigHeader)) {
       throw new ApiError('BAD_SIGNATURE');
+    }
+    if (this.#replays.signedBeforeStart(ts)) {
+      throw new ApiError(
+        'REPLAYED_SIGNATURE',
+        'This request was signed before the server started, so it cannot be told apart from a replay; sign it again.',
+      );
     }
     if (!this.#replays.remember(sigHeader, ts, now)) throw new ApiError('REPLAYED_SIGNATURE');
     const user = this.#user(key.userId);
