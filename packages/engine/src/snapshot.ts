@@ -5,6 +5,7 @@
 
 import { Book } from './book.ts';
 import type { EngineState } from './engine-state.ts';
+import { liveExpiries } from './gtd-expiry.ts';
 import type { InstrumentSpec, MarketStatus } from './instrument.ts';
 import { compileFees } from './instrument-fees.ts';
 import { F_PARKED } from './order-store.ts';
@@ -223,20 +224,6 @@ export function restoreInto(e: EngineState, d: SnapshotData): void {
     e.gtdTs.push(d.gtd[0][i]!);
     e.gtdId.push(d.gtd[1][i]!);
   }
-}
-
-/**
- * Pending GTD expiries of live orders, sorted by (time, id). The heap keeps entries of orders that
- * were cancelled or filled until their time comes; leaving them out keeps the hash to the economic
- * state, and a sorted array is itself a valid heap, so restore can use it as is.
- */
-function liveExpiries(e: EngineState): [number[], number[]] {
-  const pairs: [number, number][] = [];
-  for (let i = 0; i < e.gtdId.length; i++) {
-    if (e.orderSlots.get(e.gtdId[i]!) >= 0) pairs.push([e.gtdTs[i]!, e.gtdId[i]!]);
-  }
-  pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
 }
 
 function restoreInstrument(e: EngineState, r: InstrumentRecord): void {

@@ -15,6 +15,7 @@ import type {
 import type { EngineState } from './engine-state.ts';
 import { feeAt } from './fees.ts';
 import { crosses, fillableQty, matchTaker, tradableQty } from './matching.ts';
+import { popExpiry, pushExpiry } from './gtd-expiry.ts';
 import { cancelSlot, finishOrder, linkToAccount, parkStop, unparkStop } from './order-lifecycle.ts';
 import {
   F_PARKED,
@@ -555,49 +556,6 @@ export function amendOrder(e: EngineState, c: AmendOrder): void {
 }
 
 // ---- GTD expiry ----
-
-function pushExpiry(e: EngineState, at: number, orderId: number): void {
-  const ts = e.gtdTs;
-  const ids = e.gtdId;
-  let i = ts.length;
-  ts.push(at);
-  ids.push(orderId);
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    if (ts[p]! < at || (ts[p] === at && ids[p]! < orderId)) break;
-    ts[i] = ts[p]!;
-    ids[i] = ids[p]!;
-    i = p;
-  }
-  ts[i] = at;
-  ids[i] = orderId;
-}
-
-function popExpiry(e: EngineState): number {
-  const ts = e.gtdTs;
-  const ids = e.gtdId;
-  const top = ids[0]!;
-  const lastT = ts.pop()!;
-  const lastI = ids.pop()!;
-  const n = ts.length;
-  if (n > 0) {
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      let c = l;
-      if (r < n && (ts[r]! < ts[l]! || (ts[r] === ts[l] && ids[r]! < ids[l]!))) c = r;
-      if (ts[c]! > lastT || (ts[c] === lastT && ids[c]! > lastI)) break;
-      ts[i] = ts[c]!;
-      ids[i] = ids[c]!;
-      i = c;
-    }
-    ts[i] = lastT;
-    ids[i] = lastI;
-  }
-  return top;
-}
 
 /** Cancels every GTD order whose expiry is at or before `now`, earliest (then lowest id) first. */
 export function expireOrders(e: EngineState, now: number): void {

@@ -53,6 +53,25 @@ describe('time in force', () => {
     expectSound(h);
   });
 
+  test('cancelled far-dated GTD orders do not pile up in the expiry queue', () => {
+    const h = market();
+    const keep = h.ok(lim(1, 'buy', 4000, 100, { tif: 'gtd', expiresAt: h.ts + 50_000 }));
+    const soon = h.ok(lim(1, 'buy', 4000, 100, { tif: 'gtd', expiresAt: h.ts + 20 }));
+    for (let i = 0; i < 5_000; i++) {
+      const id = h.ok(lim(1, 'buy', 3000, 100, { tif: 'gtd', expiresAt: h.ts + 1e9 + i }));
+      h.must({ type: 'cancelOrder', accountId: 1, orderId: id });
+    }
+    // Two open orders: the queue is rebuilt whenever it passes max(1,024, 2 × open orders).
+    assert.ok(h.engine.gtdTs.length <= 1_024, `queue holds ${h.engine.gtdTs.length} entries`);
+    assert.equal(h.engine.gtdTs.length, h.engine.gtdId.length);
+    // Expiry still takes the live orders, in time order.
+    h.ts += 20;
+    assert.deepEqual(cancelled(h.apply({ type: 'tick' })), [[soon, 'expired', 100]]);
+    h.ts += 50_000;
+    assert.deepEqual(cancelled(h.apply({ type: 'tick' })), [[keep, 'expired', 100]]);
+    expectSound(h);
+  });
+
   test('IOC fills what it can and cancels the rest', () => {
     const h = market();
     const ask = h.ok(lim(2, 'sell', 5000, 100));
