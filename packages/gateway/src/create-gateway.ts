@@ -31,6 +31,7 @@ import { EventStream } from './event-stream.ts';
 import { type OpsPagesDeps, serveOpsPage } from './ops/ops-pages.ts';
 import { docsPage } from './openapi/docs-page.ts';
 import { openApiDocument } from './openapi/openapi-document.ts';
+import { EventLoopDelaySampler } from './ops/event-loop-delay.ts';
 import { createGatewayMetrics } from './ops/gateway-metrics.ts';
 import { type Logger, silentLogger } from './ops/logger.ts';
 import { DEFAULT_WEB_DIR } from './ops/static-files.ts';
@@ -110,6 +111,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? silentLogger;
   const metrics = createGatewayMetrics();
+  const loopDelay = new EventLoopDelaySampler(metrics.eventLoopDelaySeconds);
+  loopDelay.start();
   const authenticator = new Authenticator(options.authStore, clock, {
     timestampWindowMs: options.timestampWindowMs ?? 30_000,
   });
@@ -191,6 +194,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     routes: ALL_ROUTES,
     ready: stream.ready,
     async close() {
+      loopDelay.stop();
       stream.close();
       for (const m of mounts) await m.mount.close?.();
       await ws.close();

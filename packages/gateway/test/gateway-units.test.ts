@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type EngineEvent, REJECT_CODES } from '@bourse/engine';
-import type { AppliedCommand } from '@bourse/sequencer';
+import { type AppliedCommand, createHistogram } from '@bourse/sequencer';
 import { ApiError, errorCatalogue } from '../src/index.ts';
+import { EventLoopDelaySampler } from '../src/ops/event-loop-delay.ts';
 import { PrivateFeed } from '../src/ws/private-feed.ts';
 import { decideMarketSend } from '../src/ws/slow-consumer-policy.ts';
 import { textFrame } from '../src/ws/text-frame.ts';
@@ -156,4 +157,23 @@ test('hand-built text frames decode as WebSocket messages at every length class'
     assert.equal(isBinary, false, `length ${n}`);
     assert.ok(Buffer.from(data).equals(payload), `length ${n}`);
   }
+});
+
+test('the event-loop delay sampler records how long the thread was blocked', async () => {
+  const h = createHistogram();
+  const sampler = new EventLoopDelaySampler(h, 5);
+  sampler.start();
+  await new Promise((r) => setTimeout(r, 20));
+  // Hold the thread for 60 ms: the timer due meanwhile fires about that late.
+  const until = performance.now() + 60;
+  while (performance.now() < until) {}
+  await new Promise((r) => setTimeout(r, 20));
+  sampler.stop();
+  const seen = h.count;
+  assert.ok(seen >= 2, `${seen} samples`);
+  const bucket50ms = h.bounds.indexOf(0.05);
+  const late = h.counts.slice(bucket50ms).reduce((a, b) => a + b, 0);
+  assert.ok(late >= 1, 'one sample ≥ 25 ms late');
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(h.count, seen, 'stopped means stopped');
 });

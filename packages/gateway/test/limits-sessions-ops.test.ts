@@ -142,6 +142,7 @@ test('operations endpoints: metrics, health, readiness, OpenAPI, docs, landing p
     'bourse_ws_connections',
     'bourse_ws_messages_out_total',
     'bourse_projection_lag_commands',
+    'bourse_event_loop_delay_seconds_bucket',
   ]) {
     assert.match(metrics, new RegExp(`^${name}`, 'm'));
   }

@@ -16,4 +16,5 @@ export {
   type OpenExchangeCoreOptions,
   openExchangeCore,
 } from './open-exchange-core.ts';
+export { createHistogram, LATENCY_BOUNDS_SECONDS, observe } from './histogram.ts';
 export type { ReplayProgress } from './replay-into-worker.ts';

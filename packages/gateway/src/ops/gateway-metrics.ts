@@ -1,7 +1,7 @@
 // Counters the gateway keeps and the Prometheus text rendering of them together with the core's
 // metrics (commands, ack latency, fsync latency, queue depth, projection lag).
 
-import type { CoreMetrics, Histogram } from '@bourse/sequencer';
+import { type CoreMetrics, createHistogram, type Histogram } from '@bourse/sequencer';
 
 export interface GatewayMetrics {
   httpRequests: number;
@@ -14,6 +14,8 @@ export interface GatewayMetrics {
   /** Sockets closed because their credentials were revoked. */
   wsRevokedCloses: number;
   rateLimited: number;
+  /** How late the gateway thread's timers fire (event-loop-delay.ts). */
+  readonly eventLoopDelaySeconds: Histogram;
 }
 
 export function createGatewayMetrics(): GatewayMetrics {
@@ -27,6 +29,7 @@ export function createGatewayMetrics(): GatewayMetrics {
     wsConflations: 0,
     wsRevokedCloses: 0,
     rateLimited: 0,
+    eventLoopDelaySeconds: createHistogram(),
   };
 }
 
@@ -86,6 +89,11 @@ export function renderMetrics(core: CoreMetrics, gw: GatewayMetrics, durableSeq:
       'bourse_ws_revoked_closes_total',
       'Sockets closed because their credentials were revoked.',
       gw.wsRevokedCloses,
+    ),
+    histogram(
+      'bourse_event_loop_delay_seconds',
+      'How late a 20 ms timer fires on the gateway thread (busy or stalled event loop).',
+      gw.eventLoopDelaySeconds,
     ),
   ].join('');
 }
