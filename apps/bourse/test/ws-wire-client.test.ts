@@ -4,11 +4,12 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { WebSocketServer } from 'ws';
 import { openWireSocket } from '../src/loadtest/ws-wire-client.ts';
 
-test('texts arrive whole in both directions and pings are answered', async (t) => {
+/** A `ws` server on a free loopback port, closed after the test. */
+async function wsServer(t: TestContext): Promise<{ wss: WebSocketServer; url: URL }> {
   const http = createServer();
   const wss = new WebSocketServer({ server: http, path: '/api/v1/ws' });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
@@ -16,7 +17,11 @@ test('texts arrive whole in both directions and pings are answered', async (t) =
     wss.close();
     http.close();
   });
-  const url = new URL(`http://127.0.0.1:${(http.address() as AddressInfo).port}`);
+  return { wss, url: new URL(`http://127.0.0.1:${(http.address() as AddressInfo).port}`) };
+}
+
+test('texts arrive whole in both directions and pings are answered', async (t) => {
+  const { wss, url } = await wsServer(t);
   const fromClient: string[] = [];
   const pong = new Promise<void>((resolve) => {
     wss.on('connection', (ws) => {
@@ -62,14 +67,7 @@ test('a refused upgrade rejects', async (t) => {
 });
 
 test('extra handshake headers reach the server and corked frames arrive in order', async (t) => {
-  const http = createServer();
-  const wss = new WebSocketServer({ server: http, path: '/api/v1/ws' });
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  t.after(() => {
-    wss.close();
-    http.close();
-  });
-  const url = new URL(`http://127.0.0.1:${(http.address() as AddressInfo).port}`);
+  const { wss, url } = await wsServer(t);
   const seen = new Promise<{ header: string; texts: string[] }>((resolve) => {
     wss.on('connection', (ws, req) => {
       const texts: string[] = [];
