@@ -29,7 +29,10 @@ export interface InstrumentLimits {
   readonly maxOrderNotional: number;
   /** Largest |position| one account may hold in this market, in lots (binary only). */
   readonly maxPositionLots: number;
-  /** Orders must be within this many ticks of the last trade price (or of the mid without one). */
+  /**
+   * Limit orders must be within this many ticks of the last trade price (or of the mid without one)
+   * when placed; stop-limit orders when they trigger (cancelled with reason `protection` if not).
+   */
   readonly priceBandTicks: number;
 }
 

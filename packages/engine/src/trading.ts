@@ -593,8 +593,13 @@ export function runStopTriggers(e: EngineState, inst: Instrument): void {
       instrumentId: inst.spec.instrumentId,
       lastPriceTicks: inst.lastPrice,
     });
-    if (s.type[slot] === TYPE_STOP_LIMIT && (s.flags[slot]! & F_POST_ONLY) !== 0) {
-      if (crosses(inst, s.side[slot]!, s.price[slot]!)) {
+    if (s.type[slot] === TYPE_STOP_LIMIT) {
+      // The band is checked when the order becomes live, against the price that triggered it: at
+      // entry the limit may rightly be far from a last price the market has not yet moved from.
+      const outOfBand = checkBand(inst, s.price[slot]!) !== undefined;
+      const postOnlyCrosses =
+        (s.flags[slot]! & F_POST_ONLY) !== 0 && crosses(inst, s.side[slot]!, s.price[slot]!);
+      if (outOfBand || postOnlyCrosses) {
         cancelSlot(e, slot, 'protection');
         continue;
       }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { expectReject, expectRejectPlace, expectSound } from './support/expect.ts';
-import { fills, type Harness, ofType, type PlaceBody } from './support/harness.ts';
+import { binarySpec, fills, Harness, ofType, type PlaceBody } from './support/harness.ts';
 import { cancelled, lim, M, market, START } from './support/order-fixtures.ts';
 
 describe('time in force', () => {
@@ -396,6 +396,39 @@ describe('stops', () => {
     ]);
     assert.deepEqual(h.engine.book(M)!.asks, [[4700, 100, 1]]);
     assert.equal(h.engine.order(stopLimit)!.state, 'resting');
+    expectSound(h);
+  });
+
+  test('a stop-limit whose limit is outside the price band when it triggers is cancelled', () => {
+    const limits = {
+      maxOrderQtyLots: 0,
+      maxOrderNotional: 0,
+      maxPositionLots: 0,
+      priceBandTicks: 500,
+    };
+    const h = new Harness().setup([1, 2, 7, 8], START).market(binarySpec(M, { limits }));
+    h.ok(lim(1, 'buy', 5000, 100));
+    h.place(lim(8, 'sell', 5000, 100, { tif: 'ioc' }));
+    h.ok(lim(2, 'buy', 4900, 100));
+    const stopLimit = (priceTicks: number) =>
+      h.ok({
+        accountId: 7,
+        instrumentId: M,
+        side: 'sell',
+        orderType: 'stopLimit',
+        stopPriceTicks: 4900,
+        priceTicks,
+        qtyLots: 100,
+        tif: 'gtc',
+      });
+    // Both accepted: at entry the band is not theirs to meet yet (4300 is 700 ticks from 5000).
+    const far = stopLimit(4300);
+    const near = stopLimit(4500);
+    const { events } = h.place(lim(8, 'sell', 4900, 100, { tif: 'ioc' }));
+    // Triggered at 4900: 4300 is 600 ticks away (band 500), 4500 is 400.
+    assert.deepEqual(cancelled(events), [[far, 'protection', 100]]);
+    assert.equal(h.engine.order(near)!.state, 'resting');
+    assert.deepEqual(h.engine.book(M)!.asks, [[4500, 100, 1]]);
     expectSound(h);
   });
 
