@@ -1,8 +1,9 @@
 // End-to-end server figures: `bourse loadtest` runs as a separate process against a fresh server (itself
 // a child process) over loopback, journal durable. For WebSocket and REST order entry it climbs a ladder
 // of offered rates to find the highest one the server sustains, then measures ack latency (from each
-// order's intended send time) at half that rate. Every run sends at its rate for a 2 s warm-up first
-// (a fresh server is still compiling its hot paths) and then measures for 5 s; then market-data delivery latency to 1,000 and 10,000
+// order's intended send time) at half that rate, after a 15 s pause that lets the machine recover from
+// the ladder's overload. Every run sends at its rate for a 2 s warm-up first (a fresh server is still
+// compiling its hot paths) and then measures for 5 s; then market-data delivery latency to 1,000 and 10,000
 // WebSocket subscribers, beside the floor for that fan-out: bare socket writes of the same frames to
 // the same number of loopback sockets (loopback-floor.ts), measured in the same run.
 
@@ -14,6 +15,18 @@ import type { BenchOptions } from '../options.ts';
 import { type Measurement, progress, type Suite, type SuiteResult } from '../report.ts';
 
 const run = promisify(execFile);
+
+/**
+ * Pause before each latency measurement. The ladder's last step overloads a server on purpose; its
+ * aftermath (freed memory, deleted files, the kernel's background work) went on disturbing the
+ * next run for seconds: right after an overload p99 at 32,500/s read 9.5–11.9 ms with 20–25 ms of
+ * delay on the sender's own loop, after a 15 s pause 5.3–5.8 ms.
+ */
+const SETTLE_MS = 15_000;
+const settle = (why: string) => {
+  progress(`server: pausing ${SETTLE_MS / 1000} s ${why}`);
+  return new Promise((r) => setTimeout(r, SETTLE_MS));
+};
 const main = join(
   dirname(fileURLToPath(import.meta.url)),
   '..',
@@ -141,6 +154,7 @@ export const serverSuite: Suite = {
         ),
       );
       const half = Math.floor(offered / 2);
+      await settle('after the ladder');
       progress(`server: ${label} latency at ${half}/s`);
       const at = await loadtest([
         ...args,
@@ -157,6 +171,7 @@ export const serverSuite: Suite = {
       );
     }
     for (const subscribers of [1_000, 10_000]) {
+      await settle('before the fan-out');
       progress(`server: fan-out to ${subscribers} subscribers`);
       const f = await loadtest([
         '--mode',
