@@ -50,8 +50,9 @@ Options:
                             the run and send it instead (default signed)
   --rate <n>                Orders per second offered (default 20000 ws, 5000 rest, 20 fanout)
   --duration <s>            Seconds of measured load, at most 120 (default 5)
-  --warmup <s>              Seconds of load at the same rate before measuring, at most 60 (default
-                            2): a fresh server is still compiling its hot paths; warm-up orders
+  --warmup <s>              Seconds of load at the same rate before measuring, at most 60
+                            (default: 2 s, or for order entry as long as 20,000 orders take at
+                            --rate, up to 10 s): a fresh server is still compiling its hot paths; warm-up orders
                             must be answered but their latency is not counted
   --connections <n>         Sockets / keep-alive connections (default 4 ws, 256 rest)
   --subscribers <n>         Fan-out mode: subscribing sockets (default 1000)

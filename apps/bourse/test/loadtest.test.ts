@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { LatencyRecorder } from '../src/loadtest/latency-recorder.ts';
-import { orderCount } from '../src/loadtest/open-loop.ts';
+import { defaultWarmupMs, orderCount } from '../src/loadtest/open-loop.ts';
 import { readOrderReply } from '../src/loadtest/ws-order-load.ts';
 
 const run = promisify(execFile);
@@ -52,6 +52,13 @@ test('order replies: acks by prefix, errors and anything else by JSON', () => {
   assert.deepEqual(readOrderReply(reordered), { kind: 'ack', id: 4 });
   assert.equal(readOrderReply(Buffer.from('{"type":"pong","id":null}')), undefined);
   assert.equal(readOrderReply(Buffer.from('{"channel":"trades","trades":[]}')), undefined);
+});
+
+test('the default warm-up lasts 2 s, or 20,000 orders at a slow rate, at most 10 s', () => {
+  assert.equal(defaultWarmupMs(60_000), 2_000);
+  assert.equal(defaultWarmupMs(4_000), 5_000);
+  assert.equal(defaultWarmupMs(1_000), 10_000);
+  assert.equal(defaultWarmupMs(0), 2_000);
 });
 
 test('a run is its warm-up then its measured window, at one rate', () => {

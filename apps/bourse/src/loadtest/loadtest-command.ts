@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fanoutLoad } from './fanout-load.ts';
 import { type LoadTarget, startLocalTarget } from './loadtest-target.ts';
+import { defaultWarmupMs } from './open-loop.ts';
 import { extraSigners, keyAuths, restOrderLoad } from './rest-order-load.ts';
 import { wsOrderLoad } from './ws-order-load.ts';
 import { LOADTEST_HELP } from '../help-texts.ts';
@@ -19,7 +20,7 @@ export async function loadtestCommand(argv: string[]): Promise<void> {
       auth: { type: 'string', default: 'signed' },
       rate: { type: 'string' },
       duration: { type: 'string', default: '5' },
-      warmup: { type: 'string', default: '2' },
+      warmup: { type: 'string' },
       connections: { type: 'string' },
       subscribers: { type: 'string', default: '1000' },
       json: { type: 'boolean', default: false },
@@ -38,12 +39,19 @@ export async function loadtestCommand(argv: string[]): Promise<void> {
   if (auth !== 'signed' && auth !== 'token') throw new Error('--auth signed|token');
   if (auth === 'token' && mode !== 'rest') throw new Error('--auth token needs --mode rest');
   const durationMs = Math.min(120, Math.max(1, Number(values.duration))) * 1000;
-  const warmupMs = Math.min(60, Math.max(0, Number(values.warmup))) * 1000;
+  const defaults = { ws: [20_000, 4], rest: [5_000, 256], fanout: [20, 1] } as const;
+  const rate = Number(values.rate ?? defaults[mode][0]);
+  const warmupMs =
+    values.warmup === undefined
+      ? // Fan-out: each of the few trades a second is sent to every subscriber, so its path is hot
+        // within the 2 s; the order count rule is for order entry.
+        mode === 'fanout'
+        ? 2_000
+        : defaultWarmupMs(rate)
+      : Math.min(60, Math.max(0, Number(values.warmup))) * 1000;
   if (!Number.isFinite(durationMs) || !Number.isFinite(warmupMs))
     throw new Error('--duration and --warmup take seconds');
   const window = { warmupMs, durationMs };
-  const defaults = { ws: [20_000, 4], rest: [5_000, 256], fanout: [20, 1] } as const;
-  const rate = Number(values.rate ?? defaults[mode][0]);
   const connections = Number(values.connections ?? defaults[mode][1]);
   const target = values.url === undefined ? await startLocalTarget() : remoteTarget(values);
   try {
