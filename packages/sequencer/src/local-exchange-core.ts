@@ -39,8 +39,6 @@ interface Entry {
 interface Batch {
   readonly lastSeq: number;
   readonly entries: Entry[];
-  /** The batch as sent to the engine (which forwards it, with its events, to the read models). */
-  readonly commandsJson: string;
   applied: AppliedCommand[] | undefined;
 }
 
@@ -231,17 +229,13 @@ export class LocalExchangeCore implements ExchangeCore {
     this.#unposted = entries === this.#unposted ? [] : this.#unposted.slice(MAX_BATCH_COMMANDS);
     const jsons = new Array<string>(entries.length);
     for (let i = 0; i < entries.length; i++) jsons[i] = entries[i]!.json;
-    const batch: Batch = {
-      lastSeq: entries.at(-1)!.seq,
-      entries,
-      commandsJson: `[${jsons.join(',')}]`,
-      applied: undefined,
-    };
+    const batch: Batch = { lastSeq: entries.at(-1)!.seq, entries, applied: undefined };
     this.#inflight.push(batch);
     this.#engineBusy = true;
     this.stats.engineBatches++;
     this.metrics.engineQueueDepth += entries.length;
-    this.#parts.host.apply(batch.commandsJson, true, true).then(
+    // The engine forwards this text, with its events, to the read models; nothing here keeps it.
+    this.#parts.host.apply(`[${jsons.join(',')}]`, true, true).then(
       (reply) => this.#onApplied(batch, reply.events),
       (error: Error) => this.#fail(error),
     );
