@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import type { MessagePort } from 'node:worker_threads';
 import { type Command, DEFAULT_ENGINE_CONFIG, Engine } from '@bourse/engine';
 import { openSqliteReadModels } from '@bourse/projections';
@@ -31,17 +31,31 @@ function engineSide(port: MessagePort) {
   };
 }
 
+/** A feeder with its read-model worker on a fresh file, and an engine side connected to it. */
+async function startFeeder(t: TestContext) {
+  const path = join(tempDataDir(t), 'read.db');
+  const init = { path, feeAccountId: FEE_ACCOUNT, nice: 0, idle: false };
+  const feeder = await ReadModelFeeder.start(init, createCoreMetrics());
+  const port = feeder.connectEngine();
+  return { path, feeder, port, stage: engineSide(port) };
+}
+
+/** The read models of `path`, opened for reading after the feeder closed. */
+async function storedModels(t: TestContext, path: string) {
+  const models = await openSqliteReadModels(path, { feeAccountId: FEE_ACCOUNT });
+  t.after(() => models.close());
+  return models;
+}
+
+const FEE_ACCOUNT = DEFAULT_ENGINE_CONFIG.feeAccountId;
+
 const account = (id: number) => [
   { type: 'createAccount', accountId: id, userId: id, subaccount: 0 },
   { type: 'deposit', accountId: id, assetId: USD, amount: FUNDING_MICROS },
 ];
 
 test('only durable batches are stored, in whichever order batch and mark arrive', async (t) => {
-  const path = join(tempDataDir(t), 'read.db');
-  const init = { path, feeAccountId: DEFAULT_ENGINE_CONFIG.feeAccountId, nice: 0, idle: false };
-  const feeder = await ReadModelFeeder.start(init, createCoreMetrics());
-  const port = feeder.connectEngine();
-  const stage = engineSide(port);
+  const { path, feeder, port, stage } = await startFeeder(t);
 
   // Batch first, mark after.
   const first = stage([{ type: 'createAsset', assetId: USD, code: 'USD', scale: 1_000_000 }]);
@@ -62,17 +76,12 @@ test('only durable batches are stored, in whichever order batch and mark arrive'
   port.close();
   await feeder.close();
 
-  const models = await openSqliteReadModels(path, { feeAccountId: init.feeAccountId });
-  t.after(() => models.close());
+  const models = await storedModels(t, path);
   assert.equal(await models.lastAppliedSeq(), second);
 });
 
 test('a close waits for a durable batch the engine sent but the worker has not read yet', async (t) => {
-  const path = join(tempDataDir(t), 'read.db');
-  const init = { path, feeAccountId: DEFAULT_ENGINE_CONFIG.feeAccountId, nice: 0, idle: false };
-  const feeder = await ReadModelFeeder.start(init, createCoreMetrics());
-  const port = feeder.connectEngine();
-  const stage = engineSide(port);
+  const { path, feeder, port, stage } = await startFeeder(t);
   const setup = stage([{ type: 'createAsset', assetId: USD, code: 'USD', scale: 1_000_000 }]);
   feeder.durable(setup);
   await feeder.waitFor(setup);
@@ -82,8 +91,7 @@ test('a close waits for a durable batch the engine sent but the worker has not r
   stage([...account(2), ...account(3)]);
   port.close();
   await closed;
-  const models = await openSqliteReadModels(path, { feeAccountId: init.feeAccountId });
-  t.after(() => models.close());
+  const models = await storedModels(t, path);
   assert.equal(await models.lastAppliedSeq(), setup + 4);
   assert.equal((await models.balances(3)).length, 1);
 });
