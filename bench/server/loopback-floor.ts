@@ -6,11 +6,14 @@
 //
 // Run as `node loopback-floor.ts --subscribers N --rounds R [--interval-ms T]` (one broadcast every T ms,
 // default 100); it forks itself as the reader and prints
-// one JSON line: delivery latency percentiles (ms, send to receive, across processes) and the
-// server-side time to write one broadcast.
+// one JSON line: delivery latency percentiles (ms, send to receive, across processes), the
+// server-side time to write one broadcast, and the CPU one broadcast costs the writer and the reader.
+// Their sum over the machine's cores is the least wall time any broadcast to N loopback subscribers
+// can take here, however the server is built: the kernel's TCP work is most of it.
 
 import { fork } from 'node:child_process';
 import { createServer, type Socket, connect } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 interface FloorResult {
@@ -18,6 +21,12 @@ interface FloorResult {
   readonly rounds: number;
   readonly deliveries: number;
   readonly writeMsPerBroadcast: number;
+  /** CPU time (user + system) per broadcast in the writing process. */
+  readonly writerCpuMsPerBroadcast: number;
+  /** CPU time per broadcast in the reading process. */
+  readonly readerCpuMsPerBroadcast: number;
+  /** (writer + reader CPU) / cores: no broadcast to N loopback subscribers completes sooner here. */
+  readonly minWallMsPerBroadcast: number;
   readonly latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number };
 }
 
@@ -32,27 +41,46 @@ function arg(name: string, fallback: number): number {
 /** The reader: opens the sockets, then records receive time − send time of every frame. */
 async function reader(port: number, subscribers: number): Promise<void> {
   const latencies: number[] = [];
+  // One read buffer for every socket, as the load generator's subscribers use (no allocation per read).
+  const shared = Buffer.allocUnsafe(1 << 16);
   const open = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const s = connect(port, '127.0.0.1', () => resolve());
+      let pending: Buffer = Buffer.alloc(0);
+      const s = connect(
+        {
+          port,
+          host: '127.0.0.1',
+          onread: {
+            buffer: shared,
+            callback: (n) => {
+              const t = now();
+              let data = shared.subarray(0, n);
+              if (pending.length > 0) data = Buffer.concat([pending, data]);
+              let at = 0;
+              for (; data.length - at >= FRAME_BYTES; at += FRAME_BYTES) {
+                latencies.push(t - data.readDoubleLE(at + 2));
+              }
+              pending = Buffer.from(data.subarray(at));
+              return true;
+            },
+          },
+        },
+        () => resolve(),
+      );
       s.setNoDelay(true);
       s.once('error', reject);
-      let pending: Buffer = Buffer.alloc(0);
-      s.on('data', (chunk: Buffer) => {
-        const t = now();
-        pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-        while (pending.length >= FRAME_BYTES) {
-          latencies.push(t - pending.readDoubleLE(2));
-          pending = pending.subarray(FRAME_BYTES);
-        }
-      });
     });
   for (let i = 0; i < subscribers; i += 200) {
     await Promise.all(Array.from({ length: Math.min(200, subscribers - i) }, open));
   }
+  let cpuAtStart = process.cpuUsage();
   process.send!({ kind: 'ready' });
   process.on('message', (m: { kind: string }) => {
-    if (m.kind === 'report') process.send!({ kind: 'latencies', latencies });
+    if (m.kind === 'start') cpuAtStart = process.cpuUsage();
+    if (m.kind === 'report') {
+      const cpu = process.cpuUsage(cpuAtStart);
+      process.send!({ kind: 'latencies', latencies, cpuMs: (cpu.user + cpu.system) / 1000 });
+    }
   });
 }
 
@@ -92,6 +120,8 @@ async function writer(
   await message('ready');
   while (sockets.length < subscribers) await new Promise((r) => setTimeout(r, 10));
   let writeMs = 0;
+  child.send({ kind: 'start' });
+  const cpuAtStart = process.cpuUsage();
   // Open loop, like the exchange's fan-out test: broadcast k is due at start + k × interval and is
   // stamped with that time, so a writer that falls behind shows it as latency.
   const start = now() + 100;
@@ -111,9 +141,14 @@ async function writer(
     await new Promise((r) => setImmediate(r));
   }
   await new Promise((r) => setTimeout(r, 1_000));
+  const writerCpu = process.cpuUsage(cpuAtStart);
   const report = message('latencies');
   child.send({ kind: 'report' });
-  const { latencies } = (await report) as unknown as { latencies: number[] };
+  const { latencies, cpuMs: readerCpuMs } = (await report) as unknown as {
+    latencies: number[];
+    cpuMs: number;
+  };
+  const writerCpuMs = (writerCpu.user + writerCpu.system) / 1000;
   child.kill();
   for (const s of sockets) s.destroy();
   server.close();
@@ -122,6 +157,9 @@ async function writer(
     rounds,
     deliveries: latencies.length,
     writeMsPerBroadcast: writeMs / rounds,
+    writerCpuMsPerBroadcast: writerCpuMs / rounds,
+    readerCpuMsPerBroadcast: readerCpuMs / rounds,
+    minWallMsPerBroadcast: (writerCpuMs + readerCpuMs) / rounds / availableParallelism(),
     latencyMs: percentiles(latencies),
   };
 }

@@ -51,6 +51,9 @@ interface FloorResult extends LoadResult {
   readonly rounds: number;
   readonly deliveries: number;
   readonly writeMsPerBroadcast: number;
+  readonly writerCpuMsPerBroadcast: number;
+  readonly readerCpuMsPerBroadcast: number;
+  readonly minWallMsPerBroadcast: number;
 }
 
 async function loopbackFloor(subscribers: number): Promise<FloorResult> {
@@ -190,7 +193,7 @@ export const serverSuite: Suite = {
       const floor = await loopbackFloor(subscribers);
       measurements.push({
         ...measurement(
-          `floor: bare socket writes to ${subscribers} sockets (${floor.writeMsPerBroadcast.toFixed(0)} ms to write one broadcast)`,
+          `floor: bare socket writes to ${subscribers} sockets (${floor.writeMsPerBroadcast.toFixed(0)} ms to write one broadcast; CPU per broadcast ${floor.writerCpuMsPerBroadcast.toFixed(0)} ms writing + ${floor.readerCpuMsPerBroadcast.toFixed(0)} ms reading, so no broadcast completes in under ${floor.minWallMsPerBroadcast.toFixed(0)} ms on these cores)`,
           floor.deliveries,
           0,
           floor,
@@ -204,7 +207,7 @@ export const serverSuite: Suite = {
       notes: [
         'Order rows: commands/s = orders acknowledged per second (durable, applied); latency from the intended send time; each run is a warm-up at the same rate (2 s, or 20,000 orders if longer, at most 10 s), then 5 s measured.',
         'Fan-out rows: latency = receive time − trade timestamp (ms resolution), over every subscriber.',
-        'Floor rows: a bare node:net server writing one pre-built frame per socket, read by another process; no Node server delivers faster here.',
+        'Floor rows: a bare node:net server writing one pre-built frame per socket every 100 ms, read by another process; no Node server delivers faster here. Its CPU per broadcast (writer + reader, mostly TCP work in the kernel) divided by the cores is the least time any broadcast to that many loopback subscribers can take on this machine.',
         'Reproduce one row: npx bourse loadtest --mode ws|rest|fanout --rate N --duration 5 [--subscribers N] [--auth signed|token]',
       ],
     };

@@ -103,3 +103,67 @@ test('bourse loadtest over WebSocket counts only the measured window', async () 
   assert.ok(r.latencyMs.p50 > 0 && r.latencyMs.p50 <= r.latencyMs.max);
   assert.ok(r.senderLag.maxMs >= r.senderLag.p99Ms && r.senderLag.p99Ms > 0);
 });
+
+test('bourse loadtest fan-out delivers every measured trade to every subscriber', async () => {
+  const { stdout } = await run(
+    process.execPath,
+    [
+      main,
+      'loadtest',
+      '--json',
+      '--mode',
+      'fanout',
+      '--subscribers',
+      '50',
+      '--rate',
+      '20',
+      '--duration',
+      '1',
+      '--warmup',
+      '1',
+    ],
+    { timeout: 120_000 },
+  );
+  const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+    connected: number;
+    deliveries: number;
+    latencyMs: { p50: number; max: number };
+  };
+  assert.equal(r.connected, 50);
+  // 20 orders a second alternate buy and sell at one price: a trade every second order. The trades
+  // of the measured second (10, give or take one or two at its edges on a busy machine) reach each
+  // of the 50 subscribers.
+  assert.equal(r.deliveries % 50, 0);
+  const tradesSeen = r.deliveries / 50;
+  assert.ok(tradesSeen >= 8 && tradesSeen <= 12, `trades seen: ${tradesSeen}`);
+  assert.ok(r.latencyMs.p50 >= 0 && r.latencyMs.p50 <= r.latencyMs.max);
+});
+
+test('the fan-out floor writes every frame and accounts the CPU of both sides', async () => {
+  const floor = join(
+    dirname(fileURLToPath(import.meta.url)),
+    '..',
+    '..',
+    '..',
+    'bench',
+    'server',
+    'loopback-floor.ts',
+  );
+  const { stdout } = await run(
+    process.execPath,
+    [floor, '--subscribers', '200', '--rounds', '5', '--interval-ms', '20'],
+    { timeout: 60_000 },
+  );
+  const r = JSON.parse(stdout.trim()) as {
+    deliveries: number;
+    writerCpuMsPerBroadcast: number;
+    readerCpuMsPerBroadcast: number;
+    minWallMsPerBroadcast: number;
+  };
+  assert.equal(r.deliveries, 1000);
+  assert.ok(r.writerCpuMsPerBroadcast > 0 && r.readerCpuMsPerBroadcast > 0);
+  assert.ok(r.minWallMsPerBroadcast > 0);
+  assert.ok(
+    r.minWallMsPerBroadcast <= r.writerCpuMsPerBroadcast + r.readerCpuMsPerBroadcast + 1e-9,
+  );
+});

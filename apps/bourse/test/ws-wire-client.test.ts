@@ -89,3 +89,31 @@ test('extra handshake headers reach the server and corked frames arrive in order
     Array.from({ length: 50 }, (_, i) => `{"n":${i}}`),
   );
 });
+
+test('sockets sharing the read buffer keep their own unfinished frames', async (t) => {
+  const { wss, url } = await wsServer(t);
+  // Each socket gets frames larger than one read, in turns, so partial frames of both sockets are
+  // pending at once; a byte taken from the other socket's read would show in the contents.
+  const sizes = [100_000, 3, 200_000, 126, 65_536];
+  wss.on('connection', (ws, req) => {
+    const fill = String(req.url).endsWith('a') ? 'a' : 'b';
+    for (const n of sizes) ws.send(fill.repeat(n));
+  });
+  const received = (fill: string) =>
+    new Promise<string[]>((resolve) => {
+      const texts: string[] = [];
+      void openWireSocket(url, `/api/v1/ws?${fill}`, (payload) => {
+        texts.push(payload.toString());
+        if (texts.length === sizes.length) resolve(texts);
+      }).then((s) => t.after(() => s.close()));
+    });
+  const [a, b] = await Promise.all([received('a'), received('b')]);
+  assert.deepEqual(
+    a,
+    sizes.map((n) => 'a'.repeat(n)),
+  );
+  assert.deepEqual(
+    b,
+    sizes.map((n) => 'b'.repeat(n)),
+  );
+});

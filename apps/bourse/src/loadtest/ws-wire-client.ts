@@ -3,7 +3,8 @@
 // out, unfragmented frames in, pings answered. The `ws` library's per-message work, times 10,000
 // fan-out subscribers or 30,000 acks a second in one process, made the load generator the slowest part
 // of the measurement and took the cores the server needs; like the fan-out floor's reader, this one
-// does no more than a client must.
+// does no more than a client must. Reads land in one buffer shared by every socket (`onread`), so a
+// read allocates nothing unless it ends inside a frame.
 
 import { createHash, randomBytes, randomFillSync } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
@@ -19,7 +20,11 @@ export interface WireSocket {
   close(): void;
 }
 
-/** Opens a socket; `onText` gets each text message's payload (valid until the next data event). */
+/** Every socket's reads land here; a frame is handled before the next read can overwrite it. */
+const READ_BUFFER = Buffer.allocUnsafe(1 << 16);
+const EMPTY = Buffer.alloc(0);
+
+/** Opens a socket; `onText` gets each text message's payload (valid only during the call). */
 export function openWireSocket(
   url: URL,
   path: string,
@@ -30,10 +35,22 @@ export function openWireSocket(
   const accept = createHash('sha1')
     .update(key + GUID)
     .digest('base64');
-  const socket = connect(Number(url.port || 80), url.hostname);
+  let received: (chunk: Buffer) => void = () => {};
+  const socket = connect({
+    port: Number(url.port || 80),
+    host: url.hostname,
+    onread: {
+      buffer: READ_BUFFER,
+      callback: (n) => {
+        received(READ_BUFFER.subarray(0, n));
+        return true;
+      },
+    },
+  });
   socket.setNoDelay(true);
   return new Promise((resolve, reject) => {
-    let buf: Buffer = Buffer.alloc(0);
+    // Bytes of an unfinished frame (or handshake), copied out of the shared read buffer.
+    let rest: Buffer = EMPTY;
     let open = false;
     socket.once('error', reject);
     socket.once('close', () => {
@@ -47,15 +64,19 @@ export function openWireSocket(
           `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`,
       );
     });
-    socket.on('data', (chunk: Buffer) => {
-      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+    received = (chunk) => {
+      let buf = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
       if (!open) {
         const end = buf.indexOf(HEADER_END);
-        if (end < 0) return;
+        if (end < 0) {
+          rest = Buffer.from(buf);
+          return;
+        }
         const head = buf.toString('latin1', 0, end);
         if (!head.startsWith('HTTP/1.1 101') || !head.includes(accept)) {
           socket.destroy();
           reject(new Error(`WebSocket handshake refused: ${head.split('\r\n')[0]}`));
+          rest = EMPTY;
           return;
         }
         open = true;
@@ -67,8 +88,10 @@ export function openWireSocket(
           close: () => socket.destroy(),
         });
       }
-      buf = readFrames(buf, socket, onText);
-    });
+      const left = readFrames(buf, socket, onText);
+      // `left` may point into the shared read buffer, which the next read overwrites.
+      rest = left.length === 0 ? EMPTY : Buffer.from(left);
+    };
   });
 }
 
@@ -96,7 +119,7 @@ function readFrames(buf: Buffer, socket: Socket, onText: (payload: Buffer) => vo
     else if (opcode === 0x9) socket.write(maskedFrame(0xa, payload));
     else if (opcode === 0x8) socket.destroy();
   }
-  return at === buf.length ? Buffer.alloc(0) : buf.subarray(at);
+  return at === buf.length ? EMPTY : buf.subarray(at);
 }
 
 /** A client frame (clients must mask, RFC 6455 §5.3); small control and request frames only. */
