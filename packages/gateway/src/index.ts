@@ -6,7 +6,9 @@ export type { RequestContext, RouteDef } from './api/route-def.ts';
 export { AuthStore, type ApiKeyRecord, type UserRecord } from './auth/auth-store.ts';
 export { hashPassword, verifyPassword } from './auth/password-hash.ts';
 export { parsePublicKey, signingMessage, verifySignature } from './auth/request-signature.ts';
+export { type ExpiryEntry, ExpirySchedule } from './auth/expiry-schedule.ts';
 export {
+  EXPIRED_CLOSE_REASON,
   REVOKED_CLOSE_CODE,
   REVOKED_CLOSE_REASON,
   type Revocation,

@@ -1,11 +1,13 @@
 // Unit tests of the auth building blocks: token buckets, the replay guard, signature verification for
-// RSA-PSS and Ed25519 exactly as Kalshi signs, password hashes, the router and the logger's redaction.
+// RSA-PSS and Ed25519 exactly as Kalshi signs, password hashes, the router, the logger's redaction and
+// the expiry schedule of sockets.
 
 import assert from 'node:assert/strict';
 import { constants, generateKeyPairSync, sign } from 'node:crypto';
 import { test } from 'node:test';
 import { RequestSigner } from '@bourse/client';
 import {
+  ExpirySchedule,
   hashPassword,
   parsePublicKey,
   signingMessage,
@@ -16,6 +18,47 @@ import {
 import { ReplayGuard } from '../src/auth/replay-guard.ts';
 import { Router } from '../src/http/router.ts';
 import { createLogger } from '../src/ops/logger.ts';
+
+test('expiry schedule: due items come out earliest first, removed ones never', () => {
+  const schedule = new ExpirySchedule<number>();
+  // A seeded walk of adds, removals and sweeps, checked against a plain list.
+  let seed = 7;
+  const rand = (n: number) => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed % n;
+  };
+  const live = new Map<number, { at: number; entry: ReturnType<typeof schedule.add> }>();
+  let now = 0;
+  for (let id = 0; id < 3_000; id++) {
+    const at = now + rand(500);
+    live.set(id, { at, entry: schedule.add(id, at) });
+    if (rand(3) === 0) {
+      const victim = [...live.keys()][rand(live.size)]!;
+      schedule.remove(live.get(victim)!.entry);
+      schedule.remove(live.get(victim)!.entry); // a second removal changes nothing
+      live.delete(victim);
+    }
+    if (rand(10) === 0) {
+      now += rand(100);
+      const due = schedule.due(now);
+      const expected = [...live]
+        .filter(([, v]) => v.at <= now)
+        .sort((a, b) => a[1].at - b[1].at)
+        .map(([k]) => k);
+      assert.deepEqual(
+        due.map((k) => live.get(k)!.at),
+        expected.map((k) => live.get(k)!.at),
+      );
+      assert.deepEqual(new Set(due), new Set(expected));
+      for (const k of due) live.delete(k);
+      assert.equal(schedule.size, live.size);
+      const next = Math.min(...[...live.values()].map((v) => v.at));
+      assert.equal(schedule.next, live.size === 0 ? undefined : next);
+    }
+  }
+  assert.deepEqual(schedule.due(Number.MAX_SAFE_INTEGER).length, live.size);
+  assert.equal(schedule.size, 0);
+});
 
 test('token bucket: burst, refusal with retry-after, refill over time', () => {
   const b = new TokenBuckets();

@@ -4,8 +4,14 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import WebSocket from 'ws';
 import { startTestExchange, type TestExchange, type TestUser } from './support/test-exchange.ts';
+import {
+  mintToken,
+  type OpenSocket,
+  openSocket,
+  stillOpen,
+  WS_PATH,
+} from './support/test-sockets.ts';
 
 let ex: TestExchange;
 before(async () => {
@@ -13,46 +19,13 @@ before(async () => {
 });
 after(() => ex.close());
 
-const WS_PATH = '/api/v1/ws';
-
-interface OpenSocket {
-  readonly ws: WebSocket;
-  readonly closed: Promise<{ code: number; reason: string }>;
-}
-
-async function open(headers: Record<string, string>): Promise<OpenSocket> {
-  const ws = new WebSocket(`${ex.baseUrl.replace(/^http/, 'ws')}${WS_PATH}`, { headers });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-  );
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  return { ws, closed };
-}
+const open = (headers: Record<string, string>) => openSocket(ex.baseUrl, headers);
 
 const signedSocket = (u: TestUser) => open(u.rest.authHeaders('GET', WS_PATH));
 
 async function tokenSocket(u: TestUser): Promise<{ socket: OpenSocket; token: string }> {
-  const path = '/api/v1/auth/token';
-  const res = await fetch(`${ex.baseUrl}${path}`, {
-    method: 'POST',
-    headers: u.rest.authHeaders('POST', path),
-  });
-  assert.equal(res.status, 201);
-  const { token } = (await res.json()) as { token: string };
+  const { token } = await mintToken(ex.baseUrl, u);
   return { socket: await open({ authorization: `Bearer ${token}` }), token };
-}
-
-/** Still open: answers a ping with a pong. */
-async function stillOpen(s: OpenSocket): Promise<void> {
-  assert.equal(s.ws.readyState, WebSocket.OPEN);
-  const pong = new Promise<unknown>((resolve) =>
-    s.ws.once('message', (data) => resolve(JSON.parse(data.toString()))),
-  );
-  s.ws.send(JSON.stringify({ op: 'ping', id: 1 }));
-  assert.equal(((await pong) as { type: string }).type, 'pong');
 }
 
 async function closedAsRevoked(s: OpenSocket): Promise<void> {

@@ -183,7 +183,7 @@ export class Authenticator {
     const user = this.#user(key.userId);
     const allowed = new Set(roleScopes(user.role));
     const scopes = new Set(key.scopes.filter((s) => allowed.has(s)));
-    return principal(user, scopes, 'key', keyId, undefined, undefined);
+    return principal(user, scopes, 'key', { keyId });
   }
 
   #bearer(token: string): Principal {
@@ -205,7 +205,11 @@ export class Authenticator {
     const user = this.#user(userId);
     const allowed = new Set(roleScopes(user.role));
     const live = new Set(scopes.filter((s) => allowed.has(s)));
-    return principal(user, live, 'key', keyId, undefined, found.hash);
+    return principal(user, live, 'key', {
+      keyId,
+      tokenHash: found.hash,
+      expiresAt: found.grant.expiresAt,
+    });
   }
 
   #session(method: string, headers: IncomingHttpHeaders, token: string): Principal {
@@ -216,7 +220,10 @@ export class Authenticator {
     }
     const user = this.#user(session.userId);
     const scopes = new Set(roleScopes(user.role));
-    return principal(user, scopes, 'session', undefined, session.csrfToken, undefined);
+    return principal(user, scopes, 'session', {
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt,
+    });
   }
 
   #key(keyId: string): CachedKey | undefined {
@@ -250,9 +257,7 @@ function principal(
   user: UserRecord,
   scopes: Set<Scope>,
   via: 'key' | 'session',
-  keyId: string | undefined,
-  csrfToken: string | undefined,
-  tokenHash: string | undefined,
+  of: { keyId?: string; csrfToken?: string; tokenHash?: string; expiresAt?: number },
 ): Principal {
   return {
     userId: user.userId,
@@ -261,9 +266,10 @@ function principal(
     accountId: user.accountId,
     scopes,
     via,
-    keyId,
-    csrfToken,
-    tokenHash,
+    keyId: of.keyId,
+    csrfToken: of.csrfToken,
+    tokenHash: of.tokenHash,
+    expiresAt: of.expiresAt,
   };
 }
 

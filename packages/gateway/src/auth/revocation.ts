@@ -1,6 +1,7 @@
 // What stops being valid when credentials are withdrawn, announced so that holders of long-lived
 // connections (WebSockets authenticated once, at the handshake) can close them at once instead of
-// keeping the access the credentials granted.
+// keeping the access the credentials granted. Credentials that simply run out (a bearer token's or a
+// session's expiry) end their sockets too, with their own reason (see `ExpirySchedule`).
 
 import type { Principal } from './roles.ts';
 
@@ -31,3 +32,8 @@ export function revokes(r: Revocation, p: Principal): boolean {
 /** The close code and reason a revoked socket gets (RFC 6455 1008: policy violation). */
 export const REVOKED_CLOSE_CODE = 1008;
 export const REVOKED_CLOSE_REASON = 'CREDENTIALS_REVOKED';
+/**
+ * The reason a socket gets (with the same 1008) when the bearer token or session that opened it
+ * reaches its expiry (`Principal.expiresAt`): a new token or login opens a new socket.
+ */
+export const EXPIRED_CLOSE_REASON = 'CREDENTIALS_EXPIRED';

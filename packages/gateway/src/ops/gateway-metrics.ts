@@ -13,6 +13,8 @@ export interface GatewayMetrics {
   wsConflations: number;
   /** Sockets closed because their credentials were revoked. */
   wsRevokedCloses: number;
+  /** Sockets closed because the bearer token or session that opened them expired. */
+  wsExpiredCloses: number;
   rateLimited: number;
   /** How late the gateway thread's timers fire (event-loop-delay.ts). */
   readonly eventLoopDelaySeconds: Histogram;
@@ -28,6 +30,7 @@ export function createGatewayMetrics(): GatewayMetrics {
     wsSlowConsumerDrops: 0,
     wsConflations: 0,
     wsRevokedCloses: 0,
+    wsExpiredCloses: 0,
     rateLimited: 0,
     eventLoopDelaySeconds: createHistogram(),
   };
@@ -89,6 +92,11 @@ export function renderMetrics(core: CoreMetrics, gw: GatewayMetrics, durableSeq:
       'bourse_ws_revoked_closes_total',
       'Sockets closed because their credentials were revoked.',
       gw.wsRevokedCloses,
+    ),
+    counter(
+      'bourse_ws_expired_closes_total',
+      'Sockets closed because the bearer token or session that opened them expired.',
+      gw.wsExpiredCloses,
     ),
     histogram(
       'bourse_event_loop_delay_seconds',

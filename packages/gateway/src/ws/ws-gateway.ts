@@ -3,7 +3,8 @@
 // trades, ticker) and private channels per account. Each market message is serialised once and the same
 // string goes to every subscriber. A consumer whose send buffer passes a bound stops getting deltas and is
 // resnapshotted when it drains (conflation); past a hard bound it is disconnected, so one slow client
-// never holds up the others.
+// never holds up the others. A socket opened with a bearer token or a session cookie closes when that
+// credential expires (1008 CREDENTIALS_EXPIRED), found by one sweep over a heap ordered by expiry.
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -12,7 +13,9 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { GatewayServices } from '../api/gateway-services.ts';
 import { orderAck, placeOrderCommand } from '../api/order-entry.ts';
 import { PlaceOrderBody } from '../api/schemas.ts';
+import { type ExpiryEntry, ExpirySchedule } from '../auth/expiry-schedule.ts';
 import {
+  EXPIRED_CLOSE_REASON,
   REVOKED_CLOSE_CODE,
   REVOKED_CLOSE_REASON,
   type Revocation,
@@ -40,6 +43,11 @@ export interface WsOptions {
   /** Compress market data when deflate was negotiated (off by default: it costs ~9× CPU). */
   readonly compressMarketData: boolean;
   readonly maxSubscriptions: number;
+  /**
+   * How often sockets whose token or session expired are looked for (each look costs O(1) while none
+   * is due); such a socket closes at most this long after its expiry.
+   */
+  readonly expiryCheckMs: number;
 }
 
 export const DEFAULT_WS_OPTIONS: WsOptions = {
@@ -49,6 +57,7 @@ export const DEFAULT_WS_OPTIONS: WsOptions = {
   perMessageDeflate: true,
   compressMarketData: false,
   maxSubscriptions: 500,
+  expiryCheckMs: 1_000,
 };
 
 type PublicChannel = 'book' | 'trades' | 'ticker';
@@ -66,6 +75,8 @@ interface Client {
    * be written to it as frames built once per broadcast (see #flushFrames).
    */
   readonly plainFrames: boolean;
+  /** The socket's place in the expiry schedule, when its credentials expire. */
+  expiry: ExpiryEntry<Client> | undefined;
   alive: boolean;
 }
 
@@ -85,6 +96,8 @@ export class WsGateway {
   /** Frames of the broadcast in progress, per plain socket (see #flushFrames). */
   readonly #pendingFrames = new Map<Client, { frames: Buffer[]; key: string | undefined }>();
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #expiries = new ExpirySchedule<Client>();
+  readonly #expiryCheck: NodeJS.Timeout;
   readonly #stopRevocations: () => void;
 
   constructor(s: GatewayServices, opts: WsOptions, buckets: TokenBuckets, limits: RateLimits) {
@@ -99,6 +112,8 @@ export class WsGateway {
     });
     this.#heartbeat = setInterval(() => this.#beat(), opts.heartbeatMs);
     this.#heartbeat.unref();
+    this.#expiryCheck = setInterval(() => this.#closeExpired(), opts.expiryCheckMs);
+    this.#expiryCheck.unref();
     this.#stopRevocations = s.authenticator.onRevoked((r) => this.#closeRevoked(r));
   }
 
@@ -198,6 +213,7 @@ export class WsGateway {
 
   close(): Promise<void> {
     clearInterval(this.#heartbeat);
+    clearInterval(this.#expiryCheck);
     this.#stopRevocations();
     for (const c of this.#clients) c.ws.terminate();
     return new Promise((resolve) => this.#wss.close(() => resolve()));
@@ -222,9 +238,13 @@ export class WsGateway {
       subs: new Map(),
       privateChannels: new Set(),
       plainFrames: !ws.extensions.includes('permessage-deflate'),
+      expiry: undefined,
       alive: true,
     };
     this.#clients.add(client);
+    if (principal?.expiresAt !== undefined) {
+      client.expiry = this.#expiries.add(client, principal.expiresAt);
+    }
     this.#s.metrics.wsConnections = this.#clients.size;
     ws.on('pong', () => {
       client.alive = true;
@@ -524,6 +544,7 @@ export class WsGateway {
 
   #drop(c: Client): void {
     if (!this.#clients.delete(c)) return;
+    if (c.expiry !== undefined) this.#expiries.remove(c.expiry);
     for (const key of c.subs.keys()) this.#topics.get(key)?.delete(c);
     if (c.principal !== undefined) {
       c.privateChannels.clear();
@@ -538,6 +559,16 @@ export class WsGateway {
       if (c.principal === undefined || !revokes(r, c.principal)) continue;
       this.#s.metrics.wsRevokedCloses++;
       c.ws.close(REVOKED_CLOSE_CODE, REVOKED_CLOSE_REASON);
+      this.#drop(c);
+    }
+  }
+
+  /** Sockets whose bearer token or session has expired end, with a reason of their own. */
+  #closeExpired(): void {
+    if (this.#expiries.size === 0) return;
+    for (const c of this.#expiries.due(this.#s.clock())) {
+      this.#s.metrics.wsExpiredCloses++;
+      c.ws.close(REVOKED_CLOSE_CODE, EXPIRED_CLOSE_REASON);
       this.#drop(c);
     }
   }

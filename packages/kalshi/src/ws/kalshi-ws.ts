@@ -4,12 +4,17 @@
 // flushed market data and the engine's events. Each `orderbook_delta` subscription gets a snapshot per
 // market first and then one delta per changed level, with `seq` rising by exactly one per message; a
 // subscriber too slow to keep up loses the subscription (error 25) instead of growing a buffer.
+// Withdrawn credentials close a connection at once (1008 CREDENTIALS_REVOKED); one opened with a web
+// session cookie also closes when the session expires (1008 CREDENTIALS_EXPIRED).
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { BinarySpec } from '@bourse/engine';
 import {
   clientIp,
+  EXPIRED_CLOSE_REASON,
+  type ExpiryEntry,
+  ExpirySchedule,
   limitKey,
   type Principal,
   REVOKED_CLOSE_CODE,
@@ -35,6 +40,8 @@ export interface KalshiWsOptions {
   /** Above this many buffered bytes the connection is closed. */
   readonly disconnectBytes: number;
   readonly maxSubscriptions: number;
+  /** How often connections whose session expired are looked for (O(1) while none is due). */
+  readonly expiryCheckMs: number;
 }
 
 export const DEFAULT_KALSHI_WS_OPTIONS: KalshiWsOptions = {
@@ -42,6 +49,7 @@ export const DEFAULT_KALSHI_WS_OPTIONS: KalshiWsOptions = {
   conflateBytes: 1 << 20,
   disconnectBytes: 16 << 20,
   maxSubscriptions: 500,
+  expiryCheckMs: 1_000,
 };
 
 const PUBLIC_CHANNELS = ['orderbook_delta', 'trade', 'ticker', 'market_lifecycle_v2'] as const;
@@ -65,6 +73,8 @@ interface Client {
   /** How many of `subs` are on a private channel. */
   privateSubs: number;
   nextSid: number;
+  /** The connection's place in the expiry schedule, when its credentials expire. */
+  expiry: ExpiryEntry<Client> | undefined;
   alive: boolean;
 }
 
@@ -80,6 +90,8 @@ export class KalshiWs {
   readonly #mirrors = new Map<number, BookMirror>();
   readonly #lastTradeLots = new Map<number, number>();
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #expiries = new ExpirySchedule<Client>();
+  readonly #expiryCheck: NodeJS.Timeout;
   readonly #stopRevocations: () => void;
 
   constructor(deps: KalshiDeps, events: PrivateEvents, opts: KalshiWsOptions) {
@@ -89,10 +101,13 @@ export class KalshiWs {
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
     this.#heartbeat = setInterval(() => this.#beat(), opts.heartbeatMs);
     this.#heartbeat.unref();
+    this.#expiryCheck = setInterval(() => this.#closeExpired(), opts.expiryCheckMs);
+    this.#expiryCheck.unref();
     // Connections are authenticated once; withdrawn credentials end them at once.
     this.#stopRevocations = deps.services.authenticator.onRevoked((r) => {
       for (const c of this.#clients) {
         if (!revokes(r, c.principal)) continue;
+        deps.services.metrics.wsRevokedCloses++;
         c.ws.close(REVOKED_CLOSE_CODE, REVOKED_CLOSE_REASON);
         this.#drop(c);
       }
@@ -169,6 +184,7 @@ export class KalshiWs {
 
   close(): Promise<void> {
     clearInterval(this.#heartbeat);
+    clearInterval(this.#expiryCheck);
     this.#stopRevocations();
     for (const c of this.#clients) c.ws.terminate();
     return new Promise((resolve) => this.#wss.close(() => resolve()));
@@ -180,8 +196,17 @@ export class KalshiWs {
   }
 
   #connect(ws: WebSocket, principal: Principal): void {
-    const c: Client = { ws, principal, subs: new Map(), privateSubs: 0, nextSid: 1, alive: true };
+    const c: Client = {
+      ws,
+      principal,
+      subs: new Map(),
+      privateSubs: 0,
+      nextSid: 1,
+      expiry: undefined,
+      alive: true,
+    };
     this.#clients.add(c);
+    if (principal.expiresAt !== undefined) c.expiry = this.#expiries.add(c, principal.expiresAt);
     let set = this.#byAccount.get(principal.accountId);
     if (set === undefined) this.#byAccount.set(principal.accountId, (set = new Set()));
     set.add(c);
@@ -516,6 +541,7 @@ export class KalshiWs {
 
   #drop(c: Client): void {
     if (!this.#clients.delete(c)) return;
+    if (c.expiry !== undefined) this.#expiries.remove(c.expiry);
     const set = this.#byAccount.get(c.principal.accountId);
     set?.delete(c);
     if (set?.size === 0) this.#byAccount.delete(c.principal.accountId);
@@ -537,6 +563,17 @@ export class KalshiWs {
     const n = (this.#listening.get(accountId) ?? 0) + delta;
     if (n > 0) this.#listening.set(accountId, n);
     else this.#listening.delete(accountId);
+  }
+
+  /** Connections whose session has expired end, with a reason of their own. */
+  #closeExpired(): void {
+    if (this.#expiries.size === 0) return;
+    const s = this.#deps.services;
+    for (const c of this.#expiries.due(s.clock())) {
+      s.metrics.wsExpiredCloses++;
+      c.ws.close(REVOKED_CLOSE_CODE, EXPIRED_CLOSE_REASON);
+      this.#drop(c);
+    }
   }
 
   #beat(): void {

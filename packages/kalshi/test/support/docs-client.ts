@@ -91,10 +91,13 @@ export class DocsSocket {
   }
 
   static open(origin: string, creds: DocsCredentials): Promise<DocsSocket> {
+    return DocsSocket.openWith(origin, kalshiHeaders(creds, 'GET', '/trade-api/ws/v2'));
+  }
+
+  /** A connection whose handshake carries exactly `headers` (another way to authenticate, or none). */
+  static openWith(origin: string, headers: Record<string, string>): Promise<DocsSocket> {
     const path = '/trade-api/ws/v2';
-    const ws = new WebSocket(origin.replace(/^http/, 'ws') + path, {
-      headers: kalshiHeaders(creds, 'GET', path),
-    });
+    const ws = new WebSocket(origin.replace(/^http/, 'ws') + path, { headers });
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new DocsSocket(ws)));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));

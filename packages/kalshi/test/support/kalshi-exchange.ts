@@ -19,7 +19,7 @@ import {
   type TestExchange,
   type TestUser,
 } from '../../../gateway/test/support/test-exchange.ts';
-import { kalshiExtension } from '../../src/index.ts';
+import { type KalshiWsOptions, kalshiExtension } from '../../src/index.ts';
 
 export interface Trader {
   readonly user: TestUser;
@@ -45,8 +45,13 @@ export function kalshiOrder(market: string, over: Record<string, unknown>) {
   };
 }
 
-export async function startKalshiExchange(): Promise<TestExchange> {
-  return startTestExchange({ extensions: [kalshiExtension({ ws: { heartbeatMs: 60_000 } })] });
+export async function startKalshiExchange(
+  options: { clock?: () => number; ws?: Partial<KalshiWsOptions> } = {},
+): Promise<TestExchange> {
+  return startTestExchange({
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    extensions: [kalshiExtension({ ws: { heartbeatMs: 60_000, ...options.ws } })],
+  });
 }
 
 /**
