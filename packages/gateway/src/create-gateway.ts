@@ -14,6 +14,7 @@ import { marketRoutes } from './api/market-routes.ts';
 import { orderRoutes } from './api/order-routes.ts';
 import { portfolioRoutes } from './api/portfolio-routes.ts';
 import type { RouteDef } from './api/route-def.ts';
+import { sessionRoutes } from './api/session-routes.ts';
 import { tokenRoutes } from './api/token-routes.ts';
 import type { AuthStore } from './auth/auth-store.ts';
 import { Authenticator } from './auth/authenticator.ts';
@@ -104,6 +105,7 @@ export const ALL_ROUTES: readonly RouteDef[] = [
   ...portfolioRoutes,
   ...accountRoutes,
   ...tokenRoutes,
+  ...sessionRoutes,
   ...adminRoutes,
 ];
 

@@ -25,6 +25,7 @@ const GATEWAY_ERRORS = {
   MARKET_NOT_FOUND: [404, 'No such market.'],
   ORDER_NOT_FOUND: [404, 'No such order for this account.'],
   USER_NOT_FOUND: [404, 'No such user.'],
+  SESSION_NOT_FOUND: [404, 'No such session for this user.'],
   USERNAME_TAKEN: [409, 'That username is already taken.'],
   RATE_LIMITED: [429, 'Too many requests; retry after the indicated delay.'],
   BATCH_TOO_LARGE: [400, 'Too many items in one batch.'],

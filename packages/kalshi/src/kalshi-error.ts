@@ -77,6 +77,7 @@ const FROM_NATIVE: Partial<Record<ApiErrorCode, KalshiErrorCode>> = {
   MAX_OPEN_ORDERS: 'max_orders_exceeded',
   NOT_FOUND: 'not_found',
   USER_NOT_FOUND: 'not_found',
+  SESSION_NOT_FOUND: 'not_found',
   ROUTE_NOT_FOUND: 'not_found',
   UNAUTHENTICATED: 'unauthorized',
   BAD_SIGNATURE: 'unauthorized',

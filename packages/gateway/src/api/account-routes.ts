@@ -53,7 +53,10 @@ export const accountRoutes: RouteDef[] = [
       }
       const user = await s.auth.checkPassword(username, password);
       if (user === undefined) throw new ApiError('BAD_CREDENTIALS');
-      const { token, csrfToken } = s.auth.createSession(user.userId, s.clock(), SESSION_TTL_MS);
+      const { token, csrfToken } = s.auth.createSession(user.userId, s.clock(), SESSION_TTL_MS, {
+        userAgent: ctx.req.headers['user-agent'],
+        ip: clientIp(ctx.req),
+      });
       const secure = ctx.req.headers['x-forwarded-proto'] === 'https' ? '; Secure' : '';
       ctx.res.setHeader(
         'set-cookie',
@@ -73,12 +76,13 @@ export const accountRoutes: RouteDef[] = [
   {
     method: 'POST',
     path: '/api/v1/session/logout',
-    summary: 'End the web session.',
+    summary: 'End the web session (its open sockets close too).',
     tag: 'account',
     auth: 'read',
     handler: (ctx) => {
       const token = readCookie(ctx.req.headers.cookie, SESSION_COOKIE);
-      if (token !== undefined) ctx.services.auth.deleteSession(token);
+      const ended = token === undefined ? undefined : ctx.services.auth.deleteSession(token);
+      if (ended !== undefined) ctx.services.authenticator.endSessions([ended]);
       ctx.res.setHeader(
         'set-cookie',
         `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`,

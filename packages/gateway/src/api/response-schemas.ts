@@ -121,3 +121,32 @@ export const IssuedTokenSchema = Type.Object({
   keyId: Type.String(),
   scopes: Type.Array(Type.String()),
 });
+
+export const SessionSchema = Type.Object({
+  sessionId: Type.String({
+    description: 'Public id of the session (not its cookie); revoke it by this id.',
+  }),
+  createdAt: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'Login time, milliseconds since 1970 (null for sessions older than this field).',
+  }),
+  lastSeenAt: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'Last authenticated request or socket handshake, to the minute.',
+  }),
+  expiresAt: Type.Integer({ description: 'Milliseconds since 1970.' }),
+  userAgent: Type.Union([Type.String(), Type.Null()], {
+    description: 'User-Agent of the login request (at most 256 characters).',
+  }),
+  ip: Type.Union([Type.String(), Type.Null()], { description: 'Address of the login request.' }),
+  current: Type.Boolean({ description: 'The session this request was authenticated with.' }),
+});
+
+export const SessionListSchema = Type.Object({ items: Type.Array(SessionSchema) });
+
+export const SessionRevokedSchema = Type.Object({
+  sessionId: Type.String(),
+  revoked: Type.Boolean(),
+});
+
+export const SessionsRevokedSchema = Type.Object({
+  revoked: Type.Integer({ description: 'How many sessions were ended.' }),
+});

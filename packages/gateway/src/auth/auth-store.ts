@@ -1,6 +1,7 @@
 // Users, API keys, web sessions and the asset directory in their own SQLite file in the data directory. Only public keys and
 // salted hashes are stored: a password is kept as a scrypt hash, a session token as its SHA-256, and an
-// API key as the client's public key (the private key never reaches the exchange).
+// API key as the client's public key (the private key never reaches the exchange). A session also has a
+// public id (random, unrelated to its token) by which its owner lists and revokes it.
 
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
@@ -29,10 +30,28 @@ export interface ApiKeyRecord {
 }
 
 export interface SessionRecord {
+  /** The public id: names the session in lists and revocations; it cannot be used as the cookie. */
+  readonly sessionId: string;
   readonly userId: number;
   readonly csrfToken: string;
   readonly expiresAt: number;
+  /** Last authenticated use, to the store's resolution (see `touchSession`); null when unknown. */
+  readonly lastSeenAt: number | null;
 }
+
+/** What the owner of a session sees of it (never its token or CSRF token). */
+export interface SessionInfo {
+  readonly sessionId: string;
+  /** Null for a session started before the store recorded it. */
+  readonly createdAt: number | null;
+  readonly lastSeenAt: number | null;
+  readonly expiresAt: number;
+  readonly userAgent: string | null;
+  readonly ip: string | null;
+}
+
+/** The longest user agent kept with a session. */
+const USER_AGENT_MAX = 256;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS users (
@@ -66,6 +85,15 @@ CREATE TABLE IF NOT EXISTS sessions (
   expires_at INTEGER NOT NULL
 );
 `;
+
+/** Columns added to `sessions` after its first version; an older file gets them when opened. */
+const SESSION_COLUMNS: readonly [name: string, type: string][] = [
+  ['session_id', 'TEXT'],
+  ['created_at', 'INTEGER'],
+  ['last_seen_at', 'INTEGER'],
+  ['user_agent', 'TEXT'],
+  ['ip', 'TEXT'],
+];
 
 type Row = Record<string, string | number | null>;
 
@@ -107,6 +135,21 @@ export class AuthStore {
     this.#db = new DatabaseSync(path);
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
     this.#db.exec(SCHEMA);
+    this.#migrateSessions();
+  }
+
+  #migrateSessions(): void {
+    const have = new Set(
+      (this.#db.prepare('PRAGMA table_info(sessions)').all() as Row[]).map((r) => String(r.name)),
+    );
+    for (const [name, type] of SESSION_COLUMNS) {
+      if (!have.has(name)) this.#db.exec(`ALTER TABLE sessions ADD COLUMN ${name} ${type}`);
+    }
+    this.#db.exec(
+      'UPDATE sessions SET session_id = lower(hex(randomblob(16))) WHERE session_id IS NULL;' +
+        'CREATE UNIQUE INDEX IF NOT EXISTS sessions_by_id ON sessions (session_id);' +
+        'CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user_id, expires_at);',
+    );
   }
 
   /** The next free user id; the engine account id of a new user is the same number. */
@@ -226,17 +269,38 @@ export class AuthStore {
     return Number(r.changes) > 0;
   }
 
-  /** Starts a session; returns the token (sent once, as a cookie) and its CSRF token. */
-  createSession(userId: number, now: number, ttlMs: number): { token: string; csrfToken: string } {
+  /**
+   * Starts a session; returns the token (sent once, as a cookie), its CSRF token and its public id.
+   * The user agent and address are kept only to help the owner tell sessions apart.
+   */
+  createSession(
+    userId: number,
+    now: number,
+    ttlMs: number,
+    seen: { userAgent?: string | undefined; ip?: string | undefined } = {},
+  ): { token: string; csrfToken: string; sessionId: string; expiresAt: number } {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
+    const sessionId = randomBytes(16).toString('hex');
+    const expiresAt = now + ttlMs;
     this.#db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now);
     this.#db
       .prepare(
-        'INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at) VALUES (?, ?, ?, ?)',
+        'INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at, session_id, ' +
+          'created_at, last_seen_at, user_agent, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(sha256(token), userId, csrfToken, now + ttlMs);
-    return { token, csrfToken };
+      .run(
+        sha256(token),
+        userId,
+        csrfToken,
+        expiresAt,
+        sessionId,
+        now,
+        now,
+        seen.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
+        seen.ip ?? null,
+      );
+    return { token, csrfToken, sessionId, expiresAt };
   }
 
   session(token: string, now: number): SessionRecord | undefined {
@@ -245,14 +309,63 @@ export class AuthStore {
       .get(sha256(token), now) as Row | undefined;
     if (row === undefined) return undefined;
     return {
+      sessionId: String(row.session_id),
       userId: Number(row.user_id),
       csrfToken: String(row.csrf_token),
       expiresAt: Number(row.expires_at),
+      lastSeenAt: row.last_seen_at === null ? null : Number(row.last_seen_at),
     };
   }
 
-  deleteSession(token: string): void {
-    this.#db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(sha256(token));
+  /** Records a use of the session (callers write at most once a minute or so per session). */
+  touchSession(sessionId: string, now: number): void {
+    this.#db
+      .prepare('UPDATE sessions SET last_seen_at = ? WHERE session_id = ?')
+      .run(now, sessionId);
+  }
+
+  /** The user's sessions that have not expired, newest first. */
+  sessions(userId: number, now: number): SessionInfo[] {
+    const rows = this.#db
+      .prepare(
+        'SELECT * FROM sessions WHERE user_id = ? AND expires_at > ? ' +
+          'ORDER BY created_at DESC, session_id',
+      )
+      .all(userId, now) as Row[];
+    return rows.map((r) => ({
+      sessionId: String(r.session_id),
+      createdAt: r.created_at === null ? null : Number(r.created_at),
+      lastSeenAt: r.last_seen_at === null ? null : Number(r.last_seen_at),
+      expiresAt: Number(r.expires_at),
+      userAgent: r.user_agent === null ? null : String(r.user_agent),
+      ip: r.ip === null ? null : String(r.ip),
+    }));
+  }
+
+  /** Ends the session the token opened (logout); answers its id, or undefined when there was none. */
+  deleteSession(token: string): string | undefined {
+    const row = this.#db
+      .prepare('DELETE FROM sessions WHERE token_hash = ? RETURNING session_id')
+      .get(sha256(token)) as Row | undefined;
+    return row === undefined ? undefined : String(row.session_id);
+  }
+
+  /** Ends one of the user's sessions by its id; false when the user has no live session by that id. */
+  deleteSessionById(userId: number, sessionId: string, now: number): boolean {
+    const r = this.#db
+      .prepare('DELETE FROM sessions WHERE session_id = ? AND user_id = ? AND expires_at > ?')
+      .run(sessionId, userId, now);
+    return Number(r.changes) > 0;
+  }
+
+  /** Ends every session of the user but `keep` (if given); answers the ids of the live ones ended. */
+  deleteOtherSessions(userId: number, keep: string | undefined, now: number): string[] {
+    const rows = this.#db
+      .prepare(
+        'DELETE FROM sessions WHERE user_id = ? AND session_id IS NOT ? RETURNING session_id, expires_at',
+      )
+      .all(userId, keep ?? null) as Row[];
+    return rows.filter((r) => Number(r.expires_at) > now).map((r) => String(r.session_id));
   }
 
   /** Remembers an asset the engine created (the engine is the authority; this is its directory). */

@@ -27,6 +27,8 @@ export const CSRF_HEADER = 'x-csrf-token';
 /** Bearer tokens authenticate the native API only; the Kalshi-compatible API keeps its own rules. */
 const BEARER_PATH_PREFIX = '/api/';
 const BEARER_SCHEME = /^bearer +/i;
+/** A session's "last seen" is updated at most this often. */
+export const LAST_SEEN_RESOLUTION_MS = 60_000;
 
 /** What minting a token answers; the token itself is shown once and only its hash is kept. */
 export interface IssuedToken {
@@ -99,6 +101,11 @@ export class Authenticator {
   forgetUserTokens(userId: number): void {
     this.#tokens.revokeUser(userId);
     this.#announce({ kind: 'user', userId });
+  }
+
+  /** Announces sessions that were just deleted from the store, so their sockets close. */
+  endSessions(sessionIds: readonly string[]): void {
+    for (const sessionId of sessionIds) this.#announce({ kind: 'session', sessionId });
   }
 
   /**
@@ -213,15 +220,21 @@ export class Authenticator {
   }
 
   #session(method: string, headers: IncomingHttpHeaders, token: string): Principal {
-    const session = this.#store.session(token, this.#clock());
+    const now = this.#clock();
+    const session = this.#store.session(token, now);
     if (session === undefined) throw new ApiError('UNAUTHENTICATED', 'The session has expired.');
     if (method !== 'GET' && method !== 'HEAD' && headers[CSRF_HEADER] !== session.csrfToken) {
       throw new ApiError('CSRF_TOKEN_INVALID');
     }
     const user = this.#user(session.userId);
+    // "Last seen" is kept to the minute, so a busy session costs one write a minute, not one a request.
+    if (session.lastSeenAt === null || now - session.lastSeenAt >= LAST_SEEN_RESOLUTION_MS) {
+      this.#store.touchSession(session.sessionId, now);
+    }
     const scopes = new Set(roleScopes(user.role));
     return principal(user, scopes, 'session', {
       csrfToken: session.csrfToken,
+      sessionId: session.sessionId,
       expiresAt: session.expiresAt,
     });
   }
@@ -257,7 +270,13 @@ function principal(
   user: UserRecord,
   scopes: Set<Scope>,
   via: 'key' | 'session',
-  of: { keyId?: string; csrfToken?: string; tokenHash?: string; expiresAt?: number },
+  of: {
+    keyId?: string;
+    csrfToken?: string;
+    tokenHash?: string;
+    sessionId?: string;
+    expiresAt?: number;
+  },
 ): Principal {
   return {
     userId: user.userId,
@@ -269,6 +288,7 @@ function principal(
     keyId: of.keyId,
     csrfToken: of.csrfToken,
     tokenHash: of.tokenHash,
+    sessionId: of.sessionId,
     expiresAt: of.expiresAt,
   };
 }

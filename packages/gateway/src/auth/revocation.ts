@@ -10,6 +10,8 @@ export type Revocation =
   | { readonly kind: 'key'; readonly keyId: string }
   /** A bearer token was revoked (by its holder). */
   | { readonly kind: 'token'; readonly tokenHash: string }
+  /** A web session ended (logout, or revoked by its owner). */
+  | { readonly kind: 'session'; readonly sessionId: string }
   /** A user was disabled or changed role: every connection of the user ends. */
   | { readonly kind: 'user'; readonly userId: number };
 
@@ -20,6 +22,8 @@ export function revokes(r: Revocation, p: Principal): boolean {
       return p.keyId === r.keyId;
     case 'token':
       return p.tokenHash === r.tokenHash;
+    case 'session':
+      return p.sessionId === r.sessionId;
     case 'user':
       return p.userId === r.userId;
     default: {

@@ -37,6 +37,8 @@ export interface Principal {
   readonly csrfToken: string | undefined;
   /** For bearer-token requests: the token's SHA-256 (never the token), so it can be revoked. */
   readonly tokenHash: string | undefined;
+  /** For sessions: the session's public id (not its secret), so it can be listed and revoked. */
+  readonly sessionId: string | undefined;
   /**
    * When the presented credentials end on their own (ms since the epoch): a bearer token's or a
    * session's expiry. Undefined for a signed request, which stays valid until its key is revoked.
