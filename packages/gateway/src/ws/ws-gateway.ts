@@ -596,7 +596,12 @@ function rawSocket(ws: WebSocket): RawSocket | undefined {
   return (ws as unknown as { _socket?: RawSocket })._socket;
 }
 
-function sameOrigin(req: IncomingMessage): boolean {
+/**
+ * Whether a handshake may use the session cookie: a browser sends `Origin`, and a page of another site
+ * must not open a socket with this site's cookie (cross-site WebSocket hijacking). No `Origin` means
+ * no browser, which cannot carry a victim's cookie.
+ */
+export function sameOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return true;
   try {

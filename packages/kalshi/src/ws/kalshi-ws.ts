@@ -5,12 +5,14 @@
 // market first and then one delta per changed level, with `seq` rising by exactly one per message; a
 // subscriber too slow to keep up loses the subscription (error 25) instead of growing a buffer.
 // Withdrawn credentials close a connection at once (1008 CREDENTIALS_REVOKED); one opened with a web
-// session cookie also closes when the session expires (1008 CREDENTIALS_EXPIRED).
+// session cookie also closes when the session expires (1008 CREDENTIALS_EXPIRED), and the cookie opens
+// one only from a page of this origin (403 forbidden otherwise, as on the native socket).
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { BinarySpec } from '@bourse/engine';
 import {
+  ApiError,
   clientIp,
   EXPIRED_CLOSE_REASON,
   type ExpiryEntry,
@@ -20,6 +22,7 @@ import {
   REVOKED_CLOSE_CODE,
   REVOKED_CLOSE_REASON,
   revokes,
+  sameOrigin,
 } from '@bourse/gateway';
 import type { Level, MarketMessage, TickerMessage } from '@bourse/marketdata';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
@@ -130,6 +133,10 @@ export class KalshiWs {
           name: 'ApiError',
           code: 'UNAUTHENTICATED',
         });
+      }
+      // As on the native socket: a page of another site must not ride this site's cookie.
+      if (principal.via === 'session' && !sameOrigin(req)) {
+        throw new ApiError('FORBIDDEN', 'Cross-origin socket.');
       }
     } catch (error) {
       const e = toKalshiError(error);
