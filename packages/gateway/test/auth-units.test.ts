@@ -225,3 +225,114 @@ test('a request signed before a restart is refused after it, though inside the w
   const fresh = lower(signer.headers('POST', '/api/v1/orders', now + 1));
   assert.equal(restarted.authenticate('POST', '/api/v1/orders', fresh)?.userId, user.userId);
 });
+
+test('requests verify signatures off the event loop with the same outcomes as handshakes', async (t) => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { AuthStore } = await import('../src/auth/auth-store.ts');
+  const { Authenticator } = await import('../src/auth/authenticator.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'bourse-auth-'));
+  const store = new AuthStore(join(dir, 'auth.db'));
+  t.after(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const user = await store.createUser({ username: 'bea', role: 'trader', now: 1 });
+  const keyOf = (type: 'ed25519' | 'rsa') => {
+    const pair =
+      type === 'rsa'
+        ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+        : generateKeyPairSync('ed25519');
+    const key = store.addApiKey({
+      userId: user.userId,
+      publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      scopes: ['read', 'trade'],
+      label: type,
+      now: 1,
+    });
+    return new RequestSigner({ keyId: key.keyId, privateKey: pair.privateKey });
+  };
+  const now = 1_700_000_000_000;
+  const auth = new Authenticator(store, () => now, { timestampWindowMs: 30_000 });
+  const lower = (h: Record<string, string>) =>
+    Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+  const outcome = async (headers: Record<string, string>, path = '/api/v1/orders') => {
+    try {
+      const p = await auth.authenticateRequest('POST', path, headers);
+      return p === undefined ? 'anonymous' : `user ${p.userId}`;
+    } catch (error) {
+      return (error as { code: string }).code;
+    }
+  };
+  const handshake = (headers: Record<string, string>, path = '/api/v1/orders') => {
+    try {
+      const p = auth.authenticate('POST', path, headers);
+      return p === undefined ? 'anonymous' : `user ${p.userId}`;
+    } catch (error) {
+      return (error as { code: string }).code;
+    }
+  };
+  for (const type of ['ed25519', 'rsa'] as const) {
+    const signer = keyOf(type);
+    let ts = now + 1;
+    const good = () => lower(signer.headers('POST', '/api/v1/orders', ts++));
+    assert.equal(await outcome(good()), `user ${user.userId}`, type);
+    // Signed for another path, a bad signature, an empty one, a stale timestamp, an unknown key.
+    assert.equal(await outcome(good(), '/api/v1/orders/batch'), 'BAD_SIGNATURE', type);
+    assert.equal(
+      await outcome({ ...good(), 'kalshi-access-signature': 'AAAA' }),
+      'BAD_SIGNATURE',
+      type,
+    );
+    assert.equal(await outcome({ ...good(), 'kalshi-access-signature': '' }), 'BAD_SIGNATURE');
+    const stale = lower(signer.headers('POST', '/api/v1/orders', now - 60_000));
+    assert.equal(await outcome(stale), 'TIMESTAMP_OUT_OF_WINDOW');
+    assert.equal(await outcome({ ...good(), 'kalshi-access-key': 'nope' }), 'UNKNOWN_API_KEY');
+    // One signature sent twice at once: both are verified concurrently, exactly one is accepted.
+    const twice = good();
+    const both = await Promise.all([outcome(twice), outcome(twice)]);
+    assert.deepEqual(both.sort(), ['REPLAYED_SIGNATURE', `user ${user.userId}`].sort());
+    // And the handshake path refuses what the request path already accepted.
+    assert.equal(handshake(twice), 'REPLAYED_SIGNATURE');
+  }
+  // No signature headers: the unsigned rules, unchanged.
+  assert.equal(await outcome({}), 'anonymous');
+});
+
+test('a key revoked while its request is being verified is refused', async (t) => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { AuthStore } = await import('../src/auth/auth-store.ts');
+  const { Authenticator } = await import('../src/auth/authenticator.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'bourse-auth-'));
+  const store = new AuthStore(join(dir, 'auth.db'));
+  t.after(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const user = await store.createUser({ username: 'cy', role: 'trader', now: 1 });
+  const pair = generateKeyPairSync('ed25519');
+  const key = store.addApiKey({
+    userId: user.userId,
+    publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    scopes: ['read', 'trade'],
+    label: 'k',
+    now: 1,
+  });
+  const now = 1_700_000_000_000;
+  const auth = new Authenticator(store, () => now, { timestampWindowMs: 30_000 });
+  const signer = new RequestSigner({ keyId: key.keyId, privateKey: pair.privateKey });
+  const headers = Object.fromEntries(
+    Object.entries(signer.headers('POST', '/api/v1/orders', now + 1)).map(([k, v]) => [
+      k.toLowerCase(),
+      v,
+    ]),
+  );
+  const pending = auth.authenticateRequest('POST', '/api/v1/orders', headers);
+  // The verification is on the thread pool now; the key is revoked before it answers.
+  store.revokeApiKey(user.userId, key.keyId, now);
+  auth.forgetKey(key.keyId);
+  await assert.rejects(pending, { code: 'UNKNOWN_API_KEY' });
+});

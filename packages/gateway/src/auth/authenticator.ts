@@ -19,6 +19,7 @@ import {
   parsePublicKey,
   signingMessage,
   verifySignature,
+  verifySignatureOffThread,
 } from './request-signature.ts';
 import { type Principal, roleScopes, type Scope } from './roles.ts';
 
@@ -45,6 +46,15 @@ interface CachedKey {
   readonly scopes: readonly Scope[];
 }
 
+/** A signed request whose headers, window and key passed; its signature is not yet verified. */
+interface SignedRequest {
+  readonly keyId: string;
+  readonly key: CachedKey;
+  readonly ts: number;
+  readonly message: Buffer;
+  readonly signature: string;
+}
+
 export interface AuthenticatorOptions {
   /** How far a request timestamp may be from the server's clock, either way. */
   readonly timestampWindowMs: number;
@@ -67,10 +77,45 @@ export class Authenticator {
     this.#replays = new ReplayGuard(options.timestampWindowMs, clock());
   }
 
-  /** The principal, or undefined for an anonymous request; throws ApiError on bad credentials. */
+  /**
+   * The principal, or undefined for an anonymous request; throws ApiError on bad credentials. A
+   * signature is verified on this thread: for WebSocket handshakes, which are rare.
+   */
   authenticate(method: string, path: string, headers: IncomingHttpHeaders): Principal | undefined {
     const keyId = headers[HEADER_KEY];
-    if (keyId !== undefined) return this.#signed(method, path, headers, String(keyId));
+    if (keyId !== undefined) {
+      const signed = this.#signedHeaders(method, path, headers, String(keyId));
+      if (!verifySignature(signed.key.key, signed.key.type, signed.message, signed.signature)) {
+        throw new ApiError('BAD_SIGNATURE');
+      }
+      return this.#acceptSigned(signed);
+    }
+    return this.#unsigned(method, path, headers);
+  }
+
+  /**
+   * As `authenticate`, for requests: a signature is verified on the thread pool, so the event loop
+   * goes on parsing and answering other requests meanwhile. Rejects with ApiError on bad credentials.
+   */
+  async authenticateRequest(
+    method: string,
+    path: string,
+    headers: IncomingHttpHeaders,
+  ): Promise<Principal | undefined> {
+    const keyId = headers[HEADER_KEY];
+    if (keyId === undefined) return this.#unsigned(method, path, headers);
+    const signed = this.#signedHeaders(method, path, headers, String(keyId));
+    const { key, message, signature } = signed;
+    if (!(await verifySignatureOffThread(key.key, key.type, message, signature))) {
+      throw new ApiError('BAD_SIGNATURE');
+    }
+    // The key may have been revoked while the signature was being checked.
+    const live = this.#key(signed.keyId);
+    if (live === undefined) throw new ApiError('UNKNOWN_API_KEY');
+    return this.#acceptSigned({ ...signed, key: live });
+  }
+
+  #unsigned(method: string, path: string, headers: IncomingHttpHeaders): Principal | undefined {
     const authorization = headers.authorization;
     if (authorization !== undefined && path.startsWith(BEARER_PATH_PREFIX)) {
       const bearer = BEARER_SCHEME.exec(authorization);
@@ -157,7 +202,13 @@ export class Authenticator {
     return this.#replays.size;
   }
 
-  #signed(method: string, path: string, headers: IncomingHttpHeaders, keyId: string): Principal {
+  /** The checks a signed request must pass before its signature is worth verifying. */
+  #signedHeaders(
+    method: string,
+    path: string,
+    headers: IncomingHttpHeaders,
+    keyId: string,
+  ): SignedRequest {
     const tsHeader = headers[HEADER_TIMESTAMP];
     const sigHeader = headers[HEADER_SIGNATURE];
     if (typeof tsHeader !== 'string' || typeof sigHeader !== 'string') {
@@ -173,20 +224,26 @@ export class Authenticator {
       );
     }
     const ts = Number(tsHeader);
-    const now = this.#clock();
-    if (Math.abs(now - ts) > this.#windowMs) throw new ApiError('TIMESTAMP_OUT_OF_WINDOW');
+    if (Math.abs(this.#clock() - ts) > this.#windowMs) {
+      throw new ApiError('TIMESTAMP_OUT_OF_WINDOW');
+    }
     const key = this.#key(keyId);
     if (key === undefined) throw new ApiError('UNKNOWN_API_KEY');
-    if (!verifySignature(key.key, key.type, signingMessage(tsHeader, method, path), sigHeader)) {
-      throw new ApiError('BAD_SIGNATURE');
-    }
+    const message = signingMessage(tsHeader, method, path);
+    return { keyId, key, ts, message, signature: sigHeader };
+  }
+
+  /** After a good signature: refuses replays, then grants the key's scopes that the role allows. */
+  #acceptSigned({ keyId, key, ts, signature }: SignedRequest): Principal {
     if (this.#replays.signedBeforeStart(ts)) {
       throw new ApiError(
         'REPLAYED_SIGNATURE',
         'This request was signed before the server started, so it cannot be told apart from a replay; sign it again.',
       );
     }
-    if (!this.#replays.remember(sigHeader, ts, now)) throw new ApiError('REPLAYED_SIGNATURE');
+    if (!this.#replays.remember(signature, ts, this.#clock())) {
+      throw new ApiError('REPLAYED_SIGNATURE');
+    }
     const user = this.#user(key.userId);
     const allowed = new Set(roleScopes(user.role));
     const scopes = new Set(key.scopes.filter((s) => allowed.has(s)));

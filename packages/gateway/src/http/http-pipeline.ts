@@ -82,7 +82,7 @@ export class HttpPipeline {
       const route = match.route;
       this.#take(`ip:${clientIp(req)}`, this.#limits.perIp, 1);
       const principal =
-        route.def.auth === 'public' ? undefined : this.#authorise(req, path, route.def);
+        route.def.auth === 'public' ? undefined : await this.#authorise(req, path, route.def);
       const body = route.body === undefined ? undefined : await readJsonBody(req);
       route.body?.(body);
       if (principal !== undefined) {
@@ -109,8 +109,8 @@ export class HttpPipeline {
     }
   }
 
-  #authorise(req: IncomingMessage, path: string, def: RouteDef): Principal {
-    const principal = this.#services.authenticator.authenticate(
+  async #authorise(req: IncomingMessage, path: string, def: RouteDef): Promise<Principal> {
+    const principal = await this.#services.authenticator.authenticateRequest(
       req.method ?? 'GET',
       path,
       req.headers,

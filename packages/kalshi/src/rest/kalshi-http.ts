@@ -63,7 +63,8 @@ export class KalshiHttp {
       }
       const route = match.route;
       this.#take(`ip:${clientIp(req)}`, this.#deps.limits.perIp, 1);
-      const principal = route.auth === 'public' ? undefined : this.#authorise(req, path, route);
+      const principal =
+        route.auth === 'public' ? undefined : await this.#authorise(req, path, route);
       const body = method === 'GET' ? undefined : await readJsonBody(req);
       if (principal !== undefined) {
         const limits = this.#deps.limits;
@@ -98,8 +99,8 @@ export class KalshiHttp {
     }
   }
 
-  #authorise(req: IncomingMessage, path: string, route: KalshiRoute): Principal {
-    const principal = this.#deps.services.authenticator.authenticate(
+  async #authorise(req: IncomingMessage, path: string, route: KalshiRoute): Promise<Principal> {
+    const principal = await this.#deps.services.authenticator.authenticateRequest(
       req.method ?? 'GET',
       path,
       req.headers,
