@@ -639,6 +639,7 @@ export function newAccount(
     orderHead: NIL,
     openOrders: 0,
     clientIds: new Map(),
+    openLots: [],
   };
 }
 

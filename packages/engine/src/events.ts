@@ -15,6 +15,8 @@ export type CancelReason =
   | 'selfTrade'
   | 'marketClosed'
   | 'protection'
+  /** A stop that triggered would have taken the account past the market's position limit. */
+  | 'positionLimit'
   | 'reduceOnly'
   | 'decreasedToZero'
   | 'noLiquidity';

@@ -27,7 +27,13 @@ export interface InstrumentLimits {
   readonly maxOrderQtyLots: number;
   /** Largest notional of one order (price × qty × moneyPerTickLot), in minor units. */
   readonly maxOrderNotional: number;
-  /** Largest |position| one account may hold in this market, in lots (binary only). */
+  /**
+   * Largest |position| one account may hold in this market, in lots (binary only). Checked on the
+   * worst case: an order is refused (`POSITION_LIMIT`) when the position plus the account's resting
+   * orders on the same side plus the order could end beyond it, unless that is no further from flat
+   * than the position now (reducing is always allowed); reduce-only orders are never refused. A stop
+   * is checked when placed and again when it triggers (cancelled with reason `positionLimit` if over).
+   */
   readonly maxPositionLots: number;
   /**
    * Limit orders must be within this many ticks of the last trade price (or of the mid without one)

@@ -7,7 +7,7 @@ import { BUY } from './book.ts';
 import type { EngineState } from './engine-state.ts';
 import type { CancelReason } from './events.ts';
 import { feeAt } from './fees.ts';
-import { cancelSlot, finishOrder } from './order-lifecycle.ts';
+import { addOpenLots, cancelSlot, finishOrder } from './order-lifecycle.ts';
 import { F_REDUCE_ONLY, F_STP_CANCEL_MAKER, type OrderStore } from './order-store.ts';
 import { feeReserveFor } from './reservation.ts';
 import { NIL } from './slot.ts';
@@ -125,6 +125,9 @@ export function matchTaker(
       fill(e, inst, slot, m, price, q);
       book.qty[key]! -= q;
       e.touchLevel(inst, key);
+      // The maker's filled lots move from its open lots to its position: the two together (what the
+      // position limit counts) stay the same.
+      addOpenLots(s.accountOf(m), inst.index, opp, -q);
       if (s.open[m] === 0) {
         book.remove(s, opp, l, m);
         finishOrder(e, inst, m);

@@ -1,6 +1,7 @@
 // A live order's place in the engine's indexes: its account's open-order list, its instrument's list of
-// parked stops, its level queue and the order id index. Finishing or cancelling an order takes it out
-// of all of them and gives back its reservation; order entry and matching both end orders this way.
+// parked stops, its level queue (with the account's open lots per side, which follow the level
+// quantities) and the order id index. Finishing or cancelling an order takes it out of all of them and
+// gives back its reservation; order entry and matching both end orders this way.
 
 import type { EngineState } from './engine-state.ts';
 import type { CancelReason } from './events.ts';
@@ -8,6 +9,21 @@ import { F_PARKED } from './order-store.ts';
 import { releaseReservation } from './reservation.ts';
 import { NIL } from './slot.ts';
 import type { Account, Instrument } from './state.ts';
+
+/**
+ * Adds `delta` to the lots the account's resting orders have open on `side` of an instrument. Called
+ * wherever a level's quantity changes for one of its orders: rest, maker fill, cancel, reduction, and
+ * an amend taking the order out of its level.
+ */
+export function addOpenLots(acct: Account, instIndex: number, side: number, delta: number): void {
+  const k = 2 * instIndex + side;
+  acct.openLots[k] = (acct.openLots[k] ?? 0) + delta;
+}
+
+/** The lots the account's resting orders have open on `side` of an instrument. */
+export function openLotsOf(acct: Account, instIndex: number, side: number): number {
+  return acct.openLots[2 * instIndex + side] ?? 0;
+}
 
 export function linkToAccount(e: EngineState, acct: Account, slot: number): void {
   const s = e.store;
@@ -55,6 +71,7 @@ export function cancelSlot(e: EngineState, slot: number, reason: CancelReason): 
     const level = (s.price[slot]! - inst.spec.minPriceTicks) / inst.spec.tickSize;
     inst.book.remove(s, side, level, slot);
     e.touchLevel(inst, side * inst.book.levels + level);
+    addOpenLots(acct, inst.index, side, -open);
   }
   e.emit({
     type: 'orderCancelled',

@@ -3,11 +3,12 @@
 // Restore rebuilds every index, including queue and per-account list order, so replay after restore
 // makes the same decisions as replay from the start.
 
-import { Book } from './book.ts';
+import { BUY, Book, SELL } from './book.ts';
 import type { EngineState } from './engine-state.ts';
 import { liveExpiries } from './gtd-expiry.ts';
 import type { InstrumentSpec, MarketStatus } from './instrument.ts';
 import { compileFees } from './instrument-fees.ts';
+import { addOpenLots, openLotsOf } from './order-lifecycle.ts';
 import { F_PARKED } from './order-store.ts';
 import { NIL } from './slot.ts';
 import type { Instrument } from './state.ts';
@@ -40,6 +41,9 @@ type PositionRecord = [
   reservedNo: number,
 ];
 
+/** Lots an account's resting orders have open in one instrument (only instruments with some). */
+type OpenLotsRecord = [instrumentId: number, buyLots: number, sellLots: number];
+
 interface InstrumentRecord {
   spec: InstrumentSpec;
   status: MarketStatus;
@@ -71,6 +75,8 @@ export interface SnapshotData {
     reserved: number[];
     orders: number[];
     positions: PositionRecord[];
+    /** Absent in snapshots written before open lots were kept: restore then counts them. */
+    open?: OpenLotsRecord[];
   }[];
   instruments: InstrumentRecord[];
   transfers: string[];
@@ -147,6 +153,14 @@ export function snapshotState(e: EngineState, withHeader: boolean): SnapshotData
           p.reservedNo,
         ]);
       }
+      // Instruments in creation order; zeros left out, so an account whose orders have all gone
+      // serialises as one that never had any.
+      const open: OpenLotsRecord[] = [];
+      for (const inst of e.instList) {
+        const buy = openLotsOf(a, inst.index, BUY);
+        const sell = openLotsOf(a, inst.index, SELL);
+        if (buy !== 0 || sell !== 0) open.push([inst.spec.instrumentId, buy, sell]);
+      }
       return {
         id: a.accountId,
         userId: a.userId,
@@ -155,6 +169,7 @@ export function snapshotState(e: EngineState, withHeader: boolean): SnapshotData
         reserved: [...a.reserved],
         orders,
         positions,
+        open,
       };
     });
   const data: SnapshotData = {
@@ -217,12 +232,33 @@ export function restoreInto(e: EngineState, d: SnapshotData): void {
       p.reservedNo = resNo;
     }
     linkAccountOrders(e, acct.accountId, a.orders);
+    for (const [instrumentId, buy, sell] of a.open ?? []) {
+      const inst = e.instById.get(instrumentId)!;
+      addOpenLots(acct, inst.index, BUY, buy);
+      addOpenLots(acct, inst.index, SELL, sell);
+    }
   }
+  if (d.accounts.some((a) => a.open === undefined)) countOpenLots(e);
   for (const t of d.transfers) e.transfers.add(t);
   // A loop, not push(...spread): a spread of a large heap exceeds the engine's argument limit.
   for (let i = 0; i < d.gtd[0].length; i++) {
     e.gtdTs.push(d.gtd[0][i]!);
     e.gtdId.push(d.gtd[1][i]!);
+  }
+}
+
+/** Counts every account's open lots from the books (a snapshot from before they were kept). */
+function countOpenLots(e: EngineState): void {
+  const s = e.store;
+  for (const a of e.accountsById.values()) a.openLots.length = 0;
+  for (const inst of e.instList) {
+    const book = inst.book;
+    for (let k = 0; k < 2 * book.levels; k++) {
+      const side = k < book.levels ? BUY : SELL;
+      for (let o = book.head[k]!; o !== NIL; o = s.next[o]!) {
+        addOpenLots(s.accountOf(o), inst.index, side, s.open[o]!);
+      }
+    }
   }
 }
 

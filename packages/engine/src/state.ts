@@ -48,6 +48,13 @@ export interface Account {
   openOrders: number;
   /** Client order id → slot, for the account's open orders. */
   clientIds: Map<string, number>;
+  /**
+   * Lots the account's resting orders still have open, at index 2 × instrument index + side (holes
+   * read as 0). Kept beside the book levels (same updates), so the binary position limit can count
+   * what resting orders could still add without walking them. Not on `Position`: resting an order
+   * must not create a position record (positions are what fills made).
+   */
+  openLots: number[];
 }
 
 export interface Instrument {

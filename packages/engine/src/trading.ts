@@ -16,7 +16,15 @@ import type { EngineState } from './engine-state.ts';
 import { feeAt } from './fees.ts';
 import { crosses, fillableQty, matchTaker, tradableQty } from './matching.ts';
 import { popExpiry, pushExpiry } from './gtd-expiry.ts';
-import { cancelSlot, finishOrder, linkToAccount, parkStop, unparkStop } from './order-lifecycle.ts';
+import {
+  addOpenLots,
+  cancelSlot,
+  finishOrder,
+  linkToAccount,
+  openLotsOf,
+  parkStop,
+  unparkStop,
+} from './order-lifecycle.ts';
 import {
   F_PARKED,
   F_POST_ONLY,
@@ -98,6 +106,31 @@ function checkBand(inst: Instrument, price: number): RejectCode | undefined {
     ref = Math.floor((2 * s.minPriceTicks + (b.best[0]! + b.best[1]!) * s.tickSize) / 2);
   }
   return Math.abs(price - ref) > band ? 'PRICE_OUT_OF_BAND' : undefined;
+}
+
+/**
+ * True when an order for `qty` more lots on `side` could take the account past the market's position
+ * limit (binary markets with a limit only). The check is on the worst case: the position if every
+ * resting order of the account on that side fills as well, since a limit on the position alone let
+ * many resting orders, each within it, fill far beyond it together. `counted` is how much of the
+ * account's open lots on that side belongs to this very order (an amend's old remainder).
+ * An order whose worst case is no further from flat than the position is now is allowed even past
+ * the limit, so a position above a limit can always be reduced. Fills move lots from open to the
+ * position, leaving the worst case unchanged; a sell's worst case counts resting sells only.
+ */
+function exceedsPositionLimit(
+  inst: Instrument,
+  acct: Account,
+  side: number,
+  qty: number,
+  counted: number,
+): boolean {
+  const max = inst.spec.limits.maxPositionLots;
+  if (inst.spec.kind !== 'binary' || max === 0) return false;
+  const lots = acct.positions[inst.index]?.lots ?? 0;
+  const more = openLotsOf(acct, inst.index, side) - counted + qty;
+  const worst = Math.abs(side === BUY ? lots + more : lots - more);
+  return worst > max && worst > Math.abs(lots);
 }
 
 function validClientId(cid: unknown): boolean {
@@ -210,13 +243,10 @@ export function placeOrder(e: EngineState, c: PlaceOrder, ts: number): void {
     if (qty > closable) qty = closable - (closable % spec.lotSize);
     if (qty <= 0) return fail('REDUCE_ONLY_WOULD_INCREASE');
   }
-  if (spec.kind === 'binary' && spec.limits.maxPositionLots > 0) {
-    const lots = pos?.lots ?? 0;
-    const after = side === BUY ? lots + qty : lots - qty;
-    if (Math.abs(after) > spec.limits.maxPositionLots && Math.abs(after) > Math.abs(lots)) {
-      return fail('POSITION_LIMIT');
-    }
-  }
+  // A reduce-only order trades only the position it has reserved, so it can never take the account
+  // further from flat: it is not held to the limit (its resting lots still count for other orders).
+  // A stop is checked here against what is open now, and again when it triggers (runStopTriggers).
+  if (!reduceOnly && exceedsPositionLimit(inst, acct, side, qty, 0)) return fail('POSITION_LIMIT');
   const mayRest =
     type === TYPE_STOP || type === TYPE_STOP_LIMIT || tif === TIF_GTC || tif === TIF_GTD;
   if (mayRest && acct.openOrders >= e.config.maxOpenOrdersPerAccount)
@@ -350,6 +380,7 @@ function restSlot(e: EngineState, inst: Instrument, slot: number): void {
   const level = (s.price[slot]! - inst.spec.minPriceTicks) / inst.spec.tickSize;
   inst.book.push(s, side, level, slot);
   e.touchLevel(inst, side * inst.book.levels + level);
+  addOpenLots(s.accountOf(slot), inst.index, side, s.open[slot]!);
   e.emit({
     type: 'orderRested',
     orderId: s.id[slot]!,
@@ -449,6 +480,7 @@ function reduceInPlace(
     const key = side * inst.book.levels + level;
     inst.book.qty[key]! -= delta;
     e.touchLevel(inst, key);
+    addOpenLots(acct, inst.index, side, -delta);
   }
   const feeLeft = s.resFee[slot]!;
   releaseReservation(e, inst, acct, slot);
@@ -507,16 +539,12 @@ export function amendOrder(e: EngineState, c: AmendOrder): void {
   const r = scratch;
   computeReservation(inst, acct, side, price, qty, s.resPos[slot]!, r);
   // Entry-time risk rules hold for the new size too: a reduce-only order may not outgrow the position
-  // it can close, and a larger order may not take the position past the limit.
-  if ((s.flags[slot]! & F_REDUCE_ONLY) !== 0 && r.resPos < qty) {
-    return fail('REDUCE_ONLY_WOULD_INCREASE');
-  }
-  if (inst.spec.kind === 'binary' && lim.maxPositionLots > 0 && qty > oldQty) {
-    const lots = acct.positions[inst.index]?.lots ?? 0;
-    const after = side === BUY ? lots + qty : lots - qty;
-    if (Math.abs(after) > lim.maxPositionLots && Math.abs(after) > Math.abs(lots)) {
-      return fail('POSITION_LIMIT');
-    }
+  // it can close, and a larger order may not take the worst case past the position limit (its old
+  // remainder, already in the account's open lots, replaced by the new size).
+  const reduceOnly = (s.flags[slot]! & F_REDUCE_ONLY) !== 0;
+  if (reduceOnly && r.resPos < qty) return fail('REDUCE_ONLY_WOULD_INCREASE');
+  if (qty > oldQty && !reduceOnly && exceedsPositionLimit(inst, acct, side, qty, oldQty)) {
+    return fail('POSITION_LIMIT');
   }
   const m = inst.moneyAsset;
   const freed = s.resCash[slot]! + s.resFee[slot]!;
@@ -533,6 +561,7 @@ export function amendOrder(e: EngineState, c: AmendOrder): void {
   const saved = { resPos: r.resPos, resCash: r.resCash, resFee: r.resFee };
   const level = (oldPrice - inst.spec.minPriceTicks) / inst.spec.tickSize;
   inst.book.remove(s, side, level, slot);
+  addOpenLots(acct, inst.index, side, -oldQty);
   // Out of the queue the order is a taker like a new arrival: stale queue links would make
   // `isResting` true and a self-trade cancel would then unlink it from a level it is not in.
   s.prev[slot] = NIL;
@@ -603,6 +632,17 @@ export function runStopTriggers(e: EngineState, inst: Instrument): void {
         cancelSlot(e, slot, 'protection');
         continue;
       }
+    }
+    // A parked stop is not counted in its account's open lots: it may never trigger, and counting it
+    // would hold back limit orders for exposure that does not exist yet. It is counted once it is
+    // live (resting or filling, like any order), so the limit is checked again now, against the
+    // position and resting orders of this moment; otherwise stops that each passed at entry could
+    // all trigger and together take the position past the limit.
+    const side = s.side[slot]!;
+    const reduceOnly = (s.flags[slot]! & F_REDUCE_ONLY) !== 0;
+    if (!reduceOnly && exceedsPositionLimit(inst, s.accountOf(slot), side, s.open[slot]!, 0)) {
+      cancelSlot(e, slot, 'positionLimit');
+      continue;
     }
     execute(e, inst, slot, 0);
   }

@@ -91,6 +91,7 @@ export function verifyInvariants(e: Engine): string[] {
       );
     }
   }
+  checkOpenLots(e, out);
   let live = 0;
   for (const a of e.accountsById.values()) live += a.openOrders;
   if (live !== e.orderSlots.size)
@@ -120,6 +121,44 @@ function checkOrderReservation(e: Engine, o: number, out: string[]): void {
   }
   if (s.resCash[o] !== want) out.push(`order ${s.id[o]}: reserved cash ${s.resCash[o]} ≠ ${want}`);
   if (open <= 0) out.push(`order ${s.id[o]}: resting with open ${open}`);
+}
+
+/**
+ * Every account's open lots per instrument and side equal the open quantity of its orders resting in
+ * that side of the book (parked stops do not count), recounted from the book.
+ */
+function checkOpenLots(e: Engine, out: string[]): void {
+  const s = e.store;
+  const width = 2 * e.instList.length;
+  const counted = new Map<number, number[]>();
+  for (const inst of e.instList) {
+    const book = inst.book;
+    for (let k = 0; k < 2 * book.levels; k++) {
+      const side = k < book.levels ? 0 : 1;
+      for (let o = book.head[k]!; o !== NIL; o = s.next[o]!) {
+        let lots = counted.get(s.acct[o]!);
+        if (lots === undefined) counted.set(s.acct[o]!, (lots = new Array<number>(width).fill(0)));
+        lots[2 * inst.index + side]! += s.open[o]!;
+      }
+    }
+  }
+  for (const a of e.accountsById.values()) {
+    const lots = counted.get(a.index);
+    if (a.openLots.length > width) {
+      out.push(`account ${a.accountId}: open lots kept for unknown instruments`);
+    }
+    for (let k = 0; k < width; k++) {
+      const kept = a.openLots[k] ?? 0;
+      const want = lots?.[k] ?? 0;
+      if (kept !== want) {
+        const inst = e.instList[k >> 1]!.spec.instrumentId;
+        const side = (k & 1) === 0 ? 'buy' : 'sell';
+        out.push(
+          `account ${a.accountId} inst ${inst} ${side}: open lots ${kept} ≠ resting ${want}`,
+        );
+      }
+    }
+  }
 }
 
 function checkBook(e: Engine, instIndex: number, out: string[]): void {

@@ -3,7 +3,8 @@
 // stream of limit, IOC, FOK, market, cancel, amend and decrease commands on one market; fills
 // (maker, taker, price, quantity, in order) and the books must be identical throughout. Accounts
 // are few so self-trade prevention happens, and the reference models it (cancelTaker stops the
-// taker, cancelMaker removes the maker).
+// taker, cancelMaker removes the maker). Each account's open lots per side (what the position limit
+// counts) must equal its orders in the reference book after every step.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -262,6 +263,7 @@ function run(seed: number, spec: BinarySpec | SpotSpec, steps: number): number {
     assert.deepEqual(engineFills, refFills, `fills differ at ${where(step)}`);
     fillCount += refFills.length;
     maxDepth = Math.max(maxDepth, ref.orders.length);
+    compareOpenLots(h, ref, accounts, id, where(step));
     if (step % 100 === 0) compareBooks(h, ref, id, where(step));
   }
   compareBooks(h, ref, id, where(steps));
@@ -270,6 +272,32 @@ function run(seed: number, spec: BinarySpec | SpotSpec, steps: number): number {
   assert.ok(fillCount > steps / 8, `only ${fillCount} fills`);
   assert.ok(maxDepth >= 20, `the book never got deeper than ${maxDepth} orders`);
   return fillCount;
+}
+
+/**
+ * After every step, each account's open lots per side (what the position limit counts) equal the
+ * open quantity of its orders in the reference book.
+ */
+function compareOpenLots(
+  h: Harness,
+  ref: ReferenceBook,
+  accounts: readonly number[],
+  id: number,
+  where: string,
+): void {
+  const index = h.engine.instById.get(id)!.index;
+  for (const accountId of accounts) {
+    const kept = h.engine.accountsById.get(accountId)!.openLots;
+    for (const [k, side] of [
+      [0, 'buy'],
+      [1, 'sell'],
+    ] as const) {
+      let want = 0;
+      for (const o of ref.orders) if (o.account === accountId && o.side === side) want += o.qty;
+      const got = kept[2 * index + k] ?? 0;
+      assert.equal(got, want, `account ${accountId} ${side} open lots differ at ${where}`);
+    }
+  }
 }
 
 function compareBooks(h: Harness, ref: ReferenceBook, id: number, where: string): void {

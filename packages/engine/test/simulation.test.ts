@@ -1,13 +1,16 @@
 // Seeded whole-engine simulation: a long random stream of good and bad commands over many accounts
 // and binary and spot markets. After every command it checks cheaply that a rejection changed
-// nothing and no touched balance went negative; every 1,000 commands it runs `verifyInvariants`; at
-// the end it replays the rest of the stream from snapshots taken at each quarter, and the whole
-// stream from scratch, and every replay must reach the live engine's state hash with the same
-// events. A failure names the seed: `SEED=<seed> node --test <this file>`.
+// nothing, no touched balance went negative and every touched account's open lots (what the
+// position limit counts) equal its resting orders' open quantity; every 1,000 commands it runs
+// `verifyInvariants`; at the end it replays the rest of the stream from snapshots taken at each
+// quarter, and the whole stream from scratch, and every replay must reach the live engine's state
+// hash with the same events. A failure names the seed: `SEED=<seed> node --test <this file>`.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type Command, Engine, type EngineEvent, verifyInvariants } from '../src/index.ts';
+import { F_PARKED } from '../src/order-store.ts';
+import { NIL } from '../src/slot.ts';
 import { CommandGenerator } from './support/command-generator.ts';
 import { Prng, seedFromEnv } from './support/prng.ts';
 
@@ -46,6 +49,7 @@ function fingerprint(e: Engine, c: Command): number {
       h = mix(mix(h, acct.available[k]!), acct.reserved[k]!);
     }
     h = mix(h, acct.openOrders);
+    for (let k = 0; k < acct.openLots.length; k++) h = mix(h, acct.openLots[k] ?? 0);
     for (const p of acct.positions) {
       if (p !== undefined)
         h = mix(mix(mix(mix(h, p.lots), p.reservedYes), p.reservedNo), p.costBasis);
@@ -201,6 +205,68 @@ function checkAbsoluteEvents(e: Engine, events: readonly EngineEvent[]): void {
   }
 }
 
+/** The account of every live order seen, so events that carry only an order id lead to one. */
+class OrderAccounts {
+  private readonly byOrder = new Map<number, number>();
+
+  /** Adds to `out` every account whose orders the events touched, and follows order lifetimes. */
+  touched(events: readonly EngineEvent[], out: Set<number>): void {
+    for (const ev of events) {
+      switch (ev.type) {
+        case 'orderAccepted':
+          this.byOrder.set(ev.orderId, ev.accountId);
+          out.add(ev.accountId);
+          break;
+        case 'orderCancelled':
+          this.byOrder.delete(ev.orderId);
+          out.add(ev.accountId);
+          break;
+        case 'orderAmended':
+          out.add(ev.accountId);
+          break;
+        case 'orderRested':
+        case 'orderTriggered': {
+          const a = this.byOrder.get(ev.orderId);
+          if (a !== undefined) out.add(a);
+          break;
+        }
+        case 'fill':
+          out.add(ev.takerAccountId);
+          out.add(ev.makerAccountId);
+          if (ev.takerOpenQtyLots === 0) this.byOrder.delete(ev.takerOrderId);
+          if (ev.makerOpenQtyLots === 0) this.byOrder.delete(ev.makerOrderId);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+}
+
+/**
+ * An account's open lots per instrument and side, recounted from its resting (not parked) orders,
+ * must equal what the engine keeps. `verifyInvariants` recounts every account from the books.
+ */
+function checkOpenLots(e: Engine, accountId: number): void {
+  const a = e.accountsById.get(accountId);
+  if (a === undefined) return;
+  const s = e.store;
+  const width = 2 * e.instList.length;
+  const want = new Array<number>(width).fill(0);
+  for (let o = a.orderHead; o !== NIL; o = s.acctNext[o]!) {
+    if ((s.flags[o]! & F_PARKED) === 0) want[2 * s.inst[o]! + s.side[o]!]! += s.open[o]!;
+  }
+  for (let k = 0; k < width; k++) {
+    const kept: number = a.openLots[k] ?? 0;
+    if (kept !== want[k]) {
+      const inst = e.instList[k >> 1]!.spec.instrumentId;
+      assert.fail(
+        `account ${accountId} inst ${inst} side ${k & 1}: open lots ${kept} ≠ ${want[k]}`,
+      );
+    }
+  }
+}
+
 function invariants(e: Engine, where: string): void {
   const v = verifyInvariants(e);
   assert.deepEqual(v, [], `invariants broken ${where}`);
@@ -220,6 +286,8 @@ test(`seeded simulation: ${COMMANDS} commands, ${ACCOUNTS} accounts (SEED=${SEED
     bytes: new Uint8Array() as Uint8Array,
     digest: 0x811c9dc5,
   }));
+  const orderAccounts = new OrderAccounts();
+  const touched = new Set<number>();
   let liveDigest = 0x811c9dc5;
   let badSeen = 0;
   let hashedRejections = 0;
@@ -235,6 +303,11 @@ test(`seeded simulation: ${COMMANDS} commands, ${ACCOUNTS} accounts (SEED=${SEED
       const events = engine.apply(command);
       const onlyRejected = checkEvents(events, bad, stats);
       checkAbsoluteEvents(engine, events);
+      touched.clear();
+      const accountId = (command as { accountId?: unknown }).accountId;
+      if (typeof accountId === 'number') touched.add(accountId);
+      orderAccounts.touched(events, touched);
+      for (const a of touched) checkOpenLots(engine, a);
       if (onlyRejected) {
         assert.equal(fingerprint(engine, command), fpBefore, 'a rejected command changed state');
         if (fullCheck) {
@@ -286,6 +359,9 @@ test(`seeded simulation: ${COMMANDS} commands, ${ACCOUNTS} accounts (SEED=${SEED
   if (COMMANDS >= 200_000) {
     assert.ok(stats.get('fill') > 20_000, `only ${stats.get('fill')} fills`);
     assert.ok(hashedRejections > 300, `only ${hashedRejections} fully hashed rejections`);
+    // Resting orders reach the position limit of the markets that have one.
+    const limited = stats.get('reject:POSITION_LIMIT');
+    assert.ok(limited > 300, `only ${limited} position-limit rejections`);
     for (const reason of [
       'user',
       'cancelAll',

@@ -111,6 +111,20 @@ const CASES: Case[] = [
     },
   },
   {
+    what: 'open lots that differ from the resting orders',
+    expect: /account 3 inst 10 buy: open lots 300 ≠ resting 200/,
+    breakIt: (e) => {
+      acct(e, 3).openLots[2 * inst(e, M).index]! += 100;
+    },
+  },
+  {
+    what: 'open lots kept where nothing rests',
+    expect: /account 2 inst 20 buy: open lots 1 ≠ resting 0/,
+    breakIt: (e) => {
+      acct(e, 2).openLots[2 * inst(e, SPOT).index] = 1;
+    },
+  },
+  {
     what: 'YES and NO open interest out of balance',
     expect: /instrument 10: YES 400 \/ NO 300/,
     breakIt: (e) => {

@@ -263,6 +263,7 @@ export class CommandGenerator {
         { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 1 },
         { kind: 'bps', makerBps: 0, takerBps: 25 },
       ]);
+      const lotSize = r.chance(0.3) ? 1 : 100;
       spec = {
         kind: 'binary',
         instrumentId: id,
@@ -276,7 +277,7 @@ export class CommandGenerator {
         tickSize: fine ? 10 : 100,
         minPriceTicks: fine ? 10 : 100,
         maxPriceTicks: fine ? 9_990 : 9_900,
-        lotSize: r.chance(0.3) ? 1 : 100,
+        lotSize,
         moneyPerTickLot: 1,
         fees,
         limits: r.chance(0.5)
@@ -284,7 +285,8 @@ export class CommandGenerator {
           : {
               maxOrderQtyLots: 5_000,
               maxOrderNotional: 30_000_000,
-              maxPositionLots: 20_000,
+              // Small enough that resting orders reach it: a few dozen average orders.
+              maxPositionLots: 30 * lotSize,
               priceBandTicks: r.chance(0.5) ? 0 : 2_500,
             },
       };
