@@ -4,7 +4,10 @@
 
 import assert from 'node:assert/strict';
 import { constants, generateKeyPairSync, sign } from 'node:crypto';
-import { test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type TestContext, test } from 'node:test';
 import { RequestSigner } from '@bourse/client';
 import {
   ExpirySchedule,
@@ -15,7 +18,10 @@ import {
   verifyPassword,
   verifySignature,
 } from '../src/index.ts';
+import { AuthStore } from '../src/auth/auth-store.ts';
+import { Authenticator } from '../src/auth/authenticator.ts';
 import { ReplayGuard } from '../src/auth/replay-guard.ts';
+import type { Principal } from '../src/auth/roles.ts';
 import { Router } from '../src/http/router.ts';
 import { createLogger } from '../src/ops/logger.ts';
 
@@ -176,70 +182,17 @@ test('the logger redacts secrets however deep', () => {
   assert.equal(rec.nested.ok, 1);
 });
 
-test('a request signed before a restart is refused after it, though inside the window', async (t) => {
-  const { mkdtempSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const { AuthStore } = await import('../src/auth/auth-store.ts');
-  const { Authenticator } = await import('../src/auth/authenticator.ts');
+/** A fresh auth store in a temporary directory with one trader, removed after the test. */
+async function authFixture(t: TestContext, username: string) {
   const dir = mkdtempSync(join(tmpdir(), 'bourse-auth-'));
   const store = new AuthStore(join(dir, 'auth.db'));
   t.after(() => {
     store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const user = await store.createUser({ username: 'ann', role: 'trader', now: 1 });
-  const pair = generateKeyPairSync('ed25519');
-  const key = store.addApiKey({
-    userId: user.userId,
-    publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    scopes: ['read', 'trade'],
-    label: 'test',
-    now: 1,
-  });
-  let now = 1_700_000_000_000;
-  const options = { timestampWindowMs: 30_000 };
-  const signer = new RequestSigner({ keyId: key.keyId, privateKey: pair.privateKey });
-  // As node:http hands them over: names in lower case.
-  const lower = (h: Record<string, string>) =>
-    Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
-  const headers = lower(signer.headers('POST', '/api/v1/orders', now + 1_000));
-  const code = (auth: InstanceType<typeof Authenticator>) => {
-    try {
-      const p = auth.authenticate('POST', '/api/v1/orders', headers);
-      return p === undefined ? 'anonymous' : 'ok';
-    } catch (error) {
-      return (error as { code: string }).code;
-    }
-  };
-  const first = new Authenticator(store, () => now, options);
-  now += 2_000;
-  assert.equal(code(first), 'ok');
-  assert.equal(code(first), 'REPLAYED_SIGNATURE');
-  // The process restarts 3 s later: the same signature is still inside the 30 s window, and the new
-  // process has no memory of it.
-  now += 3_000;
-  const restarted = new Authenticator(store, () => now, options);
-  assert.equal(code(restarted), 'REPLAYED_SIGNATURE');
-  // Signed again after the start: accepted.
-  const fresh = lower(signer.headers('POST', '/api/v1/orders', now + 1));
-  assert.equal(restarted.authenticate('POST', '/api/v1/orders', fresh)?.userId, user.userId);
-});
-
-test('requests verify signatures off the event loop with the same outcomes as handshakes', async (t) => {
-  const { mkdtempSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const { AuthStore } = await import('../src/auth/auth-store.ts');
-  const { Authenticator } = await import('../src/auth/authenticator.ts');
-  const dir = mkdtempSync(join(tmpdir(), 'bourse-auth-'));
-  const store = new AuthStore(join(dir, 'auth.db'));
-  t.after(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const user = await store.createUser({ username: 'bea', role: 'trader', now: 1 });
-  const keyOf = (type: 'ed25519' | 'rsa') => {
+  const user = await store.createUser({ username, role: 'trader', now: 1 });
+  /** Registers a new key of the type for the user; its signer signs as a client would. */
+  const addKey = (type: 'ed25519' | 'rsa' = 'ed25519') => {
     const pair =
       type === 'rsa'
         ? generateKeyPairSync('rsa', { modulusLength: 2048 })
@@ -251,88 +204,95 @@ test('requests verify signatures off the event loop with the same outcomes as ha
       label: type,
       now: 1,
     });
-    return new RequestSigner({ keyId: key.keyId, privateKey: pair.privateKey });
+    return {
+      keyId: key.keyId,
+      signer: new RequestSigner({ keyId: key.keyId, privateKey: pair.privateKey }),
+    };
   };
+  return { store, user, addKey };
+}
+
+/** Header names in lower case, as node:http hands them over. */
+const lower = (h: Record<string, string>) =>
+  Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+
+/** What authentication made of the request: the user, anonymous, or the error code. */
+async function outcomeOf(attempt: () => Principal | undefined | Promise<Principal | undefined>) {
+  try {
+    const p = await attempt();
+    return p === undefined ? 'anonymous' : `user ${p.userId}`;
+  } catch (error) {
+    return (error as { code: string }).code;
+  }
+}
+
+const WINDOW = { timestampWindowMs: 30_000 };
+
+test('a request signed before a restart is refused after it, though inside the window', async (t) => {
+  const { store, user, addKey } = await authFixture(t, 'ann');
+  const { signer } = addKey();
+  let now = 1_700_000_000_000;
+  const headers = lower(signer.headers('POST', '/api/v1/orders', now + 1_000));
+  const code = (auth: Authenticator) =>
+    outcomeOf(() => auth.authenticate('POST', '/api/v1/orders', headers));
+  const first = new Authenticator(store, () => now, WINDOW);
+  now += 2_000;
+  assert.equal(await code(first), `user ${user.userId}`);
+  assert.equal(await code(first), 'REPLAYED_SIGNATURE');
+  // The process restarts 3 s later: the same signature is still inside the 30 s window, and the new
+  // process has no memory of it.
+  now += 3_000;
+  const restarted = new Authenticator(store, () => now, WINDOW);
+  assert.equal(await code(restarted), 'REPLAYED_SIGNATURE');
+  // Signed again after the start: accepted.
+  const fresh = lower(signer.headers('POST', '/api/v1/orders', now + 1));
+  assert.equal(restarted.authenticate('POST', '/api/v1/orders', fresh)?.userId, user.userId);
+});
+
+test('requests verify signatures off the event loop with the same outcomes as handshakes', async (t) => {
+  const { store, user, addKey } = await authFixture(t, 'bea');
   const now = 1_700_000_000_000;
-  const auth = new Authenticator(store, () => now, { timestampWindowMs: 30_000 });
-  const lower = (h: Record<string, string>) =>
-    Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
-  const outcome = async (headers: Record<string, string>, path = '/api/v1/orders') => {
-    try {
-      const p = await auth.authenticateRequest('POST', path, headers);
-      return p === undefined ? 'anonymous' : `user ${p.userId}`;
-    } catch (error) {
-      return (error as { code: string }).code;
-    }
-  };
-  const handshake = (headers: Record<string, string>, path = '/api/v1/orders') => {
-    try {
-      const p = auth.authenticate('POST', path, headers);
-      return p === undefined ? 'anonymous' : `user ${p.userId}`;
-    } catch (error) {
-      return (error as { code: string }).code;
-    }
-  };
+  const auth = new Authenticator(store, () => now, WINDOW);
+  const request = (headers: Record<string, string>, path = '/api/v1/orders') =>
+    outcomeOf(() => auth.authenticateRequest('POST', path, headers));
+  const handshake = (headers: Record<string, string>) =>
+    outcomeOf(() => auth.authenticate('POST', '/api/v1/orders', headers));
   for (const type of ['ed25519', 'rsa'] as const) {
-    const signer = keyOf(type);
+    const { signer } = addKey(type);
     let ts = now + 1;
     const good = () => lower(signer.headers('POST', '/api/v1/orders', ts++));
-    assert.equal(await outcome(good()), `user ${user.userId}`, type);
+    assert.equal(await request(good()), `user ${user.userId}`, type);
     // Signed for another path, a bad signature, an empty one, a stale timestamp, an unknown key.
-    assert.equal(await outcome(good(), '/api/v1/orders/batch'), 'BAD_SIGNATURE', type);
+    assert.equal(await request(good(), '/api/v1/orders/batch'), 'BAD_SIGNATURE', type);
     assert.equal(
-      await outcome({ ...good(), 'kalshi-access-signature': 'AAAA' }),
+      await request({ ...good(), 'kalshi-access-signature': 'AAAA' }),
       'BAD_SIGNATURE',
       type,
     );
-    assert.equal(await outcome({ ...good(), 'kalshi-access-signature': '' }), 'BAD_SIGNATURE');
+    assert.equal(await request({ ...good(), 'kalshi-access-signature': '' }), 'BAD_SIGNATURE');
     const stale = lower(signer.headers('POST', '/api/v1/orders', now - 60_000));
-    assert.equal(await outcome(stale), 'TIMESTAMP_OUT_OF_WINDOW');
-    assert.equal(await outcome({ ...good(), 'kalshi-access-key': 'nope' }), 'UNKNOWN_API_KEY');
+    assert.equal(await request(stale), 'TIMESTAMP_OUT_OF_WINDOW');
+    assert.equal(await request({ ...good(), 'kalshi-access-key': 'nope' }), 'UNKNOWN_API_KEY');
     // One signature sent twice at once: both are verified concurrently, exactly one is accepted.
     const twice = good();
-    const both = await Promise.all([outcome(twice), outcome(twice)]);
+    const both = await Promise.all([request(twice), request(twice)]);
     assert.deepEqual(both.sort(), ['REPLAYED_SIGNATURE', `user ${user.userId}`].sort());
     // And the handshake path refuses what the request path already accepted.
-    assert.equal(handshake(twice), 'REPLAYED_SIGNATURE');
+    assert.equal(await handshake(twice), 'REPLAYED_SIGNATURE');
   }
   // No signature headers: the unsigned rules, unchanged.
-  assert.equal(await outcome({}), 'anonymous');
+  assert.equal(await request({}), 'anonymous');
 });
 
 test('a key revoked while its request is being verified is refused', async (t) => {
-  const { mkdtempSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const { AuthStore } = await import('../src/auth/auth-store.ts');
-  const { Authenticator } = await import('../src/auth/authenticator.ts');
-  const dir = mkdtempSync(join(tmpdir(), 'bourse-auth-'));
-  const store = new AuthStore(join(dir, 'auth.db'));
-  t.after(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const user = await store.createUser({ username: 'cy', role: 'trader', now: 1 });
-  const pair = generateKeyPairSync('ed25519');
-  const key = store.addApiKey({
-    userId: user.userId,
-    publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    scopes: ['read', 'trade'],
-    label: 'k',
-    now: 1,
-  });
+  const { store, user, addKey } = await authFixture(t, 'cy');
+  const { keyId, signer } = addKey();
   const now = 1_700_000_000_000;
-  const auth = new Authenticator(store, () => now, { timestampWindowMs: 30_000 });
-  const signer = new RequestSigner({ keyId: key.keyId, privateKey: pair.privateKey });
-  const headers = Object.fromEntries(
-    Object.entries(signer.headers('POST', '/api/v1/orders', now + 1)).map(([k, v]) => [
-      k.toLowerCase(),
-      v,
-    ]),
-  );
+  const auth = new Authenticator(store, () => now, WINDOW);
+  const headers = lower(signer.headers('POST', '/api/v1/orders', now + 1));
   const pending = auth.authenticateRequest('POST', '/api/v1/orders', headers);
   // The verification is on the thread pool now; the key is revoked before it answers.
-  store.revokeApiKey(user.userId, key.keyId, now);
-  auth.forgetKey(key.keyId);
+  store.revokeApiKey(user.userId, keyId, now);
+  auth.forgetKey(keyId);
   await assert.rejects(pending, { code: 'UNKNOWN_API_KEY' });
 });
