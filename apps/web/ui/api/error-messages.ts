@@ -14,6 +14,7 @@ const MESSAGES: Record<string, string> = {
   UNKNOWN_ORDER: 'That order is no longer open.',
   USERNAME_TAKEN: 'That username is already taken.',
   USER_NOT_FOUND: 'No such user.',
+  SESSION_NOT_FOUND: 'That session has already ended.',
   INSUFFICIENT_FUNDS: 'Not enough available balance for this order.',
   INSUFFICIENT_POSITION: 'You do not hold enough to sell that much.',
   PRICE_OFF_GRID: 'The price is not on the market’s tick grid.',

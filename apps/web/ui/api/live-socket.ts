@@ -24,6 +24,7 @@ export class LiveSocket {
   readonly #subs = new Map<string, Sub>();
   readonly #listeners = new Set<(m: WireMessage) => void>();
   readonly #stateListeners = new Set<() => void>();
+  readonly #closeListeners = new Set<(code: number, reason: string) => void>();
   readonly #url: string;
 
   constructor(url: string) {
@@ -64,6 +65,15 @@ export class LiveSocket {
   onState(listener: () => void): () => void {
     this.#stateListeners.add(listener);
     return () => this.#stateListeners.delete(listener);
+  }
+
+  /**
+   * Hears why the server closed the socket, e.g. 1008 `CREDENTIALS_REVOKED` when the session that
+   * opened it was signed out from another device. The socket reconnects all the same.
+   */
+  onClose(listener: (code: number, reason: string) => void): () => void {
+    this.#closeListeners.add(listener);
+    return () => this.#closeListeners.delete(listener);
   }
 
   /** Subscribes (shared between callers); the returned function releases this caller's interest. */
@@ -129,13 +139,14 @@ export class LiveSocket {
       }
       for (const l of this.#listeners) l(msg);
     };
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       if (this.#ws !== ws) return;
       this.#ws = undefined;
       this.#attempts++;
       this.#setState(this.#attempts > 6 ? 'offline' : 'reconnecting');
       const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (this.#attempts - 1));
       this.#timer = setTimeout(() => this.#open(), delay * (0.75 + Math.random() * 0.5));
+      for (const l of this.#closeListeners) l(event.code, event.reason);
     };
   }
 }

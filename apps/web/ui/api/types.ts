@@ -168,3 +168,15 @@ export interface UserView {
   readonly createdAt: number;
   readonly disabled: boolean;
 }
+
+/** One of the user's web sessions (`GET /api/v1/auth/sessions`): never the cookie or CSRF token. */
+export interface SessionView {
+  readonly sessionId: string;
+  readonly createdAt: number | null;
+  readonly lastSeenAt: number | null;
+  readonly expiresAt: number;
+  readonly userAgent: string | null;
+  readonly ip: string | null;
+  /** The session this browser is using. */
+  readonly current: boolean;
+}

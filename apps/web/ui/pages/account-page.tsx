@@ -1,7 +1,9 @@
-// The user's account: identity and role, this browser session, and API keys — generate one (the
-// private key is shown exactly once), register an existing public key, or revoke with confirmation.
+// The user's account: identity and role, this browser session and every other one (sign out any), and
+// API keys — generate one (the private key is shown exactly once), register an existing public key, or
+// revoke with confirmation.
 
 import { type FormEvent, useState } from 'react';
+import { SessionList } from '../account/session-list.tsx';
 import { api, errorText } from '../api/http.ts';
 import type { ApiKeyView } from '../api/types.ts';
 import { dateTime } from '../format/units.ts';
@@ -70,13 +72,14 @@ export function AccountPage() {
           <h2>Session</h2>
           <p>
             This browser is logged in with a session cookie that expires 12 hours after login.
-            Logging out ends it on the server.
+            Logging out ends it on the server. Your other sessions are listed below.
           </p>
           <button type="button" onClick={() => void logout()}>
             Log out of this browser
           </button>
         </div>
       </div>
+      <SessionList />
       <div className="card">
         <h2>API keys</h2>
         {created?.privateKeyPem && (

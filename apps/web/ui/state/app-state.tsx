@@ -155,6 +155,24 @@ export function AppProvider({ children }: { children: ReactNode }) {
     };
   }, [socket, refreshMarkets]);
 
+  // The server closes the socket when the session that opened it ends elsewhere (signed out from
+  // another device, or expired) or the user's role changes: ask who this browser is now. A 401 shows
+  // the login form (the unauthenticated handler); a network failure changes nothing.
+  useEffect(
+    () =>
+      socket.onClose((code, reason) => {
+        if (code !== 1008 || !reason.startsWith('CREDENTIALS_')) return;
+        api<Me>('GET', '/api/v1/account').then(
+          (m) => {
+            setCsrfToken(m.csrfToken);
+            setMe(m);
+          },
+          () => {},
+        );
+      }),
+    [socket],
+  );
+
   // Private channels: a change to the account bumps the version, which makes account views refetch
   // from REST. Bumps are spaced by ACCOUNT_REFETCH_MS (a busy market maker's account changes hundreds
   // of times a second) and land on an animation frame; fills also toast.
