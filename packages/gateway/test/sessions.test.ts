@@ -355,3 +355,43 @@ test('an auth store from before session ids gives its live sessions ids and keep
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a dead session cookie is answered 401 with the cookie dropped, a live one is kept', async () => {
+  const u = await userWithPassword();
+  const a = startSession(u, 'A');
+  const b = startSession(u, 'B');
+  const bId = (await list(withCookie(a, false))).find((x) => !x.current)!.sessionId;
+  assert.equal((await call('DELETE', `${SESSIONS}/${bId}`, withCookie(a))).status, 200);
+
+  const res = await fetch(`${ex.baseUrl}/api/v1/account`, { headers: { cookie: b.cookie } });
+  assert.equal(res.status, 401);
+  assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'UNAUTHENTICATED');
+  const dropped = res.headers.get('set-cookie') ?? '';
+  assert.match(dropped, /^bourse_session=;/);
+  assert.match(dropped, /Max-Age=0/);
+
+  // A live session refused for another reason (no CSRF header on a DELETE) keeps its cookie.
+  const noCsrf = await fetch(`${ex.baseUrl}${SESSIONS}/${bId}`, {
+    method: 'DELETE',
+    headers: { cookie: a.cookie },
+  });
+  assert.equal(noCsrf.status, 403);
+  assert.equal(noCsrf.headers.get('set-cookie'), null);
+  assert.ok(await works(a));
+
+  // The socket handshake with the dead cookie says the same, so the browser reconnects as a visitor.
+  const { WebSocket } = await import('ws');
+  const handshake = await new Promise<{ status: number; setCookie: string }>((resolve, reject) => {
+    const ws = new WebSocket(`${ex.baseUrl.replace(/^http/, 'ws')}/api/v1/ws`, {
+      headers: { cookie: b.cookie },
+    });
+    ws.once('unexpected-response', (_req, r) => {
+      resolve({ status: r.statusCode ?? 0, setCookie: String(r.headers['set-cookie'] ?? '') });
+      ws.terminate();
+    });
+    ws.once('open', () => reject(new Error('a dead cookie opened a socket')));
+    ws.once('error', () => {});
+  });
+  assert.equal(handshake.status, 401);
+  assert.match(handshake.setCookie, /^bourse_session=;.*Max-Age=0/);
+});

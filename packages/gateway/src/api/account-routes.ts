@@ -3,7 +3,7 @@
 // keys whose scopes it holds itself, so a read-only key cannot mint a trading key.
 
 import { generateKeyPairSync } from 'node:crypto';
-import { SESSION_COOKIE, readCookie } from '../auth/authenticator.ts';
+import { CLEAR_SESSION_COOKIE, SESSION_COOKIE, readCookie } from '../auth/authenticator.ts';
 import { roleScopes, type Scope } from '../auth/roles.ts';
 import { ApiError } from '../error-catalogue.ts';
 import { clientIp } from '../http/http-pipeline.ts';
@@ -83,10 +83,7 @@ export const accountRoutes: RouteDef[] = [
       const token = readCookie(ctx.req.headers.cookie, SESSION_COOKIE);
       const ended = token === undefined ? undefined : ctx.services.auth.deleteSession(token);
       if (ended !== undefined) ctx.services.authenticator.endSessions([ended]);
-      ctx.res.setHeader(
-        'set-cookie',
-        `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`,
-      );
+      ctx.res.setHeader('set-cookie', CLEAR_SESSION_COOKIE);
       return { ok: true };
     },
   },

@@ -4,7 +4,7 @@
 // user's session id is answered exactly like an unknown one (SESSION_NOT_FOUND), so ids cannot be
 // probed. With the cookie, the DELETEs need the CSRF header like every other change.
 
-import { SESSION_COOKIE } from '../auth/authenticator.ts';
+import { CLEAR_SESSION_COOKIE } from '../auth/authenticator.ts';
 import { ApiError } from '../error-catalogue.ts';
 import {
   SessionListSchema,
@@ -21,10 +21,7 @@ const SESSION_ID = /^[0-9a-f]{32}$/;
 
 /** Tells the browser to drop the session cookie (the caller revoked its own session). */
 function clearCookie(ctx: RequestContext): void {
-  ctx.res.setHeader(
-    'set-cookie',
-    `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`,
-  );
+  ctx.res.setHeader('set-cookie', CLEAR_SESSION_COOKIE);
 }
 
 export const sessionRoutes: RouteDef[] = [

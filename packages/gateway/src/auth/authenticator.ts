@@ -55,6 +55,23 @@ interface SignedRequest {
   readonly signature: string;
 }
 
+/**
+ * The request's session cookie names a session that expired, was signed out or was revoked. The answer
+ * also drops the cookie, so the browser goes on as a visitor (public data, its live socket) instead of
+ * presenting a dead cookie until it would have expired.
+ */
+export class SessionEndedError extends ApiError {
+  constructor() {
+    super(
+      'UNAUTHENTICATED',
+      'The session has ended (expired, signed out or revoked); log in again.',
+    );
+  }
+}
+
+/** The header that makes a browser drop its session cookie. */
+export const CLEAR_SESSION_COOKIE = `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`;
+
 export interface AuthenticatorOptions {
   /** How far a request timestamp may be from the server's clock, either way. */
   readonly timestampWindowMs: number;
@@ -279,7 +296,7 @@ export class Authenticator {
   #session(method: string, headers: IncomingHttpHeaders, token: string): Principal {
     const now = this.#clock();
     const session = this.#store.session(token, now);
-    if (session === undefined) throw new ApiError('UNAUTHENTICATED', 'The session has expired.');
+    if (session === undefined) throw new SessionEndedError();
     if (method !== 'GET' && method !== 'HEAD' && headers[CSRF_HEADER] !== session.csrfToken) {
       throw new ApiError('CSRF_TOKEN_INVALID');
     }

@@ -3,6 +3,7 @@
 // an ApiError rendered from the catalogue; nothing reaches the exchange core before every check passed.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CLEAR_SESSION_COOKIE, SessionEndedError } from '../auth/authenticator.ts';
 import type { BucketConfig, TokenBuckets } from '../auth/token-bucket.ts';
 import type { Principal } from '../auth/roles.ts';
 import { ApiError } from '../error-catalogue.ts';
@@ -141,6 +142,7 @@ export class HttpPipeline {
     }
     const headers: Record<string, string> = {};
     if (api.retryAfter !== undefined) headers['retry-after'] = String(api.retryAfter);
+    if (error instanceof SessionEndedError) headers['set-cookie'] = CLEAR_SESSION_COOKIE;
     sendJson(res, api.status, api.body(), headers);
   }
 }

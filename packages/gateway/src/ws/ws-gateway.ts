@@ -13,6 +13,7 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { GatewayServices } from '../api/gateway-services.ts';
 import { orderAck, placeOrderCommand } from '../api/order-entry.ts';
 import { PlaceOrderBody } from '../api/schemas.ts';
+import { CLEAR_SESSION_COOKIE, SessionEndedError } from '../auth/authenticator.ts';
 import { type ExpiryEntry, ExpirySchedule } from '../auth/expiry-schedule.ts';
 import {
   EXPIRED_CLOSE_REASON,
@@ -133,10 +134,11 @@ export class WsGateway {
         throw new ApiError('FORBIDDEN', 'Cross-origin socket.');
     } catch (error) {
       const api = toApiError(error);
-      const retry = api.retryAfter === undefined ? '' : `Retry-After: ${api.retryAfter}\r\n`;
+      let extra = api.retryAfter === undefined ? '' : `Retry-After: ${api.retryAfter}\r\n`;
+      if (error instanceof SessionEndedError) extra += `Set-Cookie: ${CLEAR_SESSION_COOKIE}\r\n`;
       const body = JSON.stringify(api.body());
       socket.end(
-        `HTTP/1.1 ${api.status} ${api.code}\r\nContent-Type: application/json\r\n${retry}` +
+        `HTTP/1.1 ${api.status} ${api.code}\r\nContent-Type: application/json\r\n${extra}` +
           `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
       return;
