@@ -52,6 +52,8 @@ export interface OrderInput {
   readonly worstPriceTicks?: number;
   readonly maxCost?: number;
   readonly stp?: 'cancelTaker' | 'cancelMaker';
+  /** Cancel the order when its market pauses or the exchange halts (reason `paused`). */
+  readonly cancelOnPause?: boolean;
 }
 
 export interface OrderAck {

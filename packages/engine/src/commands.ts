@@ -72,7 +72,10 @@ export interface CreateInstrument extends Envelope {
 export interface SetMarketStatus extends Envelope {
   readonly type: 'setMarketStatus';
   readonly instrumentId: number;
-  /** open (also resumes), paused, or closed (cancels every resting and stop order). */
+  /**
+   * open (also resumes); paused (cancels the market's orders placed with `cancelOnPause`, resting or
+   * parked); or closed (cancels every resting and stop order).
+   */
   readonly status: 'open' | 'paused' | 'closed';
 }
 
@@ -84,6 +87,7 @@ export interface SettleMarket extends Envelope {
   readonly valueTicks?: number;
 }
 
+/** Halting the exchange also cancels every order placed with `cancelOnPause`, in every market. */
 export interface SetHalt extends Envelope {
   readonly type: 'setHalt';
   readonly halted: boolean;
@@ -114,6 +118,11 @@ export interface PlaceOrder extends Envelope {
   /** Market buys: do not spend more than this, in minor units, before fees (max-cost protection). */
   readonly maxCost?: number;
   readonly stp?: SelfTradePrevention;
+  /**
+   * Cancel the order (resting, or parked as a stop) when trading pauses: its market is paused or the
+   * exchange is halted. Default false: the order stays and trades again on resume.
+   */
+  readonly cancelOnPause?: boolean;
 }
 
 export interface CancelOrder extends Envelope {

@@ -10,7 +10,7 @@ import type { EngineEvent, Rejected } from './events.ts';
 import { isIdentifier } from './identifiers.ts';
 import { MAX_PRICE_LEVELS, type InstrumentSpec } from './instrument.ts';
 import { OrderIndex } from './order-index.ts';
-import { OrderStore } from './order-store.ts';
+import { F_CANCEL_ON_PAUSE, OrderStore } from './order-store.ts';
 import { cancelSlot } from './order-lifecycle.ts';
 import { orderView } from './order-view.ts';
 import type { RejectCode } from './reject-codes.ts';
@@ -391,6 +391,7 @@ export class Engine implements EngineState {
       (status === 'closed' && (from === 'open' || from === 'paused' || from === 'created'));
     if (!allowed) return this.reject('setMarketStatus', 'INVALID_STATE');
     if (status === 'closed') this.cancelEverything(inst);
+    else if (status === 'paused') this.cancelOnPause(inst.index);
     inst.status = status;
     this.emit({ type: 'marketStatusChanged', instrumentId, status });
   }
@@ -414,6 +415,27 @@ export class Engine implements EngineState {
       cancelSlot(this, slot, 'marketClosed');
       slot = next;
     }
+  }
+
+  /**
+   * Cancels every live order placed with `cancelOnPause` (resting or parked) in one instrument, or in
+   * all of them when `instIndex` is −1, with reason `paused`, in order id (acceptance) order. Order id
+   * order does not depend on slot numbers or queue positions, so the events are the same after a
+   * restore; and a client that placed several such orders sees them go in the order it sent them.
+   * Runs between commands, when every live slot is resting or parked (no taker is in flight), so one
+   * pass over the store finds them all; it runs only on a pause or halt, never on the order path, and
+   * each cancel releases its reservation like any other.
+   */
+  private cancelOnPause(instIndex: number): void {
+    const s = this.store;
+    const ids: number[] = [];
+    for (let slot = 0; slot < s.capacity; slot++) {
+      if (s.id[slot] === 0 || (s.flags[slot]! & F_CANCEL_ON_PAUSE) === 0) continue;
+      if (instIndex < 0 || s.inst[slot] === instIndex) ids.push(s.id[slot]!);
+    }
+    if (ids.length === 0) return;
+    ids.sort((a, b) => a - b);
+    for (const id of ids) cancelSlot(this, this.orderSlots.get(id), 'paused');
   }
 
   private settleMarket(
@@ -469,6 +491,10 @@ export class Engine implements EngineState {
 
   private setHalt(halted: boolean): void {
     if (typeof halted !== 'boolean') return this.reject('setHalt', 'INVALID_FIELD');
+    // A halt pauses trading on every market at once; it is the pause most Kalshi users meet (the
+    // exchange's own trading pause), so `cancelOnPause` orders go on a halt too, in every market.
+    // Only on the change to halted: while halted no order can be placed, amended or triggered.
+    if (halted && !this.halted) this.cancelOnPause(-1);
     this.halted = halted;
     this.emit({ type: 'haltChanged', halted });
   }

@@ -14,6 +14,8 @@ export type CancelReason =
   | 'expired'
   | 'selfTrade'
   | 'marketClosed'
+  /** Placed with `cancelOnPause`; its market was paused or the exchange halted. */
+  | 'paused'
   | 'protection'
   /** A stop that triggered would have taken the account past the market's position limit. */
   | 'positionLimit'
@@ -87,6 +89,8 @@ export interface OrderAccepted {
   readonly expiresAt: number | undefined;
   readonly postOnly: boolean;
   readonly reduceOnly: boolean;
+  /** Cancelled when its market pauses or the exchange halts. */
+  readonly cancelOnPause: boolean;
 }
 
 /** A stop order was parked until its trigger price trades. */

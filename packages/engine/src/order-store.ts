@@ -15,6 +15,8 @@ export const F_STP_CANCEL_MAKER = 4;
 export const F_PARKED = 8;
 /** The slot has entries in the sparse maps (stop price, expiry or client order id). */
 export const F_SPARSE = 16;
+/** Cancel the order when its market pauses or the exchange halts. */
+export const F_CANCEL_ON_PAUSE = 32;
 
 export const TYPE_LIMIT = 0;
 export const TYPE_MARKET = 1;

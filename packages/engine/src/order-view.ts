@@ -3,7 +3,13 @@
 
 import type { OrderType, Side, TimeInForce } from './commands.ts';
 import type { EngineState } from './engine-state.ts';
-import { F_PARKED, F_POST_ONLY, F_REDUCE_ONLY, F_STP_CANCEL_MAKER } from './order-store.ts';
+import {
+  F_CANCEL_ON_PAUSE,
+  F_PARKED,
+  F_POST_ONLY,
+  F_REDUCE_ONLY,
+  F_STP_CANCEL_MAKER,
+} from './order-store.ts';
 import type { OrderView } from './views.ts';
 
 const SIDE_NAMES: readonly Side[] = ['buy', 'sell'];
@@ -44,6 +50,7 @@ export function orderView(e: EngineState, slot: number): OrderView {
     postOnly: (flags & F_POST_ONLY) !== 0,
     reduceOnly: (flags & F_REDUCE_ONLY) !== 0,
     stp: (flags & F_STP_CANCEL_MAKER) !== 0 ? 'cancelMaker' : 'cancelTaker',
+    cancelOnPause: (flags & F_CANCEL_ON_PAUSE) !== 0,
     state: (flags & F_PARKED) !== 0 ? 'parked' : 'resting',
     reservedCash: s.resCash[slot]! + s.resFee[slot]!,
     reservedPosLots: s.resPos[slot]!,

@@ -26,6 +26,7 @@ import {
   unparkStop,
 } from './order-lifecycle.ts';
 import {
+  F_CANCEL_ON_PAUSE,
   F_PARKED,
   F_POST_ONLY,
   F_REDUCE_ONLY,
@@ -176,6 +177,10 @@ export function placeOrder(e: EngineState, c: PlaceOrder, ts: number): void {
   const reduceOnly = c.reduceOnly === true;
   if (c.postOnly !== undefined && typeof c.postOnly !== 'boolean') return fail('INVALID_FIELD');
   if (c.reduceOnly !== undefined && typeof c.reduceOnly !== 'boolean') return fail('INVALID_FIELD');
+  const cancelOnPause = c.cancelOnPause === true;
+  if (c.cancelOnPause !== undefined && typeof c.cancelOnPause !== 'boolean') {
+    return fail('INVALID_FIELD');
+  }
   if (c.stp !== undefined && c.stp !== 'cancelTaker' && c.stp !== 'cancelMaker') {
     return fail('INVALID_FIELD');
   }
@@ -291,7 +296,8 @@ export function placeOrder(e: EngineState, c: PlaceOrder, ts: number): void {
   s.flags[slot] =
     (postOnly ? F_POST_ONLY : 0) |
     (reduceOnly ? F_REDUCE_ONLY : 0) |
-    (stp === 'cancelMaker' ? F_STP_CANCEL_MAKER : 0);
+    (stp === 'cancelMaker' ? F_STP_CANCEL_MAKER : 0) |
+    (cancelOnPause ? F_CANCEL_ON_PAUSE : 0);
   s.price[slot] = limit;
   s.setStopPrice(slot, stopPrice);
   s.open[slot] = qty;
@@ -317,6 +323,7 @@ export function placeOrder(e: EngineState, c: PlaceOrder, ts: number): void {
     expiresAt: tif === TIF_GTD ? expiresAt : undefined,
     postOnly,
     reduceOnly,
+    cancelOnPause,
   });
   if (tif === TIF_GTD) pushExpiry(e, expiresAt, c.orderId);
   if (isStop && !stopTriggered(inst, side, stopPrice)) {

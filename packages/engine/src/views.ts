@@ -48,6 +48,8 @@ export interface OrderView {
   readonly postOnly: boolean;
   readonly reduceOnly: boolean;
   readonly stp: SelfTradePrevention;
+  /** Cancelled when its market pauses or the exchange halts. */
+  readonly cancelOnPause: boolean;
   /** `resting` in the book, or `parked` waiting for its stop trigger. */
   readonly state: 'resting' | 'parked';
   /** Cash (settlement/quote asset) and position/base reserved for the open quantity. */

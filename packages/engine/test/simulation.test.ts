@@ -369,6 +369,7 @@ test(`seeded simulation: ${COMMANDS} commands, ${ACCOUNTS} accounts (SEED=${SEED
       'expired',
       'selfTrade',
       'marketClosed',
+      'paused',
       'protection',
       'decreasedToZero',
       'noLiquidity',

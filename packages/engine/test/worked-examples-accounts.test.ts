@@ -402,6 +402,7 @@ describe('queries', () => {
       postOnly: false,
       reduceOnly: false,
       stp: 'cancelTaker',
+      cancelOnPause: false,
       state: 'resting',
       reservedCash: 300_000,
       reservedPosLots: 0,

@@ -67,6 +67,7 @@ test('private feed routes each event to its accounts, only when someone listens'
         expiresAt: undefined,
         postOnly: false,
         reduceOnly: false,
+        cancelOnPause: false,
       },
       {
         type: 'fill',

@@ -51,6 +51,7 @@ const accepted = (orderId: number, accountId: number, side: 'buy' | 'sell', qtyL
     expiresAt: undefined,
     postOnly: false,
     reduceOnly: false,
+    cancelOnPause: false,
   }) as const;
 
 const fill = (

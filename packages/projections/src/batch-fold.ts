@@ -279,6 +279,7 @@ class BatchFold {
       reject_reason: null,
       post_only: e.postOnly ? 1 : 0,
       reduce_only: e.reduceOnly ? 1 : 0,
+      cancel_on_pause: e.cancelOnPause ? 1 : 0,
       expires_at: e.expiresAt ?? null,
       created_seq: this.#seq,
       created_ts: this.#ts,

@@ -78,6 +78,7 @@ export function rejectedOrderRow(
     reject_reason: rejected.reason,
     post_only: command.postOnly === true ? 1 : 0,
     reduce_only: command.reduceOnly === true ? 1 : 0,
+    cancel_on_pause: command.cancelOnPause === true ? 1 : 0,
     expires_at: safeIntOrNull(command.expiresAt),
     created_seq: seq,
     created_ts: ts,

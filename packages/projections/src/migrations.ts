@@ -286,10 +286,23 @@ async function createMarketTables(db: AnyDb, h: Hints): Promise<void> {
     .execute();
 }
 
+/**
+ * Orders remember whether they were placed with `cancelOnPause` (Kalshi's `cancel_order_on_pause`).
+ * Orders stored before it existed had no way to ask for it, so they read 0.
+ */
+const orderCancelOnPause: Migration = {
+  async up(db: AnyDb): Promise<void> {
+    await db.schema
+      .alterTable('orders')
+      .addColumn('cancel_on_pause', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+  },
+};
+
 /** Every migration for `backend`, keyed so that lexical order is application order. */
 export function migrationsFor(backend: Backend): Record<string, Migration> {
   const h = hintsFor(backend);
-  return { '0001_initial': initial(h) };
+  return { '0001_initial': initial(h), '0002_order_cancel_on_pause': orderCancelOnPause };
 }
 
 /** Brings the schema up to date; throws with the failing migration's name if one fails. */

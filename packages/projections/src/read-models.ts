@@ -45,6 +45,8 @@ export interface OrderRow {
   readonly rejectReason: string | undefined;
   readonly postOnly: boolean;
   readonly reduceOnly: boolean;
+  /** Cancelled (reason `paused`) when its market pauses or the exchange halts. */
+  readonly cancelOnPause: boolean;
   readonly expiresAt: number | undefined;
   readonly createdSeq: number;
   readonly createdTs: number;

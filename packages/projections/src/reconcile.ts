@@ -19,9 +19,13 @@ export interface EngineViews {
     realisedPnl: number;
     feesPaid: number;
   }[];
-  openOrders(
-    accountId: number,
-  ): readonly { orderId: number; openQtyLots: number; filledQtyLots: number; priceTicks: number }[];
+  openOrders(accountId: number): readonly {
+    orderId: number;
+    openQtyLots: number;
+    filledQtyLots: number;
+    priceTicks: number;
+    cancelOnPause: boolean;
+  }[];
 }
 
 export async function reconcileWithEngine(
@@ -56,7 +60,8 @@ export async function reconcileWithEngine(
         row !== undefined &&
         row.openQtyLots === o.openQtyLots &&
         row.filledQtyLots === o.filledQtyLots &&
-        row.priceTicks === o.priceTicks;
+        row.priceTicks === o.priceTicks &&
+        row.cancelOnPause === o.cancelOnPause;
       if (!same) problems.push(`account ${a} open order ${o.orderId} differs`);
       mine.delete(o.orderId);
     }

@@ -63,6 +63,7 @@ export function toOrderRow(r: OrdersTable): OrderRow {
     rejectReason: opt(r.reject_reason),
     postOnly: r.post_only !== 0,
     reduceOnly: r.reduce_only !== 0,
+    cancelOnPause: r.cancel_on_pause !== 0,
     expiresAt: opt(r.expires_at),
     createdSeq: r.created_seq,
     createdTs: r.created_ts,

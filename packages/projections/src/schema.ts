@@ -65,6 +65,8 @@ export interface OrdersTable {
   reject_reason: string | null;
   post_only: number;
   reduce_only: number;
+  /** Cancelled when its market pauses or the exchange halts (added by migration 0002). */
+  cancel_on_pause: number;
   expires_at: number | null;
   created_seq: number;
   created_ts: number;

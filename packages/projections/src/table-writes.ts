@@ -68,6 +68,7 @@ export const ORDERS_WRITE: TableWrite<'orders'> = {
     'reject_reason',
     'post_only',
     'reduce_only',
+    'cancel_on_pause',
     'expires_at',
     'created_seq',
     'created_ts',

@@ -38,6 +38,10 @@ for (const backend of backends.both) {
       ]) {
         assert.ok(types.has(t as never), `the workload produced ${t}`);
       }
+      const paused = applied
+        .flatMap((ac) => ac.events)
+        .filter((e) => e.type === 'orderCancelled' && e.reason === 'paused').length;
+      assert.ok(paused > 10, `orders cancelled on pause (${paused})`);
       const fills = applied.flatMap((ac) => ac.events).filter((e) => e.type === 'fill').length;
       assert.ok(fills > 500, `enough fills to span many pages (${fills})`);
     });

@@ -1,8 +1,8 @@
 // Random but realistic command streams for the engine simulation: every order type and time in
-// force, cancels, amends, decreases, cancel-alls, ledger moves, clock ticks, market lifecycle
-// (pause, close, settle, new markets), halts, and deliberately bad commands. It follows the
-// engine's events to know which orders are live and which markets are open, so most maintenance
-// commands hit real orders.
+// force (some to be cancelled on pause), cancels, amends, decreases, cancel-alls, ledger moves,
+// clock ticks, market lifecycle (pause, close, settle, new markets), halts, and deliberately bad
+// commands. It follows the engine's events to know which orders are live and which markets are
+// open, so most maintenance commands hit real orders.
 
 import type {
   BinarySpec,
@@ -404,6 +404,8 @@ export class CommandGenerator {
     }
     if (r.chance(0.3)) o.clientOrderId = `c${r.int(0, 15)}`;
     if (r.chance(0.3)) o.stp = r.chance(0.5) ? 'cancelMaker' : 'cancelTaker';
+    // Cancelled by the next pause of the market or halt of the exchange, if still open then.
+    if (r.chance(0.25)) o.cancelOnPause = r.chance(0.9);
     return o as Body;
   }
 
@@ -518,7 +520,7 @@ export class CommandGenerator {
     const base = this.place() as PlaceOrder;
     const m = this.markets.find((x) => x.id === base.instrumentId)!;
     const lo = this.liveOrder();
-    const variant = r.int(0, 17);
+    const variant = r.int(0, 18);
     switch (variant) {
       case 0:
         return { ...base, accountId: 9_999 };
@@ -594,6 +596,8 @@ export class CommandGenerator {
         return { type: 'createInstrument', spec: { ...m.spec } };
       case 16:
         return { type: 'settleMarket', instrumentId: m.id, result: 'scalar', valueTicks: 20_000 };
+      case 17:
+        return { ...base, cancelOnPause: r.pick(['true', 1, null]) as unknown as boolean };
       default:
         return { ...base, orderType: 'limit', tif: 'gtc', priceTicks: Number.NaN };
     }

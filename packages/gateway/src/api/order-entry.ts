@@ -80,6 +80,7 @@ export function placeOrderCommand(
     'worstPriceTicks',
     'maxCost',
     'stp',
+    'cancelOnPause',
   ] as const) {
     if (body[k] !== undefined) command[k] = body[k];
   }

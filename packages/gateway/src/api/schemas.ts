@@ -47,6 +47,13 @@ export const PlaceOrderBody = Type.Object(
     worstPriceTicks: Type.Optional(PosInt()),
     maxCost: Type.Optional(PosInt('Market buys: most money to spend, minor units.')),
     stp: Type.Optional(Type.Union([Type.Literal('cancelTaker'), Type.Literal('cancelMaker')])),
+    cancelOnPause: Type.Optional(
+      Type.Boolean({
+        description:
+          'Cancel the order (resting, or a parked stop) when its market is paused or the exchange ' +
+          'halts (reason `paused`). Default false: it stays and trades again on resume.',
+      }),
+    ),
   },
   strict,
 );

@@ -29,6 +29,7 @@ export interface NativeOrder {
   postOnly?: boolean;
   reduceOnly?: boolean;
   stp?: 'cancelTaker' | 'cancelMaker';
+  cancelOnPause?: boolean;
 }
 
 const TIF = {
@@ -134,9 +135,10 @@ function finish(
   }
   const postOnly = optionalBool(b, 'post_only');
   const reduceOnly = optionalBool(b, 'reduce_only');
-  optionalBool(b, 'cancel_order_on_pause');
+  const cancelOnPause = optionalBool(b, 'cancel_order_on_pause');
   if (postOnly !== undefined) order.postOnly = postOnly;
   if (reduceOnly !== undefined) order.reduceOnly = reduceOnly;
+  if (cancelOnPause !== undefined) order.cancelOnPause = cancelOnPause;
   checkSubaccount(b);
   return order;
 }

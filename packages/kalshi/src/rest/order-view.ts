@@ -59,7 +59,7 @@ export function kalshiOrder(
     last_update_time: isoTime(row.updatedTs),
     expiration_time: row.expiresAt === undefined ? null : isoTime(row.expiresAt),
     order_group_id: null,
-    cancel_order_on_pause: false,
+    cancel_order_on_pause: row.cancelOnPause,
     subaccount_number: 0,
     exchange_index: 0,
   };
