@@ -122,7 +122,7 @@ export const serverSuite: Suite = {
       {
         label: 'rest signed',
         args: ['--mode', 'rest', '--auth', 'signed'],
-        ladder: [2_000, 4_000, 5_000, 6_000, 7_000, 8_000, 10_000],
+        ladder: [4_000, 6_000, 8_000, 9_000, 10_000, 11_000, 12_000, 14_000, 16_000, 20_000],
       },
       {
         label: 'rest token',
