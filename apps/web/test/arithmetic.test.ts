@@ -7,7 +7,7 @@ import type { MarketInfo } from '../ui/api/types.ts';
 import { takerFee } from '../ui/format/fees.ts';
 import { parseDecimal, parsePrice, parseQty, price, qty, usd } from '../ui/format/units.ts';
 import { fromBook, preview, sweep, toBook } from '../ui/market/ticket-math.ts';
-import { buildOrder, EMPTY_TICKET, ticketPreview } from '../ui/market/ticket-order.ts';
+import { buildOrder, canRest, EMPTY_TICKET, ticketPreview } from '../ui/market/ticket-order.ts';
 import { bucketDelta, parseMetrics, quantile } from '../ui/ops/prometheus-text.ts';
 import { cashHistory } from '../ui/portfolio/cash-history.ts';
 import { spotValue, valueAccount } from '../ui/portfolio/valuation.ts';
@@ -214,6 +214,28 @@ test('the ticket builds the API order the person described, or says what to fix'
     fee: 60_000,
     note: undefined,
   });
+});
+
+test('cancel-if-trading-pauses is sent only for orders that can rest or wait as a stop', () => {
+  const bids = [[3_900, 500, 1]] as const;
+  const asks = [[4_100, 500, 1]] as const;
+  const t = { ...EMPTY_TICKET, qtyText: '3', priceText: '40', cancelOnPause: true };
+  const sent = (f: typeof t) => {
+    const built = buildOrder(binary, f, bids, asks);
+    assert.ok('order' in built, JSON.stringify(built));
+    return built.order.cancelOnPause;
+  };
+  assert.equal(sent(t), true);
+  assert.equal(sent({ ...t, tif: 'gtd', expiry: '2030-01-01T12:00' }), true);
+  assert.equal(sent({ ...t, type: 'stop', stopText: '45' }), true);
+  assert.equal(sent({ ...t, type: 'stopLimit', stopText: '45', tif: 'ioc' }), true);
+  assert.equal(sent({ ...t, tif: 'ioc' }), undefined);
+  assert.equal(sent({ ...t, tif: 'fok' }), undefined);
+  assert.equal(sent({ ...t, type: 'market' }), undefined);
+  assert.equal(sent({ ...t, cancelOnPause: false }), undefined);
+  assert.equal(canRest(EMPTY_TICKET), true);
+  assert.equal(canRest({ ...EMPTY_TICKET, type: 'market' }), false);
+  assert.equal(canRest({ ...EMPTY_TICKET, tif: 'ioc' }), false);
 });
 
 test('account value: USD cash, event positions at mark, spot holdings at the last price', () => {

@@ -18,7 +18,7 @@ export function ExchangeControls() {
     const ok = await confirm(
       h ? 'Halt the exchange?' : 'Resume trading?',
       h
-        ? 'Every market stops accepting orders until you resume. Resting orders stay in the books.'
+        ? 'Every market stops accepting orders until you resume. Orders placed with “cancel if trading pauses” are cancelled; the rest stay in the books.'
         : 'Open markets accept orders again.',
       h ? 'Halt exchange' : 'Resume',
     );
@@ -67,7 +67,7 @@ export function MarketAdmin() {
           ? `${what.toUpperCase()} holders are paid ${usd((m.spec.payoutTicks ?? 0) * (m.spec.lotsPerContract ?? 1) * m.spec.moneyPerTickLot)} per contract; this cannot be undone.`
           : what === 'closed'
             ? 'Closing cancels every resting order in this market.'
-            : 'Order entry stops until you reopen the market.',
+            : 'Order entry stops until you reopen the market. Orders placed with “cancel if trading pauses” are cancelled; the rest stay in the book.',
         settle ? `Settle ${what.toUpperCase()}` : what === 'paused' ? 'Pause' : 'Close market',
       );
       if (!ok) return;

@@ -73,6 +73,8 @@ export interface OpenOrder {
   readonly filledQtyLots: number;
   readonly postOnly: boolean;
   readonly reduceOnly: boolean;
+  /** Cancelled (reason `paused`) if its market is paused or the exchange halts. */
+  readonly cancelOnPause: boolean;
   readonly state: 'resting' | 'parked';
   readonly reservedCash: number;
   readonly clientOrderId: string | null;
@@ -94,6 +96,9 @@ export interface OrderRow {
   readonly status: string;
   readonly cancelReason?: string;
   readonly rejectReason?: string;
+  readonly postOnly: boolean;
+  readonly reduceOnly: boolean;
+  readonly cancelOnPause: boolean;
   readonly createdTs: number;
   readonly updatedTs: number;
   readonly clientOrderId: string | null;

@@ -4,6 +4,7 @@
 import { type FormEvent, useState } from 'react';
 import { api, errorText } from '../api/http.ts';
 import type { MarketInfo, OpenOrder } from '../api/types.ts';
+import { orderTypeText } from '../format/orders.ts';
 import { parsePrice, parseQty, price, priceInput, qty } from '../format/units.ts';
 import { useApp } from '../state/app-state.tsx';
 import { useApi } from '../state/use-api.ts';
@@ -121,11 +122,7 @@ export function OpenOrders({ market }: { market?: MarketInfo }) {
                   </td>
                   <td className="num">{qty(m, o.openQtyLots)}</td>
                   <td className="num hide-sm">{qty(m, o.filledQtyLots)}</td>
-                  <td className="hide-sm">
-                    {o.orderType} · {o.tif}
-                    {o.postOnly ? ' · post' : ''}
-                    {o.reduceOnly ? ' · reduce' : ''}
-                  </td>
+                  <td className="hide-sm">{orderTypeText(o)}</td>
                   <td className="actions">
                     <button type="button" className="small" onClick={() => setEditing(o.orderId)}>
                       Amend

@@ -1,7 +1,8 @@
 // The order ticket: buy/sell YES or NO (binary) or buy/sell (spot); limit, market with a worst-price
-// protection, stop and stop-limit; time in force, post-only and reduce-only. Before submit it shows the
-// cost or proceeds, the maximum payout and the fee, computed from the same integers the exchange uses
-// (the rules live in ticket-order.ts).
+// protection, stop and stop-limit; time in force, post-only, reduce-only and cancel-if-trading-pauses
+// (offered only for orders that can rest or wait as a stop). Before submit it shows the cost or
+// proceeds, the maximum payout and the fee, computed from the same integers the exchange uses (the
+// rules live in ticket-order.ts).
 
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, errorText } from '../api/http.ts';
@@ -14,6 +15,7 @@ import { fromBook, type Outcome, type Preview } from './ticket-math.ts';
 import {
   bookSide,
   buildOrder,
+  canRest,
   EMPTY_TICKET,
   type OrderType,
   type TicketFields,
@@ -220,6 +222,7 @@ export function OrderEntry(props: {
 }
 
 function TicketOptions({ t, set }: { t: TicketFields; set: Set }) {
+  const rests = canRest(t);
   return (
     <>
       {t.type !== 'market' && (
@@ -260,6 +263,21 @@ function TicketOptions({ t, set }: { t: TicketFields; set: Set }) {
             onChange={(e) => set({ reduceOnly: e.target.checked })}
           />
           Reduce only
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            name="cancelOnPause"
+            checked={t.cancelOnPause && rests}
+            disabled={!rests}
+            title={
+              rests
+                ? 'Cancel this order if its market is paused or the exchange halts.'
+                : 'Only orders that can rest in the book or wait as a stop can be cancelled on a pause.'
+            }
+            onChange={(e) => set({ cancelOnPause: e.target.checked })}
+          />
+          Cancel if trading pauses
         </label>
       </div>
     </>

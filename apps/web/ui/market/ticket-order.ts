@@ -31,6 +31,8 @@ export interface TicketFields {
   readonly expiry: string;
   readonly postOnly: boolean;
   readonly reduceOnly: boolean;
+  /** Cancel the order when its market pauses or the exchange halts (sent only when it can rest). */
+  readonly cancelOnPause: boolean;
 }
 
 export const EMPTY_TICKET: TicketFields = {
@@ -45,12 +47,22 @@ export const EMPTY_TICKET: TicketFields = {
   expiry: '',
   postOnly: false,
   reduceOnly: false,
+  cancelOnPause: false,
 };
 
 export const DEFAULT_PROTECTION_STEPS = 10;
 
 const needsLimit = (t: TicketFields) => t.type === 'limit' || t.type === 'stopLimit';
 const needsStop = (t: TicketFields) => t.type === 'stop' || t.type === 'stopLimit';
+
+/**
+ * Whether the order can outlive its submission, so that a pause could catch it: a GTC or GTD limit
+ * order rests in the book, and a stop waits parked for its trigger whatever its time in force. Market,
+ * IOC and FOK limit orders are done the moment they are placed.
+ */
+export function canRest(t: TicketFields): boolean {
+  return needsStop(t) || (t.type === 'limit' && (t.tif === 'gtc' || t.tif === 'gtd'));
+}
 
 /** The book side the ticket trades on, and the levels it would take from. */
 export function bookSide(
@@ -144,6 +156,7 @@ export function buildOrder(
   }
   if (t.postOnly && t.type === 'limit') order.postOnly = true;
   if (t.reduceOnly) order.reduceOnly = true;
+  if (t.cancelOnPause && canRest(t)) order.cancelOnPause = true;
   return { order };
 }
 

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { api } from '../api/http.ts';
 import type { FillRow, MarketInfo, OrderRow, Page, SettlementRow } from '../api/types.ts';
 import { downloadCsv, toCsv } from '../components/csv.ts';
+import { orderStatusText, orderTypeText } from '../format/orders.ts';
 import { dateTime, price, qty, usd, usdSigned } from '../format/units.ts';
 import { orderLabel } from '../market/open-orders.tsx';
 import { useApp } from '../state/app-state.tsx';
@@ -209,18 +210,13 @@ function buildTable(
           dateTime(o.createdTs),
           o.market,
           orderLabel(m, o.side),
-          `${o.orderType} ${o.tif}`,
+          orderTypeText(o),
           pxOf(m, o.priceTicks),
           qOf(m, o.qtyLots),
           qOf(m, o.filledQtyLots),
           pxOf(m, o.avgPriceTicks),
           usd(o.feesPaid),
-          o.status +
-            (o.cancelReason
-              ? ` (${o.cancelReason})`
-              : o.rejectReason
-                ? ` (${o.rejectReason})`
-                : ''),
+          orderStatusText(o),
         ];
       }),
     };

@@ -17,7 +17,8 @@ import { scheduleFrame } from '../api/frame-scheduler.ts';
 import { api, setCsrfToken, setUnauthenticatedHandler } from '../api/http.ts';
 import { type ConnectionState, LiveSocket, type WireMessage } from '../api/live-socket.ts';
 import type { Asset, MarketInfo, Me } from '../api/types.ts';
-import { price, qty } from '../format/units.ts';
+import { cancelReasonLabel } from '../format/orders.ts';
+import { price, qty, qtyUnit } from '../format/units.ts';
 import { alertTriggered, loadAlerts, type PriceAlert, saveAlerts } from './alerts.ts';
 
 export interface Toast {
@@ -89,6 +90,27 @@ function fillText(f: FillUpdate, markets: readonly MarketInfo[]): string {
   const px = no ? (m.spec.payoutTicks ?? 0) - f.priceTicks : f.priceTicks;
   return `Filled: Buy ${no ? 'NO' : 'YES'} ${qty(m, f.qtyLots)} ${f.market} @ ${price(m, px)}`;
 }
+
+/** An order the exchange cancelled on its own, as the `orders` channel reports it. */
+interface CancelUpdate {
+  readonly type: 'orderCancelled';
+  readonly orderId: number;
+  readonly market: string;
+  readonly reason: string;
+  readonly cancelledQtyLots: number;
+}
+
+/** Cancel reasons worth a notification: the person did not ask for them and may not expect them. */
+const NOTIFIED_CANCELS: ReadonlySet<string> = new Set(['paused', 'positionLimit']);
+
+/** "Cancelled: trading paused — order 7, 2 contracts RAIN". */
+function cancelText(c: CancelUpdate, markets: readonly MarketInfo[]): string {
+  const m = markets.find((x) => x.market === c.market);
+  const size =
+    m === undefined ? `${c.cancelledQtyLots} lots` : `${qty(m, c.cancelledQtyLots)} ${qtyUnit(m)}`;
+  return `${cancelReasonLabel(c.reason)} — order ${c.orderId}, ${size} ${c.market}`;
+}
+
 let toastSeq = 0;
 const NOTIFICATIONS_KEPT = 50;
 const ACCOUNT_REFETCH_MS = 250;
@@ -175,7 +197,8 @@ export function AppProvider({ children }: { children: ReactNode }) {
 
   // Private channels: a change to the account bumps the version, which makes account views refetch
   // from REST. Bumps are spaced by ACCOUNT_REFETCH_MS (a busy market maker's account changes hundreds
-  // of times a second) and land on an animation frame; fills also toast.
+  // of times a second) and land on an animation frame; fills also toast, and so do orders the exchange
+  // cancelled because trading paused or a triggered stop would breach the position limit.
   useEffect(() => {
     if (me === null || me === undefined) return;
     const releases = PRIVATE_CHANNELS.map((c) => socket.subscribe(c));
@@ -194,6 +217,13 @@ export function AppProvider({ children }: { children: ReactNode }) {
       }
       if (m.channel === 'fills') {
         for (const f of m.items as FillUpdate[]) toast('success', fillText(f, marketsRef.current));
+      }
+      if (m.channel === 'orders') {
+        for (const c of m.items as CancelUpdate[]) {
+          if (c.type === 'orderCancelled' && NOTIFIED_CANCELS.has(c.reason)) {
+            toast('alert', cancelText(c, marketsRef.current));
+          }
+        }
       }
     });
     return () => {
