@@ -88,6 +88,8 @@ export interface GatewayOptions {
   readonly webDir?: string;
   /** Other API surfaces on the same port (for example the Kalshi-compatible API). */
   readonly extensions?: readonly GatewayExtension[];
+  /** How long a history read waits for the read models to catch up (default 5 s), then 503. */
+  readonly historyWaitMs?: number;
 }
 
 export interface Gateway {
@@ -126,6 +128,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     clock,
     logger,
     metrics,
+    historyWaitMs: options.historyWaitMs ?? 5_000,
   });
   const limits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
   const buckets = new TokenBuckets();

@@ -33,6 +33,10 @@ const GATEWAY_ERRORS = {
   INVALID_KEY: [400, 'The public key is not a valid RSA or Ed25519 SPKI PEM.'],
   NOT_READY: [503, 'The exchange is not ready.'],
   OVERLOADED: [503, 'The exchange is busy; retry after the indicated delay.'],
+  HISTORY_BEHIND: [
+    503,
+    'History is still catching up with recent trading; retry after the indicated delay.',
+  ],
   INTERNAL: [500, 'Internal error.'],
 } as const satisfies Record<string, readonly [number, string]>;
 

@@ -89,6 +89,7 @@ const FROM_NATIVE: Partial<Record<ApiErrorCode, KalshiErrorCode>> = {
   FORBIDDEN: 'forbidden',
   RATE_LIMITED: 'rate_limited',
   NOT_READY: 'service_unavailable',
+  HISTORY_BEHIND: 'service_unavailable',
   INTERNAL: 'internal_error',
 };
 

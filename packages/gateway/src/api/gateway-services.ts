@@ -29,6 +29,7 @@ export class GatewayServices {
   /** Password attempts per username and per client address (slows guessing; see LOGIN_LIMIT). */
   readonly loginBuckets = new TokenBuckets(10_000);
   readonly #assets = new Map<number, AssetInfo>();
+  readonly #historyWaitMs: number;
 
   constructor(parts: {
     core: ExchangeCore;
@@ -38,6 +39,8 @@ export class GatewayServices {
     clock: () => number;
     logger: Logger;
     metrics: GatewayMetrics;
+    /** How long a history read waits for the read models before answering HISTORY_BEHIND. */
+    historyWaitMs: number;
   }) {
     this.core = parts.core;
     this.auth = parts.auth;
@@ -46,6 +49,7 @@ export class GatewayServices {
     this.clock = parts.clock;
     this.logger = parts.logger;
     this.metrics = parts.metrics;
+    this.#historyWaitMs = parts.historyWaitMs;
     for (const a of parts.auth.assets()) this.#assets.set(a.assetId, a);
   }
 
@@ -65,9 +69,30 @@ export class GatewayServices {
     return applied;
   }
 
-  /** Resolves once the read models hold every command acknowledged before this call (history reads). */
+  /**
+   * Resolves once the read models hold every command acknowledged before this call (history reads),
+   * or fails with HISTORY_BEHIND (503, retry in 1 s) after `historyWaitMs`: under sustained overload
+   * the read models, which run at idle priority, can fall seconds behind, and a request should get an
+   * answer it can act on rather than hang until the load passes.
+   */
   historyBarrier(): Promise<void> {
-    return this.core.readModels.waitFor(this.core.durableSeq);
+    const caughtUp = this.core.readModels.waitFor(this.core.durableSeq);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.metrics.historyWaitTimeouts++;
+        reject(new ApiError('HISTORY_BEHIND', undefined, { retryAfter: 1 }));
+      }, this.#historyWaitMs);
+      caughtUp.then(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
   }
 
   assets(): AssetInfo[] {

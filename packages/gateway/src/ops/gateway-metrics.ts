@@ -16,6 +16,8 @@ export interface GatewayMetrics {
   /** Sockets closed because the bearer token or session that opened them expired. */
   wsExpiredCloses: number;
   rateLimited: number;
+  /** History reads answered 503 because the read models stayed behind past the wait bound. */
+  historyWaitTimeouts: number;
   /** How late the gateway thread's timers fire (event-loop-delay.ts). */
   readonly eventLoopDelaySeconds: Histogram;
 }
@@ -32,6 +34,7 @@ export function createGatewayMetrics(): GatewayMetrics {
     wsRevokedCloses: 0,
     wsExpiredCloses: 0,
     rateLimited: 0,
+    historyWaitTimeouts: 0,
     eventLoopDelaySeconds: createHistogram(),
   };
 }
@@ -97,6 +100,11 @@ export function renderMetrics(core: CoreMetrics, gw: GatewayMetrics, durableSeq:
       'bourse_ws_expired_closes_total',
       'Sockets closed because the bearer token or session that opened them expired.',
       gw.wsExpiredCloses,
+    ),
+    counter(
+      'bourse_history_wait_timeouts_total',
+      'History reads refused (503 HISTORY_BEHIND) because the read models stayed behind too long.',
+      gw.historyWaitTimeouts,
     ),
     histogram(
       'bourse_event_loop_delay_seconds',
