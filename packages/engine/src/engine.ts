@@ -13,6 +13,7 @@ import { OrderIndex } from './order-index.ts';
 import { F_CANCEL_ON_PAUSE, OrderStore } from './order-store.ts';
 import { cancelSlot } from './order-lifecycle.ts';
 import { orderView } from './order-view.ts';
+import { queuePosition, queuePositions } from './queue-position.ts';
 import type { RejectCode } from './reject-codes.ts';
 import { restoreInto, snapshotState } from './snapshot.ts';
 import type { Account, Asset, Instrument, Position } from './state.ts';
@@ -37,6 +38,7 @@ import {
   type InstrumentView,
   type OrderView,
   type PositionView,
+  type QueuePositionView,
 } from './views.ts';
 
 const DENSE_IDS = 1 << 16;
@@ -600,6 +602,20 @@ export class Engine implements EngineState {
       if (instrumentId === undefined || view.instrumentId === instrumentId) out.push(view);
     }
     return out.sort((x, y) => x.orderId - y.orderId);
+  }
+
+  /**
+   * The open quantity resting ahead of an order at its price on its side; undefined for an unknown
+   * order or a parked stop (which is in no queue).
+   */
+  queuePosition(orderId: number): QueuePositionView | undefined {
+    if (!isPositiveInt(orderId)) return undefined;
+    return queuePosition(this, orderId);
+  }
+
+  /** The queue positions of an account's resting orders (optionally in one instrument), by order id. */
+  queuePositions(accountId: number, instrumentId?: number): QueuePositionView[] {
+    return queuePositions(this, accountId, instrumentId);
   }
 
   book(instrumentId: number, depth = Number.MAX_SAFE_INTEGER): BookView | undefined {

@@ -57,6 +57,20 @@ export interface OrderView {
   readonly reservedPosLots: number;
 }
 
+/**
+ * Where a resting order stands in its price level's queue: `aheadLots` is the open quantity of the
+ * orders before it at the same price on the same side (0 at the front).
+ */
+export interface QueuePositionView {
+  readonly orderId: number;
+  readonly accountId: number;
+  readonly instrumentId: number;
+  readonly side: Side;
+  readonly priceTicks: number;
+  readonly openQtyLots: number;
+  readonly aheadLots: number;
+}
+
 /** Book depth: [priceTicks, qtyLots, orderCount], best price first. */
 export interface BookView {
   readonly instrumentId: number;
