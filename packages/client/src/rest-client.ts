@@ -17,6 +17,7 @@ import type {
   OrderInput,
   Page,
   Position,
+  QueuePosition,
 } from './wire-types.ts';
 
 export interface RestClientOptions {
@@ -238,6 +239,18 @@ export class RestClient {
 
   openOrders(): Promise<{ items: Record<string, unknown>[] }> {
     return this.request('GET', '/api/v1/orders/open');
+  }
+
+  /** Lots resting ahead of one of your resting orders (ORDER_NOT_RESTING once it is not). */
+  queuePosition(orderId: number): Promise<QueuePosition> {
+    return this.request('GET', `/api/v1/orders/${orderId}/queue-position`);
+  }
+
+  /** Queue positions of all your resting orders, optionally in one market, by order id. */
+  queuePositions(market?: string | number): Promise<{ items: QueuePosition[] }> {
+    return this.request('GET', '/api/v1/orders/queue-positions', undefined, {
+      market: market === undefined ? undefined : String(market),
+    });
   }
 
   balances(): Promise<{ items: Balance[] }> {

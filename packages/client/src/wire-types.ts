@@ -68,6 +68,16 @@ export interface OrderAck {
   readonly fills: readonly { tradeId: number; priceTicks: number; qtyLots: number; fee: number }[];
 }
 
+/** Where a resting order stands in its price level's queue. */
+export interface QueuePosition {
+  readonly orderId: number;
+  readonly market: string;
+  readonly priceTicks: number;
+  readonly side: 'buy' | 'sell';
+  /** Open lots of the orders ahead of it at its price on its side; 0 at the front. */
+  readonly aheadLots: number;
+}
+
 export interface Balance {
   readonly accountId: number;
   readonly assetId: number;

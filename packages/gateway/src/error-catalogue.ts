@@ -24,6 +24,10 @@ const GATEWAY_ERRORS = {
   METHOD_NOT_ALLOWED: [405, 'This endpoint does not accept that method.'],
   MARKET_NOT_FOUND: [404, 'No such market.'],
   ORDER_NOT_FOUND: [404, 'No such order for this account.'],
+  ORDER_NOT_RESTING: [
+    409,
+    'The order is not resting in the book (filled, cancelled, or a stop waiting for its trigger).',
+  ],
   USER_NOT_FOUND: [404, 'No such user.'],
   SESSION_NOT_FOUND: [404, 'No such session for this user.'],
   USERNAME_TAKEN: [409, 'That username is already taken.'],

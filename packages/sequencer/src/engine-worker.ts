@@ -45,6 +45,10 @@ function answer(name: QueryName, args: unknown[]): unknown {
       return engine.order(n[0]!);
     case 'openOrders':
       return n[1] === undefined ? engine.openOrders(n[0]!) : engine.openOrders(n[0]!, n[1]);
+    case 'queuePosition':
+      return engine.queuePosition(n[0]!);
+    case 'queuePositions':
+      return n[1] === undefined ? engine.queuePositions(n[0]!) : engine.queuePositions(n[0]!, n[1]);
     case 'book':
       return n[1] === undefined ? engine.book(n[0]!) : engine.book(n[0]!, n[1]);
     case 'instrument':

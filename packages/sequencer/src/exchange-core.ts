@@ -10,6 +10,7 @@ import type {
   InstrumentView,
   OrderView,
   PositionView,
+  QueuePositionView,
 } from '@bourse/engine';
 import type { ReadModels } from '@bourse/projections';
 
@@ -50,6 +51,13 @@ export interface ExchangeCore {
     positions(accountId: number): Promise<PositionView[]>;
     order(orderId: number): Promise<OrderView | undefined>;
     openOrders(accountId: number, instrumentId?: number): Promise<OrderView[]>;
+    /**
+     * The lots resting ahead of an order at its price on its side; undefined for an unknown order, a
+     * finished one or a parked stop. Any account's order: the caller checks ownership.
+     */
+    queuePosition(orderId: number): Promise<QueuePositionView | undefined>;
+    /** The queue positions of an account's resting orders (optionally in one instrument), by id. */
+    queuePositions(accountId: number, instrumentId?: number): Promise<QueuePositionView[]>;
     book(instrumentId: number, depth?: number): Promise<BookView | undefined>;
     instrument(instrumentId: number): Promise<InstrumentView | undefined>;
     instruments(): Promise<InstrumentView[]>;

@@ -439,6 +439,10 @@ function buildQueries(host: EngineHost): ExchangeCore['query'] {
     order: (orderId) => host.query('order', [orderId]) as ReturnType<Q['order']>,
     openOrders: (accountId, instrumentId) =>
       host.query('openOrders', [accountId, instrumentId]) as ReturnType<Q['openOrders']>,
+    queuePosition: (orderId) =>
+      host.query('queuePosition', [orderId]) as ReturnType<Q['queuePosition']>,
+    queuePositions: (accountId, instrumentId) =>
+      host.query('queuePositions', [accountId, instrumentId]) as ReturnType<Q['queuePositions']>,
     book: (instrumentId, depth) =>
       host.query('book', [instrumentId, depth]) as ReturnType<Q['book']>,
     instrument: (instrumentId) =>

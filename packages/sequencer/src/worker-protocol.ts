@@ -20,6 +20,8 @@ export interface QueryArgs {
   positions: [accountId: number];
   order: [orderId: number];
   openOrders: [accountId: number, instrumentId: number | undefined];
+  queuePosition: [orderId: number];
+  queuePositions: [accountId: number, instrumentId: number | undefined];
   book: [instrumentId: number, depth: number | undefined];
   instrument: [instrumentId: number];
   instruments: [];

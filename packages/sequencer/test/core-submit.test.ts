@@ -100,6 +100,34 @@ test('reads after an ack see its effects, in the engine and (after waitFor) in t
   assert.equal(core.metrics.projectionLagCommands, 0);
 });
 
+test('queue positions come from the engine worker and see every acknowledged command', async (t) => {
+  const core = await openCore(t, { dataDir: tempDataDir(t) });
+  await core.submitBatch(marketSetup(3));
+  const [a, b, c] = await core.submitBatch([
+    limitOrder(1, 'buy', 4_000, 2),
+    limitOrder(2, 'buy', 4_000, 3),
+    limitOrder(1, 'buy', 4_000, 1),
+  ]);
+  assert.deepEqual(await core.query.queuePosition(c!.seq), {
+    orderId: c!.seq,
+    accountId: 1,
+    instrumentId: MARKET,
+    side: 'buy',
+    priceTicks: 4_000,
+    openQtyLots: 100,
+    aheadLots: 500,
+  });
+  // A read after the fill's ack sees it: A filled, B partly, C moved up.
+  await core.submit(limitOrder(3, 'sell', 4_000, 3, 'ioc'));
+  assert.deepEqual(
+    (await core.query.queuePositions(1, MARKET)).map((q) => [q.orderId, q.aheadLots]),
+    [[c!.seq, 200]],
+  );
+  assert.equal((await core.query.queuePosition(b!.seq))?.aheadLots, 0);
+  assert.equal(await core.query.queuePosition(a!.seq), undefined, 'filled');
+  assert.deepEqual(await core.query.queuePositions(1, 999), []);
+});
+
 test('subscribers get every durable batch once, in seq order', async (t) => {
   const core = await openCore(t, { dataDir: tempDataDir(t) });
   const seen: AppliedCommand[] = [];

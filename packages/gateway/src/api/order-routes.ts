@@ -2,7 +2,7 @@
 // are the command seq. Another account's order is answered exactly like a missing one (ORDER_NOT_FOUND),
 // and that check happens before anything is journaled.
 
-import type { OrderView } from '@bourse/engine';
+import type { OrderView, QueuePositionView } from '@bourse/engine';
 import type { OrderRow, OrderStatus } from '@bourse/projections';
 import type { CommandInput } from '@bourse/sequencer';
 import { ApiError } from '../error-catalogue.ts';
@@ -19,10 +19,15 @@ import {
   CancelAllBody,
   DecreaseBody,
   OrdersQuery,
+  QueuePositionsQuery,
   type PlaceOrderBody,
   PlaceOrderBody as PlaceOrderSchema,
 } from './schemas.ts';
-import { OrderAckSchema } from './response-schemas.ts';
+import {
+  OrderAckSchema,
+  QueuePositionListSchema,
+  QueuePositionSchema,
+} from './response-schemas.ts';
 
 export function liveOrderView(o: OrderView, symbol: string) {
   return { ...o, clientOrderId: o.clientOrderId ?? null, market: symbol, status: 'open' as const };
@@ -41,6 +46,31 @@ async function ownOpenOrder(s: GatewayServices, accountId: number, orderId: numb
   const o = await s.core.query.order(orderId);
   if (o === undefined || o.accountId !== accountId) throw new ApiError('ORDER_NOT_FOUND');
   return o;
+}
+
+export function queuePositionView(q: QueuePositionView, symbol: string) {
+  return {
+    orderId: q.orderId,
+    market: symbol,
+    priceTicks: q.priceTicks,
+    side: q.side,
+    aheadLots: q.aheadLots,
+  };
+}
+
+/**
+ * Why the caller's order has no queue position: ORDER_NOT_RESTING for an order of theirs that is a
+ * parked stop or has finished (filled, cancelled, rejected), else ORDER_NOT_FOUND (unknown or another
+ * account's, answered alike).
+ */
+async function notResting(s: GatewayServices, accountId: number, orderId: number): Promise<never> {
+  const live = await s.core.query.order(orderId);
+  if (live !== undefined) {
+    throw new ApiError(live.accountId === accountId ? 'ORDER_NOT_RESTING' : 'ORDER_NOT_FOUND');
+  }
+  await s.historyBarrier();
+  const row = await s.core.readModels.order(orderId);
+  throw new ApiError(row?.accountId === accountId ? 'ORDER_NOT_RESTING' : 'ORDER_NOT_FOUND');
 }
 
 async function place(s: GatewayServices, accountId: number, body: PlaceOrderBody) {
@@ -199,6 +229,43 @@ export const orderRoutes: RouteDef[] = [
       const s = ctx.services;
       const open = await s.core.query.openOrders(caller(ctx).accountId);
       return { items: open.map((o) => liveOrderView(o, symbolOf(s, o.instrumentId))) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/orders/queue-positions',
+    response: QueuePositionListSchema,
+    summary:
+      "Where each of the account's resting orders stands in its price level's queue (lots ahead), " +
+      'live from the engine, by order id.',
+    tag: 'orders',
+    auth: 'read',
+    query: QueuePositionsQuery,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const ref = (ctx.query as { market?: string }).market;
+      const instrumentId = ref === undefined ? undefined : s.market(ref).spec.instrumentId;
+      const items = await s.core.query.queuePositions(caller(ctx).accountId, instrumentId);
+      return { items: items.map((q) => queuePositionView(q, symbolOf(s, q.instrumentId))) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/orders/:orderId/queue-position',
+    response: QueuePositionSchema,
+    summary:
+      "Where a resting order stands in its price level's queue: the open lots ahead of it at its " +
+      'price on its side, live from the engine.',
+    tag: 'orders',
+    auth: 'read',
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const orderId = idParam(ctx, 'orderId', 'ORDER_NOT_FOUND');
+      const accountId = caller(ctx).accountId;
+      const q = await s.core.query.queuePosition(orderId);
+      if (q === undefined) return notResting(s, accountId, orderId);
+      if (q.accountId !== accountId) throw new ApiError('ORDER_NOT_FOUND');
+      return queuePositionView(q, symbolOf(s, q.instrumentId));
     },
   },
   {

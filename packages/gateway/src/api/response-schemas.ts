@@ -27,6 +27,20 @@ export const OrderAckSchema = Type.Object({
   fills: Type.Array(Type.Object({ tradeId: Int, priceTicks: Int, qtyLots: Int, fee: Int })),
 });
 
+export const QueuePositionSchema = Type.Object({
+  orderId: Int,
+  market: Type.String(),
+  priceTicks: Int,
+  side: Type.Union([Type.Literal('buy'), Type.Literal('sell')]),
+  aheadLots: Type.Integer({
+    description:
+      'Open lots of the orders ahead of this one at its price on its side (price-time priority); ' +
+      '0 at the front of the queue.',
+  }),
+});
+
+export const QueuePositionListSchema = Type.Object({ items: Type.Array(QueuePositionSchema) });
+
 export const MarketSchema = Type.Object({
   market: Type.String(),
   instrumentId: Int,

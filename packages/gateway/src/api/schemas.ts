@@ -96,6 +96,10 @@ export const OrdersQuery = Type.Object(
   },
   strict,
 );
+export const QueuePositionsQuery = Type.Object(
+  { market: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) },
+  strict,
+);
 export const PageQuery = Type.Object(
   {
     market: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
