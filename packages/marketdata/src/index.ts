@@ -1,6 +1,13 @@
-// Public surface of the market-data package: L2 books, the hub that batches deltas per turn, and the
-// wire messages it produces.
+// Public surface of the market-data package: L2 books, the hub that batches deltas per turn, live
+// candles, the candle intervals shared with the read models, and the wire messages it produces.
 
+export {
+  bucketStart,
+  CANDLE_INTERVALS,
+  type CandleInterval,
+  INTERVAL_MS,
+  isCandleInterval,
+} from './candle-intervals.ts';
 export { L2Book, type Level } from './l2-book.ts';
 export { type AppliedEvents, MarketDataHub, type MarketState } from './market-data-hub.ts';
 export type * from './market-messages.ts';

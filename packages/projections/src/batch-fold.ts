@@ -18,7 +18,7 @@ import type {
   Settled,
   Side,
 } from '@bourse/engine';
-import { CANDLE_INTERVALS, bucketStart } from './candle-buckets.ts';
+import { bucketStart, CANDLE_INTERVALS } from '@bourse/marketdata';
 import { auditRow, instrumentRow, rejectedOrderRow } from './command-rows.ts';
 import type { AppliedCommand } from './read-models.ts';
 import type {

@@ -2,7 +2,7 @@
 // the backend-neutral pieces (migrations, the Kysely implementation, the schema, the dialects).
 
 export { allPages } from './all-pages.ts';
-export { CANDLE_INTERVALS, INTERVAL_MS, bucketStart } from './candle-buckets.ts';
+export { bucketStart, CANDLE_INTERVALS, INTERVAL_MS } from '@bourse/marketdata';
 export { type InvalidQueryCode, InvalidQueryError } from './invalid-query-error.ts';
 export { KyselyReadModels, type KyselyReadModelsOptions } from './kysely-read-models.ts';
 export { type Backend, migrateToLatest, migrationsFor } from './migrations.ts';

@@ -3,6 +3,7 @@
 // same test suite. Lists are newest first and paginate with an opaque cursor.
 
 import type { CancelReason, Command, EngineEvent, Side } from '@bourse/engine';
+import type { CandleInterval } from '@bourse/marketdata';
 
 /** One command as the engine applied it, with the events it produced (copied, not the reused array). */
 export interface AppliedCommand {
@@ -83,7 +84,8 @@ export interface TradeRow {
   readonly makerOrderId: number;
 }
 
-export type CandleInterval = '1m' | '1h' | '1d';
+/** The candle intervals and their buckets are market data's (one definition for socket and SQL). */
+export type { CandleInterval };
 
 export interface CandleRow {
   readonly instrumentId: number;

@@ -3,8 +3,8 @@
 // page fetches one extra row to know whether another page exists), so deep pages cost what the first
 // one does.
 
+import { bucketStart, INTERVAL_MS, isCandleInterval } from '@bourse/marketdata';
 import { type Kysely, sql } from 'kysely';
-import { bucketStart, INTERVAL_MS, isCandleInterval } from './candle-buckets.ts';
 import { type CursorKey, decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
 import { InvalidQueryError } from './invalid-query-error.ts';
 import type {

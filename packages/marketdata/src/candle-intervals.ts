@@ -1,7 +1,9 @@
-// Candle intervals and their UTC-aligned buckets. A trade belongs to the bucket that starts at
-// `ts − (ts mod size)`; buckets are never shifted by time zone, so they line up across backends.
+// Candle intervals and their UTC-aligned buckets: the one definition the live candles here and the SQL
+// read models (@bourse/projections) share, so a trade lands in the same bucket on the socket and in
+// REST. A trade belongs to the bucket that starts at `ts − (ts mod size)` of its command timestamp;
+// buckets are never shifted by time zone, so they line up across backends.
 
-import type { CandleInterval } from './read-models.ts';
+export type CandleInterval = '1m' | '1h' | '1d';
 
 export const CANDLE_INTERVALS: readonly CandleInterval[] = ['1m', '1h', '1d'];
 
