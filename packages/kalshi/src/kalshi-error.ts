@@ -13,6 +13,7 @@ export type KalshiErrorCode =
   | 'trading_paused'
   | 'insufficient_balance'
   | 'order_not_found'
+  | 'order_not_resting'
   | 'order_already_exists'
   | 'post_only_cross'
   | 'fill_or_kill_not_fillable'
@@ -35,6 +36,7 @@ const STATUS: Record<KalshiErrorCode, number> = {
   trading_paused: 400,
   insufficient_balance: 400,
   order_not_found: 404,
+  order_not_resting: 400,
   order_already_exists: 409,
   post_only_cross: 400,
   fill_or_kill_not_fillable: 400,
@@ -68,6 +70,7 @@ const FROM_NATIVE: Partial<Record<ApiErrorCode, KalshiErrorCode>> = {
   ORDER_NOT_FOUND: 'order_not_found',
   UNKNOWN_ORDER: 'order_not_found',
   NOT_ORDER_OWNER: 'order_not_found',
+  ORDER_NOT_RESTING: 'order_not_resting',
   DUPLICATE_CLIENT_ORDER_ID: 'order_already_exists',
   DUPLICATE_ORDER_ID: 'order_already_exists',
   POST_ONLY_WOULD_CROSS: 'post_only_cross',

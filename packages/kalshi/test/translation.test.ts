@@ -132,6 +132,7 @@ test('native and engine codes map to Kalshi codes and statuses', () => {
     ['QTY_NOT_LOT_MULTIPLE', 'invalid_count', 400],
     ['MARKET_NOT_FOUND', 'market_not_found', 404],
     ['ORDER_NOT_FOUND', 'order_not_found', 404],
+    ['ORDER_NOT_RESTING', 'order_not_resting', 400],
     ['BAD_SIGNATURE', 'unauthorized', 401],
     ['TIMESTAMP_OUT_OF_WINDOW', 'unauthorized', 401],
     ['FORBIDDEN', 'forbidden', 403],
