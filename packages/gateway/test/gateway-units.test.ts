@@ -13,7 +13,7 @@ import { textFrame } from '../src/ws/text-frame.ts';
 
 const bounds = { conflateBytes: 1_000, disconnectBytes: 10_000 };
 
-test('slow-consumer policy: conflate book and ticker, keep trades, cut at the hard bound', () => {
+test('slow-consumer policy: conflate book and ticker, keep trades and candles, cut at the hard bound', () => {
   assert.equal(decideMarketSend('book', 0, false, bounds), 'send');
   assert.equal(decideMarketSend('book', 5_000, false, bounds), 'skipAndMarkStale');
   assert.equal(decideMarketSend('book', 5_000, true, bounds), 'skipAndMarkStale');
@@ -21,7 +21,8 @@ test('slow-consumer policy: conflate book and ticker, keep trades, cut at the ha
   assert.equal(decideMarketSend('ticker', 5_000, false, bounds), 'skip');
   assert.equal(decideMarketSend('ticker', 10, false, bounds), 'send');
   assert.equal(decideMarketSend('trades', 5_000, false, bounds), 'send');
-  for (const ch of ['book', 'trades', 'ticker'] as const) {
+  assert.equal(decideMarketSend('candles', 5_000, false, bounds), 'send');
+  for (const ch of ['book', 'trades', 'ticker', 'candles'] as const) {
     assert.equal(decideMarketSend(ch, 10_001, false, bounds), 'disconnect');
   }
 });

@@ -9,6 +9,12 @@ export {
   isCandleInterval,
 } from './candle-intervals.ts';
 export { L2Book, type Level } from './l2-book.ts';
-export { type AppliedEvents, MarketDataHub, type MarketState } from './market-data-hub.ts';
+export { type CandleChange, type LiveCandle, LiveCandles } from './live-candles.ts';
+export {
+  type AppliedEvents,
+  MarketDataHub,
+  type MarketState,
+  type SeedCandle,
+} from './market-data-hub.ts';
 export type * from './market-messages.ts';
 export { RollingVolume } from './rolling-volume.ts';

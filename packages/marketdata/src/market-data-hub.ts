@@ -1,12 +1,16 @@
 // Turns the engine's event stream into public market data: per market an L2 book with its own sequence
-// number, trades and a ticker. Events accumulate until `flush()`, which the gateway calls once per turn of
-// the event loop, so a burst of commands becomes one delta per market. Pure logic: no clock, no I/O.
+// number, trades, a ticker and open candles. Events accumulate until `flush()`, which the gateway calls
+// once per turn of the event loop, so a burst of commands becomes one delta (and one update per candle)
+// per market. Pure logic: no clock, no I/O; where "now" matters, the caller passes it.
 
 import type { BookView, EngineEvent, InstrumentSpec, MarketStatus, Side } from '@bourse/engine';
+import { bucketStart, type CandleInterval, INTERVAL_MS } from './candle-intervals.ts';
 import { L2Book, type Level } from './l2-book.ts';
+import { type LiveCandle, LiveCandles } from './live-candles.ts';
 import type {
   BookDeltaMessage,
   BookSnapshotMessage,
+  CandleSnapshotMessage,
   MarketMessage,
   PublicTrade,
   TickerMessage,
@@ -20,6 +24,12 @@ export interface AppliedEvents {
   readonly events: readonly EngineEvent[];
 }
 
+/** A market's newest candle of one interval from history (the read models), to start live candles. */
+export interface SeedCandle extends Omit<LiveCandle, 'closed'> {
+  readonly instrumentId: number;
+  readonly interval: CandleInterval;
+}
+
 export interface MarketState {
   readonly spec: InstrumentSpec;
   status: MarketStatus;
@@ -29,6 +39,7 @@ export interface MarketState {
   lastTs: number;
   readonly book: L2Book;
   readonly volume: RollingVolume;
+  readonly candles: LiveCandles;
   readonly pendingBids: Map<number, Level>;
   readonly pendingAsks: Map<number, Level>;
   readonly pendingTrades: PublicTrade[];
@@ -39,6 +50,11 @@ export class MarketDataHub {
   readonly #markets = new Map<number, MarketState>();
   readonly #bySymbol = new Map<string, number>();
   readonly #dirty = new Set<number>();
+  /** Trades of commands up to this seq are in the seeded candles already. */
+  #candlesSeededSeq = 0;
+  #candlesSeeded = false;
+  /** Timestamp of the first command applied: trades before it were never seen here. */
+  #firstTs: number | undefined;
 
   /** Registers a market with its current book (from the engine's depth query at start-up). */
   load(
@@ -63,9 +79,27 @@ export class MarketDataHub {
     }
   }
 
+  /**
+   * Starts the open candles from history, before the first `apply`: `candles` are the read models'
+   * newest candle per market and interval as of command `asOfSeq`, and trades of commands up to that
+   * seq, which they already count, are not counted again when they are applied. Without a seed, a
+   * candle whose bucket began before the first applied command is marked incomplete in snapshots.
+   */
+  seedCandles(asOfSeq: number, candles: readonly SeedCandle[]): void {
+    this.#candlesSeededSeq = asOfSeq;
+    this.#candlesSeeded = true;
+    for (const c of candles) {
+      const m = this.#markets.get(c.instrumentId);
+      if (m === undefined) continue;
+      const { instrumentId: _, interval, ...candle } = c;
+      m.candles.seed(interval, candle);
+    }
+  }
+
   /** Folds one applied command's events into the pending changes. */
   apply(applied: AppliedEvents): void {
-    for (const event of applied.events) this.#applyEvent(event, applied.ts);
+    this.#firstTs ??= applied.ts;
+    for (const event of applied.events) this.#applyEvent(event, applied.seq, applied.ts);
   }
 
   /** Returns the messages for every market that changed since the last flush, each serialisable once. */
@@ -104,6 +138,16 @@ export class MarketDataHub {
         m.tickerDirty = false;
         out.push(this.#ticker(m));
       }
+      for (const { interval, candle } of m.candles.flush()) {
+        out.push({
+          channel: 'candles',
+          type: 'candle',
+          market: m.spec.symbol,
+          instrumentId: id,
+          interval,
+          ...candle,
+        });
+      }
     }
     this.#dirty.clear();
     return out;
@@ -122,6 +166,33 @@ export class MarketDataHub {
       seq: m.seq,
       bids: book.bids,
       asks: book.asks,
+    };
+  }
+
+  /**
+   * The open candle of `interval` as of the last flush, or null when the market has not traded in the
+   * bucket that holds `nowTs` (the caller's clock: the last candle's bucket may be long over).
+   */
+  candleSnapshot(
+    instrumentId: number,
+    interval: CandleInterval,
+    nowTs: number,
+  ): CandleSnapshotMessage | undefined {
+    const m = this.#markets.get(instrumentId);
+    if (m === undefined) return undefined;
+    const current = m.candles.current(interval);
+    const candle =
+      current !== undefined && nowTs < current.start + INTERVAL_MS[interval] ? current : null;
+    const bucket = candle?.start ?? bucketStart(nowTs, interval);
+    return {
+      channel: 'candles',
+      type: 'snapshot',
+      market: m.spec.symbol,
+      instrumentId,
+      interval,
+      candle,
+      // Unseeded, only a bucket that began after the first command seen can hold every trade.
+      complete: this.#candlesSeeded || (this.#firstTs !== undefined && bucket > this.#firstTs),
     };
   }
 
@@ -158,6 +229,7 @@ export class MarketDataHub {
         lastTs: 0,
         book: new L2Book(),
         volume: new RollingVolume(),
+        candles: new LiveCandles(),
         pendingBids: new Map(),
         pendingAsks: new Map(),
         pendingTrades: [],
@@ -169,7 +241,7 @@ export class MarketDataHub {
     return m;
   }
 
-  #applyEvent(event: EngineEvent, ts: number): void {
+  #applyEvent(event: EngineEvent, seq: number, ts: number): void {
     switch (event.type) {
       case 'instrumentCreated':
         this.#ensure(event.spec);
@@ -189,6 +261,7 @@ export class MarketDataHub {
         return this.#touch(event.instrumentId, ts, (m) => {
           m.lastPriceTicks = event.priceTicks;
           m.volume.add(ts, event.qtyLots);
+          if (seq > this.#candlesSeededSeq) m.candles.trade(ts, event.priceTicks, event.qtyLots);
           m.pendingTrades.push({
             tradeId: event.tradeId,
             priceTicks: event.priceTicks,

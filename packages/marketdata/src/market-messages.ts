@@ -2,7 +2,9 @@
 // by deltas whose `seq` rises by exactly one; a subscriber that sees a gap resubscribes for a snapshot.
 
 import type { Side } from '@bourse/engine';
+import type { CandleInterval } from './candle-intervals.ts';
 import type { Level } from './l2-book.ts';
+import type { LiveCandle } from './live-candles.ts';
 
 export interface BookSnapshotMessage {
   readonly channel: 'book';
@@ -55,4 +57,38 @@ export interface TickerMessage {
   readonly ts: number;
 }
 
-export type MarketMessage = BookSnapshotMessage | BookDeltaMessage | TradesMessage | TickerMessage;
+/**
+ * A change of one market's candle of one interval: the open candle's latest state (at most one per
+ * market, interval and flush), or, before the first candle of a new bucket, the previous one with
+ * `closed: true`, sent exactly once.
+ */
+export interface CandleMessage extends LiveCandle {
+  readonly channel: 'candles';
+  readonly type: 'candle';
+  readonly market: string;
+  readonly instrumentId: number;
+  readonly interval: CandleInterval;
+}
+
+/** What a `candles` subscriber gets first: the open candle, if the market has traded in its bucket. */
+export interface CandleSnapshotMessage {
+  readonly channel: 'candles';
+  readonly type: 'snapshot';
+  readonly market: string;
+  readonly instrumentId: number;
+  readonly interval: CandleInterval;
+  readonly candle: LiveCandle | null;
+  /**
+   * False when the server could not load the open candles from history at start: this candle (or its
+   * absence) then counts only the trades the server has seen since, and REST has the whole bucket.
+   */
+  readonly complete: boolean;
+}
+
+export type MarketMessage =
+  | BookSnapshotMessage
+  | BookDeltaMessage
+  | TradesMessage
+  | TickerMessage
+  | CandleMessage
+  | CandleSnapshotMessage;

@@ -13,7 +13,7 @@ export interface SlowConsumerBounds {
 }
 
 export function decideMarketSend(
-  channel: 'book' | 'trades' | 'ticker',
+  channel: 'book' | 'trades' | 'ticker' | 'candles',
   bufferedBytes: number,
   bookStale: boolean,
   bounds: SlowConsumerBounds,
@@ -26,5 +26,7 @@ export function decideMarketSend(
   }
   if (channel === 'ticker' && slow) return 'skip';
   // Trades are never conflated: each is a fact a client may need; only the hard bound stops them.
+  // Nor are candles: a skipped update would leave the client's open candle wrong until the next trade,
+  // and a skipped close would lose a bucket's final state.
   return 'send';
 }
