@@ -184,6 +184,9 @@ export class KyselyReadModels implements ReadModels {
   candles(q: CandlesQuery) {
     return this.#read(() => Q.queryCandles(this.#db, q));
   }
+  latestCandles() {
+    return this.#read(() => Q.queryLatestCandles(this.#db));
+  }
   ledger(q: LedgerQuery) {
     return this.#read(() => Q.queryLedger(this.#db, q));
   }

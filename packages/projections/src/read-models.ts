@@ -102,6 +102,13 @@ export interface CandleRow {
   readonly tradeCount: number;
 }
 
+/** The newest candle of every market and interval, exactly as of command `seq`. */
+export interface LatestCandles {
+  /** The last command the candles hold: they count every trade up to it and none after. */
+  readonly seq: number;
+  readonly candles: CandleRow[];
+}
+
 export type LedgerKind =
   | 'deposit'
   | 'withdraw'
@@ -240,6 +247,8 @@ export interface ReadModels {
   fills(q: FillsQuery): Promise<Page<FillRow>>;
   trades(q: TradesQuery): Promise<Page<TradeRow>>;
   candles(q: CandlesQuery): Promise<CandleRow[]>;
+  /** Where live candles start from: each market's newest candle per interval, read in one snapshot. */
+  latestCandles(): Promise<LatestCandles>;
   ledger(q: LedgerQuery): Promise<Page<LedgerRow>>;
   positions(accountId: number): Promise<PositionRow[]>;
   balances(accountId: number): Promise<BalanceRow[]>;

@@ -3,7 +3,7 @@
 // page fetches one extra row to know whether another page exists), so deep pages cost what the first
 // one does.
 
-import { bucketStart, INTERVAL_MS, isCandleInterval } from '@bourse/marketdata';
+import { bucketStart, CANDLE_INTERVALS, INTERVAL_MS, isCandleInterval } from '@bourse/marketdata';
 import { type Kysely, sql } from 'kysely';
 import { type CursorKey, decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
 import { InvalidQueryError } from './invalid-query-error.ts';
@@ -15,6 +15,7 @@ import type {
   CandlesQuery,
   FillRow,
   FillsQuery,
+  LatestCandles,
   LedgerQuery,
   LedgerRow,
   OrderRow,
@@ -132,6 +133,46 @@ export async function queryCandles(db: Db, q: CandlesQuery): Promise<CandleRow[]
   if (q.toTs !== undefined) s = s.where('bucket_ts', '<=', q.toTs);
   const rows = await s.orderBy('bucket_ts', 'desc').limit(limit).execute();
   return rows.reverse().map(toCandleRow);
+}
+
+/**
+ * The newest candle of every market and interval with the seq of the last command the read models hold,
+ * read in one transaction (a snapshot on both backends), so the candles hold exactly the trades of the
+ * commands up to that seq. Each candle is found through the candles' key, one index probe per market.
+ */
+export function queryLatestCandles(db: Db): Promise<LatestCandles> {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      const state = await trx
+        .selectFrom('projection_state')
+        .select('last_seq')
+        .where('id', '=', 1)
+        .executeTakeFirstOrThrow();
+      const candles: CandleRow[] = [];
+      for (const interval of CANDLE_INTERVALS) {
+        const rows = await trx
+          .selectFrom('instruments as i')
+          .innerJoin('candles as c', (join) =>
+            join
+              .onRef('c.instrument_id', '=', 'i.instrument_id')
+              .on('c.period', '=', interval)
+              .on('c.bucket_ts', '=', (eb) =>
+                eb
+                  .selectFrom('candles as n')
+                  .select((n) => n.fn.max('n.bucket_ts').as('newest'))
+                  .whereRef('n.instrument_id', '=', 'i.instrument_id')
+                  .where('n.period', '=', interval),
+              ),
+          )
+          .selectAll('c')
+          .orderBy('c.instrument_id')
+          .execute();
+        for (const r of rows) candles.push(toCandleRow(r));
+      }
+      return { seq: Number(state.last_seq), candles };
+    });
 }
 
 export async function queryLedger(db: Db, q: LedgerQuery): Promise<Page<LedgerRow>> {

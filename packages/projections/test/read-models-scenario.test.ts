@@ -185,6 +185,43 @@ for (const backend of backends.all) {
       assert.equal(await rm.volume24h(MARKET, driver.ts + 86_400_000), 0);
     });
 
+    it('hands live candles their start: the newest candle per interval and the seq it is exact at', async () => {
+      const minute = Math.floor((T0 + 14_000) / 60_000) * 60_000;
+      const ohlcv = (r: Awaited<ReturnType<ReadModels['latestCandles']>>) =>
+        r.candles.map((c) => [
+          c.instrumentId,
+          c.interval,
+          c.bucketTs,
+          c.openTicks,
+          c.highTicks,
+          c.lowTicks,
+          c.closeTicks,
+          c.volumeLots,
+          c.tradeCount,
+        ]);
+      const all = await rm.latestCandles();
+      assert.equal(all.seq, driver.lastSeq);
+      assert.deepEqual(ohlcv(all), [
+        [MARKET, '1m', minute + 60_000, 4_700, 4_700, 4_700, 4_700, 200, 1],
+        [MARKET, '1h', Date.UTC(2026, 10, 23, 9), 4_200, 4_700, 4_200, 4_700, 1_100, 4],
+        [MARKET, '1d', Date.UTC(2026, 10, 23), 4_200, 4_700, 4_200, 4_700, 1_100, 4],
+      ]);
+      // Read models that hold only the first minute's trades say so with their seq.
+      const partial = await backend.fresh();
+      await feed(
+        partial,
+        driver.applied.filter((ac) => ac.seq <= (ids.d as number)),
+        2,
+      );
+      const early = await partial.latestCandles();
+      assert.equal(early.seq, ids.d);
+      assert.deepEqual(ohlcv(early)[0], [MARKET, '1m', minute, 4_200, 4_500, 4_200, 4_200, 900, 3]);
+      await partial.close();
+      const empty = await backend.fresh();
+      assert.deepEqual(await empty.latestCandles(), { seq: 0, candles: [] });
+      await empty.close();
+    });
+
     it('settles: one row per holder with payout, and the market result', async () => {
       const s = (await rm.settlements({ instrumentId: MARKET })).items;
       const byAccount = new Map(s.map((r) => [r.accountId, r]));
