@@ -4,7 +4,7 @@
 import WebSocket from 'ws';
 import { BourseApiError } from './client-error.ts';
 import type { RestClient } from './rest-client.ts';
-import type { OrderAck, OrderInput } from './wire-types.ts';
+import type { CandleInterval, OrderAck, OrderInput } from './wire-types.ts';
 
 export const WS_PATH = '/api/v1/ws';
 
@@ -76,6 +76,25 @@ export class SocketClient {
         ? { op: 'unsubscribe', channel }
         : { op: 'unsubscribe', channel, market },
     );
+  }
+
+  /**
+   * Subscribes to a market's candles of one interval: a `CandleSnapshotMessage`, then a
+   * `CandleMessage` whenever a trade changes the open candle (a closed one first when a bucket ends),
+   * all through `onMessage`.
+   */
+  subscribeCandles(
+    market: string | number,
+    interval: CandleInterval,
+  ): Promise<Record<string, unknown>> {
+    return this.request({ op: 'subscribe', channel: 'candles', market, interval });
+  }
+
+  unsubscribeCandles(
+    market: string | number,
+    interval: CandleInterval,
+  ): Promise<Record<string, unknown>> {
+    return this.request({ op: 'unsubscribe', channel: 'candles', market, interval });
   }
 
   async place(order: OrderInput): Promise<OrderAck> {

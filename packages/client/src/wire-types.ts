@@ -102,3 +102,40 @@ export interface Page<T> {
   readonly items: T[];
   readonly nextCursor?: string;
 }
+
+export type CandleInterval = '1m' | '1h' | '1d';
+
+/** A candle on the `candles` channel: prices in ticks, volume in lots, `start` the bucket's UTC start. */
+export interface LiveCandle {
+  readonly start: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volumeLots: number;
+  /** Number of trades in the bucket. */
+  readonly trades: number;
+  /** Sent once, when a trade in a later bucket ended this one; no update for its bucket follows. */
+  readonly closed: boolean;
+}
+
+/** An update of the `candles` channel: the open candle's latest state, or a closed one. */
+export interface CandleMessage extends LiveCandle {
+  readonly channel: 'candles';
+  readonly type: 'candle';
+  readonly market: string;
+  readonly instrumentId: number;
+  readonly interval: CandleInterval;
+}
+
+/** The first message after subscribing to `candles`: the open candle, or null if none yet. */
+export interface CandleSnapshotMessage {
+  readonly channel: 'candles';
+  readonly type: 'snapshot';
+  readonly market: string;
+  readonly instrumentId: number;
+  readonly interval: CandleInterval;
+  readonly candle: LiveCandle | null;
+  /** False when the server could not read history at start and the candle may miss earlier trades. */
+  readonly complete: boolean;
+}

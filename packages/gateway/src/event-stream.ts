@@ -1,7 +1,8 @@
 // Wires the exchange core's stream of applied commands into the gateway: the market-data hub, the
 // private feed, the asset directory and any mounted extension, with one flush per event-loop turn.
 // It subscribes BEFORE loading books from the engine: book levels are absolute, so events the loaded
-// state already includes converge to the same book when applied over it.
+// state already includes converge to the same book when applied over it. Open candles start from the
+// read models' newest candles, which say up to which command they count, so no trade counts twice.
 
 import type { MarketDataHub, MarketMessage } from '@bourse/marketdata';
 import type { AppliedCommand, ExchangeCore } from '@bourse/sequencer';
@@ -58,6 +59,7 @@ export class EventStream {
       core,
       instruments.map((v) => v.spec.instrumentId),
     );
+    await this.#seedCandles(core);
     const pending = this.#buffered ?? [];
     this.#buffered = undefined;
     for (const applied of pending) this.#consume(applied);
@@ -96,6 +98,37 @@ export class EventStream {
       }
     } catch (error) {
       this.#services.logger.warn('24h volume not restored from candles', { error });
+    }
+  }
+
+  /**
+   * The open candles from the read models, before any buffered command is applied. The read models
+   * must hold every command this stream will not deliver, i.e. all that was durable when it
+   * subscribed; they normally do at start (the core catches them up as it opens), so the wait is the
+   * history reads' bounded one. Their candles are exact as of their own seq, and the hub skips the
+   * trades of commands up to it. If this fails, live candles start with the first trade seen and
+   * snapshots of a bucket that began earlier say `complete: false`.
+   */
+  async #seedCandles(core: ExchangeCore): Promise<void> {
+    try {
+      await this.#services.historyBarrier();
+      const latest = await core.readModels.latestCandles();
+      this.#hub.seedCandles(
+        latest.seq,
+        latest.candles.map((c) => ({
+          instrumentId: c.instrumentId,
+          interval: c.interval,
+          start: c.bucketTs,
+          open: c.openTicks,
+          high: c.highTicks,
+          low: c.lowTicks,
+          close: c.closeTicks,
+          volumeLots: c.volumeLots,
+          trades: c.tradeCount,
+        })),
+      );
+    } catch (error) {
+      this.#services.logger.warn('open candles not restored from the read models', { error });
     }
   }
 

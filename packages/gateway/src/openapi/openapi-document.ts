@@ -82,7 +82,8 @@ export function openApiDocument(routes: readonly RouteDef[], version: string) {
         'over timestamp + METHOD + path (without query). Bearer tokens: a signed ' +
         'POST /api/v1/auth/token returns a short-lived token; send it as ' +
         '`Authorization: Bearer <token>` instead of signing each request (same key, same scopes). ' +
-        'WebSocket: /api/v1/ws.',
+        'WebSocket: /api/v1/ws (public channels book, trades, ticker and candles; private orders, ' +
+        'fills, balances and positions; order entry).',
     },
     servers: [{ url: '/' }],
     paths,

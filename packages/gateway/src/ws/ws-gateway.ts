@@ -1,6 +1,6 @@
 // The WebSocket endpoint `/api/v1/ws`: authentication on the handshake (signed headers or the session
 // cookie), order entry and cancel on the socket, public channels per market (book snapshot then deltas,
-// trades, ticker) and private channels per account. Each market message is serialised once and the same
+// trades, ticker, and per interval the open candle then its updates) and private channels per account. Each market message is serialised once and the same
 // string goes to every subscriber. A consumer whose send buffer passes a bound stops getting deltas and is
 // resnapshotted when it drains (conflation); past a hard bound it is disconnected, so one slow client
 // never holds up the others. A socket opened with a bearer token or a session cookie closes when that
@@ -8,7 +8,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { MarketMessage } from '@bourse/marketdata';
+import { type CandleInterval, isCandleInterval, type MarketMessage } from '@bourse/marketdata';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { GatewayServices } from '../api/gateway-services.ts';
 import { orderAck, placeOrderCommand } from '../api/order-entry.ts';
@@ -61,14 +61,31 @@ export const DEFAULT_WS_OPTIONS: WsOptions = {
   expiryCheckMs: 1_000,
 };
 
-type PublicChannel = 'book' | 'trades' | 'ticker';
+type PublicChannel = 'book' | 'trades' | 'ticker' | 'candles';
+
+/** Subscribers of a market message: per channel and market, and for candles per interval too. */
+function topicOf(m: MarketMessage): string {
+  return m.channel === 'candles'
+    ? topic(m.channel, m.instrumentId, m.interval)
+    : topic(m.channel, m.instrumentId, undefined);
+}
+
+function topic(
+  channel: PublicChannel,
+  instrumentId: number,
+  interval: CandleInterval | undefined,
+): string {
+  return interval === undefined
+    ? `${channel}:${instrumentId}`
+    : `${channel}:${instrumentId}:${interval}`;
+}
 
 interface Client {
   readonly ws: WebSocket;
   readonly principal: Principal | undefined;
   readonly limitKey: string;
   readonly limit: BucketConfig;
-  /** `${channel}:${instrumentId}` → stale (book streams waiting for a resnapshot). */
+  /** Topic (`${channel}:${instrumentId}[:${interval}]`) → stale (book streams awaiting a resnapshot). */
   readonly subs: Map<string, boolean>;
   readonly privateChannels: Set<PrivateChannel>;
   /**
@@ -155,7 +172,7 @@ export class WsGateway {
     const corked: Client[] = [];
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i]!;
-      const subscribers = this.#topics.get(`${m.channel}:${m.instrumentId}`);
+      const subscribers = this.#topics.get(topicOf(m));
       if (subscribers === undefined || subscribers.size === 0) continue;
       const text = Buffer.from(JSON.stringify(m));
       const frame = this.#opts.compressMarketData ? undefined : textFrame(text);
@@ -326,27 +343,39 @@ export class WsGateway {
       );
       return;
     }
-    if (channel !== 'book' && channel !== 'trades' && channel !== 'ticker') {
+    if (
+      channel !== 'book' &&
+      channel !== 'trades' &&
+      channel !== 'ticker' &&
+      channel !== 'candles'
+    ) {
       throw new ApiError('VALIDATION_FAILED', 'Unknown channel.');
     }
     if (typeof msg.market !== 'string' && typeof msg.market !== 'number') {
       throw new ApiError('VALIDATION_FAILED', 'Public channels need a market.');
     }
+    let interval: CandleInterval | undefined;
+    if (channel === 'candles') {
+      if (!isCandleInterval(msg.interval)) {
+        throw new ApiError('VALIDATION_FAILED', 'Candles need an interval: 1m, 1h or 1d.');
+      }
+      interval = msg.interval;
+    }
     const market = this.#s.market(msg.market);
     const instrumentId = market.spec.instrumentId;
-    const key = `${channel as PublicChannel}:${instrumentId}`;
+    const key = topic(channel, instrumentId, interval);
+    const answer = (type: 'subscribed' | 'unsubscribed') =>
+      JSON.stringify({
+        type,
+        id: id ?? null,
+        channel,
+        market: market.spec.symbol,
+        ...(interval === undefined ? {} : { interval }),
+      });
     if (!on) {
       c.subs.delete(key);
       this.#topics.get(key)?.delete(c);
-      this.#send(
-        c,
-        JSON.stringify({
-          type: 'unsubscribed',
-          id: id ?? null,
-          channel,
-          market: market.spec.symbol,
-        }),
-      );
+      this.#send(c, answer('unsubscribed'));
       return;
     }
     if (!c.subs.has(key) && c.subs.size >= this.#opts.maxSubscriptions) {
@@ -356,13 +385,15 @@ export class WsGateway {
     let set = this.#topics.get(key);
     if (set === undefined) this.#topics.set(key, (set = new Set()));
     set.add(c);
-    this.#send(
-      c,
-      JSON.stringify({ type: 'subscribed', id: id ?? null, channel, market: market.spec.symbol }),
-    );
+    this.#send(c, answer('subscribed'));
     // A repeated book subscription is how a client that saw a sequence gap gets a fresh snapshot.
     if (channel === 'book') this.#send(c, JSON.stringify(this.#s.hub.snapshot(instrumentId)));
     if (channel === 'ticker') this.#send(c, JSON.stringify(this.#s.hub.ticker(instrumentId)));
+    // The open candle as of the last flush; the updates that follow carry everything after it.
+    if (interval !== undefined) {
+      const snapshot = this.#s.hub.candleSnapshot(instrumentId, interval, this.#s.clock());
+      this.#send(c, JSON.stringify(snapshot));
+    }
   }
 
   #place(c: Client, id: string | number | undefined, order: unknown): void {

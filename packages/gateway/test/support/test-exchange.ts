@@ -38,11 +38,18 @@ export interface TestExchange {
 
 export const MARKET = 'TEST-26-YES';
 
+/** Options of the exchange core under the gateway. */
+export interface TestCoreOptions {
+  /** The sequencer's clock, which stamps commands (and so trades and candles); default Date.now. */
+  readonly clock?: () => number;
+}
+
 export async function startTestExchange(
   options: Partial<Omit<GatewayOptions, 'core' | 'authStore'>> = {},
+  coreOptions: TestCoreOptions = {},
 ): Promise<TestExchange> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bourse-gw-'));
-  const core = await openExchangeCore({ dataDir });
+  const core = await openExchangeCore({ dataDir, ...coreOptions });
   const authStore = new AuthStore(join(dataDir, 'auth.db'));
   const gateway = createGateway({ core, authStore, ...options });
   await gateway.ready;
