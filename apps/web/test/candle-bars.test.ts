@@ -1,10 +1,11 @@
-// Candles on the chart: read-model history in display units, and live trades folded into the current
-// bucket or opening the next one (late trades for older buckets never rewrite history).
+// Candles on the chart: read-model history in display units, live candles from the socket replacing
+// their bucket's bar or opening the next one, and history and live bars merged with the newer state of
+// a bucket (more trades) winning, whichever arrived first.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { MarketInfo } from '../ui/api/types.ts';
-import { foldTrades, mergeHistory } from '../ui/market/candle-bars.ts';
+import type { LiveCandle, MarketInfo } from '../ui/api/types.ts';
+import { liveBar, mergeHistory, upsertBar } from '../ui/market/candle-bars.ts';
 
 const m = {
   market: 'RAIN',
@@ -33,58 +34,76 @@ const m = {
   },
 } as const satisfies MarketInfo;
 
-const trade = (ts: number, priceTicks: number, qtyLots: number) => ({
-  tradeId: ts,
-  ts,
-  priceTicks,
-  qtyLots,
-  takerSide: 'buy' as const,
+const candle = (start: number, open: number, close: number, volumeLots: number, trades: number) =>
+  ({
+    start,
+    open,
+    high: Math.max(open, close),
+    low: Math.min(open, close),
+    close,
+    volumeLots,
+    trades,
+    closed: false,
+  }) satisfies LiveCandle;
+
+const row = (
+  bucketTs: number,
+  openTicks: number,
+  closeTicks: number,
+  volumeLots: number,
+  tradeCount: number,
+) => ({
+  bucketTs,
+  openTicks,
+  highTicks: Math.max(openTicks, closeTicks),
+  lowTicks: Math.min(openTicks, closeTicks),
+  closeTicks,
+  volumeLots,
+  tradeCount,
 });
 
-test('history converts to cents and contracts; live trades extend it by the minute', () => {
-  const bars = mergeHistory(
-    m,
-    [
-      {
-        bucketTs: 60_000,
-        openTicks: 4_000,
-        highTicks: 4_500,
-        lowTicks: 3_900,
-        closeTicks: 4_200,
-        volumeLots: 700,
-      },
-    ],
-    [],
-  );
-  assert.deepEqual(bars, [{ time: 60, open: 40, high: 45, low: 39, close: 42, volume: 7 }]);
-  foldTrades(m, bars, [trade(61_000, 4_600, 100), trade(119_999, 4_100, 200)], '1m');
-  assert.deepEqual(bars[0], { time: 60, open: 40, high: 46, low: 39, close: 41, volume: 10 });
-  foldTrades(m, bars, [trade(120_000, 4_300, 100), trade(30_000, 1_000, 100)], '1m');
+test('history converts to cents and contracts; live candles update their bucket or open the next', () => {
+  const bars = mergeHistory(m, [row(60_000, 4_000, 4_200, 700, 3)], []);
+  assert.deepEqual(bars, [
+    { time: 60, open: 40, high: 42, low: 40, close: 42, volume: 7, trades: 3 },
+  ]);
+  assert.equal(upsertBar(bars, liveBar(m, candle(60_000, 4_000, 4_100, 1_000, 5))), 0);
+  assert.deepEqual(bars[0], {
+    time: 60,
+    open: 40,
+    high: 41,
+    low: 40,
+    close: 41,
+    volume: 10,
+    trades: 5,
+  });
+  assert.equal(upsertBar(bars, liveBar(m, candle(120_000, 4_300, 4_300, 100, 1))), 1);
   assert.equal(bars.length, 2);
-  assert.deepEqual(bars[1], { time: 120, open: 43, high: 43, low: 43, close: 43, volume: 1 });
-  assert.equal(bars[0]!.low, 39, 'a late trade for an older bucket is not folded into history');
+  assert.equal(upsertBar(bars, liveBar(m, candle(120_000, 4_300, 4_300, 100, 1))), 1, 'same state');
+  assert.equal(upsertBar(bars, liveBar(m, candle(60_000, 1_000, 1_000, 100, 4))), undefined);
+  assert.equal(bars[0]!.close, 41, 'an older state of a bucket does not rewrite it');
+  assert.equal(upsertBar(bars, liveBar(m, candle(0, 1_000, 1_000, 100, 1))), undefined);
+  assert.equal(bars.length, 2, 'a bucket older than the chart is not inserted');
 });
 
-test('live bars older than the loaded history are dropped when history arrives', () => {
-  const live = [{ time: 60, open: 1, high: 1, low: 1, close: 1, volume: 1 }];
-  foldTrades(m, live, [trade(120_500, 5_000, 100)], '1m');
-  const merged = mergeHistory(
-    m,
-    [
-      {
-        bucketTs: 60_000,
-        openTicks: 100,
-        highTicks: 100,
-        lowTicks: 100,
-        closeTicks: 200,
-        volumeLots: 100,
-      },
-    ],
-    live,
-  );
+test('history arriving after live candles keeps the newer state of each bucket', () => {
+  const live = [liveBar(m, candle(60_000, 100, 300, 300, 3))];
+  upsertBar(live, liveBar(m, candle(120_000, 5_000, 5_000, 100, 1)));
+  const merged = mergeHistory(m, [row(0, 100, 100, 100, 1), row(60_000, 100, 200, 200, 2)], live);
   assert.deepEqual(
-    merged.map((b) => b.time),
-    [60, 120],
+    merged.map((b) => [b.time, b.close, b.trades]),
+    [
+      [0, 1, 1],
+      [60, 3, 3],
+      [120, 50, 1],
+    ],
   );
-  assert.equal(merged[0]!.close, 2, 'the read model wins for buckets it has');
+  const newer = mergeHistory(m, [row(60_000, 100, 400, 400, 4)], live);
+  assert.deepEqual(
+    newer.map((b) => [b.time, b.close, b.trades]),
+    [
+      [60, 4, 4],
+      [120, 50, 1],
+    ],
+  );
 });

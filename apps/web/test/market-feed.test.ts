@@ -1,6 +1,7 @@
 // The market feed against a scripted socket: snapshot then deltas build the book, a sequence gap asks
 // for one fresh snapshot (not one per refused delta) and the book is not shown as ready meanwhile, and
-// a burst of messages reaches listeners as one notification.
+// a burst of messages reaches listeners as one notification; the chart's candles subscription hears
+// only its market and interval, the snapshot's open candle first.
 
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -16,9 +17,13 @@ class ScriptedSocket {
     this.listeners.add(l);
     return () => this.listeners.delete(l);
   }
-  subscribe(channel: string, market?: string) {
-    this.subscribed.push(`${channel}:${market}`);
-    return () => {};
+  readonly released: string[] = [];
+  subscribe(channel: string, market?: string, params?: Record<string, string>) {
+    const key = `${channel}:${market}${params === undefined ? '' : `:${params.interval}`}`;
+    this.subscribed.push(key);
+    return () => {
+      this.released.push(key);
+    };
   }
   resubscribe(channel: string, market: string) {
     this.resubscribed.push(`${channel}:${market}`);
@@ -105,4 +110,51 @@ test('trades go on the tape newest first, merged with history without duplicates
   );
   assert.equal(snap.ticker?.lastPriceTicks, 4000);
   feed.stop();
+});
+
+test('the chart hears the candles of its interval: the open one of the snapshot, then updates', () => {
+  const socket = new ScriptedSocket();
+  const feed = new MarketFeed(socket as unknown as LiveSocket, 'M');
+  const heard: unknown[] = [];
+  const stop = feed.onCandles('1m', (c) => heard.push([c.start, c.close, c.closed]));
+  assert.deepEqual(socket.subscribed, ['candles:M:1m']);
+  const candle = { start: 60_000, open: 1, high: 1, low: 1, close: 1, volumeLots: 1, trades: 1 };
+  socket.push({ channel: 'candles', type: 'snapshot', interval: '1m', candle, complete: true });
+  socket.push({
+    channel: 'candles',
+    type: 'snapshot',
+    interval: '1m',
+    candle: null,
+    complete: true,
+  });
+  socket.push({ channel: 'candles', type: 'candle', interval: '1h', ...candle, closed: false });
+  socket.push({ channel: 'candles', type: 'candle', interval: '1m', ...candle, closed: true });
+  socket.push({
+    channel: 'candles',
+    type: 'candle',
+    interval: '1m',
+    ...candle,
+    start: 120_000,
+    close: 2,
+    closed: false,
+  });
+  for (const l of socket.listeners) {
+    l({
+      market: 'OTHER',
+      channel: 'candles',
+      type: 'candle',
+      interval: '1m',
+      ...candle,
+      closed: false,
+    });
+  }
+  assert.deepEqual(heard, [
+    [60_000, 1, undefined],
+    [60_000, 1, true],
+    [120_000, 2, false],
+  ]);
+  stop();
+  assert.deepEqual(socket.released, ['candles:M:1m']);
+  socket.push({ channel: 'candles', type: 'candle', interval: '1m', ...candle, closed: false });
+  assert.equal(heard.length, 3, 'no longer listening');
 });

@@ -122,6 +122,8 @@ describe('web trading UI', { skip }, () => {
       .filter({ hasText: '40¢' })
       .first()
       .waitFor();
+    // Alice's chart loaded no history (nothing had traded): its bar comes from the candles channel.
+    await alice.getByRole('img', { name: 'Price chart, 1m candles, 1 bars' }).waitFor();
     await alice
       .getByTestId('open-orders')
       .getByRole('row')

@@ -8,7 +8,18 @@ export type WireMessage = Record<string, unknown> & { channel?: string; type?: s
 interface Sub {
   readonly channel: string;
   readonly market: string | undefined;
+  /** More fields of the request, e.g. a candles subscription's `interval`. */
+  readonly params: Readonly<Record<string, string>> | undefined;
   count: number;
+}
+
+function subKey(channel: string, market: string | undefined, params?: Record<string, string>) {
+  const base = `${channel}:${market ?? ''}`;
+  if (params === undefined) return base;
+  const extra = Object.keys(params)
+    .sort()
+    .map((k) => `${k}=${params[k]}`);
+  return `${base}:${extra.join(',')}`;
 }
 
 const BASE_DELAY_MS = 500;
@@ -77,11 +88,11 @@ export class LiveSocket {
   }
 
   /** Subscribes (shared between callers); the returned function releases this caller's interest. */
-  subscribe(channel: string, market?: string): () => void {
-    const key = `${channel}:${market ?? ''}`;
+  subscribe(channel: string, market?: string, params?: Record<string, string>): () => void {
+    const key = subKey(channel, market, params);
     let sub = this.#subs.get(key);
     if (sub === undefined) {
-      sub = { channel, market, count: 0 };
+      sub = { channel, market, params, count: 0 };
       this.#subs.set(key, sub);
       this.#sendSub('subscribe', sub);
     }
@@ -102,7 +113,7 @@ export class LiveSocket {
 
   /** Asks again for a channel's snapshot (after a book sequence gap). */
   resubscribe(channel: string, market: string): void {
-    const sub = this.#subs.get(`${channel}:${market}`);
+    const sub = this.#subs.get(subKey(channel, market));
     if (sub !== undefined) this.#sendSub('subscribe', sub);
   }
 
@@ -111,6 +122,7 @@ export class LiveSocket {
     if (ws === undefined || ws.readyState !== WebSocket.OPEN) return;
     const msg: Record<string, unknown> = { op, channel: sub.channel, id: this.#nextId++ };
     if (sub.market !== undefined) msg.market = sub.market;
+    if (sub.params !== undefined) Object.assign(msg, sub.params);
     ws.send(JSON.stringify(msg));
   }
 

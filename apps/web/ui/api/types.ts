@@ -6,7 +6,11 @@ import type { Market } from '@bourse/client';
 export type {
   Asset,
   Balance,
+  CandleInterval,
+  CandleMessage,
+  CandleSnapshotMessage,
   Level,
+  LiveCandle,
   OrderAck,
   OrderInput,
   Page,
@@ -141,6 +145,7 @@ export interface CandleRow {
   readonly lowTicks: number;
   readonly closeTicks: number;
   readonly volumeLots: number;
+  readonly tradeCount: number;
 }
 
 export interface PositionRow {

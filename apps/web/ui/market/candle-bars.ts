@@ -1,15 +1,11 @@
 // Candle bars in display units (cents for binary markets, dollars for spot; contracts or lots of
-// volume): built from the read models' candles and extended by live trades. Bars are floats because
-// they only feed the chart; prices and amounts elsewhere stay integers.
+// volume): built from the read models' candles and kept current by the socket's `candles` channel,
+// whose buckets are the read models' own. Bars are floats because they only feed the chart; prices and
+// amounts elsewhere stay integers.
 
-import type { CandleRow, MarketInfo, TradeRow } from '../api/types.ts';
+import type { CandleInterval, CandleRow, LiveCandle, MarketInfo } from '../api/types.ts';
 
-export type Interval = '1m' | '1h' | '1d';
-export const INTERVAL_MS: Record<Interval, number> = {
-  '1m': 60_000,
-  '1h': 3_600_000,
-  '1d': 86_400_000,
-};
+export type Interval = CandleInterval;
 
 export interface Bar {
   /** Bucket start, seconds since the epoch (the chart's time unit). */
@@ -19,6 +15,8 @@ export interface Bar {
   low: number;
   close: number;
   volume: number;
+  /** Trades in the bucket: of two states of one bucket, the one with more trades is the newer. */
+  trades: number;
 }
 
 export function displayPrice(m: MarketInfo): (ticks: number) => number {
@@ -42,41 +40,54 @@ export function toBar(m: MarketInfo, c: CandleRow): Bar {
     low: p(c.lowTicks),
     close: p(c.closeTicks),
     volume: displayVolume(m, c.volumeLots),
+    trades: c.tradeCount,
   };
 }
 
-/** Folds trades (oldest first) into `bars` in place: the current bucket grows, a new bucket appends. */
-export function foldTrades(
-  m: MarketInfo,
-  bars: Bar[],
-  trades: readonly TradeRow[],
-  interval: Interval,
-): void {
-  const step = INTERVAL_MS[interval];
-  const toPrice = displayPrice(m);
-  for (const tr of trades) {
-    const bucket = (Math.floor(tr.ts / step) * step) / 1000;
-    const px = toPrice(tr.priceTicks);
-    const vol = displayVolume(m, tr.qtyLots);
-    const last = bars.at(-1);
-    if (last !== undefined && last.time === bucket) {
-      last.high = Math.max(last.high, px);
-      last.low = Math.min(last.low, px);
-      last.close = px;
-      last.volume += vol;
-    } else if (last === undefined || bucket > last.time) {
-      bars.push({ time: bucket, open: px, high: px, low: px, close: px, volume: vol });
-    }
-  }
+export function liveBar(m: MarketInfo, c: LiveCandle): Bar {
+  const p = displayPrice(m);
+  return {
+    time: c.start / 1000,
+    open: p(c.open),
+    high: p(c.high),
+    low: p(c.low),
+    close: p(c.close),
+    volume: displayVolume(m, c.volumeLots),
+    trades: c.trades,
+  };
 }
 
-/** History from the read models, then any live bars newer than its last bucket. */
+/**
+ * Puts a live candle into `bars` (oldest first) in place: a newer state of the last buckets replaces
+ * it, a later bucket appends. Returns the index of the bar that changed, or undefined when nothing did
+ * (an older state, or a bucket older than the last bar that `bars` does not have).
+ */
+export function upsertBar(bars: Bar[], bar: Bar): number | undefined {
+  for (let i = bars.length - 1; i >= 0; i--) {
+    const b = bars[i]!;
+    if (b.time < bar.time) {
+      if (i !== bars.length - 1) return undefined;
+      bars.push(bar);
+      return i + 1;
+    }
+    if (b.time === bar.time) {
+      if (bar.trades < b.trades) return undefined;
+      bars[i] = bar;
+      return i;
+    }
+  }
+  if (bars.length > 0) return undefined;
+  bars.push(bar);
+  return 0;
+}
+
+/** History from the read models merged with the live bars: per bucket the newer state wins. */
 export function mergeHistory(
   m: MarketInfo,
   candles: readonly CandleRow[],
   live: readonly Bar[],
 ): Bar[] {
-  const loaded = candles.map((c) => toBar(m, c));
-  const lastLoaded = loaded.at(-1)?.time ?? 0;
-  return [...loaded, ...live.filter((b) => b.time > lastLoaded)];
+  const bars = candles.map((c) => toBar(m, c));
+  for (const b of live) upsertBar(bars, b);
+  return bars;
 }

@@ -1,6 +1,7 @@
 // The lightweight-charts instance of the price chart: candles and volume in the main pane, Bollinger
-// Bands over them, RSI and MACD in their own panes. `drawLast` pushes only the newest bar
-// (incremental) and recomputes the indicator lines, which need the whole series, at most once a second.
+// Bands over them, RSI and MACD in their own panes. `drawFrom` pushes only the bars that changed (the
+// open one, and the one a new bucket closed) and recomputes the indicator lines, which need the whole
+// series, at most once a second.
 
 import {
   CandlestickSeries,
@@ -23,6 +24,13 @@ export interface IndicatorChoice {
 const INDICATORS_EVERY_MS = 1_000;
 const time = (t: number) => t as UTCTimestamp;
 const line = (pts: readonly Point[]) => pts.map((p) => ({ time: time(p.time), value: p.value }));
+const candleOf = (b: Bar) => ({
+  time: time(b.time),
+  open: b.open,
+  high: b.high,
+  low: b.low,
+  close: b.close,
+});
 const volumeOf = (b: Bar) => ({
   time: time(b.time),
   value: b.volume,
@@ -38,6 +46,8 @@ export class CandleChart {
   readonly #macd: ISeriesApi<'Line'>[] = [];
   readonly #hist: ISeriesApi<'Histogram'> | undefined;
   #indicatorsAt = 0;
+  /** Time of the newest bar drawn; the chart updates only bars at or after it in place. */
+  #lastTime = Number.NEGATIVE_INFINITY;
 
   constructor(el: HTMLElement, show: IndicatorChoice) {
     const chart = createChart(el, {
@@ -94,18 +104,25 @@ export class CandleChart {
     for (const [i, p] of chart.panes().entries()) p.setStretchFactor(i === 0 ? 3 : 1);
   }
 
-  drawAll(bars: readonly Bar[]): void {
-    this.#candles.setData(bars.map((b) => ({ ...b, time: time(b.time) })));
+  drawAll(bars: readonly Bar[], fit = true): void {
+    this.#candles.setData(bars.map(candleOf));
     this.#volume.setData(bars.map(volumeOf));
+    this.#lastTime = bars.at(-1)?.time ?? Number.NEGATIVE_INFINITY;
     this.#drawIndicators(bars);
-    this.#chart.timeScale().fitContent();
+    if (fit) this.#chart.timeScale().fitContent();
   }
 
-  drawLast(bars: readonly Bar[]): void {
-    const last = bars.at(-1);
-    if (last === undefined) return;
-    this.#candles.update({ ...last, time: time(last.time) });
-    this.#volume.update(volumeOf(last));
+  /** Draws `bars[from…]`, which changed since the last draw. */
+  drawFrom(bars: readonly Bar[], from: number): void {
+    const first = bars[from];
+    if (first === undefined) return;
+    // The chart cannot update a bar older than its newest in place: redraw all, keeping the view.
+    if (first.time < this.#lastTime) return this.drawAll(bars, false);
+    for (let i = from; i < bars.length; i++) {
+      this.#candles.update(candleOf(bars[i]!));
+      this.#volume.update(volumeOf(bars[i]!));
+    }
+    this.#lastTime = bars.at(-1)!.time;
     if (performance.now() - this.#indicatorsAt > INDICATORS_EVERY_MS) this.#drawIndicators(bars);
   }
 

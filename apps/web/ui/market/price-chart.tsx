@@ -1,15 +1,15 @@
-// Candles and volume from the read models (1m, 1h or 1d), kept current from the live trade stream, with
+// Candles and volume from the read models (1m, 1h or 1d), kept current by the socket's candles channel, with
 // optional Bollinger Bands on the price pane and RSI / MACD in their own panes (TradingView's
 // lightweight-charts). Prices are drawn in display units: cents for binary markets, dollars for spot.
 
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/http.ts';
-import type { CandleRow, MarketInfo, TradeRow } from '../api/types.ts';
+import type { CandleRow, LiveCandle, MarketInfo } from '../api/types.ts';
 import type { MarketFeed } from '../state/market-feed.ts';
-import { type Bar, foldTrades, type Interval, mergeHistory } from './candle-bars.ts';
+import { type Bar, type Interval, liveBar, mergeHistory, upsertBar } from './candle-bars.ts';
 import { CandleChart } from './candle-chart.ts';
 
-/** Live trades redraw the canvas at most this often (a wick needs no more; the ladder keeps the frame). */
+/** Live candles redraw the canvas at most this often (a wick needs no more; the ladder keeps the frame). */
 const DRAW_EVERY_MS = 100;
 
 export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
@@ -27,30 +27,36 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
     if (el === null) return;
     const chart = new CandleChart(el, show);
     let bars: Bar[] = [];
+    /** Index of the first bar changed since the last draw. */
+    let dirtyFrom: number | undefined;
     let disposed = false;
     let pending: ReturnType<typeof setTimeout> | undefined;
     let lastDraw = 0;
-    const onTrades = (trades: readonly TradeRow[]) => {
-      foldTrades(m, bars, trades, interval);
+    const onCandle = (candle: LiveCandle) => {
+      const changed = upsertBar(bars, liveBar(m, candle));
+      if (changed === undefined) return;
+      dirtyFrom = Math.min(dirtyFrom ?? changed, changed);
       if (pending !== undefined) return;
       pending = setTimeout(
         () =>
           requestAnimationFrame(() => {
             pending = undefined;
             lastDraw = performance.now();
-            if (disposed) return;
-            chart.drawLast(bars);
+            if (disposed || dirtyFrom === undefined) return;
+            chart.drawFrom(bars, dirtyFrom);
+            dirtyFrom = undefined;
             setCount(bars.length);
           }),
         Math.max(0, lastDraw + DRAW_EVERY_MS - performance.now()),
       );
     };
-    const offTrades = feed.onTrades(onTrades);
+    const offCandles = feed.onCandles(interval, onCandle);
     const path = `/api/v1/markets/${encodeURIComponent(m.market)}/candles`;
     api<{ items: CandleRow[] }>('GET', path, undefined, { interval, limit: 500 }).then(
       (r) => {
         if (disposed) return;
         bars = mergeHistory(m, r.items, bars);
+        dirtyFrom = undefined;
         setCount(bars.length);
         setError(undefined);
         chart.drawAll(bars);
@@ -60,7 +66,7 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
     return () => {
       disposed = true;
       clearTimeout(pending);
-      offTrades();
+      offCandles();
       chart.remove();
     };
   }, [m.market, feed, interval, show]);

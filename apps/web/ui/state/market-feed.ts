@@ -1,11 +1,19 @@
 // One market's live view: the book mirrored from snapshot + deltas (a sequence gap asks the socket for
-// a fresh snapshot instead of showing a wrong book), the recent trade tape and the ticker. Messages are
-// applied as they arrive but listeners hear about them at most once per animation frame.
+// a fresh snapshot instead of showing a wrong book), the recent trade tape and the ticker, and on demand
+// its candles of one interval. Messages are applied as they arrive but listeners hear about the book,
+// tape and ticker at most once per animation frame.
 
 import { BookMirror, type BookMessage } from '@bourse/client';
 import { scheduleFrame } from '../api/frame-scheduler.ts';
 import type { LiveSocket, WireMessage } from '../api/live-socket.ts';
-import type { Level, TradeRow } from '../api/types.ts';
+import type {
+  CandleInterval,
+  CandleMessage,
+  CandleSnapshotMessage,
+  Level,
+  LiveCandle,
+  TradeRow,
+} from '../api/types.ts';
 
 export interface Ticker {
   readonly status: string;
@@ -32,7 +40,6 @@ export class MarketFeed {
   readonly #socket: LiveSocket;
   readonly #mirror = new BookMirror();
   readonly #listeners = new Set<() => void>();
-  readonly #tradeListeners = new Set<(trades: readonly TradeRow[]) => void>();
   #trades: TradeRow[] = [];
   #ticker: Ticker | undefined;
   #ready = false;
@@ -81,10 +88,25 @@ export class MarketFeed {
 
   getSnapshot = (): MarketSnapshot => this.#snapshot!;
 
-  /** Raw trades as they arrive (the candle chart folds them into the last bar). */
-  onTrades(listener: (trades: readonly TradeRow[]) => void): () => void {
-    this.#tradeListeners.add(listener);
-    return () => this.#tradeListeners.delete(listener);
+  /**
+   * Subscribes to the market's candles of `interval` (the chart): the listener hears the open candle
+   * from the snapshot (again after every reconnect), then every update as it arrives, a closed candle
+   * before the first of the next bucket. The returned function unsubscribes.
+   */
+  onCandles(interval: CandleInterval, listener: (candle: LiveCandle) => void): () => void {
+    const off = this.#socket.onMessage((m) => {
+      if (m.channel !== 'candles' || m.market !== this.market || m.interval !== interval) return;
+      if (m.type === 'candle') listener(m as unknown as CandleMessage);
+      else if (m.type === 'snapshot') {
+        const open = (m as unknown as CandleSnapshotMessage).candle;
+        if (open !== null) listener(open);
+      }
+    });
+    const release = this.#socket.subscribe('candles', this.market, { interval });
+    return () => {
+      release();
+      off();
+    };
   }
 
   #receive(m: WireMessage): void {
@@ -102,7 +124,6 @@ export class MarketFeed {
     } else if (m.channel === 'trades' && m.type === 'trades') {
       const fresh = (m.trades as TradeRow[]).slice().reverse();
       this.#trades = [...fresh, ...this.#trades].slice(0, TAPE_LENGTH);
-      for (const l of this.#tradeListeners) l(m.trades as TradeRow[]);
       scheduleFrame(this.#notify);
     } else if (m.channel === 'ticker' && m.type === 'ticker') {
       this.#ticker = m as unknown as Ticker;
