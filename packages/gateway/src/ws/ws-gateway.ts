@@ -1,10 +1,11 @@
 // The WebSocket endpoint `/api/v1/ws`: authentication on the handshake (signed headers or the session
 // cookie), order entry and cancel on the socket, public channels per market (book snapshot then deltas,
-// trades, ticker, and per interval the open candle then its updates) and private channels per account. Each market message is serialised once and the same
-// string goes to every subscriber. A consumer whose send buffer passes a bound stops getting deltas and is
-// resnapshotted when it drains (conflation); past a hard bound it is disconnected, so one slow client
-// never holds up the others. A socket opened with a bearer token or a session cookie closes when that
-// credential expires (1008 CREDENTIALS_EXPIRED), found by one sweep over a heap ordered by expiry.
+// trades, ticker, and per interval the open candle then its updates) and private channels per account.
+// Each market message is serialised once and the same string goes to every subscriber. A consumer whose
+// send buffer passes a bound stops getting deltas and is resnapshotted when it drains (conflation); past
+// a hard bound it is disconnected, so one slow client never holds up the others. A socket opened with a
+// bearer token or a session cookie closes when that credential expires (1008 CREDENTIALS_EXPIRED), found
+// by one sweep over a heap ordered by expiry.
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
