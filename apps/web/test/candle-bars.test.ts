@@ -1,11 +1,12 @@
-// Candles on the chart: read-model history in display units, live candles from the socket replacing
-// their bucket's bar or opening the next one, and history and live bars merged with the newer state of
-// a bucket (more trades) winning, whichever arrived first.
+// Candles on the chart: read-model history in display units, live candles from the socket (REST's
+// fields, so one conversion serves both) replacing their bucket's bar or opening the next one, and
+// history and live bars merged with the newer state of a bucket (more trades) winning, whichever
+// arrived first.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LiveCandle, MarketInfo } from '../ui/api/types.ts';
-import { liveBar, mergeHistory, upsertBar } from '../ui/market/candle-bars.ts';
+import { mergeHistory, toBar, upsertBar } from '../ui/market/candle-bars.ts';
 
 const m = {
   market: 'RAIN',
@@ -34,15 +35,22 @@ const m = {
   },
 } as const satisfies MarketInfo;
 
-const candle = (start: number, open: number, close: number, volumeLots: number, trades: number) =>
+const candle = (
+  bucketTs: number,
+  openTicks: number,
+  closeTicks: number,
+  volumeLots: number,
+  tradeCount: number,
+) =>
   ({
-    start,
-    open,
-    high: Math.max(open, close),
-    low: Math.min(open, close),
-    close,
+    bucketTs,
+    openTicks,
+    highTicks: Math.max(openTicks, closeTicks),
+    lowTicks: Math.min(openTicks, closeTicks),
+    closeTicks,
     volumeLots,
-    trades,
+    notional: closeTicks * volumeLots,
+    tradeCount,
     closed: false,
   }) satisfies LiveCandle;
 
@@ -67,7 +75,7 @@ test('history converts to cents and contracts; live candles update their bucket 
   assert.deepEqual(bars, [
     { time: 60, open: 40, high: 42, low: 40, close: 42, volume: 7, trades: 3 },
   ]);
-  assert.equal(upsertBar(bars, liveBar(m, candle(60_000, 4_000, 4_100, 1_000, 5))), 0);
+  assert.equal(upsertBar(bars, toBar(m, candle(60_000, 4_000, 4_100, 1_000, 5))), 0);
   assert.deepEqual(bars[0], {
     time: 60,
     open: 40,
@@ -77,18 +85,18 @@ test('history converts to cents and contracts; live candles update their bucket 
     volume: 10,
     trades: 5,
   });
-  assert.equal(upsertBar(bars, liveBar(m, candle(120_000, 4_300, 4_300, 100, 1))), 1);
+  assert.equal(upsertBar(bars, toBar(m, candle(120_000, 4_300, 4_300, 100, 1))), 1);
   assert.equal(bars.length, 2);
-  assert.equal(upsertBar(bars, liveBar(m, candle(120_000, 4_300, 4_300, 100, 1))), 1, 'same state');
-  assert.equal(upsertBar(bars, liveBar(m, candle(60_000, 1_000, 1_000, 100, 4))), undefined);
+  assert.equal(upsertBar(bars, toBar(m, candle(120_000, 4_300, 4_300, 100, 1))), 1, 'same state');
+  assert.equal(upsertBar(bars, toBar(m, candle(60_000, 1_000, 1_000, 100, 4))), undefined);
   assert.equal(bars[0]!.close, 41, 'an older state of a bucket does not rewrite it');
-  assert.equal(upsertBar(bars, liveBar(m, candle(0, 1_000, 1_000, 100, 1))), undefined);
+  assert.equal(upsertBar(bars, toBar(m, candle(0, 1_000, 1_000, 100, 1))), undefined);
   assert.equal(bars.length, 2, 'a bucket older than the chart is not inserted');
 });
 
 test('history arriving after live candles keeps the newer state of each bucket', () => {
-  const live = [liveBar(m, candle(60_000, 100, 300, 300, 3))];
-  upsertBar(live, liveBar(m, candle(120_000, 5_000, 5_000, 100, 1)));
+  const live = [toBar(m, candle(60_000, 100, 300, 300, 3))];
+  upsertBar(live, toBar(m, candle(120_000, 5_000, 5_000, 100, 1)));
   const merged = mergeHistory(m, [row(0, 100, 100, 100, 1), row(60_000, 100, 200, 200, 2)], live);
   assert.deepEqual(
     merged.map((b) => [b.time, b.close, b.trades]),

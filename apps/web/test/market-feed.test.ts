@@ -116,9 +116,18 @@ test('the chart hears the candles of its interval: the open one of the snapshot,
   const socket = new ScriptedSocket();
   const feed = new MarketFeed(socket as unknown as LiveSocket, 'M');
   const heard: unknown[] = [];
-  const stop = feed.onCandles('1m', (c) => heard.push([c.start, c.close, c.closed]));
+  const stop = feed.onCandles('1m', (c) => heard.push([c.bucketTs, c.closeTicks, c.closed]));
   assert.deepEqual(socket.subscribed, ['candles:M:1m']);
-  const candle = { start: 60_000, open: 1, high: 1, low: 1, close: 1, volumeLots: 1, trades: 1 };
+  const candle = {
+    bucketTs: 60_000,
+    openTicks: 1,
+    highTicks: 1,
+    lowTicks: 1,
+    closeTicks: 1,
+    volumeLots: 1,
+    notional: 1,
+    tradeCount: 1,
+  };
   socket.push({ channel: 'candles', type: 'snapshot', interval: '1m', candle, complete: true });
   socket.push({
     channel: 'candles',
@@ -134,8 +143,8 @@ test('the chart hears the candles of its interval: the open one of the snapshot,
     type: 'candle',
     interval: '1m',
     ...candle,
-    start: 120_000,
-    close: 2,
+    bucketTs: 120_000,
+    closeTicks: 2,
     closed: false,
   });
   for (const l of socket.listeners) {

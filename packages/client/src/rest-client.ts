@@ -12,6 +12,8 @@ import type {
   Asset,
   Balance,
   BookDepth,
+  Candle,
+  CandleInterval,
   Market,
   OrderAck,
   OrderInput,
@@ -176,8 +178,8 @@ export class RestClient {
     );
   }
 
-  candles(ref: string | number, interval: '1m' | '1h' | '1d', query: Query = {}) {
-    return this.request<{ items: Record<string, number | string>[] }>(
+  candles(ref: string | number, interval: CandleInterval, query: Query = {}) {
+    return this.request<{ items: Candle[] }>(
       'GET',
       `/api/v1/markets/${encodeURIComponent(String(ref))}/candles`,
       undefined,

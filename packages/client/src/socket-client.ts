@@ -81,7 +81,8 @@ export class SocketClient {
   /**
    * Subscribes to a market's candles of one interval: a `CandleSnapshotMessage`, then a
    * `CandleMessage` whenever a trade changes the open candle (a closed one first when a bucket ends),
-   * all through `onMessage`.
+   * all through `onMessage`. Their candles carry the fields and values of `RestClient.candles` items
+   * for the same bucket (`bucketTs`, `openTicks` … `notional`, `tradeCount`), plus `closed`.
    */
   subscribeCandles(
     market: string | number,

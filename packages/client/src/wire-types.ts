@@ -105,16 +105,28 @@ export interface Page<T> {
 
 export type CandleInterval = '1m' | '1h' | '1d';
 
-/** A candle on the `candles` channel: prices in ticks, volume in lots, `start` the bucket's UTC start. */
-export interface LiveCandle {
-  readonly start: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
+/** A candle of `GET /markets/{market}/candles`: prices in ticks, volume in lots, integers throughout. */
+export interface Candle {
+  readonly instrumentId: number;
+  readonly interval: CandleInterval;
+  /** Start of the bucket, ms since the epoch (UTC, aligned to the interval). */
+  readonly bucketTs: number;
+  readonly openTicks: number;
+  readonly highTicks: number;
+  readonly lowTicks: number;
+  readonly closeTicks: number;
   readonly volumeLots: number;
+  /** Σ price × qty of the bucket's trades, in ticks·lots. */
+  readonly notional: number;
   /** Number of trades in the bucket. */
-  readonly trades: number;
+  readonly tradeCount: number;
+}
+
+/**
+ * A candle on the `candles` channel: the fields and values of the REST candle of the same bucket
+ * (whose market and interval the message carries), plus `closed`.
+ */
+export interface LiveCandle extends Omit<Candle, 'instrumentId' | 'interval'> {
   /** Sent once, when a trade in a later bucket ended this one; no update for its bucket follows. */
   readonly closed: boolean;
 }

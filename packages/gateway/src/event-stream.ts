@@ -113,20 +113,8 @@ export class EventStream {
     try {
       await this.#services.historyBarrier();
       const latest = await core.readModels.latestCandles();
-      this.#hub.seedCandles(
-        latest.seq,
-        latest.candles.map((c) => ({
-          instrumentId: c.instrumentId,
-          interval: c.interval,
-          start: c.bucketTs,
-          open: c.openTicks,
-          high: c.highTicks,
-          low: c.lowTicks,
-          close: c.closeTicks,
-          volumeLots: c.volumeLots,
-          trades: c.tradeCount,
-        })),
-      );
+      // The rows are REST's candles, notional included: live candles carry on from them unchanged.
+      this.#hub.seedCandles(latest.seq, latest.candles);
     } catch (error) {
       this.#services.logger.warn('open candles not restored from the read models', { error });
     }

@@ -1,6 +1,7 @@
 // End to end over real sockets: two users trade and a `candles` subscriber follows the open 1m candle,
-// one update per turn, until it equals what REST's candles (the read models) say of the bucket; a
-// subscriber that joins later gets a snapshot equal to REST; a trade in the next minute first closes
+// one update per turn, until it equals what REST's candles (the read models) say of the bucket, field
+// for field under the same names (notional and trade count included); a subscriber that joins later
+// gets a snapshot equal to REST; a trade in the next minute first closes
 // the previous candle; a gateway started after the trades (so it never saw them live) starts from the
 // read models and shows the minute's true open. The core's clock is moved to a known point in a
 // minute, so no step straddles a minute by chance.
@@ -10,10 +11,10 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  type Candle,
   type CandleInterval,
   type CandleMessage,
   type CandleSnapshotMessage,
-  type LiveCandle,
   RestClient,
   SocketClient,
 } from '@bourse/client';
@@ -91,17 +92,50 @@ async function trade(prices: readonly number[], qtyLots = 100): Promise<void> {
   assert.equal(ack.fills.length, prices.length);
 }
 
-/** What REST says of the bucket at `start`: [open, high, low, close, volumeLots, trades]. */
-async function restCandle(interval: CandleInterval, start: number): Promise<number[]> {
+/** What REST says of the bucket at `bucketTs`. */
+async function restCandle(interval: CandleInterval, bucketTs: number): Promise<Candle> {
   const items = (await alice.rest.candles(ex.market, interval)).items;
-  const c = items.find((r) => r.bucketTs === start);
-  assert.ok(c !== undefined, `REST has a ${interval} candle at ${start}`);
-  return [c.openTicks, c.highTicks, c.lowTicks, c.closeTicks, c.volumeLots, c.tradeCount].map(
-    Number,
-  );
+  const c = items.find((r) => r.bucketTs === bucketTs);
+  assert.ok(c !== undefined, `REST has a ${interval} candle at ${bucketTs}`);
+  return c;
 }
 
-const ohlcv = (c: LiveCandle) => [c.open, c.high, c.low, c.close, c.volumeLots, c.trades];
+/** An update as a REST candle: everything but the message's channel, type, market and `closed`. */
+function asRest(m: CandleMessage): Candle {
+  const { channel: _channel, type: _type, market: _market, closed: _closed, ...candle } = m;
+  return candle;
+}
+
+/** A snapshot's candle as a REST candle: with the snapshot's instrument and interval, no `closed`. */
+function snapshotAsRest(s: CandleSnapshotMessage): Candle {
+  assert.ok(s.candle, 'the snapshot has an open candle');
+  const { closed: _closed, ...candle } = s.candle;
+  return { instrumentId: s.instrumentId, interval: s.interval, ...candle };
+}
+
+/** The candle of the test market's `interval` bucket at `bucketTs`, with every REST field. */
+function expected(
+  interval: CandleInterval,
+  bucketTs: number,
+  [openTicks, highTicks, lowTicks, closeTicks]: readonly number[],
+  volumeLots: number,
+  notional: number,
+  tradeCount: number,
+): Candle {
+  const instrumentId = ex.gateway.services.market(ex.market).spec.instrumentId;
+  return {
+    instrumentId,
+    interval,
+    bucketTs,
+    openTicks: openTicks!,
+    highTicks: highTicks!,
+    lowTicks: lowTicks!,
+    closeTicks: closeTicks!,
+    volumeLots,
+    notional,
+    tradeCount,
+  };
+}
 
 test('a 1m subscriber follows two users trading and ends with what REST says of the minute', async () => {
   const minute = toNextMinute();
@@ -119,19 +153,25 @@ test('a 1m subscriber follows two users trading and ends with what REST says of 
   await trade([4_000, 4_200], 200); // two fills in one command: one update
   await watcher.until(() => watcher.candles('1m').length >= 1, 'the first update');
   const first = watcher.candles('1m')[0]!;
+  assert.equal(first.closed, false);
   assert.deepEqual(
-    [first.start, first.closed, ...ohlcv(first)],
-    [minute, false, 4_000, 4_200, 4_000, 4_200, 400, 2],
+    asRest(first),
+    expected('1m', minute, [4_000, 4_200, 4_000, 4_200], 400, 4_000 * 200 + 4_200 * 200, 2),
   );
   await trade([4_100]);
   await trade([3_900]);
-  await watcher.until(() => watcher.candles('1m').at(-1)?.trades === 4, 'four trades');
+  await watcher.until(() => watcher.candles('1m').at(-1)?.tradeCount === 4, 'four trades');
   const last = watcher.candles('1m').at(-1)!;
-  assert.deepEqual(ohlcv(last), [4_000, 4_200, 3_900, 3_900, 600, 4]);
-  assert.deepEqual(ohlcv(last), await restCandle('1m', minute));
+  assert.deepEqual(
+    asRest(last),
+    expected('1m', minute, [4_000, 4_200, 3_900, 3_900], 600, 2_440_000, 4),
+  );
+  assert.deepEqual(asRest(last), await restCandle('1m', minute));
   for (const m of watcher.candles('1m')) {
-    assert.equal(m.start, minute);
-    for (const v of ohlcv(m)) assert.ok(Number.isSafeInteger(v));
+    assert.equal(m.bucketTs, minute);
+    for (const v of Object.values(asRest(m))) {
+      if (typeof v === 'number') assert.ok(Number.isSafeInteger(v), `${v} is an integer`);
+    }
   }
 
   // Joining after the trades: the snapshot is the minute so far, as REST has it.
@@ -139,15 +179,12 @@ test('a 1m subscriber follows two users trading and ends with what REST says of 
   await late.ws.subscribeCandles(ex.market, '1m');
   await late.ws.subscribeCandles(ex.market, '1h');
   await late.until(() => late.snapshots('1h').length === 1, 'the late snapshots');
-  const lateMinute = late.snapshots('1m')[0]?.candle;
-  assert.ok(lateMinute);
-  assert.deepEqual(
-    [lateMinute.start, ...ohlcv(lateMinute)],
-    [minute, ...(await restCandle('1m', minute))],
-  );
-  const lateHour = late.snapshots('1h')[0]?.candle;
-  assert.ok(lateHour);
-  assert.deepEqual(ohlcv(lateHour), await restCandle('1h', lateHour.start));
+  const lateMinute = late.snapshots('1m')[0]!;
+  assert.equal(lateMinute.candle?.closed, false);
+  assert.deepEqual(snapshotAsRest(lateMinute), await restCandle('1m', minute));
+  const lateHour = late.snapshots('1h')[0]!;
+  assert.ok(lateHour.candle);
+  assert.deepEqual(snapshotAsRest(lateHour), await restCandle('1h', lateHour.candle.bucketTs));
 
   // The next minute's first trade closes this one (once, with its final state) before opening its own.
   const next = toNextMinute();
@@ -156,16 +193,17 @@ test('a 1m subscriber follows two users trading and ends with what REST says of 
   await watcher.until(() => watcher.candles('1m').length >= before + 2, 'close and open');
   const [closed, opened, ...rest] = watcher.candles('1m').slice(before);
   assert.deepEqual(rest, []);
-  assert.deepEqual([closed?.start, closed?.closed], [minute, true]);
-  assert.deepEqual(ohlcv(closed!), await restCandle('1m', minute));
+  assert.deepEqual([closed?.bucketTs, closed?.closed], [minute, true]);
+  assert.deepEqual(asRest(closed!), await restCandle('1m', minute));
+  assert.equal(opened?.closed, false);
   assert.deepEqual(
-    [opened?.start, opened?.closed, ...ohlcv(opened!)],
-    [next, false, 4_500, 4_500, 4_500, 4_500, 100, 1],
+    asRest(opened!),
+    expected('1m', next, [4_500, 4_500, 4_500, 4_500], 100, 450_000, 1),
   );
-  assert.deepEqual(ohlcv(opened!), await restCandle('1m', next));
+  assert.deepEqual(asRest(opened!), await restCandle('1m', next));
   await late.until(() => late.candles('1h').length >= 1, 'the hour update');
   const hour = late.candles('1h').at(-1)!;
-  assert.deepEqual(ohlcv(hour), await restCandle('1h', hour.start));
+  assert.deepEqual(asRest(hour), await restCandle('1h', hour.bucketTs));
 
   // Unsubscribed, the watcher hears no more, while the late socket still does.
   const gone = await watcher.ws.unsubscribeCandles(ex.market, '1m');
@@ -214,17 +252,19 @@ test('a gateway started after trades shows the open candle from history, true op
     await s.until(() => s.snapshots('1m').length === 1, 'the snapshot');
     const snapshot = s.snapshots('1m')[0]!;
     assert.equal(snapshot.complete, true);
-    assert.ok(snapshot.candle);
     assert.deepEqual(
-      [snapshot.candle.start, ...ohlcv(snapshot.candle)],
-      [minute, 5_000, 5_300, 5_000, 5_300, 300, 3],
+      snapshotAsRest(snapshot),
+      expected('1m', minute, [5_000, 5_300, 5_000, 5_300], 300, 1_550_000, 3),
     );
-    assert.deepEqual(ohlcv(snapshot.candle), await restCandle('1m', minute));
+    assert.deepEqual(snapshotAsRest(snapshot), await restCandle('1m', minute));
     await trade([4_800]);
     await s.until(() => s.candles('1m').length === 1, 'the update');
     const update = s.candles('1m')[0]!;
-    assert.deepEqual(ohlcv(update), [5_000, 5_300, 4_800, 4_800, 400, 4]);
-    assert.deepEqual(ohlcv(update), await restCandle('1m', minute));
+    assert.deepEqual(
+      asRest(update),
+      expected('1m', minute, [5_000, 5_300, 4_800, 4_800], 400, 2_030_000, 4),
+    );
+    assert.deepEqual(asRest(update), await restCandle('1m', minute));
     await s.ws.close();
   } finally {
     await second.close();

@@ -1,22 +1,25 @@
 // One market's open candles (1m, 1h, 1d), folded from its trades as they happen, bucketed by the trade's
 // command timestamp with the read models' rule (candle-intervals.ts) and never by a clock. Changes wait
 // for `flush()`: per interval, every candle that a later trade closed (closed: true, each exactly once),
-// then the open candle's latest state, however many trades changed it since the last flush. Prices are
-// ticks and volumes lots, integers like everything the engine counts.
+// then the open candle's latest state, however many trades changed it since the last flush. Fields are
+// named and counted as in REST's candles (the read models' `CandleRow`): prices in ticks, volume in
+// lots, notional Σ price × qty in ticks·lots, all integers like everything the engine counts.
 
 import { bucketStart, CANDLE_INTERVALS, type CandleInterval } from './candle-intervals.ts';
 
-/** One candle as the socket sends it. */
+/** One candle as the socket sends it: REST's candle fields, plus `closed`. */
 export interface LiveCandle {
   /** Start of the bucket, ms since the epoch (UTC, aligned to the interval). */
-  readonly start: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
+  readonly bucketTs: number;
+  readonly openTicks: number;
+  readonly highTicks: number;
+  readonly lowTicks: number;
+  readonly closeTicks: number;
   readonly volumeLots: number;
+  /** Σ price × qty of the bucket's trades, in ticks·lots (as the read models add it up). */
+  readonly notional: number;
   /** Number of trades in the bucket. */
-  readonly trades: number;
+  readonly tradeCount: number;
   /** True once a trade in a later bucket has ended it; no update follows for its bucket. */
   readonly closed: boolean;
 }
@@ -55,8 +58,8 @@ export class LiveCandles {
   seed(interval: CandleInterval, candle: Omit<LiveCandle, 'closed'>): void {
     const s = this.#slot(interval);
     const live = s.open;
-    if (live !== undefined && live.start > candle.start) return;
-    if (live !== undefined && live.start < candle.start) {
+    if (live !== undefined && live.bucketTs > candle.bucketTs) return;
+    if (live !== undefined && live.bucketTs < candle.bucketTs) {
       s.closed.push({ ...live, closed: true });
       s.open = openCandle(candle);
       s.dirty = true;
@@ -65,11 +68,12 @@ export class LiveCandles {
     if (live !== undefined) {
       s.open = {
         ...live,
-        open: candle.open,
-        high: Math.max(candle.high, live.high),
-        low: Math.min(candle.low, live.low),
+        openTicks: candle.openTicks,
+        highTicks: Math.max(candle.highTicks, live.highTicks),
+        lowTicks: Math.min(candle.lowTicks, live.lowTicks),
         volumeLots: candle.volumeLots + live.volumeLots,
-        trades: candle.trades + live.trades,
+        notional: candle.notional + live.notional,
+        tradeCount: candle.tradeCount + live.tradeCount,
       };
       s.dirty = true;
       return;
@@ -81,26 +85,30 @@ export class LiveCandles {
 
   /** Folds one trade (trades arrive in command order, so timestamps never go back). */
   trade(ts: number, priceTicks: number, qtyLots: number): void {
+    // The read models' candle notional: price in ticks × quantity in lots, summed per bucket.
+    const notional = priceTicks * qtyLots;
     for (const interval of CANDLE_INTERVALS) {
       const s = this.#slot(interval);
       const start = bucketStart(ts, interval);
       const c = s.open;
-      if (c !== undefined && start === c.start) {
-        if (priceTicks > c.high) c.high = priceTicks;
-        if (priceTicks < c.low) c.low = priceTicks;
-        c.close = priceTicks;
+      if (c !== undefined && start === c.bucketTs) {
+        if (priceTicks > c.highTicks) c.highTicks = priceTicks;
+        if (priceTicks < c.lowTicks) c.lowTicks = priceTicks;
+        c.closeTicks = priceTicks;
         c.volumeLots += qtyLots;
-        c.trades += 1;
-      } else if (c === undefined || start > c.start) {
+        c.notional += notional;
+        c.tradeCount += 1;
+      } else if (c === undefined || start > c.bucketTs) {
         if (c !== undefined) s.closed.push({ ...c, closed: true });
         s.open = {
-          start,
-          open: priceTicks,
-          high: priceTicks,
-          low: priceTicks,
-          close: priceTicks,
+          bucketTs: start,
+          openTicks: priceTicks,
+          highTicks: priceTicks,
+          lowTicks: priceTicks,
+          closeTicks: priceTicks,
           volumeLots: qtyLots,
-          trades: 1,
+          notional,
+          tradeCount: 1,
           closed: false,
         };
       } else {
@@ -139,13 +147,14 @@ export class LiveCandles {
 /** An open candle with exactly the wire fields (the seed may be a wider object). */
 function openCandle(c: Omit<LiveCandle, 'closed'>): NonNullable<Slot['open']> {
   return {
-    start: c.start,
-    open: c.open,
-    high: c.high,
-    low: c.low,
-    close: c.close,
+    bucketTs: c.bucketTs,
+    openTicks: c.openTicks,
+    highTicks: c.highTicks,
+    lowTicks: c.lowTicks,
+    closeTicks: c.closeTicks,
     volumeLots: c.volumeLots,
-    trades: c.trades,
+    notional: c.notional,
+    tradeCount: c.tradeCount,
     closed: false,
   };
 }

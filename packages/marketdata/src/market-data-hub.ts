@@ -24,7 +24,10 @@ export interface AppliedEvents {
   readonly events: readonly EngineEvent[];
 }
 
-/** A market's newest candle of one interval from history (the read models), to start live candles. */
+/**
+ * A market's newest candle of one interval from history, to start live candles: the read models'
+ * `CandleRow` fits as it is (same names, same integers, notional included).
+ */
 export interface SeedCandle extends Omit<LiveCandle, 'closed'> {
   readonly instrumentId: number;
   readonly interval: CandleInterval;
@@ -91,8 +94,7 @@ export class MarketDataHub {
     for (const c of candles) {
       const m = this.#markets.get(c.instrumentId);
       if (m === undefined) continue;
-      const { instrumentId: _, interval, ...candle } = c;
-      m.candles.seed(interval, candle);
+      m.candles.seed(c.interval, c);
     }
   }
 
@@ -182,8 +184,8 @@ export class MarketDataHub {
     if (m === undefined) return undefined;
     const current = m.candles.current(interval);
     const candle =
-      current !== undefined && nowTs < current.start + INTERVAL_MS[interval] ? current : null;
-    const bucket = candle?.start ?? bucketStart(nowTs, interval);
+      current !== undefined && nowTs < current.bucketTs + INTERVAL_MS[interval] ? current : null;
+    const bucket = candle?.bucketTs ?? bucketStart(nowTs, interval);
     return {
       channel: 'candles',
       type: 'snapshot',

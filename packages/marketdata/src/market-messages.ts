@@ -60,7 +60,8 @@ export interface TickerMessage {
 /**
  * A change of one market's candle of one interval: the open candle's latest state (at most one per
  * market, interval and flush), or, before the first candle of a new bucket, the previous one with
- * `closed: true`, sent exactly once.
+ * `closed: true`, sent exactly once. Without `channel`, `type`, `market` and `closed` it is the REST
+ * candle of its bucket (the read models' `CandleRow`), field for field.
  */
 export interface CandleMessage extends LiveCandle {
   readonly channel: 'candles';

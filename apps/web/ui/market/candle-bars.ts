@@ -1,9 +1,9 @@
 // Candle bars in display units (cents for binary markets, dollars for spot; contracts or lots of
 // volume): built from the read models' candles and kept current by the socket's `candles` channel,
-// whose buckets are the read models' own. Bars are floats because they only feed the chart; prices and
-// amounts elsewhere stay integers.
+// whose candles are the read models' own (same buckets, same fields), so one conversion serves both.
+// Bars are floats because they only feed the chart; prices and amounts elsewhere stay integers.
 
-import type { CandleInterval, CandleRow, LiveCandle, MarketInfo } from '../api/types.ts';
+import type { CandleInterval, CandleRow, MarketInfo } from '../api/types.ts';
 
 export type Interval = CandleInterval;
 
@@ -31,6 +31,7 @@ function displayVolume(m: MarketInfo, lots: number): number {
   return m.kind === 'binary' ? lots / (m.spec.lotsPerContract ?? 1) : lots;
 }
 
+/** A candle from REST or from the socket (a `LiveCandle` has every `CandleRow` field) as a bar. */
 export function toBar(m: MarketInfo, c: CandleRow): Bar {
   const p = displayPrice(m);
   return {
@@ -41,19 +42,6 @@ export function toBar(m: MarketInfo, c: CandleRow): Bar {
     close: p(c.closeTicks),
     volume: displayVolume(m, c.volumeLots),
     trades: c.tradeCount,
-  };
-}
-
-export function liveBar(m: MarketInfo, c: LiveCandle): Bar {
-  const p = displayPrice(m);
-  return {
-    time: c.start / 1000,
-    open: p(c.open),
-    high: p(c.high),
-    low: p(c.low),
-    close: p(c.close),
-    volume: displayVolume(m, c.volumeLots),
-    trades: c.trades,
   };
 }
 

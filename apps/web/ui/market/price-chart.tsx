@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/http.ts';
 import type { CandleRow, LiveCandle, MarketInfo } from '../api/types.ts';
 import type { MarketFeed } from '../state/market-feed.ts';
-import { type Bar, type Interval, liveBar, mergeHistory, upsertBar } from './candle-bars.ts';
+import { type Bar, type Interval, mergeHistory, toBar, upsertBar } from './candle-bars.ts';
 import { CandleChart } from './candle-chart.ts';
 
 /** Live candles redraw the canvas at most this often (a wick needs no more; the ladder keeps the frame). */
@@ -33,7 +33,7 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
     let pending: ReturnType<typeof setTimeout> | undefined;
     let lastDraw = 0;
     const onCandle = (candle: LiveCandle) => {
-      const changed = upsertBar(bars, liveBar(m, candle));
+      const changed = upsertBar(bars, toBar(m, candle));
       if (changed === undefined) return;
       dirtyFrom = Math.min(dirtyFrom ?? changed, changed);
       if (pending !== undefined) return;
