@@ -15,6 +15,7 @@ export type {
   OrderInput,
   Page,
   Position,
+  QueuePosition,
   Side,
 } from '@bourse/client';
 

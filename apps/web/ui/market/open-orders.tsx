@@ -1,5 +1,7 @@
 // The user's open orders (in one market, or all): cancel with confirmation, amend price and quantity
-// in place, cancel all. Reloads whenever the account's private channels report a change.
+// in place, cancel all. Reloads whenever the account's private channels report a change. In one
+// market it also shows each resting order's place in its price level's queue (the quantity ahead of
+// it), refreshed when the book changes at the user's prices or the user's orders change.
 
 import { type FormEvent, useState } from 'react';
 import { api, errorText } from '../api/http.ts';
@@ -7,7 +9,10 @@ import type { MarketInfo, OpenOrder } from '../api/types.ts';
 import { orderTypeText } from '../format/orders.ts';
 import { parsePrice, parseQty, price, priceInput, qty } from '../format/units.ts';
 import { useApp } from '../state/app-state.tsx';
+import type { MarketFeed } from '../state/market-feed.ts';
+import { queueText } from '../state/queue-positions.ts';
 import { useApi } from '../state/use-api.ts';
+import { type QueuePositions, useQueuePositions } from '../state/use-queue-positions.ts';
 import { fromBook, type Outcome, toBook } from './ticket-math.ts';
 
 /** How an order reads to a person: Buy YES / Buy NO for binary, buy / sell for spot. */
@@ -21,7 +26,22 @@ function outcomeOf(m: MarketInfo, side: 'buy' | 'sell'): Outcome {
   return m.kind === 'binary' && side === 'sell' ? 'no' : 'yes';
 }
 
-export function OpenOrders({ market }: { market?: MarketInfo }) {
+/** The Queue column's header tooltip. */
+const QUEUE_HELP =
+  'Quantity resting ahead of your order at its price (Front: yours trades next at this price)';
+
+/** A resting order's place in the queue, or why it has none. */
+function queueOf(m: MarketInfo, o: OpenOrder, queue: QueuePositions) {
+  if (o.state === 'parked')
+    return queueText(m, undefined, 'Not in the book until the stop triggers');
+  const p = queue.byOrderId.get(o.orderId);
+  // A position fetched before an amend moved the order is not its position any more.
+  const known =
+    !queue.failed && p !== undefined && p.priceTicks === o.priceTicks && p.side === o.side;
+  return queueText(m, known ? p.aheadLots : undefined, 'Queue position not available');
+}
+
+export function OpenOrders({ market, feed }: { market?: MarketInfo; feed?: MarketFeed }) {
   const { me, accountVersion, marketBySymbol, confirm, toast } = useApp();
   const orders = useApi(
     () => api<{ items: OpenOrder[] }>('GET', '/api/v1/orders/open'),
@@ -31,6 +51,9 @@ export function OpenOrders({ market }: { market?: MarketInfo }) {
   const items = (orders.data?.items ?? []).filter(
     (o) => market === undefined || o.market === market.market,
   );
+  const queue = useQueuePositions(market?.market, feed, items);
+  const showQueue = market !== undefined;
+  const columns = 6 + (market === undefined ? 1 : 0) + (showQueue ? 1 : 0);
   const cancel = async (o: OpenOrder) => {
     const m = marketBySymbol(o.market);
     const ok = await confirm(
@@ -87,6 +110,12 @@ export function OpenOrders({ market }: { market?: MarketInfo }) {
               <th className="num">Open</th>
               <th className="num hide-sm">Filled</th>
               <th className="hide-sm">Type</th>
+              {showQueue && (
+                // The title is the tooltip and, for screen readers, the header's description.
+                <th className="num" title={QUEUE_HELP}>
+                  Queue
+                </th>
+              )}
               <th>
                 <span className="sr-only">Actions</span>
               </th>
@@ -101,7 +130,7 @@ export function OpenOrders({ market }: { market?: MarketInfo }) {
                   key={o.orderId}
                   m={m}
                   o={o}
-                  wide={market === undefined}
+                  columns={columns}
                   done={() => {
                     setEditing(undefined);
                     orders.reload();
@@ -123,6 +152,7 @@ export function OpenOrders({ market }: { market?: MarketInfo }) {
                   <td className="num">{qty(m, o.openQtyLots)}</td>
                   <td className="num hide-sm">{qty(m, o.filledQtyLots)}</td>
                   <td className="hide-sm">{orderTypeText(o)}</td>
+                  {showQueue && <QueueCell {...queueOf(m, o, queue)} />}
                   <td className="actions">
                     <button type="button" className="small" onClick={() => setEditing(o.orderId)}>
                       Amend
@@ -146,7 +176,16 @@ export function OpenOrders({ market }: { market?: MarketInfo }) {
   );
 }
 
-function AmendRow(props: { m: MarketInfo; o: OpenOrder; wide: boolean; done: () => void }) {
+function QueueCell({ text, label }: { text: string; label: string }) {
+  return (
+    <td className="num" data-testid="queue-ahead" title={label}>
+      <span aria-hidden="true">{text}</span>
+      <span className="sr-only">{label}</span>
+    </td>
+  );
+}
+
+function AmendRow(props: { m: MarketInfo; o: OpenOrder; columns: number; done: () => void }) {
   const { m, o } = props;
   const { toast } = useApp();
   const outcome = outcomeOf(m, o.side);
@@ -173,7 +212,7 @@ function AmendRow(props: { m: MarketInfo; o: OpenOrder; wide: boolean; done: () 
   };
   return (
     <tr className="amend">
-      <td colSpan={props.wide ? 7 : 6}>
+      <td colSpan={props.columns}>
         <form className="row" onSubmit={submit} aria-label={`Amend order ${o.orderId}`}>
           <span>{orderLabel(m, o.side)}</span>
           <label>

@@ -150,7 +150,7 @@ function MarketScreen({ m: listed }: { m: MarketInfo }) {
           <Rules m={listed} />
         </div>
       </div>
-      <OpenOrders market={listed} />
+      <OpenOrders market={listed} feed={feed} />
     </section>
   );
 }

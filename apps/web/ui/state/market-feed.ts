@@ -1,7 +1,8 @@
 // One market's live view: the book mirrored from snapshot + deltas (a sequence gap asks the socket for
 // a fresh snapshot instead of showing a wrong book), the recent trade tape and the ticker, and on demand
 // its candles of one interval. Messages are applied as they arrive but listeners hear about the book,
-// tape and ticker at most once per animation frame.
+// tape and ticker at most once per animation frame; views that care which levels moved (the open
+// orders' queue positions) can hear each applied book message as it arrives.
 
 import { BookMirror, type BookMessage } from '@bourse/client';
 import { scheduleFrame } from '../api/frame-scheduler.ts';
@@ -33,6 +34,13 @@ export interface MarketSnapshot {
   readonly resyncs: number;
 }
 
+/** One applied book message: a snapshot's whole book, or a delta's changed levels (size 0 = gone). */
+export interface BookChange {
+  readonly snapshot: boolean;
+  readonly bids: readonly Level[];
+  readonly asks: readonly Level[];
+}
+
 const TAPE_LENGTH = 200;
 
 export class MarketFeed {
@@ -40,6 +48,7 @@ export class MarketFeed {
   readonly #socket: LiveSocket;
   readonly #mirror = new BookMirror();
   readonly #listeners = new Set<() => void>();
+  readonly #bookListeners = new Set<(change: BookChange) => void>();
   #trades: TradeRow[] = [];
   #ticker: Ticker | undefined;
   #ready = false;
@@ -89,6 +98,16 @@ export class MarketFeed {
   getSnapshot = (): MarketSnapshot => this.#snapshot!;
 
   /**
+   * Hears every book message the mirror accepted, at once (not once per frame): snapshots and the
+   * levels each delta changed. Deltas refused while waiting for a fresh snapshot are not passed on.
+   * The returned function stops listening.
+   */
+  onBookChange(listener: (change: BookChange) => void): () => void {
+    this.#bookListeners.add(listener);
+    return () => this.#bookListeners.delete(listener);
+  }
+
+  /**
    * Subscribes to the market's candles of `interval` (the chart): the listener hears the open candle
    * from the snapshot (again after every reconnect), then every update as it arrives, a closed candle
    * before the first of the next bucket. The returned function unsubscribes.
@@ -114,11 +133,17 @@ export class MarketFeed {
     if (m.channel === 'book' && (m.type === 'snapshot' || m.type === 'delta')) {
       if (m.type === 'snapshot') this.#ready = true;
       this.#bookDirty = true;
-      if (!this.#mirror.apply(m as unknown as BookMessage) && this.#ready) {
-        // One resubscribe per gap: deltas until the fresh snapshot are refused the same way.
-        this.#ready = false;
-        this.#resyncs++;
-        this.#socket.resubscribe('book', this.market);
+      const book = m as unknown as BookMessage;
+      if (!this.#mirror.apply(book)) {
+        if (this.#ready) {
+          // One resubscribe per gap: deltas until the fresh snapshot are refused the same way.
+          this.#ready = false;
+          this.#resyncs++;
+          this.#socket.resubscribe('book', this.market);
+        }
+      } else if (this.#ready && this.#bookListeners.size > 0) {
+        const change = { snapshot: book.type === 'snapshot', bids: book.bids, asks: book.asks };
+        for (const l of this.#bookListeners) l(change);
       }
       scheduleFrame(this.#notify);
     } else if (m.channel === 'trades' && m.type === 'trades') {
