@@ -21,7 +21,7 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
 
   // Keyed on the symbol: the market list refreshes every few seconds with new objects for the same
   // market, which must not rebuild the chart.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the spec of a symbol never changes.
+  // Only the symbol is a dependency: the spec of a symbol never changes.
   useEffect(() => {
     const el = box.current;
     if (el === null) return;

@@ -153,7 +153,7 @@ export function HistoryTables() {
           </thead>
           <tbody>
             {shown.map((r, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: rows are a page snapshot, re-rendered whole.
+              // Index keys: rows are a page snapshot, re-rendered whole.
               <tr key={i}>
                 {r.map((c, j) => (
                   <td key={table.header[j]} className={cellClass(table, j)}>

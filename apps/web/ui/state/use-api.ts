@@ -17,7 +17,7 @@ export function useApi<T>(load: () => Promise<T>, deps: DependencyList): Loaded<
   const [loading, setLoading] = useState(true);
   const [tick, setTick] = useState(0);
   const generation = useRef(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps decide when to reload.
+  // The caller's deps decide when to reload, not the loader's identity.
   useEffect(() => {
     const mine = ++generation.current;
     setLoading(true);
