@@ -1,8 +1,11 @@
 // The open orders' Queue column: the market feed passes on each accepted book message at once (none
 // refused during a gap); which book changes and order updates ask for fresh queue positions (only
-// levels the user's resting orders sit at, on their side; any snapshot once something is watched);
-// how a position reads; and the refresh gate against a scripted clock — one fetch in flight, starts
-// at least the gap apart, the last request always answered, a failure retried later.
+// levels the user's resting orders sit at, on their side; any snapshot once something is watched;
+// order updates of one market, or of any on the portfolio); whether anything rests for the slow
+// timer to ask about; how a position reads; and, against a scripted clock, the refresh gate — one
+// fetch in flight, starts at least the gap apart, the last request always answered, a failure
+// retried later — and the slow timer, which stops while the page is hidden and asks at once when it
+// is shown again.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -10,11 +13,14 @@ import type { LiveSocket, WireMessage } from '../ui/api/live-socket.ts';
 import type { MarketInfo } from '../ui/api/types.ts';
 import { MarketFeed } from '../ui/state/market-feed.ts';
 import {
+  anyResting,
   bookTouches,
   type GateTimers,
   ordersTouch,
+  pollWhileVisible,
   queueText,
   RefreshGate,
+  type Visibility,
   watchedPrices,
 } from '../ui/state/queue-positions.ts';
 
@@ -105,6 +111,27 @@ test('an orders update touches the market when one of its items is in that marke
   assert.equal(ordersTouch([{ market: 'OTHER' }], 'M'), false);
   assert.equal(ordersTouch([null, 3], 'M'), false);
   assert.equal(ordersTouch(undefined, 'M'), false);
+});
+
+test('without a market, an orders update touches when any of its items names a market', () => {
+  assert.equal(ordersTouch([{ type: 'orderRested', market: 'M' }]), true);
+  assert.equal(ordersTouch([null, { type: 'fill', market: 'OTHER' }], undefined), true);
+  assert.equal(ordersTouch([{ type: 'orderRested' }, null, 3]), false);
+  assert.equal(ordersTouch([]), false);
+  assert.equal(ordersTouch(undefined), false);
+});
+
+test('something rests when an order of the market (or of any, without one) is not a parked stop', () => {
+  const orders = [
+    { market: 'M', side: 'buy', priceTicks: 4000, state: 'parked' },
+    { market: 'OTHER', side: 'sell', priceTicks: 4500, state: 'resting' },
+  ] as const;
+  assert.equal(anyResting(orders), true);
+  assert.equal(anyResting(orders, 'OTHER'), true);
+  assert.equal(anyResting(orders, 'M'), false, 'only a parked stop there');
+  assert.equal(anyResting(orders.slice(0, 1)), false);
+  assert.equal(anyResting([{ market: 'M', side: 'buy', priceTicks: 4000 }]), true, 'a position');
+  assert.equal(anyResting([]), false);
 });
 
 const binary = {
@@ -255,4 +282,64 @@ test('a failed fetch is retried later, sooner when asked; dispose stops everythi
   await clock.advance(10_000);
   assert.equal(f.starts.length, 5, 'disposed: nothing more');
   assert.equal(clock.pending, 0);
+});
+
+/** A page the test shows and hides. */
+class ScriptedVisibility implements Visibility {
+  shown = true;
+  readonly listeners = new Set<() => void>();
+  visible(): boolean {
+    return this.shown;
+  }
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  set(shown: boolean): void {
+    this.shown = shown;
+    for (const l of this.listeners) l();
+  }
+}
+
+test('the slow timer ticks while the page is visible, stops while hidden, asks at once when shown', async () => {
+  const clock = new ScriptedClock();
+  const page = new ScriptedVisibility();
+  const ticks: number[] = [];
+  const stop = pollWhileVisible(() => ticks.push(clock.t), 5_000, page, clock);
+  await clock.advance(4_999);
+  assert.deepEqual(ticks, [], 'not at once: the view has just fetched');
+  await clock.advance(1);
+  await clock.advance(5_000);
+  assert.deepEqual(ticks, [5_000, 10_000]);
+
+  await clock.advance(2_000);
+  page.set(false);
+  assert.equal(clock.pending, 0, 'hidden: no timer');
+  await clock.advance(60_000);
+  assert.deepEqual(ticks, [5_000, 10_000], 'nothing while hidden');
+  page.set(false);
+  assert.equal(clock.pending, 0, 'still hidden');
+
+  page.set(true);
+  assert.deepEqual(ticks, [5_000, 10_000, 72_000], 'shown again: at once');
+  page.set(true);
+  assert.equal(clock.pending, 1, 'an event without a change neither ticks nor adds a timer');
+  await clock.advance(5_000);
+  assert.deepEqual(ticks, [5_000, 10_000, 72_000, 77_000], 'the period starts over');
+
+  stop();
+  assert.equal(clock.pending, 0);
+  assert.equal(page.listeners.size, 0, 'no longer listening');
+  await clock.advance(20_000);
+  assert.equal(ticks.length, 4, 'stopped');
+
+  // Started while hidden: nothing until shown.
+  page.shown = false;
+  const hidden: number[] = [];
+  const stopHidden = pollWhileVisible(() => hidden.push(clock.t), 5_000, page, clock);
+  await clock.advance(20_000);
+  assert.deepEqual(hidden, []);
+  page.set(true);
+  assert.deepEqual(hidden, [clock.t]);
+  stopHidden();
 });

@@ -1,7 +1,9 @@
 // The user's open orders (in one market, or all): cancel with confirmation, amend price and quantity
-// in place, cancel all. Reloads whenever the account's private channels report a change. In one
-// market it also shows each resting order's place in its price level's queue (the quantity ahead of
-// it), refreshed when the book changes at the user's prices or the user's orders change.
+// in place, cancel all. Reloads whenever the account's private channels report a change. Each
+// resting order shows its place in its price level's queue (the quantity ahead of it), refreshed when
+// the user's orders change and — in one market — when the book changes at the user's prices, or —
+// across all markets, whose books this view does not follow — every few seconds while the page is
+// visible.
 
 import { type FormEvent, useState } from 'react';
 import { api, errorText } from '../api/http.ts';
@@ -12,7 +14,11 @@ import { useApp } from '../state/app-state.tsx';
 import type { MarketFeed } from '../state/market-feed.ts';
 import { queueText } from '../state/queue-positions.ts';
 import { useApi } from '../state/use-api.ts';
-import { type QueuePositions, useQueuePositions } from '../state/use-queue-positions.ts';
+import {
+  QUEUE_POLL_MS,
+  type QueuePositions,
+  useQueuePositions,
+} from '../state/use-queue-positions.ts';
 import { fromBook, type Outcome, toBook } from './ticket-math.ts';
 
 /** How an order reads to a person: Buy YES / Buy NO for binary, buy / sell for spot. */
@@ -51,9 +57,11 @@ export function OpenOrders({ market, feed }: { market?: MarketInfo; feed?: Marke
   const items = (orders.data?.items ?? []).filter(
     (o) => market === undefined || o.market === market.market,
   );
-  const queue = useQueuePositions(market?.market, feed, items);
-  const showQueue = market !== undefined;
-  const columns = 6 + (market === undefined ? 1 : 0) + (showQueue ? 1 : 0);
+  const queue = useQueuePositions(
+    market === undefined ? { pollMs: QUEUE_POLL_MS } : { market: market.market, feed },
+    items,
+  );
+  const columns = market === undefined ? 8 : 7;
   const cancel = async (o: OpenOrder) => {
     const m = marketBySymbol(o.market);
     const ok = await confirm(
@@ -110,12 +118,10 @@ export function OpenOrders({ market, feed }: { market?: MarketInfo; feed?: Marke
               <th className="num">Open</th>
               <th className="num hide-sm">Filled</th>
               <th className="hide-sm">Type</th>
-              {showQueue && (
-                // The title is the tooltip and, for screen readers, the header's description.
-                <th className="num" title={QUEUE_HELP}>
-                  Queue
-                </th>
-              )}
+              {/* The title is the tooltip and, for screen readers, the header's description. */}
+              <th className="num" title={QUEUE_HELP}>
+                Queue
+              </th>
               <th>
                 <span className="sr-only">Actions</span>
               </th>
@@ -152,8 +158,8 @@ export function OpenOrders({ market, feed }: { market?: MarketInfo; feed?: Marke
                   <td className="num">{qty(m, o.openQtyLots)}</td>
                   <td className="num hide-sm">{qty(m, o.filledQtyLots)}</td>
                   <td className="hide-sm">{orderTypeText(o)}</td>
-                  {showQueue && <QueueCell {...queueOf(m, o, queue)} />}
-                  <td className="actions">
+                  <QueueCell {...queueOf(m, o, queue)} />
+                  <td className="actions wrap">
                     <button type="button" className="small" onClick={() => setEditing(o.orderId)}>
                       Amend
                     </button>

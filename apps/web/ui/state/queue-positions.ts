@@ -1,6 +1,7 @@
 // When the open orders table asks the server again where the user's resting orders stand in their
 // price levels' queues, and how a position reads. Pure (no React, no DOM) so it is unit-tested: which
-// book changes and order updates can move a position, and a gate that turns any number of requests
+// book changes and order updates can move a position, a slow timer for views that hear no book
+// changes (it runs only while the page is visible), and a gate that turns any number of requests
 // into at most one fetch in flight, started at most every `minGapMs`, always followed by one more
 // after the last request, and retried after `retryMs` when a fetch fails.
 
@@ -46,10 +47,24 @@ export function bookTouches(change: BookChange, watched: WatchedPrices): boolean
   return false;
 }
 
-/** Whether an `orders` channel update names an order of `market` (placed, rested, filled, amended…). */
-export function ordersTouch(items: unknown, market: string): boolean {
+/** Whether any of `orders` rests in a book: in `market`, or in any market when it is undefined. */
+export function anyResting(orders: Iterable<RestingAt>, market?: string): boolean {
+  for (const o of orders) {
+    if (o.state !== 'parked' && (market === undefined || o.market === market)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether an `orders` channel update names an order (placed, rested, filled, amended…) of `market`,
+ * or of any market when `market` is undefined.
+ */
+export function ordersTouch(items: unknown, market?: string): boolean {
   if (!Array.isArray(items)) return false;
-  return items.some((i) => (i as { market?: unknown } | null)?.market === market);
+  return items.some((i) => {
+    const named = (i as { market?: unknown } | null)?.market;
+    return market === undefined ? typeof named === 'string' : named === market;
+  });
 }
 
 export interface GateTimers {
@@ -63,6 +78,55 @@ const realTimers: GateTimers = {
   setTimeout: (task, ms) => setTimeout(task, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
+
+/** Whether the page is on screen (`document.visibilityState` in the browser), and when that changes. */
+export interface Visibility {
+  visible(): boolean;
+  /** Calls `listener` when the page may have been shown or hidden; returns how to stop. */
+  onChange(listener: () => void): () => void;
+}
+
+/**
+ * Calls `tick` every `everyMs` while the page is visible. Hidden, nothing runs; shown again, `tick`
+ * runs at once (what the page shows may have gone stale meanwhile) and the period starts over.
+ * Returns how to stop.
+ */
+export function pollWhileVisible(
+  tick: () => void,
+  everyMs: number,
+  visibility: Visibility,
+  timers: GateTimers = realTimers,
+): () => void {
+  let timer: unknown;
+  let stopped = false;
+  let shown = visibility.visible();
+  const cancel = () => {
+    if (timer !== undefined) timers.clearTimeout(timer);
+    timer = undefined;
+  };
+  const arm = () => {
+    cancel();
+    if (stopped || !shown) return;
+    timer = timers.setTimeout(() => {
+      timer = undefined;
+      tick();
+      arm();
+    }, everyMs);
+  };
+  const off = visibility.onChange(() => {
+    const now = visibility.visible();
+    if (now === shown) return;
+    shown = now;
+    if (shown) tick();
+    arm();
+  });
+  arm();
+  return () => {
+    stopped = true;
+    cancel();
+    off();
+  };
+}
 
 export interface RefreshGateOptions {
   /** Least time between the starts of two fetches. */

@@ -1,17 +1,30 @@
-// Where the user's resting orders in one market stand in their price levels' queues, kept fresh without
-// polling: fetched when the view mounts (or the market or user changes), then again — at most every
-// QUEUE_REFRESH_MS, one fetch in flight — when the market's book changes at a price one of the
-// user's orders rests at, or the `orders` channel reports a change to an order in that market. A failed
-// fetch marks the positions unknown (the table shows "—") and is retried a few seconds later.
+// Where the user's resting orders stand in their price levels' queues — in one market or in all of
+// them — kept fresh without asking more than needed: fetched when the view mounts (or its scope or the
+// user changes), then again — at most every QUEUE_REFRESH_MS, one fetch in flight — when the `orders`
+// channel reports a change to an order in scope, and on the scope's own triggers: a market's book
+// changing at a price one of the user's orders rests at (the market page, which has the book), or a
+// slow timer while the page is visible (the portfolio, which hears no book changes; it only asks
+// while something rests). A failed fetch marks the positions unknown (the table shows "—") and is
+// retried a few seconds later.
 
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/http.ts';
 import type { OpenOrder, QueuePosition } from '../api/types.ts';
 import { useApp } from './app-state.tsx';
 import type { MarketFeed } from './market-feed.ts';
-import { bookTouches, ordersTouch, RefreshGate, watchedPrices } from './queue-positions.ts';
+import {
+  anyResting,
+  bookTouches,
+  ordersTouch,
+  pollWhileVisible,
+  RefreshGate,
+  type Visibility,
+  watchedPrices,
+} from './queue-positions.ts';
 
 export const QUEUE_REFRESH_MS = 500;
+/** How often a view without book changes (the portfolio) asks again while the page is visible. */
+export const QUEUE_POLL_MS = 5_000;
 const QUEUE_RETRY_MS = 5_000;
 
 export interface QueuePositions {
@@ -21,31 +34,47 @@ export interface QueuePositions {
   readonly failed: boolean;
 }
 
+/** Which orders to follow and what, besides the `orders` channel, asks for fresh positions. */
+export interface QueueScope {
+  /** One market's orders; undefined for every market's. */
+  readonly market?: string;
+  /** That market's book: a change at a price one of the user's orders rests at asks again. */
+  readonly feed?: MarketFeed | undefined;
+  /** Ask again this often (ms) while the page is visible and something rests. */
+  readonly pollMs?: number;
+}
+
 const NONE: QueuePositions = { byOrderId: new Map(), failed: false };
 
+/** The browser page's visibility, for the slow timer. */
+const pageVisibility: Visibility = {
+  visible: () => document.visibilityState === 'visible',
+  onChange: (listener) => {
+    document.addEventListener('visibilitychange', listener);
+    return () => document.removeEventListener('visibilitychange', listener);
+  },
+};
+
 /**
- * The queue positions of `orders` (the open orders the table shows) in `market`; nothing is fetched
- * while `market` is undefined or nobody is logged in. `feed` supplies the market's book changes.
+ * The queue positions of `orders` (the open orders the table shows) within `scope`; nothing is
+ * fetched while nobody is logged in.
  */
-export function useQueuePositions(
-  market: string | undefined,
-  feed: MarketFeed | undefined,
-  orders: readonly OpenOrder[],
-): QueuePositions {
+export function useQueuePositions(scope: QueueScope, orders: readonly OpenOrder[]): QueuePositions {
+  const { market, feed, pollMs } = scope;
   const { socket, me } = useApp();
   const userId = me?.userId;
   const [positions, setPositions] = useState<QueuePositions>(NONE);
-  // The prices to watch, from both sources: the open orders list and the latest positions (either
-  // can be a moment ahead of the other). Read by the listeners below without resubscribing.
+  // What to watch, from both sources: the open orders list and the latest positions (either can be
+  // a moment ahead of the other). Read by the listeners below without resubscribing.
+  const known = [...orders, ...positions.byOrderId.values()];
   const watched = useRef(watchedPrices([], ''));
-  watched.current =
-    market === undefined
-      ? watchedPrices([], '')
-      : watchedPrices([...orders, ...positions.byOrderId.values()], market);
+  watched.current = market === undefined ? watchedPrices([], '') : watchedPrices(known, market);
+  const resting = useRef(false);
+  resting.current = anyResting(known, market);
 
   useEffect(() => {
     setPositions(NONE);
-    if (market === undefined || userId === undefined) return;
+    if (userId === undefined) return;
     let live = true;
     const gate = new RefreshGate(
       async () => {
@@ -75,13 +104,24 @@ export function useQueuePositions(
         gate.request();
       }
     });
+    const stopPoll =
+      pollMs === undefined
+        ? undefined
+        : pollWhileVisible(
+            () => {
+              if (resting.current) gate.request();
+            },
+            pollMs,
+            pageVisibility,
+          );
     return () => {
       live = false;
       gate.dispose();
       offBook?.();
       offOrders();
+      stopPoll?.();
     };
-  }, [market, feed, socket, userId]);
+  }, [market, feed, pollMs, socket, userId]);
 
   return positions;
 }
