@@ -4,7 +4,7 @@
 import WebSocket from 'ws';
 import { BourseApiError } from './client-error.ts';
 import type { RestClient } from './rest-client.ts';
-import type { CandleInterval, OrderAck, OrderInput } from './wire-types.ts';
+import type { CancelOnDisconnectAck, CandleInterval, OrderAck, OrderInput } from './wire-types.ts';
 
 export const WS_PATH = '/api/v1/ws';
 
@@ -30,12 +30,17 @@ export class SocketClient {
     });
   }
 
-  /** Opens a socket; signs the handshake with the REST client's key when it has one. */
+  /**
+   * Opens a socket; signs the handshake with the REST client's key when it has one.
+   * `cancelOnDisconnect: true` arms the socket from the handshake (every market of the account), so
+   * even an order placed at once is cancelled if the connection drops; see `cancelOnDisconnect()`.
+   */
   static connect(
     rest: RestClient,
-    options: { perMessageDeflate?: boolean } = {},
+    options: { perMessageDeflate?: boolean; cancelOnDisconnect?: boolean } = {},
   ): Promise<SocketClient> {
-    const url = `${rest.baseUrl.replace(/^http/, 'ws')}${WS_PATH}`;
+    const query = options.cancelOnDisconnect === true ? '?cancelOnDisconnect=1' : '';
+    const url = `${rest.baseUrl.replace(/^http/, 'ws')}${WS_PATH}${query}`;
     const ws = new WebSocket(url, {
       headers: rest.authHeaders('GET', WS_PATH),
       perMessageDeflate: options.perMessageDeflate ?? false,
@@ -108,6 +113,23 @@ export class SocketClient {
     return { orderId, seq: msg.seq as number };
   }
 
+  /**
+   * Arms (`true`) or disarms (`false`) cancel-on-disconnect: while armed, the socket closing for any
+   * reason but a graceful server shutdown cancels every resting order and parked stop of the account
+   * (in `market` only, when given), whichever connection placed them. Needs the trade scope.
+   */
+  async cancelOnDisconnect(
+    enabled: boolean,
+    market?: string | number,
+  ): Promise<CancelOnDisconnectAck> {
+    const msg = await this.request(
+      market === undefined
+        ? { op: 'cancelOnDisconnect', enabled }
+        : { op: 'cancelOnDisconnect', enabled, market },
+    );
+    return { enabled: msg.enabled as boolean, market: msg.market as string | null };
+  }
+
   /** Stops reading from the socket (tests of slow consumers); `resumeReading` undoes it. */
   pauseReading(): void {
     (this.#ws as unknown as { _socket?: { pause(): void } })._socket?.pause();
@@ -120,6 +142,15 @@ export class SocketClient {
   /** Fire-and-forget order (load generation): the ack arrives through `onMessage`. */
   sendRaw(msg: Record<string, unknown>): void {
     this.#ws.send(JSON.stringify(msg));
+  }
+
+  /** Drops the connection without a closing handshake, as a network failure would. */
+  terminate(): Promise<void> {
+    if (this.#ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#ws.once('close', () => resolve());
+      this.#ws.terminate();
+    });
   }
 
   close(): Promise<void> {

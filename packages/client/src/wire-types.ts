@@ -68,6 +68,16 @@ export interface OrderAck {
   readonly fills: readonly { tradeId: number; priceTicks: number; qtyLots: number; fee: number }[];
 }
 
+/**
+ * A socket's cancel-on-disconnect setting as acknowledged: when `enabled`, closing the socket cancels
+ * every open order of the account (resting and parked), in `market` only when it is set.
+ */
+export interface CancelOnDisconnectAck {
+  readonly enabled: boolean;
+  /** The market symbol it is limited to, or null for every market. */
+  readonly market: string | null;
+}
+
 /** Where a resting order stands in its price level's queue. */
 export interface QueuePosition {
   readonly orderId: number;

@@ -83,7 +83,8 @@ export function openApiDocument(routes: readonly RouteDef[], version: string) {
         'POST /api/v1/auth/token returns a short-lived token; send it as ' +
         '`Authorization: Bearer <token>` instead of signing each request (same key, same scopes). ' +
         'WebSocket: /api/v1/ws (public channels book, trades, ticker and candles; private orders, ' +
-        'fills, balances and positions; order entry).',
+        'fills, balances and positions; order entry; cancel-on-disconnect with the ' +
+        'cancelOnDisconnect op or ?cancelOnDisconnect=1 on the handshake, see docs/api.md).',
     },
     servers: [{ url: '/' }],
     paths,

@@ -15,6 +15,8 @@ export interface GatewayMetrics {
   wsRevokedCloses: number;
   /** Sockets closed because the bearer token or session that opened them expired. */
   wsExpiredCloses: number;
+  /** Cancel-alls submitted because a socket armed with cancel-on-disconnect closed. */
+  wsCancelOnDisconnect: number;
   rateLimited: number;
   /** History reads answered 503 because the read models stayed behind past the wait bound. */
   historyWaitTimeouts: number;
@@ -33,6 +35,7 @@ export function createGatewayMetrics(): GatewayMetrics {
     wsConflations: 0,
     wsRevokedCloses: 0,
     wsExpiredCloses: 0,
+    wsCancelOnDisconnect: 0,
     rateLimited: 0,
     historyWaitTimeouts: 0,
     eventLoopDelaySeconds: createHistogram(),
@@ -100,6 +103,11 @@ export function renderMetrics(core: CoreMetrics, gw: GatewayMetrics, durableSeq:
       'bourse_ws_expired_closes_total',
       'Sockets closed because the bearer token or session that opened them expired.',
       gw.wsExpiredCloses,
+    ),
+    counter(
+      'bourse_ws_cancel_on_disconnect_total',
+      'Cancel-alls submitted because a socket armed with cancel-on-disconnect closed.',
+      gw.wsCancelOnDisconnect,
     ),
     counter(
       'bourse_history_wait_timeouts_total',

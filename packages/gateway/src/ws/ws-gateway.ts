@@ -5,7 +5,9 @@
 // send buffer passes a bound stops getting deltas and is resnapshotted when it drains (conflation); past
 // a hard bound it is disconnected, so one slow client never holds up the others. A socket opened with a
 // bearer token or a session cookie closes when that credential expires (1008 CREDENTIALS_EXPIRED), found
-// by one sweep over a heap ordered by expiry.
+// by one sweep over a heap ordered by expiry. A trade-scoped socket armed with cancel-on-disconnect
+// (see cancel-on-disconnect.ts) has its account's orders cancelled when it closes, except on a graceful
+// server shutdown.
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -29,6 +31,13 @@ import { ApiError } from '../error-catalogue.ts';
 import { clientIp, limitKey, type RateLimits, toApiError } from '../http/http-pipeline.ts';
 import { validatorFor } from '../http/schema-validator.ts';
 import { PRIVATE_CHANNELS, type PrivateChannel, type PrivateUpdate } from './private-feed.ts';
+import {
+  type CancelScope,
+  type CloseCause,
+  cancelOnDisconnectParam,
+  cancelScopeOf,
+  submitCancelOnDisconnect,
+} from './cancel-on-disconnect.ts';
 import { textFrame } from './text-frame.ts';
 import { decideMarketSend } from './slow-consumer-policy.ts';
 
@@ -96,6 +105,10 @@ interface Client {
   readonly plainFrames: boolean;
   /** The socket's place in the expiry schedule, when its credentials expire. */
   expiry: ExpiryEntry<Client> | undefined;
+  /** Set while the socket is armed: what its close cancels. */
+  cancelOnDisconnect: CancelScope | undefined;
+  /** Why the gateway ended the socket, when it did (for the cancel-on-disconnect log). */
+  closeCause: CloseCause | undefined;
   alive: boolean;
 }
 
@@ -118,6 +131,8 @@ export class WsGateway {
   readonly #expiries = new ExpirySchedule<Client>();
   readonly #expiryCheck: NodeJS.Timeout;
   readonly #stopRevocations: () => void;
+  /** Set by close(): sockets that end from now on are part of a graceful shutdown. */
+  #closing = false;
 
   constructor(s: GatewayServices, opts: WsOptions, buckets: TokenBuckets, limits: RateLimits) {
     this.#s = s;
@@ -143,6 +158,7 @@ export class WsGateway {
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     let principal: Principal | undefined;
+    let armed: boolean;
     try {
       const ip = clientIp(req);
       const r = this.#buckets.take(`ip:${ip}`, this.#limits.perIp, this.#s.clock());
@@ -150,6 +166,8 @@ export class WsGateway {
       principal = this.#s.authenticator.authenticate('GET', WS_PATH, req.headers);
       if (principal?.via === 'session' && !sameOrigin(req))
         throw new ApiError('FORBIDDEN', 'Cross-origin socket.');
+      armed = cancelOnDisconnectParam(req.url);
+      if (armed) tradingPrincipal(principal);
     } catch (error) {
       const api = toApiError(error);
       let extra = api.retryAfter === undefined ? '' : `Retry-After: ${api.retryAfter}\r\n`;
@@ -161,7 +179,7 @@ export class WsGateway {
       );
       return;
     }
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws, req, principal));
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws, req, principal, armed));
   }
 
   /** Sends one turn's market data; each message is serialised once for all its subscribers. */
@@ -232,6 +250,16 @@ export class WsGateway {
   }
 
   close(): Promise<void> {
+    // A graceful shutdown cancels nothing: the journal keeps the orders, the exchange comes back with
+    // them, and clients reconnect (and re-arm). Cancelling here would also race the core's own close.
+    this.#closing = true;
+    let armed = 0;
+    for (const c of this.#clients) if (c.cancelOnDisconnect !== undefined) armed++;
+    if (armed > 0) {
+      this.#s.logger.info('ws shutdown leaves the orders of cancel-on-disconnect sockets', {
+        sockets: armed,
+      });
+    }
     clearInterval(this.#heartbeat);
     clearInterval(this.#expiryCheck);
     this.#stopRevocations();
@@ -239,7 +267,12 @@ export class WsGateway {
     return new Promise((resolve) => this.#wss.close(() => resolve()));
   }
 
-  #connect(ws: WebSocket, req: IncomingMessage, principal: Principal | undefined): void {
+  #connect(
+    ws: WebSocket,
+    req: IncomingMessage,
+    principal: Principal | undefined,
+    armed: boolean,
+  ): void {
     const mm = principal?.role === 'market-maker';
     const perKey = this.#limits.perKey;
     const client: Client = {
@@ -259,6 +292,8 @@ export class WsGateway {
       privateChannels: new Set(),
       plainFrames: !ws.extensions.includes('permessage-deflate'),
       expiry: undefined,
+      cancelOnDisconnect: armed ? 'allMarkets' : undefined,
+      closeCause: undefined,
       alive: true,
     };
     this.#clients.add(client);
@@ -270,8 +305,8 @@ export class WsGateway {
       client.alive = true;
     });
     ws.on('message', (data, isBinary) => this.#onMessage(client, data, isBinary));
-    ws.on('close', () => this.#drop(client));
-    ws.on('error', () => ws.terminate());
+    ws.on('close', (code) => this.#drop(client, client.closeCause ?? 'closed', code));
+    ws.on('error', () => this.#terminate(client, 'error'));
   }
 
   #onMessage(c: Client, data: RawData, isBinary: boolean): void {
@@ -314,10 +349,12 @@ export class WsGateway {
         return this.#place(c, id, msg.order);
       case 'cancel':
         return this.#cancel(c, id, msg.orderId);
+      case 'cancelOnDisconnect':
+        return this.#armCancelOnDisconnect(c, id, msg);
       default:
         throw new ApiError(
           'VALIDATION_FAILED',
-          'op must be ping, subscribe, unsubscribe, place or cancel.',
+          'op must be ping, subscribe, unsubscribe, place, cancel or cancelOnDisconnect.',
         );
     }
   }
@@ -458,10 +495,28 @@ export class WsGateway {
   }
 
   #tradingPrincipal(c: Client): Principal {
-    if (c.principal === undefined) throw new ApiError('UNAUTHENTICATED');
-    if (!c.principal.scopes.has('trade'))
-      throw new ApiError('FORBIDDEN', 'Order entry needs the trade scope.');
-    return c.principal;
+    return tradingPrincipal(c.principal);
+  }
+
+  /** Arms (or disarms) the socket; every check runs before the socket's setting changes. */
+  #armCancelOnDisconnect(
+    c: Client,
+    id: string | number | undefined,
+    msg: Record<string, unknown>,
+  ): void {
+    this.#tradingPrincipal(c);
+    const scope = cancelScopeOf(this.#s, msg);
+    c.cancelOnDisconnect = scope;
+    this.#send(
+      c,
+      JSON.stringify({
+        type: 'ack',
+        op: 'cancelOnDisconnect',
+        id: id ?? null,
+        enabled: scope !== undefined,
+        market: scope === undefined || scope === 'allMarkets' ? null : scope.symbol,
+      }),
+    );
   }
 
   #indexAccount(c: Client, accountId: number): void {
@@ -487,7 +542,7 @@ export class WsGateway {
     switch (decideMarketSend(m.channel, c.ws.bufferedAmount, stale, this.#opts)) {
       case 'disconnect':
         this.#s.metrics.wsSlowConsumerDrops++;
-        c.ws.terminate();
+        this.#terminate(c, 'slowConsumer');
         return;
       case 'skip':
         return;
@@ -547,7 +602,7 @@ export class WsGateway {
   #send(c: Client, text: string): void {
     if (c.ws.bufferedAmount > this.#opts.disconnectBytes) {
       this.#s.metrics.wsSlowConsumerDrops++;
-      c.ws.terminate();
+      this.#terminate(c, 'slowConsumer');
       return;
     }
     this.#sendRaw(c, text, true);
@@ -576,8 +631,24 @@ export class WsGateway {
     }
   }
 
-  #drop(c: Client): void {
+  /** Ends the socket at once (no closing handshake), remembering why. */
+  #terminate(c: Client, cause: CloseCause): void {
+    c.closeCause ??= cause;
+    c.ws.terminate();
+  }
+
+  #drop(c: Client, cause: CloseCause, code: number | undefined): void {
     if (!this.#clients.delete(c)) return;
+    const scope = c.cancelOnDisconnect;
+    if (scope !== undefined && c.principal !== undefined && !this.#closing) {
+      submitCancelOnDisconnect(
+        this.#s,
+        c.principal.accountId,
+        scope,
+        { cause, code },
+        () => this.#closing,
+      );
+    }
     if (c.expiry !== undefined) this.#expiries.remove(c.expiry);
     for (const key of c.subs.keys()) this.#topics.get(key)?.delete(c);
     if (c.principal !== undefined) {
@@ -593,7 +664,7 @@ export class WsGateway {
       if (c.principal === undefined || !revokes(r, c.principal)) continue;
       this.#s.metrics.wsRevokedCloses++;
       c.ws.close(REVOKED_CLOSE_CODE, REVOKED_CLOSE_REASON);
-      this.#drop(c);
+      this.#drop(c, 'revoked', REVOKED_CLOSE_CODE);
     }
   }
 
@@ -603,20 +674,28 @@ export class WsGateway {
     for (const c of this.#expiries.due(this.#s.clock())) {
       this.#s.metrics.wsExpiredCloses++;
       c.ws.close(REVOKED_CLOSE_CODE, EXPIRED_CLOSE_REASON);
-      this.#drop(c);
+      this.#drop(c, 'expired', REVOKED_CLOSE_CODE);
     }
   }
 
   #beat(): void {
     for (const c of this.#clients) {
       if (!c.alive) {
-        c.ws.terminate();
+        this.#terminate(c, 'heartbeat');
         continue;
       }
       c.alive = false;
       c.ws.ping();
     }
   }
+}
+
+/** The principal of a socket that may trade, or the socket's error for one that may not. */
+function tradingPrincipal(p: Principal | undefined): Principal {
+  if (p === undefined) throw new ApiError('UNAUTHENTICATED');
+  if (!p.scopes.has('trade'))
+    throw new ApiError('FORBIDDEN', 'Order entry and cancel-on-disconnect need the trade scope.');
+  return p;
 }
 
 interface RawSocket {
