@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { BinarySpec, EngineEvent } from '@bourse/engine';
+import type { EngineEvent } from '@bourse/engine';
 import {
   bucketStart,
   type CandleChange,
@@ -13,6 +13,7 @@ import {
   MarketDataHub,
   type MarketMessage,
 } from '../src/index.ts';
+import { spec } from './support/rain-market.ts';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -198,25 +199,6 @@ test('prices, volumes and notional stay integers; notional is Σ price × qty li
     notional,
   );
 });
-
-const spec: BinarySpec = {
-  kind: 'binary',
-  instrumentId: 7,
-  symbol: 'RAIN-26-YES',
-  seriesTicker: 'RAIN',
-  eventTicker: 'RAIN-26',
-  title: 'Rain',
-  settlementAssetId: 1,
-  payoutTicks: 10_000,
-  lotsPerContract: 100,
-  tickSize: 100,
-  minPriceTicks: 100,
-  maxPriceTicks: 9900,
-  lotSize: 100,
-  moneyPerTickLot: 1,
-  fees: { kind: 'none' },
-  limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
-};
 
 function fill(seq: number, ts: number, priceTicks: number, qtyLots: number) {
   const event: EngineEvent = {

@@ -2,27 +2,9 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { BinarySpec, EngineEvent } from '@bourse/engine';
+import type { EngineEvent } from '@bourse/engine';
 import { type Level, MarketDataHub, type MarketMessage } from '../src/index.ts';
-
-const spec: BinarySpec = {
-  kind: 'binary',
-  instrumentId: 7,
-  symbol: 'RAIN-26-YES',
-  seriesTicker: 'RAIN',
-  eventTicker: 'RAIN-26',
-  title: 'Rain',
-  settlementAssetId: 1,
-  payoutTicks: 10_000,
-  lotsPerContract: 100,
-  tickSize: 100,
-  minPriceTicks: 100,
-  maxPriceTicks: 9900,
-  lotSize: 100,
-  moneyPerTickLot: 1,
-  fees: { kind: 'none' },
-  limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
-};
+import { spec } from './support/rain-market.ts';
 
 function level(side: 'buy' | 'sell', p: number, q: number, c: number): EngineEvent {
   return { type: 'bookLevel', instrumentId: 7, side, priceTicks: p, qtyLots: q, orderCount: c };
