@@ -7,7 +7,14 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, launch, logIn, newUserPage, screenshot } from './support/browser.ts';
+import {
+  chromiumMissing,
+  launch,
+  logIn,
+  newUserPage,
+  screenshot,
+  screenshotPages,
+} from './support/browser.ts';
 import { MARKET, PASSWORD, startWebExchange, type WebExchange } from './support/web-exchange.ts';
 
 const skip = chromiumMissing();
@@ -25,15 +32,7 @@ describe('cancel if trading pauses', { skip }, () => {
     admin = (await newUserPage(browser, ex.baseUrl)).page;
   });
 
-  afterEach(async (t) => {
-    const slug = t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
-    for (const [who, page] of [
-      ['alice', alice],
-      ['admin', admin],
-    ] as const) {
-      if (page.url() !== 'about:blank') await screenshot(page, `after-${slug}-${who}`);
-    }
-  });
+  afterEach((t) => screenshotPages(t.name, { alice, admin }));
 
   after(async () => {
     await browser?.close();

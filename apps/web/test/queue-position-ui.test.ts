@@ -19,6 +19,7 @@ import {
   logIn,
   newUserPage,
   screenshot,
+  screenshotPages,
 } from './support/browser.ts';
 import {
   MARKET,
@@ -57,15 +58,7 @@ describe('queue positions in open orders', { skip }, () => {
     });
   });
 
-  afterEach(async (t) => {
-    const slug = t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
-    for (const [who, page] of [
-      ['alice', alice],
-      ['bob', bob],
-    ] as const) {
-      if (page.url() !== 'about:blank') await screenshot(page, `after-${slug}-${who}`);
-    }
-  });
+  afterEach((t) => screenshotPages(t.name, { alice, bob }));
 
   after(async () => {
     await browser?.close();

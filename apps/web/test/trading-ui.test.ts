@@ -12,6 +12,7 @@ import {
   logIn,
   newUserPage,
   screenshot,
+  screenshotPages,
 } from './support/browser.ts';
 import {
   MARKET,
@@ -39,16 +40,7 @@ describe('web trading UI', { skip }, () => {
   });
 
   // The state each page was left in, for diagnosing a failed step.
-  afterEach(async (t) => {
-    const slug = t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
-    for (const [who, page] of [
-      ['alice', alice],
-      ['bob', bob],
-      ['admin', admin],
-    ] as const) {
-      if (page.url() !== 'about:blank') await screenshot(page, `after-${slug}-${who}`);
-    }
-  });
+  afterEach((t) => screenshotPages(t.name, { alice, bob, admin }));
 
   after(async () => {
     await browser?.close();

@@ -58,6 +58,19 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/** Screenshots of each open page after a test, named by the test and the page's user. */
+export async function screenshotPages(
+  testName: string,
+  pages: Record<string, Page | undefined>,
+): Promise<void> {
+  const slug = testName.replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
+  for (const [who, page] of Object.entries(pages)) {
+    if (page !== undefined && page.url() !== 'about:blank') {
+      await screenshot(page, `after-${slug}-${who}`);
+    }
+  }
+}
+
 /** Document width beyond the viewport, in CSS pixels (0 when nothing scrolls sideways). */
 export async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(
