@@ -15,7 +15,7 @@ import WebSocket from 'ws';
 import type { GatewayServices } from '../src/api/gateway-services.ts';
 import { createLogger } from '../src/ops/logger.ts';
 import { submitCancelOnDisconnect } from '../src/ws/cancel-on-disconnect.ts';
-import { startTestExchange, type TestExchange } from './support/test-exchange.ts';
+import { openBinaryMarket, startTestExchange, type TestExchange } from './support/test-exchange.ts';
 import { metricValue, openSocket, WS_PATH } from './support/test-sockets.ts';
 
 const OTHER = 'TEST-27-YES';
@@ -23,31 +23,9 @@ const METRIC = 'bourse_ws_cancel_on_disconnect_total';
 
 let ex: TestExchange;
 
-async function addMarket(e: TestExchange, symbol: string): Promise<void> {
-  await e.admin.rest.request('POST', '/api/v1/admin/markets', {
-    kind: 'binary',
-    symbol,
-    seriesTicker: 'TEST',
-    eventTicker: symbol.replace(/-YES$/, ''),
-    title: 'Another test market',
-    settlementAssetId: 1,
-    payoutTicks: 10_000,
-    lotsPerContract: 100,
-    tickSize: 100,
-    minPriceTicks: 100,
-    maxPriceTicks: 9_900,
-    lotSize: 100,
-    moneyPerTickLot: 1,
-    fees: { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 10_000 },
-  });
-  await e.admin.rest.request('POST', `/api/v1/admin/markets/${symbol}/status`, {
-    status: 'open',
-  });
-}
-
 before(async () => {
   ex = await startTestExchange();
-  await addMarket(ex, OTHER);
+  await openBinaryMarket(ex.admin, OTHER, 'Another test market');
 });
 after(() => ex.close());
 

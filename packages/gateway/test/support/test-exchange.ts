@@ -100,23 +100,7 @@ export async function startTestExchange(
     scale: 1_000_000,
     assetId: 1,
   });
-  await admin.rest.request('POST', '/api/v1/admin/markets', {
-    kind: 'binary',
-    symbol: MARKET,
-    seriesTicker: 'TEST',
-    eventTicker: 'TEST-26',
-    title: 'Test market',
-    settlementAssetId: 1,
-    payoutTicks: 10_000,
-    lotsPerContract: 100,
-    tickSize: 100,
-    minPriceTicks: 100,
-    maxPriceTicks: 9_900,
-    lotSize: 100,
-    moneyPerTickLot: 1,
-    fees: { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 10_000 },
-  });
-  await admin.rest.request('POST', `/api/v1/admin/markets/${MARKET}/status`, { status: 'open' });
+  await openBinaryMarket(admin, MARKET, 'Test market');
 
   return {
     gateway,
@@ -132,4 +116,29 @@ export async function startTestExchange(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Lists and opens a cents binary market settled in asset 1 (the test exchange's USD). */
+export async function openBinaryMarket(
+  admin: TestUser,
+  symbol: string,
+  title: string,
+): Promise<void> {
+  await admin.rest.request('POST', '/api/v1/admin/markets', {
+    kind: 'binary',
+    symbol,
+    seriesTicker: 'TEST',
+    eventTicker: symbol.replace(/-YES$/, ''),
+    title,
+    settlementAssetId: 1,
+    payoutTicks: 10_000,
+    lotsPerContract: 100,
+    tickSize: 100,
+    minPriceTicks: 100,
+    maxPriceTicks: 9_900,
+    lotSize: 100,
+    moneyPerTickLot: 1,
+    fees: { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 10_000 },
+  });
+  await admin.rest.request('POST', `/api/v1/admin/markets/${symbol}/status`, { status: 'open' });
 }
