@@ -22,6 +22,7 @@ import type {
 import { GroupCommit } from './group-commit.ts';
 import { observe } from './histogram.ts';
 import { markReadDbClean } from './read-db-guard.ts';
+import type { QueryArgs, QueryName } from './worker-protocol.ts';
 import type { ReadModelFeeder } from './read-model-feeder.ts';
 
 /** Most commands in one engine message / journal batch; bounds message size and worker stalls. */
@@ -80,6 +81,8 @@ export class LocalExchangeCore implements ExchangeCore {
   /** Journaled, waiting for the engine to finish its current batch. */
   #unposted: Entry[] = [];
   #engineBusy = false;
+  /** The last seq handed to the engine worker. */
+  #postedSeq: number;
   #inflight: Batch[] = [];
   #inflightHead = 0;
   #sinceSnapshot = 0;
@@ -93,6 +96,7 @@ export class LocalExchangeCore implements ExchangeCore {
     this.#parts = parts;
     this.metrics = parts.metrics;
     this.#nextSeq = parts.lastSeq + 1;
+    this.#postedSeq = parts.lastSeq;
     this.#lastTs = parts.lastTs;
     this.#feeder = parts.feeder;
     this.metrics.projectionLagCommands = parts.feeder.queuedSeq - parts.feeder.appliedSeq;
@@ -106,7 +110,11 @@ export class LocalExchangeCore implements ExchangeCore {
     );
     parts.host.onFailure = (error) => this.#fail(error);
     this.readModels = readSide(parts.readModels, parts.feeder);
-    this.query = buildQueries(parts.host);
+    this.query = buildQueries(
+      parts.host,
+      () => this.#postedSeq,
+      (seq) => this.#durable(seq),
+    );
   }
 
   get durableSeq(): number {
@@ -231,6 +239,7 @@ export class LocalExchangeCore implements ExchangeCore {
     for (let i = 0; i < entries.length; i++) jsons[i] = entries[i]!.json;
     const batch: Batch = { lastSeq: entries.at(-1)!.seq, entries, applied: undefined };
     this.#inflight.push(batch);
+    this.#postedSeq = batch.lastSeq;
     this.#engineBusy = true;
     this.stats.engineBatches++;
     this.metrics.engineQueueDepth += entries.length;
@@ -431,26 +440,42 @@ function readSide(
   }) as ReadModels & { waitFor(seq: number): Promise<void> };
 }
 
-function buildQueries(host: EngineHost): ExchangeCore['query'] {
+/**
+ * The engine's queries, answered as of the last acknowledged command: the worker sees a batch as soon
+ * as it is applied, which can be a group commit before the journal makes it durable, so an answer
+ * is held until every command the worker had applied when it answered is acknowledged. Without it a
+ * reader could see an order cancelled that a crash would bring back, or see the engine ahead of the
+ * read models and the market-data feed, which follow acknowledged commands only.
+ */
+function buildQueries(
+  host: EngineHost,
+  postedSeq: () => number,
+  acknowledged: (seq: number) => Promise<void>,
+): ExchangeCore['query'] {
   type Q = ExchangeCore['query'];
+  const ask = async <N extends QueryName>(name: N, args: QueryArgs[N]): Promise<unknown> => {
+    // Batches and queries reach the worker in the order they are posted, so this answer reflects
+    // every batch posted so far and none posted later.
+    const seen = postedSeq();
+    const answer = await host.query(name, args);
+    await acknowledged(seen);
+    return answer;
+  };
   return {
-    balances: (accountId) => host.query('balances', [accountId]) as ReturnType<Q['balances']>,
-    positions: (accountId) => host.query('positions', [accountId]) as ReturnType<Q['positions']>,
-    order: (orderId) => host.query('order', [orderId]) as ReturnType<Q['order']>,
+    balances: (accountId) => ask('balances', [accountId]) as ReturnType<Q['balances']>,
+    positions: (accountId) => ask('positions', [accountId]) as ReturnType<Q['positions']>,
+    order: (orderId) => ask('order', [orderId]) as ReturnType<Q['order']>,
     openOrders: (accountId, instrumentId) =>
-      host.query('openOrders', [accountId, instrumentId]) as ReturnType<Q['openOrders']>,
-    queuePosition: (orderId) =>
-      host.query('queuePosition', [orderId]) as ReturnType<Q['queuePosition']>,
+      ask('openOrders', [accountId, instrumentId]) as ReturnType<Q['openOrders']>,
+    queuePosition: (orderId) => ask('queuePosition', [orderId]) as ReturnType<Q['queuePosition']>,
     queuePositions: (accountId, instrumentId) =>
-      host.query('queuePositions', [accountId, instrumentId]) as ReturnType<Q['queuePositions']>,
-    book: (instrumentId, depth) =>
-      host.query('book', [instrumentId, depth]) as ReturnType<Q['book']>,
-    instrument: (instrumentId) =>
-      host.query('instrument', [instrumentId]) as ReturnType<Q['instrument']>,
-    instruments: () => host.query('instruments', []) as ReturnType<Q['instruments']>,
-    accounts: () => host.query('accounts', []) as ReturnType<Q['accounts']>,
-    stateHash: () => host.query('stateHash', []) as ReturnType<Q['stateHash']>,
-    verify: () => host.query('verify', []) as ReturnType<Q['verify']>,
-    exchangeStatus: () => host.query('exchangeStatus', []) as ReturnType<Q['exchangeStatus']>,
+      ask('queuePositions', [accountId, instrumentId]) as ReturnType<Q['queuePositions']>,
+    book: (instrumentId, depth) => ask('book', [instrumentId, depth]) as ReturnType<Q['book']>,
+    instrument: (instrumentId) => ask('instrument', [instrumentId]) as ReturnType<Q['instrument']>,
+    instruments: () => ask('instruments', []) as ReturnType<Q['instruments']>,
+    accounts: () => ask('accounts', []) as ReturnType<Q['accounts']>,
+    stateHash: () => ask('stateHash', []) as ReturnType<Q['stateHash']>,
+    verify: () => ask('verify', []) as ReturnType<Q['verify']>,
+    exchangeStatus: () => ask('exchangeStatus', []) as ReturnType<Q['exchangeStatus']>,
   };
 }

@@ -100,6 +100,26 @@ test('reads after an ack see its effects, in the engine and (after waitFor) in t
   assert.equal(core.metrics.projectionLagCommands, 0);
 });
 
+test('a query never shows a command before it is acknowledged (durable in the journal)', async (t) => {
+  const core = await openCore(t, { dataDir: tempDataDir(t) });
+  await core.submitBatch(marketSetup(1));
+  let seenBeforeAck = 0;
+  for (let i = 0; i < 20; i++) {
+    let acked = false;
+    const placed = core.submit(limitOrder(1, 'buy', 3_000 + 100 * i, 1)).then((a) => {
+      acked = true;
+      return a;
+    });
+    // One turn later the order is journaled (not yet durable) and handed to the engine worker.
+    await new Promise(setImmediate);
+    const open = await core.query.openOrders(1, MARKET);
+    if (open.length === i + 1 && !acked) seenBeforeAck++;
+    assert.equal(open.length, i + 1, 'a query posted after the batch sees it');
+    await placed;
+  }
+  assert.equal(seenBeforeAck, 0);
+});
+
 test('queue positions come from the engine worker and see every acknowledged command', async (t) => {
   const core = await openCore(t, { dataDir: tempDataDir(t) });
   await core.submitBatch(marketSetup(3));
