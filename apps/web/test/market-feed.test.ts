@@ -116,7 +116,12 @@ test('the chart hears the candles of its interval: the open one of the snapshot,
   const socket = new ScriptedSocket();
   const feed = new MarketFeed(socket as unknown as LiveSocket, 'M');
   const heard: unknown[] = [];
-  const stop = feed.onCandles('1m', (c) => heard.push([c.bucketTs, c.closeTicks, c.closed]));
+  let resyncs = 0;
+  const stop = feed.onCandles(
+    '1m',
+    (c) => heard.push([c.bucketTs, c.closeTicks, c.closed]),
+    () => resyncs++,
+  );
   assert.deepEqual(socket.subscribed, ['candles:M:1m']);
   const candle = {
     bucketTs: 60_000,
@@ -129,6 +134,10 @@ test('the chart hears the candles of its interval: the open one of the snapshot,
     tradeCount: 1,
   };
   socket.push({ channel: 'candles', type: 'snapshot', interval: '1m', candle, complete: true });
+  assert.equal(resyncs, 0, 'the first snapshot is the subscription itself');
+  socket.push({ channel: 'candles', type: 'snapshot', interval: '1h', candle, complete: true });
+  assert.equal(resyncs, 0, 'another interval is not this chart');
+  // A second snapshot comes after a reconnect: closes sent while the socket was down are lost.
   socket.push({
     channel: 'candles',
     type: 'snapshot',
@@ -136,6 +145,7 @@ test('the chart hears the candles of its interval: the open one of the snapshot,
     candle: null,
     complete: true,
   });
+  assert.equal(resyncs, 1);
   socket.push({ channel: 'candles', type: 'candle', interval: '1h', ...candle, closed: false });
   socket.push({ channel: 'candles', type: 'candle', interval: '1m', ...candle, closed: true });
   socket.push({

@@ -231,12 +231,24 @@ describe('web trading UI', { skip }, () => {
         constructor(...args) { super(...args); window.__sockets.push(this); }
       };
     }`);
+    // Candles that close while the socket is down are never sent: the chart reloads its history.
+    const isHistory = (r: { url(): string }) => r.url().includes(`/markets/${MARKET_2}/candles`);
+    let historyLoads = 0;
+    page.on('request', (r) => {
+      if (isHistory(r)) historyLoads++;
+    });
+    const loaded = page.waitForRequest(isHistory);
     await page.goto(`/markets/${MARKET_2}`);
     const badge = page.getByTestId('connection');
     await badge.getByText('Live').waitFor();
+    await loaded;
+    assert.equal(historyLoads, 1);
+    const reloaded = page.waitForRequest(isHistory);
     await page.evaluate('for (const s of window.__sockets) s.close()');
     await badge.getByText('Reconnecting…').waitFor();
     await badge.getByText('Live').waitFor();
+    await reloaded;
+    assert.equal(historyLoads, 2);
     await ex.gateway.services.submit({
       type: 'placeOrder',
       accountId: ex.accounts.bob!,

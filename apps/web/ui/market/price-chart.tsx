@@ -50,19 +50,22 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
         Math.max(0, lastDraw + DRAW_EVERY_MS - performance.now()),
       );
     };
-    const offCandles = feed.onCandles(interval, onCandle);
     const path = `/api/v1/markets/${encodeURIComponent(m.market)}/candles`;
-    api<{ items: CandleRow[] }>('GET', path, undefined, { interval, limit: 500 }).then(
-      (r) => {
-        if (disposed) return;
-        bars = mergeHistory(m, r.items, bars);
-        dirtyFrom = undefined;
-        setCount(bars.length);
-        setError(undefined);
-        chart.drawAll(bars);
-      },
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
-    );
+    /** History from the read models, merged under the live bars (on open, and after a reconnect). */
+    const loadHistory = () =>
+      api<{ items: CandleRow[] }>('GET', path, undefined, { interval, limit: 500 }).then(
+        (r) => {
+          if (disposed) return;
+          bars = mergeHistory(m, r.items, bars);
+          dirtyFrom = undefined;
+          setCount(bars.length);
+          setError(undefined);
+          chart.drawAll(bars);
+        },
+        (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+      );
+    const offCandles = feed.onCandles(interval, onCandle, loadHistory);
+    loadHistory();
     return () => {
       disposed = true;
       clearTimeout(pending);

@@ -111,13 +111,22 @@ export class MarketFeed {
    * Subscribes to the market's candles of `interval` (the chart): the listener hears the open candle
    * from the snapshot (again after every reconnect), then every update as it arrives, a closed candle
    * before the first of the next bucket. The returned function unsubscribes.
+   *
+   * A snapshot after the first means the socket reconnected: candles that closed while it was down
+   * were never sent, so `onResync` is called for the caller to fetch history again.
    */
-  onCandles(interval: CandleInterval, listener: (candle: LiveCandle) => void): () => void {
+  onCandles(
+    interval: CandleInterval,
+    listener: (candle: LiveCandle) => void,
+    onResync?: () => void,
+  ): () => void {
+    let snapshots = 0;
     const off = this.#socket.onMessage((m) => {
       if (m.channel !== 'candles' || m.market !== this.market || m.interval !== interval) return;
       if (m.type === 'candle') listener(m as unknown as CandleMessage);
       else if (m.type === 'snapshot') {
         const open = (m as unknown as CandleSnapshotMessage).candle;
+        if (snapshots++ > 0) onResync?.();
         if (open !== null) listener(open);
       }
     });
