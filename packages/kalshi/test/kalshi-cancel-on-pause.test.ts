@@ -122,12 +122,13 @@ test('a pause cancels the orders created with cancel_order_on_pause, and only th
     await alice.orders.getOrders(undefined, undefined, undefined, undefined, 'canceled')
   ).data.orders;
   assert.deepEqual(canceled.map((o) => o.order_id).sort(), [...flaggedIds].sort());
-  await ws.waitFor(
+  const pushed = await ws.waitFor(
     (m) =>
       m.type === 'user_order' &&
       (m.msg as { order_id: string; status: string }).order_id === flagged &&
       (m.msg as { status: string }).status === 'canceled',
   );
+  assert.equal((pushed.msg as { cancel_order_on_pause: boolean }).cancel_order_on_pause, true);
   // The money held for the flagged orders is back: only the two plain bids still hold any.
   const book = (await alice.market.getMarketOrderbook(ex.market)).data.orderbook_fp;
   assert.deepEqual(book.yes_dollars, [

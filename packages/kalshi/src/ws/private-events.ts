@@ -82,6 +82,7 @@ export class PrivateEvents {
             createdTs: ts,
             updatedTs: ts,
             expiresAt: e.expiresAt,
+            cancelOnPause: e.cancelOnPause,
             status: 'resting',
           });
           touched.add(e.orderId);

@@ -139,6 +139,7 @@ export interface TrackedOrder {
   readonly createdTs: number;
   updatedTs: number;
   readonly expiresAt: number | undefined;
+  readonly cancelOnPause: boolean;
   status: 'resting' | 'canceled' | 'executed';
 }
 
@@ -165,6 +166,10 @@ export function userOrderMsg(spec: BinarySpec, o: TrackedOrder, userId: number) 
     created_ts_ms: o.createdTs,
     last_updated_ts_ms: o.updatedTs,
     ...(o.expiresAt === undefined ? {} : { expiration_ts_ms: o.expiresAt }),
+    // As REST's Order: order groups and subaccounts other than 0 do not exist here.
+    order_group_id: null,
+    cancel_order_on_pause: o.cancelOnPause,
+    subaccount_number: 0,
   };
 }
 
