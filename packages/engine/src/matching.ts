@@ -6,6 +6,7 @@
 import { BUY } from './book.ts';
 import type { EngineState } from './engine-state.ts';
 import type { CancelReason } from './events.ts';
+import type { InstrumentSpec } from './instrument.ts';
 import { feeAt } from './fees.ts';
 import { addOpenLots, cancelSlot, finishOrder } from './order-lifecycle.ts';
 import { F_REDUCE_ONLY, F_STP_CANCEL_MAKER, type OrderStore } from './order-store.ts';
@@ -65,6 +66,15 @@ export function tradableQty(s: OrderStore, m: number): number {
 }
 
 /**
+ * What one lot bought at `price` costs against a max cost, in minor units before fees: the price for
+ * a buy; for a binary sell, which buys NO, the NO price (payout − price).
+ */
+export function costPerLot(spec: InstrumentSpec, side: number, price: number): number {
+  const ticks = side === BUY || spec.kind !== 'binary' ? price : spec.payoutTicks - price;
+  return ticks * spec.moneyPerTickLot;
+}
+
+/**
  * Matches the taker in `slot` against the book. Returns why matching stopped early and the rest
  * must be cancelled (self-trade, max-cost protection), or undefined.
  */
@@ -82,7 +92,6 @@ export function matchTaker(
   const limit = s.price[slot]!;
   const acct = s.accountOf(slot);
   const levels = book.levels;
-  const mult = spec.moneyPerTickLot;
   let budget = maxCost;
   // A reduce-only order trades only the position it still has reserved: netting by another order of
   // its account may have taken the rest, and trading on would open a position.
@@ -115,12 +124,13 @@ export function matchTaker(
       }
       if (takerReduce && s.resPos[slot]! < q) q = s.resPos[slot]!;
       if (maxCost > 0) {
-        const affordable = Math.floor(budget / (price * mult));
+        const perLot = costPerLot(spec, side, price);
+        const affordable = Math.floor(budget / perLot);
         const lot = spec.lotSize;
         const cap = affordable - (affordable % lot);
         if (cap <= 0) return 'protection';
         if (q > cap) q = cap;
-        budget -= price * q * mult;
+        budget -= perLot * q;
       }
       fill(e, inst, slot, m, price, q);
       book.qty[key]! -= q;

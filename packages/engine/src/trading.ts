@@ -14,7 +14,7 @@ import type {
 } from './commands.ts';
 import type { EngineState } from './engine-state.ts';
 import { feeAt } from './fees.ts';
-import { crosses, fillableQty, matchTaker, tradableQty } from './matching.ts';
+import { costPerLot, crosses, fillableQty, matchTaker, tradableQty } from './matching.ts';
 import { popExpiry, pushExpiry } from './gtd-expiry.ts';
 import {
   addOpenLots,
@@ -214,8 +214,9 @@ export function placeOrder(e: EngineState, c: PlaceOrder, ts: number): void {
   }
   let maxCost = 0;
   if (c.maxCost !== undefined) {
-    if (type !== TYPE_MARKET || side !== BUY || !isPositiveInt(c.maxCost))
+    if (!isPositiveInt(c.maxCost) || !takesMaxCost(spec.kind, type, tif, side)) {
       return fail('INVALID_FIELD');
+    }
     maxCost = c.maxCost;
   }
   if (type === TYPE_LIMIT) {
@@ -231,7 +232,7 @@ export function placeOrder(e: EngineState, c: PlaceOrder, ts: number): void {
   // Market and stop orders count at their protection price (a max cost caps a market buy's money);
   // counting them as zero let any market order past the limit.
   let notional = limit * qty * spec.moneyPerTickLot;
-  if (maxCost > 0 && maxCost < notional) notional = maxCost;
+  if (maxCost > 0 && side === BUY && maxCost < notional) notional = maxCost;
   if (spec.limits.maxOrderNotional > 0 && notional > spec.limits.maxOrderNotional) {
     return fail('MAX_NOTIONAL');
   }
@@ -259,10 +260,12 @@ export function placeOrder(e: EngineState, c: PlaceOrder, ts: number): void {
   const r = scratch;
   computeReservation(inst, acct, side, limit, qty, 0, r);
   if (maxCost > 0 && r.resCash > maxCost) {
+    // Whatever the side, the cash an order spends is part of its cost, which max cost caps.
     r.resCash = maxCost;
     // A basis-point fee follows the money spent, which max cost caps: reserve the fee on max cost,
     // not on the whole quantity at the protection price (that refused small "spend $X" orders).
-    if (spec.fees.kind === 'bps') {
+    // A binary sell's fee is on the YES notional, which max cost (on the NO price) does not bound.
+    if (spec.fees.kind === 'bps' && side === BUY) {
       const capped = feeAt(inst.feeMax, maxCost, 1, 1, 0);
       if (capped < r.resFee) r.resFee = capped;
     }
@@ -335,6 +338,18 @@ export function placeOrder(e: EngineState, c: PlaceOrder, ts: number): void {
 }
 
 /**
+ * Whether an order may carry a max cost. It caps what buying costs: a buy, or on a binary market a
+ * sell, which buys NO, costed at the NO price. The cap lives only while the order takes liquidity, so
+ * the order must never rest: a market order, or a limit order that is IOC or FOK (a Kalshi order with
+ * `buy_max_cost` is a fill-or-kill limit order).
+ */
+function takesMaxCost(kind: string, type: number, tif: number, side: number): boolean {
+  const neverRests =
+    type === TYPE_MARKET || (type === TYPE_LIMIT && (tif === TIF_IOC || tif === TIF_FOK));
+  return neverRests && (side === BUY || kind === 'binary');
+}
+
+/**
  * What taking `qty` from the opposite side would cost before fees, best prices first, passing over
  * the account's own orders (a FOK that got here either meets none or cancels them as maker).
  */
@@ -358,7 +373,7 @@ function costToFill(
       if (s.acct[m] === acct.index) continue;
       const tradable = tradableQty(s, m);
       const q = left < tradable ? left : tradable;
-      cost += price * q * spec.moneyPerTickLot;
+      cost += costPerLot(spec, side, price) * q;
       left -= q;
     }
   }

@@ -154,7 +154,76 @@ describe('market orders', () => {
     );
     assert.deepEqual(cancelled(events), [[orderId, 'protection', 200]]);
     assert.deepEqual(h.usd(1), { available: START - 400_000, reserved: 0 });
-    expectRejectPlace(h, { ...m, side: 'sell' }, 'INVALID_FIELD');
+    expectSound(h);
+  });
+
+  test('a sell buys NO, so its max cost is counted at the NO price', () => {
+    const h = market();
+    h.ok(lim(2, 'buy', 6000, 100));
+    h.ok(lim(3, 'buy', 5000, 100));
+    h.ok(lim(4, 'buy', 4000, 100));
+    const { orderId, events } = h.place({
+      accountId: 1,
+      instrumentId: M,
+      side: 'sell',
+      orderType: 'market',
+      qtyLots: 300,
+      tif: 'ioc',
+      maxCost: 1_000_000,
+    });
+    // NO at 40¢ and 50¢ cost $0.90; NO at 60¢ would pass $1.00.
+    assert.deepEqual(
+      fills(events).map((f) => [f.price, f.qty]),
+      [
+        [6000, 100],
+        [5000, 100],
+      ],
+    );
+    assert.deepEqual(cancelled(events), [[orderId, 'protection', 100]]);
+    assert.deepEqual(h.usd(1), { available: START - 900_000, reserved: 0 });
+    assert.deepEqual(h.engine.book(M)!.bids, [[4000, 100, 1]]);
+    expectSound(h);
+  });
+
+  test('a max cost goes only on orders that never rest, and only buys what it costs', () => {
+    const h = market();
+    asks(h);
+    const buy: PlaceBody = { ...lim(1, 'buy', 5000, 100), maxCost: 1_000_000 };
+    expectRejectPlace(h, buy, 'INVALID_FIELD');
+    expectRejectPlace(h, { ...buy, tif: 'gtd', expiresAt: h.ts + 1_000 }, 'INVALID_FIELD');
+    expectRejectPlace(
+      h,
+      { ...buy, orderType: 'stopLimit', stopPriceTicks: 5000, tif: 'ioc' },
+      'INVALID_FIELD',
+    );
+    expectRejectPlace(h, { ...buy, orderType: 'stop', stopPriceTicks: 5000 }, 'INVALID_FIELD');
+    expectRejectPlace(h, { ...buy, tif: 'ioc', maxCost: 0 }, 'INVALID_FIELD');
+    // An IOC limit buy: its own price and the cap both hold.
+    const { orderId, events } = h.place({ ...buy, qtyLots: 300, tif: 'ioc', maxCost: 600_000 });
+    assert.deepEqual(
+      fills(events).map((f) => [f.price, f.qty]),
+      [[4000, 100]],
+    );
+    assert.deepEqual(cancelled(events), [[orderId, 'protection', 200]]);
+    expectSound(h);
+  });
+
+  test('a fill-or-kill limit order with max cost (Kalshi’s buy_max_cost) buys all or nothing', () => {
+    const h = market();
+    h.ok(lim(2, 'buy', 6000, 100));
+    h.ok(lim(3, 'buy', 5000, 100));
+    const sell: PlaceBody = { ...lim(1, 'sell', 5000, 200), tif: 'fok', maxCost: 899_999 };
+    // NO at 40¢ and at 50¢: $0.90 for both contracts, a micro over the cap.
+    expectRejectPlace(h, sell, 'FOK_NOT_FILLABLE');
+    const { events } = h.place({ ...sell, maxCost: 900_000 });
+    assert.deepEqual(
+      fills(events).map((f) => [f.price, f.qty]),
+      [
+        [6000, 100],
+        [5000, 100],
+      ],
+    );
+    assert.deepEqual(h.usd(1), { available: START - 900_000, reserved: 0 });
     expectSound(h);
   });
 

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { binaryPicture, expectReject, expectSound } from './support/expect.ts';
+import { binaryPicture, expectReject, expectRejectPlace, expectSound } from './support/expect.ts';
 import { binarySpec, DOLLAR, fills, Harness, ofType, spotSpec } from './support/harness.ts';
 
 const M = 10;
@@ -466,6 +466,20 @@ describe('fees', () => {
     );
     assert.deepEqual(h.usd(1), { available: 100 * DOLLAR - 50 * DOLLAR - 50_000, reserved: 0 });
     assert.deepEqual(h.btc(1), { available: 100_000_000 + 100_000, reserved: 0 });
+    // Selling spot buys nothing: a max cost on it is a mistake, not a cap.
+    expectRejectPlace(
+      h,
+      {
+        accountId: 1,
+        instrumentId: 20,
+        side: 'sell',
+        orderType: 'market',
+        qtyLots: 1,
+        tif: 'ioc',
+        maxCost: DOLLAR,
+      },
+      'INVALID_FIELD',
+    );
     expectSound(h);
   });
 

@@ -317,6 +317,11 @@ export class CommandGenerator {
   }
 
   /** A grid price near the market's drifting mid. */
+  /** A max cost caps buying: a buy, or a binary sell (it buys NO). */
+  private takesMaxCost(m: MarketState, side: 'buy' | 'sell'): boolean {
+    return side === 'buy' || m.spec.kind === 'binary';
+  }
+
   private price(m: MarketState): number {
     const r = this.rng;
     const s = m.spec;
@@ -367,13 +372,15 @@ export class CommandGenerator {
       case 'ioc':
       case 'fok':
         o.tif = flavour;
+        // Kalshi's buy_max_cost: a limit order that never rests, with a cap on what it buys.
+        if (this.takesMaxCost(m, side) && r.chance(0.3)) o.maxCost = r.int(1, 5_000_000);
         break;
       case 'market':
         o.orderType = 'market';
         o.tif = r.chance(0.8) ? 'ioc' : 'fok';
         delete o.priceTicks;
         if (r.chance(0.4)) o.worstPriceTicks = this.price(m);
-        else if (side === 'buy' && r.chance(0.5)) o.maxCost = r.int(1, 5_000_000);
+        else if (this.takesMaxCost(m, side) && r.chance(0.5)) o.maxCost = r.int(1, 5_000_000);
         break;
       case 'stop':
         o.orderType = 'stop';
