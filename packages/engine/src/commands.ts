@@ -115,7 +115,11 @@ export interface PlaceOrder extends Envelope {
   readonly stopPriceTicks?: number;
   /** Market orders: do not trade beyond this price (worst-price protection). */
   readonly worstPriceTicks?: number;
-  /** Market buys: do not spend more than this, in minor units, before fees (max-cost protection). */
+  /**
+   * Do not spend more than this on what the order buys, in minor units, before fees (max-cost
+   * protection): the price for a buy, the NO price for a binary sell. Only on orders that never rest
+   * (market orders, IOC and FOK limits); a FOK must afford its whole quantity.
+   */
   readonly maxCost?: number;
   readonly stp?: SelfTradePrevention;
   /**

@@ -85,6 +85,11 @@ export function toMicros(amount: number, assetScale: number): number {
     : Math.round((amount * MICROS_PER_DOLLAR) / assetScale);
 }
 
+/** Whole cents → an asset's minor units, rounded down (a cap rounded down stays a cap). */
+export function centsToMinor(cents: number, assetScale: number): number {
+  return Math.floor((cents * assetScale) / 100);
+}
+
 /** Micro-dollars → whole cents, rounded down (Kalshi's legacy integer `balance`). */
 export function microsToCents(micros: number): number {
   return Math.floor(micros / 10_000);

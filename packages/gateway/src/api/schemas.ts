@@ -45,7 +45,12 @@ export const PlaceOrderBody = Type.Object(
     reduceOnly: Type.Optional(Type.Boolean()),
     stopPriceTicks: Type.Optional(PosInt()),
     worstPriceTicks: Type.Optional(PosInt()),
-    maxCost: Type.Optional(PosInt('Market buys: most money to spend, minor units.')),
+    maxCost: Type.Optional(
+      PosInt(
+        'Most money to spend on what the order buys, minor units before fees: the price for a ' +
+          'buy, the NO price for a binary sell. Market orders and IOC/FOK limits only.',
+      ),
+    ),
     stp: Type.Optional(Type.Union([Type.Literal('cancelTaker'), Type.Literal('cancelMaker')])),
     cancelOnPause: Type.Optional(
       Type.Boolean({

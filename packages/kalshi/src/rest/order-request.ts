@@ -11,7 +11,12 @@ import {
   legacyBookSide,
   type OutcomeSide,
 } from '../direction.ts';
-import { hundredthsToLots, parseCountToHundredths } from '../fixed-point.ts';
+import {
+  centsToMinor,
+  hundredthsToLots,
+  MICROS_PER_DOLLAR,
+  parseCountToHundredths,
+} from '../fixed-point.ts';
 import { KalshiError } from '../kalshi-error.ts';
 import { parseCentsPrice, parseOrderPrice } from '../price-grid.ts';
 import type { KalshiContext } from './kalshi-route.ts';
@@ -20,8 +25,13 @@ import type { KalshiContext } from './kalshi-route.ts';
 export interface NativeOrder {
   market: string;
   side: 'buy' | 'sell';
-  type: 'limit';
-  priceTicks: number;
+  type: 'limit' | 'market';
+  /** Limit orders: the limit price. */
+  priceTicks?: number;
+  /** Market orders: the price not to trade beyond, when one was sent. */
+  worstPriceTicks?: number;
+  /** Most money the order may spend, before fees (`buy_max_cost`). */
+  maxCost?: number;
   qtyLots: number;
   tif: 'gtc' | 'gtd' | 'ioc' | 'fok';
   clientOrderId?: string;
@@ -161,11 +171,15 @@ export function parseCreateV2(ctx: KalshiContext, body: unknown): NativeOrder {
   return order;
 }
 
+const LEGACY_PRICE_FIELDS = ['yes_price', 'no_price', 'yes_price_dollars', 'no_price_dollars'];
+
+function legacyPriceGiven(b: Record<string, unknown>): boolean {
+  return LEGACY_PRICE_FIELDS.some((k) => b[k] !== undefined && b[k] !== null);
+}
+
 /** Legacy price: exactly one of yes_price / no_price (cents) / yes_price_dollars / no_price_dollars. */
 export function parseLegacyPrice(spec: BinarySpec, b: Record<string, unknown>): number {
-  const given = ['yes_price', 'no_price', 'yes_price_dollars', 'no_price_dollars'].filter(
-    (k) => b[k] !== undefined && b[k] !== null,
-  );
+  const given = LEGACY_PRICE_FIELDS.filter((k) => b[k] !== undefined && b[k] !== null);
   if (given.length !== 1) throw bad('Send exactly one of yes_price, no_price or their _dollars.');
   const field = given[0]!;
   const ticks = field.endsWith('_dollars')
@@ -194,24 +208,60 @@ export function parseLegacyCount(spec: BinarySpec, b: Record<string, unknown>): 
   return parseCount(spec, 'count', b.count);
 }
 
-/** `POST /portfolio/orders` body → native order. */
+/**
+ * Legacy `buy_max_cost`: whole cents the order may spend on the contracts it buys, fees apart, in
+ * the market's money; the order becomes fill-or-kill (Kalshi's rule). Only a buy spends: with
+ * `action: sell` it is refused rather than ignored.
+ */
+function parseBuyMaxCost(
+  ctx: KalshiContext,
+  spec: BinarySpec,
+  b: Record<string, unknown>,
+): number | undefined {
+  const cents = b.buy_max_cost;
+  if (cents === undefined || cents === null) return undefined;
+  if (typeof cents !== 'number' || !Number.isSafeInteger(cents) || cents < 1) {
+    throw bad('buy_max_cost must be a positive whole number of cents.');
+  }
+  if (b.action !== 'buy') throw bad('buy_max_cost goes with action buy.');
+  const asset = ctx.services.assets().find((a) => a.assetId === spec.settlementAssetId);
+  const maxCost = centsToMinor(cents, asset?.scale ?? MICROS_PER_DOLLAR);
+  if (!Number.isSafeInteger(maxCost) || maxCost < 1) throw bad('buy_max_cost is out of range.');
+  return maxCost;
+}
+
+/**
+ * `POST /portfolio/orders` body → native order. A `market` order takes what the book offers now and
+ * never rests (immediate-or-cancel, or fill-or-kill); a price, if sent, is the worst it trades at.
+ */
 export function parseCreateLegacy(ctx: KalshiContext, body: unknown): NativeOrder {
   const b = asObject(body);
   const spec = marketSpec(ctx, b.ticker);
   const side = parseLegacyDirection(b);
-  if (b.type !== undefined && b.type !== 'limit') {
-    throw bad('Only limit orders are supported; send a price.');
-  }
+  const type = b.type ?? 'limit';
+  if (type !== 'limit' && type !== 'market') throw bad('type must be limit or market.');
   if (b.sell_position_floor !== undefined && b.sell_position_floor !== 0) {
     throw bad('sell_position_floor may only be 0.');
   }
-  const tifText = b.time_in_force ?? 'good_till_canceled';
-  let tif: NativeOrder['tif'] | undefined = TIF[tifText as keyof typeof TIF];
+  const tifText = b.time_in_force ?? (type === 'market' ? 'immediate_or_cancel' : undefined);
+  let tif: NativeOrder['tif'] | undefined =
+    TIF[(tifText ?? 'good_till_canceled') as keyof typeof TIF];
   if (tif === undefined) throw bad('time_in_force is not one Kalshi defines.');
-  if (b.buy_max_cost !== undefined && b.buy_max_cost !== null) tif = 'fok';
-  const priceTicks = parseLegacyPrice(spec, b);
+  const maxCost = parseBuyMaxCost(ctx, spec, b);
+  if (maxCost !== undefined) tif = 'fok';
+  if (type === 'market' && tif === 'gtc') {
+    throw bad('A market order is immediate_or_cancel or fill_or_kill: it never rests.');
+  }
+  const priced = type === 'limit' || legacyPriceGiven(b);
+  const priceTicks = priced ? parseLegacyPrice(spec, b) : 0;
   const qtyLots = parseLegacyCount(spec, b);
   const order = finish(spec, b, side, priceTicks, qtyLots, tif, b.expiration_ts);
+  if (maxCost !== undefined) order.maxCost = maxCost;
+  if (type === 'market') {
+    order.type = 'market';
+    delete order.priceTicks;
+    if (priced) order.worstPriceTicks = priceTicks;
+  }
   const stp = b.self_trade_prevention_type;
   if (stp !== undefined && stp !== null) {
     const mapped = STP[stp as keyof typeof STP];

@@ -44,7 +44,7 @@ export function kalshiOrder(
     client_order_id: row.clientOrderId ?? '',
     ticker: spec.symbol,
     ...directionFields(row.side),
-    type: 'limit' as const,
+    type: row.orderType === 'market' ? ('market' as const) : ('limit' as const),
     status: kalshiOrderStatus(row.status) ?? 'canceled',
     yes_price_dollars: formatTicks(price, spec),
     no_price_dollars: formatTicks(spec.payoutTicks - price, spec),
