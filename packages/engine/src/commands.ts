@@ -79,6 +79,20 @@ export interface SetMarketStatus extends Envelope {
   readonly status: 'open' | 'paused' | 'closed';
 }
 
+/**
+ * Sets a market's schedule: when it opens by itself (only while `created`) and when it closes by
+ * itself (while created, open or paused), each in ms since the epoch, or null for none. The whole
+ * schedule is replaced. A market opens or closes at the first command whose `ts` reaches the time,
+ * before that command runs, exactly as a manual status change would; the sequencer sends a `tick` at
+ * that time so it happens on time when nothing else is going on.
+ */
+export interface ScheduleMarket extends Envelope {
+  readonly type: 'scheduleMarket';
+  readonly instrumentId: number;
+  readonly opensAt: number | null;
+  readonly closesAt: number | null;
+}
+
 export interface SettleMarket extends Envelope {
   readonly type: 'settleMarket';
   readonly instrumentId: number;
@@ -162,7 +176,7 @@ export interface CancelAll extends Envelope {
   readonly instrumentId?: number;
 }
 
-/** Advances time with nothing else to do, so GTD orders expire on schedule. */
+/** Advances time with nothing else to do, so GTD orders expire and schedules run on time. */
 export interface Tick extends Envelope {
   readonly type: 'tick';
 }
@@ -176,6 +190,7 @@ export type Command =
   | TransferIn
   | CreateInstrument
   | SetMarketStatus
+  | ScheduleMarket
   | SettleMarket
   | SetHalt
   | PlaceOrder

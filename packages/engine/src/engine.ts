@@ -4,11 +4,12 @@
 // are collected while the command runs and emitted once per touched record at its end.
 
 import { Book } from './book.ts';
-import type { Command } from './commands.ts';
+import type { Command, ScheduleMarket } from './commands.ts';
 import type { EngineState } from './engine-state.ts';
 import type { EngineEvent, Rejected } from './events.ts';
 import { isIdentifier } from './identifiers.ts';
 import { MAX_PRICE_LEVELS, type InstrumentSpec } from './instrument.ts';
+import { earliestSchedule, scheduleProblem } from './market-schedule.ts';
 import { OrderIndex } from './order-index.ts';
 import { F_CANCEL_ON_PAUSE, OrderStore } from './order-store.ts';
 import { cancelSlot } from './order-lifecycle.ts';
@@ -72,6 +73,8 @@ export class Engine implements EngineState {
   /** GTD expiry min-heap: parallel arrays of (expiresAt, orderId). */
   readonly gtdTs: number[] = [];
   readonly gtdId: number[] = [];
+  /** The earliest scheduled market change (Infinity for none): derived, recomputed on change. */
+  private nextScheduleTs = Number.POSITIVE_INFINITY;
   // Records touched by the current command.
   // Records touched by the current command: arrays that only grow, with a live count each, so the hot
   // path never reallocates them.
@@ -103,6 +106,7 @@ export class Engine implements EngineState {
       this.lastTs = ts;
       this.lastSeq = command.seq;
       if (this.gtdTs.length > 0 && this.gtdTs[0]! <= ts) expireOrders(this, ts);
+      if (this.nextScheduleTs <= ts) this.runSchedules(ts);
       this.dispatch(command, ts);
       this.flushTouched();
     }
@@ -147,6 +151,8 @@ export class Engine implements EngineState {
         return this.createInstrument(c.spec);
       case 'setMarketStatus':
         return this.setMarketStatus(c.instrumentId, c.status);
+      case 'scheduleMarket':
+        return this.scheduleMarket(c, ts);
       case 'settleMarket':
         return this.settleMarket(c.instrumentId, c.result, c.valueTicks);
       case 'setHalt':
@@ -370,6 +376,8 @@ export class Engine implements EngineState {
       stopTail: NIL,
       stopCount: 0,
       settlement: undefined,
+      opensAt: 0,
+      closesAt: 0,
     };
     this.instById.set(spec.instrumentId, inst);
     if (spec.instrumentId < DENSE_IDS) this.instDense[spec.instrumentId] = inst;
@@ -392,10 +400,71 @@ export class Engine implements EngineState {
       (status === 'paused' && from === 'open') ||
       (status === 'closed' && (from === 'open' || from === 'paused' || from === 'created'));
     if (!allowed) return this.reject('setMarketStatus', 'INVALID_STATE');
+    this.changeStatus(inst, status);
+  }
+
+  /**
+   * Moves an instrument to `status` (already checked), cancelling what the change cancels, and ends
+   * the part of its schedule the change makes moot: opening ends `opensAt`, closing ends both.
+   */
+  private changeStatus(inst: Instrument, status: 'open' | 'paused' | 'closed'): void {
     if (status === 'closed') this.cancelEverything(inst);
     else if (status === 'paused') this.cancelOnPause(inst.index);
     inst.status = status;
-    this.emit({ type: 'marketStatusChanged', instrumentId, status });
+    this.emit({ type: 'marketStatusChanged', instrumentId: inst.spec.instrumentId, status });
+    const opensAt = status === 'paused' ? inst.opensAt : 0;
+    const closesAt = status === 'closed' ? 0 : inst.closesAt;
+    if (opensAt !== inst.opensAt || closesAt !== inst.closesAt) {
+      this.setSchedule(inst, opensAt, closesAt);
+    }
+  }
+
+  private scheduleMarket(c: ScheduleMarket, ts: number): void {
+    const inst = this.instrumentById(c.instrumentId);
+    if (inst === undefined) return this.reject('scheduleMarket', 'UNKNOWN_INSTRUMENT');
+    const problem = scheduleProblem(inst, c, ts);
+    if (problem !== undefined) return this.reject('scheduleMarket', problem);
+    this.setSchedule(inst, c.opensAt ?? 0, c.closesAt ?? 0);
+  }
+
+  private setSchedule(inst: Instrument, opensAt: number, closesAt: number): void {
+    inst.opensAt = opensAt;
+    inst.closesAt = closesAt;
+    this.nextScheduleTs = earliestSchedule(this.instList);
+    this.emit({
+      type: 'marketScheduled',
+      instrumentId: inst.spec.instrumentId,
+      opensAt: opensAt === 0 ? null : opensAt,
+      closesAt: closesAt === 0 ? null : closesAt,
+    });
+  }
+
+  /**
+   * Opens and closes the markets whose time has come, in creation order, before the command at `ts`
+   * runs. A market due to open and to close at once opens and then closes.
+   */
+  private runSchedules(ts: number): void {
+    for (const inst of this.instList) {
+      if (inst.opensAt > 0 && inst.opensAt <= ts) this.changeStatus(inst, 'open');
+      if (inst.closesAt > 0 && inst.closesAt <= ts) this.changeStatus(inst, 'closed');
+    }
+  }
+
+  /**
+   * When the engine next has something to do by itself (a GTD expiry or a scheduled market change),
+   * or undefined: the sequencer submits a `tick` then. An expiry entry may belong to an order that
+   * has already left (its tick then does nothing but drop the entry).
+   */
+  nextDueTs(): number | undefined {
+    const expiry = this.gtdTs.length > 0 ? this.gtdTs[0]! : Number.POSITIVE_INFINITY;
+    const next = expiry < this.nextScheduleTs ? expiry : this.nextScheduleTs;
+    return next === Number.POSITIVE_INFINITY ? undefined : next;
+  }
+
+  /** @internal Used by restore and verification: the earliest schedule from the instruments. */
+  recomputeSchedule(): number {
+    this.nextScheduleTs = earliestSchedule(this.instList);
+    return this.nextScheduleTs;
   }
 
   /** Cancels every resting and parked order of an instrument (market close). */
@@ -512,6 +581,7 @@ export class Engine implements EngineState {
     const data = JSON.parse(new TextDecoder().decode(bytes));
     const engine = new Engine(data.config);
     restoreInto(engine, data);
+    engine.recomputeSchedule();
     return engine;
   }
 
@@ -646,6 +716,8 @@ export class Engine implements EngineState {
       escrow: inst.escrow,
       openInterestLots: inst.openInterest,
       settlement: inst.settlement === undefined ? undefined : { ...inst.settlement },
+      opensAt: inst.opensAt === 0 ? undefined : inst.opensAt,
+      closesAt: inst.closesAt === 0 ? undefined : inst.closesAt,
     };
   }
 

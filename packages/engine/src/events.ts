@@ -68,6 +68,17 @@ export interface MarketStatusChanged {
   readonly status: MarketStatus;
 }
 
+/**
+ * A market's schedule, whole, after a change: set by `scheduleMarket`, or cleared in part when the
+ * change it scheduled happens (by itself or by hand: opening clears `opensAt`, closing clears both).
+ */
+export interface MarketScheduled {
+  readonly type: 'marketScheduled';
+  readonly instrumentId: number;
+  readonly opensAt: number | null;
+  readonly closesAt: number | null;
+}
+
 export interface HaltChanged {
   readonly type: 'haltChanged';
   readonly halted: boolean;
@@ -212,6 +223,7 @@ export type EngineEvent =
   | LedgerMoved
   | InstrumentCreated
   | MarketStatusChanged
+  | MarketScheduled
   | HaltChanged
   | OrderAccepted
   | OrderParked

@@ -41,6 +41,7 @@ export const REJECT_CODES = [
   'EXCHANGE_HALTED',
   'INVALID_STATE',
   'INVALID_SETTLEMENT',
+  'SCHEDULE_IN_PAST',
 ] as const;
 
 export type RejectCode = (typeof REJECT_CODES)[number];

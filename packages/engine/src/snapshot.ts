@@ -56,6 +56,8 @@ interface InstrumentRecord {
   /** [side, level, orders in queue order] for every non-empty level. */
   levels: [number, number, OrderRecord[]][];
   stops: OrderRecord[];
+  /** [opensAt, closesAt], 0 for none; left out when neither is set. */
+  schedule?: [number, number];
 }
 
 export interface SnapshotData {
@@ -130,6 +132,10 @@ function instrumentRecord(e: EngineState, inst: Instrument): InstrumentRecord {
     holders: inst.holders.map((p) => p.account.accountId),
     levels,
     stops,
+    // Only when set: the bytes (and so the hash) of a market without a schedule stay as they were.
+    ...(inst.opensAt === 0 && inst.closesAt === 0
+      ? {}
+      : { schedule: [inst.opensAt, inst.closesAt] }),
   };
 }
 
@@ -283,6 +289,8 @@ function restoreInstrument(e: EngineState, r: InstrumentRecord): void {
     stopTail: NIL,
     stopCount: 0,
     settlement: r.settlement ?? undefined,
+    opensAt: r.schedule?.[0] ?? 0,
+    closesAt: r.schedule?.[1] ?? 0,
   };
   e.registerRestoredInstrument(inst);
   // Holders in their original order, so settlement walks them identically.

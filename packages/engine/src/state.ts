@@ -81,4 +81,8 @@ export interface Instrument {
   stopTail: number;
   stopCount: number;
   settlement: { result: 'yes' | 'no' | 'scalar'; valueTicks: number } | undefined;
+  /** When the market opens by itself (ms since the epoch), 0 for never; only while created. */
+  opensAt: number;
+  /** When the market closes by itself, 0 for never; only while created, open or paused. */
+  closesAt: number;
 }

@@ -5,6 +5,7 @@
 import type { Engine } from './engine.ts';
 import { F_PARKED } from './order-store.ts';
 import { NIL } from './slot.ts';
+import type { Instrument } from './state.ts';
 
 export function verifyInvariants(e: Engine): string[] {
   const out: string[] = [];
@@ -82,6 +83,7 @@ export function verifyInvariants(e: Engine): string[] {
       }
     }
     checkBook(e, inst.index, out);
+    checkSchedule(e, inst, out);
   }
   for (let k = 0; k < nAssets; k++) {
     const asset = e.assetList[k]!;
@@ -97,6 +99,23 @@ export function verifyInvariants(e: Engine): string[] {
   if (live !== e.orderSlots.size)
     out.push(`order index has ${e.orderSlots.size}, accounts ${live}`);
   return out;
+}
+
+/**
+ * A schedule only names changes still to come: an opening only while created, a closing only before
+ * close; and nothing due is left waiting (it runs before the command that reaches its time).
+ */
+function checkSchedule(e: Engine, inst: Instrument, out: string[]): void {
+  const id = inst.spec.instrumentId;
+  if (inst.opensAt > 0 && inst.status !== 'created') {
+    out.push(`instrument ${id}: scheduled to open while ${inst.status}`);
+  }
+  if (inst.closesAt > 0 && (inst.status === 'closed' || inst.status === 'settled')) {
+    out.push(`instrument ${id}: scheduled to close while ${inst.status}`);
+  }
+  for (const at of [inst.opensAt, inst.closesAt]) {
+    if (at > 0 && at <= e.lastTs) out.push(`instrument ${id}: schedule ${at} is past due`);
+  }
 }
 
 /** A resting limit order reserves exactly what its open quantity needs at its limit price. */

@@ -88,6 +88,9 @@ export interface InstrumentView {
   readonly settlement:
     | { readonly result: 'yes' | 'no' | 'scalar'; readonly valueTicks: number }
     | undefined;
+  /** Scheduled opening and closing (ms since the epoch), if any. */
+  readonly opensAt: number | undefined;
+  readonly closesAt: number | undefined;
 }
 
 export interface AccountView {

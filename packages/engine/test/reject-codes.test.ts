@@ -363,6 +363,11 @@ const CASES: Case[] = [
     what: 'settling a spot market',
     when: () => ({ type: 'settleMarket', instrumentId: SPOT, result: 'yes' }),
   },
+  {
+    code: 'SCHEDULE_IN_PAST',
+    what: 'scheduling a close at a time already gone',
+    when: () => ({ type: 'scheduleMarket', instrumentId: M, opensAt: null, closesAt: 1 }),
+  },
 ];
 
 describe('reject codes', () => {

@@ -81,6 +81,7 @@ const REJECT_STATUS: Record<RejectCode, number> = {
   EXCHANGE_HALTED: 503,
   INVALID_STATE: 409,
   INVALID_SETTLEMENT: 400,
+  SCHEDULE_IN_PAST: 400,
 };
 
 export type ApiErrorCode = GatewayErrorCode | RejectCode;

@@ -176,6 +176,7 @@ class BatchFold {
       case 'orderParked':
       case 'orderTriggered':
       case 'marketSettled':
+      case 'marketScheduled':
         return;
       case 'assetCreated':
         w.assets.push({

@@ -503,12 +503,17 @@ export class CommandGenerator {
       return { type: 'setMarketStatus', instrumentId: paused.id, status: 'open' };
     }
     const m = this.market();
-    const what = r.weighted({ pause: 5, close: 2, create: 2 });
+    const what = r.weighted({ pause: 5, close: 2, create: 2, schedule: 2 });
     if (what === 'create' || m.status !== 'open') {
       this.newMarket(r.chance(0.7) ? 'binary' : 'spot');
       return { type: 'tick' };
     }
     if (what === 'pause') return { type: 'setMarketStatus', instrumentId: m.id, status: 'paused' };
+    if (what === 'schedule') {
+      // A close a little ahead (it happens at a later command, whatever that is), or none again.
+      const closesAt = r.chance(0.8) ? this.ts + r.int(1, 20_000) : null;
+      return { type: 'scheduleMarket', instrumentId: m.id, opensAt: null, closesAt };
+    }
     // Close, settle (binary) and replace the market with a fresh one.
     if (m.spec.kind === 'binary') {
       const result = r.pick(['yes', 'no', 'scalar'] as const);
