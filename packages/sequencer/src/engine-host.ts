@@ -15,6 +15,7 @@ interface Pending {
 export interface AppliedReply {
   readonly lastSeq: number;
   readonly events: string | null;
+  readonly nextDueTs: number | null;
 }
 
 export class EngineHost {
@@ -67,7 +68,7 @@ export class EngineHost {
       project: project && events,
     })).then((m) => {
       if (m.kind !== 'applied') throw unexpected(m);
-      return { lastSeq: m.lastSeq, events: m.events };
+      return { lastSeq: m.lastSeq, events: m.events, nextDueTs: m.nextDueTs };
     });
   }
 

@@ -63,6 +63,8 @@ function answer(name: QueryName, args: unknown[]): unknown {
       return verifyInvariants(engine);
     case 'exchangeStatus':
       return { seq: engine.lastSeq, halted: engine.halted };
+    case 'nextDueTs':
+      return engine.nextDueTs() ?? null;
     default: {
       const never: never = name;
       throw new Error(`unknown query ${String(never)}`);
@@ -78,7 +80,13 @@ port.on('message', (message: ToWorker) => {
         const staged: StagedBatch = { lastSeq: engine.lastSeq, commands: message.commands, events };
         projection.postMessage(staged);
       }
-      send({ kind: 'applied', id: message.id, lastSeq: engine.lastSeq, events });
+      send({
+        kind: 'applied',
+        id: message.id,
+        lastSeq: engine.lastSeq,
+        events,
+        nextDueTs: engine.nextDueTs() ?? null,
+      });
       return;
     }
     case 'query': {

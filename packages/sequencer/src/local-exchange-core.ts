@@ -19,6 +19,7 @@ import type {
   ExchangeCore,
   SequencerStats,
 } from './exchange-core.ts';
+import { DueTicker } from './due-ticker.ts';
 import { GroupCommit } from './group-commit.ts';
 import { observe } from './histogram.ts';
 import { markReadDbClean } from './read-db-guard.ts';
@@ -72,6 +73,7 @@ export class LocalExchangeCore implements ExchangeCore {
   readonly #parts: CoreParts;
   readonly #feeder: ReadModelFeeder;
   readonly #commit: GroupCommit;
+  readonly #ticker: DueTicker;
   readonly #listeners = new Set<(batch: readonly AppliedCommand[]) => void>();
   #nextSeq: number;
   #lastTs: number;
@@ -109,6 +111,11 @@ export class LocalExchangeCore implements ExchangeCore {
       (error) => this.#fail(journalFailed(error)),
     );
     parts.host.onFailure = (error) => this.#fail(error);
+    this.#ticker = new DueTicker({ clock: parts.clock, tick: () => this.submit({ type: 'tick' }) });
+    parts.host.query('nextDueTs', []).then(
+      (due) => this.#ticker.arm(due as number | null),
+      () => {},
+    );
     this.readModels = readSide(parts.readModels, parts.feeder);
     this.query = buildQueries(
       parts.host,
@@ -245,7 +252,10 @@ export class LocalExchangeCore implements ExchangeCore {
     this.metrics.engineQueueDepth += entries.length;
     // The engine forwards this text, with its events, to the read models; nothing here keeps it.
     this.#parts.host.apply(`[${jsons.join(',')}]`, true, true).then(
-      (reply) => this.#onApplied(batch, reply.events),
+      (reply) => {
+        this.#ticker.arm(reply.nextDueTs);
+        this.#onApplied(batch, reply.events);
+      },
       (error: Error) => this.#fail(error),
     );
   }
@@ -358,6 +368,7 @@ export class LocalExchangeCore implements ExchangeCore {
   #fail(error: Error): void {
     if (this.#failure !== undefined) return;
     this.#failure = error;
+    this.#ticker.close();
     const stranded = this.#pending.concat(this.#unposted);
     this.#pending = [];
     this.#unposted = [];
@@ -374,6 +385,7 @@ export class LocalExchangeCore implements ExchangeCore {
   }
 
   async #shutdown(): Promise<void> {
+    this.#ticker.close();
     if (this.#flushScheduled) this.#flush();
     const busy = this.#inflight.length > this.#inflightHead || this.#unposted.length > 0;
     if (busy && this.#failure === undefined) {

@@ -29,6 +29,8 @@ export interface QueryArgs {
   stateHash: [];
   verify: [];
   exchangeStatus: [];
+  /** When the engine next has work of its own (GTD expiry, a market schedule), or null. */
+  nextDueTs: [];
 }
 
 export type QueryName = keyof QueryArgs;
@@ -62,6 +64,8 @@ export type FromWorker =
       readonly id: number;
       readonly lastSeq: number;
       readonly events: string | null;
+      /** The engine's `nextDueTs()` after the batch (null for none). */
+      readonly nextDueTs: number | null;
     }
   | { readonly kind: 'result'; readonly id: number; readonly value: unknown }
   | {
