@@ -18,6 +18,7 @@ import {
   CreateMarketBody,
   CreateUserBody,
   HaltBody,
+  MarketScheduleBody,
   MarketStatusBody,
   MoneyMoveBody,
   SettleBody,
@@ -168,6 +169,33 @@ export const adminRoutes: RouteDef[] = [
         status,
       });
       return { market: m.spec.symbol, status, seq: applied.seq };
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/admin/markets/:market/schedule',
+    summary:
+      'Set when a market opens (only while created) and closes by itself; null for never. The ' +
+      'whole schedule is replaced. The change happens on time even with no other activity.',
+    tag: 'admin',
+    auth: 'admin',
+    body: MarketScheduleBody,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const m = s.market(ctx.params.market!);
+      const body = ctx.body as { opensAt: number | null; closesAt: number | null };
+      const applied = await s.submit({
+        type: 'scheduleMarket',
+        instrumentId: m.spec.instrumentId,
+        opensAt: body.opensAt,
+        closesAt: body.closesAt,
+      });
+      return {
+        market: m.spec.symbol,
+        opensAt: body.opensAt,
+        closesAt: body.closesAt,
+        seq: applied.seq,
+      };
     },
   },
   {

@@ -30,6 +30,8 @@ export function marketView(v: InstrumentView, hub: MarketDataHub) {
     openInterestLots: v.openInterestLots,
     escrow: v.escrow,
     settlement: v.settlement ?? null,
+    opensAt: v.opensAt ?? null,
+    closesAt: v.closesAt ?? null,
     spec: v.spec,
   };
 }

@@ -53,6 +53,12 @@ export const MarketSchema = Type.Object({
   openInterestLots: Int,
   escrow: Int,
   settlement: Type.Unknown(),
+  opensAt: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'When the market opens by itself (ms since the epoch), if scheduled.',
+  }),
+  closesAt: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'When the market closes by itself (ms since the epoch), if scheduled.',
+  }),
   spec: Type.Object({}, { additionalProperties: true, description: 'The instrument spec.' }),
 });
 

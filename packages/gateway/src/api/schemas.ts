@@ -232,6 +232,14 @@ export const MarketStatusBody = Type.Object(
   { status: Type.Union([Type.Literal('open'), Type.Literal('paused'), Type.Literal('closed')]) },
   strict,
 );
+const ScheduleTime = (what: string) =>
+  Type.Union([PosInt(`When the market ${what} by itself, ms since the epoch.`), Type.Null()], {
+    description: `When the market ${what} by itself (ms since the epoch), or null for never.`,
+  });
+export const MarketScheduleBody = Type.Object(
+  { opensAt: ScheduleTime('opens'), closesAt: ScheduleTime('closes') },
+  strict,
+);
 export const SettleBody = Type.Object(
   {
     result: Type.Union([Type.Literal('yes'), Type.Literal('no'), Type.Literal('scalar')]),
