@@ -1,5 +1,6 @@
 // A market's life through the Kalshi API: a trade shows up on `trade`, `ticker`, `market_positions`
 // and in candlesticks; a pause and resume appear on `market_lifecycle_v2` and block orders meanwhile;
+// a scheduled close is the market's `close_time` and a `close_date_updated` message;
 // closing and settling YES finalise the market, pay the YES holder $1 a contract and produce Kalshi
 // settlement records, with balances exact to the cent.
 
@@ -127,6 +128,31 @@ test('pause and resume: lifecycle messages, and no orders while paused', async (
       (m.msg as { is_deactivated: boolean }).is_deactivated === false,
   );
   assert.equal((await bob.market.getMarket(ex.market)).data.market.status, 'active');
+});
+
+test('a scheduled close is the market’s close_time and a close_date_updated message', async () => {
+  const closesAt = (Math.floor(Date.now() / 1000) + 86_400) * 1000;
+  const schedule = (at: number | null) =>
+    ex.admin.rest.request('PUT', `/api/v1/admin/markets/${ex.market}/schedule`, {
+      opensAt: null,
+      closesAt: at,
+    });
+  const closeUpdate = (ts: number) => (m: Record<string, unknown>) =>
+    lifecycle('close_date_updated')(m) && (m.msg as { close_ts: number }).close_ts === ts;
+  await schedule(closesAt);
+  await ws.waitFor(closeUpdate(closesAt / 1000));
+  const market = (await bob.market.getMarket(ex.market)).data.market;
+  assert.deepEqual(
+    [market.close_time, market.expiration_time, market.status],
+    [new Date(closesAt).toISOString(), new Date(closesAt).toISOString(), 'active'],
+  );
+  // Cleared again: back to "no close scheduled".
+  await schedule(null);
+  await ws.waitFor(closeUpdate(Date.UTC(2099, 11, 31, 23, 59, 59) / 1000));
+  assert.equal(
+    (await bob.market.getMarket(ex.market)).data.market.close_time,
+    '2099-12-31T23:59:59.000Z',
+  );
 });
 
 test('close and settle YES: finalized market, settlements and balances to the cent', async () => {

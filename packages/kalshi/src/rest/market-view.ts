@@ -9,8 +9,21 @@ import { priceLevelStructure, priceRanges } from '../price-grid.ts';
 import { kalshiMarketStatus } from '../vocabulary.ts';
 import type { BinaryView, MarketTimes } from './market-directory.ts';
 
-/** Far-future placeholder for close/expiration times the engine does not schedule. */
-const NO_SCHEDULED_CLOSE = '2099-12-31T23:59:59.000Z';
+/** Far-future placeholder for the close/expiration time of a market with no close scheduled. */
+export const NO_SCHEDULED_CLOSE_MS = Date.UTC(2099, 11, 31, 23, 59, 59);
+
+/**
+ * When the market closed, or closes as scheduled, or the placeholder: a closed market's own time
+ * first, then its schedule.
+ */
+function closeTime(v: BinaryView, times: MarketTimes): string {
+  return isoTime(times.closeMs ?? v.closesAt ?? NO_SCHEDULED_CLOSE_MS);
+}
+
+/** When the market opened, or opens as scheduled, or (never opened, none scheduled) was created. */
+function openTime(v: BinaryView, times: MarketTimes): string {
+  return isoTime(times.openMs ?? v.opensAt ?? times.createdMs);
+}
 
 export interface MarketStats {
   readonly volumeLots: number;
@@ -26,7 +39,7 @@ export function kalshiMarket(
   const spec = v.spec;
   const last = live?.lastPriceTicks ?? v.lastPriceTicks;
   const settled = v.settlement;
-  const close = times.closeMs === undefined ? NO_SCHEDULED_CLOSE : isoTime(times.closeMs);
+  const close = closeTime(v, times);
   const market = {
     ticker: spec.symbol,
     event_ticker: spec.eventTicker,
@@ -38,7 +51,7 @@ export function kalshiMarket(
     status: kalshiMarketStatus(v.status),
     created_time: isoTime(times.createdMs),
     updated_time: isoTime(times.updatedMs),
-    open_time: isoTime(times.openMs ?? times.createdMs),
+    open_time: openTime(v, times),
     close_time: close,
     expiration_time: close,
     latest_expiration_time: close,

@@ -9,6 +9,7 @@ import type { BinarySpec, EngineEvent, MarketStatus, Side } from '@bourse/engine
 import type { AppliedCommand } from '@bourse/sequencer';
 import { formatTicks } from '../fixed-point.ts';
 import { priceLevelStructure, priceRanges } from '../price-grid.ts';
+import { NO_SCHEDULED_CLOSE_MS } from '../rest/market-view.ts';
 import { fillCost } from '../rest/order-view.ts';
 import { fillMsg, positionMsg, type TrackedOrder, userOrderMsg } from './ws-messages.ts';
 
@@ -290,6 +291,12 @@ export class PrivateEvents {
       } else if (e.status === 'open') this.#life(e.instrumentId, 'activated', { open_ts: s });
       else if (e.status === 'closed')
         this.#life(e.instrumentId, 'close_date_updated', { close_ts: s });
+    } else if (e.type === 'marketScheduled') {
+      // A new closing time is Kalshi's close_date_updated; a schedule cleared by the close itself
+      // was announced with the close just before.
+      if (this.#status.get(e.instrumentId) === 'closed') return;
+      const closeMs = e.closesAt ?? NO_SCHEDULED_CLOSE_MS;
+      this.#life(e.instrumentId, 'close_date_updated', { close_ts: Math.floor(closeMs / 1000) });
     } else if (e.type === 'marketSettled') {
       const spec = this.#specOf(e.instrumentId);
       if (spec === undefined) return;
