@@ -168,6 +168,8 @@ export async function marketCommand(argv: string[]): Promise<void> {
       spec: { type: 'string' },
       result: { type: 'string' },
       value: { type: 'string' },
+      opens: { type: 'string' },
+      closes: { type: 'string' },
     },
   });
   if (values.help || sub === undefined || sub.startsWith('-'))
@@ -191,6 +193,16 @@ export async function marketCommand(argv: string[]): Promise<void> {
       const status = sub === 'pause' ? 'paused' : sub === 'close' ? 'closed' : 'open';
       const applied = await s.submit({ type: 'setMarketStatus', instrumentId, status });
       process.stdout.write(`${m.spec.symbol}: ${status} (seq ${applied.seq})\n`);
+    } else if (sub === 'schedule') {
+      // An option left out keeps what is scheduled now; `never` clears it.
+      const now = await s.core.query.instrument(instrumentId);
+      const opensAt = scheduleTime(values.opens, '--opens', now?.opensAt);
+      const closesAt = scheduleTime(values.closes, '--closes', now?.closesAt);
+      const applied = await s.submit({ type: 'scheduleMarket', instrumentId, opensAt, closesAt });
+      const show = (at: number | null) => (at === null ? 'never' : new Date(at).toISOString());
+      process.stdout.write(
+        `${m.spec.symbol}: opens ${show(opensAt)}, closes ${show(closesAt)} (seq ${applied.seq})\n`,
+      );
     } else if (sub === 'settle') {
       const result = need(values.result, '--result');
       if (result !== 'yes' && result !== 'no' && result !== 'scalar')
@@ -204,6 +216,17 @@ export async function marketCommand(argv: string[]): Promise<void> {
       process.stdout.write(`${m.spec.symbol}: settled ${result} (seq ${applied.seq})\n`);
     } else throw new UsageError(`unknown market command ${sub}`);
   });
+}
+
+/** A schedule option: an ISO 8601 time, ms since the epoch, or `never`; absent keeps `current`. */
+function scheduleTime(text: string | undefined, flag: string, current: number | undefined) {
+  if (text === undefined) return current ?? null;
+  if (text === 'never') return null;
+  const ms = /^[0-9]+$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isSafeInteger(ms) || ms <= 0) {
+    throw new UsageError(`${flag} takes an ISO 8601 time (2026-12-31T18:00:00Z), ms, or never`);
+  }
+  return ms;
 }
 
 export async function assetCommand(argv: string[]): Promise<void> {

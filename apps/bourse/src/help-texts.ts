@@ -30,6 +30,8 @@ export const ADMIN_HELP = `Admin commands (run them while the server is stopped;
         private key PEM to --out (default ./<name>-<keyid>.pem, mode 0600).
   bourse market create --spec <file.json>     (an instrument spec; instrumentId optional)
   bourse market open|pause|close <symbol>
+  bourse market schedule <symbol> [--opens <time|never>] [--closes <time|never>]
+                                              (ISO 8601 or ms; left out: unchanged)
   bourse market settle <symbol> --result <yes|no|scalar> [--value <ticks>]
 `;
 

@@ -17,13 +17,15 @@ const run = promisify(execFile);
 const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
 let dir: string;
 
-async function bourse(...args: string[]): Promise<{ stdout: string; code: number }> {
+async function bourse(
+  ...args: string[]
+): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout } = await run(process.execPath, [main, ...args], { timeout: 60_000 });
-    return { stdout, code: 0 };
+    const { stdout, stderr } = await run(process.execPath, [main, ...args], { timeout: 60_000 });
+    return { stdout, stderr, code: 0 };
   } catch (error) {
-    const e = error as { stdout: string; code: number };
-    return { stdout: e.stdout, code: e.code };
+    const e = error as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
   }
 }
 
@@ -112,6 +114,28 @@ test('offline admin, then journal verify, replay and snapshot agree', async () =
   );
   assert.match((await bourse('market', 'create', '--spec', spec, ...d)).stdout, /created CLI-YES/);
   assert.match((await bourse('market', 'open', 'CLI-YES', ...d)).stdout, /CLI-YES: open/);
+  const closes = await bourse(
+    'market',
+    'schedule',
+    'CLI-YES',
+    '--closes',
+    '2098-01-01T00:00:00Z',
+    ...d,
+  );
+  assert.match(closes.stdout, /CLI-YES: opens never, closes 2098-01-01T00:00:00.000Z \(seq \d+\)/);
+  const past = await bourse(
+    'market',
+    'schedule',
+    'CLI-YES',
+    '--closes',
+    '2001-01-01T00:00:00Z',
+    ...d,
+  );
+  assert.notEqual(past.code, 0);
+  assert.match(past.stderr, /SCHEDULE_IN_PAST/);
+  const bad = await bourse('market', 'schedule', 'CLI-YES', '--closes', 'soon', ...d);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /--closes takes an ISO 8601 time/);
   const list = await bourse('user', 'list', ...d);
   assert.match(list.stdout, /ann\ttrader/);
 
