@@ -230,6 +230,13 @@ export interface SettlementsQuery {
 
 export interface AuditQuery {
   accountId?: number;
+  /** Only commands of this type (`placeOrder`, `withdraw`, …). */
+  commandType?: string;
+  /** Only accepted, or only rejected, commands. */
+  outcome?: 'accepted' | 'rejected';
+  /** Only commands at or after / before this time (ms since the epoch). */
+  fromTs?: number;
+  toTs?: number;
   limit?: number;
   cursor?: string;
 }

@@ -234,6 +234,10 @@ export async function queryAudit(db: Db, q: AuditQuery): Promise<Page<AuditRow>>
   const limit = pageLimit(q.limit);
   let s = db.selectFrom('audit').selectAll();
   if (q.accountId !== undefined) s = s.where('account_id', '=', q.accountId);
+  if (q.commandType !== undefined) s = s.where('command_type', '=', q.commandType);
+  if (q.outcome !== undefined) s = s.where('outcome', '=', q.outcome);
+  if (q.fromTs !== undefined) s = s.where('ts', '>=', q.fromTs);
+  if (q.toTs !== undefined) s = s.where('ts', '<', q.toTs);
   if (q.cursor !== undefined) s = s.where('seq', '<', int(decodeCursor(q.cursor, ['int']), 0));
   const rows = await s
     .orderBy('seq', 'desc')

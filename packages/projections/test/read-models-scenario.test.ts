@@ -256,6 +256,28 @@ for (const backend of backends.all) {
         rejected.map((r) => [r.seq, r.commandType, r.accountId, r.reason]),
         [[ids.rejected, 'placeOrder', 2, 'PRICE_OFF_GRID']],
       );
+      // The filters an auditor asks with pick the same rows as filtering the whole log.
+      const only = async (q: Parameters<typeof rm.audit>[0]) =>
+        (await allPages((cursor) => rm.audit(cursor ? { ...q, cursor } : q))).map((r) => r.seq);
+      const pick = (keep: (r: (typeof audit)[number]) => boolean) =>
+        audit.filter(keep).map((r) => r.seq);
+      assert.deepEqual(await only({ outcome: 'rejected' }), [ids.rejected]);
+      assert.deepEqual(
+        await only({ commandType: 'placeOrder', accountId: 2, outcome: 'accepted' }),
+        pick(
+          (r) => r.commandType === 'placeOrder' && r.accountId === 2 && r.outcome === 'accepted',
+        ),
+      );
+      const mid = audit[Math.floor(audit.length / 2)]!.ts;
+      assert.deepEqual(
+        await only({ fromTs: mid }),
+        pick((r) => r.ts >= mid),
+      );
+      assert.deepEqual(
+        await only({ toTs: mid, commandType: 'deposit' }),
+        pick((r) => r.ts < mid && r.commandType === 'deposit'),
+      );
+      assert.ok((await only({ commandType: 'deposit' })).length > 0);
     });
 
     it('ignores a batch it has already applied', async () => {

@@ -11,9 +11,10 @@ import { ApiError } from '../error-catalogue.ts';
 import type { GatewayServices } from './gateway-services.ts';
 import { marketView } from './market-routes.ts';
 import type { RouteDef } from './route-def.ts';
-import { idParam } from './route-helpers.ts';
+import { defined, idParam, readModel } from './route-helpers.ts';
 import {
   AdminApiKeyBody,
+  AuditQuery,
   CreateAssetBody,
   CreateMarketBody,
   CreateUserBody,
@@ -320,6 +321,43 @@ export const adminRoutes: RouteDef[] = [
     'Debit available money from a user or account.',
     'withdraw',
   ),
+  {
+    method: 'GET',
+    path: '/api/v1/admin/audit',
+    summary:
+      'The audit log: every command the exchange sequenced, newest first, with its outcome and ' +
+      'reject reason; filter by account, command type, outcome and time.',
+    tag: 'admin',
+    auth: 'admin',
+    query: AuditQuery,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const q = ctx.query as {
+        accountId?: number;
+        commandType?: string;
+        outcome?: 'accepted' | 'rejected';
+        fromTs?: number;
+        toTs?: number;
+        limit?: number;
+        cursor?: string;
+      };
+      await s.historyBarrier();
+      const page = await readModel(() => s.core.readModels.audit(defined({ ...q })));
+      const items = page.items.map((r) => ({
+        seq: r.seq,
+        ts: r.ts,
+        commandType: r.commandType,
+        accountId: r.accountId ?? null,
+        market:
+          r.instrumentId === undefined ? null : (s.hub.market(r.instrumentId)?.spec.symbol ?? null),
+        orderId: r.orderId ?? null,
+        outcome: r.outcome,
+        reason: r.reason ?? null,
+        eventCount: r.eventCount,
+      }));
+      return page.nextCursor === undefined ? { items } : { items, nextCursor: page.nextCursor };
+    },
+  },
   {
     method: 'GET',
     path: '/api/v1/admin/state',

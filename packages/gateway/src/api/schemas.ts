@@ -117,6 +117,20 @@ export const LedgerQuery = Type.Object(
   { assetId: Type.Optional(PosInt()), limit: Limit, cursor: Cursor },
   strict,
 );
+export const AuditQuery = Type.Object(
+  {
+    accountId: Type.Optional(NonNegInt()),
+    commandType: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-zA-Z]+$' }),
+    ),
+    outcome: Type.Optional(Type.Union([Type.Literal('accepted'), Type.Literal('rejected')])),
+    fromTs: Type.Optional(NonNegInt()),
+    toTs: Type.Optional(NonNegInt()),
+    limit: Limit,
+    cursor: Cursor,
+  },
+  strict,
+);
 export const MarketsQuery = Type.Object(
   {
     kind: Type.Optional(Type.Union([Type.Literal('binary'), Type.Literal('spot')])),
