@@ -141,6 +141,47 @@ export interface PlaceOrder extends Envelope {
    * exchange is halted. Default false: the order stays and trades again on resume.
    */
   readonly cancelOnPause?: boolean;
+  /** The account's order group the order joins (it must not be triggered). */
+  readonly orderGroupId?: number;
+}
+
+/**
+ * Creates an order group for the account, capping the lots its orders may match in a rolling
+ * 15-second window; its id is the command's seq.
+ */
+export interface CreateOrderGroup extends Envelope {
+  readonly type: 'createOrderGroup';
+  readonly accountId: number;
+  readonly limitLots: number;
+}
+
+/** Changes a group's cap; a cap the window has already reached triggers the group at once. */
+export interface SetOrderGroupLimit extends Envelope {
+  readonly type: 'setOrderGroupLimit';
+  readonly accountId: number;
+  readonly groupId: number;
+  readonly limitLots: number;
+}
+
+/** Empties a group's window and lets it take orders again. */
+export interface ResetOrderGroup extends Envelope {
+  readonly type: 'resetOrderGroup';
+  readonly accountId: number;
+  readonly groupId: number;
+}
+
+/** Triggers a group now: its live orders are cancelled and it takes none until reset. */
+export interface TriggerOrderGroup extends Envelope {
+  readonly type: 'triggerOrderGroup';
+  readonly accountId: number;
+  readonly groupId: number;
+}
+
+/** Cancels a group's live orders and removes the group. */
+export interface DeleteOrderGroup extends Envelope {
+  readonly type: 'deleteOrderGroup';
+  readonly accountId: number;
+  readonly groupId: number;
 }
 
 export interface CancelOrder extends Envelope {
@@ -198,6 +239,11 @@ export type Command =
   | AmendOrder
   | DecreaseOrder
   | CancelAll
+  | CreateOrderGroup
+  | SetOrderGroupLimit
+  | ResetOrderGroup
+  | TriggerOrderGroup
+  | DeleteOrderGroup
   | Tick;
 
 export type CommandType = Command['type'];

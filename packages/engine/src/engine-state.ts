@@ -7,7 +7,7 @@ import type { EngineEvent } from './events.ts';
 import type { OrderIndex } from './order-index.ts';
 import type { OrderStore } from './order-store.ts';
 import type { RejectCode } from './reject-codes.ts';
-import type { Account, Asset, Instrument, Position } from './state.ts';
+import type { Account, Asset, Instrument, OrderGroup, Position } from './state.ts';
 import type { EngineConfig } from './views.ts';
 
 export interface EngineState {
@@ -29,6 +29,11 @@ export interface EngineState {
   /** GTD expiry min-heap: parallel arrays of (expiresAt, orderId). */
   readonly gtdTs: number[];
   readonly gtdId: number[];
+  /** Order groups by id, and the group of each live order that has one. */
+  readonly groups: Map<number, OrderGroup>;
+  readonly groupOfOrder: Map<number, OrderGroup>;
+  /** Groups that reached their cap during the current command; triggered when it ends. */
+  readonly groupsToTrigger: OrderGroup[];
 
   /** Appends an event of the current command. */
   emit(event: EngineEvent): void;

@@ -10,6 +10,15 @@ import type { EngineEvent, Rejected } from './events.ts';
 import { isIdentifier } from './identifiers.ts';
 import { MAX_PRICE_LEVELS, type InstrumentSpec } from './instrument.ts';
 import { earliestSchedule, scheduleProblem } from './market-schedule.ts';
+import {
+  createOrderGroup,
+  deleteOrderGroup,
+  flushGroupTriggers,
+  groupView,
+  resetOrderGroup,
+  setOrderGroupLimit,
+  triggerOrderGroup,
+} from './order-groups.ts';
 import { OrderIndex } from './order-index.ts';
 import { F_CANCEL_ON_PAUSE, OrderStore } from './order-store.ts';
 import { cancelSlot } from './order-lifecycle.ts';
@@ -17,7 +26,7 @@ import { orderView } from './order-view.ts';
 import { queuePosition, queuePositions } from './queue-position.ts';
 import type { RejectCode } from './reject-codes.ts';
 import { restoreInto, snapshotState } from './snapshot.ts';
-import type { Account, Asset, Instrument, Position } from './state.ts';
+import type { Account, Asset, Instrument, OrderGroup, Position } from './state.ts';
 import { hashBytes } from './state-hash.ts';
 import { NIL } from './slot.ts';
 import { compileFees } from './instrument-fees.ts';
@@ -37,6 +46,7 @@ import {
   DEFAULT_ENGINE_CONFIG,
   type EngineConfig,
   type InstrumentView,
+  type OrderGroupView,
   type OrderView,
   type PositionView,
   type QueuePositionView,
@@ -73,6 +83,9 @@ export class Engine implements EngineState {
   /** GTD expiry min-heap: parallel arrays of (expiresAt, orderId). */
   readonly gtdTs: number[] = [];
   readonly gtdId: number[] = [];
+  readonly groups = new Map<number, OrderGroup>();
+  readonly groupOfOrder = new Map<number, OrderGroup>();
+  readonly groupsToTrigger: OrderGroup[] = [];
   /** The earliest scheduled market change (Infinity for none): derived, recomputed on change. */
   private nextScheduleTs = Number.POSITIVE_INFINITY;
   // Records touched by the current command.
@@ -108,6 +121,7 @@ export class Engine implements EngineState {
       if (this.gtdTs.length > 0 && this.gtdTs[0]! <= ts) expireOrders(this, ts);
       if (this.nextScheduleTs <= ts) this.runSchedules(ts);
       this.dispatch(command, ts);
+      if (this.groupsToTrigger.length !== 0) flushGroupTriggers(this);
       this.flushTouched();
     }
     // Assigning by index and trimming only when the count changed keeps the array's backing store:
@@ -133,6 +147,16 @@ export class Engine implements EngineState {
         return decreaseOrder(this, c);
       case 'cancelAll':
         return cancelAll(this, c);
+      case 'createOrderGroup':
+        return createOrderGroup(this, c);
+      case 'setOrderGroupLimit':
+        return setOrderGroupLimit(this, c, ts);
+      case 'resetOrderGroup':
+        return resetOrderGroup(this, c);
+      case 'triggerOrderGroup':
+        return triggerOrderGroup(this, c);
+      case 'deleteOrderGroup':
+        return deleteOrderGroup(this, c);
       case 'tick':
         return;
       case 'createAsset':
@@ -719,6 +743,20 @@ export class Engine implements EngineState {
       opensAt: inst.opensAt === 0 ? undefined : inst.opensAt,
       closesAt: inst.closesAt === 0 ? undefined : inst.closesAt,
     };
+  }
+
+  /** The account's order groups, by group id. */
+  orderGroups(accountId: number): OrderGroupView[] {
+    const out: OrderGroupView[] = [];
+    for (const g of this.groups.values()) {
+      if (g.account.accountId === accountId) out.push(groupView(g, this.lastTs));
+    }
+    return out.sort((a, b) => a.groupId - b.groupId);
+  }
+
+  orderGroup(groupId: number): OrderGroupView | undefined {
+    const g = this.groups.get(groupId);
+    return g === undefined ? undefined : groupView(g, this.lastTs);
   }
 
   instruments(): InstrumentView[] {

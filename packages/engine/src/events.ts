@@ -21,7 +21,9 @@ export type CancelReason =
   | 'positionLimit'
   | 'reduceOnly'
   | 'decreasedToZero'
-  | 'noLiquidity';
+  | 'noLiquidity'
+  /** Its order group reached its cap, or was triggered or deleted. */
+  | 'orderGroup';
 
 export interface Rejected {
   readonly type: 'rejected';
@@ -79,6 +81,21 @@ export interface MarketScheduled {
   readonly closesAt: number | null;
 }
 
+/** An order group was created, or its cap or triggered state changed. */
+export interface OrderGroupUpdated {
+  readonly type: 'orderGroupUpdated';
+  readonly groupId: number;
+  readonly accountId: number;
+  readonly limitLots: number;
+  readonly triggered: boolean;
+}
+
+export interface OrderGroupDeleted {
+  readonly type: 'orderGroupDeleted';
+  readonly groupId: number;
+  readonly accountId: number;
+}
+
 export interface HaltChanged {
   readonly type: 'haltChanged';
   readonly halted: boolean;
@@ -102,6 +119,8 @@ export interface OrderAccepted {
   readonly reduceOnly: boolean;
   /** Cancelled when its market pauses or the exchange halts. */
   readonly cancelOnPause: boolean;
+  /** The order group it joined, if any. */
+  readonly orderGroupId?: number;
 }
 
 /** A stop order was parked until its trigger price trades. */
@@ -224,6 +243,8 @@ export type EngineEvent =
   | InstrumentCreated
   | MarketStatusChanged
   | MarketScheduled
+  | OrderGroupUpdated
+  | OrderGroupDeleted
   | HaltChanged
   | OrderAccepted
   | OrderParked

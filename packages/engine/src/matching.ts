@@ -8,6 +8,7 @@ import type { EngineState } from './engine-state.ts';
 import type { CancelReason } from './events.ts';
 import type { InstrumentSpec } from './instrument.ts';
 import { feeAt } from './fees.ts';
+import { countGroupFill } from './order-groups.ts';
 import { addOpenLots, cancelSlot, finishOrder } from './order-lifecycle.ts';
 import { F_REDUCE_ONLY, F_STP_CANCEL_MAKER, type OrderStore } from './order-store.ts';
 import { feeReserveFor } from './reservation.ts';
@@ -133,6 +134,10 @@ export function matchTaker(
         budget -= perLot * q;
       }
       fill(e, inst, slot, m, price, q);
+      if (e.groupOfOrder.size !== 0) {
+        countGroupFill(e, s.id[m]!, q, e.lastTs);
+        countGroupFill(e, s.id[slot]!, q, e.lastTs);
+      }
       book.qty[key]! -= q;
       e.touchLevel(inst, key);
       // The maker's filled lots move from its open lots to its position: the two together (what the

@@ -55,7 +55,16 @@ export function finishOrder(e: EngineState, inst: Instrument, slot: number): voi
   const acct = s.accountOf(slot);
   releaseReservation(e, inst, acct, slot);
   unlinkFromAccount(e, acct, slot);
-  e.orderSlots.delete(s.id[slot]!);
+  const id = s.id[slot]!;
+  // Out of its order group (a map lookup only when some order has a group).
+  if (e.groupOfOrder.size !== 0) {
+    const g = e.groupOfOrder.get(id);
+    if (g !== undefined) {
+      g.orders.delete(id);
+      e.groupOfOrder.delete(id);
+    }
+  }
+  e.orderSlots.delete(id);
   s.release(slot);
 }
 

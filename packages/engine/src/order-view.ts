@@ -30,6 +30,7 @@ export function tifName(tif: number): TimeInForce {
 
 export function orderView(e: EngineState, slot: number): OrderView {
   const s = e.store;
+  const group = e.groupOfOrder.size === 0 ? undefined : e.groupOfOrder.get(s.id[slot]!);
   const flags = s.flags[slot]!;
   const type = s.type[slot]!;
   const tif = s.tif[slot]!;
@@ -54,5 +55,6 @@ export function orderView(e: EngineState, slot: number): OrderView {
     state: (flags & F_PARKED) !== 0 ? 'parked' : 'resting',
     reservedCash: s.resCash[slot]! + s.resFee[slot]!,
     reservedPosLots: s.resPos[slot]!,
+    ...(group === undefined ? {} : { orderGroupId: group.groupId }),
   };
 }

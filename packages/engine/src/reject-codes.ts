@@ -42,6 +42,10 @@ export const REJECT_CODES = [
   'INVALID_STATE',
   'INVALID_SETTLEMENT',
   'SCHEDULE_IN_PAST',
+  // order groups
+  'UNKNOWN_ORDER_GROUP',
+  'ORDER_GROUP_TRIGGERED',
+  'MAX_ORDER_GROUPS',
 ] as const;
 
 export type RejectCode = (typeof REJECT_CODES)[number];

@@ -11,7 +11,7 @@ import { compileFees } from './instrument-fees.ts';
 import { addOpenLots, openLotsOf } from './order-lifecycle.ts';
 import { F_PARKED } from './order-store.ts';
 import { NIL } from './slot.ts';
-import type { Instrument } from './state.ts';
+import type { Instrument, OrderGroup } from './state.ts';
 
 type OrderRecord = [
   id: number,
@@ -39,6 +39,16 @@ type PositionRecord = [
   feesPaid: number,
   reservedYes: number,
   reservedNo: number,
+];
+
+type GroupRecord = [
+  groupId: number,
+  accountId: number,
+  limitLots: number,
+  triggered: boolean,
+  windowTs: number[],
+  windowLots: number[],
+  orderIds: number[],
 ];
 
 /** Lots an account's resting orders have open in one instrument (only instruments with some). */
@@ -83,6 +93,8 @@ export interface SnapshotData {
   instruments: InstrumentRecord[];
   transfers: string[];
   gtd: [number[], number[]];
+  /** Order groups by id; left out when there are none (older snapshots have none). */
+  groups?: GroupRecord[];
 }
 
 function orderRecord(e: EngineState, slot: number): OrderRecord {
@@ -190,6 +202,19 @@ export function snapshotState(e: EngineState, withHeader: boolean): SnapshotData
     transfers: [...e.transfers].sort(),
     gtd: liveExpiries(e),
   };
+  if (e.groups.size > 0) {
+    data.groups = [...e.groups.values()]
+      .sort((a, b) => a.groupId - b.groupId)
+      .map((g) => [
+        g.groupId,
+        g.account.accountId,
+        g.limitLots,
+        g.triggered,
+        [...g.windowTs],
+        [...g.windowLots],
+        [...g.orders].sort((a, b) => a - b),
+      ]);
+  }
   if (withHeader) {
     data.seq = e.lastSeq;
     data.ts = e.lastTs;
@@ -250,6 +275,28 @@ export function restoreInto(e: EngineState, d: SnapshotData): void {
   for (let i = 0; i < d.gtd[0].length; i++) {
     e.gtdTs.push(d.gtd[0][i]!);
     e.gtdId.push(d.gtd[1][i]!);
+  }
+  for (const [
+    groupId,
+    accountId,
+    limitLots,
+    triggered,
+    windowTs,
+    windowLots,
+    orderIds,
+  ] of d.groups ?? []) {
+    const g: OrderGroup = {
+      groupId,
+      account: e.accountsById.get(accountId)!,
+      limitLots,
+      triggered,
+      windowTs: [...windowTs],
+      windowLots: [...windowLots],
+      windowSum: windowLots.reduce((a, b) => a + b, 0),
+      orders: new Set(orderIds),
+    };
+    e.groups.set(groupId, g);
+    for (const id of orderIds) e.groupOfOrder.set(id, g);
   }
 }
 

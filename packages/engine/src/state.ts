@@ -57,6 +57,24 @@ export interface Account {
   openLots: number[];
 }
 
+/**
+ * A Kalshi-style order group: a cap on the lots its orders may match in a rolling window. When the
+ * window reaches the cap the group triggers: every live order in it is cancelled and it takes no new
+ * order until reset.
+ */
+export interface OrderGroup {
+  readonly groupId: number;
+  readonly account: Account;
+  limitLots: number;
+  triggered: boolean;
+  /** The group's fills still inside the window, oldest first: times and lots, in parallel. */
+  readonly windowTs: number[];
+  readonly windowLots: number[];
+  windowSum: number;
+  /** Ids of the group's live (resting or parked) orders. */
+  readonly orders: Set<number>;
+}
+
 export interface Instrument {
   readonly index: number;
   readonly spec: InstrumentSpec;

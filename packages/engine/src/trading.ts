@@ -49,7 +49,8 @@ import {
   releaseReservation,
 } from './reservation.ts';
 import { NIL } from './slot.ts';
-import type { Account, Instrument } from './state.ts';
+import type { Account, Instrument, OrderGroup } from './state.ts';
+import { joinGroup, ownedGroup } from './order-groups.ts';
 import { isIdentifier } from './identifiers.ts';
 import { isPositiveInt, isSafeInt } from './units.ts';
 
@@ -166,6 +167,13 @@ export function placeOrder(e: EngineState, c: PlaceOrder, ts: number): void {
   if (tif < 0) return fail('INVALID_FIELD');
   if (cid !== undefined && !validClientId(cid)) return fail('INVALID_FIELD');
   if (cid !== undefined && acct.clientIds.has(cid)) return fail('DUPLICATE_CLIENT_ORDER_ID');
+  let group: OrderGroup | undefined;
+  if (c.orderGroupId !== undefined) {
+    const g = ownedGroup(e, acct, c.orderGroupId);
+    if (typeof g === 'string') return fail(g);
+    if (g.triggered) return fail('ORDER_GROUP_TRIGGERED');
+    group = g;
+  }
   const spec = inst.spec;
   let qty = c.qtyLots;
   if (!isPositiveInt(qty)) return fail('INVALID_QUANTITY');
@@ -311,6 +319,7 @@ export function placeOrder(e: EngineState, c: PlaceOrder, ts: number): void {
   applyReservation(e, inst, acct, slot, r);
   linkToAccount(e, acct, slot);
   e.orderSlots.set(c.orderId, slot);
+  if (group !== undefined) joinGroup(e, group, c.orderId);
   e.emit({
     type: 'orderAccepted',
     orderId: c.orderId,
@@ -327,6 +336,7 @@ export function placeOrder(e: EngineState, c: PlaceOrder, ts: number): void {
     postOnly,
     reduceOnly,
     cancelOnPause,
+    ...(group === undefined ? {} : { orderGroupId: group.groupId }),
   });
   if (tif === TIF_GTD) pushExpiry(e, expiresAt, c.orderId);
   if (isStop && !stopTriggered(inst, side, stopPrice)) {

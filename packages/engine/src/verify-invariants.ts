@@ -94,11 +94,39 @@ export function verifyInvariants(e: Engine): string[] {
     }
   }
   checkOpenLots(e, out);
+  checkOrderGroups(e, out);
   let live = 0;
   for (const a of e.accountsById.values()) live += a.openOrders;
   if (live !== e.orderSlots.size)
     out.push(`order index has ${e.orderSlots.size}, accounts ${live}`);
   return out;
+}
+
+/**
+ * Each group's orders are live orders of its account, known to the order → group index (and it to
+ * nothing else); a triggered group holds none; the window's sum is the sum of its fills.
+ */
+function checkOrderGroups(e: Engine, out: string[]): void {
+  let members = 0;
+  for (const g of e.groups.values()) {
+    if (g.triggered && g.orders.size > 0)
+      out.push(`order group ${g.groupId}: triggered yet holds orders`);
+    if (g.windowSum !== g.windowLots.reduce((a, b) => a + b, 0)) {
+      out.push(`order group ${g.groupId}: window sum ${g.windowSum} is not its fills'`);
+    }
+    for (const id of g.orders) {
+      members++;
+      const slot = e.orderSlots.get(id);
+      if (slot < 0) out.push(`order group ${g.groupId}: order ${id} is not live`);
+      else if (e.store.accountOf(slot) !== g.account) {
+        out.push(`order group ${g.groupId}: order ${id} belongs to another account`);
+      }
+      if (e.groupOfOrder.get(id) !== g) out.push(`order ${id}: group index disagrees`);
+    }
+  }
+  if (members !== e.groupOfOrder.size) {
+    out.push(`order group index has ${e.groupOfOrder.size} orders, groups ${members}`);
+  }
 }
 
 /**

@@ -50,6 +50,8 @@ export interface OrderView {
   readonly stp: SelfTradePrevention;
   /** Cancelled when its market pauses or the exchange halts. */
   readonly cancelOnPause: boolean;
+  /** The order group it belongs to, if it has one. */
+  readonly orderGroupId?: number;
   /** `resting` in the book, or `parked` waiting for its stop trigger. */
   readonly state: 'resting' | 'parked';
   /** Cash (settlement/quote asset) and position/base reserved for the open quantity. */
@@ -91,6 +93,17 @@ export interface InstrumentView {
   /** Scheduled opening and closing (ms since the epoch), if any. */
   readonly opensAt: number | undefined;
   readonly closesAt: number | undefined;
+}
+
+export interface OrderGroupView {
+  readonly groupId: number;
+  readonly accountId: number;
+  readonly limitLots: number;
+  readonly triggered: boolean;
+  /** Lots its orders matched in the window as of the last command. */
+  readonly matchedLots: number;
+  /** Its live orders' ids, ascending. */
+  readonly orderIds: number[];
 }
 
 export interface AccountView {

@@ -364,6 +364,30 @@ const CASES: Case[] = [
     when: () => ({ type: 'settleMarket', instrumentId: SPOT, result: 'yes' }),
   },
   {
+    code: 'UNKNOWN_ORDER_GROUP',
+    what: 'joining another account’s order group',
+    given: ({ h }) => void h.must({ type: 'createOrderGroup', accountId: 2, limitLots: 500 }),
+    when: ({ h }) => place(h, buy(1, 4000, 100, { orderGroupId: h.seq })),
+  },
+  {
+    code: 'ORDER_GROUP_TRIGGERED',
+    what: 'joining a triggered group',
+    given: ({ h }) => {
+      h.must({ type: 'createOrderGroup', accountId: 1, limitLots: 500 });
+      h.must({ type: 'triggerOrderGroup', accountId: 1, groupId: h.seq });
+    },
+    when: ({ h }) => place(h, buy(1, 4000, 100, { orderGroupId: h.seq - 1 })),
+  },
+  {
+    code: 'MAX_ORDER_GROUPS',
+    what: 'an order group beyond the account’s thousand',
+    given: ({ h }) => {
+      for (let i = 0; i < 1_000; i++)
+        h.must({ type: 'createOrderGroup', accountId: 1, limitLots: 1 });
+    },
+    when: () => ({ type: 'createOrderGroup', accountId: 1, limitLots: 1 }),
+  },
+  {
     code: 'SCHEDULE_IN_PAST',
     what: 'scheduling a close at a time already gone',
     when: () => ({ type: 'scheduleMarket', instrumentId: M, opensAt: null, closesAt: 1 }),

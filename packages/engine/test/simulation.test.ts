@@ -385,6 +385,7 @@ test(`seeded simulation: ${COMMANDS} commands, ${ACCOUNTS} accounts (SEED=${SEED
       'decreasedToZero',
       'noLiquidity',
       'reduceOnly',
+      'orderGroup',
     ]) {
       assert.ok(stats.get(`cancel:${reason}`) > 0, `no cancel for ${reason}`);
     }

@@ -82,6 +82,9 @@ const REJECT_STATUS: Record<RejectCode, number> = {
   INVALID_STATE: 409,
   INVALID_SETTLEMENT: 400,
   SCHEDULE_IN_PAST: 400,
+  UNKNOWN_ORDER_GROUP: 404,
+  ORDER_GROUP_TRIGGERED: 409,
+  MAX_ORDER_GROUPS: 422,
 };
 
 export type ApiErrorCode = GatewayErrorCode | RejectCode;

@@ -177,6 +177,8 @@ class BatchFold {
       case 'orderTriggered':
       case 'marketSettled':
       case 'marketScheduled':
+      case 'orderGroupUpdated':
+      case 'orderGroupDeleted':
         return;
       case 'assetCreated':
         w.assets.push({

@@ -50,6 +50,8 @@ export class CommandGenerator {
   private seq = 0;
   private ts = 1_700_000_000_000;
   private readonly markets: MarketState[] = [];
+  /** Order groups the engine has created, with their accounts (learned from its events). */
+  private readonly groups = new Map<number, { accountId: number; triggered: boolean }>();
   private readonly live = new Map<number, LiveOrder>();
   private readonly liveIds: number[] = [];
   private readonly liveIndex = new Map<number, number>();
@@ -132,6 +134,12 @@ export class CommandGenerator {
           if (m !== undefined) m.status = e.status;
           break;
         }
+        case 'orderGroupUpdated':
+          this.groups.set(e.groupId, { accountId: e.accountId, triggered: e.triggered });
+          break;
+        case 'orderGroupDeleted':
+          this.groups.delete(e.groupId);
+          break;
         default:
           break;
       }
@@ -202,6 +210,7 @@ export class CommandGenerator {
       transfer: 15,
       tick: 30,
       lifecycle: 3,
+      group: 6,
       halt: 1,
       bad: 90,
     });
@@ -232,6 +241,8 @@ export class CommandGenerator {
         return { body: { type: 'tick' }, bad: false };
       case 'lifecycle':
         return { body: this.lifecycle(), bad: false };
+      case 'group':
+        return { body: this.groupCommand(), bad: false };
       case 'halt':
         this.haltedFor = r.int(1, 30);
         return { body: { type: 'setHalt', halted: true }, bad: false };
@@ -317,6 +328,26 @@ export class CommandGenerator {
   }
 
   /** A grid price near the market's drifting mid. */
+  /** Creates a group with a small cap (so fills reach it), or changes, resets, triggers or deletes one. */
+  private groupCommand(): Body {
+    const r = this.rng;
+    if (this.groups.size === 0 || r.chance(0.25)) {
+      return { type: 'createOrderGroup', accountId: this.account(), limitLots: r.int(1, 40) * 100 };
+    }
+    const [groupId, { accountId }] = r.pick([...this.groups]);
+    const what = r.weighted({ reset: 5, limit: 2, trigger: 1, delete: 1 });
+    switch (what) {
+      case 'reset':
+        return { type: 'resetOrderGroup', accountId, groupId };
+      case 'limit':
+        return { type: 'setOrderGroupLimit', accountId, groupId, limitLots: r.int(1, 40) * 100 };
+      case 'trigger':
+        return { type: 'triggerOrderGroup', accountId, groupId };
+      case 'delete':
+        return { type: 'deleteOrderGroup', accountId, groupId };
+    }
+  }
+
   /** A max cost caps buying: a buy, or a binary sell (it buys NO). */
   private takesMaxCost(m: MarketState, side: 'buy' | 'sell'): boolean {
     return side === 'buy' || m.spec.kind === 'binary';
@@ -400,6 +431,16 @@ export class CommandGenerator {
         break;
       default:
         break;
+    }
+    // Some orders join one of their account's groups; now and then a triggered one, which refuses.
+    if (r.chance(0.1)) {
+      const wantTriggered = r.chance(0.05);
+      for (const [groupId, g] of this.groups) {
+        if (g.accountId === o.accountId && g.triggered === wantTriggered) {
+          o.orderGroupId = groupId;
+          break;
+        }
+      }
     }
     if (this.fundsOf !== undefined && o.accountId! % 10 === 0 && r.chance(0.6)) {
       const limit =
