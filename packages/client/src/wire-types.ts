@@ -54,6 +54,8 @@ export interface OrderInput {
   readonly stp?: 'cancelTaker' | 'cancelMaker';
   /** Cancel the order when its market pauses or the exchange halts (reason `paused`). */
   readonly cancelOnPause?: boolean;
+  /** The order group the order joins. */
+  readonly orderGroupId?: number;
 }
 
 export interface OrderAck {

@@ -11,6 +11,7 @@ import { accountRoutes } from './api/account-routes.ts';
 import { adminRoutes } from './api/admin-routes.ts';
 import { GatewayServices } from './api/gateway-services.ts';
 import { marketRoutes } from './api/market-routes.ts';
+import { orderGroupRoutes } from './api/order-group-routes.ts';
 import { orderRoutes } from './api/order-routes.ts';
 import { portfolioRoutes } from './api/portfolio-routes.ts';
 import type { RouteDef } from './api/route-def.ts';
@@ -104,6 +105,7 @@ export interface Gateway {
 export const ALL_ROUTES: readonly RouteDef[] = [
   ...marketRoutes,
   ...orderRoutes,
+  ...orderGroupRoutes,
   ...portfolioRoutes,
   ...accountRoutes,
   ...tokenRoutes,

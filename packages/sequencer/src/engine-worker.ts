@@ -65,6 +65,10 @@ function answer(name: QueryName, args: unknown[]): unknown {
       return { seq: engine.lastSeq, halted: engine.halted };
     case 'nextDueTs':
       return engine.nextDueTs() ?? null;
+    case 'orderGroups':
+      return engine.orderGroups(n[0]!);
+    case 'orderGroup':
+      return engine.orderGroup(n[0]!);
     default: {
       const never: never = name;
       throw new Error(`unknown query ${String(never)}`);

@@ -8,6 +8,7 @@ import type {
   BalanceView,
   BookView,
   InstrumentView,
+  OrderGroupView,
   OrderView,
   PositionView,
   QueuePositionView,
@@ -66,6 +67,10 @@ export interface ExchangeCore {
     verify(): Promise<string[]>;
     /** Whether the whole exchange is halted, as of the last applied seq. */
     exchangeStatus(): Promise<{ seq: number; halted: boolean }>;
+    /** The account's order groups, by id. */
+    orderGroups(accountId: number): Promise<OrderGroupView[]>;
+    /** One order group (any account's: the caller checks ownership). */
+    orderGroup(groupId: number): Promise<OrderGroupView | undefined>;
   };
   /** History and analytics. `readModels.waitFor(seq)` lets a read see everything up to `seq`. */
   readonly readModels: ReadModels & { waitFor(seq: number): Promise<void> };

@@ -489,5 +489,7 @@ function buildQueries(
     stateHash: () => ask('stateHash', []) as ReturnType<Q['stateHash']>,
     verify: () => ask('verify', []) as ReturnType<Q['verify']>,
     exchangeStatus: () => ask('exchangeStatus', []) as ReturnType<Q['exchangeStatus']>,
+    orderGroups: (accountId) => ask('orderGroups', [accountId]) as ReturnType<Q['orderGroups']>,
+    orderGroup: (groupId) => ask('orderGroup', [groupId]) as ReturnType<Q['orderGroup']>,
   };
 }

@@ -31,6 +31,8 @@ export interface QueryArgs {
   exchangeStatus: [];
   /** When the engine next has work of its own (GTD expiry, a market schedule), or null. */
   nextDueTs: [];
+  orderGroups: [accountId: number];
+  orderGroup: [groupId: number];
 }
 
 export type QueryName = keyof QueryArgs;

@@ -81,6 +81,7 @@ export function placeOrderCommand(
     'maxCost',
     'stp',
     'cancelOnPause',
+    'orderGroupId',
   ] as const) {
     if (body[k] !== undefined) command[k] = body[k];
   }

@@ -52,6 +52,9 @@ export const PlaceOrderBody = Type.Object(
       ),
     ),
     stp: Type.Optional(Type.Union([Type.Literal('cancelTaker'), Type.Literal('cancelMaker')])),
+    orderGroupId: Type.Optional(
+      PosInt('The order group the order joins (yours, and not triggered).'),
+    ),
     cancelOnPause: Type.Optional(
       Type.Boolean({
         description:
@@ -76,6 +79,10 @@ export const BatchCancelBody = Type.Object(
 );
 export const AmendBody = Type.Object(
   { priceTicks: Type.Optional(PosInt()), qtyLots: Type.Optional(PosInt()) },
+  strict,
+);
+export const OrderGroupBody = Type.Object(
+  { limitLots: PosInt('Most lots the group’s orders may match in a rolling 15-second window.') },
   strict,
 );
 export const DecreaseBody = Type.Object({ byLots: PosInt() }, strict);
