@@ -20,6 +20,7 @@ export type KalshiErrorCode =
   | 'reduce_only_would_increase'
   | 'position_limit_exceeded'
   | 'max_orders_exceeded'
+  | 'order_group_triggered'
   | 'not_found'
   | 'unauthorized'
   | 'forbidden'
@@ -43,6 +44,7 @@ const STATUS: Record<KalshiErrorCode, number> = {
   reduce_only_would_increase: 400,
   position_limit_exceeded: 400,
   max_orders_exceeded: 400,
+  order_group_triggered: 409,
   not_found: 404,
   unauthorized: 401,
   forbidden: 403,
@@ -78,6 +80,9 @@ const FROM_NATIVE: Partial<Record<ApiErrorCode, KalshiErrorCode>> = {
   REDUCE_ONLY_WOULD_INCREASE: 'reduce_only_would_increase',
   POSITION_LIMIT: 'position_limit_exceeded',
   MAX_OPEN_ORDERS: 'max_orders_exceeded',
+  UNKNOWN_ORDER_GROUP: 'not_found',
+  ORDER_GROUP_TRIGGERED: 'order_group_triggered',
+  MAX_ORDER_GROUPS: 'max_orders_exceeded',
   NOT_FOUND: 'not_found',
   USER_NOT_FOUND: 'not_found',
   SESSION_NOT_FOUND: 'not_found',

@@ -26,6 +26,7 @@ import type { MarketDirectory } from './market-directory.ts';
 import { marketEndpoints } from './market-endpoints.ts';
 import { orderEndpointsV2 } from './order-endpoints.ts';
 import { portfolioEndpoints } from './portfolio-endpoints.ts';
+import { orderGroupEndpoints } from './order-group-endpoints.ts';
 import { restingOrderEndpoints } from './resting-order-endpoints.ts';
 
 export const REST_PREFIX = '/trade-api/v2';
@@ -34,6 +35,7 @@ export const KALSHI_ROUTES: readonly KalshiRoute[] = [
   ...marketEndpoints,
   ...portfolioEndpoints,
   ...restingOrderEndpoints,
+  ...orderGroupEndpoints,
   ...orderEndpointsV2,
   ...legacyOrderEndpoints,
   ...apiKeyEndpoints,

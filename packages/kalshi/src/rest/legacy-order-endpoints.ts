@@ -31,8 +31,7 @@ import { kalshiOrder } from './order-view.ts';
 
 async function orderObject(ctx: KalshiContext, orderId: number) {
   const o = await loadOrder(ctx, orderId);
-  const live = o.stp === undefined ? undefined : { stp: o.stp };
-  return kalshiOrder(o.spec, o.row, o.fills, member(ctx).userId, live);
+  return kalshiOrder(o.spec, o.row, o.fills, member(ctx).userId, o.live);
 }
 
 function errorItem(error: unknown) {

@@ -149,7 +149,13 @@ export interface LoadedOrder {
   readonly spec: BinarySpec;
   readonly row: OrderRow;
   readonly fills: FillRow[];
-  readonly stp: 'cancelTaker' | 'cancelMaker' | undefined;
+  /** What only the engine knows of an open order: its self-trade rule and order group. */
+  readonly live: LiveOrderFields | undefined;
+}
+
+export interface LiveOrderFields {
+  readonly stp: 'cancelTaker' | 'cancelMaker';
+  readonly orderGroupId?: number;
 }
 
 /** The caller's order from the read models (after the history barrier), or 404 for anyone else's. */
@@ -166,7 +172,7 @@ export async function loadOrder(ctx: KalshiContext, orderId: number): Promise<Lo
   ) {
     throw new KalshiError('order_not_found', `No order ${orderId}.`);
   }
-  return { spec, row, fills: await orderFills(ctx, row), stp: await liveStp(ctx, row) };
+  return { spec, row, fills: await orderFills(ctx, row), live: await liveFields(ctx, row) };
 }
 
 export async function orderFills(ctx: KalshiContext, row: OrderRow): Promise<FillRow[]> {
@@ -179,7 +185,11 @@ export async function orderFills(ctx: KalshiContext, row: OrderRow): Promise<Fil
   return page.items;
 }
 
-async function liveStp(ctx: KalshiContext, row: OrderRow) {
+async function liveFields(ctx: KalshiContext, row: OrderRow): Promise<LiveOrderFields | undefined> {
   if (row.status !== 'open') return undefined;
-  return (await ctx.services.core.query.order(row.orderId))?.stp;
+  const o = await ctx.services.core.query.order(row.orderId);
+  if (o === undefined) return undefined;
+  return o.orderGroupId === undefined
+    ? { stp: o.stp }
+    : { stp: o.stp, orderGroupId: o.orderGroupId };
 }

@@ -40,6 +40,7 @@ export interface NativeOrder {
   reduceOnly?: boolean;
   stp?: 'cancelTaker' | 'cancelMaker';
   cancelOnPause?: boolean;
+  orderGroupId?: number;
 }
 
 const TIF = {
@@ -105,6 +106,16 @@ function optionalBool(b: Record<string, unknown>, name: string): boolean | undef
   return v;
 }
 
+/** `order_group_id`: absent, or one of this server's group ids (decimal strings). */
+function parseOrderGroupId(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const id = typeof value === 'string' && /^[0-9]{1,15}$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(id) || id < 1) {
+    throw new KalshiError('not_found', `No order group ${String(value)}.`);
+  }
+  return id;
+}
+
 function checkSubaccount(b: Record<string, unknown>): void {
   const sub = b.subaccount;
   if (sub !== undefined && sub !== null && sub !== 0) {
@@ -149,6 +160,8 @@ function finish(
   if (postOnly !== undefined) order.postOnly = postOnly;
   if (reduceOnly !== undefined) order.reduceOnly = reduceOnly;
   if (cancelOnPause !== undefined) order.cancelOnPause = cancelOnPause;
+  const group = parseOrderGroupId(b.order_group_id);
+  if (group !== undefined) order.orderGroupId = group;
   checkSubaccount(b);
   return order;
 }

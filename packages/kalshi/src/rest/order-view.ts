@@ -7,6 +7,7 @@ import type { FillRow, OrderRow } from '@bourse/projections';
 import { directionFields } from '../direction.ts';
 import { formatLots, formatMicros, formatTicks, isoTime } from '../fixed-point.ts';
 import { kalshiOrderStatus } from '../vocabulary.ts';
+import type { LiveOrderFields } from './order-actions.ts';
 
 /** Money a fill costs the side that opened it, in the settlement asset's minor units. */
 export function fillCost(
@@ -24,7 +25,7 @@ export function kalshiOrder(
   row: OrderRow,
   fills: readonly FillRow[],
   userId: number,
-  live?: { stp: 'cancelTaker' | 'cancelMaker' },
+  live?: LiveOrderFields,
 ) {
   const price = row.priceTicks ?? 0;
   const totals = { takerCost: 0, makerCost: 0, takerFees: 0, makerFees: 0 };
@@ -58,7 +59,7 @@ export function kalshiOrder(
     created_time: isoTime(row.createdTs),
     last_update_time: isoTime(row.updatedTs),
     expiration_time: row.expiresAt === undefined ? null : isoTime(row.expiresAt),
-    order_group_id: null,
+    order_group_id: live?.orderGroupId === undefined ? null : String(live.orderGroupId),
     cancel_order_on_pause: row.cancelOnPause,
     subaccount_number: 0,
     exchange_index: 0,

@@ -241,8 +241,7 @@ export const portfolioEndpoints: KalshiRoute[] = [
     auth: 'read',
     handler: async (ctx) => {
       const o = await loadOrder(ctx, parseOrderId(ctx.params.order_id));
-      const live = o.stp === undefined ? undefined : { stp: o.stp };
-      return { order: kalshiOrder(o.spec, o.row, o.fills, member(ctx).userId, live) };
+      return { order: kalshiOrder(o.spec, o.row, o.fills, member(ctx).userId, o.live) };
     },
   },
   { method: 'GET', path: '/portfolio/settlements', auth: 'read', handler: settlements },

@@ -84,6 +84,7 @@ export class PrivateEvents {
             updatedTs: ts,
             expiresAt: e.expiresAt,
             cancelOnPause: e.cancelOnPause,
+            orderGroupId: e.orderGroupId,
             status: 'resting',
           });
           touched.add(e.orderId);

@@ -140,6 +140,7 @@ export interface TrackedOrder {
   updatedTs: number;
   readonly expiresAt: number | undefined;
   readonly cancelOnPause: boolean;
+  readonly orderGroupId: number | undefined;
   status: 'resting' | 'canceled' | 'executed';
 }
 
@@ -166,8 +167,8 @@ export function userOrderMsg(spec: BinarySpec, o: TrackedOrder, userId: number) 
     created_ts_ms: o.createdTs,
     last_updated_ts_ms: o.updatedTs,
     ...(o.expiresAt === undefined ? {} : { expiration_ts_ms: o.expiresAt }),
-    // As REST's Order: order groups and subaccounts other than 0 do not exist here.
-    order_group_id: null,
+    // As REST's Order (subaccounts other than 0 do not exist here).
+    order_group_id: o.orderGroupId === undefined ? null : String(o.orderGroupId),
     cancel_order_on_pause: o.cancelOnPause,
     subaccount_number: 0,
   };

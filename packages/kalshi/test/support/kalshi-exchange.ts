@@ -11,6 +11,7 @@ import {
   EventsApi,
   ExchangeApi,
   MarketApi,
+  OrderGroupsApi,
   OrdersApi,
   PortfolioApi,
 } from 'kalshi-typescript';
@@ -25,6 +26,7 @@ export interface Trader {
   readonly user: TestUser;
   readonly creds: { keyId: string; privateKeyPem: string };
   readonly orders: OrdersApi;
+  readonly orderGroups: OrderGroupsApi;
   readonly market: MarketApi;
   readonly portfolio: PortfolioApi;
   readonly exchange: ExchangeApi;
@@ -72,6 +74,7 @@ export async function addTrader(ex: TestExchange, name: string, usd: number): Pr
     user,
     creds: { keyId: user.keyId, privateKeyPem: user.privateKeyPem },
     orders: new OrdersApi(cfg, undefined, ownAxios()),
+    orderGroups: new OrderGroupsApi(cfg, undefined, ownAxios()),
     market: new MarketApi(cfg, undefined, ownAxios()),
     portfolio: new PortfolioApi(cfg, undefined, ownAxios()),
     exchange: new ExchangeApi(cfg, undefined, ownAxios()),
