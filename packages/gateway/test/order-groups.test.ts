@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { BourseApiError } from '@bourse/client';
+import { refusal } from './support/refusal.ts';
 import { startTestExchange, type TestExchange, type TestUser } from './support/test-exchange.ts';
 
 interface GroupView {
@@ -33,12 +33,8 @@ const getGroup = (who: TestUser, id: number) =>
   who.rest.request<GroupView>('GET', `/api/v1/order-groups/${id}`);
 
 async function refused(call: Promise<unknown>): Promise<[number, string]> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof BourseApiError, 'accepted');
-  return [error.status, error.code];
+  const { status, code } = await refusal(call);
+  return [status, code];
 }
 
 test('reaching the cap cancels the group’s other quotes; a reset lets it quote again', async () => {

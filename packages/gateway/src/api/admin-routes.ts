@@ -4,6 +4,7 @@
 // auth store.
 
 import type { InstrumentSpec } from '@bourse/engine';
+import type { AuditQuery as AuditFilter } from '@bourse/projections';
 import type { AuthStore } from '../auth/auth-store.ts';
 import type { Role, Scope } from '../auth/roles.ts';
 import { roleScopes } from '../auth/roles.ts';
@@ -11,7 +12,7 @@ import { ApiError } from '../error-catalogue.ts';
 import type { GatewayServices } from './gateway-services.ts';
 import { marketView } from './market-routes.ts';
 import type { RouteDef } from './route-def.ts';
-import { defined, idParam, readModel } from './route-helpers.ts';
+import { idParam, readModel } from './route-helpers.ts';
 import {
   AdminApiKeyBody,
   AuditQuery,
@@ -332,17 +333,9 @@ export const adminRoutes: RouteDef[] = [
     query: AuditQuery,
     handler: async (ctx) => {
       const s = ctx.services;
-      const q = ctx.query as {
-        accountId?: number;
-        commandType?: string;
-        outcome?: 'accepted' | 'rejected';
-        fromTs?: number;
-        toTs?: number;
-        limit?: number;
-        cursor?: string;
-      };
+      const q = ctx.query as AuditFilter;
       await s.historyBarrier();
-      const page = await readModel(() => s.core.readModels.audit(defined({ ...q })));
+      const page = await readModel(() => s.core.readModels.audit(q));
       const items = page.items.map((r) => ({
         seq: r.seq,
         ts: r.ts,

@@ -124,6 +124,16 @@ export async function openBinaryMarket(
   symbol: string,
   title: string,
 ): Promise<void> {
+  await listBinaryMarket(admin, symbol, title);
+  await admin.rest.request('POST', `/api/v1/admin/markets/${symbol}/status`, { status: 'open' });
+}
+
+/** Lists a cents binary market settled in asset 1; it stays `created` (not open). */
+export async function listBinaryMarket(
+  admin: TestUser,
+  symbol: string,
+  title: string,
+): Promise<void> {
   await admin.rest.request('POST', '/api/v1/admin/markets', {
     kind: 'binary',
     symbol,
@@ -140,5 +150,4 @@ export async function openBinaryMarket(
     moneyPerTickLot: 1,
     fees: { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 10_000 },
   });
-  await admin.rest.request('POST', `/api/v1/admin/markets/${symbol}/status`, { status: 'open' });
 }
