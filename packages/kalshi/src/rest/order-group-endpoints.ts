@@ -111,15 +111,27 @@ async function getGroup(ctx: KalshiContext) {
   };
 }
 
-function action(path: string, route: string): KalshiRoute {
+/**
+ * A change to one of the member's groups: the native route for it, with a native body built from the
+ * Kalshi one when it takes one. Kalshi answers these with an empty object.
+ */
+function groupChange(
+  method: 'PUT' | 'DELETE',
+  path: string,
+  route: string,
+  body?: (ctx: KalshiContext) => unknown,
+): KalshiRoute {
   return {
-    method: 'PUT',
+    method,
     path,
     auth: 'write',
     handler: async (ctx) => {
       member(ctx);
       const id = groupIdParam(ctx);
-      await native(ctx, route, { params: { groupId: id } });
+      await native(ctx, route, {
+        params: { groupId: id },
+        ...(body === undefined ? {} : { body: body(ctx) }),
+      });
       return {};
     },
   };
@@ -134,38 +146,25 @@ export const orderGroupEndpoints: KalshiRoute[] = [
     auth: 'read',
     handler: getGroup,
   },
-  action(
+  groupChange(
+    'PUT',
     '/portfolio/order_groups/:order_group_id/reset',
     'POST /api/v1/order-groups/:groupId/reset',
   ),
-  action(
+  groupChange(
+    'PUT',
     '/portfolio/order_groups/:order_group_id/trigger',
     'POST /api/v1/order-groups/:groupId/trigger',
   ),
-  {
-    method: 'PUT',
-    path: '/portfolio/order_groups/:order_group_id/limit',
-    auth: 'write',
-    handler: async (ctx) => {
-      member(ctx);
-      const id = groupIdParam(ctx);
-      const limitLots = parseLimit(ctx, ctx.body);
-      await native(ctx, 'PUT /api/v1/order-groups/:groupId/limit', {
-        params: { groupId: id },
-        body: { limitLots },
-      });
-      return {};
-    },
-  },
-  {
-    method: 'DELETE',
-    path: '/portfolio/order_groups/:order_group_id',
-    auth: 'write',
-    handler: async (ctx) => {
-      member(ctx);
-      const id = groupIdParam(ctx);
-      await native(ctx, 'DELETE /api/v1/order-groups/:groupId', { params: { groupId: id } });
-      return {};
-    },
-  },
+  groupChange(
+    'PUT',
+    '/portfolio/order_groups/:order_group_id/limit',
+    'PUT /api/v1/order-groups/:groupId/limit',
+    (ctx) => ({ limitLots: parseLimit(ctx, ctx.body) }),
+  ),
+  groupChange(
+    'DELETE',
+    '/portfolio/order_groups/:order_group_id',
+    'DELETE /api/v1/order-groups/:groupId',
+  ),
 ];
