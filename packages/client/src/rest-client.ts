@@ -16,6 +16,7 @@ import type {
   CandleInterval,
   Market,
   OrderAck,
+  OrderGroup,
   OrderInput,
   Page,
   Position,
@@ -253,6 +254,39 @@ export class RestClient {
     return this.request('GET', '/api/v1/orders/queue-positions', undefined, {
       market: market === undefined ? undefined : String(market),
     });
+  }
+
+  /** A new order group capping what its orders may match in 15 s; orders join with `orderGroupId`. */
+  createOrderGroup(limitLots: number): Promise<OrderGroup & { seq: number }> {
+    return this.request('POST', '/api/v1/order-groups', { limitLots });
+  }
+
+  orderGroups(): Promise<{ items: OrderGroup[] }> {
+    return this.request('GET', '/api/v1/order-groups');
+  }
+
+  orderGroup(orderGroupId: number): Promise<OrderGroup> {
+    return this.request('GET', `/api/v1/order-groups/${orderGroupId}`);
+  }
+
+  setOrderGroupLimit(orderGroupId: number, limitLots: number): Promise<OrderGroup> {
+    return this.request('PUT', `/api/v1/order-groups/${orderGroupId}/limit`, { limitLots });
+  }
+
+  /** Empties the window and lets a triggered group take orders again. */
+  resetOrderGroup(orderGroupId: number): Promise<OrderGroup> {
+    return this.request('POST', `/api/v1/order-groups/${orderGroupId}/reset`);
+  }
+
+  /** Cancels the group's orders now; it takes none until reset. */
+  triggerOrderGroup(orderGroupId: number): Promise<OrderGroup> {
+    return this.request('POST', `/api/v1/order-groups/${orderGroupId}/trigger`);
+  }
+
+  deleteOrderGroup(
+    orderGroupId: number,
+  ): Promise<{ orderGroupId: number; cancelledOrderIds: number[]; seq: number }> {
+    return this.request('DELETE', `/api/v1/order-groups/${orderGroupId}`);
   }
 
   balances(): Promise<{ items: Balance[] }> {

@@ -20,6 +20,9 @@ export interface Market {
   readonly bestAskTicks: number | null;
   readonly volume24hLots: number;
   readonly openInterestLots: number;
+  /** When the market opens / closes by itself (ms since the epoch), if scheduled. */
+  readonly opensAt: number | null;
+  readonly closesAt: number | null;
   readonly spec: {
     readonly symbol: string;
     readonly tickSize: number;
@@ -88,6 +91,18 @@ export interface QueuePosition {
   readonly side: 'buy' | 'sell';
   /** Open lots of the orders ahead of it at its price on its side; 0 at the front. */
   readonly aheadLots: number;
+}
+
+/** An order group: a cap on the lots its orders may match in a rolling 15-second window. */
+export interface OrderGroup {
+  readonly orderGroupId: number;
+  readonly limitLots: number;
+  /** It reached its cap (or was triggered): its orders were cancelled; it takes none until reset. */
+  readonly triggered: boolean;
+  /** Lots its orders matched in the window, as of the last command. */
+  readonly matchedLots: number;
+  /** Its open orders. */
+  readonly orderIds: number[];
 }
 
 export interface Balance {

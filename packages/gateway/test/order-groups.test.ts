@@ -8,14 +8,6 @@ import { after, before, test } from 'node:test';
 import { refusal } from './support/refusal.ts';
 import { startTestExchange, type TestExchange, type TestUser } from './support/test-exchange.ts';
 
-interface GroupView {
-  orderGroupId: number;
-  limitLots: number;
-  triggered: boolean;
-  matchedLots: number;
-  orderIds: number[];
-}
-
 let ex: TestExchange;
 let maker: TestUser;
 let taker: TestUser;
@@ -27,10 +19,8 @@ before(async () => {
 });
 after(() => ex.close());
 
-const createGroup = (who: TestUser, limitLots: number) =>
-  who.rest.request<GroupView & { seq: number }>('POST', '/api/v1/order-groups', { limitLots });
-const getGroup = (who: TestUser, id: number) =>
-  who.rest.request<GroupView>('GET', `/api/v1/order-groups/${id}`);
+const createGroup = (who: TestUser, limitLots: number) => who.rest.createOrderGroup(limitLots);
+const getGroup = (who: TestUser, id: number) => who.rest.orderGroup(id);
 
 async function refused(call: Promise<unknown>): Promise<[number, string]> {
   const { status, code } = await refusal(call);
@@ -69,10 +59,7 @@ test('reaching the cap cancels the group’s other quotes; a reset lets it quote
   assert.equal((await maker.rest.order(c.orderId)).status, 'open', 'the ungrouped quote stays');
   assert.deepEqual(await refused(quote(6_000, true)), [409, 'ORDER_GROUP_TRIGGERED']);
 
-  const reset = await maker.rest.request<GroupView>(
-    'POST',
-    `/api/v1/order-groups/${g.orderGroupId}/reset`,
-  );
+  const reset = await maker.rest.resetOrderGroup(g.orderGroupId);
   assert.deepEqual([reset.triggered, reset.matchedLots], [false, 0]);
   const again = await quote(6_000, true);
   assert.equal(again.status, 'resting');
@@ -88,16 +75,9 @@ test('limit, trigger and delete act at once; the list shows the account’s grou
     qtyLots: 100,
     orderGroupId: g.orderGroupId,
   });
-  const limited = await maker.rest.request<GroupView>(
-    'PUT',
-    `/api/v1/order-groups/${g.orderGroupId}/limit`,
-    { limitLots: 500 },
-  );
+  const limited = await maker.rest.setOrderGroupLimit(g.orderGroupId, 500);
   assert.deepEqual([limited.limitLots, limited.triggered], [500, false]);
-  const triggered = await maker.rest.request<GroupView>(
-    'POST',
-    `/api/v1/order-groups/${g.orderGroupId}/trigger`,
-  );
+  const triggered = await maker.rest.triggerOrderGroup(g.orderGroupId);
   assert.deepEqual([triggered.triggered, triggered.orderIds], [true, []]);
   assert.equal((await maker.rest.order(q.orderId)).cancelReason, 'orderGroup');
 
@@ -109,19 +89,13 @@ test('limit, trigger and delete act at once; the list shows the account’s grou
     qtyLots: 100,
     orderGroupId: d.orderGroupId,
   });
-  const deleted = await maker.rest.request<{ cancelledOrderIds: number[] }>(
-    'DELETE',
-    `/api/v1/order-groups/${d.orderGroupId}`,
-  );
+  const deleted = await maker.rest.deleteOrderGroup(d.orderGroupId);
   assert.deepEqual(deleted.cancelledOrderIds, [r.orderId]);
   assert.deepEqual(await refused(getGroup(maker, d.orderGroupId)), [404, 'UNKNOWN_ORDER_GROUP']);
-  const listed = await maker.rest.request<{ items: GroupView[] }>('GET', '/api/v1/order-groups');
+  const listed = await maker.rest.orderGroups();
   assert.ok(listed.items.some((x) => x.orderGroupId === g.orderGroupId && x.triggered));
   assert.ok(!listed.items.some((x) => x.orderGroupId === d.orderGroupId));
-  assert.deepEqual(
-    (await taker.rest.request<{ items: GroupView[] }>('GET', '/api/v1/order-groups')).items,
-    [],
-  );
+  assert.deepEqual((await taker.rest.orderGroups()).items, []);
 });
 
 test('another account’s group is not found, and bad requests change nothing', async () => {
