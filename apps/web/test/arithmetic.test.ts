@@ -24,6 +24,8 @@ const binary = {
   openInterestLots: 0,
   escrow: 0,
   settlement: null,
+  opensAt: null,
+  closesAt: null,
   spec: {
     kind: 'binary',
     instrumentId: 1,

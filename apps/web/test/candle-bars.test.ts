@@ -20,6 +20,8 @@ const m = {
   openInterestLots: 0,
   escrow: 0,
   settlement: null,
+  opensAt: null,
+  closesAt: null,
   spec: {
     kind: 'binary',
     instrumentId: 1,

@@ -267,7 +267,7 @@ describe('web trading UI', { skip }, () => {
     await logIn(admin, 'admin', PASSWORD);
     await admin.goto('/admin');
     const row = admin.getByTestId('admin-markets').locator(`tr[data-market="${MARKET}"]`);
-    await row.getByRole('button', { name: 'Close' }).click();
+    await row.getByRole('button', { name: 'Close', exact: true }).click();
     await admin.getByRole('dialog').getByRole('button', { name: 'Close market' }).click();
     await row.getByText('closed').waitFor();
     await screenshot(admin, 'admin');

@@ -31,7 +31,8 @@ export interface WebExchange {
   close(): Promise<void>;
 }
 
-function binary(instrumentId: number, symbol: string, title: string): InstrumentSpec {
+/** A cent-grid event contract paying $1 with Kalshi-style fees, in the WEATHER-NYC event. */
+export function binary(instrumentId: number, symbol: string, title: string): InstrumentSpec {
   return {
     kind: 'binary',
     instrumentId,

@@ -1,5 +1,6 @@
 // Market lifecycle for admins: every market with open / pause / close and settle (YES or NO), each
-// destructive step confirmed; halting and resuming the whole exchange.
+// destructive step confirmed, and when it opens or closes by itself; halting and resuming the whole
+// exchange.
 
 import { useState } from 'react';
 import { api, errorText } from '../api/http.ts';
@@ -8,6 +9,7 @@ import { useExchangeStatus } from '../components/halt-banner.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { price, qty, usd } from '../format/units.ts';
 import { useApp } from '../state/app-state.tsx';
+import { ScheduleEditor } from './schedule-editor.tsx';
 
 export function ExchangeControls() {
   const { confirm, toast } = useApp();
@@ -103,6 +105,7 @@ export function MarketAdmin() {
               <th>Status</th>
               <th className="num hide-sm">Last</th>
               <th className="num hide-sm">Open int.</th>
+              <th>Schedule</th>
               <th>Actions</th>
             </tr>
           </thead>
@@ -116,6 +119,9 @@ export function MarketAdmin() {
                 <td className="num hide-sm">{price(m, m.lastPriceTicks)}</td>
                 <td className="num hide-sm">
                   {m.kind === 'binary' ? qty(m, m.openInterestLots) : ''}
+                </td>
+                <td>
+                  <ScheduleEditor m={m} />
                 </td>
                 <td className="actions wrap">
                   {(m.status === 'created' || m.status === 'paused') && (

@@ -33,6 +33,7 @@ const MESSAGES: Record<string, string> = {
   MARKET_NOT_OPEN: 'This market is not open for trading.',
   EXCHANGE_HALTED: 'Trading on the exchange is halted.',
   EXPIRY_IN_PAST: 'The expiry time is in the past.',
+  SCHEDULE_IN_PAST: 'That time has already passed. Choose a time in the future.',
   NOTHING_TO_AMEND: 'Change the price or the quantity to amend.',
   INVALID_STATE: 'The market is not in a state that allows this.',
   INVALID_SETTLEMENT: 'That settlement result is not valid for this market.',

@@ -1,6 +1,6 @@
-// One market: header with live price and status, order book, depth, candles with indicators, trade
-// tape, rules, the order ticket, the user's position and open orders. The book, tape and ticker come
-// from one MarketFeed and reach React at most once per animation frame.
+// One market: header with live price, status and any scheduled opening or closing, order book, depth,
+// candles with indicators, trade tape, rules, the order ticket, the user's position and open orders.
+// The book, tape and ticker come from one MarketFeed and reach React at most once per animation frame.
 
 import { memo, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { api } from '../api/http.ts';
@@ -10,6 +10,7 @@ import { StatusPill } from '../components/status-pill.tsx';
 import { feeLabel } from '../format/fees.ts';
 import { price, qty, usd, usdSigned } from '../format/units.ts';
 import { DepthChart } from '../market/depth-chart.tsx';
+import { MarketSchedule } from '../market/market-schedule.tsx';
 import { OpenOrders as OpenOrdersView } from '../market/open-orders.tsx';
 import { OrderBook, type PricePick } from '../market/order-book.tsx';
 import { OrderEntry, type TicketPreset } from '../market/order-entry.tsx';
@@ -123,6 +124,7 @@ function MarketScreen({ m: listed }: { m: MarketInfo }) {
               <span>{qty(m, m.openInterestLots)}</span>
             </div>
           )}
+          <MarketSchedule status={m.status} opensAt={m.opensAt} closesAt={m.closesAt} />
           <div>
             <span className="label">Status</span>
             <StatusPill status={m.status} />
