@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import {
   chromiumMissing,
@@ -13,6 +14,7 @@ import {
   newUserPage,
   screenshot,
   screenshotPages,
+  WAIT_MS,
 } from './support/browser.ts';
 import {
   MARKET,
@@ -237,12 +239,24 @@ describe('web trading UI', { skip }, () => {
     page.on('request', (r) => {
       if (isHistory(r)) historyLoads++;
     });
+    // The chart takes a candles snapshot after its first as the sign of a reconnect, so the connection
+    // is cut only once the first has arrived (cut sooner, the replayed one would count as the first).
+    let candleSnapshots = 0;
+    page.on('websocket', (ws) =>
+      ws.on('framereceived', ({ payload }) => {
+        const m = typeof payload === 'string' ? JSON.parse(payload) : undefined;
+        if (m?.channel === 'candles' && m.type === 'snapshot') candleSnapshots++;
+      }),
+    );
     const loaded = page.waitForRequest(isHistory);
     await page.goto(`/markets/${MARKET_2}`);
     const badge = page.getByTestId('connection');
     await badge.getByText('Live').waitFor();
     await loaded;
     assert.equal(historyLoads, 1);
+    for (const end = Date.now() + WAIT_MS; candleSnapshots === 0; await sleep(20)) {
+      assert.ok(Date.now() < end, 'no candles snapshot arrived');
+    }
     const reloaded = page.waitForRequest(isHistory);
     await page.evaluate('for (const s of window.__sockets) s.close()');
     await badge.getByText('Reconnecting…').waitFor();
