@@ -4,7 +4,7 @@
 // refuses to run next to a live server; against a running server use the admin API instead.
 
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { InstrumentSpec } from '@bourse/engine';
@@ -150,6 +150,8 @@ export async function apikeyCommand(argv: string[]): Promise<void> {
       now: s.clock(),
     });
     const out = resolve(values.out ?? `${u.username}-${key.keyId}.pem`);
+    // `mode` applies only to a new file: make an existing one private before the key goes in.
+    if (existsSync(out)) chmodSync(out, 0o600);
     writeFileSync(out, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     process.stdout.write(
       `key id: ${key.keyId}\nprivate key written to ${out}\nscopes: ${key.scopes.join(',')}\n`,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { AuthStore, createGateway, type Gateway, type GatewayOptions } from '@bourse/gateway';
 import type { EngineConfig } from '@bourse/engine';
 import { kalshiExtension } from '@bourse/kalshi';
-import { type ExchangeCore, openExchangeCore } from '@bourse/sequencer';
+import { type ExchangeCore, ensurePrivateFile, openExchangeCore } from '@bourse/sequencer';
 
 export interface OpenExchange {
   readonly core: ExchangeCore;
@@ -31,6 +31,7 @@ export async function openExchange(
     ...(engineConfig === undefined ? {} : { engineConfig }),
     ...(onRecoveryProgress === undefined ? {} : { onRecoveryProgress }),
   });
+  ensurePrivateFile(join(dataDir, AUTH_DB));
   const authStore = new AuthStore(join(dataDir, AUTH_DB));
   // The Kalshi-compatible Trade API v2 shares the port: /trade-api/v2 and /trade-api/ws/v2.
   const gateway = createGateway({

@@ -1,12 +1,12 @@
 // `bourse serve`: opens the data directory, seeds the demo on an empty one (unless --no-demo), listens,
 // starts the demo bots against the public API, and shuts down cleanly on SIGINT/SIGTERM.
 
-import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBots } from '@bourse/bots';
 import { createLogger, type LogLevel } from '@bourse/gateway';
+import { makePrivateDir } from '@bourse/sequencer';
 import { botCredentials, DEMO_START_TICKS, isEmptyExchange, seedDemo } from './demo-setup.ts';
 import { openExchange } from './open-exchange.ts';
 import { SERVE_HELP } from './help-texts.ts';
@@ -30,7 +30,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     return;
   }
   const dataDir = resolve(values['data-dir']);
-  mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   const logger = createLogger({ level: values['log-level'] as LogLevel });
   const huge = { capacity: 1e9, refillPerSecond: 1e9 };
   const windowSeconds = Number(values['timestamp-window']);

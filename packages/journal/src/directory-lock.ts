@@ -4,6 +4,7 @@
 // file.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRIVATE_FILE_MODE } from './private-files.ts';
 
 export const LOCK_FILE_NAME = 'journal.lock';
 
@@ -29,7 +30,7 @@ export function lockDirectory(dir: string): () => void {
   const path = join(dir, LOCK_FILE_NAME);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });
+      writeFileSync(path, `${process.pid}\n`, { flag: 'wx', mode: PRIVATE_FILE_MODE });
       heldHere.add(path);
       return () => {
         heldHere.delete(path);

@@ -7,7 +7,7 @@
 // Invariants: seqs are contiguous from the first record; durableSeq never passes a record that a
 // durable write or fdatasync has not covered; after a failed write or sync the journal refuses all
 // further work (a retried fsync can lie).
-import { constants, mkdirSync } from 'node:fs';
+import { constants } from 'node:fs';
 import { type FileHandle, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lockDirectory } from './directory-lock.ts';
@@ -23,6 +23,7 @@ import {
 import { listSegments, scanJournal } from './journal-scan.ts';
 import { type BatchChunk, PendingBatch } from './pending-batch.ts';
 import { type JournalRecord, readRecords } from './read-records.ts';
+import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files.ts';
 import { syncDirectory } from './sync-directory.ts';
 
 export interface OpenOptions {
@@ -106,7 +107,7 @@ export class FileJournal {
     if (!Number.isSafeInteger(segmentBytes) || segmentBytes < MIN_SEGMENT_BYTES) {
       throw new RangeError(`segmentBytes must be an integer >= ${MIN_SEGMENT_BYTES}`);
     }
-    mkdirSync(dir, { recursive: true });
+    makePrivateDir(dir);
     const unlock = lockDirectory(dir);
     try {
       return await FileJournal.#openLocked(dir, segmentBytes, unlock);
@@ -290,7 +291,7 @@ export class FileJournal {
       this.#handle = await open(
         join(this.dir, segmentFileName(chunk.newSegmentSeq)),
         NEW_SEGMENT_FLAGS,
-        0o666,
+        PRIVATE_FILE_MODE,
       );
       this.#position = 0;
     }

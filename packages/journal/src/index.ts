@@ -15,5 +15,11 @@ export {
   type SnapshotStoreOptions,
   snapshotFileName,
 } from './snapshot-store.ts';
+export {
+  ensurePrivateFile,
+  makePrivateDir,
+  PRIVATE_DIR_MODE,
+  PRIVATE_FILE_MODE,
+} from './private-files.ts';
 export { type JournalRecord, readJournal } from './read-records.ts';
 export { type VerifyReport, verifyJournal } from './verify-journal.ts';

@@ -2,10 +2,11 @@
 // A snapshot becomes visible only whole (temp file, fsync, rename, directory fsync) and carries a
 // checksum; a damaged snapshot is skipped in favour of the next older one.
 import { readdirSync, readFileSync } from 'node:fs';
-import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { readU64, writeU64 } from './journal-format.ts';
+import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files.ts';
 import { syncDirectory } from './sync-directory.ts';
 
 /** `BRSSNAP` + NUL */
@@ -36,10 +37,10 @@ export class SnapshotStore {
   /** Durably stores the engine state as of `seq`, then drops snapshots beyond the newest `keep`. */
   async save(seq: number, bytes: Uint8Array): Promise<void> {
     if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`bad snapshot seq ${seq}`);
-    await mkdir(this.dir, { recursive: true });
+    makePrivateDir(this.dir);
     const name = snapshotFileName(seq);
     const temp = join(this.dir, `${name}.tmp`);
-    const handle = await open(temp, 'w');
+    const handle = await open(temp, 'w', PRIVATE_FILE_MODE);
     try {
       const header = encodeHeader(seq, bytes);
       await writeAll(handle, header, 0);

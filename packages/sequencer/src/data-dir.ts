@@ -1,17 +1,10 @@
 // Where a core keeps its files, and the engine settings the data directory was created with. Replay is
 // only deterministic under the same settings, so they are written once, atomically, and enforced after.
 
-import {
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-  openSync,
-  fsyncSync,
-  closeSync,
-} from 'node:fs';
+import { readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DEFAULT_ENGINE_CONFIG, type EngineConfig } from '@bourse/engine';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '@bourse/journal';
 import { CoreError } from './core-error.ts';
 
 export interface DataDirLayout {
@@ -33,8 +26,9 @@ export function dataDirLayout(root: string): DataDirLayout {
 }
 
 export function ensureDataDir(layout: DataDirLayout): void {
-  mkdirSync(layout.journalDir, { recursive: true });
-  mkdirSync(layout.snapshotsDir, { recursive: true });
+  makePrivateDir(layout.root);
+  makePrivateDir(layout.journalDir);
+  makePrivateDir(layout.snapshotsDir);
 }
 
 /** The settings stored in the data directory, or undefined for a directory that never held a core. */
@@ -78,7 +72,7 @@ export function resolveEngineConfig(
 
 function writeFileAtomic(path: string, text: string): void {
   const tmp = `${path}.tmp`;
-  writeFileSync(tmp, text);
+  writeFileSync(tmp, text, { mode: PRIVATE_FILE_MODE });
   const fd = openSync(tmp, 'r');
   try {
     fsyncSync(fd);

@@ -3,6 +3,7 @@
 // then the live pipeline. Every resource opened here is closed again if startup fails.
 
 import {
+  ensurePrivateFile,
   FileJournal,
   JournalCorruptError,
   JournalLockedError,
@@ -62,6 +63,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<E
     const metrics = createCoreMetrics();
     const path = layout.readDbPath;
     const readDbOnOpen = guardReadDbOnOpen(path, Date.now());
+    ensurePrivateFile(path);
     const feeder = await ReadModelFeeder.start(
       {
         path,

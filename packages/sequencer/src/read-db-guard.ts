@@ -7,6 +7,7 @@
 
 import { DatabaseSync } from 'node:sqlite';
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { PRIVATE_FILE_MODE } from '@bourse/journal';
 
 export type ReadDbState = 'fresh' | 'clean' | 'checked' | 'rebuilt';
 
@@ -35,7 +36,7 @@ export function guardReadDbOnOpen(dbPath: string, now: number): ReadDbState {
 
 /** Call after the read models are closed for good. */
 export function markReadDbClean(dbPath: string): void {
-  if (existsSync(dbPath)) writeFileSync(markerPath(dbPath), '');
+  if (existsSync(dbPath)) writeFileSync(markerPath(dbPath), '', { mode: PRIVATE_FILE_MODE });
 }
 
 function passesQuickCheck(dbPath: string): boolean {
