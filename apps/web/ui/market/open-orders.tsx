@@ -19,18 +19,8 @@ import {
   type QueuePositions,
   useQueuePositions,
 } from '../state/use-queue-positions.ts';
-import { fromBook, type Outcome, toBook } from './ticket-math.ts';
-
-/** How an order reads to a person: Buy YES / Buy NO for binary, buy / sell for spot. */
-export function orderLabel(m: MarketInfo | undefined, side: 'buy' | 'sell'): string {
-  if (m?.kind !== 'binary') return side === 'buy' ? 'Buy' : 'Sell';
-  return side === 'buy' ? 'Buy YES' : 'Buy NO';
-}
-
-/** The outcome price of an order: YES price for buys, NO price for sells on a binary market. */
-function outcomeOf(m: MarketInfo, side: 'buy' | 'sell'): Outcome {
-  return m.kind === 'binary' && side === 'sell' ? 'no' : 'yes';
-}
+import { orderLabel, outcomeOf } from './order-convention.ts';
+import { fromBook, toBook } from './ticket-math.ts';
 
 /** The Queue column's header tooltip. */
 const QUEUE_HELP =

@@ -1,18 +1,42 @@
 // Order, fill and settlement history: server-side filters (market, status) with cursor pagination,
-// a text search over the loaded page, and CSV export of what is shown.
+// a text search over the loaded page, and CSV export of every row the filters match (all pages).
 
 import { useState } from 'react';
-import { api } from '../api/http.ts';
+import { api, errorText } from '../api/http.ts';
 import type { FillRow, MarketInfo, OrderRow, Page, SettlementRow } from '../api/types.ts';
 import { downloadCsv, toCsv } from '../components/csv.ts';
 import { orderStatusText, orderTypeText } from '../format/orders.ts';
-import { dateTime, price, qty, usd, usdSigned } from '../format/units.ts';
-import { orderLabel } from '../market/open-orders.tsx';
+import { dateTime, qty, usd, usdSigned } from '../format/units.ts';
+import { orderLabel, sidePrice } from '../market/order-convention.ts';
 import { useApp } from '../state/app-state.tsx';
 import { useApi } from '../state/use-api.ts';
 
 type Tab = 'orders' | 'fills' | 'settlements';
+type HistoryRow = OrderRow | FillRow | SettlementRow;
 const PAGE = 25;
+/** The API's largest page, and a bound on an export's pages (a million rows). */
+const EXPORT_PAGE = 1_000;
+const EXPORT_PAGES = 1_000;
+
+/** Every row the filters match, following the cursor to the last page. */
+async function fetchAll(
+  path: string,
+  filters: Record<string, string | undefined>,
+): Promise<HistoryRow[]> {
+  const items: HistoryRow[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < EXPORT_PAGES; i++) {
+    const page = await api<Page<HistoryRow>>('GET', path, undefined, {
+      ...filters,
+      limit: EXPORT_PAGE,
+      cursor,
+    });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+    if (cursor === undefined) break;
+  }
+  return items;
+}
 
 function Pager(props: { page: number; hasNext: boolean; prev: () => void; next: () => void }) {
   return (
@@ -29,7 +53,7 @@ function Pager(props: { page: number; hasNext: boolean; prev: () => void; next: 
 }
 
 export function HistoryTables() {
-  const { markets, accountVersion } = useApp();
+  const { markets, accountVersion, toast } = useApp();
   const [tab, setTab] = useState<Tab>('orders');
   const [market, setMarket] = useState('');
   const [status, setStatus] = useState('');
@@ -44,12 +68,15 @@ export function HistoryTables() {
       : tab === 'fills'
         ? '/api/v1/portfolio/fills'
         : '/api/v1/portfolio/settlements';
+  const filters = {
+    market: market || undefined,
+    status: tab === 'orders' && status !== '' ? status : undefined,
+  };
   const rows = useApi(
     async () => ({
       tab,
-      page: await api<Page<OrderRow | FillRow | SettlementRow>>('GET', path, undefined, {
-        market: market || undefined,
-        status: tab === 'orders' && status !== '' ? status : undefined,
+      page: await api<Page<HistoryRow>>('GET', path, undefined, {
+        ...filters,
         limit: PAGE,
         cursor,
       }),
@@ -61,10 +88,22 @@ export function HistoryTables() {
   const byId = new Map(markets.map((m) => [m.instrumentId, m]));
   const table = buildTable(tab, data?.items ?? [], byId);
   const needle = text.trim().toLowerCase();
-  const shown =
-    needle === ''
-      ? table.rows
-      : table.rows.filter((r) => r.join(' ').toLowerCase().includes(needle));
+  const matching = (all: string[][]) =>
+    needle === '' ? all : all.filter((r) => r.join(' ').toLowerCase().includes(needle));
+  const shown = matching(table.rows);
+  const [exporting, setExporting] = useState(false);
+  const exportAll = async () => {
+    setExporting(true);
+    try {
+      const items = await fetchAll(path, filters);
+      const all = buildTable(tab, items, byId);
+      downloadCsv(`bourse-${tab}.csv`, toCsv(all.header, matching(all.rows)));
+    } catch (err) {
+      toast('error', errorText(err));
+    } finally {
+      setExporting(false);
+    }
+  };
   return (
     <div className="card history">
       <div className="card-head">
@@ -87,10 +126,11 @@ export function HistoryTables() {
         <button
           type="button"
           className="small"
-          onClick={() => downloadCsv(`bourse-${tab}.csv`, toCsv(table.header, shown))}
-          disabled={shown.length === 0}
+          onClick={() => void exportAll()}
+          disabled={shown.length === 0 || exporting}
+          title="Every row the filters match, on every page"
         >
-          Export CSV
+          {exporting ? 'Exporting…' : 'Export CSV'}
         </button>
       </div>
       <div className="filters">
@@ -183,11 +223,9 @@ function cellClass(t: { numeric: boolean[]; optional?: boolean[] }, i: number): 
 
 function buildTable(
   tab: Tab,
-  items: readonly (OrderRow | FillRow | SettlementRow)[],
+  items: readonly HistoryRow[],
   byId: ReadonlyMap<number, MarketInfo>,
 ): { header: string[]; numeric: boolean[]; rows: string[][]; optional?: boolean[] } {
-  const pxOf = (m: MarketInfo | undefined, t: number | undefined) =>
-    m === undefined || t === undefined ? '' : price(m, t);
   const qOf = (m: MarketInfo | undefined, l: number) => (m === undefined ? String(l) : qty(m, l));
   if (tab === 'orders') {
     return {
@@ -211,10 +249,10 @@ function buildTable(
           o.market,
           orderLabel(m, o.side),
           orderTypeText(o),
-          pxOf(m, o.priceTicks),
+          sidePrice(m, o.side, o.priceTicks),
           qOf(m, o.qtyLots),
           qOf(m, o.filledQtyLots),
-          pxOf(m, o.avgPriceTicks),
+          sidePrice(m, o.side, o.avgPriceTicks),
           usd(o.feesPaid),
           orderStatusText(o),
         ];
@@ -223,7 +261,7 @@ function buildTable(
   }
   if (tab === 'fills') {
     return {
-      header: ['Time', 'Market', 'Side', 'Role', 'YES price', 'Qty', 'Fee', 'Order'],
+      header: ['Time', 'Market', 'Side', 'Role', 'Price', 'Qty', 'Fee', 'Order'],
       numeric: [false, false, false, false, true, true, true, true],
       optional: [false, false, false, true, false, false, true, true],
       rows: (items as FillRow[]).map((f) => {
@@ -233,7 +271,7 @@ function buildTable(
           m?.market ?? String(f.instrumentId),
           orderLabel(m, f.side),
           f.role,
-          pxOf(m, f.priceTicks),
+          sidePrice(m, f.side, f.priceTicks),
           qOf(m, f.qtyLots),
           usd(f.fee),
           String(f.orderId),

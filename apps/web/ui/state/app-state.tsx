@@ -19,6 +19,7 @@ import { type ConnectionState, LiveSocket, type WireMessage } from '../api/live-
 import type { Asset, MarketInfo, Me } from '../api/types.ts';
 import { cancelReasonLabel } from '../format/orders.ts';
 import { price, qty, qtyUnit } from '../format/units.ts';
+import { orderLabel, sidePrice } from '../market/order-convention.ts';
 import { alertTriggered, loadAlerts, type PriceAlert, saveAlerts } from './alerts.ts';
 
 export interface Toast {
@@ -83,12 +84,7 @@ interface FillUpdate {
 function fillText(f: FillUpdate, markets: readonly MarketInfo[]): string {
   const m = markets.find((x) => x.market === f.market);
   if (m === undefined) return `Filled: ${f.side} ${f.qtyLots} lots ${f.market}`;
-  if (m.kind !== 'binary') {
-    return `Filled: ${f.side === 'buy' ? 'Buy' : 'Sell'} ${qty(m, f.qtyLots)} ${f.market} @ ${price(m, f.priceTicks)}`;
-  }
-  const no = f.side === 'sell';
-  const px = no ? (m.spec.payoutTicks ?? 0) - f.priceTicks : f.priceTicks;
-  return `Filled: Buy ${no ? 'NO' : 'YES'} ${qty(m, f.qtyLots)} ${f.market} @ ${price(m, px)}`;
+  return `Filled: ${orderLabel(m, f.side)} ${qty(m, f.qtyLots)} ${f.market} @ ${sidePrice(m, f.side, f.priceTicks)}`;
 }
 
 /** An order the exchange cancelled on its own, as the `orders` channel reports it. */
