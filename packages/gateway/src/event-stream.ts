@@ -51,6 +51,7 @@ export class EventStream {
 
   async #load(core: ExchangeCore): Promise<void> {
     const instruments = await core.query.instruments();
+    this.#hub.setHalted((await core.query.exchangeStatus()).halted);
     const books = await Promise.all(instruments.map((v) => core.query.book(v.spec.instrumentId)));
     instruments.forEach((v, i) => {
       this.#hub.load(v.spec, v.status, v.lastPriceTicks, books[i]);

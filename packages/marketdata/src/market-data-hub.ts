@@ -58,6 +58,13 @@ export class MarketDataHub {
   #candlesSeeded = false;
   /** Timestamp of the first command applied: trades before it were never seen here. */
   #firstTs: number | undefined;
+  /** The exchange-wide halt: every ticker carries it, so a screen following any market hears it. */
+  #halted = false;
+
+  /** The halt as the engine reported it at start-up (the events carry every change after). */
+  setHalted(halted: boolean): void {
+    this.#halted = halted;
+  }
 
   /** Registers a market with its current book (from the engine's depth query at start-up). */
   load(
@@ -248,6 +255,14 @@ export class MarketDataHub {
       case 'instrumentCreated':
         this.#ensure(event.spec);
         return;
+      case 'haltChanged':
+        this.#halted = event.halted;
+        for (const id of this.#markets.keys()) {
+          this.#touch(id, ts, (m) => {
+            m.tickerDirty = true;
+          });
+        }
+        return;
       case 'marketStatusChanged':
         return this.#touch(event.instrumentId, ts, (m) => {
           m.status = event.status;
@@ -293,6 +308,7 @@ export class MarketDataHub {
       market: m.spec.symbol,
       instrumentId: m.spec.instrumentId,
       status: m.status,
+      tradingHalted: this.#halted,
       lastPriceTicks: m.lastPriceTicks ?? null,
       bestBidTicks: m.book.bestBid() ?? null,
       bestAskTicks: m.book.bestAsk() ?? null,

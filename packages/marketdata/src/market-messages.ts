@@ -50,6 +50,8 @@ export interface TickerMessage {
   readonly market: string;
   readonly instrumentId: number;
   readonly status: string;
+  /** The whole exchange is halted: no market trades, whatever its own status says. */
+  readonly tradingHalted: boolean;
   readonly lastPriceTicks: number | null;
   readonly bestBidTicks: number | null;
   readonly bestAskTicks: number | null;

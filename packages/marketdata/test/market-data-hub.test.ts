@@ -127,3 +127,31 @@ test('seeded history counts in the 24h volume and ages out like live trades', ()
   hub.seedVolume(7, [{ ts: 24 * 3_600_000 + 60_000, qtyLots: 1 }]);
   assert.equal(hub.ticker(7)?.volume24hLots, 201);
 });
+
+test('an exchange halt reaches every market’s ticker in the same flush, and so does the resume', () => {
+  const hub = new MarketDataHub();
+  hub.load(spec, 'open', undefined);
+  hub.load({ ...spec, instrumentId: 8, symbol: 'SNOW-26-YES' }, 'open', undefined);
+  hub.flush();
+  assert.equal(hub.ticker(7)?.tradingHalted, false);
+  hub.apply({ seq: 5, ts: 2_000, events: [{ type: 'haltChanged', halted: true }] });
+  const halted = hub.flush().filter((m) => m.channel === 'ticker');
+  assert.deepEqual(
+    halted.map((m) => m.channel === 'ticker' && [m.market, m.status, m.tradingHalted]),
+    [
+      ['RAIN-26-YES', 'open', true],
+      ['SNOW-26-YES', 'open', true],
+    ],
+  );
+  hub.apply({ seq: 6, ts: 3_000, events: [{ type: 'haltChanged', halted: false }] });
+  const resumed = hub.flush();
+  assert.equal(resumed.length, 2);
+  assert.ok(resumed.every((m) => m.channel === 'ticker' && !m.tradingHalted));
+});
+
+test('a hub started on a halted exchange says so before any event', () => {
+  const hub = new MarketDataHub();
+  hub.load(spec, 'open', undefined);
+  hub.setHalted(true);
+  assert.equal(hub.ticker(7)?.tradingHalted, true);
+});

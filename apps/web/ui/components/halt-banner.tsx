@@ -1,34 +1,45 @@
 // An exchange-wide halt, shown on every screen: while it lasts no order is accepted anywhere, and a
-// trader should learn that before pressing Buy. The engine answers the status, so the banner is right
-// after a restart too; it is polled because a halt is rare and a few seconds late is fine.
+// trader should learn that before pressing Buy. Every market's ticker carries the halt and is pushed
+// the moment it starts or ends, so the banner follows one market's ticker (shared with any screen that
+// already watches it) and changes with the market pages, not on a timer. The REST status answers
+// before the first ticker and on an exchange without markets.
 
 import { useEffect, useState } from 'react';
 import { api } from '../api/http.ts';
+import { useApp } from '../state/app-state.tsx';
 
 export interface ExchangeStatus {
   readonly halted: boolean;
-  readonly tradingActive: boolean;
-  readonly seq: number;
 }
 
-const POLL_MS = 3_000;
-
 export function useExchangeStatus(): ExchangeStatus | undefined {
+  const { socket, markets } = useApp();
   const [status, setStatus] = useState<ExchangeStatus | undefined>();
+  const probe = markets[0]?.market;
   useEffect(() => {
     let live = true;
-    const read = () =>
-      api<ExchangeStatus>('GET', '/api/v1/exchange/status').then(
-        (s) => live && setStatus(s),
-        () => {}, // the connection badge already says when the exchange is unreachable
-      );
-    void read();
-    const timer = setInterval(() => void read(), POLL_MS);
+    api<ExchangeStatus>('GET', '/api/v1/exchange/status').then(
+      // A ticker heard first is newer than this answer.
+      (s) => live && setStatus((old) => old ?? { halted: s.halted }),
+      () => {}, // the connection badge already says when the exchange is unreachable
+    );
     return () => {
       live = false;
-      clearInterval(timer);
     };
   }, []);
+  useEffect(() => {
+    const off = socket.onMessage((m) => {
+      if (m.channel !== 'ticker' || typeof m.tradingHalted !== 'boolean') return;
+      const halted = m.tradingHalted;
+      setStatus((old) => (old?.halted === halted ? old : { halted }));
+    });
+    // The subscription's first message is the ticker as it stands, again after every reconnect.
+    const release = probe === undefined ? undefined : socket.subscribe('ticker', probe);
+    return () => {
+      off();
+      release?.();
+    };
+  }, [socket, probe]);
   return status;
 }
 

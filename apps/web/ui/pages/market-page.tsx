@@ -17,7 +17,7 @@ import { OrderEntry, type TicketPreset } from '../market/order-entry.tsx';
 import { PriceChart as PriceChartView } from '../market/price-chart.tsx';
 import { TradeTape } from '../market/trade-tape.tsx';
 import { useApp } from '../state/app-state.tsx';
-import { MarketFeed } from '../state/market-feed.ts';
+import { MarketFeed, tickerStatus } from '../state/market-feed.ts';
 import { useApi } from '../state/use-api.ts';
 
 // Views that depend only on the market's spec skip the per-frame renders the book and tape cause.
@@ -67,7 +67,7 @@ function MarketScreen({ m: listed }: { m: MarketInfo }) {
         ? listed
         : {
             ...listed,
-            status: t.status,
+            status: tickerStatus(t),
             lastPriceTicks: t.lastPriceTicks,
             bestBidTicks: t.bestBidTicks,
             bestAskTicks: t.bestAskTicks,
@@ -125,7 +125,7 @@ function MarketScreen({ m: listed }: { m: MarketInfo }) {
             </div>
           )}
           <MarketSchedule status={m.status} opensAt={m.opensAt} closesAt={m.closesAt} />
-          <div>
+          <div data-testid="market-status">
             <span className="label">Status</span>
             <StatusPill status={m.status} />
           </div>

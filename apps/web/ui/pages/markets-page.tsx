@@ -7,7 +7,7 @@ import { Link } from '../components/link.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { price, qty } from '../format/units.ts';
 import { useApp } from '../state/app-state.tsx';
-import type { Ticker } from '../state/market-feed.ts';
+import { type Ticker, tickerStatus } from '../state/market-feed.ts';
 import { useTickers } from '../state/use-tickers.ts';
 
 type KindFilter = 'all' | 'binary' | 'spot';
@@ -28,7 +28,7 @@ function live(m: MarketInfo, t: Ticker | undefined): MarketInfo {
   if (t === undefined) return m;
   return {
     ...m,
-    status: t.status,
+    status: tickerStatus(t),
     lastPriceTicks: t.lastPriceTicks,
     bestBidTicks: t.bestBidTicks,
     bestAskTicks: t.bestAskTicks,

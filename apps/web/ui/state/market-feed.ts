@@ -18,10 +18,17 @@ import type {
 
 export interface Ticker {
   readonly status: string;
+  /** The whole exchange is halted, whatever the market's own status. */
+  readonly tradingHalted?: boolean;
   readonly lastPriceTicks: number | null;
   readonly bestBidTicks: number | null;
   readonly bestAskTicks: number | null;
   readonly volume24hLots: number;
+}
+
+/** The status a person should see: an open market of a halted exchange does not trade. */
+export function tickerStatus(t: Ticker): string {
+  return t.tradingHalted === true && t.status === 'open' ? 'halted' : t.status;
 }
 
 export interface MarketSnapshot {
