@@ -1,13 +1,10 @@
 // A drifting fair value on a market's price grid: a bounded random walk in whole ticks of the grid,
 // kept away from the edges so quotes on both sides always fit between the minimum and maximum price.
 
+import { type PriceGrid, snapToGrid } from '@bourse/engine/rules';
 import type { SeededRandom } from './seeded-random.ts';
 
-export interface Grid {
-  readonly tickSize: number;
-  readonly minPriceTicks: number;
-  readonly maxPriceTicks: number;
-}
+export type Grid = PriceGrid;
 
 export class FairValue {
   readonly #grid: Grid;
@@ -17,7 +14,7 @@ export class FairValue {
   constructor(grid: Grid, startTicks: number, marginSteps: number) {
     this.#grid = grid;
     this.#margin = marginSteps * grid.tickSize;
-    this.#priceTicks = this.#clamp(snap(startTicks, grid.tickSize));
+    this.#priceTicks = this.#clamp(snapToGrid(grid, startTicks));
   }
 
   get priceTicks(): number {
@@ -36,8 +33,4 @@ export class FairValue {
     const hi = this.#grid.maxPriceTicks - this.#margin;
     return Math.min(hi, Math.max(lo, p));
   }
-}
-
-export function snap(priceTicks: number, tickSize: number): number {
-  return Math.round(priceTicks / tickSize) * tickSize;
 }

@@ -3,7 +3,8 @@
 // trades only through the public REST API with a signed API key, as any user's bot would.
 
 import type { Market, RestClient } from '@bourse/client';
-import { FairValue, snap } from './fair-value.ts';
+import { roundToLots } from '@bourse/engine/rules';
+import { FairValue } from './fair-value.ts';
 import type { SeededRandom } from './seeded-random.ts';
 
 export interface MarketMakerOptions {
@@ -52,7 +53,7 @@ export class MarketMaker {
       const orders = [];
       for (let i = 0; i < this.#opts.levels; i++) {
         const offset = (this.#opts.halfSpreadSteps + i) * step;
-        const jitter = snap(size * this.#rng.int(1, 3), grid.lotSize);
+        const jitter = roundToLots(grid, size * this.#rng.int(1, 3), 'nearest');
         orders.push({
           market: m.market,
           side: 'buy' as const,

@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { priceViolation } from '@bourse/engine/rules';
 import { FairValue, SeededRandom } from '../src/index.ts';
 
 test('the same seed gives the same sequence; values stay in range', () => {
@@ -27,5 +28,16 @@ test('fair value stays on the grid and inside the margins', () => {
     const p = fv.step(rng, 3);
     assert.equal(p % 100, 0);
     assert.ok(p >= 600 && p <= 9_400, `price ${p}`);
+  }
+});
+
+test('on a grid that starts half a tick in, the fair value stays on that grid', () => {
+  const grid = { tickSize: 100, minPriceTicks: 50, maxPriceTicks: 9_950 };
+  const fv = new FairValue(grid, 5_000, 5);
+  assert.equal(priceViolation(grid, fv.priceTicks), undefined, `start ${fv.priceTicks}`);
+  const rng = new SeededRandom(11);
+  for (let i = 0; i < 10_000; i++) {
+    const p = fv.step(rng, 3);
+    assert.equal(priceViolation(grid, p), undefined, `price ${p}`);
   }
 });

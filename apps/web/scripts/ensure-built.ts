@@ -21,9 +21,15 @@ function newestMtime(path: string): number {
 export function isStale(): boolean {
   const built = join(DIST_DIR, 'index.html');
   if (!existsSync(built)) return true;
-  const sources = ['ui', 'index.html', 'vite.config.ts', 'package.json'].map((p) =>
-    join(WEB_DIR, p),
-  );
+  // The bundle also takes the engine's rules and the client's book mirror from their packages.
+  const sources = [
+    'ui',
+    'index.html',
+    'vite.config.ts',
+    'package.json',
+    '../../packages/engine/src',
+    '../../packages/client/src',
+  ].map((p) => join(WEB_DIR, p));
   const newest = Math.max(...sources.filter((p) => existsSync(p)).map(newestMtime));
   return newest > statSync(built).mtimeMs;
 }

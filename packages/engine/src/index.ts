@@ -11,3 +11,15 @@ export { divCeil, divFloor, isPositiveInt, isSafeInt } from './units.ts';
 export { verifyInvariants } from './verify-invariants.ts';
 export type * from './views.ts';
 export { DEFAULT_ENGINE_CONFIG } from './views.ts';
+export {
+  describeGrid,
+  type FeeTerms,
+  feeFor,
+  isLotMultiple,
+  isOnGrid,
+  type PriceGrid,
+  type PriceViolation,
+  priceViolation,
+  roundToLots,
+  snapToGrid,
+} from './rules.ts';

@@ -42,6 +42,7 @@ import {
 } from './order-store.ts';
 import { sideName, tifName } from './order-view.ts';
 import type { RejectCode } from './reject-codes.ts';
+import { isLotMultiple, priceViolation } from './rules.ts';
 import {
   applyReservation,
   computeReservation,
@@ -89,11 +90,7 @@ function tifCode(t: unknown): number {
 const scratch: Reservation = { resPos: 0, resCash: 0, resFee: 0 };
 
 function checkPrice(inst: Instrument, price: unknown): RejectCode | undefined {
-  if (!isSafeInt(price)) return 'INVALID_PRICE';
-  const spec = inst.spec;
-  if (price < spec.minPriceTicks || price > spec.maxPriceTicks) return 'PRICE_OUT_OF_RANGE';
-  if ((price - spec.minPriceTicks) % spec.tickSize !== 0) return 'PRICE_OFF_GRID';
-  return undefined;
+  return priceViolation(inst.spec, price);
 }
 
 function checkBand(inst: Instrument, price: number): RejectCode | undefined {
@@ -177,7 +174,7 @@ export function placeOrder(e: EngineState, c: PlaceOrder, ts: number): void {
   const spec = inst.spec;
   let qty = c.qtyLots;
   if (!isPositiveInt(qty)) return fail('INVALID_QUANTITY');
-  if (qty % spec.lotSize !== 0) return fail('QTY_NOT_LOT_MULTIPLE');
+  if (!isLotMultiple(spec, qty)) return fail('QTY_NOT_LOT_MULTIPLE');
   if (spec.limits.maxOrderQtyLots > 0 && qty > spec.limits.maxOrderQtyLots) {
     return fail('MAX_ORDER_SIZE');
   }
@@ -483,7 +480,7 @@ export function decreaseOrder(e: EngineState, c: DecreaseOrder): void {
   if (!isPositiveInt(c.byLots)) return e.reject('decreaseOrder', 'INVALID_QUANTITY', extra);
   const s = e.store;
   const inst = e.instList[s.inst[slot]!]!;
-  if (c.byLots % inst.spec.lotSize !== 0) {
+  if (!isLotMultiple(inst.spec, c.byLots)) {
     return e.reject('decreaseOrder', 'QTY_NOT_LOT_MULTIPLE', extra);
   }
   const open = s.open[slot]!;
@@ -554,7 +551,7 @@ export function amendOrder(e: EngineState, c: AmendOrder): void {
     if (bad !== undefined) return fail(bad);
   }
   if (!isPositiveInt(qty)) return fail('INVALID_QUANTITY');
-  if (qty % inst.spec.lotSize !== 0) return fail('QTY_NOT_LOT_MULTIPLE');
+  if (!isLotMultiple(inst.spec, qty)) return fail('QTY_NOT_LOT_MULTIPLE');
   const worst = inst.spec.kind === 'binary' ? inst.spec.payoutTicks : inst.spec.maxPriceTicks;
   if (!Number.isSafeInteger(worst * qty * inst.spec.moneyPerTickLot * 10_000)) {
     return fail('INVALID_QUANTITY');

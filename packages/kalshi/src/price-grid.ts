@@ -3,7 +3,7 @@
 // inside the market's own min/max. The engine has one tick size per market, so `tapered_deci_cent`
 // grids are not produced.
 
-import type { BinarySpec } from '@bourse/engine';
+import { type BinarySpec, priceViolation } from '@bourse/engine';
 import { formatTicks, microsToTicks, parseDollarsToMicros } from './fixed-point.ts';
 import { KalshiError } from './kalshi-error.ts';
 
@@ -33,6 +33,14 @@ export function priceRanges(spec: BinarySpec): PriceRange[] {
 
 /** A YES-price dollar string → ticks, or `invalid_price` explaining why not. */
 export function parseOrderPrice(spec: BinarySpec, field: string, text: unknown): number {
+  return checkYesPrice(spec, field, parseDollarPrice(spec, field, text));
+}
+
+/**
+ * A dollar price string → ticks strictly inside (0, 1), not yet checked against the grid: a NO price
+ * is judged once turned into the YES price the book uses.
+ */
+export function parseDollarPrice(spec: BinarySpec, field: string, text: unknown): number {
   const micros = parseDollarsToMicros(text);
   if (micros === undefined) {
     throw new KalshiError('invalid_price', `${field} must be a dollar string such as "0.56".`);
@@ -41,25 +49,28 @@ export function parseOrderPrice(spec: BinarySpec, field: string, text: unknown):
   if (ticks === undefined || ticks <= 0 || ticks >= spec.payoutTicks) {
     throw new KalshiError('invalid_price', `${field} must be strictly between 0 and 1.`);
   }
-  if (ticks % spec.tickSize !== 0) {
-    throw new KalshiError(
-      'invalid_price',
-      `${field} must be on the ${formatTicks(spec.tickSize, spec)} grid.`,
-    );
-  }
-  if (ticks < spec.minPriceTicks || ticks > spec.maxPriceTicks) {
-    throw new KalshiError(
-      'invalid_price',
-      `${field} must be within ${formatTicks(spec.minPriceTicks, spec)}..${formatTicks(spec.maxPriceTicks, spec)}.`,
-    );
-  }
   return ticks;
 }
 
-/** Legacy integer cents (`yes_price: 42`) → ticks, with the same checks. */
+/** Legacy integer cents (`yes_price: 42`) → ticks strictly inside (0, 1), like `parseDollarPrice`. */
 export function parseCentsPrice(spec: BinarySpec, field: string, cents: unknown): number {
   if (typeof cents !== 'number' || !Number.isSafeInteger(cents) || cents <= 0 || cents >= 100) {
     throw new KalshiError('invalid_price', `${field} must be an integer number of cents 1..99.`);
   }
-  return parseOrderPrice(spec, field, `0.${String(cents).padStart(2, '0')}`);
+  return parseDollarPrice(spec, field, `0.${String(cents).padStart(2, '0')}`);
+}
+
+/** A YES price in ticks, by the engine's grid rule; `invalid_price` naming the grid if it fails. */
+export function checkYesPrice(spec: BinarySpec, field: string, yesTicks: number): number {
+  const violation = priceViolation(spec, yesTicks);
+  if (violation === undefined) return yesTicks;
+  const lo = formatTicks(spec.minPriceTicks, spec);
+  const hi = formatTicks(spec.maxPriceTicks, spec);
+  const step = formatTicks(spec.tickSize, spec);
+  throw new KalshiError(
+    'invalid_price',
+    violation === 'PRICE_OFF_GRID'
+      ? `${field} must be on the grid of ${lo} plus multiples of ${step}.`
+      : `${field} must be within ${lo}..${hi} (as a YES price).`,
+  );
 }

@@ -27,6 +27,7 @@ import {
   toKalshiError,
 } from '../src/index.ts';
 import { parseCentsPrice, parseOrderPrice } from '../src/price-grid.ts';
+import { parseLegacyPrice } from '../src/rest/order-request.ts';
 import { BookMirror } from '../src/ws/book-mirror.ts';
 
 const spec: BinarySpec = {
@@ -98,6 +99,23 @@ test('order prices must be strictly inside (0, 1), on the grid and in the band',
   assert.equal(priceLevelStructure(spec), 'linear_cent');
   assert.equal(priceLevelStructure(deci), 'deci_cent');
   assert.deepEqual(priceRanges(deci), [{ start: '0.0000', end: '1.0000', step: '0.0010' }]);
+});
+
+test('a grid that starts half a cent in: prices are judged by the engine rule, NO prices as YES', () => {
+  const offset: BinarySpec = { ...spec, minPriceTicks: 50, maxPriceTicks: 9_950 };
+  assert.equal(parseOrderPrice(offset, 'price', '0.015'), 150);
+  assert.throws(() => parseOrderPrice(offset, 'price', '0.02'), {
+    code: 'invalid_price',
+    message: /grid of 0\.0050 plus multiples of 0\.0100/,
+  });
+  assert.equal(parseLegacyPrice(offset, { no_price_dollars: '0.985' }), 150);
+  assert.throws(() => parseLegacyPrice(offset, { no_price_dollars: '0.98' }), {
+    code: 'invalid_price',
+  });
+  // On the cent grid from 1¢ a NO price of 99.5¢ would be 0.5¢ YES: off the grid and below it.
+  assert.throws(() => parseLegacyPrice(deci, { no_price_dollars: '0.9995' }), {
+    code: 'invalid_price',
+  });
 });
 
 test('direction: bid buys YES, ask sells YES (buys NO); legacy pairs map onto them', () => {

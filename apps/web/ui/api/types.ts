@@ -1,7 +1,11 @@
 // The API's JSON as the UI uses it. Shapes shared with the SDK come from `@bourse/client` (types only:
-// its runtime code needs Node); the rest mirror the gateway's responses in the exchange's integer units.
+// its runtime code needs Node) and fee schedules from the engine's rules; the rest mirror the gateway's
+// responses in the exchange's integer units.
 
 import type { Market } from '@bourse/client';
+import type { FeeSchedule } from '@bourse/engine/rules';
+
+export type { FeeSchedule };
 
 export type {
   Asset,
@@ -18,16 +22,6 @@ export type {
   QueuePosition,
   Side,
 } from '@bourse/client';
-
-export type FeeSchedule =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'bps'; readonly makerBps: number; readonly takerBps: number }
-  | {
-      readonly kind: 'kalshi';
-      readonly makerRatePpm: number;
-      readonly takerRatePpm: number;
-      readonly roundingUnit: number;
-    };
 
 export interface MarketSpec {
   readonly kind: 'binary' | 'spot';

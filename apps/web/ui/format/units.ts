@@ -2,6 +2,7 @@
 // integers. Money is USD micros, binary prices are ticks of 1/10,000 $ (shown as cents), quantities are
 // lots (100 per contract). Parsing works on decimal strings so no float ever becomes a price or amount.
 
+import { isOnGrid } from '@bourse/engine/rules';
 import type { MarketInfo } from '../api/types.ts';
 
 export const MICROS = 1_000_000;
@@ -85,7 +86,7 @@ export function parsePrice(m: MarketInfo, text: string): number | undefined {
   // A cent with four decimals is exactly one micro-dollar, so both parse straight to micros.
   if (micros % perTick !== 0) return undefined;
   const ticks = micros / perTick;
-  return ticks % m.spec.tickSize === 0 ? ticks : undefined;
+  return isOnGrid(m.spec, ticks) ? ticks : undefined;
 }
 
 function centDecimals(m: MarketInfo): number {

@@ -2,6 +2,7 @@
 // open interest and status, spot instruments alongside; search and filters; prices tick live.
 
 import { useMemo, useState } from 'react';
+import { snapToGrid } from '@bourse/engine/rules';
 import type { MarketInfo } from '../api/types.ts';
 import { Link } from '../components/link.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
@@ -174,7 +175,7 @@ function settledTicks(m: MarketInfo): number | null {
 function MarketRow({ m }: { m: MarketInfo }) {
   const mid =
     m.bestBidTicks !== null && m.bestAskTicks !== null
-      ? Math.round((m.bestBidTicks + m.bestAskTicks) / 2 / m.spec.tickSize) * m.spec.tickSize
+      ? snapToGrid(m.spec, (m.bestBidTicks + m.bestAskTicks) / 2)
       : null;
   return (
     <tr>

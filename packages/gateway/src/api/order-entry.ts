@@ -2,7 +2,14 @@
 // the journal (so a malformed order costs no sequence number and changes nothing), builds the engine
 // command, and summarises the acknowledged command as the order's ack.
 
-import type { CancelReason, Fill, InstrumentSpec } from '@bourse/engine';
+import {
+  type CancelReason,
+  describeGrid,
+  type Fill,
+  type InstrumentSpec,
+  isLotMultiple,
+  priceViolation,
+} from '@bourse/engine';
 import type { MarketState } from '@bourse/marketdata';
 import type { AppliedCommand, CommandInput } from '@bourse/sequencer';
 import { ApiError } from '../error-catalogue.ts';
@@ -20,17 +27,16 @@ export interface OrderAck {
   readonly fills: readonly { tradeId: number; priceTicks: number; qtyLots: number; fee: number }[];
 }
 
-function checkPrice(spec: InstrumentSpec, field: string, priceTicks: number | undefined): void {
+/** Refuses a price the engine would refuse, by the engine's own grid rule, before it is journaled. */
+export function checkOrderPrice(
+  spec: InstrumentSpec,
+  field: string,
+  priceTicks: number | undefined,
+): void {
   if (priceTicks === undefined) return;
-  if (priceTicks < spec.minPriceTicks || priceTicks > spec.maxPriceTicks) {
-    throw new ApiError(
-      'PRICE_OUT_OF_RANGE',
-      `${field} must be within ${spec.minPriceTicks}..${spec.maxPriceTicks} ticks.`,
-    );
-  }
-  if (priceTicks % spec.tickSize !== 0) {
-    throw new ApiError('PRICE_OFF_GRID', `${field} must be a multiple of ${spec.tickSize} ticks.`);
-  }
+  const violation = priceViolation(spec, priceTicks);
+  if (violation === undefined) return;
+  throw new ApiError(violation, `${field} must be ${describeGrid(spec)}.`);
 }
 
 /** The engine command for an order, after the checks the gateway can make without state. */
@@ -52,10 +58,10 @@ export function placeOrderCommand(
   if (tif === 'gtd' && body.expiresAt === undefined) {
     throw new ApiError('INVALID_FIELD', 'GTD orders need expiresAt.');
   }
-  checkPrice(spec, 'priceTicks', body.priceTicks);
-  checkPrice(spec, 'stopPriceTicks', body.stopPriceTicks);
-  checkPrice(spec, 'worstPriceTicks', body.worstPriceTicks);
-  if (body.qtyLots % spec.lotSize !== 0) {
+  checkOrderPrice(spec, 'priceTicks', body.priceTicks);
+  checkOrderPrice(spec, 'stopPriceTicks', body.stopPriceTicks);
+  checkOrderPrice(spec, 'worstPriceTicks', body.worstPriceTicks);
+  if (!isLotMultiple(spec, body.qtyLots)) {
     throw new ApiError('QTY_NOT_LOT_MULTIPLE', `qtyLots must be a multiple of ${spec.lotSize}.`);
   }
   if (spec.limits.maxOrderQtyLots > 0 && body.qtyLots > spec.limits.maxOrderQtyLots) {

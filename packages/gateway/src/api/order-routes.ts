@@ -8,7 +8,7 @@ import type { CommandInput } from '@bourse/sequencer';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayServices } from './gateway-services.ts';
 import { rejection } from './gateway-services.ts';
-import { orderAck, placeOrderCommand } from './order-entry.ts';
+import { checkOrderPrice, orderAck, placeOrderCommand } from './order-entry.ts';
 import type { RouteDef } from './route-def.ts';
 import { caller, defined, idParam, readModel } from './route-helpers.ts';
 import {
@@ -326,15 +326,7 @@ export const orderRoutes: RouteDef[] = [
       }
       const order = await ownOpenOrder(s, accountId, orderId);
       const spec = s.market(order.instrumentId).spec;
-      if (
-        body.priceTicks !== undefined &&
-        (body.priceTicks < spec.minPriceTicks || body.priceTicks > spec.maxPriceTicks)
-      ) {
-        throw new ApiError('PRICE_OUT_OF_RANGE');
-      }
-      if (body.priceTicks !== undefined && body.priceTicks % spec.tickSize !== 0) {
-        throw new ApiError('PRICE_OFF_GRID');
-      }
+      checkOrderPrice(spec, 'priceTicks', body.priceTicks);
       const applied = await s.submit({ type: 'amendOrder', accountId, orderId, ...body });
       return { orderId, seq: applied.seq, events: applied.events };
     },

@@ -2,7 +2,7 @@
 // count, yes_price|no_price…}`) checked and translated into the native order body. Only shape and
 // grid are checked here; balances, positions, duplicates and market state are the engine's to judge.
 
-import type { BinarySpec } from '@bourse/engine';
+import { type BinarySpec, isLotMultiple } from '@bourse/engine';
 import {
   type BookSide,
   engineSide,
@@ -18,7 +18,12 @@ import {
   parseCountToHundredths,
 } from '../fixed-point.ts';
 import { KalshiError } from '../kalshi-error.ts';
-import { parseCentsPrice, parseOrderPrice } from '../price-grid.ts';
+import {
+  checkYesPrice,
+  parseCentsPrice,
+  parseDollarPrice,
+  parseOrderPrice,
+} from '../price-grid.ts';
 import type { KalshiContext } from './kalshi-route.ts';
 
 /** The native `POST /api/v1/orders` body. */
@@ -80,7 +85,7 @@ export function parseCount(spec: BinarySpec, field: string, value: unknown): num
     throw new KalshiError('invalid_count', `${field} must be a positive count such as "10.00".`);
   }
   const lots = hundredthsToLots(hundredths, spec);
-  if (lots === undefined || lots % spec.lotSize !== 0) {
+  if (lots === undefined || !isLotMultiple(spec, lots)) {
     throw new KalshiError('invalid_count', `${field} is finer than this market's contract size.`);
   }
   return lots;
@@ -196,13 +201,9 @@ export function parseLegacyPrice(spec: BinarySpec, b: Record<string, unknown>): 
   if (given.length !== 1) throw bad('Send exactly one of yes_price, no_price or their _dollars.');
   const field = given[0]!;
   const ticks = field.endsWith('_dollars')
-    ? parseOrderPrice(spec, field, b[field])
+    ? parseDollarPrice(spec, field, b[field])
     : parseCentsPrice(spec, field, b[field]);
-  const yesTicks = field.startsWith('no_') ? spec.payoutTicks - ticks : ticks;
-  if (yesTicks < spec.minPriceTicks || yesTicks > spec.maxPriceTicks) {
-    throw new KalshiError('invalid_price', `${field} is outside this market's price band.`);
-  }
-  return yesTicks;
+  return checkYesPrice(spec, field, field.startsWith('no_') ? spec.payoutTicks - ticks : ticks);
 }
 
 export function parseLegacyDirection(b: Record<string, unknown>): BookSide {
