@@ -8,6 +8,7 @@ export type * from './instrument.ts';
 export { MAX_PRICE_LEVELS } from './instrument.ts';
 export { REJECT_CODES, type RejectCode } from './reject-codes.ts';
 export { divCeil, divFloor, isPositiveInt, isSafeInt } from './units.ts';
+export { InvariantViolation } from './invariant.ts';
 export { verifyInvariants } from './verify-invariants.ts';
 export type * from './views.ts';
 export { DEFAULT_ENGINE_CONFIG } from './views.ts';

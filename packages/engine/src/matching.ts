@@ -8,6 +8,7 @@ import type { EngineState } from './engine-state.ts';
 import type { CancelReason } from './events.ts';
 import type { InstrumentSpec } from './instrument.ts';
 import { feeAt } from './fees.ts';
+import { invariant } from './invariant.ts';
 import { countGroupFill } from './order-groups.ts';
 import { addOpenLots, cancelSlot, finishOrder } from './order-lifecycle.ts';
 import { F_REDUCE_ONLY, F_STP_CANCEL_MAKER, type OrderStore } from './order-store.ts';
@@ -232,7 +233,7 @@ function binaryLeg(
 ): number {
   const s = e.store;
   const spec = inst.spec;
-  if (spec.kind !== 'binary') throw new Error('binaryLeg on a spot instrument');
+  invariant(spec.kind === 'binary', 'a binary fill on a spot instrument');
   const acct = s.accountOf(slot);
   const pos = e.positionOf(acct, inst);
   const M = spec.payoutTicks;
@@ -257,6 +258,7 @@ function binaryLeg(
   if (release > s.resCash[slot]!) release = s.resCash[slot]!;
   s.resCash[slot]! -= release;
   acct.reserved[m]! -= release;
+  invariant(acct.reserved[m]! >= 0, 'a fill released more than was reserved');
   // Principal: closing receives the value of the side given up; opening pays for the new side.
   const closeValue = side === BUY ? M - price : price;
   const openCost = side === BUY ? price : M - price;
@@ -307,7 +309,7 @@ function rebalanceReservations(
     else pos.reservedYes -= take;
     excess -= take;
   }
-  if (acct.available[m]! < 0) throw new Error('rebalance left a negative balance');
+  invariant(acct.available[m]! >= 0, 'a reservation rebalance overdrew the available balance');
 }
 
 /** Both sides of a spot fill: quote from buyer to seller, base from seller to buyer. */
@@ -321,7 +323,7 @@ function spotLegs(
 ): void {
   const s = e.store;
   const spec = inst.spec;
-  if (spec.kind !== 'spot') throw new Error('spotLegs on a binary instrument');
+  invariant(spec.kind === 'spot', 'a spot fill on a binary instrument');
   const qa = inst.moneyAsset;
   const ba = inst.baseAsset;
   const cost = price * q * spec.moneyPerTickLot;
@@ -337,6 +339,10 @@ function spotLegs(
   s.resPos[sellSlot]! -= baseUnits;
   seller.reserved[ba]! -= baseUnits;
   seller.available[qa]! += cost;
+  invariant(
+    buyer.reserved[qa]! >= 0 && seller.reserved[ba]! >= 0,
+    'a fill released more than was reserved',
+  );
   e.touchBalance(buyer, qa);
   e.touchBalance(buyer, ba);
   e.touchBalance(seller, qa);

@@ -5,6 +5,7 @@
 import { BUY } from './book.ts';
 import type { EngineState } from './engine-state.ts';
 import { feeAt } from './fees.ts';
+import { invariant } from './invariant.ts';
 import type { Account, Instrument } from './state.ts';
 
 /** What an order needs set aside: position lots to close, principal and fees in money, base units. */
@@ -93,6 +94,7 @@ export function applyReservation(
   if (money > 0) {
     acct.available[m]! -= money;
     acct.reserved[m]! += money;
+    invariant(acct.available[m]! >= 0, 'a reservation overdrew the available balance');
     e.touchBalance(acct, m);
   }
   if (r.resPos > 0) {
@@ -104,6 +106,7 @@ export function applyReservation(
       const b = inst.baseAsset;
       acct.available[b]! -= r.resPos;
       acct.reserved[b]! += r.resPos;
+      invariant(acct.available[b]! >= 0, 'a reservation overdrew the available base units');
       e.touchBalance(acct, b);
     }
   }
@@ -122,6 +125,7 @@ export function releaseReservation(
   if (money > 0) {
     acct.available[m]! += money;
     acct.reserved[m]! -= money;
+    invariant(acct.reserved[m]! >= 0, 'a release gave back more than was reserved');
     e.touchBalance(acct, m);
   }
   const rp = s.resPos[slot]!;
@@ -134,6 +138,7 @@ export function releaseReservation(
       const b = inst.baseAsset;
       acct.available[b]! += rp;
       acct.reserved[b]! -= rp;
+      invariant(acct.reserved[b]! >= 0, 'a release gave back more base units than were reserved');
       e.touchBalance(acct, b);
     }
   }

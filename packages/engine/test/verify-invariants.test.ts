@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Engine, verifyInvariants } from '../src/index.ts';
+import { Engine, InvariantViolation, verifyInvariants } from '../src/index.ts';
 import { BTC, binarySpec, DOLLAR, Harness, spotSpec, USD } from './support/harness.ts';
 
 const M = 10;
@@ -195,4 +195,25 @@ describe('verifyInvariants catches broken states', () => {
       );
     });
   }
+});
+
+describe('the engine crashes rather than mutate on top of a broken invariant', () => {
+  const cancel = (e: Engine, accountId: number, orderId: number) =>
+    new Harness(10_000, e).apply({ type: 'cancelOrder', accountId, orderId });
+
+  test('releasing more than an account has reserved throws InvariantViolation', () => {
+    const e = Engine.restore(base.bytes);
+    // The bid's reservation vanished from the account but not from the order, as a bug might do it.
+    const money = e.store.resCash[slotOf(e, base.bid)]! + e.store.resFee[slotOf(e, base.bid)]!;
+    acct(e, 3).reserved[usdIndex(e)]! -= money;
+    acct(e, 3).available[usdIndex(e)]! += money;
+    assert.throws(() => cancel(e, 3, base.bid), InvariantViolation);
+  });
+
+  test('the same commands on a sound state run through', () => {
+    const e = Engine.restore(base.bytes);
+    const events = cancel(e, 3, base.bid);
+    assert.ok(events.some((ev) => ev.type === 'orderCancelled'));
+    assert.deepEqual(verifyInvariants(e), []);
+  });
 });
