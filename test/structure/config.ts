@@ -13,6 +13,9 @@ export const STRUCTURE: StructureConfig = {
     ['@bourse/marketdata', '@bourse/benchkit', '@bourse/client'],
     ['@bourse/projections', '@bourse/bots'],
     ['@bourse/sequencer'],
+    // The clustered core: engine nodes, and the core a gateway reaches over the cluster.
+    ['@bourse/cluster'],
+    ['@bourse/remote-core'],
     ['@bourse/gateway'],
     ['@bourse/kalshi'],
     // Composition root and the web UI (whose tests start a whole exchange).
@@ -46,7 +49,7 @@ export const STRUCTURE: StructureConfig = {
     'apps/web/ui/pages/markets-page.tsx#MarketsPage': 126,
     'apps/web/ui/pages/operations-page.tsx#OperationsPage': 124,
     'apps/web/ui/pages/portfolio-page.tsx#PortfolioPage': 212,
-    'apps/web/ui/portfolio/history-tables.tsx#HistoryTables': 147,
+    'apps/web/ui/portfolio/history-tables.tsx#HistoryTables': 163,
     'apps/web/ui/state/app-state.tsx#AppProvider': 239,
     'bench/server/suite.ts#run': 104,
     'packages/benchkit/src/bourse-commands.ts#prepareBourse': 89,
