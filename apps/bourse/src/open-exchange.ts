@@ -16,6 +16,8 @@ export interface OpenExchange {
 }
 
 export const AUTH_DB = 'auth.db';
+/** Signatures used inside the timestamp window, kept across restarts (see the gateway's replay log). */
+export const REPLAY_DIR = 'replay';
 
 export async function openExchange(
   dataDir: string,
@@ -38,6 +40,7 @@ export async function openExchange(
     core,
     authStore,
     extensions: [kalshiExtension()],
+    replayLogDir: join(dataDir, REPLAY_DIR),
     ...gatewayOptions,
   });
   await gateway.ready;

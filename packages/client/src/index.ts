@@ -3,7 +3,7 @@
 
 export { BookMirror, type BookMessage } from './book-mirror.ts';
 export { BourseApiError } from './client-error.ts';
-export { type ApiKeyCredentials, RequestSigner } from './request-signer.ts';
+export { type ApiKeyCredentials, BODY_SHA256_HEADER, RequestSigner } from './request-signer.ts';
 export {
   type IssuedToken,
   RestClient,

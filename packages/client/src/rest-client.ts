@@ -95,13 +95,18 @@ export class RestClient {
     }
   }
 
-  /** The authentication headers for a request (also used for the WebSocket handshake). */
-  authHeaders(method: string, path: string): Record<string, string> {
+  /**
+   * The authentication headers for a request (also used for the WebSocket handshake). With `body`
+   * (the exact text sent, '' for none) a signature also covers the body's digest.
+   */
+  authHeaders(method: string, path: string, body?: string): Record<string, string> {
     if (this.#token !== undefined) return { authorization: `Bearer ${this.#token}` };
     if (this.#signer === undefined) return {};
     const ts = Math.max(this.#clock(), this.#lastTs + 1);
     this.#lastTs = ts;
-    return this.#signer.headers(method, path, ts);
+    return body === undefined
+      ? this.#signer.headers(method, path, ts)
+      : this.#signer.headersWithBody(method, path, ts, body);
   }
 
   async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
@@ -127,15 +132,16 @@ export class RestClient {
     const search = new URLSearchParams();
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) search.set(k, String(v));
     const qs = search.size > 0 ? `?${search}` : '';
-    const headers: Record<string, string> = { ...this.authHeaders(method, path) };
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string> = { ...this.authHeaders(method, path, text ?? '') };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(`${this.baseUrl}${path}${qs}`, {
       method,
       headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(text === undefined ? {} : { body: text }),
     });
-    const text = await res.text();
-    const json: unknown = text === '' ? undefined : JSON.parse(text);
+    const answer = await res.text();
+    const json: unknown = answer === '' ? undefined : JSON.parse(answer);
     if (!res.ok) {
       const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
       const retry = res.headers.get('retry-after');

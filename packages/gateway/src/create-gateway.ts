@@ -83,6 +83,11 @@ export interface GatewayOptions {
   readonly logger?: Logger;
   /** Signed-request timestamps may differ from the server clock by this much (default 30 s). */
   readonly timestampWindowMs?: number;
+  /**
+   * A directory (in the data directory) where used signatures are kept for the window, so a restart
+   * does not let a captured request be sent again; memory only when absent.
+   */
+  readonly replayLogDir?: string;
   readonly rateLimits?: RateLimits;
   readonly ws?: Partial<WsOptions>;
   /** The built web UI served at `/` (default: apps/web/dist of this checkout). */
@@ -121,6 +126,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   loopDelay.start();
   const authenticator = new Authenticator(options.authStore, clock, {
     timestampWindowMs: options.timestampWindowMs ?? 30_000,
+    replayLogDir: options.replayLogDir,
   });
   const services = new GatewayServices({
     core: options.core,
@@ -207,6 +213,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await ws.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      authenticator.close();
     },
   };
 }

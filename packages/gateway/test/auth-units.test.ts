@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { constants, generateKeyPairSync, sign } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
@@ -21,6 +21,7 @@ import {
 import { AuthStore } from '../src/auth/auth-store.ts';
 import { Authenticator } from '../src/auth/authenticator.ts';
 import { ReplayGuard } from '../src/auth/replay-guard.ts';
+import { ReplayLog } from '../src/auth/replay-log.ts';
 import type { Principal } from '../src/auth/roles.ts';
 import { Router } from '../src/http/router.ts';
 import { createLogger } from '../src/ops/logger.ts';
@@ -83,11 +84,37 @@ test('token bucket map stays bounded', () => {
 
 test('replay guard remembers signatures inside the window and forgets after', () => {
   const g = new ReplayGuard(1_000, 9_000);
-  assert.equal(g.remember('a', 10_000, 10_000), true);
-  assert.equal(g.remember('a', 10_000, 10_500), false);
-  assert.equal(g.remember('b', 10_600, 10_600), true);
-  assert.equal(g.remember('c', 12_000, 12_000), true);
+  const sig = (s: string) => Buffer.from(s);
+  assert.equal(g.remember(sig('a'), 10_000, 10_000), true);
+  assert.equal(g.remember(sig('a'), 10_000, 10_500), false);
+  assert.equal(g.remember(sig('b'), 10_600, 10_600), true);
+  assert.equal(g.remember(sig('c'), 12_000, 12_000), true);
   assert.equal(g.size, 1);
+});
+
+test('replay log: a restart remembers live signatures, and dead generations are deleted', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bourse-replay-log-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const W = 1_000;
+  const first = new ReplayGuard(W, 10_000, new ReplayLog(dir, W));
+  assert.equal(first.remember(Buffer.from('early'), 10_000, 10_000), true);
+  assert.equal(first.remember(Buffer.from('ahead'), 10_900, 10_100), true);
+  // A later generation; the first one is deleted once nothing in it can be live (3 windows on).
+  assert.equal(first.remember(Buffer.from('later'), 11_500, 11_500), true);
+  first.close();
+  assert.equal(readdirSync(dir).length, 2);
+  const restarted = new ReplayGuard(W, 11_200, new ReplayLog(dir, W));
+  assert.equal(restarted.size, 2, 'the expired entry is not loaded');
+  assert.equal(restarted.remember(Buffer.from('ahead'), 10_900, 11_300), false);
+  assert.equal(restarted.remember(Buffer.from('later'), 11_500, 11_300), false);
+  assert.equal(restarted.remember(Buffer.from('new'), 15_000, 15_000), true);
+  restarted.close();
+  assert.deepEqual(readdirSync(dir), ['replay-15000.bin']);
+  // A record cut short by a crash is ignored.
+  appendFileSync(join(dir, 'replay-15000.bin'), Buffer.alloc(5));
+  const third = new ReplayGuard(W, 15_100, new ReplayLog(dir, W));
+  assert.equal(third.size, 1);
+  third.close();
 });
 
 test('replay guard: what was signed before it started cannot be vouched for', () => {

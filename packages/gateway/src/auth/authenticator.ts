@@ -1,5 +1,6 @@
 // Turns a request's credentials into a Principal: a signed request (key id, millisecond timestamp inside
-// the window, signature over timestamp + METHOD + path, never seen before), a bearer token minted by a
+// the window, canonical base64 signature over timestamp + METHOD + path, plus the body's digest when the
+// native client sends one, never seen before), a bearer token minted by a
 // signed request (native API only: paths under /api/), or a session cookie (plus the CSRF header on
 // methods that change state). Parsed public keys and users are cached; the admin paths that change them
 // call `forget*` so a revoked key (and every token it minted) stops working at once.
@@ -10,23 +11,30 @@ import { ApiError } from '../error-catalogue.ts';
 import type { AuthStore, UserRecord } from './auth-store.ts';
 import { BearerTokens } from './bearer-tokens.ts';
 import { ReplayGuard } from './replay-guard.ts';
+import { ReplayLog } from './replay-log.ts';
 import type { Revocation } from './revocation.ts';
 import {
+  BODY_SHA256_FORMAT,
+  decodeSignature,
+  HEADER_BODY_SHA256,
   HEADER_KEY,
   HEADER_SIGNATURE,
   HEADER_TIMESTAMP,
   type KeyType,
   parsePublicKey,
   signingMessage,
-  verifySignature,
+  verifySignatureBytes,
   verifySignatureOffThread,
 } from './request-signature.ts';
 import { type Principal, roleScopes, type Scope } from './roles.ts';
 
 export const SESSION_COOKIE = 'bourse_session';
 export const CSRF_HEADER = 'x-csrf-token';
-/** Bearer tokens authenticate the native API only; the Kalshi-compatible API keeps its own rules. */
-const BEARER_PATH_PREFIX = '/api/';
+/**
+ * Bearer tokens and body digests belong to the native API only; the Kalshi-compatible API keeps
+ * Kalshi's rules.
+ */
+const NATIVE_PATH_PREFIX = '/api/';
 const BEARER_SCHEME = /^bearer +/i;
 /** A session's "last seen" is updated at most this often. */
 export const LAST_SEEN_RESOLUTION_MS = 60_000;
@@ -42,6 +50,7 @@ export interface IssuedToken {
 interface CachedKey {
   readonly key: KeyObject;
   readonly type: KeyType;
+  readonly signatureBytes: number;
   readonly userId: number;
   readonly scopes: readonly Scope[];
 }
@@ -52,7 +61,8 @@ interface SignedRequest {
   readonly key: CachedKey;
   readonly ts: number;
   readonly message: Buffer;
-  readonly signature: string;
+  /** The decoded signature: the replay guard knows a signature by these bytes. */
+  readonly signature: Buffer;
 }
 
 /**
@@ -75,6 +85,11 @@ export const CLEAR_SESSION_COOKIE = `${SESSION_COOKIE}=; HttpOnly; SameSite=Stri
 export interface AuthenticatorOptions {
   /** How far a request timestamp may be from the server's clock, either way. */
   readonly timestampWindowMs: number;
+  /**
+   * Where used signatures are kept so a restart inside the window still refuses them (a directory of
+   * the server's data directory). Without it they are kept in memory only.
+   */
+  readonly replayLogDir?: string | undefined;
 }
 
 export class Authenticator {
@@ -91,7 +106,11 @@ export class Authenticator {
     this.#store = store;
     this.#clock = clock;
     this.#windowMs = options.timestampWindowMs;
-    this.#replays = new ReplayGuard(options.timestampWindowMs, clock());
+    const log =
+      options.replayLogDir === undefined
+        ? undefined
+        : new ReplayLog(options.replayLogDir, options.timestampWindowMs);
+    this.#replays = new ReplayGuard(options.timestampWindowMs, clock(), log);
   }
 
   /**
@@ -102,7 +121,8 @@ export class Authenticator {
     const keyId = headers[HEADER_KEY];
     if (keyId !== undefined) {
       const signed = this.#signedHeaders(method, path, headers, String(keyId));
-      if (!verifySignature(signed.key.key, signed.key.type, signed.message, signed.signature)) {
+      const { key, message, signature } = signed;
+      if (!verifySignatureBytes(key.key, key.type, message, signature)) {
         throw new ApiError('BAD_SIGNATURE');
       }
       return this.#acceptSigned(signed);
@@ -134,13 +154,18 @@ export class Authenticator {
 
   #unsigned(method: string, path: string, headers: IncomingHttpHeaders): Principal | undefined {
     const authorization = headers.authorization;
-    if (authorization !== undefined && path.startsWith(BEARER_PATH_PREFIX)) {
+    if (authorization !== undefined && path.startsWith(NATIVE_PATH_PREFIX)) {
       const bearer = BEARER_SCHEME.exec(authorization);
       if (bearer !== null) return this.#bearer(authorization.slice(bearer[0].length).trim());
     }
     const token = readCookie(headers.cookie, SESSION_COOKIE);
     if (token !== undefined) return this.#session(method, headers, token);
     return undefined;
+  }
+
+  /** Closes the replay guard's file. */
+  close(): void {
+    this.#replays.close();
   }
 
   /** Called for every revocation, after the caches forgot it (open sockets close on it). */
@@ -246,8 +271,15 @@ export class Authenticator {
     }
     const key = this.#key(keyId);
     if (key === undefined) throw new ApiError('UNKNOWN_API_KEY');
-    const message = signingMessage(tsHeader, method, path);
-    return { keyId, key, ts, message, signature: sigHeader };
+    const signature = decodeSignature(sigHeader, key.signatureBytes);
+    if (signature === undefined) {
+      throw new ApiError(
+        'BAD_SIGNATURE',
+        `The signature must be ${key.signatureBytes} bytes in canonical base64 (standard alphabet, padded).`,
+      );
+    }
+    const message = signingMessage(tsHeader, method, path, bodyDigest(path, headers));
+    return { keyId, key, ts, message, signature };
   }
 
   /** After a good signature: refuses replays, then grants the key's scopes that the role allows. */
@@ -321,7 +353,7 @@ export class Authenticator {
       cached =
         record === undefined || record.revokedAt !== null || parsed === undefined
           ? null
-          : { key: parsed.key, type: parsed.type, userId: record.userId, scopes: record.scopes };
+          : { ...parsed, userId: record.userId, scopes: record.scopes };
       if (this.#keys.size > 10_000) this.#keys.clear();
       this.#keys.set(keyId, cached);
     }
@@ -365,6 +397,19 @@ function principal(
     sessionId: of.sessionId,
     expiresAt: of.expiresAt,
   };
+}
+
+/**
+ * The body digest a native request's signature covers, if it sent one; the pipeline checks it against
+ * the body it reads. Kalshi's API keeps Kalshi's scheme, which has none.
+ */
+function bodyDigest(path: string, headers: IncomingHttpHeaders): string | undefined {
+  const digest = headers[HEADER_BODY_SHA256];
+  if (digest === undefined || !path.startsWith(NATIVE_PATH_PREFIX)) return undefined;
+  if (typeof digest !== 'string' || !BODY_SHA256_FORMAT.test(digest)) {
+    throw new ApiError('BAD_SIGNATURE', 'The body digest must be a lowercase hex SHA-256.');
+  }
+  return digest;
 }
 
 export function readCookie(header: string | undefined, name: string): string | undefined {

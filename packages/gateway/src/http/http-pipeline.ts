@@ -4,12 +4,13 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CLEAR_SESSION_COOKIE, SessionEndedError } from '../auth/authenticator.ts';
+import { HEADER_BODY_SHA256 } from '../auth/request-signature.ts';
 import type { BucketConfig, TokenBuckets } from '../auth/token-bucket.ts';
 import type { Principal } from '../auth/roles.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayServices } from '../api/gateway-services.ts';
 import type { RequestContext, RouteDef } from '../api/route-def.ts';
-import { parseQuery, readJsonBody, sendJson } from './request-io.ts';
+import { MAX_BODY_BYTES, parseQuery, readJsonBody, sendJson } from './request-io.ts';
 import type { Router } from './router.ts';
 import { bodyValidator, queryValidator, type Validator } from './schema-validator.ts';
 
@@ -38,6 +39,15 @@ export function compileRoute(def: RouteDef): CompiledRoute {
 
 export function clientIp(req: IncomingMessage): string {
   return req.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * The body digest the client sent; the authenticator made a signed request's signature cover it (and
+ * refused a malformed one), so the body read must match it. Unsigned, it is still the client's claim.
+ */
+function signedBodySha256(req: IncomingMessage): string | undefined {
+  const digest = req.headers[HEADER_BODY_SHA256];
+  return typeof digest === 'string' ? digest : undefined;
 }
 
 export function limitKey(p: Principal): string {
@@ -84,7 +94,10 @@ export class HttpPipeline {
       this.#take(`ip:${clientIp(req)}`, this.#limits.perIp, 1);
       const principal =
         route.def.auth === 'public' ? undefined : await this.#authorise(req, path, route.def);
-      const body = route.body === undefined ? undefined : await readJsonBody(req);
+      const body =
+        route.body === undefined
+          ? undefined
+          : await readJsonBody(req, MAX_BODY_BYTES, signedBodySha256(req));
       route.body?.(body);
       if (principal !== undefined) {
         const cost = route.def.cost?.(body) ?? 1;

@@ -51,7 +51,12 @@ export async function startTestExchange(
   const dataDir = mkdtempSync(join(tmpdir(), 'bourse-gw-'));
   const core = await openExchangeCore({ dataDir, ...coreOptions });
   const authStore = new AuthStore(join(dataDir, 'auth.db'));
-  const gateway = createGateway({ core, authStore, ...options });
+  const gateway = createGateway({
+    core,
+    authStore,
+    replayLogDir: join(dataDir, 'replay'),
+    ...options,
+  });
   await gateway.ready;
   await new Promise<void>((resolve) => gateway.server.listen(0, '127.0.0.1', resolve));
   const port = (gateway.server.address() as AddressInfo).port;
