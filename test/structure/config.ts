@@ -21,9 +21,11 @@ export const STRUCTURE: StructureConfig = {
     // Composition root and the web UI (whose tests start a whole exchange).
     ['@bourse/app', '@bourse/web'],
   ],
+  // The web UI and the bots trade through the public API as any user's code would; the engine's
+  // pure rules (grid, lots, fees) are the one exception, shared so a rule has one home.
   publicApiOnly: {
     packages: ['@bourse/web', '@bourse/bots'],
-    api: ['@bourse/client'],
+    api: ['@bourse/client', '@bourse/engine'],
   },
   fileAllowList: {
     'packages/engine/src/engine.ts': 867,
