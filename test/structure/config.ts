@@ -64,7 +64,7 @@ export const STRUCTURE: StructureConfig = {
     'packages/engine/test/support/command-generator.ts#CommandGenerator.badCommand': 87,
     "packages/engine/test/worked-examples-accounts.test.ts#describe('snapshot and restore') > test('restore gives the same hash and the same behaviour afterwards')": 97,
     "packages/engine/test/worked-examples-accounts.test.ts#describe('queries') > test('accounts, balances, positions, orders, instruments and assets read back')": 101,
-    'packages/gateway/src/create-gateway.ts#createGateway': 97,
+    'packages/gateway/src/create-gateway.ts#createGateway': 84,
     "packages/gateway/test/bad-input.test.ts#test('bad requests are refused with a stable code and change nothing')": 204,
     "packages/gateway/test/gateway-units.test.ts#test('private feed routes each event to its accounts, only when someone listens')": 90,
     "packages/gateway/test/trading-consistency.test.ts#test('REST and WS trading agree across acks, private channels, live views and SQL')": 89,

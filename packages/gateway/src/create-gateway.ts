@@ -118,26 +118,30 @@ export const ALL_ROUTES: readonly RouteDef[] = [
   ...adminRoutes,
 ];
 
-export function createGateway(options: GatewayOptions): Gateway {
+/** The services every route and socket works with: the core, auth, market data, clock and metrics. */
+function createServices(options: GatewayOptions): GatewayServices {
   const clock = options.clock ?? Date.now;
-  const logger = options.logger ?? silentLogger;
-  const metrics = createGatewayMetrics();
-  const loopDelay = new EventLoopDelaySampler(metrics.eventLoopDelaySeconds);
-  loopDelay.start();
   const authenticator = new Authenticator(options.authStore, clock, {
     timestampWindowMs: options.timestampWindowMs ?? 30_000,
     replayLogDir: options.replayLogDir,
   });
-  const services = new GatewayServices({
+  return new GatewayServices({
     core: options.core,
     auth: options.authStore,
     authenticator,
     hub: new MarketDataHub(),
     clock,
-    logger,
-    metrics,
+    logger: options.logger ?? silentLogger,
+    metrics: createGatewayMetrics(),
     historyWaitMs: options.historyWaitMs ?? 5_000,
   });
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const services = createServices(options);
+  const { logger, metrics, authenticator } = services;
+  const loopDelay = new EventLoopDelaySampler(metrics.eventLoopDelaySeconds);
+  loopDelay.start();
   const limits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
   const buckets = new TokenBuckets();
   const router = new Router<CompiledRoute>();
