@@ -20,6 +20,11 @@ export const CORE_ERROR_CODES = [
   'INVALID_COMMAND',
   /** Too many commands are waiting for their ack; the caller should back off and retry. */
   'OVERLOADED',
+  /**
+   * A clustered core could not reach a leader, or the leader did not confirm the command: it may or
+   * may not be in the log (see packages/remote-core); the client looks before sending it again.
+   */
+  'UNAVAILABLE',
 ] as const;
 
 export type CoreErrorCode = (typeof CORE_ERROR_CODES)[number];

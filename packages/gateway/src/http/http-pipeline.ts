@@ -168,6 +168,7 @@ export function toApiError(error: unknown): ApiError {
   if (
     code === 'CORE_CLOSED' ||
     code === 'CORE_FAILED' ||
+    code === 'UNAVAILABLE' ||
     code === 'ENGINE_FAILED' ||
     code === 'JOURNAL_FAILED'
   ) {

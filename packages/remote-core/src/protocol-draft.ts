@@ -1,0 +1,145 @@
+// The wire contract between engine nodes and gateways over NATS: subjects, request and reply shapes,
+// and their JSON encoding. Engine nodes serve it (node-server.ts); gateways' remote core is its client.
+// It is the one home of these shapes: change them here, compatibly, and nowhere else.
+//
+// Delivery rules the client can rely on:
+// - `submit` replies `ok` only after the batch is in the etcd log (a quorum's disks): an ok reply means
+//   durable. A timeout or an error reply means "not known to be in the log". Retry a `placeOrder` with
+//   the same `clientOrderId`: a node that finds (accountId, clientOrderId) in the recent log answers
+//   with the command already applied (same seq, same events) and sequences nothing new.
+// - `events` is a bus, not the record: messages may be lost across a failover or a slow consumer. Every
+//   message carries `fromSeq..toSeq`, contiguous across messages; a gap is recovered with `replay`.
+// - Only the leader answers `submit` and `query` (queue group `leader`); every node answers `status`
+//   and `replay`.
+
+import type { AppliedCommand, CommandInput, CoreErrorCode, ExchangeCore } from '@bourse/sequencer';
+
+export const DEFAULT_SUBJECT_PREFIX = 'bourse';
+
+/** Queue group the leader subscribes `submit` and `query` with, so one leader answers each request. */
+export const LEADER_QUEUE = 'leader';
+
+/**
+ * Most commands per `events` message and per `replay` reply, so a message stays well below
+ * nats-server's default 1 MiB max_payload even with many events per command. A larger durable batch
+ * is published as several consecutive messages.
+ */
+export const MAX_COMMANDS_PER_MESSAGE = 256;
+
+/** Most commands per `submit` request (a gateway batches at most this many inputs). */
+export const MAX_SUBMIT_INPUTS = 256;
+
+export interface ClusterSubjects {
+  /** Request/reply, leader only: SubmitRequest → SubmitReply. */
+  readonly submit: string;
+  /** Request/reply, leader only: QueryRequest → QueryReply. */
+  readonly query: string;
+  /** Publish by the leader after each durable batch: EventsMessage. */
+  readonly events: string;
+  /** Request/reply, any node (queue group `replay`): ReplayRequest → ReplayReply. */
+  readonly replay: string;
+  /**
+   * Every node answers (no queue group): publish a StatusRequest with a reply inbox and collect the
+   * StatusReply messages that arrive within a deadline (one per live node).
+   */
+  readonly status: string;
+}
+
+export function clusterSubjects(prefix: string = DEFAULT_SUBJECT_PREFIX): ClusterSubjects {
+  return {
+    submit: `${prefix}.submit`,
+    query: `${prefix}.query`,
+    events: `${prefix}.events`,
+    replay: `${prefix}.replay`,
+    status: `${prefix}.status`,
+  };
+}
+
+/**
+ * Why a request failed, as the cluster sees it:
+ * - NOT_LEADER: this node is not (or no longer) the leader; retry shortly (another node will answer).
+ * - UNAVAILABLE: the leader could not make the command durable (etcd unreachable, lost its lease, the
+ *   core is closing or overloaded: see `coreCode`). The command is not acknowledged; it may or may not
+ *   be in the log, so retry with the same clientOrderId.
+ * - BAD_REQUEST: the request itself is malformed (refused before sequencing, nothing changed).
+ */
+export type ClusterErrorCode = 'NOT_LEADER' | 'UNAVAILABLE' | 'BAD_REQUEST';
+
+export interface ErrorReply {
+  readonly ok: false;
+  readonly code: ClusterErrorCode;
+  readonly message: string;
+  /**
+   * The exchange core's own error code when one caused this (e.g. INVALID_COMMAND, OVERLOADED,
+   * CORE_CLOSED), so a gateway can refuse exactly as the single-process server does.
+   */
+  readonly coreCode?: CoreErrorCode;
+  /** The node id of the current leader when the answering node knows it. */
+  readonly leader?: string;
+}
+
+export interface SubmitRequest {
+  readonly inputs: CommandInput[];
+}
+
+/** `results[i]` is the applied command for `inputs[i]`. Engine rejections are ok replies (events). */
+export type SubmitReply = { readonly ok: true; readonly results: AppliedCommand[] } | ErrorReply;
+
+export type QueryMethod = keyof ExchangeCore['query'];
+
+export interface QueryRequest {
+  readonly method: QueryMethod;
+  /** The method's arguments in order; `undefined` optional arguments are sent as null or left off. */
+  readonly args: unknown[];
+}
+
+/** `value` is what `ExchangeCore['query'][method](...args)` resolves to (JSON; undefined → absent). */
+export type QueryReply = { readonly ok: true; readonly value?: unknown } | ErrorReply;
+
+export interface EventsMessage {
+  /** The leader's term that sequenced the batch. */
+  readonly term: number;
+  readonly fromSeq: number;
+  readonly toSeq: number;
+  /** Durable applied commands `fromSeq..toSeq`, in seq order. */
+  readonly batch: AppliedCommand[];
+}
+
+export interface ReplayRequest {
+  readonly fromSeq: number;
+  readonly toSeq: number;
+}
+
+/**
+ * The durable applied commands from `fromSeq`, in seq order, at most MAX_COMMANDS_PER_MESSAGE and never
+ * past what the answering node has applied: when `batch` ends before the requested `toSeq`, ask again
+ * from the next seq. An empty batch means the node has nothing from `fromSeq` yet.
+ */
+export type ReplayReply = { readonly ok: true; readonly batch: AppliedCommand[] } | ErrorReply;
+
+/** A status request carries nothing; it is published with a reply inbox. */
+export type StatusRequest = Record<string, never>;
+
+export interface StatusReply {
+  readonly node: string;
+  readonly role: 'leader' | 'standby';
+  readonly pid: number;
+  /** The election term this node last saw (the leader's own term when it leads). */
+  readonly term: number;
+  readonly appliedSeq: number;
+  /** The state hash at `hashSeq`, the newest multiple of the hash interval this node has applied. */
+  readonly stateHash: string;
+  readonly hashSeq: number;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Every message on these subjects is UTF-8 JSON. */
+export function encodeMessage(message: unknown): Uint8Array {
+  return encoder.encode(JSON.stringify(message));
+}
+
+export function decodeMessage<T>(data: Uint8Array): T {
+  return JSON.parse(decoder.decode(data)) as T;
+}

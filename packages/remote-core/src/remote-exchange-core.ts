@@ -1,0 +1,233 @@
+// The exchange core of a clustered gateway: the same `ExchangeCore` port as the embedded core, served by
+// the cluster's leader over NATS. Submits and authoritative queries go to whichever node leads (retried
+// across leader changes only when that is safe, see request-retry.ts), the applied-command stream comes
+// from the leader's events with gaps filled by replay (event-follower.ts), and history is read from the
+// PostgreSQL read models that the projector feeds from the same log.
+
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  type AppliedCommand,
+  type CommandInput,
+  type CoreMetrics,
+  CoreError,
+  createHistogram,
+  type ExchangeCore,
+  LATENCY_BOUNDS_SECONDS,
+  observe,
+  type SequencerStats,
+} from '@bourse/sequencer';
+import { EventFollower } from './event-follower.ts';
+import {
+  type ClusterSubjects,
+  clusterSubjects,
+  MAX_SUBMIT_INPUTS,
+  type QueryMethod,
+} from './protocol-draft.ts';
+import type { RemoteReadModels } from './pg-read-side.ts';
+import { idempotent, LeaderRequests } from './request-retry.ts';
+
+export interface RemoteCoreOptions {
+  readonly nats: NatsConnection;
+  /** Subject prefix the engine nodes serve (default `bourse`). */
+  readonly prefix?: string;
+  /** The history side (PostgreSQL read models, fed by the projector); closed with the core. */
+  readonly readModels: RemoteReadModels;
+  /** How long one request waits for its reply (default 3 s). */
+  readonly requestTimeoutMs?: number;
+  /** How long a call keeps trying through a leader change (default 20 s). */
+  readonly failoverTimeoutMs?: number;
+}
+
+type Query = ExchangeCore['query'];
+
+export class RemoteExchangeCore implements ExchangeCore {
+  readonly metrics: CoreMetrics = {
+    commandsTotal: 0,
+    rejectsTotal: 0,
+    journalFsyncs: 0,
+    ackLatencySeconds: createHistogram(LATENCY_BOUNDS_SECONDS),
+    fsyncLatencySeconds: createHistogram(LATENCY_BOUNDS_SECONDS),
+    engineQueueDepth: 0,
+    projectionLagCommands: 0,
+  };
+  readonly stats: SequencerStats = {
+    submitted: 0,
+    engineBatches: 0,
+    journalCommits: 0,
+    snapshotsWritten: 0,
+    readDbOnOpen: 'checked',
+    readModelThread: 'nice',
+  };
+  readonly readModels: RemoteReadModels;
+  readonly query: Query;
+  readonly subjects: ClusterSubjects;
+  readonly #requests: LeaderRequests;
+  readonly #follower: EventFollower;
+  readonly #listeners = new Set<(batch: readonly AppliedCommand[]) => void>();
+  #durableSeq: number;
+  #closed = false;
+
+  private constructor(opts: RemoteCoreOptions, requests: LeaderRequests, startSeq: number) {
+    this.subjects = clusterSubjects(opts.prefix);
+    this.readModels = opts.readModels;
+    this.#requests = requests;
+    this.#durableSeq = startSeq;
+    this.query = buildQueries((method, args) => this.#ask(method, args));
+    this.#follower = new EventFollower({
+      nats: opts.nats,
+      subjects: this.subjects,
+      afterSeq: startSeq,
+      requestTimeoutMs: opts.requestTimeoutMs ?? 3_000,
+      deliver: (batch) => this.#deliver(batch),
+    });
+  }
+
+  /**
+   * Connects to the cluster: asks the leader (waiting through an election) how far the log is, and
+   * follows the events from there; the gateway loads books after subscribing, as on one server.
+   */
+  static async open(opts: RemoteCoreOptions): Promise<RemoteExchangeCore> {
+    const requests = new LeaderRequests(opts.nats, {
+      requestTimeoutMs: opts.requestTimeoutMs ?? 3_000,
+      failoverTimeoutMs: opts.failoverTimeoutMs ?? 20_000,
+    });
+    const subjects = clusterSubjects(opts.prefix);
+    const status = await requests.call(
+      subjects.query,
+      { method: 'exchangeStatus', args: [] },
+      true,
+      (r) => r.value as { seq: number },
+    );
+    return new RemoteExchangeCore(opts, requests, status.seq);
+  }
+
+  get durableSeq(): number {
+    return this.#durableSeq;
+  }
+
+  get failure(): Error | undefined {
+    return undefined;
+  }
+
+  /** Leader changes seen on the event stream, retries and replays: the cluster's view for /metrics. */
+  get cluster(): {
+    term: number;
+    deliveredSeq: number;
+    gapsFilled: number;
+    replayedCommands: number;
+    retries: number;
+  } {
+    return {
+      term: this.#follower.term,
+      deliveredSeq: this.#follower.deliveredSeq,
+      gapsFilled: this.#follower.gapsFilled,
+      replayedCommands: this.#follower.replayedCommands,
+      retries: this.#requests.retries,
+    };
+  }
+
+  async submit(input: CommandInput): Promise<AppliedCommand> {
+    const [applied] = await this.submitBatch([input]);
+    return applied!;
+  }
+
+  async submitBatch(inputs: readonly CommandInput[]): Promise<AppliedCommand[]> {
+    if (this.#closed) throw new CoreError('CORE_CLOSED', 'the exchange core is closing');
+    for (const input of inputs) {
+      if (typeof input !== 'object' || input === null || typeof input.type !== 'string') {
+        throw new CoreError('INVALID_COMMAND', 'a command must be an object with a string `type`');
+      }
+    }
+    const results: AppliedCommand[] = [];
+    for (let i = 0; i < inputs.length; i += MAX_SUBMIT_INPUTS) {
+      const chunk = inputs.slice(i, i + MAX_SUBMIT_INPUTS);
+      results.push(...(await this.#submitChunk(chunk)));
+    }
+    return results;
+  }
+
+  async #submitChunk(inputs: readonly CommandInput[]): Promise<AppliedCommand[]> {
+    const startedAt = performance.now();
+    this.stats.submitted += inputs.length;
+    const results = await this.#requests.call(
+      this.subjects.submit,
+      { inputs },
+      idempotent(inputs),
+      (r) => r.results as AppliedCommand[],
+    );
+    if (results.length !== inputs.length) {
+      throw new CoreError('UNAVAILABLE', 'the leader answered for the wrong number of commands');
+    }
+    const seconds = (performance.now() - startedAt) / 1000;
+    for (const applied of results) {
+      observe(this.metrics.ackLatencySeconds, seconds);
+      if (applied.events[0]?.type === 'rejected') this.metrics.rejectsTotal++;
+      if (applied.seq > this.#durableSeq) this.#durableSeq = applied.seq;
+    }
+    this.metrics.commandsTotal += results.length;
+    this.#follower.noteHead(this.#durableSeq);
+    return results;
+  }
+
+  subscribe(listener: (batch: readonly AppliedCommand[]) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#follower.close();
+    await this.readModels.close();
+  }
+
+  #ask(method: QueryMethod, args: readonly unknown[]): Promise<unknown> {
+    if (this.#closed) {
+      return Promise.reject(new CoreError('CORE_CLOSED', 'the exchange core is closing'));
+    }
+    // Trailing undefined arguments are left off: JSON would turn them into null.
+    let n = args.length;
+    while (n > 0 && args[n - 1] === undefined) n--;
+    return this.#requests.call(
+      this.subjects.query,
+      { method, args: args.slice(0, n) },
+      true,
+      (r) => r.value,
+    );
+  }
+
+  #deliver(batch: readonly AppliedCommand[]): void {
+    const last = batch.at(-1)!.seq;
+    if (last > this.#durableSeq) this.#durableSeq = last;
+    for (const listener of this.#listeners) {
+      try {
+        listener(batch);
+      } catch {
+        // A listener's failure is its own (a dropped client); it must not stop the stream.
+      }
+    }
+  }
+}
+
+function buildQueries(ask: (method: QueryMethod, args: readonly unknown[]) => Promise<unknown>) {
+  const q = <M extends QueryMethod>(method: M) =>
+    ((...args: unknown[]) => ask(method, args)) as unknown as Query[M];
+  const query: Query = {
+    balances: q('balances'),
+    positions: q('positions'),
+    order: q('order'),
+    openOrders: q('openOrders'),
+    queuePosition: q('queuePosition'),
+    queuePositions: q('queuePositions'),
+    book: q('book'),
+    instrument: q('instrument'),
+    instruments: q('instruments'),
+    accounts: q('accounts'),
+    stateHash: q('stateHash'),
+    verify: q('verify'),
+    exchangeStatus: q('exchangeStatus'),
+    orderGroups: q('orderGroups'),
+    orderGroup: q('orderGroup'),
+  };
+  return query;
+}

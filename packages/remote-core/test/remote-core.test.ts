@@ -1,0 +1,173 @@
+// The remote core against a real nats-server and a one-node leader on the real embedded core: commands
+// and queries round-trip, the stream is complete and in order even when the bus drops batches, a
+// submit whose reply is lost is retried only when the clientOrderId makes it safe, and the PostgreSQL
+// read models fed by the projector agree with the engine.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { AppliedCommand, CommandInput } from '@bourse/sequencer';
+import { openPostgresReadModels } from '@bourse/projections';
+import { PostgresTestServer } from '../../projections/test/support/postgres-server.ts';
+import { limitOrder, MARKET, marketSetup } from '../../sequencer/test/fixtures/market-setup.ts';
+import { openPgReadSide, Projector, RemoteExchangeCore } from '../src/index.ts';
+import { NatsTestServer } from './support/nats-test-server.ts';
+import { SingleNodeLeader } from './support/single-node-leader.ts';
+
+describe('remote core over NATS', { timeout: 180_000 }, () => {
+  let nats: NatsTestServer;
+  let pg: PostgresTestServer;
+  let leaderConn: NatsConnection;
+  let gatewayConn: NatsConnection;
+  let projectorConn: NatsConnection;
+  let leader: SingleNodeLeader;
+  let core: RemoteExchangeCore;
+  let projector: Projector;
+  const seen: AppliedCommand[] = [];
+  const projectorErrors: unknown[] = [];
+
+  before(async () => {
+    nats = await NatsTestServer.start();
+    pg = await PostgresTestServer.start();
+    const db = await pg.createDatabase();
+    leaderConn = await connect({ servers: nats.url });
+    gatewayConn = await connect({ servers: nats.url });
+    projectorConn = await connect({ servers: nats.url });
+    leader = await SingleNodeLeader.start({ nats: leaderConn });
+    projector = await Projector.start({
+      nats: projectorConn,
+      readModels: await openPostgresReadModels(db),
+      onError: (error) => projectorErrors.push(error),
+    });
+    core = await RemoteExchangeCore.open({
+      nats: gatewayConn,
+      readModels: await openPgReadSide(db),
+      requestTimeoutMs: 500,
+      failoverTimeoutMs: 10_000,
+    });
+    core.subscribe((batch) => seen.push(...batch));
+  });
+
+  after(async () => {
+    await core?.close();
+    await projector?.close();
+    await leader?.close();
+    for (const c of [leaderConn, gatewayConn, projectorConn]) await c?.close();
+    await nats?.stop();
+    await pg?.stop();
+  });
+
+  it('submits, queries and streams every command in seq order', async () => {
+    const setup = await core.submitBatch(marketSetup(2));
+    assert.equal(setup.length, marketSetup(2).length);
+    assert.deepEqual(
+      setup.map((a) => a.seq),
+      setup.map((_, i) => i + 1),
+    );
+    const ask = await core.submit(withCid(limitOrder(1, 'sell', 6_000, 2), 'a-1'));
+    const bid = await core.submit(withCid(limitOrder(2, 'buy', 6_000, 1), 'b-1'));
+    assert.ok(bid.events.some((e) => e.type === 'fill'));
+    const open = await core.query.openOrders(1, MARKET);
+    assert.equal(open.length, 1);
+    assert.equal(open[0]!.orderId, ask.command.type === 'placeOrder' ? ask.command.orderId : 0);
+    assert.equal(core.durableSeq, bid.seq);
+    await waitUntil(() => seen.at(-1)?.seq === bid.seq);
+    assert.deepEqual(
+      seen.map((a) => a.seq),
+      seen.map((_, i) => i + 1),
+    );
+  });
+
+  it('fills a gap in the bus from replay, delivering each command once', async () => {
+    const before = seen.length;
+    leader.dropEvents = () => true;
+    const dropped: AppliedCommand[] = [];
+    for (let i = 0; i < 3; i++) dropped.push(await core.submit(limitOrder(1, 'sell', 7_000, 1)));
+    leader.dropEvents = undefined;
+    const last = await core.submit(limitOrder(1, 'sell', 7_100, 1));
+    await waitUntil(() => seen.at(-1)?.seq === last.seq);
+    const fresh = seen.slice(before).map((a) => a.seq);
+    assert.deepEqual(fresh, [...dropped.map((a) => a.seq), last.seq]);
+    assert.deepEqual(
+      seen.map((a) => a.seq),
+      seen.map((_, i) => i + 1),
+    );
+  });
+
+  it('fetches a tail the bus never carried, with no later event to reveal it', async () => {
+    leader.dropEvents = () => true;
+    const lost = await core.submit(limitOrder(2, 'buy', 1_000, 1));
+    leader.dropEvents = undefined;
+    await waitUntil(() => seen.at(-1)?.seq === lost.seq);
+  });
+
+  it('retries a placeOrder with a clientOrderId whose reply was lost, and it runs once', async () => {
+    const requests = leader.submitRequests;
+    leader.swallowReplies = 1;
+    const input: CommandInput = withCid(limitOrder(2, 'buy', 2_000, 1), 'retry-1');
+    const applied = await core.submit(input);
+    assert.equal(leader.submitRequests - requests, 2, 'the first attempt timed out, one retry');
+    const open = await core.query.openOrders(2, MARKET);
+    const mine = open.filter((o) => o.clientOrderId === 'retry-1');
+    assert.equal(mine.length, 1);
+    assert.equal(
+      applied.command.type === 'placeOrder' && applied.command.orderId,
+      mine[0]!.orderId,
+    );
+    const sameCid = leader.history.filter(
+      (a) => a.command.type === 'placeOrder' && a.command.clientOrderId === 'retry-1',
+    );
+    assert.equal(sameCid.length, 1, 'sequenced exactly once');
+  });
+
+  it('does not resend a command that a retry could execute twice', async () => {
+    const requests = leader.submitRequests;
+    const balanceBefore = await core.query.balances(1);
+    leader.swallowReplies = 1;
+    await assert.rejects(
+      core.submit({ type: 'deposit', accountId: 1, assetId: 1, amount: 5 }),
+      (error: Error & { code?: string }) => error.code === 'UNAVAILABLE',
+    );
+    assert.equal(leader.submitRequests - requests, 1, 'no second attempt');
+    const balanceAfter = await core.query.balances(1);
+    assert.equal(balanceAfter[0]!.available - balanceBefore[0]!.available, 5, 'applied once');
+  });
+
+  it('refuses a malformed command as the embedded core does', async () => {
+    await assert.rejects(
+      core.submit({ type: 'deposit', accountId: 1, assetId: 1, amount: 10n } as never),
+      (error: Error & { code?: string }) => error.code === 'INVALID_COMMAND',
+    );
+    await assert.rejects(
+      core.submit(null as never),
+      (error: Error & { code?: string }) => error.code === 'INVALID_COMMAND',
+    );
+  });
+
+  it('the read models reach every acknowledged command and agree with the engine', async () => {
+    await waitUntil(() => projector.storedSeq >= core.durableSeq || projectorErrors.length > 0);
+    assert.deepEqual(projectorErrors, []);
+    await core.readModels.waitFor(core.durableSeq);
+    assert.equal(await core.readModels.lastAppliedSeq(), core.durableSeq);
+    const orders = await core.readModels.orders({ accountId: 2, limit: 100 });
+    const retried = orders.items.filter((o) => o.clientOrderId === 'retry-1');
+    assert.equal(retried.length, 1);
+    const balances = await core.readModels.balances(1);
+    const engine = await core.query.balances(1);
+    assert.equal(balances[0]!.available, engine[0]!.available);
+    assert.equal(balances[0]!.reserved, engine[0]!.reserved);
+    await assert.rejects(core.readModels.apply([]), /only writer/);
+  });
+});
+
+function withCid(input: CommandInput, clientOrderId: string): CommandInput {
+  return { ...input, clientOrderId } as CommandInput;
+}
+
+async function waitUntil(ok: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
