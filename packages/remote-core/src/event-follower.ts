@@ -13,7 +13,7 @@ import {
   encodeMessage,
   type ReplayReply,
   type ReplayRequest,
-} from './protocol-draft.ts';
+} from '@bourse/cluster/protocol';
 
 export interface EventFollowerOptions {
   readonly nats: NatsConnection;

@@ -6,7 +6,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { AppliedCommand, ReadModels } from '@bourse/projections';
 import { EventFollower } from './event-follower.ts';
-import { clusterSubjects } from './protocol-draft.ts';
+import { clusterSubjects } from '@bourse/cluster/protocol';
 
 export interface ProjectorOptions {
   readonly nats: NatsConnection;

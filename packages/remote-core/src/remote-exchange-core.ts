@@ -22,7 +22,7 @@ import {
   clusterSubjects,
   MAX_SUBMIT_INPUTS,
   type QueryMethod,
-} from './protocol-draft.ts';
+} from '@bourse/cluster/protocol';
 import type { RemoteReadModels } from './pg-read-side.ts';
 import { idempotent, LeaderRequests } from './request-retry.ts';
 

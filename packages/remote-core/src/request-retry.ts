@@ -6,7 +6,7 @@
 
 import type { NatsConnection } from '@nats-io/transport-node';
 import { CoreError, type CommandInput } from '@bourse/sequencer';
-import { decodeMessage, encodeMessage, type ErrorReply } from './protocol-draft.ts';
+import { decodeMessage, encodeMessage, type ErrorReply } from '@bourse/cluster/protocol';
 
 export interface RetryPolicy {
   /** How long one request waits for its reply. */

@@ -27,7 +27,7 @@ import {
   type ReplayRequest,
   type StatusReply,
   type SubmitRequest,
-} from '../../src/protocol-draft.ts';
+} from '@bourse/cluster/protocol';
 
 export interface SingleNodeLeaderOptions {
   readonly nats: NatsConnection;
