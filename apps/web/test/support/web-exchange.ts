@@ -1,7 +1,8 @@
 // A real exchange for the browser tests: the exchange core on a temporary data directory, the auth
-// store, and the gateway serving the freshly built UI on 127.0.0.1 port 0. Users log in with
-// passwords like people do; USD, two cent-grid binary markets with Kalshi-style fees and a spot pair
-// are created through the same engine commands an admin's requests produce.
+// store, and the gateway serving the freshly built UI on 127.0.0.1 port 0 (stopped and restarted on
+// the same port and data for outage tests). Users log in with passwords like people do; USD, two
+// cent-grid binary markets with Kalshi-style fees and a spot pair are created through the same engine
+// commands an admin's requests produce.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +16,7 @@ import {
   type Gateway,
   type GatewayOptions,
 } from '@bourse/gateway';
-import { openExchangeCore } from '@bourse/sequencer';
+import { type ExchangeCore, openExchangeCore } from '@bourse/sequencer';
 import { DIST_DIR, ensureBuilt } from '../../scripts/ensure-built.ts';
 
 export const USD = 1;
@@ -25,10 +26,41 @@ export const PASSWORD = 'correct-horse-battery';
 
 export interface WebExchange {
   readonly baseUrl: string;
+  /** The running gateway (a new one after `restart`). */
   readonly gateway: Gateway;
   /** Account id by username. */
   readonly accounts: Readonly<Record<string, number>>;
+  /** Stops the server as an outage would: the gateway, its sockets and the core; data is kept. */
+  stop(): Promise<void>;
+  /** Starts the stopped exchange again from its data directory, on the same address. */
+  restart(): Promise<void>;
   close(): Promise<void>;
+}
+
+interface Running {
+  readonly gateway: Gateway;
+  readonly core: ExchangeCore;
+  readonly authStore: AuthStore;
+}
+
+/** The core, auth store and gateway on `dataDir`, listening on `port` (0: any free port). */
+async function run(
+  dataDir: string,
+  port: number,
+  options: Partial<Omit<GatewayOptions, 'core' | 'authStore'>>,
+): Promise<Running> {
+  const core = await openExchangeCore({ dataDir });
+  const authStore = new AuthStore(join(dataDir, 'auth.db'));
+  const gateway = createGateway({ core, authStore, webDir: DIST_DIR, ...options });
+  await gateway.ready;
+  await new Promise<void>((resolve) => gateway.server.listen(port, '127.0.0.1', resolve));
+  return { gateway, core, authStore };
+}
+
+async function halt(r: Running): Promise<void> {
+  await r.gateway.close();
+  await r.core.close();
+  r.authStore.close();
 }
 
 /** A cent-grid event contract paying $1 with Kalshi-style fees, in the WEATHER-NYC event. */
@@ -58,11 +90,9 @@ export async function startWebExchange(
 ): Promise<WebExchange> {
   ensureBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'bourse-web-'));
-  const core = await openExchangeCore({ dataDir });
-  const authStore = new AuthStore(join(dataDir, 'auth.db'));
-  const gateway = createGateway({ core, authStore, webDir: DIST_DIR, ...options });
-  await gateway.ready;
-  const s = gateway.services;
+  let running: Running | undefined = await run(dataDir, 0, options);
+  const port = (running.gateway.server.address() as AddressInfo).port;
+  const s = running.gateway.services;
   const accounts: Record<string, number> = {};
   for (const [username, role] of [
     ['admin', 'admin'],
@@ -89,16 +119,24 @@ export async function startWebExchange(
       amount: 1_000_000_000,
     });
   }
-  await new Promise<void>((resolve) => gateway.server.listen(0, '127.0.0.1', resolve));
-  const port = (gateway.server.address() as AddressInfo).port;
+  const stop = async () => {
+    const r = running;
+    running = undefined;
+    if (r !== undefined) await halt(r);
+  };
   return {
     baseUrl: `http://127.0.0.1:${port}`,
-    gateway,
+    get gateway() {
+      if (running === undefined) throw new Error('the exchange is stopped');
+      return running.gateway;
+    },
     accounts,
+    stop,
+    async restart() {
+      if (running === undefined) running = await run(dataDir, port, options);
+    },
     async close() {
-      await gateway.close();
-      await core.close();
-      authStore.close();
+      await stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/http.ts';
 import type { CandleRow, LiveCandle, MarketInfo } from '../api/types.ts';
+import { useLiveness } from '../state/liveness.ts';
 import type { MarketFeed } from '../state/market-feed.ts';
 import { type Bar, type Interval, mergeHistory, toBar, upsertBar } from './candle-bars.ts';
 import { CandleChart } from './candle-chart.ts';
@@ -18,6 +19,9 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
   const [show, setShow] = useState({ bb: true, rsi: true, macd: false });
   const [error, setError] = useState<string | undefined>();
   const [count, setCount] = useState(0);
+  /** Loads the history again; set while the chart is up, called after an outage if a load failed. */
+  const retry = useRef<(() => void) | undefined>(undefined);
+  const { reconnects } = useLiveness();
 
   // Keyed on the symbol: the market list refreshes every few seconds with new objects for the same
   // market, which must not rebuild the chart.
@@ -60,19 +64,31 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
           dirtyFrom = undefined;
           setCount(bars.length);
           setError(undefined);
+          retry.current = undefined;
           chart.drawAll(bars);
         },
-        (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+        (e: unknown) => {
+          if (disposed) return;
+          setError(e instanceof Error ? e.message : String(e));
+          retry.current = loadHistory;
+        },
       );
     const offCandles = feed.onCandles(interval, onCandle, loadHistory);
     loadHistory();
     return () => {
       disposed = true;
+      retry.current = undefined;
       clearTimeout(pending);
       offCandles();
       chart.remove();
     };
   }, [m.market, feed, interval, show]);
+
+  // A chart opened while the exchange was down has no history: load it once the exchange is back (a
+  // chart that had its history reloads on the candles channel's next snapshot instead).
+  useEffect(() => {
+    if (reconnects > 0) retry.current?.();
+  }, [reconnects]);
 
   return (
     <div className="card chart">

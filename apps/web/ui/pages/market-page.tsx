@@ -6,6 +6,7 @@ import { memo, useEffect, useMemo, useState, useSyncExternalStore } from 'react'
 import { api } from '../api/http.ts';
 import type { MarketInfo, PositionRow, TradeRow } from '../api/types.ts';
 import { Link } from '../components/link.tsx';
+import { StaleNote } from '../components/stale-note.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { feeLabel } from '../format/fees.ts';
 import { price, qty, usd, usdSigned } from '../format/units.ts';
@@ -18,6 +19,7 @@ import { PriceChart as PriceChartView } from '../market/price-chart.tsx';
 import { TradeTape } from '../market/trade-tape.tsx';
 import { useApp } from '../state/app-state.tsx';
 import { MarketFeed, tickerStatus } from '../state/market-feed.ts';
+import { useLiveness } from '../state/liveness.ts';
 import { useApi } from '../state/use-api.ts';
 
 // Views that depend only on the market's spec skip the per-frame renders the book and tape cause.
@@ -47,18 +49,16 @@ function MarketScreen({ m: listed }: { m: MarketInfo }) {
   const feed = useMemo(() => new MarketFeed(socket, listed.market), [socket, listed.market]);
   useEffect(() => {
     feed.start();
-    api<{ items: TradeRow[] }>(
-      'GET',
-      `/api/v1/markets/${encodeURIComponent(listed.market)}/trades`,
-      undefined,
-      {
-        limit: 100,
-      },
-    )
+    return () => feed.stop();
+  }, [feed]);
+  // The tape's history, again after an outage (trades while the socket was down were never pushed).
+  const { reconnects, downSince } = useLiveness();
+  useEffect(() => {
+    const path = `/api/v1/markets/${encodeURIComponent(listed.market)}/trades`;
+    api<{ items: TradeRow[] }>('GET', path, undefined, { limit: 100 })
       .then((r) => feed.seedTrades(r.items))
       .catch(() => {});
-    return () => feed.stop();
-  }, [feed, listed.market]);
+  }, [feed, listed.market, reconnects]);
   const snap = useSyncExternalStore(feed.subscribe, feed.getSnapshot);
   const t = snap.ticker;
   const m: MarketInfo = useMemo(
@@ -87,7 +87,7 @@ function MarketScreen({ m: listed }: { m: MarketInfo }) {
   );
   const binary = m.kind === 'binary';
   return (
-    <section className="market">
+    <section className={downSince === undefined ? 'market' : 'market is-stale'}>
       <div className="market-head">
         <div>
           <p className="crumbs">
@@ -96,6 +96,7 @@ function MarketScreen({ m: listed }: { m: MarketInfo }) {
           </p>
           <h1>{m.spec.title ?? m.market}</h1>
           <p className="muted">{m.market}</p>
+          <StaleNote />
         </div>
         <div className="stats">
           <div>

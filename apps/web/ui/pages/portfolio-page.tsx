@@ -6,6 +6,7 @@ import { api } from '../api/http.ts';
 import type { Balance, MarketInfo, PositionRow } from '../api/types.ts';
 import { downloadCsv, toCsv } from '../components/csv.ts';
 import { Link } from '../components/link.tsx';
+import { StaleNote } from '../components/stale-note.tsx';
 import { assetAmount, price, qty, usd, usdSigned } from '../format/units.ts';
 import { OpenOrders } from '../market/open-orders.tsx';
 import { HistoryTables } from '../portfolio/history-tables.tsx';
@@ -24,14 +25,19 @@ function averagePrice(m: MarketInfo, p: PositionRow): number | undefined {
 
 export function PortfolioPage() {
   const { me, accountVersion, marketBySymbol, assets, markets } = useApp();
+  // Cached per user: opened during an outage, the page shows the last-known values, marked stale.
   const balances = useApi(
     () => api<{ items: Balance[] }>('GET', '/api/v1/portfolio/balances'),
     [accountVersion],
+    `balances:${me?.userId}`,
   );
   const positions = useApi(
     () => api<{ items: PositionRow[] }>('GET', '/api/v1/portfolio/positions'),
     [accountVersion],
+    `positions:${me?.userId}`,
   );
+  /** Known values only: never a zero standing in for an amount that could not be loaded. */
+  const known = (micros: number) => (balances.data === undefined ? '—' : usd(micros));
   const ledger = useApi(
     () =>
       api<{ items: LedgerRow[] }>('GET', '/api/v1/portfolio/ledger', undefined, { limit: 1000 }),
@@ -92,20 +98,21 @@ export function PortfolioPage() {
   return (
     <section className="portfolio">
       <h1>Portfolio</h1>
+      <StaleNote asOf={balances.fetchedAt} />
       <div className="kpis">
         <div className="card kpi">
           <span className="label">Portfolio value</span>
           <span className="big" data-testid="portfolio-value">
-            {usd(total)}
+            {balances.data === undefined || positions.data === undefined ? '—' : usd(total)}
           </span>
           {holdings > 0 && <span className="muted small">{usd(holdings)} in spot holdings</span>}
         </div>
         <div className="card kpi">
           <span className="label">Cash available</span>
           <span className="big" data-testid="cash-available">
-            {usd(usdBalance?.available ?? 0)}
+            {known(usdBalance?.available ?? 0)}
           </span>
-          <span className="muted small">{usd(usdBalance?.reserved ?? 0)} reserved in orders</span>
+          <span className="muted small">{known(usdBalance?.reserved ?? 0)} reserved in orders</span>
         </div>
         <div className="card kpi">
           <span className="label">Unrealised P&amp;L</span>

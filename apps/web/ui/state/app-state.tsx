@@ -14,13 +14,14 @@ import {
   useSyncExternalStore,
 } from 'react';
 import { scheduleFrame } from '../api/frame-scheduler.ts';
-import { api, setCsrfToken, setUnauthenticatedHandler } from '../api/http.ts';
+import { ApiFailure, api, setCsrfToken, setUnauthenticatedHandler } from '../api/http.ts';
 import { type ConnectionState, LiveSocket, type WireMessage } from '../api/live-socket.ts';
 import type { Asset, MarketInfo, Me } from '../api/types.ts';
 import { cancelReasonLabel } from '../format/orders.ts';
 import { price, qty, qtyUnit } from '../format/units.ts';
 import { orderLabel, sidePrice } from '../market/order-convention.ts';
 import { alertTriggered, loadAlerts, type PriceAlert, saveAlerts } from './alerts.ts';
+import { noteConnection, useLiveness } from './liveness.ts';
 
 export interface Toast {
   readonly id: number;
@@ -127,6 +128,8 @@ export function AppProvider({ children }: { children: ReactNode }) {
   const [alerts, setAlerts] = useState<readonly PriceAlert[]>(() => loadAlerts());
   const marketsRef = useRef(markets);
   marketsRef.current = markets;
+  const meRef = useRef(me);
+  meRef.current = me;
 
   const toast = useCallback((kind: Toast['kind'], text: string) => {
     const id = ++toastSeq;
@@ -154,24 +157,42 @@ export function AppProvider({ children }: { children: ReactNode }) {
     setAssets(a.items);
   }, []);
 
-  useEffect(() => {
-    socket.start();
-    setUnauthenticatedHandler(() => setMe(null));
-    api<Me>('GET', '/api/v1/account')
-      .then((m) => {
+  // Who is logged in; unknown (not logged out) while the exchange cannot be reached.
+  const loadMe = useCallback(() => {
+    api<Me>('GET', '/api/v1/account').then(
+      (m) => {
         setCsrfToken(m.csrfToken);
         setMe(m);
-      })
-      .catch(() => setMe(null));
+      },
+      (e: unknown) => {
+        if (!(e instanceof ApiFailure && e.code === 'NETWORK')) setMe(null);
+      },
+    );
+  }, []);
+
+  useEffect(() => {
+    const off = socket.onState(() => noteConnection(socket.state));
+    socket.start();
+    setUnauthenticatedHandler(() => setMe(null));
+    loadMe();
     refreshMarkets().catch(() => {});
     const timer = setInterval(() => refreshMarkets().catch(() => {}), 5_000);
     const online = () => socket.restart();
     window.addEventListener('online', online);
     return () => {
+      off();
       clearInterval(timer);
       window.removeEventListener('online', online);
     };
-  }, [socket, refreshMarkets]);
+  }, [socket, refreshMarkets, loadMe]);
+
+  // Back after an outage: what failed to load while the exchange was away is asked for again.
+  const { reconnects } = useLiveness();
+  useEffect(() => {
+    if (reconnects === 0) return;
+    refreshMarkets().catch(() => {});
+    if (meRef.current === undefined) loadMe();
+  }, [reconnects, refreshMarkets, loadMe]);
 
   // The server closes the socket when the session that opened it ends elsewhere (signed out from
   // another device, or expired) or the user's role changes: ask who this browser is now. A 401 shows
