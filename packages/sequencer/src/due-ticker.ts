@@ -25,6 +25,7 @@ export class DueTicker {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #inFlight = false;
   #closed = false;
+  #paused = false;
   /** Ticks submitted, for tests and metrics. */
   ticks = 0;
 
@@ -39,6 +40,19 @@ export class DueTicker {
     this.#schedule();
   }
 
+  /** Stops submitting ticks (the due time is still tracked) until `resume`. */
+  pause(): void {
+    this.#paused = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#schedule();
+  }
+
   close(): void {
     this.#closed = true;
     clearTimeout(this.#timer);
@@ -48,7 +62,7 @@ export class DueTicker {
   #schedule(delayMs?: number): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#closed || this.#due === null || this.#inFlight) return;
+    if (this.#closed || this.#paused || this.#due === null || this.#inFlight) return;
     const wait = delayMs ?? Math.min(MAX_WAIT_MS, Math.max(0, this.#due - this.#parts.clock()));
     // Unreferenced: a pending expiry must not keep a process alive that has nothing else to do.
     this.#timer = setTimeout(() => this.#fire(), wait);
@@ -58,7 +72,7 @@ export class DueTicker {
   #fire(): void {
     this.#timer = undefined;
     const due = this.#due;
-    if (this.#closed || due === null) return;
+    if (this.#closed || this.#paused || due === null) return;
     // Timers and the wall clock drift apart a little: wait for the clock the commands are stamped with.
     if (this.#parts.clock() < due) return this.#schedule();
     this.#inFlight = true;

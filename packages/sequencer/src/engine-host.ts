@@ -16,6 +16,8 @@ export interface AppliedReply {
   readonly lastSeq: number;
   readonly events: string | null;
   readonly nextDueTs: number | null;
+  /** `[seq, stateHash]` at each multiple of `hashEvery` the batch passed (see WorkerInit). */
+  readonly hashes: readonly (readonly [number, string])[];
 }
 
 export class EngineHost {
@@ -68,7 +70,7 @@ export class EngineHost {
       project: project && events,
     })).then((m) => {
       if (m.kind !== 'applied') throw unexpected(m);
-      return { lastSeq: m.lastSeq, events: m.events, nextDueTs: m.nextDueTs };
+      return { lastSeq: m.lastSeq, events: m.events, nextDueTs: m.nextDueTs, hashes: m.hashes };
     });
   }
 

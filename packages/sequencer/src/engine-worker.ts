@@ -13,6 +13,9 @@ const engine =
   init.snapshot === undefined ? new Engine(init.config) : Engine.restore(init.snapshot);
 const port = parentPort!;
 const projection = init.projectionPort;
+const hashEvery = init.hashEvery ?? 0;
+/** Hashes taken during the current batch, sent with its reply. */
+let hashes: [number, string][] = [];
 
 function send(message: FromWorker, transfer?: ArrayBuffer[]): void {
   port.postMessage(message, transfer);
@@ -30,6 +33,9 @@ function applyBatch(json: string, wantEvents: boolean): string | null {
     const events = engine.apply(command);
     // The engine reuses its event array, so it is serialised before the next apply.
     if (wantEvents) parts[i] = JSON.stringify(events);
+    if (hashEvery > 0 && command.seq % hashEvery === 0) {
+      hashes.push([command.seq, engine.stateHash()]);
+    }
   }
   return wantEvents ? `[${parts.join(',')}]` : null;
 }
@@ -79,6 +85,7 @@ function answer(name: QueryName, args: unknown[]): unknown {
 port.on('message', (message: ToWorker) => {
   switch (message.kind) {
     case 'apply': {
+      hashes = [];
       const events = applyBatch(message.commands, message.events);
       if (message.project && events !== null && projection !== undefined) {
         const staged: StagedBatch = { lastSeq: engine.lastSeq, commands: message.commands, events };
@@ -90,6 +97,7 @@ port.on('message', (message: ToWorker) => {
         lastSeq: engine.lastSeq,
         events,
         nextDueTs: engine.nextDueTs() ?? null,
+        hashes,
       });
       return;
     }

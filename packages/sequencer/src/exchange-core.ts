@@ -84,6 +84,30 @@ export interface ExchangeCore {
   close(): Promise<void>;
 }
 
+/**
+ * Where the core makes commands durable: the local file journal, or (in a cluster) a journal whose
+ * commit first appends to the replicated log. `commit` resolves with the highest durable seq.
+ */
+export interface CoreJournal {
+  append(seq: number, payload: Uint8Array): void;
+  commit(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * The core as a cluster's engine node drives it: the leader submits, a standby replicates commands the
+ * leader sequenced, and only the leader submits ticks for time-driven work.
+ */
+export interface ReplicatingCore extends ExchangeCore {
+  /**
+   * Journals and applies commands already sequenced elsewhere (seq must continue this core's, `ts`
+   * is kept). Resolves like `submitBatch` once they are durable and applied.
+   */
+  replicate(commands: readonly Command[]): Promise<AppliedCommand[]>;
+  /** Start or stop submitting `tick`s when the engine has time-driven work due. */
+  setTicking(on: boolean): void;
+}
+
 /** How the submit pipeline grouped work: many commands per engine batch, many batches per commit. */
 export interface SequencerStats {
   /** Commands accepted by `submit`/`submitBatch` (each got a seq). */

@@ -5,7 +5,7 @@
 // command is acknowledged only when its events are back AND its seq is durable; acks, subscribers and
 // read models all see commands in seq order.
 
-import type { FileJournal, SnapshotStore } from '@bourse/journal';
+import type { SnapshotStore } from '@bourse/journal';
 import type { ReadModels } from '@bourse/projections';
 import type { Command, EngineEvent } from '@bourse/engine';
 import { encodeCommandJson } from './command-codec.ts';
@@ -15,8 +15,9 @@ import type { EngineHost } from './engine-host.ts';
 import type {
   AppliedCommand,
   CommandInput,
+  CoreJournal,
   CoreMetrics,
-  ExchangeCore,
+  ReplicatingCore,
   SequencerStats,
 } from './exchange-core.ts';
 import { DueTicker } from './due-ticker.ts';
@@ -45,7 +46,7 @@ interface Batch {
 }
 
 export interface CoreParts {
-  readonly journal: FileJournal;
+  readonly journal: CoreJournal;
   readonly snapshots: SnapshotStore;
   readonly host: EngineHost;
   /** Read side of the read models, on this thread; the feeder's worker writes them. */
@@ -63,13 +64,17 @@ export interface CoreParts {
   readonly maxQueuedCommands: number;
   /** The read models' file, marked cleanly closed at shutdown (see read-db-guard.ts). */
   readonly readDbPath: string;
+  /** Submit journaled ticks for time-driven work (false on a cluster standby until it leads). */
+  readonly ticking: boolean;
+  /** Told the engine's state hash at every multiple of the worker's `hashEvery` it applies. */
+  readonly onStateHash: ((seq: number, hash: string) => void) | undefined;
 }
 
-export class LocalExchangeCore implements ExchangeCore {
+export class LocalExchangeCore implements ReplicatingCore {
   readonly metrics: CoreMetrics;
   readonly stats: SequencerStats = createSequencerStats();
   readonly readModels: ReadModels & { waitFor(seq: number): Promise<void> };
-  readonly query: ExchangeCore['query'];
+  readonly query: ReplicatingCore['query'];
   readonly #parts: CoreParts;
   readonly #feeder: ReadModelFeeder;
   readonly #commit: GroupCommit;
@@ -112,10 +117,7 @@ export class LocalExchangeCore implements ExchangeCore {
     );
     parts.host.onFailure = (error) => this.#fail(error);
     this.#ticker = new DueTicker({ clock: parts.clock, tick: () => this.submit({ type: 'tick' }) });
-    parts.host.query('nextDueTs', []).then(
-      (due) => this.#ticker.arm(due as number | null),
-      () => {},
-    );
+    this.setTicking(parts.ticking);
     this.readModels = readSide(parts.readModels, parts.feeder);
     this.query = buildQueries(
       parts.host,
@@ -149,6 +151,31 @@ export class LocalExchangeCore implements ExchangeCore {
     });
   }
 
+  replicate(commands: readonly Command[]): Promise<AppliedCommand[]> {
+    if (commands.length === 0) return Promise.resolve([]);
+    const results = new Array<AppliedCommand>(commands.length);
+    return new Promise((resolve, reject) => {
+      let left = commands.length;
+      const resolvers = commands.map((_, i) => (applied: AppliedCommand) => {
+        results[i] = applied;
+        if (--left === 0) resolve(results);
+      });
+      this.#enqueue(commands, resolvers, reject, true);
+    });
+  }
+
+  setTicking(on: boolean): void {
+    if (!on) {
+      this.#ticker.pause();
+      return;
+    }
+    this.#ticker.resume();
+    this.#parts.host.query('nextDueTs', []).then(
+      (due) => this.#ticker.arm(due as number | null),
+      () => {},
+    );
+  }
+
   subscribe(listener: (batch: readonly AppliedCommand[]) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -159,11 +186,15 @@ export class LocalExchangeCore implements ExchangeCore {
     return this.#closing;
   }
 
-  /** Sequences all inputs or none: an input that cannot be encoded consumes no seq. */
+  /**
+   * Sequences all inputs or none: an input that cannot be encoded consumes no seq. `sequenced`: the
+   * inputs are commands another node sequenced (a cluster standby), taken with their own seq and ts.
+   */
   #enqueue(
-    inputs: readonly CommandInput[],
+    inputs: readonly (CommandInput | Command)[],
     resolvers: ((applied: AppliedCommand) => void)[],
     reject: (error: Error) => void,
+    sequenced = false,
   ): void {
     if (this.#closing !== undefined) {
       reject(new CoreError('CORE_CLOSED', 'the exchange core is closing'));
@@ -180,12 +211,14 @@ export class LocalExchangeCore implements ExchangeCore {
       reject(new CoreError('OVERLOADED', `${queued} commands are already waiting for their ack`));
       return;
     }
-    const ts = this.#nextTs();
+    const ts = sequenced ? 0 : this.#nextTs();
     const entries: Entry[] = [];
     const startedAt = performance.now();
     for (let i = 0; i < inputs.length; i++) {
       const seq = this.#nextSeq + i;
-      const built = buildCommand(inputs[i], seq, ts);
+      const built = sequenced
+        ? replicatedCommand(inputs[i] as Command, seq)
+        : buildCommand(inputs[i] as CommandInput, seq, ts);
       if (built instanceof CoreError) {
         reject(built);
         return;
@@ -193,6 +226,7 @@ export class LocalExchangeCore implements ExchangeCore {
       entries.push({ seq, ...built, startedAt, resolve: resolvers[i]!, reject });
     }
     this.#nextSeq += entries.length;
+    if (sequenced) this.#lastTs = Math.max(this.#lastTs, entries.at(-1)!.command.ts);
     this.stats.submitted += entries.length;
     for (const entry of entries) this.#pending.push(entry);
     if (!this.#flushScheduled) {
@@ -254,6 +288,7 @@ export class LocalExchangeCore implements ExchangeCore {
     this.#parts.host.apply(`[${jsons.join(',')}]`, true, true).then(
       (reply) => {
         this.#ticker.arm(reply.nextDueTs);
+        for (const [seq, hash] of reply.hashes) this.#parts.onStateHash?.(seq, hash);
         this.#onApplied(batch, reply.events);
       },
       (error: Error) => this.#fail(error),
@@ -419,6 +454,16 @@ function buildCommand(
   }
 }
 
+function replicatedCommand(
+  command: Command,
+  seq: number,
+): { command: Command; json: string } | CoreError {
+  if (command?.seq !== seq || !Number.isSafeInteger(command.ts)) {
+    return new CoreError('INVALID_COMMAND', `replicated command must have seq ${seq} and a ts`);
+  }
+  return { command, json: JSON.stringify(command) };
+}
+
 function rejectAll(entries: readonly Entry[], error: Error): void {
   for (const entry of entries) entry.reject(error);
 }
@@ -463,8 +508,8 @@ function buildQueries(
   host: EngineHost,
   postedSeq: () => number,
   acknowledged: (seq: number) => Promise<void>,
-): ExchangeCore['query'] {
-  type Q = ExchangeCore['query'];
+): ReplicatingCore['query'] {
+  type Q = ReplicatingCore['query'];
   const ask = async <N extends QueryName>(name: N, args: QueryArgs[N]): Promise<unknown> => {
     // Batches and queries reach the worker in the order they are posted, so this answer reflects
     // every batch posted so far and none posted later.

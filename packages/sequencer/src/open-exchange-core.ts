@@ -16,7 +16,7 @@ import { CoreError } from './core-error.ts';
 import { createCoreMetrics } from './core-metrics.ts';
 import { dataDirLayout, ensureDataDir, resolveEngineConfig } from './data-dir.ts';
 import { EngineHost } from './engine-host.ts';
-import type { ExchangeCore } from './exchange-core.ts';
+import type { CoreJournal, ReplicatingCore } from './exchange-core.ts';
 import { LocalExchangeCore } from './local-exchange-core.ts';
 import { guardReadDbOnOpen } from './read-db-guard.ts';
 import { ReadModelFeeder } from './read-model-feeder.ts';
@@ -47,9 +47,19 @@ export interface OpenExchangeCoreOptions {
   readonly readModelIdle?: boolean;
   /** Called while the journal is replayed at startup. */
   readonly onRecoveryProgress?: (progress: ReplayProgress) => void;
+  /**
+   * Wraps the local journal so a commit is first made durable elsewhere (a cluster's replicated log);
+   * by default the local journal alone makes commands durable.
+   */
+  readonly durability?: (local: FileJournal) => CoreJournal;
+  /** Submit ticks for time-driven work (default true; a cluster standby starts with false). */
+  readonly ticking?: boolean;
+  /** Report the engine's state hash after every command whose seq is a multiple of this. */
+  readonly hashEvery?: number;
+  readonly onStateHash?: (seq: number, hash: string) => void;
 }
 
-export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<ExchangeCore> {
+export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<ReplicatingCore> {
   const snapshotEvery = opts.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
   if (!Number.isSafeInteger(snapshotEvery) || snapshotEvery < 1) {
     throw new RangeError('snapshotEvery must be a positive integer');
@@ -85,7 +95,12 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<E
     }
     const snapshots = new SnapshotStore(layout.snapshotsDir);
     const snapshot = chooseSnapshot(snapshots, lastSeq, feeder.appliedSeq);
-    const { host, lastSeq: engineSeq } = await startEngine(config, snapshot?.bytes, feeder);
+    const { host, lastSeq: engineSeq } = await startEngine(
+      config,
+      snapshot?.bytes,
+      feeder,
+      opts.hashEvery,
+    );
     cleanup.push(() => host.terminate());
     const replayedTs = await replayIntoWorker({
       records: journal.read(engineSeq + 1),
@@ -95,7 +110,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<E
       onProgress: opts.onRecoveryProgress,
     });
     const core = new LocalExchangeCore({
-      journal,
+      journal: opts.durability?.(journal) ?? journal,
       snapshots,
       host,
       readModels,
@@ -107,6 +122,8 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<E
       snapshotEvery,
       maxQueuedCommands: opts.maxQueuedCommands ?? DEFAULT_MAX_QUEUED_COMMANDS,
       readDbPath: path,
+      ticking: opts.ticking ?? true,
+      onStateHash: opts.onStateHash,
     });
     core.stats.readDbOnOpen = readDbOnOpen;
     core.stats.readModelThread = feeder.idle ? 'idle' : 'nice';
@@ -125,9 +142,15 @@ async function startEngine(
   config: EngineConfig,
   snapshot: Uint8Array | undefined,
   feeder: ReadModelFeeder,
+  hashEvery: number | undefined,
 ): Promise<{ host: EngineHost; lastSeq: number }> {
   const start = (bytes: Uint8Array | undefined) =>
-    EngineHost.start({ config, snapshot: bytes, projectionPort: feeder.connectEngine() });
+    EngineHost.start({
+      config,
+      snapshot: bytes,
+      projectionPort: feeder.connectEngine(),
+      hashEvery,
+    });
   if (snapshot === undefined) return start(undefined);
   try {
     return await start(snapshot);

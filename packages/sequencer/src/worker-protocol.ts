@@ -12,6 +12,11 @@ export interface WorkerInit {
   readonly snapshot: Uint8Array | undefined;
   /** Where batches applied with `project` go: the read-model worker (see projection-protocol.ts). */
   readonly projectionPort?: MessagePort | undefined;
+  /**
+   * Compute the state hash after every command whose seq is a multiple of this (0 or absent: never),
+   * so cluster nodes can compare their states at exactly the same seqs.
+   */
+  readonly hashEvery?: number | undefined;
 }
 
 /** The query methods the worker answers, by name, with their argument lists. */
@@ -68,6 +73,8 @@ export type FromWorker =
       readonly events: string | null;
       /** The engine's `nextDueTs()` after the batch (null for none). */
       readonly nextDueTs: number | null;
+      /** `[seq, stateHash]` for each multiple of `hashEvery` this batch reached. */
+      readonly hashes: [number, string][];
     }
   | { readonly kind: 'result'; readonly id: number; readonly value: unknown }
   | {

@@ -1,0 +1,214 @@
+// Leader election on etcd, its standard pattern: each candidate puts a key under `<prefix>/election/`
+// bound to its own lease; the key with the lowest create revision leads; the others each watch the key
+// just before theirs and look again when it goes. The lease is kept alive by the client; this side also
+// keeps its own deadline (the last keep-alive sent + TTL), so a leader that could not renew in time —
+// cut off from etcd, or paused by SIGSTOP — counts itself deposed at once, before etcd even expires it.
+
+import type { Etcd3, Lease } from 'etcd3';
+
+/** How often a leader looks at its own lease deadline. */
+const CHECK_MS = 50;
+/** A candidate waiting for its predecessor looks again at least this often, watch or no watch. */
+const RECHECK_MS = 1000;
+
+export interface Leadership {
+  readonly node: string;
+  readonly electionKey: string;
+  readonly electionCreateRevision: number;
+  /** Whether the lease is still certainly alive (local deadline not passed, not lost). */
+  valid(): boolean;
+  /** Milliseconds since the epoch after which the lease may have expired. */
+  readonly validUntil: number;
+  /** Resolves when leadership ends (lease lost, deadline passed, or `resign`). */
+  readonly lost: Promise<string>;
+  /** Gives the leadership up: revokes the lease so a standby takes over at once. */
+  resign(): Promise<void>;
+  /**
+   * Stops renewing the lease without revoking it, as a paused or cut-off process would: leadership
+   * ends locally when the deadline passes and in etcd when the TTL does.
+   */
+  release(): void;
+}
+
+export interface ElectionOptions {
+  readonly prefix?: string;
+  /** Lease TTL in seconds (etcd's minimum is about 2 with its default timings). */
+  readonly ttlSeconds?: number;
+}
+
+export class Election {
+  readonly #client: Etcd3;
+  readonly #node: string;
+  readonly #prefix: string;
+  readonly #ttl: number;
+
+  constructor(client: Etcd3, node: string, opts: ElectionOptions = {}) {
+    this.#client = client;
+    this.#node = node;
+    this.#prefix = `${opts.prefix ?? '/bourse'}/election/`;
+    this.#ttl = opts.ttlSeconds ?? 2;
+  }
+
+  /** The node currently leading (the value of the lowest key), if any. */
+  async leader(): Promise<string | undefined> {
+    const res = await this.#client
+      .getAll()
+      .prefix(this.#prefix)
+      .sort('Create', 'Ascend')
+      .limit(1)
+      .exec();
+    return res.kvs[0]?.value.toString();
+  }
+
+  /**
+   * Resolves once this node leads. Rejects if its lease is lost while it waits (the caller campaigns
+   * again) or when `signal` aborts.
+   */
+  async campaign(signal?: AbortSignal): Promise<Leadership> {
+    const lease = this.#client.lease(this.#ttl, { autoKeepAlive: true });
+    const state = new LeaseDeadline(lease, this.#ttl);
+    try {
+      const id = await lease.grant();
+      state.granted();
+      const key = this.#prefix + id;
+      const put = await this.#client
+        .if(key, 'Create', '==', 0)
+        .then(this.#client.put(key).value(this.#node).lease(id))
+        .commit();
+      if (!put.succeeded) throw new Error(`election key ${key} already exists`);
+      const createRevision = Number(put.header.revision);
+      await this.#waitForTurn(key, state, signal);
+      return state.leadership(this.#node, key, createRevision);
+    } catch (error) {
+      state.close();
+      await lease.revoke().catch(() => {});
+      throw error;
+    }
+  }
+
+  async #waitForTurn(
+    key: string,
+    state: LeaseDeadline,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    for (;;) {
+      signal?.throwIfAborted();
+      if (!state.valid()) throw new Error('lease lost while waiting to lead');
+      const res = await this.#client.getAll().prefix(this.#prefix).sort('Create', 'Ascend').exec();
+      const mine = res.kvs.findIndex((kv) => kv.key.toString() === key);
+      if (mine < 0) throw new Error('election key vanished while waiting to lead');
+      if (mine === 0) return;
+      const predecessor = res.kvs[mine - 1]!.key.toString();
+      await this.#waitForDelete(predecessor, Number(res.header.revision) + 1, signal);
+    }
+  }
+
+  /** Waits until `key` is deleted after `fromRevision` (or RECHECK_MS passes, or the watch fails). */
+  async #waitForDelete(key: string, fromRevision: number, signal?: AbortSignal): Promise<void> {
+    const watcher = await this.#client
+      .watch()
+      .key(key)
+      .startRevision(String(fromRevision))
+      .create();
+    try {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, RECHECK_MS);
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        watcher.once('delete', done);
+        watcher.once('error', done);
+        signal?.addEventListener('abort', done, { once: true });
+      });
+    } finally {
+      await watcher.cancel().catch(() => {});
+    }
+  }
+}
+
+/** Tracks when a lease may have expired, from the keep-alives sent and answered. */
+class LeaseDeadline {
+  readonly #lease: Lease;
+  readonly #ttlMs: number;
+  /** When each unanswered keep-alive was sent; the stream answers them in order. */
+  #fired: number[] = [];
+  readonly #createdAt = Date.now();
+  #validUntil = 0;
+  #lost: string | undefined;
+  #onLost: ((reason: string) => void)[] = [];
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(lease: Lease, ttlSeconds: number) {
+    this.#lease = lease;
+    this.#ttlMs = ttlSeconds * 1000;
+    lease.on('keepaliveFired', () => {
+      this.#fired.push(Date.now());
+    });
+    lease.on('keepaliveSucceeded', (res) => {
+      // etcd restarted the TTL when it received the request, which was after it was sent.
+      const sent = this.#fired.shift();
+      if (sent !== undefined && Number(res.TTL) > 0) {
+        this.#validUntil = Math.max(this.#validUntil, sent + this.#ttlMs);
+      }
+    });
+    lease.on('keepaliveFailed', () => {
+      this.#fired = [];
+    });
+    lease.on('lost', (error) => this.#lose(`lease lost: ${error.message}`));
+  }
+
+  /** The grant was requested after this object was made: count the TTL from then, to be safe. */
+  granted(): void {
+    this.#validUntil = this.#createdAt + this.#ttlMs;
+  }
+
+  valid(): boolean {
+    if (this.#lost === undefined && Date.now() >= this.#validUntil) {
+      this.#lose('lease deadline passed without a keep-alive');
+    }
+    return this.#lost === undefined;
+  }
+
+  leadership(node: string, electionKey: string, electionCreateRevision: number): Leadership {
+    const lost = new Promise<string>((resolve) => {
+      if (this.#lost !== undefined) resolve(this.#lost);
+      else this.#onLost.push(resolve);
+    });
+    this.#timer = setInterval(() => this.valid(), CHECK_MS);
+    const self = this;
+    return {
+      node,
+      electionKey,
+      electionCreateRevision,
+      valid: () => self.valid(),
+      get validUntil() {
+        return self.#validUntil;
+      },
+      lost,
+      resign: async () => {
+        self.#lose('resigned');
+        await self.#lease.revoke().catch(() => {});
+      },
+      release: () => self.#lease.release(),
+    };
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+  }
+
+  #lose(reason: string): void {
+    if (this.#lost !== undefined) return;
+    this.#lost = reason;
+    this.close();
+    for (const resolve of this.#onLost) resolve(reason);
+    this.#onLost = [];
+    // Stop renewing: a lease we no longer trust must not come back to life.
+    try {
+      this.#lease.release();
+    } catch {
+      // Its client is already closed: nothing renews it either way.
+    }
+  }
+}

@@ -1,0 +1,235 @@
+// Runs a local etcd cluster of real Debian `etcd` members on loopback: for tests and benchmarks (a temp
+// dir, killed at exit no matter what) and for `bourse cluster up` (a data dir that outlives the call).
+// Each member keeps its client and peer ports across restarts, so a killed member can come back.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Etcd3 } from 'etcd3';
+
+export const MISSING_ETCD =
+  'etcd was not found on PATH. Run scripts/ensure-cluster-tools.sh (as root it installs Debian’s ' +
+  'etcd-server, etcd-client, nats-server and haproxy).';
+
+/** Most time a member gets to answer after start; a busy 2-core machine is slow, never this slow. */
+const READY_TIMEOUT_MS = 60_000;
+
+export interface EtcdMemberSpec {
+  readonly name: string;
+  readonly clientPort: number;
+  readonly peerPort: number;
+}
+
+export interface EtcdClusterOptions {
+  /** Where member data dirs and logs go; a fresh temp dir (deleted on stop) when omitted. */
+  readonly dir?: string;
+  readonly members?: number;
+  /** Raft heartbeat and election timeout (ms). etcd's defaults are 100 and 1000. */
+  readonly heartbeatMs?: number;
+  readonly electionMs?: number;
+  /** Backend quota (bytes); etcd raises a NOSPACE alarm and refuses writes beyond it. */
+  readonly quotaBytes?: number;
+  /** Skip fsync: only for throwaway tests that do not measure or rely on durability. */
+}
+
+/** The command line of one member, also what a systemd unit for it would run. */
+export function etcdMemberArgs(
+  member: EtcdMemberSpec,
+  all: readonly EtcdMemberSpec[],
+  dataDir: string,
+  opts: EtcdClusterOptions = {},
+): string[] {
+  const peer = (m: EtcdMemberSpec) => `http://127.0.0.1:${m.peerPort}`;
+  const client = `http://127.0.0.1:${member.clientPort}`;
+  const args = [
+    `--name=${member.name}`,
+    `--data-dir=${dataDir}`,
+    `--listen-client-urls=${client}`,
+    `--advertise-client-urls=${client}`,
+    `--listen-peer-urls=${peer(member)}`,
+    `--initial-advertise-peer-urls=${peer(member)}`,
+    `--initial-cluster=${all.map((m) => `${m.name}=${peer(m)}`).join(',')}`,
+    '--initial-cluster-state=new',
+    '--initial-cluster-token=bourse',
+    `--heartbeat-interval=${opts.heartbeatMs ?? 100}`,
+    `--election-timeout=${opts.electionMs ?? 1000}`,
+    `--quota-backend-bytes=${opts.quotaBytes ?? 2 * 1024 ** 3}`,
+    // Revisions older than the newest 10,000 go: the log's own trimming deletes keys, this reclaims them.
+    '--auto-compaction-mode=revision',
+    '--auto-compaction-retention=10000',
+    '--logger=zap',
+    '--log-outputs=stderr',
+  ];
+  return args;
+}
+
+export class EtcdMember {
+  readonly spec: EtcdMemberSpec;
+  readonly #args: string[];
+  readonly #logPath: string;
+  #child: ChildProcess | undefined;
+
+  constructor(spec: EtcdMemberSpec, args: string[], logPath: string) {
+    this.spec = spec;
+    this.#args = args;
+    this.#logPath = logPath;
+  }
+
+  get endpoint(): string {
+    return `http://127.0.0.1:${this.spec.clientPort}`;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.exitCode === null ? this.#child.pid : undefined;
+  }
+
+  get running(): boolean {
+    return this.#child !== undefined && this.#child.exitCode === null && !this.#child.killed;
+  }
+
+  start(): void {
+    if (this.running) return;
+    const log = openSync(this.#logPath, 'a');
+    this.#child = spawn('etcd', this.#args, { stdio: ['ignore', log, log] });
+    this.#child.on('error', () => {});
+  }
+
+  /** Sends a signal (SIGKILL by default) and, for a kill, waits until the process is gone. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.#child;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    if (signal === 'SIGKILL' || signal === 'SIGTERM') await exited;
+  }
+
+  killSync(): void {
+    const child = this.#child;
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+    }
+  }
+}
+
+export class EtcdCluster {
+  readonly members: readonly EtcdMember[];
+  readonly dir: string;
+  readonly #ownsDir: boolean;
+  readonly #onExit = () => this.#stopSync();
+
+  private constructor(members: EtcdMember[], dir: string, ownsDir: boolean) {
+    this.members = members;
+    this.dir = dir;
+    this.#ownsDir = ownsDir;
+  }
+
+  /** Starts every member on fresh loopback ports and waits until the cluster serves a write. */
+  static async start(opts: EtcdClusterOptions = {}): Promise<EtcdCluster> {
+    const ownsDir = opts.dir === undefined;
+    const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'bourse-etcd-'));
+    mkdirSync(dir, { recursive: true });
+    const count = opts.members ?? 3;
+    const ports = await freePorts(count * 2);
+    const specs: EtcdMemberSpec[] = [];
+    for (let i = 0; i < count; i++) {
+      specs.push({ name: `etcd${i + 1}`, clientPort: ports[2 * i]!, peerPort: ports[2 * i + 1]! });
+    }
+    const members = specs.map(
+      (spec) =>
+        new EtcdMember(
+          spec,
+          etcdMemberArgs(spec, specs, join(dir, spec.name), opts),
+          join(dir, `${spec.name}.log`),
+        ),
+    );
+    const cluster = new EtcdCluster(members, dir, ownsDir);
+    process.on('exit', cluster.#onExit);
+    try {
+      for (const m of members) m.start();
+      await cluster.waitWritable();
+      return cluster;
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+  }
+
+  get endpoints(): string[] {
+    return this.members.map((m) => m.endpoint);
+  }
+
+  /** A client over every member's endpoint (the caller closes it). */
+  client(): Etcd3 {
+    return new Etcd3({ hosts: this.endpoints, dialTimeout: 2000 });
+  }
+
+  /** Resolves once a quorum accepts a write (after start, or after a member came back). */
+  async waitWritable(timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+    const client = this.client();
+    const deadline = Date.now() + timeoutMs;
+    try {
+      for (;;) {
+        try {
+          await client.put('/bourse-ready').value(String(Date.now())).exec();
+          return;
+        } catch (error) {
+          if (Date.now() > deadline) throw new Error(`etcd not writable: ${String(error)}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+    } finally {
+      client.close();
+    }
+  }
+
+  /** The member that currently leads etcd's own Raft group. */
+  async raftLeader(): Promise<EtcdMember | undefined> {
+    for (const m of this.members) {
+      if (!m.running) continue;
+      const client = new Etcd3({ hosts: [m.endpoint], dialTimeout: 1000 });
+      try {
+        const status = await client.maintenance.status();
+        if (status.leader === status.header.member_id) return m;
+      } catch {
+        // This member is not answering: ask the next.
+      } finally {
+        client.close();
+      }
+    }
+    return undefined;
+  }
+
+  async stop(): Promise<void> {
+    process.off('exit', this.#onExit);
+    await Promise.all(this.members.map((m) => m.kill('SIGKILL')));
+    if (this.#ownsDir && existsSync(this.dir)) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  #stopSync(): void {
+    for (const m of this.members) m.killSync();
+    if (this.#ownsDir) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Free loopback ports, found by binding port 0. etcd takes its ports as flags, so the kernel cannot
+ * pick them at bind time; every port is held until all are chosen so none repeats.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<import('node:net').Server>((resolve, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as import('node:net').AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
