@@ -12,6 +12,11 @@ Options:
   --no-rate-limit     Lift the per-key and per-IP limits (load tests on loopback)
   --log-level <l>     debug | info | warn | error (default info)
   --timestamp-window <s>  Accepted clock skew of signed requests, seconds (default 30)
+  --headers-timeout <s>   A request's headers must arrive within this (default 10)
+  --request-timeout <s>   A whole request, body included, must arrive within this (default 30)
+  --idle-timeout <s>      An idle kept-alive connection closes after this (default 5)
+  --max-connections-per-address <n>  Open HTTP connections per client address (default 512;
+                      0: no cap; behind a proxy every client shares the proxy's address)
   -h, --help          Show this help
 
 For the lowest latency run it as npm start does:

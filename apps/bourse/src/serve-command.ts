@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBots } from '@bourse/bots';
-import { createLogger, type LogLevel } from '@bourse/gateway';
+import { createLogger, type HttpLimits, type LogLevel } from '@bourse/gateway';
 import { makePrivateDir } from '@bourse/sequencer';
 import { botCredentials, DEMO_START_TICKS, isEmptyExchange, seedDemo } from './demo-setup.ts';
 import { openExchange } from './open-exchange.ts';
@@ -22,6 +22,10 @@ export async function serveCommand(argv: string[]): Promise<void> {
       'no-rate-limit': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
       'timestamp-window': { type: 'string', default: '30' },
+      'headers-timeout': { type: 'string' },
+      'request-timeout': { type: 'string' },
+      'idle-timeout': { type: 'string' },
+      'max-connections-per-address': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -39,6 +43,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   }
   const exchange = await openExchange(dataDir, {
     logger,
+    http: httpLimitFlags(values),
     timestampWindowMs: Math.round(windowSeconds * 1000),
     ...(values['no-rate-limit']
       ? { rateLimits: { perIp: huge, perKey: huge, marketMakerMultiplier: 1 } }
@@ -86,4 +91,35 @@ export async function serveCommand(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** The HTTP limits given on the command line (seconds for timeouts); the gateway checks them. */
+function httpLimitFlags(values: {
+  'headers-timeout'?: string | undefined;
+  'request-timeout'?: string | undefined;
+  'idle-timeout'?: string | undefined;
+  'max-connections-per-address'?: string | undefined;
+}): Partial<HttpLimits> {
+  const ms = (flag: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!(n > 0 && n <= 3_600))
+      throw new Error(`--${flag} must be a number of seconds in (0, 3600]`);
+    return Math.round(n * 1000);
+  };
+  const out: { -readonly [K in keyof HttpLimits]?: number } = {};
+  const headers = ms('headers-timeout', values['headers-timeout']);
+  if (headers !== undefined) out.headersTimeoutMs = headers;
+  const request = ms('request-timeout', values['request-timeout']);
+  if (request !== undefined) out.requestTimeoutMs = request;
+  const idle = ms('idle-timeout', values['idle-timeout']);
+  if (idle !== undefined) out.idleTimeoutMs = idle;
+  const cap = values['max-connections-per-address'];
+  if (cap !== undefined) {
+    const n = Number(cap);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new Error('--max-connections-per-address must be an integer ≥ 0 (0: no cap)');
+    out.maxConnectionsPerAddress = n;
+  }
+  return out;
 }

@@ -22,6 +22,13 @@ import { Authenticator } from './auth/authenticator.ts';
 import { TokenBuckets } from './auth/token-bucket.ts';
 import { ApiError } from './error-catalogue.ts';
 import {
+  checkHttpLimits,
+  DEFAULT_HTTP_LIMITS,
+  type HttpLimits,
+  installConnectionLimits,
+  serverOptions,
+} from './http/connection-limits.ts';
+import {
   compileRoute,
   type CompiledRoute,
   HttpPipeline,
@@ -90,6 +97,8 @@ export interface GatewayOptions {
   readonly replayLogDir?: string;
   readonly rateLimits?: RateLimits;
   readonly ws?: Partial<WsOptions>;
+  /** Timeouts and the per-address connection cap of the HTTP server (connection-limits.ts). */
+  readonly http?: Partial<HttpLimits>;
   /** The built web UI served at `/` (default: apps/web/dist of this checkout). */
   readonly webDir?: string;
   /** Other API surfaces on the same port (for example the Kalshi-compatible API). */
@@ -177,7 +186,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     webDir: options.webDir ?? DEFAULT_WEB_DIR,
   };
 
-  const server = createServer((req, res) => {
+  const httpLimits = checkHttpLimits({ ...DEFAULT_HTTP_LIMITS, ...options.http });
+  const server = createServer(serverOptions(httpLimits), (req, res) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
@@ -192,9 +202,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       return;
     }
     if (mounted === undefined) void pipeline.handle(req, res, path, search);
-    else void mounted.mount.handle(req, res, path, search);
+    else void answerUnserved(mounted.mount.handle(req, res, path, search), res);
   });
+  const connections = installConnectionLimits(server, httpLimits, metrics);
   server.on('upgrade', (req, socket, head) => {
+    connections.release(socket);
     const path = (req.url ?? '').split('?')[0] ?? '';
     const mounted = mounts.find((m) => path.startsWith(m.prefix));
     if (stream.isReady && mounted?.mount.handleUpgrade?.(req, socket, head, path) === true) return;
@@ -220,4 +232,19 @@ export function createGateway(options: GatewayOptions): Gateway {
       authenticator.close();
     },
   };
+}
+
+/**
+ * A mount that resolves `false` did not answer: the path is under its prefix but not one of its
+ * endpoints. Every request gets an answer, so the gateway sends the 404 itself.
+ */
+async function answerUnserved(handled: unknown, res: ServerResponse): Promise<void> {
+  let code: 'ROUTE_NOT_FOUND' | 'INTERNAL' = 'ROUTE_NOT_FOUND';
+  try {
+    if ((await handled) !== false) return;
+  } catch {
+    code = 'INTERNAL';
+  }
+  if (res.headersSent || res.writableEnded) return;
+  sendJson(res, new ApiError(code).status, new ApiError(code).body());
 }

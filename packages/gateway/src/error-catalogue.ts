@@ -6,6 +6,9 @@ import type { RejectCode } from '@bourse/engine';
 
 const GATEWAY_ERRORS = {
   MALFORMED_JSON: [400, 'The request body is not valid JSON.'],
+  MALFORMED_REQUEST: [400, 'The request is not valid HTTP/1.1.'],
+  REQUEST_TIMEOUT: [408, 'The request did not arrive in time; the connection is closed.'],
+  HEADERS_TOO_LARGE: [431, 'The request headers are too large.'],
   VALIDATION_FAILED: [400, 'The request does not match the schema.'],
   BODY_TOO_LARGE: [413, 'The request body is too large.'],
   UNSUPPORTED_MEDIA_TYPE: [415, 'Send JSON with content-type application/json.'],
@@ -32,6 +35,10 @@ const GATEWAY_ERRORS = {
   SESSION_NOT_FOUND: [404, 'No such session for this user.'],
   USERNAME_TAKEN: [409, 'That username is already taken.'],
   RATE_LIMITED: [429, 'Too many requests; retry after the indicated delay.'],
+  TOO_MANY_CONNECTIONS: [
+    429,
+    'Too many connections open from this address; close some, then retry after the indicated delay.',
+  ],
   BATCH_TOO_LARGE: [400, 'Too many items in one batch.'],
   INVALID_CURSOR: [400, 'The pagination cursor is not valid.'],
   INVALID_KEY: [400, 'The public key is not a valid RSA or Ed25519 SPKI PEM.'],

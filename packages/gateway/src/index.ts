@@ -27,6 +27,7 @@ export {
   type GatewayMount,
   type GatewayOptions,
 } from './create-gateway.ts';
+export { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/connection-limits.ts';
 export { ApiError, type ApiErrorCode, errorCatalogue } from './error-catalogue.ts';
 export { clientIp, limitKey, type RateLimits, toApiError } from './http/http-pipeline.ts';
 export { parseQuery, readJsonBody, sendJson } from './http/request-io.ts';

@@ -26,7 +26,10 @@ export interface KalshiAdapterDeps extends GatewayExtensionDeps {
 }
 
 export interface KalshiAdapter extends GatewayMount {
-  /** Serves `/trade-api/v2/...`; resolves true when the request was one (and is answered). */
+  /**
+   * Serves `/trade-api/v2/...` and answers any other path under `/trade-api/` with 404; resolves
+   * false (leaving the request alone) only for a path outside the prefix.
+   */
   handle(
     req: IncomingMessage,
     res: ServerResponse,
@@ -58,8 +61,13 @@ export function createKalshiAdapter(deps: KalshiAdapterDeps): KalshiAdapter {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const p = path ?? (q === -1 ? url : url.slice(0, q));
-      if (p !== REST_PREFIX && !p.startsWith(`${REST_PREFIX}/`)) return false;
-      await http.handle(req, res, p, search ?? (q === -1 ? '' : url.slice(q + 1)));
+      if (p === REST_PREFIX || p.startsWith(`${REST_PREFIX}/`)) {
+        await http.handle(req, res, p, search ?? (q === -1 ? '' : url.slice(q + 1)));
+        return true;
+      }
+      if (!p.startsWith(KALSHI_PREFIX)) return false;
+      // The whole prefix is ours: another version or a typo is answered, never left open.
+      http.notFound(res);
       return true;
     },
     handleUpgrade(req, socket, head, path) {

@@ -6,6 +6,10 @@ import { type CoreMetrics, createHistogram, type Histogram } from '@bourse/seque
 export interface GatewayMetrics {
   httpRequests: number;
   httpErrors: number;
+  /** Connections refused because their address held its cap (connection-limits.ts). */
+  httpConnectionsRefused: number;
+  /** Requests answered 408 because their headers or body did not arrive in time. */
+  httpRequestTimeouts: number;
   wsConnections: number;
   wsMessagesOut: number;
   wsMessagesIn: number;
@@ -28,6 +32,8 @@ export function createGatewayMetrics(): GatewayMetrics {
   return {
     httpRequests: 0,
     httpErrors: 0,
+    httpConnectionsRefused: 0,
+    httpRequestTimeouts: 0,
     wsConnections: 0,
     wsMessagesOut: 0,
     wsMessagesIn: 0,
@@ -80,6 +86,16 @@ export function renderMetrics(core: CoreMetrics, gw: GatewayMetrics, durableSeq:
     counter('bourse_durable_seq', 'Highest durable command seq.', durableSeq, 'gauge'),
     counter('bourse_http_requests_total', 'HTTP requests.', gw.httpRequests),
     counter('bourse_http_errors_total', 'HTTP requests answered with 4xx/5xx.', gw.httpErrors),
+    counter(
+      'bourse_http_connections_refused_total',
+      'Connections refused because their address held its connection cap.',
+      gw.httpConnectionsRefused,
+    ),
+    counter(
+      'bourse_http_request_timeouts_total',
+      'Requests answered 408 because their headers or body did not arrive in time.',
+      gw.httpRequestTimeouts,
+    ),
     counter('bourse_rate_limited_total', 'Requests refused with 429.', gw.rateLimited),
     counter('bourse_ws_connections', 'Open WebSocket connections.', gw.wsConnections, 'gauge'),
     counter('bourse_ws_messages_out_total', 'WebSocket messages sent.', gw.wsMessagesOut),

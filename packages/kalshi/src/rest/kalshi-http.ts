@@ -103,6 +103,12 @@ export class KalshiHttp {
     }
   }
 
+  /** Answers a path under the adapter's prefix that is no endpoint (another version, a typo). */
+  notFound(res: ServerResponse): void {
+    this.#deps.services.metrics.httpRequests++;
+    this.#fail(res, new KalshiError('not_found', 'No such endpoint.'));
+  }
+
   async #authorise(req: IncomingMessage, path: string, route: KalshiRoute): Promise<Principal> {
     const principal = await this.#deps.services.authenticator.authenticateRequest(
       req.method ?? 'GET',

@@ -1,0 +1,133 @@
+// Bounds on what a client that never finishes a request can hold: how long its headers, its whole
+// request and an idle kept-alive connection may take, and how many HTTP connections one address may
+// keep open at once. Whatever the reason a connection is ended here, the client gets an answer (408,
+// 400, 429) with the error catalogue's body before it is closed.
+
+import type { Server, ServerOptions } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { ApiError, type ApiErrorCode } from '../error-catalogue.ts';
+
+export interface HttpLimits {
+  /** A request's headers must all arrive within this long of its first byte (or of the connection). */
+  readonly headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this long (≥ headersTimeoutMs). */
+  readonly requestTimeoutMs: number;
+  /** A kept-alive connection with no request in progress is closed after this long. */
+  readonly idleTimeoutMs: number;
+  /**
+   * HTTP connections one client address may hold open at once; the next one is answered 429 and
+   * closed. 0 turns the cap off (behind a proxy every client shares the proxy's address). A socket
+   * leaves the count once it is upgraded to a WebSocket, which the heartbeat and the slow-consumer
+   * bounds look after.
+   */
+  readonly maxConnectionsPerAddress: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  idleTimeoutMs: 5_000,
+  maxConnectionsPerAddress: 512,
+};
+
+/** Rejects limits Node would refuse (or silently ignore) with a message naming the field. */
+export function checkHttpLimits(l: HttpLimits): HttpLimits {
+  for (const [name, v] of Object.entries(l)) {
+    if (!Number.isSafeInteger(v) || v < 0) throw new Error(`http.${name} must be an integer ≥ 0`);
+  }
+  if (l.headersTimeoutMs < 1 || l.requestTimeoutMs < 1 || l.idleTimeoutMs < 1)
+    throw new Error('http timeouts must be at least 1 ms');
+  if (l.requestTimeoutMs < l.headersTimeoutMs)
+    throw new Error('http.requestTimeoutMs must be ≥ http.headersTimeoutMs');
+  return l;
+}
+
+/** The `node:http` server options that enforce the timeouts. */
+export function serverOptions(l: HttpLimits): ServerOptions {
+  return {
+    headersTimeout: l.headersTimeoutMs,
+    requestTimeout: l.requestTimeoutMs,
+    keepAliveTimeout: l.idleTimeoutMs,
+    // Node checks the two request timeouts on this interval (30 s by default), so a timeout would
+    // otherwise be overrun by up to that much.
+    connectionsCheckingInterval: Math.max(25, Math.min(1_000, Math.floor(l.headersTimeoutMs / 4))),
+  };
+}
+
+/** The raw HTTP/1.1 answer for an error on a socket no `ServerResponse` will answer. */
+export function rawErrorResponse(code: ApiErrorCode, retryAfterSeconds?: number): string {
+  const error = new ApiError(code);
+  const body = JSON.stringify(error.body());
+  const retry = retryAfterSeconds === undefined ? '' : `Retry-After: ${retryAfterSeconds}\r\n`;
+  return (
+    `HTTP/1.1 ${error.status} ${code}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n${retry}Connection: close\r\n\r\n${body}`
+  );
+}
+
+export interface ConnectionCounters {
+  /** Connections refused because their address held its cap. */
+  httpConnectionsRefused: number;
+  /** Requests answered 408 because their headers or body did not arrive in time. */
+  httpRequestTimeouts: number;
+}
+
+/**
+ * Installs the per-address cap and the answers to requests Node gives up on. Returns `release`, which
+ * takes a socket out of the count (called when it becomes a WebSocket).
+ */
+export function installConnectionLimits(
+  server: Server,
+  l: HttpLimits,
+  counters: ConnectionCounters,
+): { release(socket: Duplex): void } {
+  const byAddress = new Map<string, number>();
+  const counted = new WeakMap<Duplex, string>();
+  const release = (socket: Duplex): void => {
+    const address = counted.get(socket);
+    if (address === undefined) return;
+    counted.delete(socket);
+    const n = (byAddress.get(address) ?? 1) - 1;
+    if (n > 0) byAddress.set(address, n);
+    else byAddress.delete(address);
+  };
+  if (l.maxConnectionsPerAddress > 0) {
+    server.on('connection', (socket: Socket) => {
+      const address = socket.remoteAddress ?? 'unknown';
+      const n = byAddress.get(address) ?? 0;
+      if (n >= l.maxConnectionsPerAddress) {
+        counters.httpConnectionsRefused++;
+        // Read and drop what the client sends, so closing does not reset the connection before the
+        // answer is read; a client that does not close in turn is cut off shortly after.
+        socket.on('error', () => {});
+        socket.resume();
+        socket.end(rawErrorResponse('TOO_MANY_CONNECTIONS', 1));
+        socket.setTimeout(1_000, () => socket.destroy());
+        return;
+      }
+      byAddress.set(address, n + 1);
+      counted.set(socket, address);
+      socket.once('close', () => release(socket));
+    });
+  }
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    // Node's own handling, with the catalogue's body: answer only when no response is under way.
+    const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    const canAnswer =
+      socket.writable && error.code !== 'ECONNRESET' && inFlight?.headersSent !== true;
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      counters.httpRequestTimeouts++;
+      if (canAnswer) socket.end(rawErrorResponse('REQUEST_TIMEOUT'));
+    } else if (canAnswer) {
+      socket.end(
+        rawErrorResponse(
+          error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'MALFORMED_REQUEST',
+        ),
+      );
+    }
+    if (canAnswer) socket.destroySoon();
+    else socket.destroy();
+  });
+  return { release };
+}

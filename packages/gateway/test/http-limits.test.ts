@@ -1,0 +1,125 @@
+// What a half-sent request can hold: headers that never finish and bodies that never end are answered
+// 408 and closed once their timeout passes, an address holding its cap of connections gets its next
+// one refused while other addresses still trade, and a path an extension does not serve under its
+// prefix is answered 404 instead of being left open.
+
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { bodyOf, type RawExchange, rawSend, statusOf } from './support/raw-http.ts';
+import { startTestExchange, type TestExchange, type TestUser } from './support/test-exchange.ts';
+
+const CAP = 4;
+let ex: TestExchange;
+let port: number;
+/** A server with a small cap and timeouts long enough that held connections stay held. */
+let capped: TestExchange;
+let cappedPort: number;
+let trader: TestUser;
+
+before(async () => {
+  ex = await startTestExchange({
+    http: { headersTimeoutMs: 300, requestTimeoutMs: 600, idleTimeoutMs: 300 },
+    extensions: [
+      {
+        prefix: '/ext/',
+        create: () => ({
+          // Serves nothing: every request is left to the gateway.
+          handle: async () => false,
+        }),
+      },
+    ],
+  });
+  port = (ex.gateway.server.address() as AddressInfo).port;
+  capped = await startTestExchange({
+    http: { headersTimeoutMs: 120_000, requestTimeoutMs: 120_000, maxConnectionsPerAddress: CAP },
+  });
+  cappedPort = (capped.gateway.server.address() as AddressInfo).port;
+  trader = await capped.addUser('trader', 'trader', 1_000_000_000);
+});
+after(async () => {
+  await ex.close();
+  await capped.close();
+});
+
+/** Resolves with what the server sent once it closed; fails the test if it never does. */
+async function closedWithin(x: RawExchange, ms: number): Promise<string> {
+  const timer = sleep(ms).then(() => undefined);
+  const text = await Promise.race([x.closed, timer]);
+  x.socket.destroy();
+  assert.notEqual(text, undefined, `the server left the connection open for ${ms} ms`);
+  return text as string;
+}
+
+test('a request whose headers never finish is answered 408 and closed', async () => {
+  const x = await rawSend(port, 'GET /api/v1/markets HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n');
+  const text = await closedWithin(x, 20_000);
+  assert.equal(statusOf(text), 408);
+  assert.equal((bodyOf(text) as { error: { code: string } }).error.code, 'REQUEST_TIMEOUT');
+});
+
+test('a connection that never sends a byte is closed', async () => {
+  const x = await rawSend(port, '');
+  await closedWithin(x, 20_000);
+});
+
+test('a body that never ends is answered 408 and closed', async () => {
+  const x = await rawSend(
+    port,
+    'POST /api/v1/session/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+      'Content-Length: 100\r\n\r\n{"username":',
+  );
+  const text = await closedWithin(x, 20_000);
+  assert.equal(statusOf(text), 408);
+});
+
+test('an idle kept-alive connection is closed', async () => {
+  const x = await rawSend(port, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+  const text = await closedWithin(x, 20_000);
+  assert.equal(statusOf(text), 200);
+});
+
+test('connections over the per-address cap are refused while other addresses still trade', async () => {
+  const held: RawExchange[] = [];
+  try {
+    // The cap is counted per source address; the held connections come from 127.0.0.2.
+    for (let i = 0; i < CAP; i++) {
+      held.push(await rawSend(cappedPort, 'GET / HTTP/1.1\r\n', '127.0.0.2'));
+    }
+    const refused = await rawSend(cappedPort, '', '127.0.0.2');
+    const text = await closedWithin(refused, 20_000);
+    assert.equal(statusOf(text), 429);
+    assert.equal((bodyOf(text) as { error: { code: string } }).error.code, 'TOO_MANY_CONNECTIONS');
+    // Another address trades as usual meanwhile.
+    const ack = await trader.rest.placeOrder({
+      market: capped.market,
+      side: 'buy',
+      priceTicks: 4_000,
+      qtyLots: 100,
+    });
+    assert.ok(ack.orderId > 0);
+    const metrics = await (await fetch(`${capped.baseUrl}/metrics`)).text();
+    assert.match(metrics, /^bourse_http_connections_refused_total [1-9]/m);
+  } finally {
+    for (const h of held) h.socket.destroy();
+  }
+  // Once those close, the address may connect again.
+  for (let i = 0; i < 200; i++) {
+    const again = await rawSend(
+      cappedPort,
+      'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      '127.0.0.2',
+    );
+    const status = statusOf(await closedWithin(again, 20_000));
+    if (status === 200) return;
+    await sleep(20);
+  }
+  assert.fail('the address stayed refused after its connections closed');
+});
+
+test('a path under an extension prefix that the extension does not serve is answered 404', async () => {
+  const res = await fetch(`${ex.baseUrl}/ext/anything`, { signal: AbortSignal.timeout(20_000) });
+  assert.equal(res.status, 404);
+  assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'ROUTE_NOT_FOUND');
+});
