@@ -30,7 +30,7 @@ export const ADMIN_HELP = `Admin commands (run them while the server is stopped;
   bourse user list
   bourse user password --username <name> --password <pw>
   bourse deposit --username <name> --asset <code|id> --amount <minor units>
-  bourse apikey create --username <name> [--scopes read,trade] [--out key.pem] [--ed25519]
+  bourse apikey create --username <name> [--scopes read,trade[,credentials]] [--out key.pem] [--ed25519]
         Generates a key pair, registers the public key, prints the key id and writes the
         private key PEM to --out (default ./<name>-<keyid>.pem, mode 0600).
   bourse market create --spec <file.json>     (an instrument spec; instrumentId optional)

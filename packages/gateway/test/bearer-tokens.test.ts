@@ -87,7 +87,7 @@ test('a signed request mints a token that acts as its key for orders and reads',
   };
   assert.match(token, /^[A-Za-z0-9_-]{43}$/);
   assert.equal(keyId, alice.keyId);
-  assert.deepEqual([...scopes].sort(), ['read', 'trade']);
+  assert.deepEqual([...scopes].sort(), ['credentials', 'read', 'trade']);
   assert.ok(expiresAt >= t0 + 3_600_000 && expiresAt <= Date.now() + 3_600_000);
 
   const placed = await send('POST', '/api/v1/orders', bearer(token), order);

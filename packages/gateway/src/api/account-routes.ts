@@ -1,10 +1,10 @@
 // The caller's own identity, web sessions (password login → HttpOnly SameSite cookie + CSRF token) and
-// API keys. A key can never carry more than the user's role allows, and a signed request may only create
-// keys whose scopes it holds itself, so a read-only key cannot mint a trading key.
+// API keys. Managing keys needs the `credentials` scope; a key can never carry more than the user's
+// role allows, and a signed request may only create keys whose scopes it holds itself.
 
 import { generateKeyPairSync } from 'node:crypto';
 import { CLEAR_SESSION_COOKIE, SESSION_COOKIE, readCookie } from '../auth/authenticator.ts';
-import { roleScopes, type Scope } from '../auth/roles.ts';
+import { DEFAULT_KEY_SCOPES, roleScopes, type Scope } from '../auth/roles.ts';
 import { ApiError } from '../error-catalogue.ts';
 import { clientIp } from '../http/http-pipeline.ts';
 import type { RouteDef } from './route-def.ts';
@@ -111,7 +111,7 @@ export const accountRoutes: RouteDef[] = [
     path: '/api/v1/account/api-keys',
     summary: "The user's API keys (public information only).",
     tag: 'account',
-    auth: 'read',
+    auth: 'credentials',
     handler: (ctx) => ({ items: ctx.services.auth.apiKeys(caller(ctx).userId).map(keyView) }),
   },
   {
@@ -121,7 +121,7 @@ export const accountRoutes: RouteDef[] = [
     summary:
       'Register a public key (RSA ≥ 2048 or Ed25519, SPKI PEM), or let the server generate an RSA pair and return the private key once.',
     tag: 'account',
-    auth: 'read',
+    auth: 'credentials',
     body: CreateApiKeyBody,
     handler: (ctx) => {
       const p = caller(ctx);
@@ -131,8 +131,8 @@ export const accountRoutes: RouteDef[] = [
         scopes?: Scope[];
         label?: string;
       };
-      const scopes = body.scopes ?? [...roleScopes(p.role)].filter((s) => s !== 'admin');
       const allowed = p.via === 'session' ? new Set(roleScopes(p.role)) : p.scopes;
+      const scopes = body.scopes ?? DEFAULT_KEY_SCOPES.filter((s) => allowed.has(s));
       if (!scopes.every((s) => allowed.has(s))) {
         throw new ApiError('FORBIDDEN', 'A key cannot have scopes beyond the caller.');
       }
@@ -168,7 +168,7 @@ export const accountRoutes: RouteDef[] = [
     path: '/api/v1/account/api-keys/:keyId',
     summary: 'Revoke one of your API keys.',
     tag: 'account',
-    auth: 'read',
+    auth: 'credentials',
     handler: (ctx) => {
       const s = ctx.services;
       const keyId = ctx.params.keyId!;

@@ -7,7 +7,7 @@ import type { InstrumentSpec } from '@bourse/engine';
 import type { AuditQuery as AuditFilter } from '@bourse/projections';
 import type { AuthStore } from '../auth/auth-store.ts';
 import type { Role, Scope } from '../auth/roles.ts';
-import { roleScopes } from '../auth/roles.ts';
+import { DEFAULT_KEY_SCOPES, roleScopes } from '../auth/roles.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayServices } from './gateway-services.ts';
 import { marketView } from './market-routes.ts';
@@ -289,7 +289,8 @@ export const adminRoutes: RouteDef[] = [
     method: 'POST',
     path: '/api/v1/admin/users/:userId/api-keys',
     created: true,
-    summary: "Register a public key for a user (scopes default to the user's role, without admin).",
+    summary:
+      "Register a public key for a user (scopes default to the user's role, without admin or credentials).",
     tag: 'admin',
     auth: 'admin',
     body: AdminApiKeyBody,
@@ -299,7 +300,8 @@ export const adminRoutes: RouteDef[] = [
       const user = s.auth.user(userId);
       if (user === undefined) throw new ApiError('USER_NOT_FOUND');
       const body = ctx.body as { publicKeyPem: string; scopes?: Scope[]; label?: string };
-      const scopes = body.scopes ?? roleScopes(user.role).filter((x) => x !== 'admin');
+      const role = new Set(roleScopes(user.role));
+      const scopes = body.scopes ?? DEFAULT_KEY_SCOPES.filter((x) => role.has(x));
       try {
         const k = s.auth.addApiKey({
           userId,

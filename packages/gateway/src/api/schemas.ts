@@ -3,6 +3,7 @@
 // number on the wire is a safe integer in the engine's units.
 
 import { type Static, Type } from '@sinclair/typebox';
+import { SCOPES } from '../auth/roles.ts';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 export const PosInt = (description?: string) =>
@@ -165,10 +166,11 @@ export const CandlesQuery = Type.Object(
   strict,
 );
 
-export const Scopes = Type.Array(
-  Type.Union([Type.Literal('read'), Type.Literal('trade'), Type.Literal('admin')]),
-  { minItems: 1, maxItems: 3, uniqueItems: true },
-);
+export const Scopes = Type.Array(Type.Union(SCOPES.map((s) => Type.Literal(s))), {
+  minItems: 1,
+  maxItems: SCOPES.length,
+  uniqueItems: true,
+});
 export const CreateApiKeyBody = Type.Object(
   {
     publicKeyPem: Type.Optional(Type.String({ minLength: 40, maxLength: 8192 })),

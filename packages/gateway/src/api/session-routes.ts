@@ -2,7 +2,8 @@
 // of the login; never the cookie or CSRF token) and revoke one or every other. A revoked session's
 // cookie stops working at once and its open WebSockets close (1008 CREDENTIALS_REVOKED). Another
 // user's session id is answered exactly like an unknown one (SESSION_NOT_FOUND), so ids cannot be
-// probed. With the cookie, the DELETEs need the CSRF header like every other change.
+// probed. With the cookie, the DELETEs need the CSRF header like every other change. All of it needs
+// the `credentials` scope, which a web session has and an API key only when given it.
 
 import { CLEAR_SESSION_COOKIE } from '../auth/authenticator.ts';
 import { ApiError } from '../error-catalogue.ts';
@@ -31,7 +32,7 @@ export const sessionRoutes: RouteDef[] = [
     summary:
       'Your live web sessions, newest first; `current` marks the one this request came with.',
     tag: 'account',
-    auth: 'read',
+    auth: 'credentials',
     response: SessionListSchema,
     handler: (ctx) => {
       const p = caller(ctx);
@@ -49,7 +50,7 @@ export const sessionRoutes: RouteDef[] = [
       'Revoke one of your web sessions: its cookie stops working and its sockets close. ' +
       'Unknown ids and other users’ sessions get SESSION_NOT_FOUND.',
     tag: 'account',
-    auth: 'read',
+    auth: 'credentials',
     response: SessionRevokedSchema,
     handler: (ctx) => {
       const p = caller(ctx);
@@ -73,7 +74,7 @@ export const sessionRoutes: RouteDef[] = [
       'Revoke all your web sessions but the one this request came with (all of them when the ' +
       'request is signed or uses a bearer token).',
     tag: 'account',
-    auth: 'read',
+    auth: 'credentials',
     response: SessionsRevokedSchema,
     handler: (ctx) => {
       const p = caller(ctx);

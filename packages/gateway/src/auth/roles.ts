@@ -1,19 +1,24 @@
 // Roles of users and scopes of API keys. What a request may do is the intersection of the user's role and,
 // for a signed request (or a bearer token minted by one), the key's scopes; a session (web UI) carries
-// every scope its role allows.
+// every scope its role allows. `credentials` (listing, creating and revoking API keys, listing and
+// ending web sessions) is its own scope, so a leaked key that can read or trade cannot take over the
+// account's other credentials; keys get it only when asked for.
 
 export const ROLES = ['admin', 'market-maker', 'trader', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const SCOPES = ['read', 'trade', 'admin'] as const;
+export const SCOPES = ['read', 'trade', 'admin', 'credentials'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
-  admin: ['read', 'trade', 'admin'],
-  'market-maker': ['read', 'trade'],
-  trader: ['read', 'trade'],
-  viewer: ['read'],
+  admin: ['read', 'trade', 'admin', 'credentials'],
+  'market-maker': ['read', 'trade', 'credentials'],
+  trader: ['read', 'trade', 'credentials'],
+  viewer: ['read', 'credentials'],
 };
+
+/** What a new API key gets when no scopes are asked for (less what its creator lacks). */
+export const DEFAULT_KEY_SCOPES: readonly Scope[] = ['read', 'trade'];
 
 export function roleScopes(role: Role): readonly Scope[] {
   return ROLE_SCOPES[role];

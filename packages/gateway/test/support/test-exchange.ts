@@ -69,12 +69,13 @@ export async function startTestExchange(
     const key = authStore.addApiKey({
       userId: user.userId,
       publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      // The viewer's key is read-only; the others may also manage the user's keys and sessions.
       scopes:
         role === 'admin'
-          ? ['read', 'trade', 'admin']
+          ? ['read', 'trade', 'admin', 'credentials']
           : role === 'viewer'
             ? ['read']
-            : ['read', 'trade'],
+            : ['read', 'trade', 'credentials'],
       label: 'test',
       now: Date.now(),
     });

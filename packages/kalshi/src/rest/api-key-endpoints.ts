@@ -1,6 +1,7 @@
 // Kalshi's API key management (`/api_keys`) over the native key routes, so the rules are the native
 // ones: a key never carries more than the member's role, and a signed request can only mint keys with
-// scopes it holds. Kalshi's `read`/`write` scopes are the native `read`/`trade`.
+// scopes it holds, and all of it needs the native `credentials` scope (a leaked read or trading key
+// cannot take over the account's keys). Kalshi's `read`/`write` scopes are the native `read`/`trade`.
 
 import type { Scope } from '@bourse/gateway';
 import { KalshiError } from '../kalshi-error.ts';
@@ -66,7 +67,7 @@ export const apiKeyEndpoints: KalshiRoute[] = [
   {
     method: 'GET',
     path: '/api_keys',
-    auth: 'read',
+    auth: 'credentials',
     handler: async (ctx) => {
       const r = (await ctx.native.call(ctx, 'GET /api/v1/account/api-keys', {})) as {
         items: NativeKey[];
@@ -78,17 +79,22 @@ export const apiKeyEndpoints: KalshiRoute[] = [
       };
     },
   },
-  { method: 'POST', path: '/api_keys', auth: 'read', handler: (ctx) => createKey(ctx, false) },
+  {
+    method: 'POST',
+    path: '/api_keys',
+    auth: 'credentials',
+    handler: (ctx) => createKey(ctx, false),
+  },
   {
     method: 'POST',
     path: '/api_keys/generate',
-    auth: 'read',
+    auth: 'credentials',
     handler: (ctx) => createKey(ctx, true),
   },
   {
     method: 'DELETE',
     path: '/api_keys/:api_key',
-    auth: 'read',
+    auth: 'credentials',
     handler: async (ctx) => {
       await ctx.native.call(ctx, 'DELETE /api/v1/account/api-keys/:keyId', {
         params: { keyId: ctx.params.api_key! },

@@ -20,6 +20,7 @@ import {
   type KalshiRoute,
   KalshiRouter,
   NativeRoutes,
+  nativeScope,
 } from './kalshi-route.ts';
 import { legacyOrderEndpoints } from './legacy-order-endpoints.ts';
 import type { MarketDirectory } from './market-directory.ts';
@@ -118,8 +119,8 @@ export class KalshiHttp {
     if (principal === undefined) {
       throw new KalshiError('unauthorized', 'Send KALSHI-ACCESS-KEY, -TIMESTAMP and -SIGNATURE.');
     }
-    const scope = route.auth === 'write' ? 'trade' : 'read';
-    if (!principal.scopes.has(scope)) {
+    if (route.auth === 'public') return principal;
+    if (!principal.scopes.has(nativeScope(route.auth))) {
       throw new KalshiError('forbidden', `This endpoint needs the ${route.auth} scope.`);
     }
     return principal;

@@ -1,13 +1,25 @@
 // How a Kalshi REST endpoint is declared: method, path under `/trade-api/v2` (`:name` segments are
 // parameters), who may call it, and a handler that returns the JSON body or throws a KalshiError.
-// Kalshi's scopes are `read` and `write`; they are the native `read` and `trade` scopes.
+// Kalshi's scopes are `read` and `write`; they are the native `read` and `trade` scopes. API key
+// management needs the native `credentials` scope, as on the native API.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GatewayExtensionDeps, GatewayServices, Principal, RouteDef } from '@bourse/gateway';
+import type {
+  GatewayExtensionDeps,
+  GatewayServices,
+  Principal,
+  RouteDef,
+  Scope,
+} from '@bourse/gateway';
 import { KalshiError } from '../kalshi-error.ts';
 import type { MarketDirectory } from './market-directory.ts';
 
-export type KalshiAuth = 'public' | 'read' | 'write';
+export type KalshiAuth = 'public' | 'read' | 'write' | 'credentials';
+
+/** The native scope a Kalshi endpoint's `auth` asks for. */
+export function nativeScope(auth: Exclude<KalshiAuth, 'public'>): Scope {
+  return auth === 'write' ? 'trade' : auth;
+}
 
 export interface KalshiContext {
   readonly params: Record<string, string>;
@@ -56,6 +68,10 @@ export class NativeRoutes {
   ): Promise<unknown> {
     const def = this.#byKey.get(key);
     if (def === undefined) throw new Error(`kalshi adapter: no native route ${key}`);
+    // The native route's scope holds here too, whatever the Kalshi endpoint declared.
+    if (def.auth !== 'public' && ctx.principal?.scopes.has(def.auth) !== true) {
+      throw new KalshiError('forbidden', `This endpoint needs the ${def.auth} scope.`);
+    }
     const native = {
       params: input.params ?? {},
       query: input.query ?? {},
