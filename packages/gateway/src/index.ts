@@ -33,4 +33,5 @@ export { clientIp, limitKey, type RateLimits, toApiError } from './http/http-pip
 export { parseQuery, readJsonBody, sendJson } from './http/request-io.ts';
 export { openApiDocument } from './openapi/openapi-document.ts';
 export { createLogger, type Logger, type LogLevel, silentLogger } from './ops/logger.ts';
+export { missedHeartbeatCause } from './ws/slow-consumer-policy.ts';
 export { DEFAULT_WS_OPTIONS, sameOrigin, WS_PATH, type WsOptions } from './ws/ws-gateway.ts';

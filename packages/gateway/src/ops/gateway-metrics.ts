@@ -13,7 +13,10 @@ export interface GatewayMetrics {
   wsConnections: number;
   wsMessagesOut: number;
   wsMessagesIn: number;
+  /** Sockets cut off for not reading: past the byte bound, or caught by the heartbeat with a backlog. */
   wsSlowConsumerDrops: number;
+  /** Sockets that missed the heartbeat with nothing waiting for them (silent or gone). */
+  wsHeartbeatCloses: number;
   wsConflations: number;
   /** Sockets closed because their credentials were revoked. */
   wsRevokedCloses: number;
@@ -38,6 +41,7 @@ export function createGatewayMetrics(): GatewayMetrics {
     wsMessagesOut: 0,
     wsMessagesIn: 0,
     wsSlowConsumerDrops: 0,
+    wsHeartbeatCloses: 0,
     wsConflations: 0,
     wsRevokedCloses: 0,
     wsExpiredCloses: 0,
@@ -107,8 +111,13 @@ export function renderMetrics(core: CoreMetrics, gw: GatewayMetrics, durableSeq:
     ),
     counter(
       'bourse_ws_slow_disconnects_total',
-      'Slow consumers disconnected.',
+      'Slow consumers disconnected (past the byte bound, or missing the heartbeat with a backlog).',
       gw.wsSlowConsumerDrops,
+    ),
+    counter(
+      'bourse_ws_heartbeat_closes_total',
+      'Sockets that missed the heartbeat with nothing waiting for them.',
+      gw.wsHeartbeatCloses,
     ),
     counter(
       'bourse_ws_revoked_closes_total',

@@ -39,7 +39,7 @@ import {
   submitCancelOnDisconnect,
 } from './cancel-on-disconnect.ts';
 import { textFrame } from './text-frame.ts';
-import { decideMarketSend } from './slow-consumer-policy.ts';
+import { decideMarketSend, missedHeartbeatCause } from './slow-consumer-policy.ts';
 
 export const WS_PATH = '/api/v1/ws';
 
@@ -541,7 +541,6 @@ export class WsGateway {
     const stale = m.channel === 'book' && c.subs.get(key) === true;
     switch (decideMarketSend(m.channel, c.ws.bufferedAmount, stale, this.#opts)) {
       case 'disconnect':
-        this.#s.metrics.wsSlowConsumerDrops++;
         this.#terminate(c, 'slowConsumer');
         return;
       case 'skip':
@@ -601,7 +600,6 @@ export class WsGateway {
 
   #send(c: Client, text: string): void {
     if (c.ws.bufferedAmount > this.#opts.disconnectBytes) {
-      this.#s.metrics.wsSlowConsumerDrops++;
       this.#terminate(c, 'slowConsumer');
       return;
     }
@@ -631,9 +629,13 @@ export class WsGateway {
     }
   }
 
-  /** Ends the socket at once (no closing handshake), remembering why. */
+  /** Ends the socket at once (no closing handshake), remembering and counting why (once). */
   #terminate(c: Client, cause: CloseCause): void {
-    c.closeCause ??= cause;
+    if (c.closeCause === undefined) {
+      c.closeCause = cause;
+      if (cause === 'slowConsumer') this.#s.metrics.wsSlowConsumerDrops++;
+      else if (cause === 'heartbeat') this.#s.metrics.wsHeartbeatCloses++;
+    }
     c.ws.terminate();
   }
 
@@ -681,7 +683,7 @@ export class WsGateway {
   #beat(): void {
     for (const c of this.#clients) {
       if (!c.alive) {
-        this.#terminate(c, 'heartbeat');
+        this.#terminate(c, missedHeartbeatCause(c.ws.bufferedAmount));
         continue;
       }
       c.alive = false;

@@ -18,6 +18,7 @@ import {
   type ExpiryEntry,
   ExpirySchedule,
   limitKey,
+  missedHeartbeatCause,
   type Principal,
   REVOKED_CLOSE_CODE,
   REVOKED_CLOSE_REASON,
@@ -523,6 +524,7 @@ export class KalshiWs {
   #send(c: Client, text: string): void {
     if (c.ws.readyState !== WebSocket.OPEN) return;
     if (c.ws.bufferedAmount > this.#opts.disconnectBytes) {
+      this.#deps.services.metrics.wsSlowConsumerDrops++;
       c.ws.terminate();
       return;
     }
@@ -586,6 +588,10 @@ export class KalshiWs {
   #beat(): void {
     for (const c of this.#clients) {
       if (!c.alive) {
+        // Counted as the gateway's own sockets are: a backlog means a reader that stopped reading.
+        const m = this.#deps.services.metrics;
+        if (missedHeartbeatCause(c.ws.bufferedAmount) === 'slowConsumer') m.wsSlowConsumerDrops++;
+        else m.wsHeartbeatCloses++;
         c.ws.terminate();
         continue;
       }
