@@ -10,6 +10,8 @@ import type { MarketMessage } from '@bourse/marketdata';
 import type { AppliedCommand } from '@bourse/sequencer';
 import { KalshiHttp, REST_PREFIX } from './rest/kalshi-http.ts';
 import { MarketDirectory } from './rest/market-directory.ts';
+import { tradedVolumes } from './ws/traded-volumes.ts';
+import { PositionVolumes } from './ws/position-volumes.ts';
 import { PrivateEvents } from './ws/private-events.ts';
 import {
   DEFAULT_KALSHI_WS_OPTIONS,
@@ -54,6 +56,10 @@ export function createKalshiAdapter(deps: KalshiAdapterDeps): KalshiAdapter {
     },
     // Private messages are built only for accounts with a socket listening on a private channel.
     (accountId): boolean => ws.wantsPrivate(accountId),
+    // Every batch from here on reaches onBatch; what was durable before is in the read models.
+    new PositionVolumes(s.core.durableSeq, (accountId, upto) =>
+      tradedVolumes(s.core.readModels, accountId, upto),
+    ),
   );
   const ws = new KalshiWs(deps, events, { ...DEFAULT_KALSHI_WS_OPTIONS, ...deps.ws });
   return {

@@ -1,12 +1,15 @@
 // Acceptance: the official `kalshi-typescript` SDK, unmodified, and a client written from Kalshi's
 // docs trade against a real Bourse server. Two traders: a resting bid, a partial cross, fills,
 // positions (one YES, one NO), balances to the cent with the taker fee, trades, order statuses, amend,
-// decrease, cancel, batches, cancel-all; the WebSocket book rebuilt from `orderbook_delta` equals the
-// REST book with gap-free `seq`, and each trader's `fill` channel carries only its own fills.
+// decrease, cancel, batches, cancel-all; empty sides quoted as Kalshi quotes them (no ask = $1) in REST
+// and the ticker; the WebSocket book rebuilt from `orderbook_delta` equals the REST book with gap-free
+// `seq`, a delta names only the subscriber's own `client_order_id`, each trader's `fill` channel
+// carries only its own fills, `market_position` its volume and `user_order` its `created_time`.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TestExchange } from '../../gateway/test/support/test-exchange.ts';
+import { tradedVolumes } from '../src/ws/traded-volumes.ts';
 import { DocsRestClient, DocsSocket } from './support/docs-client.ts';
 import {
   addTrader,
@@ -40,11 +43,16 @@ before(async () => {
   });
   const ack = await aliceWs.waitFor((m) => m.id === id && m.type === 'subscribed');
   bookSid = (ack.msg as { sid: number }).sid;
-  aliceWs.send('subscribe', { channels: ['fill', 'user_orders'] });
+  aliceWs.send('subscribe', { channels: ['fill', 'user_orders', 'market_positions', 'ticker'] });
   const bobFill = bobWs.send('subscribe', { channels: ['fill'] });
   await bobWs.waitFor((m) => m.id === bobFill && m.type === 'subscribed');
+  const bobBook = bobWs.send('subscribe', {
+    channels: ['orderbook_delta'],
+    market_ticker: ex.market,
+  });
+  await bobWs.waitFor((m) => m.id === bobBook && m.type === 'subscribed');
   await aliceWs.waitFor(
-    (m) => m.type === 'subscribed' && (m.msg as { channel: string }).channel === 'user_orders',
+    (m) => m.type === 'subscribed' && (m.msg as { channel: string }).channel === 'ticker',
   );
 });
 
@@ -100,6 +108,22 @@ test('exchange status, markets, events and an empty book through the SDK', async
   );
   const book = (await bob.market.getMarketOrderbook(ex.market)).data.orderbook_fp;
   assert.deepEqual(book, { yes_dollars: [], no_dollars: [] });
+  // With nobody selling, YES costs the full dollar (no free ask), and NO likewise.
+  type Quoted = Record<
+    'yes_bid_dollars' | 'yes_ask_dollars' | 'no_bid_dollars' | 'no_ask_dollars',
+    unknown
+  >;
+  const quotes = (x: Quoted) => [
+    x.yes_bid_dollars,
+    x.yes_ask_dollars,
+    x.no_bid_dollars,
+    x.no_ask_dollars,
+  ];
+  const empty = ['0.0000', '1.0000', '0.0000', '1.0000'];
+  assert.deepEqual(quotes((await bob.market.getMarket(ex.market)).data.market), empty);
+  assert.deepEqual(quotes(m), empty);
+  const docs = await new DocsRestClient(ex.baseUrl).request('GET', `/markets/${ex.market}`);
+  assert.deepEqual(quotes((docs.body as { market: Quoted }).market), empty);
 });
 
 test('a resting bid, crossed in part from the other account', async () => {
@@ -114,6 +138,29 @@ test('a resting bid, crossed in part from the other account', async () => {
   aliceOrders.add(restingBid);
   const book = await booksAgree();
   assert.deepEqual(book.yes_dollars, [['0.4000', '10.00']]);
+  const one = (await bob.market.getMarket(ex.market)).data.market;
+  assert.deepEqual(
+    [one.yes_bid_dollars, one.yes_ask_dollars, one.no_bid_dollars, one.no_ask_dollars],
+    ['0.4000', '1.0000', '0.0000', '0.6000'],
+  );
+  const ticker = (
+    await aliceWs.waitFor(
+      (m) =>
+        m.type === 'ticker' && (m.msg as { yes_bid_dollars: string }).yes_bid_dollars === '0.4000',
+    )
+  ).msg as Record<string, unknown>;
+  assert.deepEqual([ticker.yes_ask_dollars, ticker.yes_ask_size_fp], ['1.0000', '0.00']);
+  // The delta of Alice's own order names it to her, and to nobody else.
+  const isBid = (m: Record<string, unknown>) =>
+    m.type === 'orderbook_delta' && (m.msg as { price_dollars: string }).price_dollars === '0.4000';
+  assert.equal(
+    ((await aliceWs.waitFor(isBid)).msg as Record<string, unknown>).client_order_id,
+    'alice-1',
+  );
+  assert.equal(
+    ((await bobWs.waitFor(isBid)).msg as Record<string, unknown>).client_order_id,
+    undefined,
+  );
 
   const cross = await bob.orders.createOrderV2(
     order({ side: 'ask', count: '4', time_in_force: 'immediate_or_cancel' }),
@@ -281,6 +328,23 @@ test('the WebSocket book has gap-free seq and each trader sees only its own fill
     ],
     ['-4.00', '0.0700'],
   );
+  const positions = aliceWs.messages
+    .filter((m) => m.type === 'market_position')
+    .map((m) => m.msg as Record<string, unknown>);
+  assert.deepEqual([positions[0]!.position_fp, positions[0]!.volume_fp], ['4.00', '4.00']);
+  // What a restarted server loads for the volume before its start: the same 4 contracts.
+  const core = ex.gateway.services.core;
+  const loaded = await tradedVolumes(core.readModels, alice.user.accountId, core.durableSeq);
+  assert.deepEqual([...loaded.values()], [400]);
+  assert.deepEqual(
+    [...(await tradedVolumes(core.readModels, alice.user.accountId, 1)).values()],
+    [],
+  );
+  const placedMsg = aliceWs.messages.find((m) => m.type === 'user_order')!.msg as Record<
+    string,
+    unknown
+  >;
+  assert.equal(placedMsg.created_time, new Date(placedMsg.created_ts_ms as number).toISOString());
   const statuses = aliceWs.messages
     .filter(
       (m) => m.type === 'user_order' && (m.msg as { order_id: string }).order_id === restingBid,

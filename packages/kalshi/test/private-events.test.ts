@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BinarySpec, EngineEvent } from '@bourse/engine';
 import type { AppliedCommand } from '@bourse/sequencer';
+import { PositionVolumes } from '../src/ws/position-volumes.ts';
 import { PrivateEvents } from '../src/ws/private-events.ts';
 
 const spec: BinarySpec = {
@@ -281,4 +282,45 @@ test('with one account heard, only its messages are built', () => {
   );
   const fill1 = p.pending[1]!.build(0) as Record<string, unknown>;
   assert.equal(fill1.post_position_fp, '2.00');
+});
+
+test('volume_fp: fills before the boundary come from the loader once, later ones are counted', async () => {
+  let loads = 0;
+  // Account 10 traded 700 lots in market 7 before the boundary (seq 2); the loader says so.
+  const volumes = new PositionVolumes(2, async (accountId, upto) => {
+    loads++;
+    assert.equal(upto, 2);
+    return new Map(accountId === 10 ? [[7, 700]] : []);
+  });
+  const p = new PrivateEvents(
+    (id) => (id === 7 ? spec : undefined),
+    () => true,
+    volumes,
+  );
+  // A fill at or before the boundary is the loader's to count, not the live tally's.
+  p.apply(applied(2, [fill(10, 1, 10, 700, 0)]));
+  p.apply(applied(3, [accepted(1, 10, 'buy', 200), rested(1, 200)]));
+  p.apply(applied(4, [accepted(3, 30, 'sell', 200), fill(11, 1, 10, 200, 0), position(10, 900)]));
+  await Promise.all([volumes.ready(10), volumes.ready(10)]);
+  assert.equal(loads, 1);
+  p.apply(applied(5, [accepted(4, 10, 'buy', 100), rested(4, 100)]));
+  p.apply(applied(6, [accepted(5, 30, 'sell', 100), fill(12, 4, 10, 100, 0), position(10, 1_000)]));
+  const vols = p.pending
+    .filter((i) => i.type === 'market_position' && i.accountId === 10)
+    .map((i) => (i.build(0) as { volume_fp: string }).volume_fp);
+  // Each message is the volume as of its command, with the loaded part added once it is known.
+  assert.deepEqual(vols, ['9.00', '10.00']);
+});
+
+test("orderbook_delta owners: a level's change belongs to the own order resting there", () => {
+  const p = new PrivateEvents((id) => (id === 7 ? spec : undefined));
+  p.apply(applied(1, [accepted(1, 10, 'buy', 200), rested(1, 200)]));
+  assert.equal(p.ownLevels.owner(7, 'buy', 4_000, 10), 'c1');
+  assert.equal(p.ownLevels.owner(7, 'buy', 4_000, 30), undefined);
+  p.ownLevels.clear();
+  // Account 30's sell fills order 1: the bid level changed because of account 10's order.
+  p.apply(applied(2, [accepted(3, 30, 'sell', 200), fill(11, 1, 10, 200, 0)]));
+  assert.equal(p.ownLevels.owner(7, 'buy', 4_000, 10), 'c1');
+  assert.equal(p.ownLevels.owner(7, 'buy', 4_000, 30), undefined);
+  assert.equal(p.ownLevels.touched(8), false);
 });

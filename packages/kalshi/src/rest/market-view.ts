@@ -1,11 +1,11 @@
 // Kalshi's Market, Event and Series objects built from an engine instrument view, the hub's live book
-// top and the directory's lifecycle times. Quotes derive from the one YES book: the NO bid is 1 − the
-// best YES ask and the NO ask is 1 − the best YES bid; an empty side quotes "0.0000".
+// top and the directory's lifecycle times. Quotes derive from the one YES book (`quotes.ts`).
 
 import type { BinarySpec, FeeSchedule } from '@bourse/engine';
 import type { MarketState } from '@bourse/marketdata';
 import { formatLots, formatTicks, isoTime } from '../fixed-point.ts';
 import { priceLevelStructure, priceRanges } from '../price-grid.ts';
+import { quotes } from '../quotes.ts';
 import { kalshiMarketStatus } from '../vocabulary.ts';
 import type { BinaryView, MarketTimes } from './market-directory.ts';
 
@@ -88,23 +88,10 @@ export function kalshiMarket(
 
 export type KalshiMarket = ReturnType<typeof kalshiMarket>;
 
-/** Best bid/ask on both legs from the hub's book; an empty side quotes "0.0000" and size "0.00". */
+/** Best bid/ask on both legs from the hub's book. */
 function quoteFields(spec: BinarySpec, live: MarketState | undefined) {
   const top = live?.book.depth(1);
-  const bid = top?.bids[0];
-  const ask = top?.asks[0];
-  const px = (ticks: number | undefined) =>
-    ticks === undefined ? '0.0000' : formatTicks(ticks, spec);
-  const inverse = (ticks: number | undefined) =>
-    ticks === undefined ? '0.0000' : formatTicks(spec.payoutTicks - ticks, spec);
-  return {
-    yes_bid_dollars: px(bid?.[0]),
-    yes_ask_dollars: px(ask?.[0]),
-    no_bid_dollars: inverse(ask?.[0]),
-    no_ask_dollars: inverse(bid?.[0]),
-    yes_bid_size_fp: formatLots(bid?.[1] ?? 0, spec),
-    yes_ask_size_fp: formatLots(ask?.[1] ?? 0, spec),
-  };
+  return quotes(spec, top?.bids[0], top?.asks[0]);
 }
 
 export function kalshiEvent(

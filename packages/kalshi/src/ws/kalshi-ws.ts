@@ -12,10 +12,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { BinarySpec } from '@bourse/engine';
 import {
-  ApiError,
-  clientIp,
   EXPIRED_CLOSE_REASON,
-  type ExpiryEntry,
   ExpirySchedule,
   limitKey,
   missedHeartbeatCause,
@@ -23,18 +20,26 @@ import {
   REVOKED_CLOSE_CODE,
   REVOKED_CLOSE_REASON,
   revokes,
-  sameOrigin,
 } from '@bourse/gateway';
 import type { Level, MarketMessage, TickerMessage } from '@bourse/marketdata';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import { toKalshiError } from '../kalshi-error.ts';
 import type { KalshiDeps } from '../rest/kalshi-route.ts';
 import { BookMirror } from './book-mirror.ts';
-import type { PrivateChannel, PrivateEvents } from './private-events.ts';
+import { handshakePrincipal, KALSHI_WS_PATH } from './handshake.ts';
+import type { PrivateEvents } from './private-events.ts';
+import {
+  type Channel,
+  type Client,
+  isChannel,
+  isPrivate,
+  marketsParam,
+  type Sub,
+  watches,
+} from './ws-client.ts';
 import { deltaMsg, snapshotMsg, tickerMsg, tradeMsg } from './ws-messages.ts';
-import { type Command, WsError, WS_ERROR } from './ws-protocol.ts';
+import { type Command, parseCommand, requireParams, WsError, WS_ERROR } from './ws-protocol.ts';
 
-export const KALSHI_WS_PATH = '/trade-api/ws/v2';
+export { KALSHI_WS_PATH };
 
 export interface KalshiWsOptions {
   /** Interval of the server's `heartbeat` pings; a client that missed the last one is dropped. */
@@ -55,32 +60,6 @@ export const DEFAULT_KALSHI_WS_OPTIONS: KalshiWsOptions = {
   maxSubscriptions: 500,
   expiryCheckMs: 1_000,
 };
-
-const PUBLIC_CHANNELS = ['orderbook_delta', 'trade', 'ticker', 'market_lifecycle_v2'] as const;
-const PRIVATE: readonly PrivateChannel[] = ['fill', 'user_orders', 'market_positions'];
-type Channel = (typeof PUBLIC_CHANNELS)[number] | PrivateChannel;
-
-interface Sub {
-  readonly sid: number;
-  readonly channel: Channel;
-  /** Watched markets; undefined = every market. */
-  markets: Set<number> | undefined;
-  seq: number;
-  /** `use_yes_price`: NO levels of the order book quoted at their YES price. */
-  readonly yesPrices: boolean;
-}
-
-interface Client {
-  readonly ws: WebSocket;
-  readonly principal: Principal;
-  readonly subs: Map<number, Sub>;
-  /** How many of `subs` are on a private channel. */
-  privateSubs: number;
-  nextSid: number;
-  /** The connection's place in the expiry schedule, when its credentials expire. */
-  expiry: ExpiryEntry<Client> | undefined;
-  alive: boolean;
-}
 
 export class KalshiWs {
   readonly #deps: KalshiDeps;
@@ -123,33 +102,8 @@ export class KalshiWs {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const s = this.#deps.services;
-    let principal: Principal | undefined;
-    try {
-      const r = this.#deps.buckets.take(`ip:${clientIp(req)}`, this.#deps.limits.perIp, s.clock());
-      if (!r.ok) throw Object.assign(new Error('rate'), { name: 'ApiError', code: 'RATE_LIMITED' });
-      principal = s.authenticator.authenticate('GET', KALSHI_WS_PATH, req.headers);
-      if (principal === undefined) {
-        throw Object.assign(new Error('Sign the handshake.'), {
-          name: 'ApiError',
-          code: 'UNAUTHENTICATED',
-        });
-      }
-      // As on the native socket: a page of another site must not ride this site's cookie.
-      if (principal.via === 'session' && !sameOrigin(req)) {
-        throw new ApiError('FORBIDDEN', 'Cross-origin socket.');
-      }
-    } catch (error) {
-      const e = toKalshiError(error);
-      const body = JSON.stringify(e.body());
-      socket.end(
-        `HTTP/1.1 ${e.status} ${e.code}\r\nContent-Type: application/json\r\n` +
-          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
-      return;
-    }
-    const p = principal;
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws, p));
+    const p = handshakePrincipal(this.#deps, req, socket);
+    if (p !== undefined) this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws, p));
   }
 
   /** True when some connection of the account is subscribed to a private channel. */
@@ -183,6 +137,7 @@ export class KalshiWs {
         }
       }
     }
+    this.#events.ownLevels.clear();
     const lifecycle = this.#events.lifecycle;
     this.#events.lifecycle = [];
     for (const l of lifecycle) {
@@ -212,6 +167,7 @@ export class KalshiWs {
       nextSid: 1,
       expiry: undefined,
       alive: true,
+      queue: undefined,
     };
     this.#clients.add(c);
     if (principal.expiresAt !== undefined) c.expiry = this.#expiries.add(c, principal.expiresAt);
@@ -227,6 +183,20 @@ export class KalshiWs {
   }
 
   #onMessage(c: Client, data: RawData, isBinary: boolean): void {
+    // Behind a command that waits, later commands wait too, so each connection keeps its order.
+    const wait =
+      c.queue === undefined
+        ? this.#command(c, data, isBinary)
+        : c.queue.then(() => this.#command(c, data, isBinary));
+    if (wait === undefined) return;
+    const queue: Promise<void> = wait.then(() => {
+      if (c.queue === queue) c.queue = undefined;
+    });
+    c.queue = queue;
+  }
+
+  /** Runs one command; returns a promise when it must first wait (see `#volumesFirst`). */
+  #command(c: Client, data: RawData, isBinary: boolean): Promise<void> | undefined {
     let id: number | null = null;
     try {
       const cmd = parseCommand(data, isBinary);
@@ -234,13 +204,45 @@ export class KalshiWs {
       const s = this.#deps.services;
       const r = this.#deps.buckets.take(limitKey(c.principal), this.#deps.limits.perKey, s.clock());
       if (!r.ok) throw new WsError(WS_ERROR.commandRateLimit, 'Too many commands.');
-      this.#dispatch(c, cmd);
+      const first = this.#volumesFirst(c, cmd);
+      if (first === undefined) this.#dispatch(c, cmd);
+      else {
+        return first.then(
+          () => this.#safely(c, cmd.id, () => this.#dispatch(c, cmd)),
+          (error: unknown) => this.#fail(c, cmd.id, error),
+        );
+      }
     } catch (error) {
-      const e =
-        error instanceof WsError ? error : new WsError(WS_ERROR.internal, 'Internal error.');
-      if (!(error instanceof WsError)) this.#deps.services.logger.error('kalshi ws', { error });
-      this.#send(c, JSON.stringify({ id, type: 'error', msg: e.body() }));
+      this.#fail(c, id, error);
     }
+    return undefined;
+  }
+
+  /**
+   * A `market_positions` subscription starts once the account's traded volume before this process is
+   * loaded, so its first `volume_fp` is already the whole volume.
+   */
+  #volumesFirst(c: Client, cmd: Command): Promise<void> | undefined {
+    if (cmd.cmd !== 'subscribe') return undefined;
+    const channels = (cmd.params as { channels?: unknown } | null)?.channels;
+    if (!Array.isArray(channels) || !channels.includes('market_positions')) return undefined;
+    const volumes = this.#events.volumes;
+    const account = c.principal.accountId;
+    return volumes.isReady(account) ? undefined : volumes.ready(account);
+  }
+
+  #safely(c: Client, id: number | null, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.#fail(c, id, error);
+    }
+  }
+
+  #fail(c: Client, id: number | null, error: unknown): void {
+    const e = error instanceof WsError ? error : new WsError(WS_ERROR.internal, 'Internal error.');
+    if (!(error instanceof WsError)) this.#deps.services.logger.error('kalshi ws', { error });
+    this.#send(c, JSON.stringify({ id, type: 'error', msg: e.body() }));
   }
 
   #dispatch(c: Client, cmd: Command): void {
@@ -276,7 +278,7 @@ export class KalshiWs {
       if (!isChannel(ch))
         throw new WsError(WS_ERROR.unknownChannel, `Unknown channel ${String(ch)}.`);
     }
-    const markets = this.#markets(params);
+    const markets = marketsParam(params, (t) => this.#resolve(t));
     if (channels.includes('orderbook_delta') && markets === undefined) {
       throw new WsError(WS_ERROR.marketTickerRequired, 'orderbook_delta needs market_ticker(s).');
     }
@@ -353,7 +355,7 @@ export class KalshiWs {
     if (action !== 'add_markets' && action !== 'delete_markets' && action !== 'get_snapshot') {
       throw new WsError(WS_ERROR.unsupportedAction, `Unsupported action ${String(action)}.`);
     }
-    const markets = this.#markets(params);
+    const markets = marketsParam(params, (t) => this.#resolve(t));
     if (action === 'get_snapshot') {
       if (sub.channel !== 'orderbook_delta') {
         throw new WsError(WS_ERROR.unsupportedAction, 'get_snapshot is for orderbook_delta.');
@@ -387,28 +389,10 @@ export class KalshiWs {
     );
   }
 
-  /** `market_ticker` | `market_tickers` → instrument ids; undefined when neither is given. */
-  #markets(params: Record<string, unknown>): number[] | undefined {
-    const one = params.market_ticker;
-    const many = params.market_tickers;
-    if (one !== undefined && many !== undefined) {
-      throw new WsError(
-        WS_ERROR.invalidParameter,
-        'Send market_ticker or market_tickers, not both.',
-      );
-    }
-    const list = one !== undefined ? [one] : many;
-    if (list === undefined) return undefined;
-    if (!Array.isArray(list) || list.length === 0 || !list.every((t) => typeof t === 'string')) {
-      throw new WsError(WS_ERROR.invalidParameter, 'market_tickers must be a list of tickers.');
-    }
-    return list.map((t: string) => {
-      const id = this.#deps.services.hub.resolve(t);
-      if (id === undefined || this.#spec(id)?.symbol !== t) {
-        throw new WsError(WS_ERROR.marketNotFound, `Market ${t} not found.`, t);
-      }
-      return id;
-    });
+  /** A ticker's instrument id when it names a binary market. */
+  #resolve(ticker: string): number | undefined {
+    const id = this.#deps.services.hub.resolve(ticker);
+    return id !== undefined && this.#spec(id)?.symbol === ticker ? id : undefined;
   }
 
   #mirror(instrumentId: number): BookMirror {
@@ -444,8 +428,17 @@ export class KalshiWs {
       this.#deps.services.hub.market(spec.instrumentId)?.lastTs ?? this.#deps.services.clock();
     const noPrices = changes.map((ch) => deltaMsg(spec, ch, ts));
     const yesPrices = changes.map((ch) => deltaMsg(spec, ch, ts, true));
+    const own = this.#events.ownLevels;
+    const anyOwn = own.touched(spec.instrumentId);
     for (const { c, sub } of subscribers) {
-      for (const msg of sub.yesPrices ? yesPrices : noPrices) {
+      const msgs = sub.yesPrices ? yesPrices : noPrices;
+      for (let i = 0; i < msgs.length; i++) {
+        const ch = changes[i]!;
+        // The subscriber's own order behind this change: only its own client order id, never another's.
+        const cid = anyOwn
+          ? own.owner(spec.instrumentId, ch.side, ch.priceTicks, c.principal.accountId)
+          : undefined;
+        const msg = cid === undefined ? msgs[i] : { ...msgs[i], client_order_id: cid };
         sub.seq += 1;
         const text = JSON.stringify({ type: 'orderbook_delta', sid: sub.sid, seq: sub.seq, msg });
         if (!this.#sendBook(c, sub, text)) break;
@@ -599,42 +592,4 @@ export class KalshiWs {
       c.ws.ping('heartbeat');
     }
   }
-}
-
-function watches(sub: Sub, instrumentId: number): boolean {
-  return sub.markets === undefined || sub.markets.has(instrumentId);
-}
-
-function isPrivate(channel: Channel): channel is PrivateChannel {
-  return (PRIVATE as readonly string[]).includes(channel);
-}
-
-function isChannel(x: unknown): x is Channel {
-  return (
-    (PUBLIC_CHANNELS as readonly unknown[]).includes(x) ||
-    (PRIVATE as readonly unknown[]).includes(x)
-  );
-}
-
-function requireParams(cmd: Command): Record<string, unknown> {
-  const p = cmd.params;
-  if (p === null || typeof p !== 'object' || Array.isArray(p)) {
-    throw new WsError(WS_ERROR.paramsRequired, 'params is required.');
-  }
-  return p as Record<string, unknown>;
-}
-
-function parseCommand(data: RawData, isBinary: boolean): Command {
-  let parsed: unknown;
-  try {
-    if (isBinary) throw new Error('binary');
-    parsed = JSON.parse(data.toString());
-  } catch {
-    throw new WsError(WS_ERROR.unableToProcess, 'Send JSON text frames.');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new WsError(WS_ERROR.unableToProcess, 'A command is a JSON object.');
-  }
-  const o = parsed as Record<string, unknown>;
-  return { id: typeof o.id === 'number' ? o.id : null, cmd: o.cmd, params: o.params };
 }

@@ -11,6 +11,8 @@ import { formatTicks } from '../fixed-point.ts';
 import { priceLevelStructure, priceRanges } from '../price-grid.ts';
 import { NO_SCHEDULED_CLOSE_MS } from '../rest/market-view.ts';
 import { fillCost } from '../rest/order-view.ts';
+import { OwnLevels } from './own-levels.ts';
+import { PositionVolumes } from './position-volumes.ts';
 import { fillMsg, positionMsg, type TrackedOrder, userOrderMsg } from './ws-messages.ts';
 
 export type PrivateChannel = 'fill' | 'user_orders' | 'market_positions';
@@ -50,10 +52,20 @@ export class PrivateEvents {
   #positions: Map<string, number> | undefined;
   pending: PrivateItem[] = [];
   lifecycle: LifecycleItem[] = [];
+  /** Levels the members' own orders changed since the last flush (for `orderbook_delta`). */
+  readonly ownLevels = new OwnLevels();
 
-  constructor(specOf: SpecOf, wanted: Wanted = () => true) {
+  /** Each account's traded volume per market (`market_position.volume_fp`). */
+  readonly volumes: PositionVolumes;
+
+  constructor(
+    specOf: SpecOf,
+    wanted: Wanted = () => true,
+    volumes = new PositionVolumes(0, async () => new Map()),
+  ) {
     this.#specOf = specOf;
     this.#wanted = wanted;
+    this.volumes = volumes;
   }
 
   apply(applied: AppliedCommand): void {
@@ -92,6 +104,7 @@ export class PrivateEvents {
         case 'orderRested': {
           const o = this.#orders.get(e.orderId);
           if (o === undefined) break;
+          this.ownLevels.record(o, e.side, e.priceTicks);
           o.openLots = e.openQtyLots;
           o.updatedTs = ts;
           touched.add(e.orderId);
@@ -100,6 +113,8 @@ export class PrivateEvents {
         case 'orderAmended': {
           const o = this.#orders.get(e.orderId);
           if (o === undefined) break;
+          this.ownLevels.record(o, o.side, o.priceTicks);
+          this.ownLevels.record(o, o.side, e.priceTicks);
           o.priceTicks = e.priceTicks;
           o.openLots = e.openQtyLots;
           o.initialLots = o.filledLots + e.openQtyLots;
@@ -110,6 +125,7 @@ export class PrivateEvents {
         case 'orderCancelled': {
           const o = this.#orders.get(e.orderId);
           if (o === undefined) break;
+          this.ownLevels.record(o, o.side, o.priceTicks);
           o.openLots = 0;
           o.status = 'canceled';
           o.updatedTs = ts;
@@ -117,6 +133,7 @@ export class PrivateEvents {
           break;
         }
         case 'fill':
+          this.volumes.count(applied.seq, e);
           this.#fill(e, ts, events, i);
           break;
         case 'positionChanged':
@@ -149,6 +166,8 @@ export class PrivateEvents {
         e.takerSide,
       );
     }
+    const maker = this.#orders.get(e.makerOrderId);
+    if (maker !== undefined) this.ownLevels.record(maker, makerSide, e.priceTicks);
     this.#track(e.makerOrderId, ts, false, spec, makerSide, e, e.makerFee, e.makerOpenQtyLots);
     if (this.#wanted(e.makerAccountId)) {
       this.#fillItem(
@@ -246,13 +265,17 @@ export class PrivateEvents {
   #position(e: PositionChanged): void {
     const spec = this.#specOf(e.instrumentId);
     if (spec === undefined) return;
+    const v = this.volumes;
+    // The volume as of this command: what was traded since the boundary now, plus the loaded part.
+    const live = v.liveLots(e.accountId, e.instrumentId);
     const p = { ...e };
     this.pending.push({
       accountId: e.accountId,
       channel: 'market_positions',
       instrumentId: e.instrumentId,
       type: 'market_position',
-      build: (userId) => positionMsg(spec, userId, p),
+      build: (userId) =>
+        positionMsg(spec, userId, p, live + v.loadedLots(e.accountId, e.instrumentId)),
     });
   }
 

@@ -7,6 +7,7 @@ import type { PublicTrade, TickerMessage } from '@bourse/marketdata';
 import { kalshiBook } from '../book-levels.ts';
 import { directionFields, takerFields } from '../direction.ts';
 import { formatLots, formatMicros, formatTicks, isoTime } from '../fixed-point.ts';
+import { quotes } from '../quotes.ts';
 import type { LevelChange } from './book-mirror.ts';
 
 /** With `yesPrices` (Kalshi's `use_yes_price`) NO levels are quoted at their YES price instead. */
@@ -69,14 +70,15 @@ export function tickerMsg(
 ) {
   const px = (ticks: number | null | undefined) =>
     ticks === null || ticks === undefined ? '0.0000' : formatTicks(ticks, spec);
+  const q = quotes(spec, top.bid, top.ask);
   return {
     market_ticker: spec.symbol,
     market_id: String(spec.instrumentId),
     price_dollars: px(t.lastPriceTicks),
-    yes_bid_dollars: px(top.bid?.[0]),
-    yes_ask_dollars: px(top.ask?.[0]),
-    yes_bid_size_fp: formatLots(top.bid?.[1] ?? 0, spec),
-    yes_ask_size_fp: formatLots(top.ask?.[1] ?? 0, spec),
+    yes_bid_dollars: q.yes_bid_dollars,
+    yes_ask_dollars: q.yes_ask_dollars,
+    yes_bid_size_fp: q.yes_bid_size_fp,
+    yes_ask_size_fp: q.yes_ask_size_fp,
     last_trade_size_fp: formatLots(extra.lastTradeLots, spec),
     volume_fp: formatLots(t.volume24hLots, spec),
     open_interest_fp: formatLots(extra.openInterestLots, spec),
@@ -164,9 +166,12 @@ export function userOrderMsg(spec: BinarySpec, o: TrackedOrder, userId: number) 
     taker_fees_dollars: formatMicros(o.takerFees),
     maker_fees_dollars: formatMicros(o.makerFees),
     client_order_id: o.clientOrderId ?? '',
+    created_time: isoTime(o.createdTs),
     created_ts_ms: o.createdTs,
     last_updated_ts_ms: o.updatedTs,
-    ...(o.expiresAt === undefined ? {} : { expiration_ts_ms: o.expiresAt }),
+    ...(o.expiresAt === undefined
+      ? {}
+      : { expiration_time: isoTime(o.expiresAt), expiration_ts_ms: o.expiresAt }),
     // As REST's Order (subaccounts other than 0 do not exist here).
     order_group_id: o.orderGroupId === undefined ? null : String(o.orderGroupId),
     cancel_order_on_pause: o.cancelOnPause,
@@ -178,6 +183,7 @@ export function positionMsg(
   spec: BinarySpec,
   userId: number,
   p: { positionLots: number; costBasis: number; realisedPnl: number; feesPaid: number },
+  volumeLots: number,
 ) {
   return {
     user_id: String(userId),
@@ -187,5 +193,6 @@ export function positionMsg(
     realized_pnl_dollars: formatMicros(p.realisedPnl),
     fees_paid_dollars: formatMicros(p.feesPaid),
     position_fee_cost_dollars: formatMicros(p.feesPaid),
+    volume_fp: formatLots(volumeLots, spec),
   };
 }

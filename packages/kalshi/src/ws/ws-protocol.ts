@@ -1,6 +1,8 @@
 // Kalshi's WebSocket command envelope and its numbered error codes (from Kalshi's AsyncAPI document).
 // Errors 10, 17 and 25 end the subscription they concern; the client resubscribes.
 
+import type { RawData } from 'ws';
+
 export interface Command {
   readonly id: number | null;
   readonly cmd: unknown;
@@ -46,4 +48,27 @@ export class WsError extends Error {
       ...(this.marketTicker === undefined ? {} : { market_ticker: this.marketTicker }),
     };
   }
+}
+
+export function requireParams(cmd: Command): Record<string, unknown> {
+  const p = cmd.params;
+  if (p === null || typeof p !== 'object' || Array.isArray(p)) {
+    throw new WsError(WS_ERROR.paramsRequired, 'params is required.');
+  }
+  return p as Record<string, unknown>;
+}
+
+export function parseCommand(data: RawData, isBinary: boolean): Command {
+  let parsed: unknown;
+  try {
+    if (isBinary) throw new Error('binary');
+    parsed = JSON.parse(data.toString());
+  } catch {
+    throw new WsError(WS_ERROR.unableToProcess, 'Send JSON text frames.');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new WsError(WS_ERROR.unableToProcess, 'A command is a JSON object.');
+  }
+  const o = parsed as Record<string, unknown>;
+  return { id: typeof o.id === 'number' ? o.id : null, cmd: o.cmd, params: o.params };
 }

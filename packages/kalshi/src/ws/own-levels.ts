@@ -1,0 +1,46 @@
+// Which accounts' own orders changed which book levels since the last flush, so an `orderbook_delta`
+// can carry `client_order_id` to the member whose order it was, and to nobody else. A level's change
+// belongs to the order resting there: placed, amended onto or off it, cancelled, or filled as maker.
+// Orders without a client order id are not recorded; the set is emptied after every flush.
+
+import type { Side } from '@bourse/engine';
+
+/** What the tracker needs of an order: its account, its client order id, its market. */
+export interface OwnedOrder {
+  readonly accountId: number;
+  readonly instrumentId: number;
+  readonly clientOrderId: string | undefined;
+}
+
+export class OwnLevels {
+  /** instrument → `side:price` → account → the client order id of its latest order there. */
+  readonly #byMarket = new Map<number, Map<string, Map<number, string>>>();
+
+  record(o: OwnedOrder, side: Side, priceTicks: number): void {
+    if (o.clientOrderId === undefined) return;
+    let levels = this.#byMarket.get(o.instrumentId);
+    if (levels === undefined) this.#byMarket.set(o.instrumentId, (levels = new Map()));
+    const key = levelKey(side, priceTicks);
+    let owners = levels.get(key);
+    if (owners === undefined) levels.set(key, (owners = new Map()));
+    owners.set(o.accountId, o.clientOrderId);
+  }
+
+  /** The client order id of `accountId`'s order behind a change at this level, if there was one. */
+  owner(instrumentId: number, side: Side, priceTicks: number, accountId: number) {
+    return this.#byMarket.get(instrumentId)?.get(levelKey(side, priceTicks))?.get(accountId);
+  }
+
+  /** True when some account's own order changed a level of this market since the last flush. */
+  touched(instrumentId: number): boolean {
+    return this.#byMarket.has(instrumentId);
+  }
+
+  clear(): void {
+    this.#byMarket.clear();
+  }
+}
+
+function levelKey(side: Side, priceTicks: number): string {
+  return `${side}:${priceTicks}`;
+}
