@@ -19,6 +19,7 @@ import { sessionRoutes } from './api/session-routes.ts';
 import { tokenRoutes } from './api/token-routes.ts';
 import type { AuthStore } from './auth/auth-store.ts';
 import { Authenticator } from './auth/authenticator.ts';
+import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.ts';
 import { TokenBuckets } from './auth/token-bucket.ts';
 import { ApiError } from './error-catalogue.ts';
 import {
@@ -96,6 +97,8 @@ export interface GatewayOptions {
    */
   readonly replayLogDir?: string;
   readonly rateLimits?: RateLimits;
+  /** Login backoff and the bound on password checks (defaults: DEFAULT_LOGIN_THROTTLE). */
+  readonly loginThrottle?: Partial<LoginThrottleOptions>;
   readonly ws?: Partial<WsOptions>;
   /** Timeouts and the per-address connection cap of the HTTP server (connection-limits.ts). */
   readonly http?: Partial<HttpLimits>;
@@ -138,6 +141,7 @@ function createServices(options: GatewayOptions): GatewayServices {
     core: options.core,
     auth: options.authStore,
     authenticator,
+    loginThrottle: new LoginThrottle(options.loginThrottle),
     hub: new MarketDataHub(),
     clock,
     logger: options.logger ?? silentLogger,

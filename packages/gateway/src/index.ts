@@ -17,6 +17,11 @@ export {
 export { type Principal, ROLES, type Role, SCOPES, type Scope } from './auth/roles.ts';
 export { type BucketConfig, TokenBuckets } from './auth/token-bucket.ts';
 export {
+  DEFAULT_LOGIN_THROTTLE,
+  LoginThrottle,
+  type LoginThrottleOptions,
+} from './auth/login-throttle.ts';
+export {
   ALL_ROUTES,
   API_VERSION,
   createGateway,

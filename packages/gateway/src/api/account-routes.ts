@@ -13,9 +13,6 @@ import { CreateApiKeyBody, LoginBody } from './schemas.ts';
 
 export const SESSION_TTL_MS = 12 * 3_600_000;
 
-/** Ten password attempts in a burst, then one every six seconds, per username and per address. */
-export const LOGIN_LIMIT = { capacity: 10, refillPerSecond: 1 / 6 };
-
 function keyView(k: {
   keyId: string;
   label: string;
@@ -46,13 +43,14 @@ export const accountRoutes: RouteDef[] = [
     handler: async (ctx) => {
       const s = ctx.services;
       const { username, password } = ctx.body as { username: string; password: string };
-      for (const key of [`user:${username}`, `ip:${clientIp(ctx.req)}`]) {
-        const r = s.loginBuckets.take(key, LOGIN_LIMIT, s.clock());
-        if (!r.ok)
-          throw new ApiError('RATE_LIMITED', undefined, { retryAfter: r.retryAfterSeconds });
+      const ip = clientIp(ctx.req);
+      const gate = s.loginThrottle.admit(username, ip, s.clock());
+      if (!gate.ok) {
+        throw new ApiError('RATE_LIMITED', gate.reason, { retryAfter: gate.retryAfterSeconds });
       }
       const user = await s.auth.checkPassword(username, password);
       if (user === undefined) throw new ApiError('BAD_CREDENTIALS');
+      s.loginThrottle.succeeded(username, ip, s.clock());
       const { token, csrfToken } = s.auth.createSession(user.userId, s.clock(), SESSION_TTL_MS, {
         userAgent: ctx.req.headers['user-agent'],
         ip: clientIp(ctx.req),

@@ -6,7 +6,7 @@ import type { AppliedCommand, CommandInput, ExchangeCore } from '@bourse/sequenc
 import type { MarketDataHub, MarketState } from '@bourse/marketdata';
 import type { RejectCode } from '@bourse/engine';
 import type { AuthStore } from '../auth/auth-store.ts';
-import { TokenBuckets } from '../auth/token-bucket.ts';
+import type { LoginThrottle } from '../auth/login-throttle.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayMetrics } from '../ops/gateway-metrics.ts';
@@ -26,8 +26,8 @@ export class GatewayServices {
   readonly clock: () => number;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
-  /** Password attempts per username and per client address (slows guessing; see LOGIN_LIMIT). */
-  readonly loginBuckets = new TokenBuckets(10_000);
+  /** Who may try a password now (backoff per account and address, a global bound on checks). */
+  readonly loginThrottle: LoginThrottle;
   readonly #assets = new Map<number, AssetInfo>();
   readonly #historyWaitMs: number;
 
@@ -35,6 +35,7 @@ export class GatewayServices {
     core: ExchangeCore;
     auth: AuthStore;
     authenticator: Authenticator;
+    loginThrottle: LoginThrottle;
     hub: MarketDataHub;
     clock: () => number;
     logger: Logger;
@@ -45,6 +46,7 @@ export class GatewayServices {
     this.core = parts.core;
     this.auth = parts.auth;
     this.authenticator = parts.authenticator;
+    this.loginThrottle = parts.loginThrottle;
     this.hub = parts.hub;
     this.clock = parts.clock;
     this.logger = parts.logger;

@@ -129,7 +129,8 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export class AuthStore {
   readonly #db: DatabaseSync;
-  #dummyHash: string | undefined;
+  /** A hash of nothing, made once (a promise, so a burst of unknown names makes one, not many). */
+  #dummyHash: Promise<string> | undefined;
 
   constructor(path: string) {
     this.#db = new DatabaseSync(path);
@@ -218,8 +219,8 @@ export class AuthStore {
       | undefined;
     if (row === undefined || row.password_hash === null || Number(row.disabled) === 1) {
       // Spend the same time as a real check, so response times do not reveal which users exist.
-      this.#dummyHash ??= await hashPassword(randomBytes(16).toString('hex'));
-      await verifyPassword(password, this.#dummyHash);
+      this.#dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+      await verifyPassword(password, await this.#dummyHash);
       return undefined;
     }
     return (await verifyPassword(password, String(row.password_hash))) ? toUser(row) : undefined;

@@ -1,7 +1,9 @@
 // Slow, salted password hashes with scrypt. The stored form names its parameters so they can be raised
-// later without breaking old hashes: `scrypt$N$r$p$salt$hash` (salt and hash in base64).
+// later without breaking old hashes: `scrypt$N$r$p$salt$hash` (salt and hash in base64). Hashes run on
+// the password hashing thread (`password-hasher.ts`), never on libuv's thread pool.
 
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { passwordHasher } from './password-hasher.ts';
 
 const N = 16_384;
 const R = 8;
@@ -9,11 +11,7 @@ const P = 1;
 const KEY_LEN = 32;
 
 function derive(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password, salt, KEY_LEN, { N: n, r, p, maxmem: 64 * 1024 * 1024 }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    );
-  });
+  return passwordHasher.derive(password, salt, { n, r, p }, KEY_LEN);
 }
 
 export async function hashPassword(password: string): Promise<string> {
