@@ -69,3 +69,21 @@ Options:
   --market <symbol>         With --url: a market the two accounts may trade
   -h, --help                Show this help
 `;
+
+export const CLUSTER_NODE_HELP = `Usage: bourse cluster node --node-id <id> --etcd <urls> --data-dir <dir> [options]
+
+Runs one engine node of a cluster: it follows the command log in etcd as a hot standby, campaigns
+for leadership, and as leader sequences commands received over NATS, acknowledging each only after
+its batch is appended to the log (see docs/cluster.md).
+
+Options:
+  --node-id <id>        This node's name (letters, digits, _ or -), unique in the cluster
+  --etcd <urls>         etcd client URLs, comma-separated (http://10.0.0.1:2379,...)
+  --nats <urls>         NATS server URLs, comma-separated (default nats://127.0.0.1:4222)
+  --data-dir <dir>      The node's own journal, snapshots and read models
+  --prefix <name>       etcd key prefix /<name> and NATS subject prefix (default bourse)
+  --lease-ttl <s>       Leader lease TTL in seconds (default 2): how soon a hung leader is replaced
+  --hash-every <n>      Compare state hashes across nodes every n commands (default 10000)
+  --snapshot-every <n>  Commands between engine snapshots (default 100000)
+  --log-retain <n>      Commands kept in the etcd log behind the newest snapshot (default 100000)
+`;

@@ -18,6 +18,7 @@ Commands:
   replay                Rebuild state from the journal; print the state hash
   snapshot              Write an engine snapshot
   loadtest              End-to-end load over loopback (orders/s, ack latency, fan-out)
+  cluster node          One engine node of a cluster (etcd command log, NATS bus)
 
 Admin commands (asset, user, deposit, apikey, market) work on a STOPPED data directory; against a
 running server use the admin API (see /docs). Run 'bourse <command> --help' for options.
@@ -81,10 +82,23 @@ async function main(argv: string[]): Promise<number> {
     case 'loadtest':
       await (await import('./loadtest/loadtest-command.ts')).loadtestCommand(rest);
       return 0;
+    case 'cluster':
+      return clusterCommand(rest);
     default:
       process.stderr.write(`unknown command ${command}\n\n${HELP}`);
       return 2;
   }
+}
+
+/** `bourse cluster <sub>`; `node` keeps running (-1). */
+async function clusterCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === 'node') {
+    await (await import('./cluster-node-command.ts')).clusterNodeCommand(rest);
+    return rest.includes('--help') || rest.includes('-h') ? 0 : -1;
+  }
+  process.stderr.write(`unknown cluster command ${String(sub)}\n\n${HELP}`);
+  return 2;
 }
 
 if (import.meta.main) {

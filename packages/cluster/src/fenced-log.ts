@@ -4,6 +4,7 @@
 // and its election key still exists: a deposed or paused leader can never append, even while it still
 // believes it leads. Terms are recorded in the head, in every batch and under `<prefix>/log/terms/`.
 
+import type { Command } from '@bourse/engine';
 import type { Etcd3 } from 'etcd3';
 
 const SEQ_DIGITS = 16;
@@ -21,12 +22,12 @@ export interface LogHead {
   readonly revision: number;
 }
 
-/** One batch as stored: commands are the JSON texts the engine applies (seq, ts and ids included). */
+/** One batch as read back: the commands the engine applies (seq, ts and ids included), parsed. */
 export interface LogBatch {
   readonly term: number;
   readonly fromSeq: number;
   readonly toSeq: number;
-  readonly commands: readonly string[];
+  readonly commands: readonly Command[];
 }
 
 /** What a leader holds to append: the head it last wrote and the election key that makes it leader. */
@@ -236,20 +237,9 @@ export function parseHead(kv: { value: Buffer; mod_revision: string } | undefine
   return { seq: v.seq, term: v.term, leader: v.leader, revision: Number(kv.mod_revision) };
 }
 
-/** Batch values keep each command's JSON text, so a follower hands the engine exactly what the leader did. */
+/** A batch value is `{ term, fromSeq, toSeq, commands }` with the commands as the leader journaled them. */
 export function parseBatch(value: Buffer): LogBatch {
-  const parsed = JSON.parse(value.toString()) as {
-    term: number;
-    fromSeq: number;
-    toSeq: number;
-    commands: unknown[];
-  };
-  return {
-    term: parsed.term,
-    fromSeq: parsed.fromSeq,
-    toSeq: parsed.toSeq,
-    commands: parsed.commands.map((c) => JSON.stringify(c)),
-  };
+  return JSON.parse(value.toString()) as LogBatch;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,3 +1,22 @@
 // Public surface of the clustered core: the NATS protocol engine nodes speak, the fenced etcd log, the
 // election and the engine node itself.
 export * from './protocol.ts';
+export {
+  type ClusterMetrics,
+  createClusterMetrics,
+  renderClusterMetrics,
+} from './cluster-metrics.ts';
+export { Election, type ElectionOptions, type Leadership } from './election.ts';
+export { EngineNode, type EngineNodeOptions } from './engine-node.ts';
+export {
+  EtcdCluster,
+  type EtcdClusterOptions,
+  EtcdMember,
+  type EtcdMemberSpec,
+  etcdMemberArgs,
+  freePorts,
+  MISSING_ETCD,
+} from './etcd-members.ts';
+export { type Fence, FencedError, FencedLog, type LogBatch, type LogHead } from './fenced-log.ts';
+export { HashBook } from './hash-book.ts';
+export { NatsServerProcess, natsServerConfig, NATS_SERVER_BIN } from './nats-server-process.ts';

@@ -82,8 +82,19 @@ export interface SubmitRequest {
   readonly inputs: CommandInput[];
 }
 
-/** `results[i]` is the applied command for `inputs[i]`. Engine rejections are ok replies (events). */
-export type SubmitReply = { readonly ok: true; readonly results: AppliedCommand[] } | ErrorReply;
+/**
+ * `results[i]` is the applied command for `inputs[i]`. Engine rejections are ok replies (events).
+ * `duplicates` lists the inputs that were placeOrders whose (accountId, clientOrderId) was already in
+ * the log (or on its way there): their result is that earlier command, and nothing new was sequenced.
+ * The window is the answering node's recent commands (DEFAULT_RECENT_COMMANDS in recent-commands.ts).
+ */
+export type SubmitReply =
+  | {
+      readonly ok: true;
+      readonly results: AppliedCommand[];
+      readonly duplicates?: number[];
+    }
+  | ErrorReply;
 
 export type QueryMethod = keyof ExchangeCore['query'];
 
@@ -130,6 +141,15 @@ export interface StatusReply {
   /** The state hash at `hashSeq`, the newest multiple of the hash interval this node has applied. */
   readonly stateHash: string;
   readonly hashSeq: number;
+  /** The log head seq minus `appliedSeq` as this node last looked (0 on the leader). */
+  readonly lagCommands?: number;
+  /**
+   * Set when the node stopped itself (e.g. `STATE_HASH_MISMATCH`, `BEHIND_LOG`): it applies and
+   * sequences nothing more until an operator restarts it.
+   */
+  readonly alarm?: string;
+  /** Prometheus text of the node's cluster metrics (cluster-metrics.ts), for gateways' /metrics. */
+  readonly metrics?: string;
 }
 
 const encoder = new TextEncoder();

@@ -2,6 +2,7 @@
 // directory as a running core, and the offline data-directory operations for the CLI.
 export type * from './exchange-core.ts';
 export { ensurePrivateFile, makePrivateDir } from '@bourse/journal';
+export { decodeCommandJson, encodeCommandJson } from './command-codec.ts';
 export { CORE_ERROR_CODES, CoreError, type CoreErrorCode } from './core-error.ts';
 export {
   type DataDirReport,

@@ -1,0 +1,422 @@
+// One engine node of the cluster: the local exchange core (engine worker, journal, snapshots, read
+// models) driven either as a hot standby, applying the etcd log as it grows, or as the leader, which
+// sequences commands from NATS and acknowledges them once its fenced append to the log succeeded. Every
+// node campaigns; the winner applies the log to its tail, starts a new term and leads until its lease
+// goes or an append is refused. Then it reopens its core from its own journal (dropping whatever its
+// engine ran ahead of the log) and follows again.
+
+import { readdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Etcd3 } from 'etcd3';
+import type { AppliedCommand, ReplicatingCore } from '@bourse/sequencer';
+import { openExchangeCore } from '@bourse/sequencer';
+import type { FileJournal } from '@bourse/journal';
+import {
+  type ClusterMetrics,
+  createClusterMetrics,
+  renderClusterMetrics,
+} from './cluster-metrics.ts';
+import { Election, type Leadership } from './election.ts';
+import { FencedLog } from './fenced-log.ts';
+import { HashBook } from './hash-book.ts';
+import { LeaderRequests } from './leader-requests.ts';
+import { BehindLogError, LogFollower } from './log-follower.ts';
+import { NodeServer } from './node-server.ts';
+import {
+  DEFAULT_SUBJECT_PREFIX,
+  type ErrorReply,
+  MAX_COMMANDS_PER_MESSAGE,
+  type ReplayReply,
+  type StatusReply,
+} from './protocol.ts';
+import { DEFAULT_RECENT_COMMANDS, RecentCommands } from './recent-commands.ts';
+import { ReplicatedJournal } from './replicated-journal.ts';
+
+export interface EngineNodeOptions {
+  readonly node: string;
+  readonly etcd: readonly string[];
+  readonly nats: string | readonly string[];
+  readonly dataDir: string;
+  /** etcd key prefix `/<prefix>` and NATS subject prefix (default `bourse`). */
+  readonly prefix?: string;
+  readonly leaseTtlSeconds?: number;
+  /** Commands between state-hash comparisons (default 10,000). */
+  readonly hashEvery?: number;
+  readonly snapshotEvery?: number;
+  /** Commands kept in the log behind the newest local snapshot before trimming (default 100,000). */
+  readonly logRetainCommands?: number;
+  readonly recentCommands?: number;
+  readonly clock?: () => number;
+  /** One structured line per notable event (role changes, alarms). */
+  readonly log?: (line: Record<string, unknown>) => void;
+}
+
+const HOUSEKEEPING_MS = 1000;
+
+export class EngineNode {
+  readonly node: string;
+  readonly metrics: ClusterMetrics = createClusterMetrics();
+  readonly #opts: EngineNodeOptions;
+  readonly #etcd: Etcd3;
+  readonly #nc: NatsConnection;
+  readonly #log: FencedLog;
+  readonly #hashes: HashBook;
+  readonly #election: Election;
+  readonly #server: NodeServer;
+  readonly #closing = new AbortController();
+  #recent: RecentCommands;
+  #core!: ReplicatingCore;
+  #journal!: ReplicatedJournal;
+  #follower: LogFollower | undefined;
+  #requests: LeaderRequests | undefined;
+  #role: 'leader' | 'standby' = 'standby';
+  #term = 0;
+  #lastHash = { seq: 0, hash: '' };
+  #pendingHashes: [number, string][] = [];
+  #alarm: string | undefined;
+  #lastTrim = 0;
+  #housekeeping: ReturnType<typeof setInterval> | undefined;
+  #campaign: Promise<void> | undefined;
+  #deposed: (reason: string) => void = () => {};
+
+  private constructor(opts: EngineNodeOptions, etcd: Etcd3, nc: NatsConnection) {
+    this.node = opts.node;
+    this.#opts = opts;
+    this.#etcd = etcd;
+    this.#nc = nc;
+    const prefix = `/${opts.prefix ?? DEFAULT_SUBJECT_PREFIX}`;
+    this.#log = new FencedLog(etcd, prefix);
+    this.#hashes = new HashBook(etcd, prefix);
+    this.#election = new Election(etcd, opts.node, {
+      prefix,
+      ttlSeconds: opts.leaseTtlSeconds ?? 2,
+    });
+    this.#recent = new RecentCommands(opts.recentCommands ?? DEFAULT_RECENT_COMMANDS);
+    this.#server = new NodeServer(nc, opts.prefix ?? DEFAULT_SUBJECT_PREFIX, {
+      submit: (r) => this.#requests?.submit(r) ?? Promise.resolve(this.#notLeader()),
+      query: (r) => this.#requests?.query(r) ?? Promise.resolve(this.#notLeader()),
+      replay: (r) => this.#replay(r.fromSeq, r.toSeq),
+      status: () => this.status(),
+    });
+  }
+
+  /** Opens the core from the data dir, joins the cluster as a standby and campaigns. */
+  static async start(opts: EngineNodeOptions): Promise<EngineNode> {
+    const etcd = new Etcd3({ hosts: [...opts.etcd], dialTimeout: 2000 });
+    const servers = typeof opts.nats === 'string' ? [opts.nats] : [...opts.nats];
+    const nc = await connect({
+      servers,
+      name: `bourse-node-${opts.node}@${hostname()}`,
+      maxReconnectAttempts: -1,
+    });
+    const node = new EngineNode(opts, etcd, nc);
+    try {
+      await node.#openCore();
+      node.#startFollowing();
+      node.#housekeeping = setInterval(() => void node.#houseKeep(), HOUSEKEEPING_MS);
+      node.#campaign = node.#campaignLoop();
+      return node;
+    } catch (error) {
+      await node.close();
+      throw error;
+    }
+  }
+
+  get role(): 'leader' | 'standby' {
+    return this.#role;
+  }
+
+  get term(): number {
+    return this.#term;
+  }
+
+  get core(): ReplicatingCore {
+    return this.#core;
+  }
+
+  get alarm(): string | undefined {
+    return this.#alarm;
+  }
+
+  status(): StatusReply {
+    const base: StatusReply = {
+      node: this.node,
+      role: this.#role,
+      pid: process.pid,
+      term: this.#term,
+      appliedSeq: this.#core?.durableSeq ?? 0,
+      stateHash: this.#lastHash.hash,
+      hashSeq: this.#lastHash.seq,
+      lagCommands: this.metrics.lagCommands,
+      metrics: renderClusterMetrics(this.node, this.metrics),
+    };
+    return this.#alarm === undefined ? base : { ...base, alarm: this.#alarm };
+  }
+
+  async close(): Promise<void> {
+    this.#closing.abort();
+    clearInterval(this.#housekeeping);
+    this.#deposed('closing');
+    await this.#campaign?.catch(() => {});
+    await this.#follower?.stop();
+    await this.#server.close();
+    await this.#core?.close().catch(() => {});
+    await this.#nc.drain().catch(() => {});
+    this.#etcd.close();
+  }
+
+  async #openCore(): Promise<void> {
+    this.#core = await openExchangeCore({
+      dataDir: this.#opts.dataDir,
+      ...(this.#opts.snapshotEvery === undefined
+        ? {}
+        : { snapshotEvery: this.#opts.snapshotEvery }),
+      ...(this.#opts.clock === undefined ? {} : { clock: this.#opts.clock }),
+      ticking: false,
+      hashEvery: this.#opts.hashEvery ?? 10_000,
+      onStateHash: (seq, hash) => this.#pendingHashes.push([seq, hash]),
+      durability: (local: FileJournal) => {
+        this.#journal = new ReplicatedJournal(local, this.#log, this.metrics);
+        this.#journal.onDeposed = (reason) => this.#deposed(reason);
+        return this.#journal;
+      },
+    });
+    this.#core.subscribe((batch) => this.#onDurable(batch));
+  }
+
+  /** Every durable batch, as leader or standby, in seq order. */
+  #onDurable(batch: readonly AppliedCommand[]): void {
+    this.#recent.add(batch);
+    if (this.#role === 'leader') this.#server.publishEvents(this.#term, batch);
+    const last = batch.at(-1)!.seq;
+    while (this.#pendingHashes.length > 0 && this.#pendingHashes[0]![0] <= last) {
+      const [seq, hash] = this.#pendingHashes.shift()!;
+      void this.#checkHash(seq, hash);
+    }
+  }
+
+  async #checkHash(seq: number, hash: string): Promise<void> {
+    try {
+      const verdict = await this.#hashes.check(seq, hash, this.node);
+      this.metrics.hashesChecked++;
+      if (verdict.agreed) {
+        if (seq > this.#lastHash.seq) this.#lastHash = { seq, hash };
+        return;
+      }
+      this.metrics.hashMismatches++;
+      await this.#stopWithAlarm('STATE_HASH_MISMATCH', {
+        seq,
+        hash,
+        recorded: verdict.recorded,
+        recordedBy: verdict.by,
+      });
+    } catch {
+      // etcd unreachable: the next hash is compared; a node never skips an alarm it could see.
+    }
+  }
+
+  /** Stops applying and sequencing for good (until restarted by an operator), loudly. */
+  async #stopWithAlarm(alarm: string, detail: Record<string, unknown>): Promise<void> {
+    if (this.#alarm !== undefined) return;
+    this.#alarm = alarm;
+    this.#say({ level: 'fatal', alarm, ...detail });
+    this.#deposed(alarm);
+    await this.#follower?.stop();
+    this.#follower = undefined;
+  }
+
+  #startFollowing(): void {
+    if (this.#alarm !== undefined || this.#closing.signal.aborted) return;
+    const follower = new LogFollower(this.#log, this.#core.durableSeq + 1, async (b) => {
+      await this.#core.replicate(b.commands);
+    });
+    this.#follower = follower;
+    follower.run().catch(async (error: unknown) => {
+      if (this.#follower !== follower || this.#closing.signal.aborted) return;
+      if (error instanceof BehindLogError) {
+        await this.#stopWithAlarm('BEHIND_LOG', {
+          nextSeq: error.nextSeq,
+          firstSeq: error.firstSeq,
+        });
+        return;
+      }
+      this.#say({
+        level: 'warn',
+        msg: 'following the log failed; starting again',
+        error: String(error),
+      });
+      await sleep(500);
+      if (this.#follower === follower) this.#startFollowing();
+    });
+  }
+
+  async #campaignLoop(): Promise<void> {
+    const signal = this.#closing.signal;
+    while (!signal.aborted && this.#alarm === undefined) {
+      let leadership: Leadership;
+      try {
+        leadership = await this.#election.campaign(signal);
+      } catch (error) {
+        if (signal.aborted) break;
+        this.#say({ level: 'warn', msg: 'campaign failed; trying again', error: String(error) });
+        await sleep(500);
+        continue;
+      }
+      try {
+        await this.#lead(leadership);
+      } catch (error) {
+        this.#say({ level: 'warn', msg: 'leadership ended', error: String(error) });
+      } finally {
+        await leadership.resign();
+      }
+      await this.#rejoinAsStandby();
+    }
+  }
+
+  /** Catches up with the log, starts a term, leads until deposed. */
+  async #lead(leadership: Leadership): Promise<void> {
+    await this.#follower?.stop();
+    this.#follower = undefined;
+    const catcher = new LogFollower(this.#log, this.#core.durableSeq + 1, async (b) => {
+      await this.#core.replicate(b.commands);
+    });
+    await catcher.catchUp();
+    const head = await this.#log.head();
+    if (head.seq !== this.#core.durableSeq) {
+      throw new Error(`log head ${head.seq} moved past applied ${this.#core.durableSeq}`);
+    }
+    const fence = await this.#log.takeOver(
+      head,
+      this.node,
+      leadership.electionKey,
+      leadership.electionCreateRevision,
+    );
+    const deposed = new Promise<string>((resolve) => {
+      this.#deposed = resolve;
+    });
+    this.#journal.lead(fence, leadership);
+    this.#term = fence.term;
+    this.#role = 'leader';
+    this.metrics.leader = 1;
+    this.metrics.term = fence.term;
+    this.metrics.electionsWon++;
+    this.metrics.lagCommands = 0;
+    this.#requests = new LeaderRequests(this.#core, this.#recent);
+    this.#core.setTicking(true);
+    await this.#server.lead();
+    this.#say({ level: 'info', msg: 'leading', term: fence.term, seq: head.seq });
+    const reason = await Promise.race([leadership.lost, deposed]);
+    this.#server.stopLeading();
+    this.#requests = undefined;
+    this.#role = 'standby';
+    this.metrics.leader = 0;
+    this.#journal.depose(reason);
+    this.#core.setTicking(false);
+    this.#say({ level: 'warn', msg: 'stopped leading', term: fence.term, reason });
+  }
+
+  /**
+   * The engine may have applied commands that never reached the log: the core is reopened from the
+   * local journal (a prefix of the log) and follows again.
+   */
+  async #rejoinAsStandby(): Promise<void> {
+    this.#role = 'standby';
+    this.#deposed = () => {};
+    await this.#core.close().catch(() => {});
+    this.#pendingHashes = [];
+    if (this.#closing.signal.aborted) return;
+    for (;;) {
+      try {
+        await this.#openCore();
+        break;
+      } catch (error) {
+        this.#say({ level: 'error', msg: 'reopening the core failed', error: String(error) });
+        await sleep(1000);
+        if (this.#closing.signal.aborted) return;
+      }
+    }
+    this.#startFollowing();
+  }
+
+  #replay(fromSeq: number, toSeq: number): ReplayReply {
+    if (
+      !Number.isSafeInteger(fromSeq) ||
+      !Number.isSafeInteger(toSeq) ||
+      fromSeq < 1 ||
+      toSeq < fromSeq
+    ) {
+      return { ok: false, code: 'BAD_REQUEST', message: 'replay needs 1 <= fromSeq <= toSeq' };
+    }
+    if (fromSeq < this.#recent.firstSeq) {
+      return {
+        ok: false,
+        code: 'UNAVAILABLE',
+        message: `node ${this.node} holds seqs from ${this.#recent.firstSeq} only; resynchronise from a snapshot`,
+      };
+    }
+    return { ok: true, batch: this.#recent.range(fromSeq, toSeq, MAX_COMMANDS_PER_MESSAGE) };
+  }
+
+  #notLeader(): ErrorReply {
+    return { ok: false, code: 'NOT_LEADER', message: `node ${this.node} is not the leader` };
+  }
+
+  /** Lag, log trimming behind snapshots, etcd's size and alarms. */
+  async #houseKeep(): Promise<void> {
+    try {
+      const head = await this.#log.head();
+      if (this.#role === 'standby') {
+        this.metrics.lagCommands = Math.max(0, head.seq - (this.#core?.durableSeq ?? 0));
+        this.#term = Math.max(this.#term, head.term);
+      } else {
+        await this.#trim();
+      }
+      const status = await this.#etcd.maintenance.status();
+      this.metrics.etcdDbSizeBytes = Number(status.dbSize);
+      const alarms = await this.#etcd.maintenance.alarm({
+        action: 'Get',
+        memberID: 0,
+        alarm: 'None',
+      });
+      // Enums arrive as names or numbers depending on the loader: NOSPACE is 1.
+      const noSpace = alarms.alarms.some((a) =>
+        ['1', 'NOSPACE', 'Nospace'].includes(String(a.alarm)),
+      );
+      this.metrics.etcdNoSpaceAlarm = noSpace ? 1 : 0;
+    } catch {
+      // etcd unreachable for a moment: the next round looks again.
+    }
+  }
+
+  /** The leader trims the log behind its newest snapshot, keeping `logRetainCommands` for standbys. */
+  async #trim(): Promise<void> {
+    const snapshotSeq = newestSnapshotSeq(`${this.#opts.dataDir}/snapshots`);
+    const cut = snapshotSeq - (this.#opts.logRetainCommands ?? 100_000);
+    if (cut <= this.#lastTrim + 1) return;
+    this.metrics.trimmedBatches += await this.#log.trimBefore(cut);
+    await this.#hashes.trimBefore(cut);
+    this.#lastTrim = cut;
+  }
+
+  #say(line: Record<string, unknown>): void {
+    this.#opts.log?.({ node: this.node, role: this.#role, term: this.#term, ...line });
+  }
+}
+
+function newestSnapshotSeq(dir: string): number {
+  let newest = 0;
+  try {
+    for (const name of readdirSync(dir)) {
+      const match = /^snapshot-(\d+)\.snap$/.exec(name);
+      if (match !== null) newest = Math.max(newest, Number(match[1]));
+    }
+  } catch {
+    // No snapshot yet.
+  }
+  return newest;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,137 @@
+// How the leader answers `submit` and `query`: requests are checked before anything is sequenced, a
+// retried placeOrder whose (accountId, clientOrderId) is already in the log (or on its way there) gets
+// that command back instead of a second one, and the core's errors map to the protocol's codes.
+
+import {
+  CoreError,
+  type AppliedCommand,
+  type CommandInput,
+  type ReplicatingCore,
+} from '@bourse/sequencer';
+import { badRequest } from './node-server.ts';
+import {
+  type ErrorReply,
+  MAX_SUBMIT_INPUTS,
+  type QueryMethod,
+  type QueryReply,
+  type QueryRequest,
+  type SubmitReply,
+  type SubmitRequest,
+} from './protocol.ts';
+import type { RecentCommands } from './recent-commands.ts';
+
+const QUERY_METHODS: ReadonlySet<string> = new Set<QueryMethod>([
+  'balances',
+  'positions',
+  'order',
+  'openOrders',
+  'queuePosition',
+  'queuePositions',
+  'book',
+  'instrument',
+  'instruments',
+  'accounts',
+  'stateHash',
+  'verify',
+  'exchangeStatus',
+  'orderGroups',
+  'orderGroup',
+]);
+
+export class LeaderRequests {
+  readonly #core: ReplicatingCore;
+  readonly #recent: RecentCommands;
+  /** Client order ids of placeOrders submitted and not yet acknowledged or failed. */
+  readonly #inFlight = new Map<string, Promise<AppliedCommand>>();
+
+  constructor(core: ReplicatingCore, recent: RecentCommands) {
+    this.#core = core;
+    this.#recent = recent;
+  }
+
+  async submit(request: SubmitRequest): Promise<SubmitReply> {
+    const inputs = request.inputs;
+    if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > MAX_SUBMIT_INPUTS) {
+      return badRequest(`inputs must be an array of 1 to ${MAX_SUBMIT_INPUTS} commands`);
+    }
+    const results = new Array<AppliedCommand | Promise<AppliedCommand>>(inputs.length);
+    const duplicates: number[] = [];
+    const fresh: CommandInput[] = [];
+    const freshAt: number[] = [];
+    for (let i = 0; i < inputs.length; i++) {
+      const input = inputs[i] as CommandInput;
+      const key = clientKeyOf(input);
+      const known =
+        key === undefined
+          ? undefined
+          : (this.#recent.byClientOrderId(key.accountId, key.clientOrderId) ??
+            this.#inFlight.get(`${key.accountId}:${key.clientOrderId}`));
+      if (known !== undefined) {
+        results[i] = known;
+        duplicates.push(i);
+      } else {
+        fresh.push(input);
+        freshAt.push(i);
+      }
+    }
+    const submitted = fresh.length === 0 ? Promise.resolve([]) : this.#core.submitBatch(fresh);
+    this.#track(fresh, submitted);
+    try {
+      const applied = await submitted;
+      for (let j = 0; j < freshAt.length; j++) results[freshAt[j]!] = applied[j]!;
+      const all = await Promise.all(results);
+      return duplicates.length > 0
+        ? { ok: true, results: all, duplicates }
+        : { ok: true, results: all };
+    } catch (error) {
+      return coreErrorReply(error);
+    }
+  }
+
+  async query(request: QueryRequest): Promise<QueryReply> {
+    const { method, args } = request;
+    if (typeof method !== 'string' || !QUERY_METHODS.has(method) || !Array.isArray(args)) {
+      return badRequest(`unknown query ${JSON.stringify(method)}`);
+    }
+    const fn = this.#core.query[method] as (...a: unknown[]) => Promise<unknown>;
+    try {
+      const value = await fn(...args.map((a) => (a === null ? undefined : a)));
+      return value === undefined ? { ok: true } : { ok: true, value };
+    } catch (error) {
+      return coreErrorReply(error);
+    }
+  }
+
+  #track(inputs: readonly CommandInput[], submitted: Promise<AppliedCommand[]>): void {
+    inputs.forEach((input, j) => {
+      const key = clientKeyOf(input);
+      if (key === undefined) return;
+      const id = `${key.accountId}:${key.clientOrderId}`;
+      const one = submitted.then((applied) => applied[j]!);
+      one.catch(() => {});
+      this.#inFlight.set(id, one);
+      const forget = () => {
+        if (this.#inFlight.get(id) === one) this.#inFlight.delete(id);
+      };
+      one.then(forget, forget);
+    });
+  }
+}
+
+function clientKeyOf(
+  input: CommandInput,
+): { accountId: number; clientOrderId: string } | undefined {
+  if (typeof input !== 'object' || input === null || input.type !== 'placeOrder') return undefined;
+  const { accountId, clientOrderId } = input;
+  return typeof clientOrderId === 'string' ? { accountId, clientOrderId } : undefined;
+}
+
+/** INVALID_COMMAND is the request's fault; every other core error leaves the command unacknowledged. */
+export function coreErrorReply(error: unknown): ErrorReply {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof CoreError) {
+    const code = error.code === 'INVALID_COMMAND' ? 'BAD_REQUEST' : 'UNAVAILABLE';
+    return { ok: false, code, message, coreCode: error.code };
+  }
+  return { ok: false, code: 'UNAVAILABLE', message };
+}

@@ -1,0 +1,149 @@
+// An engine node's side of the NATS protocol (protocol.ts): every node answers `status` and `replay`;
+// only the leader subscribes `submit` and `query` (queue group `leader`, so a stale subscription of a
+// node that just lost leadership and a new leader's never both answer one request) and publishes
+// `events`. Handlers are the node's; this file only decodes, routes and encodes.
+
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { AppliedCommand } from '@bourse/sequencer';
+import {
+  type ClusterSubjects,
+  clusterSubjects,
+  decodeMessage,
+  type EventsMessage,
+  encodeMessage,
+  type ErrorReply,
+  LEADER_QUEUE,
+  MAX_COMMANDS_PER_MESSAGE,
+  type QueryReply,
+  type QueryRequest,
+  type ReplayReply,
+  type ReplayRequest,
+  type StatusReply,
+  type SubmitReply,
+  type SubmitRequest,
+} from './protocol.ts';
+
+export interface NodeHandlers {
+  submit(request: SubmitRequest): Promise<SubmitReply>;
+  query(request: QueryRequest): Promise<QueryReply>;
+  replay(request: ReplayRequest): ReplayReply;
+  status(): StatusReply;
+}
+
+export class NodeServer {
+  readonly subjects: ClusterSubjects;
+  readonly #nc: NatsConnection;
+  readonly #handlers: NodeHandlers;
+  readonly #always: Subscription[] = [];
+  #leaderSubs: Subscription[] = [];
+
+  constructor(nc: NatsConnection, prefix: string, handlers: NodeHandlers) {
+    this.#nc = nc;
+    this.subjects = clusterSubjects(prefix);
+    this.#handlers = handlers;
+    this.#always.push(
+      nc.subscribe(this.subjects.status, {
+        callback: (_err, msg) => this.#reply(msg, handlers.status()),
+      }),
+      nc.subscribe(this.subjects.replay, {
+        queue: 'replay',
+        callback: (_err, msg) => this.#reply(msg, this.#replay(msg)),
+      }),
+    );
+  }
+
+  get leading(): boolean {
+    return this.#leaderSubs.length > 0;
+  }
+
+  /** Starts answering `submit` and `query`; resolves once nats-server has the subscriptions. */
+  async lead(): Promise<void> {
+    if (this.#leaderSubs.length > 0) return;
+    const { submit, query } = this.subjects;
+    this.#leaderSubs = [
+      this.#nc.subscribe(submit, {
+        queue: LEADER_QUEUE,
+        callback: (_err, msg) =>
+          this.#answer(msg, (body: SubmitRequest) => this.#handlers.submit(body)),
+      }),
+      this.#nc.subscribe(query, {
+        queue: LEADER_QUEUE,
+        callback: (_err, msg) =>
+          this.#answer(msg, (body: QueryRequest) => this.#handlers.query(body)),
+      }),
+    ];
+    await this.#nc.flush();
+  }
+
+  /** Stops answering `submit` and `query` at once; requests already taken still get their reply. */
+  stopLeading(): void {
+    for (const sub of this.#leaderSubs) sub.unsubscribe();
+    this.#leaderSubs = [];
+  }
+
+  /** Publishes a durable batch, split so each message stays under nats-server's payload limit. */
+  publishEvents(term: number, batch: readonly AppliedCommand[]): void {
+    for (let i = 0; i < batch.length; i += MAX_COMMANDS_PER_MESSAGE) {
+      const part = batch.slice(i, i + MAX_COMMANDS_PER_MESSAGE);
+      const message: EventsMessage = {
+        term,
+        fromSeq: part[0]!.seq,
+        toSeq: part.at(-1)!.seq,
+        batch: part,
+      };
+      this.#nc.publish(this.subjects.events, encodeMessage(message));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.stopLeading();
+    for (const sub of this.#always) sub.unsubscribe();
+  }
+
+  #replay(msg: Msg): ReplayReply {
+    const body = parse<ReplayRequest>(msg);
+    if (body === undefined) return badRequest('replay needs { fromSeq, toSeq }');
+    return this.#handlers.replay(body);
+  }
+
+  #answer<T, R>(msg: Msg, handle: (body: T) => Promise<R>): void {
+    const body = parse<T>(msg);
+    if (body === undefined) {
+      this.#reply(msg, badRequest('the request is not a JSON object'));
+      return;
+    }
+    handle(body).then(
+      (reply) => this.#reply(msg, reply),
+      (error: unknown) =>
+        this.#reply(msg, {
+          ok: false,
+          code: 'UNAVAILABLE',
+          message: error instanceof Error ? error.message : String(error),
+        } satisfies ErrorReply),
+    );
+  }
+
+  #reply(msg: Msg, reply: unknown): void {
+    if (msg.reply === undefined || msg.reply === '') return;
+    try {
+      msg.respond(encodeMessage(reply));
+    } catch {
+      // The connection is closing: the requester times out, which the protocol allows.
+    }
+  }
+}
+
+function parse<T>(msg: Msg): T | undefined {
+  try {
+    const body = decodeMessage<unknown>(msg.data);
+    return typeof body === 'object' && body !== null && !Array.isArray(body)
+      ? (body as T)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function badRequest(message: string): ErrorReply {
+  return { ok: false, code: 'BAD_REQUEST', message };
+}

@@ -1,0 +1,97 @@
+// The journal an engine node's core writes to. As leader, a commit first appends the batch to the fenced
+// etcd log (one transaction, a quorum's disks) and only then to the node's own file journal, so the
+// local journal is always a prefix of the log. As standby, the commands come from the log already and
+// go to the local journal only. Once deposed it refuses every commit: the core stops, and the node
+// reopens it from its local journal, dropping whatever the engine applied that never reached the log.
+
+import type { FileJournal } from '@bourse/journal';
+import { type CoreJournal, decodeCommandJson, observe } from '@bourse/sequencer';
+import type { ClusterMetrics } from './cluster-metrics.ts';
+import type { Leadership } from './election.ts';
+import { type Fence, FencedError, type FencedLog } from './fenced-log.ts';
+
+type Mode =
+  | { readonly kind: 'standby' }
+  | { readonly kind: 'leader'; readonly fence: Fence; readonly leadership: Leadership }
+  | { readonly kind: 'deposed'; readonly reason: string };
+
+export class ReplicatedJournal implements CoreJournal {
+  readonly #local: FileJournal;
+  readonly #log: FencedLog;
+  readonly #metrics: ClusterMetrics;
+  #mode: Mode = { kind: 'standby' };
+  #buffer: { seq: number; payload: Uint8Array }[] = [];
+  /** Told once when a commit is refused (the node steps down). */
+  onDeposed: (reason: string) => void = () => {};
+
+  constructor(local: FileJournal, log: FencedLog, metrics: ClusterMetrics) {
+    this.#local = local;
+    this.#log = log;
+    this.#metrics = metrics;
+  }
+
+  get lastSeq(): number {
+    return this.#local.lastSeq;
+  }
+
+  lead(fence: Fence, leadership: Leadership): void {
+    if (this.#mode.kind !== 'standby') throw new Error(`cannot lead from ${this.#mode.kind}`);
+    if (fence.seq !== this.#local.lastSeq + this.#buffer.length) {
+      throw new Error(`fence at seq ${fence.seq} but the journal is at ${this.#local.lastSeq}`);
+    }
+    this.#mode = { kind: 'leader', fence, leadership };
+  }
+
+  depose(reason: string): void {
+    if (this.#mode.kind === 'deposed') return;
+    this.#mode = { kind: 'deposed', reason };
+    this.onDeposed(reason);
+  }
+
+  append(seq: number, payload: Uint8Array): void {
+    if (this.#mode.kind === 'deposed') throw new FencedError(this.#mode.reason);
+    this.#buffer.push({ seq, payload });
+  }
+
+  async commit(): Promise<number> {
+    const entries = this.#buffer;
+    this.#buffer = [];
+    const mode = this.#mode;
+    if (mode.kind === 'deposed') throw new FencedError(mode.reason);
+    if (entries.length > 0 && mode.kind === 'leader') await this.#appendToLog(mode, entries);
+    for (const { seq, payload } of entries) this.#local.append(seq, payload);
+    // etcd holds the batch on a quorum's disks already; the local copy is synced as well, so a node
+    // restarting from its own journal never has to fetch what it had acknowledged.
+    return this.#local.commit();
+  }
+
+  async #appendToLog(
+    mode: Extract<Mode, { kind: 'leader' }>,
+    entries: readonly { seq: number; payload: Uint8Array }[],
+  ): Promise<void> {
+    const { fence, leadership } = mode;
+    if (!leadership.valid()) {
+      this.depose('leader lease deadline passed');
+      throw new FencedError('leader lease deadline passed');
+    }
+    const texts = entries.map((e) => decodeCommandJson(e.payload));
+    const started = performance.now();
+    try {
+      await this.#log.append(fence, texts, leadership.validUntil);
+    } catch (error) {
+      this.#metrics.fencedAppends++;
+      this.depose(error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+    observe(this.#metrics.appendLatencySeconds, (performance.now() - started) / 1000);
+    this.#metrics.appendedBatches++;
+    // A lease that ran out while the transaction was in flight: the append itself was fenced by
+    // etcd and is valid, but this node must not sequence more.
+    if (!leadership.valid()) this.depose('leader lease deadline passed');
+  }
+
+  close(): Promise<void> {
+    this.#buffer = [];
+    return this.#local.close();
+  }
+}

@@ -1,0 +1,203 @@
+// A real cluster for the engine-node tests: three etcd members, one nats-server and N `bourse cluster
+// node` processes, each with its own data dir under one temp dir, all killed (and the dir removed) when
+// the test file ends, whatever happens. A raw protocol client speaks to it over NATS.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { CommandInput } from '@bourse/sequencer';
+import { EtcdCluster } from '../../src/etcd-members.ts';
+import { FencedLog, type LogBatch } from '../../src/fenced-log.ts';
+import { NatsServerProcess } from '../../src/nats-server-process.ts';
+import {
+  clusterSubjects,
+  decodeMessage,
+  encodeMessage,
+  type ReplayReply,
+  type StatusReply,
+  type SubmitReply,
+} from '../../src/protocol.ts';
+
+const MAIN = new URL('../../../../apps/bourse/src/main.ts', import.meta.url).pathname;
+
+export interface NodeProcess {
+  readonly id: string;
+  child: ChildProcess;
+  stderr: string;
+}
+
+export class ClusterHarness {
+  readonly dir: string;
+  readonly etcd: EtcdCluster;
+  readonly nats: NatsServerProcess;
+  readonly client: NatsConnection;
+  readonly nodes = new Map<string, NodeProcess>();
+  readonly subjects = clusterSubjects();
+  readonly #nodeArgs: string[];
+  readonly #onExit = () => {
+    for (const n of this.nodes.values()) n.child.kill('SIGKILL');
+  };
+
+  private constructor(
+    dir: string,
+    etcd: EtcdCluster,
+    nats: NatsServerProcess,
+    client: NatsConnection,
+    nodeArgs: string[],
+  ) {
+    this.dir = dir;
+    this.etcd = etcd;
+    this.nats = nats;
+    this.client = client;
+    this.#nodeArgs = nodeArgs;
+    process.on('exit', this.#onExit);
+  }
+
+  static async start(nodeArgs: string[] = []): Promise<ClusterHarness> {
+    const dir = mkdtempSync(join(tmpdir(), 'bourse-cluster-'));
+    const etcd = await EtcdCluster.start({ dir: join(dir, 'etcd') });
+    const nats = await NatsServerProcess.start().catch(async (e) => {
+      await etcd.stop();
+      throw e;
+    });
+    const client = await connect({ servers: nats.url, maxReconnectAttempts: -1 });
+    return new ClusterHarness(dir, etcd, nats, client, nodeArgs);
+  }
+
+  /** Starts (or restarts) a node process and waits for its `ready` line. */
+  async startNode(id: string): Promise<NodeProcess> {
+    const args = [
+      MAIN,
+      'cluster',
+      'node',
+      `--node-id=${id}`,
+      `--etcd=${this.etcd.endpoints.join(',')}`,
+      `--nats=${this.nats.url}`,
+      `--data-dir=${join(this.dir, id)}`,
+      ...this.#nodeArgs,
+    ];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc: NodeProcess = { id, child, stderr: '' };
+    this.nodes.set(id, proc);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      proc.stderr += chunk.toString();
+    });
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('"event":"ready"')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`node ${id} exited ${code}: ${proc.stderr}`)));
+    });
+    return proc;
+  }
+
+  async kill(id: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const proc = this.nodes.get(id)!;
+    const child = proc.child;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    if (signal === 'SIGKILL' || signal === 'SIGTERM') await exited;
+  }
+
+  async submit(inputs: CommandInput[], timeout = 10_000): Promise<SubmitReply> {
+    const msg = await this.client.request(this.subjects.submit, encodeMessage({ inputs }), {
+      timeout,
+    });
+    return decodeMessage<SubmitReply>(msg.data);
+  }
+
+  /** Submits until a leader acknowledges (through elections), within `deadlineMs`. */
+  async submitOk(inputs: CommandInput[], deadlineMs = 60_000) {
+    const end = Date.now() + deadlineMs;
+    for (;;) {
+      try {
+        const reply = await this.submit(inputs, 5_000);
+        if (reply.ok) return reply;
+        if (reply.code === 'BAD_REQUEST') throw new Error(reply.message);
+      } catch (error) {
+        if (Date.now() > end) throw error;
+      }
+      if (Date.now() > end) throw new Error('no leader acknowledged in time');
+      await sleep(200);
+    }
+  }
+
+  /** Every node's status reply that arrives within `waitMs`. */
+  async status(waitMs = 1000): Promise<StatusReply[]> {
+    const replies = await this.client.requestMany(this.subjects.status, encodeMessage({}), {
+      maxWait: waitMs,
+    });
+    const out: StatusReply[] = [];
+    for await (const msg of replies) out.push(decodeMessage<StatusReply>(msg.data));
+    return out.sort((a, b) => a.node.localeCompare(b.node));
+  }
+
+  async replay(fromSeq: number, toSeq: number): Promise<ReplayReply> {
+    const msg = await this.client.request(this.subjects.replay, encodeMessage({ fromSeq, toSeq }), {
+      timeout: 10_000,
+    });
+    return decodeMessage<ReplayReply>(msg.data);
+  }
+
+  /** Polls `check` until it returns a value (not undefined), within `timeoutMs`. */
+  async until<T>(
+    what: string,
+    check: () => Promise<T | undefined>,
+    timeoutMs = 60_000,
+  ): Promise<T> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await check().catch(() => undefined);
+      if (value !== undefined) return value;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await sleep(200);
+    }
+  }
+
+  async leader(exclude?: string): Promise<StatusReply> {
+    return this.until('a leader', async () => {
+      const all = await this.status(500);
+      return all.find((s) => s.role === 'leader' && s.node !== exclude);
+    });
+  }
+
+  /** The whole log as etcd holds it. */
+  async logBatches(): Promise<LogBatch[]> {
+    const client = this.etcd.client();
+    try {
+      const log = new FencedLog(client, '/bourse');
+      const out: LogBatch[] = [];
+      let next = 1;
+      for (;;) {
+        const { batches } = await log.read(next, 256);
+        const fresh = batches.filter((b) => b.toSeq >= next);
+        if (fresh.length === 0) return out;
+        out.push(...fresh);
+        next = fresh.at(-1)!.toSeq + 1;
+      }
+    } finally {
+      client.close();
+    }
+  }
+
+  async stop(): Promise<void> {
+    process.off('exit', this.#onExit);
+    for (const n of this.nodes.values()) {
+      n.child.kill('SIGCONT');
+      n.child.kill('SIGKILL');
+    }
+    await this.client.close().catch(() => {});
+    await this.nats.stop();
+    await this.etcd.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
