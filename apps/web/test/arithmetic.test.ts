@@ -1,13 +1,13 @@
 // The UI's integer arithmetic: price and quantity text ↔ ticks and lots, the binary outcome mapping onto
-// the YES book, the fee preview against the exchange's Kalshi rounding, and metric percentiles.
+// the YES book, the ticket's preview (parts closed and opened, the most the fee can be) and its
+// problems, the most a dollar amount buys, and metric percentiles.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MarketInfo } from '../ui/api/types.ts';
-import { takerFee } from '../ui/format/fees.ts';
 import { parseDecimal, parsePrice, parseQty, price, qty, usd } from '../ui/format/units.ts';
-import { fromBook, preview, sweep, toBook } from '../ui/market/ticket-math.ts';
-import { buildOrder, canRest, EMPTY_TICKET, ticketPreview } from '../ui/market/ticket-order.ts';
+import { fromBook, lotsForBudget, preview, sweep, toBook } from '../ui/market/ticket-math.ts';
+import { assessTicket, buildOrder, canRest, EMPTY_TICKET } from '../ui/market/ticket-order.ts';
 import { bucketDelta, parseMetrics, quantile } from '../ui/ops/prometheus-text.ts';
 import { cashHistory } from '../ui/portfolio/cash-history.ts';
 import { spotValue, valueAccount } from '../ui/portfolio/valuation.ts';
@@ -90,20 +90,63 @@ test('binary outcomes map onto the single YES book', () => {
   assert.deepEqual(toBook(spot, 'yes', 'sell', 15_000), { side: 'sell', priceTicks: 15_000 });
 });
 
-test('the fee preview rounds like the exchange: Kalshi up to a cent, bps up to a micro', () => {
-  // 7% × 3 × 0.40 × 0.60 = $0.0504 → $0.06
-  assert.equal(takerFee(binary, 4_000, 300), 60_000);
-  // 7% × 1 × 0.5 × 0.5 = $0.0175 → $0.02
-  assert.equal(takerFee(binary, 5_000, 100), 20_000);
-  // 5 bps of 10 × $150.00 = $0.75
-  assert.equal(takerFee(spot, 15_000, 10), 750_000);
-  const p = preview(binary, 'no', 'buy', 300, 6_000);
-  assert.deepEqual(p, {
-    amount: 1_800_000,
-    amountLabel: 'Cost',
-    maxPayout: 3_000_000,
+test('the preview reserves the most the fee can be, and splits a sell into what it closes and opens', () => {
+  // Buy NO 3 at 60¢: the engine sells YES at 40¢, whose fee can peak at 50¢: 7% × 3 × 0.25 → $0.06.
+  assert.deepEqual(preview(binary, 'no', 'buy', 300, 6_000), {
+    legs: [{ kind: 'open', outcome: 'no', lots: 300, priceTicks: 6_000, amount: 1_800_000 }],
     fee: 60_000,
+    cost: 1_860_000,
+    proceeds: 0,
+    maxPayout: 3_000_000,
   });
+  // Buy YES 5 at 40¢ can fill lower but its fee is largest at 40¢: 7% × 5 × 0.24 = 8.4¢ → 9¢.
+  assert.equal(preview(binary, 'yes', 'buy', 500, 4_000).fee, 90_000);
+  // Sell YES 5 at 64¢ holding 3 YES: sells the 3, opens 2 NO at 36¢.
+  const sell = preview(binary, 'yes', 'sell', 500, 6_400, 300);
+  assert.deepEqual(sell.legs, [
+    { kind: 'close', outcome: 'yes', lots: 300, priceTicks: 6_400, amount: 1_920_000 },
+    { kind: 'open', outcome: 'no', lots: 200, priceTicks: 3_600, amount: 720_000 },
+  ]);
+  assert.equal(sell.cost, 720_000 + sell.fee);
+  assert.equal(sell.proceeds, 1_920_000);
+  // 5 bps of 10 × $150.00 = $0.75, paid by a spot seller out of the proceeds.
+  const spotSell = preview(spot, 'yes', 'sell', 10, 15_000);
+  assert.equal(spotSell.legs[0]?.amount, 1_500_000_000);
+  assert.equal(spotSell.fee, 750_000);
+  assert.equal(spotSell.proceeds, 1_500_000_000 - 750_000);
+  assert.equal(spotSell.cost, 0);
+});
+
+test('a dollar amount buys the most whole contracts it pays for, fee included', () => {
+  // 31 × 30¢ + 46¢ = $9.76; 32 would cost $10.08.
+  assert.equal(lotsForBudget(binary, 'yes', 3_000, 10_000_000), 3_100);
+  assert.equal(lotsForBudget(binary, 'yes', 3_000, 9_760_000), 3_100);
+  assert.equal(lotsForBudget(binary, 'yes', 3_000, 9_759_999), 3_000);
+  assert.equal(lotsForBudget(binary, 'yes', 3_000, 0), 0);
+});
+
+test('the ticket names each problem before anything is sent', () => {
+  const t = { ...EMPTY_TICKET, qtyText: '5', priceText: '40' };
+  const problems = (f: Partial<typeof t>, account?: Parameters<typeof assessTicket>[4]) =>
+    assessTicket(binary, { ...t, ...f }, [], [], account).problems.map((p) => p.text);
+  assert.deepEqual(problems({}), []);
+  assert.deepEqual(problems({ priceText: '150' }), ['Price must be between 1¢ and 99¢.']);
+  assert.deepEqual(problems({ priceText: '0' }), ['Price must be between 1¢ and 99¢.']);
+  assert.deepEqual(problems({ priceText: '40.5' }), ['Price must be on the 1¢ grid.']);
+  assert.deepEqual(problems({ outcome: 'no', priceText: '100' }), [
+    'Price must be between 1¢ and 99¢.',
+  ]);
+  assert.deepEqual(problems({ qtyText: '0' }), ['Enter at least 1 contract.']);
+  assert.deepEqual(problems({ qtyText: '1.5' }), ['Quantity must be in steps of 1 contract.']);
+  const poor = {
+    available: 2_000_000,
+    availableBase: undefined,
+    base: undefined,
+    closableBuy: 0,
+    closableSell: 0,
+  };
+  assert.deepEqual(problems({}, poor), ['Needs $2.09: more than your available $2.00.']);
+  assert.deepEqual(problems({ qtyText: '4' }, poor), []);
 });
 
 test('a market order sweeps levels up to its worst price', () => {
@@ -183,13 +226,13 @@ test('the ticket builds the API order the person described, or says what to fix'
     error: 'No liquidity to protect against: set a worst price.',
   });
   assert.deepEqual(buildOrder(binary, { ...t, priceText: '40.5' }, bids, asks), {
-    error: 'Enter a limit price on the tick grid.',
+    error: 'Price must be on the 1¢ grid.',
   });
   assert.deepEqual(buildOrder(binary, { ...t, priceText: '40', tif: 'gtd' }, bids, asks), {
     error: 'Choose when the order expires.',
   });
   assert.deepEqual(buildOrder(binary, { ...t, qtyText: '0' }, bids, asks), {
-    error: 'Enter a quantity in contracts.',
+    error: 'Enter at least 1 contract.',
   });
   const stop = buildOrder(
     binary,
@@ -208,14 +251,11 @@ test('the ticket builds the API order the person described, or says what to fix'
       tif: 'gtc',
     },
   });
-  // Market buy preview sweeps the ask: 3 × 41¢ plus the taker fee.
-  assert.deepEqual(ticketPreview(binary, { ...t, type: 'market' }, bids, asks), {
-    amount: 1_230_000,
-    amountLabel: 'Cost',
-    maxPayout: 3_000_000,
-    fee: 60_000,
-    note: undefined,
-  });
+  // Market buy preview sweeps the ask: 3 × 41¢, and the fee at its worst (the 51¢ protection, so 50¢).
+  const market = assessTicket(binary, { ...t, type: 'market' }, bids, asks).preview;
+  assert.equal(market?.legs[0]?.amount, 1_230_000);
+  assert.equal(market?.fee, 60_000);
+  assert.equal(market?.maxPayout, 3_000_000);
 });
 
 test('cancel-if-trading-pauses is sent only for orders that can rest or wait as a stop', () => {

@@ -15,7 +15,9 @@ export { DEFAULT_ENGINE_CONFIG } from './views.ts';
 export {
   describeGrid,
   type FeeTerms,
+  type FeePeakTerms,
   feeFor,
+  feePeakPrice,
   isLotMultiple,
   isOnGrid,
   type PriceGrid,

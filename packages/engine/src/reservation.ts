@@ -5,6 +5,7 @@
 import { BUY } from './book.ts';
 import type { EngineState } from './engine-state.ts';
 import { feeAt } from './fees.ts';
+import { feePeakPrice } from './rules.ts';
 import { invariant } from './invariant.ts';
 import type { Account, Instrument } from './state.ts';
 
@@ -65,16 +66,7 @@ export function feeReserveFor(inst: Instrument, side: number, limit: number, qty
   if (spec.kind === 'spot') {
     return side === BUY ? feeAt(inst.feeMax, limit, qty, mult, 0) : 0;
   }
-  // Kalshi fees peak where price × (payout − price) peaks within the prices this order can trade at.
-  const half = Math.floor(spec.payoutTicks / 2);
-  const feePrice =
-    spec.fees.kind === 'kalshi'
-      ? side === BUY
-        ? Math.min(limit, half)
-        : Math.max(limit, half)
-      : side === BUY
-        ? limit
-        : spec.maxPriceTicks;
+  const feePrice = feePeakPrice(spec, side === BUY ? 'buy' : 'sell', limit);
   return feeAt(inst.feeMax, feePrice, qty, mult, spec.payoutTicks);
 }
 

@@ -101,3 +101,30 @@ export function feeFor(
   const rate = compileFeeRate(terms.fees, role, payout);
   return feeAt(rate, priceTicks, qtyLots, terms.moneyPerTickLot, payout);
 }
+
+/** What decides where an order's fee peaks: the fee schedule's kind, and a binary market's payout. */
+export interface FeePeakTerms {
+  readonly kind: 'binary' | 'spot';
+  readonly fees: FeeSchedule;
+  readonly maxPriceTicks: number;
+  readonly payoutTicks?: number | undefined;
+}
+
+/**
+ * The price, among those an order limited at `limitTicks` can trade at, where its fee is largest:
+ * the engine reserves an order's fee at this price (at the `max` rate), so it is the most the order
+ * can pay. Kalshi's P × (1 − P) peaks at half the payout; a share of notional peaks at the highest
+ * price a buy can pay (its limit) or a binary sell can get (the market's maximum).
+ */
+export function feePeakPrice(
+  terms: FeePeakTerms,
+  side: 'buy' | 'sell',
+  limitTicks: number,
+): number {
+  if (terms.kind === 'spot') return limitTicks;
+  const half = Math.floor((terms.payoutTicks ?? 0) / 2);
+  if (terms.fees.kind === 'kalshi') {
+    return side === 'buy' ? Math.min(limitTicks, half) : Math.max(limitTicks, half);
+  }
+  return side === 'buy' ? limitTicks : terms.maxPriceTicks;
+}

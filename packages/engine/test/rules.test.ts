@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import {
   describeGrid,
   feeFor,
+  feePeakPrice,
   isLotMultiple,
   priceViolation,
   roundToLots,
@@ -109,4 +110,39 @@ test('feeFor gives the fees the engine charges on a fill', () => {
       assert.equal(feeFor(spec, 'max', price, qty), Math.max(f.takerFee, f.makerFee), what);
     }
   }
+});
+
+test('feePeakPrice and the max rate give the fee the engine reserves with a resting order', () => {
+  const kalshi = {
+    kind: 'kalshi',
+    makerRatePpm: 0,
+    takerRatePpm: 70_000,
+    roundingUnit: 10_000,
+  } as const;
+  const bps = { kind: 'bps', makerBps: 3, takerBps: 11 } as const;
+  for (const spec of [binarySpec(21, { fees: kalshi }), binarySpec(22, { fees: bps })]) {
+    for (const side of ['buy', 'sell'] as const) {
+      for (const price of [1_200, 5_000, 8_700]) {
+        const h = new Harness().setup([1], 100_000 * DOLLAR).market(spec);
+        const qty = 7 * spec.lotSize;
+        h.ok({
+          accountId: 1,
+          instrumentId: spec.instrumentId,
+          side,
+          orderType: 'limit',
+          priceTicks: price,
+          qtyLots: qty,
+          tif: 'gtc',
+        });
+        const principal = (side === 'buy' ? price : spec.payoutTicks - price) * qty;
+        const fee = feeFor(spec, 'max', feePeakPrice(spec, side, price), qty);
+        const what = `${spec.fees.kind} ${side} ${qty} at ${price}`;
+        assert.equal(h.usd(1).reserved, principal * spec.moneyPerTickLot + fee, what);
+      }
+    }
+  }
+  // A Kalshi buy at 12¢ can fill lower, where the fee is smaller; a sell at 12¢ can fill up to 50¢.
+  const k = binarySpec(23, { fees: kalshi });
+  assert.equal(feePeakPrice(k, 'buy', 1_200), 1_200);
+  assert.equal(feePeakPrice(k, 'sell', 1_200), 5_000);
 });

@@ -42,6 +42,8 @@ export interface MarketSpec {
   readonly baseAssetId?: number;
   readonly quoteAssetId?: number;
   readonly baseUnitsPerLot?: number;
+  /** Per-order and position limits; 0 means none. */
+  readonly limits?: { readonly maxOrderQtyLots: number };
 }
 
 export interface MarketInfo extends Omit<Market, 'spec'> {

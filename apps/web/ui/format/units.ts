@@ -78,15 +78,24 @@ export function priceInput(m: MarketInfo, ticks: number): string {
     : formatFixed(micros, MICROS, spotDecimals(m)).replaceAll(',', '');
 }
 
-/** Typed price (cents for binary, dollars for spot) → ticks; undefined when off the market's grid. */
-export function parsePrice(m: MarketInfo, text: string): number | undefined {
+/** Typed price (cents for binary, dollars for spot) → whole ticks, grid not checked; undefined if junk. */
+export function parsePriceTicks(m: MarketInfo, text: string): number | undefined {
   const perTick = ticksToMicrosPerUnit(m);
   const micros = m.kind === 'binary' ? parseDecimal(text, 4) : parseDecimal(text, 6);
   if (micros === undefined) return undefined;
   // A cent with four decimals is exactly one micro-dollar, so both parse straight to micros.
-  if (micros % perTick !== 0) return undefined;
-  const ticks = micros / perTick;
-  return isOnGrid(m.spec, ticks) ? ticks : undefined;
+  return micros % perTick === 0 ? micros / perTick : undefined;
+}
+
+/** Typed price (cents for binary, dollars for spot) → ticks; undefined when off the market's grid. */
+export function parsePrice(m: MarketInfo, text: string): number | undefined {
+  const ticks = parsePriceTicks(m, text);
+  return ticks !== undefined && isOnGrid(m.spec, ticks) ? ticks : undefined;
+}
+
+/** Typed dollars → USD micros; undefined for junk. */
+export function parseUsd(text: string): number | undefined {
+  return parseDecimal(text.replace(/^\$/, '').replaceAll(',', ''), 6);
 }
 
 function centDecimals(m: MarketInfo): number {

@@ -8,11 +8,13 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { api, errorText } from '../api/http.ts';
 import type { Level, MarketInfo, OrderAck } from '../api/types.ts';
 import { Link } from '../components/link.tsx';
-import { feeLabel } from '../format/fees.ts';
-import { price, priceInput, qty, qtyUnit, usd } from '../format/units.ts';
+import { price, priceInput, qty } from '../format/units.ts';
 import { useApp } from '../state/app-state.tsx';
-import { fromBook, type Outcome, type Preview } from './ticket-math.ts';
+import type { ProblemField } from './ticket-check.ts';
+import { fromBook, type Outcome } from './ticket-math.ts';
 import {
+  type Assessment,
+  assessTicket,
   bookSide,
   buildOrder,
   canRest,
@@ -20,10 +22,12 @@ import {
   type OrderType,
   type TicketFields,
   ticketLabel,
-  ticketPreview,
   type Tif,
   worstOutcomePrice,
 } from './ticket-order.ts';
+import { SizeField } from './ticket-size.tsx';
+import { TicketSummary } from './ticket-summary.tsx';
+import { useTicketAccount } from './use-ticket-account.ts';
 
 export interface TicketPreset {
   readonly nonce: number;
@@ -61,7 +65,8 @@ export function OrderEntry(props: {
     }));
   }, [props.preset, binary, m]);
 
-  const summary = ticketPreview(m, t, bids, asks);
+  const account = useTicketAccount(m);
+  const a = assessTicket(m, t, bids, asks, account);
   const { side, opposite } = bookSide(m, t, bids, asks);
   const worst = t.type === 'market' ? worstOutcomePrice(m, t, side, opposite) : undefined;
   const label = ticketLabel(m, t);
@@ -70,7 +75,7 @@ export function OrderEntry(props: {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
-    const built = buildOrder(m, t, bids, asks);
+    const built = buildOrder(m, t, bids, asks, account);
     if ('error' in built) return setError(built.error);
     setBusy(true);
     try {
@@ -150,16 +155,8 @@ export function OrderEntry(props: {
           <option value="stopLimit">Stop limit</option>
         </select>
       </label>
-      <label>
-        Quantity ({qtyUnit(m)})
-        <input
-          name="qty"
-          inputMode="decimal"
-          value={t.qtyText}
-          onChange={(e) => set({ qtyText: e.target.value })}
-          required
-        />
-      </label>
+      <SizeField m={m} t={t} set={set} />
+      <Problems a={a} field="qty" />
       {(t.type === 'stop' || t.type === 'stopLimit') && (
         <label>
           Stop trigger ({unit})
@@ -183,6 +180,7 @@ export function OrderEntry(props: {
           />
         </label>
       )}
+      <Problems a={a} field="price" />
       {t.type === 'market' && (
         <label>
           Worst price ({unit})
@@ -196,7 +194,8 @@ export function OrderEntry(props: {
         </label>
       )}
       <TicketOptions t={t} set={set} />
-      <TicketSummary m={m} t={t} summary={summary} />
+      <TicketSummary m={m} t={t} a={a} account={account} />
+      <Problems a={a} field="funds" />
       {t.type === 'market' && worst !== undefined && (
         <p className="muted small">Protected: never fills worse than {price(m, worst)}.</p>
       )}
@@ -213,7 +212,7 @@ export function OrderEntry(props: {
       <button
         type="submit"
         className={`primary ${t.outcome === 'no' && binary ? 'no' : t.action}`}
-        disabled={busy || !canTrade}
+        disabled={busy || !canTrade || a.problems.length > 0}
       >
         {busy ? 'Sending…' : label}
       </button>
@@ -284,34 +283,13 @@ function TicketOptions({ t, set }: { t: TicketFields; set: Set }) {
   );
 }
 
-function TicketSummary(props: {
-  m: MarketInfo;
-  t: TicketFields;
-  summary: (Preview & { note: string | undefined }) | undefined;
-}) {
-  const { m, t, summary } = props;
-  const buyBinary = m.kind === 'binary' && t.action === 'buy';
-  return (
-    <>
-      <dl className="summary" data-testid="ticket-summary">
-        <dt>{summary?.amountLabel ?? (t.action === 'buy' ? 'Cost' : 'Proceeds')}</dt>
-        <dd>{summary === undefined ? '—' : usd(summary.amount)}</dd>
-        {buyBinary && (
-          <>
-            <dt>Max payout</dt>
-            <dd>{summary?.maxPayout === undefined ? '—' : usd(summary.maxPayout)}</dd>
-          </>
-        )}
-        <dt title={feeLabel(m)}>Fee (max)</dt>
-        <dd>{summary === undefined ? '—' : usd(summary.fee)}</dd>
-        {buyBinary && summary?.maxPayout !== undefined && (
-          <>
-            <dt>Profit if {t.outcome.toUpperCase()}</dt>
-            <dd className="pos">{usd(summary.maxPayout - summary.amount - summary.fee)}</dd>
-          </>
-        )}
-      </dl>
-      {summary?.note && <p className="muted small">{summary.note}</p>}
-    </>
-  );
+/** The ticket's problems with one field, in place, before anything is sent. */
+function Problems({ a, field }: { a: Assessment; field: ProblemField }) {
+  return a.problems
+    .filter((p) => p.field === field)
+    .map((p) => (
+      <p key={p.text} className="error small" data-testid="ticket-problem">
+        {p.text}
+      </p>
+    ));
 }

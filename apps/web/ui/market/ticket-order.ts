@@ -1,12 +1,21 @@
 // What the order ticket's fields mean, as pure functions: the worst price protecting a market order,
-// the preview (cost or proceeds, maximum payout, fee) and the API order the fields describe, or the
-// sentence telling the person what to fix.
+// the size (typed, or the most a dollar amount buys), the preview (what it closes and opens, cost,
+// fee, maximum payout), the problems to fix before it can be sent, and the API order it describes.
 
 import type { Level, MarketInfo, OrderInput } from '../api/types.ts';
-import { parsePrice, parseQty, qty, qtyUnit } from '../format/units.ts';
+import { parsePrice, parseQty, parseUsd, qty, qtyUnit, usd } from '../format/units.ts';
+import {
+  amountOf,
+  fundsProblem,
+  type Problem,
+  priceProblem,
+  qtyProblem,
+  type TicketAccount,
+} from './ticket-check.ts';
 import {
   type Action,
   fromBook,
+  lotsForBudget,
   type Outcome,
   type Preview,
   preview,
@@ -33,6 +42,10 @@ export interface TicketFields {
   readonly reduceOnly: boolean;
   /** Cancel the order when its market pauses or the exchange halts (sent only when it can rest). */
   readonly cancelOnPause: boolean;
+  /** A buyer may size the order by a dollar amount instead of a count. */
+  readonly sizeIn: 'count' | 'dollars';
+  /** Dollars to spend, fee included, when `sizeIn` is dollars. */
+  readonly amountText: string;
 }
 
 export const EMPTY_TICKET: TicketFields = {
@@ -48,6 +61,8 @@ export const EMPTY_TICKET: TicketFields = {
   postOnly: false,
   reduceOnly: false,
   cancelOnPause: false,
+  sizeIn: 'count',
+  amountText: '',
 };
 
 export const DEFAULT_PROTECTION_STEPS = 10;
@@ -90,30 +105,90 @@ export function worstOutcomePrice(
   return fromBook(m, t.outcome, bounded);
 }
 
-/** Cost/proceeds, payout and fee of the ticket as typed; undefined until it is complete enough. */
-export function ticketPreview(
+/** Nothing known about the account: no closable contracts, no balance to check against. */
+export const NO_ACCOUNT: TicketAccount = {
+  available: undefined,
+  availableBase: undefined,
+  base: undefined,
+  closableBuy: 0,
+  closableSell: 0,
+};
+
+export interface Assessment {
+  /** The order's size in lots (from the count, or the dollar amount); undefined until known. */
+  readonly lots: number | undefined;
+  readonly preview: (Preview & { readonly note: string | undefined }) | undefined;
+  /** Everything wrong with the ticket as typed, each for its field; empty when it can be sent. */
+  readonly problems: readonly Problem[];
+}
+
+/** The outcome price the preview uses: the limit, the stop trigger, or for a market order the worst. */
+function ticketPrice(m: MarketInfo, t: TicketFields, worst: number | undefined) {
+  if (t.type === 'market') return worst;
+  return parsePrice(m, t.type === 'stop' ? t.stopText : t.priceText);
+}
+
+function priceProblems(m: MarketInfo, t: TicketFields): Problem[] {
+  const out: Problem[] = [];
+  const check = (text: string, what: string) => {
+    const p = priceProblem(m, t.outcome, t.action, text, what);
+    if (p !== undefined) out.push({ field: 'price', text: p });
+  };
+  if (needsLimit(t)) check(t.priceText, 'Price');
+  if (needsStop(t)) check(t.stopText, 'Stop');
+  if (t.type === 'market') check(t.worstText, 'Worst price');
+  return out;
+}
+
+/** What the ticket as typed would do, and what is wrong with it. */
+export function assessTicket(
   m: MarketInfo,
   t: TicketFields,
   bids: readonly Level[],
   asks: readonly Level[],
-): (Preview & { note: string | undefined }) | undefined {
-  const lots = parseQty(m, t.qtyText);
-  if (lots === undefined || lots <= 0) return undefined;
-  if (t.type === 'market') {
-    const { side, opposite } = bookSide(m, t, bids, asks);
-    const worst = worstOutcomePrice(m, t, side, opposite);
-    const worstBook =
-      worst === undefined ? undefined : toBook(m, t.outcome, t.action, worst).priceTicks;
-    const s = sweep(opposite, side, lots, worstBook);
-    if (s.filledLots === 0) return undefined;
-    const avgBook = Math.round(s.notionalTicksLots / s.filledLots);
-    const pv = preview(m, t.outcome, t.action, s.filledLots, fromBook(m, t.outcome, avgBook));
-    const note = s.filledLots < lots ? `Only ${qty(m, s.filledLots)} fillable now` : undefined;
-    return { ...pv, note };
+  account: TicketAccount = NO_ACCOUNT,
+): Assessment {
+  const problems = priceProblems(m, t);
+  const { side, opposite } = bookSide(m, t, bids, asks);
+  const closable = side === 'buy' ? account.closableBuy : account.closableSell;
+  const worst = t.type === 'market' ? worstOutcomePrice(m, t, side, opposite) : undefined;
+  const px = problems.length > 0 ? undefined : ticketPrice(m, t, worst);
+  let lots: number | undefined;
+  if (t.sizeIn === 'dollars' && t.action === 'buy') {
+    const budget = parseUsd(t.amountText);
+    if (budget !== undefined && px !== undefined) {
+      lots = lotsForBudget(m, t.outcome, px, budget, closable);
+      if (lots === 0) {
+        const one = amountOf(m, m.spec.lotSize);
+        problems.push({
+          field: 'qty',
+          text: `${usd(budget)} does not pay for ${one} and its fee.`,
+        });
+      }
+    }
+  } else if (t.qtyText.trim() !== '') {
+    lots = parseQty(m, t.qtyText);
+    const q = qtyProblem(m, lots);
+    if (q !== undefined) problems.push({ field: 'qty', text: q });
   }
-  const px = parsePrice(m, t.type === 'stop' ? t.stopText : t.priceText);
-  if (px === undefined) return undefined;
-  return { ...preview(m, t.outcome, t.action, lots, px), note: undefined };
+  if (lots === undefined || lots <= 0 || px === undefined || problems.length > 0) {
+    return { lots, preview: undefined, problems };
+  }
+  let pv: Preview;
+  let note: string | undefined;
+  if (t.type === 'market') {
+    const worstBook = toBook(m, t.outcome, t.action, px).priceTicks;
+    const s = sweep(opposite, side, lots, worstBook);
+    if (s.filledLots === 0) return { lots, preview: undefined, problems };
+    const avg = fromBook(m, t.outcome, Math.round(s.notionalTicksLots / s.filledLots));
+    pv = preview(m, t.outcome, t.action, s.filledLots, avg, closable);
+    note = s.filledLots < lots ? `Only ${qty(m, s.filledLots)} fillable now` : undefined;
+  } else {
+    pv = preview(m, t.outcome, t.action, lots, px, closable);
+  }
+  const funds = fundsProblem(m, t.action, lots, pv, account);
+  if (funds !== undefined) problems.push({ field: 'funds', text: funds });
+  return { lots, preview: { ...pv, note }, problems };
 }
 
 /** The API order for the ticket, or what to fix first. */
@@ -122,13 +197,21 @@ export function buildOrder(
   t: TicketFields,
   bids: readonly Level[],
   asks: readonly Level[],
+  account: TicketAccount = NO_ACCOUNT,
 ): { order: OrderInput } | { error: string } {
-  const lots = parseQty(m, t.qtyText);
-  if (lots === undefined || lots <= 0) return { error: `Enter a quantity in ${qtyUnit(m)}.` };
+  const { lots, problems } = assessTicket(m, t, bids, asks, account);
+  if (problems[0] !== undefined) return { error: problems[0].text };
+  if (lots === undefined || lots <= 0) {
+    return {
+      error:
+        t.sizeIn === 'dollars'
+          ? 'Enter an amount in dollars.'
+          : `Enter a quantity in ${qtyUnit(m)}.`,
+    };
+  }
   const limit = parsePrice(m, t.priceText);
   const stop = parsePrice(m, t.stopText);
-  if (needsLimit(t) && limit === undefined)
-    return { error: 'Enter a limit price on the tick grid.' };
+  if (needsLimit(t) && limit === undefined) return { error: 'Enter a limit price.' };
   if (needsStop(t) && stop === undefined) return { error: 'Enter a stop trigger price.' };
   const { side, opposite } = bookSide(m, t, bids, asks);
   const worst = t.type === 'market' ? worstOutcomePrice(m, t, side, opposite) : undefined;

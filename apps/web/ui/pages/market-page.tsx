@@ -12,6 +12,7 @@ import { feeLabel } from '../format/fees.ts';
 import { price, qty, usd, usdSigned } from '../format/units.ts';
 import { DepthChart } from '../market/depth-chart.tsx';
 import { MarketSchedule } from '../market/market-schedule.tsx';
+import { realisedAfterFees } from '../portfolio/valuation.ts';
 import { OpenOrders as OpenOrdersView } from '../market/open-orders.tsx';
 import { OrderBook, type PricePick } from '../market/order-book.tsx';
 import { OrderEntry, type TicketPreset } from '../market/order-entry.tsx';
@@ -175,7 +176,7 @@ const MyPosition = memo(function MyPosition({ m }: { m: MarketInfo }) {
   return (
     <div className="card position" data-testid="my-position">
       <h2>Your position</h2>
-      {p === undefined || (lots === 0 && p.realisedPnl === 0) ? (
+      {p === undefined || (lots === 0 && p.realisedPnl === 0 && p.feesPaid === 0) ? (
         <p className="muted">None.</p>
       ) : (
         <dl className="summary">
@@ -191,8 +192,12 @@ const MyPosition = memo(function MyPosition({ m }: { m: MarketInfo }) {
           <dd className={(p.unrealisedPnl ?? 0) >= 0 ? 'pos' : 'neg'}>
             {usdSigned(p.unrealisedPnl)}
           </dd>
-          <dt>Realised</dt>
-          <dd className={p.realisedPnl >= 0 ? 'pos' : 'neg'}>{usdSigned(p.realisedPnl)}</dd>
+          <dt title="Realised P&L less the fees paid">Realised</dt>
+          <dd className={realisedAfterFees(p) >= 0 ? 'pos' : 'neg'}>
+            {usdSigned(realisedAfterFees(p))}
+          </dd>
+          <dt>Fees paid</dt>
+          <dd>{usd(p.feesPaid)}</dd>
         </dl>
       )}
     </div>

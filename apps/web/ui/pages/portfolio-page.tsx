@@ -1,5 +1,5 @@
-// The account at a glance: balances, positions with average price, mark value and P&L, the value/P&L
-// chart, open orders, and order/fill/settlement history. Live: reloads on every private-channel change.
+// The account at a glance: balances, positions with average price, mark value and P&L (realised P&L
+// net of the fees paid, so P&L moves with the account's value to the cent), the value/P&L chart, open orders, and order/fill/settlement history. Live: reloads on every private-channel change.
 
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/http.ts';
@@ -12,7 +12,7 @@ import { OpenOrders } from '../market/open-orders.tsx';
 import { HistoryTables } from '../portfolio/history-tables.tsx';
 import { ValueChart } from '../portfolio/value-chart.tsx';
 import { cashHistory, type LedgerRow } from '../portfolio/cash-history.ts';
-import { valueAccount } from '../portfolio/valuation.ts';
+import { realisedAfterFees, valueAccount } from '../portfolio/valuation.ts';
 import { loadHistory, recordSample, type ValueSample } from '../portfolio/value-history.ts';
 import { useApp } from '../state/app-state.tsx';
 import { useApi } from '../state/use-api.ts';
@@ -46,11 +46,12 @@ export function PortfolioPage() {
   const [history, setHistory] = useState<ValueSample[]>(() => (me ? loadHistory(me.userId) : []));
   const usdBalance = balances.data?.items.find((b) => b.asset === 'USD');
   const held = (positions.data?.items ?? []).filter(
-    (p) => p.positionLots !== 0 || p.realisedPnl !== 0,
+    (p) => p.positionLots !== 0 || p.realisedPnl !== 0 || p.feesPaid !== 0,
   );
 
   const unrealised = held.reduce((s, p) => s + (p.unrealisedPnl ?? 0), 0);
-  const realised = held.reduce((s, p) => s + p.realisedPnl, 0);
+  const fees = held.reduce((s, p) => s + p.feesPaid, 0);
+  const realised = held.reduce((s, p) => s + realisedAfterFees(p), 0);
   const usdId = assets.find((a) => a.code === 'USD')?.assetId;
   const { total, holdings, cash } = valueAccount(balances.data?.items ?? [], held, markets, usdId);
   const cashPoints = useMemo(
@@ -116,11 +117,18 @@ export function PortfolioPage() {
         </div>
         <div className="card kpi">
           <span className="label">Unrealised P&amp;L</span>
-          <span className={`big ${unrealised >= 0 ? 'pos' : 'neg'}`}>{usdSigned(unrealised)}</span>
+          <span className={`big ${unrealised >= 0 ? 'pos' : 'neg'}`} data-testid="unrealised-pnl">
+            {usdSigned(unrealised)}
+          </span>
         </div>
         <div className="card kpi">
-          <span className="label">Realised P&amp;L</span>
-          <span className={`big ${realised >= 0 ? 'pos' : 'neg'}`}>{usdSigned(realised)}</span>
+          <span className="label">Realised P&amp;L after fees</span>
+          <span className={`big ${realised >= 0 ? 'pos' : 'neg'}`} data-testid="realised-pnl">
+            {usdSigned(realised)}
+          </span>
+          <span className="muted small">
+            <span data-testid="fees-paid">{usd(fees)}</span> fees paid
+          </span>
         </div>
       </div>
       <div className="card">
@@ -187,7 +195,10 @@ export function PortfolioPage() {
                     <th className="num hide-sm">Mark</th>
                     <th className="num">Value</th>
                     <th className="num">Unrealised</th>
-                    <th className="num hide-sm">Realised</th>
+                    <th className="num hide-sm" title="Realised P&L less the fees paid">
+                      Realised
+                    </th>
+                    <th className="num hide-sm">Fees</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -224,9 +235,10 @@ export function PortfolioPage() {
                         <td className={`num ${(p.unrealisedPnl ?? 0) >= 0 ? 'pos' : 'neg'}`}>
                           {usdSigned(p.unrealisedPnl)}
                         </td>
-                        <td className={`num hide-sm ${p.realisedPnl >= 0 ? 'pos' : 'neg'}`}>
-                          {usdSigned(p.realisedPnl)}
+                        <td className={`num hide-sm ${realisedAfterFees(p) >= 0 ? 'pos' : 'neg'}`}>
+                          {usdSigned(realisedAfterFees(p))}
                         </td>
+                        <td className="num hide-sm">{usd(p.feesPaid)}</td>
                       </tr>
                     );
                   })}

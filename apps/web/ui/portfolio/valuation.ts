@@ -4,6 +4,14 @@
 
 import type { Balance, MarketInfo, PositionRow } from '../api/types.ts';
 
+/**
+ * A position's realised P&L after its fees: the fees were paid in cash, so only this figure, with the
+ * unrealised P&L, adds up to the change in the account's value.
+ */
+export function realisedAfterFees(p: { readonly realisedPnl: number; readonly feesPaid: number }) {
+  return p.realisedPnl - p.feesPaid;
+}
+
 /** USD micros of `amount` base units at the spot market's last price, rounded down; undefined if unpriced. */
 export function spotValue(m: MarketInfo, amount: number): number | undefined {
   if (m.kind !== 'spot' || m.lastPriceTicks === null) return undefined;
