@@ -9,7 +9,7 @@ export const STRUCTURE: StructureConfig = {
   maxFunctionLines: 80,
   layers: [
     // Foundations: no workspace imports at all.
-    ['@bourse/engine', '@bourse/journal'],
+    ['@bourse/engine', '@bourse/journal', '@bourse/protocol'],
     ['@bourse/marketdata', '@bourse/benchkit', '@bourse/client'],
     ['@bourse/projections', '@bourse/bots'],
     ['@bourse/sequencer'],
@@ -25,7 +25,7 @@ export const STRUCTURE: StructureConfig = {
   // pure rules (grid, lots, fees) are the one exception, shared so a rule has one home.
   publicApiOnly: {
     packages: ['@bourse/web', '@bourse/bots'],
-    api: ['@bourse/client', '@bourse/engine'],
+    api: ['@bourse/client', '@bourse/protocol', '@bourse/engine'],
   },
   fileAllowList: [
     'packages/engine/src/engine.ts',

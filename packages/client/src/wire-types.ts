@@ -40,38 +40,8 @@ export interface BookDepth {
   readonly asks: Level[];
 }
 
-export interface OrderInput {
-  readonly market: string | number;
-  readonly side: Side;
-  readonly type?: 'limit' | 'market' | 'stop' | 'stopLimit';
-  readonly priceTicks?: number;
-  readonly qtyLots: number;
-  readonly tif?: 'gtc' | 'gtd' | 'ioc' | 'fok';
-  readonly clientOrderId?: string;
-  readonly expiresAt?: number;
-  readonly postOnly?: boolean;
-  readonly reduceOnly?: boolean;
-  readonly stopPriceTicks?: number;
-  readonly worstPriceTicks?: number;
-  readonly maxCost?: number;
-  readonly stp?: 'cancelTaker' | 'cancelMaker';
-  /** Cancel the order when its market pauses or the exchange halts (reason `paused`). */
-  readonly cancelOnPause?: boolean;
-  /** The order group the order joins. */
-  readonly orderGroupId?: number;
-}
-
-export interface OrderAck {
-  readonly orderId: number;
-  readonly seq: number;
-  readonly ts: number;
-  readonly market: string;
-  readonly status: 'resting' | 'parked' | 'filled' | 'cancelled';
-  readonly filledQtyLots: number;
-  readonly openQtyLots: number;
-  readonly cancelReason: string | null;
-  readonly fills: readonly { tradeId: number; priceTicks: number; qtyLots: number; fee: number }[];
-}
+/** An order as sent (`POST /api/v1/orders`, the socket's `place`), and its acknowledgement. */
+export type { PlaceOrderBody as OrderInput, OrderAck } from '@bourse/protocol';
 
 /**
  * A socket's cancel-on-disconnect setting as acknowledged: when `enabled`, closing the socket cancels

@@ -108,6 +108,8 @@ export interface GatewayOptions {
   readonly extensions?: readonly GatewayExtension[];
   /** How long a history read waits for the read models to catch up (default 5 s), then 503. */
   readonly historyWaitMs?: number;
+  /** Check every REST response against its route's response schema, a drift answering 500 (tests). */
+  readonly checkResponses?: boolean;
 }
 
 export interface Gateway {
@@ -158,7 +160,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const limits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
   const buckets = new TokenBuckets();
   const router = new Router<CompiledRoute>();
-  for (const def of ALL_ROUTES) router.add(def.method, def.path, compileRoute(def));
+  for (const def of ALL_ROUTES)
+    router.add(def.method, def.path, compileRoute(def, options.checkResponses));
   const pipeline = new HttpPipeline(router, services, buckets, limits);
   const ws = new WsGateway(services, { ...DEFAULT_WS_OPTIONS, ...options.ws }, buckets, limits);
   const mounts = (options.extensions ?? []).map((e) => ({

@@ -51,7 +51,13 @@ async function run(
 ): Promise<Running> {
   const core = await openExchangeCore({ dataDir });
   const authStore = new AuthStore(join(dataDir, 'auth.db'));
-  const gateway = createGateway({ core, authStore, webDir: DIST_DIR, ...options });
+  const gateway = createGateway({
+    core,
+    authStore,
+    webDir: DIST_DIR,
+    checkResponses: true,
+    ...options,
+  });
   await gateway.ready;
   await new Promise<void>((resolve) => gateway.server.listen(port, '127.0.0.1', resolve));
   return { gateway, core, authStore };

@@ -9,7 +9,7 @@ import { ApiError } from '../error-catalogue.ts';
 import { clientIp } from '../http/http-pipeline.ts';
 import type { RouteDef } from './route-def.ts';
 import { caller } from './route-helpers.ts';
-import { CreateApiKeyBody, LoginBody } from './schemas.ts';
+import { CreateApiKeyBody, LoginBody } from '@bourse/protocol';
 
 export const SESSION_TTL_MS = 12 * 3_600_000;
 

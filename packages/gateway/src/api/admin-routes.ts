@@ -25,7 +25,7 @@ import {
   MoneyMoveBody,
   SettleBody,
   UpdateUserBody,
-} from './schemas.ts';
+} from '@bourse/protocol';
 
 function userView(u: ReturnType<AuthStore['user']> & object) {
   return {

@@ -6,15 +6,18 @@ import type { MarketDataHub } from '@bourse/marketdata';
 import type { CandleInterval } from '@bourse/projections';
 import type { RouteDef } from './route-def.ts';
 import { defined, readModel } from './route-helpers.ts';
-import { BookQuery, CandlesQuery, MarketsQuery, TradesQuery } from './schemas.ts';
 import {
+  BookQuery,
+  CandlesQuery,
+  MarketsQuery,
+  TradesQuery,
   BookSchema,
   CandleSchema,
   ExchangeStatusSchema,
   MarketSchema,
   Page,
   TradeSchema,
-} from './response-schemas.ts';
+} from '@bourse/protocol';
 
 export function marketView(v: InstrumentView, hub: MarketDataHub) {
   const ticker = hub.ticker(v.spec.instrumentId);

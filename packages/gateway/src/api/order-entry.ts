@@ -13,19 +13,7 @@ import {
 import type { MarketState } from '@bourse/marketdata';
 import type { AppliedCommand, CommandInput } from '@bourse/sequencer';
 import { ApiError } from '../error-catalogue.ts';
-import type { PlaceOrderBody } from './schemas.ts';
-
-export interface OrderAck {
-  readonly orderId: number;
-  readonly seq: number;
-  readonly ts: number;
-  readonly market: string;
-  readonly status: 'resting' | 'parked' | 'filled' | 'cancelled';
-  readonly filledQtyLots: number;
-  readonly openQtyLots: number;
-  readonly cancelReason: CancelReason | null;
-  readonly fills: readonly { tradeId: number; priceTicks: number; qtyLots: number; fee: number }[];
-}
+import type { OrderAck, PlaceOrderBody } from '@bourse/protocol';
 
 /** Refuses a price the engine would refuse, by the engine's own grid rule, before it is journaled. */
 export function checkOrderPrice(

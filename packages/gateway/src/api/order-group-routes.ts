@@ -8,7 +8,7 @@ import { ApiError } from '../error-catalogue.ts';
 import type { GatewayServices } from './gateway-services.ts';
 import type { RouteDef } from './route-def.ts';
 import { caller } from './route-helpers.ts';
-import { OrderGroupBody } from './schemas.ts';
+import { OrderGroupBody } from '@bourse/protocol';
 
 export function orderGroupView(g: OrderGroupView) {
   return {

@@ -22,12 +22,10 @@ import {
   QueuePositionsQuery,
   type PlaceOrderBody,
   PlaceOrderBody as PlaceOrderSchema,
-} from './schemas.ts';
-import {
   OrderAckSchema,
   QueuePositionListSchema,
   QueuePositionSchema,
-} from './response-schemas.ts';
+} from '@bourse/protocol';
 
 export function liveOrderView(o: OrderView, symbol: string) {
   return { ...o, clientOrderId: o.clientOrderId ?? null, market: symbol, status: 'open' as const };

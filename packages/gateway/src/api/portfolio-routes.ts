@@ -6,8 +6,14 @@ import type { InstrumentSpec, PositionView } from '@bourse/engine';
 import type { MarketDataHub } from '@bourse/marketdata';
 import type { RouteDef } from './route-def.ts';
 import { caller, defined, readModel } from './route-helpers.ts';
-import { LedgerQuery, PageQuery } from './schemas.ts';
-import { BalanceSchema, FillSchema, Page, PositionSchema } from './response-schemas.ts';
+import {
+  LedgerQuery,
+  PageQuery,
+  BalanceSchema,
+  FillSchema,
+  Page,
+  PositionSchema,
+} from '@bourse/protocol';
 
 /** Mark price: last trade, else the mid of the best bid and ask, else unknown. */
 function markTicks(hub: MarketDataHub, instrumentId: number): number | undefined {

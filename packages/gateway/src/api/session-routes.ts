@@ -7,11 +7,7 @@
 
 import { CLEAR_SESSION_COOKIE } from '../auth/authenticator.ts';
 import { ApiError } from '../error-catalogue.ts';
-import {
-  SessionListSchema,
-  SessionRevokedSchema,
-  SessionsRevokedSchema,
-} from './response-schemas.ts';
+import { SessionListSchema, SessionRevokedSchema, SessionsRevokedSchema } from '@bourse/protocol';
 import type { RequestContext, RouteDef } from './route-def.ts';
 import { caller } from './route-helpers.ts';
 

@@ -4,10 +4,9 @@
 // revoked, or its key is revoked. Sessions cannot mint: a token must trace back to a private key.
 
 import { ApiError } from '../error-catalogue.ts';
-import { IssuedTokenSchema } from './response-schemas.ts';
+import { IssuedTokenSchema, IssueTokenBody, TOKEN_TTL_SECONDS } from '@bourse/protocol';
 import type { RouteDef } from './route-def.ts';
 import { caller } from './route-helpers.ts';
-import { IssueTokenBody, TOKEN_TTL_SECONDS } from './schemas.ts';
 
 export const TOKEN_PATH = '/api/v1/auth/token';
 

@@ -12,7 +12,12 @@ import type { GatewayServices } from '../api/gateway-services.ts';
 import type { RequestContext, RouteDef } from '../api/route-def.ts';
 import { MAX_BODY_BYTES, parseQuery, readJsonBody, sendJson } from './request-io.ts';
 import type { Router } from './router.ts';
-import { bodyValidator, queryValidator, type Validator } from './schema-validator.ts';
+import {
+  bodyValidator,
+  queryValidator,
+  responseValidator,
+  type Validator,
+} from './schema-validator.ts';
 
 export interface RateLimits {
   /** Every request from one client address. */
@@ -27,13 +32,19 @@ export interface CompiledRoute {
   readonly def: RouteDef;
   readonly body: Validator | undefined;
   readonly query: Validator | undefined;
+  /** Present when responses are checked against the route's response schema. */
+  readonly response: Validator | undefined;
 }
 
-export function compileRoute(def: RouteDef): CompiledRoute {
+export function compileRoute(def: RouteDef, checkResponses = false): CompiledRoute {
   return {
     def,
     body: def.body === undefined ? undefined : bodyValidator(def.body),
     query: def.query === undefined ? undefined : queryValidator(def.query),
+    response:
+      checkResponses && def.response !== undefined
+        ? responseValidator(def.response, `${def.method} ${def.path}`)
+        : undefined,
   };
 }
 
@@ -117,6 +128,7 @@ export class HttpPipeline {
         status: 200,
       };
       const result = await route.def.handler(ctx);
+      route.response?.(result);
       sendJson(res, ctx.status, result);
     } catch (error) {
       this.#fail(res, error);

@@ -3,7 +3,7 @@
 
 import type { TSchema } from '@sinclair/typebox';
 import type { RouteDef } from '../api/route-def.ts';
-import { ErrorBody } from '../api/schemas.ts';
+import { ErrorBody } from '@bourse/protocol';
 import { errorCatalogue } from '../error-catalogue.ts';
 
 /** JSON Schema without TypeBox's symbol keys (they do not survive JSON anyway). */

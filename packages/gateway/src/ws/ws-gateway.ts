@@ -15,7 +15,7 @@ import { type CandleInterval, isCandleInterval, type MarketMessage } from '@bour
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { GatewayServices } from '../api/gateway-services.ts';
 import { orderAck, placeOrderCommand } from '../api/order-entry.ts';
-import { PlaceOrderBody } from '../api/schemas.ts';
+import { PlaceOrderBody } from '@bourse/protocol';
 import { CLEAR_SESSION_COOKIE, SessionEndedError } from '../auth/authenticator.ts';
 import { type ExpiryEntry, ExpirySchedule } from '../auth/expiry-schedule.ts';
 import {

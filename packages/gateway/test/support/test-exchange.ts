@@ -55,6 +55,7 @@ export async function startTestExchange(
     core,
     authStore,
     replayLogDir: join(dataDir, 'replay'),
+    checkResponses: true,
     ...options,
   });
   await gateway.ready;

@@ -4,19 +4,13 @@
 
 import type { BinarySpec } from '@bourse/engine';
 import type { FillRow, OrderRow } from '@bourse/projections';
+import type { OrderAck } from '@bourse/protocol';
 import { KalshiError, toKalshiError } from '../kalshi-error.ts';
 import { type KalshiContext, member } from './kalshi-route.ts';
 import type { NativeOrder } from './order-request.ts';
 
-/** The native order ack (see the gateway's order entry). */
-export interface NativeAck {
-  readonly orderId: number;
-  readonly ts: number;
-  readonly status: 'resting' | 'parked' | 'filled' | 'cancelled';
-  readonly filledQtyLots: number;
-  readonly openQtyLots: number;
-  readonly fills: readonly { tradeId: number; priceTicks: number; qtyLots: number; fee: number }[];
-}
+/** The native order ack. */
+export type NativeAck = OrderAck;
 
 /** Kalshi caps a batch by the member's write budget; ours is a fixed 20. */
 export const KALSHI_BATCH_MAX = 20;

@@ -3,6 +3,7 @@
 // grid are checked here; balances, positions, duplicates and market state are the engine's to judge.
 
 import { type BinarySpec, isLotMultiple } from '@bourse/engine';
+import type { PlaceOrderBody } from '@bourse/protocol';
 import {
   type BookSide,
   engineSide,
@@ -26,27 +27,12 @@ import {
 } from '../price-grid.ts';
 import type { KalshiContext } from './kalshi-route.ts';
 
-/** The native `POST /api/v1/orders` body. */
-export interface NativeOrder {
+/** The native order body as the adapter builds it: always a symbol, a type and a time in force. */
+export type NativeOrder = PlaceOrderBody & {
   market: string;
-  side: 'buy' | 'sell';
   type: 'limit' | 'market';
-  /** Limit orders: the limit price. */
-  priceTicks?: number;
-  /** Market orders: the price not to trade beyond, when one was sent. */
-  worstPriceTicks?: number;
-  /** Most money the order may spend, before fees (`buy_max_cost`). */
-  maxCost?: number;
-  qtyLots: number;
-  tif: 'gtc' | 'gtd' | 'ioc' | 'fok';
-  clientOrderId?: string;
-  expiresAt?: number;
-  postOnly?: boolean;
-  reduceOnly?: boolean;
-  stp?: 'cancelTaker' | 'cancelMaker';
-  cancelOnPause?: boolean;
-  orderGroupId?: number;
-}
+  tif: NonNullable<PlaceOrderBody['tif']>;
+};
 
 const TIF = {
   good_till_canceled: 'gtc',

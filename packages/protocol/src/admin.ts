@@ -1,0 +1,148 @@
+// Administration: users, assets, deposits and withdrawals, markets (create, status, schedule, settle),
+// the exchange halt and the audit log.
+
+import { type Static, Type } from '@sinclair/typebox';
+import { Scopes } from './auth.ts';
+import { Cursor, Limit, NonNegInt, PosInt, strict } from './primitives.ts';
+
+export const AuditQuery = Type.Object(
+  {
+    accountId: Type.Optional(NonNegInt()),
+    commandType: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-zA-Z]+$' }),
+    ),
+    outcome: Type.Optional(Type.Union([Type.Literal('accepted'), Type.Literal('rejected')])),
+    fromTs: Type.Optional(NonNegInt()),
+    toTs: Type.Optional(NonNegInt()),
+    limit: Limit,
+    cursor: Cursor,
+  },
+  strict,
+);
+const Role = Type.Union([
+  Type.Literal('admin'),
+  Type.Literal('market-maker'),
+  Type.Literal('trader'),
+  Type.Literal('viewer'),
+]);
+export const CreateUserBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }),
+    role: Role,
+    password: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
+  },
+  strict,
+);
+export const UpdateUserBody = Type.Object(
+  {
+    role: Type.Optional(Role),
+    disabled: Type.Optional(Type.Boolean()),
+    password: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
+  },
+  strict,
+);
+export const AdminApiKeyBody = Type.Object(
+  {
+    publicKeyPem: Type.String({ minLength: 40, maxLength: 8192 }),
+    scopes: Type.Optional(Scopes),
+    label: Type.Optional(Type.String({ maxLength: 100 })),
+  },
+  strict,
+);
+export const CreateAssetBody = Type.Object(
+  {
+    code: Type.String({ minLength: 1, maxLength: 16, pattern: '^[A-Z0-9]+$' }),
+    scale: PosInt('Minor units per major unit.'),
+    assetId: Type.Optional(PosInt()),
+  },
+  strict,
+);
+export const MoneyMoveBody = Type.Object(
+  {
+    userId: Type.Optional(PosInt()),
+    accountId: Type.Optional(NonNegInt()),
+    asset: Type.Union([Type.String({ minLength: 1, maxLength: 16 }), PosInt()]),
+    amount: PosInt('Minor units of the asset.'),
+  },
+  strict,
+);
+export const MarketStatusBody = Type.Object(
+  { status: Type.Union([Type.Literal('open'), Type.Literal('paused'), Type.Literal('closed')]) },
+  strict,
+);
+const ScheduleTime = (what: string) =>
+  Type.Union([PosInt(`When the market ${what} by itself, ms since the epoch.`), Type.Null()], {
+    description: `When the market ${what} by itself (ms since the epoch), or null for never.`,
+  });
+export const MarketScheduleBody = Type.Object(
+  { opensAt: ScheduleTime('opens'), closesAt: ScheduleTime('closes') },
+  strict,
+);
+export const SettleBody = Type.Object(
+  {
+    result: Type.Union([Type.Literal('yes'), Type.Literal('no'), Type.Literal('scalar')]),
+    valueTicks: Type.Optional(NonNegInt()),
+  },
+  strict,
+);
+export const HaltBody = Type.Object({ halted: Type.Boolean() }, strict);
+
+const Fees = Type.Union([
+  Type.Object({ kind: Type.Literal('none') }, strict),
+  Type.Object({ kind: Type.Literal('bps'), makerBps: NonNegInt(), takerBps: NonNegInt() }, strict),
+  Type.Object(
+    {
+      kind: Type.Literal('kalshi'),
+      makerRatePpm: NonNegInt(),
+      takerRatePpm: NonNegInt(),
+      roundingUnit: PosInt(),
+    },
+    strict,
+  ),
+]);
+const Limits = Type.Object(
+  {
+    maxOrderQtyLots: NonNegInt(),
+    maxOrderNotional: NonNegInt(),
+    maxPositionLots: NonNegInt(),
+    priceBandTicks: NonNegInt(),
+  },
+  strict,
+);
+const SpecBase = {
+  instrumentId: Type.Optional(PosInt('Chosen by the exchange when absent.')),
+  symbol: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }),
+  tickSize: PosInt(),
+  minPriceTicks: PosInt(),
+  maxPriceTicks: PosInt(),
+  lotSize: PosInt(),
+  moneyPerTickLot: PosInt(),
+  fees: Type.Optional(Fees),
+  limits: Type.Optional(Limits),
+};
+export const CreateMarketBody = Type.Union([
+  Type.Object(
+    {
+      kind: Type.Literal('binary'),
+      ...SpecBase,
+      seriesTicker: Type.String({ minLength: 1, maxLength: 64 }),
+      eventTicker: Type.String({ minLength: 1, maxLength: 64 }),
+      title: Type.String({ minLength: 1, maxLength: 200 }),
+      settlementAssetId: PosInt(),
+      payoutTicks: PosInt(),
+      lotsPerContract: PosInt(),
+    },
+    strict,
+  ),
+  Type.Object(
+    {
+      kind: Type.Literal('spot'),
+      ...SpecBase,
+      baseAssetId: PosInt(),
+      quoteAssetId: PosInt(),
+      baseUnitsPerLot: PosInt(),
+    },
+    strict,
+  ),
+]);
+export type CreateMarketBody = Static<typeof CreateMarketBody>;

@@ -1,0 +1,10 @@
+// The native API's messages in one place: the JSON Schema (TypeBox) of every request body, query and
+// response, and the TypeScript type of each. The gateway validates and documents with the schemas;
+// the SDK, the web UI, the Kalshi adapter and the bots use the types, so a message has one home.
+
+export * from './admin.ts';
+export * from './auth.ts';
+export * from './markets.ts';
+export * from './orders.ts';
+export * from './portfolio.ts';
+export * from './primitives.ts';

@@ -1,0 +1,99 @@
+// Markets and market data over REST: the market list and one market, the book, trades, candles and the
+// exchange status.
+
+import { type Static, Type } from '@sinclair/typebox';
+import { Cursor, Int, Limit, NonNegInt, NullableInt, strict } from './primitives.ts';
+
+const Level = Type.Tuple([Int, Int, Int], { description: '[priceTicks, qtyLots, orderCount]' });
+
+export const MarketsQuery = Type.Object(
+  {
+    kind: Type.Optional(Type.Union([Type.Literal('binary'), Type.Literal('spot')])),
+    status: Type.Optional(Type.String({ maxLength: 16 })),
+    eventTicker: Type.Optional(Type.String({ maxLength: 64 })),
+    seriesTicker: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  strict,
+);
+export const BookQuery = Type.Object(
+  { depth: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
+  strict,
+);
+export const TradesQuery = Type.Object(
+  { limit: Limit, cursor: Cursor, sinceTs: Type.Optional(NonNegInt()) },
+  strict,
+);
+export const CandlesQuery = Type.Object(
+  {
+    interval: Type.Union([Type.Literal('1m'), Type.Literal('1h'), Type.Literal('1d')]),
+    fromTs: Type.Optional(NonNegInt()),
+    toTs: Type.Optional(NonNegInt()),
+    limit: Limit,
+  },
+  strict,
+);
+
+export const MarketSchema = Type.Object({
+  market: Type.String(),
+  instrumentId: Int,
+  kind: Type.Union([Type.Literal('binary'), Type.Literal('spot')]),
+  status: Type.String(),
+  lastPriceTicks: NullableInt,
+  bestBidTicks: NullableInt,
+  bestAskTicks: NullableInt,
+  volume24hLots: Int,
+  openInterestLots: Int,
+  escrow: Int,
+  settlement: Type.Unknown(),
+  opensAt: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'When the market opens by itself (ms since the epoch), if scheduled.',
+  }),
+  closesAt: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'When the market closes by itself (ms since the epoch), if scheduled.',
+  }),
+  spec: Type.Object({}, { additionalProperties: true, description: 'The instrument spec.' }),
+});
+
+export const BookSchema = Type.Object({
+  market: Type.String(),
+  instrumentId: Int,
+  bids: Type.Array(Level),
+  asks: Type.Array(Level),
+});
+
+export const TradeSchema = Type.Object({
+  tradeId: Int,
+  seq: Int,
+  ts: Int,
+  instrumentId: Int,
+  priceTicks: Int,
+  qtyLots: Int,
+  takerSide: Type.Union([Type.Literal('buy'), Type.Literal('sell')]),
+  takerOrderId: Int,
+  makerOrderId: Int,
+});
+
+export const CandleSchema = Type.Object({
+  instrumentId: Int,
+  interval: Type.String(),
+  bucketTs: Int,
+  openTicks: Int,
+  highTicks: Int,
+  lowTicks: Int,
+  closeTicks: Int,
+  volumeLots: Int,
+  notional: Int,
+  tradeCount: Int,
+});
+
+export const ExchangeStatusSchema = Type.Object({
+  halted: Type.Boolean({ description: 'The whole exchange is halted: no order entry anywhere.' }),
+  tradingActive: Type.Boolean(),
+  seq: Type.Integer({ description: 'The last applied sequence number the answer reflects.' }),
+});
+
+export type MarketView = Static<typeof MarketSchema>;
+export type BookView = Static<typeof BookSchema>;
+export type TradeView = Static<typeof TradeSchema>;
+export type CandleView = Static<typeof CandleSchema>;
+export type ExchangeStatus = Static<typeof ExchangeStatusSchema>;
