@@ -11,24 +11,24 @@ import { botCredentials, DEMO_START_TICKS, isEmptyExchange, seedDemo } from './d
 import { openExchange } from './open-exchange.ts';
 import { SERVE_HELP } from './help-texts.ts';
 
+/** The flags of `bourse serve` (SERVE_HELP describes them). */
+const SERVE_FLAGS = {
+  port: { type: 'string', default: '8080' },
+  host: { type: 'string', default: '127.0.0.1' },
+  'data-dir': { type: 'string', default: './data' },
+  'no-demo': { type: 'boolean', default: false },
+  'no-rate-limit': { type: 'boolean', default: false },
+  'log-level': { type: 'string', default: 'info' },
+  'timestamp-window': { type: 'string', default: '30' },
+  'headers-timeout': { type: 'string' },
+  'request-timeout': { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  'max-connections-per-address': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export async function serveCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string', default: '8080' },
-      host: { type: 'string', default: '127.0.0.1' },
-      'data-dir': { type: 'string', default: './data' },
-      'no-demo': { type: 'boolean', default: false },
-      'no-rate-limit': { type: 'boolean', default: false },
-      'log-level': { type: 'string', default: 'info' },
-      'timestamp-window': { type: 'string', default: '30' },
-      'headers-timeout': { type: 'string' },
-      'request-timeout': { type: 'string' },
-      'idle-timeout': { type: 'string' },
-      'max-connections-per-address': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values } = parseArgs({ args: argv, options: SERVE_FLAGS });
   if (values.help) {
     process.stdout.write(SERVE_HELP);
     return;
