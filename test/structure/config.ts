@@ -28,7 +28,6 @@ export const STRUCTURE: StructureConfig = {
     api: ['@bourse/client', '@bourse/protocol', '@bourse/engine'],
   },
   fileAllowList: [
-    'packages/engine/src/engine.ts',
     'packages/engine/src/trading.ts',
     'packages/engine/test/support/command-generator.ts',
     'packages/engine/test/worked-examples-orders.test.ts',

@@ -52,6 +52,8 @@ export interface EngineState {
   positionOf(acct: Account, inst: Instrument): Position;
   /** Registers a new account (or replaces one with the same id, as restore does for the fee account). */
   addAccount(accountId: number, userId: number, subaccount: number): Account;
-  /** Used by restore: registers a restored instrument in the indexes. */
-  registerRestoredInstrument(inst: Instrument): void;
+  /** Registers an instrument (a new one, or one being restored) in the indexes. */
+  registerInstrument(inst: Instrument): void;
+  /** The earliest scheduled market change, recomputed from the instruments after a change. */
+  recomputeSchedule(): number;
 }

@@ -339,7 +339,7 @@ function restoreInstrument(e: EngineState, r: InstrumentRecord): void {
     opensAt: r.schedule?.[0] ?? 0,
     closesAt: r.schedule?.[1] ?? 0,
   };
-  e.registerRestoredInstrument(inst);
+  e.registerInstrument(inst);
   // Holders in their original order, so settlement walks them identically.
   for (const accountId of r.holders) e.positionOf(e.accountsById.get(accountId)!, inst);
   const s = e.store;

@@ -1,0 +1,107 @@
+// The ledger commands: assets, accounts, and money entering or leaving the exchange (deposits,
+// withdrawals, transfers). Every amount is checked to be a safe integer before anything moves, and
+// each asset's external total records what came in minus what went out (invariant 1).
+
+import type { EngineState } from './engine-state.ts';
+import { isIdentifier } from './identifiers.ts';
+import { NIL } from './slot.ts';
+import type { Account, Asset } from './state.ts';
+import { isPositiveInt, isSafeInt } from './units.ts';
+
+export function createAsset(e: EngineState, assetId: number, code: string, scale: number): void {
+  if (!isSafeInt(assetId) || assetId < 0 || !isIdentifier(code, 16) || !isPositiveInt(scale)) {
+    return e.reject('createAsset', 'INVALID_FIELD');
+  }
+  if (e.assetsById.has(assetId)) return e.reject('createAsset', 'DUPLICATE_ID');
+  const asset: Asset = { assetId, index: e.assetList.length, code, scale, external: 0 };
+  e.assetsById.set(assetId, asset);
+  e.assetList.push(asset);
+  for (const a of e.accountsById.values()) growBalances(a, e.assetList.length);
+  e.emit({ type: 'assetCreated', assetId, code, scale });
+}
+
+export function createAccount(
+  e: EngineState,
+  accountId: number,
+  userId: number,
+  subaccount: number,
+): void {
+  if (!isSafeInt(accountId) || !isSafeInt(userId) || !isSafeInt(subaccount)) {
+    return e.reject('createAccount', 'INVALID_FIELD');
+  }
+  if (accountId < 0 || userId < 0 || subaccount < 0) {
+    return e.reject('createAccount', 'INVALID_FIELD');
+  }
+  if (e.accountsById.has(accountId)) {
+    return e.reject('createAccount', 'DUPLICATE_ID', { accountId });
+  }
+  e.addAccount(accountId, userId, subaccount);
+  e.emit({ type: 'accountCreated', accountId, userId, subaccount });
+}
+
+export function moveExternal(
+  e: EngineState,
+  kind: 'deposit' | 'withdraw' | 'transferIn' | 'transferOut',
+  accountId: number,
+  assetId: number,
+  amount: number,
+  transferId: string | undefined,
+): void {
+  if (!isPositiveInt(amount)) return e.reject(kind, 'INVALID_FIELD', { accountId });
+  const acct = e.accountsById.get(accountId);
+  if (acct === undefined) return e.reject(kind, 'UNKNOWN_ACCOUNT');
+  const asset = e.assetsById.get(assetId);
+  if (asset === undefined) return e.reject(kind, 'UNKNOWN_ASSET', { accountId });
+  const isTransfer = kind === 'transferIn' || kind === 'transferOut';
+  if (isTransfer) {
+    if (!isIdentifier(transferId, 128)) {
+      return e.reject(kind, 'INVALID_FIELD', { accountId });
+    }
+    if (e.transfers.has(transferId)) return e.reject(kind, 'DUPLICATE_TRANSFER', { accountId });
+  }
+  const k = asset.index;
+  const outflow = kind === 'withdraw' || kind === 'transferOut';
+  if (outflow && acct.available[k]! < amount) {
+    return e.reject(kind, 'INSUFFICIENT_FUNDS', { accountId });
+  }
+  const signed = outflow ? -amount : amount;
+  if (!Number.isSafeInteger(acct.available[k]! + signed) || !isSafeInt(asset.external + signed)) {
+    return e.reject(kind, 'INVALID_FIELD', { accountId });
+  }
+  if (isTransfer) e.transfers.add(transferId as string);
+  acct.available[k]! += signed;
+  asset.external += signed;
+  e.touchBalance(acct, k);
+  const ev = { type: 'ledgerMoved', kind, accountId, assetId, amount: signed } as const;
+  e.emit(transferId === undefined ? ev : { ...ev, transferId });
+}
+
+export function newAccount(
+  index: number,
+  accountId: number,
+  userId: number,
+  subaccount: number,
+): Account {
+  return {
+    index,
+    accountId,
+    userId,
+    subaccount,
+    available: [],
+    reserved: [],
+    balStamp: [],
+    positions: [],
+    orderHead: NIL,
+    openOrders: 0,
+    clientIds: new Map(),
+    openLots: [],
+  };
+}
+
+export function growBalances(acct: Account, assets: number): void {
+  while (acct.available.length < assets) {
+    acct.available.push(0);
+    acct.reserved.push(0);
+    acct.balStamp.push(0);
+  }
+}

@@ -1,0 +1,101 @@
+// The records a command touched (balances, positions, book levels), collected as it runs and turned
+// into one event per record when it ends, in a fixed order: book levels, then balances, then
+// positions. Arrays only grow and carry a live count, so the order path never reallocates them.
+
+import type { EngineEvent } from './events.ts';
+import type { Account, Asset, Instrument, Position } from './state.ts';
+
+export class TouchedRecords {
+  /** Increments per command; records compare against it to be collected once per command. */
+  #stamp = 0;
+  readonly #balAcct: Account[] = [];
+  readonly #balAsset: number[] = [];
+  #nBal = 0;
+  readonly #pos: Position[] = [];
+  #nPos = 0;
+  readonly #levelInst: number[] = [];
+  readonly #levelKey: number[] = [];
+  #nLevels = 0;
+  /** Per instrument: stamp of the last touch of each book level key (side × levels + level). */
+  readonly #levelStamps: Int32Array[] = [];
+
+  /** Starts a command: nothing it touches has been collected yet. */
+  begin(): void {
+    this.#stamp++;
+  }
+
+  /** Makes room for a new instrument's book levels (instruments are added in index order). */
+  addInstrument(levels: number): void {
+    this.#levelStamps.push(new Int32Array(2 * levels));
+  }
+
+  balance(acct: Account, assetIndex: number): void {
+    if (acct.balStamp[assetIndex] === this.#stamp) return;
+    acct.balStamp[assetIndex] = this.#stamp;
+    this.#balAcct[this.#nBal] = acct;
+    this.#balAsset[this.#nBal++] = assetIndex;
+  }
+
+  position(pos: Position): void {
+    if (pos.stamp === this.#stamp) return;
+    pos.stamp = this.#stamp;
+    this.#pos[this.#nPos++] = pos;
+  }
+
+  level(inst: Instrument, key: number): void {
+    const stamps = this.#levelStamps[inst.index]!;
+    if (stamps[key] === this.#stamp) return;
+    stamps[key] = this.#stamp;
+    this.#levelInst[this.#nLevels] = inst.index;
+    this.#levelKey[this.#nLevels++] = key;
+  }
+
+  /** Emits one event per touched record, with its state now, and forgets them. */
+  flush(
+    out: { emit(event: EngineEvent): void },
+    instList: readonly Instrument[],
+    assetList: readonly Asset[],
+  ): void {
+    for (let i = 0; i < this.#nLevels; i++) {
+      const inst = instList[this.#levelInst[i]!]!;
+      const key = this.#levelKey[i]!;
+      const book = inst.book;
+      const side = key >= book.levels ? 1 : 0;
+      const level = key - side * book.levels;
+      out.emit({
+        type: 'bookLevel',
+        instrumentId: inst.spec.instrumentId,
+        side: side === 0 ? 'buy' : 'sell',
+        priceTicks: inst.spec.minPriceTicks + level * inst.spec.tickSize,
+        qtyLots: book.qty[key]!,
+        orderCount: book.count[key]!,
+      });
+    }
+    this.#nLevels = 0;
+    for (let i = 0; i < this.#nBal; i++) {
+      const a = this.#balAcct[i]!;
+      const k = this.#balAsset[i]!;
+      out.emit({
+        type: 'balanceChanged',
+        accountId: a.accountId,
+        assetId: assetList[k]!.assetId,
+        available: a.available[k]!,
+        reserved: a.reserved[k]!,
+      });
+    }
+    this.#nBal = 0;
+    for (let i = 0; i < this.#nPos; i++) {
+      const p = this.#pos[i]!;
+      out.emit({
+        type: 'positionChanged',
+        accountId: p.account.accountId,
+        instrumentId: instList[p.instIndex]!.spec.instrumentId,
+        positionLots: p.lots,
+        costBasis: p.costBasis,
+        realisedPnl: p.realisedPnl,
+        feesPaid: p.feesPaid,
+      });
+    }
+    this.#nPos = 0;
+  }
+}
