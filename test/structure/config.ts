@@ -28,7 +28,6 @@ export const STRUCTURE: StructureConfig = {
     api: ['@bourse/client', '@bourse/protocol', '@bourse/engine'],
   },
   fileAllowList: [
-    'packages/engine/src/trading.ts',
     'packages/engine/test/support/command-generator.ts',
     'packages/engine/test/worked-examples-orders.test.ts',
     'packages/gateway/src/ws/ws-gateway.ts',
@@ -55,7 +54,6 @@ export const STRUCTURE: StructureConfig = {
     'bench/server/suite.ts#run',
     'packages/benchkit/src/bourse-commands.ts#prepareBourse',
     'packages/benchkit/src/workload.ts#generate',
-    'packages/engine/src/trading.ts#placeOrder',
     'packages/engine/src/verify-invariants.ts#verifyInvariants',
     'packages/engine/test/differential.test.ts#run',
     'packages/engine/test/simulation.test.ts#test()',

@@ -37,23 +37,18 @@ import {
   setOrderGroupLimit,
   triggerOrderGroup,
 } from './order-groups.ts';
+import { expireOrders } from './order-execution.ts';
 import { OrderIndex } from './order-index.ts';
+import { amendOrder, cancelAll, cancelOrder, decreaseOrder } from './order-maintenance.ts';
 import { OrderStore } from './order-store.ts';
 import { orderView } from './order-view.ts';
+import { placeOrder } from './place-order.ts';
 import { queuePosition, queuePositions } from './queue-position.ts';
 import type { RejectCode } from './reject-codes.ts';
 import { restoreInto, snapshotState } from './snapshot.ts';
 import type { Account, Asset, Instrument, OrderGroup, Position } from './state.ts';
 import { hashBytes } from './state-hash.ts';
 import { TouchedRecords } from './touched-records.ts';
-import {
-  amendOrder,
-  cancelAll,
-  cancelOrder,
-  decreaseOrder,
-  expireOrders,
-  placeOrder,
-} from './trading.ts';
 import { isPositiveInt, isSafeInt } from './units.ts';
 import {
   type AccountView,
