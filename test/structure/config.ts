@@ -31,7 +31,6 @@ export const STRUCTURE: StructureConfig = {
     'packages/engine/test/support/command-generator.ts',
     'packages/engine/test/worked-examples-orders.test.ts',
     'packages/gateway/src/ws/ws-gateway.ts',
-    'packages/kalshi/src/ws/kalshi-ws.ts',
   ],
   functionAllowList: [
     'apps/bourse/src/loadtest/ws-order-load.ts#wsOrderLoad',
