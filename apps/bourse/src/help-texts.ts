@@ -42,7 +42,14 @@ export const ADMIN_HELP = `Admin commands (run them while the server is stopped;
 
 export const DATA_DIR_HELP = `Data-directory commands (server stopped; --data-dir default ./data):
 
-  bourse journal verify    Check every journal record and find the newest snapshot
+  bourse journal verify    Check every journal record and find the newest snapshot; reports a
+                           torn write (cut on the next start), a damaged record or a lost tail
+                           (the start is refused) with its segment, offset and seq
+  bourse journal repair --truncate-at <seq>
+                           Drop record <seq> and everything after it (only after a refusal
+                           named <seq>: acknowledged commands are lost); their seqs are filled
+                           with no-op ticks so no order id is reused; snapshots and read models
+                           holding them are rebuilt at the next start
   bourse replay            Rebuild the state from the journal; print seq, state hash, invariants
   bourse snapshot          Write an engine snapshot at the end of the journal
 `;

@@ -14,7 +14,7 @@ Commands:
   deposit               Credit money to a user
   apikey create         Make an API key pair; prints the key id, writes the private key PEM
   market create|open|pause|close|settle
-  journal verify        Check the journal of a data directory
+  journal verify|repair Check the journal of a data directory; cut damage named by a refusal
   replay                Rebuild state from the journal; print the state hash
   snapshot              Write an engine snapshot
   loadtest              End-to-end load over loopback (orders/s, ack latency, fan-out)

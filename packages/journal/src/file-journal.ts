@@ -11,6 +11,7 @@ import { constants } from 'node:fs';
 import { type FileHandle, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lockDirectory } from './directory-lock.ts';
+import { HighWaterFile } from './high-water-mark.ts';
 import { JournalCorruptError } from './journal-corrupt-error.ts';
 import {
   DEFAULT_SEGMENT_BYTES,
@@ -26,15 +27,34 @@ import { type JournalRecord, readRecords } from './read-records.ts';
 import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files.ts';
 import { syncDirectory } from './sync-directory.ts';
 
+/** Opens a journal that ends before its high-water mark, for `repairJournal` to fill the gap. */
+export const OPEN_FOR_REPAIR: unique symbol = Symbol('openForRepair');
+
 export interface OpenOptions {
   /** Roll to a new segment once the next record would pass this size (default 64 MiB). */
   readonly segmentBytes?: number;
+  /**
+   * Least milliseconds between two high-water marks written after commits (default 1000); the
+   * mark bounds how much of a tail lost after a crash can go unnoticed.
+   */
+  readonly highWaterEveryMs?: number;
+  readonly [OPEN_FOR_REPAIR]?: true;
 }
 
 export interface OpenResult {
   journal: FileJournal;
-  recovery: { lastSeq: number; truncatedBytes: number; segments: number };
+  recovery: {
+    lastSeq: number;
+    truncatedBytes: number;
+    segments: number;
+    /** The high-water mark found at open (0 for a journal written before marks existed). */
+    highWaterSeq: number;
+    /** The previous writer stopped cleanly and the journal ends where it left it. */
+    cleanStop: boolean;
+  };
 }
+
+export const DEFAULT_HIGH_WATER_EVERY_MS = 1000;
 
 interface Waiter {
   resolve(seq: number): void;
@@ -78,6 +98,10 @@ export class FileJournal {
   /** Set once close() has been called; appends are refused from then on. */
   #closed: Promise<void> | undefined;
   readonly #unlock: () => void;
+  readonly #highWater: HighWaterFile;
+  readonly #markEveryMs: number;
+  #markedAt = Number.NEGATIVE_INFINITY;
+  #marking: Promise<void> | undefined;
 
   private constructor(
     dir: string,
@@ -85,9 +109,12 @@ export class FileJournal {
     lastSeq: number,
     current: { handle: FileHandle; size: number; hasRecord: boolean } | undefined,
     unlock: () => void,
+    highWater: { file: HighWaterFile; everyMs: number },
   ) {
     this.dir = dir;
     this.#unlock = unlock;
+    this.#highWater = highWater.file;
+    this.#markEveryMs = highWater.everyMs;
     this.segmentBytes = segmentBytes;
     this.#lastSeq = lastSeq;
     this.#durableSeq = lastSeq;
@@ -110,7 +137,7 @@ export class FileJournal {
     makePrivateDir(dir);
     const unlock = lockDirectory(dir);
     try {
-      return await FileJournal.#openLocked(dir, segmentBytes, unlock);
+      return await FileJournal.#openLocked(dir, segmentBytes, unlock, opts);
     } catch (error) {
       unlock();
       throw error;
@@ -122,11 +149,11 @@ export class FileJournal {
     dir: string,
     segmentBytes: number,
     unlock: () => void,
+    opts: OpenOptions,
   ): Promise<OpenResult> {
     const scan = scanJournal(dir);
-    if (scan.error !== undefined) {
-      throw new JournalCorruptError(scan.error.segment, scan.error.offset, scan.error.message);
-    }
+    const repairing = opts[OPEN_FOR_REPAIR] === true && scan.error?.kind === 'lost-tail';
+    if (scan.error !== undefined && !repairing) throw JournalCorruptError.from(scan.error);
     const last = scan.segments.at(-1);
     let current: { handle: FileHandle; size: number; hasRecord: boolean } | undefined;
     if (last !== undefined) {
@@ -144,9 +171,28 @@ export class FileJournal {
       }
     }
     const lastSeq = last === undefined ? 0 : last.lastSeq;
-    const journal = new FileJournal(dir, segmentBytes, lastSeq, current, unlock);
+    let file: HighWaterFile;
+    try {
+      file = await HighWaterFile.open(dir, scan.highWater);
+      // From now on a crash must not pass for a clean stop: the mark loses its clean flag.
+      await file.write(lastSeq, false);
+      if (scan.highWater === undefined) await syncDirectory(dir);
+    } catch (error) {
+      await current?.handle.close();
+      throw error;
+    }
+    const everyMs = opts.highWaterEveryMs ?? DEFAULT_HIGH_WATER_EVERY_MS;
+    const highWater = { file, everyMs };
+    const journal = new FileJournal(dir, segmentBytes, lastSeq, current, unlock, highWater);
     const truncatedBytes = last === undefined ? 0 : last.fileBytes - last.validBytes;
-    return { journal, recovery: { lastSeq, truncatedBytes, segments: scan.segments.length } };
+    const recovery = {
+      lastSeq,
+      truncatedBytes,
+      segments: scan.segments.length,
+      highWaterSeq: scan.highWater?.seq ?? 0,
+      cleanStop: scan.cleanStop,
+    };
+    return { journal, recovery };
   }
 
   /** Last appended seq (0 for an empty journal). */
@@ -237,6 +283,33 @@ export class FileJournal {
     return removed;
   }
 
+  /**
+   * Durably records that everything durable now is: a lower bound a restart checks the journal
+   * against. Runs by itself after commits (at most every `highWaterEveryMs`) and at close.
+   */
+  async markHighWater(): Promise<void> {
+    this.#assertUsable();
+    await this.#marking;
+    await this.#highWater.write(this.#durableSeq, false);
+  }
+
+  #markSoon(): void {
+    if (this.#marking !== undefined || this.#closed !== undefined) return;
+    const now = performance.now();
+    if (now - this.#markedAt < this.#markEveryMs) return;
+    this.#markedAt = now;
+    this.#marking = this.#highWater.write(this.#durableSeq, false).then(
+      () => {
+        this.#marking = undefined;
+      },
+      () => {
+        // A mark that failed to write leaves the older one, still a true lower bound; the journal
+        // writes themselves report the disk's trouble.
+        this.#marking = undefined;
+      },
+    );
+  }
+
   /** Commits whatever is still appended, then releases the segment file and the lock. */
   close(): Promise<void> {
     this.#closed ??= this.#closeOnce();
@@ -248,7 +321,11 @@ export class FileJournal {
       if (this.#failure === undefined && (this.#flushing || !this.#pending.isEmpty)) {
         await this.commit();
       }
+      await this.#marking;
+      // Only a journal that ends exactly at its durable seq may say its stop was clean.
+      if (this.#failure === undefined) await this.#highWater.write(this.#durableSeq, true);
     } finally {
+      await this.#highWater.close().catch(() => {});
       await this.#handle?.close();
       this.#handle = undefined;
       this.#unlock();
@@ -271,6 +348,7 @@ export class FileJournal {
         for (const chunk of batch.chunks) await this.#writeChunk(batch, chunk);
         this.#durableSeq = batch.lastSeq;
         for (const waiter of this.#inFlightWaiters) waiter.resolve(batch.lastSeq);
+        this.#markSoon();
       } catch (error) {
         this.#failure = error;
         for (const waiter of this.#inFlightWaiters) waiter.reject(error);

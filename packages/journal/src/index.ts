@@ -2,7 +2,14 @@
 // the snapshot store, and the corruption and lock errors.
 
 export { JournalLockedError, LOCK_FILE_NAME } from './directory-lock.ts';
-export { FileJournal, type OpenOptions, type OpenResult } from './file-journal.ts';
+export {
+  DEFAULT_HIGH_WATER_EVERY_MS,
+  FileJournal,
+  type OpenOptions,
+  type OpenResult,
+} from './file-journal.ts';
+export { HIGH_WATER_FILE_NAME, type HighWater, readHighWater } from './high-water-mark.ts';
+export type { DamageKind, ScanProblem } from './journal-scan.ts';
 export { JOURNAL_CORRUPT, JournalCorruptError } from './journal-corrupt-error.ts';
 export {
   DEFAULT_SEGMENT_BYTES,
@@ -22,4 +29,5 @@ export {
   PRIVATE_FILE_MODE,
 } from './private-files.ts';
 export { type JournalRecord, readJournal } from './read-records.ts';
+export { type RepairOptions, type RepairResult, repairJournal } from './repair-journal.ts';
 export { type VerifyReport, verifyJournal } from './verify-journal.ts';

@@ -1,9 +1,11 @@
 // Read-only walk over every segment of a journal directory that classifies what it finds: whole
-// records, a torn tail (an untrustworthy frame at the end of the LAST segment with nothing valid
-// after it) or corruption (anything else). Opening and verifying share it, so they can never
-// disagree.
+// records, a torn tail (an incomplete frame, or one whose end a power cut zeroed, at the end of the
+// LAST segment with nothing valid after it), a damaged record (a whole frame whose checksum fails),
+// a lost tail (the journal ends before its own high-water mark) or other corruption. Opening and
+// verifying share it, so they can never disagree.
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { HIGH_WATER_FILE_NAME, type HighWater, readHighWater } from './high-water-mark.ts';
 import {
   checkSegmentHeader,
   MAX_PAYLOAD_BYTES,
@@ -12,6 +14,7 @@ import {
   readU64,
   recordChecksum,
   SEGMENT_HEADER_BYTES,
+  segmentFileName,
 } from './journal-format.ts';
 import { SegmentCursor } from './segment-cursor.ts';
 
@@ -25,10 +28,19 @@ export interface SegmentSummary {
   readonly fileBytes: number;
 }
 
+export type DamageKind = 'damaged-record' | 'lost-tail' | 'corrupt';
+
 export interface ScanProblem {
   readonly segment: string;
   readonly offset: number;
   readonly message: string;
+  /**
+   * `damaged-record`: a whole record whose checksum fails; `lost-tail`: the journal ends before its
+   * high-water mark; `corrupt`: anything else (a bad header, a seq gap, garbage before the tail).
+   */
+  readonly kind: DamageKind;
+  /** The seq the damaged or missing record should carry: records before it are intact. */
+  readonly seq: number;
 }
 
 export interface JournalScan {
@@ -41,10 +53,24 @@ export interface JournalScan {
   readonly lastSeq: number;
   readonly tornTailBytes: number;
   readonly totalBytes: number;
+  /** The journal's own durable mark, when it has one (see high-water-mark.ts). */
+  readonly highWater: HighWater | undefined;
+  /** The last stop was clean and the journal ends exactly where it then ended. */
+  readonly cleanStop: boolean;
   readonly error?: ScanProblem;
 }
 
 export type ProgressFn = (bytesDone: number, bytesTotal: number) => void;
+
+export interface ScanOptions {
+  readonly onProgress?: ProgressFn;
+  /**
+   * A writer may be appending right now (a reader beside a live journal): a whole frame past the
+   * high-water mark whose checksum fails may be a write in progress, so it ends the scan instead
+   * of being refused.
+   */
+  readonly liveWriter?: boolean;
+}
 
 const PROGRESS_STEP_BYTES = 4 * 1024 * 1024;
 
@@ -59,11 +85,14 @@ export function listSegments(dir: string): { name: string; firstSeq: number }[] 
   return found.sort((a, b) => a.firstSeq - b.firstSeq);
 }
 
-export function scanJournal(dir: string, onProgress?: ProgressFn): JournalScan {
+export function scanJournal(dir: string, opts: ScanOptions = {}): JournalScan {
+  // The mark first: it only grows while a writer runs, so the segments read after it hold it all.
+  const highWater = existsSync(dir) ? readHighWater(dir) : undefined;
   const listed = listSegments(dir);
   const sizes = listed.map((s) => sizeOf(join(dir, s.name)));
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
   const segments: SegmentSummary[] = [];
+  const tail: TailPolicy = { markSeq: highWater?.seq ?? 0, liveWriter: opts.liveWriter === true };
   let done = 0;
   let records = 0;
   let tornTailBytes = 0;
@@ -74,14 +103,20 @@ export function scanJournal(dir: string, onProgress?: ProgressFn): JournalScan {
     if (previous !== undefined && firstSeq !== previous.lastSeq + 1) {
       const expected = previous.lastSeq + 1;
       const message = `segment starts at seq ${firstSeq} but seq ${expected} was expected`;
-      error = { segment: name, offset: 0, message };
+      error = { segment: name, offset: 0, message, kind: 'corrupt', seq: expected };
       break;
     }
     const isLast = i === listed.length - 1;
-    const progress = (bytes: number) => onProgress?.(done + bytes, totalBytes);
-    const result = scanSegment(join(dir, name), name, firstSeq, isLast, progress);
+    const progress = (bytes: number) => opts.onProgress?.(done + bytes, totalBytes);
+    const result = scanSegment(
+      join(dir, name),
+      name,
+      firstSeq,
+      isLast ? tail : undefined,
+      progress,
+    );
     done += sizes[i]!;
-    onProgress?.(done, totalBytes);
+    opts.onProgress?.(done, totalBytes);
     if ('error' in result) {
       error = result.error;
       break;
@@ -91,25 +126,58 @@ export function scanJournal(dir: string, onProgress?: ProgressFn): JournalScan {
     if (isLast) tornTailBytes = result.summary.fileBytes - result.summary.validBytes;
   }
   const first = segments.find((s) => s.lastSeq >= s.firstSeq);
+  const lastSeq = first === undefined ? 0 : segments.at(-1)!.lastSeq;
+  error ??= lostTail(segments, highWater, tornTailBytes);
   const base = {
     segments,
     segmentFiles: listed.length,
     records,
     firstSeq: first?.firstSeq ?? 0,
-    lastSeq: first === undefined ? 0 : segments.at(-1)!.lastSeq,
+    lastSeq,
     tornTailBytes,
     totalBytes,
+    highWater,
+    cleanStop: highWater?.clean === true && highWater.seq === lastSeq && tornTailBytes === 0,
   };
   return error === undefined ? base : { ...base, error };
 }
 
+/** The journal ends before its high-water mark: acknowledged records are gone. */
+function lostTail(
+  segments: readonly SegmentSummary[],
+  highWater: HighWater | undefined,
+  tornTailBytes: number,
+): ScanProblem | undefined {
+  const last = segments.at(-1);
+  const lastSeq = last?.lastSeq ?? 0;
+  if (highWater === undefined || lastSeq >= highWater.seq) return undefined;
+  const torn = tornTailBytes > 0 ? ` (then ${tornTailBytes} bytes of an incomplete record)` : '';
+  return {
+    segment: last?.name ?? segmentFileName(lastSeq + 1),
+    offset: last?.validBytes ?? 0,
+    kind: 'lost-tail',
+    seq: lastSeq + 1,
+    message:
+      `the journal ends at seq ${lastSeq}${torn} but its high-water mark ` +
+      `(${HIGH_WATER_FILE_NAME}) says seq ${highWater.seq} was durable: ` +
+      `records ${lastSeq + 1}..${highWater.seq} are lost`,
+  };
+}
+
+interface TailPolicy {
+  /** Seq of the high-water mark (0 without one). */
+  readonly markSeq: number;
+  readonly liveWriter: boolean;
+}
+
 type SegmentResult = { summary: SegmentSummary } | { error: ScanProblem };
 
+/** Summary of one segment; `tail` is set for the last one, the only place a torn write can be. */
 function scanSegment(
   path: string,
   name: string,
   firstSeq: number,
-  isLast: boolean,
+  tail: TailPolicy | undefined,
   progress: (bytes: number) => void,
 ): SegmentResult {
   const fd = openSync(path, 'r');
@@ -119,8 +187,17 @@ function scanSegment(
     readFully(fd, header, 0);
     const headerProblem = checkSegmentHeader(header, firstSeq);
     if (headerProblem !== undefined) {
-      const torn = isLast && findLaterRecord(fd, fileBytes, 0, firstSeq) === undefined;
-      if (!torn) return { error: { segment: name, offset: 0, message: headerProblem } };
+      const rest = readRest(fd, fileBytes, 0);
+      const torn = tail !== undefined && findLaterRecord(rest, 0, firstSeq) === undefined;
+      if (!torn) {
+        const error = {
+          segment: name,
+          offset: 0,
+          message: headerProblem,
+          kind: 'corrupt' as const,
+        };
+        return { error: { ...error, seq: firstSeq } };
+      }
       return { summary: { name, firstSeq, lastSeq: firstSeq - 1, validBytes: 0, fileBytes } };
     }
     const cursor = new SegmentCursor(fd, fileBytes, firstSeq);
@@ -138,43 +215,74 @@ function scanSegment(
       fileBytes,
     };
     if (step === 'end') return { summary };
-    const torn =
-      isLast &&
-      cursor.invalidKind === 'frame' &&
-      findLaterRecord(fd, fileBytes, cursor.offset + 1, cursor.expectedSeq) === undefined;
-    if (torn) return { summary };
-    let message = cursor.reason;
-    if (!isLast) message += ' (not the last segment)';
-    else if (cursor.invalidKind === 'frame') message += ', and valid records follow it';
-    return { error: { segment: name, offset: cursor.offset, message } };
+    const problem = classifyTail(fd, fileBytes, cursor, tail);
+    if (problem === undefined) return { summary };
+    const error = { segment: name, offset: cursor.offset, seq: cursor.expectedSeq, ...problem };
+    return { error };
   } finally {
     closeSync(fd);
   }
 }
 
 /**
- * Offset of a valid record at or after `from` whose seq could follow `expectedSeq`, if any. A torn
- * write leaves nothing valid after the damage; damage followed by good records is corruption. Runs
- * only when something is already wrong, so it may read the rest of the file at once.
+ * Whether the first untrustworthy frame of a segment is a torn write (undefined: cut it) or damage.
+ * A torn write leaves an incomplete frame, or a whole frame whose end and everything after it are
+ * zeros (a page the power cut never wrote), with no valid record after it, in the last segment.
  */
-function findLaterRecord(
+function classifyTail(
   fd: number,
   fileBytes: number,
-  from: number,
-  expectedSeq: number,
-): number | undefined {
-  if (fileBytes - from < RECORD_HEADER_BYTES) return undefined;
-  const rest = Buffer.allocUnsafe(fileBytes - from);
-  readFully(fd, rest, from);
+  cursor: SegmentCursor,
+  tail: TailPolicy | undefined,
+): { kind: DamageKind; message: string } | undefined {
+  const kind: DamageKind = cursor.invalidKind === 'checksum' ? 'damaged-record' : 'corrupt';
+  if (tail === undefined) return { kind, message: `${cursor.reason} (not the last segment)` };
+  if (cursor.invalidKind === 'sequence') return { kind, message: cursor.reason };
+  const rest = readRest(fd, fileBytes, cursor.offset);
+  if (findLaterRecord(rest, 1, cursor.expectedSeq) !== undefined) {
+    return { kind, message: `${cursor.reason}, and valid records follow it` };
+  }
+  if (cursor.invalidKind !== 'checksum') return undefined;
+  const frameBytes = RECORD_HEADER_BYTES + cursor.payloadLength;
+  if (zeroedFrom(rest) < frameBytes) return undefined;
+  if (tail.liveWriter && cursor.expectedSeq > tail.markSeq) return undefined;
+  return {
+    kind,
+    message:
+      `record seq ${cursor.expectedSeq} is complete but its checksum fails: damaged after it was ` +
+      'written (a torn write leaves an incomplete record)',
+  };
+}
+
+/** Index where the run of zero bytes that ends `bytes` starts (bytes.length when none). */
+function zeroedFrom(bytes: Buffer): number {
+  let at = bytes.length;
+  while (at > 0 && bytes[at - 1] === 0) at--;
+  return at;
+}
+
+/**
+ * Offset in `rest` of a valid record at or after `from` whose seq could follow `expectedSeq`, if
+ * any. A torn write leaves nothing valid after the damage; damage followed by good records is
+ * corruption. Runs only when something is already wrong.
+ */
+function findLaterRecord(rest: Buffer, from: number, expectedSeq: number): number | undefined {
   const maxSeq = expectedSeq + Math.ceil(rest.length / RECORD_HEADER_BYTES);
-  for (let at = 0; at + RECORD_HEADER_BYTES <= rest.length; at++) {
+  for (let at = from; at + RECORD_HEADER_BYTES <= rest.length; at++) {
     const seq = readU64(rest, at + 8);
     if (seq < expectedSeq || seq > maxSeq) continue;
     const length = rest.readUInt32LE(at);
     if (length > MAX_PAYLOAD_BYTES || at + RECORD_HEADER_BYTES + length > rest.length) continue;
-    if (recordChecksum(rest, at, length) === rest.readUInt32LE(at + 4)) return from + at;
+    if (recordChecksum(rest, at, length) === rest.readUInt32LE(at + 4)) return at;
   }
   return undefined;
+}
+
+/** The bytes of the file from `from` to its end. */
+function readRest(fd: number, fileBytes: number, from: number): Buffer {
+  const rest = Buffer.allocUnsafe(Math.max(0, fileBytes - from));
+  readFully(fd, rest, from);
+  return rest;
 }
 
 function readFully(fd: number, into: Buffer, position: number): void {

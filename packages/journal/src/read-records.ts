@@ -20,10 +20,8 @@ export interface JournalRecord {
  * {@link JournalCorruptError} where opening would refuse. A live writer may have appended more by the time iteration ends.
  */
 export function* readJournal(dir: string, fromSeq?: number): Iterable<JournalRecord> {
-  const scan = scanJournal(dir);
-  if (scan.error !== undefined) {
-    throw new JournalCorruptError(scan.error.segment, scan.error.offset, scan.error.message);
-  }
+  const scan = scanJournal(dir, { liveWriter: true });
+  if (scan.error !== undefined) throw JournalCorruptError.from(scan.error);
   yield* readRecords(dir, fromSeq, scan.lastSeq);
 }
 

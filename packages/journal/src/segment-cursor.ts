@@ -11,8 +11,12 @@ import {
 } from './journal-format.ts';
 
 export type CursorStep = 'record' | 'end' | 'invalid';
-/** `sequence`: the frame checks out but its seq is a gap or repeat (never a torn write). */
-export type InvalidKind = 'frame' | 'sequence';
+/**
+ * `incomplete`: the frame is cut short or its length is impossible (what a torn write leaves);
+ * `checksum`: a whole frame whose checksum fails (`payloadLength` is its stated length);
+ * `sequence`: the frame checks out but its seq is a gap or repeat (never a torn write).
+ */
+export type InvalidKind = 'incomplete' | 'checksum' | 'sequence';
 
 const INITIAL_BUFFER_BYTES = 1024 * 1024;
 
@@ -25,7 +29,7 @@ export class SegmentCursor {
   expectedSeq: number;
   seq = 0;
   payloadLength = 0;
-  invalidKind: InvalidKind = 'frame';
+  invalidKind: InvalidKind = 'incomplete';
   reason = '';
   readonly #fd: number;
   readonly #fileSize: number;
@@ -46,20 +50,21 @@ export class SegmentCursor {
     this.offset = at;
     if (at === this.#fileSize) return 'end';
     if (!this.#ensure(at, RECORD_HEADER_BYTES)) {
-      return this.#invalid('frame', `incomplete record header (${this.#fileSize - at} bytes)`);
+      return this.#invalid('incomplete', `incomplete record header (${this.#fileSize - at} bytes)`);
     }
     const base = at - this.#bufStart;
     const length = this.#buf.readUInt32LE(base);
     if (length > MAX_PAYLOAD_BYTES) {
-      return this.#invalid('frame', `record length ${length} exceeds ${MAX_PAYLOAD_BYTES}`);
+      return this.#invalid('incomplete', `record length ${length} exceeds ${MAX_PAYLOAD_BYTES}`);
     }
     if (!this.#ensure(at, RECORD_HEADER_BYTES + length)) {
-      return this.#invalid('frame', `record of ${length} bytes runs past the end of the file`);
+      return this.#invalid('incomplete', `record of ${length} bytes runs past the end of the file`);
     }
     const frame = at - this.#bufStart;
     const stored = this.#buf.readUInt32LE(frame + 4);
     if (recordChecksum(this.#buf, frame, length) !== stored) {
-      return this.#invalid('frame', 'record checksum mismatch');
+      this.payloadLength = length;
+      return this.#invalid('checksum', 'record checksum mismatch');
     }
     const seq = readU64(this.#buf, frame + 8);
     if (seq !== this.expectedSeq) {

@@ -69,6 +69,14 @@ export class SnapshotStore {
     return undefined;
   }
 
+  /** Deletes every snapshot at `seq` or later (state that includes records a repair cut). */
+  async removeFrom(seq: number): Promise<number> {
+    const doomed = this.#list(SNAPSHOT_NAME).filter((s) => s.seq >= seq);
+    for (const { name } of doomed) await rm(join(this.dir, name), { force: true });
+    if (doomed.length > 0) await syncDirectory(this.dir);
+    return doomed.length;
+  }
+
   async #prune(): Promise<void> {
     const kept = this.#list(SNAPSHOT_NAME);
     const doomed = kept.slice(0, Math.max(0, kept.length - this.keep));

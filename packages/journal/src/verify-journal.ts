@@ -1,6 +1,6 @@
 // Offline check of a journal directory for operators (`bourse journal verify`): reads every
 // segment, changes nothing, and reports what opening would keep, cut or refuse.
-import { type ProgressFn, scanJournal } from './journal-scan.ts';
+import { type ProgressFn, type ScanProblem, scanJournal } from './journal-scan.ts';
 
 export interface VerifyReport {
   /** False when opening would refuse the journal; a torn tail alone keeps it true. */
@@ -11,11 +11,15 @@ export interface VerifyReport {
   segments: number;
   /** Bytes past the last whole record that opening would truncate. */
   tornTailBytes: number;
-  error?: { segment: string; offset: number; message: string };
+  /** The journal's own durable mark (0 for a journal written before it had one). */
+  highWaterSeq: number;
+  /** The last stop was clean and nothing was lost or cut since. */
+  cleanStop: boolean;
+  error?: ScanProblem;
 }
 
 export function verifyJournal(dir: string, onProgress?: ProgressFn): VerifyReport {
-  const scan = scanJournal(dir, onProgress);
+  const scan = scanJournal(dir, onProgress === undefined ? {} : { onProgress });
   const report: VerifyReport = {
     ok: scan.error === undefined,
     records: scan.records,
@@ -23,6 +27,8 @@ export function verifyJournal(dir: string, onProgress?: ProgressFn): VerifyRepor
     lastSeq: scan.lastSeq,
     segments: scan.segmentFiles,
     tornTailBytes: scan.tornTailBytes,
+    highWaterSeq: scan.highWater?.seq ?? 0,
+    cleanStop: scan.cleanStop,
   };
   if (scan.error !== undefined) report.error = { ...scan.error };
   return report;

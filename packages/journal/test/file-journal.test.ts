@@ -31,7 +31,13 @@ function assertContent(journal: FileJournal, fromSeq: number, toSeq: number): vo
 test('an empty directory opens as an empty journal', async (t) => {
   const dir = join(tempDir(t), 'nested', 'journal');
   const { journal, recovery } = await FileJournal.open(dir);
-  assert.deepEqual(recovery, { lastSeq: 0, truncatedBytes: 0, segments: 0 });
+  assert.deepEqual(recovery, {
+    lastSeq: 0,
+    truncatedBytes: 0,
+    segments: 0,
+    highWaterSeq: 0,
+    cleanStop: false,
+  });
   assert.equal(journal.lastSeq, 0);
   assert.equal(journal.durableSeq, 0);
   assert.deepEqual(seqsOf(journal), []);
@@ -52,7 +58,13 @@ test('committed records survive reopen and read back byte for byte', async (t) =
   await first.journal.close();
 
   const second = await FileJournal.open(dir);
-  assert.deepEqual(second.recovery, { lastSeq: 50, truncatedBytes: 0, segments: 1 });
+  assert.deepEqual(second.recovery, {
+    lastSeq: 50,
+    truncatedBytes: 0,
+    segments: 1,
+    highWaterSeq: 50,
+    cleanStop: true,
+  });
   assertContent(second.journal, 1, 50);
   assertContent(second.journal, 37, 50);
   second.journal.append(51, payloadFor(51));
@@ -143,12 +155,20 @@ test('segments roll over past segmentBytes and are named by their first seq', as
     await first.journal.commit();
   }
   await first.journal.close();
-  const names = readdirSync(dir).sort();
+  const names = readdirSync(dir)
+    .filter((name) => name.endsWith('.seg'))
+    .sort();
   assert.deepEqual(names, [1, 4, 7, 10].map(segmentFileName));
   for (const name of names) assert.ok(statSync(join(dir, name)).size <= 256);
 
   const second = await FileJournal.open(dir, { segmentBytes: 256 });
-  assert.deepEqual(second.recovery, { lastSeq: 10, truncatedBytes: 0, segments: 4 });
+  assert.deepEqual(second.recovery, {
+    lastSeq: 10,
+    truncatedBytes: 0,
+    segments: 4,
+    highWaterSeq: 10,
+    cleanStop: true,
+  });
   assert.deepEqual(seqsOf(second.journal, 5), [5, 6, 7, 8, 9, 10]);
   second.journal.append(11, payload(11));
   second.journal.append(12, new Uint8Array(400)); // larger than a segment: alone in its own
@@ -232,7 +252,13 @@ test('segments a snapshot covers can be removed; reads start at the oldest kept'
   await first.journal.close();
 
   const second = await FileJournal.open(dir, { segmentBytes: 256 });
-  assert.deepEqual(second.recovery, { lastSeq: 10, truncatedBytes: 0, segments: 1 });
+  assert.deepEqual(second.recovery, {
+    lastSeq: 10,
+    truncatedBytes: 0,
+    segments: 1,
+    highWaterSeq: 10,
+    cleanStop: true,
+  });
   second.journal.append(11, payload(11));
   await second.journal.commit();
   assert.deepEqual(seqsOf(second.journal), [10, 11]);
@@ -244,6 +270,8 @@ test('segments a snapshot covers can be removed; reads start at the oldest kept'
     lastSeq: 11,
     segments: 1,
     tornTailBytes: 0,
+    highWaterSeq: 11,
+    cleanStop: true,
   });
 });
 

@@ -1,11 +1,17 @@
-// Byte-level fuzz of recovery: seeded truncation points must cut back exactly to the last whole
-// record, a damaged final record is a torn tail, and damage anywhere before it must refuse to open
-// with the segment and offset named. Each case prints its seed on failure.
+// Byte-level fuzz of recovery: seeded truncation points of a journal whose writer died before its
+// clean stop must cut back exactly to the last whole record; a damaged final record is refused
+// (after a clean stop, whatever the damage), and damage anywhere before it must refuse to open with
+// the segment and offset named. Each case prints its seed on failure.
 import assert from 'node:assert/strict';
 import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
-import { FileJournal, JournalCorruptError, segmentFileName } from '../src/index.ts';
+import {
+  FileJournal,
+  HIGH_WATER_FILE_NAME,
+  JournalCorruptError,
+  segmentFileName,
+} from '../src/index.ts';
 import { encodeSegmentHeader, writeRecord } from '../src/journal-format.ts';
 import { payloadFor, seededRandom } from './seeded-random.ts';
 import { tempDir } from './temp-dir.ts';
@@ -35,7 +41,9 @@ async function buildJournal(t: TestContext, count: number, segmentBytes: number,
     if (random.int(0, 3) === 0) await journal.commit();
   }
   await journal.close();
-  const names = readdirSync(dir).sort();
+  const names = readdirSync(dir)
+    .filter((name) => name.endsWith('.seg'))
+    .sort();
   let seq = 1;
   const bounds = names.map((name) => {
     const size = statSync(join(dir, name)).size;
@@ -47,9 +55,19 @@ async function buildJournal(t: TestContext, count: number, segmentBytes: number,
   return { dir, names, bounds, lastSeq: count } satisfies Fixture;
 }
 
-/** Copies the fixture into a fresh directory, letting `mutate` damage the last segment's bytes. */
-function damagedCopy(t: TestContext, fx: Fixture, segment: number, mutate: (b: Buffer) => Buffer) {
+/**
+ * Copies the fixture's segments into a fresh directory, letting `mutate` damage one segment's
+ * bytes; without `withMark` the copy has no high-water mark, as a writer killed before its first.
+ */
+function damagedCopy(
+  t: TestContext,
+  fx: Fixture,
+  segment: number,
+  mutate: (b: Buffer) => Buffer,
+  withMark = false,
+) {
   const dir = tempDir(t);
+  if (withMark) copyFileSync(join(fx.dir, HIGH_WATER_FILE_NAME), join(dir, HIGH_WATER_FILE_NAME));
   fx.names.forEach((name, i) => {
     if (i !== segment) copyFileSync(join(fx.dir, name), join(dir, name));
     else writeFileSync(join(dir, name), mutate(readFileSync(join(fx.dir, name))));
@@ -150,7 +168,7 @@ test('a flipped byte in a non-final record refuses to open, naming segment + off
   }
 });
 
-test('a flipped byte in the final record is a torn tail', async (t) => {
+test('a flipped byte in the final record is refused, naming the record', async (t) => {
   const fx = await buildJournal(t, 30, 1 << 20, 5);
   const bounds = fx.bounds[0]!;
   const start = bounds.at(-2)!;
@@ -159,11 +177,31 @@ test('a flipped byte in the final record is a torn tail', async (t) => {
   for (let i = 0; i < 30; i++) {
     const at = random.int(start, end - 1);
     const xor = random.int(1, 255);
-    const dir = damagedCopy(t, fx, 0, (b) => {
+    const flip = (b: Buffer) => {
       b[at]! ^= xor;
       return b;
-    });
-    await assertRecovers(dir, fx.lastSeq - 1, end - start, `byte ${at} xor ${xor}`);
+    };
+    const context = `byte ${at} xor ${xor}`;
+    // After a clean stop every such flip is refused: damaged, or cut short below the mark.
+    await assert.rejects(
+      FileJournal.open(damagedCopy(t, fx, 0, flip, true)),
+      { name: 'JournalCorruptError', offset: start, seq: fx.lastSeq },
+      context,
+    );
+    // Without a mark only a flip of the length field can pass for a torn (incomplete) record.
+    const unmarked = damagedCopy(t, fx, 0, flip);
+    if (at >= start + 4) {
+      await assert.rejects(
+        FileJournal.open(unmarked),
+        { offset: start, kind: 'damaged-record' },
+        context,
+      );
+    } else {
+      await FileJournal.open(unmarked).then(
+        (opened) => opened.journal.close(),
+        (error: unknown) => assert.equal((error as JournalCorruptError).offset, start, context),
+      );
+    }
   }
 });
 

@@ -4,14 +4,28 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FileJournal, readJournal, segmentFileName, verifyJournal } from '../src/index.ts';
+import {
+  FileJournal,
+  HIGH_WATER_FILE_NAME,
+  readJournal,
+  segmentFileName,
+  verifyJournal,
+} from '../src/index.ts';
 import { payloadFor } from './seeded-random.ts';
 import { tempDir } from './temp-dir.ts';
 
-async function journalOf(dir: string, count: number, segmentBytes: number): Promise<void> {
+/** `crashed`: the writer died before any mark after its open (the journal's tail may be torn). */
+async function journalOf(
+  dir: string,
+  count: number,
+  segmentBytes: number,
+  crashed = false,
+): Promise<void> {
   const { journal } = await FileJournal.open(dir, { segmentBytes });
+  const mark = readFileSync(join(dir, HIGH_WATER_FILE_NAME));
   for (let seq = 1; seq <= count; seq++) journal.append(seq, payloadFor(seq, 40));
   await journal.close();
+  if (crashed) writeFileSync(join(dir, HIGH_WATER_FILE_NAME), mark);
 }
 
 test('a healthy journal reports its records, range and segments with progress', async (t) => {
@@ -26,6 +40,8 @@ test('a healthy journal reports its records, range and segments with progress', 
     lastSeq: 25,
     segments: 7,
     tornTailBytes: 0,
+    highWaterSeq: 25,
+    cleanStop: true,
   });
   const total = 6 * 248 + 24 + 56;
   assert.deepEqual(progress.at(-1), [total, total]);
@@ -40,12 +56,14 @@ test('an empty directory verifies as an empty journal', (t) => {
     lastSeq: 0,
     segments: 0,
     tornTailBytes: 0,
+    highWaterSeq: 0,
+    cleanStop: false,
   });
 });
 
 test('a torn tail is reported but left in place', async (t) => {
   const dir = tempDir(t);
-  await journalOf(dir, 10, 1 << 20);
+  await journalOf(dir, 10, 1 << 20, true);
   const path = join(dir, segmentFileName(1));
   const size = statSync(path).size;
   writeFileSync(path, readFileSync(path).subarray(0, size - 5));
@@ -73,12 +91,15 @@ test('corruption is reported with segment, offset and reason', async (t) => {
     segment: name,
     offset: 24 + 56,
     message: 'record checksum mismatch (not the last segment)',
+    kind: 'damaged-record',
+    seq: 6,
   });
 });
 
 test('readJournal reads beside a live writer and stops before a torn tail', async (t) => {
   const dir = tempDir(t);
-  const { journal } = await FileJournal.open(dir);
+  const { journal } = await FileJournal.open(dir, { highWaterEveryMs: 3_600_000 });
+  const mark = readFileSync(join(dir, HIGH_WATER_FILE_NAME));
   for (let seq = 1; seq <= 5; seq++) journal.append(seq, payloadFor(seq, 40));
   await journal.commit();
   journal.append(6, payloadFor(6, 40)); // appended, not committed: not yet on disk
@@ -87,6 +108,7 @@ test('readJournal reads beside a live writer and stops before a torn tail', asyn
     [2, 3, 4, 5],
   );
   await journal.close();
+  writeFileSync(join(dir, HIGH_WATER_FILE_NAME), mark); // as if the writer had been killed
 
   const path = join(dir, segmentFileName(1));
   const size = statSync(path).size;

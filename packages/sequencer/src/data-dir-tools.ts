@@ -1,12 +1,21 @@
-// Offline operations on a stopped data directory for the CLI (`bourse journal verify|replay`,
-// `bourse snapshot`): they run the engine in-process, never alongside a live core on the same directory.
+// Offline operations on a stopped data directory for the CLI (`bourse journal verify|repair`,
+// `bourse replay`, `bourse snapshot`): they run the engine in-process, never alongside a live core on
+// the same directory.
 
 import { type Command, Engine, type EngineConfig, verifyInvariants } from '@bourse/engine';
-import { FileJournal, SnapshotStore, type VerifyReport, verifyJournal } from '@bourse/journal';
-import { decodeCommand } from './command-codec.ts';
+import {
+  FileJournal,
+  type RepairResult,
+  repairJournal,
+  SnapshotStore,
+  type VerifyReport,
+  verifyJournal,
+} from '@bourse/journal';
+import { decodeCommand, encodeCommandJson } from './command-codec.ts';
 import { CoreError } from './core-error.ts';
 import { dataDirLayout, readEngineConfig } from './data-dir.ts';
 import type { AppliedCommand } from './exchange-core.ts';
+import { setReadDbAside } from './read-db-guard.ts';
 import type { ReplayProgress } from './replay-into-worker.ts';
 
 export type ProgressListener = (progress: ReplayProgress) => void;
@@ -82,6 +91,38 @@ export async function snapshotDataDir(
   const bytes = engine.snapshot();
   if (latest?.seq !== engine.lastSeq) await store.save(engine.lastSeq, bytes);
   return { seq: engine.lastSeq, bytes: bytes.byteLength, hash: engine.stateHash() };
+}
+
+export interface DataDirRepair {
+  readonly journal: RepairResult;
+  /** Snapshots dropped because they include state from the cut records. */
+  readonly snapshotsRemoved: number;
+  /** The read models were set aside (`read.db.repaired-<time>`) to be rebuilt at the next start. */
+  readonly readModelsSetAside: boolean;
+}
+
+/**
+ * The operator's way past a journal that refuses to open: drops the record `truncateAtSeq` and all
+ * after it, and fills their seqs (up to the highest the journal ever held) with `tick` commands,
+ * which change nothing, so no seq and no order id is ever given twice. Snapshots and read models
+ * that include the dropped commands go; the next start rebuilds them from the journal.
+ */
+export async function repairDataDir(
+  dir: string,
+  truncateAtSeq: number,
+  now: number = Date.now(),
+): Promise<DataDirRepair> {
+  const layout = dataDirLayout(dir);
+  const journal = await repairJournal(layout.journalDir, {
+    truncateAtSeq,
+    filler: (seq, lastKept) => {
+      const ts = lastKept === undefined ? 0 : decodeCommand(lastKept).ts;
+      return encodeCommandJson(JSON.stringify({ type: 'tick', seq, ts }));
+    },
+  });
+  const snapshotsRemoved = await new SnapshotStore(layout.snapshotsDir).removeFrom(truncateAtSeq);
+  const readModelsSetAside = setReadDbAside(layout.readDbPath, `repaired-${now}`);
+  return { journal, snapshotsRemoved, readModelsSetAside };
 }
 
 function engineConfigOf(dir: string): EngineConfig | undefined {

@@ -5,9 +5,11 @@ export { ensurePrivateFile, makePrivateDir } from '@bourse/journal';
 export { decodeCommandJson, encodeCommandJson } from './command-codec.ts';
 export { CORE_ERROR_CODES, CoreError, type CoreErrorCode } from './core-error.ts';
 export {
+  type DataDirRepair,
   type DataDirReport,
   type ProgressListener,
   type ReplayResult,
+  repairDataDir,
   replayDataDir,
   snapshotDataDir,
   verifyDataDir,

@@ -7,18 +7,24 @@ import {
   FileJournal,
   JournalCorruptError,
   JournalLockedError,
+  type OpenResult,
   SnapshotStore,
 } from '@bourse/journal';
-import { openSqliteReadModels } from '@bourse/projections';
+import { openSqliteReadModels, type ReadModels } from '@bourse/projections';
 import type { EngineConfig } from '@bourse/engine';
 import { decodeCommand } from './command-codec.ts';
 import { CoreError } from './core-error.ts';
 import { createCoreMetrics } from './core-metrics.ts';
-import { dataDirLayout, ensureDataDir, resolveEngineConfig } from './data-dir.ts';
+import {
+  type DataDirLayout,
+  dataDirLayout,
+  ensureDataDir,
+  resolveEngineConfig,
+} from './data-dir.ts';
 import { EngineHost } from './engine-host.ts';
-import type { CoreJournal, ReplicatingCore } from './exchange-core.ts';
+import type { CoreJournal, CoreMetrics, ReplicatingCore } from './exchange-core.ts';
 import { LocalExchangeCore } from './local-exchange-core.ts';
-import { guardReadDbOnOpen } from './read-db-guard.ts';
+import { guardReadDbOnOpen, type ReadDbState, setReadDbAside } from './read-db-guard.ts';
 import { ReadModelFeeder } from './read-model-feeder.ts';
 import { type ReplayProgress, replayIntoWorker } from './replay-into-worker.ts';
 
@@ -66,33 +72,21 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<R
   }
   const layout = dataDirLayout(opts.dataDir);
   ensureDataDir(layout);
-  const journal = await openJournal(layout.journalDir);
+  const { journal, recovery } = await openJournal(layout);
   const cleanup: (() => Promise<void>)[] = [() => journal.close()];
   try {
     const config = resolveEngineConfig(layout, opts.engineConfig);
     const metrics = createCoreMetrics();
     const path = layout.readDbPath;
-    const readDbOnOpen = guardReadDbOnOpen(path, Date.now());
-    ensurePrivateFile(path);
-    const feeder = await ReadModelFeeder.start(
-      {
-        path,
-        feeAccountId: config.feeAccountId,
-        nice: opts.readModelNice ?? DEFAULT_READ_MODEL_NICE,
-        idle: opts.readModelIdle ?? true,
-      },
-      metrics,
-    );
-    cleanup.push(() => feeder.close());
-    const readModels = await openSqliteReadModels(path, { feeAccountId: config.feeAccountId });
-    cleanup.push(() => readModels.close());
     const lastSeq = journal.lastSeq;
-    if (feeder.appliedSeq > lastSeq) {
-      throw new CoreError(
-        'DATA_DIR_INCONSISTENT',
-        `read models in ${path} hold seq ${feeder.appliedSeq} but the journal ends at ${lastSeq}`,
-      );
-    }
+    const { feeder, readModels, readDbOnOpen } = await openReadModels(
+      { path, feeAccountId: config.feeAccountId, opts, metrics },
+      { lastSeq, journalIntact: recovery.cleanStop },
+    );
+    cleanup.push(
+      () => feeder.close(),
+      () => readModels.close(),
+    );
     const snapshots = new SnapshotStore(layout.snapshotsDir);
     const snapshot = chooseSnapshot(snapshots, lastSeq, feeder.appliedSeq);
     const { host, lastSeq: engineSeq } = await startEngine(
@@ -130,7 +124,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<R
     return core;
   } catch (error) {
     for (const close of cleanup.reverse()) await close().catch(() => {});
-    throw asStartupError(error);
+    throw asStartupError(error, layout.root);
   }
 }
 
@@ -159,12 +153,68 @@ async function startEngine(
   }
 }
 
-async function openJournal(dir: string): Promise<FileJournal> {
+async function openJournal(layout: DataDirLayout): Promise<OpenResult> {
   try {
-    const { journal } = await FileJournal.open(dir);
-    return journal;
+    return await FileJournal.open(layout.journalDir);
   } catch (error) {
-    throw asStartupError(error);
+    throw asStartupError(error, layout.root);
+  }
+}
+
+interface ReadModelParts {
+  readonly feeder: ReadModelFeeder;
+  readonly readModels: ReadModels;
+  readonly readDbOnOpen: ReadDbState;
+}
+
+/**
+ * Starts the read-model thread and opens the read side. Read models ahead of the journal hold
+ * commands the journal does not: when the journal is known intact (its last stop was clean and it
+ * ends where that stop left it) the journal is right and they are set aside and rebuilt from it;
+ * otherwise the journal may have lost its tail and the start is refused.
+ */
+async function openReadModels(
+  where: {
+    path: string;
+    feeAccountId: number;
+    opts: OpenExchangeCoreOptions;
+    metrics: CoreMetrics;
+  },
+  journal: { lastSeq: number; journalIntact: boolean },
+): Promise<ReadModelParts> {
+  const { path, feeAccountId, opts, metrics } = where;
+  let readDbOnOpen = guardReadDbOnOpen(path, Date.now());
+  for (;;) {
+    ensurePrivateFile(path);
+    const feeder = await ReadModelFeeder.start(
+      {
+        path,
+        feeAccountId,
+        nice: opts.readModelNice ?? DEFAULT_READ_MODEL_NICE,
+        idle: opts.readModelIdle ?? true,
+      },
+      metrics,
+    );
+    if (feeder.appliedSeq <= journal.lastSeq) {
+      try {
+        const readModels = await openSqliteReadModels(path, { feeAccountId });
+        return { feeder, readModels, readDbOnOpen };
+      } catch (error) {
+        await feeder.close();
+        throw error;
+      }
+    }
+    await feeder.close();
+    const held = `read models in ${path} hold seq ${feeder.appliedSeq} but the journal ends at ${journal.lastSeq}`;
+    if (!journal.journalIntact || readDbOnOpen === 'rebuilt') {
+      throw new CoreError(
+        'DATA_DIR_INCONSISTENT',
+        `${held}, and the journal's last stop was not clean, so it may have lost its tail; ` +
+          'run `bourse journal verify`',
+      );
+    }
+    setReadDbAside(path, `ahead-${Date.now()}`);
+    readDbOnOpen = 'rebuilt';
   }
 }
 
@@ -194,17 +244,22 @@ function lastJournaledTs(journal: FileJournal): number {
   return 0;
 }
 
-function asStartupError(error: unknown): unknown {
+function asStartupError(error: unknown, dataDir: string): unknown {
   if (error instanceof JournalLockedError) {
     return new CoreError('DATA_DIR_LOCKED', `refusing to start: ${error.message}`, {
       cause: error,
     });
   }
   if (error instanceof JournalCorruptError) {
+    const repair =
+      error.seq === undefined
+        ? ''
+        : `; to drop seq ${error.seq} and everything after it (placeholders keep their ids ` +
+          `unused): bourse journal repair --data-dir ${dataDir} --truncate-at ${error.seq}`;
     return new CoreError(
       'JOURNAL_CORRUPT',
       `refusing to start: ${error.message} (segment ${error.segment}, offset ${error.offset}); ` +
-        'inspect the data directory with `bourse journal verify`',
+        `inspect the data directory with \`bourse journal verify\`${repair}`,
       { cause: error },
     );
   }

@@ -27,11 +27,23 @@ export function guardReadDbOnOpen(dbPath: string, now: number): ReadDbState {
     return 'clean';
   }
   if (passesQuickCheck(dbPath)) return 'checked';
-  for (const suffix of ['', '-wal', '-shm']) {
-    if (existsSync(dbPath + suffix))
-      renameSync(dbPath + suffix, `${dbPath}.damaged-${now}${suffix}`);
-  }
+  setReadDbAside(dbPath, `damaged-${now}`);
   return 'rebuilt';
+}
+
+/**
+ * Renames the read models' files to `<db>.<label>` (kept for inspection), so the next open starts
+ * them afresh and re-projects the journal.
+ */
+export function setReadDbAside(dbPath: string, label: string): boolean {
+  rmSync(markerPath(dbPath), { force: true });
+  let moved = false;
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (!existsSync(dbPath + suffix)) continue;
+    renameSync(dbPath + suffix, `${dbPath}.${label}${suffix}`);
+    moved = true;
+  }
+  return moved;
 }
 
 /** Call after the read models are closed for good. */

@@ -1,0 +1,157 @@
+// The operator's explicit repair of a journal that opening refuses (`bourse journal repair`): cuts
+// every record from a named seq on (the damaged or missing one the refusal named), then fills the
+// seqs up to the highest one the journal ever held with placeholder records, so no seq (and no id
+// derived from one) is ever used twice. Nothing else in the journal cuts a record it cannot prove
+// was never acknowledged.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { rm, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
+import { lockDirectory } from './directory-lock.ts';
+import { FileJournal, OPEN_FOR_REPAIR } from './file-journal.ts';
+import {
+  MAX_PAYLOAD_BYTES,
+  RECORD_HEADER_BYTES,
+  readU64,
+  recordChecksum,
+  SEGMENT_HEADER_BYTES,
+} from './journal-format.ts';
+import { listSegments, scanJournal } from './journal-scan.ts';
+import { SegmentCursor } from './segment-cursor.ts';
+import { syncDirectory } from './sync-directory.ts';
+
+export interface RepairOptions {
+  /** First seq to drop: the damaged or missing record a refusal named. */
+  readonly truncateAtSeq: number;
+  /** The placeholder payload for a dropped seq, given the payload of the last record kept. */
+  readonly filler: (seq: number, lastKept: Uint8Array | undefined) => Uint8Array;
+}
+
+export interface RepairResult {
+  readonly cutFromSeq: number;
+  /** Seqs cut from the files (damaged or intact); 0 when only a lost tail was filled. */
+  readonly droppedRecords: number;
+  /** The journal now ends here; seqs cutFromSeq..filledToSeq hold placeholders. */
+  readonly filledToSeq: number;
+}
+
+interface Cut {
+  readonly segment: string;
+  readonly offset: number;
+  /** Whether any byte or later segment was removed. */
+  readonly removedBytes: boolean;
+  /** Highest seq any removed bytes or names show was written (cutAt - 1 when none). */
+  readonly highestSeq: number;
+}
+
+export async function repairJournal(dir: string, opts: RepairOptions): Promise<RepairResult> {
+  const from = opts.truncateAtSeq;
+  if (!Number.isSafeInteger(from) || from < 1) {
+    throw new RangeError(`truncateAtSeq must be a positive integer, not ${from}`);
+  }
+  const unlock = lockDirectory(dir);
+  let cut: Cut;
+  try {
+    cut = await cutAt(dir, from);
+  } finally {
+    unlock();
+  }
+  const { journal, recovery } = await FileJournal.open(dir, { [OPEN_FOR_REPAIR]: true });
+  try {
+    const filledToSeq = Math.max(cut.highestSeq, recovery.highWaterSeq, from - 1);
+    let lastKept: Uint8Array | undefined;
+    if (from > 1) for (const record of journal.read(from - 1)) lastKept = record.payload;
+    for (let seq = from; seq <= filledToSeq; seq++) journal.append(seq, opts.filler(seq, lastKept));
+    await journal.commit();
+    const droppedRecords = cut.removedBytes ? Math.max(cut.highestSeq, from) - from + 1 : 0;
+    return { cutFromSeq: from, droppedRecords, filledToSeq };
+  } finally {
+    await journal.close();
+  }
+}
+
+/** Cuts the journal just before record `from`; records before it must all be whole. */
+async function cutAt(dir: string, from: number): Promise<Cut> {
+  const scan = scanJournal(dir);
+  const intactTo = scan.error === undefined ? scan.lastSeq : scan.error.seq - 1;
+  if (from > intactTo + 1) {
+    throw new Error(
+      `the journal holds whole records only up to seq ${intactTo}; ` +
+        `cut at seq ${intactTo + 1} or earlier`,
+    );
+  }
+  const segments = listSegments(dir);
+  const at = locate(dir, segments, from, scan.error);
+  const index = segments.findIndex((s) => s.name === at.segment);
+  const later = segments.slice(index + 1);
+  const path = join(dir, at.segment);
+  const size = sizeOf(path);
+  let highestSeq = from - 1;
+  for (const s of later) highestSeq = Math.max(highestSeq, s.firstSeq - 1);
+  const removed: string[] = [path, ...later.map((s) => join(dir, s.name))];
+  removed.forEach((file, i) => {
+    highestSeq = Math.max(highestSeq, highestWholeSeq(file, i === 0 ? at.offset : 0, from));
+  });
+  for (const s of later.reverse()) await rm(join(dir, s.name));
+  if (size > at.offset) await truncate(path, at.offset);
+  await syncDirectory(dir);
+  const removedBytes = size > at.offset || later.length > 0;
+  return { segment: at.segment, offset: at.offset, removedBytes, highestSeq };
+}
+
+/** Segment and offset where record `from` starts (or would be appended). */
+function locate(
+  dir: string,
+  segments: readonly { name: string; firstSeq: number }[],
+  from: number,
+  error: { segment: string; offset: number; seq: number } | undefined,
+): { segment: string; offset: number } {
+  if (error !== undefined && error.seq === from) return error;
+  const owner = segments.filter((s) => s.firstSeq <= from).at(-1);
+  if (owner === undefined) throw new Error(`no segment holds seq ${from}`);
+  const fd = openSync(join(dir, owner.name), 'r');
+  try {
+    const cursor = new SegmentCursor(fd, fstatSync(fd).size, owner.firstSeq);
+    for (let step = cursor.next(); step === 'record'; step = cursor.next()) {
+      if (cursor.seq === from) return { segment: owner.name, offset: cursor.offset };
+    }
+    return { segment: owner.name, offset: Math.max(cursor.offset, SEGMENT_HEADER_BYTES) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Highest seq >= `minSeq` of any whole, checksummed frame in `file` from `start`, else 0. */
+function highestWholeSeq(file: string, start: number, minSeq: number): number {
+  const fd = openSync(file, 'r');
+  let bytes: Buffer;
+  try {
+    bytes = Buffer.alloc(Math.max(0, fstatSync(fd).size - start));
+    let filled = 0;
+    while (filled < bytes.length) {
+      const got = readSync(fd, bytes, filled, bytes.length - filled, start + filled);
+      if (got === 0) break;
+      filled += got;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const maxSeq = minSeq + Math.ceil(bytes.length / RECORD_HEADER_BYTES);
+  let highest = 0;
+  for (let at = 0; at + RECORD_HEADER_BYTES <= bytes.length; at++) {
+    const seq = readU64(bytes, at + 8);
+    if (seq < minSeq || seq > maxSeq || seq <= highest) continue;
+    const length = bytes.readUInt32LE(at);
+    if (length > MAX_PAYLOAD_BYTES || at + RECORD_HEADER_BYTES + length > bytes.length) continue;
+    if (recordChecksum(bytes, at, length) === bytes.readUInt32LE(at + 4)) highest = seq;
+  }
+  return highest;
+}
+
+function sizeOf(path: string): number {
+  const fd = openSync(path, 'r');
+  try {
+    return fstatSync(fd).size;
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,162 @@
+// Damage at the journal's tail is never silent at the core: a damaged last record and a tail lost
+// after a clean stop refuse the start (even with the read models gone, which used to be the only
+// witness), `repairDataDir` is the explicit way past them and never lets an order id be used twice,
+// and read models ahead of an intact journal are rebuilt from it.
+
+import assert from 'node:assert/strict';
+import { cpSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { readJournal } from '@bourse/journal';
+import {
+  CoreError,
+  type ExchangeCore,
+  openExchangeCore,
+  repairDataDir,
+  verifyDataDir,
+} from '../src/index.ts';
+import { limitOrder, marketSetup } from './fixtures/market-setup.ts';
+import { openCore } from './fixtures/open-core.ts';
+import { tempDataDir } from './fixtures/temp-dir.ts';
+
+/** Places `count` resting orders; returns their ids. */
+async function placeOrders(core: ExchangeCore, count: number): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const applied = await core.submit(limitOrder(1 + (i % 2), 'buy', 3_000 + 100 * (i % 5), 1));
+    ids.push(applied.seq);
+    assert.equal(applied.events[0]?.type, 'orderAccepted');
+  }
+  return ids;
+}
+
+/** Start offsets of the records of the (single) journal segment, and its path. */
+function recordStarts(dataDir: string): { path: string; starts: number[] } {
+  const dir = join(dataDir, 'journal');
+  const [segment] = readdirSync(dir).filter((n) => n.endsWith('.seg'));
+  assert.ok(segment !== undefined);
+  const starts: number[] = [];
+  let at = 24;
+  for (const record of readJournal(dir)) {
+    starts.push(at);
+    at += 16 + record.payload.length;
+  }
+  return { path: join(dir, segment), starts };
+}
+
+function removeReadModels(dataDir: string): void {
+  for (const name of readdirSync(dataDir)) {
+    if (name.startsWith('read.db')) rmSync(join(dataDir, name));
+  }
+}
+
+/** Opens the core expecting a refusal; a core that opens all the same is closed again. */
+async function openRefused(dataDir: string): Promise<unknown> {
+  try {
+    const core = await openExchangeCore({ dataDir });
+    await core.close();
+  } catch (error) {
+    return error;
+  }
+  assert.fail('the core opened');
+}
+
+const refusedAt = (seq: number, why: RegExp) => (error: unknown) => {
+  assert.ok(error instanceof CoreError, String(error));
+  assert.equal(error.code, 'JOURNAL_CORRUPT');
+  assert.match(error.message, why);
+  assert.match(error.message, new RegExp(`bourse journal repair .*--truncate-at ${seq}`));
+  return true;
+};
+
+test('read.db deleted and the tail cut after a clean stop: refused, and no order id reused', async (t) => {
+  const dataDir = tempDataDir(t);
+  const first = await openCore(t, { dataDir });
+  await first.submitBatch(marketSetup(2));
+  const ids = await placeOrders(first, 6);
+  await first.close();
+
+  removeReadModels(dataDir);
+  const { path, starts } = recordStarts(dataDir);
+  truncateSync(path, starts.at(-2)!); // the last two acknowledged orders are gone
+  const lostFrom = ids.at(-2)!;
+  refusedAt(lostFrom, /high-water mark/)(await openRefused(dataDir));
+  const report = verifyDataDir(dataDir);
+  assert.equal(report.journal.ok, false);
+  assert.equal(report.journal.error?.kind, 'lost-tail');
+
+  const repaired = await repairDataDir(dataDir, lostFrom);
+  assert.deepEqual(repaired.journal, {
+    cutFromSeq: lostFrom,
+    droppedRecords: 0,
+    filledToSeq: ids.at(-1),
+  });
+  const second = await openCore(t, { dataDir });
+  const [next] = await placeOrders(second, 1);
+  assert.ok(next! > ids.at(-1)!, `order id ${next} reuses one of ${ids.join(', ')}`);
+  assert.equal(await second.query.order(lostFrom), undefined, 'the lost order is not invented');
+  assert.ok((await second.query.order(ids[0]!)) !== undefined);
+});
+
+test('a damaged last record refuses the start with its seq; repair cuts it', async (t) => {
+  const dataDir = tempDataDir(t);
+  const first = await openCore(t, { dataDir, snapshotEvery: 3 });
+  await first.submitBatch(marketSetup(2));
+  const ids = await placeOrders(first, 6);
+  await first.readModels.waitFor(first.durableSeq);
+  await first.close();
+
+  const { path, starts } = recordStarts(dataDir);
+  const bytes = readFileSync(path);
+  bytes[starts.at(-1)! + 30]! ^= 0x04;
+  writeFileSync(path, bytes);
+  const damaged = ids.at(-1)!;
+  refusedAt(damaged, /checksum/)(await openRefused(dataDir));
+  assert.deepEqual(readFileSync(path), bytes, 'refusing changes nothing');
+
+  const repaired = await repairDataDir(dataDir, damaged);
+  assert.deepEqual(repaired.journal, {
+    cutFromSeq: damaged,
+    droppedRecords: 1,
+    filledToSeq: damaged,
+  });
+  assert.ok(repaired.readModelsSetAside, 'read models holding the cut command are rebuilt');
+  const snapshots = readdirSync(join(dataDir, 'snapshots'));
+  assert.ok(
+    snapshots.every((n) => Number(/\d+/.exec(n)?.[0]) < damaged),
+    snapshots.join(),
+  );
+  const second = await openCore(t, { dataDir });
+  assert.equal(await second.query.order(damaged), undefined);
+  await second.readModels.waitFor(second.durableSeq);
+  const orders = await second.readModels.orders({ accountId: 1 + ((ids.length - 1) % 2) });
+  assert.ok(orders.items.length > 0);
+  assert.ok(orders.items.every((o) => o.orderId !== damaged));
+  const [next] = await placeOrders(second, 1);
+  assert.ok(next! > damaged);
+});
+
+test('read models ahead of an intact journal are rebuilt from it', async (t) => {
+  const dataDir = tempDataDir(t);
+  const first = await openCore(t, { dataDir });
+  await first.submitBatch(marketSetup(2));
+  const kept = await placeOrders(first, 3);
+  await first.close();
+  const saved = join(tempDataDir(t), 'journal');
+  cpSync(join(dataDir, 'journal'), saved, { recursive: true });
+
+  const second = await openCore(t, { dataDir });
+  const ahead = await placeOrders(second, 3);
+  await second.readModels.waitFor(second.durableSeq);
+  await second.close();
+  // The journal as it was at its earlier clean stop, beside read models that hold more.
+  rmSync(join(dataDir, 'journal'), { recursive: true });
+  cpSync(saved, join(dataDir, 'journal'), { recursive: true });
+
+  const third = await openCore(t, { dataDir });
+  assert.equal(third.stats.readDbOnOpen, 'rebuilt');
+  assert.equal(await third.readModels.lastAppliedSeq(), kept.at(-1));
+  const orders = await third.readModels.orders({ accountId: 1 });
+  assert.ok(orders.items.length > 0);
+  assert.ok(orders.items.every((o) => !ahead.includes(o.orderId)));
+});
