@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LiveCandle, MarketInfo } from '../ui/api/types.ts';
-import { mergeHistory, toBar, upsertBar } from '../ui/market/candle-bars.ts';
+import { axisFormat, mergeHistory, toBar, upsertBar } from '../ui/market/candle-bars.ts';
 
 const m = {
   market: 'RAIN',
@@ -116,4 +116,16 @@ test('history arriving after live candles keeps the newer state of each bucket',
       [120, 50, 1],
     ],
   );
+});
+
+test('the price axis reads in the market’s unit: cents for binary markets, dollars for spot', () => {
+  const binaryAxis = axisFormat(m);
+  assert.equal(binaryAxis.format(40), '40¢');
+  assert.equal(binaryAxis.minMove, 1);
+  const spotAxis = axisFormat({
+    ...m,
+    kind: 'spot',
+    spec: { ...m.spec, kind: 'spot', tickSize: 1, moneyPerTickLot: 10_000 },
+  });
+  assert.equal(spotAxis.format(150.5), '$150.50');
 });

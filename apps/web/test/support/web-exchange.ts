@@ -48,8 +48,9 @@ async function run(
   dataDir: string,
   port: number,
   options: Partial<Omit<GatewayOptions, 'core' | 'authStore'>>,
+  clock: (() => number) | undefined,
 ): Promise<Running> {
-  const core = await openExchangeCore({ dataDir });
+  const core = await openExchangeCore({ dataDir, ...(clock === undefined ? {} : { clock }) });
   const authStore = new AuthStore(join(dataDir, 'auth.db'));
   const gateway = createGateway({
     core,
@@ -93,10 +94,12 @@ export function binary(instrumentId: number, symbol: string, title: string): Ins
 
 export async function startWebExchange(
   options: Partial<Omit<GatewayOptions, 'core' | 'authStore'>> = {},
+  /** The exchange core's clock (command timestamps), e.g. to trade in past minutes for candles. */
+  clock?: () => number,
 ): Promise<WebExchange> {
   ensureBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'bourse-web-'));
-  let running: Running | undefined = await run(dataDir, 0, options);
+  let running: Running | undefined = await run(dataDir, 0, options, clock);
   const port = (running.gateway.server.address() as AddressInfo).port;
   const s = running.gateway.services;
   const accounts: Record<string, number> = {};
@@ -139,7 +142,7 @@ export async function startWebExchange(
     accounts,
     stop,
     async restart() {
-      if (running === undefined) running = await run(dataDir, port, options);
+      if (running === undefined) running = await run(dataDir, port, options, clock);
     },
     async close() {
       await stop();

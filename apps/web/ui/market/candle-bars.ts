@@ -27,6 +27,30 @@ export function displayPrice(m: MarketInfo): (ticks: number) => number {
   return (t) => t * perTick;
 }
 
+/** The price axis in the market's unit: "40¢" for binary markets, "$150.00" for spot. */
+export interface AxisFormat {
+  readonly format: (price: number) => string;
+  /** One tick in display units, the axis's smallest step. */
+  readonly minMove: number;
+}
+
+export function axisFormat(m: MarketInfo): AxisFormat {
+  const minMove = displayPrice(m)(m.spec.tickSize);
+  // Decimals of the tick in display units (1¢ → 0, 0.1¢ → 1, $0.01 → 2); floats only draw here.
+  let digits = 0;
+  while (
+    digits < 6 &&
+    Math.abs(Math.round(minMove * 10 ** digits) - minMove * 10 ** digits) > 1e-9
+  ) {
+    digits++;
+  }
+  const format =
+    m.kind === 'binary'
+      ? (p: number) => `${p.toFixed(digits)}¢`
+      : (p: number) => `$${p.toFixed(Math.max(2, digits))}`;
+  return { format, minMove };
+}
+
 function displayVolume(m: MarketInfo, lots: number): number {
   return m.kind === 'binary' ? lots / (m.spec.lotsPerContract ?? 1) : lots;
 }

@@ -1,5 +1,6 @@
-// The lightweight-charts instance of the price chart: candles and volume in the main pane, Bollinger
-// Bands over them, RSI and MACD in their own panes. `drawFrom` pushes only the bars that changed (the
+// The lightweight-charts instance of the price chart: candles in the main pane with the price axis in
+// the market's unit, Bollinger Bands over them, volume, RSI and MACD each in a pane of its own, and the
+// crosshair's bar reported for the readout. `drawFrom` pushes only the bars that changed (the
 // open one, and the one a new bucket closed) and recomputes the indicator lines, which need the whole
 // series, at most once a second.
 
@@ -12,7 +13,7 @@ import {
   LineSeries,
   type UTCTimestamp,
 } from 'lightweight-charts';
-import type { Bar } from './candle-bars.ts';
+import type { AxisFormat, Bar } from './candle-bars.ts';
 import { computeIndicators, type Point } from './indicators.ts';
 
 export interface IndicatorChoice {
@@ -49,7 +50,12 @@ export class CandleChart {
   /** Time of the newest bar drawn; the chart updates only bars at or after it in place. */
   #lastTime = Number.NEGATIVE_INFINITY;
 
-  constructor(el: HTMLElement, show: IndicatorChoice) {
+  constructor(
+    el: HTMLElement,
+    show: IndicatorChoice,
+    axis: AxisFormat,
+    onHover: (time: number | undefined) => void,
+  ) {
     const chart = createChart(el, {
       autoSize: true,
       layout: {
@@ -68,16 +74,14 @@ export class CandleChart {
       wickUpColor: '#22c55e',
       wickDownColor: '#ef4444',
       borderVisible: false,
-      priceFormat: { type: 'price', precision: 2, minMove: 0.01 },
+      priceFormat: { type: 'custom', formatter: axis.format, minMove: axis.minMove },
     });
-    this.#volume = chart.addSeries(HistogramSeries, {
-      priceScaleId: 'vol',
-      color: '#334155',
-      priceFormat: { type: 'volume' },
-    });
-    // Volume keeps the bottom fifth of the price pane; candles stay above it.
-    chart.priceScale('vol').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
-    chart.priceScale('right').applyOptions({ scaleMargins: { top: 0.08, bottom: 0.24 } });
+    // Volume in a pane of its own under the candles, so a tall bar never hides a low candle.
+    this.#volume = chart.addSeries(
+      HistogramSeries,
+      { color: '#334155', priceFormat: { type: 'volume' } },
+      1,
+    );
     if (show.bb) {
       for (const color of ['#60a5fa', '#94a3b8', '#60a5fa']) {
         this.#bb.push(
@@ -90,7 +94,7 @@ export class CandleChart {
         );
       }
     }
-    let pane = 1;
+    let pane = 2;
     if (show.rsi)
       this.#rsi = chart.addSeries(LineSeries, { color: '#f59e0b', lineWidth: 1 }, pane++);
     if (show.macd) {
@@ -101,7 +105,10 @@ export class CandleChart {
         );
       }
     }
-    for (const [i, p] of chart.panes().entries()) p.setStretchFactor(i === 0 ? 3 : 1);
+    for (const [i, p] of chart.panes().entries()) p.setStretchFactor(i === 0 ? 4 : 1);
+    chart.subscribeCrosshairMove((param) =>
+      onHover(param.time === undefined ? undefined : Number(param.time)),
+    );
   }
 
   drawAll(bars: readonly Bar[], fit = true): void {

@@ -18,6 +18,13 @@ export interface IndicatorLines {
   readonly bbLower: Point[];
 }
 
+/**
+ * Candles each indicator needs before its line means anything: RSI(14) compares 14 changes (15 closes),
+ * the bands average 20 closes, and MACD's signal is a 9-period average of a line that itself needs
+ * the 26-period average: 26 + 9 − 1. The chart says so instead of drawing an empty pane.
+ */
+export const CANDLES_NEEDED = { bb: 20, rsi: 15, macd: 34 } as const;
+
 export function computeIndicators(closes: readonly Point[]): IndicatorLines {
   const rsi = new RSI(14);
   const macd = new MACD(new EMA(12), new EMA(26), new EMA(9));
@@ -31,11 +38,13 @@ export function computeIndicators(closes: readonly Point[]): IndicatorLines {
     bbMiddle: [],
     bbLower: [],
   };
+  let n = 0;
   for (const { time, value } of closes) {
+    n++;
     const r = rsi.update(value, false);
     if (r !== null && rsi.isStable) out.rsi.push({ time, value: r });
     const m = macd.update(value, false);
-    if (m !== null && macd.isStable) {
+    if (m !== null && macd.isStable && n >= CANDLES_NEEDED.macd) {
       out.macd.push({ time, value: m.macd });
       out.signal.push({ time, value: m.signal });
       out.histogram.push({ time, value: m.histogram });

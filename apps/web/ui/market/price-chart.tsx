@@ -2,12 +2,20 @@
 // optional Bollinger Bands on the price pane and RSI / MACD in their own panes (TradingView's
 // lightweight-charts). Prices are drawn in display units: cents for binary markets, dollars for spot.
 
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/http.ts';
 import type { CandleRow, LiveCandle, MarketInfo } from '../api/types.ts';
 import { useLiveness } from '../state/liveness.ts';
 import type { MarketFeed } from '../state/market-feed.ts';
-import { type Bar, type Interval, mergeHistory, toBar, upsertBar } from './candle-bars.ts';
+import {
+  axisFormat,
+  type Bar,
+  type Interval,
+  mergeHistory,
+  toBar,
+  upsertBar,
+} from './candle-bars.ts';
+import { ChartReadout, IndicatorNeeds } from './chart-notes.tsx';
 import { CandleChart } from './candle-chart.ts';
 
 /** Live candles redraw the canvas at most this often (a wick needs no more; the ladder keeps the frame). */
@@ -19,6 +27,10 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
   const [show, setShow] = useState({ bb: true, rsi: true, macd: false });
   const [error, setError] = useState<string | undefined>();
   const [count, setCount] = useState(0);
+  const [newest, setNewest] = useState<Bar | undefined>();
+  const [hovered, setHovered] = useState<Bar | undefined>();
+  // Per symbol, like the chart: the spec of a symbol never changes.
+  const axis = useMemo(() => axisFormat(m), [m.market]);
   /** Loads the history again; set while the chart is up, called after an outage if a load failed. */
   const retry = useRef<(() => void) | undefined>(undefined);
   const { reconnects } = useLiveness();
@@ -29,8 +41,14 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
   useEffect(() => {
     const el = box.current;
     if (el === null) return;
-    const chart = new CandleChart(el, show);
     let bars: Bar[] = [];
+    const chart = new CandleChart(el, show, axis, (time) =>
+      setHovered(time === undefined ? undefined : bars.find((b) => b.time === time)),
+    );
+    const publish = () => {
+      setCount(bars.length);
+      setNewest(bars.at(-1));
+    };
     /** Index of the first bar changed since the last draw. */
     let dirtyFrom: number | undefined;
     let disposed = false;
@@ -49,7 +67,7 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
             if (disposed || dirtyFrom === undefined) return;
             chart.drawFrom(bars, dirtyFrom);
             dirtyFrom = undefined;
-            setCount(bars.length);
+            publish();
           }),
         Math.max(0, lastDraw + DRAW_EVERY_MS - performance.now()),
       );
@@ -62,7 +80,7 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
           if (disposed) return;
           bars = mergeHistory(m, r.items, bars);
           dirtyFrom = undefined;
-          setCount(bars.length);
+          publish();
           setError(undefined);
           retry.current = undefined;
           chart.drawAll(bars);
@@ -129,12 +147,14 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
       {count === 0 && error === undefined && (
         <p className="muted small chart-empty">No trades yet: candles appear with the first one.</p>
       )}
+      <ChartReadout bar={hovered ?? newest} axis={axis} />
       <div
         ref={box}
         className="chart-box"
         role="img"
         aria-label={`Price chart, ${interval} candles, ${count} bars`}
       />
+      <IndicatorNeeds show={show} bars={count} />
     </div>
   );
 }
