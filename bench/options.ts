@@ -20,10 +20,24 @@ export interface BenchOptions {
   readonly heapOrders: number;
   /** One JSON object per measurement on stdout instead of tables. */
   readonly json: boolean;
+  /** Soak suite: how long the steady load runs, in minutes. */
+  readonly soakMinutes: number;
+  /** Soak suite: orders per second offered. */
+  readonly soakRate: number;
+  /** Soak suite: order entry over REST (signed) or the WebSocket. */
+  readonly soakMode: 'rest' | 'ws';
+  /** Flood suite: REST orders per second offered, quiet and during the flood. */
+  readonly floodRate: number;
+  /** Flood suite: half-sent connections the flood keeps open. */
+  readonly floodConnections: number;
+  /** Flood suite: loopback source addresses they come from. */
+  readonly floodAddresses: number;
 }
 
 const USAGE = `usage: npm run bench -- [--suite engine] [--profile cents|wide|all] [--mix brief|excore]
-       [--n 1000000] [--seed 42] [--runs 3] [--heap-orders 200000] [--no-peer] [--json]`;
+       [--n 1000000] [--seed 42] [--runs 3] [--heap-orders 200000] [--no-peer] [--json]
+       [--soak-minutes 30] [--soak-rate 500] [--soak-mode rest|ws]
+       [--flood-rate 1000] [--flood-connections 3000] [--flood-addresses 300]`;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({
@@ -39,6 +53,12 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       peer: { type: 'boolean', default: true },
       'heap-orders': { type: 'string', default: '200000' },
       json: { type: 'boolean', default: false },
+      'soak-minutes': { type: 'string', default: '30' },
+      'soak-rate': { type: 'string', default: '500' },
+      'soak-mode': { type: 'string', default: 'rest' },
+      'flood-rate': { type: 'string', default: '1000' },
+      'flood-connections': { type: 'string', default: '3000' },
+      'flood-addresses': { type: 'string', default: '300' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -59,7 +79,18 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     peer: values.peer,
     heapOrders: positiveInt('heap-orders', values['heap-orders']),
     json: values.json,
+    soakMinutes: positiveInt('soak-minutes', values['soak-minutes']),
+    soakRate: positiveInt('soak-rate', values['soak-rate']),
+    soakMode: values['soak-mode'] === 'ws' ? 'ws' : soakRest(values['soak-mode']),
+    floodRate: positiveInt('flood-rate', values['flood-rate']),
+    floodConnections: positiveInt('flood-connections', values['flood-connections']),
+    floodAddresses: positiveInt('flood-addresses', values['flood-addresses']),
   };
+}
+
+function soakRest(mode: string): 'rest' {
+  if (mode !== 'rest') fail(`--soak-mode must be rest or ws, got ${mode}`);
+  return 'rest';
 }
 
 function positiveInt(name: string, text: string, min = 1): number {

@@ -5,10 +5,10 @@
 import { cpus, totalmem } from 'node:os';
 import { parseBenchOptions } from './options.ts';
 import { printJson, printTable } from './report.ts';
-import { SUITES } from './suites.ts';
+import { ON_REQUEST, SUITES } from './suites.ts';
 
 const options = parseBenchOptions(process.argv.slice(2));
-const names = options.suites ?? Object.keys(SUITES);
+const names = options.suites ?? Object.keys(SUITES).filter((name) => !ON_REQUEST.has(name));
 for (const name of names) {
   if (!SUITES[name]) {
     console.error(`unknown suite ${name}; known: ${Object.keys(SUITES).join(', ')}`);

@@ -9,4 +9,9 @@ export type { Suite };
 export const SUITES: Record<string, () => Promise<Suite>> = {
   engine: async () => (await import('./engine/suite.ts')).engineSuite,
   server: async () => (await import('./server/suite.ts')).serverSuite,
+  flood: async () => (await import('./flood/suite.ts')).floodSuite,
+  soak: async () => (await import('./soak/suite.ts')).soakSuite,
 };
+
+/** Suites that run only when named (`--suite soak`): the soak takes 30 minutes by default. */
+export const ON_REQUEST: ReadonlySet<string> = new Set(['soak']);

@@ -101,6 +101,9 @@ test('connections over the per-address cap are refused while other addresses sti
     assert.ok(ack.orderId > 0);
     const metrics = await (await fetch(`${capped.baseUrl}/metrics`)).text();
     assert.match(metrics, /^bourse_http_connections_refused_total [1-9]/m);
+    // The process's memory is on the same page (the soak bench reads it).
+    assert.match(metrics, /^bourse_process_resident_bytes [1-9]\d+$/m);
+    assert.match(metrics, /^bourse_heap_used_bytes [1-9]\d+$/m);
   } finally {
     for (const h of held) h.socket.destroy();
   }

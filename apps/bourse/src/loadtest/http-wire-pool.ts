@@ -63,7 +63,13 @@ class Connection {
     this.#buf = this.#buf.subarray(bodyStart + length);
     const p = this.#inFlight;
     this.#inFlight = undefined;
-    p?.done({ status, body });
+    if (p === undefined) {
+      // An answer to no request: the server is ending a connection this pool never used (its
+      // header timeout, or its per-address cap). It closes next; nothing more is sent on it.
+      this.#fail(new Error('connection ended by the server'));
+      return;
+    }
+    p.done({ status, body });
     this.#onIdle(this);
   }
 

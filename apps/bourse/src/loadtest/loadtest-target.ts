@@ -23,6 +23,8 @@ export interface LoadTarget {
   readonly url: string;
   readonly market: string;
   readonly users: readonly LoadUser[];
+  /** The server's process id, when this run started it (the soak bench reads its memory). */
+  readonly pid?: number;
   stop(): Promise<void>;
 }
 
@@ -121,6 +123,7 @@ export async function startLocalTarget(): Promise<LoadTarget> {
     url,
     market: LOAD_MARKET,
     users,
+    ...(child.pid === undefined ? {} : { pid: child.pid }),
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');

@@ -144,5 +144,31 @@ export function renderMetrics(core: CoreMetrics, gw: GatewayMetrics, durableSeq:
       'How late a 20 ms timer fires on the gateway thread (busy or stalled event loop).',
       gw.eventLoopDelaySeconds,
     ),
+    memoryGauges(),
+  ].join('');
+}
+
+/** The process's memory, so growth over a long run shows on the same page (bench/soak reads it). */
+function memoryGauges(): string {
+  const m = process.memoryUsage();
+  return [
+    counter(
+      'bourse_process_resident_bytes',
+      'Resident memory of the whole process (every thread).',
+      m.rss,
+      'gauge',
+    ),
+    counter(
+      'bourse_heap_used_bytes',
+      "The gateway thread's V8 heap in use (worker threads have their own).",
+      m.heapUsed,
+      'gauge',
+    ),
+    counter(
+      'bourse_external_bytes',
+      "Memory outside the gateway thread's V8 heap held by its objects (buffers).",
+      m.external,
+      'gauge',
+    ),
   ].join('');
 }
