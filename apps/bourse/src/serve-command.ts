@@ -1,6 +1,7 @@
 // `bourse serve`: opens the data directory, seeds the demo on an empty one (unless --no-demo), listens,
 // starts the demo bots against the public API, and shuts down cleanly on SIGINT/SIGTERM.
 
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +25,8 @@ const SERVE_FLAGS = {
   'request-timeout': { type: 'string' },
   'idle-timeout': { type: 'string' },
   'max-connections-per-address': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -44,6 +47,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const exchange = await openExchange(dataDir, {
     logger,
     http: httpLimitFlags(values),
+    ...tlsFlags(values),
     timestampWindowMs: Math.round(windowSeconds * 1000),
     ...(values['no-rate-limit']
       ? { rateLimits: { perIp: huge, perKey: huge, marketMakerMultiplier: 1 } }
@@ -64,7 +68,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const server = exchange.gateway.server;
   await new Promise<void>((ok) => server.listen(Number(values.port), values.host, ok));
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${values.host}:${port}`;
+  const url = `${values['tls-cert'] === undefined ? 'http' : 'https'}://${values.host}:${port}`;
   const bots = demo
     ? runBots({
         baseUrl: url,
@@ -91,6 +95,17 @@ export async function serveCommand(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** `--tls-cert` and `--tls-key` (PEM files): both or neither. */
+function tlsFlags(values: { 'tls-cert'?: string | undefined; 'tls-key'?: string | undefined }) {
+  const cert = values['tls-cert'];
+  const key = values['tls-key'];
+  if (cert === undefined && key === undefined) return {};
+  if (cert === undefined || key === undefined) {
+    throw new Error('--tls-cert and --tls-key go together (PEM certificate chain and private key)');
+  }
+  return { tls: { cert: readFileSync(cert), key: readFileSync(key) } };
 }
 
 /** The HTTP limits given on the command line (seconds for timeouts); the gateway checks them. */

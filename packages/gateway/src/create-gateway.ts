@@ -3,7 +3,14 @@
 // listening, so tests and the CLI decide where it binds. `close()` stops sockets and the subscription;
 // the core and the auth store belong to the caller.
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { MarketDataHub, type MarketMessage } from '@bourse/marketdata';
 import type { AppliedCommand, ExchangeCore } from '@bourse/sequencer';
@@ -102,6 +109,11 @@ export interface GatewayOptions {
   readonly ws?: Partial<WsOptions>;
   /** Timeouts and the per-address connection cap of the HTTP server (connection-limits.ts). */
   readonly http?: Partial<HttpLimits>;
+  /**
+   * Serve HTTPS with this certificate chain and private key (PEM) instead of plain HTTP; WebSockets
+   * then use wss. Without it, terminate TLS in front (docs/tls.md).
+   */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   /** The built web UI served at `/` (default: apps/web/dist of this checkout). */
   readonly webDir?: string;
   /** Other API surfaces on the same port (for example the Kalshi-compatible API). */
@@ -152,6 +164,16 @@ function createServices(options: GatewayOptions): GatewayServices {
   });
 }
 
+/** node:http, or node:https with the given certificate (HTML pages then carry HSTS). */
+function createHttpServer(
+  tls: GatewayOptions['tls'],
+  options: ServerOptions,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Server {
+  if (tls === undefined) return createServer(options, handler);
+  return createHttpsServer({ ...options, ...tls }, handler) as unknown as Server;
+}
+
 export function createGateway(options: GatewayOptions): Gateway {
   const services = createServices(options);
   const { logger, metrics, authenticator } = services;
@@ -194,7 +216,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
 
   const httpLimits = checkHttpLimits({ ...DEFAULT_HTTP_LIMITS, ...options.http });
-  const server = createServer(serverOptions(httpLimits), (req, res) => {
+  const server = createHttpServer(options.tls, serverOptions(httpLimits), (req, res) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);

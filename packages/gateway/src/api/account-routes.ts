@@ -7,6 +7,7 @@ import { CLEAR_SESSION_COOKIE, SESSION_COOKIE, readCookie } from '../auth/authen
 import { DEFAULT_KEY_SCOPES, roleScopes, type Scope } from '../auth/roles.ts';
 import { ApiError } from '../error-catalogue.ts';
 import { clientIp } from '../http/http-pipeline.ts';
+import { servedOverTls } from '../ops/security-headers.ts';
 import type { RouteDef } from './route-def.ts';
 import { caller } from './route-helpers.ts';
 import { CreateApiKeyBody, LoginBody } from '@bourse/protocol';
@@ -55,7 +56,7 @@ export const accountRoutes: RouteDef[] = [
         userAgent: ctx.req.headers['user-agent'],
         ip: clientIp(ctx.req),
       });
-      const secure = ctx.req.headers['x-forwarded-proto'] === 'https' ? '; Secure' : '';
+      const secure = servedOverTls(ctx.req) ? '; Secure' : '';
       ctx.res.setHeader(
         'set-cookie',
         `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_TTL_MS / 1000}${secure}`,

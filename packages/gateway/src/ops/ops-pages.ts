@@ -1,10 +1,12 @@
 // The non-API pages: health, readiness, Prometheus metrics, the OpenAPI document and its HTML
-// rendering, the built web UI (when present) and otherwise the landing page.
+// rendering, the built web UI (when present) and otherwise the landing page. HTML pages carry the
+// browser security headers (`security-headers.ts`).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExchangeCore } from '@bourse/sequencer';
 import { ApiError } from '../error-catalogue.ts';
 import { sendJson, sendText } from '../http/request-io.ts';
+import { htmlSecurityHeaders, STATIC_PAGE_CSP } from './security-headers.ts';
 import { type GatewayMetrics, renderMetrics } from './gateway-metrics.ts';
 import { landingPage } from './landing-page.ts';
 import { serveWebApp } from './static-files.ts';
@@ -18,6 +20,8 @@ export interface OpsPagesDeps {
   readonly docsHtml: string;
   readonly webDir: string;
 }
+
+const HTML = 'text/html; charset=utf-8';
 
 export function serveOpsPage(
   d: OpsPagesDeps,
@@ -48,10 +52,12 @@ export function serveOpsPage(
     case '/openapi.json':
       return sendText(res, 200, 'application/json', d.openApiJson);
     case '/docs':
-      return sendText(res, 200, 'text/html; charset=utf-8', d.docsHtml);
+      return sendText(res, 200, HTML, d.docsHtml, htmlSecurityHeaders(req, STATIC_PAGE_CSP));
     default:
-      if (serveWebApp(res, path, d.webDir, req.method === 'HEAD')) return;
-      if (path === '/') return sendText(res, 200, 'text/html; charset=utf-8', landingPage());
+      if (serveWebApp(req, res, path, d.webDir)) return;
+      if (path === '/') {
+        return sendText(res, 200, HTML, landingPage(), htmlSecurityHeaders(req, STATIC_PAGE_CSP));
+      }
       return sendJson(res, 404, new ApiError('ROUTE_NOT_FOUND').body());
   }
 }

@@ -1,12 +1,13 @@
 // Serves the built web UI (apps/web/dist) beside the API: exact files when they exist, index.html for
 // any other extensionless path (the UI routes on the client). Paths never leave the directory; hashed
-// assets are cached for a year, index.html never. Answers false when the UI is not built, so the caller
-// falls back to its landing page.
+// assets are cached for a year, index.html never; HTML carries the browser security headers. Answers
+// false when the UI is not built, so the caller falls back to its landing page.
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { APP_CSP, htmlSecurityHeaders } from './security-headers.ts';
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../../apps/web/dist', import.meta.url));
 
@@ -25,10 +26,10 @@ const TYPES: Record<string, string> = {
 
 /** Writes the file for `path` from `dir` and returns true, or returns false when there is none. */
 export function serveWebApp(
+  req: IncomingMessage,
   res: ServerResponse,
   path: string,
   dir: string,
-  head: boolean,
 ): boolean {
   const index = join(dir, 'index.html');
   if (!existsSync(index)) return false;
@@ -46,12 +47,14 @@ export function serveWebApp(
   if (target === undefined) return false;
   const body = readFileSync(target);
   const immutable = target !== index && decoded.startsWith('/assets/');
+  const type = TYPES[extname(target)] ?? 'application/octet-stream';
   res.writeHead(200, {
-    'content-type': TYPES[extname(target)] ?? 'application/octet-stream',
+    'content-type': type,
     'content-length': body.length,
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     'x-content-type-options': 'nosniff',
+    ...(type.startsWith('text/html') ? htmlSecurityHeaders(req, APP_CSP) : {}),
   });
-  res.end(head ? undefined : body);
+  res.end(req.method === 'HEAD' ? undefined : body);
   return true;
 }
