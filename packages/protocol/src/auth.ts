@@ -3,10 +3,15 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { strict } from './primitives.ts';
 
-export const Scopes = Type.Array(
-  Type.Union([Type.Literal('read'), Type.Literal('trade'), Type.Literal('admin')]),
-  { minItems: 1, maxItems: 3, uniqueItems: true },
-);
+/** What an API key may do; `credentials` is managing the user's keys and web sessions. */
+export const SCOPES = ['read', 'trade', 'admin', 'credentials'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const Scopes = Type.Array(Type.Union(SCOPES.map((s) => Type.Literal(s))), {
+  minItems: 1,
+  maxItems: SCOPES.length,
+  uniqueItems: true,
+});
 export const CreateApiKeyBody = Type.Object(
   {
     publicKeyPem: Type.Optional(Type.String({ minLength: 40, maxLength: 8192 })),

@@ -4,11 +4,12 @@
 // ending web sessions) is its own scope, so a leaked key that can read or trade cannot take over the
 // account's other credentials; keys get it only when asked for.
 
+import { SCOPES, type Scope } from '@bourse/protocol';
+
 export const ROLES = ['admin', 'market-maker', 'trader', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const SCOPES = ['read', 'trade', 'admin', 'credentials'] as const;
-export type Scope = (typeof SCOPES)[number];
+export { SCOPES, type Scope };
 
 const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
   admin: ['read', 'trade', 'admin', 'credentials'],
