@@ -32,12 +32,19 @@ export interface BenchOptions {
   readonly floodConnections: number;
   /** Flood suite: loopback source addresses they come from. */
   readonly floodAddresses: number;
+  /** etcd suite: seconds per append-rate measurement. */
+  readonly etcdSeconds: number;
+  /** etcd suite: rounds of the two-writer race. */
+  readonly etcdRaces: number;
+  /** etcd suite: kills of etcd's Raft leader. */
+  readonly etcdKills: number;
 }
 
 const USAGE = `usage: npm run bench -- [--suite engine] [--profile cents|wide|all] [--mix brief|excore]
        [--n 1000000] [--seed 42] [--runs 3] [--heap-orders 200000] [--no-peer] [--json]
        [--soak-minutes 30] [--soak-rate 500] [--soak-mode rest|ws]
-       [--flood-rate 1000] [--flood-connections 3000] [--flood-addresses 300]`;
+       [--flood-rate 1000] [--flood-connections 3000] [--flood-addresses 300]
+       [--etcd-seconds 5] [--etcd-races 200] [--etcd-kills 10]`;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({
@@ -59,6 +66,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       'flood-rate': { type: 'string', default: '1000' },
       'flood-connections': { type: 'string', default: '3000' },
       'flood-addresses': { type: 'string', default: '300' },
+      'etcd-seconds': { type: 'string', default: '5' },
+      'etcd-races': { type: 'string', default: '200' },
+      'etcd-kills': { type: 'string', default: '10' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -85,6 +95,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     floodRate: positiveInt('flood-rate', values['flood-rate']),
     floodConnections: positiveInt('flood-connections', values['flood-connections']),
     floodAddresses: positiveInt('flood-addresses', values['flood-addresses']),
+    etcdSeconds: positiveInt('etcd-seconds', values['etcd-seconds']),
+    etcdRaces: positiveInt('etcd-races', values['etcd-races']),
+    etcdKills: positiveInt('etcd-kills', values['etcd-kills']),
   };
 }
 

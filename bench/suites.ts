@@ -11,6 +11,7 @@ export const SUITES: Record<string, () => Promise<Suite>> = {
   server: async () => (await import('./server/suite.ts')).serverSuite,
   flood: async () => (await import('./flood/suite.ts')).floodSuite,
   soak: async () => (await import('./soak/suite.ts')).soakSuite,
+  etcd: async () => (await import('./etcd/suite.ts')).etcdSuite,
 };
 
 /** Suites that run only when named (`--suite soak`): the soak takes 30 minutes by default. */

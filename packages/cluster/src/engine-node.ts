@@ -8,7 +8,8 @@
 import { readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { Etcd3 } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
+import { createEtcdClient } from './etcd-client.ts';
 import type { AppliedCommand, ReplicatingCore } from '@bourse/sequencer';
 import { openExchangeCore } from '@bourse/sequencer';
 import type { FileJournal } from '@bourse/journal';
@@ -65,6 +66,8 @@ export class EngineNode {
   readonly #election: Election;
   readonly #server: NodeServer;
   readonly #closing = new AbortController();
+  /** Aborted by an alarm: the node stops campaigning as well. */
+  readonly #halted = new AbortController();
   #recent: RecentCommands;
   #core!: ReplicatingCore;
   #journal!: ReplicatedJournal;
@@ -103,7 +106,7 @@ export class EngineNode {
 
   /** Opens the core from the data dir, joins the cluster as a standby and campaigns. */
   static async start(opts: EngineNodeOptions): Promise<EngineNode> {
-    const etcd = new Etcd3({ hosts: [...opts.etcd], dialTimeout: 2000 });
+    const etcd = createEtcdClient(opts.etcd);
     const servers = typeof opts.nats === 'string' ? [opts.nats] : [...opts.nats];
     const nc = await connect({
       servers,
@@ -221,6 +224,10 @@ export class EngineNode {
     if (this.#alarm !== undefined) return;
     this.#alarm = alarm;
     this.#say({ level: 'fatal', alarm, ...detail });
+    this.#halted.abort();
+    this.#server.stopLeading();
+    this.#role = 'standby';
+    this.metrics.leader = 0;
     this.#deposed(alarm);
     await this.#follower?.stop();
     this.#follower = undefined;
@@ -252,8 +259,8 @@ export class EngineNode {
   }
 
   async #campaignLoop(): Promise<void> {
-    const signal = this.#closing.signal;
-    while (!signal.aborted && this.#alarm === undefined) {
+    const signal = AbortSignal.any([this.#closing.signal, this.#halted.signal]);
+    while (!signal.aborted) {
       let leadership: Leadership;
       try {
         leadership = await this.#election.campaign(signal);
@@ -292,6 +299,7 @@ export class EngineNode {
       leadership.electionKey,
       leadership.electionCreateRevision,
     );
+    if (this.#alarm !== undefined) throw new Error(`not leading: ${this.#alarm}`);
     const deposed = new Promise<string>((resolve) => {
       this.#deposed = resolve;
     });

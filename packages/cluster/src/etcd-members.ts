@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
+import { createEtcdClient } from './etcd-client.ts';
 
 export const MISSING_ETCD =
   'etcd was not found on PATH. Run scripts/ensure-cluster-tools.sh (as root it installs Debian’s ' +
@@ -162,7 +163,7 @@ export class EtcdCluster {
 
   /** A client over every member's endpoint (the caller closes it). */
   client(): Etcd3 {
-    return new Etcd3({ hosts: this.endpoints, dialTimeout: 2000 });
+    return createEtcdClient(this.endpoints);
   }
 
   /** Resolves once a quorum accepts a write (after start, or after a member came back). */

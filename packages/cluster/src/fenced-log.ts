@@ -146,6 +146,13 @@ export class FencedLog {
           )
           .commit();
         if (!res.succeeded) {
+          // The client retries a call whose answer was lost; the first attempt may have landed.
+          const now = await this.head();
+          if (now.seq === toSeq && now.term === fence.term && now.leader === fence.node) {
+            fence.headRevision = now.revision;
+            fence.seq = toSeq;
+            return;
+          }
           throw new FencedError(
             `append of ${fromSeq}..${toSeq} refused: term ${fence.term} was deposed`,
           );

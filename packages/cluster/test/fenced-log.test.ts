@@ -93,8 +93,8 @@ test('two leaders racing on one head revision: exactly one wins', T, async () =>
   const a = await new Election(client, 'a', { prefix: '/t3' }).campaign();
   const base = await log.takeOver(await log.head(), 'a', a.electionKey, a.electionCreateRevision);
   for (let round = 0; round < 10; round++) {
-    const one = { ...base };
-    const two = { ...base };
+    const one = { ...base, node: 'x' };
+    const two = { ...base, node: 'y' };
     const results = await Promise.allSettled([
       log.append(one, [cmd(base.seq + 1)], far()),
       log.append(two, [cmd(base.seq + 1)], far()),
