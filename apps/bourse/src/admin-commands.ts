@@ -43,8 +43,8 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-function userOf(s: GatewayServices, username: string) {
-  const u = s.auth.userByName(username);
+async function userOf(s: GatewayServices, username: string) {
+  const u = await s.auth.userByName(username);
   if (u === undefined) throw new UsageError(`no user ${username}`);
   return u;
 }
@@ -65,7 +65,7 @@ export async function userCommand(argv: string[]): Promise<void> {
     return void process.stdout.write(ADMIN_HELP);
   await withExchange(values['data-dir'], async (s) => {
     if (sub === 'list') {
-      for (const u of s.auth.users()) {
+      for (const u of await s.auth.users()) {
         process.stdout.write(
           `${u.userId}\t${u.username}\t${u.role}\taccount ${u.accountId}${u.disabled ? '\tdisabled' : ''}\n`,
         );
@@ -83,7 +83,7 @@ export async function userCommand(argv: string[]): Promise<void> {
         `created user ${u.username} (id ${u.userId}, account ${u.accountId}, ${u.role})\n`,
       );
     } else if (sub === 'password') {
-      const u = userOf(s, need(values.username, '--username'));
+      const u = await userOf(s, need(values.username, '--username'));
       await s.auth.setPassword(u.userId, need(values.password, '--password'));
       process.stdout.write(`password set for ${u.username}\n`);
     } else throw new UsageError(`unknown user command ${sub}`);
@@ -103,7 +103,7 @@ export async function depositCommand(argv: string[]): Promise<void> {
   });
   if (values.help) return void process.stdout.write(ADMIN_HELP);
   await withExchange(values['data-dir'], async (s) => {
-    const u = userOf(s, need(values.username, '--username'));
+    const u = await userOf(s, need(values.username, '--username'));
     const asset = s.asset(need(values.asset, '--asset'));
     const amount = Number(need(values.amount, '--amount'));
     if (!Number.isSafeInteger(amount) || amount <= 0)
@@ -135,14 +135,14 @@ export async function apikeyCommand(argv: string[]): Promise<void> {
   });
   if (values.help || sub !== 'create') return void process.stdout.write(ADMIN_HELP);
   await withExchange(values['data-dir'], async (s) => {
-    const u = userOf(s, need(values.username, '--username'));
+    const u = await userOf(s, need(values.username, '--username'));
     const scopes = (values.scopes ?? 'read,trade').split(',') as Scope[];
     if (!scopes.every((x) => (SCOPES as readonly string[]).includes(x)))
       throw new UsageError('bad --scopes');
     const pair = values.ed25519
       ? generateKeyPairSync('ed25519')
       : generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const key = s.auth.addApiKey({
+    const key = await s.auth.addApiKey({
       userId: u.userId,
       publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       scopes,

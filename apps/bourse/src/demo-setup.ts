@@ -128,19 +128,19 @@ export async function seedDemo(s: GatewayServices): Promise<{ adminPassword: str
  * Gives each demo bot a fresh RSA key for this run and revokes its earlier ones, so no private key is
  * ever written to disk.
  */
-export function botCredentials(s: GatewayServices): BotCredentials[] {
+export async function botCredentials(s: GatewayServices): Promise<BotCredentials[]> {
   const out: BotCredentials[] = [];
   for (const bot of BOTS) {
-    const user = s.auth.userByName(bot.name);
+    const user = await s.auth.userByName(bot.name);
     if (user === undefined) continue;
-    for (const k of s.auth.apiKeys(user.userId)) {
+    for (const k of await s.auth.apiKeys(user.userId)) {
       if (k.revokedAt === null && k.label === 'demo-bot') {
-        s.auth.revokeApiKey(user.userId, k.keyId, s.clock());
+        await s.auth.revokeApiKey(user.userId, k.keyId, s.clock());
         s.authenticator.forgetKey(k.keyId);
       }
     }
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const key = s.auth.addApiKey({
+    const key = await s.auth.addApiKey({
       userId: user.userId,
       publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       scopes: ['read', 'trade'],

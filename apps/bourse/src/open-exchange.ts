@@ -51,7 +51,7 @@ export async function openExchange(
     async close() {
       await gateway.close();
       await core.close();
-      authStore.close();
+      await authStore.close();
     },
   };
 }

@@ -62,7 +62,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   if (demo && isEmptyExchange(services)) {
     const { adminPassword } = await seedDemo(services);
     adminLine = `admin login: admin / ${adminPassword}  (shown once; change it with 'bourse user password')`;
-  } else if (services.auth.userByName('admin') !== undefined) {
+  } else if ((await services.auth.userByName('admin')) !== undefined) {
     adminLine = "admin login: admin (password shown at first start; reset: 'bourse user password')";
   }
   const server = exchange.gateway.server;
@@ -72,7 +72,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const bots = demo
     ? runBots({
         baseUrl: url,
-        bots: botCredentials(services),
+        bots: await botCredentials(services),
         startTicks: DEMO_START_TICKS,
         onError: (error) => logger.debug('bot request refused', { error }),
       })

@@ -67,7 +67,7 @@ async function provision(dir: string): Promise<Record<string, Key>> {
         amount: 1_000_000_000_000,
       });
       const pair = generateKeyPairSync('ed25519');
-      const k = s.auth.addApiKey({
+      const k = await s.auth.addApiKey({
         userId: u.userId,
         publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
         scopes: role === 'admin' ? ['read', 'trade', 'admin'] : ['read', 'trade'],

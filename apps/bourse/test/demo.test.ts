@@ -34,7 +34,7 @@ test('the demo seeds markets and users, and bots trade through the public API', 
     const errors: unknown[] = [];
     const bots = runBots({
       baseUrl: url,
-      bots: botCredentials(s),
+      bots: await botCredentials(s),
       startTicks: DEMO_START_TICKS,
       quoteEveryMs: 150,
       tradeEveryMs: 80,

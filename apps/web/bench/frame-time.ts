@@ -43,7 +43,7 @@ for (const [name, kind] of [
   });
   await s.submit({ type: 'deposit', accountId: user.accountId, assetId: USD, amount: 1e12 });
   const pair = generateKeyPairSync('ed25519');
-  const key = s.auth.addApiKey({
+  const key = await s.auth.addApiKey({
     userId: user.userId,
     publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     scopes: ['read', 'trade'],

@@ -50,6 +50,7 @@ export class EventStream {
   }
 
   async #load(core: ExchangeCore): Promise<void> {
+    await this.#services.loadAssets();
     const instruments = await core.query.instruments();
     this.#hub.setHalted((await core.query.exchangeStatus()).halted);
     const books = await Promise.all(instruments.map((v) => core.query.book(v.spec.instrumentId)));

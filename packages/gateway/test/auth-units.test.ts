@@ -213,18 +213,18 @@ test('the logger redacts secrets however deep', () => {
 async function authFixture(t: TestContext, username: string) {
   const dir = mkdtempSync(join(tmpdir(), 'bourse-auth-'));
   const store = new AuthStore(join(dir, 'auth.db'));
-  t.after(() => {
-    store.close();
+  t.after(async () => {
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
   const user = await store.createUser({ username, role: 'trader', now: 1 });
   /** Registers a new key of the type for the user; its signer signs as a client would. */
-  const addKey = (type: 'ed25519' | 'rsa' = 'ed25519') => {
+  const addKey = async (type: 'ed25519' | 'rsa' = 'ed25519') => {
     const pair =
       type === 'rsa'
         ? generateKeyPairSync('rsa', { modulusLength: 2048 })
         : generateKeyPairSync('ed25519');
-    const key = store.addApiKey({
+    const key = await store.addApiKey({
       userId: user.userId,
       publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       scopes: ['read', 'trade'],
@@ -257,7 +257,7 @@ const WINDOW = { timestampWindowMs: 30_000 };
 
 test('a request signed before a restart is refused after it, though inside the window', async (t) => {
   const { store, user, addKey } = await authFixture(t, 'ann');
-  const { signer } = addKey();
+  const { signer } = await addKey();
   let now = 1_700_000_000_000;
   const headers = lower(signer.headers('POST', '/api/v1/orders', now + 1_000));
   const code = (auth: Authenticator) =>
@@ -273,7 +273,10 @@ test('a request signed before a restart is refused after it, though inside the w
   assert.equal(await code(restarted), 'REPLAYED_SIGNATURE');
   // Signed again after the start: accepted.
   const fresh = lower(signer.headers('POST', '/api/v1/orders', now + 1));
-  assert.equal(restarted.authenticate('POST', '/api/v1/orders', fresh)?.userId, user.userId);
+  assert.equal(
+    (await restarted.authenticate('POST', '/api/v1/orders', fresh))?.userId,
+    user.userId,
+  );
 });
 
 test('requests verify signatures off the event loop with the same outcomes as handshakes', async (t) => {
@@ -285,7 +288,7 @@ test('requests verify signatures off the event loop with the same outcomes as ha
   const handshake = (headers: Record<string, string>) =>
     outcomeOf(() => auth.authenticate('POST', '/api/v1/orders', headers));
   for (const type of ['ed25519', 'rsa'] as const) {
-    const { signer } = addKey(type);
+    const { signer } = await addKey(type);
     let ts = now + 1;
     const good = () => lower(signer.headers('POST', '/api/v1/orders', ts++));
     assert.equal(await request(good()), `user ${user.userId}`, type);
@@ -313,7 +316,7 @@ test('requests verify signatures off the event loop with the same outcomes as ha
 
 test('a key revoked while its request is being verified is refused', async (t) => {
   const { store, user, addKey } = await authFixture(t, 'cy');
-  const { keyId, signer } = addKey();
+  const { keyId, signer } = await addKey();
   const now = 1_700_000_000_000;
   const auth = new Authenticator(store, () => now, WINDOW);
   const headers = lower(signer.headers('POST', '/api/v1/orders', now + 1));

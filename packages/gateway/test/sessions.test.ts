@@ -77,9 +77,9 @@ async function login(username: string, userAgent = 'test-agent'): Promise<Login>
  * A session made as the login route makes it, straight in the store: password logins are limited to
  * ten per address in a burst, fewer than these tests need (the first test logs in for real).
  */
-function startSession(u: TestUser, userAgent = 'test-agent'): Login {
+async function startSession(u: TestUser, userAgent = 'test-agent'): Promise<Login> {
   const s = ex.gateway.services;
-  const { token, csrfToken } = s.auth.createSession(u.userId, s.clock(), SESSION_TTL_MS, {
+  const { token, csrfToken } = await s.auth.createSession(u.userId, s.clock(), SESSION_TTL_MS, {
     userAgent,
     ip: '127.0.0.1',
   });
@@ -165,7 +165,7 @@ test('the owner lists live sessions with current marked, and never a secret', as
 
 test('last use is recorded to the minute', async () => {
   const u = await userWithPassword();
-  const a = startSession(u);
+  const a = await startSession(u);
   const [first] = await list(withCookie(a, false));
   offsetMs = 30_000;
   await works(a);
@@ -179,8 +179,8 @@ test('last use is recorded to the minute', async () => {
 
 test('revoking one session ends its cookie and closes its sockets, not the others', async () => {
   const u = await userWithPassword();
-  const a = startSession(u, 'A');
-  const b = startSession(u, 'B');
+  const a = await startSession(u, 'A');
+  const b = await startSession(u, 'B');
   const aSocket = await sessionSocket(a);
   const bSocket = await sessionSocket(b);
   const revokedBefore = await metricValue(ex.baseUrl, 'bourse_ws_revoked_closes_total');
@@ -227,8 +227,8 @@ test('revoking one session ends its cookie and closes its sockets, not the other
 test('another user’s session id, an unknown or a malformed one: 404 and nothing changes', async () => {
   const owner = await userWithPassword();
   const intruder = await userWithPassword();
-  const o = startSession(owner);
-  const i = startSession(intruder);
+  const o = await startSession(owner);
+  const i = await startSession(intruder);
   const ownerSocket = await sessionSocket(o);
   const before = await list(withCookie(o, false));
   const victim = before[0]!.sessionId;
@@ -258,9 +258,9 @@ test('another user’s session id, an unknown or a malformed one: 404 and nothin
 
 test('revoking all others keeps the current session; a signed request revokes every one', async () => {
   const u = await userWithPassword();
-  const a = startSession(u, 'A');
-  const b = startSession(u, 'B');
-  const c = startSession(u, 'C');
+  const a = await startSession(u, 'A');
+  const b = await startSession(u, 'B');
+  const c = await startSession(u, 'C');
   const aSocket = await sessionSocket(a);
   const bSocket = await sessionSocket(b);
   const cSocket = await sessionSocket(c);
@@ -294,8 +294,8 @@ test('revoking all others keeps the current session; a signed request revokes ev
 
 test('logout closes the sockets of that session only', async () => {
   const u = await userWithPassword();
-  const a = startSession(u);
-  const b = startSession(u);
+  const a = await startSession(u);
+  const b = await startSession(u);
   const aSocket = await sessionSocket(a);
   const bSocket = await sessionSocket(b);
   const r = await call('POST', '/api/v1/session/logout', withCookie(a));
@@ -319,7 +319,7 @@ test('the session endpoints and SESSION_NOT_FOUND are in the OpenAPI document', 
   );
 });
 
-test('an auth store from before session ids gives its live sessions ids and keeps them working', () => {
+test('an auth store from before session ids gives its live sessions ids and keeps them working', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'bourse-auth-'));
   try {
     const path = join(dir, 'auth.db');
@@ -338,17 +338,17 @@ test('an auth store from before session ids gives its live sessions ids and keep
       .run(createHash('sha256').update(token).digest('hex'), 'csrf', Date.now() + 3_600_000);
     old.close();
     const store = new AuthStore(path);
-    const found = store.session(token, Date.now());
+    const found = await store.session(token, Date.now());
     assert.equal(found?.userId, 1);
     assert.equal(found?.lastSeenAt, null);
-    const [listed] = store.sessions(1, Date.now());
+    const [listed] = await store.sessions(1, Date.now());
     assert.equal(listed!.sessionId, found!.sessionId);
     assert.match(listed!.sessionId, /^[0-9a-f]{32}$/);
     assert.equal(listed!.createdAt, null);
     assert.equal(listed!.userAgent, null);
-    assert.equal(store.deleteSessionById(1, listed!.sessionId, Date.now()), true);
-    assert.deepEqual(store.sessions(1, Date.now()), []);
-    store.close();
+    assert.equal(await store.deleteSessionById(1, listed!.sessionId, Date.now()), true);
+    assert.deepEqual(await store.sessions(1, Date.now()), []);
+    await store.close();
     // Opening again changes nothing more.
     new AuthStore(path).close();
   } finally {
@@ -358,8 +358,8 @@ test('an auth store from before session ids gives its live sessions ids and keep
 
 test('a dead session cookie is answered 401 with the cookie dropped, a live one is kept', async () => {
   const u = await userWithPassword();
-  const a = startSession(u, 'A');
-  const b = startSession(u, 'B');
+  const a = await startSession(u, 'A');
+  const b = await startSession(u, 'B');
   const bId = (await list(withCookie(a, false))).find((x) => !x.current)!.sessionId;
   assert.equal((await call('DELETE', `${SESSIONS}/${bId}`, withCookie(a))).status, 200);
 

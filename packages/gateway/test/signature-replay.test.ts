@@ -225,7 +225,7 @@ test('used signatures are remembered across a restart for the whole window', asy
   try {
     const pair = generateKeyPairSync('ed25519');
     const user = await store.createUser({ username: 'u', role: 'trader', now: 0 });
-    const key = store.addApiKey({
+    const key = await store.addApiKey({
       userId: user.userId,
       publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       scopes: ['read', 'trade'],
@@ -245,11 +245,11 @@ test('used signatures are remembered across a restart for the whole window', asy
       'kalshi-access-timestamp': ts,
       'kalshi-access-signature': signature.toString('base64'),
     };
-    assert.equal(first.authenticate('POST', path, headers)?.userId, user.userId);
+    assert.equal((await first.authenticate('POST', path, headers))?.userId, user.userId);
     first.close();
     now += 2_000;
     const restarted = new Authenticator(store, () => now, options);
-    assert.throws(() => restarted.authenticate('POST', path, headers), {
+    await assert.rejects(restarted.authenticate('POST', path, headers), {
       code: 'REPLAYED_SIGNATURE',
     });
     await assert.rejects(restarted.authenticateRequest('POST', path, headers), {
@@ -257,7 +257,7 @@ test('used signatures are remembered across a restart for the whole window', asy
     });
     restarted.close();
   } finally {
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

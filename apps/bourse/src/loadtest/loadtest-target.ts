@@ -67,7 +67,7 @@ async function provision(dataDir: string): Promise<LoadUser[]> {
         amount: 4_000_000_000_000_000,
       });
       const pair = generateKeyPairSync('ed25519');
-      const key = s.auth.addApiKey({
+      const key = await s.auth.addApiKey({
         userId: u.userId,
         publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
         scopes: ['read', 'trade'],

@@ -67,7 +67,7 @@ async function run(
 async function halt(r: Running): Promise<void> {
   await r.gateway.close();
   await r.core.close();
-  r.authStore.close();
+  await r.authStore.close();
 }
 
 /** A cent-grid event contract paying $1 with Kalshi-style fees, in the WEATHER-NYC event. */

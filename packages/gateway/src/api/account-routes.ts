@@ -52,10 +52,15 @@ export const accountRoutes: RouteDef[] = [
       const user = await s.auth.checkPassword(username, password);
       if (user === undefined) throw new ApiError('BAD_CREDENTIALS');
       s.loginThrottle.succeeded(username, ip, s.clock());
-      const { token, csrfToken } = s.auth.createSession(user.userId, s.clock(), SESSION_TTL_MS, {
-        userAgent: ctx.req.headers['user-agent'],
-        ip: clientIp(ctx.req),
-      });
+      const { token, csrfToken } = await s.auth.createSession(
+        user.userId,
+        s.clock(),
+        SESSION_TTL_MS,
+        {
+          userAgent: ctx.req.headers['user-agent'],
+          ip: clientIp(ctx.req),
+        },
+      );
       const secure = servedOverTls(ctx.req) ? '; Secure' : '';
       ctx.res.setHeader(
         'set-cookie',
@@ -78,9 +83,9 @@ export const accountRoutes: RouteDef[] = [
     summary: 'End the web session (its open sockets close too).',
     tag: 'account',
     auth: 'read',
-    handler: (ctx) => {
+    handler: async (ctx) => {
       const token = readCookie(ctx.req.headers.cookie, SESSION_COOKIE);
-      const ended = token === undefined ? undefined : ctx.services.auth.deleteSession(token);
+      const ended = token === undefined ? undefined : await ctx.services.auth.deleteSession(token);
       if (ended !== undefined) ctx.services.authenticator.endSessions([ended]);
       ctx.res.setHeader('set-cookie', CLEAR_SESSION_COOKIE);
       return { ok: true };
@@ -111,7 +116,9 @@ export const accountRoutes: RouteDef[] = [
     summary: "The user's API keys (public information only).",
     tag: 'account',
     auth: 'credentials',
-    handler: (ctx) => ({ items: ctx.services.auth.apiKeys(caller(ctx).userId).map(keyView) }),
+    handler: async (ctx) => ({
+      items: (await ctx.services.auth.apiKeys(caller(ctx).userId)).map(keyView),
+    }),
   },
   {
     method: 'POST',
@@ -122,7 +129,7 @@ export const accountRoutes: RouteDef[] = [
     tag: 'account',
     auth: 'credentials',
     body: CreateApiKeyBody,
-    handler: (ctx) => {
+    handler: async (ctx) => {
       const p = caller(ctx);
       const body = ctx.body as {
         publicKeyPem?: string;
@@ -145,9 +152,9 @@ export const accountRoutes: RouteDef[] = [
       if (publicKeyPem === undefined) {
         throw new ApiError('VALIDATION_FAILED', 'Send publicKeyPem or generate: true.');
       }
-      let record: ReturnType<typeof ctx.services.auth.addApiKey>;
+      let record: Awaited<ReturnType<typeof ctx.services.auth.addApiKey>>;
       try {
-        record = ctx.services.auth.addApiKey({
+        record = await ctx.services.auth.addApiKey({
           userId: p.userId,
           publicKeyPem,
           scopes,
@@ -168,10 +175,10 @@ export const accountRoutes: RouteDef[] = [
     summary: 'Revoke one of your API keys.',
     tag: 'account',
     auth: 'credentials',
-    handler: (ctx) => {
+    handler: async (ctx) => {
       const s = ctx.services;
       const keyId = ctx.params.keyId!;
-      if (!s.auth.revokeApiKey(caller(ctx).userId, keyId, s.clock()))
+      if (!(await s.auth.revokeApiKey(caller(ctx).userId, keyId, s.clock())))
         throw new ApiError('NOT_FOUND');
       s.authenticator.forgetKey(keyId);
       return { keyId, revoked: true };

@@ -5,7 +5,7 @@
 
 import type { InstrumentSpec } from '@bourse/engine';
 import type { AuditQuery as AuditFilter } from '@bourse/projections';
-import type { AuthStore } from '../auth/auth-store.ts';
+import type { UserRecord } from '../auth/auth-store.ts';
 import type { Role, Scope } from '../auth/roles.ts';
 import { DEFAULT_KEY_SCOPES, roleScopes } from '../auth/roles.ts';
 import { ApiError } from '../error-catalogue.ts';
@@ -27,7 +27,7 @@ import {
   UpdateUserBody,
 } from '@bourse/protocol';
 
-function userView(u: ReturnType<AuthStore['user']> & object) {
+function userView(u: UserRecord) {
   return {
     userId: u.userId,
     username: u.username,
@@ -43,19 +43,22 @@ export async function createUserWithAccount(
   s: GatewayServices,
   input: { username: string; role: Role; password?: string },
 ) {
-  if (s.auth.userByName(input.username) !== undefined) throw new ApiError('USERNAME_TAKEN');
+  if ((await s.auth.userByName(input.username)) !== undefined) throw new ApiError('USERNAME_TAKEN');
   const accounts = await s.core.query.accounts();
   const maxAccount = accounts.reduce((m, a) => Math.max(m, a.accountId), 0);
-  const userId = Math.max(s.auth.nextUserId(), maxAccount + 1);
+  const userId = Math.max(await s.auth.nextUserId(), maxAccount + 1);
   await s.submit({ type: 'createAccount', accountId: userId, userId, subaccount: 0 });
   return s.auth.createUser({ ...input, userId, accountId: userId, now: s.clock() });
 }
 
-function accountOf(s: GatewayServices, body: { userId?: number; accountId?: number }): number {
+async function accountOf(
+  s: GatewayServices,
+  body: { userId?: number; accountId?: number },
+): Promise<number> {
   if (body.accountId !== undefined) return body.accountId;
   if (body.userId === undefined)
     throw new ApiError('VALIDATION_FAILED', 'Give userId or accountId.');
-  const user = s.auth.user(body.userId);
+  const user = await s.auth.user(body.userId);
   if (user === undefined) throw new ApiError('USER_NOT_FOUND');
   return user.accountId;
 }
@@ -89,7 +92,7 @@ function moneyMoveRoute(path: string, summary: string, kind: 'deposit' | 'withdr
         asset: string | number;
         amount: number;
       };
-      const accountId = accountOf(s, body);
+      const accountId = await accountOf(s, body);
       const asset = s.asset(body.asset);
       const applied = await s.submit({
         type: kind,
@@ -244,7 +247,7 @@ export const adminRoutes: RouteDef[] = [
     summary: 'Every user with role and account.',
     tag: 'admin',
     auth: 'admin',
-    handler: (ctx) => ({ items: ctx.services.auth.users().map(userView) }),
+    handler: async (ctx) => ({ items: (await ctx.services.auth.users()).map(userView) }),
   },
   {
     method: 'POST',
@@ -273,16 +276,16 @@ export const adminRoutes: RouteDef[] = [
     handler: async (ctx) => {
       const s = ctx.services;
       const userId = idParam(ctx, 'userId', 'USER_NOT_FOUND');
-      if (s.auth.user(userId) === undefined) throw new ApiError('USER_NOT_FOUND');
+      if ((await s.auth.user(userId)) === undefined) throw new ApiError('USER_NOT_FOUND');
       const body = ctx.body as { role?: Role; disabled?: boolean; password?: string };
-      if (body.role !== undefined) s.auth.setRole(userId, body.role);
-      if (body.disabled !== undefined) s.auth.setDisabled(userId, body.disabled);
+      if (body.role !== undefined) await s.auth.setRole(userId, body.role);
+      if (body.disabled !== undefined) await s.auth.setDisabled(userId, body.disabled);
       if (body.password !== undefined) await s.auth.setPassword(userId, body.password);
       s.authenticator.forgetUser(userId);
       if (body.disabled === true) s.authenticator.forgetUserTokens(userId);
       // Sockets keep the scopes of the role they were opened with: a new role ends them.
       else if (body.role !== undefined) s.authenticator.endConnectionsOf(userId);
-      return userView(s.auth.user(userId)!);
+      return userView((await s.auth.user(userId))!);
     },
   },
   {
@@ -294,16 +297,16 @@ export const adminRoutes: RouteDef[] = [
     tag: 'admin',
     auth: 'admin',
     body: AdminApiKeyBody,
-    handler: (ctx) => {
+    handler: async (ctx) => {
       const s = ctx.services;
       const userId = idParam(ctx, 'userId', 'USER_NOT_FOUND');
-      const user = s.auth.user(userId);
+      const user = await s.auth.user(userId);
       if (user === undefined) throw new ApiError('USER_NOT_FOUND');
       const body = ctx.body as { publicKeyPem: string; scopes?: Scope[]; label?: string };
       const role = new Set(roleScopes(user.role));
       const scopes = body.scopes ?? DEFAULT_KEY_SCOPES.filter((x) => role.has(x));
       try {
-        const k = s.auth.addApiKey({
+        const k = await s.auth.addApiKey({
           userId,
           publicKeyPem: body.publicKeyPem,
           scopes,

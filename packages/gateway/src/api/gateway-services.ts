@@ -52,7 +52,13 @@ export class GatewayServices {
     this.logger = parts.logger;
     this.metrics = parts.metrics;
     this.#historyWaitMs = parts.historyWaitMs;
-    for (const a of parts.auth.assets()) this.#assets.set(a.assetId, a);
+  }
+
+  /** Loads the asset directory from the auth store (the event stream does, before it is ready). */
+  async loadAssets(): Promise<void> {
+    for (const a of await this.auth.assets()) {
+      if (!this.#assets.has(a.assetId)) this.#assets.set(a.assetId, a);
+    }
   }
 
   /** The market by symbol or id, or a MARKET_NOT_FOUND error. */
@@ -111,7 +117,9 @@ export class GatewayServices {
   /** Called for every assetCreated event the core publishes. */
   rememberAsset(asset: AssetInfo): void {
     this.#assets.set(asset.assetId, asset);
-    this.auth.saveAsset(asset.assetId, asset.code, asset.scale);
+    this.auth.saveAsset(asset.assetId, asset.code, asset.scale).catch((error: unknown) => {
+      this.logger.warn('asset not saved in the directory', { error, assetId: asset.assetId });
+    });
   }
 }
 

@@ -30,12 +30,13 @@ export const sessionRoutes: RouteDef[] = [
     tag: 'account',
     auth: 'credentials',
     response: SessionListSchema,
-    handler: (ctx) => {
+    handler: async (ctx) => {
       const p = caller(ctx);
       const s = ctx.services;
-      const items = s.auth
-        .sessions(p.userId, s.clock())
-        .map((x) => ({ ...x, current: x.sessionId === p.sessionId }));
+      const items = (await s.auth.sessions(p.userId, s.clock())).map((x) => ({
+        ...x,
+        current: x.sessionId === p.sessionId,
+      }));
       return { items };
     },
   },
@@ -48,13 +49,13 @@ export const sessionRoutes: RouteDef[] = [
     tag: 'account',
     auth: 'credentials',
     response: SessionRevokedSchema,
-    handler: (ctx) => {
+    handler: async (ctx) => {
       const p = caller(ctx);
       const s = ctx.services;
       const sessionId = ctx.params.sessionId ?? '';
       if (
         !SESSION_ID.test(sessionId) ||
-        !s.auth.deleteSessionById(p.userId, sessionId, s.clock())
+        !(await s.auth.deleteSessionById(p.userId, sessionId, s.clock()))
       ) {
         throw new ApiError('SESSION_NOT_FOUND', `No session ${sessionId.slice(0, 64)}.`);
       }
@@ -72,10 +73,10 @@ export const sessionRoutes: RouteDef[] = [
     tag: 'account',
     auth: 'credentials',
     response: SessionsRevokedSchema,
-    handler: (ctx) => {
+    handler: async (ctx) => {
       const p = caller(ctx);
       const s = ctx.services;
-      const ended = s.auth.deleteOtherSessions(p.userId, p.sessionId, s.clock());
+      const ended = await s.auth.deleteOtherSessions(p.userId, p.sessionId, s.clock());
       s.authenticator.endSessions(ended);
       return { revoked: ended.length };
     },

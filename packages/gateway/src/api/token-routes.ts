@@ -23,10 +23,10 @@ export const tokenRoutes: RouteDef[] = [
     auth: 'read',
     body: IssueTokenBody,
     response: IssuedTokenSchema,
-    handler: (ctx) => {
+    handler: async (ctx) => {
       const body = ctx.body as { ttlSeconds?: number };
       const ttlSeconds = body.ttlSeconds ?? TOKEN_TTL_SECONDS.default;
-      const issued = ctx.services.authenticator.issueToken(caller(ctx), ttlSeconds * 1000);
+      const issued = await ctx.services.authenticator.issueToken(caller(ctx), ttlSeconds * 1000);
       ctx.status = 201;
       return issued;
     },
@@ -37,8 +37,8 @@ export const tokenRoutes: RouteDef[] = [
     summary: 'Revoke the bearer token this request presents.',
     tag: 'account',
     auth: 'read',
-    handler: (ctx) => {
-      if (!ctx.services.authenticator.revokeToken(caller(ctx))) {
+    handler: async (ctx) => {
+      if (!(await ctx.services.authenticator.revokeToken(caller(ctx)))) {
         throw new ApiError(
           'TOKEN_INVALID',
           'Present the token to revoke as Authorization: Bearer.',

@@ -9,7 +9,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import { ApiError } from '../error-catalogue.ts';
 import type { AuthStore, UserRecord } from './auth-store.ts';
-import { BearerTokens } from './bearer-tokens.ts';
+import { BearerTokens, hashToken, type TokenLookup } from './bearer-tokens.ts';
 import { ReplayGuard } from './replay-guard.ts';
 import { ReplayLog } from './replay-log.ts';
 import type { Revocation } from './revocation.ts';
@@ -90,6 +90,21 @@ export interface AuthenticatorOptions {
    * the server's data directory). Without it they are kept in memory only.
    */
   readonly replayLogDir?: string | undefined;
+  /**
+   * The other gateways of a cluster: told of every revocation and user change made here, so their
+   * caches forget it and their sockets close (see `applyPeerChange`). A shared store (PostgreSQL) also
+   * keeps bearer tokens, so a token minted here works on every gateway.
+   */
+  readonly peers?: AuthPeers | undefined;
+}
+
+/** What one gateway tells the others about credentials it changed. */
+export type AuthChange =
+  | { readonly kind: 'revoked'; readonly revocation: Revocation }
+  | { readonly kind: 'userChanged'; readonly userId: number };
+
+export interface AuthPeers {
+  publish(change: AuthChange): void;
 }
 
 export class Authenticator {
@@ -101,6 +116,12 @@ export class Authenticator {
   readonly #users = new Map<number, UserRecord>();
   readonly #revocationListeners = new Set<(r: Revocation) => void>();
   readonly #tokens = new BearerTokens();
+  readonly #peers: AuthPeers | undefined;
+  /**
+   * Bumped by every forget: a store lookup that began before it may have read the old row, so its
+   * answer is used once but not cached.
+   */
+  #epoch = 0;
 
   constructor(store: AuthStore, clock: () => number, options: AuthenticatorOptions) {
     this.#store = store;
@@ -111,16 +132,21 @@ export class Authenticator {
         ? undefined
         : new ReplayLog(options.replayLogDir, options.timestampWindowMs);
     this.#replays = new ReplayGuard(options.timestampWindowMs, clock(), log);
+    this.#peers = options.peers;
   }
 
   /**
    * The principal, or undefined for an anonymous request; throws ApiError on bad credentials. A
    * signature is verified on this thread: for WebSocket handshakes, which are rare.
    */
-  authenticate(method: string, path: string, headers: IncomingHttpHeaders): Principal | undefined {
+  async authenticate(
+    method: string,
+    path: string,
+    headers: IncomingHttpHeaders,
+  ): Promise<Principal | undefined> {
     const keyId = headers[HEADER_KEY];
     if (keyId !== undefined) {
-      const signed = this.#signedHeaders(method, path, headers, String(keyId));
+      const signed = await this.#signedHeaders(method, path, headers, String(keyId));
       const { key, message, signature } = signed;
       if (!verifySignatureBytes(key.key, key.type, message, signature)) {
         throw new ApiError('BAD_SIGNATURE');
@@ -141,18 +167,22 @@ export class Authenticator {
   ): Promise<Principal | undefined> {
     const keyId = headers[HEADER_KEY];
     if (keyId === undefined) return this.#unsigned(method, path, headers);
-    const signed = this.#signedHeaders(method, path, headers, String(keyId));
+    const signed = await this.#signedHeaders(method, path, headers, String(keyId));
     const { key, message, signature } = signed;
     if (!(await verifySignatureOffThread(key.key, key.type, message, signature))) {
       throw new ApiError('BAD_SIGNATURE');
     }
     // The key may have been revoked while the signature was being checked.
-    const live = this.#key(signed.keyId);
+    const live = await this.#key(signed.keyId);
     if (live === undefined) throw new ApiError('UNKNOWN_API_KEY');
     return this.#acceptSigned({ ...signed, key: live });
   }
 
-  #unsigned(method: string, path: string, headers: IncomingHttpHeaders): Principal | undefined {
+  async #unsigned(
+    method: string,
+    path: string,
+    headers: IncomingHttpHeaders,
+  ): Promise<Principal | undefined> {
     const authorization = headers.authorization;
     if (authorization !== undefined && path.startsWith(NATIVE_PATH_PREFIX)) {
       const bearer = BEARER_SCHEME.exec(authorization);
@@ -174,25 +204,78 @@ export class Authenticator {
     return () => this.#revocationListeners.delete(listener);
   }
 
-  forgetKey(keyId: string): void {
-    this.#keys.delete(keyId);
-    this.#tokens.revokeKey(keyId);
-    this.#announce({ kind: 'key', keyId });
+  /** Resolves once the shared store and the other gateways were told (callers need not wait). */
+  forgetKey(keyId: string): Promise<void> {
+    return this.#revoke({ kind: 'key', keyId });
   }
 
   forgetUser(userId: number): void {
+    this.#epoch++;
     this.#users.delete(userId);
+    this.#peers?.publish({ kind: 'userChanged', userId });
   }
 
   /** Ends every bearer token and open connection of a user (disabled users keep none). */
-  forgetUserTokens(userId: number): void {
+  forgetUserTokens(userId: number): Promise<void> {
     this.#tokens.revokeUser(userId);
-    this.#announce({ kind: 'user', userId });
+    return this.#revoke({ kind: 'user', userId });
   }
 
   /** Announces sessions that were just deleted from the store, so their sockets close. */
   endSessions(sessionIds: readonly string[]): void {
-    for (const sessionId of sessionIds) this.#announce({ kind: 'session', sessionId });
+    for (const sessionId of sessionIds) void this.#revoke({ kind: 'session', sessionId });
+  }
+
+  /** A change another gateway made: forget what it invalidates and close the sockets it ends. */
+  applyPeerChange(change: AuthChange): void {
+    this.#epoch++;
+    if (change.kind === 'userChanged') {
+      this.#users.delete(change.userId);
+      return;
+    }
+    const r = change.revocation;
+    if (r.kind === 'key') {
+      this.#keys.delete(r.keyId);
+      this.#tokens.revokeKey(r.keyId);
+    } else if (r.kind === 'user') {
+      this.#users.delete(r.userId);
+      this.#tokens.revokeUser(r.userId);
+    } else if (r.kind === 'token') {
+      this.#tokens.revoke(r.tokenHash);
+    }
+    this.#announce(r);
+  }
+
+  /**
+   * A revocation made here: forgotten locally at once, then in the shared store, then by the other
+   * gateways (after the store, so none of them can find the revoked token there again).
+   */
+  #revoke(r: Revocation): Promise<void> {
+    this.#epoch++;
+    if (r.kind === 'key') {
+      this.#keys.delete(r.keyId);
+      this.#tokens.revokeKey(r.keyId);
+    }
+    if (this.#store.shared) {
+      const now = this.#clock();
+      const by =
+        r.kind === 'key'
+          ? { keyId: r.keyId }
+          : r.kind === 'user'
+            ? { userId: r.userId }
+            : r.kind === 'token'
+              ? { hash: r.tokenHash }
+              : undefined;
+      this.#announce(r);
+      // Tokens are checked against the store only on a local miss; the peers drop theirs after.
+      const deleted = by === undefined ? Promise.resolve() : this.#store.deleteTokens(by, now);
+      return deleted
+        .catch(() => {})
+        .then(() => this.#peers?.publish({ kind: 'revoked', revocation: r }));
+    }
+    this.#announce(r);
+    this.#peers?.publish({ kind: 'revoked', revocation: r });
+    return Promise.resolve();
   }
 
   /**
@@ -200,7 +283,7 @@ export class Authenticator {
    * stay (each use re-reads the role).
    */
   endConnectionsOf(userId: number): void {
-    this.#announce({ kind: 'user', userId });
+    void this.#revoke({ kind: 'user', userId });
   }
 
   #announce(r: Revocation): void {
@@ -217,7 +300,7 @@ export class Authenticator {
    * A bearer token for the key that signed this request, valid for `ttlMs`. Only a signed request may
    * mint: a session or another token could otherwise extend itself without the private key.
    */
-  issueToken(p: Principal, ttlMs: number): IssuedToken {
+  async issueToken(p: Principal, ttlMs: number): Promise<IssuedToken> {
     if (p.via !== 'key' || p.keyId === undefined || p.tokenHash !== undefined) {
       throw new ApiError('API_KEY_REQUIRED');
     }
@@ -225,13 +308,14 @@ export class Authenticator {
     const scopes = [...p.scopes];
     const grant = { keyId: p.keyId, userId: p.userId, scopes, expiresAt: now + ttlMs };
     const token = this.#tokens.mint(grant, now);
+    if (this.#store.shared) await this.#store.saveToken(hashToken(token), grant);
     return { token, expiresAt: grant.expiresAt, keyId: p.keyId, scopes };
   }
 
   /** Ends the token this principal presented; false when the request was not bearer-authenticated. */
-  revokeToken(p: Principal): boolean {
+  async revokeToken(p: Principal): Promise<boolean> {
     if (p.tokenHash === undefined || !this.#tokens.revoke(p.tokenHash)) return false;
-    this.#announce({ kind: 'token', tokenHash: p.tokenHash });
+    await this.#revoke({ kind: 'token', tokenHash: p.tokenHash });
     return true;
   }
 
@@ -245,12 +329,12 @@ export class Authenticator {
   }
 
   /** The checks a signed request must pass before its signature is worth verifying. */
-  #signedHeaders(
+  async #signedHeaders(
     method: string,
     path: string,
     headers: IncomingHttpHeaders,
     keyId: string,
-  ): SignedRequest {
+  ): Promise<SignedRequest> {
     const tsHeader = headers[HEADER_TIMESTAMP];
     const sigHeader = headers[HEADER_SIGNATURE];
     if (typeof tsHeader !== 'string' || typeof sigHeader !== 'string') {
@@ -269,7 +353,7 @@ export class Authenticator {
     if (Math.abs(this.#clock() - ts) > this.#windowMs) {
       throw new ApiError('TIMESTAMP_OUT_OF_WINDOW');
     }
-    const key = this.#key(keyId);
+    const key = await this.#key(keyId);
     if (key === undefined) throw new ApiError('UNKNOWN_API_KEY');
     const signature = decodeSignature(sigHeader, key.signatureBytes);
     if (signature === undefined) {
@@ -283,7 +367,7 @@ export class Authenticator {
   }
 
   /** After a good signature: refuses replays, then grants the key's scopes that the role allows. */
-  #acceptSigned({ keyId, key, ts, signature }: SignedRequest): Principal {
+  async #acceptSigned({ keyId, key, ts, signature }: SignedRequest): Promise<Principal> {
     if (this.#replays.signedBeforeStart(ts)) {
       throw new ApiError(
         'REPLAYED_SIGNATURE',
@@ -293,14 +377,14 @@ export class Authenticator {
     if (!this.#replays.remember(signature, ts, this.#clock())) {
       throw new ApiError('REPLAYED_SIGNATURE');
     }
-    const user = this.#user(key.userId);
+    const user = await this.#user(key.userId);
     const allowed = new Set(roleScopes(user.role));
     const scopes = new Set(key.scopes.filter((s) => allowed.has(s)));
     return principal(user, scopes, 'key', { keyId });
   }
 
-  #bearer(token: string): Principal {
-    const found = this.#tokens.lookup(token, this.#clock());
+  async #bearer(token: string): Promise<Principal> {
+    const found = await this.#lookupToken(token);
     if (!found.ok) {
       throw new ApiError(
         'TOKEN_INVALID',
@@ -310,12 +394,12 @@ export class Authenticator {
     const { keyId, userId, scopes } = found.grant;
     // The key and the user are looked up (both cached) on every use, as for a signed request, so a
     // disabled user or a role that lost a scope takes effect at the next request.
-    const key = this.#key(keyId);
+    const key = await this.#key(keyId);
     if (key === undefined) {
       this.#tokens.revoke(found.hash);
       throw new ApiError('TOKEN_INVALID');
     }
-    const user = this.#user(userId);
+    const user = await this.#user(userId);
     const allowed = new Set(roleScopes(user.role));
     const live = new Set(scopes.filter((s) => allowed.has(s)));
     return principal(user, live, 'key', {
@@ -325,17 +409,29 @@ export class Authenticator {
     });
   }
 
-  #session(method: string, headers: IncomingHttpHeaders, token: string): Principal {
+  /** A token minted here, or (with a shared store) by another gateway of the cluster. */
+  async #lookupToken(token: string): Promise<TokenLookup> {
     const now = this.#clock();
-    const session = this.#store.session(token, now);
+    const found = this.#tokens.lookup(token, now);
+    if (found.ok || found.reason !== 'unknown' || !this.#store.shared) return found;
+    const hash = hashToken(token);
+    const grant = await this.#store.token(hash, now);
+    if (grant === undefined) return found;
+    this.#tokens.adopt(hash, grant, now);
+    return { ok: true, hash, grant };
+  }
+
+  async #session(method: string, headers: IncomingHttpHeaders, token: string): Promise<Principal> {
+    const now = this.#clock();
+    const session = await this.#store.session(token, now);
     if (session === undefined) throw new SessionEndedError();
     if (method !== 'GET' && method !== 'HEAD' && headers[CSRF_HEADER] !== session.csrfToken) {
       throw new ApiError('CSRF_TOKEN_INVALID');
     }
-    const user = this.#user(session.userId);
+    const user = await this.#user(session.userId);
     // "Last seen" is kept to the minute, so a busy session costs one write a minute, not one a request.
     if (session.lastSeenAt === null || now - session.lastSeenAt >= LAST_SEEN_RESOLUTION_MS) {
-      this.#store.touchSession(session.sessionId, now);
+      await this.#store.touchSession(session.sessionId, now);
     }
     const scopes = new Set(roleScopes(user.role));
     return principal(user, scopes, 'session', {
@@ -345,27 +441,29 @@ export class Authenticator {
     });
   }
 
-  #key(keyId: string): CachedKey | undefined {
+  async #key(keyId: string): Promise<CachedKey | undefined> {
     let cached = this.#keys.get(keyId);
     if (cached === undefined) {
-      const record = this.#store.apiKey(keyId);
+      const epoch = this.#epoch;
+      const record = await this.#store.apiKey(keyId);
       const parsed = record === undefined ? undefined : parsePublicKey(record.publicKeyPem);
       cached =
         record === undefined || record.revokedAt !== null || parsed === undefined
           ? null
           : { ...parsed, userId: record.userId, scopes: record.scopes };
       if (this.#keys.size > 10_000) this.#keys.clear();
-      this.#keys.set(keyId, cached);
+      if (epoch === this.#epoch) this.#keys.set(keyId, cached);
     }
     return cached ?? undefined;
   }
 
-  #user(userId: number): UserRecord {
+  async #user(userId: number): Promise<UserRecord> {
     let user = this.#users.get(userId);
     if (user === undefined) {
-      user = this.#store.user(userId);
+      const epoch = this.#epoch;
+      user = await this.#store.user(userId);
       if (user === undefined) throw new ApiError('UNAUTHENTICATED', 'The user no longer exists.');
-      this.#users.set(userId, user);
+      if (epoch === this.#epoch) this.#users.set(userId, user);
     }
     if (user.disabled) throw new ApiError('FORBIDDEN', 'This user is disabled.');
     return user;

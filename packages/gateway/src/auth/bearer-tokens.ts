@@ -56,6 +56,17 @@ export class BearerTokens {
     return token;
   }
 
+  /** Keeps a grant another gateway minted (found in the shared store), under the same limits. */
+  adopt(hash: string, grant: BearerGrant, now: number): void {
+    if (this.#grants.has(hash)) return;
+    const hashes = (this.#byKey.get(grant.keyId) ?? []).filter((h) => this.#live(h, now));
+    while (hashes.length >= this.#perKey) this.#grants.delete(hashes.shift()!);
+    hashes.push(hash);
+    this.#byKey.set(grant.keyId, hashes);
+    this.#grants.set(hash, grant);
+    if (this.#grants.size > this.#max) this.#shrink(now);
+  }
+
   lookup(token: string, now: number): TokenLookup {
     if (!TOKEN_FORMAT.test(token)) return { ok: false, reason: 'malformed' };
     const hash = hashToken(token);

@@ -157,13 +157,18 @@ export class WsGateway {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    void this.#upgrade(req, socket, head);
+  }
+
+  /** Credentials may be looked up in a shared store, so the handshake answers asynchronously. */
+  async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     let principal: Principal | undefined;
     let armed: boolean;
     try {
       const ip = clientIp(req);
       const r = this.#buckets.take(`ip:${ip}`, this.#limits.perIp, this.#s.clock());
       if (!r.ok) throw new ApiError('RATE_LIMITED', undefined, { retryAfter: r.retryAfterSeconds });
-      principal = this.#s.authenticator.authenticate('GET', WS_PATH, req.headers);
+      principal = await this.#s.authenticator.authenticate('GET', WS_PATH, req.headers);
       if (principal?.via === 'session' && !sameOrigin(req))
         throw new ApiError('FORBIDDEN', 'Cross-origin socket.');
       armed = cancelOnDisconnectParam(req.url);
@@ -179,6 +184,7 @@ export class WsGateway {
       );
       return;
     }
+    if (socket.destroyed) return;
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws, req, principal, armed));
   }
 

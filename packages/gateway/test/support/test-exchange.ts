@@ -67,7 +67,7 @@ export async function startTestExchange(
   const addUser = async (name: string, role: Role, depositMicros = 0): Promise<TestUser> => {
     const user = await createUserWithAccount(s, { username: name, role });
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const key = authStore.addApiKey({
+    const key = await authStore.addApiKey({
       userId: user.userId,
       publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       // The viewer's key is read-only; the others may also manage the user's keys and sessions.
@@ -119,7 +119,7 @@ export async function startTestExchange(
     async close() {
       await gateway.close();
       await core.close();
-      authStore.close();
+      await authStore.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

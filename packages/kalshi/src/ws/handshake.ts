@@ -11,16 +11,16 @@ import type { KalshiDeps } from '../rest/kalshi-route.ts';
 export const KALSHI_WS_PATH = '/trade-api/ws/v2';
 
 /** Who opens the socket, or undefined once the refusal has been written to `socket`. */
-export function handshakePrincipal(
+export async function handshakePrincipal(
   deps: KalshiDeps,
   req: IncomingMessage,
   socket: Duplex,
-): Principal | undefined {
+): Promise<Principal | undefined> {
   const s = deps.services;
   try {
     const r = deps.buckets.take(`ip:${clientIp(req)}`, deps.limits.perIp, s.clock());
     if (!r.ok) throw Object.assign(new Error('rate'), { name: 'ApiError', code: 'RATE_LIMITED' });
-    const principal = s.authenticator.authenticate('GET', KALSHI_WS_PATH, req.headers);
+    const principal = await s.authenticator.authenticate('GET', KALSHI_WS_PATH, req.headers);
     if (principal === undefined) {
       throw Object.assign(new Error('Sign the handshake.'), {
         name: 'ApiError',

@@ -102,8 +102,12 @@ export class KalshiWs {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const p = handshakePrincipal(this.#deps, req, socket);
-    if (p !== undefined) this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws, p));
+    // Credentials may be looked up in a shared store, so the handshake answers asynchronously.
+    void handshakePrincipal(this.#deps, req, socket).then((p) => {
+      if (p !== undefined && !socket.destroyed) {
+        this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws, p));
+      }
+    });
   }
 
   /** True when some connection of the account is subscribed to a private channel. */
