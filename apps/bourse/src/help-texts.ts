@@ -96,3 +96,26 @@ Options:
   --snapshot-every <n>  Commands between engine snapshots (default 100000)
   --log-retain <n>      Commands kept in the etcd log behind the newest snapshot (default 100000)
 `;
+
+export const CLUSTER_GATEWAY_HELP = `Usage: bourse cluster gateway --pg <postgres://…> [options]
+       bourse cluster projector --pg <postgres://…> [options]
+
+gateway:   serves the whole API (native REST/WS, Kalshi, web UI) over the cluster: commands and
+           queries go to the leader engine node over NATS; users, sessions, API keys and bearer
+           tokens live in PostgreSQL shared by every gateway. Stateless: run as many as needed
+           behind HAProxy (deploy/haproxy.cfg).
+projector: the one writer of the PostgreSQL read models (history, candles, ledger), fed from the
+           command log exactly once by seq.
+
+Options:
+  --nats <urls>       NATS server URLs, comma-separated (default nats://127.0.0.1:4222)
+  --pg <url>          PostgreSQL connection URL (required)
+  --prefix <p>        Subject prefix of the cluster (default bourse)
+  --port <n>          gateway: TCP port (default 8080; 0 picks a free one)
+  --host <addr>       gateway: address to bind (default 127.0.0.1)
+  --no-rate-limit     gateway: lift the per-key and per-IP limits (load tests)
+  --log-level <l>     debug | info | warn | error (default info)
+  -h, --help          Show this help
+
+Each prints one JSON line {"event":"ready",…} on stdout once serving, and stops on SIGTERM.
+`;

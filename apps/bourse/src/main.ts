@@ -19,6 +19,7 @@ Commands:
   snapshot              Write an engine snapshot
   loadtest              End-to-end load over loopback (orders/s, ack latency, fan-out)
   cluster node          One engine node of a cluster (etcd command log, NATS bus)
+  cluster gateway|projector  Stateless processes of a cluster (NATS bus, PostgreSQL)
 
 Admin commands (asset, user, deposit, apikey, market) work on a STOPPED data directory; against a
 running server use the admin API (see /docs). Run 'bourse <command> --help' for options.
@@ -90,15 +91,25 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** `bourse cluster <sub>`; `node` keeps running (-1). */
+/** `bourse cluster <sub>`: the processes of a cluster keep running (-1) unless asked for help. */
 async function clusterCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub === 'node') {
-    await (await import('./cluster-node-command.ts')).clusterNodeCommand(rest);
-    return rest.includes('--help') || rest.includes('-h') ? 0 : -1;
+  const help = rest.includes('--help') || rest.includes('-h');
+  const processes = () => import('./cluster/gateway-command.ts');
+  switch (sub) {
+    case 'node':
+      await (await import('./cluster-node-command.ts')).clusterNodeCommand(rest);
+      return help ? 0 : -1;
+    case 'gateway':
+      await (await processes()).clusterGatewayCommand(rest);
+      return help ? 0 : -1;
+    case 'projector':
+      await (await processes()).clusterProjectorCommand(rest);
+      return help ? 0 : -1;
+    default:
+      process.stderr.write(`unknown cluster command ${String(sub)}\n\n${HELP}`);
+      return 2;
   }
-  process.stderr.write(`unknown cluster command ${String(sub)}\n\n${HELP}`);
-  return 2;
 }
 
 if (import.meta.main) {

@@ -25,7 +25,7 @@ import type { RouteDef } from './api/route-def.ts';
 import { sessionRoutes } from './api/session-routes.ts';
 import { tokenRoutes } from './api/token-routes.ts';
 import type { AuthStore } from './auth/auth-store.ts';
-import { Authenticator } from './auth/authenticator.ts';
+import { type AuthPeers, Authenticator } from './auth/authenticator.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.ts';
 import { TokenBuckets } from './auth/token-bucket.ts';
 import { ApiError } from './error-catalogue.ts';
@@ -122,6 +122,8 @@ export interface GatewayOptions {
   readonly historyWaitMs?: number;
   /** Check every REST response against its route's response schema, a drift answering 500 (tests). */
   readonly checkResponses?: boolean;
+  /** The other gateways of a cluster, told of credential changes made here (see Authenticator). */
+  readonly authPeers?: AuthPeers;
 }
 
 export interface Gateway {
@@ -150,6 +152,7 @@ function createServices(options: GatewayOptions): GatewayServices {
   const authenticator = new Authenticator(options.authStore, clock, {
     timestampWindowMs: options.timestampWindowMs ?? 30_000,
     replayLogDir: options.replayLogDir,
+    peers: options.authPeers,
   });
   return new GatewayServices({
     core: options.core,

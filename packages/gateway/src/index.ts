@@ -4,6 +4,7 @@ export { createUserWithAccount } from './api/admin-routes.ts';
 export { GatewayServices } from './api/gateway-services.ts';
 export type { RequestContext, RouteDef } from './api/route-def.ts';
 export { AuthStore, type ApiKeyRecord, type UserRecord } from './auth/auth-store.ts';
+export type { AuthChange, AuthPeers, Authenticator } from './auth/authenticator.ts';
 export { hashPassword, verifyPassword } from './auth/password-hash.ts';
 export { parsePublicKey, signingMessage, verifySignature } from './auth/request-signature.ts';
 export { type ExpiryEntry, ExpirySchedule } from './auth/expiry-schedule.ts';

@@ -84,6 +84,9 @@ export function sqliteAuthSql(path: string): AuthSql {
   };
 }
 
+/** The PostgreSQL schema (namespace) of the auth tables. */
+export const AUTH_SCHEMA = 'bourse_auth';
+
 const POSTGRES_SCHEMA = `
 CREATE TABLE IF NOT EXISTS users (
   user_id BIGINT PRIMARY KEY,
@@ -132,17 +135,19 @@ CREATE INDEX IF NOT EXISTS bearer_tokens_by_key ON bearer_tokens (key_id);
 `;
 
 /**
- * The auth tables in a PostgreSQL database shared by every gateway (created when missing; concurrent
- * first starts are serialised by an advisory lock). int8 columns come back as strings and are read
+ * The auth tables in a PostgreSQL database shared by every gateway, in their own schema (created when
+ * missing; concurrent first starts are serialised by an advisory lock). int8 columns come back as strings and are read
  * with Number() by the store, which only keeps millisecond times and ids.
  */
 export async function postgresAuthSql(connection: string | pg.PoolConfig): Promise<AuthSql> {
   const config = typeof connection === 'string' ? { connectionString: connection } : connection;
-  const pool = new pg.Pool({ ...config, max: 4 });
+  // Its own schema: the read models, which may share the database, have tables of the same names.
+  const pool = new pg.Pool({ ...config, max: 4, options: `-c search_path=${AUTH_SCHEMA}` });
   pool.on('error', () => {}); // an idle connection lost: the pool opens another on demand
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock(815001)');
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${AUTH_SCHEMA}`);
     await client.query(POSTGRES_SCHEMA);
   } finally {
     await client.query('SELECT pg_advisory_unlock(815001)').catch(() => {});

@@ -226,6 +226,17 @@ export class Authenticator {
     for (const sessionId of sessionIds) void this.#revoke({ kind: 'session', sessionId });
   }
 
+  /**
+   * Forgets every cached key, user and (with a shared store) bearer token, to be read again from the
+   * store: for when changes from the other gateways may have been missed (the bus reconnected).
+   */
+  forgetCaches(): void {
+    this.#epoch++;
+    this.#keys.clear();
+    this.#users.clear();
+    if (this.#store.shared) this.#tokens.clear();
+  }
+
   /** A change another gateway made: forget what it invalidates and close the sockets it ends. */
   applyPeerChange(change: AuthChange): void {
     this.#epoch++;

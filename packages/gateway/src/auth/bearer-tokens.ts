@@ -90,6 +90,12 @@ export class BearerTokens {
     return true;
   }
 
+  /** Forgets every token (a shared store still has the live ones). */
+  clear(): void {
+    this.#grants.clear();
+    this.#byKey.clear();
+  }
+
   /** Ends every token of a key (the key was revoked). */
   revokeKey(keyId: string): void {
     for (const hash of this.#byKey.get(keyId) ?? []) this.#grants.delete(hash);

@@ -1,0 +1,120 @@
+// `bourse cluster gateway` and `bourse cluster projector`: the stateless processes of a cluster. A
+// gateway serves the whole API (native REST/WS, Kalshi, web UI) over the remote core (the leader engine
+// node over NATS), with users, sessions, keys and tokens in PostgreSQL shared by every gateway and
+// credential changes passed between gateways on NATS. The projector is the one writer of the
+// PostgreSQL read models. Each prints one JSON line `{"event":"ready",...}` on stdout once serving.
+
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { AuthStore, createGateway, createLogger, type LogLevel } from '@bourse/gateway';
+import { kalshiExtension } from '@bourse/kalshi';
+import { openPostgresReadModels } from '@bourse/projections';
+import { openPgReadSide, Projector, RemoteExchangeCore } from '@bourse/remote-core';
+import { CLUSTER_GATEWAY_HELP } from '../help-texts.ts';
+import { NatsAuthPeers } from './nats-auth-peers.ts';
+
+/** The NATS connection of a cluster process: reconnects forever, notices a dead server quickly. */
+export function connectNats(servers: string, name: string): Promise<NatsConnection> {
+  return connect({
+    servers: servers.split(','),
+    name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+    pingInterval: 2_000,
+    maxPingOut: 2,
+    waitOnFirstConnect: true,
+  });
+}
+
+const COMMON = {
+  nats: { type: 'string', default: 'nats://127.0.0.1:4222' },
+  pg: { type: 'string' },
+  prefix: { type: 'string', default: 'bourse' },
+  'log-level': { type: 'string', default: 'info' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function clusterGatewayCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...COMMON,
+      port: { type: 'string', default: '8080' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'no-rate-limit': { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return void process.stdout.write(CLUSTER_GATEWAY_HELP);
+  if (values.pg === undefined) throw new Error('--pg is required (a postgres:// URL)');
+  const logger = createLogger({ level: values['log-level'] as LogLevel });
+  const nats = await connectNats(values.nats, `gateway-${process.pid}`);
+  const core = await RemoteExchangeCore.open({
+    nats,
+    prefix: values.prefix,
+    readModels: await openPgReadSide(values.pg),
+  });
+  const authStore = await AuthStore.openPostgres(values.pg);
+  const peers = new NatsAuthPeers(nats, values.prefix);
+  const huge = { capacity: 1e9, refillPerSecond: 1e9 };
+  const gateway = createGateway({
+    core,
+    authStore,
+    logger,
+    authPeers: peers,
+    extensions: [kalshiExtension()],
+    ...(values['no-rate-limit']
+      ? { rateLimits: { perIp: huge, perKey: huge, marketMakerMultiplier: 1 } }
+      : {}),
+  });
+  peers.attach(gateway.services.authenticator);
+  await gateway.ready;
+  const server = gateway.server;
+  await new Promise<void>((ok) => server.listen(Number(values.port), values.host, ok));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${values.host}:${port}`;
+  process.stdout.write(
+    `${JSON.stringify({ event: 'ready', role: 'gateway', url, pid: process.pid })}\n`,
+  );
+  onStop(logger, async () => {
+    peers.close();
+    await gateway.close();
+    await core.close();
+    await authStore.close();
+    await nats.drain();
+  });
+}
+
+export async function clusterProjectorCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: COMMON });
+  if (values.help) return void process.stdout.write(CLUSTER_GATEWAY_HELP);
+  if (values.pg === undefined) throw new Error('--pg is required (a postgres:// URL)');
+  const logger = createLogger({ level: values['log-level'] as LogLevel });
+  const nats = await connectNats(values.nats, `projector-${process.pid}`);
+  const projector = await Projector.start({
+    nats,
+    prefix: values.prefix,
+    readModels: await openPostgresReadModels(values.pg),
+    onError: (error) => logger.warn('read models not stored; retrying', { error }),
+  });
+  process.stdout.write(
+    `${JSON.stringify({ event: 'ready', role: 'projector', pid: process.pid, storedSeq: projector.storedSeq })}\n`,
+  );
+  onStop(logger, async () => {
+    await projector.close();
+    await nats.drain();
+  });
+}
+
+function onStop(logger: ReturnType<typeof createLogger>, close: () => Promise<void>): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping', { signal });
+    await close().catch((error: unknown) => logger.warn('unclean stop', { error }));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
