@@ -32,9 +32,9 @@ before(async () => {
 after(() => ex.close());
 
 /** A key of tess's with these scopes, registered directly in the store. */
-function keyWith(scopes: ('read' | 'trade' | 'credentials')[]): RestClient {
+async function keyWith(scopes: ('read' | 'trade' | 'credentials')[]): Promise<RestClient> {
   const pair = generateKeyPairSync('ed25519');
-  const key = ex.gateway.services.auth.addApiKey({
+  const key = await ex.gateway.services.auth.addApiKey({
     userId: tess.userId,
     publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     scopes,
@@ -77,8 +77,8 @@ async function sessionStillWorks(): Promise<void> {
 
 for (const scopes of [['read'], ['read', 'trade']] as const) {
   test(`a ${scopes.join('+')} key is refused every key and session operation`, async () => {
-    const signed = keyWith([...scopes]);
-    const bearer = keyWith([...scopes]);
+    const signed = await keyWith([...scopes]);
+    const bearer = await keyWith([...scopes]);
     await bearer.useToken();
     for (const [via, rest] of [
       ['signed', signed],
@@ -92,14 +92,14 @@ for (const scopes of [['read'], ['read', 'trade']] as const) {
       }
     }
     await sessionStillWorks();
-    const keys = ex.gateway.services.auth.apiKeys(tess.userId);
+    const keys = await ex.gateway.services.auth.apiKeys(tess.userId);
     assert.equal(keys.find((k) => k.keyId === tess.keyId)?.revokedAt, null);
     assert.equal(keys.filter((k) => k.label === '').length, 0, 'no key was created');
   });
 }
 
 test('a key with the credentials scope manages keys and sessions', async () => {
-  const rest = keyWith(['read', 'credentials']);
+  const rest = await keyWith(['read', 'credentials']);
   const listed = await rest.request<{ items: unknown[] }>('GET', '/api/v1/account/api-keys');
   assert.ok(listed.items.length >= 1);
   await rest.request('GET', '/api/v1/auth/sessions');
@@ -111,7 +111,7 @@ test('a key with the credentials scope manages keys and sessions', async () => {
 });
 
 test('a key never creates a key with more than it has', async () => {
-  const rest = keyWith(['read', 'credentials']);
+  const rest = await keyWith(['read', 'credentials']);
   for (const scopes of [['trade'], ['read', 'trade'], ['admin']]) {
     assert.deepEqual(
       await refusal(

@@ -19,7 +19,7 @@ test('a read or read+write key is refused every API key operation', async () => 
   const auth = ex.gateway.services.auth;
   for (const scopes of [['read'], ['read', 'trade']] as const) {
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const key = auth.addApiKey({
+    const key = await auth.addApiKey({
       userId: user.userId,
       publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       scopes: [...scopes],
@@ -47,7 +47,7 @@ test('a read or read+write key is refused every API key operation', async () => 
       );
     }
   }
-  const keys = auth.apiKeys(user.userId);
+  const keys = await auth.apiKeys(user.userId);
   assert.equal(keys.length, 3, 'no key was created');
   assert.ok(
     keys.every((k) => k.revokedAt === null),
