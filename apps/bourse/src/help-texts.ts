@@ -119,3 +119,20 @@ Options:
 
 Each prints one JSON line {"event":"ready",…} on stdout once serving, and stops on SIGTERM.
 `;
+
+export const CLUSTER_HELP = `Usage: bourse cluster <command> [options]
+
+  up       Start a complete cluster on this machine: 3 etcd members, nats-server, PostgreSQL,
+           3 engine nodes, the projector, 2 gateways and HAProxy in front (installs missing
+           Debian packages through scripts/). Demo markets and bots unless --no-demo.
+             --data-dir <dir>  where everything lives (default ./cluster)
+             --port <n>        HAProxy's port, the cluster's URL (default 8080)
+             --no-demo         no demo markets, users or bots
+  status   Leader, term, each node's applied seq, lag and state-hash agreement
+             --data-dir <dir>  --json (one object for scripts)
+  down     Stop every process of the cluster (its data stays)
+             --data-dir <dir>
+  node | gateway | projector | demo
+           The pieces, as plain processes (see 'bourse cluster <piece> --help'); docs/cluster.md
+           runs them on three machines under systemd.
+`;

@@ -18,7 +18,8 @@ Commands:
   replay                Rebuild state from the journal; print the state hash
   snapshot              Write an engine snapshot
   loadtest              End-to-end load over loopback (orders/s, ack latency, fan-out)
-  cluster node          One engine node of a cluster (etcd command log, NATS bus)
+  cluster up|status|down     A local cluster (etcd, NATS, PostgreSQL, HAProxy)
+  cluster node               One engine node of a cluster (etcd command log, NATS bus)
   cluster gateway|projector  Stateless processes of a cluster (NATS bus, PostgreSQL)
 
 Admin commands (asset, user, deposit, apikey, market) work on a STOPPED data directory; against a
@@ -106,6 +107,15 @@ async function clusterCommand(argv: string[]): Promise<number> {
     case 'projector':
       await (await processes()).clusterProjectorCommand(rest);
       return help ? 0 : -1;
+    case 'demo':
+      await (await import('./cluster/demo-command.ts')).clusterDemoCommand(rest);
+      return help ? 0 : -1;
+    case 'up':
+      return (await import('./cluster/cluster-up.ts')).clusterUpCommand(rest);
+    case 'down':
+      return (await import('./cluster/cluster-up.ts')).clusterDownCommand(rest);
+    case 'status':
+      return (await import('./cluster/cluster-status.ts')).clusterStatusCommand(rest);
     default:
       process.stderr.write(`unknown cluster command ${String(sub)}\n\n${HELP}`);
       return 2;

@@ -6,7 +6,12 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBots } from '@bourse/bots';
-import { createLogger, type HttpLimits, type LogLevel } from '@bourse/gateway';
+import {
+  createLogger,
+  type GatewayServices,
+  type HttpLimits,
+  type LogLevel,
+} from '@bourse/gateway';
 import { makePrivateDir } from '@bourse/sequencer';
 import { botCredentials, DEMO_START_TICKS, isEmptyExchange, seedDemo } from './demo-setup.ts';
 import { openExchange } from './open-exchange.ts';
@@ -58,13 +63,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   });
   const services = exchange.gateway.services;
   const demo = !values['no-demo'];
-  let adminLine = '';
-  if (demo && isEmptyExchange(services)) {
-    const { adminPassword } = await seedDemo(services);
-    adminLine = `admin login: admin / ${adminPassword}  (shown once; change it with 'bourse user password')`;
-  } else if ((await services.auth.userByName('admin')) !== undefined) {
-    adminLine = "admin login: admin (password shown at first start; reset: 'bourse user password')";
-  }
+  const adminLine = await demoAdminLine(services, demo);
   const server = exchange.gateway.server;
   await new Promise<void>((ok) => server.listen(Number(values.port), values.host, ok));
   const port = (server.address() as AddressInfo).port;
@@ -137,4 +136,16 @@ function httpLimitFlags(values: {
     out.maxConnectionsPerAddress = n;
   }
   return out;
+}
+
+/** Seeds the demo on an empty exchange; says how the admin logs in (the password, shown once). */
+async function demoAdminLine(services: GatewayServices, demo: boolean): Promise<string> {
+  if (demo && isEmptyExchange(services)) {
+    const { adminPassword } = await seedDemo(services);
+    return `admin login: admin / ${adminPassword}  (shown once; change it with 'bourse user password')`;
+  }
+  if ((await services.auth.userByName('admin')) !== undefined) {
+    return "admin login: admin (password shown at first start; reset: 'bourse user password')";
+  }
+  return '';
 }

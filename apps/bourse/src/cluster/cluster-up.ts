@@ -1,0 +1,336 @@
+// `bourse cluster up` and `bourse cluster down`: a complete cluster on one machine, every piece the
+// same process it would be on three machines (docs/cluster.md): 3 etcd members, nats-server,
+// PostgreSQL, 3 engine nodes, the projector, 2 gateways and HAProxy in front, each detached with its
+// log in `<data-dir>/logs`, recorded in `<data-dir>/cluster.json`. Missing Debian packages are
+// installed through the project's own scripts. A second `up` on the same directory restarts it from
+// disk on the same ports.
+
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect as tcpConnect } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { etcdMemberArgs, type EtcdMemberSpec, freePorts } from '@bourse/cluster';
+import { CLUSTER_HELP } from '../help-texts.ts';
+import {
+  alive,
+  type ClusterState,
+  type ProcessEntry,
+  readState,
+  writeState,
+} from './cluster-state.ts';
+import { haproxyConfig } from './haproxy-config.ts';
+import { startLocalPostgres, stopLocalPostgres } from './local-postgres.ts';
+import { spawnBourse } from './spawn-ready.ts';
+
+const run = promisify(execFile);
+const SCRIPTS = fileURLToPath(new URL('../../../../scripts/', import.meta.url));
+const NODES = 3;
+const GATEWAYS = 2;
+const READY_MS = 120_000;
+
+const PORT_NAMES = [
+  ...[1, 2, 3].flatMap((i) => [`etcd${i}-client`, `etcd${i}-peer`]),
+  'nats',
+  'postgres',
+  ...Array.from({ length: GATEWAYS }, (_, i) => `gateway${i + 1}`),
+];
+
+/** Installs what is missing through the project's scripts (as `npm test` does in `pretest`). */
+function ensureTools(): void {
+  const has = (bin: string, ...paths: string[]) =>
+    paths.some((p) => existsSync(p)) || spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
+  if (
+    !has('etcd') ||
+    !has('nats-server', '/usr/sbin/nats-server') ||
+    !has('haproxy', '/usr/sbin/haproxy')
+  ) {
+    const r = spawnSync('sh', [join(SCRIPTS, 'ensure-cluster-tools.sh')], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('scripts/ensure-cluster-tools.sh failed');
+  }
+  if (!existsSync('/usr/lib/postgresql') && !has('initdb')) {
+    const r = spawnSync('sh', [join(SCRIPTS, 'ensure-postgres.sh')], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('scripts/ensure-postgres.sh failed');
+  }
+}
+
+/** Starts a program detached from this process, its output appended to `log`. */
+function detached(file: string, args: readonly string[], log: string): number {
+  const out = `>>'${log.replaceAll("'", "'\\''")}' 2>&1`;
+  const quoted = [file, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  const child = spawn('sh', ['-c', `exec ${quoted} ${out}`], { detached: true, stdio: 'ignore' });
+  child.unref();
+  return child.pid!;
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + READY_MS;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`${what} did not come up in time`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((ok) => {
+    const s = tcpConnect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.end();
+      ok(true);
+    });
+    s.once('error', () => ok(false));
+  });
+
+export async function clusterUpCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'data-dir': { type: 'string', default: './cluster' },
+      port: { type: 'string', default: '8080' },
+      prefix: { type: 'string', default: 'bourse' },
+      'no-demo': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(CLUSTER_HELP);
+    return 0;
+  }
+  const dataDir = resolve(values['data-dir']);
+  const prior = readState(dataDir);
+  if (prior?.processes.some((p) => alive(p.pid))) {
+    process.stdout.write(`the cluster in ${dataDir} is already up: ${prior.url}\n`);
+    return 0;
+  }
+  ensureTools();
+  mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  // PostgreSQL runs as its own user when we are root: it must be able to reach its directory.
+  chmodSync(dataDir, 0o711);
+  const ports: Record<string, number> = prior?.ports === undefined ? {} : { ...prior.ports };
+  const missing = PORT_NAMES.filter((n) => ports[n] === undefined);
+  const fresh = await freePorts(missing.length);
+  missing.forEach((n, i) => {
+    ports[n] = fresh[i]!;
+  });
+  ports.haproxy = Number(values.port);
+  const state: ClusterState = {
+    dataDir,
+    url: `http://127.0.0.1:${ports.haproxy}`,
+    prefix: values.prefix,
+    natsUrl: `nats://127.0.0.1:${ports.nats}`,
+    pgUrl: `postgres://postgres@127.0.0.1:${ports.postgres}/postgres`,
+    etcd: [1, 2, 3].map((i) => `http://127.0.0.1:${ports[`etcd${i}-client`]}`),
+    ports,
+    processes: [],
+  };
+  writeState(state);
+  try {
+    await startAll(state, !values['no-demo']);
+  } catch (error) {
+    process.stderr.write(
+      `cluster up failed: ${(error as Error).message}\nstopping what started…\n`,
+    );
+    await stopAll(state);
+    return 1;
+  }
+  return 0;
+}
+
+/** Appends a started process to the state file at once, so `down` finds it even if `up` fails. */
+type Add = (entry: ProcessEntry) => void;
+
+async function startAll(state: ClusterState, demo: boolean): Promise<void> {
+  const add: Add = (entry) => {
+    state.processes.push(entry);
+    writeState(state);
+  };
+  await startEtcd(state, add);
+  await startNats(state, add);
+  const pgDir = join(state.dataDir, 'postgres');
+  await startLocalPostgres(pgDir, state.ports.postgres!);
+  const pgPid = Number(readFileSync(join(pgDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  add({ name: 'postgres', kind: 'postgres', pid: pgPid, log: join(pgDir, 'server.log') });
+  await startBourseProcesses(state, add);
+  await startHaproxy(state, add);
+  const ready = demo
+    ? await startBourse(state, add, 'demo', 'demo', [
+        'cluster',
+        'demo',
+        '--url',
+        state.url,
+        ...withPg(state),
+      ])
+    : {};
+  const adminLine =
+    typeof ready.adminPassword === 'string'
+      ? `  admin login: admin / ${ready.adminPassword}  (shown once)\n`
+      : '';
+  const gateways = state.processes.filter((p) => p.kind === 'gateway').map((p) => p.url);
+  process.stdout.write(
+    `\nBourse cluster is running at ${state.url}\n  API docs:  ${state.url}/docs\n` +
+      `  gateways:  ${gateways.join(', ')}\n  data dir:  ${state.dataDir}\n${adminLine}` +
+      `  status:    bourse cluster status --data-dir ${state.dataDir}\n` +
+      `  stop:      bourse cluster down --data-dir ${state.dataDir}\n\n`,
+  );
+}
+
+const logOf = (state: ClusterState, name: string) => join(state.dataDir, 'logs', `${name}.log`);
+const bus = (state: ClusterState) => ['--nats', state.natsUrl, '--prefix', state.prefix];
+const withPg = (state: ClusterState) => [...bus(state), '--pg', state.pgUrl];
+
+async function startEtcd(state: ClusterState, add: Add): Promise<void> {
+  const specs: EtcdMemberSpec[] = [1, 2, 3].map((i) => ({
+    name: `etcd${i}`,
+    clientPort: state.ports[`etcd${i}-client`]!,
+    peerPort: state.ports[`etcd${i}-peer`]!,
+  }));
+  for (const spec of specs) {
+    const args = etcdMemberArgs(spec, specs, join(state.dataDir, 'etcd', spec.name));
+    const log = logOf(state, spec.name);
+    const url = `http://127.0.0.1:${spec.clientPort}`;
+    add({ name: spec.name, kind: 'etcd', pid: detached('etcd', args, log), log, url });
+  }
+  await waitFor('etcd', async () => {
+    await run('etcdctl', ['--endpoints', state.etcd.join(','), 'put', '/bourse-up', '1'], {
+      timeout: 5_000,
+    });
+    return true;
+  });
+}
+
+async function startNats(state: ClusterState, add: Add): Promise<void> {
+  const conf = join(state.dataDir, 'nats-server.conf');
+  writeFileSync(conf, natsServerConfig('127.0.0.1', state.ports.nats!));
+  const bin = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
+  const log = logOf(state, 'nats');
+  add({
+    name: 'nats',
+    kind: 'nats',
+    pid: detached(bin, ['-c', conf], log),
+    log,
+    url: state.natsUrl,
+  });
+  await waitFor('nats-server', () => portOpen(state.ports.nats!));
+}
+
+/** One `bourse` process, detached, recorded once it printed its ready line. */
+async function startBourse(
+  state: ClusterState,
+  add: Add,
+  name: string,
+  kind: string,
+  args: string[],
+): Promise<Record<string, unknown>> {
+  const log = logOf(state, name);
+  const started = await spawnBourse(args, { logFile: log, detached: true, timeoutMs: READY_MS });
+  started.child.unref();
+  const url = typeof started.ready.url === 'string' ? started.ready.url : undefined;
+  add({ name, kind, pid: started.child.pid!, log, ...(url === undefined ? {} : { url }) });
+  return started.ready;
+}
+
+async function startBourseProcesses(state: ClusterState, add: Add): Promise<void> {
+  await Promise.all(
+    Array.from({ length: NODES }, (_, i) =>
+      startBourse(state, add, `node${i + 1}`, 'node', [
+        'cluster',
+        'node',
+        '--node-id',
+        `node${i + 1}`,
+        '--etcd',
+        state.etcd.join(','),
+        ...bus(state),
+        '--data-dir',
+        join(state.dataDir, 'nodes', `node${i + 1}`),
+      ]),
+    ),
+  );
+  await startBourse(state, add, 'projector', 'projector', [
+    'cluster',
+    'projector',
+    ...withPg(state),
+  ]);
+  for (let i = 1; i <= GATEWAYS; i++) {
+    const port = String(state.ports[`gateway${i}`]);
+    const args = ['cluster', 'gateway', ...withPg(state), '--port', port];
+    await startBourse(state, add, `gateway${i}`, 'gateway', args);
+  }
+}
+
+async function startHaproxy(state: ClusterState, add: Add): Promise<void> {
+  const cfg = join(state.dataDir, 'haproxy.cfg');
+  const gateways = Array.from({ length: GATEWAYS }, (_, i) => ({
+    name: `gateway${i + 1}`,
+    host: '127.0.0.1',
+    port: state.ports[`gateway${i + 1}`]!,
+  }));
+  writeFileSync(cfg, haproxyConfig({ bind: `127.0.0.1:${state.ports.haproxy}`, gateways }));
+  const bin = existsSync('/usr/sbin/haproxy') ? '/usr/sbin/haproxy' : 'haproxy';
+  const log = logOf(state, 'haproxy');
+  add({
+    name: 'haproxy',
+    kind: 'haproxy',
+    pid: detached(bin, ['-db', '-f', cfg], log),
+    log,
+    url: state.url,
+  });
+  await waitFor('HAProxy', async () => (await fetch(`${state.url}/readyz`)).status === 200);
+}
+
+/** nats-server for the cluster: loopback, and pings that notice a dead (or stopped) client fast. */
+export function natsServerConfig(host: string, port: number): string {
+  return [
+    `listen: "${host}:${port}"`,
+    // A stopped leader's subscription leaves the queue group after ~3 s, not the default 4 min.
+    'ping_interval: "1s"',
+    'ping_max: 2',
+    'write_deadline: "5s"',
+    'max_payload: 8MB',
+    '',
+  ].join('\n');
+}
+
+export async function clusterDownCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'data-dir': { type: 'string', default: './cluster' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(CLUSTER_HELP);
+    return 0;
+  }
+  const state = readState(resolve(values['data-dir']));
+  if (state === undefined) {
+    process.stderr.write(`no cluster in ${values['data-dir']}\n`);
+    return 1;
+  }
+  await stopAll(state);
+  process.stdout.write(`the cluster in ${state.dataDir} is down (data kept)\n`);
+  return 0;
+}
+
+/** Stops every process, newest first (HAProxy and gateways before the nodes and etcd). */
+export async function stopAll(state: ClusterState): Promise<void> {
+  for (const p of [...state.processes].reverse()) {
+    if (p.kind === 'postgres') {
+      await stopLocalPostgres(join(state.dataDir, 'postgres')).catch(() => {});
+      continue;
+    }
+    if (!alive(p.pid)) continue;
+    try {
+      // Detached children lead their own process group: signal the group (a `sh -c exec` is gone).
+      process.kill(-p.pid, 'SIGTERM');
+    } catch {
+      process.kill(p.pid, 'SIGTERM');
+    }
+    const deadline = Date.now() + 10_000;
+    while (alive(p.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (alive(p.pid)) process.kill(p.pid, 'SIGKILL');
+  }
+  state.processes.length = 0;
+  writeState(state);
+}
