@@ -93,6 +93,7 @@ describe('cluster gateways', { timeout: 240_000 }, () => {
     const pair = generateKeyPairSync('ed25519');
     const key = (await onA.request('POST', `/api/v1/admin/users/${trader.userId}/api-keys`, {
       publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      scopes: ['read', 'trade', 'credentials'],
     })) as { keyId: string };
     const creds = {
       keyId: key.keyId,
