@@ -93,7 +93,6 @@ describe('cluster gateways', { timeout: 240_000 }, () => {
     const pair = generateKeyPairSync('ed25519');
     const key = (await onA.request('POST', `/api/v1/admin/users/${trader.userId}/api-keys`, {
       publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      scopes: ['read', 'trade', 'credentials'],
     })) as { keyId: string };
     const creds = {
       keyId: key.keyId,
@@ -121,6 +120,7 @@ describe('cluster gateways', { timeout: 240_000 }, () => {
     });
     assert.equal(login.status, 200);
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
     const account = await fetch(`${urlB}/api/v1/account`, { headers: { cookie } });
     assert.equal(account.status, 200);
     // Bad input through the cluster: the same refusal as on one server, and nothing changes.
@@ -141,8 +141,12 @@ describe('cluster gateways', { timeout: 240_000 }, () => {
       /INVALID_PRICE|TICK|PRICE/,
     );
     assert.equal((await rest(urlB, creds).openOrders()).items.length, 1);
-    // The key revoked through B stops working on A.
-    await rest(urlB, creds).request('DELETE', `/api/v1/account/api-keys/${key.keyId}`);
+    // The key revoked through B (by its owner's web session) stops working on A.
+    const revoke = await fetch(`${urlB}/api/v1/account/api-keys/${key.keyId}`, {
+      method: 'DELETE',
+      headers: { cookie, 'x-csrf-token': csrfToken },
+    });
+    assert.equal(revoke.status, 200);
     await eventually(async () => {
       await assert.rejects(rest(urlA, creds).openOrders(), /UNKNOWN_API_KEY/);
     });
