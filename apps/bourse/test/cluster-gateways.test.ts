@@ -80,24 +80,7 @@ describe('cluster gateways', { timeout: 240_000 }, () => {
     });
     await onB.request('POST', '/api/v1/admin/markets', marketSpec(MARKET));
     await onA.request('POST', `/api/v1/admin/markets/${MARKET}/status`, { status: 'open' });
-    const trader = (await onB.request('POST', '/api/v1/admin/users', {
-      username: 'tia',
-      role: 'trader',
-      password: 'correct horse battery',
-    })) as { userId: number; accountId: number };
-    await onA.request('POST', '/api/v1/admin/deposits', {
-      userId: trader.userId,
-      asset: 'USD',
-      amount: 1_000_000_000,
-    });
-    const pair = generateKeyPairSync('ed25519');
-    const key = (await onA.request('POST', `/api/v1/admin/users/${trader.userId}/api-keys`, {
-      publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    })) as { keyId: string };
-    const creds = {
-      keyId: key.keyId,
-      privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    };
+    const creds = await traderWithKey(onA, onB);
     // Ordered through B, seen on A by the engine and, once projected, by the read models.
     const ack = await rest(urlB, creds).placeOrder({
       market: MARKET,
@@ -142,7 +125,7 @@ describe('cluster gateways', { timeout: 240_000 }, () => {
     );
     assert.equal((await rest(urlB, creds).openOrders()).items.length, 1);
     // The key revoked through B (by its owner's web session) stops working on A.
-    const revoke = await fetch(`${urlB}/api/v1/account/api-keys/${key.keyId}`, {
+    const revoke = await fetch(`${urlB}/api/v1/account/api-keys/${creds.keyId}`, {
       method: 'DELETE',
       headers: { cookie, 'x-csrf-token': csrfToken },
     });
@@ -158,6 +141,29 @@ describe('cluster gateways', { timeout: 240_000 }, () => {
     assert.ok(JSON.stringify(markets.items).includes(MARKET));
   });
 });
+
+/** A trader made through one gateway, funded and given an API key through the other. */
+async function traderWithKey(onA: RestClient, onB: RestClient) {
+  const trader = (await onB.request('POST', '/api/v1/admin/users', {
+    username: 'tia',
+    role: 'trader',
+    password: 'correct horse battery',
+  })) as { userId: number; accountId: number };
+  await onA.request('POST', '/api/v1/admin/deposits', {
+    userId: trader.userId,
+    asset: 'USD',
+    amount: 1_000_000_000,
+  });
+  const pair = generateKeyPairSync('ed25519');
+  const key = (await onA.request('POST', `/api/v1/admin/users/${trader.userId}/api-keys`, {
+    publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  })) as { keyId: string };
+  const creds = {
+    keyId: key.keyId,
+    privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
+  return creds;
+}
 
 function marketSpec(symbol: string) {
   return {
