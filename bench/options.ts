@@ -38,13 +38,21 @@ export interface BenchOptions {
   readonly etcdRaces: number;
   /** etcd suite: kills of etcd's Raft leader. */
   readonly etcdKills: number;
+  /** Login-flood suite: wrong-password logins per second (orders at --flood-rate). */
+  readonly loginRate: number;
+  /** Login-flood suite: loopback source addresses the logins come from. */
+  readonly loginAddresses: number;
+  /** Login-flood suite: seconds each of the quiet and flooded order runs lasts. */
+  readonly loginSeconds: number;
 }
 
 const USAGE = `usage: npm run bench -- [--suite engine] [--profile cents|wide|all] [--mix brief|excore]
        [--n 1000000] [--seed 42] [--runs 3] [--heap-orders 200000] [--no-peer] [--json]
        [--soak-minutes 30] [--soak-rate 500] [--soak-mode rest|ws]
        [--flood-rate 1000] [--flood-connections 3000] [--flood-addresses 300]
-       [--etcd-seconds 5] [--etcd-races 200] [--etcd-kills 10]`;
+       [--etcd-seconds 5] [--etcd-races 200] [--etcd-kills 10]
+
+       [--login-rate 300] [--login-addresses 300] [--login-seconds 10]`;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({
@@ -69,6 +77,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       'etcd-seconds': { type: 'string', default: '5' },
       'etcd-races': { type: 'string', default: '200' },
       'etcd-kills': { type: 'string', default: '10' },
+      'login-rate': { type: 'string', default: '300' },
+      'login-addresses': { type: 'string', default: '300' },
+      'login-seconds': { type: 'string', default: '10' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -98,6 +109,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     etcdSeconds: positiveInt('etcd-seconds', values['etcd-seconds']),
     etcdRaces: positiveInt('etcd-races', values['etcd-races']),
     etcdKills: positiveInt('etcd-kills', values['etcd-kills']),
+    loginRate: positiveInt('login-rate', values['login-rate']),
+    loginAddresses: positiveInt('login-addresses', values['login-addresses']),
+    loginSeconds: positiveInt('login-seconds', values['login-seconds']),
   };
 }
 

@@ -10,6 +10,7 @@ export const SUITES: Record<string, () => Promise<Suite>> = {
   engine: async () => (await import('./engine/suite.ts')).engineSuite,
   server: async () => (await import('./server/suite.ts')).serverSuite,
   flood: async () => (await import('./flood/suite.ts')).floodSuite,
+  'login-flood': async () => (await import('./login-flood/suite.ts')).loginFloodSuite,
   soak: async () => (await import('./soak/suite.ts')).soakSuite,
   etcd: async () => (await import('./etcd/suite.ts')).etcdSuite,
 };
