@@ -51,7 +51,6 @@ const USAGE = `usage: npm run bench -- [--suite engine] [--profile cents|wide|al
        [--soak-minutes 30] [--soak-rate 500] [--soak-mode rest|ws]
        [--flood-rate 1000] [--flood-connections 3000] [--flood-addresses 300]
        [--etcd-seconds 5] [--etcd-races 200] [--etcd-kills 10]
-
        [--login-rate 300] [--login-addresses 300] [--login-seconds 10]`;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
