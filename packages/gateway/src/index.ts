@@ -2,6 +2,12 @@
 
 export { createUserWithAccount } from './api/admin-routes.ts';
 export { GatewayServices } from './api/gateway-services.ts';
+export {
+  type NativeCaller,
+  type NativeInput,
+  nativeOperations,
+  runNative,
+} from './api/native-operations.ts';
 export type { RequestContext, RouteDef } from './api/route-def.ts';
 export { AuthStore, type ApiKeyRecord, type UserRecord } from './auth/auth-store.ts';
 export type { AuthChange, AuthPeers, Authenticator } from './auth/authenticator.ts';

@@ -146,3 +146,14 @@ export const CreateMarketBody = Type.Union([
   ),
 ]);
 export type CreateMarketBody = Static<typeof CreateMarketBody>;
+
+export type AuditQuery = Static<typeof AuditQuery>;
+export type CreateUserBody = Static<typeof CreateUserBody>;
+export type UpdateUserBody = Static<typeof UpdateUserBody>;
+export type AdminApiKeyBody = Static<typeof AdminApiKeyBody>;
+export type CreateAssetBody = Static<typeof CreateAssetBody>;
+export type MoneyMoveBody = Static<typeof MoneyMoveBody>;
+export type MarketStatusBody = Static<typeof MarketStatusBody>;
+export type MarketScheduleBody = Static<typeof MarketScheduleBody>;
+export type SettleBody = Static<typeof SettleBody>;
+export type HaltBody = Static<typeof HaltBody>;

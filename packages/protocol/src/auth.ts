@@ -82,3 +82,7 @@ export const SessionsRevokedSchema = Type.Object({
 });
 export type IssuedToken = Static<typeof IssuedTokenSchema>;
 export type SessionView = Static<typeof SessionSchema>;
+
+export type CreateApiKeyBody = Static<typeof CreateApiKeyBody>;
+export type IssueTokenBody = Static<typeof IssueTokenBody>;
+export type LoginBody = Static<typeof LoginBody>;

@@ -97,3 +97,8 @@ export type BookView = Static<typeof BookSchema>;
 export type TradeView = Static<typeof TradeSchema>;
 export type CandleView = Static<typeof CandleSchema>;
 export type ExchangeStatus = Static<typeof ExchangeStatusSchema>;
+
+export type MarketsQuery = Static<typeof MarketsQuery>;
+export type BookQuery = Static<typeof BookQuery>;
+export type TradesQuery = Static<typeof TradesQuery>;
+export type CandlesQuery = Static<typeof CandlesQuery>;

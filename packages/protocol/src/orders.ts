@@ -133,3 +133,12 @@ export const QueuePositionListSchema = Type.Object({ items: Type.Array(QueuePosi
 
 export type OrderAck = Static<typeof OrderAckSchema>;
 export type QueuePosition = Static<typeof QueuePositionSchema>;
+
+export type BatchPlaceBody = Static<typeof BatchPlaceBody>;
+export type BatchCancelBody = Static<typeof BatchCancelBody>;
+export type AmendBody = Static<typeof AmendBody>;
+export type OrderGroupBody = Static<typeof OrderGroupBody>;
+export type DecreaseBody = Static<typeof DecreaseBody>;
+export type CancelAllBody = Static<typeof CancelAllBody>;
+export type OrdersQuery = Static<typeof OrdersQuery>;
+export type QueuePositionsQuery = Static<typeof QueuePositionsQuery>;

@@ -54,3 +54,6 @@ export const FillSchema = Type.Object({
 export type BalanceView = Static<typeof BalanceSchema>;
 export type PositionView = Static<typeof PositionSchema>;
 export type FillView = Static<typeof FillSchema>;
+
+export type PageQuery = Static<typeof PageQuery>;
+export type LedgerQuery = Static<typeof LedgerQuery>;

@@ -1,7 +1,7 @@
 // The building blocks of every schema of the native API: integers in the engine's units (always safe
 // integers on the wire), strict objects that refuse unknown properties, market references and pages.
 
-import { type TSchema, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 export const PosInt = (description?: string) =>
@@ -35,3 +35,5 @@ export const ErrorBody = Type.Object({
     details: Type.Optional(Type.Unknown()),
   }),
 });
+
+export type ErrorBody = Static<typeof ErrorBody>;

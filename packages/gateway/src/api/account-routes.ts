@@ -4,11 +4,11 @@
 
 import { generateKeyPairSync } from 'node:crypto';
 import { CLEAR_SESSION_COOKIE, SESSION_COOKIE, readCookie } from '../auth/authenticator.ts';
-import { DEFAULT_KEY_SCOPES, roleScopes, type Scope } from '../auth/roles.ts';
+import { DEFAULT_KEY_SCOPES, roleScopes } from '../auth/roles.ts';
 import { ApiError } from '../error-catalogue.ts';
 import { clientIp } from '../http/http-pipeline.ts';
 import { servedOverTls } from '../ops/security-headers.ts';
-import type { RouteDef } from './route-def.ts';
+import { type RouteDef, route } from './route-def.ts';
 import { caller } from './route-helpers.ts';
 import { CreateApiKeyBody, LoginBody } from '@bourse/protocol';
 
@@ -32,8 +32,9 @@ function keyView(k: {
   };
 }
 
-export const accountRoutes: RouteDef[] = [
-  {
+/** The account routes by name, so in-process callers (the Kalshi adapter) run them typed. */
+export const accountOperations = {
+  login: route({
     method: 'POST',
     path: '/api/v1/session/login',
     summary:
@@ -43,7 +44,7 @@ export const accountRoutes: RouteDef[] = [
     body: LoginBody,
     handler: async (ctx) => {
       const s = ctx.services;
-      const { username, password } = ctx.body as { username: string; password: string };
+      const { username, password } = ctx.body;
       const ip = clientIp(ctx.req);
       const gate = s.loginThrottle.admit(username, ip, s.clock());
       if (!gate.ok) {
@@ -76,8 +77,8 @@ export const accountRoutes: RouteDef[] = [
         },
       };
     },
-  },
-  {
+  }),
+  logout: route({
     method: 'POST',
     path: '/api/v1/session/logout',
     summary: 'End the web session (its open sockets close too).',
@@ -90,8 +91,8 @@ export const accountRoutes: RouteDef[] = [
       ctx.res.setHeader('set-cookie', CLEAR_SESSION_COOKIE);
       return { ok: true };
     },
-  },
-  {
+  }),
+  account: route({
     method: 'GET',
     path: '/api/v1/account',
     summary: 'Who is calling: user, role, account id and the scopes of this request.',
@@ -109,8 +110,8 @@ export const accountRoutes: RouteDef[] = [
         csrfToken: p.csrfToken ?? null,
       };
     },
-  },
-  {
+  }),
+  listApiKeys: route({
     method: 'GET',
     path: '/api/v1/account/api-keys',
     summary: "The user's API keys (public information only).",
@@ -119,8 +120,8 @@ export const accountRoutes: RouteDef[] = [
     handler: async (ctx) => ({
       items: (await ctx.services.auth.apiKeys(caller(ctx).userId)).map(keyView),
     }),
-  },
-  {
+  }),
+  createApiKey: route({
     method: 'POST',
     path: '/api/v1/account/api-keys',
     created: true,
@@ -131,12 +132,7 @@ export const accountRoutes: RouteDef[] = [
     body: CreateApiKeyBody,
     handler: async (ctx) => {
       const p = caller(ctx);
-      const body = ctx.body as {
-        publicKeyPem?: string;
-        generate?: boolean;
-        scopes?: Scope[];
-        label?: string;
-      };
+      const body = ctx.body;
       const allowed = p.via === 'session' ? new Set(roleScopes(p.role)) : p.scopes;
       const scopes = body.scopes ?? DEFAULT_KEY_SCOPES.filter((s) => allowed.has(s));
       if (!scopes.every((s) => allowed.has(s))) {
@@ -168,8 +164,8 @@ export const accountRoutes: RouteDef[] = [
       ctx.status = 201;
       return privateKeyPem === undefined ? keyView(record) : { ...keyView(record), privateKeyPem };
     },
-  },
-  {
+  }),
+  revokeApiKey: route({
     method: 'DELETE',
     path: '/api/v1/account/api-keys/:keyId',
     summary: 'Revoke one of your API keys.',
@@ -183,5 +179,7 @@ export const accountRoutes: RouteDef[] = [
       s.authenticator.forgetKey(keyId);
       return { keyId, revoked: true };
     },
-  },
-];
+  }),
+};
+
+export const accountRoutes: RouteDef[] = Object.values(accountOperations);

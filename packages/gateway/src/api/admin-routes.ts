@@ -4,14 +4,13 @@
 // auth store.
 
 import type { InstrumentSpec } from '@bourse/engine';
-import type { AuditQuery as AuditFilter } from '@bourse/projections';
 import type { UserRecord } from '../auth/auth-store.ts';
-import type { Role, Scope } from '../auth/roles.ts';
+import type { Role } from '../auth/roles.ts';
 import { DEFAULT_KEY_SCOPES, roleScopes } from '../auth/roles.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayServices } from './gateway-services.ts';
 import { marketView } from './market-routes.ts';
-import type { RouteDef } from './route-def.ts';
+import { type RouteDef, route } from './route-def.ts';
 import { idParam, readModel } from './route-helpers.ts';
 import {
   AdminApiKeyBody,
@@ -76,8 +75,8 @@ const NO_LIMITS = {
 };
 
 /** A deposit or withdrawal: the two differ only in path, wording and the engine command. */
-function moneyMoveRoute(path: string, summary: string, kind: 'deposit' | 'withdraw'): RouteDef {
-  return {
+function moneyMoveRoute(path: string, summary: string, kind: 'deposit' | 'withdraw') {
+  return route({
     method: 'POST',
     path,
     summary,
@@ -86,12 +85,7 @@ function moneyMoveRoute(path: string, summary: string, kind: 'deposit' | 'withdr
     body: MoneyMoveBody,
     handler: async (ctx) => {
       const s = ctx.services;
-      const body = ctx.body as {
-        userId?: number;
-        accountId?: number;
-        asset: string | number;
-        amount: number;
-      };
+      const body = ctx.body;
       const accountId = await accountOf(s, body);
       const asset = s.asset(body.asset);
       const applied = await s.submit({
@@ -102,11 +96,11 @@ function moneyMoveRoute(path: string, summary: string, kind: 'deposit' | 'withdr
       });
       return { accountId, assetId: asset.assetId, amount: body.amount, seq: applied.seq };
     },
-  };
+  });
 }
 
 export const adminRoutes: RouteDef[] = [
-  {
+  route({
     method: 'POST',
     path: '/api/v1/admin/assets',
     created: true,
@@ -116,7 +110,7 @@ export const adminRoutes: RouteDef[] = [
     body: CreateAssetBody,
     handler: async (ctx) => {
       const s = ctx.services;
-      const body = ctx.body as { code: string; scale: number; assetId?: number };
+      const body = ctx.body;
       if (s.assets().some((a) => a.code === body.code || a.assetId === body.assetId)) {
         throw new ApiError('DUPLICATE_ID', 'That asset code or id exists.');
       }
@@ -131,8 +125,8 @@ export const adminRoutes: RouteDef[] = [
       ctx.status = 201;
       return { assetId, code: body.code, scale: body.scale, seq: applied.seq };
     },
-  },
-  {
+  }),
+  route({
     method: 'POST',
     path: '/api/v1/admin/markets',
     created: true,
@@ -142,7 +136,7 @@ export const adminRoutes: RouteDef[] = [
     body: CreateMarketBody,
     handler: async (ctx) => {
       const s = ctx.services;
-      const body = ctx.body as CreateMarketBody;
+      const body = ctx.body;
       if (s.hub.resolve(body.symbol) !== undefined)
         throw new ApiError('DUPLICATE_ID', 'Symbol in use.');
       const spec = {
@@ -156,8 +150,8 @@ export const adminRoutes: RouteDef[] = [
       ctx.status = 201;
       return { seq: applied.seq, ...marketView(view!, s.hub) };
     },
-  },
-  {
+  }),
+  route({
     method: 'POST',
     path: '/api/v1/admin/markets/:market/status',
     summary: 'Open, pause or close a market (close cancels every resting order).',
@@ -167,7 +161,7 @@ export const adminRoutes: RouteDef[] = [
     handler: async (ctx) => {
       const s = ctx.services;
       const m = s.market(ctx.params.market!);
-      const status = (ctx.body as { status: 'open' | 'paused' | 'closed' }).status;
+      const status = ctx.body.status;
       const applied = await s.submit({
         type: 'setMarketStatus',
         instrumentId: m.spec.instrumentId,
@@ -175,8 +169,8 @@ export const adminRoutes: RouteDef[] = [
       });
       return { market: m.spec.symbol, status, seq: applied.seq };
     },
-  },
-  {
+  }),
+  route({
     method: 'PUT',
     path: '/api/v1/admin/markets/:market/schedule',
     summary:
@@ -188,7 +182,7 @@ export const adminRoutes: RouteDef[] = [
     handler: async (ctx) => {
       const s = ctx.services;
       const m = s.market(ctx.params.market!);
-      const body = ctx.body as { opensAt: number | null; closesAt: number | null };
+      const body = ctx.body;
       const applied = await s.submit({
         type: 'scheduleMarket',
         instrumentId: m.spec.instrumentId,
@@ -202,8 +196,8 @@ export const adminRoutes: RouteDef[] = [
         seq: applied.seq,
       };
     },
-  },
-  {
+  }),
+  route({
     method: 'POST',
     path: '/api/v1/admin/markets/:market/settle',
     summary: 'Settle a closed binary market: yes, no, or scalar with valueTicks.',
@@ -213,7 +207,7 @@ export const adminRoutes: RouteDef[] = [
     handler: async (ctx) => {
       const s = ctx.services;
       const m = s.market(ctx.params.market!);
-      const body = ctx.body as { result: 'yes' | 'no' | 'scalar'; valueTicks?: number };
+      const body = ctx.body;
       const applied = await s.submit({
         type: 'settleMarket',
         instrumentId: m.spec.instrumentId,
@@ -227,8 +221,8 @@ export const adminRoutes: RouteDef[] = [
         accountsPaid: payouts,
       };
     },
-  },
-  {
+  }),
+  route({
     method: 'POST',
     path: '/api/v1/admin/halt',
     summary: 'Halt or resume the whole exchange.',
@@ -236,20 +230,20 @@ export const adminRoutes: RouteDef[] = [
     auth: 'admin',
     body: HaltBody,
     handler: async (ctx) => {
-      const halted = (ctx.body as { halted: boolean }).halted;
+      const halted = ctx.body.halted;
       const applied = await ctx.services.submit({ type: 'setHalt', halted });
       return { halted, seq: applied.seq };
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     path: '/api/v1/admin/users',
     summary: 'Every user with role and account.',
     tag: 'admin',
     auth: 'admin',
     handler: async (ctx) => ({ items: (await ctx.services.auth.users()).map(userView) }),
-  },
-  {
+  }),
+  route({
     method: 'POST',
     path: '/api/v1/admin/users',
     created: true,
@@ -258,15 +252,12 @@ export const adminRoutes: RouteDef[] = [
     auth: 'admin',
     body: CreateUserBody,
     handler: async (ctx) => {
-      const user = await createUserWithAccount(
-        ctx.services,
-        ctx.body as { username: string; role: Role },
-      );
+      const user = await createUserWithAccount(ctx.services, ctx.body);
       ctx.status = 201;
       return userView(user);
     },
-  },
-  {
+  }),
+  route({
     method: 'PATCH',
     path: '/api/v1/admin/users/:userId',
     summary: "Change a user's role, password, or disable the user.",
@@ -277,7 +268,7 @@ export const adminRoutes: RouteDef[] = [
       const s = ctx.services;
       const userId = idParam(ctx, 'userId', 'USER_NOT_FOUND');
       if ((await s.auth.user(userId)) === undefined) throw new ApiError('USER_NOT_FOUND');
-      const body = ctx.body as { role?: Role; disabled?: boolean; password?: string };
+      const body = ctx.body;
       if (body.role !== undefined) await s.auth.setRole(userId, body.role);
       if (body.disabled !== undefined) await s.auth.setDisabled(userId, body.disabled);
       if (body.password !== undefined) await s.auth.setPassword(userId, body.password);
@@ -287,8 +278,8 @@ export const adminRoutes: RouteDef[] = [
       else if (body.role !== undefined) s.authenticator.endConnectionsOf(userId);
       return userView((await s.auth.user(userId))!);
     },
-  },
-  {
+  }),
+  route({
     method: 'POST',
     path: '/api/v1/admin/users/:userId/api-keys',
     created: true,
@@ -302,7 +293,7 @@ export const adminRoutes: RouteDef[] = [
       const userId = idParam(ctx, 'userId', 'USER_NOT_FOUND');
       const user = await s.auth.user(userId);
       if (user === undefined) throw new ApiError('USER_NOT_FOUND');
-      const body = ctx.body as { publicKeyPem: string; scopes?: Scope[]; label?: string };
+      const body = ctx.body;
       const role = new Set(roleScopes(user.role));
       const scopes = body.scopes ?? DEFAULT_KEY_SCOPES.filter((x) => role.has(x));
       try {
@@ -320,14 +311,14 @@ export const adminRoutes: RouteDef[] = [
         throw error;
       }
     },
-  },
+  }),
   moneyMoveRoute('/api/v1/admin/deposits', 'Credit money to a user or account.', 'deposit'),
   moneyMoveRoute(
     '/api/v1/admin/withdrawals',
     'Debit available money from a user or account.',
     'withdraw',
   ),
-  {
+  route({
     method: 'GET',
     path: '/api/v1/admin/audit',
     summary:
@@ -338,7 +329,7 @@ export const adminRoutes: RouteDef[] = [
     query: AuditQuery,
     handler: async (ctx) => {
       const s = ctx.services;
-      const q = ctx.query as AuditFilter;
+      const q = ctx.query;
       await s.historyBarrier();
       const page = await readModel(() => s.core.readModels.audit(q));
       const items = page.items.map((r) => ({
@@ -355,8 +346,8 @@ export const adminRoutes: RouteDef[] = [
       }));
       return page.nextCursor === undefined ? { items } : { items, nextCursor: page.nextCursor };
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     path: '/api/v1/admin/state',
     summary: "The engine's state hash at its last seq, and the invariant check.",
@@ -367,5 +358,5 @@ export const adminRoutes: RouteDef[] = [
       const [hash, violations] = await Promise.all([q.stateHash(), q.verify()]);
       return { ...hash, durableSeq: ctx.services.core.durableSeq, violations };
     },
-  },
+  }),
 ];

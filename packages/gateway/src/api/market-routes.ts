@@ -3,8 +3,7 @@
 
 import type { InstrumentView } from '@bourse/engine';
 import type { MarketDataHub } from '@bourse/marketdata';
-import type { CandleInterval } from '@bourse/projections';
-import type { RouteDef } from './route-def.ts';
+import { type RouteDef, route } from './route-def.ts';
 import { defined, readModel } from './route-helpers.ts';
 import {
   BookQuery,
@@ -40,7 +39,7 @@ export function marketView(v: InstrumentView, hub: MarketDataHub) {
 }
 
 export const marketRoutes: RouteDef[] = [
-  {
+  route({
     method: 'GET',
     path: '/api/v1/exchange/status',
     response: ExchangeStatusSchema,
@@ -52,16 +51,16 @@ export const marketRoutes: RouteDef[] = [
       const { seq, halted } = await ctx.services.core.query.exchangeStatus();
       return { halted, tradingActive: !halted, seq };
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     path: '/api/v1/assets',
     summary: 'List assets (code, id, minor units per major unit).',
     tag: 'markets',
     auth: 'public',
     handler: (ctx) => ({ items: ctx.services.assets() }),
-  },
-  {
+  }),
+  route({
     method: 'GET',
     path: '/api/v1/markets',
     response: Page(MarketSchema),
@@ -70,12 +69,7 @@ export const marketRoutes: RouteDef[] = [
     auth: 'public',
     query: MarketsQuery,
     handler: async (ctx) => {
-      const q = ctx.query as {
-        kind?: string;
-        status?: string;
-        eventTicker?: string;
-        seriesTicker?: string;
-      };
+      const q = ctx.query;
       const all = await ctx.services.core.query.instruments();
       const items = all.filter(
         (v) =>
@@ -88,8 +82,8 @@ export const marketRoutes: RouteDef[] = [
       );
       return { items: items.map((v) => marketView(v, ctx.services.hub)) };
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     path: '/api/v1/markets/:market',
     response: MarketSchema,
@@ -101,8 +95,8 @@ export const marketRoutes: RouteDef[] = [
       const v = await ctx.services.core.query.instrument(m.spec.instrumentId);
       return marketView(v!, ctx.services.hub);
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     path: '/api/v1/markets/:market/book',
     response: BookSchema,
@@ -112,7 +106,7 @@ export const marketRoutes: RouteDef[] = [
     query: BookQuery,
     handler: async (ctx) => {
       const m = ctx.services.market(ctx.params.market!);
-      const depth = (ctx.query as { depth?: number }).depth;
+      const depth = ctx.query.depth;
       const book = await ctx.services.core.query.book(m.spec.instrumentId, depth);
       return {
         market: m.spec.symbol,
@@ -121,8 +115,8 @@ export const marketRoutes: RouteDef[] = [
         asks: book?.asks ?? [],
       };
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     path: '/api/v1/markets/:market/trades',
     response: Page(TradeSchema),
@@ -132,7 +126,7 @@ export const marketRoutes: RouteDef[] = [
     query: TradesQuery,
     handler: async (ctx) => {
       const m = ctx.services.market(ctx.params.market!);
-      const q = ctx.query as { limit?: number; cursor?: string; sinceTs?: number };
+      const q = ctx.query;
       await ctx.services.historyBarrier();
       return readModel(() =>
         ctx.services.core.readModels.trades(
@@ -145,8 +139,8 @@ export const marketRoutes: RouteDef[] = [
         ),
       );
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     path: '/api/v1/markets/:market/candles',
     response: Page(CandleSchema),
@@ -156,12 +150,7 @@ export const marketRoutes: RouteDef[] = [
     query: CandlesQuery,
     handler: async (ctx) => {
       const m = ctx.services.market(ctx.params.market!);
-      const q = ctx.query as {
-        interval: CandleInterval;
-        fromTs?: number;
-        toTs?: number;
-        limit?: number;
-      };
+      const q = ctx.query;
       await ctx.services.historyBarrier();
       const items = await readModel(() =>
         ctx.services.core.readModels.candles(
@@ -176,5 +165,5 @@ export const marketRoutes: RouteDef[] = [
       );
       return { items };
     },
-  },
+  }),
 ];

@@ -6,7 +6,7 @@
 import type { OrderGroupView } from '@bourse/engine';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayServices } from './gateway-services.ts';
-import type { RouteDef } from './route-def.ts';
+import { type RouteDef, route } from './route-def.ts';
 import { caller } from './route-helpers.ts';
 import { OrderGroupBody } from '@bourse/protocol';
 
@@ -31,12 +31,8 @@ async function ownGroup(s: GatewayServices, accountId: number, raw: string | und
 }
 
 /** A group command on the caller's group; answers the group as it is after it. */
-function groupAction(
-  path: string,
-  summary: string,
-  type: 'resetOrderGroup' | 'triggerOrderGroup',
-): RouteDef {
-  return {
+function groupAction(path: string, summary: string, type: 'resetOrderGroup' | 'triggerOrderGroup') {
+  return route({
     method: 'POST',
     path,
     summary,
@@ -50,11 +46,12 @@ function groupAction(
       const after = await s.core.query.orderGroup(g.groupId);
       return { ...orderGroupView(after!), seq: applied.seq };
     },
-  };
+  });
 }
 
-export const orderGroupRoutes: RouteDef[] = [
-  {
+/** The order group routes by name, so in-process callers (the Kalshi adapter) run them typed. */
+export const orderGroupOperations = {
+  create: route({
     method: 'POST',
     path: '/api/v1/order-groups',
     created: true,
@@ -66,7 +63,7 @@ export const orderGroupRoutes: RouteDef[] = [
     handler: async (ctx) => {
       const s = ctx.services;
       const accountId = caller(ctx).accountId;
-      const { limitLots } = ctx.body as { limitLots: number };
+      const { limitLots } = ctx.body;
       const applied = await s.submit({ type: 'createOrderGroup', accountId, limitLots });
       ctx.status = 201;
       return {
@@ -78,8 +75,8 @@ export const orderGroupRoutes: RouteDef[] = [
         seq: applied.seq,
       };
     },
-  },
-  {
+  }),
+  list: route({
     method: 'GET',
     path: '/api/v1/order-groups',
     summary: "The account's order groups, live from the engine.",
@@ -89,8 +86,8 @@ export const orderGroupRoutes: RouteDef[] = [
       const groups = await ctx.services.core.query.orderGroups(caller(ctx).accountId);
       return { items: groups.map(orderGroupView) };
     },
-  },
-  {
+  }),
+  get: route({
     method: 'GET',
     path: '/api/v1/order-groups/:groupId',
     summary: 'One order group: its cap, whether it has triggered, lots matched, its open orders.',
@@ -98,8 +95,8 @@ export const orderGroupRoutes: RouteDef[] = [
     auth: 'read',
     handler: async (ctx) =>
       orderGroupView(await ownGroup(ctx.services, caller(ctx).accountId, ctx.params.groupId)),
-  },
-  {
+  }),
+  setLimit: route({
     method: 'PUT',
     path: '/api/v1/order-groups/:groupId/limit',
     summary: 'Change the cap; a cap the window has already reached triggers the group at once.',
@@ -110,7 +107,7 @@ export const orderGroupRoutes: RouteDef[] = [
       const s = ctx.services;
       const accountId = caller(ctx).accountId;
       const g = await ownGroup(s, accountId, ctx.params.groupId);
-      const { limitLots } = ctx.body as { limitLots: number };
+      const { limitLots } = ctx.body;
       const applied = await s.submit({
         type: 'setOrderGroupLimit',
         accountId,
@@ -120,18 +117,18 @@ export const orderGroupRoutes: RouteDef[] = [
       const after = await s.core.query.orderGroup(g.groupId);
       return { ...orderGroupView(after!), seq: applied.seq };
     },
-  },
-  groupAction(
+  }),
+  reset: groupAction(
     '/api/v1/order-groups/:groupId/reset',
     'Empty the window and take orders again after the group triggered.',
     'resetOrderGroup',
   ),
-  groupAction(
+  trigger: groupAction(
     '/api/v1/order-groups/:groupId/trigger',
     'Trigger the group now: cancel its orders; it takes none until reset.',
     'triggerOrderGroup',
   ),
-  {
+  delete: route({
     method: 'DELETE',
     path: '/api/v1/order-groups/:groupId',
     summary: 'Cancel the group’s orders and delete it.',
@@ -147,5 +144,7 @@ export const orderGroupRoutes: RouteDef[] = [
       );
       return { orderGroupId: g.groupId, cancelledOrderIds: cancelled, seq: applied.seq };
     },
-  },
-];
+  }),
+};
+
+export const orderGroupRoutes: RouteDef[] = Object.values(orderGroupOperations);

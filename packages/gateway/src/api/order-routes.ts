@@ -3,13 +3,13 @@
 // and that check happens before anything is journaled.
 
 import type { OrderView, QueuePositionView } from '@bourse/engine';
-import type { OrderRow, OrderStatus } from '@bourse/projections';
+import type { OrderRow } from '@bourse/projections';
 import type { CommandInput } from '@bourse/sequencer';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayServices } from './gateway-services.ts';
 import { rejection } from './gateway-services.ts';
 import { checkOrderPrice, orderAck, placeOrderCommand } from './order-entry.ts';
-import type { RouteDef } from './route-def.ts';
+import { type RouteDef, route } from './route-def.ts';
 import { caller, defined, idParam, readModel } from './route-helpers.ts';
 import {
   AmendBody,
@@ -25,6 +25,8 @@ import {
   OrderAckSchema,
   QueuePositionListSchema,
   QueuePositionSchema,
+  type ErrorBody,
+  type OrderAck,
 } from '@bourse/protocol';
 
 export function liveOrderView(o: OrderView, symbol: string) {
@@ -77,8 +79,9 @@ async function place(s: GatewayServices, accountId: number, body: PlaceOrderBody
   return orderAck(applied, market.spec.symbol);
 }
 
-export const orderRoutes: RouteDef[] = [
-  {
+/** The order routes by name, so in-process callers (the Kalshi adapter) run them typed. */
+export const orderOperations = {
+  place: route({
     method: 'POST',
     path: '/api/v1/orders',
     created: true,
@@ -89,22 +92,22 @@ export const orderRoutes: RouteDef[] = [
     body: PlaceOrderSchema,
     handler: async (ctx) => {
       ctx.status = 201;
-      return place(ctx.services, caller(ctx).accountId, ctx.body as PlaceOrderBody);
+      return place(ctx.services, caller(ctx).accountId, ctx.body);
     },
-  },
-  {
+  }),
+  placeBatch: route({
     method: 'POST',
     path: '/api/v1/orders/batch',
     summary: `Place up to ${BATCH_MAX} orders in one journal batch; one result per order.`,
     tag: 'orders',
     auth: 'trade',
     body: BatchPlaceBody,
-    cost: (b) => Math.max(1, (b as { orders: unknown[] }).orders.length),
+    cost: (b) => Math.max(1, b.orders.length),
     handler: async (ctx) => {
       const s = ctx.services;
       const accountId = caller(ctx).accountId;
-      const orders = (ctx.body as { orders: PlaceOrderBody[] }).orders;
-      const results: unknown[] = orders.map(() => undefined);
+      const orders = ctx.body.orders;
+      const results: ({ order: OrderAck } | ErrorBody)[] = [];
       const inputs: CommandInput[] = [];
       const slots: { index: number; symbol: string }[] = [];
       orders.forEach((o, index) => {
@@ -126,19 +129,19 @@ export const orderRoutes: RouteDef[] = [
       });
       return { results };
     },
-  },
-  {
+  }),
+  cancelBatch: route({
     method: 'POST',
     path: '/api/v1/orders/batch-cancel',
     summary: `Cancel up to ${BATCH_MAX} orders; one result per order.`,
     tag: 'orders',
     auth: 'trade',
     body: BatchCancelBody,
-    cost: (b) => Math.max(1, (b as { orderIds: unknown[] }).orderIds.length),
+    cost: (b) => Math.max(1, b.orderIds.length),
     handler: async (ctx) => {
       const s = ctx.services;
       const accountId = caller(ctx).accountId;
-      const ids = (ctx.body as { orderIds: number[] }).orderIds;
+      const ids = ctx.body.orderIds;
       const views = await Promise.all(ids.map((id) => s.core.query.order(id)));
       const results: unknown[] = ids.map(() => new ApiError('ORDER_NOT_FOUND').body());
       const inputs: CommandInput[] = [];
@@ -159,8 +162,8 @@ export const orderRoutes: RouteDef[] = [
       });
       return { results };
     },
-  },
-  {
+  }),
+  cancelAll: route({
     method: 'POST',
     path: '/api/v1/orders/cancel-all',
     summary: 'Cancel every open order of the account, optionally in one market.',
@@ -170,7 +173,7 @@ export const orderRoutes: RouteDef[] = [
     handler: async (ctx) => {
       const s = ctx.services;
       const accountId = caller(ctx).accountId;
-      const ref = (ctx.body as { market?: string | number }).market;
+      const ref = ctx.body.market;
       const input: CommandInput =
         ref === undefined
           ? { type: 'cancelAll', accountId }
@@ -181,8 +184,8 @@ export const orderRoutes: RouteDef[] = [
         .map((e) => e.orderId);
       return { seq: applied.seq, cancelledOrderIds: cancelled };
     },
-  },
-  {
+  }),
+  list: route({
     method: 'GET',
     path: '/api/v1/orders',
     summary: "The account's orders, newest first, filtered and cursor-paginated.",
@@ -191,13 +194,7 @@ export const orderRoutes: RouteDef[] = [
     query: OrdersQuery,
     handler: async (ctx) => {
       const s = ctx.services;
-      const q = ctx.query as {
-        market?: string;
-        status?: OrderStatus;
-        clientOrderId?: string;
-        limit?: number;
-        cursor?: string;
-      };
+      const q = ctx.query;
       const instrumentId =
         q.market === undefined ? undefined : s.market(q.market).spec.instrumentId;
       await s.historyBarrier();
@@ -216,8 +213,8 @@ export const orderRoutes: RouteDef[] = [
       const items = page.items.map((o) => orderRowView(o, symbolOf(s, o.instrumentId)));
       return page.nextCursor === undefined ? { items } : { items, nextCursor: page.nextCursor };
     },
-  },
-  {
+  }),
+  open: route({
     method: 'GET',
     path: '/api/v1/orders/open',
     summary: "The account's open orders, live from the engine.",
@@ -228,8 +225,8 @@ export const orderRoutes: RouteDef[] = [
       const open = await s.core.query.openOrders(caller(ctx).accountId);
       return { items: open.map((o) => liveOrderView(o, symbolOf(s, o.instrumentId))) };
     },
-  },
-  {
+  }),
+  queuePositions: route({
     method: 'GET',
     path: '/api/v1/orders/queue-positions',
     response: QueuePositionListSchema,
@@ -241,13 +238,13 @@ export const orderRoutes: RouteDef[] = [
     query: QueuePositionsQuery,
     handler: async (ctx) => {
       const s = ctx.services;
-      const ref = (ctx.query as { market?: string }).market;
+      const ref = ctx.query.market;
       const instrumentId = ref === undefined ? undefined : s.market(ref).spec.instrumentId;
       const items = await s.core.query.queuePositions(caller(ctx).accountId, instrumentId);
       return { items: items.map((q) => queuePositionView(q, symbolOf(s, q.instrumentId))) };
     },
-  },
-  {
+  }),
+  queuePosition: route({
     method: 'GET',
     path: '/api/v1/orders/:orderId/queue-position',
     response: QueuePositionSchema,
@@ -265,8 +262,8 @@ export const orderRoutes: RouteDef[] = [
       if (q.accountId !== accountId) throw new ApiError('ORDER_NOT_FOUND');
       return queuePositionView(q, symbolOf(s, q.instrumentId));
     },
-  },
-  {
+  }),
+  get: route({
     method: 'GET',
     path: '/api/v1/orders/:orderId',
     summary: 'One order: live state when open, else its final state from history.',
@@ -286,8 +283,8 @@ export const orderRoutes: RouteDef[] = [
       if (row === undefined || row.accountId !== accountId) throw new ApiError('ORDER_NOT_FOUND');
       return orderRowView(row, symbolOf(s, row.instrumentId));
     },
-  },
-  {
+  }),
+  cancel: route({
     method: 'DELETE',
     path: '/api/v1/orders/:orderId',
     summary: 'Cancel an order.',
@@ -306,8 +303,8 @@ export const orderRoutes: RouteDef[] = [
         cancelledQtyLots: cancelled?.type === 'orderCancelled' ? cancelled.cancelledQtyLots : 0,
       };
     },
-  },
-  {
+  }),
+  amend: route({
     method: 'POST',
     path: '/api/v1/orders/:orderId/amend',
     summary: 'Change price and/or open quantity (a pure reduction keeps priority).',
@@ -318,7 +315,7 @@ export const orderRoutes: RouteDef[] = [
       const s = ctx.services;
       const orderId = idParam(ctx, 'orderId', 'ORDER_NOT_FOUND');
       const accountId = caller(ctx).accountId;
-      const body = ctx.body as { priceTicks?: number; qtyLots?: number };
+      const body = ctx.body;
       if (body.priceTicks === undefined && body.qtyLots === undefined) {
         throw new ApiError('NOTHING_TO_AMEND');
       }
@@ -328,8 +325,8 @@ export const orderRoutes: RouteDef[] = [
       const applied = await s.submit({ type: 'amendOrder', accountId, orderId, ...body });
       return { orderId, seq: applied.seq, events: applied.events };
     },
-  },
-  {
+  }),
+  decrease: route({
     method: 'POST',
     path: '/api/v1/orders/:orderId/decrease',
     summary: 'Reduce the open quantity by byLots, keeping priority.',
@@ -341,9 +338,11 @@ export const orderRoutes: RouteDef[] = [
       const orderId = idParam(ctx, 'orderId', 'ORDER_NOT_FOUND');
       const accountId = caller(ctx).accountId;
       await ownOpenOrder(s, accountId, orderId);
-      const byLots = (ctx.body as { byLots: number }).byLots;
+      const byLots = ctx.body.byLots;
       const applied = await s.submit({ type: 'decreaseOrder', accountId, orderId, byLots });
       return { orderId, seq: applied.seq, events: applied.events };
     },
-  },
-];
+  }),
+};
+
+export const orderRoutes: RouteDef[] = Object.values(orderOperations);

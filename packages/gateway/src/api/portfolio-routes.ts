@@ -4,7 +4,7 @@
 
 import type { InstrumentSpec, PositionView } from '@bourse/engine';
 import type { MarketDataHub } from '@bourse/marketdata';
-import type { RouteDef } from './route-def.ts';
+import { type RouteDef, route } from './route-def.ts';
 import { caller, defined, readModel } from './route-helpers.ts';
 import {
   LedgerQuery,
@@ -47,8 +47,9 @@ export function positionWithPnl(p: PositionView, hub: MarketDataHub) {
   };
 }
 
-export const portfolioRoutes: RouteDef[] = [
-  {
+/** The portfolio routes by name, so in-process callers (the Kalshi adapter) run them typed. */
+export const portfolioOperations = {
+  balances: route({
     method: 'GET',
     path: '/api/v1/portfolio/balances',
     response: Page(BalanceSchema),
@@ -63,8 +64,8 @@ export const portfolioRoutes: RouteDef[] = [
         items: balances.map((b) => ({ ...b, asset: codes.get(b.assetId) ?? String(b.assetId) })),
       };
     },
-  },
-  {
+  }),
+  positions: route({
     method: 'GET',
     path: '/api/v1/portfolio/positions',
     response: Page(PositionSchema),
@@ -75,8 +76,8 @@ export const portfolioRoutes: RouteDef[] = [
       const positions = await ctx.services.core.query.positions(caller(ctx).accountId);
       return { items: positions.map((p) => positionWithPnl(p, ctx.services.hub)) };
     },
-  },
-  {
+  }),
+  fills: route({
     method: 'GET',
     path: '/api/v1/portfolio/fills',
     response: Page(FillSchema),
@@ -86,7 +87,7 @@ export const portfolioRoutes: RouteDef[] = [
     query: PageQuery,
     handler: async (ctx) => {
       const s = ctx.services;
-      const q = ctx.query as { market?: string; limit?: number; cursor?: string };
+      const q = ctx.query;
       const instrumentId =
         q.market === undefined ? undefined : s.market(q.market).spec.instrumentId;
       await s.historyBarrier();
@@ -101,8 +102,8 @@ export const portfolioRoutes: RouteDef[] = [
         ),
       );
     },
-  },
-  {
+  }),
+  settlements: route({
     method: 'GET',
     path: '/api/v1/portfolio/settlements',
     summary: "The account's settlement payouts, newest first.",
@@ -111,7 +112,7 @@ export const portfolioRoutes: RouteDef[] = [
     query: PageQuery,
     handler: async (ctx) => {
       const s = ctx.services;
-      const q = ctx.query as { market?: string; limit?: number; cursor?: string };
+      const q = ctx.query;
       const instrumentId =
         q.market === undefined ? undefined : s.market(q.market).spec.instrumentId;
       await s.historyBarrier();
@@ -126,8 +127,8 @@ export const portfolioRoutes: RouteDef[] = [
         ),
       );
     },
-  },
-  {
+  }),
+  ledger: route({
     method: 'GET',
     path: '/api/v1/portfolio/ledger',
     summary: 'Every movement of money (deposits, trades, fees, settlements), newest first.',
@@ -136,7 +137,7 @@ export const portfolioRoutes: RouteDef[] = [
     query: LedgerQuery,
     handler: async (ctx) => {
       const s = ctx.services;
-      const q = ctx.query as { assetId?: number; limit?: number; cursor?: string };
+      const q = ctx.query;
       await s.historyBarrier();
       return readModel(() =>
         s.core.readModels.ledger(
@@ -149,5 +150,7 @@ export const portfolioRoutes: RouteDef[] = [
         ),
       );
     },
-  },
-];
+  }),
+};
+
+export const portfolioRoutes: RouteDef[] = Object.values(portfolioOperations);

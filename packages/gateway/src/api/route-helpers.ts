@@ -5,14 +5,14 @@ import type { Principal } from '../auth/roles.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { RequestContext } from './route-def.ts';
 
-export function caller(ctx: RequestContext): Principal {
+export function caller(ctx: Pick<RequestContext, 'principal'>): Principal {
   if (ctx.principal === undefined) throw new ApiError('UNAUTHENTICATED');
   return ctx.principal;
 }
 
 /** A positive safe integer path parameter, or a 404 with `code`. */
 export function idParam(
-  ctx: RequestContext,
+  ctx: Pick<RequestContext, 'params'>,
   name: string,
   code: 'ORDER_NOT_FOUND' | 'USER_NOT_FOUND' | 'NOT_FOUND',
 ): number {

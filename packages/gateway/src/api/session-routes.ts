@@ -8,7 +8,7 @@
 import { CLEAR_SESSION_COOKIE } from '../auth/authenticator.ts';
 import { ApiError } from '../error-catalogue.ts';
 import { SessionListSchema, SessionRevokedSchema, SessionsRevokedSchema } from '@bourse/protocol';
-import type { RequestContext, RouteDef } from './route-def.ts';
+import { type RequestContext, type RouteDef, route } from './route-def.ts';
 import { caller } from './route-helpers.ts';
 
 export const SESSIONS_PATH = '/api/v1/auth/sessions';
@@ -22,7 +22,7 @@ function clearCookie(ctx: RequestContext): void {
 }
 
 export const sessionRoutes: RouteDef[] = [
-  {
+  route({
     method: 'GET',
     path: SESSIONS_PATH,
     summary:
@@ -39,8 +39,8 @@ export const sessionRoutes: RouteDef[] = [
       }));
       return { items };
     },
-  },
-  {
+  }),
+  route({
     method: 'DELETE',
     path: `${SESSIONS_PATH}/:sessionId`,
     summary:
@@ -63,8 +63,8 @@ export const sessionRoutes: RouteDef[] = [
       if (sessionId === p.sessionId) clearCookie(ctx);
       return { sessionId, revoked: true };
     },
-  },
-  {
+  }),
+  route({
     method: 'DELETE',
     path: SESSIONS_PATH,
     summary:
@@ -80,5 +80,5 @@ export const sessionRoutes: RouteDef[] = [
       s.authenticator.endSessions(ended);
       return { revoked: ended.length };
     },
-  },
+  }),
 ];

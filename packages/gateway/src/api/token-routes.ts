@@ -5,13 +5,13 @@
 
 import { ApiError } from '../error-catalogue.ts';
 import { IssuedTokenSchema, IssueTokenBody, TOKEN_TTL_SECONDS } from '@bourse/protocol';
-import type { RouteDef } from './route-def.ts';
+import { type RouteDef, route } from './route-def.ts';
 import { caller } from './route-helpers.ts';
 
 export const TOKEN_PATH = '/api/v1/auth/token';
 
 export const tokenRoutes: RouteDef[] = [
-  {
+  route({
     method: 'POST',
     path: TOKEN_PATH,
     created: true,
@@ -24,14 +24,14 @@ export const tokenRoutes: RouteDef[] = [
     body: IssueTokenBody,
     response: IssuedTokenSchema,
     handler: async (ctx) => {
-      const body = ctx.body as { ttlSeconds?: number };
+      const body = ctx.body;
       const ttlSeconds = body.ttlSeconds ?? TOKEN_TTL_SECONDS.default;
       const issued = await ctx.services.authenticator.issueToken(caller(ctx), ttlSeconds * 1000);
       ctx.status = 201;
       return issued;
     },
-  },
-  {
+  }),
+  route({
     method: 'DELETE',
     path: TOKEN_PATH,
     summary: 'Revoke the bearer token this request presents.',
@@ -46,5 +46,5 @@ export const tokenRoutes: RouteDef[] = [
       }
       return { revoked: true };
     },
-  },
+  }),
 ];

@@ -3,18 +3,11 @@
 // scopes it holds, and all of it needs the native `credentials` scope (a leaked read or trading key
 // cannot take over the account's keys). Kalshi's `read`/`write` scopes are the native `read`/`trade`.
 
-import type { Scope } from '@bourse/gateway';
+import { nativeOperations, runNative } from '@bourse/gateway';
+import type { CreateApiKeyBody } from '@bourse/protocol';
 import { KalshiError } from '../kalshi-error.ts';
 import { type KalshiContext, type KalshiRoute, member } from './kalshi-route.ts';
 import { asObject } from './order-request.ts';
-
-interface NativeKey {
-  keyId: string;
-  label: string;
-  scopes: readonly string[];
-  revokedAt: number | null;
-  privateKeyPem?: string;
-}
 
 function toKalshiScopes(scopes: readonly string[]): string[] {
   const out: string[] = [];
@@ -23,10 +16,10 @@ function toKalshiScopes(scopes: readonly string[]): string[] {
   return out;
 }
 
-function toNativeScopes(value: unknown): Scope[] | undefined {
+function toNativeScopes(value: unknown): CreateApiKeyBody['scopes'] {
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw new KalshiError('invalid_parameters', 'scopes must be a list.');
-  const out = new Set<Scope>();
+  const out = new Set<'read' | 'trade'>();
   for (const s of value) {
     if (s === 'read' || (typeof s === 'string' && s.startsWith('read::'))) out.add('read');
     else if (s === 'write' || (typeof s === 'string' && s.startsWith('write::'))) {
@@ -46,7 +39,7 @@ async function createKey(ctx: KalshiContext, generate: boolean) {
   if (b.subaccount !== undefined && b.subaccount !== 0) {
     throw new KalshiError('invalid_parameters', 'Only subaccount 0 is supported.');
   }
-  const body: Record<string, unknown> = { label: b.name };
+  const body: CreateApiKeyBody = { label: b.name };
   const scopes = toNativeScopes(b.scopes);
   if (scopes !== undefined) body.scopes = scopes;
   if (generate) body.generate = true;
@@ -56,11 +49,11 @@ async function createKey(ctx: KalshiContext, generate: boolean) {
     }
     body.publicKeyPem = b.public_key;
   }
-  const key = (await ctx.native.call(ctx, 'POST /api/v1/account/api-keys', { body })) as NativeKey;
+  const key = await runNative(nativeOperations.account.createApiKey, ctx, { body });
   ctx.status = 201;
-  return key.privateKeyPem === undefined
-    ? { api_key_id: key.keyId }
-    : { api_key_id: key.keyId, private_key: key.privateKeyPem };
+  return 'privateKeyPem' in key
+    ? { api_key_id: key.keyId, private_key: key.privateKeyPem }
+    : { api_key_id: key.keyId };
 }
 
 export const apiKeyEndpoints: KalshiRoute[] = [
@@ -69,9 +62,7 @@ export const apiKeyEndpoints: KalshiRoute[] = [
     path: '/api_keys',
     auth: 'credentials',
     handler: async (ctx) => {
-      const r = (await ctx.native.call(ctx, 'GET /api/v1/account/api-keys', {})) as {
-        items: NativeKey[];
-      };
+      const r = await runNative(nativeOperations.account.listApiKeys, ctx, {});
       return {
         api_keys: r.items
           .filter((k) => k.revokedAt === null)
@@ -96,7 +87,7 @@ export const apiKeyEndpoints: KalshiRoute[] = [
     path: '/api_keys/:api_key',
     auth: 'credentials',
     handler: async (ctx) => {
-      await ctx.native.call(ctx, 'DELETE /api/v1/account/api-keys/:keyId', {
+      await runNative(nativeOperations.account.revokeApiKey, ctx, {
         params: { keyId: ctx.params.api_key! },
       });
       ctx.status = 204;

@@ -19,7 +19,6 @@ import {
   type KalshiDeps,
   type KalshiRoute,
   KalshiRouter,
-  NativeRoutes,
   nativeScope,
 } from './kalshi-route.ts';
 import { legacyOrderEndpoints } from './legacy-order-endpoints.ts';
@@ -45,13 +44,11 @@ export const KALSHI_ROUTES: readonly KalshiRoute[] = [
 export class KalshiHttp {
   readonly #deps: KalshiDeps;
   readonly #directory: MarketDirectory;
-  readonly #native: NativeRoutes;
   readonly #router = new KalshiRouter();
 
   constructor(deps: KalshiDeps, directory: MarketDirectory) {
     this.#deps = deps;
     this.#directory = directory;
-    this.#native = new NativeRoutes(deps.routes);
     for (const r of KALSHI_ROUTES) this.#router.add(r);
   }
 
@@ -89,7 +86,6 @@ export class KalshiHttp {
         principal,
         services: s,
         directory: this.#directory,
-        native: this.#native,
         req,
         res,
         status: 200,

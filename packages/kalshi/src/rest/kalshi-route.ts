@@ -4,13 +4,7 @@
 // management needs the native `credentials` scope, as on the native API.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type {
-  GatewayExtensionDeps,
-  GatewayServices,
-  Principal,
-  RouteDef,
-  Scope,
-} from '@bourse/gateway';
+import type { GatewayExtensionDeps, GatewayServices, Principal, Scope } from '@bourse/gateway';
 import { KalshiError } from '../kalshi-error.ts';
 import type { MarketDirectory } from './market-directory.ts';
 
@@ -28,7 +22,6 @@ export interface KalshiContext {
   readonly principal: Principal | undefined;
   readonly services: GatewayServices;
   readonly directory: MarketDirectory;
-  readonly native: NativeRoutes;
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   /** Set by the handler to answer with another status than 200 (204 sends no body). */
@@ -51,39 +44,6 @@ export type KalshiDeps = GatewayExtensionDeps;
 export function member(ctx: KalshiContext): Principal {
   if (ctx.principal === undefined) throw new KalshiError('unauthorized', 'Sign the request.');
   return ctx.principal;
-}
-
-/** Calls a native route's handler with an already-checked body: one copy of every business rule. */
-export class NativeRoutes {
-  readonly #byKey = new Map<string, RouteDef>();
-
-  constructor(routes: readonly RouteDef[]) {
-    for (const r of routes) this.#byKey.set(`${r.method} ${r.path}`, r);
-  }
-
-  async call(
-    ctx: KalshiContext,
-    key: string,
-    input: { params?: Record<string, string>; body?: unknown; query?: Record<string, unknown> },
-  ): Promise<unknown> {
-    const def = this.#byKey.get(key);
-    if (def === undefined) throw new Error(`kalshi adapter: no native route ${key}`);
-    // The native route's scope holds here too, whatever the Kalshi endpoint declared.
-    if (def.auth !== 'public' && ctx.principal?.scopes.has(def.auth) !== true) {
-      throw new KalshiError('forbidden', `This endpoint needs the ${def.auth} scope.`);
-    }
-    const native = {
-      params: input.params ?? {},
-      query: input.query ?? {},
-      body: input.body,
-      principal: ctx.principal,
-      services: ctx.services,
-      req: ctx.req,
-      res: ctx.res,
-      status: 200,
-    };
-    return await def.handler(native);
-  }
 }
 
 interface Compiled {

@@ -3,6 +3,7 @@
 // place. Results come back in native terms; the endpoint modules shape them for Kalshi.
 
 import type { BinarySpec } from '@bourse/engine';
+import { nativeOperations, runNative } from '@bourse/gateway';
 import type { FillRow, OrderRow } from '@bourse/projections';
 import type { OrderAck } from '@bourse/protocol';
 import { KalshiError, toKalshiError } from '../kalshi-error.ts';
@@ -17,7 +18,7 @@ export const KALSHI_BATCH_MAX = 20;
 
 export async function placeOrder(ctx: KalshiContext, order: NativeOrder): Promise<NativeAck> {
   try {
-    return (await ctx.native.call(ctx, 'POST /api/v1/orders', { body: order })) as NativeAck;
+    return await runNative(nativeOperations.orders.place, ctx, { body: order });
   } catch (error) {
     throw await withExistingOrder(ctx, toKalshiError(error), order.clientOrderId);
   }
@@ -52,13 +53,8 @@ export async function placeBatch(
   const results =
     valid.length === 0
       ? []
-      : ((
-          (await ctx.native.call(ctx, 'POST /api/v1/orders/batch', {
-            body: { orders: valid },
-          })) as {
-            results: ({ order: NativeAck } | { error: { code: string; message: string } })[];
-          }
-        ).results ?? []);
+      : (await runNative(nativeOperations.orders.placeBatch, ctx, { body: { orders: valid } }))
+          .results;
   let next = 0;
   return items.map((item) => {
     if (item instanceof KalshiError) return item;
@@ -75,9 +71,9 @@ export async function cancelOrder(
   orderId: number,
 ): Promise<{ reducedLots: number; clientOrderId: string | undefined; ts: number }> {
   const before = await ctx.services.core.query.order(orderId);
-  const r = (await ctx.native.call(ctx, 'DELETE /api/v1/orders/:orderId', {
+  const r = await runNative(nativeOperations.orders.cancel, ctx, {
     params: { orderId: String(orderId) },
-  })) as { cancelledQtyLots: number };
+  });
   return {
     reducedLots: r.cancelledQtyLots,
     clientOrderId: before?.clientOrderId,
@@ -103,7 +99,7 @@ export async function amendOrder(
   if (priceTicks !== live.priceTicks) body.priceTicks = priceTicks;
   if (openLots !== live.openQtyLots) body.qtyLots = openLots;
   if (body.priceTicks === undefined && body.qtyLots === undefined) return;
-  await ctx.native.call(ctx, 'POST /api/v1/orders/:orderId/amend', {
+  await runNative(nativeOperations.orders.amend, ctx, {
     params: { orderId: String(orderId) },
     body,
   });
@@ -118,16 +114,14 @@ export async function decreaseOrder(
   const live = await ownLiveOrder(ctx, orderId);
   const byLots = 'byLots' in amount ? amount.byLots : live.openQtyLots - amount.toLots;
   if (byLots <= 0) throw new KalshiError('invalid_count', 'The order is already that small.');
-  await ctx.native.call(ctx, 'POST /api/v1/orders/:orderId/decrease', {
+  await runNative(nativeOperations.orders.decrease, ctx, {
     params: { orderId: String(orderId) },
     body: { byLots: Math.min(byLots, live.openQtyLots) },
   });
 }
 
 export async function cancelAll(ctx: KalshiContext): Promise<number[]> {
-  const r = (await ctx.native.call(ctx, 'POST /api/v1/orders/cancel-all', { body: {} })) as {
-    cancelledOrderIds: number[];
-  };
+  const r = await runNative(nativeOperations.orders.cancelAll, ctx, { body: {} });
   return r.cancelledOrderIds;
 }
 

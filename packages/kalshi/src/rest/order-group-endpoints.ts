@@ -4,20 +4,12 @@
 // are whole contracts, counted in the lots of the exchange's binary contracts. `is_auto_cancel_enabled`
 // says the group is armed (it has not triggered since its last reset).
 
+import { nativeOperations, runNative } from '@bourse/gateway';
 import { formatLots, hundredthsToLots, parseCountToHundredths } from '../fixed-point.ts';
 import { KalshiError, toKalshiError } from '../kalshi-error.ts';
 import { asObject } from './order-request.ts';
 import { type KalshiContext, type KalshiRoute, member } from './kalshi-route.ts';
 import { intParam } from './query-params.ts';
-
-/** The native order-group view (see the gateway's order-group routes). */
-interface NativeGroup {
-  readonly orderGroupId: number;
-  readonly limitLots: number;
-  readonly triggered: boolean;
-  readonly matchedLots: number;
-  readonly orderIds: number[];
-}
 
 /** Lots per contract of the exchange's binary markets (Kalshi contracts are all one size). */
 function contractUnits(ctx: KalshiContext) {
@@ -52,13 +44,10 @@ function parseLimit(ctx: KalshiContext, body: unknown): number {
   return hundredthsToLots(hundredths, contractUnits(ctx))!;
 }
 
-async function native(
-  ctx: KalshiContext,
-  route: string,
-  opts: { params?: Record<string, string>; body?: unknown },
-) {
+/** Runs a native order-group operation, its refusals as Kalshi errors. */
+async function native<T>(run: () => Promise<T>): Promise<T> {
   try {
-    return await ctx.native.call(ctx, route, opts);
+    return await run();
   } catch (error) {
     throw toKalshiError(error);
   }
@@ -75,9 +64,9 @@ function groupIdParam(ctx: KalshiContext): string {
 async function createGroup(ctx: KalshiContext) {
   member(ctx);
   const limitLots = parseLimit(ctx, ctx.body);
-  const g = (await native(ctx, 'POST /api/v1/order-groups', {
-    body: { limitLots },
-  })) as NativeGroup;
+  const g = await native(() =>
+    runNative(nativeOperations.orderGroups.create, ctx, { body: { limitLots } }),
+  );
   ctx.status = 201;
   return { order_group_id: String(g.orderGroupId), subaccount: 0, exchange_index: 0 };
 }
@@ -85,7 +74,7 @@ async function createGroup(ctx: KalshiContext) {
 async function listGroups(ctx: KalshiContext) {
   member(ctx);
   intParam(ctx.query, 'subaccount', 0, 0);
-  const { items } = (await native(ctx, 'GET /api/v1/order-groups', {})) as { items: NativeGroup[] };
+  const { items } = await native(() => runNative(nativeOperations.orderGroups.list, ctx, {}));
   const units = contractUnits(ctx);
   return {
     order_groups: items.map((g) => ({
@@ -100,9 +89,9 @@ async function listGroups(ctx: KalshiContext) {
 async function getGroup(ctx: KalshiContext) {
   member(ctx);
   const id = groupIdParam(ctx);
-  const g = (await native(ctx, 'GET /api/v1/order-groups/:groupId', {
-    params: { groupId: id },
-  })) as NativeGroup;
+  const g = await native(() =>
+    runNative(nativeOperations.orderGroups.get, ctx, { params: { groupId: id } }),
+  );
   return {
     is_auto_cancel_enabled: !g.triggered,
     contracts_limit_fp: formatLots(g.limitLots, contractUnits(ctx)),
@@ -111,15 +100,11 @@ async function getGroup(ctx: KalshiContext) {
   };
 }
 
-/**
- * A change to one of the member's groups: the native route for it, with a native body built from the
- * Kalshi one when it takes one. Kalshi answers these with an empty object.
- */
+/** A change to one of the member's groups through its native operation; Kalshi answers `{}`. */
 function groupChange(
   method: 'PUT' | 'DELETE',
   path: string,
-  route: string,
-  body?: (ctx: KalshiContext) => unknown,
+  run: (ctx: KalshiContext, params: { groupId: string }) => Promise<unknown>,
 ): KalshiRoute {
   return {
     method,
@@ -127,11 +112,8 @@ function groupChange(
     auth: 'write',
     handler: async (ctx) => {
       member(ctx);
-      const id = groupIdParam(ctx);
-      await native(ctx, route, {
-        params: { groupId: id },
-        ...(body === undefined ? {} : { body: body(ctx) }),
-      });
+      const groupId = groupIdParam(ctx);
+      await native(() => run(ctx, { groupId }));
       return {};
     },
   };
@@ -146,25 +128,19 @@ export const orderGroupEndpoints: KalshiRoute[] = [
     auth: 'read',
     handler: getGroup,
   },
-  groupChange(
-    'PUT',
-    '/portfolio/order_groups/:order_group_id/reset',
-    'POST /api/v1/order-groups/:groupId/reset',
+  groupChange('PUT', '/portfolio/order_groups/:order_group_id/reset', (ctx, params) =>
+    runNative(nativeOperations.orderGroups.reset, ctx, { params }),
   ),
-  groupChange(
-    'PUT',
-    '/portfolio/order_groups/:order_group_id/trigger',
-    'POST /api/v1/order-groups/:groupId/trigger',
+  groupChange('PUT', '/portfolio/order_groups/:order_group_id/trigger', (ctx, params) =>
+    runNative(nativeOperations.orderGroups.trigger, ctx, { params }),
   ),
-  groupChange(
-    'PUT',
-    '/portfolio/order_groups/:order_group_id/limit',
-    'PUT /api/v1/order-groups/:groupId/limit',
-    (ctx) => ({ limitLots: parseLimit(ctx, ctx.body) }),
+  groupChange('PUT', '/portfolio/order_groups/:order_group_id/limit', (ctx, params) =>
+    runNative(nativeOperations.orderGroups.setLimit, ctx, {
+      params,
+      body: { limitLots: parseLimit(ctx, ctx.body) },
+    }),
   ),
-  groupChange(
-    'DELETE',
-    '/portfolio/order_groups/:order_group_id',
-    'DELETE /api/v1/order-groups/:groupId',
+  groupChange('DELETE', '/portfolio/order_groups/:order_group_id', (ctx, params) =>
+    runNative(nativeOperations.orderGroups.delete, ctx, { params }),
   ),
 ];

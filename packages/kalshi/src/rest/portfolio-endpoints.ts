@@ -3,6 +3,7 @@
 // engine; history comes from the read models after the history barrier.
 
 import type { BinarySpec } from '@bourse/engine';
+import { nativeOperations, runNative } from '@bourse/gateway';
 import type { FillRow } from '@bourse/projections';
 import { formatLots, formatMicros, isoTime, microsToCents, toMicros } from '../fixed-point.ts';
 import { KalshiError } from '../kalshi-error.ts';
@@ -34,9 +35,7 @@ async function balance(ctx: KalshiContext) {
   const { assetId, scale } = cashAsset(ctx);
   const balances = await ctx.services.core.query.balances(p.accountId);
   const available = toMicros(balances.find((b) => b.assetId === assetId)?.available ?? 0, scale);
-  const positions = (await ctx.native.call(ctx, 'GET /api/v1/portfolio/positions', {})) as {
-    items: { instrumentId: number; marketValue: number | null }[];
-  };
+  const positions = await runNative(nativeOperations.portfolio.positions, ctx, {});
   const value = positions.items
     .filter((x) => binarySpec(ctx, x.instrumentId) !== undefined)
     .reduce((sum, x) => sum + toMicros(x.marketValue ?? 0, scale), 0);

@@ -4,6 +4,8 @@
 // the price of the side each one buys, YES for a bid, NO for an ask). Live from the engine.
 
 import type { BinarySpec } from '@bourse/engine';
+import { nativeOperations, runNative } from '@bourse/gateway';
+import type { QueuePosition } from '@bourse/protocol';
 import { formatLots, formatMicros, microsToCents, toMicros } from '../fixed-point.ts';
 import { KalshiError, toKalshiError } from '../kalshi-error.ts';
 import { type KalshiContext, type KalshiRoute, member } from './kalshi-route.ts';
@@ -12,13 +14,6 @@ import { fillCost } from './order-view.ts';
 import { csvParam, intParam, strParam } from './query-params.ts';
 
 /** The native queue-position view (see the gateway's order routes). */
-interface NativeQueuePosition {
-  readonly orderId: number;
-  readonly market: string;
-  readonly priceTicks: number;
-  readonly side: 'buy' | 'sell';
-  readonly aheadLots: number;
-}
 
 function binarySpecOf(ctx: KalshiContext, symbol: string): BinarySpec | undefined {
   const id = ctx.services.hub.resolve(symbol);
@@ -42,11 +37,11 @@ function checkSubaccount(q: Record<string, string>): void {
 async function queuePosition(ctx: KalshiContext) {
   member(ctx);
   const orderId = parseOrderId(ctx.params.order_id);
-  let q: NativeQueuePosition;
+  let q: QueuePosition;
   try {
-    q = (await ctx.native.call(ctx, 'GET /api/v1/orders/:orderId/queue-position', {
+    q = await runNative(nativeOperations.orders.queuePosition, ctx, {
       params: { orderId: String(orderId) },
-    })) as NativeQueuePosition;
+    });
   } catch (error) {
     throw toKalshiError(error);
   }
@@ -62,9 +57,7 @@ async function queuePositions(ctx: KalshiContext) {
   checkSubaccount(q);
   const tickers = csvParam(q, 'market_tickers');
   const event = strParam(q, 'event_ticker');
-  const { items } = (await ctx.native.call(ctx, 'GET /api/v1/orders/queue-positions', {})) as {
-    items: NativeQueuePosition[];
-  };
+  const { items } = await runNative(nativeOperations.orders.queuePositions, ctx, {});
   const out = [];
   for (const item of items) {
     const spec = binarySpecOf(ctx, item.market);
