@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Etcd3 } from 'etcd3';
 import { createEtcdClient } from './etcd-client.ts';
+import type { Command } from '@bourse/engine';
 import type { AppliedCommand, ReplicatingCore } from '@bourse/sequencer';
 import { openExchangeCore } from '@bourse/sequencer';
 import type { FileJournal } from '@bourse/journal';
@@ -24,9 +25,11 @@ import { HashBook } from './hash-book.ts';
 import { LeaderRequests } from './leader-requests.ts';
 import { BehindLogError, LogFollower } from './log-follower.ts';
 import { NodeServer } from './node-server.ts';
+import { catchUpFromPeers, JOURNAL_REPLY_BYTES } from './peer-catch-up.ts';
 import {
   DEFAULT_SUBJECT_PREFIX,
   type ErrorReply,
+  type JournalReply,
   MAX_COMMANDS_PER_MESSAGE,
   type ReplayReply,
   type StatusReply,
@@ -100,6 +103,7 @@ export class EngineNode {
       submit: (r) => this.#requests?.submit(r) ?? Promise.resolve(this.#notLeader()),
       query: (r) => this.#requests?.query(r) ?? Promise.resolve(this.#notLeader()),
       replay: (r) => this.#replay(r.fromSeq, r.toSeq),
+      journal: (r) => this.#journalFrom(r.fromSeq),
       status: () => this.status(),
     });
   }
@@ -242,10 +246,8 @@ export class EngineNode {
     follower.run().catch(async (error: unknown) => {
       if (this.#follower !== follower || this.#closing.signal.aborted) return;
       if (error instanceof BehindLogError) {
-        await this.#stopWithAlarm('BEHIND_LOG', {
-          nextSeq: error.nextSeq,
-          firstSeq: error.firstSeq,
-        });
+        await this.#catchUpFromPeers(error);
+        if (this.#follower === follower) this.#startFollowing();
         return;
       }
       this.#say({
@@ -345,6 +347,41 @@ export class EngineNode {
       }
     }
     this.#startFollowing();
+  }
+
+  /** Fetches what the log no longer holds from a peer's journal; retries until one answers. */
+  async #catchUpFromPeers(behind: BehindLogError): Promise<void> {
+    this.#say({ level: 'warn', msg: 'behind the log; catching up from a peer', ...behind });
+    while (!this.#closing.signal.aborted && this.#alarm === undefined) {
+      try {
+        await catchUpFromPeers(
+          this.#nc,
+          this.#server.subjects.journal,
+          this.#core.durableSeq + 1,
+          behind.firstSeq - 1,
+          async (commands) => {
+            await this.#core.replicate(commands);
+          },
+        );
+        return;
+      } catch (error) {
+        this.#say({
+          level: 'warn',
+          msg: 'peer catch-up failed; trying again',
+          error: String(error),
+        });
+        await sleep(2000);
+      }
+    }
+  }
+
+  #journalFrom(fromSeq: number): JournalReply {
+    if (!Number.isSafeInteger(fromSeq) || fromSeq < 1) {
+      return { ok: false, code: 'BAD_REQUEST', message: 'journal needs fromSeq >= 1' };
+    }
+    if (fromSeq > this.#core.durableSeq) return { ok: true, commands: [] };
+    const texts = this.#journal.readTexts(fromSeq, JOURNAL_REPLY_BYTES);
+    return { ok: true, commands: texts.map((t) => JSON.parse(t) as Command) };
   }
 
   #replay(fromSeq: number, toSeq: number): ReplayReply {

@@ -12,6 +12,8 @@ import {
   type EventsMessage,
   encodeMessage,
   type ErrorReply,
+  type JournalReply,
+  type JournalRequest,
   LEADER_QUEUE,
   MAX_COMMANDS_PER_MESSAGE,
   type QueryReply,
@@ -24,6 +26,7 @@ import {
 } from './protocol.ts';
 
 export interface NodeHandlers {
+  journal(request: JournalRequest): JournalReply;
   submit(request: SubmitRequest): Promise<SubmitReply>;
   query(request: QueryRequest): Promise<QueryReply>;
   replay(request: ReplayRequest): ReplayReply;
@@ -48,6 +51,16 @@ export class NodeServer {
       nc.subscribe(this.subjects.replay, {
         queue: 'replay',
         callback: (_err, msg) => this.#reply(msg, this.#replay(msg)),
+      }),
+      // No queue group: the asking node is subscribed too; it takes the first reply that has data.
+      nc.subscribe(this.subjects.journal, {
+        callback: (_err, msg) => {
+          const body = parse<JournalRequest>(msg);
+          this.#reply(
+            msg,
+            body === undefined ? badRequest('journal needs { fromSeq }') : handlers.journal(body),
+          );
+        },
       }),
     );
   }

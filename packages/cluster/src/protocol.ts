@@ -12,6 +12,7 @@
 // - Only the leader answers `submit` and `query` (queue group `leader`); every node answers `status`
 //   and `replay`.
 
+import type { Command } from '@bourse/engine';
 import type { AppliedCommand, CommandInput, CoreErrorCode, ExchangeCore } from '@bourse/sequencer';
 
 export const DEFAULT_SUBJECT_PREFIX = 'bourse';
@@ -43,6 +44,11 @@ export interface ClusterSubjects {
    * StatusReply messages that arrive within a deadline (one per live node).
    */
   readonly status: string;
+  /**
+   * Node to node, every node answers (no queue group): JournalRequest → JournalReply. A node that was
+   * away longer than the etcd log retains fetches the commands it missed from a peer's journal.
+   */
+  readonly journal: string;
 }
 
 export function clusterSubjects(prefix: string = DEFAULT_SUBJECT_PREFIX): ClusterSubjects {
@@ -52,6 +58,7 @@ export function clusterSubjects(prefix: string = DEFAULT_SUBJECT_PREFIX): Cluste
     events: `${prefix}.events`,
     replay: `${prefix}.replay`,
     status: `${prefix}.status`,
+    journal: `${prefix}.journal`,
   };
 }
 
@@ -127,6 +134,16 @@ export interface ReplayRequest {
  * from the next seq. An empty batch means the node has nothing from `fromSeq` yet.
  */
 export type ReplayReply = { readonly ok: true; readonly batch: AppliedCommand[] } | ErrorReply;
+
+export interface JournalRequest {
+  readonly fromSeq: number;
+}
+
+/**
+ * Journaled commands from `fromSeq` on, in seq order, as many as fit in about 512 KiB; an empty list
+ * when the answering node has nothing from there.
+ */
+export type JournalReply = { readonly ok: true; readonly commands: Command[] } | ErrorReply;
 
 /** A status request carries nothing; it is published with a reply inbox. */
 export type StatusRequest = Record<string, never>;

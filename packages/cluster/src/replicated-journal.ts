@@ -34,6 +34,19 @@ export class ReplicatedJournal implements CoreJournal {
     return this.#local.lastSeq;
   }
 
+  /** Durable local records from `fromSeq`, for a peer catching up (JSON texts, at most `maxBytes`). */
+  readTexts(fromSeq: number, maxBytes: number): string[] {
+    const out: string[] = [];
+    let bytes = 0;
+    for (const record of this.#local.read(fromSeq)) {
+      const text = decodeCommandJson(record.payload);
+      if (out.length > 0 && bytes + text.length > maxBytes) break;
+      out.push(text);
+      bytes += text.length;
+    }
+    return out;
+  }
+
   lead(fence: Fence, leadership: Leadership): void {
     if (this.#mode.kind !== 'standby') throw new Error(`cannot lead from ${this.#mode.kind}`);
     if (fence.seq !== this.#local.lastSeq + this.#buffer.length) {
