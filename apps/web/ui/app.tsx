@@ -17,6 +17,7 @@ import { MarketsPage } from './pages/markets-page.tsx';
 import { OperationsPage } from './pages/operations-page.tsx';
 import { PortfolioPage } from './pages/portfolio-page.tsx';
 import { AppProvider, useApp } from './state/app-state.tsx';
+import { pageName, usePageTitle } from './state/page-title.ts';
 import { usePath } from './state/router.ts';
 
 export function App() {
@@ -37,8 +38,9 @@ const NAV = [
 ];
 
 function Shell() {
-  const { me, logout } = useApp();
+  const { me, logout, marketBySymbol } = useApp();
   const path = usePath();
+  usePageTitle(pageName(path, marketBySymbol));
   const [menuOpen, setMenuOpen] = useState(false);
   const current = (to: string) =>
     to === '/' ? path === '/' || path.startsWith('/markets') : path.startsWith(to);

@@ -22,7 +22,8 @@ export function ChartReadout({ bar, axis }: { bar: Bar | undefined; axis: AxisFo
 
 export function IndicatorNeeds({ show, bars }: { show: IndicatorChoice; bars: number }) {
   const short = (['bb', 'rsi', 'macd'] as const).filter((k) => show[k] && bars < CANDLES_NEEDED[k]);
-  if (short.length === 0) return null;
+  // With no candles at all the chart already says why it is empty.
+  if (short.length === 0 || bars === 0) return null;
   return (
     <div className="muted small" data-testid="indicator-needs">
       {short.map((k) => (

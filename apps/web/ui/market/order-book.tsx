@@ -9,7 +9,8 @@ import { price, qty } from '../format/units.ts';
 const LEVELS = 12;
 
 export interface PricePick {
-  readonly priceTicks: number;
+  /** The YES-book price picked; undefined when there is none (an empty side). */
+  readonly priceTicks: number | undefined;
   /** Which ticket fits a click on this level: hitting a bid sells, lifting an ask buys. */
   readonly side: 'buy' | 'sell';
 }

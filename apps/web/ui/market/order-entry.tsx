@@ -4,7 +4,7 @@
 // proceeds, the maximum payout and the fee, computed from the same integers the exchange uses (the
 // rules live in ticket-order.ts).
 
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api, errorText } from '../api/http.ts';
 import type { Level, MarketInfo, OrderAck } from '../api/types.ts';
 import { Link } from '../components/link.tsx';
@@ -31,8 +31,11 @@ import { useTicketAccount } from './use-ticket-account.ts';
 
 export interface TicketPreset {
   readonly nonce: number;
-  readonly bookPriceTicks: number;
+  /** The YES-book price to fill in; undefined keeps the typed one. */
+  readonly bookPriceTicks: number | undefined;
   readonly side: 'buy' | 'sell';
+  /** Bring the ticket on screen and put the cursor in its quantity (the phone's trade bar). */
+  readonly focus?: boolean | undefined;
 }
 
 type Set = (patch: Partial<TicketFields>) => void;
@@ -50,19 +53,29 @@ export function OrderEntry(props: {
   const set: Set = (patch) => setTicket((x) => ({ ...x, ...patch }));
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
 
   // A click on a book level: lifting an ask buys YES, hitting a bid buys NO (binary) or sells (spot).
   useEffect(() => {
     const p = props.preset;
     if (p === undefined) return;
     const outcome: Outcome = binary && p.side === 'sell' ? 'no' : 'yes';
+    const at = p.bookPriceTicks;
     setTicket((x) => ({
       ...x,
       outcome,
       action: binary ? 'buy' : p.side,
       type: 'limit',
-      priceText: priceInput(m, fromBook(m, outcome, p.bookPriceTicks)),
+      sizeIn: 'count',
+      priceText: at === undefined ? x.priceText : priceInput(m, fromBook(m, outcome, at)),
     }));
+    if (p.focus) {
+      requestAnimationFrame(() => {
+        form.current?.scrollIntoView({ block: 'center' });
+        const qty = form.current?.querySelector<HTMLInputElement>('input[name="qty"]');
+        qty?.focus({ preventScroll: true });
+      });
+    }
   }, [props.preset, binary, m]);
 
   const account = useTicketAccount(m);
@@ -101,7 +114,7 @@ export function OrderEntry(props: {
   }
   const canTrade = me.scopes.includes('trade') && m.status === 'open';
   return (
-    <form className="card ticket" onSubmit={submit} aria-label="Order ticket">
+    <form ref={form} className="card ticket" onSubmit={submit} aria-label="Order ticket">
       <h2>Trade</h2>
       {binary && (
         <fieldset className="seg wide" aria-label="Outcome">

@@ -17,6 +17,7 @@ import { OpenOrders as OpenOrdersView } from '../market/open-orders.tsx';
 import { OrderBook, type PricePick } from '../market/order-book.tsx';
 import { OrderEntry, type TicketPreset } from '../market/order-entry.tsx';
 import { PriceChart as PriceChartView } from '../market/price-chart.tsx';
+import { TradeBar } from '../market/trade-bar.tsx';
 import { TradeTape } from '../market/trade-tape.tsx';
 import { useApp } from '../state/app-state.tsx';
 import { MarketFeed, tickerStatus } from '../state/market-feed.ts';
@@ -78,11 +79,12 @@ function MarketScreen({ m: listed }: { m: MarketInfo }) {
   );
   const [preset, setPreset] = useState<TicketPreset | undefined>();
   const onPick = useMemo(
-    () => (p: PricePick) =>
+    () => (p: PricePick, focus?: boolean) =>
       setPreset((old) => ({
         nonce: (old?.nonce ?? 0) + 1,
         bookPriceTicks: p.priceTicks,
         side: p.side,
+        focus,
       })),
     [],
   );
@@ -155,6 +157,7 @@ function MarketScreen({ m: listed }: { m: MarketInfo }) {
         </div>
       </div>
       <OpenOrders market={listed} feed={feed} />
+      <TradeBar m={m} bids={snap.bids} asks={snap.asks} onPick={(p) => onPick(p, true)} />
     </section>
   );
 }

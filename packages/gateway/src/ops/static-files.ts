@@ -1,7 +1,9 @@
 // Serves the built web UI (apps/web/dist) beside the API: exact files when they exist, index.html for
 // any other extensionless path (the UI routes on the client). Paths never leave the directory; hashed
-// assets are cached for a year, index.html never; HTML carries the browser security headers. Answers
-// false when the UI is not built, so the caller falls back to its landing page.
+// assets are cached for a year, index.html never; HTML carries the browser security headers. The
+// build writes brotli and gzip copies beside each text file: a client that accepts one gets it
+// (brotli first), with `Vary: Accept-Encoding` so caches keep the encodings apart. Answers false when
+// the UI is not built, so the caller falls back to its landing page.
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -45,7 +47,11 @@ export function serveWebApp(
   if (inside && existsSync(file) && statSync(file).isFile()) target = file;
   else if (extname(decoded) === '') target = index;
   if (target === undefined) return false;
-  const body = readFileSync(target);
+  const acceptEncoding = req.headers['accept-encoding'];
+  const encoding = ENCODINGS.find(
+    ([name, suffix]) => accepts(acceptEncoding, name) && existsSync(target + suffix),
+  );
+  const body = readFileSync(encoding === undefined ? target : target + encoding[1]);
   const immutable = target !== index && decoded.startsWith('/assets/');
   const type = TYPES[extname(target)] ?? 'application/octet-stream';
   res.writeHead(200, {
@@ -54,7 +60,31 @@ export function serveWebApp(
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     'x-content-type-options': 'nosniff',
     ...(type.startsWith('text/html') ? htmlSecurityHeaders(req, APP_CSP) : {}),
+    ...(encoding === undefined ? {} : { 'content-encoding': encoding[0] }),
+    // Whether or not this answer is compressed, another client's may be.
+    ...(COMPRESSIBLE.test(type) ? { vary: 'Accept-Encoding' } : {}),
   });
   res.end(req.method === 'HEAD' ? undefined : body);
   return true;
+}
+
+/** Precompressed copies, best first: the encoding and the suffix of its file. */
+const ENCODINGS: readonly (readonly [string, string])[] = [
+  ['br', '.br'],
+  ['gzip', '.gz'],
+];
+const COMPRESSIBLE = /^(text\/|application\/json|image\/svg)/;
+
+/** Whether an Accept-Encoding header takes `name` (listed, or `*`, with a q-value above 0). */
+export function accepts(header: string | undefined, name: string): boolean {
+  if (header === undefined) return false;
+  let star = false;
+  for (const part of header.split(',')) {
+    const [token = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    if (token === name) return weight > 0;
+    if (token === '*') star = weight > 0;
+  }
+  return star;
 }
