@@ -9,6 +9,7 @@ export {
   runNative,
 } from './api/native-operations.ts';
 export type { RequestContext, RouteDef } from './api/route-def.ts';
+export { API_TIERS, type ApiTier, isApiTier } from './auth/api-tiers.ts';
 export { AuthStore, type ApiKeyRecord, type UserRecord } from './auth/auth-store.ts';
 export type { AuthChange, AuthPeers, Authenticator } from './auth/authenticator.ts';
 export { hashPassword, verifyPassword } from './auth/password-hash.ts';

@@ -10,6 +10,7 @@ import type { MarketMessage } from '@bourse/marketdata';
 import type { AppliedCommand } from '@bourse/sequencer';
 import { KalshiHttp, REST_PREFIX } from './rest/kalshi-http.ts';
 import { MarketDirectory } from './rest/market-directory.ts';
+import { type KalshiRateOptions, KalshiRates } from './rest/rate-tiers.ts';
 import { tradedVolumes } from './ws/traded-volumes.ts';
 import { PositionVolumes } from './ws/position-volumes.ts';
 import { PrivateEvents } from './ws/private-events.ts';
@@ -25,6 +26,8 @@ export const KALSHI_PREFIX = '/trade-api/';
 
 export interface KalshiAdapterDeps extends GatewayExtensionDeps {
   readonly ws?: Partial<KalshiWsOptions>;
+  /** Rate-limit tiers (Kalshi's published budgets and `basic` for everyone by default). */
+  readonly rates?: KalshiRateOptions;
 }
 
 export interface KalshiAdapter extends GatewayMount {
@@ -48,7 +51,7 @@ export interface KalshiAdapter extends GatewayMount {
 export function createKalshiAdapter(deps: KalshiAdapterDeps): KalshiAdapter {
   const s = deps.services;
   const directory = new MarketDirectory(s.clock());
-  const http = new KalshiHttp(deps, directory);
+  const http = new KalshiHttp(deps, directory, new KalshiRates(deps.rates));
   const events = new PrivateEvents(
     (id) => {
       const spec = s.hub.market(id)?.spec;
@@ -95,7 +98,9 @@ export function createKalshiAdapter(deps: KalshiAdapterDeps): KalshiAdapter {
 }
 
 /** The gateway extension: `createGateway({ …, extensions: [kalshiExtension()] })`. */
-export function kalshiExtension(options: { ws?: Partial<KalshiWsOptions> } = {}): GatewayExtension {
+export function kalshiExtension(
+  options: { ws?: Partial<KalshiWsOptions>; rates?: KalshiRateOptions } = {},
+): GatewayExtension {
   return {
     prefix: KALSHI_PREFIX,
     create: (deps) => createKalshiAdapter({ ...deps, ...options }),

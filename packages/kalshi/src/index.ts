@@ -14,5 +14,10 @@ export * from './fixed-point.ts';
 export { KalshiError, type KalshiErrorCode, toKalshiError } from './kalshi-error.ts';
 export { priceLevelStructure, priceRanges } from './price-grid.ts';
 export { KALSHI_ROUTES, REST_PREFIX } from './rest/kalshi-http.ts';
+export {
+  KALSHI_RATE_TIERS,
+  type KalshiRateOptions,
+  type TierLimits,
+} from './rest/rate-tiers.ts';
 export * from './vocabulary.ts';
 export { DEFAULT_KALSHI_WS_OPTIONS, KALSHI_WS_PATH, type KalshiWsOptions } from './ws/kalshi-ws.ts';

@@ -34,6 +34,8 @@ function userView(u: UserRecord) {
     accountId: u.accountId,
     createdAt: u.createdAt,
     disabled: u.disabled,
+    /** Null: the API's default tier applies. */
+    apiTier: u.apiTier,
   };
 }
 
@@ -260,7 +262,7 @@ export const adminRoutes: RouteDef[] = [
   route({
     method: 'PATCH',
     path: '/api/v1/admin/users/:userId',
-    summary: "Change a user's role, password, or disable the user.",
+    summary: "Change a user's role, password or API tier, or disable the user.",
     tag: 'admin',
     auth: 'admin',
     body: UpdateUserBody,
@@ -270,6 +272,7 @@ export const adminRoutes: RouteDef[] = [
       if ((await s.auth.user(userId)) === undefined) throw new ApiError('USER_NOT_FOUND');
       const body = ctx.body;
       if (body.role !== undefined) await s.auth.setRole(userId, body.role);
+      if (body.apiTier !== undefined) await s.auth.setApiTier(userId, body.apiTier);
       if (body.disabled !== undefined) await s.auth.setDisabled(userId, body.disabled);
       if (body.password !== undefined) await s.auth.setPassword(userId, body.password);
       s.authenticator.forgetUser(userId);

@@ -59,6 +59,9 @@ const SESSION_COLUMNS: readonly [name: string, type: string][] = [
   ['ip', 'TEXT'],
 ];
 
+/** Columns added to `users` after its first version. */
+const USER_COLUMNS: readonly [name: string, type: string][] = [['api_tier', 'TEXT']];
+
 /** The auth store's own SQLite file (WAL; a lost last write only loses a session or a key change). */
 export function sqliteAuthSql(path: string): AuthSql {
   const db = new DatabaseSync(path);
@@ -69,6 +72,12 @@ export function sqliteAuthSql(path: string): AuthSql {
   );
   for (const [name, type] of SESSION_COLUMNS) {
     if (!have.has(name)) db.exec(`ALTER TABLE sessions ADD COLUMN ${name} ${type}`);
+  }
+  const userColumns = new Set(
+    (db.prepare('PRAGMA table_info(users)').all() as AuthRow[]).map((r) => String(r.name)),
+  );
+  for (const [name, type] of USER_COLUMNS) {
+    if (!userColumns.has(name)) db.exec(`ALTER TABLE users ADD COLUMN ${name} ${type}`);
   }
   db.exec(
     'UPDATE sessions SET session_id = lower(hex(randomblob(16))) WHERE session_id IS NULL;' +
@@ -132,6 +141,7 @@ CREATE TABLE IF NOT EXISTS bearer_tokens (
   expires_at BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS bearer_tokens_by_key ON bearer_tokens (key_id);
+ALTER TABLE users ADD COLUMN IF NOT EXISTS api_tier TEXT;
 `;
 
 /**

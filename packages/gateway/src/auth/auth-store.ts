@@ -7,6 +7,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { type AuthRow, type AuthSql, postgresAuthSql, sqliteAuthSql } from './auth-sql.ts';
 import type { BearerGrant } from './bearer-tokens.ts';
+import { type ApiTier, isApiTier } from './api-tiers.ts';
 import { hashPassword, verifyPassword } from './password-hash.ts';
 import { parsePublicKey, type KeyType } from './request-signature.ts';
 import { isRole, type Role, type Scope, SCOPES } from './roles.ts';
@@ -18,6 +19,8 @@ export interface UserRecord {
   readonly accountId: number;
   readonly createdAt: number;
   readonly disabled: boolean;
+  /** The API usage tier an admin assigned; null when the API's default applies. */
+  readonly apiTier: ApiTier | null;
 }
 
 export interface ApiKeyRecord {
@@ -67,6 +70,7 @@ function toUser(row: Row): UserRecord {
     accountId: Number(row.account_id),
     createdAt: Number(row.created_at),
     disabled: Number(row.disabled) === 1,
+    apiTier: isApiTier(row.api_tier) ? row.api_tier : null,
   };
 }
 
@@ -155,6 +159,11 @@ export class AuthStore {
       userId,
     ]);
     if (disabled) await this.#db.run('DELETE FROM sessions WHERE user_id = ?', [userId]);
+  }
+
+  /** Assigns an API usage tier, or with null returns the user to the API's default. */
+  async setApiTier(userId: number, tier: ApiTier | null): Promise<void> {
+    await this.#db.run('UPDATE users SET api_tier = ? WHERE user_id = ?', [tier, userId]);
   }
 
   async setPassword(userId: number, password: string): Promise<void> {

@@ -505,6 +505,7 @@ function principal(
     tokenHash: of.tokenHash,
     sessionId: of.sessionId,
     expiresAt: of.expiresAt,
+    apiTier: user.apiTier,
   };
 }
 

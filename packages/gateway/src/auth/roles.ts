@@ -4,7 +4,7 @@
 // ending web sessions) is its own scope, so a leaked key that can read or trade cannot take over the
 // account's other credentials; keys get it only when asked for.
 
-import { SCOPES, type Scope } from '@bourse/protocol';
+import { type ApiTier, SCOPES, type Scope } from '@bourse/protocol';
 
 export const ROLES = ['admin', 'market-maker', 'trader', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -50,4 +50,6 @@ export interface Principal {
    * session's expiry. Undefined for a signed request, which stays valid until its key is revoked.
    */
   readonly expiresAt: number | undefined;
+  /** The user's API usage tier (see `api-tiers.ts`); null when the API's default applies. */
+  readonly apiTier: ApiTier | null;
 }

@@ -1,7 +1,8 @@
 // The REST pipeline of the Kalshi-compatible API, in the native pipeline's order: route match, per-IP
 // rate limit, Kalshi-signed authentication (the native authenticator, with the path as the client
-// signed it, `/trade-api/v2/...`), scope check, per-key rate limit from the same token buckets as the
-// native API, handler, JSON response. Every failure is rendered as Kalshi's error body.
+// signed it, `/trade-api/v2/...`), scope check, the key's Kalshi read or write bucket sized by the
+// member's tier (`rate-tiers.ts`), handler, JSON response. Every failure is rendered as Kalshi's
+// error body.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
@@ -13,6 +14,7 @@ import {
   sendJson,
 } from '@bourse/gateway';
 import { KalshiError, toKalshiError } from '../kalshi-error.ts';
+import { accountEndpoints } from './account-endpoints.ts';
 import { apiKeyEndpoints } from './api-key-endpoints.ts';
 import {
   type KalshiContext,
@@ -26,6 +28,7 @@ import type { MarketDirectory } from './market-directory.ts';
 import { marketEndpoints } from './market-endpoints.ts';
 import { orderEndpointsV2 } from './order-endpoints.ts';
 import { portfolioEndpoints } from './portfolio-endpoints.ts';
+import { DEFAULT_COST, type KalshiRates } from './rate-tiers.ts';
 import { orderGroupEndpoints } from './order-group-endpoints.ts';
 import { restingOrderEndpoints } from './resting-order-endpoints.ts';
 
@@ -39,15 +42,18 @@ export const KALSHI_ROUTES: readonly KalshiRoute[] = [
   ...orderEndpointsV2,
   ...legacyOrderEndpoints,
   ...apiKeyEndpoints,
+  ...accountEndpoints,
 ];
 
 export class KalshiHttp {
   readonly #deps: KalshiDeps;
   readonly #directory: MarketDirectory;
   readonly #router = new KalshiRouter();
+  readonly #rates: KalshiRates;
 
-  constructor(deps: KalshiDeps, directory: MarketDirectory) {
+  constructor(deps: KalshiDeps, directory: MarketDirectory, rates: KalshiRates) {
     this.#deps = deps;
+    this.#rates = rates;
     this.#directory = directory;
     for (const r of KALSHI_ROUTES) this.#router.add(r);
   }
@@ -68,17 +74,7 @@ export class KalshiHttp {
       const principal =
         route.auth === 'public' ? undefined : await this.#authorise(req, path, route);
       const body = method === 'GET' ? undefined : await readJsonBody(req);
-      if (principal !== undefined) {
-        const limits = this.#deps.limits;
-        const config: BucketConfig =
-          principal.role === 'market-maker'
-            ? {
-                capacity: limits.perKey.capacity * limits.marketMakerMultiplier,
-                refillPerSecond: limits.perKey.refillPerSecond * limits.marketMakerMultiplier,
-              }
-            : limits.perKey;
-        this.#take(limitKey(principal), config, route.cost?.(body) ?? 1);
-      }
+      if (principal !== undefined) this.#spend(principal, route, body);
       const ctx: KalshiContext = {
         params: match.params,
         query: kalshiQuery(search),
@@ -86,6 +82,7 @@ export class KalshiHttp {
         principal,
         services: s,
         directory: this.#directory,
+        rates: this.#rates,
         req,
         res,
         status: 200,
@@ -120,6 +117,21 @@ export class KalshiHttp {
       throw new KalshiError('forbidden', `This endpoint needs the ${route.auth} scope.`);
     }
     return principal;
+  }
+
+  /** Spends the request's tokens from the key's read or write bucket (Kalshi's tiers). */
+  #spend(principal: Principal, route: KalshiRoute, body: unknown): void {
+    const limits = this.#rates.limitsOf(principal);
+    const write = route.auth === 'write';
+    const config = write ? limits.write : limits.read;
+    const cost = route.cost?.(body) ?? DEFAULT_COST;
+    if (cost > config.capacity) {
+      throw new KalshiError(
+        'invalid_parameters',
+        `This request costs ${cost} tokens; the ${limits.tier} tier's ${write ? 'write' : 'read'} bucket holds ${config.capacity}.`,
+      );
+    }
+    this.#take(`${limitKey(principal)}:kalshi-${write ? 'write' : 'read'}`, config, cost);
   }
 
   #take(key: string, config: BucketConfig, cost: number): void {

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayExtensionDeps, GatewayServices, Principal, Scope } from '@bourse/gateway';
 import { KalshiError } from '../kalshi-error.ts';
 import type { MarketDirectory } from './market-directory.ts';
+import type { KalshiRates } from './rate-tiers.ts';
 
 export type KalshiAuth = 'public' | 'read' | 'write' | 'credentials';
 
@@ -22,6 +23,7 @@ export interface KalshiContext {
   readonly principal: Principal | undefined;
   readonly services: GatewayServices;
   readonly directory: MarketDirectory;
+  readonly rates: KalshiRates;
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   /** Set by the handler to answer with another status than 200 (204 sends no body). */
@@ -32,7 +34,7 @@ export interface KalshiRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly path: string;
   readonly auth: KalshiAuth;
-  /** Rate-limit cost in tokens (batches cost one per item). */
+  /** Rate-limit cost in tokens (default `DEFAULT_COST`; batches cost per item). */
   readonly cost?: (body: unknown) => number;
   readonly handler: (ctx: KalshiContext) => unknown;
 }

@@ -28,6 +28,7 @@ import {
   parseOrderId,
 } from './order-request.ts';
 import { kalshiOrder } from './order-view.ts';
+import { BATCH_CANCEL_COST, costPer, DEFAULT_COST } from './rate-tiers.ts';
 
 async function orderObject(ctx: KalshiContext, orderId: number) {
   const o = await loadOrder(ctx, orderId);
@@ -138,7 +139,7 @@ export const legacyOrderEndpoints: KalshiRoute[] = [
     method: 'POST',
     path: '/portfolio/orders/batched',
     auth: 'write',
-    cost: (body) => Math.max(1, ((body as { orders?: unknown[] })?.orders ?? []).length),
+    cost: costPer('orders', DEFAULT_COST),
     handler: async (ctx) => {
       const items = list(ctx.body, 'orders');
       if (items === undefined) throw new KalshiError('invalid_parameters', 'orders is required.');
@@ -169,10 +170,8 @@ export const legacyOrderEndpoints: KalshiRoute[] = [
     method: 'DELETE',
     path: '/portfolio/orders/batched',
     auth: 'write',
-    cost: (body) => {
-      const b = body as { ids?: unknown[]; orders?: unknown[] } | null;
-      return Math.max(1, (b?.ids ?? b?.orders ?? []).length);
-    },
+    cost: (body) =>
+      costPer((body as { ids?: unknown } | null)?.ids ? 'ids' : 'orders', BATCH_CANCEL_COST)(body),
     handler: async (ctx) => {
       const ids =
         list(ctx.body, 'ids') ??

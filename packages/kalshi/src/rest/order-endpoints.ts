@@ -6,6 +6,7 @@ import { engineSide, isBookSide } from '../direction.ts';
 import { formatLots } from '../fixed-point.ts';
 import { KalshiError, toKalshiError } from '../kalshi-error.ts';
 import { parseOrderPrice } from '../price-grid.ts';
+import { BATCH_CANCEL_COST, costPer, DEFAULT_COST } from './rate-tiers.ts';
 import { type KalshiContext, type KalshiRoute, member } from './kalshi-route.ts';
 import {
   amendOrder,
@@ -71,11 +72,6 @@ function batchItems(body: unknown, key: string): unknown[] {
   return list;
 }
 
-const countOf = (key: string) => (body: unknown) => {
-  const list = (body as Record<string, unknown> | null)?.[key];
-  return Array.isArray(list) ? Math.max(1, list.length) : 1;
-};
-
 export const orderEndpointsV2: KalshiRoute[] = [
   {
     method: 'POST',
@@ -102,7 +98,7 @@ export const orderEndpointsV2: KalshiRoute[] = [
     method: 'POST',
     path: '/portfolio/events/orders/batched',
     auth: 'write',
-    cost: countOf('orders'),
+    cost: costPer('orders', DEFAULT_COST),
     handler: async (ctx) => {
       const items = batchItems(ctx.body, 'orders');
       const parsed = items.map((item) => {
@@ -134,7 +130,7 @@ export const orderEndpointsV2: KalshiRoute[] = [
     method: 'DELETE',
     path: '/portfolio/events/orders/batched',
     auth: 'write',
-    cost: countOf('orders'),
+    cost: costPer('orders', BATCH_CANCEL_COST),
     handler: async (ctx) => {
       const items = batchItems(ctx.body, 'orders');
       const results = await Promise.all(

@@ -6,6 +6,7 @@
 
 import axios, { type AxiosError } from 'axios';
 import {
+  AccountApi,
   ApiKeysApi,
   Configuration,
   EventsApi,
@@ -20,7 +21,7 @@ import {
   type TestExchange,
   type TestUser,
 } from '../../../gateway/test/support/test-exchange.ts';
-import { type KalshiWsOptions, kalshiExtension } from '../../src/index.ts';
+import { type KalshiRateOptions, type KalshiWsOptions, kalshiExtension } from '../../src/index.ts';
 
 export interface Trader {
   readonly user: TestUser;
@@ -32,6 +33,7 @@ export interface Trader {
   readonly exchange: ExchangeApi;
   readonly events: EventsApi;
   readonly apiKeys: ApiKeysApi;
+  readonly account: AccountApi;
 }
 
 /** A one-contract GTC bid at $0.40 on `market`, with `over` applied (the tests' default order). */
@@ -48,11 +50,18 @@ export function kalshiOrder(market: string, over: Record<string, unknown>) {
 }
 
 export async function startKalshiExchange(
-  options: { clock?: () => number; ws?: Partial<KalshiWsOptions> } = {},
+  options: { clock?: () => number; ws?: Partial<KalshiWsOptions>; rates?: KalshiRateOptions } = {},
 ): Promise<TestExchange> {
   return startTestExchange({
     ...(options.clock === undefined ? {} : { clock: options.clock }),
-    extensions: [kalshiExtension({ ws: { heartbeatMs: 60_000, ...options.ws } })],
+    extensions: [
+      kalshiExtension({
+        ws: { heartbeatMs: 60_000, ...options.ws },
+        // Prime unless a test sizes the buckets itself: the other tests must not meet Kalshi's
+        // Basic budget just by running fast.
+        rates: options.rates ?? { defaultTier: 'prime' },
+      }),
+    ],
   });
 }
 
@@ -80,6 +89,7 @@ export async function addTrader(ex: TestExchange, name: string, usd: number): Pr
     exchange: new ExchangeApi(cfg, undefined, ownAxios()),
     events: new EventsApi(cfg, undefined, ownAxios()),
     apiKeys: new ApiKeysApi(cfg, undefined, ownAxios()),
+    account: new AccountApi(cfg, undefined, ownAxios()),
   };
 }
 
