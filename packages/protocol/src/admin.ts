@@ -33,11 +33,17 @@ export const CreateUserBody = Type.Object(
   },
   strict,
 );
+/** API usage tiers an admin assigns, by Kalshi's published names (they size Kalshi API rate limits). */
+export const API_TIERS = ['basic', 'advanced', 'premier', 'prime'] as const;
+export type ApiTier = (typeof API_TIERS)[number];
+
 export const UpdateUserBody = Type.Object(
   {
     role: Type.Optional(Role),
     disabled: Type.Optional(Type.Boolean()),
     password: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
+    /** The user's API usage tier; null returns the user to the default. */
+    apiTier: Type.Optional(Type.Union([...API_TIERS.map((t) => Type.Literal(t)), Type.Null()])),
   },
   strict,
 );

@@ -3,7 +3,6 @@
 // number on the wire is a safe integer in the engine's units.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { API_TIERS } from '../auth/api-tiers.ts';
 import { SCOPES } from '../auth/roles.ts';
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -224,8 +223,6 @@ export const UpdateUserBody = Type.Object(
     role: Type.Optional(Role),
     disabled: Type.Optional(Type.Boolean()),
     password: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
-    /** The API usage tier (rate limits of the Kalshi API); null returns the user to the default. */
-    apiTier: Type.Optional(Type.Union([...API_TIERS.map((t) => Type.Literal(t)), Type.Null()])),
   },
   strict,
 );
