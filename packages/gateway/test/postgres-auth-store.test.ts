@@ -73,6 +73,14 @@ test('users, keys and sessions made on one gateway work on the other', async () 
   const signer = new RequestSigner({ keyId: key.keyId, privateKey: pair.privateKey });
   const signed = lower(signer.headers('POST', '/api/v1/orders', clock() + 1));
   assert.equal((await gwB.authenticateRequest('POST', '/api/v1/orders', signed))?.userId, 1);
+  // An API tier assigned on A reaches B's principals once A announces the user changed.
+  await a.setApiTier(user.userId, 'premier');
+  gwA.forgetUser(user.userId);
+  const tiered = lower(signer.headers('POST', '/api/v1/orders', clock() + 3));
+  assert.equal(
+    (await gwB.authenticateRequest('POST', '/api/v1/orders', tiered))?.apiTier,
+    'premier',
+  );
   const session = await a.createSession(user.userId, clock(), 60_000, { userAgent: 'ua' });
   const cookie = { cookie: `bourse_session=${session.token}` };
   const viaB = await gwB.authenticateRequest('GET', '/api/v1/account', cookie);
