@@ -149,9 +149,14 @@ export const ALL_ROUTES: readonly RouteDef[] = [
 /** The services every route and socket works with: the core, auth, market data, clock and metrics. */
 function createServices(options: GatewayOptions): GatewayServices {
   const clock = options.clock ?? Date.now;
+  const logger = options.logger ?? silentLogger;
   const authenticator = new Authenticator(options.authStore, clock, {
     timestampWindowMs: options.timestampWindowMs ?? 30_000,
     replayLogDir: options.replayLogDir,
+    onReplayLogError: (error) =>
+      logger.error('used signatures cannot be written; kept in memory only until a restart', {
+        error,
+      }),
     peers: options.authPeers,
   });
   return new GatewayServices({
@@ -161,7 +166,7 @@ function createServices(options: GatewayOptions): GatewayServices {
     loginThrottle: new LoginThrottle(options.loginThrottle),
     hub: new MarketDataHub(),
     clock,
-    logger: options.logger ?? silentLogger,
+    logger,
     metrics: createGatewayMetrics(),
     historyWaitMs: options.historyWaitMs ?? 5_000,
   });

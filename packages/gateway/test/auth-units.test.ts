@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { constants, generateKeyPairSync, sign } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
@@ -115,6 +115,22 @@ test('replay log: a restart remembers live signatures, and dead generations are 
   const third = new ReplayGuard(W, 15_100, new ReplayLog(dir, W));
   assert.equal(third.size, 1);
   third.close();
+});
+
+test('replay log: a failed write (a full disk) keeps the signature in memory and is reported once', (t) => {
+  if (!existsSync('/dev/full')) return t.skip('no /dev/full here');
+  const dir = mkdtempSync(join(tmpdir(), 'bourse-replay-full-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // The generation file the log will open at 50_000 is the device that answers every write ENOSPC.
+  symlinkSync('/dev/full', join(dir, 'replay-50000.bin'));
+  const errors: unknown[] = [];
+  const g = new ReplayGuard(1_000, 50_000, new ReplayLog(dir, 1_000, (e) => errors.push(e)));
+  assert.equal(g.remember(Buffer.from('a'), 50_000, 50_000), true);
+  assert.equal(g.remember(Buffer.from('a'), 50_000, 50_000), false, 'still refused as a replay');
+  assert.equal(g.remember(Buffer.from('b'), 50_000, 50_000), true);
+  assert.equal(errors.length, 1);
+  assert.equal((errors[0] as NodeJS.ErrnoException).code, 'ENOSPC');
+  g.close();
 });
 
 test('replay guard: what was signed before it started cannot be vouched for', () => {

@@ -1,7 +1,7 @@
 // Public surface of the exchange core: the port the gateway uses, the factory that opens a data
 // directory as a running core, and the offline data-directory operations for the CLI.
 export type * from './exchange-core.ts';
-export { ensurePrivateFile, makePrivateDir } from '@bourse/journal';
+export { ensurePrivateFile, makePrivateDir, PRIVATE_FILE_MODE } from '@bourse/journal';
 export { decodeCommandJson, encodeCommandJson } from './command-codec.ts';
 export { CORE_ERROR_CODES, CoreError, type CoreErrorCode } from './core-error.ts';
 export {

@@ -90,6 +90,8 @@ export interface AuthenticatorOptions {
    * the server's data directory). Without it they are kept in memory only.
    */
   readonly replayLogDir?: string | undefined;
+  /** Told when used signatures cannot be written there (they are still kept in memory). */
+  readonly onReplayLogError?: ((error: unknown) => void) | undefined;
   /**
    * The other gateways of a cluster: told of every revocation and user change made here, so their
    * caches forget it and their sockets close (see `applyPeerChange`). A shared store (PostgreSQL) also
@@ -130,7 +132,7 @@ export class Authenticator {
     const log =
       options.replayLogDir === undefined
         ? undefined
-        : new ReplayLog(options.replayLogDir, options.timestampWindowMs);
+        : new ReplayLog(options.replayLogDir, options.timestampWindowMs, options.onReplayLogError);
     this.#replays = new ReplayGuard(options.timestampWindowMs, clock(), log);
     this.#peers = options.peers;
   }

@@ -4,10 +4,12 @@
 // file is deleted once nothing in it can still be live. Appends are not fsynced: they survive a process
 // crash (the page cache keeps them) and cost a write call, not a disk flush that would queue with the
 // journal's; after a power loss, refusing what was signed before the start covers nearly all of it.
+// A failed append (a full disk) does not fail the request: the signature is still remembered in
+// memory, only a restart inside the window could forget it, and the failure is reported.
 
 import {
   closeSync,
-  mkdirSync,
+  lstatSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -15,6 +17,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '@bourse/sequencer';
 
 export const REPLAY_KEY_BYTES = 16;
 const RECORD_BYTES = REPLAY_KEY_BYTES + 8;
@@ -27,11 +30,15 @@ export class ReplayLog {
   readonly #files: { start: number; name: string }[] = [];
   #fd: number | undefined;
   readonly #record = Buffer.alloc(RECORD_BYTES);
+  readonly #onError: (error: unknown) => void;
+  /** Set by a failed append, cleared by the next good one: each run of failures is reported once. */
+  #failing = false;
 
-  constructor(dir: string, windowMs: number) {
+  constructor(dir: string, windowMs: number, onError: (error: unknown) => void = () => {}) {
     this.#dir = dir;
     this.#windowMs = windowMs;
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.#onError = onError;
+    makePrivateDir(dir);
     for (const name of readdirSync(dir)) {
       const m = FILE.exec(name);
       if (m !== null) this.#files.push({ start: Number(m[1]), name });
@@ -44,7 +51,9 @@ export class ReplayLog {
     this.#dropOld(nowMs);
     const live: [string, number][] = [];
     for (const { name } of this.#files) {
-      const bytes = readFileSync(join(this.#dir, name));
+      const path = join(this.#dir, name);
+      if (!lstatSync(path).isFile()) continue; // only what this log wrote is read back
+      const bytes = readFileSync(path);
       // A record cut by a crash mid-write is ignored: its request was never answered.
       for (let at = 0; at + RECORD_BYTES <= bytes.length; at += RECORD_BYTES) {
         const expiry = bytes.readDoubleLE(at + REPLAY_KEY_BYTES);
@@ -56,28 +65,36 @@ export class ReplayLog {
   }
 
   append(key: Buffer, expiryMs: number, nowMs: number): void {
-    const current = this.#files.at(-1);
-    if (
-      this.#fd === undefined ||
-      current === undefined ||
-      nowMs >= current.start + this.#windowMs
-    ) {
-      this.#rotate(nowMs);
+    try {
+      const current = this.#files.at(-1);
+      const full = current === undefined || nowMs >= current.start + this.#windowMs;
+      if (this.#fd === undefined || full) this.#rotate(nowMs);
+      key.copy(this.#record, 0, 0, REPLAY_KEY_BYTES);
+      this.#record.writeDoubleLE(expiryMs, REPLAY_KEY_BYTES);
+      if (writeSync(this.#fd!, this.#record) !== RECORD_BYTES) throw new Error('short write');
+      this.#failing = false;
+    } catch (error) {
+      // A half-written record is skipped when read; a fresh file is opened at the next append.
+      try {
+        this.close();
+      } catch {
+        // The descriptor is dropped either way.
+      }
+      if (!this.#failing) this.#onError(error);
+      this.#failing = true;
     }
-    key.copy(this.#record, 0, 0, REPLAY_KEY_BYTES);
-    this.#record.writeDoubleLE(expiryMs, REPLAY_KEY_BYTES);
-    writeSync(this.#fd!, this.#record);
   }
 
   close(): void {
-    if (this.#fd !== undefined) closeSync(this.#fd);
+    const fd = this.#fd;
     this.#fd = undefined;
+    if (fd !== undefined) closeSync(fd);
   }
 
   #rotate(nowMs: number): void {
     this.close();
     const name = `replay-${nowMs}.bin`;
-    this.#fd = openSync(join(this.#dir, name), 'a', 0o600);
+    this.#fd = openSync(join(this.#dir, name), 'a', PRIVATE_FILE_MODE);
     if (this.#files.at(-1)?.name !== name) this.#files.push({ start: nowMs, name });
     this.#dropOld(nowMs);
   }
