@@ -89,6 +89,11 @@ export class PrivateFeed {
     this.#push(accountId, 'orders', { ...e, market: symbolOf(e.instrumentId), seq, ts });
   }
 
+  /** Orders whose owner is remembered: the live ones (per-order state ends with the order). */
+  get trackedOrders(): number {
+    return this.#owners.size;
+  }
+
   flush(): PrivateUpdate[] {
     const out: PrivateUpdate[] = [];
     for (const [accountId, p] of this.#pending) {
