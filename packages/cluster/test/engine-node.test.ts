@@ -7,24 +7,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { AppliedCommand, CommandInput } from '@bourse/sequencer';
-import {
-  limitOrder,
-  MARKET,
-  marketSetup,
-  prng,
-  randomCommand,
-} from '../../sequencer/test/fixtures/market-setup.ts';
+import { limitOrder, MARKET, marketSetup } from '../../sequencer/test/fixtures/market-setup.ts';
 import { HashBook } from '../src/hash-book.ts';
-import type { StatusReply } from '../src/protocol.ts';
 import { ClusterHarness } from './support/cluster-harness.ts';
+import { TradeLog, withClientId } from './support/trade-log.ts';
 
 const HASH_EVERY = 10;
 const T = { timeout: 240_000 };
 let h: ClusterHarness;
-/** Every command a leader acknowledged, by seq. */
-const acknowledged = new Map<number, AppliedCommand>();
-const random = prng(7);
-let cid = 0;
+let log: TradeLog;
 
 before(async () => {
   h = await ClusterHarness.start([
@@ -33,6 +24,7 @@ before(async () => {
     '--snapshot-every=40',
     '--log-retain=100',
   ]);
+  log = new TradeLog(h, HASH_EVERY, 4);
   await Promise.all(['n1', 'n2', 'n3'].map((id) => h.startNode(id)));
 });
 
@@ -40,70 +32,10 @@ after(async () => {
   await h?.stop();
 });
 
-function withClientId(input: CommandInput, clientOrderId: string): CommandInput {
-  return { ...input, clientOrderId } as CommandInput;
-}
-
-function record(results: readonly AppliedCommand[]): void {
-  for (const a of results) {
-    const known = acknowledged.get(a.seq);
-    if (known !== undefined) assert.deepEqual(known.command, a.command, `seq ${a.seq} acked twice`);
-    acknowledged.set(a.seq, a);
-  }
-}
-
-/** Submits `n` random commands in small batches; every placeOrder has a client order id. */
-async function trade(n: number): Promise<void> {
-  for (let i = 0; i < n; i += 5) {
-    const inputs: CommandInput[] = [];
-    for (let j = 0; j < 5; j++) {
-      const c = randomCommand(random, 4, Math.max(...acknowledged.keys(), 0));
-      inputs.push(c.type === 'placeOrder' ? withClientId(c, `c${++cid}`) : c);
-    }
-    const reply = await h.submitOk(inputs);
-    assert.ok(reply.ok);
-    record(reply.results);
-  }
-}
-
-/** Waits until every running node has applied `seq` and all agree on the hash at the same seq. */
-async function converged(seq: number, nodes = 3): Promise<StatusReply[]> {
-  const hashSeq = Math.floor(seq / HASH_EVERY) * HASH_EVERY;
-  return h.until(`${nodes} nodes at seq ${seq} with one hash at ${hashSeq}`, async () => {
-    const all = await h.status(500);
-    const ok =
-      all.length === nodes &&
-      all.every((s) => s.appliedSeq >= seq && s.hashSeq >= hashSeq && s.alarm === undefined) &&
-      new Set(all.map((s) => s.hashSeq)).size === 1 &&
-      new Set(all.map((s) => s.stateHash)).size === 1;
-    return ok ? all : undefined;
-  });
-}
-
-/** Every acknowledged command is in the log at its seq, exactly once, and the log has no gap. */
-async function noAcknowledgedCommandLost(): Promise<void> {
-  const batches = await h.logBatches();
-  const bySeq = new Map<number, unknown>();
-  let expect = batches[0]?.fromSeq ?? 1;
-  for (const b of batches) {
-    assert.equal(b.fromSeq, expect, 'the log has no gap');
-    for (let i = 0; i < b.commands.length; i++) bySeq.set(b.fromSeq + i, b.commands[i]);
-    expect = b.toSeq + 1;
-  }
-  const first = batches[0]?.fromSeq ?? 1;
-  for (const [seq, a] of acknowledged) {
-    if (seq < first) continue; // trimmed behind a snapshot; replay checks those below
-    assert.deepEqual(bySeq.get(seq), a.command, `acknowledged seq ${seq} is in the log`);
-  }
-  const ids = [...bySeq.values()]
-    .filter((c) => (c as { type: string }).type === 'placeOrder')
-    .map(
-      (c) =>
-        `${(c as { accountId: number }).accountId}:${(c as { clientOrderId?: string }).clientOrderId}`,
-    )
-    .filter((k) => !k.endsWith(':undefined'));
-  assert.equal(new Set(ids).size, ids.length, 'no client order id sequenced twice');
-}
+const record = (r: readonly AppliedCommand[]) => log.record(r);
+const trade = (n: number) => log.trade(n);
+const converged = (seq: number) => log.converged(seq);
+const noAcknowledgedCommandLost = () => log.noAcknowledgedCommandLost();
 
 test('one leader sequences; the standbys follow the log and agree on state hashes', T, async () => {
   const leader = await h.leader();
@@ -112,7 +44,7 @@ test('one leader sequences; the standbys follow the log and agree on state hashe
   record(setup.results);
   assert.ok(setup.results.every((a) => a.events[0]?.type !== 'rejected'));
   await trade(60);
-  const last = Math.max(...acknowledged.keys());
+  const last = log.lastSeq;
   const all = await converged(last);
   assert.deepEqual(all.map((s) => s.role).sort(), ['leader', 'standby', 'standby']);
   assert.equal(all.find((s) => s.role === 'leader')?.node, leader.node);
@@ -123,7 +55,7 @@ test('one leader sequences; the standbys follow the log and agree on state hashe
     replay.batch.map((a) => a.seq),
     [last - 4, last - 3, last - 2, last - 1, last],
   );
-  assert.deepEqual(replay.batch.at(-1), acknowledged.get(last));
+  assert.deepEqual(replay.batch.at(-1), log.acknowledged.get(last));
   await noAcknowledgedCommandLost();
 });
 
@@ -190,7 +122,7 @@ test(
     // The killed node comes back from its own data dir and catches up.
     await h.startNode(old.node);
     await trade(10);
-    await converged(Math.max(...acknowledged.keys()));
+    await converged(log.lastSeq);
   },
 );
 
@@ -208,14 +140,14 @@ test(
     await trade(20);
     const now = await h.leader(old.node);
     assert.ok(now.term > old.term);
-    const takeoverSeq = Math.max(...acknowledged.keys());
+    const takeoverSeq = log.lastSeq;
     await h.kill(old.node, 'SIGCONT');
     await h.until('the old leader to stand by', async () => {
       const s = (await h.status(500)).find((x) => x.node === old.node);
       return s?.role === 'standby' ? s : undefined;
     });
     await trade(10);
-    const all = await converged(Math.max(...acknowledged.keys()));
+    const all = await converged(log.lastSeq);
     assert.equal(all.filter((s) => s.role === 'leader').length, 1);
     const batches = await h.logBatches();
     for (let i = 1; i < batches.length; i++) {
@@ -253,14 +185,14 @@ test(
     // It comes back behind the log's first seq: the gap comes from a peer's journal, the rest from etcd.
     await h.startNode(standby.node);
     await trade(10);
-    await converged(Math.max(...acknowledged.keys()));
+    await converged(log.lastSeq);
     assert.match(h.nodes.get(standby.node)!.stderr, /catching up from a peer/);
   },
 );
 
 test('a node whose state hash disagrees with the cluster stops with an alarm', T, async () => {
   // A wrong hash recorded for a seq not reached yet, as a diverged node would have recorded it.
-  const last = Math.max(...acknowledged.keys());
+  const last = log.lastSeq;
   const target = (Math.floor(last / HASH_EVERY) + 2) * HASH_EVERY;
   const client = h.etcd.client();
   try {

@@ -66,14 +66,17 @@ export class ClusterHarness {
     return new ClusterHarness(dir, etcd, nats, client, nodeArgs);
   }
 
-  /** Starts (or restarts) a node process and waits for its `ready` line. */
-  async startNode(id: string): Promise<NodeProcess> {
+  /**
+   * Starts (or restarts) a node process and waits for its `ready` line; `etcd` limits which members it
+   * talks to (all by default), so a test can cut one node off from etcd by killing its member.
+   */
+  async startNode(id: string, etcd: readonly string[] = this.etcd.endpoints): Promise<NodeProcess> {
     const args = [
       MAIN,
       'cluster',
       'node',
       `--node-id=${id}`,
-      `--etcd=${this.etcd.endpoints.join(',')}`,
+      `--etcd=${etcd.join(',')}`,
       `--nats=${this.nats.url}`,
       `--data-dir=${join(this.dir, id)}`,
       ...this.#nodeArgs,
