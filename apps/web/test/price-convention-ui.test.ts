@@ -1,8 +1,8 @@
 // One price convention for NO, end to end in a real browser: an order reads in the prices of the side
 // it buys everywhere it appears. Alice bids YES at 34¢; bob buys NO limited at 75¢ and fills at 66¢
 // (the YES book's 25¢ and 34¢), then rests a NO bid at 4¢ (the YES book's 96¢). Bob's notification,
-// open orders, order history, fills and the CSV he exports all read 75¢, 66¢ and 4¢, never 25¢, 34¢
-// or 96¢. The history's CSV holds every matching order, not only the page on screen. One exchange and
+// chart marker, open orders, order history, fills and the CSV he exports all read 75¢, 66¢ and 4¢,
+// never 25¢, 34¢ or 96¢. The history's CSV holds every matching order, not only the page on screen. One exchange and
 // one Chromium serve the whole file; the steps build on each other.
 
 import assert from 'node:assert/strict';
@@ -74,6 +74,11 @@ describe('one price convention for NO', { skip }, () => {
     await t.getByLabel('Limit price (NO ¢)').fill('75');
     await t.getByRole('button', { name: 'Buy NO' }).click();
     await notified(bob, `Filled: Buy NO 2 ${MARKET} @ 66¢`);
+    // The chart marks the fill in NO terms too (the canvas's markers, listed for screen readers).
+    await bob
+      .getByRole('list', { name: 'Your fills on the chart' })
+      .getByText(/^Buy NO 2 @ 66¢$/)
+      .waitFor({ state: 'attached' });
     await t.getByLabel('Quantity (contracts)').fill('1');
     await t.getByLabel('Limit price (NO ¢)').fill('4');
     await t.getByRole('button', { name: 'Buy NO' }).click();

@@ -7,13 +7,17 @@
 import {
   CandlestickSeries,
   createChart,
+  createSeriesMarkers,
   HistogramSeries,
   type IChartApi,
   type ISeriesApi,
+  type ISeriesMarkersPluginApi,
   LineSeries,
+  type Time,
   type UTCTimestamp,
 } from 'lightweight-charts';
 import type { AxisFormat, Bar } from './candle-bars.ts';
+import type { FillMarker } from './fill-markers.ts';
 import { computeIndicators, type Point } from './indicators.ts';
 
 export interface IndicatorChoice {
@@ -42,6 +46,7 @@ export class CandleChart {
   readonly #chart: IChartApi;
   readonly #candles: ISeriesApi<'Candlestick'>;
   readonly #volume: ISeriesApi<'Histogram'>;
+  readonly #markers: ISeriesMarkersPluginApi<Time>;
   readonly #bb: ISeriesApi<'Line'>[] = [];
   readonly #rsi: ISeriesApi<'Line'> | undefined;
   readonly #macd: ISeriesApi<'Line'>[] = [];
@@ -76,6 +81,7 @@ export class CandleChart {
       borderVisible: false,
       priceFormat: { type: 'custom', formatter: axis.format, minMove: axis.minMove },
     });
+    this.#markers = createSeriesMarkers(this.#candles, []);
     // Volume in a pane of its own under the candles, so a tall bar never hides a low candle.
     this.#volume = chart.addSeries(
       HistogramSeries,
@@ -131,6 +137,29 @@ export class CandleChart {
     }
     this.#lastTime = bars.at(-1)!.time;
     if (performance.now() - this.#indicatorsAt > INDICATORS_EVERY_MS) this.#drawIndicators(bars);
+  }
+
+  /** The person's fills, YES buys below their candle and NO buys above. */
+  setMarkers(markers: readonly FillMarker[]): void {
+    this.#markers.setMarkers(
+      markers.map((f) =>
+        f.side === 'buy'
+          ? {
+              time: time(f.time),
+              position: 'belowBar',
+              shape: 'arrowUp',
+              color: '#22c55e',
+              text: f.text,
+            }
+          : {
+              time: time(f.time),
+              position: 'aboveBar',
+              shape: 'arrowDown',
+              color: '#ef4444',
+              text: f.text,
+            },
+      ),
+    );
   }
 
   remove(): void {

@@ -1,6 +1,7 @@
-// Candles and volume from the read models (1m, 1h or 1d), kept current by the socket's candles channel, with
-// optional Bollinger Bands on the price pane and RSI / MACD in their own panes (TradingView's
-// lightweight-charts). Prices are drawn in display units: cents for binary markets, dollars for spot.
+// Candles and volume from the read models (1m, 1h or 1d), kept current by the socket's candles channel,
+// marked with the person's own fills, with optional Bollinger Bands on the price pane and RSI / MACD
+// in their own panes (TradingView's lightweight-charts). Prices are drawn in display units: cents for
+// binary markets, dollars for spot.
 
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/http.ts';
@@ -16,6 +17,8 @@ import {
   upsertBar,
 } from './candle-bars.ts';
 import { ChartReadout, IndicatorNeeds } from './chart-notes.tsx';
+import { type FillMarker, fillMarkers } from './fill-markers.ts';
+import { useMyFills } from './use-my-fills.ts';
 import { CandleChart } from './candle-chart.ts';
 
 /** Live candles redraw the canvas at most this often (a wick needs no more; the ladder keeps the frame). */
@@ -31,6 +34,12 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
   const [hovered, setHovered] = useState<Bar | undefined>();
   // Per symbol, like the chart: the spec of a symbol never changes.
   const axis = useMemo(() => axisFormat(m), [m.market]);
+  const fills = useMyFills(m.market);
+  const fillsNow = useRef(fills);
+  fillsNow.current = fills;
+  const [markers, setMarkers] = useState<readonly FillMarker[]>([]);
+  /** Marks the fills on the chart that is up (after new bars, and when the fills change). */
+  const mark = useRef<(() => void) | undefined>(undefined);
   /** Loads the history again; set while the chart is up, called after an outage if a load failed. */
   const retry = useRef<(() => void) | undefined>(undefined);
   const { reconnects } = useLiveness();
@@ -45,9 +54,15 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
     const chart = new CandleChart(el, show, axis, (time) =>
       setHovered(time === undefined ? undefined : bars.find((b) => b.time === time)),
     );
+    mark.current = () => {
+      const list = fillMarkers(m, fillsNow.current, bars);
+      chart.setMarkers(list);
+      setMarkers(list);
+    };
     const publish = () => {
       setCount(bars.length);
       setNewest(bars.at(-1));
+      mark.current?.();
     };
     /** Index of the first bar changed since the last draw. */
     let dirtyFrom: number | undefined;
@@ -96,11 +111,14 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
     return () => {
       disposed = true;
       retry.current = undefined;
+      mark.current = undefined;
       clearTimeout(pending);
       offCandles();
       chart.remove();
     };
   }, [m.market, feed, interval, show]);
+
+  useEffect(() => mark.current?.(), [fills]);
 
   // A chart opened while the exchange was down has no history: load it once the exchange is back (a
   // chart that had its history reloads on the candles channel's next snapshot instead).
@@ -155,6 +173,12 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
         aria-label={`Price chart, ${interval} candles, ${count} bars`}
       />
       <IndicatorNeeds show={show} bars={count} />
+      <ul className="sr-only" aria-label="Your fills on the chart">
+        {markers.map((f, i) => (
+          // Index keys: the list is rebuilt whole from the fills.
+          <li key={i}>{f.text}</li>
+        ))}
+      </ul>
     </div>
   );
 }
