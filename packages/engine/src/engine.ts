@@ -18,6 +18,7 @@ import {
   positionView,
 } from './engine-queries.ts';
 import type { EngineEvent, Rejected } from './events.ts';
+import { invalidField, takeInvalidField } from './invalid-field.ts';
 import { createAccount, createAsset, growBalances, moveExternal, newAccount } from './ledger.ts';
 import {
   createInstrument,
@@ -110,7 +111,8 @@ export class Engine implements EngineState {
     this.eventCount = 0;
     this.touched.begin();
     if (!isSafeInt(command.seq) || !isSafeInt(command.ts)) {
-      this.reject(command.type, 'INVALID_FIELD');
+      const field = isSafeInt(command.seq) ? 'ts' : 'seq';
+      this.reject(command.type, invalidField(field, 'a safe integer'));
     } else {
       const ts = command.ts > this.lastTs ? command.ts : this.lastTs;
       this.lastTs = ts;
@@ -198,6 +200,13 @@ export class Engine implements EngineState {
     if (extra?.accountId !== undefined) e.accountId = extra.accountId;
     if (extra?.orderId !== undefined) e.orderId = extra.orderId;
     if (extra?.clientOrderId !== undefined) e.clientOrderId = extra.clientOrderId;
+    if (reason === 'INVALID_FIELD') {
+      const detail = takeInvalidField();
+      if (detail !== undefined) {
+        e.field = detail.field;
+        e.rule = detail.rule;
+      }
+    }
     this.emit(e);
   }
 

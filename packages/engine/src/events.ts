@@ -32,6 +32,9 @@ export interface Rejected {
   readonly accountId?: number;
   readonly orderId?: number;
   readonly clientOrderId?: string;
+  /** With INVALID_FIELD: the field that broke a rule, and the rule (`expiresAt`, `a safe integer`). */
+  readonly field?: string;
+  readonly rule?: string;
 }
 
 export interface AssetCreated {

@@ -2,6 +2,7 @@
 // withdrawals, transfers). Every amount is checked to be a safe integer before anything moves, and
 // each asset's external total records what came in minus what went out (invariant 1).
 
+import { invalidField } from './invalid-field.ts';
 import type { EngineState } from './engine-state.ts';
 import { isIdentifier } from './identifiers.ts';
 import { NIL } from './slot.ts';
@@ -10,7 +11,15 @@ import { isPositiveInt, isSafeInt } from './units.ts';
 
 export function createAsset(e: EngineState, assetId: number, code: string, scale: number): void {
   if (!isSafeInt(assetId) || assetId < 0 || !isIdentifier(code, 16) || !isPositiveInt(scale)) {
-    return e.reject('createAsset', 'INVALID_FIELD');
+    const field =
+      !isSafeInt(assetId) || assetId < 0 ? 'assetId' : !isPositiveInt(scale) ? 'scale' : 'code';
+    const rule =
+      field === 'code'
+        ? 'an identifier of at most 16 characters'
+        : field === 'scale'
+          ? 'a positive safe integer'
+          : 'a non-negative safe integer';
+    return e.reject('createAsset', invalidField(field, rule));
   }
   if (e.assetsById.has(assetId)) return e.reject('createAsset', 'DUPLICATE_ID');
   const asset: Asset = { assetId, index: e.assetList.length, code, scale, external: 0 };
@@ -26,11 +35,14 @@ export function createAccount(
   userId: number,
   subaccount: number,
 ): void {
-  if (!isSafeInt(accountId) || !isSafeInt(userId) || !isSafeInt(subaccount)) {
-    return e.reject('createAccount', 'INVALID_FIELD');
-  }
-  if (accountId < 0 || userId < 0 || subaccount < 0) {
-    return e.reject('createAccount', 'INVALID_FIELD');
+  for (const [field, value] of [
+    ['accountId', accountId],
+    ['userId', userId],
+    ['subaccount', subaccount],
+  ] as const) {
+    if (!isSafeInt(value) || value < 0) {
+      return e.reject('createAccount', invalidField(field, 'a non-negative safe integer'));
+    }
   }
   if (e.accountsById.has(accountId)) {
     return e.reject('createAccount', 'DUPLICATE_ID', { accountId });
@@ -47,7 +59,9 @@ export function moveExternal(
   amount: number,
   transferId: string | undefined,
 ): void {
-  if (!isPositiveInt(amount)) return e.reject(kind, 'INVALID_FIELD', { accountId });
+  if (!isPositiveInt(amount)) {
+    return e.reject(kind, invalidField('amount', 'a positive safe integer'), { accountId });
+  }
   const acct = e.accountsById.get(accountId);
   if (acct === undefined) return e.reject(kind, 'UNKNOWN_ACCOUNT');
   const asset = e.assetsById.get(assetId);
@@ -55,7 +69,8 @@ export function moveExternal(
   const isTransfer = kind === 'transferIn' || kind === 'transferOut';
   if (isTransfer) {
     if (!isIdentifier(transferId, 128)) {
-      return e.reject(kind, 'INVALID_FIELD', { accountId });
+      const rule = 'an identifier of at most 128 characters';
+      return e.reject(kind, invalidField('transferId', rule), { accountId });
     }
     if (e.transfers.has(transferId)) return e.reject(kind, 'DUPLICATE_TRANSFER', { accountId });
   }
@@ -66,7 +81,8 @@ export function moveExternal(
   }
   const signed = outflow ? -amount : amount;
   if (!Number.isSafeInteger(acct.available[k]! + signed) || !isSafeInt(asset.external + signed)) {
-    return e.reject(kind, 'INVALID_FIELD', { accountId });
+    const rule = 'a balance that stays a safe integer';
+    return e.reject(kind, invalidField('amount', rule), { accountId });
   }
   if (isTransfer) e.transfers.add(transferId as string);
   acct.available[k]! += signed;

@@ -2,6 +2,7 @@
 // scheduled time), settlement of a closed binary market, and the exchange-wide halt. Closing cancels
 // every order of the market; a pause or a halt cancels the orders placed with `cancelOnPause`.
 
+import { invalidField } from './invalid-field.ts';
 import { Book } from './book.ts';
 import type { ScheduleMarket } from './commands.ts';
 import type { EngineState } from './engine-state.ts';
@@ -178,7 +179,7 @@ export function settleMarket(
       return e.reject('settleMarket', 'INVALID_SETTLEMENT');
     }
     v = valueTicks;
-  } else return e.reject('settleMarket', 'INVALID_FIELD');
+  } else return e.reject('settleMarket', invalidField('result', 'yes, no or scalar'));
   const m = inst.moneyAsset;
   const mult = spec.moneyPerTickLot;
   for (const pos of inst.holders) {
@@ -212,7 +213,7 @@ export function settleMarket(
 }
 
 export function setHalt(e: EngineState, halted: boolean): void {
-  if (typeof halted !== 'boolean') return e.reject('setHalt', 'INVALID_FIELD');
+  if (typeof halted !== 'boolean') return e.reject('setHalt', invalidField('halted', 'a boolean'));
   // A halt pauses trading on every market at once; it is the pause most Kalshi users meet (the
   // exchange's own trading pause), so `cancelOnPause` orders go on a halt too, in every market.
   // Only on the change to halted: while halted no order can be placed, amended or triggered.

@@ -4,15 +4,16 @@
 // exchange opens and closes markets on time too. Replaying the journal replays the same ticks, so the
 // same markets change at the same commands.
 
+import { invalidField } from './invalid-field.ts';
 import type { ScheduleMarket } from './commands.ts';
 import type { RejectCode } from './reject-codes.ts';
 import type { Instrument } from './state.ts';
 import { isSafeInt } from './units.ts';
 
 /** A schedule time: null (none) or a time after `ts`. */
-function checkTime(at: unknown, ts: number): RejectCode | undefined {
+function checkTime(field: string, at: unknown, ts: number): RejectCode | undefined {
   if (at === null || at === undefined) return undefined;
-  if (!isSafeInt(at) || at <= 0) return 'INVALID_FIELD';
+  if (!isSafeInt(at) || at <= 0) return invalidField(field, 'a positive safe integer or null');
   return at <= ts ? 'SCHEDULE_IN_PAST' : undefined;
 }
 
@@ -22,11 +23,13 @@ export function scheduleProblem(
   c: ScheduleMarket,
   ts: number,
 ): RejectCode | undefined {
-  const bad = checkTime(c.opensAt, ts) ?? checkTime(c.closesAt, ts);
+  const bad = checkTime('opensAt', c.opensAt, ts) ?? checkTime('closesAt', c.closesAt, ts);
   if (bad !== undefined) return bad;
   const opensAt = c.opensAt ?? 0;
   const closesAt = c.closesAt ?? 0;
-  if (opensAt > 0 && closesAt > 0 && closesAt <= opensAt) return 'INVALID_FIELD';
+  if (opensAt > 0 && closesAt > 0 && closesAt <= opensAt) {
+    return invalidField('closesAt', 'after opensAt');
+  }
   if (inst.status === 'closed' || inst.status === 'settled') return 'INVALID_STATE';
   // Only a market that has never opened can be scheduled to open.
   if (opensAt > 0 && inst.status !== 'created') return 'INVALID_STATE';

@@ -8,6 +8,7 @@
 // is reset. The window is the fills inside it, dropped as they age at the next fill or cap change,
 // so the same journal gives the same windows.
 
+import { invalidField } from './invalid-field.ts';
 import type {
   CreateOrderGroup,
   DeleteOrderGroup,
@@ -33,7 +34,7 @@ export function ownedGroup(
   acct: Account,
   groupId: unknown,
 ): OrderGroup | RejectCode {
-  if (!isPositiveInt(groupId)) return 'INVALID_FIELD';
+  if (!isPositiveInt(groupId)) return invalidField('orderGroupId', 'a positive safe integer');
   const g = e.groups.get(groupId);
   return g === undefined || g.account !== acct ? 'UNKNOWN_ORDER_GROUP' : g;
 }

@@ -2,6 +2,7 @@
 // a smaller amend at the same price keeps the order's place in the queue; any other amend takes it out
 // and runs it again like a new arrival. Every check runs before the first mutation.
 
+import { invalidField } from './invalid-field.ts';
 import { SELL } from './book.ts';
 import type { AmendOrder, CancelAll, CancelOrder, DecreaseOrder } from './commands.ts';
 import type { EngineState } from './engine-state.ts';
@@ -35,13 +36,15 @@ function findOwnedSlot(
   if (acct === undefined) return 'UNKNOWN_ACCOUNT';
   let slot: number | undefined;
   if (orderId !== undefined) {
-    if (!isPositiveInt(orderId)) return 'INVALID_FIELD';
+    if (!isPositiveInt(orderId)) return invalidField('orderId', 'a positive safe integer');
     const found = e.orderSlots.get(orderId);
     slot = found < 0 ? undefined : found;
   } else if (clientOrderId !== undefined) {
-    if (!validClientId(clientOrderId)) return 'INVALID_FIELD';
+    if (!validClientId(clientOrderId)) {
+      return invalidField('clientOrderId', 'an identifier of at most 64 characters');
+    }
     slot = acct.clientIds.get(clientOrderId);
-  } else return 'INVALID_FIELD';
+  } else return invalidField('orderId', 'an order id or a clientOrderId');
   if (slot === undefined) return 'UNKNOWN_ORDER';
   if (e.store.acct[slot] !== acct.index) return 'NOT_ORDER_OWNER';
   return slot;

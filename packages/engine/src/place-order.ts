@@ -3,6 +3,7 @@
 // fail. Each check phase fills the reused `PendingOrder` and answers a reject code at the first
 // problem, so a rejected order changes nothing. Trading after acceptance is order-execution.ts's.
 
+import { invalidField } from './invalid-field.ts';
 import { BUY, SELL } from './book.ts';
 import type { PlaceOrder, SelfTradePrevention } from './commands.ts';
 import type { EngineState } from './engine-state.ts';
@@ -104,7 +105,7 @@ function rejectPlace(e: EngineState, c: PlaceOrder, reason: RejectCode): void {
 
 /** Who places it and where: the order id, the account, the market, side, type, tif, ids, group. */
 function checkIdentity(e: EngineState, c: PlaceOrder, p: PendingOrder): RejectCode | undefined {
-  if (!isPositiveInt(c.orderId)) return 'INVALID_FIELD';
+  if (!isPositiveInt(c.orderId)) return invalidField('orderId', 'a positive safe integer');
   if (c.orderId <= e.maxOrderId) return 'DUPLICATE_ORDER_ID';
   if (e.halted) return 'EXCHANGE_HALTED';
   const acct = e.accountById(c.accountId);
@@ -115,13 +116,15 @@ function checkIdentity(e: EngineState, c: PlaceOrder, p: PendingOrder): RejectCo
   p.acct = acct;
   p.inst = inst;
   p.side = c.side === 'buy' ? BUY : c.side === 'sell' ? SELL : -1;
-  if (p.side < 0) return 'INVALID_FIELD';
+  if (p.side < 0) return invalidField('side', 'buy or sell');
   p.type = orderTypeCode(c.orderType);
   if (p.type < 0) return 'INVALID_ORDER_TYPE';
   p.tif = tifCode(c.tif);
-  if (p.tif < 0) return 'INVALID_FIELD';
+  if (p.tif < 0) return invalidField('tif', 'gtc, gtd, ioc or fok');
   const cid = c.clientOrderId;
-  if (cid !== undefined && !validClientId(cid)) return 'INVALID_FIELD';
+  if (cid !== undefined && !validClientId(cid)) {
+    return invalidField('clientOrderId', 'an identifier of at most 64 characters');
+  }
   if (cid !== undefined && acct.clientIds.has(cid)) return 'DUPLICATE_CLIENT_ORDER_ID';
   p.group = undefined;
   if (c.orderGroupId !== undefined) {
@@ -147,14 +150,18 @@ function checkTerms(c: PlaceOrder, ts: number, p: PendingOrder): RejectCode | un
   const postOnly = c.postOnly === true;
   p.postOnly = postOnly;
   p.reduceOnly = c.reduceOnly === true;
-  if (c.postOnly !== undefined && typeof c.postOnly !== 'boolean') return 'INVALID_FIELD';
-  if (c.reduceOnly !== undefined && typeof c.reduceOnly !== 'boolean') return 'INVALID_FIELD';
+  if (c.postOnly !== undefined && typeof c.postOnly !== 'boolean') {
+    return invalidField('postOnly', 'a boolean');
+  }
+  if (c.reduceOnly !== undefined && typeof c.reduceOnly !== 'boolean') {
+    return invalidField('reduceOnly', 'a boolean');
+  }
   p.cancelOnPause = c.cancelOnPause === true;
   if (c.cancelOnPause !== undefined && typeof c.cancelOnPause !== 'boolean') {
-    return 'INVALID_FIELD';
+    return invalidField('cancelOnPause', 'a boolean');
   }
   if (c.stp !== undefined && c.stp !== 'cancelTaker' && c.stp !== 'cancelMaker') {
-    return 'INVALID_FIELD';
+    return invalidField('stp', 'cancelTaker or cancelMaker');
   }
   p.stp = c.stp ?? 'cancelTaker';
   if (type === TYPE_LIMIT || type === TYPE_STOP_LIMIT) {
@@ -185,7 +192,8 @@ function checkTiming(c: PlaceOrder, ts: number, p: PendingOrder): RejectCode | u
   if (p.postOnly && (p.tif === TIF_IOC || p.tif === TIF_FOK)) return 'INVALID_ORDER_TYPE';
   p.expiresAt = 0;
   if (p.tif === TIF_GTD) {
-    if (!isSafeInt(c.expiresAt)) return 'INVALID_FIELD';
+    if (!isSafeInt(c.expiresAt))
+      return invalidField('expiresAt', 'a safe integer (ms since the epoch)');
     if (c.expiresAt <= ts) return 'EXPIRY_IN_PAST';
     p.expiresAt = c.expiresAt;
   }
@@ -198,8 +206,9 @@ function checkAmounts(c: PlaceOrder, p: PendingOrder): RejectCode | undefined {
   const spec = inst.spec;
   p.maxCost = 0;
   if (c.maxCost !== undefined) {
-    if (!isPositiveInt(c.maxCost) || !takesMaxCost(spec.kind, type, p.tif, side)) {
-      return 'INVALID_FIELD';
+    if (!isPositiveInt(c.maxCost)) return invalidField('maxCost', 'a positive safe integer');
+    if (!takesMaxCost(spec.kind, type, p.tif, side)) {
+      return invalidField('maxCost', 'only on orders that never rest: market, or IOC/FOK limit');
     }
     p.maxCost = c.maxCost;
   }

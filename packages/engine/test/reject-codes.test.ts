@@ -416,7 +416,15 @@ describe('reject codes', () => {
     const { h } = fixture();
     const before = h.engine.stateHash();
     const events = [...h.engine.apply({ type: 'tick', seq: 1.5, ts: h.ts })];
-    assert.deepEqual(events, [{ type: 'rejected', command: 'tick', reason: 'INVALID_FIELD' }]);
+    assert.deepEqual(events, [
+      {
+        type: 'rejected',
+        command: 'tick',
+        reason: 'INVALID_FIELD',
+        field: 'seq',
+        rule: 'a safe integer',
+      },
+    ]);
     assert.equal(h.engine.stateHash(), before);
   });
 });

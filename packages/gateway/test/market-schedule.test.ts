@@ -164,3 +164,21 @@ test('a schedule set and then cleared does nothing when its time comes', async (
   const kept = await market('KEEP-26-YES');
   assert.deepEqual([kept.status, kept.closesAt], ['open', null]);
 });
+
+test('an INVALID_FIELD answer names the field and the rule', async () => {
+  const res = await fetch(`${ex.baseUrl}/api/v1/admin/markets/${ex.market}/schedule`, {
+    method: 'PUT',
+    headers: {
+      'content-type': 'application/json',
+      ...ex.admin.rest.authHeaders('PUT', `/api/v1/admin/markets/${ex.market}/schedule`),
+    },
+    body: JSON.stringify({ opensAt: Date.now() + 60_000, closesAt: Date.now() + 30_000 }),
+  });
+  assert.equal(res.status, 400);
+  const body = (await res.json()) as {
+    error: { code: string; message: string; details: { field: string; rule: string } };
+  };
+  assert.equal(body.error.code, 'INVALID_FIELD');
+  assert.deepEqual(body.error.details, { field: 'closesAt', rule: 'after opensAt' });
+  assert.equal(body.error.message, 'closesAt must be after opensAt.');
+});

@@ -72,8 +72,8 @@ export class GatewayServices {
   /** Submits one command; throws the engine's reject code as an ApiError. */
   async submit(input: CommandInput): Promise<AppliedCommand> {
     const applied = await this.core.submit(input);
-    const reason = rejection(applied);
-    if (reason !== undefined) throw new ApiError(reason);
+    const refused = rejectionError(applied);
+    if (refused !== undefined) throw refused;
     return applied;
   }
 
@@ -126,4 +126,16 @@ export class GatewayServices {
 export function rejection(applied: AppliedCommand): RejectCode | undefined {
   const first = applied.events[0];
   return first !== undefined && first.type === 'rejected' ? first.reason : undefined;
+}
+
+/**
+ * The engine's refusal of a command as the error a client gets, or undefined when it was applied.
+ * An INVALID_FIELD names the field and the rule in its message and in `details`.
+ */
+export function rejectionError(applied: AppliedCommand): ApiError | undefined {
+  const first = applied.events[0];
+  if (first === undefined || first.type !== 'rejected') return undefined;
+  if (first.field === undefined || first.rule === undefined) return new ApiError(first.reason);
+  const { field, rule } = first;
+  return new ApiError(first.reason, `${field} must be ${rule}.`, { details: { field, rule } });
 }

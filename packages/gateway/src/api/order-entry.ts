@@ -44,7 +44,10 @@ export function placeOrderCommand(
     throw new ApiError('INVALID_PRICE', 'Stop orders need stopPriceTicks.');
   }
   if (tif === 'gtd' && body.expiresAt === undefined) {
-    throw new ApiError('INVALID_FIELD', 'GTD orders need expiresAt.');
+    const detail = { field: 'expiresAt', rule: 'present when tif is gtd' };
+    throw new ApiError('INVALID_FIELD', 'expiresAt must be present when tif is gtd.', {
+      details: detail,
+    });
   }
   checkOrderPrice(spec, 'priceTicks', body.priceTicks);
   checkOrderPrice(spec, 'stopPriceTicks', body.stopPriceTicks);

@@ -7,7 +7,7 @@ import type { OrderRow } from '@bourse/projections';
 import type { CommandInput } from '@bourse/sequencer';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayServices } from './gateway-services.ts';
-import { rejection } from './gateway-services.ts';
+import { rejection, rejectionError } from './gateway-services.ts';
 import { checkOrderPrice, orderAck, placeOrderCommand } from './order-entry.ts';
 import { type RouteDef, route } from './route-def.ts';
 import { caller, defined, idParam, readModel } from './route-helpers.ts';
@@ -123,9 +123,9 @@ export const orderOperations = {
       const applied = inputs.length === 0 ? [] : await s.core.submitBatch(inputs);
       applied.forEach((a, i) => {
         const slot = slots[i]!;
-        const reason = rejection(a);
+        const refused = rejectionError(a);
         results[slot.index] =
-          reason === undefined ? { order: orderAck(a, slot.symbol) } : new ApiError(reason).body();
+          refused === undefined ? { order: orderAck(a, slot.symbol) } : refused.body();
       });
       return { results };
     },

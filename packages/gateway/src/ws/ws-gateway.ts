@@ -13,7 +13,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type CandleInterval, isCandleInterval, type MarketMessage } from '@bourse/marketdata';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import type { GatewayServices } from '../api/gateway-services.ts';
+import { type GatewayServices, rejectionError } from '../api/gateway-services.ts';
 import { orderAck, placeOrderCommand } from '../api/order-entry.ts';
 import { PlaceOrderBody } from '@bourse/protocol';
 import { CLEAR_SESSION_COOKIE, SessionEndedError } from '../auth/authenticator.ts';
@@ -448,9 +448,9 @@ export class WsGateway {
     const input = placeOrderCommand(p.accountId, market, body);
     this.#s.core.submit(input).then(
       (applied) => {
-        const first = applied.events[0];
-        if (first?.type === 'rejected') {
-          this.#reply(c, id, new ApiError(first.reason), applied.seq);
+        const refused = rejectionError(applied);
+        if (refused !== undefined) {
+          this.#reply(c, id, refused, applied.seq);
         } else {
           this.#send(
             c,
@@ -481,9 +481,8 @@ export class WsGateway {
       })
       .then(
         (applied) => {
-          const first = applied.events[0];
-          if (first?.type === 'rejected')
-            this.#reply(c, id, new ApiError(first.reason), applied.seq);
+          const refused = rejectionError(applied);
+          if (refused !== undefined) this.#reply(c, id, refused, applied.seq);
           else
             this.#send(
               c,
