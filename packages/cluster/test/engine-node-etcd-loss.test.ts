@@ -72,3 +72,20 @@ test(
     await log.noAcknowledgedCommandLost();
   },
 );
+
+test('a leader stopped with SIGTERM gives up its lease and exits cleanly', T, async () => {
+  const old = await h.leader();
+  const proc = h.nodes.get(old.node)!;
+  const exited = new Promise<number | null>((resolve) =>
+    proc.child.once('exit', (code) => resolve(code)),
+  );
+  proc.child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  await log.trade(10);
+  const now = await h.leader(old.node);
+  assert.ok(now.term > old.term);
+  await h.startNode(old.node, [h.etcd.endpoints[NODES.indexOf(old.node)]!]);
+  await log.trade(10);
+  await log.converged();
+  await log.noAcknowledgedCommandLost();
+});
