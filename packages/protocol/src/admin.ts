@@ -84,6 +84,25 @@ export const MarketScheduleBody = Type.Object(
   { opensAt: ScheduleTime('opens'), closesAt: ScheduleTime('closes') },
   strict,
 );
+/** Text for the people trading a market; a field left out keeps what was written. */
+export const MarketInfoBody = Type.Object(
+  {
+    rulesPrimary: Type.Optional(Type.String({ maxLength: 4_000 })),
+    rulesSecondary: Type.Optional(Type.String({ maxLength: 4_000 })),
+    resolutionSource: Type.Optional(Type.String({ maxLength: 500 })),
+    settlesAt: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+        description:
+          'When the market is expected to settle (ms since the epoch); null: unannounced.',
+      }),
+    ),
+  },
+  strict,
+);
+export const TitleBody = Type.Object(
+  { title: Type.String({ minLength: 1, maxLength: 200 }) },
+  strict,
+);
 export const SettleBody = Type.Object(
   {
     result: Type.Union([Type.Literal('yes'), Type.Literal('no'), Type.Literal('scalar')]),
@@ -162,4 +181,6 @@ export type MoneyMoveBody = Static<typeof MoneyMoveBody>;
 export type MarketStatusBody = Static<typeof MarketStatusBody>;
 export type MarketScheduleBody = Static<typeof MarketScheduleBody>;
 export type SettleBody = Static<typeof SettleBody>;
+export type MarketInfoBody = Static<typeof MarketInfoBody>;
+export type TitleBody = Static<typeof TitleBody>;
 export type HaltBody = Static<typeof HaltBody>;

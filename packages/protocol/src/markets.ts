@@ -33,6 +33,19 @@ export const CandlesQuery = Type.Object(
   strict,
 );
 
+/** What admins wrote about a market; empty strings and nulls where nothing was written. */
+export const MarketInfoSchema = Type.Object({
+  seriesTitle: Type.Union([Type.String(), Type.Null()]),
+  eventTitle: Type.Union([Type.String(), Type.Null()]),
+  rulesPrimary: Type.String(),
+  rulesSecondary: Type.String(),
+  resolutionSource: Type.String(),
+  settlesAt: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'When the market is expected to settle (ms since the epoch), if announced.',
+  }),
+});
+export type MarketInfo = Static<typeof MarketInfoSchema>;
+
 export const MarketSchema = Type.Object({
   market: Type.String(),
   instrumentId: Int,
@@ -52,6 +65,7 @@ export const MarketSchema = Type.Object({
     description: 'When the market closes by itself (ms since the epoch), if scheduled.',
   }),
   spec: Type.Object({}, { additionalProperties: true, description: 'The instrument spec.' }),
+  info: MarketInfoSchema,
 });
 
 export const BookSchema = Type.Object({

@@ -9,6 +9,7 @@ import type { Role } from '../auth/roles.ts';
 import { DEFAULT_KEY_SCOPES, roleScopes } from '../auth/roles.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayServices } from './gateway-services.ts';
+import { loadCatalogue, marketInfo, NO_INFO } from './catalogue.ts';
 import { marketView } from './market-routes.ts';
 import { type RouteDef, route } from './route-def.ts';
 import { idParam, readModel } from './route-helpers.ts';
@@ -19,10 +20,12 @@ import {
   CreateMarketBody,
   CreateUserBody,
   HaltBody,
+  MarketInfoBody,
   MarketScheduleBody,
   MarketStatusBody,
   MoneyMoveBody,
   SettleBody,
+  TitleBody,
   UpdateUserBody,
 } from '@bourse/protocol';
 
@@ -150,7 +153,7 @@ export const adminRoutes: RouteDef[] = [
       const applied = await s.submit({ type: 'createInstrument', spec });
       const view = await s.core.query.instrument(spec.instrumentId);
       ctx.status = 201;
-      return { seq: applied.seq, ...marketView(view!, s.hub) };
+      return { seq: applied.seq, ...marketView(view!, s.hub, await loadCatalogue(s.auth)) };
     },
   }),
   route({
@@ -237,6 +240,43 @@ export const adminRoutes: RouteDef[] = [
       return { halted, seq: applied.seq };
     },
   }),
+  route({
+    method: 'PUT',
+    path: '/api/v1/admin/markets/:market/info',
+    summary:
+      "Write a market's rules, resolution source and expected settlement time; fields left out keep what was written.",
+    tag: 'admin',
+    auth: 'admin',
+    body: MarketInfoBody,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const spec = s.market(ctx.params.market!).spec;
+      const before = (await s.auth.marketInfo()).get(spec.symbol) ?? NO_INFO;
+      const b = ctx.body;
+      await s.auth.setMarketInfo(spec.symbol, {
+        rulesPrimary: b.rulesPrimary ?? before.rulesPrimary,
+        rulesSecondary: b.rulesSecondary ?? before.rulesSecondary,
+        resolutionSource: b.resolutionSource ?? before.resolutionSource,
+        settlesAt: b.settlesAt === undefined ? before.settlesAt : b.settlesAt,
+      });
+      return marketInfo(spec, await loadCatalogue(s.auth));
+    },
+  }),
+  ...(['series', 'event'] as const).map((kind) =>
+    route({
+      method: 'PUT',
+      path: `/api/v1/admin/${kind === 'series' ? 'series' : 'events'}/:ticker/title`,
+      summary: `Name a${kind === 'event' ? 'n' : ''} ${kind}: its title heads its markets.`,
+      tag: 'admin',
+      auth: 'admin',
+      body: TitleBody,
+      handler: async (ctx) => {
+        const ticker = ctx.params.ticker!;
+        await ctx.services.auth.setTitle(kind, ticker, ctx.body.title);
+        return { kind, ticker, title: ctx.body.title };
+      },
+    }),
+  ),
   route({
     method: 'GET',
     path: '/api/v1/admin/users',

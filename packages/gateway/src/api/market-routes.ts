@@ -3,6 +3,8 @@
 
 import type { InstrumentView } from '@bourse/engine';
 import type { MarketDataHub } from '@bourse/marketdata';
+import { ApiError } from '../error-catalogue.ts';
+import { type Catalogue, loadCatalogue, marketInfo } from './catalogue.ts';
 import { type RouteDef, route } from './route-def.ts';
 import { defined, readModel } from './route-helpers.ts';
 import {
@@ -18,7 +20,7 @@ import {
   TradeSchema,
 } from '@bourse/protocol';
 
-export function marketView(v: InstrumentView, hub: MarketDataHub) {
+export function marketView(v: InstrumentView, hub: MarketDataHub, catalogue: Catalogue) {
   const ticker = hub.ticker(v.spec.instrumentId);
   return {
     market: v.spec.symbol,
@@ -35,6 +37,7 @@ export function marketView(v: InstrumentView, hub: MarketDataHub) {
     opensAt: v.opensAt ?? null,
     closesAt: v.closesAt ?? null,
     spec: v.spec,
+    info: marketInfo(v.spec, catalogue),
   };
 }
 
@@ -80,7 +83,32 @@ export const marketRoutes: RouteDef[] = [
           (q.seriesTicker === undefined ||
             (v.spec.kind === 'binary' && v.spec.seriesTicker === q.seriesTicker)),
       );
-      return { items: items.map((v) => marketView(v, ctx.services.hub)) };
+      const catalogue = await loadCatalogue(ctx.services.auth);
+      return { items: items.map((v) => marketView(v, ctx.services.hub, catalogue)) };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/events/:eventTicker',
+    summary: "One event: its title, its series' title and every market of it with its prices.",
+    tag: 'markets',
+    auth: 'public',
+    handler: async (ctx) => {
+      const ticker = ctx.params.eventTicker!;
+      const all = await ctx.services.core.query.instruments();
+      const markets = all.filter((v) => v.spec.kind === 'binary' && v.spec.eventTicker === ticker);
+      const first = markets[0]?.spec;
+      if (first === undefined || first.kind !== 'binary') {
+        throw new ApiError('NOT_FOUND', `No event ${ticker}.`);
+      }
+      const catalogue = await loadCatalogue(ctx.services.auth);
+      return {
+        eventTicker: ticker,
+        seriesTicker: first.seriesTicker,
+        title: catalogue.titles.get(`event:${ticker}`) ?? null,
+        seriesTitle: catalogue.titles.get(`series:${first.seriesTicker}`) ?? null,
+        markets: markets.map((v) => marketView(v, ctx.services.hub, catalogue)),
+      };
     },
   }),
   route({
@@ -93,7 +121,7 @@ export const marketRoutes: RouteDef[] = [
     handler: async (ctx) => {
       const m = ctx.services.market(ctx.params.market!);
       const v = await ctx.services.core.query.instrument(m.spec.instrumentId);
-      return marketView(v!, ctx.services.hub);
+      return marketView(v!, ctx.services.hub, await loadCatalogue(ctx.services.auth));
     },
   }),
   route({

@@ -37,6 +37,19 @@ CREATE TABLE IF NOT EXISTS api_keys (
   created_at INTEGER NOT NULL,
   revoked_at INTEGER
 );
+CREATE TABLE IF NOT EXISTS market_info (
+  symbol TEXT PRIMARY KEY,
+  rules_primary TEXT NOT NULL,
+  rules_secondary TEXT NOT NULL,
+  resolution_source TEXT NOT NULL,
+  settles_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS titles (
+  kind TEXT NOT NULL,
+  ticker TEXT NOT NULL,
+  title TEXT NOT NULL,
+  PRIMARY KEY (kind, ticker)
+);
 CREATE TABLE IF NOT EXISTS assets (
   asset_id INTEGER PRIMARY KEY,
   code TEXT NOT NULL,
@@ -115,6 +128,19 @@ CREATE TABLE IF NOT EXISTS api_keys (
   scopes TEXT NOT NULL,
   created_at BIGINT NOT NULL,
   revoked_at BIGINT
+);
+CREATE TABLE IF NOT EXISTS market_info (
+  symbol TEXT PRIMARY KEY,
+  rules_primary TEXT NOT NULL,
+  rules_secondary TEXT NOT NULL,
+  resolution_source TEXT NOT NULL,
+  settles_at BIGINT
+);
+CREATE TABLE IF NOT EXISTS titles (
+  kind TEXT NOT NULL,
+  ticker TEXT NOT NULL,
+  title TEXT NOT NULL,
+  PRIMARY KEY (kind, ticker)
 );
 CREATE TABLE IF NOT EXISTS assets (
   asset_id BIGINT PRIMARY KEY,

@@ -1,4 +1,5 @@
-// Users, API keys, web sessions and the asset directory: in their own SQLite file in the data directory
+// Users, API keys, web sessions, the asset directory and what admins wrote about markets (rules,
+// sources, series and event titles): in their own SQLite file in the data directory
 // (one server) or in PostgreSQL shared by every gateway of a cluster (see auth-sql.ts). Only public keys
 // and salted hashes are stored: a password is kept as a scrypt hash, a session token as its SHA-256, and an
 // API key as the client's public key (the private key never reaches the exchange). A session also has a
@@ -21,6 +22,15 @@ export interface UserRecord {
   readonly disabled: boolean;
   /** The API usage tier an admin assigned; null when the API's default applies. */
   readonly apiTier: ApiTier | null;
+}
+
+/** What an admin wrote about a market for the people trading it (empty text: nothing written). */
+export interface MarketInfoRecord {
+  readonly rulesPrimary: string;
+  readonly rulesSecondary: string;
+  readonly resolutionSource: string;
+  /** When the market is expected to settle (ms since the epoch), if announced. */
+  readonly settlesAt: number | null;
 }
 
 export interface ApiKeyRecord {
@@ -345,6 +355,46 @@ export class AuthStore {
       code: String(r.code),
       scale: Number(r.scale),
     }));
+  }
+
+  /** What admins wrote about each market (rules, resolution source, settlement time), by symbol. */
+  async marketInfo(): Promise<Map<string, MarketInfoRecord>> {
+    const rows = await this.#db.all('SELECT * FROM market_info');
+    return new Map(
+      rows.map((r) => [
+        String(r.symbol),
+        {
+          rulesPrimary: String(r.rules_primary),
+          rulesSecondary: String(r.rules_secondary),
+          resolutionSource: String(r.resolution_source),
+          settlesAt: r.settles_at === null ? null : Number(r.settles_at),
+        },
+      ]),
+    );
+  }
+
+  async setMarketInfo(symbol: string, info: MarketInfoRecord): Promise<void> {
+    await this.#db.run(
+      'INSERT INTO market_info (symbol, rules_primary, rules_secondary, resolution_source, settles_at) ' +
+        'VALUES (?, ?, ?, ?, ?) ON CONFLICT (symbol) DO UPDATE SET rules_primary = excluded.rules_primary, ' +
+        'rules_secondary = excluded.rules_secondary, resolution_source = excluded.resolution_source, ' +
+        'settles_at = excluded.settles_at',
+      [symbol, info.rulesPrimary, info.rulesSecondary, info.resolutionSource, info.settlesAt],
+    );
+  }
+
+  /** Series and event titles, keyed `series:<ticker>` and `event:<ticker>`. */
+  async titles(): Promise<Map<string, string>> {
+    const rows = await this.#db.all('SELECT * FROM titles');
+    return new Map(rows.map((r) => [`${r.kind}:${r.ticker}`, String(r.title)]));
+  }
+
+  async setTitle(kind: 'series' | 'event', ticker: string, title: string): Promise<void> {
+    await this.#db.run(
+      'INSERT INTO titles (kind, ticker, title) VALUES (?, ?, ?) ' +
+        'ON CONFLICT (kind, ticker) DO UPDATE SET title = excluded.title',
+      [kind, ticker, title],
+    );
   }
 
   /** Shared stores only: a bearer token's grant, so every gateway accepts what one minted. */

@@ -3,6 +3,8 @@
 // the engine (instruments, books) or the read models (trades, candles); nothing here decides anything.
 
 import type { CandleInterval, TradeRow } from '@bourse/projections';
+import { loadCatalogue, marketInfo } from '@bourse/gateway';
+import type { MarketInfo } from '@bourse/protocol';
 import { formatLots, formatTicks, isoTime } from '../fixed-point.ts';
 import { takerFields } from '../direction.ts';
 import { KalshiError } from '../kalshi-error.ts';
@@ -36,18 +38,26 @@ export async function binaryView(ctx: KalshiContext, ticker: string): Promise<Bi
   return v;
 }
 
+/** What admins wrote about each market, by symbol (titles of its series and event included). */
+async function infosOf(ctx: KalshiContext, views: readonly BinaryView[]): Promise<MarketInfo[]> {
+  const catalogue = await loadCatalogue(ctx.services.auth);
+  return views.map((v) => marketInfo(v.spec, catalogue));
+}
+
 async function marketsOf(ctx: KalshiContext, views: readonly BinaryView[]) {
   await ctx.services.historyBarrier();
   const rm = ctx.services.core.readModels;
+  const infos = await infosOf(ctx, views);
   return Promise.all(
-    views.map(async (v) => {
+    views.map(async (v, i) => {
       const id = v.spec.instrumentId;
       const days = await rm.candles({ instrumentId: id, interval: '1d' });
       const stats = {
         volumeLots: days.reduce((sum, c) => sum + c.volumeLots, 0),
         volume24hLots: ctx.services.hub.ticker(id)?.volume24hLots ?? 0,
       };
-      return kalshiMarket(v, ctx.services.hub.market(id), ctx.directory.times(id), stats);
+      const live = ctx.services.hub.market(id);
+      return kalshiMarket(v, live, ctx.directory.times(id), stats, infos[i]!);
     }),
   );
 }
@@ -179,7 +189,7 @@ async function events(ctx: KalshiContext) {
   const out = [];
   for (const [ticker, vs] of page.items) {
     const markets = await marketsOf(ctx, vs);
-    const event = kalshiEvent(ticker, markets, vs[0]!.spec);
+    const event = kalshiEvent(ticker, markets, vs[0]!.spec, await infosOf(ctx, vs));
     out.push(nested ? { ...event, markets } : event);
   }
   return { events: out, cursor: page.cursor };
@@ -190,14 +200,18 @@ async function eventByTicker(ctx: KalshiContext) {
   const vs = (await binaryViews(ctx)).filter((v) => v.spec.eventTicker === ticker);
   if (vs.length === 0) throw new KalshiError('not_found', `No event ${ticker}.`);
   const markets: KalshiMarket[] = await marketsOf(ctx, vs);
-  const event = kalshiEvent(ticker, markets, vs[0]!.spec);
+  const event = kalshiEvent(ticker, markets, vs[0]!.spec, await infosOf(ctx, vs));
   const nested = boolParam(ctx.query, 'with_nested_markets');
   return { event: nested ? { ...event, markets } : event, markets };
 }
 
 async function seriesList(ctx: KalshiContext) {
-  const grouped = groupBy(await binaryViews(ctx), (v) => v.spec.seriesTicker);
-  return { series: [...grouped].map(([ticker, vs]) => kalshiSeries(ticker, vs[0]!.spec)) };
+  const grouped = [...groupBy(await binaryViews(ctx), (v) => v.spec.seriesTicker)];
+  const series = [];
+  for (const [ticker, vs] of grouped) {
+    series.push(kalshiSeries(ticker, vs[0]!.spec, await infosOf(ctx, vs)));
+  }
+  return { series };
 }
 
 async function orderbookOf(ctx: KalshiContext, ticker: string, depth: number) {
@@ -243,9 +257,9 @@ export const marketEndpoints: KalshiRoute[] = [
     auth: 'public',
     handler: async (ctx) => {
       const ticker = ctx.params.series_ticker!;
-      const v = (await binaryViews(ctx)).find((x) => x.spec.seriesTicker === ticker);
-      if (v === undefined) throw new KalshiError('not_found', `No series ${ticker}.`);
-      return { series: kalshiSeries(ticker, v.spec) };
+      const vs = (await binaryViews(ctx)).filter((x) => x.spec.seriesTicker === ticker);
+      if (vs.length === 0) throw new KalshiError('not_found', `No series ${ticker}.`);
+      return { series: kalshiSeries(ticker, vs[0]!.spec, await infosOf(ctx, vs)) };
     },
   },
   { method: 'GET', path: '/events', auth: 'public', handler: events },

@@ -2,6 +2,7 @@
 // top and the directory's lifecycle times. Quotes derive from the one YES book (`quotes.ts`).
 
 import type { BinarySpec, FeeSchedule } from '@bourse/engine';
+import type { MarketInfo } from '@bourse/protocol';
 import type { MarketState } from '@bourse/marketdata';
 import { formatLots, formatTicks, isoTime } from '../fixed-point.ts';
 import { priceLevelStructure, priceRanges } from '../price-grid.ts';
@@ -35,6 +36,7 @@ export function kalshiMarket(
   live: MarketState | undefined,
   times: MarketTimes,
   stats: MarketStats,
+  info: MarketInfo,
 ) {
   const spec = v.spec;
   const last = live?.lastPriceTicks ?? v.lastPriceTicks;
@@ -55,7 +57,8 @@ export function kalshiMarket(
     close_time: close,
     expiration_time: close,
     latest_expiration_time: close,
-    expected_expiration_time: null,
+    // When the admin announced the market settles, else unknown.
+    expected_expiration_time: info.settlesAt === null ? null : isoTime(info.settlesAt),
     settlement_timer_seconds: 0,
     result: settled === undefined ? '' : settled.result,
     can_close_early: true,
@@ -68,8 +71,8 @@ export function kalshiMarket(
     volume_24h_fp: formatLots(stats.volume24hLots, spec),
     open_interest_fp: formatLots(v.openInterestLots, spec),
     notional_value_dollars: formatTicks(spec.payoutTicks, spec),
-    rules_primary: spec.title,
-    rules_secondary: '',
+    rules_primary: info.rulesPrimary === '' ? spec.title : info.rulesPrimary,
+    rules_secondary: info.rulesSecondary,
     expiration_value: settled === undefined ? '' : settled.result,
     price_level_structure: priceLevelStructure(spec),
     price_ranges: priceRanges(spec),
@@ -94,22 +97,29 @@ function quoteFields(spec: BinarySpec, live: MarketState | undefined) {
   return quotes(spec, top?.bids[0], top?.asks[0]);
 }
 
+/** Where results come from, as Kalshi lists them: each distinct source the admins named. */
+export function settlementSources(infos: readonly MarketInfo[]) {
+  const names = [...new Set(infos.map((i) => i.resolutionSource).filter((n) => n !== ''))];
+  return names.map((name) => ({ name, url: '' }));
+}
+
 export function kalshiEvent(
   eventTicker: string,
   markets: readonly KalshiMarket[],
   spec: BinarySpec,
+  infos: readonly MarketInfo[],
 ) {
   return {
     event_ticker: eventTicker,
     series_ticker: spec.seriesTicker,
-    title: markets.length === 1 ? spec.title : eventTicker,
+    title: infos[0]?.eventTitle ?? (markets.length === 1 ? spec.title : eventTicker),
     sub_title: '',
     mutually_exclusive: false,
     collateral_return_type: '',
     category: '',
     strike_date: null,
     strike_period: null,
-    settlement_sources: [],
+    settlement_sources: settlementSources(infos),
     last_updated_ts:
       markets
         .map((m) => m.updated_time)
@@ -129,15 +139,15 @@ function feeType(fees: FeeSchedule): { fee_type: string; fee_multiplier: number 
   return { fee_type: 'flat', fee_multiplier: fees.kind === 'none' ? 0 : fees.takerBps / 10_000 };
 }
 
-export function kalshiSeries(seriesTicker: string, spec: BinarySpec) {
+export function kalshiSeries(seriesTicker: string, spec: BinarySpec, infos: readonly MarketInfo[]) {
   return {
     ticker: seriesTicker,
-    title: seriesTicker,
+    title: infos[0]?.seriesTitle ?? seriesTicker,
     category: '',
     categories: [],
     frequency: 'custom',
     tags: [],
-    settlement_sources: [],
+    settlement_sources: settlementSources(infos),
     contract_url: '',
     contract_terms_url: '',
     additional_prohibitions: [],
