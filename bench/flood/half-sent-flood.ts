@@ -1,5 +1,5 @@
 // A half-sent-request flood, run as its own process by the flood suite: keeps `--connections`
-// connections open to the server from `--addresses` loopback source addresses (127.1.x.y), each
+// connections open to the server from `--addresses` loopback source addresses (127.x.y.z), each
 // sending the start of a request's headers and then one more header byte every few seconds (a
 // slowloris), and opens a new one whenever the server closes one. On SIGTERM (or after `--seconds`) it
 // prints one JSON line: how many connections it opened, how the server ended them (408 answered, 429
@@ -34,10 +34,10 @@ let next = 0;
 let stopping = false;
 const sockets = new Set<Socket>();
 
-/** 127.1.x.y for the i-th address: every one a distinct source the server counts on its own. */
+/** 127.x.y.z for the i-th address: every one a distinct source the server counts on its own. */
 function sourceAddress(i: number): string {
   const n = i % addresses;
-  return `127.1.${(n >> 8) & 255}.${(n & 255) + 1}`;
+  return `127.${1 + Math.floor(n / 62_500)}.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`;
 }
 
 function openOne(): void {

@@ -45,8 +45,12 @@ async function startFlood(
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
+  let err = '';
   child.stdout.on('data', (c: Buffer) => {
     out += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    err += c.toString();
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve) => {
@@ -63,7 +67,10 @@ async function startFlood(
     async stop() {
       child.kill('SIGTERM');
       await exited;
-      return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as FloodStats;
+      const line = out.trim().split('\n').at(-1) ?? '';
+      if (line === '')
+        throw new Error(`the flood process ended without its figures: ${err.slice(-800)}`);
+      return JSON.parse(line) as FloodStats;
     },
   };
 }
