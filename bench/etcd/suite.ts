@@ -3,13 +3,16 @@
 // batch, compare on the head's revision) at 1 and 100 commands per batch; a race of two writers on one
 // head revision, which exactly one must win every time; and the recovery after kill -9 of etcd's own
 // Raft leader (kill → next acknowledged append), while a writer appends throughout, ending with a check
-// that every acknowledged append is in the log.
+// that every acknowledged append is in the log; then kill -9 of the leader engine node of a whole cluster.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Etcd3 } from 'etcd3';
 import { Election, EtcdCluster, type Fence, FencedLog } from '@bourse/cluster';
+import { limitOrder, marketSetup } from '../../packages/sequencer/test/fixtures/market-setup.ts';
+import { ClusterHarness } from '../../packages/cluster/test/support/cluster-harness.ts';
+import { TradeLog } from '../../packages/cluster/test/support/trade-log.ts';
 import type { BenchOptions } from '../options.ts';
 import {
   type LatencyNs,
@@ -270,6 +273,70 @@ async function leaderKills(
   };
 }
 
+/**
+ * The same question one level up: kill -9 the leader *engine node* of a real three-node cluster
+ * (etcd, nats-server, `bourse cluster node` processes) while a client submits, and time kill → the
+ * first acknowledgement of a submit sent after the kill (lease expiry, election, catch-up, takeover).
+ */
+async function engineLeaderKills(kills: number): Promise<{ m: Measurement; notes: string[] }> {
+  const h = await ClusterHarness.start(['--lease-ttl=2']);
+  try {
+    const log = new TradeLog(h, 10_000, 4, 3);
+    await Promise.all(['n1', 'n2', 'n3'].map((id) => h.startNode(id)));
+    const setup = await h.submitOk(marketSetup(4));
+    if (setup.ok) log.record(setup.results);
+    const recoveries: number[] = [];
+    for (let k = 0; k < kills; k++) {
+      await log.trade(20);
+      const leader = await h.leader();
+      const killedAt = performance.now();
+      await h.kill(leader.node, 'SIGKILL');
+      for (;;) {
+        const sent = performance.now();
+        const reply = await h
+          .submit([limitOrder(1, 'buy', 1_000, 1)], 2_000)
+          .catch(() => undefined);
+        if (reply?.ok === true) {
+          log.record(reply.results);
+          recoveries.push(performance.now() - killedAt);
+          progress(
+            `etcd: engine leader kill ${k + 1}/${kills}: first ack ${(performance.now() - killedAt).toFixed(0)} ms after the kill (sent at +${(sent - killedAt).toFixed(0)} ms)`,
+          );
+          break;
+        }
+        if (performance.now() - killedAt > 60_000)
+          throw new Error('no acknowledgement within 60 s');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await h.startNode(leader.node);
+    }
+    await log.trade(10);
+    await log.converged();
+    await log.noAcknowledgedCommandLost();
+    const lat = percentiles(recoveries.map((x) => x * 1e6));
+    return {
+      m: {
+        suite: 'etcd',
+        name: 'kill -9 leader engine node → next ack',
+        profile: '3 nodes',
+        n: kills,
+        commandsPerSec: 0,
+        runsPerSec: [],
+        latencyNs: lat,
+        valid: true,
+        validation: `${log.acknowledged.size} acknowledged commands, all in the log once`,
+      },
+      notes: [
+        `engine leader kills (lease TTL 2 s): ${kills}; kill → first ack: median ${(lat.p50 / 1e6).toFixed(0)} ms, ` +
+          `p99 ${(lat.p99 / 1e6).toFixed(0)} ms, max ${(lat.max / 1e6).toFixed(0)} ms; ` +
+          `${log.acknowledged.size} acknowledged commands, none lost or doubled, hashes agree`,
+      ],
+    };
+  } finally {
+    await h.stop();
+  }
+}
+
 export const etcdSuite: Suite = {
   name: 'etcd',
   title:
@@ -289,12 +356,16 @@ export const etcdSuite: Suite = {
       progress('etcd: killing the etcd leader');
       const killed = await leaderKills(cluster, options.etcdKills);
       measurements.push(killed.m);
+      progress('etcd: killing the leader engine node');
+      const engine = await engineLeaderKills(options.etcdKills);
+      measurements.push(engine.m);
       return {
         measurements,
         notes: [
           'each append is one etcd transaction: compare the head key’s mod revision and the writer’s election key, put the batch and the new head',
           raced.note,
           ...killed.notes,
+          ...engine.notes,
         ],
       };
     } finally {
