@@ -11,6 +11,9 @@ import type { InstrumentSpec } from '@bourse/engine';
 import {
   createUserWithAccount,
   type GatewayServices,
+  loadCatalogue,
+  marketInfo,
+  NO_INFO,
   ROLES,
   type Role,
   SCOPES,
@@ -172,6 +175,12 @@ export async function marketCommand(argv: string[]): Promise<void> {
       value: { type: 'string' },
       opens: { type: 'string' },
       closes: { type: 'string' },
+      rules: { type: 'string' },
+      'rules-secondary': { type: 'string' },
+      source: { type: 'string' },
+      settles: { type: 'string' },
+      'series-title': { type: 'string' },
+      'event-title': { type: 'string' },
     },
   });
   if (values.help || sub === undefined || sub.startsWith('-'))
@@ -205,6 +214,8 @@ export async function marketCommand(argv: string[]): Promise<void> {
       process.stdout.write(
         `${m.spec.symbol}: opens ${show(opensAt)}, closes ${show(closesAt)} (seq ${applied.seq})\n`,
       );
+    } else if (sub === 'info') {
+      await writeInfo(s, m.spec, values);
     } else if (sub === 'settle') {
       const result = need(values.result, '--result');
       if (result !== 'yes' && result !== 'no' && result !== 'scalar')
@@ -218,6 +229,33 @@ export async function marketCommand(argv: string[]): Promise<void> {
       process.stdout.write(`${m.spec.symbol}: settled ${result} (seq ${applied.seq})\n`);
     } else throw new UsageError(`unknown market command ${sub}`);
   });
+}
+
+/** `market info`: what traders read about the market, and its series' and event's titles. */
+async function writeInfo(
+  s: GatewayServices,
+  spec: InstrumentSpec,
+  values: Record<string, string | boolean | undefined>,
+): Promise<void> {
+  const text = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const before = (await s.auth.marketInfo()).get(spec.symbol) ?? NO_INFO;
+  await s.auth.setMarketInfo(spec.symbol, {
+    rulesPrimary: text('rules') ?? before.rulesPrimary,
+    rulesSecondary: text('rules-secondary') ?? before.rulesSecondary,
+    resolutionSource: text('source') ?? before.resolutionSource,
+    settlesAt: scheduleTime(text('settles'), '--settles', before.settlesAt ?? undefined),
+  });
+  if (spec.kind === 'binary') {
+    const series = text('series-title');
+    const event = text('event-title');
+    if (series !== undefined) await s.auth.setTitle('series', spec.seriesTicker, series);
+    if (event !== undefined) await s.auth.setTitle('event', spec.eventTicker, event);
+  }
+  const info = marketInfo(spec, await loadCatalogue(s.auth));
+  const settles = info.settlesAt === null ? 'unannounced' : new Date(info.settlesAt).toISOString();
+  process.stdout.write(
+    `${spec.symbol}: ${info.eventTitle ?? spec.symbol} — settles ${settles}; source ${info.resolutionSource || 'unnamed'}\n`,
+  );
 }
 
 /** A schedule option: an ISO 8601 time, ms since the epoch, or `never`; absent keeps `current`. */

@@ -39,6 +39,9 @@ export const ADMIN_HELP = `Admin commands (run them while the server is stopped;
   bourse market open|pause|close <symbol>
   bourse market schedule <symbol> [--opens <time|never>] [--closes <time|never>]
                                               (ISO 8601 or ms; left out: unchanged)
+  bourse market info <symbol> [--rules <text>] [--rules-secondary <text>] [--source <text>]
+                     [--settles <time|never>] [--series-title <text>] [--event-title <text>]
+                                              (what traders read; left out: unchanged)
   bourse market settle <symbol> --result <yes|no|scalar> [--value <ticks>]
 `;
 

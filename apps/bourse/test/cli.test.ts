@@ -133,6 +133,24 @@ test('offline admin, then journal verify, replay and snapshot agree', async () =
   );
   assert.notEqual(past.code, 0);
   assert.match(past.stderr, /SCHEDULE_IN_PAST/);
+  const info = await bourse(
+    'market',
+    'info',
+    'CLI-YES',
+    '--rules',
+    'YES if it rains.',
+    '--source',
+    'The weather service',
+    '--settles',
+    '2098-01-02T00:00:00Z',
+    '--event-title',
+    'Will it rain?',
+    ...d,
+  );
+  assert.match(
+    info.stdout,
+    /CLI-YES: Will it rain\? — settles 2098-01-02T00:00:00.000Z; source The weather service/,
+  );
   const bad = await bourse('market', 'schedule', 'CLI-YES', '--closes', 'soon', ...d);
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /--closes takes an ISO 8601 time/);

@@ -41,7 +41,7 @@ export {
   type GatewayOptions,
 } from './create-gateway.ts';
 export { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/connection-limits.ts';
-export { type Catalogue, loadCatalogue, marketInfo } from './api/catalogue.ts';
+export { type Catalogue, loadCatalogue, marketInfo, NO_INFO } from './api/catalogue.ts';
 export { ApiError, type ApiErrorCode, errorCatalogue } from './error-catalogue.ts';
 export { clientIp, limitKey, type RateLimits, toApiError } from './http/http-pipeline.ts';
 export { parseQuery, readJsonBody, sendJson } from './http/request-io.ts';
