@@ -12,6 +12,8 @@ export interface ProcessEntry {
   readonly log: string;
   /** The address it serves, when it serves one (a gateway's URL, etcd's client URL, …). */
   readonly url?: string;
+  /** How to start it again: the program and its arguments (`bourse` for a bourse subcommand). */
+  readonly command?: readonly string[];
 }
 
 export interface ClusterState {
@@ -23,6 +25,8 @@ export interface ClusterState {
   readonly pgUrl: string;
   readonly etcd: readonly string[];
   readonly ports: Readonly<Record<string, number>>;
+  /** Commands between the nodes' state-hash comparisons. */
+  readonly hashEvery: number;
   readonly processes: ProcessEntry[];
 }
 

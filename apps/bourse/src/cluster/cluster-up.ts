@@ -90,12 +90,17 @@ export async function clusterUpCommand(argv: string[]): Promise<number> {
       port: { type: 'string', default: '8080' },
       prefix: { type: 'string', default: 'bourse' },
       'no-demo': { type: 'boolean', default: false },
+      'hash-every': { type: 'string', default: '10000' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     process.stdout.write(CLUSTER_HELP);
     return 0;
+  }
+  const hashEvery = Number(values['hash-every']);
+  if (!Number.isSafeInteger(hashEvery) || hashEvery < 1) {
+    throw new Error('--hash-every must be a positive integer');
   }
   const dataDir = resolve(values['data-dir']);
   const prior = readState(dataDir);
@@ -122,6 +127,7 @@ export async function clusterUpCommand(argv: string[]): Promise<number> {
     pgUrl: `postgres://postgres@127.0.0.1:${ports.postgres}/postgres`,
     etcd: [1, 2, 3].map((i) => `http://127.0.0.1:${ports[`etcd${i}-client`]}`),
     ports,
+    hashEvery,
     processes: [],
   };
   writeState(state);
@@ -189,7 +195,8 @@ async function startEtcd(state: ClusterState, add: Add): Promise<void> {
     const args = etcdMemberArgs(spec, specs, join(state.dataDir, 'etcd', spec.name));
     const log = logOf(state, spec.name);
     const url = `http://127.0.0.1:${spec.clientPort}`;
-    add({ name: spec.name, kind: 'etcd', pid: detached('etcd', args, log), log, url });
+    const command = ['etcd', ...args];
+    add({ name: spec.name, kind: 'etcd', pid: detached('etcd', args, log), log, url, command });
   }
   await waitFor('etcd', async () => {
     await run('etcdctl', ['--endpoints', state.etcd.join(','), 'put', '/bourse-up', '1'], {
@@ -210,6 +217,7 @@ async function startNats(state: ClusterState, add: Add): Promise<void> {
     pid: detached(bin, ['-c', conf], log),
     log,
     url: state.natsUrl,
+    command: [bin, '-c', conf],
   });
   await waitFor('nats-server', () => portOpen(state.ports.nats!));
 }
@@ -226,7 +234,8 @@ async function startBourse(
   const started = await spawnBourse(args, { logFile: log, detached: true, timeoutMs: READY_MS });
   started.child.unref();
   const url = typeof started.ready.url === 'string' ? started.ready.url : undefined;
-  add({ name, kind, pid: started.child.pid!, log, ...(url === undefined ? {} : { url }) });
+  const entry = { name, kind, pid: started.child.pid!, log, command: ['bourse', ...args] };
+  add(url === undefined ? entry : { ...entry, url });
   return started.ready;
 }
 
@@ -243,6 +252,8 @@ async function startBourseProcesses(state: ClusterState, add: Add): Promise<void
         ...bus(state),
         '--data-dir',
         join(state.dataDir, 'nodes', `node${i + 1}`),
+        '--hash-every',
+        String(state.hashEvery),
       ]),
     ),
   );
@@ -265,7 +276,12 @@ async function startHaproxy(state: ClusterState, add: Add): Promise<void> {
     host: '127.0.0.1',
     port: state.ports[`gateway${i + 1}`]!,
   }));
-  writeFileSync(cfg, haproxyConfig({ bind: `127.0.0.1:${state.ports.haproxy}`, gateways }));
+  // Within the descriptors this (unprivileged) process may open, half a connection's worth each.
+  const maxConnections = Math.max(1_000, Math.floor((openFileLimit() - 100) / 2));
+  writeFileSync(
+    cfg,
+    haproxyConfig({ bind: `127.0.0.1:${state.ports.haproxy}`, gateways, maxConnections }),
+  );
   const bin = existsSync('/usr/sbin/haproxy') ? '/usr/sbin/haproxy' : 'haproxy';
   const log = logOf(state, 'haproxy');
   add({
@@ -274,8 +290,16 @@ async function startHaproxy(state: ClusterState, add: Add): Promise<void> {
     pid: detached(bin, ['-db', '-f', cfg], log),
     log,
     url: state.url,
+    command: [bin, '-db', '-f', cfg],
   });
   await waitFor('HAProxy', async () => (await fetch(`${state.url}/readyz`)).status === 200);
+}
+
+/** This process's limit on open files (children inherit it); 1,024 when it cannot be read. */
+function openFileLimit(): number {
+  const r = spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' });
+  const n = Number(r.stdout.trim());
+  return Number.isSafeInteger(n) && n > 0 ? n : 1_024;
 }
 
 /** nats-server for the cluster: loopback, and pings that notice a dead (or stopped) client fast. */
@@ -311,6 +335,27 @@ export async function clusterDownCommand(argv: string[]): Promise<number> {
   await stopAll(state);
   process.stdout.write(`the cluster in ${state.dataDir} is down (data kept)\n`);
   return 0;
+}
+
+/**
+ * Starts one process of the cluster again (after a crash, or a fault test's kill) with the command it
+ * was first started with; resolves once it serves (a bourse process printed its ready line).
+ */
+export async function restartProcess(state: ClusterState, name: string): Promise<void> {
+  const entry = state.processes.find((p) => p.name === name);
+  if (entry?.command === undefined) throw new Error(`no restartable process ${name}`);
+  if (alive(entry.pid)) throw new Error(`${name} (pid ${entry.pid}) is still running`);
+  const [bin, ...args] = entry.command;
+  if (bin === 'bourse') {
+    const opts = { logFile: entry.log, detached: true, timeoutMs: READY_MS };
+    const started = await spawnBourse(args, opts);
+    started.child.unref();
+    entry.pid = started.child.pid!;
+  } else {
+    entry.pid = detached(bin!, args, entry.log);
+    if (entry.kind === 'nats') await waitFor('nats-server', () => portOpen(state.ports.nats!));
+  }
+  writeState(state);
 }
 
 /** Stops every process, newest first (HAProxy and gateways before the nodes and etcd). */

@@ -18,6 +18,11 @@ export interface HaproxyOptions {
   readonly stats?: string;
   /** Written by HAProxy at start (daemon mode), so `bourse cluster down` can stop it. */
   readonly pidFile?: string;
+  /**
+   * Most concurrent connections (default 200,000). HAProxy needs two descriptors per connection and
+   * refuses to start if it cannot raise its limit that far.
+   */
+  readonly maxConnections?: number;
 }
 
 export function haproxyConfig(opts: HaproxyOptions): string {
@@ -26,7 +31,7 @@ export function haproxyConfig(opts: HaproxyOptions): string {
   );
   const lines = [
     'global',
-    '  maxconn 200000',
+    `  maxconn ${opts.maxConnections ?? 200_000}`,
     ...(opts.pidFile === undefined ? [] : [`  pidfile ${opts.pidFile}`]),
     '',
     'defaults',
