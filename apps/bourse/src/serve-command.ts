@@ -10,9 +10,10 @@ import {
   createLogger,
   type GatewayServices,
   type HttpLimits,
+  type Logger,
   type LogLevel,
 } from '@bourse/gateway';
-import { makePrivateDir } from '@bourse/sequencer';
+import { type ExchangeCore, makePrivateDir } from '@bourse/sequencer';
 import { botCredentials, DEMO_START_TICKS, isEmptyExchange, seedDemo } from './demo-setup.ts';
 import { openExchange } from './open-exchange.ts';
 import { SERVE_HELP } from './help-texts.ts';
@@ -84,16 +85,49 @@ export async function serveCommand(argv: string[]): Promise<void> {
   );
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info('stopping', { signal });
     await bots?.stop();
-    await exchange.close();
-    process.exit(0);
+    // A failed core may not close cleanly: what a restart recovers from is already on disk.
+    const closed = exchange
+      .close()
+      .catch((error: unknown) => logger.error('close failed', { error }));
+    await Promise.race([
+      closed,
+      new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref()),
+    ]);
+    process.exit(exitCode);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  reportHealth(exchange.core, logger, () => void stop('core-failed', 1));
+}
+
+/** How long a stop waits for a clean close before the process exits anyway. */
+const STOP_WAIT_MS = 30_000;
+
+/**
+ * Logs each change of the core's health. A journal stalled on a full disk recovers by itself once
+ * it can write again; a core that failed for good stops the process (exit 1), so a supervisor
+ * restarts it and it recovers from the journal instead of answering 503 for ever.
+ */
+export function reportHealth(core: ExchangeCore, logger: Logger, onFailed: () => void): void {
+  core.watchHealth?.((health) => {
+    const fields = {
+      state: health.state,
+      cause: health.cause,
+      writeErrors: health.journalWriteErrors,
+    };
+    if (health.state === 'ok') logger.info('exchange core healthy again', fields);
+    else if (health.state === 'stalled') {
+      logger.error('journal stalled: trading refused until it can write again', fields);
+    } else {
+      logger.error('exchange core failed: stopping so a supervisor restarts it', fields);
+      onFailed();
+    }
+  });
 }
 
 /** `--tls-cert` and `--tls-key` (PEM files): both or neither. */

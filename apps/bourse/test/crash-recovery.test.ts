@@ -4,113 +4,14 @@
 // a fresh replay of the journal, and the invariants (money conserved) hold.
 
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { type OrderAck, RestClient, SocketClient } from '@bourse/client';
-import { createUserWithAccount, type Role } from '@bourse/gateway';
 import { replayDataDir } from '@bourse/sequencer';
-import { openExchange } from '../src/open-exchange.ts';
-
-const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
-const MARKET = 'CRASH-YES';
-
-interface Key {
-  keyId: string;
-  privateKey: KeyObject;
-}
-
-async function provision(dir: string): Promise<Record<string, Key>> {
-  const ex = await openExchange(dir);
-  try {
-    const s = ex.gateway.services;
-    await s.submit({ type: 'createAsset', assetId: 1, code: 'USD', scale: 1_000_000 });
-    s.rememberAsset({ assetId: 1, code: 'USD', scale: 1_000_000 });
-    await s.submit({
-      type: 'createInstrument',
-      spec: {
-        kind: 'binary',
-        instrumentId: 1,
-        symbol: MARKET,
-        seriesTicker: 'C',
-        eventTicker: 'C-1',
-        title: 'crash',
-        settlementAssetId: 1,
-        payoutTicks: 10_000,
-        lotsPerContract: 100,
-        tickSize: 100,
-        minPriceTicks: 100,
-        maxPriceTicks: 9_900,
-        lotSize: 100,
-        moneyPerTickLot: 1,
-        fees: { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 10_000 },
-        limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
-      },
-    });
-    await s.submit({ type: 'setMarketStatus', instrumentId: 1, status: 'open' });
-    const keys: Record<string, Key> = {};
-    for (const [name, role] of [
-      ['a', 'trader'],
-      ['b', 'trader'],
-      ['root', 'admin'],
-    ] as [string, Role][]) {
-      const u = await createUserWithAccount(s, { username: name, role });
-      await s.submit({
-        type: 'deposit',
-        accountId: u.accountId,
-        assetId: 1,
-        amount: 1_000_000_000_000,
-      });
-      const pair = generateKeyPairSync('ed25519');
-      const k = await s.auth.addApiKey({
-        userId: u.userId,
-        publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-        scopes: role === 'admin' ? ['read', 'trade', 'admin'] : ['read', 'trade'],
-        label: 'test',
-        now: Date.now(),
-      });
-      keys[name] = { keyId: k.keyId, privateKey: pair.privateKey };
-    }
-    return keys;
-  } finally {
-    await ex.close();
-  }
-}
-
-function serve(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      main,
-      'serve',
-      '--no-demo',
-      '--no-rate-limit',
-      '--port',
-      '0',
-      '--data-dir',
-      dir,
-      '--log-level',
-      'warn',
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /running at (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
-  });
-}
+import { MARKET, provision, serve } from './fixtures/served-exchange.ts';
 
 test('SIGKILL mid-stream loses no acknowledged order; recovery equals a fresh replay', {
   timeout: 120_000,

@@ -5,8 +5,10 @@
 // through the thread pool, per commit instead of two — the second waited for the gateway thread to
 // pick up the first one's completion, which under load put milliseconds between write and sync.
 // Invariants: seqs are contiguous from the first record; durableSeq never passes a record that a
-// durable write or fdatasync has not covered; after a failed write or sync the journal refuses all
-// further work (a retried fsync can lie).
+// durable write or fdatasync has not covered. A write that fails for lack of space stalls the journal:
+// the batch is written again, whole, until it succeeds (write-retry.ts), and its commits resolve only
+// then. After any other failed write or sync the journal refuses all further work (a retried fsync
+// can lie).
 import { constants } from 'node:fs';
 import { type FileHandle, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,6 +26,7 @@ import {
 import { listSegments, scanJournal } from './journal-scan.ts';
 import { type BatchChunk, PendingBatch } from './pending-batch.ts';
 import { type JournalRecord, readRecords } from './read-records.ts';
+import { isSpaceError, RetrySleep, retryDelayMs } from './write-retry.ts';
 import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files.ts';
 import { syncDirectory } from './sync-directory.ts';
 
@@ -102,6 +105,17 @@ export class FileJournal {
   readonly #markEveryMs: number;
   #markedAt = Number.NEGATIVE_INFINITY;
   #marking: Promise<void> | undefined;
+  /** The new segment the current handle was opened for, so a retried batch does not reopen it. */
+  #openedSegmentSeq: number | undefined;
+  /** The space error the batch in flight keeps meeting; undefined while writes succeed. */
+  #stall: Error | undefined;
+  #writeErrors = 0;
+  readonly #retrySleep = new RetrySleep();
+  /**
+   * Told when writes start failing for lack of space (with the error) and when a retried write
+   * succeeds again (with undefined). Commits wait meanwhile; nothing is reported durable early.
+   */
+  onStall: (error: Error | undefined) => void = () => {};
 
   private constructor(
     dir: string,
@@ -203,6 +217,16 @@ export class FileJournal {
   /** Last seq covered by a completed durable write (or fdatasync). */
   get durableSeq(): number {
     return this.#durableSeq;
+  }
+
+  /** The space error writes are retrying on, or undefined when the journal writes normally. */
+  get stalled(): Error | undefined {
+    return this.#stall;
+  }
+
+  /** Failed durable writes so far (each retry of a stalled batch that fails counts). */
+  get writeErrors(): number {
+    return this.#writeErrors;
   }
 
   /** Durable writes and fsync/fdatasync calls so far (files and directory); shows how well commits coalesce. */
@@ -310,16 +334,24 @@ export class FileJournal {
     );
   }
 
-  /** Commits whatever is still appended, then releases the segment file and the lock. */
+  /**
+   * Commits whatever is still appended, then releases the segment file and the lock. A batch
+   * stalled for lack of space is abandoned (its commits reject; none was reported durable).
+   */
   close(): Promise<void> {
-    this.#closed ??= this.#closeOnce();
+    if (this.#closed === undefined) {
+      this.#closed = this.#closeOnce();
+      this.#retrySleep.wake();
+    }
     return this.#closed;
   }
 
   async #closeOnce(): Promise<void> {
     try {
       if (this.#failure === undefined && (this.#flushing || !this.#pending.isEmpty)) {
-        await this.commit();
+        await this.commit().catch((error: unknown) => {
+          if (!isSpaceError(error)) throw error;
+        });
       }
       await this.#marking;
       // Only a journal that ends exactly at its durable seq may say its stop was clean.
@@ -345,7 +377,7 @@ export class FileJournal {
       this.#inFlightWaiters = this.#nextWaiters;
       this.#nextWaiters = [];
       try {
-        for (const chunk of batch.chunks) await this.#writeChunk(batch, chunk);
+        await this.#writeBatch(batch);
         this.#durableSeq = batch.lastSeq;
         for (const waiter of this.#inFlightWaiters) waiter.resolve(batch.lastSeq);
         this.#markSoon();
@@ -361,16 +393,46 @@ export class FileJournal {
     this.#flushing = false;
   }
 
+  /**
+   * Writes every chunk of the batch; a chunk that fails for lack of space is written again, whole,
+   * after a backoff, until it succeeds or the journal is closed. Chunks already written stay written.
+   */
+  async #writeBatch(batch: PendingBatch): Promise<void> {
+    let done = 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        for (; done < batch.chunks.length; done++)
+          await this.#writeChunk(batch, batch.chunks[done]!);
+        break;
+      } catch (error) {
+        this.#writeErrors++;
+        if (!isSpaceError(error) || this.#closed !== undefined) throw error;
+        if (this.#stall === undefined) {
+          this.#stall = error as Error;
+          this.onStall(this.#stall);
+        }
+        await this.#retrySleep.sleep(retryDelayMs(attempt));
+        if (this.#closed !== undefined) throw error;
+      }
+    }
+    if (this.#stall !== undefined) {
+      this.#stall = undefined;
+      this.onStall(undefined);
+    }
+  }
+
   async #writeChunk(batch: PendingBatch, chunk: BatchChunk): Promise<void> {
     const bytes = batch.bytes(chunk);
-    if (chunk.newSegmentSeq !== undefined) {
+    const segmentSeq = chunk.newSegmentSeq;
+    if (segmentSeq !== undefined && segmentSeq !== this.#openedSegmentSeq) {
       await this.#handle?.close();
       this.#handle = undefined;
       this.#handle = await open(
-        join(this.dir, segmentFileName(chunk.newSegmentSeq)),
+        join(this.dir, segmentFileName(segmentSeq)),
         NEW_SEGMENT_FLAGS,
         PRIVATE_FILE_MODE,
       );
+      this.#openedSegmentSeq = segmentSeq;
       this.#position = 0;
     }
     const handle = this.#handle;

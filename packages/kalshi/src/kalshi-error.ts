@@ -146,9 +146,14 @@ export function toKalshiError(error: unknown): KalshiError {
     e !== null &&
     typeof e === 'object' &&
     typeof e.code === 'string' &&
-    ['CORE_CLOSED', 'CORE_FAILED', 'ENGINE_FAILED', 'JOURNAL_FAILED', 'UNAVAILABLE'].includes(
-      e.code,
-    )
+    [
+      'CORE_CLOSED',
+      'CORE_FAILED',
+      'ENGINE_FAILED',
+      'JOURNAL_FAILED',
+      'JOURNAL_STALLED',
+      'UNAVAILABLE',
+    ].includes(e.code)
   ) {
     return new KalshiError('service_unavailable', 'The exchange is not available.', {
       retryAfter: 5,

@@ -35,6 +35,13 @@ class CachedStatement implements SqliteStatement {
   }
 }
 
+const NO_OP_STATEMENT: SqliteStatement = {
+  reader: false,
+  all: () => [],
+  run: () => ({ changes: 0, lastInsertRowid: 0 }),
+  iterate: () => [][Symbol.iterator](),
+};
+
 /** Wraps a `DatabaseSync` in the shape `SqliteDialect` expects, with a bounded statement cache. */
 export class NodeSqliteDatabase implements SqliteDatabase {
   readonly #db: DatabaseSync;
@@ -45,6 +52,10 @@ export class NodeSqliteDatabase implements SqliteDatabase {
   }
 
   prepare(sql: string): SqliteStatement {
+    // After SQLITE_FULL (or an I/O error) SQLite has already rolled the transaction back, and the
+    // ROLLBACK Kysely then sends would fail and hide the real error (a full disk) behind "no
+    // transaction is active": with nothing to undo it does nothing.
+    if (!this.#db.isTransaction && /^\s*rollback\s*;?\s*$/i.test(sql)) return NO_OP_STATEMENT;
     const hit = this.#cache.get(sql);
     if (hit !== undefined) return hit;
     const stmt = new CachedStatement(this.#db.prepare(sql));

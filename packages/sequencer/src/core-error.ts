@@ -14,6 +14,8 @@ export const CORE_ERROR_CODES = [
   'CORE_FAILED',
   /** The journal failed to append or to make records durable. */
   'JOURNAL_FAILED',
+  /** The journal cannot write for now (disk full) and retries; try again later. */
+  'JOURNAL_STALLED',
   /** The engine worker stopped (a broken invariant stops the shard; restart replays). */
   'ENGINE_FAILED',
   /** The command could not be encoded for the journal (for example a non-JSON value). */

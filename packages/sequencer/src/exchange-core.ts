@@ -79,6 +79,13 @@ export interface ExchangeCore {
   readonly metrics: CoreMetrics;
   /** Counters of the submit pipeline (batches, journal commits), for tests and operations. */
   readonly stats: SequencerStats;
+  /**
+   * The core's health for `/healthz`, `/readyz` and metrics (optional: a core that does not track it
+   * is healthy unless `failure` is set).
+   */
+  health?(): CoreHealth;
+  /** Calls `listener` at each change of `health()`; returns the unsubscribe function. */
+  watchHealth?(listener: (health: CoreHealth) => void): () => void;
   /** Set once the core has stopped on an unrecoverable error (journal or engine); submits then reject. */
   readonly failure: Error | undefined;
   close(): Promise<void>;
@@ -88,6 +95,20 @@ export interface ExchangeCore {
  * Where the core makes commands durable: the local file journal, or (in a cluster) a journal whose
  * commit first appends to the replicated log. `commit` resolves with the highest durable seq.
  */
+export interface CoreHealth {
+  /**
+   * `stalled`: the journal cannot write for lack of space; trading is refused (JOURNAL_STALLED) and
+   * the failed write is retried until it succeeds. `failed`: the core stopped for good.
+   */
+  readonly state: 'ok' | 'stalled' | 'failed';
+  /** Why the state is not `ok`. */
+  readonly cause?: string;
+  /** Milliseconds since the epoch when the current state began. */
+  readonly since: number;
+  /** Journal writes that failed since the core opened (each retry counts). */
+  readonly journalWriteErrors: number;
+}
+
 export interface CoreJournal {
   append(seq: number, payload: Uint8Array): void;
   commit(): Promise<number>;

@@ -12,9 +12,11 @@ import { encodeCommandJson } from './command-codec.ts';
 import { CoreError } from './core-error.ts';
 import { createSequencerStats } from './core-metrics.ts';
 import type { EngineHost } from './engine-host.ts';
+import { HealthTracker, type StallSource } from './core-health.ts';
 import type {
   AppliedCommand,
   CommandInput,
+  CoreHealth,
   CoreJournal,
   CoreMetrics,
   ReplicatingCore,
@@ -47,6 +49,8 @@ interface Batch {
 
 export interface CoreParts {
   readonly journal: CoreJournal;
+  /** The local file journal under `journal`, whose stalls (disk full) the core reports. */
+  readonly storage: StallSource;
   readonly snapshots: SnapshotStore;
   readonly host: EngineHost;
   /** Read side of the read models, on this thread; the feeder's worker writes them. */
@@ -80,6 +84,7 @@ export class LocalExchangeCore implements ReplicatingCore {
   readonly #commit: GroupCommit;
   readonly #ticker: DueTicker;
   readonly #listeners = new Set<(batch: readonly AppliedCommand[]) => void>();
+  readonly #health: HealthTracker;
   #nextSeq: number;
   #lastTs: number;
   /** Submitted this turn, not yet journaled. */
@@ -106,6 +111,7 @@ export class LocalExchangeCore implements ReplicatingCore {
     this.#postedSeq = parts.lastSeq;
     this.#lastTs = parts.lastTs;
     this.#feeder = parts.feeder;
+    this.#health = new HealthTracker(parts.storage);
     this.metrics.projectionLagCommands = parts.feeder.queuedSeq - parts.feeder.appliedSeq;
     this.#commit = new GroupCommit(
       parts.journal,
@@ -132,6 +138,14 @@ export class LocalExchangeCore implements ReplicatingCore {
 
   get failure(): Error | undefined {
     return this.#failure;
+  }
+
+  health(): CoreHealth {
+    return this.#health.current();
+  }
+
+  watchHealth(listener: (health: CoreHealth) => void): () => void {
+    return this.#health.watch(listener);
   }
 
   submit(input: CommandInput): Promise<AppliedCommand> {
@@ -204,6 +218,12 @@ export class LocalExchangeCore implements ReplicatingCore {
       reject(
         new CoreError('CORE_FAILED', 'the exchange core has stopped', { cause: this.#failure }),
       );
+      return;
+    }
+    // While the journal cannot write, nothing new is sequenced: it could not become durable.
+    const stall = this.#stalled();
+    if (stall !== undefined) {
+      reject(stall);
       return;
     }
     const queued = this.stats.submitted - this.metrics.commandsTotal;
@@ -385,6 +405,8 @@ export class LocalExchangeCore implements ReplicatingCore {
   #durable(seq: number): Promise<void> {
     if (seq <= this.#commit.durableSeq) return Promise.resolve();
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    const stall = this.#stalled();
+    if (stall !== undefined) return Promise.reject(stall);
     return new Promise((resolve, reject) => this.#durableWaiters.push({ seq, resolve, reject }));
   }
 
@@ -400,9 +422,17 @@ export class LocalExchangeCore implements ReplicatingCore {
     this.#durableWaiters = still;
   }
 
+  #stalled(): CoreError | undefined {
+    const stall = this.#parts.storage.stalled;
+    if (stall === undefined) return undefined;
+    const message = `the journal cannot write (${stall.message}); retry once it can`;
+    return new CoreError('JOURNAL_STALLED', message, { cause: stall });
+  }
+
   #fail(error: Error): void {
     if (this.#failure !== undefined) return;
     this.#failure = error;
+    this.#health.failed(error);
     this.#ticker.close();
     const stranded = this.#pending.concat(this.#unposted);
     this.#pending = [];
@@ -422,10 +452,16 @@ export class LocalExchangeCore implements ReplicatingCore {
   async #shutdown(): Promise<void> {
     this.#ticker.close();
     if (this.#flushScheduled) this.#flush();
+    // A batch stalled on a full disk would never drain: its commands fail (none was acknowledged),
+    // and closing the journal abandons the write, so the commit in flight ends.
+    const stall = this.#stalled();
+    if (stall !== undefined)
+      this.#fail(new CoreError('JOURNAL_FAILED', `closed: ${stall.message}`));
     const busy = this.#inflight.length > this.#inflightHead || this.#unposted.length > 0;
     if (busy && this.#failure === undefined) {
       await new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
     }
+    if (this.#failure !== undefined) await this.#parts.journal.close();
     await this.#commit.idle();
     await this.#snapshotBusy;
     await this.#parts.host.terminate();

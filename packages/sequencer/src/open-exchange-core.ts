@@ -105,6 +105,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<R
     });
     const core = new LocalExchangeCore({
       journal: opts.durability?.(journal) ?? journal,
+      storage: journal,
       snapshots,
       host,
       readModels,

@@ -4,7 +4,8 @@
 // queue up while a transaction runs are merged into the next one (bounded). The thread runs under
 // SCHED_IDLE where it can (else at a lower niceness): it uses only cores that order entry leaves free,
 // falls behind when there are none (the lag is a metric, `waitFor` still holds) and catches up when
-// the load drops.
+// the load drops. A full disk holds the batch and retries it (SQLite rolls the transaction back), so
+// freeing space lets the read models catch up without a restart.
 
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { Command, EngineEvent } from '@bourse/engine';
@@ -37,6 +38,10 @@ let engine: MessagePort | undefined;
 /** The current engine port has closed: nothing more will be staged until a new one comes. */
 let engineClosed = true;
 let draining = false;
+/** A batch a full disk refused: applied again, before anything newer, when the retry timer fires. */
+let refused: AppliedCommand[] | undefined;
+let refusals = 0;
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
 let closing = false;
 let finished = false;
 
@@ -80,12 +85,21 @@ async function drain(): Promise<void> {
   if (draining || finished) return;
   draining = true;
   try {
-    for (let batch = take(); batch.length > 0; batch = take()) {
+    for (let batch = refused ?? take(); batch.length > 0; batch = take()) {
+      refused = batch;
       await models.apply(batch);
+      refused = undefined;
+      refusals = 0;
       appliedSeq = batch.at(-1)!.seq;
       send({ kind: 'applied', seq: appliedSeq });
     }
   } catch (error) {
+    if (isDiskFull(error) && !closing) {
+      // The transaction rolled back; the same batch goes again once the disk may have room, and
+      // the lag metric shows the wait meanwhile.
+      retryTimer = setTimeout(retryDrain, Math.min(2_000, 50 * 2 ** Math.min(refusals++, 6)));
+      return;
+    }
     send({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
     staged.length = 0;
     stagedHead = 0;
@@ -105,7 +119,18 @@ async function drain(): Promise<void> {
 
 /** One turn later, so that messages already posted join this transaction. */
 function scheduleDrain(): void {
-  if (!draining) setImmediate(() => void drain());
+  if (!draining && retryTimer === undefined) setImmediate(() => void drain());
+}
+
+function retryDrain(): void {
+  retryTimer = undefined;
+  void drain();
+}
+
+/** SQLite's "database or disk is full" (SQLITE_FULL): freeing space cures it. */
+function isDiskFull(error: unknown): boolean {
+  const e = error as { errcode?: unknown; message?: unknown } | null;
+  return e?.errcode === 13 || /database or disk is full/.test(String(e?.message));
 }
 
 function listenToEngine(next: MessagePort): void {

@@ -177,12 +177,17 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'OVERLOADED') return new ApiError('OVERLOADED', undefined, { retryAfter: 1 });
+  // A full disk (the journal's stall, or a file the request itself writes): try again later.
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new ApiError('NOT_READY', undefined, { retryAfter: 5 });
+  }
   if (
     code === 'CORE_CLOSED' ||
     code === 'CORE_FAILED' ||
     code === 'UNAVAILABLE' ||
     code === 'ENGINE_FAILED' ||
-    code === 'JOURNAL_FAILED'
+    code === 'JOURNAL_FAILED' ||
+    code === 'JOURNAL_STALLED'
   ) {
     return new ApiError('NOT_READY', undefined, { retryAfter: 5 });
   }

@@ -1,7 +1,12 @@
 // Counters the gateway keeps and the Prometheus text rendering of them together with the core's
 // metrics (commands, ack latency, fsync latency, queue depth, projection lag).
 
-import { type CoreMetrics, createHistogram, type Histogram } from '@bourse/sequencer';
+import {
+  type CoreHealth,
+  type CoreMetrics,
+  createHistogram,
+  type Histogram,
+} from '@bourse/sequencer';
 
 export interface GatewayMetrics {
   httpRequests: number;
@@ -65,6 +70,29 @@ function histogram(name: string, help: string, h: Histogram): string {
   });
   out += `${name}_bucket{le="+Inf"} ${h.count}\n${name}_sum ${h.sum}\n${name}_count ${h.count}\n`;
   return out;
+}
+
+/** The core's health: a stalled journal, a failed core, failed journal writes. */
+export function renderHealthMetrics(health: CoreHealth): string {
+  return [
+    counter(
+      'bourse_journal_stalled',
+      '1 while the journal cannot write (disk full) and trading is refused.',
+      health.state === 'stalled' ? 1 : 0,
+      'gauge',
+    ),
+    counter(
+      'bourse_core_failed',
+      '1 once the core has stopped for good.',
+      health.state === 'failed' ? 1 : 0,
+      'gauge',
+    ),
+    counter(
+      'bourse_journal_write_errors_total',
+      'Journal writes that failed (each retry on a full disk counts).',
+      health.journalWriteErrors,
+    ),
+  ].join('');
 }
 
 /** Prometheus text exposition (version 0.0.4). */

@@ -5,9 +5,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExchangeCore } from '@bourse/sequencer';
 import { ApiError } from '../error-catalogue.ts';
+import { coreHealth, healthBody } from './core-health.ts';
 import { sendJson, sendText } from '../http/request-io.ts';
 import { htmlSecurityHeaders, STATIC_PAGE_CSP } from './security-headers.ts';
-import { type GatewayMetrics, renderMetrics } from './gateway-metrics.ts';
+import { type GatewayMetrics, renderHealthMetrics, renderMetrics } from './gateway-metrics.ts';
 import { landingPage } from './landing-page.ts';
 import { serveWebApp } from './static-files.ts';
 
@@ -34,12 +35,17 @@ export function serveOpsPage(
     return;
   }
   switch (path) {
-    case '/healthz':
-      return sendJson(res, 200, { status: 'ok' });
+    case '/healthz': {
+      // Not `ok` while the journal cannot write (it recovers by itself once it can) or once the
+      // core has stopped (restart the process): either way trading is refused meanwhile.
+      const health = coreHealth(d.core);
+      return sendJson(res, health.state === 'ok' ? 200 : 503, healthBody(health));
+    }
     case '/readyz': {
-      const failure = (d.core as { failure?: Error }).failure;
-      const ok = d.isReady() && failure === undefined;
-      return sendJson(res, ok ? 200 : 503, { ready: ok, durableSeq: d.core.durableSeq });
+      const health = coreHealth(d.core);
+      const ok = d.isReady() && health.state === 'ok';
+      const body = { ready: ok, durableSeq: d.core.durableSeq, ...healthBody(health) };
+      return sendJson(res, ok ? 200 : 503, body);
     }
     case '/metrics':
       d.metrics.wsConnections = d.wsConnections();
@@ -47,7 +53,8 @@ export function serveOpsPage(
         res,
         200,
         'text/plain; version=0.0.4',
-        renderMetrics(d.core.metrics, d.metrics, d.core.durableSeq),
+        renderMetrics(d.core.metrics, d.metrics, d.core.durableSeq) +
+          renderHealthMetrics(coreHealth(d.core)),
       );
     case '/openapi.json':
       return sendText(res, 200, 'application/json', d.openApiJson);
