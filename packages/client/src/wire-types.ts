@@ -1,8 +1,9 @@
 // The shapes of the API's JSON, for SDK users. Prices are integer ticks, quantities integer lots and
 // money integer minor units, exactly as the exchange's engine counts them.
 
+import type { Level } from '@bourse/protocol';
+
 export type Side = 'buy' | 'sell';
-export type Level = readonly [priceTicks: number, qtyLots: number, orderCount: number];
 
 export interface Asset {
   readonly assetId: number;
@@ -75,76 +76,20 @@ export interface OrderGroup {
   readonly orderIds: number[];
 }
 
-export interface Balance {
-  readonly accountId: number;
-  readonly assetId: number;
-  readonly asset: string;
-  readonly available: number;
-  readonly reserved: number;
-}
-
-export interface Position {
-  readonly accountId: number;
-  readonly instrumentId: number;
-  readonly market: string;
-  readonly positionLots: number;
-  readonly costBasis: number;
-  readonly realisedPnl: number;
-  readonly feesPaid: number;
-  readonly markPriceTicks: number | null;
-  readonly unrealisedPnl: number | null;
-}
+/** A balance and a position as `GET /portfolio/balances` and `/portfolio/positions` answer them. */
+export type { BalanceView as Balance, PositionView as Position } from '@bourse/protocol';
 
 export interface Page<T> {
   readonly items: T[];
   readonly nextCursor?: string;
 }
 
-export type CandleInterval = '1m' | '1h' | '1d';
-
-/** A candle of `GET /markets/{market}/candles`: prices in ticks, volume in lots, integers throughout. */
-export interface Candle {
-  readonly instrumentId: number;
-  readonly interval: CandleInterval;
-  /** Start of the bucket, ms since the epoch (UTC, aligned to the interval). */
-  readonly bucketTs: number;
-  readonly openTicks: number;
-  readonly highTicks: number;
-  readonly lowTicks: number;
-  readonly closeTicks: number;
-  readonly volumeLots: number;
-  /** Σ price × qty of the bucket's trades, in ticks·lots. */
-  readonly notional: number;
-  /** Number of trades in the bucket. */
-  readonly tradeCount: number;
-}
-
-/**
- * A candle on the `candles` channel: the fields and values of the REST candle of the same bucket
- * (whose market and interval the message carries), plus `closed`.
- */
-export interface LiveCandle extends Omit<Candle, 'instrumentId' | 'interval'> {
-  /** Sent once, when a trade in a later bucket ended this one; no update for its bucket follows. */
-  readonly closed: boolean;
-}
-
-/** An update of the `candles` channel: the open candle's latest state, or a closed one. */
-export interface CandleMessage extends LiveCandle {
-  readonly channel: 'candles';
-  readonly type: 'candle';
-  readonly market: string;
-  readonly instrumentId: number;
-  readonly interval: CandleInterval;
-}
-
-/** The first message after subscribing to `candles`: the open candle, or null if none yet. */
-export interface CandleSnapshotMessage {
-  readonly channel: 'candles';
-  readonly type: 'snapshot';
-  readonly market: string;
-  readonly instrumentId: number;
-  readonly interval: CandleInterval;
-  readonly candle: LiveCandle | null;
-  /** False when the server could not read history at start and the candle may miss earlier trades. */
-  readonly complete: boolean;
-}
+/** Market data on the socket and candles over REST: one declaration, the wire protocol's. */
+export type {
+  Candle,
+  CandleInterval,
+  CandleMessage,
+  CandleSnapshotMessage,
+  Level,
+  LiveCandle,
+} from '@bourse/protocol';

@@ -3,7 +3,9 @@
 // REST. A trade belongs to the bucket that starts at `ts − (ts mod size)` of its command timestamp;
 // buckets are never shifted by time zone, so they line up across backends.
 
-export type CandleInterval = '1m' | '1h' | '1d';
+import type { CandleInterval } from '@bourse/protocol';
+
+export type { CandleInterval };
 
 export const CANDLE_INTERVALS: readonly CandleInterval[] = ['1m', '1h', '1d'];
 

@@ -2,10 +2,11 @@
 // carries the absolute size of a level, so applying an event twice is harmless and the book converges to
 // the engine's book whatever snapshot it started from.
 
+import type { Level } from '@bourse/protocol';
 import type { Side } from '@bourse/engine';
 
 /** One price level on the wire: [priceTicks, qtyLots, orderCount]; qtyLots 0 removes the level. */
-export type Level = readonly [number, number, number];
+export type { Level };
 
 export class L2Book {
   readonly #bids = new Map<number, Level>();

@@ -5,24 +5,11 @@
 // named and counted as in REST's candles (the read models' `CandleRow`): prices in ticks, volume in
 // lots, notional Σ price × qty in ticks·lots, all integers like everything the engine counts.
 
+import type { LiveCandle } from '@bourse/protocol';
 import { bucketStart, CANDLE_INTERVALS, type CandleInterval } from './candle-intervals.ts';
 
 /** One candle as the socket sends it: REST's candle fields, plus `closed`. */
-export interface LiveCandle {
-  /** Start of the bucket, ms since the epoch (UTC, aligned to the interval). */
-  readonly bucketTs: number;
-  readonly openTicks: number;
-  readonly highTicks: number;
-  readonly lowTicks: number;
-  readonly closeTicks: number;
-  readonly volumeLots: number;
-  /** Σ price × qty of the bucket's trades, in ticks·lots (as the read models add it up). */
-  readonly notional: number;
-  /** Number of trades in the bucket. */
-  readonly tradeCount: number;
-  /** True once a trade in a later bucket has ended it; no update follows for its bucket. */
-  readonly closed: boolean;
-}
+export type { LiveCandle };
 
 /** What a flush changed: candles of one interval, oldest first. */
 export interface CandleChange {

@@ -1,97 +1,12 @@
-// The public market-data messages, as they go on the wire. A market's book stream is a snapshot followed
-// by deltas whose `seq` rises by exactly one; a subscriber that sees a gap resubscribes for a snapshot.
+// The public market-data messages this package builds; their one declaration is the wire protocol's.
 
-import type { Side } from '@bourse/engine';
-import type { CandleInterval } from './candle-intervals.ts';
-import type { Level } from './l2-book.ts';
-import type { LiveCandle } from './live-candles.ts';
-
-export interface BookSnapshotMessage {
-  readonly channel: 'book';
-  readonly type: 'snapshot';
-  readonly market: string;
-  readonly instrumentId: number;
-  /** The seq of the last delta folded into this snapshot; the next delta carries seq + 1. */
-  readonly seq: number;
-  readonly bids: readonly Level[];
-  readonly asks: readonly Level[];
-}
-
-export interface BookDeltaMessage {
-  readonly channel: 'book';
-  readonly type: 'delta';
-  readonly market: string;
-  readonly instrumentId: number;
-  readonly seq: number;
-  /** Changed levels with their new absolute size; qtyLots 0 removes the level. */
-  readonly bids: readonly Level[];
-  readonly asks: readonly Level[];
-}
-
-export interface PublicTrade {
-  readonly tradeId: number;
-  readonly priceTicks: number;
-  readonly qtyLots: number;
-  readonly takerSide: Side;
-  readonly ts: number;
-}
-
-export interface TradesMessage {
-  readonly channel: 'trades';
-  readonly type: 'trades';
-  readonly market: string;
-  readonly instrumentId: number;
-  readonly trades: readonly PublicTrade[];
-}
-
-export interface TickerMessage {
-  readonly channel: 'ticker';
-  readonly type: 'ticker';
-  readonly market: string;
-  readonly instrumentId: number;
-  readonly status: string;
-  /** The whole exchange is halted: no market trades, whatever its own status says. */
-  readonly tradingHalted: boolean;
-  readonly lastPriceTicks: number | null;
-  readonly bestBidTicks: number | null;
-  readonly bestAskTicks: number | null;
-  readonly volume24hLots: number;
-  readonly ts: number;
-}
-
-/**
- * A change of one market's candle of one interval: the open candle's latest state (at most one per
- * market, interval and flush), or, before the first candle of a new bucket, the previous one with
- * `closed: true`, sent exactly once. Without `channel`, `type`, `market` and `closed` it is the REST
- * candle of its bucket (the read models' `CandleRow`), field for field.
- */
-export interface CandleMessage extends LiveCandle {
-  readonly channel: 'candles';
-  readonly type: 'candle';
-  readonly market: string;
-  readonly instrumentId: number;
-  readonly interval: CandleInterval;
-}
-
-/** What a `candles` subscriber gets first: the open candle, if the market has traded in its bucket. */
-export interface CandleSnapshotMessage {
-  readonly channel: 'candles';
-  readonly type: 'snapshot';
-  readonly market: string;
-  readonly instrumentId: number;
-  readonly interval: CandleInterval;
-  readonly candle: LiveCandle | null;
-  /**
-   * False when the server could not load the open candles from history at start: this candle (or its
-   * absence) then counts only the trades the server has seen since, and REST has the whole bucket.
-   */
-  readonly complete: boolean;
-}
-
-export type MarketMessage =
-  | BookSnapshotMessage
-  | BookDeltaMessage
-  | TradesMessage
-  | TickerMessage
-  | CandleMessage
-  | CandleSnapshotMessage;
+export type {
+  BookDeltaMessage,
+  BookSnapshotMessage,
+  CandleMessage,
+  CandleSnapshotMessage,
+  MarketMessage,
+  PublicTrade,
+  TickerMessage,
+  TradesMessage,
+} from '@bourse/protocol';

@@ -4,6 +4,7 @@
 
 import type { CancelReason, Command, EngineEvent, Side } from '@bourse/engine';
 import type { CandleInterval } from '@bourse/marketdata';
+import type { Candle } from '@bourse/protocol';
 
 /** One command as the engine applied it, with the events it produced (copied, not the reused array). */
 export interface AppliedCommand {
@@ -87,20 +88,8 @@ export interface TradeRow {
 /** The candle intervals and their buckets are market data's (one definition for socket and SQL). */
 export type { CandleInterval };
 
-export interface CandleRow {
-  readonly instrumentId: number;
-  readonly interval: CandleInterval;
-  /** Start of the bucket, ms since the epoch (UTC, aligned to the interval). */
-  readonly bucketTs: number;
-  readonly openTicks: number;
-  readonly highTicks: number;
-  readonly lowTicks: number;
-  readonly closeTicks: number;
-  readonly volumeLots: number;
-  /** Σ price × qty in ticks·lots. */
-  readonly notional: number;
-  readonly tradeCount: number;
-}
+/** A stored candle: the REST candle of the wire protocol, field for field. */
+export type CandleRow = Candle;
 
 /** The newest candle of every market and interval, exactly as of command `seq`. */
 export interface LatestCandles {

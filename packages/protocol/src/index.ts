@@ -4,6 +4,7 @@
 
 export * from './admin.ts';
 export * from './auth.ts';
+export type * from './market-messages.ts';
 export * from './markets.ts';
 export * from './orders.ts';
 export * from './portfolio.ts';
