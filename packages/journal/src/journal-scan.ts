@@ -70,6 +70,14 @@ export interface ScanOptions {
    * of being refused.
    */
   readonly liveWriter?: boolean;
+  /** Another seq known durable (a snapshot's): the journal must reach it too. */
+  readonly durableFloor?: DurableFloor;
+}
+
+export interface DurableFloor {
+  readonly seq: number;
+  /** Names where the bound comes from, for the message (e.g. "the snapshot at seq 9"). */
+  readonly source: string;
 }
 
 const PROGRESS_STEP_BYTES = 4 * 1024 * 1024;
@@ -127,7 +135,7 @@ export function scanJournal(dir: string, opts: ScanOptions = {}): JournalScan {
   }
   const first = segments.find((s) => s.lastSeq >= s.firstSeq);
   const lastSeq = first === undefined ? 0 : segments.at(-1)!.lastSeq;
-  error ??= lostTail(segments, highWater, tornTailBytes);
+  error ??= lostTail(segments, highWater, tornTailBytes, opts.durableFloor);
   const base = {
     segments,
     segmentFiles: listed.length,
@@ -147,10 +155,17 @@ function lostTail(
   segments: readonly SegmentSummary[],
   highWater: HighWater | undefined,
   tornTailBytes: number,
+  floor: DurableFloor | undefined,
 ): ScanProblem | undefined {
   const last = segments.at(-1);
   const lastSeq = last?.lastSeq ?? 0;
-  if (highWater === undefined || lastSeq >= highWater.seq) return undefined;
+  const bounds: DurableFloor[] = [];
+  if (highWater !== undefined) {
+    bounds.push({ seq: highWater.seq, source: `its high-water mark (${HIGH_WATER_FILE_NAME})` });
+  }
+  if (floor !== undefined) bounds.push(floor);
+  const bound = bounds.filter((b) => b.seq > lastSeq).sort((a, b) => b.seq - a.seq)[0];
+  if (bound === undefined) return undefined;
   const torn = tornTailBytes > 0 ? ` (then ${tornTailBytes} bytes of an incomplete record)` : '';
   return {
     segment: last?.name ?? segmentFileName(lastSeq + 1),
@@ -158,9 +173,8 @@ function lostTail(
     kind: 'lost-tail',
     seq: lastSeq + 1,
     message:
-      `the journal ends at seq ${lastSeq}${torn} but its high-water mark ` +
-      `(${HIGH_WATER_FILE_NAME}) says seq ${highWater.seq} was durable: ` +
-      `records ${lastSeq + 1}..${highWater.seq} are lost`,
+      `the journal ends at seq ${lastSeq}${torn} but ${bound.source} says seq ${bound.seq} ` +
+      `was durable: records ${lastSeq + 1}..${bound.seq} are lost`,
   };
 }
 

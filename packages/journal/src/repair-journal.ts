@@ -24,6 +24,8 @@ export interface RepairOptions {
   readonly truncateAtSeq: number;
   /** The placeholder payload for a dropped seq, given the payload of the last record kept. */
   readonly filler: (seq: number, lastKept: Uint8Array | undefined) => Uint8Array;
+  /** A seq known durable elsewhere (the newest snapshot's): filled up to at least it. */
+  readonly fillToAtLeast?: number;
 }
 
 export interface RepairResult {
@@ -57,7 +59,8 @@ export async function repairJournal(dir: string, opts: RepairOptions): Promise<R
   }
   const { journal, recovery } = await FileJournal.open(dir, { [OPEN_FOR_REPAIR]: true });
   try {
-    const filledToSeq = Math.max(cut.highestSeq, recovery.highWaterSeq, from - 1);
+    const floor = opts.fillToAtLeast ?? 0;
+    const filledToSeq = Math.max(cut.highestSeq, recovery.highWaterSeq, floor, from - 1);
     let lastKept: Uint8Array | undefined;
     if (from > 1) for (const record of journal.read(from - 1)) lastKept = record.payload;
     for (let seq = from; seq <= filledToSeq; seq++) journal.append(seq, opts.filler(seq, lastKept));

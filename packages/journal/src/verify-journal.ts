@@ -1,6 +1,11 @@
 // Offline check of a journal directory for operators (`bourse journal verify`): reads every
 // segment, changes nothing, and reports what opening would keep, cut or refuse.
-import { type ProgressFn, type ScanProblem, scanJournal } from './journal-scan.ts';
+import {
+  type DurableFloor,
+  type ProgressFn,
+  type ScanProblem,
+  scanJournal,
+} from './journal-scan.ts';
 
 export interface VerifyReport {
   /** False when opening would refuse the journal; a torn tail alone keeps it true. */
@@ -18,8 +23,16 @@ export interface VerifyReport {
   error?: ScanProblem;
 }
 
-export function verifyJournal(dir: string, onProgress?: ProgressFn): VerifyReport {
-  const scan = scanJournal(dir, onProgress === undefined ? {} : { onProgress });
+/** `durableFloor`: a seq known durable elsewhere (the newest snapshot's) the journal must reach. */
+export function verifyJournal(
+  dir: string,
+  onProgress?: ProgressFn,
+  durableFloor?: DurableFloor,
+): VerifyReport {
+  const scan = scanJournal(dir, {
+    ...(onProgress === undefined ? {} : { onProgress }),
+    ...(durableFloor === undefined ? {} : { durableFloor }),
+  });
   const report: VerifyReport = {
     ok: scan.error === undefined,
     records: scan.records,

@@ -35,14 +35,19 @@ export interface ReplayResult {
 
 const PROGRESS_EVERY = 10_000;
 
-/** Checks every journal record (read-only) and finds the newest intact snapshot. */
+/**
+ * Checks every journal record (read-only) against the journal's high-water mark and the newest
+ * intact snapshot.
+ */
 export function verifyDataDir(
   dir: string,
   onProgress?: (bytesDone: number, bytesTotal: number) => void,
 ): DataDirReport {
   const layout = dataDirLayout(dir);
-  const journal = verifyJournal(layout.journalDir, onProgress);
   const snapshot = new SnapshotStore(layout.snapshotsDir).latest();
+  // A snapshot is stored only once its seq is durable: a journal that ends before it lost its tail.
+  const floor = snapshot && { seq: snapshot.seq, source: `the snapshot at seq ${snapshot.seq}` };
+  const journal = verifyJournal(layout.journalDir, onProgress, floor);
   return { journal, snapshotSeq: snapshot?.seq };
 }
 
@@ -113,14 +118,17 @@ export async function repairDataDir(
   now: number = Date.now(),
 ): Promise<DataDirRepair> {
   const layout = dataDirLayout(dir);
+  const snapshots = new SnapshotStore(layout.snapshotsDir);
   const journal = await repairJournal(layout.journalDir, {
     truncateAtSeq,
+    // The newest snapshot's commands were durable too: their ids are not given again either.
+    fillToAtLeast: snapshots.latest()?.seq ?? 0,
     filler: (seq, lastKept) => {
       const ts = lastKept === undefined ? 0 : decodeCommand(lastKept).ts;
       return encodeCommandJson(JSON.stringify({ type: 'tick', seq, ts }));
     },
   });
-  const snapshotsRemoved = await new SnapshotStore(layout.snapshotsDir).removeFrom(truncateAtSeq);
+  const snapshotsRemoved = await snapshots.removeFrom(truncateAtSeq);
   const readModelsSetAside = setReadDbAside(layout.readDbPath, `repaired-${now}`);
   return { journal, snapshotsRemoved, readModelsSetAside };
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readJournal } from '@bourse/journal';
+import { HIGH_WATER_FILE_NAME, readJournal } from '@bourse/journal';
 import {
   CoreError,
   type ExchangeCore,
@@ -159,4 +159,31 @@ test('read models ahead of an intact journal are rebuilt from it', async (t) => 
   const orders = await third.readModels.orders({ accountId: 1 });
   assert.ok(orders.items.length > 0);
   assert.ok(orders.items.every((o) => !ahead.includes(o.orderId)));
+});
+
+test('a journal that ends before its newest snapshot is reported, even without its mark', async (t) => {
+  const dataDir = tempDataDir(t);
+  const first = await openCore(t, { dataDir, snapshotEvery: 4 });
+  await first.submitBatch(marketSetup(2));
+  await placeOrders(first, 8);
+  await first.close();
+  const snapshotSeq = verifyDataDir(dataDir).snapshotSeq;
+  assert.ok(snapshotSeq !== undefined && snapshotSeq > 4);
+
+  rmSync(join(dataDir, 'journal', HIGH_WATER_FILE_NAME));
+  const { path, starts } = recordStarts(dataDir);
+  truncateSync(path, starts[snapshotSeq - 2]!); // records snapshotSeq - 1 and on are gone
+  const report = verifyDataDir(dataDir).journal;
+  assert.equal(report.ok, false);
+  assert.equal(report.error?.kind, 'lost-tail');
+  assert.equal(report.error?.seq, snapshotSeq - 1);
+  assert.match(report.error?.message ?? '', new RegExp(`snapshot at seq ${snapshotSeq}`));
+  const refused = await openRefused(dataDir);
+  assert.ok(refused instanceof CoreError && refused.code === 'DATA_DIR_INCONSISTENT');
+
+  const repaired = await repairDataDir(dataDir, snapshotSeq - 1);
+  assert.equal(repaired.journal.filledToSeq, snapshotSeq, 'ids up to the snapshot stay used');
+  const second = await openCore(t, { dataDir });
+  const [next] = await placeOrders(second, 1);
+  assert.ok(next! > snapshotSeq);
 });
