@@ -72,6 +72,25 @@ test('--help works for the CLI and every command', async () => {
   assert.equal((await bourse('nonsense')).code, 2);
 });
 
+/** The binary market the offline admin test creates. */
+const CLI_SPEC = {
+  kind: 'binary',
+  symbol: 'CLI-YES',
+  seriesTicker: 'CLI',
+  eventTicker: 'CLI-1',
+  title: 'CLI test',
+  settlementAssetId: 1,
+  payoutTicks: 10000,
+  lotsPerContract: 100,
+  tickSize: 100,
+  minPriceTicks: 100,
+  maxPriceTicks: 9900,
+  lotSize: 100,
+  moneyPerTickLot: 1,
+  fees: { kind: 'none' },
+  limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
+};
+
 test('offline admin, then journal verify, replay and snapshot agree', async () => {
   const d = ['--data-dir', dir];
   assert.match(
@@ -92,26 +111,7 @@ test('offline admin, then journal verify, replay and snapshot agree', async () =
   assert.match(key.stdout, /key id: [0-9a-f-]{36}/);
   assert.match(readFileSync(pem, 'utf8'), /BEGIN PRIVATE KEY/);
   const spec = join(dir, 'spec.json');
-  writeFileSync(
-    spec,
-    JSON.stringify({
-      kind: 'binary',
-      symbol: 'CLI-YES',
-      seriesTicker: 'CLI',
-      eventTicker: 'CLI-1',
-      title: 'CLI test',
-      settlementAssetId: 1,
-      payoutTicks: 10000,
-      lotsPerContract: 100,
-      tickSize: 100,
-      minPriceTicks: 100,
-      maxPriceTicks: 9900,
-      lotSize: 100,
-      moneyPerTickLot: 1,
-      fees: { kind: 'none' },
-      limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
-    }),
-  );
+  writeFileSync(spec, JSON.stringify(CLI_SPEC));
   assert.match((await bourse('market', 'create', '--spec', spec, ...d)).stdout, /created CLI-YES/);
   assert.match((await bourse('market', 'open', 'CLI-YES', ...d)).stdout, /CLI-YES: open/);
   const closes = await bourse(
