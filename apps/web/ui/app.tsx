@@ -11,6 +11,7 @@ import { Toasts } from './components/toasts.tsx';
 import { AccountPage } from './pages/account-page.tsx';
 import { AdminPage } from './pages/admin-page.tsx';
 import { AlertsPage } from './pages/alerts-page.tsx';
+import { EventPage } from './pages/event-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
 import { MarketPage } from './pages/market-page.tsx';
 import { MarketsPage } from './pages/markets-page.tsx';
@@ -43,7 +44,9 @@ function Shell() {
   usePageTitle(pageName(path, marketBySymbol));
   const [menuOpen, setMenuOpen] = useState(false);
   const current = (to: string) =>
-    to === '/' ? path === '/' || path.startsWith('/markets') : path.startsWith(to);
+    to === '/'
+      ? path === '/' || path.startsWith('/markets') || path.startsWith('/events')
+      : path.startsWith(to);
   return (
     <>
       <a className="skip" href="#main">
@@ -109,6 +112,9 @@ function Route({ path }: { path: string }) {
   const { me } = useApp();
   if (path.startsWith('/markets/')) {
     return <MarketPage symbol={decodeURIComponent(path.slice('/markets/'.length))} />;
+  }
+  if (path.startsWith('/events/')) {
+    return <EventPage ticker={decodeURIComponent(path.slice('/events/'.length))} />;
   }
   switch (path) {
     case '/':

@@ -1,7 +1,9 @@
 // The shapes of the API's JSON, for SDK users. Prices are integer ticks, quantities integer lots and
 // money integer minor units, exactly as the exchange's engine counts them.
 
-import type { Level } from '@bourse/protocol';
+import type { Level, MarketInfo } from '@bourse/protocol';
+
+export type { MarketInfo as MarketText };
 
 export type Side = 'buy' | 'sell';
 
@@ -24,6 +26,8 @@ export interface Market {
   /** When the market opens / closes by itself (ms since the epoch), if scheduled. */
   readonly opensAt: number | null;
   readonly closesAt: number | null;
+  /** What admins wrote about the market: titles, rules, resolution source, settlement time. */
+  readonly info?: MarketInfo;
   readonly spec: {
     readonly symbol: string;
     readonly tickSize: number;

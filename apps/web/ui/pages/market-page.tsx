@@ -12,6 +12,7 @@ import { feeLabel } from '../format/fees.ts';
 import { price, qty, usd, usdSigned } from '../format/units.ts';
 import { DepthChart } from '../market/depth-chart.tsx';
 import { MarketSchedule } from '../market/market-schedule.tsx';
+import { MarketTerms } from '../market/market-terms.tsx';
 import { realisedAfterFees } from '../portfolio/valuation.ts';
 import { OpenOrders as OpenOrdersView } from '../market/open-orders.tsx';
 import { OrderBook, type PricePick } from '../market/order-book.tsx';
@@ -95,7 +96,12 @@ function MarketScreen({ m: listed }: { m: MarketInfo }) {
         <div>
           <p className="crumbs">
             <Link to="/">Markets</Link>
-            {binary && ` / ${m.spec.seriesTicker} / ${m.spec.eventTicker}`}
+            {binary && ` / ${m.info?.seriesTitle ?? m.spec.seriesTicker} / `}
+            {binary && (
+              <Link to={`/events/${encodeURIComponent(m.spec.eventTicker ?? '')}`}>
+                {m.info?.eventTitle ?? m.spec.eventTicker}
+              </Link>
+            )}
           </p>
           <h1>{m.spec.title ?? m.market}</h1>
           <p className="muted">{m.market}</p>
@@ -212,6 +218,7 @@ const Rules = memo(function Rules({ m }: { m: MarketInfo }) {
   return (
     <div className="card rules">
       <h2>Rules</h2>
+      <MarketTerms m={m} />
       {binary ? (
         <p>
           Each YES contract pays{' '}

@@ -1,5 +1,6 @@
-// The market list: binary markets grouped by series and event with YES price, best bid/ask, 24h volume,
-// open interest and status, spot instruments alongside; search and filters; prices tick live.
+// The market list: binary markets grouped under their series' and events' titles (each event linking to
+// its own page) with YES price, best bid/ask, 24h volume, open interest and status, spot instruments
+// alongside; search and filters; prices tick live.
 
 import { useMemo, useState } from 'react';
 import { snapToGrid } from '@bourse/engine/rules';
@@ -15,7 +16,14 @@ type KindFilter = 'all' | 'binary' | 'spot';
 
 function matches(m: MarketInfo, text: string): boolean {
   if (text === '') return true;
-  const hay = [m.market, m.spec.title, m.spec.eventTicker, m.spec.seriesTicker]
+  const hay = [
+    m.market,
+    m.spec.title,
+    m.spec.eventTicker,
+    m.spec.seriesTicker,
+    m.info?.eventTitle ?? undefined,
+    m.info?.seriesTitle ?? undefined,
+  ]
     .filter((x) => x !== undefined)
     .join(' ')
     .toLowerCase();
@@ -25,7 +33,8 @@ function matches(m: MarketInfo, text: string): boolean {
     .every((w) => hay.includes(w));
 }
 
-function live(m: MarketInfo, t: Ticker | undefined): MarketInfo {
+/** The market with its live ticker's status and prices. */
+export function withTicker(m: MarketInfo, t: Ticker | undefined): MarketInfo {
   if (t === undefined) return m;
   return {
     ...m,
@@ -49,7 +58,7 @@ export function MarketsPage() {
   const shown = useMemo(
     () =>
       markets
-        .map((m) => live(m, tickers.get(m.market)))
+        .map((m) => withTicker(m, tickers.get(m.market)))
         .filter(
           (m) =>
             (kind === 'all' || m.kind === kind) &&
@@ -107,33 +116,27 @@ export function MarketsPage() {
         </div>
       </div>
       {shown.length === 0 && <p className="muted">No markets match.</p>}
-      {[...groups].map(([series, events]) => (
-        <div key={series} className="series">
-          <h2 className="series-title">{series}</h2>
-          {[...events].map(([event, list]) => (
-            <div key={event} className="card event">
-              <h3>{event}</h3>
-              <table className="markets">
-                <thead>
-                  <tr>
-                    <th>Market</th>
-                    <th className="num">YES</th>
-                    <th className="num hide-sm">Bid / Ask</th>
-                    <th className="num hide-sm">24h vol</th>
-                    <th className="num hide-sm">Open int.</th>
-                    <th>Status</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((m) => (
-                    <MarketRow key={m.market} m={m} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ))}
-        </div>
-      ))}
+      {[...groups].map(([series, events]) => {
+        const first = [...events.values()][0]?.[0];
+        return (
+          <div key={series} className="series">
+            <h2 className="series-title">
+              {first?.info?.seriesTitle ?? series}
+              {first?.info?.seriesTitle != null && <span className="symbol"> {series}</span>}
+            </h2>
+            {[...events].map(([event, list]) => (
+              <div key={event} className="card event">
+                <h3>
+                  <Link to={`/events/${encodeURIComponent(event)}`} className="event-link">
+                    {list[0]?.info?.eventTitle ?? event}
+                  </Link>
+                </h3>
+                <MarketTable markets={list} />
+              </div>
+            ))}
+          </div>
+        );
+      })}
       {spot.length > 0 && (
         <div className="series">
           <h2 className="series-title">Spot</h2>
@@ -161,6 +164,29 @@ export function MarketsPage() {
         </div>
       )}
     </section>
+  );
+}
+
+/** Binary markets with their YES price, bid/ask, 24h volume, open interest and status. */
+export function MarketTable({ markets }: { markets: readonly MarketInfo[] }) {
+  return (
+    <table className="markets">
+      <thead>
+        <tr>
+          <th>Market</th>
+          <th className="num">YES</th>
+          <th className="num hide-sm">Bid / Ask</th>
+          <th className="num hide-sm">24h vol</th>
+          <th className="num hide-sm">Open int.</th>
+          <th>Status</th>
+        </tr>
+      </thead>
+      <tbody>
+        {markets.map((m) => (
+          <MarketRow key={m.market} m={m} />
+        ))}
+      </tbody>
+    </table>
   );
 }
 

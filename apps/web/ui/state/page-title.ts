@@ -25,6 +25,8 @@ export function pageName(
     const m = marketBySymbol(symbol);
     return m?.spec.title ?? m?.market ?? symbol;
   }
+  if (path.startsWith('/events/'))
+    return `Event ${decodeURIComponent(path.slice('/events/'.length))}`;
   return PAGES[path] ?? 'Not found';
 }
 
