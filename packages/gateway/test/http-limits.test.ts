@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { checkHttpLimits, DEFAULT_HTTP_LIMITS } from '../src/http/connection-limits.ts';
 import { bodyOf, type RawExchange, rawSend, statusOf } from './support/raw-http.ts';
 import { startTestExchange, type TestExchange, type TestUser } from './support/test-exchange.ts';
 
@@ -125,4 +126,19 @@ test('a path under an extension prefix that the extension does not serve is answ
   const res = await fetch(`${ex.baseUrl}/ext/anything`, { signal: AbortSignal.timeout(20_000) });
   assert.equal(res.status, 404);
   assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'ROUTE_NOT_FOUND');
+});
+
+test('limits Node would refuse or ignore are refused with the field named', () => {
+  const ok = { ...DEFAULT_HTTP_LIMITS };
+  assert.deepEqual(checkHttpLimits(ok), ok);
+  assert.throws(
+    () => checkHttpLimits({ ...ok, headersTimeoutMs: 20_000, requestTimeoutMs: 10_000 }),
+    /requestTimeoutMs must be ≥ http.headersTimeoutMs/,
+  );
+  assert.throws(() => checkHttpLimits({ ...ok, idleTimeoutMs: 0 }), /at least 1 ms/);
+  assert.throws(
+    () => checkHttpLimits({ ...ok, maxConnectionsPerAddress: -1 }),
+    /http.maxConnectionsPerAddress must be an integer ≥ 0/,
+  );
+  assert.equal(checkHttpLimits({ ...ok, maxConnectionsPerAddress: 0 }).maxConnectionsPerAddress, 0);
 });
