@@ -189,6 +189,14 @@ test('the client signs native requests with the body digest', async () => {
   assert.equal(await openOrdersAt(2_700), before + 1);
 });
 
+test('the OpenAPI document describes strict signatures and the body digest', async () => {
+  const doc = (await (await fetch(`${ex.baseUrl}/openapi.json`)).json()) as {
+    info: { description: string };
+  };
+  assert.match(doc.info.description, /BOURSE-ACCESS-BODY-SHA256/);
+  assert.match(doc.info.description, /canonical base64/);
+});
+
 /** How the handshake was answered: 101 when it opened (closed again at once), else the status. */
 function handshake(headers: Record<string, string>): Promise<number> {
   const ws = new WebSocket(`${ex.baseUrl.replace(/^http/, 'ws')}${WS_PATH}`, { headers });

@@ -78,8 +78,11 @@ export function openApiDocument(routes: readonly RouteDef[], version: string) {
       description:
         'Prices are integer ticks, quantities integer lots, money integer minor units of its asset. ' +
         'Order ids are command sequence numbers. Signed requests: KALSHI-ACCESS-KEY, ' +
-        'KALSHI-ACCESS-TIMESTAMP (ms) and KALSHI-ACCESS-SIGNATURE = base64 RSA-PSS/SHA-256 (or Ed25519) ' +
-        'over timestamp + METHOD + path (without query). Bearer tokens: a signed ' +
+        'KALSHI-ACCESS-TIMESTAMP (ms) and KALSHI-ACCESS-SIGNATURE = canonical base64 (standard ' +
+        'alphabet, padded) of an RSA-PSS/SHA-256 (or Ed25519) signature over timestamp + METHOD + ' +
+        'path (without query), each signature accepted once; to bind the body too, send ' +
+        'BOURSE-ACCESS-BODY-SHA256 (lowercase hex SHA-256 of the body) and sign timestamp + METHOD + ' +
+        'path + "\\n" + that digest. Bearer tokens: a signed ' +
         'POST /api/v1/auth/token returns a short-lived token; send it as ' +
         '`Authorization: Bearer <token>` instead of signing each request (same key, same scopes). ' +
         'WebSocket: /api/v1/ws (public channels book, trades, ticker and candles; private orders, ' +
