@@ -108,6 +108,7 @@ function NeedsLogin({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
+/** The screen for a path; a new page also names itself in the tab's title (state/page-title.ts). */
 function Route({ path }: { path: string }) {
   const { me } = useApp();
   if (path.startsWith('/markets/')) {
