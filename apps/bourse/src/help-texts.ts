@@ -8,6 +8,8 @@ Options:
   --port <n>          TCP port (default 8080; 0 picks a free one)
   --host <addr>       Address to bind (default 127.0.0.1)
   --data-dir <dir>    Where the journal, snapshots and databases live (default ./data)
+  --read-db <url>     Keep the read models (history) in PostgreSQL (postgres://…) instead of
+                      SQLite in the data directory
   --no-demo           Do not create demo markets/users or run bots
   --no-rate-limit     Lift the per-key and per-IP limits (load tests on loopback)
   --log-level <l>     debug | info | warn | error (default info)

@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { AuthStore, createGateway, type Gateway, type GatewayOptions } from '@bourse/gateway';
 import type { EngineConfig } from '@bourse/engine';
 import { kalshiExtension } from '@bourse/kalshi';
-import { type ExchangeCore, ensurePrivateFile, openExchangeCore } from '@bourse/sequencer';
+import {
+  type ExchangeCore,
+  ensurePrivateFile,
+  openExchangeCore,
+  type ReadDb,
+} from '@bourse/sequencer';
 
 export interface OpenExchange {
   readonly core: ExchangeCore;
@@ -25,12 +30,15 @@ export async function openExchange(
     onRecoveryProgress?: (p: { seq: number; lastSeq: number }) => void;
     /** Engine settings for a NEW data directory (an existing one keeps the settings it was made with). */
     engineConfig?: Partial<EngineConfig>;
+    /** Where the read models live (default: SQLite in the data directory). */
+    readDb?: ReadDb;
   } = {},
 ): Promise<OpenExchange> {
-  const { onRecoveryProgress, engineConfig, ...gatewayOptions } = options;
+  const { onRecoveryProgress, engineConfig, readDb, ...gatewayOptions } = options;
   const core = await openExchangeCore({
     dataDir,
     ...(engineConfig === undefined ? {} : { engineConfig }),
+    ...(readDb === undefined ? {} : { readDb }),
     ...(onRecoveryProgress === undefined ? {} : { onRecoveryProgress }),
   });
   ensurePrivateFile(join(dataDir, AUTH_DB));

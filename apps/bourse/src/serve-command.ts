@@ -13,7 +13,7 @@ import {
   type Logger,
   type LogLevel,
 } from '@bourse/gateway';
-import { type ExchangeCore, makePrivateDir } from '@bourse/sequencer';
+import { type ExchangeCore, makePrivateDir, type ReadDb } from '@bourse/sequencer';
 import { botCredentials, DEMO_START_TICKS, isEmptyExchange, seedDemo } from './demo-setup.ts';
 import { openExchange } from './open-exchange.ts';
 import { SERVE_HELP } from './help-texts.ts';
@@ -23,6 +23,7 @@ const SERVE_FLAGS = {
   port: { type: 'string', default: '8080' },
   host: { type: 'string', default: '127.0.0.1' },
   'data-dir': { type: 'string', default: './data' },
+  'read-db': { type: 'string' },
   'no-demo': { type: 'boolean', default: false },
   'no-rate-limit': { type: 'boolean', default: false },
   'log-level': { type: 'string', default: 'info' },
@@ -52,6 +53,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   }
   const exchange = await openExchange(dataDir, {
     logger,
+    ...readDbFlag(values['read-db']),
     http: httpLimitFlags(values),
     ...tlsFlags(values),
     timestampWindowMs: Math.round(windowSeconds * 1000),
@@ -182,4 +184,13 @@ async function demoAdminLine(services: GatewayServices, demo: boolean): Promise<
     return "admin login: admin (password shown at first start; reset: 'bourse user password')";
   }
   return '';
+}
+
+/** `--read-db postgres://…`: the read models in PostgreSQL instead of the data directory's SQLite. */
+function readDbFlag(url: string | undefined): { readDb?: ReadDb } {
+  if (url === undefined) return {};
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new Error('--read-db must be a postgres:// URL (SQLite in the data directory is the default)');
+  }
+  return { readDb: { kind: 'postgres', url } };
 }

@@ -22,3 +22,4 @@ export {
 } from './open-exchange-core.ts';
 export { createHistogram, LATENCY_BOUNDS_SECONDS, observe } from './histogram.ts';
 export type { ReplayProgress } from './replay-into-worker.ts';
+export { describeReadDb, type ReadDb } from './read-db.ts';

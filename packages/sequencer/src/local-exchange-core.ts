@@ -66,8 +66,8 @@ export interface CoreParts {
   readonly snapshotEvery: number;
   /** Most commands sequenced and not yet acknowledged; more are refused with `OVERLOADED`. */
   readonly maxQueuedCommands: number;
-  /** The read models' file, marked cleanly closed at shutdown (see read-db-guard.ts). */
-  readonly readDbPath: string;
+  /** The read models' SQLite file, marked cleanly closed at shutdown (see read-db-guard.ts). */
+  readonly readDbPath: string | undefined;
   /** Submit journaled ticks for time-driven work (false on a cluster standby until it leads). */
   readonly ticking: boolean;
   /** Told the engine's state hash at every multiple of the worker's `hashEvery` it applies. */
@@ -468,7 +468,8 @@ export class LocalExchangeCore implements ReplicatingCore {
     await this.#parts.journal.close();
     await this.#feeder.close();
     await this.#parts.readModels.close();
-    if (this.#feeder.failure === undefined) markReadDbClean(this.#parts.readDbPath);
+    const path = this.#parts.readDbPath;
+    if (this.#feeder.failure === undefined && path !== undefined) markReadDbClean(path);
   }
 }
 

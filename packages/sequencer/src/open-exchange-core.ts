@@ -10,7 +10,7 @@ import {
   type OpenResult,
   SnapshotStore,
 } from '@bourse/journal';
-import { openSqliteReadModels, type ReadModels } from '@bourse/projections';
+import type { ReadModels } from '@bourse/projections';
 import type { EngineConfig } from '@bourse/engine';
 import { decodeCommand } from './command-codec.ts';
 import { CoreError } from './core-error.ts';
@@ -24,6 +24,7 @@ import {
 import { EngineHost } from './engine-host.ts';
 import type { CoreJournal, CoreMetrics, ReplicatingCore } from './exchange-core.ts';
 import { LocalExchangeCore } from './local-exchange-core.ts';
+import { describeReadDb, openReadDb, type ReadDb } from './read-db.ts';
 import { guardReadDbOnOpen, type ReadDbState, setReadDbAside } from './read-db-guard.ts';
 import { ReadModelFeeder } from './read-model-feeder.ts';
 import { type ReplayProgress, replayIntoWorker } from './replay-into-worker.ts';
@@ -63,6 +64,8 @@ export interface OpenExchangeCoreOptions {
   /** Report the engine's state hash after every command whose seq is a multiple of this. */
   readonly hashEvery?: number;
   readonly onStateHash?: (seq: number, hash: string) => void;
+  /** Where the read models live (default: SQLite in the data directory; see read-db.ts). */
+  readonly readDb?: ReadDb;
 }
 
 export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<ReplicatingCore> {
@@ -116,7 +119,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<R
       clock: opts.clock ?? Date.now,
       snapshotEvery,
       maxQueuedCommands: opts.maxQueuedCommands ?? DEFAULT_MAX_QUEUED_COMMANDS,
-      readDbPath: path,
+      readDbPath: opts.readDb === undefined || opts.readDb.kind === 'sqlite' ? path : undefined,
       ticking: opts.ticking ?? true,
       onStateHash: opts.onStateHash,
     });
@@ -184,12 +187,15 @@ async function openReadModels(
   journal: { lastSeq: number; journalIntact: boolean },
 ): Promise<ReadModelParts> {
   const { path, feeAccountId, opts, metrics } = where;
-  let readDbOnOpen = guardReadDbOnOpen(path, Date.now());
+  const db: ReadDb = opts.readDb ?? { kind: 'sqlite', path };
+  const sqlite = db.kind === 'sqlite';
+  // A shared server's database is durable and not the data directory's to check or set aside.
+  let readDbOnOpen: ReadDbState = sqlite ? guardReadDbOnOpen(path, Date.now()) : 'checked';
   for (;;) {
-    ensurePrivateFile(path);
+    if (sqlite) ensurePrivateFile(path);
     const feeder = await ReadModelFeeder.start(
       {
-        path,
+        db,
         feeAccountId,
         nice: opts.readModelNice ?? DEFAULT_READ_MODEL_NICE,
         idle: opts.readModelIdle ?? true,
@@ -198,7 +204,7 @@ async function openReadModels(
     );
     if (feeder.appliedSeq <= journal.lastSeq) {
       try {
-        const readModels = await openSqliteReadModels(path, { feeAccountId });
+        const readModels = await openReadDb(db, feeAccountId);
         return { feeder, readModels, readDbOnOpen };
       } catch (error) {
         await feeder.close();
@@ -206,12 +212,15 @@ async function openReadModels(
       }
     }
     await feeder.close();
-    const held = `read models in ${path} hold seq ${feeder.appliedSeq} but the journal ends at ${journal.lastSeq}`;
-    if (!journal.journalIntact || readDbOnOpen === 'rebuilt') {
+    const held = `read models in ${describeReadDb(db)} hold seq ${feeder.appliedSeq} but the journal ends at ${journal.lastSeq}`;
+    if (!sqlite || !journal.journalIntact || readDbOnOpen === 'rebuilt') {
       throw new CoreError(
         'DATA_DIR_INCONSISTENT',
-        `${held}, and the journal's last stop was not clean, so it may have lost its tail; ` +
-          'run `bourse journal verify`',
+        sqlite
+          ? `${held}, and the journal's last stop was not clean, so it may have lost its tail; ` +
+              'run `bourse journal verify`'
+          : `${held}: the database belongs to another data directory, or the journal lost its ` +
+              'tail; give an empty database or run `bourse journal verify`',
       );
     }
     setReadDbAside(path, `ahead-${Date.now()}`);

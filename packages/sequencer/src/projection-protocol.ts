@@ -5,9 +5,10 @@
 // take back, and the batch text never passes through the main thread a second time.
 
 import type { MessagePort } from 'node:worker_threads';
+import type { ReadDb } from './read-db.ts';
 
 export interface ProjectionInit {
-  readonly path: string;
+  readonly db: ReadDb;
   readonly feeAccountId: number;
   /** Scheduling niceness of the worker thread (0 = as the gateway; higher yields more). */
   readonly nice: number;

@@ -9,7 +9,6 @@
 
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { Command, EngineEvent } from '@bourse/engine';
-import { openSqliteReadModels } from '@bourse/projections';
 import type { AppliedCommand } from './exchange-core.ts';
 import type {
   FromProjection,
@@ -17,6 +16,7 @@ import type {
   StagedBatch,
   ToProjection,
 } from './projection-protocol.ts';
+import { openReadDb } from './read-db.ts';
 import { idleThisThread, lowerThisThreadPriority } from './thread-priority.ts';
 
 /** Most commands in one read-model transaction. */
@@ -24,7 +24,7 @@ const MAX_COMMANDS_PER_APPLY = 8192;
 
 const init = workerData as ProjectionInit;
 const port = parentPort!;
-const models = await openSqliteReadModels(init.path, { feeAccountId: init.feeAccountId });
+const models = await openReadDb(init.db, init.feeAccountId);
 let appliedSeq = await models.lastAppliedSeq();
 // Niceness first: it is what remains where SCHED_IDLE cannot be had.
 lowerThisThreadPriority(init.nice);

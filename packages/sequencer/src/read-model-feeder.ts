@@ -36,7 +36,7 @@ export class ReadModelFeeder {
     this.#postedSeq = appliedSeq;
   }
 
-  /** Starts the worker, which opens (and migrates) the read models at `init.path`. */
+  /** Starts the worker, which opens (and migrates) the read models `init.db` names. */
   static async start(init: ProjectionInit, metrics: CoreMetrics): Promise<ReadModelFeeder> {
     const worker = new Worker(new URL('./projection-worker.ts', import.meta.url), {
       workerData: init,

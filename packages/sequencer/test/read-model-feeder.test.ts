@@ -34,7 +34,12 @@ function engineSide(port: MessagePort) {
 /** A feeder with its read-model worker on a fresh file, and an engine side connected to it. */
 async function startFeeder(t: TestContext) {
   const path = join(tempDataDir(t), 'read.db');
-  const init = { path, feeAccountId: FEE_ACCOUNT, nice: 0, idle: false };
+  const init = {
+    db: { kind: 'sqlite' as const, path },
+    feeAccountId: FEE_ACCOUNT,
+    nice: 0,
+    idle: false,
+  };
   const feeder = await ReadModelFeeder.start(init, createCoreMetrics());
   const port = feeder.connectEngine();
   return { path, feeder, port, stage: engineSide(port) };
