@@ -38,6 +38,12 @@ export interface BenchOptions {
   readonly etcdRaces: number;
   /** etcd suite: kills of etcd's Raft leader. */
   readonly etcdKills: number;
+  /** Cluster suite: seconds per load run, kills of the leader engine node and of etcd's leader. */
+  readonly clusterSeconds: number;
+  readonly clusterKills: number;
+  readonly clusterEtcdKills: number;
+  /** Cluster suite: market-data subscribers spread over the gateways. */
+  readonly clusterSubscribers: number;
   /** Login-flood suite: wrong-password logins per second (orders at --flood-rate). */
   readonly loginRate: number;
   /** Login-flood suite: loopback source addresses the logins come from. */
@@ -51,7 +57,8 @@ const USAGE = `usage: npm run bench -- [--suite engine] [--profile cents|wide|al
        [--soak-minutes 30] [--soak-rate 500] [--soak-mode rest|ws]
        [--flood-rate 1000] [--flood-connections 3000] [--flood-addresses 300]
        [--etcd-seconds 5] [--etcd-races 200] [--etcd-kills 10]
-       [--login-rate 300] [--login-addresses 300] [--login-seconds 10]`;
+       [--login-rate 300] [--login-addresses 300] [--login-seconds 10]
+       [--cluster-seconds 5] [--cluster-kills 20] [--cluster-etcd-kills 10] [--cluster-subscribers 1000]`;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({
@@ -76,6 +83,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       'etcd-seconds': { type: 'string', default: '5' },
       'etcd-races': { type: 'string', default: '200' },
       'etcd-kills': { type: 'string', default: '10' },
+      'cluster-seconds': { type: 'string', default: '5' },
+      'cluster-kills': { type: 'string', default: '20' },
+      'cluster-etcd-kills': { type: 'string', default: '10' },
+      'cluster-subscribers': { type: 'string', default: '1000' },
       'login-rate': { type: 'string', default: '300' },
       'login-addresses': { type: 'string', default: '300' },
       'login-seconds': { type: 'string', default: '10' },
@@ -108,6 +119,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     etcdSeconds: positiveInt('etcd-seconds', values['etcd-seconds']),
     etcdRaces: positiveInt('etcd-races', values['etcd-races']),
     etcdKills: positiveInt('etcd-kills', values['etcd-kills']),
+    clusterSeconds: positiveInt('cluster-seconds', values['cluster-seconds']),
+    clusterKills: positiveInt('cluster-kills', values['cluster-kills']),
+    clusterEtcdKills: positiveInt('cluster-etcd-kills', values['cluster-etcd-kills']),
+    clusterSubscribers: positiveInt('cluster-subscribers', values['cluster-subscribers']),
     loginRate: positiveInt('login-rate', values['login-rate']),
     loginAddresses: positiveInt('login-addresses', values['login-addresses']),
     loginSeconds: positiveInt('login-seconds', values['login-seconds']),

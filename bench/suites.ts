@@ -13,7 +13,11 @@ export const SUITES: Record<string, () => Promise<Suite>> = {
   'login-flood': async () => (await import('./login-flood/suite.ts')).loginFloodSuite,
   soak: async () => (await import('./soak/suite.ts')).soakSuite,
   etcd: async () => (await import('./etcd/suite.ts')).etcdSuite,
+  cluster: async () => (await import('./cluster/suite.ts')).clusterSuite,
 };
 
-/** Suites that run only when named (`--suite soak`): the soak takes 30 minutes by default. */
-export const ON_REQUEST: ReadonlySet<string> = new Set(['soak']);
+/**
+ * Suites that run only when named (`--suite soak`): the soak takes 30 minutes by default; the cluster
+ * suite starts a whole cluster and kills its leaders 30 times.
+ */
+export const ON_REQUEST: ReadonlySet<string> = new Set(['soak', 'cluster']);

@@ -190,7 +190,9 @@ async function demoAdminLine(services: GatewayServices, demo: boolean): Promise<
 function readDbFlag(url: string | undefined): { readDb?: ReadDb } {
   if (url === undefined) return {};
   if (!/^postgres(ql)?:\/\//.test(url)) {
-    throw new Error('--read-db must be a postgres:// URL (SQLite in the data directory is the default)');
+    throw new Error(
+      '--read-db must be a postgres:// URL (SQLite in the data directory is the default)',
+    );
   }
   return { readDb: { kind: 'postgres', url } };
 }
