@@ -30,7 +30,6 @@ export const STRUCTURE: StructureConfig = {
   fileAllowList: [
     'packages/engine/test/support/command-generator.ts',
     'packages/engine/test/worked-examples-orders.test.ts',
-    'packages/gateway/src/ws/ws-gateway.ts',
   ],
   functionAllowList: [
     'apps/bourse/src/loadtest/ws-order-load.ts#wsOrderLoad',

@@ -1,23 +1,19 @@
 // The WebSocket endpoint `/api/v1/ws`: authentication on the handshake (signed headers or the session
-// cookie), order entry and cancel on the socket, public channels per market (book snapshot then deltas,
-// trades, ticker, and per interval the open candle then its updates) and private channels per account.
-// Each market message is serialised once and the same string goes to every subscriber. A consumer whose
-// send buffer passes a bound stops getting deltas and is resnapshotted when it drains (conflation); past
-// a hard bound it is disconnected, so one slow client never holds up the others. A socket opened with a
-// bearer token or a session cookie closes when that credential expires (1008 CREDENTIALS_EXPIRED), found
-// by one sweep over a heap ordered by expiry. A trade-scoped socket armed with cancel-on-disconnect
-// (see cancel-on-disconnect.ts) has its account's orders cancelled when it closes, except on a graceful
-// server shutdown.
+// cookie), the socket's messages (ping, subscribe, order entry), public channels per market and
+// private channels per account, and the socket's life: heartbeats, and closing when its credentials
+// are withdrawn or expire (1008, found by one sweep over a heap ordered by expiry). Market data goes
+// out through market-fanout.ts (serialised once per message, slow consumers conflated or dropped),
+// order entry is socket-orders.ts's, writes are socket-writer.ts's. A trade-scoped socket armed with
+// cancel-on-disconnect (see cancel-on-disconnect.ts) has its account's orders cancelled when it
+// closes, except on a graceful server shutdown.
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type CandleInterval, isCandleInterval, type MarketMessage } from '@bourse/marketdata';
-import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import { type GatewayServices, rejectionError } from '../api/gateway-services.ts';
-import { orderAck, placeOrderCommand } from '../api/order-entry.ts';
-import { PlaceOrderBody } from '@bourse/protocol';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import type { GatewayServices } from '../api/gateway-services.ts';
 import { CLEAR_SESSION_COOKIE, SessionEndedError } from '../auth/authenticator.ts';
-import { type ExpiryEntry, ExpirySchedule } from '../auth/expiry-schedule.ts';
+import { ExpirySchedule } from '../auth/expiry-schedule.ts';
 import {
   EXPIRED_CLOSE_REASON,
   REVOKED_CLOSE_CODE,
@@ -26,20 +22,20 @@ import {
   revokes,
 } from '../auth/revocation.ts';
 import type { Principal } from '../auth/roles.ts';
-import type { BucketConfig, TokenBuckets } from '../auth/token-bucket.ts';
+import type { TokenBuckets } from '../auth/token-bucket.ts';
 import { ApiError } from '../error-catalogue.ts';
 import { clientIp, limitKey, type RateLimits, toApiError } from '../http/http-pipeline.ts';
-import { validatorFor } from '../http/schema-validator.ts';
 import { PRIVATE_CHANNELS, type PrivateChannel, type PrivateUpdate } from './private-feed.ts';
 import {
-  type CancelScope,
   type CloseCause,
   cancelOnDisconnectParam,
-  cancelScopeOf,
   submitCancelOnDisconnect,
 } from './cancel-on-disconnect.ts';
-import { textFrame } from './text-frame.ts';
-import { decideMarketSend, missedHeartbeatCause } from './slow-consumer-policy.ts';
+import { MarketFanout, topic } from './market-fanout.ts';
+import { armCancelOnDisconnect, cancelOnSocket, placeOnSocket } from './socket-orders.ts';
+import { SocketWriter } from './socket-writer.ts';
+import { type Client, tradingPrincipal } from './ws-client.ts';
+import { missedHeartbeatCause } from './slow-consumer-policy.ts';
 
 export const WS_PATH = '/api/v1/ws';
 
@@ -71,62 +67,16 @@ export const DEFAULT_WS_OPTIONS: WsOptions = {
   expiryCheckMs: 1_000,
 };
 
-type PublicChannel = 'book' | 'trades' | 'ticker' | 'candles';
-
-/** Subscribers of a market message: per channel and market, and for candles per interval too. */
-function topicOf(m: MarketMessage): string {
-  return m.channel === 'candles'
-    ? topic(m.channel, m.instrumentId, m.interval)
-    : topic(m.channel, m.instrumentId, undefined);
-}
-
-function topic(
-  channel: PublicChannel,
-  instrumentId: number,
-  interval: CandleInterval | undefined,
-): string {
-  return interval === undefined
-    ? `${channel}:${instrumentId}`
-    : `${channel}:${instrumentId}:${interval}`;
-}
-
-interface Client {
-  readonly ws: WebSocket;
-  readonly principal: Principal | undefined;
-  readonly limitKey: string;
-  readonly limit: BucketConfig;
-  /** Topic (`${channel}:${instrumentId}[:${interval}]`) → stale (book streams awaiting a resnapshot). */
-  readonly subs: Map<string, boolean>;
-  readonly privateChannels: Set<PrivateChannel>;
-  /**
-   * The socket carries plain frames only (no permessage-deflate was negotiated), so market data can
-   * be written to it as frames built once per broadcast (see #flushFrames).
-   */
-  readonly plainFrames: boolean;
-  /** The socket's place in the expiry schedule, when its credentials expire. */
-  expiry: ExpiryEntry<Client> | undefined;
-  /** Set while the socket is armed: what its close cancels. */
-  cancelOnDisconnect: CancelScope | undefined;
-  /** Why the gateway ended the socket, when it did (for the cancel-on-disconnect log). */
-  closeCause: CloseCause | undefined;
-  alive: boolean;
-}
-
-const validatePlace = () => validatorFor(PlaceOrderBody);
-
 export class WsGateway {
   readonly #wss: WebSocketServer;
   readonly #s: GatewayServices;
   readonly #opts: WsOptions;
   readonly #buckets: TokenBuckets;
   readonly #limits: RateLimits;
-  readonly #topics = new Map<string, Set<Client>>();
   readonly #accounts = new Map<number, Set<Client>>();
   readonly #clients = new Set<Client>();
-  readonly #corked = new Set<Client>();
-  readonly #ackCorked = new Set<Client>();
-  /** Frames of the broadcast in progress, per plain socket (see #flushFrames). */
-  readonly #pendingFrames = new Map<Client, { frames: Buffer[]; key: string | undefined }>();
+  readonly #writer: SocketWriter;
+  readonly #fanout: MarketFanout;
   readonly #heartbeat: NodeJS.Timeout;
   readonly #expiries = new ExpirySchedule<Client>();
   readonly #expiryCheck: NodeJS.Timeout;
@@ -139,6 +89,8 @@ export class WsGateway {
     this.#opts = opts;
     this.#buckets = buckets;
     this.#limits = limits;
+    this.#writer = new SocketWriter(s, opts);
+    this.#fanout = new MarketFanout(s, opts, this.#writer);
     this.#wss = new WebSocketServer({
       noServer: true,
       maxPayload: 64 * 1024,
@@ -188,54 +140,9 @@ export class WsGateway {
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws, req, principal, armed));
   }
 
-  /** Sends one turn's market data; each message is serialised once for all its subscribers. */
+  /** Sends one turn's market data to its subscribers (market-fanout.ts). */
   broadcast(messages: readonly MarketMessage[]): void {
-    // Each payload is encoded once and the same bytes go to every subscriber. A plain socket gets all
-    // of this turn's frames for it in ONE write (frames concatenated once per distinct combination),
-    // because at 10,000 subscribers the system calls are most of the broadcast's cost. Sockets that
-    // go through `ws` (compression) are corked for the broadcast instead, for the same effect.
-    const corked: Client[] = [];
-    for (let i = 0; i < messages.length; i++) {
-      const m = messages[i]!;
-      const subscribers = this.#topics.get(topicOf(m));
-      if (subscribers === undefined || subscribers.size === 0) continue;
-      const text = Buffer.from(JSON.stringify(m));
-      const frame = this.#opts.compressMarketData ? undefined : textFrame(text);
-      for (const c of subscribers) {
-        if (frame === undefined || !c.plainFrames) {
-          if (this.#corked.add(c).size > corked.length) {
-            corked.push(c);
-            rawSocket(c.ws)?.cork();
-          }
-        }
-        this.#sendMarket(c, m, text, frame, i);
-      }
-    }
-    for (const c of corked) rawSocket(c.ws)?.uncork();
-    this.#corked.clear();
-    this.#flushFrames();
-  }
-
-  /**
-   * Writes each plain socket's frames of this broadcast in one system call, straight to the TCP
-   * socket. Safe only on sockets without permessage-deflate, where `ws` never holds a frame of its
-   * own back that this write could overtake.
-   */
-  #flushFrames(): void {
-    const joined = new Map<string, Buffer>();
-    for (const [c, p] of this.#pendingFrames) {
-      if (c.ws.readyState !== WebSocket.OPEN) continue;
-      this.#s.metrics.wsMessagesOut += p.frames.length;
-      let bytes: Buffer;
-      if (p.frames.length === 1) bytes = p.frames[0]!;
-      else if (p.key === undefined) bytes = Buffer.concat(p.frames);
-      else {
-        bytes = joined.get(p.key) ?? Buffer.concat(p.frames);
-        joined.set(p.key, bytes);
-      }
-      rawSocket(c.ws)?.write(bytes);
-    }
-    this.#pendingFrames.clear();
+    this.#fanout.broadcast(messages);
   }
 
   deliverPrivate(updates: readonly PrivateUpdate[]): void {
@@ -246,7 +153,7 @@ export class WsGateway {
       for (const c of clients) {
         if (!c.privateChannels.has(u.channel)) continue;
         text ??= JSON.stringify({ channel: u.channel, type: 'update', items: u.items });
-        this.#send(c, text);
+        this.#writer.send(c, text);
       }
     }
   }
@@ -312,7 +219,7 @@ export class WsGateway {
     });
     ws.on('message', (data, isBinary) => this.#onMessage(client, data, isBinary));
     ws.on('close', (code) => this.#drop(client, client.closeCause ?? 'closed', code));
-    ws.on('error', () => this.#terminate(client, 'error'));
+    ws.on('error', () => this.#writer.terminate(client, 'error'));
   }
 
   #onMessage(c: Client, data: RawData, isBinary: boolean): void {
@@ -326,7 +233,11 @@ export class WsGateway {
       }
       msg = parsed as Record<string, unknown>;
     } catch (error) {
-      this.#reply(c, undefined, error instanceof ApiError ? error : new ApiError('MALFORMED_JSON'));
+      this.#writer.reply(
+        c,
+        undefined,
+        error instanceof ApiError ? error : new ApiError('MALFORMED_JSON'),
+      );
       return;
     }
     const id = typeof msg.id === 'string' || typeof msg.id === 'number' ? msg.id : undefined;
@@ -338,25 +249,25 @@ export class WsGateway {
       }
       this.#dispatch(c, id, msg);
     } catch (error) {
-      this.#reply(c, id, toApiError(error));
+      this.#writer.reply(c, id, toApiError(error));
     }
   }
 
   #dispatch(c: Client, id: string | number | undefined, msg: Record<string, unknown>): void {
     switch (msg.op) {
       case 'ping':
-        this.#send(c, JSON.stringify({ type: 'pong', id: id ?? null, ts: this.#s.clock() }));
+        this.#writer.send(c, JSON.stringify({ type: 'pong', id: id ?? null, ts: this.#s.clock() }));
         return;
       case 'subscribe':
         return this.#subscribe(c, id, msg, true);
       case 'unsubscribe':
         return this.#subscribe(c, id, msg, false);
       case 'place':
-        return this.#place(c, id, msg.order);
+        return placeOnSocket(this.#s, this.#writer, c, id, msg.order);
       case 'cancel':
-        return this.#cancel(c, id, msg.orderId);
+        return cancelOnSocket(this.#s, this.#writer, c, id, msg.orderId);
       case 'cancelOnDisconnect':
-        return this.#armCancelOnDisconnect(c, id, msg);
+        return armCancelOnDisconnect(this.#s, this.#writer, c, id, msg);
       default:
         throw new ApiError(
           'VALIDATION_FAILED',
@@ -381,7 +292,7 @@ export class WsGateway {
       if (on) c.privateChannels.add(ch);
       else c.privateChannels.delete(ch);
       this.#indexAccount(c, p.accountId);
-      this.#send(
+      this.#writer.send(
         c,
         JSON.stringify({ type: on ? 'subscribed' : 'unsubscribed', id: id ?? null, channel }),
       );
@@ -418,110 +329,26 @@ export class WsGateway {
       });
     if (!on) {
       c.subs.delete(key);
-      this.#topics.get(key)?.delete(c);
-      this.#send(c, answer('unsubscribed'));
+      this.#fanout.remove(c, key);
+      this.#writer.send(c, answer('unsubscribed'));
       return;
     }
     if (!c.subs.has(key) && c.subs.size >= this.#opts.maxSubscriptions) {
       throw new ApiError('VALIDATION_FAILED', 'Too many subscriptions on one socket.');
     }
     c.subs.set(key, false);
-    let set = this.#topics.get(key);
-    if (set === undefined) this.#topics.set(key, (set = new Set()));
-    set.add(c);
-    this.#send(c, answer('subscribed'));
+    this.#fanout.add(c, key);
+    this.#writer.send(c, answer('subscribed'));
     // A repeated book subscription is how a client that saw a sequence gap gets a fresh snapshot.
-    if (channel === 'book') this.#send(c, JSON.stringify(this.#s.hub.snapshot(instrumentId)));
-    if (channel === 'ticker') this.#send(c, JSON.stringify(this.#s.hub.ticker(instrumentId)));
+    if (channel === 'book')
+      this.#writer.send(c, JSON.stringify(this.#s.hub.snapshot(instrumentId)));
+    if (channel === 'ticker')
+      this.#writer.send(c, JSON.stringify(this.#s.hub.ticker(instrumentId)));
     // The open candle as of the last flush; the updates that follow carry everything after it.
     if (interval !== undefined) {
       const snapshot = this.#s.hub.candleSnapshot(instrumentId, interval, this.#s.clock());
-      this.#send(c, JSON.stringify(snapshot));
+      this.#writer.send(c, JSON.stringify(snapshot));
     }
-  }
-
-  #place(c: Client, id: string | number | undefined, order: unknown): void {
-    const p = this.#tradingPrincipal(c);
-    validatePlace()(order);
-    const body = order as PlaceOrderBody;
-    const market = this.#s.market(body.market);
-    const input = placeOrderCommand(p.accountId, market, body);
-    this.#s.core.submit(input).then(
-      (applied) => {
-        const refused = rejectionError(applied);
-        if (refused !== undefined) {
-          this.#reply(c, id, refused, applied.seq);
-        } else {
-          this.#send(
-            c,
-            JSON.stringify({
-              type: 'ack',
-              op: 'place',
-              id: id ?? null,
-              order: orderAck(applied, market.spec.symbol),
-            }),
-          );
-        }
-      },
-      (error: unknown) => this.#reply(c, id, toApiError(error)),
-    );
-  }
-
-  #cancel(c: Client, id: string | number | undefined, orderId: unknown): void {
-    const p = this.#tradingPrincipal(c);
-    if (typeof orderId !== 'number' || !Number.isSafeInteger(orderId) || orderId < 1) {
-      throw new ApiError('VALIDATION_FAILED', 'orderId must be a positive integer.');
-    }
-    const s = this.#s;
-    s.core.query
-      .order(orderId)
-      .then((o) => {
-        if (o === undefined || o.accountId !== p.accountId) throw new ApiError('ORDER_NOT_FOUND');
-        return s.core.submit({ type: 'cancelOrder', accountId: p.accountId, orderId });
-      })
-      .then(
-        (applied) => {
-          const refused = rejectionError(applied);
-          if (refused !== undefined) this.#reply(c, id, refused, applied.seq);
-          else
-            this.#send(
-              c,
-              JSON.stringify({
-                type: 'ack',
-                op: 'cancel',
-                id: id ?? null,
-                orderId,
-                seq: applied.seq,
-              }),
-            );
-        },
-        (error: unknown) => this.#reply(c, id, toApiError(error)),
-      );
-  }
-
-  #tradingPrincipal(c: Client): Principal {
-    return tradingPrincipal(c.principal);
-  }
-
-  /** Arms (or disarms) the socket; every check runs before the socket's setting changes. */
-  #armCancelOnDisconnect(
-    c: Client,
-    id: string | number | undefined,
-    msg: Record<string, unknown>,
-  ): void {
-    this.#tradingPrincipal(c);
-    const scope = cancelScopeOf(this.#s, msg);
-    c.cancelOnDisconnect = scope;
-    this.#send(
-      c,
-      JSON.stringify({
-        type: 'ack',
-        op: 'cancelOnDisconnect',
-        id: id ?? null,
-        enabled: scope !== undefined,
-        market: scope === undefined || scope === 'allMarkets' ? null : scope.symbol,
-      }),
-    );
   }
 
   #indexAccount(c: Client, accountId: number): void {
@@ -533,115 +360,6 @@ export class WsGateway {
       set.delete(c);
       if (set.size === 0) this.#accounts.delete(accountId);
     }
-  }
-
-  #sendMarket(
-    c: Client,
-    m: MarketMessage,
-    text: Buffer,
-    frame: Buffer | undefined,
-    index: number,
-  ): void {
-    const key = `book:${m.instrumentId}`;
-    const stale = m.channel === 'book' && c.subs.get(key) === true;
-    switch (decideMarketSend(m.channel, c.ws.bufferedAmount, stale, this.#opts)) {
-      case 'disconnect':
-        this.#terminate(c, 'slowConsumer');
-        return;
-      case 'skip':
-        return;
-      case 'skipAndMarkStale':
-        c.subs.set(key, true);
-        return;
-      case 'resnapshot':
-        // The hub's snapshot already includes this delta.
-        c.subs.set(key, false);
-        this.#s.metrics.wsConflations++;
-        if (frame !== undefined && c.plainFrames) {
-          const snapshot = Buffer.from(JSON.stringify(this.#s.hub.snapshot(m.instrumentId)));
-          this.#queueFrame(c, textFrame(snapshot), undefined);
-        } else {
-          this.#sendRaw(
-            c,
-            JSON.stringify(this.#s.hub.snapshot(m.instrumentId)),
-            this.#opts.compressMarketData,
-          );
-        }
-        return;
-      case 'send':
-        if (frame !== undefined && c.plainFrames) this.#queueFrame(c, frame, index);
-        else this.#sendRaw(c, text, this.#opts.compressMarketData);
-        return;
-    }
-  }
-
-  /**
-   * Adds a frame to the socket's write for this broadcast. `index` names a shared frame (the
-   * message's position in the broadcast); a socket's frames can be joined once for every socket
-   * with the same indices, unless it also gets a frame of its own (`undefined`: a resnapshot).
-   */
-  #queueFrame(c: Client, frame: Buffer, index: number | undefined): void {
-    const p = this.#pendingFrames.get(c);
-    if (p === undefined) {
-      this.#pendingFrames.set(c, {
-        frames: [frame],
-        key: index === undefined ? undefined : `${index}`,
-      });
-      return;
-    }
-    p.frames.push(frame);
-    p.key = p.key === undefined || index === undefined ? undefined : `${p.key},${index}`;
-  }
-
-  #reply(c: Client, id: string | number | undefined, error: ApiError, seq?: number): void {
-    const body = {
-      type: 'error',
-      id: id ?? null,
-      ...error.body(),
-      ...(seq === undefined ? {} : { seq }),
-    };
-    this.#send(c, JSON.stringify(body));
-  }
-
-  #send(c: Client, text: string): void {
-    if (c.ws.bufferedAmount > this.#opts.disconnectBytes) {
-      this.#terminate(c, 'slowConsumer');
-      return;
-    }
-    this.#sendRaw(c, text, true);
-  }
-
-  #sendRaw(c: Client, text: string | Buffer, compress: boolean): void {
-    if (c.ws.readyState !== WebSocket.OPEN) return;
-    this.#s.metrics.wsMessagesOut++;
-    this.#corkForMicrotasks(c);
-    c.ws.send(text, { compress, binary: false });
-  }
-
-  /**
-   * Acks of one core batch are resolved together, so their callbacks run back to back as microtasks;
-   * an uncork queued behind them sends them in one write without waiting for the end of the turn.
-   */
-  #corkForMicrotasks(c: Client): void {
-    if (this.#ackCorked.has(c)) return;
-    this.#ackCorked.add(c);
-    rawSocket(c.ws)?.cork();
-    if (this.#ackCorked.size === 1) {
-      queueMicrotask(() => {
-        for (const x of this.#ackCorked) rawSocket(x.ws)?.uncork();
-        this.#ackCorked.clear();
-      });
-    }
-  }
-
-  /** Ends the socket at once (no closing handshake), remembering and counting why (once). */
-  #terminate(c: Client, cause: CloseCause): void {
-    if (c.closeCause === undefined) {
-      c.closeCause = cause;
-      if (cause === 'slowConsumer') this.#s.metrics.wsSlowConsumerDrops++;
-      else if (cause === 'heartbeat') this.#s.metrics.wsHeartbeatCloses++;
-    }
-    c.ws.terminate();
   }
 
   #drop(c: Client, cause: CloseCause, code: number | undefined): void {
@@ -657,7 +375,7 @@ export class WsGateway {
       );
     }
     if (c.expiry !== undefined) this.#expiries.remove(c.expiry);
-    for (const key of c.subs.keys()) this.#topics.get(key)?.delete(c);
+    for (const key of c.subs.keys()) this.#fanout.remove(c, key);
     if (c.principal !== undefined) {
       c.privateChannels.clear();
       this.#indexAccount(c, c.principal.accountId);
@@ -688,32 +406,13 @@ export class WsGateway {
   #beat(): void {
     for (const c of this.#clients) {
       if (!c.alive) {
-        this.#terminate(c, missedHeartbeatCause(c.ws.bufferedAmount));
+        this.#writer.terminate(c, missedHeartbeatCause(c.ws.bufferedAmount));
         continue;
       }
       c.alive = false;
       c.ws.ping();
     }
   }
-}
-
-/** The principal of a socket that may trade, or the socket's error for one that may not. */
-function tradingPrincipal(p: Principal | undefined): Principal {
-  if (p === undefined) throw new ApiError('UNAUTHENTICATED');
-  if (!p.scopes.has('trade'))
-    throw new ApiError('FORBIDDEN', 'Order entry and cancel-on-disconnect need the trade scope.');
-  return p;
-}
-
-interface RawSocket {
-  cork(): void;
-  uncork(): void;
-  write(data: Buffer): boolean;
-}
-
-/** The TCP socket under a WebSocket (`ws` keeps it in `_socket`), for corking and frame writes. */
-function rawSocket(ws: WebSocket): RawSocket | undefined {
-  return (ws as unknown as { _socket?: RawSocket })._socket;
 }
 
 /**

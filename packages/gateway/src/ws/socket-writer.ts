@@ -1,0 +1,72 @@
+// Writing to one socket: replies and errors, sends bounded by the socket's buffer (past the hard bound
+// the socket is dropped as a slow consumer), acks of one core batch corked into one write, and ending
+// a socket with the cause remembered and counted once.
+
+import { WebSocket } from 'ws';
+import type { GatewayServices } from '../api/gateway-services.ts';
+import type { ApiError } from '../error-catalogue.ts';
+import type { CloseCause } from './cancel-on-disconnect.ts';
+import { type Client, rawSocket } from './ws-client.ts';
+import type { WsOptions } from './ws-gateway.ts';
+
+export class SocketWriter {
+  readonly #s: GatewayServices;
+  readonly #opts: WsOptions;
+  readonly #ackCorked = new Set<Client>();
+
+  constructor(s: GatewayServices, opts: WsOptions) {
+    this.#s = s;
+    this.#opts = opts;
+  }
+
+  reply(c: Client, id: string | number | undefined, error: ApiError, seq?: number): void {
+    const body = {
+      type: 'error',
+      id: id ?? null,
+      ...error.body(),
+      ...(seq === undefined ? {} : { seq }),
+    };
+    this.send(c, JSON.stringify(body));
+  }
+
+  send(c: Client, text: string): void {
+    if (c.ws.bufferedAmount > this.#opts.disconnectBytes) {
+      this.terminate(c, 'slowConsumer');
+      return;
+    }
+    this.sendRaw(c, text, true);
+  }
+
+  sendRaw(c: Client, text: string | Buffer, compress: boolean): void {
+    if (c.ws.readyState !== WebSocket.OPEN) return;
+    this.#s.metrics.wsMessagesOut++;
+    this.#corkForMicrotasks(c);
+    c.ws.send(text, { compress, binary: false });
+  }
+
+  /**
+   * Acks of one core batch are resolved together, so their callbacks run back to back as microtasks;
+   * an uncork queued behind them sends them in one write without waiting for the end of the turn.
+   */
+  #corkForMicrotasks(c: Client): void {
+    if (this.#ackCorked.has(c)) return;
+    this.#ackCorked.add(c);
+    rawSocket(c.ws)?.cork();
+    if (this.#ackCorked.size === 1) {
+      queueMicrotask(() => {
+        for (const x of this.#ackCorked) rawSocket(x.ws)?.uncork();
+        this.#ackCorked.clear();
+      });
+    }
+  }
+
+  /** Ends the socket at once (no closing handshake), remembering and counting why (once). */
+  terminate(c: Client, cause: CloseCause): void {
+    if (c.closeCause === undefined) {
+      c.closeCause = cause;
+      if (cause === 'slowConsumer') this.#s.metrics.wsSlowConsumerDrops++;
+      else if (cause === 'heartbeat') this.#s.metrics.wsHeartbeatCloses++;
+    }
+    c.ws.terminate();
+  }
+}
