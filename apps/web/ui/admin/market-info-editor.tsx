@@ -73,56 +73,7 @@ export function MarketInfoEditor() {
   return (
     <form className="card" onSubmit={submit} aria-label="Describe market">
       <h2>Describe a market</h2>
-      <div className="grid-form">
-        <label className="span2">
-          Market
-          <select name="market" value={m.market} onChange={(e) => setSymbol(e.target.value)}>
-            {binary.map((x) => (
-              <option key={x.market} value={x.market}>
-                {x.market}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Series title ({m.spec.seriesTicker})
-          <input name="seriesTitle" value={f.seriesTitle} onChange={set('seriesTitle')} />
-        </label>
-        <label>
-          Event title ({m.spec.eventTicker})
-          <input name="eventTitle" value={f.eventTitle} onChange={set('eventTitle')} />
-        </label>
-        <label className="span2">
-          Rules
-          <textarea name="rulesPrimary" value={f.rulesPrimary} onChange={set('rulesPrimary')} />
-        </label>
-        <label className="span2">
-          Further rules
-          <textarea
-            name="rulesSecondary"
-            value={f.rulesSecondary}
-            onChange={set('rulesSecondary')}
-          />
-        </label>
-        <label>
-          Resolution source
-          <input
-            name="resolutionSource"
-            value={f.resolutionSource}
-            onChange={set('resolutionSource')}
-          />
-        </label>
-        <label>
-          Settles
-          <input
-            type="datetime-local"
-            name="settles"
-            step={1}
-            value={f.settles}
-            onChange={set('settles')}
-          />
-        </label>
-      </div>
+      <InfoFields m={m} f={f} set={set} binary={binary} onPick={setSymbol} />
       {error && (
         <p className="error" role="alert">
           {error}
@@ -132,5 +83,64 @@ export function MarketInfoEditor() {
         Publish
       </button>
     </form>
+  );
+}
+
+/** The form's fields: which market, its titles, rules, resolution source and settlement time. */
+function InfoFields(props: {
+  m: MarketInfo;
+  f: Fields;
+  set: (k: keyof Fields) => (e: { target: { value: string } }) => void;
+  binary: readonly MarketInfo[];
+  onPick: (symbol: string) => void;
+}) {
+  const { m, f, set, binary, onPick } = props;
+  return (
+    <div className="grid-form">
+      <label className="span2">
+        Market
+        <select name="market" value={m.market} onChange={(e) => onPick(e.target.value)}>
+          {binary.map((x) => (
+            <option key={x.market} value={x.market}>
+              {x.market}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Series title ({m.spec.seriesTicker})
+        <input name="seriesTitle" value={f.seriesTitle} onChange={set('seriesTitle')} />
+      </label>
+      <label>
+        Event title ({m.spec.eventTicker})
+        <input name="eventTitle" value={f.eventTitle} onChange={set('eventTitle')} />
+      </label>
+      <label className="span2">
+        Rules
+        <textarea name="rulesPrimary" value={f.rulesPrimary} onChange={set('rulesPrimary')} />
+      </label>
+      <label className="span2">
+        Further rules
+        <textarea name="rulesSecondary" value={f.rulesSecondary} onChange={set('rulesSecondary')} />
+      </label>
+      <label>
+        Resolution source
+        <input
+          name="resolutionSource"
+          value={f.resolutionSource}
+          onChange={set('resolutionSource')}
+        />
+      </label>
+      <label>
+        Settles
+        <input
+          type="datetime-local"
+          name="settles"
+          step={1}
+          value={f.settles}
+          onChange={set('settles')}
+        />
+      </label>
+    </div>
   );
 }
