@@ -281,9 +281,11 @@ export const clusterSuite: Suite = {
       });
       await admin.request('POST', '/api/v1/admin/markets', marketSpec(MARKET));
       await admin.request('POST', `/api/v1/admin/markets/${MARKET}/status`, { status: 'open' });
+      // Funded as the load generator funds its own server's accounts: resting orders never run dry.
+      const funds = 4_000_000_000_000_000;
       const traders = [
-        await trader(state, admin, 'bench-a'),
-        await trader(state, admin, 'bench-b'),
+        await trader(state, admin, 'bench-a', funds),
+        await trader(state, admin, 'bench-b', funds),
       ];
       const target = ['--url', state.url, '--market', MARKET];
       for (const t of traders) {

@@ -64,6 +64,12 @@ export class RemoteExchangeCore implements ExchangeCore {
   readonly #requests: LeaderRequests;
   readonly #follower: EventFollower;
   readonly #listeners = new Set<(batch: readonly AppliedCommand[]) => void>();
+  /** Single submits of this turn, sent together at its end. */
+  #pending: {
+    input: CommandInput;
+    resolve: (applied: AppliedCommand) => void;
+    reject: (error: Error) => void;
+  }[] = [];
   #durableSeq: number;
   #closed = false;
 
@@ -126,9 +132,40 @@ export class RemoteExchangeCore implements ExchangeCore {
     };
   }
 
-  async submit(input: CommandInput): Promise<AppliedCommand> {
-    const [applied] = await this.submitBatch([input]);
-    return applied!;
+  /**
+   * Single submits made in one event-loop turn travel as one request (one leader batch, one etcd
+   * append), as they ride one journal batch on one server. Those whose retry is safe go apart from
+   * those whose retry is not, so a lost reply costs the latter nothing they did not risk alone.
+   */
+  submit(input: CommandInput): Promise<AppliedCommand> {
+    if (this.#closed) {
+      return Promise.reject(new CoreError('CORE_CLOSED', 'the exchange core is closing'));
+    }
+    if (typeof input !== 'object' || input === null || typeof input.type !== 'string') {
+      return Promise.reject(
+        new CoreError('INVALID_COMMAND', 'a command must be an object with a string `type`'),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ input, resolve, reject });
+      if (this.#pending.length === 1) setImmediate(() => this.#flushPending());
+    });
+  }
+
+  #flushPending(): void {
+    const pending = this.#pending;
+    this.#pending = [];
+    const safe = pending.filter((p) => idempotent([p.input]));
+    const unsafe = pending.filter((p) => !idempotent([p.input]));
+    for (const group of [safe, unsafe]) {
+      for (let i = 0; i < group.length; i += MAX_SUBMIT_INPUTS) {
+        const chunk = group.slice(i, i + MAX_SUBMIT_INPUTS);
+        this.#submitChunk(chunk.map((p) => p.input)).then(
+          (results) => chunk.forEach((p, j) => p.resolve(results[j]!)),
+          (error: Error) => chunk.forEach((p) => p.reject(error)),
+        );
+      }
+    }
   }
 
   async submitBatch(inputs: readonly CommandInput[]): Promise<AppliedCommand[]> {

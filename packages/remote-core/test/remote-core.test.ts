@@ -144,6 +144,19 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
     );
   });
 
+  it('single submits of one turn travel as one request, each answered with its own command', async () => {
+    const before = leader.submitRequests;
+    const inputs = Array.from({ length: 40 }, (_, i) =>
+      withCid(limitOrder(1, 'sell', 8_000 + 100 * (i % 10), 1), `burst-${i}`),
+    );
+    const results = await Promise.all(inputs.map((input) => core.submit(input)));
+    assert.equal(leader.submitRequests - before, 1);
+    results.forEach((a, i) => {
+      assert.equal(a.command.type === 'placeOrder' && a.command.clientOrderId, `burst-${i}`);
+      assert.equal(a.seq, results[0]!.seq + i);
+    });
+  });
+
   it('the read models reach every acknowledged command and agree with the engine', async () => {
     await waitUntil(() => projector.storedSeq >= core.durableSeq || projectorErrors.length > 0);
     assert.deepEqual(projectorErrors, []);

@@ -45,6 +45,7 @@ export async function trader(
   state: ClusterState,
   admin: RestClient,
   username: string,
+  depositMicros = 10_000_000_000,
 ): Promise<Trader> {
   const user = (await admin.request('POST', '/api/v1/admin/users', {
     username,
@@ -56,7 +57,7 @@ export async function trader(
   await admin.request('POST', '/api/v1/admin/deposits', {
     userId: user.userId,
     asset: 'USD',
-    amount: 10_000_000_000,
+    amount: depositMicros,
   });
   const pair = generateKeyPairSync('ed25519');
   const key = (await admin.request('POST', `/api/v1/admin/users/${user.userId}/api-keys`, {
