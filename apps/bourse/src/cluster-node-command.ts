@@ -9,6 +9,9 @@ import { EngineNode } from '@bourse/cluster';
 import { makePrivateDir } from '@bourse/sequencer';
 import { CLUSTER_NODE_HELP } from './help-texts.ts';
 
+/** Longest a stop may take before the process exits anyway. */
+const STOP_TIMEOUT_MS = 10_000;
+
 function positiveInt(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
@@ -67,6 +70,8 @@ export async function clusterNodeCommand(argv: string[]): Promise<void> {
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    // Giving up the lease needs etcd; with etcd unreachable the lease simply expires.
+    setTimeout(() => process.exit(1), STOP_TIMEOUT_MS).unref();
     engineNode.close().then(
       () => process.exit(0),
       () => process.exit(1),

@@ -1,8 +1,10 @@
 // Leader election on etcd, its standard pattern: each candidate puts a key under `<prefix>/election/`
 // bound to its own lease; the key with the lowest create revision leads; the others each watch the key
 // just before theirs and look again when it goes. The lease is kept alive by the client; this side also
-// keeps its own deadline (the last keep-alive sent + TTL), so a leader that could not renew in time —
-// cut off from etcd, or paused by SIGSTOP — counts itself deposed at once, before etcd even expires it.
+// keeps its own deadline (the last keep-alive sent + TTL): past it the lease may have expired, so the
+// leader stops taking commands at once (`valid()` is false) until a keep-alive succeeds again — etcd
+// renews every lease when its own leader changes, so a short etcd outage need not cost a failover. The
+// leadership is lost when etcd says the lease is gone, or one more TTL after the deadline.
 
 import type { Etcd3, Lease } from 'etcd3';
 
@@ -10,6 +12,8 @@ import type { Etcd3, Lease } from 'etcd3';
 const CHECK_MS = 50;
 /** A candidate waiting for its predecessor looks again at least this often, watch or no watch. */
 const RECHECK_MS = 1000;
+/** TTLs after the last answered keep-alive was sent when a lease is given up without etcd's word. */
+const LOST_AFTER_TTLS = 3;
 
 export interface Leadership {
   readonly node: string;
@@ -19,6 +23,7 @@ export interface Leadership {
   valid(): boolean;
   /** Milliseconds since the epoch after which the lease may have expired. */
   readonly validUntil: number;
+  readonly ttlMs: number;
   /** Resolves when leadership ends (lease lost, deadline passed, or `resign`). */
   readonly lost: Promise<string>;
   /** Gives the leadership up: revokes the lease so a standby takes over at once. */
@@ -65,7 +70,7 @@ export class Election {
    * again) or when `signal` aborts.
    */
   async campaign(signal?: AbortSignal): Promise<Leadership> {
-    const lease = this.#client.lease(this.#ttl, { autoKeepAlive: true });
+    const lease = this.#client.lease(this.#ttl, { autoKeepAlive: false });
     const state = new LeaseDeadline(lease, this.#ttl);
     try {
       const id = await lease.grant();
@@ -127,47 +132,77 @@ export class Election {
   }
 }
 
-/** Tracks when a lease may have expired, from the keep-alives sent and answered. */
+/**
+ * Keeps a lease alive with its own loop of single keep-alives (each through the client's fault
+ * handling, so a dead etcd member is skipped, and bounded in time, so a hung one is too) and tracks when
+ * the lease may have expired. `etcd3`'s own loop declares a lease lost after 2 × TTL without an answer,
+ * even when etcd renewed it through its own leader change; here only etcd saying the lease is gone, or
+ * LOST_AFTER_TTLS TTLs without any answer (when etcd has certainly expired it, if it is up at all),
+ * ends the leadership. Safety never rests on this clock: the fence does.
+ */
 class LeaseDeadline {
   readonly #lease: Lease;
   readonly #ttlMs: number;
-  /** When each unanswered keep-alive was sent; the stream answers them in order. */
-  #fired: number[] = [];
   readonly #createdAt = Date.now();
   #validUntil = 0;
   #lost: string | undefined;
   #onLost: ((reason: string) => void)[] = [];
   #timer: ReturnType<typeof setInterval> | undefined;
+  #renewing: ReturnType<typeof setTimeout> | undefined;
+  #released = false;
 
   constructor(lease: Lease, ttlSeconds: number) {
     this.#lease = lease;
     this.#ttlMs = ttlSeconds * 1000;
-    lease.on('keepaliveFired', () => {
-      this.#fired.push(Date.now());
-    });
-    lease.on('keepaliveSucceeded', (res) => {
-      // etcd restarted the TTL when it received the request, which was after it was sent.
-      const sent = this.#fired.shift();
-      if (sent !== undefined && Number(res.TTL) > 0) {
-        this.#validUntil = Math.max(this.#validUntil, sent + this.#ttlMs);
-      }
-    });
-    lease.on('keepaliveFailed', () => {
-      this.#fired = [];
-    });
     lease.on('lost', (error) => this.#lose(`lease lost: ${error.message}`));
+  }
+
+  /** Sends one keep-alive every third of the TTL until the lease is lost or released. */
+  #renew(): void {
+    if (this.#lost !== undefined || this.#released) return;
+    const interval = this.#ttlMs / 3;
+    const sent = Date.now();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('keep-alive timed out')), interval);
+    });
+    Promise.race([this.#lease.keepaliveOnce(), timeout])
+      .then(
+        (res) => {
+          // etcd restarted the TTL when it received the request, which was after it was sent.
+          if (Number(res.TTL) > 0)
+            this.#validUntil = Math.max(this.#validUntil, sent + this.#ttlMs);
+        },
+        () => {
+          // Unanswered or refused: an expired lease also emits `lost`; anything else is retried.
+        },
+      )
+      .finally(() => {
+        clearTimeout(timer);
+        const wait = Math.max(0, interval - (Date.now() - sent));
+        if (this.#lost === undefined && !this.#released) {
+          this.#renewing = setTimeout(() => this.#renew(), wait);
+        }
+      });
+  }
+
+  release(): void {
+    this.#released = true;
+    clearTimeout(this.#renewing);
   }
 
   /** The grant was requested after this object was made: count the TTL from then, to be safe. */
   granted(): void {
     this.#validUntil = this.#createdAt + this.#ttlMs;
+    this.#renew();
   }
 
   valid(): boolean {
-    if (this.#lost === undefined && Date.now() >= this.#validUntil) {
+    const now = Date.now();
+    if (this.#lost === undefined && now >= this.#validUntil + (LOST_AFTER_TTLS - 1) * this.#ttlMs) {
       this.#lose('lease deadline passed without a keep-alive');
     }
-    return this.#lost === undefined;
+    return this.#lost === undefined && now < this.#validUntil;
   }
 
   leadership(node: string, electionKey: string, electionCreateRevision: number): Leadership {
@@ -185,17 +220,19 @@ class LeaseDeadline {
       get validUntil() {
         return self.#validUntil;
       },
+      ttlMs: this.#ttlMs,
       lost,
       resign: async () => {
         self.#lose('resigned');
         await self.#lease.revoke().catch(() => {});
       },
-      release: () => self.#lease.release(),
+      release: () => self.release(),
     };
   }
 
   close(): void {
     clearInterval(this.#timer);
+    this.release();
   }
 
   #lose(reason: string): void {
@@ -204,11 +241,5 @@ class LeaseDeadline {
     this.close();
     for (const resolve of this.#onLost) resolve(reason);
     this.#onLost = [];
-    // Stop renewing: a lease we no longer trust must not come back to life.
-    try {
-      this.#lease.release();
-    } catch {
-      // Its client is already closed: nothing renews it either way.
-    }
   }
 }

@@ -57,6 +57,8 @@ export interface EngineNodeOptions {
 }
 
 const HOUSEKEEPING_MS = 1000;
+/** How often a leader compares the time with its lease deadline. */
+const PAUSE_CHECK_MS = 50;
 
 export class EngineNode {
   readonly node: string;
@@ -316,7 +318,10 @@ export class EngineNode {
     this.#core.setTicking(true);
     await this.#server.lead();
     this.#say({ level: 'info', msg: 'leading', term: fence.term, seq: head.seq });
-    const reason = await Promise.race([leadership.lost, deposed]);
+    const pause = setInterval(() => this.#pauseUnlessRenewed(leadership), PAUSE_CHECK_MS);
+    const reason = await Promise.race([leadership.lost, deposed]).finally(() =>
+      clearInterval(pause),
+    );
     this.#server.stopLeading();
     this.#requests = undefined;
     this.#role = 'standby';
@@ -324,6 +329,25 @@ export class EngineNode {
     this.#journal.depose(reason);
     this.#core.setTicking(false);
     this.#say({ level: 'warn', msg: 'stopped leading', term: fence.term, reason });
+  }
+
+  /**
+   * Past the lease's local deadline the leader takes no new command (its `submit` subscription goes,
+   * so nats-server routes every request to a node that can answer) and runs no tick; a keep-alive that
+   * succeeds again (etcd renewed the lease through its own leader change) resumes it.
+   */
+  #pauseUnlessRenewed(leadership: Leadership): void {
+    if (this.#role !== 'leader') return;
+    const valid = leadership.valid();
+    if (!valid && this.#server.leading) {
+      this.#server.stopLeading();
+      this.#core.setTicking(false);
+      this.#say({ level: 'warn', msg: 'lease not renewed in time; taking no commands' });
+    } else if (valid && !this.#server.leading) {
+      this.#core.setTicking(true);
+      void this.#server.lead();
+      this.#say({ level: 'info', msg: 'lease renewed; taking commands again' });
+    }
   }
 
   /**

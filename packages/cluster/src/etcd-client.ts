@@ -8,7 +8,7 @@ import { ConstantBackoff, circuitBreaker, ConsecutiveBreaker, handleWhen, retry 
 import { Etcd3, isRecoverableError } from 'etcd3';
 
 /** Deadline of one unary call (get, put, txn): etcd answers in milliseconds or not at all. */
-export const ETCD_CALL_TIMEOUT_MS = 2_000;
+export const ETCD_CALL_TIMEOUT_MS = 1_000;
 
 export function createEtcdClient(endpoints: readonly string[]): Etcd3 {
   return new Etcd3({
