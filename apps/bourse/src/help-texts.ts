@@ -19,6 +19,7 @@ Options:
   --idle-timeout <s>      An idle kept-alive connection closes after this (default 5)
   --max-connections-per-address <n>  Open HTTP connections per client address (default 512;
                       0: no cap; behind a proxy every client shares the proxy's address)
+  --signup-role <role> Let people sign themselves up, as this role (trader, viewer…); off by default
   --tls-cert <file> --tls-key <file>  Serve HTTPS/WSS with this PEM certificate chain and key
                       (docs/tls.md); without them, terminate TLS in a proxy in front
   -h, --help          Show this help

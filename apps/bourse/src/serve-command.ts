@@ -12,6 +12,8 @@ import {
   type HttpLimits,
   type Logger,
   type LogLevel,
+  ROLES,
+  type Role,
 } from '@bourse/gateway';
 import { type ExchangeCore, makePrivateDir, type ReadDb } from '@bourse/sequencer';
 import { botCredentials, DEMO_START_TICKS, isEmptyExchange, seedDemo } from './demo-setup.ts';
@@ -34,6 +36,7 @@ const SERVE_FLAGS = {
   'max-connections-per-address': { type: 'string' },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
+  'signup-role': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -51,9 +54,14 @@ export async function serveCommand(argv: string[]): Promise<void> {
   if (!(windowSeconds > 0 && windowSeconds <= 3_600)) {
     throw new Error('--timestamp-window must be a number of seconds in (0, 3600]');
   }
+  const signupRole = values['signup-role'];
+  if (signupRole !== undefined && !(ROLES as readonly string[]).includes(signupRole)) {
+    throw new Error(`--signup-role must be one of ${ROLES.join(', ')}`);
+  }
   const exchange = await openExchange(dataDir, {
     logger,
     ...readDbFlag(values['read-db']),
+    ...(signupRole === undefined ? {} : { signupRole: signupRole as Role }),
     http: httpLimitFlags(values),
     ...tlsFlags(values),
     timestampWindowMs: Math.round(windowSeconds * 1000),

@@ -22,11 +22,13 @@ import { orderGroupRoutes } from './api/order-group-routes.ts';
 import { orderRoutes } from './api/order-routes.ts';
 import { portfolioRoutes } from './api/portfolio-routes.ts';
 import type { RouteDef } from './api/route-def.ts';
+import { passwordRoutes } from './api/password-routes.ts';
 import { sessionRoutes } from './api/session-routes.ts';
 import { tokenRoutes } from './api/token-routes.ts';
 import type { AuthStore } from './auth/auth-store.ts';
 import { type AuthPeers, Authenticator } from './auth/authenticator.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.ts';
+import type { Role } from './auth/roles.ts';
 import { TokenBuckets } from './auth/token-bucket.ts';
 import { ApiError } from './error-catalogue.ts';
 import {
@@ -124,6 +126,8 @@ export interface GatewayOptions {
   readonly checkResponses?: boolean;
   /** The other gateways of a cluster, told of credential changes made here (see Authenticator). */
   readonly authPeers?: AuthPeers;
+  /** Lets people sign themselves up, with this role (the operator's policy); off when absent. */
+  readonly signupRole?: Role;
 }
 
 export interface Gateway {
@@ -143,6 +147,7 @@ export const ALL_ROUTES: readonly RouteDef[] = [
   ...accountRoutes,
   ...tokenRoutes,
   ...sessionRoutes,
+  ...passwordRoutes,
   ...adminRoutes,
 ];
 
@@ -169,6 +174,7 @@ function createServices(options: GatewayOptions): GatewayServices {
     logger,
     metrics: createGatewayMetrics(),
     historyWaitMs: options.historyWaitMs ?? 5_000,
+    signupRole: options.signupRole,
   });
 }
 

@@ -34,6 +34,9 @@ const GATEWAY_ERRORS = {
   USER_NOT_FOUND: [404, 'No such user.'],
   SESSION_NOT_FOUND: [404, 'No such session for this user.'],
   USERNAME_TAKEN: [409, 'That username is already taken.'],
+  WRONG_PASSWORD: [400, 'The current password is wrong.'],
+  PASSWORD_REQUIRED: [400, 'A new user needs a password, or they could never log in.'],
+  SIGNUP_DISABLED: [403, 'Self sign-up is not enabled on this exchange; ask an administrator.'],
   RATE_LIMITED: [429, 'Too many requests; retry after the indicated delay.'],
   TOO_MANY_CONNECTIONS: [
     429,

@@ -232,8 +232,19 @@ test('bad requests are refused with a stable code and change nothing', async () 
       'FORBIDDEN',
     ],
     [
+      'a user without a password',
+      () => signed(ex.admin, 'POST', '/api/v1/admin/users', { username: 'nopw', role: 'trader' }),
+      400,
+      'PASSWORD_REQUIRED',
+    ],
+    [
       'duplicate username',
-      () => signed(ex.admin, 'POST', '/api/v1/admin/users', { username: 'alice', role: 'trader' }),
+      () =>
+        signed(ex.admin, 'POST', '/api/v1/admin/users', {
+          username: 'alice',
+          role: 'trader',
+          password: 'long-enough-pw',
+        }),
       409,
       'USERNAME_TAKEN',
     ],

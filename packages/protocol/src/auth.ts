@@ -45,6 +45,22 @@ export const LoginBody = Type.Object(
   strict,
 );
 
+const Password = Type.String({ minLength: 8, maxLength: 256 });
+
+/** A user's own password change: the current password proves it is them, not a stolen session. */
+export const ChangePasswordBody = Type.Object(
+  { currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Password },
+  strict,
+);
+/** Self sign-up, when the operator allows it: the role is the operator's policy, not the caller's. */
+export const SignupBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }),
+    password: Password,
+  },
+  strict,
+);
+
 export const IssuedTokenSchema = Type.Object({
   token: Type.String({ description: 'Send as `Authorization: Bearer <token>`; shown only once.' }),
   expiresAt: Type.Integer({ description: 'Milliseconds since 1970.' }),
@@ -86,3 +102,5 @@ export type SessionView = Static<typeof SessionSchema>;
 export type CreateApiKeyBody = Static<typeof CreateApiKeyBody>;
 export type IssueTokenBody = Static<typeof IssueTokenBody>;
 export type LoginBody = Static<typeof LoginBody>;
+export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
+export type SignupBody = Static<typeof SignupBody>;

@@ -50,6 +50,7 @@ export async function trader(
   const user = (await admin.request('POST', '/api/v1/admin/users', {
     username,
     role: 'trader',
+    password: 'correct horse battery',
   })) as {
     userId: number;
     accountId: number;

@@ -25,12 +25,24 @@ export function UserAdmin() {
       toast('error', errorText(err));
     }
   };
+  /** An admin's reset: a new password the admin passes on; the user's web sessions end. */
+  const reset = async (u: UserView) => {
+    const password = window.prompt(`New password for ${u.username} (at least 8 characters)`);
+    if (password === null) return;
+    if (password.length < 8) return toast('error', 'A password needs at least 8 characters.');
+    try {
+      await api('PATCH', `/api/v1/admin/users/${u.userId}`, { password });
+      toast('success', `Password of ${u.username} reset; their web sessions ended`);
+    } catch (err) {
+      toast('error', errorText(err));
+    }
+  };
   const create = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
     try {
-      const body: Record<string, string> = { username: nu.username, role: nu.role };
-      if (nu.password !== '') body.password = nu.password;
+      // Every user gets a password: without one they could never log in (the API refuses too).
+      const body = { username: nu.username, role: nu.role, password: nu.password };
       await api('POST', '/api/v1/admin/users', body);
       toast('success', `User ${nu.username} created`);
       setNu({ username: '', password: '', role: 'trader' });
@@ -116,6 +128,9 @@ export function UserAdmin() {
                   >
                     {u.disabled ? 'Enable' : 'Disable'}
                   </button>
+                  <button type="button" className="small" onClick={() => void reset(u)}>
+                    Reset password
+                  </button>
                 </td>
               </tr>
             ))}
@@ -139,6 +154,7 @@ export function UserAdmin() {
             type="password"
             autoComplete="new-password"
             minLength={8}
+            required
             value={nu.password}
             onChange={(e) => setNu({ ...nu, password: e.target.value })}
           />

@@ -3,6 +3,8 @@
 
 const MESSAGES: Record<string, string> = {
   BAD_CREDENTIALS: 'Wrong username or password.',
+  WRONG_PASSWORD: 'The current password is wrong.',
+  PASSWORD_REQUIRED: 'Give the new user a password; without one they could never log in.',
   UNAUTHENTICATED: 'Your session has ended. Please log in again.',
   CSRF_TOKEN_INVALID: 'Your session token is out of date. Reload the page and try again.',
   FORBIDDEN: 'Your role does not allow this.',

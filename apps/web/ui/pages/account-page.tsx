@@ -1,8 +1,10 @@
-// The user's account: identity and role, this browser session and every other one (sign out any), and
+// The user's account: identity and role, this browser session and every other one (sign out any), a
+// password change, and
 // API keys — generate one (the private key is shown exactly once), register an existing public key, or
 // revoke with confirmation.
 
 import { type FormEvent, useState } from 'react';
+import { PasswordForm } from '../account/password-form.tsx';
 import { SessionList } from '../account/session-list.tsx';
 import { api, errorText } from '../api/http.ts';
 import type { ApiKeyView } from '../api/types.ts';
@@ -78,6 +80,7 @@ export function AccountPage() {
             Log out of this browser
           </button>
         </div>
+        <PasswordForm />
       </div>
       <SessionList />
       <div className="card">

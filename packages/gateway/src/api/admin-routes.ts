@@ -294,6 +294,8 @@ export const adminRoutes: RouteDef[] = [
     auth: 'admin',
     body: CreateUserBody,
     handler: async (ctx) => {
+      // Without a password a user could never log in: refuse rather than create one.
+      if (ctx.body.password === undefined) throw new ApiError('PASSWORD_REQUIRED');
       const user = await createUserWithAccount(ctx.services, ctx.body);
       ctx.status = 201;
       return userView(user);
@@ -314,7 +316,11 @@ export const adminRoutes: RouteDef[] = [
       if (body.role !== undefined) await s.auth.setRole(userId, body.role);
       if (body.apiTier !== undefined) await s.auth.setApiTier(userId, body.apiTier);
       if (body.disabled !== undefined) await s.auth.setDisabled(userId, body.disabled);
-      if (body.password !== undefined) await s.auth.setPassword(userId, body.password);
+      if (body.password !== undefined) {
+        await s.auth.setPassword(userId, body.password);
+        // A reset takes over from whoever knew the old password: the user's web sessions end.
+        s.authenticator.endSessions(await s.auth.deleteOtherSessions(userId, undefined, s.clock()));
+      }
       s.authenticator.forgetUser(userId);
       if (body.disabled === true) s.authenticator.forgetUserTokens(userId);
       // Sockets keep the scopes of the role they were opened with: a new role ends them.

@@ -8,6 +8,7 @@ import type { RejectCode } from '@bourse/engine';
 import type { AuthStore } from '../auth/auth-store.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
+import type { Role } from '../auth/roles.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayMetrics } from '../ops/gateway-metrics.ts';
 import type { Logger } from '../ops/logger.ts';
@@ -28,6 +29,8 @@ export class GatewayServices {
   readonly metrics: GatewayMetrics;
   /** Who may try a password now (backoff per account and address, a global bound on checks). */
   readonly loginThrottle: LoginThrottle;
+  /** The role a self-signed-up user gets; undefined: self sign-up is off (the default). */
+  readonly signupRole: Role | undefined;
   readonly #assets = new Map<number, AssetInfo>();
   readonly #historyWaitMs: number;
 
@@ -42,6 +45,7 @@ export class GatewayServices {
     metrics: GatewayMetrics;
     /** How long a history read waits for the read models before answering HISTORY_BEHIND. */
     historyWaitMs: number;
+    signupRole?: Role | undefined;
   }) {
     this.core = parts.core;
     this.auth = parts.auth;
@@ -52,6 +56,7 @@ export class GatewayServices {
     this.logger = parts.logger;
     this.metrics = parts.metrics;
     this.#historyWaitMs = parts.historyWaitMs;
+    this.signupRole = parts.signupRole;
   }
 
   /** Loads the asset directory from the auth store (the event stream does, before it is ready). */
