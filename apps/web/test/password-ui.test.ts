@@ -1,6 +1,7 @@
 // Changing one's password in a real browser: on the account page a wrong current password is refused in
 // words; the right one changes it and signs out the user's other browser; afterwards the old password
-// no longer logs in and the new one does.
+// no longer logs in and the new one does. With self sign-up enabled, a visitor creates an account (of
+// the operator's role) from the login page and is logged in; without it the form is not offered.
 
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
@@ -31,6 +32,16 @@ describe('changing a password', { skip }, () => {
   after(async () => {
     await browser?.close();
     await ex?.close();
+  });
+
+  test('without self sign-up the login page offers none', async () => {
+    const visitor = (await newUserPage(browser, ex.baseUrl)).page;
+    const asked = visitor.waitForResponse((r) => r.url().endsWith('/api/v1/auth/signup'));
+    await visitor.goto('/login');
+    await visitor.getByRole('button', { name: 'Log in' }).waitFor();
+    assert.deepEqual(await (await asked).json(), { enabled: false });
+    assert.equal(await visitor.getByRole('form', { name: 'Create an account' }).count(), 0);
+    await visitor.close();
   });
 
   test('a wrong current password is refused in words', async () => {
@@ -66,5 +77,38 @@ describe('changing a password', { skip }, () => {
     await logIn(phone, 'alice', NEW_PASSWORD);
     const me = await phone.evaluate(async () => (await fetch('/api/v1/account')).status);
     assert.equal(me, 200);
+  });
+});
+
+describe('self sign-up', { skip }, () => {
+  let ex: WebExchange;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    ex = await startWebExchange({ signupRole: 'trader' });
+    browser = await launch();
+    page = (await newUserPage(browser, ex.baseUrl)).page;
+  });
+
+  afterEach((t) => screenshotPages(t.name, { page }));
+
+  after(async () => {
+    await browser?.close();
+    await ex?.close();
+  });
+
+  test('when the operator enables it, a visitor creates an account and is logged in', async () => {
+    await page.goto('/login');
+    const form = page.getByRole('form', { name: 'Create an account' });
+    await form.getByLabel('Choose a username').fill('newcomer');
+    await form.getByLabel('Choose a password').fill('newcomers-password');
+    await form.getByLabel('Repeat the password').fill('newcomers-password');
+    await form.getByRole('button', { name: 'Create account' }).click();
+    await page.getByTestId('user').filter({ hasText: 'newcomer' }).waitFor();
+    const role = await page.evaluate(
+      async () => ((await (await fetch('/api/v1/account')).json()) as { role: string }).role,
+    );
+    assert.equal(role, 'trader');
   });
 });

@@ -1,7 +1,9 @@
-// Password login; the server sets an HttpOnly session cookie and returns the CSRF token.
+// Password login; the server sets an HttpOnly session cookie and returns the CSRF token. Self sign-up
+// appears below when the operator enabled it.
 
 import { type FormEvent, useState } from 'react';
 import { errorText } from '../api/http.ts';
+import { SignupForm } from '../account/signup-form.tsx';
 import { useApp } from '../state/app-state.tsx';
 
 export function LoginPage() {
@@ -56,6 +58,7 @@ export function LoginPage() {
           {busy ? 'Logging in…' : 'Log in'}
         </button>
       </form>
+      <SignupForm />
     </section>
   );
 }
