@@ -4,10 +4,10 @@
 
 import type { OrderView, QueuePositionView } from '@bourse/engine';
 import type { OrderRow } from '@bourse/projections';
-import type { CommandInput } from '@bourse/sequencer';
+import type { AppliedCommand, CommandInput } from '@bourse/sequencer';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayServices } from './gateway-services.ts';
-import { rejection, rejectionError } from './gateway-services.ts';
+import { rejectionError } from './gateway-services.ts';
 import { checkOrderPrice, orderAck, placeOrderCommand } from './order-entry.ts';
 import { type RouteDef, route } from './route-def.ts';
 import { caller, defined, idParam, readModel } from './route-helpers.ts';
@@ -26,7 +26,6 @@ import {
   QueuePositionListSchema,
   QueuePositionSchema,
   type ErrorBody,
-  type OrderAck,
 } from '@bourse/protocol';
 
 export function liveOrderView(o: OrderView, symbol: string) {
@@ -79,6 +78,38 @@ async function place(s: GatewayServices, accountId: number, body: PlaceOrderBody
   return orderAck(applied, market.spec.symbol);
 }
 
+/**
+ * Many commands in one journal batch, one result per item in request order: `prepare` builds an
+ * item's command or throws its ApiError (which becomes that item's result and journals nothing), and
+ * each applied command is answered by `answer`, or by its rejection.
+ */
+async function submitEach<T>(
+  s: GatewayServices,
+  count: number,
+  prepare: (i: number) => CommandInput,
+  answer: (applied: AppliedCommand, i: number) => T,
+): Promise<(T | ErrorBody)[]> {
+  const results: (T | ErrorBody)[] = [];
+  const inputs: CommandInput[] = [];
+  const slots: number[] = [];
+  for (let i = 0; i < count; i++) {
+    try {
+      inputs.push(prepare(i));
+      slots.push(i);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      results[i] = error.body();
+    }
+  }
+  const applied = inputs.length === 0 ? [] : await s.core.submitBatch(inputs);
+  applied.forEach((a, j) => {
+    const i = slots[j]!;
+    const refused = rejectionError(a);
+    results[i] = refused === undefined ? answer(a, i) : refused.body();
+  });
+  return results;
+}
+
 /** The order routes by name, so in-process callers (the Kalshi adapter) run them typed. */
 export const orderOperations = {
   place: route({
@@ -107,26 +138,17 @@ export const orderOperations = {
       const s = ctx.services;
       const accountId = caller(ctx).accountId;
       const orders = ctx.body.orders;
-      const results: ({ order: OrderAck } | ErrorBody)[] = [];
-      const inputs: CommandInput[] = [];
-      const slots: { index: number; symbol: string }[] = [];
-      orders.forEach((o, index) => {
-        try {
-          const market = s.market(o.market);
-          inputs.push(placeOrderCommand(accountId, market, o));
-          slots.push({ index, symbol: market.spec.symbol });
-        } catch (error) {
-          if (!(error instanceof ApiError)) throw error;
-          results[index] = error.body();
-        }
-      });
-      const applied = inputs.length === 0 ? [] : await s.core.submitBatch(inputs);
-      applied.forEach((a, i) => {
-        const slot = slots[i]!;
-        const refused = rejectionError(a);
-        results[slot.index] =
-          refused === undefined ? { order: orderAck(a, slot.symbol) } : refused.body();
-      });
+      const symbols: string[] = [];
+      const results = await submitEach(
+        s,
+        orders.length,
+        (i) => {
+          const market = s.market(orders[i]!.market);
+          symbols[i] = market.spec.symbol;
+          return placeOrderCommand(accountId, market, orders[i]!);
+        },
+        (a, i) => ({ order: orderAck(a, symbols[i]!) }),
+      );
       return { results };
     },
   }),
@@ -143,23 +165,15 @@ export const orderOperations = {
       const accountId = caller(ctx).accountId;
       const ids = ctx.body.orderIds;
       const views = await Promise.all(ids.map((id) => s.core.query.order(id)));
-      const results: unknown[] = ids.map(() => new ApiError('ORDER_NOT_FOUND').body());
-      const inputs: CommandInput[] = [];
-      const slots: number[] = [];
-      ids.forEach((orderId, i) => {
-        if (views[i]?.accountId !== accountId) return;
-        inputs.push({ type: 'cancelOrder', accountId, orderId });
-        slots.push(i);
-      });
-      const applied = inputs.length === 0 ? [] : await s.core.submitBatch(inputs);
-      applied.forEach((a, j) => {
-        const reason = rejection(a);
-        const i = slots[j]!;
-        results[i] =
-          reason === undefined
-            ? { orderId: ids[i], seq: a.seq, cancelled: true }
-            : new ApiError(reason).body();
-      });
+      const results = await submitEach(
+        s,
+        ids.length,
+        (i) => {
+          if (views[i]?.accountId !== accountId) throw new ApiError('ORDER_NOT_FOUND');
+          return { type: 'cancelOrder', accountId, orderId: ids[i]! };
+        },
+        (a, i) => ({ orderId: ids[i]!, seq: a.seq, cancelled: true }),
+      );
       return { results };
     },
   }),
