@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { mergePrometheus } from '../src/cluster/cluster-metrics.ts';
 import { natsServerConfig } from '../src/cluster/cluster-up.ts';
 import { haproxyConfig } from '../src/cluster/haproxy-config.ts';
 
@@ -46,4 +47,17 @@ test('nats-server accepts the generated and the shipped configuration', (t) => {
   writeFileSync(path, natsServerConfig('127.0.0.1', 4222));
   check(NATS, ['-c', path, '-t']);
   check(NATS, ['-c', join(DEPLOY, 'nats-server.conf'), '-t']);
+});
+
+test('node metrics merge into one family each, samples of every node together', () => {
+  const node = (n: string, v: number) =>
+    `# HELP bourse_cluster_term Term.\n# TYPE bourse_cluster_term gauge\nbourse_cluster_term{node="${n}"} ${v}\n` +
+    `# HELP bourse_cluster_leader Leads.\n# TYPE bourse_cluster_leader gauge\nbourse_cluster_leader{node="${n}"} 0\n`;
+  assert.equal(
+    mergePrometheus([node('a', 1), node('b', 2)]),
+    '# HELP bourse_cluster_term Term.\n# TYPE bourse_cluster_term gauge\n' +
+      'bourse_cluster_term{node="a"} 1\nbourse_cluster_term{node="b"} 2\n' +
+      '# HELP bourse_cluster_leader Leads.\n# TYPE bourse_cluster_leader gauge\n' +
+      'bourse_cluster_leader{node="a"} 0\nbourse_cluster_leader{node="b"} 0\n',
+  );
 });

@@ -135,6 +135,15 @@ describe('cluster gateways', { timeout: 240_000 }, () => {
     });
   });
 
+  it("shows the cluster's figures on /metrics", async () => {
+    await eventually(async () => {
+      const text = await (await fetch(`${urlB}/metrics`)).text();
+      assert.match(text, /^bourse_cluster_nodes_answering 1$/m);
+      assert.match(text, /^bourse_gateway_events_seq [1-9]\d*$/m);
+      assert.match(text, /^bourse_gateway_leader_retries_total 0$/m);
+    });
+  });
+
   it('a killed gateway leaves the other serving', async () => {
     children[1]!.child.kill('SIGKILL');
     const markets = await rest(urlB, admin).markets();

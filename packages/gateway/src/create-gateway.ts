@@ -128,6 +128,8 @@ export interface GatewayOptions {
   readonly authPeers?: AuthPeers;
   /** Lets people sign themselves up, with this role (the operator's policy); off when absent. */
   readonly signupRole?: Role;
+  /** More Prometheus text appended to /metrics (a cluster gateway adds the cluster's figures). */
+  readonly extraMetrics?: () => string;
 }
 
 export interface Gateway {
@@ -227,6 +229,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     openApiJson: JSON.stringify(doc),
     docsHtml: docsPage(doc),
     webDir: options.webDir ?? DEFAULT_WEB_DIR,
+    extraMetrics: options.extraMetrics,
   };
 
   const httpLimits = checkHttpLimits({ ...DEFAULT_HTTP_LIMITS, ...options.http });

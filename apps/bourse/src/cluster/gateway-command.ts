@@ -12,6 +12,7 @@ import { kalshiExtension } from '@bourse/kalshi';
 import { openPostgresReadModels } from '@bourse/projections';
 import { openPgReadSide, Projector, RemoteExchangeCore } from '@bourse/remote-core';
 import { CLUSTER_GATEWAY_HELP } from '../help-texts.ts';
+import { ClusterMetrics } from './cluster-metrics.ts';
 import { NatsAuthPeers } from './nats-auth-peers.ts';
 
 /** The NATS connection of a cluster process: reconnects forever, notices a dead server quickly. */
@@ -56,12 +57,14 @@ export async function clusterGatewayCommand(argv: string[]): Promise<void> {
   });
   const authStore = await AuthStore.openPostgres(values.pg);
   const peers = new NatsAuthPeers(nats, values.prefix);
+  const clusterMetrics = new ClusterMetrics(nats, values.prefix, core);
   const huge = { capacity: 1e9, refillPerSecond: 1e9 };
   const gateway = createGateway({
     core,
     authStore,
     logger,
     authPeers: peers,
+    extraMetrics: () => clusterMetrics.render(),
     extensions: [kalshiExtension()],
     ...(values['no-rate-limit']
       ? { rateLimits: { perIp: huge, perKey: huge, marketMakerMultiplier: 1 } }
@@ -78,6 +81,7 @@ export async function clusterGatewayCommand(argv: string[]): Promise<void> {
   );
   onStop(logger, async () => {
     peers.close();
+    clusterMetrics.close();
     await gateway.close();
     await core.close();
     await authStore.close();

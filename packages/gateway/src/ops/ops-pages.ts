@@ -20,6 +20,8 @@ export interface OpsPagesDeps {
   readonly openApiJson: string;
   readonly docsHtml: string;
   readonly webDir: string;
+  /** More Prometheus text for /metrics (a cluster gateway's view of the cluster). */
+  readonly extraMetrics?: (() => string) | undefined;
 }
 
 const HTML = 'text/html; charset=utf-8';
@@ -54,7 +56,8 @@ export function serveOpsPage(
         200,
         'text/plain; version=0.0.4',
         renderMetrics(d.core.metrics, d.metrics, d.core.durableSeq) +
-          renderHealthMetrics(coreHealth(d.core)),
+          renderHealthMetrics(coreHealth(d.core)) +
+          (d.extraMetrics?.() ?? ''),
       );
     case '/openapi.json':
       return sendText(res, 200, 'application/json', d.openApiJson);
