@@ -115,7 +115,7 @@ export class ClusterHarness {
   }
 
   /** Submits until a leader acknowledges (through elections), within `deadlineMs`. */
-  async submitOk(inputs: CommandInput[], deadlineMs = 60_000) {
+  async submitOk(inputs: CommandInput[], deadlineMs = 120_000) {
     const end = Date.now() + deadlineMs;
     for (;;) {
       try {
@@ -151,7 +151,7 @@ export class ClusterHarness {
   async until<T>(
     what: string,
     check: () => Promise<T | undefined>,
-    timeoutMs = 60_000,
+    timeoutMs = 120_000,
   ): Promise<T> {
     const end = Date.now() + timeoutMs;
     for (;;) {
