@@ -7,7 +7,7 @@
 // delivered market-data message with one and with two gateways.
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -214,6 +214,7 @@ async function failover(
 
 /** User + system CPU of a process so far, in ms (Linux /proc; clock ticks of 10 ms). */
 function cpuMs(pid: number): number {
+  if (!existsSync(`/proc/${pid}/stat`)) throw new Error(`gateway pid ${pid} is gone`);
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
@@ -264,12 +265,12 @@ export const clusterSuite: Suite = {
     const seconds = String(options.clusterSeconds);
     const measurements: Measurement[] = [];
     let state: ClusterState | undefined;
+    let failed: string | undefined;
     try {
       const [port] = await freePorts(1);
       progress('cluster: starting (bourse cluster up --no-demo)');
-      if (
-        (await clusterUpCommand(['--data-dir', dir, '--port', String(port), '--no-demo'])) !== 0
-      ) {
+      const up = ['--data-dir', dir, '--port', String(port), '--no-demo', '--no-rate-limit'];
+      if ((await clusterUpCommand(up)) !== 0) {
         throw new Error('bourse cluster up failed');
       }
       state = readState(dir)!;
@@ -315,13 +316,18 @@ export const clusterSuite: Suite = {
       await waitGone(second.pid);
       await new Promise((r) => setTimeout(r, 2_000)); // HAProxy's health check marks it down
       measurements.push(await marketDataRow(s, 1, target, subscribers, seconds));
+    } catch (error) {
+      // What was measured so far is kept; the processes' logs stay for a look.
+      failed = `${(error as Error).message} (logs in ${dir}/logs)`;
+      progress(`cluster: stopped early: ${failed}`);
     } finally {
       if (state !== undefined) await stopAll(state);
-      rmSync(dir, { recursive: true, force: true });
+      if (failed === undefined) rmSync(dir, { recursive: true, force: true });
     }
     return {
       measurements,
       notes: [
+        ...(failed === undefined ? [] : [`Stopped early: ${failed}`]),
         'Reproduce: npm run bench -- --suite cluster [--cluster-seconds 5] [--cluster-kills 20] [--cluster-etcd-kills 10] [--cluster-subscribers 1000]',
         'Everything (etcd, nodes, nats-server, PostgreSQL, gateways, HAProxy, load generator) shares this machine’s two cores.',
       ],

@@ -134,6 +134,7 @@ export const CLUSTER_HELP = `Usage: bourse cluster <command> [options]
              --data-dir <dir>  where everything lives (default ./cluster)
              --port <n>        HAProxy's port, the cluster's URL (default 8080)
              --no-demo         no demo markets, users or bots
+             --no-rate-limit   gateways without per-key and per-address limits (load tests)
   status   Leader, term, each node's applied seq, lag and state-hash agreement
              --data-dir <dir>  --json (one object for scripts)
   down     Stop every process of the cluster (its data stays)

@@ -91,6 +91,7 @@ export async function clusterUpCommand(argv: string[]): Promise<number> {
       prefix: { type: 'string', default: 'bourse' },
       'no-demo': { type: 'boolean', default: false },
       'hash-every': { type: 'string', default: '10000' },
+      'no-rate-limit': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -128,6 +129,7 @@ export async function clusterUpCommand(argv: string[]): Promise<number> {
     etcd: [1, 2, 3].map((i) => `http://127.0.0.1:${ports[`etcd${i}-client`]}`),
     ports,
     hashEvery,
+    rateLimits: !values['no-rate-limit'],
     processes: [],
   };
   writeState(state);
@@ -265,6 +267,7 @@ async function startBourseProcesses(state: ClusterState, add: Add): Promise<void
   for (let i = 1; i <= GATEWAYS; i++) {
     const port = String(state.ports[`gateway${i}`]);
     const args = ['cluster', 'gateway', ...withPg(state), '--port', port];
+    if (!state.rateLimits) args.push('--no-rate-limit');
     await startBourse(state, add, `gateway${i}`, 'gateway', args);
   }
 }
