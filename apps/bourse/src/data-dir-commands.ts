@@ -1,11 +1,10 @@
 // Offline checks of a stopped data directory: `journal verify` (every record's checksum, the
 // high-water mark, the newest snapshot), `journal repair` (the explicit cut of damage a refusal
-// named), `replay` (rebuild the state from the whole journal, print its hash and invariant check)
-// and `snapshot` (write a snapshot at the journal's end). Long runs show a progress bar.
+// named) and `snapshot` (write a snapshot at the journal's end). Long runs show a progress bar.
 
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { repairDataDir, replayDataDir, snapshotDataDir, verifyDataDir } from '@bourse/sequencer';
+import { repairDataDir, snapshotDataDir, verifyDataDir } from '@bourse/sequencer';
 import { progressBar } from './progress-bar.ts';
 import { DATA_DIR_HELP } from './help-texts.ts';
 
@@ -93,26 +92,6 @@ async function repairCommand(argv: string[]): Promise<number> {
       `snapshots removed: ${r.snapshotsRemoved}; read models ` +
       `${r.readModelsSetAside ? 'set aside, rebuilt at the next start' : 'absent'}\n`,
   );
-  return 0;
-}
-
-export async function replayCommand(argv: string[]): Promise<number> {
-  const { dataDir, help } = dataDirOf(argv);
-  if (help) {
-    process.stdout.write(DATA_DIR_HELP);
-    return 0;
-  }
-  const bar = progressBar('replay');
-  const r = await replayDataDir(dataDir, (p) => bar.update(p.seq, p.lastSeq));
-  bar.end();
-  process.stdout.write(`seq ${r.seq}\nstate hash ${r.hash}\n`);
-  if (r.violations.length > 0) {
-    process.stdout.write(
-      `invariant violations:\n${r.violations.map((v) => `  ${v}`).join('\n')}\n`,
-    );
-    return 1;
-  }
-  process.stdout.write('invariants hold\n');
   return 0;
 }
 

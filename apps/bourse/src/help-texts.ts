@@ -59,6 +59,11 @@ export const DATA_DIR_HELP = `Data-directory commands (server stopped; --data-di
                            with no-op ticks so no order id is reused; snapshots and read models
                            holding them are rebuilt at the next start
   bourse replay            Rebuild the state from the journal; print seq, state hash, invariants
+  bourse replay --to-seq <n> | --to-ts <ms|ISO time> [--market <id|symbol>] [--account <id>]
+                [--print book|account] [--depth <levels>] [--json]
+                           The exchange as it was at seq <n> (or the last seq at or before the
+                           time), rebuilt from the nearest snapshot plus the journal: a market's
+                           book, an account's balances, positions and open orders
   bourse snapshot          Write an engine snapshot at the end of the journal
 `;
 

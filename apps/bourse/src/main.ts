@@ -78,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
     case 'journal':
       return (await dataDir()).journalCommand(rest);
     case 'replay':
-      return (await dataDir()).replayCommand(rest);
+      return (await import('./replay-command.ts')).replayCommand(rest);
     case 'snapshot':
       return (await dataDir()).snapshotCommand(rest);
     case 'loadtest':

@@ -56,7 +56,17 @@ export class SnapshotStore {
 
   /** The newest snapshot whose checksum holds, or undefined when there is none. */
   latest(): { seq: number; bytes: Uint8Array } | undefined {
+    for (const snapshot of this.newestFirst()) return snapshot;
+    return undefined;
+  }
+
+  /**
+   * The intact snapshots at or below `maxSeq` (default: all), newest first, read one at a time so a
+   * caller that stops early reads no more files than it needs.
+   */
+  *newestFirst(maxSeq = Number.MAX_SAFE_INTEGER): Generator<{ seq: number; bytes: Uint8Array }> {
     for (const { name, seq } of this.#list(SNAPSHOT_NAME).reverse()) {
+      if (seq > maxSeq) continue;
       let file: Buffer;
       try {
         file = readFileSync(join(this.dir, name));
@@ -64,9 +74,8 @@ export class SnapshotStore {
         continue; // removed by a concurrent prune
       }
       const decoded = decodeSnapshot(file);
-      if (decoded !== undefined && decoded.seq === seq) return decoded;
+      if (decoded !== undefined && decoded.seq === seq) yield decoded;
     }
-    return undefined;
   }
 
   /** Deletes every snapshot at `seq` or later (state that includes records a repair cut). */

@@ -23,3 +23,15 @@ export {
 export { createHistogram, LATENCY_BOUNDS_SECONDS, observe } from './histogram.ts';
 export type { ReplayProgress } from './replay-into-worker.ts';
 export { describeReadDb, type ReadDb } from './read-db.ts';
+export {
+  type EngineAt,
+  engineAt,
+  HistoryError,
+  type HistoryErrorCode,
+  type HistoryQuery,
+  type HistorySource,
+  type HistoryState,
+  type HistoryTarget,
+  stateAt,
+  withDataDirHistory,
+} from './time-travel.ts';
