@@ -161,8 +161,12 @@ export class RemoteExchangeCore implements ExchangeCore {
       for (let i = 0; i < group.length; i += MAX_SUBMIT_INPUTS) {
         const chunk = group.slice(i, i + MAX_SUBMIT_INPUTS);
         this.#submitChunk(chunk.map((p) => p.input)).then(
-          (results) => chunk.forEach((p, j) => p.resolve(results[j]!)),
-          (error: Error) => chunk.forEach((p) => p.reject(error)),
+          (results) => {
+            for (const [j, p] of chunk.entries()) p.resolve(results[j]!);
+          },
+          (error: Error) => {
+            for (const p of chunk) p.reject(error);
+          },
         );
       }
     }
