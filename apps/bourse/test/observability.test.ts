@@ -28,12 +28,12 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bourse-obs-'));
   server = await serve(join(dir, 'data'));
   const page = await (await fetch(`${server.url}/metrics`)).text();
-  exported = new Set(
-    page
-      .split('\n')
-      .filter((l) => l !== '' && !l.startsWith('#'))
-      .map((l) => /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(l)![0]),
-  );
+  // Sample names (histograms' _bucket, _sum, _count) and declared families, for a labelled counter
+  // that has no series until its first count.
+  exported = new Set([
+    ...Array.from(page.matchAll(/^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]/gm), (m) => m[1]!),
+    ...Array.from(page.matchAll(/^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) /gm), (m) => m[1]!),
+  ]);
 });
 
 after(async () => {
@@ -106,6 +106,7 @@ test('every metric the dashboard and the alert rules read is on the /metrics pag
     'bourse_projection_lag_commands',
     'bourse_ws_connections',
     'bourse_rejects_total',
+    'bourse_rejects_by_code_total',
     'bourse_event_loop_delay_seconds_bucket',
     'bourse_journal_stalled',
     'bourse_core_failed',

@@ -160,6 +160,24 @@ test('operations endpoints: metrics, health, readiness, OpenAPI, docs, landing p
   assert.match(await (await fetch(`${ex.baseUrl}/`)).text(), /href="\/docs"/);
 });
 
+test("metrics count the engine's rejects by their code", async () => {
+  const applied = await ex.gateway.services.core.submit({
+    type: 'deposit',
+    accountId: 987_654,
+    assetId: 1,
+    amount: 1,
+  });
+  const rejected = applied.events[0];
+  assert.equal(rejected?.type, 'rejected');
+  const metrics = await (await fetch(`${ex.baseUrl}/metrics`)).text();
+  const line = new RegExp(
+    `^bourse_rejects_by_code_total\\{code="${rejected.reason}"\\} (\\d+)$`,
+    'm',
+  );
+  assert.ok(Number(line.exec(metrics)?.[1]) >= 1, metrics);
+  assert.match(metrics, /^# TYPE bourse_rejects_by_code_total counter$/m);
+});
+
 test('exchange status: public, answered by the engine, follows an admin halt', async () => {
   const status = async () =>
     (await (await fetch(`${ex.baseUrl}/api/v1/exchange/status`)).json()) as {

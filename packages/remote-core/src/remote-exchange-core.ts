@@ -10,9 +10,9 @@ import {
   type CommandInput,
   type CoreMetrics,
   CoreError,
-  createHistogram,
+  countReject,
+  createCoreMetrics,
   type ExchangeCore,
-  LATENCY_BOUNDS_SECONDS,
   observe,
   type SequencerStats,
 } from '@bourse/sequencer';
@@ -41,15 +41,7 @@ export interface RemoteCoreOptions {
 type Query = ExchangeCore['query'];
 
 export class RemoteExchangeCore implements ExchangeCore {
-  readonly metrics: CoreMetrics = {
-    commandsTotal: 0,
-    rejectsTotal: 0,
-    journalFsyncs: 0,
-    ackLatencySeconds: createHistogram(LATENCY_BOUNDS_SECONDS),
-    fsyncLatencySeconds: createHistogram(LATENCY_BOUNDS_SECONDS),
-    engineQueueDepth: 0,
-    projectionLagCommands: 0,
-  };
+  readonly metrics: CoreMetrics = createCoreMetrics();
   readonly stats: SequencerStats = {
     submitted: 0,
     engineBatches: 0,
@@ -202,7 +194,7 @@ export class RemoteExchangeCore implements ExchangeCore {
     const seconds = (performance.now() - startedAt) / 1000;
     for (const applied of results) {
       observe(this.metrics.ackLatencySeconds, seconds);
-      if (applied.events[0]?.type === 'rejected') this.metrics.rejectsTotal++;
+      countReject(this.metrics, applied);
       if (applied.seq > this.#durableSeq) this.#durableSeq = applied.seq;
     }
     this.metrics.commandsTotal += results.length;

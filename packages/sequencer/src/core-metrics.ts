@@ -1,19 +1,28 @@
 // The core's metrics object: plain counters and histograms mutated in place on the hot path, read by the
 // gateway when it renders `/metrics`.
 
-import type { CoreMetrics, SequencerStats } from './exchange-core.ts';
+import type { AppliedCommand, CoreMetrics, SequencerStats } from './exchange-core.ts';
 import { createHistogram } from './histogram.ts';
 
 export function createCoreMetrics(): CoreMetrics {
   return {
     commandsTotal: 0,
     rejectsTotal: 0,
+    rejectsByCode: new Map(),
     journalFsyncs: 0,
     ackLatencySeconds: createHistogram(),
     fsyncLatencySeconds: createHistogram(),
     engineQueueDepth: 0,
     projectionLagCommands: 0,
   };
+}
+
+/** Counts `applied` if the engine rejected it, in total and under its reject code. */
+export function countReject(metrics: CoreMetrics, applied: AppliedCommand): void {
+  const first = applied.events[0];
+  if (first?.type !== 'rejected') return;
+  metrics.rejectsTotal++;
+  metrics.rejectsByCode.set(first.reason, (metrics.rejectsByCode.get(first.reason) ?? 0) + 1);
 }
 
 export function createSequencerStats(): SequencerStats {

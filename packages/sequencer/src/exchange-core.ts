@@ -152,6 +152,8 @@ export interface SequencerStats {
 export interface CoreMetrics {
   commandsTotal: number;
   rejectsTotal: number;
+  /** The same rejects by the engine's reject code (`countReject`), so an operator sees why. */
+  readonly rejectsByCode: Map<string, number>;
   journalFsyncs: number;
   /** Seconds buckets → counts; the gateway renders them in Prometheus format. */
   readonly ackLatencySeconds: Histogram;

@@ -20,6 +20,7 @@ export {
   type OpenExchangeCoreOptions,
   openExchangeCore,
 } from './open-exchange-core.ts';
+export { countReject, createCoreMetrics } from './core-metrics.ts';
 export { createHistogram, LATENCY_BOUNDS_SECONDS, observe } from './histogram.ts';
 export type { ReplayProgress } from './replay-into-worker.ts';
 export { describeReadDb, type ReadDb } from './read-db.ts';

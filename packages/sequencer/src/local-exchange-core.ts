@@ -10,7 +10,7 @@ import type { ReadModels } from '@bourse/projections';
 import type { Command, EngineEvent } from '@bourse/engine';
 import { encodeCommandJson } from './command-codec.ts';
 import { CoreError } from './core-error.ts';
-import { createSequencerStats } from './core-metrics.ts';
+import { countReject, createSequencerStats } from './core-metrics.ts';
 import type { EngineHost } from './engine-host.ts';
 import { HealthTracker, type StallSource } from './core-health.ts';
 import type {
@@ -364,15 +364,13 @@ export class LocalExchangeCore implements ReplicatingCore {
 
   #acknowledge(entries: readonly Entry[], applied: AppliedCommand[]): void {
     const now = performance.now();
-    let rejects = 0;
     for (let i = 0; i < entries.length; i++) {
       const a = applied[i]!;
-      if (a.events[0]?.type === 'rejected') rejects++;
+      countReject(this.metrics, a);
       observe(this.metrics.ackLatencySeconds, (now - entries[i]!.startedAt) / 1000);
       entries[i]!.resolve(a);
     }
     this.metrics.commandsTotal += entries.length;
-    this.metrics.rejectsTotal += rejects;
     for (const listener of this.#listeners) {
       try {
         listener(applied);

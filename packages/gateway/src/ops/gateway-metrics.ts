@@ -61,6 +61,19 @@ function counter(name: string, help: string, value: number, type = 'counter'): s
   return `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${value}\n`;
 }
 
+/** One series per key; none before the first count (the family is still declared). */
+function labelledCounter(
+  name: string,
+  help: string,
+  label: string,
+  values: ReadonlyMap<string, number>,
+): string {
+  let out = `# HELP ${name} ${help}\n# TYPE ${name} counter\n`;
+  // Keys are the engine's reject codes (upper-case identifiers), which need no escaping.
+  for (const [key, value] of values) out += `${name}{${label}="${key}"} ${value}\n`;
+  return out;
+}
+
 function histogram(name: string, help: string, h: Histogram): string {
   let out = `# HELP ${name} ${help}\n# TYPE ${name} histogram\n`;
   let cumulative = 0;
@@ -100,6 +113,12 @@ export function renderMetrics(core: CoreMetrics, gw: GatewayMetrics, durableSeq:
   return [
     counter('bourse_commands_total', 'Commands applied and acknowledged.', core.commandsTotal),
     counter('bourse_rejects_total', 'Commands the engine rejected.', core.rejectsTotal),
+    labelledCounter(
+      'bourse_rejects_by_code_total',
+      'Commands the engine rejected, by reject code.',
+      'code',
+      core.rejectsByCode,
+    ),
     counter('bourse_journal_fsyncs_total', 'Journal group commits (fsync).', core.journalFsyncs),
     histogram('bourse_ack_latency_seconds', 'Submit to durable ack.', core.ackLatencySeconds),
     histogram('bourse_fsync_latency_seconds', 'Journal fsync duration.', core.fsyncLatencySeconds),
