@@ -4,8 +4,8 @@
 
 import type { InstrumentSpec, PositionView } from '@bourse/engine';
 import type { MarketDataHub } from '@bourse/marketdata';
-import { type RouteDef, route } from './route-def.ts';
-import { caller, defined, readModel } from './route-helpers.ts';
+import { type RequestContext, type RouteDef, route } from './route-def.ts';
+import { caller, type Defined, defined, readModel } from './route-helpers.ts';
 import {
   LedgerQuery,
   PageQuery,
@@ -47,6 +47,29 @@ export function positionWithPnl(p: PositionView, hub: MarketDataHub) {
   };
 }
 
+/** The caller's query of one page of history: in one market or all, after a cursor, at most `limit`. */
+type AccountPageQuery = Defined<{
+  accountId: number;
+  instrumentId: number | undefined;
+  limit: number | undefined;
+  cursor: string | undefined;
+}>;
+
+/** A page of the caller's history (fills, settlements), once the read models hold their writes. */
+async function accountPage<T>(
+  ctx: RequestContext<undefined, PageQuery>,
+  read: (q: AccountPageQuery) => Promise<T>,
+): Promise<T> {
+  const s = ctx.services;
+  const q = ctx.query;
+  const instrumentId = q.market === undefined ? undefined : s.market(q.market).spec.instrumentId;
+  await s.historyBarrier();
+  const accountId = caller(ctx).accountId;
+  return readModel(() =>
+    read(defined({ accountId, instrumentId, limit: q.limit, cursor: q.cursor })),
+  );
+}
+
 /** The portfolio routes by name, so in-process callers (the Kalshi adapter) run them typed. */
 export const portfolioOperations = {
   balances: route({
@@ -85,23 +108,7 @@ export const portfolioOperations = {
     tag: 'portfolio',
     auth: 'read',
     query: PageQuery,
-    handler: async (ctx) => {
-      const s = ctx.services;
-      const q = ctx.query;
-      const instrumentId =
-        q.market === undefined ? undefined : s.market(q.market).spec.instrumentId;
-      await s.historyBarrier();
-      return readModel(() =>
-        s.core.readModels.fills(
-          defined({
-            accountId: caller(ctx).accountId,
-            instrumentId,
-            limit: q.limit,
-            cursor: q.cursor,
-          }),
-        ),
-      );
-    },
+    handler: (ctx) => accountPage(ctx, (q) => ctx.services.core.readModels.fills(q)),
   }),
   settlements: route({
     method: 'GET',
@@ -110,23 +117,7 @@ export const portfolioOperations = {
     tag: 'portfolio',
     auth: 'read',
     query: PageQuery,
-    handler: async (ctx) => {
-      const s = ctx.services;
-      const q = ctx.query;
-      const instrumentId =
-        q.market === undefined ? undefined : s.market(q.market).spec.instrumentId;
-      await s.historyBarrier();
-      return readModel(() =>
-        s.core.readModels.settlements(
-          defined({
-            accountId: caller(ctx).accountId,
-            instrumentId,
-            limit: q.limit,
-            cursor: q.cursor,
-          }),
-        ),
-      );
-    },
+    handler: (ctx) => accountPage(ctx, (q) => ctx.services.core.readModels.settlements(q)),
   }),
   ledger: route({
     method: 'GET',
