@@ -12,6 +12,7 @@ import {
   openExchangeCore,
   type ReadDb,
 } from '@bourse/sequencer';
+import { renderDiskMetrics } from './disk-metrics.ts';
 
 export interface OpenExchange {
   readonly core: ExchangeCore;
@@ -44,12 +45,14 @@ export async function openExchange(
   ensurePrivateFile(join(dataDir, AUTH_DB));
   const authStore = new AuthStore(join(dataDir, AUTH_DB));
   // The Kalshi-compatible Trade API v2 shares the port: /trade-api/v2 and /trade-api/ws/v2.
+  const { extraMetrics } = gatewayOptions;
   const gateway = createGateway({
     core,
     authStore,
     extensions: [kalshiExtension()],
     replayLogDir: join(dataDir, REPLAY_DIR),
     ...gatewayOptions,
+    extraMetrics: () => renderDiskMetrics(dataDir) + (extraMetrics?.() ?? ''),
   });
   await gateway.ready;
   return {

@@ -110,6 +110,7 @@ test('every metric the dashboard and the alert rules read is on the /metrics pag
     'bourse_event_loop_delay_seconds_bucket',
     'bourse_journal_stalled',
     'bourse_core_failed',
+    'bourse_data_dir_free_bytes',
   ]) {
     assert.ok(all.includes(name), `nothing reads ${name}`);
   }
@@ -200,6 +201,7 @@ test('a real Prometheus scrapes the server and answers its series', async (t) =>
     assert.equal(stalled[0]!.value[1], '0');
     const buckets = await queryUntilFound(base, 'bourse_ack_latency_seconds_bucket{job="bourse"}');
     assert.equal(buckets.length, 17, 'every latency bucket (16 bounds and +Inf) is a series');
+    await queryUntilFound(base, 'bourse_data_dir_free_bytes{job="bourse"} > 0');
     const rules = (await (await fetch(`${base}/api/v1/rules`)).json()) as {
       data: { groups: { rules: unknown[] }[] };
     };
