@@ -16,6 +16,7 @@ import { MarketDataHub, type MarketMessage } from '@bourse/marketdata';
 import type { AppliedCommand, ExchangeCore } from '@bourse/sequencer';
 import { accountRoutes } from './api/account-routes.ts';
 import { adminRoutes } from './api/admin-routes.ts';
+import { historyRoutes } from './api/history-routes.ts';
 import { GatewayServices } from './api/gateway-services.ts';
 import { marketRoutes } from './api/market-routes.ts';
 import { orderGroupRoutes } from './api/order-group-routes.ts';
@@ -151,6 +152,7 @@ export const ALL_ROUTES: readonly RouteDef[] = [
   ...sessionRoutes,
   ...passwordRoutes,
   ...adminRoutes,
+  ...historyRoutes,
 ];
 
 /** The services every route and socket works with: the core, auth, market data, clock and metrics. */

@@ -52,6 +52,7 @@ const GATEWAY_ERRORS = {
     'History is still catching up with recent trading; retry after the indicated delay.',
   ],
   INTERNAL: [500, 'Internal error.'],
+  NOT_SUPPORTED: [501, 'This exchange does not serve that request.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;

@@ -3,6 +3,7 @@
 // the SDK, the web UI, the Kalshi adapter and the bots use the types, so a message has one home.
 
 export * from './admin.ts';
+export * from './history.ts';
 export * from './auth.ts';
 export type * from './market-messages.ts';
 export * from './markets.ts';

@@ -14,6 +14,7 @@ import type {
   QueuePositionView,
 } from '@bourse/engine';
 import type { ReadModels } from '@bourse/projections';
+import type { HistoryQuery, HistoryState } from './time-travel.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -72,6 +73,13 @@ export interface ExchangeCore {
     /** One order group (any account's: the caller checks ownership). */
     orderGroup(groupId: number): Promise<OrderGroupView | undefined>;
   };
+  /**
+   * The exchange as of a past seq or time (a market's book, an account's balances, positions and
+   * open orders), rebuilt from the nearest snapshot and the durable journal, never from the read
+   * models. Optional: a core without the journal at hand (the remote core) does not serve it.
+   * Refusals are `HistoryError`s naming the field.
+   */
+  history?(query: HistoryQuery): Promise<HistoryState>;
   /** History and analytics. `readModels.waitFor(seq)` lets a read see everything up to `seq`. */
   readonly readModels: ReadModels & { waitFor(seq: number): Promise<void> };
   /** Highest durable seq. */

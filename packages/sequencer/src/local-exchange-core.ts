@@ -28,6 +28,8 @@ import { observe } from './histogram.ts';
 import { markReadDbClean } from './read-db-guard.ts';
 import type { QueryArgs, QueryName } from './worker-protocol.ts';
 import type { ReadModelFeeder } from './read-model-feeder.ts';
+import type { HistoryReader } from './history-reader.ts';
+import type { HistoryQuery, HistoryState } from './time-travel.ts';
 
 /** Most commands in one engine message / journal batch; bounds message size and worker stalls. */
 export const MAX_BATCH_COMMANDS = 8192;
@@ -72,6 +74,8 @@ export interface CoreParts {
   readonly ticking: boolean;
   /** Told the engine's state hash at every multiple of the worker's `hashEvery` it applies. */
   readonly onStateHash: ((seq: number, hash: string) => void) | undefined;
+  /** Time-travel reads over this core's snapshots and journal. */
+  readonly history: HistoryReader;
 }
 
 export class LocalExchangeCore implements ReplicatingCore {
@@ -134,6 +138,10 @@ export class LocalExchangeCore implements ReplicatingCore {
 
   get durableSeq(): number {
     return this.#commit.durableSeq;
+  }
+
+  history(query: HistoryQuery): Promise<HistoryState> {
+    return this.#parts.history.read(query, () => this.#commit.durableSeq);
   }
 
   get failure(): Error | undefined {

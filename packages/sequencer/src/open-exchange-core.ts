@@ -28,6 +28,7 @@ import { describeReadDb, openReadDb, type ReadDb } from './read-db.ts';
 import { guardReadDbOnOpen, type ReadDbState, setReadDbAside } from './read-db-guard.ts';
 import { ReadModelFeeder } from './read-model-feeder.ts';
 import { type ReplayProgress, replayIntoWorker } from './replay-into-worker.ts';
+import { HistoryReader } from './history-reader.ts';
 
 export const DEFAULT_SNAPSHOT_EVERY = 100_000;
 export const DEFAULT_MAX_QUEUED_COMMANDS = 100_000;
@@ -122,6 +123,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<R
       readDbPath: opts.readDb === undefined || opts.readDb.kind === 'sqlite' ? path : undefined,
       ticking: opts.ticking ?? true,
       onStateHash: opts.onStateHash,
+      history: new HistoryReader(layout.root),
     });
     core.stats.readDbOnOpen = readDbOnOpen;
     core.stats.readModelThread = feeder.idle ? 'idle' : 'nice';
