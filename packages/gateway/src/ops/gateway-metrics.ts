@@ -110,6 +110,11 @@ export function renderHealthMetrics(health: CoreHealth): string {
 
 /** Prometheus text exposition (version 0.0.4). */
 export function renderMetrics(core: CoreMetrics, gw: GatewayMetrics, durableSeq: number): string {
+  return coreMetricsText(core, durableSeq) + gatewayMetricsText(gw) + memoryGauges();
+}
+
+/** The exchange core's figures: commands, rejects, the journal, acks, queues and read-model lag. */
+function coreMetricsText(core: CoreMetrics, durableSeq: number): string {
   return [
     counter('bourse_commands_total', 'Commands applied and acknowledged.', core.commandsTotal),
     counter('bourse_rejects_total', 'Commands the engine rejected.', core.rejectsTotal),
@@ -135,6 +140,12 @@ export function renderMetrics(core: CoreMetrics, gw: GatewayMetrics, durableSeq:
       'gauge',
     ),
     counter('bourse_durable_seq', 'Highest durable command seq.', durableSeq, 'gauge'),
+  ].join('');
+}
+
+/** The gateway's figures: HTTP, rate limits, WebSocket traffic and closes, history waits, loop delay. */
+function gatewayMetricsText(gw: GatewayMetrics): string {
+  return [
     counter('bourse_http_requests_total', 'HTTP requests.', gw.httpRequests),
     counter('bourse_http_errors_total', 'HTTP requests answered with 4xx/5xx.', gw.httpErrors),
     counter(
@@ -191,7 +202,6 @@ export function renderMetrics(core: CoreMetrics, gw: GatewayMetrics, durableSeq:
       'How late a 20 ms timer fires on the gateway thread (busy or stalled event loop).',
       gw.eventLoopDelaySeconds,
     ),
-    memoryGauges(),
   ].join('');
 }
 
