@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { createClusterMetrics, renderClusterMetrics } from '@bourse/cluster';
+import { renderGatewayClusterView, renderNodesAnswering } from '../src/cluster/cluster-metrics.ts';
 import { type Served, serve } from './fixtures/served-exchange.ts';
 
 const DEPLOY = fileURLToPath(new URL('../../../deploy/', import.meta.url));
@@ -27,7 +29,18 @@ let exported = new Set<string>();
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bourse-obs-'));
   server = await serve(join(dir, 'data'));
-  const page = await (await fetch(`${server.url}/metrics`)).text();
+  // A cluster gateway's page adds the engine nodes' metrics and its own view of the cluster.
+  const cluster =
+    renderClusterMetrics('n1', createClusterMetrics()) +
+    renderNodesAnswering(1) +
+    renderGatewayClusterView({
+      term: 1,
+      deliveredSeq: 0,
+      gapsFilled: 0,
+      replayedCommands: 0,
+      retries: 0,
+    });
+  const page = (await (await fetch(`${server.url}/metrics`)).text()) + cluster;
   // Sample names (histograms' _bucket, _sum, _count) and declared families, for a labelled counter
   // that has no series until its first count.
   exported = new Set([
@@ -111,6 +124,8 @@ test('every metric the dashboard and the alert rules read is on the /metrics pag
     'bourse_journal_stalled',
     'bourse_core_failed',
     'bourse_data_dir_free_bytes',
+    'bourse_cluster_leader',
+    'bourse_gateway_cluster_term',
   ]) {
     assert.ok(all.includes(name), `nothing reads ${name}`);
   }

@@ -29,6 +29,55 @@ export function mergePrometheus(texts: readonly string[]): string {
   return out;
 }
 
+function gauge(name: string, help: string, type: string, value: number): string {
+  return `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${value}\n`;
+}
+
+export function renderNodesAnswering(count: number): string {
+  return gauge(
+    'bourse_cluster_nodes_answering',
+    'Engine nodes that answered the last status poll.',
+    'gauge',
+    count,
+  );
+}
+
+/** What this gateway sees of the cluster on its event stream and in its requests. */
+export function renderGatewayClusterView(c: RemoteExchangeCore['cluster']): string {
+  return (
+    gauge(
+      'bourse_gateway_cluster_term',
+      'Newest leader term on the event stream.',
+      'gauge',
+      c.term,
+    ) +
+    gauge(
+      'bourse_gateway_events_seq',
+      'Last seq delivered by the event stream.',
+      'gauge',
+      c.deliveredSeq,
+    ) +
+    gauge(
+      'bourse_gateway_event_gaps_filled_total',
+      'Gaps in the bus filled from replay.',
+      'counter',
+      c.gapsFilled,
+    ) +
+    gauge(
+      'bourse_gateway_replayed_commands_total',
+      'Commands received through replay.',
+      'counter',
+      c.replayedCommands,
+    ) +
+    gauge(
+      'bourse_gateway_leader_retries_total',
+      'Requests sent again across a leader change.',
+      'counter',
+      c.retries,
+    )
+  );
+}
+
 export class ClusterMetrics {
   #nodes = '';
   readonly #timer: NodeJS.Timeout;
@@ -39,8 +88,7 @@ export class ClusterMetrics {
     const poll = async () => {
       const replies = await nodeStatuses(nats, prefix, 1_000).catch(() => []);
       const texts = replies.map((r) => r.metrics ?? '');
-      const up = `# HELP bourse_cluster_nodes_answering Engine nodes that answered the last status poll.\n# TYPE bourse_cluster_nodes_answering gauge\nbourse_cluster_nodes_answering ${replies.length}\n`;
-      this.#nodes = mergePrometheus([...texts, up]);
+      this.#nodes = mergePrometheus([...texts, renderNodesAnswering(replies.length)]);
     };
     void poll();
     this.#timer = setInterval(() => void poll(), POLL_MS);
@@ -48,42 +96,7 @@ export class ClusterMetrics {
   }
 
   render(): string {
-    const c = this.#core.cluster;
-    const gauge = (name: string, help: string, type: string, value: number) =>
-      `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${value}\n`;
-    return (
-      this.#nodes +
-      gauge(
-        'bourse_gateway_cluster_term',
-        'Newest leader term on the event stream.',
-        'gauge',
-        c.term,
-      ) +
-      gauge(
-        'bourse_gateway_events_seq',
-        'Last seq delivered by the event stream.',
-        'gauge',
-        c.deliveredSeq,
-      ) +
-      gauge(
-        'bourse_gateway_event_gaps_filled_total',
-        'Gaps in the bus filled from replay.',
-        'counter',
-        c.gapsFilled,
-      ) +
-      gauge(
-        'bourse_gateway_replayed_commands_total',
-        'Commands received through replay.',
-        'counter',
-        c.replayedCommands,
-      ) +
-      gauge(
-        'bourse_gateway_leader_retries_total',
-        'Requests sent again across a leader change.',
-        'counter',
-        c.retries,
-      )
-    );
+    return this.#nodes + renderGatewayClusterView(this.#core.cluster);
   }
 
   close(): void {
