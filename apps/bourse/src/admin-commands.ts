@@ -3,7 +3,7 @@
 // the admin API (so every change is a journaled command), and closes it. The journal's directory lock
 // refuses to run next to a live server; against a running server use the admin API instead.
 
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -77,14 +77,18 @@ export async function userCommand(argv: string[]): Promise<void> {
       const role = need(values.role, '--role');
       if (!(ROLES as readonly string[]).includes(role))
         throw new UsageError(`role must be one of ${ROLES.join(', ')}`);
+      // Every user can log in: without --password one is generated and shown once.
+      const password = values.password ?? randomBytes(12).toString('base64url');
       const u = await createUserWithAccount(s, {
         username: need(values.username, '--username'),
         role: role as Role,
-        ...(values.password === undefined ? {} : { password: values.password }),
+        password,
       });
       process.stdout.write(
         `created user ${u.username} (id ${u.userId}, account ${u.accountId}, ${u.role})\n`,
       );
+      if (values.password === undefined)
+        process.stdout.write(`password (shown once): ${password}\n`);
     } else if (sub === 'password') {
       const u = await userOf(s, need(values.username, '--username'));
       await s.auth.setPassword(u.userId, need(values.password, '--password'));

@@ -32,6 +32,7 @@ export const ADMIN_HELP = `Admin commands (run them while the server is stopped;
 
   bourse asset create --code <USD> --scale <minor units per unit> [--id <n>]
   bourse user create --username <name> --role <admin|market-maker|trader|viewer> [--password <pw>]
+        Without --password a password is generated and shown once.
   bourse user list
   bourse user password --username <name> --password <pw>
   bourse deposit --username <name> --asset <code|id> --amount <minor units>

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { AuthStore } from '@bourse/gateway';
 import { SERVE_HELP } from '../src/help-texts.ts';
 import { SERVE_NODE_FLAGS } from '../src/serve-node-flags.ts';
 
@@ -97,10 +98,18 @@ test('offline admin, then journal verify, replay and snapshot agree', async () =
     (await bourse('asset', 'create', '--code', 'USD', '--scale', '1000000', ...d)).stdout,
     /created asset USD/,
   );
-  assert.match(
-    (await bourse('user', 'create', '--username', 'ann', '--role', 'trader', ...d)).stdout,
-    /created user ann/,
-  );
+  const created = await bourse('user', 'create', '--username', 'ann', '--role', 'trader', ...d);
+  assert.match(created.stdout, /created user ann/);
+  // A user created without --password still has one (generated, shown once): no user who can
+  // never log in.
+  const shown = /password \(shown once\): (\S+)/.exec(created.stdout)?.[1];
+  assert.ok(shown, created.stdout);
+  const store = new AuthStore(join(dir, 'auth.db'));
+  try {
+    assert.equal((await store.checkPassword('ann', shown))?.username, 'ann');
+  } finally {
+    await store.close();
+  }
   assert.match(
     (await bourse('deposit', '--username', 'ann', '--asset', 'USD', '--amount', '5000000', ...d))
       .stdout,
