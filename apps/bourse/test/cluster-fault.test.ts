@@ -3,7 +3,9 @@
 // orders through HAProxy, and a nemesis that, one round each, kills -9 the leader engine, a standby, a
 // gateway, the etcd Raft leader and nats-server, and SIGSTOPs the leader past its lease. After every
 // round (cluster-checks.ts): the nodes agree, the engine's invariants hold, every acknowledged order is
-// stored once, none twice, and the read models equal the engine. Bad input is refused as on one server.
+// stored once, none twice, and the read models equal the engine. Then every process is killed at once
+// and the cluster started again from disk: nothing acknowledged is lost. Bad input is refused as on one
+// server.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,6 +35,7 @@ const MARKET = 'FAULT-26-YES';
 describe('cluster under faults', { timeout: 900_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'bourse-cluster-'));
   let state: ClusterState;
+  let upArgs: string[] = [];
   let nats: NatsConnection;
   let core: RemoteExchangeCore;
   const traders: { accountId: number; rest: RestClient }[] = [];
@@ -41,15 +44,8 @@ describe('cluster under faults', { timeout: 900_000 }, () => {
 
   before(async () => {
     const [port] = await freePorts(1);
-    const code = await clusterUpCommand([
-      '--data-dir',
-      dir,
-      '--port',
-      String(port),
-      '--no-demo',
-      '--hash-every',
-      '25',
-    ]);
+    upArgs = ['--data-dir', dir, '--port', String(port), '--no-demo', '--hash-every', '25'];
+    const code = await clusterUpCommand(upArgs);
     assert.equal(code, 0, 'cluster up');
     state = readState(dir)!;
     nats = await connectNats(state.natsUrl, 'fault-test');
@@ -145,6 +141,38 @@ describe('cluster under faults', { timeout: 900_000 }, () => {
       return async () => {};
     });
     assert.ok(acked.length > 0, 'orders were acknowledged');
+  });
+
+  it('loses no acknowledged order when every process is killed at once and started again', async () => {
+    await trade(5);
+    for (const p of state.processes) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    for (const p of state.processes) await waitGone(p.pid);
+    await core.close();
+    await nats.close();
+    const code = await clusterUpCommand(upArgs);
+    assert.equal(code, 0, 'cluster up from disk');
+    state = readState(dir)!;
+    nats = await connectNats(state.natsUrl, 'fault-test');
+    core = await RemoteExchangeCore.open({ nats, readModels: await openPgReadSide(state.pgUrl) });
+    await trade(3);
+    let replies = await settled(nats, 3);
+    for (let i = 0; i < 20 && new Set(replies.map((r) => r.hashSeq)).size > 1; i++) {
+      await trade(3);
+      replies = await settled(nats, 3);
+    }
+    await checkRound(
+      'restarted from disk',
+      core,
+      replies,
+      acked,
+      traders.map((t) => t.accountId),
+    );
   });
 
   it('refuses bad input as one server does, and changes nothing', async () => {
