@@ -92,24 +92,27 @@ const CLI_SPEC = {
   limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
 };
 
+/** A user created without --password still has one (generated, shown once): none who can never log in. */
+async function createsUserWhoCanLogIn(username: string, d: string[]): Promise<void> {
+  const created = await bourse('user', 'create', '--username', username, '--role', 'trader', ...d);
+  assert.match(created.stdout, new RegExp(`created user ${username}`));
+  const shown = /password \(shown once\): (\S+)/.exec(created.stdout)?.[1];
+  assert.ok(shown, created.stdout);
+  const store = new AuthStore(join(dir, 'auth.db'));
+  try {
+    assert.equal((await store.checkPassword(username, shown))?.username, username);
+  } finally {
+    await store.close();
+  }
+}
+
 test('offline admin, then journal verify, replay and snapshot agree', async () => {
   const d = ['--data-dir', dir];
   assert.match(
     (await bourse('asset', 'create', '--code', 'USD', '--scale', '1000000', ...d)).stdout,
     /created asset USD/,
   );
-  const created = await bourse('user', 'create', '--username', 'ann', '--role', 'trader', ...d);
-  assert.match(created.stdout, /created user ann/);
-  // A user created without --password still has one (generated, shown once): no user who can
-  // never log in.
-  const shown = /password \(shown once\): (\S+)/.exec(created.stdout)?.[1];
-  assert.ok(shown, created.stdout);
-  const store = new AuthStore(join(dir, 'auth.db'));
-  try {
-    assert.equal((await store.checkPassword('ann', shown))?.username, 'ann');
-  } finally {
-    await store.close();
-  }
+  await createsUserWhoCanLogIn('ann', d);
   assert.match(
     (await bourse('deposit', '--username', 'ann', '--asset', 'USD', '--amount', '5000000', ...d))
       .stdout,
