@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Etcd3 } from 'etcd3';
 import { Election, EtcdCluster, type Fence, FencedLog } from '@bourse/cluster';
-import { limitOrder, marketSetup } from '../../packages/sequencer/test/fixtures/market-setup.ts';
+import { limitOrder, marketSetup } from '../../packages/core/test/fixtures/market-setup.ts';
 import { ClusterHarness } from '../../packages/cluster/test/support/cluster-harness.ts';
 import { TradeLog } from '../../packages/cluster/test/support/trade-log.ts';
 import type { BenchOptions } from '../options.ts';

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EngineNode } from '@bourse/cluster';
-import { makePrivateDir } from '@bourse/sequencer';
+import { makePrivateDir } from '@bourse/core';
 import { CLUSTER_NODE_HELP } from './help-texts.ts';
 
 /** Longest a stop may take before the process exits anyway. */

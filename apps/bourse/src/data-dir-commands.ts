@@ -4,7 +4,7 @@
 
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { repairDataDir, snapshotDataDir, verifyDataDir } from '@bourse/sequencer';
+import { repairDataDir, snapshotDataDir, verifyDataDir } from '@bourse/core';
 import { progressBar } from './progress-bar.ts';
 import { DATA_DIR_HELP } from './help-texts.ts';
 

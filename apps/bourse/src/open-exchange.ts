@@ -6,12 +6,7 @@ import { join } from 'node:path';
 import { AuthStore, createGateway, type Gateway, type GatewayOptions } from '@bourse/gateway';
 import type { EngineConfig } from '@bourse/engine';
 import { kalshiExtension } from '@bourse/kalshi';
-import {
-  type ExchangeCore,
-  ensurePrivateFile,
-  openExchangeCore,
-  type ReadDb,
-} from '@bourse/sequencer';
+import { type ExchangeCore, ensurePrivateFile, openExchangeCore, type ReadDb } from '@bourse/core';
 import { renderDiskMetrics } from './disk-metrics.ts';
 
 export interface OpenExchange {

@@ -12,7 +12,7 @@ import {
   replayDataDir,
   stateAt,
   withDataDirHistory,
-} from '@bourse/sequencer';
+} from '@bourse/core';
 import { DATA_DIR_HELP } from './help-texts.ts';
 import { progressBar } from './progress-bar.ts';
 

@@ -15,7 +15,7 @@ import {
   ROLES,
   type Role,
 } from '@bourse/gateway';
-import { type ExchangeCore, makePrivateDir, type ReadDb } from '@bourse/sequencer';
+import { type ExchangeCore, makePrivateDir, type ReadDb } from '@bourse/core';
 import { botCredentials, DEMO_START_TICKS, isEmptyExchange, seedDemo } from './demo-setup.ts';
 import { openExchange } from './open-exchange.ts';
 import { SERVE_HELP } from './help-texts.ts';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type OrderAck, RestClient, SocketClient } from '@bourse/client';
-import { replayDataDir } from '@bourse/sequencer';
+import { replayDataDir } from '@bourse/core';
 import { MARKET, provision, serve } from './fixtures/served-exchange.ts';
 
 test('SIGKILL mid-stream loses no acknowledged order; recovery equals a fresh replay', {

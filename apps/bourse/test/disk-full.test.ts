@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BourseApiError, type OrderAck, RestClient } from '@bourse/client';
 import { readJournal } from '@bourse/journal';
-import { verifyDataDir } from '@bourse/sequencer';
+import { verifyDataDir } from '@bourse/core';
 import { mountTmpfs, tmpfsUnavailable } from '../../../packages/journal/test/tmpfs.ts';
 import { MARKET, provision, type Served, serve } from './fixtures/served-exchange.ts';
 

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { snapshotDataDir } from '@bourse/sequencer';
+import { snapshotDataDir } from '@bourse/core';
 import { openExchange } from '../src/open-exchange.ts';
 
 const run = promisify(execFile);

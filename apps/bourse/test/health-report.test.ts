@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createLogger } from '@bourse/gateway';
-import type { CoreHealth, ExchangeCore } from '@bourse/sequencer';
+import type { CoreHealth, ExchangeCore } from '@bourse/core';
 import { reportHealth } from '../src/serve-command.ts';
 
 test('stalls and recoveries are logged; a failed core is logged and stops the server', () => {

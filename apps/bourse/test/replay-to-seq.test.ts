@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type Command, Engine } from '@bourse/engine';
 import { FileJournal, SnapshotStore } from '@bourse/journal';
-import { encodeCommandJson } from '@bourse/sequencer';
+import { encodeCommandJson } from '@bourse/core';
 import { binarySpec } from '../../../packages/engine/test/support/harness.ts';
 
 const run = promisify(execFile);

@@ -2,7 +2,7 @@
 // their latency, fenced (refused) appends, standby lag, state-hash agreement and etcd's database size.
 // Each node reports them in its `status` reply; `renderClusterMetrics` gives Prometheus text.
 
-import { createHistogram, type Histogram } from '@bourse/sequencer';
+import { createHistogram, type Histogram } from '@bourse/core';
 
 export interface ClusterMetrics {
   /** 1 while this node leads. */

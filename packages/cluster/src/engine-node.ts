@@ -11,8 +11,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Etcd3 } from 'etcd3';
 import { createEtcdClient } from './etcd-client.ts';
 import type { Command } from '@bourse/engine';
-import type { AppliedCommand, ReplicatingCore } from '@bourse/sequencer';
-import { openExchangeCore } from '@bourse/sequencer';
+import type { AppliedCommand, ReplicatingCore } from '@bourse/core';
+import { openExchangeCore } from '@bourse/core';
 import type { FileJournal } from '@bourse/journal';
 import {
   type ClusterMetrics,

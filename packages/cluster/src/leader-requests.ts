@@ -7,7 +7,7 @@ import {
   type AppliedCommand,
   type CommandInput,
   type ReplicatingCore,
-} from '@bourse/sequencer';
+} from '@bourse/core';
 import { badRequest } from './node-server.ts';
 import {
   type ErrorReply,

@@ -4,7 +4,7 @@
 // `events`. Handlers are the node's; this file only decodes, routes and encodes.
 
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import type { AppliedCommand } from '@bourse/sequencer';
+import type { AppliedCommand } from '@bourse/core';
 import {
   type ClusterSubjects,
   clusterSubjects,

@@ -13,7 +13,7 @@
 //   and `replay`.
 
 import type { Command } from '@bourse/engine';
-import type { AppliedCommand, CommandInput, CoreErrorCode, ExchangeCore } from '@bourse/sequencer';
+import type { AppliedCommand, CommandInput, CoreErrorCode, ExchangeCore } from '@bourse/core';
 
 export const DEFAULT_SUBJECT_PREFIX = 'bourse';
 

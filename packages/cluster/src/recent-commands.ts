@@ -4,7 +4,7 @@
 // being sequenced again. Every node keeps the same window from the same log, so a new leader answers a
 // retry of a command its predecessor sequenced just before it died.
 
-import type { AppliedCommand } from '@bourse/sequencer';
+import type { AppliedCommand } from '@bourse/core';
 
 export const DEFAULT_RECENT_COMMANDS = 100_000;
 

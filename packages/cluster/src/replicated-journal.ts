@@ -5,7 +5,7 @@
 // reopens it from its local journal, dropping whatever the engine applied that never reached the log.
 
 import type { FileJournal } from '@bourse/journal';
-import { type CoreJournal, decodeCommandJson, observe } from '@bourse/sequencer';
+import { type CoreJournal, decodeCommandJson, observe } from '@bourse/core';
 import type { ClusterMetrics } from './cluster-metrics.ts';
 import type { Leadership } from './election.ts';
 import { type Fence, FencedError, type FencedLog } from './fenced-log.ts';

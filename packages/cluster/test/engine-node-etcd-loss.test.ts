@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { marketSetup } from '../../sequencer/test/fixtures/market-setup.ts';
+import { marketSetup } from '../../core/test/fixtures/market-setup.ts';
 import { ClusterHarness } from './support/cluster-harness.ts';
 import { TradeLog } from './support/trade-log.ts';
 

@@ -6,8 +6,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { AppliedCommand, CommandInput } from '@bourse/sequencer';
-import { limitOrder, MARKET, marketSetup } from '../../sequencer/test/fixtures/market-setup.ts';
+import type { AppliedCommand, CommandInput } from '@bourse/core';
+import { limitOrder, MARKET, marketSetup } from '../../core/test/fixtures/market-setup.ts';
 import { HashBook } from '../src/hash-book.ts';
 import { ClusterHarness } from './support/cluster-harness.ts';
 import { TradeLog, withClientId } from './support/trade-log.ts';

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AppliedCommand } from '@bourse/sequencer';
+import type { AppliedCommand } from '@bourse/core';
 import { RecentCommands } from '../src/recent-commands.ts';
 
 function placed(seq: number, accountId: number, clientOrderId?: string): AppliedCommand {

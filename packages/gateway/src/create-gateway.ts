@@ -13,7 +13,7 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { MarketDataHub, type MarketMessage } from '@bourse/marketdata';
-import type { AppliedCommand, ExchangeCore } from '@bourse/sequencer';
+import type { AppliedCommand, ExchangeCore } from '@bourse/core';
 import { accountRoutes } from './api/account-routes.ts';
 import { adminRoutes } from './api/admin-routes.ts';
 import { historyRoutes } from './api/history-routes.ts';

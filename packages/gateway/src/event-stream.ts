@@ -5,7 +5,7 @@
 // read models' newest candles, which say up to which command they count, so no trade counts twice.
 
 import type { MarketDataHub, MarketMessage } from '@bourse/marketdata';
-import type { AppliedCommand, ExchangeCore } from '@bourse/sequencer';
+import type { AppliedCommand, ExchangeCore } from '@bourse/core';
 import type { GatewayServices } from './api/gateway-services.ts';
 import type { PrivateFeed, PrivateUpdate } from './ws/private-feed.ts';
 

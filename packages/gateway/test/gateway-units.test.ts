@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type EngineEvent, REJECT_CODES } from '@bourse/engine';
-import { type AppliedCommand, createHistogram } from '@bourse/sequencer';
+import { type AppliedCommand, createHistogram } from '@bourse/core';
 import { ApiError, errorCatalogue } from '../src/index.ts';
 import { EventLoopDelaySampler } from '../src/ops/event-loop-delay.ts';
 import { PrivateFeed } from '../src/ws/private-feed.ts';

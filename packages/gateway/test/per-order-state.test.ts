@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Command, Side } from '@bourse/engine';
-import type { AppliedCommand } from '@bourse/sequencer';
+import type { AppliedCommand } from '@bourse/core';
 import { binarySpec, DOLLAR, Harness, type Body } from '../../engine/test/support/harness.ts';
 import { Prng } from '../../engine/test/support/prng.ts';
 import { PrivateFeed } from '../src/ws/private-feed.ts';

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { GatewayExtension, GatewayExtensionDeps, GatewayMount } from '@bourse/gateway';
 import type { MarketMessage } from '@bourse/marketdata';
-import type { AppliedCommand } from '@bourse/sequencer';
+import type { AppliedCommand } from '@bourse/core';
 import { KalshiHttp, REST_PREFIX } from './rest/kalshi-http.ts';
 import { MarketDirectory } from './rest/market-directory.ts';
 import { type KalshiRateOptions, KalshiRates } from './rest/rate-tiers.ts';

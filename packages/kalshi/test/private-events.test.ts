@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BinarySpec, EngineEvent } from '@bourse/engine';
-import type { AppliedCommand } from '@bourse/sequencer';
+import type { AppliedCommand } from '@bourse/core';
 import { PositionVolumes } from '../src/ws/position-volumes.ts';
 import { PrivateEvents } from '../src/ws/private-events.ts';
 

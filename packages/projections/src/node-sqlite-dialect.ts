@@ -77,7 +77,7 @@ export class NodeSqliteDatabase implements SqliteDatabase {
  * Opens `path` (a file, or `:memory:`) with settings suited to a rebuildable read model: WAL so
  * readers do not block the projector, and `synchronous=OFF`: a process crash loses nothing, and after
  * a power cut the owner of the file re-projects it from the journal (the projection stores the last
- * applied seq in the same transaction as the rows; @bourse/sequencer's read-db-guard checks the file
+ * applied seq in the same transaction as the rows; @bourse/core's read-db-guard checks the file
  * after an unclean stop). Its fsyncs would otherwise compete with the journal's on the same disk.
  */
 export function createNodeSqliteDialect(path: string): SqliteDialect {

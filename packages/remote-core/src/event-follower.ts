@@ -5,7 +5,7 @@
 // leader died may never have been published at all.
 
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import type { AppliedCommand } from '@bourse/sequencer';
+import type { AppliedCommand } from '@bourse/core';
 import {
   type ClusterSubjects,
   decodeMessage,

@@ -15,7 +15,7 @@ import {
   type ExchangeCore,
   observe,
   type SequencerStats,
-} from '@bourse/sequencer';
+} from '@bourse/core';
 import { EventFollower } from './event-follower.ts';
 import {
   type ClusterSubjects,

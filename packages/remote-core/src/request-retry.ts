@@ -5,7 +5,7 @@
 // already applied instead of sequencing it twice.
 
 import type { NatsConnection } from '@nats-io/transport-node';
-import { CoreError, type CommandInput } from '@bourse/sequencer';
+import { CoreError, type CommandInput } from '@bourse/core';
 import { decodeMessage, encodeMessage, type ErrorReply } from '@bourse/cluster/protocol';
 
 export interface RetryPolicy {

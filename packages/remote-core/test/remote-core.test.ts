@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { AppliedCommand, CommandInput } from '@bourse/sequencer';
+import type { AppliedCommand, CommandInput } from '@bourse/core';
 import { openPostgresReadModels } from '@bourse/projections';
 import { PostgresTestServer } from '../../projections/test/support/postgres-server.ts';
-import { limitOrder, MARKET, marketSetup } from '../../sequencer/test/fixtures/market-setup.ts';
+import { limitOrder, MARKET, marketSetup } from '../../core/test/fixtures/market-setup.ts';
 import { openPgReadSide, Projector, RemoteExchangeCore } from '../src/index.ts';
 import { NatsTestServer } from './support/nats-test-server.ts';
 import { SingleNodeLeader } from './support/single-node-leader.ts';

@@ -16,7 +16,7 @@ import {
   type Gateway,
   type GatewayOptions,
 } from '@bourse/gateway';
-import { type ExchangeCore, openExchangeCore } from '@bourse/sequencer';
+import { type ExchangeCore, openExchangeCore } from '@bourse/core';
 import { DIST_DIR, ensureBuilt } from '../../scripts/ensure-built.ts';
 
 export const USD = 1;

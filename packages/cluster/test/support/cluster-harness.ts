@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { CommandInput } from '@bourse/sequencer';
+import type { CommandInput } from '@bourse/core';
 import { EtcdCluster } from '../../src/etcd-members.ts';
 import { FencedLog, type LogBatch } from '../../src/fenced-log.ts';
 import { NatsServerProcess } from '../../src/nats-server-process.ts';

@@ -3,8 +3,8 @@
 // reaches the same seq with the same state hash. The trader sends seeded random commands through NATS.
 
 import assert from 'node:assert/strict';
-import type { AppliedCommand, CommandInput } from '@bourse/sequencer';
-import { prng, randomCommand } from '../../../sequencer/test/fixtures/market-setup.ts';
+import type { AppliedCommand, CommandInput } from '@bourse/core';
+import { prng, randomCommand } from '../../../core/test/fixtures/market-setup.ts';
 import type { StatusReply } from '../../src/protocol.ts';
 import type { ClusterHarness } from './cluster-harness.ts';
 

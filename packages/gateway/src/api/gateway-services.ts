@@ -2,7 +2,7 @@
 // data hub (market directory, books, tickers) and the asset directory. Commands leave the gateway only
 // through `submit`, which turns an engine rejection into an ApiError with the engine's code.
 
-import type { AppliedCommand, CommandInput, ExchangeCore } from '@bourse/sequencer';
+import type { AppliedCommand, CommandInput, ExchangeCore } from '@bourse/core';
 import type { MarketDataHub, MarketState } from '@bourse/marketdata';
 import type { RejectCode } from '@bourse/engine';
 import type { AuthStore } from '../auth/auth-store.ts';

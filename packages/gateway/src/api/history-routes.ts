@@ -2,7 +2,7 @@
 // core's snapshots and journal (never the read models). An account's own state, or any with admin.
 
 import { HistoryStateQuery, HistoryStateSchema } from '@bourse/protocol';
-import type { HistoryQuery, HistoryState } from '@bourse/sequencer';
+import type { HistoryQuery, HistoryState } from '@bourse/core';
 import { ApiError } from '../error-catalogue.ts';
 import { type RouteDef, route } from './route-def.ts';
 import { caller } from './route-helpers.ts';

@@ -11,7 +11,7 @@ import {
   priceViolation,
 } from '@bourse/engine';
 import type { MarketState } from '@bourse/marketdata';
-import type { AppliedCommand, CommandInput } from '@bourse/sequencer';
+import type { AppliedCommand, CommandInput } from '@bourse/core';
 import { ApiError } from '../error-catalogue.ts';
 import type { OrderAck, PlaceOrderBody } from '@bourse/protocol';
 

@@ -4,7 +4,7 @@
 
 import type { OrderView, QueuePositionView } from '@bourse/engine';
 import type { OrderRow } from '@bourse/projections';
-import type { AppliedCommand, CommandInput } from '@bourse/sequencer';
+import type { AppliedCommand, CommandInput } from '@bourse/core';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayServices } from './gateway-services.ts';
 import { rejectionError } from './gateway-services.ts';

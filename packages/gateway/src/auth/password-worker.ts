@@ -4,7 +4,7 @@
 
 import { scryptSync } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
-import { idleThisThread, lowerThisThreadPriority } from '@bourse/sequencer/thread-priority';
+import { idleThisThread, lowerThisThreadPriority } from '@bourse/core/thread-priority';
 
 export interface HashJob {
   readonly id: number;

@@ -17,7 +17,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { makePrivateDir, PRIVATE_FILE_MODE } from '@bourse/sequencer';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '@bourse/core';
 
 export const REPLAY_KEY_BYTES = 16;
 const RECORD_BYTES = REPLAY_KEY_BYTES + 8;

@@ -1,7 +1,7 @@
 // The core's health as the operational endpoints report it: the core's own account when it keeps
 // one (a journal stalled on a full disk, a stopped core), else derived from `failure`.
 
-import type { CoreHealth, ExchangeCore } from '@bourse/sequencer';
+import type { CoreHealth, ExchangeCore } from '@bourse/core';
 
 export function coreHealth(core: ExchangeCore): CoreHealth {
   const own = core.health?.();

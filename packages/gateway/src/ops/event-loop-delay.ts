@@ -4,7 +4,7 @@
 // metric to look at when ack latency grows: a delay here means the thread itself was busy or stalled
 // (garbage collection, a long batch, a core taken by another thread), not the engine or the disk.
 
-import { type Histogram, observe } from '@bourse/sequencer';
+import { type Histogram, observe } from '@bourse/core';
 
 export class EventLoopDelaySampler {
   readonly #histogram: Histogram;

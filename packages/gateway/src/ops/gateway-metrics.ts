@@ -1,12 +1,7 @@
 // Counters the gateway keeps and the Prometheus text rendering of them together with the core's
 // metrics (commands, ack latency, fsync latency, queue depth, projection lag).
 
-import {
-  type CoreHealth,
-  type CoreMetrics,
-  createHistogram,
-  type Histogram,
-} from '@bourse/sequencer';
+import { type CoreHealth, type CoreMetrics, createHistogram, type Histogram } from '@bourse/core';
 
 export interface GatewayMetrics {
   httpRequests: number;

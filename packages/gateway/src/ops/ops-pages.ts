@@ -3,7 +3,7 @@
 // browser security headers (`security-headers.ts`).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ExchangeCore } from '@bourse/sequencer';
+import type { ExchangeCore } from '@bourse/core';
 import { ApiError } from '../error-catalogue.ts';
 import { coreHealth, healthBody } from './core-health.ts';
 import { sendJson, sendText } from '../http/request-io.ts';

@@ -6,8 +6,8 @@
 // The rule is per socket: the cancel is sent even if another socket of the account is still open or
 // armed (as at Deribit and Coinbase, whose cancel-on-disconnect is a property of the connection).
 
-import type { CommandInput } from '@bourse/sequencer';
-import { CoreError } from '@bourse/sequencer';
+import type { CommandInput } from '@bourse/core';
+import { CoreError } from '@bourse/core';
 import { type GatewayServices, rejection } from '../api/gateway-services.ts';
 import { ApiError } from '../error-catalogue.ts';
 

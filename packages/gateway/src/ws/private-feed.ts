@@ -3,7 +3,7 @@
 // so a burst becomes one message per channel. Accounts without subscribers cost one map lookup.
 
 import type { EngineEvent } from '@bourse/engine';
-import type { AppliedCommand } from '@bourse/sequencer';
+import type { AppliedCommand } from '@bourse/core';
 
 export type PrivateChannel = 'orders' | 'fills' | 'balances' | 'positions';
 export const PRIVATE_CHANNELS: readonly PrivateChannel[] = [

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RestClient } from '@bourse/client';
-import { openExchangeCore } from '@bourse/sequencer';
+import { openExchangeCore } from '@bourse/core';
 import {
   AuthStore,
   createGateway,

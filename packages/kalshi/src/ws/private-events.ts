@@ -6,7 +6,7 @@
 // accounts that some socket listens for privately; every order is tracked regardless.
 
 import type { BinarySpec, EngineEvent, MarketStatus, Side } from '@bourse/engine';
-import type { AppliedCommand } from '@bourse/sequencer';
+import type { AppliedCommand } from '@bourse/core';
 import { formatTicks } from '../fixed-point.ts';
 import { priceLevelStructure, priceRanges } from '../price-grid.ts';
 import { NO_SCHEDULED_CLOSE_MS } from '../rest/market-view.ts';

@@ -1,7 +1,7 @@
 // An account's lots traded per market in its fills up to a sequence number, from the read models (the
 // part of `market_position.volume_fp` that predates this process).
 
-import type { ExchangeCore } from '@bourse/sequencer';
+import type { ExchangeCore } from '@bourse/core';
 
 export async function tradedVolumes(
   readModels: ExchangeCore['readModels'],

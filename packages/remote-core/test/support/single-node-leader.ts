@@ -14,7 +14,7 @@ import {
   CoreError,
   type ExchangeCore,
   openExchangeCore,
-} from '@bourse/sequencer';
+} from '@bourse/core';
 import {
   clusterSubjects,
   decodeMessage,
