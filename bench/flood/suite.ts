@@ -4,13 +4,13 @@
 // every few seconds (half-sent-flood.ts), in the same run. The header timeout and the per-address cap
 // bound what the flood holds; the target is a p99 during the flood within 2× of the quiet one.
 
-import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalTarget } from '../../apps/bourse/src/loadtest/loadtest-target.ts';
 import type { BenchOptions } from '../options.ts';
-import { type Measurement, progress, type Suite, type SuiteResult } from '../report.ts';
+import { progress, type Suite, type SuiteResult } from '../report.ts';
 import { type LoadtestResult, loadtest, remoteArgs } from '../server/remote-load.ts';
+import { loadtestRow, startNicedFlood } from './flood-process.ts';
 
 const floodScript = join(dirname(fileURLToPath(import.meta.url)), 'half-sent-flood.ts');
 
@@ -23,82 +23,21 @@ interface FloodStats {
   readonly peakOpen: number;
 }
 
-interface RunningFlood {
-  stop(): Promise<FloodStats>;
-}
-
 /** Starts the flood in its own process; resolves once it has held its connections (or after 20 s). */
-async function startFlood(
-  url: string,
-  connections: number,
-  addresses: number,
-): Promise<RunningFlood> {
-  // Niced: on a shared two-core machine the attacker's own CPU would otherwise be charged to the
-  // server (a real flood comes from other machines).
-  const child = spawn(
-    'nice',
-    [
-      ...['-n', '10', process.execPath],
-      floodScript,
-      ...['--url', url, '--connections', String(connections), '--addresses', String(addresses)],
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 20_000);
-    child.stderr.on('data', (c: Buffer) => {
-      if (c.toString().includes('flood ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    void exited.then(resolve);
-  });
-  return {
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-      const line = out.trim().split('\n').at(-1) ?? '';
-      if (line === '')
-        throw new Error(`the flood process ended without its figures: ${err.slice(-800)}`);
-      return JSON.parse(line) as FloodStats;
-    },
-  };
+function startFlood(url: string, connections: number, addresses: number) {
+  const args = [
+    '--url',
+    url,
+    '--connections',
+    String(connections),
+    '--addresses',
+    String(addresses),
+  ];
+  return startNicedFlood<FloodStats>(floodScript, args);
 }
 
-function row(name: string, r: LoadtestResult, validation: string): Measurement {
-  const ns = (ms: number) => ms * 1e6;
-  return {
-    suite: 'flood',
-    name,
-    profile: 'cents',
-    n: r.acked ?? 0,
-    commandsPerSec: r.ackedPerSec ?? 0,
-    runsPerSec: [Math.round(r.ackedPerSec ?? 0)],
-    latencyNs: {
-      p50: ns(r.latencyMs.p50),
-      p90: ns(r.latencyMs.p90),
-      p99: ns(r.latencyMs.p99),
-      p999: ns(r.latencyMs.p999),
-      max: ns(r.latencyMs.max),
-      timerOverheadP50: 0,
-    },
-    valid: (r.rejected ?? 0) === 0,
-    validation:
-      (r.rejected ?? 0) === 0
-        ? validation
-        : `${validation}; rejected ${r.rejected} ${JSON.stringify(r.rejectCodes)}`,
-  };
-}
+const row = (name: string, r: LoadtestResult, validation: string) =>
+  loadtestRow('flood', name, r, validation);
 
 export const floodSuite: Suite = {
   name: 'flood',

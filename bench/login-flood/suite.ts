@@ -4,12 +4,12 @@
 // own idle thread behind the login throttle, so the target is a p99 during the flood within 2× of the
 // quiet one (before, 300 failed logins raised the p50 from 1.9 ms to 8.96 s).
 
-import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalTarget } from '../../apps/bourse/src/loadtest/loadtest-target.ts';
 import type { BenchOptions } from '../options.ts';
-import { type Measurement, progress, type Suite, type SuiteResult } from '../report.ts';
+import { progress, type Suite, type SuiteResult } from '../report.ts';
+import { loadtestRow, startNicedFlood } from '../flood/flood-process.ts';
 import { type LoadtestResult, loadtest, remoteArgs } from '../server/remote-load.ts';
 
 const floodScript = join(dirname(fileURLToPath(import.meta.url)), 'login-flood.ts');
@@ -23,62 +23,13 @@ interface LoginFloodStats {
 }
 
 /** Starts the flood in its own process; resolves once it runs (or after 20 s). */
-async function startLoginFlood(url: string, rate: number, addresses: number) {
+function startLoginFlood(url: string, rate: number, addresses: number) {
   const args = ['--url', url, '--rate', String(rate), '--addresses', String(addresses)];
-  // Niced, as the half-sent flood is: on a shared two-core machine the attacker's own CPU would
-  // otherwise be charged to the server (a real flood comes from other machines).
-  const child = spawn('nice', ['-n', '10', process.execPath, floodScript, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 20_000);
-    child.stderr.on('data', (c: Buffer) => {
-      if (c.toString().includes('flood ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    void exited.then(resolve);
-  });
-  return {
-    async stop(): Promise<LoginFloodStats> {
-      child.kill('SIGTERM');
-      await exited;
-      return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as LoginFloodStats;
-    },
-  };
+  return startNicedFlood<LoginFloodStats>(floodScript, args);
 }
 
-function row(name: string, r: LoadtestResult, validation: string): Measurement {
-  const ns = (ms: number) => ms * 1e6;
-  const rejected = r.rejected ?? 0;
-  return {
-    suite: 'login-flood',
-    name,
-    profile: 'cents',
-    n: r.acked ?? 0,
-    commandsPerSec: r.ackedPerSec ?? 0,
-    runsPerSec: [Math.round(r.ackedPerSec ?? 0)],
-    latencyNs: {
-      p50: ns(r.latencyMs.p50),
-      p90: ns(r.latencyMs.p90),
-      p99: ns(r.latencyMs.p99),
-      p999: ns(r.latencyMs.p999),
-      max: ns(r.latencyMs.max),
-      timerOverheadP50: 0,
-    },
-    valid: rejected === 0,
-    validation:
-      rejected === 0
-        ? validation
-        : `${validation}; rejected ${rejected} ${JSON.stringify(r.rejectCodes)}`,
-  };
-}
+const row = (name: string, r: LoadtestResult, validation: string) =>
+  loadtestRow('login-flood', name, r, validation);
 
 export const loginFloodSuite: Suite = {
   name: 'login-flood',
