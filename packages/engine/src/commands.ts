@@ -2,7 +2,7 @@
 // by the sequencer when it journals the command, so the engine never reads a clock and replaying the
 // journal reproduces every decision, including GTD expiry.
 
-import type { InstrumentSpec } from './instrument.ts';
+import type { CircuitBreakerConfig, InstrumentSpec } from './instrument.ts';
 
 export type Side = 'buy' | 'sell';
 export type OrderType = 'limit' | 'market' | 'stop' | 'stopLimit';
@@ -91,6 +91,19 @@ export interface ScheduleMarket extends Envelope {
   readonly instrumentId: number;
   readonly opensAt: number | null;
   readonly closesAt: number | null;
+}
+
+/**
+ * Sets (or with null removes) a market's circuit breaker, while it is created, open or paused. The
+ * band's reference price becomes `referencePriceTicks` when given (a price on the market's grid);
+ * otherwise it stays, or is the last trade price, or the first trade sets it. A pause the breaker
+ * already started keeps its reopening time.
+ */
+export interface SetCircuitBreaker extends Envelope {
+  readonly type: 'setCircuitBreaker';
+  readonly instrumentId: number;
+  readonly breaker: CircuitBreakerConfig | null;
+  readonly referencePriceTicks?: number;
 }
 
 export interface SettleMarket extends Envelope {
@@ -217,7 +230,10 @@ export interface CancelAll extends Envelope {
   readonly instrumentId?: number;
 }
 
-/** Advances time with nothing else to do, so GTD orders expire and schedules run on time. */
+/**
+ * Advances time with nothing else to do, so GTD orders expire, schedules run and markets a circuit
+ * breaker paused reopen on time.
+ */
 export interface Tick extends Envelope {
   readonly type: 'tick';
 }
@@ -232,6 +248,7 @@ export type Command =
   | CreateInstrument
   | SetMarketStatus
   | ScheduleMarket
+  | SetCircuitBreaker
   | SettleMarket
   | SetHalt
   | PlaceOrder

@@ -106,6 +106,7 @@ export function bookView(
 export function instrumentView(e: EngineState, instrumentId: number): InstrumentView | undefined {
   const inst = e.instById.get(instrumentId);
   if (inst === undefined) return undefined;
+  const b = inst.breaker;
   return {
     spec: inst.spec,
     status: inst.status,
@@ -115,6 +116,14 @@ export function instrumentView(e: EngineState, instrumentId: number): Instrument
     settlement: inst.settlement === undefined ? undefined : { ...inst.settlement },
     opensAt: inst.opensAt === 0 ? undefined : inst.opensAt,
     closesAt: inst.closesAt === 0 ? undefined : inst.closesAt,
+    reopensAt: inst.reopensAt === 0 ? undefined : inst.reopensAt,
+    circuitBreaker:
+      b === undefined
+        ? undefined
+        : {
+            config: { ...b.config },
+            referencePriceTicks: b.reference < 0 ? undefined : b.reference,
+          },
   };
 }
 

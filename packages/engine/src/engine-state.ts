@@ -34,6 +34,8 @@ export interface EngineState {
   readonly groupOfOrder: Map<number, OrderGroup>;
   /** Groups that reached their cap during the current command; triggered when it ends. */
   readonly groupsToTrigger: OrderGroup[];
+  /** Markets whose circuit breaker tripped during the current command; their pause completes when it ends. */
+  readonly breakersTripped: Instrument[];
 
   /** Appends an event of the current command. */
   emit(event: EngineEvent): void;

@@ -20,7 +20,9 @@ import {
 import type { EngineEvent, Rejected } from './events.ts';
 import { invalidField, takeInvalidField } from './invalid-field.ts';
 import { createAccount, createAsset, growBalances, moveExternal, newAccount } from './ledger.ts';
+import { setCircuitBreaker } from './circuit-breaker.ts';
 import {
+  completeBreakerPauses,
   createInstrument,
   runSchedules,
   scheduleMarket,
@@ -96,6 +98,7 @@ export class Engine implements EngineState {
   readonly groups = new Map<number, OrderGroup>();
   readonly groupOfOrder = new Map<number, OrderGroup>();
   readonly groupsToTrigger: OrderGroup[] = [];
+  readonly breakersTripped: Instrument[] = [];
   /** The earliest scheduled market change (Infinity for none): derived, recomputed on change. */
   private nextScheduleTs = Number.POSITIVE_INFINITY;
   private readonly touched = new TouchedRecords();
@@ -120,6 +123,7 @@ export class Engine implements EngineState {
       if (this.gtdTs.length > 0 && this.gtdTs[0]! <= ts) expireOrders(this, ts);
       if (this.nextScheduleTs <= ts) runSchedules(this, ts);
       this.dispatch(command, ts);
+      if (this.breakersTripped.length !== 0) completeBreakerPauses(this);
       if (this.groupsToTrigger.length !== 0) flushGroupTriggers(this);
       this.touched.flush(this, this.instList, this.assetList);
     }
@@ -176,6 +180,8 @@ export class Engine implements EngineState {
         return setMarketStatus(this, c.instrumentId, c.status);
       case 'scheduleMarket':
         return scheduleMarket(this, c, ts);
+      case 'setCircuitBreaker':
+        return setCircuitBreaker(this, c);
       case 'settleMarket':
         return settleMarket(this, c.instrumentId, c.result, c.valueTicks);
       case 'setHalt':
@@ -277,7 +283,8 @@ export class Engine implements EngineState {
   // ---- time-driven work ----
 
   /**
-   * When the engine next has something to do by itself (a GTD expiry or a scheduled market change),
+   * When the engine next has something to do by itself (a GTD expiry, a scheduled market change or
+   * the end of a circuit breaker's pause),
    * or undefined: the sequencer submits a `tick` then. An expiry entry may belong to an order that
    * has already left (its tick then does nothing but drop the entry).
    */

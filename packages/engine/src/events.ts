@@ -4,7 +4,7 @@
 // (account, asset) or (account, instrument) at the end of the command.
 
 import type { CommandType, OrderType, Side, TimeInForce } from './commands.ts';
-import type { InstrumentSpec, MarketStatus } from './instrument.ts';
+import type { CircuitBreakerConfig, InstrumentSpec, MarketStatus } from './instrument.ts';
 import type { RejectCode } from './reject-codes.ts';
 
 export type CancelReason =
@@ -23,7 +23,9 @@ export type CancelReason =
   | 'decreasedToZero'
   | 'noLiquidity'
   /** Its order group reached its cap, or was triggered or deleted. */
-  | 'orderGroup';
+  | 'orderGroup'
+  /** Its next trade would have tripped the market's circuit breaker: the rest is cancelled. */
+  | 'circuitBreaker';
 
 export interface Rejected {
   readonly type: 'rejected';
@@ -82,6 +84,26 @@ export interface MarketScheduled {
   readonly instrumentId: number;
   readonly opensAt: number | null;
   readonly closesAt: number | null;
+}
+
+/**
+ * A market's circuit breaker, whole, after a change: configured or removed, tripped (the market is
+ * paused until `reopensAt`; `trip` says why), reopened (a new band reference), or held by an
+ * operator's pause (`reopensAt` null while paused).
+ */
+export interface CircuitBreakerChanged {
+  readonly type: 'circuitBreakerChanged';
+  readonly instrumentId: number;
+  readonly breaker: CircuitBreakerConfig | null;
+  readonly referencePriceTicks: number | null;
+  /** While the breaker keeps the market paused: when it reopens (ms since the epoch). */
+  readonly reopensAt: number | null;
+  /** Only on a trip: the rule, the price the trade would have had, the price it was measured from. */
+  readonly trip?: {
+    readonly rule: 'move' | 'band';
+    readonly priceTicks: number;
+    readonly fromPriceTicks: number;
+  };
 }
 
 /** An order group was created, or its cap or triggered state changed. */
@@ -246,6 +268,7 @@ export type EngineEvent =
   | InstrumentCreated
   | MarketStatusChanged
   | MarketScheduled
+  | CircuitBreakerChanged
   | OrderGroupUpdated
   | OrderGroupDeleted
   | HaltChanged

@@ -2,6 +2,12 @@
 // instrument specs, read views and the invariant checker.
 
 export type * from './commands.ts';
+export {
+  type BreakerTrip,
+  breakerTrip,
+  MAX_BREAKER_MS,
+  outsideBand,
+} from './circuit-breaker.ts';
 export { Engine } from './engine.ts';
 export type * from './events.ts';
 export type * from './instrument.ts';

@@ -42,6 +42,21 @@ export interface InstrumentLimits {
   readonly priceBandTicks: number;
 }
 
+/**
+ * A market's circuit breaker (`setCircuitBreaker`; rules in circuit-breaker.ts). A trade that would
+ * move the price more than `moveTicks` (or `moveBps` basis points) from any trade of the last
+ * `windowMs`, or that would be more than `bandTicks` from the band's reference price (limit up,
+ * limit down), does not happen: the market pauses for `pauseMs` instead, then reopens by itself.
+ * 0 turns a rule off; at least one of the three is on.
+ */
+export interface CircuitBreakerConfig {
+  readonly moveTicks: number;
+  readonly moveBps: number;
+  readonly windowMs: number;
+  readonly pauseMs: number;
+  readonly bandTicks: number;
+}
+
 interface InstrumentSpecBase {
   readonly instrumentId: number;
   readonly symbol: string;

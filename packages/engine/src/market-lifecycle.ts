@@ -1,9 +1,11 @@
-// A market's life: creation from a checked spec, opening, pausing and closing (by command or at a
-// scheduled time), settlement of a closed binary market, and the exchange-wide halt. Closing cancels
-// every order of the market; a pause or a halt cancels the orders placed with `cancelOnPause`.
+// A market's life: creation from a checked spec, opening, pausing and closing (by command, at a
+// scheduled time, or by its circuit breaker), settlement of a closed binary market, and the
+// exchange-wide halt. Closing cancels every order of the market; a pause or a halt cancels the
+// orders placed with `cancelOnPause`.
 
 import { invalidField } from './invalid-field.ts';
 import { Book } from './book.ts';
+import { endBreakerPause } from './circuit-breaker.ts';
 import type { ScheduleMarket } from './commands.ts';
 import type { EngineState } from './engine-state.ts';
 import type { InstrumentSpec } from './instrument.ts';
@@ -41,6 +43,8 @@ export function createInstrument(e: EngineState, spec: InstrumentSpec): void {
     settlement: undefined,
     opensAt: 0,
     closesAt: 0,
+    reopensAt: 0,
+    breaker: undefined,
   };
   e.registerInstrument(inst);
   e.emit({ type: 'instrumentCreated', spec: inst.spec });
@@ -59,6 +63,10 @@ export function setMarketStatus(
   const inst = e.instById.get(instrumentId);
   if (inst === undefined) return e.reject('setMarketStatus', 'UNKNOWN_INSTRUMENT');
   const from = inst.status;
+  // An operator's pause of a market its breaker paused holds it: it no longer reopens by itself.
+  if (status === 'paused' && from === 'paused' && inst.reopensAt > 0) {
+    return endBreakerPause(e, inst, false);
+  }
   const allowed =
     (status === 'open' && (from === 'created' || from === 'paused')) ||
     (status === 'paused' && from === 'open') ||
@@ -80,6 +88,7 @@ function changeStatus(
   else if (status === 'paused') cancelOnPause(e, inst.index);
   inst.status = status;
   e.emit({ type: 'marketStatusChanged', instrumentId: inst.spec.instrumentId, status });
+  if (inst.reopensAt > 0) endBreakerPause(e, inst, status === 'open');
   const opensAt = status === 'paused' ? inst.opensAt : 0;
   const closesAt = status === 'closed' ? 0 : inst.closesAt;
   if (opensAt !== inst.opensAt || closesAt !== inst.closesAt) {
@@ -109,13 +118,24 @@ function setSchedule(e: EngineState, inst: Instrument, opensAt: number, closesAt
 
 /**
  * Opens and closes the markets whose time has come, in creation order, before the command at `ts`
- * runs. A market due to open and to close at once opens and then closes.
+ * runs: scheduled openings, the end of circuit breakers' pauses, then closings. A market due to
+ * open (or reopen) and to close at once opens and then closes.
  */
 export function runSchedules(e: EngineState, ts: number): void {
   for (const inst of e.instList) {
     if (inst.opensAt > 0 && inst.opensAt <= ts) changeStatus(e, inst, 'open');
+    if (inst.reopensAt > 0 && inst.reopensAt <= ts) changeStatus(e, inst, 'open');
     if (inst.closesAt > 0 && inst.closesAt <= ts) changeStatus(e, inst, 'closed');
   }
+}
+
+/**
+ * Completes the pauses circuit breakers started during the command just run: their markets'
+ * `cancelOnPause` orders go now that no taker is in flight.
+ */
+export function completeBreakerPauses(e: EngineState): void {
+  for (const inst of e.breakersTripped) cancelOnPause(e, inst.index);
+  e.breakersTripped.length = 0;
 }
 
 /** Cancels every resting and parked order of an instrument (market close). */

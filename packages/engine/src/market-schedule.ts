@@ -36,11 +36,15 @@ export function scheduleProblem(
   return undefined;
 }
 
-/** The earliest scheduled change of any market, or Infinity when none is scheduled. */
+/**
+ * The earliest scheduled change of any market (a circuit breaker's reopening included), or Infinity
+ * when none is scheduled.
+ */
 export function earliestSchedule(instruments: readonly Instrument[]): number {
   let next = Number.POSITIVE_INFINITY;
   for (const inst of instruments) {
     if (inst.opensAt > 0 && inst.opensAt < next) next = inst.opensAt;
+    if (inst.reopensAt > 0 && inst.reopensAt < next) next = inst.reopensAt;
     if (inst.closesAt > 0 && inst.closesAt < next) next = inst.closesAt;
   }
   return next;

@@ -4,6 +4,13 @@
 // closing a position pays the holder, opening costs cash, and escrow changes by payout per net pair.
 
 import { BUY } from './book.ts';
+import {
+  breakerStops,
+  breakerTrip,
+  recordTrade,
+  windowHigh,
+  windowLow,
+} from './circuit-breaker.ts';
 import type { EngineState } from './engine-state.ts';
 import type { CancelReason } from './events.ts';
 import type { InstrumentSpec } from './instrument.ts';
@@ -27,9 +34,9 @@ export function crosses(inst: Instrument, side: number, limit: number): boolean 
 }
 
 /**
- * How much of `qty` could fill right now within `limit`. A resting order of the same account stops
- * the count (self-trade prevention stops the taker there) unless `skipOwn`: with cancelMaker the
- * taker cancels it and trades on.
+ * How much of `qty` could fill right now within `limit` (and before the market's circuit breaker
+ * would trip). A resting order of the same account stops the count (self-trade prevention stops the
+ * taker there) unless `skipOwn`: with cancelMaker the taker cancels it and trades on.
  */
 export function fillableQty(
   e: EngineState,
@@ -45,9 +52,20 @@ export function fillableQty(
   const opp = side ^ 1;
   const step = opp === BUY ? -1 : 1;
   let total = 0;
+  const b = inst.breaker;
+  // With a breaker, the sweep stops where a fill would trip it; the fills before are in its window.
+  let low = b === undefined ? -1 : windowLow(b, e.lastTs);
+  let high = b === undefined ? -1 : windowHigh(b, e.lastTs);
+  let reference = b === undefined ? -1 : b.reference;
   for (let l = book.best[opp]!; l >= 0 && l < book.levels && total < qty; l += step) {
     const price = inst.spec.minPriceTicks + l * inst.spec.tickSize;
     if (side === BUY ? price > limit : price < limit) break;
+    if (b !== undefined) {
+      if (breakerTrip(b.config, reference, low, high, price) !== undefined) break;
+      if (reference < 0) reference = price;
+      if (low < 0 || price < low) low = price;
+      if (price > high) high = price;
+    }
     for (let m = book.head[opp * book.levels + l]!; m !== NIL && total < qty; m = s.next[m]!) {
       if (s.acct[m] === acct.index) {
         if (skipOwn) continue;
@@ -134,7 +152,12 @@ export function matchTaker(
         if (q > cap) q = cap;
         budget -= perLot * q;
       }
+      // The breaker is asked before every fill: fills earlier in the sweep are in its window.
+      if (inst.breaker !== undefined && breakerStops(e, inst, price, e.lastTs)) {
+        return 'circuitBreaker';
+      }
       fill(e, inst, slot, m, price, q);
+      if (inst.breaker !== undefined) recordTrade(inst.breaker, e.lastTs, price);
       if (e.groupOfOrder.size !== 0) {
         countGroupFill(e, s.id[m]!, q, e.lastTs);
         countGroupFill(e, s.id[slot]!, q, e.lastTs);

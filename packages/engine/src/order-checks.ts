@@ -3,6 +3,7 @@
 // when a max cost applies and what a fill-or-kill would cost. None of them changes anything.
 
 import { BUY } from './book.ts';
+import { bookMid, outsideBand } from './circuit-breaker.ts';
 import type { EngineState } from './engine-state.ts';
 import { costPerLot, tradableQty } from './matching.ts';
 import { openLotsOf } from './order-lifecycle.ts';
@@ -57,18 +58,20 @@ export function checkPrice(inst: Instrument, price: unknown): RejectCode | undef
   return priceViolation(inst.spec, price);
 }
 
+/**
+ * A limit price must be within both bands a market may have: the circuit breaker's limit-up/limit-
+ * down band around its reference price, and `limits.priceBandTicks` around the last trade price (or
+ * the mid without one).
+ */
 export function checkBand(inst: Instrument, price: number): RejectCode | undefined {
+  const breaker = inst.breaker;
+  if (breaker !== undefined && outsideBand(breaker.config.bandTicks, breaker.reference, price)) {
+    return 'PRICE_OUT_OF_BAND';
+  }
   const band = inst.spec.limits.priceBandTicks;
   if (band === 0) return undefined;
-  let ref: number;
-  if (inst.hasLast) ref = inst.lastPrice;
-  else {
-    const b = inst.book;
-    if (b.best[0]! < 0 || b.best[1]! < 0) return undefined;
-    const s = inst.spec;
-    ref = Math.floor((2 * s.minPriceTicks + (b.best[0]! + b.best[1]!) * s.tickSize) / 2);
-  }
-  return Math.abs(price - ref) > band ? 'PRICE_OUT_OF_BAND' : undefined;
+  const ref = inst.hasLast ? inst.lastPrice : bookMid(inst);
+  return outsideBand(band, ref, price) ? 'PRICE_OUT_OF_BAND' : undefined;
 }
 
 /**

@@ -81,6 +81,8 @@ export function runStopTriggers(e: EngineState, inst: Instrument): void {
   const s = e.store;
   let guard = inst.stopCount + 1;
   for (;;) {
+    // A trade that tripped the circuit breaker paused the market: no stop triggers while paused.
+    if (inst.status !== 'open') return;
     let slot = inst.stopHead;
     while (slot !== NIL && !stopTriggered(inst, s.side[slot]!, s.stopPriceOf(slot)))
       slot = s.next[slot]!;

@@ -6,12 +6,13 @@
 import { BUY, Book, SELL } from './book.ts';
 import type { EngineState } from './engine-state.ts';
 import { liveExpiries } from './gtd-expiry.ts';
-import type { InstrumentSpec, MarketStatus } from './instrument.ts';
+import { newBreaker } from './circuit-breaker.ts';
+import type { CircuitBreakerConfig, InstrumentSpec, MarketStatus } from './instrument.ts';
 import { compileFees } from './instrument-fees.ts';
 import { addOpenLots, openLotsOf } from './order-lifecycle.ts';
 import { F_PARKED } from './order-store.ts';
 import { NIL } from './slot.ts';
-import type { Instrument, OrderGroup } from './state.ts';
+import type { BreakerState, Instrument, OrderGroup } from './state.ts';
 
 type OrderRecord = [
   id: number,
@@ -66,8 +67,21 @@ interface InstrumentRecord {
   /** [side, level, orders in queue order] for every non-empty level. */
   levels: [number, number, OrderRecord[]][];
   stops: OrderRecord[];
-  /** [opensAt, closesAt], 0 for none; left out when neither is set. */
-  schedule?: [number, number];
+  /**
+   * [opensAt, closesAt] or [opensAt, closesAt, reopensAt], 0 for none; left out when none is set
+   * (and the third left out when 0).
+   */
+  schedule?: [number, number] | [number, number, number];
+  /** The circuit breaker, only when the market has one. */
+  breaker?: BreakerRecord;
+}
+
+interface BreakerRecord {
+  config: CircuitBreakerConfig;
+  reference: number;
+  /** The move window's two queues: [times, prices] each. */
+  low: [number[], number[]];
+  high: [number[], number[]];
 }
 
 export interface SnapshotData {
@@ -145,10 +159,34 @@ function instrumentRecord(e: EngineState, inst: Instrument): InstrumentRecord {
     levels,
     stops,
     // Only when set: the bytes (and so the hash) of a market without a schedule stay as they were.
-    ...(inst.opensAt === 0 && inst.closesAt === 0
-      ? {}
-      : { schedule: [inst.opensAt, inst.closesAt] }),
+    ...scheduleRecord(inst),
+    ...(inst.breaker === undefined ? {} : { breaker: breakerRecord(inst.breaker) }),
   };
+}
+
+function scheduleRecord(inst: Instrument): Pick<InstrumentRecord, 'schedule'> {
+  if (inst.reopensAt !== 0) return { schedule: [inst.opensAt, inst.closesAt, inst.reopensAt] };
+  if (inst.opensAt === 0 && inst.closesAt === 0) return {};
+  return { schedule: [inst.opensAt, inst.closesAt] };
+}
+
+function breakerRecord(b: BreakerState): BreakerRecord {
+  return {
+    config: { ...b.config },
+    reference: b.reference,
+    low: [[...b.lowTs], [...b.lowPx]],
+    high: [[...b.highTs], [...b.highPx]],
+  };
+}
+
+function restoreBreaker(r: BreakerRecord | undefined): BreakerState | undefined {
+  if (r === undefined) return undefined;
+  const b = newBreaker({ ...r.config }, r.reference);
+  b.lowTs.push(...r.low[0]);
+  b.lowPx.push(...r.low[1]);
+  b.highTs.push(...r.high[0]);
+  b.highPx.push(...r.high[1]);
+  return b;
 }
 
 export function snapshotState(e: EngineState, withHeader: boolean): SnapshotData {
@@ -338,6 +376,8 @@ function restoreInstrument(e: EngineState, r: InstrumentRecord): void {
     settlement: r.settlement ?? undefined,
     opensAt: r.schedule?.[0] ?? 0,
     closesAt: r.schedule?.[1] ?? 0,
+    reopensAt: r.schedule?.[2] ?? 0,
+    breaker: restoreBreaker(r.breaker),
   };
   e.registerInstrument(inst);
   // Holders in their original order, so settlement walks them identically.

@@ -4,7 +4,7 @@
 
 import type { Book } from './book.ts';
 import type { FeeRate } from './fees.ts';
-import type { InstrumentSpec, MarketStatus } from './instrument.ts';
+import type { CircuitBreakerConfig, InstrumentSpec, MarketStatus } from './instrument.ts';
 
 export interface Asset {
   readonly assetId: number;
@@ -103,4 +103,23 @@ export interface Instrument {
   opensAt: number;
   /** When the market closes by itself, 0 for never; only while created, open or paused. */
   closesAt: number;
+  /** When its circuit breaker's pause ends (ms since the epoch), 0 when it keeps none. */
+  reopensAt: number;
+  breaker: BreakerState | undefined;
+}
+
+/**
+ * A market's circuit breaker: its rules, the band's reference price, and the trades of the move
+ * window as two monotonic queues of (ts, price), oldest first: `low*` with rising prices (its first
+ * trade still in the window is the window's lowest price), `high*` with falling ones. A queue may
+ * keep trades already out of the window until the next trade drops them.
+ */
+export interface BreakerState {
+  config: CircuitBreakerConfig;
+  /** The band's reference price, −1 for none yet (the first trade sets it). */
+  reference: number;
+  readonly lowTs: number[];
+  readonly lowPx: number[];
+  readonly highTs: number[];
+  readonly highPx: number[];
 }

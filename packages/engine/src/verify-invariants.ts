@@ -141,8 +141,34 @@ function checkSchedule(e: Engine, inst: Instrument, out: string[]): void {
   if (inst.closesAt > 0 && (inst.status === 'closed' || inst.status === 'settled')) {
     out.push(`instrument ${id}: scheduled to close while ${inst.status}`);
   }
-  for (const at of [inst.opensAt, inst.closesAt]) {
+  for (const at of [inst.opensAt, inst.closesAt, inst.reopensAt]) {
     if (at > 0 && at <= e.lastTs) out.push(`instrument ${id}: schedule ${at} is past due`);
+  }
+  checkBreaker(inst, out);
+}
+
+/**
+ * Only a paused market waits for its breaker to reopen it, and the breaker's move window holds two
+ * monotonic queues: times never decreasing, the low queue's prices rising, the high queue's falling.
+ */
+function checkBreaker(inst: Instrument, out: string[]): void {
+  const id = inst.spec.instrumentId;
+  if (inst.reopensAt > 0 && inst.status !== 'paused') {
+    out.push(`instrument ${id}: breaker reopening while ${inst.status}`);
+  }
+  const b = inst.breaker;
+  if (b === undefined) return;
+  const queues: [number[], number[], number][] = [
+    [b.lowTs, b.lowPx, 1],
+    [b.highTs, b.highPx, -1],
+  ];
+  for (const [times, prices, dir] of queues) {
+    if (times.length !== prices.length) out.push(`instrument ${id}: breaker queue lengths differ`);
+    for (let i = 1; i < times.length; i++) {
+      if (times[i]! < times[i - 1]! || (prices[i]! - prices[i - 1]!) * dir <= 0) {
+        out.push(`instrument ${id}: breaker window queue out of order at ${i}`);
+      }
+    }
   }
 }
 

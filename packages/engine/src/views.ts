@@ -2,7 +2,7 @@
 // objects built on request, never live references into the engine's arrays.
 
 import type { OrderType, SelfTradePrevention, Side, TimeInForce } from './commands.ts';
-import type { InstrumentSpec, MarketStatus } from './instrument.ts';
+import type { CircuitBreakerConfig, InstrumentSpec, MarketStatus } from './instrument.ts';
 
 export interface EngineConfig {
   /** The account that collects fees; created by the engine itself, with user id 0. */
@@ -93,6 +93,12 @@ export interface InstrumentView {
   /** Scheduled opening and closing (ms since the epoch), if any. */
   readonly opensAt: number | undefined;
   readonly closesAt: number | undefined;
+  /** While its circuit breaker keeps it paused: when it reopens by itself. */
+  readonly reopensAt: number | undefined;
+  /** Its circuit breaker's rules and band reference price (undefined before the first trade). */
+  readonly circuitBreaker:
+    | { readonly config: CircuitBreakerConfig; readonly referencePriceTicks: number | undefined }
+    | undefined;
 }
 
 export interface OrderGroupView {

@@ -29,6 +29,7 @@ const TIME_EVENTS = new Set([
   'positionChanged',
   'marketStatusChanged',
   'marketScheduled',
+  'circuitBreakerChanged',
 ]);
 
 /** Folds one integer into a 32-bit FNV-style running hash. */
@@ -386,6 +387,7 @@ test(`seeded simulation: ${COMMANDS} commands, ${ACCOUNTS} accounts (SEED=${SEED
       'noLiquidity',
       'reduceOnly',
       'orderGroup',
+      'circuitBreaker',
     ]) {
       assert.ok(stats.get(`cancel:${reason}`) > 0, `no cancel for ${reason}`);
     }

@@ -177,6 +177,7 @@ class BatchFold {
       case 'orderTriggered':
       case 'marketSettled':
       case 'marketScheduled':
+      case 'circuitBreakerChanged':
       case 'orderGroupUpdated':
       case 'orderGroupDeleted':
         return;

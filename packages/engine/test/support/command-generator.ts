@@ -1,7 +1,7 @@
 // Random but realistic command streams for the engine simulation: every order type and time in
 // force (some to be cancelled on pause), cancels, amends, decreases, cancel-alls, ledger moves,
-// clock ticks, market lifecycle (pause, close, settle, new markets), halts, and deliberately bad
-// commands. It follows the engine's events to know which orders are live and which markets are
+// clock ticks, market lifecycle (pause, close, settle, new markets, circuit breakers on some),
+// halts, and deliberately bad commands. It follows the engine's events to know which orders are live and which markets are
 // open, so most maintenance commands hit real orders.
 
 import type {
@@ -324,7 +324,22 @@ export class CommandGenerator {
     const mid = lo + Math.floor((hi - lo) / 2 / spec.tickSize) * spec.tickSize;
     this.markets.push({ id, spec, status: 'created', mid });
     this.queue.push({ type: 'createInstrument', spec });
+    if (r.chance(0.35)) this.queue.push(this.breaker(id, spec.tickSize));
     this.queue.push({ type: 'setMarketStatus', instrumentId: id, status: 'open' });
+  }
+
+  /** A circuit breaker tight enough to trip now and then in this generator's price walk. */
+  private breaker(instrumentId: number, tick: number): Body {
+    const r = this.rng;
+    const config = {
+      moveTicks: r.chance(0.7) ? r.int(8, 20) * tick : 0,
+      moveBps: r.chance(0.3) ? r.int(300, 2_000) : 0,
+      windowMs: r.int(500, 10_000),
+      pauseMs: r.int(200, 20_000),
+      bandTicks: r.chance(0.4) ? r.int(15, 40) * tick : 0,
+    };
+    if (config.moveTicks === 0 && config.moveBps === 0) config.moveTicks = 10 * tick;
+    return { type: 'setCircuitBreaker', instrumentId, breaker: config };
   }
 
   /** A grid price near the market's drifting mid. */
