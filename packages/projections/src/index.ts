@@ -15,6 +15,9 @@ export {
 } from './postgres-dialect.ts';
 export { openPostgresReadModels, type PostgresReadModelsOptions } from './postgres-read-models.ts';
 export type * from './read-models.ts';
+export { reportCsv } from './report-csv.ts';
+export { dayPeriod, monthPeriod } from './report-period.ts';
+export type * from './report-types.ts';
 export { type EngineViews, reconcileWithEngine } from './reconcile.ts';
 export type { Database } from './schema.ts';
 export { openSqliteReadModels, type SqliteReadModelsOptions } from './sqlite-read-models.ts';

@@ -13,6 +13,8 @@ import {
 } from './batch-fold.ts';
 import { BulkWriter } from './bulk-writer.ts';
 import * as Q from './read-queries.ts';
+import * as R from './report-queries.ts';
+import type { LargePositionQuery, ReportPeriod, StatementQuery } from './report-types.ts';
 import type {
   AppliedCommand,
   AuditQuery,
@@ -201,6 +203,15 @@ export class KyselyReadModels implements ReadModels {
   }
   audit(q: AuditQuery) {
     return this.#read(() => Q.queryAudit(this.#db, q));
+  }
+  tradeRegister(period: ReportPeriod) {
+    return this.#read(() => R.queryTradeRegister(this.#db, period));
+  }
+  largePositions(q: LargePositionQuery) {
+    return this.#read(() => R.queryLargePositions(this.#db, q));
+  }
+  statement(q: StatementQuery) {
+    return this.#read(() => R.queryStatement(this.#db, q));
   }
   volume24h(instrumentId: number, nowTs: number) {
     return this.#read(() => Q.queryVolume24h(this.#db, instrumentId, nowTs));

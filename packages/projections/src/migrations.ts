@@ -299,10 +299,25 @@ const orderCancelOnPause: Migration = {
   },
 };
 
+/**
+ * The compliance reports read trades and fills by time across every market (a day's trade register):
+ * without these an index-less scan of both tables.
+ */
+const reportIndexes: Migration = {
+  async up(db: AnyDb): Promise<void> {
+    await db.schema.createIndex('fills_by_ts').on('fills').columns(['ts', 'trade_id']).execute();
+    await db.schema.createIndex('trades_by_ts').on('trades').columns(['ts', 'trade_id']).execute();
+  },
+};
+
 /** Every migration for `backend`, keyed so that lexical order is application order. */
 export function migrationsFor(backend: Backend): Record<string, Migration> {
   const h = hintsFor(backend);
-  return { '0001_initial': initial(h), '0002_order_cancel_on_pause': orderCancelOnPause };
+  return {
+    '0001_initial': initial(h),
+    '0002_order_cancel_on_pause': orderCancelOnPause,
+    '0003_report_indexes': reportIndexes,
+  };
 }
 
 /** Brings the schema up to date; throws with the failing migration's name if one fails. */

@@ -5,6 +5,14 @@
 import type { CancelReason, Command, EngineEvent, Side } from '@bourse/engine';
 import type { CandleInterval } from '@bourse/marketdata';
 import type { Candle } from '@bourse/protocol';
+import type {
+  AccountStatement,
+  LargePositionQuery,
+  LargePositionReport,
+  ReportPeriod,
+  StatementQuery,
+  TradeRegister,
+} from './report-types.ts';
 
 /** One command as the engine applied it, with the events it produced (copied, not the reused array). */
 export interface AppliedCommand {
@@ -250,6 +258,12 @@ export interface ReadModels {
   balances(accountId: number): Promise<BalanceRow[]>;
   settlements(q: SettlementsQuery): Promise<Page<SettlementRow>>;
   audit(q: AuditQuery): Promise<Page<AuditRow>>;
+  /** Every trade in `[fromTs, toTs)` with both accounts, cash and fees, read in one snapshot. */
+  tradeRegister(period: ReportPeriod): Promise<TradeRegister>;
+  /** Positions at or above the thresholds, per market and per event, as of the stored seq. */
+  largePositions(q: LargePositionQuery): Promise<LargePositionReport>;
+  /** One account's money, trades, settlements and P&L over `[fromTs, toTs)`. */
+  statement(q: StatementQuery): Promise<AccountStatement>;
   /** Lots traded in `(nowTs − 24h, nowTs]`. */
   volume24h(instrumentId: number, nowTs: number): Promise<number>;
   close(): Promise<void>;
