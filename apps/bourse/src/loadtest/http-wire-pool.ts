@@ -1,9 +1,18 @@
-// A lean HTTP/1.1 keep-alive client for the load generator: a fixed pool of sockets, one request in
-// flight per socket, requests written as prepared text and responses parsed just enough to read the
-// status, the body and its length. `node:http`'s client costs the sender several times what the server
-// spends on the same request; on a 2-core machine that CPU comes out of the server being measured, so
-// the figure would describe the sender. (wrk exists for the same reason; it cannot sign or time
-// requests the way this test does.) Only what the exchange sends is understood: Content-Length bodies.
+// A lean HTTP/1.1 keep-alive client for the load generator: up to a fixed number of sockets, one
+// request in flight per socket, requests written as prepared text and responses parsed just enough to
+// read the status, the body and its length. `node:http`'s client costs the sender several times what
+// the server spends on the same request; on a 2-core machine that CPU comes out of the server being
+// measured, so the figure would describe the sender. (wrk exists for the same reason; it cannot sign or
+// time requests the way this test does.) Only what the exchange sends is understood: Content-Length
+// bodies.
+//
+// A kept-alive connection is one the server may close whenever it has been idle for its timeout, and a
+// request written as that close is on its way is lost (a POST may not be sent again: the client cannot
+// know it was not applied). So, as undici does, the pool opens a socket only when a request needs one
+// and writes at once (a socket held unused is closed by the server's header timeout, with a 408 a
+// request sent at that moment would read as its own), and reuses a socket only while the
+// `Keep-Alive: timeout=N` of its last response, counted from when that request was sent, has a margin
+// left; past it the socket is closed from this side, where nothing can be in flight.
 
 import { connect, type Socket } from 'node:net';
 
@@ -20,15 +29,36 @@ interface Pending {
 
 const HEADER_END = Buffer.from('\r\n\r\n');
 
+/** How long a socket is reused when the server names no keep-alive timeout (undici's default). */
+const DEFAULT_KEEP_ALIVE_MS = 4_000;
+
+/**
+ * How long after sending a request its socket may carry the next one, for a server keeping it
+ * `timeoutMs` idle: the timeout less a margin (up to 1 s) for the time the request takes to reach it.
+ * Counting from the send, not the answer, keeps the estimate early whatever delayed the answer.
+ */
+function reuseWindowMs(timeoutMs: number): number {
+  return timeoutMs - Math.min(1_000, timeoutMs / 2);
+}
+
+interface ConnectionEvents {
+  /** The answer arrived and the socket may carry another request. */
+  idle(c: Connection): void;
+  /** The socket is gone (closed by either side, or never connected). */
+  closed(c: Connection): void;
+}
+
 class Connection {
   readonly #socket: Socket;
-  readonly #onIdle: (c: Connection) => void;
+  readonly #events: ConnectionEvents;
   #inFlight: Pending | undefined;
   #buf: Buffer = Buffer.alloc(0);
+  #sentAt = 0;
+  #reusableUntil = 0;
   closed = false;
 
-  constructor(host: string, port: number, onIdle: (c: Connection) => void) {
-    this.#onIdle = onIdle;
+  constructor(host: string, port: number, events: ConnectionEvents) {
+    this.#events = events;
     this.#socket = connect(port, host);
     this.#socket.setNoDelay(true);
     this.#socket.on('data', (chunk: Buffer) => this.#onData(chunk));
@@ -36,8 +66,16 @@ class Connection {
     this.#socket.on('close', () => this.#fail(new Error('connection closed')));
   }
 
+  /** Whether the server will still be keeping this socket open when a request sent now arrives. */
+  reusable(now: number): boolean {
+    return !this.closed && now < this.#reusableUntil;
+  }
+
   send(p: Pending): void {
     this.#inFlight = p;
+    this.#sentAt = performance.now();
+    // Written at once, before the connection is even up on a new socket (net queues it), so no
+    // socket sits open without a request.
     this.#socket.write(p.head + p.body);
   }
 
@@ -64,13 +102,16 @@ class Connection {
     const p = this.#inFlight;
     this.#inFlight = undefined;
     if (p === undefined) {
-      // An answer to no request: the server is ending a connection this pool never used (its
-      // header timeout, or its per-address cap). It closes next; nothing more is sent on it.
+      // An answer to no request: the server is ending the connection (its per-address cap). It
+      // closes next; nothing more is sent on it.
       this.#fail(new Error('connection ended by the server'));
       return;
     }
+    this.#reusableUntil = /\r\nconnection:\s*close/i.test(head)
+      ? 0
+      : this.#sentAt + reuseWindowMs(keepAliveTimeoutMs(head) ?? DEFAULT_KEEP_ALIVE_MS);
     p.done({ status, body });
-    this.#onIdle(this);
+    this.#events.idle(this);
   }
 
   #fail(error: Error): void {
@@ -80,6 +121,7 @@ class Connection {
     this.#inFlight = undefined;
     p?.done(error);
     this.#socket.destroy();
+    this.#events.closed(this);
   }
 }
 
@@ -88,22 +130,39 @@ function contentLength(head: string): number | undefined {
   return m === null ? undefined : Number(m[1]);
 }
 
-/** Requests queue in arrival order and go out on the first idle socket. */
+/** The idle timeout a response's `Keep-Alive: timeout=N` header names, in ms. */
+function keepAliveTimeoutMs(head: string): number | undefined {
+  const m = /\r\nkeep-alive:[^\r]*\btimeout=(\d+)/i.exec(head);
+  return m === null ? undefined : Number(m[1]) * 1000;
+}
+
+/** Requests queue in arrival order and go out on the first reusable socket, or on a new one. */
 export class HttpWirePool {
   readonly #host: string;
+  readonly #hostname: string;
+  readonly #port: number;
+  readonly #max: number;
+  readonly #events: ConnectionEvents;
+  /** Sockets waiting for a request, the most recently used last (so the rest age out). */
   readonly #idle: Connection[] = [];
-  readonly #all: Connection[] = [];
+  readonly #open = new Set<Connection>();
   readonly #queue: Pending[] = [];
   #queueHead = 0;
+  #closing = false;
 
   constructor(url: URL, connections: number) {
     this.#host = url.host;
-    const port = Number(url.port || 80);
-    for (let i = 0; i < connections; i++) {
-      const c = new Connection(url.hostname, port, (idle) => this.#next(idle));
-      this.#all.push(c);
-      this.#idle.push(c);
-    }
+    this.#hostname = url.hostname;
+    this.#port = Number(url.port || 80);
+    this.#max = Math.max(1, connections);
+    this.#events = {
+      idle: (c) => this.#next(c),
+      closed: (c) => {
+        this.#open.delete(c);
+        if (!this.#closing && this.#queued() && this.#open.size < this.#max)
+          this.#openConnection().send(this.#dequeue());
+      },
+    };
   }
 
   /** Sends a request with a JSON body; `headers` must not include host or content-length. */
@@ -117,35 +176,64 @@ export class HttpWirePool {
         body,
         done: (r) => (r instanceof Error ? reject(r) : resolve(r)),
       };
-      const c = this.#takeIdle();
+      const c =
+        this.#takeIdle() ?? (this.#open.size < this.#max ? this.#openConnection() : undefined);
       if (c === undefined) this.#queue.push(p);
       else c.send(p);
     });
   }
 
   close(): void {
-    for (const c of this.#all) c.destroy();
+    this.#closing = true;
+    for (const c of [...this.#open]) c.destroy();
   }
 
+  #openConnection(): Connection {
+    const c = new Connection(this.#hostname, this.#port, this.#events);
+    this.#open.add(c);
+    return c;
+  }
+
+  /** The most recently used socket still safe to send on; the stale ones are closed on the way. */
   #takeIdle(): Connection | undefined {
+    const now = performance.now();
     while (this.#idle.length > 0) {
       const c = this.#idle.pop()!;
-      if (!c.closed) return c;
+      if (c.reusable(now)) return c;
+      this.#retire(c);
     }
     return undefined;
   }
 
-  #next(c: Connection): void {
-    if (this.#queueHead < this.#queue.length) {
-      const p = this.#queue[this.#queueHead]!;
-      this.#queue[this.#queueHead++] = undefined as unknown as Pending;
-      if (this.#queueHead > 4096 && this.#queueHead * 2 > this.#queue.length) {
-        this.#queue.splice(0, this.#queueHead);
-        this.#queueHead = 0;
-      }
-      c.send(p);
-    } else {
-      this.#idle.push(c);
+  #retire(c: Connection): void {
+    this.#open.delete(c);
+    c.destroy();
+  }
+
+  #queued(): boolean {
+    return this.#queueHead < this.#queue.length;
+  }
+
+  #dequeue(): Pending {
+    const p = this.#queue[this.#queueHead]!;
+    this.#queue[this.#queueHead++] = undefined as unknown as Pending;
+    if (this.#queueHead > 4096 && this.#queueHead * 2 > this.#queue.length) {
+      this.#queue.splice(0, this.#queueHead);
+      this.#queueHead = 0;
     }
+    return p;
+  }
+
+  #next(c: Connection): void {
+    if (!this.#queued()) {
+      this.#idle.push(c);
+      return;
+    }
+    if (c.reusable(performance.now())) {
+      c.send(this.#dequeue());
+      return;
+    }
+    this.#retire(c);
+    this.#openConnection().send(this.#dequeue());
   }
 }
