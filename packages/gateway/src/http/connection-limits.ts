@@ -1,7 +1,8 @@
 // Bounds on what a client that never finishes a request can hold: how long its headers, its whole
 // request and an idle kept-alive connection may take, and how many HTTP connections one address may
 // keep open at once. Whatever the reason a connection is ended here, the client gets an answer (408,
-// 400, 429) with the error catalogue's body before it is closed.
+// 400, 429) with the error catalogue's body before it is closed; and no connection is ended for being
+// idle while a request that arrived in time waits unread in it (see `closeIfStillIdle`).
 
 import type { Server, ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
@@ -111,23 +112,56 @@ export function installConnectionLimits(
       socket.once('close', () => release(socket));
     });
   }
+  // Node's idle close of a kept-alive connection; with this listener Node leaves the closing to it.
+  server.on('timeout', (socket: Socket) => closeIfStillIdle(socket, () => socket.destroy()));
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    // Node's own handling, with the catalogue's body: answer only when no response is under way.
-    const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    const canAnswer =
-      socket.writable && error.code !== 'ECONNRESET' && inFlight?.headersSent !== true;
-    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-      counters.httpRequestTimeouts++;
-      if (canAnswer) socket.end(rawErrorResponse('REQUEST_TIMEOUT'));
-    } else if (canAnswer) {
-      socket.end(
-        rawErrorResponse(
-          error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'MALFORMED_REQUEST',
-        ),
-      );
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' && socket.bytesRead === 0) {
+      // Not a slow request: a connection that has sent nothing since it opened (Node times it by
+      // the header timeout from the accept). Once its first request begins, Node times that one.
+      closeIfStillIdle(socket, () => answerClientError(error, socket, counters));
+      return;
     }
-    if (canAnswer) socket.destroySoon();
-    else socket.destroy();
+    answerClientError(error, socket, counters);
   });
   return { release };
+}
+
+/**
+ * Ends a connection Node found idle past its timeout, unless a request arrived in it meanwhile. Node
+ * runs its timers before it reads the sockets in each turn of the loop, so after the thread was held
+ * up (a long collection, a busy turn) the timeout fires with a request that came in time still
+ * unread: closing then resets a connection whose request the client sent well within the advertised
+ * `Keep-Alive: timeout`, and it cannot tell whether that request was applied. Deciding one turn
+ * later, after the reads, a request that has arrived is answered, and Node times the connection again
+ * (a new request restarts its header timeout; its end restarts the idle one).
+ */
+function closeIfStillIdle(socket: Socket, close: () => void): void {
+  const read = socket.bytesRead;
+  setImmediate(() => {
+    if (socket.destroyed || socket.bytesRead !== read) return;
+    close();
+  });
+}
+
+/** Node's own handling of a client error, with the catalogue's body; answers only when it can. */
+function answerClientError(
+  error: NodeJS.ErrnoException,
+  socket: Socket,
+  counters: ConnectionCounters,
+): void {
+  const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  const canAnswer =
+    socket.writable && error.code !== 'ECONNRESET' && inFlight?.headersSent !== true;
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    counters.httpRequestTimeouts++;
+    if (canAnswer) socket.end(rawErrorResponse('REQUEST_TIMEOUT'));
+  } else if (canAnswer) {
+    socket.end(
+      rawErrorResponse(
+        error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'MALFORMED_REQUEST',
+      ),
+    );
+  }
+  if (canAnswer) socket.destroySoon();
+  else socket.destroy();
 }
