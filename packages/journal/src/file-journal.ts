@@ -16,14 +16,17 @@ import { lockDirectory } from './directory-lock.ts';
 import { HighWaterFile } from './high-water-mark.ts';
 import { JournalCorruptError } from './journal-corrupt-error.ts';
 import {
+  CHAIN_BYTES,
   DEFAULT_SEGMENT_BYTES,
   encodeSegmentHeader,
+  GENESIS_CHAIN,
   MAX_PAYLOAD_BYTES,
   RECORD_HEADER_BYTES,
   SEGMENT_HEADER_BYTES,
   segmentFileName,
 } from './journal-format.ts';
-import { listSegments, scanJournal } from './journal-scan.ts';
+import { type JournalScan, listSegments, type SegmentSummary, scanJournal } from './journal-scan.ts';
+import { readChainAt } from './read-records.ts';
 import { type BatchChunk, PendingBatch } from './pending-batch.ts';
 import { type JournalRecord, readRecords } from './read-records.ts';
 import { isSpaceError, RetrySleep, retryDelayMs } from './write-retry.ts';
@@ -54,7 +57,19 @@ export interface OpenResult {
     highWaterSeq: number;
     /** The previous writer stopped cleanly and the journal ends where it left it. */
     cleanStop: boolean;
+    /**
+     * Set when the journal's last segment was written before records were chained (format 1): the
+     * chain was computed over the format 1 records kept (from `fromSeq`, after the all-zero genesis)
+     * up to `seq`, and a format 2 segment now continues it. This is the chain's genesis point.
+     */
+    migrated?: { fromSeq: number; seq: number; chain: Buffer };
   };
+}
+
+/** The chain hash of a durable record: what an audit checkpoint signs. */
+export interface ChainHead {
+  readonly seq: number;
+  readonly chain: Buffer;
 }
 
 export const DEFAULT_HIGH_WATER_EVERY_MS = 1000;
@@ -90,6 +105,10 @@ export class FileJournal {
   #projectedHasRecord: boolean;
   /** Whether any segment exists or is about to be created by an appended record. */
   #projectedHasSegment: boolean;
+  /** Chain hash of the last appended record (the all-zero genesis before the first). */
+  readonly #lastChain = Buffer.alloc(CHAIN_BYTES);
+  /** Chain hash of the record at durableSeq. */
+  readonly #durableChain = Buffer.alloc(CHAIN_BYTES);
   #pending = new PendingBatch();
   #spare = new PendingBatch();
   #flushing = false;
@@ -120,11 +139,14 @@ export class FileJournal {
   private constructor(
     dir: string,
     segmentBytes: number,
-    lastSeq: number,
+    last: { seq: number; chain: Uint8Array },
     current: { handle: FileHandle; size: number; hasRecord: boolean } | undefined,
     unlock: () => void,
     highWater: { file: HighWaterFile; everyMs: number },
   ) {
+    const lastSeq = last.seq;
+    this.#lastChain.set(last.chain);
+    this.#durableChain.set(last.chain);
     this.dir = dir;
     this.#unlock = unlock;
     this.#highWater = highWater.file;
@@ -165,16 +187,23 @@ export class FileJournal {
     unlock: () => void,
     opts: OpenOptions,
   ): Promise<OpenResult> {
-    const scan = scanJournal(dir);
+    const scan = scanForChain(dir);
     const repairing = opts[OPEN_FOR_REPAIR] === true && scan.error?.kind === 'lost-tail';
     if (scan.error !== undefined && !repairing) throw JournalCorruptError.from(scan.error);
     const last = scan.segments.at(-1);
+    const lastChain = last?.lastChain ?? GENESIS_CHAIN;
     let current: { handle: FileHandle; size: number; hasRecord: boolean } | undefined;
+    let migrated: OpenResult['recovery']['migrated'];
     if (last !== undefined) {
       const handle = await open(join(dir, last.name), LAST_SEGMENT_FLAGS);
       try {
-        const size = await repairTail(handle, last.validBytes, last.fileBytes, last.firstSeq);
+        const size = await repairTail(handle, last, lastChain);
         current = { handle, size, hasRecord: last.lastSeq >= last.firstSeq };
+        if (last.layout.version === 1 && current.hasRecord) {
+          await handle.close();
+          current = await startChainedSegment(dir, last.lastSeq + 1, lastChain);
+          migrated = { fromSeq: scan.firstSeq, seq: last.lastSeq, chain: Buffer.from(lastChain) };
+        }
         // A predecessor killed before its fsync may have left records only in the page cache, and
         // the segment's directory entry may never have been synced: make both durable before any
         // of these records is reported as durable.
@@ -197,15 +226,23 @@ export class FileJournal {
     }
     const everyMs = opts.highWaterEveryMs ?? DEFAULT_HIGH_WATER_EVERY_MS;
     const highWater = { file, everyMs };
-    const journal = new FileJournal(dir, segmentBytes, lastSeq, current, unlock, highWater);
+    const journal = new FileJournal(
+      dir,
+      segmentBytes,
+      { seq: lastSeq, chain: lastChain },
+      current,
+      unlock,
+      highWater,
+    );
     const truncatedBytes = last === undefined ? 0 : last.fileBytes - last.validBytes;
-    const recovery = {
+    const recovery: OpenResult['recovery'] = {
       lastSeq,
       truncatedBytes,
-      segments: scan.segments.length,
+      segments: scan.segments.length + (migrated === undefined ? 0 : 1),
       highWaterSeq: scan.highWater?.seq ?? 0,
       cleanStop: scan.cleanStop,
     };
+    if (migrated !== undefined) recovery.migrated = migrated;
     return { journal, recovery };
   }
 
@@ -234,6 +271,21 @@ export class FileJournal {
     return this.#syncCount;
   }
 
+  /** The durable seq and the chain hash of its record (all zeros for an empty journal). */
+  get chainHead(): ChainHead {
+    return { seq: this.#durableSeq, chain: Buffer.from(this.#durableChain) };
+  }
+
+  /**
+   * The chain hash stored with durable record `seq` (read back from disk), or undefined when the
+   * record is not kept or was written before records were chained.
+   */
+  chainAt(seq: number): Buffer | undefined {
+    if (seq === this.#durableSeq) return Buffer.from(this.#durableChain);
+    if (seq > this.#durableSeq) return undefined;
+    return readChainAt(this.dir, seq);
+  }
+
   /** Buffers one record in memory; `seq` must be exactly `lastSeq + 1`. */
   append(seq: number, payload: Uint8Array): void {
     this.#assertUsable();
@@ -249,7 +301,8 @@ export class FileJournal {
       (this.#projectedHasRecord && this.#projectedBytes + recordBytes > this.segmentBytes);
     if (roll) this.#projectedBytes = SEGMENT_HEADER_BYTES;
     this.#projectedHasSegment = true;
-    this.#pending.append(seq, payload, roll);
+    this.#pending.append(seq, payload, roll, this.#lastChain);
+    this.#pending.copyLastChain(this.#lastChain);
     this.#projectedBytes += recordBytes;
     this.#projectedHasRecord = true;
     this.#lastSeq = seq;
@@ -378,6 +431,7 @@ export class FileJournal {
       this.#nextWaiters = [];
       try {
         await this.#writeBatch(batch);
+        batch.copyLastChain(this.#durableChain);
         this.#durableSeq = batch.lastSeq;
         for (const waiter of this.#inFlightWaiters) waiter.resolve(batch.lastSeq);
         this.#markSoon();
@@ -448,17 +502,51 @@ export class FileJournal {
   }
 }
 
-/** Cuts a torn tail (rewriting a torn header) and makes the result durable; returns the size. */
+/**
+ * The scan a writer needs: one that knows the chain hash its next record follows. Format 1 segments
+ * store none, so when the last one is such (a journal from before the chain) it is computed.
+ */
+function scanForChain(dir: string): JournalScan {
+  const scan = scanJournal(dir);
+  const last = scan.segments.at(-1);
+  if (scan.error !== undefined || last === undefined || last.lastChain !== undefined) return scan;
+  return scanJournal(dir, { chainFormat1: true });
+}
+
+/** Creates the next segment, empty, in the current format: a format 1 journal continues here. */
+async function startChainedSegment(
+  dir: string,
+  firstSeq: number,
+  prevChain: Uint8Array,
+): Promise<{ handle: FileHandle; size: number; hasRecord: boolean }> {
+  const path = join(dir, segmentFileName(firstSeq));
+  const handle = await open(path, NEW_SEGMENT_FLAGS, PRIVATE_FILE_MODE);
+  try {
+    await writeAll(handle, encodeSegmentHeader(firstSeq, prevChain), 0);
+    await handle.datasync();
+    await syncDirectory(dir);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return { handle, size: SEGMENT_HEADER_BYTES, hasRecord: false };
+}
+
+/**
+ * Cuts a torn tail and makes the result durable; returns the size. A torn header, or the header of a
+ * format 1 segment that holds no record, is written again in the current format, after `prevChain`.
+ */
 async function repairTail(
   handle: FileHandle,
-  validBytes: number,
-  fileBytes: number,
-  firstSeq: number,
+  last: SegmentSummary,
+  prevChain: Uint8Array,
 ): Promise<number> {
+  const { validBytes, fileBytes, firstSeq } = last;
   let size = fileBytes;
-  if (validBytes < SEGMENT_HEADER_BYTES) {
+  const empty = last.lastSeq < firstSeq;
+  if (validBytes < last.layout.segmentHeaderBytes || (empty && last.layout.version === 1)) {
     await handle.truncate(0);
-    await writeAll(handle, encodeSegmentHeader(firstSeq), 0);
+    await writeAll(handle, encodeSegmentHeader(firstSeq, prevChain), 0);
     size = SEGMENT_HEADER_BYTES;
   } else if (validBytes < fileBytes) {
     await handle.truncate(validBytes);

@@ -1,14 +1,50 @@
 // On-disk layout of journal segments: file names, the segment header and the record frame. Every
 // integer is little-endian; a seq is a safe integer stored as a u64 (two u32 halves, no BigInt).
+// Format 2 chains the records with SHA-256 (each record carries the hash that commits to the one
+// before it, and each segment header the hash its first record follows), so a record changed, removed,
+// inserted or reordered after it was written no longer follows; format 1 segments (written before the
+// chain existed) are still read, and their chain is computed rather than stored.
+import { hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 /** `BRSJRNL` + NUL: identifies a Bourse journal segment. */
 export const SEGMENT_MAGIC = Buffer.from('BRSJRNL\0', 'latin1');
-export const FORMAT_VERSION = 1;
-/** magic(8) | u32 version | u32 crc32(magic..firstSeq with this field zeroed) | u64 firstSeq */
-export const SEGMENT_HEADER_BYTES = 24;
-/** u32 payloadLength | u32 crc32(seq + payload) | u64 seq */
-export const RECORD_HEADER_BYTES = 16;
+/** The format written today; format 1 segments are read (and continued in a new segment). */
+export const FORMAT_VERSION = 2;
+export const CHAIN_BYTES = 32;
+/** The chain value before the first record of a journal. */
+export const GENESIS_CHAIN: Buffer = Buffer.alloc(CHAIN_BYTES);
+
+/** Where things sit in a segment of one format version. */
+export interface FrameLayout {
+  readonly version: 1 | 2;
+  /** v1: magic(8) | u32 version | u32 crc | u64 firstSeq; v2 adds the chain before firstSeq. */
+  readonly segmentHeaderBytes: number;
+  /** v1: u32 length | u32 crc32(seq..end) | u64 seq; v2 adds the record's chain hash after seq. */
+  readonly recordHeaderBytes: number;
+  /** Whether each record stores its chain hash. */
+  readonly chained: boolean;
+}
+
+export const LAYOUT_V1: FrameLayout = {
+  version: 1,
+  segmentHeaderBytes: 24,
+  recordHeaderBytes: 16,
+  chained: false,
+};
+export const LAYOUT_V2: FrameLayout = {
+  version: 2,
+  segmentHeaderBytes: 24 + CHAIN_BYTES,
+  recordHeaderBytes: 16 + CHAIN_BYTES,
+  chained: true,
+};
+
+/** Header of a segment written today: v1's fields, then the chain hash before its first record. */
+export const SEGMENT_HEADER_BYTES = LAYOUT_V2.segmentHeaderBytes;
+/** u32 payloadLength | u32 crc32(seq + chain + payload) | u64 seq | chain(32) */
+export const RECORD_HEADER_BYTES = LAYOUT_V2.recordHeaderBytes;
+/** Offset of the chain hash inside a v2 record frame (right after the seq). */
+const CHAIN_OFFSET = 16;
 /** Upper bound on one payload: a command is small; anything larger is a bug or garbage. */
 export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
@@ -38,46 +74,116 @@ export function readU64(buf: Buffer, offset: number): number {
   return buf.readUInt32LE(offset) + buf.readUInt32LE(offset + 4) * TWO_POW_32;
 }
 
-export function encodeSegmentHeader(firstSeq: number): Buffer {
+export function encodeSegmentHeader(firstSeq: number, prevChain: Uint8Array): Buffer {
   const header = Buffer.alloc(SEGMENT_HEADER_BYTES);
-  writeSegmentHeader(header, 0, firstSeq);
+  writeSegmentHeader(header, 0, firstSeq, prevChain);
   return header;
 }
 
-export function writeSegmentHeader(buf: Buffer, offset: number, firstSeq: number): void {
+/** A format 2 header: magic | u32 2 | u32 crc | u64 firstSeq | chain of the record before it. */
+export function writeSegmentHeader(
+  buf: Buffer,
+  offset: number,
+  firstSeq: number,
+  prevChain: Uint8Array,
+): void {
   SEGMENT_MAGIC.copy(buf, offset);
   buf.writeUInt32LE(FORMAT_VERSION, offset + 8);
   buf.writeUInt32LE(0, offset + 12);
   writeU64(buf, offset + 16, firstSeq);
+  buf.set(prevChain, offset + 24);
   const sum = crc32(buf.subarray(offset, offset + SEGMENT_HEADER_BYTES));
   buf.writeUInt32LE(sum, offset + 12);
 }
 
-/** Why a segment header is unusable, or undefined when it is valid for `firstSeq`. */
-export function checkSegmentHeader(header: Buffer, firstSeq: number): string | undefined {
-  if (header.length < SEGMENT_HEADER_BYTES) return 'segment header is incomplete';
-  if (!header.subarray(0, 8).equals(SEGMENT_MAGIC)) return 'not a journal segment (bad magic)';
-  const version = header.readUInt32LE(8);
-  if (version !== FORMAT_VERSION) return `unsupported segment format version ${version}`;
-  const expected = encodeSegmentHeader(firstSeq);
-  if (!header.subarray(0, SEGMENT_HEADER_BYTES).equals(expected)) {
-    return `segment header does not match its file name (first seq ${firstSeq})`;
-  }
-  return undefined;
+/** A format 1 header (kept for tests and tools that build old journals). */
+export function encodeSegmentHeaderV1(firstSeq: number): Buffer {
+  const header = Buffer.alloc(LAYOUT_V1.segmentHeaderBytes);
+  SEGMENT_MAGIC.copy(header, 0);
+  header.writeUInt32LE(1, 8);
+  writeU64(header, 16, firstSeq);
+  header.writeUInt32LE(crc32(header), 12);
+  return header;
 }
 
-/** Frames one record at `offset` in `buf` (which must have room) and returns the frame length. */
-export function writeRecord(buf: Buffer, offset: number, seq: number, payload: Uint8Array): number {
+export interface SegmentHeader {
+  readonly layout: FrameLayout;
+  /** The chain hash the first record follows (format 2 only). */
+  readonly prevChain: Buffer | undefined;
+}
+
+/** The header's layout, or why it is unusable for a segment named after `firstSeq`. */
+export function parseSegmentHeader(header: Buffer, firstSeq: number): SegmentHeader | string {
+  if (header.length < LAYOUT_V1.segmentHeaderBytes) return 'segment header is incomplete';
+  if (!header.subarray(0, 8).equals(SEGMENT_MAGIC)) return 'not a journal segment (bad magic)';
+  const version = header.readUInt32LE(8);
+  const layout = version === 1 ? LAYOUT_V1 : version === 2 ? LAYOUT_V2 : undefined;
+  if (layout === undefined) return `unsupported segment format version ${version}`;
+  if (header.length < layout.segmentHeaderBytes) return 'segment header is incomplete';
+  const bytes = Buffer.from(header.subarray(0, layout.segmentHeaderBytes));
+  const stored = bytes.readUInt32LE(12);
+  bytes.writeUInt32LE(0, 12);
+  if (crc32(bytes) !== stored || readU64(bytes, 16) !== firstSeq) {
+    return `segment header does not match its file name (first seq ${firstSeq})`;
+  }
+  return { layout, prevChain: layout.chained ? bytes.subarray(24, 24 + CHAIN_BYTES) : undefined };
+}
+
+/**
+ * Frames one format 2 record at `offset` in `buf` (which must have room), chained to `prevChain`,
+ * and returns the frame length; the record's own chain hash is then at {@link chainView}.
+ * chain = SHA-256(u64 seq | previous chain | payload): the bytes the frame holds from the seq on,
+ * with the previous chain where its own goes, so one hash call covers them.
+ */
+export function writeRecord(
+  buf: Buffer,
+  offset: number,
+  seq: number,
+  payload: Uint8Array,
+  prevChain: Uint8Array,
+): number {
   buf.writeUInt32LE(payload.byteLength, offset);
   writeU64(buf, offset + 8, seq);
+  buf.set(prevChain, offset + CHAIN_OFFSET);
   buf.set(payload, offset + RECORD_HEADER_BYTES);
   const end = offset + RECORD_HEADER_BYTES + payload.byteLength;
-  // seq and payload are contiguous, so one checksum call covers both.
+  const chain = hash('sha256', buf.subarray(offset + 8, end), 'buffer');
+  buf.set(chain, offset + CHAIN_OFFSET);
+  // seq, chain and payload are contiguous, so one checksum call covers them.
   buf.writeUInt32LE(crc32(buf.subarray(offset + 8, end)), offset + 4);
   return end - offset;
 }
 
+/** Frames one format 1 record (no chain), for tests and tools that build old journals. */
+export function writeRecordV1(buf: Buffer, offset: number, seq: number, payload: Uint8Array): number {
+  buf.writeUInt32LE(payload.byteLength, offset);
+  writeU64(buf, offset + 8, seq);
+  buf.set(payload, offset + 16);
+  const end = offset + 16 + payload.byteLength;
+  buf.writeUInt32LE(crc32(buf.subarray(offset + 8, end)), offset + 4);
+  return end - offset;
+}
+
+/** The chain hash stored in the v2 frame at `offset` (a view into `buf`). */
+export function chainView(buf: Buffer, offset: number): Buffer {
+  return buf.subarray(offset + CHAIN_OFFSET, offset + CHAIN_OFFSET + CHAIN_BYTES);
+}
+
+/** The chain hash a record with this seq and payload has when it follows `prevChain`. */
+export function computeChain(seq: number, prevChain: Uint8Array, payload: Uint8Array): Buffer {
+  const input = Buffer.allocUnsafe(8 + CHAIN_BYTES + payload.byteLength);
+  writeU64(input, 0, seq);
+  input.set(prevChain, 8);
+  input.set(payload, 8 + CHAIN_BYTES);
+  return hash('sha256', input, 'buffer');
+}
+
 /** Checksum a framed record at `offset` should carry (the caller has checked the length fits). */
-export function recordChecksum(buf: Buffer, offset: number, payloadLength: number): number {
-  return crc32(buf.subarray(offset + 8, offset + RECORD_HEADER_BYTES + payloadLength));
+export function recordChecksum(
+  buf: Buffer,
+  offset: number,
+  payloadLength: number,
+  recordHeaderBytes: number = RECORD_HEADER_BYTES,
+): number {
+  return crc32(buf.subarray(offset + 8, offset + recordHeaderBytes + payloadLength));
 }

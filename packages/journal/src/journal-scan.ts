@@ -7,16 +7,18 @@ import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } fro
 import { join } from 'node:path';
 import { HIGH_WATER_FILE_NAME, type HighWater, readHighWater } from './high-water-mark.ts';
 import {
-  checkSegmentHeader,
+  CHAIN_BYTES,
+  computeChain,
+  type FrameLayout,
+  LAYOUT_V1,
+  LAYOUT_V2,
   MAX_PAYLOAD_BYTES,
   parseSegmentFileName,
-  RECORD_HEADER_BYTES,
   readU64,
   recordChecksum,
-  SEGMENT_HEADER_BYTES,
   segmentFileName,
 } from './journal-format.ts';
-import { SegmentCursor } from './segment-cursor.ts';
+import { readSegmentHeader, SegmentCursor } from './segment-cursor.ts';
 
 export interface SegmentSummary {
   readonly name: string;
@@ -26,6 +28,13 @@ export interface SegmentSummary {
   /** Bytes that hold a valid header and whole records (the file may be longer by a torn tail). */
   readonly validBytes: number;
   readonly fileBytes: number;
+  /** The segment's format (a last segment whose header was torn counts as the current one). */
+  readonly layout: FrameLayout;
+  /**
+   * Chain hash of its last record (of the record before it when it holds none): stored in format 2,
+   * computed for format 1 only when the scan was asked to; undefined when unknown.
+   */
+  readonly lastChain: Buffer | undefined;
 }
 
 export type DamageKind = 'damaged-record' | 'lost-tail' | 'corrupt';
@@ -72,6 +81,11 @@ export interface ScanOptions {
   readonly liveWriter?: boolean;
   /** Another seq known durable (a snapshot's): the journal must reach it too. */
   readonly durableFloor?: DurableFloor;
+  /**
+   * Compute the chain over format 1 segments (written before records carried it), from the oldest
+   * kept one on, so a writer can continue it: costs a SHA-256 per record of those segments.
+   */
+  readonly chainFormat1?: boolean;
 }
 
 export interface DurableFloor {
@@ -117,10 +131,10 @@ export function scanJournal(dir: string, opts: ScanOptions = {}): JournalScan {
     const isLast = i === listed.length - 1;
     const progress = (bytes: number) => opts.onProgress?.(done + bytes, totalBytes);
     const result = scanSegment(
-      join(dir, name),
-      name,
-      firstSeq,
+      { path: join(dir, name), name, firstSeq },
       isLast ? tail : undefined,
+      previous === undefined ? GENESIS : previous.lastChain,
+      opts.chainFormat1 === true,
       progress,
     );
     done += sizes[i]!;
@@ -186,39 +200,48 @@ interface TailPolicy {
 
 type SegmentResult = { summary: SegmentSummary } | { error: ScanProblem };
 
-/** Summary of one segment; `tail` is set for the last one, the only place a torn write can be. */
+/** The chain before the first record of a journal. */
+const GENESIS = Buffer.alloc(CHAIN_BYTES);
+
+/**
+ * Summary of one segment; `tail` is set for the last one, the only place a torn write can be.
+ * `prevChain` is the chain hash the segment follows (undefined when unknown).
+ */
 function scanSegment(
-  path: string,
-  name: string,
-  firstSeq: number,
+  file: { path: string; name: string; firstSeq: number },
   tail: TailPolicy | undefined,
+  prevChain: Buffer | undefined,
+  chainFormat1: boolean,
   progress: (bytes: number) => void,
 ): SegmentResult {
+  const { path, name, firstSeq } = file;
   const fd = openSync(path, 'r');
   try {
     const fileBytes = fstatSync(fd).size;
-    const header = Buffer.alloc(Math.min(fileBytes, SEGMENT_HEADER_BYTES));
-    readFully(fd, header, 0);
-    const headerProblem = checkSegmentHeader(header, firstSeq);
-    if (headerProblem !== undefined) {
+    const header = readSegmentHeader(fd, fileBytes, firstSeq);
+    if (typeof header === 'string') {
       const rest = readRest(fd, fileBytes, 0);
       const torn = tail !== undefined && findLaterRecord(rest, 0, firstSeq) === undefined;
       if (!torn) {
-        const error = {
-          segment: name,
-          offset: 0,
-          message: headerProblem,
-          kind: 'corrupt' as const,
-        };
+        const error = { segment: name, offset: 0, message: header, kind: 'corrupt' as const };
         return { error: { ...error, seq: firstSeq } };
       }
-      return { summary: { name, firstSeq, lastSeq: firstSeq - 1, validBytes: 0, fileBytes } };
+      const lastSeq = firstSeq - 1;
+      const summary = { name, firstSeq, lastSeq, validBytes: 0, fileBytes, layout: LAYOUT_V2 };
+      return { summary: { ...summary, lastChain: prevChain } };
     }
-    const cursor = new SegmentCursor(fd, fileBytes, firstSeq);
+    const { layout } = header;
+    const cursor = new SegmentCursor(fd, fileBytes, firstSeq, layout);
+    const computed = !layout.chained && chainFormat1 && prevChain !== undefined;
+    const chained = layout.chained || computed;
+    // The cursor's views change as it reads on: the stored chain is copied into one buffer.
+    let chain: Buffer = Buffer.from((layout.chained ? header.prevChain : prevChain) ?? GENESIS);
     let reported = 0;
     let step = cursor.next();
     while (step === 'record') {
       if (cursor.end - reported >= PROGRESS_STEP_BYTES) progress((reported = cursor.end));
+      if (layout.chained) cursor.chainView().copy(chain);
+      else if (computed) chain = computeChain(cursor.seq, chain, cursor.payloadView());
       step = cursor.next();
     }
     const summary = {
@@ -227,6 +250,8 @@ function scanSegment(
       lastSeq: cursor.expectedSeq - 1,
       validBytes: cursor.offset,
       fileBytes,
+      layout,
+      lastChain: chained ? chain : undefined,
     };
     if (step === 'end') return { summary };
     const problem = classifyTail(fd, fileBytes, cursor, tail);
@@ -253,11 +278,11 @@ function classifyTail(
   if (tail === undefined) return { kind, message: `${cursor.reason} (not the last segment)` };
   if (cursor.invalidKind === 'sequence') return { kind, message: cursor.reason };
   const rest = readRest(fd, fileBytes, cursor.offset);
-  if (findLaterRecord(rest, 1, cursor.expectedSeq) !== undefined) {
+  if (findLaterRecord(rest, 1, cursor.expectedSeq, [cursor.layout]) !== undefined) {
     return { kind, message: `${cursor.reason}, and valid records follow it` };
   }
   if (cursor.invalidKind !== 'checksum') return undefined;
-  const frameBytes = RECORD_HEADER_BYTES + cursor.payloadLength;
+  const frameBytes = cursor.layout.recordHeaderBytes + cursor.payloadLength;
   if (zeroedFrom(rest) < frameBytes) return undefined;
   if (tail.liveWriter && cursor.expectedSeq > tail.markSeq) return undefined;
   return {
@@ -280,14 +305,24 @@ function zeroedFrom(bytes: Buffer): number {
  * any. A torn write leaves nothing valid after the damage; damage followed by good records is
  * corruption. Runs only when something is already wrong.
  */
-function findLaterRecord(rest: Buffer, from: number, expectedSeq: number): number | undefined {
-  const maxSeq = expectedSeq + Math.ceil(rest.length / RECORD_HEADER_BYTES);
-  for (let at = from; at + RECORD_HEADER_BYTES <= rest.length; at++) {
+export function findLaterRecord(
+  rest: Buffer,
+  from: number,
+  expectedSeq: number,
+  layouts: readonly FrameLayout[] = [LAYOUT_V2, LAYOUT_V1],
+): number | undefined {
+  const maxSeq = expectedSeq + Math.ceil(rest.length / LAYOUT_V1.recordHeaderBytes);
+  for (let at = from; at + LAYOUT_V1.recordHeaderBytes <= rest.length; at++) {
     const seq = readU64(rest, at + 8);
     if (seq < expectedSeq || seq > maxSeq) continue;
     const length = rest.readUInt32LE(at);
-    if (length > MAX_PAYLOAD_BYTES || at + RECORD_HEADER_BYTES + length > rest.length) continue;
-    if (recordChecksum(rest, at, length) === rest.readUInt32LE(at + 4)) return at;
+    if (length > MAX_PAYLOAD_BYTES) continue;
+    for (const { recordHeaderBytes } of layouts) {
+      if (at + recordHeaderBytes + length > rest.length) continue;
+      if (recordChecksum(rest, at, length, recordHeaderBytes) === rest.readUInt32LE(at + 4)) {
+        return at;
+      }
+    }
   }
   return undefined;
 }

@@ -1,7 +1,10 @@
 // Records appended since the last flush, framed into one growing buffer so a commit is one write
 // per segment touched. A chunk that starts a new segment begins with that segment's header, so
-// every chunk is written with a single call at a known file position.
+// every chunk is written with a single call at a known file position. Each record is chained to the
+// one before it as it is framed (journal-format.ts), so the batch knows the chain hash of its last.
 import {
+  CHAIN_BYTES,
+  chainView,
   RECORD_HEADER_BYTES,
   SEGMENT_HEADER_BYTES,
   writeRecord,
@@ -25,6 +28,8 @@ export class PendingBatch {
   lastSeq = 0;
   #buf: Buffer = Buffer.allocUnsafe(INITIAL_BYTES);
   #len = 0;
+  /** Start of the last record framed. */
+  #lastAt = 0;
 
   get isEmpty(): boolean {
     return this.#len === 0;
@@ -34,21 +39,30 @@ export class PendingBatch {
     return this.#len;
   }
 
-  /** Frames one record; `newSegment` starts a new segment (header first) at this record. */
-  append(seq: number, payload: Uint8Array, newSegment: boolean): void {
+  /**
+   * Frames one record chained to `prevChain` (the chain hash of the record before it); `newSegment`
+   * starts a new segment (header first, carrying `prevChain`) at this record.
+   */
+  append(seq: number, payload: Uint8Array, newSegment: boolean, prevChain: Uint8Array): void {
     const need = (newSegment ? SEGMENT_HEADER_BYTES : 0) + RECORD_HEADER_BYTES + payload.byteLength;
     this.#reserve(need);
     if (newSegment || this.chunks.length === 0) {
       this.chunks.push({ newSegmentSeq: newSegment ? seq : undefined, start: this.#len, end: 0 });
     }
     if (newSegment) {
-      writeSegmentHeader(this.#buf, this.#len, seq);
+      writeSegmentHeader(this.#buf, this.#len, seq, prevChain);
       this.#len += SEGMENT_HEADER_BYTES;
     }
-    this.#len += writeRecord(this.#buf, this.#len, seq, payload);
+    this.#lastAt = this.#len;
+    this.#len += writeRecord(this.#buf, this.#len, seq, payload, prevChain);
     this.chunks.at(-1)!.end = this.#len;
     if (this.firstSeq === 0) this.firstSeq = seq;
     this.lastSeq = seq;
+  }
+
+  /** Copies the chain hash of the last record framed into `into` (the batch must not be empty). */
+  copyLastChain(into: Buffer): void {
+    chainView(this.#buf, this.#lastAt).copy(into, 0, 0, CHAIN_BYTES);
   }
 
   /** Bytes of one chunk; valid until the next `append` or `reset`. */

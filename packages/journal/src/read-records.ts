@@ -5,9 +5,9 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { JournalCorruptError } from './journal-corrupt-error.ts';
-import { segmentFileName } from './journal-format.ts';
+import { GENESIS_CHAIN, segmentFileName } from './journal-format.ts';
 import { listSegments, scanJournal } from './journal-scan.ts';
-import { SegmentCursor } from './segment-cursor.ts';
+import { copyChain, readSegmentHeader, SegmentCursor } from './segment-cursor.ts';
 
 export interface JournalRecord {
   readonly seq: number;
@@ -48,7 +48,10 @@ export function* readRecords(
     }
     const fd = openSync(join(dir, name), 'r');
     try {
-      const cursor = new SegmentCursor(fd, fstatSync(fd).size, firstSeq);
+      const size = fstatSync(fd).size;
+      const header = readSegmentHeader(fd, size, firstSeq);
+      if (typeof header === 'string') throw new JournalCorruptError(name, 0, header);
+      const cursor = new SegmentCursor(fd, size, firstSeq, header.layout);
       for (let step = cursor.next(); step !== 'end'; step = cursor.next()) {
         if (step === 'invalid') throw new JournalCorruptError(name, cursor.offset, cursor.reason);
         if (cursor.seq >= from) {
@@ -63,4 +66,29 @@ export function* readRecords(
   }
   const lastName = segments.at(-1)?.name ?? segmentFileName(expected);
   throw new JournalCorruptError(lastName, 0, `journal ends before seq ${bound}`);
+}
+
+/**
+ * The chain hash stored with record `seq` (all zeros for seq 0), or undefined when no kept segment
+ * holds it or it was written before records were chained. Reads one segment up to the record.
+ */
+export function readChainAt(dir: string, seq: number): Buffer | undefined {
+  if (seq === 0) return Buffer.from(GENESIS_CHAIN);
+  const segments = listSegments(dir);
+  const index = segments.findLastIndex((s) => s.firstSeq <= seq);
+  if (index < 0) return undefined;
+  const { name, firstSeq } = segments[index]!;
+  const fd = openSync(join(dir, name), 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const header = readSegmentHeader(fd, size, firstSeq);
+    if (typeof header === 'string' || !header.layout.chained) return undefined;
+    const cursor = new SegmentCursor(fd, size, firstSeq, header.layout);
+    for (let step = cursor.next(); step === 'record'; step = cursor.next()) {
+      if (cursor.seq === seq) return copyChain(cursor.chainView());
+    }
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -8,15 +8,9 @@ import { rm, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lockDirectory } from './directory-lock.ts';
 import { FileJournal, OPEN_FOR_REPAIR } from './file-journal.ts';
-import {
-  MAX_PAYLOAD_BYTES,
-  RECORD_HEADER_BYTES,
-  readU64,
-  recordChecksum,
-  SEGMENT_HEADER_BYTES,
-} from './journal-format.ts';
-import { listSegments, scanJournal } from './journal-scan.ts';
-import { SegmentCursor } from './segment-cursor.ts';
+import { LAYOUT_V2, readU64 } from './journal-format.ts';
+import { findLaterRecord, listSegments, scanJournal } from './journal-scan.ts';
+import { readSegmentHeader, SegmentCursor } from './segment-cursor.ts';
 import { syncDirectory } from './sync-directory.ts';
 
 export interface RepairOptions {
@@ -113,11 +107,14 @@ function locate(
   if (owner === undefined) throw new Error(`no segment holds seq ${from}`);
   const fd = openSync(join(dir, owner.name), 'r');
   try {
-    const cursor = new SegmentCursor(fd, fstatSync(fd).size, owner.firstSeq);
+    const size = fstatSync(fd).size;
+    const header = readSegmentHeader(fd, size, owner.firstSeq);
+    const layout = typeof header === 'string' ? LAYOUT_V2 : header.layout;
+    const cursor = new SegmentCursor(fd, size, owner.firstSeq, layout);
     for (let step = cursor.next(); step === 'record'; step = cursor.next()) {
       if (cursor.seq === from) return { segment: owner.name, offset: cursor.offset };
     }
-    return { segment: owner.name, offset: Math.max(cursor.offset, SEGMENT_HEADER_BYTES) };
+    return { segment: owner.name, offset: Math.max(cursor.offset, layout.segmentHeaderBytes) };
   } finally {
     closeSync(fd);
   }
@@ -138,14 +135,10 @@ function highestWholeSeq(file: string, start: number, minSeq: number): number {
   } finally {
     closeSync(fd);
   }
-  const maxSeq = minSeq + Math.ceil(bytes.length / RECORD_HEADER_BYTES);
   let highest = 0;
-  for (let at = 0; at + RECORD_HEADER_BYTES <= bytes.length; at++) {
-    const seq = readU64(bytes, at + 8);
-    if (seq < minSeq || seq > maxSeq || seq <= highest) continue;
-    const length = bytes.readUInt32LE(at);
-    if (length > MAX_PAYLOAD_BYTES || at + RECORD_HEADER_BYTES + length > bytes.length) continue;
-    if (recordChecksum(bytes, at, length) === bytes.readUInt32LE(at + 4)) highest = seq;
+  for (let at = findLaterRecord(bytes, 0, minSeq); at !== undefined; ) {
+    highest = Math.max(highest, readU64(bytes, at + 8));
+    at = findLaterRecord(bytes, at + 1, Math.max(minSeq, highest + 1));
   }
   return highest;
 }

@@ -3,11 +3,15 @@
 // decides whether that frame is a torn tail or corruption (the caller knows which segment is last).
 import { readSync } from 'node:fs';
 import {
+  CHAIN_BYTES,
+  chainView,
+  type FrameLayout,
+  LAYOUT_V2,
   MAX_PAYLOAD_BYTES,
-  RECORD_HEADER_BYTES,
+  parseSegmentHeader,
   readU64,
   recordChecksum,
-  SEGMENT_HEADER_BYTES,
+  type SegmentHeader,
 } from './journal-format.ts';
 
 export type CursorStep = 'record' | 'end' | 'invalid';
@@ -37,9 +41,20 @@ export class SegmentCursor {
   #bufStart = 0;
   #bufLen = 0;
 
-  constructor(fd: number, fileSize: number, firstSeq: number, startOffset = SEGMENT_HEADER_BYTES) {
+  readonly layout: FrameLayout;
+  readonly #headerBytes: number;
+
+  constructor(
+    fd: number,
+    fileSize: number,
+    firstSeq: number,
+    layout: FrameLayout = LAYOUT_V2,
+    startOffset = layout.segmentHeaderBytes,
+  ) {
     this.#fd = fd;
     this.#fileSize = fileSize;
+    this.layout = layout;
+    this.#headerBytes = layout.recordHeaderBytes;
     this.expectedSeq = firstSeq;
     this.offset = startOffset;
     this.end = startOffset;
@@ -49,7 +64,8 @@ export class SegmentCursor {
     const at = this.end;
     this.offset = at;
     if (at === this.#fileSize) return 'end';
-    if (!this.#ensure(at, RECORD_HEADER_BYTES)) {
+    const headerBytes = this.#headerBytes;
+    if (!this.#ensure(at, headerBytes)) {
       return this.#invalid('incomplete', `incomplete record header (${this.#fileSize - at} bytes)`);
     }
     const base = at - this.#bufStart;
@@ -57,12 +73,12 @@ export class SegmentCursor {
     if (length > MAX_PAYLOAD_BYTES) {
       return this.#invalid('incomplete', `record length ${length} exceeds ${MAX_PAYLOAD_BYTES}`);
     }
-    if (!this.#ensure(at, RECORD_HEADER_BYTES + length)) {
+    if (!this.#ensure(at, headerBytes + length)) {
       return this.#invalid('incomplete', `record of ${length} bytes runs past the end of the file`);
     }
     const frame = at - this.#bufStart;
     const stored = this.#buf.readUInt32LE(frame + 4);
-    if (recordChecksum(this.#buf, frame, length) !== stored) {
+    if (recordChecksum(this.#buf, frame, length, headerBytes) !== stored) {
       this.payloadLength = length;
       return this.#invalid('checksum', 'record checksum mismatch');
     }
@@ -73,14 +89,20 @@ export class SegmentCursor {
     this.seq = seq;
     this.payloadLength = length;
     this.expectedSeq = seq + 1;
-    this.end = at + RECORD_HEADER_BYTES + length;
+    this.end = at + headerBytes + length;
     return 'record';
   }
 
   /** View of the current record's payload; valid only until the next call to `next`. */
   payloadView(): Buffer {
-    const start = this.offset - this.#bufStart + RECORD_HEADER_BYTES;
+    const start = this.offset - this.#bufStart + this.#headerBytes;
     return this.#buf.subarray(start, start + this.payloadLength);
+  }
+
+  /** View of the current record's stored chain hash (format 2 only); valid until `next`. */
+  chainView(): Buffer {
+    if (!this.layout.chained) throw new Error('format 1 records carry no chain hash');
+    return chainView(this.#buf, this.offset - this.#bufStart);
   }
 
   #invalid(kind: InvalidKind, reason: string): CursorStep {
@@ -112,4 +134,27 @@ export class SegmentCursor {
     }
     return true;
   }
+}
+
+/** Reads and checks the header of the segment open as `fd`: its layout, or why it is unusable. */
+export function readSegmentHeader(
+  fd: number,
+  fileSize: number,
+  firstSeq: number,
+): SegmentHeader | string {
+  const header = Buffer.alloc(Math.min(fileSize, LAYOUT_V2.segmentHeaderBytes));
+  let filled = 0;
+  while (filled < header.length) {
+    const got = readSync(fd, header, filled, header.length - filled, filled);
+    if (got === 0) break;
+    filled += got;
+  }
+  return parseSegmentHeader(header.subarray(0, filled), firstSeq);
+}
+
+/** A 32-byte copy of a chain hash view. */
+export function copyChain(view: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(CHAIN_BYTES);
+  out.set(view);
+  return out;
 }

@@ -145,9 +145,9 @@ test('a commit with nothing new waits for the sync in flight, not a new one', as
 
 test('segments roll over past segmentBytes and are named by their first seq', async (t) => {
   const dir = tempDir(t);
-  // 24-byte header + 3 records of 16 + 50 bytes = 222; a fourth would pass 256.
+  // 56-byte header + 3 records of 48 + 50 bytes = 350; a fourth would pass 400.
   const payload = (seq: number) => payloadFor(seq, 50);
-  const first = await FileJournal.open(dir, { segmentBytes: 256 });
+  const first = await FileJournal.open(dir, { segmentBytes: 400 });
   for (let seq = 1; seq <= 7; seq++) first.journal.append(seq, payload(seq));
   await first.journal.commit();
   for (let seq = 8; seq <= 10; seq++) {
@@ -159,9 +159,9 @@ test('segments roll over past segmentBytes and are named by their first seq', as
     .filter((name) => name.endsWith('.seg'))
     .sort();
   assert.deepEqual(names, [1, 4, 7, 10].map(segmentFileName));
-  for (const name of names) assert.ok(statSync(join(dir, name)).size <= 256);
+  for (const name of names) assert.ok(statSync(join(dir, name)).size <= 400);
 
-  const second = await FileJournal.open(dir, { segmentBytes: 256 });
+  const second = await FileJournal.open(dir, { segmentBytes: 400 });
   assert.deepEqual(second.recovery, {
     lastSeq: 10,
     truncatedBytes: 0,
@@ -171,7 +171,7 @@ test('segments roll over past segmentBytes and are named by their first seq', as
   });
   assert.deepEqual(seqsOf(second.journal, 5), [5, 6, 7, 8, 9, 10]);
   second.journal.append(11, payload(11));
-  second.journal.append(12, new Uint8Array(400)); // larger than a segment: alone in its own
+  second.journal.append(12, new Uint8Array(500)); // larger than a segment: alone in its own
   second.journal.append(13, payload(13));
   await second.journal.commit();
   const segments = readdirSync(dir).filter((name) => name.endsWith('.seg'));
@@ -240,8 +240,8 @@ test('after a failed write the journal refuses further work', async (t) => {
 
 test('segments a snapshot covers can be removed; reads start at the oldest kept', async (t) => {
   const dir = tempDir(t);
-  const payload = (seq: number) => payloadFor(seq, 50); // three records per 256-byte segment
-  const first = await FileJournal.open(dir, { segmentBytes: 256 });
+  const payload = (seq: number) => payloadFor(seq, 50); // three records per 400-byte segment
+  const first = await FileJournal.open(dir, { segmentBytes: 400 });
   for (let seq = 1; seq <= 10; seq++) first.journal.append(seq, payload(seq));
   assert.equal(await first.journal.removeSegmentsBefore(100), 0, 'nothing durable yet');
   await first.journal.commit();
@@ -251,7 +251,7 @@ test('segments a snapshot covers can be removed; reads start at the oldest kept'
   assert.throws(() => [...first.journal.read(9)], /removed/);
   await first.journal.close();
 
-  const second = await FileJournal.open(dir, { segmentBytes: 256 });
+  const second = await FileJournal.open(dir, { segmentBytes: 400 });
   assert.deepEqual(second.recovery, {
     lastSeq: 10,
     truncatedBytes: 0,

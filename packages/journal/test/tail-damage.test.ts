@@ -16,11 +16,12 @@ import {
   segmentFileName,
   verifyJournal,
 } from '../src/index.ts';
+import { RECORD_HEADER_BYTES, SEGMENT_HEADER_BYTES } from '../src/journal-format.ts';
 import { payloadFor } from './seeded-random.ts';
 import { tempDir } from './temp-dir.ts';
 
-const HEADER = 24;
-const FRAME = 16;
+const HEADER = SEGMENT_HEADER_BYTES;
+const FRAME = RECORD_HEADER_BYTES;
 const PAYLOAD = 40;
 const RECORD = FRAME + PAYLOAD;
 

@@ -12,12 +12,18 @@ import {
   JournalCorruptError,
   segmentFileName,
 } from '../src/index.ts';
-import { encodeSegmentHeader, writeRecord } from '../src/journal-format.ts';
+import {
+  encodeSegmentHeader,
+  GENESIS_CHAIN,
+  RECORD_HEADER_BYTES,
+  SEGMENT_HEADER_BYTES,
+  writeRecord,
+} from '../src/journal-format.ts';
 import { payloadFor, seededRandom } from './seeded-random.ts';
 import { tempDir } from './temp-dir.ts';
 
-const HEADER = 24;
-const FRAME = 16;
+const HEADER = SEGMENT_HEADER_BYTES;
+const FRAME = RECORD_HEADER_BYTES;
 
 interface Fixture {
   /** Directory holding the pristine journal. */
@@ -223,7 +229,7 @@ test('a damaged header is corruption unless its segment is last and holds nothin
   await assert.rejects(FileJournal.open(last), { segment: fx.names.at(-1), offset: 0 });
 
   const fresh = tempDir(t);
-  writeFileSync(join(fresh, segmentFileName(1)), encodeSegmentHeader(1).subarray(0, 10));
+  writeFileSync(join(fresh, segmentFileName(1)), encodeSegmentHeader(1, GENESIS_CHAIN).subarray(0, 10));
   await assertRecovers(fresh, 0, 10, 'torn header of a new segment');
 });
 
@@ -236,9 +242,9 @@ test('a gap or repeat in seqs is corruption, even in the final record', async (t
   for (const { seqs, bad, why } of cases) {
     const dir = tempDir(t);
     const buf = Buffer.alloc(HEADER + seqs.length * (FRAME + 8));
-    encodeSegmentHeader(1).copy(buf);
+    encodeSegmentHeader(1, GENESIS_CHAIN).copy(buf);
     let at = HEADER;
-    for (const seq of seqs) at += writeRecord(buf, at, seq, payloadFor(seq, 8));
+    for (const seq of seqs) at += writeRecord(buf, at, seq, payloadFor(seq, 8), GENESIS_CHAIN);
     writeFileSync(join(dir, segmentFileName(1)), buf);
     await assert.rejects(FileJournal.open(dir), (error: unknown) => {
       assert.ok(error instanceof JournalCorruptError);

@@ -30,7 +30,7 @@ async function journalOf(
 
 test('a healthy journal reports its records, range and segments with progress', async (t) => {
   const dir = tempDir(t);
-  await journalOf(dir, 25, 300); // 24 + 4 × 56 = 248 per segment
+  await journalOf(dir, 25, 410); // 56 + 4 × 88 = 408 per segment
   const progress: [number, number][] = [];
   const report = verifyJournal(dir, (done, total) => progress.push([done, total]));
   assert.deepEqual(report, {
@@ -43,7 +43,7 @@ test('a healthy journal reports its records, range and segments with progress', 
     highWaterSeq: 25,
     cleanStop: true,
   });
-  const total = 6 * 248 + 24 + 56;
+  const total = 6 * 408 + 56 + 88;
   assert.deepEqual(progress.at(-1), [total, total]);
   for (let i = 1; i < progress.length; i++) assert.ok(progress[i]![0] >= progress[i - 1]![0]);
 });
@@ -71,17 +71,17 @@ test('a torn tail is reported but left in place', async (t) => {
   assert.equal(report.ok, true);
   assert.equal(report.lastSeq, 9);
   assert.equal(report.records, 9);
-  assert.equal(report.tornTailBytes, 56 - 5);
+  assert.equal(report.tornTailBytes, 88 - 5);
   assert.equal(statSync(path).size, size - 5, 'verify changes nothing');
 });
 
 test('corruption is reported with segment, offset and reason', async (t) => {
   const dir = tempDir(t);
-  await journalOf(dir, 25, 300);
+  await journalOf(dir, 25, 410);
   const name = segmentFileName(5);
   const path = join(dir, name);
   const bytes = readFileSync(path);
-  bytes[24 + 56 + 30]! ^= 1; // inside the payload of the segment's second record (seq 6)
+  bytes[56 + 88 + 60]! ^= 1; // inside the payload of the segment's second record (seq 6)
   writeFileSync(path, bytes);
   const report = verifyJournal(dir);
   assert.equal(report.ok, false);
@@ -89,7 +89,7 @@ test('corruption is reported with segment, offset and reason', async (t) => {
   assert.equal(report.lastSeq, 4, 'last seq before the damage');
   assert.deepEqual(report.error, {
     segment: name,
-    offset: 24 + 56,
+    offset: 56 + 88,
     message: 'record checksum mismatch (not the last segment)',
     kind: 'damaged-record',
     seq: 6,
@@ -122,7 +122,7 @@ test('readJournal reads beside a live writer and stops before a torn tail', asyn
   assert.equal(statSync(path).size, size - 9);
 
   const bytes = readFileSync(path);
-  bytes[24 + 10]! ^= 1;
+  bytes[56 + 10]! ^= 1;
   writeFileSync(path, bytes);
-  assert.throws(() => [...readJournal(dir)], { name: 'JournalCorruptError', offset: 24 });
+  assert.throws(() => [...readJournal(dir)], { name: 'JournalCorruptError', offset: 56 });
 });
