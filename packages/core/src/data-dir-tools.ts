@@ -82,6 +82,7 @@ export async function snapshotDataDir(
   const engine =
     latest === undefined ? new Engine(engineConfigOf(dir)) : Engine.restore(latest.bytes);
   const { journal } = await FileJournal.open(layout.journalDir);
+  let chain: Uint8Array | undefined;
   try {
     if (latest !== undefined && latest.seq > journal.lastSeq) {
       throw new CoreError(
@@ -90,11 +91,12 @@ export async function snapshotDataDir(
       );
     }
     applyRecords(engine, journal, engine.lastSeq + 1, onProgress, undefined);
+    chain = journal.chainAt(engine.lastSeq);
   } finally {
     await journal.close();
   }
   const bytes = engine.snapshot();
-  if (latest?.seq !== engine.lastSeq) await store.save(engine.lastSeq, bytes);
+  if (latest?.seq !== engine.lastSeq) await store.save(engine.lastSeq, bytes, chain);
   return { seq: engine.lastSeq, bytes: bytes.byteLength, hash: engine.stateHash() };
 }
 

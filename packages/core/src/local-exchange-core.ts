@@ -51,8 +51,11 @@ interface Batch {
 
 export interface CoreParts {
   readonly journal: CoreJournal;
-  /** The local file journal under `journal`, whose stalls (disk full) the core reports. */
-  readonly storage: StallSource;
+  /**
+   * The local file journal under `journal`, whose stalls (disk full) the core reports and whose
+   * chain hash each snapshot records.
+   */
+  readonly storage: StallSource & { chainAt(seq: number): Uint8Array | undefined };
   readonly snapshots: SnapshotStore;
   readonly host: EngineHost;
   /** Read side of the read models, on this thread; the feeder's worker writes them. */
@@ -398,7 +401,7 @@ export class LocalExchangeCore implements ReplicatingCore {
     try {
       const { seq, bytes } = await this.#parts.host.snapshot();
       await this.#durable(seq);
-      await this.#parts.snapshots.save(seq, bytes);
+      await this.#parts.snapshots.save(seq, bytes, this.#parts.storage.chainAt(seq));
       this.stats.snapshotsWritten++;
     } catch {
       // The journal stays the source of truth: a lost snapshot only makes the next start slower,

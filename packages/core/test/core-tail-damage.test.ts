@@ -36,10 +36,10 @@ function recordStarts(dataDir: string): { path: string; starts: number[] } {
   const [segment] = readdirSync(dir).filter((n) => n.endsWith('.seg'));
   assert.ok(segment !== undefined);
   const starts: number[] = [];
-  let at = 24;
+  let at = 56; // a format 2 segment header
   for (const record of readJournal(dir)) {
     starts.push(at);
-    at += 16 + record.payload.length;
+    at += 48 + record.payload.length; // frame header with its chain hash
   }
   return { path: join(dir, segment), starts };
 }

@@ -25,7 +25,12 @@ import {
   SEGMENT_HEADER_BYTES,
   segmentFileName,
 } from './journal-format.ts';
-import { type JournalScan, listSegments, type SegmentSummary, scanJournal } from './journal-scan.ts';
+import {
+  type JournalScan,
+  listSegments,
+  type SegmentSummary,
+  scanJournal,
+} from './journal-scan.ts';
 import { readChainAt } from './read-records.ts';
 import { type BatchChunk, PendingBatch } from './pending-batch.ts';
 import { type JournalRecord, readRecords } from './read-records.ts';
@@ -86,6 +91,12 @@ const NEW_SEGMENT_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_E
 /** The last segment at open: read for the tail repair, then appended to. */
 const LAST_SEGMENT_FLAGS = constants.O_RDWR | DSYNC;
 
+/**
+ * Recent chain hashes kept in memory (2 MiB), so the hash at a snapshot's seq (a little behind the
+ * journal's end) is found without reading a segment back.
+ */
+const RECENT_CHAINS = 1 << 16;
+
 /** Smallest segment size accepted: a header and a few small records. */
 const MIN_SEGMENT_BYTES = SEGMENT_HEADER_BYTES + 4 * RECORD_HEADER_BYTES;
 
@@ -94,6 +105,8 @@ export class FileJournal {
   readonly segmentBytes: number;
   #lastSeq: number;
   #durableSeq: number;
+  /** Last seq when opened: only records appended since are in #recentChains. */
+  readonly #openedAtSeq: number;
   #syncCount = 0;
   /** Current (last) segment; undefined until the first segment exists. */
   #handle: FileHandle | undefined;
@@ -109,6 +122,8 @@ export class FileJournal {
   readonly #lastChain = Buffer.alloc(CHAIN_BYTES);
   /** Chain hash of the record at durableSeq. */
   readonly #durableChain = Buffer.alloc(CHAIN_BYTES);
+  /** Chain hashes of the last RECENT_CHAINS records appended, by seq modulo their number. */
+  readonly #recentChains = Buffer.alloc(RECENT_CHAINS * CHAIN_BYTES);
   #pending = new PendingBatch();
   #spare = new PendingBatch();
   #flushing = false;
@@ -154,6 +169,7 @@ export class FileJournal {
     this.segmentBytes = segmentBytes;
     this.#lastSeq = lastSeq;
     this.#durableSeq = lastSeq;
+    this.#openedAtSeq = lastSeq;
     this.#handle = current?.handle;
     this.#position = current?.size ?? 0;
     this.#projectedBytes = this.#position;
@@ -202,6 +218,8 @@ export class FileJournal {
         if (last.layout.version === 1 && current.hasRecord) {
           await handle.close();
           current = await startChainedSegment(dir, last.lastSeq + 1, lastChain);
+        }
+        if (last.layout.version === 1 && last.lastSeq > 0) {
           migrated = { fromSeq: scan.firstSeq, seq: last.lastSeq, chain: Buffer.from(lastChain) };
         }
         // A predecessor killed before its fsync may have left records only in the page cache, and
@@ -282,7 +300,11 @@ export class FileJournal {
    */
   chainAt(seq: number): Buffer | undefined {
     if (seq === this.#durableSeq) return Buffer.from(this.#durableChain);
-    if (seq > this.#durableSeq) return undefined;
+    if (seq > this.#durableSeq || seq < 0) return undefined;
+    if (seq > this.#lastSeq - RECENT_CHAINS && seq > this.#openedAtSeq) {
+      const at = (seq % RECENT_CHAINS) * CHAIN_BYTES;
+      return Buffer.from(this.#recentChains.subarray(at, at + CHAIN_BYTES));
+    }
     return readChainAt(this.dir, seq);
   }
 
@@ -303,6 +325,7 @@ export class FileJournal {
     this.#projectedHasSegment = true;
     this.#pending.append(seq, payload, roll, this.#lastChain);
     this.#pending.copyLastChain(this.#lastChain);
+    this.#lastChain.copy(this.#recentChains, (seq % RECENT_CHAINS) * CHAIN_BYTES);
     this.#projectedBytes += recordBytes;
     this.#projectedHasRecord = true;
     this.#lastSeq = seq;

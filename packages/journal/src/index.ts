@@ -1,9 +1,35 @@
 // Public surface of the journal package: the file journal with group commit, its offline verifier,
 // the snapshot store, and the corruption and lock errors.
 
+export {
+  type AuditCheckpoint,
+  CHECKPOINTS_FILE_NAME,
+  CheckpointWriter,
+  checkSignature,
+  parseCheckpoint,
+  readCheckpoints,
+} from './audit-checkpoints.ts';
+export {
+  AUDIT_KEY_FILE_NAME,
+  type AuditSigner,
+  keyFingerprint,
+  loadOrCreateAuditKey,
+  publicKeyFromPem,
+  publicKeyPem,
+  rawPublicKey,
+  readAuditKey,
+} from './audit-key.ts';
+export {
+  type AuditProblem,
+  type AuditProblemKind,
+  type AuditReport,
+  type AuditVerifyOptions,
+  verifyAudit,
+} from './audit-verify.ts';
 export { JournalLockedError, LOCK_FILE_NAME } from './directory-lock.ts';
 export {
   DEFAULT_HIGH_WATER_EVERY_MS,
+  type ChainHead,
   FileJournal,
   type OpenOptions,
   type OpenResult,
@@ -12,7 +38,9 @@ export { HIGH_WATER_FILE_NAME, type HighWater, readHighWater } from './high-wate
 export type { DamageKind, ScanProblem } from './journal-scan.ts';
 export { JOURNAL_CORRUPT, JournalCorruptError } from './journal-corrupt-error.ts';
 export {
+  CHAIN_BYTES,
   DEFAULT_SEGMENT_BYTES,
+  GENESIS_CHAIN,
   MAX_PAYLOAD_BYTES,
   segmentFileName,
 } from './journal-format.ts';
@@ -20,6 +48,7 @@ export {
   DEFAULT_SNAPSHOTS_KEPT,
   SnapshotStore,
   type SnapshotStoreOptions,
+  type StoredSnapshot,
   snapshotFileName,
 } from './snapshot-store.ts';
 export {

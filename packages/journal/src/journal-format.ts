@@ -155,7 +155,12 @@ export function writeRecord(
 }
 
 /** Frames one format 1 record (no chain), for tests and tools that build old journals. */
-export function writeRecordV1(buf: Buffer, offset: number, seq: number, payload: Uint8Array): number {
+export function writeRecordV1(
+  buf: Buffer,
+  offset: number,
+  seq: number,
+  payload: Uint8Array,
+): number {
   buf.writeUInt32LE(payload.byteLength, offset);
   writeU64(buf, offset + 8, seq);
   buf.set(payload, offset + 16);

@@ -229,7 +229,10 @@ test('a damaged header is corruption unless its segment is last and holds nothin
   await assert.rejects(FileJournal.open(last), { segment: fx.names.at(-1), offset: 0 });
 
   const fresh = tempDir(t);
-  writeFileSync(join(fresh, segmentFileName(1)), encodeSegmentHeader(1, GENESIS_CHAIN).subarray(0, 10));
+  writeFileSync(
+    join(fresh, segmentFileName(1)),
+    encodeSegmentHeader(1, GENESIS_CHAIN).subarray(0, 10),
+  );
   await assertRecovers(fresh, 0, 10, 'torn header of a new segment');
 });
 
