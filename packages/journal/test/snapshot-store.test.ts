@@ -25,7 +25,11 @@ test('latest returns the newest saved snapshot with its bytes', async (t) => {
   assert.deepEqual(new Uint8Array(latest!.bytes), stateAt(250));
   assert.equal(new SnapshotStore(dir).latest()?.seq, 250, 'a fresh store sees the same');
   await store.save(300, new Uint8Array(0));
-  assert.deepEqual(store.latest(), { seq: 300, bytes: new Uint8Array(0) });
+  assert.deepEqual(store.latest(), { seq: 300, bytes: new Uint8Array(0), chain: undefined });
+  const chain = Buffer.alloc(32, 7);
+  await store.save(301, stateAt(301), chain);
+  assert.deepEqual(store.latest()?.chain, chain, 'the journal chain hash at its seq is kept');
+  assert.deepEqual(new Uint8Array(store.latest()!.bytes), stateAt(301));
 });
 
 test('a corrupted newest snapshot falls back to the older one', async (t) => {
