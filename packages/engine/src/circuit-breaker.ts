@@ -59,31 +59,45 @@ function movedTooFar(cfg: CircuitBreakerConfig, from: number, by: number): boole
   return cfg.moveBps > 0 && by > mulDivFloor(from, cfg.moveBps, 10_000);
 }
 
+/**
+ * What is wrong with a breaker's rules, or undefined: the field and the rule it breaks. Pure, so a
+ * gateway can refuse a market's breaker before creating the market.
+ */
+export function breakerRulesProblem(cfg: unknown): { field: string; rule: string } | undefined {
+  if (typeof cfg !== 'object' || cfg === null)
+    return { field: 'breaker', rule: 'an object or null' };
+  const c = cfg as Record<string, unknown>;
+  for (const field of ['moveTicks', 'moveBps', 'bandTicks'] as const) {
+    const x = c[field];
+    if (!isSafeInt(x) || x < 0) {
+      return { field: `breaker.${field}`, rule: 'a non-negative safe integer' };
+    }
+  }
+  if ((c.moveBps as number) > 10_000) {
+    return { field: 'breaker.moveBps', rule: 'at most 10000 (100%)' };
+  }
+  if (c.moveTicks === 0 && c.moveBps === 0 && c.bandTicks === 0) {
+    return { field: 'breaker', rule: 'moveTicks, moveBps or bandTicks above 0 (or null for none)' };
+  }
+  for (const field of ['windowMs', 'pauseMs'] as const) {
+    const x = c[field];
+    if (!isSafeInt(x) || x <= 0 || x > MAX_BREAKER_MS) {
+      return { field: `breaker.${field}`, rule: `an integer from 1 to ${MAX_BREAKER_MS}` };
+    }
+  }
+  return undefined;
+}
+
 /** Why `cfg` cannot be a breaker of `inst`, or undefined when it can. */
 export function breakerProblem(
   inst: Instrument,
   cfg: CircuitBreakerConfig,
   reference: unknown,
 ): RejectCode | undefined {
-  if (typeof cfg !== 'object' || cfg === null) return invalidField('breaker', 'an object or null');
-  for (const field of ['moveTicks', 'moveBps', 'bandTicks'] as const) {
-    if (!isSafeInt(cfg[field]) || cfg[field] < 0) {
-      return invalidField(`breaker.${field}`, 'a non-negative safe integer');
-    }
-  }
-  if (cfg.moveBps > 10_000) return invalidField('breaker.moveBps', 'at most 10000 (100%)');
-  if (cfg.moveTicks === 0 && cfg.moveBps === 0 && cfg.bandTicks === 0) {
-    return invalidField('breaker', 'moveTicks, moveBps or bandTicks above 0 (or null for none)');
-  }
-  for (const field of ['windowMs', 'pauseMs'] as const) {
-    const x = cfg[field];
-    if (!isSafeInt(x) || x <= 0 || x > MAX_BREAKER_MS) {
-      return invalidField(`breaker.${field}`, `an integer from 1 to ${MAX_BREAKER_MS}`);
-    }
-  }
-  if (reference !== undefined) {
-    const bad = priceViolation(inst.spec, reference);
-    if (bad !== undefined) return invalidField('referencePriceTicks', 'a price on the grid');
+  const bad = breakerRulesProblem(cfg);
+  if (bad !== undefined) return invalidField(bad.field, bad.rule);
+  if (reference !== undefined && priceViolation(inst.spec, reference) !== undefined) {
+    return invalidField('referencePriceTicks', 'a price on the grid');
   }
   if (inst.status === 'closed' || inst.status === 'settled') return 'INVALID_STATE';
   return undefined;

@@ -4,6 +4,7 @@
 export type * from './commands.ts';
 export {
   type BreakerTrip,
+  breakerRulesProblem,
   breakerTrip,
   MAX_BREAKER_MS,
   outsideBand,

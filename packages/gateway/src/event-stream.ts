@@ -55,7 +55,7 @@ export class EventStream {
     this.#hub.setHalted((await core.query.exchangeStatus()).halted);
     const books = await Promise.all(instruments.map((v) => core.query.book(v.spec.instrumentId)));
     instruments.forEach((v, i) => {
-      this.#hub.load(v.spec, v.status, v.lastPriceTicks, books[i]);
+      this.#hub.load(v.spec, v.status, v.lastPriceTicks, books[i], v.reopensAt);
     });
     await this.#seedVolumes(
       core,

@@ -1,7 +1,8 @@
 // Turns the engine's event stream into public market data: per market an L2 book with its own sequence
-// number, trades, a ticker and open candles. Events accumulate until `flush()`, which the gateway calls
-// once per turn of the event loop, so a burst of commands becomes one delta (and one update per candle)
-// per market. Pure logic: no clock, no I/O; where "now" matters, the caller passes it.
+// number, trades, a ticker (status, the exchange's halt, a circuit breaker's pause) and open candles.
+// Events accumulate until `flush()`, which the gateway calls once per turn of the event loop, so a
+// burst of commands becomes one delta (and one update per candle) per market. Pure logic: no clock,
+// no I/O; where "now" matters, the caller passes it.
 
 import type { BookView, EngineEvent, InstrumentSpec, MarketStatus, Side } from '@bourse/engine';
 import { bucketStart, type CandleInterval, INTERVAL_MS } from './candle-intervals.ts';
@@ -36,6 +37,8 @@ export interface SeedCandle extends Omit<LiveCandle, 'closed'> {
 export interface MarketState {
   readonly spec: InstrumentSpec;
   status: MarketStatus;
+  /** While its circuit breaker keeps it paused: when it reopens (ms since the epoch), else 0. */
+  reopensAt: number;
   lastPriceTicks: number | undefined;
   /** Sequence number of the last book delta emitted. */
   seq: number;
@@ -66,15 +69,20 @@ export class MarketDataHub {
     this.#halted = halted;
   }
 
-  /** Registers a market with its current book (from the engine's depth query at start-up). */
+  /**
+   * Registers a market with its current book (from the engine's depth query at start-up) and, when
+   * its circuit breaker keeps it paused, when it reopens.
+   */
   load(
     spec: InstrumentSpec,
     status: MarketStatus,
     lastPriceTicks: number | undefined,
     book?: BookView,
+    reopensAt?: number,
   ): void {
     const state = this.#ensure(spec);
     state.status = status;
+    state.reopensAt = reopensAt ?? 0;
     state.lastPriceTicks = lastPriceTicks;
     if (book !== undefined) state.book.reset(book.bids, book.asks);
   }
@@ -233,6 +241,7 @@ export class MarketDataHub {
       m = {
         spec,
         status: 'created',
+        reopensAt: 0,
         lastPriceTicks: undefined,
         seq: 0,
         lastTs: 0,
@@ -266,6 +275,11 @@ export class MarketDataHub {
       case 'marketStatusChanged':
         return this.#touch(event.instrumentId, ts, (m) => {
           m.status = event.status;
+          m.tickerDirty = true;
+        });
+      case 'circuitBreakerChanged':
+        return this.#touch(event.instrumentId, ts, (m) => {
+          m.reopensAt = event.reopensAt ?? 0;
           m.tickerDirty = true;
         });
       case 'bookLevel':
@@ -309,6 +323,8 @@ export class MarketDataHub {
       instrumentId: m.spec.instrumentId,
       status: m.status,
       tradingHalted: this.#halted,
+      pausedByBreaker: m.status === 'paused' && m.reopensAt > 0,
+      reopensAt: m.status === 'paused' && m.reopensAt > 0 ? m.reopensAt : null,
       lastPriceTicks: m.lastPriceTicks ?? null,
       bestBidTicks: m.book.bestBid() ?? null,
       bestAskTicks: m.book.bestAsk() ?? null,

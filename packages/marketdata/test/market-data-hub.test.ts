@@ -155,3 +155,37 @@ test('a hub started on a halted exchange says so before any event', () => {
   hub.setHalted(true);
   assert.equal(hub.ticker(7)?.tradingHalted, true);
 });
+
+test('a circuit breaker’s pause is on the ticker with its reopening time, and so is the reopening', () => {
+  const hub = new MarketDataHub();
+  hub.load(spec, 'open', undefined);
+  hub.flush();
+  const config = { moveTicks: 500, moveBps: 0, windowMs: 10_000, pauseMs: 30_000, bandTicks: 0 };
+  const breaker = (reopensAt: number | null): EngineEvent => ({
+    type: 'circuitBreakerChanged',
+    instrumentId: 7,
+    breaker: config,
+    referencePriceTicks: 5_000,
+    reopensAt,
+  });
+  const status = (s: 'open' | 'paused'): EngineEvent => ({
+    type: 'marketStatusChanged',
+    instrumentId: 7,
+    status: s,
+  });
+  const tickers = () =>
+    hub
+      .flush()
+      .flatMap((m) => (m.channel === 'ticker' ? [[m.status, m.pausedByBreaker, m.reopensAt]] : []));
+  hub.apply({ seq: 5, ts: 2_000, events: [breaker(32_000), status('paused')] });
+  assert.deepEqual(tickers(), [['paused', true, 32_000]]);
+  hub.apply({ seq: 6, ts: 32_000, events: [status('open'), breaker(null)] });
+  assert.deepEqual(tickers(), [['open', false, null]]);
+  // A market loaded while its breaker keeps it paused says so before any event.
+  const restarted = new MarketDataHub();
+  restarted.load(spec, 'paused', undefined, undefined, 32_000);
+  assert.deepEqual(
+    [restarted.ticker(7)?.pausedByBreaker, restarted.ticker(7)?.reopensAt],
+    [true, 32_000],
+  );
+});

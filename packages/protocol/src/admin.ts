@@ -3,6 +3,7 @@
 
 import { type Static, Type } from '@sinclair/typebox';
 import { Scopes } from './auth.ts';
+import { CircuitBreakerSchema } from './markets.ts';
 import { Cursor, Limit, NonNegInt, PosInt, strict } from './primitives.ts';
 
 export const AuditQuery = Type.Object(
@@ -84,6 +85,17 @@ export const MarketScheduleBody = Type.Object(
   { opensAt: ScheduleTime('opens'), closesAt: ScheduleTime('closes') },
   strict,
 );
+/**
+ * Sets or (with null) removes a market's circuit breaker; `referencePriceTicks` re-centres its band
+ * (otherwise the band keeps its reference, or takes the last trade price, or the first trade's).
+ */
+export const CircuitBreakerBody = Type.Object(
+  {
+    breaker: Type.Union([CircuitBreakerSchema, Type.Null()]),
+    referencePriceTicks: Type.Optional(PosInt('The band reference price, on the price grid.')),
+  },
+  strict,
+);
 /** Text for the people trading a market; a field left out keeps what was written. */
 export const MarketInfoBody = Type.Object(
   {
@@ -144,6 +156,10 @@ const SpecBase = {
   moneyPerTickLot: PosInt(),
   fees: Type.Optional(Fees),
   limits: Type.Optional(Limits),
+  circuitBreaker: Type.Optional(CircuitBreakerSchema),
+  referencePriceTicks: Type.Optional(
+    PosInt('With circuitBreaker: the band reference price (else the first trade sets it).'),
+  ),
 };
 export const CreateMarketBody = Type.Union([
   Type.Object(
@@ -180,6 +196,7 @@ export type CreateAssetBody = Static<typeof CreateAssetBody>;
 export type MoneyMoveBody = Static<typeof MoneyMoveBody>;
 export type MarketStatusBody = Static<typeof MarketStatusBody>;
 export type MarketScheduleBody = Static<typeof MarketScheduleBody>;
+export type CircuitBreakerBody = Static<typeof CircuitBreakerBody>;
 export type SettleBody = Static<typeof SettleBody>;
 export type MarketInfoBody = Static<typeof MarketInfoBody>;
 export type TitleBody = Static<typeof TitleBody>;

@@ -80,6 +80,10 @@ export interface TickerMessage {
   readonly status: string;
   /** The whole exchange is halted: no market trades, whatever its own status says. */
   readonly tradingHalted: boolean;
+  /** The market is paused by its circuit breaker (not by an operator). */
+  readonly pausedByBreaker: boolean;
+  /** While its circuit breaker keeps it paused: when it reopens by itself (ms since the epoch). */
+  readonly reopensAt: number | null;
   readonly lastPriceTicks: number | null;
   readonly bestBidTicks: number | null;
   readonly bestAskTicks: number | null;

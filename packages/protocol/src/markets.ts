@@ -46,6 +46,42 @@ export const MarketInfoSchema = Type.Object({
 });
 export type MarketInfo = Static<typeof MarketInfoSchema>;
 
+/** A market's circuit breaker rules (engine `CircuitBreakerConfig`); 0 turns a rule off. */
+export const CircuitBreakerSchema = Type.Object(
+  {
+    moveTicks: NonNegInt('Pause when a trade would move the price more than this many ticks…'),
+    moveBps: NonNegInt('…or more than this many basis points (at most 10000)…'),
+    windowMs: Type.Integer({
+      minimum: 1,
+      maximum: 86_400_000,
+      description: '…from a trade of the last windowMs milliseconds.',
+    }),
+    pauseMs: Type.Integer({
+      minimum: 1,
+      maximum: 86_400_000,
+      description: 'How long the pause lasts; the market then reopens by itself.',
+    }),
+    bandTicks: NonNegInt(
+      'Limit up/limit down: no limit price and no trade more than this many ticks from the reference price (a trade that would be, pauses the market).',
+    ),
+  },
+  strict,
+);
+export type CircuitBreaker = Static<typeof CircuitBreakerSchema>;
+
+const BreakerStateSchema = Type.Union(
+  [
+    Type.Object({
+      config: CircuitBreakerSchema,
+      referencePriceTicks: Type.Union([Type.Integer(), Type.Null()], {
+        description: 'The band reference price; null until the first trade sets it.',
+      }),
+    }),
+    Type.Null(),
+  ],
+  { description: "The market's circuit breaker, or null for none." },
+);
+
 export const MarketSchema = Type.Object({
   market: Type.String(),
   instrumentId: Int,
@@ -64,6 +100,13 @@ export const MarketSchema = Type.Object({
   closesAt: Type.Union([Type.Integer(), Type.Null()], {
     description: 'When the market closes by itself (ms since the epoch), if scheduled.',
   }),
+  pausedByBreaker: Type.Boolean({
+    description: 'Paused by its circuit breaker (not by an operator); reopensAt says until when.',
+  }),
+  reopensAt: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'While its circuit breaker keeps it paused: when it reopens (ms since the epoch).',
+  }),
+  circuitBreaker: BreakerStateSchema,
   spec: Type.Object({}, { additionalProperties: true, description: 'The instrument spec.' }),
   info: MarketInfoSchema,
 });

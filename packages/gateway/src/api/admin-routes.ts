@@ -3,7 +3,12 @@
 // invariants). Each change is a journaled engine command except users and keys, which live in the
 // auth store.
 
-import type { InstrumentSpec } from '@bourse/engine';
+import {
+  breakerRulesProblem,
+  type CircuitBreakerConfig,
+  type InstrumentSpec,
+  priceViolation,
+} from '@bourse/engine';
 import type { UserRecord } from '../auth/auth-store.ts';
 import type { Role } from '../auth/roles.ts';
 import { DEFAULT_KEY_SCOPES, roleScopes } from '../auth/roles.ts';
@@ -16,6 +21,7 @@ import { idParam, readModel } from './route-helpers.ts';
 import {
   AdminApiKeyBody,
   AuditQuery,
+  CircuitBreakerBody,
   CreateAssetBody,
   CreateMarketBody,
   CreateUserBody,
@@ -78,6 +84,30 @@ const NO_LIMITS = {
   maxPositionLots: 0,
   priceBandTicks: 0,
 };
+
+/**
+ * A new market's breaker is checked (with the engine's rules) before the market is created, so a
+ * bad breaker leaves no market behind.
+ */
+function checkBreaker(
+  spec: InstrumentSpec,
+  breaker: CircuitBreakerConfig | undefined,
+  reference: number | undefined,
+): void {
+  if (breaker === undefined) {
+    if (reference !== undefined) {
+      throw new ApiError('VALIDATION_FAILED', 'referencePriceTicks needs a circuitBreaker.');
+    }
+    return;
+  }
+  const bad = breakerRulesProblem(breaker);
+  if (bad !== undefined) {
+    throw new ApiError('VALIDATION_FAILED', `circuitBreaker: ${bad.field} must be ${bad.rule}.`);
+  }
+  if (reference !== undefined && priceViolation(spec, reference) !== undefined) {
+    throw new ApiError('VALIDATION_FAILED', 'referencePriceTicks must be a price on the grid.');
+  }
+}
 
 /** A deposit or withdrawal: the two differ only in path, wording and the engine command. */
 function moneyMoveRoute(path: string, summary: string, kind: 'deposit' | 'withdraw') {
@@ -144,13 +174,23 @@ export const adminRoutes: RouteDef[] = [
       const body = ctx.body;
       if (s.hub.resolve(body.symbol) !== undefined)
         throw new ApiError('DUPLICATE_ID', 'Symbol in use.');
+      const { circuitBreaker, referencePriceTicks, ...rest } = body;
       const spec = {
-        ...body,
+        ...rest,
         instrumentId: body.instrumentId ?? (await nextInstrumentId(s)),
         fees: body.fees ?? { kind: 'none' },
         limits: body.limits ?? NO_LIMITS,
       } as InstrumentSpec;
-      const applied = await s.submit({ type: 'createInstrument', spec });
+      checkBreaker(spec, circuitBreaker, referencePriceTicks);
+      let applied = await s.submit({ type: 'createInstrument', spec });
+      if (circuitBreaker !== undefined) {
+        applied = await s.submit({
+          type: 'setCircuitBreaker',
+          instrumentId: spec.instrumentId,
+          breaker: circuitBreaker,
+          ...(referencePriceTicks === undefined ? {} : { referencePriceTicks }),
+        });
+      }
       const view = await s.core.query.instrument(spec.instrumentId);
       ctx.status = 201;
       return { seq: applied.seq, ...marketView(view!, s.hub, await loadCatalogue(s.auth)) };
@@ -200,6 +240,31 @@ export const adminRoutes: RouteDef[] = [
         closesAt: body.closesAt,
         seq: applied.seq,
       };
+    },
+  }),
+  route({
+    method: 'PUT',
+    path: '/api/v1/admin/markets/:market/circuit-breaker',
+    summary:
+      "Set or (null) remove a market's circuit breaker: a trade that would move the price more " +
+      'than moveTicks or moveBps from a trade of the last windowMs, or lie more than bandTicks ' +
+      'from the reference price, pauses the market for pauseMs instead; it then reopens by itself.',
+    tag: 'admin',
+    auth: 'admin',
+    body: CircuitBreakerBody,
+    handler: async (ctx) => {
+      const s = ctx.services;
+      const m = s.market(ctx.params.market!);
+      const { breaker, referencePriceTicks } = ctx.body;
+      const applied = await s.submit({
+        type: 'setCircuitBreaker',
+        instrumentId: m.spec.instrumentId,
+        breaker,
+        ...(referencePriceTicks === undefined ? {} : { referencePriceTicks }),
+      });
+      const view = await s.core.query.instrument(m.spec.instrumentId);
+      const market = marketView(view!, s.hub, await loadCatalogue(s.auth));
+      return { market: m.spec.symbol, circuitBreaker: market.circuitBreaker, seq: applied.seq };
     },
   }),
   route({

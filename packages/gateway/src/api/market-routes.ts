@@ -36,6 +36,15 @@ export function marketView(v: InstrumentView, hub: MarketDataHub, catalogue: Cat
     settlement: v.settlement ?? null,
     opensAt: v.opensAt ?? null,
     closesAt: v.closesAt ?? null,
+    pausedByBreaker: v.status === 'paused' && v.reopensAt !== undefined,
+    reopensAt: v.reopensAt ?? null,
+    circuitBreaker:
+      v.circuitBreaker === undefined
+        ? null
+        : {
+            config: v.circuitBreaker.config,
+            referencePriceTicks: v.circuitBreaker.referencePriceTicks ?? null,
+          },
     spec: v.spec,
     info: marketInfo(v.spec, catalogue),
   };
