@@ -25,7 +25,7 @@ import { ADMIN_HELP } from './help-texts.ts';
 const DATA_DIR = { 'data-dir': { type: 'string', default: './data' } } as const;
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
 
-async function withExchange<T>(
+export async function withExchange<T>(
   dataDir: string,
   run: (s: GatewayServices) => Promise<T>,
 ): Promise<T> {
@@ -46,7 +46,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-async function userOf(s: GatewayServices, username: string) {
+export async function userOf(s: GatewayServices, username: string) {
   const u = await s.auth.userByName(username);
   if (u === undefined) throw new UsageError(`no user ${username}`);
   return u;

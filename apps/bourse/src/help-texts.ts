@@ -47,6 +47,9 @@ export const ADMIN_HELP = `Admin commands (run them while the server is stopped;
                      [--settles <time|never>] [--series-title <text>] [--event-title <text>]
                                               (what traders read; left out: unchanged)
   bourse market settle <symbol> --result <yes|no|scalar> [--value <ticks>]
+  bourse account freeze|unfreeze --username <name> | --account <id>
+        The kill switch: a freeze cancels the account's live orders and refuses new ones
+        until it is unfrozen.
 `;
 
 export const DATA_DIR_HELP = `Data-directory commands (server stopped; --data-dir default ./data):

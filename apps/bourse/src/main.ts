@@ -14,6 +14,7 @@ Commands:
   deposit               Credit money to a user
   apikey create         Make an API key pair; prints the key id, writes the private key PEM
   market create|open|pause|close|settle
+  account freeze|unfreeze  The kill switch: cancel an account's orders and refuse new ones
   journal verify|repair Check the journal of a data directory; cut damage named by a refusal
   replay                Rebuild state from the journal; print the state hash
   snapshot              Write an engine snapshot
@@ -22,7 +23,7 @@ Commands:
   cluster node               One engine node of a cluster (etcd command log, NATS bus)
   cluster gateway|projector  Stateless processes of a cluster (NATS bus, PostgreSQL)
 
-Admin commands (asset, user, deposit, apikey, market) work on a STOPPED data directory; against a
+Admin commands (asset, user, deposit, apikey, market, account) work on a STOPPED data directory; against a
 running server use the admin API (see /docs). Run 'bourse <command> --help' for options.
 `;
 
@@ -33,6 +34,7 @@ const COMMAND_HELP: Record<string, string> = {
   deposit: ADMIN_HELP,
   apikey: ADMIN_HELP,
   market: ADMIN_HELP,
+  account: ADMIN_HELP,
   journal: DATA_DIR_HELP,
   replay: DATA_DIR_HELP,
   snapshot: DATA_DIR_HELP,
@@ -74,6 +76,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'market':
       await (await admin()).marketCommand(rest);
+      return 0;
+    case 'account':
+      await (await import('./account-command.ts')).accountCommand(rest);
       return 0;
     case 'journal':
       return (await dataDir()).journalCommand(rest);

@@ -49,6 +49,7 @@ test('--help works for the CLI and every command', async () => {
     'snapshot',
     'loadtest',
     'asset',
+    'account',
   ]) {
     assert.match(top.stdout, new RegExp(`\\b${cmd}\\b`));
   }
@@ -64,6 +65,7 @@ test('--help works for the CLI and every command', async () => {
       ['snapshot'],
       ['loadtest'],
       ['asset'],
+      ['account'],
     ].map((c) => bourse(...c, '--help')),
   );
   for (const h of helps) {
@@ -180,6 +182,20 @@ test('offline admin, then journal verify, replay and snapshot agree', async () =
   const snap = await bourse('snapshot', ...d);
   assert.equal(/state hash (\S+)/.exec(snap.stdout)?.[1], hash);
   assert.ok(existsSync(join(dir, 'auth.db')));
+});
+
+test('the kill switch from the command line: account freeze and unfreeze', async () => {
+  const d = ['--data-dir', dir];
+  const frozen = await bourse('account', 'freeze', '--username', 'ann', ...d);
+  assert.equal(frozen.code, 0, frozen.stderr);
+  assert.match(frozen.stdout, /account \d+ frozen at seq \d+; 0 live orders cancelled/);
+  const thawed = await bourse('account', 'unfreeze', '--username', 'ann', ...d);
+  assert.match(thawed.stdout, /account \d+ unfrozen at seq \d+/);
+  const unknown = await bourse('account', 'freeze', '--account', '999', ...d);
+  assert.notEqual(unknown.code, 0);
+  assert.match(unknown.stderr, /UNKNOWN_ACCOUNT/);
+  const both = await bourse('account', 'freeze', '--account', '1', '--username', 'ann', ...d);
+  assert.equal(both.code, 2);
 });
 
 test('npm start runs the server with the same Node flags as the load generator’s server', () => {

@@ -231,6 +231,17 @@ export interface CancelAll extends Envelope {
 }
 
 /**
+ * The surveillance kill switch: freezing cancels every live order of the account (resting or parked,
+ * reason `accountFrozen`) and refuses its new orders with ACCOUNT_FROZEN until it is unfrozen. Money
+ * and positions stay where they are.
+ */
+export interface SetAccountFrozen extends Envelope {
+  readonly type: 'setAccountFrozen';
+  readonly accountId: number;
+  readonly frozen: boolean;
+}
+
+/**
  * Advances time with nothing else to do, so GTD orders expire, schedules run and markets a circuit
  * breaker paused reopen on time.
  */
@@ -261,6 +272,7 @@ export type Command =
   | ResetOrderGroup
   | TriggerOrderGroup
   | DeleteOrderGroup
+  | SetAccountFrozen
   | Tick;
 
 export type CommandType = Command['type'];

@@ -17,7 +17,12 @@ import type {
 
 export function accountsView(e: EngineState): AccountView[] {
   return [...e.accountsById.values()]
-    .map((a) => ({ accountId: a.accountId, userId: a.userId, subaccount: a.subaccount }))
+    .map((a) => ({
+      accountId: a.accountId,
+      userId: a.userId,
+      subaccount: a.subaccount,
+      frozen: a.frozen,
+    }))
     .sort((x, y) => x.accountId - y.accountId);
 }
 

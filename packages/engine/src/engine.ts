@@ -5,6 +5,7 @@
 // position and book-level events are collected while the command runs (`touched-records.ts`) and
 // emitted once per touched record at its end.
 
+import { setAccountFrozen } from './account-freeze.ts';
 import type { Command } from './commands.ts';
 import type { EngineState } from './engine-state.ts';
 import {
@@ -160,6 +161,8 @@ export class Engine implements EngineState {
         return triggerOrderGroup(this, c);
       case 'deleteOrderGroup':
         return deleteOrderGroup(this, c);
+      case 'setAccountFrozen':
+        return setAccountFrozen(this, c);
       case 'tick':
         return;
       case 'createAsset':
@@ -326,7 +329,7 @@ export class Engine implements EngineState {
     const a = this.accountsById.get(accountId);
     return a === undefined
       ? undefined
-      : { accountId: a.accountId, userId: a.userId, subaccount: a.subaccount };
+      : { accountId: a.accountId, userId: a.userId, subaccount: a.subaccount, frozen: a.frozen };
   }
 
   accounts(): AccountView[] {

@@ -25,7 +25,9 @@ export type CancelReason =
   /** Its order group reached its cap, or was triggered or deleted. */
   | 'orderGroup'
   /** Its next trade would have tripped the market's circuit breaker: the rest is cancelled. */
-  | 'circuitBreaker';
+  | 'circuitBreaker'
+  /** Its account was frozen (the surveillance kill switch). */
+  | 'accountFrozen';
 
 export interface Rejected {
   readonly type: 'rejected';
@@ -119,6 +121,13 @@ export interface OrderGroupDeleted {
   readonly type: 'orderGroupDeleted';
   readonly groupId: number;
   readonly accountId: number;
+}
+
+/** An account was frozen or unfrozen (`setAccountFrozen`); its cancellations precede this event. */
+export interface AccountFrozenChanged {
+  readonly type: 'accountFrozenChanged';
+  readonly accountId: number;
+  readonly frozen: boolean;
 }
 
 export interface HaltChanged {
@@ -272,6 +281,7 @@ export type EngineEvent =
   | OrderGroupUpdated
   | OrderGroupDeleted
   | HaltChanged
+  | AccountFrozenChanged
   | OrderAccepted
   | OrderParked
   | OrderTriggered

@@ -111,6 +111,7 @@ export function newAccount(
     openOrders: 0,
     clientIds: new Map(),
     openLots: [],
+    frozen: false,
   };
 }
 

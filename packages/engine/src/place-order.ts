@@ -110,6 +110,7 @@ function checkIdentity(e: EngineState, c: PlaceOrder, p: PendingOrder): RejectCo
   if (e.halted) return 'EXCHANGE_HALTED';
   const acct = e.accountById(c.accountId);
   if (acct === undefined) return 'UNKNOWN_ACCOUNT';
+  if (acct.frozen) return 'ACCOUNT_FROZEN';
   const inst = e.instrumentById(c.instrumentId);
   if (inst === undefined) return 'UNKNOWN_INSTRUMENT';
   if (inst.status !== 'open') return 'MARKET_NOT_OPEN';

@@ -46,6 +46,8 @@ export const REJECT_CODES = [
   'UNKNOWN_ORDER_GROUP',
   'ORDER_GROUP_TRIGGERED',
   'MAX_ORDER_GROUPS',
+  // surveillance
+  'ACCOUNT_FROZEN',
 ] as const;
 
 export type RejectCode = (typeof REJECT_CODES)[number];

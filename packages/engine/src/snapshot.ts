@@ -103,6 +103,8 @@ export interface SnapshotData {
     positions: PositionRecord[];
     /** Absent in snapshots written before open lots were kept: restore then counts them. */
     open?: OpenLotsRecord[];
+    /** Only on a frozen account, so the bytes (and hash) of every other account stay as they were. */
+    frozen?: true;
   }[];
   instruments: InstrumentRecord[];
   transfers: string[];
@@ -226,6 +228,7 @@ export function snapshotState(e: EngineState, withHeader: boolean): SnapshotData
         orders,
         positions,
         open,
+        ...(a.frozen ? { frozen: true as const } : {}),
       };
     });
   const data: SnapshotData = {
@@ -277,6 +280,7 @@ export function restoreInto(e: EngineState, d: SnapshotData): void {
     acct.available = [...a.available];
     acct.reserved = [...a.reserved];
     acct.balStamp = a.available.map(() => 0);
+    acct.frozen = a.frozen === true;
   }
   for (const r of d.instruments) restoreInstrument(e, r);
   // Positions in each account, then the per-account order lists in their saved order.

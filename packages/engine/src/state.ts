@@ -55,6 +55,8 @@ export interface Account {
    * must not create a position record (positions are what fills made).
    */
   openLots: number[];
+  /** Frozen by an admin (`setAccountFrozen`): it has no live orders and may place none. */
+  frozen: boolean;
 }
 
 /**

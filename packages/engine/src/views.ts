@@ -116,4 +116,6 @@ export interface AccountView {
   readonly accountId: number;
   readonly userId: number;
   readonly subaccount: number;
+  /** Frozen by an admin: no live orders, new ones refused. */
+  readonly frozen: boolean;
 }

@@ -388,6 +388,12 @@ const CASES: Case[] = [
     when: () => ({ type: 'createOrderGroup', accountId: 1, limitLots: 1 }),
   },
   {
+    code: 'ACCOUNT_FROZEN',
+    what: 'an order from a frozen account',
+    given: ({ h }) => void h.must({ type: 'setAccountFrozen', accountId: 1, frozen: true }),
+    when: ({ h }) => place(h, buy(1, 4000, 100)),
+  },
+  {
     code: 'SCHEDULE_IN_PAST',
     what: 'scheduling a close at a time already gone',
     when: () => ({ type: 'scheduleMarket', instrumentId: M, opensAt: null, closesAt: 1 }),

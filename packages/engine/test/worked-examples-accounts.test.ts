@@ -358,12 +358,17 @@ describe('queries', () => {
       tif: 'gtc',
     });
     assert.deepEqual(h.engine.accounts(), [
-      { accountId: 0, userId: 0, subaccount: 0 },
-      { accountId: 1, userId: 1, subaccount: 0 },
-      { accountId: 2, userId: 2, subaccount: 0 },
-      { accountId: 3, userId: 1, subaccount: 1 },
+      { accountId: 0, userId: 0, subaccount: 0, frozen: false },
+      { accountId: 1, userId: 1, subaccount: 0, frozen: false },
+      { accountId: 2, userId: 2, subaccount: 0, frozen: false },
+      { accountId: 3, userId: 1, subaccount: 1, frozen: false },
     ]);
-    assert.deepEqual(h.engine.account(3), { accountId: 3, userId: 1, subaccount: 1 });
+    assert.deepEqual(h.engine.account(3), {
+      accountId: 3,
+      userId: 1,
+      subaccount: 1,
+      frozen: false,
+    });
     assert.equal(h.engine.account(9), undefined);
     assert.deepEqual(h.engine.assets(), [
       { assetId: USD, code: 'USD', scale: 1_000_000 },

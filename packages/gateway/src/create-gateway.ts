@@ -16,6 +16,7 @@ import { MarketDataHub, type MarketMessage } from '@bourse/marketdata';
 import type { AppliedCommand, ExchangeCore } from '@bourse/core';
 import { accountRoutes } from './api/account-routes.ts';
 import { adminRoutes } from './api/admin-routes.ts';
+import { surveillanceRoutes } from './api/surveillance-routes.ts';
 import { historyRoutes } from './api/history-routes.ts';
 import { GatewayServices } from './api/gateway-services.ts';
 import { marketRoutes } from './api/market-routes.ts';
@@ -152,6 +153,7 @@ export const ALL_ROUTES: readonly RouteDef[] = [
   ...sessionRoutes,
   ...passwordRoutes,
   ...adminRoutes,
+  ...surveillanceRoutes,
   ...historyRoutes,
 ];
 

@@ -96,6 +96,7 @@ const REJECT_STATUS: Record<RejectCode, number> = {
   UNKNOWN_ORDER_GROUP: 404,
   ORDER_GROUP_TRIGGERED: 409,
   MAX_ORDER_GROUPS: 422,
+  ACCOUNT_FROZEN: 403,
 };
 
 export type ApiErrorCode = GatewayErrorCode | RejectCode;

@@ -1,6 +1,7 @@
 // Public surface of the gateway: the app factory, the auth store, the error catalogue and the route table.
 
 export { createUserWithAccount } from './api/admin-routes.ts';
+export { setAccountFrozen } from './api/surveillance-routes.ts';
 export { GatewayServices } from './api/gateway-services.ts';
 export {
   type NativeCaller,

@@ -83,6 +83,7 @@ const FROM_NATIVE: Partial<Record<ApiErrorCode, KalshiErrorCode>> = {
   UNKNOWN_ORDER_GROUP: 'not_found',
   ORDER_GROUP_TRIGGERED: 'order_group_triggered',
   MAX_ORDER_GROUPS: 'max_orders_exceeded',
+  ACCOUNT_FROZEN: 'forbidden',
   NOT_FOUND: 'not_found',
   USER_NOT_FOUND: 'not_found',
   SESSION_NOT_FOUND: 'not_found',

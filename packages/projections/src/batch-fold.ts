@@ -172,6 +172,7 @@ class BatchFold {
     switch (e.type) {
       case 'rejected':
       case 'haltChanged':
+      case 'accountFrozenChanged':
       case 'bookLevel':
       case 'orderParked':
       case 'orderTriggered':

@@ -10,3 +10,4 @@ export * from './markets.ts';
 export * from './orders.ts';
 export * from './portfolio.ts';
 export * from './primitives.ts';
+export * from './surveillance.ts';

@@ -16,6 +16,7 @@ const CANCEL_REASONS: Readonly<Record<string, string>> = {
   reduceOnly: 'Cancelled: reduce only',
   decreasedToZero: 'Cancelled: decreased to zero',
   noLiquidity: 'Cancelled: no liquidity',
+  accountFrozen: 'Cancelled: account frozen',
 };
 
 /** "Cancelled: trading paused" for reason `paused`; an unknown reason reads "Cancelled (code)". */
