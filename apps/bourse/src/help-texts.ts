@@ -152,3 +152,20 @@ export const CLUSTER_HELP = `Usage: bourse cluster <command> [options]
            The pieces, as plain processes (see 'bourse cluster <piece> --help'); docs/cluster.md
            runs them on three machines under systemd.
 `;
+
+export const REPORT_HELP = `Compliance reports of a STOPPED data directory (against a running server, use the admin
+API: GET /api/v1/admin/reports/...). The read models first catch up with the whole journal; every
+report is stamped with the seq it was built from (in the file and in its name).
+
+  bourse report trade-register --date <YYYY-MM-DD>
+        Every fill of that UTC day with both accounts, orders, price, quantity, fees and each
+        side's cash, and per-asset totals (paid in = paid out + fees + escrow in).
+  bourse report large-positions --market-threshold-lots <n> [--event-threshold-lots <n>]
+        Accounts with |position| >= n lots in one market, or gross lots >= n over one event.
+  bourse report statement --account <id> --month <YYYY-MM>
+        One account's month: opening and closing money per asset, deposits, withdrawals,
+        transfers, trades, fees, settlements and P&L per market.
+
+Options: --format csv|json (default csv)  --out <file> (default stdout)
+         --data-dir <dir> (default ./data)  --read-db <postgres://...> (read models in PostgreSQL)
+`;

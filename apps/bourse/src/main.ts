@@ -3,7 +3,7 @@
 // has `--help`; admin commands work on a stopped data directory (see `bourse user --help`). Commands
 // are imported only when run, so `--help` and small commands start quickly.
 
-import { ADMIN_HELP, DATA_DIR_HELP, LOADTEST_HELP, SERVE_HELP } from './help-texts.ts';
+import { ADMIN_HELP, DATA_DIR_HELP, LOADTEST_HELP, REPORT_HELP, SERVE_HELP } from './help-texts.ts';
 
 const HELP = `Usage: bourse <command> [options]
 
@@ -18,6 +18,7 @@ Commands:
   journal verify|repair Check the journal of a data directory; cut damage named by a refusal
   replay                Rebuild state from the journal; print the state hash
   snapshot              Write an engine snapshot
+  report                Compliance reports: trade register, large positions, statements
   loadtest              End-to-end load over loopback (orders/s, ack latency, fan-out)
   cluster up|status|down     A local cluster (etcd, NATS, PostgreSQL, HAProxy)
   cluster node               One engine node of a cluster (etcd command log, NATS bus)
@@ -39,6 +40,7 @@ const COMMAND_HELP: Record<string, string> = {
   replay: DATA_DIR_HELP,
   snapshot: DATA_DIR_HELP,
   loadtest: LOADTEST_HELP,
+  report: REPORT_HELP,
 };
 
 const admin = () => import('./admin-commands.ts');
@@ -86,6 +88,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./replay-command.ts')).replayCommand(rest);
     case 'snapshot':
       return (await dataDir()).snapshotCommand(rest);
+    case 'report':
+      return (await import('./report-command.ts')).reportCommand(rest);
     case 'loadtest':
       await (await import('./loadtest/loadtest-command.ts')).loadtestCommand(rest);
       return 0;

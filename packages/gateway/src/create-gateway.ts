@@ -23,6 +23,7 @@ import { marketRoutes } from './api/market-routes.ts';
 import { orderGroupRoutes } from './api/order-group-routes.ts';
 import { orderRoutes } from './api/order-routes.ts';
 import { portfolioRoutes } from './api/portfolio-routes.ts';
+import { reportRoutes } from './api/report-routes.ts';
 import type { RouteDef } from './api/route-def.ts';
 import { passwordRoutes } from './api/password-routes.ts';
 import { sessionRoutes } from './api/session-routes.ts';
@@ -154,6 +155,7 @@ export const ALL_ROUTES: readonly RouteDef[] = [
   ...passwordRoutes,
   ...adminRoutes,
   ...surveillanceRoutes,
+  ...reportRoutes,
   ...historyRoutes,
 ];
 

@@ -9,7 +9,8 @@ export {
   nativeOperations,
   runNative,
 } from './api/native-operations.ts';
-export type { RequestContext, RouteDef } from './api/route-def.ts';
+export { reportFile } from './api/report-routes.ts';
+export { FileDownload, type RequestContext, type RouteDef } from './api/route-def.ts';
 export { API_TIERS, type ApiTier, isApiTier } from './auth/api-tiers.ts';
 export { AuthStore, type ApiKeyRecord, type UserRecord } from './auth/auth-store.ts';
 export type { AuthChange, AuthPeers, Authenticator } from './auth/authenticator.ts';

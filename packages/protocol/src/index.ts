@@ -11,3 +11,4 @@ export * from './orders.ts';
 export * from './portfolio.ts';
 export * from './primitives.ts';
 export * from './surveillance.ts';
+export * from './reports.ts';

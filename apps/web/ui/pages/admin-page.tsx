@@ -1,9 +1,10 @@
 // The admin console: exchange halt, market lifecycle and settlement, new markets and assets, users,
-// roles and money movements. Only reachable with the admin role (the API enforces it regardless).
+// roles and money movements, and compliance report downloads. Only reachable with the admin role (the API enforces it regardless).
 
 import { MarketInfoEditor } from '../admin/market-info-editor.tsx';
 import { CreateAssetForm, CreateMarketForm } from '../admin/create-market-form.tsx';
 import { ExchangeControls, MarketAdmin } from '../admin/market-admin.tsx';
+import { ReportDownloads } from '../admin/report-downloads.tsx';
 import { UserAdmin } from '../admin/user-admin.tsx';
 
 export function AdminPage() {
@@ -18,6 +19,7 @@ export function AdminPage() {
         <CreateAssetForm />
       </div>
       <UserAdmin />
+      <ReportDownloads />
     </section>
   );
 }

@@ -11,6 +11,24 @@ import type { GatewayServices } from './gateway-services.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/**
+ * A handler's answer sent as a file to save (a report): the body as given, with its media type and an
+ * attachment name, instead of the JSON rendering of a returned value.
+ */
+export class FileDownload {
+  readonly contentType: string;
+  readonly filename: string;
+  readonly body: string;
+
+  constructor(contentType: string, filename: string, body: string) {
+    // The name goes into a header: only what needs no quoting or escaping there.
+    if (!/^[A-Za-z0-9._-]{1,128}$/.test(filename)) throw new Error(`bad file name ${filename}`);
+    this.contentType = contentType;
+    this.filename = filename;
+    this.body = body;
+  }
+}
+
 export interface RequestContext<B = unknown, Q = Record<string, unknown>> {
   readonly params: Record<string, string>;
   readonly query: Q;

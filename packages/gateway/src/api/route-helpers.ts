@@ -29,7 +29,10 @@ export async function readModel<T>(run: () => Promise<T>): Promise<T> {
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if ((error as Error).name === 'InvalidQueryError') {
-      throw new ApiError(code === 'INVALID_CURSOR' ? 'INVALID_CURSOR' : 'VALIDATION_FAILED');
+      if (code === 'INVALID_CURSOR') throw new ApiError('INVALID_CURSOR');
+      // A query's own rule (a date that does not exist) names the field in its message.
+      const message = code === 'INVALID_QUERY' ? (error as Error).message : undefined;
+      throw new ApiError('VALIDATION_FAILED', message);
     }
     throw error;
   }

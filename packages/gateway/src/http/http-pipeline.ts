@@ -9,8 +9,8 @@ import type { BucketConfig, TokenBuckets } from '../auth/token-bucket.ts';
 import type { Principal } from '../auth/roles.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayServices } from '../api/gateway-services.ts';
-import type { RequestContext, RouteDef } from '../api/route-def.ts';
-import { MAX_BODY_BYTES, parseQuery, readJsonBody, sendJson } from './request-io.ts';
+import { FileDownload, type RequestContext, type RouteDef } from '../api/route-def.ts';
+import { MAX_BODY_BYTES, parseQuery, readJsonBody, sendJson, sendText } from './request-io.ts';
 import type { Router } from './router.ts';
 import {
   bodyValidator,
@@ -128,6 +128,13 @@ export class HttpPipeline {
         status: 200,
       };
       const result = await route.def.handler(ctx);
+      if (result instanceof FileDownload) {
+        sendText(res, ctx.status, result.contentType, result.body, {
+          'content-disposition': `attachment; filename="${result.filename}"`,
+          'cache-control': 'no-store',
+        });
+        return;
+      }
       route.response?.(result);
       sendJson(res, ctx.status, result);
     } catch (error) {
