@@ -122,6 +122,35 @@ test('connections over the per-address cap are refused while other addresses sti
   assert.fail('the address stayed refused after its connections closed');
 });
 
+test('a connection over the cap is answered 429 and nothing it sends is handled', async () => {
+  // Refused before any HTTP handling is set up for it: a request on it is never parsed, let alone run
+  // (and an address reconnecting as fast as it is refused costs an accept and a write each).
+  const handled: string[] = [];
+  const onRequest = (req: { url?: string }) => {
+    if (req.url?.includes('refused') === true) handled.push(req.url);
+  };
+  capped.gateway.server.on('request', onRequest);
+  const held: RawExchange[] = [];
+  try {
+    for (let i = 0; i < CAP; i++) {
+      held.push(await rawSend(cappedPort, 'GET / HTTP/1.1\r\n', '127.0.0.3'));
+    }
+    const refused = await rawSend(
+      cappedPort,
+      'GET /healthz?refused HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz?refused-again HTTP/1.1\r\nHost: x\r\n\r\n',
+      '127.0.0.3',
+    );
+    const text = await closedWithin(refused, 20_000);
+    assert.equal(statusOf(text), 429);
+    assert.match(text, /\r\nRetry-After: 1\r\n/);
+    assert.equal(text.match(/HTTP\/1\.1 /g)?.length, 1, `more than the refusal came back: ${text}`);
+    assert.deepEqual(handled, []);
+  } finally {
+    capped.gateway.server.off('request', onRequest);
+    for (const h of held) h.socket.destroy();
+  }
+});
+
 test('a path under an extension prefix that the extension does not serve is answered 404', async () => {
   const res = await fetch(`${ex.baseUrl}/ext/anything`, { signal: AbortSignal.timeout(20_000) });
   assert.equal(res.status, 404);

@@ -94,22 +94,25 @@ export function installConnectionLimits(
     else byAddress.delete(address);
   };
   if (l.maxConnectionsPerAddress > 0) {
+    // The cap is applied before Node sets a connection up for HTTP (a parser, its state, a dozen
+    // listeners, then parsing what arrives): an address reconnecting as fast as it is refused then
+    // costs an accept and one write each, not an HTTP connection's life. Node's own listeners run
+    // only for the connections let in.
+    const admit = server.listeners('connection') as ((socket: Socket) => void)[];
+    server.removeAllListeners('connection');
+    const refusal = Buffer.from(rawErrorResponse('TOO_MANY_CONNECTIONS', 1));
     server.on('connection', (socket: Socket) => {
       const address = socket.remoteAddress ?? 'unknown';
       const n = byAddress.get(address) ?? 0;
       if (n >= l.maxConnectionsPerAddress) {
         counters.httpConnectionsRefused++;
-        // Read and drop what the client sends, so closing does not reset the connection before the
-        // answer is read; a client that does not close in turn is cut off shortly after.
-        socket.on('error', () => {});
-        socket.resume();
-        socket.end(rawErrorResponse('TOO_MANY_CONNECTIONS', 1));
-        socket.setTimeout(1_000, () => socket.destroy());
+        refuse(socket, refusal);
         return;
       }
       byAddress.set(address, n + 1);
       counted.set(socket, address);
       socket.once('close', () => release(socket));
+      for (const listener of admit) listener.call(server, socket);
     });
   }
   // Node's idle close of a kept-alive connection; with this listener Node leaves the closing to it.
@@ -124,6 +127,22 @@ export function installConnectionLimits(
     answerClientError(error, socket, counters);
   });
   return { release };
+}
+
+/**
+ * Answers 429 on a connection no HTTP handling was set up for. What the client sends is read and
+ * dropped, so closing does not reset the connection before the answer is read. The connection is
+ * closed when the client closes it (the answer says `Connection: close`) or after a second: closing
+ * at once would let a client that reconnects as soon as it is closed cycle as fast as this thread can
+ * refuse it (11,000 a second from one address in the flood bench), while the second it waits here,
+ * as `Retry-After` asks, paces it.
+ */
+function refuse(socket: Socket, refusal: Buffer): void {
+  socket.on('error', () => {});
+  socket.on('end', () => socket.destroy());
+  socket.resume();
+  socket.write(refusal);
+  socket.setTimeout(1_000, () => socket.destroy());
 }
 
 /**
