@@ -16,6 +16,7 @@ Commands:
   market create|open|pause|close|settle
   account freeze|unfreeze  The kill switch: cancel an account's orders and refuse new ones
   journal verify|repair Check the journal of a data directory; cut damage named by a refusal
+  audit verify|key|checkpoint  Prove the journal unchanged since signed checkpoints; the signing key
   replay                Rebuild state from the journal; print the state hash
   snapshot              Write an engine snapshot
   report                Compliance reports: trade register, large positions, statements
@@ -84,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'journal':
       return (await dataDir()).journalCommand(rest);
+    case 'audit':
+      return (await import('./audit-command.ts')).auditCommand(rest);
     case 'replay':
       return (await import('./replay-command.ts')).replayCommand(rest);
     case 'snapshot':

@@ -4,7 +4,7 @@
 import { readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DEFAULT_ENGINE_CONFIG, type EngineConfig } from '@bourse/engine';
-import { makePrivateDir, PRIVATE_FILE_MODE } from '@bourse/journal';
+import { AUDIT_KEY_FILE_NAME, makePrivateDir, PRIVATE_FILE_MODE } from '@bourse/journal';
 import { CoreError } from './core-error.ts';
 
 export interface DataDirLayout {
@@ -13,6 +13,8 @@ export interface DataDirLayout {
   readonly snapshotsDir: string;
   readonly readDbPath: string;
   readonly engineConfigPath: string;
+  /** The operator's Ed25519 key that signs audit checkpoints (created on first start). */
+  readonly auditKeyPath: string;
 }
 
 export function dataDirLayout(root: string): DataDirLayout {
@@ -22,6 +24,7 @@ export function dataDirLayout(root: string): DataDirLayout {
     snapshotsDir: join(root, 'snapshots'),
     readDbPath: join(root, 'read.db'),
     engineConfigPath: join(root, 'engine-config.json'),
+    auditKeyPath: join(root, AUDIT_KEY_FILE_NAME),
   };
 }
 

@@ -2,6 +2,13 @@
 // directory as a running core, and the offline data-directory operations for the CLI.
 export type * from './exchange-core.ts';
 export { ensurePrivateFile, makePrivateDir, PRIVATE_FILE_MODE } from '@bourse/journal';
+export {
+  auditDataDir,
+  auditPublicKey,
+  type DataDirAudit,
+  newestCheckpoint,
+} from './audit-data-dir.ts';
+export { DEFAULT_CHECKPOINT_EVERY_MS } from './audit-checkpointer.ts';
 export { decodeCommandJson, encodeCommandJson } from './command-codec.ts';
 export { CORE_ERROR_CODES, CoreError, type CoreErrorCode } from './core-error.ts';
 export {

@@ -23,6 +23,7 @@ import type {
   SequencerStats,
 } from './exchange-core.ts';
 import { DueTicker } from './due-ticker.ts';
+import type { AuditCheckpointer } from './audit-checkpointer.ts';
 import { GroupCommit } from './group-commit.ts';
 import { observe } from './histogram.ts';
 import { markReadDbClean } from './read-db-guard.ts';
@@ -79,6 +80,8 @@ export interface CoreParts {
   readonly onStateHash: ((seq: number, hash: string) => void) | undefined;
   /** Time-travel reads over this core's snapshots and journal. */
   readonly history: HistoryReader;
+  /** Signs the journal's chain hash now and then, and at close after the last commit. */
+  readonly audit?: AuditCheckpointer;
 }
 
 export class LocalExchangeCore implements ReplicatingCore {
@@ -475,6 +478,7 @@ export class LocalExchangeCore implements ReplicatingCore {
     await this.#snapshotBusy;
     await this.#parts.host.terminate();
     await this.#parts.journal.close();
+    await this.#parts.audit?.close();
     await this.#feeder.close();
     await this.#parts.readModels.close();
     const path = this.#parts.readDbPath;

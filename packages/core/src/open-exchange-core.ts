@@ -12,6 +12,7 @@ import {
 } from '@bourse/journal';
 import type { ReadModels } from '@bourse/projections';
 import type { EngineConfig } from '@bourse/engine';
+import { AuditCheckpointer } from './audit-checkpointer.ts';
 import { decodeCommand } from './command-codec.ts';
 import { CoreError } from './core-error.ts';
 import { createCoreMetrics } from './core-metrics.ts';
@@ -67,6 +68,8 @@ export interface OpenExchangeCoreOptions {
   readonly onStateHash?: (seq: number, hash: string) => void;
   /** Where the read models live (default: SQLite in the data directory; see read-db.ts). */
   readonly readDb?: ReadDb;
+  /** Milliseconds between signed audit checkpoints of the journal's chain (default 10 s). */
+  readonly auditCheckpointEveryMs?: number;
 }
 
 export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<ReplicatingCore> {
@@ -91,6 +94,15 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<R
       () => feeder.close(),
       () => readModels.close(),
     );
+    const audit = await AuditCheckpointer.start({
+      keyPath: layout.auditKeyPath,
+      journalDir: layout.journalDir,
+      head: () => journal.chainHead,
+      recovery,
+      clock: opts.clock ?? Date.now,
+      everyMs: opts.auditCheckpointEveryMs,
+    });
+    cleanup.push(() => audit.close());
     const snapshots = new SnapshotStore(layout.snapshotsDir);
     const snapshot = chooseSnapshot(snapshots, lastSeq, feeder.appliedSeq);
     const { host, lastSeq: engineSeq } = await startEngine(
@@ -124,6 +136,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<R
       ticking: opts.ticking ?? true,
       onStateHash: opts.onStateHash,
       history: new HistoryReader(layout.root),
+      audit,
     });
     core.stats.readDbOnOpen = readDbOnOpen;
     core.stats.readModelThread = feeder.idle ? 'idle' : 'nice';
