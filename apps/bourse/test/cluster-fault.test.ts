@@ -143,14 +143,7 @@ describe('cluster under faults', { timeout: 900_000 }, () => {
     assert.ok(acked.length > 0, 'orders were acknowledged');
   });
 
-  // Known defect: after every process is killed at once and started again, the projector can stop
-  // storing (read models stuck below the engine's seq), so this case may wait until the describe's
-  // timeout. Until that is fixed it runs only when asked for (BOURSE_CLUSTER_RESTART_TEST=1); the
-  // engine side of a whole-cluster restart is covered in packages/cluster/test/engine-node-etcd-loss.
-  const restartTest = process.env.BOURSE_CLUSTER_RESTART_TEST === '1';
-  it('loses no acknowledged order when every process is killed at once and started again', {
-    skip: restartTest ? false : 'projector stall after a whole-cluster restart (see comment)',
-  }, async () => {
+  it('loses no acknowledged order when every process is killed at once and started again', async () => {
     await trade(5);
     for (const p of state.processes) {
       try {

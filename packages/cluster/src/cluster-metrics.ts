@@ -24,6 +24,8 @@ export interface ClusterMetrics {
   /** etcd's backend size as its member reports it, and whether a NOSPACE alarm is raised. */
   etcdDbSizeBytes: number;
   etcdNoSpaceAlarm: number;
+  /** Commands older than the in-memory window recomputed from disk for a `replay` request. */
+  replayRecomputed: number;
 }
 
 export function createClusterMetrics(): ClusterMetrics {
@@ -40,6 +42,7 @@ export function createClusterMetrics(): ClusterMetrics {
     trimmedBatches: 0,
     etcdDbSizeBytes: 0,
     etcdNoSpaceAlarm: 0,
+    replayRecomputed: 0,
   };
 }
 
@@ -79,6 +82,12 @@ export function renderClusterMetrics(node: string, m: ClusterMetrics): string {
       '1 while etcd refuses writes.',
       'gauge',
       m.etcdNoSpaceAlarm,
+    ) +
+    line(
+      'bourse_cluster_replay_recomputed_total',
+      'Commands recomputed from disk for replay.',
+      'counter',
+      m.replayRecomputed,
     );
   const h = m.appendLatencySeconds;
   const name = 'bourse_cluster_append_latency_seconds';

@@ -122,6 +122,8 @@ export class EngineNode {
     const node = new EngineNode(opts, etcd, nc);
     try {
       await node.#openCore();
+      // Report the term, lag and state hash at once, not from the next interval on.
+      await Promise.all([node.#houseKeep(), node.#hashOnOpen()]);
       node.#startFollowing();
       node.#housekeeping = setInterval(() => void node.#houseKeep(), HOUSEKEEPING_MS);
       node.#campaign = node.#campaignLoop();
@@ -192,6 +194,25 @@ export class EngineNode {
       },
     });
     this.#core.subscribe((batch) => this.#onDurable(batch));
+  }
+
+  /**
+   * The state hash at the last hash interval this node's journal reaches, compared with the cluster's
+   * as every hash is: computed while the journal was replayed, or else (the engine started from a
+   * snapshot past it) recomputed from an older snapshot on a thread of its own.
+   */
+  async #hashOnOpen(): Promise<void> {
+    const every = this.#opts.hashEvery ?? 10_000;
+    const seq = Math.floor(this.#core.durableSeq / every) * every;
+    if (seq === 0 || seq <= this.#lastHash.seq) return;
+    const pending = this.#pendingHashes.find(([s]) => s === seq);
+    this.#pendingHashes = this.#pendingHashes.filter(([s]) => s > seq);
+    try {
+      const hash = pending?.[1] ?? (await this.#core.history!({ target: { seq } })).stateHash;
+      await withTimeout(this.#checkHash(seq, hash), HOUSEKEEPING_MS * 5);
+    } catch (error) {
+      this.#say({ level: 'warn', msg: 'no state hash on open', seq, error: String(error) });
+    }
   }
 
   /** Every durable batch, as leader or standby, in seq order. */
@@ -408,7 +429,12 @@ export class EngineNode {
     return { ok: true, commands: texts.map((t) => JSON.parse(t) as Command) };
   }
 
-  #replay(fromSeq: number, toSeq: number): ReplayReply {
+  /**
+   * Recent commands come from memory; older ones (a projector or gateway behind this node's restart,
+   * which starts the window afresh) are recomputed with their events from the node's snapshots and
+   * journal on a thread of their own, so a follower behind the window catches up instead of stalling.
+   */
+  async #replay(fromSeq: number, toSeq: number): Promise<ReplayReply> {
     if (
       !Number.isSafeInteger(fromSeq) ||
       !Number.isSafeInteger(toSeq) ||
@@ -417,14 +443,21 @@ export class EngineNode {
     ) {
       return { ok: false, code: 'BAD_REQUEST', message: 'replay needs 1 <= fromSeq <= toSeq' };
     }
-    if (fromSeq < this.#recent.firstSeq) {
+    if (fromSeq >= this.#recent.firstSeq) {
+      return { ok: true, batch: this.#recent.range(fromSeq, toSeq, MAX_COMMANDS_PER_MESSAGE) };
+    }
+    const upTo = Math.min(toSeq, this.#recent.firstSeq - 1);
+    try {
+      const batch = await this.#core.appliedRange(fromSeq, upTo, MAX_COMMANDS_PER_MESSAGE);
+      this.metrics.replayRecomputed += batch.length;
+      return { ok: true, batch };
+    } catch (error) {
       return {
         ok: false,
         code: 'UNAVAILABLE',
-        message: `node ${this.node} holds seqs from ${this.#recent.firstSeq} only; resynchronise from a snapshot`,
+        message: `node ${this.node} could not recompute seqs ${fromSeq}..${upTo}: ${String(error)}`,
       };
     }
-    return { ok: true, batch: this.#recent.range(fromSeq, toSeq, MAX_COMMANDS_PER_MESSAGE) };
   }
 
   #notLeader(): ErrorReply {
@@ -434,28 +467,32 @@ export class EngineNode {
   /** Lag, log trimming behind snapshots, etcd's size and alarms. */
   async #houseKeep(): Promise<void> {
     try {
-      const head = await this.#log.head();
-      if (this.#role === 'standby') {
-        this.metrics.lagCommands = Math.max(0, head.seq - (this.#core?.durableSeq ?? 0));
-        this.#term = Math.max(this.#term, head.term);
-      } else {
-        await this.#trim();
-      }
-      const status = await this.#etcd.maintenance.status();
-      this.metrics.etcdDbSizeBytes = Number(status.dbSize);
-      const alarms = await this.#etcd.maintenance.alarm({
-        action: 'Get',
-        memberID: 0,
-        alarm: 'None',
-      });
-      // Enums arrive as names or numbers depending on the loader: NOSPACE is 1.
-      const noSpace = alarms.alarms.some((a) =>
-        ['1', 'NOSPACE', 'Nospace'].includes(String(a.alarm)),
-      );
-      this.metrics.etcdNoSpaceAlarm = noSpace ? 1 : 0;
+      await withTimeout(this.#houseKeepOnce(), HOUSEKEEPING_MS * 5);
     } catch {
       // etcd unreachable for a moment: the next round looks again.
     }
+  }
+
+  async #houseKeepOnce(): Promise<void> {
+    const head = await this.#log.head();
+    if (this.#role === 'standby') {
+      this.metrics.lagCommands = Math.max(0, head.seq - (this.#core?.durableSeq ?? 0));
+      this.#term = Math.max(this.#term, head.term);
+    } else {
+      await this.#trim();
+    }
+    const status = await this.#etcd.maintenance.status();
+    this.metrics.etcdDbSizeBytes = Number(status.dbSize);
+    const alarms = await this.#etcd.maintenance.alarm({
+      action: 'Get',
+      memberID: 0,
+      alarm: 'None',
+    });
+    // Enums arrive as names or numbers depending on the loader: NOSPACE is 1.
+    const noSpace = alarms.alarms.some((a) =>
+      ['1', 'NOSPACE', 'Nospace'].includes(String(a.alarm)),
+    );
+    this.metrics.etcdNoSpaceAlarm = noSpace ? 1 : 0;
   }
 
   /** The leader trims the log behind its newest snapshot, keeping `logRetainCommands` for standbys. */
@@ -484,6 +521,15 @@ function newestSnapshotSeq(dir: string): number {
     // No snapshot yet.
   }
   return newest;
+}
+
+/** `promise`, or a rejection after `ms` (the work itself goes on). */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 function sleep(ms: number): Promise<void> {

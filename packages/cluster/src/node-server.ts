@@ -29,7 +29,7 @@ export interface NodeHandlers {
   journal(request: JournalRequest): JournalReply;
   submit(request: SubmitRequest): Promise<SubmitReply>;
   query(request: QueryRequest): Promise<QueryReply>;
-  replay(request: ReplayRequest): ReplayReply;
+  replay(request: ReplayRequest): Promise<ReplayReply>;
   status(): StatusReply;
 }
 
@@ -50,7 +50,8 @@ export class NodeServer {
       }),
       nc.subscribe(this.subjects.replay, {
         queue: 'replay',
-        callback: (_err, msg) => this.#reply(msg, this.#replay(msg)),
+        callback: (_err, msg) =>
+          this.#answer(msg, (body: ReplayRequest) => this.#handlers.replay(body)),
       }),
       // No queue group: the asking node is subscribed too; it takes the first reply that has data.
       nc.subscribe(this.subjects.journal, {
@@ -111,12 +112,6 @@ export class NodeServer {
   async close(): Promise<void> {
     this.stopLeading();
     for (const sub of this.#always) sub.unsubscribe();
-  }
-
-  #replay(msg: Msg): ReplayReply {
-    const body = parse<ReplayRequest>(msg);
-    if (body === undefined) return badRequest('replay needs { fromSeq, toSeq }');
-    return this.#handlers.replay(body);
   }
 
   #answer<T, R>(msg: Msg, handle: (body: T) => Promise<R>): void {

@@ -135,6 +135,12 @@ export interface ReplicatingCore extends ExchangeCore {
   replicate(commands: readonly Command[]): Promise<AppliedCommand[]>;
   /** Start or stop submitting `tick`s when the engine has time-driven work due. */
   setTicking(on: boolean): void;
+  /**
+   * Durable commands `fromSeq..toSeq` (at most `limit`) with their events, recomputed on a thread of
+   * its own from the nearest snapshot and the journal: for a follower that missed commands this core
+   * no longer holds in memory.
+   */
+  appliedRange(fromSeq: number, toSeq: number, limit: number): Promise<AppliedCommand[]>;
 }
 
 /** How the submit pipeline grouped work: many commands per engine batch, many batches per commit. */

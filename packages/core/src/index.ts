@@ -40,6 +40,7 @@ export {
   type HistorySource,
   type HistoryState,
   type HistoryTarget,
+  appliedRange,
   stateAt,
   withDataDirHistory,
 } from './time-travel.ts';

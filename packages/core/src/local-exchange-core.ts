@@ -150,6 +150,13 @@ export class LocalExchangeCore implements ReplicatingCore {
     return this.#parts.history.read(query, () => this.#commit.durableSeq);
   }
 
+  appliedRange(fromSeq: number, toSeq: number, limit: number): Promise<AppliedCommand[]> {
+    return this.#parts.history.appliedRange(
+      { fromSeq, toSeq, limit },
+      () => this.#commit.durableSeq,
+    );
+  }
+
   get failure(): Error | undefined {
     return this.#failure;
   }

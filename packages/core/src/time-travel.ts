@@ -16,6 +16,7 @@ import { FileJournal, type JournalRecord, SnapshotStore } from '@bourse/journal'
 import { decodeCommand } from './command-codec.ts';
 import { CoreError } from './core-error.ts';
 import { dataDirLayout, readEngineConfig } from './data-dir.ts';
+import type { AppliedCommand } from './exchange-core.ts';
 
 /** A sequence number, or a timestamp (ms since the epoch) meaning the last seq at or before it. */
 export type HistoryTarget = { readonly seq: number } | { readonly ts: number };
@@ -111,6 +112,37 @@ export function engineAt(source: HistorySource, target: HistoryTarget): EngineAt
     }
   }
   return { engine, snapshotSeq, replayed };
+}
+
+/**
+ * Durable commands `fromSeq..toSeq` (at most `limit`) with the events they produced, recomputed by
+ * replaying them from the nearest snapshot before `fromSeq`: the engine is deterministic, so these are
+ * the events the live engine emitted. For a reader that missed commands older than what a live node
+ * keeps in memory (a cluster projector behind a node's restart).
+ */
+export function appliedRange(
+  source: HistorySource,
+  fromSeq: number,
+  toSeq: number,
+  limit: number,
+): AppliedCommand[] {
+  const last = Math.min(toSeq, source.lastSeq, fromSeq + limit - 1);
+  if (!Number.isSafeInteger(fromSeq) || fromSeq < 1 || last < fromSeq) return [];
+  const { engine } = engineAt(source, { seq: fromSeq - 1 });
+  const out: AppliedCommand[] = [];
+  for (const record of readFrom(source, fromSeq)) {
+    const command = decodeCommand(record.payload);
+    if (command.seq !== record.seq || command.seq !== engine.lastSeq + 1) {
+      throw new CoreError(
+        'DATA_DIR_INCONSISTENT',
+        `journal record ${record.seq} holds command seq ${command.seq} after engine seq ${engine.lastSeq}`,
+      );
+    }
+    // The engine reuses its event array: each command keeps a copy.
+    out.push({ seq: command.seq, ts: command.ts, command, events: [...engine.apply(command)] });
+    if (record.seq >= last) break;
+  }
+  return out;
 }
 
 /** The book of a market and an account's balances, positions and open orders as of `query.target`. */

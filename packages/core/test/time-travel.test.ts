@@ -12,6 +12,7 @@ import { Prng, seedFromEnv } from '../../engine/test/support/prng.ts';
 import { encodeCommandJson } from '../src/command-codec.ts';
 import { dataDirLayout, ensureDataDir, resolveEngineConfig } from '../src/data-dir.ts';
 import {
+  appliedRange,
   engineAt,
   HistoryError,
   type HistorySource,
@@ -148,5 +149,35 @@ test('bad targets, unknown markets and accounts are refused naming the field', a
     refused(() => engineAt(source, { ts: Number.NaN }), 'INVALID_FIELD', 'ts');
     refused(() => stateAt(source, { target: { seq: 50 }, market: 'NOPE' }), 'NOT_FOUND', 'market');
     refused(() => stateAt(source, { target: { seq: 0 }, accountId: 1 }), 'NOT_FOUND', 'account');
+  });
+});
+
+test('applied commands recomputed for a range carry the events the engine emitted', async (t) => {
+  const dir = tempDataDir(t);
+  const { commands, snapshots } = await recordSimulation(dir);
+  const reference = new Engine(CONFIG);
+  const emitted = commands.map((c) => JSON.parse(JSON.stringify(reference.apply(c))) as unknown);
+  // Ranges that start on, just after and between snapshots, and one cut short by the limit.
+  const ranges: [number, number, number][] = [
+    [1, 40, 100],
+    [snapshots[1]!, snapshots[1]! + 30, 100],
+    [snapshots[2]! + 1, snapshots[2]! + 700, 100],
+    [COMMANDS - 5, COMMANDS + 50, 100],
+  ];
+  await withDataDirHistory(dir, (source) => {
+    for (const [fromSeq, toSeq, limit] of ranges) {
+      const got = appliedRange(source, fromSeq, toSeq, limit);
+      const last = Math.min(toSeq, COMMANDS, fromSeq + limit - 1);
+      assert.deepEqual(
+        got.map((a) => a.seq),
+        Array.from({ length: last - fromSeq + 1 }, (_, i) => fromSeq + i),
+      );
+      for (const a of got) {
+        assert.deepEqual(a.command, commands[a.seq - 1]);
+        assert.equal(a.ts, commands[a.seq - 1]!.ts);
+        assert.deepEqual(JSON.parse(JSON.stringify(a.events)), emitted[a.seq - 1], `seq ${a.seq}`);
+      }
+    }
+    assert.deepEqual(appliedRange(source, COMMANDS + 1, COMMANDS + 9, 100), []);
   });
 });

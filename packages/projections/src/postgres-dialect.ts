@@ -67,6 +67,10 @@ function poolConfig(connection: PostgresConnection): pg.PoolConfig {
     typeof connection === 'string' ? { connectionString: connection } : { ...connection };
   return {
     application_name: 'bourse-read-models',
+    // A server that accepts TCP but never answers (starting, stopped, a half-open link) fails the
+    // query, which its caller retries, instead of holding it forever; keep-alive finds dead links.
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
     ...base,
     types: SAFE_INTEGER_TYPES,
     Client: ReadModelClient,

@@ -73,6 +73,16 @@ export class EventFollower {
     return this.#next - 1;
   }
 
+  /** The highest seq known to exist (from events, replays or acknowledgements). */
+  get knownHeadSeq(): number {
+    return Math.max(this.#knownHead, this.#next - 1);
+  }
+
+  /** Asks `replay` now whether the log holds more than was delivered (as the idle poll does). */
+  poll(): void {
+    void this.#fill();
+  }
+
   /** Tells the follower a seq exists (an acknowledgement saw it), so a missing tail is fetched. */
   noteHead(seq: number): void {
     if (seq <= this.#knownHead) return;

@@ -2,6 +2,6 @@
 // leader engine node), the PostgreSQL read side it reads history from, and the projector that feeds it.
 export { EventFollower, type EventFollowerOptions } from './event-follower.ts';
 export { openPgReadSide, type PgReadSideOptions, type RemoteReadModels } from './pg-read-side.ts';
-export { Projector, type ProjectorOptions } from './projector.ts';
+export { Projector, type ProjectorOptions, type ProjectorStall } from './projector.ts';
 export { RemoteExchangeCore, type RemoteCoreOptions } from './remote-exchange-core.ts';
 export { idempotent } from './request-retry.ts';

@@ -33,7 +33,7 @@ export async function openPgReadSide(
   });
   // The read models remember the seq they stored themselves; another process's progress is read here.
   const config = typeof connection === 'string' ? { connectionString: connection } : connection;
-  const pool = new pg.Pool({ ...config, max: 1 });
+  const pool = new pg.Pool({ connectionTimeoutMillis: 10_000, keepAlive: true, ...config, max: 1 });
   pool.on('error', () => {}); // an idle connection lost; the next poll opens another
   const storedSeq = async () => {
     const r = await pool.query('SELECT last_seq FROM projection_state WHERE id = 1');

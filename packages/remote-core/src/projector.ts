@@ -2,11 +2,21 @@
 // models hold (events, with gaps and a missed tail fetched by replay) and stores each command exactly
 // once, in seq order. Storing is idempotent by seq (a batch is one transaction that skips what is
 // stored), so a projector killed mid-batch, or a second one started by mistake, repeats nothing.
+// Every failure is retried and reported, and a watchdog reports a projector that is behind the log
+// and stores nothing, whatever the reason: it never stalls silently.
 
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { AppliedCommand, ReadModels } from '@bourse/projections';
 import { EventFollower } from './event-follower.ts';
 import { clusterSubjects } from '@bourse/cluster/protocol';
+
+export interface ProjectorStall {
+  readonly storedSeq: number;
+  /** The highest seq known to be in the log. */
+  readonly headSeq: number;
+  /** How long nothing was stored while behind. */
+  readonly stalledMs: number;
+}
 
 export interface ProjectorOptions {
   readonly nats: NatsConnection;
@@ -15,21 +25,37 @@ export interface ProjectorOptions {
   readonly readModels: ReadModels;
   /** Called when storing fails; the batch is tried again after a pause. */
   readonly onError?: (error: unknown) => void;
+  /** Called when fetching missed commands from the nodes fails; it is tried again. */
+  readonly onReplayError?: (error: unknown) => void;
+  /** Called every `stallMs` while the projector is behind the log and has stored nothing. */
+  readonly onStall?: (stall: ProjectorStall) => void;
+  /** Default 15 s. */
+  readonly stallMs?: number;
 }
 
 /** Most commands stored in one transaction. */
 const MAX_APPLY = 4_096;
 const RETRY_MS = 500;
+const WATCH_MS = 1_000;
+/**
+ * A replay of commands older than a node's in-memory window is recomputed from its snapshots and
+ * journal (up to a snapshot interval of replay): give it far longer than a bus round trip.
+ */
+const REPLAY_TIMEOUT_MS = 30_000;
 
 export class Projector {
   readonly #models: ReadModels;
   readonly #follower: EventFollower;
   readonly #onError: (error: unknown) => void;
+  readonly #watchdog: NodeJS.Timeout;
   #queue: AppliedCommand[] = [];
   #storedSeq: number;
   #busy = false;
   #closed = false;
   #idle: (() => void)[] = [];
+  /** When the stored seq last moved, or the projector last caught up with the log. */
+  #progressAt = performance.now();
+  #lastStallReport = 0;
 
   private constructor(opts: ProjectorOptions, storedSeq: number) {
     this.#models = opts.readModels;
@@ -41,13 +67,18 @@ export class Projector {
       afterSeq: storedSeq,
       deliver: (batch) => this.#enqueue(batch),
       idlePollMs: 500,
+      requestTimeoutMs: REPLAY_TIMEOUT_MS,
+      ...(opts.onReplayError === undefined ? {} : { onReplayError: opts.onReplayError }),
     });
+    const stallMs = opts.stallMs ?? 15_000;
+    this.#watchdog = setInterval(() => this.#watch(stallMs, opts.onStall), WATCH_MS);
+    this.#watchdog.unref();
   }
 
   static async start(opts: ProjectorOptions): Promise<Projector> {
     const stored = await opts.readModels.lastAppliedSeq();
     const projector = new Projector(opts, stored);
-    projector.#follower.noteHead(stored + 1);
+    projector.#follower.poll();
     return projector;
   }
 
@@ -61,12 +92,34 @@ export class Projector {
     return this.#follower.deliveredSeq;
   }
 
+  /** Commands known to be in the log and not stored yet. */
+  get lagCommands(): number {
+    return Math.max(0, this.#follower.knownHeadSeq - this.#storedSeq);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#watchdog);
     await this.#follower.close();
     if (this.#busy) await new Promise<void>((resolve) => this.#idle.push(resolve));
     await this.#models.close();
+  }
+
+  #watch(stallMs: number, onStall: ProjectorOptions['onStall']): void {
+    const now = performance.now();
+    if (this.lagCommands === 0) {
+      this.#progressAt = now;
+      return;
+    }
+    const stalledMs = now - this.#progressAt;
+    if (stalledMs < stallMs || now - this.#lastStallReport < stallMs) return;
+    this.#lastStallReport = now;
+    onStall?.({
+      storedSeq: this.#storedSeq,
+      headSeq: this.#follower.knownHeadSeq,
+      stalledMs: Math.round(stalledMs),
+    });
   }
 
   #enqueue(batch: readonly AppliedCommand[]): void {
@@ -89,6 +142,7 @@ export class Projector {
         }
         this.#queue.splice(0, batch.length);
         this.#storedSeq = batch.at(-1)!.seq;
+        this.#progressAt = performance.now();
       }
     } finally {
       this.#busy = false;

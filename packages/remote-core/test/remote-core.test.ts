@@ -10,7 +10,12 @@ import type { AppliedCommand, CommandInput } from '@bourse/core';
 import { openPostgresReadModels } from '@bourse/projections';
 import { PostgresTestServer } from '../../projections/test/support/postgres-server.ts';
 import { limitOrder, MARKET, marketSetup } from '../../core/test/fixtures/market-setup.ts';
-import { openPgReadSide, Projector, RemoteExchangeCore } from '../src/index.ts';
+import {
+  openPgReadSide,
+  Projector,
+  type ProjectorStall,
+  RemoteExchangeCore,
+} from '../src/index.ts';
 import { NatsTestServer } from './support/nats-test-server.ts';
 import { SingleNodeLeader } from './support/single-node-leader.ts';
 
@@ -155,6 +160,34 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
       assert.equal(a.command.type === 'placeOrder' && a.command.clientOrderId, `burst-${i}`);
       assert.equal(a.seq, results[0]!.seq + i);
     });
+  });
+
+  it('a projector that cannot fetch what it missed says so, and catches up once it can', async () => {
+    const replayErrors: unknown[] = [];
+    const stalls: ProjectorStall[] = [];
+    leader.refuseReplay = true;
+    const late = await Projector.start({
+      nats: projectorConn,
+      readModels: await openPostgresReadModels(await pg.createDatabase()),
+      onReplayError: (error) => replayErrors.push(error),
+      onStall: (stall) => stalls.push(stall),
+      stallMs: 200,
+    });
+    try {
+      // The next event shows the log is far ahead of this projector's empty read models.
+      const applied = await core.submit(limitOrder(3, 'buy', 1_500, 1));
+      await waitUntil(() => stalls.length > 0);
+      assert.ok(replayErrors.length > 0, 'the refused replays were reported');
+      assert.equal(stalls[0]!.storedSeq, 0);
+      assert.ok(stalls[0]!.headSeq >= applied.seq);
+      assert.ok(late.lagCommands >= applied.seq);
+      leader.refuseReplay = false;
+      await waitUntil(() => late.storedSeq >= applied.seq);
+      assert.equal(late.lagCommands, 0);
+    } finally {
+      leader.refuseReplay = false;
+      await late.close();
+    }
   });
 
   it('the read models reach every acknowledged command and agree with the engine', async () => {

@@ -1,7 +1,8 @@
 // The cluster's figures on every gateway's /metrics: each engine node's own metrics (leader, term, lag,
 // elections, fenced appends, etcd append latency, hash checks: from its status reply, polled every few
 // seconds) merged family by family, since Prometheus text allows one HELP/TYPE per family, plus what
-// this gateway sees of the cluster (the term on the event stream, gaps filled, retried requests).
+// this gateway sees of the cluster (the term on the event stream, gaps filled, retried requests) and
+// how far the projector's read models are behind the stream (a stalled projector shows here).
 
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { RemoteExchangeCore } from '@bourse/remote-core';
@@ -78,8 +79,27 @@ export function renderGatewayClusterView(c: RemoteExchangeCore['cluster']): stri
   );
 }
 
+/** The read models' stored seq (PostgreSQL, written by the projector) and their lag behind `seq`. */
+export function renderReadModelsLag(storedSeq: number, deliveredSeq: number): string {
+  return (
+    gauge(
+      'bourse_cluster_read_models_seq',
+      'Last seq the projector stored in the read models.',
+      'gauge',
+      storedSeq,
+    ) +
+    gauge(
+      'bourse_cluster_read_models_lag_commands',
+      'Commands this gateway received that the read models do not hold yet.',
+      'gauge',
+      Math.max(0, deliveredSeq - storedSeq),
+    )
+  );
+}
+
 export class ClusterMetrics {
   #nodes = '';
+  #readModels = '';
   readonly #timer: NodeJS.Timeout;
   readonly #core: RemoteExchangeCore;
 
@@ -89,6 +109,9 @@ export class ClusterMetrics {
       const replies = await nodeStatuses(nats, prefix, 1_000).catch(() => []);
       const texts = replies.map((r) => r.metrics ?? '');
       this.#nodes = mergePrometheus([...texts, renderNodesAnswering(replies.length)]);
+      const stored = await core.readModels.lastAppliedSeq().catch(() => undefined);
+      this.#readModels =
+        stored === undefined ? '' : renderReadModelsLag(stored, core.cluster.deliveredSeq);
     };
     void poll();
     this.#timer = setInterval(() => void poll(), POLL_MS);
@@ -96,7 +119,7 @@ export class ClusterMetrics {
   }
 
   render(): string {
-    return this.#nodes + renderGatewayClusterView(this.#core.cluster);
+    return this.#nodes + this.#readModels + renderGatewayClusterView(this.#core.cluster);
   }
 
   close(): void {

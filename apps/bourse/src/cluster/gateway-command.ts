@@ -92,15 +92,29 @@ export async function clusterGatewayCommand(argv: string[]): Promise<void> {
 export async function clusterProjectorCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: COMMON });
   if (values.help) return void process.stdout.write(CLUSTER_GATEWAY_HELP);
-  if (values.pg === undefined) throw new Error('--pg is required (a postgres:// URL)');
+  const pgUrl = values.pg;
+  if (pgUrl === undefined) throw new Error('--pg is required (a postgres:// URL)');
   const logger = createLogger({ level: values['log-level'] as LogLevel });
   const nats = await connectNats(values.nats, `projector-${process.pid}`);
-  const projector = await Projector.start({
-    nats,
-    prefix: values.prefix,
-    readModels: await openPostgresReadModels(values.pg),
-    onError: (error) => logger.warn('read models not stored; retrying', { error }),
-  });
+  const replayErrors = everySoOften(10_000);
+  const projector = await untilOpened(logger, () =>
+    openPostgresReadModels(pgUrl).then(async (readModels) =>
+      Projector.start({
+        nats,
+        prefix: values.prefix,
+        readModels,
+        onError: (error) => logger.error('read models not stored; retrying', { error }),
+        onReplayError: (error) => {
+          const n = replayErrors();
+          if (n > 0) logger.error('missed commands not fetched; retrying', { error, times: n });
+        },
+        onStall: (stall) => logger.error('read models stalled behind the log', { ...stall }),
+      }).catch(async (error: unknown) => {
+        await readModels.close().catch(() => {});
+        throw error;
+      }),
+    ),
+  );
   process.stdout.write(
     `${JSON.stringify({ event: 'ready', role: 'projector', pid: process.pid, storedSeq: projector.storedSeq })}\n`,
   );
@@ -108,6 +122,36 @@ export async function clusterProjectorCommand(argv: string[]): Promise<void> {
     await projector.close();
     await nats.drain();
   });
+}
+
+/** Opens with `open` until it succeeds (PostgreSQL may start after the projector), logging each failure. */
+async function untilOpened<T>(
+  logger: ReturnType<typeof createLogger>,
+  open: () => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await open();
+    } catch (error) {
+      logger.error('read models not reachable; retrying', { error, attempt });
+      await new Promise((r) => setTimeout(r, Math.min(5_000, 500 * attempt)));
+    }
+  }
+}
+
+/** Counts calls; answers the count since the last report once per `ms` (else 0), to log a storm once. */
+function everySoOften(ms: number): () => number {
+  let last = Number.NEGATIVE_INFINITY;
+  let count = 0;
+  return () => {
+    count++;
+    const now = performance.now();
+    if (now - last < ms) return 0;
+    last = now;
+    const n = count;
+    count = 0;
+    return n;
+  };
 }
 
 function onStop(logger: ReturnType<typeof createLogger>, close: () => Promise<void>): void {

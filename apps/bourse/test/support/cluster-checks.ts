@@ -43,7 +43,21 @@ export async function checkRound(
   assert.equal(hashes.size, 1, `${label}: nodes disagree ${JSON.stringify(replies)}`);
   assert.deepEqual(await core.query.verify(), [], `${label}: engine invariants`);
   const head = replies[0]!.appliedSeq;
-  await core.readModels.waitFor(head);
+  // Bounded: a projector that stopped storing fails the round with its seq, not the suite's timeout.
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      core.readModels.waitFor(head),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`${label}: read models behind seq ${head}`)),
+          120_000,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
   for (const accountId of accounts) {
     const rows = await allPages((cursor) =>
       core.readModels.orders({

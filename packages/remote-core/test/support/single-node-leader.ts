@@ -45,6 +45,8 @@ export class SingleNodeLeader {
   dropEvents: ((fromSeq: number, toSeq: number) => boolean) | undefined;
   /** Submit replies still to swallow: applied, never answered (a leader dying after the append). */
   swallowReplies = 0;
+  /** While set, every replay is refused (as a node that cannot serve the range would). */
+  refuseReplay = false;
   /** Submit requests received (each attempt counts). */
   submitRequests = 0;
   readonly #nats: NatsConnection;
@@ -139,6 +141,7 @@ export class SingleNodeLeader {
   }
 
   #replay(request: ReplayRequest): unknown {
+    if (this.refuseReplay) return errorReply('UNAVAILABLE', 'replay refused by the test');
     const first = this.history[0]?.seq;
     if (first === undefined) return { ok: true, batch: [] };
     if (request.fromSeq < first) return errorReply('UNAVAILABLE', `history starts at ${first}`);
