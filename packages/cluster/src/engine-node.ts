@@ -450,6 +450,12 @@ export class EngineNode {
     try {
       const batch = await this.#core.appliedRange(fromSeq, upTo, MAX_COMMANDS_PER_MESSAGE);
       this.metrics.replayRecomputed += batch.length;
+      // The rest of the range from memory, when the recomputed part reaches the window.
+      const next = (batch.at(-1)?.seq ?? fromSeq - 1) + 1;
+      const room = MAX_COMMANDS_PER_MESSAGE - batch.length;
+      if (next === this.#recent.firstSeq && next <= toSeq && room > 0) {
+        batch.push(...this.#recent.range(next, toSeq, room));
+      }
       return { ok: true, batch };
     } catch (error) {
       return {
