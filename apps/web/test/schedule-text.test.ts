@@ -25,6 +25,8 @@ test('a countdown reads in its two largest units, rounded up to the second', () 
   assert.equal(durationText(3 * 24 * H + 4 * H + 59 * MIN), '3 d 4 h');
   assert.equal(untilText('closes', 10 * MIN, 0), 'closes in 10 min');
   assert.equal(untilText('opens', 90 * S, 0), 'opens in 1 min 30 s');
+  assert.equal(untilText('reopens', 30 * S, 0), 'reopens in 30 s');
+  assert.equal(untilText('reopens', 0, 1), 'reopening now');
   // The time has come but the status has not moved yet: no "0 s", no negative countdown.
   assert.equal(untilText('closes', 1_000, 1_000), 'closing now');
   assert.equal(untilText('opens', 1_000, 5_000), 'opening now');

@@ -26,6 +26,20 @@ export interface Market {
   /** When the market opens / closes by itself (ms since the epoch), if scheduled. */
   readonly opensAt: number | null;
   readonly closesAt: number | null;
+  /** Paused by its circuit breaker (not an operator); it reopens by itself at `reopensAt`. */
+  readonly pausedByBreaker?: boolean;
+  readonly reopensAt?: number | null;
+  /** The circuit breaker's rules and band reference price, or null for none. */
+  readonly circuitBreaker?: {
+    readonly config: {
+      readonly moveTicks: number;
+      readonly moveBps: number;
+      readonly windowMs: number;
+      readonly pauseMs: number;
+      readonly bandTicks: number;
+    };
+    readonly referencePriceTicks: number | null;
+  } | null;
   /** What admins wrote about the market: titles, rules, resolution source, settlement time. */
   readonly info?: MarketInfo;
   readonly spec: {

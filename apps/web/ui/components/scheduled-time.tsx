@@ -4,7 +4,7 @@
 import { localDateTime, untilText } from '../format/schedule.ts';
 import { useNow } from '../state/use-now.ts';
 
-export function ScheduledTime({ verb, at }: { verb: 'opens' | 'closes'; at: number }) {
+export function ScheduledTime({ verb, at }: { verb: 'opens' | 'closes' | 'reopens'; at: number }) {
   const now = useNow(at);
   return (
     <>

@@ -29,9 +29,11 @@ export function durationText(ms: number): string {
   return `${seconds} s`;
 }
 
+const NOW = { opens: 'opening', closes: 'closing', reopens: 'reopening' } as const;
+
 /** "closes in 2 h 5 min", or "closing now" once the time has come but the status has not moved yet. */
-export function untilText(verb: 'opens' | 'closes', at: number, now: number): string {
-  if (at <= now) return verb === 'opens' ? 'opening now' : 'closing now';
+export function untilText(verb: 'opens' | 'closes' | 'reopens', at: number, now: number): string {
+  if (at <= now) return `${NOW[verb]} now`;
   return `${verb} in ${durationText(at - now)}`;
 }
 

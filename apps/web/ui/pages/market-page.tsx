@@ -7,6 +7,7 @@ import { api } from '../api/http.ts';
 import type { MarketInfo, PositionRow, TradeRow } from '../api/types.ts';
 import { Link } from '../components/link.tsx';
 import { StaleNote } from '../components/stale-note.tsx';
+import { BreakerBadge } from '../components/breaker-badge.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { feeLabel } from '../format/fees.ts';
 import { price, qty, usd, usdSigned } from '../format/units.ts';
@@ -71,6 +72,8 @@ function MarketScreen({ m: listed }: { m: MarketInfo }) {
         : {
             ...listed,
             status: tickerStatus(t),
+            pausedByBreaker: t.pausedByBreaker ?? listed.pausedByBreaker ?? false,
+            reopensAt: t.reopensAt === undefined ? (listed.reopensAt ?? null) : t.reopensAt,
             lastPriceTicks: t.lastPriceTicks,
             bestBidTicks: t.bestBidTicks,
             bestAskTicks: t.bestAskTicks,
@@ -138,6 +141,7 @@ function MarketScreen({ m: listed }: { m: MarketInfo }) {
           <div data-testid="market-status">
             <span className="label">Status</span>
             <StatusPill status={m.status} />
+            {m.status === 'paused' && m.pausedByBreaker && <BreakerBadge reopensAt={m.reopensAt} />}
           </div>
         </div>
       </div>

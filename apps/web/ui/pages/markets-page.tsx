@@ -39,6 +39,8 @@ export function withTicker(m: MarketInfo, t: Ticker | undefined): MarketInfo {
   return {
     ...m,
     status: tickerStatus(t),
+    pausedByBreaker: t.pausedByBreaker ?? m.pausedByBreaker ?? false,
+    reopensAt: t.reopensAt === undefined ? (m.reopensAt ?? null) : t.reopensAt,
     lastPriceTicks: t.lastPriceTicks,
     bestBidTicks: t.bestBidTicks,
     bestAskTicks: t.bestAskTicks,
@@ -221,6 +223,11 @@ function MarketRow({ m }: { m: MarketInfo }) {
       <td className="num hide-sm">{m.kind === 'binary' ? qty(m, m.openInterestLots) : ''}</td>
       <td>
         <StatusPill status={m.status} />
+        {m.status === 'paused' && m.pausedByBreaker && (
+          <span className="pill breaker" title="Paused by its circuit breaker">
+            breaker
+          </span>
+        )}
       </td>
     </tr>
   );

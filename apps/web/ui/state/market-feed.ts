@@ -20,6 +20,9 @@ export interface Ticker {
   readonly status: string;
   /** The whole exchange is halted, whatever the market's own status. */
   readonly tradingHalted?: boolean;
+  /** The market's circuit breaker paused it; it reopens by itself at `reopensAt`. */
+  readonly pausedByBreaker?: boolean;
+  readonly reopensAt?: number | null;
   readonly lastPriceTicks: number | null;
   readonly bestBidTicks: number | null;
   readonly bestAskTicks: number | null;
