@@ -33,3 +33,27 @@ export {
   roundToLots,
   snapToGrid,
 } from './rules.ts';
+export {
+  ByteReader,
+  ByteWriter,
+  CodecError,
+} from './codec-bytes.ts';
+export {
+  COMMAND_CASES,
+  type CommandCase,
+  commandJson,
+  decodeCommand,
+  encodeCommand,
+  RECORD_BINARY,
+  RECORD_JSON,
+  writeCommand,
+} from './codec-commands.ts';
+export { EVENT_CASES, type EventCase, readEvent, writeEvent } from './codec-events.ts';
+export {
+  CommandBatchReader,
+  decodeCommandBatch,
+  decodeEventBatch,
+  writeCommandEvents,
+  writeFramedRecord,
+} from './codec-batches.ts';
+export type { Enumeration, FieldSpec } from './codec-fields.ts';

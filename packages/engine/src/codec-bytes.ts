@@ -1,0 +1,257 @@
+// The primitives of the binary message codec: a growable byte writer and a bounds-checked reader.
+// Integers are variable-length (7 bits a byte, least significant first) so small ids and quantities
+// take one or two bytes and a millisecond timestamp six; signed values keep their sign in the first
+// byte's low bit, which covers every safe integer (zigzag would overflow 2^53). Arithmetic above 2^31
+// uses multiplication and division, never 32-bit bitwise operators, so no value is silently truncated.
+
+/** A value the binary layout cannot hold exactly: the encoder falls back to JSON for that message. */
+export class NotEncodable {
+  readonly reason: string;
+  constructor(reason: string) {
+    this.reason = reason;
+  }
+}
+
+/** Bytes that are not a valid encoding: returned to callers as a value, never thrown past the codec. */
+export class CodecError {
+  readonly message: string;
+  readonly offset: number;
+  constructor(message: string, offset: number) {
+    this.message = message;
+    this.offset = offset;
+  }
+}
+
+const TWO_POW_7 = 128;
+const utf8 = new TextEncoder();
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+/** Strings at most this long are read with a plain loop when they are ASCII (cheaper than TextDecoder). */
+const SHORT_STRING = 64;
+
+export class ByteWriter {
+  buf: Uint8Array;
+  pos = 0;
+
+  constructor(initialBytes = 4096) {
+    this.buf = new Uint8Array(initialBytes);
+  }
+
+  /** Makes room for `n` more bytes. */
+  reserve(n: number): void {
+    const need = this.pos + n;
+    if (need <= this.buf.length) return;
+    const grown = new Uint8Array(Math.max(need, this.buf.length * 2));
+    grown.set(this.buf.subarray(0, this.pos));
+    this.buf = grown;
+  }
+
+  u8(v: number): void {
+    this.reserve(1);
+    this.buf[this.pos++] = v;
+  }
+
+  /** A non-negative safe integer. */
+  uint(v: number): void {
+    if (!(v >= 0 && Number.isSafeInteger(v))) throw new NotEncodable(`not a uint: ${String(v)}`);
+    this.reserve(8);
+    const b = this.buf;
+    let p = this.pos;
+    if (v < 0x80000000) {
+      while (v >= 0x80) {
+        b[p++] = (v & 0x7f) | 0x80;
+        v >>>= 7;
+      }
+    } else {
+      while (v >= TWO_POW_7) {
+        b[p++] = (v % TWO_POW_7) | 0x80;
+        v = Math.floor(v / TWO_POW_7);
+      }
+    }
+    b[p++] = v;
+    this.pos = p;
+  }
+
+  /** Any safe integer: |v| shifted left one bit with the sign in bit 0 (-0 is written as 0). */
+  int(v: number): void {
+    if (!Number.isSafeInteger(v)) throw new NotEncodable(`not a safe integer: ${String(v)}`);
+    const neg = v < 0;
+    const abs = neg ? -v : v;
+    this.reserve(9);
+    const b = this.buf;
+    let p = this.pos;
+    // First byte: continuation bit, 6 bits of |v|, the sign.
+    const low6 = abs % 64;
+    let rest = Math.floor(abs / 64);
+    b[p++] = (rest > 0 ? 0x80 : 0) | (low6 << 1) | (neg ? 1 : 0);
+    while (rest > 0) {
+      const group = rest % TWO_POW_7;
+      rest = Math.floor(rest / TWO_POW_7);
+      b[p++] = (rest > 0 ? 0x80 : 0) | group;
+    }
+    this.pos = p;
+  }
+
+  bool(v: boolean): void {
+    if (v !== true && v !== false) throw new NotEncodable(`not a boolean: ${String(v)}`);
+    this.u8(v ? 1 : 0);
+  }
+
+  /** A string as its UTF-8 length and bytes; lone surrogates have no UTF-8 form and are refused. */
+  str(v: string): void {
+    if (typeof v !== 'string') throw new NotEncodable(`not a string: ${String(v)}`);
+    const n = v.length;
+    let ascii = true;
+    for (let i = 0; i < n; i++) {
+      if (v.charCodeAt(i) >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      this.uint(n);
+      this.reserve(n);
+      const b = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) b[p++] = v.charCodeAt(i);
+      this.pos = p;
+      return;
+    }
+    if (!v.isWellFormed()) throw new NotEncodable('a string with a lone surrogate');
+    const bytes = utf8.encode(v);
+    this.uint(bytes.length);
+    this.bytes(bytes);
+  }
+
+  bytes(v: Uint8Array): void {
+    this.reserve(v.length);
+    this.buf.set(v, this.pos);
+    this.pos += v.length;
+  }
+
+  /** A copy of everything written, in an ArrayBuffer of its own (to transfer between threads). */
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
+}
+
+/** Reads what ByteWriter wrote; any read past the end or of a malformed value throws a CodecError. */
+export class ByteReader {
+  readonly buf: Uint8Array;
+  pos: number;
+  readonly end: number;
+
+  constructor(buf: Uint8Array, start = 0, end = buf.length) {
+    this.buf = buf;
+    this.pos = start;
+    this.end = end;
+  }
+
+  get done(): boolean {
+    return this.pos >= this.end;
+  }
+
+  fail(message: string): never {
+    throw new CodecError(message, this.pos);
+  }
+
+  u8(): number {
+    if (this.pos >= this.end) this.fail('unexpected end of message');
+    return this.buf[this.pos++]!;
+  }
+
+  uint(): number {
+    const b = this.buf;
+    const end = this.end;
+    let p = this.pos;
+    let result = 0;
+    let shift = 0;
+    // Up to 4 bytes (28 bits) with bit operations, then multiplication up to 2^53.
+    for (;;) {
+      if (p >= end) this.fail('unexpected end of message in an integer');
+      const byte = b[p++]!;
+      if (shift < 28) {
+        result |= (byte & 0x7f) << shift;
+      } else {
+        result += (byte & 0x7f) * 2 ** shift;
+        if (shift >= 49 && !Number.isSafeInteger(result)) {
+          this.fail('integer out of the safe range');
+        }
+      }
+      shift += 7;
+      if (byte < 0x80) break;
+      if (shift > 56) this.fail('integer too long');
+    }
+    this.pos = p;
+    return result;
+  }
+
+  int(): number {
+    const first = this.u8();
+    const neg = (first & 1) === 1;
+    let abs = (first >> 1) & 0x3f;
+    if (first >= 0x80) {
+      const rest = this.uint();
+      abs += rest * 64;
+      if (!Number.isSafeInteger(abs)) this.fail('integer out of the safe range');
+    }
+    return neg ? -abs : abs;
+  }
+
+  bool(): boolean {
+    const v = this.u8();
+    if (v > 1) this.fail(`not a boolean byte: ${v}`);
+    return v === 1;
+  }
+
+  str(): string {
+    const n = this.uint();
+    const start = this.pos;
+    const stop = start + n;
+    if (stop > this.end) this.fail('string runs past the end of the message');
+    const b = this.buf;
+    if (n <= SHORT_STRING) {
+      let s = '';
+      let i = start;
+      for (; i < stop; i++) {
+        const c = b[i]!;
+        if (c >= 0x80) break;
+        s += String.fromCharCode(c);
+      }
+      if (i === stop) {
+        this.pos = stop;
+        return s;
+      }
+    }
+    let text: string;
+    try {
+      text = utf8Strict.decode(b.subarray(start, stop));
+    } catch {
+      this.fail('a string that is not valid UTF-8');
+    }
+    this.pos = stop;
+    return text;
+  }
+
+  /** Bytes viewed in place (not copied). */
+  bytes(n: number): Uint8Array {
+    const stop = this.pos + n;
+    if (stop > this.end) this.fail('bytes run past the end of the message');
+    const view = this.buf.subarray(this.pos, stop);
+    this.pos = stop;
+    return view;
+  }
+
+  /** One of `values`, by its index. */
+  oneOf<T>(values: readonly T[], what: string): T {
+    const i = this.u8();
+    if (i >= values.length) this.fail(`unknown ${what} ${i}`);
+    return values[i]!;
+  }
+}
+
+/** The index of `v` in `values` (a closed list of strings), or NotEncodable thrown. */
+export function indexIn<T>(values: readonly T[], v: T, what: string): number {
+  const i = values.indexOf(v);
+  if (i < 0) throw new NotEncodable(`unknown ${what}: ${String(v)}`);
+  return i;
+}

@@ -1,0 +1,557 @@
+// The one binary encoding of engine events: a tag naming the event, then its fields in the order of
+// its `EventCase`. An event the layout cannot hold exactly (a rejection echoing a malformed id back)
+// travels as tag 0 and its JSON text, so every event the engine emits has an encoding. Optional fields
+// are absent from a decoded event exactly when they were absent from the emitted one.
+
+import type { EngineEvent, EngineEventType } from './events.ts';
+import { type ByteReader, type ByteWriter, NotEncodable } from './codec-bytes.ts';
+import {
+  CANCEL_REASON,
+  type FieldsOf,
+  has,
+  LEDGER_KIND,
+  MARKET_STATUS,
+  ORDER_TYPE,
+  REJECT_CODE,
+  RESULT,
+  readEnum,
+  SIDE,
+  TIF,
+  writeEnum,
+} from './codec-fields.ts';
+
+type EventOf<K extends EngineEventType> = Extract<EngineEvent, { readonly type: K }>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export interface EventCase<K extends EngineEventType> {
+  /** The byte naming the event; never reused. 0 is the JSON escape. */
+  readonly tag: number;
+  readonly fields: FieldsOf<EventOf<K>>;
+  readonly write: (w: ByteWriter, e: EventOf<K>) => void;
+  readonly read: (r: ByteReader) => EventOf<K>;
+}
+
+type Cases = { readonly [K in EngineEventType]: EventCase<K> };
+
+const EVENT_JSON = 0;
+const utf8 = new TextEncoder();
+
+function writeRejected(w: ByteWriter, e: EventOf<'rejected'>): void {
+  w.uint(
+    has(e.accountId, 0) |
+      has(e.orderId, 1) |
+      has(e.clientOrderId, 2) |
+      has(e.field, 3) |
+      has(e.rule, 4),
+  );
+  w.str(e.command);
+  writeEnum(w, REJECT_CODE, e.reason);
+  if (e.accountId !== undefined) w.int(e.accountId);
+  if (e.orderId !== undefined) w.int(e.orderId);
+  if (e.clientOrderId !== undefined) w.str(e.clientOrderId);
+  if (e.field !== undefined) w.str(e.field);
+  if (e.rule !== undefined) w.str(e.rule);
+}
+
+function readRejected(r: ByteReader): EventOf<'rejected'> {
+  const m = r.uint();
+  const e: Mutable<EventOf<'rejected'>> = {
+    type: 'rejected',
+    command: r.str() as EventOf<'rejected'>['command'],
+    reason: readEnum(r, REJECT_CODE),
+  };
+  if (m & 1) e.accountId = r.int();
+  if (m & 2) e.orderId = r.int();
+  if (m & 4) e.clientOrderId = r.str();
+  if (m & 8) e.field = r.str();
+  if (m & 16) e.rule = r.str();
+  return e;
+}
+
+function writeAccepted(w: ByteWriter, e: EventOf<'orderAccepted'>): void {
+  w.uint(
+    has(e.clientOrderId, 0) |
+      has(e.stopPriceTicks, 1) |
+      has(e.expiresAt, 2) |
+      has(e.orderGroupId, 3),
+  );
+  w.int(e.orderId);
+  w.int(e.accountId);
+  w.int(e.instrumentId);
+  if (e.clientOrderId !== undefined) w.str(e.clientOrderId);
+  writeEnum(w, SIDE, e.side);
+  writeEnum(w, ORDER_TYPE, e.orderType);
+  writeEnum(w, TIF, e.tif);
+  w.int(e.priceTicks);
+  w.int(e.qtyLots);
+  if (e.stopPriceTicks !== undefined) w.int(e.stopPriceTicks);
+  if (e.expiresAt !== undefined) w.int(e.expiresAt);
+  w.bool(e.postOnly);
+  w.bool(e.reduceOnly);
+  w.bool(e.cancelOnPause);
+  if (e.orderGroupId !== undefined) w.int(e.orderGroupId);
+}
+
+function readAccepted(r: ByteReader): EventOf<'orderAccepted'> {
+  const m = r.uint();
+  const e: Mutable<EventOf<'orderAccepted'>> = {
+    type: 'orderAccepted',
+    orderId: r.int(),
+    accountId: r.int(),
+    instrumentId: r.int(),
+    clientOrderId: m & 1 ? r.str() : undefined,
+    side: readEnum(r, SIDE),
+    orderType: readEnum(r, ORDER_TYPE),
+    tif: readEnum(r, TIF),
+    priceTicks: r.int(),
+    qtyLots: r.int(),
+    stopPriceTicks: m & 2 ? r.int() : undefined,
+    expiresAt: m & 4 ? r.int() : undefined,
+    postOnly: r.bool(),
+    reduceOnly: r.bool(),
+    cancelOnPause: r.bool(),
+  };
+  if (m & 8) e.orderGroupId = r.int();
+  return e;
+}
+
+function writeFill(w: ByteWriter, e: EventOf<'fill'>): void {
+  w.int(e.tradeId);
+  w.int(e.instrumentId);
+  w.int(e.takerOrderId);
+  w.int(e.makerOrderId);
+  w.int(e.takerAccountId);
+  w.int(e.makerAccountId);
+  writeEnum(w, SIDE, e.takerSide);
+  w.int(e.priceTicks);
+  w.int(e.qtyLots);
+  w.int(e.takerFee);
+  w.int(e.makerFee);
+  w.int(e.takerOpenQtyLots);
+  w.int(e.makerOpenQtyLots);
+}
+
+function readFill(r: ByteReader): EventOf<'fill'> {
+  return {
+    type: 'fill',
+    tradeId: r.int(),
+    instrumentId: r.int(),
+    takerOrderId: r.int(),
+    makerOrderId: r.int(),
+    takerAccountId: r.int(),
+    makerAccountId: r.int(),
+    takerSide: readEnum(r, SIDE),
+    priceTicks: r.int(),
+    qtyLots: r.int(),
+    takerFee: r.int(),
+    makerFee: r.int(),
+    takerOpenQtyLots: r.int(),
+    makerOpenQtyLots: r.int(),
+  };
+}
+
+function writeLedger(w: ByteWriter, e: EventOf<'ledgerMoved'>): void {
+  w.uint(has(e.transferId, 0));
+  writeEnum(w, LEDGER_KIND, e.kind);
+  w.int(e.accountId);
+  w.int(e.assetId);
+  w.int(e.amount);
+  if (e.transferId !== undefined) w.str(e.transferId);
+}
+
+function readLedger(r: ByteReader): EventOf<'ledgerMoved'> {
+  const m = r.uint();
+  const e: Mutable<EventOf<'ledgerMoved'>> = {
+    type: 'ledgerMoved',
+    kind: readEnum(r, LEDGER_KIND),
+    accountId: r.int(),
+    assetId: r.int(),
+    amount: r.int(),
+  };
+  if (m & 1) e.transferId = r.str();
+  return e;
+}
+
+/** Writes the listed integer fields of an event in order; reads them back into `type`'s shape. */
+function ints<K extends EngineEventType>(
+  tag: number,
+  type: K,
+  names: readonly (keyof EventOf<K> & string)[],
+): EventCase<K> {
+  const fields = Object.fromEntries(names.map((n) => [n, 'int'])) as FieldsOf<EventOf<K>>;
+  return {
+    tag,
+    fields,
+    write: (w, e) => {
+      const record = e as unknown as Record<string, number>;
+      for (const n of names) w.int(record[n]!);
+    },
+    read: (r) => {
+      const e: Record<string, unknown> = { type };
+      for (const n of names) e[n] = r.int();
+      return e as unknown as EventOf<K>;
+    },
+  };
+}
+
+const CASES: Cases = {
+  rejected: {
+    tag: 1,
+    fields: {
+      command: 'str',
+      reason: { enum: REJECT_CODE },
+      accountId: 'int?',
+      orderId: 'int?',
+      clientOrderId: 'str?',
+      field: 'str?',
+      rule: 'str?',
+    },
+    write: writeRejected,
+    read: readRejected,
+  },
+  assetCreated: {
+    tag: 2,
+    fields: { assetId: 'int', code: 'str', scale: 'int' },
+    write: (w, e) => {
+      w.int(e.assetId);
+      w.str(e.code);
+      w.int(e.scale);
+    },
+    read: (r) => ({ type: 'assetCreated', assetId: r.int(), code: r.str(), scale: r.int() }),
+  },
+  accountCreated: ints(3, 'accountCreated', ['accountId', 'userId', 'subaccount']),
+  ledgerMoved: {
+    tag: 4,
+    fields: {
+      kind: { enum: LEDGER_KIND },
+      accountId: 'int',
+      assetId: 'int',
+      amount: 'int',
+      transferId: 'str?',
+    },
+    write: writeLedger,
+    read: readLedger,
+  },
+  instrumentCreated: {
+    tag: 5,
+    fields: { spec: 'json' },
+    write: (w, e) => w.str(JSON.stringify(e.spec)),
+    read: (r) => ({ type: 'instrumentCreated', spec: JSON.parse(r.str()) }),
+  },
+  marketStatusChanged: {
+    tag: 6,
+    fields: { instrumentId: 'int', status: { enum: MARKET_STATUS } },
+    write: (w, e) => {
+      w.int(e.instrumentId);
+      writeEnum(w, MARKET_STATUS, e.status);
+    },
+    read: (r) => ({
+      type: 'marketStatusChanged',
+      instrumentId: r.int(),
+      status: readEnum(r, MARKET_STATUS),
+    }),
+  },
+  marketScheduled: {
+    tag: 7,
+    fields: { instrumentId: 'int', opensAt: 'int|null', closesAt: 'int|null' },
+    write: (w, e) => {
+      w.uint((e.opensAt === null ? 0 : 1) | (e.closesAt === null ? 0 : 2));
+      w.int(e.instrumentId);
+      if (e.opensAt !== null) w.int(e.opensAt);
+      if (e.closesAt !== null) w.int(e.closesAt);
+    },
+    read: (r) => {
+      const m = r.uint();
+      return {
+        type: 'marketScheduled',
+        instrumentId: r.int(),
+        opensAt: m & 1 ? r.int() : null,
+        closesAt: m & 2 ? r.int() : null,
+      };
+    },
+  },
+  orderGroupUpdated: {
+    tag: 8,
+    fields: { groupId: 'int', accountId: 'int', limitLots: 'int', triggered: 'bool' },
+    write: (w, e) => {
+      w.int(e.groupId);
+      w.int(e.accountId);
+      w.int(e.limitLots);
+      w.bool(e.triggered);
+    },
+    read: (r) => ({
+      type: 'orderGroupUpdated',
+      groupId: r.int(),
+      accountId: r.int(),
+      limitLots: r.int(),
+      triggered: r.bool(),
+    }),
+  },
+  orderGroupDeleted: ints(9, 'orderGroupDeleted', ['groupId', 'accountId']),
+  haltChanged: {
+    tag: 10,
+    fields: { halted: 'bool' },
+    write: (w, e) => w.bool(e.halted),
+    read: (r) => ({ type: 'haltChanged', halted: r.bool() }),
+  },
+  orderAccepted: {
+    tag: 11,
+    fields: {
+      orderId: 'int',
+      accountId: 'int',
+      instrumentId: 'int',
+      clientOrderId: 'str?',
+      side: { enum: SIDE },
+      orderType: { enum: ORDER_TYPE },
+      tif: { enum: TIF },
+      priceTicks: 'int',
+      qtyLots: 'int',
+      stopPriceTicks: 'int?',
+      expiresAt: 'int?',
+      postOnly: 'bool',
+      reduceOnly: 'bool',
+      cancelOnPause: 'bool',
+      orderGroupId: 'int?',
+    },
+    write: writeAccepted,
+    read: readAccepted,
+  },
+  orderParked: ints(12, 'orderParked', ['orderId', 'instrumentId', 'stopPriceTicks']),
+  orderTriggered: ints(13, 'orderTriggered', ['orderId', 'instrumentId', 'lastPriceTicks']),
+  orderRested: {
+    tag: 14,
+    fields: {
+      orderId: 'int',
+      instrumentId: 'int',
+      side: { enum: SIDE },
+      priceTicks: 'int',
+      openQtyLots: 'int',
+    },
+    write: (w, e) => {
+      w.int(e.orderId);
+      w.int(e.instrumentId);
+      writeEnum(w, SIDE, e.side);
+      w.int(e.priceTicks);
+      w.int(e.openQtyLots);
+    },
+    read: (r) => ({
+      type: 'orderRested',
+      orderId: r.int(),
+      instrumentId: r.int(),
+      side: readEnum(r, SIDE),
+      priceTicks: r.int(),
+      openQtyLots: r.int(),
+    }),
+  },
+  fill: {
+    tag: 15,
+    fields: {
+      tradeId: 'int',
+      instrumentId: 'int',
+      takerOrderId: 'int',
+      makerOrderId: 'int',
+      takerAccountId: 'int',
+      makerAccountId: 'int',
+      takerSide: { enum: SIDE },
+      priceTicks: 'int',
+      qtyLots: 'int',
+      takerFee: 'int',
+      makerFee: 'int',
+      takerOpenQtyLots: 'int',
+      makerOpenQtyLots: 'int',
+    },
+    write: writeFill,
+    read: readFill,
+  },
+  orderCancelled: {
+    tag: 16,
+    fields: {
+      orderId: 'int',
+      accountId: 'int',
+      instrumentId: 'int',
+      reason: { enum: CANCEL_REASON },
+      cancelledQtyLots: 'int',
+    },
+    write: (w, e) => {
+      w.int(e.orderId);
+      w.int(e.accountId);
+      w.int(e.instrumentId);
+      writeEnum(w, CANCEL_REASON, e.reason);
+      w.int(e.cancelledQtyLots);
+    },
+    read: (r) => ({
+      type: 'orderCancelled',
+      orderId: r.int(),
+      accountId: r.int(),
+      instrumentId: r.int(),
+      reason: readEnum(r, CANCEL_REASON),
+      cancelledQtyLots: r.int(),
+    }),
+  },
+  orderAmended: {
+    tag: 17,
+    fields: {
+      orderId: 'int',
+      accountId: 'int',
+      instrumentId: 'int',
+      priceTicks: 'int',
+      openQtyLots: 'int',
+      keptPriority: 'bool',
+    },
+    write: (w, e) => {
+      w.int(e.orderId);
+      w.int(e.accountId);
+      w.int(e.instrumentId);
+      w.int(e.priceTicks);
+      w.int(e.openQtyLots);
+      w.bool(e.keptPriority);
+    },
+    read: (r) => ({
+      type: 'orderAmended',
+      orderId: r.int(),
+      accountId: r.int(),
+      instrumentId: r.int(),
+      priceTicks: r.int(),
+      openQtyLots: r.int(),
+      keptPriority: r.bool(),
+    }),
+  },
+  bookLevel: {
+    tag: 18,
+    fields: {
+      instrumentId: 'int',
+      side: { enum: SIDE },
+      priceTicks: 'int',
+      qtyLots: 'int',
+      orderCount: 'int',
+    },
+    write: (w, e) => {
+      w.int(e.instrumentId);
+      writeEnum(w, SIDE, e.side);
+      w.int(e.priceTicks);
+      w.int(e.qtyLots);
+      w.int(e.orderCount);
+    },
+    read: (r) => ({
+      type: 'bookLevel',
+      instrumentId: r.int(),
+      side: readEnum(r, SIDE),
+      priceTicks: r.int(),
+      qtyLots: r.int(),
+      orderCount: r.int(),
+    }),
+  },
+  balanceChanged: {
+    tag: 19,
+    fields: { accountId: 'int', assetId: 'int', available: 'int', reserved: 'int' },
+    write: (w, e) => {
+      w.int(e.accountId);
+      w.int(e.assetId);
+      w.int(e.available);
+      w.int(e.reserved);
+    },
+    read: (r) => ({
+      type: 'balanceChanged',
+      accountId: r.int(),
+      assetId: r.int(),
+      available: r.int(),
+      reserved: r.int(),
+    }),
+  },
+  positionChanged: {
+    tag: 20,
+    fields: {
+      accountId: 'int',
+      instrumentId: 'int',
+      positionLots: 'int',
+      costBasis: 'int',
+      realisedPnl: 'int',
+      feesPaid: 'int',
+    },
+    write: (w, e) => {
+      w.int(e.accountId);
+      w.int(e.instrumentId);
+      w.int(e.positionLots);
+      w.int(e.costBasis);
+      w.int(e.realisedPnl);
+      w.int(e.feesPaid);
+    },
+    read: (r) => ({
+      type: 'positionChanged',
+      accountId: r.int(),
+      instrumentId: r.int(),
+      positionLots: r.int(),
+      costBasis: r.int(),
+      realisedPnl: r.int(),
+      feesPaid: r.int(),
+    }),
+  },
+  settled: ints(21, 'settled', [
+    'instrumentId',
+    'accountId',
+    'positionLots',
+    'payout',
+    'realisedPnl',
+  ]),
+  marketSettled: {
+    tag: 22,
+    fields: { instrumentId: 'int', result: { enum: RESULT }, valueTicks: 'int', escrowLeft: 'int' },
+    write: (w, e) => {
+      w.int(e.instrumentId);
+      writeEnum(w, RESULT, e.result);
+      w.int(e.valueTicks);
+      w.int(e.escrowLeft);
+    },
+    read: (r) => ({
+      type: 'marketSettled',
+      instrumentId: r.int(),
+      result: readEnum(r, RESULT),
+      valueTicks: r.int(),
+      escrowLeft: r.int(),
+    }),
+  },
+};
+
+/** Every event's case, for tests that walk them all. */
+export const EVENT_CASES: Cases = CASES;
+
+const BY_TAG: (EventCase<EngineEventType> | undefined)[] = [];
+for (const c of Object.values(CASES) as EventCase<EngineEventType>[]) {
+  if (c.tag === EVENT_JSON || BY_TAG[c.tag] !== undefined) {
+    throw new Error(`event tag ${c.tag} used twice`);
+  }
+  BY_TAG[c.tag] = c;
+}
+
+/** Appends one event: binary when every field fits the layout, else tag 0 and its JSON text. */
+export function writeEvent(w: ByteWriter, e: EngineEvent): void {
+  const start = w.pos;
+  const known = Object.hasOwn(CASES, e.type) ? CASES[e.type] : undefined;
+  if (known !== undefined) {
+    try {
+      w.u8(known.tag);
+      (known.write as (w: ByteWriter, e: EngineEvent) => void)(w, e);
+      return;
+    } catch (error) {
+      if (!(error instanceof NotEncodable)) throw error;
+      w.pos = start;
+    }
+  }
+  w.u8(EVENT_JSON);
+  const text = utf8.encode(JSON.stringify(e));
+  w.uint(text.length);
+  w.bytes(text);
+}
+
+/** Reads one event; throws CodecError on malformed bytes (callers catch at their boundary). */
+export function readEvent(r: ByteReader): EngineEvent {
+  const tag = r.u8();
+  if (tag === EVENT_JSON) {
+    const value: unknown = JSON.parse(r.str());
+    if (typeof value !== 'object' || value === null) r.fail('a JSON event that is not an object');
+    return value as EngineEvent;
+  }
+  const known = BY_TAG[tag];
+  if (known === undefined) return r.fail(`unknown event tag ${tag}`);
+  return known.read(r);
+}
