@@ -1,15 +1,27 @@
-// The journal's record format for one command: a version byte followed by the command as UTF-8 JSON.
-// The version byte lets a later format (a binary layout) coexist with records already on disk.
+// The journal's record format for one command is the engine's command codec (`@bourse/engine`): a
+// format byte, then a binary layout (format 2) or UTF-8 JSON (format 1, every journal written before
+// the binary layout). This module adapts it to the core's boundaries: a record that does not decode
+// is a corrupt journal here, so it throws a CoreError naming why.
 
-import type { Command } from '@bourse/engine';
+import {
+  ByteWriter,
+  CodecError,
+  type Command,
+  commandJson,
+  decodeCommand as decodeRecord,
+  RECORD_JSON,
+  writeCommand,
+  writeFramedRecord,
+} from '@bourse/engine';
+import { CoreError } from './core-error.ts';
+import type { CommandInput } from './exchange-core.ts';
 
-/** Version 1: `[0x01] + UTF-8(JSON.stringify(command))`. */
-export const COMMAND_FORMAT_V1 = 1;
+/** Format 1: `[0x01] + UTF-8(JSON.stringify(command))`, as journals held before the binary layout. */
+export const COMMAND_FORMAT_V1 = RECORD_JSON;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Builds the journal payload from the command's JSON text (already produced for the engine batch). */
+/** A format-1 (JSON) record from a command's JSON text: what journals held before the binary layout. */
 export function encodeCommandJson(json: string): Uint8Array {
   const body = encoder.encode(json);
   const out = new Uint8Array(body.length + 1);
@@ -18,15 +30,96 @@ export function encodeCommandJson(json: string): Uint8Array {
   return out;
 }
 
-/** Returns the JSON text of a journal payload; throws on an unknown version byte. */
+/** The journal record of a command: binary, or JSON for a command the layout cannot hold exactly. */
+export function encodeCommandRecord(command: Command): Uint8Array {
+  const w = new ByteWriter(64);
+  writeCommand(w, command);
+  return w.finish();
+}
+
+/** The JSON text of a record of either format; throws on bytes that are not a record. */
 export function decodeCommandJson(payload: Uint8Array): string {
-  const version = payload[0];
-  if (version !== COMMAND_FORMAT_V1) {
-    throw new Error(`unknown command record version ${String(version)}`);
-  }
-  return decoder.decode(payload.subarray(1));
+  const text = commandJson(payload);
+  if (text instanceof CodecError) throw undecodable(text);
+  return text;
 }
 
 export function decodeCommand(payload: Uint8Array): Command {
-  return JSON.parse(decodeCommandJson(payload)) as Command;
+  const command = decodeRecord(payload);
+  if (command instanceof CodecError) throw undecodable(command);
+  return command;
+}
+
+function undecodable(error: CodecError): CoreError {
+  return new CoreError(
+    'DATA_DIR_INCONSISTENT',
+    `a journal record does not decode as a command: ${error.message} (byte ${error.offset})`,
+  );
+}
+
+/**
+ * Encodes commands into shared chunks and hands out a view of each record, so sequencing a command
+ * costs no allocation of its own; a chunk stays alive while any of its records is referenced.
+ */
+export class RecordArena {
+  static readonly CHUNK_BYTES = 64 * 1024;
+  #w = new ByteWriter(RecordArena.CHUNK_BYTES);
+
+  /** The command's record; throws only for a command JSON cannot hold either. */
+  encode(command: Command): Uint8Array {
+    let w = this.#w;
+    if (w.pos > RecordArena.CHUNK_BYTES - 512) {
+      w = new ByteWriter(RecordArena.CHUNK_BYTES);
+      this.#w = w;
+    }
+    const start = w.pos;
+    try {
+      writeCommand(w, command);
+    } catch (error) {
+      w.pos = start;
+      throw error;
+    }
+    return w.buf.subarray(start, w.pos);
+  }
+}
+
+/** The entries' records as one command batch, in a buffer of its own (it is moved to the worker). */
+export function commandBatch(entries: readonly { readonly record: Uint8Array }[]): Uint8Array {
+  let bytes = 0;
+  for (let i = 0; i < entries.length; i++) bytes += entries[i]!.record.length + 5;
+  const w = new ByteWriter(bytes);
+  for (let i = 0; i < entries.length; i++) writeFramedRecord(w, entries[i]!.record);
+  return w.buf.subarray(0, w.pos);
+}
+
+/** Stamps seq and ts (and a new order's id) on a submitted command and encodes its record. */
+export function buildCommand(
+  arena: RecordArena,
+  input: CommandInput | undefined,
+  seq: number,
+  ts: number,
+): { command: Command; record: Uint8Array } | CoreError {
+  if (typeof input !== 'object' || input === null || typeof input.type !== 'string') {
+    return new CoreError('INVALID_COMMAND', 'a command must be an object with a string `type`');
+  }
+  const command = (
+    input.type === 'placeOrder' ? { ...input, seq, ts, orderId: seq } : { ...input, seq, ts }
+  ) as Command;
+  try {
+    return { command, record: arena.encode(command) };
+  } catch (error) {
+    return new CoreError('INVALID_COMMAND', `command cannot be journaled: ${String(error)}`);
+  }
+}
+
+/** A command another node sequenced, checked for the seq it must have, and its record. */
+export function replicatedCommand(
+  arena: RecordArena,
+  command: Command,
+  seq: number,
+): { command: Command; record: Uint8Array } | CoreError {
+  if (command?.seq !== seq || !Number.isSafeInteger(command.ts)) {
+    return new CoreError('INVALID_COMMAND', `replicated command must have seq ${seq} and a ts`);
+  }
+  return { command, record: arena.encode(command) };
 }

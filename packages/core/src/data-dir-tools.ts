@@ -11,7 +11,7 @@ import {
   type VerifyReport,
   verifyJournal,
 } from '@bourse/journal';
-import { decodeCommand, encodeCommandJson } from './command-codec.ts';
+import { decodeCommand, encodeCommandRecord } from './command-codec.ts';
 import { CoreError } from './core-error.ts';
 import { dataDirLayout, readEngineConfig } from './data-dir.ts';
 import type { AppliedCommand } from './exchange-core.ts';
@@ -127,7 +127,7 @@ export async function repairDataDir(
     fillToAtLeast: snapshots.latest()?.seq ?? 0,
     filler: (seq, lastKept) => {
       const ts = lastKept === undefined ? 0 : decodeCommand(lastKept).ts;
-      return encodeCommandJson(JSON.stringify({ type: 'tick', seq, ts }));
+      return encodeCommandRecord({ type: 'tick', seq, ts });
     },
   });
   const snapshotsRemoved = await snapshots.removeFrom(truncateAtSeq);

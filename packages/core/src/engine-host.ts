@@ -14,7 +14,8 @@ interface Pending {
 
 export interface AppliedReply {
   readonly lastSeq: number;
-  readonly events: string | null;
+  /** An event batch (see `decodeEventBatch`), or null when events were not asked for. */
+  readonly events: Uint8Array | null;
   readonly nextDueTs: number | null;
   /** `[seq, stateHash]` at each multiple of `hashEvery` the batch passed (see WorkerInit). */
   readonly hashes: readonly (readonly [number, string])[];
@@ -60,15 +61,17 @@ export class EngineHost {
     return this.#pending.length - this.#head;
   }
 
-  /** `project`: also send the batch and its events to the read models (needs `events`). */
-  apply(commandsJson: string, events: boolean, project = false): Promise<AppliedReply> {
-    return this.#request((id) => ({
-      kind: 'apply',
-      id,
-      commands: commandsJson,
-      events,
-      project: project && events,
-    })).then((m) => {
+  /**
+   * `commands`: a command batch whose buffer is its own; it is moved to the worker, not copied, and
+   * unusable here afterwards. `project`: also send the batch and its events to the read models
+   * (needs `events`).
+   */
+  apply(commands: Uint8Array, events: boolean, project = false): Promise<AppliedReply> {
+    const transfer = [commands.buffer as ArrayBuffer];
+    return this.#request(
+      (id) => ({ kind: 'apply', id, commands, events, project: project && events }),
+      transfer,
+    ).then((m) => {
       if (m.kind !== 'applied') throw unexpected(m);
       return { lastSeq: m.lastSeq, events: m.events, nextDueTs: m.nextDueTs, hashes: m.hashes };
     });
@@ -95,12 +98,12 @@ export class EngineHost {
     this.#failAll(new CoreError('CORE_CLOSED', 'engine worker stopped'));
   }
 
-  #request(build: (id: number) => ToWorker): Promise<FromWorker> {
+  #request(build: (id: number) => ToWorker, transfer?: ArrayBuffer[]): Promise<FromWorker> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     const id = this.#nextId++;
     return new Promise<FromWorker>((resolve, reject) => {
       this.#pending.push({ id, resolve, reject });
-      this.#worker.postMessage(build(id));
+      this.#worker.postMessage(build(id), transfer);
     });
   }
 

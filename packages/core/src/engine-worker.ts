@@ -4,7 +4,14 @@
 // applying means a broken invariant: the worker dies and the core stops (a restart replays the journal).
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { type Command, Engine, verifyInvariants } from '@bourse/engine';
+import {
+  ByteWriter,
+  CodecError,
+  CommandBatchReader,
+  Engine,
+  verifyInvariants,
+  writeCommandEvents,
+} from '@bourse/engine';
 import type { StagedBatch } from './projection-protocol.ts';
 import type { FromWorker, QueryName, ToWorker, WorkerInit } from './worker-protocol.ts';
 
@@ -21,23 +28,28 @@ function send(message: FromWorker, transfer?: ArrayBuffer[]): void {
   port.postMessage(message, transfer);
 }
 
-function applyBatch(json: string, wantEvents: boolean): string | null {
-  const commands = JSON.parse(json) as Command[];
-  const parts: string[] = wantEvents ? new Array<string>(commands.length) : [];
-  for (let i = 0; i < commands.length; i++) {
-    const command = commands[i]!;
+/** Reused for every batch's events; each reply gets a copy of exactly the bytes written. */
+const eventWriter = new ByteWriter(256 * 1024);
+
+function applyBatch(commands: Uint8Array, wantEvents: boolean): Uint8Array | null {
+  const reader = new CommandBatchReader(commands);
+  eventWriter.pos = 0;
+  for (let command = reader.next(); command !== undefined; command = reader.next()) {
+    if (command instanceof CodecError) {
+      throw new Error(`engine got a batch it cannot decode: ${command.message}`);
+    }
     const expected = engine.lastSeq + 1;
     if (command.seq !== expected) {
       throw new Error(`engine expected seq ${expected}, got ${command.seq}`);
     }
     const events = engine.apply(command);
-    // The engine reuses its event array, so it is serialised before the next apply.
-    if (wantEvents) parts[i] = JSON.stringify(events);
+    // The engine reuses its event array, so it is encoded before the next apply.
+    if (wantEvents) writeCommandEvents(eventWriter, events);
     if (hashEvery > 0 && command.seq % hashEvery === 0) {
       hashes.push([command.seq, engine.stateHash()]);
     }
   }
-  return wantEvents ? `[${parts.join(',')}]` : null;
+  return wantEvents ? eventWriter.finish() : null;
 }
 
 function answer(name: QueryName, args: unknown[]): unknown {
@@ -88,17 +100,26 @@ port.on('message', (message: ToWorker) => {
       hashes = [];
       const events = applyBatch(message.commands, message.events);
       if (message.project && events !== null && projection !== undefined) {
-        const staged: StagedBatch = { lastSeq: engine.lastSeq, commands: message.commands, events };
-        projection.postMessage(staged);
+        // The commands are done with here, so they move on; the events go to both threads.
+        const copy = events.slice();
+        const staged: StagedBatch = {
+          lastSeq: engine.lastSeq,
+          commands: message.commands,
+          events: copy,
+        };
+        projection.postMessage(staged, [message.commands.buffer as ArrayBuffer, copy.buffer]);
       }
-      send({
-        kind: 'applied',
-        id: message.id,
-        lastSeq: engine.lastSeq,
-        events,
-        nextDueTs: engine.nextDueTs() ?? null,
-        hashes,
-      });
+      send(
+        {
+          kind: 'applied',
+          id: message.id,
+          lastSeq: engine.lastSeq,
+          events,
+          nextDueTs: engine.nextDueTs() ?? null,
+          hashes,
+        },
+        events === null ? undefined : [events.buffer as ArrayBuffer],
+      );
       return;
     }
     case 'query': {

@@ -9,7 +9,12 @@ export {
   newestCheckpoint,
 } from './audit-data-dir.ts';
 export { DEFAULT_CHECKPOINT_EVERY_MS } from './audit-checkpointer.ts';
-export { decodeCommandJson, encodeCommandJson } from './command-codec.ts';
+export {
+  decodeCommand,
+  decodeCommandJson,
+  encodeCommandJson,
+  encodeCommandRecord,
+} from './command-codec.ts';
 export { CORE_ERROR_CODES, CoreError, type CoreErrorCode } from './core-error.ts';
 export {
   type DataDirRepair,

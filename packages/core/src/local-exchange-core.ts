@@ -7,8 +7,8 @@
 
 import type { SnapshotStore } from '@bourse/journal';
 import type { ReadModels } from '@bourse/projections';
-import type { Command, EngineEvent } from '@bourse/engine';
-import { encodeCommandJson } from './command-codec.ts';
+import { CodecError, type Command, decodeEventBatch } from '@bourse/engine';
+import { buildCommand, commandBatch, RecordArena, replicatedCommand } from './command-codec.ts';
 import { CoreError } from './core-error.ts';
 import { countReject, createSequencerStats } from './core-metrics.ts';
 import type { EngineHost } from './engine-host.ts';
@@ -38,7 +38,8 @@ export const MAX_BATCH_COMMANDS = 8192;
 interface Entry {
   readonly seq: number;
   readonly command: Command;
-  readonly json: string;
+  /** Its journal record (a view into the arena's chunk), also what the engine worker decodes. */
+  readonly record: Uint8Array;
   readonly startedAt: number;
   readonly resolve: (applied: AppliedCommand) => void;
   readonly reject: (error: Error) => void;
@@ -95,6 +96,7 @@ export class LocalExchangeCore implements ReplicatingCore {
   readonly #ticker: DueTicker;
   readonly #listeners = new Set<(batch: readonly AppliedCommand[]) => void>();
   readonly #health: HealthTracker;
+  readonly #arena = new RecordArena();
   #nextSeq: number;
   #lastTs: number;
   /** Submitted this turn, not yet journaled. */
@@ -258,8 +260,8 @@ export class LocalExchangeCore implements ReplicatingCore {
     for (let i = 0; i < inputs.length; i++) {
       const seq = this.#nextSeq + i;
       const built = sequenced
-        ? replicatedCommand(inputs[i] as Command, seq)
-        : buildCommand(inputs[i] as CommandInput, seq, ts);
+        ? replicatedCommand(this.#arena, inputs[i] as Command, seq)
+        : buildCommand(this.#arena, inputs[i] as CommandInput, seq, ts);
       if (built instanceof CoreError) {
         reject(built);
         return;
@@ -299,7 +301,7 @@ export class LocalExchangeCore implements ReplicatingCore {
     }
     const journal = this.#parts.journal;
     try {
-      for (const entry of pending) journal.append(entry.seq, encodeCommandJson(entry.json));
+      for (const entry of pending) journal.append(entry.seq, entry.record);
     } catch (error) {
       rejectAll(pending, journalFailed(error));
       this.#fail(journalFailed(error));
@@ -317,16 +319,15 @@ export class LocalExchangeCore implements ReplicatingCore {
         ? this.#unposted
         : this.#unposted.slice(0, MAX_BATCH_COMMANDS);
     this.#unposted = entries === this.#unposted ? [] : this.#unposted.slice(MAX_BATCH_COMMANDS);
-    const jsons = new Array<string>(entries.length);
-    for (let i = 0; i < entries.length; i++) jsons[i] = entries[i]!.json;
+    const commands = commandBatch(entries);
     const batch: Batch = { lastSeq: entries.at(-1)!.seq, entries, applied: undefined };
     this.#inflight.push(batch);
     this.#postedSeq = batch.lastSeq;
     this.#engineBusy = true;
     this.stats.engineBatches++;
     this.metrics.engineQueueDepth += entries.length;
-    // The engine forwards this text, with its events, to the read models; nothing here keeps it.
-    this.#parts.host.apply(`[${jsons.join(',')}]`, true, true).then(
+    // The engine forwards this batch, with its events, to the read models; nothing here keeps it.
+    this.#parts.host.apply(commands, true, true).then(
       (reply) => {
         this.#ticker.arm(reply.nextDueTs);
         for (const [seq, hash] of reply.hashes) this.#parts.onStateHash?.(seq, hash);
@@ -336,9 +337,15 @@ export class LocalExchangeCore implements ReplicatingCore {
     );
   }
 
-  #onApplied(batch: Batch, eventsJson: string | null): void {
-    const perCommand = JSON.parse(eventsJson ?? '[]') as EngineEvent[][];
+  #onApplied(batch: Batch, eventBatch: Uint8Array | null): void {
+    const perCommand = decodeEventBatch(eventBatch ?? new Uint8Array(0));
     const { entries } = batch;
+    if (perCommand instanceof CodecError) {
+      this.#fail(
+        new CoreError('ENGINE_FAILED', `engine events do not decode: ${perCommand.message}`),
+      );
+      return;
+    }
     if (perCommand.length !== entries.length) {
       this.#fail(new CoreError('ENGINE_FAILED', 'engine returned events for the wrong batch size'));
       return;
@@ -491,34 +498,6 @@ export class LocalExchangeCore implements ReplicatingCore {
     const path = this.#parts.readDbPath;
     if (this.#feeder.failure === undefined && path !== undefined) markReadDbClean(path);
   }
-}
-
-function buildCommand(
-  input: CommandInput | undefined,
-  seq: number,
-  ts: number,
-): { command: Command; json: string } | CoreError {
-  if (typeof input !== 'object' || input === null || typeof input.type !== 'string') {
-    return new CoreError('INVALID_COMMAND', 'a command must be an object with a string `type`');
-  }
-  const command = (
-    input.type === 'placeOrder' ? { ...input, seq, ts, orderId: seq } : { ...input, seq, ts }
-  ) as Command;
-  try {
-    return { command, json: JSON.stringify(command) };
-  } catch (error) {
-    return new CoreError('INVALID_COMMAND', `command cannot be journaled: ${String(error)}`);
-  }
-}
-
-function replicatedCommand(
-  command: Command,
-  seq: number,
-): { command: Command; json: string } | CoreError {
-  if (command?.seq !== seq || !Number.isSafeInteger(command.ts)) {
-    return new CoreError('INVALID_COMMAND', `replicated command must have seq ${seq} and a ts`);
-  }
-  return { command, json: JSON.stringify(command) };
 }
 
 function rejectAll(entries: readonly Entry[], error: Error): void {

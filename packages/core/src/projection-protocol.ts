@@ -1,8 +1,8 @@
-// Messages of the read-model worker. Batch text comes straight from the engine worker, which sends
-// each batch it applies (the command array the core sent it and the per-command event arrays it
-// computed) on a port of its own; the core (main thread) only says how far the journal is durable.
+// Messages of the read-model worker. Batches come straight from the engine worker, which sends
+// each batch it applies (the command batch the core sent it and the event batch it computed, in the
+// engine's binary codec, transferred) on a port of its own; the core (main thread) only says how far the journal is durable.
 // The worker stores a batch once it is durable, so the read models never hold a command a crash could
-// take back, and the batch text never passes through the main thread a second time.
+// take back, and the batch never passes through the main thread a second time.
 
 import type { MessagePort } from 'node:worker_threads';
 import type { ReadDb } from './read-db.ts';
@@ -19,10 +19,10 @@ export interface ProjectionInit {
 /** From the engine worker, in seq order: a batch it applied, possibly not yet durable. */
 export interface StagedBatch {
   readonly lastSeq: number;
-  /** JSON array of the batch's commands. */
-  readonly commands: string;
-  /** JSON array with one event array per command. */
-  readonly events: string;
+  /** The batch's commands (a command batch: length-prefixed records). */
+  readonly commands: Uint8Array;
+  /** One entry of events per command (an event batch). */
+  readonly events: Uint8Array;
 }
 
 export type ToProjection =

@@ -1,6 +1,6 @@
 // The read-model thread: stores durable applied commands in SQLite so the main thread (the gateway's)
-// never blocks on SQL writes. Batches arrive from the engine worker as the JSON text it already has
-// (its input and its events) and wait here until the core says they are durable; durable batches that
+// never blocks on SQL writes. Batches arrive from the engine worker as the bytes it already has
+// (its input and its events, in the engine's binary codec) and wait here until the core says they are durable; durable batches that
 // queue up while a transaction runs are merged into the next one (bounded). The thread runs under
 // SCHED_IDLE where it can (else at a lower niceness): it uses only cores that order entry leaves free,
 // falls behind when there are none (the lag is a metric, `waitFor` still holds) and catches up when
@@ -8,7 +8,7 @@
 // freeing space lets the read models catch up without a restart.
 
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import type { Command, EngineEvent } from '@bourse/engine';
+import { CodecError, decodeCommandBatch, decodeEventBatch } from '@bourse/engine';
 import type { AppliedCommand } from './exchange-core.ts';
 import type {
   FromProjection,
@@ -61,8 +61,13 @@ function take(): AppliedCommand[] {
     if (merged.length >= MAX_COMMANDS_PER_APPLY) break;
     staged[stagedHead++] = undefined as unknown as StagedBatch;
     if (next.lastSeq <= appliedSeq) continue;
-    const commands = JSON.parse(next.commands) as Command[];
-    const events = JSON.parse(next.events) as EngineEvent[][];
+    const commands = decodeCommandBatch(next.commands);
+    const events = decodeEventBatch(next.events);
+    if (commands instanceof CodecError || events instanceof CodecError) {
+      // The engine worker wrote these bytes: a batch that does not decode is a bug, never input.
+      const error = commands instanceof CodecError ? commands : (events as CodecError);
+      throw new Error(`read models got a batch that does not decode: ${error.message}`);
+    }
     for (let i = 0; i < commands.length; i++) {
       const command = commands[i]!;
       if (command.seq <= appliedSeq) continue;

@@ -3,13 +3,15 @@
 // stored yet are applied with `project`: the engine sends them, with the events it recomputed, to the
 // read-model worker, and every replayed command is durable already.
 
-import type { Command } from '@bourse/engine';
+import { ByteWriter, writeFramedRecord } from '@bourse/engine';
 import type { JournalRecord } from '@bourse/journal';
-import { decodeCommandJson } from './command-codec.ts';
+import { decodeCommand } from './command-codec.ts';
 import type { AppliedReply, EngineHost } from './engine-host.ts';
 import type { ReadModelFeeder } from './read-model-feeder.ts';
 
-const CHUNK_RECORDS = 4096;
+const CHUNK_RECORDS = 16_384;
+/** A chunk is sent once it holds this many bytes, whatever its record count. */
+const CHUNK_BYTES = 1024 * 1024;
 const CHUNKS_IN_FLIGHT = 3;
 /** Most commands queued for the read models before the replay waits for them. */
 const MAX_READ_MODEL_BACKLOG = 65_536;
@@ -37,7 +39,7 @@ export async function replayIntoWorker(opts: {
 }): Promise<number | undefined> {
   const { host, feeder, lastSeq, onProgress } = opts;
   const inFlight: Chunk[] = [];
-  let lastJson: string | undefined;
+  let lastRecord: Uint8Array | undefined;
 
   const settle = async (chunk: Chunk): Promise<void> => {
     const reply = await chunk.reply;
@@ -49,27 +51,29 @@ export async function replayIntoWorker(opts: {
     onProgress?.({ seq: reply.lastSeq, lastSeq });
   };
 
-  let jsons: string[] = [];
+  // Records are copied into the chunk as they are (no decoding here); the worker decodes them.
+  let chunk = new ByteWriter(CHUNK_BYTES);
+  let count = 0;
   let chunkLast = 0;
   const send = async (): Promise<void> => {
-    const commandsJson = `[${jsons.join(',')}]`;
     const project = chunkLast > feeder.appliedSeq;
-    const reply = host.apply(commandsJson, project, project);
+    const reply = host.apply(chunk.buf.subarray(0, chunk.pos), project, project);
     // Settled in order below; this keeps a later chunk's failure from being unhandled meanwhile.
     reply.catch(() => {});
     inFlight.push({ lastSeq: chunkLast, reply });
-    jsons = [];
+    chunk = new ByteWriter(CHUNK_BYTES);
+    count = 0;
     if (inFlight.length >= CHUNKS_IN_FLIGHT) await settle(inFlight.shift()!);
   };
 
   for (const record of opts.records) {
-    lastJson = decodeCommandJson(record.payload);
-    jsons.push(lastJson);
+    writeFramedRecord(chunk, record.payload);
+    lastRecord = record.payload;
     chunkLast = record.seq;
-    if (jsons.length >= CHUNK_RECORDS) await send();
+    if (++count >= CHUNK_RECORDS || chunk.pos >= CHUNK_BYTES) await send();
   }
-  if (jsons.length > 0) await send();
+  if (count > 0) await send();
   while (inFlight.length > 0) await settle(inFlight.shift()!);
   if (lastSeq > feeder.appliedSeq) await feeder.waitFor(lastSeq);
-  return lastJson === undefined ? undefined : (JSON.parse(lastJson) as Command).ts;
+  return lastRecord === undefined ? undefined : decodeCommand(lastRecord).ts;
 }

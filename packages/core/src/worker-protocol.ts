@@ -1,6 +1,8 @@
 // Messages between the core (main thread) and the engine worker. The worker handles them strictly in
 // arrival order and answers each one in the same order, so a query posted after a batch sees its effects.
-// Batches travel as JSON text (one string per message is cheaper to post than a tree of objects).
+// Batches travel in the engine's binary codec: commands as their journal records, each preceded by its
+// length (`writeFramedRecord`), events as one event batch (`writeCommandEvents`), in buffers moved
+// between the threads (transferred, not copied), so no message is serialised as JSON.
 
 import type { MessagePort } from 'node:worker_threads';
 import type { EngineConfig } from '@bourse/engine';
@@ -44,14 +46,14 @@ export type QueryName = keyof QueryArgs;
 
 export type ToWorker =
   /**
-   * `commands`: JSON array text. With `events`, the reply carries each command's events; with
-   * `project` as well, the commands and events also go to the projection port, so the read models
-   * get them without the main thread copying them again.
+   * `commands`: a command batch in a buffer of its own (transferred). With `events`, the reply
+   * carries each command's events; with `project` as well, the commands and events also go to the
+   * projection port, so the read models get them without the main thread copying them again.
    */
   | {
       readonly kind: 'apply';
       readonly id: number;
-      readonly commands: string;
+      readonly commands: Uint8Array;
       readonly events: boolean;
       readonly project: boolean;
     }
@@ -65,12 +67,12 @@ export type ToWorker =
 
 export type FromWorker =
   | { readonly kind: 'ready'; readonly lastSeq: number }
-  /** `events`: JSON array text, one event array per command (null when not requested). */
+  /** `events`: an event batch, one entry per command (null when not requested). */
   | {
       readonly kind: 'applied';
       readonly id: number;
       readonly lastSeq: number;
-      readonly events: string | null;
+      readonly events: Uint8Array | null;
       /** The engine's `nextDueTs()` after the batch (null for none). */
       readonly nextDueTs: number | null;
       /** `[seq, stateHash]` for each multiple of `hashEvery` this batch reached. */

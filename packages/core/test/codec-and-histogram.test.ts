@@ -2,7 +2,12 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeCommand, decodeCommandJson, encodeCommandJson } from '../src/command-codec.ts';
+import {
+  decodeCommand,
+  decodeCommandJson,
+  encodeCommandJson,
+  encodeCommandRecord,
+} from '../src/command-codec.ts';
 import { createHistogram, observe } from '../src/histogram.ts';
 
 test('a command round-trips through the versioned journal record', () => {
@@ -12,7 +17,16 @@ test('a command round-trips through the versioned journal record', () => {
   assert.deepEqual(decodeCommand(payload), command);
   const unknown = payload.slice();
   unknown[0] = 9;
-  assert.throws(() => decodeCommandJson(unknown), /unknown command record version 9/);
+  assert.throws(() => decodeCommandJson(unknown), /unknown command record format 9/);
+});
+
+test('a command is journaled in the binary format and reads back as the same command and JSON', () => {
+  const command = { type: 'cancelAll', seq: 9, ts: 1_700_000_000_001, accountId: 4 } as const;
+  const payload = encodeCommandRecord(command);
+  assert.equal(payload[0], 2);
+  assert.deepStrictEqual(decodeCommand(payload), command);
+  assert.deepStrictEqual(JSON.parse(decodeCommandJson(payload)), command);
+  assert.throws(() => decodeCommand(payload.subarray(0, 3)), /does not decode as a command/);
 });
 
 test('histogram buckets count each observation once, at the first bound not below it', () => {

@@ -6,7 +6,15 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import type { MessagePort } from 'node:worker_threads';
-import { type Command, DEFAULT_ENGINE_CONFIG, Engine } from '@bourse/engine';
+import {
+  ByteWriter,
+  type Command,
+  DEFAULT_ENGINE_CONFIG,
+  Engine,
+  encodeCommand,
+  writeCommandEvents,
+  writeFramedRecord,
+} from '@bourse/engine';
 import { openSqliteReadModels } from '@bourse/projections';
 import { createCoreMetrics } from '../src/core-metrics.ts';
 import type { StagedBatch } from '../src/projection-protocol.ts';
@@ -19,12 +27,17 @@ function engineSide(port: MessagePort) {
   const engine = new Engine(DEFAULT_ENGINE_CONFIG);
   let seq = 0;
   return (inputs: readonly Record<string, unknown>[]): number => {
-    const commands = inputs.map((c) => ({ ...c, seq: ++seq, ts: 1_700_000_000_000 + seq }));
-    const events = commands.map((c) => JSON.stringify(engine.apply(c as unknown as Command)));
+    const commands = new ByteWriter();
+    const events = new ByteWriter();
+    for (const input of inputs) {
+      const command = { ...input, seq: ++seq, ts: 1_700_000_000_000 + seq } as unknown as Command;
+      writeFramedRecord(commands, encodeCommand(command));
+      writeCommandEvents(events, engine.apply(command));
+    }
     const staged: StagedBatch = {
       lastSeq: seq,
-      commands: JSON.stringify(commands),
-      events: `[${events.join(',')}]`,
+      commands: commands.finish(),
+      events: events.finish(),
     };
     port.postMessage(staged);
     return seq;

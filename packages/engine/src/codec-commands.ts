@@ -1,7 +1,7 @@
 // The one binary encoding of a command: a journal record's payload and an item of the batches the
 // core sends its engine thread. A record's first byte is its format: 1 = UTF-8 JSON (every journal
 // written before the binary layout, and any command the layout cannot hold exactly: a field of the
-// wrong type, a value that is not a safe integer, an unknown command), 2 = binary: a tag naming the
+// wrong type, a value that is not a safe integer, a field its type does not have, an unknown command), 2 = binary: a tag naming the
 // command, seq and ts, then its fields in the order of its `CommandCase`. Decoding either gives the
 // command JSON would, so a journal may mix both and replays to the same state.
 
@@ -436,7 +436,7 @@ function jsonText(v: unknown): string {
 export function writeCommand(w: ByteWriter, c: Command): void {
   const start = w.pos;
   const known = Object.hasOwn(CASES, c.type) ? CASES[c.type] : undefined;
-  if (known !== undefined) {
+  if (known !== undefined && onlyKnownFields(c, known.fields)) {
     try {
       w.u8(RECORD_BINARY);
       w.u8(known.tag);
@@ -451,6 +451,19 @@ export function writeCommand(w: ByteWriter, c: Command): void {
   }
   w.u8(RECORD_JSON);
   w.bytes(utf8.encode(jsonText(c)));
+}
+
+/**
+ * Whether every field the command has (JSON's view: own, not undefined) is one its case describes;
+ * a field outside them has no binary place, and dropping it would make binary and JSON disagree.
+ */
+function onlyKnownFields(c: Command, fields: object): boolean {
+  const record = c as unknown as Record<string, unknown>;
+  for (const key in record) {
+    if (key === 'type' || key === 'seq' || key === 'ts' || Object.hasOwn(fields, key)) continue;
+    if (record[key] !== undefined && Object.hasOwn(record, key)) return false;
+  }
+  return true;
 }
 
 /** One command as a record of its own. */

@@ -146,6 +146,9 @@ test('a command a field of which the layout cannot hold is journaled as JSON and
     const record = encodeCommand(command as unknown as Command);
     assert.deepStrictEqual(decodeCommand(record), viaJson(command), `seed ${SEED + 1} round ${i}`);
   }
+  const extra = { type: 'tick', seq: 1, ts: 2, note: 'kept' } as unknown as Command;
+  assert.equal(encodeCommand(extra)[0], RECORD_JSON);
+  assert.deepStrictEqual(decodeCommand(encodeCommand(extra)), extra);
   const unknown = { type: 'launchRocket', seq: 1, ts: 2, fuel: 3 } as unknown as Command;
   assert.equal(encodeCommand(unknown)[0], RECORD_JSON);
   assert.deepStrictEqual(decodeCommand(encodeCommand(unknown)), unknown);
