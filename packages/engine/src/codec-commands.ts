@@ -406,6 +406,44 @@ const CASES: Cases = {
       limitLots: r.int(),
     }),
   },
+  setCircuitBreaker: {
+    tag: 23,
+    // The breaker's settings are a nested structure on a rare command: JSON text (null: none).
+    fields: { instrumentId: 'int', breaker: 'json', referencePriceTicks: 'int?' },
+    write: (w, c) => {
+      w.uint(has(c.referencePriceTicks, 0));
+      w.int(c.instrumentId);
+      w.str(jsonText(c.breaker));
+      if (c.referencePriceTicks !== undefined) w.int(c.referencePriceTicks);
+    },
+    read: (r, seq, ts) => {
+      const m = r.uint();
+      const c: Mutable<CommandOf<'setCircuitBreaker'>> = {
+        type: 'setCircuitBreaker',
+        seq,
+        ts,
+        instrumentId: r.int(),
+        breaker: JSON.parse(r.str()),
+      };
+      if (m & 1) c.referencePriceTicks = r.int();
+      return c;
+    },
+  },
+  setAccountFrozen: {
+    tag: 24,
+    fields: { accountId: 'int', frozen: 'bool' },
+    write: (w, c) => {
+      w.int(c.accountId);
+      w.bool(c.frozen);
+    },
+    read: (r, seq, ts) => ({
+      type: 'setAccountFrozen',
+      seq,
+      ts,
+      accountId: r.int(),
+      frozen: r.bool(),
+    }),
+  },
   resetOrderGroup: groupCase(20, 'resetOrderGroup'),
   triggerOrderGroup: groupCase(21, 'triggerOrderGroup'),
   deleteOrderGroup: groupCase(22, 'deleteOrderGroup'),

@@ -6,9 +6,23 @@
 import type { EngineEvent, EngineEventType } from './events.ts';
 import { type ByteReader, type ByteWriter, NotEncodable } from './codec-bytes.ts';
 import {
+  type EventCase,
+  ints,
+  jsonText,
+  readAccepted,
+  readBreaker,
+  readFill,
+  readLedger,
+  readRejected,
+  writeAccepted,
+  writeBreaker,
+  writeFill,
+  writeLedger,
+  writeRejected,
+} from './codec-event-layouts.ts';
+
+import {
   CANCEL_REASON,
-  type FieldsOf,
-  has,
   LEDGER_KIND,
   MARKET_STATUS,
   ORDER_TYPE,
@@ -20,179 +34,12 @@ import {
   writeEnum,
 } from './codec-fields.ts';
 
-type EventOf<K extends EngineEventType> = Extract<EngineEvent, { readonly type: K }>;
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-export interface EventCase<K extends EngineEventType> {
-  /** The byte naming the event; never reused. 0 is the JSON escape. */
-  readonly tag: number;
-  readonly fields: FieldsOf<EventOf<K>>;
-  readonly write: (w: ByteWriter, e: EventOf<K>) => void;
-  readonly read: (r: ByteReader) => EventOf<K>;
-}
+export type { EventCase };
 
 type Cases = { readonly [K in EngineEventType]: EventCase<K> };
 
 const EVENT_JSON = 0;
 const utf8 = new TextEncoder();
-
-function writeRejected(w: ByteWriter, e: EventOf<'rejected'>): void {
-  w.uint(
-    has(e.accountId, 0) |
-      has(e.orderId, 1) |
-      has(e.clientOrderId, 2) |
-      has(e.field, 3) |
-      has(e.rule, 4),
-  );
-  w.str(e.command);
-  writeEnum(w, REJECT_CODE, e.reason);
-  if (e.accountId !== undefined) w.int(e.accountId);
-  if (e.orderId !== undefined) w.int(e.orderId);
-  if (e.clientOrderId !== undefined) w.str(e.clientOrderId);
-  if (e.field !== undefined) w.str(e.field);
-  if (e.rule !== undefined) w.str(e.rule);
-}
-
-function readRejected(r: ByteReader): EventOf<'rejected'> {
-  const m = r.uint();
-  const e: Mutable<EventOf<'rejected'>> = {
-    type: 'rejected',
-    command: r.str() as EventOf<'rejected'>['command'],
-    reason: readEnum(r, REJECT_CODE),
-  };
-  if (m & 1) e.accountId = r.int();
-  if (m & 2) e.orderId = r.int();
-  if (m & 4) e.clientOrderId = r.str();
-  if (m & 8) e.field = r.str();
-  if (m & 16) e.rule = r.str();
-  return e;
-}
-
-function writeAccepted(w: ByteWriter, e: EventOf<'orderAccepted'>): void {
-  w.uint(
-    has(e.clientOrderId, 0) |
-      has(e.stopPriceTicks, 1) |
-      has(e.expiresAt, 2) |
-      has(e.orderGroupId, 3),
-  );
-  w.int(e.orderId);
-  w.int(e.accountId);
-  w.int(e.instrumentId);
-  if (e.clientOrderId !== undefined) w.str(e.clientOrderId);
-  writeEnum(w, SIDE, e.side);
-  writeEnum(w, ORDER_TYPE, e.orderType);
-  writeEnum(w, TIF, e.tif);
-  w.int(e.priceTicks);
-  w.int(e.qtyLots);
-  if (e.stopPriceTicks !== undefined) w.int(e.stopPriceTicks);
-  if (e.expiresAt !== undefined) w.int(e.expiresAt);
-  w.bool(e.postOnly);
-  w.bool(e.reduceOnly);
-  w.bool(e.cancelOnPause);
-  if (e.orderGroupId !== undefined) w.int(e.orderGroupId);
-}
-
-function readAccepted(r: ByteReader): EventOf<'orderAccepted'> {
-  const m = r.uint();
-  const e: Mutable<EventOf<'orderAccepted'>> = {
-    type: 'orderAccepted',
-    orderId: r.int(),
-    accountId: r.int(),
-    instrumentId: r.int(),
-    clientOrderId: m & 1 ? r.str() : undefined,
-    side: readEnum(r, SIDE),
-    orderType: readEnum(r, ORDER_TYPE),
-    tif: readEnum(r, TIF),
-    priceTicks: r.int(),
-    qtyLots: r.int(),
-    stopPriceTicks: m & 2 ? r.int() : undefined,
-    expiresAt: m & 4 ? r.int() : undefined,
-    postOnly: r.bool(),
-    reduceOnly: r.bool(),
-    cancelOnPause: r.bool(),
-  };
-  if (m & 8) e.orderGroupId = r.int();
-  return e;
-}
-
-function writeFill(w: ByteWriter, e: EventOf<'fill'>): void {
-  w.int(e.tradeId);
-  w.int(e.instrumentId);
-  w.int(e.takerOrderId);
-  w.int(e.makerOrderId);
-  w.int(e.takerAccountId);
-  w.int(e.makerAccountId);
-  writeEnum(w, SIDE, e.takerSide);
-  w.int(e.priceTicks);
-  w.int(e.qtyLots);
-  w.int(e.takerFee);
-  w.int(e.makerFee);
-  w.int(e.takerOpenQtyLots);
-  w.int(e.makerOpenQtyLots);
-}
-
-function readFill(r: ByteReader): EventOf<'fill'> {
-  return {
-    type: 'fill',
-    tradeId: r.int(),
-    instrumentId: r.int(),
-    takerOrderId: r.int(),
-    makerOrderId: r.int(),
-    takerAccountId: r.int(),
-    makerAccountId: r.int(),
-    takerSide: readEnum(r, SIDE),
-    priceTicks: r.int(),
-    qtyLots: r.int(),
-    takerFee: r.int(),
-    makerFee: r.int(),
-    takerOpenQtyLots: r.int(),
-    makerOpenQtyLots: r.int(),
-  };
-}
-
-function writeLedger(w: ByteWriter, e: EventOf<'ledgerMoved'>): void {
-  w.uint(has(e.transferId, 0));
-  writeEnum(w, LEDGER_KIND, e.kind);
-  w.int(e.accountId);
-  w.int(e.assetId);
-  w.int(e.amount);
-  if (e.transferId !== undefined) w.str(e.transferId);
-}
-
-function readLedger(r: ByteReader): EventOf<'ledgerMoved'> {
-  const m = r.uint();
-  const e: Mutable<EventOf<'ledgerMoved'>> = {
-    type: 'ledgerMoved',
-    kind: readEnum(r, LEDGER_KIND),
-    accountId: r.int(),
-    assetId: r.int(),
-    amount: r.int(),
-  };
-  if (m & 1) e.transferId = r.str();
-  return e;
-}
-
-/** Writes the listed integer fields of an event in order; reads them back into `type`'s shape. */
-function ints<K extends EngineEventType>(
-  tag: number,
-  type: K,
-  names: readonly (keyof EventOf<K> & string)[],
-): EventCase<K> {
-  const fields = Object.fromEntries(names.map((n) => [n, 'int'])) as FieldsOf<EventOf<K>>;
-  return {
-    tag,
-    fields,
-    write: (w, e) => {
-      const record = e as unknown as Record<string, number>;
-      for (const n of names) w.int(record[n]!);
-    },
-    read: (r) => {
-      const e: Record<string, unknown> = { type };
-      for (const n of names) e[n] = r.int();
-      return e as unknown as EventOf<K>;
-    },
-  };
-}
 
 const CASES: Cases = {
   rejected: {
@@ -235,7 +82,7 @@ const CASES: Cases = {
   instrumentCreated: {
     tag: 5,
     fields: { spec: 'json' },
-    write: (w, e) => w.str(JSON.stringify(e.spec)),
+    write: (w, e) => w.str(jsonText(e.spec)),
     read: (r) => ({ type: 'instrumentCreated', spec: JSON.parse(r.str()) }),
   },
   marketStatusChanged: {
@@ -493,6 +340,27 @@ const CASES: Cases = {
     'payout',
     'realisedPnl',
   ]),
+  circuitBreakerChanged: {
+    tag: 23,
+    fields: {
+      instrumentId: 'int',
+      breaker: 'json',
+      referencePriceTicks: 'int|null',
+      reopensAt: 'int|null',
+      trip: 'json?',
+    },
+    write: writeBreaker,
+    read: readBreaker,
+  },
+  accountFrozenChanged: {
+    tag: 24,
+    fields: { accountId: 'int', frozen: 'bool' },
+    write: (w, e) => {
+      w.int(e.accountId);
+      w.bool(e.frozen);
+    },
+    read: (r) => ({ type: 'accountFrozenChanged', accountId: r.int(), frozen: r.bool() }),
+  },
   marketSettled: {
     tag: 22,
     fields: { instrumentId: 'int', result: { enum: RESULT }, valueTicks: 'int', escrowLeft: 'int' },

@@ -85,6 +85,8 @@ export const CANCEL_REASON = enumeration<CancelReason>('cancel reason', {
   decreasedToZero: 10,
   noLiquidity: 11,
   orderGroup: 12,
+  circuitBreaker: 13,
+  accountFrozen: 14,
 });
 /** Reject codes by their position in the catalogue, which only ever grows at the end. */
 export const REJECT_CODE: Enumeration<RejectCode> = enumeration<RejectCode>(
@@ -105,6 +107,7 @@ export type FieldSpec =
   | 'bool'
   | 'bool?'
   | 'json'
+  | 'json?'
   | { readonly enum: Enumeration<string>; readonly optional?: true };
 
 /** Every field of a message but its `type` (and a command's `seq` and `ts`, which all carry). */

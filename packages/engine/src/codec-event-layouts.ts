@@ -1,0 +1,216 @@
+// The longer layouts of the event codec (rejections, acceptances, fills, ledger moves, circuit
+// breakers), kept apart from the table of cases in codec-events.ts that names every event.
+
+import type { EngineEvent, EngineEventType } from './events.ts';
+import { type ByteReader, type ByteWriter, NotEncodable } from './codec-bytes.ts';
+import {
+  type FieldsOf,
+  has,
+  LEDGER_KIND,
+  ORDER_TYPE,
+  REJECT_CODE,
+  readEnum,
+  SIDE,
+  TIF,
+  writeEnum,
+} from './codec-fields.ts';
+
+export type EventOf<K extends EngineEventType> = Extract<EngineEvent, { readonly type: K }>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** One event's layout: its tag, its fields' descriptions, and how it is written and read. */
+export interface EventCase<K extends EngineEventType> {
+  /** The byte naming the event; never reused. 0 is the JSON escape. */
+  readonly tag: number;
+  readonly fields: FieldsOf<EventOf<K>>;
+  readonly write: (w: ByteWriter, e: EventOf<K>) => void;
+  readonly read: (r: ByteReader) => EventOf<K>;
+}
+
+export function writeRejected(w: ByteWriter, e: EventOf<'rejected'>): void {
+  w.uint(
+    has(e.accountId, 0) |
+      has(e.orderId, 1) |
+      has(e.clientOrderId, 2) |
+      has(e.field, 3) |
+      has(e.rule, 4),
+  );
+  w.str(e.command);
+  writeEnum(w, REJECT_CODE, e.reason);
+  if (e.accountId !== undefined) w.int(e.accountId);
+  if (e.orderId !== undefined) w.int(e.orderId);
+  if (e.clientOrderId !== undefined) w.str(e.clientOrderId);
+  if (e.field !== undefined) w.str(e.field);
+  if (e.rule !== undefined) w.str(e.rule);
+}
+
+export function readRejected(r: ByteReader): EventOf<'rejected'> {
+  const m = r.uint();
+  const e: Mutable<EventOf<'rejected'>> = {
+    type: 'rejected',
+    command: r.str() as EventOf<'rejected'>['command'],
+    reason: readEnum(r, REJECT_CODE),
+  };
+  if (m & 1) e.accountId = r.int();
+  if (m & 2) e.orderId = r.int();
+  if (m & 4) e.clientOrderId = r.str();
+  if (m & 8) e.field = r.str();
+  if (m & 16) e.rule = r.str();
+  return e;
+}
+
+export function writeAccepted(w: ByteWriter, e: EventOf<'orderAccepted'>): void {
+  w.uint(
+    has(e.clientOrderId, 0) |
+      has(e.stopPriceTicks, 1) |
+      has(e.expiresAt, 2) |
+      has(e.orderGroupId, 3),
+  );
+  w.int(e.orderId);
+  w.int(e.accountId);
+  w.int(e.instrumentId);
+  if (e.clientOrderId !== undefined) w.str(e.clientOrderId);
+  writeEnum(w, SIDE, e.side);
+  writeEnum(w, ORDER_TYPE, e.orderType);
+  writeEnum(w, TIF, e.tif);
+  w.int(e.priceTicks);
+  w.int(e.qtyLots);
+  if (e.stopPriceTicks !== undefined) w.int(e.stopPriceTicks);
+  if (e.expiresAt !== undefined) w.int(e.expiresAt);
+  w.bool(e.postOnly);
+  w.bool(e.reduceOnly);
+  w.bool(e.cancelOnPause);
+  if (e.orderGroupId !== undefined) w.int(e.orderGroupId);
+}
+
+export function readAccepted(r: ByteReader): EventOf<'orderAccepted'> {
+  const m = r.uint();
+  const e: Mutable<EventOf<'orderAccepted'>> = {
+    type: 'orderAccepted',
+    orderId: r.int(),
+    accountId: r.int(),
+    instrumentId: r.int(),
+    clientOrderId: m & 1 ? r.str() : undefined,
+    side: readEnum(r, SIDE),
+    orderType: readEnum(r, ORDER_TYPE),
+    tif: readEnum(r, TIF),
+    priceTicks: r.int(),
+    qtyLots: r.int(),
+    stopPriceTicks: m & 2 ? r.int() : undefined,
+    expiresAt: m & 4 ? r.int() : undefined,
+    postOnly: r.bool(),
+    reduceOnly: r.bool(),
+    cancelOnPause: r.bool(),
+  };
+  if (m & 8) e.orderGroupId = r.int();
+  return e;
+}
+
+export function writeFill(w: ByteWriter, e: EventOf<'fill'>): void {
+  w.int(e.tradeId);
+  w.int(e.instrumentId);
+  w.int(e.takerOrderId);
+  w.int(e.makerOrderId);
+  w.int(e.takerAccountId);
+  w.int(e.makerAccountId);
+  writeEnum(w, SIDE, e.takerSide);
+  w.int(e.priceTicks);
+  w.int(e.qtyLots);
+  w.int(e.takerFee);
+  w.int(e.makerFee);
+  w.int(e.takerOpenQtyLots);
+  w.int(e.makerOpenQtyLots);
+}
+
+export function readFill(r: ByteReader): EventOf<'fill'> {
+  return {
+    type: 'fill',
+    tradeId: r.int(),
+    instrumentId: r.int(),
+    takerOrderId: r.int(),
+    makerOrderId: r.int(),
+    takerAccountId: r.int(),
+    makerAccountId: r.int(),
+    takerSide: readEnum(r, SIDE),
+    priceTicks: r.int(),
+    qtyLots: r.int(),
+    takerFee: r.int(),
+    makerFee: r.int(),
+    takerOpenQtyLots: r.int(),
+    makerOpenQtyLots: r.int(),
+  };
+}
+
+export function writeLedger(w: ByteWriter, e: EventOf<'ledgerMoved'>): void {
+  w.uint(has(e.transferId, 0));
+  writeEnum(w, LEDGER_KIND, e.kind);
+  w.int(e.accountId);
+  w.int(e.assetId);
+  w.int(e.amount);
+  if (e.transferId !== undefined) w.str(e.transferId);
+}
+
+export function readLedger(r: ByteReader): EventOf<'ledgerMoved'> {
+  const m = r.uint();
+  const e: Mutable<EventOf<'ledgerMoved'>> = {
+    type: 'ledgerMoved',
+    kind: readEnum(r, LEDGER_KIND),
+    accountId: r.int(),
+    assetId: r.int(),
+    amount: r.int(),
+  };
+  if (m & 1) e.transferId = r.str();
+  return e;
+}
+
+export function writeBreaker(w: ByteWriter, e: EventOf<'circuitBreakerChanged'>): void {
+  w.uint(
+    (e.referencePriceTicks === null ? 0 : 1) | (e.reopensAt === null ? 0 : 2) | has(e.trip, 2),
+  );
+  w.int(e.instrumentId);
+  w.str(jsonText(e.breaker));
+  if (e.referencePriceTicks !== null) w.int(e.referencePriceTicks);
+  if (e.reopensAt !== null) w.int(e.reopensAt);
+  if (e.trip !== undefined) w.str(jsonText(e.trip));
+}
+
+export function readBreaker(r: ByteReader): EventOf<'circuitBreakerChanged'> {
+  const m = r.uint();
+  const e: Mutable<EventOf<'circuitBreakerChanged'>> = {
+    type: 'circuitBreakerChanged',
+    instrumentId: r.int(),
+    breaker: JSON.parse(r.str()),
+    referencePriceTicks: m & 1 ? r.int() : null,
+    reopensAt: m & 2 ? r.int() : null,
+  };
+  if (m & 4) e.trip = JSON.parse(r.str());
+  return e;
+}
+
+export function jsonText(v: unknown): string {
+  const text = JSON.stringify(v);
+  if (typeof text !== 'string') throw new NotEncodable('a value with no JSON form');
+  return text;
+}
+
+/** Writes the listed integer fields of an event in order; reads them back into `type`'s shape. */
+export function ints<K extends EngineEventType>(
+  tag: number,
+  type: K,
+  names: readonly (keyof EventOf<K> & string)[],
+): EventCase<K> {
+  const fields = Object.fromEntries(names.map((n) => [n, 'int'])) as FieldsOf<EventOf<K>>;
+  return {
+    tag,
+    fields,
+    write: (w, e) => {
+      const record = e as unknown as Record<string, number>;
+      for (const n of names) w.int(record[n]!);
+    },
+    read: (r) => {
+      const e: Record<string, unknown> = { type };
+      for (const n of names) e[n] = r.int();
+      return e as unknown as EventOf<K>;
+    },
+  };
+}
