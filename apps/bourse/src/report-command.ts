@@ -1,12 +1,12 @@
 // `bourse report`: the compliance reports of a STOPPED data directory (against a running server, use
 // the admin API's report downloads). The exchange is opened as the admin commands open it, so its read
 // models first catch up with the whole journal: a report counts every durable command, and its stamp
-// (the seq, in the file and its name) says which.
+// (the seq, in the file and its name, and the journal's chain hash there) says which.
 
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { reportFile } from '@bourse/gateway';
+import { reportFile, withChainHash } from '@bourse/gateway';
 import {
   type ComplianceReport,
   dayPeriod,
@@ -109,12 +109,13 @@ export async function reportCommand(argv: string[]): Promise<number> {
   });
   try {
     await ex.core.readModels.waitFor(ex.core.durableSeq);
-    const report = await wanted.read(ex.core.readModels);
+    const report = withChainHash(ex.core, await wanted.read(ex.core.readModels));
     const file = reportFile(report, wanted.name, values.format);
     if (values.out === undefined) process.stdout.write(file.body);
     else writeFileSync(values.out, file.body, { mode: 0o600 });
     process.stderr.write(
       `${kind} built from the read models at seq ${report.stamp.seq}` +
+        `${report.stamp.chainHash === undefined ? '' : ` (chain ${report.stamp.chainHash})`}` +
         `${values.out === undefined ? '' : `, written to ${values.out}`}\n`,
     );
     return 0;

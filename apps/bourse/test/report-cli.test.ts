@@ -1,6 +1,6 @@
 // `bourse report` on a stopped data directory: trades made through the exchange come out in the day's
 // trade register (JSON and CSV, to stdout or a file), the statement and the large-position report, each
-// stamped with the journal's last seq; a bad flag is a usage error naming it.
+// stamped with the journal's last seq and its audit-chain hash; a bad flag is a usage error naming it.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createUserWithAccount } from '@bourse/gateway';
+import { verifyAudit } from '@bourse/journal';
 import type { AccountStatement, LargePositionReport, TradeRegister } from '@bourse/projections';
 import { openExchange } from '../src/open-exchange.ts';
 
@@ -110,7 +111,12 @@ test('the trade register of each day holds its trades, stamped with the last seq
     assert.equal(r.code, 0, r.stderr);
     const register = JSON.parse(r.stdout) as TradeRegister;
     assert.equal(register.stamp.seq, lastSeq);
-    assert.match(r.stderr, new RegExp(`at seq ${lastSeq}`));
+    assert.match(r.stderr, new RegExp(`at seq ${lastSeq} \\(chain ${register.stamp.chainHash}\\)`));
+    // The stamp's chain hash is the journal's own at that seq, as the audit verifier recomputes it.
+    const audit = verifyAudit({ journalDir: join(dir, 'journal') });
+    assert.equal(audit.ok, true);
+    assert.equal(audit.lastSeq, lastSeq);
+    assert.equal(register.stamp.chainHash, audit.headChain);
     for (const t of register.trades)
       assert.deepEqual([t.taker.side, t.maker.accountId], ['sell', buyer]);
     trades += register.trades.length;

@@ -80,6 +80,12 @@ export interface ExchangeCore {
    * Refusals are `HistoryError`s naming the field.
    */
   history?(query: HistoryQuery): Promise<HistoryState>;
+  /**
+   * The journal's audit-chain hash (hex) stored with durable record `seq`, or undefined when the
+   * record is not kept, is not durable yet or was written before records were chained. Optional: a
+   * core without the journal at hand (the remote core) does not serve it. May read a segment from disk.
+   */
+  chainAt?(seq: number): string | undefined;
   /** History and analytics. `readModels.waitFor(seq)` lets a read see everything up to `seq`. */
   readonly readModels: ReadModels & { waitFor(seq: number): Promise<void> };
   /** Highest durable seq. */

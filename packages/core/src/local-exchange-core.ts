@@ -159,6 +159,12 @@ export class LocalExchangeCore implements ReplicatingCore {
     );
   }
 
+  chainAt(seq: number): string | undefined {
+    if (seq > this.#commit.durableSeq) return undefined;
+    const chain = this.#parts.storage.chainAt(seq);
+    return chain === undefined ? undefined : Buffer.from(chain).toString('hex');
+  }
+
   get failure(): Error | undefined {
     return this.#failure;
   }

@@ -9,7 +9,7 @@ export {
   nativeOperations,
   runNative,
 } from './api/native-operations.ts';
-export { reportFile } from './api/report-routes.ts';
+export { reportFile, withChainHash } from './api/report-routes.ts';
 export { FileDownload, type RequestContext, type RouteDef } from './api/route-def.ts';
 export { API_TIERS, type ApiTier, isApiTier } from './auth/api-tiers.ts';
 export { AuthStore, type ApiKeyRecord, type UserRecord } from './auth/auth-store.ts';

@@ -53,6 +53,7 @@ test('the trade register of a day lists its fills with both accounts and reconci
   const { res, text } = await download(path, { date: '2026-11-30' });
   const r = JSON.parse(text) as TradeRegister;
   assert.ok(r.stamp.seq >= lastTradeSeq);
+  assert.match(r.stamp.chainHash ?? '', /^[0-9a-f]{64}$/);
   assert.match(
     res.headers.get('content-disposition') ?? '',
     new RegExp(`^attachment; filename="trade-register-2026-11-30-seq${r.stamp.seq}\\.json"$`),
@@ -80,7 +81,7 @@ test('the trade register of a day lists its fills with both accounts and reconci
   assert.match(
     blocks[0]!,
     new RegExp(
-      `^report,from,to,seq,seq_ts,chain_hash\r\ntrade-register,2026-11-30T00:00:00.000Z,2026-12-01T00:00:00.000Z,${r.stamp.seq},`,
+      `^report,from,to,seq,seq_ts,chain_hash\r\ntrade-register,2026-11-30T00:00:00.000Z,2026-12-01T00:00:00.000Z,${r.stamp.seq},[^,]+,${r.stamp.chainHash}$`,
     ),
   );
   assert.equal(blocks[1]!.trim().split('\r\n').length, 3);

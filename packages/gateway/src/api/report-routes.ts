@@ -1,7 +1,7 @@
 // Compliance reports for admins (scope `admin`): the daily trade register, the large-position report and
 // monthly account statements, as JSON or CSV files. Each waits until the read models hold every command
-// acknowledged before the request, and carries the stamp (seq, and the audit chain's hash when the core
-// keeps one) of the read models it was read from, so it can be rebuilt from the journal and compared.
+// acknowledged before the request, and carries the stamp (seq, and the audit chain's hash at that seq)
+// of the read models it was read from, so it can be rebuilt from the journal and compared.
 
 import {
   type ComplianceReport,
@@ -16,6 +16,7 @@ import {
   StatementQuery,
   TradeRegisterQuery,
 } from '@bourse/protocol';
+import type { ExchangeCore } from '@bourse/core';
 import type { GatewayServices } from './gateway-services.ts';
 import { FileDownload, type RouteDef, route } from './route-def.ts';
 import { readModel } from './route-helpers.ts';
@@ -36,13 +37,22 @@ export function reportFile(
       );
 }
 
+/**
+ * The report with the journal's audit-chain hash at its seq added to its stamp, when the core keeps a
+ * chained journal: whoever checks the report can then check that seq against the signed chain too.
+ */
+export function withChainHash<T extends { stamp: ReportStamp }>(core: ExchangeCore, report: T): T {
+  const chainHash = core.chainAt?.(report.stamp.seq);
+  return chainHash === undefined ? report : { ...report, stamp: { ...report.stamp, chainHash } };
+}
+
 /** Reads a report once the read models caught up with every acknowledged command. */
 async function read<T extends { stamp: ReportStamp }>(
   s: GatewayServices,
   run: () => Promise<T>,
 ): Promise<T> {
   await s.historyBarrier();
-  return readModel(run);
+  return withChainHash(s.core, await readModel(run));
 }
 
 export const reportRoutes: RouteDef[] = [
