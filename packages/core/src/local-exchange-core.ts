@@ -29,6 +29,7 @@ import { observe } from './histogram.ts';
 import { markReadDbClean } from './read-db-guard.ts';
 import type { QueryArgs, QueryName } from './worker-protocol.ts';
 import type { ReadModelFeeder } from './read-model-feeder.ts';
+import { readSide } from './read-side.ts';
 import type { HistoryReader } from './history-reader.ts';
 import type { HistoryQuery, HistoryState } from './time-travel.ts';
 
@@ -513,30 +514,6 @@ function rejectAll(entries: readonly Entry[], error: Error): void {
 function journalFailed(error: unknown): CoreError {
   const message = error instanceof Error ? error.message : String(error);
   return new CoreError('JOURNAL_FAILED', `journal failed: ${message}`, { cause: error });
-}
-
-/**
- * The read side handed to the gateway: queries run on this thread's connection, keeping each method
- * bound to the real object; progress (`lastAppliedSeq`, `waitFor`) comes from the writer worker, and
- * `apply` is refused because only the core feeds the read models.
- */
-function readSide(
-  models: ReadModels,
-  feeder: ReadModelFeeder,
-): ReadModels & { waitFor(seq: number): Promise<void> } {
-  const overrides: Record<PropertyKey, unknown> = {
-    waitFor: (seq: number) => feeder.waitFor(seq),
-    lastAppliedSeq: () => Promise.resolve(feeder.appliedSeq),
-    apply: () =>
-      Promise.reject(new Error('the exchange core is the only writer of its read models')),
-  };
-  return new Proxy(models, {
-    get(target, property) {
-      if (Object.hasOwn(overrides, property)) return overrides[property];
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  }) as ReadModels & { waitFor(seq: number): Promise<void> };
 }
 
 /**
