@@ -1,6 +1,7 @@
 // A circuit breaker's pause in a real browser: while alice watches a market page, a sweep moves the
 // price further than the market's breaker allows; her page shows the market paused with a "Circuit
-// breaker" badge and when it reopens, brought by the live feed, and the market list marks it too.
+// breaker" badge and when it reopens, brought by the live feed, she is told the rest of her sweep was
+// cancelled by the breaker, and the market list marks the market too.
 // When the market reopens the badge goes, again without a reload. One exchange and one Chromium
 // serve the whole file; the steps build on each other.
 

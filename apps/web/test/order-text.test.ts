@@ -8,6 +8,7 @@ import { cancelReasonLabel, orderStatusText, orderTypeText } from '../ui/format/
 test('cancel reasons read as what happened, unknown ones as their code', () => {
   assert.equal(cancelReasonLabel('paused'), 'Cancelled: trading paused');
   assert.equal(cancelReasonLabel('positionLimit'), 'Cancelled: position limit');
+  assert.equal(cancelReasonLabel('circuitBreaker'), 'Cancelled: circuit breaker');
   assert.equal(cancelReasonLabel('marketClosed'), 'Cancelled: market closed');
   assert.equal(cancelReasonLabel('user'), 'Cancelled');
   assert.equal(cancelReasonLabel(undefined), 'Cancelled');

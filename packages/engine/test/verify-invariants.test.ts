@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { newBreaker } from '../src/circuit-breaker.ts';
 import { Engine, InvariantViolation, verifyInvariants } from '../src/index.ts';
 import { BTC, binarySpec, DOLLAR, Harness, spotSpec, USD } from './support/harness.ts';
 
@@ -176,6 +177,24 @@ const CASES: Case[] = [
       i.book.remove(e.store, 1, from, s);
       e.store.price[s] = 3000;
       i.book.push(e.store, 1, to, s);
+    },
+  },
+  {
+    what: 'an open market waiting for its circuit breaker to reopen it',
+    expect: /instrument 10: breaker reopening while open/,
+    breakIt: (e) => {
+      inst(e, M).reopensAt = e.lastTs + 1_000;
+    },
+  },
+  {
+    what: "a breaker window whose low queue's prices do not rise",
+    expect: /instrument 10: breaker window queue out of order/,
+    breakIt: (e) => {
+      const config = { moveTicks: 500, moveBps: 0, windowMs: 1_000, pauseMs: 1_000, bandTicks: 0 };
+      const b = newBreaker(config, 5000);
+      b.lowTs.push(e.lastTs, e.lastTs);
+      b.lowPx.push(5000, 4900);
+      inst(e, M).breaker = b;
     },
   },
 ];

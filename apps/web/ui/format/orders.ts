@@ -17,6 +17,7 @@ const CANCEL_REASONS: Readonly<Record<string, string>> = {
   decreasedToZero: 'Cancelled: decreased to zero',
   noLiquidity: 'Cancelled: no liquidity',
   accountFrozen: 'Cancelled: account frozen',
+  circuitBreaker: 'Cancelled: circuit breaker',
 };
 
 /** "Cancelled: trading paused" for reason `paused`; an unknown reason reads "Cancelled (code)". */

@@ -98,7 +98,11 @@ interface CancelUpdate {
 }
 
 /** Cancel reasons worth a notification: the person did not ask for them and may not expect them. */
-const NOTIFIED_CANCELS: ReadonlySet<string> = new Set(['paused', 'positionLimit']);
+const NOTIFIED_CANCELS: ReadonlySet<string> = new Set([
+  'paused',
+  'positionLimit',
+  'circuitBreaker',
+]);
 
 /** "Cancelled: trading paused — order 7, 2 contracts RAIN". */
 function cancelText(c: CancelUpdate, markets: readonly MarketInfo[]): string {
