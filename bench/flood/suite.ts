@@ -10,7 +10,7 @@ import { startLocalTarget } from '../../apps/bourse/src/loadtest/loadtest-target
 import type { BenchOptions } from '../options.ts';
 import { progress, type Suite, type SuiteResult } from '../report.ts';
 import { type LoadtestResult, loadtest, remoteArgs } from '../server/remote-load.ts';
-import { loadtestRow, startNicedFlood } from './flood-process.ts';
+import { loadtestRow, startIdleFlood } from './flood-process.ts';
 
 const floodScript = join(dirname(fileURLToPath(import.meta.url)), 'half-sent-flood.ts');
 
@@ -33,7 +33,7 @@ function startFlood(url: string, connections: number, addresses: number) {
     '--addresses',
     String(addresses),
   ];
-  return startNicedFlood<FloodStats>(floodScript, args);
+  return startIdleFlood<FloodStats>(floodScript, args);
 }
 
 const row = (name: string, r: LoadtestResult, validation: string) =>

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { startLocalTarget } from '../../apps/bourse/src/loadtest/loadtest-target.ts';
 import type { BenchOptions } from '../options.ts';
 import { progress, type Suite, type SuiteResult } from '../report.ts';
-import { loadtestRow, startNicedFlood } from '../flood/flood-process.ts';
+import { loadtestRow, startIdleFlood } from '../flood/flood-process.ts';
 import { type LoadtestResult, loadtest, remoteArgs } from '../server/remote-load.ts';
 
 const floodScript = join(dirname(fileURLToPath(import.meta.url)), 'login-flood.ts');
@@ -25,7 +25,7 @@ interface LoginFloodStats {
 /** Starts the flood in its own process; resolves once it runs (or after 20 s). */
 function startLoginFlood(url: string, rate: number, addresses: number) {
   const args = ['--url', url, '--rate', String(rate), '--addresses', String(addresses)];
-  return startNicedFlood<LoginFloodStats>(floodScript, args);
+  return startIdleFlood<LoginFloodStats>(floodScript, args);
 }
 
 const row = (name: string, r: LoadtestResult, validation: string) =>
@@ -72,7 +72,7 @@ export const loginFloodSuite: Suite = {
           ),
         ],
         notes: [
-          `login flood: ${stats.sent} wrong-password logins in ${stats.seconds.toFixed(1)} s (${stats.skipped} not sent: ${2_000} already waiting), answered ${answers}; ${stats.errors} failed to connect`,
+          `login flood: ${stats.sent} wrong-password logins in ${stats.seconds.toFixed(1)} s (${(stats.sent / stats.seconds).toFixed(0)}/s of ${loginRate}/s offered; ${stats.skipped} not sent: ${2_000} already waiting), answered ${answers}; ${stats.errors} failed to connect`,
           '401 = the password was checked (a hash on the idle hashing thread); 429 = refused by the login throttle before any hash; 503 = the hashing queue was full or its deadline passed.',
           `Reproduce: npm run bench -- --suite login-flood --flood-rate ${rate} --login-rate ${loginRate} --login-addresses ${addresses} --login-seconds ${seconds}`,
         ],
