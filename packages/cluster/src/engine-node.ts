@@ -185,6 +185,9 @@ export class EngineNode {
         : { snapshotEvery: this.#opts.snapshotEvery }),
       ...(this.#opts.clock === undefined ? {} : { clock: this.#opts.clock }),
       ticking: false,
+      // The cluster's read models are the projector's (PostgreSQL): a node storing its own would
+      // spend a core's worth of SQL writes across three nodes on tables nothing reads.
+      readModels: false,
       hashEvery: this.#opts.hashEvery ?? 10_000,
       onStateHash: (seq, hash) => this.#pendingHashes.push([seq, hash]),
       durability: (local: FileJournal) => {

@@ -164,8 +164,11 @@ export interface SequencerStats {
    * and kept), or a damaged file set aside and rebuilt from the journal (see read-db-guard.ts).
    */
   readDbOnOpen: 'fresh' | 'clean' | 'checked' | 'rebuilt';
-  /** How the read-model thread is scheduled: SCHED_IDLE, or (where that is unavailable) niced. */
-  readModelThread: 'idle' | 'nice';
+  /**
+   * How the read-model thread is scheduled: SCHED_IDLE, or (where that is unavailable) niced; `none`
+   * when the core keeps no read models (a cluster node).
+   */
+  readModelThread: 'idle' | 'nice' | 'none';
 }
 
 /** Counters and histograms the core keeps for `/metrics`. */

@@ -28,7 +28,7 @@ import { GroupCommit } from './group-commit.ts';
 import { observe } from './histogram.ts';
 import { markReadDbClean } from './read-db-guard.ts';
 import type { QueryArgs, QueryName } from './worker-protocol.ts';
-import type { ReadModelFeeder } from './read-model-feeder.ts';
+import type { ReadModelSink } from './read-model-feeder.ts';
 import { readSide } from './read-side.ts';
 import type { HistoryReader } from './history-reader.ts';
 import type { HistoryQuery, HistoryState } from './time-travel.ts';
@@ -63,7 +63,7 @@ export interface CoreParts {
   readonly host: EngineHost;
   /** Read side of the read models, on this thread; the feeder's worker writes them. */
   readonly readModels: ReadModels;
-  readonly feeder: ReadModelFeeder;
+  readonly feeder: ReadModelSink;
   /** Shared with the feeder, which keeps the projection lag in it. */
   readonly metrics: CoreMetrics;
   /** Last seq in the journal (all of it durable and applied by the engine). */
@@ -92,7 +92,7 @@ export class LocalExchangeCore implements ReplicatingCore {
   readonly readModels: ReadModels & { waitFor(seq: number): Promise<void> };
   readonly query: ReplicatingCore['query'];
   readonly #parts: CoreParts;
-  readonly #feeder: ReadModelFeeder;
+  readonly #feeder: ReadModelSink;
   readonly #commit: GroupCommit;
   readonly #ticker: DueTicker;
   readonly #listeners = new Set<(batch: readonly AppliedCommand[]) => void>();

@@ -27,7 +27,8 @@ import type { CoreJournal, CoreMetrics, ReplicatingCore } from './exchange-core.
 import { LocalExchangeCore } from './local-exchange-core.ts';
 import { describeReadDb, openReadDb, type ReadDb } from './read-db.ts';
 import { guardReadDbOnOpen, type ReadDbState, setReadDbAside } from './read-db-guard.ts';
-import { ReadModelFeeder } from './read-model-feeder.ts';
+import { absentReadModels, NoReadModels } from './no-read-models.ts';
+import { ReadModelFeeder, type ReadModelSink } from './read-model-feeder.ts';
 import { type ReplayProgress, replayIntoWorker } from './replay-into-worker.ts';
 import { HistoryReader } from './history-reader.ts';
 
@@ -70,6 +71,11 @@ export interface OpenExchangeCoreOptions {
   readonly readDb?: ReadDb;
   /** Milliseconds between signed audit checkpoints of the journal's chain (default 10 s). */
   readonly auditCheckpointEveryMs?: number;
+  /**
+   * Keep no read models at all (default true = keep them): a cluster's engine node, whose read
+   * models the projector keeps in PostgreSQL. Read-model queries are then refused.
+   */
+  readonly readModels?: boolean;
 }
 
 export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<ReplicatingCore> {
@@ -86,10 +92,17 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<R
     const metrics = createCoreMetrics();
     const path = layout.readDbPath;
     const lastSeq = journal.lastSeq;
-    const { feeder, readModels, readDbOnOpen } = await openReadModels(
-      { path, feeAccountId: config.feeAccountId, opts, metrics },
-      { lastSeq, journalIntact: recovery.cleanStop },
-    );
+    const { feeder, readModels, readDbOnOpen } =
+      opts.readModels === false
+        ? {
+            feeder: new NoReadModels(lastSeq),
+            readModels: absentReadModels(),
+            readDbOnOpen: 'checked' as const,
+          }
+        : await openReadModels(
+            { path, feeAccountId: config.feeAccountId, opts, metrics },
+            { lastSeq, journalIntact: recovery.cleanStop },
+          );
     cleanup.push(
       () => feeder.close(),
       () => readModels.close(),
@@ -132,14 +145,17 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<R
       clock: opts.clock ?? Date.now,
       snapshotEvery,
       maxQueuedCommands: opts.maxQueuedCommands ?? DEFAULT_MAX_QUEUED_COMMANDS,
-      readDbPath: opts.readDb === undefined || opts.readDb.kind === 'sqlite' ? path : undefined,
+      readDbPath:
+        opts.readModels !== false && (opts.readDb === undefined || opts.readDb.kind === 'sqlite')
+          ? path
+          : undefined,
       ticking: opts.ticking ?? true,
       onStateHash: opts.onStateHash,
       history: new HistoryReader(layout.root),
       audit,
     });
     core.stats.readDbOnOpen = readDbOnOpen;
-    core.stats.readModelThread = feeder.idle ? 'idle' : 'nice';
+    core.stats.readModelThread = opts.readModels === false ? 'none' : feeder.idle ? 'idle' : 'nice';
     return core;
   } catch (error) {
     for (const close of cleanup.reverse()) await close().catch(() => {});
@@ -154,7 +170,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<R
 async function startEngine(
   config: EngineConfig,
   snapshot: Uint8Array | undefined,
-  feeder: ReadModelFeeder,
+  feeder: ReadModelSink,
   hashEvery: number | undefined,
 ): Promise<{ host: EngineHost; lastSeq: number }> {
   const start = (bytes: Uint8Array | undefined) =>
@@ -181,7 +197,7 @@ async function openJournal(layout: DataDirLayout): Promise<OpenResult> {
 }
 
 interface ReadModelParts {
-  readonly feeder: ReadModelFeeder;
+  readonly feeder: ReadModelSink;
   readonly readModels: ReadModels;
   readonly readDbOnOpen: ReadDbState;
 }

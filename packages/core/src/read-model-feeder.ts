@@ -14,7 +14,20 @@ interface Waiter {
   readonly reject: (error: Error) => void;
 }
 
-export class ReadModelFeeder {
+/** What the core hands durable batches to: the read-model worker, or nothing (no-read-models.ts). */
+export interface ReadModelSink {
+  readonly idle: boolean;
+  readonly appliedSeq: number;
+  readonly queuedSeq: number;
+  readonly failure: Error | undefined;
+  /** The port an engine worker sends its batches on; undefined when nothing is stored. */
+  connectEngine(): MessagePort | undefined;
+  durable(lastSeq: number): void;
+  waitFor(seq: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class ReadModelFeeder implements ReadModelSink {
   readonly #worker: Worker;
   readonly #metrics: CoreMetrics;
   /** Whether the worker thread runs under SCHED_IDLE. */

@@ -2,7 +2,7 @@
 // connection, while progress and writes belong to the read-model worker that feeds them.
 
 import type { ReadModels } from '@bourse/projections';
-import type { ReadModelFeeder } from './read-model-feeder.ts';
+import type { ReadModelSink } from './read-model-feeder.ts';
 
 /**
  * The read side handed to the gateway: queries run on this thread's connection, keeping each method
@@ -11,7 +11,7 @@ import type { ReadModelFeeder } from './read-model-feeder.ts';
  */
 export function readSide(
   models: ReadModels,
-  feeder: ReadModelFeeder,
+  feeder: ReadModelSink,
 ): ReadModels & { waitFor(seq: number): Promise<void> } {
   const overrides: Record<PropertyKey, unknown> = {
     waitFor: (seq: number) => feeder.waitFor(seq),

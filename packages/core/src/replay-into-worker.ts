@@ -7,7 +7,7 @@ import { ByteWriter, writeFramedRecord } from '@bourse/engine';
 import type { JournalRecord } from '@bourse/journal';
 import { decodeCommand } from './command-codec.ts';
 import type { AppliedReply, EngineHost } from './engine-host.ts';
-import type { ReadModelFeeder } from './read-model-feeder.ts';
+import type { ReadModelSink } from './read-model-feeder.ts';
 
 const CHUNK_RECORDS = 16_384;
 /** A chunk is sent once it holds this many bytes, whatever its record count. */
@@ -33,7 +33,7 @@ interface Chunk {
 export async function replayIntoWorker(opts: {
   readonly records: Iterable<JournalRecord>;
   readonly host: EngineHost;
-  readonly feeder: ReadModelFeeder;
+  readonly feeder: ReadModelSink;
   readonly lastSeq: number;
   readonly onProgress?: ((progress: ReplayProgress) => void) | undefined;
 }): Promise<number | undefined> {
