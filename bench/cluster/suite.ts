@@ -7,12 +7,12 @@
 // delivered market-data message with one and with two gateways.
 
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { freePorts } from '@bourse/cluster';
+import { childPids, type Components, CpuSampler, cpuMs, perOrderNote } from './cpu-share.ts';
 import { type ClusterState, readState } from '../../apps/bourse/src/cluster/cluster-state.ts';
 import {
   clusterUpCommand,
@@ -30,6 +30,7 @@ import {
   trader,
   waitGone,
 } from '../../apps/bourse/test/support/cluster-setup.ts';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { BenchOptions } from '../options.ts';
 import {
   type LatencyNs,
@@ -39,7 +40,6 @@ import {
   type SuiteResult,
 } from '../report.ts';
 
-const run = promisify(execFile);
 const MAIN = join(
   dirname(fileURLToPath(import.meta.url)),
   '..',
@@ -60,12 +60,36 @@ interface LoadResult {
   readonly latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number };
 }
 
-async function loadtest(args: string[]): Promise<LoadResult> {
-  const { stdout } = await run(process.execPath, [MAIN, 'loadtest', '--json', ...args], {
-    timeout: 600_000,
-    maxBuffer: 1 << 20,
+interface LoadRun {
+  readonly r: LoadResult;
+  /** Orders sent (warm-up included) and the CPU ms each component used for them. */
+  readonly orders: number;
+  readonly cpu: Record<string, number>;
+}
+
+/**
+ * One `bourse loadtest` run, with the CPU of `components` (and of the load generator and any server
+ * it starts) sampled over the run and the 3 s after it, so work a process defers is counted.
+ */
+async function loadtest(args: string[], components: Components = {}): Promise<LoadRun> {
+  const sampler = new CpuSampler(components);
+  const stdout = await new Promise<string>((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      [MAIN, 'loadtest', '--json', ...args],
+      { timeout: 600_000, maxBuffer: 1 << 20 },
+      (error, out) => (error === null ? resolve(out) : reject(error)),
+    );
+    sampler.follow('load generator', child.pid!, 'single-process server');
   });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
+  await new Promise((r) => setTimeout(r, 3_000));
+  const cpu = sampler.stop();
+  const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult & {
+    rate: number;
+    warmupMs: number;
+    durationMs: number;
+  };
+  return { r, orders: Math.floor((r.rate * (r.warmupMs + r.durationMs)) / 1000), cpu };
 }
 
 const ns = (ms: number) => ms * 1e6;
@@ -95,51 +119,75 @@ function row(name: string, perSec: number, n: number, extra: Partial<Measurement
   };
 }
 
-/** The highest offered rate kept up with (≥ 95 % acknowledged, none shed), then latency at half. */
-async function orderRows(label: string, target: string[], seconds: string): Promise<Measurement[]> {
-  let best: { offered: number; r: LoadResult } | undefined;
-  for (const offered of LADDER) {
-    progress(`cluster: ${label} at ${offered}/s`);
-    const r = await loadtest([
-      ...target,
-      '--mode',
-      'ws',
-      '--rate',
-      String(offered),
-      '--duration',
-      seconds,
-    ]);
-    if ((r.rejected ?? 0) > 0 || (r.ackedPerSec ?? 0) < 0.95 * offered) break;
-    best = { offered, r };
-  }
-  if (best === undefined) return [];
-  const half = Math.floor(best.offered / 2);
-  progress(`cluster: ${label} latency at ${half}/s`);
-  const at = await loadtest([
+/**
+ * The highest offered rate kept up with (≥ 95 % acknowledged, none shed), then latency at half; and
+ * where the CPU went per acknowledged order at that highest rate.
+ */
+async function orderRows(
+  label: string,
+  target: string[],
+  seconds: string,
+  components: () => Promise<Components>,
+): Promise<{ rows: Measurement[]; note?: string }> {
+  let best: { offered: number; run: LoadRun } | undefined;
+  const ws = (rate: number) => [
     ...target,
     '--mode',
     'ws',
     '--rate',
-    String(half),
+    String(rate),
     '--duration',
     seconds,
-  ]);
-  return [
-    row(
-      `${label}: ws orders sustained (${best.offered}/s offered)`,
-      best.r.ackedPerSec ?? 0,
-      best.r.acked ?? 0,
-      {
-        latencyNs: latency(best.r),
-        validation: 'no rejections',
-      },
-    ),
-    row(`${label}: ws ack latency at ${half}/s`, at.ackedPerSec ?? 0, at.acked ?? 0, {
-      latencyNs: latency(at),
-      validation: 'no rejections',
-      valid: (at.rejected ?? 0) === 0,
-    }),
   ];
+  for (const offered of LADDER) {
+    progress(`cluster: ${label} at ${offered}/s`);
+    const run = await loadtest(ws(offered), await components());
+    const r = run.r;
+    if ((r.rejected ?? 0) > 0 || (r.ackedPerSec ?? 0) < 0.95 * offered) break;
+    best = { offered, run };
+  }
+  if (best === undefined) return { rows: [] };
+  const half = Math.floor(best.offered / 2);
+  progress(`cluster: ${label} latency at ${half}/s`);
+  const at = (await loadtest(ws(half))).r;
+  const r = best.run.r;
+  return {
+    rows: [
+      row(
+        `${label}: ws orders sustained (${best.offered}/s offered)`,
+        r.ackedPerSec ?? 0,
+        r.acked ?? 0,
+        {
+          latencyNs: latency(r),
+          validation: 'no rejections',
+        },
+      ),
+      row(`${label}: ws ack latency at ${half}/s`, at.ackedPerSec ?? 0, at.acked ?? 0, {
+        latencyNs: latency(at),
+        validation: 'no rejections',
+        valid: (at.rejected ?? 0) === 0,
+      }),
+    ],
+    note: perOrderNote(`${label} at ${best.offered}/s`, best.run.cpu, best.run.orders),
+  };
+}
+
+/** The cluster's processes by component; the leader node apart from the standbys. */
+async function clusterComponents(state: ClusterState, nats: NatsConnection): Promise<Components> {
+  const leader = await leaderNode(nats);
+  const of = (kind: string) => state.processes.filter((p) => p.kind === kind).map((p) => p.pid);
+  const nodes = state.processes.filter((p) => p.kind === 'node');
+  const pg = of('postgres');
+  return {
+    'leader node': nodes.filter((p) => p.name === leader).map((p) => p.pid),
+    'standby nodes': nodes.filter((p) => p.name !== leader).map((p) => p.pid),
+    'etcd (3 members)': of('etcd'),
+    'nats-server': of('nats'),
+    projector: of('projector'),
+    PostgreSQL: [...pg, ...pg.flatMap(childPids)],
+    gateways: of('gateway'),
+    HAProxy: of('haproxy'),
+  };
 }
 
 /**
@@ -212,11 +260,11 @@ async function failover(
   }
 }
 
-/** User + system CPU of a process so far, in ms (Linux /proc; clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  if (!existsSync(`/proc/${pid}/stat`)) throw new Error(`gateway pid ${pid} is gone`);
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+/** CPU ms of a gateway so far; it must still run. */
+function gatewayCpuMs(pid: number): number {
+  const ms = cpuMs(pid);
+  if (ms === undefined) throw new Error(`gateway pid ${pid} is gone`);
+  return ms;
 }
 
 /** Gateways' CPU per delivered market-data message, subscribers spread over the live gateways. */
@@ -231,9 +279,9 @@ async function marketDataRow(
     .filter((p) => p.kind === 'gateway')
     .slice(0, gateways)
     .map((p) => p.pid);
-  const before = pids.reduce((a, pid) => a + cpuMs(pid), 0);
+  const before = pids.reduce((a, pid) => a + gatewayCpuMs(pid), 0);
   progress(`cluster: market data to ${subscribers} subscribers over ${gateways} gateway(s)`);
-  const r = await loadtest([
+  const { r } = await loadtest([
     ...target,
     '--mode',
     'fanout',
@@ -242,7 +290,7 @@ async function marketDataRow(
     '--duration',
     seconds,
   ]);
-  const used = pids.reduce((a, pid) => a + cpuMs(pid), 0) - before;
+  const used = pids.reduce((a, pid) => a + gatewayCpuMs(pid), 0) - before;
   const deliveries = r.deliveries ?? 0;
   const usPer = deliveries === 0 ? 0 : (used * 1000) / deliveries;
   return row(
@@ -264,6 +312,7 @@ export const clusterSuite: Suite = {
     const dir = mkdtempSync(join(tmpdir(), 'bourse-bench-cluster-'));
     const seconds = String(options.clusterSeconds);
     const measurements: Measurement[] = [];
+    const cpuNotes: string[] = [];
     let state: ClusterState | undefined;
     let failed: string | undefined;
     try {
@@ -294,10 +343,14 @@ export const clusterSuite: Suite = {
         writeFileSync(file, t.privateKeyPem, { mode: 0o600 });
         target.push('--key-id', t.keyId, '--key-file', file);
       }
-      measurements.push(...(await orderRows('single-process server', [], seconds)));
-      measurements.push(...(await orderRows('cluster through HAProxy', target, seconds)));
       const s = state;
       const nats = await connectNats(s.natsUrl, 'bench');
+      const single = await orderRows('single-process server', [], seconds, async () => ({}));
+      const cluster = await orderRows('cluster through HAProxy', target, seconds, () =>
+        clusterComponents(s, nats),
+      );
+      measurements.push(...single.rows, ...cluster.rows);
+      for (const note of [single.note, cluster.note]) if (note !== undefined) cpuNotes.push(note);
       measurements.push(
         await failover('the leader engine node', s, traders[0]!, options.clusterKills, () =>
           leaderNode(nats),
@@ -328,6 +381,7 @@ export const clusterSuite: Suite = {
       measurements,
       notes: [
         ...(failed === undefined ? [] : [`Stopped early: ${failed}`]),
+        ...cpuNotes,
         'Reproduce: npm run bench -- --suite cluster [--cluster-seconds 5] [--cluster-kills 20] [--cluster-etcd-kills 10] [--cluster-subscribers 1000]',
         'Everything (etcd, nodes, nats-server, PostgreSQL, gateways, HAProxy, load generator) shares this machine’s two cores.',
       ],
