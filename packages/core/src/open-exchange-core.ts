@@ -94,11 +94,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<R
     const lastSeq = journal.lastSeq;
     const { feeder, readModels, readDbOnOpen } =
       opts.readModels === false
-        ? {
-            feeder: new NoReadModels(lastSeq),
-            readModels: absentReadModels(),
-            readDbOnOpen: 'checked' as const,
-          }
+        ? noReadModels(lastSeq)
         : await openReadModels(
             { path, feeAccountId: config.feeAccountId, opts, metrics },
             { lastSeq, journalIntact: recovery.cleanStop },
@@ -145,10 +141,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<R
       clock: opts.clock ?? Date.now,
       snapshotEvery,
       maxQueuedCommands: opts.maxQueuedCommands ?? DEFAULT_MAX_QUEUED_COMMANDS,
-      readDbPath:
-        opts.readModels !== false && (opts.readDb === undefined || opts.readDb.kind === 'sqlite')
-          ? path
-          : undefined,
+      readDbPath: sqliteReadDb(opts) ? path : undefined,
       ticking: opts.ticking ?? true,
       onStateHash: opts.onStateHash,
       history: new HistoryReader(layout.root),
@@ -194,6 +187,20 @@ async function openJournal(layout: DataDirLayout): Promise<OpenResult> {
   } catch (error) {
     throw asStartupError(error, layout.root);
   }
+}
+
+/** A cluster node's parts: nothing stored, every read-model query refused (no-read-models.ts). */
+function noReadModels(lastSeq: number): ReadModelParts {
+  return {
+    feeder: new NoReadModels(lastSeq),
+    readModels: absentReadModels(),
+    readDbOnOpen: 'checked',
+  };
+}
+
+/** Whether the read models are the data directory's SQLite file (marked clean at a stop). */
+function sqliteReadDb(opts: OpenExchangeCoreOptions): boolean {
+  return opts.readModels !== false && (opts.readDb === undefined || opts.readDb.kind === 'sqlite');
 }
 
 interface ReadModelParts {
