@@ -151,6 +151,24 @@ test('a connection over the cap is answered 429 and nothing it sends is handled'
   }
 });
 
+test('a refused connection that keeps sending is closed all the same', async () => {
+  const held: RawExchange[] = [];
+  let drip: NodeJS.Timeout | undefined;
+  try {
+    for (let i = 0; i < CAP; i++) {
+      held.push(await rawSend(cappedPort, 'GET / HTTP/1.1\r\n', '127.0.0.4'));
+    }
+    const refused = await rawSend(cappedPort, 'GET / HTTP/1.1\r\nX-Pad: ', '127.0.0.4');
+    // Never idle: a byte every 100 ms must not keep a connection the cap refused.
+    drip = setInterval(() => refused.socket.write('a'), 100);
+    const text = await closedWithin(refused, 20_000);
+    assert.equal(statusOf(text), 429);
+  } finally {
+    clearInterval(drip);
+    for (const h of held) h.socket.destroy();
+  }
+});
+
 test('a path under an extension prefix that the extension does not serve is answered 404', async () => {
   const res = await fetch(`${ex.baseUrl}/ext/anything`, { signal: AbortSignal.timeout(20_000) });
   assert.equal(res.status, 404);

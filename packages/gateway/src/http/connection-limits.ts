@@ -132,17 +132,20 @@ export function installConnectionLimits(
 /**
  * Answers 429 on a connection no HTTP handling was set up for. What the client sends is read and
  * dropped, so closing does not reset the connection before the answer is read. The connection is
- * closed when the client closes it (the answer says `Connection: close`) or after a second: closing
+ * closed when the client closes it (the answer says `Connection: close`) or a second after it
+ * opened, whatever the client still sends: closing
  * at once would let a client that reconnects as soon as it is closed cycle as fast as this thread can
  * refuse it (11,000 a second from one address in the flood bench), while the second it waits here,
  * as `Retry-After` asks, paces it.
  */
 function refuse(socket: Socket, refusal: Buffer): void {
+  // A deadline, not an idle timeout: a client that keeps sending must not keep a refused connection.
+  const deadline = setTimeout(() => socket.destroy(), 1_000);
+  socket.on('close', () => clearTimeout(deadline));
   socket.on('error', () => {});
   socket.on('end', () => socket.destroy());
   socket.resume();
   socket.write(refusal);
-  socket.setTimeout(1_000, () => socket.destroy());
 }
 
 /**
