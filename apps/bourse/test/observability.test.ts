@@ -39,6 +39,7 @@ before(async () => {
       gapsFilled: 0,
       replayedCommands: 0,
       retries: 0,
+      abandonedOnLeaderChange: 0,
     });
   const page = (await (await fetch(`${server.url}/metrics`)).text()) + cluster;
   // Sample names (histograms' _bucket, _sum, _count) and declared families, for a labelled counter

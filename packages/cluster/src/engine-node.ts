@@ -341,6 +341,7 @@ export class EngineNode {
     this.#requests = new LeaderRequests(this.#core, this.#recent);
     this.#core.setTicking(true);
     await this.#server.lead();
+    this.#server.announceLeader({ term: fence.term, node: this.node });
     this.#say({ level: 'info', msg: 'leading', term: fence.term, seq: head.seq });
     const pause = setInterval(() => this.#pauseUnlessRenewed(leadership), PAUSE_CHECK_MS);
     const reason = await Promise.race([leadership.lost, deposed]).finally(() =>
@@ -369,7 +370,9 @@ export class EngineNode {
       this.#say({ level: 'warn', msg: 'lease not renewed in time; taking no commands' });
     } else if (valid && !this.#server.leading) {
       this.#core.setTicking(true);
-      void this.#server.lead();
+      void this.#server
+        .lead()
+        .then(() => this.#server.announceLeader({ term: this.#term, node: this.node }));
       this.#say({ level: 'info', msg: 'lease renewed; taking commands again' });
     }
   }

@@ -15,6 +15,7 @@ import {
   type JournalReply,
   type JournalRequest,
   LEADER_QUEUE,
+  type LeaderMessage,
   MAX_COMMANDS_PER_MESSAGE,
   type QueryReply,
   type QueryRequest,
@@ -93,6 +94,11 @@ export class NodeServer {
   stopLeading(): void {
     for (const sub of this.#leaderSubs) sub.unsubscribe();
     this.#leaderSubs = [];
+  }
+
+  /** Tells gateways this node leads from now on (after `lead()`, so it already answers `submit`). */
+  announceLeader(message: LeaderMessage): void {
+    this.#nc.publish(this.subjects.leader, encodeMessage(message));
   }
 
   /** Publishes a durable batch, split so each message stays under nats-server's payload limit. */

@@ -11,6 +11,9 @@
 //   message carries `fromSeq..toSeq`, contiguous across messages; a gap is recovered with `replay`.
 // - Only the leader answers `submit` and `query` (queue group `leader`); every node answers `status`
 //   and `replay`.
+// - A node that starts leading publishes `leader` once it answers `submit`: a request still waiting on
+//   a previous leader will never be answered, and a client whose retry is safe sends it again at once
+//   instead of waiting for its timeout.
 
 import type { Command } from '@bourse/engine';
 import type { AppliedCommand, CommandInput, CoreErrorCode, ExchangeCore } from '@bourse/core';
@@ -49,6 +52,13 @@ export interface ClusterSubjects {
    * away longer than the etcd log retains fetches the commands it missed from a peer's journal.
    */
   readonly journal: string;
+  /** Published by a node once it leads and answers `submit`: LeaderMessage. */
+  readonly leader: string;
+}
+
+export interface LeaderMessage {
+  readonly term: number;
+  readonly node: string;
 }
 
 export function clusterSubjects(prefix: string = DEFAULT_SUBJECT_PREFIX): ClusterSubjects {
@@ -59,6 +69,7 @@ export function clusterSubjects(prefix: string = DEFAULT_SUBJECT_PREFIX): Cluste
     replay: `${prefix}.replay`,
     status: `${prefix}.status`,
     journal: `${prefix}.journal`,
+    leader: `${prefix}.leader`,
   };
 }
 

@@ -85,11 +85,12 @@ export class RemoteExchangeCore implements ExchangeCore {
    * follows the events from there; the gateway loads books after subscribing, as on one server.
    */
   static async open(opts: RemoteCoreOptions): Promise<RemoteExchangeCore> {
+    const subjects = clusterSubjects(opts.prefix);
     const requests = new LeaderRequests(opts.nats, {
       requestTimeoutMs: opts.requestTimeoutMs ?? 3_000,
       failoverTimeoutMs: opts.failoverTimeoutMs ?? 20_000,
+      leaderSubject: subjects.leader,
     });
-    const subjects = clusterSubjects(opts.prefix);
     const status = await requests.call(
       subjects.query,
       { method: 'exchangeStatus', args: [] },
@@ -114,6 +115,7 @@ export class RemoteExchangeCore implements ExchangeCore {
     gapsFilled: number;
     replayedCommands: number;
     retries: number;
+    abandonedOnLeaderChange: number;
   } {
     return {
       term: this.#follower.term,
@@ -121,6 +123,7 @@ export class RemoteExchangeCore implements ExchangeCore {
       gapsFilled: this.#follower.gapsFilled,
       replayedCommands: this.#follower.replayedCommands,
       retries: this.#requests.retries,
+      abandonedOnLeaderChange: this.#requests.abandonedOnLeaderChange,
     };
   }
 
@@ -210,6 +213,7 @@ export class RemoteExchangeCore implements ExchangeCore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#requests.close();
     await this.#follower.close();
     await this.readModels.close();
   }

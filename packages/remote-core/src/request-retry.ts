@@ -2,13 +2,17 @@
 // when trying again is safe. A request that no leader received (no responders, NOT_LEADER) can always be
 // sent again; a submit whose fate is unknown (timeout, UNAVAILABLE) only when every command in it is a
 // placeOrder with a clientOrderId, which the leader recognises in its log and answers with the command
-// already applied instead of sequencing it twice.
+// already applied instead of sequencing it twice. When a node announces that it leads, waiting stops at
+// once: backoffs end, and a safe request still waiting on the previous leader (which died holding it
+// and will never answer) is sent again rather than left to its timeout.
 
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { CoreError, type CommandInput } from '@bourse/core';
 import { decodeMessage, encodeMessage, type ErrorReply } from '@bourse/cluster/protocol';
 
 export interface RetryPolicy {
+  /** Where nodes announce that they lead (`ClusterSubjects.leader`); listened to when given. */
+  readonly leaderSubject?: string;
   /** How long one request waits for its reply. */
   readonly requestTimeoutMs: number;
   /** How long a call keeps trying through a leader change before it gives up. */
@@ -33,15 +37,42 @@ export function idempotent(inputs: readonly CommandInput[]): boolean {
   );
 }
 
+/** What an attempt or a backoff waiting on the old leader sees when a new one announces itself. */
+const LEADER_CHANGED = Symbol('leader changed');
+
 export class LeaderRequests {
   readonly #nats: NatsConnection;
   readonly #policy: RetryPolicy;
+  readonly #announcements: Subscription | undefined;
+  /** Resolves at the next leader announcement (then replaced). */
+  #changed = announcement();
   /** Attempts that were sent again; for metrics and tests. */
   retries = 0;
+  /** Safe attempts given up on because a new leader announced itself. */
+  abandonedOnLeaderChange = 0;
 
   constructor(nats: NatsConnection, policy: RetryPolicy) {
     this.#nats = nats;
     this.#policy = policy;
+    if (policy.leaderSubject !== undefined) {
+      this.#announcements = nats.subscribe(policy.leaderSubject, {
+        callback: (error) => {
+          if (error === null) this.leaderChanged();
+        },
+      });
+    }
+  }
+
+  /** Stops listening to leader announcements. */
+  close(): void {
+    this.#announcements?.unsubscribe();
+  }
+
+  /** A node announced it leads: wake every backoff and re-send every safe request in flight. */
+  leaderChanged(): void {
+    const current = this.#changed;
+    this.#changed = announcement();
+    current.resolve();
   }
 
   /**
@@ -62,7 +93,9 @@ export class LeaderRequests {
       throw new CoreError('INVALID_COMMAND', `command cannot be sent: ${String(error)}`);
     }
     for (let attempt = 0; ; attempt++) {
-      const result = await this.#attempt(subject, body, pick);
+      // Taken before sending: an announcement made while this attempt waits concerns it.
+      const changed = this.#changed.promise;
+      const result = await this.#attempt(subject, body, pick, safeIfUnknown ? changed : undefined);
       if (result.kind === 'ok') return result.value;
       if (result.kind === 'refused') throw refusal(result.reply);
       const retryable = result.kind === 'notReceived' || safeIfUnknown;
@@ -77,7 +110,7 @@ export class LeaderRequests {
         throw new CoreError('UNAVAILABLE', `no leader answered in time (${result.why})`);
       }
       this.retries++;
-      await sleep(BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]!);
+      await Promise.race([sleep(BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]!), changed]);
     }
   }
 
@@ -85,12 +118,22 @@ export class LeaderRequests {
     subject: string,
     body: Uint8Array,
     pick: (reply: { ok: true } & Record<string, unknown>) => T,
+    abandonOn: Promise<typeof LEADER_CHANGED> | undefined,
   ): Promise<Attempt<T>> {
     let data: Uint8Array;
     try {
-      const msg = await this.#nats.request(subject, body, {
+      const request = this.#nats.request(subject, body, {
         timeout: this.#policy.requestTimeoutMs,
       });
+      const msg =
+        abandonOn === undefined ? await request : await Promise.race([request, abandonOn]);
+      if (msg === LEADER_CHANGED) {
+        // A late reply from the old leader is dropped; the retry is answered from the log if the
+        // command got there.
+        request.catch(() => {});
+        this.abandonedOnLeaderChange++;
+        return { kind: 'unknown', why: 'a new leader announced itself' };
+      }
       data = msg.data;
     } catch (error) {
       const e = error as Error & { isNoResponders?: () => boolean };
@@ -114,6 +157,17 @@ export class LeaderRequests {
 /** A request the leader refused before sequencing anything: the same error as on one server. */
 function refusal(reply: ErrorReply): CoreError {
   return new CoreError(reply.coreCode ?? 'INVALID_COMMAND', reply.message);
+}
+
+function announcement(): {
+  promise: Promise<typeof LEADER_CHANGED>;
+  resolve: () => void;
+} {
+  let resolve = () => {};
+  const promise = new Promise<typeof LEADER_CHANGED>((r) => {
+    resolve = () => r(LEADER_CHANGED);
+  });
+  return { promise, resolve };
 }
 
 function sleep(ms: number): Promise<void> {

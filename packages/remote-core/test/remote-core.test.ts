@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { AppliedCommand, CommandInput } from '@bourse/core';
+import type { AppliedCommand, CommandInput, CoreError } from '@bourse/core';
 import { openPostgresReadModels } from '@bourse/projections';
 import { PostgresTestServer } from '../../projections/test/support/postgres-server.ts';
 import { limitOrder, MARKET, marketSetup } from '../../core/test/fixtures/market-setup.ts';
@@ -28,13 +28,14 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
   let leader: SingleNodeLeader;
   let core: RemoteExchangeCore;
   let projector: Projector;
+  let db: Awaited<ReturnType<PostgresTestServer['createDatabase']>>;
   const seen: AppliedCommand[] = [];
   const projectorErrors: unknown[] = [];
 
   before(async () => {
     nats = await NatsTestServer.start();
     pg = await PostgresTestServer.start();
-    const db = await pg.createDatabase();
+    db = await pg.createDatabase();
     leaderConn = await connect({ servers: nats.url });
     gatewayConn = await connect({ servers: nats.url });
     projectorConn = await connect({ servers: nats.url });
@@ -123,6 +124,46 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
       (a) => a.command.type === 'placeOrder' && a.command.clientOrderId === 'retry-1',
     );
     assert.equal(sameCid.length, 1, 'sequenced exactly once');
+  });
+
+  it('sends a safe request held by a dead leader again as soon as a new leader announces itself', async () => {
+    // Long request timeouts: only the announcement can end the wait on the swallowed replies.
+    const patient = await RemoteExchangeCore.open({
+      nats: gatewayConn,
+      readModels: await openPgReadSide(db),
+      requestTimeoutMs: 120_000,
+      failoverTimeoutMs: 240_000,
+    });
+    try {
+      let requests = leader.submitRequests;
+      leader.swallowReplies = 1;
+      const pending = patient.submit(withCid(limitOrder(2, 'buy', 2_100, 1), 'announced-1'));
+      // Applied and its reply swallowed: the leader "died" after its append.
+      await waitUntil(() => leader.swallowReplies === 0);
+      gatewayConn.publish(patient.subjects.leader, JSON.stringify({ term: 2, node: 'other' }));
+      const applied = await pending;
+      assert.equal(leader.submitRequests - requests, 2, 'sent again once, not after a timeout');
+      assert.equal(patient.cluster.abandonedOnLeaderChange, 1);
+      const sameCid = leader.history.filter(
+        (a) => a.command.type === 'placeOrder' && a.command.clientOrderId === 'announced-1',
+      );
+      assert.deepEqual(
+        sameCid.map((a) => a.seq),
+        [applied.seq],
+      );
+      // A request whose retry is not safe is never sent again, announcement or not.
+      requests = leader.submitRequests;
+      const before = core.cluster.abandonedOnLeaderChange;
+      leader.swallowReplies = 1;
+      const deposit = core.submit({ type: 'deposit', accountId: 1, assetId: 1, amount: 7 });
+      await waitUntil(() => leader.swallowReplies === 0);
+      gatewayConn.publish(core.subjects.leader, JSON.stringify({ term: 3, node: 'other' }));
+      await assert.rejects(deposit, (e: CoreError) => e.code === 'UNAVAILABLE');
+      assert.equal(leader.submitRequests - requests, 1);
+      assert.equal(core.cluster.abandonedOnLeaderChange, before);
+    } finally {
+      await patient.close();
+    }
   });
 
   it('does not resend a command that a retry could execute twice', async () => {

@@ -75,6 +75,12 @@ export function renderGatewayClusterView(c: RemoteExchangeCore['cluster']): stri
       'Requests sent again across a leader change.',
       'counter',
       c.retries,
+    ) +
+    gauge(
+      'bourse_gateway_requests_resent_on_new_leader_total',
+      'Safe requests sent again at once when a new leader announced itself.',
+      'counter',
+      c.abandonedOnLeaderChange,
     )
   );
 }
