@@ -133,10 +133,9 @@ export function installConnectionLimits(
  * Answers 429 on a connection no HTTP handling was set up for. What the client sends is read and
  * dropped, so closing does not reset the connection before the answer is read. The connection is
  * closed when the client closes it (the answer says `Connection: close`) or a second after it
- * opened, whatever the client still sends: closing
- * at once would let a client that reconnects as soon as it is closed cycle as fast as this thread can
- * refuse it (11,000 a second from one address in the flood bench), while the second it waits here,
- * as `Retry-After` asks, paces it.
+ * opened, whatever the client still sends: closing at once would let a client that reconnects as
+ * soon as it is closed cycle as fast as this thread can refuse it (11,000 a second from one address
+ * in the flood bench), while the second it waits here, as `Retry-After` asks, paces it.
  */
 function refuse(socket: Socket, refusal: Buffer): void {
   // A deadline, not an idle timeout: a client that keeps sending must not keep a refused connection.
