@@ -185,6 +185,13 @@ export async function marketCommand(argv: string[]): Promise<void> {
       settles: { type: 'string' },
       'series-title': { type: 'string' },
       'event-title': { type: 'string' },
+      'move-ticks': { type: 'string' },
+      'move-bps': { type: 'string' },
+      'window-ms': { type: 'string' },
+      'pause-ms': { type: 'string' },
+      'band-ticks': { type: 'string' },
+      reference: { type: 'string' },
+      off: { type: 'boolean' },
     },
   });
   if (values.help || sub === undefined || sub.startsWith('-'))
@@ -220,6 +227,8 @@ export async function marketCommand(argv: string[]): Promise<void> {
       );
     } else if (sub === 'info') {
       await writeInfo(s, m.spec, values);
+    } else if (sub === 'breaker') {
+      await writeBreaker(s, m.spec, values);
     } else if (sub === 'settle') {
       const result = need(values.result, '--result');
       if (result !== 'yes' && result !== 'no' && result !== 'scalar')
@@ -233,6 +242,47 @@ export async function marketCommand(argv: string[]): Promise<void> {
       process.stdout.write(`${m.spec.symbol}: settled ${result} (seq ${applied.seq})\n`);
     } else throw new UsageError(`unknown market command ${sub}`);
   });
+}
+
+/**
+ * `market breaker`: sets the market's circuit breaker (rules left out are 0, off) or, with `--off`,
+ * removes it; the engine judges the rules.
+ */
+async function writeBreaker(
+  s: GatewayServices,
+  spec: InstrumentSpec,
+  values: Record<string, string | boolean | undefined>,
+): Promise<void> {
+  const int = (name: string) => {
+    const text = values[name];
+    return typeof text === 'string' ? Number(text) : 0;
+  };
+  const breaker =
+    values.off === true
+      ? null
+      : {
+          moveTicks: int('move-ticks'),
+          moveBps: int('move-bps'),
+          windowMs: int('window-ms'),
+          pauseMs: int('pause-ms'),
+          bandTicks: int('band-ticks'),
+        };
+  const applied = await s.submit({
+    type: 'setCircuitBreaker',
+    instrumentId: spec.instrumentId,
+    breaker,
+    ...(typeof values.reference === 'string'
+      ? { referencePriceTicks: Number(values.reference) }
+      : {}),
+  });
+  const b = breaker;
+  process.stdout.write(
+    b === null
+      ? `${spec.symbol}: no circuit breaker (seq ${applied.seq})\n`
+      : `${spec.symbol}: circuit breaker: pause ${b.pauseMs} ms on a move of more than ` +
+          `${b.moveTicks} ticks or ${b.moveBps} bps within ${b.windowMs} ms, or a trade more than ` +
+          `${b.bandTicks} ticks from the reference (0: off) (seq ${applied.seq})\n`,
+  );
 }
 
 /** `market info`: what traders read about the market, and its series' and event's titles. */

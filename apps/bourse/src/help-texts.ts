@@ -43,6 +43,9 @@ export const ADMIN_HELP = `Admin commands (run them while the server is stopped;
   bourse market open|pause|close <symbol>
   bourse market schedule <symbol> [--opens <time|never>] [--closes <time|never>]
                                               (ISO 8601 or ms; left out: unchanged)
+  bourse market breaker <symbol> [--move-ticks <n>] [--move-bps <n>] [--window-ms <n>]
+                        [--pause-ms <n>] [--band-ticks <n>] [--reference <ticks>] | --off
+                                              (circuit breaker; a rule left out is off)
   bourse market info <symbol> [--rules <text>] [--rules-secondary <text>] [--source <text>]
                      [--settles <time|never>] [--series-title <text>] [--event-title <text>]
                                               (what traders read; left out: unchanged)

@@ -184,6 +184,32 @@ test('offline admin, then journal verify, replay and snapshot agree', async () =
   assert.ok(existsSync(join(dir, 'auth.db')));
 });
 
+test('a circuit breaker from the command line: set, refused, removed', async () => {
+  const d = ['--data-dir', dir];
+  const breaker = await bourse(
+    'market',
+    'breaker',
+    'CLI-YES',
+    '--move-ticks',
+    '500',
+    '--window-ms',
+    '10000',
+    '--pause-ms',
+    '60000',
+    ...d,
+  );
+  assert.equal(breaker.code, 0, breaker.stderr);
+  assert.match(
+    breaker.stdout,
+    /CLI-YES: circuit breaker: pause 60000 ms on a move of more than 500/,
+  );
+  const noPause = await bourse('market', 'breaker', 'CLI-YES', '--move-ticks', '500', ...d);
+  assert.notEqual(noPause.code, 0);
+  assert.match(noPause.stderr, /breaker.windowMs must be an integer from 1/);
+  const off = await bourse('market', 'breaker', 'CLI-YES', '--off', ...d);
+  assert.match(off.stdout, /CLI-YES: no circuit breaker/);
+});
+
 test('the kill switch from the command line: account freeze and unfreeze', async () => {
   const d = ['--data-dir', dir];
   const frozen = await bourse('account', 'freeze', '--username', 'ann', ...d);
