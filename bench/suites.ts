@@ -14,6 +14,7 @@ export const SUITES: Record<string, () => Promise<Suite>> = {
   soak: async () => (await import('./soak/suite.ts')).soakSuite,
   etcd: async () => (await import('./etcd/suite.ts')).etcdSuite,
   cluster: async () => (await import('./cluster/suite.ts')).clusterSuite,
+  metrics: async () => (await import('./metrics/suite.ts')).metricsSuite,
 };
 
 /**

@@ -50,6 +50,7 @@ import {
 import { sendJson } from './http/request-io.ts';
 import { Router } from './http/router.ts';
 import { EventStream } from './event-stream.ts';
+import { createMetricsRegistry } from './ops/metrics-registry.ts';
 import { type OpsPagesDeps, serveOpsPage } from './ops/ops-pages.ts';
 import { docsPage } from './openapi/docs-page.ts';
 import { openApiDocument } from './openapi/openapi-document.ts';
@@ -228,6 +229,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   );
   const doc = openApiDocument(ALL_ROUTES, API_VERSION);
   const pages: OpsPagesDeps = {
+    registry: createMetricsRegistry({
+      core: options.core,
+      gateway: metrics,
+      wsConnections: () => ws.connections,
+    }),
     core: options.core,
     metrics,
     isReady: () => stream.isReady,

@@ -8,11 +8,14 @@ import { ApiError } from '../error-catalogue.ts';
 import { coreHealth, healthBody } from './core-health.ts';
 import { sendJson, sendText } from '../http/request-io.ts';
 import { htmlSecurityHeaders, STATIC_PAGE_CSP } from './security-headers.ts';
-import { type GatewayMetrics, renderHealthMetrics, renderMetrics } from './gateway-metrics.ts';
+import type { GatewayMetrics } from './gateway-metrics.ts';
+import type { createMetricsRegistry } from './metrics-registry.ts';
 import { landingPage } from './landing-page.ts';
 import { serveWebApp } from './static-files.ts';
 
 export interface OpsPagesDeps {
+  /** prom-client's registry of the core's and the gateway's figures (`createMetricsRegistry`). */
+  readonly registry: ReturnType<typeof createMetricsRegistry>;
   readonly core: ExchangeCore;
   readonly metrics: GatewayMetrics;
   readonly isReady: () => boolean;
@@ -51,14 +54,11 @@ export function serveOpsPage(
     }
     case '/metrics':
       d.metrics.wsConnections = d.wsConnections();
-      return sendText(
-        res,
-        200,
-        'text/plain; version=0.0.4',
-        renderMetrics(d.core.metrics, d.metrics, d.core.durableSeq) +
-          renderHealthMetrics(coreHealth(d.core)) +
-          (d.extraMetrics?.() ?? ''),
+      d.registry.metrics().then(
+        (text) => sendText(res, 200, d.registry.contentType, text + (d.extraMetrics?.() ?? '')),
+        () => sendJson(res, 500, new ApiError('INTERNAL').body()),
       );
+      return;
     case '/openapi.json':
       return sendText(res, 200, 'application/json', d.openApiJson);
     case '/docs':
