@@ -1,9 +1,10 @@
 // A circuit breaker's pause in a real browser: while alice watches a market page, a sweep moves the
 // price further than the market's breaker allows; her page shows the market paused with a "Circuit
 // breaker" badge and when it reopens, brought by the live feed, she is told the rest of her sweep was
-// cancelled by the breaker, and the market list marks the market too.
-// When the market reopens the badge goes, again without a reload. One exchange and one Chromium
-// serve the whole file; the steps build on each other.
+// cancelled by the breaker, and the market list marks the market too. When the market reopens the
+// badge goes, again without a reload. An admin sets a breaker from the console, sees a bad one
+// refused, and removes it. One exchange and one Chromium serve the whole file; the steps build on
+// each other.
 
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
@@ -16,7 +17,13 @@ import {
   screenshot,
   screenshotPages,
 } from './support/browser.ts';
-import { MARKET, PASSWORD, startWebExchange, type WebExchange } from './support/web-exchange.ts';
+import {
+  MARKET,
+  MARKET_2,
+  PASSWORD,
+  startWebExchange,
+  type WebExchange,
+} from './support/web-exchange.ts';
 
 const skip = chromiumMissing();
 
@@ -88,5 +95,36 @@ describe('a circuit breaker on the market page', { skip }, () => {
     await ex.gateway.services.submit({ type: 'setMarketStatus', instrumentId: 1, status: 'open' });
     await marketStatus(alice).getByText('open', { exact: true }).waitFor();
     await badge(alice).waitFor({ state: 'detached' });
+  });
+
+  test('an admin sets, is refused, and removes a breaker in the console', async () => {
+    const admin = (await newUserPage(browser, ex.baseUrl)).page;
+    await logIn(admin, 'admin', PASSWORD);
+    await admin.goto('/admin');
+    const form = admin.getByRole('form', { name: 'Circuit breaker' });
+    await form.getByLabel('Market').selectOption(MARKET_2);
+    await form.getByTestId('breaker-now').getByText('No circuit breaker.').waitFor();
+    await form.getByLabel('Move (ticks)').fill('300');
+    await form.getByLabel('Band ± (ticks)').fill('1500');
+    await form.getByLabel(/Reference price/).fill('4000');
+    await form.getByRole('button', { name: 'Set breaker' }).click();
+    await form
+      .getByTestId('breaker-now')
+      .getByText(/more than 300 ticks/)
+      .waitFor();
+    const view = await ex.gateway.services.core.query.instrument(2);
+    assert.deepEqual(view?.circuitBreaker, {
+      config: { moveTicks: 300, moveBps: 0, windowMs: 10_000, pauseMs: 60_000, bandTicks: 1_500 },
+      referencePriceTicks: 4_000,
+    });
+    await screenshot(admin, 'circuit-breaker-admin');
+
+    await form.getByLabel('Pause (ms)').fill('0');
+    await form.getByRole('button', { name: 'Set breaker' }).click();
+    await form.getByRole('alert').waitFor();
+    await form.getByRole('button', { name: 'Remove breaker' }).click();
+    await form.getByTestId('breaker-now').getByText('No circuit breaker.').waitFor();
+    assert.equal((await ex.gateway.services.core.query.instrument(2))?.circuitBreaker, undefined);
+    await admin.close();
   });
 });

@@ -1,6 +1,8 @@
-// The admin console: exchange halt, market lifecycle and settlement, new markets and assets, users,
-// roles and money movements, and compliance report downloads. Only reachable with the admin role (the API enforces it regardless).
+// The admin console: exchange halt, market lifecycle and settlement, circuit breakers, new markets
+// and assets, users, roles and money movements, and compliance report downloads. Only reachable
+// with the admin role (the API enforces it regardless).
 
+import { BreakerEditor } from '../admin/breaker-editor.tsx';
 import { MarketInfoEditor } from '../admin/market-info-editor.tsx';
 import { CreateAssetForm, CreateMarketForm } from '../admin/create-market-form.tsx';
 import { ExchangeControls, MarketAdmin } from '../admin/market-admin.tsx';
@@ -14,6 +16,7 @@ export function AdminPage() {
       <ExchangeControls />
       <MarketAdmin />
       <MarketInfoEditor />
+      <BreakerEditor />
       <div className="two">
         <CreateMarketForm />
         <CreateAssetForm />
