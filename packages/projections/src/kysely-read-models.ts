@@ -27,6 +27,8 @@ import type {
   TradesQuery,
 } from './read-models.ts';
 import type { Database, InstrumentsTable, OrdersTable } from './schema.ts';
+import { SurveillanceFeed } from './surveillance-feed.ts';
+import * as S from './surveillance-store.ts';
 import * as W from './table-writes.ts';
 
 /** Keys per `IN (…)` list when preloading; well under every backend's parameter limit. */
@@ -47,6 +49,7 @@ export class KyselyReadModels implements ReadModels {
   readonly #options: KyselyReadModelsOptions;
   readonly #writer: BulkWriter;
   readonly #instruments = new Map<number, InstrumentsTable>();
+  readonly #surveillance = new SurveillanceFeed();
   #lastSeq = 0;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -72,6 +75,7 @@ export class KyselyReadModels implements ReadModels {
     for (const inst of await db.selectFrom('instruments').selectAll().execute()) {
       rm.#instruments.set(inst.instrument_id, inst);
     }
+    await rm.#surveillance.open(db, rm.#lastSeq);
     return rm;
   }
 
@@ -100,6 +104,7 @@ export class KyselyReadModels implements ReadModels {
       const prior = await this.#loadPrior(trx, pending);
       const w = foldBatch(pending, prior, this.#options.feeAccountId);
       await this.#write(trx, w);
+      await this.#surveillance.apply(trx, pending, w.accounts);
       const advanced = await trx
         .updateTable('projection_state')
         .set({ last_seq: w.lastSeq, last_ts: w.lastTs })
@@ -111,6 +116,7 @@ export class KyselyReadModels implements ReadModels {
       }
       return w;
     });
+    this.#surveillance.committed();
     this.#lastSeq = writes.lastSeq;
     for (const [id, inst] of writes.instruments) this.#instruments.set(id, inst);
   }
@@ -215,6 +221,40 @@ export class KyselyReadModels implements ReadModels {
   }
   volume24h(instrumentId: number, nowTs: number) {
     return this.#read(() => Q.queryVolume24h(this.#db, instrumentId, nowTs));
+  }
+
+  alerts(q: S.AlertsQuery) {
+    return this.#read(() => S.queryAlerts(this.#db, q));
+  }
+  alert(alertId: string) {
+    return this.#read(() => S.queryAlert(this.#db, alertId));
+  }
+  setAlertStatus(
+    alertId: string,
+    status: S.AlertStatus,
+    note: string | undefined,
+    change: S.Change,
+  ) {
+    return this.#exclusive(() => S.updateAlertStatus(this.#db, alertId, status, note, change));
+  }
+  linkOwners(accountIds: readonly number[], owner: string, change: S.Change) {
+    return this.#exclusive(() => S.linkOwners(this.#db, accountIds, owner, change));
+  }
+  unlinkOwner(accountId: number) {
+    return this.#exclusive(() => S.unlinkOwner(this.#db, accountId));
+  }
+  ownerLinks() {
+    return this.#read(() => S.queryOwners(this.#db));
+  }
+  setThresholds(
+    instrumentId: number,
+    overrides: Parameters<typeof S.storeThresholds>[2],
+    change: S.Change,
+  ) {
+    return this.#exclusive(() => S.storeThresholds(this.#db, instrumentId, overrides, change));
+  }
+  thresholdOverrides() {
+    return this.#read(() => S.queryThresholds(this.#db));
   }
 
   close(): Promise<void> {

@@ -4,6 +4,7 @@
 
 import { type CreateTableBuilder, type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import { surveillanceTables } from './surveillance-migration.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on the current schema type.
 type AnyDb = Kysely<any>;
@@ -317,6 +318,7 @@ export function migrationsFor(backend: Backend): Record<string, Migration> {
     '0001_initial': initial(h),
     '0002_order_cancel_on_pause': orderCancelOnPause,
     '0003_report_indexes': reportIndexes,
+    '0004_surveillance': surveillanceTables,
   };
 }
 

@@ -92,6 +92,9 @@ export function createNodeSqliteDialect(path: string): SqliteDialect {
         // projector writes in bursts, and frequent checkpoints halved its throughput in the benchmark.
         db.exec('PRAGMA wal_autocheckpoint = 16384');
         db.exec('PRAGMA journal_size_limit = 67108864');
+        // Admins write alert statuses and owner links from the gateway's connection while the
+        // projector may hold the write lock: wait for it rather than fail at once.
+        db.exec('PRAGMA busy_timeout = 2000');
       }
       db.exec('PRAGMA temp_store = MEMORY');
       // 64 MiB of page cache (negative = KiB): index pages of the hot tables stay in memory.

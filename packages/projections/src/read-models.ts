@@ -5,6 +5,26 @@
 import type { CancelReason, Command, EngineEvent, Side } from '@bourse/engine';
 import type { CandleInterval } from '@bourse/marketdata';
 import type { Candle } from '@bourse/protocol';
+import type { Thresholds } from '@bourse/surveillance';
+import type {
+  AlertDetail,
+  AlertRow,
+  AlertStatus,
+  AlertsQuery,
+  Change,
+  OwnerLinkRow,
+  ThresholdOverrideRow,
+} from './surveillance-store.ts';
+
+export type {
+  AlertDetail,
+  AlertRow,
+  AlertStatus,
+  AlertsQuery,
+  Change,
+  OwnerLinkRow,
+  ThresholdOverrideRow,
+};
 import type {
   AccountStatement,
   LargePositionQuery,
@@ -264,6 +284,29 @@ export interface ReadModels {
   largePositions(q: LargePositionQuery): Promise<LargePositionReport>;
   /** One account's money, trades, settlements and P&L over `[fromTs, toTs)`. */
   statement(q: StatementQuery): Promise<AccountStatement>;
+  /** Surveillance alerts, newest raised first. */
+  alerts(q: AlertsQuery): Promise<Page<AlertRow>>;
+  /** One alert with its evidence. */
+  alert(alertId: string): Promise<AlertDetail | undefined>;
+  /** An admin's verdict on an alert; undefined when there is no such alert. */
+  setAlertStatus(
+    alertId: string,
+    status: AlertStatus,
+    note: string | undefined,
+    change: Change,
+  ): Promise<AlertDetail | undefined>;
+  /** Links accounts as one beneficial owner for the wash-trade detector. */
+  linkOwners(accountIds: readonly number[], owner: string, change: Change): Promise<void>;
+  /** Removes an account's owner link; false when it had none. */
+  unlinkOwner(accountId: number): Promise<boolean>;
+  ownerLinks(): Promise<OwnerLinkRow[]>;
+  /** Stores a market's threshold overrides, or removes them (undefined). */
+  setThresholds(
+    instrumentId: number,
+    overrides: Partial<Thresholds> | undefined,
+    change: Change,
+  ): Promise<void>;
+  thresholdOverrides(): Promise<ThresholdOverrideRow[]>;
   /** Lots traded in `(nowTs − 24h, nowTs]`. */
   volume24h(instrumentId: number, nowTs: number): Promise<number>;
   close(): Promise<void>;

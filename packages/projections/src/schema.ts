@@ -168,6 +168,49 @@ export interface AuditTable {
   event_count: number;
 }
 
+/** A surveillance alert; `evidence_json` holds its orders, fills and measures. */
+export interface SurveillanceAlertsTable {
+  alert_id: string;
+  kind: string;
+  instrument_id: number;
+  /** JSON array of the accounts, ascending. */
+  account_ids: string;
+  /** The seq of the command that first raised it: the list's stable order. */
+  raised_seq: number;
+  first_seq: number;
+  first_ts: number;
+  last_seq: number;
+  last_ts: number;
+  summary: string;
+  evidence_json: string;
+  status: string;
+  status_by: string | null;
+  status_note: string | null;
+  status_ts: number | null;
+}
+
+export interface SurveillanceAlertAccountsTable {
+  account_id: number;
+  alert_id: string;
+  raised_seq: number;
+}
+
+/** An admin's beneficial-owner link: accounts with the same `owner` are one owner. */
+export interface SurveillanceOwnersTable {
+  account_id: number;
+  owner: string;
+  linked_by: string;
+  linked_ts: number;
+}
+
+/** A market's threshold overrides (JSON of the changed thresholds only). */
+export interface SurveillanceThresholdsTable {
+  instrument_id: number;
+  overrides_json: string;
+  updated_by: string;
+  updated_ts: number;
+}
+
 export interface Database {
   projection_state: ProjectionStateTable;
   assets: AssetsTable;
@@ -182,6 +225,10 @@ export interface Database {
   candles: CandlesTable;
   settlements: SettlementsTable;
   audit: AuditTable;
+  surveillance_alerts: SurveillanceAlertsTable;
+  surveillance_alert_accounts: SurveillanceAlertAccountsTable;
+  surveillance_owners: SurveillanceOwnersTable;
+  surveillance_thresholds: SurveillanceThresholdsTable;
 }
 
 export type TableName = keyof Database;
