@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { startTestExchange, type TestExchange } from './support/test-exchange.ts';
 
-const IDLE_MS = 1_000;
+const IDLE_MS = 2_000;
 const HEADERS_MS = 300;
 let ex: TestExchange;
 let port: number;
