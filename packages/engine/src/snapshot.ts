@@ -184,10 +184,14 @@ function breakerRecord(b: BreakerState): BreakerRecord {
 function restoreBreaker(r: BreakerRecord | undefined): BreakerState | undefined {
   if (r === undefined) return undefined;
   const b = newBreaker({ ...r.config }, r.reference);
-  b.lowTs.push(...r.low[0]);
-  b.lowPx.push(...r.low[1]);
-  b.highTs.push(...r.high[0]);
-  b.highPx.push(...r.high[1]);
+  // Loops, not push(...spread): a window may hold up to one entry per price level.
+  const copy = (from: number[], to: number[]) => {
+    for (const x of from) to.push(x);
+  };
+  copy(r.low[0], b.lowTs);
+  copy(r.low[1], b.lowPx);
+  copy(r.high[0], b.highTs);
+  copy(r.high[1], b.highPx);
   return b;
 }
 

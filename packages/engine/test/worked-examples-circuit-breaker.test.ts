@@ -182,6 +182,38 @@ describe('a move too far too fast', () => {
   });
 });
 
+test('stops wait while the breaker pauses the market, and trigger after it reopens', () => {
+  const h = market();
+  h.must(breaker(BREAKER));
+  h.ok(lim(1, 'sell', 5000, 100));
+  h.ok(lim(1, 'sell', 5300, 100));
+  h.ok(lim(1, 'sell', 5900, 100));
+  h.ok(lim(2, 'buy', 5000, 100));
+  // Triggers once the last price reaches 53¢.
+  const stop = h.ok({ ...lim(3, 'buy', 6000, 100), orderType: 'stopLimit', stopPriceTicks: 5300 });
+  const { events } = h.place(lim(2, 'buy', 5900, 200));
+  assert.deepEqual(
+    ofType(events, 'fill').map((f) => f.priceTicks),
+    [5300],
+  );
+  assert.deepEqual(statuses(events), ['paused']);
+  assert.deepEqual(ofType(events, 'orderTriggered'), [], 'no stop triggers behind the pause');
+  h.ts = h.engine.nextDueTs()!;
+  h.apply({ type: 'tick' });
+  // Its price was reached before the pause: the first order after the reopening triggers it, and
+  // it buys that order's 54¢, the first trade of the fresh move window.
+  const next = h.place(lim(1, 'sell', 5400, 100)).events;
+  assert.deepEqual(
+    ofType(next, 'orderTriggered').map((e) => e.orderId),
+    [stop],
+  );
+  assert.deepEqual(
+    ofType(next, 'fill').map((f) => [f.takerOrderId, f.priceTicks]),
+    [[stop, 5400]],
+  );
+  expectSound(h);
+});
+
 describe('limit up, limit down', () => {
   test('limit prices outside the band around the reference are refused; a sweep past it trips', () => {
     const h = recorded();
