@@ -74,38 +74,7 @@ export function BreakerEditor() {
   return (
     <form className="card" onSubmit={submit} aria-label="Circuit breaker">
       <h2>Circuit breaker</h2>
-      <div className="grid-form">
-        <label className="span2">
-          Market
-          <select name="market" value={m.market} onChange={(e) => setSymbol(e.target.value)}>
-            {live.map((x) => (
-              <option key={x.market} value={x.market}>
-                {x.market}
-              </option>
-            ))}
-          </select>
-        </label>
-        {FIELDS.map(([k, label]) => (
-          <label key={k}>
-            {label}
-            <input
-              name={k}
-              inputMode="numeric"
-              value={v[k]}
-              onChange={(e) => setV({ ...v, [k]: e.target.value })}
-            />
-          </label>
-        ))}
-        <label>
-          Reference price (ticks, optional)
-          <input
-            name="reference"
-            inputMode="numeric"
-            value={v.reference}
-            onChange={(e) => setV({ ...v, reference: e.target.value })}
-          />
-        </label>
-      </div>
+      <BreakerFields m={m} live={live} v={v} setV={setV} onPick={setSymbol} />
       <p className="muted small" data-testid="breaker-now">
         {describe(m)}
       </p>
@@ -126,5 +95,50 @@ export function BreakerEditor() {
         </button>
       </div>
     </form>
+  );
+}
+
+/** The form's fields: which market, the breaker's rules and an optional reference price. */
+function BreakerFields(props: {
+  m: MarketInfo;
+  live: readonly MarketInfo[];
+  v: Values;
+  setV: (v: Values) => void;
+  onPick: (symbol: string) => void;
+}) {
+  const { m, live, v, setV, onPick } = props;
+  return (
+    <div className="grid-form">
+      <label className="span2">
+        Market
+        <select name="market" value={m.market} onChange={(e) => onPick(e.target.value)}>
+          {live.map((x) => (
+            <option key={x.market} value={x.market}>
+              {x.market}
+            </option>
+          ))}
+        </select>
+      </label>
+      {FIELDS.map(([k, label]) => (
+        <label key={k}>
+          {label}
+          <input
+            name={k}
+            inputMode="numeric"
+            value={v[k]}
+            onChange={(e) => setV({ ...v, [k]: e.target.value })}
+          />
+        </label>
+      ))}
+      <label>
+        Reference price (ticks, optional)
+        <input
+          name="reference"
+          inputMode="numeric"
+          value={v.reference}
+          onChange={(e) => setV({ ...v, reference: e.target.value })}
+        />
+      </label>
+    </div>
   );
 }
