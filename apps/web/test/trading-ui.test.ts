@@ -366,6 +366,10 @@ describe('web trading UI', { skip }, () => {
       .getByTestId('ops-connections')
       .filter({ hasText: /^[1-9]/ })
       .waitFor();
+    await admin
+      .getByTestId('ops-cluster-mode')
+      .getByText(/Single-process mode/)
+      .waitFor();
     await screenshot(admin, 'operations');
   });
 

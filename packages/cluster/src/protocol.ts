@@ -54,6 +54,14 @@ export interface ClusterSubjects {
   readonly journal: string;
   /** Published by a node once it leads and answers `submit`: LeaderMessage. */
   readonly leader: string;
+  /** Every gateway answers (no queue group), like `status`: GatewayStatusReply. */
+  readonly gatewayStatus: string;
+}
+
+export interface GatewayStatusReply {
+  /** The URL the gateway serves on. */
+  readonly url: string;
+  readonly pid: number;
 }
 
 export interface LeaderMessage {
@@ -70,6 +78,7 @@ export function clusterSubjects(prefix: string = DEFAULT_SUBJECT_PREFIX): Cluste
     status: `${prefix}.status`,
     journal: `${prefix}.journal`,
     leader: `${prefix}.leader`,
+    gatewayStatus: `${prefix}.gateway-status`,
   };
 }
 

@@ -134,6 +134,8 @@ export interface GatewayOptions {
   readonly signupRole?: Role;
   /** More Prometheus text appended to /metrics (a cluster gateway adds the cluster's figures). */
   readonly extraMetrics?: () => string;
+  /** The cluster's status served on `/cluster-status` (a cluster gateway); "single-process" otherwise. */
+  readonly clusterStatus?: () => Promise<object>;
 }
 
 export interface Gateway {
@@ -242,6 +244,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     docsHtml: docsPage(doc),
     webDir: options.webDir ?? DEFAULT_WEB_DIR,
     extraMetrics: options.extraMetrics,
+    clusterStatus: options.clusterStatus,
   };
 
   const httpLimits = checkHttpLimits({ ...DEFAULT_HTTP_LIMITS, ...options.http });

@@ -1,27 +1,49 @@
-// `bourse cluster status`: asks every engine node for its status over NATS (each answers the one
-// request), and prints the leader, the term, every node's applied seq, its lag behind the leader and
-// whether the nodes' state hashes agree at the seqs they share; `--json` prints one object for scripts.
+// `bourse cluster status`, and the same view for a gateway's `/cluster-status` (the web operations
+// page): every engine node and every gateway answers one status request over NATS; this gathers them
+// into the leader, the term, each node's applied seq, its lag behind the leader and whether its state
+// hash agrees with the others' at the seq it was taken; `--json` prints that object for scripts.
 
 import { parseArgs } from 'node:util';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { clusterSubjects, decodeMessage, type StatusReply } from '@bourse/cluster/protocol';
+import {
+  clusterSubjects,
+  decodeMessage,
+  type GatewayStatusReply,
+  type StatusReply,
+} from '@bourse/cluster/protocol';
 import { CLUSTER_HELP } from '../help-texts.ts';
-import { alive, type ClusterState, readState } from './cluster-state.ts';
+import { readState } from './cluster-state.ts';
 import { connectNats } from './gateway-command.ts';
+
+export interface NodeView {
+  node: string;
+  role: string;
+  pid: number;
+  term: number;
+  appliedSeq: number;
+  /** The leader's applied seq minus this node's (0 with no leader). */
+  lag: number;
+  stateHash: string;
+  hashSeq: number;
+  /** False when another node took a different hash at the same seq. */
+  hashAgrees: boolean;
+  alarm?: string;
+}
 
 export interface ClusterStatus {
   readonly url: string;
   readonly term: number;
   readonly leader: { readonly node: string; readonly pid: number } | null;
-  readonly nodes: {
-    node: string;
-    role: string;
-    pid: number;
-    appliedSeq: number;
-    stateHash: string;
-    hashSeq: number;
-  }[];
+  readonly nodes: NodeView[];
   readonly gateways: { url: string; pid: number }[];
+}
+
+/** Every answer to one request on `subject`, collected for `waitMs`. */
+async function gather<T>(nats: NatsConnection, subject: string, waitMs: number): Promise<T[]> {
+  const out: T[] = [];
+  const answers = await nats.requestMany(subject, '{}', { strategy: 'timer', maxWait: waitMs });
+  for await (const msg of answers) out.push(decodeMessage<T>(msg.data));
+  return out;
 }
 
 /** Every node's answer to one status request, collected for `waitMs`. */
@@ -30,55 +52,90 @@ export async function nodeStatuses(
   prefix: string,
   waitMs = 1_000,
 ): Promise<StatusReply[]> {
-  const replies: StatusReply[] = [];
-  const answers = await nats.requestMany(clusterSubjects(prefix).status, '{}', {
-    strategy: 'timer',
-    maxWait: waitMs,
-  });
-  for await (const msg of answers) replies.push(decodeMessage<StatusReply>(msg.data));
+  const replies = await gather<StatusReply>(nats, clusterSubjects(prefix).status, waitMs);
   return replies.sort((a, b) => a.node.localeCompare(b.node));
 }
 
-export function summarise(state: ClusterState, replies: readonly StatusReply[]): ClusterStatus {
+/** Answers `gateway-status` requests for this gateway until the returned function is called. */
+export function answerGatewayStatus(
+  nats: NatsConnection,
+  prefix: string,
+  me: GatewayStatusReply,
+): () => void {
+  const sub = nats.subscribe(clusterSubjects(prefix).gatewayStatus, {
+    callback: (_err, msg) => {
+      try {
+        msg.respond(JSON.stringify(me));
+      } catch {
+        // Closing: the asker counts one gateway less.
+      }
+    },
+  });
+  return () => sub.unsubscribe();
+}
+
+export function summarise(
+  url: string,
+  replies: readonly StatusReply[],
+  gateways: readonly GatewayStatusReply[],
+): ClusterStatus {
   const leaders = replies.filter((r) => r.role === 'leader').sort((a, b) => b.term - a.term);
   const leader = leaders[0];
+  const hashesAt = new Map<number, Set<string>>();
+  for (const r of replies) {
+    if (r.stateHash === '') continue;
+    const set = hashesAt.get(r.hashSeq) ?? new Set<string>();
+    set.add(r.stateHash);
+    hashesAt.set(r.hashSeq, set);
+  }
   return {
-    url: state.url,
+    url,
     term: Math.max(0, ...replies.map((r) => r.term)),
     leader: leader === undefined ? null : { node: leader.node, pid: leader.pid },
     nodes: replies.map((r) => ({
       node: r.node,
       role: r.role,
       pid: r.pid,
+      term: r.term,
       appliedSeq: r.appliedSeq,
+      lag: leader === undefined ? 0 : Math.max(0, leader.appliedSeq - r.appliedSeq),
       stateHash: r.stateHash,
       hashSeq: r.hashSeq,
+      hashAgrees: (hashesAt.get(r.hashSeq)?.size ?? 0) <= 1,
+      ...(r.alarm === undefined ? {} : { alarm: r.alarm }),
     })),
-    gateways: state.processes
-      .filter((p) => p.kind === 'gateway' && alive(p.pid))
-      .map((p) => ({ url: p.url ?? '', pid: p.pid })),
+    gateways: [...gateways]
+      .sort((a, b) => a.url.localeCompare(b.url))
+      .map((g) => ({ url: g.url, pid: g.pid })),
   };
+}
+
+/** What `cluster status` shows, as seen from `nats`; `url` is where clients reach the cluster. */
+export async function readClusterStatus(
+  nats: NatsConnection,
+  prefix: string,
+  url: string,
+  waitMs = 1_000,
+): Promise<ClusterStatus> {
+  const [nodes, gateways] = await Promise.all([
+    nodeStatuses(nats, prefix, waitMs),
+    gather<GatewayStatusReply>(nats, clusterSubjects(prefix).gatewayStatus, waitMs),
+  ]);
+  return summarise(url, nodes, gateways);
 }
 
 /** Human-readable: one line per node with its lag and whether its hash matches its peers'. */
 export function formatStatus(s: ClusterStatus): string {
-  const head = s.nodes.find((n) => n.role === 'leader')?.appliedSeq ?? 0;
-  const byHashSeq = new Map<number, Set<string>>();
-  for (const n of s.nodes) {
-    const set = byHashSeq.get(n.hashSeq) ?? new Set<string>();
-    set.add(n.stateHash);
-    byHashSeq.set(n.hashSeq, set);
-  }
   const lines = [
     `cluster ${s.url}  term ${s.term}  leader ${s.leader === null ? 'NONE' : `${s.leader.node} (pid ${s.leader.pid})`}`,
     'node        role      pid      applied    lag   hash@seq',
   ];
   for (const n of s.nodes) {
-    const agree = (byHashSeq.get(n.hashSeq)?.size ?? 0) <= 1 ? 'agrees' : 'DISAGREES';
+    const agree = n.hashAgrees ? 'agrees' : 'DISAGREES';
     lines.push(
       `${n.node.padEnd(11)} ${n.role.padEnd(9)} ${String(n.pid).padEnd(8)} ` +
-        `${String(n.appliedSeq).padEnd(10)} ${String(Math.max(0, head - n.appliedSeq)).padEnd(5)} ` +
-        `${n.stateHash.slice(0, 12)}@${n.hashSeq} ${agree}`,
+        `${String(n.appliedSeq).padEnd(10)} ${String(n.lag).padEnd(5)} ` +
+        `${n.stateHash.slice(0, 12)}@${n.hashSeq} ${agree}${n.alarm === undefined ? '' : ` ALARM ${n.alarm}`}`,
     );
   }
   lines.push(`gateways: ${s.gateways.map((g) => `${g.url} (pid ${g.pid})`).join(', ') || 'none'}`);
@@ -105,7 +162,7 @@ export async function clusterStatusCommand(argv: string[]): Promise<number> {
   }
   const nats = await connectNats(state.natsUrl, `status-${process.pid}`);
   try {
-    const status = summarise(state, await nodeStatuses(nats, state.prefix));
+    const status = await readClusterStatus(nats, state.prefix, state.url);
     process.stdout.write(values.json ? `${JSON.stringify(status)}\n` : formatStatus(status));
     return status.leader === null ? 3 : 0;
   } finally {

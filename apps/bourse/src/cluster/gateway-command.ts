@@ -13,6 +13,7 @@ import { openPostgresReadModels } from '@bourse/projections';
 import { openPgReadSide, Projector, RemoteExchangeCore } from '@bourse/remote-core';
 import { CLUSTER_GATEWAY_HELP } from '../help-texts.ts';
 import { ClusterMetrics } from './cluster-metrics.ts';
+import { answerGatewayStatus, readClusterStatus } from './cluster-status.ts';
 import { NatsAuthPeers } from './nats-auth-peers.ts';
 
 /** The NATS connection of a cluster process: reconnects forever, notices a dead server quickly. */
@@ -59,12 +60,22 @@ export async function clusterGatewayCommand(argv: string[]): Promise<void> {
   const peers = new NatsAuthPeers(nats, values.prefix);
   const clusterMetrics = new ClusterMetrics(nats, values.prefix, core);
   const huge = { capacity: 1e9, refillPerSecond: 1e9 };
+  let url = '';
+  const clusterStatus = sharedFor(1_000, async () => {
+    const status = await readClusterStatus(nats, values.prefix, url, 500);
+    const stored = await core.readModels.lastAppliedSeq().catch(() => undefined);
+    const delivered = core.cluster.deliveredSeq;
+    const readModels =
+      stored === undefined ? null : { seq: stored, lag: Math.max(0, delivered - stored) };
+    return { ...status, readModels };
+  });
   const gateway = createGateway({
     core,
     authStore,
     logger,
     authPeers: peers,
     extraMetrics: () => clusterMetrics.render(),
+    clusterStatus,
     extensions: [kalshiExtension()],
     ...(values['no-rate-limit']
       ? { rateLimits: { perIp: huge, perKey: huge, marketMakerMultiplier: 1 } }
@@ -75,11 +86,13 @@ export async function clusterGatewayCommand(argv: string[]): Promise<void> {
   const server = gateway.server;
   await new Promise<void>((ok) => server.listen(Number(values.port), values.host, ok));
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${values.host}:${port}`;
+  url = `http://${values.host}:${port}`;
+  const stopAnswering = answerGatewayStatus(nats, values.prefix, { url, pid: process.pid });
   process.stdout.write(
     `${JSON.stringify({ event: 'ready', role: 'gateway', url, pid: process.pid })}\n`,
   );
   onStop(logger, async () => {
+    stopAnswering();
     peers.close();
     clusterMetrics.close();
     await gateway.close();
@@ -122,6 +135,21 @@ export async function clusterProjectorCommand(argv: string[]): Promise<void> {
     await projector.close();
     await nats.drain();
   });
+}
+
+/** `load`, its answer reused for `ms` and one call in flight shared, so many pollers cost one. */
+function sharedFor<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    const now = performance.now();
+    if (last !== undefined && now - last.at < ms) return last.value;
+    const value = load();
+    last = { at: now, value };
+    value.catch(() => {
+      if (last?.value === value) last = undefined;
+    });
+    return value;
+  };
 }
 
 /** Opens with `open` until it succeeds (PostgreSQL may start after the projector), logging each failure. */

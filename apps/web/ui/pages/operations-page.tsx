@@ -1,8 +1,10 @@
 // Live operations view from /metrics, polled every second: command throughput, ack latency percentiles
-// over the last interval, WebSocket connections and traffic, projection lag and the engine queue.
+// over the last interval, WebSocket connections and traffic, projection lag and the engine queue; and
+// the cluster (cluster-card.tsx), or that this is one server.
 
 import { useEffect, useRef, useState } from 'react';
 import { bucketDelta, type Metrics, parseMetrics, quantile } from '../ops/prometheus-text.ts';
+import { ClusterCard } from './cluster-card.tsx';
 
 interface Sample {
   readonly ts: number;
@@ -126,6 +128,7 @@ export function OperationsPage() {
           <span className="muted small">Engine queue {v('bourse_engine_queue_depth') ?? '—'}</span>
         </div>
       </div>
+      <ClusterCard />
       <div className="card">
         <h2>Totals since start</h2>
         <dl className="summary cols">

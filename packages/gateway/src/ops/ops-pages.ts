@@ -25,6 +25,8 @@ export interface OpsPagesDeps {
   readonly webDir: string;
   /** More Prometheus text for /metrics (a cluster gateway's view of the cluster). */
   readonly extraMetrics?: (() => string) | undefined;
+  /** The cluster's status for `/cluster-status` (a cluster gateway); absent on one server. */
+  readonly clusterStatus?: (() => Promise<object>) | undefined;
 }
 
 const HTML = 'text/html; charset=utf-8';
@@ -57,6 +59,14 @@ export function serveOpsPage(
       d.registry.metrics().then(
         (text) => sendText(res, 200, d.registry.contentType, text + (d.extraMetrics?.() ?? '')),
         () => sendJson(res, 500, new ApiError('INTERNAL').body()),
+      );
+      return;
+    case '/cluster-status':
+      if (d.clusterStatus === undefined) return sendJson(res, 200, { mode: 'single-process' });
+      d.clusterStatus().then(
+        (status) => sendJson(res, 200, { mode: 'cluster', ...status }),
+        (error: unknown) =>
+          sendJson(res, 503, { mode: 'cluster', error: `cluster status unavailable: ${error}` }),
       );
       return;
     case '/openapi.json':
