@@ -114,8 +114,10 @@ test('a full disk: 503s and not-ready with the cause, nothing acknowledged early
 
   // Every acknowledged order is in the journal already.
   const journaled = new Map<number, string>();
-  for (const r of readJournal(join(dir, 'journal'))) journaled.set(r.seq, decodeCommand(r.payload).type);
-  for (const ack of acked) assert.equal(journaled.get(ack.orderId), 'placeOrder', `order ${ack.orderId}`);
+  for (const r of readJournal(join(dir, 'journal')))
+    journaled.set(r.seq, decodeCommand(r.payload).type);
+  for (const ack of acked)
+    assert.equal(journaled.get(ack.orderId), 'placeOrder', `order ${ack.orderId}`);
 
   for (const file of fillers) rmSync(file);
   const late = await caught;
