@@ -8,6 +8,7 @@ export type { Suite };
 
 export const SUITES: Record<string, () => Promise<Suite>> = {
   engine: async () => (await import('./engine/suite.ts')).engineSuite,
+  replay: async () => (await import('./replay/suite.ts')).replaySuite,
   server: async () => (await import('./server/suite.ts')).serverSuite,
   flood: async () => (await import('./flood/suite.ts')).floodSuite,
   'login-flood': async () => (await import('./login-flood/suite.ts')).loginFloodSuite,

@@ -30,6 +30,7 @@ export function createSequencerStats(): SequencerStats {
     submitted: 0,
     engineBatches: 0,
     journalCommits: 0,
+    engineBusyMs: 0,
     snapshotsWritten: 0,
     readDbOnOpen: 'fresh',
     readModelThread: 'nice',

@@ -2,9 +2,16 @@
 // `bourse replay`, `bourse snapshot`): they run the engine in-process, never alongside a live core on
 // the same directory.
 
-import { type Command, Engine, type EngineConfig, verifyInvariants } from '@bourse/engine';
+import {
+  CodecError,
+  CommandDecoder,
+  Engine,
+  type EngineConfig,
+  verifyInvariants,
+} from '@bourse/engine';
 import {
   FileJournal,
+  journalChunks,
   type RepairResult,
   repairJournal,
   SnapshotStore,
@@ -32,8 +39,6 @@ export interface ReplayResult {
   /** Broken invariants of the replayed state; empty when it is sound. */
   readonly violations: string[];
 }
-
-const PROGRESS_EVERY = 10_000;
 
 /**
  * Checks every journal record (read-only) against the journal's high-water mark and the newest
@@ -139,6 +144,7 @@ function engineConfigOf(dir: string): EngineConfig | undefined {
   return readEngineConfig(dataDirLayout(dir));
 }
 
+/** Applies the journal from `fromSeq`, read in large chunks and decoded in place. */
 function applyRecords(
   engine: Engine,
   journal: FileJournal,
@@ -147,17 +153,32 @@ function applyRecords(
   onApplied: ((applied: AppliedCommand) => void) | undefined,
 ): void {
   const lastSeq = journal.lastSeq;
-  for (const record of journal.read(fromSeq)) {
-    const command: Command = decodeCommand(record.payload);
-    if (command.seq !== record.seq || command.seq !== engine.lastSeq + 1) {
-      throw new CoreError(
-        'DATA_DIR_INCONSISTENT',
-        `journal record ${record.seq} holds command seq ${command.seq} after engine seq ${engine.lastSeq}`,
-      );
+  const decoder = new CommandDecoder();
+  for (const chunk of journalChunks(journal, fromSeq)) {
+    const { payloads, ends } = chunk;
+    let start = 0;
+    for (let i = 0; i < chunk.count; i++) {
+      const seq = chunk.firstSeq + i;
+      const decoded = decoder.decode(payloads, start, ends[i]!);
+      start = ends[i]!;
+      if (decoded instanceof CodecError) throw undecodable(seq, decoded);
+      if (decoded.seq !== seq || decoded.seq !== engine.lastSeq + 1) {
+        throw new CoreError(
+          'DATA_DIR_INCONSISTENT',
+          `journal record ${seq} holds command seq ${decoded.seq} after engine seq ${engine.lastSeq}`,
+        );
+      }
+      const events = engine.apply(decoded);
+      onApplied?.({ seq, ts: decoded.ts, command: decoded, events: [...events] });
     }
-    const events = engine.apply(command);
-    onApplied?.({ seq: command.seq, ts: command.ts, command, events: [...events] });
-    if (record.seq % PROGRESS_EVERY === 0) onProgress?.({ seq: record.seq, lastSeq });
+    onProgress?.({ seq: engine.lastSeq, lastSeq });
   }
   onProgress?.({ seq: engine.lastSeq, lastSeq });
+}
+
+function undecodable(seq: number, error: CodecError): CoreError {
+  return new CoreError(
+    'DATA_DIR_INCONSISTENT',
+    `journal record ${seq} does not decode as a command: ${error.message} (byte ${error.offset})`,
+  );
 }

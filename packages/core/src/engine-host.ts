@@ -16,6 +16,7 @@ export interface AppliedReply {
   readonly lastSeq: number;
   /** An event batch (see `decodeEventBatch`), or null when events were not asked for. */
   readonly events: Uint8Array | null;
+  readonly busyMs: number;
   readonly nextDueTs: number | null;
   /** `[seq, stateHash]` at each multiple of `hashEvery` the batch passed (see WorkerInit). */
   readonly hashes: readonly (readonly [number, string])[];
@@ -73,7 +74,8 @@ export class EngineHost {
       transfer,
     ).then((m) => {
       if (m.kind !== 'applied') throw unexpected(m);
-      return { lastSeq: m.lastSeq, events: m.events, nextDueTs: m.nextDueTs, hashes: m.hashes };
+      const { lastSeq, events, busyMs, nextDueTs, hashes } = m;
+      return { lastSeq, events, busyMs, nextDueTs, hashes };
     });
   }
 

@@ -98,7 +98,11 @@ port.on('message', (message: ToWorker) => {
   switch (message.kind) {
     case 'apply': {
       hashes = [];
+      // This thread's CPU time, so a busy machine preempting the thread does not count as work.
+      const started = process.threadCpuUsage();
       const events = applyBatch(message.commands, message.events);
+      const used = process.threadCpuUsage(started);
+      const busyMs = (used.user + used.system) / 1000;
       if (message.project && events !== null && projection !== undefined) {
         // The commands are done with here, so they move on; the events go to both threads.
         const copy = events.slice();
@@ -115,6 +119,7 @@ port.on('message', (message: ToWorker) => {
           id: message.id,
           lastSeq: engine.lastSeq,
           events,
+          busyMs,
           nextDueTs: engine.nextDueTs() ?? null,
           hashes,
         },

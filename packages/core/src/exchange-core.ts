@@ -157,6 +157,11 @@ export interface SequencerStats {
   engineBatches: number;
   /** `journal.commit()` calls; at most one is in flight, so each is one durable flush. */
   journalCommits: number;
+  /**
+   * CPU milliseconds the engine thread spent on batches since the core opened: decoding the
+   * commands, applying them and encoding their events (its capacity is commands / this).
+   */
+  engineBusyMs: number;
   /** Snapshots written to the snapshot store since the core opened. */
   snapshotsWritten: number;
   /**

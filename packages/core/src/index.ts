@@ -15,6 +15,7 @@ export {
   encodeCommandJson,
   encodeCommandRecord,
 } from './command-codec.ts';
+export { dataDirLayout, ensureDataDir, resolveEngineConfig } from './data-dir.ts';
 export { CORE_ERROR_CODES, CoreError, type CoreErrorCode } from './core-error.ts';
 export {
   type DataDirRepair,

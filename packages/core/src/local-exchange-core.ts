@@ -337,6 +337,7 @@ export class LocalExchangeCore implements ReplicatingCore {
     this.#parts.host.apply(commands, true, true).then(
       (reply) => {
         this.#ticker.arm(reply.nextDueTs);
+        this.stats.engineBusyMs += reply.busyMs;
         for (const [seq, hash] of reply.hashes) this.#parts.onStateHash?.(seq, hash);
         this.#onApplied(batch, reply.events);
       },

@@ -5,6 +5,7 @@
 import {
   ensurePrivateFile,
   FileJournal,
+  journalChunks,
   JournalCorruptError,
   JournalLockedError,
   type OpenResult,
@@ -122,7 +123,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<R
     );
     cleanup.push(() => host.terminate());
     const replayedTs = await replayIntoWorker({
-      records: journal.read(engineSeq + 1),
+      chunks: journalChunks(journal, engineSeq + 1),
       host,
       feeder,
       lastSeq,

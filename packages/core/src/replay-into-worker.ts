@@ -3,8 +3,8 @@
 // stored yet are applied with `project`: the engine sends them, with the events it recomputed, to the
 // read-model worker, and every replayed command is durable already.
 
-import { ByteWriter, writeFramedRecord } from '@bourse/engine';
-import type { JournalRecord } from '@bourse/journal';
+import { ByteWriter, writeFramedRange } from '@bourse/engine';
+import type { RecordChunk } from '@bourse/journal';
 import { decodeCommand } from './command-codec.ts';
 import type { AppliedReply, EngineHost } from './engine-host.ts';
 import type { ReadModelSink } from './read-model-feeder.ts';
@@ -27,11 +27,12 @@ interface Chunk {
 }
 
 /**
- * Replays `records` and resolves with the `ts` of the last one (undefined when there was none) once
+ * Replays `chunks` and resolves with the `ts` of the last one (undefined when there was none) once
  * the engine has applied them all and the read models hold them.
  */
 export async function replayIntoWorker(opts: {
-  readonly records: Iterable<JournalRecord>;
+  /** The journal after the engine's starting seq, in the large chunks replay reads it in. */
+  readonly chunks: Iterable<RecordChunk>;
   readonly host: EngineHost;
   readonly feeder: ReadModelSink;
   readonly lastSeq: number;
@@ -66,11 +67,22 @@ export async function replayIntoWorker(opts: {
     if (inFlight.length >= CHUNKS_IN_FLIGHT) await settle(inFlight.shift()!);
   };
 
-  for (const record of opts.records) {
-    writeFramedRecord(chunk, record.payload);
-    lastRecord = record.payload;
-    chunkLast = record.seq;
-    if (++count >= CHUNK_RECORDS || chunk.pos >= CHUNK_BYTES) await send();
+  for (const journalChunk of opts.chunks) {
+    const { payloads, ends } = journalChunk;
+    let start = 0;
+    for (let i = 0; i < journalChunk.count; i++) {
+      writeFramedRange(chunk, payloads, start, ends[i]!);
+      start = ends[i]!;
+      if (++count >= CHUNK_RECORDS || chunk.pos >= CHUNK_BYTES) {
+        chunkLast = journalChunk.firstSeq + i;
+        await send();
+      }
+    }
+    if (journalChunk.count > 0) {
+      chunkLast = journalChunk.firstSeq + journalChunk.count - 1;
+      const from = journalChunk.count > 1 ? ends[journalChunk.count - 2]! : 0;
+      lastRecord = payloads.slice(from, ends[journalChunk.count - 1]!);
+    }
   }
   if (count > 0) await send();
   while (inFlight.length > 0) await settle(inFlight.shift()!);

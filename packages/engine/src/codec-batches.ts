@@ -15,12 +15,32 @@ export function writeFramedRecord(w: ByteWriter, record: Uint8Array): void {
   w.bytes(record);
 }
 
+/** Appends the record `bytes[start, end)` (a journal chunk's payload) to a command batch. */
+export function writeFramedRange(
+  w: ByteWriter,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): void {
+  const n = end - start;
+  w.uint(n);
+  w.reserve(n);
+  const out = w.buf;
+  let p = w.pos;
+  // Records are tens of bytes: a loop beats allocating a view to copy from.
+  for (let i = start; i < end; i++) out[p++] = bytes[i]!;
+  w.pos = p;
+}
+
 /** Reads a command batch one command at a time, so each can be applied before the next is built. */
 export class CommandBatchReader {
   readonly #r: ByteReader;
+  /** Reused for each record, so reading a command allocates nothing but the command. */
+  readonly #record: ByteReader;
 
   constructor(bytes: Uint8Array) {
     this.#r = new ByteReader(bytes);
+    this.#record = new ByteReader(bytes);
   }
 
   /** The next command, undefined at the end, or a CodecError (after which the batch is unusable). */
@@ -32,7 +52,10 @@ export class CommandBatchReader {
       const length = r.uint();
       const end = r.pos + length;
       if (end > r.end) r.fail(`a record of ${length} bytes runs past the end of the batch`);
-      const command = readCommand(new ByteReader(r.buf, r.pos, end));
+      const record = this.#record;
+      record.pos = r.pos;
+      record.end = end;
+      const command = readCommand(record);
       r.pos = end;
       return command;
     } catch (error) {

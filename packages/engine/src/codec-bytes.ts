@@ -138,7 +138,7 @@ export class ByteWriter {
 export class ByteReader {
   readonly buf: Uint8Array;
   pos: number;
-  readonly end: number;
+  end: number;
 
   constructor(buf: Uint8Array, start = 0, end = buf.length) {
     this.buf = buf;
@@ -186,14 +186,27 @@ export class ByteReader {
   }
 
   int(): number {
-    const first = this.u8();
-    const neg = (first & 1) === 1;
-    let abs = (first >> 1) & 0x3f;
-    if (first >= 0x80) {
-      const rest = this.uint();
-      abs += rest * 64;
+    const b = this.buf;
+    const end = this.end;
+    let p = this.pos;
+    if (p >= end) this.fail('unexpected end of message in an integer');
+    let byte = b[p++]!;
+    const neg = (byte & 1) === 1;
+    let abs = (byte >> 1) & 0x3f;
+    if (byte >= 0x80) {
+      // Later groups of 7 bits scale by 64, 64·128, …: multiplication keeps every safe integer exact.
+      let scale = 64;
+      for (;;) {
+        if (p >= end) this.fail('unexpected end of message in an integer');
+        byte = b[p++]!;
+        abs += (byte & 0x7f) * scale;
+        if (byte < 0x80) break;
+        scale *= 128;
+        if (scale > 2 ** 53) this.fail('integer too long');
+      }
       if (!Number.isSafeInteger(abs)) this.fail('integer out of the safe range');
     }
+    this.pos = p;
     return neg ? -abs : abs;
   }
 

@@ -524,6 +524,29 @@ export function decodeCommand(
   }
 }
 
+/**
+ * Decodes records one after another through one reader (`decodeCommand` allocates one per call),
+ * for replays that read a journal chunk's records in place.
+ */
+export class CommandDecoder {
+  #r = new ByteReader(new Uint8Array(0));
+
+  decode(bytes: Uint8Array, start: number, end: number): Command | CodecError {
+    let r = this.#r;
+    if (r.buf !== bytes) {
+      r = new ByteReader(bytes, start, end);
+      this.#r = r;
+    }
+    r.pos = start;
+    r.end = end;
+    try {
+      return readCommand(r);
+    } catch (error) {
+      return asCodecError(error, start);
+    }
+  }
+}
+
 /** Reads the record filling the reader up to its end; throws CodecError (inside the codec only). */
 export function readCommand(r: ByteReader): Command {
   const format = r.u8();

@@ -41,6 +41,7 @@ export {
 export {
   COMMAND_CASES,
   type CommandCase,
+  CommandDecoder,
   commandJson,
   decodeCommand,
   encodeCommand,
@@ -54,6 +55,7 @@ export {
   decodeCommandBatch,
   decodeEventBatch,
   writeCommandEvents,
+  writeFramedRange,
   writeFramedRecord,
 } from './codec-batches.ts';
 export type { Enumeration, FieldSpec } from './codec-fields.ts';

@@ -357,6 +357,11 @@ export class FileJournal {
    * Committed records from `fromSeq` (default: the oldest kept) on, read back from disk and checked
    * as they are read.
    */
+  /** Last seq when opened: every record up to it was checksummed by the scan at open. */
+  get openedAtSeq(): number {
+    return this.#openedAtSeq;
+  }
+
   read(fromSeq?: number): Iterable<JournalRecord> {
     return readRecords(this.dir, fromSeq, this.#durableSeq);
   }

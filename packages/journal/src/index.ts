@@ -57,6 +57,13 @@ export {
   PRIVATE_DIR_MODE,
   PRIVATE_FILE_MODE,
 } from './private-files.ts';
-export { type JournalRecord, readJournal, readRecords } from './read-records.ts';
+export {
+  type JournalRecord,
+  journalChunks,
+  type RecordChunk,
+  readJournal,
+  readRecordChunks,
+  readRecords,
+} from './read-records.ts';
 export { type RepairOptions, type RepairResult, repairJournal } from './repair-journal.ts';
 export { type VerifyReport, verifyJournal } from './verify-journal.ts';

@@ -6,6 +6,7 @@
 // chain existed) are still read, and their chain is computed rather than stored.
 import { hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { crc32Range } from './record-crc.ts';
 
 /** `BRSJRNL` + NUL: identifies a Bourse journal segment. */
 export const SEGMENT_MAGIC = Buffer.from('BRSJRNL\0', 'latin1');
@@ -150,7 +151,7 @@ export function writeRecord(
   const chain = hash('sha256', buf.subarray(offset + 8, end), 'buffer');
   buf.set(chain, offset + CHAIN_OFFSET);
   // seq, chain and payload are contiguous, so one checksum call covers them.
-  buf.writeUInt32LE(crc32(buf.subarray(offset + 8, end)), offset + 4);
+  buf.writeUInt32LE(crc32Range(buf, offset + 8, end), offset + 4);
   return end - offset;
 }
 
@@ -190,5 +191,5 @@ export function recordChecksum(
   payloadLength: number,
   recordHeaderBytes: number = RECORD_HEADER_BYTES,
 ): number {
-  return crc32(buf.subarray(offset + 8, offset + recordHeaderBytes + payloadLength));
+  return crc32Range(buf, offset + 8, offset + recordHeaderBytes + payloadLength);
 }

@@ -46,6 +46,7 @@ export class RemoteExchangeCore implements ExchangeCore {
     submitted: 0,
     engineBatches: 0,
     journalCommits: 0,
+    engineBusyMs: 0,
     snapshotsWritten: 0,
     readDbOnOpen: 'checked',
     readModelThread: 'nice',
