@@ -11,11 +11,11 @@ import {
 import { badRequest } from './node-server.ts';
 import {
   type ErrorReply,
+  type LeanSubmitReply,
   MAX_SUBMIT_INPUTS,
   type QueryMethod,
   type QueryReply,
   type QueryRequest,
-  type SubmitReply,
   type SubmitRequest,
 } from './protocol.ts';
 import type { RecentCommands } from './recent-commands.ts';
@@ -49,7 +49,7 @@ export class LeaderRequests {
     this.#recent = recent;
   }
 
-  async submit(request: SubmitRequest): Promise<SubmitReply> {
+  async submit(request: SubmitRequest): Promise<LeanSubmitReply> {
     const inputs = request.inputs;
     if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > MAX_SUBMIT_INPUTS) {
       return badRequest(`inputs must be an array of 1 to ${MAX_SUBMIT_INPUTS} commands`);
@@ -80,8 +80,9 @@ export class LeaderRequests {
       const applied = await submitted;
       for (let j = 0; j < freshAt.length; j++) results[freshAt[j]!] = applied[j]!;
       const all = await Promise.all(results);
-      return duplicates.length > 0
-        ? { ok: true, results: all, duplicates }
+      if (duplicates.length > 0) return { ok: true, results: all, duplicates };
+      return request.lean === true
+        ? { ok: true, seqs: all.map((a) => a.seq) }
         : { ok: true, results: all };
     } catch (error) {
       return coreErrorReply(error);

@@ -12,6 +12,7 @@ import {
   type EventsMessage,
   encodeMessage,
   type ErrorReply,
+  type LeanSubmitReply,
   type JournalReply,
   type JournalRequest,
   LEADER_QUEUE,
@@ -22,13 +23,12 @@ import {
   type ReplayReply,
   type ReplayRequest,
   type StatusReply,
-  type SubmitReply,
   type SubmitRequest,
 } from './protocol.ts';
 
 export interface NodeHandlers {
   journal(request: JournalRequest): JournalReply;
-  submit(request: SubmitRequest): Promise<SubmitReply>;
+  submit(request: SubmitRequest): Promise<LeanSubmitReply>;
   query(request: QueryRequest): Promise<QueryReply>;
   replay(request: ReplayRequest): Promise<ReplayReply>;
   status(): StatusReply;

@@ -107,6 +107,12 @@ export interface ErrorReply {
 
 export interface SubmitRequest {
   readonly inputs: CommandInput[];
+  /**
+   * Ask for the seqs alone when every input was sequenced afresh: the applied commands, events
+   * included, travel on `events` anyway (published before the reply, on the same connection), so a
+   * requester that follows `events` takes them from there instead of decoding them twice.
+   */
+  readonly lean?: boolean;
 }
 
 /**
@@ -122,6 +128,9 @@ export type SubmitReply =
       readonly duplicates?: number[];
     }
   | ErrorReply;
+
+/** A `lean` request with no duplicate is answered with `seqs[i]`, the seq of `inputs[i]`'s command. */
+export type LeanSubmitReply = SubmitReply | { readonly ok: true; readonly seqs: number[] };
 
 export type QueryMethod = keyof ExchangeCore['query'];
 

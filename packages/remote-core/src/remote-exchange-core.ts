@@ -40,6 +40,12 @@ export interface RemoteCoreOptions {
 
 type Query = ExchangeCore['query'];
 
+/**
+ * Commands delivered lately, kept by seq where a lean submit reply finds its own: the events carrying
+ * them arrive just before the reply (same publisher, same connection), a few batches at most ahead.
+ */
+const RECENT_DELIVERED = 4_096;
+
 export class RemoteExchangeCore implements ExchangeCore {
   readonly metrics: CoreMetrics = createCoreMetrics();
   readonly stats: SequencerStats = {
@@ -65,12 +71,17 @@ export class RemoteExchangeCore implements ExchangeCore {
   }[] = [];
   #durableSeq: number;
   #closed = false;
+  readonly #recent = new Array<AppliedCommand | undefined>(RECENT_DELIVERED);
+  /** Lean replies' seqs whose commands have not been delivered yet. */
+  readonly #awaiting = new Map<number, (applied: AppliedCommand | Error) => void>();
+  readonly #deliveryTimeoutMs: number;
 
   private constructor(opts: RemoteCoreOptions, requests: LeaderRequests, startSeq: number) {
     this.subjects = clusterSubjects(opts.prefix);
     this.readModels = opts.readModels;
     this.#requests = requests;
     this.#durableSeq = startSeq;
+    this.#deliveryTimeoutMs = opts.failoverTimeoutMs ?? 20_000;
     this.query = buildQueries((method, args) => this.#ask(method, args));
     this.#follower = new EventFollower({
       nats: opts.nats,
@@ -186,14 +197,22 @@ export class RemoteExchangeCore implements ExchangeCore {
   async #submitChunk(inputs: readonly CommandInput[]): Promise<AppliedCommand[]> {
     const startedAt = performance.now();
     this.stats.submitted += inputs.length;
-    const results = await this.#requests.call(
+    const reply = await this.#requests.call(
       this.subjects.submit,
-      { inputs },
+      { inputs, lean: true },
       idempotent(inputs),
-      (r) => r.results as AppliedCommand[],
+      (r) => r as { results?: AppliedCommand[]; seqs?: number[] },
     );
-    if (results.length !== inputs.length) {
+    const count = reply.results?.length ?? reply.seqs?.length;
+    if (count !== inputs.length) {
       throw new CoreError('UNAVAILABLE', 'the leader answered for the wrong number of commands');
+    }
+    let results = reply.results;
+    if (results === undefined) {
+      // Durable already: the events that carry these commands are here or on their way.
+      const seqs = reply.seqs!;
+      this.#follower.noteHead(Math.max(...seqs));
+      results = await this.#delivered(seqs);
     }
     const seconds = (performance.now() - startedAt) / 1000;
     for (const applied of results) {
@@ -206,6 +225,58 @@ export class RemoteExchangeCore implements ExchangeCore {
     return results;
   }
 
+  /**
+   * The applied commands of a lean reply's seqs, as the event stream delivers them (each exactly
+   * once, gaps filled by replay). A command delivered too long ago to be kept is fetched by replay.
+   */
+  async #delivered(seqs: readonly number[]): Promise<AppliedCommand[]> {
+    const out = new Array<AppliedCommand>(seqs.length);
+    const waits: Promise<void>[] = [];
+    for (let i = 0; i < seqs.length; i++) {
+      const seq = seqs[i]!;
+      const kept = this.#recent[seq % RECENT_DELIVERED];
+      if (kept?.seq === seq) out[i] = kept;
+      else if (seq <= this.#follower.deliveredSeq) {
+        waits.push(this.#replayOne(seq).then((a) => void (out[i] = a)));
+      } else {
+        waits.push(this.#await(seq).then((a) => void (out[i] = a)));
+      }
+    }
+    if (waits.length > 0) await Promise.all(waits);
+    return out;
+  }
+
+  #await(seq: number): Promise<AppliedCommand> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#awaiting.delete(seq);
+        reject(
+          new CoreError(
+            'UNAVAILABLE',
+            `command ${seq} is in the log but its events did not arrive in time; look it up`,
+          ),
+        );
+      }, this.#deliveryTimeoutMs);
+      this.#awaiting.set(seq, (applied) => {
+        clearTimeout(timer);
+        if (applied instanceof Error) reject(applied);
+        else resolve(applied);
+      });
+    });
+  }
+
+  async #replayOne(seq: number): Promise<AppliedCommand> {
+    const batch = await this.#requests.call(
+      this.subjects.replay,
+      { fromSeq: seq, toSeq: seq },
+      true,
+      (r) => r.batch as AppliedCommand[],
+    );
+    const applied = batch.find((a) => a.seq === seq);
+    if (applied === undefined) throw new CoreError('UNAVAILABLE', `no node replayed seq ${seq}`);
+    return applied;
+  }
+
   subscribe(listener: (batch: readonly AppliedCommand[]) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -215,6 +286,9 @@ export class RemoteExchangeCore implements ExchangeCore {
     if (this.#closed) return;
     this.#closed = true;
     this.#requests.close();
+    const closing = new CoreError('CORE_CLOSED', 'the exchange core is closing');
+    for (const settle of this.#awaiting.values()) settle(closing);
+    this.#awaiting.clear();
     await this.#follower.close();
     await this.readModels.close();
   }
@@ -243,6 +317,14 @@ export class RemoteExchangeCore implements ExchangeCore {
       } catch {
         // A listener's failure is its own (a dropped client); it must not stop the stream.
       }
+    }
+    for (const applied of batch) this.#recent[applied.seq % RECENT_DELIVERED] = applied;
+    if (this.#awaiting.size === 0) return;
+    for (const applied of batch) {
+      const settle = this.#awaiting.get(applied.seq);
+      if (settle === undefined) continue;
+      this.#awaiting.delete(applied.seq);
+      settle(applied);
     }
   }
 }

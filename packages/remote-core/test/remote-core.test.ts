@@ -105,6 +105,9 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
     const lost = await core.submit(limitOrder(2, 'buy', 1_000, 1));
     leader.dropEvents = undefined;
     await waitUntil(() => seen.at(-1)?.seq === lost.seq);
+    // The reply carried the seq alone; the command, events included, came through replay.
+    const sequenced = leader.history.find((a) => a.seq === lost.seq);
+    assert.deepEqual(lost, JSON.parse(JSON.stringify(sequenced)));
   });
 
   it('retries a placeOrder with a clientOrderId whose reply was lost, and it runs once', async () => {

@@ -126,6 +126,10 @@ export class SingleNodeLeader {
       this.swallowReplies--;
       return undefined;
     }
+    // As the engine nodes do (leader-requests.ts): seqs alone when asked and nothing was a duplicate.
+    if (request.lean === true && known.every((k) => k === undefined)) {
+      return { ok: true, seqs: results.map((a) => a.seq) };
+    }
     return { ok: true, results };
   }
 
