@@ -12,7 +12,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePorts } from '@bourse/cluster';
-import { childPids, type Components, CpuSampler, cpuMs, perOrderNote } from './cpu-share.ts';
+import {
+  childPids,
+  type Components,
+  CpuSampler,
+  cpuMs,
+  idleRates,
+  perOrderNote,
+} from './cpu-share.ts';
 import { type ClusterState, readState } from '../../apps/bourse/src/cluster/cluster-state.ts';
 import {
   clusterUpCommand,
@@ -65,6 +72,7 @@ interface LoadRun {
   /** Orders sent (warm-up included) and the CPU ms each component used for them. */
   readonly orders: number;
   readonly cpu: Record<string, number>;
+  readonly wallMs: number;
 }
 
 /**
@@ -84,12 +92,13 @@ async function loadtest(args: string[], components: Components = {}): Promise<Lo
   });
   await new Promise((r) => setTimeout(r, 3_000));
   const cpu = sampler.stop();
+  const wallMs = sampler.elapsedMs;
   const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult & {
     rate: number;
     warmupMs: number;
     durationMs: number;
   };
-  return { r, orders: Math.floor((r.rate * (r.warmupMs + r.durationMs)) / 1000), cpu };
+  return { r, orders: Math.floor((r.rate * (r.warmupMs + r.durationMs)) / 1000), cpu, wallMs };
 }
 
 const ns = (ms: number) => ms * 1e6;
@@ -128,6 +137,7 @@ async function orderRows(
   target: string[],
   seconds: string,
   components: () => Promise<Components>,
+  idle: Record<string, number> = {},
 ): Promise<{ rows: Measurement[]; note?: string }> {
   let best: { offered: number; run: LoadRun } | undefined;
   const ws = (rate: number) => [
@@ -168,7 +178,13 @@ async function orderRows(
         valid: (at.rejected ?? 0) === 0,
       }),
     ],
-    note: perOrderNote(`${label} at ${best.offered}/s`, best.run.cpu, best.run.orders),
+    note: perOrderNote(
+      `${label} at ${best.offered}/s`,
+      best.run.cpu,
+      best.run.orders,
+      best.run.wallMs,
+      idle,
+    ),
   };
 }
 
@@ -346,8 +362,16 @@ export const clusterSuite: Suite = {
       const s = state;
       const nats = await connectNats(s.natsUrl, 'bench');
       const single = await orderRows('single-process server', [], seconds, async () => ({}));
-      const cluster = await orderRows('cluster through HAProxy', target, seconds, () =>
-        clusterComponents(s, nats),
+      // The load generator starts that server itself: its start-up is in the figure.
+      if (single.note !== undefined) single.note += ' (the server’s start-up included)';
+      progress('cluster: idle CPU');
+      const idle = await idleRates(await clusterComponents(s, nats), 5_000);
+      const cluster = await orderRows(
+        'cluster through HAProxy',
+        target,
+        seconds,
+        () => clusterComponents(s, nats),
+        idle,
       );
       measurements.push(...single.rows, ...cluster.rows);
       for (const note of [single.note, cluster.note]) if (note !== undefined) cpuNotes.push(note);
