@@ -320,6 +320,34 @@ async function marketDataRow(
   );
 }
 
+/** The bench market and two funded traders whose keys the load generator signs with. */
+async function prepare(
+  state: ClusterState,
+  dir: string,
+): Promise<{ traders: Trader[]; target: string[] }> {
+  const admin = await bootstrapAdmin(state);
+  await admin.request('POST', '/api/v1/admin/assets', {
+    code: 'USD',
+    scale: 1_000_000,
+    assetId: 1,
+  });
+  await admin.request('POST', '/api/v1/admin/markets', marketSpec(MARKET));
+  await admin.request('POST', `/api/v1/admin/markets/${MARKET}/status`, { status: 'open' });
+  // Funded as the load generator funds its own server's accounts: resting orders never run dry.
+  const funds = 4_000_000_000_000_000;
+  const traders = [
+    await trader(state, admin, 'bench-a', funds),
+    await trader(state, admin, 'bench-b', funds),
+  ];
+  const target = ['--url', state.url, '--market', MARKET];
+  for (const t of traders) {
+    const file = join(dir, `${t.keyId}.pem`);
+    writeFileSync(file, t.privateKeyPem, { mode: 0o600 });
+    target.push('--key-id', t.keyId, '--key-file', file);
+  }
+  return { traders, target };
+}
+
 export const clusterSuite: Suite = {
   name: 'cluster',
   title:
@@ -339,26 +367,7 @@ export const clusterSuite: Suite = {
         throw new Error('bourse cluster up failed');
       }
       state = readState(dir)!;
-      const admin = await bootstrapAdmin(state);
-      await admin.request('POST', '/api/v1/admin/assets', {
-        code: 'USD',
-        scale: 1_000_000,
-        assetId: 1,
-      });
-      await admin.request('POST', '/api/v1/admin/markets', marketSpec(MARKET));
-      await admin.request('POST', `/api/v1/admin/markets/${MARKET}/status`, { status: 'open' });
-      // Funded as the load generator funds its own server's accounts: resting orders never run dry.
-      const funds = 4_000_000_000_000_000;
-      const traders = [
-        await trader(state, admin, 'bench-a', funds),
-        await trader(state, admin, 'bench-b', funds),
-      ];
-      const target = ['--url', state.url, '--market', MARKET];
-      for (const t of traders) {
-        const file = join(dir, `${t.keyId}.pem`);
-        writeFileSync(file, t.privateKeyPem, { mode: 0o600 });
-        target.push('--key-id', t.keyId, '--key-file', file);
-      }
+      const { traders, target } = await prepare(state, dir);
       const s = state;
       const nats = await connectNats(s.natsUrl, 'bench');
       const single = await orderRows('single-process server', [], seconds, async () => ({}));
