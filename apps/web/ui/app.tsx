@@ -10,6 +10,7 @@ import { NotificationList } from './components/notification-list.tsx';
 import { Toasts } from './components/toasts.tsx';
 import { AccountPage } from './pages/account-page.tsx';
 import { AdminPage } from './pages/admin-page.tsx';
+import { SurveillancePage } from './pages/surveillance-page.tsx';
 import { AlertsPage } from './pages/alerts-page.tsx';
 import { EventPage } from './pages/event-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
@@ -35,6 +36,7 @@ const NAV = [
   { to: '/alerts', label: 'Alerts', admin: false },
   { to: '/account', label: 'Account', admin: false },
   { to: '/admin', label: 'Admin', admin: true },
+  { to: '/surveillance', label: 'Surveillance', admin: true },
   { to: '/ops', label: 'Operations', admin: false },
 ];
 
@@ -146,6 +148,19 @@ function Route({ path }: { path: string }) {
             <section>
               <h1>Administration</h1>
               <p>Administration needs the admin role. Ask an administrator for access.</p>
+            </section>
+          )}
+        </NeedsLogin>
+      );
+    case '/surveillance':
+      return (
+        <NeedsLogin>
+          {me?.role === 'admin' ? (
+            <SurveillancePage />
+          ) : (
+            <section>
+              <h1>Surveillance</h1>
+              <p>Surveillance needs the admin role. Ask an administrator for access.</p>
             </section>
           )}
         </NeedsLogin>
