@@ -90,10 +90,15 @@ async function promClientInstruments(): Promise<boolean> {
   return h.values[0]?.value === UPDATES && c.values[0]?.value === UPDATES && count === UPDATES;
 }
 
-/** Orders per second through the in-process core: submit, group commit (fsync), engine, ack. */
-async function corePerOrder(): Promise<{ ordersPerSec: number; valid: boolean }> {
+/**
+ * Orders per second through the in-process core: submit, group commit (fsync), engine, ack; with
+ * `recordTimings` the core also stamps each batch's stages for tracing.
+ */
+async function corePerOrder(
+  recordTimings: boolean,
+): Promise<{ ordersPerSec: number; valid: boolean }> {
   const dir = mkdtempSync(join(tmpdir(), 'bourse-bench-metrics-'));
-  const core = await openExchangeCore({ dataDir: dir });
+  const core = await openExchangeCore({ dataDir: dir, recordTimings });
   try {
     await core.submitBatch(marketSetup(20));
     const orders: CommandInput[] = [];
@@ -162,18 +167,33 @@ async function run(options: BenchOptions): Promise<SuiteResult> {
     valid: pageOk,
     validation: 'every render holds the families',
   };
-  progress('metrics: orders through the in-process core');
-  const c = await corePerOrder();
-  const coreRow: Measurement = {
-    ...plain,
-    name: 'orders through the in-process core (fsync on)',
-    n: CORE_ORDERS,
-    commandsPerSec: c.ordersPerSec,
-    runsPerSec: [c.ordersPerSec],
-    valid: c.valid,
-    validation: 'the core counted every order',
+  const coreRow = await coreRun(false, plain);
+  const timedRow = await coreRun(true, plain);
+  return {
+    measurements: [plain, prom, page, coreRow, timedRow],
+    notes: notes(plain, prom, page, coreRow),
   };
-  return { measurements: [plain, prom, page, coreRow], notes: notes(plain, prom, page, coreRow) };
+}
+
+/** Orders through the core, without and with stage timings (tracing off and on), alternating runs. */
+async function coreRun(recordTimings: boolean, template: Measurement): Promise<Measurement> {
+  progress(`metrics: orders through the in-process core, timings ${recordTimings ? 'on' : 'off'}`);
+  const runs: number[] = [];
+  let valid = true;
+  for (let r = 0; r < RUNS; r++) {
+    const c = await corePerOrder(recordTimings);
+    runs.push(c.ordersPerSec);
+    valid &&= c.valid;
+  }
+  return {
+    ...template,
+    name: `orders through the in-process core, stage timings ${recordTimings ? 'on' : 'off'}`,
+    n: CORE_ORDERS,
+    commandsPerSec: median(runs),
+    runsPerSec: runs,
+    valid,
+    validation: 'the core counted every order; timings present exactly when recorded',
+  };
 }
 
 function notes(

@@ -20,6 +20,9 @@ Options:
   --max-connections-per-address <n>  Open HTTP connections per client address (default 512;
                       0: no cap; behind a proxy every client shares the proxy's address)
   --signup-role <role> Let people sign themselves up, as this role (trader, viewer…); off by default
+  --otlp-traces <url> Send OpenTelemetry traces of the order path (gateway, core, engine, journal
+                      commit, ack) to this OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318/v1/traces
+                      (or set BOURSE_OTLP_TRACES); off by default
   --tls-cert <file> --tls-key <file>  Serve HTTPS/WSS with this PEM certificate chain and key
                       (docs/tls.md); without them, terminate TLS in a proxy in front
   -h, --help          Show this help

@@ -8,6 +8,7 @@ import type { EngineConfig } from '@bourse/engine';
 import { kalshiExtension } from '@bourse/kalshi';
 import { type ExchangeCore, ensurePrivateFile, openExchangeCore, type ReadDb } from '@bourse/core';
 import { renderDiskMetrics } from './disk-metrics.ts';
+import { startOtlpTracing } from './otlp-tracing.ts';
 
 export interface OpenExchange {
   readonly core: ExchangeCore;
@@ -28,11 +29,15 @@ export async function openExchange(
     engineConfig?: Partial<EngineConfig>;
     /** Where the read models live (default: SQLite in the data directory). */
     readDb?: ReadDb;
+    /** Send traces of the order path to this OTLP/HTTP endpoint (default: no tracing). */
+    otlpTraces?: string;
   } = {},
 ): Promise<OpenExchange> {
-  const { onRecoveryProgress, engineConfig, readDb, ...gatewayOptions } = options;
+  const { onRecoveryProgress, engineConfig, readDb, otlpTraces, ...gatewayOptions } = options;
+  const tracing = otlpTraces === undefined ? undefined : startOtlpTracing(otlpTraces);
   const core = await openExchangeCore({
     dataDir,
+    recordTimings: tracing !== undefined,
     ...(engineConfig === undefined ? {} : { engineConfig }),
     ...(readDb === undefined ? {} : { readDb }),
     ...(onRecoveryProgress === undefined ? {} : { onRecoveryProgress }),
@@ -46,6 +51,7 @@ export async function openExchange(
     authStore,
     extensions: [kalshiExtension()],
     replayLogDir: join(dataDir, REPLAY_DIR),
+    ...(tracing === undefined ? {} : { tracer: tracing.tracer }),
     ...gatewayOptions,
     extraMetrics: () => renderDiskMetrics(dataDir) + (extraMetrics?.() ?? ''),
   });
@@ -58,6 +64,7 @@ export async function openExchange(
       await gateway.close();
       await core.close();
       await authStore.close();
+      await tracing?.shutdown();
     },
   };
 }

@@ -37,6 +37,7 @@ const SERVE_FLAGS = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   'signup-role': { type: 'string' },
+  'otlp-traces': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -61,6 +62,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const exchange = await openExchange(dataDir, {
     logger,
     ...readDbFlag(values['read-db']),
+    ...otlpFlag(values['otlp-traces'] ?? process.env.BOURSE_OTLP_TRACES),
     ...(signupRole === undefined ? {} : { signupRole: signupRole as Role }),
     http: httpLimitFlags(values),
     ...tlsFlags(values),
@@ -192,6 +194,11 @@ async function demoAdminLine(services: GatewayServices, demo: boolean): Promise<
     return "admin login: admin (password shown at first start; reset: 'bourse user password')";
   }
   return '';
+}
+
+/** `--otlp-traces <url>` (or BOURSE_OTLP_TRACES): order-path traces to an OTLP/HTTP collector. */
+function otlpFlag(url: string | undefined): { otlpTraces?: string } {
+  return url === undefined || url === '' ? {} : { otlpTraces: url };
 }
 
 /** `--read-db postgres://…`: the read models in PostgreSQL instead of the data directory's SQLite. */

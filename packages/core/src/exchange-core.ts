@@ -32,6 +32,28 @@ export interface AppliedCommand {
   readonly ts: number;
   readonly command: Command;
   readonly events: readonly EngineEvent[];
+  /** When each stage happened, on a core opened with `recordTimings` (for tracing); else absent. */
+  readonly timings?: CommandTimings;
+}
+
+/** A command's stages in the core, in `performance.now()` milliseconds (command-timings.ts). */
+export interface CommandTimings {
+  /** When `submit` sequenced it. */
+  readonly startedAt: number;
+  /** Its engine batch's stages, shared by the batch's commands (filled in as they happen). */
+  readonly batch: BatchTimings;
+}
+
+export interface BatchTimings {
+  /** Handed to the engine worker. */
+  readonly postedAt: number;
+  /** The engine's events came back. */
+  readonly appliedAt: number;
+  /** The journal commit that made it durable: started, and returned. */
+  readonly commitStartedAt: number;
+  readonly durableAt: number;
+  /** Acknowledged (both applied and durable). */
+  readonly ackedAt: number;
 }
 
 export interface ExchangeCore {

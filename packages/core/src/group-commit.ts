@@ -41,6 +41,9 @@ export class GroupCommit {
     return this.#durable;
   }
 
+  /** The last journal commit that returned: when it started and ended (`performance.now()`). */
+  lastCommit = { startedAt: 0, endedAt: 0 };
+
   /** Asks for everything up to `seq` (already appended) to become durable. */
   request(seq: number): void {
     if (seq > this.#wanted) this.#wanted = seq;
@@ -59,7 +62,9 @@ export class GroupCommit {
         this.#stats.journalCommits++;
         const durable = await this.#journal.commit();
         this.#metrics.journalFsyncs++;
-        observe(this.#metrics.fsyncLatencySeconds, (performance.now() - started) / 1000);
+        const ended = performance.now();
+        observe(this.#metrics.fsyncLatencySeconds, (ended - started) / 1000);
+        this.lastCommit = { startedAt: started, endedAt: ended };
         if (durable < this.#wanted && durable <= this.#durable) {
           throw new Error(
             `journal commit made no progress (durable ${durable}, want ${this.#wanted})`,

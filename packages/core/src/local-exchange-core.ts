@@ -30,6 +30,7 @@ import { markReadDbClean } from './read-db-guard.ts';
 import type { QueryArgs, QueryName } from './worker-protocol.ts';
 import type { ReadModelSink } from './read-model-feeder.ts';
 import { readSide } from './read-side.ts';
+import { BatchStages, stampDurable } from './command-timings.ts';
 import type { HistoryReader } from './history-reader.ts';
 import type { HistoryQuery, HistoryState } from './time-travel.ts';
 
@@ -50,6 +51,8 @@ interface Batch {
   readonly lastSeq: number;
   readonly entries: Entry[];
   applied: AppliedCommand[] | undefined;
+  /** Present when the core records timings (for tracing). */
+  readonly stages: BatchStages | undefined;
 }
 
 export interface CoreParts {
@@ -84,6 +87,8 @@ export interface CoreParts {
   readonly history: HistoryReader;
   /** Signs the journal's chain hash now and then, and at close after the last commit. */
   readonly audit?: AuditCheckpointer;
+  /** Record each command's stage times on its AppliedCommand (for tracing; off by default). */
+  readonly recordTimings?: boolean;
 }
 
 export class LocalExchangeCore implements ReplicatingCore {
@@ -131,7 +136,10 @@ export class LocalExchangeCore implements ReplicatingCore {
       parts.lastSeq,
       this.metrics,
       this.stats,
-      () => this.#drain(),
+      () => {
+        if (parts.recordTimings === true) this.#stampDurable();
+        this.#drain();
+      },
       (error) => this.#fail(journalFailed(error)),
     );
     parts.host.onFailure = (error) => this.#fail(error);
@@ -327,7 +335,8 @@ export class LocalExchangeCore implements ReplicatingCore {
         : this.#unposted.slice(0, MAX_BATCH_COMMANDS);
     this.#unposted = entries === this.#unposted ? [] : this.#unposted.slice(MAX_BATCH_COMMANDS);
     const commands = commandBatch(entries);
-    const batch: Batch = { lastSeq: entries.at(-1)!.seq, entries, applied: undefined };
+    const stages = this.#parts.recordTimings ? new BatchStages(performance.now()) : undefined;
+    const batch: Batch = { lastSeq: entries.at(-1)!.seq, entries, applied: undefined, stages };
     this.#inflight.push(batch);
     this.#postedSeq = batch.lastSeq;
     this.#engineBusy = true;
@@ -359,9 +368,14 @@ export class LocalExchangeCore implements ReplicatingCore {
       return;
     }
     const applied = new Array<AppliedCommand>(entries.length);
+    const stages = batch.stages;
+    if (stages !== undefined) stages.appliedAt = performance.now();
     for (let i = 0; i < entries.length; i++) {
-      const { seq, command } = entries[i]!;
-      applied[i] = { seq, ts: command.ts, command, events: perCommand[i]! };
+      const { seq, command, startedAt } = entries[i]!;
+      const events = perCommand[i]!;
+      applied[i] = stages
+        ? { seq, ts: command.ts, command, events, timings: { startedAt, batch: stages } }
+        : { seq, ts: command.ts, command, events };
     }
     batch.applied = applied;
     this.metrics.engineQueueDepth -= entries.length;
@@ -381,7 +395,7 @@ export class LocalExchangeCore implements ReplicatingCore {
       // each acknowledged batch now, or its commands, events and JSON would live on and be promoted
       // to the old generation, costing long scavenges and mark-compacts.
       this.#inflight[this.#inflightHead++] = undefined as unknown as Batch;
-      this.#acknowledge(batch.entries, batch.applied);
+      this.#acknowledge(batch.entries, batch.applied, batch.stages);
       this.#feeder.durable(batch.lastSeq);
     }
     if (this.#inflightHead > 1024 && this.#inflightHead * 2 > this.#inflight.length) {
@@ -398,8 +412,14 @@ export class LocalExchangeCore implements ReplicatingCore {
     this.#releaseDurableWaiters();
   }
 
-  #acknowledge(entries: readonly Entry[], applied: AppliedCommand[]): void {
+  #stampDurable(): void {
+    const c = this.#commit;
+    stampDurable(this.#inflight, this.#inflightHead, c.durableSeq, c.lastCommit);
+  }
+
+  #acknowledge(entries: readonly Entry[], applied: AppliedCommand[], stages?: BatchStages): void {
     const now = performance.now();
+    if (stages !== undefined) stages.ackedAt = now;
     for (let i = 0; i < entries.length; i++) {
       const a = applied[i]!;
       countReject(this.metrics, a);

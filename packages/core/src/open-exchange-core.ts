@@ -77,6 +77,8 @@ export interface OpenExchangeCoreOptions {
    * models the projector keeps in PostgreSQL. Read-model queries are then refused.
    */
   readonly readModels?: boolean;
+  /** Record each command's stage times on its AppliedCommand, for tracing (default off). */
+  readonly recordTimings?: boolean;
 }
 
 export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<ReplicatingCore> {
@@ -147,6 +149,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<R
       onStateHash: opts.onStateHash,
       history: new HistoryReader(layout.root),
       audit,
+      recordTimings: opts.recordTimings === true,
     });
     core.stats.readDbOnOpen = readDbOnOpen;
     core.stats.readModelThread = opts.readModels === false ? 'none' : feeder.idle ? 'idle' : 'nice';

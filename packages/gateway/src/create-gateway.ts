@@ -14,6 +14,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { MarketDataHub, type MarketMessage } from '@bourse/marketdata';
 import type { AppliedCommand, ExchangeCore } from '@bourse/core';
+import type { Tracer } from '@opentelemetry/api';
 import { accountRoutes } from './api/account-routes.ts';
 import { adminRoutes } from './api/admin-routes.ts';
 import { surveillanceRoutes } from './api/surveillance-routes.ts';
@@ -51,6 +52,7 @@ import { sendJson } from './http/request-io.ts';
 import { Router } from './http/router.ts';
 import { EventStream } from './event-stream.ts';
 import { createMetricsRegistry } from './ops/metrics-registry.ts';
+import { OrderTracing } from './ops/order-tracing.ts';
 import { type OpsPagesDeps, serveOpsPage } from './ops/ops-pages.ts';
 import { docsPage } from './openapi/docs-page.ts';
 import { openApiDocument } from './openapi/openapi-document.ts';
@@ -132,6 +134,11 @@ export interface GatewayOptions {
   readonly authPeers?: AuthPeers;
   /** Lets people sign themselves up, with this role (the operator's policy); off when absent. */
   readonly signupRole?: Role;
+  /**
+   * OpenTelemetry tracer for the order path (gateway → core → engine → durable → ack); give the core
+   * `recordTimings` too for its stages. Absent (the default): no spans, and no cost.
+   */
+  readonly tracer?: Tracer;
   /** More Prometheus text appended to /metrics (a cluster gateway adds the cluster's figures). */
   readonly extraMetrics?: () => string;
   /** The cluster's status served on `/cluster-status` (a cluster gateway); "single-process" otherwise. */
@@ -186,6 +193,7 @@ function createServices(options: GatewayOptions): GatewayServices {
     metrics: createGatewayMetrics(),
     historyWaitMs: options.historyWaitMs ?? 5_000,
     signupRole: options.signupRole,
+    tracing: options.tracer === undefined ? undefined : new OrderTracing(options.tracer),
   });
 }
 

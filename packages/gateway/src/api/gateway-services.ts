@@ -12,6 +12,7 @@ import type { Role } from '../auth/roles.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayMetrics } from '../ops/gateway-metrics.ts';
 import type { Logger } from '../ops/logger.ts';
+import type { OrderTracing } from '../ops/order-tracing.ts';
 
 export interface AssetInfo {
   readonly assetId: number;
@@ -31,6 +32,8 @@ export class GatewayServices {
   readonly loginThrottle: LoginThrottle;
   /** The role a self-signed-up user gets; undefined: self sign-up is off (the default). */
   readonly signupRole: Role | undefined;
+  /** Spans for submitted commands; undefined when tracing is off (the default). */
+  readonly tracing: OrderTracing | undefined;
   readonly #assets = new Map<number, AssetInfo>();
   readonly #historyWaitMs: number;
 
@@ -46,6 +49,7 @@ export class GatewayServices {
     /** How long a history read waits for the read models before answering HISTORY_BEHIND. */
     historyWaitMs: number;
     signupRole?: Role | undefined;
+    tracing?: OrderTracing | undefined;
   }) {
     this.core = parts.core;
     this.auth = parts.auth;
@@ -57,6 +61,7 @@ export class GatewayServices {
     this.metrics = parts.metrics;
     this.#historyWaitMs = parts.historyWaitMs;
     this.signupRole = parts.signupRole;
+    this.tracing = parts.tracing;
   }
 
   /** Loads the asset directory from the auth store (the event stream does, before it is ready). */
@@ -74,9 +79,16 @@ export class GatewayServices {
     return m;
   }
 
+  /** Submits one command to the core (inside its spans when tracing is on); rejections are answers. */
+  send(input: CommandInput): Promise<AppliedCommand> {
+    return this.tracing === undefined
+      ? this.core.submit(input)
+      : this.tracing.submit(this.core, input);
+  }
+
   /** Submits one command; throws the engine's reject code as an ApiError. */
   async submit(input: CommandInput): Promise<AppliedCommand> {
-    const applied = await this.core.submit(input);
+    const applied = await this.send(input);
     const refused = rejectionError(applied);
     if (refused !== undefined) throw refused;
     return applied;

@@ -25,7 +25,7 @@ export function placeOnSocket(
   const body = order as PlaceOrderBody;
   const market = s.market(body.market);
   const input = placeOrderCommand(p.accountId, market, body);
-  s.core.submit(input).then(
+  s.send(input).then(
     (applied) => {
       const refused = rejectionError(applied);
       if (refused !== undefined) {
