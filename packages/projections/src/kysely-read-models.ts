@@ -68,14 +68,14 @@ export class KyselyReadModels implements ReadModels {
     const rm = new KyselyReadModels(db, options);
     const state = await db
       .selectFrom('projection_state')
-      .select('last_seq')
+      .select(['last_seq', 'last_ts'])
       .where('id', '=', 1)
       .executeTakeFirstOrThrow();
     rm.#lastSeq = Number(state.last_seq);
     for (const inst of await db.selectFrom('instruments').selectAll().execute()) {
       rm.#instruments.set(inst.instrument_id, inst);
     }
-    await rm.#surveillance.open(db, rm.#lastSeq);
+    await rm.#surveillance.open(db, rm.#lastSeq, Number(state.last_ts));
     return rm;
   }
 

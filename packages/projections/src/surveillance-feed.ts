@@ -1,14 +1,15 @@
 // The projector's side of surveillance: feeds every stored command to the detectors and writes the
 // alerts they raise in the same transaction. Who owns an account (its user, or an admin's link) and
 // each market's thresholds are read from the tables at every batch, so an admin's change applies from
-// the next batch on. The detectors' windows live in memory: after a restart they start empty, so an
-// episode that spans the restart is judged only on what came after it (docs/surveillance.md).
+// the next batch on. The detectors' windows live in memory; after a restart they are restored from the
+// stored history (`surveillance-warmup.ts`).
 
 import { type Alert, Surveillance, withOverrides } from '@bourse/surveillance';
 import type { Kysely } from 'kysely';
 import type { AppliedCommand } from './read-models.ts';
 import type { AccountsTable, Database } from './schema.ts';
 import { queryOwners, queryThresholds, writeAlerts } from './surveillance-store.ts';
+import { warmUp } from './surveillance-warmup.ts';
 
 export class SurveillanceFeed {
   readonly #userOf = new Map<number, number>();
@@ -24,7 +25,7 @@ export class SurveillanceFeed {
   readonly #unwritten = new Map<string, [Alert, number]>();
 
   /** Loads the accounts' users and the markets' grids from the stored tables. */
-  async open(db: Kysely<Database>, lastSeq: number): Promise<void> {
+  async open(db: Kysely<Database>, lastSeq: number, lastTs: number): Promise<void> {
     this.#fedSeq = lastSeq;
     const accounts = await db.selectFrom('accounts').select(['account_id', 'user_id']).execute();
     for (const a of accounts) this.#userOf.set(Number(a.account_id), Number(a.user_id));
@@ -36,6 +37,7 @@ export class SurveillanceFeed {
       const spec = JSON.parse(m.spec_json) as { tickSize: number };
       this.#surveillance.addMarket(Number(m.instrument_id), spec.tickSize);
     }
+    if (lastSeq > 0) await warmUp(db, this.#surveillance, lastTs);
   }
 
   /** Feeds a batch (inside its transaction) and writes the alerts it raised. */

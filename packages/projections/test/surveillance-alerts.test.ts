@@ -39,7 +39,7 @@ class Driver {
   readonly engine = new Engine({ feeAccountId: 0 });
   seq = 0;
   ts = T0;
-  readonly rm: ReadModels;
+  rm: ReadModels;
   constructor(rm: ReadModels) {
     this.rm = rm;
   }
@@ -141,6 +141,38 @@ describe('surveillance alerts in the read models', () => {
         );
         await rm.setThresholds(M, undefined, change);
         assert.deepEqual(await rm.thresholdOverrides(), []);
+      } finally {
+        await rm.close();
+      }
+    });
+  }
+});
+
+describe('surveillance across a restart of the read models', () => {
+  for (const backend of backends.both) {
+    it(`judges a settlement on the trades stored before the restart (${backend.name})`, async () => {
+      const open = await backend.store();
+      let rm = await open();
+      const d = await setUp(rm);
+      for (let i = 0; i < 3; i++) await d.trade(4, 3, 5_000 + i * 100);
+      await rm.close();
+
+      rm = await open();
+      d.rm = rm;
+      try {
+        await d.run({ type: 'setMarketStatus', instrumentId: M, status: 'closed' });
+        await d.run({ type: 'settleMarket', instrumentId: M, result: 'yes' });
+        const alerts = (await rm.alerts({ kind: 'preSettlement' })).items;
+        assert.deepEqual(
+          alerts.map((a) => [a.accountIds, a.summary]),
+          [
+            [
+              [3],
+              'account 3 bought 300 lots net (100% of the volume) in the 10 min before trading ended, and the market settled yes',
+            ],
+          ],
+        );
+        assert.equal((await rm.alert(alerts[0]!.alertId))?.fills.length, 3);
       } finally {
         await rm.close();
       }

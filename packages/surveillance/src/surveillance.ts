@@ -49,6 +49,34 @@ export class Surveillance {
     }
   }
 
+  /**
+   * Restores what a market's windows held before a restart, from stored history: a trade (in seq
+   * order), a resting book level, the mean of its resting orders' sizes, or that trading has ended.
+   * Nothing here raises an alert: it was judged when it happened.
+   */
+  warm(
+    w:
+      | { kind: 'trade'; fill: FillEvidence }
+      | {
+          kind: 'level';
+          instrumentId: number;
+          side: 'buy' | 'sell';
+          priceTicks: number;
+          qtyLots: number;
+        }
+      | { kind: 'mean'; instrumentId: number; meanLots: number; count: number }
+      | { kind: 'ended'; instrumentId: number; ts: number },
+  ): void {
+    const tape = this.#tapes.get(w.kind === 'trade' ? w.fill.instrumentId : w.instrumentId);
+    if (tape === undefined) return;
+    if (w.kind === 'trade') tape.trade(w.fill);
+    else if (w.kind === 'level') tape.level(w.side, w.priceTicks, w.qtyLots);
+    else if (w.kind === 'mean') {
+      tape.meanRestedLots = w.meanLots;
+      tape.restedCount = w.count;
+    } else tape.endTs = w.ts;
+  }
+
   /** Runs the detectors over one command; answers each alert it raised or extended, once. */
   feed(ac: SurveilledCommand): Alert[] {
     const raised = new Map<string, Alert>();
