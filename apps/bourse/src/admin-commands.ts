@@ -15,6 +15,7 @@ import {
   marketInfo,
   NO_INFO,
   ROLES,
+  runAsActor,
   type Role,
   SCOPES,
   type Scope,
@@ -31,7 +32,8 @@ export async function withExchange<T>(
 ): Promise<T> {
   const ex = await openExchange(resolve(dataDir));
   try {
-    return await run(ex.gateway.services);
+    // The operator at the console: the commands are journaled with actor 0.
+    return await runAsActor(0, () => run(ex.gateway.services));
   } finally {
     await ex.close();
   }
@@ -91,6 +93,7 @@ export async function userCommand(argv: string[]): Promise<void> {
         process.stdout.write(`password (shown once): ${password}\n`);
     } else if (sub === 'password') {
       const u = await userOf(s, need(values.username, '--username'));
+      await s.note({ action: 'user.passwordReset', subject: `user:${u.userId}` });
       await s.auth.setPassword(u.userId, need(values.password, '--password'));
       process.stdout.write(`password set for ${u.username}\n`);
     } else throw new UsageError(`unknown user command ${sub}`);
@@ -155,6 +158,11 @@ export async function apikeyCommand(argv: string[]): Promise<void> {
       scopes,
       label: 'cli',
       now: s.clock(),
+    });
+    await s.note({
+      action: 'apikey.create',
+      subject: `apikey:${key.keyId}`,
+      detail: `user:${u.userId} scopes=${key.scopes.join(',')}`,
     });
     const out = resolve(values.out ?? `${u.username}-${key.keyId}.pem`);
     // `mode` applies only to a new file: make an existing one private before the key goes in.

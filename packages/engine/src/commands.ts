@@ -13,6 +13,12 @@ export type SelfTradePrevention = 'cancelTaker' | 'cancelMaker';
 interface Envelope {
   readonly seq: number;
   readonly ts: number;
+  /**
+   * The user who issued an administrative command (0: the operator at the console, through the CLI
+   * on a stopped data directory). Journaled with the command so the audit trail names who did it;
+   * the engine does not read it.
+   */
+  readonly actor?: number;
 }
 
 export interface CreateAsset extends Envelope {
@@ -242,6 +248,22 @@ export interface SetAccountFrozen extends Envelope {
 }
 
 /**
+ * An administrative action taken outside the engine (in the auth store: a user created or disabled,
+ * a role changed, an API key or session revoked), journaled so the tamper-evident audit trail holds
+ * it with who did it. It changes nothing but the engine's seq and time (decision 0110).
+ */
+export interface AuditNote extends Envelope {
+  readonly type: 'auditNote';
+  readonly actor: number;
+  /** What was done, a dotted name: `user.role`, `apikey.revoke`, ... (1..64 characters). */
+  readonly action: string;
+  /** What it was done to: `user:12`, `apikey:<id>` (at most 256 characters). */
+  readonly subject: string;
+  /** What changed, e.g. `trader -> admin` (at most 1024 characters). */
+  readonly detail?: string;
+}
+
+/**
  * Advances time with nothing else to do, so GTD orders expire, schedules run and markets a circuit
  * breaker paused reopen on time.
  */
@@ -273,6 +295,7 @@ export type Command =
   | TriggerOrderGroup
   | DeleteOrderGroup
   | SetAccountFrozen
+  | AuditNote
   | Tick;
 
 export type CommandType = Command['type'];

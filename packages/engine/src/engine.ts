@@ -6,6 +6,7 @@
 // emitted once per touched record at its end.
 
 import { setAccountFrozen } from './account-freeze.ts';
+import { checkAuditNote } from './audit-note.ts';
 import type { Command } from './commands.ts';
 import type { EngineState } from './engine-state.ts';
 import {
@@ -165,6 +166,8 @@ export class Engine implements EngineState {
         return setAccountFrozen(this, c);
       case 'tick':
         return;
+      case 'auditNote':
+        return checkAuditNote(this, c);
       case 'createAsset':
         return createAsset(this, c.assetId, c.code, c.scale);
       case 'createAccount':

@@ -1,5 +1,6 @@
 // Public surface of the gateway: the app factory, the auth store, the error catalogue and the route table.
 
+export { currentActor, runAsActor } from './api/acting-user.ts';
 export { createUserWithAccount } from './api/admin-routes.ts';
 export { setAccountFrozen } from './api/surveillance-routes.ts';
 export { GatewayServices } from './api/gateway-services.ts';

@@ -161,6 +161,12 @@ export const accountOperations = {
         if (error instanceof RangeError) throw new ApiError('INVALID_KEY');
         throw error;
       }
+      await ctx.services.note({
+        action: 'apikey.create',
+        subject: `apikey:${record.keyId}`,
+        detail: `user:${p.userId} scopes=${record.scopes.join(',')}`,
+        actor: p.userId,
+      });
       ctx.status = 201;
       return privateKeyPem === undefined ? keyView(record) : { ...keyView(record), privateKeyPem };
     },
@@ -174,9 +180,10 @@ export const accountOperations = {
     handler: async (ctx) => {
       const s = ctx.services;
       const keyId = ctx.params.keyId!;
-      if (!(await s.auth.revokeApiKey(caller(ctx).userId, keyId, s.clock())))
-        throw new ApiError('NOT_FOUND');
+      const userId = caller(ctx).userId;
+      if (!(await s.auth.revokeApiKey(userId, keyId, s.clock()))) throw new ApiError('NOT_FOUND');
       s.authenticator.forgetKey(keyId);
+      await s.note({ action: 'apikey.revoke', subject: `apikey:${keyId}`, actor: userId });
       return { keyId, revoked: true };
     },
   }),

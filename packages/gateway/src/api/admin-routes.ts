@@ -52,13 +52,46 @@ function userView(u: UserRecord) {
 export async function createUserWithAccount(
   s: GatewayServices,
   input: { username: string; role: Role; password?: string },
+  signUp = false,
 ) {
   if ((await s.auth.userByName(input.username)) !== undefined) throw new ApiError('USERNAME_TAKEN');
   const accounts = await s.core.query.accounts();
   const maxAccount = accounts.reduce((m, a) => Math.max(m, a.accountId), 0);
   const userId = Math.max(await s.auth.nextUserId(), maxAccount + 1);
   await s.submit({ type: 'createAccount', accountId: userId, userId, subaccount: 0 });
-  return s.auth.createUser({ ...input, userId, accountId: userId, now: s.clock() });
+  const user = await s.auth.createUser({ ...input, userId, accountId: userId, now: s.clock() });
+  await s.note({
+    action: signUp ? 'user.signUp' : 'user.create',
+    subject: `user:${userId}`,
+    detail: `username=${user.username} role=${user.role}`,
+    // A user who signs up creates themself.
+    ...(signUp ? { actor: userId } : {}),
+  });
+  return user;
+}
+
+/**
+ * Journals what an admin changes about a user (auth-store state, outside the engine) before it is
+ * applied: a change the audit trail cannot hold is not made.
+ */
+async function noteUserChanges(
+  s: GatewayServices,
+  userId: number,
+  body: { role?: Role; apiTier?: string | null; disabled?: boolean; password?: string },
+): Promise<void> {
+  const before = (await s.auth.user(userId))!;
+  const subject = `user:${userId}`;
+  if (body.role !== undefined && body.role !== before.role) {
+    await s.note({ action: 'user.role', subject, detail: `${before.role} -> ${body.role}` });
+  }
+  if (body.disabled !== undefined && body.disabled !== before.disabled) {
+    await s.note({ action: body.disabled ? 'user.disable' : 'user.enable', subject });
+  }
+  if (body.apiTier !== undefined && body.apiTier !== before.apiTier) {
+    const detail = `${before.apiTier ?? 'default'} -> ${body.apiTier ?? 'default'}`;
+    await s.note({ action: 'user.apiTier', subject, detail });
+  }
+  if (body.password !== undefined) await s.note({ action: 'user.passwordReset', subject });
 }
 
 async function accountOf(
@@ -378,6 +411,7 @@ export const adminRoutes: RouteDef[] = [
       const userId = idParam(ctx, 'userId', 'USER_NOT_FOUND');
       if ((await s.auth.user(userId)) === undefined) throw new ApiError('USER_NOT_FOUND');
       const body = ctx.body;
+      await noteUserChanges(s, userId, body);
       if (body.role !== undefined) await s.auth.setRole(userId, body.role);
       if (body.apiTier !== undefined) await s.auth.setApiTier(userId, body.apiTier);
       if (body.disabled !== undefined) await s.auth.setDisabled(userId, body.disabled);
@@ -417,6 +451,11 @@ export const adminRoutes: RouteDef[] = [
           scopes,
           label: body.label ?? '',
           now: s.clock(),
+        });
+        await s.note({
+          action: 'apikey.create',
+          subject: `apikey:${k.keyId}`,
+          detail: `user:${userId} scopes=${k.scopes.join(',')}`,
         });
         ctx.status = 201;
         return { keyId: k.keyId, userId, scopes: k.scopes, keyType: k.keyType };

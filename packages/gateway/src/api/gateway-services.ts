@@ -2,6 +2,7 @@
 // data hub (market directory, books, tickers) and the asset directory. Commands leave the gateway only
 // through `submit`, which turns an engine rejection into an ApiError with the engine's code.
 
+import { currentActor } from './acting-user.ts';
 import type { AppliedCommand, CommandInput, ExchangeCore } from '@bourse/core';
 import type { MarketDataHub, MarketState } from '@bourse/marketdata';
 import type { RejectCode } from '@bourse/engine';
@@ -86,12 +87,28 @@ export class GatewayServices {
       : this.tracing.submit(this.core, input);
   }
 
-  /** Submits one command; throws the engine's reject code as an ApiError. */
+  /**
+   * Submits one command, journaled with the acting admin (see acting-user.ts) when there is one;
+   * throws the engine's reject code as an ApiError.
+   */
   async submit(input: CommandInput): Promise<AppliedCommand> {
-    const applied = await this.send(input);
+    const actor = currentActor();
+    const applied = await this.send(actor === undefined ? input : { ...input, actor });
     const refused = rejectionError(applied);
     if (refused !== undefined) throw refused;
     return applied;
+  }
+
+  /**
+   * Journals an action taken in the auth store (a role changed, a key revoked) as an `auditNote`, so
+   * the audit trail holds it with who did it: the acting admin, else `actor` (a user acting on their
+   * own credentials), else 0 (the operator: the CLI, the demo setup).
+   */
+  async note(note: { action: string; subject: string; detail?: string; actor?: number }) {
+    const actor = currentActor() ?? note.actor ?? 0;
+    const { action, subject, detail } = note;
+    const input = detail === undefined ? { action, subject } : { action, subject, detail };
+    return this.submit({ type: 'auditNote', actor, ...input });
   }
 
   /**

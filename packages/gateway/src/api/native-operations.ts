@@ -3,6 +3,7 @@
 // and reads positions through these, so every business rule and check of the native API runs once.
 // A body given here is typed, not validated again: the adapter checked and translated it already.
 
+import { runAsActor } from './acting-user.ts';
 import { accountOperations } from './account-routes.ts';
 import { orderGroupOperations } from './order-group-routes.ts';
 import { orderOperations } from './order-routes.ts';
@@ -34,14 +35,17 @@ export async function runNative<
   R extends TSchema | undefined,
   A extends ResponseOf<R>,
 >(route: RouteDef<B, Q, R, A>, caller: NativeCaller, input: NativeInput<B, Q>): Promise<A> {
-  return await route.handler({
-    params: input.params ?? {},
-    query: (input.query ?? {}) as QueryOf<Q>,
-    body: input.body as BodyOf<B>,
-    principal: caller.principal,
-    services: caller.services,
-    req: caller.req,
-    res: caller.res,
-    status: 200,
-  });
+  const run = () =>
+    route.handler({
+      params: input.params ?? {},
+      query: (input.query ?? {}) as QueryOf<Q>,
+      body: input.body as BodyOf<B>,
+      principal: caller.principal,
+      services: caller.services,
+      req: caller.req,
+      res: caller.res,
+      status: 200,
+    });
+  const admin = route.auth === 'admin' && caller.principal !== undefined;
+  return await (admin ? runAsActor(caller.principal!.userId, run) : run());
 }

@@ -59,7 +59,7 @@ export const passwordRoutes: RouteDef[] = [
       const s = ctx.services;
       const role = s.signupRole;
       if (role === undefined) throw new ApiError('SIGNUP_DISABLED');
-      const user = await createUserWithAccount(s, { ...ctx.body, role });
+      const user = await createUserWithAccount(s, { ...ctx.body, role }, true);
       ctx.status = 201;
       return { userId: user.userId, username: user.username, role: user.role };
     },

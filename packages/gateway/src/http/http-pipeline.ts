@@ -9,6 +9,7 @@ import type { BucketConfig, TokenBuckets } from '../auth/token-bucket.ts';
 import type { Principal } from '../auth/roles.ts';
 import { ApiError } from '../error-catalogue.ts';
 import type { GatewayServices } from '../api/gateway-services.ts';
+import { runAsActor } from '../api/acting-user.ts';
 import { FileDownload, type RequestContext, type RouteDef } from '../api/route-def.ts';
 import { MAX_BODY_BYTES, parseQuery, readJsonBody, sendJson, sendText } from './request-io.ts';
 import type { Router } from './router.ts';
@@ -127,7 +128,10 @@ export class HttpPipeline {
         res,
         status: 200,
       };
-      const result = await route.def.handler(ctx);
+      const result =
+        route.def.auth === 'admin' && principal !== undefined
+          ? await runAsActor(principal.userId, () => route.def.handler(ctx))
+          : await route.def.handler(ctx);
       if (result instanceof FileDownload) {
         sendText(res, ctx.status, result.contentType, result.body, {
           'content-disposition': `attachment; filename="${result.filename}"`,
