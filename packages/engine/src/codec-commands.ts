@@ -444,6 +444,33 @@ const CASES: Cases = {
       frozen: r.bool(),
     }),
   },
+  auditNote: {
+    tag: 25,
+    // The note's actor is its subject matter, so unlike an admin command's it has a binary place.
+    fields: { actor: 'int', action: 'str', subject: 'str', detail: 'str?' } as FieldsOf<
+      CommandOf<'auditNote'>
+    >,
+    write: (w, c) => {
+      w.uint(has(c.detail, 0));
+      w.int(c.actor);
+      w.str(c.action);
+      w.str(c.subject);
+      if (c.detail !== undefined) w.str(c.detail);
+    },
+    read: (r, seq, ts) => {
+      const m = r.uint();
+      const c: Mutable<CommandOf<'auditNote'>> = {
+        type: 'auditNote',
+        seq,
+        ts,
+        actor: r.int(),
+        action: r.str(),
+        subject: r.str(),
+      };
+      if (m & 1) c.detail = r.str();
+      return c;
+    },
+  },
   resetOrderGroup: groupCase(20, 'resetOrderGroup'),
   triggerOrderGroup: groupCase(21, 'triggerOrderGroup'),
   deleteOrderGroup: groupCase(22, 'deleteOrderGroup'),

@@ -110,8 +110,14 @@ export type FieldSpec =
   | 'json?'
   | { readonly enum: Enumeration<string>; readonly optional?: true };
 
-/** Every field of a message but its `type` (and a command's `seq` and `ts`, which all carry). */
-export type FieldsOf<T> = { readonly [K in Exclude<keyof T, 'type' | 'seq' | 'ts'>]-?: FieldSpec };
+/**
+ * Every field of a message but its `type` (and a command's `seq` and `ts`, which all carry). A
+ * command's optional `actor` (the admin who issued it, for the audit trail) has no binary place: the
+ * rare command that carries one is written as JSON (see `writeCommand`).
+ */
+export type FieldsOf<T> = {
+  readonly [K in Exclude<keyof T, 'type' | 'seq' | 'ts' | 'actor'>]-?: FieldSpec;
+};
 
 /** Presence bit `i` of an optional field's value (absent = undefined). */
 export function has(v: unknown, i: number): number {
