@@ -16,6 +16,7 @@ export const SUITES: Record<string, () => Promise<Suite>> = {
   etcd: async () => (await import('./etcd/suite.ts')).etcdSuite,
   cluster: async () => (await import('./cluster/suite.ts')).clusterSuite,
   metrics: async () => (await import('./metrics/suite.ts')).metricsSuite,
+  'audit-chain': async () => (await import('./audit-chain/suite.ts')).auditChainSuite,
 };
 
 /**

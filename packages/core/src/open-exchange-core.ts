@@ -8,6 +8,7 @@ import {
   journalChunks,
   JournalCorruptError,
   JournalLockedError,
+  type OpenOptions,
   type OpenResult,
   SnapshotStore,
 } from '@bourse/journal';
@@ -79,6 +80,8 @@ export interface OpenExchangeCoreOptions {
   readonly readModels?: boolean;
   /** Record each command's stage times on its AppliedCommand, for tracing (default off). */
   readonly recordTimings?: boolean;
+  /** How the local journal is opened (benchmarks: `WITHOUT_CHAIN` to measure the chain's cost). */
+  readonly journalOptions?: OpenOptions;
 }
 
 export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<ReplicatingCore> {
@@ -88,7 +91,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<R
   }
   const layout = dataDirLayout(opts.dataDir);
   ensureDataDir(layout);
-  const { journal, recovery } = await openJournal(layout);
+  const { journal, recovery } = await openJournal(layout, opts.journalOptions);
   const cleanup: (() => Promise<void>)[] = [() => journal.close()];
   try {
     const config = resolveEngineConfig(layout, opts.engineConfig);
@@ -185,9 +188,9 @@ async function startEngine(
   }
 }
 
-async function openJournal(layout: DataDirLayout): Promise<OpenResult> {
+async function openJournal(layout: DataDirLayout, options?: OpenOptions): Promise<OpenResult> {
   try {
-    return await FileJournal.open(layout.journalDir);
+    return await FileJournal.open(layout.journalDir, options);
   } catch (error) {
     throw asStartupError(error, layout.root);
   }

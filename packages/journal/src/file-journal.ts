@@ -40,6 +40,11 @@ import { syncDirectory } from './sync-directory.ts';
 
 /** Opens a journal that ends before its high-water mark, for `repairJournal` to fill the gap. */
 export const OPEN_FOR_REPAIR: unique symbol = Symbol('openForRepair');
+/**
+ * Writes format 1 records (no chain), only to measure what the chain costs (`bench --suite
+ * audit-chain`): a journal written so cannot be audited.
+ */
+export const WITHOUT_CHAIN: unique symbol = Symbol('withoutChain');
 
 export interface OpenOptions {
   /** Roll to a new segment once the next record would pass this size (default 64 MiB). */
@@ -50,6 +55,7 @@ export interface OpenOptions {
    */
   readonly highWaterEveryMs?: number;
   readonly [OPEN_FOR_REPAIR]?: true;
+  readonly [WITHOUT_CHAIN]?: true;
 }
 
 export interface OpenResult {
@@ -252,6 +258,7 @@ export class FileJournal {
       unlock,
       highWater,
     );
+    if (opts[WITHOUT_CHAIN] === true) journal.#unchain();
     const truncatedBytes = last === undefined ? 0 : last.fileBytes - last.validBytes;
     const recovery: OpenResult['recovery'] = {
       lastSeq,
@@ -287,6 +294,11 @@ export class FileJournal {
   /** Durable writes and fsync/fdatasync calls so far (files and directory); shows how well commits coalesce. */
   get syncCount(): number {
     return this.#syncCount;
+  }
+
+  #unchain(): void {
+    this.#pending = new PendingBatch(false);
+    this.#spare = new PendingBatch(false);
   }
 
   /** The durable seq and the chain hash of its record (all zeros for an empty journal). */

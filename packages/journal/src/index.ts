@@ -33,6 +33,7 @@ export {
   FileJournal,
   type OpenOptions,
   type OpenResult,
+  WITHOUT_CHAIN,
 } from './file-journal.ts';
 export { HIGH_WATER_FILE_NAME, type HighWater, readHighWater } from './high-water-mark.ts';
 export type { DamageKind, ScanProblem } from './journal-scan.ts';

@@ -97,14 +97,20 @@ export function writeSegmentHeader(
   buf.writeUInt32LE(sum, offset + 12);
 }
 
-/** A format 1 header (kept for tests and tools that build old journals). */
+/** A format 1 header (for tests and tools that build old journals, and the chain's benchmark). */
 export function encodeSegmentHeaderV1(firstSeq: number): Buffer {
   const header = Buffer.alloc(LAYOUT_V1.segmentHeaderBytes);
-  SEGMENT_MAGIC.copy(header, 0);
-  header.writeUInt32LE(1, 8);
-  writeU64(header, 16, firstSeq);
-  header.writeUInt32LE(crc32(header), 12);
+  writeSegmentHeaderV1(header, 0, firstSeq);
   return header;
+}
+
+export function writeSegmentHeaderV1(buf: Buffer, offset: number, firstSeq: number): void {
+  const end = offset + LAYOUT_V1.segmentHeaderBytes;
+  buf.fill(0, offset, end);
+  SEGMENT_MAGIC.copy(buf, offset);
+  buf.writeUInt32LE(1, offset + 8);
+  writeU64(buf, offset + 16, firstSeq);
+  buf.writeUInt32LE(crc32(buf.subarray(offset, end)), offset + 12);
 }
 
 export interface SegmentHeader {

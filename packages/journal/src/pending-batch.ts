@@ -7,8 +7,11 @@ import {
   chainView,
   RECORD_HEADER_BYTES,
   SEGMENT_HEADER_BYTES,
+  LAYOUT_V1,
   writeRecord,
+  writeRecordV1,
   writeSegmentHeader,
+  writeSegmentHeaderV1,
 } from './journal-format.ts';
 
 export interface BatchChunk {
@@ -30,6 +33,12 @@ export class PendingBatch {
   #len = 0;
   /** Start of the last record framed. */
   #lastAt = 0;
+  /** False only to measure what the chain costs: format 1 frames, no hash. */
+  readonly #chained: boolean;
+
+  constructor(chained = true) {
+    this.#chained = chained;
+  }
 
   get isEmpty(): boolean {
     return this.#len === 0;
@@ -49,6 +58,7 @@ export class PendingBatch {
     if (newSegment || this.chunks.length === 0) {
       this.chunks.push({ newSegmentSeq: newSegment ? seq : undefined, start: this.#len, end: 0 });
     }
+    if (!this.#chained) return this.#appendUnchained(seq, payload, newSegment);
     if (newSegment) {
       writeSegmentHeader(this.#buf, this.#len, seq, prevChain);
       this.#len += SEGMENT_HEADER_BYTES;
@@ -60,9 +70,20 @@ export class PendingBatch {
     this.lastSeq = seq;
   }
 
+  #appendUnchained(seq: number, payload: Uint8Array, newSegment: boolean): void {
+    if (newSegment) {
+      writeSegmentHeaderV1(this.#buf, this.#len, seq);
+      this.#len += LAYOUT_V1.segmentHeaderBytes;
+    }
+    this.#len += writeRecordV1(this.#buf, this.#len, seq, payload);
+    this.chunks.at(-1)!.end = this.#len;
+    if (this.firstSeq === 0) this.firstSeq = seq;
+    this.lastSeq = seq;
+  }
+
   /** Copies the chain hash of the last record framed into `into` (the batch must not be empty). */
   copyLastChain(into: Buffer): void {
-    chainView(this.#buf, this.#lastAt).copy(into, 0, 0, CHAIN_BYTES);
+    if (this.#chained) chainView(this.#buf, this.#lastAt).copy(into, 0, 0, CHAIN_BYTES);
   }
 
   /** Bytes of one chunk; valid until the next `append` or `reset`. */

@@ -1,0 +1,150 @@
+// What the journal's SHA-256 chain (decision 0110) costs on the path an order takes to be durable:
+// the exchange core (sequencer, journal with O_DSYNC group commit, engine worker) fed limit orders by
+// closed-loop clients, once with the chain and once without it (format 1 frames, no hash), in
+// alternating rounds of the same run; and the bare journal (append + commit of 220-byte payloads in
+// batches of 64) the same way. Reported: durable orders (records) per second, per wall and per CPU
+// second of the process, and the chain's cost as the ratio of the medians.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type CommandInput, openExchangeCore } from '@bourse/core';
+import { FileJournal, type OpenOptions, WITHOUT_CHAIN } from '@bourse/journal';
+import { limitOrder, marketSetup } from '../../packages/core/test/fixtures/market-setup.ts';
+import type { BenchOptions } from '../options.ts';
+import { type Measurement, progress, type Suite, type SuiteResult } from '../report.ts';
+
+const ACCOUNTS = 100;
+/** Closed-loop clients, each with one batch of orders in flight. */
+const CLIENTS = 32;
+const BATCH = 8;
+const JOURNAL_BATCH = 64;
+
+interface Round {
+  readonly perSec: number;
+  readonly perCpuSec: number;
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Orders resting and crossing around the middle of the book, so matching does real work. */
+function order(i: number): CommandInput {
+  const side = i % 2 === 0 ? 'buy' : 'sell';
+  const price = 4_000 + 100 * ((i * 7) % 21) + (side === 'buy' ? -500 : 500);
+  return limitOrder(1 + (i % ACCOUNTS), side, price, 1, i % 5 === 0 ? 'ioc' : 'gtc');
+}
+
+async function coreRound(chained: boolean, orders: number): Promise<Round> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bourse-bench-chain-'));
+  const journalOptions: OpenOptions = chained ? {} : { [WITHOUT_CHAIN]: true };
+  const core = await openExchangeCore({ dataDir, journalOptions, snapshotEvery: 1_000_000_000 });
+  try {
+    await core.submitBatch(marketSetup(ACCOUNTS));
+    let next = 0;
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    const client = async () => {
+      while (next < orders) {
+        const from = next;
+        next = Math.min(orders, next + BATCH);
+        const batch: CommandInput[] = [];
+        for (let i = from; i < next; i++) batch.push(order(i));
+        await core.submitBatch(batch);
+      }
+    };
+    await Promise.all(Array.from({ length: CLIENTS }, client));
+    const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    return { perSec: orders / seconds, perCpuSec: orders / ((used.user + used.system) / 1e6) };
+  } finally {
+    await core.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function journalRound(chained: boolean, records: number): Promise<Round> {
+  const dir = mkdtempSync(join(tmpdir(), 'bourse-bench-journal-'));
+  const payload = new Uint8Array(220).fill(0x61);
+  const { journal } = await FileJournal.open(dir, chained ? {} : { [WITHOUT_CHAIN]: true });
+  try {
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    let seq = 0;
+    while (seq < records) {
+      for (let i = 0; i < JOURNAL_BATCH && seq < records; i++) journal.append(++seq, payload);
+      await journal.commit();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    return { perSec: records / seconds, perCpuSec: records / ((used.user + used.system) / 1e6) };
+  } finally {
+    await journal.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function measurement(name: string, profile: string, n: number, rounds: Round[]): Measurement {
+  return {
+    suite: 'audit-chain',
+    name,
+    profile,
+    n,
+    commandsPerSec: median(rounds.map((r) => r.perSec)),
+    runsPerSec: rounds.map((r) => r.perSec),
+    commandsPerCpuSec: median(rounds.map((r) => r.perCpuSec)),
+    valid: true,
+    validation: 'every order acknowledged durable',
+  };
+}
+
+async function compare(
+  what: string,
+  round: (chained: boolean, n: number) => Promise<Round>,
+  n: number,
+  runs: number,
+): Promise<{ measurements: Measurement[]; note: string }> {
+  const with_: Round[] = [];
+  const without: Round[] = [];
+  await round(true, Math.min(n, 20_000)); // warm-up: JIT, page cache, the worker's code
+  for (let r = 0; r < runs; r++) {
+    // Alternate which goes first, so drift on a shared machine does not favour one side.
+    for (const chained of r % 2 === 0 ? [true, false] : [false, true]) {
+      progress(`audit-chain: ${what}, ${chained ? 'with' : 'without'} the chain, round ${r + 1}`);
+      (chained ? with_ : without).push(await round(chained, n));
+    }
+  }
+  const measurements = [
+    measurement(`${what} with chain`, what, n, with_),
+    measurement(`${what} without chain`, what, n, without),
+  ];
+  const [a, b] = measurements;
+  const wall = 1 - a!.commandsPerSec / b!.commandsPerSec;
+  const cpu = 1 - a!.commandsPerCpuSec! / b!.commandsPerCpuSec!;
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  return {
+    measurements,
+    note:
+      `${what}: the chain costs ${pct(wall)} of durable throughput (medians of ${runs} alternating ` +
+      `rounds) and ${pct(cpu)} per CPU second`,
+  };
+}
+
+export const auditChainSuite: Suite = {
+  name: 'audit-chain',
+  title: "Audit chain: durable orders/s with and without the journal's SHA-256 chain",
+  async run(options: BenchOptions): Promise<SuiteResult> {
+    const runs = Math.max(3, options.runs);
+    const orders = Math.min(options.n, 200_000);
+    const core = await compare('core', coreRound, orders, runs);
+    const journal = await compare('journal', journalRound, orders * 5, runs);
+    return {
+      measurements: [...core.measurements, ...journal.measurements],
+      notes: [
+        core.note,
+        journal.note,
+        `core: ${CLIENTS} closed-loop clients, ${BATCH} orders per submitBatch, ${ACCOUNTS} ` +
+          'accounts, one binary market; journal: 220-byte records, commits of 64',
+      ],
+    };
+  },
+};
