@@ -1,15 +1,3 @@
-// The durable command journal on local disk: appends buffer in memory, and commit() writes
-// everything appended so far with one durable write per segment (group commit). Segments are opened
-// with O_DSYNC where the platform has it, so a write returns only once its data (and the size needed
-// to read it back) is on stable storage, as write + fdatasync would: one system call, and one trip
-// through the thread pool, per commit instead of two — the second waited for the gateway thread to
-// pick up the first one's completion, which under load put milliseconds between write and sync.
-// Invariants: seqs are contiguous from the first record; durableSeq never passes a record that a
-// durable write or fdatasync has not covered. A write that fails for lack of space stalls the journal:
-// the batch is written again, whole, until it succeeds (write-retry.ts), and its commits resolve only
-// then. After any other failed write or sync the journal refuses all further work (a retried fsync
-// can lie).
-import { constants } from 'node:fs';
 import { type FileHandle, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lockDirectory } from './directory-lock.ts';
@@ -18,20 +6,23 @@ import { JournalCorruptError } from './journal-corrupt-error.ts';
 import {
   CHAIN_BYTES,
   DEFAULT_SEGMENT_BYTES,
-  encodeSegmentHeader,
   GENESIS_CHAIN,
   MAX_PAYLOAD_BYTES,
   RECORD_HEADER_BYTES,
   SEGMENT_HEADER_BYTES,
   segmentFileName,
 } from './journal-format.ts';
-import {
-  type JournalScan,
-  listSegments,
-  type SegmentSummary,
-  scanJournal,
-} from './journal-scan.ts';
+import { listSegments } from './journal-scan.ts';
 import { readChainAt } from './read-records.ts';
+import {
+  DSYNC,
+  LAST_SEGMENT_FLAGS,
+  NEW_SEGMENT_FLAGS,
+  repairTail,
+  scanForChain,
+  startChainedSegment,
+  writeAll,
+} from './open-segment.ts';
 import { type BatchChunk, PendingBatch } from './pending-batch.ts';
 import { type JournalRecord, readRecords } from './read-records.ts';
 import { isSpaceError, RetrySleep, retryDelayMs } from './write-retry.ts';
@@ -89,13 +80,6 @@ interface Waiter {
   resolve(seq: number): void;
   reject(error: unknown): void;
 }
-
-/** 0 where the platform has no O_DSYNC: then each commit writes and calls fdatasync. */
-const DSYNC: number = constants.O_DSYNC ?? 0;
-/** A new segment: created here, never overwritten; writes durable on return where DSYNC is set. */
-const NEW_SEGMENT_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | DSYNC;
-/** The last segment at open: read for the tail repair, then appended to. */
-const LAST_SEGMENT_FLAGS = constants.O_RDWR | DSYNC;
 
 /**
  * Recent chain hashes kept in memory (2 MiB), so the hash at a snapshot's seq (a little behind the
@@ -539,72 +523,5 @@ export class FileJournal {
       await syncDirectory(this.dir);
       this.#syncCount++;
     }
-  }
-}
-
-/**
- * The scan a writer needs: one that knows the chain hash its next record follows. Format 1 segments
- * store none, so when the last one is such (a journal from before the chain) it is computed.
- */
-function scanForChain(dir: string): JournalScan {
-  const scan = scanJournal(dir);
-  const last = scan.segments.at(-1);
-  if (scan.error !== undefined || last === undefined || last.lastChain !== undefined) return scan;
-  return scanJournal(dir, { chainFormat1: true });
-}
-
-/** Creates the next segment, empty, in the current format: a format 1 journal continues here. */
-async function startChainedSegment(
-  dir: string,
-  firstSeq: number,
-  prevChain: Uint8Array,
-): Promise<{ handle: FileHandle; size: number; hasRecord: boolean }> {
-  const path = join(dir, segmentFileName(firstSeq));
-  const handle = await open(path, NEW_SEGMENT_FLAGS, PRIVATE_FILE_MODE);
-  try {
-    await writeAll(handle, encodeSegmentHeader(firstSeq, prevChain), 0);
-    await handle.datasync();
-    await syncDirectory(dir);
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
-  return { handle, size: SEGMENT_HEADER_BYTES, hasRecord: false };
-}
-
-/**
- * Cuts a torn tail and makes the result durable; returns the size. A torn header, or the header of a
- * format 1 segment that holds no record, is written again in the current format, after `prevChain`.
- */
-async function repairTail(
-  handle: FileHandle,
-  last: SegmentSummary,
-  prevChain: Uint8Array,
-): Promise<number> {
-  const { validBytes, fileBytes, firstSeq } = last;
-  let size = fileBytes;
-  const empty = last.lastSeq < firstSeq;
-  if (validBytes < last.layout.segmentHeaderBytes || (empty && last.layout.version === 1)) {
-    await handle.truncate(0);
-    await writeAll(handle, encodeSegmentHeader(firstSeq, prevChain), 0);
-    size = SEGMENT_HEADER_BYTES;
-  } else if (validBytes < fileBytes) {
-    await handle.truncate(validBytes);
-    size = validBytes;
-  }
-  await handle.datasync();
-  return size;
-}
-
-async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) {
-    const { bytesWritten } = await handle.write(
-      bytes,
-      written,
-      bytes.length - written,
-      position + written,
-    );
-    written += bytesWritten;
   }
 }
