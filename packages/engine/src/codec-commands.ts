@@ -6,6 +6,7 @@
 // command JSON would, so a journal may mix both and replays to the same state.
 
 import type { Command, CommandType } from './commands.ts';
+import { AUDIT_NOTE_CASE } from './codec-audit-note.ts';
 import { ByteReader, ByteWriter, CodecError, NotEncodable } from './codec-bytes.ts';
 import {
   COMMAND_MARKET_STATUS,
@@ -444,33 +445,7 @@ const CASES: Cases = {
       frozen: r.bool(),
     }),
   },
-  auditNote: {
-    tag: 25,
-    // The note's actor is its subject matter, so unlike an admin command's it has a binary place.
-    fields: { actor: 'int', action: 'str', subject: 'str', detail: 'str?' } as FieldsOf<
-      CommandOf<'auditNote'>
-    >,
-    write: (w, c) => {
-      w.uint(has(c.detail, 0));
-      w.int(c.actor);
-      w.str(c.action);
-      w.str(c.subject);
-      if (c.detail !== undefined) w.str(c.detail);
-    },
-    read: (r, seq, ts) => {
-      const m = r.uint();
-      const c: Mutable<CommandOf<'auditNote'>> = {
-        type: 'auditNote',
-        seq,
-        ts,
-        actor: r.int(),
-        action: r.str(),
-        subject: r.str(),
-      };
-      if (m & 1) c.detail = r.str();
-      return c;
-    },
-  },
+  auditNote: AUDIT_NOTE_CASE,
   resetOrderGroup: groupCase(20, 'resetOrderGroup'),
   triggerOrderGroup: groupCase(21, 'triggerOrderGroup'),
   deleteOrderGroup: groupCase(22, 'deleteOrderGroup'),
