@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { SERVE_NODE_FLAGS } from '../serve-node-flags.ts';
 
 export const BOURSE_MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 
@@ -29,7 +30,9 @@ export function spawnBourse(args: readonly string[], opts: SpawnOptions = {}): P
   const log = opts.logFile === undefined ? undefined : openSync(opts.logFile, 'a');
   // A restarted process appends to its old log: only what it writes from now on counts.
   const from = log === undefined ? 0 : fstatSync(log).size;
-  const child = spawn(process.execPath, [BOURSE_MAIN, ...args], {
+  // The server's V8 flags, for the reasons in serve-node-flags.ts: on one machine a cluster runs ten
+  // Node processes, and each one's parallel GC helpers would compete for the same cores.
+  const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, BOURSE_MAIN, ...args], {
     stdio: ['ignore', log ?? 'pipe', log ?? 'inherit'],
     detached: opts.detached ?? false,
   });
