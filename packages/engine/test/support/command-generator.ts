@@ -60,6 +60,8 @@ export class CommandGenerator {
   private nextTransfer = 1;
   private readonly usedTransfers: string[] = [];
   private haltedFor = 0;
+  /** The frozen account and when it is unfrozen (one at a time). */
+  private thaw: { accountId: number; atSeq: number } | undefined;
   /** Commands queued to run before random ones (setup, lifecycle follow-ups). */
   private readonly queue: Body[] = [];
 
@@ -183,7 +185,10 @@ export class CommandGenerator {
     let bad = false;
     if (body === undefined) {
       if (this.haltedFor > 0 && --this.haltedFor === 0) body = { type: 'setHalt', halted: false };
-      else {
+      else if (this.thaw !== undefined && this.seq >= this.thaw.atSeq) {
+        body = { type: 'setAccountFrozen', accountId: this.thaw.accountId, frozen: false };
+        this.thaw = undefined;
+      } else {
         const g = this.random();
         body = g.body;
         bad = g.bad;
@@ -212,6 +217,7 @@ export class CommandGenerator {
       lifecycle: 3,
       group: 6,
       halt: 1,
+      freeze: 1,
       bad: 90,
     });
     switch (kind) {
@@ -246,6 +252,13 @@ export class CommandGenerator {
       case 'halt':
         this.haltedFor = r.int(1, 30);
         return { body: { type: 'setHalt', halted: true }, bad: false };
+      case 'freeze': {
+        // The account is unfrozen again within a few hundred commands, so it comes back to trade.
+        if (this.thaw !== undefined) return { body: { type: 'tick' }, bad: false };
+        const accountId = this.account();
+        this.thaw = { accountId, atSeq: this.seq + r.int(1, 300) };
+        return { body: { type: 'setAccountFrozen', accountId, frozen: true }, bad: false };
+      }
       case 'bad':
         return { body: this.badCommand(), bad: true };
     }
