@@ -16,6 +16,8 @@ export interface BenchOptions {
   readonly runs: number;
   /** Also drive the peer book (nodejs-order-book) through the same stream. */
   readonly peer: boolean;
+  /** Engine suite: also replay the stream on a market with a circuit breaker it never trips. */
+  readonly breaker: boolean;
   /** Resting orders placed to measure heap per resting order. */
   readonly heapOrders: number;
   /** One JSON object per measurement on stdout instead of tables. */
@@ -53,7 +55,7 @@ export interface BenchOptions {
 }
 
 const USAGE = `usage: npm run bench -- [--suite engine] [--profile cents|wide|all] [--mix brief|excore]
-       [--n 1000000] [--seed 42] [--runs 3] [--heap-orders 200000] [--no-peer] [--json]
+       [--n 1000000] [--seed 42] [--runs 3] [--heap-orders 200000] [--no-peer] [--breaker] [--json]
        [--soak-minutes 30] [--soak-rate 500] [--soak-mode rest|ws]
        [--flood-rate 1000] [--flood-connections 3000] [--flood-addresses 300]
        [--etcd-seconds 5] [--etcd-races 200] [--etcd-kills 10]
@@ -72,6 +74,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       seed: { type: 'string', default: '42' },
       runs: { type: 'string', default: '3' },
       peer: { type: 'boolean', default: true },
+      breaker: { type: 'boolean', default: false },
       'heap-orders': { type: 'string', default: '200000' },
       json: { type: 'boolean', default: false },
       'soak-minutes': { type: 'string', default: '30' },
@@ -108,6 +111,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     seed: positiveInt('seed', values.seed, 0),
     runs: positiveInt('runs', values.runs),
     peer: values.peer,
+    breaker: values.breaker,
     heapOrders: positiveInt('heap-orders', values['heap-orders']),
     json: values.json,
     soakMinutes: positiveInt('soak-minutes', values['soak-minutes']),

@@ -16,6 +16,7 @@ import {
   UNITS,
   type Workload,
 } from '@bourse/benchkit';
+import type { CircuitBreakerConfig } from '@bourse/engine';
 import type { BenchOptions } from '../options.ts';
 import { type LatencyNs, type Measurement, progress, type Suite } from '../report.ts';
 import {
@@ -64,6 +65,7 @@ async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
   const profile = w.meta.profile;
   const contenders = [bourseContender(w, o, notes)];
   if (o.peer) contenders.push(peerContender(w, o));
+  if (o.breaker) contenders.push(bourseContender(w, o, notes, UNTRIPPED_BREAKER));
   progress(`engine/${profile}: ${o.runs} timed replays each, interleaved`);
   const replayers = contenders.map((c) => c.replayer);
   let rates: Rate[][] = [];
@@ -94,11 +96,19 @@ async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
       validation: c.validation,
     });
   }
+  // Median of the per-pair ratios: each pair ran back to back, under the same machine conditions.
+  const pairRatio = (k: number, f: (r: Rate) => number) =>
+    Math.round(1000 * median(rates[0]!.map((r, i) => f(r) / f(rates[k]![i]!)))) / 1000;
+  if (o.breaker) {
+    const k = contenders.length - 1;
+    notes.push(
+      `bourse+breaker/${profile}: the plain engine does ${pairRatio(k, (r) => r.wall)}× its ` +
+        `commands/s and ${pairRatio(k, (r) => r.cpu)}× per CPU-second (median of paired runs)`,
+    );
+  }
   const [bourse, peer] = out;
-  if (bourse && peer) {
-    // Median of the per-pair ratios: each pair ran back to back, under the same machine conditions.
-    const ratio = (f: (r: Rate) => number) =>
-      Math.round(1000 * median(rates[0]!.map((r, i) => f(r) / f(rates[1]![i]!)))) / 1000;
+  if (bourse && peer && o.peer) {
+    const ratio = (f: (r: Rate) => number) => pairRatio(1, f);
     out[0] = {
       ...bourse,
       peer: peer.name,
@@ -109,20 +119,39 @@ async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
   return out;
 }
 
-function bourseContender(w: Workload, o: BenchOptions, notes: string[]): Contender {
+/**
+ * A circuit breaker no stream of either profile can trip (a move rule wider than any price range, a
+ * one-second window of trades): every fill is checked and enters the window, so the replay times
+ * what a breaker costs the order path without changing the final book.
+ */
+const UNTRIPPED_BREAKER: CircuitBreakerConfig = {
+  moveTicks: 1_000_000,
+  moveBps: 0,
+  windowMs: 1_000,
+  pauseMs: 1_000,
+  bandTicks: 0,
+};
+
+function bourseContender(
+  w: Workload,
+  o: BenchOptions,
+  notes: string[],
+  breaker?: CircuitBreakerConfig,
+): Contender {
   const profile: ProfileName = w.meta.profile;
   const opts = {
     profile,
     accounts: ACCOUNTS,
     maxOpenOrdersPerAccount: Math.max(10_000, o.heapOrders),
+    ...(breaker === undefined ? {} : { breaker }),
   };
   const d = bourseDriver(opts);
   progress(`engine/${profile}: bourse: preparing commands and the expected final book`);
   const { commands, expected } = prepareBourse(w.cols, opts);
   progress(`engine/${profile}: bourse: validation replay`);
   const v = validateBourse(d, commands, expected, UNITS[profile].qtyLots);
-  notes.push(bourseNote(w, v, expected, commands.length));
-  for (const p of v.problems) notes.push(`bourse/${profile}: ${p}`);
+  notes.push(bourseNote(d.name, w, v, expected, commands.length));
+  for (const p of v.problems) notes.push(`${d.name}/${profile}: ${p}`);
   const check = (e: Parameters<typeof d.depth>[0]) => depthHash(d.depth(e)) === expected.depthHash;
   return {
     replayer: replayer(d, commands, check),
@@ -130,7 +159,7 @@ function bourseContender(w: Workload, o: BenchOptions, notes: string[]): Contend
     problems: v.problems,
     latency: () =>
       measureLatency(d, commands, (ns) =>
-        notes.push(`bourse/${profile}: ${latencyTailNote(ns, commands, v.fillsPerCommand)}`),
+        notes.push(`${d.name}/${profile}: ${latencyTailNote(ns, commands, v.fillsPerCommand)}`),
       ),
     memory: () =>
       bytesPerRestingOrder(
@@ -142,6 +171,7 @@ function bourseContender(w: Workload, o: BenchOptions, notes: string[]): Contend
 }
 
 function bourseNote(
+  name: string,
   w: Workload,
   v: BourseValidation,
   expected: ReturnType<typeof prepareBourse>['expected'],
@@ -152,7 +182,7 @@ function bourseNote(
     .join(', ');
   const ok = v.problems.length === 0;
   return (
-    `bourse/${w.meta.profile}: final book ${v.depthHash} ${ok ? '=' : '≠'} reference under the ` +
+    `${name}/${w.meta.profile}: final book ${v.depthHash} ${ok ? '=' : '≠'} reference under the ` +
     `engine's rules (${expected.reductionsKeptPriority} same-price reductions kept priority; ` +
     `${v.rejects} refusals${reasons ? ` (${reasons})` : ''}, ${expected.rejects} predicted; ` +
     `${expected.crossingAmends} amends crossed, ${v.selfTradeCancels} stopped by self-trade ` +

@@ -5,7 +5,7 @@
 // the workload's rule always loses it), so it also predicts the engine's final book, traded quantity
 // and rejections.
 
-import type { Command, Side } from '@bourse/engine';
+import type { CircuitBreakerConfig, Command, Side } from '@bourse/engine';
 import { INSTRUMENT_ID, setupCommands, UNITS } from './bourse-market.ts';
 import { depthHash } from './depth-hash.ts';
 import { BUY, RefBook, type SideCode } from './reference-book.ts';
@@ -24,6 +24,8 @@ export interface BourseOptions {
   /** Trading accounts 1..accounts (account 0 collects fees). */
   readonly accounts: number;
   readonly maxOpenOrdersPerAccount: number;
+  /** A circuit breaker on the market (one the stream never trips, to time its checks). */
+  readonly breaker?: CircuitBreakerConfig;
 }
 
 /** What the engine must end with, predicted by the reference book under the engine's amend rule. */
@@ -49,7 +51,7 @@ export interface PreparedBourse {
 export function prepareBourse(cols: WorkloadColumns, o: BourseOptions): PreparedBourse {
   const P = PROFILES[o.profile];
   const units = UNITS[o.profile];
-  const seqBase = setupCommands(o.profile, o.accounts).length;
+  const seqBase = setupCommands(o.profile, o.accounts, o.breaker).length;
   const model = new RefBook(P.lo, P.hi, 'reductionKeeps', 'cancelTaker');
   let maxId = 0;
   for (let i = 0; i < cols.n; i++) maxId = Math.max(maxId, cols.id[i]!);

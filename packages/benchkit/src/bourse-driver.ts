@@ -8,10 +8,10 @@ import { INSTRUMENT_ID, setupCommands, UNITS } from './bourse-market.ts';
 import type { Depth } from './reference-book.ts';
 
 export function bourseDriver(o: BourseOptions): BookDriver<Engine, Command> {
-  const setup = setupCommands(o.profile, o.accounts);
+  const setup = setupCommands(o.profile, o.accounts, o.breaker);
   const units = UNITS[o.profile];
   return {
-    name: 'bourse',
+    name: o.breaker === undefined ? 'bourse' : 'bourse+breaker',
     create() {
       const e = new Engine({ feeAccountId: 0, maxOpenOrdersPerAccount: o.maxOpenOrdersPerAccount });
       for (const c of setup) {

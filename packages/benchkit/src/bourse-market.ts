@@ -5,7 +5,7 @@
 // what the stream can spend, so no order is refused for money and every fill still reserves, moves
 // cash and positions, and charges fees.
 
-import type { Command, InstrumentSpec } from '@bourse/engine';
+import type { CircuitBreakerConfig, Command, InstrumentSpec } from '@bourse/engine';
 import type { ProfileName } from './workload.ts';
 
 export const INSTRUMENT_ID = 1;
@@ -73,8 +73,15 @@ export function instrumentSpec(profile: ProfileName): InstrumentSpec {
   };
 }
 
-/** Assets, funded accounts 1..accounts, the instrument, and its opening; seq 1..length. */
-export function setupCommands(profile: ProfileName, accounts: number): Command[] {
+/**
+ * Assets, funded accounts 1..accounts, the instrument (with `breaker`, when given, as its circuit
+ * breaker), and its opening; seq 1..length.
+ */
+export function setupCommands(
+  profile: ProfileName,
+  accounts: number,
+  breaker?: CircuitBreakerConfig,
+): Command[] {
   const out: Command[] = [];
   const env = () => ({ seq: out.length + 1, ts: BENCH_TS });
   out.push({ type: 'createAsset', ...env(), assetId: USD, code: 'USD', scale: 1_000_000 });
@@ -94,6 +101,9 @@ export function setupCommands(profile: ProfileName, accounts: number): Command[]
     }
   }
   out.push({ type: 'createInstrument', ...env(), spec: instrumentSpec(profile) });
+  if (breaker !== undefined) {
+    out.push({ type: 'setCircuitBreaker', ...env(), instrumentId: INSTRUMENT_ID, breaker });
+  }
   out.push({ type: 'setMarketStatus', ...env(), instrumentId: INSTRUMENT_ID, status: 'open' });
   return out;
 }
