@@ -7,7 +7,7 @@ import { AuthStore, createGateway, type Gateway, type GatewayOptions } from '@bo
 import type { EngineConfig } from '@bourse/engine';
 import { kalshiExtension } from '@bourse/kalshi';
 import { type ExchangeCore, ensurePrivateFile, openExchangeCore, type ReadDb } from '@bourse/core';
-import { renderDiskMetrics } from './disk-metrics.ts';
+import { registerDiskMetrics } from './disk-metrics.ts';
 import { startOtlpTracing } from './otlp-tracing.ts';
 
 export interface OpenExchange {
@@ -45,7 +45,6 @@ export async function openExchange(
   ensurePrivateFile(join(dataDir, AUTH_DB));
   const authStore = new AuthStore(join(dataDir, AUTH_DB));
   // The Kalshi-compatible Trade API v2 shares the port: /trade-api/v2 and /trade-api/ws/v2.
-  const { extraMetrics } = gatewayOptions;
   const gateway = createGateway({
     core,
     authStore,
@@ -53,8 +52,8 @@ export async function openExchange(
     replayLogDir: join(dataDir, REPLAY_DIR),
     ...(tracing === undefined ? {} : { tracer: tracing.tracer }),
     ...gatewayOptions,
-    extraMetrics: () => renderDiskMetrics(dataDir) + (extraMetrics?.() ?? ''),
   });
+  registerDiskMetrics(gateway.metricsRegistry, dataDir);
   await gateway.ready;
   return {
     core,

@@ -15,6 +15,7 @@ import type { Duplex } from 'node:stream';
 import { MarketDataHub, type MarketMessage } from '@bourse/marketdata';
 import type { AppliedCommand, ExchangeCore } from '@bourse/core';
 import type { Tracer } from '@opentelemetry/api';
+import type { Registry } from 'prom-client';
 import { accountRoutes } from './api/account-routes.ts';
 import { adminRoutes } from './api/admin-routes.ts';
 import { surveillanceRoutes } from './api/surveillance-routes.ts';
@@ -148,6 +149,8 @@ export interface GatewayOptions {
 export interface Gateway {
   readonly server: Server;
   readonly services: GatewayServices;
+  /** The prom-client registry behind `/metrics`; the composition root adds its own families to it. */
+  readonly metricsRegistry: Registry;
   readonly routes: readonly RouteDef[];
   /** Resolves when market data is loaded from the core (the server answers /readyz with 200 after). */
   readonly ready: Promise<void>;
@@ -289,6 +292,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     server,
     services,
+    metricsRegistry: pages.registry,
     routes: ALL_ROUTES,
     ready: stream.ready,
     async close() {
