@@ -116,6 +116,9 @@ test('linked accounts trading together raise a wash alert an admin reads, acknow
     escalated.items.map((a) => a.alertId),
     [list.items[0]!.alertId],
   );
+  // The metrics page counts alerts by kind and status, for the alert rule on unread alerts.
+  const metrics = await (await fetch(`${ex.baseUrl}/metrics`)).text();
+  assert.match(metrics, /^bourse_surveillance_alerts\{kind="wash",status="escalated"\} 1$/m);
 
   // Refusals: a trader, an unknown alert, a bad status, an unknown account to link.
   assert.equal(

@@ -226,6 +226,9 @@ export class KyselyReadModels implements ReadModels {
   alerts(q: S.AlertsQuery) {
     return this.#read(() => S.queryAlerts(this.#db, q));
   }
+  alertCounts() {
+    return this.#read(() => S.countAlerts(this.#db));
+  }
   alert(alertId: string) {
     return this.#read(() => S.queryAlert(this.#db, alertId));
   }

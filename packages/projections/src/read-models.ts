@@ -286,6 +286,8 @@ export interface ReadModels {
   statement(q: StatementQuery): Promise<AccountStatement>;
   /** Surveillance alerts, newest raised first. */
   alerts(q: AlertsQuery): Promise<Page<AlertRow>>;
+  /** How many alerts there are of each kind and status. */
+  alertCounts(): Promise<{ kind: string; status: AlertStatus; count: number }[]>;
   /** One alert with its evidence. */
   alert(alertId: string): Promise<AlertDetail | undefined>;
   /** An admin's verdict on an alert; undefined when there is no such alert. */

@@ -154,6 +154,18 @@ export async function queryAlert(db: Db, alertId: string): Promise<AlertDetail |
   return { ...toAlertRow(r), ...evidence };
 }
 
+/** How many alerts there are of each kind and status (the metrics page's gauge). */
+export async function countAlerts(
+  db: Db,
+): Promise<{ kind: string; status: AlertStatus; count: number }[]> {
+  const rows = await db
+    .selectFrom('surveillance_alerts')
+    .select(['kind', 'status', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .groupBy(['kind', 'status'])
+    .execute();
+  return rows.map((r) => ({ kind: r.kind, status: r.status as AlertStatus, count: Number(r.n) }));
+}
+
 /** Sets an alert's status; undefined when there is no such alert. */
 export async function updateAlertStatus(
   db: Db,

@@ -96,6 +96,25 @@ class Families {
     });
   }
 
+  /** One series per label set, read (asynchronously) when scraped. */
+  labelledGauge(
+    name: string,
+    help: string,
+    labels: string[],
+    read: () => Promise<{ labels: Record<string, string>; value: number }[]>,
+  ): void {
+    new Gauge({
+      name,
+      help,
+      labelNames: labels,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const v of await read()) this.set(v.labels, v.value);
+      },
+    });
+  }
+
   histogram(name: string, help: string, read: () => Histogram): void {
     // The registry is duck-typed (it calls `get()`); its declared type lists only its own classes.
     this.registry.registerMetric(new HistogramView(name, help, read) as unknown as Metric);
@@ -142,6 +161,20 @@ function coreFamilies(f: Families, core: () => CoreMetrics, durableSeq: Read): v
     () => core().projectionLagCommands,
   );
   f.gauge('bourse_durable_seq', 'Highest durable command seq.', durableSeq);
+}
+
+/** Surveillance alerts in the read models, by kind and status (docs/surveillance.md). */
+function surveillanceFamilies(f: Families, core: ExchangeCore): void {
+  f.labelledGauge(
+    'bourse_surveillance_alerts',
+    'Surveillance alerts by kind and status (open, acknowledged, escalated).',
+    ['kind', 'status'],
+    async () =>
+      (await core.readModels.alertCounts()).map((c) => ({
+        labels: { kind: c.kind, status: c.status },
+        value: c.count,
+      })),
+  );
 }
 
 /** The gateway's figures: HTTP, rate limits, WebSocket traffic and closes, history waits, loop delay. */
@@ -254,5 +287,6 @@ export function createMetricsRegistry(s: MetricsPageSources): Registry {
   );
   gatewayFamilies(f, s.gateway, s.wsConnections);
   processFamilies(f, () => coreHealth(s.core));
+  surveillanceFamilies(f, s.core);
   return f.registry;
 }
