@@ -12,6 +12,7 @@ import { AuthStore } from '@bourse/gateway';
 import { PostgresTestServer } from '../../../packages/projections/test/support/postgres-server.ts';
 import { NatsTestServer } from '../../../packages/remote-core/test/support/nats-test-server.ts';
 import { SingleNodeLeader } from '../../../packages/remote-core/test/support/single-node-leader.ts';
+import { readClusterStatus } from '../src/cluster/cluster-status.ts';
 import { type ReadyChild, spawnBourse } from '../src/cluster/spawn-ready.ts';
 
 const MARKET = 'CLU-26-YES';
@@ -132,6 +133,17 @@ describe('cluster gateways', { timeout: 240_000 }, () => {
     assert.equal(revoke.status, 200);
     await eventually(async () => {
       await assert.rejects(rest(urlA, creds).openOrders(), /UNKNOWN_API_KEY/);
+    });
+  });
+
+  it('reads the status of a cluster where nobody answers as empty, not as an error', async () => {
+    const status = await readClusterStatus(leaderConn, 'nobody-here', 'http://127.0.0.1:1', 300);
+    assert.deepEqual(status, {
+      url: 'http://127.0.0.1:1',
+      term: 0,
+      leader: null,
+      nodes: [],
+      gateways: [],
     });
   });
 

@@ -38,11 +38,17 @@ export interface ClusterStatus {
   readonly gateways: { url: string; pid: number }[];
 }
 
-/** Every answer to one request on `subject`, collected for `waitMs`. */
+/** Every answer to one request on `subject`, collected for `waitMs`; none when nobody listens. */
 async function gather<T>(nats: NatsConnection, subject: string, waitMs: number): Promise<T[]> {
   const out: T[] = [];
-  const answers = await nats.requestMany(subject, '{}', { strategy: 'timer', maxWait: waitMs });
-  for await (const msg of answers) out.push(decodeMessage<T>(msg.data));
+  try {
+    const answers = await nats.requestMany(subject, '{}', { strategy: 'timer', maxWait: waitMs });
+    for await (const msg of answers) out.push(decodeMessage<T>(msg.data));
+  } catch (error) {
+    const e = error as { isNoResponders?: () => boolean; message?: string };
+    const none = e.isNoResponders?.() === true || /no responders/i.test(String(e.message));
+    if (!none) throw error;
+  }
   return out;
 }
 
