@@ -186,10 +186,17 @@ export class Surveillance {
     return preSettlementAlerts(tape, result, tape.endTs ?? ac.ts, ac.seq, ac.ts, t);
   }
 
+  /** Drops what no market's window reaches any more (the longest windows of any market's thresholds). */
   #prune(ts: number): void {
     this.#prunedAt = ts;
-    const t = DEFAULT_THRESHOLDS;
-    this.#wash.prune(ts, t);
-    this.#spoof.prune(ts, t);
+    const longest = { ...DEFAULT_THRESHOLDS };
+    for (const id of this.#tapes.keys()) {
+      const t = this.#thresholds(id);
+      longest.washEpisodeMs = Math.max(longest.washEpisodeMs, t.washEpisodeMs);
+      longest.spoofMaxLifeMs = Math.max(longest.spoofMaxLifeMs, t.spoofMaxLifeMs);
+      longest.spoofTradeWindowMs = Math.max(longest.spoofTradeWindowMs, t.spoofTradeWindowMs);
+    }
+    this.#wash.prune(ts, longest);
+    this.#spoof.prune(ts, longest);
   }
 }
