@@ -90,7 +90,11 @@ async function repairCommand(argv: string[]): Promise<number> {
         ? `seqs ${j.cutFromSeq}..${j.filledToSeq} hold no-op ticks\n`
         : 'nothing to fill\n') +
       `snapshots removed: ${r.snapshotsRemoved}; read models ` +
-      `${r.readModelsSetAside ? 'set aside, rebuilt at the next start' : 'absent'}\n`,
+      `${r.readModelsSetAside ? 'set aside, rebuilt at the next start' : 'absent'}\n` +
+      (r.checkpointsSetAside === undefined
+        ? ''
+        : `audit checkpoints that signed cut records: kept as journal/${r.checkpointsSetAside} ` +
+          '(they no longer match; keep them with this report)\n'),
   );
   return 0;
 }

@@ -1,6 +1,7 @@
 // `bourse journal verify` names tail damage the way a start refuses it, and `bourse journal repair`
 // is the explicit step past it: a tail cut after a clean stop is reported as a lost tail with the
-// command that repairs it, and after the repair the journal verifies and the server's data opens.
+// command that repairs it, and after the repair the journal verifies (its chain too, the checkpoints
+// that signed the cut records set aside) and the server's data opens.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -48,6 +49,13 @@ test('verify reports a lost tail with its repair; repair fills it and verify is 
   const repaired = await bourse('journal', 'repair', ...d, '--truncate-at', '2');
   assert.equal(repaired.code, 0, repaired.stdout);
   assert.match(repaired.stdout, /seqs 2\.\.2 hold no-op ticks/);
+  // The checkpoints that signed the cut record no longer match: kept aside, the audit verifies.
+  assert.match(
+    repaired.stdout,
+    /audit checkpoints that signed cut records: kept as journal\/\S+repaired-/,
+  );
+  const audited = await bourse('audit', 'verify', ...d);
+  assert.equal(audited.code, 0, audited.stdout);
   const after = await bourse('journal', 'verify', ...d);
   assert.equal(after.code, 0, after.stdout);
   assert.match(after.stdout, /seq 1\.\.2/);

@@ -15,6 +15,7 @@ import {
   type RepairResult,
   repairJournal,
   SnapshotStore,
+  setCheckpointsAside,
   type VerifyReport,
   verifyJournal,
 } from '@bourse/journal';
@@ -111,6 +112,11 @@ export interface DataDirRepair {
   readonly snapshotsRemoved: number;
   /** The read models were set aside (`read.db.repaired-<time>`) to be rebuilt at the next start. */
   readonly readModelsSetAside: boolean;
+  /**
+   * The audit checkpoint log, renamed when checkpoints had signed cut records (they no longer match):
+   * its new name in the journal directory, kept for the auditor; undefined when none had.
+   */
+  readonly checkpointsSetAside: string | undefined;
 }
 
 /**
@@ -137,7 +143,12 @@ export async function repairDataDir(
   });
   const snapshotsRemoved = await snapshots.removeFrom(truncateAtSeq);
   const readModelsSetAside = setReadDbAside(layout.readDbPath, `repaired-${now}`);
-  return { journal, snapshotsRemoved, readModelsSetAside };
+  const checkpointsSetAside = setCheckpointsAside(
+    layout.journalDir,
+    truncateAtSeq,
+    `repaired-${now}`,
+  );
+  return { journal, snapshotsRemoved, readModelsSetAside, checkpointsSetAside };
 }
 
 function engineConfigOf(dir: string): EngineConfig | undefined {

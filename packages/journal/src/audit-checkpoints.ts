@@ -3,7 +3,7 @@
 // copied elsewhere (`bourse audit checkpoint`) later proves that the records up to its seq are the ones
 // that were written: any change behind it changes the chain. A torn last line (a crash mid-append) is
 // ignored; every other unreadable line is reported.
-import { constants, readFileSync } from 'node:fs';
+import { constants, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditSigner } from './audit-key.ts';
@@ -162,4 +162,25 @@ export class CheckpointWriter {
     this.#handle = undefined;
     if (handle !== undefined) await (await handle).close();
   }
+}
+
+/**
+ * After an explicit repair cut the journal at `cutSeq`, the checkpoints that signed a cut record no
+ * longer match, as they should: the log is renamed `<name>.<label>` (kept for the auditor, with the
+ * repair's report) and a new one holds the checkpoints before the cut. Returns the old log's new
+ * name, or undefined when no checkpoint reached the cut.
+ */
+export function setCheckpointsAside(
+  journalDir: string,
+  cutSeq: number,
+  label: string,
+): string | undefined {
+  const { checkpoints } = readCheckpoints(journalDir);
+  if (!checkpoints.some((c) => c.seq >= cutSeq)) return undefined;
+  const path = join(journalDir, CHECKPOINTS_FILE_NAME);
+  const aside = `${CHECKPOINTS_FILE_NAME}.${label}`;
+  renameSync(path, join(journalDir, aside));
+  const kept = checkpoints.filter((c) => c.seq < cutSeq).map((c) => `${JSON.stringify(c)}\n`);
+  writeFileSync(path, kept.join(''), { mode: PRIVATE_FILE_MODE });
+  return aside;
 }

@@ -8,6 +8,7 @@ export {
   checkSignature,
   parseCheckpoint,
   readCheckpoints,
+  setCheckpointsAside,
 } from './audit-checkpoints.ts';
 export {
   AUDIT_KEY_FILE_NAME,
