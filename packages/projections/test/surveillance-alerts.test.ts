@@ -148,6 +148,28 @@ describe('surveillance alerts in the read models', () => {
   }
 });
 
+describe("a market's threshold overrides", () => {
+  for (const backend of backends.both) {
+    it(`apply from the next batch the projector stores (${backend.name})`, async () => {
+      const rm = await backend.fresh();
+      try {
+        const d = await setUp(rm);
+        await rm.setThresholds(M, { washMinLots: 1_000 }, change);
+        await d.trade(1, 2, 5_000);
+        assert.deepEqual((await rm.alerts({})).items, [], 'a 100-lot wash trade is under the bar');
+        await rm.setThresholds(M, undefined, change);
+        await d.trade(1, 2, 5_000);
+        assert.deepEqual(
+          (await rm.alerts({})).items.map((a) => a.kind),
+          ['wash'],
+        );
+      } finally {
+        await rm.close();
+      }
+    });
+  }
+});
+
 describe('surveillance across a restart of the read models', () => {
   for (const backend of backends.both) {
     it(`judges a settlement on the trades stored before the restart (${backend.name})`, async () => {
