@@ -99,7 +99,12 @@ function checkRegisterAgainstEngine(r: TradeRegister, flow: ComplianceFlow, dayS
   // Money in = money out + fees + escrow: and escrow itself moved by that, less settlement payouts.
   for (const tot of r.totals) {
     assert.equal(tot.paidIn, tot.paidOut + tot.fees + tot.escrowIn);
-    if (tot.assetId !== USD) continue;
+    if (tot.assetId !== USD) {
+      // A spot pair's base asset: every unit a seller delivered a buyer received.
+      assert.deepEqual([tot.fees, tot.escrowIn], [0, 0]);
+      assert.ok(tot.paidIn > 0);
+      continue;
+    }
     const payouts = facts.settled.reduce((s, x) => s + x.payout, 0);
     const escrowDelta = (end.escrow.get(USD) ?? 0) - (start.escrow.get(USD) ?? 0);
     assert.equal(tot.escrowIn - payouts, escrowDelta, `${day(dayStart)} escrow`);
