@@ -15,7 +15,7 @@ import { PostgresTestServer } from '../../../packages/projections/test/support/p
 import { NatsTestServer } from '../../../packages/remote-core/test/support/nats-test-server.ts';
 import { SingleNodeLeader } from '../../../packages/remote-core/test/support/single-node-leader.ts';
 import { ensureBuilt } from '../scripts/ensure-built.ts';
-import { chromiumMissing, launch, WAIT_MS } from './support/browser.ts';
+import { chromiumMissing, launch, screenshot, WAIT_MS } from './support/browser.ts';
 
 describe('the operations page of a cluster', { skip: chromiumMissing(), timeout: 240_000 }, () => {
   let nats: NatsTestServer;
@@ -91,6 +91,7 @@ describe('the operations page of a cluster', { skip: chromiumMissing(), timeout:
         .getByTestId('ops-cluster-read-models')
         .getByText(/^seq \d/)
         .waitFor();
+      await screenshot(page, 'operations-cluster');
     } finally {
       await context.close();
     }
