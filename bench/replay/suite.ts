@@ -16,6 +16,7 @@ import {
   replayDataDir,
 } from '@bourse/core';
 import { type Command, Engine, type EngineConfig } from '@bourse/engine';
+import { FileJournal } from '@bourse/journal';
 import type { BenchOptions } from '../options.ts';
 import { type Measurement, progress, type Suite } from '../report.ts';
 import { buildDataDir, type RecordFormat } from './data-dir.ts';
@@ -137,6 +138,11 @@ async function measureProfile(profile: ProfileName, o: BenchOptions, notes: stri
       `replay/${profile}: journal ${(built.binary.journalBytes / commands.length).toFixed(1)} ` +
         `payload bytes per command binary, ${(built.json.journalBytes / commands.length).toFixed(1)} JSON`,
     );
+    const scan = await openScanSeconds(dirs.binary);
+    notes.push(
+      `replay/${profile}: opening the binary journal (the scan that checks every record) took ` +
+        `${scan.toFixed(3)} s, ${Math.round((scan * 1e9) / commands.length)} ns per record`,
+    );
     const core = await coreAndRestart(
       profile,
       o,
@@ -150,6 +156,15 @@ async function measureProfile(profile: ProfileName, o: BenchOptions, notes: stri
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** Seconds `FileJournal.open` takes: a restart scans every record of the journal before replay. */
+async function openScanSeconds(dataDir: string): Promise<number> {
+  const started = performance.now();
+  const { journal } = await FileJournal.open(join(dataDir, 'journal'));
+  const seconds = (performance.now() - started) / 1000;
+  await journal.close();
+  return seconds;
 }
 
 function bareReplay(commands: readonly Command[]): void {

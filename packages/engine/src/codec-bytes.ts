@@ -73,6 +73,32 @@ export class ByteWriter {
 
   /** Any safe integer: |v| shifted left one bit with the sign in bit 0 (-0 is written as 0). */
   int(v: number): void {
+    if ((v | 0) === v) {
+      // 32-bit values (nearly every id, price and quantity) with bit operations only.
+      if (this.pos + 6 > this.buf.length) this.reserve(6);
+      const b = this.buf;
+      let p = this.pos;
+      const neg = v < 0;
+      let abs = neg ? -v : v;
+      const first = ((abs & 0x3f) << 1) | (neg ? 1 : 0);
+      abs >>>= 6;
+      if (abs === 0) {
+        b[p++] = first;
+      } else {
+        b[p++] = first | 0x80;
+        while (abs >= 0x80) {
+          b[p++] = (abs & 0x7f) | 0x80;
+          abs >>>= 7;
+        }
+        b[p++] = abs;
+      }
+      this.pos = p;
+      return;
+    }
+    this.#bigInt(v);
+  }
+
+  #bigInt(v: number): void {
     if (!Number.isSafeInteger(v)) throw new NotEncodable(`not a safe integer: ${String(v)}`);
     const neg = v < 0;
     const abs = neg ? -v : v;
