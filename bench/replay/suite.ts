@@ -110,30 +110,9 @@ async function measureProfile(profile: ProfileName, o: BenchOptions, notes: stri
         hashes.add(hash);
       }
     }
-    const valid = hashes.size === 1;
-    const out: Measurement[] = [];
+    const out = replayMeasurements(profile, o, commands.length, rates, hashes.size === 1);
     const bare = median(rates.bare.map((r) => r.wall));
     const bareCpu = median(rates.bare.map((r) => r.cpu));
-    for (const key of ['bare', 'binary', 'json'] as const) {
-      const wall = rates[key].map((r) => r.wall);
-      const cpu = median(rates[key].map((r) => r.cpu));
-      out.push({
-        suite: 'replay',
-        name: key === 'bare' ? 'bare engine (apply only)' : `bourse replay, ${key} journal`,
-        profile,
-        mix: o.mix,
-        n: commands.length,
-        seed: o.seed,
-        commandsPerSec: median(wall),
-        runsPerSec: wall,
-        commandsPerCpuSec: cpu,
-        valid,
-        validation: 'every replay reached the state hash of the engine that wrote the journal',
-        ...(key === 'bare'
-          ? {}
-          : { peer: 'bare engine', ratio: median(wall) / bare, ratioCpu: cpu / bareCpu }),
-      });
-    }
     notes.push(
       `replay/${profile}: journal ${(built.binary.journalBytes / commands.length).toFixed(1)} ` +
         `payload bytes per command binary, ${(built.json.journalBytes / commands.length).toFixed(1)} JSON`,
@@ -156,6 +135,38 @@ async function measureProfile(profile: ProfileName, o: BenchOptions, notes: stri
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** One row per contender; each replay's ratio is to the bare engine of the same run. */
+function replayMeasurements(
+  profile: ProfileName,
+  o: BenchOptions,
+  n: number,
+  rates: Record<'bare' | RecordFormat, Rate[]>,
+  valid: boolean,
+): Measurement[] {
+  const bare = median(rates.bare.map((r) => r.wall));
+  const bareCpu = median(rates.bare.map((r) => r.cpu));
+  return (['bare', 'binary', 'json'] as const).map((key) => {
+    const wall = rates[key].map((r) => r.wall);
+    const cpu = median(rates[key].map((r) => r.cpu));
+    return {
+      suite: 'replay',
+      name: key === 'bare' ? 'bare engine (apply only)' : `bourse replay, ${key} journal`,
+      profile,
+      mix: o.mix,
+      n,
+      seed: o.seed,
+      commandsPerSec: median(wall),
+      runsPerSec: wall,
+      commandsPerCpuSec: cpu,
+      valid,
+      validation: 'every replay reached the state hash of the engine that wrote the journal',
+      ...(key === 'bare'
+        ? {}
+        : { peer: 'bare engine', ratio: median(wall) / bare, ratioCpu: cpu / bareCpu }),
+    };
+  });
 }
 
 /** Seconds `FileJournal.open` takes: a restart scans every record of the journal before replay. */

@@ -34,6 +34,11 @@ import { ReadModelFeeder, type ReadModelSink } from './read-model-feeder.ts';
 import { type ReplayProgress, replayIntoWorker } from './replay-into-worker.ts';
 import { HistoryReader } from './history-reader.ts';
 
+/**
+ * At the engine thread's measured replay rate (docs/BENCHMARKS.md, "Replay and recovery") the tail
+ * after the newest snapshot replays in about a tenth of a second; the journal scan, not this, bounds
+ * a restart.
+ */
 export const DEFAULT_SNAPSHOT_EVERY = 100_000;
 export const DEFAULT_MAX_QUEUED_COMMANDS = 100_000;
 /** Read models yield the cores to order entry when both want them (see projection-worker.ts). */
