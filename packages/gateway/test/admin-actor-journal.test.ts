@@ -1,7 +1,8 @@
 // Admin actions are in the journal (and so in its tamper-evident chain) with who did them: engine
 // commands an admin's request leads to carry the admin's user id as `actor`, and actions in the auth
 // store (a role changed, a user disabled, an API key created or revoked) are journaled as `auditNote`
-// commands, which change no engine state; a trader's own commands carry no actor.
+// commands, which change no engine state; a trader's own commands carry no actor; the admin audit log
+// shows the actor of each.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -69,4 +70,28 @@ test('role changes, disabling and key creation and revocation are journaled audi
     [sam.userId, 'apikey.create'],
     [sam.userId, 'apikey.revoke'],
   ]);
+});
+
+test('the admin audit log names who issued each administrative command', async () => {
+  type Item = { commandType: string; actor: number | null; accountId: number | null };
+  const page = await ex.admin.rest.request<{ items: Item[] }>(
+    'GET',
+    '/api/v1/admin/audit',
+    undefined,
+    {
+      limit: 200,
+    },
+  );
+  const deposit = page.items.find(
+    (i) => i.commandType === 'deposit' && i.accountId === sam.accountId,
+  );
+  assert.equal(deposit?.actor, ex.admin.userId);
+  const notes = page.items.filter((i) => i.commandType === 'auditNote');
+  assert.ok(notes.some((n) => n.actor === ex.admin.userId));
+  assert.ok(
+    notes.some((n) => n.actor === sam.userId),
+    'the key owner revoked their own key',
+  );
+  const order = page.items.find((i) => i.commandType === 'placeOrder');
+  assert.equal(order?.actor, null);
 });

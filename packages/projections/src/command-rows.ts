@@ -40,6 +40,7 @@ export function auditRow(
     outcome: rejected === undefined ? 'accepted' : 'rejected',
     reason: rejected === undefined ? null : rejected.reason,
     event_count: eventCount,
+    actor: safeIntOrNull(field(command, 'actor')),
   };
 }
 

@@ -311,6 +311,16 @@ const reportIndexes: Migration = {
   },
 };
 
+/**
+ * The audit log names who issued an administrative command (the journaled `actor`, decision 0110).
+ * Rows stored before it read null, as do a trader's own commands.
+ */
+const auditActor: Migration = {
+  async up(db: AnyDb): Promise<void> {
+    await db.schema.alterTable('audit').addColumn('actor', 'bigint').execute();
+  },
+};
+
 /** Every migration for `backend`, keyed so that lexical order is application order. */
 export function migrationsFor(backend: Backend): Record<string, Migration> {
   const h = hintsFor(backend);
@@ -319,6 +329,7 @@ export function migrationsFor(backend: Backend): Record<string, Migration> {
     '0002_order_cancel_on_pause': orderCancelOnPause,
     '0003_report_indexes': reportIndexes,
     '0004_surveillance': surveillanceTables,
+    '0005_audit_actor': auditActor,
   };
 }
 

@@ -193,6 +193,8 @@ export interface AuditRow {
   readonly outcome: 'accepted' | 'rejected';
   readonly reason: string | undefined;
   readonly eventCount: number;
+  /** Who issued an administrative command (its journaled `actor`); undefined for a trader's own. */
+  readonly actor: number | undefined;
 }
 
 export interface OrdersQuery {

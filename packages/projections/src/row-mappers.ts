@@ -178,5 +178,6 @@ export function toAuditRow(r: AuditTable): AuditRow {
     outcome: r.outcome as 'accepted' | 'rejected',
     reason: opt(r.reason),
     eventCount: r.event_count,
+    actor: opt(r.actor),
   };
 }

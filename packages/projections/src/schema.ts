@@ -166,6 +166,8 @@ export interface AuditTable {
   outcome: string;
   reason: string | null;
   event_count: number;
+  /** The admin who issued the command (0: the operator's console); null for a trader's own. */
+  actor: number | null;
 }
 
 /** A surveillance alert; `evidence_json` holds its orders, fills and measures. */

@@ -231,6 +231,7 @@ export const AUDIT_WRITE: TableWrite<'audit'> = {
     'outcome',
     'reason',
     'event_count',
+    'actor',
   ]),
   conflict: { kind: 'none' },
 };

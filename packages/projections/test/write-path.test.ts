@@ -81,6 +81,7 @@ function auditRows(from: number, n: number): AuditTable[] {
     outcome: 'accepted',
     reason: null,
     event_count: i % 5,
+    actor: null,
   }));
 }
 

@@ -496,6 +496,7 @@ export const adminRoutes: RouteDef[] = [
         outcome: r.outcome,
         reason: r.reason ?? null,
         eventCount: r.eventCount,
+        actor: r.actor ?? null,
       }));
       return page.nextCursor === undefined ? { items } : { items, nextCursor: page.nextCursor };
     },
