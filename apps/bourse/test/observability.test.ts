@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createClusterMetrics, renderClusterMetrics } from '@bourse/cluster';
-import { renderGatewayClusterView, renderNodesAnswering } from '../src/cluster/cluster-metrics.ts';
+import {
+  renderGatewayClusterView,
+  renderNodesAnswering,
+  renderReadModelsLag,
+} from '../src/cluster/cluster-metrics.ts';
 import { type Served, serve } from './fixtures/served-exchange.ts';
 
 const DEPLOY = fileURLToPath(new URL('../../../deploy/', import.meta.url));
@@ -33,6 +37,7 @@ before(async () => {
   const cluster =
     renderClusterMetrics('n1', createClusterMetrics()) +
     renderNodesAnswering(1) +
+    renderReadModelsLag(0, 0) +
     renderGatewayClusterView({
       term: 1,
       deliveredSeq: 0,
