@@ -17,6 +17,7 @@ export const SUITES: Record<string, () => Promise<Suite>> = {
   cluster: async () => (await import('./cluster/suite.ts')).clusterSuite,
   metrics: async () => (await import('./metrics/suite.ts')).metricsSuite,
   'audit-chain': async () => (await import('./audit-chain/suite.ts')).auditChainSuite,
+  history: async () => (await import('./history/suite.ts')).historySuite,
 };
 
 /**
