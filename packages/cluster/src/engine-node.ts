@@ -57,6 +57,8 @@ export interface EngineNodeOptions {
 }
 
 const HOUSEKEEPING_MS = 1000;
+/** Commands before a restart put back into the recent window (a bounded start-up cost). */
+const SEED_RECENT_COMMANDS = 20_000;
 /** How often a leader compares the time with its lease deadline. */
 const PAUSE_CHECK_MS = 50;
 
@@ -122,6 +124,7 @@ export class EngineNode {
     const node = new EngineNode(opts, etcd, nc);
     try {
       await node.#openCore();
+      await node.#seedRecent();
       // Report the term, lag and state hash at once, not from the next interval on.
       await Promise.all([node.#houseKeep(), node.#hashOnOpen()]);
       node.#startFollowing();
@@ -197,6 +200,23 @@ export class EngineNode {
       },
     });
     this.#core.subscribe((batch) => this.#onDurable(batch));
+  }
+
+  /**
+   * A restarted node's recent window starts with the last commands before the restart (recomputed
+   * from disk), so a retried placeOrder sent before a whole-cluster restart is still answered with the
+   * command already in the log, and replays of them come from memory.
+   */
+  async #seedRecent(): Promise<void> {
+    const last = this.#core.durableSeq;
+    if (last === 0 || this.#recent.lastSeq >= last) return;
+    const from = Math.max(1, last - Math.min(SEED_RECENT_COMMANDS, this.#recent.capacity) + 1);
+    try {
+      const batch = await this.#core.appliedRange(from, last, last - from + 1);
+      if (batch.length > 0) this.#recent.add(batch);
+    } catch (error) {
+      this.#say({ level: 'warn', msg: 'recent commands not recomputed', error: String(error) });
+    }
   }
 
   /**

@@ -6,6 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import type { CommandInput } from '@bourse/core';
 import { marketSetup } from '../../core/test/fixtures/market-setup.ts';
 import { ClusterHarness } from './support/cluster-harness.ts';
 import { TradeLog } from './support/trade-log.ts';
@@ -91,6 +92,20 @@ test(
       const acked = log.acknowledged.get(a.seq);
       if (acked !== undefined) assert.deepEqual(a, acked, `seq ${a.seq} as acknowledged`);
     }
+    // A placeOrder acknowledged before the restart and retried after it is answered from the log.
+    const placed = [...log.acknowledged.values()].findLast(
+      (a) => a.seq <= beforeKill && a.command.type === 'placeOrder' && 'clientOrderId' in a.command,
+    )!;
+    const {
+      seq: _seq,
+      ts: _ts,
+      orderId: _id,
+      ...input
+    } = placed.command as unknown as Record<string, unknown>;
+    const again = await h.submitOk([input as unknown as CommandInput]);
+    assert.ok(again.ok);
+    assert.deepEqual(again.duplicates, [0]);
+    assert.deepEqual(again.results[0], placed);
   },
 );
 
