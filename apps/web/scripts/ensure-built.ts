@@ -21,9 +21,11 @@ function newestMtime(path: string): number {
 export function isStale(): boolean {
   const built = join(DIST_DIR, 'index.html');
   if (!existsSync(built)) return true;
-  // The bundle also takes the engine's rules and the client's book mirror from their packages.
+  // The bundle also takes the engine's rules and the client's book mirror from their packages, and the
+  // build's own steps (scripts/) write the manifest, icons and service worker.
   const sources = [
     'ui',
+    'scripts',
     'index.html',
     'vite.config.ts',
     'package.json',

@@ -7,6 +7,7 @@ import { ConnectionBadge } from './components/connection-badge.tsx';
 import { HaltBanner } from './components/halt-banner.tsx';
 import { Link } from './components/link.tsx';
 import { NotificationList } from './components/notification-list.tsx';
+import { OfflineBanner } from './components/offline-banner.tsx';
 import { Toasts } from './components/toasts.tsx';
 import { AccountPage } from './pages/account-page.tsx';
 import { AdminPage } from './pages/admin-page.tsx';
@@ -93,6 +94,7 @@ function Shell() {
           )}
         </div>
       </header>
+      <OfflineBanner />
       <HaltBanner />
       <main id="main">
         <Route path={path} />

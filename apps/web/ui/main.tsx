@@ -1,8 +1,9 @@
-// Entry point: mounts the app into #root.
+// Entry point: mounts the app into #root and registers the service worker (installable, offline shell).
 
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
+import { registerServiceWorker } from './state/service-worker.ts';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -13,3 +14,5 @@ if (root !== null) {
     </StrictMode>,
   );
 }
+
+registerServiceWorker();

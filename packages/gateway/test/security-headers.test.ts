@@ -114,6 +114,9 @@ test('the web UI’s own scripts are allowed, inline and foreign ones are not', 
   const csp = String((await get(plain, '/')).headers['content-security-policy']);
   assert.match(csp, /script-src 'self'(;|$)/);
   assert.match(csp, /connect-src 'self'/);
+  // The installable app's service worker and manifest.
+  assert.match(csp, /worker-src 'self'/);
+  assert.match(csp, /manifest-src 'self'/);
   const asset = await get(plain, '/assets/app.js');
   assert.equal(asset.headers['x-content-type-options'], 'nosniff');
 });

@@ -1,6 +1,6 @@
 // The web UI's files go out precompressed when the client takes it: brotli first, then gzip, else
 // as they are; every text answer says it varies by Accept-Encoding, and only hashed assets are cached
-// for a year.
+// for a year (never the service worker or the web app manifest).
 
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +24,8 @@ before(async () => {
   writeFileSync(join(dir, 'assets', 'app-1a2b.js'), SCRIPT);
   writeFileSync(join(dir, 'assets', 'app-1a2b.js.br'), brotliCompressSync(SCRIPT));
   writeFileSync(join(dir, 'assets', 'app-1a2b.js.gz'), gzipSync(SCRIPT));
+  writeFileSync(join(dir, 'sw.js'), 'self.addEventListener("fetch", () => {});\n');
+  writeFileSync(join(dir, 'manifest.webmanifest'), '{"name":"Bourse"}\n');
   server = createServer((req, res) => {
     if (!serveWebApp(req, res, req.url ?? '/', dir)) {
       res.writeHead(404).end();
@@ -68,6 +70,17 @@ test('a hashed script: brotli, then gzip, else plain; Vary and a year’s cache 
   assert.equal(page['content-encoding'], undefined); // too small to have been compressed
   assert.equal(page.vary, 'Accept-Encoding');
   assert.equal(page['cache-control'], 'no-cache');
+});
+
+test('the service worker and manifest: their own types, revalidated on every load', async () => {
+  // An immutable worker would keep installed apps on an old build for a year.
+  const worker = await get('/sw.js', 'br');
+  assert.equal(worker['content-type'], 'text/javascript; charset=utf-8');
+  assert.equal(worker['cache-control'], 'no-cache');
+  const manifest = await get('/manifest.webmanifest');
+  assert.equal(manifest['content-type'], 'application/manifest+json');
+  assert.equal(manifest['cache-control'], 'no-cache');
+  assert.equal(manifest.vary, 'Accept-Encoding');
 });
 
 test('Accept-Encoding: listed names, q-values and the wildcard', () => {

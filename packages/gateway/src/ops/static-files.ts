@@ -1,6 +1,7 @@
 // Serves the built web UI (apps/web/dist) beside the API: exact files when they exist, index.html for
 // any other extensionless path (the UI routes on the client). Paths never leave the directory; hashed
-// assets are cached for a year, index.html never; HTML carries the browser security headers. The
+// assets are cached for a year; index.html, the service worker (sw.js) and the manifest and icons are
+// revalidated on every load, so a new deploy reaches installed apps; HTML carries the browser security headers. The
 // build writes brotli and gzip copies beside each text file: a client that accepts one gets it
 // (brotli first), with `Vary: Accept-Encoding` so caches keep the encodings apart. Answers false when
 // the UI is not built, so the caller falls back to its landing page.
@@ -21,6 +22,7 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.ico': 'image/x-icon',
   '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
   '.woff2': 'font/woff2',
   '.map': 'application/json',
   '.txt': 'text/plain; charset=utf-8',
@@ -73,7 +75,7 @@ const ENCODINGS: readonly (readonly [string, string])[] = [
   ['br', '.br'],
   ['gzip', '.gz'],
 ];
-const COMPRESSIBLE = /^(text\/|application\/json|image\/svg)/;
+const COMPRESSIBLE = /^(text\/|application\/(manifest\+)?json|image\/svg)/;
 
 /** Whether an Accept-Encoding header takes `name` (listed, or `*`, with a q-value above 0). */
 export function accepts(header: string | undefined, name: string): boolean {

@@ -1,0 +1,171 @@
+// The installable app, in real Chromium emulating a phone: the web app manifest parses and, with the
+// service worker, passes Chromium's own installability check (the one behind "Install app" / "Add
+// to home screen"); once the app has loaded, a reload with the network off opens the cached app shell
+// and says it is offline, while market data is never answered from the cache; with the network back
+// the app is live again without a reload. Screenshot of the installed (standalone) phone layout.
+
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, type CDPSession, devices, type Page } from 'playwright-core';
+import {
+  chromiumMissing,
+  horizontalOverflow,
+  launchProfile,
+  logIn,
+  SHOT_DIR,
+  screenshot,
+  WAIT_MS,
+} from './support/browser.ts';
+import { MARKET, PASSWORD, startWebExchange, type WebExchange } from './support/web-exchange.ts';
+
+const skip = chromiumMissing();
+
+/** Resolves once a service worker controls the page (it claims its clients when it activates). */
+const CONTROLLED = `navigator.serviceWorker.ready
+  .then(() => navigator.serviceWorker.controller ??
+    new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve)))
+  .then(() => true)`;
+
+interface Manifest {
+  readonly url: string;
+  readonly errors: readonly { message: string; critical: number }[];
+  readonly data?: string;
+}
+interface InstallabilityError {
+  readonly errorId: string;
+  readonly errorArguments: readonly { name: string; value: string }[];
+}
+
+describe('the installable app on a phone', { skip }, () => {
+  let ex: WebExchange;
+  let profile: string;
+  let context: BrowserContext;
+  let page: Page;
+  let cdp: CDPSession;
+
+  before(async () => {
+    ex = await startWebExchange();
+    mkdirSync(SHOT_DIR, { recursive: true });
+    profile = mkdtempSync(join(tmpdir(), 'bourse-profile-'));
+    context = await launchProfile(profile, { ...devices['Pixel 7'], baseURL: ex.baseUrl });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(WAIT_MS);
+    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+  });
+
+  const order = (name: string, side: 'buy' | 'sell', px: number, lots: number) =>
+    ex.gateway.services.submit({
+      type: 'placeOrder',
+      accountId: ex.accounts[name]!,
+      instrumentId: 1,
+      side,
+      orderType: 'limit',
+      priceTicks: px,
+      qtyLots: lots,
+      tif: 'gtc',
+    } as Parameters<WebExchange['gateway']['services']['submit']>[0]);
+
+  afterEach(async (t) => {
+    await screenshot(page, `installable-${t.name.replace(/[^a-z]+/gi, '-').slice(0, 30)}`);
+  });
+
+  after(async () => {
+    await context?.close();
+    await ex?.close();
+    if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
+  });
+
+  test('the manifest parses and Chromium finds the app installable', async () => {
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Bourse' }).waitFor();
+    // The worker controls the page once it has cached the shell and claimed its clients.
+    await page.evaluate(CONTROLLED);
+    cdp = await context.newCDPSession(page);
+    const manifest = (await cdp.send('Page.getAppManifest', {})) as unknown as Manifest;
+    assert.equal(manifest.url, `${ex.baseUrl}/manifest.webmanifest`);
+    assert.deepEqual(manifest.errors, []);
+    const data = JSON.parse(manifest.data ?? '{}') as Record<string, unknown>;
+    assert.equal(data.display, 'standalone');
+    assert.equal(data.start_url, '/');
+    const purposes = (data.icons as { sizes: string; purpose: string }[]).map(
+      (i) => `${i.sizes} ${i.purpose}`,
+    );
+    for (const icon of ['192x192 any', '512x512 any', '512x512 maskable']) {
+      assert.ok(purposes.includes(icon), icon);
+    }
+    // Chromium fetches and decodes the icons for the check; it may answer before it has them.
+    let errors: readonly InstallabilityError[] = [];
+    for (let attempt = 0; attempt < 60; attempt++) {
+      const r = (await cdp.send('Page.getInstallabilityErrors')) as unknown as {
+        installabilityErrors: readonly InstallabilityError[];
+      };
+      errors = r.installabilityErrors;
+      if (errors.length === 0) break;
+      await page.waitForTimeout(500);
+    }
+    assert.deepEqual(errors, []);
+  });
+
+  test('Chromium installs the app and opens it from its home-screen entry', async () => {
+    // A book with both sides and a trade, so the installed app's market screen shows real numbers.
+    await order('bob', 'buy', 4_000, 300);
+    await order('alice', 'sell', 4_000, 100);
+    await order('alice', 'sell', 4_300, 200);
+    await order('bob', 'buy', 3_800, 500);
+    const manifestId = `${ex.baseUrl}/`;
+    await cdp.send('PWA.install', { manifestId });
+    const opened = context.waitForEvent('page');
+    await cdp.send('PWA.launch', { manifestId });
+    const app = await opened;
+    app.setDefaultTimeout(WAIT_MS);
+    await logIn(app, 'alice', PASSWORD);
+    await app.goto(`/markets/${MARKET}`);
+    await app.getByTestId('last-price').getByText('40¢').waitFor();
+    await app.getByTestId('connection').getByText('Live').waitFor();
+    // The phone layout: one column, nothing wider than the screen.
+    assert.equal(await horizontalOverflow(app), 0);
+    // What the phone's screen shows (docs/screenshots/phone-installed.png is this picture).
+    await app.screenshot({ path: join(SHOT_DIR, 'installed-phone.png') });
+    await app.close();
+    // A second DevTools session on the page would keep its network emulation from going offline.
+    await cdp.detach();
+  });
+
+  test('offline: a reload opens the cached shell and says so; market data is never cached', async () => {
+    // Alice logged in within the installed app, which shares the browser's profile.
+    await page.goto(`/markets/${MARKET}`);
+    await page.getByTestId('user').filter({ hasText: 'alice' }).waitFor();
+    await page.getByTestId('connection').getByText('Live').waitFor();
+    // Whatever reaches the exchange from here on came over a network the device does not have.
+    const reached: string[] = [];
+    const note = (req: { url?: string }) => reached.push(req.url ?? '');
+    ex.gateway.server.on('request', note);
+    await context.setOffline(true);
+    const reload = await page.reload();
+    assert.equal(reload?.fromServiceWorker(), true);
+    await page.getByRole('link', { name: 'Bourse' }).waitFor();
+    await page
+      .getByTestId('offline')
+      .getByText(/Offline/)
+      .waitFor();
+    await page
+      .getByTestId('connection')
+      .getByText(/Reconnecting|Offline/)
+      .waitFor();
+    await page.screenshot({ path: join(SHOT_DIR, 'installed-phone-offline.png') });
+    // The API goes to the network even for a page the worker controls: offline, it simply fails.
+    const api = await page.evaluate(
+      `fetch('/api/v1/markets').then((r) => 'answered ' + r.status, () => 'failed')`,
+    );
+    assert.equal(api, 'failed');
+    ex.gateway.server.off('request', note);
+    assert.deepEqual(reached, []);
+
+    await context.setOffline(false);
+    await page.getByTestId('connection').getByText('Live').waitFor();
+    assert.equal(await page.getByTestId('offline').count(), 0);
+  });
+});
