@@ -2,11 +2,12 @@
 // service worker, passes Chromium's own installability check (the one behind "Install app" / "Add
 // to home screen"); once the app has loaded, a reload with the network off opens the cached app shell
 // and says it is offline, while market data is never answered from the cache; with the network back
-// the app is live again without a reload. Screenshot of the installed (standalone) phone layout.
+// the app is live again without a reload; and a new deploy (a worker with a new version) replaces the
+// cached shell and deletes the old one. Screenshots of the installed app's phone layout.
 
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, type CDPSession, devices, type Page } from 'playwright-core';
@@ -19,6 +20,7 @@ import {
   screenshot,
   WAIT_MS,
 } from './support/browser.ts';
+import { DIST_DIR, ensureBuilt } from '../scripts/ensure-built.ts';
 import { MARKET, PASSWORD, startWebExchange, type WebExchange } from './support/web-exchange.ts';
 
 const skip = chromiumMissing();
@@ -42,12 +44,17 @@ interface InstallabilityError {
 describe('the installable app on a phone', { skip }, () => {
   let ex: WebExchange;
   let profile: string;
+  let web: string;
   let context: BrowserContext;
   let page: Page;
   let cdp: CDPSession;
 
   before(async () => {
-    ex = await startWebExchange();
+    // The UI is served from a copy, so a test can deploy a new build of it.
+    ensureBuilt();
+    web = mkdtempSync(join(tmpdir(), 'bourse-web-dist-'));
+    cpSync(DIST_DIR, web, { recursive: true });
+    ex = await startWebExchange({ webDir: web });
     mkdirSync(SHOT_DIR, { recursive: true });
     profile = mkdtempSync(join(tmpdir(), 'bourse-profile-'));
     context = await launchProfile(profile, { ...devices['Pixel 7'], baseURL: ex.baseUrl });
@@ -75,7 +82,8 @@ describe('the installable app on a phone', { skip }, () => {
   after(async () => {
     await context?.close();
     await ex?.close();
-    if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
+    for (const dir of [profile, web])
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
   test('the manifest parses and Chromium finds the app installable', async () => {
@@ -170,5 +178,36 @@ describe('the installable app on a phone', { skip }, () => {
     await context.setOffline(false);
     await page.getByTestId('connection').getByText('Live').waitFor();
     assert.equal(await page.getByTestId('offline').count(), 0);
+  });
+
+  test('a new deploy replaces the cached shell: new version, old cache gone, new page offline', async () => {
+    const caches = () => page.evaluate('caches.keys()') as Promise<string[]>;
+    const [before] = await caches();
+    assert.match(before ?? '', /^bourse-shell-[0-9a-f]{16}$/);
+    // The next build: a changed page, so a new version in the worker (what `vite build` would write).
+    const worker = readFileSync(join(web, 'sw.js'), 'utf8');
+    const version = /const VERSION = "([0-9a-f]{16})"/.exec(worker)?.[1];
+    assert.ok(version !== undefined && before === `bourse-shell-${version}`);
+    const next = 'f'.repeat(16) === version ? '0'.repeat(16) : 'f'.repeat(16);
+    writeFileSync(join(web, 'sw.js'), worker.replace(version, next));
+    for (const copy of ['sw.js.br', 'sw.js.gz']) rmSync(join(web, copy), { force: true });
+    const index = readFileSync(join(web, 'index.html'), 'utf8');
+    writeFileSync(
+      join(web, 'index.html'),
+      index.replace('</body>', '<!-- next build -->\n</body>'),
+    );
+    // A browser checks for a new worker on navigations; asking directly does the same, sooner.
+    await page.evaluate('navigator.serviceWorker.getRegistration().then((r) => r.update())');
+    for (let attempt = 0; attempt < 60; attempt++) {
+      const keys = await caches();
+      if (keys.length === 1 && keys[0] === `bourse-shell-${next}`) break;
+      await page.waitForTimeout(500);
+    }
+    assert.deepEqual(await caches(), [`bourse-shell-${next}`]);
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByTestId('offline').waitFor();
+    assert.match(await page.content(), /next build/);
+    await context.setOffline(false);
   });
 });
