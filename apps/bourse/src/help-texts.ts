@@ -70,10 +70,11 @@ export const DATA_DIR_HELP = `Data-directory commands (server stopped; --data-di
                            holding them are rebuilt at the next start
   bourse replay            Rebuild the state from the journal; print seq, state hash, invariants
   bourse replay --to-seq <n> | --to-ts <ms|ISO time> [--market <id|symbol>] [--account <id>]
-                [--print book|account] [--depth <levels>] [--json]
+                [--print book|account|trades] [--depth <levels>] [--trades <n>] [--json]
                            The exchange as it was at seq <n> (or the last seq at or before the
                            time), rebuilt from the nearest snapshot plus the journal: a market's
-                           book, an account's balances, positions and open orders
+                           book, an account's balances, positions and open orders, or the
+                           market's last <n> trades (default 20) up to it
   bourse snapshot          Write an engine snapshot at the end of the journal
 `;
 

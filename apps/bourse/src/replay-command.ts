@@ -24,16 +24,19 @@ const OPTIONS = {
   account: { type: 'string' },
   print: { type: 'string' },
   depth: { type: 'string' },
+  trades: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+type Print = 'book' | 'account' | 'trades';
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
 
 /** A query as the flags give it: without a target, the journal's end. */
 type CliQuery = Omit<HistoryQuery, 'target'> & {
   readonly target: HistoryTarget | undefined;
-  readonly print: 'book' | 'account' | undefined;
+  readonly print: Print | undefined;
 };
 
 export async function replayCommand(argv: string[]): Promise<number> {
@@ -43,7 +46,16 @@ export async function replayCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const dataDir = resolve(values['data-dir']);
-  const travels = ['to-seq', 'to-ts', 'market', 'account', 'print', 'depth', 'json'] as const;
+  const travels = [
+    'to-seq',
+    'to-ts',
+    'market',
+    'account',
+    'print',
+    'depth',
+    'trades',
+    'json',
+  ] as const;
   if (!travels.some((k) => values[k] !== undefined)) return fullReplay(dataDir);
   let query: CliQuery;
   try {
@@ -96,11 +108,13 @@ function parseQuery(values: Values): CliQuery {
   const print =
     values.print ??
     (values.market !== undefined ? 'book' : accountId !== undefined ? 'account' : undefined);
-  if (print !== undefined && print !== 'book' && print !== 'account') {
-    throw new Error('--print takes book or account');
+  if (print !== undefined && print !== 'book' && print !== 'account' && print !== 'trades') {
+    throw new Error('--print takes book, account or trades');
   }
-  if (print === 'book' && values.market === undefined)
-    throw new Error('--print book needs --market');
+  if ((print === 'book' || print === 'trades') && values.market === undefined)
+    throw new Error(`--print ${print} needs --market`);
+  // The last 20 trades unless --trades says how many.
+  const trades = print !== 'trades' ? undefined : wholeNumber('trades', values.trades ?? '20');
   if (print === 'account' && accountId === undefined) {
     throw new Error('--print account needs --account <id>');
   }
@@ -110,6 +124,7 @@ function parseQuery(values: Values): CliQuery {
     ...(values.market === undefined ? {} : { market: values.market }),
     ...(accountId === undefined ? {} : { accountId }),
     ...(depth === undefined ? {} : { depth }),
+    ...(trades === undefined ? {} : { trades }),
   };
 }
 
@@ -132,7 +147,7 @@ function timestamp(text: string): number {
   return ms;
 }
 
-function describe(state: HistoryState, print: 'book' | 'account' | undefined): string {
+function describe(state: HistoryState, print: Print | undefined): string {
   const when = state.ts === 0 ? 'before the first command' : new Date(state.ts).toISOString();
   const from =
     state.snapshotSeq === 0
@@ -144,9 +159,22 @@ function describe(state: HistoryState, print: 'book' | 'account' | undefined): s
     `state hash ${state.stateHash}`,
   ];
   if (print === 'book' && state.market !== undefined) lines.push(...bookLines(state.market));
+  if (print === 'trades' && state.market !== undefined) lines.push(...tradeLines(state.market));
   if (print === 'account' && state.account !== undefined)
     lines.push(...accountLines(state.account));
   return `${lines.join('\n')}\n`;
+}
+
+function tradeLines(market: NonNullable<HistoryState['market']>): string[] {
+  const trades = market.trades ?? [];
+  return [
+    `last ${trades.length} trade(s) of ${market.symbol} up to this seq, oldest first, prices in ticks`,
+    ...trades.map(
+      (t) =>
+        `  trade ${t.tradeId} seq ${t.seq} ${new Date(t.ts).toISOString()} taker ${t.takerSide} ` +
+        `${t.qtyLots} lots at ${t.priceTicks}`,
+    ),
+  ];
 }
 
 function bookLines(market: NonNullable<HistoryState['market']>): string[] {

@@ -128,3 +128,18 @@ test('bad flags and targets are refused naming what is wrong', async () => {
   const noAccount = await bourse('--to-seq', '5', '--print', 'account');
   assert.match(noAccount.stderr, /--print account needs --account/);
 });
+
+test('a market’s trades up to past seqs, recomputed from the journal', async () => {
+  const atTen = await bourse('--to-seq', '10', '--market', 'EVT-100', '--print', 'trades');
+  assert.equal(atTen.code, 0, atTen.stderr);
+  assert.match(atTen.stdout, /last 1 trade\(s\) of EVT-100 up to this seq/);
+  assert.match(
+    atTen.stdout,
+    /trade \d+ seq 10 2023-11-14T22:13:30\.000Z taker sell 100 lots at 4000/,
+  );
+  const atNine = await bourse('--to-seq', '9', '--market', 'EVT-100', '--print', 'trades');
+  assert.match(atNine.stdout, /last 0 trade\(s\) of EVT-100/);
+  const noMarket = await bourse('--to-seq', '10', '--print', 'trades');
+  assert.equal(noMarket.code, 2);
+  assert.match(noMarket.stderr, /--print trades needs --market/);
+});

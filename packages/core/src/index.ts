@@ -50,3 +50,4 @@ export {
   stateAt,
   withDataDirHistory,
 } from './time-travel.ts';
+export type { HistoryTrade } from './time-travel-trades.ts';

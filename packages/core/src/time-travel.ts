@@ -6,7 +6,9 @@
 import {
   type BalanceView,
   type BookView,
+  type Command,
   Engine,
+  type EngineEvent,
   type EngineConfig,
   type MarketStatus,
   type OrderView,
@@ -17,6 +19,7 @@ import { decodeCommand } from './command-codec.ts';
 import { CoreError } from './core-error.ts';
 import { dataDirLayout, readEngineConfig } from './data-dir.ts';
 import type { AppliedCommand } from './exchange-core.ts';
+import { type HistoryTrade, lastTrades, TradeCollector } from './time-travel-trades.ts';
 
 /** A sequence number, or a timestamp (ms since the epoch) meaning the last seq at or before it. */
 export type HistoryTarget = { readonly seq: number } | { readonly ts: number };
@@ -31,6 +34,9 @@ export interface HistorySource {
   /** Journal records from `fromSeq` up to at least `lastSeq`, checked as they are read. */
   readonly read: (fromSeq: number) => Iterable<JournalRecord>;
 }
+
+/** Sees each replayed command with its events (the engine reuses the array: copy what is kept). */
+export type OnApplied = (command: Command, events: readonly EngineEvent[]) => void;
 
 export interface EngineAt {
   readonly engine: Engine;
@@ -47,6 +53,8 @@ export interface HistoryQuery {
   readonly accountId?: number;
   /** Book levels per side (default: all). */
   readonly depth?: number;
+  /** The market's last this many trades up to the target (1..1000), recomputed from the journal. */
+  readonly trades?: number;
 }
 
 export interface HistoryState {
@@ -61,6 +69,8 @@ export interface HistoryState {
     readonly symbol: string;
     readonly status: MarketStatus;
     readonly book: BookView;
+    /** Oldest first, ending at the target; present when the query asked for trades. */
+    readonly trades?: HistoryTrade[];
   };
   readonly account?: {
     readonly accountId: number;
@@ -90,7 +100,11 @@ export class HistoryError extends Error {
 }
 
 /** Rebuilds the engine as of `target`: the newest usable snapshot, then the journal up to it. */
-export function engineAt(source: HistorySource, target: HistoryTarget): EngineAt {
+export function engineAt(
+  source: HistorySource,
+  target: HistoryTarget,
+  onApplied?: OnApplied,
+): EngineAt {
   checkTarget(target, source.lastSeq);
   const maxSeq = 'seq' in target ? target.seq : source.lastSeq;
   const { engine, snapshotSeq } = startingPoint(source, target, maxSeq);
@@ -106,7 +120,8 @@ export function engineAt(source: HistorySource, target: HistoryTarget): EngineAt
           `journal record ${record.seq} holds command seq ${command.seq} after engine seq ${engine.lastSeq}`,
         );
       }
-      engine.apply(command);
+      const events = engine.apply(command);
+      onApplied?.(command, events);
       replayed++;
       if (record.seq >= maxSeq) break;
     }
@@ -147,7 +162,9 @@ export function appliedRange(
 
 /** The book of a market and an account's balances, positions and open orders as of `query.target`. */
 export function stateAt(source: HistorySource, query: HistoryQuery): HistoryState {
-  const { engine, snapshotSeq, replayed } = engineAt(source, query.target);
+  if (query.trades !== undefined) checkTrades(query);
+  const collector = query.trades === undefined ? undefined : new TradeCollector(undefined);
+  const { engine, snapshotSeq, replayed } = engineAt(source, query.target, collector?.onApplied);
   const base = {
     seq: engine.lastSeq,
     ts: engine.lastTs,
@@ -155,14 +172,29 @@ export function stateAt(source: HistorySource, query: HistoryQuery): HistoryStat
     replayed,
     stateHash: engine.stateHash(),
   };
-  const market =
+  let market: HistoryState['market'] =
     query.market === undefined ? undefined : marketAt(engine, query.market, query.depth);
+  if (market !== undefined && collector !== undefined) {
+    const { instrumentId } = market;
+    const trades = lastTrades(source, instrumentId, snapshotSeq, collector.trades, query.trades!);
+    market = { ...market, trades };
+  }
   const account = query.accountId === undefined ? undefined : accountAt(engine, query.accountId);
   return {
     ...base,
     ...(market === undefined ? {} : { market }),
     ...(account === undefined ? {} : { account }),
   };
+}
+
+function checkTrades(query: HistoryQuery): void {
+  const limit = query.trades!;
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) {
+    throw new HistoryError('INVALID_FIELD', 'trades', 'trades must be an integer from 1 to 1000');
+  }
+  if (query.market === undefined) {
+    throw new HistoryError('INVALID_FIELD', 'market', 'trades are read for a market: give market');
+  }
 }
 
 /** Runs `read` against a stopped data directory's journal and snapshots. */

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Command, Engine } from '@bourse/engine';
+import { type Command, Engine, type Fill } from '@bourse/engine';
 import { FileJournal, SnapshotStore } from '@bourse/journal';
 import { CommandGenerator } from '../../engine/test/support/command-generator.ts';
 import { Prng, seedFromEnv } from '../../engine/test/support/prng.ts';
@@ -180,4 +180,59 @@ test('applied commands recomputed for a range carry the events the engine emitte
     }
     assert.deepEqual(appliedRange(source, COMMANDS + 1, COMMANDS + 9, 100), []);
   });
+});
+
+test('the trades at a random seq are the last fills of a replay from scratch to that seq', async (t) => {
+  const dir = tempDataDir(t);
+  const { commands, snapshots } = await recordSimulation(dir);
+  const reference = new Engine(CONFIG);
+  // Every fill of the fresh replay, in order, with the command that made it.
+  const fills: { seq: number; ts: number; fill: Fill }[] = [];
+  for (const c of commands) {
+    for (const e of reference.apply(c))
+      if (e.type === 'fill') fills.push({ seq: c.seq, ts: c.ts, fill: e });
+  }
+  assert.ok(fills.length > 200, `${fills.length} fills in the stream`);
+  const rng = new Prng(SEED ^ 0x7ead);
+  const seqs = [...snapshots, ...snapshots.map((s) => s + 1), COMMANDS];
+  while (seqs.length < 60) seqs.push(rng.int(1, COMMANDS));
+  let walkedBack = 0;
+  await withDataDirHistory(dir, (source) => {
+    for (const seq of seqs) {
+      const markets = [
+        ...new Set(fills.filter((f) => f.seq <= seq).map((f) => f.fill.instrumentId)),
+      ];
+      if (markets.length === 0) continue;
+      const instrumentId = rng.pick(markets);
+      // Small limits, and ones that need fills from before the snapshot the state came from.
+      const limit = rng.pick([1, 5, 40, 300, 1000]);
+      const got = stateAt(source, { target: { seq }, market: String(instrumentId), trades: limit });
+      const expected = fills
+        .filter((f) => f.seq <= seq && f.fill.instrumentId === instrumentId)
+        .slice(-limit)
+        .map(({ seq: s, ts, fill: f }) => ({
+          tradeId: f.tradeId,
+          seq: s,
+          ts,
+          instrumentId: f.instrumentId,
+          priceTicks: f.priceTicks,
+          qtyLots: f.qtyLots,
+          takerSide: f.takerSide,
+          takerOrderId: f.takerOrderId,
+          makerOrderId: f.makerOrderId,
+        }));
+      assert.deepEqual(got.market?.trades, expected, `seed ${SEED}, seq ${seq}, limit ${limit}`);
+      if (expected.some((e) => e.seq <= got.snapshotSeq)) walkedBack++;
+    }
+    const refused = (query: Parameters<typeof stateAt>[1], field: string) =>
+      assert.throws(
+        () => stateAt(source, query),
+        (e: unknown) =>
+          e instanceof HistoryError && e.code === 'INVALID_FIELD' && e.field === field,
+      );
+    refused({ target: { seq: 10 }, trades: 5 }, 'market');
+    refused({ target: { seq: 10 }, market: '1', trades: 0 }, 'trades');
+    refused({ target: { seq: 10 }, market: '1', trades: 1001 }, 'trades');
+  });
+  assert.ok(walkedBack >= 10, `${walkedBack} queries needed trades from before their snapshot`);
 });

@@ -22,6 +22,13 @@ interface State {
   ts: number;
   book?: { market: string; bids: number[][]; asks: number[][] };
   account?: { accountId: number; openOrders: { orderId: number; openQtyLots: number }[] };
+  trades?: {
+    seq: number;
+    priceTicks: number;
+    qtyLots: number;
+    takerSide: string;
+    makerOrderId: number;
+  }[];
 }
 const state = (u: TestUser, query: Record<string, string | number>) =>
   u.rest.request('GET', '/api/v1/history/state', undefined, query) as Promise<State>;
@@ -47,6 +54,16 @@ test('the book and an account before and after a fill', async () => {
   const afterFill = await state(alice, { seq: sell.orderId, market: ex.market });
   assert.deepEqual(afterFill.book?.bids, [[4_000, 200, 1]]);
   assert.equal(afterFill.account, undefined);
+  assert.equal(afterFill.trades, undefined);
+  // The market's trades up to a seq: the fill is there at its seq and not before it.
+  const tradesAfter = await state(alice, { seq: sell.orderId, market: ex.market, trades: 50 });
+  const last = tradesAfter.trades?.at(-1);
+  assert.deepEqual(
+    last && [last.seq, last.priceTicks, last.qtyLots, last.takerSide, last.makerOrderId],
+    [sell.orderId, 4_000, 100, 'sell', bid],
+  );
+  const tradesBefore = await state(alice, { seq: bid, market: ex.market, trades: 50 });
+  assert.deepEqual(tradesBefore.trades, tradesAfter.trades?.slice(0, -1));
   // Without a market the caller's own account is read; a time reads the last seq at or before it.
   const own = await state(alice, { ts: afterFill.ts });
   assert.equal(own.seq >= sell.orderId, true);
@@ -92,5 +109,7 @@ test('bad input is refused naming the field', async () => {
     'VALIDATION_FAILED',
     /seq 10000000 is past the journal's end/,
   );
+  await refused({ seq: 1, trades: 5 }, 400, 'VALIDATION_FAILED', /give market/);
+  await refused({ seq: 1, market: ex.market, trades: 0 }, 400, 'VALIDATION_FAILED', /trades/);
   await refused({ seq: 1, market: 'NO-SUCH' }, 404, 'MARKET_NOT_FOUND', /NO-SUCH did not exist/);
 });

@@ -2,6 +2,7 @@
 // account's balances, positions and open orders), rebuilt from a snapshot and the journal.
 
 import { type Static, Type } from '@sinclair/typebox';
+import { TradeSchema } from './markets.ts';
 import { Int, NonNegInt, PosInt, strict } from './primitives.ts';
 
 const Level = Type.Tuple([Int, Int, Int], { description: '[priceTicks, qtyLots, orderCount]' });
@@ -23,6 +24,13 @@ export const HistoryStateQuery = Type.Object(
       PosInt('Account id (default: the caller’s own; another’s needs admin).'),
     ),
     depth: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    trades: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 1000,
+        description: 'With market: its last this many trades up to the target, from the journal.',
+      }),
+    ),
   },
   strict,
 );
@@ -43,6 +51,8 @@ export const HistoryStateSchema = Type.Object({
       asks: Type.Array(Level),
     }),
   ),
+  /** With `trades`: the market's last trades up to the target, oldest first. */
+  trades: Type.Optional(Type.Array(TradeSchema)),
   account: Type.Optional(
     Type.Object({
       accountId: Int,

@@ -21,6 +21,11 @@ export const historyRoutes: RouteDef[] = [
     handler: async (ctx) => {
       const p = caller(ctx);
       const q = ctx.query;
+      if (q.trades !== undefined && q.market === undefined) {
+        throw new ApiError('VALIDATION_FAILED', 'trades are read for a market: give market.', {
+          details: { field: 'market', rule: 'required with trades' },
+        });
+      }
       if ((q.seq === undefined) === (q.ts === undefined)) {
         throw new ApiError('VALIDATION_FAILED', 'Give exactly one of seq and ts.', {
           details: { field: q.seq === undefined ? 'seq' : 'ts', rule: 'exactly one of seq and ts' },
@@ -39,6 +44,7 @@ export const historyRoutes: RouteDef[] = [
         ...(q.market === undefined ? {} : { market: q.market }),
         ...(accountId === undefined ? {} : { accountId }),
         ...(q.depth === undefined ? {} : { depth: q.depth }),
+        ...(q.trades === undefined ? {} : { trades: q.trades }),
       };
       return toWire(await readHistory(() => core.history!(query)));
     },
@@ -76,6 +82,7 @@ function toWire(s: HistoryState) {
             bids: s.market.book.bids,
             asks: s.market.book.asks,
           },
+          ...(s.market.trades === undefined ? {} : { trades: s.market.trades }),
         }),
     ...(s.account === undefined
       ? {}
