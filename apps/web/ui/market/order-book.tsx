@@ -47,6 +47,7 @@ function Rows(props: {
           <button
             type="button"
             className="level"
+            data-level={l.join(':')}
             style={{ '--depth': `${(100 * (cum[i] ?? 0)) / props.max}%` } as CSSProperties}
             onClick={() =>
               props.pick({ priceTicks: l[0], side: props.kind === 'bid' ? 'sell' : 'buy' })

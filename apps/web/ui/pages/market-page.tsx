@@ -19,6 +19,7 @@ import { OpenOrders as OpenOrdersView } from '../market/open-orders.tsx';
 import { OrderBook, type PricePick } from '../market/order-book.tsx';
 import { OrderEntry, type TicketPreset } from '../market/order-entry.tsx';
 import { PriceChart as PriceChartView } from '../market/price-chart.tsx';
+import { Rewind } from '../market/rewind.tsx';
 import { TradeBar } from '../market/trade-bar.tsx';
 import { TradeTape } from '../market/trade-tape.tsx';
 import { useApp } from '../state/app-state.tsx';
@@ -159,6 +160,7 @@ function MarketScreen({ m: listed }: { m: MarketInfo }) {
             <TradeTape m={listed} trades={snap.trades} />
           </div>
           <DepthChart m={listed} bids={snap.bids} asks={snap.asks} />
+          <Rewind m={listed} />
         </div>
         <div className="col-side">
           <OrderEntry m={m} bids={snap.bids} asks={snap.asks} preset={preset} />
