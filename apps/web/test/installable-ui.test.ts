@@ -166,6 +166,9 @@ describe('the installable app on a phone', { skip }, () => {
       .getByTestId('connection')
       .getByText(/Reconnecting|Offline/)
       .waitFor();
+    // The market screen waits for the network in words, with no numbers.
+    await page.getByText('Waiting for the network…').waitFor();
+    assert.equal(await page.getByTestId('last-price').count(), 0);
     await page.screenshot({ path: join(SHOT_DIR, 'installed-phone-offline.png') });
     // The API goes to the network even for a page the worker controls: offline, it simply fails.
     const api = await page.evaluate(

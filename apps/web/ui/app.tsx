@@ -7,7 +7,7 @@ import { ConnectionBadge } from './components/connection-badge.tsx';
 import { HaltBanner } from './components/halt-banner.tsx';
 import { Link } from './components/link.tsx';
 import { NotificationList } from './components/notification-list.tsx';
-import { OfflineBanner } from './components/offline-banner.tsx';
+import { Loading, OfflineBanner } from './components/offline-banner.tsx';
 import { Toasts } from './components/toasts.tsx';
 import { AccountPage } from './pages/account-page.tsx';
 import { AdminPage } from './pages/admin-page.tsx';
@@ -107,7 +107,7 @@ function Shell() {
 
 function NeedsLogin({ children }: { children: ReactNode }) {
   const { me } = useApp();
-  if (me === undefined) return <p className="muted">Loading…</p>;
+  if (me === undefined) return <Loading />;
   if (me === null) return <LoginPage />;
   return <>{children}</>;
 }

@@ -1,6 +1,7 @@
 // Says plainly when the device has no network: the installed app still opens from its cached shell,
 // and without this a trader could take an empty or stale screen for the market's real state. It
 // follows the browser's online/offline events; the connection badge covers an unreachable exchange.
+// Screens waiting for their first data say what they wait for: loading, or the network.
 
 import { useSyncExternalStore } from 'react';
 
@@ -25,4 +26,9 @@ export function OfflineBanner() {
       returns; nothing on this screen is live.
     </div>
   );
+}
+
+/** The placeholder of a screen whose data has not come yet. */
+export function Loading() {
+  return <p className="muted">{useOnline() ? 'Loading…' : 'Waiting for the network…'}</p>;
 }

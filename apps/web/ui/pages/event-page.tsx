@@ -8,6 +8,7 @@ import { useApp } from '../state/app-state.tsx';
 import { useApi } from '../state/use-api.ts';
 import { useTickers } from '../state/use-tickers.ts';
 import { MarketTable, withTicker } from './markets-page.tsx';
+import { Loading } from '../components/offline-banner.tsx';
 
 interface EventView {
   readonly eventTicker: string;
@@ -28,7 +29,7 @@ export function EventPage({ ticker }: { ticker: string }) {
   const tickers = useTickers(socket, ev?.markets.map((m) => m.market) ?? []);
   if (ev === undefined) {
     return loaded.error === undefined ? (
-      <p className="muted">Loading…</p>
+      <Loading />
     ) : (
       <section>
         <h1>Unknown event</h1>

@@ -26,6 +26,7 @@ import { useApp } from '../state/app-state.tsx';
 import { MarketFeed, tickerStatus } from '../state/market-feed.ts';
 import { useLiveness } from '../state/liveness.ts';
 import { useApi } from '../state/use-api.ts';
+import { Loading } from '../components/offline-banner.tsx';
 
 // Views that depend only on the market's spec skip the per-frame renders the book and tape cause.
 const PriceChart = memo(PriceChartView);
@@ -36,7 +37,7 @@ export function MarketPage({ symbol }: { symbol: string }) {
   const m = marketBySymbol(symbol);
   if (m === undefined) {
     return markets.length === 0 ? (
-      <p className="muted">Loading…</p>
+      <Loading />
     ) : (
       <section>
         <h1>Unknown market</h1>
