@@ -20,46 +20,44 @@ function readAt(market: string, at: { seq: number } | { ts: number }): Promise<P
   return api<PastBook>('GET', '/api/v1/history/state', undefined, { ...at, market, depth: 12 });
 }
 
-export function Rewind({ m }: { m: MarketInfo }) {
-  const [open, setOpen] = useState(false);
+/** The book at the slider's seq: read when opened (the latest seq) and once the slider rests. */
+function usePastBook(open: boolean, market: string) {
   const [latest, setLatest] = useState<number | undefined>();
   const [wanted, setWanted] = useState<number | undefined>();
   const [shown, setShown] = useState<PastBook | undefined>();
   const [error, setError] = useState<string | undefined>();
   const asked = useRef(0);
-
-  // Opening reads the book now, which also says how far the slider reaches.
-  useEffect(() => {
-    if (!open) return;
+  const read = (at: { seq: number } | { ts: number }, then: (s: PastBook) => void) => {
     const mine = ++asked.current;
-    readAt(m.market, { ts: Date.now() }).then(
+    readAt(market, at).then(
       (s) => {
         if (asked.current !== mine) return;
-        setLatest(s.seq);
-        setWanted(s.seq);
+        then(s);
         setShown(s);
         setError(undefined);
       },
       (e: unknown) => asked.current === mine && setError(errorText(e)),
     );
-  }, [open, m.market]);
-
+  };
+  // Opening reads the book now, which also says how far the slider reaches.
+  useEffect(() => {
+    if (!open) return;
+    read({ ts: Date.now() }, (s) => {
+      setLatest(s.seq);
+      setWanted(s.seq);
+    });
+  }, [open, market]);
   useEffect(() => {
     if (!open || wanted === undefined || wanted === shown?.seq) return;
-    const timer = setTimeout(() => {
-      const mine = ++asked.current;
-      readAt(m.market, { seq: wanted }).then(
-        (s) => {
-          if (asked.current !== mine) return;
-          setShown(s);
-          setError(undefined);
-        },
-        (e: unknown) => asked.current === mine && setError(errorText(e)),
-      );
-    }, SETTLE_MS);
+    const timer = setTimeout(() => read({ seq: wanted }, () => {}), SETTLE_MS);
     return () => clearTimeout(timer);
-  }, [open, wanted, shown?.seq, m.market]);
+  }, [open, wanted, shown?.seq, market]);
+  return { latest, wanted, setWanted, shown, error };
+}
 
+export function Rewind({ m }: { m: MarketInfo }) {
+  const [open, setOpen] = useState(false);
+  const { latest, wanted, setWanted, shown, error } = usePastBook(open, m.market);
   if (!open) {
     return (
       <button type="button" className="rewind-open" onClick={() => setOpen(true)}>
