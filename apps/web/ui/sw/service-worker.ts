@@ -15,8 +15,10 @@ const PREFIX = 'bourse-shell-';
 const CACHE = PREFIX + VERSION;
 /** The page every client-side route is served from. */
 const INDEX = '/';
-/** Server paths that are never the app's pages, even when navigated to. */
-const NOT_SHELL = /^\/(api|trade-api|docs|metrics|healthz|readyz)(\/|$)/;
+/** Server paths that are never the app's pages, even when navigated to (packages/gateway). */
+const NOT_SHELL = /^\/(api|trade-api|docs|metrics|healthz|readyz|cluster-status)(\/|$)/;
+/** Like the gateway, only extensionless paths are the app's client-side routes. */
+const HAS_EXTENSION = /\.[^/]*$/;
 
 // The DOM library types `self` as a window; these are the few worker types this file needs.
 interface ExtendableEvent extends Event {
@@ -63,7 +65,7 @@ worker.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== worker.location.origin || NOT_SHELL.test(url.pathname)) return;
-  if (request.mode === 'navigate') {
+  if (request.mode === 'navigate' && !HAS_EXTENSION.test(url.pathname)) {
     event.respondWith(pageOrShell(request));
   } else if (SHELL.includes(url.pathname)) {
     event.respondWith(cachedOrNetwork(request));
