@@ -39,10 +39,11 @@ function usePastBook(open: boolean, market: string) {
       (e: unknown) => asked.current === mine && setError(errorText(e)),
     );
   };
-  // Opening reads the book now, which also says how far the slider reaches.
+  // Opening reads the book now, which also says how far the slider reaches: the largest time reads
+  // the journal's durable end whatever this device's clock says.
   useEffect(() => {
     if (!open) return;
-    read({ ts: Date.now() }, (s) => {
+    read({ ts: Number.MAX_SAFE_INTEGER }, (s) => {
       setLatest(s.seq);
       setWanted(s.seq);
     });
