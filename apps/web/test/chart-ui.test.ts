@@ -1,6 +1,8 @@
 // The price chart explains itself, end to end in a real browser: with three 1-minute candles (traded
 // at 40¢, 45¢ and 50¢ in three past minutes through the exchange's clock), each indicator that lacks
-// history says how many candles it needs instead of drawing an empty pane; a crosshair readout gives
+// history says how many candles it needs instead of drawing an empty pane; an indicator added from the
+// catalogue with a parameter of one's own gets its pane and is still there after a reload (per user),
+// and a parameter out of bounds is refused; a crosshair readout gives
 // the hovered candle's open, high, low, close and volume in the market's unit (cents); and volume has
 // a pane of its own below the candles. One exchange and one Chromium serve the whole file.
 
@@ -18,6 +20,15 @@ import {
 import { MARKET, PASSWORD, startWebExchange, type WebExchange } from './support/web-exchange.ts';
 
 const skip = chromiumMissing();
+
+/** Polls a condition the page reaches asynchronously (bounded; no timing assumption beyond a generous cap). */
+async function waitFor(ok: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await ok()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`never saw ${what}`);
+}
 const MINUTE = 60_000;
 
 describe('the price chart', { skip }, () => {
@@ -61,30 +72,72 @@ describe('the price chart', { skip }, () => {
 
   const chart = () => alice.getByRole('img', { name: /^Price chart/ });
   const needs = () => alice.getByTestId('indicator-needs');
-
-  test('indicators short of history say how many candles they need', async () => {
-    await logIn(alice, 'alice', PASSWORD);
-    await alice.goto(`/markets/${MARKET}`);
-    await alice.getByRole('img', { name: 'Price chart, 1m candles, 3 bars' }).waitFor();
-    await needs().getByText('Bollinger needs 20 candles (3 so far).').waitFor();
-    await needs().getByText('RSI needs 15 candles (3 so far).').waitFor();
-    assert.equal(await needs().getByText(/^MACD/).count(), 0);
-    await alice
-      .getByRole('group', { name: 'Indicators' })
-      .getByRole('button', { name: 'MACD' })
-      .click();
-    await needs().getByText('MACD needs 34 candles (3 so far).').waitFor();
-  });
-
-  test('volume has its own pane below the candles, indicators theirs below it', async () => {
-    // Panes are the chart's table rows that draw: price, volume, RSI, MACD.
-    const panes = await chart().evaluate(
+  /** Panes are the chart's table rows that draw (the time axis among them). */
+  const panes = () =>
+    chart().evaluate(
       (el) =>
         [...el.querySelectorAll('tr')].filter(
           (tr) => tr.querySelector('canvas') && tr.getBoundingClientRect().height > 20,
         ).length,
     );
-    assert.equal(panes, 1 + 1 + 2 + 1); // price, volume, RSI, MACD, and the time axis
+  const addIndicator = async (name: string, params: Record<string, string>) => {
+    const picker = alice.getByRole('group', { name: 'Indicators' });
+    await picker.getByLabel('Indicator', { exact: true }).selectOption({ label: name });
+    for (const [label, value] of Object.entries(params)) {
+      await picker.getByLabel(label, { exact: true }).fill(value);
+    }
+    await picker.getByRole('button', { name: 'Add', exact: true }).click();
+  };
+
+  test('indicators short of history say how many candles they need', async () => {
+    await logIn(alice, 'alice', PASSWORD);
+    await alice.goto(`/markets/${MARKET}`);
+    await alice.getByRole('img', { name: 'Price chart, 1m candles, 3 bars' }).waitFor();
+    await needs().getByText('Bollinger Bands (20, 2) needs 20 candles (3 so far).').waitFor();
+    await needs().getByText('Relative strength index (14) needs 15 candles (3 so far).').waitFor();
+    assert.equal(await needs().getByText(/^MACD/).count(), 0);
+    await addIndicator('MACD', {});
+    await needs().getByText('MACD (12, 26, 9) needs 34 candles (3 so far).').waitFor();
+  });
+
+  test('volume has its own pane below the candles, indicators theirs below it', async () => {
+    // Price, volume, RSI, MACD, and the time axis (Bollinger Bands draw over the candles).
+    await waitFor(async () => (await panes()) === 1 + 1 + 2 + 1, 'five panes');
+  });
+
+  test('an oscillator added with its own parameter gets a pane, and stays after a reload', async () => {
+    const before = await panes();
+    await addIndicator('Williams %R', { Period: '2' });
+    const picker = alice.getByRole('group', { name: 'Indicators' });
+    await picker
+      .getByRole('list', { name: 'Indicators on the chart' })
+      .getByText('Williams %R (2)')
+      .waitFor();
+    // Two candles are enough for a 2-period %R: it draws, and says nothing about needing more.
+    assert.equal(
+      await needs()
+        .getByText(/^Williams/)
+        .count(),
+      0,
+    );
+    await waitFor(async () => (await panes()) === before + 1, 'a pane for Williams %R');
+    // A value out of bounds is refused, naming the field and its rule; nothing is added.
+    await addIndicator('Simple moving average', { Period: '0' });
+    await picker
+      .getByRole('alert')
+      .getByText('Period must be a whole number from 1 to 200.')
+      .waitFor();
+    const onChart = picker.getByRole('list', { name: 'Indicators on the chart' });
+    assert.equal(await onChart.getByText(/^Simple moving average/).count(), 0);
+    await alice.reload();
+    await alice.getByRole('img', { name: 'Price chart, 1m candles, 3 bars' }).waitFor();
+    await picker
+      .getByRole('list', { name: 'Indicators on the chart' })
+      .getByText('Williams %R (2)')
+      .waitFor();
+    await waitFor(async () => (await panes()) === before + 1, 'the pane again after the reload');
+    await picker.getByRole('button', { name: 'Remove Williams %R (2)' }).click();
+    await waitFor(async () => (await panes()) === before, 'the pane gone');
   });
 
   test('the crosshair reads each candle in cents, and volume in contracts', async () => {

@@ -1,6 +1,6 @@
 // The lightweight-charts instance of the price chart: candles in the main pane with the price axis in
-// the market's unit, Bollinger Bands over them, volume, RSI and MACD each in a pane of its own, and the
-// crosshair's bar reported for the readout. `drawFrom` pushes only the bars that changed (the
+// the market's unit, the chosen overlays (catalogue, indicator-catalogue.ts) over them, volume and each
+// chosen oscillator in a pane of its own, and the crosshair's bar reported for the readout. `drawFrom` pushes only the bars that changed (the
 // open one, and the one a new bucket closed) and recomputes the indicator lines, which need the whole
 // series, at most once a second.
 
@@ -18,12 +18,21 @@ import {
 } from 'lightweight-charts';
 import type { AxisFormat, Bar } from './candle-bars.ts';
 import type { FillMarker } from './fill-markers.ts';
-import { computeIndicators, type Point } from './indicators.ts';
+import {
+  computeLines,
+  findIndicator,
+  type IndicatorSpec,
+  type Point,
+} from './indicator-catalogue.ts';
+import type { Chosen } from './indicator-selection.ts';
 
-export interface IndicatorChoice {
-  readonly bb: boolean;
-  readonly rsi: boolean;
-  readonly macd: boolean;
+const COLORS = ['#60a5fa', '#f59e0b', '#f472b6', '#34d399', '#a78bfa', '#94a3b8'];
+
+/** A chosen indicator and its series on the chart, one per line. */
+interface Drawn {
+  readonly spec: IndicatorSpec;
+  readonly chosen: Chosen;
+  readonly series: (ISeriesApi<'Line'> | ISeriesApi<'Histogram'>)[];
 }
 
 const INDICATORS_EVERY_MS = 1_000;
@@ -47,17 +56,14 @@ export class CandleChart {
   readonly #candles: ISeriesApi<'Candlestick'>;
   readonly #volume: ISeriesApi<'Histogram'>;
   readonly #markers: ISeriesMarkersPluginApi<Time>;
-  readonly #bb: ISeriesApi<'Line'>[] = [];
-  readonly #rsi: ISeriesApi<'Line'> | undefined;
-  readonly #macd: ISeriesApi<'Line'>[] = [];
-  readonly #hist: ISeriesApi<'Histogram'> | undefined;
+  readonly #drawn: Drawn[] = [];
   #indicatorsAt = 0;
   /** Time of the newest bar drawn; the chart updates only bars at or after it in place. */
   #lastTime = Number.NEGATIVE_INFINITY;
 
   constructor(
     el: HTMLElement,
-    show: IndicatorChoice,
+    chosen: readonly Chosen[],
     axis: AxisFormat,
     onHover: (time: number | undefined) => void,
   ) {
@@ -88,28 +94,27 @@ export class CandleChart {
       { color: '#334155', priceFormat: { type: 'volume' } },
       1,
     );
-    if (show.bb) {
-      for (const color of ['#60a5fa', '#94a3b8', '#60a5fa']) {
-        this.#bb.push(
-          chart.addSeries(LineSeries, {
-            color,
-            lineWidth: 1,
-            priceLineVisible: false,
-            lastValueVisible: false,
-          }),
-        );
-      }
-    }
     let pane = 2;
-    if (show.rsi)
-      this.#rsi = chart.addSeries(LineSeries, { color: '#f59e0b', lineWidth: 1 }, pane++);
-    if (show.macd) {
-      this.#hist = chart.addSeries(HistogramSeries, { color: '#475569' }, pane);
-      for (const color of ['#38bdf8', '#f472b6']) {
-        this.#macd.push(
-          chart.addSeries(LineSeries, { color, lineWidth: 1, lastValueVisible: false }, pane),
-        );
-      }
+    for (const c of chosen) {
+      const spec = findIndicator(c.id);
+      if (spec === undefined) continue;
+      const at = spec.pane === 'overlay' ? 0 : pane++;
+      const series = spec.lines.map((name, i) =>
+        // A line named Histogram (MACD's) draws as bars around zero.
+        name === 'Histogram'
+          ? chart.addSeries(HistogramSeries, { color: '#475569', lastValueVisible: false }, at)
+          : chart.addSeries(
+              LineSeries,
+              {
+                color: COLORS[i % COLORS.length]!,
+                lineWidth: 1,
+                priceLineVisible: false,
+                lastValueVisible: spec.pane !== 'overlay',
+              },
+              at,
+            ),
+      );
+      this.#drawn.push({ spec, chosen: c, series });
     }
     for (const [i, p] of chart.panes().entries()) p.setStretchFactor(i === 0 ? 4 : 1);
     chart.subscribeCrosshairMove((param) =>
@@ -168,21 +173,20 @@ export class CandleChart {
 
   #drawIndicators(bars: readonly Bar[]): void {
     this.#indicatorsAt = performance.now();
-    const ind = computeIndicators(bars.map((b) => ({ time: b.time, value: b.close })));
-    const [upper, middle, lower] = this.#bb;
-    upper?.setData(line(ind.bbUpper));
-    middle?.setData(line(ind.bbMiddle));
-    lower?.setData(line(ind.bbLower));
-    this.#rsi?.setData(line(ind.rsi));
-    const [macd, signal] = this.#macd;
-    macd?.setData(line(ind.macd));
-    signal?.setData(line(ind.signal));
-    this.#hist?.setData(
-      ind.histogram.map((p) => ({
-        time: time(p.time),
-        value: p.value,
-        color: p.value >= 0 ? '#166534' : '#991b1b',
-      })),
-    );
+    for (const { spec, chosen, series } of this.#drawn) {
+      const lines = computeLines(spec, chosen.params, bars);
+      for (const [i, s] of series.entries()) {
+        const pts = lines[i] ?? [];
+        if (spec.lines[i] === 'Histogram') {
+          s.setData(
+            pts.map((p) => ({
+              time: time(p.time),
+              value: p.value,
+              color: p.value >= 0 ? '#166534' : '#991b1b',
+            })),
+          );
+        } else s.setData(line(pts));
+      }
+    }
   }
 }

@@ -3,10 +3,8 @@
 // candles it needs, so an empty pane never looks like a flat market.
 
 import type { AxisFormat, Bar } from './candle-bars.ts';
-import type { IndicatorChoice } from './candle-chart.ts';
-import { CANDLES_NEEDED } from './indicators.ts';
-
-const NAMES = { bb: 'Bollinger', rsi: 'RSI', macd: 'MACD' } as const;
+import { candlesNeeded, findIndicator } from './indicator-catalogue.ts';
+import { type Chosen, chosenLabel } from './indicator-selection.ts';
 
 export function ChartReadout({ bar, axis }: { bar: Bar | undefined; axis: AxisFormat }) {
   const f = axis.format;
@@ -20,15 +18,20 @@ export function ChartReadout({ bar, axis }: { bar: Bar | undefined; axis: AxisFo
   );
 }
 
-export function IndicatorNeeds({ show, bars }: { show: IndicatorChoice; bars: number }) {
-  const short = (['bb', 'rsi', 'macd'] as const).filter((k) => show[k] && bars < CANDLES_NEEDED[k]);
+export function IndicatorNeeds({ chosen, bars }: { chosen: readonly Chosen[]; bars: number }) {
+  const short = chosen.flatMap((c) => {
+    const spec = findIndicator(c.id);
+    const needs = spec === undefined ? 0 : candlesNeeded(spec, c.params);
+    return bars < needs ? [{ label: chosenLabel(c), needs }] : [];
+  });
   // With no candles at all the chart already says why it is empty.
   if (short.length === 0 || bars === 0) return null;
   return (
     <div className="muted small" data-testid="indicator-needs">
-      {short.map((k) => (
-        <p key={k}>
-          {NAMES[k]} needs {CANDLES_NEEDED[k]} candles ({bars} so far).
+      {short.map(({ label, needs }, i) => (
+        // Index keys: the same indicator may be on twice.
+        <p key={i}>
+          {label} needs {needs} candles ({bars} so far).
         </p>
       ))}
     </div>

@@ -1,11 +1,12 @@
 // Candles and volume from the read models (1m, 1h or 1d), kept current by the socket's candles channel,
-// marked with the person's own fills, with optional Bollinger Bands on the price pane and RSI / MACD
-// in their own panes (TradingView's lightweight-charts). Prices are drawn in display units: cents for
+// marked with the person's own fills, with the indicators the person chose from the catalogue over the
+// candles or in panes of their own (TradingView's lightweight-charts). Prices are drawn in display units: cents for
 // binary markets, dollars for spot.
 
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/http.ts';
 import type { CandleRow, LiveCandle, MarketInfo } from '../api/types.ts';
+import { useApp } from '../state/app-state.tsx';
 import { useLiveness } from '../state/liveness.ts';
 import type { MarketFeed } from '../state/market-feed.ts';
 import {
@@ -18,6 +19,8 @@ import {
 } from './candle-bars.ts';
 import { ChartReadout, IndicatorNeeds } from './chart-notes.tsx';
 import { type FillMarker, fillMarkers } from './fill-markers.ts';
+import { IndicatorPicker } from './indicator-picker.tsx';
+import { type Chosen, loadSelection, saveSelection } from './indicator-selection.ts';
 import { useMyFills } from './use-my-fills.ts';
 import { CandleChart } from './candle-chart.ts';
 
@@ -27,7 +30,15 @@ const DRAW_EVERY_MS = 100;
 export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
   const box = useRef<HTMLDivElement>(null);
   const [interval, setIntervalChoice] = useState<Interval>('1m');
-  const [show, setShow] = useState({ bb: true, rsi: true, macd: false });
+  const { me } = useApp();
+  const userId = me?.userId;
+  const [chosen, setChosen] = useState<readonly Chosen[]>(() => loadSelection(userId));
+  // Each person's own selection: reload it when the person signed in changes.
+  useEffect(() => setChosen(loadSelection(userId)), [userId]);
+  const choose = (next: readonly Chosen[]) => {
+    setChosen(next);
+    saveSelection(userId, next);
+  };
   const [error, setError] = useState<string | undefined>();
   const [count, setCount] = useState(0);
   const [newest, setNewest] = useState<Bar | undefined>();
@@ -51,7 +62,7 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
     const el = box.current;
     if (el === null) return;
     let bars: Bar[] = [];
-    const chart = new CandleChart(el, show, axis, (time) =>
+    const chart = new CandleChart(el, chosen, axis, (time) =>
       setHovered(time === undefined ? undefined : bars.find((b) => b.time === time)),
     );
     mark.current = () => {
@@ -116,7 +127,7 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
       offCandles();
       chart.remove();
     };
-  }, [m.market, feed, interval, show]);
+  }, [m.market, feed, interval, chosen]);
 
   useEffect(() => mark.current?.(), [fills]);
 
@@ -142,24 +153,6 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
             </button>
           ))}
         </fieldset>
-        <fieldset className="seg" aria-label="Indicators">
-          {(
-            [
-              ['bb', 'Bollinger'],
-              ['rsi', 'RSI'],
-              ['macd', 'MACD'],
-            ] as const
-          ).map(([k, label]) => (
-            <button
-              key={k}
-              type="button"
-              aria-pressed={show[k]}
-              onClick={() => setShow((s) => ({ ...s, [k]: !s[k] }))}
-            >
-              {label}
-            </button>
-          ))}
-        </fieldset>
       </div>
       {error && <p className="error">{error}</p>}
       {count === 0 && error === undefined && (
@@ -172,7 +165,8 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
         role="img"
         aria-label={`Price chart, ${interval} candles, ${count} bars`}
       />
-      <IndicatorNeeds show={show} bars={count} />
+      <IndicatorNeeds chosen={chosen} bars={count} />
+      <IndicatorPicker chosen={chosen} onChange={choose} />
       <ul className="sr-only" aria-label="Your fills on the chart">
         {markers.map((f, i) => (
           // Index keys: the list is rebuilt whole from the fills.
