@@ -41,21 +41,7 @@ export function IndicatorPicker({
   };
   return (
     <fieldset className="indicator-picker small" aria-label="Indicators">
-      <ul aria-label="Indicators on the chart">
-        {chosen.map((c, i) => (
-          // Index keys: the same indicator may be on twice with other parameters.
-          <li key={i}>
-            {chosenLabel(c)}{' '}
-            <button
-              type="button"
-              aria-label={`Remove ${chosenLabel(c)}`}
-              onClick={() => onChange(chosen.filter((_, j) => j !== i))}
-            >
-              ×
-            </button>
-          </li>
-        ))}
-      </ul>
+      <ChosenList chosen={chosen} onChange={onChange} />
       <label>
         Indicator{' '}
         <select aria-label="Indicator" value={id} onChange={(e) => pick(e.target.value)}>
@@ -76,6 +62,7 @@ export function IndicatorPicker({
           <input
             type="number"
             aria-label={p.label}
+            className="indicator-param"
             min={p.min}
             max={p.max}
             step={p.step}
@@ -93,6 +80,32 @@ export function IndicatorPicker({
         </p>
       )}
     </fieldset>
+  );
+}
+
+function ChosenList({
+  chosen,
+  onChange,
+}: {
+  chosen: readonly Chosen[];
+  onChange: (next: readonly Chosen[]) => void;
+}) {
+  return (
+    <ul aria-label="Indicators on the chart">
+      {chosen.map((c, i) => (
+        // Index keys: the same indicator may be on twice with other parameters.
+        <li key={i}>
+          {chosenLabel(c)}{' '}
+          <button
+            type="button"
+            aria-label={`Remove ${chosenLabel(c)}`}
+            onClick={() => onChange(chosen.filter((_, j) => j !== i))}
+          >
+            ×
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }
 
