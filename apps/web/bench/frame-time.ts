@@ -4,12 +4,16 @@
 // (rAF callback start → the task after that frame's paint, i.e. our coalesced render plus style, layout
 // and paint), frame interval percentiles, and the exchange's command rate meanwhile.
 //
-//   node apps/web/bench/frame-time.ts [--seconds 15] [--quote-ms 0] [--trade-ms 0]
+// `--indicators` puts catalogue indicators on the chart (ids with their default parameters, as the
+// picker would store them), e.g. `--indicators bb,ema,rsi,macd,stoch` for five at once.
+//
+//   node apps/web/bench/frame-time.ts [--seconds 15] [--quote-ms 0] [--trade-ms 0] [--indicators ids]
 
 import { generateKeyPairSync } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { runBots, type BotCredentials } from '@bourse/bots';
 import { createUserWithAccount } from '@bourse/gateway';
+import { defaults, findIndicator } from '../ui/market/indicator-catalogue.ts';
 import { chromiumMissing, launch, logIn, newUserPage } from '../test/support/browser.ts';
 import { MARKET, PASSWORD, startWebExchange, USD } from '../test/support/web-exchange.ts';
 
@@ -18,6 +22,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '15' },
     'quote-ms': { type: 'string', default: '0' },
     'trade-ms': { type: 'string', default: '0' },
+    indicators: { type: 'string' },
   },
 });
 const missing = chromiumMissing();
@@ -67,8 +72,27 @@ const running = runBots({
 const browser = await launch();
 const { page } = await newUserPage(browser, ex.baseUrl);
 await logIn(page, 'alice', PASSWORD);
+if (values.indicators !== undefined) {
+  const chosen = values.indicators.split(',').map((id) => {
+    const spec = findIndicator(id);
+    if (spec === undefined) throw new Error(`no indicator ${id} in the catalogue`);
+    return { id, params: defaults(spec) };
+  });
+  // The picker's own storage (indicator-selection.ts), keyed by the signed-in user.
+  await page.evaluate(async (list) => {
+    const me = (await (await fetch('/api/v1/account')).json()) as { userId: number };
+    localStorage.setItem(`bourse.indicators.v1.${me.userId}`, JSON.stringify(list));
+  }, chosen);
+}
 await page.goto(`/markets/${MARKET}`);
 await page.getByTestId('yes-bids').waitFor();
+if (values.indicators !== undefined) {
+  const on = await page
+    .getByRole('list', { name: 'Indicators on the chart' })
+    .getByRole('listitem')
+    .count();
+  if (on !== values.indicators.split(',').length) throw new Error(`${on} indicators on the chart`);
+}
 await page.waitForTimeout(2_000); // warm-up: chart loaded, book streaming
 
 const seconds = Number(values.seconds);
@@ -101,6 +125,7 @@ console.log(
   JSON.stringify({
     bench: 'web-market-page-frame-time',
     seconds,
+    indicators: values.indicators ?? 'default (bb,rsi)',
     frames: result.intervals.length,
     workP50Ms: pct(result.work, 0.5),
     workP95Ms: pct(result.work, 0.95),
