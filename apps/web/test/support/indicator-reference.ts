@@ -151,6 +151,11 @@ export const CLOSE_REFERENCES: Record<string, (xs: Series, n: number) => Series>
       return (100 * (up - down)) / (up + down);
     });
   },
+  // McGinley's published form: MD += (P − MD) / (0.6 · N · (P / MD)⁴), starting from the first price.
+  mcginley: (xs, n) => {
+    let md = xs[0]!;
+    return xs.map((x, i) => (i === 0 ? md : (md += (x - md) / (0.6 * n * (x / md) ** 4))));
+  },
   disparity: (xs, n) => zip(xs, sma(xs, n), (x, m) => (100 * (x - m)) / m),
   dpo: (xs, n) => {
     const back = Math.floor(n / 2) + 1;
@@ -224,6 +229,24 @@ export const CANDLE_REFERENCES: Record<string, (bars: readonly Bar[], n: number)
       const w = bars.slice(i - n + 1, i + 1);
       return Math.log(maxOf(w.map((b) => b.high)) - minOf(w.map((b) => b.low))) / Math.log(n);
     }),
+  // Arms' ease of movement, volume in units of 100,000,000, averaged over n.
+  emv: (bars, n) => {
+    const raw = bars.map((b, i) => {
+      const p = bars[i - 1];
+      if (p === undefined) return Number.NaN;
+      const moved = (b.high + b.low) / 2 - (p.high + p.low) / 2;
+      return b.high === b.low ? 0 : moved / (b.volume / 1e8 / (b.high - b.low));
+    });
+    return onDefined(raw, (ys) => sma(ys, n));
+  },
+  // Chaikin's volatility: change of the EMA of the high−low range over n candles, in percent.
+  cvi: (bars, n) => {
+    const e = ema(
+      bars.map((b) => b.high - b.low),
+      n,
+    );
+    return e.map((x, i) => (i < n ? Number.NaN : (100 * (x - e[i - n]!)) / e[i - n]!));
+  },
   qstick: (bars, n) =>
     sma(
       bars.map((b) => b.close - b.open),
@@ -320,6 +343,52 @@ export const COMPOSITE_REFERENCES: Record<
     const atr = wilder(trueRange(bars), p.atr!);
     return [zip(mid, atr, (m, a) => m + p.k! * a), mid, zip(mid, atr, (m, a) => m - p.k! * a)];
   },
+  ichimoku: (bars, p) => {
+    const mid = (n: number) =>
+      bars.map((_, i) =>
+        i < n - 1
+          ? Number.NaN
+          : (maxOf(bars.slice(i - n + 1, i + 1).map((b) => b.high)) +
+              minOf(bars.slice(i - n + 1, i + 1).map((b) => b.low))) /
+            2,
+      );
+    const conversion = mid(p.conversion!);
+    const base = mid(p.base!);
+    return [conversion, base, zip(conversion, base, (c, b) => (c + b) / 2), mid(p.spanB!)];
+  },
+  alma: (bars, p) => {
+    const n = p.n!;
+    const peak = p.offset! * (n - 1);
+    const spread = n / p.sigma!;
+    const w = Array.from({ length: n }, (_, i) => Math.exp(-((i - peak) ** 2) / (2 * spread ** 2)));
+    const xs = closes(bars);
+    return [
+      xs.map((_, i) =>
+        i < n - 1
+          ? Number.NaN
+          : xs.slice(i - n + 1, i + 1).reduce((a, x, j) => a + x * w[j]!, 0) / sum(w),
+      ),
+    ];
+  },
+  // Williams' ultimate oscillator: buying pressure over true range on three windows, weighted 4:2:1.
+  ultosc: (bars, p) => {
+    const tr = trueRange(bars);
+    const bp = bars.map((b, i) =>
+      i === 0 ? Number.NaN : b.close - Math.min(b.low, bars[i - 1]!.close),
+    );
+    const avg = (i: number, n: number) =>
+      sum(bp.slice(i - n + 1, i + 1)) / sum(tr.slice(i - n + 1, i + 1));
+    return [
+      bars.map((_, i) =>
+        i < p.long!
+          ? Number.NaN
+          : (100 * (4 * avg(i, p.short!) + 2 * avg(i, p.medium!) + avg(i, p.long!))) / 7,
+      ),
+    ];
+  },
+  // Fosback's volume indices from 1,000: NVI moves with price on days of lower volume, PVI on higher.
+  nvi: (bars) => [volumeIndex(bars, (v, prev) => v < prev)],
+  pvi: (bars) => [volumeIndex(bars, (v, prev) => v > prev)],
   tr: (bars) => [trueRange(bars)],
   bop: (bars) => [bars.map((b) => (b.high === b.low ? 0 : (b.close - b.open) / (b.high - b.low)))],
   ibs: (bars) => [bars.map((b) => (b.high === b.low ? 0 : (b.close - b.low) / (b.high - b.low)))],
@@ -409,3 +478,15 @@ export const COMPOSITE_REFERENCES: Record<
     ];
   },
 };
+
+function volumeIndex(
+  bars: readonly Bar[],
+  counts: (volume: number, previous: number) => boolean,
+): Series {
+  let index = 1_000;
+  return bars.map((b, i) => {
+    const p = bars[i - 1];
+    if (p !== undefined && counts(b.volume, p.volume)) index *= 1 + (b.close - p.close) / p.close;
+    return index;
+  });
+}

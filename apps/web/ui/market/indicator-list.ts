@@ -84,6 +84,7 @@ const v = (p: Params, k: string) => p[k]!;
 /** Moving averages that take one period over closes: drawn over the candles. */
 const AVERAGES: readonly [string, string, number, new (n: number) => Lib<number, number>][] = [
   ['sma', 'Simple moving average', 20, ts.SMA],
+  ['mcginley', 'McGinley dynamic', 14, ts.McGinleyDynamic],
   ['ema', 'Exponential moving average', 20, ts.EMA],
   ['wma', 'Weighted moving average', 20, ts.WMA],
   ['dema', 'Double exponential moving average', 20, ts.DEMA],
@@ -115,6 +116,8 @@ const CLOSE_OSCILLATORS: readonly [
 const CANDLE_OSCILLATORS: readonly [string, string, number, new (n: number) => Lib<Bar, number>][] =
   [
     ['atr', 'Average true range', 14, ts.ATR],
+    ['emv', 'Ease of movement', 14, ts.EMV],
+    ['cvi', 'Chaikin volatility', 10, ts.CVI],
     ['natr', 'Normalized average true range', 14, ts.NATR],
     ['willr', 'Williams %R', 14, ts.WilliamsR],
     ['cci', 'Commodity channel index', 20, ts.CCI],
@@ -169,6 +172,37 @@ const composite: readonly IndicatorSpec[] = [
   ),
   over('dc', 'Donchian channels', withN(20), band, (p) =>
     many(new ts.DonchianChannels(v(p, 'n')), candle, bands),
+  ),
+  over(
+    'ichimoku',
+    'Ichimoku cloud',
+    [
+      period('conversion', 'Conversion', 9),
+      period('base', 'Base', 26),
+      period('spanB', 'Span B', 52),
+    ],
+    ['Conversion', 'Base', 'Span A', 'Span B'],
+    (p) =>
+      many(
+        new ts.IchimokuCloud({
+          conversionInterval: v(p, 'conversion'),
+          baseInterval: v(p, 'base'),
+          spanBInterval: v(p, 'spanB'),
+        }),
+        candle,
+        (r) => [r.conversion, r.base, r.spanA, r.spanB],
+      ),
+  ),
+  over(
+    'alma',
+    'Arnaud Legoux moving average',
+    [
+      period('n', 'Period', 9),
+      factor('offset', 'Offset', 0.85, 0, 1),
+      factor('sigma', 'Sigma', 6, 0.1, 50),
+    ],
+    ['ALMA'],
+    (p) => one(new ts.ALMA(v(p, 'n'), v(p, 'offset'), v(p, 'sigma')), close),
   ),
   over('vwap', 'Volume-weighted average price', [], ['VWAP'], () => one(new ts.VWAP(), candle)),
   over('vwma', 'Volume-weighted moving average', withN(20), ['VWMA'], (p) =>
@@ -236,6 +270,23 @@ const composite: readonly IndicatorSpec[] = [
     one(new ts.VROC(v(p, 'n')), volume),
   ),
   own('rvol', 'Relative volume', withN(20), ['RVOL'], (p) => one(new ts.RVOL(v(p, 'n')), volume)),
+  own(
+    'ultosc',
+    'Ultimate oscillator',
+    [period('short', 'Short', 7), period('medium', 'Medium', 14), period('long', 'Long', 28)],
+    ['UO'],
+    (p) =>
+      one(
+        new ts.UltimateOscillator({
+          shortPeriod: v(p, 'short'),
+          mediumPeriod: v(p, 'medium'),
+          longPeriod: v(p, 'long'),
+        }),
+        candle,
+      ),
+  ),
+  own('nvi', 'Negative volume index', [], ['NVI'], () => one(new ts.NVI(), candle)),
+  own('pvi', 'Positive volume index', [], ['PVI'], () => one(new ts.PVI(), candle)),
   own('obv', 'On-balance volume', [], ['OBV'], () => one(new ts.OBV(2), candle)),
   own('ad', 'Accumulation/distribution line', [], ['A/D'], () => one(new ts.AD(), candle)),
   own('pvt', 'Price volume trend', [], ['PVT'], () => one(new ts.PVT(), candle)),
