@@ -156,6 +156,35 @@ export const CLOSE_REFERENCES: Record<string, (xs: Series, n: number) => Series>
     let md = xs[0]!;
     return xs.map((x, i) => (i === 0 ? md : (md += (x - md) / (0.6 * n * (x / md) ** 4))));
   },
+  // Kaufman: efficiency ratio over n changes scales α between 2/(2+1) and 2/(30+1), squared;
+  // starts at the n-th close.
+  kama: (xs, n) => {
+    const out = nan(xs.length);
+    const fast = 2 / 3;
+    const slow = 2 / 31;
+    for (let i = n - 1; i < xs.length; i++) {
+      if (i === n - 1) {
+        out[i] = xs[i]!;
+        continue;
+      }
+      const from = Math.max(0, i - n);
+      let path = 0;
+      for (let j = from + 1; j <= i; j++) path += Math.abs(xs[j]! - xs[j - 1]!);
+      const er = path === 0 ? 1 : Math.abs(xs[i]! - xs[from]!) / path;
+      const sc = (er * (fast - slow) + slow) ** 2;
+      out[i] = out[i - 1]! + sc * (xs[i]! - out[i - 1]!);
+    }
+    return out;
+  },
+  // Chande and Kroll: where RSI stands in its own range over the last n values, 0…1.
+  stochrsi: (xs, n) => {
+    const r = rsi(xs, n);
+    return r.map((x, i) => {
+      const w = window(r, i, n);
+      if (w === undefined || w.some(Number.isNaN)) return Number.NaN;
+      return maxOf(w) === minOf(w) ? 100 : (x - minOf(w)) / (maxOf(w) - minOf(w));
+    });
+  },
   disparity: (xs, n) => zip(xs, sma(xs, n), (x, m) => (100 * (x - m)) / m),
   dpo: (xs, n) => {
     const back = Math.floor(n / 2) + 1;
@@ -229,6 +258,22 @@ export const CANDLE_REFERENCES: Record<string, (bars: readonly Bar[], n: number)
       const w = bars.slice(i - n + 1, i + 1);
       return Math.log(maxOf(w.map((b) => b.high)) - minOf(w.map((b) => b.low))) / Math.log(n);
     }),
+  dx: (bars, n) => directional(bars, n),
+  adx: (bars, n) => wilder(directional(bars, n), n),
+  // Dorsey: the sum over n of EMA9(range) / EMA9(EMA9(range)), the second average starting once the
+  // first has nine values.
+  mass: (bars, n) => {
+    const e1 = ema(
+      bars.map((b) => b.high - b.low),
+      9,
+    ).map((x, i) => (i < 8 ? Number.NaN : x));
+    const e2 = ema(e1, 9).map((x, i) => (i < 16 ? Number.NaN : x));
+    const ratio = zip(e1, e2, (a, b) => a / b);
+    return ratio.map((_, i) => {
+      const w = window(ratio, i, n);
+      return w === undefined ? Number.NaN : sum(w);
+    });
+  },
   // Arms' ease of movement, volume in units of 100,000,000, averaged over n.
   emv: (bars, n) => {
     const raw = bars.map((b, i) => {
@@ -489,4 +534,26 @@ function volumeIndex(
     if (p !== undefined && counts(b.volume, p.volume)) index *= 1 + (b.close - p.close) / p.close;
     return index;
   });
+}
+
+/**
+ * Wilder's DX: +DM and −DM (the larger of the two moves, the other zero) and the true range, each
+ * smoothed with Wilder's average; the first candle counts as no movement over its own range.
+ */
+function directional(bars: readonly Bar[], n: number): Series {
+  const up: Series = [];
+  const down: Series = [];
+  for (const [i, b] of bars.entries()) {
+    const p = bars[i - 1];
+    const hh = p === undefined ? 0 : b.high - p.high;
+    const ll = p === undefined ? 0 : p.low - b.low;
+    up.push(hh > ll && hh > 0 ? hh : 0);
+    down.push(ll > hh && ll > 0 ? ll : 0);
+  }
+  const atr = wilder(trueRange(bars), n);
+  const pdi = zip(wilder(up, n), atr, (a, t) => a / t);
+  const mdi = zip(wilder(down, n), atr, (a, t) => a / t);
+  return zip(pdi, mdi, (a, b) => (a + b === 0 ? 0 : (100 * Math.abs(a - b)) / (a + b))).map(
+    (x, i) => (i === 0 ? Number.NaN : x),
+  );
 }

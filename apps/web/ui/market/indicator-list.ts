@@ -84,6 +84,7 @@ const v = (p: Params, k: string) => p[k]!;
 /** Moving averages that take one period over closes: drawn over the candles. */
 const AVERAGES: readonly [string, string, number, new (n: number) => Lib<number, number>][] = [
   ['sma', 'Simple moving average', 20, ts.SMA],
+  ['kama', 'Kaufman adaptive moving average', 10, ts.KAMA],
   ['mcginley', 'McGinley dynamic', 14, ts.McGinleyDynamic],
   ['ema', 'Exponential moving average', 20, ts.EMA],
   ['wma', 'Weighted moving average', 20, ts.WMA],
@@ -116,6 +117,9 @@ const CLOSE_OSCILLATORS: readonly [
 const CANDLE_OSCILLATORS: readonly [string, string, number, new (n: number) => Lib<Bar, number>][] =
   [
     ['atr', 'Average true range', 14, ts.ATR],
+    ['adx', 'Average directional index', 14, ts.ADX],
+    ['dx', 'Directional movement index', 14, ts.DX],
+    ['mass', 'Mass index', 25, ts.MassIndex],
     ['emv', 'Ease of movement', 14, ts.EMV],
     ['cvi', 'Chaikin volatility', 10, ts.CVI],
     ['natr', 'Normalized average true range', 14, ts.NATR],
@@ -287,6 +291,9 @@ const composite: readonly IndicatorSpec[] = [
   ),
   own('nvi', 'Negative volume index', [], ['NVI'], () => one(new ts.NVI(), candle)),
   own('pvi', 'Positive volume index', [], ['PVI'], () => one(new ts.PVI(), candle)),
+  own('stochrsi', 'Stochastic RSI', withN(14), ['StochRSI'], (p) =>
+    one(new ts.StochasticRSI(v(p, 'n')), close),
+  ),
   own('obv', 'On-balance volume', [], ['OBV'], () => one(new ts.OBV(2), candle)),
   own('ad', 'Accumulation/distribution line', [], ['A/D'], () => one(new ts.AD(), candle)),
   own('pvt', 'Price volume trend', [], ['PVT'], () => one(new ts.PVT(), candle)),
