@@ -1,10 +1,10 @@
 // The price chart explains itself, end to end in a real browser: with three 1-minute candles (traded
 // at 40¢, 45¢ and 50¢ in three past minutes through the exchange's clock), each indicator that lacks
 // history says how many candles it needs instead of drawing an empty pane; an indicator added from the
-// catalogue with a parameter of one's own gets its pane and is still there after a reload (per user),
-// and a parameter out of bounds is refused; a crosshair readout gives
-// the hovered candle's open, high, low, close and volume in the market's unit (cents); and volume has
-// a pane of its own below the candles. One exchange and one Chromium serve the whole file.
+// catalogue with a parameter of one's own gets its pane and is still there after a reload (one's own,
+// not another person's in the same browser), and a parameter out of bounds is refused; a crosshair
+// readout gives the hovered candle's open, high, low, close and volume in the market's unit (cents);
+// and volume has a pane of its own below the candles. One exchange and one Chromium serve the file.
 
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
@@ -160,5 +160,26 @@ describe('the price chart', { skip }, () => {
       [...seen].join(' | '),
     );
     await screenshot(alice, 'chart-readout');
+  });
+
+  test('each person has their own selection, even in the same browser', async () => {
+    // Alice added MACD above; Bob, signing in on her browser, gets the chart's defaults.
+    const onChart = () =>
+      alice
+        .getByRole('group', { name: 'Indicators' })
+        .getByRole('list', { name: 'Indicators on the chart' });
+    await onChart().getByText('MACD (12, 26, 9)').waitFor();
+    await alice.getByRole('button', { name: 'Log out' }).click();
+    await logIn(alice, 'bob', PASSWORD);
+    await alice.goto(`/markets/${MARKET}`);
+    await onChart().getByText('Relative strength index (14)').waitFor();
+    assert.deepEqual(await onChart().getByRole('listitem').allTextContents(), [
+      'Bollinger Bands (20, 2) ×',
+      'Relative strength index (14) ×',
+    ]);
+    await alice.getByRole('button', { name: 'Log out' }).click();
+    await logIn(alice, 'alice', PASSWORD);
+    await alice.goto(`/markets/${MARKET}`);
+    await onChart().getByText('MACD (12, 26, 9)').waitFor();
   });
 });
