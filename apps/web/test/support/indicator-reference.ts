@@ -431,6 +431,39 @@ export const COMPOSITE_REFERENCES: Record<
       ),
     ];
   },
+  // Seban's SuperTrend: bands at the median price ± k·ATR that only tighten while the trend holds;
+  // the line is the lower band in an uptrend, the upper one in a downtrend.
+  supertrend: (bars, p) => {
+    const atr = wilder(trueRange(bars), p.n!);
+    const out = nan(bars.length);
+    let prev: { up: number; low: number; close: number; isUp: boolean } | undefined;
+    for (const [i, b] of bars.entries()) {
+      if (Number.isNaN(atr[i]!)) continue;
+      const mid = (b.high + b.low) / 2;
+      let up = mid + p.k! * atr[i]!;
+      let low = mid - p.k! * atr[i]!;
+      let isUp = b.close > up;
+      if (prev !== undefined) {
+        if (!(up < prev.up || prev.close > prev.up)) up = prev.up;
+        if (!(low > prev.low || prev.close < prev.low)) low = prev.low;
+        isUp = prev.isUp ? b.close >= low : b.close > up;
+      }
+      prev = { up, low, close: b.close, isUp };
+      out[i] = isUp ? low : up;
+    }
+    return [out];
+  },
+  // Blau's true strength index: momentum double-smoothed (long, then short EMA) over its absolute
+  // value double-smoothed alike; each average starts once the one before has a full period.
+  tsi: (bars, p) => {
+    const m = change(closes(bars));
+    const full = (ys: Series, n: number) => {
+      const start = ys.findIndex((y) => !Number.isNaN(y));
+      return ys.map((y, i) => (i < start + n - 1 ? Number.NaN : y));
+    };
+    const twice = (xs: Series) => full(ema(full(ema(xs, p.long!), p.long!), p.short!), p.short!);
+    return [zip(twice(m), twice(m.map(Math.abs)), (a, b) => (b === 0 ? 0 : (100 * a) / b))];
+  },
   // Fosback's volume indices from 1,000: NVI moves with price on days of lower volume, PVI on higher.
   nvi: (bars) => [volumeIndex(bars, (v, prev) => v < prev)],
   pvi: (bars) => [volumeIndex(bars, (v, prev) => v > prev)],

@@ -208,6 +208,16 @@ const composite: readonly IndicatorSpec[] = [
     ['ALMA'],
     (p) => one(new ts.ALMA(v(p, 'n'), v(p, 'offset'), v(p, 'sigma')), close),
   ),
+  over(
+    'supertrend',
+    'SuperTrend',
+    [period('n', 'ATR period', 10), factor('k', 'Multiplier', 3, 0.1, 20)],
+    ['SuperTrend'],
+    (p) =>
+      many(new ts.SuperTrend({ interval: v(p, 'n'), multiplier: v(p, 'k') }), candle, (r) => [
+        r.supertrend,
+      ]),
+  ),
   over('vwap', 'Volume-weighted average price', [], ['VWAP'], () => one(new ts.VWAP(), candle)),
   over('vwma', 'Volume-weighted moving average', withN(20), ['VWMA'], (p) =>
     one(new ts.VWMA(v(p, 'n')), candle),
@@ -293,6 +303,13 @@ const composite: readonly IndicatorSpec[] = [
   own('pvi', 'Positive volume index', [], ['PVI'], () => one(new ts.PVI(), candle)),
   own('stochrsi', 'Stochastic RSI', withN(14), ['StochRSI'], (p) =>
     one(new ts.StochasticRSI(v(p, 'n')), close),
+  ),
+  own(
+    'tsi',
+    'True strength index',
+    [period('long', 'Long', 25), period('short', 'Short', 13)],
+    ['TSI'],
+    (p) => one(new ts.TSI({ longPeriod: v(p, 'long'), shortPeriod: v(p, 'short') }), close),
   ),
   own('obv', 'On-balance volume', [], ['OBV'], () => one(new ts.OBV(2), candle)),
   own('ad', 'Accumulation/distribution line', [], ['A/D'], () => one(new ts.AD(), candle)),
