@@ -1,5 +1,6 @@
 // The indicator catalogue checked against reference values: Wilder's RSI against the published table
-// (StockCharts' worked example of Wilder's RSI), and every catalogued indicator on a fixed candle
+// (StockCharts' worked example of Wilder's RSI), ADX and CCI against Tulip Indicators' published test
+// values, and every catalogued indicator on a fixed candle
 // series against an independent computation of its textbook formula (test/support/indicator-reference.ts),
 // value by value from its first candle on. Also: each entry draws from exactly the candle it says it
 // needs, and parameters outside their bounds are refused with the field and the rule.
@@ -105,6 +106,48 @@ describe('the indicator catalogue', () => {
     assert.equal(line!.length, expected.length);
     for (const [i, p] of line!.entries()) {
       assert.ok(Math.abs(p.value - expected[i]!) < 0.1, `RSI ${i}: ${p.value} vs ${expected[i]}`);
+    }
+  });
+
+  test('ADX(5) and CCI(5) match Tulip Indicators’ published test values', () => {
+    // Tulip Indicators' reference series and outputs (tests/untest.txt of tulipindicators 0.9.1).
+    const hlc = [
+      [82.15, 81.29, 81.59],
+      [81.89, 80.64, 81.06],
+      [83.03, 81.31, 82.87],
+      [83.3, 82.65, 83.0],
+      [83.85, 83.07, 83.61],
+      [83.9, 83.11, 83.15],
+      [83.33, 82.49, 82.84],
+      [84.3, 82.3, 83.99],
+      [84.84, 84.15, 84.55],
+      [85.0, 84.11, 84.36],
+      [85.9, 84.03, 85.53],
+      [86.58, 85.39, 86.54],
+      [86.98, 85.76, 86.89],
+      [88.0, 87.17, 87.77],
+      [87.87, 87.01, 87.29],
+    ] as const;
+    const series = hlc.map(([high, low, close], i) => ({
+      time: i,
+      open: close,
+      high,
+      low,
+      close,
+      volume: 1,
+      trades: 1,
+    }));
+    const published: Record<string, number[]> = {
+      adx: [41.38, 44.29, 49.42, 54.92, 59.99, 65.29, 67.36],
+      cci: [105.01, 64.24, -29.63, 69.54, 166.67, 82.02, 95.5, 130.91, 99.16, 116.34, 71.93],
+    };
+    for (const [id, expected] of Object.entries(published)) {
+      const [line] = computeLines(findIndicator(id)!, { n: 5 }, series);
+      assert.deepEqual(
+        line!.map((p) => Math.round(p.value * 100) / 100),
+        expected,
+        id,
+      );
     }
   });
 
