@@ -1,9 +1,9 @@
 // The indicator catalogue checked against reference values: Wilder's RSI against the published table
 // (StockCharts' worked example of Wilder's RSI), ADX and CCI against Tulip Indicators' published test
-// values, and every catalogued indicator on a fixed candle
-// series against an independent computation of its textbook formula (test/support/indicator-reference.ts),
-// value by value from its first candle on. Also: each entry draws from exactly the candle it says it
-// needs, and parameters outside their bounds are refused with the field and the rule.
+// values, and every catalogued indicator on a fixed candle series against an independent computation
+// of its textbook formula (test/support/indicator-reference.ts), value by value from its first candle
+// on. Also: each entry draws from exactly the candle it says it needs, and parameters outside their
+// bounds are refused with the field and the rule.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
