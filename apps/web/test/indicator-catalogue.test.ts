@@ -25,6 +25,7 @@ import {
   closes,
   type Lines,
 } from './support/indicator-reference.ts';
+import { MORE_REFERENCES } from './support/indicator-reference-more.ts';
 
 /** 150 one-minute candles from a fixed pseudo-random walk: the same series on every run. */
 function fixedBars(count = 150): Bar[] {
@@ -58,7 +59,7 @@ function reference(spec: IndicatorSpec, bars: readonly Bar[], p: Params): Lines 
   if (onClose) return [onClose(closes(bars), p.n!)];
   const onCandle = CANDLE_REFERENCES[spec.id];
   if (onCandle) return [onCandle(bars, p.n!)];
-  return COMPOSITE_REFERENCES[spec.id]?.(bars, p);
+  return (COMPOSITE_REFERENCES[spec.id] ?? MORE_REFERENCES[spec.id])?.(bars, p);
 }
 
 function assertClose(actual: number, expected: number, what: string): void {

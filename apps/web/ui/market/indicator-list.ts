@@ -311,6 +311,19 @@ const composite: readonly IndicatorSpec[] = [
     ['TSI'],
     (p) => one(new ts.TSI({ longPeriod: v(p, 'long'), shortPeriod: v(p, 'short') }), close),
   ),
+  own('elderray', "Elder's ray", withN(13), ['Bull power', 'Bear power'], (p) =>
+    many(new ts.ElderRay(v(p, 'n')), candle, (r) => [r.bullPower, r.bearPower]),
+  ),
+  own('demarker', 'DeMarker', withN(14), ['DeM'], (p) =>
+    one(new ts.DeMarker({ interval: v(p, 'n') }), candle),
+  ),
+  own('psl', 'Psychological line', withN(12), ['PSL'], (p) =>
+    one(new ts.PSL({ interval: v(p, 'n') }), close),
+  ),
+  own('wad', 'Williams accumulation/distribution', [], ['WAD'], () => one(new ts.WAD(), candle)),
+  own('marketfi', 'Market facilitation index', [], ['MFI'], () =>
+    one(new ts.MarketFacilitationIndex(), candle),
+  ),
   own('obv', 'On-balance volume', [], ['OBV'], () => one(new ts.OBV(2), candle)),
   own('ad', 'Accumulation/distribution line', [], ['A/D'], () => one(new ts.AD(), candle)),
   own('pvt', 'Price volume trend', [], ['PVT'], () => one(new ts.PVT(), candle)),
