@@ -132,14 +132,17 @@ export function installConnectionLimits(
 /**
  * Answers 429 on a connection no HTTP handling was set up for. What the client sends is read and
  * dropped, so closing does not reset the connection before the answer is read. The connection is
- * closed when the client closes it (the answer says `Connection: close`) or a second after it
- * opened, whatever the client still sends: closing at once would let a client that reconnects as
+ * closed when the client closes it (the answer says `Connection: close`) or one to two seconds
+ * after it opened, whatever the client still sends: closing at once would let a client that reconnects as
  * soon as it is closed cycle as fast as this thread can refuse it (11,000 a second from one address
  * in the flood bench), while the second it waits here, as `Retry-After` asks, paces it.
  */
 function refuse(socket: Socket, refusal: Buffer): void {
   // A deadline, not an idle timeout: a client that keeps sending must not keep a refused connection.
-  const deadline = setTimeout(() => socket.destroy(), 1_000);
+  // Spread over a second to two: connections refused in one turn of the loop would otherwise all be
+  // closed in one later turn, come back together, and be accepted and refused in one long turn,
+  // which orders then wait behind.
+  const deadline = setTimeout(() => socket.destroy(), 1_000 + Math.floor(Math.random() * 1_000));
   socket.on('close', () => clearTimeout(deadline));
   socket.on('error', () => {});
   socket.on('end', () => socket.destroy());
