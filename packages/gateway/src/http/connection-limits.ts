@@ -124,9 +124,32 @@ export function installConnectionLimits(
       closeIfStillIdle(socket, () => answerClientError(error, socket, counters));
       return;
     }
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      answerLate(socket, () => answerClientError(error, socket, counters));
+      return;
+    }
     answerClientError(error, socket, counters);
   });
   return { release };
+}
+
+/**
+ * Answers a request that ran out of time a moment later, at a random point of the next second.
+ * Node finds every expired request in one sweep of its connection list and reports them all in one
+ * turn; connections a flood opened together then all expire together, and answering and closing
+ * thousands of them in that one turn held orders up for tens of milliseconds (then the flood's
+ * reconnections arrived together too). Spread out, they cost the same but in small pieces. The
+ * socket is paused meanwhile, so nothing it still sends can start a request that will be refused.
+ */
+function answerLate(socket: Socket, answer: () => void): void {
+  socket.pause();
+  const timer = setTimeout(
+    () => {
+      if (!socket.destroyed) answer();
+    },
+    Math.floor(Math.random() * 1_000),
+  );
+  socket.once('close', () => clearTimeout(timer));
 }
 
 /**
