@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createUserWithAccount, type GatewayServices } from '@bourse/gateway';
 import { openExchange } from '../src/open-exchange.ts';
+import { openRainMarket } from './support/rain-market.ts';
 
 interface OtlpSpan {
   traceId: string;
@@ -66,26 +67,7 @@ async function placeOrder(s: GatewayServices) {
     password: 'pw-ann-123',
   });
   await s.submit({ type: 'deposit', accountId: u.accountId, assetId: 1, amount: 10_000_000 });
-  const spec = {
-    kind: 'binary',
-    instrumentId: 1,
-    symbol: 'RAIN-YES',
-    seriesTicker: 'RAIN',
-    eventTicker: 'RAIN',
-    title: 'Rain',
-    settlementAssetId: 1,
-    payoutTicks: 10_000,
-    lotsPerContract: 100,
-    tickSize: 100,
-    minPriceTicks: 100,
-    maxPriceTicks: 9_900,
-    lotSize: 100,
-    moneyPerTickLot: 1,
-    fees: { kind: 'none' },
-    limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
-  } as const;
-  await s.submit({ type: 'createInstrument', spec });
-  await s.submit({ type: 'setMarketStatus', instrumentId: 1, status: 'open' });
+  await openRainMarket(s);
   return s.submit({
     type: 'placeOrder',
     accountId: u.accountId,

@@ -14,6 +14,7 @@ import { createUserWithAccount } from '@bourse/gateway';
 import { verifyAudit } from '@bourse/journal';
 import type { AccountStatement, LargePositionReport, TradeRegister } from '@bourse/projections';
 import { openExchange } from '../src/open-exchange.ts';
+import { openRainMarket } from './support/rain-market.ts';
 
 const run = promisify(execFile);
 const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
@@ -46,26 +47,7 @@ async function trade(dataDir: string): Promise<void> {
     for (const u of [a, b]) {
       await s.submit({ type: 'deposit', accountId: u.accountId, assetId: 1, amount: 50_000_000 });
     }
-    const spec = {
-      kind: 'binary',
-      instrumentId: 1,
-      symbol: 'RAIN-YES',
-      seriesTicker: 'RAIN',
-      eventTicker: 'RAIN',
-      title: 'Rain',
-      settlementAssetId: 1,
-      payoutTicks: 10_000,
-      lotsPerContract: 100,
-      tickSize: 100,
-      minPriceTicks: 100,
-      maxPriceTicks: 9_900,
-      lotSize: 100,
-      moneyPerTickLot: 1,
-      fees: { kind: 'none' },
-      limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
-    } as const;
-    await s.submit({ type: 'createInstrument', spec });
-    await s.submit({ type: 'setMarketStatus', instrumentId: 1, status: 'open' });
+    await openRainMarket(s);
     for (const priceTicks of [3_000, 3_500, 4_000]) {
       const order = {
         type: 'placeOrder',
