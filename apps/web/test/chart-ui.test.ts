@@ -2,7 +2,8 @@
 // at 40¢, 45¢ and 50¢ in three past minutes through the exchange's clock), each indicator that lacks
 // history says how many candles it needs instead of drawing an empty pane; an indicator added from the
 // catalogue with a parameter of one's own gets its pane and is still there after a reload (one's own,
-// not another person's in the same browser), and a parameter out of bounds is refused; a crosshair
+// not another person's in the same browser; the server keeps it, so another browser shows it too, and
+// a browser's own earlier selection is imported once), and a parameter out of bounds is refused; a crosshair
 // readout gives the hovered candle's open, high, low, close and volume in the market's unit (cents);
 // and volume has a pane of its own below the candles. One exchange and one Chromium serve the file.
 
@@ -181,5 +182,50 @@ describe('the price chart', { skip }, () => {
     await logIn(alice, 'alice', PASSWORD);
     await alice.goto(`/markets/${MARKET}`);
     await onChart().getByText('MACD (12, 26, 9)').waitFor();
+  });
+
+  test('the selection follows the person to another browser, and a local one is imported once', async () => {
+    const list = (page: Page) =>
+      page
+        .getByRole('group', { name: 'Indicators' })
+        .getByRole('list', { name: 'Indicators on the chart' })
+        .getByRole('listitem');
+    const mine = await list(alice).allTextContents();
+    assert.ok(mine.includes('MACD (12, 26, 9) ×'));
+    // Another browser (nothing in its storage) shows what alice chose on the first.
+    const elsewhere = await newUserPage(browser, ex.baseUrl);
+    try {
+      await logIn(elsewhere.page, 'alice', PASSWORD);
+      await elsewhere.page.goto(`/markets/${MARKET}`);
+      await list(elsewhere.page).getByText('MACD (12, 26, 9)').waitFor();
+      assert.deepEqual(await list(elsewhere.page).allTextContents(), mine);
+    } finally {
+      await elsewhere.context.close();
+    }
+    // Bob has nothing on the server; the selection this browser kept for him before is imported, so
+    // a third browser shows it.
+    const first = await newUserPage(browser, ex.baseUrl);
+    const third = await newUserPage(browser, ex.baseUrl);
+    try {
+      await logIn(first.page, 'bob', PASSWORD);
+      const me = await first.page.evaluate(() =>
+        fetch('/api/v1/account').then((r) => r.json() as Promise<{ userId: number }>),
+      );
+      await first.page.evaluate(
+        (k) => localStorage.setItem(k, JSON.stringify([{ id: 'sma', params: { n: 9 } }])),
+        `bourse.indicators.v1.${me.userId}`,
+      );
+      await first.page.goto(`/markets/${MARKET}`);
+      await list(first.page).getByText('Simple moving average (9)').waitFor();
+      await logIn(third.page, 'bob', PASSWORD);
+      await waitFor(async () => {
+        await third.page.goto(`/markets/${MARKET}`);
+        await list(third.page).first().waitFor();
+        return (await list(third.page).allTextContents()).join() === 'Simple moving average (9) ×';
+      }, "bob's imported selection in a third browser");
+    } finally {
+      await first.context.close();
+      await third.context.close();
+    }
   });
 });

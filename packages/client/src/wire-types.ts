@@ -111,3 +111,6 @@ export type {
   Level,
   LiveCandle,
 } from '@bourse/protocol';
+
+/** A person's chart settings as `/account/preferences/chart` takes and answers them. */
+export type { ChartPreferences, ChartPreferencesView, ChosenIndicator } from '@bourse/protocol';

@@ -28,6 +28,7 @@ import { portfolioRoutes } from './api/portfolio-routes.ts';
 import { reportRoutes } from './api/report-routes.ts';
 import type { RouteDef } from './api/route-def.ts';
 import { passwordRoutes } from './api/password-routes.ts';
+import { preferenceRoutes } from './api/preference-routes.ts';
 import { sessionRoutes } from './api/session-routes.ts';
 import { tokenRoutes } from './api/token-routes.ts';
 import type { AuthStore } from './auth/auth-store.ts';
@@ -166,6 +167,7 @@ export const ALL_ROUTES: readonly RouteDef[] = [
   ...tokenRoutes,
   ...sessionRoutes,
   ...passwordRoutes,
+  ...preferenceRoutes,
   ...adminRoutes,
   ...surveillanceRoutes,
   ...reportRoutes,

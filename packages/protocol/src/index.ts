@@ -9,6 +9,7 @@ export type * from './market-messages.ts';
 export * from './markets.ts';
 export * from './orders.ts';
 export * from './portfolio.ts';
+export * from './preferences.ts';
 export * from './primitives.ts';
 export * from './surveillance.ts';
 export * from './reports.ts';

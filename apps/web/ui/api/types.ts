@@ -11,6 +11,8 @@ export type {
   Asset,
   Balance,
   CandleInterval,
+  ChartPreferences,
+  ChartPreferencesView,
   CandleMessage,
   CandleSnapshotMessage,
   Level,

@@ -1,8 +1,14 @@
-// The indicators a person has put on the price chart, with their parameters, kept in this browser's
-// localStorage per user (the gateway has no user-preferences store yet; decision 0710). A stored entry
-// that no longer fits the catalogue (unknown id, parameter out of bounds) is dropped on load.
+// The indicators a person has put on the price chart, with their parameters: kept by the server per
+// user (so they follow the person to every browser), with this browser's localStorage as the copy the
+// chart starts from before the server answers, and the source of a one-time import when the server has
+// nothing yet. A stored entry that no longer fits the catalogue (unknown id, parameter out of bounds)
+// is dropped on load.
 
+import { api } from '../api/http.ts';
+import type { ChartPreferences, ChartPreferencesView } from '../api/types.ts';
 import { checkParams, findIndicator, type Params } from './indicator-catalogue.ts';
+
+const PREFERENCES = '/api/v1/account/preferences/chart';
 
 export interface Chosen {
   readonly id: string;
@@ -41,8 +47,32 @@ export function loadSelection(userId: number | undefined): readonly Chosen[] {
   }
 }
 
+/** Saves locally and, for a signed-in person, on the server (a failed save keeps the local copy). */
 export function saveSelection(userId: number | undefined, selection: readonly Chosen[]): void {
   localStorage.setItem(key(userId), JSON.stringify(selection));
+  if (userId === undefined) return;
+  const body: ChartPreferences = { indicators: selection.map((c) => ({ ...c })) };
+  api('PUT', PREFERENCES, body).catch(() => {});
+}
+
+/**
+ * The person's selection as the server holds it (also cached locally), or undefined when the server
+ * has none — then this browser's own selection, if it has one, is imported once — or cannot be asked.
+ */
+export async function fetchSelection(userId: number): Promise<readonly Chosen[] | undefined> {
+  let view: ChartPreferencesView;
+  try {
+    view = await api<ChartPreferencesView>('GET', PREFERENCES);
+  } catch {
+    return undefined;
+  }
+  if (view.saved) {
+    const selection = validSelection(view.indicators);
+    localStorage.setItem(key(userId), JSON.stringify(selection));
+    return selection;
+  }
+  if (localStorage.getItem(key(userId)) !== null) saveSelection(userId, loadSelection(userId));
+  return undefined;
 }
 
 /** "RSI (14)": the name a chosen indicator goes by in the picker and the notes. */

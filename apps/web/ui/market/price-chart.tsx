@@ -20,7 +20,12 @@ import {
 import { ChartReadout, IndicatorNeeds } from './chart-notes.tsx';
 import { type FillMarker, fillMarkers } from './fill-markers.ts';
 import { IndicatorPicker } from './indicator-picker.tsx';
-import { type Chosen, loadSelection, saveSelection } from './indicator-selection.ts';
+import {
+  type Chosen,
+  fetchSelection,
+  loadSelection,
+  saveSelection,
+} from './indicator-selection.ts';
 import { useMyFills } from './use-my-fills.ts';
 import { CandleChart } from './candle-chart.ts';
 
@@ -33,9 +38,23 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
   const { me } = useApp();
   const userId = me?.userId;
   const [chosen, setChosen] = useState<readonly Chosen[]>(() => loadSelection(userId));
-  // Each person's own selection: reload it when the person signed in changes.
-  useEffect(() => setChosen(loadSelection(userId)), [userId]);
+  const choseHere = useRef(false);
+  // Each person's own selection: reload it when the person signed in changes, then take the server's.
+  useEffect(() => {
+    setChosen(loadSelection(userId));
+    choseHere.current = false;
+    if (userId === undefined) return;
+    let live = true;
+    fetchSelection(userId).then((saved) => {
+      // A choice made while the server was asked is newer than what it answers.
+      if (live && saved !== undefined && !choseHere.current) setChosen(saved);
+    });
+    return () => {
+      live = false;
+    };
+  }, [userId]);
   const choose = (next: readonly Chosen[]) => {
+    choseHere.current = true;
     setChosen(next);
     saveSelection(userId, next);
   };

@@ -50,6 +50,13 @@ CREATE TABLE IF NOT EXISTS titles (
   title TEXT NOT NULL,
   PRIMARY KEY (kind, ticker)
 );
+CREATE TABLE IF NOT EXISTS user_preferences (
+  user_id INTEGER NOT NULL REFERENCES users(user_id),
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, name)
+);
 CREATE TABLE IF NOT EXISTS assets (
   asset_id INTEGER PRIMARY KEY,
   code TEXT NOT NULL,
@@ -141,6 +148,13 @@ CREATE TABLE IF NOT EXISTS titles (
   ticker TEXT NOT NULL,
   title TEXT NOT NULL,
   PRIMARY KEY (kind, ticker)
+);
+CREATE TABLE IF NOT EXISTS user_preferences (
+  user_id BIGINT NOT NULL REFERENCES users(user_id),
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (user_id, name)
 );
 CREATE TABLE IF NOT EXISTS assets (
   asset_id BIGINT PRIMARY KEY,

@@ -397,6 +397,28 @@ export class AuthStore {
     );
   }
 
+  /** One of a user's own settings (a JSON text the caller validated), with when it was saved. */
+  async preference(
+    userId: number,
+    name: string,
+  ): Promise<{ value: string; updatedAt: number } | undefined> {
+    const row = await this.#db.get(
+      'SELECT value, updated_at FROM user_preferences WHERE user_id = ? AND name = ?',
+      [userId, name],
+    );
+    return row === undefined
+      ? undefined
+      : { value: String(row.value), updatedAt: Number(row.updated_at) };
+  }
+
+  async setPreference(userId: number, name: string, value: string, now: number): Promise<void> {
+    await this.#db.run(
+      'INSERT INTO user_preferences (user_id, name, value, updated_at) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+      [userId, name, value, now],
+    );
+  }
+
   /** Shared stores only: a bearer token's grant, so every gateway accepts what one minted. */
   async saveToken(hash: string, grant: BearerGrant): Promise<void> {
     await this.#db.run(
