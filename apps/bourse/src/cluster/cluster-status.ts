@@ -4,7 +4,7 @@
 // hash agrees with the others' at the seq it was taken; `--json` prints that object for scripts.
 
 import { parseArgs } from 'node:util';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
   clusterSubjects,
   decodeMessage,
@@ -12,8 +12,7 @@ import {
   type StatusReply,
 } from '@bourse/cluster/protocol';
 import { CLUSTER_HELP } from '../help-texts.ts';
-import { readState } from './cluster-state.ts';
-import { connectNats } from './gateway-command.ts';
+import { alive, type ClusterState, readState } from './cluster-state.ts';
 
 export interface NodeView {
   node: string;
@@ -166,7 +165,21 @@ export async function clusterStatusCommand(argv: string[]): Promise<number> {
     process.stderr.write(`no cluster in ${values['data-dir']} (run bourse cluster up first)\n`);
     return 1;
   }
-  const nats = await connectNats(state.natsUrl, `status-${process.pid}`);
+  // One bounded attempt: a status that waits forever for a stopped nats-server tells nobody anything.
+  const nats = await connect({
+    servers: state.natsUrl.split(','),
+    name: `status-${process.pid}`,
+    timeout: 3_000,
+    maxReconnectAttempts: 0,
+  }).catch((error: unknown) => {
+    process.stderr.write(
+      `cluster status: nats-server at ${state.natsUrl} does not answer (${(error as Error).message}); ` +
+        'without it the nodes cannot be asked. What this machine can see:\n',
+    );
+    process.stderr.write(formatProcesses(state));
+    return undefined;
+  });
+  if (nats === undefined) return 2;
   try {
     const status = await readClusterStatus(nats, state.prefix, state.url);
     process.stdout.write(values.json ? `${JSON.stringify(status)}\n` : formatStatus(status));
@@ -174,4 +187,14 @@ export async function clusterStatusCommand(argv: string[]): Promise<number> {
   } finally {
     await nats.close();
   }
+}
+
+/** The processes `cluster up` started, each running or not (from their pids, on this machine). */
+export function formatProcesses(state: ClusterState): string {
+  return state.processes
+    .map(
+      (p) =>
+        `  ${p.name.padEnd(12)} ${p.kind.padEnd(10)} pid ${String(p.pid).padEnd(8)} ${alive(p.pid) ? 'running' : 'NOT RUNNING'}\n`,
+    )
+    .join('');
 }
