@@ -14,6 +14,7 @@ import { ApiError } from '../error-catalogue.ts';
 import type { GatewayMetrics } from '../ops/gateway-metrics.ts';
 import type { Logger } from '../ops/logger.ts';
 import type { OrderTracing } from '../ops/order-tracing.ts';
+import type { FaultInjector } from '../sandbox/fault-injector.ts';
 
 export interface AssetInfo {
   readonly assetId: number;
@@ -35,6 +36,8 @@ export class GatewayServices {
   readonly signupRole: Role | undefined;
   /** Spans for submitted commands; undefined when tracing is off (the default). */
   readonly tracing: OrderTracing | undefined;
+  /** The sandbox's fault table; undefined on a production exchange (the traffic then skips it). */
+  readonly faults: FaultInjector | undefined;
   readonly #assets = new Map<number, AssetInfo>();
   readonly #historyWaitMs: number;
 
@@ -51,6 +54,7 @@ export class GatewayServices {
     historyWaitMs: number;
     signupRole?: Role | undefined;
     tracing?: OrderTracing | undefined;
+    faults?: FaultInjector | undefined;
   }) {
     this.core = parts.core;
     this.auth = parts.auth;
@@ -63,6 +67,7 @@ export class GatewayServices {
     this.#historyWaitMs = parts.historyWaitMs;
     this.signupRole = parts.signupRole;
     this.tracing = parts.tracing;
+    this.faults = parts.faults;
   }
 
   /** Loads the asset directory from the auth store (the event stream does, before it is ready). */

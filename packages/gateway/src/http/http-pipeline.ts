@@ -13,6 +13,7 @@ import { runAsActor } from '../api/acting-user.ts';
 import { FileDownload, type RequestContext, type RouteDef } from '../api/route-def.ts';
 import { MAX_BODY_BYTES, parseQuery, readJsonBody, sendJson, sendText } from './request-io.ts';
 import type { Router } from './router.ts';
+import { InjectedServerError, injectBefore, injectedErrorBody } from '../sandbox/http-faults.ts';
 import {
   bodyValidator,
   queryValidator,
@@ -118,6 +119,11 @@ export class HttpPipeline {
       }
       const query: Record<string, unknown> = parseQuery(search);
       route.query?.(query);
+      // Sandbox only: production gateways have no injector, so this is one undefined check.
+      const fault =
+        s.faults?.active === true && principal !== undefined
+          ? await injectBefore(s.faults, principal.accountId, req.method ?? 'GET', path, s.clock)
+          : undefined;
       const ctx: RequestContext = {
         params: match.params,
         query,
@@ -140,6 +146,11 @@ export class HttpPipeline {
         return;
       }
       route.response?.(result);
+      if (fault !== undefined) {
+        // The request ran; its answer is lost on the way back, as a proxy's 5xx would lose it.
+        sendJson(res, fault.status, injectedErrorBody(fault.status));
+        return;
+      }
       sendJson(res, ctx.status, result);
     } catch (error) {
       this.#fail(res, error);
@@ -170,6 +181,10 @@ export class HttpPipeline {
   #fail(res: ServerResponse, error: unknown): void {
     const s = this.#services;
     s.metrics.httpErrors++;
+    if (error instanceof InjectedServerError) {
+      sendJson(res, error.status, injectedErrorBody(error.status));
+      return;
+    }
     const api = toApiError(error);
     if (api.status >= 500) s.logger.error('request failed', { error });
     if (res.headersSent) {

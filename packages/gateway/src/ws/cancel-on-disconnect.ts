@@ -15,7 +15,15 @@ import { ApiError } from '../error-catalogue.ts';
 export type CancelScope = { readonly instrumentId: number; readonly symbol: string } | 'allMarkets';
 
 /** Why a socket ended, as the cancel-on-disconnect log reports it. */
-export type CloseCause = 'closed' | 'heartbeat' | 'slowConsumer' | 'revoked' | 'expired' | 'error';
+export type CloseCause =
+  | 'closed'
+  | 'heartbeat'
+  | 'slowConsumer'
+  | 'revoked'
+  | 'expired'
+  | 'error'
+  /** A sandbox fault (a forced disconnect). */
+  | 'injected';
 
 export const CANCEL_ON_DISCONNECT_PARAM = 'cancelOnDisconnect';
 

@@ -5,6 +5,7 @@
 import type { CandleInterval, MarketMessage } from '@bourse/marketdata';
 import { WebSocket } from 'ws';
 import type { GatewayServices } from '../api/gateway-services.ts';
+import type { MessageFate } from '../sandbox/fault-injector.ts';
 import { decideMarketSend } from './slow-consumer-policy.ts';
 import type { SocketWriter } from './socket-writer.ts';
 import { textFrame } from './text-frame.ts';
@@ -70,6 +71,9 @@ export class MarketFanout {
       const text = Buffer.from(JSON.stringify(m));
       const frame = this.#opts.compressMarketData ? undefined : textFrame(text);
       for (const c of subscribers) {
+        // Sandbox only: production gateways have no injector, so this is one undefined check.
+        const fate = this.#s.faults?.active === true ? this.#fate(c, m) : 'send';
+        if (fate === 'drop') continue;
         if (frame === undefined || !c.plainFrames) {
           if (this.#corked.add(c).size > corked.length) {
             corked.push(c);
@@ -77,11 +81,27 @@ export class MarketFanout {
           }
         }
         this.#sendMarket(c, m, text, frame, i);
+        if (fate === 'duplicate') this.#sendMarket(c, m, text, frame, i);
       }
     }
     for (const c of corked) rawSocket(c.ws)?.uncork();
     this.#corked.clear();
     this.#flushFrames();
+  }
+
+  /** What a sandbox fault does to this message for this socket (anonymous sockets have none). */
+  #fate(c: Client, m: MarketMessage): MessageFate {
+    const faults = this.#s.faults;
+    if (faults === undefined || c.principal === undefined) return 'send';
+    const seq = m.channel === 'book' && m.type === 'delta' ? m.seq : undefined;
+    return faults.message(
+      c.principal.accountId,
+      c.id,
+      m.channel,
+      m.instrumentId,
+      seq,
+      this.#s.clock(),
+    );
   }
 
   /**

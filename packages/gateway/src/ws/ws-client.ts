@@ -10,6 +10,8 @@ import type { CancelScope, CloseCause } from './cancel-on-disconnect.ts';
 import type { PrivateChannel } from './private-feed.ts';
 
 export interface Client {
+  /** Numbers the gateway's sockets from 1 (sandbox faults may target one). */
+  readonly id: number;
   readonly ws: WebSocket;
   readonly principal: Principal | undefined;
   readonly limitKey: string;

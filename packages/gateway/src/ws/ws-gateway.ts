@@ -83,6 +83,7 @@ export class WsGateway {
   readonly #stopRevocations: () => void;
   /** Set by close(): sockets that end from now on are part of a graceful shutdown. */
   #closing = false;
+  #nextSocketId = 1;
 
   constructor(s: GatewayServices, opts: WsOptions, buckets: TokenBuckets, limits: RateLimits) {
     this.#s = s;
@@ -101,6 +102,7 @@ export class WsGateway {
     this.#expiryCheck = setInterval(() => this.#closeExpired(), opts.expiryCheckMs);
     this.#expiryCheck.unref();
     this.#stopRevocations = s.authenticator.onRevoked((r) => this.#closeRevoked(r));
+    if (s.faults !== undefined) s.faults.disconnect = (a, id) => this.#disconnectInjected(a, id);
   }
 
   /** True when some socket of the account listens to a private channel. */
@@ -153,7 +155,20 @@ export class WsGateway {
       for (const c of clients) {
         if (!c.privateChannels.has(u.channel)) continue;
         text ??= JSON.stringify({ channel: u.channel, type: 'update', items: u.items });
+        const fate =
+          this.#s.faults?.active === true
+            ? this.#s.faults.message(
+                u.accountId,
+                c.id,
+                u.channel,
+                undefined,
+                undefined,
+                this.#s.clock(),
+              )
+            : 'send';
+        if (fate === 'drop') continue;
         this.#writer.send(c, text);
+        if (fate === 'duplicate') this.#writer.send(c, text);
       }
     }
   }
@@ -189,6 +204,7 @@ export class WsGateway {
     const mm = principal?.role === 'market-maker';
     const perKey = this.#limits.perKey;
     const client: Client = {
+      id: this.#nextSocketId++,
       ws,
       principal,
       limitKey: principal === undefined ? `ip:${clientIp(req)}` : limitKey(principal),
@@ -381,6 +397,19 @@ export class WsGateway {
       this.#indexAccount(c, c.principal.accountId);
     }
     this.#s.metrics.wsConnections = this.#clients.size;
+  }
+
+  /** A sandbox's forced disconnect: the account's sockets (or one) end as a network failure would. */
+  #disconnectInjected(accountId: number, socketId: number | undefined): number {
+    let ended = 0;
+    for (const c of this.#clients) {
+      if (c.principal?.accountId !== accountId || (socketId !== undefined && c.id !== socketId)) {
+        continue;
+      }
+      this.#writer.terminate(c, 'injected');
+      ended++;
+    }
+    return ended;
   }
 
   /** A socket opened with credentials that were just withdrawn ends now, with a stated reason. */
