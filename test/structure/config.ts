@@ -11,7 +11,7 @@ export const STRUCTURE: StructureConfig = {
     // Foundations: no workspace imports at all.
     ['@bourse/engine', '@bourse/journal', '@bourse/protocol'],
     ['@bourse/marketdata', '@bourse/benchkit', '@bourse/client', '@bourse/surveillance'],
-    ['@bourse/projections', '@bourse/bots'],
+    ['@bourse/projections', '@bourse/bots', '@bourse/strategy'],
     ['@bourse/core'],
     // The clustered core: engine nodes, and the core a gateway reaches over the cluster.
     ['@bourse/cluster'],
