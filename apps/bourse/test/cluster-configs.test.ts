@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { mergePrometheus } from '../src/cluster/cluster-metrics.ts';
+import { clusterMetricsRegistry, createClusterMetrics } from '@bourse/cluster';
+import { observe } from '@bourse/core';
+import { aggregateNodeMetrics } from '../src/cluster/cluster-metrics.ts';
 import { natsServerConfig } from '../src/cluster/cluster-up.ts';
 import { haproxyConfig } from '../src/cluster/haproxy-config.ts';
 
@@ -49,15 +51,22 @@ test('nats-server accepts the generated and the shipped configuration', (t) => {
   check(NATS, ['-c', join(DEPLOY, 'nats-server.conf'), '-t']);
 });
 
-test('node metrics merge into one family each, samples of every node together', () => {
-  const node = (n: string, v: number) =>
-    `# HELP bourse_cluster_term Term.\n# TYPE bourse_cluster_term gauge\nbourse_cluster_term{node="${n}"} ${v}\n` +
-    `# HELP bourse_cluster_leader Leads.\n# TYPE bourse_cluster_leader gauge\nbourse_cluster_leader{node="${n}"} 0\n`;
-  assert.equal(
-    mergePrometheus([node('a', 1), node('b', 2)]),
-    '# HELP bourse_cluster_term Term.\n# TYPE bourse_cluster_term gauge\n' +
-      'bourse_cluster_term{node="a"} 1\nbourse_cluster_term{node="b"} 2\n' +
-      '# HELP bourse_cluster_leader Leads.\n# TYPE bourse_cluster_leader gauge\n' +
-      'bourse_cluster_leader{node="a"} 0\nbourse_cluster_leader{node="b"} 0\n',
-  );
+test('node metrics merge into one family each, samples of every node together', async () => {
+  const a = createClusterMetrics();
+  const b = createClusterMetrics();
+  a.term = 1;
+  b.term = 2;
+  b.leader = 1;
+  observe(b.appendLatencySeconds, 0.004);
+  const text = await aggregateNodeMetrics([
+    await clusterMetricsRegistry('a', a).getMetricsAsJSON(),
+    await clusterMetricsRegistry('b', b).getMetricsAsJSON(),
+  ]);
+  assert.equal(text.match(/^# TYPE bourse_cluster_term gauge$/gm)?.length, 1);
+  assert.match(text, /^bourse_cluster_term\{node="a"\} 1$/m);
+  assert.match(text, /^bourse_cluster_term\{node="b"\} 2$/m);
+  assert.match(text, /^bourse_cluster_leader\{node="b"\} 1$/m);
+  assert.match(text, /^bourse_cluster_append_latency_seconds_count\{node="b"\} 1$/m);
+  assert.match(text, /^bourse_cluster_append_latency_seconds_bucket\{le="\+Inf",node="a"\} 0$/m);
+  assert.match(text, /^bourse_cluster_nodes_answering 2$/m);
 });

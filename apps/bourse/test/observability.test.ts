@@ -10,12 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createClusterMetrics, renderClusterMetrics } from '@bourse/cluster';
-import {
-  renderGatewayClusterView,
-  renderNodesAnswering,
-  renderReadModelsLag,
-} from '../src/cluster/cluster-metrics.ts';
+import { clusterMetricsRegistry, createClusterMetrics } from '@bourse/cluster';
+import { Registry } from 'prom-client';
+import { addGatewayClusterFamilies, aggregateNodeMetrics } from '../src/cluster/cluster-metrics.ts';
 import { type Served, serve } from './fixtures/served-exchange.ts';
 
 const DEPLOY = fileURLToPath(new URL('../../../deploy/', import.meta.url));
@@ -34,18 +31,23 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bourse-obs-'));
   server = await serve(join(dir, 'data'));
   // A cluster gateway's page adds the engine nodes' metrics and its own view of the cluster.
-  const cluster =
-    renderClusterMetrics('n1', createClusterMetrics()) +
-    renderNodesAnswering(1) +
-    renderReadModelsLag(0, 0) +
-    renderGatewayClusterView({
+  const nodes = await aggregateNodeMetrics([
+    await clusterMetricsRegistry('n1', createClusterMetrics()).getMetricsAsJSON(),
+  ]);
+  const gatewayView = new Registry();
+  addGatewayClusterFamilies(
+    gatewayView,
+    () => ({
       term: 1,
       deliveredSeq: 0,
       gapsFilled: 0,
       replayedCommands: 0,
       retries: 0,
       abandonedOnLeaderChange: 0,
-    });
+    }),
+    () => 0,
+  );
+  const cluster = nodes + (await gatewayView.metrics());
   const page = (await (await fetch(`${server.url}/metrics`)).text()) + cluster;
   // Sample names (histograms' _bucket, _sum, _count) and declared families, for a labelled counter
   // that has no series until its first count.

@@ -1,8 +1,9 @@
 // What an engine node counts about the cluster: role and term, elections won, appends to the log and
 // their latency, fenced (refused) appends, standby lag, state-hash agreement and etcd's database size.
-// Each node reports them in its `status` reply; `renderClusterMetrics` gives Prometheus text.
+// Each node reports them in its `status` reply, collected through `clusterMetricsRegistry`.
 
-import { createHistogram, type Histogram } from '@bourse/core';
+import { createHistogram, type Histogram, MetricFamilies } from '@bourse/core';
+import type { Registry } from 'prom-client';
 
 export interface ClusterMetrics {
   /** 1 while this node leads. */
@@ -46,58 +47,46 @@ export function createClusterMetrics(): ClusterMetrics {
   };
 }
 
-/** Prometheus text for one node's metrics, each sample labelled with the node id. */
-export function renderClusterMetrics(node: string, m: ClusterMetrics): string {
-  const label = `{node=${JSON.stringify(node)}}`;
-  const line = (name: string, help: string, type: string, value: number) =>
-    `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name}${label} ${value}\n`;
-  let out =
-    line('bourse_cluster_leader', '1 while this engine node leads.', 'gauge', m.leader) +
-    line('bourse_cluster_term', 'Election term this node last saw.', 'gauge', m.term) +
-    line('bourse_cluster_elections_won_total', 'Elections won.', 'counter', m.electionsWon) +
-    line(
-      'bourse_cluster_appends_total',
-      'Batches appended to the log.',
-      'counter',
-      m.appendedBatches,
-    ) +
-    line('bourse_cluster_fenced_appends_total', 'Appends refused.', 'counter', m.fencedAppends) +
-    line('bourse_cluster_lag_commands', 'Log head minus applied seq.', 'gauge', m.lagCommands) +
-    line('bourse_cluster_hash_checks_total', 'State hashes compared.', 'counter', m.hashesChecked) +
-    line(
-      'bourse_cluster_hash_mismatches_total',
-      'State hash disagreements.',
-      'counter',
-      m.hashMismatches,
-    ) +
-    line(
-      'bourse_cluster_trimmed_batches_total',
-      'Log batches trimmed.',
-      'counter',
-      m.trimmedBatches,
-    ) +
-    line('bourse_cluster_etcd_db_size_bytes', 'etcd backend size.', 'gauge', m.etcdDbSizeBytes) +
-    line(
-      'bourse_cluster_etcd_nospace_alarm',
-      '1 while etcd refuses writes.',
-      'gauge',
-      m.etcdNoSpaceAlarm,
-    ) +
-    line(
-      'bourse_cluster_replay_recomputed_total',
-      'Commands recomputed from disk for replay.',
-      'counter',
-      m.replayRecomputed,
-    );
-  const h = m.appendLatencySeconds;
-  const name = 'bourse_cluster_append_latency_seconds';
-  out += `# HELP ${name} Fenced etcd append latency.\n# TYPE ${name} histogram\n`;
-  let cumulative = 0;
-  h.bounds.forEach((bound, i) => {
-    cumulative += h.counts[i] ?? 0;
-    out += `${name}_bucket{node=${JSON.stringify(node)},le="${bound}"} ${cumulative}\n`;
-  });
-  out += `${name}_bucket{node=${JSON.stringify(node)},le="+Inf"} ${h.count}\n`;
-  out += `${name}_sum${label} ${h.sum}\n${name}_count${label} ${h.count}\n`;
-  return out;
+/**
+ * One node's metrics as a prom-client registry, every series labelled with the node id: read from the
+ * plain fields when collected. The node sends `getMetricsAsJSON()` in its status reply, and a gateway
+ * aggregates the nodes' replies with prom-client's AggregatorRegistry for its /metrics page.
+ */
+export function clusterMetricsRegistry(node: string, m: ClusterMetrics): Registry {
+  const f = new MetricFamilies();
+  f.registry.setDefaultLabels({ node });
+  f.gauge('bourse_cluster_leader', '1 while this engine node leads.', () => m.leader);
+  f.gauge('bourse_cluster_term', 'Election term this node last saw.', () => m.term);
+  f.counter('bourse_cluster_elections_won_total', 'Elections won.', () => m.electionsWon);
+  f.counter(
+    'bourse_cluster_appends_total',
+    'Batches appended to the log.',
+    () => m.appendedBatches,
+  );
+  f.counter('bourse_cluster_fenced_appends_total', 'Appends refused.', () => m.fencedAppends);
+  f.gauge('bourse_cluster_lag_commands', 'Log head minus applied seq.', () => m.lagCommands);
+  f.counter('bourse_cluster_hash_checks_total', 'State hashes compared.', () => m.hashesChecked);
+  f.counter(
+    'bourse_cluster_hash_mismatches_total',
+    'State hash disagreements.',
+    () => m.hashMismatches,
+  );
+  f.counter('bourse_cluster_trimmed_batches_total', 'Log batches trimmed.', () => m.trimmedBatches);
+  f.gauge('bourse_cluster_etcd_db_size_bytes', 'etcd backend size.', () => m.etcdDbSizeBytes);
+  f.gauge(
+    'bourse_cluster_etcd_nospace_alarm',
+    '1 while etcd refuses writes.',
+    () => m.etcdNoSpaceAlarm,
+  );
+  f.counter(
+    'bourse_cluster_replay_recomputed_total',
+    'Commands recomputed from disk for replay.',
+    () => m.replayRecomputed,
+  );
+  f.histogram(
+    'bourse_cluster_append_latency_seconds',
+    'Fenced etcd append latency.',
+    () => m.appendLatencySeconds,
+  );
+  return f.registry;
 }

@@ -9,6 +9,7 @@ import { readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Etcd3 } from 'etcd3';
+import type { Registry } from 'prom-client';
 import { createEtcdClient } from './etcd-client.ts';
 import type { Command } from '@bourse/engine';
 import type { AppliedCommand, ReplicatingCore } from '@bourse/core';
@@ -17,7 +18,7 @@ import type { FileJournal } from '@bourse/journal';
 import {
   type ClusterMetrics,
   createClusterMetrics,
-  renderClusterMetrics,
+  clusterMetricsRegistry,
 } from './cluster-metrics.ts';
 import { Election, type Leadership } from './election.ts';
 import { FencedLog } from './fenced-log.ts';
@@ -65,6 +66,7 @@ const PAUSE_CHECK_MS = 50;
 export class EngineNode {
   readonly node: string;
   readonly metrics: ClusterMetrics = createClusterMetrics();
+  readonly #metricsRegistry: Registry;
   readonly #opts: EngineNodeOptions;
   readonly #etcd: Etcd3;
   readonly #nc: NatsConnection;
@@ -92,6 +94,7 @@ export class EngineNode {
 
   private constructor(opts: EngineNodeOptions, etcd: Etcd3, nc: NatsConnection) {
     this.node = opts.node;
+    this.#metricsRegistry = clusterMetricsRegistry(opts.node, this.metrics);
     this.#opts = opts;
     this.#etcd = etcd;
     this.#nc = nc;
@@ -153,7 +156,7 @@ export class EngineNode {
     return this.#alarm;
   }
 
-  status(): StatusReply {
+  async status(): Promise<StatusReply> {
     const base: StatusReply = {
       node: this.node,
       role: this.#role,
@@ -163,7 +166,7 @@ export class EngineNode {
       stateHash: this.#lastHash.hash,
       hashSeq: this.#lastHash.seq,
       lagCommands: this.metrics.lagCommands,
-      metrics: renderClusterMetrics(this.node, this.metrics),
+      metrics: await this.#metricsRegistry.getMetricsAsJSON(),
     };
     return this.#alarm === undefined ? base : { ...base, alarm: this.#alarm };
   }

@@ -4,7 +4,7 @@ export * from './protocol.ts';
 export {
   type ClusterMetrics,
   createClusterMetrics,
-  renderClusterMetrics,
+  clusterMetricsRegistry,
 } from './cluster-metrics.ts';
 export { Election, type ElectionOptions, type Leadership } from './election.ts';
 export { EngineNode, type EngineNodeOptions } from './engine-node.ts';

@@ -31,7 +31,7 @@ export interface NodeHandlers {
   submit(request: SubmitRequest): Promise<LeanSubmitReply>;
   query(request: QueryRequest): Promise<QueryReply>;
   replay(request: ReplayRequest): Promise<ReplayReply>;
-  status(): StatusReply;
+  status(): Promise<StatusReply>;
 }
 
 export class NodeServer {
@@ -47,7 +47,7 @@ export class NodeServer {
     this.#handlers = handlers;
     this.#always.push(
       nc.subscribe(this.subjects.status, {
-        callback: (_err, msg) => this.#reply(msg, handlers.status()),
+        callback: (_err, msg) => void handlers.status().then((reply) => this.#reply(msg, reply)),
       }),
       nc.subscribe(this.subjects.replay, {
         queue: 'replay',

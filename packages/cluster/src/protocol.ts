@@ -15,6 +15,7 @@
 //   a previous leader will never be answered, and a client whose retry is safe sends it again at once
 //   instead of waiting for its timeout.
 
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { Command } from '@bourse/engine';
 import type { AppliedCommand, CommandInput, CoreErrorCode, ExchangeCore } from '@bourse/core';
 
@@ -194,8 +195,11 @@ export interface StatusReply {
    * sequences nothing more until an operator restarts it.
    */
   readonly alarm?: string;
-  /** Prometheus text of the node's cluster metrics (cluster-metrics.ts), for gateways' /metrics. */
-  readonly metrics?: string;
+  /**
+   * The node's cluster metrics as prom-client's JSON (`clusterMetricsRegistry` in cluster-metrics.ts),
+   * which gateways aggregate for their /metrics page.
+   */
+  readonly metrics?: MetricObjectWithValues<MetricValue<string>>[];
 }
 
 const encoder = new TextEncoder();

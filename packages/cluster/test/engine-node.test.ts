@@ -216,7 +216,8 @@ test('a node whose state hash disagrees with the cluster stops with an alarm', T
   });
   for (const s of alarmed) {
     assert.equal(s.role, 'standby');
-    assert.match(s.metrics ?? '', /bourse_cluster_hash_mismatches_total\{node="n\d"\} 1/);
+    const mismatches = s.metrics?.find((m) => m.name === 'bourse_cluster_hash_mismatches_total');
+    assert.deepEqual(mismatches?.values, [{ value: 1, labels: { node: s.node } }]);
     assert.match(h.nodes.get(s.node)!.stderr, /"level":"fatal","alarm":"STATE_HASH_MISMATCH"/);
   }
 });

@@ -82,6 +82,7 @@ export async function clusterGatewayCommand(argv: string[]): Promise<void> {
       : {}),
   });
   peers.attach(gateway.services.authenticator);
+  clusterMetrics.register(gateway.metricsRegistry);
   await gateway.ready;
   const server = gateway.server;
   await new Promise<void>((ok) => server.listen(Number(values.port), values.host, ok));

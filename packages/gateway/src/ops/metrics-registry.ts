@@ -3,123 +3,16 @@
 // family here reads those at scrape time through prom-client's `collect` hook, and prom-client writes
 // the exposition text. Names, types and help texts are the dashboard's and the alert rules' contract.
 
-import type { CoreHealth, CoreMetrics, ExchangeCore, Histogram } from '@bourse/core';
-import { Counter, Gauge, type Metric, Registry } from 'prom-client';
+import {
+  type CoreHealth,
+  type CoreMetrics,
+  type ExchangeCore,
+  MetricFamilies as Families,
+  type Read,
+} from '@bourse/core';
+import type { Registry } from 'prom-client';
 import { coreHealth } from './core-health.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
-
-type Read = () => number;
-
-/**
- * A histogram family over one of our fixed-bucket histograms, read when scraped. prom-client's own
- * Histogram can only be fed one observation at a time; its registry takes any metric whose `get()`
- * answers the family (name, help, type, values), which this does with cumulative buckets.
- */
-class HistogramView {
-  readonly type = 'histogram';
-  readonly aggregator = 'sum';
-  readonly name: string;
-  readonly help: string;
-  readonly #read: () => Histogram;
-
-  constructor(name: string, help: string, read: () => Histogram) {
-    this.name = name;
-    this.help = help;
-    this.#read = read;
-  }
-
-  async get() {
-    const h = this.#read();
-    const values: { metricName: string; labels: Record<string, string | number>; value: number }[] =
-      [];
-    let cumulative = 0;
-    h.bounds.forEach((le, i) => {
-      cumulative += h.counts[i] ?? 0;
-      values.push({ metricName: `${this.name}_bucket`, labels: { le }, value: cumulative });
-    });
-    values.push({ metricName: `${this.name}_bucket`, labels: { le: '+Inf' }, value: h.count });
-    values.push({ metricName: `${this.name}_sum`, labels: {}, value: h.sum });
-    values.push({ metricName: `${this.name}_count`, labels: {}, value: h.count });
-    return {
-      name: this.name,
-      help: this.help,
-      type: this.type,
-      aggregator: this.aggregator,
-      values,
-    };
-  }
-}
-
-/** Builds the families into a registry; `register` is where callers add their own. */
-class Families {
-  readonly registry = new Registry();
-
-  counter(name: string, help: string, read: Read): void {
-    new Counter({
-      name,
-      help,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        this.inc(read());
-      },
-    });
-  }
-
-  /** One series per key; none before the first count (the family is still declared). */
-  labelledCounter(
-    name: string,
-    help: string,
-    label: string,
-    read: () => ReadonlyMap<string, number>,
-  ) {
-    new Counter({
-      name,
-      help,
-      labelNames: [label],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const [key, value] of read()) this.inc({ [label]: key }, value);
-      },
-    });
-  }
-
-  gauge(name: string, help: string, read: Read): void {
-    new Gauge({
-      name,
-      help,
-      registers: [this.registry],
-      collect() {
-        this.set(read());
-      },
-    });
-  }
-
-  /** One series per label set, read (asynchronously) when scraped. */
-  labelledGauge(
-    name: string,
-    help: string,
-    labels: string[],
-    read: () => Promise<{ labels: Record<string, string>; value: number }[]>,
-  ): void {
-    new Gauge({
-      name,
-      help,
-      labelNames: labels,
-      registers: [this.registry],
-      async collect() {
-        this.reset();
-        for (const v of await read()) this.set(v.labels, v.value);
-      },
-    });
-  }
-
-  histogram(name: string, help: string, read: () => Histogram): void {
-    // The registry is duck-typed (it calls `get()`); its declared type lists only its own classes.
-    this.registry.registerMetric(new HistogramView(name, help, read) as unknown as Metric);
-  }
-}
 
 /** The exchange core's figures: commands, rejects, the journal, acks, queues and read-model lag. */
 function coreFamilies(f: Families, core: () => CoreMetrics, durableSeq: Read): void {
