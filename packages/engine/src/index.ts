@@ -34,6 +34,18 @@ export {
   snapToGrid,
 } from './rules.ts';
 export {
+  binaryFillCash,
+  bookBinaryFill,
+  bookSpotFill,
+  type PnlTerms,
+  type PositionBook,
+  positionValue,
+  realisedAfterFees,
+  settlementPayout,
+  spotHoldingValue,
+  unrealisedPnl,
+} from './pnl.ts';
+export {
   ByteReader,
   ByteWriter,
   CodecError,

@@ -15,6 +15,7 @@ import { invariant } from './invariant.ts';
 import { scheduleProblem } from './market-schedule.ts';
 import { cancelSlot } from './order-lifecycle.ts';
 import { F_CANCEL_ON_PAUSE } from './order-store.ts';
+import { settlementPayout } from './pnl.ts';
 import { NIL } from './slot.ts';
 import type { Instrument } from './state.ts';
 import { isSafeInt } from './units.ts';
@@ -205,7 +206,7 @@ export function settleMarket(
   for (const pos of inst.holders) {
     if (pos.lots === 0) continue;
     const lots = pos.lots;
-    const payout = lots > 0 ? v * lots * mult : (spec.payoutTicks - v) * -lots * mult;
+    const payout = settlementPayout(spec.payoutTicks, mult, lots, v);
     const acct = pos.account;
     acct.available[m]! += payout;
     inst.escrow -= payout;

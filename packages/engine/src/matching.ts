@@ -19,10 +19,10 @@ import { invariant } from './invariant.ts';
 import { countGroupFill } from './order-groups.ts';
 import { addOpenLots, cancelSlot, finishOrder } from './order-lifecycle.ts';
 import { F_REDUCE_ONLY, F_STP_CANCEL_MAKER, type OrderStore } from './order-store.ts';
+import { binaryFillCash, bookBinaryFill, bookSpotFill } from './pnl.ts';
 import { feeReserveFor } from './reservation.ts';
 import { NIL } from './slot.ts';
 import type { Account, Instrument, Position } from './state.ts';
-import { mulDivFloor } from './units.ts';
 
 /** True when an order on `side` at `limit` would trade against the current book. */
 export function crosses(inst: Instrument, side: number, limit: number): boolean {
@@ -269,7 +269,6 @@ function binaryLeg(
   const free = held - reservedAll;
   const c2 = Math.min(q - c1, free);
   const c3 = Math.min(q - c1 - c2, held - c1 - c2);
-  const opened = q - c1 - c2 - c3;
   const closes = c1 + c2 + c3;
   // Release what this order had reserved for the q lots.
   s.resPos[slot] = own - c1;
@@ -283,17 +282,10 @@ function binaryLeg(
   acct.reserved[m]! -= release;
   invariant(acct.reserved[m]! >= 0, 'a fill released more than was reserved');
   // Principal: closing receives the value of the side given up; opening pays for the new side.
-  const closeValue = side === BUY ? M - price : price;
-  const openCost = side === BUY ? price : M - price;
-  const cash = closeValue * closes * mult - openCost * opened * mult;
+  const booked = bookBinaryFill(pos, side === BUY, price, q, M, mult);
+  invariant(booked === closes, 'a binary fill closed other than min(qty, held) lots');
+  const cash = binaryFillCash(side === BUY, price, q, closes, M, mult);
   acct.available[m]! += release + cash;
-  if (closes > 0) {
-    const removed = closes === held ? pos.costBasis : mulDivFloor(pos.costBasis, closes, held);
-    pos.realisedPnl += closeValue * closes * mult - removed;
-    pos.costBasis -= removed;
-  }
-  pos.costBasis += openCost * opened * mult;
-  pos.lots += side === BUY ? q : -q;
   if (c3 > 0) rebalanceReservations(e, inst, acct, pos, side);
   e.touchBalance(acct, m);
   e.touchPosition(pos);
@@ -376,19 +368,7 @@ function spotLegs(
 
 /** Average-cost bookkeeping of a spot position (informational: balances are the source of truth). */
 function spotPosition(e: EngineState, pos: Position, signedLots: number, cost: number): void {
-  const lots = pos.lots;
-  if (lots === 0 || Math.sign(lots) === Math.sign(signedLots)) {
-    pos.costBasis += cost;
-  } else {
-    const held = Math.abs(lots);
-    const q = Math.abs(signedLots);
-    const closes = q < held ? q : held;
-    const part = mulDivFloor(cost, closes, q);
-    const removed = closes === held ? pos.costBasis : mulDivFloor(pos.costBasis, closes, held);
-    pos.realisedPnl += lots > 0 ? part - removed : removed - part;
-    pos.costBasis += cost - part - removed;
-  }
-  pos.lots += signedLots;
+  bookSpotFill(pos, signedLots, cost);
   e.touchPosition(pos);
 }
 

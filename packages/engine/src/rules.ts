@@ -7,6 +7,14 @@ import { compileFeeRate, feeAt } from './fees.ts';
 import type { FeeSchedule } from './instrument.ts';
 
 export type { FeeSchedule };
+// Valuation and P&L are rules a customer sees too: the browser reads them through this entry.
+export {
+  type PnlTerms,
+  positionValue,
+  realisedAfterFees,
+  spotHoldingValue,
+  unrealisedPnl,
+} from './pnl.ts';
 import { isSafeInt } from './units.ts';
 
 /** The part of a spec that defines its prices: `minPriceTicks + k × tickSize` up to `maxPriceTicks`. */

@@ -14,6 +14,9 @@ export {
   parseSafeInteger,
 } from './postgres-dialect.ts';
 export { openPostgresReadModels, type PostgresReadModelsOptions } from './postgres-read-models.ts';
+export { DEFAULT_POINTS, MAX_POINTS } from './performance-build.ts';
+export { performanceCsv } from './performance-csv.ts';
+export type * from './performance-types.ts';
 export type * from './read-models.ts';
 export { reportCsv } from './report-csv.ts';
 export { dayPeriod, monthPeriod } from './report-period.ts';

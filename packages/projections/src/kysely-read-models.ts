@@ -13,6 +13,8 @@ import {
 } from './batch-fold.ts';
 import { BulkWriter } from './bulk-writer.ts';
 import * as Q from './read-queries.ts';
+import { queryPerformance } from './performance-queries.ts';
+import type { PerformanceQuery } from './performance-types.ts';
 import * as R from './report-queries.ts';
 import type { LargePositionQuery, ReportPeriod, StatementQuery } from './report-types.ts';
 import type {
@@ -218,6 +220,9 @@ export class KyselyReadModels implements ReadModels {
   }
   statement(q: StatementQuery) {
     return this.#read(() => R.queryStatement(this.#db, q));
+  }
+  performance(q: PerformanceQuery) {
+    return this.#read(() => queryPerformance(this.#db, q));
   }
   volume24h(instrumentId: number, nowTs: number) {
     return this.#read(() => Q.queryVolume24h(this.#db, instrumentId, nowTs));

@@ -33,6 +33,7 @@ import type {
   StatementQuery,
   TradeRegister,
 } from './report-types.ts';
+import type { PerformanceQuery, PerformanceReport } from './performance-types.ts';
 
 /** One command as the engine applied it, with the events it produced (copied, not the reused array). */
 export interface AppliedCommand {
@@ -286,6 +287,11 @@ export interface ReadModels {
   largePositions(q: LargePositionQuery): Promise<LargePositionReport>;
   /** One account's money, trades, settlements and P&L over `[fromTs, toTs)`. */
   statement(q: StatementQuery): Promise<AccountStatement>;
+  /**
+   * One account's value and P&L over time in buckets, per market and per event, with win rate, fees
+   * and drawdown, read in one snapshot (performance-types.ts).
+   */
+  performance(q: PerformanceQuery): Promise<PerformanceReport>;
   /** Surveillance alerts, newest raised first. */
   alerts(q: AlertsQuery): Promise<Page<AlertRow>>;
   /** How many alerts there are of each kind and status. */

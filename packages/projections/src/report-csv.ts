@@ -20,8 +20,8 @@ import type {
   TradeRegister,
 } from './report-types.ts';
 
-type Cell = string | number | undefined;
-type Block = { header: readonly string[]; rows: readonly (readonly Cell[])[] };
+export type Cell = string | number | undefined;
+export type Block = { header: readonly string[]; rows: readonly (readonly Cell[])[] };
 
 function cell(v: Cell): string {
   if (v === undefined) return '';
@@ -32,13 +32,14 @@ function cell(v: Cell): string {
   return s;
 }
 
-function render(blocks: readonly Block[]): string {
+/** Blocks as one CSV file, an empty line between them; shared by every CSV the read models write. */
+export function render(blocks: readonly Block[]): string {
   return blocks
     .map((b) => [b.header, ...b.rows].map((r) => `${r.map(cell).join(',')}\r\n`).join(''))
     .join('\r\n');
 }
 
-function iso(ts: number): string {
+export function iso(ts: number): string {
   return new Date(ts).toISOString();
 }
 

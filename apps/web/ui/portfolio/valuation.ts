@@ -2,21 +2,15 @@
 // other asset held valued at the last price of its spot market against USD. Spot trades move balances,
 // so spot instruments are valued through the balances only (never also as positions).
 
+import { realisedAfterFees, spotHoldingValue } from '@bourse/engine/rules';
 import type { Balance, MarketInfo, PositionRow } from '../api/types.ts';
 
-/**
- * A position's realised P&L after its fees: the fees were paid in cash, so only this figure, with the
- * unrealised P&L, adds up to the change in the account's value.
- */
-export function realisedAfterFees(p: { readonly realisedPnl: number; readonly feesPaid: number }) {
-  return p.realisedPnl - p.feesPaid;
-}
+export { realisedAfterFees };
 
 /** USD micros of `amount` base units at the spot market's last price, rounded down; undefined if unpriced. */
 export function spotValue(m: MarketInfo, amount: number): number | undefined {
   if (m.kind !== 'spot' || m.lastPriceTicks === null) return undefined;
-  const perLot = m.spec.baseUnitsPerLot ?? 1;
-  return Math.floor((amount * m.lastPriceTicks * m.spec.moneyPerTickLot) / perLot);
+  return spotHoldingValue(m.spec, amount, m.lastPriceTicks);
 }
 
 export interface Valuation {

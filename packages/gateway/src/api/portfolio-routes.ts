@@ -2,7 +2,7 @@
 // acknowledged order at once), fills, settlements and the ledger from the read models after the
 // history barrier (every command acknowledged before the request is in them).
 
-import type { InstrumentSpec, PositionView } from '@bourse/engine';
+import { type PositionView, positionValue, unrealisedPnl } from '@bourse/engine';
 import type { MarketDataHub } from '@bourse/marketdata';
 import { type RequestContext, type RouteDef, route } from './route-def.ts';
 import { caller, type Defined, defined, readModel } from './route-helpers.ts';
@@ -25,25 +25,16 @@ function markTicks(hub: MarketDataHub, instrumentId: number): number | undefined
   return bid !== undefined && ask !== undefined ? Math.floor((bid + ask) / 2) : undefined;
 }
 
-/** Value of a position at `mark`, in minor units: YES at mark, NO at (payout − mark). */
-export function positionValue(spec: InstrumentSpec, positionLots: number, mark: number): number {
-  if (spec.kind === 'binary' && positionLots < 0) {
-    return -positionLots * (spec.payoutTicks - mark) * spec.moneyPerTickLot;
-  }
-  return positionLots * mark * spec.moneyPerTickLot;
-}
-
 export function positionWithPnl(p: PositionView, hub: MarketDataHub) {
   const m = hub.market(p.instrumentId);
   const mark = markTicks(hub, p.instrumentId);
-  const value =
-    m === undefined || mark === undefined ? null : positionValue(m.spec, p.positionLots, mark);
+  const priced = m !== undefined && mark !== undefined;
   return {
     ...p,
     market: m?.spec.symbol ?? String(p.instrumentId),
     markPriceTicks: mark ?? null,
-    marketValue: value,
-    unrealisedPnl: value === null ? null : value - p.costBasis,
+    marketValue: priced ? positionValue(m.spec, p.positionLots, mark) : null,
+    unrealisedPnl: priced ? unrealisedPnl(m.spec, p.positionLots, p.costBasis, mark) : null,
   };
 }
 
