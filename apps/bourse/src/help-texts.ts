@@ -25,6 +25,10 @@ Options:
                       (or set BOURSE_OTLP_TRACES); off by default
   --tls-cert <file> --tls-key <file>  Serve HTTPS/WSS with this PEM certificate chain and key
                       (docs/tls.md); without them, terminate TLS in a proxy in front
+  --sandbox           Run as a sandbox for testing bots (docs/sandbox.md): a simulated clock,
+                      resets to scenarios, the control API under /api/v1/sandbox and
+                      'bourse sandbox'; never on a production exchange (off by default; not with
+                      --read-db)
   -h, --help          Show this help
 
 For the lowest latency run it as npm start does:
@@ -175,4 +179,27 @@ report is stamped with the seq it was built from (in the file and in its name).
 
 Options: --format csv|json (default csv)  --out <file> (default stdout)
          --data-dir <dir> (default ./data)  --read-db <postgres://...> (read models in PostgreSQL)
+`;
+
+export const SANDBOX_HELP = `Usage: bourse sandbox <command> [options]
+
+Controls a running sandbox (bourse serve --sandbox; docs/sandbox.md) through its admin API.
+
+Commands:
+  status                    The clock, the scenario last reset to, events recorded
+  events [--account <id>] [--kind <k>] [--after <id>] [--limit <n>]
+                            What was done to the exchange and its clients, oldest first
+  clock                     The simulated clock
+  clock pause               Stop simulated time
+  clock run <rate>          Let time pass at rate × real time (1, 60, 3600, …)
+  clock step <duration>     Move time forward (500ms, 30s, 15m, 2h, 1d; a bare number is ms);
+                            expiries and schedules in between happen at their own times
+  clock jump <time>         Move time to an ISO time or ms since the epoch (never backwards)
+
+Options (or the environment variables in brackets):
+  --url <url>               The sandbox (BOURSE_URL; default http://127.0.0.1:8080)
+  --key-id <id>             An admin's API key id (BOURSE_KEY_ID)
+  --key-file <pem>          Its private key (BOURSE_KEY_FILE)
+  --json                    Print the raw JSON answer
+  -h, --help                Show this help
 `;

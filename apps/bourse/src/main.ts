@@ -3,7 +3,14 @@
 // has `--help`; admin commands work on a stopped data directory (see `bourse user --help`). Commands
 // are imported only when run, so `--help` and small commands start quickly.
 
-import { ADMIN_HELP, DATA_DIR_HELP, LOADTEST_HELP, REPORT_HELP, SERVE_HELP } from './help-texts.ts';
+import {
+  ADMIN_HELP,
+  DATA_DIR_HELP,
+  LOADTEST_HELP,
+  REPORT_HELP,
+  SANDBOX_HELP,
+  SERVE_HELP,
+} from './help-texts.ts';
 
 const HELP = `Usage: bourse <command> [options]
 
@@ -20,6 +27,7 @@ Commands:
   replay                Rebuild state from the journal; print the state hash
   snapshot              Write an engine snapshot
   report                Compliance reports: trade register, large positions, statements
+  sandbox               Control a sandbox (serve --sandbox): clock, events, reset
   loadtest              End-to-end load over loopback (orders/s, ack latency, fan-out)
   cluster up|status|down     A local cluster (etcd, NATS, PostgreSQL, HAProxy)
   cluster node               One engine node of a cluster (etcd command log, NATS bus)
@@ -42,6 +50,7 @@ const COMMAND_HELP: Record<string, string> = {
   snapshot: DATA_DIR_HELP,
   loadtest: LOADTEST_HELP,
   report: REPORT_HELP,
+  sandbox: SANDBOX_HELP,
 };
 
 const admin = () => import('./admin-commands.ts');
@@ -93,6 +102,8 @@ async function main(argv: string[]): Promise<number> {
       return (await dataDir()).snapshotCommand(rest);
     case 'report':
       return (await import('./report-command.ts')).reportCommand(rest);
+    case 'sandbox':
+      return (await import('./sandbox-command.ts')).sandboxCommand(rest);
     case 'loadtest':
       await (await import('./loadtest/loadtest-command.ts')).loadtestCommand(rest);
       return 0;

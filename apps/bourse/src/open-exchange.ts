@@ -35,9 +35,12 @@ export async function openExchange(
 ): Promise<OpenExchange> {
   const { onRecoveryProgress, engineConfig, readDb, otlpTraces, ...gatewayOptions } = options;
   const tracing = otlpTraces === undefined ? undefined : startOtlpTracing(otlpTraces);
+  const sandbox = gatewayOptions.sandbox;
   const core = await openExchangeCore({
     dataDir,
     recordTimings: tracing !== undefined,
+    // A sandbox's simulated clock stamps the commands, so everything time-driven follows it.
+    ...(sandbox === undefined ? {} : { clock: () => sandbox.clock.now() }),
     ...(engineConfig === undefined ? {} : { engineConfig }),
     ...(readDb === undefined ? {} : { readDb }),
     ...(onRecoveryProgress === undefined ? {} : { onRecoveryProgress }),
@@ -53,6 +56,7 @@ export async function openExchange(
     ...(tracing === undefined ? {} : { tracer: tracing.tracer }),
     ...gatewayOptions,
   });
+  sandbox?.attach({ nextDueTs: () => core.nextDueTs(), tick: () => core.submit({ type: 'tick' }) });
   registerDiskMetrics(gateway.metricsRegistry, dataDir);
   await gateway.ready;
   return {

@@ -14,6 +14,7 @@ import {
   type LogLevel,
   ROLES,
   type Role,
+  Sandbox,
 } from '@bourse/gateway';
 import { type ExchangeCore, makePrivateDir, type ReadDb } from '@bourse/core';
 import { botCredentials, DEMO_START_TICKS, isEmptyExchange, seedDemo } from './demo-setup.ts';
@@ -38,6 +39,7 @@ const SERVE_FLAGS = {
   'tls-key': { type: 'string' },
   'signup-role': { type: 'string' },
   'otlp-traces': { type: 'string' },
+  sandbox: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -59,8 +61,10 @@ export async function serveCommand(argv: string[]): Promise<void> {
   if (signupRole !== undefined && !(ROLES as readonly string[]).includes(signupRole)) {
     throw new Error(`--signup-role must be one of ${ROLES.join(', ')}`);
   }
+  const sandbox = sandboxFlag(values.sandbox, values['read-db']);
   const exchange = await openExchange(dataDir, {
     logger,
+    ...(sandbox === undefined ? {} : { sandbox }),
     ...readDbFlag(values['read-db']),
     ...otlpFlag(values['otlp-traces'] ?? process.env.BOURSE_OTLP_TRACES),
     ...(signupRole === undefined ? {} : { signupRole: signupRole as Role }),
@@ -89,9 +93,9 @@ export async function serveCommand(argv: string[]): Promise<void> {
         onError: (error) => logger.debug('bot request refused', { error }),
       })
     : undefined;
-  logger.info('listening', { url, dataDir, demo });
+  logger.info('listening', { url, dataDir, demo, sandbox: sandbox !== undefined });
   process.stdout.write(
-    `\nBourse is running at ${url}\n  API docs:  ${url}/docs\n  data dir:  ${dataDir}\n` +
+    `\n${sandbox === undefined ? 'Bourse' : 'A Bourse SANDBOX'} is running at ${url}\n  API docs:  ${url}/docs\n  data dir:  ${dataDir}\n` +
       (adminLine === '' ? '' : `  ${adminLine}\n`) +
       (demo ? '  demo bots are trading; stop with Ctrl-C\n\n' : '\n'),
   );
@@ -194,6 +198,18 @@ async function demoAdminLine(services: GatewayServices, demo: boolean): Promise<
     return "admin login: admin (password shown at first start; reset: 'bourse user password')";
   }
   return '';
+}
+
+/**
+ * `--sandbox`: simulated time and the control plane (docs/sandbox.md). Not with the read models in
+ * PostgreSQL: a sandbox is reset into fresh data directories, and a shared database would mix them.
+ */
+function sandboxFlag(on: boolean, readDb: string | undefined): Sandbox | undefined {
+  if (!on) return undefined;
+  if (readDb !== undefined) {
+    throw new Error('--sandbox keeps its read models in its data directory: drop --read-db');
+  }
+  return new Sandbox();
 }
 
 /** `--otlp-traces <url>` (or BOURSE_OTLP_TRACES): order-path traces to an OTLP/HTTP collector. */

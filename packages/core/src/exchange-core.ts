@@ -164,6 +164,11 @@ export interface ReplicatingCore extends ExchangeCore {
   /** Start or stop submitting `tick`s when the engine has time-driven work due. */
   setTicking(on: boolean): void;
   /**
+   * When the engine next has time-driven work (a GTD expiry, a market schedule, a breaker's reopening),
+   * as of every command posted to it so far; null for none. A sandbox's simulated clock fires it.
+   */
+  nextDueTs(): Promise<number | null>;
+  /**
    * Durable commands `fromSeq..toSeq` (at most `limit`) with their events, recomputed on a thread of
    * its own from the nearest snapshot and the journal: for a follower that missed commands this core
    * no longer holds in memory.

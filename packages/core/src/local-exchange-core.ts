@@ -228,6 +228,10 @@ export class LocalExchangeCore implements ReplicatingCore {
     );
   }
 
+  nextDueTs(): Promise<number | null> {
+    return this.#parts.host.query('nextDueTs', []) as Promise<number | null>;
+  }
+
   subscribe(listener: (batch: readonly AppliedCommand[]) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);

@@ -31,6 +31,8 @@ import { passwordRoutes } from './api/password-routes.ts';
 import { preferenceRoutes } from './api/preference-routes.ts';
 import { sessionRoutes } from './api/session-routes.ts';
 import { tokenRoutes } from './api/token-routes.ts';
+import type { Sandbox } from './sandbox/sandbox.ts';
+import { sandboxRouteTable } from './sandbox/sandbox-routes.ts';
 import type { AuthStore } from './auth/auth-store.ts';
 import { type AuthPeers, Authenticator } from './auth/authenticator.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.ts';
@@ -148,6 +150,12 @@ export interface GatewayOptions {
   readonly clusterStatus?: () => Promise<object>;
   /** Sandbox mode only: the fault table the traffic consults (docs/conformance.md). */
   readonly faults?: FaultInjector;
+  /**
+   * A sandbox (`serve --sandbox`, docs/sandbox.md): its control plane under /api/v1/sandbox, and its
+   * clock as the exchange's time. Absent (every production exchange): those paths answer
+   * SANDBOX_DISABLED.
+   */
+  readonly sandbox?: Sandbox;
 }
 
 export interface Gateway {
@@ -156,6 +164,8 @@ export interface Gateway {
   /** The prom-client registry behind `/metrics`; the composition root adds its own families to it. */
   readonly metricsRegistry: Registry;
   readonly routes: readonly RouteDef[];
+  /** The /api/v1/sandbox routes mounted: the sandbox's, or (not a sandbox) their refusals. */
+  readonly sandboxRoutes: readonly RouteDef[];
   /** Resolves when market data is loaded from the core (the server answers /readyz with 200 after). */
   readonly ready: Promise<void>;
   close(): Promise<void>;
@@ -203,6 +213,7 @@ function createServices(options: GatewayOptions): GatewayServices {
     signupRole: options.signupRole,
     tracing: options.tracer === undefined ? undefined : new OrderTracing(options.tracer),
     faults: options.faults,
+    sandbox: options.sandbox,
   });
 }
 
@@ -224,7 +235,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const limits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
   const buckets = new TokenBuckets();
   const router = new Router<CompiledRoute>();
-  for (const def of ALL_ROUTES)
+  const sandboxRoutes = sandboxRouteTable(options.sandbox !== undefined);
+  for (const def of [...ALL_ROUTES, ...sandboxRoutes])
     router.add(def.method, def.path, compileRoute(def, options.checkResponses));
   const pipeline = new HttpPipeline(router, services, buckets, limits);
   const ws = new WsGateway(services, { ...DEFAULT_WS_OPTIONS, ...options.ws }, buckets, limits);
@@ -246,7 +258,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   stream.ready.catch((error: unknown) =>
     logger.error('gateway failed to load market data', { error }),
   );
-  const doc = openApiDocument(ALL_ROUTES, API_VERSION);
+  // A production exchange documents no sandbox endpoint: it only refuses them.
+  const doc = openApiDocument(
+    options.sandbox === undefined ? ALL_ROUTES : [...ALL_ROUTES, ...sandboxRoutes],
+    API_VERSION,
+  );
   const pages: OpsPagesDeps = {
     registry: createMetricsRegistry({
       core: options.core,
@@ -300,9 +316,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     services,
     metricsRegistry: pages.registry,
     routes: ALL_ROUTES,
+    sandboxRoutes,
     ready: stream.ready,
     async close() {
       loopDelay.stop();
+      options.sandbox?.close();
       stream.close();
       for (const m of mounts) await m.mount.close?.();
       await ws.close();

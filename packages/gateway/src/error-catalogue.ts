@@ -51,6 +51,11 @@ const GATEWAY_ERRORS = {
     503,
     'History is still catching up with recent trading; retry after the indicated delay.',
   ],
+  SANDBOX_DISABLED: [
+    404,
+    'This exchange is not a sandbox: sandbox endpoints exist only under `bourse serve --sandbox`.',
+  ],
+  SANDBOX_CLOCK_BACKWARDS: [409, 'The sandbox clock never goes backwards.'],
   INTERNAL: [500, 'Internal error.'],
   NOT_SUPPORTED: [501, 'This exchange does not serve that request.'],
 } as const satisfies Record<string, readonly [number, string]>;

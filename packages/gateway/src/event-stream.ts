@@ -78,7 +78,7 @@ export class EventStream {
    */
   async #seedVolumes(core: ExchangeCore, ids: readonly number[]): Promise<void> {
     const half = 12 * 3_600_000;
-    const since = this.#services.clock() - 2 * half;
+    const since = this.#services.exchangeNow() - 2 * half;
     try {
       for (const instrumentId of ids) {
         for (const [fromTs, toTs] of [

@@ -48,6 +48,10 @@ export { type Catalogue, loadCatalogue, marketInfo, NO_INFO } from './api/catalo
 export { ApiError, type ApiErrorCode, errorCatalogue } from './error-catalogue.ts';
 export { clientIp, limitKey, type RateLimits, toApiError } from './http/http-pipeline.ts';
 export { parseQuery, readJsonBody, sendJson } from './http/request-io.ts';
+export { type DueWork, Sandbox, type SandboxResetter } from './sandbox/sandbox.ts';
+export { SandboxClock } from './sandbox/sandbox-clock.ts';
+export { type SandboxEventInput, SandboxRecorder } from './sandbox/sandbox-recorder.ts';
+export { SANDBOX_ROUTES, sandboxOf, sandboxRouteTable } from './sandbox/sandbox-routes.ts';
 export { openApiDocument } from './openapi/openapi-document.ts';
 export { createLogger, type Logger, type LogLevel, silentLogger } from './ops/logger.ts';
 export { missedHeartbeatCause } from './ws/slow-consumer-policy.ts';

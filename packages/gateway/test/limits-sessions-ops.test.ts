@@ -191,7 +191,12 @@ test('exchange status: public, answered by the engine, follows an admin halt', a
   const halt = (await ex.admin.rest.request('POST', '/api/v1/admin/halt', { halted: true })) as {
     seq: number;
   };
-  assert.deepEqual(await status(), { halted: true, tradingActive: false, seq: halt.seq });
+  assert.deepEqual(await status(), {
+    halted: true,
+    tradingActive: false,
+    seq: halt.seq,
+    sandbox: false,
+  });
   await ex.admin.rest.request('POST', '/api/v1/admin/halt', { halted: false });
   assert.equal((await status()).halted, false);
 });

@@ -13,3 +13,4 @@ export * from './preferences.ts';
 export * from './primitives.ts';
 export * from './surveillance.ts';
 export * from './reports.ts';
+export * from './sandbox.ts';

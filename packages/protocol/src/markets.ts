@@ -1,6 +1,7 @@
 // Markets and market data over REST: the market list and one market, the book, trades, candles and the
 // exchange status.
 
+import { SandboxClockSchema } from './sandbox.ts';
 import { type Static, Type } from '@sinclair/typebox';
 import { Cursor, Int, Limit, NonNegInt, NullableInt, strict } from './primitives.ts';
 
@@ -147,6 +148,10 @@ export const ExchangeStatusSchema = Type.Object({
   halted: Type.Boolean({ description: 'The whole exchange is halted: no order entry anywhere.' }),
   tradingActive: Type.Boolean(),
   seq: Type.Integer({ description: 'The last applied sequence number the answer reflects.' }),
+  sandbox: Type.Boolean({
+    description: 'A sandbox (`bourse serve --sandbox`): simulated time, resets, injected faults.',
+  }),
+  clock: Type.Optional(SandboxClockSchema),
 });
 
 export type MarketView = Static<typeof MarketSchema>;

@@ -15,6 +15,7 @@ import type { GatewayMetrics } from '../ops/gateway-metrics.ts';
 import type { Logger } from '../ops/logger.ts';
 import type { OrderTracing } from '../ops/order-tracing.ts';
 import type { FaultInjector } from '../sandbox/fault-injector.ts';
+import type { Sandbox } from '../sandbox/sandbox.ts';
 
 export interface AssetInfo {
   readonly assetId: number;
@@ -38,6 +39,8 @@ export class GatewayServices {
   readonly tracing: OrderTracing | undefined;
   /** The sandbox's fault table; undefined on a production exchange (the traffic then skips it). */
   readonly faults: FaultInjector | undefined;
+  /** The sandbox control plane (`serve --sandbox`); undefined on every other exchange. */
+  readonly sandbox: Sandbox | undefined;
   readonly #assets = new Map<number, AssetInfo>();
   readonly #historyWaitMs: number;
 
@@ -55,6 +58,7 @@ export class GatewayServices {
     signupRole?: Role | undefined;
     tracing?: OrderTracing | undefined;
     faults?: FaultInjector | undefined;
+    sandbox?: Sandbox | undefined;
   }) {
     this.core = parts.core;
     this.auth = parts.auth;
@@ -68,6 +72,15 @@ export class GatewayServices {
     this.signupRole = parts.signupRole;
     this.tracing = parts.tracing;
     this.faults = parts.faults;
+    this.sandbox = parts.sandbox;
+  }
+
+  /**
+   * The exchange's time: the clock commands are stamped with, which a sandbox simulates. Market-data
+   * windows (candles) use it; credentials, sessions and rate limits keep the wall clock (`clock`).
+   */
+  exchangeNow(): number {
+    return this.sandbox === undefined ? this.clock() : this.sandbox.clock.now();
   }
 
   /** Loads the asset directory from the auth store (the event stream does, before it is ready). */

@@ -56,12 +56,15 @@ export const marketRoutes: RouteDef[] = [
     path: '/api/v1/exchange/status',
     response: ExchangeStatusSchema,
     summary:
-      'Whether the exchange is halted (answered by the engine, so it holds across restarts).',
+      'Whether the exchange is halted (answered by the engine, so it holds across restarts), and ' +
+      'whether it is a sandbox (with its simulated clock).',
     tag: 'markets',
     auth: 'public',
     handler: async (ctx) => {
       const { seq, halted } = await ctx.services.core.query.exchangeStatus();
-      return { halted, tradingActive: !halted, seq };
+      const sandbox = ctx.services.sandbox;
+      const status = { halted, tradingActive: !halted, seq, sandbox: sandbox !== undefined };
+      return sandbox === undefined ? status : { ...status, clock: sandbox.clock.view() };
     },
   }),
   route({

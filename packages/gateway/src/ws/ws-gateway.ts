@@ -362,7 +362,7 @@ export class WsGateway {
       this.#writer.send(c, JSON.stringify(this.#s.hub.ticker(instrumentId)));
     // The open candle as of the last flush; the updates that follow carry everything after it.
     if (interval !== undefined) {
-      const snapshot = this.#s.hub.candleSnapshot(instrumentId, interval, this.#s.clock());
+      const snapshot = this.#s.hub.candleSnapshot(instrumentId, interval, this.#s.exchangeNow());
       this.#writer.send(c, JSON.stringify(snapshot));
     }
   }

@@ -16,6 +16,7 @@ import {
   type Gateway,
   type GatewayOptions,
   type Role,
+  type Sandbox,
 } from '../../src/index.ts';
 
 export interface TestUser {
@@ -44,12 +45,20 @@ export interface TestCoreOptions {
   readonly clock?: () => number;
 }
 
+/** The core; a sandbox's simulated clock stamps its commands, as `serve --sandbox` wires it. */
+async function openCore(dataDir: string, sandbox: Sandbox | undefined, options: TestCoreOptions) {
+  const clock = sandbox === undefined ? {} : { clock: () => sandbox.clock.now() };
+  const core = await openExchangeCore({ dataDir, ...clock, ...options });
+  sandbox?.attach({ nextDueTs: () => core.nextDueTs(), tick: () => core.submit({ type: 'tick' }) });
+  return core;
+}
+
 export async function startTestExchange(
   options: Partial<Omit<GatewayOptions, 'core' | 'authStore'>> = {},
   coreOptions: TestCoreOptions = {},
 ): Promise<TestExchange> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bourse-gw-'));
-  const core = await openExchangeCore({ dataDir, ...coreOptions });
+  const core = await openCore(dataDir, options.sandbox, coreOptions);
   const authStore = new AuthStore(join(dataDir, 'auth.db'));
   const gateway = createGateway({
     core,

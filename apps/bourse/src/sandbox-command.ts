@@ -1,0 +1,107 @@
+// `bourse sandbox …`: drives a running sandbox (`bourse serve --sandbox`) through its admin API under
+// /api/v1/sandbox with an admin's API key: the clock, the event record and (docs/sandbox.md) resets.
+
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { RestClient } from '@bourse/client';
+import { SANDBOX_HELP } from './help-texts.ts';
+
+const FLAGS = {
+  url: { type: 'string' },
+  'key-id': { type: 'string' },
+  'key-file': { type: 'string' },
+  account: { type: 'string' },
+  kind: { type: 'string' },
+  after: { type: 'string' },
+  limit: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `500ms`, `30s`, `15m`, `2h`, `1d`, `1h30m` or a bare number of milliseconds. */
+export function parseDuration(text: string): number {
+  if (/^[0-9]+$/.test(text)) return Number(text);
+  const parts = [...text.matchAll(/([0-9]+)(ms|s|m|h|d)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
+    throw new UsageError(`not a duration: ${text} (e.g. 500ms, 30s, 15m, 2h, 1d)`);
+  }
+  return parts.reduce((sum, p) => sum + Number(p[1]) * UNITS[p[2]!]!, 0);
+}
+
+/** An ISO time (`2026-12-07T09:00:00Z`) or milliseconds since the epoch. */
+export function parseTime(text: string): number {
+  const ms = /^[0-9]+$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isSafeInteger(ms) || ms <= 0) throw new UsageError(`not a time: ${text}`);
+  return ms;
+}
+
+function client(values: { url?: string; 'key-id'?: string; 'key-file'?: string }): RestClient {
+  const baseUrl = values.url ?? process.env.BOURSE_URL ?? 'http://127.0.0.1:8080';
+  const keyId = values['key-id'] ?? process.env.BOURSE_KEY_ID;
+  const keyFile = values['key-file'] ?? process.env.BOURSE_KEY_FILE;
+  if (keyId === undefined || keyFile === undefined) {
+    throw new UsageError('give an admin API key: --key-id and --key-file (or BOURSE_KEY_ID/_FILE)');
+  }
+  return new RestClient({
+    baseUrl,
+    credentials: { keyId, privateKey: readFileSync(keyFile, 'utf8') },
+  });
+}
+
+/** The request a command line names: [method, path, body, query]. */
+export function sandboxRequest(
+  positionals: readonly string[],
+  values: { account?: string; kind?: string; after?: string; limit?: string },
+): [string, string, unknown, Record<string, string | undefined> | undefined] {
+  const [sub, op, arg] = positionals;
+  const base = '/api/v1/sandbox';
+  if (sub === 'status') return ['GET', `${base}/status`, undefined, undefined];
+  if (sub === 'events') {
+    const { account, kind, after, limit } = values;
+    return ['GET', `${base}/events`, undefined, { account, kind, after, limit }];
+  }
+  if (sub === 'clock') {
+    const need = (what: string) => {
+      if (arg === undefined) throw new UsageError(`clock ${op} needs ${what}`);
+      return arg;
+    };
+    switch (op) {
+      case undefined:
+        return ['GET', `${base}/clock`, undefined, undefined];
+      case 'pause':
+        return ['POST', `${base}/clock/pause`, undefined, undefined];
+      case 'run':
+        return ['POST', `${base}/clock/run`, { rate: Number(need('a rate')) }, undefined];
+      case 'step':
+        return ['POST', `${base}/clock/step`, { ms: parseDuration(need('a duration')) }, undefined];
+      case 'jump':
+        return ['POST', `${base}/clock/jump`, { to: parseTime(need('a time')) }, undefined];
+    }
+  }
+  throw new UsageError(`unknown sandbox command: ${positionals.join(' ')}\n\n${SANDBOX_HELP}`);
+}
+
+/** Prints a clock as people read it; everything else as JSON. */
+function render(answer: unknown, json: boolean): string {
+  const a = answer as { now?: unknown; mode?: unknown; rate?: unknown };
+  if (json || typeof a.now !== 'number') return `${JSON.stringify(answer, null, 2)}\n`;
+  return `${new Date(a.now).toISOString()}  ${String(a.mode)}  ×${String(a.rate)}\n`;
+}
+
+export async function sandboxCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: FLAGS, allowPositionals: true });
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(SANDBOX_HELP);
+    return values.help ? 0 : 2;
+  }
+  const [method, path, body, query] = sandboxRequest(positionals, values);
+  const answer = await client(values).request(method, path, body, query);
+  process.stdout.write(render(answer, values.json));
+  return 0;
+}

@@ -1,0 +1,169 @@
+// The sandbox control plane behind `/api/v1/sandbox` (docs/sandbox.md): the simulated exchange clock
+// and the time-driven work that follows it, the event recorder, and the reset hook the composition
+// root provides. Clock operations run one at a time; moving time forward fires each piece of the
+// engine's due work (GTD expiry, market schedules, a breaker's reopening) with a `tick` stamped at
+// exactly its due time, so a bot sees an order expire at the simulated instant, never before.
+
+import type { SandboxClock as ClockView, SandboxStatus } from '@bourse/protocol';
+import { SandboxClock } from './sandbox-clock.ts';
+import { SandboxRecorder } from './sandbox-recorder.ts';
+
+/** The exchange core's time-driven work, as the sandbox drives it. */
+export interface DueWork {
+  /** When the engine next has work of its own (null: none). */
+  nextDueTs(): Promise<number | null>;
+  /** Submits a journaled `tick`, stamped by the core with the sandbox clock's now. */
+  tick(): Promise<unknown>;
+}
+
+/** What `POST /api/v1/sandbox/reset` asks of the composition root, which owns the data directory. */
+export type SandboxResetter = (scenario: unknown, by: string) => Promise<{ scenario: string }>;
+
+/** How often (wall ms) a running clock looks for due work: sooner than any bot would notice. */
+const RUN_POLL_MS = 20;
+/** Bound on the due times one step fires, so a step always ends. */
+const MAX_DUE_PER_STEP = 1_000_000;
+
+export class Sandbox {
+  readonly clock: SandboxClock;
+  readonly recorder: SandboxRecorder;
+  #work: DueWork | undefined;
+  #resetter: SandboxResetter | undefined;
+  #scenario: string | null = null;
+  /** Clock operations and resets, one at a time. */
+  #queue: Promise<unknown> = Promise.resolve();
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #polling = false;
+
+  constructor(options: { clock?: SandboxClock; wall?: () => number } = {}) {
+    this.clock = options.clock ?? new SandboxClock(options.wall ? { wall: options.wall } : {});
+    this.recorder = new SandboxRecorder({
+      now: () => this.clock.now(),
+      ...(options.wall ? { wall: options.wall } : {}),
+    });
+  }
+
+  /** The core whose due work follows this clock (again after a reset opens a new one). */
+  attach(work: DueWork): void {
+    this.#work = work;
+    this.#armRunning();
+  }
+
+  /** Called by the composition root, which knows how to rebuild the exchange from a scenario. */
+  setResetter(resetter: SandboxResetter): void {
+    this.#resetter = resetter;
+  }
+
+  status(): SandboxStatus {
+    return { clock: this.clock.view(), scenario: this.#scenario, events: this.recorder.count };
+  }
+
+  pause(by: string): Promise<ClockView> {
+    return this.#serial(async () => {
+      this.clock.pause();
+      this.#armRunning();
+      this.recorder.record({ kind: 'clock', action: 'pause', by });
+      return this.clock.view();
+    });
+  }
+
+  run(rate: number, by: string): Promise<ClockView> {
+    return this.#serial(async () => {
+      this.clock.run(rate);
+      this.#armRunning();
+      this.recorder.record({ kind: 'clock', action: 'run', detail: { rate }, by });
+      return this.clock.view();
+    });
+  }
+
+  /** Moves time forward by `ms`, firing the due work in between at its own times. */
+  step(ms: number, by: string): Promise<ClockView> {
+    return this.#serial(async () => {
+      const from = this.clock.now();
+      const fired = await this.#advanceTo(from + ms);
+      const to = this.clock.now();
+      this.recorder.record({ kind: 'clock', action: 'step', detail: { ms, from, to, fired }, by });
+      return this.clock.view();
+    });
+  }
+
+  /** Moves time to `to` (never backwards: a RangeError), firing the due work in between. */
+  jump(to: number, by: string): Promise<ClockView> {
+    return this.#serial(async () => {
+      const from = this.clock.now();
+      if (to < from) throw new RangeError(`the clock never goes backwards: it is ${from}`);
+      const fired = await this.#advanceTo(to);
+      this.recorder.record({ kind: 'clock', action: 'jump', detail: { from, to, fired }, by });
+      return this.clock.view();
+    });
+  }
+
+  /** Rebuilds the exchange from a scenario through the composition root's resetter. */
+  reset(scenario: unknown, by: string): Promise<{ scenario: string }> {
+    return this.#serial(async () => {
+      if (this.#resetter === undefined) throw new Error('this sandbox cannot be reset');
+      const done = await this.#resetter(scenario, by);
+      this.#scenario = done.scenario;
+      this.recorder.record({ kind: 'reset', action: 'reset', detail: done, by });
+      return done;
+    });
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #serial<T>(op: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(op);
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+
+  /**
+   * Fires each due time up to `target` with a tick stamped at that time, then sets the clock to
+   * `target` (or leaves it where a running clock already is). Answers how many due times fired.
+   */
+  async #advanceTo(target: number): Promise<number> {
+    let fired = 0;
+    let last: number | null = null;
+    const work = this.#work;
+    while (work !== undefined && fired < MAX_DUE_PER_STEP) {
+      const due = await work.nextDueTs();
+      // The same time still due after its tick: something other than time holds it.
+      if (due === null || due > target || due === last) break;
+      if (due > this.clock.now()) this.clock.set(due);
+      await work.tick();
+      last = due;
+      fired++;
+    }
+    if (target > this.clock.now()) this.clock.set(target);
+    return fired;
+  }
+
+  /** While the clock runs, due work is fired as simulated time reaches it. */
+  #armRunning(): void {
+    if (!this.clock.running || this.#work === undefined) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+      return;
+    }
+    if (this.#timer !== undefined) return;
+    this.#timer = setInterval(() => void this.#poll(), RUN_POLL_MS);
+    this.#timer.unref();
+  }
+
+  async #poll(): Promise<void> {
+    const work = this.#work;
+    if (this.#polling || work === undefined || !this.clock.running) return;
+    this.#polling = true;
+    try {
+      const due = await work.nextDueTs();
+      if (due !== null && due <= this.clock.now()) await work.tick();
+    } catch {
+      // A core closing under a reset, or overloaded: the next poll looks again.
+    } finally {
+      this.#polling = false;
+    }
+  }
+}
