@@ -3,7 +3,7 @@
 // then so markets opened later are picked up.
 
 import { setTimeout as delay } from 'node:timers/promises';
-import { type Market, RestClient } from '@bourse/client';
+import { type Market, RestClient, type RetryPolicy } from '@bourse/client';
 import { MarketMaker } from './market-maker.ts';
 import { NoiseTrader } from './noise-trader.ts';
 import { SeededRandom } from './seeded-random.ts';
@@ -26,6 +26,12 @@ export interface RunBotsOptions {
   /** Where fair value starts per market symbol when the market has not traded yet. */
   readonly startTicks?: Readonly<Record<string, number>>;
 }
+
+/**
+ * How the bots' client resends (docs/conformance.md): after a 429 only once its Retry-After has
+ * passed, reads after a 5xx or no answer, orders only under their client order id.
+ */
+export const BOT_RETRY: RetryPolicy = { attempts: 4, backoffMs: 250, timeoutMs: 10_000 };
 
 export interface RunningBots {
   stop(): Promise<void>;
@@ -68,6 +74,7 @@ export function runBots(opts: RunBotsOptions): RunningBots {
     const rest = new RestClient({
       baseUrl: opts.baseUrl,
       credentials: { keyId: bot.keyId, privateKey: bot.privateKeyPem },
+      retry: BOT_RETRY,
     });
     const rng = new SeededRandom(seed * 7_919 + i);
     const worker =

@@ -3,6 +3,7 @@
 
 export { BookMirror, type BookMessage } from './book-mirror.ts';
 export { BourseApiError } from './client-error.ts';
+export { LiveBook, type LiveBookEvent, type LiveBookOptions } from './live-book.ts';
 export { type ApiKeyCredentials, BODY_SHA256_HEADER, RequestSigner } from './request-signer.ts';
 export {
   type IssuedToken,
@@ -11,4 +12,6 @@ export {
   TOKEN_PATH,
 } from './rest-client.ts';
 export { SocketClient, WS_PATH } from './socket-client.ts';
+export { newClientOrderId, type PlacedOrder } from './idempotent-place.ts';
+export { FateUnknownError, type RetryPolicy } from './retry-policy.ts';
 export type * from './wire-types.ts';

@@ -6,8 +6,17 @@
 // minted by `useToken()` is renewed by itself: a request refused with TOKEN_INVALID (refused before it
 // reached the exchange, so nothing happened) mints a new one and is sent once more.
 
+import { setTimeout as delay } from 'node:timers/promises';
 import { BourseApiError } from './client-error.ts';
+import { type PlacedOrder, placeOnce } from './idempotent-place.ts';
 import { type ApiKeyCredentials, RequestSigner } from './request-signer.ts';
+import {
+  FateUnknownError,
+  fateUnknown,
+  refusedBeforeRunning,
+  type RetryPolicy,
+  retryDelayMs,
+} from './retry-policy.ts';
 import type {
   Asset,
   Balance,
@@ -30,6 +39,12 @@ export interface RestClientOptions {
   /** A bearer token from POST /api/v1/auth/token; sent instead of signatures while set. */
   readonly token?: string;
   readonly clock?: () => number;
+  /**
+   * Resend what may safely be resent: any request refused with 429 (after its Retry-After), reads
+   * whose answer was a 5xx or never came, and orders under their client order id (`placeOrder`
+   * gives one to an order without; see idempotent-place.ts). Absent: every failure is thrown.
+   */
+  readonly retry?: RetryPolicy;
 }
 
 /** What POST /api/v1/auth/token answers. */
@@ -53,6 +68,12 @@ export class RestClient {
   #token: string | undefined;
   /** Set by `useToken()`: the lifetime asked for, reused when the token is renewed. */
   #renewal: { readonly ttlSeconds: number | undefined } | undefined;
+  readonly #retry: RetryPolicy | undefined;
+  /**
+   * No request leaves before this `performance.now()`: a 429 or 503 with Retry-After asked the
+   * client to stay away that long, whatever request comes next.
+   */
+  #quietUntil = 0;
 
   constructor(options: RestClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/$/, '');
@@ -60,6 +81,7 @@ export class RestClient {
       options.credentials === undefined ? undefined : new RequestSigner(options.credentials);
     this.#clock = options.clock ?? Date.now;
     this.#token = options.token;
+    this.#retry = options.retry;
   }
 
   /** The bearer token in use, if any. */
@@ -110,6 +132,23 @@ export class RestClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    const policy = this.#retry;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#authenticated<T>(method, path, body, query);
+      } catch (error) {
+        const again =
+          policy !== undefined &&
+          attempt < policy.attempts &&
+          (refusedBeforeRunning(error) || (method === 'GET' && fateUnknown(error)));
+        if (!again) throw error;
+        await delay(retryDelayMs(policy, error, attempt));
+      }
+    }
+  }
+
+  /** One request; a refused bearer token minted by `useToken()` is renewed and the request resent. */
+  async #authenticated<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
     try {
       return await this.#send<T>(method, path, body, query);
     } catch (error) {
@@ -135,16 +174,30 @@ export class RestClient {
     const text = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = { ...this.authHeaders(method, path, text ?? '') };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${this.baseUrl}${path}${qs}`, {
-      method,
-      headers,
-      ...(text === undefined ? {} : { body: text }),
-    });
-    const answer = await res.text();
-    const json: unknown = answer === '' ? undefined : JSON.parse(answer);
+    const wait = this.#quietUntil - performance.now();
+    if (wait > 0) await delay(wait);
+    const timeoutMs = this.#retry?.timeoutMs;
+    let res: Response;
+    let answer: string;
+    try {
+      res = await fetch(`${this.baseUrl}${path}${qs}`, {
+        method,
+        headers,
+        ...(text === undefined ? {} : { body: text }),
+        ...(timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
+      });
+      answer = await res.text();
+    } catch (error) {
+      throw new FateUnknownError(`${method} ${path}`, error);
+    }
+    const json: unknown = answer === '' ? undefined : parseJson(answer);
     if (!res.ok) {
       const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
       const retry = res.headers.get('retry-after');
+      const seconds = retry === null ? Number.NaN : Number(retry);
+      if ((res.status === 429 || res.status === 503) && seconds > 0) {
+        this.#quietUntil = Math.max(this.#quietUntil, performance.now() + seconds * 1000);
+      }
       throw new BourseApiError(
         res.status,
         err?.code ?? 'HTTP_ERROR',
@@ -194,8 +247,23 @@ export class RestClient {
     );
   }
 
-  placeOrder(order: OrderInput): Promise<OrderAck> {
-    return this.request('POST', '/api/v1/orders', order);
+  /**
+   * Places an order. With a retry policy it is placed at most once whatever fails on the way: it
+   * carries a client order id (one is made if absent) and a lost answer is looked up before any
+   * resend (an acknowledgement rebuilt that way says `recovered: true` and lists no fills).
+   */
+  placeOrder(order: OrderInput): Promise<PlacedOrder> {
+    const send = (o: OrderInput) => this.#authenticated<OrderAck>('POST', '/api/v1/orders', o);
+    if (this.#retry === undefined) return send(order);
+    return placeOnce(
+      {
+        send,
+        findByClientId: (clientOrderId) => this.orders({ clientOrderId }),
+        sleep: (ms) => delay(ms),
+      },
+      this.#retry,
+      order,
+    );
   }
 
   placeOrders(
@@ -319,5 +387,14 @@ export class RestClient {
     scopes: string[];
   }> {
     return this.request('GET', '/api/v1/account');
+  }
+}
+
+/** A body that is not JSON (a proxy's error page) is kept as text for the error message. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { error: { message: text.slice(0, 200) } };
   }
 }

@@ -48,8 +48,14 @@ export class SocketClient {
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new SocketClient(ws)));
       ws.once('unexpected-response', (_req, res) => {
+        const retry = Number(res.headers['retry-after']);
         reject(
-          new BourseApiError(res.statusCode ?? 0, 'HANDSHAKE_REFUSED', res.statusMessage ?? ''),
+          new BourseApiError(
+            res.statusCode ?? 0,
+            'HANDSHAKE_REFUSED',
+            res.statusMessage ?? '',
+            retry > 0 ? retry : undefined,
+          ),
         );
       });
       ws.once('error', reject);
