@@ -12,7 +12,7 @@ export const STRUCTURE: StructureConfig = {
     ['@bourse/engine', '@bourse/journal', '@bourse/protocol'],
     ['@bourse/marketdata', '@bourse/benchkit', '@bourse/client', '@bourse/surveillance'],
     ['@bourse/projections', '@bourse/bots', '@bourse/strategy'],
-    ['@bourse/core'],
+    ['@bourse/core', '@bourse/news'],
     // The clustered core: engine nodes, and the core a gateway reaches over the cluster.
     ['@bourse/cluster'],
     ['@bourse/remote-core'],

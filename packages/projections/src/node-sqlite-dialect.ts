@@ -80,14 +80,20 @@ export class NodeSqliteDatabase implements SqliteDatabase {
  * applied seq in the same transaction as the rows; @bourse/core's read-db-guard checks the file
  * after an unclean stop). Its fsyncs would otherwise compete with the journal's on the same disk.
  */
-export function createNodeSqliteDialect(path: string): SqliteDialect {
+export function createNodeSqliteDialect(
+  path: string,
+  options: { readonly durable?: boolean } = {},
+): SqliteDialect {
+  // `durable`: a store that is not a projection (nothing rebuilds it) commits with an fsync of the
+  // WAL; its writes are rare, so the fsyncs do not crowd the journal's.
+  const synchronous = options.durable === true ? 'FULL' : 'OFF';
   return new SqliteDialect({
     database: async () => {
       const db = new DatabaseSync(path);
       db.exec('PRAGMA foreign_keys = OFF');
       if (path !== ':memory:') {
         db.exec('PRAGMA journal_mode = WAL');
-        db.exec('PRAGMA synchronous = OFF');
+        db.exec(`PRAGMA synchronous = ${synchronous}`);
         // Checkpoint (and fsync the main file) every 64 MiB of WAL instead of every 4 MiB: the
         // projector writes in bursts, and frequent checkpoints halved its throughput in the benchmark.
         db.exec('PRAGMA wal_autocheckpoint = 16384');
