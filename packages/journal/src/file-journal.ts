@@ -108,8 +108,11 @@ export class FileJournal {
   #projectedHasRecord: boolean;
   /** Whether any segment exists or is about to be created by an appended record. */
   #projectedHasSegment: boolean;
-  /** Chain hash of the last appended record (the all-zero genesis before the first). */
-  readonly #lastChain = Buffer.alloc(CHAIN_BYTES);
+  /**
+   * Chain hash of the last appended record (the all-zero genesis before the first), as a latin1
+   * string: what the next record is framed with, passed on without a Buffer per record.
+   */
+  #lastChain: string;
   /** Chain hash of the record at durableSeq. */
   readonly #durableChain = Buffer.alloc(CHAIN_BYTES);
   /** Chain hashes of the last RECENT_CHAINS records appended, by seq modulo their number. */
@@ -150,7 +153,7 @@ export class FileJournal {
     highWater: { file: HighWaterFile; everyMs: number },
   ) {
     const lastSeq = last.seq;
-    this.#lastChain.set(last.chain);
+    this.#lastChain = Buffer.from(last.chain).toString('latin1');
     this.#durableChain.set(last.chain);
     this.dir = dir;
     this.#unlock = unlock;
@@ -319,9 +322,9 @@ export class FileJournal {
       (this.#projectedHasRecord && this.#projectedBytes + recordBytes > this.segmentBytes);
     if (roll) this.#projectedBytes = SEGMENT_HEADER_BYTES;
     this.#projectedHasSegment = true;
-    this.#pending.append(seq, payload, roll, this.#lastChain);
-    this.#pending.copyLastChain(this.#lastChain);
-    this.#lastChain.copy(this.#recentChains, (seq % RECENT_CHAINS) * CHAIN_BYTES);
+    const chain = this.#pending.append(seq, payload, roll, this.#lastChain);
+    this.#lastChain = chain;
+    this.#recentChains.write(chain, (seq % RECENT_CHAINS) * CHAIN_BYTES, CHAIN_BYTES, 'latin1');
     this.#projectedBytes += recordBytes;
     this.#projectedHasRecord = true;
     this.#lastSeq = seq;

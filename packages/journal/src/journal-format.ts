@@ -45,7 +45,7 @@ export const SEGMENT_HEADER_BYTES = LAYOUT_V2.segmentHeaderBytes;
 /** u32 payloadLength | u32 crc32(seq + chain + payload) | u64 seq | chain(32) */
 export const RECORD_HEADER_BYTES = LAYOUT_V2.recordHeaderBytes;
 /** Offset of the chain hash inside a v2 record frame (right after the seq). */
-const CHAIN_OFFSET = 16;
+export const CHAIN_OFFSET = 16;
 /** Upper bound on one payload: a command is small; anything larger is a bug or garbage. */
 export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
@@ -139,8 +139,6 @@ export function parseSegmentHeader(header: Buffer, firstSeq: number): SegmentHea
 /**
  * Frames one format 2 record at `offset` in `buf` (which must have room), chained to `prevChain`,
  * and returns the frame length; the record's own chain hash is then at {@link chainView}.
- * chain = SHA-256(u64 seq | previous chain | payload): the bytes the frame holds from the seq on,
- * with the previous chain where its own goes, so one hash call covers them.
  */
 export function writeRecord(
   buf: Buffer,
@@ -149,16 +147,33 @@ export function writeRecord(
   payload: Uint8Array,
   prevChain: Uint8Array,
 ): number {
+  buf.set(prevChain, offset + CHAIN_OFFSET);
+  frameChainedRecord(buf, offset, seq, payload);
+  return RECORD_HEADER_BYTES + payload.byteLength;
+}
+
+/**
+ * Frames one format 2 record at `offset` whose chain field already holds the previous record's
+ * chain hash, and returns the record's own chain hash as a latin1 string (one character per byte).
+ * chain = SHA-256(u64 seq | previous chain | payload): the bytes the frame holds from the seq on,
+ * so one hash call covers them. The digest is asked for as a string, not a Buffer: allocating a
+ * Buffer for each 32-byte result cost more than the hash itself (decision 0111).
+ */
+export function frameChainedRecord(
+  buf: Buffer,
+  offset: number,
+  seq: number,
+  payload: Uint8Array,
+): string {
   buf.writeUInt32LE(payload.byteLength, offset);
   writeU64(buf, offset + 8, seq);
-  buf.set(prevChain, offset + CHAIN_OFFSET);
   buf.set(payload, offset + RECORD_HEADER_BYTES);
   const end = offset + RECORD_HEADER_BYTES + payload.byteLength;
-  const chain = hash('sha256', buf.subarray(offset + 8, end), 'buffer');
-  buf.set(chain, offset + CHAIN_OFFSET);
+  const chain = hash('sha256', buf.subarray(offset + 8, end), 'binary');
+  buf.write(chain, offset + CHAIN_OFFSET, CHAIN_BYTES, 'latin1');
   // seq, chain and payload are contiguous, so one checksum call covers them.
   buf.writeUInt32LE(crc32Range(buf, offset + 8, end), offset + 4);
-  return end - offset;
+  return chain;
 }
 
 /** Frames one format 1 record (no chain), for tests and tools that build old journals. */

@@ -2,13 +2,16 @@
 // per segment touched. A chunk that starts a new segment begins with that segment's header, so
 // every chunk is written with a single call at a known file position. Each record is chained to the
 // one before it as it is framed (journal-format.ts), so the batch knows the chain hash of its last.
+// Chain hashes travel between records as latin1 strings (one character per byte): written into the
+// frame without a Buffer allocated or copied per record (decision 0111).
 import {
   CHAIN_BYTES,
+  CHAIN_OFFSET,
   chainView,
+  frameChainedRecord,
   RECORD_HEADER_BYTES,
   SEGMENT_HEADER_BYTES,
   LAYOUT_V1,
-  writeRecord,
   writeRecordV1,
   writeSegmentHeader,
   writeSegmentHeaderV1,
@@ -49,25 +52,33 @@ export class PendingBatch {
   }
 
   /**
-   * Frames one record chained to `prevChain` (the chain hash of the record before it); `newSegment`
-   * starts a new segment (header first, carrying `prevChain`) at this record.
+   * Frames one record chained to `prevChain` (the chain hash of the record before it, latin1) and
+   * returns its own chain hash (latin1); `newSegment` starts a new segment (header first, carrying
+   * `prevChain`) at this record.
    */
-  append(seq: number, payload: Uint8Array, newSegment: boolean, prevChain: Uint8Array): void {
+  append(seq: number, payload: Uint8Array, newSegment: boolean, prevChain: string): string {
     const need = (newSegment ? SEGMENT_HEADER_BYTES : 0) + RECORD_HEADER_BYTES + payload.byteLength;
     this.#reserve(need);
     if (newSegment || this.chunks.length === 0) {
       this.chunks.push({ newSegmentSeq: newSegment ? seq : undefined, start: this.#len, end: 0 });
     }
-    if (!this.#chained) return this.#appendUnchained(seq, payload, newSegment);
+    if (!this.#chained) {
+      this.#appendUnchained(seq, payload, newSegment);
+      return prevChain;
+    }
+    const buf = this.#buf;
     if (newSegment) {
-      writeSegmentHeader(this.#buf, this.#len, seq, prevChain);
+      writeSegmentHeader(buf, this.#len, seq, Buffer.from(prevChain, 'latin1'));
       this.#len += SEGMENT_HEADER_BYTES;
     }
     this.#lastAt = this.#len;
-    this.#len += writeRecord(this.#buf, this.#len, seq, payload, prevChain);
+    buf.write(prevChain, this.#len + CHAIN_OFFSET, CHAIN_BYTES, 'latin1');
+    const chain = frameChainedRecord(buf, this.#len, seq, payload);
+    this.#len += RECORD_HEADER_BYTES + payload.byteLength;
     this.chunks.at(-1)!.end = this.#len;
     if (this.firstSeq === 0) this.firstSeq = seq;
     this.lastSeq = seq;
+    return chain;
   }
 
   #appendUnchained(seq: number, payload: Uint8Array, newSegment: boolean): void {
