@@ -24,6 +24,7 @@ import { GatewayServices } from './api/gateway-services.ts';
 import { marketRoutes } from './api/market-routes.ts';
 import { orderGroupRoutes } from './api/order-group-routes.ts';
 import { orderRoutes } from './api/order-routes.ts';
+import { performanceRoutes } from './api/performance-routes.ts';
 import { portfolioRoutes } from './api/portfolio-routes.ts';
 import { reportRoutes } from './api/report-routes.ts';
 import type { RouteDef } from './api/route-def.ts';
@@ -176,6 +177,7 @@ export const ALL_ROUTES: readonly RouteDef[] = [
   ...orderRoutes,
   ...orderGroupRoutes,
   ...portfolioRoutes,
+  ...performanceRoutes,
   ...accountRoutes,
   ...tokenRoutes,
   ...sessionRoutes,

@@ -330,7 +330,7 @@ function marketBreakdown(
       instrumentId: id,
       symbol: t.symbol,
       kind: t.kind,
-      eventTicker: t.eventTicker,
+      eventTicker: t.eventTicker ?? null,
       positionLots: e.lots,
       fills: a?.fills ?? 0,
       volumeLots: a?.volume ?? 0,
@@ -352,7 +352,7 @@ function eventBreakdown(markets: readonly MarketPerformance[]): EventPerformance
     { -readonly [K in keyof EventPerformance]: EventPerformance[K] }
   >();
   for (const m of markets) {
-    if (m.eventTicker === undefined) continue;
+    if (m.eventTicker === null) continue;
     let e = byEvent.get(m.eventTicker);
     if (e === undefined) {
       e = {

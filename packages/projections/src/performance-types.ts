@@ -46,8 +46,8 @@ export interface MarketPerformance {
   readonly instrumentId: number;
   readonly symbol: string;
   readonly kind: 'binary' | 'spot';
-  /** The event a binary market belongs to; undefined for a spot market. */
-  readonly eventTicker: string | undefined;
+  /** The event a binary market belongs to; null for a spot market. */
+  readonly eventTicker: string | null;
   readonly positionLots: number;
   readonly fills: number;
   readonly volumeLots: number;

@@ -8,6 +8,7 @@ export * from './auth.ts';
 export type * from './market-messages.ts';
 export * from './markets.ts';
 export * from './orders.ts';
+export * from './performance.ts';
 export * from './portfolio.ts';
 export * from './preferences.ts';
 export * from './primitives.ts';
