@@ -13,6 +13,8 @@ export const STRUCTURE: StructureConfig = {
     ['@bourse/marketdata', '@bourse/benchkit', '@bourse/client', '@bourse/surveillance'],
     ['@bourse/projections', '@bourse/bots', '@bourse/strategy'],
     ['@bourse/core', '@bourse/news'],
+    // Users' alerts: evaluated on the core's durable stream, served by the gateway.
+    ['@bourse/alerts'],
     // The clustered core: engine nodes, and the core a gateway reaches over the cluster.
     ['@bourse/cluster'],
     ['@bourse/remote-core'],

@@ -23,6 +23,10 @@ Options:
   --otlp-traces <url> Send OpenTelemetry traces of the order path (gateway, core, engine, journal
                       commit, ack) to this OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318/v1/traces
                       (or set BOURSE_OTLP_TRACES); off by default
+  --smtp-url <url>    Deliver e-mail alerts through this SMTP relay, e.g. smtp://user:pw@relay:587
+                      (or set BOURSE_SMTP_URL); without it alerts offer no e-mail channel
+  --mail-from <addr>  The From of alert e-mails (or BOURSE_MAIL_FROM; default alerts@localhost)
+  --push-subject <url> The VAPID contact push services see, mailto: or https: (or BOURSE_PUSH_SUBJECT)
   --tls-cert <file> --tls-key <file>  Serve HTTPS/WSS with this PEM certificate chain and key
                       (docs/tls.md); without them, terminate TLS in a proxy in front
   --sandbox           Run as a sandbox for testing bots (docs/sandbox.md): a simulated clock,

@@ -3,6 +3,7 @@
 // mounted) — and closes them in reverse order.
 
 import { join } from 'node:path';
+import { AlertService, type AlertServiceOptions } from '@bourse/alerts';
 import { AuthStore, createGateway, type Gateway, type GatewayOptions } from '@bourse/gateway';
 import type { EngineConfig } from '@bourse/engine';
 import { kalshiExtension } from '@bourse/kalshi';
@@ -23,7 +24,7 @@ export const REPLAY_DIR = 'replay';
 
 export async function openExchange(
   dataDir: string,
-  options: Partial<Omit<GatewayOptions, 'core' | 'authStore'>> & {
+  options: Partial<Omit<GatewayOptions, 'core' | 'authStore' | 'alerts'>> & {
     onRecoveryProgress?: (p: { seq: number; lastSeq: number }) => void;
     /** Engine settings for a NEW data directory (an existing one keeps the settings it was made with). */
     engineConfig?: Partial<EngineConfig>;
@@ -31,9 +32,14 @@ export async function openExchange(
     readDb?: ReadDb;
     /** Send traces of the order path to this OTLP/HTTP endpoint (default: no tracing). */
     otlpTraces?: string;
+    /** Users' alerts: the SMTP relay, push subject and retry timing (default: on, no e-mail). */
+    alertDelivery?: Partial<
+      Pick<AlertServiceOptions, 'smtp' | 'pushSubject' | 'dispatch' | 'tickMs'>
+    >;
   } = {},
 ): Promise<OpenExchange> {
-  const { onRecoveryProgress, engineConfig, readDb, otlpTraces, ...gatewayOptions } = options;
+  const { onRecoveryProgress, engineConfig, readDb, otlpTraces, alertDelivery, ...gatewayOptions } =
+    options;
   const tracing = otlpTraces === undefined ? undefined : startOtlpTracing(otlpTraces);
   const sandbox = gatewayOptions.sandbox;
   const core = await openExchangeCore({
@@ -45,6 +51,12 @@ export async function openExchange(
     ...(readDb === undefined ? {} : { readDb }),
     ...(onRecoveryProgress === undefined ? {} : { onRecoveryProgress }),
   });
+  const alertService = await AlertService.open({
+    dataDir,
+    core,
+    logger: gatewayOptions.logger ?? { info() {}, warn() {}, error() {} },
+    ...alertDelivery,
+  });
   ensurePrivateFile(join(dataDir, AUTH_DB));
   const authStore = new AuthStore(join(dataDir, AUTH_DB));
   // The Kalshi-compatible Trade API v2 shares the port: /trade-api/v2 and /trade-api/ws/v2.
@@ -54,6 +66,7 @@ export async function openExchange(
     extensions: [kalshiExtension()],
     replayLogDir: join(dataDir, REPLAY_DIR),
     ...(tracing === undefined ? {} : { tracer: tracing.tracer }),
+    alerts: alertService,
     ...gatewayOptions,
   });
   sandbox?.attach({ nextDueTs: () => core.nextDueTs(), tick: () => core.submit({ type: 'tick' }) });
@@ -65,6 +78,8 @@ export async function openExchange(
     gateway,
     async close() {
       await gateway.close();
+      // Deliveries in flight finish first, so a clean stop sends none of them twice.
+      await alertService.close();
       await core.close();
       await authStore.close();
       await tracing?.shutdown();

@@ -40,6 +40,9 @@ const SERVE_FLAGS = {
   'signup-role': { type: 'string' },
   'otlp-traces': { type: 'string' },
   sandbox: { type: 'boolean', default: false },
+  'smtp-url': { type: 'string' },
+  'mail-from': { type: 'string' },
+  'push-subject': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -67,6 +70,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     ...(sandbox === undefined ? {} : { sandbox }),
     ...readDbFlag(values['read-db']),
     ...otlpFlag(values['otlp-traces'] ?? process.env.BOURSE_OTLP_TRACES),
+    alertDelivery: alertFlags(values),
     ...(signupRole === undefined ? {} : { signupRole: signupRole as Role }),
     http: httpLimitFlags(values),
     ...tlsFlags(values),
@@ -215,6 +219,27 @@ function sandboxFlag(on: boolean, readDb: string | undefined): Sandbox | undefin
 /** `--otlp-traces <url>` (or BOURSE_OTLP_TRACES): order-path traces to an OTLP/HTTP collector. */
 function otlpFlag(url: string | undefined): { otlpTraces?: string } {
   return url === undefined || url === '' ? {} : { otlpTraces: url };
+}
+
+/** `--smtp-url`, `--mail-from` and `--push-subject` (or their BOURSE_* variables): alert delivery. */
+function alertFlags(values: {
+  'smtp-url'?: string | undefined;
+  'mail-from'?: string | undefined;
+  'push-subject'?: string | undefined;
+}) {
+  const url = values['smtp-url'] ?? process.env.BOURSE_SMTP_URL;
+  const from = values['mail-from'] ?? process.env.BOURSE_MAIL_FROM ?? 'Bourse <alerts@localhost>';
+  const subject = values['push-subject'] ?? process.env.BOURSE_PUSH_SUBJECT;
+  if (url !== undefined && url !== '' && !/^smtps?:\/\//.test(url)) {
+    throw new Error('--smtp-url must be an smtp:// or smtps:// URL');
+  }
+  if (subject !== undefined && !/^(mailto:|https:\/\/)/.test(subject)) {
+    throw new Error('--push-subject must be a mailto: or https:// URL');
+  }
+  return {
+    ...(url === undefined || url === '' ? {} : { smtp: { url, from } }),
+    ...(subject === undefined ? {} : { pushSubject: subject }),
+  };
 }
 
 /** `--read-db postgres://…`: the read models in PostgreSQL instead of the data directory's SQLite. */

@@ -14,10 +14,12 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { MarketDataHub, type MarketMessage } from '@bourse/marketdata';
 import type { AppliedCommand, ExchangeCore } from '@bourse/core';
+import type { AlertService } from '@bourse/alerts';
 import type { Tracer } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
 import { accountRoutes } from './api/account-routes.ts';
 import { adminRoutes } from './api/admin-routes.ts';
+import { alertRoutes } from './api/alert-routes.ts';
 import { surveillanceRoutes } from './api/surveillance-routes.ts';
 import { historyRoutes } from './api/history-routes.ts';
 import { GatewayServices } from './api/gateway-services.ts';
@@ -157,6 +159,8 @@ export interface GatewayOptions {
    * SANDBOX_DISABLED.
    */
   readonly sandbox?: Sandbox;
+  /** Users' alerts (routes under /api/v1/alerts, the `notifications` socket channel). */
+  readonly alerts?: AlertService;
 }
 
 export interface Gateway {
@@ -187,6 +191,7 @@ export const ALL_ROUTES: readonly RouteDef[] = [
   ...surveillanceRoutes,
   ...reportRoutes,
   ...historyRoutes,
+  ...alertRoutes,
 ];
 
 /** The services every route and socket works with: the core, auth, market data, clock and metrics. */
@@ -216,6 +221,7 @@ function createServices(options: GatewayOptions): GatewayServices {
     tracing: options.tracer === undefined ? undefined : new OrderTracing(options.tracer),
     faults: options.faults,
     sandbox: options.sandbox,
+    alerts: options.alerts,
   });
 }
 
@@ -247,6 +253,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     mount: e.create({ services, buckets, limits, routes: ALL_ROUTES }),
   }));
   const feed = new PrivateFeed((accountId) => ws.wantsAccount(accountId));
+  const stopAlerts = options.alerts?.onNotification((accountId, n) =>
+    ws.deliverPrivate([{ accountId, channel: 'notifications', items: [n] }]),
+  );
   const stream = new EventStream(options.core, services, feed, {
     flush(messages, updates) {
       ws.broadcast(messages);
@@ -324,6 +333,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       loopDelay.stop();
       options.sandbox?.close();
       stream.close();
+      stopAlerts?.();
       for (const m of mounts) await m.mount.close?.();
       await ws.close();
       server.closeAllConnections();

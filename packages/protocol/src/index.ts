@@ -15,3 +15,4 @@ export * from './primitives.ts';
 export * from './surveillance.ts';
 export * from './reports.ts';
 export * from './sandbox.ts';
+export * from './user-alerts.ts';

@@ -2,6 +2,7 @@
 // data hub (market directory, books, tickers) and the asset directory. Commands leave the gateway only
 // through `submit`, which turns an engine rejection into an ApiError with the engine's code.
 
+import type { AlertService } from '@bourse/alerts';
 import { currentActor } from './acting-user.ts';
 import type { AppliedCommand, CommandInput, ExchangeCore } from '@bourse/core';
 import type { MarketDataHub, MarketState } from '@bourse/marketdata';
@@ -41,6 +42,8 @@ export class GatewayServices {
   readonly faults: FaultInjector | undefined;
   /** The sandbox control plane (`serve --sandbox`); undefined on every other exchange. */
   readonly sandbox: Sandbox | undefined;
+  /** Users' alerts and their delivery (packages/alerts); undefined on a server without them. */
+  readonly alerts: AlertService | undefined;
   readonly #assets = new Map<number, AssetInfo>();
   readonly #historyWaitMs: number;
 
@@ -59,6 +62,7 @@ export class GatewayServices {
     tracing?: OrderTracing | undefined;
     faults?: FaultInjector | undefined;
     sandbox?: Sandbox | undefined;
+    alerts?: AlertService | undefined;
   }) {
     this.core = parts.core;
     this.auth = parts.auth;
@@ -71,6 +75,7 @@ export class GatewayServices {
     this.#historyWaitMs = parts.historyWaitMs;
     this.signupRole = parts.signupRole;
     this.tracing = parts.tracing;
+    this.alerts = parts.alerts;
     this.faults = parts.faults;
     this.sandbox = parts.sandbox;
   }

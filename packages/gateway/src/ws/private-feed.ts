@@ -5,12 +5,14 @@
 import type { EngineEvent } from '@bourse/engine';
 import type { AppliedCommand } from '@bourse/core';
 
-export type PrivateChannel = 'orders' | 'fills' | 'balances' | 'positions';
+/** `notifications` carries the account owner's fired alerts (packages/alerts), not engine events. */
+export type PrivateChannel = 'orders' | 'fills' | 'balances' | 'positions' | 'notifications';
 export const PRIVATE_CHANNELS: readonly PrivateChannel[] = [
   'orders',
   'fills',
   'balances',
   'positions',
+  'notifications',
 ];
 
 export interface PrivateUpdate {
@@ -147,7 +149,7 @@ export class PrivateFeed {
     if (!this.#wanted(accountId)) return;
     let p = this.#pending.get(accountId);
     if (p === undefined) {
-      p = { orders: [], fills: [], balances: [], positions: [] };
+      p = { orders: [], fills: [], balances: [], positions: [], notifications: [] };
       this.#pending.set(accountId, p);
     }
     p[channel].push(item);
