@@ -90,8 +90,14 @@ const scratch: Reservation = { resPos: 0, resCash: 0, resFee: 0 };
 export function placeOrder(e: EngineState, c: PlaceOrder, ts: number): void {
   const p = pending;
   const reason = checkIdentity(e, c, p) ?? checkTerms(c, ts, p) ?? checkRisk(e, p, scratch);
-  if (reason !== undefined) return rejectPlace(e, c, reason);
-  acceptOrder(e, c, p, scratch);
+  if (reason !== undefined) rejectPlace(e, c, reason);
+  else acceptOrder(e, c, p, scratch);
+  // The scratch outlives the engine: holding the last account and market would keep a dropped
+  // engine's book and balances reachable.
+  const idle = p as unknown as Record<'acct' | 'inst' | 'group', undefined>;
+  idle.acct = undefined;
+  idle.inst = undefined;
+  idle.group = undefined;
 }
 
 function rejectPlace(e: EngineState, c: PlaceOrder, reason: RejectCode): void {
