@@ -18,8 +18,10 @@ export interface BenchOptions {
   readonly peer: boolean;
   /** Engine suite: also replay the stream on a market with a circuit breaker it never trips. */
   readonly breaker: boolean;
-  /** Resting orders placed to measure heap per resting order. */
-  readonly heapOrders: number;
+  /** Engine suite: also replay the stream on the bare typed-array book (no accounts, no fees). */
+  readonly bare: boolean;
+  /** Resting orders placed to measure memory per resting order: one fresh book per size. */
+  readonly heapOrders: readonly number[];
   /** One JSON object per measurement on stdout instead of tables. */
   readonly json: boolean;
   /** Soak suite: how long the steady load runs, in minutes. */
@@ -55,7 +57,8 @@ export interface BenchOptions {
 }
 
 const USAGE = `usage: npm run bench -- [--suite engine] [--profile cents|wide|all] [--mix brief|excore]
-       [--n 1000000] [--seed 42] [--runs 3] [--heap-orders 200000] [--no-peer] [--breaker] [--json]
+       [--n 1000000] [--seed 42] [--runs 3] [--heap-orders 10000,100000,1000000]
+       [--no-peer] [--no-bare] [--breaker] [--json]
        [--soak-minutes 30] [--soak-rate 500] [--soak-mode rest|ws]
        [--flood-rate 1000] [--flood-connections 3000] [--flood-addresses 300]
        [--etcd-seconds 5] [--etcd-races 200] [--etcd-kills 10]
@@ -75,7 +78,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       runs: { type: 'string', default: '3' },
       peer: { type: 'boolean', default: true },
       breaker: { type: 'boolean', default: false },
-      'heap-orders': { type: 'string', default: '200000' },
+      bare: { type: 'boolean', default: true },
+      'heap-orders': { type: 'string', default: '10000,100000,1000000' },
       json: { type: 'boolean', default: false },
       'soak-minutes': { type: 'string', default: '30' },
       'soak-rate': { type: 'string', default: '500' },
@@ -112,7 +116,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     runs: positiveInt('runs', values.runs),
     peer: values.peer,
     breaker: values.breaker,
-    heapOrders: positiveInt('heap-orders', values['heap-orders']),
+    bare: values.bare,
+    heapOrders: values['heap-orders'].split(',').map((v) => positiveInt('heap-orders', v)),
     json: values.json,
     soakMinutes: positiveInt('soak-minutes', values['soak-minutes']),
     soakRate: positiveInt('soak-rate', values['soak-rate']),

@@ -30,10 +30,8 @@ export interface Measurement {
   readonly latencyNs?: LatencyNs;
   /** Share of the timed runs' wall time spent in GC pauses, 0..1. */
   readonly gcShareOfTimedRuns?: number;
-  /** V8 heap growth per resting order (`heapUsed`). */
-  readonly heapBytesPerRestingOrder?: number;
-  /** ArrayBuffer growth per resting order (typed arrays live outside `heapUsed`). */
-  readonly arrayBufferBytesPerRestingOrder?: number;
+  /** Memory one resting order costs a fresh book, at each size measured. */
+  readonly restingOrderBytes?: readonly RestingOrderBytes[];
   /** Whether the final state matched the reference; `validation` says against what. */
   readonly valid: boolean;
   readonly validation: string;
@@ -42,6 +40,15 @@ export interface Measurement {
   readonly ratio?: number;
   /** The same ratio on main-thread CPU time. */
   readonly ratioCpu?: number;
+}
+
+export interface RestingOrderBytes {
+  /** Resting orders in the book. */
+  readonly orders: number;
+  /** V8 heap growth per resting order (`heapUsed`): objects, arrays, maps, strings. */
+  readonly heap: number;
+  /** ArrayBuffer growth per resting order (typed arrays live outside `heapUsed`). */
+  readonly arrayBuffers: number;
 }
 
 /** A benchmark suite: what `npm run bench -- --suite <name>` runs. */
@@ -83,8 +90,6 @@ export function printTable(title: string, result: SuiteResult): void {
     'p99.9 µs',
     'max µs',
     'timer ns',
-    'heap B/order',
-    '+ typed arrays',
     'final book',
   ];
   const rows = result.measurements.map((m) => [
@@ -100,18 +105,39 @@ export function printTable(title: string, result: SuiteResult): void {
     us(m.latencyNs?.p999),
     us(m.latencyNs?.max),
     m.latencyNs === undefined ? '—' : String(Math.round(m.latencyNs.timerOverheadP50)),
-    bytes(m.heapBytesPerRestingOrder),
-    bytes(m.arrayBufferBytesPerRestingOrder),
     m.valid ? 'ok' : 'MISMATCH',
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string =>
-    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(`\n${title}`);
-  console.log(line(head));
-  for (const r of rows) console.log(line(r));
+  printAligned(head, rows);
   console.log(
     '  (latency samples include the timer\'s own cost, shown as "timer ns", not subtracted)',
   );
+  printMemory(result.measurements);
   for (const n of result.notes) console.log(`  - ${n}`);
+}
+
+/** Bytes per resting order at each size measured: V8 heap + typed arrays (ArrayBuffers). */
+function printMemory(ms: readonly Measurement[]): void {
+  const sizes = [...new Set(ms.flatMap((m) => (m.restingOrderBytes ?? []).map((b) => b.orders)))];
+  if (sizes.length === 0) return;
+  sizes.sort((a, b) => a - b);
+  const head = ['name', 'profile', ...sizes.map((n) => `${int(n)} resting`)];
+  const rows = ms.map((m) => [
+    m.name,
+    m.profile,
+    ...sizes.map((n) => {
+      const b = m.restingOrderBytes?.find((x) => x.orders === n);
+      return b === undefined ? '—' : `${bytes(b.heap)} + ${bytes(b.arrayBuffers)}`;
+    }),
+  ]);
+  console.log('\nBytes per resting order (V8 heap + typed arrays), a fresh book per size');
+  printAligned(head, rows);
+}
+
+function printAligned(head: string[], rows: string[][]): void {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(line(head));
+  for (const r of rows) console.log(line(r));
 }

@@ -5,7 +5,7 @@
 
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { BookDriver, WorkloadColumns } from '@bourse/benchkit';
-import type { LatencyNs } from '../report.ts';
+import type { LatencyNs, RestingOrderBytes } from '../report.ts';
 
 type GcOptions = { type: 'major' | 'minor'; execution: 'sync' | 'async' };
 const exposed = (globalThis as { gc?: (o?: GcOptions) => void }).gc;
@@ -149,30 +149,26 @@ function timerOverheadP50(): number {
   return ov[ov.length >> 1]!;
 }
 
-export interface RestingOrderBytes {
-  /** Growth of the V8 heap (`heapUsed`): objects, arrays, maps, strings. */
-  readonly heap: number;
-  /** Growth of ArrayBuffer memory (typed-array columns), which `heapUsed` does not count. */
-  readonly arrayBuffers: number;
-}
-
 /**
  * Bytes one resting order costs a book: memory of a fresh book before, and after resting every order
  * of `cols`, with the prepared commands dropped before the second reading so only what the book keeps
- * is counted. NaN without `--expose-gc`.
+ * is counted. NaN without `--expose-gc`. Pooled books grow by doubling, so the figure includes the
+ * unused part of the last doubling: up to twice the per-slot cost just past a power of two.
  */
 export async function bytesPerRestingOrder<C, P>(
   d: BookDriver<C, P>,
   prepare: (cols: WorkloadColumns) => P[],
   cols: WorkloadColumns,
 ): Promise<RestingOrderBytes> {
-  if (!gcAvailable) return { heap: Number.NaN, arrayBuffers: Number.NaN };
-  // A throwaway pass first, so code, feedback and interned strings it creates are not counted.
-  d.replay(d.create(), prepare(cols));
+  if (!gcAvailable) return { orders: cols.n, heap: Number.NaN, arrayBuffers: Number.NaN };
+  // A throwaway pass first, so code, feedback and interned strings it creates are not counted. Both
+  // passes run in a plain function: a temporary of this async function (the throwaway book, the
+  // prepared stream) would stay reachable from its suspended frame and be freed between the readings.
+  restAll(d, d.create(), prepare, cols);
   const ctx = d.create();
   await settle();
   const before = process.memoryUsage();
-  d.replay(ctx, prepare(cols));
+  restAll(d, ctx, prepare, cols);
   await settle();
   const after = process.memoryUsage();
   const depth = d.depth(ctx);
@@ -180,9 +176,19 @@ export async function bytesPerRestingOrder<C, P>(
   const placed = cols.qty.reduce((a, q) => a + q, 0);
   if (resting !== placed) throw new Error(`${d.name}: ${resting} of ${placed} units rest`);
   return {
+    orders: cols.n,
     heap: (after.heapUsed - before.heapUsed) / cols.n,
     arrayBuffers: (after.arrayBuffers - before.arrayBuffers) / cols.n,
   };
+}
+
+function restAll<C, P>(
+  d: BookDriver<C, P>,
+  ctx: C,
+  prepare: (cols: WorkloadColumns) => P[],
+  cols: WorkloadColumns,
+): void {
+  d.replay(ctx, prepare(cols));
 }
 
 /**

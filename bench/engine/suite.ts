@@ -1,15 +1,18 @@
 // The engine suite: for each profile, the reference workload replayed through the full Bourse engine
-// and, in the same process and on the same stream, through nodejs-order-book. Commands are prepared
-// untimed; the timed loops only apply them; timed replays alternate between the two books. Each book
-// is validated against the reference final book that applies to its rules
-// (see docs/decisions/0200-engine-benchmark-method.md).
+// and, in the same process and on the same stream, through nodejs-order-book and a bare typed-array
+// book (no accounts, no fees: the ceiling of a book in JavaScript). Commands are prepared untimed; the
+// timed loops only apply them; timed replays alternate between the books, and ratios are medians of
+// the back-to-back pairs, on wall clock and on CPU time. Each book is validated against the reference
+// final book that applies to its rules (see docs/decisions/0200-engine-benchmark-method.md).
 
 import {
+  bareBookDriver,
   bourseDriver,
   depthHash,
   generate,
   nodejsOrderBookDriver,
   type ProfileName,
+  prepareBare,
   prepareBourse,
   preparePeer,
   restingColumns,
@@ -18,7 +21,13 @@ import {
 } from '@bourse/benchkit';
 import type { CircuitBreakerConfig } from '@bourse/engine';
 import type { BenchOptions } from '../options.ts';
-import { type LatencyNs, type Measurement, progress, type Suite } from '../report.ts';
+import {
+  type LatencyNs,
+  type Measurement,
+  progress,
+  type RestingOrderBytes,
+  type Suite,
+} from '../report.ts';
 import {
   bytesPerRestingOrder,
   gcShareOf,
@@ -27,7 +36,6 @@ import {
   median,
   type Rate,
   type Replayer,
-  type RestingOrderBytes,
   replayer,
 } from './measure.ts';
 import { latencyTailNote } from './latency-tail.ts';
@@ -38,12 +46,14 @@ const ACCOUNTS = 64;
 
 /** A prepared book: its timed replays, and its latency and memory passes. */
 interface Contender {
+  readonly role: 'bourse' | 'peer' | 'bare' | 'breaker';
   readonly replayer: Replayer;
   readonly validation: string;
   /** Validation found outside the timed replays (empty when sound). */
   readonly problems: readonly string[];
   latency(): Promise<LatencyNs>;
-  memory(): Promise<RestingOrderBytes>;
+  /** Bytes per resting order in a fresh book of `orders` resting orders. */
+  memory(orders: number): Promise<RestingOrderBytes>;
 }
 
 export const engineSuite: Suite = {
@@ -64,7 +74,8 @@ export const engineSuite: Suite = {
 async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
   const profile = w.meta.profile;
   const contenders = [bourseContender(w, o, notes)];
-  if (o.peer) contenders.push(peerContender(w, o));
+  if (o.peer) contenders.push(peerContender(w));
+  if (o.bare) contenders.push(bareContender(w));
   if (o.breaker) contenders.push(bourseContender(w, o, notes, UNTRIPPED_BREAKER));
   progress(`engine/${profile}: ${o.runs} timed replays each, interleaved`);
   const replayers = contenders.map((c) => c.replayer);
@@ -76,7 +87,8 @@ async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
   for (const [k, c] of contenders.entries()) {
     progress(`engine/${profile}: ${c.replayer.name}: latency pass, memory per resting order`);
     const latencyNs = await c.latency();
-    const mem = await c.memory();
+    const restingOrderBytes: RestingOrderBytes[] = [];
+    for (const orders of o.heapOrders) restingOrderBytes.push(await c.memory(orders));
     const { mixName: mix, n, seed } = w.meta;
     out.push({
       suite: 'engine',
@@ -89,32 +101,41 @@ async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
       runsPerSec: rates[k]!.map((r) => Math.round(r.wall)),
       commandsPerCpuSec: Math.round(median(rates[k]!.map((r) => r.cpu))),
       latencyNs,
-      heapBytesPerRestingOrder: mem.heap,
-      arrayBufferBytesPerRestingOrder: mem.arrayBuffers,
+      restingOrderBytes,
       gcShareOfTimedRuns: Math.round(1000 * gcShare[k]!) / 1000,
       valid: c.replayer.valid && c.problems.length === 0,
       validation: c.validation,
     });
   }
   // Median of the per-pair ratios: each pair ran back to back, under the same machine conditions.
-  const pairRatio = (k: number, f: (r: Rate) => number) =>
-    Math.round(1000 * median(rates[0]!.map((r, i) => f(r) / f(rates[k]![i]!)))) / 1000;
-  if (o.breaker) {
-    const k = contenders.length - 1;
+  const pairRatio = (a: number, b: number, f: (r: Rate) => number) =>
+    Math.round(1000 * median(rates[a]!.map((r, i) => f(r) / f(rates[b]![i]!)))) / 1000;
+  const wall = (r: Rate) => r.wall;
+  const cpu = (r: Rate) => r.cpu;
+  const at = (role: Contender['role']) => contenders.findIndex((c) => c.role === role);
+  const [peer, bare, breaker] = [at('peer'), at('bare'), at('breaker')];
+  if (breaker >= 0) {
     notes.push(
-      `bourse+breaker/${profile}: the plain engine does ${pairRatio(k, (r) => r.wall)}× its ` +
-        `commands/s and ${pairRatio(k, (r) => r.cpu)}× per CPU-second (median of paired runs)`,
+      `bourse+breaker/${profile}: the plain engine does ${pairRatio(0, breaker, wall)}× its ` +
+        `commands/s and ${pairRatio(0, breaker, cpu)}× per CPU-second (median of paired runs)`,
     );
   }
-  const [bourse, peer] = out;
-  if (bourse && peer && o.peer) {
-    const ratio = (f: (r: Rate) => number) => pairRatio(1, f);
-    out[0] = {
-      ...bourse,
-      peer: peer.name,
-      ratio: ratio((r) => r.wall),
-      ratioCpu: ratio((r) => r.cpu),
-    };
+  if (bare >= 0) {
+    notes.push(
+      `bourse/${profile}: ${pairRatio(0, bare, cpu)}× the bare typed-array book's commands per ` +
+        `CPU-second (${pairRatio(0, bare, wall)}× wall clock; median of paired runs)`,
+    );
+  }
+  if (peer >= 0) {
+    for (const [k, m] of out.entries()) {
+      if (k === peer) continue;
+      out[k] = {
+        ...m,
+        peer: out[peer]!.name,
+        ratio: pairRatio(k, peer, wall),
+        ratioCpu: pairRatio(k, peer, cpu),
+      };
+    }
   }
   return out;
 }
@@ -142,7 +163,7 @@ function bourseContender(
   const opts = {
     profile,
     accounts: ACCOUNTS,
-    maxOpenOrdersPerAccount: Math.max(10_000, o.heapOrders),
+    maxOpenOrdersPerAccount: Math.max(10_000, ...o.heapOrders),
     ...(breaker === undefined ? {} : { breaker }),
   };
   const d = bourseDriver(opts);
@@ -154,6 +175,7 @@ function bourseContender(
   for (const p of v.problems) notes.push(`${d.name}/${profile}: ${p}`);
   const check = (e: Parameters<typeof d.depth>[0]) => depthHash(d.depth(e)) === expected.depthHash;
   return {
+    role: breaker === undefined ? 'bourse' : 'breaker',
     replayer: replayer(d, commands, check),
     validation: `engine-rule reference ${expected.depthHash}`,
     problems: v.problems,
@@ -161,11 +183,11 @@ function bourseContender(
       measureLatency(d, commands, (ns) =>
         notes.push(`${d.name}/${profile}: ${latencyTailNote(ns, commands, v.fillsPerCommand)}`),
       ),
-    memory: () =>
+    memory: (orders) =>
       bytesPerRestingOrder(
         d,
         (cols) => prepareBourse(cols, opts).commands,
-        restingColumns(profile, o.heapOrders),
+        restingColumns(profile, orders),
       ),
   };
 }
@@ -194,17 +216,35 @@ function bourseNote(
   );
 }
 
-function peerContender(w: Workload, o: BenchOptions): Contender {
+function peerContender(w: Workload): Contender {
   const d = nodejsOrderBookDriver;
   const payloads = preparePeer(w.cols);
   const check = (ctx: Parameters<typeof d.depth>[0]) =>
     depthHash(d.depth(ctx)) === w.meta.final.depthHash;
   return {
+    role: 'peer',
     replayer: replayer(d, payloads, check),
     validation: `workload reference ${w.meta.final.depthHash}`,
     problems: [],
     latency: () => measureLatency(d, payloads),
-    memory: () =>
-      bytesPerRestingOrder(d, preparePeer, restingColumns(w.meta.profile, o.heapOrders)),
+    memory: (orders) =>
+      bytesPerRestingOrder(d, preparePeer, restingColumns(w.meta.profile, orders)),
+  };
+}
+
+/** The bare typed-array book, held to the workload's own final book (its amend always re-queues). */
+function bareContender(w: Workload): Contender {
+  const d = bareBookDriver(w.meta.profile);
+  const payloads = prepareBare(w.cols);
+  const check = (b: Parameters<typeof d.depth>[0]) =>
+    depthHash(d.depth(b)) === w.meta.final.depthHash && b.tradedQty === w.meta.tradedQty;
+  return {
+    role: 'bare',
+    replayer: replayer(d, payloads, check),
+    validation: `workload reference ${w.meta.final.depthHash}`,
+    problems: [],
+    latency: () => measureLatency(d, payloads),
+    memory: (orders) =>
+      bytesPerRestingOrder(d, prepareBare, restingColumns(w.meta.profile, orders)),
   };
 }
