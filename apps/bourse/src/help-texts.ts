@@ -199,6 +199,16 @@ Commands:
   clock step <duration>     Move time forward (500ms, 30s, 15m, 2h, 1d; a bare number is ms);
                             expiries and schedules in between happen at their own times
   clock jump <time>         Move time to an ISO time or ms since the epoch (never backwards)
+  fault add <kind> --account <id> [options]
+                            Inject a fault into the account's traffic; kinds: rateLimit
+                            (--retry-after <s>), serverError (--status 500|502|503|504,
+                            --after-execution), latency (--latency <duration>), dropMessages,
+                            duplicateMessages, sequenceGap (--channel <c>), disconnect, staleBook;
+                            narrow it with --socket <id>, --route "POST /api/v1/orders",
+                            --market <symbol>; bound it with --count <n> and --duration <d>
+  fault list                The faults in force
+  fault clear [<id>]        Clear one fault, or all
+  sockets                   The open WebSocket connections (id, account, subscriptions)
 
 Options (or the environment variables in brackets):
   --url <url>               The sandbox (BOURSE_URL; default http://127.0.0.1:8080)

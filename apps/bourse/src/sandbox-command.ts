@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { RestClient } from '@bourse/client';
 import { SANDBOX_HELP } from './help-texts.ts';
+import { FAULT_FLAGS, type FaultValues, faultRequest } from './sandbox-fault-command.ts';
 
 const FLAGS = {
   url: { type: 'string' },
@@ -16,6 +17,7 @@ const FLAGS = {
   limit: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h' },
+  ...FAULT_FLAGS,
 } as const;
 
 class UsageError extends Error {
@@ -57,11 +59,14 @@ function client(values: { url?: string; 'key-id'?: string; 'key-file'?: string }
 /** The request a command line names: [method, path, body, query]. */
 export function sandboxRequest(
   positionals: readonly string[],
-  values: { account?: string; kind?: string; after?: string; limit?: string },
+  values: { account?: string; kind?: string; after?: string; limit?: string } & FaultValues,
 ): [string, string, unknown, Record<string, string | undefined> | undefined] {
   const [sub, op, arg] = positionals;
   const base = '/api/v1/sandbox';
   if (sub === 'status') return ['GET', `${base}/status`, undefined, undefined];
+  if (sub === 'fault')
+    return faultRequest(op, arg, values, (m) => new UsageError(m), parseDuration);
+  if (sub === 'sockets') return ['GET', `${base}/sockets`, undefined, undefined];
   if (sub === 'events') {
     const { account, kind, after, limit } = values;
     return ['GET', `${base}/events`, undefined, { account, kind, after, limit }];

@@ -67,7 +67,6 @@ import { EventLoopDelaySampler } from './ops/event-loop-delay.ts';
 import { createGatewayMetrics } from './ops/gateway-metrics.ts';
 import { type Logger, silentLogger } from './ops/logger.ts';
 import { DEFAULT_WEB_DIR } from './ops/static-files.ts';
-import type { FaultInjector } from './sandbox/fault-injector.ts';
 import { PrivateFeed } from './ws/private-feed.ts';
 import { DEFAULT_WS_OPTIONS, WS_PATH, WsGateway, type WsOptions } from './ws/ws-gateway.ts';
 
@@ -151,8 +150,6 @@ export interface GatewayOptions {
   readonly extraMetrics?: () => string;
   /** The cluster's status served on `/cluster-status` (a cluster gateway); "single-process" otherwise. */
   readonly clusterStatus?: () => Promise<object>;
-  /** Sandbox mode only: the fault table the traffic consults (docs/conformance.md). */
-  readonly faults?: FaultInjector;
   /**
    * A sandbox (`serve --sandbox`, docs/sandbox.md): its control plane under /api/v1/sandbox, and its
    * clock as the exchange's time. Absent (every production exchange): those paths answer
@@ -219,7 +216,7 @@ function createServices(options: GatewayOptions): GatewayServices {
     historyWaitMs: options.historyWaitMs ?? 5_000,
     signupRole: options.signupRole,
     tracing: options.tracer === undefined ? undefined : new OrderTracing(options.tracer),
-    faults: options.faults,
+    faults: options.sandbox?.faults,
     sandbox: options.sandbox,
     alerts: options.alerts,
   });

@@ -8,19 +8,29 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BourseApiError, LiveBook, type LiveBookEvent, RestClient } from '@bourse/client';
-import { FaultInjector, type InjectedFault } from '../src/sandbox/fault-injector.ts';
+import { Sandbox } from '../src/sandbox/sandbox.ts';
 import { startTestExchange, type TestExchange, type TestUser } from './support/test-exchange.ts';
 
 let ex: TestExchange;
 let bob: TestUser;
 let carol: TestUser;
 let careful: RestClient;
-const recorded: InjectedFault[] = [];
-const faults = new FaultInjector((e) => recorded.push(e));
+const sandbox = new Sandbox();
+const faults = sandbox.faults;
+let since = 0;
+/** The injections recorded in the sandbox's event record since the test began. */
+const recorded = () =>
+  sandbox.recorder.list({ kind: 'fault', after: since }).map((e) => ({
+    kind: e.action,
+    accountId: e.account,
+    socketId: e.target,
+    detail: e.detail.what,
+    ts: e.wallAt,
+  }));
 const feeds: LiveBook[] = [];
 
 before(async () => {
-  ex = await startTestExchange({ faults });
+  ex = await startTestExchange({ sandbox });
   bob = await ex.addUser('bob', 'trader', 1_000_000_000);
   carol = await ex.addUser('carol', 'trader', 1_000_000_000);
   careful = new RestClient({
@@ -32,7 +42,7 @@ before(async () => {
 after(() => ex.close());
 beforeEach(() => {
   faults.clear();
-  recorded.length = 0;
+  since = sandbox.recorder.count;
 });
 afterEach(async () => {
   for (const f of feeds.splice(0)) await f.close();
@@ -88,7 +98,7 @@ test('Retry-After is honoured: one 429, then the request goes through after the 
   const balances = await careful.balances();
   assert.ok(balances.items.length > 0);
   assert.ok(performance.now() - t0 >= 950, 'waited out the window');
-  assert.equal(recorded.length, 1, 'nothing was sent before Retry-After elapsed');
+  assert.equal(recorded().length, 1, 'nothing was sent before Retry-After elapsed');
 });
 
 test('without a retry policy the 429 is thrown, and the next request still waits it out', async () => {
@@ -97,7 +107,7 @@ test('without a retry policy the 429 is thrown, and the next request still waits
   assert.ok(refused instanceof BourseApiError && refused.status === 429);
   assert.equal(refused.retryAfterSeconds, 1);
   await bob.rest.balances();
-  assert.equal(recorded.length, 1);
+  assert.equal(recorded().length, 1);
 });
 
 test('an order whose answer was lost (5xx after execution) is placed once and recovered', async () => {
@@ -133,7 +143,7 @@ test('an order refused by a 5xx before execution is resent and placed once', asy
     open.map((o) => o.clientOrderId),
     ['mine-1'],
   );
-  assert.equal(recorded.length, 2);
+  assert.equal(recorded().length, 2);
 });
 
 test('LiveBook resynchronises after a sequence gap', async () => {
@@ -172,7 +182,7 @@ test('LiveBook counts a duplicated fill once', async () => {
   await careful.placeOrder(order(4_000) as never);
   await eventually(
     'the fill arrived',
-    () => recorded.length === 1 && feed.filledLots(ex.market) > 0,
+    () => recorded().length === 1 && feed.filledLots(ex.market) > 0,
   );
   await careful.balances();
   assert.equal(feed.filledLots(ex.market), 100);

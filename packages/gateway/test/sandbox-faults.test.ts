@@ -8,18 +8,28 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SocketClient } from '@bourse/client';
-import { FaultInjector, type InjectedFault } from '../src/sandbox/fault-injector.ts';
+import { Sandbox } from '../src/sandbox/sandbox.ts';
 import { startTestExchange, type TestExchange, type TestUser } from './support/test-exchange.ts';
 
 let ex: TestExchange;
 let bob: TestUser;
 let carol: TestUser;
 let skewMs = 0;
-const recorded: InjectedFault[] = [];
-const faults = new FaultInjector((e) => recorded.push(e));
+const sandbox = new Sandbox();
+const faults = sandbox.faults;
+let since = 0;
+/** The injections recorded in the sandbox's event record since the test began. */
+const recorded = () =>
+  sandbox.recorder.list({ kind: 'fault', after: since }).map((e) => ({
+    kind: e.action,
+    accountId: e.account,
+    socketId: e.target,
+    detail: e.detail.what,
+    ts: e.wallAt,
+  }));
 
 before(async () => {
-  ex = await startTestExchange({ faults, clock: () => Date.now() + skewMs });
+  ex = await startTestExchange({ sandbox, clock: () => Date.now() + skewMs });
   bob = await ex.addUser('bob', 'trader', 1_000_000_000);
   carol = await ex.addUser('carol', 'trader', 1_000_000_000);
 });
@@ -31,7 +41,7 @@ afterEach(async () => {
 });
 beforeEach(() => {
   faults.clear();
-  recorded.length = 0;
+  since = sandbox.recorder.count;
   skewMs = 0;
 });
 
@@ -113,13 +123,13 @@ test('rateLimit: every request of the account in the window gets 429 with the se
   assert.equal((await call(bob, 'GET', '/api/v1/portfolio/balances')).status, 200);
   assert.equal(await openOrderCount(bob), 0, 'the refused order was not placed');
   assert.deepEqual(
-    recorded.map((e) => [e.kind, e.accountId, e.detail]),
+    recorded().map((e) => [e.kind, e.accountId, e.detail]),
     [
       ['rateLimit', bob.accountId, 'GET /api/v1/portfolio/balances → 429 Retry-After 3'],
       ['rateLimit', bob.accountId, 'POST /api/v1/orders → 429 Retry-After 2'],
     ],
   );
-  assert.ok(recorded.every((e) => e.ts >= Date.now() - 60_000));
+  assert.ok(recorded().every((e) => e.ts >= Date.now() - 60_000));
 });
 
 test('serverError before execution: the 5xx, nothing placed, then normal answers', async () => {
@@ -137,7 +147,7 @@ test('serverError before execution: the 5xx, nothing placed, then normal answers
   assert.equal(await openOrderCount(bob), 1);
   await bob.rest.cancelAll();
   assert.deepEqual(
-    recorded.map((e) => [e.kind, e.detail]),
+    recorded().map((e) => [e.kind, e.detail]),
     [['serverError', 'POST /api/v1/orders → 500']],
   );
 });
@@ -164,7 +174,7 @@ test('serverError after execution: the order is placed and its answer is a 503',
   assert.equal((await call(bob, 'GET', '/api/v1/portfolio/balances')).status, 200);
   await bob.rest.cancelAll();
   assert.deepEqual(
-    recorded.map((e) => e.detail),
+    recorded().map((e) => e.detail),
     ['POST /api/v1/orders → 503 after execution'],
   );
 });
@@ -189,7 +199,7 @@ test('latency: the matching requests are answered late, the others at once', asy
   }
   assert.equal(faults.list(now()).length, 0, 'the count is used up');
   assert.deepEqual(
-    recorded.map((e) => e.detail),
+    recorded().map((e) => e.detail),
     ['GET /api/v1/account → +400 ms', 'GET /api/v1/account → +400 ms'],
   );
 });
@@ -207,9 +217,9 @@ test('sequenceGap: one book delta is skipped, the stream goes on and a resubscri
   assert.deepEqual(bookDeltas(bobWs.got), [all[1], all[2]], 'exactly the first delta is missing');
   await carol.rest.cancelAll();
   await eventually('bob saw the cancel-all', () => bookDeltas(bobWs.got).length === 3);
-  assert.equal(recorded.length, 1);
-  assert.equal(recorded[0]!.kind, 'sequenceGap');
-  assert.equal(recorded[0]!.detail, `book 1 seq ${all[0]} dropped`);
+  assert.equal(recorded().length, 1);
+  assert.equal(recorded()[0]!.kind, 'sequenceGap');
+  assert.equal(recorded()[0]!.detail, `book 1 seq ${all[0]} dropped`);
 });
 
 test('duplicateMessages: the next book delta arrives twice, the ones after once', async () => {
@@ -222,7 +232,7 @@ test('duplicateMessages: the next book delta arrives twice, the ones after once'
   const [a, b, c] = bookDeltas(bobWs.got);
   assert.equal(a, b);
   assert.equal(c, a! + 1);
-  assert.equal(recorded[0]!.socketId !== undefined, true);
+  assert.equal(recorded()[0]!.socketId !== undefined, true);
 });
 
 test('dropMessages on a private channel: the next orders update is lost, the next arrives', async () => {
@@ -236,7 +246,7 @@ test('dropMessages on a private channel: the next orders update is lost, the nex
   const ids = updates().flatMap((m) => (m.items ?? []).map((i) => i.orderId));
   assert.ok(!ids.includes(first.orderId), 'the first order update was dropped');
   assert.ok(ids.includes(second.orderId));
-  assert.equal(recorded.length, 1);
+  assert.equal(recorded().length, 1);
 });
 
 test('disconnect: the account sockets end at once, other sockets stay', async () => {
@@ -249,7 +259,7 @@ test('disconnect: the account sockets end at once, other sockets stay', async ()
   assert.equal(carolWs.isClosed(), false);
   assert.equal((await carolWs.socket.request({ op: 'ping' })).type, 'pong');
   assert.deepEqual(
-    recorded.map((e) => [e.kind, e.accountId, e.detail]),
+    recorded().map((e) => [e.kind, e.accountId, e.detail]),
     [['disconnect', bob.accountId, '1 socket(s) disconnected']],
   );
 });
@@ -272,7 +282,7 @@ test('staleBook: market data freezes for the account while its orders still trad
   faults.clear();
   await carol.rest.placeOrder(order(1_000) as never);
   await eventually('the book moves again', () => bookDeltas(bobWs.got).length === 1);
-  assert.ok(recorded.length >= 2 && recorded.every((e) => e.kind === 'staleBook'));
+  assert.ok(recorded().length >= 2 && recorded().every((e) => e.kind === 'staleBook'));
 });
 
 test('bad specs are refused with the field and the rule; no fault means no cost', () => {
@@ -283,4 +293,57 @@ test('bad specs are refused with the field and the rule; no fault means no cost'
     'status must be one of 500, 502, 503, 504',
   );
   assert.equal(faults.active, false);
+});
+
+test('the admin API adds, lists and clears faults; the event record names who and what', async () => {
+  const added = await ex.admin.rest.request<{ faultId: number; until: number }>(
+    'POST',
+    '/api/v1/sandbox/faults',
+    { kind: 'rateLimit', account: bob.accountId, retryAfterSeconds: 60, market: ex.market },
+  );
+  assert.ok(added.until > Date.now());
+  const listed = await ex.admin.rest.request<{ items: { faultId: number; kind: string }[] }>(
+    'GET',
+    '/api/v1/sandbox/faults',
+  );
+  assert.deepEqual(
+    listed.items.map((f) => [f.faultId, f.kind]),
+    [[added.faultId, 'rateLimit']],
+  );
+  assert.equal((await call(bob, 'GET', '/api/v1/portfolio/balances')).status, 429);
+  await assert.rejects(bob.rest.request('GET', '/api/v1/sandbox/faults'), { status: 403 });
+  await assert.rejects(
+    ex.admin.rest.request('POST', '/api/v1/sandbox/faults', {
+      kind: 'latency',
+      account: bob.accountId,
+    }),
+    { status: 400, code: 'VALIDATION_FAILED', message: /latencyMs is required/ },
+  );
+  const socket = await SocketClient.connect(bob.rest);
+  sockets.push(socket);
+  const open = await ex.admin.rest.request<{ items: { socket: number; account: number }[] }>(
+    'GET',
+    '/api/v1/sandbox/sockets',
+  );
+  assert.ok(open.items.some((s) => s.account === bob.accountId));
+  assert.deepEqual(
+    await ex.admin.rest.request('DELETE', `/api/v1/sandbox/faults/${added.faultId}`),
+    { cleared: 1 },
+  );
+  assert.equal((await call(bob, 'GET', '/api/v1/portfolio/balances')).status, 200);
+  // Bob reads what he was subjected to: the fault added, the 429 he got, its removal.
+  const events = await bob.rest.request<{ items: { action: string; by: string }[] }>(
+    'GET',
+    '/api/v1/sandbox/events',
+    undefined,
+    { kind: 'fault', after: since },
+  );
+  assert.deepEqual(
+    events.items.map((e) => [e.action, e.by]),
+    [
+      ['add', 'admin'],
+      ['rateLimit', 'admin'],
+      ['clear', 'admin'],
+    ],
+  );
 });

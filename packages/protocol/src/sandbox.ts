@@ -83,3 +83,91 @@ export type SandboxEventsQuery = Static<typeof SandboxEventsQuery>;
 export type ClockStepBody = Static<typeof ClockStepBody>;
 export type ClockRunBody = Static<typeof ClockRunBody>;
 export type ClockJumpBody = Static<typeof ClockJumpBody>;
+
+const FAULT_KIND = Type.Union(
+  [
+    Type.Literal('rateLimit'),
+    Type.Literal('serverError'),
+    Type.Literal('latency'),
+    Type.Literal('dropMessages'),
+    Type.Literal('duplicateMessages'),
+    Type.Literal('sequenceGap'),
+    Type.Literal('disconnect'),
+    Type.Literal('staleBook'),
+  ],
+  { description: 'What fails (docs/sandbox.md, "Faults").' },
+);
+
+const FAULT_CHANNEL = Type.Union([
+  Type.Literal('book'),
+  Type.Literal('trades'),
+  Type.Literal('ticker'),
+  Type.Literal('candles'),
+  Type.Literal('orders'),
+  Type.Literal('fills'),
+  Type.Literal('balances'),
+  Type.Literal('positions'),
+]);
+
+/** `POST /api/v1/sandbox/faults`: whose traffic fails, how, how often and for how long. */
+export const FaultBody = Type.Object(
+  {
+    kind: FAULT_KIND,
+    account: PosInt('The account whose requests and sockets fail.'),
+    socket: Type.Optional(PosInt('Only this socket of the account (WebSocket faults).')),
+    route: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'REST faults: only requests whose `METHOD /path` starts with this.',
+      }),
+    ),
+    channel: Type.Optional(FAULT_CHANNEL),
+    market: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: 'Only this market’s messages.' }),
+    ),
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    durationMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400_000 })),
+    retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3_600 })),
+    status: Type.Optional(
+      Type.Union([Type.Literal(500), Type.Literal(502), Type.Literal(503), Type.Literal(504)]),
+    ),
+    afterExecution: Type.Optional(Type.Boolean()),
+    latencyMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 120_000 })),
+  },
+  strict,
+);
+
+export const FaultSchema = Type.Object({
+  faultId: Int,
+  kind: Type.String(),
+  account: Int,
+  socket: NullableInt,
+  route: Type.Union([Type.String(), Type.Null()]),
+  channel: Type.Union([Type.String(), Type.Null()]),
+  instrumentId: NullableInt,
+  createdAt: Int,
+  /** When it ends by time (wall ms since the epoch), or null: when its count is used. */
+  until: NullableInt,
+  /** Requests or messages it may still apply to; null: until its time ends. */
+  remaining: NullableInt,
+  /** How many times it was applied (a disconnect: the sockets it ended). */
+  injected: Int,
+  detail: Type.Record(Type.String(), Type.Unknown()),
+});
+
+export const FaultListSchema = Type.Object({ items: Type.Array(FaultSchema) });
+export const FaultClearedSchema = Type.Object({ cleared: Int });
+
+export type FaultBody = Static<typeof FaultBody>;
+export type FaultView = Static<typeof FaultSchema>;
+
+export const SandboxSocketSchema = Type.Object({
+  socket: Int,
+  /** The account of its credentials; null for an anonymous socket. */
+  account: NullableInt,
+  /** Its subscriptions: `book:<instrumentId>`, …, and the private channels. */
+  subscriptions: Type.Array(Type.String()),
+});
+export const SandboxSocketsSchema = Type.Object({ items: Type.Array(SandboxSocketSchema) });
+export type SandboxSocket = Static<typeof SandboxSocketSchema>;

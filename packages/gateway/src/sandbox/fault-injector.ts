@@ -3,6 +3,8 @@
 // in; the REST pipeline and the WebSocket layer ask it what to do only when `active` is true, and a
 // production gateway has no injector at all, so its order path pays one undefined check.
 
+import type { SandboxSocket } from '@bourse/protocol';
+
 export const FAULT_KINDS = [
   'rateLimit',
   'serverError',
@@ -59,6 +61,8 @@ export interface FaultSpec {
 
 export interface Fault extends FaultSpec {
   readonly faultId: number;
+  /** Who added it (an admin's username, `script`). */
+  readonly by: string;
   readonly createdAt: number;
   /** When it ends by time (ms since 1970), if it does. */
   readonly until: number | undefined;
@@ -75,6 +79,8 @@ export interface InjectedFault {
   readonly kind: FaultKind;
   readonly accountId: number;
   readonly socketId?: number;
+  /** Who added the fault. */
+  readonly by: string;
   /** What the client saw, e.g. `POST /api/v1/orders → 429 Retry-After 2`, `book delta seq 41 dropped`. */
   readonly detail: string;
 }
@@ -98,6 +104,8 @@ export class FaultInjector {
   #nextId = 1;
   /** Sockets to end at once (set by the WebSocket layer); answers how many it ended. */
   disconnect: (accountId: number, socketId: number | undefined) => number = () => 0;
+  /** The open sockets (set by the WebSocket layer), so an operator can target one. */
+  sockets: () => SandboxSocket[] = () => [];
   /** True while any fault is in the table: the only check the traffic pays otherwise. */
   active = false;
 
@@ -109,7 +117,7 @@ export class FaultInjector {
    * Adds a fault (a disconnect happens now and is not kept). Answers the fault, or a message naming
    * the field and the rule when the spec is not valid.
    */
-  add(spec: FaultSpec, now: number): Fault | string {
+  add(spec: FaultSpec, now: number, by = 'operator'): Fault | string {
     const problem = specProblem(spec);
     if (problem !== undefined) return problem;
     const durationMs =
@@ -123,6 +131,7 @@ export class FaultInjector {
     const fault: Fault = {
       ...spec,
       faultId: this.#nextId++,
+      by,
       createdAt: now,
       until: durationMs === undefined ? undefined : now + durationMs,
       remaining: countless && spec.count === undefined ? undefined : (spec.count ?? 1),
@@ -145,12 +154,15 @@ export class FaultInjector {
     return [...this.#faults.values()];
   }
 
-  /** Removes one fault (true when it existed), or all of them. */
-  clear(faultId?: number): boolean {
-    const existed = faultId === undefined ? this.#faults.size > 0 : this.#faults.delete(faultId);
-    if (faultId === undefined) this.#faults.clear();
+  /** Removes one fault, or all of them; answers how many were removed. */
+  clear(faultId?: number): number {
+    let removed = 0;
+    if (faultId === undefined) {
+      removed = this.#faults.size;
+      this.#faults.clear();
+    } else if (this.#faults.delete(faultId)) removed = 1;
     this.active = this.#faults.size > 0;
-    return existed;
+    return removed;
   }
 
   /** The fault a REST request of `accountId` meets, if any (its use is counted and recorded). */
@@ -239,6 +251,7 @@ export class FaultInjector {
       kind: f.kind,
       accountId: f.accountId,
       ...(socketId === undefined ? {} : { socketId }),
+      by: f.by,
       detail,
     });
   }

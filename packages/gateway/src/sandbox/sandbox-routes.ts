@@ -13,22 +13,12 @@ import {
   SandboxStatusSchema,
 } from '@bourse/protocol';
 import { ApiError } from '../error-catalogue.ts';
-import type { RequestContext } from '../api/route-def.ts';
 import { type RouteDef, route } from '../api/route-def.ts';
 import { caller } from '../api/route-helpers.ts';
-import type { Sandbox } from './sandbox.ts';
+import { FAULT_ROUTES } from './fault-routes.ts';
+import { actorName, sandboxOf } from './sandbox-context.ts';
 
-/** The sandbox of this gateway, or SANDBOX_DISABLED. */
-export function sandboxOf(ctx: Pick<RequestContext, 'services'>): Sandbox {
-  const sandbox = ctx.services.sandbox;
-  if (sandbox === undefined) throw new ApiError('SANDBOX_DISABLED');
-  return sandbox;
-}
-
-/** Who did it, for the event record. */
-export function actorName(ctx: Pick<RequestContext, 'principal'>): string {
-  return caller(ctx).username;
-}
+export { actorName, sandboxOf } from './sandbox-context.ts';
 
 /** Clock refusals as catalogue errors. */
 async function clockOp<T>(op: () => Promise<T>): Promise<T> {
@@ -137,7 +127,11 @@ const clockRoutes: RouteDef[] = [
 ];
 
 /** Every sandbox endpoint. Add new ones here (see the file comment). */
-export const SANDBOX_ROUTES: readonly RouteDef[] = [...statusRoutes, ...clockRoutes];
+export const SANDBOX_ROUTES: readonly RouteDef[] = [
+  ...statusRoutes,
+  ...clockRoutes,
+  ...FAULT_ROUTES,
+];
 
 /**
  * The routes a gateway mounts: the sandbox's own when it is one, otherwise the same paths answering

@@ -5,6 +5,7 @@
 // exactly its due time, so a bot sees an order expire at the simulated instant, never before.
 
 import type { SandboxClock as ClockView, SandboxStatus } from '@bourse/protocol';
+import { FaultInjector } from './fault-injector.ts';
 import { SandboxClock } from './sandbox-clock.ts';
 import { SandboxRecorder } from './sandbox-recorder.ts';
 
@@ -27,6 +28,8 @@ const MAX_DUE_PER_STEP = 1_000_000;
 export class Sandbox {
   readonly clock: SandboxClock;
   readonly recorder: SandboxRecorder;
+  /** The faults injected into chosen accounts' traffic (fault-injector.ts); each use is recorded. */
+  readonly faults: FaultInjector;
   #work: DueWork | undefined;
   #resetter: SandboxResetter | undefined;
   #scenario: string | null = null;
@@ -41,6 +44,16 @@ export class Sandbox {
       now: () => this.clock.now(),
       ...(options.wall ? { wall: options.wall } : {}),
     });
+    this.faults = new FaultInjector((e) =>
+      this.recorder.record({
+        kind: 'fault',
+        action: e.kind,
+        account: e.accountId,
+        target: e.socketId === undefined ? null : `socket ${e.socketId}`,
+        detail: { faultId: e.faultId, what: e.detail },
+        by: e.by,
+      }),
+    );
   }
 
   /** The core whose due work follows this clock (again after a reset opens a new one). */

@@ -102,7 +102,15 @@ export class WsGateway {
     this.#expiryCheck = setInterval(() => this.#closeExpired(), opts.expiryCheckMs);
     this.#expiryCheck.unref();
     this.#stopRevocations = s.authenticator.onRevoked((r) => this.#closeRevoked(r));
-    if (s.faults !== undefined) s.faults.disconnect = (a, id) => this.#disconnectInjected(a, id);
+    if (s.faults !== undefined) {
+      s.faults.disconnect = (a, id) => this.#disconnectInjected(a, id);
+      s.faults.sockets = () =>
+        [...this.#clients].map((c) => ({
+          socket: c.id,
+          account: c.principal?.accountId ?? null,
+          subscriptions: [...c.subs.keys(), ...c.privateChannels],
+        }));
+    }
   }
 
   /** True when some socket of the account listens to a private channel. */
