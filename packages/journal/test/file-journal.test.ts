@@ -1,11 +1,13 @@
 // FileJournal on real files: append/commit/reopen/read back, group commit coalescing, segment
 // rollover, ordering assertions, the directory lock, failure and graceful close.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   FileJournal,
+  GENESIS_CHAIN,
   JournalLockedError,
   LOCK_FILE_NAME,
   MAX_PAYLOAD_BYTES,
@@ -180,6 +182,35 @@ test('segments roll over past segmentBytes and are named by their first seq', as
     seqsOf(second.journal),
     Array.from({ length: 13 }, (_, i) => i + 1),
   );
+  await second.journal.close();
+});
+
+/** SHA-256(u64 seq | previous chain | payload), computed apart from the writer's own framing. */
+function expectedChain(seq: number, prev: Uint8Array, payload: Uint8Array): Buffer {
+  const seqBytes = Buffer.alloc(8);
+  seqBytes.writeBigUInt64LE(BigInt(seq));
+  return createHash('sha256').update(seqBytes).update(prev).update(payload).digest();
+}
+
+test('each record stores SHA-256(seq | previous chain | payload), across commits, rolls and reopens', async (t) => {
+  const dir = tempDir(t);
+  // Every byte value, so the hashes pass through the writer with NULs and high bytes in place.
+  const payload = (seq: number) => Uint8Array.from({ length: 256 }, (_, i) => (i + seq) & 0xff);
+  const expected: Buffer[] = [GENESIS_CHAIN];
+  for (let seq = 1; seq <= 12; seq++)
+    expected.push(expectedChain(seq, expected[seq - 1]!, payload(seq)));
+  const first = await FileJournal.open(dir, { segmentBytes: 1200 });
+  for (let seq = 1; seq <= 7; seq++) first.journal.append(seq, payload(seq));
+  await first.journal.commit();
+  for (let seq = 1; seq <= 7; seq++) assert.deepEqual(first.journal.chainAt(seq), expected[seq]);
+  assert.deepEqual(first.journal.chainHead, { seq: 7, chain: expected[7] });
+  await first.journal.close();
+  const second = await FileJournal.open(dir, { segmentBytes: 1200 });
+  for (let seq = 8; seq <= 12; seq++) second.journal.append(seq, payload(seq));
+  await second.journal.commit();
+  // 8..12 from the ring of recent hashes, 1..7 read back from disk.
+  for (let seq = 1; seq <= 12; seq++) assert.deepEqual(second.journal.chainAt(seq), expected[seq]);
+  assert.ok(readdirSync(dir).filter((name) => name.endsWith('.seg')).length > 2);
   await second.journal.close();
 });
 
