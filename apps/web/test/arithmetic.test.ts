@@ -9,7 +9,6 @@ import { parseDecimal, parsePrice, parseQty, price, qty, usd } from '../ui/forma
 import { fromBook, lotsForBudget, preview, sweep, toBook } from '../ui/market/ticket-math.ts';
 import { assessTicket, buildOrder, canRest, EMPTY_TICKET } from '../ui/market/ticket-order.ts';
 import { bucketDelta, parseMetrics, quantile } from '../ui/ops/prometheus-text.ts';
-import { cashHistory } from '../ui/portfolio/cash-history.ts';
 import { spotValue, valueAccount } from '../ui/portfolio/valuation.ts';
 
 const binary = {
@@ -310,18 +309,4 @@ test('account value: USD cash, event positions at mark, spot holdings at the las
     total: 457_350_000,
   });
   assert.equal(spotValue({ ...acme, lastPriceTicks: null }, 100), undefined);
-});
-
-test('cash history walks the ledger back from today, one point per timestamp', () => {
-  const rows = [
-    { seq: 9, idx: 1, ts: 3_000, assetId: 1, kind: 'fee', amount: -60_000 },
-    { seq: 9, idx: 0, ts: 3_000, assetId: 1, kind: 'trade', amount: -1_800_000 },
-    { seq: 5, idx: 0, ts: 2_000, assetId: 2, kind: 'deposit', amount: 500 },
-    { seq: 2, idx: 0, ts: 1_000, assetId: 1, kind: 'deposit', amount: 1_000_000_000 },
-  ];
-  assert.deepEqual(cashHistory(998_140_000, rows, 1), [
-    { ts: 1_000, value: 1_000_000_000 },
-    { ts: 3_000, value: 998_140_000 },
-  ]);
-  assert.deepEqual(cashHistory(5, [], 1), []);
 });

@@ -1,7 +1,8 @@
 // The account at a glance: balances, positions with average price, mark value and P&L (realised P&L
-// net of the fees paid, so P&L moves with the account's value to the cent), the value/P&L chart, open orders, and order/fill/settlement history. Live: reloads on every private-channel change.
+// net of the fees paid, so P&L moves with the account's value to the cent), performance over time from
+// the server (chart, breakdowns, win rate, drawdown), open orders, and order/fill/settlement history.
+// Live: reloads on every private-channel change.
 
-import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/http.ts';
 import type { Balance, MarketInfo, PositionRow } from '../api/types.ts';
 import { downloadCsv, toCsv } from '../components/csv.ts';
@@ -10,10 +11,8 @@ import { StaleNote } from '../components/stale-note.tsx';
 import { assetAmount, price, qty, usd, usdSigned } from '../format/units.ts';
 import { OpenOrders } from '../market/open-orders.tsx';
 import { HistoryTables } from '../portfolio/history-tables.tsx';
-import { ValueChart } from '../portfolio/value-chart.tsx';
-import { cashHistory, type LedgerRow } from '../portfolio/cash-history.ts';
+import { PerformanceSection } from '../portfolio/performance-section.tsx';
 import { realisedAfterFees, valueAccount } from '../portfolio/valuation.ts';
-import { loadHistory, recordSample, type ValueSample } from '../portfolio/value-history.ts';
 import { useApp } from '../state/app-state.tsx';
 import { useApi } from '../state/use-api.ts';
 
@@ -38,12 +37,6 @@ export function PortfolioPage() {
   );
   /** Known values only: never a zero standing in for an amount that could not be loaded. */
   const known = (micros: number) => (balances.data === undefined ? '—' : usd(micros));
-  const ledger = useApi(
-    () =>
-      api<{ items: LedgerRow[] }>('GET', '/api/v1/portfolio/ledger', undefined, { limit: 1000 }),
-    [accountVersion],
-  );
-  const [history, setHistory] = useState<ValueSample[]>(() => (me ? loadHistory(me.userId) : []));
   const usdBalance = balances.data?.items.find((b) => b.asset === 'USD');
   const held = (positions.data?.items ?? []).filter(
     (p) => p.positionLots !== 0 || p.realisedPnl !== 0 || p.feesPaid !== 0,
@@ -53,21 +46,7 @@ export function PortfolioPage() {
   const fees = held.reduce((s, p) => s + p.feesPaid, 0);
   const realised = held.reduce((s, p) => s + realisedAfterFees(p), 0);
   const usdId = assets.find((a) => a.code === 'USD')?.assetId;
-  const { total, holdings, cash } = valueAccount(balances.data?.items ?? [], held, markets, usdId);
-  const cashPoints = useMemo(
-    () =>
-      ledger.data === undefined || usdId === undefined || balances.data === undefined
-        ? []
-        : cashHistory(cash, ledger.data.items, usdId),
-    [ledger.data, usdId, balances.data, cash],
-  );
-
-  useEffect(() => {
-    if (!me || balances.data === undefined || positions.data === undefined) return;
-    setHistory(
-      recordSample(me.userId, { ts: Date.now(), value: total, pnl: realised + unrealised }),
-    );
-  }, [me, balances.data, positions.data, total, realised, unrealised]);
+  const { total, holdings } = valueAccount(balances.data?.items ?? [], held, markets, usdId);
 
   const exportPositions = () =>
     downloadCsv(
@@ -131,18 +110,7 @@ export function PortfolioPage() {
           </span>
         </div>
       </div>
-      <div className="card">
-        <h2>Cash, value and P&amp;L over time</h2>
-        {cashPoints.length + history.length < 2 ? (
-          <p className="muted">The chart fills in with your first deposit or trade.</p>
-        ) : (
-          <ValueChart samples={history} cash={cashPoints} />
-        )}
-        <p className="muted small">
-          Cash comes from the exchange's ledger; value and P&amp;L are sampled while this page is
-          open in this browser.
-        </p>
-      </div>
+      <PerformanceSection />
       <div className="two">
         <div className="card">
           <h2>Balances</h2>

@@ -1,20 +1,15 @@
-// Cash from the server's ledger (exact history) with portfolio value and P&L sampled in this browser,
-// on one time axis (lightweight-charts). Points are per second; the last point of a second wins.
+// The account's value, cash and P&L over time from the server's performance series, on one time axis
+// (lightweight-charts): value as an area, cash as a thin line, P&L on the left scale.
 
+import type { PerformanceView } from '@bourse/protocol';
 import { AreaSeries, createChart, LineSeries, type UTCTimestamp } from 'lightweight-charts';
 import { useEffect, useRef } from 'react';
-import type { CashPoint } from './cash-history.ts';
-import type { ValueSample } from './value-history.ts';
 
-function perSecond<T extends { ts: number }>(rows: readonly T[]): T[] {
-  const bySecond = new Map<number, T>();
-  for (const r of rows) bySecond.set(Math.floor(r.ts / 1000), r);
-  return [...bySecond.values()].sort((a, b) => a.ts - b.ts);
-}
+type Point = PerformanceView['points'][number];
 
 const time = (ts: number) => Math.floor(ts / 1000) as UTCTimestamp;
 
-export function ValueChart(props: { samples: readonly ValueSample[]; cash: readonly CashPoint[] }) {
+export function ValueChart(props: { points: readonly Point[] }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
@@ -49,19 +44,19 @@ export function ValueChart(props: { samples: readonly ValueSample[]; cash: reado
       priceScaleId: 'left',
       title: 'P&L',
     });
-    cash.setData(perSecond(props.cash).map((p) => ({ time: time(p.ts), value: p.value / 1e6 })));
-    const samples = perSecond(props.samples);
-    value.setData(samples.map((s) => ({ time: time(s.ts), value: s.value / 1e6 })));
-    pnl.setData(samples.map((s) => ({ time: time(s.ts), value: s.pnl / 1e6 })));
+    cash.setData(props.points.map((p) => ({ time: time(p.ts), value: p.cash / 1e6 })));
+    value.setData(props.points.map((p) => ({ time: time(p.ts), value: p.value / 1e6 })));
+    pnl.setData(props.points.map((p) => ({ time: time(p.ts), value: p.pnl / 1e6 })));
     chart.timeScale().fitContent();
     return () => chart.remove();
-  }, [props.samples, props.cash]);
+  }, [props.points]);
   return (
     <div
       ref={box}
       className="chart-box small"
       role="img"
-      aria-label={`Cash over ${props.cash.length} ledger movements; value and P&L over ${props.samples.length} samples`}
+      data-testid="performance-chart"
+      aria-label={`Value, cash and P&L over ${props.points.length} points`}
     />
   );
 }
