@@ -29,6 +29,9 @@ Options:
   --push-subject <url> The VAPID contact push services see, mailto: or https: (or BOURSE_PUSH_SUBJECT)
   --tls-cert <file> --tls-key <file>  Serve HTTPS/WSS with this PEM certificate chain and key
                       (docs/tls.md); without them, terminate TLS in a proxy in front
+  --news-poll-interval <s>  How often each news feed is fetched, seconds (default 300)
+  --news-timeout <s>  Longest a news feed fetch may take, seconds (default 10); a failing feed
+                      is logged and retried later, waiting longer after each failure
   --sandbox           Run as a sandbox for testing bots (docs/sandbox.md): a simulated clock,
                       resets to scenarios, the control API under /api/v1/sandbox and
                       'bourse sandbox'; never on a production exchange (off by default; not with
@@ -64,6 +67,16 @@ export const ADMIN_HELP = `Admin commands (run them while the server is stopped;
   bourse account freeze|unfreeze --username <name> | --account <id>
         The kill switch: a freeze cancels the account's live orders and refuses new ones
         until it is unfrozen.
+`;
+
+export const NEWS_HELP = `News feeds beside markets (server stopped; --data-dir default ./data; against a running server
+use the admin API, /api/v1/admin/news/…):
+
+  bourse news feed add --scope <series|event|market>:<ticker> --url <RSS or Atom address>
+        The server polls it (serve --news-poll-interval) and scores each headline's sentiment.
+  bourse news feed list                       (each feed with its last error, if failing)
+  bourse news feed remove --id <n>            (its items stay)
+  bourse news post --scope <kind>:<ticker> --title <headline> [--link <url>]
 `;
 
 export const DATA_DIR_HELP = `Data-directory commands (server stopped; --data-dir default ./data):

@@ -7,6 +7,7 @@ import {
   ADMIN_HELP,
   DATA_DIR_HELP,
   LOADTEST_HELP,
+  NEWS_HELP,
   REPORT_HELP,
   SANDBOX_HELP,
   SERVE_HELP,
@@ -22,6 +23,7 @@ Commands:
   apikey create         Make an API key pair; prints the key id, writes the private key PEM
   market create|open|pause|close|settle
   account freeze|unfreeze  The kill switch: cancel an account's orders and refuse new ones
+  news feed add|list|remove, news post  News feeds of series, events and markets
   journal verify|repair Check the journal of a data directory; cut damage named by a refusal
   audit verify|key|checkpoint  Prove the journal unchanged since signed checkpoints; the signing key
   replay                Rebuild state from the journal; print the state hash
@@ -33,7 +35,7 @@ Commands:
   cluster node               One engine node of a cluster (etcd command log, NATS bus)
   cluster gateway|projector  Stateless processes of a cluster (NATS bus, PostgreSQL)
 
-Admin commands (asset, user, deposit, apikey, market, account) work on a STOPPED data directory; against a
+Admin commands (asset, user, deposit, apikey, market, account, news) work on a STOPPED data directory; against a
 running server use the admin API (see /docs). Run 'bourse <command> --help' for options.
 `;
 
@@ -45,6 +47,7 @@ const COMMAND_HELP: Record<string, string> = {
   apikey: ADMIN_HELP,
   market: ADMIN_HELP,
   account: ADMIN_HELP,
+  news: NEWS_HELP,
   journal: DATA_DIR_HELP,
   replay: DATA_DIR_HELP,
   snapshot: DATA_DIR_HELP,
@@ -91,6 +94,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'account':
       await (await import('./account-command.ts')).accountCommand(rest);
+      return 0;
+    case 'news':
+      await (await import('./news-command.ts')).newsCommand(rest);
       return 0;
     case 'journal':
       return (await dataDir()).journalCommand(rest);

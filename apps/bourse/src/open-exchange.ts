@@ -7,6 +7,7 @@ import { AlertService, type AlertServiceOptions } from '@bourse/alerts';
 import { AuthStore, createGateway, type Gateway, type GatewayOptions } from '@bourse/gateway';
 import type { EngineConfig } from '@bourse/engine';
 import { kalshiExtension } from '@bourse/kalshi';
+import { NewsStore } from '@bourse/news';
 import { type ExchangeCore, ensurePrivateFile, openExchangeCore, type ReadDb } from '@bourse/core';
 import { registerDiskMetrics } from './disk-metrics.ts';
 import { startOtlpTracing } from './otlp-tracing.ts';
@@ -14,11 +15,14 @@ import { startOtlpTracing } from './otlp-tracing.ts';
 export interface OpenExchange {
   readonly core: ExchangeCore;
   readonly authStore: AuthStore;
+  /** Feeds and news items (`news.db`); `bourse serve` polls the feeds. */
+  readonly news: NewsStore;
   readonly gateway: Gateway;
   close(): Promise<void>;
 }
 
 export const AUTH_DB = 'auth.db';
+export const NEWS_DB = 'news.db';
 /** Signatures used inside the timestamp window, kept across restarts (see the gateway's replay log). */
 export const REPLAY_DIR = 'replay';
 
@@ -59,10 +63,13 @@ export async function openExchange(
   });
   ensurePrivateFile(join(dataDir, AUTH_DB));
   const authStore = new AuthStore(join(dataDir, AUTH_DB));
+  ensurePrivateFile(join(dataDir, NEWS_DB));
+  const news = await NewsStore.open({ kind: 'sqlite', path: join(dataDir, NEWS_DB) });
   // The Kalshi-compatible Trade API v2 shares the port: /trade-api/v2 and /trade-api/ws/v2.
   const gateway = createGateway({
     core,
     authStore,
+    news,
     extensions: [kalshiExtension()],
     replayLogDir: join(dataDir, REPLAY_DIR),
     ...(tracing === undefined ? {} : { tracer: tracing.tracer }),
@@ -75,6 +82,7 @@ export async function openExchange(
   return {
     core,
     authStore,
+    news,
     gateway,
     async close() {
       await gateway.close();
@@ -82,6 +90,7 @@ export async function openExchange(
       await alertService.close();
       await core.close();
       await authStore.close();
+      await news.close();
       await tracing?.shutdown();
     },
   };

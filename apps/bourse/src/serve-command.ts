@@ -3,9 +3,10 @@
 
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBots } from '@bourse/bots';
+import { DEFAULT_POLL, type PollSettings, startPollerThread } from '@bourse/news';
 import {
   createLogger,
   type GatewayServices,
@@ -18,7 +19,7 @@ import {
 } from '@bourse/gateway';
 import { type ExchangeCore, makePrivateDir, type ReadDb } from '@bourse/core';
 import { botCredentials, DEMO_START_TICKS, isEmptyExchange, seedDemo } from './demo-setup.ts';
-import { openExchange } from './open-exchange.ts';
+import { NEWS_DB, openExchange } from './open-exchange.ts';
 import { SERVE_HELP } from './help-texts.ts';
 
 /** The flags of `bourse serve` (SERVE_HELP describes them). */
@@ -39,6 +40,8 @@ const SERVE_FLAGS = {
   'tls-key': { type: 'string' },
   'signup-role': { type: 'string' },
   'otlp-traces': { type: 'string' },
+  'news-poll-interval': { type: 'string', default: '300' },
+  'news-timeout': { type: 'string', default: '10' },
   sandbox: { type: 'boolean', default: false },
   'smtp-url': { type: 'string' },
   'mail-from': { type: 'string' },
@@ -60,6 +63,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   if (!(windowSeconds > 0 && windowSeconds <= 3_600)) {
     throw new Error('--timestamp-window must be a number of seconds in (0, 3600]');
   }
+  const newsSettings = newsFlags(values);
   const signupRole = values['signup-role'];
   if (signupRole !== undefined && !(ROLES as readonly string[]).includes(signupRole)) {
     throw new Error(`--signup-role must be one of ${ROLES.join(', ')}`);
@@ -97,6 +101,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
         onError: (error) => logger.debug('bot request refused', { error }),
       })
     : undefined;
+  const newsPoller = await startNewsPoller(dataDir, newsSettings, logger);
   logger.info('listening', { url, dataDir, demo, sandbox: sandbox !== undefined });
   process.stdout.write(
     `\n${sandbox === undefined ? 'Bourse' : 'A Bourse SANDBOX'} is running at ${url}\n  API docs:  ${url}/docs\n  data dir:  ${dataDir}\n` +
@@ -110,6 +115,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     stopping = true;
     logger.info('stopping', { signal });
     await bots?.stop();
+    await newsPoller.stop();
     // A failed core may not close cleanly: what a restart recovers from is already on disk.
     const closed = exchange
       .close()
@@ -148,6 +154,33 @@ export function reportHealth(core: ExchangeCore, logger: Logger, onFailed: () =>
       onFailed();
     }
   });
+}
+
+/** Polls the news feeds on a thread of its own, logging through the server's logger. */
+function startNewsPoller(dataDir: string, settings: PollSettings, logger: Logger) {
+  return startPollerThread(
+    { db: { kind: 'sqlite', path: join(dataDir, NEWS_DB) }, settings },
+    { log: (level, message, fields) => logger[level](message, fields) },
+  );
+}
+
+/** `--news-poll-interval` and `--news-timeout` (seconds): how often feeds are fetched, how long a fetch may take. */
+function newsFlags(values: { 'news-poll-interval': string; 'news-timeout': string }): PollSettings {
+  const interval = Number(values['news-poll-interval']);
+  if (!(interval >= 1 && interval <= 86_400)) {
+    throw new Error('--news-poll-interval must be a number of seconds in [1, 86400]');
+  }
+  const timeout = Number(values['news-timeout']);
+  if (!(timeout > 0 && timeout <= 300)) {
+    throw new Error('--news-timeout must be a number of seconds in (0, 300]');
+  }
+  const intervalMs = Math.round(interval * 1000);
+  return {
+    ...DEFAULT_POLL,
+    intervalMs,
+    timeoutMs: Math.round(timeout * 1000),
+    tickMs: Math.min(DEFAULT_POLL.tickMs, intervalMs),
+  };
 }
 
 /** `--tls-cert` and `--tls-key` (PEM files): both or neither. */

@@ -15,12 +15,14 @@ import type { Duplex } from 'node:stream';
 import { MarketDataHub, type MarketMessage } from '@bourse/marketdata';
 import type { AppliedCommand, ExchangeCore } from '@bourse/core';
 import type { AlertService } from '@bourse/alerts';
+import type { NewsStore } from '@bourse/news';
 import type { Tracer } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
 import { accountRoutes } from './api/account-routes.ts';
 import { adminRoutes } from './api/admin-routes.ts';
 import { alertRoutes } from './api/alert-routes.ts';
 import { surveillanceRoutes } from './api/surveillance-routes.ts';
+import { newsRoutes } from './api/news-routes.ts';
 import { historyRoutes } from './api/history-routes.ts';
 import { GatewayServices } from './api/gateway-services.ts';
 import { marketRoutes } from './api/market-routes.ts';
@@ -148,6 +150,8 @@ export interface GatewayOptions {
   readonly tracer?: Tracer;
   /** More Prometheus text appended to /metrics (a cluster gateway adds the cluster's figures). */
   readonly extraMetrics?: () => string;
+  /** Feeds and news items beside markets (the caller opens and closes it); no news when absent. */
+  readonly news?: NewsStore;
   /** The cluster's status served on `/cluster-status` (a cluster gateway); "single-process" otherwise. */
   readonly clusterStatus?: () => Promise<object>;
   /**
@@ -186,6 +190,7 @@ export const ALL_ROUTES: readonly RouteDef[] = [
   ...preferenceRoutes,
   ...adminRoutes,
   ...surveillanceRoutes,
+  ...newsRoutes,
   ...reportRoutes,
   ...historyRoutes,
   ...alertRoutes,
@@ -219,6 +224,7 @@ function createServices(options: GatewayOptions): GatewayServices {
     faults: options.sandbox?.faults,
     sandbox: options.sandbox,
     alerts: options.alerts,
+    news: options.news,
   });
 }
 

@@ -3,6 +3,7 @@
 export { currentActor, runAsActor } from './api/acting-user.ts';
 export { createUserWithAccount } from './api/admin-routes.ts';
 export { setAccountFrozen } from './api/surveillance-routes.ts';
+export { addNewsFeed, postNewsItem, removeNewsFeed } from './api/news-routes.ts';
 export { GatewayServices } from './api/gateway-services.ts';
 export {
   type NativeCaller,

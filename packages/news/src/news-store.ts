@@ -217,7 +217,8 @@ export class NewsStore {
           link: item.link,
           summary: item.summary,
           source: from.source,
-          ts: item.publishedTs ?? now,
+          // A date in the future (a clock gone wrong at the source) would keep an item on top for ever.
+          ts: Math.min(item.publishedTs ?? now, now),
           received_ts: now,
           score: s.score,
           comparative_milli: Math.round(s.comparative * 1000),

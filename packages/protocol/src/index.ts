@@ -7,6 +7,7 @@ export * from './history.ts';
 export * from './auth.ts';
 export type * from './market-messages.ts';
 export * from './markets.ts';
+export * from './news.ts';
 export * from './orders.ts';
 export * from './performance.ts';
 export * from './portfolio.ts';

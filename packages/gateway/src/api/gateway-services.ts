@@ -7,6 +7,7 @@ import { currentActor } from './acting-user.ts';
 import type { AppliedCommand, CommandInput, ExchangeCore } from '@bourse/core';
 import type { MarketDataHub, MarketState } from '@bourse/marketdata';
 import type { RejectCode } from '@bourse/engine';
+import type { NewsStore } from '@bourse/news';
 import type { AuthStore } from '../auth/auth-store.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
@@ -38,6 +39,8 @@ export class GatewayServices {
   readonly signupRole: Role | undefined;
   /** Spans for submitted commands; undefined when tracing is off (the default). */
   readonly tracing: OrderTracing | undefined;
+  /** Feeds and news items beside markets; undefined when this server keeps none. */
+  readonly news: NewsStore | undefined;
   /** The sandbox's fault table; undefined on a production exchange (the traffic then skips it). */
   readonly faults: FaultInjector | undefined;
   /** The sandbox control plane (`serve --sandbox`); undefined on every other exchange. */
@@ -63,6 +66,7 @@ export class GatewayServices {
     faults?: FaultInjector | undefined;
     sandbox?: Sandbox | undefined;
     alerts?: AlertService | undefined;
+    news?: NewsStore | undefined;
   }) {
     this.core = parts.core;
     this.auth = parts.auth;
@@ -76,6 +80,7 @@ export class GatewayServices {
     this.signupRole = parts.signupRole;
     this.tracing = parts.tracing;
     this.alerts = parts.alerts;
+    this.news = parts.news;
     this.faults = parts.faults;
     this.sandbox = parts.sandbox;
   }
