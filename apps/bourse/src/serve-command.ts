@@ -51,10 +51,7 @@ const SERVE_FLAGS = {
 
 export async function serveCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: SERVE_FLAGS });
-  if (values.help) {
-    process.stdout.write(SERVE_HELP);
-    return;
-  }
+  if (values.help) return void process.stdout.write(SERVE_HELP);
   const dataDir = resolve(values['data-dir']);
   makePrivateDir(dataDir);
   const logger = createLogger({ level: values['log-level'] as LogLevel });
