@@ -34,6 +34,7 @@ export {
   snapToGrid,
 } from './rules.ts';
 export {
+  binaryCloses,
   binaryFillCash,
   bookBinaryFill,
   bookSpotFill,

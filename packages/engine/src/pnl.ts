@@ -20,6 +20,18 @@ export interface PnlTerms {
   readonly payoutTicks?: number | undefined;
 }
 
+/** Lots of the side a binary fill gives up that the position holds (NO for a buy, YES for a sell). */
+function heldAgainst(positionLots: number, buy: boolean): number {
+  if (buy) return positionLots < 0 ? -positionLots : 0;
+  return positionLots > 0 ? positionLots : 0;
+}
+
+/** Lots a binary fill of `qtyLots` closes on a position of `positionLots` (+ YES / − NO): it closes first. */
+export function binaryCloses(positionLots: number, buy: boolean, qtyLots: number): number {
+  const held = heldAgainst(positionLots, buy);
+  return qtyLots < held ? qtyLots : held;
+}
+
 /**
  * Books one side of a binary fill: it closes `min(qty, held)` lots of the opposite side first (at the
  * average cost, the cost removed rounded down, all of it on a full close), then opens the rest at the
@@ -34,7 +46,7 @@ export function bookBinaryFill(
   payoutTicks: number,
   moneyPerTickLot: number,
 ): number {
-  const held = buy ? (pos.lots < 0 ? -pos.lots : 0) : pos.lots > 0 ? pos.lots : 0;
+  const held = heldAgainst(pos.lots, buy);
   const closes = qtyLots < held ? qtyLots : held;
   const opened = qtyLots - closes;
   if (closes > 0) {

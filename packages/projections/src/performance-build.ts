@@ -9,6 +9,7 @@ import {
   type PnlTerms,
   type PositionBook,
   positionValue,
+  realisedAfterFees,
   spotHoldingValue,
   unrealisedPnl,
 } from '@bourse/engine';
@@ -234,7 +235,7 @@ class HistoryWalk {
       realisedPnl,
       feesPaid,
       unrealisedPnl: unrealised,
-      pnl: realisedPnl - feesPaid + unrealised,
+      pnl: realisedAfterFees({ realisedPnl, feesPaid }) + unrealised,
     };
   }
 

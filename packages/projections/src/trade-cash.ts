@@ -1,10 +1,10 @@
 // The money each side of a fill pays or receives, derived from the instrument's rules so the ledger can
-// carry one exact entry per fill leg. Binary (fully collateralised, quoted on YES): opening YES costs p,
+// carry one exact entry per fill leg. Binary: the engine's rule (`binaryFillCash`: opening YES costs p,
 // opening NO costs payout − p, closing YES receives p, closing NO receives payout − p, per lot and times
-// `moneyPerTickLot`. Spot: the buyer pays price × qty in the quote asset and receives
+// `moneyPerTickLot`). Spot: the buyer pays price × qty in the quote asset and receives
 // qty × baseUnitsPerLot of the base asset. Fees are separate entries.
 
-import type { Side } from '@bourse/engine';
+import { binaryCloses, binaryFillCash, type Side } from '@bourse/engine';
 
 /** The instrument facts the cash rules need (a projection of the spec). */
 export interface CashTerms {
@@ -33,14 +33,9 @@ export function binaryLegCash(
   priceTicks: number,
   qtyLots: number,
 ): number {
-  const m = terms.moneyPerTickLot;
-  const noPrice = terms.payoutTicks - priceTicks;
-  if (side === 'buy') {
-    const closing = Math.min(qtyLots, Math.max(0, -positionLots));
-    return closing * noPrice * m - (qtyLots - closing) * priceTicks * m;
-  }
-  const closing = Math.min(qtyLots, Math.max(0, positionLots));
-  return closing * priceTicks * m - (qtyLots - closing) * noPrice * m;
+  const buy = side === 'buy';
+  const closes = binaryCloses(positionLots, buy, qtyLots);
+  return binaryFillCash(buy, priceTicks, qtyLots, closes, terms.payoutTicks, terms.moneyPerTickLot);
 }
 
 /** Cash legs of one spot fill side: quote out and base in for a buyer, the reverse for a seller. */

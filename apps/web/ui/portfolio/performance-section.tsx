@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/http.ts';
 import { dateTime, usd, usdSigned } from '../format/units.ts';
 import { useApp } from '../state/app-state.tsx';
+import { realisedAfterFees } from './valuation.ts';
 import { useApi } from '../state/use-api.ts';
 import {
   csvHref,
@@ -41,14 +42,14 @@ function Stat(props: {
 
 function Stats({ report }: { report: PerformanceView }) {
   const s = report.stats;
-  const realisedAfterFees = s.realisedPnl - s.feesPaid;
+  const realised = realisedAfterFees(s);
   return (
     <div className="kpis" data-testid="performance-stats">
       <Stat label="P&L in range" value={usdSigned(s.pnl)} sign={s.pnl} testId="performance-pnl" />
       <Stat
         label="Realised after fees"
-        value={usdSigned(realisedAfterFees)}
-        sign={realisedAfterFees}
+        value={usdSigned(realised)}
+        sign={realised}
         testId="performance-realised"
         note={`${usd(s.feesPaid)} fees paid`}
       />
