@@ -230,3 +230,24 @@ Options (or the environment variables in brackets):
   --json                    Print the raw JSON answer
   -h, --help                Show this help
 `;
+
+export const BACKTEST_HELP = `Usage: bourse backtest --strategy <file.ts> [options]
+
+Replays a stopped data directory's recorded history through the real engine in simulated time, with
+the strategy's orders inserted as commands of a backtest account (funded with virtual cash) at the
+time it decided plus the latency. Writes report.json and report.html (docs/backtest.md).
+
+Options:
+  --strategy <file.ts>      A module whose default export returns the strategy (required)
+  --data-dir <dir>          The recorded exchange (default ./data)
+  --from <ms|ISO time>      Window start (default: the journal's first command); the run starts
+                            from the nearest snapshot before it
+  --to <ms|ISO time>        Window end, inclusive (default: the journal's last command)
+  --latency <ms>            Decision-to-engine delay of the strategy's commands (default 0)
+  --fees                    P&L net of the markets' fees (they are always charged and reported)
+  --cash <minor units>      Virtual cash per money asset (default 1000000000000:
+                            a million units of a micro-scaled asset)
+  --account-id <id>         The backtest account (default 2000000000)
+  --param key=value         Passed to the strategy's factory (repeatable)
+  --out <dir>               Where the report goes (default ./backtest-report)
+`;

@@ -5,6 +5,7 @@
 
 import {
   ADMIN_HELP,
+  BACKTEST_HELP,
   DATA_DIR_HELP,
   LOADTEST_HELP,
   NEWS_HELP,
@@ -28,6 +29,7 @@ Commands:
   audit verify|key|checkpoint  Prove the journal unchanged since signed checkpoints; the signing key
   replay                Rebuild state from the journal; print the state hash
   snapshot              Write an engine snapshot
+  backtest              Run a strategy over recorded history through the real engine
   report                Compliance reports: trade register, large positions, statements
   sandbox               Control a sandbox (serve --sandbox): clock, events, reset
   loadtest              End-to-end load over loopback (orders/s, ack latency, fan-out)
@@ -54,6 +56,7 @@ const COMMAND_HELP: Record<string, string> = {
   loadtest: LOADTEST_HELP,
   report: REPORT_HELP,
   sandbox: SANDBOX_HELP,
+  backtest: BACKTEST_HELP,
 };
 
 const admin = () => import('./admin-commands.ts');
@@ -106,6 +109,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./replay-command.ts')).replayCommand(rest);
     case 'snapshot':
       return (await dataDir()).snapshotCommand(rest);
+    case 'backtest':
+      return (await import('./backtest-command.ts')).backtestCommand(rest);
     case 'report':
       return (await import('./report-command.ts')).reportCommand(rest);
     case 'sandbox':

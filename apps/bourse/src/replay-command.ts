@@ -101,7 +101,7 @@ function parseQuery(values: Values): CliQuery {
   }
   let target: HistoryTarget | undefined;
   if (values['to-seq'] !== undefined) target = { seq: wholeNumber('to-seq', values['to-seq']) };
-  if (values['to-ts'] !== undefined) target = { ts: timestamp(values['to-ts']) };
+  if (values['to-ts'] !== undefined) target = { ts: parseTimestamp('to-ts', values['to-ts']) };
   const accountId =
     values.account === undefined ? undefined : wholeNumber('account', values.account);
   const depth = values.depth === undefined ? undefined : wholeNumber('depth', values.depth);
@@ -136,12 +136,12 @@ function wholeNumber(flag: string, text: string): number {
   return n;
 }
 
-/** Milliseconds since the epoch, or an ISO 8601 time. */
-function timestamp(text: string): number {
+/** `--<flag>` as milliseconds since the epoch, or an ISO 8601 time. */
+export function parseTimestamp(flag: string, text: string): number {
   const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
   if (!Number.isSafeInteger(ms) || ms < 0) {
     throw new Error(
-      `--to-ts takes milliseconds since the epoch or an ISO 8601 time, got ${JSON.stringify(text)}`,
+      `--${flag} takes milliseconds since the epoch or an ISO 8601 time, got ${JSON.stringify(text)}`,
     );
   }
   return ms;

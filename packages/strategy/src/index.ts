@@ -21,3 +21,5 @@ export {
   reportJson,
   reportObject,
 } from './backtest/report-json.ts';
+export { formatMoney, reportHtml } from './backtest/report-html.ts';
+export { LiveRunner, type LiveOptions } from './live/live-runner.ts';
