@@ -35,7 +35,8 @@ Options:
   --sandbox           Run as a sandbox for testing bots (docs/sandbox.md): a simulated clock,
                       resets to scenarios, the control API under /api/v1/sandbox and
                       'bourse sandbox'; never on a production exchange (off by default; not with
-                      --read-db)
+                      --read-db; refuses a data directory that holds an exchange's journal)
+  --scenario <file>   With --sandbox: reset to this scenario (JSON or YAML) at every start
   -h, --help          Show this help
 
 For the lowest latency run it as npm start does:
@@ -222,6 +223,7 @@ Commands:
   fault list                The faults in force
   fault clear [<id>]        Clear one fault, or all
   sockets                   The open WebSocket connections (id, account, subscriptions)
+  reset <scenario>          Rebuild the exchange from a scenario file (JSON or YAML; docs/sandbox.md)
 
 Options (or the environment variables in brackets):
   --url <url>               The sandbox (BOURSE_URL; default http://127.0.0.1:8080)

@@ -8,12 +8,17 @@ import { AuthStore, createGateway, type Gateway, type GatewayOptions } from '@bo
 import type { EngineConfig } from '@bourse/engine';
 import { kalshiExtension } from '@bourse/kalshi';
 import { NewsStore } from '@bourse/news';
-import { type ExchangeCore, ensurePrivateFile, openExchangeCore, type ReadDb } from '@bourse/core';
+import {
+  ensurePrivateFile,
+  openExchangeCore,
+  type ReadDb,
+  type ReplicatingCore,
+} from '@bourse/core';
 import { registerDiskMetrics } from './disk-metrics.ts';
 import { startOtlpTracing } from './otlp-tracing.ts';
 
 export interface OpenExchange {
-  readonly core: ExchangeCore;
+  readonly core: ReplicatingCore;
   readonly authStore: AuthStore;
   /** Feeds and news items (`news.db`); `bourse serve` polls the feeds. */
   readonly news: NewsStore;
@@ -40,10 +45,19 @@ export async function openExchange(
     alertDelivery?: Partial<
       Pick<AlertServiceOptions, 'smtp' | 'pushSubject' | 'dispatch' | 'tickMs'>
     >;
+    /** An auth store the caller owns and closes (a sandbox keeps one across resets). */
+    authStore?: AuthStore;
   } = {},
 ): Promise<OpenExchange> {
-  const { onRecoveryProgress, engineConfig, readDb, otlpTraces, alertDelivery, ...gatewayOptions } =
-    options;
+  const {
+    onRecoveryProgress,
+    engineConfig,
+    readDb,
+    otlpTraces,
+    alertDelivery,
+    authStore: shared,
+    ...gatewayOptions
+  } = options;
   const tracing = otlpTraces === undefined ? undefined : startOtlpTracing(otlpTraces);
   const sandbox = gatewayOptions.sandbox;
   const core = await openExchangeCore({
@@ -61,8 +75,8 @@ export async function openExchange(
     logger: gatewayOptions.logger ?? { info() {}, warn() {}, error() {} },
     ...alertDelivery,
   });
-  ensurePrivateFile(join(dataDir, AUTH_DB));
-  const authStore = new AuthStore(join(dataDir, AUTH_DB));
+  if (shared === undefined) ensurePrivateFile(join(dataDir, AUTH_DB));
+  const authStore = shared ?? new AuthStore(join(dataDir, AUTH_DB));
   ensurePrivateFile(join(dataDir, NEWS_DB));
   const news = await NewsStore.open({ kind: 'sqlite', path: join(dataDir, NEWS_DB) });
   // The Kalshi-compatible Trade API v2 shares the port: /trade-api/v2 and /trade-api/ws/v2.
@@ -89,7 +103,7 @@ export async function openExchange(
       // Deliveries in flight finish first, so a clean stop sends none of them twice.
       await alertService.close();
       await core.close();
-      await authStore.close();
+      if (shared === undefined) await authStore.close();
       await news.close();
       await tracing?.shutdown();
     },

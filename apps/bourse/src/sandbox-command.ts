@@ -4,8 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { RestClient } from '@bourse/client';
+import { parseDuration, resolveTime } from '@bourse/gateway';
 import { SANDBOX_HELP } from './help-texts.ts';
 import { FAULT_FLAGS, type FaultValues, faultRequest } from './sandbox-fault-command.ts';
+import { readScenarioFile } from './sandbox-host.ts';
 
 const FLAGS = {
   url: { type: 'string' },
@@ -24,22 +26,20 @@ class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
 /** `500ms`, `30s`, `15m`, `2h`, `1d`, `1h30m` or a bare number of milliseconds. */
-export function parseDuration(text: string): number {
-  if (/^[0-9]+$/.test(text)) return Number(text);
-  const parts = [...text.matchAll(/([0-9]+)(ms|s|m|h|d)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
+export function durationArg(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined)
     throw new UsageError(`not a duration: ${text} (e.g. 500ms, 30s, 15m, 2h, 1d)`);
-  }
-  return parts.reduce((sum, p) => sum + Number(p[1]) * UNITS[p[2]!]!, 0);
+  return ms;
 }
 
 /** An ISO time (`2026-12-07T09:00:00Z`) or milliseconds since the epoch. */
-export function parseTime(text: string): number {
-  const ms = /^[0-9]+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isSafeInteger(ms) || ms <= 0) throw new UsageError(`not a time: ${text}`);
+export function timeArg(text: string): number {
+  if (text.startsWith('+'))
+    throw new UsageError(`a jump goes to a time; for ${text} use clock step`);
+  const ms = resolveTime(text, 0);
+  if (ms === undefined) throw new UsageError(`not a time: ${text}`);
   return ms;
 }
 
@@ -56,17 +56,23 @@ function client(values: { url?: string; 'key-id'?: string; 'key-file'?: string }
   });
 }
 
+type Request = [string, string, unknown, Record<string, string | undefined> | undefined];
+
 /** The request a command line names: [method, path, body, query]. */
 export function sandboxRequest(
   positionals: readonly string[],
   values: { account?: string; kind?: string; after?: string; limit?: string } & FaultValues,
-): [string, string, unknown, Record<string, string | undefined> | undefined] {
+): Request {
   const [sub, op, arg] = positionals;
   const base = '/api/v1/sandbox';
   if (sub === 'status') return ['GET', `${base}/status`, undefined, undefined];
-  if (sub === 'fault')
-    return faultRequest(op, arg, values, (m) => new UsageError(m), parseDuration);
+  if (sub === 'fault') return faultRequest(op, arg, values, (m) => new UsageError(m), durationArg);
   if (sub === 'sockets') return ['GET', `${base}/sockets`, undefined, undefined];
+  if (sub === 'reset') {
+    if (op === undefined) throw new UsageError('reset needs a scenario file (JSON or YAML)');
+    // The file is read by `sandboxCommand` (asynchronously); this names the request.
+    return ['POST', `${base}/reset`, op, undefined];
+  }
   if (sub === 'events') {
     const { account, kind, after, limit } = values;
     return ['GET', `${base}/events`, undefined, { account, kind, after, limit }];
@@ -84,9 +90,9 @@ export function sandboxRequest(
       case 'run':
         return ['POST', `${base}/clock/run`, { rate: Number(need('a rate')) }, undefined];
       case 'step':
-        return ['POST', `${base}/clock/step`, { ms: parseDuration(need('a duration')) }, undefined];
+        return ['POST', `${base}/clock/step`, { ms: durationArg(need('a duration')) }, undefined];
       case 'jump':
-        return ['POST', `${base}/clock/jump`, { to: parseTime(need('a time')) }, undefined];
+        return ['POST', `${base}/clock/jump`, { to: timeArg(need('a time')) }, undefined];
     }
   }
   throw new UsageError(`unknown sandbox command: ${positionals.join(' ')}\n\n${SANDBOX_HELP}`);
@@ -105,7 +111,8 @@ export async function sandboxCommand(argv: string[]): Promise<number> {
     process.stdout.write(SANDBOX_HELP);
     return values.help ? 0 : 2;
   }
-  const [method, path, body, query] = sandboxRequest(positionals, values);
+  const [method, path, named, query] = sandboxRequest(positionals, values);
+  const body = positionals[0] === 'reset' ? await readScenarioFile(named as string) : named;
   const answer = await client(values).request(method, path, body, query);
   process.stdout.write(render(answer, values.json));
   return 0;

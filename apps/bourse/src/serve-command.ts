@@ -15,12 +15,12 @@ import {
   type LogLevel,
   ROLES,
   type Role,
-  Sandbox,
 } from '@bourse/gateway';
 import { type ExchangeCore, makePrivateDir, type ReadDb } from '@bourse/core';
 import { botCredentials, DEMO_START_TICKS, isEmptyExchange, seedDemo } from './demo-setup.ts';
 import { NEWS_DB, openExchange } from './open-exchange.ts';
 import { SERVE_HELP } from './help-texts.ts';
+import { openSandbox, readScenarioFile, type SandboxHost } from './sandbox-host.ts';
 
 /** The flags of `bourse serve` (SERVE_HELP describes them). */
 const SERVE_FLAGS = {
@@ -46,6 +46,7 @@ const SERVE_FLAGS = {
   'smtp-url': { type: 'string' },
   'mail-from': { type: 'string' },
   'push-subject': { type: 'string' },
+  scenario: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -65,10 +66,8 @@ export async function serveCommand(argv: string[]): Promise<void> {
   if (signupRole !== undefined && !(ROLES as readonly string[]).includes(signupRole)) {
     throw new Error(`--signup-role must be one of ${ROLES.join(', ')}`);
   }
-  const sandbox = sandboxFlag(values.sandbox, values['read-db']);
-  const exchange = await openExchange(dataDir, {
+  const options = {
     logger,
-    ...(sandbox === undefined ? {} : { sandbox }),
     ...readDbFlag(values['read-db']),
     ...otlpFlag(values['otlp-traces'] ?? process.env.BOURSE_OTLP_TRACES),
     alertDelivery: alertFlags(values),
@@ -79,14 +78,17 @@ export async function serveCommand(argv: string[]): Promise<void> {
     ...(values['no-rate-limit']
       ? { rateLimits: { perIp: huge, perKey: huge, marketMakerMultiplier: 1 } }
       : {}),
-    onRecoveryProgress: (p) => {
+    onRecoveryProgress: (p: { seq: number; lastSeq: number }) => {
       if (p.seq === p.lastSeq || p.seq % 100_000 === 0) logger.info('recovering', p);
     },
-  });
+  };
+  const host = await sandboxFlags(values, dataDir, options);
+  const exchange = host?.current ?? (await openExchange(dataDir, options));
   const services = exchange.gateway.services;
-  const demo = !values['no-demo'];
+  // A scenario is the sandbox's world: no demo beside it.
+  const demo = !values['no-demo'] && values.scenario === undefined;
   const adminLine = await demoAdminLine(services, demo);
-  const server = exchange.gateway.server;
+  const server = host?.server ?? exchange.gateway.server;
   await new Promise<void>((ok) => server.listen(Number(values.port), values.host, ok));
   const port = (server.address() as AddressInfo).port;
   const url = `${values['tls-cert'] === undefined ? 'http' : 'https'}://${values.host}:${port}`;
@@ -99,9 +101,9 @@ export async function serveCommand(argv: string[]): Promise<void> {
       })
     : undefined;
   const newsPoller = await startNewsPoller(dataDir, newsSettings, logger);
-  logger.info('listening', { url, dataDir, demo, sandbox: sandbox !== undefined });
+  logger.info('listening', { url, dataDir, demo, sandbox: host !== undefined });
   process.stdout.write(
-    `\n${sandbox === undefined ? 'Bourse' : 'A Bourse SANDBOX'} is running at ${url}\n  API docs:  ${url}/docs\n  data dir:  ${dataDir}\n` +
+    `\n${host === undefined ? 'Bourse' : 'A Bourse SANDBOX'} is running at ${url}\n  API docs:  ${url}/docs\n  data dir:  ${dataDir}\n` +
       (adminLine === '' ? '' : `  ${adminLine}\n`) +
       (demo ? '  demo bots are trading; stop with Ctrl-C\n\n' : '\n'),
   );
@@ -114,7 +116,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     await bots?.stop();
     await newsPoller.stop();
     // A failed core may not close cleanly: what a restart recovers from is already on disk.
-    const closed = exchange
+    const closed = (host ?? exchange)
       .close()
       .catch((error: unknown) => logger.error('close failed', { error }));
     await Promise.race([
@@ -235,15 +237,27 @@ async function demoAdminLine(services: GatewayServices, demo: boolean): Promise<
 }
 
 /**
- * `--sandbox`: simulated time and the control plane (docs/sandbox.md). Not with the read models in
- * PostgreSQL: a sandbox is reset into fresh data directories, and a shared database would mix them.
+ * `--sandbox` (and `--scenario`): simulated time and the control plane (docs/sandbox.md). Not with
+ * the read models in PostgreSQL: a sandbox is reset into fresh directories, and a shared database
+ * would mix them.
  */
-function sandboxFlag(on: boolean, readDb: string | undefined): Sandbox | undefined {
-  if (!on) return undefined;
-  if (readDb !== undefined) {
+async function sandboxFlags(
+  values: { sandbox: boolean; scenario?: string | undefined; 'read-db'?: string | undefined },
+  dataDir: string,
+  options: Parameters<typeof openSandbox>[1],
+): Promise<SandboxHost | undefined> {
+  if (!values.sandbox) {
+    if (values.scenario !== undefined) throw new Error('--scenario needs --sandbox');
+    return undefined;
+  }
+  if (values['read-db'] !== undefined) {
     throw new Error('--sandbox keeps its read models in its data directory: drop --read-db');
   }
-  return new Sandbox();
+  const scenario =
+    values.scenario === undefined ? undefined : await readScenarioFile(values.scenario);
+  const host = await openSandbox(dataDir, options);
+  if (scenario !== undefined) await (await host.sandbox.reset(scenario, 'operator')).retire();
+  return host;
 }
 
 /** `--otlp-traces <url>` (or BOURSE_OTLP_TRACES): order-path traces to an OTLP/HTTP collector. */

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createUserWithAccount, Sandbox, SandboxClock } from '@bourse/gateway';
 import { type OpenExchange, openExchange } from '../src/open-exchange.ts';
-import { parseDuration, parseTime, sandboxRequest } from '../src/sandbox-command.ts';
+import { durationArg, sandboxRequest, timeArg } from '../src/sandbox-command.ts';
 
 const run = promisify(execFile);
 const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
@@ -68,15 +68,16 @@ after(async () => {
 });
 
 test('durations, times and the request each command line names', () => {
-  assert.equal(parseDuration('1500'), 1_500);
-  assert.equal(parseDuration('500ms'), 500);
-  assert.equal(parseDuration('1h30m'), 5_400_000);
-  assert.equal(parseDuration('2d'), 172_800_000);
-  assert.throws(() => parseDuration('soon'), /not a duration/);
-  assert.throws(() => parseDuration('5 m'), /not a duration/);
-  assert.equal(parseTime('2031-03-01T12:00:00Z'), START);
-  assert.equal(parseTime(String(START)), START);
-  assert.throws(() => parseTime('yesterday'), /not a time/);
+  assert.equal(durationArg('1500'), 1_500);
+  assert.equal(durationArg('500ms'), 500);
+  assert.equal(durationArg('1h30m'), 5_400_000);
+  assert.equal(durationArg('2d'), 172_800_000);
+  assert.throws(() => durationArg('soon'), /not a duration/);
+  assert.throws(() => durationArg('5 m'), /not a duration/);
+  assert.equal(timeArg('2031-03-01T12:00:00Z'), START);
+  assert.equal(timeArg(String(START)), START);
+  assert.throws(() => timeArg('yesterday'), /not a time/);
+  assert.throws(() => timeArg('+1h'), /use clock step/);
   assert.deepEqual(sandboxRequest(['clock', 'step', '15m'], {}), [
     'POST',
     '/api/v1/sandbox/clock/step',
@@ -90,6 +91,7 @@ test('durations, times and the request each command line names', () => {
     limit: undefined,
   });
   assert.throws(() => sandboxRequest(['clock', 'rewind'], {}), /unknown sandbox command/);
+  assert.throws(() => sandboxRequest(['reset'], {}), /needs a scenario file/);
 });
 
 test('the CLI steps, jumps and reads the clock and lists what it did', async () => {

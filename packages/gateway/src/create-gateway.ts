@@ -334,7 +334,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     ready: stream.ready,
     async close() {
       loopDelay.stop();
-      options.sandbox?.close();
       stream.close();
       stopAlerts?.();
       for (const m of mounts) await m.mount.close?.();

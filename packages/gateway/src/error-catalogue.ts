@@ -56,6 +56,7 @@ const GATEWAY_ERRORS = {
     'This exchange is not a sandbox: sandbox endpoints exist only under `bourse serve --sandbox`.',
   ],
   SANDBOX_CLOCK_BACKWARDS: [409, 'The sandbox clock never goes backwards.'],
+  SCENARIO_INVALID: [400, 'The scenario cannot be built; the sandbox is unchanged.'],
   INTERNAL: [500, 'Internal error.'],
   NOT_SUPPORTED: [501, 'This exchange does not serve that request.'],
 } as const satisfies Record<string, readonly [number, string]>;

@@ -49,7 +49,21 @@ export { type Catalogue, loadCatalogue, marketInfo, NO_INFO } from './api/catalo
 export { ApiError, type ApiErrorCode, errorCatalogue } from './error-catalogue.ts';
 export { clientIp, limitKey, type RateLimits, toApiError } from './http/http-pipeline.ts';
 export { parseQuery, readJsonBody, sendJson } from './http/request-io.ts';
-export { type DueWork, Sandbox, type SandboxResetter } from './sandbox/sandbox.ts';
+export {
+  type DueWork,
+  type ResetDone,
+  Sandbox,
+  type SandboxResetter,
+  type ScriptStep,
+} from './sandbox/sandbox.ts';
+export {
+  type BuiltScenario,
+  buildScenario,
+  checkScenario,
+  parseScenario,
+} from './sandbox/scenario.ts';
+export { parseDuration, resolveTime } from './sandbox/scenario-time.ts';
+export type { ResetAnswer, Scenario } from '@bourse/protocol';
 export { SandboxClock } from './sandbox/sandbox-clock.ts';
 export { type SandboxEventInput, SandboxRecorder } from './sandbox/sandbox-recorder.ts';
 export { SANDBOX_ROUTES, sandboxOf, sandboxRouteTable } from './sandbox/sandbox-routes.ts';

@@ -20,12 +20,13 @@ export const AuditQuery = Type.Object(
   },
   strict,
 );
-const Role = Type.Union([
+export const RoleSchema = Type.Union([
   Type.Literal('admin'),
   Type.Literal('market-maker'),
   Type.Literal('trader'),
   Type.Literal('viewer'),
 ]);
+const Role = RoleSchema;
 export const CreateUserBody = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }),

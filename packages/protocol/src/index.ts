@@ -17,3 +17,4 @@ export * from './surveillance.ts';
 export * from './reports.ts';
 export * from './sandbox.ts';
 export * from './user-alerts.ts';
+export * from './sandbox-scenario.ts';

@@ -23,6 +23,8 @@ export const SandboxStatusSchema = Type.Object({
   scenario: Type.Union([Type.String(), Type.Null()]),
   /** Events recorded so far (GET /api/v1/sandbox/events lists them). */
   events: Int,
+  /** Steps of the scenario's script still to run. */
+  scriptSteps: Int,
 });
 
 export const SandboxEventSchema = Type.Object({

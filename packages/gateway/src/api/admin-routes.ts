@@ -118,11 +118,22 @@ const NO_LIMITS = {
   priceBandTicks: 0,
 };
 
+/** The engine's spec of a market as an admin (or a sandbox scenario) describes it: no fee, no limits by default. */
+export function marketSpec(body: CreateMarketBody, instrumentId: number): InstrumentSpec {
+  const { circuitBreaker: _breaker, referencePriceTicks: _reference, ...rest } = body;
+  return {
+    ...rest,
+    instrumentId,
+    fees: body.fees ?? { kind: 'none' },
+    limits: body.limits ?? NO_LIMITS,
+  } as InstrumentSpec;
+}
+
 /**
- * A new market's breaker is checked (with the engine's rules) before the market is created, so a
- * bad breaker leaves no market behind.
+ * A new market's breaker (an admin's or a sandbox scenario's) is checked with the engine's rules
+ * before the market is created, so a bad breaker leaves no market behind.
  */
-function checkBreaker(
+export function checkBreaker(
   spec: InstrumentSpec,
   breaker: CircuitBreakerConfig | undefined,
   reference: number | undefined,
@@ -207,13 +218,8 @@ export const adminRoutes: RouteDef[] = [
       const body = ctx.body;
       if (s.hub.resolve(body.symbol) !== undefined)
         throw new ApiError('DUPLICATE_ID', 'Symbol in use.');
-      const { circuitBreaker, referencePriceTicks, ...rest } = body;
-      const spec = {
-        ...rest,
-        instrumentId: body.instrumentId ?? (await nextInstrumentId(s)),
-        fees: body.fees ?? { kind: 'none' },
-        limits: body.limits ?? NO_LIMITS,
-      } as InstrumentSpec;
+      const { circuitBreaker, referencePriceTicks } = body;
+      const spec = marketSpec(body, body.instrumentId ?? (await nextInstrumentId(s)));
       checkBreaker(spec, circuitBreaker, referencePriceTicks);
       let applied = await s.submit({ type: 'createInstrument', spec });
       if (circuitBreaker !== undefined) {

@@ -76,6 +76,19 @@ export class SandboxClock {
     this.#wallBase = this.#wall();
   }
 
+  /**
+   * Starts the clock again at `start`, earlier than now if need be: only for a reset, whose fresh
+   * journal has no earlier timestamps to stay ahead of.
+   */
+  restart(start: number, mode: 'paused' | 'running', rate = 1): void {
+    if (!Number.isSafeInteger(start) || start <= 0) throw new RangeError('bad start time');
+    this.#base = start;
+    this.#last = start;
+    this.#wallBase = this.#wall();
+    this.#rate = rate;
+    this.#running = mode === 'running';
+  }
+
   #rebase(): void {
     this.#base = this.now();
     this.#wallBase = this.#wall();

@@ -10,7 +10,9 @@ import {
   SandboxClockSchema,
   SandboxEventsQuery,
   SandboxEventsSchema,
+  ResetAnswerSchema,
   SandboxStatusSchema,
+  ScenarioSchema,
 } from '@bourse/protocol';
 import { ApiError } from '../error-catalogue.ts';
 import { type RouteDef, route } from '../api/route-def.ts';
@@ -126,11 +128,38 @@ const clockRoutes: RouteDef[] = [
   }),
 ];
 
+const resetRoutes: RouteDef[] = [
+  route({
+    method: 'POST',
+    path: '/api/v1/sandbox/reset',
+    body: ScenarioSchema,
+    response: ResetAnswerSchema,
+    summary:
+      'Rebuilds the exchange from a scenario (assets, markets, accounts with balances and API keys, ' +
+      'the resting book, a script of timed steps) on a fresh journal. Users, API keys and sessions ' +
+      'are kept; every connection is closed once the answer is sent, as by a restart.',
+    tag: TAG,
+    auth: 'admin',
+    handler: async (ctx) => {
+      const sandbox = sandboxOf(ctx);
+      if (!sandbox.resettable) {
+        throw new ApiError('NOT_SUPPORTED', 'This sandbox is embedded and cannot be reset.');
+      }
+      const done = await sandbox.reset(ctx.body, actorName(ctx));
+      // The answer travels on a connection of the exchange it replaced, which then closes.
+      ctx.res.setHeader('connection', 'close');
+      ctx.res.once('close', () => void done.retire());
+      return done.answer;
+    },
+  }),
+];
+
 /** Every sandbox endpoint. Add new ones here (see the file comment). */
 export const SANDBOX_ROUTES: readonly RouteDef[] = [
   ...statusRoutes,
   ...clockRoutes,
   ...FAULT_ROUTES,
+  ...resetRoutes,
 ];
 
 /**
