@@ -9,7 +9,15 @@ import { readFile } from 'node:fs/promises';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { usd, usdSigned } from '../ui/format/units.ts';
-import { chromiumMissing, launch, logIn, newUserPage, screenshotPages } from './support/browser.ts';
+import {
+  chromiumMissing,
+  horizontalOverflow,
+  launch,
+  logIn,
+  newUserPage,
+  screenshot,
+  screenshotPages,
+} from './support/browser.ts';
 import {
   MARKET,
   MARKET_2,
@@ -139,5 +147,15 @@ describe('performance on the portfolio page', { skip }, () => {
       await section.getByTestId('performance-pnl').textContent(),
       usdSigned(r.stats.pnl),
     );
+  });
+
+  test('on a phone the section fits the width', async () => {
+    const phone = (await newUserPage(browser, ex.baseUrl, { width: 390, height: 844 })).page;
+    await logIn(phone, 'alice', PASSWORD);
+    await phone.goto('/portfolio');
+    await phone.getByTestId('performance-chart').waitFor();
+    await phone.getByTestId('performance-markets').waitFor();
+    assert.equal(await horizontalOverflow(phone), 0);
+    await screenshot(phone, 'performance-phone');
   });
 });

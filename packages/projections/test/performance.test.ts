@@ -160,6 +160,30 @@ function checkFinal(r: PerformanceReport, flow: ComplianceFlow, a: number) {
     assert.equal(m.positionLots, p.positionLots);
     if (m.settled) assert.ok(payouts.has(m.instrumentId) || p.positionLots === 0);
   }
+  // Per event: the sums of its binary markets.
+  const byEvent = new Map<string, number[]>();
+  for (const m of r.markets) {
+    if (m.eventTicker === null) continue;
+    const e = byEvent.get(m.eventTicker) ?? [0, 0, 0, 0, 0];
+    byEvent.set(m.eventTicker, [
+      e[0]! + 1,
+      e[1]! + m.realisedPnl,
+      e[2]! + m.feesPaid,
+      e[3]! + m.unrealisedPnl,
+      e[4]! + m.pnl,
+    ]);
+  }
+  assert.deepEqual(
+    r.events.map((e) => [
+      e.eventTicker,
+      e.markets,
+      e.realisedPnl,
+      e.feesPaid,
+      e.unrealisedPnl,
+      e.pnl,
+    ]),
+    [...byEvent].sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, v]) => [k, ...v]),
+  );
   const closed = r.markets.filter((m) => m.closed);
   assert.equal(s.closedMarkets, closed.length);
   for (const m of closed) {
@@ -204,6 +228,10 @@ for (const backend of [backends.sqliteInFile, backends.postgres]) {
           assert.ok(
             TRADERS.some((a) => reports.get(a)!.markets.some((m) => m.settled && m.closed)),
             'some trader held a market through its settlement',
+          );
+          assert.ok(
+            TRADERS.some((a) => reports.get(a)!.events.some((e) => e.markets === 2)),
+            'some trader traded both markets of one event',
           );
           // A sub-range by the minute: its points are the engine's at every minute end.
           const from = first.fromTs + 10 * INTERVAL_MS['1h'] + 7 * 60_000;

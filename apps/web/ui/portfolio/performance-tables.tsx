@@ -23,8 +23,8 @@ export function MarketBreakdown(props: { report: PerformanceView }) {
             <th>Market</th>
             <th className="num hide-sm">Fills</th>
             <th className="num">Realised</th>
-            <th className="num">Fees</th>
-            <th className="num">Unrealised</th>
+            <th className="num hide-sm">Fees</th>
+            <th className="num hide-sm">Unrealised</th>
             <th className="num">P&amp;L</th>
             <th>Outcome</th>
           </tr>
@@ -38,8 +38,8 @@ export function MarketBreakdown(props: { report: PerformanceView }) {
               </td>
               <td className="num hide-sm">{m.fills}</td>
               <td className={`num ${signClass(m.realisedPnl)}`}>{usdSigned(m.realisedPnl)}</td>
-              <td className="num">{usd(m.feesPaid)}</td>
-              <td className={`num ${signClass(m.unrealisedPnl)}`}>{usdSigned(m.unrealisedPnl)}</td>
+              <td className="num hide-sm">{usd(m.feesPaid)}</td>
+              <td className={`num hide-sm ${signClass(m.unrealisedPnl)}`}>{usdSigned(m.unrealisedPnl)}</td>
               <td className={`num ${signClass(m.pnl)}`}>{usdSigned(m.pnl)}</td>
               <td>{outcome(m)}</td>
             </tr>
@@ -61,8 +61,8 @@ export function EventBreakdown(props: { report: PerformanceView }) {
             <th>Event</th>
             <th className="num">Markets</th>
             <th className="num">Realised</th>
-            <th className="num">Fees</th>
-            <th className="num">Unrealised</th>
+            <th className="num hide-sm">Fees</th>
+            <th className="num hide-sm">Unrealised</th>
             <th className="num">P&amp;L</th>
           </tr>
         </thead>
@@ -74,8 +74,8 @@ export function EventBreakdown(props: { report: PerformanceView }) {
               </td>
               <td className="num">{e.markets}</td>
               <td className={`num ${signClass(e.realisedPnl)}`}>{usdSigned(e.realisedPnl)}</td>
-              <td className="num">{usd(e.feesPaid)}</td>
-              <td className={`num ${signClass(e.unrealisedPnl)}`}>{usdSigned(e.unrealisedPnl)}</td>
+              <td className="num hide-sm">{usd(e.feesPaid)}</td>
+              <td className={`num hide-sm ${signClass(e.unrealisedPnl)}`}>{usdSigned(e.unrealisedPnl)}</td>
               <td className={`num ${signClass(e.pnl)}`}>{usdSigned(e.pnl)}</td>
             </tr>
           ))}
