@@ -3,8 +3,8 @@
 // closed-loop clients, once with the chain and once without it (format 1 frames, no hash), in
 // alternating rounds of the same run; and the bare journal (append + commit of 220-byte payloads in
 // batches of 64) the same way. Reported: durable orders (records) per second, per wall and per CPU
-// second of the process, the main thread's CPU per order (where the chain is computed, and the
-// thread a busy core saturates first), and the chain's cost as the ratio of the medians.
+// second of the process, the main thread's CPU per order (where the chain is computed: the steadiest
+// figure on a shared machine), and the chain's cost as the ratio of the medians.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
