@@ -39,7 +39,9 @@ export function MarketBreakdown(props: { report: PerformanceView }) {
               <td className="num hide-sm">{m.fills}</td>
               <td className={`num ${signClass(m.realisedPnl)}`}>{usdSigned(m.realisedPnl)}</td>
               <td className="num hide-sm">{usd(m.feesPaid)}</td>
-              <td className={`num hide-sm ${signClass(m.unrealisedPnl)}`}>{usdSigned(m.unrealisedPnl)}</td>
+              <td className={`num hide-sm ${signClass(m.unrealisedPnl)}`}>
+                {usdSigned(m.unrealisedPnl)}
+              </td>
               <td className={`num ${signClass(m.pnl)}`}>{usdSigned(m.pnl)}</td>
               <td>{outcome(m)}</td>
             </tr>
@@ -75,7 +77,9 @@ export function EventBreakdown(props: { report: PerformanceView }) {
               <td className="num">{e.markets}</td>
               <td className={`num ${signClass(e.realisedPnl)}`}>{usdSigned(e.realisedPnl)}</td>
               <td className="num hide-sm">{usd(e.feesPaid)}</td>
-              <td className={`num hide-sm ${signClass(e.unrealisedPnl)}`}>{usdSigned(e.unrealisedPnl)}</td>
+              <td className={`num hide-sm ${signClass(e.unrealisedPnl)}`}>
+                {usdSigned(e.unrealisedPnl)}
+              </td>
               <td className={`num ${signClass(e.pnl)}`}>{usdSigned(e.pnl)}</td>
             </tr>
           ))}
