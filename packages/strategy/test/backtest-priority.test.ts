@@ -123,9 +123,9 @@ test('a joining order fills after the quantity that rested before it and before 
   assert.equal(engine.openOrders(1).length, 0, 'the earlier order filled in full first');
   assert.equal(result.summary.fills, 2);
   assert.equal(result.markets[0]!.positionLots, -200);
-  // Sold 200 lots at 5,000 ticks: cash 1,000,000 micros; no bid is left, so the short is marked at
-  // the last trade (5,000): flat.
-  assert.equal(result.markets[0]!.tradeCash, 1_000_000);
+  // Sold 200 lots of YES at 5,000 ticks: 200 NO lots that cost 1,000,000 micros; no bid is left, so
+  // they are marked at the last trade (5,000): flat.
+  assert.equal(result.markets[0]!.costBasis, 1_000_000);
   assert.equal(result.markets[0]!.markTicks, 5_000);
   assert.equal(result.summary.pnl, 0);
 });
@@ -227,4 +227,60 @@ test('the same inputs give byte-identical reports', () => {
   assert.equal(a, b);
   assert.match(a, /"format": "bourse-backtest\/1"/);
   assert.notEqual(a, reportJson(run(0).result, meta), 'the latency shows in the report');
+});
+
+test('P&L comes from the engine’s books: settlement realises it, and --fees takes the fees off', () => {
+  const { setup, rest } = history([
+    RESTING[0]!,
+    [T0 + 7_000, { type: 'setMarketStatus', instrumentId: 7, status: 'closed' }],
+    [T0 + 8_000, { type: 'settleMarket', instrumentId: 7, result: 'yes' }],
+  ]);
+  const taker: Strategy = {
+    markets: [MARKET],
+    timerMs: 3_000,
+    onTimer: (v) =>
+      v.position(MARKET) > 0
+        ? []
+        : [
+            {
+              type: 'place',
+              clientOrderId: 'take',
+              market: MARKET,
+              side: 'buy',
+              priceTicks: 5_000,
+              qtyLots: 200,
+              tif: 'ioc',
+            },
+          ],
+  };
+  const withFees = (fees: boolean) => {
+    const engine = new Engine();
+    // The same history on a market that charges a taker fee of 1 % of the notional.
+    for (const c of setup) {
+      engine.apply(
+        c.type === 'createInstrument'
+          ? { ...c, spec: { ...SPEC, fees: { kind: 'bps', makerBps: 0, takerBps: 100 } } }
+          : c,
+      );
+    }
+    return runBacktest(engine, rest, taker, {
+      from: T0 + 1,
+      to: T0 + 10_000,
+      latencyMs: 0,
+      fees,
+      cash: 1_000_000_000,
+      accountId: BACKTEST_ACCOUNT_ID,
+    });
+  };
+  const net = withFees(true);
+  const gross = withFees(false);
+  const m = net.markets[0]!;
+  // Bought 200 YES lots at 5,000 (1,000,000 micros); YES paid 10,000 a lot: +1,000,000 realised.
+  assert.equal(m.realisedPnl, 1_000_000);
+  assert.equal(m.positionLots, 0);
+  assert.equal(m.settledTicks, 10_000);
+  assert.equal(m.fees, 10_000);
+  assert.equal(net.summary.pnl, 990_000);
+  assert.equal(gross.summary.pnl, 1_000_000);
+  assert.equal(gross.summary.fees, 10_000, 'fees are reported either way');
 });

@@ -1,20 +1,16 @@
-// The backtest account's money per market, kept from its own fills: trade cash (sells in, buys out,
-// price × lots × money per tick-lot), fees and a signed position, valued at a mark. For a binary market
-// this equals the change of the account's balances plus escrow (buying NO by selling YES costs
-// payout − price, and is worth payout − mark), so P&L = cash + position × mark, in integers.
+// The backtest account's figures per market. Its money is the engine's own books (the position's cost
+// basis, realised P&L and fees, kept by the engine's P&L rules), valued at a mark with the engine's
+// `unrealisedPnl`, so a backtest P&L means what it means everywhere else; only activity counts (lots
+// bought and sold, fills by role) and the prices the mark comes from are kept here.
 
-import { divFloor } from '@bourse/engine';
+import { divFloor, type PnlTerms, type PositionView, unrealisedPnl } from '@bourse/engine';
 
-export interface MarketMoney {
+export interface MarketStats {
   readonly market: string;
   readonly instrumentId: number;
-  readonly moneyPerTickLot: number;
+  readonly terms: PnlTerms;
   /** The asset money is counted in: its code and minor units per major unit. */
   readonly asset: { readonly code: string; readonly scale: number };
-  /** Trade and settlement cash, fees not included. */
-  cash: number;
-  fees: number;
-  positionLots: number;
   boughtLots: number;
   soldLots: number;
   fills: number;
@@ -26,20 +22,28 @@ export interface MarketMoney {
   settledTicks: number | undefined;
 }
 
-export function newMarketMoney(
+export interface MarketPnl {
+  /** Realised plus unrealised, less fees when the run counts them. */
+  readonly pnl: number;
+  readonly grossPnl: number;
+  readonly fees: number;
+  readonly realisedPnl: number;
+  readonly unrealisedPnl: number;
+  readonly positionLots: number;
+  readonly costBasis: number;
+}
+
+export function newMarketStats(
   market: string,
   instrumentId: number,
-  moneyPerTickLot: number,
+  terms: PnlTerms,
   asset: { readonly code: string; readonly scale: number },
-): MarketMoney {
+): MarketStats {
   return {
     market,
     instrumentId,
-    moneyPerTickLot,
+    terms,
     asset,
-    cash: 0,
-    fees: 0,
-    positionLots: 0,
     boughtLots: 0,
     soldLots: 0,
     fills: 0,
@@ -50,42 +54,20 @@ export function newMarketMoney(
   };
 }
 
-export function recordFill(
-  m: MarketMoney,
-  fill: {
-    side: 'buy' | 'sell';
-    role: 'maker' | 'taker';
-    priceTicks: number;
-    qtyLots: number;
-    fee: number;
-  },
+export function countFill(
+  m: MarketStats,
+  fill: { side: 'buy' | 'sell'; role: 'maker' | 'taker'; qtyLots: number },
 ): void {
-  const money = fill.priceTicks * fill.qtyLots * m.moneyPerTickLot;
-  if (fill.side === 'buy') {
-    m.cash -= money;
-    m.positionLots += fill.qtyLots;
-    m.boughtLots += fill.qtyLots;
-  } else {
-    m.cash += money;
-    m.positionLots -= fill.qtyLots;
-    m.soldLots += fill.qtyLots;
-  }
-  m.fees += fill.fee;
+  if (fill.side === 'buy') m.boughtLots += fill.qtyLots;
+  else m.soldLots += fill.qtyLots;
   m.fills++;
   if (fill.role === 'maker') m.makerFills++;
   else m.takerFills++;
 }
 
-/** Settlement at a YES value: the position is paid out at it and closed. */
-export function recordSettlement(m: MarketMoney, valueTicks: number): void {
-  m.cash += m.positionLots * valueTicks * m.moneyPerTickLot;
-  m.positionLots = 0;
-  m.settledTicks = valueTicks;
-}
-
-/** The price a position is valued at: the mid when both sides quote, else the last trade. */
+/** The price a position is valued at: the settlement, else the mid when both sides quote, else the last trade. */
 export function markTicks(
-  m: MarketMoney,
+  m: MarketStats,
   bestBid: number | undefined,
   bestAsk: number | undefined,
 ): number | undefined {
@@ -94,8 +76,28 @@ export function markTicks(
   return m.lastTradeTicks;
 }
 
-/** P&L in minor units at a mark; with `fees` false, fees are left out (shown apart). */
-export function pnlOf(m: MarketMoney, mark: number | undefined, fees: boolean): number {
-  const value = m.positionLots === 0 ? 0 : m.positionLots * (mark ?? 0) * m.moneyPerTickLot;
-  return m.cash + value - (fees ? m.fees : 0);
+/** The account's P&L in a market from the engine's position; with `fees` false, fees are left out. */
+export function marketPnl(
+  m: MarketStats,
+  position: PositionView | undefined,
+  mark: number | undefined,
+  fees: boolean,
+): MarketPnl {
+  const lots = position?.positionLots ?? 0;
+  const costBasis = position?.costBasis ?? 0;
+  const realisedPnl = position?.realisedPnl ?? 0;
+  const paid = position?.feesPaid ?? 0;
+  // Without any price to value it at, an open position counts at what it cost.
+  const unrealised =
+    lots === 0 || mark === undefined ? 0 : unrealisedPnl(m.terms, lots, costBasis, mark);
+  const grossPnl = realisedPnl + unrealised;
+  return {
+    pnl: fees ? grossPnl - paid : grossPnl,
+    grossPnl,
+    fees: paid,
+    realisedPnl,
+    unrealisedPnl: unrealised,
+    positionLots: lots,
+    costBasis,
+  };
 }

@@ -20,14 +20,7 @@ import {
   type StrategyView,
   type TradeUpdate,
 } from '../strategy.ts';
-import {
-  type MarketMoney,
-  markTicks,
-  newMarketMoney,
-  pnlOf,
-  recordFill,
-  recordSettlement,
-} from './accounts.ts';
+import { countFill, type MarketStats, marketPnl, markTicks, newMarketStats } from './accounts.ts';
 import { IdSpace, STRATEGY_SLOTS } from './id-space.ts';
 import { type BacktestResult, type BacktestSettings, resultOf } from './result.ts';
 
@@ -41,7 +34,7 @@ interface Pending {
 
 interface Market {
   readonly spec: InstrumentSpec;
-  readonly money: MarketMoney;
+  readonly stats: MarketStats;
 }
 
 /** Runs `strategy` over `recorded` (the commands after the engine's state, in seq order). */
@@ -106,10 +99,10 @@ class Backtest implements StrategyView {
       this.#applyRecorded(c);
     }
     this.#advance(this.#s.to + 1);
-    const markets = [...this.#markets.values()].map((m) => ({
-      money: m.money,
-      mark: this.#mark(m),
-    }));
+    const markets = [...this.#markets.values()].map((m) => {
+      const mark = this.#mark(m);
+      return { stats: m.stats, mark, pnl: this.#pnl(m, mark) };
+    });
     return resultOf(this.#s, this.out, markets);
   }
 
@@ -253,9 +246,9 @@ class Backtest implements StrategyView {
         case 'fill': {
           const m = this.#markets.get(e.instrumentId);
           if (m === undefined) break;
-          m.money.lastTradeTicks = e.priceTicks;
+          m.stats.lastTradeTicks = e.priceTicks;
           const { priceTicks, qtyLots, takerSide } = e;
-          (trades ??= []).push({ market: m.money.market, ts, priceTicks, qtyLots, takerSide });
+          (trades ??= []).push({ market: m.stats.market, ts, priceTicks, qtyLots, takerSide });
           if (e.takerAccountId === own) (fills ??= []).push(this.#ownFill(m, e, 'taker', ts));
           if (e.makerAccountId === own) (fills ??= []).push(this.#ownFill(m, e, 'maker', ts));
           break;
@@ -291,7 +284,7 @@ class Backtest implements StrategyView {
     }
     if (books !== undefined && this.#strategy.onBook !== undefined) {
       for (const m of books)
-        this.#enqueue(this.#strategy.onBook(this.book(m.money.market)!, this), ts);
+        this.#enqueue(this.#strategy.onBook(this.book(m.stats.market)!, this), ts);
     }
   }
 
@@ -300,7 +293,7 @@ class Backtest implements StrategyView {
     const orderId = maker ? e.makerOrderId : e.takerOrderId;
     const side = maker ? (e.takerSide === 'buy' ? 'sell' : 'buy') : e.takerSide;
     const fill: FillUpdate = {
-      market: m.money.market,
+      market: m.stats.market,
       ts,
       clientOrderId: this.#own.clientIdOf(orderId) ?? '',
       side,
@@ -310,7 +303,7 @@ class Backtest implements StrategyView {
       fee: maker ? e.makerFee : e.takerFee,
       openQtyLots: maker ? e.makerOpenQtyLots : e.takerOpenQtyLots,
     };
-    recordFill(m.money, fill);
+    countFill(m.stats, fill);
     this.#own.filled(orderId, fill);
     this.out.fills.push(fill);
     return fill;
@@ -325,8 +318,8 @@ class Backtest implements StrategyView {
   #settled(instrumentId: number, valueTicks: number): void {
     const m = this.#markets.get(instrumentId);
     if (m === undefined) return;
-    recordSettlement(m.money, valueTicks);
-    this.#own.settled(m.money.market);
+    m.stats.settledTicks = valueTicks;
+    this.#own.settled(m.stats.market);
   }
 
   #enqueue(actions: Actions, ts: number): void {
@@ -362,11 +355,13 @@ class Backtest implements StrategyView {
     const assetId = spec.kind === 'binary' ? spec.settlementAssetId : spec.quoteAssetId;
     const asset = this.#engine.assets().find((a) => a.assetId === assetId);
     const { code, scale } = asset ?? { code: `asset ${assetId}`, scale: 1 };
-    const money = newMarketMoney(spec.symbol, spec.instrumentId, spec.moneyPerTickLot, {
-      code,
-      scale,
-    });
-    const m = { spec, money };
+    const terms = {
+      kind: spec.kind,
+      moneyPerTickLot: spec.moneyPerTickLot,
+      payoutTicks: spec.kind === 'binary' ? spec.payoutTicks : undefined,
+    };
+    const money = newMarketStats(spec.symbol, spec.instrumentId, terms, { code, scale });
+    const m = { spec, stats: money };
     this.#markets.set(spec.instrumentId, m);
     this.#bySymbol.set(spec.symbol, m);
     if (this.#funded.has(assetId)) return;
@@ -377,12 +372,17 @@ class Backtest implements StrategyView {
 
   #mark(m: Market): number | undefined {
     const book = this.#engine.book(m.spec.instrumentId, 1);
-    return markTicks(m.money, book?.bids[0]?.[0], book?.asks[0]?.[0]);
+    return markTicks(m.stats, book?.bids[0]?.[0], book?.asks[0]?.[0]);
+  }
+
+  #pnl(m: Market, mark: number | undefined) {
+    const position = this.#engine.position(this.#s.accountId, m.spec.instrumentId);
+    return marketPnl(m.stats, position, mark, this.#s.fees);
   }
 
   #totalPnl(): number {
     let total = 0;
-    for (const m of this.#markets.values()) total += pnlOf(m.money, this.#mark(m), this.#s.fees);
+    for (const m of this.#markets.values()) total += this.#pnl(m, this.#mark(m)).pnl;
     return total;
   }
 }

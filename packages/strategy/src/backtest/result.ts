@@ -3,7 +3,7 @@
 // report written from it is the same bytes for the same inputs.
 
 import type { FillUpdate } from '../strategy.ts';
-import { type MarketMoney, pnlOf } from './accounts.ts';
+import type { MarketPnl, MarketStats } from './accounts.ts';
 
 /** The backtest account's id unless told otherwise: far above the ids an exchange hands out. */
 export const BACKTEST_ACCOUNT_ID = 2_000_000_000;
@@ -31,8 +31,11 @@ export interface MarketResult {
   readonly pnl: number;
   readonly grossPnl: number;
   readonly fees: number;
-  readonly tradeCash: number;
+  readonly realisedPnl: number;
+  readonly unrealisedPnl: number;
   readonly positionLots: number;
+  /** What the open position cost (the engine's cost basis). */
+  readonly costBasis: number;
   readonly markTicks: number | null;
   readonly settledTicks: number | null;
   readonly boughtLots: number;
@@ -87,10 +90,10 @@ export interface RunTotals {
 export function resultOf(
   settings: BacktestSettings,
   run: RunTotals,
-  marketMoney: readonly { money: MarketMoney; mark: number | undefined }[],
+  perMarket: readonly { stats: MarketStats; mark: number | undefined; pnl: MarketPnl }[],
 ): BacktestResult {
-  const markets = marketMoney
-    .map(({ money: m, mark }) => marketResult(m, mark, settings.fees))
+  const markets = perMarket
+    .map(({ stats, mark, pnl }) => marketResult(stats, mark, pnl))
     .sort((a, b) => (a.market < b.market ? -1 : a.market > b.market ? 1 : 0));
   const sum = (f: (m: MarketResult) => number) => markets.reduce((t, m) => t + f(m), 0);
   const rejected: Record<string, number> = {};
@@ -118,16 +121,18 @@ export function resultOf(
   };
 }
 
-function marketResult(m: MarketMoney, mark: number | undefined, fees: boolean): MarketResult {
+function marketResult(m: MarketStats, mark: number | undefined, p: MarketPnl): MarketResult {
   return {
     market: m.market,
     instrumentId: m.instrumentId,
     asset: { code: m.asset.code, scale: m.asset.scale },
-    pnl: pnlOf(m, mark, fees),
-    grossPnl: pnlOf(m, mark, false),
-    fees: m.fees,
-    tradeCash: m.cash,
-    positionLots: m.positionLots,
+    pnl: p.pnl,
+    grossPnl: p.grossPnl,
+    fees: p.fees,
+    realisedPnl: p.realisedPnl,
+    unrealisedPnl: p.unrealisedPnl,
+    positionLots: p.positionLots,
+    costBasis: p.costBasis,
     markTicks: mark ?? null,
     settledTicks: m.settledTicks ?? null,
     boughtLots: m.boughtLots,
