@@ -96,7 +96,7 @@ test('a reset builds the scenario: its book, balances, key and clock', async () 
   assert.deepEqual(answer.clock, { now: START, mode: 'paused', rate: 1 });
   assert.deepEqual(answer.markets, [{ symbol: 'RAIN-YES', instrumentId: 1 }]);
   assert.equal(answer.orders, 4);
-  assert.equal(answer.scriptSteps, 2);
+  assert.equal(answer.scriptSteps, 3);
   const a = answer.accounts.find((x) => x.username === 'alice')!;
   assert.equal(a.created, true);
   assert.ok(a.keyId !== null);
@@ -118,7 +118,7 @@ test('a reset builds the scenario: its book, balances, key and clock', async () 
     'GET',
     '/api/v1/sandbox/status',
   );
-  assert.deepEqual([status.scenario, status.scriptSteps], ['rain-close', 2]);
+  assert.deepEqual([status.scenario, status.scriptSteps], ['rain-close', 3]);
 });
 
 test('trading changes the world; resetting again restores the book and balances exactly', async () => {
@@ -166,9 +166,13 @@ test('the script runs at its simulated times; expiries and the close follow the 
     [4000, 3900],
     "alice's GTD expired at +1h",
   );
-  await admin.request('POST', '/api/v1/sandbox/clock/jump', { to: START + 2 * HOUR });
-  const market = await admin.request<{ status: string }>('GET', '/api/v1/markets/RAIN-YES');
-  assert.equal(market.status, 'closed');
+  await admin.request('POST', '/api/v1/sandbox/clock/jump', { to: START + 2 * HOUR - 1 });
+  const status = async () =>
+    (await admin.request<{ status: string }>('GET', '/api/v1/markets/RAIN-YES')).status;
+  assert.equal(await status(), 'open');
+  await admin.request('POST', '/api/v1/sandbox/clock/step', { ms: 1 });
+  // The close falls due at +2h and runs before the script's settlement at the same time.
+  assert.equal(await status(), 'settled');
   const { items } = await admin.request<{
     items: { kind: string; action: string; at: number; by: string }[];
   }>('GET', '/api/v1/sandbox/events');
@@ -178,6 +182,7 @@ test('the script runs at its simulated times; expiries and the close follow the 
     [
       ['order', 30 * 60_000, 'script'],
       ['cancelAll', 90 * 60_000, 'script'],
+      ['settle', 2 * HOUR, 'script'],
     ],
   );
   assert.deepEqual(

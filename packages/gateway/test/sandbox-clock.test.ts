@@ -1,8 +1,9 @@
 // The sandbox clock through the API (`serve --sandbox`): each clock operation moves the exchange's
 // simulated time, and what is due happens at the simulated instant — a GTD order expires exactly at
 // its expiry (not a millisecond before, after a step or a jump), a scheduled market closes at its
-// close, a clock run at N× reaches them by itself, a paused clock holds — and every operation is in
-// the event record with who did it.
+// close, a circuit breaker's pause ends at its reopening, candles fall in simulated minutes, a clock
+// run at N× reaches them by itself, a paused clock holds — and every operation is in the event
+// record with who did it.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -165,6 +166,42 @@ test('run at N×: simulated time passes by itself and due work follows it', asyn
   assert.deepEqual([held.now, held.mode], [after, 'paused']);
 });
 
+test("a circuit breaker's pause ends at the simulated time; candles fall in simulated buckets", async () => {
+  const symbol = 'SANDBOX-CB-YES';
+  await listBinaryMarket(ex.admin, symbol, 'Breaker on the simulated clock');
+  const rules = { moveTicks: 500, moveBps: 0, windowMs: 60_000, pauseMs: 600_000, bandTicks: 0 };
+  await ex.admin.rest.request('PUT', `/api/v1/admin/markets/${symbol}/circuit-breaker`, {
+    breaker: rules,
+  });
+  await ex.admin.rest.request('POST', `/api/v1/admin/markets/${symbol}/status`, { status: 'open' });
+  const maker = await ex.addUser('cb-maker', 'trader', 1_000_000_000);
+  const now = (await clockOp('pause')).now;
+  await maker.rest.placeOrder({ market: symbol, side: 'sell', priceTicks: 5_000, qtyLots: 200 });
+  await maker.rest.placeOrder({ market: symbol, side: 'sell', priceTicks: 5_600, qtyLots: 100 });
+  await trader.rest.placeOrder({ market: symbol, side: 'buy', priceTicks: 5_000, qtyLots: 100 });
+  await trader.rest.placeOrder({ market: symbol, side: 'buy', priceTicks: 5_600, qtyLots: 200 });
+  const view = async () =>
+    ex.admin.rest.request<{ status: string; reopensAt: number | null }>(
+      'GET',
+      `/api/v1/markets/${symbol}`,
+    );
+  const paused = await view();
+  assert.deepEqual([paused.status, paused.reopensAt], ['paused', now + 600_000]);
+  await clockOp('step', { ms: 599_999 });
+  assert.equal((await view()).status, 'paused', 'still paused 1 ms before it reopens');
+  await clockOp('step', { ms: 1 });
+  assert.equal((await view()).status, 'open', 'reopened at the simulated time');
+  // The trades were stamped with the simulated time, so their candle is the simulated minute's.
+  const candles = (await trader.rest.candles(symbol, '1m')) as unknown as {
+    items: { bucketTs: number; tradeCount: number }[];
+  };
+  const minute = now - (now % 60_000);
+  assert.ok(
+    candles.items.some((c) => c.bucketTs === minute && c.tradeCount > 0),
+    JSON.stringify(candles),
+  );
+});
+
 test('the event record lists every clock operation, in order, with who did it', async () => {
   const { items } = await ex.admin.rest.request<{
     items: {
@@ -193,6 +230,9 @@ test('the event record lists every clock operation, in order, with who did it', 
       'pause',
       'run',
       'pause',
+      'pause',
+      'step',
+      'step',
     ],
   );
   assert.ok(clock.every((e) => e.by === 'admin' && e.account === null));

@@ -81,6 +81,13 @@ export const ScenarioStep = Type.Union([
     market: Type.String({ minLength: 1, maxLength: 64 }),
     status: Type.Union([Type.Literal('open'), Type.Literal('paused'), Type.Literal('closed')]),
   }),
+  Step({
+    do: Type.Literal('settle'),
+    market: Type.String({ minLength: 1, maxLength: 64 }),
+    result: Type.Union([Type.Literal('yes'), Type.Literal('no'), Type.Literal('scalar')]),
+    valueTicks: Type.Optional(NonNegInt()),
+  }),
+  Step({ do: Type.Literal('halt'), halted: Type.Boolean() }),
   Step({ do: Type.Literal('deposit'), account: Username, asset: Type.String(), amount: PosInt() }),
   Step({ do: Type.Literal('pause') }),
   Step({

@@ -293,6 +293,21 @@ function compileStep(
             status: step.status,
           }),
       };
+    case 'settle': {
+      const value = step.valueTicks === undefined ? {} : { valueTicks: step.valueTicks };
+      return {
+        ...base,
+        run: () =>
+          s.submit({
+            type: 'settleMarket',
+            instrumentId: s.market(step.market).spec.instrumentId,
+            result: step.result,
+            ...value,
+          }),
+      };
+    }
+    case 'halt':
+      return { ...base, run: () => s.submit({ type: 'setHalt', halted: step.halted }) };
     case 'deposit': {
       const assetId = s.asset(step.asset).assetId;
       return {
