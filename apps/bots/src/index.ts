@@ -5,3 +5,4 @@ export { MarketMaker } from './market-maker.ts';
 export { NoiseTrader } from './noise-trader.ts';
 export { type BotCredentials, type RunBotsOptions, type RunningBots, runBots } from './run-bots.ts';
 export { SeededRandom } from './seeded-random.ts';
+export { type ConformanceBotOptions, runConformanceBot } from './conformance-bot.ts';

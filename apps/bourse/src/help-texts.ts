@@ -253,3 +253,30 @@ Options:
   --param key=value         Passed to the strategy's factory (repeatable)
   --out <dir>               Where the report goes (default ./backtest-report)
 `;
+
+export const CONFORMANCE_HELP = `Usage: bourse conformance --target <url> --key-id <id> --key-file <pem> --bot "<command>"
+       bourse conformance bot
+
+Runs the client conformance suite (conformance v1; docs/conformance.md) against a sandbox
+(bourse serve --sandbox): each scenario injects one failure into a fresh account's traffic
+(429 with Retry-After, a lost answer, 5xx, latency, a sequence gap, a disconnect, a stale book,
+a duplicated message), drives your bot through it and judges from the exchange's side.
+
+The bot is a command started once per scenario with BOURSE_URL, BOURSE_KEY_ID, BOURSE_KEY_FILE
+and BOURSE_MARKET in its environment; it speaks the kit's line protocol on stdin/stdout.
+"bourse conformance bot" is the reference bot (@bourse/client as the demo bots use it).
+
+Options (or the environment variables in brackets):
+  --target <url>            The sandbox (BOURSE_URL)
+  --key-id <id>             An admin's API key id (BOURSE_KEY_ID)
+  --key-file <pem>          Its private key (BOURSE_KEY_FILE)
+  --bot "<command>"         Your bot
+  --scenario <name>         Only this scenario (repeat for more)
+  --asset <code>            Settle the scenarios' markets in this asset (default: the first)
+  --concurrency <n>         Scenarios run side by side (default 4)
+  --out <file>              Write the JSON report there
+  --json                    Print the JSON report instead of the table
+  -h, --help                Show this help
+
+Exit status: 0 when every scenario passed, 1 when one did not.
+`;

@@ -11,6 +11,7 @@ import {
   NEWS_HELP,
   REPORT_HELP,
   SANDBOX_HELP,
+  CONFORMANCE_HELP,
   SERVE_HELP,
 } from './help-texts.ts';
 
@@ -32,6 +33,7 @@ Commands:
   backtest              Run a strategy over recorded history through the real engine
   report                Compliance reports: trade register, large positions, statements
   sandbox               Control a sandbox (serve --sandbox): clock, events, reset
+  conformance           Run the client conformance suite against a sandbox with your bot
   loadtest              End-to-end load over loopback (orders/s, ack latency, fan-out)
   cluster up|status|down     A local cluster (etcd, NATS, PostgreSQL, HAProxy)
   cluster node               One engine node of a cluster (etcd command log, NATS bus)
@@ -57,6 +59,7 @@ const COMMAND_HELP: Record<string, string> = {
   report: REPORT_HELP,
   sandbox: SANDBOX_HELP,
   backtest: BACKTEST_HELP,
+  conformance: CONFORMANCE_HELP,
 };
 
 const admin = () => import('./admin-commands.ts');
@@ -115,6 +118,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./report-command.ts')).reportCommand(rest);
     case 'sandbox':
       return (await import('./sandbox-command.ts')).sandboxCommand(rest);
+    case 'conformance':
+      return (await import('./conformance-command.ts')).conformanceCommand(rest);
     case 'loadtest':
       await (await import('./loadtest/loadtest-command.ts')).loadtestCommand(rest);
       return 0;

@@ -18,3 +18,4 @@ export * from './reports.ts';
 export * from './sandbox.ts';
 export * from './user-alerts.ts';
 export * from './sandbox-scenario.ts';
+export * from './conformance.ts';

@@ -140,7 +140,8 @@ export class FaultInjector {
     if (spec.kind === 'disconnect') {
       const ended = this.disconnect(spec.accountId, spec.socketId);
       fault.injected = ended;
-      this.#emit(fault, now, spec.socketId, `${ended} socket(s) disconnected`);
+      // Only what reached a client is recorded as injected (the admin's request is recorded apart).
+      if (ended > 0) this.#emit(fault, now, spec.socketId, `${ended} socket(s) disconnected`);
       return fault;
     }
     this.#faults.set(fault.faultId, fault);

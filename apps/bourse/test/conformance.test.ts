@@ -1,0 +1,134 @@
+// The conformance kit against a real sandbox (openExchange with a Sandbox, as `serve --sandbox` runs
+// it): the reference bot — @bourse/client as the demo bots use it, `bourse conformance bot` — passes
+// every scenario of conformance v1, and the deliberately naive bot (fixtures/naive-bot.ts: no retry
+// discipline, no client order ids, seqs ignored, no reconnect) fails exactly the scenarios its habits
+// break, through the CLI, with the JSON report written and exit status 1.
+
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { RestClient } from '@bourse/client';
+import { createUserWithAccount, Sandbox } from '@bourse/gateway';
+import type { ConformanceReport } from '../src/conformance/conformance-runner.ts';
+import { runConformance } from '../src/conformance/conformance-runner.ts';
+import { SCENARIOS_V1 } from '../src/conformance/scenarios.ts';
+import { type OpenExchange, openExchange } from '../src/open-exchange.ts';
+
+const run = promisify(execFile);
+const here = dirname(fileURLToPath(import.meta.url));
+const main = join(here, '..', 'src', 'main.ts');
+const naiveBot = join(here, 'fixtures', 'naive-bot.ts');
+const node = JSON.stringify(process.execPath);
+
+let dir: string;
+let exchange: OpenExchange;
+let url: string;
+let keyId: string;
+let keyFile: string;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'bourse-conformance-test-'));
+  exchange = await openExchange(join(dir, 'data'), { sandbox: new Sandbox() });
+  const admin = await createUserWithAccount(exchange.gateway.services, {
+    username: 'admin',
+    role: 'admin',
+    password: 'x'.repeat(12),
+  });
+  const pair = generateKeyPairSync('ed25519');
+  keyId = (
+    await exchange.authStore.addApiKey({
+      userId: admin.userId,
+      publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      scopes: ['read', 'trade', 'admin'],
+      label: 'conformance',
+      now: Date.now(),
+    })
+  ).keyId;
+  keyFile = join(dir, 'admin.pem');
+  const privateKeyPem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  writeFileSync(keyFile, privateKeyPem);
+  const server = exchange.gateway.server;
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new RestClient({ baseUrl: url, credentials: { keyId, privateKey: privateKeyPem } }).request(
+    'POST',
+    '/api/v1/admin/assets',
+    { code: 'USD', scale: 1_000_000, assetId: 1 },
+  );
+});
+after(async () => {
+  await exchange.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const verdicts = (r: ConformanceReport) =>
+  Object.fromEntries(r.results.map((x) => [x.scenario, x.result]));
+
+test('the reference bot (@bourse/client, the demo bots’ stack) passes conformance v1', async () => {
+  const report = await runConformance({
+    target: url,
+    adminKey: { keyId, privateKeyPem: readFileSync(keyFile, 'utf8') },
+    bot: `${node} ${JSON.stringify(main)} conformance bot`,
+  });
+  const failures = report.results.filter((r) => r.result !== 'pass');
+  assert.deepEqual(failures, [], JSON.stringify(failures, null, 2));
+  assert.equal(report.passed, SCENARIOS_V1.length);
+  assert.equal(report.suite, 'conformance v1');
+});
+
+test('the naive bot fails what its habits break, through the CLI', async () => {
+  const out = join(dir, 'naive.json');
+  let code = 0;
+  let stdout = '';
+  try {
+    ({ stdout } = await run(
+      process.execPath,
+      [
+        main,
+        'conformance',
+        '--target',
+        url,
+        '--key-id',
+        keyId,
+        '--key-file',
+        keyFile,
+        '--bot',
+        `${node} ${JSON.stringify(naiveBot)}`,
+        '--out',
+        out,
+      ],
+      { timeout: 240_000 },
+    ));
+  } catch (error) {
+    ({ code, stdout } = error as { code: number; stdout: string });
+  }
+  assert.equal(code, 1, stdout);
+  const report = JSON.parse(readFileSync(out, 'utf8')) as ConformanceReport;
+  assert.deepEqual(
+    verdicts(report),
+    {
+      'retry-after': 'fail',
+      'lost-answer': 'fail',
+      'server-error': 'pass',
+      latency: 'pass',
+      'sequence-gap': 'fail',
+      disconnect: 'fail',
+      'stale-book': 'fail',
+      'duplicate-message': 'fail',
+    },
+    JSON.stringify(report.results, null, 1),
+  );
+  const detail = Object.fromEntries(report.results.map((x) => [x.scenario, x.detail]));
+  assert.match(detail['retry-after']!, /came back before Retry-After elapsed/);
+  assert.match(detail['lost-answer']!, /^2 orders rest for one intent/);
+  assert.match(detail['duplicate-message']!, /counts 200/);
+  assert.match(stdout, /^retry-after\s+FAIL/m);
+  assert.match(stdout, /2 passed, 6 failed/);
+});
