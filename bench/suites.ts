@@ -18,6 +18,7 @@ export const SUITES: Record<string, () => Promise<Suite>> = {
   metrics: async () => (await import('./metrics/suite.ts')).metricsSuite,
   'audit-chain': async () => (await import('./audit-chain/suite.ts')).auditChainSuite,
   history: async () => (await import('./history/suite.ts')).historySuite,
+  performance: async () => (await import('./performance/suite.ts')).performanceSuite,
 };
 
 /**
