@@ -19,6 +19,7 @@ export const SUITES: Record<string, () => Promise<Suite>> = {
   'audit-chain': async () => (await import('./audit-chain/suite.ts')).auditChainSuite,
   history: async () => (await import('./history/suite.ts')).historySuite,
   performance: async () => (await import('./performance/suite.ts')).performanceSuite,
+  backtest: async () => (await import('./backtest/suite.ts')).backtestSuite,
 };
 
 /**
