@@ -2,7 +2,9 @@
 // it): the reference bot — @bourse/client as the demo bots use it, `bourse conformance bot` — passes
 // every scenario of conformance v1, and the deliberately naive bot (fixtures/naive-bot.ts: no retry
 // discipline, no client order ids, seqs ignored, no reconnect) fails exactly the scenarios its habits
-// break, through the CLI, with the JSON report written and exit status 1.
+// break, through the CLI, with the JSON report written and exit status 1. The demo bots' own loops
+// (market maker, noise trader) under the same faults wait out Retry-After and never execute an order
+// twice after a lost answer.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -14,10 +16,13 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runBots } from '@bourse/bots';
 import { RestClient } from '@bourse/client';
 import { createUserWithAccount, Sandbox } from '@bourse/gateway';
 import type { ConformanceReport } from '../src/conformance/conformance-runner.ts';
 import { runConformance } from '../src/conformance/conformance-runner.ts';
+import { type KitAccount, KitExchange } from '../src/conformance/kit-exchange.ts';
 import { SCENARIOS_V1 } from '../src/conformance/scenarios.ts';
 import { type OpenExchange, openExchange } from '../src/open-exchange.ts';
 
@@ -132,3 +137,87 @@ test('the naive bot fails what its habits break, through the CLI', async () => {
   assert.match(stdout, /^retry-after\s+FAIL/m);
   assert.match(stdout, /2 passed, 6 failed/);
 });
+
+test('the demo bots themselves honour Retry-After and never double-submit a lost order', async () => {
+  const adminKey = { keyId, privateKeyPem: readFileSync(keyFile, 'utf8') };
+  const kit = await KitExchange.open(url, adminKey);
+  const market = await kit.newMarket('demo bots');
+  const maker = await kit.newAccount('maker');
+  const taker = await kit.newAccount('taker');
+  const since = await kit.lastEventId();
+  const errors: unknown[] = [];
+  const bots = runBots({
+    baseUrl: url,
+    bots: [
+      { kind: 'market-maker', keyId: maker.keyId, privateKeyPem: maker.privateKeyPem },
+      { kind: 'noise-trader', keyId: taker.keyId, privateKeyPem: taker.privateKeyPem },
+    ],
+    quoteEveryMs: 150,
+    tradeEveryMs: 150,
+    startTicks: { [market]: 5_000 },
+    onError: (e) => errors.push(e),
+  });
+  try {
+    await until('the maker quotes', async () => (await openIn(maker, market)).length > 0);
+    // A 2 s window for each: one 429 each, then they wait it out (their next request after it).
+    const windows = await Promise.all(
+      [maker, taker].map((a) =>
+        kit.addFault({ kind: 'rateLimit', account: a.accountId, retryAfterSeconds: 2 }),
+      ),
+    );
+    await until('both windows end', async () => Date.now() > windows[0]!.until! + 500);
+    for (const a of [maker, taker]) {
+      assert.equal(
+        (await kit.injections(a.accountId, since)).length,
+        1,
+        'one 429, no early return',
+      );
+    }
+    // Lost answers: the taker's next order and the maker's next quote batch run, their 503 is seen.
+    const after = await kit.lastEventId();
+    for (const [a, route] of [
+      [taker, 'POST /api/v1/orders'],
+      [maker, 'POST /api/v1/orders/batch'],
+    ] as const) {
+      await kit.addFault({
+        kind: 'serverError',
+        account: a.accountId,
+        route,
+        status: 503,
+        afterExecution: true,
+      });
+    }
+    await until('both lost an answer', async () => {
+      const hit = await Promise.all([taker, maker].map((a) => kit.injections(a.accountId, after)));
+      return hit.every((h) => h.length === 1);
+    });
+    await until('the taker trades again', async () => (await ordersOf(taker)).length >= 3);
+    const ids = (await ordersOf(taker)).map((o) => o.clientOrderId);
+    assert.ok(
+      ids.every((id) => typeof id === 'string'),
+      'every order has a client order id',
+    );
+    assert.equal(new Set(ids).size, ids.length, 'no client order id was executed twice');
+    const quotes = (await openIn(maker, market)).map((o) => `${o.side} ${o.priceTicks}`);
+    assert.equal(new Set(quotes).size, quotes.length, `no quote twice: ${quotes.join(', ')}`);
+  } finally {
+    await bots.stop();
+    await maker.rest.cancelAll();
+  }
+});
+
+async function until(what: string, done: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (await done()) return;
+    await sleep(50);
+  }
+  assert.fail(`timed out waiting until ${what}`);
+}
+
+async function openIn(a: KitAccount, market: string) {
+  return (await a.rest.openOrders()).items.filter((o) => o.market === market);
+}
+
+async function ordersOf(a: KitAccount) {
+  return (await a.rest.orders({ limit: 200 })).items;
+}
