@@ -224,6 +224,7 @@ Commands:
   fault clear [<id>]        Clear one fault, or all
   sockets                   The open WebSocket connections (id, account, subscriptions)
   reset <scenario>          Rebuild the exchange from a scenario file (JSON or YAML; docs/sandbox.md)
+  save <file> [--name <n>]  Write the current world as a scenario file (.json, .yaml or .yml)
 
 Options (or the environment variables in brackets):
   --url <url>               The sandbox (BOURSE_URL; default http://127.0.0.1:8080)

@@ -1,7 +1,8 @@
 // `bourse sandbox …`: drives a running sandbox (`bourse serve --sandbox`) through its admin API under
-// /api/v1/sandbox with an admin's API key: the clock, the event record and (docs/sandbox.md) resets.
+// /api/v1/sandbox with an admin's API key: the clock, the event record, faults, and saving and
+// resetting to scenarios (docs/sandbox.md).
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { RestClient } from '@bourse/client';
 import { parseDuration, resolveTime } from '@bourse/gateway';
@@ -17,6 +18,7 @@ const FLAGS = {
   kind: { type: 'string' },
   after: { type: 'string' },
   limit: { type: 'string' },
+  name: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h' },
   ...FAULT_FLAGS,
@@ -61,13 +63,23 @@ type Request = [string, string, unknown, Record<string, string | undefined> | un
 /** The request a command line names: [method, path, body, query]. */
 export function sandboxRequest(
   positionals: readonly string[],
-  values: { account?: string; kind?: string; after?: string; limit?: string } & FaultValues,
+  values: {
+    account?: string;
+    kind?: string;
+    after?: string;
+    limit?: string;
+    name?: string;
+  } & FaultValues,
 ): Request {
   const [sub, op, arg] = positionals;
   const base = '/api/v1/sandbox';
   if (sub === 'status') return ['GET', `${base}/status`, undefined, undefined];
   if (sub === 'fault') return faultRequest(op, arg, values, (m) => new UsageError(m), durationArg);
   if (sub === 'sockets') return ['GET', `${base}/sockets`, undefined, undefined];
+  if (sub === 'save') {
+    if (op === undefined) throw new UsageError('save needs a file to write (.json, .yaml or .yml)');
+    return ['GET', `${base}/scenario`, undefined, { name: values.name }];
+  }
   if (sub === 'reset') {
     if (op === undefined) throw new UsageError('reset needs a scenario file (JSON or YAML)');
     // The file is read by `sandboxCommand` (asynchronously); this names the request.
@@ -114,6 +126,16 @@ export async function sandboxCommand(argv: string[]): Promise<number> {
   const [method, path, named, query] = sandboxRequest(positionals, values);
   const body = positionals[0] === 'reset' ? await readScenarioFile(named as string) : named;
   const answer = await client(values).request(method, path, body, query);
+  if (positionals[0] === 'save') {
+    const file = positionals[1]!;
+    const yaml = /\.ya?ml$/i.test(file);
+    const text = yaml
+      ? (await import('yaml')).stringify(answer)
+      : `${JSON.stringify(answer, null, 2)}\n`;
+    writeFileSync(file, text);
+    process.stdout.write(`saved the sandbox's world as ${file}\n`);
+    return 0;
+  }
   process.stdout.write(render(answer, values.json));
   return 0;
 }

@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import { createUserWithAccount, Sandbox, SandboxClock } from '@bourse/gateway';
 import { type OpenExchange, openExchange } from '../src/open-exchange.ts';
 import { durationArg, sandboxRequest, timeArg } from '../src/sandbox-command.ts';
+import { readScenarioFile } from '../src/sandbox-host.ts';
 
 const run = promisify(execFile);
 const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
@@ -114,6 +115,19 @@ test('the CLI steps, jumps and reads the clock and lists what it did', async () 
     ],
   );
   assert.equal(exchange.gateway.services.exchangeNow(), Date.parse('2031-03-02T00:00:00Z'));
+});
+
+test('the CLI saves the world as a YAML scenario that reads back', async () => {
+  const file = join(dir, 'world.yaml');
+  const saved = await bourse('sandbox', 'save', file, '--name', 'cli-world', ...keyArgs);
+  assert.equal(saved.code, 0, saved.stderr);
+  const scenario = await readScenarioFile(file);
+  assert.equal(scenario.name, 'cli-world');
+  assert.equal(scenario.clock?.start, exchange.gateway.services.exchangeNow());
+  assert.deepEqual(
+    scenario.accounts?.map((a) => a.username),
+    ['admin'],
+  );
 });
 
 test('serve --sandbox refuses --read-db; sandbox --help works', async () => {

@@ -212,6 +212,36 @@ test('a bad scenario is refused naming the field, and the sandbox stays as it wa
   );
 });
 
+test('the world saved as a scenario resets to the same book and balances', async () => {
+  const answer = await reset(scenario);
+  const key = answer.accounts.find((x) => x.username === 'alice')!.keyId!;
+  alice = new RestClient({
+    baseUrl: url,
+    credentials: { keyId: key, privateKey: alicePair.privateKey },
+  });
+  await admin.request('POST', '/api/v1/sandbox/clock/step', { ms: 5 * 60_000 });
+  await alice.placeOrder({
+    market: 'RAIN-YES',
+    side: 'buy',
+    priceTicks: 4000,
+    qtyLots: 100,
+    postOnly: true,
+  });
+  const before = await world();
+  const saved = await admin.request<Scenario>('GET', '/api/v1/sandbox/scenario', undefined, {
+    name: 'five-minutes-in',
+  });
+  assert.equal(saved.name, 'five-minutes-in');
+  assert.deepEqual(saved.clock, { start: START + 5 * 60_000, mode: 'paused', rate: 1 });
+  const restored = await reset(saved);
+  assert.equal(restored.orders, 5);
+  assert.deepEqual(await world(), before, 'same levels, same queue order, same balances');
+  assert.equal(
+    (await admin.request<{ now: number }>('GET', '/api/v1/sandbox/clock')).now,
+    START + 5 * 60_000,
+  );
+});
+
 test('a sandbox refuses a data directory that holds an exchange journal', async () => {
   const production = join(dir, 'production');
   mkdirSync(join(production, 'journal'), { recursive: true });

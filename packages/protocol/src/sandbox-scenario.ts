@@ -122,6 +122,11 @@ export const ScenarioSchema = Type.Object(
   strict,
 );
 
+export const ScenarioExportQuery = Type.Object(
+  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) },
+  strict,
+);
+
 export const ResetAnswerSchema = Type.Object({
   scenario: Type.String(),
   clock: Type.Object({ now: Type.Integer(), mode: Type.String(), rate: Type.Number() }),

@@ -13,11 +13,13 @@ import {
   ResetAnswerSchema,
   SandboxStatusSchema,
   ScenarioSchema,
+  ScenarioExportQuery,
 } from '@bourse/protocol';
 import { ApiError } from '../error-catalogue.ts';
 import { type RouteDef, route } from '../api/route-def.ts';
 import { caller } from '../api/route-helpers.ts';
 import { FAULT_ROUTES } from './fault-routes.ts';
+import { exportScenario } from './scenario-export.ts';
 import { actorName, sandboxOf } from './sandbox-context.ts';
 
 export { actorName, sandboxOf } from './sandbox-context.ts';
@@ -153,6 +155,25 @@ const resetRoutes: RouteDef[] = [
     },
   }),
 ];
+
+resetRoutes.push(
+  route({
+    method: 'GET',
+    path: '/api/v1/sandbox/scenario',
+    query: ScenarioExportQuery,
+    response: ScenarioSchema,
+    summary:
+      'The current world as a scenario to reset to later: the clock, assets, markets that are not ' +
+      'settled, every user with their balances, the resting book in time priority (positions are ' +
+      'not carried).',
+    tag: TAG,
+    auth: 'admin',
+    handler: (ctx) => {
+      const sandbox = sandboxOf(ctx);
+      return exportScenario(ctx.services, ctx.query.name ?? 'saved', sandbox.clock.view());
+    },
+  }),
+);
 
 /** Every sandbox endpoint. Add new ones here (see the file comment). */
 export const SANDBOX_ROUTES: readonly RouteDef[] = [
