@@ -200,10 +200,16 @@ async function readBounded(res: Response, maxBytes: number): Promise<string> {
   if (res.body === null) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of res.body) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw new Error(`feed larger than ${maxBytes} bytes`);
-    chunks.push(chunk);
+  // A reader rather than `for await`: the DOM typings the web package checks this file under have
+  // no async iterator on ReadableStream.
+  const reader = res.body.getReader();
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    size += next.value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new Error(`feed larger than ${maxBytes} bytes`);
+    }
+    chunks.push(next.value);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
