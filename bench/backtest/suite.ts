@@ -40,8 +40,8 @@ const CONTENDERS: readonly Contender[] = [
     strategy: (market) => marketMaker({ market, timerMs: '100' }),
   },
   {
-    name: 'backtest, example mean reversion (every trade and book change)',
-    strategy: (market) => meanReversion({ market, window: '20', edge: '2' }),
+    name: 'backtest, example mean reversion (edge 0; every trade and book change)',
+    strategy: (market) => meanReversion({ market, window: '20', edge: '0' }),
   },
 ];
 
