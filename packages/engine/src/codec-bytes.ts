@@ -101,17 +101,24 @@ export class ByteWriter {
   #bigInt(v: number): void {
     if (!Number.isSafeInteger(v)) throw new NotEncodable(`not a safe integer: ${String(v)}`);
     const neg = v < 0;
-    const abs = neg ? -v : v;
+    let rest = neg ? -v : v;
     this.reserve(9);
     const b = this.buf;
     let p = this.pos;
+    // Dividing by a power of two is exact in floating point, so floor and a subtraction give the
+    // remainder without the cost of `%` on doubles; below 2^31 the bit operations take over.
     // First byte: continuation bit, 6 bits of |v|, the sign.
-    const low6 = abs % 64;
-    let rest = Math.floor(abs / 64);
-    b[p++] = (rest > 0 ? 0x80 : 0) | (low6 << 1) | (neg ? 1 : 0);
+    let next = Math.floor(rest / 64);
+    b[p++] = (next > 0 ? 0x80 : 0) | ((rest - next * 64) << 1) | (neg ? 1 : 0);
+    rest = next;
+    while (rest > 0x7fffffff) {
+      next = Math.floor(rest / TWO_POW_7);
+      b[p++] = 0x80 | (rest - next * TWO_POW_7);
+      rest = next;
+    }
     while (rest > 0) {
-      const group = rest % TWO_POW_7;
-      rest = Math.floor(rest / TWO_POW_7);
+      const group = rest & 0x7f;
+      rest >>>= 7;
       b[p++] = (rest > 0 ? 0x80 : 0) | group;
     }
     this.pos = p;
