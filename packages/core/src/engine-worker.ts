@@ -10,7 +10,6 @@ import {
   CommandBatchReader,
   Engine,
   verifyInvariants,
-  writeCommandEvents,
 } from '@bourse/engine';
 import type { StagedBatch } from './projection-protocol.ts';
 import type { FromWorker, QueryName, ToWorker, WorkerInit } from './worker-protocol.ts';
@@ -42,9 +41,10 @@ function applyBatch(commands: Uint8Array, wantEvents: boolean): Uint8Array | nul
     if (command.seq !== expected) {
       throw new Error(`engine expected seq ${expected}, got ${command.seq}`);
     }
-    const events = engine.apply(command);
-    // The engine reuses its event array, so it is encoded before the next apply.
-    if (wantEvents) writeCommandEvents(eventWriter, events);
+    // Wanted events are written straight into the batch's bytes (no event objects); unwanted ones
+    // are cheaper built as the engine's reused objects than encoded and dropped.
+    if (wantEvents) engine.applyEncoded(command, eventWriter);
+    else engine.apply(command);
     if (hashEvery > 0 && command.seq % hashEvery === 0) {
       hashes.push([command.seq, engine.stateHash()]);
     }

@@ -4,6 +4,7 @@
 import type { EngineEvent, EngineEventType } from './events.ts';
 import { type ByteReader, type ByteWriter, NotEncodable } from './codec-bytes.ts';
 import {
+  enumCode,
   type FieldsOf,
   has,
   LEDGER_KIND,
@@ -60,27 +61,60 @@ export function readRejected(r: ByteReader): EventOf<'rejected'> {
 }
 
 export function writeAccepted(w: ByteWriter, e: EventOf<'orderAccepted'>): void {
-  w.uint(
-    has(e.clientOrderId, 0) |
-      has(e.stopPriceTicks, 1) |
-      has(e.expiresAt, 2) |
-      has(e.orderGroupId, 3),
+  writeAcceptedFields(
+    w,
+    e.orderId,
+    e.accountId,
+    e.instrumentId,
+    e.clientOrderId,
+    enumCode(SIDE, e.side),
+    enumCode(ORDER_TYPE, e.orderType),
+    enumCode(TIF, e.tif),
+    e.priceTicks,
+    e.qtyLots,
+    e.stopPriceTicks,
+    e.expiresAt,
+    e.postOnly,
+    e.reduceOnly,
+    e.cancelOnPause,
+    e.orderGroupId,
   );
-  w.int(e.orderId);
-  w.int(e.accountId);
-  w.int(e.instrumentId);
-  if (e.clientOrderId !== undefined) w.str(e.clientOrderId);
-  writeEnum(w, SIDE, e.side);
-  writeEnum(w, ORDER_TYPE, e.orderType);
-  writeEnum(w, TIF, e.tif);
-  w.int(e.priceTicks);
-  w.int(e.qtyLots);
-  if (e.stopPriceTicks !== undefined) w.int(e.stopPriceTicks);
-  if (e.expiresAt !== undefined) w.int(e.expiresAt);
-  w.bool(e.postOnly);
-  w.bool(e.reduceOnly);
-  w.bool(e.cancelOnPause);
-  if (e.orderGroupId !== undefined) w.int(e.orderGroupId);
+}
+
+export function writeAcceptedFields(
+  w: ByteWriter,
+  orderId: number,
+  accountId: number,
+  instrumentId: number,
+  clientOrderId: string | undefined,
+  side: number,
+  orderType: number,
+  tif: number,
+  priceTicks: number,
+  qtyLots: number,
+  stopPriceTicks: number | undefined,
+  expiresAt: number | undefined,
+  postOnly: boolean,
+  reduceOnly: boolean,
+  cancelOnPause: boolean,
+  orderGroupId: number | undefined,
+): void {
+  w.uint(has(clientOrderId, 0) | has(stopPriceTicks, 1) | has(expiresAt, 2) | has(orderGroupId, 3));
+  w.int(orderId);
+  w.int(accountId);
+  w.int(instrumentId);
+  if (clientOrderId !== undefined) w.str(clientOrderId);
+  w.u8(side);
+  w.u8(orderType);
+  w.u8(tif);
+  w.int(priceTicks);
+  w.int(qtyLots);
+  if (stopPriceTicks !== undefined) w.int(stopPriceTicks);
+  if (expiresAt !== undefined) w.int(expiresAt);
+  w.bool(postOnly);
+  w.bool(reduceOnly);
+  w.bool(cancelOnPause);
+  if (orderGroupId !== undefined) w.int(orderGroupId);
 }
 
 export function readAccepted(r: ByteReader): EventOf<'orderAccepted'> {
@@ -107,19 +141,132 @@ export function readAccepted(r: ByteReader): EventOf<'orderAccepted'> {
 }
 
 export function writeFill(w: ByteWriter, e: EventOf<'fill'>): void {
-  w.int(e.tradeId);
-  w.int(e.instrumentId);
-  w.int(e.takerOrderId);
-  w.int(e.makerOrderId);
-  w.int(e.takerAccountId);
-  w.int(e.makerAccountId);
-  writeEnum(w, SIDE, e.takerSide);
-  w.int(e.priceTicks);
-  w.int(e.qtyLots);
-  w.int(e.takerFee);
-  w.int(e.makerFee);
-  w.int(e.takerOpenQtyLots);
-  w.int(e.makerOpenQtyLots);
+  writeFillFields(
+    w,
+    e.tradeId,
+    e.instrumentId,
+    e.takerOrderId,
+    e.makerOrderId,
+    e.takerAccountId,
+    e.makerAccountId,
+    enumCode(SIDE, e.takerSide),
+    e.priceTicks,
+    e.qtyLots,
+    e.takerFee,
+    e.makerFee,
+    e.takerOpenQtyLots,
+    e.makerOpenQtyLots,
+  );
+}
+
+// The most frequent events' fields from plain values, in the order of their cases: the codec writes
+// an event object through them, and the engine's event sink writes straight from its state with no
+// object in between, so both produce the same bytes.
+
+export function writeFillFields(
+  w: ByteWriter,
+  tradeId: number,
+  instrumentId: number,
+  takerOrderId: number,
+  makerOrderId: number,
+  takerAccountId: number,
+  makerAccountId: number,
+  takerSide: number,
+  priceTicks: number,
+  qtyLots: number,
+  takerFee: number,
+  makerFee: number,
+  takerOpenQtyLots: number,
+  makerOpenQtyLots: number,
+): void {
+  w.int(tradeId);
+  w.int(instrumentId);
+  w.int(takerOrderId);
+  w.int(makerOrderId);
+  w.int(takerAccountId);
+  w.int(makerAccountId);
+  w.u8(takerSide);
+  w.int(priceTicks);
+  w.int(qtyLots);
+  w.int(takerFee);
+  w.int(makerFee);
+  w.int(takerOpenQtyLots);
+  w.int(makerOpenQtyLots);
+}
+
+export function writeRestedFields(
+  w: ByteWriter,
+  orderId: number,
+  instrumentId: number,
+  side: number,
+  priceTicks: number,
+  openQtyLots: number,
+): void {
+  w.int(orderId);
+  w.int(instrumentId);
+  w.u8(side);
+  w.int(priceTicks);
+  w.int(openQtyLots);
+}
+
+export function writeCancelledFields(
+  w: ByteWriter,
+  orderId: number,
+  accountId: number,
+  instrumentId: number,
+  reason: number,
+  cancelledQtyLots: number,
+): void {
+  w.int(orderId);
+  w.int(accountId);
+  w.int(instrumentId);
+  w.u8(reason);
+  w.int(cancelledQtyLots);
+}
+
+export function writeBookLevelFields(
+  w: ByteWriter,
+  instrumentId: number,
+  side: number,
+  priceTicks: number,
+  qtyLots: number,
+  orderCount: number,
+): void {
+  w.int(instrumentId);
+  w.u8(side);
+  w.int(priceTicks);
+  w.int(qtyLots);
+  w.int(orderCount);
+}
+
+export function writeBalanceFields(
+  w: ByteWriter,
+  accountId: number,
+  assetId: number,
+  available: number,
+  reserved: number,
+): void {
+  w.int(accountId);
+  w.int(assetId);
+  w.int(available);
+  w.int(reserved);
+}
+
+export function writePositionFields(
+  w: ByteWriter,
+  accountId: number,
+  instrumentId: number,
+  positionLots: number,
+  costBasis: number,
+  realisedPnl: number,
+  feesPaid: number,
+): void {
+  w.int(accountId);
+  w.int(instrumentId);
+  w.int(positionLots);
+  w.int(costBasis);
+  w.int(realisedPnl);
+  w.int(feesPaid);
 }
 
 export function readFill(r: ByteReader): EventOf<'fill'> {

@@ -15,14 +15,20 @@ import {
   readLedger,
   readRejected,
   writeAccepted,
+  writeBalanceFields,
+  writeBookLevelFields,
   writeBreaker,
+  writeCancelledFields,
   writeFill,
   writeLedger,
+  writePositionFields,
   writeRejected,
+  writeRestedFields,
 } from './codec-event-layouts.ts';
 
 import {
   CANCEL_REASON,
+  enumCode,
   LEDGER_KIND,
   MARKET_STATUS,
   ORDER_TYPE,
@@ -174,13 +180,15 @@ const CASES: Cases = {
       priceTicks: 'int',
       openQtyLots: 'int',
     },
-    write: (w, e) => {
-      w.int(e.orderId);
-      w.int(e.instrumentId);
-      writeEnum(w, SIDE, e.side);
-      w.int(e.priceTicks);
-      w.int(e.openQtyLots);
-    },
+    write: (w, e) =>
+      writeRestedFields(
+        w,
+        e.orderId,
+        e.instrumentId,
+        enumCode(SIDE, e.side),
+        e.priceTicks,
+        e.openQtyLots,
+      ),
     read: (r) => ({
       type: 'orderRested',
       orderId: r.int(),
@@ -219,13 +227,15 @@ const CASES: Cases = {
       reason: { enum: CANCEL_REASON },
       cancelledQtyLots: 'int',
     },
-    write: (w, e) => {
-      w.int(e.orderId);
-      w.int(e.accountId);
-      w.int(e.instrumentId);
-      writeEnum(w, CANCEL_REASON, e.reason);
-      w.int(e.cancelledQtyLots);
-    },
+    write: (w, e) =>
+      writeCancelledFields(
+        w,
+        e.orderId,
+        e.accountId,
+        e.instrumentId,
+        enumCode(CANCEL_REASON, e.reason),
+        e.cancelledQtyLots,
+      ),
     read: (r) => ({
       type: 'orderCancelled',
       orderId: r.int(),
@@ -272,13 +282,15 @@ const CASES: Cases = {
       qtyLots: 'int',
       orderCount: 'int',
     },
-    write: (w, e) => {
-      w.int(e.instrumentId);
-      writeEnum(w, SIDE, e.side);
-      w.int(e.priceTicks);
-      w.int(e.qtyLots);
-      w.int(e.orderCount);
-    },
+    write: (w, e) =>
+      writeBookLevelFields(
+        w,
+        e.instrumentId,
+        enumCode(SIDE, e.side),
+        e.priceTicks,
+        e.qtyLots,
+        e.orderCount,
+      ),
     read: (r) => ({
       type: 'bookLevel',
       instrumentId: r.int(),
@@ -291,12 +303,7 @@ const CASES: Cases = {
   balanceChanged: {
     tag: 19,
     fields: { accountId: 'int', assetId: 'int', available: 'int', reserved: 'int' },
-    write: (w, e) => {
-      w.int(e.accountId);
-      w.int(e.assetId);
-      w.int(e.available);
-      w.int(e.reserved);
-    },
+    write: (w, e) => writeBalanceFields(w, e.accountId, e.assetId, e.available, e.reserved),
     read: (r) => ({
       type: 'balanceChanged',
       accountId: r.int(),
@@ -315,14 +322,16 @@ const CASES: Cases = {
       realisedPnl: 'int',
       feesPaid: 'int',
     },
-    write: (w, e) => {
-      w.int(e.accountId);
-      w.int(e.instrumentId);
-      w.int(e.positionLots);
-      w.int(e.costBasis);
-      w.int(e.realisedPnl);
-      w.int(e.feesPaid);
-    },
+    write: (w, e) =>
+      writePositionFields(
+        w,
+        e.accountId,
+        e.instrumentId,
+        e.positionLots,
+        e.costBasis,
+        e.realisedPnl,
+        e.feesPaid,
+      ),
     read: (r) => ({
       type: 'positionChanged',
       accountId: r.int(),

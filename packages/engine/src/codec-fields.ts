@@ -27,11 +27,16 @@ export function enumeration<T extends string>(
 }
 
 export function writeEnum<T extends string>(w: ByteWriter, e: Enumeration<T>, v: T): void {
+  w.u8(enumCode(e, v));
+}
+
+/** The one-byte code of `v`, refusing (NotEncodable) a value outside the set. */
+export function enumCode<T extends string>(e: Enumeration<T>, v: T): number {
   const code: unknown = e.codes[v];
   if (typeof code !== 'number' || !Object.hasOwn(e.codes, v)) {
     throw new NotEncodable(`unknown ${e.what}: ${String(v)}`);
   }
-  w.u8(code);
+  return code;
 }
 
 export function readEnum<T extends string>(r: ByteReader, e: Enumeration<T>): T {

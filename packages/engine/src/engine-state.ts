@@ -3,6 +3,7 @@
 // operate on the state take this interface, so none of them imports the engine that imports them.
 
 import type { Command } from './commands.ts';
+import type { EventSink } from './event-sink.ts';
 import type { EngineEvent } from './events.ts';
 import type { OrderIndex } from './order-index.ts';
 import type { OrderStore } from './order-store.ts';
@@ -39,6 +40,8 @@ export interface EngineState {
 
   /** Appends an event of the current command. */
   emit(event: EngineEvent): void;
+  /** The frequent events' emitters (see event-sink.ts); `emit` takes any other event. */
+  readonly sink: EventSink;
   reject(
     command: Command['type'],
     reason: RejectCode,

@@ -7,8 +7,10 @@
 
 import { setAccountFrozen } from './account-freeze.ts';
 import { checkAuditNote } from './audit-note.ts';
+import type { ByteWriter } from './codec-bytes.ts';
 import type { Command } from './commands.ts';
 import type { EngineState } from './engine-state.ts';
+import { EventSink } from './event-sink.ts';
 import {
   accountsView,
   balanceView,
@@ -72,9 +74,10 @@ const DENSE_IDS = 1 << 16;
 
 export class Engine implements EngineState {
   readonly config: EngineConfig;
+  /** Where the current command's events go (objects, or bytes during `applyEncoded`). */
+  readonly sink = new EventSink();
   /** Events of the command being applied; reused between commands. */
-  readonly events: EngineEvent[] = [];
-  private eventCount = 0;
+  readonly events: EngineEvent[] = this.sink.events;
   /** Accounts by dense index, shared with the order store. */
   readonly accountList: Account[] = [];
   readonly store = new OrderStore(this.accountList);
@@ -113,7 +116,8 @@ export class Engine implements EngineState {
   /** Applies one command; the returned array is reused and valid only until the next call. */
   apply(command: Command): readonly EngineEvent[] {
     const events = this.events;
-    this.eventCount = 0;
+    const sink = this.sink;
+    sink.count = 0;
     this.touched.begin();
     if (!isSafeInt(command.seq) || !isSafeInt(command.ts)) {
       const field = isSafeInt(command.seq) ? 'ts' : 'seq';
@@ -127,17 +131,34 @@ export class Engine implements EngineState {
       this.dispatch(command, ts);
       if (this.breakersTripped.length !== 0) completeBreakerPauses(this);
       if (this.groupsToTrigger.length !== 0) flushGroupTriggers(this);
-      this.touched.flush(this, this.instList, this.assetList);
+      this.touched.flush(sink, this.instList, this.assetList);
     }
     // Assigning by index and trimming only when the count changed keeps the array's backing store:
     // `length = 0` followed by pushes would reallocate it on every command.
-    if (events.length !== this.eventCount) events.length = this.eventCount;
+    // While the events go to bytes the array stays empty, so it never shows an earlier command's.
+    const n = sink.out === null ? sink.count : 0;
+    if (events.length !== n) events.length = n;
     return events;
+  }
+
+  /**
+   * Applies one command and appends its events to `w` as `writeCommandEvents(w, apply(command))`
+   * would, byte for byte, without building the frequent events as objects. Returns the event count.
+   */
+  applyEncoded(command: Command, w: ByteWriter): number {
+    const sink = this.sink;
+    sink.open(w);
+    try {
+      this.apply(command);
+    } finally {
+      sink.close();
+    }
+    return sink.count;
   }
 
   /** Appends an event of the current command. */
   emit(event: EngineEvent): void {
-    this.events[this.eventCount++] = event;
+    this.sink.emit(event);
   }
 
   private dispatch(c: Command, ts: number): void {

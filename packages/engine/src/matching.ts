@@ -220,22 +220,21 @@ function fill(
   trimFeeReserve(e, inst, maker);
   inst.lastPrice = price;
   inst.hasLast = true;
-  e.emit({
-    type: 'fill',
-    tradeId: ++e.tradeSeq,
-    instrumentId: spec.instrumentId,
-    takerOrderId: s.id[taker]!,
-    makerOrderId: s.id[maker]!,
-    takerAccountId: s.accountOf(taker).accountId,
-    makerAccountId: s.accountOf(maker).accountId,
-    takerSide: takerSide === BUY ? 'buy' : 'sell',
-    priceTicks: price,
-    qtyLots: q,
+  e.sink.fill(
+    ++e.tradeSeq,
+    spec.instrumentId,
+    s.id[taker]!,
+    s.id[maker]!,
+    s.accountOf(taker).accountId,
+    s.accountOf(maker).accountId,
+    takerSide,
+    price,
+    q,
     takerFee,
     makerFee,
-    takerOpenQtyLots: s.open[taker]!,
-    makerOpenQtyLots: s.open[maker]!,
-  });
+    s.open[taker]!,
+    s.open[maker]!,
+  );
 }
 
 /** Closes counted by the last `binaryLeg` per side (scratch, avoids returning an object). */

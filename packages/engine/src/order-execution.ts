@@ -17,7 +17,6 @@ import {
   TYPE_STOP,
   TYPE_STOP_LIMIT,
 } from './order-store.ts';
-import { sideName } from './order-view.ts';
 import { NIL } from './slot.ts';
 import type { Instrument } from './state.ts';
 
@@ -44,14 +43,7 @@ function restSlot(e: EngineState, inst: Instrument, slot: number): void {
   inst.book.push(s, side, level, slot);
   e.touchLevel(inst, side * inst.book.levels + level);
   addOpenLots(s.accountOf(slot), inst.index, side, s.open[slot]!);
-  e.emit({
-    type: 'orderRested',
-    orderId: s.id[slot]!,
-    instrumentId: inst.spec.instrumentId,
-    side: sideName(side),
-    priceTicks: s.price[slot]!,
-    openQtyLots: s.open[slot]!,
-  });
+  e.sink.rested(s.id[slot]!, inst.spec.instrumentId, side, s.price[slot]!, s.open[slot]!);
 }
 
 // ---- GTD expiry ----

@@ -82,14 +82,7 @@ export function cancelSlot(e: EngineState, slot: number, reason: CancelReason): 
     e.touchLevel(inst, side * inst.book.levels + level);
     addOpenLots(acct, inst.index, side, -open);
   }
-  e.emit({
-    type: 'orderCancelled',
-    orderId: s.id[slot]!,
-    accountId: acct.accountId,
-    instrumentId: inst.spec.instrumentId,
-    reason,
-    cancelledQtyLots: open,
-  });
+  e.sink.cancelled(s.id[slot]!, acct.accountId, inst.spec.instrumentId, reason, open);
   s.open[slot] = 0;
   finishOrder(e, inst, slot);
 }

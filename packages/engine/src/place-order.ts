@@ -339,24 +339,23 @@ function acceptOrder(e: EngineState, c: PlaceOrder, p: PendingOrder, r: Reservat
   linkToAccount(e, acct, slot);
   e.orderSlots.set(c.orderId, slot);
   if (group !== undefined) joinGroup(e, group, c.orderId);
-  e.emit({
-    type: 'orderAccepted',
-    orderId: c.orderId,
-    accountId: acct.accountId,
-    instrumentId: inst.spec.instrumentId,
-    clientOrderId: cid,
-    side: c.side,
-    orderType: c.orderType,
-    tif: tifName(tif),
-    priceTicks: limit,
-    qtyLots: qty,
-    stopPriceTicks: p.isStop ? stopPrice : undefined,
-    expiresAt: tif === TIF_GTD ? expiresAt : undefined,
-    postOnly: p.postOnly,
-    reduceOnly: p.reduceOnly,
-    cancelOnPause: p.cancelOnPause,
-    ...(group === undefined ? {} : { orderGroupId: group.groupId }),
-  });
+  e.sink.accepted(
+    c.orderId,
+    acct.accountId,
+    inst.spec.instrumentId,
+    cid,
+    c.side,
+    c.orderType,
+    tifName(tif),
+    limit,
+    qty,
+    p.isStop ? stopPrice : undefined,
+    tif === TIF_GTD ? expiresAt : undefined,
+    p.postOnly,
+    p.reduceOnly,
+    p.cancelOnPause,
+    group === undefined ? undefined : group.groupId,
+  );
   if (tif === TIF_GTD) pushExpiry(e, expiresAt, c.orderId);
   if (p.isStop && !stopTriggered(inst, side, stopPrice)) {
     parkStop(e, inst, slot);

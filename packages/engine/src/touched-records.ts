@@ -2,7 +2,7 @@
 // into one event per record when it ends, in a fixed order: book levels, then balances, then
 // positions. Arrays only grow and carry a live count, so the order path never reallocates them.
 
-import type { EngineEvent } from './events.ts';
+import type { EventSink } from './event-sink.ts';
 import type { Account, Asset, Instrument, Position } from './state.ts';
 
 export class TouchedRecords {
@@ -51,50 +51,34 @@ export class TouchedRecords {
   }
 
   /** Emits one event per touched record, with its state now, and forgets them. */
-  flush(
-    out: { emit(event: EngineEvent): void },
-    instList: readonly Instrument[],
-    assetList: readonly Asset[],
-  ): void {
+  flush(out: EventSink, instList: readonly Instrument[], assetList: readonly Asset[]): void {
     for (let i = 0; i < this.#nLevels; i++) {
       const inst = instList[this.#levelInst[i]!]!;
       const key = this.#levelKey[i]!;
       const book = inst.book;
       const side = key >= book.levels ? 1 : 0;
       const level = key - side * book.levels;
-      out.emit({
-        type: 'bookLevel',
-        instrumentId: inst.spec.instrumentId,
-        side: side === 0 ? 'buy' : 'sell',
-        priceTicks: inst.spec.minPriceTicks + level * inst.spec.tickSize,
-        qtyLots: book.qty[key]!,
-        orderCount: book.count[key]!,
-      });
+      const price = inst.spec.minPriceTicks + level * inst.spec.tickSize;
+      out.bookLevel(inst.spec.instrumentId, side, price, book.qty[key]!, book.count[key]!);
     }
     this.#nLevels = 0;
     for (let i = 0; i < this.#nBal; i++) {
       const a = this.#balAcct[i]!;
       const k = this.#balAsset[i]!;
-      out.emit({
-        type: 'balanceChanged',
-        accountId: a.accountId,
-        assetId: assetList[k]!.assetId,
-        available: a.available[k]!,
-        reserved: a.reserved[k]!,
-      });
+      out.balance(a.accountId, assetList[k]!.assetId, a.available[k]!, a.reserved[k]!);
     }
     this.#nBal = 0;
     for (let i = 0; i < this.#nPos; i++) {
       const p = this.#pos[i]!;
-      out.emit({
-        type: 'positionChanged',
-        accountId: p.account.accountId,
-        instrumentId: instList[p.instIndex]!.spec.instrumentId,
-        positionLots: p.lots,
-        costBasis: p.costBasis,
-        realisedPnl: p.realisedPnl,
-        feesPaid: p.feesPaid,
-      });
+      const instrumentId = instList[p.instIndex]!.spec.instrumentId;
+      out.position(
+        p.account.accountId,
+        instrumentId,
+        p.lots,
+        p.costBasis,
+        p.realisedPnl,
+        p.feesPaid,
+      );
     }
     this.#nPos = 0;
   }

@@ -1,0 +1,363 @@
+// Where the events of the command being applied go: into the reused array `Engine.apply` returns (one
+// object per event), or, while `Engine.applyEncoded` runs, straight into a byte writer in the codec's
+// layout with no object built for the frequent events (fills, book levels, balances, positions,
+// rests, cancellations). Both give the same events: the bytes equal the codec's encoding of the
+// objects (tested), so consumers that only forward or store the encoding never pay for the objects.
+
+import { ByteWriter, NotEncodable } from './codec-bytes.ts';
+import {
+  writeAcceptedFields,
+  writeBalanceFields,
+  writeBookLevelFields,
+  writeCancelledFields,
+  writeFillFields,
+  writePositionFields,
+  writeRestedFields,
+} from './codec-event-layouts.ts';
+import { EVENT_CASES, writeEvent } from './codec-events.ts';
+import { CANCEL_REASON, ORDER_TYPE, SIDE, TIF } from './codec-fields.ts';
+import type { OrderType, Side, TimeInForce } from './commands.ts';
+import type { CancelReason, EngineEvent, OrderAccepted } from './events.ts';
+
+const T_ACCEPTED = EVENT_CASES.orderAccepted.tag;
+const T_FILL = EVENT_CASES.fill.tag;
+const T_RESTED = EVENT_CASES.orderRested.tag;
+const T_CANCELLED = EVENT_CASES.orderCancelled.tag;
+const T_LEVEL = EVENT_CASES.bookLevel.tag;
+const T_BALANCE = EVENT_CASES.balanceChanged.tag;
+const T_POSITION = EVENT_CASES.positionChanged.tag;
+
+/** Side codes (0 buy, 1 sell) to names, from the codec's table of sides. */
+const sideName = (side: number): Side => SIDE.values[side]!;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export class EventSink {
+  /** Events of the command being applied, as objects; reused between commands. */
+  readonly events: EngineEvent[] = [];
+  /** Events of the command so far (in `events`, or written to `out`). */
+  count = 0;
+  /** While set, events are written here instead of into `events`. */
+  out: ByteWriter | null = null;
+  private countAt = 0;
+
+  emit(event: EngineEvent): void {
+    const w = this.out;
+    if (w === null) this.events[this.count++] = event;
+    else {
+      writeEvent(w, event);
+      this.count++;
+    }
+  }
+
+  /**
+   * Starts writing one command's events to `w`: its event count comes first and is only known at
+   * the end, so one byte is kept for it (enough below 128 events; `close` makes room otherwise).
+   */
+  open(w: ByteWriter): void {
+    this.countAt = w.pos;
+    w.u8(0);
+    this.out = w;
+    this.count = 0;
+  }
+
+  /** Ends the command opened by `open`: writes its event count where `open` kept room. */
+  close(): number {
+    const w = this.out!;
+    this.out = null;
+    const n = this.count;
+    if (n < 0x80) {
+      w.buf[this.countAt] = n;
+      return n;
+    }
+    const head = new ByteWriter(16);
+    head.uint(n);
+    const extra = head.pos - 1;
+    w.reserve(extra);
+    w.buf.copyWithin(this.countAt + head.pos, this.countAt + 1, w.pos);
+    w.buf.set(head.buf.subarray(0, head.pos), this.countAt);
+    w.pos += extra;
+    return n;
+  }
+
+  // The frequent events: written directly when `out` is set. A value that does not fit the layout
+  // rewinds the writer and emits the object instead, which the codec then writes as JSON, exactly
+  // as it would have encoded that object.
+
+  accepted(
+    orderId: number,
+    accountId: number,
+    instrumentId: number,
+    clientOrderId: string | undefined,
+    side: Side,
+    orderType: OrderType,
+    tif: TimeInForce,
+    priceTicks: number,
+    qtyLots: number,
+    stopPriceTicks: number | undefined,
+    expiresAt: number | undefined,
+    postOnly: boolean,
+    reduceOnly: boolean,
+    cancelOnPause: boolean,
+    orderGroupId: number | undefined,
+  ): void {
+    const w = this.out;
+    if (w !== null) {
+      const start = w.pos;
+      try {
+        w.u8(T_ACCEPTED);
+        writeAcceptedFields(
+          w,
+          orderId,
+          accountId,
+          instrumentId,
+          clientOrderId,
+          SIDE.codes[side],
+          ORDER_TYPE.codes[orderType],
+          TIF.codes[tif],
+          priceTicks,
+          qtyLots,
+          stopPriceTicks,
+          expiresAt,
+          postOnly,
+          reduceOnly,
+          cancelOnPause,
+          orderGroupId,
+        );
+        this.count++;
+        return;
+      } catch (error) {
+        rewind(w, start, error);
+      }
+    }
+    const e: Mutable<OrderAccepted> = {
+      type: 'orderAccepted',
+      orderId,
+      accountId,
+      instrumentId,
+      clientOrderId,
+      side,
+      orderType,
+      tif,
+      priceTicks,
+      qtyLots,
+      stopPriceTicks,
+      expiresAt,
+      postOnly,
+      reduceOnly,
+      cancelOnPause,
+    };
+    // Added after, not spread in: a spread copies the whole event into a second object.
+    if (orderGroupId !== undefined) e.orderGroupId = orderGroupId;
+    this.emit(e);
+  }
+
+  fill(
+    tradeId: number,
+    instrumentId: number,
+    takerOrderId: number,
+    makerOrderId: number,
+    takerAccountId: number,
+    makerAccountId: number,
+    takerSide: number,
+    priceTicks: number,
+    qtyLots: number,
+    takerFee: number,
+    makerFee: number,
+    takerOpenQtyLots: number,
+    makerOpenQtyLots: number,
+  ): void {
+    const w = this.out;
+    if (w !== null) {
+      const start = w.pos;
+      try {
+        w.u8(T_FILL);
+        writeFillFields(
+          w,
+          tradeId,
+          instrumentId,
+          takerOrderId,
+          makerOrderId,
+          takerAccountId,
+          makerAccountId,
+          takerSide,
+          priceTicks,
+          qtyLots,
+          takerFee,
+          makerFee,
+          takerOpenQtyLots,
+          makerOpenQtyLots,
+        );
+        this.count++;
+        return;
+      } catch (error) {
+        rewind(w, start, error);
+      }
+    }
+    this.emit({
+      type: 'fill',
+      tradeId,
+      instrumentId,
+      takerOrderId,
+      makerOrderId,
+      takerAccountId,
+      makerAccountId,
+      takerSide: sideName(takerSide),
+      priceTicks,
+      qtyLots,
+      takerFee,
+      makerFee,
+      takerOpenQtyLots,
+      makerOpenQtyLots,
+    });
+  }
+
+  rested(
+    orderId: number,
+    instrumentId: number,
+    side: number,
+    priceTicks: number,
+    openQtyLots: number,
+  ): void {
+    const w = this.out;
+    if (w !== null) {
+      const start = w.pos;
+      try {
+        w.u8(T_RESTED);
+        writeRestedFields(w, orderId, instrumentId, side, priceTicks, openQtyLots);
+        this.count++;
+        return;
+      } catch (error) {
+        rewind(w, start, error);
+      }
+    }
+    this.emit({
+      type: 'orderRested',
+      orderId,
+      instrumentId,
+      side: sideName(side),
+      priceTicks,
+      openQtyLots,
+    });
+  }
+
+  cancelled(
+    orderId: number,
+    accountId: number,
+    instrumentId: number,
+    reason: CancelReason,
+    cancelledQtyLots: number,
+  ): void {
+    const w = this.out;
+    if (w !== null) {
+      const start = w.pos;
+      try {
+        w.u8(T_CANCELLED);
+        const code = CANCEL_REASON.codes[reason];
+        writeCancelledFields(w, orderId, accountId, instrumentId, code, cancelledQtyLots);
+        this.count++;
+        return;
+      } catch (error) {
+        rewind(w, start, error);
+      }
+    }
+    this.emit({
+      type: 'orderCancelled',
+      orderId,
+      accountId,
+      instrumentId,
+      reason,
+      cancelledQtyLots,
+    });
+  }
+
+  bookLevel(
+    instrumentId: number,
+    side: number,
+    priceTicks: number,
+    qtyLots: number,
+    orderCount: number,
+  ): void {
+    const w = this.out;
+    if (w !== null) {
+      const start = w.pos;
+      try {
+        w.u8(T_LEVEL);
+        writeBookLevelFields(w, instrumentId, side, priceTicks, qtyLots, orderCount);
+        this.count++;
+        return;
+      } catch (error) {
+        rewind(w, start, error);
+      }
+    }
+    this.emit({
+      type: 'bookLevel',
+      instrumentId,
+      side: sideName(side),
+      priceTicks,
+      qtyLots,
+      orderCount,
+    });
+  }
+
+  balance(accountId: number, assetId: number, available: number, reserved: number): void {
+    const w = this.out;
+    if (w !== null) {
+      const start = w.pos;
+      try {
+        w.u8(T_BALANCE);
+        writeBalanceFields(w, accountId, assetId, available, reserved);
+        this.count++;
+        return;
+      } catch (error) {
+        rewind(w, start, error);
+      }
+    }
+    this.emit({ type: 'balanceChanged', accountId, assetId, available, reserved });
+  }
+
+  position(
+    accountId: number,
+    instrumentId: number,
+    positionLots: number,
+    costBasis: number,
+    realisedPnl: number,
+    feesPaid: number,
+  ): void {
+    const w = this.out;
+    if (w !== null) {
+      const start = w.pos;
+      try {
+        w.u8(T_POSITION);
+        writePositionFields(
+          w,
+          accountId,
+          instrumentId,
+          positionLots,
+          costBasis,
+          realisedPnl,
+          feesPaid,
+        );
+        this.count++;
+        return;
+      } catch (error) {
+        rewind(w, start, error);
+      }
+    }
+    this.emit({
+      type: 'positionChanged',
+      accountId,
+      instrumentId,
+      positionLots,
+      costBasis,
+      realisedPnl,
+      feesPaid,
+    });
+  }
+}
+
+/** Undoes a partial direct write that met a value outside the layout; anything else propagates. */
+function rewind(w: ByteWriter, start: number, error: unknown): void {
+  if (!(error instanceof NotEncodable)) throw error;
+  w.pos = start;
+}
