@@ -17,6 +17,7 @@ import {
   type UTCTimestamp,
 } from 'lightweight-charts';
 import type { AxisFormat, Bar } from './candle-bars.ts';
+import type { NewsMarker } from '../news/news-markers.ts';
 import type { FillMarker } from './fill-markers.ts';
 import {
   computeLines,
@@ -36,6 +37,7 @@ interface Drawn {
 }
 
 const INDICATORS_EVERY_MS = 1_000;
+const NEWS_COLORS = { positive: '#4ade80', negative: '#f87171', neutral: '#94a3b8' } as const;
 const time = (t: number) => t as UTCTimestamp;
 const line = (pts: readonly Point[]) => pts.map((p) => ({ time: time(p.time), value: p.value }));
 const candleOf = (b: Bar) => ({
@@ -56,6 +58,8 @@ export class CandleChart {
   readonly #candles: ISeriesApi<'Candlestick'>;
   readonly #volume: ISeriesApi<'Histogram'>;
   readonly #markers: ISeriesMarkersPluginApi<Time>;
+  /** News items, a plugin of their own so fills and news are set apart. */
+  readonly #news: ISeriesMarkersPluginApi<Time>;
   readonly #drawn: Drawn[] = [];
   #indicatorsAt = 0;
   /** Time of the newest bar drawn; the chart updates only bars at or after it in place. */
@@ -88,6 +92,7 @@ export class CandleChart {
       priceFormat: { type: 'custom', formatter: axis.format, minMove: axis.minMove },
     });
     this.#markers = createSeriesMarkers(this.#candles, []);
+    this.#news = createSeriesMarkers(this.#candles, []);
     // Volume in a pane of its own under the candles, so a tall bar never hides a low candle.
     this.#volume = chart.addSeries(
       HistogramSeries,
@@ -164,6 +169,19 @@ export class CandleChart {
               text: f.text,
             },
       ),
+    );
+  }
+
+  /** News items as dots on their candles, coloured by the headline's sentiment. */
+  setNewsMarkers(markers: readonly NewsMarker[]): void {
+    this.#news.setMarkers(
+      markers.map((n) => ({
+        time: time(n.time),
+        position: 'aboveBar' as const,
+        shape: 'circle' as const,
+        color: NEWS_COLORS[n.label],
+        text: n.text,
+      })),
     );
   }
 

@@ -1,10 +1,11 @@
 // Candles and volume from the read models (1m, 1h or 1d), kept current by the socket's candles channel,
-// marked with the person's own fills, with the indicators the person chose from the catalogue over the
+// marked with the person's own fills and the market's news, with the indicators the person chose from the catalogue over the
 // candles or in panes of their own (TradingView's lightweight-charts). Prices are drawn in display units: cents for
 // binary markets, dollars for spot.
 
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/http.ts';
+import type { NewsItemView } from '@bourse/protocol';
 import type { CandleRow, LiveCandle, MarketInfo } from '../api/types.ts';
 import { useApp } from '../state/app-state.tsx';
 import { useLiveness } from '../state/liveness.ts';
@@ -27,12 +28,23 @@ import {
   saveSelection,
 } from './indicator-selection.ts';
 import { useMyFills } from './use-my-fills.ts';
+import { type NewsMarker, newsMarkers } from '../news/news-markers.ts';
 import { CandleChart } from './candle-chart.ts';
 
 /** Live candles redraw the canvas at most this often (a wick needs no more; the ladder keeps the frame). */
 const DRAW_EVERY_MS = 100;
+const NO_NEWS: readonly NewsItemView[] = [];
 
-export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
+export function PriceChart({
+  m,
+  feed,
+  news: given,
+}: {
+  m: MarketInfo;
+  feed: MarketFeed;
+  /** The market's news items, marked on their candles. */
+  news?: readonly NewsItemView[] | undefined;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const [interval, setIntervalChoice] = useState<Interval>('1m');
   const { me } = useApp();
@@ -67,7 +79,11 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
   const fills = useMyFills(m.market);
   const fillsNow = useRef(fills);
   fillsNow.current = fills;
+  const news = given ?? NO_NEWS;
+  const newsNow = useRef(news);
+  newsNow.current = news;
   const [markers, setMarkers] = useState<readonly FillMarker[]>([]);
+  const [newsMarks, setNewsMarks] = useState<readonly NewsMarker[]>([]);
   /** Marks the fills on the chart that is up (after new bars, and when the fills change). */
   const mark = useRef<(() => void) | undefined>(undefined);
   /** Loads the history again; set while the chart is up, called after an outage if a load failed. */
@@ -88,6 +104,9 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
       const list = fillMarkers(m, fillsNow.current, bars);
       chart.setMarkers(list);
       setMarkers(list);
+      const onChart = newsMarkers(newsNow.current, bars);
+      chart.setNewsMarkers(onChart);
+      setNewsMarks(onChart);
     };
     const publish = () => {
       setCount(bars.length);
@@ -148,7 +167,7 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
     };
   }, [m.market, feed, interval, chosen]);
 
-  useEffect(() => mark.current?.(), [fills]);
+  useEffect(() => mark.current?.(), [fills, news]);
 
   // A chart opened while the exchange was down has no history: load it once the exchange is back (a
   // chart that had its history reloads on the candles channel's next snapshot instead).
@@ -190,6 +209,13 @@ export function PriceChart({ m, feed }: { m: MarketInfo; feed: MarketFeed }) {
         {markers.map((f, i) => (
           // Index keys: the list is rebuilt whole from the fills.
           <li key={i}>{f.text}</li>
+        ))}
+      </ul>
+      <ul className="sr-only" aria-label="News on the chart">
+        {newsMarks.map((n) => (
+          <li key={n.time} data-sentiment={n.label}>
+            {n.text}
+          </li>
         ))}
       </ul>
     </div>

@@ -19,6 +19,8 @@ import { OpenOrders as OpenOrdersView } from '../market/open-orders.tsx';
 import { OrderBook, type PricePick } from '../market/order-book.tsx';
 import { OrderEntry, type TicketPreset } from '../market/order-entry.tsx';
 import { PriceChart as PriceChartView } from '../market/price-chart.tsx';
+import { NewsPanel } from '../news/news-panel.tsx';
+import { useMarketNews } from '../news/use-market-news.ts';
 import { Rewind } from '../market/rewind.tsx';
 import { TradeBar } from '../market/trade-bar.tsx';
 import { TradeTape } from '../market/trade-tape.tsx';
@@ -53,6 +55,7 @@ export function MarketPage({ symbol }: { symbol: string }) {
 function MarketScreen({ m: listed }: { m: MarketInfo }) {
   const { socket } = useApp();
   const feed = useMemo(() => new MarketFeed(socket, listed.market), [socket, listed.market]);
+  const news = useMarketNews(listed.market);
   useEffect(() => {
     feed.start();
     return () => feed.stop();
@@ -149,7 +152,8 @@ function MarketScreen({ m: listed }: { m: MarketInfo }) {
       </div>
       <div className="market-grid">
         <div className="col-main">
-          <PriceChart m={listed} feed={feed} />
+          <PriceChart m={listed} feed={feed} news={news.data ?? undefined} />
+          <NewsPanel news={news} />
           <div className="two">
             <OrderBook
               m={m}
