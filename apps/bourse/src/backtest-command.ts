@@ -49,7 +49,15 @@ export async function backtestCommand(argv: string[]): Promise<number> {
     process.stderr.write(`bourse backtest: ${(error as Error).message}\n`);
     return 2;
   }
-  const strategy = await loadStrategy(flags.file, flags.params);
+  let strategy: Strategy;
+  try {
+    strategy = await loadStrategy(flags.file, flags.params);
+  } catch (error) {
+    process.stderr.write(
+      `bourse backtest: --strategy ${flags.file}: ${(error as Error).message}\n`,
+    );
+    return 2;
+  }
   try {
     const { result, snapshotSeq, warmUp } = await withDataDirHistory(
       resolve(values['data-dir']),
@@ -72,8 +80,12 @@ export async function backtestCommand(argv: string[]): Promise<number> {
     );
     return 0;
   } catch (error) {
-    if (!(error instanceof HistoryError)) throw error;
-    process.stderr.write(`bourse backtest: ${error.code} (${error.field}): ${error.message}\n`);
+    // A strategy's own error keeps its stack: it is the author's to find.
+    const text =
+      error instanceof HistoryError
+        ? `${error.code} (${error.field}): ${error.message}`
+        : ((error as Error).stack ?? String(error));
+    process.stderr.write(`bourse backtest: ${text}\n`);
     return 1;
   }
 }

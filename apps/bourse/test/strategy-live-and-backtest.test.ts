@@ -217,4 +217,11 @@ test('bad flags are refused by name', async () => {
   ).catch((error: { code: number; stderr: string }) => error);
   assert.equal((f as { code: number }).code, 2);
   assert.match((f as { stderr: string }).stderr, /--latency/);
+  const g = await run(
+    process.execPath,
+    [main, 'backtest', '--strategy', join(EXAMPLES, 'no-such.ts'), '--data-dir', dir],
+    { timeout: 60_000 },
+  ).catch((error: { code: number; stderr: string }) => error);
+  assert.equal((g as { code: number }).code, 2);
+  assert.match((g as { stderr: string }).stderr, /--strategy .*no-such\.ts/);
 });
