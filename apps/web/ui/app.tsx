@@ -5,6 +5,7 @@ import { type ReactNode, useState } from 'react';
 import { ConfirmDialog } from './components/confirm-dialog.tsx';
 import { ConnectionBadge } from './components/connection-badge.tsx';
 import { HaltBanner } from './components/halt-banner.tsx';
+import { SandboxBanner } from './components/sandbox-banner.tsx';
 import { Link } from './components/link.tsx';
 import { NotificationList } from './components/notification-list.tsx';
 import { Loading, OfflineBanner } from './components/offline-banner.tsx';
@@ -95,6 +96,7 @@ function Shell() {
         </div>
       </header>
       <OfflineBanner />
+      <SandboxBanner />
       <HaltBanner />
       <main id="main">
         <Route path={path} />

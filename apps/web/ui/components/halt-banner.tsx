@@ -7,9 +7,16 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/http.ts';
 import { useApp } from '../state/app-state.tsx';
+import { setSandboxClock } from '../state/exchange-clock.ts';
 
 export interface ExchangeStatus {
   readonly halted: boolean;
+}
+
+interface StatusAnswer {
+  readonly halted: boolean;
+  readonly sandbox?: boolean;
+  readonly clock?: Parameters<typeof setSandboxClock>[0];
 }
 
 export function useExchangeStatus(): ExchangeStatus | undefined {
@@ -18,9 +25,13 @@ export function useExchangeStatus(): ExchangeStatus | undefined {
   const probe = markets[0]?.market;
   useEffect(() => {
     let live = true;
-    api<ExchangeStatus>('GET', '/api/v1/exchange/status').then(
-      // A ticker heard first is newer than this answer.
-      (s) => live && setStatus((old) => old ?? { halted: s.halted }),
+    api<StatusAnswer>('GET', '/api/v1/exchange/status').then(
+      (s) => {
+        if (!live) return;
+        if (s.sandbox === true && s.clock !== undefined) setSandboxClock(s.clock);
+        // A ticker heard first is newer than this answer.
+        setStatus((old) => old ?? { halted: s.halted });
+      },
       () => {}, // the connection badge already says when the exchange is unreachable
     );
     return () => {
