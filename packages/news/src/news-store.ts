@@ -3,7 +3,11 @@
 // the journal — nothing could rebuild a posted item — so unlike the read models its SQLite file is
 // written with fsync (decision 0720); writes are a few per poll, so that costs the journal nothing.
 
-import { createNodeSqliteDialect, createPostgresDialect } from '@bourse/projections';
+import {
+  createNodeSqliteDialect,
+  createPostgresDialect,
+  type PostgresConnection,
+} from '@bourse/projections';
 import { Kysely, type Selectable } from 'kysely';
 import type { ParsedItem } from './feed-parse.ts';
 import {
@@ -24,7 +28,7 @@ export interface Scope {
 
 export type NewsDb =
   | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'postgres'; readonly url: string };
+  | { readonly kind: 'postgres'; readonly connection: PostgresConnection };
 
 export interface FeedRow {
   readonly feedId: number;
@@ -79,7 +83,7 @@ export class NewsStore {
     const dialect =
       where.kind === 'sqlite'
         ? createNodeSqliteDialect(where.path, { durable: true })
-        : createPostgresDialect(where.url);
+        : createPostgresDialect(where.connection);
     const db = new Kysely<NewsDatabase>({ dialect });
     try {
       await migrateNews(db, where.kind);

@@ -251,3 +251,32 @@ test('the poller thread polls feeds added while it runs and hands back what it s
   ]);
   assert.equal((await store.items([{ kind: 'event', ticker: 'PRES-28' }], 10)).length, 2);
 });
+
+test('a feed larger than the bound fails its poll, declared or not, and is not stored', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bourse-news-'));
+  const big = `<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>${'<item><title>Stocks rally</title></item>'.repeat(200)}</channel></rss>`;
+  const server = createServer((req, res) => {
+    if (req.url === '/declared.rss')
+      res.writeHead(200, { 'content-length': Buffer.byteLength(big) });
+    // Without a length: sent in chunks, cut off by the reader once past the bound.
+    else res.writeHead(200, { 'transfer-encoding': 'chunked' });
+    res.end(big);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const store = await NewsStore.open({ kind: 'sqlite', path: join(dir, 'news.db') });
+  t.after(async () => {
+    await store.close();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const scope = { kind: 'market', ticker: 'BIG' } as const;
+  await store.addFeed(`${base}/declared.rss`, scope, 'admin', 0);
+  await store.addFeed(`${base}/chunked.rss`, scope, 'admin', 0);
+  await new FeedPoller(store, { ...SETTINGS, maxBytes: 1_000 }, { clock: () => 1 }).pollDue();
+  assert.deepEqual(
+    (await store.feeds()).map((f) => f.lastError),
+    ['feed larger than 1000 bytes', 'feed larger than 1000 bytes'],
+  );
+  assert.equal((await store.items([scope], 10)).length, 0);
+});
