@@ -16,7 +16,7 @@ import { ApiError } from '../error-catalogue.ts';
 import type { GatewayServices } from './gateway-services.ts';
 import { loadCatalogue, marketInfo, NO_INFO } from './catalogue.ts';
 import { marketView } from './market-routes.ts';
-import { type RouteDef, route } from './route-def.ts';
+import { type RequestContext, type RouteDef, route } from './route-def.ts';
 import { idParam, readModel } from './route-helpers.ts';
 import {
   AdminApiKeyBody,
@@ -49,10 +49,18 @@ function userView(u: UserRecord) {
 }
 
 /** Creates a user and its engine account (account id = user id). */
-export async function createUserWithAccount(
+export function createUserWithAccount(
   s: GatewayServices,
   input: { username: string; role: Role; password?: string },
   signUp = false,
+) {
+  return s.allocating(() => createUser(s, input, signUp));
+}
+
+async function createUser(
+  s: GatewayServices,
+  input: { username: string; role: Role; password?: string },
+  signUp: boolean,
 ) {
   if ((await s.auth.userByName(input.username)) !== undefined) throw new ApiError('USERNAME_TAKEN');
   const accounts = await s.core.query.accounts();
@@ -178,6 +186,25 @@ function moneyMoveRoute(path: string, summary: string, kind: 'deposit' | 'withdr
   });
 }
 
+/** A new asset, its id one more than the highest unless the admin gave one. */
+async function createAsset(ctx: RequestContext<CreateAssetBody>) {
+  const s = ctx.services;
+  const body = ctx.body;
+  if (s.assets().some((a) => a.code === body.code || a.assetId === body.assetId)) {
+    throw new ApiError('DUPLICATE_ID', 'That asset code or id exists.');
+  }
+  const assetId = body.assetId ?? s.assets().reduce((m, a) => Math.max(m, a.assetId), 0) + 1;
+  const applied = await s.submit({
+    type: 'createAsset',
+    assetId,
+    code: body.code,
+    scale: body.scale,
+  });
+  s.rememberAsset({ assetId, code: body.code, scale: body.scale });
+  ctx.status = 201;
+  return { assetId, code: body.code, scale: body.scale, seq: applied.seq };
+}
+
 export const adminRoutes: RouteDef[] = [
   route({
     method: 'POST',
@@ -187,23 +214,7 @@ export const adminRoutes: RouteDef[] = [
     tag: 'admin',
     auth: 'admin',
     body: CreateAssetBody,
-    handler: async (ctx) => {
-      const s = ctx.services;
-      const body = ctx.body;
-      if (s.assets().some((a) => a.code === body.code || a.assetId === body.assetId)) {
-        throw new ApiError('DUPLICATE_ID', 'That asset code or id exists.');
-      }
-      const assetId = body.assetId ?? s.assets().reduce((m, a) => Math.max(m, a.assetId), 0) + 1;
-      const applied = await s.submit({
-        type: 'createAsset',
-        assetId,
-        code: body.code,
-        scale: body.scale,
-      });
-      s.rememberAsset({ assetId, code: body.code, scale: body.scale });
-      ctx.status = 201;
-      return { assetId, code: body.code, scale: body.scale, seq: applied.seq };
-    },
+    handler: (ctx) => ctx.services.allocating(() => createAsset(ctx)),
   }),
   route({
     method: 'POST',
@@ -213,27 +224,28 @@ export const adminRoutes: RouteDef[] = [
     tag: 'admin',
     auth: 'admin',
     body: CreateMarketBody,
-    handler: async (ctx) => {
-      const s = ctx.services;
-      const body = ctx.body;
-      if (s.hub.resolve(body.symbol) !== undefined)
-        throw new ApiError('DUPLICATE_ID', 'Symbol in use.');
-      const { circuitBreaker, referencePriceTicks } = body;
-      const spec = marketSpec(body, body.instrumentId ?? (await nextInstrumentId(s)));
-      checkBreaker(spec, circuitBreaker, referencePriceTicks);
-      let applied = await s.submit({ type: 'createInstrument', spec });
-      if (circuitBreaker !== undefined) {
-        applied = await s.submit({
-          type: 'setCircuitBreaker',
-          instrumentId: spec.instrumentId,
-          breaker: circuitBreaker,
-          ...(referencePriceTicks === undefined ? {} : { referencePriceTicks }),
-        });
-      }
-      const view = await s.core.query.instrument(spec.instrumentId);
-      ctx.status = 201;
-      return { seq: applied.seq, ...marketView(view!, s.hub, await loadCatalogue(s.auth)) };
-    },
+    handler: (ctx) =>
+      ctx.services.allocating(async () => {
+        const s = ctx.services;
+        const body = ctx.body;
+        if (s.hub.resolve(body.symbol) !== undefined)
+          throw new ApiError('DUPLICATE_ID', 'Symbol in use.');
+        const { circuitBreaker, referencePriceTicks } = body;
+        const spec = marketSpec(body, body.instrumentId ?? (await nextInstrumentId(s)));
+        checkBreaker(spec, circuitBreaker, referencePriceTicks);
+        let applied = await s.submit({ type: 'createInstrument', spec });
+        if (circuitBreaker !== undefined) {
+          applied = await s.submit({
+            type: 'setCircuitBreaker',
+            instrumentId: spec.instrumentId,
+            breaker: circuitBreaker,
+            ...(referencePriceTicks === undefined ? {} : { referencePriceTicks }),
+          });
+        }
+        const view = await s.core.query.instrument(spec.instrumentId);
+        ctx.status = 201;
+        return { seq: applied.seq, ...marketView(view!, s.hub, await loadCatalogue(s.auth)) };
+      }),
   }),
   route({
     method: 'POST',

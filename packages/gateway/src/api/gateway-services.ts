@@ -48,6 +48,8 @@ export class GatewayServices {
   /** Users' alerts and their delivery (packages/alerts); undefined on a server without them. */
   readonly alerts: AlertService | undefined;
   readonly #assets = new Map<number, AssetInfo>();
+  /** The id allocation in progress (see `allocating`). */
+  #allocation: Promise<unknown> = Promise.resolve();
   readonly #historyWaitMs: number;
 
   constructor(parts: {
@@ -91,6 +93,17 @@ export class GatewayServices {
    */
   exchangeNow(): number {
     return this.sandbox === undefined ? this.clock() : this.sandbox.clock.now();
+  }
+
+  /**
+   * Runs `fn` once every earlier allocation of this gateway has finished. The gateway picks a new
+   * market's, asset's or account's id as one more than the highest it sees, so two requests that
+   * looked at the same time would pick the same id and the second would be refused: they take turns.
+   */
+  allocating<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#allocation.then(fn);
+    this.#allocation = run.catch(() => undefined);
+    return run;
   }
 
   /** Loads the asset directory from the auth store (the event stream does, before it is ready). */
