@@ -71,11 +71,16 @@ export class LiveRunner implements StrategyView {
         runner.#onError(error as Error);
       }
     };
-    await socket.subscribe('orders');
-    await socket.subscribe('fills');
-    for (const market of grids.keys()) {
-      await socket.subscribe('trades', market);
-      await socket.subscribe('book', market);
+    try {
+      await socket.subscribe('orders');
+      await socket.subscribe('fills');
+      for (const market of grids.keys()) {
+        await socket.subscribe('trades', market);
+        await socket.subscribe('book', market);
+      }
+    } catch (error) {
+      await socket.close();
+      throw error;
     }
     if (strategy.timerMs !== undefined) {
       runner.#timer = setInterval(
