@@ -9,6 +9,7 @@ export type { Suite };
 export const SUITES: Record<string, () => Promise<Suite>> = {
   engine: async () => (await import('./engine/suite.ts')).engineSuite,
   replay: async () => (await import('./replay/suite.ts')).replaySuite,
+  restart: async () => (await import('./replay/restart.ts')).restartSuite,
   server: async () => (await import('./server/suite.ts')).serverSuite,
   flood: async () => (await import('./flood/suite.ts')).floodSuite,
   'login-flood': async () => (await import('./login-flood/suite.ts')).loginFloodSuite,
@@ -24,6 +25,7 @@ export const SUITES: Record<string, () => Promise<Suite>> = {
 
 /**
  * Suites that run only when named (`--suite soak`): the soak takes 30 minutes by default; the cluster
- * suite starts a whole cluster and kills its leaders 30 times.
+ * suite starts a whole cluster and kills its leaders 30 times; the restart suite writes a data directory
+ * of `--n` commands (10 M for its target: about 0.7 GB, a few minutes).
  */
-export const ON_REQUEST: ReadonlySet<string> = new Set(['soak', 'cluster']);
+export const ON_REQUEST: ReadonlySet<string> = new Set(['soak', 'cluster', 'restart']);

@@ -27,8 +27,14 @@ const COMMIT_EVERY = 8192;
 
 export async function buildDataDir(
   dir: string,
-  commands: readonly Command[],
-  opts: { format: RecordFormat; config: EngineConfig; snapshotEvery: number },
+  commands: Iterable<Command>,
+  opts: {
+    format: RecordFormat;
+    config: EngineConfig;
+    snapshotEvery: number;
+    /** No snapshot after this seq (a restart then replays every command after the newest one). */
+    lastSnapshotBy?: number;
+  },
 ): Promise<BuiltDataDir> {
   const layout = dataDirLayout(dir);
   ensureDataDir(layout);
@@ -48,9 +54,11 @@ export async function buildDataDir(
       journal.append(command.seq, payload);
       engine.apply(command);
       if (command.seq % COMMIT_EVERY === 0) await journal.commit();
-      if (opts.snapshotEvery > 0 && command.seq % opts.snapshotEvery === 0) {
+      const due = opts.snapshotEvery > 0 && command.seq % opts.snapshotEvery === 0;
+      if (due && command.seq <= (opts.lastSnapshotBy ?? Number.MAX_SAFE_INTEGER)) {
         await journal.commit();
-        await store.save(command.seq, engine.snapshot());
+        // As the core stores them: with the journal's chain hash at the snapshot's seq.
+        await store.save(command.seq, engine.snapshot(), journal.chainAt(command.seq));
         snapshots++;
       }
     }

@@ -26,6 +26,9 @@ import type { AppliedCommand } from './exchange-core.ts';
 import { setReadDbAside } from './read-db-guard.ts';
 import type { ReplayProgress } from './replay-into-worker.ts';
 
+/** `trustThrough` for a reader of the whole journal: the open leaves every durable record to it. */
+const ALL_RECORDS = Number.MAX_SAFE_INTEGER;
+
 export type ProgressListener = (progress: ReplayProgress) => void;
 
 export interface DataDirReport {
@@ -68,7 +71,8 @@ export async function replayDataDir(
 ): Promise<ReplayResult> {
   const layout = dataDirLayout(dir);
   const engine = new Engine(engineConfigOf(dir));
-  const { journal } = await FileJournal.open(layout.journalDir);
+  // Every record is read and checked below: the open need not check the durable ones first.
+  const { journal } = await FileJournal.open(layout.journalDir, { trustThrough: ALL_RECORDS });
   try {
     applyRecords(engine, journal, 1, onProgress, opts.onApplied);
   } finally {
@@ -87,7 +91,9 @@ export async function snapshotDataDir(
   const latest = store.latest();
   const engine =
     latest === undefined ? new Engine(engineConfigOf(dir)) : Engine.restore(latest.bytes);
-  const { journal } = await FileJournal.open(layout.journalDir);
+  const { journal } = await FileJournal.open(layout.journalDir, {
+    trustThrough: latest?.seq ?? 0,
+  });
   let chain: Uint8Array | undefined;
   try {
     if (latest !== undefined && latest.seq > journal.lastSeq) {

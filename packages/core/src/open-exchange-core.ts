@@ -96,7 +96,9 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<R
   }
   const layout = dataDirLayout(opts.dataDir);
   ensureDataDir(layout);
-  const { journal, recovery } = await openJournal(layout, opts.journalOptions);
+  const snapshots = new SnapshotStore(layout.snapshotsDir);
+  const latest = snapshots.latest();
+  const { journal, recovery } = await openJournal(layout, latest?.seq, opts.journalOptions);
   const cleanup: (() => Promise<void>)[] = [() => journal.close()];
   try {
     const config = resolveEngineConfig(layout, opts.engineConfig);
@@ -123,8 +125,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<R
       everyMs: opts.auditCheckpointEveryMs,
     });
     cleanup.push(() => audit.close());
-    const snapshots = new SnapshotStore(layout.snapshotsDir);
-    const snapshot = chooseSnapshot(snapshots, lastSeq, feeder.appliedSeq);
+    const snapshot = chooseSnapshot(latest, lastSeq, feeder.appliedSeq);
     const { host, lastSeq: engineSeq } = await startEngine(
       config,
       snapshot?.bytes,
@@ -193,9 +194,20 @@ async function startEngine(
   }
 }
 
-async function openJournal(layout: DataDirLayout, options?: OpenOptions): Promise<OpenResult> {
+/**
+ * The open checks every record this start replays (those after the snapshot at `snapshotSeq`) and
+ * the tail; the records the snapshot holds are checked when read, and by `bourse journal verify`.
+ */
+async function openJournal(
+  layout: DataDirLayout,
+  snapshotSeq: number | undefined,
+  options?: OpenOptions,
+): Promise<OpenResult> {
   try {
-    return await FileJournal.open(layout.journalDir, options);
+    return await FileJournal.open(layout.journalDir, {
+      trustThrough: snapshotSeq ?? 0,
+      ...options,
+    });
   } catch (error) {
     throw asStartupError(error, layout.root);
   }
@@ -283,11 +295,10 @@ async function openReadModels(
  * only a replay from before those commands recomputes them, so the engine then starts from empty.
  */
 function chooseSnapshot(
-  snapshots: SnapshotStore,
+  latest: { seq: number; bytes: Uint8Array } | undefined,
   lastSeq: number,
   readModelSeq: number,
 ): { seq: number; bytes: Uint8Array } | undefined {
-  const latest = snapshots.latest();
   if (latest === undefined) return undefined;
   if (latest.seq > lastSeq) {
     throw new CoreError(

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CoreError, openExchangeCore, verifyDataDir } from '../src/index.ts';
+import { CoreError, openExchangeCore, replayDataDir, verifyDataDir } from '../src/index.ts';
 import { limitOrder, marketSetup } from './fixtures/market-setup.ts';
 import { openCore } from './fixtures/open-core.ts';
 import { tempDataDir } from './fixtures/temp-dir.ts';
@@ -40,4 +40,31 @@ test('a corrupt record in the middle of the journal refuses startup, naming segm
   });
   // The refusal is stable: nothing was truncated or repaired.
   assert.deepEqual(readFileSync(path), bytes);
+});
+
+test('a damaged record the newest snapshot holds: the restart (which never reads it) starts, verify and a full replay refuse it', async (t) => {
+  const dataDir = tempDataDir(t);
+  const journalOptions = { segmentBytes: 4096 };
+  const core = await openCore(t, { dataDir, snapshotEvery: 100, journalOptions });
+  await core.submitBatch(marketSetup(2));
+  for (let i = 0; i < 300; i++) await core.submit(limitOrder(1 + (i % 2), 'buy', 3_000, 1));
+  const before = await core.query.stateHash();
+  await core.close();
+
+  const journalDir = join(dataDir, 'journal');
+  const segments = readdirSync(journalDir).filter((n) => n.endsWith('.seg'));
+  const snapshotSeq = verifyDataDir(dataDir).snapshotSeq;
+  const second = Number(segments.sort()[1]!.slice(0, 20));
+  assert.ok(snapshotSeq !== undefined && second <= snapshotSeq, 'the first segment is sealed');
+  const path = join(journalDir, segments[0]!);
+  const bytes = readFileSync(path);
+  const middle = Math.floor(bytes.length / 2);
+  bytes[middle] = (bytes[middle] ?? 0) ^ 0xff;
+  writeFileSync(path, bytes);
+
+  const restarted = await openCore(t, { dataDir, journalOptions });
+  assert.deepEqual(await restarted.query.stateHash(), before);
+  await restarted.close();
+  assert.equal(verifyDataDir(dataDir).journal.ok, false);
+  await assert.rejects(replayDataDir(dataDir), /checksum/);
 });

@@ -45,6 +45,12 @@ export interface OpenOptions {
    * mark bounds how much of a tail lost after a crash can go unnoticed.
    */
   readonly highWaterEveryMs?: number;
+  /**
+   * Records up to this seq that the high-water mark says were durable are not checksummed at open
+   * (see `ScanOptions.trustThrough`): a restart passes its newest snapshot's seq, so it checks only
+   * what it replays and the tail. Default 0: every record is checked.
+   */
+  readonly trustThrough?: number;
   readonly [OPEN_FOR_REPAIR]?: true;
   readonly [WITHOUT_CHAIN]?: true;
 }
@@ -97,6 +103,8 @@ export class FileJournal {
   #durableSeq: number;
   /** Last seq when opened: only records appended since are in #recentChains. */
   readonly #openedAtSeq: number;
+  /** First seq the scan at open checksummed (records before it were trusted unread). */
+  #checkedFromSeq = 1;
   #syncCount = 0;
   /** Current (last) segment; undefined until the first segment exists. */
   #handle: FileHandle | undefined;
@@ -196,7 +204,7 @@ export class FileJournal {
     unlock: () => void,
     opts: OpenOptions,
   ): Promise<OpenResult> {
-    const scan = scanForChain(dir);
+    const scan = scanForChain(dir, opts.trustThrough ?? 0);
     const repairing = opts[OPEN_FOR_REPAIR] === true && scan.error?.kind === 'lost-tail';
     if (scan.error !== undefined && !repairing) throw JournalCorruptError.from(scan.error);
     const last = scan.segments.at(-1);
@@ -246,6 +254,7 @@ export class FileJournal {
       highWater,
     );
     if (opts[WITHOUT_CHAIN] === true) journal.#unchain();
+    journal.#checkedFromSeq = scan.checkedFrom;
     const truncatedBytes = last === undefined ? 0 : last.fileBytes - last.validBytes;
     const recovery: OpenResult['recovery'] = {
       lastSeq,
@@ -357,6 +366,11 @@ export class FileJournal {
    * as they are read.
    */
   /** Last seq when opened: every record up to it was checksummed by the scan at open. */
+  /** First seq whose checksum the scan at open verified; readers check the records before it. */
+  get checkedFromSeq(): number {
+    return this.#checkedFromSeq;
+  }
+
   get openedAtSeq(): number {
     return this.#openedAtSeq;
   }

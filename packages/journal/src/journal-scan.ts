@@ -66,6 +66,11 @@ export interface JournalScan {
   readonly highWater: HighWater | undefined;
   /** The last stop was clean and the journal ends exactly where it then ended. */
   readonly cleanStop: boolean;
+  /**
+   * First seq whose checksum this scan verified (1 unless `trustThrough` let it pass over older
+   * records): a reader of records before it must check them itself.
+   */
+  readonly checkedFrom: number;
   readonly error?: ScanProblem;
 }
 
@@ -86,6 +91,15 @@ export interface ScanOptions {
    * kept one on, so a writer can continue it: costs a SHA-256 per record of those segments.
    */
   readonly chainFormat1?: boolean;
+  /**
+   * Records up to this seq are not checksummed, and segments that end at or before it are not read
+   * past their header, as long as the high-water mark says they were durable: a crash tears only
+   * what was not yet durable, so a restart need only check what it replays (after its snapshot) and
+   * the tail. Damage to older records (bit rot, tampering) is found by whoever reads them (every
+   * reader checks what the scan did not) and by `bourse journal verify` and `bourse audit verify`,
+   * which always check every record.
+   */
+  readonly trustThrough?: number;
 }
 
 export interface DurableFloor {
@@ -115,6 +129,8 @@ export function scanJournal(dir: string, opts: ScanOptions = {}): JournalScan {
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
   const segments: SegmentSummary[] = [];
   const tail: TailPolicy = { markSeq: highWater?.seq ?? 0, liveWriter: opts.liveWriter === true };
+  // Format 1 segments carry no chain: computing it means reading them all.
+  const trusted = opts.chainFormat1 === true ? 0 : Math.min(opts.trustThrough ?? 0, tail.markSeq);
   let done = 0;
   let records = 0;
   let tornTailBytes = 0;
@@ -130,13 +146,17 @@ export function scanJournal(dir: string, opts: ScanOptions = {}): JournalScan {
     }
     const isLast = i === listed.length - 1;
     const progress = (bytes: number) => opts.onProgress?.(done + bytes, totalBytes);
-    const result = scanSegment(
-      { path: join(dir, name), name, firstSeq },
-      isLast ? tail : undefined,
-      previous === undefined ? GENESIS : previous.lastChain,
-      opts.chainFormat1 === true,
-      progress,
-    );
+    const file = { path: join(dir, name), name, firstSeq };
+    const result =
+      !isLast && listed[i + 1]!.firstSeq - 1 <= trusted
+        ? trustedSegment(file, listed[i + 1]!.firstSeq - 1, sizes[i]!)
+        : scanSegment(
+            file,
+            isLast ? tail : undefined,
+            previous === undefined ? GENESIS : previous.lastChain,
+            { chainFormat1: opts.chainFormat1 === true, trusted },
+            progress,
+          );
     done += sizes[i]!;
     opts.onProgress?.(done, totalBytes);
     if ('error' in result) {
@@ -160,6 +180,7 @@ export function scanJournal(dir: string, opts: ScanOptions = {}): JournalScan {
     totalBytes,
     highWater,
     cleanStop: highWater?.clean === true && highWater.seq === lastSeq && tornTailBytes === 0,
+    checkedFrom: Math.min(trusted, lastSeq) + 1,
   };
   return error === undefined ? base : { ...base, error };
 }
@@ -211,7 +232,7 @@ function scanSegment(
   file: { path: string; name: string; firstSeq: number },
   tail: TailPolicy | undefined,
   prevChain: Buffer | undefined,
-  chainFormat1: boolean,
+  { chainFormat1, trusted }: { chainFormat1: boolean; trusted: number },
   progress: (bytes: number) => void,
 ): SegmentResult {
   const { path, name, firstSeq } = file;
@@ -232,6 +253,7 @@ function scanSegment(
     }
     const { layout } = header;
     const cursor = new SegmentCursor(fd, fileBytes, firstSeq, layout);
+    cursor.checkedThrough = trusted;
     const computed = !layout.chained && chainFormat1 && prevChain !== undefined;
     const chained = layout.chained || computed;
     // The cursor's views change as it reads on: the stored chain is copied into one buffer.
@@ -258,6 +280,33 @@ function scanSegment(
     if (problem === undefined) return { summary };
     const error = { segment: name, offset: cursor.offset, seq: cursor.expectedSeq, ...problem };
     return { error };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A sealed segment wholly within the durable, trusted records: its header is checked, its records
+ * are not read (its last seq is the one before the next segment's first; its chain hash is stored in
+ * the next segment's header, and nothing reads it from here).
+ */
+function trustedSegment(
+  file: { path: string; name: string; firstSeq: number },
+  lastSeq: number,
+  fileBytes: number,
+): SegmentResult {
+  const { path, name, firstSeq } = file;
+  const fd = openSync(path, 'r');
+  try {
+    const header = readSegmentHeader(fd, fileBytes, firstSeq);
+    if (typeof header === 'string') {
+      return {
+        error: { segment: name, offset: 0, message: header, kind: 'corrupt', seq: firstSeq },
+      };
+    }
+    const { layout } = header;
+    const summary = { name, firstSeq, lastSeq, validBytes: fileBytes, fileBytes, layout };
+    return { summary: { ...summary, lastChain: undefined } };
   } finally {
     closeSync(fd);
   }

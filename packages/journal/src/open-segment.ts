@@ -20,8 +20,8 @@ export const LAST_SEGMENT_FLAGS = constants.O_RDWR | DSYNC;
  * The scan a writer needs: one that knows the chain hash its next record follows. Format 1 segments
  * store none, so when the last one is such (a journal from before the chain) it is computed.
  */
-export function scanForChain(dir: string): JournalScan {
-  const scan = scanJournal(dir);
+export function scanForChain(dir: string, trustThrough = 0): JournalScan {
+  const scan = scanJournal(dir, { trustThrough });
   const last = scan.segments.at(-1);
   if (scan.error !== undefined || last === undefined || last.lastChain !== undefined) return scan;
   return scanJournal(dir, { chainFormat1: true });

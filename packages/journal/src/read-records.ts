@@ -64,7 +64,12 @@ export function* readRecordChunks(
   dir: string,
   fromSeq: number | undefined,
   bound: number,
-  opts: { readonly chunkBytes?: number; readonly checkedThrough?: number } = {},
+  opts: {
+    readonly chunkBytes?: number;
+    /** Records in checkedFrom..checkedThrough were checked already (default: none). */
+    readonly checkedFrom?: number;
+    readonly checkedThrough?: number;
+  } = {},
 ): Iterable<RecordChunk> {
   const segments = listSegments(dir);
   const oldest = segments[0]?.firstSeq ?? 1;
@@ -89,8 +94,9 @@ export function* readRecordChunks(
       if (typeof header === 'string') throw new JournalCorruptError(name, 0, header);
       const cursor = new SegmentCursor(fd, size, firstSeq, header.layout);
       cursor.checkedThrough = opts.checkedThrough ?? 0;
+      cursor.checkedFrom = opts.checkedFrom ?? 1;
       for (let step = cursor.next(); step !== 'end'; step = cursor.next()) {
-        if (step === 'invalid') throw new JournalCorruptError(name, cursor.offset, cursor.reason);
+        if (step === 'invalid') throw readerDamage(name, cursor);
         if (cursor.seq >= from) {
           chunk.add(cursor.seq, cursor);
           if (cursor.seq === bound || chunk.full) yield chunk.take();
@@ -105,6 +111,15 @@ export function* readRecordChunks(
   if (chunk.count > 0) yield chunk.take();
   const lastName = segments.at(-1)?.name ?? segmentFileName(expected);
   throw new JournalCorruptError(lastName, 0, `journal ends before seq ${bound}`);
+}
+
+/** A whole record whose checksum fails carries its seq, so the error can name the repair. */
+function readerDamage(name: string, cursor: SegmentCursor): JournalCorruptError {
+  const detail =
+    cursor.invalidKind === 'checksum'
+      ? { kind: 'damaged-record' as const, seq: cursor.expectedSeq }
+      : {};
+  return new JournalCorruptError(name, cursor.offset, cursor.reason, detail);
 }
 
 /** Collects record payloads into one buffer until it holds a chunk's worth. */
@@ -180,13 +195,20 @@ export function readChainAt(dir: string, seq: number): Buffer | undefined {
 
 /**
  * The durable records of a journal this process has open (a `FileJournal`), in chunks. Every record
- * the scan at open checksummed, under the journal's lock, is not summed a second time.
+ * the scan at open checksummed, under the journal's lock, is not summed a second time; the records
+ * it trusted without reading (see `trustThrough`) are summed here.
  */
 export function journalChunks(
-  journal: { readonly dir: string; readonly durableSeq: number; readonly openedAtSeq: number },
+  journal: {
+    readonly dir: string;
+    readonly durableSeq: number;
+    readonly openedAtSeq: number;
+    readonly checkedFromSeq: number;
+  },
   fromSeq?: number,
 ): Iterable<RecordChunk> {
   return readRecordChunks(journal.dir, fromSeq, journal.durableSeq, {
+    checkedFrom: journal.checkedFromSeq,
     checkedThrough: journal.openedAtSeq,
   });
 }

@@ -43,8 +43,12 @@ export class SegmentCursor {
 
   readonly layout: FrameLayout;
   readonly #headerBytes: number;
-  /** Records up to this seq were checksummed by this process already (0: check every record). */
+  /**
+   * Records from `checkedFrom` up to `checkedThrough` were checksummed by this process already (or
+   * are trusted by the scan that set them); the others are checked here. 0: check every record.
+   */
   checkedThrough = 0;
+  checkedFrom = 1;
 
   constructor(
     fd: number,
@@ -82,7 +86,7 @@ export class SegmentCursor {
     const stored = this.#buf.readUInt32LE(frame + 4);
     // A record this process already checked (the scan when the journal was opened) is not summed
     // again; its seq is checked below like every other's.
-    const checked = this.expectedSeq <= this.checkedThrough;
+    const checked = this.expectedSeq <= this.checkedThrough && this.expectedSeq >= this.checkedFrom;
     if (!checked && recordChecksum(this.#buf, frame, length, headerBytes) !== stored) {
       this.payloadLength = length;
       return this.#invalid('checksum', 'record checksum mismatch');
