@@ -221,3 +221,28 @@ async function openIn(a: KitAccount, market: string) {
 async function ordersOf(a: KitAccount) {
   return (await a.rest.orders({ limit: 200 })).items;
 }
+
+test('bourse sandbox fault add, list and clear drive the fault API', async () => {
+  const auth = ['--url', url, '--key-id', keyId, '--key-file', keyFile, '--json'];
+  const cli = async (...args: string[]) =>
+    JSON.parse((await run(process.execPath, [main, 'sandbox', ...args, ...auth])).stdout);
+  const added = await cli(
+    'fault',
+    'add',
+    'serverError',
+    '--account',
+    '999999',
+    '--status',
+    '502',
+    '--route',
+    'POST /api/v1/orders',
+    '--duration',
+    '5m',
+  );
+  assert.equal(added.kind, 'serverError');
+  assert.equal(added.detail.status, 502);
+  const listed = await cli('fault', 'list');
+  assert.ok(listed.items.some((f: { faultId: number }) => f.faultId === added.faultId));
+  assert.deepEqual(await cli('fault', 'clear', String(added.faultId)), { cleared: 1 });
+  assert.ok(Array.isArray((await cli('sockets')).items));
+});
