@@ -44,7 +44,6 @@ export const STRUCTURE: StructureConfig = {
     'apps/web/ui/market/order-entry.tsx#OrderEntry',
     'apps/web/ui/market/price-chart.tsx#PriceChart',
     'apps/web/ui/pages/account-page.tsx#AccountPage',
-    'apps/web/ui/pages/alerts-page.tsx#AlertsPage',
     'apps/web/ui/pages/market-page.tsx#MarketScreen',
     'apps/web/ui/pages/markets-page.tsx#MarketsPage',
     'apps/web/ui/pages/operations-page.tsx#OperationsPage',

@@ -169,11 +169,11 @@ describe('web trading UI', { skip }, () => {
     await alice.getByTestId('yes-bids').getByText('No orders').waitFor();
   });
 
-  test('a price alert fires live when the market trades through its level', async () => {
+  test('a price alert (kept on the exchange) fires live when the market trades through its level', async () => {
     await alice.goto('/alerts');
-    const form = alice.getByRole('form', { name: 'New price alert' });
-    await form.getByLabel('Market').selectOption(MARKET_2);
-    await form.getByLabel('When the last price is').selectOption('above');
+    const form = alice.getByRole('form', { name: 'New alert' });
+    await form.getByRole('combobox', { name: /^Market/ }).selectOption(MARKET_2);
+    await form.getByLabel('Direction').selectOption('above');
     await form.getByLabel('Price (¢)').fill('55');
     await form.getByRole('button', { name: 'Add alert' }).click();
     await alice.getByTestId('alert-state').getByText('Watching').waitFor();
@@ -194,10 +194,10 @@ describe('web trading UI', { skip }, () => {
         tif: 'gtc',
       } as Parameters<typeof s.submit>[0]);
     }
-    await notified(alice, `Alert: ${MARKET_2} is above 55¢ (last 55¢)`);
+    await notified(alice, `${MARKET_2} traded at 55¢, at or above 55¢`);
     await alice
       .getByTestId('alert-state')
-      .getByText(/^Fired .* at 55¢$/)
+      .getByText(/^Fired .*: .* traded at 55¢/)
       .waitFor();
     await screenshot(alice, 'alerts');
   });

@@ -3,11 +3,25 @@
 // level map per side is the whole book). It is plain data so the alert store can save it with the seq
 // it is exact at, and a restart carries on from there.
 
-import type { EngineEvent, InstrumentView, BookView } from '@bourse/engine';
+import type { BookView, EngineEvent, InstrumentSpec, InstrumentView } from '@bourse/engine';
+
+/** How a price reads to people: cents per contract (binary) or dollars per lot (spot, USD quoted). */
+export interface PriceUnit {
+  readonly kind: 'binary' | 'spot';
+  /** Minor units (micros) of money one tick is worth per contract (binary) or per lot (spot). */
+  readonly microsPerTick: number;
+}
+
+export function priceUnit(spec: InstrumentSpec): PriceUnit {
+  return spec.kind === 'binary'
+    ? { kind: 'binary', microsPerTick: spec.moneyPerTickLot * spec.lotsPerContract }
+    : { kind: 'spot', microsPerTick: spec.moneyPerTickLot };
+}
 
 export interface MarketFacts {
   readonly instrumentId: number;
   symbol: string;
+  unit: PriceUnit | null;
   status: string;
   closesAt: number | null;
   lastPriceTicks: number | null;
@@ -19,6 +33,7 @@ export interface MarketFacts {
 export interface SavedMarket {
   readonly instrumentId: number;
   readonly symbol: string;
+  readonly unit?: PriceUnit | null;
   readonly status: string;
   readonly closesAt: number | null;
   readonly lastPriceTicks: number | null;
@@ -46,7 +61,10 @@ export class MarketTape {
   apply(e: EngineEvent): void {
     switch (e.type) {
       case 'instrumentCreated':
-        this.#markets.set(e.spec.instrumentId, fresh(e.spec.instrumentId, e.spec.symbol));
+        this.#markets.set(
+          e.spec.instrumentId,
+          fresh(e.spec.instrumentId, e.spec.symbol, priceUnit(e.spec)),
+        );
         return;
       case 'marketStatusChanged': {
         const m = this.#markets.get(e.instrumentId);
@@ -78,7 +96,7 @@ export class MarketTape {
 
   /** A market as the engine reports it now (a store seeing the exchange for the first time). */
   load(v: InstrumentView, book: BookView | undefined): void {
-    const m = fresh(v.spec.instrumentId, v.spec.symbol);
+    const m = fresh(v.spec.instrumentId, v.spec.symbol, priceUnit(v.spec));
     m.status = v.status;
     m.closesAt = v.closesAt ?? null;
     m.lastPriceTicks = v.lastPriceTicks ?? null;
@@ -91,6 +109,7 @@ export class MarketTape {
     return [...this.#markets.values()].map((m) => ({
       instrumentId: m.instrumentId,
       symbol: m.symbol,
+      unit: m.unit,
       status: m.status,
       closesAt: m.closesAt,
       lastPriceTicks: m.lastPriceTicks,
@@ -104,6 +123,7 @@ export class MarketTape {
     for (const s of saved) {
       this.#markets.set(s.instrumentId, {
         ...s,
+        unit: s.unit ?? null,
         bids: new Map(s.bids),
         asks: new Map(s.asks),
       });
@@ -111,10 +131,11 @@ export class MarketTape {
   }
 }
 
-function fresh(instrumentId: number, symbol: string): MarketFacts {
+function fresh(instrumentId: number, symbol: string, unit: PriceUnit): MarketFacts {
   return {
     instrumentId,
     symbol,
+    unit,
     status: 'created',
     closesAt: null,
     lastPriceTicks: null,
@@ -131,4 +152,12 @@ export function spreadOf(m: MarketFacts): number | undefined {
   let ask = Infinity;
   for (const p of m.asks.keys()) if (p < ask) ask = p;
   return ask - bid;
+}
+
+/** A price in ticks as people read it (`65¢`, `$101.5`); the bare ticks for a market not known. */
+export function formatPrice(m: MarketFacts | undefined, ticks: number): string {
+  if (m?.unit === null || m?.unit === undefined) return String(ticks);
+  const micros = ticks * m.unit.microsPerTick;
+  const shown = (x: number) => String(Number(x.toFixed(6)));
+  return m.unit.kind === 'binary' ? `${shown(micros / 10_000)}¢` : `$${shown(micros / 1_000_000)}`;
 }

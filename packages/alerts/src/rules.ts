@@ -5,7 +5,7 @@
 
 import type { EngineEvent, Fill } from '@bourse/engine';
 import type { AlertCondition, PriceMove, VolumeThreshold } from './conditions.ts';
-import { type MarketFacts, spreadOf } from './market-tape.ts';
+import { formatPrice, type MarketFacts, spreadOf } from './market-tape.ts';
 
 /** A fired alert's facts: a line for people and the numbers behind it for programs. */
 export interface Trigger {
@@ -107,7 +107,7 @@ function crossTrigger(
     const symbol = market?.symbol ?? String(c.instrumentId);
     const word = c.direction === 'above' ? 'at or above' : 'at or below';
     return {
-      text: `${symbol} traded at ${f.priceTicks}, ${word} ${c.priceTicks}`,
+      text: `${symbol} traded at ${formatPrice(market, f.priceTicks)}, ${word} ${formatPrice(market, c.priceTicks)}`,
       detail: { market: symbol, priceTicks: f.priceTicks, levelTicks: c.priceTicks },
     };
   }
@@ -137,7 +137,7 @@ function moveTrigger(
       low > 0 &&
       (p - low) * 10_000 >= low * c.moveBps
     ) {
-      return moveFired(symbol, 'up', low, p, c);
+      return moveFired(market, symbol, 'up', low, p, c);
     }
     if (
       c.direction !== 'up' &&
@@ -145,7 +145,7 @@ function moveTrigger(
       high > 0 &&
       (high - p) * 10_000 >= high * c.moveBps
     ) {
-      return moveFired(symbol, 'down', high, p, c);
+      return moveFired(market, symbol, 'down', high, p, c);
     }
     while (w.mins.length > 0 && w.mins[w.mins.length - 1]![1] >= p) w.mins.pop();
     while (w.maxs.length > 0 && w.maxs[w.maxs.length - 1]![1] <= p) w.maxs.pop();
@@ -158,6 +158,7 @@ function moveTrigger(
 }
 
 function moveFired(
+  market: MarketFacts | undefined,
   symbol: string,
   way: 'up' | 'down',
   from: number,
@@ -166,7 +167,7 @@ function moveFired(
 ): Trigger {
   const bps = Math.round((Math.abs(to - from) * 10_000) / from);
   return {
-    text: `${symbol} moved ${way} ${(bps / 100).toFixed(2)} % (${from} → ${to}) within ${Math.round(c.windowMs / 1000)} s`,
+    text: `${symbol} moved ${way} ${(bps / 100).toFixed(2)} % (${formatPrice(market, from)} → ${formatPrice(market, to)}) within ${Math.round(c.windowMs / 1000)} s`,
     detail: { market: symbol, fromTicks: from, priceTicks: to, moveBps: bps },
   };
 }
@@ -184,7 +185,7 @@ function spreadTrigger(
   const hit = c.direction === 'wider' ? spread >= c.spreadTicks : spread <= c.spreadTicks;
   if (!hit) return undefined;
   return {
-    text: `${market.symbol} spread is ${spread} ticks, ${c.direction === 'wider' ? 'at least' : 'at most'} ${c.spreadTicks}`,
+    text: `${market.symbol} spread is ${formatPrice(market, spread)}, ${c.direction === 'wider' ? 'at least' : 'at most'} ${formatPrice(market, c.spreadTicks)}`,
     detail: { market: market.symbol, spreadTicks: spread, thresholdTicks: c.spreadTicks },
   };
 }
@@ -238,7 +239,7 @@ function fillTrigger(
     const symbol = market?.symbol ?? String(e.instrumentId);
     const what = mine.open === 0 ? 'filled' : 'partly filled';
     return {
-      text: `Order ${mine.orderId} ${what}: ${e.qtyLots} lots ${symbol} at ${e.priceTicks}`,
+      text: `Order ${mine.orderId} ${what}: ${e.qtyLots} lots ${symbol} at ${formatPrice(market, e.priceTicks)}`,
       detail: {
         market: symbol,
         orderId: mine.orderId,
@@ -275,7 +276,10 @@ function settledTrigger(
     if (e.type !== 'marketSettled' || e.instrumentId !== c.instrumentId) continue;
     const symbol = market?.symbol ?? String(c.instrumentId);
     return {
-      text: `${symbol} settled ${e.result.toUpperCase()} at ${e.valueTicks}`,
+      text:
+        e.result === 'scalar'
+          ? `${symbol} settled at ${formatPrice(market, e.valueTicks)}`
+          : `${symbol} settled ${e.result.toUpperCase()}`,
       detail: { market: symbol, result: e.result, valueTicks: e.valueTicks },
     };
   }

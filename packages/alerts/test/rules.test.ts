@@ -17,7 +17,14 @@ import {
 const M = 7;
 const created = {
   type: 'instrumentCreated',
-  spec: { instrumentId: M, symbol: 'RAIN' },
+  // One tick is a cent per contract: prices read as `61¢`.
+  spec: {
+    kind: 'binary',
+    instrumentId: M,
+    symbol: 'RAIN',
+    moneyPerTickLot: 100,
+    lotsPerContract: 100,
+  },
 } as unknown as EngineEvent;
 
 function fill(price: number, qty = 1, extra: Partial<Record<string, number>> = {}): EngineEvent {
@@ -84,7 +91,7 @@ test('a price crossing fires on the first trade at or past the level, once', () 
     up.map((f) => f.id),
     [1],
   );
-  assert.match(up[0]!.text, /RAIN traded at 61, at or above 60/);
+  assert.match(up[0]!.text, /RAIN traded at 61¢, at or above 60¢/);
   assert.deepEqual(run(4_000, fill(70)), [], 'fired once');
   assert.deepEqual(
     run(5_000, fill(40)).map((f) => f.id),

@@ -1,8 +1,8 @@
 // A real exchange for the browser tests: the exchange core on a temporary data directory, the auth
 // store, and the gateway serving the freshly built UI on 127.0.0.1 port 0 (stopped and restarted on
-// the same port and data for outage tests). Users log in with passwords like people do; USD, two
-// cent-grid binary markets with Kalshi-style fees and a spot pair are created through the same engine
-// commands an admin's requests produce.
+// the same port and data for outage tests), with users' alerts as `bourse serve` has them. Users log
+// in with passwords like people do; USD, two cent-grid binary markets with Kalshi-style fees and a
+// spot pair are created through the same engine commands an admin's requests produce.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +16,7 @@ import {
   type Gateway,
   type GatewayOptions,
 } from '@bourse/gateway';
+import { AlertService } from '@bourse/alerts';
 import { type ExchangeCore, openExchangeCore } from '@bourse/core';
 import { DIST_DIR, ensureBuilt } from '../../scripts/ensure-built.ts';
 
@@ -41,6 +42,7 @@ interface Running {
   readonly gateway: Gateway;
   readonly core: ExchangeCore;
   readonly authStore: AuthStore;
+  readonly alerts: AlertService;
 }
 
 /** The core, auth store and gateway on `dataDir`, listening on `port` (0: any free port). */
@@ -52,20 +54,24 @@ async function run(
 ): Promise<Running> {
   const core = await openExchangeCore({ dataDir, ...(clock === undefined ? {} : { clock }) });
   const authStore = new AuthStore(join(dataDir, 'auth.db'));
+  const silent = { info() {}, warn() {}, error() {} };
+  const alerts = await AlertService.open({ dataDir, core, logger: silent });
   const gateway = createGateway({
     core,
     authStore,
+    alerts,
     webDir: DIST_DIR,
     checkResponses: true,
     ...options,
   });
   await gateway.ready;
   await new Promise<void>((resolve) => gateway.server.listen(port, '127.0.0.1', resolve));
-  return { gateway, core, authStore };
+  return { gateway, core, authStore, alerts };
 }
 
 async function halt(r: Running): Promise<void> {
   await r.gateway.close();
+  await r.alerts.close();
   await r.core.close();
   await r.authStore.close();
 }

@@ -1,11 +1,25 @@
-// The header's bell: every fill, alert and error of this tab, newest first, after its toast is gone.
+// The header's bell: every fill and error of this tab and every alert of the user that fired (kept on
+// the server, so they are here after a reload), newest first, after its toast is gone.
 
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { time } from '../format/units.ts';
 import { useApp } from '../state/app-state.tsx';
 
 export function NotificationList() {
-  const { notifications } = useApp();
+  const { notifications: tab, alertNotifications } = useApp();
+  const notifications = useMemo(
+    () =>
+      [
+        ...tab.map((n) => ({ key: `t${n.id}`, kind: n.kind, text: n.text, ts: n.ts })),
+        ...alertNotifications.map((n) => ({
+          key: `a${n.alertId}`,
+          kind: 'alert' as const,
+          text: n.text,
+          ts: n.ts,
+        })),
+      ].sort((a, b) => b.ts - a.ts),
+    [tab, alertNotifications],
+  );
   const [open, setOpen] = useState(false);
   const [seen, setSeen] = useState(0);
   const box = useRef<HTMLDivElement>(null);
@@ -41,7 +55,7 @@ export function NotificationList() {
         <ol id="notification-list" className="notify-list" aria-label="Notifications">
           {notifications.length === 0 && <li className="muted">Nothing yet.</li>}
           {notifications.map((n) => (
-            <li key={n.id} className={n.kind}>
+            <li key={n.key} className={n.kind}>
               <span className="muted small">{time(n.ts)}</span> {n.text}
             </li>
           ))}

@@ -1,134 +1,48 @@
-// Price alerts: create one on a market crossing a price (above or below), see which have fired, delete.
-// They live in this browser and fire while the app is open, as a toast and here.
+// Alerts: create one (price, move, spread, volume, my order filled, market closing or settled), see
+// which have fired, delete; where they are delivered and how each delivery went. They are kept and
+// evaluated on the exchange, so they fire with Bourse closed.
 
-import { type FormEvent, useState } from 'react';
-import { Link } from '../components/link.tsx';
-import { dateTime, parsePrice, price } from '../format/units.ts';
+import { AlertForm } from '../alerts/alert-form.tsx';
+import { AlertTable, conditionText } from '../alerts/alert-table.tsx';
+import { DeliveryLog, DeliverySettings } from '../alerts/delivery-settings.tsx';
 import { useApp } from '../state/app-state.tsx';
+import { alertSettings, deleteAlert, deliveryLog, listAlerts } from '../state/alerts.ts';
+import { useApi } from '../state/use-api.ts';
 
 export function AlertsPage() {
-  const { markets, alerts, addAlert, deleteAlert, marketBySymbol, confirm } = useApp();
-  const [market, setMarket] = useState('');
-  const [direction, setDirection] = useState<'above' | 'below'>('above');
-  const [priceText, setPriceText] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const chosen = marketBySymbol(market) ?? markets[0];
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (chosen === undefined) return setError('There are no markets yet.');
-    const ticks = parsePrice(chosen, priceText);
-    if (ticks === undefined) return setError('Enter a price on the market’s grid.');
-    addAlert({ market: chosen.market, direction, priceTicks: ticks });
-    setPriceText('');
-    setError(undefined);
+  const { markets, marketBySymbol, confirm, toast, alertNotifications } = useApp();
+  const fired = alertNotifications.length;
+  const alerts = useApi(listAlerts, [fired]);
+  const settings = useApi(alertSettings, []);
+  const log = useApi(deliveryLog, [fired]);
+  const remove = async (a: NonNullable<typeof alerts.data>[number]) => {
+    const m = a.condition.market === undefined ? undefined : marketBySymbol(a.condition.market);
+    if (!(await confirm('Delete alert?', conditionText(a, m), 'Delete'))) return;
+    try {
+      await deleteAlert(a.alertId);
+    } catch {
+      toast('error', 'The alert could not be deleted.');
+    }
+    alerts.reload();
   };
   return (
     <section className="alerts">
-      <h1>Price alerts</h1>
-      <form className="card row wrap" onSubmit={submit} aria-label="New price alert">
-        <label>
-          Market
-          <select
-            name="market"
-            value={chosen?.market ?? ''}
-            onChange={(e) => setMarket(e.target.value)}
-          >
-            {markets.map((m) => (
-              <option key={m.market} value={m.market}>
-                {m.market}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          When the last price is
-          <select
-            name="direction"
-            value={direction}
-            onChange={(e) => setDirection(e.target.value as 'above' | 'below')}
-          >
-            <option value="above">at or above</option>
-            <option value="below">at or below</option>
-          </select>
-        </label>
-        <label>
-          Price ({chosen?.kind === 'binary' ? '¢' : '$'})
-          <input
-            name="alert-price"
-            inputMode="decimal"
-            value={priceText}
-            onChange={(e) => setPriceText(e.target.value)}
-            required
-          />
-        </label>
-        <button type="submit" className="primary">
-          Add alert
-        </button>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-      </form>
+      <h1>Alerts</h1>
+      <AlertForm
+        markets={markets}
+        offered={settings.data?.channels ?? ['inApp']}
+        onCreated={alerts.reload}
+      />
       <div className="card">
-        {alerts.length === 0 ? (
-          <p className="muted">
-            No alerts. Alerts are kept in this browser and fire while Bourse is open.
-          </p>
-        ) : (
-          <table className="compact" data-testid="alerts">
-            <thead>
-              <tr>
-                <th>Market</th>
-                <th>Condition</th>
-                <th>State</th>
-                <th>
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {alerts.map((a) => {
-                const m = marketBySymbol(a.market);
-                const px = (t: number) => (m ? price(m, t) : String(t));
-                return (
-                  <tr key={a.id} className={a.firedAt ? 'fired' : ''}>
-                    <td>
-                      <Link to={`/markets/${encodeURIComponent(a.market)}`}>{a.market}</Link>
-                    </td>
-                    <td>
-                      {a.direction === 'above' ? '≥' : '≤'} {px(a.priceTicks)}
-                    </td>
-                    <td data-testid="alert-state">
-                      {a.firedAt === null
-                        ? 'Watching'
-                        : `Fired ${dateTime(a.firedAt)} at ${px(a.firedPriceTicks ?? 0)}`}
-                    </td>
-                    <td className="actions">
-                      <button
-                        type="button"
-                        className="small danger"
-                        onClick={async () => {
-                          if (
-                            await confirm(
-                              'Delete alert?',
-                              `${a.market} ${a.direction} ${px(a.priceTicks)}`,
-                              'Delete',
-                            )
-                          )
-                            deleteAlert(a.id);
-                        }}
-                      >
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        )}
+        {alerts.error && <p className="error">{alerts.error}</p>}
+        <AlertTable alerts={alerts.data ?? []} marketBySymbol={marketBySymbol} onDelete={remove} />
       </div>
+      {settings.data && <DeliverySettings settings={settings.data} onSaved={settings.reload} />}
+      {(log.data?.length ?? 0) > 0 && (
+        <div className="card">
+          <DeliveryLog entries={log.data ?? []} />
+        </div>
+      )}
     </section>
   );
 }

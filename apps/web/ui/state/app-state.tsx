@@ -1,6 +1,7 @@
 // Everything screens share: the live socket and its connection state, who is logged in, the market
 // list, a counter that moves whenever the account's private channels report a change (screens refetch
-// balances, positions and orders on it, at most once per frame), toasts, confirmations and price alerts.
+// balances, positions and orders on it, at most once per frame), toasts, confirmations and the
+// notifications of the user's server-side alerts.
 
 import {
   createContext,
@@ -18,9 +19,10 @@ import { ApiFailure, api, setCsrfToken, setUnauthenticatedHandler } from '../api
 import { type ConnectionState, LiveSocket, type WireMessage } from '../api/live-socket.ts';
 import type { Asset, MarketInfo, Me } from '../api/types.ts';
 import { cancelReasonLabel } from '../format/orders.ts';
-import { price, qty, qtyUnit } from '../format/units.ts';
+import { qty, qtyUnit } from '../format/units.ts';
 import { orderLabel, sidePrice } from '../market/order-convention.ts';
-import { alertTriggered, loadAlerts, type PriceAlert, saveAlerts } from './alerts.ts';
+import { useAlertNotifications } from './alert-notifications.ts';
+import type { AlertNotification } from './alerts.ts';
 import { noteConnection, useLiveness } from './liveness.ts';
 
 export interface Toast {
@@ -50,13 +52,13 @@ export interface AppState {
   readonly toasts: readonly Toast[];
   /** Every notification of this tab (newest first, bounded), for the header's notification list. */
   readonly notifications: readonly (Toast & { readonly ts: number })[];
-  toast(kind: Toast['kind'], text: string): void;
+  /** Shows a toast; `listed: false` keeps it out of this tab's notification list. */
+  toast(kind: Toast['kind'], text: string, listed?: boolean): void;
   dismissToast(id: number): void;
   confirm(title: string, body: string, action: string): Promise<boolean>;
   readonly pendingConfirm: ConfirmRequest | undefined;
-  readonly alerts: readonly PriceAlert[];
-  addAlert(alert: Omit<PriceAlert, 'id' | 'createdAt' | 'firedAt' | 'firedPriceTicks'>): void;
-  deleteAlert(id: string): void;
+  /** The user's alerts that fired (server-side, newest first), for the notification list. */
+  readonly alertNotifications: readonly AlertNotification[];
 }
 
 const Context = createContext<AppState | undefined>(undefined);
@@ -129,16 +131,15 @@ export function AppProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<readonly Toast[]>([]);
   const [notifications, setNotifications] = useState<readonly (Toast & { ts: number })[]>([]);
   const [pendingConfirm, setPendingConfirm] = useState<ConfirmRequest | undefined>();
-  const [alerts, setAlerts] = useState<readonly PriceAlert[]>(() => loadAlerts());
   const marketsRef = useRef(markets);
   marketsRef.current = markets;
   const meRef = useRef(me);
   meRef.current = me;
 
-  const toast = useCallback((kind: Toast['kind'], text: string) => {
+  const toast = useCallback((kind: Toast['kind'], text: string, listed = true) => {
     const id = ++toastSeq;
     setToasts((t) => [...t.slice(-4), { id, kind, text }]);
-    if (kind !== 'info') {
+    if (kind !== 'info' && listed) {
       setNotifications((n) =>
         [{ id, kind, text, ts: Date.now() }, ...n].slice(0, NOTIFICATIONS_KEPT),
       );
@@ -254,39 +255,8 @@ export function AppProvider({ children }: { children: ReactNode }) {
     };
   }, [me, socket, toast]);
 
-  // Price alerts: watch the ticker of every market with a live alert.
-  const alertMarkets = useMemo(
-    () =>
-      [...new Set(alerts.filter((a) => a.firedAt === null).map((a) => a.market))].sort().join(','),
-    [alerts],
-  );
-  useEffect(() => {
-    if (alertMarkets === '') return;
-    const releases = alertMarkets.split(',').map((m) => socket.subscribe('ticker', m));
-    const off = socket.onMessage((m) => {
-      const last = m.lastPriceTicks;
-      if (m.channel !== 'ticker' || typeof last !== 'number') return;
-      setAlerts((current) => {
-        let changed = false;
-        const next = current.map((a) => {
-          if (a.market !== m.market || !alertTriggered(a, last)) return a;
-          changed = true;
-          const mk = marketsRef.current.find((x) => x.market === a.market);
-          const level = mk === undefined ? String(a.priceTicks) : price(mk, a.priceTicks);
-          const now = mk === undefined ? String(last) : price(mk, last);
-          toast('alert', `Alert: ${a.market} is ${a.direction} ${level} (last ${now})`);
-          return { ...a, firedAt: Date.now(), firedPriceTicks: last };
-        });
-        if (!changed) return current;
-        saveAlerts(next);
-        return next;
-      });
-    });
-    return () => {
-      off();
-      for (const r of releases) r();
-    };
-  }, [alertMarkets, socket, toast]);
+  const alertToast = useCallback((text: string) => toast('alert', text, false), [toast]);
+  const alertNotifications = useAlertNotifications(socket, me, alertToast);
 
   const value = useMemo<AppState>(
     () => ({
@@ -332,30 +302,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
           });
         }),
       pendingConfirm,
-      alerts,
-      addAlert(alert) {
-        setAlerts((current) => {
-          const next = [
-            ...current,
-            {
-              ...alert,
-              id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
-              createdAt: Date.now(),
-              firedAt: null,
-              firedPriceTicks: null,
-            },
-          ];
-          saveAlerts(next);
-          return next;
-        });
-      },
-      deleteAlert(id) {
-        setAlerts((current) => {
-          const next = current.filter((a) => a.id !== id);
-          saveAlerts(next);
-          return next;
-        });
-      },
+      alertNotifications,
     }),
     [
       socket,
@@ -370,7 +317,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
       toast,
       dismissToast,
       pendingConfirm,
-      alerts,
+      alertNotifications,
     ],
   );
   return <Context.Provider value={value}>{children}</Context.Provider>;

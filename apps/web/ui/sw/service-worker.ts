@@ -4,6 +4,7 @@
 // are fetched from the network first and the cached shell answers only when that fails. A new build
 // has a new version: it installs its own cache and deletes the old ones. The build
 // (scripts/installable.ts) compiles this file to /sw.js and fills in the version and the shell list.
+// It also shows the alerts the exchange sends by Web Push.
 
 /** Written in by the build: the bundle's hash and the shell's URLs. */
 declare const __BOURSE_VERSION__: string;
@@ -28,11 +29,30 @@ interface FetchEvent extends ExtendableEvent {
   readonly request: Request;
   respondWith(response: Promise<Response>): void;
 }
+interface PushEvent extends ExtendableEvent {
+  readonly data: { json(): unknown } | null;
+}
+interface NotificationEvent extends ExtendableEvent {
+  readonly notification: Notification & { readonly data: unknown };
+}
+interface WindowClient {
+  readonly url: string;
+  focus(): Promise<unknown>;
+}
 interface WorkerScope {
   addEventListener(type: 'install' | 'activate', listener: (e: ExtendableEvent) => void): void;
   addEventListener(type: 'fetch', listener: (e: FetchEvent) => void): void;
+  addEventListener(type: 'push', listener: (e: PushEvent) => void): void;
+  addEventListener(type: 'notificationclick', listener: (e: NotificationEvent) => void): void;
   skipWaiting(): Promise<void>;
-  readonly clients: { claim(): Promise<void> };
+  readonly clients: {
+    claim(): Promise<void>;
+    matchAll(o: { type: 'window' }): Promise<readonly WindowClient[]>;
+    openWindow(url: string): Promise<unknown>;
+  };
+  readonly registration: {
+    showNotification(title: string, options: NotificationOptions): Promise<void>;
+  };
   readonly location: Location;
 }
 const worker = self as unknown as WorkerScope;
@@ -88,3 +108,35 @@ async function pageOrShell(request: Request): Promise<Response> {
 async function cachedOrNetwork(request: Request): Promise<Response> {
   return (await caches.match(request, { cacheName: CACHE })) ?? fetch(request);
 }
+
+/**
+ * An alert the exchange pushed (packages/alerts, web-push): `{title, body, tag, data}` with the
+ * notification's id as tag, so a repeated delivery replaces the shown one instead of adding another.
+ */
+worker.addEventListener('push', (event) => {
+  const message = (event.data?.json() ?? {}) as {
+    title?: string;
+    body?: string;
+    tag?: string;
+    data?: unknown;
+  };
+  event.waitUntil(
+    worker.registration.showNotification(message.title ?? 'Bourse', {
+      body: message.body ?? '',
+      ...(message.tag === undefined ? {} : { tag: message.tag }),
+      data: message.data,
+      icon: '/icons/icon-192.png',
+    }),
+  );
+});
+
+/** A click on an alert opens (or focuses) the alerts page. */
+worker.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(
+    worker.clients.matchAll({ type: 'window' }).then((windows) => {
+      const open = windows.find((w) => new URL(w.url).pathname === '/alerts');
+      return open === undefined ? worker.clients.openWindow('/alerts') : open.focus();
+    }),
+  );
+});

@@ -1,0 +1,166 @@
+// `bourse serve` as an operator runs it, for the alerts acceptance test: a data directory prepared
+// with the admin CLI (users, USD, two event markets, deposits), the server as a child process on a
+// fixed loopback port (so it can be stopped and started again at the same address), and a small
+// session client that logs in like the web UI does (cookie and CSRF header).
+
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const MAIN = fileURLToPath(new URL('../../../bourse/src/main.ts', import.meta.url));
+const run = promisify(execFile);
+export const PASSWORD = 'correct-horse-battery';
+export const RAIN = 'RAIN-NYC-YES';
+export const SNOW = 'SNOW-NYC-YES';
+
+function spec(symbol: string) {
+  return {
+    kind: 'binary',
+    symbol,
+    seriesTicker: 'WEATHER',
+    eventTicker: 'WEATHER-NYC',
+    title: symbol,
+    settlementAssetId: 1,
+    payoutTicks: 10_000,
+    lotsPerContract: 100,
+    tickSize: 100,
+    minPriceTicks: 100,
+    maxPriceTicks: 9_900,
+    lotSize: 100,
+    moneyPerTickLot: 1,
+    fees: { kind: 'none' },
+    limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
+  };
+}
+
+const cli = (dataDir: string, ...args: string[]) =>
+  run(process.execPath, [MAIN, ...args, '--data-dir', dataDir], { timeout: 120_000 });
+
+/** A data directory with admin, alice and bob (USD 10,000 each) and two open markets. */
+export async function prepareDataDir(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'bourse-alerts-e2e-'));
+  await cli(dir, 'asset', 'create', '--code', 'USD', '--scale', '1000000', '--id', '1');
+  for (const [name, role] of [
+    ['admin', 'admin'],
+    ['alice', 'trader'],
+    ['bob', 'trader'],
+  ]) {
+    await cli(dir, 'user', 'create', '--username', name!, '--role', role!, '--password', PASSWORD);
+    await cli(dir, 'deposit', '--username', name!, '--asset', 'USD', '--amount', '10000000000');
+  }
+  for (const symbol of [RAIN, SNOW]) {
+    const file = join(dir, `${symbol}.json`);
+    writeFileSync(file, JSON.stringify(spec(symbol)), { mode: 0o600 });
+    await cli(dir, 'market', 'create', '--spec', file);
+    await cli(dir, 'market', 'open', symbol);
+  }
+  return dir;
+}
+
+/** A port that was free a moment ago (the server must come back on the same one). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServeProcess {
+  readonly url: string;
+  /** SIGTERM, as a supervisor stops it; resolves once the process has exited. */
+  stop(): Promise<void>;
+}
+
+export async function serve(
+  dataDir: string,
+  port: number,
+  extra: readonly string[],
+): Promise<ServeProcess> {
+  const args = [
+    MAIN,
+    'serve',
+    '--data-dir',
+    dataDir,
+    '--port',
+    String(port),
+    '--no-demo',
+    '--log-level',
+    'warn',
+    ...extra,
+  ];
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 120_000);
+    const look = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Bourse is running at')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', look);
+    child.stderr!.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}:\n${output}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** A logged-in web session, over plain fetch. */
+export class Session {
+  #cookie = '';
+  #csrf = '';
+  readonly #base: () => string;
+
+  constructor(base: () => string) {
+    this.#base = base;
+  }
+
+  async login(username: string): Promise<this> {
+    const res = await fetch(`${this.#base()}/api/v1/session/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: PASSWORD }),
+    });
+    if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
+    this.#cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    this.#csrf = ((await res.json()) as { csrfToken: string }).csrfToken;
+    return this;
+  }
+
+  async call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
+    const res = await fetch(`${this.#base()}${path}`, {
+      method,
+      headers: {
+        cookie: this.#cookie,
+        'x-csrf-token': this.#csrf,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return (text === '' ? {} : JSON.parse(text)) as T;
+  }
+}
