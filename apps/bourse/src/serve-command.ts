@@ -100,7 +100,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
         onError: (error) => logger.debug('bot request refused', { error }),
       })
     : undefined;
-  const newsPoller = await startNewsPoller(dataDir, newsSettings, logger);
+  const newsPoller = await startNewsPoller(dataDir, newsSettings, logger, services);
   logger.info('listening', { url, dataDir, demo, sandbox: host !== undefined });
   process.stdout.write(
     `\n${host === undefined ? 'Bourse' : 'A Bourse SANDBOX'} is running at ${url}\n  API docs:  ${url}/docs\n  data dir:  ${dataDir}\n` +
@@ -155,11 +155,22 @@ export function reportHealth(core: ExchangeCore, logger: Logger, onFailed: () =>
   });
 }
 
-/** Polls the news feeds on a thread of its own, logging through the server's logger. */
-function startNewsPoller(dataDir: string, settings: PollSettings, logger: Logger) {
+/**
+ * Polls the news feeds on a thread of its own, logging through the server's logger; what it stores
+ * goes out on the sockets' news channel.
+ */
+function startNewsPoller(
+  dataDir: string,
+  settings: PollSettings,
+  logger: Logger,
+  services: GatewayServices,
+) {
   return startPollerThread(
     { db: { kind: 'sqlite', path: join(dataDir, NEWS_DB) }, settings },
-    { log: (level, message, fields) => logger[level](message, fields) },
+    {
+      log: (level, message, fields) => logger[level](message, fields),
+      onItems: (items) => services.announceNews(items),
+    },
   );
 }
 

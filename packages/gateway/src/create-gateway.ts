@@ -255,6 +255,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     prefix: e.prefix,
     mount: e.create({ services, buckets, limits, routes: ALL_ROUTES }),
   }));
+  services.newsListener = (items) => ws.deliverNews(items);
   const feed = new PrivateFeed((accountId) => ws.wantsAccount(accountId));
   const stopAlerts = options.alerts?.onNotification((accountId, n) =>
     ws.deliverPrivate([{ accountId, channel: 'notifications', items: [n] }]),

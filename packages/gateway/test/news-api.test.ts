@@ -1,6 +1,7 @@
 // News through the native API: admins attach feeds to a series, an event or a market (checked to
 // exist, the address to be http(s)) and post items; everyone reads a market's news — its own, its
-// event's and its series' — newest first with headline sentiment; bad input is refused and changes
+// event's and its series' — newest first with headline sentiment, and new items on the socket's news
+// channel; bad input is refused and changes
 // nothing; only admins write; a server that keeps no news says so.
 
 import assert from 'node:assert/strict';
@@ -9,9 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { NewsStore } from '@bourse/news';
-import type { NewsFeedsResponse, NewsFeedView, NewsPage, NewsPostResponse } from '@bourse/protocol';
+import type {
+  NewsFeedsResponse,
+  NewsFeedView,
+  NewsItemView,
+  NewsPage,
+  NewsPostResponse,
+} from '@bourse/protocol';
 import { refusal } from './support/refusal.ts';
 import { startTestExchange, type TestExchange, type TestUser } from './support/test-exchange.ts';
+import { openSocket } from './support/test-sockets.ts';
 
 let ex: TestExchange;
 let alice: TestUser;
@@ -180,4 +188,39 @@ test('a server that keeps no news answers 501 instead of an empty list', async (
   } finally {
     await bare.close();
   }
+});
+
+test("a socket subscribed to a market's news gets each new item of the market, its event and series", async () => {
+  const { ws, closed } = await openSocket(ex.baseUrl, {});
+  const seen: { type?: string; channel?: string; market?: string; items?: NewsItemView[] }[] = [];
+  let wake: () => void = () => {};
+  ws.on('message', (data) => {
+    seen.push(JSON.parse(data.toString()));
+    wake();
+  });
+  const next = async (ok: (m: (typeof seen)[number]) => boolean) => {
+    for (let i = 0; i < 100; i++) {
+      const found = seen.find(ok);
+      if (found !== undefined) return found;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 200);
+      });
+    }
+    assert.fail('never received the message');
+  };
+  ws.send(JSON.stringify({ op: 'subscribe', channel: 'news', market: ex.market, id: 7 }));
+  await next((m) => m.type === 'subscribed' && m.channel === 'news');
+  await post({ kind: 'event', ticker: 'TEST-26' }, 'Peace deal brings hope', { id: 'ws-1' });
+  const update = await next((m) => m.channel === 'news' && m.type === 'update');
+  assert.equal(update.market, ex.market);
+  assert.deepEqual(
+    update.items?.map((i) => [i.title, i.sentiment.label, i.scope.kind]),
+    [['Peace deal brings hope', 'positive', 'event']],
+  );
+  // Posting it again stores nothing, so nothing is sent.
+  await post({ kind: 'event', ticker: 'TEST-26' }, 'Peace deal brings hope', { id: 'ws-1' });
+  ws.close();
+  await closed;
+  assert.equal(seen.filter((m) => m.type === 'update').length, 1);
 });

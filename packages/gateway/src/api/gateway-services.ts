@@ -7,7 +7,7 @@ import { currentActor } from './acting-user.ts';
 import type { AppliedCommand, CommandInput, ExchangeCore } from '@bourse/core';
 import type { MarketDataHub, MarketState } from '@bourse/marketdata';
 import type { RejectCode } from '@bourse/engine';
-import type { NewsStore } from '@bourse/news';
+import type { NewsItemRow, NewsStore } from '@bourse/news';
 import type { AuthStore } from '../auth/auth-store.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
@@ -41,6 +41,8 @@ export class GatewayServices {
   readonly tracing: OrderTracing | undefined;
   /** Feeds and news items beside markets; undefined when this server keeps none. */
   readonly news: NewsStore | undefined;
+  /** Who hears of news items as they are stored (the WebSocket's news channel). */
+  newsListener: ((items: readonly NewsItemRow[]) => void) | undefined;
   /** The sandbox's fault table; undefined on a production exchange (the traffic then skips it). */
   readonly faults: FaultInjector | undefined;
   /** The sandbox control plane (`serve --sandbox`); undefined on every other exchange. */
@@ -176,6 +178,11 @@ export class GatewayServices {
         },
       );
     });
+  }
+
+  /** Tells the listener of news items just stored (posted here, or polled by the feed poller). */
+  announceNews(items: readonly NewsItemRow[]): void {
+    if (items.length > 0) this.newsListener?.(items);
   }
 
   assets(): AssetInfo[] {

@@ -3,6 +3,7 @@
 // or a market, remove them, and post items directly. The items live in the news store
 // (@bourse/news), which the server's poller fills from the feeds.
 
+import type { InstrumentSpec } from '@bourse/engine';
 import type { FeedRow, NewsItemRow, NewsStore, Scope } from '@bourse/news';
 import {
   NewsFeedBody,
@@ -36,6 +37,19 @@ function marketScopes(s: GatewayServices, ref: string): Scope[] {
     { kind: 'event', ticker: spec.eventTicker },
     { kind: 'series', ticker: spec.seriesTicker },
   ];
+}
+
+/** The socket topic of a market's news. */
+export function newsTopic(instrumentId: number): string {
+  return `news:${instrumentId}`;
+}
+
+/** Whether an item shows on a market: it belongs to the market, its event or its series. */
+export function newsBelongsTo(item: NewsItemRow, spec: InstrumentSpec): boolean {
+  const { kind, ticker } = item.scope;
+  if (kind === 'market') return spec.symbol === ticker;
+  if (spec.kind !== 'binary') return false;
+  return (kind === 'event' ? spec.eventTicker : spec.seriesTicker) === ticker;
 }
 
 /** An event's scopes (its own and its series'), or NOT_FOUND when no market belongs to it. */
@@ -136,6 +150,7 @@ export async function postNewsItem(
   const key = b.id ?? link ?? `posted:${now}:${title}`;
   const item = { key, title, link, summary: b.summary ?? null, publishedTs: b.ts ?? null };
   const [stored] = await newsOf(s).addItems(scope, [item], { feedId: null, source: by }, now);
+  if (stored !== undefined) s.announceNews([stored]);
   return stored;
 }
 

@@ -53,6 +53,11 @@ export class MarketFanout {
     set.add(c);
   }
 
+  /** The sockets subscribed to `key` (for messages that are not the hub's, such as news). */
+  subscribers(key: string): ReadonlySet<Client> | undefined {
+    return this.#topics.get(key);
+  }
+
   remove(c: Client, key: string): void {
     this.#topics.get(key)?.delete(c);
   }

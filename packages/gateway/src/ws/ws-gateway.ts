@@ -24,6 +24,8 @@ import {
 import type { Principal } from '../auth/roles.ts';
 import type { TokenBuckets } from '../auth/token-bucket.ts';
 import { ApiError } from '../error-catalogue.ts';
+import type { NewsItemRow } from '@bourse/news';
+import { newsBelongsTo, newsItemView, newsTopic } from '../api/news-routes.ts';
 import { clientIp, limitKey, type RateLimits, toApiError } from '../http/http-pipeline.ts';
 import { PRIVATE_CHANNELS, type PrivateChannel, type PrivateUpdate } from './private-feed.ts';
 import {
@@ -153,6 +155,23 @@ export class WsGateway {
   /** Sends one turn's market data to its subscribers (market-fanout.ts). */
   broadcast(messages: readonly MarketMessage[]): void {
     this.#fanout.broadcast(messages);
+  }
+
+  /** New news items to the sockets subscribed to the news of a market they belong to. */
+  deliverNews(items: readonly NewsItemRow[]): void {
+    for (const m of this.#s.hub.markets()) {
+      const subscribers = this.#fanout.subscribers(newsTopic(m.spec.instrumentId));
+      if (subscribers === undefined || subscribers.size === 0) continue;
+      const mine = items.filter((i) => newsBelongsTo(i, m.spec));
+      if (mine.length === 0) continue;
+      const text = JSON.stringify({
+        channel: 'news',
+        type: 'update',
+        market: m.spec.symbol,
+        items: mine.map(newsItemView),
+      });
+      for (const c of subscribers) this.#writer.send(c, text);
+    }
   }
 
   deliverPrivate(updates: readonly PrivateUpdate[]): void {
@@ -326,7 +345,8 @@ export class WsGateway {
       channel !== 'book' &&
       channel !== 'trades' &&
       channel !== 'ticker' &&
-      channel !== 'candles'
+      channel !== 'candles' &&
+      channel !== 'news'
     ) {
       throw new ApiError('VALIDATION_FAILED', 'Unknown channel.');
     }
@@ -342,7 +362,9 @@ export class WsGateway {
     }
     const market = this.#s.market(msg.market);
     const instrumentId = market.spec.instrumentId;
-    const key = topic(channel, instrumentId, interval);
+    // News is not market data: its items come from the news store, not the hub's turns.
+    const key =
+      channel === 'news' ? newsTopic(instrumentId) : topic(channel, instrumentId, interval);
     const answer = (type: 'subscribed' | 'unsubscribed') =>
       JSON.stringify({
         type,
