@@ -123,6 +123,7 @@ test('the naive bot fails what its habits break, through the CLI', async () => {
       'lost-answer': 'fail',
       'server-error': 'pass',
       latency: 'pass',
+    timeout: 'pass',
       'sequence-gap': 'fail',
       disconnect: 'fail',
       'stale-book': 'fail',
@@ -135,7 +136,7 @@ test('the naive bot fails what its habits break, through the CLI', async () => {
   assert.match(detail['lost-answer']!, /^2 orders rest for one intent/);
   assert.match(detail['duplicate-message']!, /counts 200/);
   assert.match(stdout, /^retry-after\s+FAIL/m);
-  assert.match(stdout, /2 passed, 6 failed/);
+  assert.match(stdout, /3 passed, 6 failed/);
 });
 
 test('the demo bots themselves honour Retry-After and never double-submit a lost order', async () => {

@@ -146,6 +146,26 @@ test('an order refused by a 5xx before execution is resent and placed once', asy
   assert.equal(recorded().length, 2);
 });
 
+test('an order that outlives the client timeout is resent under its id and rests once', async () => {
+  const hasty = new RestClient({
+    baseUrl: ex.baseUrl,
+    credentials: { keyId: bob.keyId, privateKey: bob.privateKeyPem },
+    retry: { attempts: 3, backoffMs: 50, timeoutMs: 400 },
+  });
+  faults.add(
+    { kind: 'latency', accountId: bob.accountId, latencyMs: 1_500, route: 'POST /api/v1/orders' },
+    now(),
+  );
+  const ack = await hasty.placeOrder(order(2_200) as never);
+  // The first request is still held; once it runs, its client order id is taken: refused.
+  await sleep(1_800);
+  const open = (await bob.rest.openOrders()).items;
+  assert.deepEqual(
+    open.map((o) => o.orderId),
+    [ack.orderId],
+  );
+});
+
 test('LiveBook resynchronises after a sequence gap', async () => {
   const events: LiveBookEvent[] = [];
   const feed = await openFeed(events);

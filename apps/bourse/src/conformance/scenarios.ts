@@ -62,11 +62,15 @@ function placeOnce(
     name,
     expects,
     async run(ctx) {
+      const t0 = Date.now();
       await ctx.fault(fault);
       const answer = await ctx.ask(
         { op: 'place', intent: 'i1', side: 'buy', priceTicks, qtyLots: 100 },
         PLACE_MS,
       );
+      // A delayed request still runs when its latency ends, whatever the bot did meanwhile.
+      const settle = t0 + (fault.latencyMs ?? 0) + 1_000 - Date.now();
+      if (fault.latencyMs !== undefined && settle > 0) await sleep(settle);
       const injected = await ctx.injected();
       await ctx.clearFaults();
       if (injected === 0) return fail('the fault was never applied: the bot sent no REST order');
@@ -209,6 +213,12 @@ export const SCENARIOS_V1: readonly Scenario[] = [
     'a slow answer (1.5 s) is waited for: one order, not two',
     { kind: 'latency', latencyMs: 1_500, route: 'POST /api/v1/orders', count: 1 },
     1_300,
+  ),
+  placeOnce(
+    'timeout',
+    'an order left unanswered for 12 s (past a client timeout) is not placed twice',
+    { kind: 'latency', latencyMs: 12_000, route: 'POST /api/v1/orders', count: 1 },
+    1_400,
   ),
   bookScenario(
     'sequence-gap',
