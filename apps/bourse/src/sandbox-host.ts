@@ -28,6 +28,8 @@ export interface SandboxHost {
   readonly server: Server;
   /** The exchange serving new connections. */
   readonly current: OpenExchange;
+  /** Calls `listener` with each exchange a reset opens (to watch its health, for one). */
+  onReset(listener: (exchange: OpenExchange) => void): void;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function openSandbox(
   const dirOf = (g: number) => join(dataDir, `exchange-${g}`);
   const open = (g: number) => openExchange(dirOf(g), { ...options, sandbox, authStore });
   let current = await open(generation);
+  const resetListeners: ((exchange: OpenExchange) => void)[] = [];
   const server = createServer((socket) => current.gateway.server.emit('connection', socket));
 
   sandbox.setResetter(async (scenario, _by): Promise<ResetDone> => {
@@ -73,32 +76,29 @@ export async function openSandbox(
     // A fresh journal has no earlier timestamps: the scenario may start at any time.
     sandbox.clock.restart(start, 'paused');
     const fresh = await open(next);
-    let built: Awaited<ReturnType<typeof buildScenario>>;
-    try {
-      built = await buildScenario(fresh.gateway.services, scenario, start);
-    } catch (error) {
-      await fresh.close();
-      rmSync(dirOf(next), { recursive: true, force: true });
-      sandbox.clock.restart(saved.now, saved.mode, saved.rate);
-      sandbox.attach(dueWork(current));
-      throw error;
-    }
+    const built = await buildScenario(fresh.gateway.services, scenario, start).catch(
+      async (error: unknown) => {
+        // Nothing changes: the new directory goes, the clock and due work are the old exchange's.
+        await fresh.close();
+        rmSync(dirOf(next), { recursive: true, force: true });
+        sandbox.clock.restart(saved.now, saved.mode, saved.rate);
+        sandbox.attach(dueWork(current));
+        throw error;
+      },
+    );
     const previous = current;
     const previousDir = dirOf(generation);
     current = fresh;
     generation = next;
+    for (const listener of resetListeners) listener(fresh);
     writeFileSync(statePath, JSON.stringify({ generation, scenario: scenario.name }));
     sandbox.setScript(built.script);
     const clock = scenario.clock;
     sandbox.clock.restart(start, clock?.mode ?? 'paused', clock?.rate ?? 1);
     const { script, ...rest } = built;
+    const view = sandbox.clock.view();
     return {
-      answer: {
-        scenario: scenario.name,
-        clock: sandbox.clock.view(),
-        ...rest,
-        scriptSteps: script.length,
-      },
+      answer: { scenario: scenario.name, clock: view, ...rest, scriptSteps: script.length },
       retire: async () => {
         await previous.close();
         rmSync(previousDir, { recursive: true, force: true });
@@ -111,6 +111,9 @@ export async function openSandbox(
     server,
     get current() {
       return current;
+    },
+    onReset(listener) {
+      resetListeners.push(listener);
     },
     async close() {
       sandbox.close();

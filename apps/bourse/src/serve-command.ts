@@ -128,6 +128,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   reportHealth(exchange.core, logger, () => void stop('core-failed', 1));
+  host?.onReset((e) => reportHealth(e.core, logger, () => void stop('core-failed', 1)));
 }
 
 /** How long a stop waits for a clean close before the process exits anyway. */
