@@ -123,7 +123,7 @@ test('the naive bot fails what its habits break, through the CLI', async () => {
       'lost-answer': 'fail',
       'server-error': 'pass',
       latency: 'pass',
-    timeout: 'pass',
+      timeout: 'pass',
       'sequence-gap': 'fail',
       disconnect: 'fail',
       'stale-book': 'fail',

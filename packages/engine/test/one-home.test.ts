@@ -19,7 +19,12 @@ const COPIES: readonly [RegExp, string][] = [
   ],
   [/\/\s*[\w.!?]*tickSize\s*\)\s*\*/, 'snapping to the grid (use snapToGrid)'],
   [/\bfunction\s+(mulDivCeil|divCeil)\b/, 'fee rounding (use feeFor)'],
-  [/(RatePpm|Bps)\b[^;]*\*|\*[^;]*\b\w*(RatePpm|Bps)\b/, 'a fee formula (use feeFor)'],
+  // Fee rates are `…RatePpm`, `takerBps` and `makerBps`; other basis points (an alert's price move, a
+  // win rate) are not fees.
+  [
+    /(RatePpm|takerBps|makerBps)\b[^;]*\*|\*[^;]*\b\w*(RatePpm|takerBps|makerBps)\b/,
+    'a fee formula (use feeFor)',
+  ],
 ];
 
 /** Product source: every `src` (and the web UI's `ui`) folder of the workspaces, engine excluded. */
@@ -77,11 +82,17 @@ test('the scan catches the copies it is meant to catch', () => {
     'Math.round(mid / m.spec.tickSize) * m.spec.tickSize',
     'function mulDivCeil(a: number, b: number, d: number): number {',
     'mulDivCeil(priceTicks * mptl, qtyLots * f.takerBps, 10_000)',
+    'const fee = Math.ceil((notional * fees.makerBps) / 10_000);',
+    'const fee = (notional * takerRatePpm) / 1e6;',
   ];
   for (const s of samples) {
     assert.ok(
       COPIES.some(([re]) => re.test(s)),
       s,
     );
+  }
+  // Basis points that are not fee rates are left alone.
+  for (const s of ['(p - low) * 10_000 >= low * c.moveBps', 'winRateBps * 100']) {
+    assert.ok(!COPIES.some(([re]) => re.test(s)), s);
   }
 });
