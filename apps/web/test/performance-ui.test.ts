@@ -2,7 +2,8 @@
 // (the core's clock steps a minute at a time), one market settles, and alice's portfolio shows the
 // server's value and P&L chart, the range's P&L, fees, win rate and max drawdown exactly as the read
 // models report them, the per-market and per-event breakdowns, and a CSV download of the same report.
-// The value samples older versions kept in the browser's localStorage are removed.
+// A new fill shows without a reload; the value samples older versions kept in the browser's
+// localStorage are removed.
 
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -147,6 +148,28 @@ describe('performance on the portfolio page', { skip }, () => {
       await section.getByTestId('performance-pnl').textContent(),
       usdSigned(r.stats.pnl),
     );
+  });
+
+  test('a new fill changes the figures without a reload', async () => {
+    await alice.goto('/portfolio');
+    const pnl = alice.getByTestId('performance').getByTestId('performance-pnl');
+    const before = await ex.gateway.services.core.readModels.performance({
+      accountId: ex.accounts.alice!,
+      assetId: USD,
+      toTs: Date.now(),
+    });
+    await pnl.filter({ hasText: usdSigned(before.stats.pnl) }).waitFor();
+    // Alice sells snow as the taker: she pays a fee, so her P&L falls by it.
+    now += MINUTE;
+    await cross(2, 'bob', 'alice', 5_000);
+    await ex.gateway.services.historyBarrier();
+    const after = await ex.gateway.services.core.readModels.performance({
+      accountId: ex.accounts.alice!,
+      assetId: USD,
+      toTs: Date.now(),
+    });
+    assert.ok(after.stats.pnl < before.stats.pnl);
+    await pnl.filter({ hasText: usdSigned(after.stats.pnl) }).waitFor();
   });
 
   test('on a phone the section fits the width', async () => {

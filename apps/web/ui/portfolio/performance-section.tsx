@@ -19,7 +19,11 @@ import {
   winRateText,
 } from './performance-data.ts';
 import { EventBreakdown, MarketBreakdown } from './performance-tables.tsx';
+import { useSpacedVersion } from './spaced-version.ts';
 import { ValueChart } from './value-chart.tsx';
+
+/** At most one report per this gap while the account keeps changing. */
+const REFRESH_GAP_MS = 5_000;
 
 function Stat(props: {
   label: string;
@@ -77,8 +81,10 @@ export function PerformanceSection() {
   useEffect(() => {
     if (me) forgetBrowserSamples(me.userId);
   }, [me]);
-  // The range ends when it is chosen or the account changes, so its CSV is the report on screen.
-  const query = useMemo(() => rangeQuery(preset, Date.now()), [preset, accountVersion]);
+  // The range ends when it is chosen or the account changes (at most every few seconds), so its CSV
+  // is the report on screen.
+  const version = useSpacedVersion(accountVersion, REFRESH_GAP_MS);
+  const query = useMemo(() => rangeQuery(preset, Date.now()), [preset, version]);
   const report = useApi(
     () => api<PerformanceView>('GET', PERFORMANCE_PATH, undefined, query),
     [query],
