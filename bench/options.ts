@@ -18,6 +18,8 @@ export interface BenchOptions {
   readonly peer: boolean;
   /** Engine suite: also replay the stream on a market with a circuit breaker it never trips. */
   readonly breaker: boolean;
+  /** Engine suite: also replay the engine with its events written as bytes (`applyEncoded`). */
+  readonly encoded: boolean;
   /** Engine suite: also replay the stream on the bare typed-array book (no accounts, no fees). */
   readonly bare: boolean;
   /** Resting orders placed to measure memory per resting order: one fresh book per size. */
@@ -58,7 +60,7 @@ export interface BenchOptions {
 
 const USAGE = `usage: npm run bench -- [--suite engine] [--profile cents|wide|all] [--mix brief|excore]
        [--n 1000000] [--seed 42] [--runs 3] [--heap-orders 10000,100000,1000000]
-       [--no-peer] [--no-bare] [--breaker] [--json]
+       [--no-peer] [--no-bare] [--no-encoded] [--breaker] [--json]
        [--soak-minutes 30] [--soak-rate 500] [--soak-mode rest|ws]
        [--flood-rate 1000] [--flood-connections 3000] [--flood-addresses 300]
        [--etcd-seconds 5] [--etcd-races 200] [--etcd-kills 10]
@@ -79,6 +81,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       peer: { type: 'boolean', default: true },
       breaker: { type: 'boolean', default: false },
       bare: { type: 'boolean', default: true },
+      encoded: { type: 'boolean', default: true },
       'heap-orders': { type: 'string', default: '10000,100000,1000000' },
       json: { type: 'boolean', default: false },
       'soak-minutes': { type: 'string', default: '30' },
@@ -117,6 +120,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     peer: values.peer,
     breaker: values.breaker,
     bare: values.bare,
+    encoded: values.encoded,
     heapOrders: values['heap-orders'].split(',').map((v) => positiveInt('heap-orders', v)),
     json: values.json,
     soakMinutes: positiveInt('soak-minutes', values['soak-minutes']),

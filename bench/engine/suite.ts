@@ -46,14 +46,14 @@ const ACCOUNTS = 64;
 
 /** A prepared book: its timed replays, and its latency and memory passes. */
 interface Contender {
-  readonly role: 'bourse' | 'peer' | 'bare' | 'breaker';
+  readonly role: 'bourse' | 'encoded' | 'peer' | 'bare' | 'breaker';
   readonly replayer: Replayer;
   readonly validation: string;
   /** Validation found outside the timed replays (empty when sound). */
   readonly problems: readonly string[];
   latency(): Promise<LatencyNs>;
-  /** Bytes per resting order in a fresh book of `orders` resting orders. */
-  memory(orders: number): Promise<RestingOrderBytes>;
+  /** Bytes per resting order in a fresh book of `orders` resting orders (none: same book as another). */
+  memory?(orders: number): Promise<RestingOrderBytes>;
 }
 
 export const engineSuite: Suite = {
@@ -74,6 +74,7 @@ export const engineSuite: Suite = {
 async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
   const profile = w.meta.profile;
   const contenders = [bourseContender(w, o, notes)];
+  if (o.encoded) contenders.push(encodedContender(w, o));
   if (o.peer) contenders.push(peerContender(w));
   if (o.bare) contenders.push(bareContender(w));
   if (o.breaker) contenders.push(bourseContender(w, o, notes, UNTRIPPED_BREAKER));
@@ -88,7 +89,9 @@ async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
     progress(`engine/${profile}: ${c.replayer.name}: latency pass, memory per resting order`);
     const latencyNs = await c.latency();
     const restingOrderBytes: RestingOrderBytes[] = [];
-    for (const orders of o.heapOrders) restingOrderBytes.push(await c.memory(orders));
+    if (c.memory !== undefined) {
+      for (const orders of o.heapOrders) restingOrderBytes.push(await c.memory(orders));
+    }
     const { mixName: mix, n, seed } = w.meta;
     out.push({
       suite: 'engine',
@@ -113,7 +116,14 @@ async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
   const wall = (r: Rate) => r.wall;
   const cpu = (r: Rate) => r.cpu;
   const at = (role: Contender['role']) => contenders.findIndex((c) => c.role === role);
-  const [peer, bare, breaker] = [at('peer'), at('bare'), at('breaker')];
+  const [peer, bare, breaker, encoded] = [at('peer'), at('bare'), at('breaker'), at('encoded')];
+  if (encoded >= 0) {
+    notes.push(
+      `bourse/${profile}: with its events written as bytes (applyEncoded, as the server's engine ` +
+        `thread does) the engine does ${pairRatio(encoded, 0, cpu)}× the commands per CPU-second ` +
+        `of apply with event objects (median of paired runs)`,
+    );
+  }
   if (breaker >= 0) {
     notes.push(
       `bourse+breaker/${profile}: the plain engine does ${pairRatio(0, breaker, wall)}× its ` +
@@ -229,6 +239,25 @@ function peerContender(w: Workload): Contender {
     latency: () => measureLatency(d, payloads),
     memory: (orders) =>
       bytesPerRestingOrder(d, preparePeer, restingColumns(w.meta.profile, orders)),
+  };
+}
+
+/** The full engine again, its events written as bytes by `applyEncoded` instead of built as objects. */
+function encodedContender(w: Workload, o: BenchOptions): Contender {
+  const opts = {
+    profile: w.meta.profile,
+    accounts: ACCOUNTS,
+    maxOpenOrdersPerAccount: Math.max(10_000, ...o.heapOrders),
+  };
+  const d = bourseDriver(opts, true);
+  const { commands, expected } = prepareBourse(w.cols, opts);
+  const check = (e: Parameters<typeof d.depth>[0]) => depthHash(d.depth(e)) === expected.depthHash;
+  return {
+    role: 'encoded',
+    replayer: replayer(d, commands, check),
+    validation: `engine-rule reference ${expected.depthHash}`,
+    problems: [],
+    latency: () => measureLatency(d, commands),
   };
 }
 

@@ -1,15 +1,24 @@
 // Drives the full Bourse engine: a fresh engine per replay with the benchmark market set up untimed;
-// the timed loops call `engine.apply(command)` and nothing else.
+// the timed loops call `engine.apply(command)` and nothing else, or with `encoded`
+// `engine.applyEncoded(command, writer)`, the events written as bytes as the server's engine thread
+// writes them (the writer reused, rewound when it has filled a megabyte).
 
-import { type Command, Engine } from '@bourse/engine';
+import { ByteWriter, type Command, Engine } from '@bourse/engine';
 import type { BookDriver } from './book-driver.ts';
 import type { BourseOptions } from './bourse-commands.ts';
 import { INSTRUMENT_ID, setupCommands, UNITS } from './bourse-market.ts';
 import type { Depth } from './reference-book.ts';
 
-export function bourseDriver(o: BourseOptions): BookDriver<Engine, Command> {
+/** Bytes of encoded events a replay keeps before rewinding its writer. */
+const WRITER_BYTES = 1 << 20;
+
+export function bourseDriver(o: BourseOptions, encoded = false): BookDriver<Engine, Command> {
   const setup = setupCommands(o.profile, o.accounts, o.breaker);
   const units = UNITS[o.profile];
+  if (encoded) {
+    const plain = bourseDriver(o);
+    return encodedDriver(plain, `${plain.name}, events as bytes`);
+  }
   return {
     name: o.breaker === undefined ? 'bourse' : 'bourse+breaker',
     create() {
@@ -41,6 +50,34 @@ export function bourseDriver(o: BourseOptions): BookDriver<Engine, Command> {
         n,
       ];
       return { bids: book.bids.map(level), asks: book.asks.map(level) };
+    },
+  };
+}
+
+/** The same engine and market, each command applied with its events written as bytes. */
+function encodedDriver(
+  plain: BookDriver<Engine, Command>,
+  name: string,
+): BookDriver<Engine, Command> {
+  const w = new ByteWriter(WRITER_BYTES + 64 * 1024);
+  return {
+    name,
+    create: plain.create,
+    depth: plain.depth,
+    replay(e, commands) {
+      for (let i = 0; i < commands.length; i++) {
+        if (w.pos > WRITER_BYTES) w.pos = 0;
+        e.applyEncoded(commands[i]!, w);
+      }
+    },
+    replayTimed(e, commands, ns) {
+      for (let i = 0; i < commands.length; i++) {
+        const c = commands[i]!;
+        if (w.pos > WRITER_BYTES) w.pos = 0;
+        const t0 = process.hrtime.bigint();
+        e.applyEncoded(c, w);
+        ns[i] = Number(process.hrtime.bigint() - t0);
+      }
     },
   };
 }

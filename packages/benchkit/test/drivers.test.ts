@@ -66,6 +66,21 @@ test('the Bourse engine reaches the book, fills and refusals predicted under its
   }
 });
 
+test('the engine with its events written as bytes reaches the same book and state hash', () => {
+  for (const profile of ['cents', 'wide'] as const) {
+    const w = generate({ profile, n: 20_000, seed: 11 });
+    const opts = { profile, accounts: 64, maxOpenOrdersPerAccount: 10_000 };
+    const { commands, expected } = prepareBourse(w.cols, opts);
+    const plain = bourseDriver(opts);
+    const bytes = bourseDriver(opts, true);
+    const [a, b] = [plain.create(), bytes.create()];
+    plain.replay(a, commands);
+    bytes.replay(b, commands);
+    assert.equal(depthHash(bytes.depth(b)), expected.depthHash, profile);
+    assert.equal(b.stateHash(), a.stateHash(), profile);
+  }
+});
+
 test('commands carry increasing seq after the set-up, and order ids equal workload ids', () => {
   const w = generate({ profile: 'cents', n: 2_000, seed: 9 });
   const { commands } = prepareBourse(w.cols, {
