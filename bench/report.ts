@@ -28,6 +28,8 @@ export interface Measurement {
   /** Median commands per second of the main thread's CPU time (robust to a busy machine). */
   readonly commandsPerCpuSec?: number;
   readonly latencyNs?: LatencyNs;
+  /** V8 heap bytes a replay allocates per command (objects it builds, garbage or kept). */
+  readonly allocatedBytesPerCommand?: number;
   /** Share of the timed runs' wall time spent in GC pauses, 0..1. */
   readonly gcShareOfTimedRuns?: number;
   /** Memory one resting order costs a fresh book, at each size measured. */
@@ -85,6 +87,7 @@ export function printTable(title: string, result: SuiteResult): void {
     'per CPU-s',
     '× peer',
     'GC %',
+    'alloc B/cmd',
     'p50 µs',
     'p99 µs',
     'p99.9 µs',
@@ -100,6 +103,7 @@ export function printTable(title: string, result: SuiteResult): void {
     m.commandsPerCpuSec === undefined ? '—' : int(m.commandsPerCpuSec),
     m.ratioCpu === undefined ? '—' : `${m.ratioCpu.toFixed(2)}×`,
     m.gcShareOfTimedRuns === undefined ? '—' : (100 * m.gcShareOfTimedRuns).toFixed(1),
+    bytes(m.allocatedBytesPerCommand),
     us(m.latencyNs?.p50),
     us(m.latencyNs?.p99),
     us(m.latencyNs?.p999),

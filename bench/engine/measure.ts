@@ -4,6 +4,7 @@
 // of a fresh book's heap and ArrayBuffers after resting N orders, between full collections).
 
 import { PerformanceObserver } from 'node:perf_hooks';
+import { GCProfiler } from 'node:v8';
 import type { BookDriver, WorkloadColumns } from '@bourse/benchkit';
 import type { LatencyNs, RestingOrderBytes } from '../report.ts';
 
@@ -111,6 +112,29 @@ export async function gcShareOf(
     }
     return wall > 0 ? inGc / wall : 0;
   });
+}
+
+/**
+ * V8 heap bytes one replay allocates per command: the heap's growth over the replay plus what every
+ * collection during it freed (`v8.GCProfiler` reports the used heap before and after each). Garbage
+ * is what the event objects cost beyond building them: collections, and caches refilled after them.
+ */
+export async function allocatedPerCommand<C, P>(
+  d: BookDriver<C, P>,
+  payloads: readonly P[],
+): Promise<number> {
+  const ctx = d.create();
+  await settle();
+  const profiler = new GCProfiler();
+  profiler.start();
+  const before = process.memoryUsage().heapUsed;
+  d.replay(ctx, payloads);
+  const after = process.memoryUsage().heapUsed;
+  let freed = 0;
+  for (const gc of profiler.stop()?.statistics ?? []) {
+    freed += gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize;
+  }
+  return (after - before + freed) / payloads.length;
 }
 
 export async function measureLatency<C, P>(

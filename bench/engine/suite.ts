@@ -29,6 +29,7 @@ import {
   type Suite,
 } from '../report.ts';
 import {
+  allocatedPerCommand,
   bytesPerRestingOrder,
   gcShareOf,
   interleavedThroughput,
@@ -52,6 +53,8 @@ interface Contender {
   /** Validation found outside the timed replays (empty when sound). */
   readonly problems: readonly string[];
   latency(): Promise<LatencyNs>;
+  /** V8 heap bytes allocated per command over one replay. */
+  allocated(): Promise<number>;
   /** Bytes per resting order in a fresh book of `orders` resting orders (none: same book as another). */
   memory?(orders: number): Promise<RestingOrderBytes>;
 }
@@ -88,6 +91,7 @@ async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
   for (const [k, c] of contenders.entries()) {
     progress(`engine/${profile}: ${c.replayer.name}: latency pass, memory per resting order`);
     const latencyNs = await c.latency();
+    const allocatedBytesPerCommand = await c.allocated();
     const restingOrderBytes: RestingOrderBytes[] = [];
     if (c.memory !== undefined) {
       for (const orders of o.heapOrders) restingOrderBytes.push(await c.memory(orders));
@@ -104,6 +108,7 @@ async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
       runsPerSec: rates[k]!.map((r) => Math.round(r.wall)),
       commandsPerCpuSec: Math.round(median(rates[k]!.map((r) => r.cpu))),
       latencyNs,
+      allocatedBytesPerCommand,
       restingOrderBytes,
       gcShareOfTimedRuns: Math.round(1000 * gcShare[k]!) / 1000,
       valid: c.replayer.valid && c.problems.length === 0,
@@ -193,6 +198,7 @@ function bourseContender(
       measureLatency(d, commands, (ns) =>
         notes.push(`${d.name}/${profile}: ${latencyTailNote(ns, commands, v.fillsPerCommand)}`),
       ),
+    allocated: () => allocatedPerCommand(d, commands),
     memory: (orders) =>
       bytesPerRestingOrder(
         d,
@@ -237,6 +243,7 @@ function peerContender(w: Workload): Contender {
     validation: `workload reference ${w.meta.final.depthHash}`,
     problems: [],
     latency: () => measureLatency(d, payloads),
+    allocated: () => allocatedPerCommand(d, payloads),
     memory: (orders) =>
       bytesPerRestingOrder(d, preparePeer, restingColumns(w.meta.profile, orders)),
   };
@@ -258,6 +265,7 @@ function encodedContender(w: Workload, o: BenchOptions): Contender {
     validation: `engine-rule reference ${expected.depthHash}`,
     problems: [],
     latency: () => measureLatency(d, commands),
+    allocated: () => allocatedPerCommand(d, commands),
   };
 }
 
@@ -273,6 +281,7 @@ function bareContender(w: Workload): Contender {
     validation: `workload reference ${w.meta.final.depthHash}`,
     problems: [],
     latency: () => measureLatency(d, payloads),
+    allocated: () => allocatedPerCommand(d, payloads),
     memory: (orders) =>
       bytesPerRestingOrder(d, prepareBare, restingColumns(w.meta.profile, orders)),
   };
