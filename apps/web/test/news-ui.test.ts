@@ -3,7 +3,8 @@
 // fetches them, scores each headline and stores the items; the market page shows the headlines with
 // their sentiment, the sentiment trend, and the items as markers on the price chart (listed for
 // screen readers beside the canvas); a failing feed shows its error in the console; an item the
-// admin posts from the console shows on the market page too.
+// admin posts from the console appears on the open market page without a reload (the socket's news
+// channel).
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -129,7 +130,9 @@ describe('news on the market page', { skip }, () => {
     await attach('event', '/weather.rss');
     await admin.getByText('Feed attached to event WEATHER-NYC').waitFor();
     await attach('market', '/rain.atom');
+    await admin.getByText(`Feed attached to market ${MARKET}`).waitFor();
     await attach('series', '/broken.rss');
+    await admin.getByText('Feed attached to series WEATHER').waitFor();
     await waitFor(
       async () =>
         (
@@ -184,7 +187,7 @@ describe('news on the market page', { skip }, () => {
     await form.getByLabel('Headline').fill('Record heat wave ends as cool rain brings relief');
     await form.getByRole('button', { name: 'Post item' }).click();
     await admin.getByText(/^Posted \(/).waitFor();
-    await alice.reload();
+    // No reload: the page hears of it on the socket's news channel.
     await alice
       .getByTestId('news-panel')
       .getByText('Record heat wave ends as cool rain brings relief')

@@ -1,16 +1,18 @@
-// A market's news for its page: loaded from the API when the market opens, again every half minute
-// (feeds are polled every few minutes, items can be posted at any time) and after an outage.
+// A market's news for its page: loaded from the API when the market opens, again whenever the
+// socket's news channel says an item was stored for it (posted, or polled from a feed), and after an
+// outage (items stored while the socket was down were never pushed).
 
 import type { NewsItemView, NewsPage } from '@bourse/protocol';
 import { useEffect } from 'react';
 import { ApiFailure, api } from '../api/http.ts';
+import { useApp } from '../state/app-state.tsx';
 import { type Loaded, useApi } from '../state/use-api.ts';
 
-const REFRESH_MS = 30_000;
 const LIMIT = 100;
 
 /** The items newest first; null when the server keeps no news (NOT_SUPPORTED), so no panel is shown. */
 export function useMarketNews(market: string): Loaded<readonly NewsItemView[] | null> {
+  const { socket } = useApp();
   const path = `/api/v1/markets/${encodeURIComponent(market)}/news`;
   const loaded = useApi(
     () =>
@@ -26,8 +28,14 @@ export function useMarketNews(market: string): Loaded<readonly NewsItemView[] | 
   );
   const { reload } = loaded;
   useEffect(() => {
-    const timer = setInterval(reload, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
+    const release = socket.subscribe('news', market);
+    const off = socket.onMessage((m) => {
+      if (m.channel === 'news' && m.type === 'update' && m.market === market) reload();
+    });
+    return () => {
+      off();
+      release();
+    };
+  }, [socket, market, reload]);
   return loaded;
 }
