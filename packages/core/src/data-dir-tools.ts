@@ -11,13 +11,13 @@ import {
 } from '@bourse/engine';
 import {
   FileJournal,
-  journalChunks,
   type RepairResult,
   repairJournal,
   SnapshotStore,
   setCheckpointsAside,
   type VerifyReport,
   verifyJournal,
+  visitRecords,
 } from '@bourse/journal';
 import { decodeCommand, encodeCommandRecord } from './command-codec.ts';
 import { CoreError } from './core-error.ts';
@@ -161,7 +161,10 @@ function engineConfigOf(dir: string): EngineConfig | undefined {
   return readEngineConfig(dataDirLayout(dir));
 }
 
-/** Applies the journal from `fromSeq`, read in large chunks and decoded in place. */
+/** Progress is reported every this many records. */
+const PROGRESS_EVERY = 65_536;
+
+/** Applies the journal from `fromSeq`, each record decoded straight from the reader's buffer. */
 function applyRecords(
   engine: Engine,
   journal: FileJournal,
@@ -171,25 +174,19 @@ function applyRecords(
 ): void {
   const lastSeq = journal.lastSeq;
   const decoder = new CommandDecoder();
-  for (const chunk of journalChunks(journal, fromSeq)) {
-    const { payloads, ends } = chunk;
-    let start = 0;
-    for (let i = 0; i < chunk.count; i++) {
-      const seq = chunk.firstSeq + i;
-      const decoded = decoder.decode(payloads, start, ends[i]!);
-      start = ends[i]!;
-      if (decoded instanceof CodecError) throw undecodable(seq, decoded);
-      if (decoded.seq !== seq || decoded.seq !== engine.lastSeq + 1) {
-        throw new CoreError(
-          'DATA_DIR_INCONSISTENT',
-          `journal record ${seq} holds command seq ${decoded.seq} after engine seq ${engine.lastSeq}`,
-        );
-      }
-      const events = engine.apply(decoded);
-      onApplied?.({ seq, ts: decoded.ts, command: decoded, events: [...events] });
+  visitRecords(journal, fromSeq, (seq, bytes, start, end) => {
+    const decoded = decoder.decode(bytes, start, end);
+    if (decoded instanceof CodecError) throw undecodable(seq, decoded);
+    if (decoded.seq !== seq || decoded.seq !== engine.lastSeq + 1) {
+      throw new CoreError(
+        'DATA_DIR_INCONSISTENT',
+        `journal record ${seq} holds command seq ${decoded.seq} after engine seq ${engine.lastSeq}`,
+      );
     }
-    onProgress?.({ seq: engine.lastSeq, lastSeq });
-  }
+    const events = engine.apply(decoded);
+    onApplied?.({ seq, ts: decoded.ts, command: decoded, events: [...events] });
+    if (seq % PROGRESS_EVERY === 0) onProgress?.({ seq, lastSeq });
+  });
   onProgress?.({ seq: engine.lastSeq, lastSeq });
 }
 

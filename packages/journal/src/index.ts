@@ -61,11 +61,13 @@ export {
 } from './private-files.ts';
 export {
   type JournalRecord,
+  type JournalView,
   journalChunks,
   type RecordChunk,
   readJournal,
   readRecordChunks,
   readRecords,
+  visitRecords,
 } from './read-records.ts';
 export { type RepairOptions, type RepairResult, repairJournal } from './repair-journal.ts';
 export { type VerifyReport, verifyJournal } from './verify-journal.ts';

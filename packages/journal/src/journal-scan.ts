@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { HIGH_WATER_FILE_NAME, type HighWater, readHighWater } from './high-water-mark.ts';
 import {
   CHAIN_BYTES,
+  CHAIN_OFFSET,
   computeChain,
   type FrameLayout,
   LAYOUT_V1,
@@ -256,16 +257,18 @@ function scanSegment(
     cursor.checkedThrough = trusted;
     const computed = !layout.chained && chainFormat1 && prevChain !== undefined;
     const chained = layout.chained || computed;
-    // The cursor's views change as it reads on: the stored chain is copied into one buffer.
     let chain: Buffer = Buffer.from((layout.chained ? header.prevChain : prevChain) ?? GENESIS);
     let reported = 0;
+    let lastRecordAt = -1;
     let step = cursor.next();
     while (step === 'record') {
       if (cursor.end - reported >= PROGRESS_STEP_BYTES) progress((reported = cursor.end));
-      if (layout.chained) cursor.chainView().copy(chain);
-      else if (computed) chain = computeChain(cursor.seq, chain, cursor.payloadView());
+      lastRecordAt = cursor.offset;
+      if (computed) chain = computeChain(cursor.seq, chain, cursor.payloadView());
       step = cursor.next();
     }
+    // Only the last record's stored chain matters: read once, not copied out of every record.
+    if (layout.chained && lastRecordAt >= 0) readFully(fd, chain, lastRecordAt + CHAIN_OFFSET);
     const summary = {
       name,
       firstSeq,

@@ -108,6 +108,16 @@ export class SegmentCursor {
     return this.#buf.subarray(start, start + this.payloadLength);
   }
 
+  /** The read buffer the current record's payload sits in; valid only until the next call to `next`. */
+  get bytes(): Buffer {
+    return this.#buf;
+  }
+
+  /** Where the current record's payload starts in {@link bytes} (it ends `payloadLength` later). */
+  get payloadStart(): number {
+    return this.offset - this.#bufStart + this.#headerBytes;
+  }
+
   /** Copies the current record's payload into `target` at `at` (no view allocated). */
   copyPayload(target: Uint8Array, at: number): void {
     const buf = this.#buf;
