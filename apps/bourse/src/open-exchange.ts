@@ -73,6 +73,7 @@ export async function openExchange(
     dataDir,
     core,
     logger: gatewayOptions.logger ?? { info() {}, warn() {}, error() {} },
+    ...(sandbox === undefined ? {} : { exchangeClock: () => sandbox.clock.now() }),
     ...alertDelivery,
   });
   if (shared === undefined) ensurePrivateFile(join(dataDir, AUTH_DB));

@@ -25,11 +25,17 @@ import {
   SNOW,
   Session,
   serve,
+  setUpExchange,
 } from './support/alerts-server.ts';
 import { chromiumMissing, launch, logIn, newUserPage } from './support/browser.ts';
 import { ensureBuilt } from '../scripts/ensure-built.ts';
 
 const LEGACY = 'bourse.alerts.v1';
+/**
+ * How long the browser may take to show what fired: after the restart its socket reconnects with
+ * backoff (up to ~19 s between tries), and a loaded machine starts the server slowly.
+ */
+const BROWSER_WAIT_MS = 120_000;
 const ALL = ['inApp', 'email', 'webhook'];
 
 interface World {
@@ -195,9 +201,10 @@ test('alerts of every kind fire exactly once on every channel, across a restart'
     rmSync(dataDir, { recursive: true, force: true });
   });
   const base = () => w.server.url;
+  w.admin = await new Session(base).login('admin');
+  await setUpExchange(w.admin);
   w.alice = await new Session(base).login('alice');
   w.bob = await new Session(base).login('bob');
-  w.admin = await new Session(base).login('admin');
   const settings = await w.alice.call<{ webhookSecret: string }>('PUT', '/api/v1/alerts/settings', {
     email: 'alice@example.test',
     webhookUrl: hooks.url,
@@ -216,6 +223,7 @@ test('alerts of every kind fire exactly once on every channel, across a restart'
   await eventually(
     async () => (await inAppAlerts(w.page)).length === 4,
     'four alerts in the browser',
+    BROWSER_WAIT_MS,
   );
   await w.server.stop();
   w.server = await serve(dataDir, port, flags);
@@ -227,6 +235,7 @@ test('alerts of every kind fire exactly once on every channel, across a restart'
   await eventually(
     async () => (await inAppAlerts(w.page)).length === 7,
     'seven alerts in the browser',
+    BROWSER_WAIT_MS,
   );
   await checkExactlyOnce(w, ids);
 });
@@ -242,7 +251,11 @@ async function checkExactlyOnce(w: World, ids: Record<string, number>): Promise<
   assert.equal(new Set(shown).size, 7, shown.join('\n'));
   await w.page.reload();
   await w.page.getByTestId('delivery-log').getByText('HTTP 500').waitFor();
-  await eventually(async () => (await inAppAlerts(w.page)).length === 7, 'the list after a reload');
+  await eventually(
+    async () => (await inAppAlerts(w.page)).length === 7,
+    'the list after a reload',
+    BROWSER_WAIT_MS,
+  );
   // Webhooks: each alert accepted once, every request signed; the failing one was retried.
   assert.deepEqual(
     w.hooks

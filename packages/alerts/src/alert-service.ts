@@ -31,7 +31,10 @@ export interface AlertServiceOptions {
   /** Holds `alerts.db` and the VAPID keys (`alerts-vapid.json`). */
   readonly dataDir: string;
   readonly core: RunnerCore;
+  /** Wall time: delivery schedules, webhook timestamps (default Date.now). */
   readonly clock?: () => number;
+  /** The exchange's time, which "about to close" is read against (a sandbox simulates it). */
+  readonly exchangeClock?: () => number;
   readonly logger: RunnerLogger;
   /** The operator's SMTP relay; without it e-mail is not offered. */
   readonly smtp?: SmtpConfig;
@@ -86,7 +89,7 @@ export class AlertService {
       ...(this.#email === undefined ? [] : ['email' as const]),
     ];
     this.#dispatcher = new Dispatcher(this.store, senders, this.#clock, o.dispatch);
-    this.#runner = new AlertRunner(o.core, this.store, this.#clock, o.logger, {
+    this.#runner = new AlertRunner(o.core, this.store, o.exchangeClock ?? this.#clock, o.logger, {
       notified: (n) => {
         const payload = notificationPayload(n) as AlertNotification;
         for (const l of this.#listeners) l(n.accountId, payload);

@@ -1,10 +1,10 @@
-// `bourse serve` as an operator runs it, for the alerts acceptance test: a data directory prepared
-// with the admin CLI (users, USD, two event markets, deposits), the server as a child process on a
-// fixed loopback port (so it can be stopped and started again at the same address), and a small
-// session client that logs in like the web UI does (cookie and CSRF header).
+// `bourse serve` as an operator runs it, for the alerts acceptance tests: the admin made with the CLI,
+// the rest (users, USD, two event markets, deposits) through the admin API; the server as a child
+// process on a fixed loopback port (so it can be stopped, or killed, and started again at the same
+// address); and a small session client that logs in like the web UI does (cookie and CSRF header).
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,28 +37,48 @@ function spec(symbol: string) {
   };
 }
 
-const cli = (dataDir: string, ...args: string[]) =>
-  run(process.execPath, [MAIN, ...args, '--data-dir', dataDir], { timeout: 120_000 });
-
-/** A data directory with admin, alice and bob (USD 10,000 each) and two open markets. */
+/** A data directory with the admin only (the one account no API call can make). */
 export async function prepareDataDir(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'bourse-alerts-e2e-'));
-  await cli(dir, 'asset', 'create', '--code', 'USD', '--scale', '1000000', '--id', '1');
-  for (const [name, role] of [
-    ['admin', 'admin'],
-    ['alice', 'trader'],
-    ['bob', 'trader'],
-  ]) {
-    await cli(dir, 'user', 'create', '--username', name!, '--role', role!, '--password', PASSWORD);
-    await cli(dir, 'deposit', '--username', name!, '--asset', 'USD', '--amount', '10000000000');
+  await run(
+    process.execPath,
+    [
+      MAIN,
+      'user',
+      'create',
+      '--username',
+      'admin',
+      '--role',
+      'admin',
+      '--password',
+      PASSWORD,
+      '--data-dir',
+      dir,
+    ],
+    { timeout: 120_000 },
+  );
+  return dir;
+}
+
+/** Through the admin API, as an operator would: USD, alice and bob (10,000 each), two open markets. */
+export async function setUpExchange(admin: Session): Promise<void> {
+  await admin.call('POST', '/api/v1/admin/assets', { code: 'USD', scale: 1_000_000, assetId: 1 });
+  for (const username of ['alice', 'bob']) {
+    const user = await admin.call<{ userId: number }>('POST', '/api/v1/admin/users', {
+      username,
+      role: 'trader',
+      password: PASSWORD,
+    });
+    await admin.call('POST', '/api/v1/admin/deposits', {
+      userId: user.userId,
+      asset: 'USD',
+      amount: 10_000_000_000,
+    });
   }
   for (const symbol of [RAIN, SNOW]) {
-    const file = join(dir, `${symbol}.json`);
-    writeFileSync(file, JSON.stringify(spec(symbol)), { mode: 0o600 });
-    await cli(dir, 'market', 'create', '--spec', file);
-    await cli(dir, 'market', 'open', symbol);
+    await admin.call('POST', '/api/v1/admin/markets', spec(symbol));
+    await admin.call('POST', `/api/v1/admin/markets/${symbol}/status`, { status: 'open' });
   }
-  return dir;
 }
 
 /** A port that was free a moment ago (the server must come back on the same one). */
@@ -77,6 +97,8 @@ export interface ServeProcess {
   readonly url: string;
   /** SIGTERM, as a supervisor stops it; resolves once the process has exited. */
   stop(): Promise<void>;
+  /** SIGKILL: a crash, nothing flushed or closed. */
+  crash(): Promise<void>;
 }
 
 export async function serve(
@@ -118,6 +140,10 @@ export async function serve(
     url: `http://127.0.0.1:${port}`,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async crash() {
+      if (child.exitCode === null) child.kill('SIGKILL');
       await exited;
     },
   };

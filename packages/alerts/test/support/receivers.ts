@@ -191,11 +191,11 @@ export async function startPushService(): Promise<PushService> {
   };
 }
 
-/** Polls `check` until it returns true, or fails after `ms` (generous: a slow machine still passes). */
+/** Polls `check` until it returns true, or fails after `ms` (generous: a slow, shared machine passes). */
 export async function eventually(
   check: () => boolean | Promise<boolean>,
   what: string,
-  ms = 30_000,
+  ms = 60_000,
 ): Promise<void> {
   const until = Date.now() + ms;
   while (!(await check())) {
