@@ -23,7 +23,7 @@ const recorded = () =>
   sandbox.recorder.list({ kind: 'fault', after: since }).map((e) => ({
     kind: e.action,
     accountId: e.account,
-    socketId: e.target,
+    target: e.target,
     detail: e.detail.what,
     ts: e.wallAt,
   }));

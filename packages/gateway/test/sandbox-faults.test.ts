@@ -23,7 +23,7 @@ const recorded = () =>
   sandbox.recorder.list({ kind: 'fault', after: since }).map((e) => ({
     kind: e.action,
     accountId: e.account,
-    socketId: e.target,
+    target: e.target,
     detail: e.detail.what,
     ts: e.wallAt,
   }));
@@ -130,6 +130,10 @@ test('rateLimit: every request of the account in the window gets 429 with the se
     ],
   );
   assert.ok(recorded().every((e) => e.ts >= Date.now() - 60_000));
+  assert.deepEqual(
+    recorded().map((e) => e.target),
+    ['GET /api/v1/portfolio/balances', 'POST /api/v1/orders'],
+  );
 });
 
 test('serverError before execution: the 5xx, nothing placed, then normal answers', async () => {
@@ -232,7 +236,7 @@ test('duplicateMessages: the next book delta arrives twice, the ones after once'
   const [a, b, c] = bookDeltas(bobWs.got);
   assert.equal(a, b);
   assert.equal(c, a! + 1);
-  assert.equal(recorded()[0]!.socketId !== undefined, true);
+  assert.match(recorded()[0]!.target ?? '', /^socket \d+$/);
 });
 
 test('dropMessages on a private channel: the next orders update is lost, the next arrives', async () => {

@@ -79,11 +79,16 @@ export interface InjectedFault {
   readonly kind: FaultKind;
   readonly accountId: number;
   readonly socketId?: number;
+  /** The request it met, `METHOD /path` (REST faults). */
+  readonly endpoint?: string;
   /** Who added the fault. */
   readonly by: string;
   /** What the client saw, e.g. `POST /api/v1/orders → 429 Retry-After 2`, `book delta seq 41 dropped`. */
   readonly detail: string;
 }
+
+/** Where an injection landed: a socket, or a REST request. */
+type Where = { readonly socketId?: number; readonly endpoint?: string };
 
 /** What the REST pipeline does to one request. */
 export type HttpFault =
@@ -141,7 +146,8 @@ export class FaultInjector {
       const ended = this.disconnect(spec.accountId, spec.socketId);
       fault.injected = ended;
       // Only what reached a client is recorded as injected (the admin's request is recorded apart).
-      if (ended > 0) this.#emit(fault, now, spec.socketId, `${ended} socket(s) disconnected`);
+      const where = spec.socketId === undefined ? {} : { socketId: spec.socketId };
+      if (ended > 0) this.#emit(fault, now, where, `${ended} socket(s) disconnected`);
       return fault;
     }
     this.#faults.set(fault.faultId, fault);
@@ -173,7 +179,7 @@ export class FaultInjector {
       if (f.accountId !== accountId || !isHttpKind(f.kind) || !this.#live(f, now)) continue;
       if (f.route !== undefined && !line.startsWith(f.route)) continue;
       const answer = httpAnswer(f, now);
-      this.#use(f, now, undefined, `${line} → ${describeHttp(answer)}`);
+      this.#use(f, now, { endpoint: line }, `${line} → ${describeHttp(answer)}`);
       return answer;
     }
     return undefined;
@@ -200,11 +206,11 @@ export class FaultInjector {
       const what = `${channel}${instrumentId === undefined ? '' : ` ${instrumentId}`}`;
       const at = seq === undefined ? '' : ` seq ${seq}`;
       if (f.kind === 'duplicateMessages') {
-        this.#use(f, now, socketId, `${what}${at} sent twice`);
+        this.#use(f, now, { socketId }, `${what}${at} sent twice`);
         return 'duplicate';
       }
       const verb = f.kind === 'staleBook' ? 'withheld (stale book)' : 'dropped';
-      this.#use(f, now, socketId, `${what}${at} ${verb}`);
+      this.#use(f, now, { socketId }, `${what}${at} ${verb}`);
       return 'drop';
     }
     return 'send';
@@ -235,23 +241,23 @@ export class FaultInjector {
     return true;
   }
 
-  #use(f: Fault, now: number, socketId: number | undefined, detail: string): void {
+  #use(f: Fault, now: number, where: Where, detail: string): void {
     f.injected++;
     if (f.remaining !== undefined) f.remaining--;
-    this.#emit(f, now, socketId, detail);
+    this.#emit(f, now, where, detail);
     if (f.remaining === 0) {
       this.#faults.delete(f.faultId);
       this.active = this.#faults.size > 0;
     }
   }
 
-  #emit(f: Fault, now: number, socketId: number | undefined, detail: string): void {
+  #emit(f: Fault, now: number, where: Where, detail: string): void {
     this.#record({
       ts: now,
       faultId: f.faultId,
       kind: f.kind,
       accountId: f.accountId,
-      ...(socketId === undefined ? {} : { socketId }),
+      ...where,
       by: f.by,
       detail,
     });

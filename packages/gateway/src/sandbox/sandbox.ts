@@ -83,7 +83,7 @@ export class Sandbox {
         kind: 'fault',
         action: e.kind,
         account: e.accountId,
-        target: e.socketId === undefined ? null : `socket ${e.socketId}`,
+        target: e.socketId === undefined ? (e.endpoint ?? null) : `socket ${e.socketId}`,
         detail: { faultId: e.faultId, what: e.detail },
         by: e.by,
       }),

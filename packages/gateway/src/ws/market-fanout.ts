@@ -69,6 +69,8 @@ export class MarketFanout {
     // because at 10,000 subscribers the system calls are most of the broadcast's cost. Sockets that
     // go through `ws` (compression) are corked for the broadcast instead, for the same effect.
     const corked: Client[] = [];
+    // Sandbox only: production gateways have no injector, so this is one check per broadcast.
+    const faulty = this.#s.faults?.active === true;
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i]!;
       const subscribers = this.#topics.get(topicOf(m));
@@ -76,8 +78,7 @@ export class MarketFanout {
       const text = Buffer.from(JSON.stringify(m));
       const frame = this.#opts.compressMarketData ? undefined : textFrame(text);
       for (const c of subscribers) {
-        // Sandbox only: production gateways have no injector, so this is one undefined check.
-        const fate = this.#s.faults?.active === true ? this.#fate(c, m) : 'send';
+        const fate = faulty ? this.#fate(c, m) : 'send';
         if (fate === 'drop') continue;
         if (frame === undefined || !c.plainFrames) {
           if (this.#corked.add(c).size > corked.length) {
