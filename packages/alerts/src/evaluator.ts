@@ -33,6 +33,12 @@ export interface Firing {
 export class AlertEvaluator {
   readonly tape: MarketTape;
   readonly #active = new Map<number, ActiveAlert>();
+  /**
+   * The active alerts by the market they watch, and (order fills) by the owner's account, so a
+   * command costs a look-up per market and account it touched, not a pass over every alert.
+   */
+  readonly #byMarket = new Map<number, Set<number>>();
+  readonly #byAccount = new Map<number, Set<number>>();
   /** Alerts whose state changed since `takeDirty` (their windows must be saved with the seq). */
   #dirty = new Set<number>();
   #seq: number;
@@ -48,12 +54,29 @@ export class AlertEvaluator {
   }
 
   add(alert: ActiveAlert): void {
+    this.remove(alert.alertId);
     this.#active.set(alert.alertId, alert);
+    const [index, key] = this.#indexOf(alert);
+    let ids = index.get(key);
+    if (ids === undefined) index.set(key, (ids = new Set()));
+    ids.add(alert.alertId);
   }
 
   remove(alertId: number): void {
+    const alert = this.#active.get(alertId);
+    if (alert === undefined) return;
     this.#active.delete(alertId);
     this.#dirty.delete(alertId);
+    const [index, key] = this.#indexOf(alert);
+    const ids = index.get(key);
+    ids?.delete(alertId);
+    if (ids?.size === 0) index.delete(key);
+  }
+
+  #indexOf(a: ActiveAlert): [Map<number, Set<number>>, number] {
+    return a.condition.kind === 'orderFilled'
+      ? [this.#byAccount, a.accountId]
+      : [this.#byMarket, a.condition.instrumentId];
   }
 
   get size(): number {
@@ -66,14 +89,10 @@ export class AlertEvaluator {
     this.#seq = cmd.seq;
     for (const e of cmd.events) this.tape.apply(e);
     if (this.#active.size === 0) return [];
-    const touched = touchedBy(cmd);
     const fired: Firing[] = [];
-    for (const a of this.#active.values()) {
+    for (const a of this.#concerned(cmd)) {
       if (a.fromSeq >= cmd.seq) continue;
       const id = a.condition.instrumentId;
-      if (a.condition.kind === 'orderFilled') {
-        if (!touched.accounts.has(a.accountId)) continue;
-      } else if (id === undefined || !touched.markets.has(id)) continue;
       const market = id === undefined ? undefined : this.tape.market(id);
       const trigger = commandTrigger(a.condition, a.state, a.accountId, market, cmd);
       if (a.condition.kind === 'priceMove' || a.condition.kind === 'volume')
@@ -82,6 +101,21 @@ export class AlertEvaluator {
     }
     for (const f of fired) this.remove(f.alert.alertId);
     return fired;
+  }
+
+  /** The active alerts on the markets, and the fill alerts of the accounts, the command touched. */
+  #concerned(cmd: CommandFacts): ActiveAlert[] {
+    const touched = touchedBy(cmd);
+    const out: ActiveAlert[] = [];
+    for (const [index, keys] of [
+      [this.#byMarket, touched.markets],
+      [this.#byAccount, touched.accounts],
+    ] as const) {
+      for (const key of keys) {
+        for (const id of index.get(key) ?? []) out.push(this.#active.get(id)!);
+      }
+    }
+    return out;
   }
 
   /** The clock's rules (a scheduled close coming up), read at `now`. */

@@ -253,3 +253,33 @@ test('bad conditions are named by field and rule', () => {
     'leadMs',
   );
 });
+
+test('a command is checked against the alerts of the markets and accounts it touched only', () => {
+  const ev = new AlertEvaluator(new MarketTape(), 0);
+  ev.apply({ seq: 1, ts: 0, events: [created] });
+  const cross = (instrumentId: number): AlertCondition => ({
+    kind: 'priceCross',
+    instrumentId,
+    direction: 'above',
+    priceTicks: 1,
+  });
+  // Ten thousand alerts on other markets and other accounts' fills: none concerns this trade.
+  for (let i = 1; i <= 10_000; i++) {
+    const condition: AlertCondition = i % 2 === 0 ? cross(100 + i) : { kind: 'orderFilled' };
+    ev.add({ alertId: i, userId: i, accountId: 1_000 + i, condition, fromSeq: 1, state: {} });
+  }
+  ev.add({ alertId: 20_001, userId: 1, accountId: 1, condition: cross(M), fromSeq: 1, state: {} });
+  ev.add({
+    alertId: 20_002,
+    userId: 2,
+    accountId: 2,
+    condition: { kind: 'orderFilled' },
+    fromSeq: 1,
+    state: {},
+  });
+  ev.add({ alertId: 20_003, userId: 3, accountId: 3, condition: cross(M), fromSeq: 1, state: {} });
+  ev.remove(20_003);
+  const fired = ev.apply({ seq: 2, ts: 0, events: [fill(50)] }).map((f) => f.alert.alertId);
+  assert.deepEqual(fired.sort(), [20_001, 20_002], 'a deleted alert no longer fires');
+  assert.equal(ev.size, 10_000);
+});
