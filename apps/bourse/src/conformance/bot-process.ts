@@ -28,6 +28,8 @@ export class BotProcess {
   readonly #log: string[] = [];
   #ready: Waiter | undefined;
   #exited: string | undefined;
+  /** The first question the bot left unanswered, if any. */
+  #unanswered: string | undefined;
   readonly #exit: Promise<void>;
 
   private constructor(child: ChildProcess) {
@@ -76,14 +78,25 @@ export class BotProcess {
     ).then(() => undefined);
   }
 
-  /** Sends a question and resolves with the bot's answer to it. */
+  /**
+   * Sends a question and resolves with the bot's answer to it. After a question went unanswered,
+   * later answers could not be matched to their questions: every later question fails at once.
+   */
   ask(message: KitMessage, timeoutMs: number): Promise<BotMessage> {
+    if (this.#unanswered !== undefined) {
+      return Promise.reject(new Error(`the bot never answered ${this.#unanswered}`));
+    }
     const answer = new Promise<BotMessage>((resolve, reject) => {
       if (this.#exited !== undefined) reject(new Error(`the bot ${this.#exited}`));
       this.#waiters.push({ resolve, reject });
     });
     this.#child.stdin!.write(`${JSON.stringify(message)}\n`);
-    return withTimeout(answer, timeoutMs, `no answer to ${message.op} in ${timeoutMs} ms`);
+    return withTimeout(answer, timeoutMs, `no answer to ${message.op} in ${timeoutMs} ms`).catch(
+      (error: unknown) => {
+        this.#unanswered ??= message.op;
+        throw error;
+      },
+    );
   }
 
   /** Asks the bot to stop, and ends its process group after `graceMs` whatever it does. */
