@@ -35,9 +35,11 @@ import { type ReplayProgress, replayIntoWorker } from './replay-into-worker.ts';
 import { HistoryReader } from './history-reader.ts';
 
 /**
- * At the engine thread's measured replay rate (docs/BENCHMARKS.md, "Replay and recovery") the tail
- * after the newest snapshot replays in about a tenth of a second; the journal scan, not this, bounds
- * a restart.
+ * Chosen from the measured replay rate (docs/BENCHMARKS.md, "Snapshot spacing and the restart
+ * bound"): a restart replays at most this many commands after the newest snapshot, about 0.1 s of
+ * CPU at the engine thread's ~1 M commands per CPU-second, and its journal open checks only those and
+ * the last segment, so restart <= start-up + snapshot load + open of one segment + this / replay rate,
+ * whatever the journal's length.
  */
 export const DEFAULT_SNAPSHOT_EVERY = 100_000;
 export const DEFAULT_MAX_QUEUED_COMMANDS = 100_000;
