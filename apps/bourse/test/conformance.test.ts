@@ -208,9 +208,9 @@ test('the demo bots themselves honour Retry-After and never double-submit a lost
 });
 
 async function until(what: string, done: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < 300; i++) {
     if (await done()) return;
-    await sleep(50);
+    await sleep(100);
   }
   assert.fail(`timed out waiting until ${what}`);
 }

@@ -143,7 +143,7 @@ async function runOne(
   } finally {
     await ctx.clearFaults();
     await bot.stop();
-    await counterparty.rest.cancelAll(market).catch(() => undefined);
+    await kit.closeMarket(market).catch(() => undefined);
   }
 }
 
