@@ -21,12 +21,13 @@ import { MARKET, PASSWORD, startWebExchange, type WebExchange } from './support/
 const skip = chromiumMissing();
 const MINUTE = 60_000;
 
-async function waitFor(ok: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
+/** Polls a condition the page or the poller reaches asynchronously, up to a generous two minutes. */
+async function waitFor(ok: () => Promise<boolean>, what: string | (() => string)): Promise<void> {
+  for (let i = 0; i < 1_200; i++) {
     if (await ok()) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  assert.fail(`never saw ${what}`);
+  assert.fail(`never saw ${typeof what === 'string' ? what : what()}`);
 }
 
 /** RSS for the event and Atom for the market, their items published in the last three minutes. */
@@ -67,6 +68,8 @@ describe('news on the market page', { skip }, () => {
   let alice: Page;
   let admin: Page;
   let shift = -3 * MINUTE;
+  /** What the poller said, named when a wait for its items fails. */
+  const pollLog: string[] = [];
 
   before(async () => {
     feeds = await feedServer();
@@ -76,7 +79,10 @@ describe('news on the market page', { skip }, () => {
     ex = await startWebExchange({ news }, () => Date.now() + shift);
     poller = await startPollerThread(
       { db, settings: { ...DEFAULT_POLL, intervalMs: 60_000, timeoutMs: 5_000, tickMs: 50 } },
-      { log: () => {} },
+      {
+        log: (level, message, fields) =>
+          pollLog.push(`${level} ${message} ${JSON.stringify(fields)}`),
+      },
     );
     // Trades in three past minutes: candles for the news to mark.
     const s = ex.gateway.services;
@@ -144,7 +150,7 @@ describe('news on the market page', { skip }, () => {
             50,
           )
         ).length === 3,
-      'three stored items',
+      () => `three stored items (poller: ${pollLog.join('; ')})`,
     );
     await waitFor(async () => (await news.feeds()).some((f) => f.failures > 0), 'the failing feed');
     await admin.reload();

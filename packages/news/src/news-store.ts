@@ -27,7 +27,15 @@ export interface Scope {
 }
 
 export type NewsDb =
-  | { readonly kind: 'sqlite'; readonly path: string }
+  | {
+      readonly kind: 'sqlite';
+      readonly path: string;
+      /**
+       * How long a write waits for another connection's (default 2 s). The gateway's thread keeps
+       * the default, since node:sqlite waits synchronously; the poller's own thread can wait long.
+       */
+      readonly busyTimeoutMs?: number;
+    }
   | { readonly kind: 'postgres'; readonly connection: PostgresConnection };
 
 export interface FeedRow {
@@ -82,7 +90,10 @@ export class NewsStore {
   static async open(where: NewsDb): Promise<NewsStore> {
     const dialect =
       where.kind === 'sqlite'
-        ? createNodeSqliteDialect(where.path, { durable: true })
+        ? createNodeSqliteDialect(where.path, {
+            durable: true,
+            ...(where.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: where.busyTimeoutMs }),
+          })
         : createPostgresDialect(where.connection);
     const db = new Kysely<NewsDatabase>({ dialect });
     try {

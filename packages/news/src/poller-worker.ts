@@ -7,11 +7,16 @@ import { FeedPoller } from './feed-poller.ts';
 import { NewsStore } from './news-store.ts';
 import type { FromPoller, PollerInit } from './poller-thread.ts';
 
+const POLLER_BUSY_TIMEOUT_MS = 60_000;
 const init = workerData as PollerInit;
 const port = parentPort!;
 const send = (m: FromPoller) => port.postMessage(m);
 
-const store = await NewsStore.open(init.db);
+// A commit of the other thread's can wait on a slow fsync of a busy disk: wait for it here, on the
+// poller's own thread, rather than fail the poll and retry a whole interval later.
+const store = await NewsStore.open(
+  init.db.kind === 'sqlite' ? { busyTimeoutMs: POLLER_BUSY_TIMEOUT_MS, ...init.db } : init.db,
+);
 const poller = new FeedPoller(store, init.settings, {
   log: (level, message, fields) => send({ kind: 'log', level, message, fields }),
   onItems: (items) => send({ kind: 'items', items }),

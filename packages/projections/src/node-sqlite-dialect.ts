@@ -82,7 +82,7 @@ export class NodeSqliteDatabase implements SqliteDatabase {
  */
 export function createNodeSqliteDialect(
   path: string,
-  options: { readonly durable?: boolean } = {},
+  options: { readonly durable?: boolean; readonly busyTimeoutMs?: number } = {},
 ): SqliteDialect {
   // `durable`: a store that is not a projection (nothing rebuilds it) commits with an fsync of the
   // WAL; its writes are rare, so the fsyncs do not crowd the journal's.
@@ -100,7 +100,7 @@ export function createNodeSqliteDialect(
         db.exec('PRAGMA journal_size_limit = 67108864');
         // Admins write alert statuses and owner links from the gateway's connection while the
         // projector may hold the write lock: wait for it rather than fail at once.
-        db.exec('PRAGMA busy_timeout = 2000');
+        db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 2000}`);
       }
       db.exec('PRAGMA temp_store = MEMORY');
       // 64 MiB of page cache (negative = KiB): index pages of the hot tables stay in memory.
