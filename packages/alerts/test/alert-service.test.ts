@@ -1,8 +1,9 @@
 // The alerts service on a real exchange core and data directory: alerts fire from the durable stream
 // and are delivered on every channel to real local servers (webhook receiver checking signatures,
-// SMTP sink, HTTPS push service whose message is decrypted as a browser would); across a restart
-// nothing fires twice, and a trigger the alerts never saw live (commands journaled while they were
-// not running) fires once from the journal; a failing webhook is retried and its log shows it.
+// SMTP sink, HTTPS push service whose message is decrypted as a browser would, and which answers 410
+// for an expired subscription, then forgotten); across a restart nothing fires twice, and a trigger
+// the alerts never saw live (commands journaled while they were not running) fires once from the
+// journal; a failing webhook is retried and its log shows it.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -146,6 +147,34 @@ function listen(a: AlertService): void {
   });
 }
 
+/** Alice's browser decrypts the push it was sent; her expired subscription was logged and dropped. */
+async function checkPushes(): Promise<void> {
+  const push = pushService.received.find((r) => r.path === '/push/alice')!;
+  assert.equal(push.path, '/push/alice');
+  assert.match(String(push.headers.authorization), /^vapid t=.+, k=/);
+  const shown = JSON.parse(decryptPush(push.body, browser.ecdh, browser.auth)) as {
+    body: string;
+    tag: string;
+  };
+  assert.equal(shown.tag, `alert-${ids.above}`);
+  assert.match(shown.body, /traded at 65¢/);
+  // The expired subscription answered 410: logged once, not retried, and forgotten.
+  const gone = pushService.endpoint('gone');
+  await eventually(
+    () => alerts.deliveries(ALICE.userId).some((l) => l.target === gone),
+    'the expired push logged',
+  );
+  const goneLog = alerts.deliveries(ALICE.userId).filter((l) => l.target === gone);
+  assert.deepEqual(
+    goneLog.map((l) => [l.attempt, l.ok, l.detail]),
+    [[1, false, 'HTTP 410: subscription gone']],
+  );
+  assert.deepEqual(
+    alerts.store.pushSubscriptionsOf(ALICE.userId).map((p) => p.endpoint),
+    [pushService.endpoint('alice')],
+  );
+}
+
 test('an alert fires on every channel; a failing webhook is retried and logged', async () => {
   core = await openExchangeCore({ dataDir: dir });
   await seed(core);
@@ -164,6 +193,11 @@ test('an alert fires on every channel; a failing webhook is retried and logged',
   assert.match(hooks.secret, /^whsec_/);
   alerts.subscribePush(ALICE.userId, {
     endpoint: pushService.endpoint('alice'),
+    keys: browser.keys,
+  });
+  // A second browser whose subscription has expired at its push service.
+  alerts.subscribePush(ALICE.userId, {
+    endpoint: pushService.endpoint('gone'),
     keys: browser.keys,
   });
   const all = ['inApp', 'push', 'email', 'webhook'] as const;
@@ -188,7 +222,7 @@ test('an alert fires on every channel; a failing webhook is retried and logged',
   assert.match(inApp[0]!.text, /RAIN-YES traded at 65¢, at or above 60¢/);
   await eventually(() => hooks.accepted().length === 1, 'the webhook, after two 500s');
   await eventually(
-    () => smtp.messages.length === 1 && pushService.received.length === 1,
+    () => smtp.messages.length === 1 && pushService.received.length === 2,
     'e-mail and push',
   );
 
@@ -213,15 +247,7 @@ test('an alert fires on every channel; a failing webhook is retried and logged',
   assert.match(smtp.messages[0]!.raw, /^Subject: /m);
   assert.match(smtp.messages[0]!.raw, /RAIN-YES traded at 65/);
   assert.equal(smtp.messages[0]!.to, 'alice@example.test');
-  const push = pushService.received[0]!;
-  assert.equal(push.path, '/push/alice');
-  assert.match(String(push.headers.authorization), /^vapid t=.+, k=/);
-  const shown = JSON.parse(decryptPush(push.body, browser.ecdh, browser.auth)) as {
-    body: string;
-    tag: string;
-  };
-  assert.equal(shown.tag, `alert-${ids.above}`);
-  assert.match(shown.body, /traded at 65¢/);
+  await checkPushes();
 });
 
 test('after a restart nothing is sent again, and a crossing traded while alerts were down fires once', async () => {
@@ -264,7 +290,7 @@ test('a settlement fires; after another restart every alert fired exactly once p
     [`alert-${ids.above}`, `alert-${ids.later}`],
   );
   assert.equal(smtp.messages.length, 2);
-  assert.equal(pushService.received.length, 1);
+  assert.equal(pushService.received.length, 2, 'one push each, and none to the expired one again');
   assert.equal(alerts.notifications(ALICE.userId).length, 3);
   assert.deepEqual(alerts.list(BOB.userId), [], 'alerts are per user');
   await alerts.close();

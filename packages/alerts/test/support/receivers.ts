@@ -176,12 +176,15 @@ export interface PushService {
   close(): Promise<void>;
 }
 
-/** A push service stand-in over HTTPS (the fixture certificate for 127.0.0.1): answers 201. */
+/**
+ * A push service stand-in over HTTPS (the fixture certificate for 127.0.0.1): answers 201, or 410
+ * (the subscription expired) for endpoints under /push/gone.
+ */
 export async function startPushService(): Promise<PushService> {
   const received: PushService['received'] = [];
   const server = createHttpsServer({ cert: FIXTURE_CERT, key: FIXTURE_KEY }, async (req, res) => {
     received.push({ path: req.url ?? '', headers: req.headers, body: await readBody(req) });
-    res.writeHead(201).end();
+    res.writeHead(req.url?.startsWith('/push/gone') ? 410 : 201).end();
   }) as unknown as Server;
   const port = await listen(server);
   return {
