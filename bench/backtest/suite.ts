@@ -8,13 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  generate,
-  instrumentSpec,
-  type ProfileName,
-  prepareBourse,
-  setupCommands,
-} from '@bourse/benchkit';
+import { instrumentSpec, type ProfileName } from '@bourse/benchkit';
 import { withDataDirHistory } from '@bourse/core';
 import { type Command, Engine, type EngineConfig } from '@bourse/engine';
 import { BACKTEST_ACCOUNT_ID, DEFAULT_CASH, reportJson, type Strategy } from '@bourse/strategy';
@@ -23,6 +17,7 @@ import marketMaker from '../../examples/strategies/market-maker.ts';
 import meanReversion from '../../examples/strategies/mean-reversion.ts';
 import type { BenchOptions } from '../options.ts';
 import { type Measurement, progress, type Suite } from '../report.ts';
+import { median, referenceStream } from '../reference-stream.ts';
 import { buildDataDir } from '../replay/data-dir.ts';
 
 const ACCOUNTS = 64;
@@ -45,8 +40,6 @@ const CONTENDERS: readonly Contender[] = [
   },
 ];
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-
 export const backtestSuite: Suite = {
   name: 'backtest',
   title: 'Backtests: recorded commands per second through the engine with a strategy',
@@ -60,26 +53,16 @@ export const backtestSuite: Suite = {
   },
 };
 
-function streamOf(profile: ProfileName, o: BenchOptions): Command[] {
-  const w = generate({ profile, n: o.n, seed: o.seed, mix: o.mix });
-  const prepared = prepareBourse(w.cols, {
-    profile,
-    accounts: ACCOUNTS,
-    maxOpenOrdersPerAccount: CONFIG.maxOpenOrdersPerAccount,
-  });
-  // The workload's own stamps count from 0; a core stamps its clock, so time runs on from the set-up
-  // here, one millisecond per command, and the strategies' timers have simulated time to run in.
-  const setup = setupCommands(profile, ACCOUNTS);
-  const t0 = setup[setup.length - 1]!.ts;
-  return [...setup, ...prepared.commands.map((c, i) => ({ ...c, ts: t0 + 1 + i }))];
-}
-
 async function measureProfile(
   profile: ProfileName,
   o: BenchOptions,
   notes: string[],
 ): Promise<Measurement[]> {
-  const commands = streamOf(profile, o);
+  const commands = referenceStream(profile, o, {
+    accounts: ACCOUNTS,
+    config: CONFIG,
+    restamp: true,
+  });
   const market = instrumentSpec(profile).symbol;
   const dir = mkdtempSync(join(tmpdir(), 'bourse-bench-backtest-'));
   try {

@@ -8,13 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  generate,
-  INSTRUMENT_ID,
-  type ProfileName,
-  prepareBourse,
-  setupCommands,
-} from '@bourse/benchkit';
+import { INSTRUMENT_ID, type ProfileName } from '@bourse/benchkit';
 import {
   DEFAULT_SNAPSHOT_EVERY,
   dataDirLayout,
@@ -25,6 +19,7 @@ import { type Command, Engine, type EngineConfig } from '@bourse/engine';
 import { SnapshotStore } from '@bourse/journal';
 import type { BenchOptions } from '../options.ts';
 import { type Measurement, progress, type Suite } from '../report.ts';
+import { referenceStream } from '../reference-stream.ts';
 
 const ACCOUNTS = 64;
 const CONFIG: EngineConfig = { feeAccountId: 0, maxOpenOrdersPerAccount: 1_000_000 };
@@ -51,22 +46,12 @@ export const historySuite: Suite = {
   },
 };
 
-function streamOf(profile: ProfileName, o: BenchOptions): Command[] {
-  const w = generate({ profile, n: o.n, seed: o.seed, mix: o.mix });
-  const prepared = prepareBourse(w.cols, {
-    profile,
-    accounts: ACCOUNTS,
-    maxOpenOrdersPerAccount: CONFIG.maxOpenOrdersPerAccount,
-  });
-  return [...setupCommands(profile, ACCOUNTS), ...prepared.commands];
-}
-
 async function measureProfile(
   profile: ProfileName,
   o: BenchOptions,
   notes: string[],
 ): Promise<Measurement[]> {
-  const commands = streamOf(profile, o);
+  const commands = referenceStream(profile, o, { accounts: ACCOUNTS, config: CONFIG });
   // The production spacing when the stream is long enough to hold a few gaps of it.
   const snapshotEvery = Math.min(DEFAULT_SNAPSHOT_EVERY, Math.floor(commands.length / 4));
   const dataDir = mkdtempSync(join(tmpdir(), 'bourse-bench-history-'));

@@ -8,11 +8,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generate, type ProfileName, prepareBourse, setupCommands } from '@bourse/benchkit';
+import type { ProfileName } from '@bourse/benchkit';
 import { type Command, Engine, type EngineConfig } from '@bourse/engine';
 import { type AppliedCommand, openSqliteReadModels, type ReadModels } from '@bourse/projections';
 import type { BenchOptions } from '../options.ts';
 import { type Measurement, progress, type Suite } from '../report.ts';
+import { referenceStream } from '../reference-stream.ts';
 
 const ACCOUNTS = 8;
 const CONFIG: EngineConfig = { feeAccountId: 0, maxOpenOrdersPerAccount: 1_000_000 };
@@ -37,15 +38,9 @@ export const performanceSuite: Suite = {
 
 /** The workload stamped 100 ms apart, applied to an engine, with each command's events. */
 function applied(profile: ProfileName, o: BenchOptions): { engine: Engine; log: AppliedCommand[] } {
-  const w = generate({ profile, n: o.n, seed: o.seed, mix: o.mix });
-  const prepared = prepareBourse(w.cols, {
-    profile,
-    accounts: ACCOUNTS,
-    maxOpenOrdersPerAccount: CONFIG.maxOpenOrdersPerAccount,
-  });
   const engine = new Engine(CONFIG);
   const log: AppliedCommand[] = [];
-  const commands = [...setupCommands(profile, ACCOUNTS), ...prepared.commands];
+  const commands = referenceStream(profile, o, { accounts: ACCOUNTS, config: CONFIG });
   commands.forEach((c, i) => {
     const command = { ...c, seq: i + 1, ts: T0 + i * STEP_MS } as Command;
     log.push({ seq: i + 1, ts: command.ts, command, events: [...engine.apply(command)] });

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generate, type ProfileName, prepareBourse, setupCommands } from '@bourse/benchkit';
+import type { ProfileName } from '@bourse/benchkit';
 import {
   DEFAULT_SNAPSHOT_EVERY,
   openExchangeCore,
@@ -19,6 +19,7 @@ import { type Command, Engine, type EngineConfig } from '@bourse/engine';
 import { FileJournal } from '@bourse/journal';
 import type { BenchOptions } from '../options.ts';
 import { type Measurement, progress, type Suite } from '../report.ts';
+import { median, referenceStream } from '../reference-stream.ts';
 import { buildDataDir, type RecordFormat } from './data-dir.ts';
 
 const ACCOUNTS = 64;
@@ -50,8 +51,6 @@ async function timedAsync(n: number, body: () => Promise<void>): Promise<Rate> {
   return { wall: n / seconds, cpu: n / ((cpu.user + cpu.system) / 1e6) };
 }
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-
 export const replaySuite: Suite = {
   name: 'replay',
   title: 'Replay and recovery: bourse replay, the core, restart',
@@ -65,19 +64,9 @@ export const replaySuite: Suite = {
   },
 };
 
-function streamOf(profile: ProfileName, o: BenchOptions): Command[] {
-  const w = generate({ profile, n: o.n, seed: o.seed, mix: o.mix });
-  const prepared = prepareBourse(w.cols, {
-    profile,
-    accounts: ACCOUNTS,
-    maxOpenOrdersPerAccount: CONFIG.maxOpenOrdersPerAccount,
-  });
-  return [...setupCommands(profile, ACCOUNTS), ...prepared.commands];
-}
-
 async function measureProfile(profile: ProfileName, o: BenchOptions, notes: string[]) {
   progress(`replay/${profile}: building JSON and binary journals of ${o.n} commands`);
-  const commands = streamOf(profile, o);
+  const commands = referenceStream(profile, o, { accounts: ACCOUNTS, config: CONFIG });
   const root = mkdtempSync(join(tmpdir(), 'bourse-bench-replay-'));
   try {
     const dirs = { json: join(root, 'json'), binary: join(root, 'binary') };
