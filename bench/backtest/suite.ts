@@ -22,6 +22,8 @@ import { buildDataDir } from '../replay/data-dir.ts';
 
 const ACCOUNTS = 64;
 const CONFIG: EngineConfig = { feeAccountId: 0, maxOpenOrdersPerAccount: 1_000_000 };
+/** Restamped: the strategies' timers need time that runs forward from the set-up. */
+const STREAM = { accounts: ACCOUNTS, config: CONFIG, restamp: true };
 
 interface Contender {
   readonly name: string;
@@ -58,11 +60,7 @@ async function measureProfile(
   o: BenchOptions,
   notes: string[],
 ): Promise<Measurement[]> {
-  const commands = referenceStream(profile, o, {
-    accounts: ACCOUNTS,
-    config: CONFIG,
-    restamp: true,
-  });
+  const commands = referenceStream(profile, o, STREAM);
   const market = instrumentSpec(profile).symbol;
   const dir = mkdtempSync(join(tmpdir(), 'bourse-bench-backtest-'));
   try {
