@@ -28,6 +28,11 @@ export class OrderIndex {
     return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> this.shift;
   }
 
+  /** Bytes the table takes. */
+  byteLength(): number {
+    return this.table.byteLength;
+  }
+
   /** The slot of order `id`, or −1. */
   get(id: number): number {
     const table = this.table;

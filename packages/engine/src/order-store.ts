@@ -1,7 +1,7 @@
 // Pooled order records as struct-of-arrays: one slot index per live order, typed-array columns, a free
-// list threaded through `next`, and doubling growth. Nothing here allocates per order once capacity is
-// reached, which keeps the matching hot path free of garbage. Rarely used fields (stop price, expiry,
-// client order id) live in sparse maps so a plain limit order costs only its columns (≈ 90 bytes).
+// list threaded through `next`, and growth by a quarter. Nothing here allocates per order once capacity
+// is reached, which keeps the matching hot path free of garbage. Rarely used fields (stop price, expiry,
+// client order id) live in sparse maps so a plain limit order costs only its columns (84 bytes).
 // A slot is live iff `id[slot] > 0`.
 
 import { NIL } from './slot.ts';
@@ -95,6 +95,14 @@ export class OrderStore {
     }
   }
 
+  /** Bytes the columns take (capacity, not live orders); the sparse maps are not counted. */
+  byteLength(): number {
+    const cols = [this.id, this.inst, this.side, this.type, this.tif, this.flags, this.price];
+    const more = [this.open, this.filled, this.resCash, this.resFee, this.resPos, this.next];
+    const links = [this.prev, this.acctNext, this.acctPrev, this.acct];
+    return [...cols, ...more, ...links].reduce((sum, c) => sum + c.byteLength, 0);
+  }
+
   accountOf(slot: number): Account {
     return this.accounts[this.acct[slot]!]!;
   }
@@ -161,9 +169,15 @@ export class OrderStore {
     this.freeHead = slot;
   }
 
+  /**
+   * Grows by a quarter, not by doubling: capacity is what a book costs, and doubling left up to half
+   * of it unused just past a power of two (190 B per resting order instead of 95). A quarter bounds
+   * the unused part to a fifth; growing more often costs a copy of the columns each time, 4× the final
+   * size in all, which the order path never sees between growths.
+   */
   private grow(): void {
     const old = this.capacity;
-    const cap = old * 2;
+    const cap = old + Math.max(old >>> 2, 64);
     const f64 = (a: Float64Array) => {
       const b = new Float64Array(cap);
       b.set(a);

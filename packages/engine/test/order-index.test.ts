@@ -67,3 +67,21 @@ test('deleting an absent id changes nothing', () => {
   assert.equal(index.size, 1);
   assert.equal(index.get(7), slot);
 });
+
+test('a resting order costs at most 128 bytes of order store and index at every size', () => {
+  // Capacity, not live orders, is what memory holds: growth must not leave so much unused that a
+  // book just past a growth step pays more than 128 B per order (doubling paid up to ≈ 190 B).
+  const store = new OrderStore([]);
+  const index = new OrderIndex(store);
+  let worst = 0;
+  let worstAt = 0;
+  for (let n = 1; n <= 400_000; n++) {
+    const slot = store.alloc();
+    store.id[slot] = n;
+    index.set(n, slot);
+    if (n < 1_000) continue;
+    const perOrder = (store.byteLength() + index.byteLength()) / n;
+    if (perOrder > worst) [worst, worstAt] = [perOrder, n];
+  }
+  assert.ok(worst <= 128, `${worst.toFixed(1)} B per order at ${worstAt} orders`);
+});
