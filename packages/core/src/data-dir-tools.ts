@@ -4,6 +4,7 @@
 
 import {
   CodecError,
+  type Command,
   CommandDecoder,
   Engine,
   type EngineConfig,
@@ -11,18 +12,19 @@ import {
 } from '@bourse/engine';
 import {
   FileJournal,
+  type RecordChunk,
   type RepairResult,
   repairJournal,
   SnapshotStore,
   setCheckpointsAside,
   type VerifyReport,
   verifyJournal,
-  visitRecords,
 } from '@bourse/journal';
 import { decodeCommand, encodeCommandRecord } from './command-codec.ts';
 import { CoreError } from './core-error.ts';
 import { dataDirLayout, readEngineConfig } from './data-dir.ts';
 import type { AppliedCommand } from './exchange-core.ts';
+import { replayChunks } from './journal-reader-thread.ts';
 import { setReadDbAside } from './read-db-guard.ts';
 import type { ReplayProgress } from './replay-into-worker.ts';
 
@@ -67,14 +69,19 @@ export function verifyDataDir(
 export async function replayDataDir(
   dir: string,
   onProgress?: ProgressListener,
-  opts: { onApplied?: (applied: AppliedCommand) => void } = {},
+  opts: {
+    onApplied?: (applied: AppliedCommand) => void;
+    /** Read the journal on a thread of its own (default: when it is long enough to pay). */
+    readerThread?: boolean | 'auto';
+  } = {},
 ): Promise<ReplayResult> {
   const layout = dataDirLayout(dir);
   const engine = new Engine(engineConfigOf(dir));
   // Every record is read and checked below: the open need not check the durable ones first.
   const { journal } = await FileJournal.open(layout.journalDir, { trustThrough: ALL_RECORDS });
   try {
-    applyRecords(engine, journal, 1, onProgress, opts.onApplied);
+    const chunks = replayChunks(journal, 1, opts.readerThread);
+    await applyRecords(engine, chunks, journal.lastSeq, onProgress, opts.onApplied);
   } finally {
     await journal.close();
   }
@@ -102,7 +109,8 @@ export async function snapshotDataDir(
         `snapshot at seq ${latest.seq} is ahead of the journal, which ends at ${journal.lastSeq}`,
       );
     }
-    applyRecords(engine, journal, engine.lastSeq + 1, onProgress, undefined);
+    const chunks = replayChunks(journal, engine.lastSeq + 1);
+    await applyRecords(engine, chunks, journal.lastSeq, onProgress, undefined);
     chain = journal.chainAt(engine.lastSeq);
   } finally {
     await journal.close();
@@ -164,30 +172,47 @@ function engineConfigOf(dir: string): EngineConfig | undefined {
 /** Progress is reported every this many records. */
 const PROGRESS_EVERY = 65_536;
 
-/** Applies the journal from `fromSeq`, each record decoded straight from the reader's buffer. */
-function applyRecords(
+/**
+ * Applies the journal's chunks in order, each record decoded in place from its chunk's buffer: one
+ * await per chunk (thousands of records), none per record.
+ */
+async function applyRecords(
   engine: Engine,
-  journal: FileJournal,
-  fromSeq: number,
+  chunks: Iterable<RecordChunk> | AsyncIterable<RecordChunk>,
+  lastSeq: number,
   onProgress: ProgressListener | undefined,
   onApplied: ((applied: AppliedCommand) => void) | undefined,
-): void {
-  const lastSeq = journal.lastSeq;
+): Promise<void> {
   const decoder = new CommandDecoder();
-  visitRecords(journal, fromSeq, (seq, bytes, start, end) => {
-    const decoded = decoder.decode(bytes, start, end);
-    if (decoded instanceof CodecError) throw undecodable(seq, decoded);
-    if (decoded.seq !== seq || decoded.seq !== engine.lastSeq + 1) {
-      throw new CoreError(
-        'DATA_DIR_INCONSISTENT',
-        `journal record ${seq} holds command seq ${decoded.seq} after engine seq ${engine.lastSeq}`,
-      );
+  let nextProgress = engine.lastSeq + PROGRESS_EVERY;
+  for await (const chunk of chunks) {
+    const { payloads, ends, firstSeq, count } = chunk;
+    let start = 0;
+    for (let i = 0; i < count; i++) {
+      const seq = firstSeq + i;
+      const end = ends[i]!;
+      const decoded = decoder.decode(payloads, start, end);
+      start = end;
+      if (decoded instanceof CodecError) throw undecodable(seq, decoded);
+      if (decoded.seq !== seq || seq !== engine.lastSeq + 1)
+        throw outOfSequence(seq, decoded, engine);
+      const events = engine.apply(decoded);
+      onApplied?.({ seq, ts: decoded.ts, command: decoded, events: [...events] });
     }
-    const events = engine.apply(decoded);
-    onApplied?.({ seq, ts: decoded.ts, command: decoded, events: [...events] });
-    if (seq % PROGRESS_EVERY === 0) onProgress?.({ seq, lastSeq });
-  });
+    const last = firstSeq + count - 1;
+    if (last >= nextProgress) {
+      onProgress?.({ seq: last, lastSeq });
+      nextProgress = last + PROGRESS_EVERY;
+    }
+  }
   onProgress?.({ seq: engine.lastSeq, lastSeq });
+}
+
+function outOfSequence(seq: number, decoded: Command, engine: Engine): CoreError {
+  return new CoreError(
+    'DATA_DIR_INCONSISTENT',
+    `journal record ${seq} holds command seq ${decoded.seq} after engine seq ${engine.lastSeq}`,
+  );
 }
 
 function undecodable(seq: number, error: CodecError): CoreError {

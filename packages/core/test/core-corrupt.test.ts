@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { JournalCorruptError } from '@bourse/journal';
 import { CoreError, openExchangeCore, replayDataDir, verifyDataDir } from '../src/index.ts';
 import { limitOrder, marketSetup } from './fixtures/market-setup.ts';
 import { openCore } from './fixtures/open-core.ts';
@@ -56,9 +57,12 @@ test('a damaged record the newest snapshot holds: the restart (which never reads
   const snapshotSeq = verifyDataDir(dataDir).snapshotSeq;
   const second = Number(segments.sort()[1]!.slice(0, 20));
   assert.ok(snapshotSeq !== undefined && second <= snapshotSeq, 'the first segment is sealed');
-  // Intact, the full replay (records decoded in place, segment after segment) reaches the same state.
+  // Intact, the full replay (segment after segment, read in this thread or on a reader thread)
+  // reaches the same state.
   assert.ok(segments.length > 3);
-  assert.equal((await replayDataDir(dataDir)).hash, before.hash);
+  for (const readerThread of [false, true]) {
+    assert.equal((await replayDataDir(dataDir, undefined, { readerThread })).hash, before.hash);
+  }
   const path = join(journalDir, segments[0]!);
   const bytes = readFileSync(path);
   const middle = Math.floor(bytes.length / 2);
@@ -69,5 +73,18 @@ test('a damaged record the newest snapshot holds: the restart (which never reads
   assert.deepEqual(await restarted.query.stateHash(), before);
   await restarted.close();
   assert.equal(verifyDataDir(dataDir).journal.ok, false);
-  await assert.rejects(replayDataDir(dataDir), /checksum/);
+  // Either reader names the damaged record the same way.
+  const refusals: unknown[] = [];
+  for (const readerThread of [false, true]) {
+    await assert.rejects(replayDataDir(dataDir, undefined, { readerThread }), (error) => {
+      refusals.push(error);
+      return error instanceof JournalCorruptError && /checksum/.test(error.message);
+    });
+  }
+  const [inThread, onThread] = refusals as JournalCorruptError[];
+  assert.equal(onThread!.kind, 'damaged-record');
+  assert.deepEqual(
+    [onThread!.message, onThread!.segment, onThread!.offset, onThread!.seq],
+    [inThread!.message, inThread!.segment, inThread!.offset, inThread!.seq],
+  );
 });
