@@ -10,9 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Etcd3 } from 'etcd3';
 import { Election, EtcdCluster, type Fence, FencedLog } from '@bourse/cluster';
+import { encodeCommand } from '@bourse/engine';
 import { limitOrder, marketSetup } from '../../packages/core/test/fixtures/market-setup.ts';
 import { ClusterHarness } from '../../packages/cluster/test/support/cluster-harness.ts';
 import { TradeLog } from '../../packages/cluster/test/support/trade-log.ts';
+import { CpuSampler, idleRates } from '../cluster/cpu-share.ts';
 import type { BenchOptions } from '../options.ts';
 import {
   type LatencyNs,
@@ -22,9 +24,9 @@ import {
   type SuiteResult,
 } from '../report.ts';
 
-/** A realistic command: a placeOrder as the sequencer journals it (~220 bytes of JSON). */
-function command(seq: number): string {
-  return JSON.stringify({
+/** A realistic command: a placeOrder as the sequencer journals it (its record; ~220 bytes as JSON). */
+function command(seq: number): Uint8Array {
+  return encodeCommand({
     type: 'placeOrder',
     accountId: 1 + (seq % 97),
     instrumentId: 1,
@@ -39,6 +41,8 @@ function command(seq: number): string {
     orderId: seq,
   });
 }
+
+const hex = (record: Uint8Array) => Buffer.from(record).toString('hex');
 
 function percentiles(samplesNs: number[]): LatencyNs {
   const s = [...samplesNs].sort((a, b) => a - b);
@@ -67,12 +71,26 @@ async function leaderFence(client: Etcd3, log: FencedLog, node: string): Promise
   );
 }
 
-async function appendRate(client: Etcd3, batch: number, seconds: number): Promise<Measurement> {
+/**
+ * Appends batches of `batch` commands for `seconds`, one transaction after another, and what each
+ * command cost: the three members' CPU (less their idle rate), the writer's CPU and the batch value's
+ * bytes in etcd.
+ */
+async function appendRate(
+  cluster: EtcdCluster,
+  client: Etcd3,
+  batch: number,
+  seconds: number,
+): Promise<{ m: Measurement; note: string }> {
   const log = new FencedLog(client, `/bench-rate-${batch}`);
   const fence = await leaderFence(client, log, 'bench');
+  const members = { etcd: cluster.members.flatMap((m) => (m.pid === undefined ? [] : [m.pid])) };
+  const idle = (await idleRates(members, 1000)).etcd ?? 0;
   const samples: number[] = [];
   const end = performance.now() + seconds * 1000;
   let commands = 0;
+  const sampler = new CpuSampler(members);
+  const writerCpu = process.cpuUsage();
   const started = performance.now();
   while (performance.now() < end) {
     const texts = Array.from({ length: batch }, (_, i) => command(fence.seq + 1 + i));
@@ -82,7 +100,15 @@ async function appendRate(client: Etcd3, batch: number, seconds: number): Promis
     commands += batch;
   }
   const elapsed = (performance.now() - started) / 1000;
-  return {
+  const writer = process.cpuUsage(writerCpu);
+  const etcdMs = Math.max(0, (sampler.stop().etcd ?? 0) - idle * elapsed);
+  const valueBytes = await lastValueBytes(client, log, 20);
+  const perCommand = (ms: number) => ((ms * 1000) / commands).toFixed(1);
+  const note =
+    `fenced append, ${batch} command${batch === 1 ? '' : 's'}/txn: etcd (3 members) ${perCommand(etcdMs)} µs ` +
+    `of CPU per command (less their idle ${idle.toFixed(0)} ms/s), writer ${perCommand((writer.user + writer.system) / 1000)} µs, ` +
+    `${(valueBytes / batch).toFixed(0)} bytes of batch value per command`;
+  const m: Measurement = {
     suite: 'etcd',
     name: `fenced append, ${batch} command${batch === 1 ? '' : 's'}/txn`,
     profile: '3 members',
@@ -93,6 +119,13 @@ async function appendRate(client: Etcd3, batch: number, seconds: number): Promis
     valid: true,
     validation: `${samples.length} appends in ${elapsed.toFixed(1)} s (${(samples.length / elapsed).toFixed(0)} txn/s)`,
   };
+  return { m, note };
+}
+
+/** Mean bytes of the last `n` batch values (each holds one append's commands). */
+async function lastValueBytes(client: Etcd3, log: FencedLog, n: number): Promise<number> {
+  const res = await client.getAll().prefix(log.batchPrefix).sort('Key', 'Descend').limit(n).exec();
+  return res.kvs.reduce((sum, kv) => sum + kv.value.length, 0) / Math.max(1, res.kvs.length);
 }
 
 async function race(
@@ -170,7 +203,7 @@ class Writer {
         const sent = performance.now();
         try {
           await this.log.append(this.fence, [text], Date.now() + 60_000);
-          this.acked.set(seq, text);
+          this.acked.set(seq, hex(text));
           this.ackTimes.push([sent, performance.now()]);
         } catch (error) {
           // Not acknowledged. The outcome may still have landed: continue from the head as stored.
@@ -243,8 +276,7 @@ async function leaderKills(
     const { batches } = await log.read(next, 512);
     const fresh = batches.filter((b) => b.toSeq >= next);
     if (fresh.length === 0) break;
-    for (const b of fresh)
-      b.commands.forEach((c, i) => void stored.set(b.fromSeq + i, JSON.stringify(c)));
+    for (const b of fresh) b.records.forEach((r, i) => void stored.set(b.fromSeq + i, hex(r)));
     next = fresh.at(-1)!.toSeq + 1;
   }
   client.close();
@@ -362,8 +394,12 @@ export const etcdSuite: Suite = {
     try {
       progress('etcd: fenced append rate');
       const measurements: Measurement[] = [];
-      for (const batch of [1, 100])
-        measurements.push(await appendRate(client, batch, options.etcdSeconds));
+      const rateNotes: string[] = [];
+      for (const batch of [1, 100]) {
+        const rate = await appendRate(cluster, client, batch, options.etcdSeconds);
+        measurements.push(rate.m);
+        rateNotes.push(rate.note);
+      }
       progress('etcd: racing writers');
       const raced = await race(cluster, options.etcdRaces);
       measurements.push(raced.m);
@@ -380,6 +416,7 @@ export const etcdSuite: Suite = {
         measurements,
         notes: [
           'each append is one etcd transaction: compare the head key’s mod revision and the writer’s election key, put the batch and the new head',
+          ...rateNotes,
           raced.note,
           ...killed.notes,
           ...engine.notes,

@@ -289,7 +289,7 @@ export class EngineNode {
   #startFollowing(): void {
     if (this.#alarm !== undefined || this.#closing.signal.aborted) return;
     const follower = new LogFollower(this.#log, this.#core.durableSeq + 1, async (b) => {
-      await this.#core.replicate(b.commands);
+      await this.#core.replicateRecords(b.records);
     });
     this.#follower = follower;
     follower.run().catch(async (error: unknown) => {
@@ -337,7 +337,7 @@ export class EngineNode {
     await this.#follower?.stop();
     this.#follower = undefined;
     const catcher = new LogFollower(this.#log, this.#core.durableSeq + 1, async (b) => {
-      await this.#core.replicate(b.commands);
+      await this.#core.replicateRecords(b.records);
     });
     await catcher.catchUp();
     const head = await this.#log.head();

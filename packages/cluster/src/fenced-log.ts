@@ -3,9 +3,17 @@
 // the batch and the new head only if the head's mod revision is still the one this leader last wrote
 // and its election key still exists: a deposed or paused leader can never append, even while it still
 // believes it leads. Terms are recorded in the head, in every batch and under `<prefix>/log/terms/`.
+// A batch's value is its commands' journal records (`log-format.ts`).
 
-import type { Command } from '@bourse/engine';
 import type { Etcd3 } from 'etcd3';
+import {
+  batchBounds,
+  encodeBatch,
+  FRAME_MAX_BYTES,
+  HEADER_MAX_BYTES,
+  type LogBatch,
+  parseBatch,
+} from './log-format.ts';
 
 const SEQ_DIGITS = 16;
 /**
@@ -20,14 +28,6 @@ export interface LogHead {
   readonly leader: string;
   /** The head key's mod revision (0 before the first write): what the next append compares. */
   readonly revision: number;
-}
-
-/** One batch as read back: the commands the engine applies (seq, ts and ids included), parsed. */
-export interface LogBatch {
-  readonly term: number;
-  readonly fromSeq: number;
-  readonly toSeq: number;
-  readonly commands: readonly Command[];
 }
 
 /** What a leader holds to append: the head it last wrote and the election key that makes it leader. */
@@ -108,32 +108,33 @@ export class FencedLog {
   }
 
   /**
-   * Appends commands `fence.seq + 1 …` (JSON texts) in as few transactions as the size cap allows.
-   * Resolves once every transaction succeeded (each is on a quorum's disks); throws FencedError when
-   * refused. A transaction whose outcome is unknown (etcd unreachable mid-request) is settled by
-   * reading the head back, and retried until `deadline` (ms since the epoch).
+   * Appends commands `fence.seq + 1 …` (their journal records) in as few transactions as the size
+   * cap allows. Resolves once every transaction succeeded (each is on a quorum's disks); throws
+   * FencedError when refused. A transaction whose outcome is unknown (etcd unreachable mid-request)
+   * is settled by reading the head back, and retried until `deadline` (ms since the epoch).
    */
-  async append(fence: Fence, commands: readonly string[], deadline: number): Promise<void> {
+  async append(fence: Fence, records: readonly Uint8Array[], deadline: number): Promise<void> {
     let start = 0;
-    while (start < commands.length) {
+    while (start < records.length) {
       let end = start;
-      let bytes = 0;
+      let bytes = HEADER_MAX_BYTES;
       while (
-        end < commands.length &&
-        (end === start || bytes + commands[end]!.length < MAX_TXN_BYTES)
+        end < records.length &&
+        (end === start || bytes + records[end]!.length + FRAME_MAX_BYTES < MAX_TXN_BYTES)
       ) {
-        bytes += commands[end]!.length;
+        bytes += records[end]!.length + FRAME_MAX_BYTES;
         end++;
       }
-      await this.#appendOne(fence, commands.slice(start, end), deadline);
+      const slice = start === 0 && end === records.length ? records : records.slice(start, end);
+      await this.#appendOne(fence, slice, deadline);
       start = end;
     }
   }
 
-  async #appendOne(fence: Fence, commands: readonly string[], deadline: number): Promise<void> {
+  async #appendOne(fence: Fence, records: readonly Uint8Array[], deadline: number): Promise<void> {
     const fromSeq = fence.seq + 1;
-    const toSeq = fence.seq + commands.length;
-    const value = `{"term":${fence.term},"fromSeq":${fromSeq},"toSeq":${toSeq},"commands":[${commands.join(',')}]}`;
+    const toSeq = fence.seq + records.length;
+    const value = encodeBatch(fence.term, fromSeq, records);
     const head = JSON.stringify({ seq: toSeq, term: fence.term, leader: fence.node });
     for (let attempt = 0; ; attempt++) {
       try {
@@ -195,7 +196,7 @@ export class FencedLog {
       .sort('Key', 'Ascend')
       .limit(limit)
       .exec();
-    const batches = res.kvs.map((kv) => parseBatch(kv.value));
+    const batches = res.kvs.map((kv) => parseBatch(kv.value, kv.key.toString()));
     return {
       batches: batches.filter((b) => b.toSeq >= fromSeq),
       revision: Number(res.header.revision),
@@ -211,7 +212,9 @@ export class FencedLog {
       .limit(1)
       .exec();
     const kv = res.kvs[0];
-    return kv === undefined ? (await this.head()).seq + 1 : parseBatch(kv.value).fromSeq;
+    return kv === undefined
+      ? (await this.head()).seq + 1
+      : batchBounds(kv.value, kv.key.toString()).fromSeq;
   }
 
   /**
@@ -228,7 +231,8 @@ export class FencedLog {
     const kv = keep.kvs[0];
     if (kv === undefined) return 0;
     // The batch holding `seq` stays; every key before it goes.
-    const cut = parseBatch(kv.value).toSeq < seq ? this.batchKey(seq) : kv.key.toString();
+    const cut =
+      batchBounds(kv.value, kv.key.toString()).toSeq < seq ? this.batchKey(seq) : kv.key.toString();
     const res = await this.client.delete().inRange({ start: this.batchPrefix, end: cut }).exec();
     const deleted = Number(res.deleted);
     if (deleted > 0) {
@@ -242,11 +246,6 @@ export function parseHead(kv: { value: Buffer; mod_revision: string } | undefine
   if (kv === undefined) return { seq: 0, term: 0, leader: '', revision: 0 };
   const v = JSON.parse(kv.value.toString()) as { seq: number; term: number; leader: string };
   return { seq: v.seq, term: v.term, leader: v.leader, revision: Number(kv.mod_revision) };
-}
-
-/** A batch value is `{ term, fromSeq, toSeq, commands }` with the commands as the leader journaled them. */
-export function parseBatch(value: Buffer): LogBatch {
-  return JSON.parse(value.toString()) as LogBatch;
 }
 
 function sleep(ms: number): Promise<void> {

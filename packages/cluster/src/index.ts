@@ -17,6 +17,14 @@ export {
   freePorts,
   MISSING_ETCD,
 } from './etcd-members.ts';
-export { type Fence, FencedError, FencedLog, type LogBatch, type LogHead } from './fenced-log.ts';
+export { type Fence, FencedError, FencedLog, type LogHead } from './fenced-log.ts';
+export {
+  batchCommands,
+  encodeBatch,
+  LOG_FORMAT_BINARY,
+  type LogBatch,
+  LogFormatError,
+  parseBatch,
+} from './log-format.ts';
 export { HashBook } from './hash-book.ts';
 export { NatsServerProcess, natsServerConfig, NATS_SERVER_BIN } from './nats-server-process.ts';

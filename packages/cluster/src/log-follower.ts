@@ -3,7 +3,8 @@
 // the watch is missed. Any gap (a watch reconnect, a compacted revision) sends it back to ranged reads.
 // Batches are handed over one at a time, in seq order, each sliced to start right after the last one.
 
-import { type FencedLog, type LogBatch, parseBatch } from './fenced-log.ts';
+import type { FencedLog } from './fenced-log.ts';
+import { type LogBatch, parseBatch } from './log-format.ts';
 
 /** Batches per ranged read while catching up. */
 const READ_LIMIT = 64;
@@ -90,7 +91,7 @@ export class LogFollower {
     if (batch.fromSeq > this.#next) return false;
     const skip = this.#next - batch.fromSeq;
     const sliced: LogBatch =
-      skip === 0 ? batch : { ...batch, fromSeq: this.#next, commands: batch.commands.slice(skip) };
+      skip === 0 ? batch : { ...batch, fromSeq: this.#next, records: batch.records.slice(skip) };
     await this.#apply(sliced);
     this.#next = batch.toSeq + 1;
     return true;
@@ -111,14 +112,19 @@ export class LogFollower {
       wake?.();
       wake = undefined;
     };
-    watcher.on('put', (kv) => {
-      queue.push(parseBatch(kv.value));
-      poke();
-    });
     const breakOff = () => {
       broken = true;
       poke();
     };
+    watcher.on('put', (kv) => {
+      try {
+        queue.push(parseBatch(kv.value, kv.key.toString()));
+        poke();
+      } catch {
+        // A batch this node cannot read: the ranged read that follows reports it.
+        breakOff();
+      }
+    });
     watcher.on('error', breakOff);
     watcher.on('disconnected', breakOff);
     signal.addEventListener('abort', poke, { once: true });

@@ -86,10 +86,11 @@ export class ReplicatedJournal implements CoreJournal {
     // No local check of the lease here: the transaction itself is refused once the election key is
     // gone, and a lease etcd renewed across its own leader change is still good.
     const deadline = Math.max(Date.now(), leadership.validUntil) + leadership.ttlMs;
-    const texts = entries.map((e) => decodeCommandJson(e.payload));
+    // The log holds the records exactly as the local journal will: nothing is decoded here.
+    const records = entries.map((e) => e.payload);
     const started = performance.now();
     try {
-      await this.#log.append(fence, texts, deadline);
+      await this.#log.append(fence, records, deadline);
     } catch (error) {
       this.#metrics.fencedAppends++;
       this.depose(error instanceof Error ? error.message : String(error));

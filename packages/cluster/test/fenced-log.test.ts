@@ -5,9 +5,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Etcd3 } from 'etcd3';
+import { type Command, encodeCommand } from '@bourse/engine';
 import { Election } from '../src/election.ts';
 import { EtcdCluster } from '../src/etcd-members.ts';
 import { FencedError, FencedLog } from '../src/fenced-log.ts';
+import { batchCommands, LOG_FORMAT_BINARY, LogFormatError } from '../src/log-format.ts';
+import { LogFollower } from '../src/log-follower.ts';
 
 let cluster: EtcdCluster;
 let client: Etcd3;
@@ -24,7 +27,8 @@ after(async () => {
 
 /** Generous: etcd on a shared 2-core machine can be slow; nothing here waits on a timer but leases. */
 const T = { timeout: 120_000 };
-const cmd = (seq: number) => JSON.stringify({ type: 'tick', seq, ts: 1000 + seq });
+const tick = (seq: number): Command => ({ type: 'tick', seq, ts: 1000 + seq });
+const cmd = (seq: number) => encodeCommand(tick(seq));
 const far = () => Date.now() + 30_000;
 
 test('a deposed leader cannot append; the new term continues the log', T, async () => {
@@ -60,9 +64,11 @@ test('a deposed leader cannot append; the new term continues the log', T, async 
       [2, 4, 5],
     ],
   );
+  assert.deepEqual(batches.flatMap(batchCommands), [1, 2, 3, 4, 5].map(tick));
+  // The log holds each record exactly as the leader's journal writes it.
   assert.deepEqual(
-    batches.flatMap((x) => x.commands.map((c) => c.seq)),
-    [1, 2, 3, 4, 5],
+    batches.flatMap((x) => x.records.map((r) => Buffer.from(r).toString('hex'))),
+    [1, 2, 3, 4, 5].map((seq) => Buffer.from(cmd(seq)).toString('hex')),
   );
   // Reading from the middle of a batch starts with the batch that holds it.
   assert.equal((await log.read(2, 100)).batches[0]?.fromSeq, 1);
@@ -113,17 +119,19 @@ test('a large group commit is split into several fenced transactions', T, async 
   const a = await new Election(client, 'a', { prefix: '/t4' }).campaign();
   const fence = await log.takeOver(await log.head(), 'a', a.electionKey, a.electionCreateRevision);
   const pad = 'x'.repeat(4000);
+  // A field the binary layout has no place for makes these JSON-format records (still one each).
   const big = Array.from({ length: 600 }, (_, i) =>
-    JSON.stringify({ type: 'tick', seq: i + 1, ts: 1, pad }),
+    encodeCommand({ type: 'tick', seq: i + 1, ts: 1, pad } as unknown as Command),
   );
   await log.append(fence, big, far());
   const { batches } = await log.read(1, 100);
   assert.ok(batches.length >= 3, `${batches.length} batches`);
   assert.equal(batches.at(-1)?.toSeq, 600);
   assert.equal(
-    batches.reduce((n, b) => n + b.commands.length, 0),
+    batches.reduce((n, b) => n + b.records.length, 0),
     600,
   );
+  assert.equal((batchCommands(batches[0]!)[0] as unknown as { pad: string }).pad, pad);
 
   // Trim everything before seq 300: the batch holding 300 stays.
   assert.ok((await log.trimBefore(300)) > 0);
@@ -152,3 +160,79 @@ test(
     await b.resign();
   },
 );
+
+/** A batch as the previous version wrote it: one JSON object, the commands as JSON. */
+async function putJsonBatch(log: FencedLog, term: number, commands: Command[]): Promise<void> {
+  const fromSeq = commands[0]!.seq;
+  const toSeq = commands.at(-1)!.seq;
+  const head = await log.head();
+  await client
+    .if(log.headKey, 'Mod', '==', head.revision)
+    .then(
+      client.put(log.headKey).value(JSON.stringify({ seq: toSeq, term, leader: 'old' })),
+      client.put(log.batchKey(fromSeq)).value(JSON.stringify({ term, fromSeq, toSeq, commands })),
+    )
+    .commit();
+}
+
+test(
+  'a log written in JSON by the previous version is read, trimmed and continued',
+  T,
+  async () => {
+    const log = new FencedLog(client, '/t6');
+    await putJsonBatch(log, 1, [tick(1), tick(2)]);
+    await putJsonBatch(log, 1, [tick(3)]);
+    const a = await new Election(client, 'a', { prefix: '/t6' }).campaign();
+    const fence = await log.takeOver(
+      await log.head(),
+      'a',
+      a.electionKey,
+      a.electionCreateRevision,
+    );
+    assert.equal(fence.term, 2);
+    await log.append(fence, [cmd(4), cmd(5)], far());
+
+    // A standby follows across the change of format; the JSON commands become binary records.
+    const seen: { term: number; fromSeq: number; records: string[] }[] = [];
+    const follower = new LogFollower(log, 2, async (b) => {
+      seen.push({
+        term: b.term,
+        fromSeq: b.fromSeq,
+        records: b.records.map((r) => Buffer.from(r).toString('hex')),
+      });
+    });
+    assert.equal(await follower.catchUp(), 5);
+    const hex = (seq: number) => Buffer.from(cmd(seq)).toString('hex');
+    assert.deepEqual(seen, [
+      { term: 1, fromSeq: 2, records: [hex(2)] },
+      { term: 1, fromSeq: 3, records: [hex(3)] },
+      { term: 2, fromSeq: 4, records: [hex(4), hex(5)] },
+    ]);
+    const raw = await client.get(log.batchKey(4)).buffer();
+    assert.equal(raw?.[0], LOG_FORMAT_BINARY);
+
+    assert.equal(await log.firstSeq(), 1);
+    assert.equal(await log.trimBefore(3), 1);
+    assert.equal(await log.firstSeq(), 3);
+    await a.resign();
+  },
+);
+
+test('a batch in a format this version does not know is refused, naming it', T, async () => {
+  const log = new FencedLog(client, '/t7');
+  await client.put(log.batchKey(1)).value(Buffer.from([0x03, 1, 1, 1, 0]));
+  await client.put(log.headKey).value(JSON.stringify({ seq: 1, term: 1, leader: 'future' }));
+  await assert.rejects(log.read(1, 10), (error: unknown) => {
+    assert.ok(error instanceof LogFormatError);
+    assert.match(error.message, /\/t7\/log\/b\/0+1 holds log format byte 0x3/);
+    assert.match(error.message, /does not read/);
+    return true;
+  });
+  const follower = new LogFollower(log, 1, async () => {
+    throw new Error('nothing may be applied');
+  });
+  await assert.rejects(follower.catchUp(), LogFormatError);
+  // A damaged binary batch is refused too, not half-applied.
+  await client.put(log.batchKey(1)).value(Buffer.from([LOG_FORMAT_BINARY, 1, 1, 5, 2]));
+  await assert.rejects(log.read(1, 10), /does not decode as a log batch/);
+});

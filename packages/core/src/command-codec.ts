@@ -123,3 +123,40 @@ export function replicatedCommand(
   }
   return { command, record: arena.encode(command) };
 }
+
+/**
+ * A record another node sequenced and journaled (a cluster's log holds the leader's records): decoded
+ * once, checked for the seq it must have, and journaled as it is, so the journals match byte for byte.
+ */
+export function replicatedRecord(
+  record: Uint8Array,
+  seq: number,
+): { command: Command; record: Uint8Array } | CoreError {
+  const command = decodeRecord(record);
+  if (command instanceof CodecError) {
+    return new CoreError(
+      'INVALID_COMMAND',
+      `replicated seq ${seq} does not decode: ${command.message}`,
+    );
+  }
+  if (command.seq !== seq || !Number.isSafeInteger(command.ts)) {
+    return new CoreError('INVALID_COMMAND', `replicated command must have seq ${seq} and a ts`);
+  }
+  return { command, record };
+}
+
+/** Where a command comes from: submitted here, or sequenced by another node (as a command or record). */
+export type CommandSource = 'submit' | 'commands' | 'records';
+
+/** The command for `seq` and its record, from an input of `source` (`ts` stamps a submitted one). */
+export function sourcedCommand(
+  arena: RecordArena,
+  source: CommandSource,
+  input: CommandInput | Command | Uint8Array,
+  seq: number,
+  ts: number,
+): { command: Command; record: Uint8Array } | CoreError {
+  if (source === 'records') return replicatedRecord(input as Uint8Array, seq);
+  if (source === 'commands') return replicatedCommand(arena, input as Command, seq);
+  return buildCommand(arena, input as CommandInput, seq, ts);
+}

@@ -161,6 +161,11 @@ export interface ReplicatingCore extends ExchangeCore {
    * is kept). Resolves like `submitBatch` once they are durable and applied.
    */
   replicate(commands: readonly Command[]): Promise<AppliedCommand[]>;
+  /**
+   * The same from the commands' journal records (as the leader journaled them): each is decoded once
+   * and journaled byte for byte as it came.
+   */
+  replicateRecords(records: readonly Uint8Array[]): Promise<AppliedCommand[]>;
   /** Start or stop submitting `tick`s when the engine has time-driven work due. */
   setTicking(on: boolean): void;
   /**

@@ -8,7 +8,7 @@
 import type { SnapshotStore } from '@bourse/journal';
 import type { ReadModels } from '@bourse/projections';
 import { CodecError, type Command, decodeEventBatch } from '@bourse/engine';
-import { buildCommand, commandBatch, RecordArena, replicatedCommand } from './command-codec.ts';
+import { type CommandSource, commandBatch, RecordArena, sourcedCommand } from './command-codec.ts';
 import { CoreError } from './core-error.ts';
 import { countReject, createSequencerStats } from './core-metrics.ts';
 import type { EngineHost } from './engine-host.ts';
@@ -204,15 +204,26 @@ export class LocalExchangeCore implements ReplicatingCore {
   }
 
   replicate(commands: readonly Command[]): Promise<AppliedCommand[]> {
-    if (commands.length === 0) return Promise.resolve([]);
-    const results = new Array<AppliedCommand>(commands.length);
+    return this.#replicate(commands, 'commands');
+  }
+
+  replicateRecords(records: readonly Uint8Array[]): Promise<AppliedCommand[]> {
+    return this.#replicate(records, 'records');
+  }
+
+  #replicate(
+    inputs: readonly (Command | Uint8Array)[],
+    source: CommandSource,
+  ): Promise<AppliedCommand[]> {
+    if (inputs.length === 0) return Promise.resolve([]);
+    const results = new Array<AppliedCommand>(inputs.length);
     return new Promise((resolve, reject) => {
-      let left = commands.length;
-      const resolvers = commands.map((_, i) => (applied: AppliedCommand) => {
+      let left = inputs.length;
+      const resolvers = inputs.map((_, i) => (applied: AppliedCommand) => {
         results[i] = applied;
         if (--left === 0) resolve(results);
       });
-      this.#enqueue(commands, resolvers, reject, true);
+      this.#enqueue(inputs, resolvers, reject, source);
     });
   }
 
@@ -243,14 +254,15 @@ export class LocalExchangeCore implements ReplicatingCore {
   }
 
   /**
-   * Sequences all inputs or none: an input that cannot be encoded consumes no seq. `sequenced`: the
-   * inputs are commands another node sequenced (a cluster standby), taken with their own seq and ts.
+   * Sequences all inputs or none: an input that cannot be encoded consumes no seq. `commands` and
+   * `records`: the inputs are commands another node sequenced (a cluster standby), taken with their
+   * own seq and ts; records are journaled as they are, byte for byte.
    */
   #enqueue(
-    inputs: readonly (CommandInput | Command)[],
+    inputs: readonly (CommandInput | Command | Uint8Array)[],
     resolvers: ((applied: AppliedCommand) => void)[],
     reject: (error: Error) => void,
-    sequenced = false,
+    source: CommandSource = 'submit',
   ): void {
     if (this.#closing !== undefined) {
       reject(new CoreError('CORE_CLOSED', 'the exchange core is closing'));
@@ -273,14 +285,13 @@ export class LocalExchangeCore implements ReplicatingCore {
       reject(new CoreError('OVERLOADED', `${queued} commands are already waiting for their ack`));
       return;
     }
+    const sequenced = source !== 'submit';
     const ts = sequenced ? 0 : this.#nextTs();
     const entries: Entry[] = [];
     const startedAt = performance.now();
     for (let i = 0; i < inputs.length; i++) {
       const seq = this.#nextSeq + i;
-      const built = sequenced
-        ? replicatedCommand(this.#arena, inputs[i] as Command, seq)
-        : buildCommand(this.#arena, inputs[i] as CommandInput, seq, ts);
+      const built = sourcedCommand(this.#arena, source, inputs[i]!, seq, ts);
       if (built instanceof CoreError) {
         reject(built);
         return;

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { CommandInput } from '@bourse/core';
 import { EtcdCluster } from '../../src/etcd-members.ts';
-import { FencedLog, type LogBatch } from '../../src/fenced-log.ts';
+import type { Command } from '@bourse/engine';
+import { FencedLog } from '../../src/fenced-log.ts';
+import { batchCommands, type LogBatch } from '../../src/log-format.ts';
 import { NatsServerProcess } from '../../src/nats-server-process.ts';
 import {
   clusterSubjects,
@@ -169,18 +171,18 @@ export class ClusterHarness {
     });
   }
 
-  /** The whole log as etcd holds it. */
-  async logBatches(): Promise<LogBatch[]> {
+  /** The whole log as etcd holds it, each batch's commands decoded. */
+  async logBatches(): Promise<(LogBatch & { commands: Command[] })[]> {
     const client = this.etcd.client();
     try {
       const log = new FencedLog(client, '/bourse');
-      const out: LogBatch[] = [];
+      const out: (LogBatch & { commands: Command[] })[] = [];
       let next = 1;
       for (;;) {
         const { batches } = await log.read(next, 256);
         const fresh = batches.filter((b) => b.toSeq >= next);
         if (fresh.length === 0) return out;
-        out.push(...fresh);
+        for (const b of fresh) out.push({ ...b, commands: batchCommands(b) });
         next = fresh.at(-1)!.toSeq + 1;
       }
     } finally {
