@@ -107,37 +107,46 @@ export class OrderStore {
     return this.accounts[this.acct[slot]!]!;
   }
 
+  // The sparse maps are read and written only for slots flagged F_SPARSE: most orders have none of
+  // these fields, and a map look-up on every placement and finish cost as much as a fill's fees.
+
   stopPriceOf(slot: number): number {
+    if ((this.flags[slot]! & F_SPARSE) === 0) return 0;
     return this.stopPrices.get(slot) ?? 0;
   }
 
   setStopPrice(slot: number, price: number): void {
-    if (price === 0) this.stopPrices.delete(slot);
-    else {
+    if (price === 0) {
+      if ((this.flags[slot]! & F_SPARSE) !== 0) this.stopPrices.delete(slot);
+    } else {
       this.stopPrices.set(slot, price);
       this.flags[slot]! |= F_SPARSE;
     }
   }
 
   expiresAtOf(slot: number): number {
+    if ((this.flags[slot]! & F_SPARSE) === 0) return 0;
     return this.expiries.get(slot) ?? 0;
   }
 
   setExpiresAt(slot: number, at: number): void {
-    if (at === 0) this.expiries.delete(slot);
-    else {
+    if (at === 0) {
+      if ((this.flags[slot]! & F_SPARSE) !== 0) this.expiries.delete(slot);
+    } else {
       this.expiries.set(slot, at);
       this.flags[slot]! |= F_SPARSE;
     }
   }
 
   clientIdOf(slot: number): string | undefined {
+    if ((this.flags[slot]! & F_SPARSE) === 0) return undefined;
     return this.clientIds.get(slot);
   }
 
   setClientId(slot: number, cid: string | undefined): void {
-    if (cid === undefined) this.clientIds.delete(slot);
-    else {
+    if (cid === undefined) {
+      if ((this.flags[slot]! & F_SPARSE) !== 0) this.clientIds.delete(slot);
+    } else {
       this.clientIds.set(slot, cid);
       this.flags[slot]! |= F_SPARSE;
     }
