@@ -189,35 +189,38 @@ function fill(
   const s = e.store;
   const spec = inst.spec;
   const takerSide = s.side[taker]!;
+  // Each side's account and position are looked up once per fill, buyer's position first (a
+  // position is created on first use, and creation order is part of the state).
+  const takerAcct = s.accountOf(taker);
+  const makerAcct = s.accountOf(maker);
+  const buyAcct = takerSide === BUY ? takerAcct : makerAcct;
+  const sellAcct = takerSide === BUY ? makerAcct : takerAcct;
+  const buyPos = e.positionOf(buyAcct, inst);
+  const sellPos = e.positionOf(sellAcct, inst);
   const buySlot = takerSide === BUY ? taker : maker;
   const sellSlot = takerSide === BUY ? maker : taker;
   if (spec.kind === 'binary') {
-    const buyLeg = binaryLeg(e, inst, buySlot, BUY, price, q);
-    const sellLeg = binaryLeg(e, inst, sellSlot, 1, price, q);
+    const buyLeg = binaryLeg(e, inst, buySlot, buyAcct, buyPos, BUY, price, q);
+    const sellLeg = binaryLeg(e, inst, sellSlot, sellAcct, sellPos, 1, price, q);
     inst.escrow -= buyLeg + sellLeg;
     inst.openInterest += q - legCloses[BUY]! - legCloses[1]!;
   } else {
-    spotLegs(e, inst, buySlot, sellSlot, price, q);
+    spotLegs(e, inst, buySlot, sellSlot, buyAcct, sellAcct, buyPos, sellPos, price, q);
   }
   s.open[taker]! -= q;
   s.open[maker]! -= q;
   s.filled[taker]! += q;
   s.filled[maker]! += q;
   const payout = spec.kind === 'binary' ? spec.payoutTicks : 0;
-  const takerFee = chargeFee(
-    e,
-    inst,
-    taker,
-    feeAt(inst.feeTaker, price, q, spec.moneyPerTickLot, payout),
-  );
-  const makerFee = chargeFee(
-    e,
-    inst,
-    maker,
-    feeAt(inst.feeMaker, price, q, spec.moneyPerTickLot, payout),
-  );
-  trimFeeReserve(e, inst, taker);
-  trimFeeReserve(e, inst, maker);
+  const feeAcct = e.accountById(e.config.feeAccountId)!;
+  const takerPos = takerSide === BUY ? buyPos : sellPos;
+  const makerPos = takerSide === BUY ? sellPos : buyPos;
+  const takerFeeDue = feeAt(inst.feeTaker, price, q, spec.moneyPerTickLot, payout);
+  const takerFee = chargeFee(e, inst, taker, takerAcct, takerPos, feeAcct, takerFeeDue);
+  const makerFeeDue = feeAt(inst.feeMaker, price, q, spec.moneyPerTickLot, payout);
+  const makerFee = chargeFee(e, inst, maker, makerAcct, makerPos, feeAcct, makerFeeDue);
+  trimFeeReserve(e, inst, taker, takerAcct);
+  trimFeeReserve(e, inst, maker, makerAcct);
   inst.lastPrice = price;
   inst.hasLast = true;
   e.sink.fill(
@@ -225,8 +228,8 @@ function fill(
     spec.instrumentId,
     s.id[taker]!,
     s.id[maker]!,
-    s.accountOf(taker).accountId,
-    s.accountOf(maker).accountId,
+    takerAcct.accountId,
+    makerAcct.accountId,
     takerSide,
     price,
     q,
@@ -249,6 +252,8 @@ function binaryLeg(
   e: EngineState,
   inst: Instrument,
   slot: number,
+  acct: Account,
+  pos: Position,
   side: number,
   price: number,
   q: number,
@@ -256,8 +261,6 @@ function binaryLeg(
   const s = e.store;
   const spec = inst.spec;
   invariant(spec.kind === 'binary', 'a binary fill on a spot instrument');
-  const acct = s.accountOf(slot);
-  const pos = e.positionOf(acct, inst);
   const M = spec.payoutTicks;
   const mult = spec.moneyPerTickLot;
   const m = inst.moneyAsset;
@@ -332,6 +335,10 @@ function spotLegs(
   inst: Instrument,
   buySlot: number,
   sellSlot: number,
+  buyer: Account,
+  seller: Account,
+  buyPos: Position,
+  sellPos: Position,
   price: number,
   q: number,
 ): void {
@@ -342,8 +349,6 @@ function spotLegs(
   const ba = inst.baseAsset;
   const cost = price * q * spec.moneyPerTickLot;
   const baseUnits = q * spec.baseUnitsPerLot;
-  const buyer = s.accountOf(buySlot);
-  const seller = s.accountOf(sellSlot);
   let release = s.price[buySlot]! * q * spec.moneyPerTickLot;
   if (release > s.resCash[buySlot]!) release = s.resCash[buySlot]!;
   s.resCash[buySlot]! -= release;
@@ -361,8 +366,8 @@ function spotLegs(
   e.touchBalance(buyer, ba);
   e.touchBalance(seller, qa);
   e.touchBalance(seller, ba);
-  spotPosition(e, e.positionOf(buyer, inst), q, cost);
-  spotPosition(e, e.positionOf(seller, inst), -q, cost);
+  spotPosition(e, buyPos, q, cost);
+  spotPosition(e, sellPos, -q, cost);
 }
 
 /** Average-cost bookkeeping of a spot position (informational: balances are the source of truth). */
@@ -375,10 +380,17 @@ function spotPosition(e: EngineState, pos: Position, signedLots: number, cost: n
  * Takes a fee from the order's fee reservation, then from available money; what neither covers is
  * waived (per-fill rounding can exceed the reservation made for the whole order). Returns the fee paid.
  */
-function chargeFee(e: EngineState, inst: Instrument, slot: number, fee: number): number {
+function chargeFee(
+  e: EngineState,
+  inst: Instrument,
+  slot: number,
+  acct: Account,
+  pos: Position,
+  feeAcct: Account,
+  fee: number,
+): number {
   if (fee === 0) return 0;
   const s = e.store;
-  const acct = s.accountOf(slot);
   const m = inst.moneyAsset;
   const fromRes = fee < s.resFee[slot]! ? fee : s.resFee[slot]!;
   s.resFee[slot]! -= fromRes;
@@ -387,11 +399,9 @@ function chargeFee(e: EngineState, inst: Instrument, slot: number, fee: number):
   const fromAvail = rest < acct.available[m]! ? rest : acct.available[m]!;
   acct.available[m]! -= fromAvail;
   const paid = fromRes + fromAvail;
-  const feeAcct = e.accountById(e.config.feeAccountId)!;
   feeAcct.available[m]! += paid;
   e.touchBalance(feeAcct, m);
   e.touchBalance(acct, m);
-  const pos = e.positionOf(acct, inst);
   pos.feesPaid += paid;
   e.touchPosition(pos);
   return paid;
@@ -401,14 +411,13 @@ function chargeFee(e: EngineState, inst: Instrument, slot: number, fee: number):
  * After a fill, gives back the part of the fee reservation the smaller open quantity no longer needs,
  * so a partly filled resting order holds only the worst-case fee of what is left.
  */
-function trimFeeReserve(e: EngineState, inst: Instrument, slot: number): void {
+function trimFeeReserve(e: EngineState, inst: Instrument, slot: number, acct: Account): void {
   const s = e.store;
   const open = s.open[slot]!;
   const held = s.resFee[slot]!;
   if (held === 0) return;
   const need = open === 0 ? 0 : feeReserveFor(inst, s.side[slot]!, s.price[slot]!, open);
   if (need >= held) return;
-  const acct = s.accountOf(slot);
   const m = inst.moneyAsset;
   s.resFee[slot] = need;
   acct.reserved[m]! -= held - need;
