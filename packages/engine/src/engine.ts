@@ -133,11 +133,14 @@ export class Engine implements EngineState {
       if (this.groupsToTrigger.length !== 0) flushGroupTriggers(this);
       this.touched.flush(sink, this.instList, this.assetList);
     }
-    // Assigning by index and trimming only when the count changed keeps the array's backing store:
-    // `length = 0` followed by pushes would reallocate it on every command.
+    // Assigning by index and trimming only what is left over keeps the array's backing store:
+    // `length = 0` followed by pushes would reallocate it on every command, and even a shorter
+    // `length = n` goes through the runtime, where a few `pop`s do not.
     // While the events go to bytes the array stays empty, so it never shows an earlier command's.
     const n = sink.out === null ? sink.count : 0;
-    if (events.length !== n) events.length = n;
+    let extra = events.length - n;
+    if (extra > 8) events.length = n;
+    else while (extra-- > 0) events.pop();
     return events;
   }
 
