@@ -48,8 +48,15 @@ export interface BenchOptions {
   readonly clusterSeconds: number;
   readonly clusterKills: number;
   readonly clusterEtcdKills: number;
-  /** Cluster suite: market-data subscribers spread over the gateways. */
+  /** Cluster suite: market-data subscribers spread over the gateways (0: no market-data rows). */
   readonly clusterSubscribers: number;
+  /**
+   * Cluster suite: the offered rates the cluster climbs (default the whole ladder); one rate measures
+   * the CPU per order at that rate alone, for before/after comparisons.
+   */
+  readonly clusterLadder: readonly number[] | undefined;
+  /** Cluster suite: also measure the single-process server in the same run (`--no-cluster-single`). */
+  readonly clusterSingle: boolean;
   /** Login-flood suite: wrong-password logins per second (orders at --flood-rate). */
   readonly loginRate: number;
   /** Login-flood suite: loopback source addresses the logins come from. */
@@ -65,7 +72,8 @@ const USAGE = `usage: npm run bench -- [--suite engine] [--profile cents|wide|al
        [--flood-rate 1000] [--flood-connections 3000] [--flood-addresses 300]
        [--etcd-seconds 5] [--etcd-races 200] [--etcd-kills 10]
        [--login-rate 300] [--login-addresses 300] [--login-seconds 10]
-       [--cluster-seconds 5] [--cluster-kills 20] [--cluster-etcd-kills 10] [--cluster-subscribers 1000]`;
+       [--cluster-seconds 5] [--cluster-kills 20] [--cluster-etcd-kills 10] [--cluster-subscribers 1000]
+       [--cluster-ladder 8000,10000] [--no-cluster-single]`;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({
@@ -97,6 +105,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       'cluster-kills': { type: 'string', default: '20' },
       'cluster-etcd-kills': { type: 'string', default: '10' },
       'cluster-subscribers': { type: 'string', default: '1000' },
+      'cluster-ladder': { type: 'string' },
+      'cluster-single': { type: 'boolean', default: true },
       'login-rate': { type: 'string', default: '300' },
       'login-addresses': { type: 'string', default: '300' },
       'login-seconds': { type: 'string', default: '10' },
@@ -133,9 +143,13 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     etcdRaces: positiveInt('etcd-races', values['etcd-races']),
     etcdKills: positiveInt('etcd-kills', values['etcd-kills']),
     clusterSeconds: positiveInt('cluster-seconds', values['cluster-seconds']),
-    clusterKills: positiveInt('cluster-kills', values['cluster-kills']),
-    clusterEtcdKills: positiveInt('cluster-etcd-kills', values['cluster-etcd-kills']),
-    clusterSubscribers: positiveInt('cluster-subscribers', values['cluster-subscribers']),
+    clusterKills: positiveInt('cluster-kills', values['cluster-kills'], 0),
+    clusterEtcdKills: positiveInt('cluster-etcd-kills', values['cluster-etcd-kills'], 0),
+    clusterSubscribers: positiveInt('cluster-subscribers', values['cluster-subscribers'], 0),
+    clusterLadder: values['cluster-ladder']
+      ?.split(',')
+      .map((rate) => positiveInt('cluster-ladder', rate.trim())),
+    clusterSingle: values['cluster-single'] as boolean,
     loginRate: positiveInt('login-rate', values['login-rate']),
     loginAddresses: positiveInt('login-addresses', values['login-addresses']),
     loginSeconds: positiveInt('login-seconds', values['login-seconds']),

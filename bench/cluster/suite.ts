@@ -136,6 +136,7 @@ async function orderRows(
   label: string,
   target: string[],
   seconds: string,
+  ladder: readonly number[],
   components: () => Promise<Components>,
   idle: Record<string, number> = {},
 ): Promise<{ rows: Measurement[]; note?: string }> {
@@ -149,7 +150,7 @@ async function orderRows(
     '--duration',
     seconds,
   ];
-  for (const offered of LADDER) {
+  for (const offered of ladder) {
     progress(`cluster: ${label} at ${offered}/s`);
     const run = await loadtest(ws(offered), await components());
     const r = run.r;
@@ -370,7 +371,10 @@ export const clusterSuite: Suite = {
       const { traders, target } = await prepare(state, dir);
       const s = state;
       const nats = await connectNats(s.natsUrl, 'bench');
-      const single = await orderRows('single-process server', [], seconds, async () => ({}));
+      const ladder = options.clusterLadder ?? LADDER;
+      const single = options.clusterSingle
+        ? await orderRows('single-process server', [], seconds, ladder, async () => ({}))
+        : { rows: [] };
       // The load generator starts that server itself: its start-up is in the figure.
       if (single.note !== undefined) single.note += ' (the server’s start-up included)';
       progress('cluster: idle CPU');
@@ -379,29 +383,36 @@ export const clusterSuite: Suite = {
         'cluster through HAProxy',
         target,
         seconds,
+        ladder,
         () => clusterComponents(s, nats),
         idle,
       );
       measurements.push(...single.rows, ...cluster.rows);
       for (const note of [single.note, cluster.note]) if (note !== undefined) cpuNotes.push(note);
-      measurements.push(
-        await failover('the leader engine node', s, traders[0]!, options.clusterKills, () =>
-          leaderNode(nats),
-        ),
-      );
-      measurements.push(
-        await failover("etcd's Raft leader", s, traders[0]!, options.clusterEtcdKills, () =>
-          etcdLeader(s),
-        ),
-      );
+      if (options.clusterKills > 0) {
+        measurements.push(
+          await failover('the leader engine node', s, traders[0]!, options.clusterKills, () =>
+            leaderNode(nats),
+          ),
+        );
+      }
+      if (options.clusterEtcdKills > 0) {
+        measurements.push(
+          await failover("etcd's Raft leader", s, traders[0]!, options.clusterEtcdKills, () =>
+            etcdLeader(s),
+          ),
+        );
+      }
       await nats.close();
       const subscribers = options.clusterSubscribers;
-      measurements.push(await marketDataRow(s, 2, target, subscribers, seconds));
-      const second = s.processes.find((p) => p.name === 'gateway2')!;
-      process.kill(second.pid, 'SIGKILL');
-      await waitGone(second.pid);
-      await new Promise((r) => setTimeout(r, 2_000)); // HAProxy's health check marks it down
-      measurements.push(await marketDataRow(s, 1, target, subscribers, seconds));
+      if (subscribers > 0) {
+        measurements.push(await marketDataRow(s, 2, target, subscribers, seconds));
+        const second = s.processes.find((p) => p.name === 'gateway2')!;
+        process.kill(second.pid, 'SIGKILL');
+        await waitGone(second.pid);
+        await new Promise((r) => setTimeout(r, 2_000)); // HAProxy's health check marks it down
+        measurements.push(await marketDataRow(s, 1, target, subscribers, seconds));
+      }
     } catch (error) {
       // What was measured so far is kept; the processes' logs stay for a look.
       failed = `${(error as Error).message} (logs in ${dir}/logs)`;
