@@ -10,6 +10,7 @@ import {
   clusterSubjects,
   decodeMessage,
   type EventsMessage,
+  encodeEventsMessage,
   encodeMessage,
   type ErrorReply,
   type LeanSubmitReply,
@@ -111,7 +112,7 @@ export class NodeServer {
         toSeq: part.at(-1)!.seq,
         batch: part,
       };
-      this.#nc.publish(this.subjects.events, encodeMessage(message));
+      this.#nc.publish(this.subjects.events, encodeEventsMessage(message));
     }
   }
 

@@ -16,7 +16,17 @@
 //   instead of waiting for its timeout.
 
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
-import type { Command } from '@bourse/engine';
+import {
+  ByteReader,
+  ByteWriter,
+  CodecError,
+  type Command,
+  CommandDecoder,
+  type EngineEvent,
+  readEvent,
+  writeCommand,
+  writeCommandEvents,
+} from '@bourse/engine';
 import type { AppliedCommand, CommandInput, CoreErrorCode, ExchangeCore } from '@bourse/core';
 
 export const DEFAULT_SUBJECT_PREFIX = 'bourse';
@@ -144,6 +154,10 @@ export interface QueryRequest {
 /** `value` is what `ExchangeCore['query'][method](...args)` resolves to (JSON; undefined → absent). */
 export type QueryReply = { readonly ok: true; readonly value?: unknown } | ErrorReply;
 
+/**
+ * Travels in the engine's binary codec (`encodeEventsMessage`), not JSON: every gateway and the
+ * projector decode every command of the stream, and the binary form is a fraction of the bytes.
+ */
 export interface EventsMessage {
   /** The leader's term that sequenced the batch. */
   readonly term: number;
@@ -212,4 +226,71 @@ export function encodeMessage(message: unknown): Uint8Array {
 
 export function decodeMessage<T>(data: Uint8Array): T {
   return JSON.parse(decoder.decode(data)) as T;
+}
+
+/** First byte of a binary `events` message (a JSON message starts with `{`). */
+const EVENTS_BINARY = 0x02;
+
+/**
+ * An `events` message in the engine's codec: `[0x02] term fromSeq toSeq count`, then per command its
+ * record (length-prefixed, as the journal holds it: seq and ts are the command's) and its events.
+ * Commands or events the binary layout cannot hold exactly travel as JSON inside it, as in the journal.
+ */
+export function encodeEventsMessage(m: EventsMessage): Uint8Array {
+  const w = new ByteWriter(64 + m.batch.length * 256);
+  const record = new ByteWriter(256);
+  w.u8(EVENTS_BINARY);
+  w.uint(m.term);
+  w.uint(m.fromSeq);
+  w.uint(m.toSeq);
+  w.uint(m.batch.length);
+  for (const applied of m.batch) {
+    if (applied.seq !== applied.command.seq || applied.ts !== applied.command.ts) {
+      throw new Error(`events: applied seq ${applied.seq} is not its command's`);
+    }
+    record.pos = 0;
+    writeCommand(record, applied.command);
+    w.uint(record.pos);
+    w.bytes(record.buf.subarray(0, record.pos));
+    writeCommandEvents(w, applied.events);
+  }
+  return w.finish();
+}
+
+/** Decodes an `events` message in either encoding; malformed bytes give a CodecError. */
+export function decodeEventsMessage(data: Uint8Array): EventsMessage | CodecError {
+  if (data[0] !== EVENTS_BINARY) {
+    try {
+      return decodeMessage<EventsMessage>(data);
+    } catch (error) {
+      return new CodecError(`events: ${(error as Error).message}`, 0);
+    }
+  }
+  const r = new ByteReader(data, 1);
+  const commands = new CommandDecoder();
+  try {
+    const term = r.uint();
+    const fromSeq = r.uint();
+    const toSeq = r.uint();
+    const count = r.uint();
+    if (count > data.length) r.fail(`${count} commands cannot fit in ${data.length} bytes`);
+    const batch = new Array<AppliedCommand>(count);
+    for (let i = 0; i < count; i++) {
+      const length = r.uint();
+      if (r.pos + length > r.end) r.fail(`a record of ${length} bytes runs past the message`);
+      const command = commands.decode(data, r.pos, r.pos + length);
+      if (command instanceof CodecError) return command;
+      r.pos += length;
+      const n = r.uint();
+      if (n > r.end - r.pos) r.fail(`${n} events cannot fit in ${r.end - r.pos} bytes`);
+      const events = new Array<EngineEvent>(n);
+      for (let j = 0; j < n; j++) events[j] = readEvent(r);
+      batch[i] = { seq: command.seq, ts: command.ts, command, events };
+    }
+    if (!r.done) r.fail('bytes after the last command');
+    return { term, fromSeq, toSeq, batch };
+  } catch (error) {
+    if (error instanceof CodecError) return error;
+    return new CodecError(`events: ${(error as Error).message}`, r.pos);
+  }
 }

@@ -6,8 +6,10 @@
 
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { AppliedCommand } from '@bourse/core';
+import { CodecError } from '@bourse/engine';
 import {
   type ClusterSubjects,
+  decodeEventsMessage,
   decodeMessage,
   type EventsMessage,
   encodeMessage,
@@ -58,7 +60,10 @@ export class EventFollower {
     this.#knownHead = opts.afterSeq;
     this.#sub = opts.nats.subscribe(opts.subjects.events, {
       callback: (error, msg) => {
-        if (error === null) this.#onMessage(decodeMessage<EventsMessage>(msg.data));
+        if (error !== null) return;
+        const message = decodeEventsMessage(msg.data);
+        // A message that does not decode is as good as lost: the gap it leaves is filled by replay.
+        if (!(message instanceof CodecError)) this.#onMessage(message);
       },
     });
     const idle = opts.idlePollMs ?? 1_000;

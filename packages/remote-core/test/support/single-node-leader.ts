@@ -18,6 +18,7 @@ import {
 import {
   clusterSubjects,
   decodeMessage,
+  encodeEventsMessage,
   encodeMessage,
   type ErrorReply,
   type EventsMessage,
@@ -178,7 +179,7 @@ export class SingleNodeLeader {
         batch: part,
       };
       if (this.dropEvents?.(message.fromSeq, message.toSeq) === true) continue;
-      this.#nats.publish(subject, encodeMessage(message));
+      this.#nats.publish(subject, encodeEventsMessage(message));
     }
   }
 }

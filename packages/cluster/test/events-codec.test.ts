@@ -1,0 +1,110 @@
+// The `events` message in the engine's binary codec: what a gateway or the projector decodes is what
+// the leader published (as its JSON would have carried it), commands the layout cannot hold travel as
+// JSON inside it, and malformed bytes are an error value, never a throw or a wrong batch.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CodecError, type Command, Engine } from '@bourse/engine';
+import type { AppliedCommand } from '@bourse/core';
+import {
+  decodeEventsMessage,
+  encodeEventsMessage,
+  encodeMessage,
+  type EventsMessage,
+} from '../src/protocol.ts';
+
+type Body = Command extends infer C ? (C extends unknown ? Omit<C, 'seq' | 'ts'> : never) : never;
+
+function appliedStream(): AppliedCommand[] {
+  const engine = new Engine({ feeAccountId: 0, maxOpenOrdersPerAccount: 1_000 });
+  const out: AppliedCommand[] = [];
+  let seq = 0;
+  const apply = (body: Body) => {
+    seq++;
+    const command = { ...body, seq, ts: 1_700_000_000_000 + seq } as Command;
+    out.push({ seq, ts: command.ts, command, events: [...engine.apply(command)] });
+  };
+  apply({ type: 'createAsset', assetId: 1, code: 'USD', scale: 1_000_000 });
+  for (const accountId of [1, 2]) {
+    apply({ type: 'createAccount', accountId, userId: accountId, subaccount: 0 });
+    apply({ type: 'deposit', accountId, assetId: 1, amount: 1_000_000_000 });
+  }
+  apply({
+    type: 'createInstrument',
+    spec: {
+      kind: 'binary',
+      instrumentId: 7,
+      symbol: 'RAIN-26',
+      seriesTicker: 'RAIN',
+      eventTicker: 'RAIN-26',
+      title: 'Rain',
+      settlementAssetId: 1,
+      payoutTicks: 10_000,
+      lotsPerContract: 100,
+      tickSize: 100,
+      minPriceTicks: 100,
+      maxPriceTicks: 9_900,
+      lotSize: 100,
+      moneyPerTickLot: 1,
+      fees: { kind: 'none' },
+      limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
+    },
+  });
+  apply({ type: 'setMarketStatus', instrumentId: 7, status: 'open' });
+  for (let i = 0; i < 40; i++) {
+    const side = i % 2 === 0 ? 'buy' : 'sell';
+    apply({
+      type: 'placeOrder',
+      orderId: seq + 1,
+      accountId: side === 'buy' ? 1 : 2,
+      instrumentId: 7,
+      side,
+      orderType: 'limit',
+      tif: 'gtc',
+      priceTicks: 5_000 + (i % 3) * 100,
+      qtyLots: 100 * (1 + (i % 4)),
+      ...(i % 5 === 0 ? { clientOrderId: `c-${i}-é` } : {}),
+    } as Body);
+  }
+  // A field the binary layout has no place for: the command travels as JSON inside the message.
+  apply({ type: 'deposit', accountId: 1, assetId: 1, amount: 5, note: 'extra' } as unknown as Body);
+  apply({ type: 'setMarketStatus', instrumentId: 7, status: 'halted' } as Body);
+  return out;
+}
+
+/** What the JSON message carried: the form every consumer saw before the binary one. */
+const asJson = (m: EventsMessage) => JSON.parse(new TextDecoder().decode(encodeMessage(m)));
+
+test('an events message decodes to what its JSON form carried, commands and events alike', () => {
+  const batch = appliedStream();
+  const m: EventsMessage = { term: 4, fromSeq: 1, toSeq: batch.at(-1)!.seq, batch };
+  const bytes = encodeEventsMessage(m);
+  const back = decodeEventsMessage(bytes);
+  assert.ok(!(back instanceof CodecError), String(back));
+  assert.deepEqual(asJson(back), asJson(m));
+  assert.ok(batch.some((a) => a.events.some((e) => e.type === 'fill')));
+  // Far fewer bytes than the JSON message: the reason it exists.
+  assert.ok(bytes.length * 4 < encodeMessage(m).length);
+});
+
+test('a JSON events message (from a node not yet upgraded) still decodes', () => {
+  const batch = appliedStream().slice(0, 5);
+  const m: EventsMessage = { term: 1, fromSeq: 1, toSeq: 5, batch };
+  const back = decodeEventsMessage(encodeMessage(m));
+  assert.ok(!(back instanceof CodecError));
+  assert.deepEqual(asJson(back), asJson(m));
+});
+
+test('truncated or garbled messages are a CodecError, never a partial batch', () => {
+  const batch = appliedStream();
+  const bytes = encodeEventsMessage({ term: 2, fromSeq: 1, toSeq: batch.at(-1)!.seq, batch });
+  for (const cut of [1, 3, 10, bytes.length >> 1, bytes.length - 1]) {
+    assert.ok(decodeEventsMessage(bytes.subarray(0, cut)) instanceof CodecError, `cut at ${cut}`);
+  }
+  const longer = new Uint8Array(bytes.length + 1);
+  longer.set(bytes);
+  assert.ok(decodeEventsMessage(longer) instanceof CodecError, 'trailing bytes');
+  assert.ok(decodeEventsMessage(new TextEncoder().encode('{"term":')) instanceof CodecError);
+  const huge = Uint8Array.of(0x02, 1, 1, 1, 0xff, 0xff, 0xff, 0x7f);
+  assert.ok(decodeEventsMessage(huge) instanceof CodecError, 'a count larger than the message');
+});
