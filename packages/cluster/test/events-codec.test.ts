@@ -68,7 +68,7 @@ function appliedStream(): AppliedCommand[] {
   }
   // A field the binary layout has no place for: the command travels as JSON inside the message.
   apply({ type: 'deposit', accountId: 1, assetId: 1, amount: 5, note: 'extra' } as unknown as Body);
-  apply({ type: 'setMarketStatus', instrumentId: 7, status: 'halted' } as Body);
+  apply({ type: 'setMarketStatus', instrumentId: 7, status: 'paused' } as Body);
   return out;
 }
 

@@ -11,7 +11,7 @@ import {
   key2,
   type PriorState,
 } from './batch-fold.ts';
-import { BulkWriter } from './bulk-writer.ts';
+import { BulkWriter, type ColumnTypes } from './bulk-writer.ts';
 import * as Q from './read-queries.ts';
 import { queryPerformance } from './performance-queries.ts';
 import type { PerformanceQuery } from './performance-types.ts';
@@ -44,6 +44,8 @@ export interface KyselyReadModelsOptions {
    * otherwise a read would run inside an apply's open transaction and see half a batch.
    */
   readonly serializeReads: boolean;
+  /** Each written column's SQL type: tables are then written through column arrays (PostgreSQL). */
+  readonly columnTypes?: ColumnTypes;
 }
 
 export class KyselyReadModels implements ReadModels {
@@ -59,7 +61,7 @@ export class KyselyReadModels implements ReadModels {
   private constructor(db: Kysely<Database>, options: KyselyReadModelsOptions) {
     this.#db = db;
     this.#options = options;
-    this.#writer = new BulkWriter(db);
+    this.#writer = new BulkWriter(db, options.columnTypes);
   }
 
   /** Wraps a migrated database: loads the last applied seq and the instrument terms. */

@@ -2,7 +2,8 @@
 // write path as SQLite, through a `pg` pool. Reads are not queued behind applies: each runs on its own
 // pooled connection and sees only committed batches, because a batch is one transaction.
 
-import { Kysely } from 'kysely';
+import { Kysely, sql } from 'kysely';
+import type { ColumnTypes } from './bulk-writer.ts';
 import { KyselyReadModels } from './kysely-read-models.ts';
 import { migrateToLatest } from './migrations.ts';
 import {
@@ -36,9 +37,22 @@ export async function openPostgresReadModels(
     return await KyselyReadModels.open(db, {
       feeAccountId: options.feeAccountId ?? 0,
       serializeReads: false,
+      columnTypes: await columnTypes(db),
     });
   } catch (err) {
     await db.destroy();
     throw err;
   }
+}
+
+/** The SQL type of every column of the tables in the connection's schema, by `table.column`. */
+async function columnTypes(db: Kysely<Database>): Promise<ColumnTypes> {
+  const { rows } = await sql<{ table_name: string; column_name: string; type: string }>`
+    select c.relname as table_name, a.attname as column_name,
+           format_type(a.atttypid, a.atttypmod) as type
+    from pg_attribute a
+    join pg_class c on c.oid = a.attrelid
+    where c.relnamespace = current_schema()::regnamespace and c.relkind = 'r'
+      and a.attnum > 0 and not a.attisdropped`.execute(db);
+  return new Map(rows.map((r) => [`${r.table_name}.${r.column_name}`, r.type]));
 }
