@@ -24,7 +24,7 @@ import { decodeCommand, encodeCommandRecord } from './command-codec.ts';
 import { CoreError } from './core-error.ts';
 import { dataDirLayout, readEngineConfig } from './data-dir.ts';
 import type { AppliedCommand } from './exchange-core.ts';
-import { replayChunks } from './journal-reader-thread.ts';
+import { JournalReaderThread, replayChunks } from './journal-reader-thread.ts';
 import { setReadDbAside } from './read-db-guard.ts';
 import type { ReplayProgress } from './replay-into-worker.ts';
 
@@ -77,13 +77,19 @@ export async function replayDataDir(
 ): Promise<ReplayResult> {
   const layout = dataDirLayout(dir);
   const engine = new Engine(engineConfigOf(dir));
-  // Every record is read and checked below: the open need not check the durable ones first.
-  const { journal } = await FileJournal.open(layout.journalDir, { trustThrough: ALL_RECORDS });
+  // Started before the open: the thread starts while the journal's scan runs here.
+  const reader = JournalReaderThread.start(layout.journalDir, opts.readerThread);
   try {
-    const chunks = replayChunks(journal, 1, opts.readerThread);
-    await applyRecords(engine, chunks, journal.lastSeq, onProgress, opts.onApplied);
+    // Every record is read and checked below: the open need not check the durable ones first.
+    const { journal } = await FileJournal.open(layout.journalDir, { trustThrough: ALL_RECORDS });
+    try {
+      const chunks = replayChunks(journal, 1, reader);
+      await applyRecords(engine, chunks, journal.lastSeq, onProgress, opts.onApplied);
+    } finally {
+      await journal.close();
+    }
   } finally {
-    await journal.close();
+    await reader?.stop();
   }
   return { seq: engine.lastSeq, hash: engine.stateHash(), violations: verifyInvariants(engine) };
 }
@@ -98,22 +104,27 @@ export async function snapshotDataDir(
   const latest = store.latest();
   const engine =
     latest === undefined ? new Engine(engineConfigOf(dir)) : Engine.restore(latest.bytes);
-  const { journal } = await FileJournal.open(layout.journalDir, {
-    trustThrough: latest?.seq ?? 0,
-  });
+  const reader = JournalReaderThread.start(layout.journalDir);
   let chain: Uint8Array | undefined;
   try {
-    if (latest !== undefined && latest.seq > journal.lastSeq) {
-      throw new CoreError(
-        'DATA_DIR_INCONSISTENT',
-        `snapshot at seq ${latest.seq} is ahead of the journal, which ends at ${journal.lastSeq}`,
-      );
+    const { journal } = await FileJournal.open(layout.journalDir, {
+      trustThrough: latest?.seq ?? 0,
+    });
+    try {
+      if (latest !== undefined && latest.seq > journal.lastSeq) {
+        throw new CoreError(
+          'DATA_DIR_INCONSISTENT',
+          `snapshot at seq ${latest.seq} is ahead of the journal, which ends at ${journal.lastSeq}`,
+        );
+      }
+      const chunks = replayChunks(journal, engine.lastSeq + 1, reader);
+      await applyRecords(engine, chunks, journal.lastSeq, onProgress, undefined);
+      chain = journal.chainAt(engine.lastSeq);
+    } finally {
+      await journal.close();
     }
-    const chunks = replayChunks(journal, engine.lastSeq + 1);
-    await applyRecords(engine, chunks, journal.lastSeq, onProgress, undefined);
-    chain = journal.chainAt(engine.lastSeq);
   } finally {
-    await journal.close();
+    await reader?.stop();
   }
   const bytes = engine.snapshot();
   if (latest?.seq !== engine.lastSeq) await store.save(engine.lastSeq, bytes, chain);

@@ -1,8 +1,10 @@
 // A journal's durable records for an in-process replay (`bourse replay`, `bourse snapshot`), read on
 // a thread of their own: walking the frames and checking the checksums is about a third of a
 // replay's work, and on a second core it overlaps the replaying thread's decoding and applying. A
-// short range is read in this thread (starting a thread costs more than reading it).
+// short journal is read in this thread (starting a thread costs more than reading it).
 
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   type DamageKind,
@@ -12,8 +14,11 @@ import {
   type RecordChunk,
 } from '@bourse/journal';
 
-/** Ranges shorter than this are read in the calling thread. */
-export const READER_THREAD_MIN_RECORDS = 100_000;
+/**
+ * A journal directory smaller than this is read in the calling thread: starting a thread costs more
+ * than reading it (a binary command record takes about 70 bytes on disk with its frame).
+ */
+export const READER_THREAD_MIN_BYTES = 8 * 1024 * 1024;
 /** Payload bytes per chunk: a few thousand commands, so the two threads start overlapping at once. */
 const CHUNK_BYTES = 256 * 1024;
 /** Chunks the reader may be ahead of the replaying thread (bounds the memory it holds). */
@@ -29,7 +34,6 @@ export interface ReaderJob {
   readonly checkedFrom: number;
   readonly checkedThrough: number;
   readonly chunkBytes: number;
-  readonly flags: SharedArrayBuffer;
 }
 
 export type ReaderMessage =
@@ -52,49 +56,88 @@ export type ReaderMessage =
   | { readonly kind: 'failed'; readonly name: string; readonly message: string };
 
 /**
- * The journal's durable records from `fromSeq` in chunks, checked as `journalChunks` checks them;
- * read on a thread of their own unless the range is short or `thread` says otherwise.
+ * A thread that will read a journal: started before the journal is opened, so its start-up (a
+ * thread, its modules) overlaps the open's scan instead of delaying the first chunk.
  */
+export class JournalReaderThread {
+  readonly #worker: Worker;
+  readonly #inbox: Inbox;
+  readonly #flags = new SharedArrayBuffer(8);
+  #used = false;
+
+  private constructor() {
+    this.#worker = new Worker(new URL('./journal-reader-worker.ts', import.meta.url), {
+      workerData: { flags: this.#flags },
+    });
+    this.#inbox = new Inbox(this.#worker);
+  }
+
+  /** A reader thread for the journal in `dir`, or undefined where reading it here is cheaper. */
+  static start(dir: string, thread: boolean | 'auto' = 'auto'): JournalReaderThread | undefined {
+    const onThread = thread === 'auto' ? directoryBytes(dir) >= READER_THREAD_MIN_BYTES : thread;
+    return onThread ? new JournalReaderThread() : undefined;
+  }
+
+  /**
+   * The durable records of `journal` (open in this process) from `fromSeq`, checked as
+   * `journalChunks` checks them. Once per thread; the thread stops when they end or the caller stops.
+   */
+  async *chunks(journal: JournalView, fromSeq: number): AsyncIterable<RecordChunk> {
+    if (this.#used) throw new Error('a journal reader thread reads once');
+    this.#used = true;
+    try {
+      if (fromSeq > journal.durableSeq) return;
+      const job: ReaderJob = {
+        dir: journal.dir,
+        fromSeq,
+        bound: journal.durableSeq,
+        checkedFrom: journal.checkedFromSeq,
+        checkedThrough: journal.openedAtSeq,
+        chunkBytes: CHUNK_BYTES,
+      };
+      this.#worker.postMessage(job);
+      const flags = new Int32Array(this.#flags);
+      for (;;) {
+        const message = await this.#inbox.next();
+        if (message.kind === 'end') return;
+        if (message.kind === 'corrupt') throw corruptError(message);
+        if (message.kind === 'failed') throw new Error(`${message.name}: ${message.message}`);
+        yield message;
+        Atomics.add(flags, CONSUMED, 1);
+        Atomics.notify(flags, CONSUMED);
+      }
+    } finally {
+      await this.stop();
+    }
+  }
+
+  async stop(): Promise<void> {
+    const flags = new Int32Array(this.#flags);
+    Atomics.store(flags, STOP, 1);
+    Atomics.notify(flags, CONSUMED);
+    await this.#worker.terminate();
+  }
+}
+
+/** Durable records from `fromSeq`, on `reader`'s thread when there is one, else in this thread. */
 export function replayChunks(
   journal: JournalView,
   fromSeq: number,
-  thread: boolean | 'auto' = 'auto',
+  reader: JournalReaderThread | undefined,
 ): Iterable<RecordChunk> | AsyncIterable<RecordChunk> {
-  const records = journal.durableSeq - fromSeq + 1;
-  const onThread = thread === 'auto' ? records >= READER_THREAD_MIN_RECORDS : thread;
-  if (!onThread || records <= 0) return journalChunks(journal, fromSeq);
-  return chunksFromThread({
-    dir: journal.dir,
-    fromSeq,
-    bound: journal.durableSeq,
-    checkedFrom: journal.checkedFromSeq,
-    checkedThrough: journal.openedAtSeq,
-    chunkBytes: CHUNK_BYTES,
-    flags: new SharedArrayBuffer(8),
-  });
+  return reader === undefined ? journalChunks(journal, fromSeq) : reader.chunks(journal, fromSeq);
 }
 
-async function* chunksFromThread(job: ReaderJob): AsyncIterable<RecordChunk> {
-  const flags = new Int32Array(job.flags);
-  const worker = new Worker(new URL('./journal-reader-worker.ts', import.meta.url), {
-    workerData: job,
-  });
-  const inbox = new Inbox(worker);
+function directoryBytes(dir: string): number {
+  let bytes = 0;
   try {
-    for (;;) {
-      const message = await inbox.next();
-      if (message.kind === 'end') return;
-      if (message.kind === 'corrupt') throw corruptError(message);
-      if (message.kind === 'failed') throw new Error(`${message.name}: ${message.message}`);
-      yield message;
-      Atomics.add(flags, CONSUMED, 1);
-      Atomics.notify(flags, CONSUMED);
+    for (const name of readdirSync(dir)) {
+      bytes += statSync(join(dir, name), { throwIfNoEntry: false })?.size ?? 0;
     }
-  } finally {
-    Atomics.store(flags, STOP, 1);
-    Atomics.notify(flags, CONSUMED);
-    await worker.terminate();
+  } catch {
+    // No directory yet: nothing to read (the journal's open says what is wrong).
   }
+  return bytes;
 }
 
 function corruptError(m: ReaderMessage & { kind: 'corrupt' }): JournalCorruptError {
