@@ -34,16 +34,25 @@ async function bourse(...args: string[]): Promise<{ stdout: string; code: number
   }
 }
 
-/** Flips a byte in record `seq`'s payload and recomputes its CRC, as an attacker would. */
+/**
+ * Flips a byte in record `seq`'s payload and recomputes its CRC, as an attacker would (format 3:
+ * records of a 16-byte header and payload, each batch followed by a seal, whose length word has its
+ * top bit set).
+ */
 function editRecord(journalDir: string, seq: number): { segment: string; offset: number } {
   const [segment] = readdirSync(journalDir).filter((n) => n.endsWith('.seg'));
   const path = join(journalDir, segment!);
   const bytes = readFileSync(path);
   let at = 56;
-  for (let s = 1; s < seq; s++) at += 48 + bytes.readUInt32LE(at);
+  for (;;) {
+    const word = bytes.readUInt32LE(at);
+    const sealed = (word & 0x8000_0000) !== 0;
+    if (!sealed && Number(bytes.readBigUInt64LE(at + 8)) === seq) break;
+    at += 16 + (word & 0x7fff_ffff);
+  }
   const length = bytes.readUInt32LE(at);
-  bytes[at + 48 + length - 3]! ^= 1;
-  bytes.writeUInt32LE(crc32(bytes.subarray(at + 8, at + 48 + length)), at + 4);
+  bytes[at + 16 + length - 3]! ^= 1;
+  bytes.writeUInt32LE(crc32(bytes.subarray(at + 8, at + 16 + length)), at + 4);
   writeFileSync(path, bytes);
   return { segment: segment!, offset: at };
 }

@@ -1,12 +1,14 @@
 // The offline audit of a journal directory (`bourse audit verify`): recomputes the SHA-256 chain over
-// every kept record and checks it against the hash each record stores, each segment header, each
-// snapshot and every signed checkpoint, and names the first place it breaks (segment, offset, seq).
-// A record changed, removed, inserted or reordered (its CRC recomputed) no longer follows the record
+// every kept record and checks it against the hash each batch's seal (format 3) or each record
+// (format 2) stores, each segment header, each snapshot and every signed checkpoint, and names the
+// first place it breaks (segment, offset, seq). A record changed, removed, inserted or reordered (its
+// CRC recomputed) no longer matches its seal's manifest of CRCs, or no longer follows the record
 // before it; one whose stored hashes were all rewritten too still no longer reaches the hash a
 // checkpoint signed before the change. Read-only: it changes no file.
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AuditCheckpoint, checkSignature, readCheckpoints } from './audit-checkpoints.ts';
+import { walkSealedSegment } from './audit-walk-sealed.ts';
 import { computeChain, GENESIS_CHAIN } from './journal-format.ts';
 import { type ScanProblem, scanJournal, type SegmentSummary } from './journal-scan.ts';
 import { readSegmentHeader, SegmentCursor } from './segment-cursor.ts';
@@ -15,8 +17,16 @@ import { SnapshotStore } from './snapshot-store.ts';
 export type AuditProblemKind =
   /** The journal's structure (checksum, seq order, lost tail), as opening would refuse it. */
   | 'journal'
-  /** A record whose stored chain hash does not follow from the record before it. */
+  /**
+   * A record whose stored chain hash does not follow from the record before it (format 2), or that
+   * its batch's seal does not list (format 3: its CRC differs from the manifest, or it is missing).
+   */
   | 'record-chain'
+  /**
+   * A format 3 batch whose records all match its seal's manifest but whose hash is not the seal's:
+   * a record was changed together with its manifest entry, or the seal rewritten.
+   */
+  | 'seal-chain'
   /** A segment header whose chain hash is not the previous segment's last. */
   | 'segment-chain'
   /** The chain at a checkpoint's seq is not the hash it signed. */
@@ -168,7 +178,7 @@ function expectations(
   return bySeq;
 }
 
-interface WalkCounts {
+export interface WalkCounts {
   records: number;
   chainStartSeq: number;
   chainStartSource: AuditReport['chainStartSource'];
@@ -259,6 +269,9 @@ function walkSegment(
       };
     }
     const cursor = new SegmentCursor(fd, size, firstSeq, header.layout);
+    if (header.layout.sealed) {
+      return walkSealedSegment({ name, lastSeq: segment.lastSeq }, cursor, state, counts, check);
+    }
     for (
       let step = cursor.next();
       step === 'record' && cursor.seq <= segment.lastSeq;
@@ -279,7 +292,7 @@ function walkSegment(
   }
 }
 
-function recordProblem(segment: string, offset: number, seq: number): AuditProblem {
+export function recordProblem(segment: string, offset: number, seq: number): AuditProblem {
   return {
     kind: 'record-chain',
     segment,

@@ -14,6 +14,7 @@ import {
 } from './journal-format.ts';
 import { listSegments } from './journal-scan.ts';
 import { readChainAt } from './read-records.ts';
+import { RecentSeals } from './recent-seals.ts';
 import {
   DSYNC,
   LAST_SEGMENT_FLAGS,
@@ -74,7 +75,10 @@ export interface OpenResult {
   };
 }
 
-/** The chain hash of a durable record: what an audit checkpoint signs. */
+/**
+ * The chain value at a durable seq: what an audit checkpoint signs. `seq` is the last seq of the
+ * batch whose seal holds `chain` (format 3; in format 2 the record's own hash).
+ */
 export interface ChainHead {
   readonly seq: number;
   readonly chain: Buffer;
@@ -86,12 +90,6 @@ interface Waiter {
   resolve(seq: number): void;
   reject(error: unknown): void;
 }
-
-/**
- * Recent chain hashes kept in memory (2 MiB), so the hash at a snapshot's seq (a little behind the
- * journal's end) is found without reading a segment back.
- */
-const RECENT_CHAINS = 1 << 16;
 
 /** Smallest segment size accepted: a header and a few small records. */
 const MIN_SEGMENT_BYTES = SEGMENT_HEADER_BYTES + 4 * RECORD_HEADER_BYTES;
@@ -116,17 +114,13 @@ export class FileJournal {
   #projectedHasRecord: boolean;
   /** Whether any segment exists or is about to be created by an appended record. */
   #projectedHasSegment: boolean;
-  /**
-   * Chain hash of the last appended record (the all-zero genesis before the first), as a latin1
-   * string: what the next record is framed with, passed on without a Buffer per record.
-   */
-  #lastChain: string;
-  /** Chain hash of the record at durableSeq. */
+  /** Chain value of the seal that covers durableSeq (the record's own in format 2). */
   readonly #durableChain = Buffer.alloc(CHAIN_BYTES);
-  /** Chain hashes of the last RECENT_CHAINS records appended, by seq modulo their number. */
-  readonly #recentChains = Buffer.alloc(RECENT_CHAINS * CHAIN_BYTES);
-  #pending = new PendingBatch();
-  #spare = new PendingBatch();
+  /** Seals written since the journal was opened, so chainAt a recent seq reads nothing back. */
+  readonly #recentSeals = new RecentSeals();
+  /** The batch appends go to; it carries the chain value its first seal follows. */
+  #pending: PendingBatch;
+  #spare: PendingBatch;
   #flushing = false;
   /** Commits waiting on the batch being written now. */
   #inFlightWaiters: Waiter[] = [];
@@ -161,7 +155,9 @@ export class FileJournal {
     highWater: { file: HighWaterFile; everyMs: number },
   ) {
     const lastSeq = last.seq;
-    this.#lastChain = Buffer.from(last.chain).toString('latin1');
+    const chain = Buffer.from(last.chain).toString('latin1');
+    this.#pending = new PendingBatch(chain);
+    this.#spare = new PendingBatch(chain);
     this.#durableChain.set(last.chain);
     this.dir = dir;
     this.#unlock = unlock;
@@ -216,7 +212,7 @@ export class FileJournal {
       try {
         const size = await repairTail(handle, last, lastChain);
         current = { handle, size, hasRecord: last.lastSeq >= last.firstSeq };
-        if (last.layout.version === 1 && current.hasRecord) {
+        if (last.layout.version !== 3 && current.hasRecord) {
           await handle.close();
           current = await startChainedSegment(dir, last.lastSeq + 1, lastChain);
         }
@@ -293,25 +289,38 @@ export class FileJournal {
   }
 
   #unchain(): void {
-    this.#pending = new PendingBatch(false);
-    this.#spare = new PendingBatch(false);
+    this.#pending = new PendingBatch(this.#pending.chain, false);
+    this.#spare = new PendingBatch(this.#pending.chain, false);
   }
 
-  /** The durable seq and the chain hash of its record (all zeros for an empty journal). */
+  /**
+   * The durable seq and the chain value there (all zeros for an empty journal). The durable seq
+   * always ends a batch, so this is its seal's chain (decision 0112).
+   */
   get chainHead(): ChainHead {
     return { seq: this.#durableSeq, chain: Buffer.from(this.#durableChain) };
   }
 
   /**
-   * The chain hash stored with durable record `seq` (read back from disk), or undefined when the
-   * record is not kept or was written before records were chained.
+   * The chain value that covers durable record `seq`: in format 3 the chain of the seal of the
+   * batch that holds `seq` (it commits to `seq` and to every record of that batch, up to
+   * {@link sealAt}'s `seq`); in format 2 the record's own hash. Undefined when the record is not kept,
+   * not durable, or was written before records were chained. May read a segment back from disk.
    */
   chainAt(seq: number): Buffer | undefined {
-    if (seq === this.#durableSeq) return Buffer.from(this.#durableChain);
+    return this.sealAt(seq)?.chain;
+  }
+
+  /**
+   * The seal that covers durable record `seq`: its last seq (where a checkpoint of the same chain
+   * value would stand) and chain value; see {@link chainAt}.
+   */
+  sealAt(seq: number): ChainHead | undefined {
+    if (seq === this.#durableSeq) return this.chainHead;
     if (seq > this.#durableSeq || seq < 0) return undefined;
-    if (seq > this.#lastSeq - RECENT_CHAINS && seq > this.#openedAtSeq) {
-      const at = (seq % RECENT_CHAINS) * CHAIN_BYTES;
-      return Buffer.from(this.#recentChains.subarray(at, at + CHAIN_BYTES));
+    if (seq > this.#openedAtSeq) {
+      const recent = this.#recentSeals.find(seq);
+      if (recent !== undefined) return recent;
     }
     return readChainAt(this.dir, seq);
   }
@@ -331,10 +340,8 @@ export class FileJournal {
       (this.#projectedHasRecord && this.#projectedBytes + recordBytes > this.segmentBytes);
     if (roll) this.#projectedBytes = SEGMENT_HEADER_BYTES;
     this.#projectedHasSegment = true;
-    const chain = this.#pending.append(seq, payload, roll, this.#lastChain);
-    this.#lastChain = chain;
-    this.#recentChains.write(chain, (seq % RECENT_CHAINS) * CHAIN_BYTES, CHAIN_BYTES, 'latin1');
-    this.#projectedBytes += recordBytes;
+    // A segment may pass segmentBytes by the seal that closes it (it rolls only between batches).
+    this.#projectedBytes += recordBytes + this.#pending.append(seq, payload, roll);
     this.#projectedHasRecord = true;
     this.#lastSeq = seq;
   }
@@ -466,13 +473,17 @@ export class FileJournal {
   async #flushLoop(): Promise<void> {
     while (this.#nextWaiters.length > 0 && this.#failure === undefined) {
       const batch = this.#pending;
+      // The batch is written with its seal; the next one follows that seal's chain.
+      this.#projectedBytes += batch.seal();
       this.#pending = this.#spare;
+      this.#pending.reset(batch.chain);
       this.#spare = batch;
       this.#inFlightWaiters = this.#nextWaiters;
       this.#nextWaiters = [];
       try {
         await this.#writeBatch(batch);
         batch.copyLastChain(this.#durableChain);
+        for (const seal of batch.seals) this.#recentSeals.add(seal);
         this.#durableSeq = batch.lastSeq;
         for (const waiter of this.#inFlightWaiters) waiter.resolve(batch.lastSeq);
         this.#markSoon();
@@ -483,7 +494,6 @@ export class FileJournal {
         this.#nextWaiters = [];
       }
       this.#inFlightWaiters = [];
-      batch.reset();
     }
     this.#flushing = false;
   }

@@ -1,30 +1,35 @@
 // On-disk layout of journal segments: file names, the segment header and the record frame. Every
 // integer is little-endian; a seq is a safe integer stored as a u64 (two u32 halves, no BigInt).
-// Format 2 chains the records with SHA-256 (each record carries the hash that commits to the one
-// before it, and each segment header the hash its first record follows), so a record changed, removed,
-// inserted or reordered after it was written no longer follows; format 1 segments (written before the
-// chain existed) are still read, and their chain is computed rather than stored.
+// Format 3 (written today) chains each group-commit batch with one SHA-256 held in a seal frame that
+// ends the batch (batch-seal.ts); format 2 chained every record (each record carried the hash that
+// commits to the one before it); format 1 segments (written before the chain existed) carry none and
+// their chain is computed. Each segment header of formats 2 and 3 carries the chain value it follows,
+// so a record changed, removed, inserted or reordered after it was written no longer follows.
 import { hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { crc32Range } from './record-crc.ts';
 
 /** `BRSJRNL` + NUL: identifies a Bourse journal segment. */
 export const SEGMENT_MAGIC = Buffer.from('BRSJRNL\0', 'latin1');
-/** The format written today; format 1 segments are read (and continued in a new segment). */
-export const FORMAT_VERSION = 2;
+/** The format written today; formats 1 and 2 are read (and continued in a new segment). */
+export const FORMAT_VERSION = 3;
 export const CHAIN_BYTES = 32;
 /** The chain value before the first record of a journal. */
 export const GENESIS_CHAIN: Buffer = Buffer.alloc(CHAIN_BYTES);
 
 /** Where things sit in a segment of one format version. */
 export interface FrameLayout {
-  readonly version: 1 | 2;
-  /** v1: magic(8) | u32 version | u32 crc | u64 firstSeq; v2 adds the chain before firstSeq. */
+  readonly version: 1 | 2 | 3;
+  /** v1: magic(8) | u32 version | u32 crc | u64 firstSeq; v2 and v3 add the chain after firstSeq. */
   readonly segmentHeaderBytes: number;
-  /** v1: u32 length | u32 crc32(seq..end) | u64 seq; v2 adds the record's chain hash after seq. */
+  /** v1, v3: u32 length | u32 crc32(seq..end) | u64 seq; v2 adds the record's chain hash after seq. */
   readonly recordHeaderBytes: number;
-  /** Whether each record stores its chain hash. */
+  /** Whether the chain is stored (segment headers, and records or seals), not computed. */
   readonly chained: boolean;
+  /** v2: each record stores its own chain hash. */
+  readonly recordChain: boolean;
+  /** v3: each batch of records ends with a seal frame holding the batch's chain hash. */
+  readonly sealed: boolean;
 }
 
 export const LAYOUT_V1: FrameLayout = {
@@ -32,18 +37,30 @@ export const LAYOUT_V1: FrameLayout = {
   segmentHeaderBytes: 24,
   recordHeaderBytes: 16,
   chained: false,
+  recordChain: false,
+  sealed: false,
 };
 export const LAYOUT_V2: FrameLayout = {
   version: 2,
   segmentHeaderBytes: 24 + CHAIN_BYTES,
   recordHeaderBytes: 16 + CHAIN_BYTES,
   chained: true,
+  recordChain: true,
+  sealed: false,
+};
+export const LAYOUT_V3: FrameLayout = {
+  version: 3,
+  segmentHeaderBytes: 24 + CHAIN_BYTES,
+  recordHeaderBytes: 16,
+  chained: true,
+  recordChain: false,
+  sealed: true,
 };
 
-/** Header of a segment written today: v1's fields, then the chain hash before its first record. */
-export const SEGMENT_HEADER_BYTES = LAYOUT_V2.segmentHeaderBytes;
-/** u32 payloadLength | u32 crc32(seq + chain + payload) | u64 seq | chain(32) */
-export const RECORD_HEADER_BYTES = LAYOUT_V2.recordHeaderBytes;
+/** Header of a segment written today: v1's fields, then the chain value before its first record. */
+export const SEGMENT_HEADER_BYTES = LAYOUT_V3.segmentHeaderBytes;
+/** u32 payloadLength | u32 crc32(seq + payload) | u64 seq */
+export const RECORD_HEADER_BYTES = LAYOUT_V3.recordHeaderBytes;
 /** Offset of the chain hash inside a v2 record frame (right after the seq). */
 export const CHAIN_OFFSET = 16;
 /** Upper bound on one payload: a command is small; anything larger is a bug or garbage. */
@@ -81,15 +98,19 @@ export function encodeSegmentHeader(firstSeq: number, prevChain: Uint8Array): Bu
   return header;
 }
 
-/** A format 2 header: magic | u32 2 | u32 crc | u64 firstSeq | chain of the record before it. */
+/**
+ * A format 3 header (format 2 for tests that build older journals): magic | u32 version | u32 crc |
+ * u64 firstSeq | the chain value before its first record (the last seal's, or record's in format 2).
+ */
 export function writeSegmentHeader(
   buf: Buffer,
   offset: number,
   firstSeq: number,
   prevChain: Uint8Array,
+  version: 2 | 3 = FORMAT_VERSION,
 ): void {
   SEGMENT_MAGIC.copy(buf, offset);
-  buf.writeUInt32LE(FORMAT_VERSION, offset + 8);
+  buf.writeUInt32LE(version, offset + 8);
   buf.writeUInt32LE(0, offset + 12);
   writeU64(buf, offset + 16, firstSeq);
   buf.set(prevChain, offset + 24);
@@ -124,7 +145,7 @@ export function parseSegmentHeader(header: Buffer, firstSeq: number): SegmentHea
   if (header.length < LAYOUT_V1.segmentHeaderBytes) return 'segment header is incomplete';
   if (!header.subarray(0, 8).equals(SEGMENT_MAGIC)) return 'not a journal segment (bad magic)';
   const version = header.readUInt32LE(8);
-  const layout = version === 1 ? LAYOUT_V1 : version === 2 ? LAYOUT_V2 : undefined;
+  const layout = [LAYOUT_V1, LAYOUT_V2, LAYOUT_V3][version - 1];
   if (layout === undefined) return `unsupported segment format version ${version}`;
   if (header.length < layout.segmentHeaderBytes) return 'segment header is incomplete';
   const bytes = Buffer.from(header.subarray(0, layout.segmentHeaderBytes));
@@ -138,9 +159,10 @@ export function parseSegmentHeader(header: Buffer, firstSeq: number): SegmentHea
 
 /**
  * Frames one format 2 record at `offset` in `buf` (which must have room), chained to `prevChain`,
- * and returns the frame length; the record's own chain hash is then at {@link chainView}.
+ * and returns the frame length; the record's own chain hash is then at {@link chainView}. Format 2
+ * is no longer written by the journal: for tests and tools that build older journals.
  */
-export function writeRecord(
+export function writeRecordV2(
   buf: Buffer,
   offset: number,
   seq: number,
@@ -149,7 +171,7 @@ export function writeRecord(
 ): number {
   buf.set(prevChain, offset + CHAIN_OFFSET);
   frameChainedRecord(buf, offset, seq, payload);
-  return RECORD_HEADER_BYTES + payload.byteLength;
+  return LAYOUT_V2.recordHeaderBytes + payload.byteLength;
 }
 
 /**
@@ -165,10 +187,11 @@ export function frameChainedRecord(
   seq: number,
   payload: Uint8Array,
 ): string {
+  const headerBytes = LAYOUT_V2.recordHeaderBytes;
   buf.writeUInt32LE(payload.byteLength, offset);
   writeU64(buf, offset + 8, seq);
-  buf.set(payload, offset + RECORD_HEADER_BYTES);
-  const end = offset + RECORD_HEADER_BYTES + payload.byteLength;
+  buf.set(payload, offset + headerBytes);
+  const end = offset + headerBytes + payload.byteLength;
   const chain = hash('sha256', buf.subarray(offset + 8, end), 'binary');
   buf.write(chain, offset + CHAIN_OFFSET, CHAIN_BYTES, 'latin1');
   // seq, chain and payload are contiguous, so one checksum call covers them.
@@ -176,20 +199,21 @@ export function frameChainedRecord(
   return chain;
 }
 
-/** Frames one format 1 record (no chain), for tests and tools that build old journals. */
-export function writeRecordV1(
-  buf: Buffer,
-  offset: number,
-  seq: number,
-  payload: Uint8Array,
-): number {
+/**
+ * Frames one record without a chain field (format 1, and the records of format 3, whose chain is in
+ * the batch's seal) and returns the frame length.
+ */
+export function writeRecord(buf: Buffer, offset: number, seq: number, payload: Uint8Array): number {
   buf.writeUInt32LE(payload.byteLength, offset);
   writeU64(buf, offset + 8, seq);
   buf.set(payload, offset + 16);
   const end = offset + 16 + payload.byteLength;
-  buf.writeUInt32LE(crc32(buf.subarray(offset + 8, end)), offset + 4);
+  buf.writeUInt32LE(crc32Range(buf, offset + 8, end), offset + 4);
   return end - offset;
 }
+
+/** Format 1 records are framed as format 3's (the name old tests and tools use). */
+export const writeRecordV1 = writeRecord;
 
 /** The chain hash stored in the v2 frame at `offset` (a view into `buf`). */
 export function chainView(buf: Buffer, offset: number): Buffer {
@@ -210,7 +234,7 @@ export function recordChecksum(
   buf: Buffer,
   offset: number,
   payloadLength: number,
-  recordHeaderBytes: number = RECORD_HEADER_BYTES,
+  recordHeaderBytes: number,
 ): number {
   return crc32Range(buf, offset + 8, offset + recordHeaderBytes + payloadLength);
 }

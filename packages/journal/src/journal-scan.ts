@@ -13,6 +13,7 @@ import {
   type FrameLayout,
   LAYOUT_V1,
   LAYOUT_V2,
+  LAYOUT_V3,
   MAX_PAYLOAD_BYTES,
   parseSegmentFileName,
   readU64,
@@ -32,8 +33,9 @@ export interface SegmentSummary {
   /** The segment's format (a last segment whose header was torn counts as the current one). */
   readonly layout: FrameLayout;
   /**
-   * Chain hash of its last record (of the record before it when it holds none): stored in format 2,
-   * computed for format 1 only when the scan was asked to; undefined when unknown.
+   * Chain value after its last record (before it when it holds none): the last seal's in format 3,
+   * the last record's in format 2, computed for format 1 only when the scan was asked to; undefined
+   * when unknown.
    */
   readonly lastChain: Buffer | undefined;
 }
@@ -249,7 +251,7 @@ function scanSegment(
         return { error: { ...error, seq: firstSeq } };
       }
       const lastSeq = firstSeq - 1;
-      const summary = { name, firstSeq, lastSeq, validBytes: 0, fileBytes, layout: LAYOUT_V2 };
+      const summary = { name, firstSeq, lastSeq, validBytes: 0, fileBytes, layout: LAYOUT_V3 };
       return { summary: { ...summary, lastChain: prevChain } };
     }
     const { layout } = header;
@@ -267,18 +269,30 @@ function scanSegment(
       if (computed) chain = computeChain(cursor.seq, chain, cursor.payloadView());
       step = cursor.next();
     }
-    // Only the last record's stored chain matters: read once, not copied out of every record.
-    if (layout.chained && lastRecordAt >= 0) readFully(fd, chain, lastRecordAt + CHAIN_OFFSET);
+    // Only the last stored chain matters: read once, not copied out of every record or seal.
+    if (layout.recordChain && lastRecordAt >= 0) {
+      readFully(fd, chain, lastRecordAt + CHAIN_OFFSET);
+    }
+    if (layout.sealed && cursor.sealedSeq >= firstSeq) {
+      readFully(fd, chain, cursor.sealEnd - CHAIN_BYTES);
+    }
+    // In format 3 only sealed records count: a batch is written with its seal, so records after
+    // the last seal are a batch whose write did not complete (never acknowledged): a torn tail.
     const summary = {
       name,
       firstSeq,
-      lastSeq: cursor.expectedSeq - 1,
-      validBytes: cursor.offset,
+      lastSeq: layout.sealed ? cursor.sealedSeq : cursor.expectedSeq - 1,
+      validBytes: layout.sealed ? cursor.sealEnd : cursor.offset,
       fileBytes,
       layout,
       lastChain: chained ? chain : undefined,
     };
-    if (step === 'end') return { summary };
+    if (step === 'end') {
+      const unsealed = unsealedTail(cursor, tail);
+      if (unsealed === undefined) return { summary };
+      const at = { segment: name, offset: cursor.sealEnd, seq: cursor.sealedSeq + 1 };
+      return { error: { ...at, ...unsealed } };
+    }
     const problem = classifyTail(fd, fileBytes, cursor, tail);
     if (problem === undefined) return { summary };
     const error = { segment: name, offset: cursor.offset, seq: cursor.expectedSeq, ...problem };
@@ -313,6 +327,20 @@ function trustedSegment(
   } finally {
     closeSync(fd);
   }
+}
+
+/** Records after a segment's last seal are a torn tail only in the last segment. */
+function unsealedTail(
+  cursor: SegmentCursor,
+  tail: TailPolicy | undefined,
+): { kind: DamageKind; message: string } | undefined {
+  if (!cursor.layout.sealed || cursor.sealedSeq === cursor.expectedSeq - 1) return undefined;
+  if (tail !== undefined) return undefined;
+  const records = `records ${cursor.sealedSeq + 1}..${cursor.expectedSeq - 1}`;
+  return {
+    kind: 'corrupt',
+    message: `${records} end the segment without a seal (not the last segment)`,
+  };
 }
 
 /**

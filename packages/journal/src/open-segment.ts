@@ -58,7 +58,7 @@ export async function repairTail(
   const { validBytes, fileBytes, firstSeq } = last;
   let size = fileBytes;
   const empty = last.lastSeq < firstSeq;
-  if (validBytes < last.layout.segmentHeaderBytes || (empty && last.layout.version === 1)) {
+  if (validBytes < last.layout.segmentHeaderBytes || (empty && last.layout.version !== 3)) {
     await handle.truncate(0);
     await writeAll(handle, encodeSegmentHeader(firstSeq, prevChain), 0);
     size = SEGMENT_HEADER_BYTES;

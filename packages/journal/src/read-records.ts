@@ -5,7 +5,8 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { JournalCorruptError } from './journal-corrupt-error.ts';
-import { GENESIS_CHAIN, segmentFileName } from './journal-format.ts';
+import type { ChainHead } from './file-journal.ts';
+import { CHAIN_BYTES, GENESIS_CHAIN, segmentFileName } from './journal-format.ts';
 import { listSegments, scanJournal } from './journal-scan.ts';
 import { copyChain, readSegmentHeader, SegmentCursor } from './segment-cursor.ts';
 
@@ -220,11 +221,12 @@ class ChunkBuilder {
 }
 
 /**
- * The chain hash stored with record `seq` (all zeros for seq 0), or undefined when no kept segment
- * holds it or it was written before records were chained. Reads one segment up to the record.
+ * The chain value covering record `seq` and where it stands (all zeros at seq 0): in format 3 the
+ * seal of the batch that holds `seq`, in format 2 the record's own hash; undefined when no kept
+ * segment holds it or it was written before records were chained. Reads one segment up to the seal.
  */
-export function readChainAt(dir: string, seq: number): Buffer | undefined {
-  if (seq === 0) return Buffer.from(GENESIS_CHAIN);
+export function readChainAt(dir: string, seq: number): ChainHead | undefined {
+  if (seq === 0) return { seq: 0, chain: Buffer.from(GENESIS_CHAIN) };
   const segments = listSegments(dir);
   const index = segments.findLastIndex((s) => s.firstSeq <= seq);
   if (index < 0) return undefined;
@@ -235,8 +237,17 @@ export function readChainAt(dir: string, seq: number): Buffer | undefined {
     const header = readSegmentHeader(fd, size, firstSeq);
     if (typeof header === 'string' || !header.layout.chained) return undefined;
     const cursor = new SegmentCursor(fd, size, firstSeq, header.layout);
-    for (let step = cursor.next(); step === 'record'; step = cursor.next()) {
-      if (cursor.seq === seq) return copyChain(cursor.chainView());
+    cursor.reportSeals = true;
+    for (let step = cursor.next(); step === 'record' || step === 'seal'; step = cursor.next()) {
+      if (step === 'seal' && cursor.sealedSeq >= seq) {
+        return {
+          seq: cursor.sealedSeq,
+          chain: copyChain(cursor.sealView().subarray(-CHAIN_BYTES)),
+        };
+      }
+      if (step === 'record' && cursor.seq === seq && header.layout.recordChain) {
+        return { seq, chain: copyChain(cursor.chainView()) };
+      }
     }
     return undefined;
   } finally {

@@ -4,11 +4,12 @@
 // derived from one) is ever used twice. Nothing else in the journal cuts a record it cannot prove
 // was never acknowledged.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { rm, truncate } from 'node:fs/promises';
+import { appendFile, rm, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lockDirectory } from './directory-lock.ts';
 import { FileJournal, OPEN_FOR_REPAIR } from './file-journal.ts';
-import { LAYOUT_V2, readU64 } from './journal-format.ts';
+import { sealBytes, writeSeal } from './batch-seal.ts';
+import { CHAIN_BYTES, LAYOUT_V3, readU64 } from './journal-format.ts';
 import { findLaterRecord, listSegments, scanJournal } from './journal-scan.ts';
 import { readSegmentHeader, SegmentCursor } from './segment-cursor.ts';
 import { syncDirectory } from './sync-directory.ts';
@@ -89,7 +90,10 @@ async function cutAt(dir: string, from: number): Promise<Cut> {
     highestSeq = Math.max(highestSeq, highestWholeSeq(file, i === 0 ? at.offset : 0, from));
   });
   for (const s of later.reverse()) await rm(join(dir, s.name));
-  if (size > at.offset) await truncate(path, at.offset);
+  if (size > at.offset) {
+    await truncate(path, at.offset);
+    await resealCut(path, segments[index]!.firstSeq);
+  }
   await syncDirectory(dir);
   const removedBytes = size > at.offset || later.length > 0;
   return { segment: at.segment, offset: at.offset, removedBytes, highestSeq };
@@ -109,7 +113,7 @@ function locate(
   try {
     const size = fstatSync(fd).size;
     const header = readSegmentHeader(fd, size, owner.firstSeq);
-    const layout = typeof header === 'string' ? LAYOUT_V2 : header.layout;
+    const layout = typeof header === 'string' ? LAYOUT_V3 : header.layout;
     const cursor = new SegmentCursor(fd, size, owner.firstSeq, layout);
     for (let step = cursor.next(); step === 'record'; step = cursor.next()) {
       if (cursor.seq === from) return { segment: owner.name, offset: cursor.offset };
@@ -118,6 +122,39 @@ function locate(
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * A cut inside a format 3 batch leaves the batch's first records without their seal, and opening
+ * would take them for a torn tail: they get a new seal (the chain changes from there on, as any
+ * repair changes it after its cut).
+ */
+async function resealCut(path: string, firstSeq: number): Promise<void> {
+  const fd = openSync(path, 'r');
+  let tail: { bytes: Buffer; lastSeq: number; count: number; prevChain: string } | undefined;
+  try {
+    const size = fstatSync(fd).size;
+    const header = readSegmentHeader(fd, size, firstSeq);
+    if (typeof header === 'string' || !header.layout.sealed) return;
+    const cursor = new SegmentCursor(fd, size, firstSeq, header.layout);
+    let prevChain = header.prevChain!.toString('latin1');
+    cursor.reportSeals = true;
+    for (let step = cursor.next(); step === 'record' || step === 'seal'; step = cursor.next()) {
+      if (step === 'seal') prevChain = cursor.sealView().subarray(-CHAIN_BYTES).toString('latin1');
+    }
+    const count = cursor.expectedSeq - 1 - cursor.sealedSeq;
+    if (count === 0) return;
+    const bytes = Buffer.alloc(cursor.offset - cursor.sealEnd + sealBytes(count));
+    readSync(fd, bytes, 0, cursor.offset - cursor.sealEnd, cursor.sealEnd);
+    tail = { bytes, lastSeq: cursor.expectedSeq - 1, count, prevChain };
+  } finally {
+    closeSync(fd);
+  }
+  if (tail === undefined) return;
+  const { bytes, lastSeq, count, prevChain } = tail;
+  const at = bytes.length - sealBytes(count);
+  writeSeal(bytes, 0, at, lastSeq, count, prevChain);
+  await appendFile(path, bytes.subarray(at));
 }
 
 /** Highest seq >= `minSeq` of any whole, checksummed frame in `file` from `start`, else 0. */

@@ -1,12 +1,15 @@
 // Sequential, synchronous reader of the records in one segment file through a reused read buffer.
 // It reports each record, the clean end of the file, or the first frame it cannot trust; it never
 // decides whether that frame is a torn tail or corruption (the caller knows which segment is last).
+// In format 3 it checks each batch's seal frame as a frame (its CRC and shape) and steps over it
+// unless asked to report seals; whether a seal matches its batch is the audit's question.
 import { readSync } from 'node:fs';
+import { isSealWord, MAX_SEAL_RECORDS, sealBodyBytes, sealBytes } from './batch-seal.ts';
 import {
   CHAIN_BYTES,
   chainView,
   type FrameLayout,
-  LAYOUT_V2,
+  LAYOUT_V3,
   MAX_PAYLOAD_BYTES,
   parseSegmentHeader,
   readU64,
@@ -14,7 +17,7 @@ import {
   type SegmentHeader,
 } from './journal-format.ts';
 
-export type CursorStep = 'record' | 'end' | 'invalid';
+export type CursorStep = 'record' | 'seal' | 'end' | 'invalid';
 /**
  * `incomplete`: the frame is cut short or its length is impossible (what a torn write leaves);
  * `checksum`: a whole frame whose checksum fails (`payloadLength` is its stated length);
@@ -23,6 +26,7 @@ export type CursorStep = 'record' | 'end' | 'invalid';
 export type InvalidKind = 'incomplete' | 'checksum' | 'sequence';
 
 const INITIAL_BUFFER_BYTES = 1024 * 1024;
+const MAX_SEAL_BODY = sealBytes(MAX_SEAL_RECORDS) - 16;
 
 export class SegmentCursor {
   /** Start of the record just returned (or of the invalid frame, or the file end). */
@@ -49,12 +53,18 @@ export class SegmentCursor {
    */
   checkedThrough = 0;
   checkedFrom = 1;
+  /** Return 'seal' for each seal frame instead of stepping over it (format 3). */
+  reportSeals = false;
+  /** Last seq the seals read so far cover (format 3; the seq before the segment's first at first). */
+  sealedSeq: number;
+  /** Where the last seal read ends (the end of the header before any). */
+  sealEnd: number;
 
   constructor(
     fd: number,
     fileSize: number,
     firstSeq: number,
-    layout: FrameLayout = LAYOUT_V2,
+    layout: FrameLayout = LAYOUT_V3,
     startOffset = layout.segmentHeaderBytes,
   ) {
     this.#fd = fd;
@@ -62,20 +72,71 @@ export class SegmentCursor {
     this.layout = layout;
     this.#headerBytes = layout.recordHeaderBytes;
     this.expectedSeq = firstSeq;
+    this.sealedSeq = firstSeq - 1;
     this.offset = startOffset;
     this.end = startOffset;
+    this.sealEnd = startOffset;
   }
 
   next(): CursorStep {
-    const at = this.end;
-    this.offset = at;
-    if (at === this.#fileSize) return 'end';
-    const headerBytes = this.#headerBytes;
-    if (!this.#ensure(at, headerBytes)) {
-      return this.#invalid('incomplete', `incomplete record header (${this.#fileSize - at} bytes)`);
+    for (;;) {
+      const at = this.end;
+      this.offset = at;
+      if (at === this.#fileSize) return 'end';
+      const headerBytes = this.#headerBytes;
+      if (!this.#ensure(at, headerBytes)) {
+        const why = `incomplete record header (${this.#fileSize - at} bytes)`;
+        return this.#invalid('incomplete', why);
+      }
+      const length = this.#buf.readUInt32LE(at - this.#bufStart);
+      if (!this.layout.sealed || !isSealWord(length)) return this.#record(at, length);
+      const step = this.#seal(at, sealBodyBytes(length));
+      if (step !== 'seal' || this.reportSeals) return step;
     }
-    const base = at - this.#bufStart;
-    const length = this.#buf.readUInt32LE(base);
+  }
+
+  /** Checks the seal frame at `at` as a frame and steps past it. */
+  #seal(at: number, body: number): CursorStep {
+    if (body > MAX_SEAL_BODY || body < sealBytes(0) - 16 || body % 4 !== 0) {
+      return this.#invalid('incomplete', `seal length ${body} is impossible`);
+    }
+    if (!this.#ensure(at, 16 + body)) {
+      return this.#invalid('incomplete', `seal of ${body} bytes runs past the end of the file`);
+    }
+    const frame = at - this.#bufStart;
+    const sealed = this.expectedSeq - 1;
+    const checked = sealed <= this.checkedThrough && sealed >= this.checkedFrom;
+    if (
+      !checked &&
+      recordChecksum(this.#buf, frame, body, 16) !== this.#buf.readUInt32LE(frame + 4)
+    ) {
+      this.payloadLength = body;
+      return this.#invalid('checksum', 'seal checksum mismatch');
+    }
+    if (sealBytes(this.#buf.readUInt32LE(frame + 16)) !== 16 + body) {
+      return this.#invalid('sequence', 'seal lists another number of records than it holds');
+    }
+    this.payloadLength = body;
+    this.end = at + 16 + body;
+    this.sealedSeq = sealed;
+    this.sealEnd = this.end;
+    return 'seal';
+  }
+
+  /** View of the seal frame just returned (step 'seal'); valid only until the next call to `next`. */
+  sealView(): Buffer {
+    const start = this.offset - this.#bufStart;
+    return this.#buf.subarray(start, start + 16 + this.payloadLength);
+  }
+
+  /** View of the whole frame of the record just returned; valid only until the next call to `next`. */
+  frameView(): Buffer {
+    const start = this.offset - this.#bufStart;
+    return this.#buf.subarray(start, start + this.#headerBytes + this.payloadLength);
+  }
+
+  #record(at: number, length: number): CursorStep {
+    const headerBytes = this.#headerBytes;
     if (length > MAX_PAYLOAD_BYTES) {
       return this.#invalid('incomplete', `record length ${length} exceeds ${MAX_PAYLOAD_BYTES}`);
     }
@@ -133,7 +194,7 @@ export class SegmentCursor {
 
   /** View of the current record's stored chain hash (format 2 only); valid until `next`. */
   chainView(): Buffer {
-    if (!this.layout.chained) throw new Error('format 1 records carry no chain hash');
+    if (!this.layout.recordChain) throw new Error('only format 2 records carry a chain hash');
     return chainView(this.#buf, this.offset - this.#bufStart);
   }
 
@@ -174,7 +235,7 @@ export function readSegmentHeader(
   fileSize: number,
   firstSeq: number,
 ): SegmentHeader | string {
-  const header = Buffer.alloc(Math.min(fileSize, LAYOUT_V2.segmentHeaderBytes));
+  const header = Buffer.alloc(Math.min(fileSize, LAYOUT_V3.segmentHeaderBytes));
   let filled = 0;
   while (filled < header.length) {
     const got = readSync(fd, header, filled, header.length - filled, filled);

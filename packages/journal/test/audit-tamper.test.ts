@@ -1,8 +1,10 @@
 // The audit trail against an attacker with write access to the files but not the signing key: each
 // case changes, removes, inserts or reorders one record of a copy of a journal (also across a segment
-// boundary and behind a snapshot), renumbering and recomputing every CRC, and the audit names the
-// first record that no longer follows; one who also recomputes every stored chain hash is caught by a
-// checkpoint signed before the change, even when only an exported copy of it survives.
+// boundary and behind a snapshot), renumbering and recomputing every record's CRC, and the audit names
+// the record its batch's seal no longer lists; a seal edited or dropped is caught too, and a record
+// changed together with its seal's manifest names its batch; one who also recomputes every seal and
+// header is caught by a checkpoint signed before the change, even when only an exported copy of it
+// survives.
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,13 +19,24 @@ import {
   segmentFileName,
   verifyAudit,
 } from '../src/index.ts';
-import { computeChain } from '../src/journal-format.ts';
-import { locate, plant, type StolenSegment, steal } from './journal-attacker.ts';
+import {
+  editManifest,
+  locate,
+  plant,
+  recordsOf,
+  type StolenRecord,
+  type StolenSeal,
+  type StolenSegment,
+  steal,
+} from './journal-attacker.ts';
 import { payloadFor } from './seeded-random.ts';
 import { tempDir } from './temp-dir.ts';
 
 const RECORDS = 40;
-/** A 56-byte header and four records of 48 + 40 bytes: segments hold seqs 1-4, 5-8, ... */
+/**
+ * Records of 16 + 40 bytes committed two at a time (each pair ends with a 60-byte seal): a 56-byte
+ * header and two batches take 400 bytes, so segments hold seqs 1-4, 5-8, ... in batches 1-2, 3-4, ...
+ */
 const SEGMENT_BYTES = 410;
 const SNAPSHOT_SEQ = 20;
 const CHECKPOINT_SEQ = 30;
@@ -38,6 +51,7 @@ async function fixture(t: TestContext): Promise<{ root: string; exported: string
   let exported = '';
   for (let seq = 1; seq <= RECORDS; seq++) {
     journal.append(seq, payloadFor(seq, 40));
+    if (seq % 2 === 1) continue;
     await journal.commit();
     if (seq === SNAPSHOT_SEQ) {
       const snapshots = new SnapshotStore(join(root, 'snapshots'));
@@ -74,7 +88,7 @@ function tampered(
   t: TestContext,
   root: string,
   edit: (segments: StolenSegment[]) => void,
-  opts: { rechain?: boolean } = {},
+  opts: { rechain?: boolean; reseal?: boolean } = {},
 ): string {
   const copy = copyOf(t, root);
   const segments = steal(join(copy, 'journal'));
@@ -104,86 +118,140 @@ test('an untouched journal verifies: every record, the snapshot and both checkpo
   assert.equal(report.checkpointsVerified, 3);
   assert.equal(report.newestCheckpointSeq, RECORDS);
   assert.equal(report.snapshotsVerified, 1);
+  // The attacker's tools write back what they read unchanged: the copy verifies as well.
+  const planted = audit(
+    tampered(t, root, () => {}),
+    { checkpoint: exported },
+  );
+  assert.equal(planted.ok, true, planted.problem?.message);
+  assert.equal(planted.headChain, report.headChain);
 });
+
+/** The record `seq` of the stolen journal. */
+function recordAt(s: StolenSegment[], seq: number): StolenRecord {
+  const [i, j] = locate(s, seq);
+  return s[i]!.frames[j] as StolenRecord;
+}
+
+/** The seal that follows record `seq` in its segment, and its index there. */
+function sealAfter(s: StolenSegment[], seq: number): { seal: StolenSeal; i: number; j: number } {
+  const [i, j] = locate(s, seq);
+  const k = s[i]!.frames.findIndex((f, at) => at > j && f.kind === 'seal');
+  return { seal: s[i]!.frames[k] as StolenSeal, i, j: k };
+}
+
+type Case = { name: string; edit: (s: StolenSegment[]) => void; seq: number; kind?: string };
+
+/** Each single change an attacker can make, and the record (seq) the audit must name. */
+const CASES: Case[] = [
+  {
+    name: 'edit a payload byte',
+    seq: 14,
+    edit: (s) => {
+      recordAt(s, 14).payload[5]! ^= 1;
+    },
+  },
+  {
+    // Its batch (13-14) now holds one record where its seal lists two.
+    name: 'delete a record (later seqs renumbered)',
+    seq: 14,
+    edit: (s) => {
+      const [i, j] = locate(s, 14);
+      s[i]!.frames.splice(j, 1);
+    },
+  },
+  {
+    // The inserted record's CRC is not the one the seal lists at its place: it is named itself.
+    name: 'insert a record (later seqs renumbered)',
+    seq: 14,
+    edit: (s) => {
+      const [i, j] = locate(s, 14);
+      s[i]!.frames.splice(j, 0, {
+        kind: 'record',
+        seq: 14,
+        payload: Buffer.from(payloadFor(77, 40)),
+      });
+    },
+  },
+  {
+    name: 'swap two records (seqs kept in order)',
+    seq: 14,
+    edit: (s) => {
+      const [a, b] = [recordAt(s, 14), recordAt(s, 15)];
+      [a.payload, b.payload] = [b.payload, a.payload];
+    },
+  },
+  {
+    name: 'delete the first record of a segment',
+    seq: 13,
+    edit: (s) => {
+      const [i, j] = locate(s, 13);
+      s[i]!.frames.splice(j, 1);
+    },
+  },
+  {
+    // Its batch (11-12) at the end of its segment loses it: the seal lists two, one precedes it.
+    name: 'move the last record of a segment into the next one',
+    seq: 12,
+    edit: (s) => {
+      const [i, j] = locate(s, 12);
+      s[i + 1]!.frames.unshift(...s[i]!.frames.splice(j, 1));
+    },
+  },
+  {
+    name: 'edit a record behind the snapshot',
+    seq: 3,
+    edit: (s) => {
+      recordAt(s, 3).payload[0]! ^= 0x40;
+    },
+  },
+  {
+    // The seal's CRC recomputed: the record its edited entry lists no longer matches it.
+    name: "edit an entry of a seal's manifest",
+    seq: 14,
+    edit: (s) => editManifest(sealAfter(s, 14).seal, 1, 0x1234_5678),
+  },
+  {
+    // Records 13-16 now precede the seal of 15-16: its first entry is 15's CRC, not 13's.
+    name: 'drop a seal inside a segment',
+    seq: 13,
+    edit: (s) => {
+      const { i, j } = sealAfter(s, 13);
+      s[i]!.frames.splice(j, 1);
+    },
+  },
+  {
+    name: 'drop the seal that ends a segment',
+    seq: 15,
+    kind: 'journal',
+    edit: (s) => {
+      const { i, j } = sealAfter(s, 15);
+      s[i]!.frames.splice(j, 1);
+    },
+  },
+];
 
 test('each single-record change with its CRC recomputed is caught and the record named', async (t) => {
   const { root } = await fixture(t);
-  const cases: { name: string; edit: (s: StolenSegment[]) => void; seq: number; kind?: string }[] =
-    [
-      {
-        name: 'edit a payload byte',
-        seq: 14,
-        edit: (s) => {
-          const [i, j] = locate(s, 14);
-          s[i]!.records[j]!.payload[5]! ^= 1;
-        },
-      },
-      {
-        name: 'delete a record (later seqs renumbered)',
-        seq: 14,
-        edit: (s) => {
-          const [i, j] = locate(s, 14);
-          s[i]!.records.splice(j, 1);
-        },
-      },
-      {
-        // The inserted record's own hash follows its predecessor (the format is public); the record
-        // it displaced is the first that cannot follow.
-        name: 'insert a record (later seqs renumbered)',
-        seq: 15,
-        edit: (s) => {
-          const [i, j] = locate(s, 14);
-          s[i]!.records.splice(j, 0, {
-            ...s[i]!.records[j]!,
-            payload: Buffer.from(payloadFor(77, 40)),
-          });
-          const prev = s[i]!.records[j - 1]!;
-          s[i]!.records[j]!.chain = computeChain(14, prev.chain, s[i]!.records[j]!.payload);
-        },
-      },
-      {
-        name: 'swap two records (seqs kept in order)',
-        seq: 14,
-        edit: (s) => {
-          const [i, j] = locate(s, 14);
-          const r = s[i]!.records;
-          [r[j], r[j + 1]] = [r[j + 1]!, r[j]!];
-        },
-      },
-      {
-        name: 'delete the first record of a segment',
-        seq: 13,
-        edit: (s) => s[locate(s, 13)[0]]!.records.shift(),
-      },
-      {
-        name: 'move the last record of a segment into the next one',
-        seq: 12,
-        kind: 'segment-chain',
-        edit: (s) => {
-          const [i] = locate(s, 12);
-          s[i + 1]!.records.unshift(s[i]!.records.pop()!);
-        },
-      },
-      {
-        name: 'edit a record behind the snapshot',
-        seq: 3,
-        edit: (s) => {
-          s[0]!.records[2]!.payload[0]! ^= 0x40;
-        },
-      },
-    ];
-  for (const c of cases) {
+  for (const c of CASES) {
     const report = audit(tampered(t, root, c.edit));
     assertNamed(report, { kind: c.kind ?? 'record-chain', seq: c.seq });
     assert.match(report.problem!.message, new RegExp(`seq ${c.seq}|${c.seq}`), c.name);
   }
 });
 
+test('a record changed together with its seal entry is caught, its batch named', async (t) => {
+  const { root } = await fixture(t);
+  const copy = tampered(t, root, (s) => (recordAt(s, 14).payload[5]! ^= 1), { reseal: true });
+  const report = audit(copy, { snapshots: false });
+  assertNamed(report, { kind: 'seal-chain', seq: 13 });
+  assert.match(report.problem!.message, /records 13\.\.14/);
+});
+
 test('a change whose chain hashes were all rewritten is caught by a checkpoint signed before it', async (t) => {
   const { root, exported } = await fixture(t);
   const edit = (s: StolenSegment[]) => {
-    const [i, j] = locate(s, 25);
-    s[i]!.records[j]!.payload[3]! ^= 1;
+    recordAt(s, 25).payload[3]! ^= 1;
   };
   const copy = tampered(t, root, edit, { rechain: true });
   const withLog = audit(copy, { snapshots: false });
@@ -199,13 +267,16 @@ test('a change whose chain hashes were all rewritten is caught by a checkpoint s
   });
 
   // Behind the snapshot, the snapshot's recorded hash catches it first.
-  const behind = tampered(t, root, (s) => (s[1]!.records[0]!.payload[0]! ^= 1), { rechain: true });
+  const behind = tampered(t, root, (s) => (recordsOf(s[1]!)[0]!.payload[0]! ^= 1), {
+    rechain: true,
+  });
   assertNamed(audit(behind), { kind: 'snapshot-chain', seq: SNAPSHOT_SEQ });
 });
 
 test('records cut from the end, and a forged checkpoint, are caught', async (t) => {
   const { root, exported } = await fixture(t);
-  const cut = tampered(t, root, (s) => s.at(-1)!.records.splice(-2, 2), { rechain: true });
+  // Records 39 and 40 and their batch's seal.
+  const cut = tampered(t, root, (s) => s.at(-1)!.frames.splice(-3, 3), { rechain: true });
   rmSync(join(cut, 'journal', 'journal.hwm'));
   const report = audit(cut);
   assert.equal(report.problem?.kind, 'checkpoint-beyond-end');

@@ -1,7 +1,8 @@
 // A journal written before records were chained (format 1) opens as before: the chain is computed
-// over its records once, and a new format 2 segment continues from that hash (the chain's genesis
-// point, reported by `recovery.migrated`). The old records stay as they were and stay covered: a
-// change to one of them breaks the chain at the first chained segment.
+// over its records once, and a new format 3 segment continues from that hash (the chain's genesis
+// point, reported by `recovery.migrated`). A journal whose records each carry their hash (format 2)
+// is continued by a format 3 segment from its last record's hash. The old records stay as they were
+// and stay covered: a change to one of them breaks the chain.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ import {
   encodeSegmentHeaderV1,
   GENESIS_CHAIN,
   writeRecordV1,
+  writeRecordV2,
+  writeSegmentHeader,
 } from '../src/journal-format.ts';
 import { payloadFor } from './seeded-random.ts';
 import { tempDir } from './temp-dir.ts';
@@ -87,4 +90,60 @@ test('an empty format 1 segment is rewritten as a chained one', async (t) => {
     [...readJournal(dir)].map((r) => r.seq),
     [1, 2, 3, 4],
   );
+});
+
+/** Format 2 segments holding seqs [from, to] each (every record with its own chain hash). */
+function writeFormat2(dir: string, ranges: [number, number][]): Buffer {
+  let chain: Buffer = GENESIS_CHAIN;
+  for (const [from, to] of ranges) {
+    const buf = Buffer.alloc(56 + (to - from + 1) * (48 + 30));
+    writeSegmentHeader(buf, 0, from, chain, 2);
+    let at = 56;
+    for (let seq = from; seq <= to; seq++) {
+      at += writeRecordV2(buf, at, seq, payloadFor(seq, 30), chain);
+      chain = computeChain(seq, chain, payloadFor(seq, 30));
+    }
+    writeFileSync(join(dir, segmentFileName(from)), buf);
+  }
+  return chain;
+}
+
+test('a format 2 journal is continued by a sealed segment from its last record hash', async (t) => {
+  const dir = tempDir(t);
+  const last = writeFormat2(dir, [
+    [1, 4],
+    [5, 7],
+  ]);
+  const { journal, recovery } = await FileJournal.open(dir);
+  assert.equal(recovery.migrated, undefined, 'format 2 needs no genesis');
+  assert.deepEqual(journal.chainHead, { seq: 7, chain: last });
+  assert.deepEqual(journal.chainAt(6), computeChain(6, journal.chainAt(5)!, payloadFor(6, 30)));
+  for (let seq = 8; seq <= 10; seq++) journal.append(seq, payloadFor(seq, 30));
+  await journal.commit();
+  assert.equal(journal.sealAt(9)?.seq, 10, 'format 3 seqs are covered by their batch seal');
+  await journal.close();
+  assert.deepEqual(
+    readdirSync(dir)
+      .filter((n) => n.endsWith('.seg'))
+      .sort(),
+    [1, 5, 8].map(segmentFileName),
+  );
+  assert.deepEqual(
+    [...readJournal(dir)].map((r) => r.seq),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  );
+  const report = verifyAudit({ journalDir: dir });
+  assert.equal(report.ok, true, report.problem?.message);
+  assert.equal(report.records, 10);
+
+  // A format 2 record changed with its CRC recomputed no longer matches its stored hash.
+  const path = join(dir, segmentFileName(5));
+  const bytes = readFileSync(path);
+  const second = 56 + 48 + 30;
+  bytes[second + 48 + 3]! ^= 1;
+  bytes.writeUInt32LE(crc32(bytes.subarray(second + 8, second + 48 + 30)), second + 4);
+  writeFileSync(path, bytes);
+  const tampered = verifyAudit({ journalDir: dir });
+  assert.equal(tampered.problem?.kind, 'record-chain');
+  assert.equal(tampered.problem?.seq, 6);
 });

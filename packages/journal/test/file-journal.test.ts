@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { crc32 } from 'node:zlib';
+import { sealBytes } from '../src/batch-seal.ts';
 import {
   FileJournal,
   GENESIS_CHAIN,
@@ -147,8 +149,10 @@ test('a commit with nothing new waits for the sync in flight, not a new one', as
 
 test('segments roll over past segmentBytes and are named by their first seq', async (t) => {
   const dir = tempDir(t);
-  // 56-byte header + 3 records of 48 + 50 bytes = 350; a fourth would pass 400.
-  const payload = (seq: number) => payloadFor(seq, 50);
+  // 56-byte header + 3 records of 16 + 82 bytes = 350; a fourth would pass 400. A segment rolls
+  // between batches only, so it may pass 400 by the seal that ends it; with a seal per commit,
+  // segments of single-record commits hold fewer records.
+  const payload = (seq: number) => payloadFor(seq, 82);
   const first = await FileJournal.open(dir, { segmentBytes: 400 });
   for (let seq = 1; seq <= 7; seq++) first.journal.append(seq, payload(seq));
   await first.journal.commit();
@@ -160,8 +164,8 @@ test('segments roll over past segmentBytes and are named by their first seq', as
   const names = readdirSync(dir)
     .filter((name) => name.endsWith('.seg'))
     .sort();
-  assert.deepEqual(names, [1, 4, 7, 10].map(segmentFileName));
-  for (const name of names) assert.ok(statSync(join(dir, name)).size <= 400);
+  assert.deepEqual(names, [1, 4, 7, 9].map(segmentFileName));
+  for (const name of names) assert.ok(statSync(join(dir, name)).size <= 400 + sealBytes(3));
 
   const second = await FileJournal.open(dir, { segmentBytes: 400 });
   assert.deepEqual(second.recovery, {
@@ -177,7 +181,7 @@ test('segments roll over past segmentBytes and are named by their first seq', as
   second.journal.append(13, payload(13));
   await second.journal.commit();
   const segments = readdirSync(dir).filter((name) => name.endsWith('.seg'));
-  assert.deepEqual(segments.sort(), [1, 4, 7, 10, 12, 13].map(segmentFileName));
+  assert.deepEqual(segments.sort(), [1, 4, 7, 9, 11, 12, 13].map(segmentFileName));
   assert.deepEqual(
     seqsOf(second.journal),
     Array.from({ length: 13 }, (_, i) => i + 1),
@@ -185,32 +189,63 @@ test('segments roll over past segmentBytes and are named by their first seq', as
   await second.journal.close();
 });
 
-/** SHA-256(u64 seq | previous chain | payload), computed apart from the writer's own framing. */
-function expectedChain(seq: number, prev: Uint8Array, payload: Uint8Array): Buffer {
-  const seqBytes = Buffer.alloc(8);
-  seqBytes.writeBigUInt64LE(BigInt(seq));
-  return createHash('sha256').update(seqBytes).update(prev).update(payload).digest();
+/**
+ * A batch's chain computed apart from the writer: SHA-256 of its record frames (u32 length | u32
+ * crc32(seq | payload) | u64 seq | payload) then its seal with the CRC field 0 and the previous chain
+ * in the chain field (u32 flag | length, u32 0, u64 lastSeq, u32 count, the records' CRCs, chain).
+ */
+function expectedChain(seqs: number[], prev: Uint8Array, payload: (seq: number) => Uint8Array) {
+  const hash = createHash('sha256');
+  const crcs: number[] = [];
+  for (const seq of seqs) {
+    const body = Buffer.alloc(8 + payload(seq).length);
+    body.writeBigUInt64LE(BigInt(seq));
+    body.set(payload(seq), 8);
+    const head = Buffer.alloc(8);
+    head.writeUInt32LE(payload(seq).length);
+    head.writeUInt32LE(crc32(body), 4);
+    crcs.push(crc32(body));
+    hash.update(head).update(body);
+  }
+  const seal = Buffer.alloc(sealBytes(seqs.length));
+  seal.writeUInt32LE((0x8000_0000 | (seal.length - 16)) >>> 0);
+  seal.writeBigUInt64LE(BigInt(seqs.at(-1)!), 8);
+  seal.writeUInt32LE(seqs.length, 16);
+  for (const [i, crc] of crcs.entries()) seal.writeUInt32LE(crc, 20 + 4 * i);
+  seal.set(prev, seal.length - 32);
+  return hash.update(seal).digest();
 }
 
-test('each record stores SHA-256(seq | previous chain | payload), across commits, rolls and reopens', async (t) => {
+test('each batch ends with a seal holding SHA-256 of its records after the previous seal, across commits, rolls and reopens', async (t) => {
   const dir = tempDir(t);
   // Every byte value, so the hashes pass through the writer with NULs and high bytes in place.
   const payload = (seq: number) => Uint8Array.from({ length: 256 }, (_, i) => (i + seq) & 0xff);
-  const expected: Buffer[] = [GENESIS_CHAIN];
-  for (let seq = 1; seq <= 12; seq++)
-    expected.push(expectedChain(seq, expected[seq - 1]!, payload(seq)));
+  // 56-byte header + 4 records of 272 bytes fit in 1200: the commit of 1..7 is sealed as 1..4 (then
+  // the roll) and 5..7; the reopened journal's commit of 8..12 as 8..11 and 12.
+  const batches = [[1, 2, 3, 4], [5, 6, 7], [8, 9, 10, 11], [12]];
+  const expected: { seq: number; chain: Buffer }[] = [];
+  let prev: Buffer = GENESIS_CHAIN;
+  for (const seqs of batches) {
+    prev = expectedChain(seqs, prev, payload);
+    for (const _ of seqs) expected.push({ seq: seqs.at(-1)!, chain: prev });
+  }
   const first = await FileJournal.open(dir, { segmentBytes: 1200 });
   for (let seq = 1; seq <= 7; seq++) first.journal.append(seq, payload(seq));
   await first.journal.commit();
-  for (let seq = 1; seq <= 7; seq++) assert.deepEqual(first.journal.chainAt(seq), expected[seq]);
-  assert.deepEqual(first.journal.chainHead, { seq: 7, chain: expected[7] });
+  for (let seq = 1; seq <= 7; seq++) {
+    assert.deepEqual(first.journal.sealAt(seq), expected[seq - 1]);
+    assert.deepEqual(first.journal.chainAt(seq), expected[seq - 1]!.chain);
+  }
+  assert.deepEqual(first.journal.chainHead, expected[6]);
   await first.journal.close();
   const second = await FileJournal.open(dir, { segmentBytes: 1200 });
   for (let seq = 8; seq <= 12; seq++) second.journal.append(seq, payload(seq));
   await second.journal.commit();
-  // 8..12 from the ring of recent hashes, 1..7 read back from disk.
-  for (let seq = 1; seq <= 12; seq++) assert.deepEqual(second.journal.chainAt(seq), expected[seq]);
-  assert.ok(readdirSync(dir).filter((name) => name.endsWith('.seg')).length > 2);
+  // 8..12 from the ring of recent seals, 1..7 read back from disk.
+  for (let seq = 1; seq <= 12; seq++) {
+    assert.deepEqual(second.journal.sealAt(seq), expected[seq - 1], `seq ${seq}`);
+  }
+  assert.equal(readdirSync(dir).filter((name) => name.endsWith('.seg')).length, 4);
   await second.journal.close();
 });
 
@@ -271,7 +306,7 @@ test('after a failed write the journal refuses further work', async (t) => {
 
 test('segments a snapshot covers can be removed; reads start at the oldest kept', async (t) => {
   const dir = tempDir(t);
-  const payload = (seq: number) => payloadFor(seq, 50); // three records per 400-byte segment
+  const payload = (seq: number) => payloadFor(seq, 82); // three records per 400-byte segment
   const first = await FileJournal.open(dir, { segmentBytes: 400 });
   for (let seq = 1; seq <= 10; seq++) first.journal.append(seq, payload(seq));
   assert.equal(await first.journal.removeSegmentsBefore(100), 0, 'nothing durable yet');

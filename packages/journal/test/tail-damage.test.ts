@@ -14,9 +14,11 @@ import {
   readJournal,
   repairJournal,
   segmentFileName,
+  verifyAudit,
   verifyJournal,
 } from '../src/index.ts';
 import { RECORD_HEADER_BYTES, SEGMENT_HEADER_BYTES } from '../src/journal-format.ts';
+import { sealBytes } from '../src/batch-seal.ts';
 import { payloadFor } from './seeded-random.ts';
 import { tempDir } from './temp-dir.ts';
 
@@ -24,12 +26,17 @@ const HEADER = SEGMENT_HEADER_BYTES;
 const FRAME = RECORD_HEADER_BYTES;
 const PAYLOAD = 40;
 const RECORD = FRAME + PAYLOAD;
+/** Each record committed alone: its frame, then its batch's seal. */
+const STEP = RECORD + sealBytes(1);
 
-/** `count` records of PAYLOAD bytes, closed cleanly. */
+/** `count` records of PAYLOAD bytes, each committed alone, closed cleanly. */
 async function cleanJournal(t: TestContext, count: number, segmentBytes = 1 << 20) {
   const dir = tempDir(t);
   const { journal } = await FileJournal.open(dir, { segmentBytes });
-  for (let seq = 1; seq <= count; seq++) journal.append(seq, payloadFor(seq, PAYLOAD));
+  for (let seq = 1; seq <= count; seq++) {
+    journal.append(seq, payloadFor(seq, PAYLOAD));
+    await journal.commit();
+  }
   await journal.close();
   return dir;
 }
@@ -41,8 +48,10 @@ async function cleanJournal(t: TestContext, count: number, segmentBytes = 1 << 2
 async function crashedJournal(t: TestContext, durable: number, unsynced: number) {
   const dir = tempDir(t);
   const { journal } = await FileJournal.open(dir);
-  for (let seq = 1; seq <= durable; seq++) journal.append(seq, payloadFor(seq, PAYLOAD));
-  await journal.commit();
+  for (let seq = 1; seq <= durable; seq++) {
+    journal.append(seq, payloadFor(seq, PAYLOAD));
+    await journal.commit();
+  }
   const mark = readFileSync(join(dir, HIGH_WATER_FILE_NAME));
   for (let seq = durable + 1; seq <= durable + unsynced; seq++) {
     journal.append(seq, payloadFor(seq, PAYLOAD));
@@ -73,7 +82,7 @@ test('a complete final record whose checksum fails is refused with its position'
     // Without the mark (a directory written before it existed) the record is still complete.
     if (!markKept) rmSync(join(dir, HIGH_WATER_FILE_NAME));
     const path = join(dir, segmentFileName(1));
-    const last = HEADER + 9 * RECORD;
+    const last = HEADER + 9 * STEP;
     const bytes = flip(path, last + FRAME + 7);
     const why = /seq 10.*checksum/;
     await assert.rejects(FileJournal.open(dir), refusal(last, why), `mark kept: ${markKept}`);
@@ -89,7 +98,7 @@ test('a complete final record whose checksum fails is refused with its position'
 test('an incomplete final record written after the last durable mark is a torn write', async (t) => {
   const dir = await crashedJournal(t, 9, 1);
   const path = join(dir, segmentFileName(1));
-  truncateSync(path, HEADER + 9 * RECORD + 20);
+  truncateSync(path, HEADER + 9 * STEP + 20);
   assert.equal(verifyJournal(dir).ok, true);
   const { journal, recovery } = await FileJournal.open(dir);
   assert.equal(recovery.lastSeq, 9);
@@ -101,7 +110,7 @@ test('a zeroed end of the final record (a half-flushed page) is a torn write', a
   const dir = await crashedJournal(t, 9, 1);
   const path = join(dir, segmentFileName(1));
   const bytes = readFileSync(path);
-  bytes.fill(0, HEADER + 9 * RECORD + FRAME + 10);
+  bytes.fill(0, HEADER + 9 * STEP + FRAME + 10);
   writeFileSync(path, bytes);
   const { journal, recovery } = await FileJournal.open(dir);
   assert.equal(recovery.lastSeq, 9);
@@ -111,8 +120,8 @@ test('a zeroed end of the final record (a half-flushed page) is a torn write', a
 test('a tail cut after a clean stop is refused: the journal knows its high-water mark', async (t) => {
   const dir = await cleanJournal(t, 10);
   const path = join(dir, segmentFileName(1));
-  truncateSync(path, HEADER + 7 * RECORD); // whole records 8..10 gone, no torn bytes left
-  await assert.rejects(FileJournal.open(dir), refusal(HEADER + 7 * RECORD, /seq 7.*seq 10/));
+  truncateSync(path, HEADER + 7 * STEP); // whole records 8..10 gone, no torn bytes left
+  await assert.rejects(FileJournal.open(dir), refusal(HEADER + 7 * STEP, /seq 7.*seq 10/));
   const report = verifyJournal(dir);
   assert.equal(report.ok, false);
   assert.equal(report.highWaterSeq, 10);
@@ -146,8 +155,8 @@ test('a crash keeps a durable mark: records below it that vanish are refused', a
 test('repair cuts at the named seq and fills up to the high-water mark', async (t) => {
   const dir = await cleanJournal(t, 10);
   const path = join(dir, segmentFileName(1));
-  flip(path, HEADER + 7 * RECORD + FRAME + 3); // seq 8 damaged; 9 and 10 intact after it
-  await assert.rejects(FileJournal.open(dir), refusal(HEADER + 7 * RECORD, /seq 8/));
+  flip(path, HEADER + 7 * STEP + FRAME + 3); // seq 8 damaged; 9 and 10 intact after it
+  await assert.rejects(FileJournal.open(dir), refusal(HEADER + 7 * STEP, /seq 8/));
   const filler = (seq: number) => new TextEncoder().encode(`placeholder ${seq}`);
   const result = await repairJournal(dir, { truncateAtSeq: 8, filler });
   assert.deepEqual(result, { cutFromSeq: 8, droppedRecords: 3, filledToSeq: 10 });
@@ -167,7 +176,7 @@ test('repair cuts at the named seq and fills up to the high-water mark', async (
 
 test('repair refuses a seq past the journal end and keeps a lost tail filled', async (t) => {
   const dir = await cleanJournal(t, 10);
-  truncateSync(join(dir, segmentFileName(1)), HEADER + 6 * RECORD);
+  truncateSync(join(dir, segmentFileName(1)), HEADER + 6 * STEP);
   const filler = (seq: number) => new TextEncoder().encode(`placeholder ${seq}`);
   await assert.rejects(repairJournal(dir, { truncateAtSeq: 9, filler }), /seq 7/);
   const result = await repairJournal(dir, { truncateAtSeq: 7, filler });
@@ -175,5 +184,49 @@ test('repair refuses a seq past the journal end and keeps a lost tail filled', a
   const report = verifyJournal(dir);
   assert.equal(report.ok, true);
   assert.equal(report.lastSeq, 10);
-  assert.ok(statSync(join(dir, segmentFileName(1))).size > HEADER + 6 * RECORD);
+  assert.ok(statSync(join(dir, segmentFileName(1))).size > HEADER + 6 * STEP);
+});
+
+test('repair inside a batch seals the records it keeps before the cut', async (t) => {
+  const dir = tempDir(t);
+  const { journal } = await FileJournal.open(dir);
+  for (let seq = 1; seq <= 10; seq++) journal.append(seq, payloadFor(seq, PAYLOAD));
+  await journal.close(); // one batch: records 1..10, then their seal
+  flip(join(dir, segmentFileName(1)), HEADER + 7 * RECORD + FRAME + 3);
+  await assert.rejects(FileJournal.open(dir), refusal(HEADER + 7 * RECORD, /seq 8/));
+  const filler = (seq: number) => new TextEncoder().encode(`placeholder ${seq}`);
+  const result = await repairJournal(dir, { truncateAtSeq: 8, filler });
+  assert.deepEqual(result, { cutFromSeq: 8, droppedRecords: 3, filledToSeq: 10 });
+  const records = [...readJournal(dir)];
+  assert.equal(records.length, 10);
+  for (const r of records.slice(0, 7)) assert.deepEqual(r.payload, payloadFor(r.seq, PAYLOAD));
+  assert.equal(verifyJournal(dir).ok, true);
+  const audit = verifyAudit({ journalDir: dir });
+  assert.equal(audit.ok, true, audit.problem?.message);
+  assert.equal(audit.records, 10);
+});
+
+test('a batch whose seal was torn is a torn tail: its records were never acknowledged', async (t) => {
+  for (const keep of [1, sealBytes(3) - 1]) {
+    const dir = tempDir(t);
+    const { journal } = await FileJournal.open(dir);
+    for (let seq = 1; seq <= 4; seq++) journal.append(seq, payloadFor(seq, PAYLOAD));
+    await journal.commit();
+    const mark = readFileSync(join(dir, HIGH_WATER_FILE_NAME));
+    for (let seq = 5; seq <= 7; seq++) journal.append(seq, payloadFor(seq, PAYLOAD));
+    await journal.commit();
+    await journal.close();
+    writeFileSync(join(dir, HIGH_WATER_FILE_NAME), mark); // the power went before the clean stop
+    // Records 5..7 are whole; of their seal only `keep` bytes reached the disk.
+    const sealAt = HEADER + 4 * RECORD + sealBytes(4) + 3 * RECORD;
+    truncateSync(join(dir, segmentFileName(1)), sealAt + keep);
+    assert.equal(verifyJournal(dir).lastSeq, 4);
+    const reopened = await FileJournal.open(dir);
+    assert.equal(reopened.recovery.lastSeq, 4, `seal cut after ${keep} bytes`);
+    assert.equal(reopened.recovery.truncatedBytes, 3 * RECORD + keep);
+    reopened.journal.append(5, payloadFor(50, PAYLOAD));
+    await reopened.journal.commit();
+    await reopened.journal.close();
+    assert.equal(verifyAudit({ journalDir: dir }).ok, true);
+  }
 });

@@ -1,5 +1,6 @@
 // Byte-level fuzz of recovery: seeded truncation points of a journal whose writer died before its
-// clean stop must cut back exactly to the last whole record; a damaged final record is refused
+// clean stop must cut back exactly to the last whole batch (a batch is durable with its seal, so
+// records after the last whole seal were never acknowledged); a damaged final record is refused
 // (after a clean stop, whatever the damage), and damage anywhere before it must refuse to open with
 // the segment and offset named. Each case prints its seed on failure.
 import assert from 'node:assert/strict';
@@ -19,19 +20,49 @@ import {
   SEGMENT_HEADER_BYTES,
   writeRecord,
 } from '../src/journal-format.ts';
+import { isSealWord, sealBodyBytes, sealBytes } from '../src/batch-seal.ts';
+import { readU64 } from '../src/journal-format.ts';
 import { payloadFor, seededRandom } from './seeded-random.ts';
 import { tempDir } from './temp-dir.ts';
 
 const HEADER = SEGMENT_HEADER_BYTES;
 const FRAME = RECORD_HEADER_BYTES;
 
+/** A record or a seal in a segment; `seq` is the record's, or the last seq the seal covers. */
+interface Frame {
+  readonly start: number;
+  readonly end: number;
+  readonly seal: boolean;
+  readonly seq: number;
+}
+
 interface Fixture {
   /** Directory holding the pristine journal. */
   readonly dir: string;
   readonly names: string[];
-  /** Per segment, the byte offset where each record starts, plus the file end. */
-  readonly bounds: number[][];
+  /** Per segment, its frames in order (the last ends at the file's end). */
+  readonly frames: Frame[][];
+  readonly firstSeqs: number[];
   readonly lastSeq: number;
+}
+
+function framesOf(bytes: Buffer): Frame[] {
+  const frames: Frame[] = [];
+  for (let at = HEADER; at < bytes.length; ) {
+    const word = bytes.readUInt32LE(at);
+    const seal = isSealWord(word);
+    const end = at + FRAME + (seal ? sealBodyBytes(word) : word);
+    frames.push({ start: at, end, seal, seq: readU64(bytes, at + 8) });
+    at = end;
+  }
+  return frames;
+}
+
+/** End of the last whole seal at or before `cut` (the header's end without one) and its seq. */
+function keptAt(frames: Frame[], cut: number, seqBefore: number): { end: number; seq: number } {
+  const seal = frames.filter((f) => f.seal && f.end <= cut).at(-1);
+  if (seal !== undefined) return { end: seal.end, seq: seal.seq };
+  return { end: cut >= HEADER ? HEADER : 0, seq: seqBefore };
 }
 
 /** A committed journal of `count` records with seeded sizes, split by `segmentBytes`. */
@@ -43,6 +74,8 @@ async function buildJournal(t: TestContext, count: number, segmentBytes: number,
   for (let seq = 1; seq <= count; seq++) {
     const size = random.int(0, 120);
     sizes.set(seq, size);
+    // The final record is committed alone: the last batch is that record and its seal.
+    if (seq === count) await journal.commit();
     journal.append(seq, payloadFor(seq, size));
     if (random.int(0, 3) === 0) await journal.commit();
   }
@@ -50,15 +83,14 @@ async function buildJournal(t: TestContext, count: number, segmentBytes: number,
   const names = readdirSync(dir)
     .filter((name) => name.endsWith('.seg'))
     .sort();
-  let seq = 1;
-  const bounds = names.map((name) => {
-    const size = statSync(join(dir, name)).size;
-    const starts = [HEADER];
-    while (starts.at(-1)! < size) starts.push(starts.at(-1)! + FRAME + sizes.get(seq++)!);
-    assert.equal(starts.at(-1), size);
-    return starts;
+  const frames = names.map((name) => framesOf(readFileSync(join(dir, name))));
+  frames.forEach((list, i) => {
+    assert.equal(list.at(-1)!.end, statSync(join(dir, names[i]!)).size);
+    assert.ok(list.at(-1)!.seal, 'a segment ends with a seal');
+    for (const f of list) if (!f.seal) assert.equal(f.end - f.start, FRAME + sizes.get(f.seq)!);
   });
-  return { dir, names, bounds, lastSeq: count } satisfies Fixture;
+  const firstSeqs = frames.map((list) => list.find((f) => !f.seal)!.seq);
+  return { dir, names, frames, firstSeqs, lastSeq: count } satisfies Fixture;
 }
 
 /**
@@ -79,10 +111,6 @@ function damagedCopy(
     else writeFileSync(join(dir, name), mutate(readFileSync(join(fx.dir, name))));
   });
   return dir;
-}
-
-function firstSeqOf(fx: Fixture, segment: number): number {
-  return fx.bounds.slice(0, segment).reduce((n, b) => n + b.length - 1, 1);
 }
 
 async function assertRecovers(dir: string, lastSeq: number, truncated: number, context: string) {
@@ -108,18 +136,17 @@ async function assertRecovers(dir: string, lastSeq: number, truncated: number, c
 test('seeded truncation points cut back exactly to the last whole record', async (t) => {
   for (const seed of [1, 2, 3]) {
     const fx = await buildJournal(t, 40, 1 << 20, seed);
-    const size = fx.bounds[0]!.at(-1)!;
+    const size = fx.frames[0]!.at(-1)!.end;
     const random = seededRandom(seed * 101);
     const points = [0, 1, HEADER - 1, HEADER, HEADER + 1, size - 1, size];
     for (let i = 0; i < 40; i++) points.push(random.int(0, size));
     for (const cut of points) {
       const dir = damagedCopy(t, fx, 0, (b) => b.subarray(0, cut));
-      const whole = fx.bounds[0]!.filter((end) => end <= cut);
-      const keptEnd = whole.at(-1) ?? 0;
-      const lastSeq = Math.max(0, whole.length - 1);
+      const { end: keptEnd, seq: lastSeq } = keptAt(fx.frames[0]!, cut, 0);
       await assertRecovers(dir, lastSeq, cut - keptEnd, `seed ${seed} cut ${cut}`);
-      // Recovery appended one record where the file was cut (after a rewritten header if needed).
-      const appended = FRAME + payloadFor(lastSeq + 1).length;
+      // Recovery appended one record and its seal where the file was cut (after a rewritten
+      // header if needed).
+      const appended = FRAME + payloadFor(lastSeq + 1).length + sealBytes(1);
       assert.equal(statSync(join(dir, fx.names[0]!)).size, Math.max(keptEnd, HEADER) + appended);
     }
   }
@@ -129,44 +156,45 @@ test('a cut inside the last of several segments keeps the earlier segments whole
   const fx = await buildJournal(t, 60, 600, 7);
   assert.ok(fx.names.length >= 4, `expected several segments, got ${fx.names.length}`);
   const lastIndex = fx.names.length - 1;
-  const bounds = fx.bounds[lastIndex]!;
-  const before = firstSeqOf(fx, lastIndex) - 1;
+  const frames = fx.frames[lastIndex]!;
+  const before = fx.firstSeqs[lastIndex]! - 1;
   const random = seededRandom(77);
   for (let i = 0; i < 25; i++) {
-    const cut = random.int(0, bounds.at(-1)!);
+    const cut = random.int(0, frames.at(-1)!.end);
     const dir = damagedCopy(t, fx, lastIndex, (b) => b.subarray(0, cut));
-    const whole = bounds.filter((end) => end <= cut);
-    const lastSeq = before + Math.max(0, whole.length - 1);
-    await assertRecovers(dir, lastSeq, cut - (whole.at(-1) ?? 0), `cut ${cut}`);
+    const kept = keptAt(frames, cut, before);
+    await assertRecovers(dir, kept.seq, cut - kept.end, `cut ${cut}`);
   }
 });
 
-test('a flipped byte in a non-final record refuses to open, naming segment + offset', async (t) => {
+test('a flipped byte in a record or seal before the final batch refuses to open, naming segment + offset', async (t) => {
   const fx = await buildJournal(t, 60, 600, 11);
   const random = seededRandom(1234);
   for (let i = 0; i < 60; i++) {
     const segment = random.int(0, fx.names.length - 1);
-    const bounds = fx.bounds[segment]!;
+    const frames = fx.frames[segment]!;
     const isLast = segment === fx.names.length - 1;
-    // In the last segment the final record is the torn-tail case, tested below.
-    const records = bounds.length - 1 - (isLast ? 1 : 0);
-    if (records < 1) continue;
-    const index = random.int(0, records - 1);
-    const at = random.int(bounds[index]!, bounds[index + 1]! - 1);
+    // In the last segment the final batch (its last record and seal) is the torn-tail case.
+    const count = frames.length - (isLast ? 2 : 0);
+    if (count < 1) continue;
+    const index = random.int(0, count - 1);
+    const frame = frames[index]!;
+    const at = random.int(frame.start, frame.end - 1);
     const xor = random.int(1, 255);
     const dir = damagedCopy(t, fx, segment, (b) => {
       b[at]! ^= xor;
       return b;
     });
-    const context = `case ${i}: segment ${segment} record ${index} byte ${at} xor ${xor}`;
+    const what = frame.seal ? 'seal' : 'record';
+    const context = `case ${i}: segment ${segment} ${what} ${index} byte ${at} xor ${xor}`;
     const name = fx.names[segment]!;
     await assert.rejects(
       FileJournal.open(dir),
       (error: unknown) => {
         assert.ok(error instanceof JournalCorruptError, context);
         assert.equal(error.segment, name, context);
-        assert.equal(error.offset, bounds[index], context);
-        assert.match(error.message, new RegExp(`${name}.*offset ${bounds[index]}`), context);
+        assert.equal(error.offset, frame.start, context);
+        assert.match(error.message, new RegExp(`${name}.*offset ${frame.start}`), context);
         return true;
       },
       context,
@@ -176,9 +204,7 @@ test('a flipped byte in a non-final record refuses to open, naming segment + off
 
 test('a flipped byte in the final record is refused, naming the record', async (t) => {
   const fx = await buildJournal(t, 30, 1 << 20, 5);
-  const bounds = fx.bounds[0]!;
-  const start = bounds.at(-2)!;
-  const end = bounds.at(-1)!;
+  const { start, end } = fx.frames[0]!.at(-2)!; // the final record, before its seal
   const random = seededRandom(99);
   for (let i = 0; i < 30; i++) {
     const at = random.int(start, end - 1);
@@ -247,7 +273,7 @@ test('a gap or repeat in seqs is corruption, even in the final record', async (t
     const buf = Buffer.alloc(HEADER + seqs.length * (FRAME + 8));
     encodeSegmentHeader(1, GENESIS_CHAIN).copy(buf);
     let at = HEADER;
-    for (const seq of seqs) at += writeRecord(buf, at, seq, payloadFor(seq, 8), GENESIS_CHAIN);
+    for (const seq of seqs) at += writeRecord(buf, at, seq, payloadFor(seq, 8));
     writeFileSync(join(dir, segmentFileName(1)), buf);
     await assert.rejects(FileJournal.open(dir), (error: unknown) => {
       assert.ok(error instanceof JournalCorruptError);

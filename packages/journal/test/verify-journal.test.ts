@@ -11,10 +11,14 @@ import {
   segmentFileName,
   verifyJournal,
 } from '../src/index.ts';
+import { sealBytes } from '../src/batch-seal.ts';
 import { payloadFor } from './seeded-random.ts';
 import { tempDir } from './temp-dir.ts';
 
-/** `crashed`: the writer died before any mark after its open (the journal's tail may be torn). */
+/**
+ * `count` records of 72 bytes (88-byte frames), the last committed alone (its own batch and seal);
+ * `crashed`: the writer died before any mark after its open (the journal's tail may be torn).
+ */
 async function journalOf(
   dir: string,
   count: number,
@@ -23,14 +27,18 @@ async function journalOf(
 ): Promise<void> {
   const { journal } = await FileJournal.open(dir, { segmentBytes });
   const mark = readFileSync(join(dir, HIGH_WATER_FILE_NAME));
-  for (let seq = 1; seq <= count; seq++) journal.append(seq, payloadFor(seq, 40));
+  for (let seq = 1; seq <= count; seq++) {
+    if (seq === count) await journal.commit();
+    journal.append(seq, payloadFor(seq, 72));
+  }
   await journal.close();
   if (crashed) writeFileSync(join(dir, HIGH_WATER_FILE_NAME), mark);
 }
 
 test('a healthy journal reports its records, range and segments with progress', async (t) => {
   const dir = tempDir(t);
-  await journalOf(dir, 25, 410); // 56 + 4 × 88 = 408 per segment
+  // 56 + 4 × 88 = 408 per segment, then the seal of its 4 records.
+  await journalOf(dir, 25, 410);
   const progress: [number, number][] = [];
   const report = verifyJournal(dir, (done, total) => progress.push([done, total]));
   assert.deepEqual(report, {
@@ -43,7 +51,7 @@ test('a healthy journal reports its records, range and segments with progress', 
     highWaterSeq: 25,
     cleanStop: true,
   });
-  const total = 6 * 408 + 56 + 88;
+  const total = 6 * (408 + sealBytes(4)) + 56 + 88 + sealBytes(1);
   assert.deepEqual(progress.at(-1), [total, total]);
   for (let i = 1; i < progress.length; i++) assert.ok(progress[i]![0] >= progress[i - 1]![0]);
 });
@@ -71,7 +79,8 @@ test('a torn tail is reported but left in place', async (t) => {
   assert.equal(report.ok, true);
   assert.equal(report.lastSeq, 9);
   assert.equal(report.records, 9);
-  assert.equal(report.tornTailBytes, 88 - 5);
+  // The last batch (record 10 and its seal) lost its end: without its seal it was never durable.
+  assert.equal(report.tornTailBytes, 88 + sealBytes(1) - 5);
   assert.equal(statSync(path).size, size - 5, 'verify changes nothing');
 });
 
