@@ -176,8 +176,8 @@ function timerOverheadP50(): number {
 /**
  * Bytes one resting order costs a book: memory of a fresh book before, and after resting every order
  * of `cols`, with the prepared commands dropped before the second reading so only what the book keeps
- * is counted. NaN without `--expose-gc`. Pooled books grow by doubling, so the figure includes the
- * unused part of the last doubling: up to twice the per-slot cost just past a power of two.
+ * is counted. NaN without `--expose-gc`. Pooled books grow in steps, so the figure includes the unused
+ * part of the last step: up to twice the per-slot cost just past a power of two for a doubling store.
  */
 export async function bytesPerRestingOrder<C, P>(
   d: BookDriver<C, P>,

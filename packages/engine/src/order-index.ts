@@ -1,7 +1,7 @@
 // Live order id → order slot, as an open-addressing hash table of slots with linear probing and
 // backward-shift deletion (no tombstones). It stores only the slot (4 bytes); the key is read back
 // from the order store's id column. The table stays at most half full, so probes are short, and
-// nothing allocates except when it doubles.
+// nothing allocates except when it doubles (at most 16 B per live order, 8–16 B on average).
 
 import type { OrderStore } from './order-store.ts';
 

@@ -25,6 +25,8 @@ import { isPositiveInt } from './units.ts';
 
 /** Reused scratch reservation: order maintenance is single-threaded and never re-entrant. */
 const scratch: Reservation = { resPos: 0, resCash: 0, resFee: 0 };
+/** The accepted amend's new reservation, kept while the old one is released (`scratch` is reused). */
+const amended: Reservation = { resPos: 0, resCash: 0, resFee: 0 };
 
 function findOwnedSlot(
   e: EngineState,
@@ -140,36 +142,46 @@ function reduceInPlace(
   }
 }
 
+/** Refuses an amend (built only then: an accepted amend allocates nothing for its refusal). */
+function refuseAmend(e: EngineState, c: AmendOrder, reason: RejectCode): void {
+  e.reject('amendOrder', reason, { accountId: c.accountId, orderId: c.orderId });
+}
+
+/** The new quantity's checks: a safe multiple of the lot, within the size and notional limits. */
+function amendedSizeProblem(inst: Instrument, price: number, qty: number): RejectCode | undefined {
+  if (!isPositiveInt(qty)) return 'INVALID_QUANTITY';
+  if (!isLotMultiple(inst.spec, qty)) return 'QTY_NOT_LOT_MULTIPLE';
+  const worst = inst.spec.kind === 'binary' ? inst.spec.payoutTicks : inst.spec.maxPriceTicks;
+  if (!Number.isSafeInteger(worst * qty * inst.spec.moneyPerTickLot * 10_000)) {
+    return 'INVALID_QUANTITY';
+  }
+  const lim = inst.spec.limits;
+  if (lim.maxOrderQtyLots > 0 && qty > lim.maxOrderQtyLots) return 'MAX_ORDER_SIZE';
+  if (lim.maxOrderNotional > 0 && price * qty * inst.spec.moneyPerTickLot > lim.maxOrderNotional) {
+    return 'MAX_NOTIONAL';
+  }
+  return undefined;
+}
+
 export function amendOrder(e: EngineState, c: AmendOrder): void {
   const slot = findOwnedSlot(e, c.accountId, c.orderId, undefined);
-  const extra = { accountId: c.accountId, orderId: c.orderId };
-  const fail = (reason: RejectCode) => e.reject('amendOrder', reason, extra);
-  if (typeof slot === 'string') return fail(slot);
-  if (e.halted) return fail('EXCHANGE_HALTED');
+  if (typeof slot === 'string') return refuseAmend(e, c, slot);
+  if (e.halted) return refuseAmend(e, c, 'EXCHANGE_HALTED');
   const s = e.store;
   const inst = e.instList[s.inst[slot]!]!;
-  if (inst.status !== 'open') return fail('MARKET_NOT_OPEN');
-  if ((s.flags[slot]! & F_PARKED) !== 0) return fail('INVALID_STATE');
+  if (inst.status !== 'open') return refuseAmend(e, c, 'MARKET_NOT_OPEN');
+  if ((s.flags[slot]! & F_PARKED) !== 0) return refuseAmend(e, c, 'INVALID_STATE');
   const oldPrice = s.price[slot]!;
   const oldQty = s.open[slot]!;
   const price = c.priceTicks ?? oldPrice;
   const qty = c.qtyLots ?? oldQty;
   if (c.priceTicks !== undefined) {
     const bad = checkPrice(inst, c.priceTicks) ?? checkBand(inst, c.priceTicks);
-    if (bad !== undefined) return fail(bad);
+    if (bad !== undefined) return refuseAmend(e, c, bad);
   }
-  if (!isPositiveInt(qty)) return fail('INVALID_QUANTITY');
-  if (!isLotMultiple(inst.spec, qty)) return fail('QTY_NOT_LOT_MULTIPLE');
-  const worst = inst.spec.kind === 'binary' ? inst.spec.payoutTicks : inst.spec.maxPriceTicks;
-  if (!Number.isSafeInteger(worst * qty * inst.spec.moneyPerTickLot * 10_000)) {
-    return fail('INVALID_QUANTITY');
-  }
-  const lim = inst.spec.limits;
-  if (lim.maxOrderQtyLots > 0 && qty > lim.maxOrderQtyLots) return fail('MAX_ORDER_SIZE');
-  if (lim.maxOrderNotional > 0 && price * qty * inst.spec.moneyPerTickLot > lim.maxOrderNotional) {
-    return fail('MAX_NOTIONAL');
-  }
-  if (price === oldPrice && qty === oldQty) return fail('NOTHING_TO_AMEND');
+  const sizeProblem = amendedSizeProblem(inst, price, qty);
+  if (sizeProblem !== undefined) return refuseAmend(e, c, sizeProblem);
+  if (price === oldPrice && qty === oldQty) return refuseAmend(e, c, 'NOTHING_TO_AMEND');
   if (price === oldPrice && qty < oldQty) return reduceInPlace(e, inst, slot, qty, true);
   const acct = s.accountOf(slot);
   const side = s.side[slot]!;
@@ -179,23 +191,27 @@ export function amendOrder(e: EngineState, c: AmendOrder): void {
   // it can close, and a larger order may not take the worst case past the position limit (its old
   // remainder, already in the account's open lots, replaced by the new size).
   const reduceOnly = (s.flags[slot]! & F_REDUCE_ONLY) !== 0;
-  if (reduceOnly && r.resPos < qty) return fail('REDUCE_ONLY_WOULD_INCREASE');
+  if (reduceOnly && r.resPos < qty) return refuseAmend(e, c, 'REDUCE_ONLY_WOULD_INCREASE');
   if (qty > oldQty && !reduceOnly && exceedsPositionLimit(inst, acct, side, qty, oldQty)) {
-    return fail('POSITION_LIMIT');
+    return refuseAmend(e, c, 'POSITION_LIMIT');
   }
   const m = inst.moneyAsset;
   const freed = s.resCash[slot]! + s.resFee[slot]!;
-  if (r.resCash + r.resFee > acct.available[m]! + freed) return fail('INSUFFICIENT_FUNDS');
+  if (r.resCash + r.resFee > acct.available[m]! + freed)
+    return refuseAmend(e, c, 'INSUFFICIENT_FUNDS');
   if (inst.spec.kind === 'spot' && side === SELL) {
     if (r.resPos > acct.available[inst.baseAsset]! + s.resPos[slot]!) {
-      return fail('INSUFFICIENT_POSITION');
+      return refuseAmend(e, c, 'INSUFFICIENT_POSITION');
     }
   }
   if ((s.flags[slot]! & F_POST_ONLY) !== 0 && crosses(inst, side, price)) {
-    return fail('POST_ONLY_WOULD_CROSS');
+    return refuseAmend(e, c, 'POST_ONLY_WOULD_CROSS');
   }
   // Accepted: take the order out, re-reserve at the new terms, then trade/rest like a new arrival.
-  const saved = { resPos: r.resPos, resCash: r.resCash, resFee: r.resFee };
+  const saved = amended;
+  saved.resPos = r.resPos;
+  saved.resCash = r.resCash;
+  saved.resFee = r.resFee;
   const level = (oldPrice - inst.spec.minPriceTicks) / inst.spec.tickSize;
   inst.book.remove(s, side, level, slot);
   addOpenLots(acct, inst.index, side, -oldQty);
