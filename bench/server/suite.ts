@@ -45,6 +45,8 @@ interface LoadResult {
   readonly deliveries?: number;
   readonly connected?: number;
   readonly latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number };
+  /** CPU per order by thread group (gateway, engine and other workers, generator, …). */
+  readonly cpuPerOrderUs?: Record<string, number>;
 }
 
 interface FloorResult extends LoadResult {
@@ -98,10 +100,21 @@ function measurement(
       timerOverheadP50: 0,
     },
     valid: (r.rejected ?? 0) === 0,
-    validation:
-      r.senderLag === undefined
-        ? validation
-        : `${validation}; sender event-loop delay p99 ${r.senderLag.p99Ms.toFixed(1)} ms, max ${r.senderLag.maxMs.toFixed(1)} ms`,
+    validation: [
+      validation,
+      ...(r.senderLag === undefined
+        ? []
+        : [
+            `sender event-loop delay p99 ${r.senderLag.p99Ms.toFixed(1)} ms, max ${r.senderLag.maxMs.toFixed(1)} ms`,
+          ]),
+      ...(r.cpuPerOrderUs === undefined
+        ? []
+        : [
+            `CPU µs per order: ${Object.entries(r.cpuPerOrderUs)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')}`,
+          ]),
+    ].join('; '),
   };
 }
 
@@ -117,7 +130,10 @@ export const serverSuite: Suite = {
       {
         label: 'ws',
         args: ['--mode', 'ws'],
-        ladder: [10_000, 20_000, 30_000, 40_000, 50_000, 55_000, 60_000, 65_000, 70_000, 80_000],
+        ladder: [
+          10_000, 20_000, 30_000, 40_000, 50_000, 55_000, 60_000, 65_000, 70_000, 80_000, 90_000,
+          100_000, 110_000, 120_000,
+        ],
       },
       {
         label: 'rest signed',

@@ -109,5 +109,12 @@ function describe(r: Record<string, unknown>): string {
     lag === undefined
       ? ''
       : `sender event-loop delay ms: p99 ${f(lag.p99Ms)}  max ${f(lag.maxMs)} (counted in the latency)\n`;
-  return `${head}\n${what} latency ms: p50 ${f(lat.p50)}  p99 ${f(lat.p99)}  p99.9 ${f(lat.p999)}  max ${f(lat.max)}\n${sender}`;
+  const cpu = r.cpuPerOrderUs as Record<string, number> | undefined;
+  const threads =
+    cpu === undefined
+      ? ''
+      : `CPU µs per order: ${Object.entries(cpu)
+          .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+          .join(', ')}\n`;
+  return `${head}\n${what} latency ms: p50 ${f(lat.p50)}  p99 ${f(lat.p99)}  p99.9 ${f(lat.p999)}  max ${f(lat.max)}\n${sender}${threads}`;
 }

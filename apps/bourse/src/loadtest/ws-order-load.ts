@@ -8,6 +8,7 @@ import { type LatencySecond, type LatencySummary, LatencyRecorder } from './late
 import type { LoadTarget } from './loadtest-target.ts';
 import { type LoadWindow, orderCount, runOpenLoop } from './open-loop.ts';
 import { type SenderLag, SenderLagMonitor } from './sender-lag.ts';
+import { type CpuPerOrder, ThreadCpuMeter } from './thread-cpu.ts';
 import { openWireSocket, type WireSocket } from './ws-wire-client.ts';
 
 export interface OrderLoadResult {
@@ -22,6 +23,8 @@ export interface OrderLoadResult {
   readonly perSecond: readonly LatencySecond[];
   /** The load generator's own event-loop delay while measuring. */
   readonly senderLag: SenderLag;
+  /** CPU per measured order by thread, when this run started the server (Linux only). */
+  readonly cpuPerOrderUs?: CpuPerOrder;
 }
 
 const WS_PATH = '/api/v1/ws';
@@ -91,7 +94,11 @@ export async function wsOrderLoad(
   const start = performance.now();
   measureFrom = start + window.warmupMs;
   const lag = new SenderLagMonitor();
-  const lagStart = setTimeout(() => lag.start(), window.warmupMs);
+  const cpu = target.pid === undefined ? undefined : new ThreadCpuMeter(target.pid);
+  const lagStart = setTimeout(() => {
+    lag.start();
+    cpu?.start();
+  }, window.warmupMs);
   // Writes of one tick leave together: cork every socket once per tick, uncork after the tick.
   let corked = false;
   await runOpenLoop(
@@ -118,6 +125,10 @@ export async function wsOrderLoad(
   clearTimeout(lagStart);
   const senderLag = lag.stop();
   for (let i = 0; i < 1_000 && answered < total; i++) await new Promise((r) => setTimeout(r, 10));
+  // Over the measured orders and their drain: the warm-up's are left out.
+  const cpuPerOrderUs = cpu?.stop(
+    total - orderCount(rate, { warmupMs: window.warmupMs, durationMs: 0 }),
+  );
   for (const s of sockets) s.close();
   const elapsed = Math.max(1, lastAckAt - measureFrom);
   return {
@@ -129,5 +140,6 @@ export async function wsOrderLoad(
     latencyMs: rec.summary(),
     perSecond: rec.perSecond(measureFrom),
     senderLag,
+    ...(cpuPerOrderUs === undefined ? {} : { cpuPerOrderUs }),
   };
 }
