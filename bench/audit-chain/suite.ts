@@ -1,6 +1,8 @@
-// What the journal's SHA-256 chain (decision 0110) costs on the path an order takes to be durable:
-// the exchange core (sequencer, journal with O_DSYNC group commit, engine worker) fed limit orders by
-// closed-loop clients, once with the chain and once without it (format 1 frames, no hash), in
+// What the journal's SHA-256 chain (decisions 0110, 0112) costs on the path an order takes to be
+// durable: the exchange core (sequencer, journal with O_DSYNC group commit, engine worker) fed limit
+// orders by closed-loop clients, once with the chain (format 3: each commit's records end with a seal
+// holding one SHA-256 over them and a manifest of their CRCs) and once without it (format 1 frames,
+// no seal, no hash), in
 // alternating rounds of the same run; and the bare journal (append + commit of 220-byte payloads in
 // batches of 64) the same way. Reported: durable orders (records) per second, per wall and per CPU
 // second of the process, the main thread's CPU per order (where the chain is computed: the steadiest
