@@ -103,8 +103,10 @@ export interface ExchangeCore {
    */
   history?(query: HistoryQuery): Promise<HistoryState>;
   /**
-   * The journal's audit-chain hash (hex) stored with durable record `seq`, or undefined when the
-   * record is not kept, is not durable yet or was written before records were chained. Optional: a
+   * The journal's audit-chain value (hex) that covers durable record `seq`: the chain of the seal of
+   * the group-commit batch holding `seq` (decision 0112; for records of a format 2 journal, the
+   * record's own hash), or undefined when the record is not kept, is not durable yet or was written
+   * before records were chained. Optional: a
    * core without the journal at hand (the remote core) does not serve it. May read a segment from disk.
    */
   chainAt?(seq: number): string | undefined;

@@ -16,7 +16,11 @@ export const CHECKPOINTS_FILE_NAME = 'audit-checkpoints.jsonl';
 export interface AuditCheckpoint {
   readonly v: 1;
   readonly seq: number;
-  /** The chain hash of record `seq`, hex (all zeros at seq 0). */
+  /**
+   * The chain value at `seq`, hex (all zeros at seq 0): the chain of the seal whose batch ends at
+   * `seq` (a checkpoint signs a durable seq, always a seal's last), or record `seq`'s own hash in a
+   * format 2 journal.
+   */
   readonly chain: string;
   /** Wall-clock milliseconds when it was signed. */
   readonly at: number;

@@ -48,7 +48,8 @@ export async function startChainedSegment(
 
 /**
  * Cuts a torn tail and makes the result durable; returns the size. A torn header, or the header of a
- * format 1 segment that holds no record, is written again in the current format, after `prevChain`.
+ * format 1 or 2 segment that holds no record, is written again in the current format, after
+ * `prevChain`.
  */
 export async function repairTail(
   handle: FileHandle,

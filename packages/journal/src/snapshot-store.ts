@@ -1,7 +1,8 @@
 // Engine snapshots beside the journal, so a restart replays only the records after the newest one.
 // A snapshot becomes visible only whole (temp file, fsync, rename, directory fsync) and carries a
 // checksum; a damaged snapshot is skipped in favour of the next older one. Format 2 also records the
-// journal's chain hash at the snapshot's seq, so an audit can tie the state to the records behind it.
+// journal's chain value at the snapshot's seq (`FileJournal.chainAt`: the chain of the seal of the
+// batch holding that seq), so an audit can tie the state to the records behind it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -293,3 +293,29 @@ test('records cut from the end, and a forged checkpoint, are caught', async (t) 
   assert.equal(audit(copy).problem?.kind, 'checkpoint-signature');
   assert.ok(readFileSync(join(copy, 'journal', segmentFileName(1))).length > 0);
 });
+
+test('with the segments behind the snapshot removed, the rest verifies from a header and an edit is still named', async (t) => {
+  const { root, exported } = await fixture(t);
+  const { journal } = await FileJournal.open(join(root, 'journal'), {
+    segmentBytes: SEGMENT_BYTES,
+  });
+  assert.equal(await journal.removeSegmentsBefore(SNAPSHOT_SEQ), 4, 'segments 1-4 .. 13-16 go');
+  assert.deepEqual(journal.sealAt(SNAPSHOT_SEQ), { seq: SNAPSHOT_SEQ, chain: journal.chainAt(19) });
+  await journal.close();
+  const report = audit(root, { checkpoint: exported });
+  assert.equal(report.ok, true, report.problem?.message);
+  assert.equal(report.chainStartSource, 'segment header');
+  assert.equal(report.chainStartSeq, 17);
+  assert.equal(report.snapshotsVerified, 1);
+  assert.equal(report.checkpointsVerified, 3, 'the exported checkpoint at 30 and the log');
+  assertNamed(audit(tampered(t, root, (s) => (recordAt(s, 22).payload[1]! ^= 2))), {
+    kind: 'record-chain',
+    seq: 22,
+  });
+  const rewritten = tampered(t, root, (s) => (recordAt(s, 25).payload[1]! ^= 2), { rechain: true });
+  rmSync(join(rewritten, 'journal', CHECKPOINTS_FILE_NAME));
+  assertNamed(audit(rewritten, { snapshots: false, checkpoint: exported }), {
+    kind: 'checkpoint-mismatch',
+    seq: CHECKPOINT_SEQ,
+  });
+});

@@ -38,8 +38,9 @@ export function reportFile(
 }
 
 /**
- * The report with the journal's audit-chain hash at its seq added to its stamp, when the core keeps a
- * chained journal: whoever checks the report can then check that seq against the signed chain too.
+ * The report with the journal's audit-chain value at its seq added to its stamp (the chain of the
+ * seal of the batch holding that seq, decision 0112), when the core keeps a chained journal: whoever
+ * checks the report can then check that seq against the signed chain too.
  */
 export function withChainHash<T extends { stamp: ReportStamp }>(core: ExchangeCore, report: T): T {
   const chainHash = core.chainAt?.(report.stamp.seq);
