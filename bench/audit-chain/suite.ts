@@ -132,19 +132,27 @@ async function compare(
     measurement(`${what} with chain`, what, n, with_),
     measurement(`${what} without chain`, what, n, without),
   ];
-  const [a, b] = measurements;
-  const wall = 1 - a!.commandsPerSec / b!.commandsPerSec;
-  const cpu = 1 - a!.commandsPerCpuSec! / b!.commandsPerCpuSec!;
+  return { measurements, note: costNote(what, runs, with_, without) };
+}
+
+/**
+ * The chain's cost from the rounds of both sides: ratios of the medians, the median of the ratios
+ * of rounds run back to back (steadier when the machine's load drifts), and CPU per record.
+ */
+function costNote(what: string, runs: number, with_: Round[], without: Round[]): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const mainWith = median(with_.map((r) => r.mainCpuUs));
-  const mainWithout = median(without.map((r) => r.mainCpuUs));
-  return {
-    measurements,
-    note:
-      `${what}: the chain costs ${pct(wall)} of durable throughput (medians of ${runs} alternating ` +
-      `rounds) and ${pct(cpu)} per CPU second; main thread ${mainWith.toFixed(2)} µs of CPU per ` +
-      `record with the chain, ${mainWithout.toFixed(2)} µs without`,
-  };
+  const us = (xs: number[]) => `${median(xs).toFixed(2)} µs`;
+  const wall = 1 - median(with_.map((r) => r.perSec)) / median(without.map((r) => r.perSec));
+  const cpu = 1 - median(with_.map((r) => r.perCpuSec)) / median(without.map((r) => r.perCpuSec));
+  const paired = median(with_.map((r, i) => 1 - r.perCpuSec / without[i]!.perCpuSec));
+  const processUs = (rounds: Round[]) => rounds.map((r) => 1e6 / r.perCpuSec);
+  return (
+    `${what}: the chain costs ${pct(wall)} of durable throughput (medians of ${runs} alternating ` +
+    `rounds) and ${pct(cpu)} per CPU second (${pct(paired)}: median of the back-to-back pairs); ` +
+    `process CPU per record ${us(processUs(with_))} with the chain, ${us(processUs(without))} ` +
+    `without; main thread ${us(with_.map((r) => r.mainCpuUs))} with, ` +
+    `${us(without.map((r) => r.mainCpuUs))} without`
+  );
 }
 
 export const auditChainSuite: Suite = {
