@@ -28,6 +28,7 @@ import {
 } from '../../apps/bourse/src/cluster/cluster-up.ts';
 import { connectNats } from '../../apps/bourse/src/cluster/gateway-command.ts';
 import { settled } from '../../apps/bourse/test/support/cluster-checks.ts';
+import { logBytesNote } from './log-bytes.ts';
 import {
   bootstrapAdmin,
   etcdLeader,
@@ -389,6 +390,7 @@ export const clusterSuite: Suite = {
       );
       measurements.push(...single.rows, ...cluster.rows);
       for (const note of [single.note, cluster.note]) if (note !== undefined) cpuNotes.push(note);
+      cpuNotes.push(await logBytesNote(s.etcd));
       if (options.clusterKills > 0) {
         measurements.push(
           await failover('the leader engine node', s, traders[0]!, options.clusterKills, () =>
