@@ -22,6 +22,11 @@ export interface BenchOptions {
   readonly encoded: boolean;
   /** Engine suite: also replay the stream on the bare typed-array book (no accounts, no fees). */
   readonly bare: boolean;
+  /**
+   * Engine suite: a second checkout (a directory with packages/engine) whose engine replays the same
+   * stream in the same process, paired with this one's: a before/after comparison immune to the load.
+   */
+  readonly baseline: string | undefined;
   /** Resting orders placed to measure memory per resting order: one fresh book per size. */
   readonly heapOrders: readonly number[];
   /** One JSON object per measurement on stdout instead of tables. */
@@ -67,7 +72,7 @@ export interface BenchOptions {
 
 const USAGE = `usage: npm run bench -- [--suite engine] [--profile cents|wide|all] [--mix brief|excore]
        [--n 1000000] [--seed 42] [--runs 3] [--heap-orders 10000,100000,1000000]
-       [--no-peer] [--no-bare] [--no-encoded] [--breaker] [--json]
+       [--no-peer] [--no-bare] [--no-encoded] [--breaker] [--baseline DIR] [--json]
        [--soak-minutes 30] [--soak-rate 500] [--soak-mode rest|ws]
        [--flood-rate 1000] [--flood-connections 3000] [--flood-addresses 300]
        [--etcd-seconds 5] [--etcd-races 200] [--etcd-kills 10]
@@ -75,44 +80,44 @@ const USAGE = `usage: npm run bench -- [--suite engine] [--profile cents|wide|al
        [--cluster-seconds 5] [--cluster-kills 20] [--cluster-etcd-kills 10] [--cluster-subscribers 1000]
        [--cluster-ladder 8000,10000] [--no-cluster-single]`;
 
+/** Every option of every suite, for `parseArgs` (one table, so a typo is refused for all). */
+const OPTIONS = {
+  suite: { type: 'string' },
+  profile: { type: 'string', default: 'all' },
+  mix: { type: 'string', default: 'brief' },
+  n: { type: 'string', default: '1000000' },
+  seed: { type: 'string', default: '42' },
+  runs: { type: 'string', default: '3' },
+  peer: { type: 'boolean', default: true },
+  breaker: { type: 'boolean', default: false },
+  bare: { type: 'boolean', default: true },
+  encoded: { type: 'boolean', default: true },
+  baseline: { type: 'string' },
+  'heap-orders': { type: 'string', default: '10000,100000,1000000' },
+  json: { type: 'boolean', default: false },
+  'soak-minutes': { type: 'string', default: '30' },
+  'soak-rate': { type: 'string', default: '500' },
+  'soak-mode': { type: 'string', default: 'rest' },
+  'flood-rate': { type: 'string', default: '1000' },
+  'flood-connections': { type: 'string', default: '3000' },
+  'flood-addresses': { type: 'string', default: '300' },
+  'etcd-seconds': { type: 'string', default: '5' },
+  'etcd-races': { type: 'string', default: '200' },
+  'etcd-kills': { type: 'string', default: '10' },
+  'cluster-seconds': { type: 'string', default: '5' },
+  'cluster-kills': { type: 'string', default: '20' },
+  'cluster-etcd-kills': { type: 'string', default: '10' },
+  'cluster-subscribers': { type: 'string', default: '1000' },
+  'cluster-ladder': { type: 'string' },
+  'cluster-single': { type: 'boolean', default: true },
+  'login-rate': { type: 'string', default: '300' },
+  'login-addresses': { type: 'string', default: '300' },
+  'login-seconds': { type: 'string', default: '10' },
+  help: { type: 'boolean', default: false },
+} as const;
+
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: [...argv],
-    allowNegative: true,
-    options: {
-      suite: { type: 'string' },
-      profile: { type: 'string', default: 'all' },
-      mix: { type: 'string', default: 'brief' },
-      n: { type: 'string', default: '1000000' },
-      seed: { type: 'string', default: '42' },
-      runs: { type: 'string', default: '3' },
-      peer: { type: 'boolean', default: true },
-      breaker: { type: 'boolean', default: false },
-      bare: { type: 'boolean', default: true },
-      encoded: { type: 'boolean', default: true },
-      'heap-orders': { type: 'string', default: '10000,100000,1000000' },
-      json: { type: 'boolean', default: false },
-      'soak-minutes': { type: 'string', default: '30' },
-      'soak-rate': { type: 'string', default: '500' },
-      'soak-mode': { type: 'string', default: 'rest' },
-      'flood-rate': { type: 'string', default: '1000' },
-      'flood-connections': { type: 'string', default: '3000' },
-      'flood-addresses': { type: 'string', default: '300' },
-      'etcd-seconds': { type: 'string', default: '5' },
-      'etcd-races': { type: 'string', default: '200' },
-      'etcd-kills': { type: 'string', default: '10' },
-      'cluster-seconds': { type: 'string', default: '5' },
-      'cluster-kills': { type: 'string', default: '20' },
-      'cluster-etcd-kills': { type: 'string', default: '10' },
-      'cluster-subscribers': { type: 'string', default: '1000' },
-      'cluster-ladder': { type: 'string' },
-      'cluster-single': { type: 'boolean', default: true },
-      'login-rate': { type: 'string', default: '300' },
-      'login-addresses': { type: 'string', default: '300' },
-      'login-seconds': { type: 'string', default: '10' },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  const { values } = parseArgs({ args: [...argv], allowNegative: true, options: OPTIONS });
   if (values.help) {
     console.log(USAGE);
     process.exit(0);
@@ -131,6 +136,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     breaker: values.breaker,
     bare: values.bare,
     encoded: values.encoded,
+    baseline: values.baseline,
     heapOrders: values['heap-orders'].split(',').map((v) => positiveInt('heap-orders', v)),
     json: values.json,
     soakMinutes: positiveInt('soak-minutes', values['soak-minutes']),

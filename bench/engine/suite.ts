@@ -5,10 +5,13 @@
 // the back-to-back pairs, on wall clock and on CPU time. Each book is validated against the reference
 // final book that applies to its rules (see docs/decisions/0200-engine-benchmark-method.md).
 
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   bareBookDriver,
   bourseDriver,
   depthHash,
+  type EngineClass,
   generate,
   nodejsOrderBookDriver,
   type ProfileName,
@@ -47,7 +50,7 @@ const ACCOUNTS = 64;
 
 /** A prepared book: its timed replays, and its latency and memory passes. */
 interface Contender {
-  readonly role: 'bourse' | 'encoded' | 'peer' | 'bare' | 'breaker';
+  readonly role: 'bourse' | 'encoded' | 'peer' | 'bare' | 'breaker' | 'baseline';
   readonly replayer: Replayer;
   readonly validation: string;
   /** Validation found outside the timed replays (empty when sound). */
@@ -65,18 +68,25 @@ export const engineSuite: Suite = {
   async run(o) {
     const measurements: Measurement[] = [];
     const notes: string[] = [];
+    const baseline = o.baseline === undefined ? undefined : await baselineEngine(o.baseline);
     for (const profile of o.profiles) {
       progress(`engine/${profile}: generating ${o.n.toLocaleString('en-US')} commands`);
       const w = generate({ profile, n: o.n, seed: o.seed, mix: o.mix });
-      measurements.push(...(await measureProfile(w, o, notes)));
+      measurements.push(...(await measureProfile(w, o, notes, baseline)));
     }
     return { measurements, notes };
   },
 };
 
-async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
+async function measureProfile(
+  w: Workload,
+  o: BenchOptions,
+  notes: string[],
+  baseline: BaselineEngine | undefined,
+) {
   const profile = w.meta.profile;
   const contenders = [bourseContender(w, o, notes)];
+  if (baseline !== undefined) contenders.push(bourseContender(w, o, notes, undefined, baseline));
   if (o.encoded) contenders.push(encodedContender(w, o));
   if (o.peer) contenders.push(peerContender(w));
   if (o.bare) contenders.push(bareContender(w));
@@ -118,10 +128,41 @@ async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
   // Median of the per-pair ratios: each pair ran back to back, under the same machine conditions.
   const pairRatio = (a: number, b: number, f: (r: Rate) => number) =>
     Math.round(1000 * median(rates[a]!.map((r, i) => f(r) / f(rates[b]![i]!)))) / 1000;
-  const wall = (r: Rate) => r.wall;
-  const cpu = (r: Rate) => r.cpu;
   const at = (role: Contender['role']) => contenders.findIndex((c) => c.role === role);
-  const [peer, bare, breaker, encoded] = [at('peer'), at('bare'), at('breaker'), at('encoded')];
+  notes.push(...pairNotes(profile, o, at, pairRatio));
+  const peer = at('peer');
+  if (peer >= 0) {
+    for (const [k, m] of out.entries()) {
+      if (k === peer) continue;
+      out[k] = {
+        ...m,
+        peer: out[peer]!.name,
+        ratio: pairRatio(k, peer, wall),
+        ratioCpu: pairRatio(k, peer, cpu),
+      };
+    }
+  }
+  return out;
+}
+
+const wall = (r: Rate) => r.wall;
+const cpu = (r: Rate) => r.cpu;
+
+/** The paired comparisons of Bourse with its other replays (baseline, bytes, breaker, bare book). */
+function pairNotes(
+  profile: ProfileName,
+  o: BenchOptions,
+  at: (role: Contender['role']) => number,
+  pairRatio: (a: number, b: number, f: (r: Rate) => number) => number,
+): string[] {
+  const notes: string[] = [];
+  const [base, bare, breaker, encoded] = [at('baseline'), at('bare'), at('breaker'), at('encoded')];
+  if (base >= 0) {
+    notes.push(
+      `bourse/${profile}: ${pairRatio(0, base, cpu)}× the commands per CPU-second of the engine ` +
+        `at ${o.baseline} (${pairRatio(0, base, wall)}× wall clock; median of paired runs)`,
+    );
+  }
   if (encoded >= 0) {
     notes.push(
       `bourse/${profile}: with its events written as bytes (applyEncoded, as the server's engine ` +
@@ -141,18 +182,7 @@ async function measureProfile(w: Workload, o: BenchOptions, notes: string[]) {
         `CPU-second (${pairRatio(0, bare, wall)}× wall clock; median of paired runs)`,
     );
   }
-  if (peer >= 0) {
-    for (const [k, m] of out.entries()) {
-      if (k === peer) continue;
-      out[k] = {
-        ...m,
-        peer: out[peer]!.name,
-        ratio: pairRatio(k, peer, wall),
-        ratioCpu: pairRatio(k, peer, cpu),
-      };
-    }
-  }
-  return out;
+  return notes;
 }
 
 /**
@@ -168,11 +198,24 @@ const UNTRIPPED_BREAKER: CircuitBreakerConfig = {
   bandTicks: 0,
 };
 
+/** Another checkout's engine class, for a before/after pair in one process (`--baseline DIR`). */
+interface BaselineEngine {
+  readonly name: string;
+  readonly create: EngineClass;
+}
+
+async function baselineEngine(dir: string): Promise<BaselineEngine> {
+  const url = pathToFileURL(resolve(dir, 'packages/engine/src/index.ts')).href;
+  const mod = (await import(url)) as { Engine: EngineClass };
+  return { name: 'bourse (baseline)', create: mod.Engine };
+}
+
 function bourseContender(
   w: Workload,
   o: BenchOptions,
   notes: string[],
   breaker?: CircuitBreakerConfig,
+  baseline?: BaselineEngine,
 ): Contender {
   const profile: ProfileName = w.meta.profile;
   const opts = {
@@ -181,7 +224,7 @@ function bourseContender(
     maxOpenOrdersPerAccount: Math.max(10_000, ...o.heapOrders),
     ...(breaker === undefined ? {} : { breaker }),
   };
-  const d = bourseDriver(opts);
+  const d = bourseDriver(opts, false, baseline);
   progress(`engine/${profile}: bourse: preparing commands and the expected final book`);
   const { commands, expected } = prepareBourse(w.cols, opts);
   progress(`engine/${profile}: bourse: validation replay`);
@@ -190,7 +233,7 @@ function bourseContender(
   for (const p of v.problems) notes.push(`${d.name}/${profile}: ${p}`);
   const check = (e: Parameters<typeof d.depth>[0]) => depthHash(d.depth(e)) === expected.depthHash;
   return {
-    role: breaker === undefined ? 'bourse' : 'breaker',
+    role: baseline !== undefined ? 'baseline' : breaker === undefined ? 'bourse' : 'breaker',
     replayer: replayer(d, commands, check),
     validation: `engine-rule reference ${expected.depthHash}`,
     problems: v.problems,

@@ -12,17 +12,34 @@ import type { Depth } from './reference-book.ts';
 /** Bytes of encoded events a replay keeps before rewinding its writer. */
 const WRITER_BYTES = 1 << 20;
 
-export function bourseDriver(o: BourseOptions, encoded = false): BookDriver<Engine, Command> {
+/** An engine class: this checkout's, or another checkout's for a before/after pair in one process. */
+export type EngineClass = new (config: {
+  feeAccountId: number;
+  maxOpenOrdersPerAccount: number;
+}) => Engine;
+
+export function bourseDriver(
+  o: BourseOptions,
+  encoded = false,
+  engine: { readonly name: string; readonly create: EngineClass } = {
+    name: 'bourse',
+    create: Engine,
+  },
+): BookDriver<Engine, Command> {
   const setup = setupCommands(o.profile, o.accounts, o.breaker);
   const units = UNITS[o.profile];
   if (encoded) {
-    const plain = bourseDriver(o);
+    const plain = bourseDriver(o, false, engine);
     return encodedDriver(plain, `${plain.name}, events as bytes`);
   }
+  const EngineImpl = engine.create;
   return {
-    name: o.breaker === undefined ? 'bourse' : 'bourse+breaker',
+    name: o.breaker === undefined ? engine.name : `${engine.name}+breaker`,
     create() {
-      const e = new Engine({ feeAccountId: 0, maxOpenOrdersPerAccount: o.maxOpenOrdersPerAccount });
+      const e = new EngineImpl({
+        feeAccountId: 0,
+        maxOpenOrdersPerAccount: o.maxOpenOrdersPerAccount,
+      });
       for (const c of setup) {
         const ev = e.apply(c);
         if (ev[0]?.type === 'rejected')

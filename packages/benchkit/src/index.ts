@@ -47,6 +47,6 @@ export {
   preparePeer,
 } from './nodejs-order-book-driver.ts';
 export { restingColumns } from './resting-columns.ts';
-export { bourseDriver } from './bourse-driver.ts';
+export { bourseDriver, type EngineClass } from './bourse-driver.ts';
 export { BareBook } from './bare-book.ts';
 export { type BarePayload, bareBookDriver, prepareBare } from './bare-book-driver.ts';
