@@ -27,6 +27,17 @@ export function childPids(pid: number): number[] {
   }
 }
 
+function descendants(pid: number): number[] {
+  const out: number[] = [];
+  const stack = childPids(pid);
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    out.push(p);
+    stack.push(...childPids(p));
+  }
+  return out;
+}
+
 /** Processes by component name; a component may hold several (etcd's three members). */
 export type Components = Record<string, readonly number[]>;
 
@@ -40,9 +51,18 @@ export class CpuSampler {
   /** Wall-clock ms between the start and `stop`. */
   elapsedMs = 0;
 
+  /**
+   * Counts each component's processes from now on, and the processes they start (a PostgreSQL
+   * server's backends come and go with its clients' connections): those already running from now,
+   * later ones from their start.
+   */
   constructor(components: Components) {
     for (const [name, pids] of Object.entries(components)) {
-      for (const pid of pids) this.#add(name, pid, cpuMs(pid) ?? 0);
+      for (const pid of pids) {
+        this.#add(name, pid, cpuMs(pid) ?? 0);
+        for (const child of descendants(pid)) this.#add(name, child, cpuMs(child) ?? 0);
+        this.#roots.push({ name, pid, children: name });
+      }
     }
     this.#timer = setInterval(() => this.#poll(), 100);
   }
@@ -74,12 +94,7 @@ export class CpuSampler {
 
   #poll(): void {
     for (const { pid, children } of this.#roots) {
-      const stack = childPids(pid);
-      while (stack.length > 0) {
-        const p = stack.pop()!;
-        this.#add(children, p, 0);
-        stack.push(...childPids(p));
-      }
+      for (const p of descendants(pid)) this.#add(children, p, 0);
     }
     for (const pid of this.#group.keys()) {
       const ms = cpuMs(pid);

@@ -12,14 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePorts } from '@bourse/cluster';
-import {
-  childPids,
-  type Components,
-  CpuSampler,
-  cpuMs,
-  idleRates,
-  perOrderNote,
-} from './cpu-share.ts';
+import { type Components, CpuSampler, cpuMs, idleRates, perOrderNote } from './cpu-share.ts';
 import { type ClusterState, readState } from '../../apps/bourse/src/cluster/cluster-state.ts';
 import {
   clusterUpCommand,
@@ -27,6 +20,7 @@ import {
   stopAll,
 } from '../../apps/bourse/src/cluster/cluster-up.ts';
 import { connectNats } from '../../apps/bourse/src/cluster/gateway-command.ts';
+import { type Histograms, scrapeHistograms, stageNote } from './stage-timings.ts';
 import { settled } from '../../apps/bourse/test/support/cluster-checks.ts';
 import { logBytesNote } from './log-bytes.ts';
 import {
@@ -140,7 +134,8 @@ async function orderRows(
   ladder: readonly number[],
   components: () => Promise<Components>,
   idle: Record<string, number> = {},
-): Promise<{ rows: Measurement[]; note?: string }> {
+  stages?: () => Promise<Histograms>,
+): Promise<{ rows: Measurement[]; note?: string; stages?: string }> {
   let best: { offered: number; run: LoadRun } | undefined;
   const ws = (rate: number) => [
     ...target,
@@ -161,7 +156,9 @@ async function orderRows(
   if (best === undefined) return { rows: [] };
   const half = Math.floor(best.offered / 2);
   progress(`cluster: ${label} latency at ${half}/s`);
+  const before = await stages?.();
   const at = (await loadtest(ws(half))).r;
+  const after = await stages?.();
   const r = best.run.r;
   return {
     rows: [
@@ -187,6 +184,9 @@ async function orderRows(
       best.run.wallMs,
       idle,
     ),
+    ...(before === undefined || after === undefined
+      ? {}
+      : { stages: stageNote(`${label} at ${half}/s`, before, after) }),
   };
 }
 
@@ -202,10 +202,17 @@ async function clusterComponents(state: ClusterState, nats: NatsConnection): Pro
     'etcd (3 members)': of('etcd'),
     'nats-server': of('nats'),
     projector: of('projector'),
-    PostgreSQL: [...pg, ...pg.flatMap(childPids)],
+    PostgreSQL: pg,
     gateways: of('gateway'),
     HAProxy: of('haproxy'),
   };
+}
+
+/** Each gateway's own address (not HAProxy's): its /metrics page. */
+function gatewayUrls(state: ClusterState): string[] {
+  return Object.entries(state.ports)
+    .filter(([name]) => name.startsWith('gateway'))
+    .map(([, port]) => `http://127.0.0.1:${port}`);
 }
 
 /**
@@ -387,9 +394,12 @@ export const clusterSuite: Suite = {
         ladder,
         () => clusterComponents(s, nats),
         idle,
+        async () => scrapeHistograms(gatewayUrls(s), await leaderNode(nats)),
       );
       measurements.push(...single.rows, ...cluster.rows);
-      for (const note of [single.note, cluster.note]) if (note !== undefined) cpuNotes.push(note);
+      for (const note of [single.note, cluster.note, cluster.stages]) {
+        if (note !== undefined) cpuNotes.push(note);
+      }
       cpuNotes.push(await logBytesNote(s.etcd));
       if (options.clusterKills > 0) {
         measurements.push(

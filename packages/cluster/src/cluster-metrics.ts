@@ -2,7 +2,12 @@
 // their latency, fenced (refused) appends, standby lag, state-hash agreement and etcd's database size.
 // Each node reports them in its `status` reply, collected through `clusterMetricsRegistry`.
 
-import { createHistogram, type Histogram, MetricFamilies } from '@bourse/core';
+import {
+  createHistogram,
+  type Histogram,
+  MetricFamilies,
+  STAGE_BOUNDS_SECONDS,
+} from '@bourse/core';
 import type { Registry } from 'prom-client';
 
 export interface ClusterMetrics {
@@ -15,6 +20,10 @@ export interface ClusterMetrics {
   /** Appends the log refused or that failed (each one deposes the node). */
   fencedAppends: number;
   readonly appendLatencySeconds: Histogram;
+  /** The local journal's write and fsync after each append (the leader acknowledges after it). */
+  readonly localCommitSeconds: Histogram;
+  /** A `submit` request taken by the leader → its reply sent: the leader's share of an ack. */
+  readonly submitLatencySeconds: Histogram;
   /** Log head seq minus this node's applied seq, as of the last look. */
   lagCommands: number;
   hashesChecked: number;
@@ -36,7 +45,9 @@ export function createClusterMetrics(): ClusterMetrics {
     electionsWon: 0,
     appendedBatches: 0,
     fencedAppends: 0,
-    appendLatencySeconds: createHistogram(),
+    appendLatencySeconds: createHistogram(STAGE_BOUNDS_SECONDS),
+    localCommitSeconds: createHistogram(STAGE_BOUNDS_SECONDS),
+    submitLatencySeconds: createHistogram(STAGE_BOUNDS_SECONDS),
     lagCommands: 0,
     hashesChecked: 0,
     hashMismatches: 0,
@@ -87,6 +98,16 @@ export function clusterMetricsRegistry(node: string, m: ClusterMetrics): Registr
     'bourse_cluster_append_latency_seconds',
     'Fenced etcd append latency.',
     () => m.appendLatencySeconds,
+  );
+  f.histogram(
+    'bourse_cluster_local_commit_latency_seconds',
+    "The local journal's write and fsync after an append.",
+    () => m.localCommitSeconds,
+  );
+  f.histogram(
+    'bourse_cluster_submit_latency_seconds',
+    'Leader: submit request taken → reply sent.',
+    () => m.submitLatencySeconds,
   );
   return f.registry;
 }

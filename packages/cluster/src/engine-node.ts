@@ -361,7 +361,7 @@ export class EngineNode {
     this.metrics.term = fence.term;
     this.metrics.electionsWon++;
     this.metrics.lagCommands = 0;
-    this.#requests = new LeaderRequests(this.#core, this.#recent);
+    this.#requests = new LeaderRequests(this.#core, this.#recent, this.metrics);
     this.#core.setTicking(true);
     await this.#server.lead();
     this.#server.announceLeader({ term: fence.term, node: this.node });

@@ -4,10 +4,12 @@
 
 import {
   CoreError,
+  observe,
   type AppliedCommand,
   type CommandInput,
   type ReplicatingCore,
 } from '@bourse/core';
+import type { ClusterMetrics } from './cluster-metrics.ts';
 import { badRequest } from './node-server.ts';
 import {
   type ErrorReply,
@@ -44,12 +46,22 @@ export class LeaderRequests {
   /** Client order ids of placeOrders submitted and not yet acknowledged or failed. */
   readonly #inFlight = new Map<string, Promise<AppliedCommand>>();
 
-  constructor(core: ReplicatingCore, recent: RecentCommands) {
+  readonly #metrics: ClusterMetrics;
+
+  constructor(core: ReplicatingCore, recent: RecentCommands, metrics: ClusterMetrics) {
     this.#core = core;
     this.#recent = recent;
+    this.#metrics = metrics;
   }
 
   async submit(request: SubmitRequest): Promise<LeanSubmitReply> {
+    const started = performance.now();
+    const reply = await this.#submit(request);
+    observe(this.#metrics.submitLatencySeconds, (performance.now() - started) / 1000);
+    return reply;
+  }
+
+  async #submit(request: SubmitRequest): Promise<LeanSubmitReply> {
     const inputs = request.inputs;
     if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > MAX_SUBMIT_INPUTS) {
       return badRequest(`inputs must be an array of 1 to ${MAX_SUBMIT_INPUTS} commands`);

@@ -75,7 +75,10 @@ export class ReplicatedJournal implements CoreJournal {
     for (const { seq, payload } of entries) this.#local.append(seq, payload);
     // etcd holds the batch on a quorum's disks already; the local copy is synced as well, so a node
     // restarting from its own journal never has to fetch what it had acknowledged.
-    return this.#local.commit();
+    const started = performance.now();
+    const durable = await this.#local.commit();
+    observe(this.#metrics.localCommitSeconds, (performance.now() - started) / 1000);
+    return durable;
   }
 
   async #appendToLog(

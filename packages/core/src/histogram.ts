@@ -9,6 +9,15 @@ export const LATENCY_BOUNDS_SECONDS: readonly number[] = [
   5,
 ];
 
+/**
+ * Seconds, a few milliseconds apart up to 100 ms: for the stages of a clustered order's ack, whose
+ * median and tail lie there, so a percentile read from the buckets is off by at most one bucket.
+ */
+export const STAGE_BOUNDS_SECONDS: readonly number[] = [
+  0.0005, 0.001, 0.002, 0.003, 0.004, 0.005, 0.006, 0.008, 0.01, 0.012, 0.015, 0.02, 0.025, 0.03,
+  0.04, 0.05, 0.06, 0.08, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2.5, 5,
+];
+
 /** `counts[i]` counts observations ≤ `bounds[i]` and > `bounds[i-1]`; the last slot is +Inf. */
 export function createHistogram(bounds: readonly number[] = LATENCY_BOUNDS_SECONDS): Histogram {
   return { bounds, counts: new Array<number>(bounds.length + 1).fill(0), sum: 0, count: 0 };

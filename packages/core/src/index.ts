@@ -34,7 +34,12 @@ export {
   openExchangeCore,
 } from './open-exchange-core.ts';
 export { countReject, createCoreMetrics } from './core-metrics.ts';
-export { createHistogram, LATENCY_BOUNDS_SECONDS, observe } from './histogram.ts';
+export {
+  createHistogram,
+  LATENCY_BOUNDS_SECONDS,
+  observe,
+  STAGE_BOUNDS_SECONDS,
+} from './histogram.ts';
 export { MetricFamilies, type Read } from './metric-families.ts';
 export type { ReplayProgress } from './replay-into-worker.ts';
 export { describeReadDb, type ReadDb } from './read-db.ts';

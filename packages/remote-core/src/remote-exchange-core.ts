@@ -12,9 +12,11 @@ import {
   CoreError,
   countReject,
   createCoreMetrics,
+  createHistogram,
   type ExchangeCore,
   observe,
   type SequencerStats,
+  STAGE_BOUNDS_SECONDS,
 } from '@bourse/core';
 import { EventFollower } from './event-follower.ts';
 import {
@@ -47,7 +49,11 @@ type Query = ExchangeCore['query'];
 const RECENT_DELIVERED = 4_096;
 
 export class RemoteExchangeCore implements ExchangeCore {
-  readonly metrics: CoreMetrics = createCoreMetrics();
+  /** Acks timed in the cluster's stage buckets (docs/cluster.md, metrics). */
+  readonly metrics: CoreMetrics = {
+    ...createCoreMetrics(),
+    ackLatencySeconds: createHistogram(STAGE_BOUNDS_SECONDS),
+  };
   readonly stats: SequencerStats = {
     submitted: 0,
     engineBatches: 0,

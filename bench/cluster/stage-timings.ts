@@ -1,0 +1,119 @@
+// Where an acknowledged order's time goes in the cluster, stage by stage, from the cluster's own
+// latency histograms: the gateways' /metrics pages are read before and after a load run and the
+// difference of each histogram's buckets gives that run's percentiles (interpolated within a bucket,
+// so off by at most one bucket's width: a few ms up to 100 ms, docs/cluster.md). The leader's stages
+// come from its node metrics, which every gateway's /metrics carries labelled with the node.
+
+interface Series {
+  /** Upper bounds in seconds, ascending, +Inf last. */
+  readonly bounds: number[];
+  /** Cumulative counts per bound. */
+  readonly counts: number[];
+}
+
+export type Histograms = Map<string, Series>;
+
+/** The stages reported, in path order: histogram name and what it covers. */
+const STAGES: readonly { name: string; what: string }[] = [
+  {
+    name: 'bourse_ack_latency_seconds',
+    what: 'gateway: submit → ack (NATS both ways, the leader, the events)',
+  },
+  {
+    name: 'bourse_cluster_submit_latency_seconds',
+    what: 'leader: request → reply (its batch wait, engine, etcd append, local fsync)',
+  },
+  {
+    name: 'bourse_cluster_append_latency_seconds',
+    what: 'leader: one fenced etcd append (a quorum fsync)',
+  },
+  {
+    name: 'bourse_cluster_local_commit_latency_seconds',
+    what: "leader: its own journal's write + fsync after the append",
+  },
+  {
+    name: 'bourse_event_loop_delay_seconds',
+    what: 'gateways: event-loop delay',
+  },
+];
+
+const BUCKET = /^(\w+)_bucket\{(.*)\} (\S+)$/;
+
+/**
+ * The histograms of the given /metrics pages, buckets summed over pages and label sets; the node-
+ * labelled ones (every gateway repeats them) from the first page only, for `leader` alone.
+ */
+export async function scrapeHistograms(
+  urls: readonly string[],
+  leader: string,
+): Promise<Histograms> {
+  const out: Histograms = new Map();
+  for (const [page, url] of urls.entries()) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    for (const line of text.split('\n')) {
+      const m = BUCKET.exec(line);
+      if (m === null) continue;
+      const [, name, labels, value] = m as unknown as [string, string, string, string];
+      const node = /node="([^"]*)"/.exec(labels)?.[1];
+      if (node !== undefined && (page > 0 || node !== leader)) continue;
+      const le = /le="([^"]*)"/.exec(labels)?.[1] ?? '+Inf';
+      const bound = le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
+      let s = out.get(name);
+      if (s === undefined) {
+        s = { bounds: [], counts: [] };
+        out.set(name, s);
+      }
+      let i = s.bounds.indexOf(bound);
+      if (i < 0) {
+        s.bounds.push(bound);
+        s.counts.push(0);
+        i = s.bounds.length - 1;
+      }
+      s.counts[i]! += Number(value);
+    }
+  }
+  return out;
+}
+
+/** The `q` quantile (seconds) of what `after` counted beyond `before`, or undefined if nothing. */
+function quantile(before: Series | undefined, after: Series, q: number): number | undefined {
+  const order = after.bounds.map((b, i) => [b, i] as const).sort((a, b) => a[0] - b[0]);
+  const delta = order.map(([b, i]) => {
+    const j = before?.bounds.indexOf(b) ?? -1;
+    return [b, after.counts[i]! - (j < 0 ? 0 : before!.counts[j]!)] as const;
+  });
+  const total = delta.at(-1)?.[1] ?? 0;
+  if (total <= 0) return undefined;
+  const target = q * total;
+  let lower = 0;
+  let below = 0;
+  for (const [bound, count] of delta) {
+    if (count >= target) {
+      if (!Number.isFinite(bound)) return lower;
+      return lower + ((bound - lower) * (target - below)) / Math.max(1e-9, count - below);
+    }
+    lower = bound;
+    below = count;
+  }
+  return lower;
+}
+
+/** "ack by stage at 7500/s: gateway: submit → ack p50 9.1 ms / p99 31 ms (n 4,012) · …". */
+export function stageNote(label: string, before: Histograms, after: Histograms): string {
+  const ms = (s: number | undefined) => (s === undefined ? '—' : (s * 1000).toFixed(1));
+  const parts: string[] = [];
+  for (const stage of STAGES) {
+    const a = after.get(stage.name);
+    if (a === undefined) continue;
+    const b = before.get(stage.name);
+    const n =
+      (a.counts[a.bounds.indexOf(Number.POSITIVE_INFINITY)] ?? 0) -
+      (b?.counts[b.bounds.indexOf(Number.POSITIVE_INFINITY)] ?? 0);
+    if (n <= 0) continue;
+    parts.push(
+      `${stage.what}: p50 ${ms(quantile(b, a, 0.5))} ms, p90 ${ms(quantile(b, a, 0.9))} ms, ` +
+        `p99 ${ms(quantile(b, a, 0.99))} ms (n ${n.toLocaleString('en-US')})`,
+    );
+  }
+  return `${label}, ack by stage (the cluster's own histograms over the run): ${parts.join(' · ')}`;
+}
