@@ -16,6 +16,14 @@ export interface PostgresDialectOptions {
    * without a listener `pg` would raise it as an uncaught error and end the process.
    */
   readonly onIdleConnectionError?: (err: Error) => void;
+  /**
+   * `false`: this pool's transactions commit without waiting for the WAL flush
+   * (`synchronous_commit = off` for its sessions only; the server keeps fsync and every other
+   * client keeps waiting). A crash of the server can then lose the last commits it had acknowledged,
+   * never part of one. Only for a writer that recovers from that (the cluster's projector, which
+   * reopens the read models after a failed store and refills from the log what they lost).
+   */
+  readonly synchronousCommit?: boolean;
 }
 
 const INT8_OID = 20;
@@ -65,9 +73,12 @@ class ReadModelClient extends pg.Client {
   }
 }
 
-function poolConfig(connection: PostgresConnection): pg.PoolConfig {
+function poolConfig(connection: PostgresConnection, asyncCommit: boolean): pg.PoolConfig {
   const base: pg.PoolConfig =
     typeof connection === 'string' ? { connectionString: connection } : { ...connection };
+  if (asyncCommit) {
+    base.options = [base.options, '-c synchronous_commit=off'].filter(Boolean).join(' ');
+  }
   return {
     application_name: 'bourse-read-models',
     // A server that accepts TCP but never answers (starting, stopped, a half-open link) fails the
@@ -90,7 +101,7 @@ export function createPostgresDialect(
   const onIdleError = options.onIdleConnectionError ?? (() => undefined);
   return new PostgresDialect({
     pool: async () => {
-      const pool = new pg.Pool(poolConfig(connection));
+      const pool = new pg.Pool(poolConfig(connection, options.synchronousCommit === false));
       pool.on('error', onIdleError);
       return pool;
     },

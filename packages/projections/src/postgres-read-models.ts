@@ -27,10 +27,14 @@ export async function openPostgresReadModels(
   connection: PostgresConnection,
   options: PostgresReadModelsOptions = {},
 ): Promise<ReadModels> {
-  const dialectOptions: PostgresDialectOptions =
-    options.onIdleConnectionError === undefined
+  const dialectOptions: PostgresDialectOptions = {
+    ...(options.onIdleConnectionError === undefined
       ? {}
-      : { onIdleConnectionError: options.onIdleConnectionError };
+      : { onIdleConnectionError: options.onIdleConnectionError }),
+    ...(options.synchronousCommit === undefined
+      ? {}
+      : { synchronousCommit: options.synchronousCommit }),
+  };
   const db = new Kysely<Database>({ dialect: createPostgresDialect(connection, dialectOptions) });
   try {
     await migrateToLatest(db, 'postgres');

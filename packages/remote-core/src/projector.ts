@@ -3,7 +3,11 @@
 // once, in seq order. Storing is idempotent by seq (a batch is one transaction that skips what is
 // stored), so a projector killed mid-batch, or a second one started by mistake, repeats nothing.
 // Every failure is retried and reported, and a watchdog reports a projector that is behind the log
-// and stores nothing, whatever the reason: it never stalls silently.
+// and stores nothing, whatever the reason: it never stalls silently. After a failed store the read
+// models are reopened from what the database holds before the next try, and the projector goes on
+// from that seq: from the log again if the database holds less than it had stored (commits lost in a
+// crash of a server committing asynchronously), past what another writer stored if it holds more (a
+// commit whose answer was lost).
 
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { AppliedCommand, ReadModels } from '@bourse/projections';
@@ -23,6 +27,11 @@ export interface ProjectorOptions {
   readonly prefix?: string;
   /** The read models to write (PostgreSQL in a cluster); closed by `close()`. */
   readonly readModels: ReadModels;
+  /**
+   * Opens the read models afresh from the database. Given, a failed store reopens them before it is
+   * tried again (the state they keep in memory may no longer be the database's).
+   */
+  readonly reopen?: () => Promise<ReadModels>;
   /** Called when storing fails; the batch is tried again after a pause. */
   readonly onError?: (error: unknown) => void;
   /** Called when fetching missed commands from the nodes fails; it is tried again. */
@@ -44,8 +53,9 @@ const WATCH_MS = 1_000;
 const REPLAY_TIMEOUT_MS = 30_000;
 
 export class Projector {
-  readonly #models: ReadModels;
-  readonly #follower: EventFollower;
+  readonly #opts: ProjectorOptions;
+  #models: ReadModels;
+  #follower: EventFollower;
   readonly #onError: (error: unknown) => void;
   readonly #watchdog: NodeJS.Timeout;
   #queue: AppliedCommand[] = [];
@@ -58,21 +68,31 @@ export class Projector {
   #lastStallReport = 0;
 
   private constructor(opts: ProjectorOptions, storedSeq: number) {
+    this.#opts = opts;
     this.#models = opts.readModels;
     this.#storedSeq = storedSeq;
     this.#onError = opts.onError ?? (() => {});
-    this.#follower = new EventFollower({
+    this.#follower = this.#follow(storedSeq);
+    const stallMs = opts.stallMs ?? 15_000;
+    this.#watchdog = setInterval(() => this.#watch(stallMs, opts.onStall), WATCH_MS);
+    this.#watchdog.unref();
+  }
+
+  /** A follower of the log from `afterSeq` that feeds this projector while it is the current one. */
+  #follow(afterSeq: number): EventFollower {
+    const opts = this.#opts;
+    const follower: EventFollower = new EventFollower({
       nats: opts.nats,
       subjects: clusterSubjects(opts.prefix),
-      afterSeq: storedSeq,
-      deliver: (batch) => this.#enqueue(batch),
+      afterSeq,
+      deliver: (batch) => {
+        if (follower === this.#follower) this.#enqueue(batch);
+      },
       idlePollMs: 500,
       requestTimeoutMs: REPLAY_TIMEOUT_MS,
       ...(opts.onReplayError === undefined ? {} : { onReplayError: opts.onReplayError }),
     });
-    const stallMs = opts.stallMs ?? 15_000;
-    this.#watchdog = setInterval(() => this.#watch(stallMs, opts.onStall), WATCH_MS);
-    this.#watchdog.unref();
+    return follower;
   }
 
   static async start(opts: ProjectorOptions): Promise<Projector> {
@@ -127,6 +147,39 @@ export class Projector {
     void this.#store();
   }
 
+  /**
+   * Reopens the read models from the database and goes on from the seq it holds: a database behind
+   * what was stored is filled again from the log (a new follower from its seq, the queue dropped);
+   * one ahead needs nothing, since a store skips what is stored. A failed reopen is retried with the
+   * next store.
+   */
+  async #reopen(): Promise<void> {
+    const reopen = this.#opts.reopen;
+    if (reopen === undefined || this.#closed) return;
+    let fresh: ReadModels;
+    let held: number;
+    try {
+      fresh = await reopen();
+      held = await fresh.lastAppliedSeq();
+    } catch (error) {
+      this.#onError(error);
+      return;
+    }
+    const old = this.#models;
+    this.#models = fresh;
+    await old.close().catch(() => {});
+    if (held >= this.#storedSeq) {
+      this.#storedSeq = held;
+      return;
+    }
+    this.#storedSeq = held;
+    this.#queue = [];
+    const behind = this.#follower;
+    this.#follower = this.#follow(held);
+    await behind.close();
+    this.#follower.poll();
+  }
+
   async #store(): Promise<void> {
     if (this.#busy) return;
     this.#busy = true;
@@ -138,6 +191,7 @@ export class Projector {
         } catch (error) {
           this.#onError(error);
           await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+          await this.#reopen();
           continue;
         }
         this.#queue.splice(0, batch.length);

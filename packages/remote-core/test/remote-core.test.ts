@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { AppliedCommand, CommandInput, CoreError } from '@bourse/core';
 import { openPostgresReadModels } from '@bourse/projections';
+import pgDriver from 'pg';
 import { PostgresTestServer } from '../../projections/test/support/postgres-server.ts';
 import { limitOrder, MARKET, marketSetup } from '../../core/test/fixtures/market-setup.ts';
 import {
@@ -231,6 +232,78 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
     } finally {
       leader.refuseReplay = false;
       await late.close();
+    }
+  });
+
+  it('a projector whose database moved past it (a commit whose answer was lost) goes on from there', async () => {
+    const conn = await pg.createDatabase();
+    const errors: unknown[] = [];
+    const a = await Projector.start({
+      nats: projectorConn,
+      readModels: await openPostgresReadModels(conn),
+      reopen: () => openPostgresReadModels(conn),
+      onError: (error) => errors.push(error),
+    });
+    let other: Awaited<ReturnType<typeof openPostgresReadModels>> | undefined;
+    try {
+      await waitUntil(() => a.storedSeq >= core.durableSeq);
+      other = await openPostgresReadModels(conn);
+      // The next command reaches the database without this projector knowing: as when its commit
+      // succeeded but the answer was lost.
+      leader.dropEvents = () => true;
+      leader.refuseReplay = true;
+      const first = await leader.core.submit(limitOrder(1, 'buy', 1_200, 1));
+      await other.apply(leader.history.filter((x) => x.seq === first.seq));
+      leader.dropEvents = undefined;
+      leader.refuseReplay = false;
+      const next = await core.submit(limitOrder(2, 'buy', 1_300, 1));
+      await waitUntil(() => a.storedSeq >= next.seq);
+      assert.ok(errors.length > 0, 'the refused store was reported');
+      assert.equal(await other.lastAppliedSeq(), first.seq);
+    } finally {
+      leader.dropEvents = undefined;
+      leader.refuseReplay = false;
+      await other?.close();
+      await a.close();
+    }
+  });
+
+  it('a projector whose database lost commits it had stored fills them again from the log', async () => {
+    const ahead = await pg.createDatabase();
+    const behind = await pg.createDatabase();
+    // The database as a crash left it: only the first commands, though the projector stored more.
+    const partial = await openPostgresReadModels(behind);
+    await partial.apply(leader.history.slice(0, 4));
+    await partial.close();
+    const a = await Projector.start({
+      nats: projectorConn,
+      readModels: await openPostgresReadModels(ahead),
+      reopen: () => openPostgresReadModels(behind),
+      onError: () => {},
+    });
+    try {
+      await waitUntil(() => a.storedSeq >= core.durableSeq);
+      // The projector's next store into its current database fails, and it reopens the database.
+      const breaker = new pgDriver.Client(ahead);
+      await breaker.connect();
+      await breaker.query('alter table audit rename to audit_gone');
+      await breaker.end();
+      const next = await core.submit(limitOrder(1, 'sell', 8_800, 1));
+      await waitUntil(() => a.storedSeq >= next.seq);
+      const check = await openPostgresReadModels(behind);
+      try {
+        assert.equal(await check.lastAppliedSeq(), next.seq);
+        const stored = await check.balances(1);
+        const engine = await core.query.balances(1);
+        assert.deepEqual(
+          stored.map((b) => [b.available, b.reserved]),
+          engine.map((b) => [b.available, b.reserved]),
+        );
+      } finally {
+        await check.close();
+      }
+    } finally {
+      await a.close();
     }
   });
 

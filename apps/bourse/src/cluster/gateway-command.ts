@@ -111,12 +111,16 @@ export async function clusterProjectorCommand(argv: string[]): Promise<void> {
   const logger = createLogger({ level: values['log-level'] as LogLevel });
   const nats = await connectNats(values.nats, `projector-${process.pid}`);
   const replayErrors = everySoOften(10_000);
+  // Commits without waiting for PostgreSQL's WAL flush: a server crash may lose the last stored
+  // batches, and the projector then refills them from the log (docs/cluster.md, "The read models").
+  const open = () => openPostgresReadModels(pgUrl, { synchronousCommit: false });
   const projector = await untilOpened(logger, () =>
-    openPostgresReadModels(pgUrl).then(async (readModels) =>
+    open().then(async (readModels) =>
       Projector.start({
         nats,
         prefix: values.prefix,
         readModels,
+        reopen: open,
         onError: (error) => logger.error('read models not stored; retrying', { error }),
         onReplayError: (error) => {
           const n = replayErrors();
