@@ -329,6 +329,43 @@ async function marketDataRow(
   );
 }
 
+/** The failover rows: kills of the leader engine node, then of etcd's Raft leader (none at 0). */
+async function failoverRows(
+  s: ClusterState,
+  nats: NatsConnection,
+  t: Trader,
+  options: BenchOptions,
+): Promise<Measurement[]> {
+  const rows: Measurement[] = [];
+  if (options.clusterKills > 0) {
+    rows.push(
+      await failover('the leader engine node', s, t, options.clusterKills, () => leaderNode(nats)),
+    );
+  }
+  if (options.clusterEtcdKills > 0) {
+    rows.push(
+      await failover("etcd's Raft leader", s, t, options.clusterEtcdKills, () => etcdLeader(s)),
+    );
+  }
+  return rows;
+}
+
+/** Market data with two gateways, then with one (the other killed); none at 0 subscribers. */
+async function marketDataRows(
+  s: ClusterState,
+  target: string[],
+  subscribers: number,
+  seconds: string,
+): Promise<Measurement[]> {
+  if (subscribers === 0) return [];
+  const two = await marketDataRow(s, 2, target, subscribers, seconds);
+  const second = s.processes.find((p) => p.name === 'gateway2')!;
+  process.kill(second.pid, 'SIGKILL');
+  await waitGone(second.pid);
+  await new Promise((r) => setTimeout(r, 2_000)); // HAProxy's health check marks it down
+  return [two, await marketDataRow(s, 1, target, subscribers, seconds)];
+}
+
 /** The bench market and two funded traders whose keys the load generator signs with. */
 async function prepare(
   state: ClusterState,
@@ -401,30 +438,9 @@ export const clusterSuite: Suite = {
         if (note !== undefined) cpuNotes.push(note);
       }
       cpuNotes.push(await logBytesNote(s.etcd));
-      if (options.clusterKills > 0) {
-        measurements.push(
-          await failover('the leader engine node', s, traders[0]!, options.clusterKills, () =>
-            leaderNode(nats),
-          ),
-        );
-      }
-      if (options.clusterEtcdKills > 0) {
-        measurements.push(
-          await failover("etcd's Raft leader", s, traders[0]!, options.clusterEtcdKills, () =>
-            etcdLeader(s),
-          ),
-        );
-      }
+      measurements.push(...(await failoverRows(s, nats, traders[0]!, options)));
       await nats.close();
-      const subscribers = options.clusterSubscribers;
-      if (subscribers > 0) {
-        measurements.push(await marketDataRow(s, 2, target, subscribers, seconds));
-        const second = s.processes.find((p) => p.name === 'gateway2')!;
-        process.kill(second.pid, 'SIGKILL');
-        await waitGone(second.pid);
-        await new Promise((r) => setTimeout(r, 2_000)); // HAProxy's health check marks it down
-        measurements.push(await marketDataRow(s, 1, target, subscribers, seconds));
-      }
+      measurements.push(...(await marketDataRows(s, target, options.clusterSubscribers, seconds)));
     } catch (error) {
       // What was measured so far is kept; the processes' logs stay for a look.
       failed = `${(error as Error).message} (logs in ${dir}/logs)`;
