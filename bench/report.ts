@@ -51,6 +51,11 @@ export interface RestingOrderBytes {
   readonly heap: number;
   /** ArrayBuffer growth per resting order (typed arrays live outside `heapUsed`). */
   readonly arrayBuffers: number;
+  /**
+   * CPU nanoseconds per order of resting them all in the fresh book, the prepared commands alive in
+   * the heap: what placing costs while the book grows, its stores' growth steps included.
+   */
+  readonly placeCpuNs: number;
 }
 
 /** A benchmark suite: what `npm run bench -- --suite <name>` runs. */
@@ -136,6 +141,18 @@ function printMemory(ms: readonly Measurement[]): void {
   ]);
   console.log('\nBytes per resting order (V8 heap + typed arrays), a fresh book per size');
   printAligned(head, rows);
+  const placing = ms.map((m) => [
+    m.name,
+    m.profile,
+    ...sizes.map((n) => {
+      const b = m.restingOrderBytes?.find((x) => x.orders === n);
+      return b === undefined ? '—' : `${Math.round(b.placeCpuNs)}`;
+    }),
+  ]);
+  console.log(
+    '\nCPU ns per order while resting them all in that fresh book (growth steps included)',
+  );
+  printAligned(head, placing);
 }
 
 function printAligned(head: string[], rows: string[][]): void {

@@ -184,7 +184,9 @@ export async function bytesPerRestingOrder<C, P>(
   prepare: (cols: WorkloadColumns) => P[],
   cols: WorkloadColumns,
 ): Promise<RestingOrderBytes> {
-  if (!gcAvailable) return { orders: cols.n, heap: Number.NaN, arrayBuffers: Number.NaN };
+  if (!gcAvailable) {
+    return { orders: cols.n, heap: Number.NaN, arrayBuffers: Number.NaN, placeCpuNs: Number.NaN };
+  }
   // A throwaway pass first, so code, feedback and interned strings it creates are not counted. Both
   // passes run in a plain function: a temporary of this async function (the throwaway book, the
   // prepared stream) would stay reachable from its suspended frame and be freed between the readings.
@@ -192,7 +194,7 @@ export async function bytesPerRestingOrder<C, P>(
   const ctx = d.create();
   await settle();
   const before = process.memoryUsage();
-  restAll(d, ctx, prepare, cols);
+  const placeNs = restAll(d, ctx, prepare, cols);
   await settle();
   const after = process.memoryUsage();
   const depth = d.depth(ctx);
@@ -203,16 +205,22 @@ export async function bytesPerRestingOrder<C, P>(
     orders: cols.n,
     heap: (after.heapUsed - before.heapUsed) / cols.n,
     arrayBuffers: (after.arrayBuffers - before.arrayBuffers) / cols.n,
+    placeCpuNs: placeNs / cols.n,
   };
 }
 
+/** Rests every order of `cols`; returns the CPU nanoseconds of the replay alone (not the preparing). */
 function restAll<C, P>(
   d: BookDriver<C, P>,
   ctx: C,
   prepare: (cols: WorkloadColumns) => P[],
   cols: WorkloadColumns,
-): void {
-  d.replay(ctx, prepare(cols));
+): number {
+  const payloads = prepare(cols);
+  const t0 = process.cpuUsage();
+  d.replay(ctx, payloads);
+  const t = process.cpuUsage(t0);
+  return (t.user + t.system) * 1000;
 }
 
 /**
