@@ -69,7 +69,7 @@ export interface OpenResult {
     /**
      * Set when the journal's last segment was written before records were chained (format 1): the
      * chain was computed over the format 1 records kept (from `fromSeq`, after the all-zero genesis)
-     * up to `seq`, and a format 2 segment now continues it. This is the chain's genesis point.
+     * up to `seq`, and a format 3 segment now continues it. This is the chain's genesis point.
      */
     migrated?: { fromSeq: number; seq: number; chain: Buffer };
   };

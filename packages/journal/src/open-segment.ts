@@ -1,6 +1,7 @@
 // What opening a journal does to its last segment before appending to it: the scan that knows the
-// chain hash the next record follows, the cut of a torn tail (a torn header written again), and the
-// chained segment that continues a journal written before records were chained.
+// chain value the next batch follows, the cut of a torn tail (a torn header written again), and the
+// format 3 segment that continues a journal written in an older format (1: no chain; 2: a hash per
+// record).
 import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ export function scanForChain(dir: string, trustThrough = 0): JournalScan {
   return scanJournal(dir, { chainFormat1: true });
 }
 
-/** Creates the next segment, empty, in the current format: a format 1 journal continues here. */
+/** Creates the next segment, empty, in the current format: a format 1 or 2 journal continues here. */
 export async function startChainedSegment(
   dir: string,
   firstSeq: number,
