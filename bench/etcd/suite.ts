@@ -15,6 +15,7 @@ import { limitOrder, marketSetup } from '../../packages/core/test/fixtures/marke
 import { ClusterHarness } from '../../packages/cluster/test/support/cluster-harness.ts';
 import { TradeLog } from '../../packages/cluster/test/support/trade-log.ts';
 import { CpuSampler, idleRates } from '../cluster/cpu-share.ts';
+import { logCodecCosts } from './log-codec.ts';
 import type { BenchOptions } from '../options.ts';
 import {
   type LatencyNs,
@@ -400,6 +401,13 @@ export const etcdSuite: Suite = {
         measurements.push(rate.m);
         rateNotes.push(rate.note);
       }
+      progress('etcd: the log codec on the nodes');
+      const codec = logCodecCosts();
+      const codecNote =
+        'log codec per command, on the node’s thread (CPU µs, 100 placeOrders per batch): ' +
+        Object.entries(codec)
+          .map(([what, v]) => `${what} ${v.toFixed(what.startsWith('bytes') ? 0 : 2)}`)
+          .join(' · ');
       progress('etcd: racing writers');
       const raced = await race(cluster, options.etcdRaces);
       measurements.push(raced.m);
@@ -417,6 +425,7 @@ export const etcdSuite: Suite = {
         notes: [
           'each append is one etcd transaction: compare the head key’s mod revision and the writer’s election key, put the batch and the new head',
           ...rateNotes,
+          codecNote,
           raced.note,
           ...killed.notes,
           ...engine.notes,
