@@ -166,7 +166,8 @@ export async function repairDataDir(
       return encodeCommandRecord({ type: 'tick', seq, ts });
     },
   });
-  const snapshotsRemoved = await snapshots.removeFrom(truncateAtSeq);
+  // A snapshot among records the cut left in a batch it sealed again records the old seal's chain.
+  const snapshotsRemoved = await snapshots.removeFrom(journal.resealedFromSeq ?? truncateAtSeq);
   const readModelsSetAside = setReadDbAside(layout.readDbPath, `repaired-${now}`);
   const checkpointsSetAside = setCheckpointsAside(
     layout.journalDir,

@@ -29,6 +29,12 @@ export interface RepairResult {
   readonly droppedRecords: number;
   /** The journal now ends here; seqs cutFromSeq..filledToSeq hold placeholders. */
   readonly filledToSeq: number;
+  /**
+   * Set when the cut fell inside a batch: its records from this seq to cutFromSeq - 1 were kept and
+   * given a new seal, so the chain value covering them changed (a snapshot among them records the
+   * old one).
+   */
+  readonly resealedFromSeq?: number;
 }
 
 interface Cut {
@@ -38,6 +44,8 @@ interface Cut {
   readonly removedBytes: boolean;
   /** Highest seq any removed bytes or names show was written (cutAt - 1 when none). */
   readonly highestSeq: number;
+  /** First seq of the records the cut left without a seal and that were sealed again. */
+  readonly resealedFromSeq: number | undefined;
 }
 
 export async function repairJournal(dir: string, opts: RepairOptions): Promise<RepairResult> {
@@ -61,7 +69,10 @@ export async function repairJournal(dir: string, opts: RepairOptions): Promise<R
     for (let seq = from; seq <= filledToSeq; seq++) journal.append(seq, opts.filler(seq, lastKept));
     await journal.commit();
     const droppedRecords = cut.removedBytes ? Math.max(cut.highestSeq, from) - from + 1 : 0;
-    return { cutFromSeq: from, droppedRecords, filledToSeq };
+    const result = { cutFromSeq: from, droppedRecords, filledToSeq };
+    return cut.resealedFromSeq === undefined
+      ? result
+      : { ...result, resealedFromSeq: cut.resealedFromSeq };
   } finally {
     await journal.close();
   }
@@ -90,13 +101,14 @@ async function cutAt(dir: string, from: number): Promise<Cut> {
     highestSeq = Math.max(highestSeq, highestWholeSeq(file, i === 0 ? at.offset : 0, from));
   });
   for (const s of later.reverse()) await rm(join(dir, s.name));
+  let resealedFromSeq: number | undefined;
   if (size > at.offset) {
     await truncate(path, at.offset);
-    await resealCut(path, segments[index]!.firstSeq);
+    resealedFromSeq = await resealCut(path, segments[index]!.firstSeq);
   }
   await syncDirectory(dir);
   const removedBytes = size > at.offset || later.length > 0;
-  return { segment: at.segment, offset: at.offset, removedBytes, highestSeq };
+  return { segment: at.segment, offset: at.offset, removedBytes, highestSeq, resealedFromSeq };
 }
 
 /** Segment and offset where record `from` starts (or would be appended). */
@@ -127,15 +139,15 @@ function locate(
 /**
  * A cut inside a format 3 batch leaves the batch's first records without their seal, and opening
  * would take them for a torn tail: they get a new seal (the chain changes from there on, as any
- * repair changes it after its cut).
+ * repair changes it after its cut). Returns the first seq sealed again, if any.
  */
-async function resealCut(path: string, firstSeq: number): Promise<void> {
+async function resealCut(path: string, firstSeq: number): Promise<number | undefined> {
   const fd = openSync(path, 'r');
   let tail: { bytes: Buffer; lastSeq: number; count: number; prevChain: string } | undefined;
   try {
     const size = fstatSync(fd).size;
     const header = readSegmentHeader(fd, size, firstSeq);
-    if (typeof header === 'string' || !header.layout.sealed) return;
+    if (typeof header === 'string' || !header.layout.sealed) return undefined;
     const cursor = new SegmentCursor(fd, size, firstSeq, header.layout);
     let prevChain = header.prevChain!.toString('latin1');
     cursor.reportSeals = true;
@@ -143,18 +155,19 @@ async function resealCut(path: string, firstSeq: number): Promise<void> {
       if (step === 'seal') prevChain = cursor.sealView().subarray(-CHAIN_BYTES).toString('latin1');
     }
     const count = cursor.expectedSeq - 1 - cursor.sealedSeq;
-    if (count === 0) return;
+    if (count === 0) return undefined;
     const bytes = Buffer.alloc(cursor.offset - cursor.sealEnd + sealBytes(count));
     readSync(fd, bytes, 0, cursor.offset - cursor.sealEnd, cursor.sealEnd);
     tail = { bytes, lastSeq: cursor.expectedSeq - 1, count, prevChain };
   } finally {
     closeSync(fd);
   }
-  if (tail === undefined) return;
+  if (tail === undefined) return undefined;
   const { bytes, lastSeq, count, prevChain } = tail;
   const at = bytes.length - sealBytes(count);
   writeSeal(bytes, 0, at, lastSeq, count, prevChain);
   await appendFile(path, bytes.subarray(at));
+  return lastSeq - count + 1;
 }
 
 /** Highest seq >= `minSeq` of any whole, checksummed frame in `file` from `start`, else 0. */

@@ -196,7 +196,12 @@ test('repair inside a batch seals the records it keeps before the cut', async (t
   await assert.rejects(FileJournal.open(dir), refusal(HEADER + 7 * RECORD, /seq 8/));
   const filler = (seq: number) => new TextEncoder().encode(`placeholder ${seq}`);
   const result = await repairJournal(dir, { truncateAtSeq: 8, filler });
-  assert.deepEqual(result, { cutFromSeq: 8, droppedRecords: 3, filledToSeq: 10 });
+  assert.deepEqual(result, {
+    cutFromSeq: 8,
+    droppedRecords: 3,
+    filledToSeq: 10,
+    resealedFromSeq: 1,
+  });
   const records = [...readJournal(dir)];
   assert.equal(records.length, 10);
   for (const r of records.slice(0, 7)) assert.deepEqual(r.payload, payloadFor(r.seq, PAYLOAD));
