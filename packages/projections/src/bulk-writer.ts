@@ -182,16 +182,30 @@ function flatten(
   return out;
 }
 
-/** One array per column, in column order: the unnest statement's parameters. */
-function columnArrays(columns: readonly string[], rows: readonly object[]): unknown[][] {
+/**
+ * One PostgreSQL array literal per column, in column order: the unnest statement's parameters.
+ * Written here rather than by the driver, which quotes and escapes every element, numbers included,
+ * through several calls each: that was the projector's largest cost after garbage collection.
+ */
+function columnArrays(columns: readonly string[], rows: readonly object[]): string[] {
   return columns.map((column) => {
-    const values = new Array<unknown>(rows.length);
+    let out = '{';
     for (let r = 0; r < rows.length; r++) {
-      const v = (rows[r] as Record<string, unknown>)[column];
-      values[r] = v === undefined ? null : v;
+      if (r > 0) out += ',';
+      out += arrayElement((rows[r] as Record<string, unknown>)[column]);
     }
-    return values;
+    return `${out}}`;
   });
+}
+
+const QUOTED = /[\\"]/g;
+
+/** An element of an array literal: NULL, a number as is, anything else quoted with `\` and `"` escaped. */
+function arrayElement(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  return `"${String(v).replace(QUOTED, '\\$&')}"`;
 }
 
 function highestPowerOfTwo(x: number): number {

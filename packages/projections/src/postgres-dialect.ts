@@ -65,10 +65,8 @@ class ReadModelClient extends pg.Client {
   // biome-ignore lint/suspicious/noExplicitAny: pg's query has a dozen overloads; only `values` changes.
   override query(...args: any[]): any {
     const values: unknown = args[1];
-    // Arrays are the bulk writer's column arrays: their strings are parameters too.
-    if (Array.isArray(values)) {
-      args[1] = values.map((v) => (Array.isArray(v) ? v.map(postgresText) : postgresText(v)));
-    }
+    // The bulk writer's column arrays arrive as array literals (text): the same replacement holds.
+    if (Array.isArray(values)) args[1] = values.map(postgresText);
     return (super.query as (...a: unknown[]) => unknown)(...args);
   }
 }

@@ -91,6 +91,41 @@ describe('read models on PostgreSQL', () => {
     assert.deepEqual(stored, { sqlite: cid, postgres: 'client\uFFFDid' });
   });
 
+  it('store text that array literals must quote exactly as given', async () => {
+    const d = new ExchangeDriver();
+    const symbols = ['Q"UOTE', 'BACK\\SLASH', '{BRACE},COMMA', 'NULL', ' SPACED ', ''];
+    setUpExchange(
+      d,
+      1,
+      symbols.map((symbol, i) => binarySpec(20 + i, symbol)),
+    );
+    const ids = ['a"b', 'c\\d', '{e,f}', 'NULL', ' g ', 'é'];
+    for (const [i, cid] of ids.entries()) {
+      d.apply({
+        type: 'placeOrder',
+        accountId: 1,
+        instrumentId: 20 + i,
+        side: 'buy',
+        orderType: 'limit',
+        priceTicks: 4_200,
+        qtyLots: 100,
+        tif: 'gtc',
+        clientOrderId: cid,
+      });
+    }
+    const rm = await postgres.fresh();
+    await rm.apply(d.applied);
+    for (const cid of ids) {
+      const found = (await rm.orders({ clientOrderId: cid })).items;
+      assert.deepEqual(
+        found.map((o) => o.clientOrderId),
+        [cid],
+        JSON.stringify(cid),
+      );
+    }
+    await rm.close();
+  });
+
   it('serve reads during an apply that see each batch whole or not at all', async () => {
     const rm = await postgres.fresh();
     let reads = 0;
