@@ -26,6 +26,10 @@ export function connectNats(servers: string, name: string): Promise<NatsConnecti
     pingInterval: 2_000,
     maxPingOut: 2,
     waitOnFirstConnect: true,
+    // Otherwise every request (a gateway's submits, one per turn of its loop) builds an Error to
+    // carry its caller's stack should it time out: a captured stack trace per request, for a message
+    // that names the subject anyway.
+    noAsyncTraces: true,
   });
 }
 
