@@ -22,6 +22,7 @@ import {
 } from './cluster-metrics.ts';
 import { Election, type Leadership } from './election.ts';
 import { FencedLog } from './fenced-log.ts';
+import { encodeBatch } from './log-format.ts';
 import { HashBook } from './hash-book.ts';
 import { LeaderRequests } from './leader-requests.ts';
 import { BehindLogError, LogFollower } from './log-follower.ts';
@@ -433,8 +434,8 @@ export class EngineNode {
           this.#server.subjects.journal,
           this.#core.durableSeq + 1,
           behind.firstSeq - 1,
-          async (commands) => {
-            await this.#core.replicate(commands);
+          async (records) => {
+            await this.#core.replicateRecords(records);
           },
         );
         return;
@@ -449,13 +450,15 @@ export class EngineNode {
     }
   }
 
-  #journalFrom(fromSeq: number): JournalReply {
+  /** An `ok` reply is a log batch value of the records as journaled (`log-format.ts`). */
+  #journalFrom(fromSeq: number): JournalReply | Uint8Array {
     if (!Number.isSafeInteger(fromSeq) || fromSeq < 1) {
       return { ok: false, code: 'BAD_REQUEST', message: 'journal needs fromSeq >= 1' };
     }
     if (fromSeq > this.#core.durableSeq) return { ok: true, commands: [] };
-    const texts = this.#journal.readTexts(fromSeq, JOURNAL_REPLY_BYTES);
-    return { ok: true, commands: texts.map((t) => JSON.parse(t) as Command) };
+    const read = this.#journal.readRecords(fromSeq, JOURNAL_REPLY_BYTES);
+    if (read.records.length === 0) return { ok: true, commands: [] };
+    return encodeBatch(this.#term, read.fromSeq, read.records);
   }
 
   /**

@@ -28,7 +28,7 @@ import {
 } from './protocol.ts';
 
 export interface NodeHandlers {
-  journal(request: JournalRequest): JournalReply;
+  journal(request: JournalRequest): JournalReply | Uint8Array;
   submit(request: SubmitRequest): Promise<LeanSubmitReply>;
   query(request: QueryRequest): Promise<QueryReply>;
   replay(request: ReplayRequest): Promise<ReplayReply>;
@@ -138,10 +138,11 @@ export class NodeServer {
     );
   }
 
+  /** A reply already in bytes (a `journal` batch) is sent as it is; anything else as JSON. */
   #reply(msg: Msg, reply: unknown): void {
     if (msg.reply === undefined || msg.reply === '') return;
     try {
-      msg.respond(encodeMessage(reply));
+      msg.respond(reply instanceof Uint8Array ? reply : encodeMessage(reply));
     } catch {
       // The connection is closing: the requester times out, which the protocol allows.
     }

@@ -185,7 +185,9 @@ export interface JournalRequest {
 
 /**
  * Journaled commands from `fromSeq` on, in seq order, as many as fit in about 512 KiB; an empty list
- * when the answering node has nothing from there.
+ * when the answering node has nothing from there. A node sends the commands it has as a log batch
+ * value instead (`log-format.ts`: their records as journaled, first byte 0x02); the JSON form with
+ * commands is what earlier versions send, and is still read.
  */
 export type JournalReply = { readonly ok: true; readonly commands: Command[] } | ErrorReply;
 

@@ -5,7 +5,7 @@
 // reopens it from its local journal, dropping whatever the engine applied that never reached the log.
 
 import type { FileJournal } from '@bourse/journal';
-import { type CoreJournal, decodeCommandJson, observe } from '@bourse/core';
+import { type CoreJournal, observe } from '@bourse/core';
 import type { ClusterMetrics } from './cluster-metrics.ts';
 import type { Leadership } from './election.ts';
 import { type Fence, FencedError, type FencedLog } from './fenced-log.ts';
@@ -34,17 +34,23 @@ export class ReplicatedJournal implements CoreJournal {
     return this.#local.lastSeq;
   }
 
-  /** Durable local records from `fromSeq`, for a peer catching up (JSON texts, at most `maxBytes`). */
-  readTexts(fromSeq: number, maxBytes: number): string[] {
-    const out: string[] = [];
+  /**
+   * Durable local records from `fromSeq` (at most `maxBytes` of them), for a peer catching up: the
+   * bytes as journaled, which the peer journals as they are.
+   */
+  readRecords(fromSeq: number, maxBytes: number): { fromSeq: number; records: Uint8Array[] } {
+    const records: Uint8Array[] = [];
+    let first = fromSeq;
     let bytes = 0;
     for (const record of this.#local.read(fromSeq)) {
-      const text = decodeCommandJson(record.payload);
-      if (out.length > 0 && bytes + text.length > maxBytes) break;
-      out.push(text);
-      bytes += text.length;
+      if (record.seq < fromSeq) continue;
+      if (records.length === 0) first = record.seq;
+      if (records.length > 0 && bytes + record.payload.length > maxBytes) break;
+      // A copy: the reader may reuse its buffer for the next record.
+      records.push(Uint8Array.from(record.payload));
+      bytes += record.payload.length;
     }
-    return out;
+    return { fromSeq: first, records };
   }
 
   lead(fence: Fence, leadership: Leadership): void {
