@@ -24,7 +24,11 @@ import { decodeCommand, encodeCommandRecord } from './command-codec.ts';
 import { CoreError } from './core-error.ts';
 import { dataDirLayout, readEngineConfig } from './data-dir.ts';
 import type { AppliedCommand } from './exchange-core.ts';
-import { JournalReaderThread, replayChunks } from './journal-reader-thread.ts';
+import {
+  JournalReaderThread,
+  READER_THREAD_MIN_RECORDS,
+  replayChunks,
+} from './journal-reader-thread.ts';
 import { setReadDbAside } from './read-db-guard.ts';
 import type { ReplayProgress } from './replay-into-worker.ts';
 
@@ -104,27 +108,29 @@ export async function snapshotDataDir(
   const latest = store.latest();
   const engine =
     latest === undefined ? new Engine(engineConfigOf(dir)) : Engine.restore(latest.bytes);
-  const reader = JournalReaderThread.start(layout.journalDir);
   let chain: Uint8Array | undefined;
+  const { journal } = await FileJournal.open(layout.journalDir, {
+    trustThrough: latest?.seq ?? 0,
+  });
+  // The open checked only the tail after the snapshot: a thread pays only for a long tail.
+  const tail = journal.durableSeq - engine.lastSeq;
+  const reader =
+    tail >= READER_THREAD_MIN_RECORDS
+      ? JournalReaderThread.start(layout.journalDir, true)
+      : undefined;
   try {
-    const { journal } = await FileJournal.open(layout.journalDir, {
-      trustThrough: latest?.seq ?? 0,
-    });
-    try {
-      if (latest !== undefined && latest.seq > journal.lastSeq) {
-        throw new CoreError(
-          'DATA_DIR_INCONSISTENT',
-          `snapshot at seq ${latest.seq} is ahead of the journal, which ends at ${journal.lastSeq}`,
-        );
-      }
-      const chunks = replayChunks(journal, engine.lastSeq + 1, reader);
-      await applyRecords(engine, chunks, journal.lastSeq, onProgress, undefined);
-      chain = journal.chainAt(engine.lastSeq);
-    } finally {
-      await journal.close();
+    if (latest !== undefined && latest.seq > journal.lastSeq) {
+      throw new CoreError(
+        'DATA_DIR_INCONSISTENT',
+        `snapshot at seq ${latest.seq} is ahead of the journal, which ends at ${journal.lastSeq}`,
+      );
     }
+    const chunks = replayChunks(journal, engine.lastSeq + 1, reader);
+    await applyRecords(engine, chunks, journal.lastSeq, onProgress, undefined);
+    chain = journal.chainAt(engine.lastSeq);
   } finally {
     await reader?.stop();
+    await journal.close();
   }
   const bytes = engine.snapshot();
   if (latest?.seq !== engine.lastSeq) await store.save(engine.lastSeq, bytes, chain);

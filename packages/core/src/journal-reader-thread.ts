@@ -19,6 +19,8 @@ import {
  * than reading it (a binary command record takes about 70 bytes on disk with its frame).
  */
 export const READER_THREAD_MIN_BYTES = 8 * 1024 * 1024;
+/** A range of fewer records than this, known in advance, is read in the calling thread. */
+export const READER_THREAD_MIN_RECORDS = 100_000;
 /** Payload bytes per chunk: a few thousand commands, so the two threads start overlapping at once. */
 const CHUNK_BYTES = 256 * 1024;
 /** Chunks the reader may be ahead of the replaying thread (bounds the memory it holds). */
@@ -72,7 +74,10 @@ export class JournalReaderThread {
     this.#inbox = new Inbox(this.#worker);
   }
 
-  /** A reader thread for the journal in `dir`, or undefined where reading it here is cheaper. */
+  /**
+   * A reader thread for the journal in `dir`, or undefined where reading it here is cheaper (`auto`:
+   * by the directory's size, `dir` is only read then).
+   */
   static start(dir: string, thread: boolean | 'auto' = 'auto'): JournalReaderThread | undefined {
     const onThread = thread === 'auto' ? directoryBytes(dir) >= READER_THREAD_MIN_BYTES : thread;
     return onThread ? new JournalReaderThread() : undefined;
