@@ -38,15 +38,17 @@ export class ByteWriter {
 
   /** Makes room for `n` more bytes. */
   reserve(n: number): void {
-    const need = this.pos + n;
-    if (need <= this.buf.length) return;
+    if (this.pos + n > this.buf.length) this.#grow(this.pos + n);
+  }
+
+  #grow(need: number): void {
     const grown = new Uint8Array(Math.max(need, this.buf.length * 2));
     grown.set(this.buf.subarray(0, this.pos));
     this.buf = grown;
   }
 
   u8(v: number): void {
-    this.reserve(1);
+    if (this.pos >= this.buf.length) this.reserve(1);
     this.buf[this.pos++] = v;
   }
 
@@ -73,55 +75,8 @@ export class ByteWriter {
 
   /** Any safe integer: |v| shifted left one bit with the sign in bit 0 (-0 is written as 0). */
   int(v: number): void {
-    if ((v | 0) === v) {
-      // 32-bit values (nearly every id, price and quantity) with bit operations only.
-      if (this.pos + 6 > this.buf.length) this.reserve(6);
-      const b = this.buf;
-      let p = this.pos;
-      const neg = v < 0;
-      let abs = neg ? -v : v;
-      const first = ((abs & 0x3f) << 1) | (neg ? 1 : 0);
-      abs >>>= 6;
-      if (abs === 0) {
-        b[p++] = first;
-      } else {
-        b[p++] = first | 0x80;
-        while (abs >= 0x80) {
-          b[p++] = (abs & 0x7f) | 0x80;
-          abs >>>= 7;
-        }
-        b[p++] = abs;
-      }
-      this.pos = p;
-      return;
-    }
-    this.#bigInt(v);
-  }
-
-  #bigInt(v: number): void {
-    if (!Number.isSafeInteger(v)) throw new NotEncodable(`not a safe integer: ${String(v)}`);
-    const neg = v < 0;
-    let rest = neg ? -v : v;
-    this.reserve(9);
-    const b = this.buf;
-    let p = this.pos;
-    // Dividing by a power of two is exact in floating point, so floor and a subtraction give the
-    // remainder without the cost of `%` on doubles; below 2^31 the bit operations take over.
-    // First byte: continuation bit, 6 bits of |v|, the sign.
-    let next = Math.floor(rest / 64);
-    b[p++] = (next > 0 ? 0x80 : 0) | ((rest - next * 64) << 1) | (neg ? 1 : 0);
-    rest = next;
-    while (rest > 0x7fffffff) {
-      next = Math.floor(rest / TWO_POW_7);
-      b[p++] = 0x80 | (rest - next * TWO_POW_7);
-      rest = next;
-    }
-    while (rest > 0) {
-      const group = rest & 0x7f;
-      rest >>>= 7;
-      b[p++] = (rest > 0 ? 0x80 : 0) | group;
-    }
-    this.pos = p;
+    if (this.pos + MAX_INT_BYTES > this.buf.length) this.reserve(MAX_INT_BYTES);
+    this.pos = putInt(this.buf, this.pos, v);
   }
 
   bool(v: boolean): void {
@@ -165,6 +120,75 @@ export class ByteWriter {
   finish(): Uint8Array {
     return this.buf.slice(0, this.pos);
   }
+}
+
+/** The most bytes `putInt` writes: 53 bits of magnitude and the sign, 7 bits a byte. */
+export const MAX_INT_BYTES = 8;
+
+// `putInt` writes into room the caller has made, at a position the caller keeps in a local: the event
+// layouts make room once per event and write every field this way, instead of checking capacity and
+// reading and writing the writer's position once per field. Non-negative 32-bit values (ids, prices,
+// quantities, counts) never leave it; the rest is out of line so that it stays small enough to inline.
+
+/** Writes `v` (any safe integer, as `ByteWriter.int`) at `p` in `b`; returns the position after it. */
+export function putInt(b: Uint8Array, p: number, v: number): number {
+  if ((v | 0) === v && v >= 0) {
+    let u = v >>> 6;
+    if (u === 0) {
+      b[p] = v << 1;
+      return p + 1;
+    }
+    b[p++] = ((v & 0x3f) << 1) | 0x80;
+    while (u >= 0x80) {
+      b[p++] = (u & 0x7f) | 0x80;
+      u >>>= 7;
+    }
+    b[p] = u;
+    return p + 1;
+  }
+  return putIntLong(b, p, v);
+}
+
+/** `putInt` for negative values and values beyond 32 bits; NotEncodable thrown for anything not a safe integer. */
+function putIntLong(b: Uint8Array, p: number, v: number): number {
+  const neg = v < 0;
+  if ((v | 0) === v) {
+    // 32-bit values with bit operations only (|-2^31| still fits an unsigned shift).
+    let abs = neg ? -v >>> 0 : v;
+    const first = ((abs & 0x3f) << 1) | (neg ? 1 : 0);
+    abs >>>= 6;
+    if (abs === 0) {
+      b[p++] = first;
+      return p;
+    }
+    b[p++] = first | 0x80;
+    while (abs >= 0x80) {
+      b[p++] = (abs & 0x7f) | 0x80;
+      abs >>>= 7;
+    }
+    b[p++] = abs;
+    return p;
+  }
+  if (!Number.isSafeInteger(v)) throw new NotEncodable(`not a safe integer: ${String(v)}`);
+  // |v| >= 2^31 (balances in micros): split into 32-bit halves, which `>>> 0` and a division by
+  // 2^32 give exactly, then 6 + 7 + 7 + 7 bits from the low half (at least 4 more bits remain, so
+  // all four bytes continue) and the rest — the high half over the low half's top 5 bits, under
+  // 2^26 — with bit operations.
+  const abs = neg ? -v : v;
+  const lo = abs >>> 0;
+  const hi = (abs - lo) / 4294967296;
+  b[p] = 0x80 | ((lo & 0x3f) << 1) | (neg ? 1 : 0);
+  b[p + 1] = 0x80 | ((lo >>> 6) & 0x7f);
+  b[p + 2] = 0x80 | ((lo >>> 13) & 0x7f);
+  b[p + 3] = 0x80 | ((lo >>> 20) & 0x7f);
+  p += 4;
+  let rest = hi * 32 + (lo >>> 27);
+  while (rest >= 0x80) {
+    b[p++] = (rest & 0x7f) | 0x80;
+    rest >>>= 7;
+  }
+  b[p++] = rest;
+  return p;
 }
 
 /** Reads what ByteWriter wrote; any read past the end or of a malformed value throws a CodecError. */

@@ -2,7 +2,13 @@
 // breakers), kept apart from the table of cases in codec-events.ts that names every event.
 
 import type { EngineEvent, EngineEventType } from './events.ts';
-import { type ByteReader, type ByteWriter, NotEncodable } from './codec-bytes.ts';
+import {
+  type ByteReader,
+  type ByteWriter,
+  MAX_INT_BYTES,
+  NotEncodable,
+  putInt,
+} from './codec-bytes.ts';
 import {
   enumCode,
   type FieldsOf,
@@ -99,22 +105,39 @@ export function writeAcceptedFields(
   cancelOnPause: boolean,
   orderGroupId: number | undefined,
 ): void {
-  w.uint(has(clientOrderId, 0) | has(stopPriceTicks, 1) | has(expiresAt, 2) | has(orderGroupId, 3));
-  w.int(orderId);
-  w.int(accountId);
-  w.int(instrumentId);
+  // The field mask is below 16, so its variable-length form is the byte itself.
+  const mask =
+    has(clientOrderId, 0) | has(stopPriceTicks, 1) | has(expiresAt, 2) | has(orderGroupId, 3);
+  w.reserve(1 + 3 * MAX_INT_BYTES);
+  let b = w.buf;
+  let p = w.pos;
+  b[p++] = mask;
+  p = putInt(b, p, orderId);
+  p = putInt(b, p, accountId);
+  w.pos = putInt(b, p, instrumentId);
   if (clientOrderId !== undefined) w.str(clientOrderId);
-  w.u8(side);
-  w.u8(orderType);
-  w.u8(tif);
-  w.int(priceTicks);
-  w.int(qtyLots);
-  if (stopPriceTicks !== undefined) w.int(stopPriceTicks);
-  if (expiresAt !== undefined) w.int(expiresAt);
-  w.bool(postOnly);
-  w.bool(reduceOnly);
-  w.bool(cancelOnPause);
-  if (orderGroupId !== undefined) w.int(orderGroupId);
+  w.reserve(6 + 5 * MAX_INT_BYTES);
+  b = w.buf;
+  p = w.pos;
+  b[p++] = side;
+  b[p++] = orderType;
+  b[p++] = tif;
+  p = putInt(b, p, priceTicks);
+  p = putInt(b, p, qtyLots);
+  if (stopPriceTicks !== undefined) p = putInt(b, p, stopPriceTicks);
+  if (expiresAt !== undefined) p = putInt(b, p, expiresAt);
+  b[p++] = boolByte(postOnly);
+  b[p++] = boolByte(reduceOnly);
+  b[p++] = boolByte(cancelOnPause);
+  if (orderGroupId !== undefined) p = putInt(b, p, orderGroupId);
+  w.pos = p;
+}
+
+/** A boolean's byte; anything else has no place in the layout. */
+function boolByte(v: boolean): number {
+  if (v === true) return 1;
+  if (v === false) return 0;
+  throw new NotEncodable(`not a boolean: ${String(v)}`);
 }
 
 export function readAccepted(r: ByteReader): EventOf<'orderAccepted'> {
@@ -179,19 +202,21 @@ export function writeFillFields(
   takerOpenQtyLots: number,
   makerOpenQtyLots: number,
 ): void {
-  w.int(tradeId);
-  w.int(instrumentId);
-  w.int(takerOrderId);
-  w.int(makerOrderId);
-  w.int(takerAccountId);
-  w.int(makerAccountId);
-  w.u8(takerSide);
-  w.int(priceTicks);
-  w.int(qtyLots);
-  w.int(takerFee);
-  w.int(makerFee);
-  w.int(takerOpenQtyLots);
-  w.int(makerOpenQtyLots);
+  w.reserve(1 + 12 * MAX_INT_BYTES);
+  const b = w.buf;
+  let p = putInt(b, w.pos, tradeId);
+  p = putInt(b, p, instrumentId);
+  p = putInt(b, p, takerOrderId);
+  p = putInt(b, p, makerOrderId);
+  p = putInt(b, p, takerAccountId);
+  p = putInt(b, p, makerAccountId);
+  b[p++] = takerSide;
+  p = putInt(b, p, priceTicks);
+  p = putInt(b, p, qtyLots);
+  p = putInt(b, p, takerFee);
+  p = putInt(b, p, makerFee);
+  p = putInt(b, p, takerOpenQtyLots);
+  w.pos = putInt(b, p, makerOpenQtyLots);
 }
 
 export function writeRestedFields(
@@ -202,11 +227,13 @@ export function writeRestedFields(
   priceTicks: number,
   openQtyLots: number,
 ): void {
-  w.int(orderId);
-  w.int(instrumentId);
-  w.u8(side);
-  w.int(priceTicks);
-  w.int(openQtyLots);
+  w.reserve(1 + 4 * MAX_INT_BYTES);
+  const b = w.buf;
+  let p = putInt(b, w.pos, orderId);
+  p = putInt(b, p, instrumentId);
+  b[p++] = side;
+  p = putInt(b, p, priceTicks);
+  w.pos = putInt(b, p, openQtyLots);
 }
 
 export function writeCancelledFields(
@@ -217,11 +244,13 @@ export function writeCancelledFields(
   reason: number,
   cancelledQtyLots: number,
 ): void {
-  w.int(orderId);
-  w.int(accountId);
-  w.int(instrumentId);
-  w.u8(reason);
-  w.int(cancelledQtyLots);
+  w.reserve(1 + 4 * MAX_INT_BYTES);
+  const b = w.buf;
+  let p = putInt(b, w.pos, orderId);
+  p = putInt(b, p, accountId);
+  p = putInt(b, p, instrumentId);
+  b[p++] = reason;
+  w.pos = putInt(b, p, cancelledQtyLots);
 }
 
 export function writeBookLevelFields(
@@ -232,11 +261,13 @@ export function writeBookLevelFields(
   qtyLots: number,
   orderCount: number,
 ): void {
-  w.int(instrumentId);
-  w.u8(side);
-  w.int(priceTicks);
-  w.int(qtyLots);
-  w.int(orderCount);
+  w.reserve(1 + 4 * MAX_INT_BYTES);
+  const b = w.buf;
+  let p = putInt(b, w.pos, instrumentId);
+  b[p++] = side;
+  p = putInt(b, p, priceTicks);
+  p = putInt(b, p, qtyLots);
+  w.pos = putInt(b, p, orderCount);
 }
 
 export function writeBalanceFields(
@@ -246,10 +277,12 @@ export function writeBalanceFields(
   available: number,
   reserved: number,
 ): void {
-  w.int(accountId);
-  w.int(assetId);
-  w.int(available);
-  w.int(reserved);
+  w.reserve(4 * MAX_INT_BYTES);
+  const b = w.buf;
+  let p = putInt(b, w.pos, accountId);
+  p = putInt(b, p, assetId);
+  p = putInt(b, p, available);
+  w.pos = putInt(b, p, reserved);
 }
 
 export function writePositionFields(
@@ -261,12 +294,14 @@ export function writePositionFields(
   realisedPnl: number,
   feesPaid: number,
 ): void {
-  w.int(accountId);
-  w.int(instrumentId);
-  w.int(positionLots);
-  w.int(costBasis);
-  w.int(realisedPnl);
-  w.int(feesPaid);
+  w.reserve(6 * MAX_INT_BYTES);
+  const b = w.buf;
+  let p = putInt(b, w.pos, accountId);
+  p = putInt(b, p, instrumentId);
+  p = putInt(b, p, positionLots);
+  p = putInt(b, p, costBasis);
+  p = putInt(b, p, realisedPnl);
+  w.pos = putInt(b, p, feesPaid);
 }
 
 export function readFill(r: ByteReader): EventOf<'fill'> {
