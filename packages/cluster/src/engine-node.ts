@@ -11,7 +11,6 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Etcd3 } from 'etcd3';
 import type { Registry } from 'prom-client';
 import { createEtcdClient } from './etcd-client.ts';
-import type { Command } from '@bourse/engine';
 import type { AppliedCommand, ReplicatingCore } from '@bourse/core';
 import { openExchangeCore } from '@bourse/core';
 import type { FileJournal } from '@bourse/journal';
