@@ -6,6 +6,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { BotCredentials } from '@bourse/bots';
 import { createUserWithAccount, type GatewayServices } from '@bourse/gateway';
 import type { InstrumentSpec } from '@bourse/engine';
+import { CENTS_BINARY_GRID } from '@bourse/engine';
 
 export const USD = 1;
 export const ACME = 2;
@@ -33,13 +34,7 @@ function binary(instrumentId: number, symbol: string, title: string): Instrument
     eventTicker: 'HIGHNY-DEMO',
     title,
     settlementAssetId: USD,
-    payoutTicks: 10_000,
-    lotsPerContract: 100,
-    tickSize: 100,
-    minPriceTicks: 100,
-    maxPriceTicks: 9_900,
-    lotSize: 100,
-    moneyPerTickLot: 1,
+    ...CENTS_BINARY_GRID,
     fees: KALSHI_FEES,
     limits: NO_LIMITS,
   };

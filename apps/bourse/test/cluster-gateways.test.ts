@@ -14,6 +14,7 @@ import { NatsTestServer } from '../../../packages/remote-core/test/support/nats-
 import { SingleNodeLeader } from '../../../packages/remote-core/test/support/single-node-leader.ts';
 import { readClusterStatus } from '../src/cluster/cluster-status.ts';
 import { type ReadyChild, spawnBourse } from '../src/cluster/spawn-ready.ts';
+import { CENTS_BINARY_GRID } from '@bourse/engine';
 
 const MARKET = 'CLU-26-YES';
 
@@ -194,13 +195,7 @@ function marketSpec(symbol: string) {
     eventTicker: symbol.replace(/-YES$/, ''),
     title: 'Cluster test market',
     settlementAssetId: 1,
-    payoutTicks: 10_000,
-    lotsPerContract: 100,
-    tickSize: 100,
-    minPriceTicks: 100,
-    maxPriceTicks: 9_900,
-    lotSize: 100,
-    moneyPerTickLot: 1,
+    ...CENTS_BINARY_GRID,
     fees: { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 10_000 },
   };
 }

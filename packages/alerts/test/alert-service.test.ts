@@ -26,6 +26,7 @@ import {
   startWebhookReceiver,
   type WebhookReceiver,
 } from './support/receivers.ts';
+import { CENTS_BINARY_GRID } from '@bourse/engine';
 
 const ALICE = { userId: 1, accountId: 1 };
 const BOB = { userId: 2, accountId: 2 };
@@ -86,13 +87,7 @@ async function seed(core: ReplicatingCore): Promise<void> {
       eventTicker: 'RAIN',
       title: 'Rain',
       settlementAssetId: 1,
-      payoutTicks: 10_000,
-      lotsPerContract: 100,
-      tickSize: 100,
-      minPriceTicks: 100,
-      maxPriceTicks: 9_900,
-      lotSize: 100,
-      moneyPerTickLot: 1,
+      ...CENTS_BINARY_GRID,
       fees: { kind: 'none' },
       limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
     },

@@ -7,6 +7,7 @@
 
 import type { CircuitBreakerConfig, Command, InstrumentSpec } from '@bourse/engine';
 import type { ProfileName } from './workload.ts';
+import { CENTS_BINARY_GRID } from '@bourse/engine';
 
 export const INSTRUMENT_ID = 1;
 export const USD = 1;
@@ -45,13 +46,7 @@ export function instrumentSpec(profile: ProfileName): InstrumentSpec {
       eventTicker: 'BENCH-1',
       title: 'Benchmark event contract',
       settlementAssetId: USD,
-      payoutTicks: 10_000,
-      lotsPerContract: 100,
-      tickSize: 100,
-      minPriceTicks: 100,
-      maxPriceTicks: 9_900,
-      lotSize: 100,
-      moneyPerTickLot: 1,
+      ...CENTS_BINARY_GRID,
       fees: { kind: 'kalshi', makerRatePpm: 17_500, takerRatePpm: 70_000, roundingUnit: 10_000 },
       limits: NO_LIMITS,
     };

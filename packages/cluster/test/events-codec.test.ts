@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CodecError, type Command, Engine } from '@bourse/engine';
+import { CENTS_BINARY_GRID, CodecError, type Command, Engine } from '@bourse/engine';
 import type { AppliedCommand } from '@bourse/core';
 import {
   decodeEventsMessage,
@@ -39,13 +39,7 @@ function appliedStream(): AppliedCommand[] {
       eventTicker: 'RAIN-26',
       title: 'Rain',
       settlementAssetId: 1,
-      payoutTicks: 10_000,
-      lotsPerContract: 100,
-      tickSize: 100,
-      minPriceTicks: 100,
-      maxPriceTicks: 9_900,
-      lotSize: 100,
-      moneyPerTickLot: 1,
+      ...CENTS_BINARY_GRID,
       fees: { kind: 'none' },
       limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
     },

@@ -12,7 +12,7 @@ export {
 export { Engine } from './engine.ts';
 export type * from './events.ts';
 export type * from './instrument.ts';
-export { MAX_PRICE_LEVELS } from './instrument.ts';
+export { CENTS_BINARY_GRID, MAX_PRICE_LEVELS } from './instrument.ts';
 export { REJECT_CODES, type RejectCode } from './reject-codes.ts';
 export { divCeil, divFloor, isPositiveInt, isSafeInt } from './units.ts';
 export { InvariantViolation } from './invariant.ts';

@@ -94,5 +94,29 @@ export type InstrumentSpec = BinarySpec | SpotSpec;
 
 export type MarketStatus = 'created' | 'open' | 'paused' | 'closed' | 'settled';
 
+/**
+ * The grid of a Kalshi-style binary contract in the default units: YES prices from 1¢ to 99¢ in 1¢
+ * steps (prices in 1/10,000 $), whole contracts of 100 lots, a winning contract worth $1. Markets,
+ * fixtures and tools that open such a contract spread this instead of restating its numbers.
+ */
+export const CENTS_BINARY_GRID = {
+  payoutTicks: 10_000,
+  lotsPerContract: 100,
+  tickSize: 100,
+  minPriceTicks: 100,
+  maxPriceTicks: 9_900,
+  lotSize: 100,
+  moneyPerTickLot: 1,
+} as const satisfies Pick<
+  BinarySpec,
+  | 'payoutTicks'
+  | 'lotsPerContract'
+  | 'tickSize'
+  | 'minPriceTicks'
+  | 'maxPriceTicks'
+  | 'lotSize'
+  | 'moneyPerTickLot'
+>;
+
 /** Largest number of price levels one side of a book may have; keeps the level arrays bounded. */
 export const MAX_PRICE_LEVELS = 1 << 20;

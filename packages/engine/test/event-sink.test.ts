@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   ByteWriter,
+  CENTS_BINARY_GRID,
   decodeEventBatch,
   Engine,
   type EngineEvent,
@@ -99,13 +100,7 @@ function sweepCommands(makers: number) {
       eventTicker: 'EVT-7',
       title: 'Event 7',
       settlementAssetId: 1,
-      payoutTicks: 10_000,
-      lotsPerContract: 100,
-      tickSize: 100,
-      minPriceTicks: 100,
-      maxPriceTicks: 9_900,
-      lotSize: 100,
-      moneyPerTickLot: 1,
+      ...CENTS_BINARY_GRID,
       fees: { kind: 'kalshi', makerRatePpm: 17_500, takerRatePpm: 70_000, roundingUnit: 10_000 },
       limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
     },

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startTestExchange, type TestExchange } from './support/test-exchange.ts';
+import { CENTS_BINARY_GRID } from '@bourse/engine';
 
 let ex: TestExchange;
 
@@ -25,13 +26,7 @@ test('markets created together get distinct instrument ids', async () => {
         eventTicker: `RACE-${i}`,
         title: `Race ${i}`,
         settlementAssetId: 1,
-        payoutTicks: 10_000,
-        lotsPerContract: 100,
-        tickSize: 100,
-        minPriceTicks: 100,
-        maxPriceTicks: 9_900,
-        lotSize: 100,
-        moneyPerTickLot: 1,
+        ...CENTS_BINARY_GRID,
       }),
     ),
   );

@@ -12,6 +12,7 @@ import { SocketClient } from '@bourse/client';
 import type { MarketView } from '@bourse/protocol';
 import { refusal } from './support/refusal.ts';
 import { startTestExchange, type TestExchange, type TestUser } from './support/test-exchange.ts';
+import { CENTS_BINARY_GRID } from '@bourse/engine';
 
 const HELD = 'CBHOLD-26-YES';
 const QUICK = 'CBQUICK-26-YES';
@@ -34,13 +35,7 @@ const binary = (symbol: string, extra: Record<string, unknown> = {}) => ({
   eventTicker: symbol.replace(/-YES$/, ''),
   title: symbol,
   settlementAssetId: 1,
-  payoutTicks: 10_000,
-  lotsPerContract: 100,
-  tickSize: 100,
-  minPriceTicks: 100,
-  maxPriceTicks: 9_900,
-  lotSize: 100,
-  moneyPerTickLot: 1,
+  ...CENTS_BINARY_GRID,
   ...extra,
 });
 

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { refusal } from './support/refusal.ts';
 import { startTestExchange, type TestExchange, type TestUser } from './support/test-exchange.ts';
+import { CENTS_BINARY_GRID } from '@bourse/engine';
 
 let ex: TestExchange;
 let alice: TestUser;
@@ -23,13 +24,7 @@ before(async () => {
     eventTicker: 'TEST-26',
     title: 'Second market of the event',
     settlementAssetId: 1,
-    payoutTicks: 10_000,
-    lotsPerContract: 100,
-    tickSize: 100,
-    minPriceTicks: 100,
-    maxPriceTicks: 9_900,
-    lotSize: 100,
-    moneyPerTickLot: 1,
+    ...CENTS_BINARY_GRID,
   });
   await ex.admin.rest.request('POST', '/api/v1/admin/markets/TEST-26-B/status', { status: 'open' });
 });

@@ -8,6 +8,7 @@ import type { BinarySpec, EngineEvent } from '@bourse/engine';
 import type { AppliedCommand } from '@bourse/core';
 import { PositionVolumes } from '../src/ws/position-volumes.ts';
 import { PrivateEvents } from '../src/ws/private-events.ts';
+import { CENTS_BINARY_GRID } from '@bourse/engine';
 
 const spec: BinarySpec = {
   kind: 'binary',
@@ -17,13 +18,7 @@ const spec: BinarySpec = {
   eventTicker: 'P-26',
   title: 'P',
   settlementAssetId: 1,
-  payoutTicks: 10_000,
-  lotsPerContract: 100,
-  tickSize: 100,
-  minPriceTicks: 100,
-  maxPriceTicks: 9_900,
-  lotSize: 100,
-  moneyPerTickLot: 1,
+  ...CENTS_BINARY_GRID,
   fees: { kind: 'none' },
   limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
 };

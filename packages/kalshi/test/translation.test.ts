@@ -29,6 +29,7 @@ import {
 import { parseCentsPrice, parseOrderPrice } from '../src/price-grid.ts';
 import { parseLegacyPrice } from '../src/rest/order-request.ts';
 import { BookMirror } from '../src/ws/book-mirror.ts';
+import { CENTS_BINARY_GRID } from '@bourse/engine';
 
 const spec: BinarySpec = {
   kind: 'binary',
@@ -38,13 +39,7 @@ const spec: BinarySpec = {
   eventTicker: 'T-26',
   title: 'T',
   settlementAssetId: 1,
-  payoutTicks: 10_000,
-  lotsPerContract: 100,
-  tickSize: 100,
-  minPriceTicks: 100,
-  maxPriceTicks: 9_900,
-  lotSize: 100,
-  moneyPerTickLot: 1,
+  ...CENTS_BINARY_GRID,
   fees: { kind: 'none' },
   limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
 };

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type BinarySpec, type Command, Engine } from '@bourse/engine';
+import { type BinarySpec, CENTS_BINARY_GRID, type Command, Engine } from '@bourse/engine';
 import {
   type AppliedCommand,
   openPostgresReadModels,
@@ -41,13 +41,7 @@ const spec: BinarySpec = {
   eventTicker: 'BENCH-1',
   title: 'Benchmark market',
   settlementAssetId: 1,
-  payoutTicks: 10_000,
-  lotsPerContract: 100,
-  tickSize: 100,
-  minPriceTicks: 100,
-  maxPriceTicks: 9_900,
-  lotSize: 100,
-  moneyPerTickLot: 1,
+  ...CENTS_BINARY_GRID,
   fees: { kind: 'kalshi', makerRatePpm: 17_500, takerRatePpm: 70_000, roundingUnit: 10_000 },
   limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
 };

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type BinarySpec, type Command, Engine } from '@bourse/engine';
+import { type BinarySpec, CENTS_BINARY_GRID, type Command, Engine } from '@bourse/engine';
 import type { AppliedCommand, ReadModels } from '../src/index.ts';
 import { useSqlBackends } from './support/sql-backends.ts';
 
@@ -23,13 +23,7 @@ const spec: BinarySpec = {
   eventTicker: 'W',
   title: 'W',
   settlementAssetId: 1,
-  payoutTicks: 10_000,
-  lotsPerContract: 100,
-  tickSize: 100,
-  minPriceTicks: 100,
-  maxPriceTicks: 9_900,
-  lotSize: 100,
-  moneyPerTickLot: 1,
+  ...CENTS_BINARY_GRID,
   fees: { kind: 'none' },
   limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
 };

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Command, Engine, type InstrumentSpec } from '@bourse/engine';
+import { CENTS_BINARY_GRID, type Command, Engine, type InstrumentSpec } from '@bourse/engine';
 import {
   BACKTEST_ACCOUNT_ID,
   type BacktestSettings,
@@ -24,13 +24,7 @@ const SPEC: InstrumentSpec = {
   eventTicker: 'RAIN',
   title: 'Rain',
   settlementAssetId: 1,
-  payoutTicks: 10_000,
-  lotsPerContract: 100,
-  tickSize: 100,
-  minPriceTicks: 100,
-  maxPriceTicks: 9_900,
-  lotSize: 100,
-  moneyPerTickLot: 1,
+  ...CENTS_BINARY_GRID,
   fees: { kind: 'none' },
   limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
 };

@@ -5,6 +5,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { type BookDepth, RestClient } from '@bourse/client';
 import type { FaultBody, FaultView, SandboxEvent } from '@bourse/protocol';
+import { CENTS_BINARY_GRID } from '@bourse/engine';
 
 export interface KitAccount {
   readonly userId: number;
@@ -67,13 +68,7 @@ export class KitExchange {
       eventTicker: event,
       title: `Conformance: ${scenario}`,
       settlementAssetId: this.#asset.assetId,
-      payoutTicks: 10_000,
-      lotsPerContract: 100,
-      tickSize: 100,
-      minPriceTicks: 100,
-      maxPriceTicks: 9_900,
-      lotSize: 100,
-      moneyPerTickLot: 1,
+      ...CENTS_BINARY_GRID,
     });
     await this.#admin.request('POST', `/api/v1/admin/markets/${symbol}/status`, {
       status: 'open',

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createUserWithAccount } from '@bourse/gateway';
 import { openExchange } from '../open-exchange.ts';
 import { SERVE_NODE_FLAGS } from '../serve-node-flags.ts';
+import { CENTS_BINARY_GRID } from '@bourse/engine';
 
 export const LOAD_MARKET = 'LOAD-TEST-YES';
 
@@ -45,13 +46,7 @@ async function provision(dataDir: string): Promise<LoadUser[]> {
         eventTicker: 'LOAD-TEST',
         title: 'Load test',
         settlementAssetId: 1,
-        payoutTicks: 10_000,
-        lotsPerContract: 100,
-        tickSize: 100,
-        minPriceTicks: 100,
-        maxPriceTicks: 9_900,
-        lotSize: 100,
-        moneyPerTickLot: 1,
+        ...CENTS_BINARY_GRID,
         fees: { kind: 'none' },
         limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
       },

@@ -10,6 +10,7 @@ import { AuthStore } from '@bourse/gateway';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { ClusterState } from '../../src/cluster/cluster-state.ts';
 import { settled } from './cluster-checks.ts';
+import { CENTS_BINARY_GRID } from '@bourse/engine';
 
 const run = promisify(execFile);
 
@@ -121,13 +122,7 @@ export function marketSpec(symbol: string) {
     eventTicker: symbol.replace(/-YES$/, ''),
     title: 'Fault test market',
     settlementAssetId: 1,
-    payoutTicks: 10_000,
-    lotsPerContract: 100,
-    tickSize: 100,
-    minPriceTicks: 100,
-    maxPriceTicks: 9_900,
-    lotSize: 100,
-    moneyPerTickLot: 1,
+    ...CENTS_BINARY_GRID,
     fees: { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 10_000 },
   };
 }

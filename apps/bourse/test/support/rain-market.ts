@@ -2,6 +2,7 @@
 // data directory and read back what it recorded (traces, reports).
 
 import type { GatewayServices } from '@bourse/gateway';
+import { CENTS_BINARY_GRID } from '@bourse/engine';
 
 /** Creates the `RAIN-YES` market (instrument 1, settled in asset 1, no fees) and opens it. */
 export async function openRainMarket(s: GatewayServices): Promise<void> {
@@ -13,13 +14,7 @@ export async function openRainMarket(s: GatewayServices): Promise<void> {
     eventTicker: 'RAIN',
     title: 'Rain',
     settlementAssetId: 1,
-    payoutTicks: 10_000,
-    lotsPerContract: 100,
-    tickSize: 100,
-    minPriceTicks: 100,
-    maxPriceTicks: 9_900,
-    lotSize: 100,
-    moneyPerTickLot: 1,
+    ...CENTS_BINARY_GRID,
     fees: { kind: 'none' },
     limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
   } as const;

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { CENTS_BINARY_GRID } from '@bourse/engine';
 
 const MAIN = fileURLToPath(new URL('../../../bourse/src/main.ts', import.meta.url));
 const run = promisify(execFile);
@@ -25,13 +26,7 @@ function spec(symbol: string) {
     eventTicker: 'WEATHER-NYC',
     title: symbol,
     settlementAssetId: 1,
-    payoutTicks: 10_000,
-    lotsPerContract: 100,
-    tickSize: 100,
-    minPriceTicks: 100,
-    maxPriceTicks: 9_900,
-    lotSize: 100,
-    moneyPerTickLot: 1,
+    ...CENTS_BINARY_GRID,
     fees: { kind: 'none' },
     limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
   };

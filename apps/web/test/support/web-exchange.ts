@@ -19,6 +19,7 @@ import {
 import { AlertService } from '@bourse/alerts';
 import { type ExchangeCore, openExchangeCore } from '@bourse/core';
 import { DIST_DIR, ensureBuilt } from '../../scripts/ensure-built.ts';
+import { CENTS_BINARY_GRID } from '@bourse/engine';
 
 export const USD = 1;
 export const MARKET = 'RAIN-NYC-YES';
@@ -86,13 +87,7 @@ export function binary(instrumentId: number, symbol: string, title: string): Ins
     eventTicker: 'WEATHER-NYC',
     title,
     settlementAssetId: USD,
-    payoutTicks: 10_000,
-    lotsPerContract: 100,
-    tickSize: 100,
-    minPriceTicks: 100,
-    maxPriceTicks: 9_900,
-    lotSize: 100,
-    moneyPerTickLot: 1,
+    ...CENTS_BINARY_GRID,
     fees: { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 10_000 },
     limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
   };

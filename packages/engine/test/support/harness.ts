@@ -4,7 +4,7 @@
 // 100 lots).
 
 import type { BinarySpec, Command, EngineEvent, PlaceOrder, SpotSpec } from '../../src/index.ts';
-import { Engine } from '../../src/index.ts';
+import { CENTS_BINARY_GRID, Engine } from '../../src/index.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A command as a client writes it: the sequencer fills in `seq` and `ts`. */
@@ -26,13 +26,7 @@ export function binarySpec(instrumentId: number, over: Partial<BinarySpec> = {})
     eventTicker: `EVT-${instrumentId}`,
     title: `Event ${instrumentId}`,
     settlementAssetId: USD,
-    payoutTicks: 10_000,
-    lotsPerContract: 100,
-    tickSize: 100,
-    minPriceTicks: 100,
-    maxPriceTicks: 9_900,
-    lotSize: 100,
-    moneyPerTickLot: 1,
+    ...CENTS_BINARY_GRID,
     fees: { kind: 'none' },
     limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
     ...over,

@@ -18,6 +18,7 @@ import {
   type Role,
   type Sandbox,
 } from '../../src/index.ts';
+import { CENTS_BINARY_GRID } from '@bourse/engine';
 
 export interface TestUser {
   readonly userId: number;
@@ -157,13 +158,7 @@ export async function listBinaryMarket(
     eventTicker: symbol.replace(/-YES$/, ''),
     title,
     settlementAssetId: 1,
-    payoutTicks: 10_000,
-    lotsPerContract: 100,
-    tickSize: 100,
-    minPriceTicks: 100,
-    maxPriceTicks: 9_900,
-    lotSize: 100,
-    moneyPerTickLot: 1,
+    ...CENTS_BINARY_GRID,
     fees: { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 10_000 },
   });
 }
