@@ -214,8 +214,8 @@ async function applyRecords(
       if (decoded instanceof CodecError) throw undecodable(seq, decoded);
       if (decoded.seq !== seq || seq !== engine.lastSeq + 1)
         throw outOfSequence(seq, decoded, engine);
-      const events = engine.apply(decoded);
-      onApplied?.({ seq, ts: decoded.ts, command: decoded, events: [...events] });
+      if (onApplied === undefined) engine.applyQuietly(decoded);
+      else onApplied({ seq, ts: decoded.ts, command: decoded, events: [...engine.apply(decoded)] });
     }
     const last = firstSeq + count - 1;
     if (last >= nextProgress) {

@@ -42,9 +42,9 @@ function applyBatch(commands: Uint8Array, wantEvents: boolean): Uint8Array | nul
       throw new Error(`engine expected seq ${expected}, got ${command.seq}`);
     }
     // Wanted events are written straight into the batch's bytes (no event objects); unwanted ones
-    // are cheaper built as the engine's reused objects than encoded and dropped.
+    // are not made at all.
     if (wantEvents) engine.applyEncoded(command, eventWriter);
-    else engine.apply(command);
+    else engine.applyQuietly(command);
     if (hashEvery > 0 && command.seq % hashEvery === 0) {
       hashes.push([command.seq, engine.stateHash()]);
     }

@@ -137,7 +137,7 @@ export class Engine implements EngineState {
     // `length = 0` followed by pushes would reallocate it on every command, and even a shorter
     // `length = n` goes through the runtime, where a few `pop`s do not.
     // While the events go to bytes the array stays empty, so it never shows an earlier command's.
-    const n = sink.out === null ? sink.count : 0;
+    const n = sink.out === null && !sink.discard ? sink.count : 0;
     let extra = events.length - n;
     if (extra > 8) events.length = n;
     else while (extra-- > 0) events.pop();
@@ -157,6 +157,20 @@ export class Engine implements EngineState {
       sink.close();
     }
     return sink.count;
+  }
+
+  /**
+   * Applies one command for its effect on the state alone: the same state as `apply`, but the
+   * frequent events are neither built nor encoded (replays and catch-up that read no events).
+   */
+  applyQuietly(command: Command): void {
+    const sink = this.sink;
+    sink.discard = true;
+    try {
+      this.apply(command);
+    } finally {
+      sink.discard = false;
+    }
   }
 
   /** Appends an event of the current command. */

@@ -39,12 +39,19 @@ export class EventSink {
   count = 0;
   /** While set, events are written here instead of into `events`. */
   out: ByteWriter | null = null;
+  /**
+   * While true (and `out` is null) events are only counted: a replay that wants the state, not the
+   * events, does not pay for building objects nobody reads.
+   */
+  discard = false;
   private countAt = 0;
 
   emit(event: EngineEvent): void {
     const w = this.out;
-    if (w === null) this.events[this.count++] = event;
-    else {
+    if (w === null) {
+      if (this.discard) this.count++;
+      else this.events[this.count++] = event;
+    } else {
       writeEvent(w, event);
       this.count++;
     }
@@ -102,6 +109,10 @@ export class EventSink {
     orderGroupId: number | undefined,
   ): void {
     const w = this.out;
+    if (w === null && this.discard) {
+      this.count++;
+      return;
+    }
     if (w !== null) {
       const start = w.pos;
       try {
@@ -168,6 +179,10 @@ export class EventSink {
     makerOpenQtyLots: number,
   ): void {
     const w = this.out;
+    if (w === null && this.discard) {
+      this.count++;
+      return;
+    }
     if (w !== null) {
       const start = w.pos;
       try {
@@ -220,6 +235,10 @@ export class EventSink {
     openQtyLots: number,
   ): void {
     const w = this.out;
+    if (w === null && this.discard) {
+      this.count++;
+      return;
+    }
     if (w !== null) {
       const start = w.pos;
       try {
@@ -249,6 +268,10 @@ export class EventSink {
     cancelledQtyLots: number,
   ): void {
     const w = this.out;
+    if (w === null && this.discard) {
+      this.count++;
+      return;
+    }
     if (w !== null) {
       const start = w.pos;
       try {
@@ -279,6 +302,10 @@ export class EventSink {
     orderCount: number,
   ): void {
     const w = this.out;
+    if (w === null && this.discard) {
+      this.count++;
+      return;
+    }
     if (w !== null) {
       const start = w.pos;
       try {
@@ -302,6 +329,10 @@ export class EventSink {
 
   balance(accountId: number, assetId: number, available: number, reserved: number): void {
     const w = this.out;
+    if (w === null && this.discard) {
+      this.count++;
+      return;
+    }
     if (w !== null) {
       const start = w.pos;
       try {
@@ -325,6 +356,10 @@ export class EventSink {
     feesPaid: number,
   ): void {
     const w = this.out;
+    if (w === null && this.discard) {
+      this.count++;
+      return;
+    }
     if (w !== null) {
       const start = w.pos;
       try {

@@ -136,3 +136,25 @@ function sweepCommands(makers: number) {
   });
   return out;
 }
+
+test(`applyQuietly reaches the state apply reaches and leaves no events behind (SEED=${SEED})`, () => {
+  const gen = new CommandGenerator(new Prng(SEED + 1), 40, 6, 3);
+  const loud = new Engine(CONFIG);
+  const quiet = new Engine(CONFIG);
+  gen.fundsOf = (accountId, assetId) => loud.balance(accountId, assetId).available;
+  let events = 0;
+  for (let i = 0; i < COMMANDS; i++) {
+    const { command } = gen.next();
+    const applied = loud.apply(command);
+    events += applied.length;
+    quiet.applyQuietly(command);
+    assert.equal(quiet.events.length, 0, `no event objects kept after command ${i}`);
+    if (i % 2_000 === 0) assert.equal(quiet.stateHash(), loud.stateHash(), `state after ${i}`);
+    gen.observe(applied);
+  }
+  assert.ok(events > COMMANDS, 'the stream made events');
+  assert.equal(quiet.stateHash(), loud.stateHash());
+  // Back to loud: the next command's events are all there, none left from the quiet ones.
+  const next = gen.next().command;
+  assert.deepEqual([...quiet.apply(next)], [...loud.apply(next)]);
+});
