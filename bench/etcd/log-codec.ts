@@ -11,7 +11,8 @@ import { decodeCommandJson, encodeCommandRecord } from '@bourse/core';
 const BATCH = 100;
 const BATCHES = 2_000;
 
-function order(seq: number): Command {
+/** The suite's placeOrder as the sequencer journals it (≈ 220 bytes as JSON). */
+export function benchOrder(seq: number): Command {
   return {
     type: 'placeOrder',
     accountId: 1 + (seq % 97),
@@ -63,7 +64,9 @@ function cpuUsPerCommand(work: () => void): number {
 export function logCodecCosts(): Record<string, number> {
   const records: Uint8Array[][] = [];
   for (let b = 0; b < BATCHES; b++) {
-    records.push(Array.from({ length: BATCH }, (_, i) => encodeCommand(order(b * BATCH + i + 1))));
+    records.push(
+      Array.from({ length: BATCH }, (_, i) => encodeCommand(benchOrder(b * BATCH + i + 1))),
+    );
   }
   const from = (b: number) => b * BATCH + 1;
   const json = records.map((r, b) => jsonValue(1, from(b), r));

@@ -15,7 +15,7 @@ import { limitOrder, marketSetup } from '../../packages/core/test/fixtures/marke
 import { ClusterHarness } from '../../packages/cluster/test/support/cluster-harness.ts';
 import { TradeLog } from '../../packages/cluster/test/support/trade-log.ts';
 import { CpuSampler, idleRates } from '../cluster/cpu-share.ts';
-import { logCodecCosts } from './log-codec.ts';
+import { benchOrder, logCodecCosts } from './log-codec.ts';
 import type { BenchOptions } from '../options.ts';
 import {
   type LatencyNs,
@@ -27,20 +27,7 @@ import {
 
 /** A realistic command: a placeOrder as the sequencer journals it (its record; ~220 bytes as JSON). */
 function command(seq: number): Uint8Array {
-  return encodeCommand({
-    type: 'placeOrder',
-    accountId: 1 + (seq % 97),
-    instrumentId: 1,
-    side: seq % 2 === 0 ? 'buy' : 'sell',
-    orderType: 'limit',
-    priceTicks: 4_000 + 100 * (seq % 21),
-    qtyLots: 300,
-    tif: 'gtc',
-    clientOrderId: `bench-${seq}`,
-    seq,
-    ts: 1_800_000_000_000 + seq,
-    orderId: seq,
-  });
+  return encodeCommand(benchOrder(seq));
 }
 
 const hex = (record: Uint8Array) => Buffer.from(record).toString('hex');

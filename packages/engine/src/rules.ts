@@ -7,6 +7,8 @@ import { compileFeeRate, feeAt } from './fees.ts';
 import type { FeeSchedule } from './instrument.ts';
 
 export type { FeeSchedule };
+// The standard cents grid of a binary contract, for the screens that open one.
+export { CENTS_BINARY_GRID } from './instrument.ts';
 // Valuation and P&L are rules a customer sees too: the browser reads them through this entry.
 export {
   type PnlTerms,

@@ -2,6 +2,7 @@
 // no fees) or a spot pair between two assets; optionally opened straight away. New assets too.
 
 import { type FormEvent, useState } from 'react';
+import { CENTS_BINARY_GRID } from '@bourse/engine/rules';
 import { api, errorText } from '../api/http.ts';
 import { parseDecimal } from '../format/units.ts';
 import { useApp } from '../state/app-state.tsx';
@@ -45,13 +46,7 @@ export function CreateMarketForm() {
         eventTicker: f.event,
         title: f.title,
         settlementAssetId: usd.assetId,
-        payoutTicks: 10_000,
-        lotsPerContract: 100,
-        tickSize: 100,
-        minPriceTicks: 100,
-        maxPriceTicks: 9_900,
-        lotSize: 100,
-        moneyPerTickLot: 1,
+        ...CENTS_BINARY_GRID,
         fees:
           f.fees === 'kalshi'
             ? { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 10_000 }
