@@ -72,46 +72,21 @@ export function* readRecordChunks(
     readonly checkedThrough?: number;
   } = {},
 ): Iterable<RecordChunk> {
-  const segments = listSegments(dir);
-  const oldest = segments[0]?.firstSeq ?? 1;
-  const from = fromSeq ?? oldest;
+  const from = fromSeq ?? listSegments(dir)[0]?.firstSeq ?? 1;
   if (from > bound) return;
-  if (from < oldest) {
-    throw new RangeError(`records before seq ${oldest} were removed; cannot read from ${from}`);
-  }
-  let index = 0;
-  while (index + 1 < segments.length && segments[index + 1]!.firstSeq <= from) index++;
-  let expected = segments[index]?.firstSeq ?? 1;
   const chunk = new ChunkBuilder(opts.chunkBytes ?? CHUNK_BYTES);
-  for (; index < segments.length; index++) {
-    const { name, firstSeq } = segments[index]!;
-    if (firstSeq !== expected) {
-      throw new JournalCorruptError(name, 0, `segment starts at ${firstSeq}, not ${expected}`);
-    }
-    const fd = openSync(join(dir, name), 'r');
-    try {
-      const size = fstatSync(fd).size;
-      const header = readSegmentHeader(fd, size, firstSeq);
-      if (typeof header === 'string') throw new JournalCorruptError(name, 0, header);
-      const cursor = new SegmentCursor(fd, size, firstSeq, header.layout);
-      cursor.checkedThrough = opts.checkedThrough ?? 0;
-      cursor.checkedFrom = opts.checkedFrom ?? 1;
-      for (let step = cursor.next(); step !== 'end'; step = cursor.next()) {
-        if (step === 'invalid') throw readerDamage(name, cursor);
-        if (cursor.seq >= from) {
-          chunk.add(cursor.seq, cursor);
-          if (cursor.seq === bound || chunk.full) yield chunk.take();
-        }
-        if (cursor.seq === bound) return;
+  for (const { name, cursor } of segmentCursors(dir, from, opts.checkedFrom, opts.checkedThrough)) {
+    for (let step = cursor.next(); step !== 'end'; step = cursor.next()) {
+      if (step === 'invalid') throw readerDamage(name, cursor);
+      if (cursor.seq >= from) {
+        chunk.add(cursor.seq, cursor);
+        if (cursor.seq === bound || chunk.full) yield chunk.take();
       }
-      expected = cursor.expectedSeq;
-    } finally {
-      closeSync(fd);
+      if (cursor.seq === bound) return;
     }
   }
   if (chunk.count > 0) yield chunk.take();
-  const lastName = segments.at(-1)?.name ?? segmentFileName(expected);
-  throw new JournalCorruptError(lastName, 0, `journal ends before seq ${bound}`);
+  throw endsBefore(dir, bound);
 }
 
 /**
@@ -126,14 +101,43 @@ export function visitRecords(
 ): void {
   const { dir, durableSeq: bound } = journal;
   if (fromSeq > bound) return;
-  const segments = listSegments(dir);
-  let index = segments.findLastIndex((s) => s.firstSeq <= fromSeq);
-  if (index < 0) {
-    throw new RangeError(
-      `records before seq ${segments[0]?.firstSeq} were removed; cannot read from ${fromSeq}`,
-    );
+  const walk = segmentCursors(dir, fromSeq, journal.checkedFromSeq, journal.openedAtSeq);
+  for (const { name, cursor } of walk) {
+    for (let step = cursor.next(); step !== 'end'; step = cursor.next()) {
+      if (step === 'invalid') throw readerDamage(name, cursor);
+      const seq = cursor.seq;
+      if (seq >= fromSeq) {
+        const start = cursor.payloadStart;
+        visit(seq, cursor.bytes, start, start + cursor.payloadLength);
+      }
+      if (seq === bound) return;
+    }
   }
-  let expected = segments[index]!.firstSeq;
+  throw endsBefore(dir, bound);
+}
+
+/**
+ * Each segment from the one holding `from` on, open with a cursor over its records (records in
+ * checkedFrom..checkedThrough are not summed again); a segment is closed when the caller moves on or
+ * stops. Throws when records before `from` were removed or a segment does not start where the one
+ * before it ended.
+ */
+function* segmentCursors(
+  dir: string,
+  from: number,
+  checkedFrom = 1,
+  checkedThrough = 0,
+): Iterable<{ readonly name: string; readonly cursor: SegmentCursor }> {
+  const segments = listSegments(dir);
+  const oldest = segments[0]?.firstSeq ?? 1;
+  if (from < oldest) {
+    throw new RangeError(`records before seq ${oldest} were removed; cannot read from ${from}`);
+  }
+  let index = Math.max(
+    0,
+    segments.findLastIndex((s) => s.firstSeq <= from),
+  );
+  let expected = segments[index]?.firstSeq ?? 1;
   for (; index < segments.length; index++) {
     const { name, firstSeq } = segments[index]!;
     if (firstSeq !== expected) {
@@ -145,24 +149,20 @@ export function visitRecords(
       const header = readSegmentHeader(fd, size, firstSeq);
       if (typeof header === 'string') throw new JournalCorruptError(name, 0, header);
       const cursor = new SegmentCursor(fd, size, firstSeq, header.layout);
-      cursor.checkedFrom = journal.checkedFromSeq;
-      cursor.checkedThrough = journal.openedAtSeq;
-      for (let step = cursor.next(); step !== 'end'; step = cursor.next()) {
-        if (step === 'invalid') throw readerDamage(name, cursor);
-        const seq = cursor.seq;
-        if (seq >= fromSeq) {
-          const start = cursor.payloadStart;
-          visit(seq, cursor.bytes, start, start + cursor.payloadLength);
-        }
-        if (seq === bound) return;
-      }
+      cursor.checkedFrom = checkedFrom;
+      cursor.checkedThrough = checkedThrough;
+      yield { name, cursor };
       expected = cursor.expectedSeq;
     } finally {
       closeSync(fd);
     }
   }
-  const lastName = segments.at(-1)?.name ?? segmentFileName(expected);
-  throw new JournalCorruptError(lastName, 0, `journal ends before seq ${bound}`);
+}
+
+/** The records stop short of `bound`, which the journal said it holds. */
+function endsBefore(dir: string, bound: number): JournalCorruptError {
+  const last = listSegments(dir).at(-1)?.name ?? segmentFileName(1);
+  return new JournalCorruptError(last, 0, `journal ends before seq ${bound}`);
 }
 
 /** A whole record whose checksum fails carries its seq, so the error can name the repair. */
