@@ -42,12 +42,11 @@ export class ReplicatedJournal implements CoreJournal {
     const records: Uint8Array[] = [];
     let first = fromSeq;
     let bytes = 0;
+    // The journal's reader hands out each payload as a copy of its own, kept as it is.
     for (const record of this.#local.read(fromSeq)) {
-      if (record.seq < fromSeq) continue;
       if (records.length === 0) first = record.seq;
       if (records.length > 0 && bytes + record.payload.length > maxBytes) break;
-      // A copy: the reader may reuse its buffer for the next record.
-      records.push(Uint8Array.from(record.payload));
+      records.push(record.payload);
       bytes += record.payload.length;
     }
     return { fromSeq: first, records };
