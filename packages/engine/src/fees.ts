@@ -61,10 +61,30 @@ export function feeAt(
   payoutTicks: number,
 ): number {
   if (r.mode === 0) return 0;
-  if (r.mode === 1) return mulDivCeil(priceTicks * moneyPerTickLot, qtyLots * r.num, r.den);
-  // Kalshi: rate × contracts × P × (1 − P) in money units, P = price / payout; `den` carries the
-  // reduced ppm denominator and one factor of payout, so the product stays a safe integer.
-  const pq = priceTicks * (payoutTicks - priceTicks);
-  const raw = mulDivCeil(pq * moneyPerTickLot, qtyLots * r.num, r.den);
-  return divCeil(raw, r.unit) * r.unit;
+  return feeOnBase(r, feeBase(r.mode, priceTicks, moneyPerTickLot, payoutTicks), qtyLots);
+}
+
+/**
+ * The part of a fee that depends on the price alone, in money per lot before the rate: the notional
+ * (mode 1) or, for Kalshi's P × (1 − P) (mode 2), price × (payout − price) × money per tick-lot (the
+ * rate's `den` carries the other factor of payout, so the product stays a safe integer). A taker's
+ * and a maker's fee of one fill share it, and an order's fee reserve has one for its whole life, so
+ * it is computed once per fill and once per order, and each fee is then one multiply-divide.
+ */
+export function feeBase(
+  mode: FeeRate['mode'],
+  priceTicks: number,
+  moneyPerTickLot: number,
+  payoutTicks: number,
+): number {
+  return mode === 2
+    ? priceTicks * (payoutTicks - priceTicks) * moneyPerTickLot
+    : priceTicks * moneyPerTickLot;
+}
+
+/** The fee of `qtyLots` under a compiled rate, on a base from `feeBase` in the rate's mode. */
+export function feeOnBase(r: FeeRate, base: number, qtyLots: number): number {
+  if (r.mode === 0) return 0;
+  const raw = mulDivCeil(base, qtyLots * r.num, r.den);
+  return r.mode === 1 ? raw : divCeil(raw, r.unit) * r.unit;
 }

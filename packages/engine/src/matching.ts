@@ -14,13 +14,13 @@ import {
 import type { EngineState } from './engine-state.ts';
 import type { CancelReason } from './events.ts';
 import type { InstrumentSpec } from './instrument.ts';
-import { feeAt } from './fees.ts';
+import { type FeeRate, feeBase, feeOnBase } from './fees.ts';
 import { invariant } from './invariant.ts';
 import { countGroupFill } from './order-groups.ts';
 import { addOpenLots, cancelSlot, finishOrder } from './order-lifecycle.ts';
 import { F_REDUCE_ONLY, F_STP_CANCEL_MAKER, type OrderStore } from './order-store.ts';
 import { binaryFillCash, bookBinaryFill, bookSpotFill } from './pnl.ts';
-import { feeReserveFor } from './reservation.ts';
+import { feeReserveBase } from './reservation.ts';
 import { NIL } from './slot.ts';
 import type { Account, Instrument, Position } from './state.ts';
 
@@ -116,6 +116,8 @@ export function matchTaker(
   // A reduce-only order trades only the position it still has reserved: netting by another order of
   // its account may have taken the rest, and trading on would open a position.
   const takerReduce = (s.flags[slot]! & F_REDUCE_ONLY) !== 0;
+  // The taker's fee reserve is re-trimmed after each fill, on a base computed once for the order.
+  const reserveBase = feeReserveBase(inst, side, limit);
   while (s.open[slot]! > 0) {
     if (takerReduce && s.resPos[slot] === 0) return 'reduceOnly';
     const l = book.best[opp]!;
@@ -156,7 +158,7 @@ export function matchTaker(
       if (inst.breaker !== undefined && breakerStops(e, inst, price, e.lastTs)) {
         return 'circuitBreaker';
       }
-      fill(e, inst, slot, m, price, q);
+      fill(e, inst, slot, m, price, q, reserveBase);
       if (inst.breaker !== undefined) recordTrade(inst.breaker, e.lastTs, price);
       if (e.groupOfOrder.size !== 0) {
         countGroupFill(e, s.id[m]!, q, e.lastTs);
@@ -177,7 +179,10 @@ export function matchTaker(
   return undefined;
 }
 
-/** Executes one fill of `q` lots at `price` between taker and maker slots. */
+/**
+ * Executes one fill of `q` lots at `price` between taker and maker slots; `takerReserveBase` is the
+ * taker's `feeReserveBase`, computed once per order.
+ */
 function fill(
   e: EngineState,
   inst: Instrument,
@@ -185,6 +190,7 @@ function fill(
   maker: number,
   price: number,
   q: number,
+  takerReserveBase: number,
 ): void {
   const s = e.store;
   const spec = inst.spec;
@@ -215,12 +221,16 @@ function fill(
   const feeAcct = e.accountById(e.config.feeAccountId)!;
   const takerPos = takerSide === BUY ? buyPos : sellPos;
   const makerPos = takerSide === BUY ? sellPos : buyPos;
-  const takerFeeDue = feeAt(inst.feeTaker, price, q, spec.moneyPerTickLot, payout);
-  const takerFee = chargeFee(e, inst, taker, takerAcct, takerPos, feeAcct, takerFeeDue);
-  const makerFeeDue = feeAt(inst.feeMaker, price, q, spec.moneyPerTickLot, payout);
-  const makerFee = chargeFee(e, inst, maker, makerAcct, makerPos, feeAcct, makerFeeDue);
-  trimFeeReserve(e, inst, taker, takerAcct);
-  trimFeeReserve(e, inst, maker, makerAcct);
+  // Both sides' fees of this fill share their price part; each is then one multiply-divide.
+  const base = feeBase(inst.feeMax.mode, price, spec.moneyPerTickLot, payout);
+  const takerFee = chargeFee(e, inst, taker, takerAcct, takerPos, feeAcct, inst.feeTaker, base, q);
+  const makerFee = chargeFee(e, inst, maker, makerAcct, makerPos, feeAcct, inst.feeMaker, base, q);
+  trimFeeReserve(e, inst, taker, takerAcct, takerReserveBase);
+  // The maker's reserve base is computed only when it holds a fee reserve.
+  if (s.resFee[maker] !== 0) {
+    const makerBase = feeReserveBase(inst, s.side[maker]!, s.price[maker]!);
+    trimFeeReserve(e, inst, maker, makerAcct, makerBase);
+  }
   inst.lastPrice = price;
   inst.hasLast = true;
   e.sink.fill(
@@ -377,8 +387,9 @@ function spotPosition(e: EngineState, pos: Position, signedLots: number, cost: n
 }
 
 /**
- * Takes a fee from the order's fee reservation, then from available money; what neither covers is
- * waived (per-fill rounding can exceed the reservation made for the whole order). Returns the fee paid.
+ * Takes the fee of `q` lots at `rate` on the fill's `base` from the order's fee reservation, then from
+ * available money; what neither covers is waived (per-fill rounding can exceed the reservation made
+ * for the whole order). Returns the fee paid.
  */
 function chargeFee(
   e: EngineState,
@@ -387,8 +398,12 @@ function chargeFee(
   acct: Account,
   pos: Position,
   feeAcct: Account,
-  fee: number,
+  rate: FeeRate,
+  base: number,
+  q: number,
 ): number {
+  if (rate.mode === 0) return 0;
+  const fee = feeOnBase(rate, base, q);
   if (fee === 0) return 0;
   const s = e.store;
   const m = inst.moneyAsset;
@@ -409,14 +424,21 @@ function chargeFee(
 
 /**
  * After a fill, gives back the part of the fee reservation the smaller open quantity no longer needs,
- * so a partly filled resting order holds only the worst-case fee of what is left.
+ * so a partly filled resting order holds only the worst-case fee of what is left (`reserveBase`: the
+ * order's `feeReserveBase`).
  */
-function trimFeeReserve(e: EngineState, inst: Instrument, slot: number, acct: Account): void {
+function trimFeeReserve(
+  e: EngineState,
+  inst: Instrument,
+  slot: number,
+  acct: Account,
+  reserveBase: number,
+): void {
   const s = e.store;
   const open = s.open[slot]!;
   const held = s.resFee[slot]!;
   if (held === 0) return;
-  const need = open === 0 ? 0 : feeReserveFor(inst, s.side[slot]!, s.price[slot]!, open);
+  const need = open === 0 ? 0 : feeOnBase(inst.feeMax, reserveBase, open);
   if (need >= held) return;
   const m = inst.moneyAsset;
   s.resFee[slot] = need;

@@ -4,7 +4,7 @@
 
 import { BUY } from './book.ts';
 import type { EngineState } from './engine-state.ts';
-import { feeAt } from './fees.ts';
+import { feeBase, feeOnBase } from './fees.ts';
 import { feePeakPrice } from './rules.ts';
 import { invariant } from './invariant.ts';
 import type { Account, Instrument } from './state.ts';
@@ -61,13 +61,22 @@ export function computeReservation(
  * higher of the maker and taker rates. Spot sellers pay out of their proceeds and reserve nothing.
  */
 export function feeReserveFor(inst: Instrument, side: number, limit: number, qty: number): number {
+  return feeOnBase(inst.feeMax, feeReserveBase(inst, side, limit), qty);
+}
+
+/**
+ * The price part of an order's fee reserve (`feeBase` at its peak price), the same for its whole
+ * life: the reserve of any open quantity is `feeOnBase(inst.feeMax, base, open)`.
+ */
+export function feeReserveBase(inst: Instrument, side: number, limit: number): number {
   const spec = inst.spec;
-  const mult = spec.moneyPerTickLot;
+  const mode = inst.feeMax.mode;
+  if (mode === 0) return 0;
   if (spec.kind === 'spot') {
-    return side === BUY ? feeAt(inst.feeMax, limit, qty, mult, 0) : 0;
+    return side === BUY ? feeBase(mode, limit, spec.moneyPerTickLot, 0) : 0;
   }
   const feePrice = feePeakPrice(spec, side === BUY ? 'buy' : 'sell', limit);
-  return feeAt(inst.feeMax, feePrice, qty, mult, spec.payoutTicks);
+  return feeBase(mode, feePrice, spec.moneyPerTickLot, spec.payoutTicks);
 }
 
 export function applyReservation(
