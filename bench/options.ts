@@ -18,7 +18,10 @@ export interface BenchOptions {
   readonly peer: boolean;
   /** Engine suite: also replay the stream on a market with a circuit breaker it never trips. */
   readonly breaker: boolean;
-  /** Engine suite: also replay the engine with its events written as bytes (`applyEncoded`). */
+  /**
+   * Engine suite: also replay the engine on the server's paths: events written as bytes
+   * (`applyEncoded`, the engine thread) and no events (`applyQuietly`, replay and catch-up).
+   */
   readonly encoded: boolean;
   /** Engine suite: also replay the stream on the bare typed-array book (no accounts, no fees). */
   readonly bare: boolean;

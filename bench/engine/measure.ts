@@ -69,9 +69,11 @@ export function replayer<C, P>(
 
 /**
  * Timed replays taken in turn (A B A B …), so a drift of the machine's speed during the call moves
- * every contender alike and the per-pair ratio stays meaningful. Each timed replay follows an untimed
- * replay of the same book: measured right after the other book had run, Bourse was ~15% slower and
- * its p99.9 tripled until it had replayed once more. `rates[k]` are contender k's runs.
+ * every contender alike and the per-pair ratio stays meaningful. The order turns by one each run
+ * (A B C, B C A, C A B, …), so no book is always the first after a pause or always follows the same
+ * other book. Each timed replay follows an untimed replay of the same book: measured right after
+ * the other book had run, Bourse was ~15% slower and its p99.9 tripled until it had replayed once
+ * more. `rates[k]` are contender k's runs.
  */
 export async function interleavedThroughput(
   rs: readonly Replayer[],
@@ -79,7 +81,9 @@ export async function interleavedThroughput(
 ): Promise<Rate[][]> {
   const rates: Rate[][] = rs.map(() => []);
   for (let run = 0; run < runs; run++) {
-    for (const [k, r] of rs.entries()) {
+    for (let i = 0; i < rs.length; i++) {
+      const k = (run + i) % rs.length;
+      const r = rs[k]!;
       r.warmUp();
       rates[k]!.push(await r.timedRun());
     }

@@ -50,7 +50,7 @@ const ACCOUNTS = 64;
 
 /** A prepared book: its timed replays, and its latency and memory passes. */
 interface Contender {
-  readonly role: 'bourse' | 'encoded' | 'peer' | 'bare' | 'breaker' | 'baseline';
+  readonly role: 'bourse' | 'encoded' | 'quiet' | 'peer' | 'bare' | 'breaker' | 'baseline';
   readonly replayer: Replayer;
   readonly validation: string;
   /** Validation found outside the timed replays (empty when sound). */
@@ -85,12 +85,18 @@ async function measureProfile(
   baseline: BaselineEngine | undefined,
 ) {
   const profile = w.meta.profile;
-  const contenders = [bourseContender(w, o, notes)];
-  if (baseline !== undefined) contenders.push(bourseContender(w, o, notes, undefined, baseline));
-  if (o.encoded) contenders.push(encodedContender(w, o));
+  const bourse = bourseContender(w, o, notes);
+  const contenders = [bourse.contender];
+  if (baseline !== undefined) {
+    contenders.push(bourseContender(w, o, notes, undefined, baseline).contender);
+  }
+  if (o.encoded) {
+    contenders.push(serverPathContender(w, o, 'bytes', bourse.stateHash));
+    contenders.push(serverPathContender(w, o, 'none', bourse.stateHash));
+  }
   if (o.peer) contenders.push(peerContender(w));
   if (o.bare) contenders.push(bareContender(w));
-  if (o.breaker) contenders.push(bourseContender(w, o, notes, UNTRIPPED_BREAKER));
+  if (o.breaker) contenders.push(bourseContender(w, o, notes, UNTRIPPED_BREAKER).contender);
   progress(`engine/${profile}: ${o.runs} timed replays each, interleaved`);
   const replayers = contenders.map((c) => c.replayer);
   let rates: Rate[][] = [];
@@ -156,7 +162,8 @@ function pairNotes(
   pairRatio: (a: number, b: number, f: (r: Rate) => number) => number,
 ): string[] {
   const notes: string[] = [];
-  const [base, bare, breaker, encoded] = [at('baseline'), at('bare'), at('breaker'), at('encoded')];
+  const [base, bare, breaker] = [at('baseline'), at('bare'), at('breaker')];
+  const [encoded, quiet] = [at('encoded'), at('quiet')];
   if (base >= 0) {
     notes.push(
       `bourse/${profile}: ${pairRatio(0, base, cpu)}× the commands per CPU-second of the engine ` +
@@ -168,6 +175,13 @@ function pairNotes(
       `bourse/${profile}: with its events written as bytes (applyEncoded, as the server's engine ` +
         `thread does) the engine does ${pairRatio(encoded, 0, cpu)}× the commands per CPU-second ` +
         `of apply with event objects (median of paired runs)`,
+    );
+  }
+  if (quiet >= 0) {
+    notes.push(
+      `bourse/${profile}: for its state alone (applyQuietly, as replay, restart and catch-up run) ` +
+        `the engine does ${pairRatio(quiet, 0, cpu)}× the commands per CPU-second of apply with ` +
+        `event objects (median of paired runs)`,
     );
   }
   if (breaker >= 0) {
@@ -216,7 +230,7 @@ function bourseContender(
   notes: string[],
   breaker?: CircuitBreakerConfig,
   baseline?: BaselineEngine,
-): Contender {
+): { contender: Contender; stateHash: string } {
   const profile: ProfileName = w.meta.profile;
   const opts = {
     profile,
@@ -224,15 +238,19 @@ function bourseContender(
     maxOpenOrdersPerAccount: Math.max(10_000, ...o.heapOrders),
     ...(breaker === undefined ? {} : { breaker }),
   };
-  const d = bourseDriver(opts, false, baseline);
+  const d = bourseDriver(opts, 'objects', baseline);
   progress(`engine/${profile}: bourse: preparing commands and the expected final book`);
   const { commands, expected } = prepareBourse(w.cols, opts);
   progress(`engine/${profile}: bourse: validation replay`);
   const v = validateBourse(d, commands, expected, UNITS[profile].qtyLots);
   notes.push(bourseNote(d.name, w, v, expected, commands.length));
   for (const p of v.problems) notes.push(`${d.name}/${profile}: ${p}`);
-  const check = (e: Parameters<typeof d.depth>[0]) => depthHash(d.depth(e)) === expected.depthHash;
-  return {
+  // Every timed replay must end on the validation replay's book and whole state (balances,
+  // positions, fees, every order): another checkout's engine only on the book.
+  const check = (e: Parameters<typeof d.depth>[0]) =>
+    depthHash(d.depth(e)) === expected.depthHash &&
+    (baseline !== undefined || e.stateHash() === v.stateHash);
+  const contender: Contender = {
     role: baseline !== undefined ? 'baseline' : breaker === undefined ? 'bourse' : 'breaker',
     replayer: replayer(d, commands, check),
     validation: `engine-rule reference ${expected.depthHash}`,
@@ -249,6 +267,7 @@ function bourseContender(
         restingColumns(profile, orders),
       ),
   };
+  return { contender, stateHash: v.stateHash };
 }
 
 function bourseNote(
@@ -292,20 +311,30 @@ function peerContender(w: Workload): Contender {
   };
 }
 
-/** The full engine again, its events written as bytes by `applyEncoded` instead of built as objects. */
-function encodedContender(w: Workload, o: BenchOptions): Contender {
+/**
+ * The full engine again on a path the server runs: its events written as bytes by `applyEncoded` (the
+ * engine thread), or not produced at all by `applyQuietly` (replay, restart, catch-up). Each timed
+ * replay must end on the book and the state hash of the `apply` validation replay.
+ */
+function serverPathContender(
+  w: Workload,
+  o: BenchOptions,
+  events: 'bytes' | 'none',
+  stateHash: string,
+): Contender {
   const opts = {
     profile: w.meta.profile,
     accounts: ACCOUNTS,
     maxOpenOrdersPerAccount: Math.max(10_000, ...o.heapOrders),
   };
-  const d = bourseDriver(opts, true);
+  const d = bourseDriver(opts, events);
   const { commands, expected } = prepareBourse(w.cols, opts);
-  const check = (e: Parameters<typeof d.depth>[0]) => depthHash(d.depth(e)) === expected.depthHash;
+  const check = (e: Parameters<typeof d.depth>[0]) =>
+    depthHash(d.depth(e)) === expected.depthHash && e.stateHash() === stateHash;
   return {
-    role: 'encoded',
+    role: events === 'bytes' ? 'encoded' : 'quiet',
     replayer: replayer(d, commands, check),
-    validation: `engine-rule reference ${expected.depthHash}`,
+    validation: `engine-rule reference ${expected.depthHash}, state ${stateHash.slice(0, 8)}`,
     problems: [],
     latency: () => measureLatency(d, commands),
     allocated: () => allocatedPerCommand(d, commands),

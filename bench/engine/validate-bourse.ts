@@ -8,6 +8,8 @@ import { type Command, type Engine, verifyInvariants } from '@bourse/engine';
 
 export interface BourseValidation {
   readonly depthHash: string;
+  /** The engine's state hash after the stream: every other replay of it must end on the same. */
+  readonly stateHash: string;
   readonly tradedQtyLots: number;
   readonly rejects: number;
   /** Orders the engine's self-trade prevention cancelled. */
@@ -71,6 +73,7 @@ export function validateBourse(
   }
   return {
     depthHash: hash,
+    stateHash: e.stateHash(),
     tradedQtyLots,
     rejects,
     events,

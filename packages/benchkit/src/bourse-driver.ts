@@ -1,7 +1,8 @@
 // Drives the full Bourse engine: a fresh engine per replay with the benchmark market set up untimed;
-// the timed loops call `engine.apply(command)` and nothing else, or with `encoded`
-// `engine.applyEncoded(command, writer)`, the events written as bytes as the server's engine thread
-// writes them (the writer reused, rewound when it has filled a megabyte).
+// the timed loops call `engine.apply(command)` and nothing else (events as objects), or the paths the
+// server runs: `engine.applyEncoded(command, writer)`, the events written as bytes as the server's
+// engine thread writes them (the writer reused, rewound when it has filled a megabyte), or
+// `engine.applyQuietly(command)`, the state alone, as replay, restart and catch-up apply a journal.
 
 import { ByteWriter, type Command, Engine } from '@bourse/engine';
 import type { BookDriver } from './book-driver.ts';
@@ -18,9 +19,12 @@ export type EngineClass = new (config: {
   maxOpenOrdersPerAccount: number;
 }) => Engine;
 
+/** How a driver's engine hands out each command's events: objects, bytes, or not at all. */
+export type BourseEvents = 'objects' | 'bytes' | 'none';
+
 export function bourseDriver(
   o: BourseOptions,
-  encoded = false,
+  events: BourseEvents = 'objects',
   engine: { readonly name: string; readonly create: EngineClass } = {
     name: 'bourse',
     create: Engine,
@@ -28,9 +32,13 @@ export function bourseDriver(
 ): BookDriver<Engine, Command> {
   const setup = setupCommands(o.profile, o.accounts, o.breaker);
   const units = UNITS[o.profile];
-  if (encoded) {
-    const plain = bourseDriver(o, false, engine);
+  if (events === 'bytes') {
+    const plain = bourseDriver(o, 'objects', engine);
     return encodedDriver(plain, `${plain.name}, events as bytes`);
+  }
+  if (events === 'none') {
+    const plain = bourseDriver(o, 'objects', engine);
+    return quietDriver(plain, `${plain.name}, state only`);
   }
   const EngineImpl = engine.create;
   return {
@@ -93,6 +101,29 @@ function encodedDriver(
         if (w.pos > WRITER_BYTES) w.pos = 0;
         const t0 = process.hrtime.bigint();
         e.applyEncoded(c, w);
+        ns[i] = Number(process.hrtime.bigint() - t0);
+      }
+    },
+  };
+}
+
+/** The same engine and market, each command applied for its state alone (`applyQuietly`). */
+function quietDriver(
+  plain: BookDriver<Engine, Command>,
+  name: string,
+): BookDriver<Engine, Command> {
+  return {
+    name,
+    create: plain.create,
+    depth: plain.depth,
+    replay(e, commands) {
+      for (let i = 0; i < commands.length; i++) e.applyQuietly(commands[i]!);
+    },
+    replayTimed(e, commands, ns) {
+      for (let i = 0; i < commands.length; i++) {
+        const c = commands[i]!;
+        const t0 = process.hrtime.bigint();
+        e.applyQuietly(c);
         ns[i] = Number(process.hrtime.bigint() - t0);
       }
     },

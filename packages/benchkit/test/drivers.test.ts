@@ -66,18 +66,22 @@ test('the Bourse engine reaches the book, fills and refusals predicted under its
   }
 });
 
-test('the engine with its events written as bytes reaches the same book and state hash', () => {
+test('the engine with its events written as bytes, or not at all, reaches the same book and state hash', () => {
   for (const profile of ['cents', 'wide'] as const) {
     const w = generate({ profile, n: 20_000, seed: 11 });
     const opts = { profile, accounts: 64, maxOpenOrdersPerAccount: 10_000 };
     const { commands, expected } = prepareBourse(w.cols, opts);
     const plain = bourseDriver(opts);
-    const bytes = bourseDriver(opts, true);
-    const [a, b] = [plain.create(), bytes.create()];
+    const bytes = bourseDriver(opts, 'bytes');
+    const quiet = bourseDriver(opts, 'none');
+    const [a, b, q] = [plain.create(), bytes.create(), quiet.create()];
     plain.replay(a, commands);
     bytes.replay(b, commands);
+    quiet.replay(q, commands);
     assert.equal(depthHash(bytes.depth(b)), expected.depthHash, profile);
     assert.equal(b.stateHash(), a.stateHash(), profile);
+    assert.equal(depthHash(quiet.depth(q)), expected.depthHash, profile);
+    assert.equal(q.stateHash(), a.stateHash(), profile);
   }
 });
 
