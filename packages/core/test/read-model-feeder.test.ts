@@ -18,7 +18,7 @@ import {
 import { openSqliteReadModels } from '@bourse/projections';
 import { createCoreMetrics } from '../src/core-metrics.ts';
 import type { StagedBatch } from '../src/projection-protocol.ts';
-import { ReadModelFeeder } from '../src/read-model-feeder.ts';
+import { type Coalescing, COALESCE, ReadModelFeeder } from '../src/read-model-feeder.ts';
 import { FUNDING_MICROS, USD } from './fixtures/market-setup.ts';
 import { tempDataDir } from './fixtures/temp-dir.ts';
 
@@ -45,7 +45,7 @@ function engineSide(port: MessagePort) {
 }
 
 /** A feeder with its read-model worker on a fresh file, and an engine side connected to it. */
-async function startFeeder(t: TestContext) {
+async function startFeeder(t: TestContext, coalesce: Coalescing = COALESCE) {
   const path = join(tempDataDir(t), 'read.db');
   const init = {
     db: { kind: 'sqlite' as const, path },
@@ -53,7 +53,7 @@ async function startFeeder(t: TestContext) {
     nice: 0,
     idle: false,
   };
-  const feeder = await ReadModelFeeder.start(init, createCoreMetrics());
+  const feeder = await ReadModelFeeder.start(init, createCoreMetrics(), coalesce);
   const port = feeder.connectEngine();
   return { path, feeder, port, stage: engineSide(port) };
 }
@@ -112,4 +112,46 @@ test('a close waits for a durable batch the engine sent but the worker has not r
   const models = await storedModels(t, path);
   assert.equal(await models.lastAppliedSeq(), setup + 4);
   assert.equal((await models.balances(3)).length, 1);
+});
+
+/** Polls until `done` (bounded: a slow machine only makes it poll longer). */
+async function eventually(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 2_000 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(done());
+}
+
+test('few durable commands are held for a larger transaction, unless someone waits for them', async (t) => {
+  // Held for a minute unless a million commands come: only a waiter (or a close) sends them.
+  const { feeder, port, stage } = await startFeeder(t, { commands: 1_000_000, ms: 60_000 });
+  const setup = stage([{ type: 'createAsset', assetId: USD, code: 'USD', scale: 1_000_000 }]);
+  feeder.durable(setup);
+  const accounts = stage([...account(2), ...account(3)]);
+  feeder.durable(accounts);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(feeder.appliedSeq, 0, 'still held');
+  await feeder.waitFor(setup);
+  await feeder.waitFor(accounts);
+  assert.equal(feeder.appliedSeq, accounts);
+  port.close();
+  await feeder.close();
+});
+
+test('held marks go out once they cover enough commands, or once the delay has passed', async (t) => {
+  const bySize = await startFeeder(t, { commands: 3, ms: 60_000 });
+  const one = bySize.stage([{ type: 'createAsset', assetId: USD, code: 'USD', scale: 1_000_000 }]);
+  bySize.feeder.durable(one);
+  const three = bySize.stage(account(2));
+  bySize.feeder.durable(three);
+  await eventually(() => bySize.feeder.appliedSeq === three);
+  bySize.port.close();
+  await bySize.feeder.close();
+
+  const byTime = await startFeeder(t, { commands: 1_000_000, ms: 20 });
+  const first = byTime.stage([
+    { type: 'createAsset', assetId: USD, code: 'USD', scale: 1_000_000 },
+  ]);
+  byTime.feeder.durable(first);
+  await eventually(() => byTime.feeder.appliedSeq === first);
+  byTime.port.close();
+  await byTime.feeder.close();
 });
