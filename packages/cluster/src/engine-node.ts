@@ -194,6 +194,9 @@ export class EngineNode {
       // The cluster's read models are the projector's (PostgreSQL): a node storing its own would
       // spend a core's worth of SQL writes across three nodes on tables nothing reads.
       readModels: false,
+      // Events are forwarded as the engine wrote them (the leader's events stream) and kept as bytes
+      // in the recent window; only a replay or a duplicate's reply decodes them.
+      lazyEvents: true,
       hashEvery: this.#opts.hashEvery ?? 10_000,
       onStateHash: (seq, hash) => this.#pendingHashes.push([seq, hash]),
       durability: (local: FileJournal) => {

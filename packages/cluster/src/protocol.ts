@@ -27,7 +27,13 @@ import {
   writeCommand,
   writeCommandEvents,
 } from '@bourse/engine';
-import type { AppliedCommand, CommandInput, CoreErrorCode, ExchangeCore } from '@bourse/core';
+import {
+  type AppliedCommand,
+  type CommandInput,
+  type CoreErrorCode,
+  EncodedApplied,
+  type ExchangeCore,
+} from '@bourse/core';
 
 export const DEFAULT_SUBJECT_PREFIX = 'bourse';
 
@@ -249,6 +255,13 @@ export function encodeEventsMessage(m: EventsMessage): Uint8Array {
   for (const applied of m.batch) {
     if (applied.seq !== applied.command.seq || applied.ts !== applied.command.ts) {
       throw new Error(`events: applied seq ${applied.seq} is not its command's`);
+    }
+    if (applied instanceof EncodedApplied) {
+      // The same bytes, as the journal and the engine thread already hold them: copied, not encoded.
+      w.uint(applied.record.length);
+      w.bytes(applied.record);
+      w.bytes(applied.eventBytes);
+      continue;
     }
     record.pos = 0;
     writeCommand(record, applied.command);

@@ -4,8 +4,15 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CENTS_BINARY_GRID, CodecError, type Command, Engine } from '@bourse/engine';
-import type { AppliedCommand } from '@bourse/core';
+import {
+  ByteWriter,
+  CENTS_BINARY_GRID,
+  CodecError,
+  type Command,
+  Engine,
+  encodeCommand,
+} from '@bourse/engine';
+import { type AppliedCommand, EncodedApplied } from '@bourse/core';
 import {
   decodeEventsMessage,
   encodeEventsMessage,
@@ -15,14 +22,24 @@ import {
 
 type Body = Command extends infer C ? (C extends unknown ? Omit<C, 'seq' | 'ts'> : never) : never;
 
-function appliedStream(): AppliedCommand[] {
+/**
+ * A stream of applied commands; `encoded`: as a cluster node's core hands them on, with the record
+ * and the events as the engine thread's bytes (`applyEncoded`), decoded only when read.
+ */
+function appliedStream(encoded = false): AppliedCommand[] {
   const engine = new Engine({ feeAccountId: 0, maxOpenOrdersPerAccount: 1_000 });
   const out: AppliedCommand[] = [];
   let seq = 0;
   const apply = (body: Body) => {
     seq++;
     const command = { ...body, seq, ts: 1_700_000_000_000 + seq } as Command;
-    out.push({ seq, ts: command.ts, command, events: [...engine.apply(command)] });
+    if (!encoded) {
+      out.push({ seq, ts: command.ts, command, events: [...engine.apply(command)] });
+      return;
+    }
+    const w = new ByteWriter(256);
+    engine.applyEncoded(command, w);
+    out.push(new EncodedApplied(command, encodeCommand(command), w.finish(), 0, w.pos));
   };
   apply({ type: 'createAsset', assetId: 1, code: 'USD', scale: 1_000_000 });
   for (const accountId of [1, 2]) {
@@ -79,6 +96,23 @@ test('an events message decodes to what its JSON form carried, commands and even
   assert.ok(batch.some((a) => a.events.some((e) => e.type === 'fill')));
   // Far fewer bytes than the JSON message: the reason it exists.
   assert.ok(bytes.length * 4 < encodeMessage(m).length);
+});
+
+test("a node's applied commands are published as the engine's bytes, the same message", () => {
+  const plain = appliedStream();
+  const encoded = appliedStream(true);
+  const m = (batch: AppliedCommand[]): EventsMessage => ({
+    term: 3,
+    fromSeq: 1,
+    toSeq: batch.at(-1)!.seq,
+    batch,
+  });
+  assert.deepEqual(encodeEventsMessage(m(encoded)), encodeEventsMessage(m(plain)));
+  const back = decodeEventsMessage(encodeEventsMessage(m(encoded)));
+  assert.ok(!(back instanceof CodecError), String(back));
+  assert.deepEqual(asJson(back), asJson(m(plain)));
+  // Their JSON (a replay reply) is a plain applied command's.
+  assert.equal(JSON.stringify(encoded), JSON.stringify(plain));
 });
 
 test('a JSON events message (from a node not yet upgraded) still decodes', () => {

@@ -16,6 +16,8 @@ export interface AppliedReply {
   readonly lastSeq: number;
   /** An event batch (see `decodeEventBatch`), or null when events were not asked for. */
   readonly events: Uint8Array | null;
+  /** With `events`: where each command's entry of the event batch ends. */
+  readonly eventEnds: Uint32Array | null;
   readonly busyMs: number;
   readonly nextDueTs: number | null;
   /** `[seq, stateHash]` at each multiple of `hashEvery` the batch passed (see WorkerInit). */
@@ -74,8 +76,8 @@ export class EngineHost {
       transfer,
     ).then((m) => {
       if (m.kind !== 'applied') throw unexpected(m);
-      const { lastSeq, events, busyMs, nextDueTs, hashes } = m;
-      return { lastSeq, events, busyMs, nextDueTs, hashes };
+      const { lastSeq, events, eventEnds, busyMs, nextDueTs, hashes } = m;
+      return { lastSeq, events, eventEnds, busyMs, nextDueTs, hashes };
     });
   }
 

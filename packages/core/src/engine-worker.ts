@@ -30,9 +30,14 @@ function send(message: FromWorker, transfer?: ArrayBuffer[]): void {
 /** Reused for every batch's events; each reply gets a copy of exactly the bytes written. */
 const eventWriter = new ByteWriter(256 * 1024);
 
+/** Where each command's events end in the batch's events (grown as batches grow). */
+let eventEnds = new Uint32Array(1024);
+let commandCount = 0;
+
 function applyBatch(commands: Uint8Array, wantEvents: boolean): Uint8Array | null {
   const reader = new CommandBatchReader(commands);
   eventWriter.pos = 0;
+  commandCount = 0;
   for (let command = reader.next(); command !== undefined; command = reader.next()) {
     if (command instanceof CodecError) {
       throw new Error(`engine got a batch it cannot decode: ${command.message}`);
@@ -43,8 +48,15 @@ function applyBatch(commands: Uint8Array, wantEvents: boolean): Uint8Array | nul
     }
     // Wanted events are written straight into the batch's bytes (no event objects); unwanted ones
     // are not made at all.
-    if (wantEvents) engine.applyEncoded(command, eventWriter);
-    else engine.applyQuietly(command);
+    if (wantEvents) {
+      engine.applyEncoded(command, eventWriter);
+      if (commandCount === eventEnds.length) {
+        const grown = new Uint32Array(eventEnds.length * 2);
+        grown.set(eventEnds);
+        eventEnds = grown;
+      }
+      eventEnds[commandCount++] = eventWriter.pos;
+    } else engine.applyQuietly(command);
     if (hashEvery > 0 && command.seq % hashEvery === 0) {
       hashes.push([command.seq, engine.stateHash()]);
     }
@@ -113,17 +125,21 @@ port.on('message', (message: ToWorker) => {
         };
         projection.postMessage(staged, [message.commands.buffer as ArrayBuffer, copy.buffer]);
       }
+      const ends = events === null ? null : eventEnds.slice(0, commandCount);
       send(
         {
           kind: 'applied',
           id: message.id,
           lastSeq: engine.lastSeq,
           events,
+          eventEnds: ends,
           busyMs,
           nextDueTs: engine.nextDueTs() ?? null,
           hashes,
         },
-        events === null ? undefined : [events.buffer as ArrayBuffer],
+        events === null || ends === null
+          ? undefined
+          : [events.buffer as ArrayBuffer, ends.buffer as ArrayBuffer],
       );
       return;
     }

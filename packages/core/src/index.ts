@@ -17,6 +17,7 @@ export {
 } from './command-codec.ts';
 export { dataDirLayout, ensureDataDir, resolveEngineConfig } from './data-dir.ts';
 export { CORE_ERROR_CODES, CoreError, type CoreErrorCode } from './core-error.ts';
+export { EncodedApplied } from './encoded-applied.ts';
 export {
   type DataDirRepair,
   type DataDirReport,

@@ -10,6 +10,8 @@ import type { ReadModels } from '@bourse/projections';
 import { CodecError, type Command, decodeEventBatch } from '@bourse/engine';
 import { type CommandSource, commandBatch, RecordArena, sourcedCommand } from './command-codec.ts';
 import { CoreError } from './core-error.ts';
+import { encodedBatch } from './encoded-applied.ts';
+import { buildQueries } from './acknowledged-queries.ts';
 import { countReject, createSequencerStats } from './core-metrics.ts';
 import type { EngineHost } from './engine-host.ts';
 import { HealthTracker, type StallSource } from './core-health.ts';
@@ -27,7 +29,6 @@ import type { AuditCheckpointer } from './audit-checkpointer.ts';
 import { GroupCommit } from './group-commit.ts';
 import { observe } from './histogram.ts';
 import { markReadDbClean } from './read-db-guard.ts';
-import type { QueryArgs, QueryName } from './worker-protocol.ts';
 import type { ReadModelSink } from './read-model-feeder.ts';
 import { readSide } from './read-side.ts';
 import { BatchStages, stampDurable } from './command-timings.ts';
@@ -89,6 +90,11 @@ export interface CoreParts {
   readonly audit?: AuditCheckpointer;
   /** Record each command's stage times on its AppliedCommand (for tracing; off by default). */
   readonly recordTimings?: boolean;
+  /**
+   * Keep each applied command's events as the engine thread's bytes, decoded when first read
+   * (`EncodedApplied`): for a cluster node, which forwards the bytes and seldom reads the events.
+   */
+  readonly lazyEvents?: boolean;
 }
 
 export class LocalExchangeCore implements ReplicatingCore {
@@ -363,15 +369,24 @@ export class LocalExchangeCore implements ReplicatingCore {
         this.#ticker.arm(reply.nextDueTs);
         this.stats.engineBusyMs += reply.busyMs;
         for (const [seq, hash] of reply.hashes) this.#parts.onStateHash?.(seq, hash);
-        this.#onApplied(batch, reply.events);
+        this.#onApplied(batch, reply.events, reply.eventEnds);
       },
       (error: Error) => this.#fail(error),
     );
   }
 
-  #onApplied(batch: Batch, eventBatch: Uint8Array | null): void {
-    const perCommand = decodeEventBatch(eventBatch ?? new Uint8Array(0));
+  #onApplied(batch: Batch, eventBatch: Uint8Array | null, ends: Uint32Array | null): void {
     const { entries } = batch;
+    if (batch.stages !== undefined) batch.stages.appliedAt = performance.now();
+    if (this.#parts.lazyEvents === true) {
+      if (eventBatch === null || ends === null || ends.length !== entries.length) {
+        this.#fail(new CoreError('ENGINE_FAILED', 'engine returned events for the wrong batch'));
+        return;
+      }
+      this.#applied(batch, encodedBatch(entries, eventBatch, ends, batch.stages));
+      return;
+    }
+    const perCommand = decodeEventBatch(eventBatch ?? new Uint8Array(0));
     if (perCommand instanceof CodecError) {
       this.#fail(
         new CoreError('ENGINE_FAILED', `engine events do not decode: ${perCommand.message}`),
@@ -384,7 +399,6 @@ export class LocalExchangeCore implements ReplicatingCore {
     }
     const applied = new Array<AppliedCommand>(entries.length);
     const stages = batch.stages;
-    if (stages !== undefined) stages.appliedAt = performance.now();
     for (let i = 0; i < entries.length; i++) {
       const { seq, command, startedAt } = entries[i]!;
       const events = perCommand[i]!;
@@ -392,6 +406,11 @@ export class LocalExchangeCore implements ReplicatingCore {
         ? { seq, ts: command.ts, command, events, timings: { startedAt, batch: stages } }
         : { seq, ts: command.ts, command, events };
     }
+    this.#applied(batch, applied);
+  }
+
+  #applied(batch: Batch, applied: AppliedCommand[]): void {
+    const { entries } = batch;
     batch.applied = applied;
     this.metrics.engineQueueDepth -= entries.length;
     this.#engineBusy = false;
@@ -550,46 +569,4 @@ function rejectAll(entries: readonly Entry[], error: Error): void {
 function journalFailed(error: unknown): CoreError {
   const message = error instanceof Error ? error.message : String(error);
   return new CoreError('JOURNAL_FAILED', `journal failed: ${message}`, { cause: error });
-}
-
-/**
- * The engine's queries, answered as of the last acknowledged command: the worker sees a batch as soon
- * as it is applied, which can be a group commit before the journal makes it durable, so an answer
- * is held until every command the worker had applied when it answered is acknowledged. Without it a
- * reader could see an order cancelled that a crash would bring back, or see the engine ahead of the
- * read models and the market-data feed, which follow acknowledged commands only.
- */
-function buildQueries(
-  host: EngineHost,
-  postedSeq: () => number,
-  acknowledged: (seq: number) => Promise<void>,
-): ReplicatingCore['query'] {
-  type Q = ReplicatingCore['query'];
-  const ask = async <N extends QueryName>(name: N, args: QueryArgs[N]): Promise<unknown> => {
-    // Batches and queries reach the worker in the order they are posted, so this answer reflects
-    // every batch posted so far and none posted later.
-    const seen = postedSeq();
-    const answer = await host.query(name, args);
-    await acknowledged(seen);
-    return answer;
-  };
-  return {
-    balances: (accountId) => ask('balances', [accountId]) as ReturnType<Q['balances']>,
-    positions: (accountId) => ask('positions', [accountId]) as ReturnType<Q['positions']>,
-    order: (orderId) => ask('order', [orderId]) as ReturnType<Q['order']>,
-    openOrders: (accountId, instrumentId) =>
-      ask('openOrders', [accountId, instrumentId]) as ReturnType<Q['openOrders']>,
-    queuePosition: (orderId) => ask('queuePosition', [orderId]) as ReturnType<Q['queuePosition']>,
-    queuePositions: (accountId, instrumentId) =>
-      ask('queuePositions', [accountId, instrumentId]) as ReturnType<Q['queuePositions']>,
-    book: (instrumentId, depth) => ask('book', [instrumentId, depth]) as ReturnType<Q['book']>,
-    instrument: (instrumentId) => ask('instrument', [instrumentId]) as ReturnType<Q['instrument']>,
-    instruments: () => ask('instruments', []) as ReturnType<Q['instruments']>,
-    accounts: () => ask('accounts', []) as ReturnType<Q['accounts']>,
-    stateHash: () => ask('stateHash', []) as ReturnType<Q['stateHash']>,
-    verify: () => ask('verify', []) as ReturnType<Q['verify']>,
-    exchangeStatus: () => ask('exchangeStatus', []) as ReturnType<Q['exchangeStatus']>,
-    orderGroups: (accountId) => ask('orderGroups', [accountId]) as ReturnType<Q['orderGroups']>,
-    orderGroup: (groupId) => ask('orderGroup', [groupId]) as ReturnType<Q['orderGroup']>,
-  };
 }

@@ -87,6 +87,11 @@ export interface OpenExchangeCoreOptions {
   readonly readModels?: boolean;
   /** Record each command's stage times on its AppliedCommand, for tracing (default off). */
   readonly recordTimings?: boolean;
+  /**
+   * Applied commands keep their events as the engine's bytes until read (`EncodedApplied`; default
+   * off): a cluster node forwards the bytes and reads few events.
+   */
+  readonly lazyEvents?: boolean;
   /** How the local journal is opened (benchmarks: `WITHOUT_CHAIN` to measure the chain's cost). */
   readonly journalOptions?: OpenOptions;
 }
@@ -161,6 +166,7 @@ export async function openExchangeCore(opts: OpenExchangeCoreOptions): Promise<R
       history: new HistoryReader(layout.root),
       audit,
       recordTimings: opts.recordTimings === true,
+      lazyEvents: opts.lazyEvents === true,
     });
     core.stats.readDbOnOpen = readDbOnOpen;
     core.stats.readModelThread = opts.readModels === false ? 'none' : feeder.idle ? 'idle' : 'nice';

@@ -73,6 +73,8 @@ export type FromWorker =
       readonly id: number;
       readonly lastSeq: number;
       readonly events: Uint8Array | null;
+      /** With `events`: where each command's entry of the event batch ends (offsets into it). */
+      readonly eventEnds: Uint32Array | null;
       /** CPU milliseconds the batch took on the engine thread (decode, apply, encode events). */
       readonly busyMs: number;
       /** The engine's `nextDueTs()` after the batch (null for none). */

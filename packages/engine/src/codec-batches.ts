@@ -81,6 +81,29 @@ export function writeCommandEvents(w: ByteWriter, events: readonly EngineEvent[]
   for (let i = 0; i < events.length; i++) writeEvent(w, events[i]!);
 }
 
+/**
+ * The events of one command: `bytes[start, end)` is its entry of an event batch (its event count and
+ * events), as the engine thread wrote it; for readers that keep a batch's bytes and decode a command's
+ * events only when asked.
+ */
+export function decodeCommandEvents(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): EngineEvent[] | CodecError {
+  const r = new ByteReader(bytes, start, end);
+  try {
+    const n = r.uint();
+    if (n > r.end - r.pos) r.fail(`${n} events cannot fit in ${r.end - r.pos} bytes`);
+    const events = new Array<EngineEvent>(n);
+    for (let i = 0; i < n; i++) events[i] = readEvent(r);
+    if (!r.done) r.fail('bytes after the last event');
+    return events;
+  } catch (error) {
+    return asCodecError(error, r.pos);
+  }
+}
+
 /** The events of each command of a batch, in order. */
 export function decodeEventBatch(bytes: Uint8Array): EngineEvent[][] | CodecError {
   const r = new ByteReader(bytes);

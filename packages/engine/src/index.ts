@@ -66,6 +66,7 @@ export { EVENT_CASES, type EventCase, readEvent, writeEvent } from './codec-even
 export {
   CommandBatchReader,
   decodeCommandBatch,
+  decodeCommandEvents,
   decodeEventBatch,
   writeCommandEvents,
   writeFramedRange,

@@ -14,6 +14,7 @@ import {
   CodecError,
   decodeCommand,
   decodeCommandBatch,
+  decodeCommandEvents,
   decodeEventBatch,
   EVENT_CASES,
   Engine,
@@ -218,7 +219,8 @@ test('every event of a simulated run decodes to an equal object; its commands to
     writeFramedRecord(commands, encodeCommand(command));
     writeCommandEvents(events, out);
   }
-  const decodedEvents = decodeEventBatch(events.finish());
+  const eventBytes = events.finish();
+  const decodedEvents = decodeEventBatch(eventBytes);
   const decodedCommands = decodeCommandBatch(commands.finish());
   assert.ok(Array.isArray(decodedEvents) && Array.isArray(decodedCommands));
   assert.equal(decodedEvents.length, emitted.length);
@@ -228,6 +230,17 @@ test('every event of a simulated run decodes to an equal object; its commands to
     assert.deepStrictEqual(decodedEvents[i], emitted[i], `events of command ${i}`);
     assert.deepStrictEqual(decodedCommands[i], viaJsonUnlessBinary(sent[i]!), `command ${i}`);
   }
+  // One command's entry of the batch decodes alone (as a cluster node reads it), and only whole.
+  const one = new ByteWriter();
+  writeCommandEvents(one, emitted[7]!);
+  const entry = one.finish();
+  const prefix = eventBytes.length;
+  const both = new Uint8Array(prefix + entry.length);
+  both.set(eventBytes);
+  both.set(entry, prefix);
+  assert.deepStrictEqual(decodeCommandEvents(both, prefix, both.length), emitted[7]);
+  assert.ok(decodeCommandEvents(both, prefix, both.length - 1) instanceof CodecError);
+  assert.ok(decodeCommandEvents(both, 0, prefix) instanceof CodecError, 'more than one entry');
 });
 
 /** A command that went binary decodes to itself; one that fell back to JSON to what JSON gives. */
