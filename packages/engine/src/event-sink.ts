@@ -15,9 +15,16 @@ import {
   writeRestedFields,
 } from './codec-event-layouts.ts';
 import { EVENT_CASES, writeEvent } from './codec-events.ts';
+import {
+  acceptedEvent,
+  bookLevelEvent,
+  fillEvent,
+  positionEvent,
+  restedEvent,
+} from './event-objects.ts';
 import { CANCEL_REASON, ORDER_TYPE, SIDE, TIF } from './codec-fields.ts';
 import type { OrderType, Side, TimeInForce } from './commands.ts';
-import type { CancelReason, EngineEvent, OrderAccepted } from './events.ts';
+import type { CancelReason, EngineEvent } from './events.ts';
 
 const T_ACCEPTED = EVENT_CASES.orderAccepted.tag;
 const T_FILL = EVENT_CASES.fill.tag;
@@ -26,11 +33,6 @@ const T_CANCELLED = EVENT_CASES.orderCancelled.tag;
 const T_LEVEL = EVENT_CASES.bookLevel.tag;
 const T_BALANCE = EVENT_CASES.balanceChanged.tag;
 const T_POSITION = EVENT_CASES.positionChanged.tag;
-
-/** Side codes (0 buy, 1 sell) to names, from the codec's table of sides. */
-const sideName = (side: number): Side => SIDE.values[side]!;
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export class EventSink {
   /** Events of the command being applied, as objects; reused between commands. */
@@ -108,59 +110,109 @@ export class EventSink {
     cancelOnPause: boolean,
     orderGroupId: number | undefined,
   ): void {
-    const w = this.out;
-    if (w === null && this.discard) {
+    if (this.out !== null) {
+      this.acceptedBytes(
+        orderId,
+        accountId,
+        instrumentId,
+        clientOrderId,
+        side,
+        orderType,
+        tif,
+        priceTicks,
+        qtyLots,
+        stopPriceTicks,
+        expiresAt,
+        postOnly,
+        reduceOnly,
+        cancelOnPause,
+        orderGroupId,
+      );
+    } else if (this.discard) this.count++;
+    else {
+      this.events[this.count++] = acceptedEvent(
+        orderId,
+        accountId,
+        instrumentId,
+        clientOrderId,
+        side,
+        orderType,
+        tif,
+        priceTicks,
+        qtyLots,
+        stopPriceTicks,
+        expiresAt,
+        postOnly,
+        reduceOnly,
+        cancelOnPause,
+        orderGroupId,
+      );
+    }
+  }
+
+  private acceptedBytes(
+    orderId: number,
+    accountId: number,
+    instrumentId: number,
+    clientOrderId: string | undefined,
+    side: Side,
+    orderType: OrderType,
+    tif: TimeInForce,
+    priceTicks: number,
+    qtyLots: number,
+    stopPriceTicks: number | undefined,
+    expiresAt: number | undefined,
+    postOnly: boolean,
+    reduceOnly: boolean,
+    cancelOnPause: boolean,
+    orderGroupId: number | undefined,
+  ): void {
+    const w = this.out!;
+    const start = w.pos;
+    try {
+      w.u8(T_ACCEPTED);
+      writeAcceptedFields(
+        w,
+        orderId,
+        accountId,
+        instrumentId,
+        clientOrderId,
+        SIDE.codes[side],
+        ORDER_TYPE.codes[orderType],
+        TIF.codes[tif],
+        priceTicks,
+        qtyLots,
+        stopPriceTicks,
+        expiresAt,
+        postOnly,
+        reduceOnly,
+        cancelOnPause,
+        orderGroupId,
+      );
       this.count++;
       return;
+    } catch (error) {
+      rewind(w, start, error);
     }
-    if (w !== null) {
-      const start = w.pos;
-      try {
-        w.u8(T_ACCEPTED);
-        writeAcceptedFields(
-          w,
-          orderId,
-          accountId,
-          instrumentId,
-          clientOrderId,
-          SIDE.codes[side],
-          ORDER_TYPE.codes[orderType],
-          TIF.codes[tif],
-          priceTicks,
-          qtyLots,
-          stopPriceTicks,
-          expiresAt,
-          postOnly,
-          reduceOnly,
-          cancelOnPause,
-          orderGroupId,
-        );
-        this.count++;
-        return;
-      } catch (error) {
-        rewind(w, start, error);
-      }
-    }
-    const e: Mutable<OrderAccepted> = {
-      type: 'orderAccepted',
-      orderId,
-      accountId,
-      instrumentId,
-      clientOrderId,
-      side,
-      orderType,
-      tif,
-      priceTicks,
-      qtyLots,
-      stopPriceTicks,
-      expiresAt,
-      postOnly,
-      reduceOnly,
-      cancelOnPause,
-    };
-    // Added after, not spread in: a spread copies the whole event into a second object.
-    if (orderGroupId !== undefined) e.orderGroupId = orderGroupId;
-    this.emit(e);
+    this.emit(
+      acceptedEvent(
+        orderId,
+        accountId,
+        instrumentId,
+        clientOrderId,
+        side,
+        orderType,
+        tif,
+        priceTicks,
+        qtyLots,
+        stopPriceTicks,
+        expiresAt,
+        postOnly,
+        reduceOnly,
+        cancelOnPause,
+        orderGroupId,
+      ),
+    );
   }
 
   fill(
@@ -178,53 +230,99 @@ export class EventSink {
     takerOpenQtyLots: number,
     makerOpenQtyLots: number,
   ): void {
-    const w = this.out;
-    if (w === null && this.discard) {
+    if (this.out !== null) {
+      this.fillBytes(
+        tradeId,
+        instrumentId,
+        takerOrderId,
+        makerOrderId,
+        takerAccountId,
+        makerAccountId,
+        takerSide,
+        priceTicks,
+        qtyLots,
+        takerFee,
+        makerFee,
+        takerOpenQtyLots,
+        makerOpenQtyLots,
+      );
+    } else if (this.discard) this.count++;
+    else {
+      this.events[this.count++] = fillEvent(
+        tradeId,
+        instrumentId,
+        takerOrderId,
+        makerOrderId,
+        takerAccountId,
+        makerAccountId,
+        takerSide,
+        priceTicks,
+        qtyLots,
+        takerFee,
+        makerFee,
+        takerOpenQtyLots,
+        makerOpenQtyLots,
+      );
+    }
+  }
+
+  private fillBytes(
+    tradeId: number,
+    instrumentId: number,
+    takerOrderId: number,
+    makerOrderId: number,
+    takerAccountId: number,
+    makerAccountId: number,
+    takerSide: number,
+    priceTicks: number,
+    qtyLots: number,
+    takerFee: number,
+    makerFee: number,
+    takerOpenQtyLots: number,
+    makerOpenQtyLots: number,
+  ): void {
+    const w = this.out!;
+    const start = w.pos;
+    try {
+      w.u8(T_FILL);
+      writeFillFields(
+        w,
+        tradeId,
+        instrumentId,
+        takerOrderId,
+        makerOrderId,
+        takerAccountId,
+        makerAccountId,
+        takerSide,
+        priceTicks,
+        qtyLots,
+        takerFee,
+        makerFee,
+        takerOpenQtyLots,
+        makerOpenQtyLots,
+      );
       this.count++;
       return;
+    } catch (error) {
+      rewind(w, start, error);
     }
-    if (w !== null) {
-      const start = w.pos;
-      try {
-        w.u8(T_FILL);
-        writeFillFields(
-          w,
-          tradeId,
-          instrumentId,
-          takerOrderId,
-          makerOrderId,
-          takerAccountId,
-          makerAccountId,
-          takerSide,
-          priceTicks,
-          qtyLots,
-          takerFee,
-          makerFee,
-          takerOpenQtyLots,
-          makerOpenQtyLots,
-        );
-        this.count++;
-        return;
-      } catch (error) {
-        rewind(w, start, error);
-      }
-    }
-    this.emit({
-      type: 'fill',
-      tradeId,
-      instrumentId,
-      takerOrderId,
-      makerOrderId,
-      takerAccountId,
-      makerAccountId,
-      takerSide: sideName(takerSide),
-      priceTicks,
-      qtyLots,
-      takerFee,
-      makerFee,
-      takerOpenQtyLots,
-      makerOpenQtyLots,
-    });
+    this.emit(
+      fillEvent(
+        tradeId,
+        instrumentId,
+        takerOrderId,
+        makerOrderId,
+        takerAccountId,
+        makerAccountId,
+        takerSide,
+        priceTicks,
+        qtyLots,
+        takerFee,
+        makerFee,
+        takerOpenQtyLots,
+        makerOpenQtyLots,
+      ),
+    );
   }
 
   rested(
@@ -234,30 +332,30 @@ export class EventSink {
     priceTicks: number,
     openQtyLots: number,
   ): void {
-    const w = this.out;
-    if (w === null && this.discard) {
+    if (this.out !== null) this.restedBytes(orderId, instrumentId, side, priceTicks, openQtyLots);
+    else if (this.discard) this.count++;
+    else
+      this.events[this.count++] = restedEvent(orderId, instrumentId, side, priceTicks, openQtyLots);
+  }
+
+  private restedBytes(
+    orderId: number,
+    instrumentId: number,
+    side: number,
+    priceTicks: number,
+    openQtyLots: number,
+  ): void {
+    const w = this.out!;
+    const start = w.pos;
+    try {
+      w.u8(T_RESTED);
+      writeRestedFields(w, orderId, instrumentId, side, priceTicks, openQtyLots);
       this.count++;
       return;
+    } catch (error) {
+      rewind(w, start, error);
     }
-    if (w !== null) {
-      const start = w.pos;
-      try {
-        w.u8(T_RESTED);
-        writeRestedFields(w, orderId, instrumentId, side, priceTicks, openQtyLots);
-        this.count++;
-        return;
-      } catch (error) {
-        rewind(w, start, error);
-      }
-    }
-    this.emit({
-      type: 'orderRested',
-      orderId,
-      instrumentId,
-      side: sideName(side),
-      priceTicks,
-      openQtyLots,
-    });
+    this.emit(restedEvent(orderId, instrumentId, side, priceTicks, openQtyLots));
   }
 
   cancelled(
@@ -267,22 +365,38 @@ export class EventSink {
     reason: CancelReason,
     cancelledQtyLots: number,
   ): void {
-    const w = this.out;
-    if (w === null && this.discard) {
+    if (this.out !== null) {
+      this.cancelledBytes(orderId, accountId, instrumentId, reason, cancelledQtyLots);
+    } else if (this.discard) this.count++;
+    else {
+      this.events[this.count++] = {
+        type: 'orderCancelled',
+        orderId,
+        accountId,
+        instrumentId,
+        reason,
+        cancelledQtyLots,
+      };
+    }
+  }
+
+  private cancelledBytes(
+    orderId: number,
+    accountId: number,
+    instrumentId: number,
+    reason: CancelReason,
+    cancelledQtyLots: number,
+  ): void {
+    const w = this.out!;
+    const start = w.pos;
+    try {
+      w.u8(T_CANCELLED);
+      const code = CANCEL_REASON.codes[reason];
+      writeCancelledFields(w, orderId, accountId, instrumentId, code, cancelledQtyLots);
       this.count++;
       return;
-    }
-    if (w !== null) {
-      const start = w.pos;
-      try {
-        w.u8(T_CANCELLED);
-        const code = CANCEL_REASON.codes[reason];
-        writeCancelledFields(w, orderId, accountId, instrumentId, code, cancelledQtyLots);
-        this.count++;
-        return;
-      } catch (error) {
-        rewind(w, start, error);
-      }
+    } catch (error) {
+      rewind(w, start, error);
     }
     this.emit({
       type: 'orderCancelled',
@@ -301,48 +415,66 @@ export class EventSink {
     qtyLots: number,
     orderCount: number,
   ): void {
-    const w = this.out;
-    if (w === null && this.discard) {
+    if (this.out !== null) this.bookLevelBytes(instrumentId, side, priceTicks, qtyLots, orderCount);
+    else if (this.discard) this.count++;
+    else
+      this.events[this.count++] = bookLevelEvent(
+        instrumentId,
+        side,
+        priceTicks,
+        qtyLots,
+        orderCount,
+      );
+  }
+
+  private bookLevelBytes(
+    instrumentId: number,
+    side: number,
+    priceTicks: number,
+    qtyLots: number,
+    orderCount: number,
+  ): void {
+    const w = this.out!;
+    const start = w.pos;
+    try {
+      w.u8(T_LEVEL);
+      writeBookLevelFields(w, instrumentId, side, priceTicks, qtyLots, orderCount);
       this.count++;
       return;
+    } catch (error) {
+      rewind(w, start, error);
     }
-    if (w !== null) {
-      const start = w.pos;
-      try {
-        w.u8(T_LEVEL);
-        writeBookLevelFields(w, instrumentId, side, priceTicks, qtyLots, orderCount);
-        this.count++;
-        return;
-      } catch (error) {
-        rewind(w, start, error);
-      }
-    }
-    this.emit({
-      type: 'bookLevel',
-      instrumentId,
-      side: sideName(side),
-      priceTicks,
-      qtyLots,
-      orderCount,
-    });
+    this.emit(bookLevelEvent(instrumentId, side, priceTicks, qtyLots, orderCount));
   }
 
   balance(accountId: number, assetId: number, available: number, reserved: number): void {
-    const w = this.out;
-    if (w === null && this.discard) {
+    if (this.out !== null) this.balanceBytes(accountId, assetId, available, reserved);
+    else if (this.discard) this.count++;
+    else
+      this.events[this.count++] = {
+        type: 'balanceChanged',
+        accountId,
+        assetId,
+        available,
+        reserved,
+      };
+  }
+
+  private balanceBytes(
+    accountId: number,
+    assetId: number,
+    available: number,
+    reserved: number,
+  ): void {
+    const w = this.out!;
+    const start = w.pos;
+    try {
+      w.u8(T_BALANCE);
+      writeBalanceFields(w, accountId, assetId, available, reserved);
       this.count++;
       return;
-    }
-    if (w !== null) {
-      const start = w.pos;
-      try {
-        w.u8(T_BALANCE);
-        writeBalanceFields(w, accountId, assetId, available, reserved);
-        this.count++;
-        return;
-      } catch (error) {
-        rewind(w, start, error);
-      }
+    } catch (error) {
+      rewind(w, start, error);
     }
     this.emit({ type: 'balanceChanged', accountId, assetId, available, reserved });
   }
@@ -355,39 +487,50 @@ export class EventSink {
     realisedPnl: number,
     feesPaid: number,
   ): void {
-    const w = this.out;
-    if (w === null && this.discard) {
+    if (this.out !== null) {
+      this.positionBytes(accountId, instrumentId, positionLots, costBasis, realisedPnl, feesPaid);
+    } else if (this.discard) this.count++;
+    else {
+      this.events[this.count++] = positionEvent(
+        accountId,
+        instrumentId,
+        positionLots,
+        costBasis,
+        realisedPnl,
+        feesPaid,
+      );
+    }
+  }
+
+  private positionBytes(
+    accountId: number,
+    instrumentId: number,
+    positionLots: number,
+    costBasis: number,
+    realisedPnl: number,
+    feesPaid: number,
+  ): void {
+    const w = this.out!;
+    const start = w.pos;
+    try {
+      w.u8(T_POSITION);
+      writePositionFields(
+        w,
+        accountId,
+        instrumentId,
+        positionLots,
+        costBasis,
+        realisedPnl,
+        feesPaid,
+      );
       this.count++;
       return;
+    } catch (error) {
+      rewind(w, start, error);
     }
-    if (w !== null) {
-      const start = w.pos;
-      try {
-        w.u8(T_POSITION);
-        writePositionFields(
-          w,
-          accountId,
-          instrumentId,
-          positionLots,
-          costBasis,
-          realisedPnl,
-          feesPaid,
-        );
-        this.count++;
-        return;
-      } catch (error) {
-        rewind(w, start, error);
-      }
-    }
-    this.emit({
-      type: 'positionChanged',
-      accountId,
-      instrumentId,
-      positionLots,
-      costBasis,
-      realisedPnl,
-      feesPaid,
-    });
+    this.emit(
+      positionEvent(accountId, instrumentId, positionLots, costBasis, realisedPnl, feesPaid),
+    );
   }
 }
 

@@ -22,9 +22,19 @@ export interface FeeRate {
   readonly num: number;
   readonly den: number;
   readonly unit: number;
+  /** den × unit when at most 2^52 (one exact division serves both roundings up), else 0. */
+  readonly denUnit: number;
 }
 
-const NO_FEE: FeeRate = { mode: 0, num: 0, den: 1, unit: 1 };
+const NO_FEE: FeeRate = { mode: 0, num: 0, den: 1, unit: 1, denUnit: 1 };
+
+/** Below this, a quotient of two integers rounds up exactly with one float division (see feeOnBase). */
+const EXACT = 2 ** 52;
+
+function rate(mode: 1 | 2, num: number, den: number, unit: number): FeeRate {
+  const denUnit = den * unit <= EXACT ? den * unit : 0;
+  return { mode, num, den, unit, denUnit };
+}
 
 export function compileFeeRate(
   fees: FeeSchedule,
@@ -40,14 +50,14 @@ export function compileFeeRate(
       const bps = pick(fees.makerBps, fees.takerBps);
       if (bps === 0) return NO_FEE;
       const g = gcd(bps, 10_000);
-      return { mode: 1, num: bps / g, den: 10_000 / g, unit: 1 };
+      return rate(1, bps / g, 10_000 / g, 1);
     }
     case 'kalshi': {
       const ppm = pick(fees.makerRatePpm, fees.takerRatePpm);
       if (ppm === 0 || payoutTicks === 0) return NO_FEE;
       const g = gcd(ppm, 1_000_000);
       const unit = fees.roundingUnit > 0 ? fees.roundingUnit : 1;
-      return { mode: 2, num: ppm / g, den: (1_000_000 / g) * payoutTicks, unit };
+      return rate(2, ppm / g, (1_000_000 / g) * payoutTicks, unit);
     }
   }
 }
@@ -82,9 +92,18 @@ export function feeBase(
     : priceTicks * moneyPerTickLot;
 }
 
-/** The fee of `qtyLots` under a compiled rate, on a base from `feeBase` in the rate's mode. */
+/**
+ * The fee of `qtyLots` under a compiled rate, on a base from `feeBase` in the rate's mode:
+ * ceil(ceil(base × qty × num / den) / unit) × unit (unit 1 for a share of notional). For integers the
+ * two roundings up equal one, ceil(x / (den × unit)), and while x and den × unit are at most 2^52 one
+ * float division and `Math.ceil` give it exactly (x / d lies at least 1/d from any integer it is not,
+ * more than half a unit in the last place), so the common case is one division, not two or three;
+ * larger values take the exact path of `mulDivCeil` and `divCeil` (test: fees.test.ts).
+ */
 export function feeOnBase(r: FeeRate, base: number, qtyLots: number): number {
   if (r.mode === 0) return 0;
+  const x = base * (qtyLots * r.num);
+  if (x <= EXACT && x >= 0 && r.denUnit !== 0) return Math.ceil(x / r.denUnit) * r.unit;
   const raw = mulDivCeil(base, qtyLots * r.num, r.den);
   return r.mode === 1 ? raw : divCeil(raw, r.unit) * r.unit;
 }

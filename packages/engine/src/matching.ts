@@ -116,8 +116,7 @@ export function matchTaker(
   // A reduce-only order trades only the position it still has reserved: netting by another order of
   // its account may have taken the rest, and trading on would open a position.
   const takerReduce = (s.flags[slot]! & F_REDUCE_ONLY) !== 0;
-  // The taker's fee reserve is re-trimmed after each fill, on a base computed once for the order.
-  const reserveBase = feeReserveBase(inst, side, limit);
+  let reserveBase = -1; // the taker's feeReserveBase, computed at its first fill
   while (s.open[slot]! > 0) {
     if (takerReduce && s.resPos[slot] === 0) return 'reduceOnly';
     const l = book.best[opp]!;
@@ -158,6 +157,7 @@ export function matchTaker(
       if (inst.breaker !== undefined && breakerStops(e, inst, price, e.lastTs)) {
         return 'circuitBreaker';
       }
+      if (reserveBase < 0) reserveBase = feeReserveBase(inst, side, limit);
       fill(e, inst, slot, m, price, q, reserveBase);
       if (inst.breaker !== undefined) recordTrade(inst.breaker, e.lastTs, price);
       if (e.groupOfOrder.size !== 0) {
