@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { LatencyRecorder } from '../src/loadtest/latency-recorder.ts';
 import { defaultWarmupMs, orderCount } from '../src/loadtest/open-loop.ts';
+import { parseBuckets, stagePercentiles } from '../src/loadtest/server-stages.ts';
 import { readOrderReply } from '../src/loadtest/ws-order-load.ts';
 
 const run = promisify(execFile);
@@ -91,6 +92,7 @@ test('bourse loadtest over WebSocket counts only the measured window', async () 
     perSecond: { second: number; count: number }[];
     latencyMs: { p50: number; max: number };
     senderLag: { p99Ms: number; maxMs: number };
+    serverStages: Record<string, { count: number; p50Ms: number; p99Ms: number }>;
   };
   assert.equal(r.rejected, 0);
   assert.equal(r.warmupMs, 1000);
@@ -102,6 +104,34 @@ test('bourse loadtest over WebSocket counts only the measured window', async () 
   );
   assert.ok(r.latencyMs.p50 > 0 && r.latencyMs.p50 <= r.latencyMs.max);
   assert.ok(r.senderLag.maxMs >= r.senderLag.p99Ms && r.senderLag.p99Ms > 0);
+  // The server's stages over the window: every stage saw the window's acks.
+  for (const stage of ['queue', 'engine', 'journal_wait', 'journal_write', 'ack', 'core']) {
+    const s = r.serverStages[stage];
+    assert.ok(s !== undefined && s.count > 0 && s.p50Ms <= s.p99Ms, stage);
+  }
+});
+
+test("the server's histograms: percentiles of what they counted between two scrapes", () => {
+  const page = (counts: readonly number[]) =>
+    [
+      '# TYPE bourse_ack_stage_seconds histogram',
+      `bourse_ack_stage_seconds_bucket{stage="core",le="0.001"} ${counts[0]}`,
+      `bourse_ack_stage_seconds_bucket{stage="core",le="0.002"} ${counts[1]}`,
+      `bourse_ack_stage_seconds_bucket{stage="core",le="+Inf"} ${counts[2]}`,
+      `bourse_ack_stage_seconds_bucket{stage="engine",le="0.001"} ${counts[2]}`,
+      `bourse_ack_stage_seconds_bucket{stage="engine",le="+Inf"} ${counts[2]}`,
+      `bourse_fsync_latency_seconds_bucket{le="0.001"} ${counts[0]}`,
+      `bourse_fsync_latency_seconds_bucket{le="+Inf"} ${counts[0]}`,
+    ].join('\n');
+  const before = parseBuckets(page([10, 10, 10]));
+  // Between the scrapes: 100 in (0, 1 ms], 100 in (1, 2 ms]; the engine counted nothing new.
+  const stages = stagePercentiles(before, parseBuckets(page([110, 210, 210])));
+  assert.deepEqual(Object.keys(stages), ['engine', 'core', 'fsync_latency']);
+  assert.equal(stages.core!.count, 200);
+  assert.equal(stages.core!.p50Ms, 1);
+  assert.equal(stages.core!.p99Ms, 1.98);
+  assert.equal(stages.engine!.count, 200);
+  assert.equal(stages.fsync_latency!.count, 100);
 });
 
 test('bourse loadtest fan-out delivers every measured trade to every subscriber', async () => {

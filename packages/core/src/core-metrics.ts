@@ -2,6 +2,7 @@
 // gateway when it renders `/metrics`.
 
 import type { AppliedCommand, CoreMetrics, SequencerStats } from './exchange-core.ts';
+import { createAckStageHistograms } from './ack-stages.ts';
 import { createHistogram } from './histogram.ts';
 
 export function createCoreMetrics(): CoreMetrics {
@@ -12,6 +13,7 @@ export function createCoreMetrics(): CoreMetrics {
     journalFsyncs: 0,
     ackLatencySeconds: createHistogram(),
     fsyncLatencySeconds: createHistogram(),
+    ackStages: createAckStageHistograms(),
     engineQueueDepth: 0,
     projectionLagCommands: 0,
   };

@@ -2,6 +2,7 @@
 // engine worker, read models). The gateway holds no authoritative state: it submits commands and reads
 // through this port. Every promise here resolves only after the command's journal entry is durable.
 
+import type { AckStageHistograms } from './ack-stages.ts';
 import type { Command, EngineEvent, PlaceOrder } from '@bourse/engine';
 import type {
   AccountView,
@@ -220,6 +221,8 @@ export interface CoreMetrics {
   /** Seconds buckets → counts; the gateway renders them in Prometheus format. */
   readonly ackLatencySeconds: Histogram;
   readonly fsyncLatencySeconds: Histogram;
+  /** The ack's latency by stage in the core (ack-stages.ts); absent where a core has no stages. */
+  readonly ackStages?: AckStageHistograms;
   engineQueueDepth: number;
   projectionLagCommands: number;
 }

@@ -32,6 +32,7 @@ import { markReadDbClean } from './read-db-guard.ts';
 import type { ReadModelSink } from './read-model-feeder.ts';
 import { readSide } from './read-side.ts';
 import { BatchStages, stampDurable } from './command-timings.ts';
+import { observeAckStages } from './ack-stages.ts';
 import type { HistoryReader } from './history-reader.ts';
 import type { HistoryQuery, HistoryState } from './time-travel.ts';
 
@@ -52,8 +53,8 @@ interface Batch {
   readonly lastSeq: number;
   readonly entries: Entry[];
   applied: AppliedCommand[] | undefined;
-  /** Present when the core records timings (for tracing). */
-  readonly stages: BatchStages | undefined;
+  /** When each stage happened: the ack-stage histograms, and traces when `recordTimings`. */
+  readonly stages: BatchStages;
 }
 
 export interface CoreParts {
@@ -143,7 +144,7 @@ export class LocalExchangeCore implements ReplicatingCore {
       this.metrics,
       this.stats,
       () => {
-        if (parts.recordTimings === true) this.#stampDurable();
+        this.#stampDurable();
         this.#drain();
       },
       (error) => this.#fail(journalFailed(error)),
@@ -356,8 +357,11 @@ export class LocalExchangeCore implements ReplicatingCore {
         : this.#unposted.slice(0, MAX_BATCH_COMMANDS);
     this.#unposted = entries === this.#unposted ? [] : this.#unposted.slice(MAX_BATCH_COMMANDS);
     const commands = commandBatch(entries);
-    const stages = this.#parts.recordTimings ? new BatchStages(performance.now()) : undefined;
+    const stages = new BatchStages(performance.now());
     const batch: Batch = { lastSeq: entries.at(-1)!.seq, entries, applied: undefined, stages };
+    // Durable before the engine got it: the last commit made it so (the stamp is that commit's).
+    if (batch.lastSeq <= this.#commit.durableSeq)
+      stampDurable([batch], 0, batch.lastSeq, this.#commit.lastCommit);
     this.#inflight.push(batch);
     this.#postedSeq = batch.lastSeq;
     this.#engineBusy = true;
@@ -377,13 +381,15 @@ export class LocalExchangeCore implements ReplicatingCore {
 
   #onApplied(batch: Batch, eventBatch: Uint8Array | null, ends: Uint32Array | null): void {
     const { entries } = batch;
-    if (batch.stages !== undefined) batch.stages.appliedAt = performance.now();
+    batch.stages.appliedAt = performance.now();
+    // Each command carries its timings only for traces; the histograms read the batch's stamps.
+    const timings = this.#parts.recordTimings === true ? batch.stages : undefined;
     if (this.#parts.lazyEvents === true) {
       if (eventBatch === null || ends === null || ends.length !== entries.length) {
         this.#fail(new CoreError('ENGINE_FAILED', 'engine returned events for the wrong batch'));
         return;
       }
-      this.#applied(batch, encodedBatch(entries, eventBatch, ends, batch.stages));
+      this.#applied(batch, encodedBatch(entries, eventBatch, ends, timings));
       return;
     }
     const perCommand = decodeEventBatch(eventBatch ?? new Uint8Array(0));
@@ -398,12 +404,11 @@ export class LocalExchangeCore implements ReplicatingCore {
       return;
     }
     const applied = new Array<AppliedCommand>(entries.length);
-    const stages = batch.stages;
     for (let i = 0; i < entries.length; i++) {
       const { seq, command, startedAt } = entries[i]!;
       const events = perCommand[i]!;
-      applied[i] = stages
-        ? { seq, ts: command.ts, command, events, timings: { startedAt, batch: stages } }
+      applied[i] = timings
+        ? { seq, ts: command.ts, command, events, timings: { startedAt, batch: timings } }
         : { seq, ts: command.ts, command, events };
     }
     this.#applied(batch, applied);
@@ -451,9 +456,11 @@ export class LocalExchangeCore implements ReplicatingCore {
     stampDurable(this.#inflight, this.#inflightHead, c.durableSeq, c.lastCommit);
   }
 
-  #acknowledge(entries: readonly Entry[], applied: AppliedCommand[], stages?: BatchStages): void {
+  #acknowledge(entries: readonly Entry[], applied: AppliedCommand[], stages: BatchStages): void {
     const now = performance.now();
-    if (stages !== undefined) stages.ackedAt = now;
+    stages.ackedAt = now;
+    if (this.metrics.ackStages !== undefined)
+      observeAckStages(this.metrics.ackStages, stages, entries);
     for (let i = 0; i < entries.length; i++) {
       const a = applied[i]!;
       countReject(this.metrics, a);

@@ -18,26 +18,40 @@ class HistogramView {
   readonly aggregator = 'sum';
   readonly name: string;
   readonly help: string;
-  readonly #read: () => Histogram;
+  readonly #read: () => Iterable<readonly [Record<string, string>, Histogram]>;
 
-  constructor(name: string, help: string, read: () => Histogram) {
+  /** `read` answers one histogram per label set (an empty set for an unlabelled family). */
+  constructor(
+    name: string,
+    help: string,
+    read: () => Iterable<readonly [Record<string, string>, Histogram]>,
+  ) {
     this.name = name;
     this.help = help;
     this.#read = read;
   }
 
   async get() {
-    const h = this.#read();
     const values: { metricName: string; labels: Record<string, string | number>; value: number }[] =
       [];
-    let cumulative = 0;
-    h.bounds.forEach((le, i) => {
-      cumulative += h.counts[i] ?? 0;
-      values.push({ metricName: `${this.name}_bucket`, labels: { le }, value: cumulative });
-    });
-    values.push({ metricName: `${this.name}_bucket`, labels: { le: '+Inf' }, value: h.count });
-    values.push({ metricName: `${this.name}_sum`, labels: {}, value: h.sum });
-    values.push({ metricName: `${this.name}_count`, labels: {}, value: h.count });
+    for (const [labels, h] of this.#read()) {
+      let cumulative = 0;
+      h.bounds.forEach((le, i) => {
+        cumulative += h.counts[i] ?? 0;
+        values.push({
+          metricName: `${this.name}_bucket`,
+          labels: { ...labels, le },
+          value: cumulative,
+        });
+      });
+      values.push({
+        metricName: `${this.name}_bucket`,
+        labels: { ...labels, le: '+Inf' },
+        value: h.count,
+      });
+      values.push({ metricName: `${this.name}_sum`, labels, value: h.sum });
+      values.push({ metricName: `${this.name}_count`, labels, value: h.count });
+    }
     return {
       name: this.name,
       help: this.help,
@@ -120,6 +134,20 @@ export class MetricFamilies {
 
   histogram(name: string, help: string, read: () => Histogram): void {
     // The registry is duck-typed (it calls `get()`); its declared type lists only its own classes.
-    this.registry.registerMetric(new HistogramView(name, help, read) as unknown as Metric);
+    const view = new HistogramView(name, help, () => [[{}, read()]]);
+    this.registry.registerMetric(view as unknown as Metric);
+  }
+
+  /** One histogram per value of `label`; none while `read` answers undefined. */
+  labelledHistogram(
+    name: string,
+    help: string,
+    label: string,
+    read: () => Readonly<Record<string, Histogram>> | undefined,
+  ): void {
+    const view = new HistogramView(name, help, () =>
+      Object.entries(read() ?? {}).map(([value, h]) => [{ [label]: value }, h] as const),
+    );
+    this.registry.registerMetric(view as unknown as Metric);
   }
 }

@@ -23,6 +23,7 @@ test('the registry renders the live fields with their names, types and cumulativ
     gw.httpRequests = 41;
     core.metrics.rejectsByCode.set('INSUFFICIENT_FUNDS', 3);
     for (const s of [0.0002, 0.0002, 0.003, 9]) observe(core.metrics.ackLatencySeconds, s);
+    observe(core.metrics.ackStages!.journal_write, 0.0029);
     const page = await registry.metrics();
     assert.match(
       page,
@@ -38,6 +39,11 @@ test('the registry renders the live fields with their names, types and cumulativ
     assert.match(page, /^bourse_ack_latency_seconds_bucket\{le="\+Inf"\} 4$/m);
     assert.match(page, /^bourse_ack_latency_seconds_count 4$/m);
     assert.match(page, /^bourse_ack_latency_seconds_sum 9.0034$/m);
+    assert.match(page, /^# TYPE bourse_ack_stage_seconds histogram$/m);
+    assert.match(page, /^bourse_ack_stage_seconds_bucket\{stage="journal_write",le="0.002"\} 0$/m);
+    assert.match(page, /^bourse_ack_stage_seconds_bucket\{stage="journal_write",le="0.003"\} 1$/m);
+    assert.match(page, /^bourse_ack_stage_seconds_count\{stage="journal_write"\} 1$/m);
+    assert.match(page, /^bourse_ack_stage_seconds_count\{stage="engine"\} 0$/m);
     assert.match(page, /^bourse_journal_stalled 0$/m);
     const families = [...page.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => m[1]);
     assert.equal(new Set(families).size, families.length, 'each family once');

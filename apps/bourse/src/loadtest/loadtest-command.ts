@@ -9,6 +9,7 @@ import { fanoutLoad } from './fanout-load.ts';
 import { type LoadTarget, startLocalTarget } from './loadtest-target.ts';
 import { defaultWarmupMs } from './open-loop.ts';
 import { extraSigners, keyAuths, restOrderLoad } from './rest-order-load.ts';
+import type { StagePercentiles } from './server-stages.ts';
 import { wsOrderLoad } from './ws-order-load.ts';
 import { LOADTEST_HELP } from '../help-texts.ts';
 
@@ -116,5 +117,12 @@ function describe(r: Record<string, unknown>): string {
       : `CPU µs per order: ${Object.entries(cpu)
           .map(([k, v]) => `${k} ${v.toFixed(2)}`)
           .join(', ')}\n`;
-  return `${head}\n${what} latency ms: p50 ${f(lat.p50)}  p99 ${f(lat.p99)}  p99.9 ${f(lat.p999)}  max ${f(lat.max)}\n${sender}${threads}`;
+  const stages = r.serverStages as Record<string, StagePercentiles> | undefined;
+  const server =
+    stages === undefined || Object.keys(stages).length === 0
+      ? ''
+      : `server's histograms, ms p50/p99/p99.9: ${Object.entries(stages)
+          .map(([k, v]) => `${k} ${v.p50Ms}/${v.p99Ms}/${v.p999Ms}`)
+          .join(' · ')}\n`;
+  return `${head}\n${what} latency ms: p50 ${f(lat.p50)}  p99 ${f(lat.p99)}  p99.9 ${f(lat.p999)}  max ${f(lat.max)}\n${sender}${threads}${server}`;
 }

@@ -8,6 +8,12 @@ import { type LatencySecond, type LatencySummary, LatencyRecorder } from './late
 import type { LoadTarget } from './loadtest-target.ts';
 import { type LoadWindow, orderCount, runOpenLoop } from './open-loop.ts';
 import { type SenderLag, SenderLagMonitor } from './sender-lag.ts';
+import {
+  type Scrape,
+  scrapeMetrics,
+  type StagePercentiles,
+  stagePercentiles,
+} from './server-stages.ts';
 import { type CpuPerOrder, ThreadCpuMeter } from './thread-cpu.ts';
 import { openWireSocket, type WireSocket } from './ws-wire-client.ts';
 
@@ -25,6 +31,8 @@ export interface OrderLoadResult {
   readonly senderLag: SenderLag;
   /** CPU per measured order by thread, when this run started the server (Linux only). */
   readonly cpuPerOrderUs?: CpuPerOrder;
+  /** The server's latency histograms over the window and the drain (server-stages.ts). */
+  readonly serverStages?: Record<string, StagePercentiles>;
 }
 
 const WS_PATH = '/api/v1/ws';
@@ -95,9 +103,11 @@ export async function wsOrderLoad(
   measureFrom = start + window.warmupMs;
   const lag = new SenderLagMonitor();
   const cpu = target.pid === undefined ? undefined : new ThreadCpuMeter(target.pid);
+  let stagesBefore: Promise<Scrape | undefined> = Promise.resolve(undefined);
   const lagStart = setTimeout(() => {
     lag.start();
     cpu?.start();
+    stagesBefore = scrapeMetrics(target.url);
   }, window.warmupMs);
   // Writes of one tick leave together: cork every socket once per tick, uncork after the tick.
   let corked = false;
@@ -129,6 +139,9 @@ export async function wsOrderLoad(
   const cpuPerOrderUs = cpu?.stop(
     total - orderCount(rate, { warmupMs: window.warmupMs, durationMs: 0 }),
   );
+  const [before, after] = [await stagesBefore, await scrapeMetrics(target.url)];
+  const serverStages =
+    before === undefined || after === undefined ? undefined : stagePercentiles(before, after);
   for (const s of sockets) s.close();
   const elapsed = Math.max(1, lastAckAt - measureFrom);
   return {
@@ -141,5 +154,6 @@ export async function wsOrderLoad(
     perSecond: rec.perSecond(measureFrom),
     senderLag,
     ...(cpuPerOrderUs === undefined ? {} : { cpuPerOrderUs }),
+    ...(serverStages === undefined ? {} : { serverStages }),
   };
 }

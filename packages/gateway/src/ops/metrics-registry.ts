@@ -43,6 +43,12 @@ function coreFamilies(f: Families, core: () => CoreMetrics, durableSeq: Read): v
     'Journal fsync duration.',
     () => core().fsyncLatencySeconds,
   );
+  f.labelledHistogram(
+    'bourse_ack_stage_seconds',
+    'Submit to durable ack by stage in the core: queue, engine, journal_wait, journal_write, ack, core.',
+    'stage',
+    () => core().ackStages,
+  );
   f.gauge(
     'bourse_engine_queue_depth',
     'Commands waiting for the engine.',

@@ -1,0 +1,69 @@
+// Where a command's time in the core goes until its ack, always recorded (stamped once per engine
+// batch, observed once per command): a p99 of the ack is then split into the wait for the engine,
+// the engine's turn, the wait for a journal write, the write itself (its `O_DSYNC` on this disk) and
+// the main thread's delay in acknowledging once both are done. `bourse loadtest` reads the
+// histograms from `/metrics` before and after its window and prints their percentiles.
+
+import type { BatchStages } from './command-timings.ts';
+import type { Histogram } from './exchange-core.ts';
+import { createHistogram, observe } from './histogram.ts';
+
+/**
+ * - `queue`: submitted → handed to the engine worker (this turn's flush, the engine's previous batch);
+ * - `engine`: handed to the engine → its events back on the main thread;
+ * - `journal_wait`: submitted → the start of the journal write that made its batch durable;
+ * - `journal_write`: that write (`O_DSYNC`, so the disk's latency is in it);
+ * - `ack`: both applied and durable → acknowledged (the main thread's delay);
+ * - `core`: submitted → acknowledged (what `bourse_ack_latency_seconds` counts, finer buckets).
+ */
+export const ACK_STAGES = [
+  'queue',
+  'engine',
+  'journal_wait',
+  'journal_write',
+  'ack',
+  'core',
+] as const;
+
+export type AckStage = (typeof ACK_STAGES)[number];
+
+/** Seconds, fine below 10 ms where a healthy ack's stages lie, so percentiles read off them hold. */
+export const ACK_STAGE_BOUNDS_SECONDS: readonly number[] = [
+  0.00002, 0.00005, 0.0001, 0.0002, 0.0003, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.004,
+  0.005, 0.006, 0.008, 0.01, 0.0125, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.15, 0.25,
+  0.5, 1, 2.5, 5,
+];
+
+export type AckStageHistograms = Readonly<Record<AckStage, Histogram>>;
+
+export function createAckStageHistograms(): AckStageHistograms {
+  const out = {} as Record<AckStage, Histogram>;
+  for (const stage of ACK_STAGES) out[stage] = createHistogram(ACK_STAGE_BOUNDS_SECONDS);
+  return out;
+}
+
+/** Observes each command of a batch acknowledged at `stages.ackedAt` (times in ms). */
+export function observeAckStages(
+  h: AckStageHistograms,
+  stages: BatchStages,
+  entries: readonly { readonly startedAt: number }[],
+): void {
+  const { postedAt, appliedAt, commitStartedAt, durableAt, ackedAt } = stages;
+  // A batch durable before it reached the engine, or before this core recorded the commit, has
+  // no commit stamp of its own: its journal stages are unknown and left out.
+  const durable = durableAt > 0;
+  const engine = (appliedAt - postedAt) / 1000;
+  const write = (durableAt - commitStartedAt) / 1000;
+  const ack = (ackedAt - Math.max(appliedAt, durableAt)) / 1000;
+  for (let i = 0; i < entries.length; i++) {
+    const startedAt = entries[i]!.startedAt;
+    observe(h.queue, Math.max(0, postedAt - startedAt) / 1000);
+    observe(h.engine, engine);
+    if (durable) {
+      observe(h.journal_wait, Math.max(0, commitStartedAt - startedAt) / 1000);
+      observe(h.journal_write, write);
+    }
+    observe(h.ack, Math.max(0, ack));
+    observe(h.core, (ackedAt - startedAt) / 1000);
+  }
+}
