@@ -63,6 +63,12 @@ export interface BenchOptions {
    * the CPU per order at that rate alone, for before/after comparisons.
    */
   readonly clusterLadder: readonly number[] | undefined;
+  /**
+   * Cluster suite: the offered rate ack latency and its stages are measured at (default half the
+   * highest rate the ladder sustained); measured even when the ladder sustained no rate, so a
+   * before/after pair compares the same rate on a busy machine.
+   */
+  readonly clusterLatencyRate: number | undefined;
   /** Cluster suite: also measure the single-process server in the same run (`--no-cluster-single`). */
   readonly clusterSingle: boolean;
   /** Login-flood suite: wrong-password logins per second (orders at --flood-rate). */
@@ -81,7 +87,7 @@ const USAGE = `usage: npm run bench -- [--suite engine] [--profile cents|wide|al
        [--etcd-seconds 5] [--etcd-races 200] [--etcd-kills 10]
        [--login-rate 300] [--login-addresses 300] [--login-seconds 10]
        [--cluster-seconds 5] [--cluster-kills 20] [--cluster-etcd-kills 10] [--cluster-subscribers 1000]
-       [--cluster-ladder 8000,10000] [--no-cluster-single]`;
+       [--cluster-ladder 8000,10000] [--cluster-latency-rate 10000] [--no-cluster-single]`;
 
 /** Every option of every suite, for `parseArgs` (one table, so a typo is refused for all). */
 const OPTIONS = {
@@ -112,6 +118,7 @@ const OPTIONS = {
   'cluster-etcd-kills': { type: 'string', default: '10' },
   'cluster-subscribers': { type: 'string', default: '1000' },
   'cluster-ladder': { type: 'string' },
+  'cluster-latency-rate': { type: 'string' },
   'cluster-single': { type: 'boolean', default: true },
   'login-rate': { type: 'string', default: '300' },
   'login-addresses': { type: 'string', default: '300' },
@@ -158,6 +165,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     clusterLadder: values['cluster-ladder']
       ?.split(',')
       .map((rate) => positiveInt('cluster-ladder', rate.trim())),
+    clusterLatencyRate:
+      values['cluster-latency-rate'] === undefined
+        ? undefined
+        : positiveInt('cluster-latency-rate', values['cluster-latency-rate']),
     clusterSingle: values['cluster-single'] as boolean,
     loginRate: positiveInt('login-rate', values['login-rate']),
     loginAddresses: positiveInt('login-addresses', values['login-addresses']),

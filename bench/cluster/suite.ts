@@ -135,6 +135,7 @@ async function orderRows(
   components: () => Promise<Components>,
   idle: Record<string, number> = {},
   stages?: () => Promise<Histograms>,
+  latencyRate?: number,
 ): Promise<{ rows: Measurement[]; note?: string; stages?: string }> {
   let best: { offered: number; run: LoadRun } | undefined;
   const ws = (rate: number) => [
@@ -153,15 +154,22 @@ async function orderRows(
     if ((r.rejected ?? 0) > 0 || (r.ackedPerSec ?? 0) < 0.95 * offered) break;
     best = { offered, run };
   }
-  if (best === undefined) return { rows: [] };
-  const half = Math.floor(best.offered / 2);
+  if (best === undefined && latencyRate === undefined) return { rows: [] };
+  const half = latencyRate ?? Math.floor(best!.offered / 2);
   progress(`cluster: ${label} latency at ${half}/s`);
   const before = await stages?.();
   const at = (await loadtest(ws(half))).r;
   const after = await stages?.();
-  const r = best.run.r;
-  return {
-    rows: [
+  const rows = [
+    row(`${label}: ws ack latency at ${half}/s`, at.ackedPerSec ?? 0, at.acked ?? 0, {
+      latencyNs: latency(at),
+      validation: 'no rejections',
+      valid: (at.rejected ?? 0) === 0,
+    }),
+  ];
+  if (best !== undefined) {
+    const r = best.run.r;
+    rows.unshift(
       row(
         `${label}: ws orders sustained (${best.offered}/s offered)`,
         r.ackedPerSec ?? 0,
@@ -171,19 +179,21 @@ async function orderRows(
           validation: 'no rejections',
         },
       ),
-      row(`${label}: ws ack latency at ${half}/s`, at.ackedPerSec ?? 0, at.acked ?? 0, {
-        latencyNs: latency(at),
-        validation: 'no rejections',
-        valid: (at.rejected ?? 0) === 0,
-      }),
-    ],
-    note: perOrderNote(
-      `${label} at ${best.offered}/s`,
-      best.run.cpu,
-      best.run.orders,
-      best.run.wallMs,
-      idle,
-    ),
+    );
+  }
+  return {
+    rows,
+    ...(best === undefined
+      ? {}
+      : {
+          note: perOrderNote(
+            `${label} at ${best.offered}/s`,
+            best.run.cpu,
+            best.run.orders,
+            best.run.wallMs,
+            idle,
+          ),
+        }),
     ...(before === undefined || after === undefined
       ? {}
       : { stages: stageNote(`${label} at ${half}/s`, before, after) }),
@@ -416,7 +426,9 @@ export const clusterSuite: Suite = {
       const { traders, target } = await prepare(state, dir);
       const s = state;
       const nats = await connectNats(s.natsUrl, 'bench');
-      const ladder = options.clusterLadder ?? LADDER;
+      // A latency rate alone measures latency alone; with a ladder, both.
+      const ladder =
+        options.clusterLadder ?? (options.clusterLatencyRate === undefined ? LADDER : []);
       const single = options.clusterSingle
         ? await orderRows('single-process server', [], seconds, ladder, async () => ({}))
         : { rows: [] };
@@ -432,6 +444,7 @@ export const clusterSuite: Suite = {
         () => clusterComponents(s, nats),
         idle,
         async () => scrapeHistograms(gatewayUrls(s), await leaderNode(nats)),
+        options.clusterLatencyRate,
       );
       measurements.push(...single.rows, ...cluster.rows);
       for (const note of [single.note, cluster.note, cluster.stages]) {
