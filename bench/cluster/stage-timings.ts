@@ -21,7 +21,7 @@ const STAGES: readonly { name: string; what: string }[] = [
   },
   {
     name: 'bourse_cluster_submit_latency_seconds',
-    what: 'leader: request → reply (its batch wait, engine, etcd append, local fsync)',
+    what: 'leader: request → reply (its batch wait, engine, etcd append)',
   },
   {
     name: 'bourse_cluster_append_latency_seconds',
@@ -29,7 +29,7 @@ const STAGES: readonly { name: string; what: string }[] = [
   },
   {
     name: 'bourse_cluster_local_commit_latency_seconds',
-    what: "leader: its own journal's write + fsync after the append",
+    what: "leader: its own journal's write + fsync, behind the ack",
   },
   {
     name: 'bourse_event_loop_delay_seconds',

@@ -20,7 +20,10 @@ export interface ClusterMetrics {
   /** Appends the log refused or that failed (each one deposes the node). */
   fencedAppends: number;
   readonly appendLatencySeconds: Histogram;
-  /** The local journal's write and fsync after each append (the leader acknowledges after it). */
+  /**
+   * The local journal's write and fsync of each batch: a standby's commit; behind a leader's append
+   * (its acknowledgement does not wait for it), from the append's end to the batch on disk.
+   */
   readonly localCommitSeconds: Histogram;
   /** A `submit` request taken by the leader → its reply sent: the leader's share of an ack. */
   readonly submitLatencySeconds: Histogram;
@@ -101,7 +104,7 @@ export function clusterMetricsRegistry(node: string, m: ClusterMetrics): Registr
   );
   f.histogram(
     'bourse_cluster_local_commit_latency_seconds',
-    "The local journal's write and fsync after an append.",
+    "The local journal's write and fsync of a batch (a leader's: behind its ack).",
     () => m.localCommitSeconds,
   );
   f.histogram(

@@ -357,6 +357,8 @@ export class EngineNode {
     const deposed = new Promise<string>((resolve) => {
       this.#deposed = resolve;
     });
+    // A close that came while this node was taking over told the deposer before this one existed.
+    if (this.#closing.signal.aborted) this.#deposed('closing');
     this.#journal.lead(fence, leadership);
     this.#term = fence.term;
     this.#role = 'leader';

@@ -1,8 +1,11 @@
-// The journal an engine node's core writes to. As leader, a commit first appends the batch to the fenced
-// etcd log (one transaction, a quorum's disks) and only then to the node's own file journal, so the
-// local journal is always a prefix of the log. As standby, the commands come from the log already and
-// go to the local journal only. Once deposed it refuses every commit: the core stops, and the node
-// reopens it from its local journal, dropping whatever the engine applied that never reached the log.
+// The journal an engine node's core writes to. As leader, a commit appends the batch to the fenced
+// etcd log (one transaction, a quorum's disks) and is durable then: the node's own file journal gets
+// the batch only after that, strictly in log order, and writes it behind the acknowledgement while the
+// next batch's append goes out. So the local journal is always a prefix of the log, possibly trailing
+// it by the batches still being written (a node restarting after a crash fetches those from the log).
+// As standby, the commands come from the log already and a commit is the local write. Once deposed it
+// refuses every commit: the core stops, and the node reopens it from its local journal, dropping
+// whatever the engine applied that never reached the log.
 
 import type { FileJournal } from '@bourse/journal';
 import { type CoreJournal, observe } from '@bourse/core';
@@ -15,16 +18,31 @@ type Mode =
   | { readonly kind: 'leader'; readonly fence: Fence; readonly leadership: Leadership }
   | { readonly kind: 'deposed'; readonly reason: string };
 
+/** What this journal needs of the node's own file journal. */
+export type LocalJournal = Pick<
+  FileJournal,
+  'append' | 'commit' | 'close' | 'read' | 'lastSeq' | 'durableSeq'
+>;
+
+interface StoredWaiter {
+  readonly seq: number;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
 export class ReplicatedJournal implements CoreJournal {
-  readonly #local: FileJournal;
+  readonly #local: LocalJournal;
   readonly #log: FencedLog;
   readonly #metrics: ClusterMetrics;
   #mode: Mode = { kind: 'standby' };
   #buffer: { seq: number; payload: Uint8Array }[] = [];
-  /** Told once when a commit is refused (the node steps down). */
+  #storedWaiters: StoredWaiter[] = [];
+  /** Why a local write behind the log failed: nothing more is taken (the node steps down). */
+  #localFailure: Error | undefined;
+  /** Told once when a commit is refused or the local journal fails (the node steps down). */
   onDeposed: (reason: string) => void = () => {};
 
-  constructor(local: FileJournal, log: FencedLog, metrics: ClusterMetrics) {
+  constructor(local: LocalJournal, log: FencedLog, metrics: ClusterMetrics) {
     this.#local = local;
     this.#log = log;
     this.#metrics = metrics;
@@ -71,19 +89,78 @@ export class ReplicatedJournal implements CoreJournal {
     this.#buffer.push({ seq, payload });
   }
 
+  /**
+   * Leader: resolves once the batch is in the log (everything appended locally so far is), with the
+   * local write started behind it. Standby: once the local journal holds the batch.
+   */
   async commit(): Promise<number> {
     const entries = this.#buffer;
     this.#buffer = [];
     const mode = this.#mode;
     if (mode.kind === 'deposed') throw new FencedError(mode.reason);
-    if (entries.length > 0 && mode.kind === 'leader') await this.#appendToLog(mode, entries);
+    if (this.#localFailure !== undefined) throw this.#localFailure;
+    if (mode.kind === 'standby') {
+      for (const { seq, payload } of entries) this.#local.append(seq, payload);
+      const started = performance.now();
+      const durable = await this.#local.commit();
+      observe(this.#metrics.localCommitSeconds, (performance.now() - started) / 1000);
+      this.#releaseStored(durable);
+      return durable;
+    }
+    if (entries.length > 0) await this.#appendToLog(mode, entries);
+    // In the log now: only now may the local journal have it, so it stays a prefix of the log.
     for (const { seq, payload } of entries) this.#local.append(seq, payload);
-    // etcd holds the batch on a quorum's disks already; the local copy is synced as well, so a node
-    // restarting from its own journal never has to fetch what it had acknowledged.
+    if (entries.length > 0) this.#writeLocalBehind();
+    return this.#local.lastSeq;
+  }
+
+  /**
+   * Resolves once the local journal holds `seq` durably: what reads the node's own files (snapshots,
+   * time-travel reads, a peer's catch-up) waits for, since a leader acknowledges before its write.
+   */
+  stored(seq: number): Promise<void> {
+    if (seq <= this.#local.durableSeq) return Promise.resolve();
+    if (this.#localFailure !== undefined) return Promise.reject(this.#localFailure);
+    return new Promise((resolve, reject) => this.#storedWaiters.push({ seq, resolve, reject }));
+  }
+
+  /**
+   * The file journal's own group commit: a write in flight takes what was appended before it, and
+   * what is appended meanwhile rides on the next, so the leader never waits on it and never has more
+   * than one write in flight and one gathering.
+   */
+  #writeLocalBehind(): void {
     const started = performance.now();
-    const durable = await this.#local.commit();
-    observe(this.#metrics.localCommitSeconds, (performance.now() - started) / 1000);
-    return durable;
+    this.#local.commit().then(
+      (durable) => {
+        observe(this.#metrics.localCommitSeconds, (performance.now() - started) / 1000);
+        this.#releaseStored(durable);
+      },
+      (error: unknown) => {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        this.#localFailure ??= failure;
+        this.#rejectStored(failure);
+        // The log has the batch; this node cannot keep it. Another node leads, and this one
+        // reopens from its journal and fetches the rest from the log, or reports its disk.
+        this.depose(`the local journal failed: ${failure.message}`);
+      },
+    );
+  }
+
+  #releaseStored(durable: number): void {
+    if (this.#storedWaiters.length === 0) return;
+    const still: StoredWaiter[] = [];
+    for (const w of this.#storedWaiters) {
+      if (w.seq <= durable) w.resolve();
+      else still.push(w);
+    }
+    this.#storedWaiters = still;
+  }
+
+  #rejectStored(error: Error): void {
+    const waiters = this.#storedWaiters;
+    this.#storedWaiters = [];
+    for (const w of waiters) w.reject(error);
   }
 
   async #appendToLog(
@@ -108,8 +185,14 @@ export class ReplicatedJournal implements CoreJournal {
     this.#metrics.appendedBatches++;
   }
 
-  close(): Promise<void> {
+  /** Writes what the local journal holds (all of it in the log) and releases the file. */
+  async close(): Promise<void> {
     this.#buffer = [];
-    return this.#local.close();
+    try {
+      await this.#local.close();
+      this.#releaseStored(this.#local.durableSeq);
+    } finally {
+      this.#rejectStored(new Error('the journal is closed'));
+    }
   }
 }

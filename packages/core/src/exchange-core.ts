@@ -152,6 +152,13 @@ export interface CoreJournal {
   append(seq: number, payload: Uint8Array): void;
   commit(): Promise<number>;
   close(): Promise<void>;
+  /**
+   * For a journal whose commit is durable elsewhere before the local file journal holds it (a
+   * cluster leader: on a quorum of etcd's disks): resolves once the local file journal holds `seq`
+   * durably. What reads the local files (snapshots, time-travel reads) waits for it; absent, a
+   * commit is the local write.
+   */
+  stored?(seq: number): Promise<void>;
 }
 
 /**

@@ -63,7 +63,10 @@ export interface CoreParts {
    * The local file journal under `journal`, whose stalls (disk full) the core reports and whose
    * chain hash each snapshot records.
    */
-  readonly storage: StallSource & { chainAt(seq: number): Uint8Array | undefined };
+  readonly storage: StallSource & {
+    chainAt(seq: number): Uint8Array | undefined;
+    readonly durableSeq: number;
+  };
   readonly snapshots: SnapshotStore;
   readonly host: EngineHost;
   /** Read side of the read models, on this thread; the feeder's worker writes them. */
@@ -164,15 +167,19 @@ export class LocalExchangeCore implements ReplicatingCore {
     return this.#commit.durableSeq;
   }
 
-  history(query: HistoryQuery): Promise<HistoryState> {
-    return this.#parts.history.read(query, () => this.#commit.durableSeq);
+  async history(query: HistoryQuery): Promise<HistoryState> {
+    await this.#parts.journal.stored?.(this.#commit.durableSeq);
+    return this.#parts.history.read(query, () => this.#storedSeq());
   }
 
-  appliedRange(fromSeq: number, toSeq: number, limit: number): Promise<AppliedCommand[]> {
-    return this.#parts.history.appliedRange(
-      { fromSeq, toSeq, limit },
-      () => this.#commit.durableSeq,
-    );
+  async appliedRange(fromSeq: number, toSeq: number, limit: number): Promise<AppliedCommand[]> {
+    await this.#parts.journal.stored?.(Math.min(toSeq, this.#commit.durableSeq));
+    return this.#parts.history.appliedRange({ fromSeq, toSeq, limit }, () => this.#storedSeq());
+  }
+
+  /** Acknowledged and in the local files: what a reader of those files may read up to. */
+  #storedSeq(): number {
+    return Math.min(this.#commit.durableSeq, this.#parts.storage.durableSeq);
   }
 
   chainAt(seq: number): string | undefined {
@@ -487,6 +494,8 @@ export class LocalExchangeCore implements ReplicatingCore {
     try {
       const { seq, bytes } = await this.#parts.host.snapshot();
       await this.#durable(seq);
+      // A snapshot past the local journal's end could not be continued by it after a restart.
+      await this.#parts.journal.stored?.(seq);
       await this.#parts.snapshots.save(seq, bytes, this.#parts.storage.chainAt(seq));
       this.stats.snapshotsWritten++;
     } catch {
