@@ -5,13 +5,16 @@
 
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { AppliedCommand } from '@bourse/core';
+import { CodecError } from '@bourse/engine';
 import {
   type ClusterSubjects,
   clusterSubjects,
   decodeMessage,
+  decodeSubmitRequest,
   type EventsMessage,
   encodeEventsMessage,
   encodeMessage,
+  encodeSubmitReply,
   type ErrorReply,
   type LeanSubmitReply,
   type JournalReply,
@@ -24,6 +27,7 @@ import {
   type ReplayReply,
   type ReplayRequest,
   type StatusReply,
+  SUBMIT_BINARY,
   type SubmitRequest,
 } from './protocol.ts';
 
@@ -79,8 +83,7 @@ export class NodeServer {
     this.#leaderSubs = [
       this.#nc.subscribe(submit, {
         queue: LEADER_QUEUE,
-        callback: (_err, msg) =>
-          this.#answer(msg, (body: SubmitRequest) => this.#handlers.submit(body)),
+        callback: (_err, msg) => this.#submit(msg),
       }),
       this.#nc.subscribe(query, {
         queue: LEADER_QUEUE,
@@ -121,6 +124,20 @@ export class NodeServer {
     for (const sub of this.#always) sub.unsubscribe();
   }
 
+  /** A binary request is answered in binary when the reply is lean; a JSON one in JSON. */
+  #submit(msg: Msg): void {
+    const request = decodeSubmitRequest(msg.data);
+    if (request instanceof CodecError) {
+      this.#reply(msg, badRequest(`submit: ${request.message}`));
+      return;
+    }
+    const binary = msg.data[0] === SUBMIT_BINARY;
+    this.#handlers.submit(request).then(
+      (reply) => this.#reply(msg, encodeSubmitReply(reply, binary)),
+      (error: unknown) => this.#reply(msg, unavailable(error)),
+    );
+  }
+
   #answer<T, R>(msg: Msg, handle: (body: T) => Promise<R>): void {
     const body = parse<T>(msg);
     if (body === undefined) {
@@ -129,12 +146,7 @@ export class NodeServer {
     }
     handle(body).then(
       (reply) => this.#reply(msg, reply),
-      (error: unknown) =>
-        this.#reply(msg, {
-          ok: false,
-          code: 'UNAVAILABLE',
-          message: error instanceof Error ? error.message : String(error),
-        } satisfies ErrorReply),
+      (error: unknown) => this.#reply(msg, unavailable(error)),
     );
   }
 
@@ -158,6 +170,14 @@ function parse<T>(msg: Msg): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+function unavailable(error: unknown): ErrorReply {
+  return {
+    ok: false,
+    code: 'UNAVAILABLE',
+    message: error instanceof Error ? error.message : String(error),
+  };
 }
 
 export function badRequest(message: string): ErrorReply {

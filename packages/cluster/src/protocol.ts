@@ -227,7 +227,11 @@ export interface StatusReply {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Every message on these subjects is UTF-8 JSON. */
+/**
+ * Every message on these subjects is UTF-8 JSON, except `events` (encodeEventsMessage), a `submit`
+ * request and its lean reply (encodeSubmitRequest, encodeSubmitReply) and a `journal` reply
+ * (`log-format.ts`), which travel in the engine's binary codec.
+ */
 export function encodeMessage(message: unknown): Uint8Array {
   return encoder.encode(JSON.stringify(message));
 }
@@ -307,5 +311,118 @@ export function decodeEventsMessage(data: Uint8Array): EventsMessage | CodecErro
   } catch (error) {
     if (error instanceof CodecError) return error;
     return new CodecError(`events: ${(error as Error).message}`, r.pos);
+  }
+}
+
+/**
+ * Format byte of a binary `submit` request and of the binary lean reply to one (JSON starts with `{`).
+ * Version 2 because its records are the command codec's format 2 (format 1 is JSON).
+ */
+export const SUBMIT_BINARY = 0x02;
+
+/**
+ * A `submit` request in the engine's command codec, the one the journal and the engine thread use:
+ * `[0x02] uint(flags: 1 = lean) uint(count)`, then each input framed as in a command batch
+ * (`uint(length) record`). An input's record is written as a command with seq 0 and ts 0 (and, for a
+ * placeOrder, orderId 0), which the leader overwrites when it sequences it; an input the binary
+ * layout cannot hold exactly travels as a JSON record, as it would be journaled. Throws only for an
+ * input JSON cannot hold either (a cycle, a BigInt).
+ */
+export function encodeSubmitRequest(request: SubmitRequest): Uint8Array {
+  const { inputs } = request;
+  const w = new ByteWriter(16 + inputs.length * 64);
+  const record = new ByteWriter(128);
+  w.u8(SUBMIT_BINARY);
+  w.uint(request.lean === true ? 1 : 0);
+  w.uint(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const input = inputs[i]!;
+    const unstamped = (
+      input.type === 'placeOrder'
+        ? { ...input, seq: 0, ts: 0, orderId: 0 }
+        : { ...input, seq: 0, ts: 0 }
+    ) as Command;
+    record.pos = 0;
+    writeCommand(record, unstamped);
+    w.uint(record.pos);
+    w.bytes(record.buf.subarray(0, record.pos));
+  }
+  return w.finish();
+}
+
+/**
+ * A `submit` request in either form (a JSON one from a gateway of an earlier version). The inputs of
+ * a binary one are its decoded records: commands with seq 0 and ts 0 (orderId 0 on a placeOrder),
+ * fields the leader stamps over when it sequences them. Malformed bytes give a CodecError.
+ */
+export function decodeSubmitRequest(data: Uint8Array): SubmitRequest | CodecError {
+  if (data[0] !== SUBMIT_BINARY) {
+    try {
+      const body: unknown = decodeMessage(data);
+      if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+        return body as SubmitRequest;
+      }
+    } catch {
+      // Not JSON either: refused below like any other non-object.
+    }
+    return new CodecError('the request is not a JSON object', 0);
+  }
+  const r = new ByteReader(data, 1);
+  const commands = new CommandDecoder();
+  try {
+    const flags = r.uint();
+    const count = r.uint();
+    if (count > data.length) r.fail(`${count} commands cannot fit in ${data.length} bytes`);
+    const inputs = new Array<CommandInput>(count);
+    for (let i = 0; i < count; i++) {
+      const length = r.uint();
+      if (r.pos + length > r.end) r.fail(`a record of ${length} bytes runs past the request`);
+      const command = commands.decode(data, r.pos, r.pos + length);
+      if (command instanceof CodecError) return command;
+      r.pos += length;
+      inputs[i] = command as unknown as CommandInput;
+    }
+    if (!r.done) r.fail('bytes after the last command');
+    return { inputs, lean: (flags & 1) === 1 };
+  } catch (error) {
+    if (error instanceof CodecError) return error;
+    return new CodecError(`submit: ${(error as Error).message}`, r.pos);
+  }
+}
+
+/**
+ * The reply to a `submit` request, in the request's form: to a binary request, a lean `ok` reply is
+ * `[0x02] uint(count)` and each seq as a uint; any other reply (results, duplicates, an error), and
+ * every reply to a JSON request, is JSON.
+ */
+export function encodeSubmitReply(reply: LeanSubmitReply, binary: boolean): Uint8Array {
+  if (!binary || !reply.ok || !('seqs' in reply)) return encodeMessage(reply);
+  const w = new ByteWriter(8 + reply.seqs.length * 5);
+  w.u8(SUBMIT_BINARY);
+  w.uint(reply.seqs.length);
+  for (const seq of reply.seqs) w.uint(seq);
+  return w.finish();
+}
+
+/** A `submit` reply in either form; malformed bytes give a CodecError. */
+export function decodeSubmitReply(data: Uint8Array): LeanSubmitReply | CodecError {
+  if (data[0] !== SUBMIT_BINARY) {
+    try {
+      return decodeMessage<LeanSubmitReply>(data);
+    } catch (error) {
+      return new CodecError(`submit reply: ${(error as Error).message}`, 0);
+    }
+  }
+  const r = new ByteReader(data, 1);
+  try {
+    const count = r.uint();
+    if (count > data.length) r.fail(`${count} seqs cannot fit in ${data.length} bytes`);
+    const seqs = new Array<number>(count);
+    for (let i = 0; i < count; i++) seqs[i] = r.uint();
+    if (!r.done) r.fail('bytes after the last seq');
+    return { ok: true, seqs };
+  } catch (error) {
+    if (error instanceof CodecError) return error;
+    return new CodecError(`submit reply: ${(error as Error).message}`, r.pos);
   }
 }

@@ -22,6 +22,7 @@ import { EventFollower } from './event-follower.ts';
 import {
   type ClusterSubjects,
   clusterSubjects,
+  encodeSubmitRequest,
   MAX_SUBMIT_INPUTS,
   type QueryMethod,
 } from '@bourse/cluster/protocol';
@@ -205,9 +206,10 @@ export class RemoteExchangeCore implements ExchangeCore {
     this.stats.submitted += inputs.length;
     const reply = await this.#requests.call(
       this.subjects.submit,
-      { inputs, lean: true },
+      { inputs: inputs as CommandInput[], lean: true },
       idempotent(inputs),
       (r) => r as { results?: AppliedCommand[]; seqs?: number[] },
+      encodeSubmitRequest,
     );
     const count = reply.results?.length ?? reply.seqs?.length;
     if (count !== inputs.length) {

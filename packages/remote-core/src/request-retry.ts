@@ -8,7 +8,14 @@
 
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { CoreError, type CommandInput } from '@bourse/core';
-import { decodeMessage, encodeMessage, type ErrorReply } from '@bourse/cluster/protocol';
+import { CodecError } from '@bourse/engine';
+import {
+  decodeMessage,
+  decodeSubmitReply,
+  encodeMessage,
+  type ErrorReply,
+  SUBMIT_BINARY,
+} from '@bourse/cluster/protocol';
 
 export interface RetryPolicy {
   /** Where nodes announce that they lead (`ClusterSubjects.leader`); listened to when given. */
@@ -76,19 +83,21 @@ export class LeaderRequests {
   }
 
   /**
-   * Sends `payload` to `subject` until an `ok` reply, retrying what the rule allows; `safeIfUnknown`
-   * says whether an attempt with an unknown outcome may be repeated. Throws a CoreError otherwise.
+   * Sends `payload` (JSON, or `encode(payload)` when given) to `subject` until an `ok` reply,
+   * retrying what the rule allows; `safeIfUnknown` says whether an attempt with an unknown outcome may
+   * be repeated. Throws a CoreError otherwise.
    */
-  async call<T>(
+  async call<T, P = unknown>(
     subject: string,
-    payload: unknown,
+    payload: P,
     safeIfUnknown: boolean,
     pick: (reply: { ok: true } & Record<string, unknown>) => T,
+    encode: (payload: P) => Uint8Array = encodeMessage,
   ): Promise<T> {
     const deadline = performance.now() + this.#policy.failoverTimeoutMs;
     let body: Uint8Array;
     try {
-      body = encodeMessage(payload);
+      body = encode(payload);
     } catch (error) {
       throw new CoreError('INVALID_COMMAND', `command cannot be sent: ${String(error)}`);
     }
@@ -142,7 +151,14 @@ export class LeaderRequests {
       }
       return { kind: 'unknown', why: e.message };
     }
-    const reply = decodeMessage<({ ok: true } & Record<string, unknown>) | ErrorReply>(data);
+    // A binary reply is a lean submit reply (protocol.ts); every other reply is JSON.
+    const reply =
+      data[0] === SUBMIT_BINARY
+        ? decodeSubmitReply(data)
+        : decodeMessage<({ ok: true } & Record<string, unknown>) | ErrorReply>(data);
+    if (reply instanceof CodecError) {
+      return { kind: 'unknown', why: `a reply that does not decode: ${reply.message}` };
+    }
     if (reply.ok) return { kind: 'ok', value: pick(reply) };
     if (reply.code === 'NOT_LEADER') return { kind: 'notReceived', why: reply.message };
     // An overloaded leader refused before sequencing: back off as on one server.

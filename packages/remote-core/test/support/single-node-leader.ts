@@ -15,9 +15,11 @@ import {
   type ExchangeCore,
   openExchangeCore,
 } from '@bourse/core';
+import { CodecError } from '@bourse/engine';
 import {
   clusterSubjects,
   decodeMessage,
+  decodeSubmitRequest,
   encodeEventsMessage,
   encodeMessage,
   type ErrorReply,
@@ -80,7 +82,12 @@ export class SingleNodeLeader {
           },
         }),
       );
-    serve(s.submit, LEADER_QUEUE, (data) => this.#submit(decodeMessage<SubmitRequest>(data)));
+    serve(s.submit, LEADER_QUEUE, (data) => {
+      const request = decodeSubmitRequest(data);
+      return request instanceof CodecError
+        ? errorReply('BAD_REQUEST', request.message, 'INVALID_COMMAND')
+        : this.#submit(request);
+    });
     serve(s.query, LEADER_QUEUE, (data) => this.#query(decodeMessage<QueryRequest>(data)));
     serve(s.replay, 'replay', (data) => this.#replay(decodeMessage<ReplayRequest>(data)));
     serve(s.status, undefined, () => this.#status());
