@@ -75,24 +75,20 @@ export function cancelSlot(e: EngineState, slot: number, reason: CancelReason): 
   const acct = s.accountOf(slot);
   const open = s.open[slot]!;
   if ((s.flags[slot]! & F_PARKED) !== 0) unparkStop(e, inst, slot);
-  else if (isResting(e, inst, slot)) {
+  else {
+    // Resting when linked into its level: the head of the level, or with a predecessor.
     const side = s.side[slot]!;
     const level = (s.price[slot]! - inst.spec.minPriceTicks) / inst.spec.tickSize;
-    inst.book.remove(s, side, level, slot);
-    e.touchLevel(inst, side * inst.book.levels + level);
-    addOpenLots(acct, inst.index, side, -open);
+    const key = side * inst.book.levels + level;
+    if (s.prev[slot] !== NIL || inst.book.head[key] === slot) {
+      inst.book.remove(s, side, level, slot);
+      e.touchLevel(inst, key);
+      addOpenLots(acct, inst.index, side, -open);
+    }
   }
   e.sink.cancelled(s.id[slot]!, acct.accountId, inst.spec.instrumentId, reason, open);
   s.open[slot] = 0;
   finishOrder(e, inst, slot);
-}
-
-/** A slot is resting when it is linked into its level (head of the level, or has a predecessor). */
-function isResting(e: EngineState, inst: Instrument, slot: number): boolean {
-  const s = e.store;
-  if (s.prev[slot] !== NIL) return true;
-  const level = (s.price[slot]! - inst.spec.minPriceTicks) / inst.spec.tickSize;
-  return inst.book.head[s.side[slot]! * inst.book.levels + level] === slot;
 }
 
 export function parkStop(e: EngineState, inst: Instrument, slot: number): void {

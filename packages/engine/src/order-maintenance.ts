@@ -216,7 +216,8 @@ export function amendOrder(e: EngineState, c: AmendOrder): void {
   inst.book.remove(s, side, level, slot);
   addOpenLots(acct, inst.index, side, -oldQty);
   // Out of the queue the order is a taker like a new arrival: stale queue links would make
-  // `isResting` true and a self-trade cancel would then unlink it from a level it is not in.
+  // `cancelSlot` take it for resting, and a self-trade cancel would then unlink it from a level
+  // it is not in.
   s.prev[slot] = NIL;
   s.next[slot] = NIL;
   e.touchLevel(inst, side * inst.book.levels + level);
