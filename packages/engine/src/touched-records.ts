@@ -52,24 +52,38 @@ export class TouchedRecords {
 
   /** Emits one event per touched record, with its state now, and forgets them. */
   flush(out: EventSink, instList: readonly Instrument[], assetList: readonly Asset[]): void {
-    for (let i = 0; i < this.#nLevels; i++) {
-      const inst = instList[this.#levelInst[i]!]!;
-      const key = this.#levelKey[i]!;
+    const nLevels = this.#nLevels;
+    const nBal = this.#nBal;
+    const nPos = this.#nPos;
+    this.#nLevels = 0;
+    this.#nBal = 0;
+    this.#nPos = 0;
+    // Applied for the state alone: the events are only counted, so their values are not read.
+    if (out.out === null && out.discard) {
+      out.count += nLevels + nBal + nPos;
+      return;
+    }
+    const levelInst = this.#levelInst;
+    const levelKey = this.#levelKey;
+    for (let i = 0; i < nLevels; i++) {
+      const inst = instList[levelInst[i]!]!;
+      const key = levelKey[i]!;
       const book = inst.book;
       const side = key >= book.levels ? 1 : 0;
       const level = key - side * book.levels;
       const price = inst.spec.minPriceTicks + level * inst.spec.tickSize;
       out.bookLevel(inst.spec.instrumentId, side, price, book.qty[key]!, book.count[key]!);
     }
-    this.#nLevels = 0;
-    for (let i = 0; i < this.#nBal; i++) {
-      const a = this.#balAcct[i]!;
-      const k = this.#balAsset[i]!;
+    const balAcct = this.#balAcct;
+    const balAsset = this.#balAsset;
+    for (let i = 0; i < nBal; i++) {
+      const a = balAcct[i]!;
+      const k = balAsset[i]!;
       out.balance(a.accountId, assetList[k]!.assetId, a.available[k]!, a.reserved[k]!);
     }
-    this.#nBal = 0;
-    for (let i = 0; i < this.#nPos; i++) {
-      const p = this.#pos[i]!;
+    const positions = this.#pos;
+    for (let i = 0; i < nPos; i++) {
+      const p = positions[i]!;
       const instrumentId = instList[p.instIndex]!.spec.instrumentId;
       out.position(
         p.account.accountId,
@@ -80,6 +94,5 @@ export class TouchedRecords {
         p.feesPaid,
       );
     }
-    this.#nPos = 0;
   }
 }
