@@ -22,9 +22,10 @@ export class OrderIndex {
   }
 
   private home(id: number): number {
-    // Fibonacci hashing of the low 32 bits mixed with the high bits.
+    // Fibonacci hashing of the low 32 bits mixed with the high bits. Scaling by 2^-32 is exact, the
+    // same value as dividing by 2^32, without a division's latency.
     const lo = id | 0;
-    const hi = (id / 4294967296) | 0;
+    const hi = (id * 2.3283064365386963e-10) | 0;
     return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> this.shift;
   }
 
