@@ -118,7 +118,7 @@ export class Engine implements EngineState {
     const events = this.events;
     const sink = this.sink;
     sink.count = 0;
-    this.touched.begin();
+    this.touched.begin(sink.discard && sink.out === null);
     if (!isSafeInt(command.seq) || !isSafeInt(command.ts)) {
       const field = isSafeInt(command.seq) ? 'ts' : 'seq';
       this.reject(command.type, invalidField(field, 'a safe integer'));

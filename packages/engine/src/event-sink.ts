@@ -42,8 +42,9 @@ export class EventSink {
   /** While set, events are written here instead of into `events`. */
   out: ByteWriter | null = null;
   /**
-   * While true (and `out` is null) events are only counted: a replay that wants the state, not the
-   * events, does not pay for building objects nobody reads.
+   * While true (and `out` is null) no event is made: a replay that wants the state, not the events,
+   * does not pay for building objects nobody reads. `count` then counts only the events made during
+   * the command (touched balances, positions and levels are not collected, see touched-records.ts).
    */
   discard = false;
   private countAt = 0;

@@ -6,8 +6,10 @@ import type { EventSink } from './event-sink.ts';
 import type { Account, Asset, Instrument, Position } from './state.ts';
 
 export class TouchedRecords {
-  /** Increments per command; records compare against it to be collected once per command. */
+  /** The current command's stamp; records compare against it to be collected once per command. */
   #stamp = 0;
+  /** Stamps handed out so far (each command collecting records gets the next). */
+  #commands = 0;
   readonly #balAcct: Account[] = [];
   readonly #balAsset: number[] = [];
   #nBal = 0;
@@ -19,9 +21,13 @@ export class TouchedRecords {
   /** Per instrument: stamp of the last touch of each book level key (side × levels + level). */
   readonly #levelStamps: Int32Array[] = [];
 
-  /** Starts a command: nothing it touches has been collected yet. */
-  begin(): void {
-    this.#stamp++;
+  /**
+   * Starts a command: nothing it touches has been collected yet. A command applied for its state
+   * alone (`quiet`) collects nothing anyone reads: all such commands share the stamp −1, so a record
+   * touched by an earlier one is passed over at its first comparison instead of collected again.
+   */
+  begin(quiet: boolean): void {
+    this.#stamp = quiet ? -1 : ++this.#commands;
   }
 
   /** Makes room for a new instrument's book levels (instruments are added in index order). */
@@ -58,11 +64,8 @@ export class TouchedRecords {
     this.#nLevels = 0;
     this.#nBal = 0;
     this.#nPos = 0;
-    // Applied for the state alone: the events are only counted, so their values are not read.
-    if (out.out === null && out.discard) {
-      out.count += nLevels + nBal + nPos;
-      return;
-    }
+    // Applied for the state alone (see `begin`): no event is made, so nothing is read.
+    if (out.out === null && out.discard) return;
     const levelInst = this.#levelInst;
     const levelKey = this.#levelKey;
     for (let i = 0; i < nLevels; i++) {
