@@ -85,7 +85,13 @@ export function batchCommands(batch: LogBatch): Command[] {
   });
 }
 
-function parseBinary(value: Uint8Array, key: string): LogBatch {
+function parseBinary(received: Uint8Array, key: string): LogBatch {
+  // The records are views kept by a node's recent window for seconds: a value that is part of a
+  // larger receive buffer is copied first, so they keep alive this batch's bytes and no more.
+  const value =
+    received.byteOffset === 0 && received.byteLength === received.buffer.byteLength
+      ? received
+      : received.slice();
   const r = new ByteReader(value, 1);
   try {
     const term = r.uint();

@@ -1,10 +1,11 @@
 // The window of recent commands behind `replay` and the client-order-id idempotency key: ranges stop
 // at what is held, old entries (and their client ids) leave the window, and a node that restarts
-// further on starts a fresh window.
+// further on starts a fresh window; commands kept as the engine's bytes come back whole.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AppliedCommand } from '@bourse/core';
+import { type AppliedCommand, EncodedApplied } from '@bourse/core';
+import { ByteWriter, CENTS_BINARY_GRID, type Command, Engine, encodeCommand } from '@bourse/engine';
 import { RecentCommands } from '../src/recent-commands.ts';
 
 function placed(seq: number, accountId: number, clientOrderId?: string): AppliedCommand {
@@ -62,4 +63,74 @@ test('a jump in seq (a node restarted past its snapshot) starts a fresh window',
     recent.range(50, 60, 10).map((a) => a.seq),
     [50, 51],
   );
+});
+
+/** Commands applied by a real engine, handed on as a node's core does: the engine's bytes. */
+function encodedStream(count: number): AppliedCommand[] {
+  const engine = new Engine({ feeAccountId: 0, maxOpenOrdersPerAccount: 1_000 });
+  const out: AppliedCommand[] = [];
+  const apply = (body: Record<string, unknown>) => {
+    const seq = out.length + 1;
+    const command = { ...body, seq, ts: 1_700_000_000_000 + seq } as unknown as Command;
+    const w = new ByteWriter(256);
+    engine.applyEncoded(command, w);
+    // Views into a larger buffer, as a batch of records and an engine's event batch are.
+    const record = Uint8Array.of(9, 9, ...encodeCommand(command), 9).subarray(2, -1);
+    const events = Uint8Array.of(7, ...w.finish(), 7);
+    out.push(new EncodedApplied(command, record, events, 1, events.length - 1));
+  };
+  apply({ type: 'createAsset', assetId: 1, code: 'USD', scale: 1_000_000 });
+  apply({ type: 'createAccount', accountId: 1, userId: 1, subaccount: 0 });
+  apply({ type: 'deposit', accountId: 1, assetId: 1, amount: 1_000_000_000 });
+  apply({
+    type: 'createInstrument',
+    spec: {
+      kind: 'binary',
+      instrumentId: 7,
+      symbol: 'RAIN-26',
+      seriesTicker: 'RAIN',
+      eventTicker: 'RAIN-26',
+      title: 'Rain',
+      settlementAssetId: 1,
+      ...CENTS_BINARY_GRID,
+      fees: { kind: 'none' },
+      limits: { maxOrderQtyLots: 0, maxOrderNotional: 0, maxPositionLots: 0, priceBandTicks: 0 },
+    },
+  });
+  apply({ type: 'setMarketStatus', instrumentId: 7, status: 'open' });
+  while (out.length < count) {
+    const seq = out.length + 1;
+    apply({
+      type: 'placeOrder',
+      orderId: seq,
+      accountId: 1,
+      instrumentId: 7,
+      side: seq % 2 === 0 ? 'buy' : 'sell',
+      orderType: 'limit',
+      tif: 'gtc',
+      priceTicks: 4_000 + (seq % 2) * 2_000,
+      qtyLots: 100,
+      clientOrderId: `c-${seq}`,
+    });
+  }
+  return out;
+}
+
+test('commands kept as the engine bytes come back as the same commands and events', () => {
+  const stream = encodedStream(30);
+  const recent = new RecentCommands(20);
+  recent.add(stream.slice(0, 12));
+  recent.add(stream.slice(12));
+  assert.equal(recent.firstSeq, 11);
+  const back = recent.range(11, 30, 100);
+  assert.deepEqual(
+    back.map((a) => a.seq),
+    stream.slice(10).map((a) => a.seq),
+  );
+  for (const [i, a] of back.entries()) {
+    assert.deepEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(stream[10 + i])));
+  }
+  assert.equal(recent.byClientOrderId(1, 'c-25')?.seq, 25);
+  assert.deepEqual(recent.byClientOrderId(1, 'c-25')?.events, stream[24]!.events);
+  assert.equal(recent.byClientOrderId(1, 'c-8'), undefined, 'seq 8 left the window');
 });

@@ -13,10 +13,13 @@ export class EncodedApplied implements AppliedCommand {
   readonly timings?: CommandTimings;
   /** The command's record, as journaled (format byte first). */
   readonly record: Uint8Array;
-  /** The command's events as the engine wrote them: `bytes[start, end)` holds count and events. */
-  readonly #bytes: Uint8Array;
-  readonly #start: number;
-  readonly #end: number;
+  /**
+   * The command's events as the engine wrote them: `eventBatch[eventStart, eventEnd)` holds their
+   * count and the events (the batch is shared by the commands applied with it).
+   */
+  readonly eventBatch: Uint8Array;
+  readonly eventStart: number;
+  readonly eventEnd: number;
   #events: readonly EngineEvent[] | undefined;
 
   constructor(
@@ -31,20 +34,20 @@ export class EncodedApplied implements AppliedCommand {
     this.ts = command.ts;
     this.command = command;
     this.record = record;
-    this.#bytes = bytes;
-    this.#start = start;
-    this.#end = end;
+    this.eventBatch = bytes;
+    this.eventStart = start;
+    this.eventEnd = end;
     if (timings !== undefined) this.timings = timings;
   }
 
   /** The events' entry of the event batch (count, then events), without decoding it. */
   get eventBytes(): Uint8Array {
-    return this.#bytes.subarray(this.#start, this.#end);
+    return this.eventBatch.subarray(this.eventStart, this.eventEnd);
   }
 
   get events(): readonly EngineEvent[] {
     if (this.#events === undefined) {
-      const events = decodeCommandEvents(this.#bytes, this.#start, this.#end);
+      const events = decodeCommandEvents(this.eventBatch, this.eventStart, this.eventEnd);
       // The engine thread of this process wrote these bytes: not decoding them is a broken engine.
       if (events instanceof CodecError) {
         throw new Error(`seq ${this.seq}: engine events do not decode: ${events.message}`);
