@@ -23,6 +23,7 @@ import { connectNats } from '../../apps/bourse/src/cluster/gateway-command.ts';
 import { type Histograms, scrapeHistograms, stageNote } from './stage-timings.ts';
 import { settled } from '../../apps/bourse/test/support/cluster-checks.ts';
 import { logBytesNote } from './log-bytes.ts';
+import { nodePathNote } from './node-path.ts';
 import {
   bootstrapAdmin,
   etcdLeader,
@@ -417,6 +418,9 @@ export const clusterSuite: Suite = {
     let failed: string | undefined;
     try {
       const [port] = await freePorts(1);
+      // In this process, before the cluster takes the cores: the nodes' own path per command.
+      progress('cluster: an engine node’s main thread per command');
+      cpuNotes.push(await nodePathNote());
       progress('cluster: starting (bourse cluster up --no-demo)');
       const up = ['--data-dir', dir, '--port', String(port), '--no-demo', '--no-rate-limit'];
       if ((await clusterUpCommand(up)) !== 0) {

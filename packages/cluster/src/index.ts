@@ -27,4 +27,5 @@ export {
   parseBatch,
 } from './log-format.ts';
 export { HashBook } from './hash-book.ts';
+export { DEFAULT_RECENT_COMMANDS, RecentCommands } from './recent-commands.ts';
 export { NatsServerProcess, natsServerConfig, NATS_SERVER_BIN } from './nats-server-process.ts';
