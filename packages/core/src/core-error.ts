@@ -40,3 +40,9 @@ export class CoreError extends Error {
     this.code = code;
   }
 }
+
+/** The core's failure when its journal cannot write or commit. */
+export function journalFailed(error: unknown): CoreError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new CoreError('JOURNAL_FAILED', `journal failed: ${message}`, { cause: error });
+}

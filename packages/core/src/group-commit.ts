@@ -16,6 +16,7 @@ export class GroupCommit {
   readonly #stats: SequencerStats;
   readonly #onDurable: (durableSeq: number) => void;
   readonly #onError: (error: unknown) => void;
+  readonly #onStart: (seq: number) => void;
   #wanted: number;
   #durable: number;
   #inFlight: Promise<void> | undefined;
@@ -27,6 +28,8 @@ export class GroupCommit {
     stats: SequencerStats,
     onDurable: (durableSeq: number) => void,
     onError: (error: unknown) => void,
+    /** Called as each commit starts, with the last seq it will make durable. */
+    onStart: (seq: number) => void = () => {},
   ) {
     this.#journal = journal;
     this.#metrics = metrics;
@@ -35,6 +38,7 @@ export class GroupCommit {
     this.#wanted = durableSeq;
     this.#onDurable = onDurable;
     this.#onError = onError;
+    this.#onStart = onStart;
   }
 
   get durableSeq(): number {
@@ -60,6 +64,7 @@ export class GroupCommit {
       while (this.#wanted > this.#durable) {
         const started = performance.now();
         this.#stats.journalCommits++;
+        this.#onStart(this.#wanted);
         const durable = await this.#journal.commit();
         this.#metrics.journalFsyncs++;
         const ended = performance.now();

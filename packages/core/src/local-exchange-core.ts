@@ -9,7 +9,7 @@ import type { SnapshotStore } from '@bourse/journal';
 import type { ReadModels } from '@bourse/projections';
 import { CodecError, type Command, decodeEventBatch } from '@bourse/engine';
 import { type CommandSource, commandBatch, RecordArena, sourcedCommand } from './command-codec.ts';
-import { CoreError } from './core-error.ts';
+import { CoreError, journalFailed } from './core-error.ts';
 import { encodedBatch } from './encoded-applied.ts';
 import { buildQueries } from './acknowledged-queries.ts';
 import { countReject, createSequencerStats } from './core-metrics.ts';
@@ -123,6 +123,8 @@ export class LocalExchangeCore implements ReplicatingCore {
   #engineBusy = false;
   /** The last seq handed to the engine worker. */
   #postedSeq: number;
+  /** The last seq a started journal commit covers: the engine gets nothing beyond it. */
+  #committingSeq = 0;
   #inflight: Batch[] = [];
   #inflightHead = 0;
   #sinceSnapshot = 0;
@@ -148,9 +150,15 @@ export class LocalExchangeCore implements ReplicatingCore {
       this.stats,
       () => {
         this.#stampDurable();
+        // A commit can cover more than it was asked for (all that was appended when it wrote).
+        this.#postToEngine();
         this.#drain();
       },
       (error) => this.#fail(journalFailed(error)),
+      (seq) => {
+        this.#committingSeq = seq;
+        this.#postToEngine();
+      },
     );
     parts.host.onFailure = (error) => this.#fail(error);
     this.#ticker = new DueTicker({ clock: parts.clock, tick: () => this.submit({ type: 'tick' }) });
@@ -352,17 +360,25 @@ export class LocalExchangeCore implements ReplicatingCore {
       return;
     }
     for (const entry of pending) this.#unposted.push(entry);
+    // Starts a commit (which hands them to the engine) unless one is in flight.
     this.#commit.request(pending.at(-1)!.seq);
     this.#postToEngine();
   }
 
+  /**
+   * Hands the engine what a started journal commit covers; commands journaled during a commit wait
+   * for the next to start (no ack could come sooner): one engine message (a thread wake-up on each
+   * side) per commit instead of several.
+   */
   #postToEngine(): void {
     if (this.#engineBusy || this.#unposted.length === 0 || this.#failure !== undefined) return;
-    const entries =
-      this.#unposted.length <= MAX_BATCH_COMMANDS
-        ? this.#unposted
-        : this.#unposted.slice(0, MAX_BATCH_COMMANDS);
-    this.#unposted = entries === this.#unposted ? [] : this.#unposted.slice(MAX_BATCH_COMMANDS);
+    const unposted = this.#unposted;
+    let n = Math.min(unposted.length, MAX_BATCH_COMMANDS);
+    const covered = Math.max(this.#committingSeq, this.#commit.durableSeq);
+    while (n > 0 && unposted[n - 1]!.seq > covered) n--;
+    if (n === 0) return;
+    const entries = n === unposted.length ? unposted : unposted.slice(0, n);
+    this.#unposted = entries === unposted ? [] : unposted.slice(n);
     const commands = commandBatch(entries);
     const stages = new BatchStages(performance.now());
     const batch: Batch = { lastSeq: entries.at(-1)!.seq, entries, applied: undefined, stages };
@@ -580,9 +596,4 @@ export class LocalExchangeCore implements ReplicatingCore {
 
 function rejectAll(entries: readonly Entry[], error: Error): void {
   for (const entry of entries) entry.reject(error);
-}
-
-function journalFailed(error: unknown): CoreError {
-  const message = error instanceof Error ? error.message : String(error);
-  return new CoreError('JOURNAL_FAILED', `journal failed: ${message}`, { cause: error });
 }

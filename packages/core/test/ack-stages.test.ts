@@ -1,5 +1,6 @@
 // The ack's stage histograms: every acknowledged command is counted once in each stage, and the
-// stages fit inside the core's total for it (submitted → acknowledged).
+// stages fit inside the core's total for it (submitted → acknowledged); and the engine is handed
+// commands as the journal commit covering them starts.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -28,4 +29,45 @@ test('each acknowledged command is observed once per stage, within its time in t
   assert.ok(sum('core') + slack >= sum('queue') + sum('engine'));
   assert.ok(sum('core') + slack >= sum('journal_wait') + sum('journal_write'));
   assert.ok(sum('journal_write') > 0, 'journal writes take time');
+});
+
+test('a command journaled during a commit reaches the engine when the next commit starts', async (t) => {
+  // Commits wait for the test's word, so one can be held in flight.
+  let release: (() => void) | undefined;
+  let holding = false;
+  const core = await openCore(t, {
+    dataDir: tempDataDir(t),
+    durability: (local) => ({
+      append: (seq, payload) => local.append(seq, payload),
+      commit: async () => {
+        if (holding) await new Promise<void>((r) => (release = r));
+        return local.commit();
+      },
+      close: () => local.close(),
+    }),
+  });
+  await core.submitBatch(marketSetup(2));
+  holding = true;
+  const batches = core.stats.engineBatches;
+  const first = core.submit(limitOrder(1, 'buy', 4_000, 1));
+  let second: Promise<unknown> | undefined;
+  try {
+    for (let i = 0; i < 1_000 && release === undefined; i++) await new Promise(setImmediate);
+    assert.ok(release !== undefined, 'the first commit is in flight');
+    assert.equal(core.stats.engineBatches, batches + 1, 'its command went to the engine');
+    // The engine has answered: it is idle while the commit is still held.
+    for (let i = 0; i < 2_000 && core.metrics.engineQueueDepth > 0; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.equal(core.metrics.engineQueueDepth, 0);
+    second = core.submit(limitOrder(2, 'buy', 4_000, 1));
+    for (let i = 0; i < 20; i++) await new Promise(setImmediate);
+    assert.equal(core.stats.engineBatches, batches + 1, 'journaled, held for the next commit');
+  } finally {
+    // Whatever failed, the held commit goes on, so the core can close.
+    holding = false;
+    release?.();
+  }
+  await Promise.all([first, second]);
+  assert.equal(core.stats.engineBatches, batches + 2);
 });
