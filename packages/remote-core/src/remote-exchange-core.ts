@@ -235,20 +235,24 @@ export class RemoteExchangeCore implements ExchangeCore {
 
   /**
    * The applied commands of a lean reply's seqs, as the event stream delivers them (each exactly
-   * once, gaps filled by replay). A command delivered too long ago to be kept is fetched by replay.
+   * once, gaps filled by replay). Commands delivered too long ago to be kept (a reply that came late,
+   * as under overload) are fetched together by replay, not one request each.
    */
   async #delivered(seqs: readonly number[]): Promise<AppliedCommand[]> {
     const out = new Array<AppliedCommand>(seqs.length);
     const waits: Promise<void>[] = [];
+    let gone: number[] | undefined;
     for (let i = 0; i < seqs.length; i++) {
       const seq = seqs[i]!;
       const kept = this.#recent[seq % RECENT_DELIVERED];
       if (kept?.seq === seq) out[i] = kept;
-      else if (seq <= this.#follower.deliveredSeq) {
-        waits.push(this.#replayOne(seq).then((a) => void (out[i] = a)));
-      } else {
-        waits.push(this.#await(seq).then((a) => void (out[i] = a)));
-      }
+      else if (seq <= this.#follower.deliveredSeq) (gone ??= []).push(i);
+      else waits.push(this.#await(seq).then((a) => void (out[i] = a)));
+    }
+    if (gone !== undefined) {
+      const at = gone;
+      const replayed = this.#replayed(at.map((i) => seqs[i]!));
+      waits.push(replayed.then((found) => at.forEach((i) => void (out[i] = found.get(seqs[i]!)!))));
     }
     if (waits.length > 0) await Promise.all(waits);
     return out;
@@ -273,16 +277,26 @@ export class RemoteExchangeCore implements ExchangeCore {
     });
   }
 
-  async #replayOne(seq: number): Promise<AppliedCommand> {
-    const batch = await this.#requests.call(
-      this.subjects.replay,
-      { fromSeq: seq, toSeq: seq },
-      true,
-      (r) => r.batch as AppliedCommand[],
-    );
-    const applied = batch.find((a) => a.seq === seq);
-    if (applied === undefined) throw new CoreError('UNAVAILABLE', `no node replayed seq ${seq}`);
-    return applied;
+  /** The applied commands of `seqs`, fetched by replay of the range they span. */
+  async #replayed(seqs: readonly number[]): Promise<Map<number, AppliedCommand>> {
+    const found = new Map<number, AppliedCommand>();
+    const last = Math.max(...seqs);
+    let from = Math.min(...seqs);
+    while (from <= last) {
+      const batch = await this.#requests.call(
+        this.subjects.replay,
+        { fromSeq: from, toSeq: last },
+        true,
+        (r) => r.batch as AppliedCommand[],
+      );
+      if (batch.length === 0 || batch[0]!.seq !== from) break;
+      for (const applied of batch) found.set(applied.seq, applied);
+      from = batch.at(-1)!.seq + 1;
+    }
+    for (const seq of seqs) {
+      if (!found.has(seq)) throw new CoreError('UNAVAILABLE', `no node replayed seq ${seq}`);
+    }
+    return found;
   }
 
   subscribe(listener: (batch: readonly AppliedCommand[]) => void): () => void {

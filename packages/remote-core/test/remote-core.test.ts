@@ -207,6 +207,41 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
     });
   });
 
+  it('a reply that comes after its commands left the delivered window fetches them in one replay', async () => {
+    let release = () => {};
+    leader.holdReply = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const inputs = Array.from({ length: 5 }, (_, i) =>
+      withCid(limitOrder(2, 'buy', 1_100 + 100 * i, 1), `late-${i}`),
+    );
+    const pending = core.submitBatch(inputs);
+    try {
+      // Enough other commands, delivered to this gateway, to push the held ones out of its window.
+      await waitUntil(() => leader.history.some((a) => clientId(a) === 'late-4'));
+      const others = Array.from({ length: 4_200 }, () => ({
+        type: 'deposit' as const,
+        accountId: 1,
+        assetId: 1,
+        amount: 1,
+      }));
+      for (let i = 0; i < others.length; i += 700) {
+        await leader.core.submitBatch(others.slice(i, i + 700));
+      }
+      await waitUntil(() => core.cluster.deliveredSeq >= leader.core.durableSeq);
+    } finally {
+      leader.holdReply = undefined;
+      release();
+    }
+    const replays = leader.replayRequests;
+    const applied = await pending;
+    assert.equal(leader.replayRequests - replays, 1, 'one replay for the five, not one each');
+    assert.deepEqual(
+      applied.map((a) => clientId(a)),
+      inputs.map((_, i) => `late-${i}`),
+    );
+  });
+
   it('a projector that cannot fetch what it missed says so, and catches up once it can', async () => {
     const replayErrors: unknown[] = [];
     const stalls: ProjectorStall[] = [];
@@ -333,4 +368,9 @@ async function waitUntil(ok: () => boolean, timeoutMs = 30_000): Promise<void> {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+function clientId(applied: AppliedCommand): string | undefined {
+  const c = applied.command;
+  return c.type === 'placeOrder' ? c.clientOrderId : undefined;
 }

@@ -52,6 +52,10 @@ export class SingleNodeLeader {
   refuseReplay = false;
   /** Submit requests received (each attempt counts). */
   submitRequests = 0;
+  /** Replay requests received. */
+  replayRequests = 0;
+  /** When set, each submit reply waits for it (a reply that comes late). */
+  holdReply: Promise<void> | undefined;
   readonly #nats: NatsConnection;
   readonly #subs: Subscription[] = [];
   readonly #byClientId = new Map<string, AppliedCommand>();
@@ -134,6 +138,7 @@ export class SingleNodeLeader {
       this.swallowReplies--;
       return undefined;
     }
+    if (this.holdReply !== undefined) await this.holdReply;
     // As the engine nodes do (leader-requests.ts): seqs alone when asked and nothing was a duplicate.
     if (request.lean === true && known.every((k) => k === undefined)) {
       return { ok: true, seqs: results.map((a) => a.seq) };
@@ -153,6 +158,7 @@ export class SingleNodeLeader {
   }
 
   #replay(request: ReplayRequest): unknown {
+    this.replayRequests++;
     if (this.refuseReplay) return errorReply('UNAVAILABLE', 'replay refused by the test');
     const first = this.history[0]?.seq;
     if (first === undefined) return { ok: true, batch: [] };
