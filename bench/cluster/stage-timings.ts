@@ -35,6 +35,23 @@ const STAGES: readonly { name: string; what: string }[] = [
     name: 'bourse_event_loop_delay_seconds',
     what: 'gateways: event-loop delay',
   },
+  { name: 'bourse_cluster_event_loop_delay_seconds', what: 'leader: event-loop delay' },
+  // The leader's core, per command (`bourse_cluster_ack_stage_seconds`, one series per stage).
+  { name: 'bourse_cluster_ack_stage_seconds:queue', what: 'leader core: submitted → engine' },
+  { name: 'bourse_cluster_ack_stage_seconds:engine', what: 'leader core: engine' },
+  {
+    name: 'bourse_cluster_ack_stage_seconds:journal_wait',
+    what: 'leader core: submitted → its fenced append starts',
+  },
+  {
+    name: 'bourse_cluster_ack_stage_seconds:journal_write',
+    what: 'leader core: its fenced append',
+  },
+  {
+    name: 'bourse_cluster_ack_stage_seconds:ack',
+    what: 'leader core: applied and in the log → acked',
+  },
+  { name: 'bourse_cluster_ack_stage_seconds:core', what: 'leader core: submitted → acked' },
 ];
 
 const BUCKET = /^(\w+)_bucket\{(.*)\} (\S+)$/;
@@ -53,7 +70,10 @@ export async function scrapeHistograms(
     for (const line of text.split('\n')) {
       const m = BUCKET.exec(line);
       if (m === null) continue;
-      const [, name, labels, value] = m as unknown as [string, string, string, string];
+      const [, family, labels, value] = m as unknown as [string, string, string, string];
+      // A family with a `stage` label is one series per stage.
+      const stage = /stage="([^"]*)"/.exec(labels)?.[1];
+      const name = stage === undefined ? family : `${family}:${stage}`;
       const node = /node="([^"]*)"/.exec(labels)?.[1];
       if (node !== undefined && (page > 0 || node !== leader)) continue;
       const le = /le="([^"]*)"/.exec(labels)?.[1] ?? '+Inf';

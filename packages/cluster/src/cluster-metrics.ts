@@ -3,6 +3,7 @@
 // Each node reports them in its `status` reply, collected through `clusterMetricsRegistry`.
 
 import {
+  type CoreMetrics,
   createHistogram,
   type Histogram,
   MetricFamilies,
@@ -27,6 +28,8 @@ export interface ClusterMetrics {
   readonly localCommitSeconds: Histogram;
   /** A `submit` request taken by the leader → its reply sent: the leader's share of an ack. */
   readonly submitLatencySeconds: Histogram;
+  /** How late a 20 ms timer fires on the node's main thread (where requests, appends and acks run). */
+  readonly eventLoopDelaySeconds: Histogram;
   /** Log head seq minus this node's applied seq, as of the last look. */
   lagCommands: number;
   hashesChecked: number;
@@ -51,6 +54,7 @@ export function createClusterMetrics(): ClusterMetrics {
     appendLatencySeconds: createHistogram(STAGE_BOUNDS_SECONDS),
     localCommitSeconds: createHistogram(STAGE_BOUNDS_SECONDS),
     submitLatencySeconds: createHistogram(STAGE_BOUNDS_SECONDS),
+    eventLoopDelaySeconds: createHistogram(STAGE_BOUNDS_SECONDS),
     lagCommands: 0,
     hashesChecked: 0,
     hashMismatches: 0,
@@ -66,7 +70,11 @@ export function createClusterMetrics(): ClusterMetrics {
  * plain fields when collected. The node sends `getMetricsAsJSON()` in its status reply, and a gateway
  * aggregates the nodes' replies with prom-client's AggregatorRegistry for its /metrics page.
  */
-export function clusterMetricsRegistry(node: string, m: ClusterMetrics): Registry {
+export function clusterMetricsRegistry(
+  node: string,
+  m: ClusterMetrics,
+  ackStages: () => CoreMetrics['ackStages'] = () => undefined,
+): Registry {
   const f = new MetricFamilies();
   f.registry.setDefaultLabels({ node });
   f.gauge('bourse_cluster_leader', '1 while this engine node leads.', () => m.leader);
@@ -111,6 +119,19 @@ export function clusterMetricsRegistry(node: string, m: ClusterMetrics): Registr
     'bourse_cluster_submit_latency_seconds',
     'Leader: submit request taken → reply sent.',
     () => m.submitLatencySeconds,
+  );
+  f.histogram(
+    'bourse_cluster_event_loop_delay_seconds',
+    "How late a 20 ms timer fires on the node's main thread.",
+    () => m.eventLoopDelaySeconds,
+  );
+  // The node's current core (a new one after each step down): on the leader, where a submit's time
+  // goes between its request and its reply; the journal stages are the fenced append.
+  f.labelledHistogram(
+    'bourse_cluster_ack_stage_seconds',
+    "The node's core: submitted to acknowledged by stage (queue, engine, journal_wait, journal_write, ack, core).",
+    'stage',
+    ackStages,
   );
   return f.registry;
 }

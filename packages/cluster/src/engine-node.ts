@@ -12,7 +12,7 @@ import type { Etcd3 } from 'etcd3';
 import type { Registry } from 'prom-client';
 import { createEtcdClient } from './etcd-client.ts';
 import type { AppliedCommand, ReplicatingCore } from '@bourse/core';
-import { openExchangeCore } from '@bourse/core';
+import { EventLoopDelaySampler, openExchangeCore } from '@bourse/core';
 import type { FileJournal } from '@bourse/journal';
 import {
   type ClusterMetrics,
@@ -67,6 +67,7 @@ export class EngineNode {
   readonly node: string;
   readonly metrics: ClusterMetrics = createClusterMetrics();
   readonly #metricsRegistry: Registry;
+  readonly #loopDelay: EventLoopDelaySampler;
   readonly #opts: EngineNodeOptions;
   readonly #etcd: Etcd3;
   readonly #nc: NatsConnection;
@@ -94,7 +95,12 @@ export class EngineNode {
 
   private constructor(opts: EngineNodeOptions, etcd: Etcd3, nc: NatsConnection) {
     this.node = opts.node;
-    this.#metricsRegistry = clusterMetricsRegistry(opts.node, this.metrics);
+    this.#metricsRegistry = clusterMetricsRegistry(
+      opts.node,
+      this.metrics,
+      () => this.#core?.metrics.ackStages,
+    );
+    this.#loopDelay = new EventLoopDelaySampler(this.metrics.eventLoopDelaySeconds);
     this.#opts = opts;
     this.#etcd = etcd;
     this.#nc = nc;
@@ -132,6 +138,7 @@ export class EngineNode {
       await Promise.all([node.#houseKeep(), node.#hashOnOpen()]);
       node.#startFollowing();
       node.#housekeeping = setInterval(() => void node.#houseKeep(), HOUSEKEEPING_MS);
+      node.#loopDelay.start();
       node.#campaign = node.#campaignLoop();
       return node;
     } catch (error) {
@@ -174,6 +181,7 @@ export class EngineNode {
   async close(): Promise<void> {
     this.#closing.abort();
     clearInterval(this.#housekeeping);
+    this.#loopDelay.stop();
     this.#deposed('closing');
     await this.#campaign?.catch(() => {});
     await this.#follower?.stop();

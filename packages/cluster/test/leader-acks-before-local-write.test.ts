@@ -177,7 +177,12 @@ test('acknowledged before the leader journals it; its death loses nothing', T, a
       a2.core.durableSeq === b.core.durableSeq ? true : undefined,
     );
     assert.deepEqual(await a2.core.query.stateHash(), await b.core.query.stateHash());
-    assert.deepEqual((await a2.status()).alarm, undefined);
+    const status = await a2.status();
+    assert.deepEqual(status.alarm, undefined);
+    // Its core's stages and its thread's delay are in its metrics, as every node's are.
+    const families = new Set((status.metrics ?? []).map((m) => m.name));
+    assert.ok(families.has('bourse_cluster_ack_stage_seconds'));
+    assert.ok(families.has('bourse_cluster_event_loop_delay_seconds'));
 
     // Held back, the first leader's own write was still pending; released, it lands.
     assert.equal(stored, false);

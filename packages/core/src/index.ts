@@ -35,6 +35,7 @@ export {
   openExchangeCore,
 } from './open-exchange-core.ts';
 export { countReject, createCoreMetrics } from './core-metrics.ts';
+export { EventLoopDelaySampler } from './event-loop-delay.ts';
 export {
   createHistogram,
   LATENCY_BOUNDS_SECONDS,

@@ -13,7 +13,7 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { MarketDataHub, type MarketMessage } from '@bourse/marketdata';
-import type { AppliedCommand, ExchangeCore } from '@bourse/core';
+import { type AppliedCommand, EventLoopDelaySampler, type ExchangeCore } from '@bourse/core';
 import type { AlertService } from '@bourse/alerts';
 import type { NewsStore } from '@bourse/news';
 import type { Tracer } from '@opentelemetry/api';
@@ -65,7 +65,6 @@ import { OrderTracing } from './ops/order-tracing.ts';
 import { type OpsPagesDeps, serveOpsPage } from './ops/ops-pages.ts';
 import { docsPage } from './openapi/docs-page.ts';
 import { openApiDocument } from './openapi/openapi-document.ts';
-import { EventLoopDelaySampler } from './ops/event-loop-delay.ts';
 import { createGatewayMetrics } from './ops/gateway-metrics.ts';
 import { type Logger, silentLogger } from './ops/logger.ts';
 import { DEFAULT_WEB_DIR } from './ops/static-files.ts';

@@ -4,9 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type EngineEvent, REJECT_CODES } from '@bourse/engine';
-import { type AppliedCommand, createHistogram } from '@bourse/core';
+import { type AppliedCommand, createHistogram, EventLoopDelaySampler } from '@bourse/core';
 import { ApiError, errorCatalogue } from '../src/index.ts';
-import { EventLoopDelaySampler } from '../src/ops/event-loop-delay.ts';
 import { PrivateFeed } from '../src/ws/private-feed.ts';
 import { decideMarketSend } from '../src/ws/slow-consumer-policy.ts';
 import { textFrame } from '../src/ws/text-frame.ts';

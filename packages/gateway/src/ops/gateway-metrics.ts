@@ -27,7 +27,7 @@ export interface GatewayMetrics {
   rateLimited: number;
   /** History reads answered 503 because the read models stayed behind past the wait bound. */
   historyWaitTimeouts: number;
-  /** How late the gateway thread's timers fire (event-loop-delay.ts). */
+  /** How late the gateway thread's timers fire (`EventLoopDelaySampler` in @bourse/core). */
   readonly eventLoopDelaySeconds: Histogram;
 }
 

@@ -1,10 +1,12 @@
-// How late the gateway thread's timers fire: a timer is armed every `intervalMs` and the delay past
-// its due time is observed into a latency histogram (`bourse_event_loop_delay_seconds`). Every request,
-// socket message and acknowledgement on this thread waits at least that long, so this is the first
-// metric to look at when ack latency grows: a delay here means the thread itself was busy or stalled
-// (garbage collection, a long batch, a core taken by another thread), not the engine or the disk.
+// How late a thread's timers fire: a timer is armed every `intervalMs` and the delay past its due
+// time is observed into a latency histogram (a gateway's `bourse_event_loop_delay_seconds`, an engine
+// node's `bourse_cluster_event_loop_delay_seconds`). Every request, socket message and
+// acknowledgement on that thread waits at least that long, so this is the first metric to look at
+// when ack latency grows: a delay here means the thread itself was busy or stalled (garbage
+// collection, a long batch, a core taken by another thread), not the engine or the disk.
 
-import { type Histogram, observe } from '@bourse/core';
+import type { Histogram } from './exchange-core.ts';
+import { observe } from './histogram.ts';
 
 export class EventLoopDelaySampler {
   readonly #histogram: Histogram;
