@@ -102,7 +102,10 @@ export const DATA_DIR_HELP = `Data-directory commands (server stopped; --data-di
 
 export const LOADTEST_HELP = `Usage: bourse loadtest [options]
 
-Open-loop load over loopback; latency is measured from each order's intended send time.
+Open-loop load over loopback; latency is measured from each order's intended send time. In ws mode
+it also prints the CPU per order of each server thread (when it started the server) and the
+server's own histograms over the window from its /metrics: the ack's stages in the core (queue,
+engine, journal_wait, journal_write, ack, core), journal fsyncs and the gateway's event-loop delay.
 
 Options:
   --mode <ws|rest|fanout>   What to drive (default ws)
