@@ -43,8 +43,8 @@ const QUERY_METHODS: ReadonlySet<string> = new Set<QueryMethod>([
 export class LeaderRequests {
   readonly #core: ReplicatingCore;
   readonly #recent: RecentCommands;
-  /** Client order ids of placeOrders submitted and not yet acknowledged or failed. */
-  readonly #inFlight = new Map<string, Promise<AppliedCommand>>();
+  /** Client keys of placeOrders submitted and not yet acknowledged or failed: batch and index. */
+  readonly #inFlight = new Map<string, { batch: Promise<AppliedCommand[]>; index: number }>();
 
   readonly #metrics: ClusterMetrics;
 
@@ -70,28 +70,28 @@ export class LeaderRequests {
     const duplicates: number[] = [];
     const fresh: CommandInput[] = [];
     const freshAt: number[] = [];
+    /** The client keys of the fresh placeOrders that have one, with their index in `fresh`. */
+    const keyed: { id: string; index: number }[] = [];
     for (let i = 0; i < inputs.length; i++) {
       const input = inputs[i] as CommandInput;
-      const key = clientKeyOf(input);
-      const known =
-        key === undefined
-          ? undefined
-          : (this.#recent.byClientOrderId(key.accountId, key.clientOrderId) ??
-            this.#inFlight.get(`${key.accountId}:${key.clientOrderId}`));
+      const id = clientIdOf(input);
+      const known = id === undefined ? undefined : this.#known(id);
       if (known !== undefined) {
         results[i] = known;
         duplicates.push(i);
-      } else {
-        fresh.push(input);
-        freshAt.push(i);
+        continue;
       }
+      if (id !== undefined) keyed.push({ id, index: fresh.length });
+      fresh.push(input);
+      freshAt.push(i);
     }
     const submitted = fresh.length === 0 ? Promise.resolve([]) : this.#core.submitBatch(fresh);
-    this.#track(fresh, submitted);
+    if (keyed.length > 0) this.#track(keyed, submitted);
     try {
       const applied = await submitted;
       for (let j = 0; j < freshAt.length; j++) results[freshAt[j]!] = applied[j]!;
-      const all = await Promise.all(results);
+      const all =
+        duplicates.length === 0 ? (results as AppliedCommand[]) : await Promise.all(results);
       if (duplicates.length > 0) return { ok: true, results: all, duplicates };
       return request.lean === true
         ? { ok: true, seqs: all.map((a) => a.seq) }
@@ -99,6 +99,16 @@ export class LeaderRequests {
     } catch (error) {
       return coreErrorReply(error);
     }
+  }
+
+  /** The command already in the log (or on its way there) with this client key, if any. */
+  #known(id: string): AppliedCommand | Promise<AppliedCommand> | undefined {
+    const recent = this.#recent.byClientKey(id);
+    if (recent !== undefined) return recent;
+    const flight = this.#inFlight.get(id);
+    return flight === undefined
+      ? undefined
+      : flight.batch.then((applied) => applied[flight.index]!);
   }
 
   async query(request: QueryRequest): Promise<QueryReply> {
@@ -115,28 +125,26 @@ export class LeaderRequests {
     }
   }
 
-  #track(inputs: readonly CommandInput[], submitted: Promise<AppliedCommand[]>): void {
-    inputs.forEach((input, j) => {
-      const key = clientKeyOf(input);
-      if (key === undefined) return;
-      const id = `${key.accountId}:${key.clientOrderId}`;
-      const one = submitted.then((applied) => applied[j]!);
-      one.catch(() => {});
-      this.#inFlight.set(id, one);
-      const forget = () => {
-        if (this.#inFlight.get(id) === one) this.#inFlight.delete(id);
-      };
-      one.then(forget, forget);
-    });
+  /**
+   * Marks these client keys as on their way into the log until their batch settles (by then a
+   * durable one is in the recent window: the core adds a batch there before its promise settles).
+   */
+  #track(keyed: readonly { id: string; index: number }[], batch: Promise<AppliedCommand[]>): void {
+    for (const { id, index } of keyed) this.#inFlight.set(id, { batch, index });
+    const forget = () => {
+      for (const { id } of keyed) {
+        if (this.#inFlight.get(id)?.batch === batch) this.#inFlight.delete(id);
+      }
+    };
+    batch.then(forget, forget);
   }
 }
 
-function clientKeyOf(
-  input: CommandInput,
-): { accountId: number; clientOrderId: string } | undefined {
+/** `${accountId}:${clientOrderId}` of a placeOrder with a client order id (as `clientKey`). */
+function clientIdOf(input: CommandInput): string | undefined {
   if (typeof input !== 'object' || input === null || input.type !== 'placeOrder') return undefined;
   const { accountId, clientOrderId } = input;
-  return typeof clientOrderId === 'string' ? { accountId, clientOrderId } : undefined;
+  return typeof clientOrderId === 'string' ? `${accountId}:${clientOrderId}` : undefined;
 }
 
 /** INVALID_COMMAND is the request's fault; every other core error leaves the command unacknowledged. */

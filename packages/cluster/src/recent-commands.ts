@@ -91,7 +91,12 @@ export class RecentCommands {
 
   /** The applied placeOrder that used this account's client order id within the window, if any. */
   byClientOrderId(accountId: number, clientOrderId: string): AppliedCommand | undefined {
-    const seq = this.#byClientId.get(`${accountId}:${clientOrderId}`);
+    return this.byClientKey(`${accountId}:${clientOrderId}`);
+  }
+
+  /** The same, by the key `clientKey` gives (`${accountId}:${clientOrderId}`). */
+  byClientKey(key: string): AppliedCommand | undefined {
+    const seq = this.#byClientId.get(key);
     return seq === undefined ? undefined : this.#at(seq);
   }
 

@@ -70,6 +70,14 @@ test('a retried placeOrder with the same client order id is answered from the lo
   assert.deepEqual(again.results[0], first.results[0]);
   assert.equal(again.results[1]?.seq, first.results[0]!.seq + 1);
   record(again.results);
+  // Sent twice at once: the second finds the first on its way into the log (or already in it).
+  const twice = withClientId(limitOrder(1, 'buy', 4_000, 1), 'sent-twice');
+  const [one, two] = await Promise.all([h.submitOk([twice]), h.submitOk([twice])]);
+  assert.ok(one.ok && two.ok);
+  assert.equal(one.results[0]!.seq, two.results[0]!.seq, 'sequenced once');
+  assert.deepEqual(one.results[0], two.results[0]);
+  assert.equal((one.duplicates?.length ?? 0) + (two.duplicates?.length ?? 0), 1);
+  record(one.results);
   // Bad input is refused before sequencing and changes nothing.
   const bad = await h.submit([{ nonsense: true } as unknown as CommandInput]);
   assert.equal(bad.ok, false);
