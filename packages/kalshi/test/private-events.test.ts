@@ -319,3 +319,64 @@ test("orderbook_delta owners: a level's change belongs to the own order resting 
   assert.equal(p.ownLevels.owner(7, 'buy', 4_000, 30), undefined);
   assert.equal(p.ownLevels.touched(8), false);
 });
+
+test('an order taking an ended order’s place starts from its own fields only', () => {
+  const p = new PrivateEvents((id) => (id === 7 ? spec : undefined));
+  // Order 1 carries every optional field, is partly filled as maker and cancelled.
+  p.apply(
+    applied(1, [
+      { ...accepted(1, 10, 'buy', 200), expiresAt: 1_800_000_000_000, orderGroupId: 4 },
+      rested(1, 200),
+    ]),
+  );
+  p.apply(applied(2, [accepted(3, 30, 'sell', 50), fill(11, 1, 10, 50, 0)]));
+  p.apply(
+    applied(3, [
+      {
+        type: 'orderCancelled',
+        orderId: 1,
+        accountId: 10,
+        instrumentId: 7,
+        reason: 'user',
+        cancelledQtyLots: 150,
+      },
+    ]),
+  );
+  p.pending = [];
+  p.apply(
+    applied(4, [{ ...accepted(5, 20, 'sell', 100), clientOrderId: undefined }, rested(5, 100)]),
+  );
+  const [msg] = p.pending.map((i) => i.build(9) as Record<string, unknown>);
+  assert.deepEqual(msg, {
+    order_id: '5',
+    user_id: '9',
+    ticker: 'P-26-YES',
+    status: 'resting',
+    ...(userOrderSide(msg) as object),
+    yes_price_dollars: '0.4000',
+    initial_count_fp: '1.00',
+    fill_count_fp: '0.00',
+    remaining_count_fp: '1.00',
+    taker_fill_cost_dollars: '0.0000',
+    maker_fill_cost_dollars: '0.0000',
+    taker_fees_dollars: '0.0000',
+    maker_fees_dollars: '0.0000',
+    client_order_id: '',
+    created_time: new Date(1_700_000_000_004).toISOString(),
+    created_ts_ms: 1_700_000_000_004,
+    last_updated_ts_ms: 1_700_000_000_004,
+    order_group_id: null,
+    cancel_order_on_pause: false,
+    subaccount_number: 0,
+  });
+});
+
+/** The direction fields of a message, which translation.test.ts checks on their own. */
+function userOrderSide(m: Record<string, unknown> | undefined) {
+  return {
+    outcome_side: m?.outcome_side,
+    book_side: m?.book_side,
+    side: m?.side,
+    is_yes: m?.is_yes,
+  };
+}

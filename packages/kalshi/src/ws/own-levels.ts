@@ -5,25 +5,24 @@
 
 import type { Side } from '@bourse/engine';
 
-/** What the tracker needs of an order: its account, its client order id, its market. */
-export interface OwnedOrder {
-  readonly accountId: number;
-  readonly instrumentId: number;
-  readonly clientOrderId: string | undefined;
-}
-
 export class OwnLevels {
   /** instrument → `side:price` → account → the client order id of its latest order there. */
   readonly #byMarket = new Map<number, Map<string, Map<number, string>>>();
 
-  record(o: OwnedOrder, side: Side, priceTicks: number): void {
-    if (o.clientOrderId === undefined) return;
-    let levels = this.#byMarket.get(o.instrumentId);
-    if (levels === undefined) this.#byMarket.set(o.instrumentId, (levels = new Map()));
+  /** The order of `accountId` with `clientOrderId` changed this level of its market. */
+  record(
+    accountId: number,
+    instrumentId: number,
+    clientOrderId: string,
+    side: Side,
+    priceTicks: number,
+  ): void {
+    let levels = this.#byMarket.get(instrumentId);
+    if (levels === undefined) this.#byMarket.set(instrumentId, (levels = new Map()));
     const key = levelKey(side, priceTicks);
     let owners = levels.get(key);
     if (owners === undefined) levels.set(key, (owners = new Map()));
-    owners.set(o.accountId, o.clientOrderId);
+    owners.set(accountId, clientOrderId);
   }
 
   /** The client order id of `accountId`'s order behind a change at this level, if there was one. */

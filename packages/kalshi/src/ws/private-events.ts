@@ -13,7 +13,8 @@ import { NO_SCHEDULED_CLOSE_MS } from '../rest/market-view.ts';
 import { fillCost } from '../rest/order-view.ts';
 import { OwnLevels } from './own-levels.ts';
 import { PositionVolumes } from './position-volumes.ts';
-import { fillMsg, positionMsg, type TrackedOrder, userOrderMsg } from './ws-messages.ts';
+import { TrackedOrders } from './tracked-orders.ts';
+import { fillMsg, positionMsg, userOrderMsg } from './ws-messages.ts';
 
 export type PrivateChannel = 'fill' | 'user_orders' | 'market_positions';
 
@@ -42,7 +43,7 @@ type PositionChanged = Extract<EngineEvent, { type: 'positionChanged' }>;
  * order tracking alone; that covers every order, so a later subscriber sees cumulative state.
  */
 export class PrivateEvents {
-  readonly #orders = new Map<number, TrackedOrder>();
+  readonly #orders = new TrackedOrders();
   readonly #status = new Map<number, MarketStatus>();
   readonly #specOf: SpecOf;
   readonly #wanted: Wanted;
@@ -78,57 +79,31 @@ export class PrivateEvents {
       const e = events[i]!;
       switch (e.type) {
         case 'orderAccepted':
-          this.#orders.set(e.orderId, {
-            orderId: e.orderId,
-            accountId: e.accountId,
-            instrumentId: e.instrumentId,
-            clientOrderId: e.clientOrderId,
-            side: e.side,
-            priceTicks: e.priceTicks,
-            initialLots: e.qtyLots,
-            filledLots: 0,
-            openLots: e.qtyLots,
-            takerCost: 0,
-            makerCost: 0,
-            takerFees: 0,
-            makerFees: 0,
-            createdTs: ts,
-            updatedTs: ts,
-            expiresAt: e.expiresAt,
-            cancelOnPause: e.cancelOnPause,
-            orderGroupId: e.orderGroupId,
-            status: 'resting',
-          });
+          this.#orders.accept(e, ts);
           touched.add(e.orderId);
           break;
         case 'orderRested': {
-          const o = this.#orders.get(e.orderId);
-          if (o === undefined) break;
-          this.ownLevels.record(o, e.side, e.priceTicks);
-          o.openLots = e.openQtyLots;
-          o.updatedTs = ts;
+          const o = this.#orders.slotOf(e.orderId);
+          if (o < 0) break;
+          this.#ownLevel(o, e.side, e.priceTicks);
+          this.#orders.rested(o, e.openQtyLots, ts);
           touched.add(e.orderId);
           break;
         }
         case 'orderAmended': {
-          const o = this.#orders.get(e.orderId);
-          if (o === undefined) break;
-          this.ownLevels.record(o, o.side, o.priceTicks);
-          this.ownLevels.record(o, o.side, e.priceTicks);
-          o.priceTicks = e.priceTicks;
-          o.openLots = e.openQtyLots;
-          o.initialLots = o.filledLots + e.openQtyLots;
-          o.updatedTs = ts;
+          const o = this.#orders.slotOf(e.orderId);
+          if (o < 0) break;
+          this.#ownLevel(o, this.#orders.side(o), this.#orders.priceTicks(o));
+          this.#ownLevel(o, this.#orders.side(o), e.priceTicks);
+          this.#orders.amended(o, e.priceTicks, e.openQtyLots, ts);
           touched.add(e.orderId);
           break;
         }
         case 'orderCancelled': {
-          const o = this.#orders.get(e.orderId);
-          if (o === undefined) break;
-          this.ownLevels.record(o, o.side, o.priceTicks);
-          o.openLots = 0;
-          o.status = 'canceled';
-          o.updatedTs = ts;
+          const o = this.#orders.slotOf(e.orderId);
+          if (o < 0) break;
+          this.#ownLevel(o, this.#orders.side(o), this.#orders.priceTicks(o));
+          this.#orders.cancelled(o, ts);
           touched.add(e.orderId);
           break;
         }
@@ -166,8 +141,8 @@ export class PrivateEvents {
         e.takerSide,
       );
     }
-    const maker = this.#orders.get(e.makerOrderId);
-    if (maker !== undefined) this.ownLevels.record(maker, makerSide, e.priceTicks);
+    const maker = this.#orders.slotOf(e.makerOrderId);
+    if (maker >= 0) this.#ownLevel(maker, makerSide, e.priceTicks);
     this.#track(e.makerOrderId, ts, false, spec, makerSide, e, e.makerFee, e.makerOpenQtyLots);
     if (this.#wanted(e.makerAccountId)) {
       this.#fillItem(
@@ -195,20 +170,10 @@ export class PrivateEvents {
     fee: number,
     open: number,
   ): void {
-    const o = this.#orders.get(orderId);
-    if (o === undefined) return;
+    const o = this.#orders.slotOf(orderId);
+    if (o < 0) return;
     const cost = fillCost(spec, side, e.priceTicks, e.qtyLots);
-    o.filledLots += e.qtyLots;
-    o.openLots = open;
-    if (isTaker) {
-      o.takerCost += cost;
-      o.takerFees += fee;
-    } else {
-      o.makerCost += cost;
-      o.makerFees += fee;
-    }
-    if (open === 0) o.status = 'executed';
-    o.updatedTs = ts;
+    this.#orders.filled(o, e.qtyLots, open, isTaker, cost, fee, ts);
     this.#touched.add(orderId);
   }
 
@@ -232,7 +197,7 @@ export class PrivateEvents {
     const facts = {
       tradeId: e.tradeId,
       orderId,
-      clientOrderId: this.#orders.get(orderId)?.clientOrderId,
+      clientOrderId: this.#clientOrderId(orderId),
       isTaker,
       side,
       priceTicks: e.priceTicks,
@@ -279,21 +244,43 @@ export class PrivateEvents {
     });
   }
 
+  /** The order's `user_order` message, for its account only; an order that ended is forgotten. */
   #emitOrder(orderId: number): void {
-    const o = this.#orders.get(orderId);
-    if (o === undefined) return;
-    if (o.status !== 'resting') this.#orders.delete(orderId);
-    if (!this.#wanted(o.accountId)) return;
-    const spec = this.#specOf(o.instrumentId);
-    if (spec === undefined) return;
-    const copy = { ...o };
+    const orders = this.#orders;
+    const o = orders.slotOf(orderId);
+    if (o < 0) return;
+    const accountId = orders.accountId(o);
+    const instrumentId = orders.instrumentId(o);
+    const spec = this.#wanted(accountId) ? this.#specOf(instrumentId) : undefined;
+    const copy = spec === undefined ? undefined : orders.view(o);
+    if (!orders.resting(o)) orders.remove(o);
+    if (spec === undefined || copy === undefined) return;
     this.pending.push({
-      accountId: o.accountId,
+      accountId,
       channel: 'user_orders',
-      instrumentId: o.instrumentId,
+      instrumentId,
       type: 'user_order',
       build: (userId) => userOrderMsg(spec, copy, userId),
     });
+  }
+
+  #clientOrderId(orderId: number): string | undefined {
+    const o = this.#orders.slotOf(orderId);
+    return o < 0 ? undefined : this.#orders.clientOrderId(o);
+  }
+
+  /** A change at a book level caused by the tracked order in slot `o`. */
+  #ownLevel(o: number, side: Side, priceTicks: number): void {
+    const orders = this.#orders;
+    const clientOrderId = orders.clientOrderId(o);
+    if (clientOrderId === undefined) return;
+    this.ownLevels.record(
+      orders.accountId(o),
+      orders.instrumentId(o),
+      clientOrderId,
+      side,
+      priceTicks,
+    );
   }
 
   #lifecycleEvent(e: EngineEvent, ts: number): void {
