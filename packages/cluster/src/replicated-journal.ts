@@ -1,8 +1,9 @@
 // The journal an engine node's core writes to. As leader, a commit appends the batch to the fenced
 // etcd log (one transaction, a quorum's disks) and is durable then: the node's own file journal gets
-// the batch only after that, strictly in log order, and writes it behind the acknowledgement while the
-// next batch's append goes out. So the local journal is always a prefix of the log, possibly trailing
-// it by the batches still being written (a node restarting after a crash fetches those from the log).
+// the batch only after that, strictly in log order, and writes it behind the acknowledgement, before
+// the next batch's append goes out. So the local journal is always a prefix of the log, possibly
+// trailing it by the batch still being written (a node restarting after a crash fetches it from the
+// log).
 // As standby, the commands come from the log already and a commit is the local write. Once deposed it
 // refuses every commit: the core stops, and the node reopens it from its local journal, dropping
 // whatever the engine applied that never reached the log.
@@ -39,6 +40,8 @@ export class ReplicatedJournal implements CoreJournal {
   #storedWaiters: StoredWaiter[] = [];
   /** Why a local write behind the log failed: nothing more is taken (the node steps down). */
   #localFailure: Error | undefined;
+  /** The leader's local write of its last appended batch, settled or not. */
+  #localWrite: Promise<void> = Promise.resolve();
   /** Told once when a commit is refused or the local journal fails (the node steps down). */
   onDeposed: (reason: string) => void = () => {};
 
@@ -107,10 +110,16 @@ export class ReplicatedJournal implements CoreJournal {
       this.#releaseStored(durable);
       return durable;
     }
-    if (entries.length > 0) await this.#appendToLog(mode, entries);
+    if (entries.length === 0) return this.#local.lastSeq;
+    // The previous batch's local write runs between two appends, not during one: on a disk it shares
+    // with etcd (one machine's cluster) a write overlapping the append slows the append every ack
+    // waits for. Its failure is this commit's (below).
+    await this.#localWrite;
+    if (this.#localFailure !== undefined) throw this.#localFailure;
+    await this.#appendToLog(mode, entries);
     // In the log now: only now may the local journal have it, so it stays a prefix of the log.
     for (const { seq, payload } of entries) this.#local.append(seq, payload);
-    if (entries.length > 0) this.#writeLocalBehind();
+    this.#localWrite = this.#writeLocalBehind();
     return this.#local.lastSeq;
   }
 
@@ -124,14 +133,10 @@ export class ReplicatedJournal implements CoreJournal {
     return new Promise((resolve, reject) => this.#storedWaiters.push({ seq, resolve, reject }));
   }
 
-  /**
-   * The file journal's own group commit: a write in flight takes what was appended before it, and
-   * what is appended meanwhile rides on the next, so the leader never waits on it and never has more
-   * than one write in flight and one gathering.
-   */
-  #writeLocalBehind(): void {
+  /** The local write and fsync of what was just appended; the acknowledgement does not wait for it. */
+  #writeLocalBehind(): Promise<void> {
     const started = performance.now();
-    this.#local.commit().then(
+    return this.#local.commit().then(
       (durable) => {
         observe(this.#metrics.localCommitSeconds, (performance.now() - started) / 1000);
         this.#releaseStored(durable);

@@ -116,18 +116,19 @@ async function heldLeader(log: FencedLog, dataDir: string): Promise<HeldLeader> 
   return { core, journal, local, dataDir, resign: () => leadership.resign(), release };
 }
 
-/** The market set up, then resting orders that do not cross: each stays findable by its order id. */
+/**
+ * The market set up, then resting orders that do not cross (each stays findable by its order id), in
+ * one batch: the next batch's append would wait for this one's local write, which is held.
+ */
 async function trade(core: ReplicatingCore): Promise<AppliedCommand[]> {
-  const acked: AppliedCommand[] = [];
-  acked.push(...(await core.submitBatch(marketSetup(2))));
+  const orders = [];
   for (let i = 0; i < 5; i++) {
-    acked.push(
-      ...(await core.submitBatch([
-        limitOrder(1, 'buy', 4_000 + i * 100, 1),
-        limitOrder(2, 'sell', 6_000 + i * 100, 1),
-      ])),
+    orders.push(
+      limitOrder(1, 'buy', 4_000 + i * 100, 1),
+      limitOrder(2, 'sell', 6_000 + i * 100, 1),
     );
   }
+  const acked = await core.submitBatch([...marketSetup(2), ...orders]);
   assert.ok(acked.every((a) => a.events[0]?.type !== 'rejected'));
   return acked;
 }
