@@ -14,8 +14,8 @@ export type LoadVolumes = (accountId: number, uptoSeq: number) => Promise<Map<nu
 export class PositionVolumes {
   readonly #boundary: number;
   readonly #load: LoadVolumes;
-  /** `account:instrument` → lots traded in fills after the boundary. */
-  readonly #live = new Map<string, number>();
+  /** account → instrument → lots traded in fills after the boundary (no key built per fill). */
+  readonly #live = new Map<number, Map<number, number>>();
   /** account → instrument → lots traded up to the boundary, once loaded. */
   readonly #before = new Map<number, Map<number, number>>();
   readonly #loading = new Map<number, Promise<void>>();
@@ -59,7 +59,7 @@ export class PositionVolumes {
 
   /** Lots traded in the market after the boundary, so far. */
   liveLots(accountId: number, instrumentId: number): number {
-    return this.#live.get(`${accountId}:${instrumentId}`) ?? 0;
+    return this.#live.get(accountId)?.get(instrumentId) ?? 0;
   }
 
   /** Lots traded in the market up to the boundary (0 until `ready` has resolved). */
@@ -68,7 +68,8 @@ export class PositionVolumes {
   }
 
   #add(accountId: number, instrumentId: number, lots: number): void {
-    const key = `${accountId}:${instrumentId}`;
-    this.#live.set(key, (this.#live.get(key) ?? 0) + lots);
+    let markets = this.#live.get(accountId);
+    if (markets === undefined) this.#live.set(accountId, (markets = new Map()));
+    markets.set(instrumentId, (markets.get(instrumentId) ?? 0) + lots);
   }
 }

@@ -47,8 +47,6 @@ export class PrivateEvents {
   readonly #status = new Map<number, MarketStatus>();
   readonly #specOf: SpecOf;
   readonly #wanted: Wanted;
-  /** Orders changed by the command being applied, in first-change order; emptied after each. */
-  readonly #touched = new Set<number>();
   /** Final positions of the command being applied (`account:instrument`); built when first needed. */
   #positions: Map<string, number> | undefined;
   pending: PrivateItem[] = [];
@@ -72,39 +70,38 @@ export class PrivateEvents {
   apply(applied: AppliedCommand): void {
     const events = applied.events;
     const ts = applied.ts;
-    const touched = this.#touched;
-    touched.clear();
+    const orders = this.#orders;
+    orders.untouchAll();
     this.#positions = undefined;
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
       switch (e.type) {
         case 'orderAccepted':
-          this.#orders.accept(e, ts);
-          touched.add(e.orderId);
+          orders.touch(orders.accept(e, ts));
           break;
         case 'orderRested': {
-          const o = this.#orders.slotOf(e.orderId);
+          const o = orders.slotOf(e.orderId);
           if (o < 0) break;
           this.#ownLevel(o, e.side, e.priceTicks);
-          this.#orders.rested(o, e.openQtyLots, ts);
-          touched.add(e.orderId);
+          orders.rested(o, e.openQtyLots, ts);
+          orders.touch(o);
           break;
         }
         case 'orderAmended': {
-          const o = this.#orders.slotOf(e.orderId);
+          const o = orders.slotOf(e.orderId);
           if (o < 0) break;
-          this.#ownLevel(o, this.#orders.side(o), this.#orders.priceTicks(o));
-          this.#ownLevel(o, this.#orders.side(o), e.priceTicks);
-          this.#orders.amended(o, e.priceTicks, e.openQtyLots, ts);
-          touched.add(e.orderId);
+          this.#ownLevel(o, orders.side(o), orders.priceTicks(o));
+          this.#ownLevel(o, orders.side(o), e.priceTicks);
+          orders.amended(o, e.priceTicks, e.openQtyLots, ts);
+          orders.touch(o);
           break;
         }
         case 'orderCancelled': {
-          const o = this.#orders.slotOf(e.orderId);
+          const o = orders.slotOf(e.orderId);
           if (o < 0) break;
-          this.#ownLevel(o, this.#orders.side(o), this.#orders.priceTicks(o));
-          this.#orders.cancelled(o, ts);
-          touched.add(e.orderId);
+          this.#ownLevel(o, orders.side(o), orders.priceTicks(o));
+          orders.cancelled(o, ts);
+          orders.touch(o);
           break;
         }
         case 'fill':
@@ -119,8 +116,7 @@ export class PrivateEvents {
       }
     }
     this.#positions = undefined;
-    for (const id of touched) this.#emitOrder(id);
-    touched.clear();
+    orders.drainTouched(this.#emitOrder);
   }
 
   #fill(e: Fill, ts: number, events: readonly EngineEvent[], index: number): void {
@@ -174,7 +170,7 @@ export class PrivateEvents {
     if (o < 0) return;
     const cost = fillCost(spec, side, e.priceTicks, e.qtyLots);
     this.#orders.filled(o, e.qtyLots, open, isTaker, cost, fee, ts);
-    this.#touched.add(orderId);
+    this.#orders.touch(o);
   }
 
   /** The `fill` message of one leg, with the account's position right after this fill. */
@@ -245,10 +241,8 @@ export class PrivateEvents {
   }
 
   /** The order's `user_order` message, for its account only; an order that ended is forgotten. */
-  #emitOrder(orderId: number): void {
+  readonly #emitOrder = (o: number): void => {
     const orders = this.#orders;
-    const o = orders.slotOf(orderId);
-    if (o < 0) return;
     const accountId = orders.accountId(o);
     const instrumentId = orders.instrumentId(o);
     const spec = this.#wanted(accountId) ? this.#specOf(instrumentId) : undefined;
@@ -262,7 +256,7 @@ export class PrivateEvents {
       type: 'user_order',
       build: (userId) => userOrderMsg(spec, copy, userId),
     });
-  }
+  };
 
   #clientOrderId(orderId: number): string | undefined {
     const o = this.#orders.slotOf(orderId);

@@ -41,6 +41,10 @@ export class TrackedOrders {
   #status = new Uint8Array(0);
   #cancelOnPause = new Uint8Array(0);
   #clientOrderId: (string | undefined)[] = [];
+  /** Slots changed by the command being applied, in first-change order; 1 in `#marked` if listed. */
+  #touched = new Int32Array(64);
+  #touchedCount = 0;
+  #marked = new Uint8Array(0);
 
   get size(): number {
     return this.#slots.size;
@@ -51,7 +55,8 @@ export class TrackedOrders {
     return this.#slots.get(orderId) ?? -1;
   }
 
-  accept(e: Accepted, ts: number): void {
+  /** Tracks an accepted order; returns its slot. */
+  accept(e: Accepted, ts: number): number {
     const old = this.#slots.get(e.orderId);
     const s = old ?? this.#take();
     this.#slots.set(e.orderId, s);
@@ -74,6 +79,7 @@ export class TrackedOrders {
     this.#cancelOnPause[s] = e.cancelOnPause ? 1 : 0;
     this.#orderGroupId[s] = e.orderGroupId ?? Number.NaN;
     this.#status[s] = RESTING;
+    return s;
   }
 
   accountId(s: number): number {
@@ -163,15 +169,35 @@ export class TrackedOrders {
     };
   }
 
+  /** Lists slot `s` among those changed by the command being applied (once). */
+  touch(s: number): void {
+    if (this.#marked[s] === 1) return;
+    this.#marked[s] = 1;
+    if (this.#touchedCount === this.#touched.length) this.#touched = growInt32(this.#touched);
+    this.#touched[this.#touchedCount++] = s;
+  }
+
+  /** Calls `f` with each touched slot in first-change order (`f` may remove it), then forgets them. */
+  drainTouched(f: (s: number) => void): void {
+    for (let i = 0; i < this.#touchedCount; i++) {
+      const s = this.#touched[i]!;
+      this.#marked[s] = 0;
+      f(s);
+    }
+    this.#touchedCount = 0;
+  }
+
+  /** Forgets the slots listed by a command that did not finish. */
+  untouchAll(): void {
+    for (let i = 0; i < this.#touchedCount; i++) this.#marked[this.#touched[i]!] = 0;
+    this.#touchedCount = 0;
+  }
+
   /** Forgets the order in slot `s` (an order that ended). */
   remove(s: number): void {
     this.#slots.delete(this.#orderId[s]!);
     this.#clientOrderId[s] = undefined;
-    if (this.#freeCount === this.#free.length) {
-      const grown = new Int32Array(this.#free.length * 2);
-      grown.set(this.#free);
-      this.#free = grown;
-    }
+    if (this.#freeCount === this.#free.length) this.#free = growInt32(this.#free);
     this.#free[this.#freeCount++] = s;
   }
 
@@ -211,6 +237,13 @@ export class TrackedOrders {
     this.#sell = u(this.#sell);
     this.#status = u(this.#status);
     this.#cancelOnPause = u(this.#cancelOnPause);
+    this.#marked = u(this.#marked);
     this.#capacity = n;
   }
+}
+
+function growInt32(a: Int32Array) {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
