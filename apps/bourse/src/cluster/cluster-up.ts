@@ -158,8 +158,6 @@ async function startAll(state: ClusterState, demo: boolean): Promise<void> {
   const pgDir = join(state.dataDir, 'postgres');
   await startLocalPostgres(pgDir, state.ports.postgres!);
   const pgPid = Number(readFileSync(join(pgDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
-  // Before any client connects: the backends it forks from now on inherit it.
-  offTheAckPath(pgPid, false);
   add({ name: 'postgres', kind: 'postgres', pid: pgPid, log: join(pgDir, 'server.log') });
   await startBourseProcesses(state, add);
   await startHaproxy(state, add);
@@ -266,7 +264,6 @@ async function startBourseProcesses(state: ClusterState, add: Add): Promise<void
     'projector',
     ...withPg(state),
   ]);
-  offTheAckPath(state.processes.find((p) => p.name === 'projector')!.pid, true);
   for (let i = 1; i <= GATEWAYS; i++) {
     const port = String(state.ports[`gateway${i}`]);
     const args = ['cluster', 'gateway', ...withPg(state), '--port', port];
@@ -357,30 +354,11 @@ export async function restartProcess(state: ClusterState, name: string): Promise
     const started = await spawnBourse(args, opts);
     started.child.unref();
     entry.pid = started.child.pid!;
-    if (entry.kind === 'projector') offTheAckPath(entry.pid, true);
   } else {
     entry.pid = detached(bin!, args, entry.log);
     if (entry.kind === 'nats') await waitFor('nats-server', () => portOpen(state.ports.nats!));
   }
   writeState(state);
-}
-
-/** Niceness of the processes no acknowledgement waits for: the read models' projector and PostgreSQL. */
-const READ_MODELS_NICE = 10;
-
-/**
- * On one machine the projector and PostgreSQL (about a third of the cluster's CPU per order) compete
- * for the cores with the order path (gateways, nats-server, the leader, etcd), whose acknowledgements
- * never wait for them: lowered, they take what the order path leaves, and the read models lag under
- * load and catch up, as one server's read-model thread does. `group`: every thread of the process (a
- * detached child leads its process group); otherwise the one process, whose children inherit it.
- */
-function offTheAckPath(pid: number, group: boolean): void {
-  // A preference, not a correctness matter: without util-linux's renice it runs as it was.
-  spawnSync('renice', ['-n', String(READ_MODELS_NICE), group ? '-g' : '-p', String(pid)], {
-    stdio: 'ignore',
-    timeout: 5_000,
-  });
 }
 
 /** Stops every process, newest first (HAProxy and gateways before the nodes and etcd). */
