@@ -2,7 +2,7 @@
 // time: the leader's path (a gateway's submit request decoded, sequenced and journaled by the core, the
 // engine's events back, the `events` message encoded, the recent-command window) and a standby's (the
 // leader's records replicated by the core, the window), with the window full. Three forms alternate:
-// events decoded into objects and a JSON submit (the nodes before decision 0930), events kept as the
+// events decoded into objects and a JSON submit (the nodes before decision 0931), events kept as the
 // engine's bytes (`lazyEvents`: published as they are, the window keeping bytes), and then the submit
 // in the command codec as well.
 

@@ -1,5 +1,5 @@
 // Turns a fetched feed document (RSS 2.0, Atom, RDF/RSS 1.0 or JSON Feed) into the few fields a news
-// item keeps, through feedsmith (decision 0720). Each item gets a key that identifies it across
+// item keeps, through feedsmith (decision 0721). Each item gets a key that identifies it across
 // polls — its guid or id, else its link — so a story seen again is recognised and stored once.
 
 import { parseFeed } from 'feedsmith';

@@ -1,7 +1,7 @@
 // Where news lives: the feeds attached to series, events and markets, and their items with sentiment,
 // in a database of its own (a file in the data directory, or PostgreSQL). It is not a projection of
 // the journal — nothing could rebuild a posted item — so unlike the read models its SQLite file is
-// written with fsync (decision 0720); writes are a few per poll, so that costs the journal nothing.
+// written with fsync (decision 0721); writes are a few per poll, so that costs the journal nothing.
 
 import {
   createNodeSqliteDialect,

@@ -1,5 +1,5 @@
 // The sentiment of a headline, from the AFINN-165 lexicon through the `sentiment` package (decision
-// 0720): every word has a valence from -5 to +5, negation flips the word after "not", and the score
+// 0721): every word has a valence from -5 to +5, negation flips the word after "not", and the score
 // is their sum. A few words headlines about markets use often, which AFINN lacks, are added here.
 
 import Sentiment from 'sentiment';
