@@ -4,6 +4,8 @@
 // so off by at most one bucket's width: a few ms up to 100 ms, docs/cluster.md). The leader's stages
 // come from its node metrics, which every gateway's /metrics carries labelled with the node.
 
+import { bucketQuantile } from '../../apps/bourse/src/loadtest/server-stages.ts';
+
 interface Series {
   /** Upper bounds in seconds, ascending, +Inf last. */
   readonly bounds: number[];
@@ -97,25 +99,13 @@ export async function scrapeHistograms(
 
 /** The `q` quantile (seconds) of what `after` counted beyond `before`, or undefined if nothing. */
 function quantile(before: Series | undefined, after: Series, q: number): number | undefined {
-  const order = after.bounds.map((b, i) => [b, i] as const).sort((a, b) => a[0] - b[0]);
-  const delta = order.map(([b, i]) => {
-    const j = before?.bounds.indexOf(b) ?? -1;
-    return [b, after.counts[i]! - (j < 0 ? 0 : before!.counts[j]!)] as const;
-  });
-  const total = delta.at(-1)?.[1] ?? 0;
-  if (total <= 0) return undefined;
-  const target = q * total;
-  let lower = 0;
-  let below = 0;
-  for (const [bound, count] of delta) {
-    if (count >= target) {
-      if (!Number.isFinite(bound)) return lower;
-      return lower + ((bound - lower) * (target - below)) / Math.max(1e-9, count - below);
-    }
-    lower = bound;
-    below = count;
-  }
-  return lower;
+  const delta = after.bounds
+    .map((b, i) => {
+      const j = before?.bounds.indexOf(b) ?? -1;
+      return [b, after.counts[i]! - (j < 0 ? 0 : before!.counts[j]!)] as const;
+    })
+    .sort((x, y) => x[0] - y[0]);
+  return (delta.at(-1)?.[1] ?? 0) > 0 ? bucketQuantile(delta, q) : undefined;
 }
 
 /** "ack by stage at 7500/s: gateway: submit → ack p50 9.1 ms / p99 31 ms (n 4,012) · …". */

@@ -65,7 +65,7 @@ export function stagePercentiles(before: Scrape, after: Scrape): Record<string, 
       .map(([le, c]) => [le, c - (b?.get(le) ?? 0)] as const);
     const count = delta.at(-1)?.[1] ?? 0;
     if (count <= 0) continue;
-    const ms = (q: number) => Math.round(quantile(delta, q) * 1e5) / 100;
+    const ms = (q: number) => Math.round(bucketQuantile(delta, q) * 1e5) / 100;
     out[/\{(\w+)\}$/.exec(key)?.[1] ?? key.replace(/^bourse_|_seconds$/g, '')] = {
       count,
       p50Ms: ms(0.5),
@@ -76,8 +76,11 @@ export function stagePercentiles(before: Scrape, after: Scrape): Record<string, 
   return out;
 }
 
-/** The q-quantile of cumulative buckets (seconds), linear within the bucket it falls in. */
-function quantile(buckets: readonly (readonly [number, number])[], q: number): number {
+/**
+ * The q-quantile of cumulative buckets (seconds, sorted by bound, +Inf last), linear within the
+ * bucket it falls in; the cluster bench reads its stage histograms through it too.
+ */
+export function bucketQuantile(buckets: readonly (readonly [number, number])[], q: number): number {
   const rank = q * (buckets.at(-1)?.[1] ?? 0);
   let lower = 0;
   let below = 0;
