@@ -21,6 +21,16 @@ const STAGES: readonly { name: string; what: string }[] = [
     name: 'bourse_ack_latency_seconds',
     what: 'gateway: submit → ack (NATS both ways, the leader, the events)',
   },
+  // The gateway's part, per command (`bourse_gateway_submit_stage_seconds`, remote-exchange-core.ts).
+  { name: 'bourse_gateway_submit_stage_seconds:turn', what: 'gateway: submitted → request sent' },
+  {
+    name: 'bourse_gateway_submit_stage_seconds:request',
+    what: "gateway: request sent → leader's reply (NATS both ways, the leader)",
+  },
+  {
+    name: 'bourse_gateway_submit_stage_seconds:events',
+    what: 'gateway: reply → its events in hand',
+  },
   {
     name: 'bourse_cluster_submit_latency_seconds',
     what: 'leader: request → reply (its batch wait, engine, etcd append)',

@@ -34,6 +34,7 @@ export {
   type OpenExchangeCoreOptions,
   openExchangeCore,
 } from './open-exchange-core.ts';
+export { ACK_STAGE_BOUNDS_SECONDS } from './ack-stages.ts';
 export { countReject, createCoreMetrics } from './core-metrics.ts';
 export { EventLoopDelaySampler } from './event-loop-delay.ts';
 export {

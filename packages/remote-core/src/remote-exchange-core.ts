@@ -6,6 +6,7 @@
 
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
+  ACK_STAGE_BOUNDS_SECONDS,
   type AppliedCommand,
   type CommandInput,
   type CoreMetrics,
@@ -14,6 +15,7 @@ import {
   createCoreMetrics,
   createHistogram,
   type ExchangeCore,
+  type Histogram,
   observe,
   type SequencerStats,
   STAGE_BOUNDS_SECONDS,
@@ -49,11 +51,28 @@ type Query = ExchangeCore['query'];
  */
 const RECENT_DELIVERED = 4_096;
 
+/**
+ * A submit's time on the gateway, per command (`bourse_gateway_submit_stage_seconds`):
+ * - `turn`: submitted → its request sent (the rest of this event-loop turn, which gathers the batch);
+ * - `request`: request sent → the leader's reply decoded (NATS both ways, the leader's main thread
+ *   taking the request and publishing the reply, and the leader's request → reply between);
+ * - `events`: reply decoded → the applied command in hand (waiting for its events on the bus).
+ */
+export const SUBMIT_STAGES = ['turn', 'request', 'events'] as const;
+
+export type SubmitStage = (typeof SUBMIT_STAGES)[number];
+
 export class RemoteExchangeCore implements ExchangeCore {
   /** Acks timed in the cluster's stage buckets (docs/cluster.md, metrics). */
   readonly metrics: CoreMetrics = {
     ...createCoreMetrics(),
     ackLatencySeconds: createHistogram(STAGE_BOUNDS_SECONDS),
+  };
+  /** Where a submit's time on the gateway goes (see SUBMIT_STAGES). */
+  readonly submitStages: Readonly<Record<SubmitStage, Histogram>> = {
+    turn: createHistogram(ACK_STAGE_BOUNDS_SECONDS),
+    request: createHistogram(ACK_STAGE_BOUNDS_SECONDS),
+    events: createHistogram(ACK_STAGE_BOUNDS_SECONDS),
   };
   readonly stats: SequencerStats = {
     submitted: 0,
@@ -73,6 +92,8 @@ export class RemoteExchangeCore implements ExchangeCore {
   /** Single submits of this turn, sent together at its end. */
   #pending: {
     input: CommandInput;
+    /** performance.now() when submitted. */
+    at: number;
     resolve: (applied: AppliedCommand) => void;
     reject: (error: Error) => void;
   }[] = [];
@@ -161,7 +182,7 @@ export class RemoteExchangeCore implements ExchangeCore {
       );
     }
     return new Promise((resolve, reject) => {
-      this.#pending.push({ input, resolve, reject });
+      this.#pending.push({ input, at: performance.now(), resolve, reject });
       if (this.#pending.length === 1) setImmediate(() => this.#flushPending());
     });
   }
@@ -169,6 +190,8 @@ export class RemoteExchangeCore implements ExchangeCore {
   #flushPending(): void {
     const pending = this.#pending;
     this.#pending = [];
+    const now = performance.now();
+    for (const p of pending) observe(this.submitStages.turn, (now - p.at) / 1000);
     const safe = pending.filter((p) => idempotent([p.input]));
     const unsafe = pending.filter((p) => !idempotent([p.input]));
     for (const group of [safe, unsafe]) {
@@ -215,6 +238,8 @@ export class RemoteExchangeCore implements ExchangeCore {
     if (count !== inputs.length) {
       throw new CoreError('UNAVAILABLE', 'the leader answered for the wrong number of commands');
     }
+    const repliedAt = performance.now();
+    const stages = this.submitStages;
     let results = reply.results;
     if (results === undefined) {
       // Durable already: the events that carry these commands are here or on their way.
@@ -222,9 +247,14 @@ export class RemoteExchangeCore implements ExchangeCore {
       this.#follower.noteHead(Math.max(...seqs));
       results = await this.#delivered(seqs);
     }
-    const seconds = (performance.now() - startedAt) / 1000;
+    const now = performance.now();
+    const seconds = (now - startedAt) / 1000;
+    const request = (repliedAt - startedAt) / 1000;
+    const events = (now - repliedAt) / 1000;
     for (const applied of results) {
       observe(this.metrics.ackLatencySeconds, seconds);
+      observe(stages.request, request);
+      observe(stages.events, events);
       countReject(this.metrics, applied);
       if (applied.seq > this.#durableSeq) this.#durableSeq = applied.seq;
     }

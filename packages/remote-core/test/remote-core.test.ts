@@ -196,6 +196,8 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
 
   it('single submits of one turn travel as one request, each answered with its own command', async () => {
     const before = leader.submitRequests;
+    const stages = core.submitStages;
+    const counted = [stages.turn.count, stages.request.count, stages.events.count];
     const inputs = Array.from({ length: 40 }, (_, i) =>
       withCid(limitOrder(1, 'sell', 8_000 + 100 * (i % 10), 1), `burst-${i}`),
     );
@@ -205,6 +207,11 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
       assert.equal(a.command.type === 'placeOrder' && a.command.clientOrderId, `burst-${i}`);
       assert.equal(a.seq, results[0]!.seq + i);
     });
+    // Each command's time on the gateway is counted once per stage.
+    assert.deepEqual(
+      [stages.turn.count, stages.request.count, stages.events.count].map((n, i) => n - counted[i]!),
+      [40, 40, 40],
+    );
   });
 
   it('a reply that comes after its commands left the delivered window fetches them in one replay', async () => {

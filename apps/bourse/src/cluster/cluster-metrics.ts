@@ -6,7 +6,7 @@
 // projector shows here), as families in the gateway's own registry.
 
 import type { NatsConnection } from '@nats-io/transport-node';
-import { MetricFamilies } from '@bourse/core';
+import { type Histogram, MetricFamilies } from '@bourse/core';
 import type { RemoteExchangeCore } from '@bourse/remote-core';
 import {
   AggregatorRegistry,
@@ -37,8 +37,18 @@ export function addGatewayClusterFamilies(
   registry: Registry,
   cluster: () => RemoteExchangeCore['cluster'],
   storedSeq: () => number | undefined,
+  submitStages?: () => Readonly<Record<string, Histogram>>,
 ): void {
   const f = new MetricFamilies(registry);
+  if (submitStages !== undefined) {
+    f.labelledHistogram(
+      'bourse_gateway_submit_stage_seconds',
+      "A submit's time on this gateway by stage: turn (submitted → request sent), request (sent → " +
+        "the leader's reply), events (reply → the applied command from the event stream).",
+      'stage',
+      submitStages,
+    );
+  }
   f.gauge(
     'bourse_gateway_cluster_term',
     'Newest leader term on the event stream.',
@@ -113,6 +123,7 @@ export class ClusterMetrics {
       registry,
       () => this.#core.cluster,
       () => this.#storedSeq,
+      () => this.#core.submitStages,
     );
   }
 
