@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { LatencyRecorder } from '../src/loadtest/latency-recorder.ts';
 import { defaultWarmupMs, orderCount } from '../src/loadtest/open-loop.ts';
-import { parseBuckets, stagePercentiles } from '../src/loadtest/server-stages.ts';
+import { parseBuckets, scavengeBytes, stagePercentiles } from '../src/loadtest/server-stages.ts';
 import { readOrderReply } from '../src/loadtest/ws-order-load.ts';
 
 const run = promisify(execFile);
@@ -132,6 +132,29 @@ test("the server's histograms: percentiles of what they counted between two scra
   assert.equal(stages.core!.p99Ms, 1.98);
   assert.equal(stages.engine!.count, 200);
   assert.equal(stages.fsync_latency!.count, 100);
+});
+
+test("the server's scavenges: the bytes they kept between two scrapes", () => {
+  const page = (survived: readonly number[], promoted: number) =>
+    [
+      `bourse_gc_pause_seconds_bucket{kind="scavenge",le="0.001"} ${survived[0]}`,
+      `bourse_gc_pause_seconds_bucket{kind="scavenge",le="+Inf"} ${survived[2]}`,
+      `bourse_gc_survived_bytes_bucket{le="1048576"} ${survived[0]}`,
+      `bourse_gc_survived_bytes_bucket{le="2097152"} ${survived[1]}`,
+      `bourse_gc_survived_bytes_bucket{le="+Inf"} ${survived[2]}`,
+      `bourse_gc_promoted_bytes_total ${promoted}`,
+    ].join('\n');
+  const before = parseBuckets(page([5, 5, 5], 1024 * 1024));
+  // Between the scrapes: 10 scavenges keeping ≤ 1 MB, 10 keeping 1–2 MB, 3 MB promoted.
+  const after = parseBuckets(page([15, 25, 25], 4 * 1024 * 1024));
+  assert.deepEqual(scavengeBytes(before, after), {
+    scavenges: 20,
+    survivedP50Mb: 1,
+    survivedP99Mb: 1.98,
+    promotedMb: 3,
+  });
+  assert.equal(stagePercentiles(before, after).gc_scavenge!.count, 20);
+  assert.equal(scavengeBytes(after, after), undefined);
 });
 
 test('bourse loadtest fan-out delivers every measured trade to every subscriber', async () => {

@@ -38,6 +38,14 @@ export { ACK_STAGE_BOUNDS_SECONDS } from './ack-stages.ts';
 export { countReject, createCoreMetrics } from './core-metrics.ts';
 export { EventLoopDelaySampler } from './event-loop-delay.ts';
 export {
+  createGcMetrics,
+  foldGcRecords,
+  type GcKind,
+  type GcMetrics,
+  type GcRecord,
+  GcSampler,
+} from './gc-sampler.ts';
+export {
   createHistogram,
   LATENCY_BOUNDS_SECONDS,
   observe,

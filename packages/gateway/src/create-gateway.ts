@@ -13,7 +13,12 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { MarketDataHub, type MarketMessage } from '@bourse/marketdata';
-import { type AppliedCommand, EventLoopDelaySampler, type ExchangeCore } from '@bourse/core';
+import {
+  type AppliedCommand,
+  EventLoopDelaySampler,
+  type ExchangeCore,
+  GcSampler,
+} from '@bourse/core';
 import type { AlertService } from '@bourse/alerts';
 import type { NewsStore } from '@bourse/news';
 import type { Tracer } from '@opentelemetry/api';
@@ -242,6 +247,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { logger, metrics, authenticator } = services;
   const loopDelay = new EventLoopDelaySampler(metrics.eventLoopDelaySeconds);
   loopDelay.start();
+  const gcSampler = new GcSampler(metrics.gc);
+  gcSampler.start();
   const limits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
   const buckets = new TokenBuckets();
   const router = new Router<CompiledRoute>();
@@ -334,6 +341,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ready: stream.ready,
     async close() {
       loopDelay.stop();
+      gcSampler.stop();
       stream.close();
       stopAlerts?.();
       for (const m of mounts) await m.mount.close?.();

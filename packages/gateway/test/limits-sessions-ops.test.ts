@@ -143,6 +143,9 @@ test('operations endpoints: metrics, health, readiness, OpenAPI, docs, landing p
     'bourse_ws_messages_out_total',
     'bourse_projection_lag_commands',
     'bourse_event_loop_delay_seconds_bucket',
+    'bourse_gc_pause_seconds_bucket{kind="scavenge"',
+    'bourse_gc_survived_bytes_bucket',
+    'bourse_gc_promoted_bytes_total',
   ]) {
     assert.match(metrics, new RegExp(`^${name}`, 'm'));
   }

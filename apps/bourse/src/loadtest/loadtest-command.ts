@@ -9,7 +9,7 @@ import { fanoutLoad } from './fanout-load.ts';
 import { type LoadTarget, startLocalTarget } from './loadtest-target.ts';
 import { defaultWarmupMs } from './open-loop.ts';
 import { extraSigners, keyAuths, restOrderLoad } from './rest-order-load.ts';
-import type { StagePercentiles } from './server-stages.ts';
+import type { ScavengeBytes, StagePercentiles } from './server-stages.ts';
 import { wsOrderLoad } from './ws-order-load.ts';
 import { LOADTEST_HELP } from '../help-texts.ts';
 
@@ -124,5 +124,10 @@ function describe(r: Record<string, unknown>): string {
       : `server's histograms, ms p50/p99/p99.9: ${Object.entries(stages)
           .map(([k, v]) => `${k} ${v.p50Ms}/${v.p99Ms}/${v.p999Ms}`)
           .join(' · ')}\n`;
-  return `${head}\n${what} latency ms: p50 ${f(lat.p50)}  p99 ${f(lat.p99)}  p99.9 ${f(lat.p999)}  max ${f(lat.max)}\n${sender}${threads}${server}`;
+  const g = r.serverGc as ScavengeBytes | undefined;
+  const gc =
+    g === undefined
+      ? ''
+      : `gateway scavenges: ${g.scavenges}, survived MB p50/p99 ${g.survivedP50Mb}/${g.survivedP99Mb} each, promoted ${g.promotedMb} MB in all\n`;
+  return `${head}\n${what} latency ms: p50 ${f(lat.p50)}  p99 ${f(lat.p99)}  p99.9 ${f(lat.p999)}  max ${f(lat.max)}\n${sender}${threads}${server}${gc}`;
 }

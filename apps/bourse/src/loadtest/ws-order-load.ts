@@ -9,9 +9,11 @@ import type { LoadTarget } from './loadtest-target.ts';
 import { type LoadWindow, orderCount, runOpenLoop } from './open-loop.ts';
 import { type SenderLag, SenderLagMonitor } from './sender-lag.ts';
 import {
+  type ScavengeBytes,
   type Scrape,
   scrapeMetrics,
   type StagePercentiles,
+  scavengeBytes,
   stagePercentiles,
 } from './server-stages.ts';
 import { type CpuPerOrder, ThreadCpuMeter } from './thread-cpu.ts';
@@ -33,6 +35,8 @@ export interface OrderLoadResult {
   readonly cpuPerOrderUs?: CpuPerOrder;
   /** The server's latency histograms over the window and the drain (server-stages.ts). */
   readonly serverStages?: Record<string, StagePercentiles>;
+  /** What survived the gateway thread's scavenges over the same span. */
+  readonly serverGc?: ScavengeBytes;
 }
 
 const WS_PATH = '/api/v1/ws';
@@ -142,6 +146,8 @@ export async function wsOrderLoad(
   const [before, after] = [await stagesBefore, await scrapeMetrics(target.url)];
   const serverStages =
     before === undefined || after === undefined ? undefined : stagePercentiles(before, after);
+  const serverGc =
+    before === undefined || after === undefined ? undefined : scavengeBytes(before, after);
   for (const s of sockets) s.close();
   const elapsed = Math.max(1, lastAckAt - measureFrom);
   return {
@@ -155,5 +161,6 @@ export async function wsOrderLoad(
     senderLag,
     ...(cpuPerOrderUs === undefined ? {} : { cpuPerOrderUs }),
     ...(serverStages === undefined ? {} : { serverStages }),
+    ...(serverGc === undefined ? {} : { serverGc }),
   };
 }

@@ -1,7 +1,7 @@
 // Counters the gateway keeps: plain fields bumped where things happen (cheap enough for the order path),
 // read by the `/metrics` registry (metrics-registry.ts) when Prometheus scrapes.
 
-import { createHistogram, type Histogram } from '@bourse/core';
+import { createGcMetrics, createHistogram, type GcMetrics, type Histogram } from '@bourse/core';
 
 export interface GatewayMetrics {
   httpRequests: number;
@@ -29,6 +29,8 @@ export interface GatewayMetrics {
   historyWaitTimeouts: number;
   /** How late the gateway thread's timers fire (`EventLoopDelaySampler` in @bourse/core). */
   readonly eventLoopDelaySeconds: Histogram;
+  /** The gateway thread's collections: pauses by kind, bytes surviving scavenges (`GcSampler`). */
+  readonly gc: GcMetrics;
 }
 
 export function createGatewayMetrics(): GatewayMetrics {
@@ -49,5 +51,6 @@ export function createGatewayMetrics(): GatewayMetrics {
     rateLimited: 0,
     historyWaitTimeouts: 0,
     eventLoopDelaySeconds: createHistogram(),
+    gc: createGcMetrics(),
   };
 }

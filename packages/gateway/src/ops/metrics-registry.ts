@@ -136,6 +136,25 @@ function gatewayFamilies(f: Families, gw: GatewayMetrics, wsConnections: Read): 
     'How late a 20 ms timer fires on the gateway thread (busy or stalled event loop).',
     () => gw.eventLoopDelaySeconds,
   );
+  f.labelledHistogram(
+    'bourse_gc_pause_seconds',
+    "The gateway thread's garbage-collection pauses, by kind (scavenge, mark_compact, incremental, other).",
+    'kind',
+    () => {
+      gw.gc.refresh();
+      return gw.gc.pauseSeconds;
+    },
+  );
+  f.histogram(
+    'bourse_gc_survived_bytes',
+    'Bytes that survived each scavenge of the gateway thread (left young or promoted).',
+    () => gw.gc.survivedBytes,
+  );
+  f.counter(
+    'bourse_gc_promoted_bytes_total',
+    "Bytes the gateway thread's scavenges promoted to the old generation.",
+    () => gw.gc.promotedBytes,
+  );
 }
 
 /** The process's memory (bench/soak reads it) and the core's health (stalled, failed, write errors). */
