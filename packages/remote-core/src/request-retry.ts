@@ -16,6 +16,7 @@ import {
   type ErrorReply,
   SUBMIT_BINARY,
 } from '@bourse/cluster/protocol';
+import { ReplyInbox } from './reply-inbox.ts';
 
 export interface RetryPolicy {
   /** Where nodes announce that they lead (`ClusterSubjects.leader`); listened to when given. */
@@ -48,9 +49,9 @@ export function idempotent(inputs: readonly CommandInput[]): boolean {
 const LEADER_CHANGED = Symbol('leader changed');
 
 export class LeaderRequests {
-  readonly #nats: NatsConnection;
   readonly #policy: RetryPolicy;
   readonly #announcements: Subscription | undefined;
+  readonly #inbox: ReplyInbox;
   /** Resolves at the next leader announcement (then replaced). */
   #changed = announcement();
   /** Attempts that were sent again; for metrics and tests. */
@@ -59,8 +60,8 @@ export class LeaderRequests {
   abandonedOnLeaderChange = 0;
 
   constructor(nats: NatsConnection, policy: RetryPolicy) {
-    this.#nats = nats;
     this.#policy = policy;
+    this.#inbox = new ReplyInbox(nats, policy.requestTimeoutMs);
     if (policy.leaderSubject !== undefined) {
       this.#announcements = nats.subscribe(policy.leaderSubject, {
         callback: (error) => {
@@ -70,9 +71,10 @@ export class LeaderRequests {
     }
   }
 
-  /** Stops listening to leader announcements. */
+  /** Stops listening to leader announcements and to replies (requests in flight fail). */
   close(): void {
     this.#announcements?.unsubscribe();
+    this.#inbox.close();
   }
 
   /** A node announced it leads: wake every backoff and re-send every safe request in flight. */
@@ -129,28 +131,21 @@ export class LeaderRequests {
     pick: (reply: { ok: true } & Record<string, unknown>) => T,
     abandonOn: Promise<typeof LEADER_CHANGED> | undefined,
   ): Promise<Attempt<T>> {
-    let data: Uint8Array;
-    try {
-      const request = this.#nats.request(subject, body, {
-        timeout: this.#policy.requestTimeoutMs,
-      });
-      const msg =
-        abandonOn === undefined ? await request : await Promise.race([request, abandonOn]);
-      if (msg === LEADER_CHANGED) {
-        // A late reply from the old leader is dropped; the retry is answered from the log if the
-        // command got there.
-        request.catch(() => {});
-        this.abandonedOnLeaderChange++;
-        return { kind: 'unknown', why: 'a new leader announced itself' };
-      }
-      data = msg.data;
-    } catch (error) {
-      const e = error as Error & { isNoResponders?: () => boolean };
-      if (typeof e.isNoResponders === 'function' && e.isNoResponders()) {
-        return { kind: 'notReceived', why: 'no leader is subscribed' };
-      }
-      return { kind: 'unknown', why: e.message };
+    const request = this.#inbox.request(subject, body);
+    const got =
+      abandonOn === undefined
+        ? await request.reply
+        : await Promise.race([request.reply, abandonOn]);
+    if (got === LEADER_CHANGED) {
+      // A late reply from the old leader is dropped; the retry is answered from the log if the
+      // command got there.
+      this.#inbox.forget(request.id);
+      this.abandonedOnLeaderChange++;
+      return { kind: 'unknown', why: 'a new leader announced itself' };
     }
+    if (got.kind === 'noResponders') return { kind: 'notReceived', why: 'no leader is subscribed' };
+    if (got.kind === 'failed') return { kind: 'unknown', why: got.why };
+    const data = got.data;
     // A binary reply is a lean submit reply (protocol.ts); every other reply is JSON.
     const reply =
       data[0] === SUBMIT_BINARY

@@ -1,0 +1,123 @@
+// Requests to the leader over one long-lived reply subscription: each request's reply subject is this
+// inbox's prefix and a number, and replies are matched by that number. nats.js's own `request` builds,
+// per request, an Error (with a stack) to reject a promise that has already resolved, a timer, a token
+// and a race of two promises; a gateway sends one request per event-loop turn, so that was a few per
+// cent of its CPU. Every request here waits the same time, so they expire in the order they were sent
+// and one periodic sweep times them out.
+
+import {
+  createInbox,
+  type Msg,
+  type NatsConnection,
+  type Subscription,
+} from '@nats-io/transport-node';
+
+/** What a request came to: the reply's bytes, or why there is none. */
+export type InboxReply =
+  | { readonly kind: 'reply'; readonly data: Uint8Array }
+  /** nats-server's no-responders status: nobody is subscribed, so nobody received the request. */
+  | { readonly kind: 'noResponders' }
+  /** No reply in time, the request could not be sent, or the inbox closed: the outcome is unknown. */
+  | { readonly kind: 'failed'; readonly why: string };
+
+interface Waiter {
+  readonly deadline: number;
+  readonly settle: (reply: InboxReply) => void;
+}
+
+/** At most this many sweeps per timeout: a request times out within a tenth of it of its deadline. */
+const SWEEPS_PER_TIMEOUT = 10;
+
+const NO_RESPONDERS: InboxReply = { kind: 'noResponders' };
+const TIMED_OUT: InboxReply = { kind: 'failed', why: 'timeout' };
+
+export class ReplyInbox {
+  readonly #nc: NatsConnection;
+  readonly #timeoutMs: number;
+  /** `<inbox>.`; a request's reply subject is this and its id. */
+  readonly #prefix: string;
+  readonly #sub: Subscription;
+  readonly #timer: NodeJS.Timeout;
+  /** In the order sent, so in deadline order (every request waits `#timeoutMs`). */
+  readonly #waiting = new Map<number, Waiter>();
+  #nextId = 1;
+  #closed = false;
+
+  constructor(nc: NatsConnection, timeoutMs: number) {
+    this.#nc = nc;
+    this.#timeoutMs = timeoutMs;
+    this.#prefix = `${createInbox()}.`;
+    this.#sub = nc.subscribe(`${this.#prefix}*`, {
+      callback: (error, msg) => {
+        if (error === null) this.#onReply(msg);
+      },
+    });
+    const every = Math.max(5, Math.floor(timeoutMs / SWEEPS_PER_TIMEOUT));
+    this.#timer = setInterval(() => this.#sweep(), every);
+    this.#timer.unref();
+  }
+
+  /** Requests in flight; for tests. */
+  get waiting(): number {
+    return this.#waiting.size;
+  }
+
+  /**
+   * Publishes `body` to `subject` with a reply subject of this inbox. `id` names the request for
+   * `forget`; `reply` settles once, never rejects.
+   */
+  request(subject: string, body: Uint8Array): { id: number; reply: Promise<InboxReply> } {
+    const id = this.#nextId++;
+    if (this.#closed) {
+      return { id, reply: Promise.resolve({ kind: 'failed', why: 'the inbox is closed' }) };
+    }
+    const reply = new Promise<InboxReply>((settle) => {
+      this.#waiting.set(id, { deadline: performance.now() + this.#timeoutMs, settle });
+    });
+    try {
+      this.#nc.publish(subject, body, { reply: this.#prefix + id });
+    } catch (error) {
+      this.#settle(id, { kind: 'failed', why: `not sent: ${(error as Error).message}` });
+    }
+    return { id, reply };
+  }
+
+  /** Stops waiting for request `id` (a late reply is then dropped); its promise stays unsettled. */
+  forget(id: number): void {
+    this.#waiting.delete(id);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    this.#sub.unsubscribe();
+    const closed: InboxReply = { kind: 'failed', why: 'the inbox is closed' };
+    for (const waiter of this.#waiting.values()) waiter.settle(closed);
+    this.#waiting.clear();
+  }
+
+  #onReply(msg: Msg): void {
+    const id = Number(msg.subject.slice(this.#prefix.length));
+    // A status message with no body is nats-server saying no subscriber took the request.
+    const status = msg.data.length === 0 && msg.headers?.code === 503;
+    this.#settle(id, status ? NO_RESPONDERS : { kind: 'reply', data: msg.data });
+  }
+
+  #settle(id: number, reply: InboxReply): void {
+    const waiter = this.#waiting.get(id);
+    if (waiter === undefined) return;
+    this.#waiting.delete(id);
+    waiter.settle(reply);
+  }
+
+  #sweep(): void {
+    if (this.#waiting.size === 0) return;
+    const now = performance.now();
+    for (const [id, waiter] of this.#waiting) {
+      if (waiter.deadline > now) return;
+      this.#waiting.delete(id);
+      waiter.settle(TIMED_OUT);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+// The gateway's reply inbox against a real nats-server: replies find their request by id whatever order
+// they come in, nobody subscribed is told apart from no answer (the retry rule depends on it), a
+// request nobody answers times out, a forgotten one drops its late reply, and closing fails the rest.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { ReplyInbox } from '../src/reply-inbox.ts';
+import { NatsTestServer } from './support/nats-test-server.ts';
+
+const text = (s: string) => new TextEncoder().encode(s);
+const read = (b: Uint8Array) => new TextDecoder().decode(b);
+
+describe('reply inbox', { timeout: 60_000 }, () => {
+  let nats: NatsTestServer;
+  let server: NatsConnection;
+  let client: NatsConnection;
+
+  before(async () => {
+    nats = await NatsTestServer.start();
+    server = await connect({ servers: nats.url });
+    client = await connect({ servers: nats.url });
+    // Answers "a" after "b": each reply must still reach its own request.
+    let held: Msg | undefined;
+    server.subscribe('echo', {
+      callback: (_e, msg) => {
+        const body = read(msg.data);
+        if (body === 'a') held = msg;
+        else {
+          msg.respond(text(`re:${body}`));
+          held?.respond(text('re:a'));
+          held = undefined;
+        }
+      },
+    });
+    server.subscribe('silent', { callback: () => {} });
+    await server.flush();
+  });
+
+  after(async () => {
+    await server?.close();
+    await client?.close();
+    await nats?.stop();
+  });
+
+  it('matches each reply to its request, in any order', async () => {
+    const inbox = new ReplyInbox(client, 5_000);
+    try {
+      const a = inbox.request('echo', text('a'));
+      const b = inbox.request('echo', text('b'));
+      const [ra, rb] = await Promise.all([a.reply, b.reply]);
+      assert.equal(ra.kind === 'reply' && read(ra.data), 're:a');
+      assert.equal(rb.kind === 'reply' && read(rb.data), 're:b');
+      assert.equal(inbox.waiting, 0);
+    } finally {
+      inbox.close();
+    }
+  });
+
+  it('tells no responders apart from a timeout', async () => {
+    const inbox = new ReplyInbox(client, 300);
+    try {
+      const nobody = await inbox.request('nobody.listens', text('x')).reply;
+      assert.deepEqual(nobody, { kind: 'noResponders' });
+      const silent = await inbox.request('silent', text('x')).reply;
+      assert.deepEqual(silent, { kind: 'failed', why: 'timeout' });
+      assert.equal(inbox.waiting, 0);
+    } finally {
+      inbox.close();
+    }
+  });
+
+  it('drops a forgotten request and fails the ones in flight when closed', async () => {
+    const inbox = new ReplyInbox(client, 5_000);
+    const forgotten = inbox.request('silent', text('x'));
+    inbox.forget(forgotten.id);
+    assert.equal(inbox.waiting, 0);
+    const pending = inbox.request('silent', text('y'));
+    inbox.close();
+    assert.equal((await pending.reply).kind, 'failed');
+    assert.equal((await inbox.request('echo', text('b')).reply).kind, 'failed');
+  });
+});
