@@ -1,8 +1,11 @@
 // State-hash agreement through etcd: at every seq that is a multiple of the hash interval, each node
-// records the hash of its engine state under `<prefix>/hash/<seq>`; the first to get there writes it,
-// every later one compares. Nodes apply the same log with the same deterministic engine, so a
-// difference means a broken node (or engine): that node stops loudly rather than serve a wrong state.
+// records the hash of its engine state under `<prefix>/hash/v<version>/<seq>`; the first to get there
+// writes it, every later one compares. Nodes apply the same log with the same deterministic engine, so
+// a difference means a broken node (or engine): that node stops loudly rather than serve a wrong state.
+// Each state-hash version has keys of its own, so during a rolling upgrade nodes compare only with
+// nodes of their version (version 1 wrote `<prefix>/hash/<seq>`, which its nodes still read).
 
+import { STATE_HASH_VERSION } from '@bourse/engine';
 import type { Etcd3 } from 'etcd3';
 
 const SEQ_DIGITS = 16;
@@ -17,14 +20,17 @@ export interface HashVerdict {
 export class HashBook {
   readonly #client: Etcd3;
   readonly #prefix: string;
+  /** Where version 1's records are (digits only, so they sort before `v…`). */
+  readonly #v1Prefix: string;
 
   constructor(client: Etcd3, prefix = '/bourse') {
     this.#client = client;
-    this.#prefix = `${prefix}/hash/`;
+    this.#v1Prefix = `${prefix}/hash/`;
+    this.#prefix = `${prefix}/hash/v${STATE_HASH_VERSION}/`;
   }
 
-  #key(seq: number): string {
-    return this.#prefix + String(seq).padStart(SEQ_DIGITS, '0');
+  #key(seq: number, prefix = this.#prefix): string {
+    return prefix + String(seq).padStart(SEQ_DIGITS, '0');
   }
 
   async check(seq: number, hash: string, node: string): Promise<HashVerdict> {
@@ -41,11 +47,13 @@ export class HashBook {
     return { agreed: recorded.hash === hash, recorded: recorded.hash, by: recorded.node };
   }
 
-  /** Deletes the records of seqs before `seq` (they trail the trimmed log). */
+  /** Deletes the records of seqs before `seq` (they trail the trimmed log), version 1's too. */
   async trimBefore(seq: number): Promise<void> {
-    await this.#client
-      .delete()
-      .inRange({ start: this.#prefix, end: this.#key(seq) })
-      .exec();
+    for (const prefix of [this.#prefix, this.#v1Prefix]) {
+      await this.#client
+        .delete()
+        .inRange({ start: prefix, end: this.#key(seq, prefix) })
+        .exec();
+    }
   }
 }

@@ -1,14 +1,16 @@
 // The fenced log and the election against a real three-member etcd cluster on loopback: a deposed
 // leader's append fails, terms are recorded, the log reads back in order and trims behind a seq, and
-// leadership passes to the next candidate when the leader's lease goes.
+// leadership passes to the next candidate when the leader's lease goes. The state-hash book keeps
+// each hash version's records apart.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Etcd3 } from 'etcd3';
-import { type Command, encodeCommand } from '@bourse/engine';
+import { type Command, encodeCommand, STATE_HASH_VERSION } from '@bourse/engine';
 import { Election } from '../src/election.ts';
 import { EtcdCluster } from '../src/etcd-members.ts';
 import { FencedError, FencedLog } from '../src/fenced-log.ts';
+import { HashBook } from '../src/hash-book.ts';
 import { batchCommands, LOG_FORMAT_BINARY, LogFormatError } from '../src/log-format.ts';
 import { LogFollower } from '../src/log-follower.ts';
 
@@ -236,3 +238,45 @@ test('a batch in a format this version does not know is refused, naming it', T, 
   await client.put(log.batchKey(1)).value(Buffer.from([LOG_FORMAT_BINARY, 1, 1, 5, 2]));
   await assert.rejects(log.read(1, 10), /does not decode as a log batch/);
 });
+
+test(
+  'state hashes compare per version: a version-1 record is never compared, and both trim',
+  T,
+  async () => {
+    const book = new HashBook(client, '/t-hash');
+    // A version-1 node's record (16 hex digits under the bare seq), as an older node writes it.
+    const v1Key = (seq: number) => `/t-hash/hash/${String(seq).padStart(16, '0')}`;
+    await client.put(v1Key(100)).value(JSON.stringify({ hash: '0123456789abcdef', node: 'old' }));
+    const hash = `${STATE_HASH_VERSION}:${'ab'.repeat(16)}`;
+    assert.deepEqual(await book.check(100, hash, 'new-a'), {
+      agreed: true,
+      recorded: hash,
+      by: 'new-a',
+    });
+    assert.deepEqual(await book.check(100, hash, 'new-b'), {
+      agreed: true,
+      recorded: hash,
+      by: 'new-a',
+    });
+    const other = `${STATE_HASH_VERSION}:${'cd'.repeat(16)}`;
+    assert.deepEqual(await book.check(100, other, 'new-c'), {
+      agreed: false,
+      recorded: hash,
+      by: 'new-a',
+    });
+    // The old record is where it was, untouched by the new ones.
+    assert.equal(JSON.parse((await client.get(v1Key(100)).string())!).node, 'old');
+    await book.check(200, hash, 'new-a');
+    await book.trimBefore(150);
+    assert.equal(await client.get(v1Key(100)).string(), null);
+    assert.deepEqual(await book.check(200, other, 'new-c'), {
+      agreed: false,
+      recorded: hash,
+      by: 'new-a',
+    });
+    const left = await client.getAll().prefix('/t-hash/').keys();
+    assert.deepEqual(left, [
+      `/t-hash/hash/v${STATE_HASH_VERSION}/${String(200).padStart(16, '0')}`,
+    ]);
+  },
+);

@@ -54,7 +54,7 @@ import { queuePosition, queuePositions } from './queue-position.ts';
 import type { RejectCode } from './reject-codes.ts';
 import { restoreInto, snapshotState } from './snapshot.ts';
 import type { Account, Asset, Instrument, OrderGroup, Position } from './state.ts';
-import { hashBytes } from './state-hash.ts';
+import { stateDigest } from './state-digest.ts';
 import { TouchedRecords } from './touched-records.ts';
 import { isPositiveInt, isSafeInt } from './units.ts';
 import {
@@ -359,9 +359,12 @@ export class Engine implements EngineState {
     return engine;
   }
 
-  /** Digest of the economic state (everything but the last seq/ts): equal states ⇔ equal hashes. */
+  /**
+   * Digest of the economic state (everything but the last seq/ts): equal states ⇔ equal hashes. Its
+   * text starts with its version (`2:`; see state-digest.ts).
+   */
   stateHash(): string {
-    return hashBytes(new TextEncoder().encode(JSON.stringify(snapshotState(this, false))));
+    return stateDigest(this);
   }
 
   // ---- queries (engine-queries.ts) ----

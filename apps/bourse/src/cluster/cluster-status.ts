@@ -4,6 +4,7 @@
 // hash agrees with the others' at the seq it was taken; `--json` prints that object for scripts.
 
 import { parseArgs } from 'node:util';
+import { stateHashVersion } from '@bourse/engine';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
   clusterSubjects,
@@ -86,12 +87,14 @@ export function summarise(
 ): ClusterStatus {
   const leaders = replies.filter((r) => r.role === 'leader').sort((a, b) => b.term - a.term);
   const leader = leaders[0];
-  const hashesAt = new Map<number, Set<string>>();
+  // Hashes compare only at one seq and one state-hash version (a rolling upgrade mixes versions).
+  const hashesAt = new Map<string, Set<string>>();
+  const at = (r: StatusReply) => `${r.hashSeq}/${stateHashVersion(r.stateHash)}`;
   for (const r of replies) {
     if (r.stateHash === '') continue;
-    const set = hashesAt.get(r.hashSeq) ?? new Set<string>();
+    const set = hashesAt.get(at(r)) ?? new Set<string>();
     set.add(r.stateHash);
-    hashesAt.set(r.hashSeq, set);
+    hashesAt.set(at(r), set);
   }
   return {
     url,
@@ -106,7 +109,7 @@ export function summarise(
       lag: leader === undefined ? 0 : Math.max(0, leader.appliedSeq - r.appliedSeq),
       stateHash: r.stateHash,
       hashSeq: r.hashSeq,
-      hashAgrees: (hashesAt.get(r.hashSeq)?.size ?? 0) <= 1,
+      hashAgrees: (hashesAt.get(at(r))?.size ?? 0) <= 1,
       ...(r.alarm === undefined ? {} : { alarm: r.alarm }),
     })),
     gateways: [...gateways]

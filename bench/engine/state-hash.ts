@@ -1,0 +1,79 @@
+// What the engine thread stalls for when it hashes or snapshots its whole state: a fresh engine with
+// N resting orders (the memory pass's stream), then `stateHash()` and `snapshot()` timed on it. The
+// cluster hashes every `hashEvery` commands and the server snapshots every `snapshotEvery`, both inside
+// the engine thread, so these figures are how long every order arriving meanwhile waits.
+
+import { bourseDriver, type ProfileName, prepareBourse, restingColumns } from '@bourse/benchkit';
+import { progress } from '../report.ts';
+import { median } from './measure.ts';
+
+const HASH_RUNS = 7;
+const SNAPSHOT_RUNS = 3;
+
+export interface StateHashTiming {
+  readonly orders: number;
+  /** Median wall milliseconds of one `stateHash()`, and CPU milliseconds (steadier on a busy machine). */
+  readonly hashMs: number;
+  readonly hashCpuMs: number;
+  /** Median wall milliseconds of one `snapshot()`, and its size. */
+  readonly snapshotMs: number;
+  readonly snapshotBytes: number;
+}
+
+export function timeStateHash(
+  profile: ProfileName,
+  orders: number,
+  opts: { accounts: number; maxOpenOrdersPerAccount: number },
+): StateHashTiming {
+  const d = bourseDriver({ profile, ...opts });
+  const e = d.create();
+  d.replay(e, prepareBourse(restingColumns(profile, orders), { profile, ...opts }).commands);
+  const hashes = new Set<string>();
+  const hashMs: number[] = [];
+  const hashCpuMs: number[] = [];
+  for (let i = 0; i < HASH_RUNS; i++) {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    hashes.add(e.stateHash());
+    const c = process.cpuUsage(c0);
+    hashMs.push(performance.now() - t0);
+    hashCpuMs.push((c.user + c.system) / 1000);
+  }
+  if (hashes.size !== 1) throw new Error('stateHash() gave different hashes of one state');
+  const snapshotMs: number[] = [];
+  let snapshotBytes = 0;
+  for (let i = 0; i < SNAPSHOT_RUNS; i++) {
+    const t0 = performance.now();
+    snapshotBytes = e.snapshot().byteLength;
+    snapshotMs.push(performance.now() - t0);
+  }
+  return {
+    orders,
+    hashMs: median(hashMs),
+    hashCpuMs: median(hashCpuMs),
+    snapshotMs: median(snapshotMs),
+    snapshotBytes,
+  };
+}
+
+/** The stalls at each book size (`--heap-orders`), as one note of the engine suite. */
+export function stateHashNote(
+  profile: ProfileName,
+  sizes: readonly number[],
+  accounts: number,
+): string {
+  progress(`engine/${profile}: state hash and snapshot at ${sizes.join(', ')} resting orders`);
+  const opts = { accounts, maxOpenOrdersPerAccount: Math.max(10_000, ...sizes) };
+  const timings = sizes.map((n) => timeStateHash(profile, n, opts));
+  const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
+  const rows = timings.map(
+    (t) =>
+      `${t.orders.toLocaleString('en-US')} resting orders: stateHash() ${ms(t.hashMs)} ms ` +
+      `(CPU ${ms(t.hashCpuMs)} ms), ` +
+      `snapshot() ${ms(t.snapshotMs)} ms (${(t.snapshotBytes / 1e6).toFixed(1)} MB)`,
+  );
+  return (
+    `bourse/${profile}: engine-thread stall of one state hash / snapshot (median wall of ` +
+    `${HASH_RUNS} / ${SNAPSHOT_RUNS}): ${rows.join('; ')}`
+  );
+}
