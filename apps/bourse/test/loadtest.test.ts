@@ -135,7 +135,7 @@ test("the server's histograms: percentiles of what they counted between two scra
 });
 
 test("the server's scavenges: the bytes they kept between two scrapes", () => {
-  const page = (survived: readonly number[], promoted: number) =>
+  const page = (survived: readonly number[], promoted: number, allocated = promoted * 40) =>
     [
       `bourse_gc_pause_seconds_bucket{kind="scavenge",le="0.001"} ${survived[0]}`,
       `bourse_gc_pause_seconds_bucket{kind="scavenge",le="+Inf"} ${survived[2]}`,
@@ -143,6 +143,7 @@ test("the server's scavenges: the bytes they kept between two scrapes", () => {
       `bourse_gc_survived_bytes_bucket{le="2097152"} ${survived[1]}`,
       `bourse_gc_survived_bytes_bucket{le="+Inf"} ${survived[2]}`,
       `bourse_gc_promoted_bytes_total ${promoted}`,
+      `bourse_gc_young_allocated_bytes_total ${allocated}`,
     ].join('\n');
   const before = parseBuckets(page([5, 5, 5], 1024 * 1024));
   // Between the scrapes: 10 scavenges keeping ≤ 1 MB, 10 keeping 1–2 MB, 3 MB promoted.
@@ -152,6 +153,7 @@ test("the server's scavenges: the bytes they kept between two scrapes", () => {
     survivedP50Mb: 1,
     survivedP99Mb: 1.98,
     promotedMb: 3,
+    allocatedMb: 120,
   });
   assert.equal(stagePercentiles(before, after).gc_scavenge!.count, 20);
   assert.equal(scavengeBytes(after, after), undefined);

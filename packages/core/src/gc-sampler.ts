@@ -48,6 +48,13 @@ export interface GcMetrics {
   readonly survivedBytes: Histogram;
   /** Bytes scavenges moved to the old generation, in all. */
   promotedBytes: number;
+  /**
+   * Bytes allocated in the young generation between collections (what each found there, less what
+   * the one before left): divided by the orders of a run, the thread's garbage per order.
+   */
+  youngAllocatedBytes: number;
+  /** Young bytes the last collection left, or -1 before the first one seen. */
+  youngAfterLast: number;
   /** Folds in the collections not yet counted; set by a running sampler, called by a scrape. */
   refresh: () => void;
 }
@@ -62,6 +69,8 @@ export function createGcMetrics(): GcMetrics {
     },
     survivedBytes: createHistogram(GC_SURVIVED_BOUNDS_BYTES),
     promotedBytes: 0,
+    youngAllocatedBytes: 0,
+    youngAfterLast: -1,
     refresh: () => {},
   };
 }
@@ -100,9 +109,14 @@ export function foldGcRecords(metrics: GcMetrics, records: readonly GcRecord[]):
   for (const r of records) {
     const kind = kindOf(r.gcType);
     observe(metrics.pauseSeconds[kind], r.cost / 1e6);
-    if (kind !== 'scavenge') continue;
     const before = r.beforeGC.heapSpaceStatistics;
     const after = r.afterGC.heapSpaceStatistics;
+    const youngBefore = used(before, true);
+    if (metrics.youngAfterLast >= 0) {
+      metrics.youngAllocatedBytes += Math.max(0, youngBefore - metrics.youngAfterLast);
+    }
+    metrics.youngAfterLast = used(after, true);
+    if (kind !== 'scavenge') continue;
     const promoted = Math.max(0, used(after, false) - used(before, false));
     metrics.promotedBytes += promoted;
     observe(metrics.survivedBytes, used(after, true) + promoted);

@@ -39,6 +39,12 @@ test('a scavenge counts its pause, the bytes left young plus promoted, and the p
   assert.equal(m.survivedBytes.count, 1);
   assert.equal(m.survivedBytes.sum, 6 * MB);
   assert.equal(m.promotedBytes, 2 * MB);
+  // The first collection seen only sets the mark (4 MB left young); the mark-compact found 1 MB.
+  assert.equal(m.youngAllocatedBytes, 0);
+  foldGcRecords(m, [
+    record('Scavenge', 1_000, [50 * MB, 0, 20 * MB, MB], [2 * MB, 0, 20 * MB, MB]),
+  ]);
+  assert.equal(m.youngAllocatedBytes, 49 * MB);
 });
 
 test('the sampler sees the scavenges of a thread allocating short-lived objects', () => {

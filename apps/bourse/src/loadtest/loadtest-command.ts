@@ -95,6 +95,12 @@ function remoteTarget(values: {
   };
 }
 
+/** The gateway thread's young allocation per acknowledged order of the window. */
+function perOrderKb(mb: number, acked: unknown): string {
+  const n = Number(acked);
+  return n > 0 ? ((mb * 1024) / n).toFixed(2) : '–';
+}
+
 function describe(r: Record<string, unknown>): string {
   const lat = r.latencyMs as { p50: number; p99: number; p999: number; max: number };
   const f = (x: number) => x.toFixed(2);
@@ -128,6 +134,6 @@ function describe(r: Record<string, unknown>): string {
   const gc =
     g === undefined
       ? ''
-      : `gateway scavenges: ${g.scavenges}, survived MB p50/p99 ${g.survivedP50Mb}/${g.survivedP99Mb} each, promoted ${g.promotedMb} MB in all\n`;
+      : `gateway scavenges: ${g.scavenges}, survived MB p50/p99 ${g.survivedP50Mb}/${g.survivedP99Mb} each, promoted ${g.promotedMb} MB in all; young allocation ${g.allocatedMb} MB, ${perOrderKb(g.allocatedMb, r.acked)} KB per order\n`;
   return `${head}\n${what} latency ms: p50 ${f(lat.p50)}  p99 ${f(lat.p99)}  p99.9 ${f(lat.p999)}  max ${f(lat.max)}\n${sender}${threads}${server}${gc}`;
 }

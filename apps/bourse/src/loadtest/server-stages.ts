@@ -37,11 +37,13 @@ export interface ScavengeBytes {
   readonly survivedP99Mb: number;
   /** Promoted to the old generation in all, MB. */
   readonly promotedMb: number;
+  /** Allocated in the young generation in all, MB (per order: the thread's garbage per order). */
+  readonly allocatedMb: number;
 }
 
 const BUCKET = /^(\w+)_bucket\{(.*)\} (\S+)$/;
 /** Plain counters read beside the histograms (stored as one +Inf bucket). */
-const COUNTER = /^(bourse_gc_promoted_bytes_total) (\S+)$/;
+const COUNTER = /^(bourse_gc_(?:promoted|young_allocated)_bytes_total) (\S+)$/;
 
 export async function scrapeMetrics(url: string): Promise<Scrape | undefined> {
   try {
@@ -109,6 +111,7 @@ export function scavengeBytes(before: Scrape, after: Scrape): ScavengeBytes | un
     survivedP50Mb: mb(bucketQuantile(survived, 0.5)),
     survivedP99Mb: mb(bucketQuantile(survived, 0.99)),
     promotedMb: mb(since(before, after, 'bourse_gc_promoted_bytes_total').at(-1)?.[1] ?? 0),
+    allocatedMb: mb(since(before, after, 'bourse_gc_young_allocated_bytes_total').at(-1)?.[1] ?? 0),
   };
 }
 

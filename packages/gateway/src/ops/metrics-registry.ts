@@ -155,6 +155,11 @@ function gatewayFamilies(f: Families, gw: GatewayMetrics, wsConnections: Read): 
     "Bytes the gateway thread's scavenges promoted to the old generation.",
     () => gw.gc.promotedBytes,
   );
+  f.counter(
+    'bourse_gc_young_allocated_bytes_total',
+    'Bytes the gateway thread allocated in its young generation (found there by each collection).',
+    () => gw.gc.youngAllocatedBytes,
+  );
 }
 
 /** The process's memory (bench/soak reads it) and the core's health (stalled, failed, write errors). */
