@@ -143,7 +143,7 @@ export class AlertRunner {
       const page = await this.#core.appliedRange(from, upTo, CATCH_UP_PAGE);
       if (page.length === 0) break;
       const fired: Firing[] = [];
-      for (const c of page) fired.push(...evaluator.apply(c));
+      for (const c of page) for (const f of evaluator.apply(c)) fired.push(f);
       // A clock rule due by the time of these commands fires in order with them.
       fired.push(...evaluator.tick(page[page.length - 1]!.ts));
       this.#commitWith(evaluator, fired);
@@ -162,7 +162,7 @@ export class AlertRunner {
     const evaluator = this.#evaluator!;
     const fired: Firing[] = [];
     try {
-      for (const c of batch) fired.push(...evaluator.apply(c));
+      for (const c of batch) for (const f of evaluator.apply(c)) fired.push(f);
     } catch (error) {
       this.#logger.error('alert evaluation failed', { error });
     }

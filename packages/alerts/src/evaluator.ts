@@ -30,6 +30,8 @@ export interface Firing {
   readonly trigger: Trigger;
 }
 
+const NONE_FIRED: readonly Firing[] = Object.freeze([]);
+
 export class AlertEvaluator {
   readonly tape: MarketTape;
   readonly #active = new Map<number, ActiveAlert>();
@@ -83,12 +85,15 @@ export class AlertEvaluator {
     return this.#active.size;
   }
 
-  /** One applied command: the tape moves, then every alert it may concern is checked. */
-  apply(cmd: CommandFacts): Firing[] {
-    if (cmd.seq <= this.#seq) return [];
+  /**
+   * One applied command: the tape moves, then every alert it may concern is checked. Nothing fired
+   * answers one shared empty list (this runs for every command on the gateway thread).
+   */
+  apply(cmd: CommandFacts): readonly Firing[] {
+    if (cmd.seq <= this.#seq) return NONE_FIRED;
     this.#seq = cmd.seq;
     for (const e of cmd.events) this.tape.apply(e);
-    if (this.#active.size === 0) return [];
+    if (this.#active.size === 0) return NONE_FIRED;
     const fired: Firing[] = [];
     for (const a of this.#concerned(cmd)) {
       if (a.fromSeq >= cmd.seq) continue;

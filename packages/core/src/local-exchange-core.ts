@@ -5,7 +5,6 @@
 // command is acknowledged only when its events are back AND its seq is durable; acks, subscribers and
 // read models all see commands in seq order.
 
-import type { SnapshotStore } from '@bourse/journal';
 import type { ReadModels } from '@bourse/projections';
 import { CodecError, type Command, decodeEventBatch } from '@bourse/engine';
 import { type CommandSource, commandBatch, RecordArena, sourcedCommand } from './command-codec.ts';
@@ -13,19 +12,16 @@ import { CoreError, journalFailed } from './core-error.ts';
 import { encodedBatch } from './encoded-applied.ts';
 import { buildQueries } from './acknowledged-queries.ts';
 import { countReject, createSequencerStats } from './core-metrics.ts';
-import type { EngineHost } from './engine-host.ts';
-import { HealthTracker, type StallSource } from './core-health.ts';
+import { HealthTracker } from './core-health.ts';
 import type {
   AppliedCommand,
   CommandInput,
   CoreHealth,
-  CoreJournal,
   CoreMetrics,
   ReplicatingCore,
   SequencerStats,
 } from './exchange-core.ts';
 import { DueTicker } from './due-ticker.ts';
-import type { AuditCheckpointer } from './audit-checkpointer.ts';
 import { GroupCommit } from './group-commit.ts';
 import { observe } from './histogram.ts';
 import { markReadDbClean } from './read-db-guard.ts';
@@ -33,7 +29,6 @@ import type { ReadModelSink } from './read-model-feeder.ts';
 import { readSide } from './read-side.ts';
 import { BatchStages, stampDurable } from './command-timings.ts';
 import { observeAckStages } from './ack-stages.ts';
-import type { HistoryReader } from './history-reader.ts';
 import type { HistoryQuery, HistoryState } from './time-travel.ts';
 
 /** Most commands in one engine message / journal batch; bounds message size and worker stalls. */
@@ -57,49 +52,9 @@ interface Batch {
   readonly stages: BatchStages;
 }
 
-export interface CoreParts {
-  readonly journal: CoreJournal;
-  /**
-   * The local file journal under `journal`, whose stalls (disk full) the core reports and whose
-   * chain hash each snapshot records.
-   */
-  readonly storage: StallSource & {
-    chainAt(seq: number): Uint8Array | undefined;
-    readonly durableSeq: number;
-  };
-  readonly snapshots: SnapshotStore;
-  readonly host: EngineHost;
-  /** Read side of the read models, on this thread; the feeder's worker writes them. */
-  readonly readModels: ReadModels;
-  readonly feeder: ReadModelSink;
-  /** Shared with the feeder, which keeps the projection lag in it. */
-  readonly metrics: CoreMetrics;
-  /** Last seq in the journal (all of it durable and applied by the engine). */
-  readonly lastSeq: number;
-  /** `ts` of the last journaled command, so timestamps never go backwards across a restart. */
-  readonly lastTs: number;
-  readonly clock: () => number;
-  readonly snapshotEvery: number;
-  /** Most commands sequenced and not yet acknowledged; more are refused with `OVERLOADED`. */
-  readonly maxQueuedCommands: number;
-  /** The read models' SQLite file, marked cleanly closed at shutdown (see read-db-guard.ts). */
-  readonly readDbPath: string | undefined;
-  /** Submit journaled ticks for time-driven work (false on a cluster standby until it leads). */
-  readonly ticking: boolean;
-  /** Told the engine's state hash at every multiple of the worker's `hashEvery` it applies. */
-  readonly onStateHash: ((seq: number, hash: string) => void) | undefined;
-  /** Time-travel reads over this core's snapshots and journal. */
-  readonly history: HistoryReader;
-  /** Signs the journal's chain hash now and then, and at close after the last commit. */
-  readonly audit?: AuditCheckpointer;
-  /** Record each command's stage times on its AppliedCommand (for tracing; off by default). */
-  readonly recordTimings?: boolean;
-  /**
-   * Keep each applied command's events as the engine thread's bytes, decoded when first read
-   * (`EncodedApplied`): for a cluster node, which forwards the bytes and seldom reads the events.
-   */
-  readonly lazyEvents?: boolean;
-}
+import type { CoreParts } from './core-parts.ts';
+
+export type { CoreParts };
 
 export class LocalExchangeCore implements ReplicatingCore {
   readonly metrics: CoreMetrics;
@@ -209,7 +164,7 @@ export class LocalExchangeCore implements ReplicatingCore {
   }
 
   submit(input: CommandInput): Promise<AppliedCommand> {
-    return new Promise((resolve, reject) => this.#enqueue([input], [resolve], reject));
+    return new Promise((resolve, reject) => this.#enqueueOne(input, resolve, reject));
   }
 
   submitBatch(inputs: readonly CommandInput[]): Promise<AppliedCommand[]> {
@@ -286,25 +241,9 @@ export class LocalExchangeCore implements ReplicatingCore {
     reject: (error: Error) => void,
     source: CommandSource = 'submit',
   ): void {
-    if (this.#closing !== undefined) {
-      reject(new CoreError('CORE_CLOSED', 'the exchange core is closing'));
-      return;
-    }
-    if (this.#failure !== undefined) {
-      reject(
-        new CoreError('CORE_FAILED', 'the exchange core has stopped', { cause: this.#failure }),
-      );
-      return;
-    }
-    // While the journal cannot write, nothing new is sequenced: it could not become durable.
-    const stall = this.#stalled();
-    if (stall !== undefined) {
-      reject(stall);
-      return;
-    }
-    const queued = this.stats.submitted - this.metrics.commandsTotal;
-    if (queued + inputs.length > this.#parts.maxQueuedCommands) {
-      reject(new CoreError('OVERLOADED', `${queued} commands are already waiting for their ack`));
+    const refused = this.#refusal(inputs.length);
+    if (refused !== undefined) {
+      reject(refused);
       return;
     }
     const sequenced = source !== 'submit';
@@ -318,16 +257,58 @@ export class LocalExchangeCore implements ReplicatingCore {
         reject(built);
         return;
       }
-      entries.push({ seq, ...built, startedAt, resolve: resolvers[i]!, reject });
+      const { command, record } = built;
+      entries.push({ seq, command, record, startedAt, resolve: resolvers[i]!, reject });
     }
     this.#nextSeq += entries.length;
     if (sequenced) this.#lastTs = Math.max(this.#lastTs, entries.at(-1)!.command.ts);
     this.stats.submitted += entries.length;
     for (const entry of entries) this.#pending.push(entry);
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      setImmediate(() => this.#flush());
+    this.#scheduleFlush();
+  }
+
+  /** `#enqueue` of one submitted input without its lists: every order takes this path. */
+  #enqueueOne(
+    input: CommandInput,
+    resolve: (applied: AppliedCommand) => void,
+    reject: (error: Error) => void,
+  ): void {
+    const refused = this.#refusal(1);
+    if (refused !== undefined) return reject(refused);
+    const seq = this.#nextSeq;
+    const built = sourcedCommand(this.#arena, 'submit', input, seq, this.#nextTs());
+    if (built instanceof CoreError) return reject(built);
+    const { command, record } = built;
+    this.#nextSeq = seq + 1;
+    this.stats.submitted += 1;
+    this.#pending.push({ seq, command, record, startedAt: performance.now(), resolve, reject });
+    this.#scheduleFlush();
+  }
+
+  /** Why `n` more commands cannot be sequenced now, if they cannot. */
+  #refusal(n: number): CoreError | undefined {
+    if (this.#closing !== undefined) {
+      return new CoreError('CORE_CLOSED', 'the exchange core is closing');
     }
+    if (this.#failure !== undefined) {
+      return new CoreError('CORE_FAILED', 'the exchange core has stopped', {
+        cause: this.#failure,
+      });
+    }
+    // While the journal cannot write, nothing new is sequenced: it could not become durable.
+    const stall = this.#stalled();
+    if (stall !== undefined) return stall;
+    const queued = this.stats.submitted - this.metrics.commandsTotal;
+    if (queued + n > this.#parts.maxQueuedCommands) {
+      return new CoreError('OVERLOADED', `${queued} commands are already waiting for their ack`);
+    }
+    return undefined;
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.#flush());
   }
 
   #nextTs(): number {

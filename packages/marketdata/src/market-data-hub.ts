@@ -4,7 +4,15 @@
 // burst of commands becomes one delta (and one update per candle) per market. Pure logic: no clock,
 // no I/O; where "now" matters, the caller passes it.
 
-import type { BookView, EngineEvent, InstrumentSpec, MarketStatus, Side } from '@bourse/engine';
+import type {
+  BookLevel,
+  BookView,
+  EngineEvent,
+  Fill,
+  InstrumentSpec,
+  MarketStatus,
+  Side,
+} from '@bourse/engine';
 import { bucketStart, type CandleInterval, INTERVAL_MS } from './candle-intervals.ts';
 import { L2Book, type Level } from './l2-book.ts';
 import { type LiveCandle, LiveCandles } from './live-candles.ts';
@@ -283,28 +291,52 @@ export class MarketDataHub {
           m.tickerDirty = true;
         });
       case 'bookLevel':
-        return this.#touch(event.instrumentId, ts, (m) => {
-          // Last write per level wins; the book itself changes only at flush, with the delta.
-          const pending = event.side === 'buy' ? m.pendingBids : m.pendingAsks;
-          pending.set(event.priceTicks, [event.priceTicks, event.qtyLots, event.orderCount]);
-        });
+        return this.#bookLevel(event, ts);
       case 'fill':
-        return this.#touch(event.instrumentId, ts, (m) => {
-          m.lastPriceTicks = event.priceTicks;
-          m.volume.add(ts, event.qtyLots);
-          if (seq > this.#candlesSeededSeq) m.candles.trade(ts, event.priceTicks, event.qtyLots);
-          m.pendingTrades.push({
-            tradeId: event.tradeId,
-            priceTicks: event.priceTicks,
-            qtyLots: event.qtyLots,
-            takerSide: event.takerSide,
-            ts,
-          });
-          m.tickerDirty = true;
-        });
+        return this.#fill(event, seq, ts);
       default:
         return;
     }
+  }
+
+  // The two events of every order (book levels, fills) change their market without a closure each:
+  // on the gateway thread at tens of thousands of orders a second, every object per event is
+  // garbage that brings the next scavenge closer.
+  #bookLevel(event: BookLevel, ts: number): void {
+    const m = this.#markets.get(event.instrumentId);
+    if (m === undefined) return;
+    // Last write per level wins; the book itself changes only at flush, with the delta.
+    const pending = event.side === 'buy' ? m.pendingBids : m.pendingAsks;
+    const level = pending.get(event.priceTicks) as [number, number, number] | undefined;
+    if (level === undefined) {
+      pending.set(event.priceTicks, [event.priceTicks, event.qtyLots, event.orderCount]);
+    } else {
+      level[1] = event.qtyLots;
+      level[2] = event.orderCount;
+    }
+    this.#touched(m, event.instrumentId, ts);
+  }
+
+  #fill(event: Fill, seq: number, ts: number): void {
+    const m = this.#markets.get(event.instrumentId);
+    if (m === undefined) return;
+    m.lastPriceTicks = event.priceTicks;
+    m.volume.add(ts, event.qtyLots);
+    if (seq > this.#candlesSeededSeq) m.candles.trade(ts, event.priceTicks, event.qtyLots);
+    m.pendingTrades.push({
+      tradeId: event.tradeId,
+      priceTicks: event.priceTicks,
+      qtyLots: event.qtyLots,
+      takerSide: event.takerSide,
+      ts,
+    });
+    m.tickerDirty = true;
+    this.#touched(m, event.instrumentId, ts);
+  }
+
+  #touched(m: MarketState, instrumentId: number, ts: number): void {
+    m.lastTs = ts;
+    this.#dirty.add(instrumentId);
   }
 
   #touch(instrumentId: number, ts: number, change: (m: MarketState) => void): void {

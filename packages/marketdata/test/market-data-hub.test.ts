@@ -57,6 +57,17 @@ test('deltas are batched per flush with a per-market seq rising by one', () => {
   assert.deepEqual(hub.flush(), []);
 });
 
+test('a delta already flushed keeps its levels when the same level changes again', () => {
+  const hub = new MarketDataHub();
+  hub.load(spec, 'open', undefined);
+  hub.apply({ seq: 1, ts: 1, events: [level('buy', 4100, 200, 1)] });
+  const first = hub.flush().find((m) => m.channel === 'book');
+  hub.apply({ seq: 2, ts: 2, events: [level('buy', 4100, 500, 3), level('buy', 4100, 400, 2)] });
+  const second = hub.flush().find((m) => m.channel === 'book');
+  assert.deepEqual(first?.type === 'delta' && first.bids, [[4100, 200, 1]]);
+  assert.deepEqual(second?.type === 'delta' && second.bids, [[4100, 400, 2]]);
+});
+
 test('a level set and removed in the same turn emits no delta', () => {
   const hub = new MarketDataHub();
   hub.load(spec, 'open', undefined);
