@@ -7,6 +7,7 @@ import {
   type CoreHealth,
   type CoreMetrics,
   type ExchangeCore,
+  type GcMetrics,
   MetricFamilies as Families,
   type Read,
 } from '@bourse/core';
@@ -136,29 +137,34 @@ function gatewayFamilies(f: Families, gw: GatewayMetrics, wsConnections: Read): 
     'How late a 20 ms timer fires on the gateway thread (busy or stalled event loop).',
     () => gw.eventLoopDelaySeconds,
   );
+  gcFamilies(f, gw.gc);
+}
+
+/** The gateway thread's garbage collection (`GcSampler` in @bourse/core). */
+function gcFamilies(f: Families, gc: GcMetrics): void {
   f.labelledHistogram(
     'bourse_gc_pause_seconds',
     "The gateway thread's garbage-collection pauses, by kind (scavenge, mark_compact, incremental, other).",
     'kind',
     () => {
-      gw.gc.refresh();
-      return gw.gc.pauseSeconds;
+      gc.refresh();
+      return gc.pauseSeconds;
     },
   );
   f.histogram(
     'bourse_gc_survived_bytes',
     'Bytes that survived each scavenge of the gateway thread (left young or promoted).',
-    () => gw.gc.survivedBytes,
+    () => gc.survivedBytes,
   );
   f.counter(
     'bourse_gc_promoted_bytes_total',
     "Bytes the gateway thread's scavenges promoted to the old generation.",
-    () => gw.gc.promotedBytes,
+    () => gc.promotedBytes,
   );
   f.counter(
     'bourse_gc_young_allocated_bytes_total',
     'Bytes the gateway thread allocated in its young generation (found there by each collection).',
-    () => gw.gc.youngAllocatedBytes,
+    () => gc.youngAllocatedBytes,
   );
 }
 
