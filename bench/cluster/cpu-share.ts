@@ -5,6 +5,7 @@
 // CPU-seconds divided by it is the ceiling if nothing else ran.
 
 import { existsSync, readFileSync } from 'node:fs';
+import { type DiskUse, diskFlushes, writeBytes } from './disk-io.ts';
 
 /** User + system CPU of a process so far, in ms (clock ticks of 10 ms); undefined once it is gone. */
 export function cpuMs(pid: number): number | undefined {
@@ -45,6 +46,10 @@ export class CpuSampler {
   readonly #start = new Map<number, number>();
   readonly #last = new Map<number, number>();
   readonly #group = new Map<number, string>();
+  readonly #startBytes = new Map<number, number>();
+  readonly #lastBytes = new Map<number, number>();
+  readonly #startFlushes = diskFlushes();
+  #flushes: number | undefined;
   readonly #roots: { name: string; pid: number; children: string }[] = [];
   #timer: ReturnType<typeof setInterval> | undefined;
   readonly #startedAt = performance.now();
@@ -59,8 +64,10 @@ export class CpuSampler {
   constructor(components: Components) {
     for (const [name, pids] of Object.entries(components)) {
       for (const pid of pids) {
-        this.#add(name, pid, cpuMs(pid) ?? 0);
-        for (const child of descendants(pid)) this.#add(name, child, cpuMs(child) ?? 0);
+        this.#add(name, pid, cpuMs(pid) ?? 0, writeBytes(pid) ?? 0);
+        for (const child of descendants(pid)) {
+          this.#add(name, child, cpuMs(child) ?? 0, writeBytes(child) ?? 0);
+        }
         this.#roots.push({ name, pid, children: name });
       }
     }
@@ -70,7 +77,7 @@ export class CpuSampler {
   /** Counts `pid` (from 0) under `name`, and every process it starts under `children`. */
   follow(name: string, pid: number, children = name): void {
     this.#roots.push({ name, pid, children });
-    this.#add(name, pid, 0);
+    this.#add(name, pid, 0, 0);
   }
 
   /** CPU ms used per component since the sampler started. */
@@ -78,6 +85,10 @@ export class CpuSampler {
     this.#poll();
     clearInterval(this.#timer);
     this.elapsedMs = performance.now() - this.#startedAt;
+    const end = diskFlushes();
+    if (end !== undefined && this.#startFlushes !== undefined) {
+      this.#flushes = end - this.#startFlushes;
+    }
     const used: Record<string, number> = {};
     for (const [pid, name] of this.#group) {
       used[name] = (used[name] ?? 0) + (this.#last.get(pid)! - this.#start.get(pid)!);
@@ -85,20 +96,34 @@ export class CpuSampler {
     return used;
   }
 
-  #add(name: string, pid: number, startMs: number): void {
+  /** After `stop`: the bytes each component wrote to storage and the disks' flushes meanwhile. */
+  disk(): DiskUse {
+    const writtenBytes: Record<string, number> = {};
+    for (const [pid, name] of this.#group) {
+      const bytes = this.#lastBytes.get(pid)! - this.#startBytes.get(pid)!;
+      writtenBytes[name] = (writtenBytes[name] ?? 0) + bytes;
+    }
+    return { writtenBytes, flushes: this.#flushes, wallMs: this.elapsedMs };
+  }
+
+  #add(name: string, pid: number, startMs: number, startBytes: number): void {
     if (this.#group.has(pid)) return;
     this.#group.set(pid, name);
     this.#start.set(pid, startMs);
     this.#last.set(pid, startMs);
+    this.#startBytes.set(pid, startBytes);
+    this.#lastBytes.set(pid, startBytes);
   }
 
   #poll(): void {
     for (const { pid, children } of this.#roots) {
-      for (const p of descendants(pid)) this.#add(children, p, 0);
+      for (const p of descendants(pid)) this.#add(children, p, 0, 0);
     }
     for (const pid of this.#group.keys()) {
       const ms = cpuMs(pid);
       if (ms !== undefined) this.#last.set(pid, ms);
+      const bytes = writeBytes(pid);
+      if (bytes !== undefined) this.#lastBytes.set(pid, bytes);
     }
   }
 }
@@ -107,13 +132,14 @@ export class CpuSampler {
 export async function idleRates(
   components: Components,
   ms: number,
-): Promise<Record<string, number>> {
+): Promise<{ cpu: Record<string, number>; disk: DiskUse }> {
   const sampler = new CpuSampler(components);
   await new Promise((r) => setTimeout(r, ms));
   const used = sampler.stop();
-  return Object.fromEntries(
-    Object.entries(used).map(([name, cpu]) => [name, (cpu * 1000) / sampler.elapsedMs]),
+  const cpu = Object.fromEntries(
+    Object.entries(used).map(([name, ms]) => [name, (ms * 1000) / sampler.elapsedMs]),
   );
+  return { cpu, disk: sampler.disk() };
 }
 
 /**

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePorts } from '@bourse/cluster';
 import { type Components, CpuSampler, cpuMs, idleRates, perOrderNote } from './cpu-share.ts';
+import { type DiskUse, diskNote } from './disk-io.ts';
 import { type ClusterState, readState } from '../../apps/bourse/src/cluster/cluster-state.ts';
 import {
   clusterUpCommand,
@@ -68,7 +69,14 @@ interface LoadRun {
   /** Orders sent (warm-up included) and the CPU ms each component used for them. */
   readonly orders: number;
   readonly cpu: Record<string, number>;
+  readonly disk: DiskUse;
   readonly wallMs: number;
+}
+
+/** The idle cluster's CPU ms per second by component and its disk use (before the load runs). */
+interface Idle {
+  readonly cpu: Record<string, number>;
+  readonly disk?: DiskUse;
 }
 
 /**
@@ -89,12 +97,14 @@ async function loadtest(args: string[], components: Components = {}): Promise<Lo
   await new Promise((r) => setTimeout(r, 3_000));
   const cpu = sampler.stop();
   const wallMs = sampler.elapsedMs;
+  const disk = sampler.disk();
   const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult & {
     rate: number;
     warmupMs: number;
     durationMs: number;
   };
-  return { r, orders: Math.floor((r.rate * (r.warmupMs + r.durationMs)) / 1000), cpu, wallMs };
+  const orders = Math.floor((r.rate * (r.warmupMs + r.durationMs)) / 1000);
+  return { r, orders, cpu, disk, wallMs };
 }
 
 const ns = (ms: number) => ms * 1e6;
@@ -134,10 +144,10 @@ async function orderRows(
   seconds: string,
   ladder: readonly number[],
   components: () => Promise<Components>,
-  idle: Record<string, number> = {},
+  idle: Idle = { cpu: {} },
   stages?: () => Promise<Histograms>,
   latencyRate?: number,
-): Promise<{ rows: Measurement[]; note?: string; stages?: string }> {
+): Promise<{ rows: Measurement[]; note?: string; stages?: string; latencyNote?: string }> {
   let best: { offered: number; run: LoadRun } | undefined;
   const ws = (rate: number) => [
     ...target,
@@ -159,7 +169,8 @@ async function orderRows(
   const half = latencyRate ?? Math.floor(best!.offered / 2);
   progress(`cluster: ${label} latency at ${half}/s`);
   const before = await stages?.();
-  const at = (await loadtest(ws(half))).r;
+  const latencyRun = await loadtest(ws(half), await components());
+  const at = latencyRun.r;
   const after = await stages?.();
   const rows = [
     row(`${label}: ws ack latency at ${half}/s`, at.ackedPerSec ?? 0, at.acked ?? 0, {
@@ -192,13 +203,22 @@ async function orderRows(
             best.run.cpu,
             best.run.orders,
             best.run.wallMs,
-            idle,
+            idle.cpu,
           ),
         }),
+    latencyNote: runNotes(`${label} at ${half}/s (the latency run)`, latencyRun, idle),
     ...(before === undefined || after === undefined
       ? {}
       : { stages: stageNote(`${label} at ${half}/s`, before, after) }),
   };
+}
+
+/** CPU per order and the disk's use over one run, with the load generator's and any server's. */
+function runNotes(label: string, run: LoadRun, idle: Idle): string {
+  return (
+    `${perOrderNote(label, run.cpu, run.orders, run.wallMs, idle.cpu)}. ` +
+    diskNote(label, run.disk, run.orders, idle.disk)
+  );
 }
 
 /** The cluster's processes by component; the leader node apart from the standbys. */
@@ -451,7 +471,7 @@ export const clusterSuite: Suite = {
         options.clusterLatencyRate,
       );
       measurements.push(...single.rows, ...cluster.rows);
-      for (const note of [single.note, cluster.note, cluster.stages]) {
+      for (const note of [single.note, cluster.note, cluster.latencyNote, cluster.stages]) {
         if (note !== undefined) cpuNotes.push(note);
       }
       cpuNotes.push(await logBytesNote(s.etcd));

@@ -73,7 +73,7 @@ async function appendRate(
   const log = new FencedLog(client, `/bench-rate-${batch}`);
   const fence = await leaderFence(client, log, 'bench');
   const members = { etcd: cluster.members.flatMap((m) => (m.pid === undefined ? [] : [m.pid])) };
-  const idle = (await idleRates(members, 1000)).etcd ?? 0;
+  const idle = (await idleRates(members, 1000)).cpu.etcd ?? 0;
   const samples: number[] = [];
   const end = performance.now() + seconds * 1000;
   let commands = 0;
