@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { freePorts } from '@bourse/cluster';
 import { type Components, CpuSampler, cpuMs, idleRates, perOrderNote } from './cpu-share.ts';
 import { type DiskUse, diskNote } from './disk-io.ts';
+import { type SyncCounts, syncCounts, syncNote } from './sync-counts.ts';
 import { type ClusterState, readState } from '../../apps/bourse/src/cluster/cluster-state.ts';
 import {
   clusterUpCommand,
@@ -147,6 +148,7 @@ async function orderRows(
   idle: Idle = { cpu: {} },
   stages?: () => Promise<Histograms>,
   latencyRate?: number,
+  syncs?: () => Promise<SyncCounts>,
 ): Promise<{ rows: Measurement[]; note?: string; stages?: string; latencyNote?: string }> {
   let best: { offered: number; run: LoadRun } | undefined;
   const ws = (rate: number) => [
@@ -169,8 +171,10 @@ async function orderRows(
   const half = latencyRate ?? Math.floor(best!.offered / 2);
   progress(`cluster: ${label} latency at ${half}/s`);
   const before = await stages?.();
+  const syncsBefore = await syncs?.();
   const latencyRun = await loadtest(ws(half), await components());
   const at = latencyRun.r;
+  const syncsAfter = await syncs?.();
   const after = await stages?.();
   const rows = [
     row(`${label}: ws ack latency at ${half}/s`, at.ackedPerSec ?? 0, at.acked ?? 0, {
@@ -206,7 +210,12 @@ async function orderRows(
             idle.cpu,
           ),
         }),
-    latencyNote: runNotes(`${label} at ${half}/s (the latency run)`, latencyRun, idle),
+    latencyNote: [
+      runNotes(`${label} at ${half}/s (the latency run)`, latencyRun, idle),
+      ...(syncsBefore === undefined || syncsAfter === undefined
+        ? []
+        : [syncNote(`${label} at ${half}/s`, syncsBefore, syncsAfter, latencyRun.orders)]),
+    ].join('. '),
     ...(before === undefined || after === undefined
       ? {}
       : { stages: stageNote(`${label} at ${half}/s`, before, after) }),
@@ -469,6 +478,7 @@ export const clusterSuite: Suite = {
         idle,
         async () => scrapeHistograms(gatewayUrls(s), await leaderNode(nats)),
         options.clusterLatencyRate,
+        () => syncCounts(s),
       );
       measurements.push(...single.rows, ...cluster.rows);
       for (const note of [single.note, cluster.note, cluster.latencyNote, cluster.stages]) {
