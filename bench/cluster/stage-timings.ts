@@ -41,7 +41,7 @@ const STAGES: readonly { name: string; what: string }[] = [
   },
   {
     name: 'bourse_cluster_local_commit_latency_seconds',
-    what: "leader: its own journal's write + fsync, behind the ack",
+    what: "leader: its own journal's grouped write + fsync, behind the log",
   },
   {
     name: 'bourse_event_loop_delay_seconds',

@@ -169,20 +169,8 @@ async function orderRows(
   }
   if (best === undefined && latencyRate === undefined) return { rows: [] };
   const half = latencyRate ?? Math.floor(best!.offered / 2);
-  progress(`cluster: ${label} latency at ${half}/s`);
-  const before = await stages?.();
-  const syncsBefore = await syncs?.();
-  const latencyRun = await loadtest(ws(half), await components());
-  const at = latencyRun.r;
-  const syncsAfter = await syncs?.();
-  const after = await stages?.();
-  const rows = [
-    row(`${label}: ws ack latency at ${half}/s`, at.ackedPerSec ?? 0, at.acked ?? 0, {
-      latencyNs: latency(at),
-      validation: 'no rejections',
-      valid: (at.rejected ?? 0) === 0,
-    }),
-  ];
+  const measured = await latencyRun(label, ws(half), half, components, idle, stages, syncs);
+  const rows = [measured.row];
   if (best !== undefined) {
     const r = best.run.r;
     rows.unshift(
@@ -210,12 +198,42 @@ async function orderRows(
             idle.cpu,
           ),
         }),
-    latencyNote: [
-      runNotes(`${label} at ${half}/s (the latency run)`, latencyRun, idle),
-      ...(syncsBefore === undefined || syncsAfter === undefined
-        ? []
-        : [syncNote(`${label} at ${half}/s`, syncsBefore, syncsAfter, latencyRun.orders)]),
-    ].join('. '),
+    latencyNote: measured.note,
+    ...(measured.stages === undefined ? {} : { stages: measured.stages }),
+  };
+}
+
+/**
+ * The latency run at `half`/s: its row, its CPU per order and disk use (with the syncs each component
+ * counted), and the cluster's own stage histograms over it.
+ */
+async function latencyRun(
+  label: string,
+  args: string[],
+  half: number,
+  components: () => Promise<Components>,
+  idle: Idle,
+  stages?: () => Promise<Histograms>,
+  syncs?: () => Promise<SyncCounts>,
+): Promise<{ row: Measurement; note: string; stages?: string }> {
+  progress(`cluster: ${label} latency at ${half}/s`);
+  const before = await stages?.();
+  const syncsBefore = await syncs?.();
+  const run = await loadtest(args, await components());
+  const at = run.r;
+  const syncsAfter = await syncs?.();
+  const after = await stages?.();
+  const notes = [runNotes(`${label} at ${half}/s (the latency run)`, run, idle)];
+  if (syncsBefore !== undefined && syncsAfter !== undefined) {
+    notes.push(syncNote(`${label} at ${half}/s`, syncsBefore, syncsAfter, run.orders));
+  }
+  return {
+    row: row(`${label}: ws ack latency at ${half}/s`, at.ackedPerSec ?? 0, at.acked ?? 0, {
+      latencyNs: latency(at),
+      validation: 'no rejections',
+      valid: (at.rejected ?? 0) === 0,
+    }),
+    note: notes.join('. '),
     ...(before === undefined || after === undefined
       ? {}
       : { stages: stageNote(`${label} at ${half}/s`, before, after) }),

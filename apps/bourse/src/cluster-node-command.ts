@@ -5,7 +5,7 @@
 
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EngineNode } from '@bourse/cluster';
+import { DEFAULT_LOCAL_SYNC, EngineNode } from '@bourse/cluster';
 import { makePrivateDir } from '@bourse/core';
 import { CLUSTER_NODE_HELP } from './help-texts.ts';
 
@@ -32,6 +32,7 @@ export async function clusterNodeCommand(argv: string[]): Promise<void> {
       'hash-every': { type: 'string', default: '10000' },
       'snapshot-every': { type: 'string' },
       'log-retain': { type: 'string' },
+      'journal-sync-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -50,6 +51,7 @@ export async function clusterNodeCommand(argv: string[]): Promise<void> {
   makePrivateDir(dataDir);
   const snapshotEvery = positiveInt('snapshot-every', values['snapshot-every']);
   const logRetain = positiveInt('log-retain', values['log-retain']);
+  const syncMs = positiveInt('journal-sync-ms', values['journal-sync-ms']);
   const engineNode = await EngineNode.start({
     node,
     etcd: values.etcd.split(','),
@@ -60,6 +62,7 @@ export async function clusterNodeCommand(argv: string[]): Promise<void> {
     hashEvery: positiveInt('hash-every', values['hash-every'])!,
     ...(snapshotEvery === undefined ? {} : { snapshotEvery }),
     ...(logRetain === undefined ? {} : { logRetainCommands: logRetain }),
+    ...(syncMs === undefined ? {} : { localSync: { ...DEFAULT_LOCAL_SYNC, everyMs: syncMs } }),
     log: (line) =>
       process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`),
   });

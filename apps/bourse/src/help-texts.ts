@@ -142,6 +142,8 @@ Options:
   --hash-every <n>      Compare state hashes across nodes every n commands (default 10000)
   --snapshot-every <n>  Commands between engine snapshots (default 100000)
   --log-retain <n>      Commands kept in the etcd log behind the newest snapshot (default 100000)
+  --journal-sync-ms <n> Longest the node's own journal write waits behind the log (default 100):
+                        the log is the record; a node killed meanwhile fetches the rest from it
 `;
 
 export const CLUSTER_GATEWAY_HELP = `Usage: bourse cluster gateway --pg <postgres://…> [options]

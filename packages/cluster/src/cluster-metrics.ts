@@ -22,8 +22,8 @@ export interface ClusterMetrics {
   fencedAppends: number;
   readonly appendLatencySeconds: Histogram;
   /**
-   * The local journal's write and fsync of each batch: a standby's commit; behind a leader's append
-   * (its acknowledgement does not wait for it), from the append's end to the batch on disk.
+   * One write and fsync of the local journal, behind the log (nothing acknowledged waits for it): of
+   * every batch appended since the last, started at most every 100 ms (decision 0942).
    */
   readonly localCommitSeconds: Histogram;
   /** A `submit` request taken by the leader → its reply sent: the leader's share of an ack. */
@@ -112,7 +112,7 @@ export function clusterMetricsRegistry(
   );
   f.histogram(
     'bourse_cluster_local_commit_latency_seconds',
-    "The local journal's write and fsync of a batch (a leader's: behind its ack).",
+    "The local journal's grouped write and fsync, behind the log (no ack waits for it).",
     () => m.localCommitSeconds,
   );
   f.histogram(

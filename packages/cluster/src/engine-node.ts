@@ -36,7 +36,7 @@ import {
   type StatusReply,
 } from './protocol.ts';
 import { DEFAULT_RECENT_COMMANDS, RecentCommands } from './recent-commands.ts';
-import { ReplicatedJournal } from './replicated-journal.ts';
+import { type LocalSyncPolicy, ReplicatedJournal } from './replicated-journal.ts';
 
 export interface EngineNodeOptions {
   readonly node: string;
@@ -52,6 +52,8 @@ export interface EngineNodeOptions {
   /** Commands kept in the log behind the newest local snapshot before trimming (default 100,000). */
   readonly logRetainCommands?: number;
   readonly recentCommands?: number;
+  /** How the local journal is written behind the log (default: every 100 ms or 1 MiB). */
+  readonly localSync?: LocalSyncPolicy;
   readonly clock?: () => number;
   /** One structured line per notable event (role changes, alarms). */
   readonly log?: (line: Record<string, unknown>) => void;
@@ -208,7 +210,7 @@ export class EngineNode {
       hashEvery: this.#opts.hashEvery ?? 10_000,
       onStateHash: (seq, hash) => this.#pendingHashes.push([seq, hash]),
       durability: (local: FileJournal) => {
-        this.#journal = new ReplicatedJournal(local, this.#log, this.metrics);
+        this.#journal = new ReplicatedJournal(local, this.#log, this.metrics, this.#opts.localSync);
         this.#journal.onDeposed = (reason) => this.#deposed(reason);
         return this.#journal;
       },

@@ -8,6 +8,7 @@ export {
 } from './cluster-metrics.ts';
 export { Election, type ElectionOptions, type Leadership } from './election.ts';
 export { EngineNode, type EngineNodeOptions } from './engine-node.ts';
+export { DEFAULT_LOCAL_SYNC, type LocalSyncPolicy } from './replicated-journal.ts';
 export {
   EtcdCluster,
   type EtcdClusterOptions,

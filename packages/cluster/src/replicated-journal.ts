@@ -1,12 +1,13 @@
 // The journal an engine node's core writes to. As leader, a commit appends the batch to the fenced
-// etcd log (one transaction, a quorum's disks) and is durable then: the node's own file journal gets
-// the batch only after that, strictly in log order, and writes it behind the acknowledgement, before
-// the next batch's append goes out. So the local journal is always a prefix of the log, possibly
-// trailing it by the batch still being written (a node restarting after a crash fetches it from the
-// log).
-// As standby, the commands come from the log already and a commit is the local write. Once deposed it
-// refuses every commit: the core stops, and the node reopens it from its local journal, dropping
-// whatever the engine applied that never reached the log.
+// etcd log (one transaction, a quorum's disks) and is durable then; as standby, the commands come
+// from the log already. Either way the node's own file journal gets a batch only once it is in the
+// log, strictly in log order, so it is always a prefix of the log. Its writes go behind, grouped: one
+// O_DSYNC write every `everyMs` (or `bytes`), not one per batch, because on one disk each local fsync
+// queues with etcd's, which every acknowledgement waits for (decision 0942). A node restarting after a
+// crash finds its journal trailing the log and fetches the rest from it. What reads the node's own
+// files (a snapshot, a peer's catch-up, a recomputed replay) waits for, and hastens, the local write.
+// Once deposed it refuses every commit: the core stops, and the node reopens it from its local
+// journal, dropping whatever the engine applied that never reached the log.
 
 import type { FileJournal } from '@bourse/journal';
 import { type CoreJournal, observe } from '@bourse/core';
@@ -31,6 +32,26 @@ interface StoredWaiter {
   readonly reject: (error: Error) => void;
 }
 
+/** How often the local journal is written and synced behind the log. */
+export interface LocalSyncPolicy {
+  /** Longest a batch waits in memory before the local write starts. */
+  readonly everyMs: number;
+  /** Payload bytes appended since the last write that start the next one at once. */
+  readonly bytes: number;
+  /**
+   * Records appended since the last write that start the next one at once: a node's unwritten tail
+   * stays well under the commands the log keeps behind a snapshot (`logRetainCommands`, 100,000).
+   */
+  readonly records: number;
+}
+
+/** About 10 O_DSYNC writes a second per node under load, against one per batch before. */
+export const DEFAULT_LOCAL_SYNC: LocalSyncPolicy = {
+  everyMs: 100,
+  bytes: 1 << 20,
+  records: 10_000,
+};
+
 export class ReplicatedJournal implements CoreJournal {
   readonly #local: LocalJournal;
   readonly #log: FencedLog;
@@ -40,15 +61,25 @@ export class ReplicatedJournal implements CoreJournal {
   #storedWaiters: StoredWaiter[] = [];
   /** Why a local write behind the log failed: nothing more is taken (the node steps down). */
   #localFailure: Error | undefined;
-  /** The leader's local write of its last appended batch, settled or not. */
-  #localWrite: Promise<void> = Promise.resolve();
+  readonly #sync: LocalSyncPolicy;
+  /** Payload bytes and records appended to the local journal since its last write started. */
+  #unsyncedBytes = 0;
+  #unsyncedRecords = 0;
+  /** The timer that starts the next local write; undefined when none is due. */
+  #syncTimer: ReturnType<typeof setTimeout> | undefined;
   /** Told once when a commit is refused or the local journal fails (the node steps down). */
   onDeposed: (reason: string) => void = () => {};
 
-  constructor(local: LocalJournal, log: FencedLog, metrics: ClusterMetrics) {
+  constructor(
+    local: LocalJournal,
+    log: FencedLog,
+    metrics: ClusterMetrics,
+    sync: LocalSyncPolicy = DEFAULT_LOCAL_SYNC,
+  ) {
     this.#local = local;
     this.#log = log;
     this.#metrics = metrics;
+    this.#sync = sync;
   }
 
   get lastSeq(): number {
@@ -93,8 +124,8 @@ export class ReplicatedJournal implements CoreJournal {
   }
 
   /**
-   * Leader: resolves once the batch is in the log (everything appended locally so far is), with the
-   * local write started behind it. Standby: once the local journal holds the batch.
+   * Leader: resolves once the batch is in the log. Standby: at once (its commands came from the log).
+   * Either way the batch is then appended to the local journal, whose write and sync go behind.
    */
   async commit(): Promise<number> {
     const entries = this.#buffer;
@@ -102,41 +133,55 @@ export class ReplicatedJournal implements CoreJournal {
     const mode = this.#mode;
     if (mode.kind === 'deposed') throw new FencedError(mode.reason);
     if (this.#localFailure !== undefined) throw this.#localFailure;
-    if (mode.kind === 'standby') {
-      for (const { seq, payload } of entries) this.#local.append(seq, payload);
-      const started = performance.now();
-      const durable = await this.#local.commit();
-      observe(this.#metrics.localCommitSeconds, (performance.now() - started) / 1000);
-      this.#releaseStored(durable);
-      return durable;
-    }
     if (entries.length === 0) return this.#local.lastSeq;
-    // The previous batch's local write runs between two appends, not during one: on a disk it shares
-    // with etcd (one machine's cluster) a write overlapping the append slows the append every ack
-    // waits for. Its failure is this commit's (below).
-    await this.#localWrite;
-    if (this.#localFailure !== undefined) throw this.#localFailure;
-    await this.#appendToLog(mode, entries);
+    if (mode.kind === 'leader') await this.#appendToLog(mode, entries);
     // In the log now: only now may the local journal have it, so it stays a prefix of the log.
-    for (const { seq, payload } of entries) this.#local.append(seq, payload);
-    this.#localWrite = this.#writeLocalBehind();
+    for (const { seq, payload } of entries) {
+      this.#local.append(seq, payload);
+      this.#unsyncedBytes += payload.length;
+    }
+    this.#unsyncedRecords += entries.length;
+    this.#syncSoon();
     return this.#local.lastSeq;
   }
 
   /**
    * Resolves once the local journal holds `seq` durably: what reads the node's own files (snapshots,
-   * time-travel reads, a peer's catch-up) waits for, since a leader acknowledges before its write.
+   * time-travel reads, recomputed replays) waits for, since the local write goes behind the log.
    */
   stored(seq: number): Promise<void> {
     if (seq <= this.#local.durableSeq) return Promise.resolve();
     if (this.#localFailure !== undefined) return Promise.reject(this.#localFailure);
-    return new Promise((resolve, reject) => this.#storedWaiters.push({ seq, resolve, reject }));
+    const waiting = new Promise<void>((resolve, reject) =>
+      this.#storedWaiters.push({ seq, resolve, reject }),
+    );
+    // A reader waits for it: the write goes now, not at the next interval.
+    if (this.#unsyncedRecords > 0) this.#syncNow();
+    return waiting;
   }
 
-  /** The local write and fsync of what was just appended; the acknowledgement does not wait for it. */
-  #writeLocalBehind(): Promise<void> {
+  /** Starts the local write once enough is appended, a reader waits, or the interval passed. */
+  #syncSoon(): void {
+    const due =
+      this.#unsyncedBytes >= this.#sync.bytes || this.#unsyncedRecords >= this.#sync.records;
+    if (due || this.#storedWaiters.length > 0) {
+      this.#syncNow();
+    } else if (this.#syncTimer === undefined) {
+      this.#syncTimer = setTimeout(() => this.#syncNow(), this.#sync.everyMs);
+    }
+  }
+
+  /**
+   * The local write and sync of everything appended so far; nothing waits for it but readers of the
+   * node's own files. The file journal shares one write among calls made while another is in flight.
+   */
+  #syncNow(): void {
+    clearTimeout(this.#syncTimer);
+    this.#syncTimer = undefined;
+    this.#unsyncedBytes = 0;
+    this.#unsyncedRecords = 0;
     const started = performance.now();
-    return this.#local.commit().then(
+    this.#local.commit().then(
       (durable) => {
         observe(this.#metrics.localCommitSeconds, (performance.now() - started) / 1000);
         this.#releaseStored(durable);
@@ -145,7 +190,7 @@ export class ReplicatedJournal implements CoreJournal {
         const failure = error instanceof Error ? error : new Error(String(error));
         this.#localFailure ??= failure;
         this.#rejectStored(failure);
-        // The log has the batch; this node cannot keep it. Another node leads, and this one
+        // The log has the batches; this node cannot keep them. Another node leads, and this one
         // reopens from its journal and fetches the rest from the log, or reports its disk.
         this.depose(`the local journal failed: ${failure.message}`);
       },
@@ -193,6 +238,8 @@ export class ReplicatedJournal implements CoreJournal {
   /** Writes what the local journal holds (all of it in the log) and releases the file. */
   async close(): Promise<void> {
     this.#buffer = [];
+    clearTimeout(this.#syncTimer);
+    this.#syncTimer = undefined;
     try {
       await this.#local.close();
       this.#releaseStored(this.#local.durableSeq);

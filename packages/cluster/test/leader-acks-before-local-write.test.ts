@@ -118,7 +118,7 @@ async function heldLeader(log: FencedLog, dataDir: string): Promise<HeldLeader> 
 
 /**
  * The market set up, then resting orders that do not cross (each stays findable by its order id), in
- * one batch: the next batch's append would wait for this one's local write, which is held.
+ * one batch.
  */
 async function trade(core: ReplicatingCore): Promise<AppliedCommand[]> {
   const orders = [];
