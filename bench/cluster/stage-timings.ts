@@ -15,8 +15,8 @@ interface Series {
 
 export type Histograms = Map<string, Series>;
 
-/** The stages reported, in path order: histogram name and what it covers. */
-const STAGES: readonly { name: string; what: string }[] = [
+/** The stages reported, in path order: histogram name, what it covers, and its unit (seconds if none). */
+const STAGES: readonly { name: string; what: string; unit?: 'bytes' }[] = [
   {
     name: 'bourse_ack_latency_seconds',
     what: 'gateway: submit → ack (NATS both ways, the leader, the events)',
@@ -26,6 +26,14 @@ const STAGES: readonly { name: string; what: string }[] = [
   {
     name: 'bourse_gateway_submit_stage_seconds:request',
     what: "gateway: request sent → leader's reply (NATS both ways, the leader)",
+  },
+  {
+    name: 'bourse_gateway_submit_stage_seconds:leader',
+    what: 'of which the leader, by its own account',
+  },
+  {
+    name: 'bourse_gateway_submit_stage_seconds:transit',
+    what: "of which the transit (NATS both ways, each side's main thread getting to it)",
   },
   {
     name: 'bourse_gateway_submit_stage_seconds:events',
@@ -46,6 +54,14 @@ const STAGES: readonly { name: string; what: string }[] = [
   {
     name: 'bourse_event_loop_delay_seconds',
     what: 'gateways: event-loop delay',
+  },
+  // A gateway turn's length is often a collection: its pauses and what each scavenge copied.
+  { name: 'bourse_gc_pause_seconds:scavenge', what: 'gateways: scavenge pause' },
+  { name: 'bourse_gc_pause_seconds:mark_compact', what: 'gateways: mark-compact pause' },
+  {
+    name: 'bourse_gc_survived_bytes',
+    what: 'gateways: bytes surviving a scavenge',
+    unit: 'bytes',
   },
   { name: 'bourse_cluster_event_loop_delay_seconds', what: 'leader: event-loop delay' },
   // The leader's core, per command (`bourse_cluster_ack_stage_seconds`, one series per stage).
@@ -83,8 +99,8 @@ export async function scrapeHistograms(
       const m = BUCKET.exec(line);
       if (m === null) continue;
       const [, family, labels, value] = m as unknown as [string, string, string, string];
-      // A family with a `stage` label is one series per stage.
-      const stage = /stage="([^"]*)"/.exec(labels)?.[1];
+      // A family with a `stage` (or `kind`) label is one series per stage.
+      const stage = /(?:stage|kind)="([^"]*)"/.exec(labels)?.[1];
       const name = stage === undefined ? family : `${family}:${stage}`;
       const node = /node="([^"]*)"/.exec(labels)?.[1];
       if (node !== undefined && (page > 0 || node !== leader)) continue;
@@ -120,9 +136,11 @@ function quantile(before: Series | undefined, after: Series, q: number): number 
 
 /** "ack by stage at 7500/s: gateway: submit → ack p50 9.1 ms / p99 31 ms (n 4,012) · …". */
 export function stageNote(label: string, before: Histograms, after: Histograms): string {
-  const ms = (s: number | undefined) => (s === undefined ? '—' : (s * 1000).toFixed(1));
   const parts: string[] = [];
   for (const stage of STAGES) {
+    const ms = (s: number | undefined) =>
+      s === undefined ? '—' : stage.unit === 'bytes' ? (s / 1e6).toFixed(2) : (s * 1000).toFixed(1);
+    const unit = stage.unit === 'bytes' ? 'MB' : 'ms';
     const a = after.get(stage.name);
     if (a === undefined) continue;
     const b = before.get(stage.name);
@@ -131,8 +149,8 @@ export function stageNote(label: string, before: Histograms, after: Histograms):
       (b?.counts[b.bounds.indexOf(Number.POSITIVE_INFINITY)] ?? 0);
     if (n <= 0) continue;
     parts.push(
-      `${stage.what}: p50 ${ms(quantile(b, a, 0.5))} ms, p90 ${ms(quantile(b, a, 0.9))} ms, ` +
-        `p99 ${ms(quantile(b, a, 0.99))} ms (n ${n.toLocaleString('en-US')})`,
+      `${stage.what}: p50 ${ms(quantile(b, a, 0.5))} ${unit}, p90 ${ms(quantile(b, a, 0.9))} ${unit}, ` +
+        `p99 ${ms(quantile(b, a, 0.99))} ${unit} (n ${n.toLocaleString('en-US')})`,
     );
   }
   return `${label}, ack by stage (the cluster's own histograms over the run): ${parts.join(' · ')}`;

@@ -126,6 +126,7 @@ export class NodeServer {
 
   /** A binary request is answered in binary when the reply is lean; a JSON one in JSON. */
   #submit(msg: Msg): void {
+    const took = performance.now();
     const request = decodeSubmitRequest(msg.data);
     if (request instanceof CodecError) {
       this.#reply(msg, badRequest(`submit: ${request.message}`));
@@ -133,7 +134,13 @@ export class NodeServer {
     }
     const binary = msg.data[0] === SUBMIT_BINARY;
     this.#handlers.submit(request).then(
-      (reply) => this.#reply(msg, encodeSubmitReply(reply, binary)),
+      (reply) => {
+        const timed = request.timed === true && reply.ok && 'seqs' in reply;
+        const held = timed
+          ? { ...reply, heldUs: Math.round((performance.now() - took) * 1000) }
+          : reply;
+        this.#reply(msg, encodeSubmitReply(held, binary));
+      },
       (error: unknown) => this.#reply(msg, unavailable(error)),
     );
   }

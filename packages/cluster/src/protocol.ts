@@ -130,6 +130,12 @@ export interface SubmitRequest {
    * requester that follows `events` takes them from there instead of decoding them twice.
    */
   readonly lean?: boolean;
+  /**
+   * Ask for the leader's hold in a lean binary reply (`heldUs`): how long it had the request, so the
+   * requester can tell the transit (NATS both ways, each side's main thread taking the message) from
+   * the leader's time without comparing two clocks. A binary flag only; JSON requests never ask.
+   */
+  readonly timed?: boolean;
 }
 
 /**
@@ -147,7 +153,14 @@ export type SubmitReply =
   | ErrorReply;
 
 /** A `lean` request with no duplicate is answered with `seqs[i]`, the seq of `inputs[i]`'s command. */
-export type LeanSubmitReply = SubmitReply | { readonly ok: true; readonly seqs: number[] };
+export type LeanSubmitReply =
+  | SubmitReply
+  | {
+      readonly ok: true;
+      readonly seqs: number[];
+      /** µs from the leader taking the request to its reply, when the request was `timed`. */
+      readonly heldUs?: number;
+    };
 
 export type QueryMethod = keyof ExchangeCore['query'];
 
@@ -322,7 +335,7 @@ export const SUBMIT_BINARY = 0x02;
 
 /**
  * A `submit` request in the engine's command codec, the one the journal and the engine thread use:
- * `[0x02] uint(flags: 1 = lean) uint(count)`, then each input framed as in a command batch
+ * `[0x02] uint(flags: 1 = lean, 2 = timed) uint(count)`, then each input framed as in a command batch
  * (`uint(length) record`). An input's record is written as a command with seq 0 and ts 0 (and, for a
  * placeOrder, orderId 0), which the leader overwrites when it sequences it; an input the binary
  * layout cannot hold exactly travels as a JSON record, as it would be journaled. Throws only for an
@@ -333,7 +346,7 @@ export function encodeSubmitRequest(request: SubmitRequest): Uint8Array {
   const w = new ByteWriter(16 + inputs.length * 64);
   const record = new ByteWriter(128);
   w.u8(SUBMIT_BINARY);
-  w.uint(request.lean === true ? 1 : 0);
+  w.uint((request.lean === true ? 1 : 0) | (request.timed === true ? 2 : 0));
   w.uint(inputs.length);
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i]!;
@@ -383,7 +396,9 @@ export function decodeSubmitRequest(data: Uint8Array): SubmitRequest | CodecErro
       inputs[i] = command as unknown as CommandInput;
     }
     if (!r.done) r.fail('bytes after the last command');
-    return { inputs, lean: (flags & 1) === 1 };
+    return (flags & 2) === 2
+      ? { inputs, lean: (flags & 1) === 1, timed: true }
+      : { inputs, lean: (flags & 1) === 1 };
   } catch (error) {
     if (error instanceof CodecError) return error;
     return new CodecError(`submit: ${(error as Error).message}`, r.pos);
@@ -392,15 +407,17 @@ export function decodeSubmitRequest(data: Uint8Array): SubmitRequest | CodecErro
 
 /**
  * The reply to a `submit` request, in the request's form: to a binary request, a lean `ok` reply is
- * `[0x02] uint(count)` and each seq as a uint; any other reply (results, duplicates, an error), and
- * every reply to a JSON request, is JSON.
+ * `[0x02] uint(count)` and each seq as a uint, then `uint(heldUs)` when the request was `timed` (a
+ * requester that did not ask gets none); any other reply (results, duplicates, an error), and every
+ * reply to a JSON request, is JSON.
  */
 export function encodeSubmitReply(reply: LeanSubmitReply, binary: boolean): Uint8Array {
   if (!binary || !reply.ok || !('seqs' in reply)) return encodeMessage(reply);
-  const w = new ByteWriter(8 + reply.seqs.length * 5);
+  const w = new ByteWriter(16 + reply.seqs.length * 5);
   w.u8(SUBMIT_BINARY);
   w.uint(reply.seqs.length);
   for (const seq of reply.seqs) w.uint(seq);
+  if (reply.heldUs !== undefined) w.uint(reply.heldUs);
   return w.finish();
 }
 
@@ -419,8 +436,10 @@ export function decodeSubmitReply(data: Uint8Array): LeanSubmitReply | CodecErro
     if (count > data.length) r.fail(`${count} seqs cannot fit in ${data.length} bytes`);
     const seqs = new Array<number>(count);
     for (let i = 0; i < count; i++) seqs[i] = r.uint();
-    if (!r.done) r.fail('bytes after the last seq');
-    return { ok: true, seqs };
+    if (r.done) return { ok: true, seqs };
+    const heldUs = r.uint();
+    if (!r.done) r.fail("bytes after the leader's hold");
+    return { ok: true, seqs, heldUs };
   } catch (error) {
     if (error instanceof CodecError) return error;
     return new CodecError(`submit reply: ${(error as Error).message}`, r.pos);

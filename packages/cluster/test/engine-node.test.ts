@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { AppliedCommand, CommandInput } from '@bourse/core';
 import { limitOrder, MARKET, marketSetup } from '../../core/test/fixtures/market-setup.ts';
+import { CodecError } from '@bourse/engine';
 import { HashBook } from '../src/hash-book.ts';
+import { decodeSubmitReply, encodeSubmitRequest } from '../src/protocol.ts';
 import { ClusterHarness } from './support/cluster-harness.ts';
 import { TradeLog, withClientId } from './support/trade-log.ts';
 
@@ -83,6 +85,19 @@ test('a retried placeOrder with the same client order id is answered from the lo
   assert.equal(bad.ok, false);
   const empty = await h.submit([]);
   assert.ok(!empty.ok && empty.code === 'BAD_REQUEST');
+  // A timed binary request (a gateway's) is answered with the seqs and how long the leader held it.
+  const timed = encodeSubmitRequest({
+    inputs: [limitOrder(2, 'buy', 3_900, 1)],
+    lean: true,
+    timed: true,
+  });
+  const held = decodeSubmitReply((await h.client.request(h.subjects.submit, timed)).data);
+  assert.ok(!(held instanceof CodecError) && held.ok && 'seqs' in held, JSON.stringify(held));
+  assert.equal(held.seqs.length, 1);
+  assert.ok(Number.isSafeInteger(held.heldUs) && held.heldUs! >= 0, String(held.heldUs));
+  const replayed = await h.replay(held.seqs[0]!, held.seqs[0]!);
+  assert.ok(replayed.ok);
+  record(replayed.batch);
 });
 
 test(

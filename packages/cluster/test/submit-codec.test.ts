@@ -131,3 +131,23 @@ test('a lean reply is binary to a binary request and JSON to a JSON one; others 
   }
   assert.ok(decodeSubmitReply(new TextEncoder().encode('{"ok":')) instanceof CodecError);
 });
+
+test('a timed request asks for the leader hold, which only its lean binary reply carries', () => {
+  const timed = decodeSubmitRequest(
+    encodeSubmitRequest({ inputs: INPUTS, lean: true, timed: true }),
+  );
+  assert.ok(!(timed instanceof CodecError) && timed.timed === true && timed.lean === true);
+  const plain = decodeSubmitRequest(encodeSubmitRequest({ inputs: INPUTS, lean: true }));
+  assert.ok(!(plain instanceof CodecError) && plain.timed === undefined);
+  // A node of an earlier version reads the flags as `lean` alone: bit 2 adds no byte to the request.
+  assert.equal(
+    encodeSubmitRequest({ inputs: INPUTS, lean: true, timed: true }).length,
+    encodeSubmitRequest({ inputs: INPUTS, lean: true }).length,
+  );
+  const held = { ok: true as const, seqs: [5, 6], heldUs: 12_345 };
+  assert.deepEqual(decodeSubmitReply(encodeSubmitReply(held, true)), held);
+  const bytes = encodeSubmitReply(held, true);
+  const longer = new Uint8Array(bytes.length + 1);
+  longer.set(bytes);
+  assert.ok(decodeSubmitReply(longer) instanceof CodecError, 'bytes after the hold');
+});

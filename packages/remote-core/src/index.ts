@@ -3,5 +3,10 @@
 export { EventFollower, type EventFollowerOptions } from './event-follower.ts';
 export { openPgReadSide, type PgReadSideOptions, type RemoteReadModels } from './pg-read-side.ts';
 export { Projector, type ProjectorOptions, type ProjectorStall } from './projector.ts';
-export { RemoteExchangeCore, type RemoteCoreOptions } from './remote-exchange-core.ts';
+export {
+  RemoteExchangeCore,
+  type RemoteCoreOptions,
+  SUBMIT_STAGES,
+  type SubmitStage,
+} from './remote-exchange-core.ts';
 export { idempotent } from './request-retry.ts';

@@ -54,11 +54,12 @@ const RECENT_DELIVERED = 4_096;
 /**
  * A submit's time on the gateway, per command (`bourse_gateway_submit_stage_seconds`):
  * - `turn`: submitted → its request sent (the rest of this event-loop turn, which gathers the batch);
- * - `request`: request sent → the leader's reply decoded (NATS both ways, the leader's main thread
- *   taking the request and publishing the reply, and the leader's request → reply between);
+ * - `request`: request sent → the leader's reply decoded, split by the hold the leader reports into
+ *   - `leader`: the leader taking the request → its reply (its batch wait, engine, etcd append), and
+ *   - `transit`: the rest (NATS both ways, and each side's main thread getting to the message);
  * - `events`: reply decoded → the applied command in hand (waiting for its events on the bus).
  */
-export const SUBMIT_STAGES = ['turn', 'request', 'events'] as const;
+export const SUBMIT_STAGES = ['turn', 'request', 'leader', 'transit', 'events'] as const;
 
 export type SubmitStage = (typeof SUBMIT_STAGES)[number];
 
@@ -72,6 +73,8 @@ export class RemoteExchangeCore implements ExchangeCore {
   readonly submitStages: Readonly<Record<SubmitStage, Histogram>> = {
     turn: createHistogram(ACK_STAGE_BOUNDS_SECONDS),
     request: createHistogram(ACK_STAGE_BOUNDS_SECONDS),
+    leader: createHistogram(ACK_STAGE_BOUNDS_SECONDS),
+    transit: createHistogram(ACK_STAGE_BOUNDS_SECONDS),
     events: createHistogram(ACK_STAGE_BOUNDS_SECONDS),
   };
   readonly stats: SequencerStats = {
@@ -229,9 +232,9 @@ export class RemoteExchangeCore implements ExchangeCore {
     this.stats.submitted += inputs.length;
     const reply = await this.#requests.call(
       this.subjects.submit,
-      { inputs: inputs as CommandInput[], lean: true },
+      { inputs: inputs as CommandInput[], lean: true, timed: true },
       idempotent(inputs),
-      (r) => r as { results?: AppliedCommand[]; seqs?: number[] },
+      (r) => r as { results?: AppliedCommand[]; seqs?: number[]; heldUs?: number },
       encodeSubmitRequest,
     );
     const count = reply.results?.length ?? reply.seqs?.length;
@@ -251,9 +254,14 @@ export class RemoteExchangeCore implements ExchangeCore {
     const seconds = (now - startedAt) / 1000;
     const request = (repliedAt - startedAt) / 1000;
     const events = (now - repliedAt) / 1000;
+    const held = reply.heldUs === undefined ? undefined : reply.heldUs / 1e6;
     for (const applied of results) {
       observe(this.metrics.ackLatencySeconds, seconds);
       observe(stages.request, request);
+      if (held !== undefined) {
+        observe(stages.leader, held);
+        observe(stages.transit, Math.max(0, request - held));
+      }
       observe(stages.events, events);
       countReject(this.metrics, applied);
       if (applied.seq > this.#durableSeq) this.#durableSeq = applied.seq;

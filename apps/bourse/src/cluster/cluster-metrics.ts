@@ -44,7 +44,8 @@ export function addGatewayClusterFamilies(
     f.labelledHistogram(
       'bourse_gateway_submit_stage_seconds',
       "A submit's time on this gateway by stage: turn (submitted → request sent), request (sent → " +
-        "the leader's reply), events (reply → the applied command from the event stream).",
+        "the leader's reply), of which leader (the leader's hold) and transit (the rest), events " +
+        '(reply → the applied command from the event stream).',
       'stage',
       submitStages,
     );
