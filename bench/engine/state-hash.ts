@@ -3,11 +3,17 @@
 // cluster hashes every `hashEvery` commands and the server snapshots every `snapshotEvery`, both inside
 // the engine thread, so these figures are how long every order arriving meanwhile waits.
 
-import { bourseDriver, type ProfileName, prepareBourse, restingColumns } from '@bourse/benchkit';
+import {
+  bourseDriver,
+  type EngineClass,
+  type ProfileName,
+  prepareBourse,
+  restingColumns,
+} from '@bourse/benchkit';
 import { progress } from '../report.ts';
 import { median } from './measure.ts';
 
-const HASH_RUNS = 7;
+const HASH_RUNS = 9;
 const SNAPSHOT_RUNS = 3;
 
 export interface StateHashTiming {
@@ -24,11 +30,13 @@ export function timeStateHash(
   profile: ProfileName,
   orders: number,
   opts: { accounts: number; maxOpenOrdersPerAccount: number },
+  engine?: { readonly name: string; readonly create: EngineClass },
 ): StateHashTiming {
-  const d = bourseDriver({ profile, ...opts });
+  const d = bourseDriver({ profile, ...opts }, 'objects', engine);
   const e = d.create();
   d.replay(e, prepareBourse(restingColumns(profile, orders), { profile, ...opts }).commands);
-  const hashes = new Set<string>();
+  // Untimed first calls: a node hashes every `hashEvery` commands, so its hash code is compiled.
+  const hashes = new Set<string>([e.stateHash(), e.stateHash()]);
   const hashMs: number[] = [];
   const hashCpuMs: number[] = [];
   for (let i = 0; i < HASH_RUNS; i++) {
@@ -56,15 +64,29 @@ export function timeStateHash(
   };
 }
 
-/** The stalls at each book size (`--heap-orders`), as one note of the engine suite. */
-export function stateHashNote(
+/**
+ * The stalls at each book size (`--heap-orders`), as notes of the engine suite: this engine's, and
+ * with `--baseline DIR` the other checkout's in the same process (a before/after pair).
+ */
+export function stateHashNotes(
   profile: ProfileName,
   sizes: readonly number[],
   accounts: number,
-): string {
+  baseline?: { readonly name: string; readonly create: EngineClass },
+): string[] {
   progress(`engine/${profile}: state hash and snapshot at ${sizes.join(', ')} resting orders`);
   const opts = { accounts, maxOpenOrdersPerAccount: Math.max(10_000, ...sizes) };
-  const timings = sizes.map((n) => timeStateHash(profile, n, opts));
+  const engines = baseline === undefined ? [undefined] : [undefined, baseline];
+  return engines.map((engine) =>
+    note(
+      engine?.name ?? 'bourse',
+      profile,
+      sizes.map((n) => timeStateHash(profile, n, opts, engine)),
+    ),
+  );
+}
+
+function note(name: string, profile: ProfileName, timings: readonly StateHashTiming[]): string {
   const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
   const rows = timings.map(
     (t) =>
@@ -73,7 +95,7 @@ export function stateHashNote(
       `snapshot() ${ms(t.snapshotMs)} ms (${(t.snapshotBytes / 1e6).toFixed(1)} MB)`,
   );
   return (
-    `bourse/${profile}: engine-thread stall of one state hash / snapshot (median wall of ` +
+    `${name}/${profile}: engine-thread stall of one state hash / snapshot (median wall of ` +
     `${HASH_RUNS} / ${SNAPSHOT_RUNS}): ${rows.join('; ')}`
   );
 }

@@ -43,7 +43,7 @@ import {
   replayer,
 } from './measure.ts';
 import { latencyTailNote } from './latency-tail.ts';
-import { stateHashNote } from './state-hash.ts';
+import { stateHashNotes } from './state-hash.ts';
 import { type BourseValidation, validateBourse } from './validate-bourse.ts';
 
 /** Trading accounts: enough that fills move money between many owners, as on a live exchange. */
@@ -137,7 +137,7 @@ async function measureProfile(
     Math.round(1000 * median(rates[a]!.map((r, i) => f(r) / f(rates[b]![i]!)))) / 1000;
   const at = (role: Contender['role']) => contenders.findIndex((c) => c.role === role);
   notes.push(...pairNotes(profile, o, at, pairRatio));
-  notes.push(stateHashNote(profile, o.heapOrders, ACCOUNTS));
+  notes.push(...stateHashNotes(profile, o.heapOrders, ACCOUNTS, baseline));
   const peer = at('peer');
   if (peer >= 0) {
     for (const [k, m] of out.entries()) {
