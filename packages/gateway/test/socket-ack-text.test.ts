@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import type { AppliedCommand } from '@bourse/core';
 import type { EngineEvent } from '@bourse/engine';
 import { orderAck } from '../src/api/order-entry.ts';
-import { placeAckText } from '../src/ws/socket-orders.ts';
+import { placeAckBytes } from '../src/ws/socket-orders.ts';
 
 const ORDER_ID = 4_321;
 
@@ -76,7 +76,7 @@ test('the hand-written place ack is the JSON.stringify text of the same ack', ()
       for (const fills of [0, 1, 3]) {
         for (const end of ['rested', 'cancelled', 'filled'] as const) {
           const ack = orderAck(applied(fills, end), symbol);
-          const text = placeAckText(id, ack);
+          const text = placeAckBytes(id, ack).toString('utf8');
           const object = { type: 'ack', op: 'place', id: id ?? null, order: ack };
           assert.equal(text, JSON.stringify(object));
           assert.deepEqual(JSON.parse(text), object);
@@ -86,4 +86,18 @@ test('the hand-written place ack is the JSON.stringify text of the same ack', ()
     }
   }
   assert.equal(checked, ids.length * symbols.length * 9);
+});
+
+test('acks written one after another keep their own bytes, across slabs and for long ids', () => {
+  const acks: { bytes: Buffer; expected: string }[] = [];
+  for (let i = 0; i < 3_000; i++) {
+    // Long string ids now and then: a message larger than what is left of a slab, or of a slab.
+    const id = i % 500 === 7 ? 'x'.repeat(70_000 + i) : i % 3 === 0 ? `id-${i}` : i - 1_500;
+    const ack = orderAck(applied(i % 4, i % 2 === 0 ? 'rested' : 'filled'), 'LOAD-TEST-YES');
+    acks.push({
+      bytes: placeAckBytes(id, ack),
+      expected: JSON.stringify({ type: 'ack', op: 'place', id, order: ack }),
+    });
+  }
+  for (const a of acks) assert.equal(a.bytes.toString('utf8'), a.expected);
 });

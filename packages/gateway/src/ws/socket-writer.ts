@@ -32,7 +32,7 @@ export class SocketWriter {
     this.send(c, JSON.stringify(body));
   }
 
-  send(c: Client, text: string): void {
+  send(c: Client, text: string | Buffer): void {
     if (c.ws.bufferedAmount > this.#opts.disconnectBytes) {
       this.terminate(c, 'slowConsumer');
       return;
