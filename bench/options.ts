@@ -71,6 +71,8 @@ export interface BenchOptions {
   readonly clusterLatencyRate: number | undefined;
   /** Cluster suite: also measure the single-process server in the same run (`--no-cluster-single`). */
   readonly clusterSingle: boolean;
+  /** Cluster suite: fenced appends the leader keeps in flight (`bourse cluster up --appends-in-flight`). */
+  readonly clusterAppendsInFlight: number;
   /** Login-flood suite: wrong-password logins per second (orders at --flood-rate). */
   readonly loginRate: number;
   /** Login-flood suite: loopback source addresses the logins come from. */
@@ -87,7 +89,8 @@ const USAGE = `usage: npm run bench -- [--suite engine] [--profile cents|wide|al
        [--etcd-seconds 5] [--etcd-races 200] [--etcd-kills 10]
        [--login-rate 300] [--login-addresses 300] [--login-seconds 10]
        [--cluster-seconds 5] [--cluster-kills 20] [--cluster-etcd-kills 10] [--cluster-subscribers 1000]
-       [--cluster-ladder 8000,10000] [--cluster-latency-rate 10000] [--no-cluster-single]`;
+       [--cluster-ladder 8000,10000] [--cluster-latency-rate 10000] [--no-cluster-single]
+       [--cluster-appends-in-flight 2]`;
 
 /** Every option of every suite, for `parseArgs` (one table, so a typo is refused for all). */
 const OPTIONS = {
@@ -120,6 +123,7 @@ const OPTIONS = {
   'cluster-ladder': { type: 'string' },
   'cluster-latency-rate': { type: 'string' },
   'cluster-single': { type: 'boolean', default: true },
+  'cluster-appends-in-flight': { type: 'string', default: '1' },
   'login-rate': { type: 'string', default: '300' },
   'login-addresses': { type: 'string', default: '300' },
   'login-seconds': { type: 'string', default: '10' },
@@ -170,6 +174,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         ? undefined
         : positiveInt('cluster-latency-rate', values['cluster-latency-rate']),
     clusterSingle: values['cluster-single'] as boolean,
+    clusterAppendsInFlight: positiveInt(
+      'cluster-appends-in-flight',
+      values['cluster-appends-in-flight'],
+    ),
     loginRate: positiveInt('login-rate', values['login-rate']),
     loginAddresses: positiveInt('login-addresses', values['login-addresses']),
     loginSeconds: positiveInt('login-seconds', values['login-seconds']),

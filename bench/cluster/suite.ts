@@ -25,6 +25,7 @@ import { connectNats } from '../../apps/bourse/src/cluster/gateway-command.ts';
 import { type Histograms, scrapeHistograms, stageNote } from './stage-timings.ts';
 import { settled } from '../../apps/bourse/test/support/cluster-checks.ts';
 import { logBytesNote } from './log-bytes.ts';
+import { appendNote, scrapeAppendCounters } from './append-counters.ts';
 import { nodePathNote } from './node-path.ts';
 import {
   bootstrapAdmin,
@@ -236,7 +237,9 @@ async function latencyRun(
     note: notes.join('. '),
     ...(before === undefined || after === undefined
       ? {}
-      : { stages: stageNote(`${label} at ${half}/s`, before, after) }),
+      : {
+          stages: `${stageNote(`${label} at ${half}/s`, before, after)} · ${appendNote(before, after, 3)}`,
+        }),
   };
 }
 
@@ -470,6 +473,7 @@ export const clusterSuite: Suite = {
       cpuNotes.push(await nodePathNote());
       progress('cluster: starting (bourse cluster up --no-demo)');
       const up = ['--data-dir', dir, '--port', String(port), '--no-demo', '--no-rate-limit'];
+      up.push('--appends-in-flight', String(options.clusterAppendsInFlight));
       if ((await clusterUpCommand(up)) !== 0) {
         throw new Error('bourse cluster up failed');
       }
@@ -494,7 +498,11 @@ export const clusterSuite: Suite = {
         ladder,
         () => clusterComponents(s, nats),
         idle,
-        async () => scrapeHistograms(gatewayUrls(s), await leaderNode(nats)),
+        async () => {
+          const leader = await leaderNode(nats);
+          const h = await scrapeHistograms(gatewayUrls(s), leader);
+          return scrapeAppendCounters(h, gatewayUrls(s)[0]!, leader, s.etcd);
+        },
         options.clusterLatencyRate,
         () => syncCounts(s),
       );

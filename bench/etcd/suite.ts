@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Etcd3 } from 'etcd3';
-import { Election, EtcdCluster, type Fence, FencedLog } from '@bourse/cluster';
+import { Election, EtcdCluster, type Fence, FencedLog, rebaseFence } from '@bourse/cluster';
 import { encodeCommand } from '@bourse/engine';
 import { limitOrder, marketSetup } from '../../packages/core/test/fixtures/market-setup.ts';
 import { ClusterHarness } from '../../packages/cluster/test/support/cluster-harness.ts';
@@ -143,7 +143,7 @@ async function race(
       else if (wins === 2) both++;
       else none++;
       const winner = results[0]!.status === 'fulfilled' ? one : two;
-      base.headRevision = winner.headRevision;
+      base.head = winner.head;
       base.seq = winner.seq;
     }
     const head = await log.head();
@@ -203,8 +203,7 @@ class Writer {
             head.leader === this.fence.node &&
             head.term === this.fence.term
           ) {
-            this.fence.seq = head.seq;
-            this.fence.headRevision = head.revision;
+            rebaseFence(this.fence, head);
           }
         }
       }

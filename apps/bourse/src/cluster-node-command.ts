@@ -33,6 +33,7 @@ export async function clusterNodeCommand(argv: string[]): Promise<void> {
       'snapshot-every': { type: 'string' },
       'log-retain': { type: 'string' },
       'journal-sync-ms': { type: 'string' },
+      'appends-in-flight': { type: 'string', default: '1' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -60,6 +61,7 @@ export async function clusterNodeCommand(argv: string[]): Promise<void> {
     prefix: values.prefix,
     leaseTtlSeconds: positiveInt('lease-ttl', values['lease-ttl'])!,
     hashEvery: positiveInt('hash-every', values['hash-every'])!,
+    appendsInFlight: positiveInt('appends-in-flight', values['appends-in-flight'])!,
     ...(snapshotEvery === undefined ? {} : { snapshotEvery }),
     ...(logRetain === undefined ? {} : { logRetainCommands: logRetain }),
     ...(syncMs === undefined ? {} : { localSync: { ...DEFAULT_LOCAL_SYNC, everyMs: syncMs } }),

@@ -144,6 +144,7 @@ Options:
   --log-retain <n>      Commands kept in the etcd log behind the newest snapshot (default 100000)
   --journal-sync-ms <n> Longest the node's own journal write waits behind the log (default 100):
                         the log is the record; a node killed meanwhile fetches the rest from it
+  --appends-in-flight <n>  Fenced etcd appends the leader keeps in flight at once (default 1)
 `;
 
 export const CLUSTER_GATEWAY_HELP = `Usage: bourse cluster gateway --pg <postgres://…> [options]

@@ -20,6 +20,10 @@ export interface ClusterMetrics {
   appendedBatches: number;
   /** Appends the log refused or that failed (each one deposes the node). */
   fencedAppends: number;
+  /** Appends sent while an earlier one was still in flight (decision 0935). */
+  overlappedAppends: number;
+  /** Appends sent again because etcd took them before their predecessor (not a fence). */
+  resentAppends: number;
   readonly appendLatencySeconds: Histogram;
   /**
    * One write and fsync of the local journal, behind the log (nothing acknowledged waits for it): of
@@ -51,6 +55,8 @@ export function createClusterMetrics(): ClusterMetrics {
     electionsWon: 0,
     appendedBatches: 0,
     fencedAppends: 0,
+    overlappedAppends: 0,
+    resentAppends: 0,
     appendLatencySeconds: createHistogram(STAGE_BOUNDS_SECONDS),
     localCommitSeconds: createHistogram(STAGE_BOUNDS_SECONDS),
     submitLatencySeconds: createHistogram(STAGE_BOUNDS_SECONDS),
@@ -86,6 +92,16 @@ export function clusterMetricsRegistry(
     () => m.appendedBatches,
   );
   f.counter('bourse_cluster_fenced_appends_total', 'Appends refused.', () => m.fencedAppends);
+  f.counter(
+    'bourse_cluster_overlapped_appends_total',
+    'Appends sent while an earlier one was in flight.',
+    () => m.overlappedAppends,
+  );
+  f.counter(
+    'bourse_cluster_resent_appends_total',
+    'Appends sent again: etcd took them before their predecessor.',
+    () => m.resentAppends,
+  );
   f.gauge('bourse_cluster_lag_commands', 'Log head minus applied seq.', () => m.lagCommands);
   f.counter('bourse_cluster_hash_checks_total', 'State hashes compared.', () => m.hashesChecked);
   f.counter(

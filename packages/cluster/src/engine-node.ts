@@ -54,6 +54,8 @@ export interface EngineNodeOptions {
   readonly recentCommands?: number;
   /** How the local journal is written behind the log (default: every 100 ms or 1 MiB). */
   readonly localSync?: LocalSyncPolicy;
+  /** Fenced appends the leader keeps in flight (default 1; decision 0935). */
+  readonly appendsInFlight?: number;
   readonly clock?: () => number;
   /** One structured line per notable event (role changes, alarms). */
   readonly log?: (line: Record<string, unknown>) => void;
@@ -210,7 +212,13 @@ export class EngineNode {
       hashEvery: this.#opts.hashEvery ?? 10_000,
       onStateHash: (seq, hash) => this.#pendingHashes.push([seq, hash]),
       durability: (local: FileJournal) => {
-        this.#journal = new ReplicatedJournal(local, this.#log, this.metrics, this.#opts.localSync);
+        this.#journal = new ReplicatedJournal(
+          local,
+          this.#log,
+          this.metrics,
+          this.#opts.localSync,
+          this.#opts.appendsInFlight ?? 1,
+        );
         this.#journal.onDeposed = (reason) => this.#deposed(reason);
         return this.#journal;
       },

@@ -18,7 +18,7 @@ export {
   freePorts,
   MISSING_ETCD,
 } from './etcd-members.ts';
-export { type Fence, FencedError, FencedLog, type LogHead } from './fenced-log.ts';
+export { type Fence, FencedError, FencedLog, type LogHead, rebaseFence } from './fenced-log.ts';
 export {
   batchCommands,
   encodeBatch,

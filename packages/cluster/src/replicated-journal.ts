@@ -6,8 +6,9 @@
 // queues with etcd's, which every acknowledgement waits for (decision 0942). A node restarting after a
 // crash finds its journal trailing the log and fetches the rest from it. What reads the node's own
 // files (a snapshot, a peer's catch-up, a recomputed replay) waits for, and hastens, the local write.
-// Once deposed it refuses every commit: the core stops, and the node reopens it from its local
-// journal, dropping whatever the engine applied that never reached the log.
+// A leader may keep several appends in flight (decision 0935); they land, resolve and reach the local
+// journal in log order. Once deposed it refuses every commit: the core stops, and the node reopens it
+// from its local journal, dropping whatever the engine applied that never reached the log.
 
 import type { FileJournal } from '@bourse/journal';
 import { type CoreJournal, observe } from '@bourse/core';
@@ -67,6 +68,15 @@ export class ReplicatedJournal implements CoreJournal {
   #unsyncedRecords = 0;
   /** The timer that starts the next local write; undefined when none is due. */
   #syncTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Fenced appends sent and not settled. */
+  #appending = 0;
+  /** The last leader commit's step into the local journal, settled (never rejects). */
+  #landed: Promise<void> = Promise.resolve();
+  /**
+   * Fenced appends a leader keeps in flight (decision 0935): with more than 1, a batch's append is
+   * sent while earlier ones are in flight, and etcd may take them in one round.
+   */
+  readonly commitsInFlight: number;
   /** Told once when a commit is refused or the local journal fails (the node steps down). */
   onDeposed: (reason: string) => void = () => {};
 
@@ -75,7 +85,9 @@ export class ReplicatedJournal implements CoreJournal {
     log: FencedLog,
     metrics: ClusterMetrics,
     sync: LocalSyncPolicy = DEFAULT_LOCAL_SYNC,
+    appendsInFlight = 1,
   ) {
+    this.commitsInFlight = appendsInFlight;
     this.#local = local;
     this.#log = log;
     this.#metrics = metrics;
@@ -124,8 +136,9 @@ export class ReplicatedJournal implements CoreJournal {
   }
 
   /**
-   * Leader: resolves once the batch is in the log. Standby: at once (its commands came from the log).
-   * Either way the batch is then appended to the local journal, whose write and sync go behind.
+   * Leader: resolves once the batch is in the log, and every batch before it (several appends may
+   * be in flight). Standby: at once (its commands came from the log). Either way the batch is then
+   * appended to the local journal, in log order, whose write and sync go behind.
    */
   async commit(): Promise<number> {
     const entries = this.#buffer;
@@ -133,16 +146,44 @@ export class ReplicatedJournal implements CoreJournal {
     const mode = this.#mode;
     if (mode.kind === 'deposed') throw new FencedError(mode.reason);
     if (this.#localFailure !== undefined) throw this.#localFailure;
-    if (entries.length === 0) return this.#local.lastSeq;
-    if (mode.kind === 'leader') await this.#appendToLog(mode, entries);
-    // In the log now: only now may the local journal have it, so it stays a prefix of the log.
+    if (mode.kind === 'standby') {
+      if (entries.length > 0) this.#toLocal(entries);
+      return this.#local.lastSeq;
+    }
+    if (entries.length === 0) {
+      await this.#landed;
+      return this.#local.lastSeq;
+    }
+    // Sent now, in commit order: the fence orders the transactions, `#inLog` the local appends.
+    const landed = this.#inLog(this.#landed, this.#appendToLog(mode, entries), entries);
+    this.#landed = landed.catch(() => {});
+    await landed;
+    return entries[entries.length - 1]!.seq;
+  }
+
+  /**
+   * Once this batch's append and every earlier one succeeded, in that order: only now may the local
+   * journal have it, so it stays a prefix of the log.
+   */
+  async #inLog(
+    previous: Promise<void>,
+    appended: Promise<void>,
+    entries: readonly { seq: number; payload: Uint8Array }[],
+  ): Promise<void> {
+    await appended;
+    await previous;
+    if (this.#localFailure !== undefined) throw this.#localFailure;
+    this.#toLocal(entries);
+  }
+
+  /** Into the local journal (in memory); its write and sync go behind. */
+  #toLocal(entries: readonly { seq: number; payload: Uint8Array }[]): void {
     for (const { seq, payload } of entries) {
       this.#local.append(seq, payload);
       this.#unsyncedBytes += payload.length;
     }
     this.#unsyncedRecords += entries.length;
     this.#syncSoon();
-    return this.#local.lastSeq;
   }
 
   /**
@@ -224,12 +265,17 @@ export class ReplicatedJournal implements CoreJournal {
     // The log holds the records exactly as the local journal will: nothing is decoded here.
     const records = entries.map((e) => e.payload);
     const started = performance.now();
+    if (this.#appending > 0) this.#metrics.overlappedAppends++;
+    this.#appending++;
     try {
       await this.#log.append(fence, records, deadline);
     } catch (error) {
       this.#metrics.fencedAppends++;
       this.depose(error instanceof Error ? error.message : String(error));
       throw error;
+    } finally {
+      this.#appending--;
+      this.#metrics.resentAppends = this.#log.resent;
     }
     observe(this.#metrics.appendLatencySeconds, (performance.now() - started) / 1000);
     this.#metrics.appendedBatches++;

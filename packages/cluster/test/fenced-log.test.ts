@@ -109,7 +109,7 @@ test('two leaders racing on one head revision: exactly one wins', T, async () =>
     ]);
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
     const winner = results[0]!.status === 'fulfilled' ? one : two;
-    base.headRevision = winner.headRevision;
+    base.head = winner.head;
     base.seq = winner.seq;
   }
   assert.equal((await log.head()).seq, 10);

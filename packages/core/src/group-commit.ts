@@ -1,6 +1,7 @@
-// Drives the journal's durability: at most one commit is in flight; appends made meanwhile ride on the
-// next one. So the number of commits (and fsyncs) adapts to load: one per command when idle, one per
-// thousands when busy, and never more than one in flight.
+// Drives the journal's durability: at most one commit is in flight (or the journal's
+// `commitsInFlight`, for a journal whose commits may overlap and resolve in order: a cluster leader's
+// fenced appends); appends made meanwhile ride on the next one. So the number of commits (and fsyncs)
+// adapts to load: one per command when idle, one per thousands when busy.
 
 import type { CoreMetrics, SequencerStats } from './exchange-core.ts';
 import { observe } from './histogram.ts';
@@ -8,6 +9,8 @@ import { observe } from './histogram.ts';
 /** The part of the journal group commit needs. */
 export interface Committable {
   commit(): Promise<number>;
+  /** Most commits that may be in flight at once (default 1); they must resolve in order. */
+  readonly commitsInFlight?: number;
 }
 
 export class GroupCommit {
@@ -17,9 +20,16 @@ export class GroupCommit {
   readonly #onDurable: (durableSeq: number) => void;
   readonly #onError: (error: unknown) => void;
   readonly #onStart: (seq: number) => void;
+  readonly #depth: number;
   #wanted: number;
   #durable: number;
-  #inFlight: Promise<void> | undefined;
+  /** The last seq a started commit covers. */
+  #started: number;
+  #inFlight = 0;
+  /** The last started commit's bookkeeping: each waits for the one before, so they end in order. */
+  #last: Promise<void> = Promise.resolve();
+  /** Set when a commit failed: the ones after it in flight are not reported durable. */
+  #broken = false;
 
   constructor(
     journal: Committable,
@@ -36,6 +46,8 @@ export class GroupCommit {
     this.#stats = stats;
     this.#durable = durableSeq;
     this.#wanted = durableSeq;
+    this.#started = durableSeq;
+    this.#depth = Math.max(1, journal.commitsInFlight ?? 1);
     this.#onDurable = onDurable;
     this.#onError = onError;
     this.#onStart = onStart;
@@ -51,37 +63,66 @@ export class GroupCommit {
   /** Asks for everything up to `seq` (already appended) to become durable. */
   request(seq: number): void {
     if (seq > this.#wanted) this.#wanted = seq;
-    if (this.#inFlight === undefined && this.#wanted > this.#durable) this.#inFlight = this.#run();
+    while (this.#inFlight < this.#depth && this.#wanted > this.#started) this.#start();
   }
 
   /** Resolves once no commit is in flight (after the last requested seq is durable or failed). */
   async idle(): Promise<void> {
-    while (this.#inFlight !== undefined) await this.#inFlight;
+    while (this.#inFlight > 0) await this.#last;
   }
 
-  async #run(): Promise<void> {
+  #start(): void {
+    const target = this.#wanted;
+    this.#started = target;
+    this.#inFlight++;
+    this.#stats.journalCommits++;
+    this.#onStart(target);
+    const started = performance.now();
+    const before = this.#last;
+    // Called now, in order: the journal takes what was appended so far as this commit.
+    const commit = this.#journal.commit();
+    this.#last = this.#finish(commit, before, target, started);
+  }
+
+  async #finish(
+    commit: Promise<number>,
+    before: Promise<void>,
+    target: number,
+    started: number,
+  ): Promise<void> {
+    let durable: number | undefined;
+    let failure: unknown;
     try {
-      while (this.#wanted > this.#durable) {
-        const started = performance.now();
-        this.#stats.journalCommits++;
-        this.#onStart(this.#wanted);
-        const durable = await this.#journal.commit();
-        this.#metrics.journalFsyncs++;
-        const ended = performance.now();
-        observe(this.#metrics.fsyncLatencySeconds, (ended - started) / 1000);
-        this.lastCommit = { startedAt: started, endedAt: ended };
-        if (durable < this.#wanted && durable <= this.#durable) {
-          throw new Error(
-            `journal commit made no progress (durable ${durable}, want ${this.#wanted})`,
-          );
-        }
-        this.#durable = durable;
-        this.#onDurable(durable);
-      }
+      durable = await commit;
     } catch (error) {
-      this.#onError(error);
-    } finally {
-      this.#inFlight = undefined;
+      failure = error;
     }
+    await before;
+    this.#inFlight--;
+    try {
+      if (failure !== undefined) throw failure;
+      if (this.#broken) throw new Error('an earlier journal commit failed');
+      this.#metrics.journalFsyncs++;
+      const ended = performance.now();
+      observe(this.#metrics.fsyncLatencySeconds, (ended - started) / 1000);
+      this.lastCommit = { startedAt: started, endedAt: ended };
+      if (durable! < target && durable! <= this.#durable) {
+        throw new Error(`journal commit made no progress (durable ${durable}, want ${target})`);
+      }
+      if (durable! > this.#durable) this.#durable = durable!;
+      // A commit can cover more than it was asked for (all that was appended when it wrote).
+      if (this.#durable > this.#started) this.#started = this.#durable;
+      this.#onDurable(this.#durable);
+    } catch (error) {
+      const first = !this.#broken;
+      this.#broken = true;
+      // What failed is committed again on the next request, as with one commit at a time.
+      this.#started = this.#durable;
+      if (first || failure !== undefined) this.#onError(error);
+      return;
+    } finally {
+      if (this.#inFlight === 0) this.#broken = false;
+    }
+    this.request(this.#wanted);
   }
 }

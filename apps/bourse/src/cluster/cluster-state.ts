@@ -27,6 +27,8 @@ export interface ClusterState {
   readonly ports: Readonly<Record<string, number>>;
   /** Commands between the nodes' state-hash comparisons. */
   readonly hashEvery: number;
+  /** Fenced appends each leader keeps in flight (absent in states written before the option). */
+  readonly appendsInFlight?: number;
   /** False when the gateways run with `--no-rate-limit` (load tests). */
   readonly rateLimits: boolean;
   readonly processes: ProcessEntry[];

@@ -91,6 +91,7 @@ export async function clusterUpCommand(argv: string[]): Promise<number> {
       prefix: { type: 'string', default: 'bourse' },
       'no-demo': { type: 'boolean', default: false },
       'hash-every': { type: 'string', default: '10000' },
+      'appends-in-flight': { type: 'string', default: '1' },
       'no-rate-limit': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -102,6 +103,10 @@ export async function clusterUpCommand(argv: string[]): Promise<number> {
   const hashEvery = Number(values['hash-every']);
   if (!Number.isSafeInteger(hashEvery) || hashEvery < 1) {
     throw new Error('--hash-every must be a positive integer');
+  }
+  const appendsInFlight = Number(values['appends-in-flight']);
+  if (!Number.isSafeInteger(appendsInFlight) || appendsInFlight < 1) {
+    throw new Error('--appends-in-flight must be a positive integer');
   }
   const dataDir = resolve(values['data-dir']);
   const prior = readState(dataDir);
@@ -129,6 +134,7 @@ export async function clusterUpCommand(argv: string[]): Promise<number> {
     etcd: [1, 2, 3].map((i) => `http://127.0.0.1:${ports[`etcd${i}-client`]}`),
     ports,
     hashEvery,
+    appendsInFlight,
     rateLimits: !values['no-rate-limit'],
     processes: [],
   };
@@ -256,6 +262,8 @@ async function startBourseProcesses(state: ClusterState, add: Add): Promise<void
         join(state.dataDir, 'nodes', `node${i + 1}`),
         '--hash-every',
         String(state.hashEvery),
+        '--appends-in-flight',
+        String(state.appendsInFlight ?? 1),
       ]),
     ),
   );

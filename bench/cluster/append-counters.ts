@@ -1,0 +1,61 @@
+// How the leader's fenced appends went over a load run (decision 0935): appends, how many were sent
+// while an earlier one was still in flight, how many were sent again because etcd took them before
+// their predecessor, and etcd's own WAL fsyncs over the same run (each member's /metrics), so
+// appends per fsync shows whether etcd put several appends in one Raft round.
+
+import type { Histograms } from './stage-timings.ts';
+
+const LEADER_COUNTERS = [
+  'bourse_cluster_appends_total',
+  'bourse_cluster_overlapped_appends_total',
+  'bourse_cluster_resent_appends_total',
+] as const;
+const WAL_FSYNCS = 'etcd_disk_wal_fsync_duration_seconds_count';
+
+/** Counter name → value, as one-bucket series so they travel with the run's histograms. */
+function put(out: Histograms, name: string, value: number): void {
+  const prior = out.get(name)?.counts[0] ?? 0;
+  out.set(name, { bounds: [Number.POSITIVE_INFINITY], counts: [prior + value] });
+}
+
+/**
+ * Adds the leader's append counters (from the first gateway's page, which carries every node's
+ * metrics) and etcd's WAL fsyncs summed over `etcd` members to `out`.
+ */
+export async function scrapeAppendCounters(
+  out: Histograms,
+  gateway: string,
+  leader: string,
+  etcd: readonly string[],
+): Promise<Histograms> {
+  const page = await (await fetch(`${gateway}/metrics`)).text();
+  for (const line of page.split('\n')) {
+    const m = /^(\w+)\{(.*)\} (\S+)$/.exec(line);
+    if (m === null || !(LEADER_COUNTERS as readonly string[]).includes(m[1]!)) continue;
+    if (/node="([^"]*)"/.exec(m[2]!)?.[1] !== leader) continue;
+    put(out, m[1]!, Number(m[3]));
+  }
+  for (const url of etcd) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const m = new RegExp(`^${WAL_FSYNCS} (\\S+)$`, 'm').exec(text);
+    if (m !== null) put(out, WAL_FSYNCS, Number(m[1]));
+  }
+  return out;
+}
+
+/** "fenced appends: 1,234 (45% sent with another in flight, 3 sent again); etcd: …". */
+export function appendNote(before: Histograms, after: Histograms, members: number): string {
+  const delta = (name: string) =>
+    (after.get(name)?.counts[0] ?? 0) - (before.get(name)?.counts[0] ?? 0);
+  const appends = delta('bourse_cluster_appends_total');
+  const overlapped = delta('bourse_cluster_overlapped_appends_total');
+  const resent = delta('bourse_cluster_resent_appends_total');
+  const fsyncs = delta(WAL_FSYNCS) / members;
+  const pct = appends > 0 ? ((100 * overlapped) / appends).toFixed(0) : '—';
+  const perFsync = fsyncs > 0 ? (appends / fsyncs).toFixed(2) : '—';
+  return (
+    `fenced appends: ${appends.toLocaleString('en-US')} (${pct}% sent while another was in flight, ` +
+    `${resent} sent again after overtaking their predecessor); etcd WAL fsyncs per member ` +
+    `${Math.round(fsyncs).toLocaleString('en-US')}: ${perFsync} appends per fsync`
+  );
+}
