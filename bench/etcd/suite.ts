@@ -1,7 +1,7 @@
 // What the cluster relies on etcd for, measured on a real three-member etcd (Debian's, fsync on) on
 // loopback before anything is built on it: the fenced append rate (one transaction per group-commit
-// batch, compare on the head's revision) at 1 and 100 commands per batch; a race of two writers on one
-// head revision, which exactly one must win every time; and the recovery after kill -9 of etcd's own
+// batch, compare on the head's value) at 1 and 100 commands per batch, with one and two transactions
+// in flight; a race of two writers on one head, which exactly one must win every time; and the recovery after kill -9 of etcd's own
 // Raft leader (kill → next acknowledged append), while a writer appends throughout, ending with a check
 // that every acknowledged append is in the log; then kill -9 of the leader engine node of a whole cluster.
 
@@ -60,45 +60,56 @@ async function leaderFence(client: Etcd3, log: FencedLog, node: string): Promise
 }
 
 /**
- * Appends batches of `batch` commands for `seconds`, one transaction after another, and what each
- * command cost: the three members' CPU (less their idle rate), the writer's CPU and the batch value's
- * bytes in etcd.
+ * Appends batches of `batch` commands for `seconds`, `depth` transactions in flight at a time (one
+ * after another at 1), and what each command cost: the three members' CPU (less their idle rate),
+ * the writer's CPU and the batch value's bytes in etcd; and the members' WAL fsyncs per append.
  */
 async function appendRate(
   cluster: EtcdCluster,
   client: Etcd3,
   batch: number,
   seconds: number,
+  depth = 1,
 ): Promise<{ m: Measurement; note: string }> {
-  const log = new FencedLog(client, `/bench-rate-${batch}`);
+  const what = `fenced append, ${batch} command${batch === 1 ? '' : 's'}/txn, ${depth} in flight`;
+  const log = new FencedLog(client, `/bench-rate-${batch}-${depth}`);
   const fence = await leaderFence(client, log, 'bench');
   const members = { etcd: cluster.members.flatMap((m) => (m.pid === undefined ? [] : [m.pid])) };
   const idle = (await idleRates(members, 1000)).cpu.etcd ?? 0;
   const samples: number[] = [];
   const end = performance.now() + seconds * 1000;
   let commands = 0;
+  const fsyncsBefore = await walFsyncs(cluster.endpoints);
   const sampler = new CpuSampler(members);
   const writerCpu = process.cpuUsage();
   const started = performance.now();
+  const inFlight = new Set<Promise<void>>();
   while (performance.now() < end) {
     const texts = Array.from({ length: batch }, (_, i) => command(fence.seq + 1 + i));
     const t0 = process.hrtime.bigint();
-    await log.append(fence, texts, Date.now() + 30_000);
-    samples.push(Number(process.hrtime.bigint() - t0));
+    const sent: Promise<void> = log.append(fence, texts, Date.now() + 30_000).then(() => {
+      samples.push(Number(process.hrtime.bigint() - t0));
+      inFlight.delete(sent);
+    });
+    inFlight.add(sent);
     commands += batch;
+    if (inFlight.size >= depth) await Promise.race(inFlight);
   }
+  await Promise.all(inFlight);
   const elapsed = (performance.now() - started) / 1000;
   const writer = process.cpuUsage(writerCpu);
   const etcdMs = Math.max(0, (sampler.stop().etcd ?? 0) - idle * elapsed);
+  const fsyncs = ((await walFsyncs(cluster.endpoints)) - fsyncsBefore) / cluster.endpoints.length;
   const valueBytes = await lastValueBytes(client, log, 20);
   const perCommand = (ms: number) => ((ms * 1000) / commands).toFixed(1);
   const note =
-    `fenced append, ${batch} command${batch === 1 ? '' : 's'}/txn: etcd (3 members) ${perCommand(etcdMs)} µs ` +
+    `${what}: etcd (3 members) ${perCommand(etcdMs)} µs ` +
     `of CPU per command (less their idle ${idle.toFixed(0)} ms/s), writer ${perCommand((writer.user + writer.system) / 1000)} µs, ` +
-    `${(valueBytes / batch).toFixed(0)} bytes of batch value per command`;
+    `${(valueBytes / batch).toFixed(0)} bytes of batch value per command, ` +
+    `${(samples.length / Math.max(1, fsyncs)).toFixed(2)} appends per WAL fsync of a member`;
   const m: Measurement = {
     suite: 'etcd',
-    name: `fenced append, ${batch} command${batch === 1 ? '' : 's'}/txn`,
+    name: what,
     profile: '3 members',
     n: samples.length,
     commandsPerSec: commands / elapsed,
@@ -108,6 +119,16 @@ async function appendRate(
     validation: `${samples.length} appends in ${elapsed.toFixed(1)} s (${(samples.length / elapsed).toFixed(0)} txn/s)`,
   };
   return { m, note };
+}
+
+/** The members' WAL fsyncs so far, summed (each member's /metrics). */
+async function walFsyncs(endpoints: readonly string[]): Promise<number> {
+  let sum = 0;
+  for (const url of endpoints) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    sum += Number(/^etcd_disk_wal_fsync_duration_seconds_count (\S+)$/m.exec(text)?.[1] ?? 0);
+  }
+  return sum;
 }
 
 /** Mean bytes of the last `n` batch values (each holds one append's commands). */
@@ -382,10 +403,13 @@ export const etcdSuite: Suite = {
       progress('etcd: fenced append rate');
       const measurements: Measurement[] = [];
       const rateNotes: string[] = [];
+      // One and two transactions in flight, alternated (decision 0935).
       for (const batch of [1, 100]) {
-        const rate = await appendRate(cluster, client, batch, options.etcdSeconds);
-        measurements.push(rate.m);
-        rateNotes.push(rate.note);
+        for (const depth of [1, 2]) {
+          const rate = await appendRate(cluster, client, batch, options.etcdSeconds, depth);
+          measurements.push(rate.m);
+          rateNotes.push(rate.note);
+        }
       }
       progress('etcd: the log codec on the nodes');
       const codec = logCodecCosts();
@@ -409,7 +433,7 @@ export const etcdSuite: Suite = {
       return {
         measurements,
         notes: [
-          'each append is one etcd transaction: compare the head key’s mod revision and the writer’s election key, put the batch and the new head',
+          'each append is one etcd transaction: compare the head key’s value (the one the writer’s previous append wrote) and the writer’s election key, put the batch and the new head',
           ...rateNotes,
           codecNote,
           raced.note,
