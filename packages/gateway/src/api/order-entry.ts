@@ -67,23 +67,29 @@ export function placeOrderCommand(
     qtyLots: body.qtyLots,
     tif,
   };
-  for (const k of [
-    'priceTicks',
-    'clientOrderId',
-    'expiresAt',
-    'postOnly',
-    'reduceOnly',
-    'stopPriceTicks',
-    'worstPriceTicks',
-    'maxCost',
-    'stp',
-    'cancelOnPause',
-    'orderGroupId',
-  ] as const) {
+  // An index over one shared list: a for-of over a literal built an array and an iterator per order
+  // on the gateway thread (seen in its allocation profile under load).
+  for (let i = 0; i < OPTIONAL_ORDER_FIELDS.length; i++) {
+    const k = OPTIONAL_ORDER_FIELDS[i]!;
     if (body[k] !== undefined) command[k] = body[k];
   }
   return command as CommandInput;
 }
+
+/** Copied onto the command when the body has them. */
+const OPTIONAL_ORDER_FIELDS = [
+  'priceTicks',
+  'clientOrderId',
+  'expiresAt',
+  'postOnly',
+  'reduceOnly',
+  'stopPriceTicks',
+  'worstPriceTicks',
+  'maxCost',
+  'stp',
+  'cancelOnPause',
+  'orderGroupId',
+] as const;
 
 /** The ack of an accepted placeOrder: its fills and where the order ended up. */
 export function orderAck(applied: AppliedCommand, symbol: string): OrderAck {
