@@ -164,8 +164,13 @@ export function perOrderNote(
   const total = us(net.reduce((a, [, ms]) => a + ms, 0));
   const idleTotal = Object.values(idle).reduce((a, b) => a + b, 0);
   const ceiling = Math.round(2e6 / total);
+  const idleParts = Object.entries(idle)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, ms]) => `${name} ${ms.toFixed(1)}`);
   const less =
-    idleTotal > 0 ? `, less the idle cluster's own ${idleTotal.toFixed(0)} ms of CPU a second` : '';
+    idleTotal > 0
+      ? `, less the idle cluster's own ${idleTotal.toFixed(0)} ms of CPU a second: ${idleParts.join(', ')}`
+      : '';
   return (
     `${label}: CPU per acknowledged order (${orders.toLocaleString('en-US')} orders; the run and 3 s ` +
     `after it${less}): ${parts.join(' · ')}; total ${total.toFixed(0)} µs → at most ` +
