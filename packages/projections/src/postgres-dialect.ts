@@ -62,6 +62,16 @@ export function postgresText<T>(value: T): T | string {
  * order looked up by a client id with U+0000 finds the row stored for it).
  */
 class ReadModelClient extends pg.Client {
+  // biome-ignore lint/suspicious/noExplicitAny: pg.Client's constructor takes its config as is.
+  constructor(config?: any) {
+    super(config);
+    // The server may end a session while the pool has lent it out and no query runs on it (a crash or
+    // restart: FATAL 57P01). pg then emits 'error' on the client, and the pool listens only to idle
+    // ones: unheard, it would end the process. The client is no longer queryable, so the caller's
+    // next query on it fails and is retried (the projector reopens the read models); nothing is lost.
+    this.on('error', () => {});
+  }
+
   // biome-ignore lint/suspicious/noExplicitAny: pg's query has a dozen overloads; only `values` changes.
   override query(...args: any[]): any {
     const values: unknown = args[1];

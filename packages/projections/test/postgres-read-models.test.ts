@@ -1,7 +1,7 @@
 // What only the PostgreSQL backend has to prove, against a real throwaway server: the same rows as
 // SQLite for a long random stream, integers outside the safe range refused rather than rounded, text
-// SQLite stores but PostgreSQL cannot (U+0000), reads running beside an apply, and two writers on one
-// database. The shared behaviour is covered by the suites that run on every backend.
+// SQLite stores but PostgreSQL cannot (U+0000), reads running beside an apply, two writers on one
+// database, and a connection the server ends while it is checked out (a server crash or restart). The shared behaviour is covered by the suites that run on every backend.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -173,5 +173,32 @@ describe('the test PostgreSQL server', () => {
       PostgresTestServer.start({ debianRoot: '/nonexistent/postgresql', path: '' }),
       /scripts\/ensure-postgres\.sh/,
     );
+  });
+});
+
+describe('the PostgreSQL dialect', () => {
+  it('survives the server ending a connection that is checked out between two queries', async () => {
+    const db = await postgres.kysely();
+    const other = await postgres.kysely();
+    // The server ends the session while the pool has lent it out and no query runs on it, as a
+    // restarting server does: pg's client emits 'error' then, with no pool listener attached; the
+    // process must not die of it (before, the projector did), and the next query on it just fails.
+    await db.connection().execute(async (conn) => {
+      const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(conn);
+      const pid = rows[0]!.pid;
+      await sql`select pg_terminate_backend(${pid})`.execute(other);
+      // Bounded: until the backend is gone (its FATAL message sent), then a moment to read it.
+      for (let i = 0; i < 200; i++) {
+        const left = await sql`select 1 from pg_stat_activity where pid = ${pid}`.execute(other);
+        if (left.rows.length === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      await assert.rejects(sql`select 1`.execute(conn));
+    });
+    const { rows } = await sql<{ one: number }>`select 1 as one`.execute(db);
+    assert.equal(rows[0]!.one, 1);
+    await db.destroy();
+    await other.destroy();
   });
 });
