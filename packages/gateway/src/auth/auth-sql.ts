@@ -194,6 +194,9 @@ export async function postgresAuthSql(connection: string | pg.PoolConfig): Promi
   // Its own schema: the read models, which may share the database, have tables of the same names.
   const pool = new pg.Pool({ ...config, max: 4, options: `-c search_path=${AUTH_SCHEMA}` });
   pool.on('error', () => {}); // an idle connection lost: the pool opens another on demand
+  // A session the server ends while it is lent out (a restart) emits 'error' on the client, which the
+  // pool hears only for idle ones: unheard, it would end the gateway. The caller's query fails instead.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock(815001)');
