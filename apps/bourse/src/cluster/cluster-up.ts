@@ -162,8 +162,7 @@ async function startAll(state: ClusterState, demo: boolean): Promise<void> {
   await startEtcd(state, add);
   await startNats(state, add);
   const pgDir = join(state.dataDir, 'postgres');
-  await startLocalPostgres(pgDir, state.ports.postgres!);
-  const pgPid = Number(readFileSync(join(pgDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const pgPid = await startPostgres(state);
   add({ name: 'postgres', kind: 'postgres', pid: pgPid, log: join(pgDir, 'server.log') });
   await startBourseProcesses(state, add);
   await startHaproxy(state, add);
@@ -348,12 +347,41 @@ export async function clusterDownCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** Starts the cluster's PostgreSQL server; answers its postmaster's pid. */
+async function startPostgres(state: ClusterState): Promise<number> {
+  const pgDir = join(state.dataDir, 'postgres');
+  await startLocalPostgres(pgDir, state.ports.postgres!);
+  return Number(readFileSync(join(pgDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+}
+
+/**
+ * PostgreSQL after its postmaster was killed: the server processes it started end on their own once
+ * they notice, and until then a new postmaster refuses the data directory; so the start is tried
+ * again for a while. It recovers from its WAL as after any crash.
+ */
+async function restartPostgres(state: ClusterState): Promise<number> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await startPostgres(state);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 /**
  * Starts one process of the cluster again (after a crash, or a fault test's kill) with the command it
  * was first started with; resolves once it serves (a bourse process printed its ready line).
  */
 export async function restartProcess(state: ClusterState, name: string): Promise<void> {
   const entry = state.processes.find((p) => p.name === name);
+  if (entry !== undefined && entry.kind === 'postgres' && !alive(entry.pid)) {
+    entry.pid = await restartPostgres(state);
+    writeState(state);
+    return;
+  }
   if (entry?.command === undefined) throw new Error(`no restartable process ${name}`);
   if (alive(entry.pid)) throw new Error(`${name} (pid ${entry.pid}) is still running`);
   const [bin, ...args] = entry.command;
