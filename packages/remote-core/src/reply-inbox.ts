@@ -3,7 +3,9 @@
 // per request, an Error (with a stack) to reject a promise that has already resolved, a timer, a token
 // and a race of two promises; a gateway sends one request per event-loop turn, so that was a few per
 // cent of its CPU. Every request here waits the same time, so they expire in the order they were sent
-// and one periodic sweep times them out.
+// and one periodic sweep times them out. A request's `take` runs as its reply is read, within the
+// NATS message's callback: what it reads of the gateway's state is as of that message, not of the end
+// of the socket read that brought it (a promise's continuation runs only after the whole read).
 
 import {
   createInbox,
@@ -24,6 +26,8 @@ interface Waiter {
   readonly deadline: number;
   readonly settle: (reply: InboxReply) => void;
 }
+
+const IDENTITY = (reply: InboxReply) => reply;
 
 /** At most this many sweeps per timeout: a request times out within a tenth of it of its deadline. */
 const SWEEPS_PER_TIMEOUT = 10;
@@ -64,15 +68,23 @@ export class ReplyInbox {
 
   /**
    * Publishes `body` to `subject` with a reply subject of this inbox. `id` names the request for
-   * `forget`; `reply` settles once, never rejects.
+   * `forget`; `reply` settles once with what `take` (which must not throw) makes of the outcome,
+   * called as the outcome is known; it never rejects.
    */
-  request(subject: string, body: Uint8Array): { id: number; reply: Promise<InboxReply> } {
+  request<R = InboxReply>(
+    subject: string,
+    body: Uint8Array,
+    take: (reply: InboxReply) => R = IDENTITY as (reply: InboxReply) => R,
+  ): { id: number; reply: Promise<R> } {
     const id = this.#nextId++;
     if (this.#closed) {
-      return { id, reply: Promise.resolve({ kind: 'failed', why: 'the inbox is closed' }) };
+      return { id, reply: Promise.resolve(take({ kind: 'failed', why: 'the inbox is closed' })) };
     }
-    const reply = new Promise<InboxReply>((settle) => {
-      this.#waiting.set(id, { deadline: performance.now() + this.#timeoutMs, settle });
+    const reply = new Promise<R>((resolve) => {
+      this.#waiting.set(id, {
+        deadline: performance.now() + this.#timeoutMs,
+        settle: (outcome) => resolve(take(outcome)),
+      });
     });
     try {
       this.#nc.publish(subject, body, { reply: this.#prefix + id });

@@ -14,9 +14,10 @@ import {
   decodeSubmitReply,
   encodeMessage,
   type ErrorReply,
+  type LeanSubmitReply,
   SUBMIT_BINARY,
 } from '@bourse/cluster/protocol';
-import { ReplyInbox } from './reply-inbox.ts';
+import { type InboxReply, ReplyInbox } from './reply-inbox.ts';
 
 export interface RetryPolicy {
   /** Where nodes announce that they lead (`ClusterSubjects.leader`); listened to when given. */
@@ -125,44 +126,64 @@ export class LeaderRequests {
     }
   }
 
+  /** `pick` runs as the reply is read (reply-inbox.ts), before anything else the same read brings. */
   async #attempt<T>(
     subject: string,
     body: Uint8Array,
     pick: (reply: { ok: true } & Record<string, unknown>) => T,
     abandonOn: Promise<typeof LEADER_CHANGED> | undefined,
   ): Promise<Attempt<T>> {
-    const request = this.#inbox.request(subject, body);
-    const got =
+    const request = this.#inbox.request(subject, body, (got) => outcome(got, pick));
+    const result =
       abandonOn === undefined
         ? await request.reply
         : await Promise.race([request.reply, abandonOn]);
-    if (got === LEADER_CHANGED) {
+    if (result === LEADER_CHANGED) {
       // A late reply from the old leader is dropped; the retry is answered from the log if the
       // command got there.
       this.#inbox.forget(request.id);
       this.abandonedOnLeaderChange++;
       return { kind: 'unknown', why: 'a new leader announced itself' };
     }
-    if (got.kind === 'noResponders') return { kind: 'notReceived', why: 'no leader is subscribed' };
-    if (got.kind === 'failed') return { kind: 'unknown', why: got.why };
-    const data = got.data;
+    return result;
+  }
+}
+
+/** What a reply (or its absence) means for the retry rule; `pick` reads an `ok` reply. */
+function outcome<T>(
+  got: InboxReply,
+  pick: (reply: { ok: true } & Record<string, unknown>) => T,
+): Attempt<T> {
+  if (got.kind === 'noResponders') return { kind: 'notReceived', why: 'no leader is subscribed' };
+  if (got.kind === 'failed') return { kind: 'unknown', why: got.why };
+  const data = got.data;
+  let reply: ({ ok: true } & Record<string, unknown>) | ErrorReply | LeanSubmitReply | CodecError;
+  try {
     // A binary reply is a lean submit reply (protocol.ts); every other reply is JSON.
-    const reply =
+    reply =
       data[0] === SUBMIT_BINARY
         ? decodeSubmitReply(data)
         : decodeMessage<({ ok: true } & Record<string, unknown>) | ErrorReply>(data);
-    if (reply instanceof CodecError) {
-      return { kind: 'unknown', why: `a reply that does not decode: ${reply.message}` };
-    }
-    if (reply.ok) return { kind: 'ok', value: pick(reply) };
-    if (reply.code === 'NOT_LEADER') return { kind: 'notReceived', why: reply.message };
-    // An overloaded leader refused before sequencing: back off as on one server.
-    if (reply.coreCode === 'OVERLOADED') return { kind: 'refused', reply };
-    if (reply.code === 'UNAVAILABLE') {
-      return { kind: 'unknown', why: reply.message };
-    }
-    return { kind: 'refused', reply };
+  } catch (error) {
+    reply = new CodecError(String(error), 0);
   }
+  if (reply instanceof CodecError) {
+    return { kind: 'unknown', why: `a reply that does not decode: ${reply.message}` };
+  }
+  if (reply.ok) {
+    try {
+      return { kind: 'ok', value: pick(reply as { ok: true } & Record<string, unknown>) };
+    } catch (error) {
+      return { kind: 'unknown', why: `a reply that cannot be read: ${String(error)}` };
+    }
+  }
+  if (reply.code === 'NOT_LEADER') return { kind: 'notReceived', why: reply.message };
+  // An overloaded leader refused before sequencing: back off as on one server.
+  if (reply.coreCode === 'OVERLOADED') return { kind: 'refused', reply };
+  if (reply.code === 'UNAVAILABLE') {
+    return { kind: 'unknown', why: reply.message };
+  }
+  return { kind: 'refused', reply };
 }
 
 /** A request the leader refused before sequencing anything: the same error as on one server. */
