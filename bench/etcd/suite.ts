@@ -12,6 +12,7 @@ import type { Etcd3 } from 'etcd3';
 import { Election, EtcdCluster, type Fence, FencedLog, rebaseFence } from '@bourse/cluster';
 import { encodeCommand } from '@bourse/engine';
 import { limitOrder, marketSetup } from '../../packages/core/test/fixtures/market-setup.ts';
+import { createEtcdClient } from '../../packages/cluster/src/etcd-client.ts';
 import { ClusterHarness } from '../../packages/cluster/test/support/cluster-harness.ts';
 import { TradeLog } from '../../packages/cluster/test/support/trade-log.ts';
 import { CpuSampler, idleRates } from '../cluster/cpu-share.ts';
@@ -70,9 +71,10 @@ async function appendRate(
   batch: number,
   seconds: number,
   depth = 1,
+  to = '',
 ): Promise<{ m: Measurement; note: string }> {
-  const what = `fenced append, ${batch} command${batch === 1 ? '' : 's'}/txn, ${depth} in flight`;
-  const log = new FencedLog(client, `/bench-rate-${batch}-${depth}`);
+  const what = `fenced append, ${batch} command${batch === 1 ? '' : 's'}/txn, ${depth} in flight${to}`;
+  const log = new FencedLog(client, `/bench-rate-${batch}-${depth}${to === '' ? '' : '-one'}`);
   const fence = await leaderFence(client, log, 'bench');
   const members = { etcd: cluster.members.flatMap((m) => (m.pid === undefined ? [] : [m.pid])) };
   const idle = (await idleRates(members, 1000)).cpu.etcd ?? 0;
@@ -106,7 +108,8 @@ async function appendRate(
     `${what}: etcd (3 members) ${perCommand(etcdMs)} µs ` +
     `of CPU per command (less their idle ${idle.toFixed(0)} ms/s), writer ${perCommand((writer.user + writer.system) / 1000)} µs, ` +
     `${(valueBytes / batch).toFixed(0)} bytes of batch value per command, ` +
-    `${(samples.length / Math.max(1, fsyncs)).toFixed(2)} appends per WAL fsync of a member`;
+    `${(samples.length / Math.max(1, fsyncs)).toFixed(2)} appends per WAL fsync of a member, ` +
+    `${log.resent} sent again after overtaking their predecessor`;
   const m: Measurement = {
     suite: 'etcd',
     name: what,
@@ -403,13 +406,28 @@ export const etcdSuite: Suite = {
       progress('etcd: fenced append rate');
       const measurements: Measurement[] = [];
       const rateNotes: string[] = [];
-      // One and two transactions in flight, alternated (decision 0935).
-      for (const batch of [1, 100]) {
-        for (const depth of [1, 2]) {
-          const rate = await appendRate(cluster, client, batch, options.etcdSeconds, depth);
-          measurements.push(rate.m);
-          rateNotes.push(rate.note);
+      // One and two transactions in flight, alternated (decision 0935); then with every call sent
+      // to etcd's Raft leader (the client picks a member at random per call, so two calls in
+      // flight may reach the leader out of order through different followers).
+      const leader = await cluster.raftLeader();
+      const toLeader = createEtcdClient(
+        leader === undefined ? cluster.endpoints : [leader.endpoint],
+      );
+      try {
+        for (const batch of [1, 100]) {
+          for (const [c, to] of [
+            [client, ''],
+            [toLeader, ", to etcd's leader"],
+          ] as const) {
+            for (const depth of [1, 2]) {
+              const rate = await appendRate(cluster, c, batch, options.etcdSeconds, depth, to);
+              measurements.push(rate.m);
+              rateNotes.push(rate.note);
+            }
+          }
         }
+      } finally {
+        toLeader.close();
       }
       progress('etcd: the log codec on the nodes');
       const codec = logCodecCosts();

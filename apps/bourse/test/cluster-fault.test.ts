@@ -45,11 +45,7 @@ describe('cluster under faults', { timeout: 900_000 }, () => {
 
   before(async () => {
     const [port] = await freePorts(1);
-    // Two fenced appends in flight (decision 0935): the faults also hit appends sent behind others.
-    upArgs = [
-      ...['--data-dir', dir, '--port', String(port), '--no-demo', '--hash-every', '25'],
-      ...['--appends-in-flight', '2'],
-    ];
+    upArgs = ['--data-dir', dir, '--port', String(port), '--no-demo', '--hash-every', '25'];
     const code = await clusterUpCommand(upArgs);
     assert.equal(code, 0, 'cluster up');
     state = readState(dir)!;
