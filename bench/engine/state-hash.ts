@@ -24,6 +24,37 @@ export interface StateHashTiming {
   /** Median wall milliseconds of one `snapshot()`, and its size. */
   readonly snapshotMs: number;
   readonly snapshotBytes: number;
+  /** The same for the JSON form (`snapshotJson()`), when the engine still has it. */
+  readonly jsonSnapshot?: { readonly ms: number; readonly bytes: number };
+  /** Wall milliseconds of one `Engine.restore` of each form (start-up and catch-up, not a stall). */
+  readonly restoreMs?: number;
+  readonly restoreJsonMs?: number;
+}
+
+/** An engine that may have the JSON form beside its own (older checkouts have only one). */
+interface Snapshots {
+  snapshot(): Uint8Array;
+  snapshotJson?: () => Uint8Array;
+}
+
+/** Median wall milliseconds and size of `SNAPSHOT_RUNS` calls of `take`. */
+function timeSnapshots(take: () => Uint8Array): { ms: number; bytes: number; last: Uint8Array } {
+  const times: number[] = [];
+  let last: Uint8Array = new Uint8Array();
+  for (let i = 0; i < SNAPSHOT_RUNS; i++) {
+    const t0 = performance.now();
+    last = take();
+    times.push(performance.now() - t0);
+  }
+  return { ms: median(times), bytes: last.byteLength, last };
+}
+
+function timeRestore(create: unknown, bytes: Uint8Array): number {
+  const restore = (create as { restore?: (b: Uint8Array) => unknown }).restore;
+  if (restore === undefined) return Number.NaN;
+  const t0 = performance.now();
+  restore.call(create, bytes);
+  return performance.now() - t0;
 }
 
 export function timeStateHash(
@@ -47,19 +78,23 @@ export function timeStateHash(
   }
   const c = process.threadCpuUsage(c0);
   if (hashes.size !== 1) throw new Error('stateHash() gave different hashes of one state');
-  const snapshotMs: number[] = [];
-  let snapshotBytes = 0;
-  for (let i = 0; i < SNAPSHOT_RUNS; i++) {
-    const t0 = performance.now();
-    snapshotBytes = e.snapshot().byteLength;
-    snapshotMs.push(performance.now() - t0);
-  }
+  const e2 = e as unknown as Snapshots;
+  const binary = timeSnapshots(() => e2.snapshot());
+  const json = e2.snapshotJson === undefined ? undefined : timeSnapshots(() => e2.snapshotJson!());
+  const create = engine?.create ?? e.constructor;
   return {
     orders,
     hashMs: median(hashMs),
     hashCpuMs: (c.user + c.system) / 1000 / HASH_RUNS,
-    snapshotMs: median(snapshotMs),
-    snapshotBytes,
+    snapshotMs: binary.ms,
+    snapshotBytes: binary.bytes,
+    ...(json === undefined
+      ? {}
+      : {
+          jsonSnapshot: { ms: json.ms, bytes: json.bytes },
+          restoreMs: timeRestore(create, binary.last),
+          restoreJsonMs: timeRestore(create, json.last),
+        }),
   };
 }
 
@@ -87,11 +122,16 @@ export function stateHashNotes(
 
 function note(name: string, profile: ProfileName, timings: readonly StateHashTiming[]): string {
   const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
   const rows = timings.map(
     (t) =>
       `${t.orders.toLocaleString('en-US')} resting orders: stateHash() ${ms(t.hashMs)} ms ` +
       `(mean CPU ${ms(t.hashCpuMs)} ms), ` +
-      `snapshot() ${ms(t.snapshotMs)} ms (${(t.snapshotBytes / 1e6).toFixed(1)} MB)`,
+      `snapshot() ${ms(t.snapshotMs)} ms (${mb(t.snapshotBytes)})` +
+      (t.jsonSnapshot === undefined
+        ? ''
+        : `, JSON snapshot ${ms(t.jsonSnapshot.ms)} ms (${mb(t.jsonSnapshot.bytes)}), ` +
+          `restore ${ms(t.restoreMs!)} ms (JSON ${ms(t.restoreJsonMs!)} ms)`),
   );
   return (
     `${name}/${profile}: engine-thread stall of one state hash / snapshot (median wall of ` +

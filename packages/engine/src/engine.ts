@@ -52,7 +52,8 @@ import { orderView } from './order-view.ts';
 import { placeOrder } from './place-order.ts';
 import { queuePosition, queuePositions } from './queue-position.ts';
 import type { RejectCode } from './reject-codes.ts';
-import { restoreInto, snapshotState } from './snapshot.ts';
+import { parseJsonSnapshot, restoreInto, snapshotState } from './snapshot.ts';
+import { isBinarySnapshot, readBinarySnapshot, writeBinarySnapshot } from './snapshot-binary.ts';
 import type { Account, Asset, Instrument, OrderGroup, Position } from './state.ts';
 import { stateDigest } from './state-digest.ts';
 import { TouchedRecords } from './touched-records.ts';
@@ -346,17 +347,36 @@ export class Engine implements EngineState {
 
   // ---- snapshot and hash ----
 
-  /** Canonical bytes of the whole state; `Engine.restore` rebuilds an identical engine from them. */
+  /**
+   * Canonical bytes of the whole state in the binary form (snapshot-binary.ts): equal states give
+   * equal bytes, and `Engine.restore` rebuilds an identical engine from them.
+   */
   snapshot(): Uint8Array {
+    return writeBinarySnapshot(this);
+  }
+
+  /**
+   * The version-1 JSON form, as written before the binary one: what older data directories hold.
+   * Kept so tests can write such snapshots and the bench can compare the two.
+   */
+  snapshotJson(): Uint8Array {
     return new TextEncoder().encode(JSON.stringify(snapshotState(this, true)));
   }
 
+  /**
+   * An engine from either snapshot form (binary, or the JSON of older data directories). Damaged
+   * bytes throw an error saying so; no engine is returned half restored.
+   */
   static restore(bytes: Uint8Array): Engine {
-    const data = JSON.parse(new TextDecoder().decode(bytes));
-    const engine = new Engine(data.config);
-    restoreInto(engine, data);
-    engine.recomputeSchedule();
-    return engine;
+    const data = isBinarySnapshot(bytes) ? readBinarySnapshot(bytes) : parseJsonSnapshot(bytes);
+    try {
+      const engine = new Engine(data.config);
+      restoreInto(engine, data);
+      engine.recomputeSchedule();
+      return engine;
+    } catch (err) {
+      throw new Error(`snapshot damaged: ${(err as Error).message}`);
+    }
   }
 
   /**

@@ -14,7 +14,7 @@ import { F_PARKED } from './order-store.ts';
 import { NIL } from './slot.ts';
 import type { BreakerState, Instrument, OrderGroup } from './state.ts';
 
-type OrderRecord = [
+export type OrderRecord = [
   id: number,
   accountId: number,
   side: number,
@@ -134,11 +134,11 @@ function orderRecord(e: EngineState, slot: number): OrderRecord {
   ];
 }
 
-function instrumentRecord(e: EngineState, inst: Instrument): InstrumentRecord {
+function instrumentRecord(e: EngineState, inst: Instrument, withOrders: boolean): InstrumentRecord {
   const s = e.store;
   const book = inst.book;
   const levels: InstrumentRecord['levels'] = [];
-  for (let side = 0; side < 2; side++) {
+  for (let side = 0; side < 2 && withOrders; side++) {
     for (let l = 0; l < book.levels; l++) {
       const k = side * book.levels + l;
       if (book.count[k] === 0) continue;
@@ -148,7 +148,8 @@ function instrumentRecord(e: EngineState, inst: Instrument): InstrumentRecord {
     }
   }
   const stops: OrderRecord[] = [];
-  for (let o = inst.stopHead; o !== NIL; o = s.next[o]!) stops.push(orderRecord(e, o));
+  if (withOrders)
+    for (let o = inst.stopHead; o !== NIL; o = s.next[o]!) stops.push(orderRecord(e, o));
   return {
     spec: inst.spec,
     status: inst.status,
@@ -195,13 +196,22 @@ function restoreBreaker(r: BreakerRecord | undefined): BreakerState | undefined 
   return b;
 }
 
-export function snapshotState(e: EngineState, withHeader: boolean): SnapshotData {
+/**
+ * The snapshot as data. `withOrders` false leaves out every per-order part (the levels' and stops'
+ * orders, the accounts' order lists, the expiries): the binary form writes those from the columns.
+ */
+export function snapshotState(
+  e: EngineState,
+  withHeader: boolean,
+  withOrders = true,
+): SnapshotData {
   const s = e.store;
   const accounts = [...e.accountsById.values()]
     .sort((a, b) => a.accountId - b.accountId)
     .map((a) => {
       const orders: number[] = [];
-      for (let o = a.orderHead; o !== NIL; o = s.acctNext[o]!) orders.push(s.id[o]!);
+      if (withOrders)
+        for (let o = a.orderHead; o !== NIL; o = s.acctNext[o]!) orders.push(s.id[o]!);
       const positions: PositionRecord[] = [];
       for (const p of a.positions) {
         if (p === undefined) continue;
@@ -243,9 +253,9 @@ export function snapshotState(e: EngineState, withHeader: boolean): SnapshotData
     tradeSeq: e.tradeSeq,
     assets: e.assetList.map((a) => [a.assetId, a.code, a.scale, a.external]),
     accounts,
-    instruments: e.instList.map((i) => instrumentRecord(e, i)),
+    instruments: e.instList.map((i) => instrumentRecord(e, i, withOrders)),
     transfers: [...e.transfers].sort(),
-    gtd: liveExpiries(e),
+    gtd: withOrders ? liveExpiries(e) : [[], []],
   };
   if (e.groups.size > 0) {
     data.groups = [...e.groups.values()]
@@ -265,6 +275,16 @@ export function snapshotState(e: EngineState, withHeader: boolean): SnapshotData
     data.ts = e.lastTs;
   }
   return data;
+}
+
+/** The version-1 JSON form; anything that is not a JSON object is an error saying so. */
+export function parseJsonSnapshot(bytes: Uint8Array): SnapshotData {
+  if (bytes[0] !== 0x7b) throw new Error('snapshot: neither the binary form nor JSON');
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as SnapshotData;
+  } catch (err) {
+    throw new Error(`snapshot: JSON unreadable: ${(err as Error).message}`);
+  }
 }
 
 export function restoreInto(e: EngineState, d: SnapshotData): void {
@@ -392,6 +412,9 @@ function restoreInstrument(e: EngineState, r: InstrumentRecord): void {
   for (const accountId of r.holders) e.positionOf(e.accountsById.get(accountId)!, inst);
   const s = e.store;
   for (const [side, level, orders] of r.levels) {
+    if ((side !== BUY && side !== SELL) || !(level >= 0 && level < levels)) {
+      throw new Error(`instrument ${spec.instrumentId}: no price level ${side}/${level}`);
+    }
     for (const rec of orders) {
       const slot = restoreOrder(e, inst, rec);
       inst.book.push(s, side, level, slot);
@@ -427,7 +450,9 @@ function restoreOrder(e: EngineState, inst: Instrument, rec: OrderRecord): numbe
   s.resPos[slot] = rec[12];
   s.setExpiresAt(slot, rec[13]);
   s.setClientId(slot, rec[14] ?? undefined);
-  s.acct[slot] = e.accountsById.get(accountId)!.index;
+  const account = e.accountsById.get(accountId);
+  if (account === undefined) throw new Error(`order ${id}: no account ${accountId}`);
+  s.acct[slot] = account.index;
   e.orderSlots.set(id, slot);
   return slot;
 }
@@ -438,6 +463,7 @@ function linkAccountOrders(e: EngineState, accountId: number, orderIds: number[]
   let prev = NIL;
   for (const id of orderIds) {
     const slot = e.orderSlots.get(id);
+    if (slot < 0) throw new Error(`account ${accountId} lists order ${id}, which no book holds`);
     s.acctPrev[slot] = prev;
     s.acctNext[slot] = NIL;
     if (prev === NIL) acct.orderHead = slot;

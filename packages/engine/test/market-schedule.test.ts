@@ -146,7 +146,7 @@ test('nextDueTs is the earlier of the next GTD expiry and the next schedule', ()
 
 test('a snapshot keeps the schedule; a market without one has the same bytes as before', () => {
   const h = market();
-  const plain = new TextDecoder().decode(h.engine.snapshot());
+  const plain = new TextDecoder().decode(h.engine.snapshotJson());
   assert.ok(!plain.includes('"schedule"'));
   const closesAt = h.ts + 60_000;
   h.must(schedule(null, closesAt));

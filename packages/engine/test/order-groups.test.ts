@@ -151,7 +151,7 @@ test('a lower cap, a trigger and a delete act at once; other accounts cannot tou
 
 test('a snapshot keeps groups, their windows and members; no groups, no bytes', () => {
   const h = market();
-  assert.ok(!new TextDecoder().decode(h.engine.snapshot()).includes('"groups"'));
+  assert.ok(!new TextDecoder().decode(h.engine.snapshotJson()).includes('"groups"'));
   const g = group(h, 1, 300);
   h.ok(lim(1, 'buy', 4000, 400, { orderGroupId: g }));
   h.ok(lim(2, 'sell', 4000, 200, { tif: 'ioc' }));

@@ -220,7 +220,7 @@ describe('open lots in snapshots', () => {
 
   test('a snapshot written before open lots were kept counts them from the book', () => {
     const h = withOrders();
-    const data = JSON.parse(new TextDecoder().decode(h.engine.snapshot())) as SnapshotData;
+    const data = JSON.parse(new TextDecoder().decode(h.engine.snapshotJson())) as SnapshotData;
     for (const a of data.accounts) delete a.open;
     const restored = Engine.restore(new TextEncoder().encode(JSON.stringify(data)));
     assert.equal(restored.stateHash(), h.engine.stateHash());
