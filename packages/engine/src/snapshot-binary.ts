@@ -13,8 +13,13 @@ import { type OrderRecord, type SnapshotData, snapshotState } from './snapshot.t
 const MAGIC = [0x89, 0x42, 0x52, 0x53, 0x45, 0x4e, 0x47, 0x0a];
 export const BINARY_SNAPSHOT_VERSION = 2;
 const TRAILER = 0x444e4523; // '#END' little-endian: a cut-short snapshot fails here at the latest.
-/** Fixed bytes of one order: 10 float64 fields, side/type/tif/flags, the client id's length. */
-const ORDER_FIXED = 10 * 8 + 4 + 4;
+/**
+ * Most bytes one order takes besides its client id's code units: a u16 mask, side/type/tif/flags,
+ * 10 numbers (each an int32, or a float64 when its mask bit says it does not fit), the id's length.
+ */
+const ORDER_MAX = 2 + 4 + 10 * 8 + 4;
+/** Mask bit: the order has a client id (its length and UTF-16 code units follow the numbers). */
+const HAS_CLIENT_ID = 1 << 10;
 
 /** A growable little-endian byte buffer. */
 class Writer {
@@ -49,6 +54,17 @@ class Writer {
     this.view.setFloat64(this.pos, x, true);
     this.pos += 8;
   }
+
+  /** `x` as an int32 when it is one (returns 0), else as a float64 (returns mask bit `bit`). */
+  num(x: number, bit: number): number {
+    if ((x | 0) === x) {
+      this.view.setInt32(this.pos, x, true);
+      this.pos += 4;
+      return 0;
+    }
+    this.f64(x);
+    return 1 << bit;
+  }
 }
 
 export function isBinarySnapshot(bytes: Uint8Array): boolean {
@@ -58,7 +74,7 @@ export function isBinarySnapshot(bytes: Uint8Array): boolean {
 /** The whole state with its header (seq, ts) as canonical bytes: equal states give equal bytes. */
 export function writeBinarySnapshot(e: EngineState): Uint8Array {
   const meta = new TextEncoder().encode(JSON.stringify(snapshotState(e, true, false)));
-  const w = new Writer(meta.length + 64 + e.orderSlots.size * (ORDER_FIXED + 16));
+  const w = new Writer(meta.length + 64 + e.orderSlots.size * 64);
   for (const b of MAGIC) w.u8(b);
   w.u32(BINARY_SNAPSHOT_VERSION);
   w.u32(meta.length);
@@ -116,25 +132,30 @@ function writeOrder(e: EngineState, w: Writer, slot: number): void {
   const s = e.store;
   const clientId = s.clientIdOf(slot);
   const len = clientId === undefined ? 0 : clientId.length;
-  w.ensure(ORDER_FIXED + 2 * len);
-  w.f64(s.id[slot]!);
-  w.f64(s.accountOf(slot).accountId);
+  w.ensure(ORDER_MAX + 2 * len);
+  const at = w.pos;
+  w.pos += 2;
   w.u8(s.side[slot]!);
   w.u8(s.type[slot]!);
   w.u8(s.tif[slot]!);
   w.u8(s.flags[slot]!);
-  w.f64(s.price[slot]!);
-  w.f64(s.stopPriceOf(slot));
-  w.f64(s.open[slot]!);
-  w.f64(s.filled[slot]!);
-  w.f64(s.resCash[slot]!);
-  w.f64(s.resFee[slot]!);
-  w.f64(s.resPos[slot]!);
-  w.f64(s.expiresAtOf(slot));
-  // Length + 1, 0 for none; the id as UTF-16 code units, so any string comes back exactly.
-  w.u32(clientId === undefined ? 0 : len + 1);
+  let mask = clientId === undefined ? 0 : HAS_CLIENT_ID;
+  mask |= w.num(s.id[slot]!, 0);
+  mask |= w.num(s.accountOf(slot).accountId, 1);
+  mask |= w.num(s.price[slot]!, 2);
+  mask |= w.num(s.stopPriceOf(slot), 3);
+  mask |= w.num(s.open[slot]!, 4);
+  mask |= w.num(s.filled[slot]!, 5);
+  mask |= w.num(s.resCash[slot]!, 6);
+  mask |= w.num(s.resFee[slot]!, 7);
+  mask |= w.num(s.resPos[slot]!, 8);
+  mask |= w.num(s.expiresAtOf(slot), 9);
+  w.view.setUint16(at, mask, true);
+  if (clientId === undefined) return;
+  // The id as UTF-16 code units, so any string comes back exactly.
+  w.u32(len);
   for (let i = 0; i < len; i++) {
-    w.view.setUint16(w.pos, clientId!.charCodeAt(i), true);
+    w.view.setUint16(w.pos, clientId.charCodeAt(i), true);
     w.pos += 2;
   }
 }
@@ -173,6 +194,14 @@ class Reader {
   f64(): number {
     const x = this.view.getFloat64(this.pos, true);
     this.pos += 8;
+    return x;
+  }
+
+  /** A number written by `Writer.num` (the caller checked the bytes are there). */
+  num(mask: number, bit: number): number {
+    if ((mask >> bit) & 1) return this.f64();
+    const x = this.view.getInt32(this.pos, true);
+    this.pos += 4;
     return x;
   }
 }
@@ -243,49 +272,46 @@ function readInstrumentOrders(r: Reader, inst: SnapshotData['instruments'][numbe
 }
 
 function readOrder(r: Reader): OrderRecord {
-  r.need(ORDER_FIXED, 'order');
-  const id = r.f64();
-  const accountId = r.f64();
+  r.need(6, 'order');
+  const mask = r.view.getUint16(r.pos, true);
+  r.pos += 2;
   const side = r.u8();
   const type = r.u8();
   const tif = r.u8();
   const flags = r.u8();
-  const fields = [r.f64(), r.f64(), r.f64(), r.f64(), r.f64(), r.f64(), r.f64(), r.f64()];
-  const lenPlusOne = r.u32('client id length');
+  let width = 0;
+  for (let bit = 0; bit < 10; bit++) width += (mask >> bit) & 1 ? 8 : 4;
+  r.need(width, 'order fields');
+  const n: number[] = new Array(10);
+  for (let bit = 0; bit < 10; bit++) n[bit] = r.num(mask, bit);
   let clientId: string | null = null;
-  if (lenPlusOne > 0) {
-    const len = lenPlusOne - 1;
-    r.need(2 * len, `order ${id}'s client id`);
-    const codes = new Array<number>(len);
-    for (let i = 0; i < len; i++) codes[i] = r.view.getUint16(r.pos + 2 * i, true);
-    r.pos += 2 * len;
-    clientId = String.fromCharCode(...codes);
+  if (mask & HAS_CLIENT_ID) {
+    const len = r.u32('client id length');
+    r.need(2 * len, `order ${n[0]}'s client id`);
+    clientId = '';
+    // In chunks: a spread of a long id would exceed the engine's argument limit.
+    for (let from = 0; from < len; from += 4096) {
+      const codes = new Array<number>(Math.min(4096, len - from));
+      for (let i = 0; i < codes.length; i++) codes[i] = r.view.getUint16(r.pos + 2 * i, true);
+      r.pos += 2 * codes.length;
+      clientId += String.fromCharCode(...codes);
+    }
   }
-  const [price, stopPrice, open, filled, resCash, resFee, resPos, expiresAt] = fields as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
   return [
-    id,
-    accountId,
+    n[0]!,
+    n[1]!,
     side,
     type,
     tif,
     flags,
-    price,
-    stopPrice,
-    open,
-    filled,
-    resCash,
-    resFee,
-    resPos,
-    expiresAt,
+    n[2]!,
+    n[3]!,
+    n[4]!,
+    n[5]!,
+    n[6]!,
+    n[7]!,
+    n[8]!,
+    n[9]!,
     clientId,
   ];
 }

@@ -145,3 +145,22 @@ test('an order naming an account or a price level that does not exist is an erro
     /snapshot damaged: instrument .*no price level/,
   );
 });
+
+test('client ids of any UTF-16 content and length come back exactly', () => {
+  const { engine } = seededRun(11, 3, 1);
+  const data = JSON.parse(new TextDecoder().decode(engine.snapshotJson()));
+  const orders = data.instruments.flatMap((i: { levels: [number, number, unknown[][]][] }) =>
+    i.levels.flatMap((l) => l[2]),
+  );
+  assert.ok(orders.length >= 3);
+  const ids = ['\ud800 lone surrogate', 'é€😀', 'x'.repeat(20_000)];
+  ids.forEach((id, i) => {
+    orders[i][14] = id;
+  });
+  const json = new TextEncoder().encode(JSON.stringify(data));
+  const restored = Engine.restore(json);
+  const again = Engine.restore(restored.snapshot());
+  assert.deepEqual(again.snapshotJson(), restored.snapshotJson());
+  assert.ok(new TextDecoder().decode(again.snapshotJson()).includes(JSON.stringify(ids[0])));
+  assert.deepEqual(again.snapshot(), restored.snapshot());
+});
