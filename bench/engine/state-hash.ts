@@ -24,8 +24,10 @@ export interface StateHashTiming {
   /** Median wall milliseconds of one `snapshot()`, and its size. */
   readonly snapshotMs: number;
   readonly snapshotBytes: number;
+  /** Median thread-CPU milliseconds of one `snapshot()` (wall clock counts other processes' turns). */
+  readonly snapshotCpuMs: number;
   /** The same for the JSON form (`snapshotJson()`), when the engine still has it. */
-  readonly jsonSnapshot?: { readonly ms: number; readonly bytes: number };
+  readonly jsonSnapshot?: { readonly ms: number; readonly cpuMs: number; readonly bytes: number };
   /** Wall milliseconds of one `Engine.restore` of each form (start-up and catch-up, not a stall). */
   readonly restoreMs?: number;
   readonly restoreJsonMs?: number;
@@ -37,16 +39,25 @@ interface Snapshots {
   snapshotJson?: () => Uint8Array;
 }
 
-/** Median wall milliseconds and size of `SNAPSHOT_RUNS` calls of `take`. */
-function timeSnapshots(take: () => Uint8Array): { ms: number; bytes: number; last: Uint8Array } {
+/** Median wall and thread-CPU milliseconds and the size of `SNAPSHOT_RUNS` calls of `take`. */
+function timeSnapshots(take: () => Uint8Array): {
+  ms: number;
+  cpuMs: number;
+  bytes: number;
+  last: Uint8Array;
+} {
   const times: number[] = [];
+  const cpu: number[] = [];
   let last: Uint8Array = new Uint8Array();
   for (let i = 0; i < SNAPSHOT_RUNS; i++) {
+    const c0 = process.threadCpuUsage();
     const t0 = performance.now();
     last = take();
     times.push(performance.now() - t0);
+    const c = process.threadCpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  return { ms: median(times), bytes: last.byteLength, last };
+  return { ms: median(times), cpuMs: median(cpu), bytes: last.byteLength, last };
 }
 
 function timeRestore(create: unknown, bytes: Uint8Array): number {
@@ -88,10 +99,11 @@ export function timeStateHash(
     hashCpuMs: (c.user + c.system) / 1000 / HASH_RUNS,
     snapshotMs: binary.ms,
     snapshotBytes: binary.bytes,
+    snapshotCpuMs: binary.cpuMs,
     ...(json === undefined
       ? {}
       : {
-          jsonSnapshot: { ms: json.ms, bytes: json.bytes },
+          jsonSnapshot: { ms: json.ms, cpuMs: json.cpuMs, bytes: json.bytes },
           restoreMs: timeRestore(create, binary.last),
           restoreJsonMs: timeRestore(create, json.last),
         }),
@@ -127,10 +139,11 @@ function note(name: string, profile: ProfileName, timings: readonly StateHashTim
     (t) =>
       `${t.orders.toLocaleString('en-US')} resting orders: stateHash() ${ms(t.hashMs)} ms ` +
       `(mean CPU ${ms(t.hashCpuMs)} ms), ` +
-      `snapshot() ${ms(t.snapshotMs)} ms (${mb(t.snapshotBytes)})` +
+      `snapshot() ${ms(t.snapshotMs)} ms (CPU ${ms(t.snapshotCpuMs)} ms, ${mb(t.snapshotBytes)})` +
       (t.jsonSnapshot === undefined
         ? ''
-        : `, JSON snapshot ${ms(t.jsonSnapshot.ms)} ms (${mb(t.jsonSnapshot.bytes)}), ` +
+        : `, JSON snapshot ${ms(t.jsonSnapshot.ms)} ms ` +
+          `(CPU ${ms(t.jsonSnapshot.cpuMs)} ms, ${mb(t.jsonSnapshot.bytes)}), ` +
           `restore ${ms(t.restoreMs!)} ms (JSON ${ms(t.restoreJsonMs!)} ms)`),
   );
   return (
