@@ -1,5 +1,6 @@
-// Canonical snapshot of the engine: a plain-JSON structure in a fixed order (assets and instruments in
-// creation order, accounts by id, orders in queue order) so equal states serialise to equal bytes.
+// Canonical snapshot of the engine as data (the JSON form whole, the binary form's small parts): a
+// structure in a fixed order (assets and instruments in creation order, accounts by id, orders in
+// queue order) so equal states serialise to equal bytes.
 // Restore rebuilds every index, including queue and per-account list order, so replay after restore
 // makes the same decisions as replay from the start.
 
