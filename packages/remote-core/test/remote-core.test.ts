@@ -218,6 +218,14 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
   });
 
   it('a reply that comes after its commands left the delivered window fetches them in one replay', async () => {
+    // Its own core with a long request timeout: on a loaded machine the 4,200 commands below can take
+    // longer than the shared core's 500 ms, and a timed-out request is sent again instead of replayed.
+    const patient = await RemoteExchangeCore.open({
+      nats: gatewayConn,
+      readModels: await openPgReadSide(db),
+      requestTimeoutMs: 120_000,
+      failoverTimeoutMs: 240_000,
+    });
     let release = () => {};
     leader.holdReply = new Promise<void>((resolve) => {
       release = resolve;
@@ -225,7 +233,7 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
     const inputs = Array.from({ length: 5 }, (_, i) =>
       withCid(limitOrder(2, 'buy', 1_100 + 100 * i, 1), `late-${i}`),
     );
-    const pending = core.submitBatch(inputs);
+    const pending = patient.submitBatch(inputs);
     try {
       // Enough other commands, delivered to this gateway, to push the held ones out of its window.
       await waitUntil(() => leader.history.some((a) => clientId(a) === 'late-4'));
@@ -238,13 +246,16 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
       for (let i = 0; i < others.length; i += 700) {
         await leader.core.submitBatch(others.slice(i, i + 700));
       }
-      await waitUntil(() => core.cluster.deliveredSeq >= leader.core.durableSeq);
+      await waitUntil(() => patient.cluster.deliveredSeq >= leader.core.durableSeq);
     } finally {
       leader.holdReply = undefined;
       release();
     }
     const replays = leader.replayRequests;
     const applied = await pending;
+    const retries = patient.cluster.retries;
+    await patient.close();
+    assert.equal(retries, 0, 'answered by the held reply, not sent again');
     assert.equal(leader.replayRequests - replays, 1, 'one replay for the five, not one each');
     assert.deepEqual(
       applied.map((a) => clientId(a)),
