@@ -6,7 +6,7 @@
 
 import type { BatchStages } from './command-timings.ts';
 import type { Histogram } from './exchange-core.ts';
-import { createHistogram, observe } from './histogram.ts';
+import { createHistogram, observeMany } from './histogram.ts';
 
 /**
  * - `queue`: submitted → handed to the engine worker (this turn's flush, the engine's previous batch);
@@ -42,7 +42,12 @@ export function createAckStageHistograms(): AckStageHistograms {
   return out;
 }
 
-/** Observes each command of a batch acknowledged at `stages.ackedAt` (times in ms). */
+/**
+ * Observes each command of a batch acknowledged at `stages.ackedAt` (times in ms). The batch's own
+ * stages are one value for all its commands, and commands submitted together share `startedAt`, so
+ * each value is observed once with its count rather than once per command (this runs on the thread
+ * that acknowledges, a cluster leader's main thread among them).
+ */
 export function observeAckStages(
   h: AckStageHistograms,
   stages: BatchStages,
@@ -55,15 +60,19 @@ export function observeAckStages(
   const engine = (appliedAt - postedAt) / 1000;
   const write = (durableAt - commitStartedAt) / 1000;
   const ack = (ackedAt - Math.max(appliedAt, durableAt)) / 1000;
-  for (let i = 0; i < entries.length; i++) {
+  const n = entries.length;
+  observeMany(h.engine, engine, n);
+  if (durable) observeMany(h.journal_write, write, n);
+  observeMany(h.ack, Math.max(0, ack), n);
+  for (let i = 0; i < n; ) {
     const startedAt = entries[i]!.startedAt;
-    observe(h.queue, Math.max(0, postedAt - startedAt) / 1000);
-    observe(h.engine, engine);
+    let j = i + 1;
+    while (j < n && entries[j]!.startedAt === startedAt) j++;
+    observeMany(h.queue, Math.max(0, postedAt - startedAt) / 1000, j - i);
     if (durable) {
-      observe(h.journal_wait, Math.max(0, commitStartedAt - startedAt) / 1000);
-      observe(h.journal_write, write);
+      observeMany(h.journal_wait, Math.max(0, commitStartedAt - startedAt) / 1000, j - i);
     }
-    observe(h.ack, Math.max(0, ack));
-    observe(h.core, (ackedAt - startedAt) / 1000);
+    observeMany(h.core, (ackedAt - startedAt) / 1000, j - i);
+    i = j;
   }
 }

@@ -24,6 +24,11 @@ export function createHistogram(bounds: readonly number[] = LATENCY_BOUNDS_SECON
 }
 
 export function observe(histogram: Histogram, value: number): void {
+  observeMany(histogram, value, 1);
+}
+
+/** `n` observations of one value (the commands of a batch that share it), as `n` calls of `observe`. */
+export function observeMany(histogram: Histogram, value: number, n: number): void {
   const { bounds } = histogram;
   let lo = 0;
   let hi = bounds.length;
@@ -32,7 +37,7 @@ export function observe(histogram: Histogram, value: number): void {
     if (value <= bounds[mid]!) hi = mid;
     else lo = mid + 1;
   }
-  histogram.counts[lo] = (histogram.counts[lo] ?? 0) + 1;
-  histogram.sum += value;
-  histogram.count += 1;
+  histogram.counts[lo] = (histogram.counts[lo] ?? 0) + n;
+  histogram.sum += value * n;
+  histogram.count += n;
 }

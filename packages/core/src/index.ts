@@ -49,6 +49,7 @@ export {
   createHistogram,
   LATENCY_BOUNDS_SECONDS,
   observe,
+  observeMany,
   STAGE_BOUNDS_SECONDS,
 } from './histogram.ts';
 export { MetricFamilies, type Read } from './metric-families.ts';

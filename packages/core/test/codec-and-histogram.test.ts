@@ -8,7 +8,7 @@ import {
   encodeCommandJson,
   encodeCommandRecord,
 } from '../src/command-codec.ts';
-import { createHistogram, observe } from '../src/histogram.ts';
+import { createHistogram, observe, observeMany } from '../src/histogram.ts';
 
 test('a command round-trips through the versioned journal record', () => {
   const command = { type: 'tick', seq: 7, ts: 1_700_000_000_000 } as const;
@@ -35,4 +35,20 @@ test('histogram buckets count each observation once, at the first bound not belo
   assert.deepEqual(h.counts, [2, 1, 2, 1]);
   assert.equal(h.count, 6);
   assert.ok(Math.abs(h.sum - 3.1535) < 1e-9);
+});
+
+test('n observations of one value at once count as n observations', () => {
+  const one = createHistogram([0.001, 0.01, 0.1]);
+  const many = createHistogram([0.001, 0.01, 0.1]);
+  for (const [v, n] of [
+    [0.002, 7],
+    [0.5, 3],
+    [0.001, 1],
+  ] as const) {
+    for (let i = 0; i < n; i++) observe(one, v);
+    observeMany(many, v, n);
+  }
+  assert.deepEqual(many.counts, one.counts);
+  assert.equal(many.count, one.count);
+  assert.ok(Math.abs(many.sum - one.sum) < 1e-9);
 });

@@ -17,6 +17,7 @@ import {
   type ExchangeCore,
   type Histogram,
   observe,
+  observeMany,
   type SequencerStats,
   STAGE_BOUNDS_SECONDS,
 } from '@bourse/core';
@@ -276,14 +277,16 @@ export class RemoteExchangeCore implements ExchangeCore {
     const request = (repliedAt - startedAt) / 1000;
     const events = (now - repliedAt) / 1000;
     const held = reply.heldUs === undefined ? undefined : reply.heldUs / 1e6;
+    // One value per stage for the whole chunk, counted once per command.
+    const n = results.length;
+    observeMany(this.metrics.ackLatencySeconds, seconds, n);
+    observeMany(stages.request, request, n);
+    if (held !== undefined) {
+      observeMany(stages.leader, held, n);
+      observeMany(stages.transit, Math.max(0, request - held), n);
+    }
+    observeMany(stages.events, events, n);
     for (const applied of results) {
-      observe(this.metrics.ackLatencySeconds, seconds);
-      observe(stages.request, request);
-      if (held !== undefined) {
-        observe(stages.leader, held);
-        observe(stages.transit, Math.max(0, request - held));
-      }
-      observe(stages.events, events);
       countReject(this.metrics, applied);
       if (applied.seq > this.#durableSeq) this.#durableSeq = applied.seq;
     }
