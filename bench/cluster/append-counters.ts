@@ -4,6 +4,7 @@
 // appends per fsync shows whether etcd put several appends in one Raft round.
 
 import type { Histograms } from './stage-timings.ts';
+import { page, sum } from './sync-counts.ts';
 
 const LEADER_COUNTERS = [
   'bourse_cluster_appends_total',
@@ -28,18 +29,9 @@ export async function scrapeAppendCounters(
   leader: string,
   etcd: readonly string[],
 ): Promise<Histograms> {
-  const page = await (await fetch(`${gateway}/metrics`)).text();
-  for (const line of page.split('\n')) {
-    const m = /^(\w+)\{(.*)\} (\S+)$/.exec(line);
-    if (m === null || !(LEADER_COUNTERS as readonly string[]).includes(m[1]!)) continue;
-    if (/node="([^"]*)"/.exec(m[2]!)?.[1] !== leader) continue;
-    put(out, m[1]!, Number(m[3]));
-  }
-  for (const url of etcd) {
-    const text = await (await fetch(`${url}/metrics`)).text();
-    const m = new RegExp(`^${WAL_FSYNCS} (\\S+)$`, 'm').exec(text);
-    if (m !== null) put(out, WAL_FSYNCS, Number(m[1]));
-  }
+  const text = await page(gateway);
+  for (const name of LEADER_COUNTERS) put(out, name, sum(text, name, `node="${leader}"`));
+  for (const url of etcd) put(out, WAL_FSYNCS, sum(await page(url), WAL_FSYNCS));
   return out;
 }
 

@@ -15,19 +15,29 @@ export interface SyncCounts {
   readonly at: number;
 }
 
-/** Sum of every sample of `name` (any labels) on a Prometheus text page. */
-function sum(text: string, name: string): number {
+/**
+ * Sum of every sample of `name` on a Prometheus text page, or only of those whose labels contain
+ * `label` (e.g. `node="n1"`).
+ */
+export function sum(text: string, name: string, label?: string): number {
   let total = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(name)) continue;
     const rest = line.slice(name.length);
     if (rest[0] !== ' ' && rest[0] !== '{') continue;
+    if (
+      label !== undefined &&
+      !(rest[0] === '{' && rest.slice(0, rest.indexOf('}')).includes(label))
+    ) {
+      continue;
+    }
     total += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return total;
 }
 
-async function page(url: string): Promise<string> {
+/** A server's /metrics page, or '' when it does not answer within 10 s. */
+export async function page(url: string): Promise<string> {
   try {
     return await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
   } catch {
