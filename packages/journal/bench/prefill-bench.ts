@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FileJournal } from '../src/index.ts';
+import { DEFAULT_PREFILL_BYTES } from '../src/segment-prefill.ts';
 
 const commits = Number(process.argv[2] ?? 3000);
 const baseDir = process.argv[3] ?? tmpdir();
@@ -15,7 +16,7 @@ const PAYLOAD = new Uint8Array(110).fill(7);
 const PERIOD_MS = 1.7;
 
 const modes = [
-  { name: 'prefilled', prefillBytes: undefined as number | undefined },
+  { name: 'prefilled', prefillBytes: DEFAULT_PREFILL_BYTES },
   { name: 'extending', prefillBytes: 0 },
 ];
 const dirs = modes.map(() => mkdtempSync(join(baseDir, 'bourse-prefill-bench-')));
