@@ -35,6 +35,7 @@ export {
   openExchangeCore,
 } from './open-exchange-core.ts';
 export { ACK_STAGE_BOUNDS_SECONDS } from './ack-stages.ts';
+export { COALESCE, type Coalescing } from './read-model-feeder.ts';
 export { countReject, createCoreMetrics } from './core-metrics.ts';
 export { EventLoopDelaySampler } from './event-loop-delay.ts';
 export {

@@ -1,15 +1,19 @@
 // Micro-benchmark of the projector's write path: a real Engine produces a stream of order commands
 // (about half of them cross), then the stream is applied to the read models in batches and the rate of
 // commands and events stored per second is printed. Generation is not timed. `--postgres` runs it on
-// a throwaway local PostgreSQL server (the tests' one, fsync off); `--pg-url` on an existing database.
+// a throwaway local PostgreSQL server (the tests' one, fsync off) and also prints what the server did
+// per command: CPU of all its processes, WAL records and bytes (pg_stat_wal), statements and
+// transactions; `--pg-url` on an existing database. `--pairs` is the cluster bench's load instead: two
+// accounts whose buy and sell orders at one price cross in pairs.
 //
-//   node packages/projections/bench/apply-bench.ts [--commands 200000] [--batch 2000]
+//   node packages/projections/bench/apply-bench.ts [--commands 200000] [--batch 2000] [--pairs]
 //     [--file | --postgres | --pg-url postgres://…]
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { type BinarySpec, CENTS_BINARY_GRID, type Command, Engine } from '@bourse/engine';
 import {
   type AppliedCommand,
@@ -27,11 +31,12 @@ const { values } = parseArgs({
     postgres: { type: 'boolean', default: false },
     'pg-url': { type: 'string' },
     accounts: { type: 'string', default: '200' },
+    pairs: { type: 'boolean', default: false },
   },
 });
 const COMMANDS = Number(values.commands);
 const BATCH = Number(values.batch);
-const ACCOUNTS = Number(values.accounts);
+const ACCOUNTS = values.pairs ? 2 : Number(values.accounts);
 
 const spec: BinarySpec = {
   kind: 'binary',
@@ -70,6 +75,12 @@ function generate(): AppliedCommand[] {
   }
   apply({ type: 'createInstrument', spec });
   apply({ type: 'setMarketStatus', instrumentId: 1, status: 'open' });
+  for (let i = 0; values.pairs && out.length < COMMANDS; i++) {
+    const side = i % 2 === 0 ? 'buy' : 'sell';
+    const accountId = 1 + (i % 2);
+    const order = { type: 'placeOrder', accountId, instrumentId: 1, side, orderType: 'limit' };
+    apply({ ...order, priceTicks: 5_000, qtyLots: 100, tif: 'gtc' });
+  }
   while (out.length < COMMANDS) {
     const side = next(2) === 0 ? 'buy' : 'sell';
     // Prices straddle the mid, so roughly half of the orders cross and the book stays bounded.
@@ -101,7 +112,86 @@ function generate(): AppliedCommand[] {
 interface Target {
   readonly backend: string;
   readonly rm: ReadModels;
+  /** The throwaway server's counters, when the bench started one. */
+  readonly server?: ServerCounters;
   cleanUp(): Promise<void>;
+}
+
+interface Counters {
+  readonly cpuNs: number;
+  readonly walRecords: number;
+  readonly walBytes: number;
+  readonly walFpi: number;
+  readonly statements: number;
+  readonly transactions: number;
+}
+
+/** Statements sent to PostgreSQL by this process (every pg client's `query`, pooled ones included). */
+let statements = 0;
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  statements++;
+  return (query as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof query;
+
+/** CPU of the server's processes (postmaster and every child) and its WAL and commit counters. */
+class ServerCounters {
+  readonly #postmaster: number;
+  readonly #admin: pg.Client;
+  readonly #seen = new Map<number, number>();
+
+  constructor(postmaster: number, admin: pg.Client) {
+    this.#postmaster = postmaster;
+    this.#admin = admin;
+  }
+
+  /** Samples every process's CPU (children come and go: autovacuum workers, a pool's connections). */
+  poll(): void {
+    const pids = [this.#postmaster, ...childPids(this.#postmaster)];
+    for (const pid of pids) {
+      const ns = schedNs(pid);
+      if (ns !== undefined) this.#seen.set(pid, ns);
+    }
+  }
+
+  async read(): Promise<Counters> {
+    // A backend reports its WAL counters about once a second while busy, and at exit.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    this.poll();
+    const { rows } = await this.#admin.query<{ r: string; b: string; f: string; x: string }>(
+      'select wal_records as r, wal_bytes as b, wal_fpi as f, ' +
+        '(select sum(xact_commit + xact_rollback) from pg_stat_database) as x from pg_stat_wal',
+    );
+    const row = rows[0]!;
+    let cpuNs = 0;
+    for (const ns of this.#seen.values()) cpuNs += ns;
+    return {
+      cpuNs,
+      walRecords: Number(row.r),
+      walBytes: Number(row.b),
+      walFpi: Number(row.f),
+      statements,
+      transactions: Number(row.x),
+    };
+  }
+}
+
+function childPids(pid: number): number[] {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return text === '' ? [] : text.split(/\s+/).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** Nanoseconds a process has run on a CPU (`/proc/<pid>/schedstat`), undefined once it is gone. */
+function schedNs(pid: number): number | undefined {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+  } catch {
+    return undefined;
+  }
 }
 
 async function openTarget(): Promise<Target> {
@@ -112,8 +202,19 @@ async function openTarget(): Promise<Target> {
   }
   if (values.postgres) {
     const server = await PostgresTestServer.start();
-    const rm = await openPostgresReadModels(await server.createDatabase());
-    return { backend: 'postgres (local throwaway, fsync off)', rm, cleanUp: () => server.stop() };
+    const connection = await server.createDatabase();
+    const rm = await openPostgresReadModels(connection);
+    const admin = new pg.Client(connection);
+    await admin.connect();
+    return {
+      backend: 'postgres (local throwaway, fsync off)',
+      rm,
+      server: new ServerCounters(server.postmasterPid(), admin),
+      cleanUp: async () => {
+        await admin.end();
+        await server.stop();
+      },
+    };
   }
   if (values.file) {
     const dir = mkdtempSync(join(tmpdir(), 'bourse-bench-'));
@@ -140,20 +241,35 @@ async function main(): Promise<void> {
   const genMs = performance.now() - t0;
   const target = await openTarget();
   const rm = target.rm;
+  // The set-up commands (accounts, deposits, the market) are stored before anything is counted.
+  const setUp = stream.findIndex((ac) => ac.command.type === 'placeOrder');
+  await rm.apply(stream.slice(0, setUp));
+  const timed = stream.slice(setUp);
+  const before = await target.server?.read();
+  const poller = setInterval(() => target.server?.poll(), 100);
   const t1 = performance.now();
   const cpu0 = process.cpuUsage();
-  for (let i = 0; i < stream.length; i += BATCH) await rm.apply(stream.slice(i, i + BATCH));
+  for (let i = 0; i < timed.length; i += BATCH) await rm.apply(timed.slice(i, i + BATCH));
   const applyMs = performance.now() - t1;
   // CPU time as well as wall time: on a shared machine it is the steadier of the two.
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
+  clearInterval(poller);
+  target.server?.poll();
+  // Closed first: the writer's backends exit, and a backend reports its WAL counters at exit.
   await rm.close();
+  const after = await target.server?.read();
   await target.cleanUp();
   const perSec = (n: number) => Math.round((n / applyMs) * 1000);
+  const per = (k: keyof Counters, scale = 1) =>
+    before === undefined || after === undefined
+      ? undefined
+      : Number((((after[k] - before[k]) * scale) / timed.length).toFixed(2));
   console.log(
     JSON.stringify({
       backend: target.backend,
-      commands: stream.length,
+      workload: values.pairs ? 'crossing pairs of two accounts' : 'mixed',
+      commands: timed.length,
       events,
       fills,
       rejects,
@@ -163,7 +279,18 @@ async function main(): Promise<void> {
       applyCpuMs: Math.round(cpuMs),
       commandsPerSec: perSec(stream.length),
       eventsPerSec: perSec(events),
-      commandsPerCpuSec: Math.round((stream.length / cpuMs) * 1000),
+      commandsPerCpuSec: Math.round((timed.length / cpuMs) * 1000),
+      clientCpuUsPerCommand: Number(((cpuMs * 1000) / timed.length).toFixed(2)),
+      serverCpuUsPerCommand: per('cpuNs', 1e-3),
+      walRecordsPerCommand: per('walRecords'),
+      walBytesPerCommand: per('walBytes'),
+      walFpiPerCommand: per('walFpi'),
+      // Less the counters' own reads (2 statements, 2 transactions).
+      statementsPerCommand:
+        before === undefined || after === undefined
+          ? undefined
+          : Number(((after.statements - before.statements - 2) / timed.length).toFixed(3)),
+      transactionsPerCommand: per('transactions'),
       // PostgreSQL does its share of the work in its own server processes.
       cpuCounted: target.backend.startsWith('postgres') ? 'this client process only' : 'all',
     }),

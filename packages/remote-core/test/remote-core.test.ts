@@ -363,6 +363,59 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
     }
   });
 
+  it('a projector stores whole transactions of its coalescing size, and a short tail after its delay', async () => {
+    const sizes: number[] = [];
+    const counted = async () => {
+      const models = await openPostgresReadModels(await pg.createDatabase());
+      return new Proxy(models, {
+        get(target, property) {
+          if (property === 'apply') {
+            return (batch: readonly AppliedCommand[]) => {
+              sizes.push(batch.length);
+              return target.apply(batch);
+            };
+          }
+          const value: unknown = Reflect.get(target, property, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    };
+    // Never stored by the delay: every transaction holds at least three commands.
+    const whole = await Projector.start({
+      nats: projectorConn,
+      readModels: await counted(),
+      coalesce: { commands: 3, ms: 3_600_000 },
+    });
+    try {
+      for (let i = 0; i < 7; i++) await core.submit(limitOrder(1 + (i % 2), 'buy', 1_100, 1));
+      await waitUntil(() => whole.storedSeq >= core.durableSeq - 2);
+      assert.ok(sizes.length > 0);
+      assert.ok(
+        sizes.every((n) => n >= 3),
+        `transactions of ${sizes.join(', ')} commands`,
+      );
+    } finally {
+      await whole.close();
+    }
+    // Never full: stored only because the oldest command waited its 20 ms, yet all of it.
+    sizes.length = 0;
+    const tail = await Projector.start({
+      nats: projectorConn,
+      readModels: await counted(),
+      coalesce: { commands: 1_000_000, ms: 20 },
+    });
+    try {
+      const last = await core.submit(limitOrder(2, 'buy', 1_100, 1));
+      await waitUntil(() => tail.storedSeq >= last.seq);
+      assert.equal(
+        sizes.reduce((a, b) => a + b, 0),
+        last.seq,
+      );
+    } finally {
+      await tail.close();
+    }
+  });
+
   it('the read models reach every acknowledged command and agree with the engine', async () => {
     await waitUntil(() => projector.storedSeq >= core.durableSeq || projectorErrors.length > 0);
     assert.deepEqual(projectorErrors, []);

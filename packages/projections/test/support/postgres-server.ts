@@ -4,7 +4,15 @@
 // the `postgres` system user, because PostgreSQL refuses to run as root.
 
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -128,6 +136,11 @@ export class PostgresTestServer {
       const log = await readFile(join(this.#dir, 'server.log'), 'utf8').catch(() => '');
       throw new Error(`PostgreSQL did not start:\n${log.slice(-2_000)}`, { cause: err });
     }
+  }
+
+  /** The postmaster's pid (from `postmaster.pid`): benches count its processes' CPU. */
+  postmasterPid(): number {
+    return Number(readFileSync(join(this.#dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   }
 
   /** Connection settings for a new, empty database on this server. */
