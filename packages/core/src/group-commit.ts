@@ -112,6 +112,9 @@ export class GroupCommit {
       if (durable! > this.#durable) this.#durable = durable!;
       // A commit can cover more than it was asked for (all that was appended when it wrote).
       if (this.#durable > this.#started) this.#started = this.#durable;
+      // The next commit goes out before this one's acknowledgements run (their listeners fan the
+      // batch out synchronously): the disk does not wait for the thread to finish them.
+      this.request(this.#wanted);
       this.#onDurable(this.#durable);
     } catch (error) {
       const first = !this.#broken;

@@ -53,3 +53,33 @@ test('appends made while a commit is in flight share the next commit', async (t)
   assert.equal(stats.journalCommits, commits + 1);
   assert.equal(durable.at(-1), 501);
 });
+
+test('the next commit starts before the previous one is reported durable', async (t) => {
+  const { journal } = await FileJournal.open(join(tempDataDir(t), 'journal'));
+  t.after(() => journal.close());
+  const stats = createSequencerStats();
+  const seen: { durable: number; commitsStarted: number }[] = [];
+  const commit = new GroupCommit(
+    journal,
+    0,
+    createCoreMetrics(),
+    stats,
+    (seq) => seen.push({ durable: seq, commitsStarted: stats.journalCommits }),
+    (e) => assert.fail(String(e)),
+  );
+  const payload = new Uint8Array([1, 2, 3]);
+  journal.append(1, payload);
+  commit.request(1);
+  // The journal takes its batch on a microtask; its write cannot end before the next macrotask.
+  await null;
+  // Appended while the first commit is in flight: they wait for the second.
+  for (let seq = 2; seq <= 10; seq++) {
+    journal.append(seq, payload);
+    commit.request(seq);
+  }
+  await commit.idle();
+  assert.deepEqual(seen, [
+    { durable: 1, commitsStarted: 2 },
+    { durable: 10, commitsStarted: 2 },
+  ]);
+});
