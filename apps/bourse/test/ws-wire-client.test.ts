@@ -117,3 +117,30 @@ test('sockets sharing the read buffer keep their own unfinished frames', async (
     sizes.map((n) => 'b'.repeat(n)),
   );
 });
+
+test('queued frames (prefix, id digits, suffix) arrive as their texts, across slabs and flushes', async (t) => {
+  const { wss, url } = await wsServer(t);
+  const ids = [0, 7, 10, 99, 12345, 9_007_199_254];
+  for (let i = 0; i < 1200; i++) ids.push(1_000_000 + i);
+  const prefix = Buffer.from('{"op":"place","id":');
+  // One suffix long enough for the 16-bit length header.
+  const suffixes = [Buffer.from('}'), Buffer.from(`,"pad":"${'p'.repeat(130)}"}`)];
+  const expected = ids.map((id, i) => `${prefix}${id}${suffixes[i % 2]}`);
+  const seen = new Promise<string[]>((resolve) => {
+    wss.on('connection', (ws) => {
+      const texts: string[] = [];
+      ws.on('message', (data) => {
+        texts.push(data.toString());
+        if (texts.length === ids.length) resolve(texts);
+      });
+    });
+  });
+  const s = await openWireSocket(url, '/api/v1/ws', () => {});
+  t.after(() => s.close());
+  ids.forEach((id, i) => {
+    s.queueText(prefix, id, suffixes[i % 2]!);
+    if (i % 97 === 0) s.flush();
+  });
+  s.flush();
+  assert.deepEqual(await seen, expected);
+});

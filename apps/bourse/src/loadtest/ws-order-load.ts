@@ -113,26 +113,30 @@ export async function wsOrderLoad(
     cpu?.start();
     stagesBefore = scrapeMetrics(target.url);
   }, window.warmupMs);
-  // Writes of one tick leave together: cork every socket once per tick, uncork after the tick.
-  let corked = false;
+  // Each order's frame is written from these bytes and its id's digits, masked into the socket's
+  // slab; a tick's frames leave in one write per socket, flushed once after the tick.
+  const prefix = Buffer.from('{"op":"place","id":');
+  const suffixes = ['buy', 'sell'].map((side) =>
+    Buffer.from(
+      `,"order":{"market":"${target.market}","side":"${side}","priceTicks":5000,"qtyLots":100}}`,
+    ),
+  );
+  let flushing = false;
+  const flush = () => {
+    flushing = false;
+    for (const s of sockets) s.flush();
+  };
   await runOpenLoop(
     rate,
     window.warmupMs + window.durationMs,
     (i, at) => {
       intended[i] = at;
-      if (!corked) {
-        corked = true;
-        for (const s of sockets) s.cork();
-        setImmediate(() => {
-          corked = false;
-          for (const s of sockets) s.uncork();
-        });
+      if (!flushing) {
+        flushing = true;
+        setImmediate(flush);
       }
       const c = i % conns;
-      const side = c % 2 === 0 ? 'buy' : 'sell';
-      sockets[c]!.send(
-        `{"op":"place","id":${i},"order":{"market":"${target.market}","side":"${side}","priceTicks":5000,"qtyLots":100}}`,
-      );
+      sockets[c]!.queueText(prefix, i, suffixes[c % 2]!);
     },
     start,
   );

@@ -14,6 +14,13 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 
 export interface WireSocket {
   send(text: string): void;
+  /**
+   * Queues a text frame whose payload is `prefix`, the decimal digits of `n` and `suffix`, masked
+   * straight into a shared slab (no string, buffer or write per frame); `flush` sends the queue.
+   */
+  queueText(prefix: Uint8Array, n: number, suffix: Uint8Array): void;
+  /** Writes every frame queued since the last flush, in one write. */
+  flush(): void;
   /** Holds writes until `uncork()`, so that many small frames leave in one segment. */
   cork(): void;
   uncork(): void;
@@ -81,8 +88,11 @@ export function openWireSocket(
         }
         open = true;
         buf = buf.subarray(end + HEADER_END.length);
+        const queue = new FrameQueue(socket);
         resolve({
           send: (text) => socket.write(maskedFrame(0x1, Buffer.from(text))),
+          queueText: (prefix, n, suffix) => queue.text(prefix, n, suffix),
+          flush: () => queue.flush(),
           cork: () => socket.cork(),
           uncork: () => socket.uncork(),
           close: () => socket.destroy(),
@@ -141,6 +151,66 @@ function maskedFrame(opcode: number, payload: Buffer): Buffer {
   frame[header + 3] = MASKS[m + 3]!;
   for (let i = 0; i < n; i++) frame[header + 4 + i] = payload[i]! ^ MASKS[m + (i & 3)]!;
   return frame;
+}
+
+/** Bytes of a frame queue's slab: a new one is taken only when a frame no longer fits. */
+const SLAB_BYTES = 64 * 1024;
+
+/**
+ * Frames written into a slab that is handed to the socket a part at a time: bytes once flushed are
+ * never written again (the socket may still hold them), so a tick's frames cost one write and no
+ * allocation until the slab is used up.
+ */
+class FrameQueue {
+  readonly #socket: Socket;
+  #slab = Buffer.allocUnsafe(SLAB_BYTES);
+  #from = 0;
+  #at = 0;
+
+  constructor(socket: Socket) {
+    this.#socket = socket;
+  }
+
+  text(prefix: Uint8Array, n: number, suffix: Uint8Array): void {
+    let digits = 1;
+    for (let v = n; v >= 10; v = Math.floor(v / 10)) digits++;
+    const length = prefix.length + digits + suffix.length;
+    if (length >= 65_536) throw new RangeError('frame too large for this client');
+    const header = length < 126 ? 2 : 4;
+    if (this.#at + header + 4 + length > this.#slab.length) {
+      this.flush();
+      this.#slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, header + 4 + length));
+      this.#from = 0;
+      this.#at = 0;
+    }
+    const b = this.#slab;
+    let at = this.#at;
+    b[at] = 0x81;
+    if (header === 2) b[at + 1] = 0x80 | length;
+    else {
+      b[at + 1] = 0x80 | 126;
+      b.writeUInt16BE(length, at + 2);
+    }
+    at += header;
+    const m = nextMask();
+    for (let k = 0; k < 4; k++) b[at + k] = MASKS[m + k]!;
+    at += 4;
+    // j: the payload byte being written, which picks its mask byte.
+    let j = 0;
+    for (let i = 0; i < prefix.length; i++, j++) b[at + j] = prefix[i]! ^ MASKS[m + (j & 3)]!;
+    for (let d = digits - 1, v = n; d >= 0; d--, v = Math.floor(v / 10)) {
+      b[at + j + d] = (0x30 + (v % 10)) ^ MASKS[m + ((j + d) & 3)]!;
+    }
+    j += digits;
+    for (let i = 0; i < suffix.length; i++, j++) b[at + j] = suffix[i]! ^ MASKS[m + (j & 3)]!;
+    this.#at = at + j;
+  }
+
+  flush(): void {
+    if (this.#at === this.#from) return;
+    this.#socket.write(this.#slab.subarray(this.#from, this.#at));
+    this.#from = this.#at;
+  }
 }
 
 /** Masking keys drawn from the CSPRNG in bulk: one call per 1,024 frames instead of one per frame. */
