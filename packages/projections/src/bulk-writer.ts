@@ -49,7 +49,8 @@ export type ColumnTypes = ReadonlyMap<string, string>;
 export class BulkWriter {
   readonly #db: AnyDb;
   readonly #types: ColumnTypes | undefined;
-  readonly #templates = new Map<string, string>();
+  /** Each write's statements, by row count (`arrays` for the column-array form). */
+  readonly #templates = new Map<TableWrite<TableName>, Map<number | 'arrays', string>>();
 
   /** With `columnTypes`, every table is written through column arrays (PostgreSQL only). */
   constructor(db: Kysely<Database>, columnTypes?: ColumnTypes) {
@@ -96,8 +97,8 @@ export class BulkWriter {
   }
 
   #arrayTemplate<T extends TableName>(spec: TableWrite<T>, types: ColumnTypes): string {
-    const cacheKey = `${spec.table}:arrays`;
-    const hit = this.#templates.get(cacheKey);
+    const cache = this.#cache(spec);
+    const hit = cache.get('arrays');
     if (hit !== undefined) return hit;
     const arrays = spec.columns.map((c, j) => {
       const type = types.get(`${spec.table}.${c}`);
@@ -113,13 +114,23 @@ export class BulkWriter {
     if (params.length !== spec.columns.length || params.some((p, i) => p !== i + 1)) {
       throw new Error(`unexpected parameter order in the ${spec.table} array insert`);
     }
-    this.#templates.set(cacheKey, compiled.sql);
+    cache.set('arrays', compiled.sql);
     return compiled.sql;
   }
 
+  #cache<T extends TableName>(spec: TableWrite<T>): Map<number | 'arrays', string> {
+    const key = spec as unknown as TableWrite<TableName>;
+    let cache = this.#templates.get(key);
+    if (cache === undefined) {
+      cache = new Map();
+      this.#templates.set(key, cache);
+    }
+    return cache;
+  }
+
   #template<T extends TableName>(spec: TableWrite<T>, n: number): string {
-    const cacheKey = `${spec.table}:${n}`;
-    const hit = this.#templates.get(cacheKey);
+    const cache = this.#cache(spec);
+    const hit = cache.get(n);
     if (hit !== undefined) return hit;
     const width = spec.columns.length;
     const sentinels: Record<string, number>[] = [];
@@ -139,7 +150,7 @@ export class BulkWriter {
     if (params.length !== n * width || params.some((p, i) => p !== i + 1)) {
       throw new Error(`unexpected parameter order in the ${spec.table} insert template`);
     }
-    this.#templates.set(cacheKey, compiled.sql);
+    cache.set(n, compiled.sql);
     return compiled.sql;
   }
 

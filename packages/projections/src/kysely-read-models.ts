@@ -107,7 +107,7 @@ export class KyselyReadModels implements ReadModels {
     const writes = await this.#db.transaction().execute(async (trx) => {
       const prior = await this.#loadPrior(trx, pending);
       const w = foldBatch(pending, prior, this.#options.feeAccountId);
-      await this.#write(trx, w);
+      await this.#write(trx, w, prior);
       await this.#surveillance.apply(trx, pending, w.accounts);
       const advanced = await trx
         .updateTable('projection_state')
@@ -165,12 +165,21 @@ export class KyselyReadModels implements ReadModels {
     };
   }
 
-  async #write(trx: Kysely<Database>, w: BatchWrites): Promise<void> {
+  async #write(trx: Kysely<Database>, w: BatchWrites, prior: PriorState): Promise<void> {
     const b = this.#writer;
     await b.write(trx, W.ASSETS_WRITE, w.assets);
     await b.write(trx, W.ACCOUNTS_WRITE, w.accounts);
     await b.write(trx, W.INSTRUMENTS_WRITE, [...w.instruments.values()]);
-    await b.write(trx, W.ORDERS_WRITE, [...w.orders.values()]);
+    // An order whose id is the seq of the command that placed it cannot be stored yet (that seq was
+    // not): it is inserted. The rest (orders stored before, ids a command chose) are upserted.
+    const placed: OrdersTable[] = [];
+    const changed: OrdersTable[] = [];
+    for (const o of w.orders.values()) {
+      const isNew = o.order_id === o.created_seq && prior.order(o.order_id) === undefined;
+      (isNew ? placed : changed).push(o);
+    }
+    await b.write(trx, W.NEW_ORDERS_WRITE, placed);
+    await b.write(trx, W.ORDERS_WRITE, changed);
     await b.write(trx, W.TRADES_WRITE, w.trades);
     await b.write(trx, W.FILLS_WRITE, w.fills);
     await b.write(trx, W.LEDGER_WRITE, w.ledger);

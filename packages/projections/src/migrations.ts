@@ -180,9 +180,15 @@ async function createFillsAndTrades(db: AnyDb, h: Hints): Promise<void> {
     .execute();
 }
 
-async function createMoneyTables(db: AnyDb, h: Hints): Promise<void> {
+/** The ledger's columns, keyed by `key` (migration 0006 changed the key). */
+async function createLedger(
+  db: AnyDb,
+  h: Hints,
+  name: string,
+  key: readonly ('account_id' | 'seq' | 'idx')[],
+): Promise<void> {
   await db.schema
-    .createTable('ledger')
+    .createTable(name)
     .addColumn('seq', 'bigint', (c) => c.notNull())
     .addColumn('idx', 'bigint', (c) => c.notNull())
     .addColumn('ts', 'bigint', (c) => c.notNull())
@@ -192,9 +198,13 @@ async function createMoneyTables(db: AnyDb, h: Hints): Promise<void> {
     .addColumn('amount', 'bigint', (c) => c.notNull())
     .addColumn('ref_id', 'bigint')
     .addColumn('transfer_id', 'text')
-    .addPrimaryKeyConstraint('ledger_pk', ['seq', 'idx'])
+    .addPrimaryKeyConstraint('ledger_pk', [...key])
     .$call(h.clustered)
     .execute();
+}
+
+async function createMoneyTables(db: AnyDb, h: Hints): Promise<void> {
+  await createLedger(db, h, 'ledger', ['seq', 'idx']);
   await db.schema
     .createIndex('ledger_by_account')
     .on('ledger')
@@ -321,6 +331,36 @@ const auditActor: Migration = {
   },
 };
 
+/**
+ * The ledger is keyed by account first, `(account_id, seq, idx)`, and loses its index by account:
+ * every query reads one account's rows in seq order (or probes an account's rows of one seq from a
+ * fill), and the old key `(seq, idx)` served none of them while costing each of the 2-3 rows an order
+ * writes a second B-tree insert. `(seq, idx)` still names one row (idx counts the rows of a command,
+ * each of one account); only its separate uniqueness check is gone.
+ */
+const ledgerKeyedByAccount = (backend: Backend): Migration => ({
+  async up(db: AnyDb): Promise<void> {
+    if (backend === 'postgres') {
+      await sql`alter table ledger drop constraint ledger_pk`.execute(db);
+      await db.schema.dropIndex('ledger_by_account').execute();
+      await sql`alter table ledger add constraint ledger_pk primary key (account_id, seq, idx)`.execute(
+        db,
+      );
+      return;
+    }
+    // SQLite cannot change a table's key: a copy keyed the new way replaces it (and its index), in one
+    // transaction (Kysely runs SQLite's migrations outside one), so a crash leaves either table whole.
+    await db.transaction().execute(async (trx) => {
+      await createLedger(trx, hintsFor(backend), 'ledger_new', ['account_id', 'seq', 'idx']);
+      await sql`insert into ledger_new (seq, idx, ts, account_id, asset_id, kind, amount, ref_id,
+        transfer_id) select seq, idx, ts, account_id, asset_id, kind, amount, ref_id, transfer_id
+        from ledger`.execute(trx);
+      await trx.schema.dropTable('ledger').execute();
+      await trx.schema.alterTable('ledger_new').renameTo('ledger').execute();
+    });
+  },
+});
+
 /** Every migration for `backend`, keyed so that lexical order is application order. */
 export function migrationsFor(backend: Backend): Record<string, Migration> {
   const h = hintsFor(backend);
@@ -330,6 +370,7 @@ export function migrationsFor(backend: Backend): Record<string, Migration> {
     '0003_report_indexes': reportIndexes,
     '0004_surveillance': surveillanceTables,
     '0005_audit_actor': auditActor,
+    '0006_ledger_keyed_by_account': ledgerKeyedByAccount(backend),
   };
 }
 

@@ -46,35 +46,50 @@ export const INSTRUMENTS_WRITE: TableWrite<'instruments'> = {
   conflict: { kind: 'replace', keys: ['instrument_id'] },
 };
 
+const ORDER_COLUMNS = columnsOf('orders', [
+  'order_id',
+  'account_id',
+  'instrument_id',
+  'client_order_id',
+  'side',
+  'order_type',
+  'tif',
+  'price_ticks',
+  'stop_price_ticks',
+  'qty_lots',
+  'open_qty_lots',
+  'filled_qty_lots',
+  'filled_notional',
+  'fees_paid',
+  'status',
+  'cancel_reason',
+  'reject_reason',
+  'post_only',
+  'reduce_only',
+  'cancel_on_pause',
+  'expires_at',
+  'created_seq',
+  'created_ts',
+  'updated_seq',
+  'updated_ts',
+]);
+
+/**
+ * Orders placed in the batch: a plain insert. Their ids are their commands' seqs, which no stored row
+ * can hold (a stored seq is skipped before the fold), and without a conflict clause PostgreSQL inserts
+ * each row once instead of speculatively (a confirmation WAL record per row and a second probe of the
+ * key).
+ */
+export const NEW_ORDERS_WRITE: TableWrite<'orders'> = {
+  table: 'orders',
+  columns: ORDER_COLUMNS,
+  conflict: { kind: 'none' },
+};
+
+/** Orders stored before the batch that it changed. */
 export const ORDERS_WRITE: TableWrite<'orders'> = {
   table: 'orders',
-  columns: columnsOf('orders', [
-    'order_id',
-    'account_id',
-    'instrument_id',
-    'client_order_id',
-    'side',
-    'order_type',
-    'tif',
-    'price_ticks',
-    'stop_price_ticks',
-    'qty_lots',
-    'open_qty_lots',
-    'filled_qty_lots',
-    'filled_notional',
-    'fees_paid',
-    'status',
-    'cancel_reason',
-    'reject_reason',
-    'post_only',
-    'reduce_only',
-    'cancel_on_pause',
-    'expires_at',
-    'created_seq',
-    'created_ts',
-    'updated_seq',
-    'updated_ts',
-  ]),
+  columns: ORDER_COLUMNS,
   // What an event can change after placement; ids, side, type and creation stamps never change.
   conflict: {
     kind: 'replace',

@@ -280,6 +280,26 @@ for (const backend of backends.all) {
       assert.ok((await only({ commandType: 'deposit' })).length > 0);
     });
 
+    it('holds the same rows when an order is placed, filled and cancelled in one batch or across many', async () => {
+      const expected = await dumpReadModels(rm, [0, 1, 2], [MARKET]);
+      // One command per batch: every fill and the cancel change a stored order row. The whole stream
+      // in one batch: each order is written once, with every change of the batch folded into it.
+      for (const size of [1, driver.applied.length]) {
+        const other = await backend.fresh();
+        await feed(other, driver.applied, size);
+        assert.deepEqual(
+          await dumpReadModels(other, [0, 1, 2], [MARKET]),
+          expected,
+          `batches of ${size}`,
+        );
+        await other.close();
+      }
+      const a = (
+        expected.orders as { orderId: number; status: string; filledQtyLots: number }[]
+      ).find((o) => o.orderId === ids.a);
+      assert.deepEqual([a?.status, a?.filledQtyLots], ['cancelled', 600]);
+    });
+
     it('ignores a batch it has already applied', async () => {
       const before = await dumpReadModels(rm, [0, 1, 2], [MARKET]);
       await rm.apply(driver.applied);

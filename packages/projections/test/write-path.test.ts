@@ -6,8 +6,9 @@ import { describe, it } from 'node:test';
 import { BulkWriter } from '../src/bulk-writer.ts';
 import { decodeCursor, encodeCursor } from '../src/cursor.ts';
 import { InvalidQueryError } from '../src/invalid-query-error.ts';
-import { migrateToLatest } from '../src/migrations.ts';
-import type { AuditTable, CandlesTable } from '../src/schema.ts';
+import { Migrator } from 'kysely/migration';
+import { migrateToLatest, migrationsFor } from '../src/migrations.ts';
+import type { AuditTable, CandlesTable, LedgerTable } from '../src/schema.ts';
 import { AUDIT_WRITE, CANDLES_WRITE } from '../src/table-writes.ts';
 import { binaryLegCash, type CashTerms, spotLegCash } from '../src/trade-cash.ts';
 import { useSqlBackends } from './support/sql-backends.ts';
@@ -145,6 +146,41 @@ for (const backend of backends.both) {
         [50, 60, 40, 59, 16, 3],
       );
       assert.equal(c?.notional, 10 * 52 + 5 * 41 + 59);
+      await db.destroy();
+    });
+
+    it('keeps every ledger row when migration 0006 keys the ledger by account', async () => {
+      const db = await backend.unmigrated();
+      const provider = { getMigrations: async () => migrationsFor(backend.dialect) };
+      const upTo5 = await new Migrator({ db, provider }).migrateTo('0005_audit_actor');
+      assert.equal(upTo5.error, undefined);
+      const rows: LedgerTable[] = [1, 2, 3].flatMap((seq) =>
+        [0, 1].map((idx) => ({
+          seq,
+          idx,
+          ts: 1_000 * seq,
+          account_id: idx === 0 ? 7 : 3,
+          asset_id: 1,
+          kind: idx === 0 ? 'trade' : 'fee',
+          amount: idx === 0 ? -4_200 * seq : -15,
+          ref_id: seq,
+          transfer_id: seq === 2 ? 't-"2"' : null,
+        })),
+      );
+      await db.insertInto('ledger').values(rows).execute();
+      await migrateToLatest(db, backend.dialect);
+      const stored = await db
+        .selectFrom('ledger')
+        .selectAll()
+        .orderBy('seq')
+        .orderBy('idx')
+        .execute();
+      assert.deepEqual(
+        stored.map((r) => ({ ...r })),
+        rows,
+      );
+      // The new key still refuses a row stored twice.
+      await assert.rejects(db.insertInto('ledger').values(rows[3]!).execute());
       await db.destroy();
     });
 

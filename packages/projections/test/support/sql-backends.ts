@@ -31,6 +31,8 @@ export interface SqlBackend {
   store(): Promise<ReadModelStore>;
   /** A fresh migrated database below the ReadModels port, for the write path's own tests. */
   kysely(): Promise<Kysely<Database>>;
+  /** A fresh database with no tables, for the migrations' own tests. */
+  unmigrated(): Promise<Kysely<Database>>;
 }
 
 export interface SqlBackends {
@@ -59,10 +61,16 @@ export function useSqlBackends(): SqlBackends {
 
   let files = 0;
   const newFile = () => join(dir, `read-models-${++files}.sqlite`);
+  const sqliteEmpty = async () =>
+    new Kysely<Database>({ dialect: createNodeSqliteDialect(':memory:') });
   const sqliteKysely = async () => {
-    const db = new Kysely<Database>({ dialect: createNodeSqliteDialect(':memory:') });
+    const db = await sqliteEmpty();
     await migrateToLatest(db, 'sqlite');
     return db;
+  };
+  const postgresEmpty = async () => {
+    const connection = await (await pgServer()).createDatabase();
+    return new Kysely<Database>({ dialect: createPostgresDialect(connection) });
   };
 
   const sqliteInMemory: SqlBackend = {
@@ -74,6 +82,7 @@ export function useSqlBackends(): SqlBackends {
       return () => openSqliteReadModels(path);
     },
     kysely: sqliteKysely,
+    unmigrated: sqliteEmpty,
   };
   const sqliteInFile: SqlBackend = {
     name: 'SQLite in a file',
@@ -81,6 +90,7 @@ export function useSqlBackends(): SqlBackends {
     fresh: () => openSqliteReadModels(newFile()),
     store: sqliteInMemory.store,
     kysely: sqliteKysely,
+    unmigrated: sqliteEmpty,
   };
   const postgres: SqlBackend = {
     name: 'PostgreSQL',
@@ -91,11 +101,11 @@ export function useSqlBackends(): SqlBackends {
       return () => openPostgresReadModels(connection);
     },
     kysely: async () => {
-      const connection = await (await pgServer()).createDatabase();
-      const db = new Kysely<Database>({ dialect: createPostgresDialect(connection) });
+      const db = await postgresEmpty();
       await migrateToLatest(db, 'postgres');
       return db;
     },
+    unmigrated: postgresEmpty,
   };
   return {
     sqliteInMemory,
