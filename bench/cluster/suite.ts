@@ -27,6 +27,7 @@ import { settled } from '../../apps/bourse/test/support/cluster-checks.ts';
 import { logBytesNote } from './log-bytes.ts';
 import { appendNote, scrapeAppendCounters } from './append-counters.ts';
 import { nodePathNote } from './node-path.ts';
+import { type NatsTraffic, natsNote, natsTraffic } from './nats-traffic.ts';
 import {
   bootstrapAdmin,
   etcdLeader,
@@ -60,6 +61,8 @@ const LADDER = [1_000, 2_000, 4_000, 6_000, 8_000, 10_000, 15_000, 20_000, 25_00
 
 interface LoadResult {
   readonly acked?: number;
+  /** The load generator's CPU per order over its measured window and drain (ws mode). */
+  readonly senderCpuUsPerOrder?: number;
   readonly rejected?: number;
   readonly ackedPerSec?: number;
   readonly deliveries?: number;
@@ -150,6 +153,7 @@ async function orderRows(
   stages?: () => Promise<Histograms>,
   latencyRate?: number,
   syncs?: () => Promise<SyncCounts>,
+  traffic?: () => Promise<NatsTraffic | undefined>,
 ): Promise<{ rows: Measurement[]; note?: string; stages?: string; latencyNote?: string }> {
   let best: { offered: number; run: LoadRun } | undefined;
   const ws = (rate: number) => [
@@ -170,7 +174,11 @@ async function orderRows(
   }
   if (best === undefined && latencyRate === undefined) return { rows: [] };
   const half = latencyRate ?? Math.floor(best!.offered / 2);
-  const measured = await latencyRun(label, ws(half), half, components, idle, stages, syncs);
+  const measured = await latencyRun(label, ws(half), half, components, idle, {
+    stages,
+    syncs,
+    traffic,
+  });
   const rows = [measured.row];
   if (best !== undefined) {
     const r = best.run.r;
@@ -214,17 +222,31 @@ async function latencyRun(
   half: number,
   components: () => Promise<Components>,
   idle: Idle,
-  stages?: () => Promise<Histograms>,
-  syncs?: () => Promise<SyncCounts>,
+  counters: {
+    stages?: (() => Promise<Histograms>) | undefined;
+    syncs?: (() => Promise<SyncCounts>) | undefined;
+    traffic?: (() => Promise<NatsTraffic | undefined>) | undefined;
+  },
 ): Promise<{ row: Measurement; note: string; stages?: string }> {
+  const { stages, syncs, traffic } = counters;
   progress(`cluster: ${label} latency at ${half}/s`);
   const before = await stages?.();
   const syncsBefore = await syncs?.();
+  const trafficBefore = await traffic?.();
   const run = await loadtest(args, await components());
   const at = run.r;
+  const trafficAfter = await traffic?.();
   const syncsAfter = await syncs?.();
   const after = await stages?.();
   const notes = [runNotes(`${label} at ${half}/s (the latency run)`, run, idle)];
+  if (at.senderCpuUsPerOrder !== undefined) {
+    notes.push(
+      `load generator in its measured window and drain (its own count): ` +
+        `${at.senderCpuUsPerOrder.toFixed(1)} µs per order`,
+    );
+  }
+  const bus = natsNote(`${label} at ${half}/s`, trafficBefore, trafficAfter, run.orders);
+  if (bus !== undefined) notes.push(bus);
   if (syncsBefore !== undefined && syncsAfter !== undefined) {
     notes.push(syncNote(`${label} at ${half}/s`, syncsBefore, syncsAfter, run.orders));
   }
@@ -505,6 +527,10 @@ export const clusterSuite: Suite = {
         },
         options.clusterLatencyRate,
         () => syncCounts(s),
+        async () =>
+          s.ports['nats-monitor'] === undefined
+            ? undefined
+            : natsTraffic(`http://127.0.0.1:${s.ports['nats-monitor']}`, await leaderNode(nats)),
       );
       measurements.push(...single.rows, ...cluster.rows);
       for (const note of [single.note, cluster.note, cluster.latencyNote, cluster.stages]) {

@@ -46,7 +46,7 @@ test('nats-server accepts the generated and the shipped configuration', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'bourse-cfg-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'nats.conf');
-  writeFileSync(path, natsServerConfig('127.0.0.1', 4222));
+  writeFileSync(path, natsServerConfig('127.0.0.1', 4222, 8222));
   check(NATS, ['-c', path, '-t']);
   check(NATS, ['-c', join(DEPLOY, 'nats-server.conf'), '-t']);
 });

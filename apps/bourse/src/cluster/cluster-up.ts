@@ -33,6 +33,7 @@ const READY_MS = 120_000;
 const PORT_NAMES = [
   ...[1, 2, 3].flatMap((i) => [`etcd${i}-client`, `etcd${i}-peer`]),
   'nats',
+  'nats-monitor',
   'postgres',
   ...Array.from({ length: GATEWAYS }, (_, i) => `gateway${i + 1}`),
 ];
@@ -215,7 +216,10 @@ async function startEtcd(state: ClusterState, add: Add): Promise<void> {
 
 async function startNats(state: ClusterState, add: Add): Promise<void> {
   const conf = join(state.dataDir, 'nats-server.conf');
-  writeFileSync(conf, natsServerConfig('127.0.0.1', state.ports.nats!));
+  writeFileSync(
+    conf,
+    natsServerConfig('127.0.0.1', state.ports.nats!, state.ports['nats-monitor']),
+  );
   const bin = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
   const log = logOf(state, 'nats');
   add({
@@ -312,10 +316,15 @@ function openFileLimit(): number {
   return Number.isSafeInteger(n) && n > 0 ? n : 1_024;
 }
 
-/** nats-server for the cluster: loopback, and pings that notice a dead (or stopped) client fast. */
-export function natsServerConfig(host: string, port: number): string {
+/**
+ * nats-server for the cluster: loopback, and pings that notice a dead (or stopped) client fast. With
+ * `monitorPort`, its monitoring endpoint (/varz, /connz) on the same host: the bench counts the bus's
+ * messages per order there.
+ */
+export function natsServerConfig(host: string, port: number, monitorPort?: number): string {
   return [
     `listen: "${host}:${port}"`,
+    ...(monitorPort === undefined ? [] : [`http: "${host}:${monitorPort}"`]),
     // A stopped leader's subscription leaves the queue group after ~3 s, not the default 4 min.
     'ping_interval: "1s"',
     'ping_max: 2',

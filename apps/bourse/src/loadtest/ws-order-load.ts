@@ -31,6 +31,11 @@ export interface OrderLoadResult {
   readonly perSecond: readonly LatencySecond[];
   /** The load generator's own event-loop delay while measuring. */
   readonly senderLag: SenderLag;
+  /**
+   * The load generator's own CPU (every thread of its process) per measured order, over the measured
+   * window and the drain: its cost while it measures, without its start-up and warm-up.
+   */
+  readonly senderCpuUsPerOrder?: number;
   /** CPU per measured order by thread, when this run started the server (Linux only). */
   readonly cpuPerOrderUs?: CpuPerOrder;
   /** The server's latency histograms over the window and the drain (server-stages.ts). */
@@ -108,7 +113,9 @@ export async function wsOrderLoad(
   const lag = new SenderLagMonitor();
   const cpu = target.pid === undefined ? undefined : new ThreadCpuMeter(target.pid);
   let stagesBefore: Promise<Scrape | undefined> = Promise.resolve(undefined);
+  let senderCpuFrom: NodeJS.CpuUsage | undefined;
   const lagStart = setTimeout(() => {
+    senderCpuFrom = process.cpuUsage();
     lag.start();
     cpu?.start();
     stagesBefore = scrapeMetrics(target.url);
@@ -144,9 +151,9 @@ export async function wsOrderLoad(
   const senderLag = lag.stop();
   for (let i = 0; i < 1_000 && answered < total; i++) await new Promise((r) => setTimeout(r, 10));
   // Over the measured orders and their drain: the warm-up's are left out.
-  const cpuPerOrderUs = cpu?.stop(
-    total - orderCount(rate, { warmupMs: window.warmupMs, durationMs: 0 }),
-  );
+  const measured = total - orderCount(rate, { warmupMs: window.warmupMs, durationMs: 0 });
+  const cpuPerOrderUs = cpu?.stop(measured);
+  const senderCpu = senderCpuFrom === undefined ? undefined : process.cpuUsage(senderCpuFrom);
   const [before, after] = [await stagesBefore, await scrapeMetrics(target.url)];
   const serverStages =
     before === undefined || after === undefined ? undefined : stagePercentiles(before, after);
@@ -163,6 +170,9 @@ export async function wsOrderLoad(
     latencyMs: rec.summary(),
     perSecond: rec.perSecond(measureFrom),
     senderLag,
+    ...(senderCpu === undefined || measured <= 0
+      ? {}
+      : { senderCpuUsPerOrder: (senderCpu.user + senderCpu.system) / measured }),
     ...(cpuPerOrderUs === undefined ? {} : { cpuPerOrderUs }),
     ...(serverStages === undefined ? {} : { serverStages }),
     ...(serverGc === undefined ? {} : { serverGc }),
