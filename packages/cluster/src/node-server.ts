@@ -13,9 +13,11 @@ import {
   decodeSubmitRequest,
   type EventsMessage,
   encodeEventsMessage,
+  encodeGroupedReplies,
   encodeMessage,
   encodeSubmitReply,
   type ErrorReply,
+  type GroupedPart,
   type LeanSubmitReply,
   type JournalReply,
   type JournalRequest,
@@ -45,6 +47,14 @@ export class NodeServer {
   readonly #handlers: NodeHandlers;
   readonly #always: Subscription[] = [];
   #leaderSubs: Subscription[] = [];
+  /**
+   * Replies to `grouped` submit requests made ready this turn, by the requester's inbox (its reply
+   * subjects less their last token): sent at the end of the turn, one message per inbox. The
+   * requests of one commit become ready together, so each gateway gets one reply per commit.
+   */
+  #grouped = new Map<string, { subject: string; parts: GroupedPart[] }>();
+  /** Grouped replies sent, and the requests they answered; for metrics and tests. */
+  readonly groupedReplies = { messages: 0, requests: 0 };
 
   constructor(nc: NatsConnection, prefix: string, handlers: NodeHandlers) {
     this.#nc = nc;
@@ -139,10 +149,50 @@ export class NodeServer {
         const held = timed
           ? { ...reply, heldUs: Math.round((performance.now() - took) * 1000) }
           : reply;
-        this.#reply(msg, encodeSubmitReply(held, binary));
+        this.#replySubmit(msg, encodeSubmitReply(held, binary), request.grouped === true);
       },
-      (error: unknown) => this.#reply(msg, unavailable(error)),
+      (error: unknown) =>
+        this.#replySubmit(msg, encodeMessage(unavailable(error)), request.grouped === true),
     );
+  }
+
+  /**
+   * A reply to a request that reads grouped replies waits for the end of this turn, to travel with
+   * the same inbox's other replies made ready meanwhile; any other is sent at once. setImmediate,
+   * not a timer: the replies of one commit are made ready by the same callback, so the wait is the
+   * rest of that callback's turn, never a fixed delay.
+   */
+  #replySubmit(msg: Msg, body: Uint8Array, grouped: boolean): void {
+    const subject = msg.reply;
+    const dot = grouped && subject !== undefined ? subject.lastIndexOf('.') : -1;
+    const token = dot < 0 ? '' : subject!.slice(dot + 1);
+    // Only a reply subject that ends in a request number can be named inside a grouped reply.
+    if (!REQUEST_NUMBER.test(token)) {
+      this.#reply(msg, body);
+      return;
+    }
+    const id = Number(token);
+    const inbox = subject!.slice(0, dot);
+    if (this.#grouped.size === 0) setImmediate(() => this.#sendGrouped());
+    const group = this.#grouped.get(inbox);
+    if (group === undefined) this.#grouped.set(inbox, { subject: subject!, parts: [{ id, body }] });
+    else group.parts.push({ id, body });
+  }
+
+  #sendGrouped(): void {
+    const groups = this.#grouped;
+    this.#grouped = new Map();
+    for (const { subject, parts } of groups.values()) {
+      // Alone, a reply travels as it is: the requester reads both forms.
+      const body = parts.length === 1 ? parts[0]!.body : encodeGroupedReplies(parts);
+      this.groupedReplies.messages++;
+      this.groupedReplies.requests += parts.length;
+      try {
+        this.#nc.publish(subject, body);
+      } catch {
+        // The connection is closing: the requesters time out, which the protocol allows.
+      }
+    }
   }
 
   #answer<T, R>(msg: Msg, handle: (body: T) => Promise<R>): void {
@@ -167,6 +217,9 @@ export class NodeServer {
     }
   }
 }
+
+/** The last token of a grouped request's reply subject: its number in the requester's inbox. */
+const REQUEST_NUMBER = /^[0-9]{1,15}$/;
 
 function parse<T>(msg: Msg): T | undefined {
   try {

@@ -8,11 +8,14 @@ import { test } from 'node:test';
 import { CodecError } from '@bourse/engine';
 import type { CommandInput } from '@bourse/core';
 import {
+  decodeGroupedReplies,
   decodeSubmitReply,
   decodeSubmitRequest,
+  encodeGroupedReplies,
   encodeMessage,
   encodeSubmitReply,
   encodeSubmitRequest,
+  GROUPED_REPLIES,
   SUBMIT_BINARY,
 } from '../src/protocol.ts';
 
@@ -150,4 +153,49 @@ test('a timed request asks for the leader hold, which only its lean binary reply
   const longer = new Uint8Array(bytes.length + 1);
   longer.set(bytes);
   assert.ok(decodeSubmitReply(longer) instanceof CodecError, 'bytes after the hold');
+});
+
+test('a grouped request asks for grouped replies without a byte more; a node of an earlier version sees a lean timed request', () => {
+  const flags = { inputs: INPUTS, lean: true, timed: true } as const;
+  const grouped = encodeSubmitRequest({ ...flags, grouped: true });
+  const decoded = decodeSubmitRequest(grouped);
+  assert.ok(!(decoded instanceof CodecError));
+  assert.equal(decoded.grouped, true);
+  assert.equal(decoded.timed, true);
+  assert.equal(decoded.lean, true);
+  const plain = decodeSubmitRequest(encodeSubmitRequest(flags));
+  assert.ok(!(plain instanceof CodecError) && plain.grouped === undefined);
+  assert.equal(grouped.length, encodeSubmitRequest(flags).length);
+  // Earlier nodes read bit 1 (lean) and bit 2 (timed) of the flags byte and nothing else.
+  assert.equal(grouped[1]! & 3, 3);
+});
+
+test('a grouped reply carries each request its own reply, byte for byte; malformed bytes are an error', () => {
+  const lean = encodeSubmitReply({ ok: true, seqs: [7, 8], heldUs: 90 }, true);
+  const error = encodeMessage({ ok: false, code: 'UNAVAILABLE', message: 'etcd' });
+  const one = encodeSubmitReply({ ok: true, seqs: [9] }, true);
+  const parts = [
+    { id: 3, body: lean },
+    { id: 1_000_000_000, body: error },
+    { id: 4, body: one },
+  ];
+  const bytes = encodeGroupedReplies(parts);
+  assert.equal(bytes[0], GROUPED_REPLIES);
+  const back = decodeGroupedReplies(bytes);
+  assert.ok(!(back instanceof CodecError));
+  assert.deepEqual(
+    back.map((p) => p.id),
+    [3, 1_000_000_000, 4],
+  );
+  back.forEach((p, i) => {
+    assert.deepEqual([...p.body], [...parts[i]!.body]);
+  });
+  assert.deepEqual(decodeSubmitReply(back[0]!.body), { ok: true, seqs: [7, 8], heldUs: 90 });
+  for (let cut = 1; cut < bytes.length; cut++) {
+    assert.ok(decodeGroupedReplies(bytes.subarray(0, cut)) instanceof CodecError, `cut at ${cut}`);
+  }
+  const longer = new Uint8Array(bytes.length + 1);
+  longer.set(bytes);
+  assert.ok(decodeGroupedReplies(longer) instanceof CodecError, 'bytes after the last reply');
+  assert.ok(decodeGroupedReplies(lean) instanceof CodecError, 'a lean reply is not a group');
 });

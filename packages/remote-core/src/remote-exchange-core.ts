@@ -78,6 +78,15 @@ export const SUBMIT_STAGES = ['turn', 'request', 'leader', 'transit', 'events'] 
 
 export type SubmitStage = (typeof SUBMIT_STAGES)[number];
 
+/** A single submit waiting for the end of its turn. */
+interface Pending {
+  readonly input: CommandInput;
+  /** performance.now() when submitted. */
+  readonly at: number;
+  readonly resolve: (applied: AppliedCommand) => void;
+  readonly reject: (error: Error) => void;
+}
+
 export class RemoteExchangeCore implements ExchangeCore {
   /** Acks timed in the cluster's stage buckets (docs/cluster.md, metrics). */
   readonly metrics: CoreMetrics = {
@@ -108,13 +117,7 @@ export class RemoteExchangeCore implements ExchangeCore {
   readonly #follower: EventFollower;
   readonly #listeners = new Set<(batch: readonly AppliedCommand[]) => void>();
   /** Single submits of this turn, sent together at its end. */
-  #pending: {
-    input: CommandInput;
-    /** performance.now() when submitted. */
-    at: number;
-    resolve: (applied: AppliedCommand) => void;
-    reject: (error: Error) => void;
-  }[] = [];
+  #pending: Pending[] = [];
   #durableSeq: number;
   #closed = false;
   /** Delivered runs, oldest first, when each was delivered, and how many commands they hold. */
@@ -217,17 +220,30 @@ export class RemoteExchangeCore implements ExchangeCore {
     const unsafe = pending.filter((p) => !idempotent([p.input]));
     for (const group of [safe, unsafe]) {
       for (let i = 0; i < group.length; i += MAX_SUBMIT_INPUTS) {
-        const chunk = group.slice(i, i + MAX_SUBMIT_INPUTS);
-        this.#submitChunk(chunk.map((p) => p.input)).then(
-          (results) => {
-            for (const [j, p] of chunk.entries()) p.resolve(results[j]!);
-          },
-          (error: Error) => {
-            for (const p of chunk) p.reject(error);
-          },
-        );
+        this.#sendPending(group.slice(i, i + MAX_SUBMIT_INPUTS));
       }
     }
+  }
+
+  /**
+   * One request for single submits gathered together, each answered with its own command or error.
+   * A request refused as invalid was refused whole, before anything in it was sequenced (an input
+   * that cannot be encoded, or a leader refusing the request): then each input is sent again alone,
+   * so one bad command fails alone, as on one server, and the others are not held to its fate.
+   */
+  #sendPending(chunk: Pending[]): void {
+    this.#submitChunk(chunk.map((p) => p.input)).then(
+      (results) => {
+        for (let j = 0; j < chunk.length; j++) chunk[j]!.resolve(results[j]!);
+      },
+      (error: Error) => {
+        if (chunk.length > 1 && (error as CoreError).code === 'INVALID_COMMAND') {
+          for (const p of chunk) this.#sendPending([p]);
+          return;
+        }
+        for (const p of chunk) p.reject(error);
+      },
+    );
   }
 
   async submitBatch(inputs: readonly CommandInput[]): Promise<AppliedCommand[]> {
@@ -250,7 +266,7 @@ export class RemoteExchangeCore implements ExchangeCore {
     this.stats.submitted += inputs.length;
     const reply = await this.#requests.call(
       this.subjects.submit,
-      { inputs: inputs as CommandInput[], lean: true, timed: true },
+      { inputs: inputs as CommandInput[], lean: true, timed: true, grouped: true },
       idempotent(inputs),
       (r) => {
         const reply = r as SubmitOutcome;

@@ -13,6 +13,8 @@ import {
   type NatsConnection,
   type Subscription,
 } from '@nats-io/transport-node';
+import { CodecError } from '@bourse/engine';
+import { decodeGroupedReplies, GROUPED_REPLIES } from '@bourse/cluster/protocol';
 
 /** What a request came to: the reply's bytes, or why there is none. */
 export type InboxReply =
@@ -110,10 +112,19 @@ export class ReplyInbox {
   }
 
   #onReply(msg: Msg): void {
+    const data = msg.data;
+    if (data[0] === GROUPED_REPLIES) {
+      // Several requests answered in one message: each settles with its own reply, in order; a
+      // request given up on (timed out, forgotten) is skipped, as its reply alone would be.
+      const parts = decodeGroupedReplies(data);
+      if (parts instanceof CodecError) return;
+      for (const part of parts) this.#settle(part.id, { kind: 'reply', data: part.body });
+      return;
+    }
     const id = Number(msg.subject.slice(this.#prefix.length));
     // A status message with no body is nats-server saying no subscriber took the request.
-    const status = msg.data.length === 0 && msg.headers?.code === 503;
-    this.#settle(id, status ? NO_RESPONDERS : { kind: 'reply', data: msg.data });
+    const status = data.length === 0 && msg.headers?.code === 503;
+    this.#settle(id, status ? NO_RESPONDERS : { kind: 'reply', data });
   }
 
   #settle(id: number, reply: InboxReply): void {

@@ -217,6 +217,44 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
     );
   });
 
+  it('single submits of one turn, valid and invalid mixed, each get their own answer', async () => {
+    const before = leader.submitRequests;
+    const placed = [
+      core.submit(withCid(limitOrder(1, 'sell', 9_100, 1), 'mixed-0')),
+      // Refused by the engine: an account that does not exist (a rejected event of its own).
+      core.submit(limitOrder(999, 'buy', 1_000, 1)),
+      // Cannot be encoded at all: refused on the gateway, alone.
+      core.submit({ type: 'deposit', accountId: 1, assetId: 1, amount: 10n } as never),
+      core.submit(withCid(limitOrder(1, 'sell', 9_200, 1), 'mixed-3')),
+      core.submit({ type: 'deposit', accountId: 1, assetId: 1, amount: 3 }),
+    ];
+    const outcomes = await Promise.allSettled(placed);
+    const applied = (i: number): AppliedCommand => {
+      const o = outcomes[i]!;
+      assert.equal(o.status, 'fulfilled', `input ${i}`);
+      return (o as PromiseFulfilledResult<AppliedCommand>).value;
+    };
+    const [first, refused, last, deposit] = [applied(0), applied(1), applied(3), applied(4)];
+    assert.equal(refused.events[0]?.type, 'rejected');
+    const invalid = outcomes[2]!;
+    assert.equal(invalid.status, 'rejected');
+    assert.equal(((invalid as PromiseRejectedResult).reason as CoreError).code, 'INVALID_COMMAND');
+    assert.equal(clientId(first), 'mixed-0');
+    assert.equal(clientId(last), 'mixed-3');
+    assert.equal(deposit.command.type, 'deposit');
+    assert.ok(deposit.events.every((e) => e.type !== 'rejected'));
+    // Nothing of the invalid one was sequenced: four commands, four seqs.
+    const seqs = [first.seq, refused.seq, last.seq, deposit.seq];
+    assert.equal(new Set(seqs).size, 4);
+    assert.ok(
+      leader.history.every(
+        (a) => a.command.type !== 'deposit' || a.command.amount !== (10 as unknown),
+      ),
+    );
+    // The safe ones (client order ids) and the others travel apart; the refused request is not resent.
+    assert.ok(leader.submitRequests - before <= 3, String(leader.submitRequests - before));
+  });
+
   it('a reply that comes after its commands left the delivered window fetches them in one replay', async () => {
     // Its own core with a long request timeout: on a loaded machine the 4,200 commands below can take
     // longer than the shared core's 500 ms, and a timed-out request is sent again instead of replayed.

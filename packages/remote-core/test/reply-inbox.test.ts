@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { encodeGroupedReplies } from '@bourse/cluster/protocol';
 import { ReplyInbox } from '../src/reply-inbox.ts';
 import { NatsTestServer } from './support/nats-test-server.ts';
 
@@ -34,6 +35,23 @@ describe('reply inbox', { timeout: 60_000 }, () => {
       },
     });
     server.subscribe('silent', { callback: () => {} });
+    // Holds requests until "go", then answers them all in one grouped reply to the first one's subject.
+    const group: Msg[] = [];
+    server.subscribe('grouped', {
+      callback: (_e, msg) => {
+        if (read(msg.data) !== 'go') {
+          group.push(msg);
+          return;
+        }
+        const parts = group.map((m) => ({
+          id: Number(m.reply!.slice(m.reply!.lastIndexOf('.') + 1)),
+          body: text(`re:${read(m.data)}`),
+        }));
+        server.publish(group[0]!.reply!, encodeGroupedReplies(parts));
+        group.length = 0;
+        msg.respond(text('went'));
+      },
+    });
     await server.flush();
   });
 
@@ -64,6 +82,23 @@ describe('reply inbox', { timeout: 60_000 }, () => {
       assert.deepEqual(nobody, { kind: 'noResponders' });
       const silent = await inbox.request('silent', text('x')).reply;
       assert.deepEqual(silent, { kind: 'failed', why: 'timeout' });
+      assert.equal(inbox.waiting, 0);
+    } finally {
+      inbox.close();
+    }
+  });
+
+  it('settles each request of a grouped reply with its own part, skipping one given up on', async () => {
+    const inbox = new ReplyInbox(client, 5_000);
+    try {
+      const a = inbox.request('grouped', text('a'));
+      const b = inbox.request('grouped', text('b'));
+      const c = inbox.request('grouped', text('c'));
+      inbox.forget(b.id);
+      await inbox.request('grouped', text('go')).reply;
+      const [ra, rc] = await Promise.all([a.reply, c.reply]);
+      assert.equal(ra.kind === 'reply' && read(ra.data), 're:a');
+      assert.equal(rc.kind === 'reply' && read(rc.data), 're:c');
       assert.equal(inbox.waiting, 0);
     } finally {
       inbox.close();
