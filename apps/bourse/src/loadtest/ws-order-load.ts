@@ -52,7 +52,8 @@ export type OrderReply = { kind: 'ack'; id: number } | { kind: 'error'; id: numb
 
 /** Reads an order reply: acks by their fixed prefix (no JSON parse), anything else parsed. */
 export function readOrderReply(payload: Buffer): OrderReply | undefined {
-  if (payload.subarray(0, ACK_PREFIX.length).equals(ACK_PREFIX)) {
+  const n = ACK_PREFIX.length;
+  if (payload.length > n && payload.compare(ACK_PREFIX, 0, n, 0, n) === 0) {
     let id = 0;
     let at = ACK_PREFIX.length;
     for (let d = payload[at]!; d >= 0x30 && d <= 0x39; d = payload[++at]!) id = id * 10 + d - 0x30;
