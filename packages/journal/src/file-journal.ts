@@ -25,7 +25,6 @@ import {
   writeAll,
 } from './open-segment.ts';
 import { type BatchChunk, PendingBatch } from './pending-batch.ts';
-import { DEFAULT_PREFILL_BYTES, SegmentPrefill } from './segment-prefill.ts';
 import { type JournalRecord, readRecords } from './read-records.ts';
 import { isSpaceError, RetrySleep, retryDelayMs } from './write-retry.ts';
 import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files.ts';
@@ -53,11 +52,6 @@ export interface OpenOptions {
    * what it replays and the tail. Default 0: every record is checked.
    */
   readonly trustThrough?: number;
-  /**
-   * Bytes of the current segment zero-filled ahead of its writes at a time, so durable writes do
-   * not extend the file (`segment-prefill.ts`; default 1 MiB, 0: off).
-   */
-  readonly prefillBytes?: number;
   readonly [OPEN_FOR_REPAIR]?: true;
   readonly [WITHOUT_CHAIN]?: true;
 }
@@ -142,9 +136,6 @@ export class FileJournal {
   #marking: Promise<void> | undefined;
   /** The new segment the current handle was opened for, so a retried batch does not reopen it. */
   #openedSegmentSeq: number | undefined;
-  readonly #prefillBytes: number;
-  /** Zero-fills the current segment ahead of the writes. */
-  #prefill: SegmentPrefill | undefined;
   /** The space error the batch in flight keeps meeting; undefined while writes succeed. */
   #stall: Error | undefined;
   #writeErrors = 0;
@@ -159,9 +150,9 @@ export class FileJournal {
     dir: string,
     segmentBytes: number,
     last: { seq: number; chain: Uint8Array },
-    current: { handle: FileHandle; size: number; hasRecord: boolean; name: string } | undefined,
+    current: { handle: FileHandle; size: number; hasRecord: boolean } | undefined,
     unlock: () => void,
-    highWater: { file: HighWaterFile; everyMs: number; prefillBytes: number },
+    highWater: { file: HighWaterFile; everyMs: number },
   ) {
     const lastSeq = last.seq;
     const chain = Buffer.from(last.chain).toString('latin1');
@@ -181,13 +172,6 @@ export class FileJournal {
     this.#projectedBytes = this.#position;
     this.#projectedHasRecord = current?.hasRecord ?? false;
     this.#projectedHasSegment = current !== undefined;
-    this.#prefillBytes = highWater.prefillBytes;
-    if (current !== undefined) this.#prefill = this.#prefiller(current.name, current.size);
-  }
-
-  #prefiller(name: string, size: number): SegmentPrefill {
-    const path = join(this.dir, name);
-    return new SegmentPrefill(path, size, this.segmentBytes, this.#prefillBytes);
   }
 
   /**
@@ -221,17 +205,16 @@ export class FileJournal {
     if (scan.error !== undefined && !repairing) throw JournalCorruptError.from(scan.error);
     const last = scan.segments.at(-1);
     const lastChain = last?.lastChain ?? GENESIS_CHAIN;
-    let current: { handle: FileHandle; size: number; hasRecord: boolean; name: string } | undefined;
+    let current: { handle: FileHandle; size: number; hasRecord: boolean } | undefined;
     let migrated: OpenResult['recovery']['migrated'];
     if (last !== undefined) {
       const handle = await open(join(dir, last.name), LAST_SEGMENT_FLAGS);
       try {
         const size = await repairTail(handle, last, lastChain);
-        current = { handle, size, hasRecord: last.lastSeq >= last.firstSeq, name: last.name };
+        current = { handle, size, hasRecord: last.lastSeq >= last.firstSeq };
         if (last.layout.version !== 3 && current.hasRecord) {
           await handle.close();
-          const name = segmentFileName(last.lastSeq + 1);
-          current = { ...(await startChainedSegment(dir, last.lastSeq + 1, lastChain)), name };
+          current = await startChainedSegment(dir, last.lastSeq + 1, lastChain);
         }
         if (last.layout.version === 1 && last.lastSeq > 0) {
           migrated = { fromSeq: scan.firstSeq, seq: last.lastSeq, chain: Buffer.from(lastChain) };
@@ -257,8 +240,7 @@ export class FileJournal {
       throw error;
     }
     const everyMs = opts.highWaterEveryMs ?? DEFAULT_HIGH_WATER_EVERY_MS;
-    const prefillBytes = opts.prefillBytes ?? DEFAULT_PREFILL_BYTES;
-    const highWater = { file, everyMs, prefillBytes };
+    const highWater = { file, everyMs };
     const journal = new FileJournal(
       dir,
       segmentBytes,
@@ -473,11 +455,9 @@ export class FileJournal {
         });
       }
       await this.#marking;
-      if (this.#failure === undefined) await this.#cutPrefill();
       // Only a journal that ends exactly at its durable seq may say its stop was clean.
       if (this.#failure === undefined) await this.#highWater.write(this.#durableSeq, true);
     } finally {
-      await this.#prefill?.close().catch(() => {});
       await this.#highWater.close().catch(() => {});
       await this.#handle?.close();
       this.#handle = undefined;
@@ -546,41 +526,24 @@ export class FileJournal {
     }
   }
 
-  /** Stops filling the current segment and cuts the zeros past its records, durably. */
-  async #cutPrefill(): Promise<void> {
-    const prefill = this.#prefill;
-    if (prefill === undefined) return;
-    this.#prefill = undefined;
-    await prefill.close();
-    const handle = this.#handle;
-    // The file's size, not the filled mark: a fill that failed part way may have left zeros too.
-    if (handle === undefined || (await handle.stat()).size <= this.#position) return;
-    await handle.truncate(this.#position);
-    await handle.datasync();
-    this.#syncCount++;
-  }
-
   async #writeChunk(batch: PendingBatch, chunk: BatchChunk): Promise<void> {
     const bytes = batch.bytes(chunk);
     const segmentSeq = chunk.newSegmentSeq;
     if (segmentSeq !== undefined && segmentSeq !== this.#openedSegmentSeq) {
-      // Only the last segment may end in zeros (a torn tail): the one left ends at its last seal.
-      await this.#cutPrefill();
       await this.#handle?.close();
       this.#handle = undefined;
-      const name = segmentFileName(segmentSeq);
-      this.#handle = await open(join(this.dir, name), NEW_SEGMENT_FLAGS, PRIVATE_FILE_MODE);
+      this.#handle = await open(
+        join(this.dir, segmentFileName(segmentSeq)),
+        NEW_SEGMENT_FLAGS,
+        PRIVATE_FILE_MODE,
+      );
       this.#openedSegmentSeq = segmentSeq;
       this.#position = 0;
-      this.#prefill = this.#prefiller(name, 0);
     }
     const handle = this.#handle;
     if (handle === undefined) throw new Error('journal has no open segment to write to');
-    const end = this.#position + bytes.length;
-    await this.#prefill?.before(end);
     await writeAll(handle, bytes, this.#position);
-    this.#position = end;
-    this.#prefill?.after(end);
+    this.#position += bytes.length;
     if (DSYNC === 0) await handle.datasync();
     this.#syncCount++;
     if (chunk.newSegmentSeq !== undefined) {
