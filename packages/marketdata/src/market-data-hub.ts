@@ -54,8 +54,9 @@ export interface MarketState {
   readonly book: L2Book;
   readonly volume: RollingVolume;
   readonly candles: LiveCandles;
-  readonly pendingBids: Map<number, Level>;
-  readonly pendingAsks: Map<number, Level>;
+  /** Replaced by a flush that used them, never cleared (decision 0950), as is the hub's `#dirty`. */
+  pendingBids: Map<number, Level>;
+  pendingAsks: Map<number, Level>;
   readonly pendingTrades: PublicTrade[];
   tickerDirty: boolean;
 }
@@ -63,7 +64,7 @@ export interface MarketState {
 export class MarketDataHub {
   readonly #markets = new Map<number, MarketState>();
   readonly #bySymbol = new Map<string, number>();
-  readonly #dirty = new Set<number>();
+  #dirty = new Set<number>();
   /** Trades of commands up to this seq are in the seeded candles already. */
   #candlesSeededSeq = 0;
   #candlesSeeded = false;
@@ -130,11 +131,16 @@ export class MarketDataHub {
   /** Returns the messages for every market that changed since the last flush, each serialisable once. */
   flush(): MarketMessage[] {
     const out: MarketMessage[] = [];
-    for (const id of this.#dirty) {
+    if (this.#dirty.size === 0) return out;
+    const dirty = this.#dirty;
+    this.#dirty = new Set();
+    for (const id of dirty) {
       const m = this.#markets.get(id);
       if (m === undefined) continue;
       const bids = applyPending(m.book, 'buy', m.pendingBids);
       const asks = applyPending(m.book, 'sell', m.pendingAsks);
+      if (m.pendingBids.size > 0) m.pendingBids = new Map();
+      if (m.pendingAsks.size > 0) m.pendingAsks = new Map();
       if (bids.length > 0 || asks.length > 0) {
         m.seq += 1;
         m.tickerDirty = true;
@@ -174,7 +180,6 @@ export class MarketDataHub {
         });
       }
     }
-    this.#dirty.clear();
     return out;
   }
 
@@ -366,13 +371,15 @@ export class MarketDataHub {
   }
 }
 
-/** Moves pending levels into the book; returns those that really changed, in price order. */
-function applyPending(book: L2Book, side: Side, pending: Map<number, Level>): Level[] {
+/**
+ * Applies pending levels to the book (the caller then drops the map); returns those that really
+ * changed, in price order.
+ */
+function applyPending(book: L2Book, side: Side, pending: ReadonlyMap<number, Level>): Level[] {
   if (pending.size === 0) return [];
   const changed: Level[] = [];
   for (const level of pending.values()) {
     if (book.set(side, level[0], level[1], level[2])) changed.push(level);
   }
-  pending.clear();
   return changed.sort(side === 'buy' ? (a, b) => b[0] - a[0] : (a, b) => a[0] - b[0]);
 }

@@ -6,6 +6,11 @@
 // and one periodic sweep times them out. A request's `take` runs as its reply is read, within the
 // NATS message's callback: what it reads of the gateway's state is as of that message, not of the end
 // of the socket read that brought it (a promise's continuation runs only after the whole read).
+// Waiters are kept in an array indexed by id, not a Map: a Map that is added to and deleted from all
+// the time rehashes into a new table that its old one keeps pointing to, so once an old table has
+// been promoted every later table, and every waiter (with the request's whole continuation) any of
+// them held, survives each scavenge until the next mark-compact (docs/BENCHMARKS.md, "What survives
+// a cluster gateway's scavenges").
 
 import {
   createInbox,
@@ -44,8 +49,13 @@ export class ReplyInbox {
   readonly #prefix: string;
   readonly #sub: Subscription;
   readonly #timer: NodeJS.Timeout;
-  /** In the order sent, so in deadline order (every request waits `#timeoutMs`). */
-  readonly #waiting = new Map<number, Waiter>();
+  /**
+   * Waiters by id in the order sent, so in deadline order (every request waits `#timeoutMs`):
+   * request `id` is at `id - #firstId`; settled ones are `undefined` until the front moves past them.
+   */
+  #waiters: (Waiter | undefined)[] = [];
+  #firstId = 1;
+  #count = 0;
   #nextId = 1;
   #closed = false;
 
@@ -65,7 +75,7 @@ export class ReplyInbox {
 
   /** Requests in flight; for tests. */
   get waiting(): number {
-    return this.#waiting.size;
+    return this.#count;
   }
 
   /**
@@ -83,10 +93,11 @@ export class ReplyInbox {
       return { id, reply: Promise.resolve(take({ kind: 'failed', why: 'the inbox is closed' })) };
     }
     const reply = new Promise<R>((resolve) => {
-      this.#waiting.set(id, {
+      this.#waiters.push({
         deadline: performance.now() + this.#timeoutMs,
         settle: (outcome) => resolve(take(outcome)),
       });
+      this.#count++;
     });
     try {
       this.#nc.publish(subject, body, { reply: this.#prefix + id });
@@ -98,7 +109,7 @@ export class ReplyInbox {
 
   /** Stops waiting for request `id` (a late reply is then dropped); its promise stays unsettled. */
   forget(id: number): void {
-    this.#waiting.delete(id);
+    this.#take(id);
   }
 
   close(): void {
@@ -107,8 +118,10 @@ export class ReplyInbox {
     clearInterval(this.#timer);
     this.#sub.unsubscribe();
     const closed: InboxReply = { kind: 'failed', why: 'the inbox is closed' };
-    for (const waiter of this.#waiting.values()) waiter.settle(closed);
-    this.#waiting.clear();
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    this.#count = 0;
+    for (const waiter of waiters) waiter?.settle(closed);
   }
 
   #onReply(msg: Msg): void {
@@ -128,19 +141,50 @@ export class ReplyInbox {
   }
 
   #settle(id: number, reply: InboxReply): void {
-    const waiter = this.#waiting.get(id);
-    if (waiter === undefined) return;
-    this.#waiting.delete(id);
-    waiter.settle(reply);
+    this.#take(id)?.settle(reply);
+  }
+
+  /** Removes and returns request `id`'s waiter, if it still waits; drops settled ones off the front. */
+  #take(id: number): Waiter | undefined {
+    const at = id - this.#firstId;
+    const waiters = this.#waiters;
+    if (!Number.isInteger(at) || at < 0 || at >= waiters.length) return undefined;
+    const waiter = waiters[at];
+    if (waiter === undefined) return undefined;
+    waiters[at] = undefined;
+    this.#count--;
+    if (at === 0) {
+      let n = 1;
+      while (n < waiters.length && waiters[n] === undefined) n++;
+      this.#drop(n);
+    }
+    return waiter;
+  }
+
+  /** Drops the first `n` entries (all settled). */
+  #drop(n: number): void {
+    this.#firstId += n;
+    if (n === this.#waiters.length) this.#waiters = [];
+    else this.#waiters.splice(0, n);
   }
 
   #sweep(): void {
-    if (this.#waiting.size === 0) return;
+    if (this.#count === 0) return;
     const now = performance.now();
-    for (const [id, waiter] of this.#waiting) {
-      if (waiter.deadline > now) return;
-      this.#waiting.delete(id);
+    const waiters = this.#waiters;
+    let n = 0;
+    for (; n < waiters.length; n++) {
+      const waiter = waiters[n];
+      if (waiter === undefined) continue;
+      if (waiter.deadline > now) break;
+      waiters[n] = undefined;
+      this.#count--;
       waiter.settle(TIMED_OUT);
+    }
+    // A waiter settled meanwhile may have cleared the front already.
+    if (n > 0 && this.#waiters === waiters) {
+      while (n < waiters.length && waiters[n] === undefined) n++;
+      this.#drop(Math.min(n, waiters.length));
     }
   }
 }

@@ -36,9 +36,10 @@ export class MarketFanout {
   readonly #opts: WsOptions;
   readonly #writer: SocketWriter;
   readonly #topics = new Map<string, Set<Client>>();
-  readonly #corked = new Set<Client>();
+  // This and #pendingFrames are replaced after each broadcast, never cleared: decision 0950.
+  #corked = new Set<Client>();
   /** Frames of the broadcast in progress, per plain socket (see #flushFrames). */
-  readonly #pendingFrames = new Map<Client, { frames: Buffer[]; key: string | undefined }>();
+  #pendingFrames = new Map<Client, { frames: Buffer[]; key: string | undefined }>();
 
   constructor(s: GatewayServices, opts: WsOptions, writer: SocketWriter) {
     this.#s = s;
@@ -91,7 +92,7 @@ export class MarketFanout {
       }
     }
     for (const c of corked) rawSocket(c.ws)?.uncork();
-    this.#corked.clear();
+    this.#corked = new Set();
     this.#flushFrames();
   }
 
@@ -117,7 +118,9 @@ export class MarketFanout {
    */
   #flushFrames(): void {
     const joined = new Map<string, Buffer>();
-    for (const [c, p] of this.#pendingFrames) {
+    const pending = this.#pendingFrames;
+    this.#pendingFrames = new Map();
+    for (const [c, p] of pending) {
       if (c.ws.readyState !== WebSocket.OPEN) continue;
       this.#s.metrics.wsMessagesOut += p.frames.length;
       let bytes: Buffer;
@@ -129,7 +132,6 @@ export class MarketFanout {
       }
       rawSocket(c.ws)?.write(bytes);
     }
-    this.#pendingFrames.clear();
   }
 
   #sendMarket(

@@ -26,7 +26,8 @@ type Pending = Record<PrivateChannel, unknown[]>;
 export class PrivateFeed {
   /** orderId → accountId of every order that may still produce events. */
   readonly #owners = new Map<number, number>();
-  readonly #pending = new Map<number, Pending>();
+  /** Replaced at each flush, never cleared: decision 0950. */
+  #pending = new Map<number, Pending>();
   readonly #wanted: (accountId: number) => boolean;
 
   constructor(wanted: (accountId: number) => boolean) {
@@ -98,12 +99,14 @@ export class PrivateFeed {
 
   flush(): PrivateUpdate[] {
     const out: PrivateUpdate[] = [];
-    for (const [accountId, p] of this.#pending) {
+    if (this.#pending.size === 0) return out;
+    const pending = this.#pending;
+    this.#pending = new Map();
+    for (const [accountId, p] of pending) {
       for (const channel of PRIVATE_CHANNELS) {
         if (p[channel].length > 0) out.push({ accountId, channel, items: p[channel] });
       }
     }
-    this.#pending.clear();
     return out;
   }
 

@@ -13,9 +13,10 @@ import type { WsOptions } from './ws-gateway.ts';
 export class SocketWriter {
   readonly #s: GatewayServices;
   readonly #opts: WsOptions;
-  readonly #ackCorked = new Set<Client>();
+  // Both are replaced after each flush, never cleared: decision 0950.
+  #ackCorked = new Set<Client>();
   /** Messages for plain sockets (no compression) since the last flush, in order, per socket. */
-  readonly #queued = new Map<Client, (string | Buffer)[]>();
+  #queued = new Map<Client, (string | Buffer)[]>();
 
   constructor(s: GatewayServices, opts: WsOptions) {
     this.#s = s;
@@ -69,13 +70,14 @@ export class SocketWriter {
   }
 
   readonly #flush = (): void => {
-    for (const [c, texts] of this.#queued) {
+    const queued = this.#queued;
+    this.#queued = new Map();
+    for (const [c, texts] of queued) {
       if (c.ws.readyState !== WebSocket.OPEN) continue;
       const socket = rawSocket(c.ws);
       if (socket !== undefined) socket.write(textFrames(texts));
       else for (const text of texts) c.ws.send(text, { binary: false });
     }
-    this.#queued.clear();
   };
 
   /** As `#queue`, for sockets with compression: corked, and uncorked by a microtask behind the acks. */
@@ -85,8 +87,9 @@ export class SocketWriter {
     rawSocket(c.ws)?.cork();
     if (this.#ackCorked.size === 1) {
       queueMicrotask(() => {
-        for (const x of this.#ackCorked) rawSocket(x.ws)?.uncork();
-        this.#ackCorked.clear();
+        const corked = this.#ackCorked;
+        this.#ackCorked = new Set();
+        for (const x of corked) rawSocket(x.ws)?.uncork();
       });
     }
   }

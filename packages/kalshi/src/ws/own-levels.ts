@@ -7,7 +7,7 @@ import type { Side } from '@bourse/engine';
 
 export class OwnLevels {
   /** instrument → `side:price` → account → the client order id of its latest order there. */
-  readonly #byMarket = new Map<number, Map<string, Map<number, string>>>();
+  #byMarket = new Map<number, Map<string, Map<number, string>>>();
 
   /** The order of `accountId` with `clientOrderId` changed this level of its market. */
   record(
@@ -35,8 +35,9 @@ export class OwnLevels {
     return this.#byMarket.has(instrumentId);
   }
 
+  /** Empties it by replacing the map, never clearing it (decision 0950); free when already empty. */
   clear(): void {
-    this.#byMarket.clear();
+    if (this.#byMarket.size > 0) this.#byMarket = new Map();
   }
 }
 
