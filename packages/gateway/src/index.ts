@@ -5,6 +5,7 @@ export { createUserWithAccount } from './api/admin-routes.ts';
 export { setAccountFrozen } from './api/surveillance-routes.ts';
 export { addNewsFeed, postNewsItem, removeNewsFeed } from './api/news-routes.ts';
 export { GatewayServices } from './api/gateway-services.ts';
+export { IdTable } from './id-table.ts';
 export {
   type NativeCaller,
   type NativeInput,

@@ -9,8 +9,7 @@
 // Waiters are kept in an array indexed by id, not a Map: a Map that is added to and deleted from all
 // the time rehashes into a new table that its old one keeps pointing to, so once an old table has
 // been promoted every later table, and every waiter (with the request's whole continuation) any of
-// them held, survives each scavenge until the next mark-compact (docs/BENCHMARKS.md, "What survives
-// a cluster gateway's scavenges").
+// them held, survives each scavenge until the next mark-compact (decision 0950).
 
 import {
   createInbox,
@@ -76,6 +75,14 @@ export class ReplyInbox {
   /** Requests in flight; for tests. */
   get waiting(): number {
     return this.#count;
+  }
+
+  /**
+   * Entries held: those in flight and the settled ones behind the oldest still in flight; for tests
+   * (nothing of a settled request is held once every request before it is settled).
+   */
+  get held(): number {
+    return this.#waiters.length;
   }
 
   /**

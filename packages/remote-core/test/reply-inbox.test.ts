@@ -1,6 +1,7 @@
 // The gateway's reply inbox against a real nats-server: replies find their request by id whatever order
 // they come in, nobody subscribed is told apart from no answer (the retry rule depends on it), a
-// request nobody answers times out, a forgotten one drops its late reply, and closing fails the rest.
+// request nobody answers times out, a forgotten one drops its late reply, closing fails the rest, and
+// nothing of a settled request stays held (see the inbox's comment on why not a Map).
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -100,6 +101,34 @@ describe('reply inbox', { timeout: 60_000 }, () => {
       assert.equal(ra.kind === 'reply' && read(ra.data), 're:a');
       assert.equal(rc.kind === 'reply' && read(rc.data), 're:c');
       assert.equal(inbox.waiting, 0);
+    } finally {
+      inbox.close();
+    }
+  });
+
+  it('holds nothing of a settled request once the ones before it are settled', async () => {
+    const inbox = new ReplyInbox(client, 1_000);
+    try {
+      // "a" is answered only after the next "b": replies come out of order all along.
+      for (let round = 0; round < 20; round++) {
+        const requests = Array.from({ length: 50 }, (_, i) =>
+          inbox.request('echo', text(i % 2 === 0 ? 'a' : 'b')),
+        );
+        await Promise.all(requests.map((r) => r.reply));
+        assert.equal(inbox.waiting, 0);
+        assert.equal(inbox.held, 0);
+      }
+      // One request nobody answers holds the answered ones behind it until it times out, no longer.
+      const silent = inbox.request('silent', text('x'));
+      const answered = Array.from({ length: 10 }, () => inbox.request('echo', text('b')));
+      await Promise.all(answered.map((r) => r.reply));
+      assert.equal(inbox.waiting, 1);
+      assert.equal(inbox.held, 11);
+      assert.deepEqual(await silent.reply, { kind: 'failed', why: 'timeout' });
+      assert.equal(inbox.held, 0);
+      const late = inbox.request('echo', text('b'));
+      assert.equal((await late.reply).kind, 'reply');
+      assert.equal(inbox.held, 0);
     } finally {
       inbox.close();
     }

@@ -4,6 +4,7 @@
 
 import type { EngineEvent } from '@bourse/engine';
 import type { AppliedCommand } from '@bourse/core';
+import { IdTable } from '../id-table.ts';
 
 /** `notifications` carries the account owner's fired alerts (packages/alerts), not engine events. */
 export type PrivateChannel = 'orders' | 'fills' | 'balances' | 'positions' | 'notifications';
@@ -24,8 +25,8 @@ export interface PrivateUpdate {
 type Pending = Record<PrivateChannel, unknown[]>;
 
 export class PrivateFeed {
-  /** orderId → accountId of every order that may still produce events. */
-  readonly #owners = new Map<number, number>();
+  /** orderId → accountId of every order that may still produce events (typed arrays: id-table.ts). */
+  readonly #owners = new IdTable();
   /** Replaced at each flush, never cleared: decision 0950. */
   #pending = new Map<number, Pending>();
   readonly #wanted: (accountId: number) => boolean;
@@ -46,8 +47,8 @@ export class PrivateFeed {
         case 'orderRested':
         case 'orderParked':
         case 'orderTriggered': {
-          const owner =
-            this.#owners.get(e.orderId) ?? (cmd.type === 'placeOrder' ? cmd.accountId : undefined);
+          const known = this.#owners.get(e.orderId);
+          const owner = known >= 0 ? known : cmd.type === 'placeOrder' ? cmd.accountId : undefined;
           if (owner !== undefined) this.#order(owner, e, symbolOf, seq, ts);
           break;
         }

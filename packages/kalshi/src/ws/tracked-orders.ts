@@ -4,6 +4,7 @@
 // thread copy them. A `TrackedOrder` is built only for a message someone will read.
 
 import type { EngineEvent, Side } from '@bourse/engine';
+import { IdTable } from '@bourse/gateway';
 import type { TrackedOrder } from './ws-messages.ts';
 
 type Accepted = Extract<EngineEvent, { type: 'orderAccepted' }>;
@@ -14,8 +15,8 @@ const CANCELED = 1;
 const EXECUTED = 2;
 
 export class TrackedOrders {
-  /** orderId → slot. */
-  readonly #slots = new Map<number, number>();
+  /** orderId → slot, in typed arrays too (the gateway's id-table.ts says why not a Map). */
+  readonly #slots = new IdTable();
   #free = new Int32Array(64);
   #freeCount = 0;
   #used = 0;
@@ -52,13 +53,13 @@ export class TrackedOrders {
 
   /** The slot of a tracked order, or -1. */
   slotOf(orderId: number): number {
-    return this.#slots.get(orderId) ?? -1;
+    return this.#slots.get(orderId);
   }
 
   /** Tracks an accepted order; returns its slot. */
   accept(e: Accepted, ts: number): number {
     const old = this.#slots.get(e.orderId);
-    const s = old ?? this.#take();
+    const s = old >= 0 ? old : this.#take();
     this.#slots.set(e.orderId, s);
     this.#orderId[s] = e.orderId;
     this.#accountId[s] = e.accountId;
