@@ -6,12 +6,16 @@
 // renews every lease when its own leader changes, so a short etcd outage need not cost a failover. The
 // leadership is lost when etcd says the lease is gone, or one more TTL after the deadline.
 
-import type { Etcd3, Lease } from 'etcd3';
+import type { Etcd3, Lease, Watcher } from 'etcd3';
 
 /** How often a leader looks at its own lease deadline. */
 const CHECK_MS = 50;
-/** A candidate waiting for its predecessor looks again at least this often, watch or no watch. */
-const RECHECK_MS = 1000;
+/**
+ * A candidate waiting for its predecessor reads the election again at least this often, watch or no
+ * watch: the watch wakes it at once when anything there changes, so this only bounds how long a watch
+ * on an etcd member that stopped answering without closing its connection (SIGSTOP) can hide a change.
+ */
+const RECHECK_MS = 5000;
 /** TTLs after the last answered keep-alive was sent when a lease is given up without etcd's word. */
 const LOST_AFTER_TTLS = 3;
 
@@ -91,44 +95,84 @@ export class Election {
     }
   }
 
+  /**
+   * Waits on one watch of the whole election prefix, kept for the whole wait: any put or delete
+   * there (the predecessor's key expiring or revoked, this candidate's own key gone), a broken watch,
+   * the loss of this candidate's lease or RECHECK_MS without news wakes it to read the keys again.
+   * An idle standby so costs etcd nothing but its keep-alives and that rare read.
+   */
   async #waitForTurn(
     key: string,
     state: LeaseDeadline,
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    for (;;) {
-      signal?.throwIfAborted();
-      if (!state.valid()) throw new Error('lease lost while waiting to lead');
-      const res = await this.#client.getAll().prefix(this.#prefix).sort('Create', 'Ascend').exec();
-      const mine = res.kvs.findIndex((kv) => kv.key.toString() === key);
-      if (mine < 0) throw new Error('election key vanished while waiting to lead');
-      if (mine === 0) return;
-      const predecessor = res.kvs[mine - 1]!.key.toString();
-      await this.#waitForDelete(predecessor, Number(res.header.revision) + 1, signal);
+    const news = new Wakeup();
+    let watcher: Watcher | undefined;
+    const stopWaiting = () => news.wake();
+    signal?.addEventListener('abort', stopWaiting, { once: true });
+    const stopOnLoss = state.onLost(stopWaiting);
+    try {
+      for (;;) {
+        signal?.throwIfAborted();
+        if (!state.valid()) throw new Error('lease lost while waiting to lead');
+        news.arm();
+        const res = await this.#client
+          .getAll()
+          .prefix(this.#prefix)
+          .sort('Create', 'Ascend')
+          .exec();
+        const mine = res.kvs.findIndex((kv) => kv.key.toString() === key);
+        if (mine < 0) throw new Error('election key vanished while waiting to lead');
+        if (mine === 0) return;
+        if (watcher === undefined) {
+          // From the revision just read: a change between the read and the watch is delivered.
+          watcher = await this.#client
+            .watch()
+            .prefix(this.#prefix)
+            .startRevision(String(Number(res.header.revision) + 1))
+            .create();
+          watcher.on('put', stopWaiting);
+          watcher.on('delete', stopWaiting);
+          watcher.on('error', stopWaiting);
+          watcher.on('disconnected', stopWaiting);
+        }
+        await news.wait(RECHECK_MS);
+      }
+    } finally {
+      signal?.removeEventListener('abort', stopWaiting);
+      stopOnLoss();
+      await watcher?.cancel().catch(() => {});
     }
   }
+}
 
-  /** Waits until `key` is deleted after `fromRevision` (or RECHECK_MS passes, or the watch fails). */
-  async #waitForDelete(key: string, fromRevision: number, signal?: AbortSignal): Promise<void> {
-    const watcher = await this.#client
-      .watch()
-      .key(key)
-      .startRevision(String(fromRevision))
-      .create();
-    try {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, RECHECK_MS);
-        const done = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        watcher.once('delete', done);
-        watcher.once('error', done);
-        signal?.addEventListener('abort', done, { once: true });
-      });
-    } finally {
-      await watcher.cancel().catch(() => {});
-    }
+/**
+ * A wake-up that is not lost when it comes before the wait: `arm` forgets earlier ones, `wake`
+ * sets it, `wait` resolves at once if it was set since `arm`, else on the next `wake` or after `ms`.
+ */
+class Wakeup {
+  #woken = false;
+  #resolve: (() => void) | undefined;
+
+  arm(): void {
+    this.#woken = false;
+  }
+
+  wake(): void {
+    this.#woken = true;
+    this.#resolve?.();
+  }
+
+  wait(ms: number): Promise<void> {
+    if (this.#woken) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.#resolve?.(), ms);
+      this.#resolve = () => {
+        clearTimeout(timer);
+        this.#resolve = undefined;
+        resolve();
+      };
+    });
   }
 }
 
@@ -195,6 +239,19 @@ class LeaseDeadline {
   granted(): void {
     this.#validUntil = this.#createdAt + this.#ttlMs;
     this.#renew();
+  }
+
+  /** Calls `listener` once if the lease is lost (at once if it is); answers an unsubscribe. */
+  onLost(listener: () => void): () => void {
+    if (this.#lost !== undefined) {
+      listener();
+      return () => {};
+    }
+    const once = () => listener();
+    this.#onLost.push(once);
+    return () => {
+      this.#onLost = this.#onLost.filter((l) => l !== once);
+    };
   }
 
   valid(): boolean {

@@ -8,8 +8,12 @@ import { type LogBatch, parseBatch } from './log-format.ts';
 
 /** Batches per ranged read while catching up. */
 const READ_LIMIT = 64;
-/** A watch that brings nothing for this long is replaced by a ranged read (and a new watch). */
-const WATCH_REFRESH_MS = 5000;
+/**
+ * A watch that brings nothing for this long is checked against the log's head: kept while the head
+ * shows nothing it missed (an idle log), replaced by a ranged read and a new watch otherwise (a watch
+ * on a member that stopped answering without closing its connection brings nothing).
+ */
+const WATCH_CHECK_MS = 5000;
 
 /** The log no longer holds the next seq this node needs: it must restore a snapshot first. */
 export class BehindLogError extends Error {
@@ -97,6 +101,15 @@ export class LogFollower {
     return true;
   }
 
+  /** Whether the log's head is past what this node applied and the watch has not delivered. */
+  async #missedSome(): Promise<boolean> {
+    try {
+      return (await this.#log.head()).seq >= this.#next;
+    } catch {
+      return true;
+    }
+  }
+
   /** Applies watched batches in order until a gap, an error, a quiet spell or `stop`. */
   async #watchFrom(revision: number): Promise<void> {
     const signal = this.#stop.signal;
@@ -133,13 +146,13 @@ export class LogFollower {
         const batch = queue.shift();
         if (batch === undefined) {
           const quiet = await new Promise<boolean>((resolve) => {
-            const timer = setTimeout(() => resolve(true), WATCH_REFRESH_MS);
+            const timer = setTimeout(() => resolve(true), WATCH_CHECK_MS);
             wake = () => {
               clearTimeout(timer);
               resolve(false);
             };
           });
-          if (quiet) return;
+          if (quiet && (await this.#missedSome())) return;
           continue;
         }
         if (!(await this.#take(batch))) return;

@@ -3,20 +3,33 @@
 // node's `bourse_cluster_event_loop_delay_seconds`). Every request, socket message and
 // acknowledgement on that thread waits at least that long, so this is the first metric to look at
 // when ack latency grows: a delay here means the thread itself was busy or stalled (garbage
-// collection, a long batch, a core taken by another thread), not the engine or the disk.
+// collection, a long batch, a core taken by another thread), not the engine or the disk. While the
+// thread idles the interval doubles, up to 8 times as long: an idle process is woken a few times a
+// second instead of 50 (each wake-up of an idle process costs about as much CPU as a short request),
+// and the first sample that finds the thread busy or late brings the interval back.
 
+import { type EventLoopUtilization, performance } from 'node:perf_hooks';
 import type { Histogram } from './exchange-core.ts';
 import { observe } from './histogram.ts';
+
+/** Below this share of the last interval spent working, the thread counts as idle. */
+const IDLE_UTILIZATION = 0.05;
+/** The longest interval, in multiples of the configured one. */
+const MAX_STRETCH = 8;
 
 export class EventLoopDelaySampler {
   readonly #histogram: Histogram;
   readonly #intervalMs: number;
   #timer: NodeJS.Timeout | undefined;
   #due = 0;
+  /** The current interval: `#intervalMs` while the thread works, longer while it idles. */
+  #nextMs: number;
+  #utilization: EventLoopUtilization | undefined;
 
   constructor(histogram: Histogram, intervalMs = 20) {
     this.#histogram = histogram;
     this.#intervalMs = intervalMs;
+    this.#nextMs = intervalMs;
   }
 
   start(): void {
@@ -30,11 +43,22 @@ export class EventLoopDelaySampler {
   }
 
   #arm(): void {
-    this.#due = performance.now() + this.#intervalMs;
+    this.#due = performance.now() + this.#nextMs;
     this.#timer = setTimeout(() => {
-      observe(this.#histogram, Math.max(0, performance.now() - this.#due) / 1000);
+      const lateMs = Math.max(0, performance.now() - this.#due);
+      observe(this.#histogram, lateMs / 1000);
+      const now = performance.eventLoopUtilization();
+      const used =
+        this.#utilization === undefined
+          ? now
+          : performance.eventLoopUtilization(now, this.#utilization);
+      this.#utilization = now;
+      const idle = used.utilization < IDLE_UTILIZATION && lateMs < this.#intervalMs;
+      this.#nextMs = idle
+        ? Math.min(this.#nextMs * 2, this.#intervalMs * MAX_STRETCH)
+        : this.#intervalMs;
       this.#arm();
-    }, this.#intervalMs);
+    }, this.#nextMs);
     // Sampling never keeps the process alive on its own.
     this.#timer.unref();
   }
