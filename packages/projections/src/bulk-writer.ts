@@ -43,6 +43,13 @@ export interface TableWrite<T extends TableName> {
   readonly conflict: ConflictRule;
 }
 
+/**
+ * The column-array statements' texts, each with the name it is prepared under: a session parses and
+ * plans such a statement once, then only binds and runs it (postgres-dialect.ts). The set is small and
+ * fixed (one statement per table write).
+ */
+export const PREPARED_WRITES = new Map<string, string>();
+
 /** SQL type of each written column, by `table.column` (what PostgreSQL's `format_type` names). */
 export type ColumnTypes = ReadonlyMap<string, string>;
 
@@ -115,6 +122,9 @@ export class BulkWriter {
       throw new Error(`unexpected parameter order in the ${spec.table} array insert`);
     }
     cache.set('arrays', compiled.sql);
+    if (!PREPARED_WRITES.has(compiled.sql)) {
+      PREPARED_WRITES.set(compiled.sql, `bourse_write_${PREPARED_WRITES.size + 1}`);
+    }
     return compiled.sql;
   }
 

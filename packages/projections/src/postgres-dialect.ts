@@ -5,6 +5,7 @@
 
 import { PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { PREPARED_WRITES } from './bulk-writer.ts';
 
 /** A `postgres://` connection string, or `pg` pool settings (host, port, database, user, …). */
 export type PostgresConnection = string | pg.PoolConfig;
@@ -77,6 +78,10 @@ class ReadModelClient extends pg.Client {
     const values: unknown = args[1];
     // The bulk writer's column arrays arrive as array literals (text): the same replacement holds.
     if (Array.isArray(values)) args[1] = values.map(postgresText);
+    // Its statements run once per table per batch, every batch: prepared under a name, this session
+    // parses and plans each once instead of each time (pg prepares a name once per connection).
+    const name = typeof args[0] === 'string' ? PREPARED_WRITES.get(args[0]) : undefined;
+    if (name !== undefined) args.splice(0, 2, { name, text: args[0], values: args[1] });
     return (super.query as (...a: unknown[]) => unknown)(...args);
   }
 }
