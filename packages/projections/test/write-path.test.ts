@@ -6,10 +6,11 @@ import { describe, it } from 'node:test';
 import { BulkWriter } from '../src/bulk-writer.ts';
 import { decodeCursor, encodeCursor } from '../src/cursor.ts';
 import { InvalidQueryError } from '../src/invalid-query-error.ts';
+import { sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { migrateToLatest, migrationsFor } from '../src/migrations.ts';
-import type { AuditTable, CandlesTable, LedgerTable } from '../src/schema.ts';
-import { AUDIT_WRITE, CANDLES_WRITE } from '../src/table-writes.ts';
+import type { AuditTable, CandlesTable, LedgerTable, TradesTable } from '../src/schema.ts';
+import { AUDIT_WRITE, CANDLES_WRITE, TRADES_WRITE } from '../src/table-writes.ts';
 import { binaryLegCash, type CashTerms, spotLegCash } from '../src/trade-cash.ts';
 import { useSqlBackends } from './support/sql-backends.ts';
 
@@ -181,6 +182,51 @@ for (const backend of backends.both) {
       );
       // The new key still refuses a row stored twice.
       await assert.rejects(db.insertInto('ledger').values(rows[3]!).execute());
+      await db.destroy();
+    });
+
+    it('finds a period of trades by time, through BRIN indexes on PostgreSQL', async () => {
+      const db = await backend.kysely();
+      const writer = new BulkWriter(db);
+      const trades: TradesTable[] = [];
+      for (let id = 1; id <= 3_000; id++) {
+        trades.push({
+          trade_id: id,
+          seq: id,
+          ts: 60_000 * id,
+          instrument_id: 1,
+          price_ticks: 50,
+          qty_lots: 1,
+          taker_side: 'buy',
+          taker_order_id: id,
+          maker_order_id: id + 10_000,
+        });
+      }
+      await writer.write(db, TRADES_WRITE, trades);
+      const inPeriod = await db
+        .selectFrom('trades')
+        .select('trade_id')
+        .where('ts', '>=', 60_000 * 1_000)
+        .where('ts', '<', 60_000 * 1_100)
+        .orderBy('trade_id')
+        .execute();
+      assert.deepEqual(
+        inPeriod.map((r) => r.trade_id),
+        trades.slice(999, 1_099).map((t) => t.trade_id),
+      );
+      if (backend.dialect === 'postgres') {
+        const { rows } = await sql<{ name: string; method: string }>`
+          select c.relname as name, a.amname as method from pg_class c
+          join pg_am a on a.oid = c.relam where c.relname in ('fills_by_ts', 'trades_by_ts')
+          order by c.relname`.execute(db);
+        assert.deepEqual(
+          rows.map((r) => [r.name, r.method]),
+          [
+            ['fills_by_ts', 'brin'],
+            ['trades_by_ts', 'brin'],
+          ],
+        );
+      }
       await db.destroy();
     });
 
