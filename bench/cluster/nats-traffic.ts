@@ -116,6 +116,21 @@ export function natsNote(
   return (
     `${label}, NATS per acknowledged order (nats-server's /varz and /connz over ` +
     `${((b.at - a.at) / 1000).toFixed(1)} s): ${per(s.in)} messages published ` +
-    `(${bytes(sb.in)}), ${per(s.out)} delivered (${bytes(sb.out)}); ${groups.join(' · ')}`
+    `(${bytes(sb.in)}), ${per(s.out)} delivered (${bytes(sb.out)}); ${groups.join(' · ')}` +
+    repliesNote(a, b)
   );
+}
+
+/**
+ * The leader's reply messages per gateway request: what the leader published less the events
+ * messages (the projector receives each once), over what the gateways published (their submit
+ * requests, and the few queries of a load run). 1 when every request gets a message of its own.
+ */
+function repliesNote(a: NatsTraffic, b: NatsTraffic): string {
+  const delta = (g: string, k: keyof NatsCounters) =>
+    (b.clients[g]?.[k] ?? 0) - (a.clients[g]?.[k] ?? 0);
+  const requests = delta('gateways', 'inMsgs');
+  const replies = delta('leader', 'inMsgs') - delta('projector', 'outMsgs');
+  if (requests <= 0 || b.clients.projector === undefined) return '';
+  return `; the leader's reply messages per gateway request ${(replies / requests).toFixed(2)}`;
 }
