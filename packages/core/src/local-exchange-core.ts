@@ -386,6 +386,11 @@ export class LocalExchangeCore implements ReplicatingCore {
   #onApplied(batch: Batch, eventBatch: Uint8Array | null, ends: Uint32Array | null): void {
     const { entries } = batch;
     batch.stages.appliedAt = performance.now();
+    // The engine is free: the next batch goes out before this one's events are decoded and
+    // acknowledged, so the engine thread works on it meanwhile.
+    this.metrics.engineQueueDepth -= entries.length;
+    this.#engineBusy = false;
+    this.#postToEngine();
     // Each command carries its timings only for traces; the histograms read the batch's stamps.
     const timings = this.#parts.recordTimings === true ? batch.stages : undefined;
     if (this.#parts.lazyEvents === true) {
@@ -419,11 +424,7 @@ export class LocalExchangeCore implements ReplicatingCore {
   }
 
   #applied(batch: Batch, applied: AppliedCommand[]): void {
-    const { entries } = batch;
     batch.applied = applied;
-    this.metrics.engineQueueDepth -= entries.length;
-    this.#engineBusy = false;
-    this.#postToEngine();
     this.#drain();
   }
 
