@@ -53,8 +53,6 @@ export class NodeServer {
    * requests of one commit become ready together, so each gateway gets one reply per commit.
    */
   #grouped = new Map<string, { subject: string; parts: GroupedPart[] }>();
-  /** Grouped replies sent, and the requests they answered; for metrics and tests. */
-  readonly groupedReplies = { messages: 0, requests: 0 };
 
   constructor(nc: NatsConnection, prefix: string, handlers: NodeHandlers) {
     this.#nc = nc;
@@ -185,8 +183,6 @@ export class NodeServer {
     for (const { subject, parts } of groups.values()) {
       // Alone, a reply travels as it is: the requester reads both forms.
       const body = parts.length === 1 ? parts[0]!.body : encodeGroupedReplies(parts);
-      this.groupedReplies.messages++;
-      this.groupedReplies.requests += parts.length;
       try {
         this.#nc.publish(subject, body);
       } catch {
