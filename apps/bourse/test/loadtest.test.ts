@@ -93,6 +93,7 @@ test('bourse loadtest over WebSocket counts only the measured window', async () 
     latencyMs: { p50: number; max: number };
     senderLag: { p99Ms: number; maxMs: number };
     senderCpuUsPerOrder: number;
+    sendLateMs: { p50: number; p99: number; max: number };
     serverStages: Record<string, { count: number; p50Ms: number; p99Ms: number }>;
   };
   assert.equal(r.rejected, 0);
@@ -106,6 +107,8 @@ test('bourse loadtest over WebSocket counts only the measured window', async () 
   assert.ok(r.latencyMs.p50 > 0 && r.latencyMs.p50 <= r.latencyMs.max);
   assert.ok(r.senderLag.maxMs >= r.senderLag.p99Ms && r.senderLag.p99Ms > 0);
   assert.ok(r.senderCpuUsPerOrder > 0, 'the sender counts its own CPU per measured order');
+  const late = r.sendLateMs;
+  assert.ok(late.p50 >= 0 && late.p50 <= late.p99 && late.p99 <= late.max, 'send lateness');
   // The server's stages over the window: every stage saw the window's acks.
   for (const stage of ['queue', 'engine', 'journal_wait', 'journal_write', 'ack', 'core']) {
     const s = r.serverStages[stage];

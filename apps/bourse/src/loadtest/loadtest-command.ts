@@ -125,6 +125,11 @@ function describe(r: Record<string, unknown>): string {
     lag === undefined
       ? ''
       : `sender event-loop delay ms: p99 ${f(lag.p99Ms)}  max ${f(lag.maxMs)} (counted in the latency)\n`;
+  const sendLate = r.sendLateMs as { p50: number; p99: number; max: number } | undefined;
+  const late =
+    sendLate === undefined
+      ? ''
+      : `sender lateness ms (intended time → frame written): p50 ${f(sendLate.p50)}  p99 ${f(sendLate.p99)}  max ${f(sendLate.max)} (counted in the latency)\n`;
   const own =
     typeof r.senderCpuUsPerOrder === 'number'
       ? `sender CPU µs per measured order: ${f(r.senderCpuUsPerOrder)} (its window and drain)\n`
@@ -148,5 +153,5 @@ function describe(r: Record<string, unknown>): string {
     g === undefined
       ? ''
       : `gateway scavenges: ${g.scavenges}, survived MB p50/p99 ${g.survivedP50Mb}/${g.survivedP99Mb} each, promoted ${g.promotedMb} MB in all; young allocation ${g.allocatedMb} MB, ${perOrderKb(g.allocatedMb, r.acked)} KB per order\n`;
-  return `${head}\n${what} latency ms: p50 ${f(lat.p50)}  p99 ${f(lat.p99)}  p99.9 ${f(lat.p999)}  max ${f(lat.max)}\n${sender}${own}${threads}${server}${gc}`;
+  return `${head}\n${what} latency ms: p50 ${f(lat.p50)}  p99 ${f(lat.p99)}  p99.9 ${f(lat.p999)}  max ${f(lat.max)}\n${sender}${late}${own}${threads}${server}${gc}`;
 }

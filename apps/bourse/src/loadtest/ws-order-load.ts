@@ -36,6 +36,11 @@ export interface OrderLoadResult {
    * window and the drain: its cost while it measures, without its start-up and warm-up.
    */
   readonly senderCpuUsPerOrder?: number;
+  /**
+   * How late each measured order's frame was handed to its socket after its intended time (the
+   * sender's timer ticks and event-loop delay): a part of every latency above that is the sender's.
+   */
+  readonly sendLateMs?: { readonly p50: number; readonly p99: number; readonly max: number };
   /** CPU per measured order by thread, when this run started the server (Linux only). */
   readonly cpuPerOrderUs?: CpuPerOrder;
   /** The server's latency histograms over the window and the drain (server-stages.ts). */
@@ -130,9 +135,15 @@ export async function wsOrderLoad(
     ),
   );
   let flushing = false;
+  // Orders queued since the last flush start here; each one's lateness is taken as it is written.
+  let unflushed = 0;
+  let queued = 0;
+  const late = new Float64Array(total);
   const flush = () => {
     flushing = false;
     for (const s of sockets) s.flush();
+    const now = performance.now();
+    for (; unflushed < queued; unflushed++) late[unflushed] = now - intended[unflushed]!;
   };
   await runOpenLoop(
     rate,
@@ -145,6 +156,7 @@ export async function wsOrderLoad(
       }
       const c = i % conns;
       sockets[c]!.queueText(prefix, i, suffixes[c % 2]!);
+      queued = i + 1;
     },
     start,
   );
@@ -174,8 +186,21 @@ export async function wsOrderLoad(
     ...(senderCpu === undefined || measured <= 0
       ? {}
       : { senderCpuUsPerOrder: (senderCpu.user + senderCpu.system) / measured }),
+    ...sendLateness(late, total - measured, queued),
     ...(cpuPerOrderUs === undefined ? {} : { cpuPerOrderUs }),
     ...(serverStages === undefined ? {} : { serverStages }),
     ...(serverGc === undefined ? {} : { serverGc }),
   };
+}
+
+/** Percentiles of the measured orders' send lateness (orders `from` to `to`, warm-up left out). */
+function sendLateness(
+  late: Float64Array,
+  from: number,
+  to: number,
+): { sendLateMs?: { p50: number; p99: number; max: number } } {
+  if (to <= from) return {};
+  const sorted = late.slice(from, to).sort();
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { sendLateMs: { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1]! } };
 }
