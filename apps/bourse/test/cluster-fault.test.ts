@@ -9,12 +9,12 @@
 // server.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RestClient } from '@bourse/client';
-import { freePorts } from '@bourse/cluster';
+import { freePorts, natsServerEnv } from '@bourse/cluster';
 import { openPgReadSide, RemoteExchangeCore } from '@bourse/remote-core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { type ClusterState, readState } from '../src/cluster/cluster-state.ts';
@@ -32,6 +32,13 @@ import {
 } from './support/cluster-setup.ts';
 
 const MARKET = 'FAULT-26-YES';
+
+/** GOMAXPROCS in the environment a running process was started with (Linux /proc). */
+const goMaxProcs = (pid: number) =>
+  readFileSync(`/proc/${pid}/environ`, 'utf8')
+    .split('\0')
+    .find((v) => v.startsWith('GOMAXPROCS='))
+    ?.slice('GOMAXPROCS='.length);
 
 describe('cluster under faults', { timeout: 900_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'bourse-cluster-'));
@@ -146,6 +153,12 @@ describe('cluster under faults', { timeout: 900_000 }, () => {
       return async () => {};
     });
     assert.ok(acked.length > 0, 'orders were acknowledged');
+    // nats-server runs with its share of the cores (go-env.ts), after its restart too; etcd's
+    // members with Go's default.
+    for (const p of state.processes.filter((x) => x.kind === 'etcd' || x.kind === 'nats')) {
+      const expected = p.kind === 'nats' ? natsServerEnv().GOMAXPROCS : process.env.GOMAXPROCS;
+      assert.equal(goMaxProcs(p.pid), expected, p.name);
+    }
   });
 
   it('loses no acknowledged order when every process is killed at once and started again', async () => {

@@ -27,6 +27,7 @@ export {
   LogFormatError,
   parseBatch,
 } from './log-format.ts';
+export { natsServerEnv } from './go-env.ts';
 export { HashBook } from './hash-book.ts';
 export { DEFAULT_RECENT_COMMANDS, RecentCommands } from './recent-commands.ts';
 export { NatsServerProcess, natsServerConfig, NATS_SERVER_BIN } from './nats-server-process.ts';

@@ -14,6 +14,8 @@ export interface ProcessEntry {
   readonly url?: string;
   /** How to start it again: the program and its arguments (`bourse` for a bourse subcommand). */
   readonly command?: readonly string[];
+  /** Variables set in its environment on top of this process's (nats-server's GOMAXPROCS). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface ClusterState {

@@ -11,7 +11,7 @@ import { connect as tcpConnect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { etcdMemberArgs, type EtcdMemberSpec, freePorts } from '@bourse/cluster';
+import { etcdMemberArgs, type EtcdMemberSpec, freePorts, natsServerEnv } from '@bourse/cluster';
 import { CLUSTER_HELP } from '../help-texts.ts';
 import {
   alive,
@@ -57,10 +57,19 @@ function ensureTools(): void {
 }
 
 /** Starts a program detached from this process, its output appended to `log`. */
-function detached(file: string, args: readonly string[], log: string): number {
+function detached(
+  file: string,
+  args: readonly string[],
+  log: string,
+  env: Readonly<Record<string, string>> = {},
+): number {
   const out = `>>'${log.replaceAll("'", "'\\''")}' 2>&1`;
   const quoted = [file, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
-  const child = spawn('sh', ['-c', `exec ${quoted} ${out}`], { detached: true, stdio: 'ignore' });
+  const child = spawn('sh', ['-c', `exec ${quoted} ${out}`], {
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, ...env },
+  });
   child.unref();
   return child.pid!;
 }
@@ -222,13 +231,15 @@ async function startNats(state: ClusterState, add: Add): Promise<void> {
   );
   const bin = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
   const log = logOf(state, 'nats');
+  const env = natsServerEnv();
   add({
     name: 'nats',
     kind: 'nats',
-    pid: detached(bin, ['-c', conf], log),
+    pid: detached(bin, ['-c', conf], log, env),
     log,
     url: state.natsUrl,
     command: [bin, '-c', conf],
+    env,
   });
   await waitFor('nats-server', () => portOpen(state.ports.nats!));
 }
@@ -400,7 +411,7 @@ export async function restartProcess(state: ClusterState, name: string): Promise
     started.child.unref();
     entry.pid = started.child.pid!;
   } else {
-    entry.pid = detached(bin!, args, entry.log);
+    entry.pid = detached(bin!, args, entry.log, entry.env);
     if (entry.kind === 'nats') await waitFor('nats-server', () => portOpen(state.ports.nats!));
   }
   writeState(state);
