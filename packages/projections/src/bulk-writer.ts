@@ -44,11 +44,17 @@ export interface TableWrite<T extends TableName> {
 }
 
 /**
- * The column-array statements' texts, each with the name it is prepared under: a session parses and
- * plans such a statement once, then only binds and runs it (postgres-dialect.ts). The set is small and
- * fixed (one statement per table write).
+ * The texts of the statements every batch runs (the column-array writes, the batch's fixed reads and
+ * its state update), each with the name it is prepared under: a session parses and plans such a
+ * statement once, then only binds and runs it (postgres-dialect.ts). The set is small and fixed.
  */
 export const PREPARED_WRITES = new Map<string, string>();
+
+/** Has PostgreSQL sessions prepare `text` (a statement every batch runs) under a name of its own. */
+export function prepareEveryBatch(text: string): void {
+  if (!PREPARED_WRITES.has(text))
+    PREPARED_WRITES.set(text, `bourse_write_${PREPARED_WRITES.size + 1}`);
+}
 
 /** SQL type of each written column, by `table.column` (what PostgreSQL's `format_type` names). */
 export type ColumnTypes = ReadonlyMap<string, string>;
@@ -122,9 +128,7 @@ export class BulkWriter {
       throw new Error(`unexpected parameter order in the ${spec.table} array insert`);
     }
     cache.set('arrays', compiled.sql);
-    if (!PREPARED_WRITES.has(compiled.sql)) {
-      PREPARED_WRITES.set(compiled.sql, `bourse_write_${PREPARED_WRITES.size + 1}`);
-    }
+    prepareEveryBatch(compiled.sql);
     return compiled.sql;
   }
 

@@ -11,7 +11,7 @@ import {
   key2,
   type PriorState,
 } from './batch-fold.ts';
-import { BulkWriter, type ColumnTypes } from './bulk-writer.ts';
+import { BulkWriter, type ColumnTypes, prepareEveryBatch } from './bulk-writer.ts';
 import * as Q from './read-queries.ts';
 import { queryPerformance } from './performance-queries.ts';
 import type { PerformanceQuery } from './performance-types.ts';
@@ -48,6 +48,15 @@ export interface KyselyReadModelsOptions {
   readonly columnTypes?: ColumnTypes;
 }
 
+/** Moves the stored seq from `from` to `lastSeq`: no row is updated if another writer moved it. */
+function advanceState(db: Kysely<Database>, from: number, lastSeq: number, lastTs: number) {
+  return db
+    .updateTable('projection_state')
+    .set({ last_seq: lastSeq, last_ts: lastTs })
+    .where('id', '=', 1)
+    .where('last_seq', '=', from);
+}
+
 export class KyselyReadModels implements ReadModels {
   readonly #db: Kysely<Database>;
   readonly #options: KyselyReadModelsOptions;
@@ -62,6 +71,11 @@ export class KyselyReadModels implements ReadModels {
     this.#db = db;
     this.#options = options;
     this.#writer = new BulkWriter(db, options.columnTypes);
+    if (options.columnTypes !== undefined) {
+      for (const q of [advanceState(db, 0, 0, 0), S.ownersQuery(db), S.thresholdsQuery(db)]) {
+        prepareEveryBatch(q.compile().sql);
+      }
+    }
   }
 
   /** Wraps a migrated database: loads the last applied seq and the instrument terms. */
@@ -109,12 +123,7 @@ export class KyselyReadModels implements ReadModels {
       const w = foldBatch(pending, prior, this.#options.feeAccountId);
       await this.#write(trx, w, prior);
       await this.#surveillance.apply(trx, pending, w.accounts);
-      const advanced = await trx
-        .updateTable('projection_state')
-        .set({ last_seq: w.lastSeq, last_ts: w.lastTs })
-        .where('id', '=', 1)
-        .where('last_seq', '=', from)
-        .executeTakeFirst();
+      const advanced = await advanceState(trx, from, w.lastSeq, w.lastTs).executeTakeFirst();
       if (Number(advanced.numUpdatedRows) !== 1) {
         throw new Error('apply: another writer advanced the read models; batch rolled back');
       }

@@ -210,12 +210,13 @@ export async function unlinkOwner(db: Db, accountId: number): Promise<boolean> {
   return Number(r.numDeletedRows) > 0;
 }
 
+/** Every owner link: read by the projector at every batch (see `queryOwners`). */
+export function ownersQuery(db: Db) {
+  return db.selectFrom('surveillance_owners').selectAll().orderBy('account_id');
+}
+
 export async function queryOwners(db: Db): Promise<OwnerLinkRow[]> {
-  const rows = await db
-    .selectFrom('surveillance_owners')
-    .selectAll()
-    .orderBy('account_id')
-    .execute();
+  const rows = await ownersQuery(db).execute();
   return rows.map((r) => ({
     accountId: Number(r.account_id),
     owner: r.owner,
@@ -250,12 +251,13 @@ export async function storeThresholds(
     .execute();
 }
 
+/** Every threshold override: read by the projector at every batch (see `queryThresholds`). */
+export function thresholdsQuery(db: Db) {
+  return db.selectFrom('surveillance_thresholds').selectAll().orderBy('instrument_id');
+}
+
 export async function queryThresholds(db: Db): Promise<ThresholdOverrideRow[]> {
-  const rows = await db
-    .selectFrom('surveillance_thresholds')
-    .selectAll()
-    .orderBy('instrument_id')
-    .execute();
+  const rows = await thresholdsQuery(db).execute();
   return rows.map((r) => ({
     instrumentId: Number(r.instrument_id),
     overrides: JSON.parse(r.overrides_json) as Partial<Thresholds>,
