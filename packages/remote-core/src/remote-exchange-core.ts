@@ -21,6 +21,7 @@ import {
   type SequencerStats,
   STAGE_BOUNDS_SECONDS,
 } from '@bourse/core';
+import { DeliveredRuns } from './delivered-runs.ts';
 import { EventFollower } from './event-follower.ts';
 import {
   type ClusterSubjects,
@@ -47,15 +48,11 @@ export interface RemoteCoreOptions {
 type Query = ExchangeCore['query'];
 
 /**
- * Runs of commands delivered lately, where a lean submit reply finds its own: the events carrying them
- * arrive just before the reply (same publisher, same connection, the leader's whole batch of them), and
- * the reply looks them up as it is read (`pick` in request-retry.ts), before the rest of the socket
- * read is delivered. So runs are kept for a short while, not by a count of the last commands: whatever
- * is kept and still young is copied by every scavenge of the gateway, and the last 4,096 commands
- * (≈ 860 bytes each decoded) were 3.5 MB of it at 10,000 orders/s; the newest run is always kept, and
- * never more than so many commands. A reply whose commands are no longer kept fetches them by replay.
+ * Delivered runs are kept for the lean submit replies still to come (delivered-runs.ts): the events
+ * carrying a submit's commands arrive before its reply (same publisher, same connection), and the
+ * reply looks them up as it is read (`pick` in request-retry.ts). At most this many commands
+ * (≈ 860 bytes each decoded) are kept; a reply whose commands are no longer kept fetches them by replay.
  */
-const RECENT_MS = 100;
 const RECENT_COMMANDS = 4_096;
 
 /** A submit's reply as the gateway reads it: lean seqs with the commands kept when it came. */
@@ -120,10 +117,8 @@ export class RemoteExchangeCore implements ExchangeCore {
   #pending: Pending[] = [];
   #durableSeq: number;
   #closed = false;
-  /** Delivered runs, oldest first, when each was delivered, and how many commands they hold. */
-  readonly #recent: (readonly AppliedCommand[])[] = [];
-  readonly #recentAt: number[] = [];
-  #recentCommands = 0;
+  /** Delivered runs a submit in flight may need. */
+  readonly #runs = new DeliveredRuns(RECENT_COMMANDS);
   /** Lean replies' seqs whose commands have not been delivered yet. */
   readonly #awaiting = new Map<number, (applied: AppliedCommand | Error) => void>();
   readonly #deliveryTimeoutMs: number;
@@ -261,7 +256,17 @@ export class RemoteExchangeCore implements ExchangeCore {
     return results;
   }
 
+  /** Sends one chunk; runs delivered meanwhile are kept until it has its commands. */
   async #submitChunk(inputs: readonly CommandInput[]): Promise<AppliedCommand[]> {
+    const ticket = this.#runs.open();
+    try {
+      return await this.#sendChunk(inputs);
+    } finally {
+      this.#runs.close(ticket);
+    }
+  }
+
+  async #sendChunk(inputs: readonly CommandInput[]): Promise<AppliedCommand[]> {
     const startedAt = performance.now();
     this.stats.submitted += inputs.length;
     const reply = await this.#requests.call(
@@ -339,29 +344,9 @@ export class RemoteExchangeCore implements ExchangeCore {
     return out;
   }
 
-  /** Keeps a delivered run, dropping the oldest beyond the bounds (the newest is always kept). */
-  #keep(batch: readonly AppliedCommand[]): void {
-    const now = performance.now();
-    this.#recent.push(batch);
-    this.#recentAt.push(now);
-    this.#recentCommands += batch.length;
-    while (
-      this.#recent.length > 1 &&
-      (this.#recentAt[0]! < now - RECENT_MS || this.#recentCommands > RECENT_COMMANDS)
-    ) {
-      this.#recentAt.shift();
-      this.#recentCommands -= this.#recent.shift()!.length;
-    }
-  }
-
-  /** The kept command with this seq, if any: runs are contiguous and in seq order. */
+  /** The kept command with this seq, if any. */
   #kept(seq: number): AppliedCommand | undefined {
-    for (let k = this.#recent.length - 1; k >= 0; k--) {
-      const run = this.#recent[k]!;
-      const at = seq - run[0]!.seq;
-      if (at >= 0) return at < run.length ? run[at] : undefined;
-    }
-    return undefined;
+    return this.#runs.find(seq);
   }
 
   #await(seq: number): Promise<AppliedCommand> {
@@ -446,7 +431,7 @@ export class RemoteExchangeCore implements ExchangeCore {
         // A listener's failure is its own (a dropped client); it must not stop the stream.
       }
     }
-    this.#keep(batch);
+    this.#runs.add(batch);
     if (this.#awaiting.size === 0) return;
     for (const applied of batch) {
       const settle = this.#awaiting.get(applied.seq);
