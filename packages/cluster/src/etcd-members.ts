@@ -27,7 +27,12 @@ export interface EtcdClusterOptions {
   /** Where member data dirs and logs go; a fresh temp dir (deleted on stop) when omitted. */
   readonly dir?: string;
   readonly members?: number;
-  /** Raft heartbeat and election timeout (ms). etcd's defaults are 100 and 1000. */
+  /**
+   * Raft heartbeat and election timeout (ms). etcd's defaults are 100 and 1000; here 200 and 1000:
+   * the leader's heartbeats (and each follower's answers) are most of an idle member's work, and
+   * the election timeout, which alone sets how soon a dead leader is replaced, is unchanged (etcd
+   * asks for at least 5 heartbeats in it).
+   */
   readonly heartbeatMs?: number;
   readonly electionMs?: number;
   /** Backend quota (bytes); etcd raises a NOSPACE alarm and refuses writes beyond it. */
@@ -54,7 +59,7 @@ export function etcdMemberArgs(
     `--initial-cluster=${all.map((m) => `${m.name}=${peer(m)}`).join(',')}`,
     '--initial-cluster-state=new',
     '--initial-cluster-token=bourse',
-    `--heartbeat-interval=${opts.heartbeatMs ?? 100}`,
+    `--heartbeat-interval=${opts.heartbeatMs ?? 200}`,
     `--election-timeout=${opts.electionMs ?? 1000}`,
     `--quota-backend-bytes=${opts.quotaBytes ?? 2 * 1024 ** 3}`,
     // Revisions older than the newest 10,000 go: the log's own trimming deletes keys, this reclaims them.
