@@ -6,13 +6,14 @@
 // collection, a long batch, a core taken by another thread), not the engine or the disk. While the
 // thread idles the interval doubles, up to 8 times as long: an idle process is woken a few times a
 // second instead of 50 (each wake-up of an idle process costs about as much CPU as a short request),
-// and the first sample that finds the thread busy or late brings the interval back.
+// and the first sample that finds the thread busy (5 % of the interval) or late brings the interval
+// back. The skipped samples are counted as on time, so the histogram stays that of every interval.
 
 import { type EventLoopUtilization, performance } from 'node:perf_hooks';
 import type { Histogram } from './exchange-core.ts';
-import { observe } from './histogram.ts';
+import { observe, observeMany } from './histogram.ts';
 
-/** Below this share of the last interval spent working, the thread counts as idle. */
+/** Below this share of the last interval spent working (and less late than one interval), idle. */
 const IDLE_UTILIZATION = 0.05;
 /** The longest interval, in multiples of the configured one. */
 const MAX_STRETCH = 8;
@@ -54,6 +55,11 @@ export class EventLoopDelaySampler {
           : performance.eventLoopUtilization(now, this.#utilization);
       this.#utilization = now;
       const idle = used.utilization < IDLE_UTILIZATION && lateMs < this.#intervalMs;
+      // The samples a stretched interval skipped would have found the idle thread on time: they are
+      // counted as such, so the histogram reads as if sampled every interval and busy spells, sampled
+      // at the interval, do not weigh more than they did.
+      const skipped = this.#nextMs / this.#intervalMs - 1;
+      if (idle && skipped > 0) observeMany(this.#histogram, 0, skipped);
       this.#nextMs = idle
         ? Math.min(this.#nextMs * 2, this.#intervalMs * MAX_STRETCH)
         : this.#intervalMs;
