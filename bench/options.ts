@@ -73,6 +73,8 @@ export interface BenchOptions {
   readonly clusterSingle: boolean;
   /** Cluster suite: fenced appends the leader keeps in flight (`bourse cluster up --appends-in-flight`). */
   readonly clusterAppendsInFlight: number;
+  /** Cluster suite: the nodes' `--append-spacing-ms` (their default when absent). */
+  readonly clusterAppendSpacingMs: string | undefined;
   /** Login-flood suite: wrong-password logins per second (orders at --flood-rate). */
   readonly loginRate: number;
   /** Login-flood suite: loopback source addresses the logins come from. */
@@ -90,7 +92,7 @@ const USAGE = `usage: npm run bench -- [--suite engine] [--profile cents|wide|al
        [--login-rate 300] [--login-addresses 300] [--login-seconds 10]
        [--cluster-seconds 5] [--cluster-kills 20] [--cluster-etcd-kills 10] [--cluster-subscribers 1000]
        [--cluster-ladder 8000,10000] [--cluster-latency-rate 10000] [--no-cluster-single]
-       [--cluster-appends-in-flight 2]`;
+       [--cluster-appends-in-flight 2] [--cluster-append-spacing-ms 0]`;
 
 /** Every option of every suite, for `parseArgs` (one table, so a typo is refused for all). */
 const OPTIONS = {
@@ -124,6 +126,7 @@ const OPTIONS = {
   'cluster-latency-rate': { type: 'string' },
   'cluster-single': { type: 'boolean', default: true },
   'cluster-appends-in-flight': { type: 'string', default: '1' },
+  'cluster-append-spacing-ms': { type: 'string' },
   'login-rate': { type: 'string', default: '300' },
   'login-addresses': { type: 'string', default: '300' },
   'login-seconds': { type: 'string', default: '10' },
@@ -178,6 +181,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       'cluster-appends-in-flight',
       values['cluster-appends-in-flight'],
     ),
+    clusterAppendSpacingMs: values['cluster-append-spacing-ms'] as string | undefined,
     loginRate: positiveInt('login-rate', values['login-rate']),
     loginAddresses: positiveInt('login-addresses', values['login-addresses']),
     loginSeconds: positiveInt('login-seconds', values['login-seconds']),

@@ -496,6 +496,9 @@ export const clusterSuite: Suite = {
       progress('cluster: starting (bourse cluster up --no-demo)');
       const up = ['--data-dir', dir, '--port', String(port), '--no-demo', '--no-rate-limit'];
       up.push('--appends-in-flight', String(options.clusterAppendsInFlight));
+      if (options.clusterAppendSpacingMs !== undefined) {
+        up.push('--append-spacing-ms', options.clusterAppendSpacingMs);
+      }
       if ((await clusterUpCommand(up)) !== 0) {
         throw new Error('bourse cluster up failed');
       }

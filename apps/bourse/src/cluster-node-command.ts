@@ -5,7 +5,7 @@
 
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_LOCAL_SYNC, EngineNode } from '@bourse/cluster';
+import { DEFAULT_APPEND_SPACING_MS, DEFAULT_LOCAL_SYNC, EngineNode } from '@bourse/cluster';
 import { makePrivateDir } from '@bourse/core';
 import { CLUSTER_NODE_HELP } from './help-texts.ts';
 
@@ -16,6 +16,16 @@ function positiveInt(name: string, text: string | undefined): number | undefined
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
+  return n;
+}
+
+/** `--append-spacing-ms`: 0 (no spacing) up to a second. */
+export function spacingMs(text: string | undefined): number {
+  const n =
+    text === undefined ? DEFAULT_APPEND_SPACING_MS : /^\d{1,4}$/.test(text) ? Number(text) : -1;
+  if (n < 0 || n > 1000) {
+    throw new Error('--append-spacing-ms must be an integer from 0 to 1000');
+  }
   return n;
 }
 
@@ -34,6 +44,7 @@ export async function clusterNodeCommand(argv: string[]): Promise<void> {
       'log-retain': { type: 'string' },
       'journal-sync-ms': { type: 'string' },
       'appends-in-flight': { type: 'string', default: '1' },
+      'append-spacing-ms': { type: 'string', default: String(DEFAULT_APPEND_SPACING_MS) },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -62,6 +73,7 @@ export async function clusterNodeCommand(argv: string[]): Promise<void> {
     leaseTtlSeconds: positiveInt('lease-ttl', values['lease-ttl'])!,
     hashEvery: positiveInt('hash-every', values['hash-every'])!,
     appendsInFlight: positiveInt('appends-in-flight', values['appends-in-flight'])!,
+    appendSpacingMs: spacingMs(values['append-spacing-ms']),
     ...(snapshotEvery === undefined ? {} : { snapshotEvery }),
     ...(logRetain === undefined ? {} : { logRetainCommands: logRetain }),
     ...(syncMs === undefined ? {} : { localSync: { ...DEFAULT_LOCAL_SYNC, everyMs: syncMs } }),

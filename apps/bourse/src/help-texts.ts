@@ -145,6 +145,8 @@ Options:
   --journal-sync-ms <n> Longest the node's own journal write waits behind the log (default 100):
                         the log is the record; a node killed meanwhile fetches the rest from it
   --appends-in-flight <n>  Fenced etcd appends the leader keeps in flight at once (default 1)
+  --append-spacing-ms <n>  Least ms between the leader's fenced appends' starts (default 12, 0: none):
+                        commands arriving meanwhile ride on the next append
 `;
 
 export const CLUSTER_GATEWAY_HELP = `Usage: bourse cluster gateway --pg <postgres://…> [options]
@@ -179,6 +181,7 @@ export const CLUSTER_HELP = `Usage: bourse cluster <command> [options]
              --port <n>        HAProxy's port, the cluster's URL (default 8080)
              --no-demo         no demo markets, users or bots
              --no-rate-limit   gateways without per-key and per-address limits (load tests)
+             --append-spacing-ms <n>  the nodes' least ms between fenced appends (default 12)
   status   Leader, term, each node's applied seq, lag and state-hash agreement
              --data-dir <dir>  --json (one object for scripts)
   down     Stop every process of the cluster (its data stays)

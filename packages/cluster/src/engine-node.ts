@@ -56,6 +56,8 @@ export interface EngineNodeOptions {
   readonly localSync?: LocalSyncPolicy;
   /** Fenced appends the leader keeps in flight (default 1; decision 0935). */
   readonly appendsInFlight?: number;
+  /** Least ms between the leader's fenced appends' starts (default 12; decision 0946). */
+  readonly appendSpacingMs?: number;
   readonly clock?: () => number;
   /** One structured line per notable event (role changes, alarms). */
   readonly log?: (line: Record<string, unknown>) => void;
@@ -223,6 +225,7 @@ export class EngineNode {
           this.metrics,
           this.#opts.localSync,
           this.#opts.appendsInFlight ?? 1,
+          this.#opts.appendSpacingMs,
         );
         this.#journal.onDeposed = (reason) => this.#deposed(reason);
         return this.#journal;

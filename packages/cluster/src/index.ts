@@ -8,7 +8,11 @@ export {
 } from './cluster-metrics.ts';
 export { Election, type ElectionOptions, type Leadership } from './election.ts';
 export { EngineNode, type EngineNodeOptions } from './engine-node.ts';
-export { DEFAULT_LOCAL_SYNC, type LocalSyncPolicy } from './replicated-journal.ts';
+export {
+  DEFAULT_APPEND_SPACING_MS,
+  DEFAULT_LOCAL_SYNC,
+  type LocalSyncPolicy,
+} from './replicated-journal.ts';
 export {
   EtcdCluster,
   type EtcdClusterOptions,

@@ -53,6 +53,14 @@ export const DEFAULT_LOCAL_SYNC: LocalSyncPolicy = {
   records: 10_000,
 };
 
+/**
+ * Least time between a leader's fenced appends' starts (decision 0946): an append costs etcd about
+ * the same CPU whatever it carries, so at 10,000 orders/s on two cores spacing them 12 ms apart
+ * halves etcd's CPU per order and lowers the ack tail, while an idle leader's first append still
+ * goes out at once.
+ */
+export const DEFAULT_APPEND_SPACING_MS = 12;
+
 export class ReplicatedJournal implements CoreJournal {
   readonly #local: LocalJournal;
   readonly #log: FencedLog;
@@ -77,6 +85,7 @@ export class ReplicatedJournal implements CoreJournal {
    * sent while earlier ones are in flight, and etcd may take them in one round.
    */
   readonly commitsInFlight: number;
+  readonly #appendSpacingMs: number;
   /** Told once when a commit is refused or the local journal fails (the node steps down). */
   onDeposed: (reason: string) => void = () => {};
 
@@ -86,12 +95,19 @@ export class ReplicatedJournal implements CoreJournal {
     metrics: ClusterMetrics,
     sync: LocalSyncPolicy = DEFAULT_LOCAL_SYNC,
     appendsInFlight = 1,
+    appendSpacingMs = DEFAULT_APPEND_SPACING_MS,
   ) {
     this.commitsInFlight = appendsInFlight;
+    this.#appendSpacingMs = appendSpacingMs;
     this.#local = local;
     this.#log = log;
     this.#metrics = metrics;
     this.#sync = sync;
+  }
+
+  /** Only a leader's commits are fenced appends; a standby's take what the log already holds. */
+  get commitSpacingMs(): number {
+    return this.#mode.kind === 'leader' ? this.#appendSpacingMs : 0;
   }
 
   get lastSeq(): number {

@@ -1,7 +1,9 @@
 // Drives the journal's durability: at most one commit is in flight (or the journal's
 // `commitsInFlight`, for a journal whose commits may overlap and resolve in order: a cluster leader's
 // fenced appends); appends made meanwhile ride on the next one. So the number of commits (and fsyncs)
-// adapts to load: one per command when idle, one per thousands when busy.
+// adapts to load: one per command when idle, one per thousands when busy. A journal whose commits
+// cost the same whatever they carry (a cluster leader's etcd transaction) may also ask for a least
+// time between two commits' starts: commands arriving meanwhile ride on the next one (decision 0946).
 
 import type { CoreMetrics, SequencerStats } from './exchange-core.ts';
 import { observe } from './histogram.ts';
@@ -11,6 +13,8 @@ export interface Committable {
   commit(): Promise<number>;
   /** Most commits that may be in flight at once (default 1); they must resolve in order. */
   readonly commitsInFlight?: number;
+  /** Least time between two commits' starts in ms (default 0); read at each start. */
+  readonly commitSpacingMs?: number;
 }
 
 export class GroupCommit {
@@ -30,6 +34,10 @@ export class GroupCommit {
   #last: Promise<void> = Promise.resolve();
   /** Set when a commit failed: the ones after it in flight are not reported durable. */
   #broken = false;
+  /** When the last commit started (`performance.now()`). */
+  #lastStartAt = Number.NEGATIVE_INFINITY;
+  /** The timer that starts the next commit once the spacing has passed. */
+  #spacingTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     journal: Committable,
@@ -63,11 +71,28 @@ export class GroupCommit {
   /** Asks for everything up to `seq` (already appended) to become durable. */
   request(seq: number): void {
     if (seq > this.#wanted) this.#wanted = seq;
-    while (this.#inFlight < this.#depth && this.#wanted > this.#started) this.#start();
+    while (this.#inFlight < this.#depth && this.#wanted > this.#started) {
+      const wait = this.#lastStartAt + (this.#journal.commitSpacingMs ?? 0) - performance.now();
+      if (wait > 0) {
+        this.#spacingTimer ??= setTimeout(() => {
+          this.#spacingTimer = undefined;
+          this.request(this.#wanted);
+        }, wait);
+        return;
+      }
+      this.#start();
+    }
   }
 
   /** Resolves once no commit is in flight (after the last requested seq is durable or failed). */
   async idle(): Promise<void> {
+    // A commit held back by the spacing starts now: whoever waits for idle wants it done.
+    if (this.#spacingTimer !== undefined) {
+      clearTimeout(this.#spacingTimer);
+      this.#spacingTimer = undefined;
+      this.#lastStartAt = Number.NEGATIVE_INFINITY;
+      this.request(this.#wanted);
+    }
     while (this.#inFlight > 0) await this.#last;
   }
 
@@ -78,6 +103,7 @@ export class GroupCommit {
     this.#stats.journalCommits++;
     this.#onStart(target);
     const started = performance.now();
+    this.#lastStartAt = started;
     const before = this.#last;
     // Called now, in order: the journal takes what was appended so far as this commit.
     const commit = this.#journal.commit();

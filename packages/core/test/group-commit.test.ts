@@ -83,3 +83,54 @@ test('the next commit starts before the previous one is reported durable', async
     { durable: 10, commitsStarted: 2 },
   ]);
 });
+
+test('with a spacing, commits start that far apart, what arrives meanwhile rides on the next, and idle() starts a held one at once', async (t) => {
+  const { journal } = await FileJournal.open(join(tempDataDir(t), 'journal'));
+  t.after(() => journal.close());
+  const stats = createSequencerStats();
+  const durable: number[] = [];
+  const errors: unknown[] = [];
+  const starts: number[] = [];
+  // The real journal, asking for 1 s between commits' starts (a cluster leader asks for 12 ms).
+  const spaced = {
+    commitSpacingMs: 1000,
+    commit: () => {
+      starts.push(performance.now());
+      return journal.commit();
+    },
+  };
+  const commit = new GroupCommit(
+    spaced,
+    0,
+    createCoreMetrics(),
+    stats,
+    (seq) => durable.push(seq),
+    (e) => errors.push(e),
+  );
+  const until = async (done: () => boolean) => {
+    for (let i = 0; i < 2000 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
+    assert.ok(done(), 'timed out waiting');
+  };
+  const payload = new Uint8Array([7]);
+  journal.append(1, payload);
+  commit.request(1);
+  await until(() => durable.length === 1);
+  // Four appends spread over ~80 ms after the first commit is durable: none starts a commit alone.
+  for (let seq = 2; seq <= 5; seq++) {
+    journal.append(seq, payload);
+    commit.request(seq);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(starts.length, 1, 'held back by the spacing');
+  await until(() => durable.at(-1) === 5);
+  assert.equal(starts.length, 2, 'the four rode on one commit');
+  assert.ok(starts[1]! - starts[0]! >= 1000 - 2, `${starts[1]! - starts[0]!} ms apart`);
+  // A commit held back by the spacing is not left waiting by whoever waits for idle (a close).
+  journal.append(6, payload);
+  commit.request(6);
+  await commit.idle();
+  assert.equal(durable.at(-1), 6);
+  assert.equal(starts.length, 3);
+  assert.deepEqual(errors, []);
+  assert.equal(stats.journalCommits, 3);
+});

@@ -31,6 +31,8 @@ export interface ClusterState {
   readonly hashEvery: number;
   /** Fenced appends each leader keeps in flight (absent in states written before the option). */
   readonly appendsInFlight?: number;
+  /** Least ms between a leader's appends' starts, when not the node's default (decision 0946). */
+  readonly appendSpacingMs?: number;
   /** False when the gateways run with `--no-rate-limit` (load tests). */
   readonly rateLimits: boolean;
   readonly processes: ProcessEntry[];

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { etcdMemberArgs, type EtcdMemberSpec, freePorts, natsServerEnv } from '@bourse/cluster';
+import { spacingMs } from '../cluster-node-command.ts';
 import { CLUSTER_HELP } from '../help-texts.ts';
 import {
   alive,
@@ -102,6 +103,7 @@ export async function clusterUpCommand(argv: string[]): Promise<number> {
       'no-demo': { type: 'boolean', default: false },
       'hash-every': { type: 'string', default: '10000' },
       'appends-in-flight': { type: 'string', default: '1' },
+      'append-spacing-ms': { type: 'string' },
       'no-rate-limit': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -118,6 +120,8 @@ export async function clusterUpCommand(argv: string[]): Promise<number> {
   if (!Number.isSafeInteger(appendsInFlight) || appendsInFlight < 1) {
     throw new Error('--appends-in-flight must be a positive integer');
   }
+  const appendSpacingMs =
+    values['append-spacing-ms'] === undefined ? undefined : spacingMs(values['append-spacing-ms']);
   const dataDir = resolve(values['data-dir']);
   const prior = readState(dataDir);
   if (prior?.processes.some((p) => alive(p.pid))) {
@@ -145,6 +149,7 @@ export async function clusterUpCommand(argv: string[]): Promise<number> {
     ports,
     hashEvery,
     appendsInFlight,
+    ...(appendSpacingMs === undefined ? {} : { appendSpacingMs }),
     rateLimits: !values['no-rate-limit'],
     processes: [],
   };
@@ -278,6 +283,9 @@ async function startBourseProcesses(state: ClusterState, add: Add): Promise<void
         String(state.hashEvery),
         '--appends-in-flight',
         String(state.appendsInFlight ?? 1),
+        ...(state.appendSpacingMs === undefined
+          ? []
+          : ['--append-spacing-ms', String(state.appendSpacingMs)]),
       ]),
     ),
   );
