@@ -10,6 +10,7 @@ export {
   outsideBand,
 } from './circuit-breaker.ts';
 export { Engine } from './engine.ts';
+export { idHome } from './order-index.ts';
 export { STATE_HASH_VERSION, stateHashVersion } from './state-digest.ts';
 export type * from './events.ts';
 export type * from './instrument.ts';

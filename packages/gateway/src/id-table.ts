@@ -5,6 +5,8 @@
 // rehashes all the time into new tables that the old ones point to, and once one of them was old,
 // every later one survived each scavenge until the next mark-compact (decision 0950).
 
+import { idHome as home } from '@bourse/engine';
+
 const EMPTY = -1;
 
 export class IdTable {
@@ -110,11 +112,4 @@ export class IdTable {
       if (keys[i] !== EMPTY) this.set(keys[i]!, values[i]!);
     }
   }
-}
-
-/** Fibonacci hashing of the low 32 bits mixed with the high ones (as the engine's order index). */
-function home(id: number, shift: number): number {
-  const lo = id | 0;
-  const hi = (id * 2.3283064365386963e-10) | 0;
-  return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> shift;
 }
