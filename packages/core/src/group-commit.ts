@@ -72,7 +72,8 @@ export class GroupCommit {
   request(seq: number): void {
     if (seq > this.#wanted) this.#wanted = seq;
     while (this.#inFlight < this.#depth && this.#wanted > this.#started) {
-      const wait = this.#lastStartAt + (this.#journal.commitSpacingMs ?? 0) - performance.now();
+      const spacing = this.#journal.commitSpacingMs ?? 0;
+      const wait = spacing > 0 ? this.#lastStartAt + spacing - performance.now() : 0;
       if (wait > 0) {
         this.#spacingTimer ??= setTimeout(() => {
           this.#spacingTimer = undefined;
