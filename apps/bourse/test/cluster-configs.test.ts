@@ -8,10 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { clusterMetricsRegistry, createClusterMetrics } from '@bourse/cluster';
+import { clusterMetricsRegistry, createClusterMetrics, natsServerConfig } from '@bourse/cluster';
 import { observe } from '@bourse/core';
 import { aggregateNodeMetrics } from '../src/cluster/cluster-metrics.ts';
-import { natsServerConfig } from '../src/cluster/cluster-up.ts';
 import { haproxyConfig } from '../src/cluster/haproxy-config.ts';
 
 const DEPLOY = fileURLToPath(new URL('../../../deploy/', import.meta.url));

@@ -15,13 +15,19 @@ export const NATS_SERVER_BIN = ['/usr/sbin/nats-server', '/usr/bin/nats-server']
 
 const START_TIMEOUT_MS = 30_000;
 
-/** nats-server configuration for a cluster bus listening on `host:port` (0 picks a free port). */
-export function natsServerConfig(host: string, port: number): string {
+/**
+ * nats-server configuration for a cluster bus listening on `host:port` (0 picks a free port), with
+ * pings that notice a dead (or stopped) client fast. With `monitorPort`, its monitoring endpoint
+ * (/varz, /connz) on the same host: the cluster bench counts the bus's messages per order there.
+ */
+export function natsServerConfig(host: string, port: number, monitorPort?: number): string {
   return [
     `listen: "${host}:${port === 0 ? -1 : port}"`,
+    ...(monitorPort === undefined ? [] : [`http: "${host}:${monitorPort}"`]),
+    // A stopped leader's subscription leaves the queue group after ~3 s, not the default 4 min.
     'ping_interval: "1s"',
-    'ping_max: 3',
-    'write_deadline: "2s"',
+    'ping_max: 2',
+    'write_deadline: "5s"',
     // An events message of 256 commands with their events stays well below this.
     'max_payload: 8MB',
     '',

@@ -11,7 +11,13 @@ import { connect as tcpConnect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { etcdMemberArgs, type EtcdMemberSpec, freePorts, natsServerEnv } from '@bourse/cluster';
+import {
+  etcdMemberArgs,
+  type EtcdMemberSpec,
+  freePorts,
+  natsServerConfig,
+  natsServerEnv,
+} from '@bourse/cluster';
 import { spacingMs } from '../cluster-node-command.ts';
 import { CLUSTER_HELP } from '../help-texts.ts';
 import {
@@ -333,24 +339,6 @@ function openFileLimit(): number {
   const r = spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' });
   const n = Number(r.stdout.trim());
   return Number.isSafeInteger(n) && n > 0 ? n : 1_024;
-}
-
-/**
- * nats-server for the cluster: loopback, and pings that notice a dead (or stopped) client fast. With
- * `monitorPort`, its monitoring endpoint (/varz, /connz) on the same host: the bench counts the bus's
- * messages per order there.
- */
-export function natsServerConfig(host: string, port: number, monitorPort?: number): string {
-  return [
-    `listen: "${host}:${port}"`,
-    ...(monitorPort === undefined ? [] : [`http: "${host}:${monitorPort}"`]),
-    // A stopped leader's subscription leaves the queue group after ~3 s, not the default 4 min.
-    'ping_interval: "1s"',
-    'ping_max: 2',
-    'write_deadline: "5s"',
-    'max_payload: 8MB',
-    '',
-  ].join('\n');
 }
 
 export async function clusterDownCommand(argv: string[]): Promise<number> {
