@@ -2,8 +2,8 @@
 // (the core's clock steps a minute at a time), one market settles, and alice's portfolio shows the
 // server's value and P&L chart, the range's P&L, fees, win rate and max drawdown exactly as the read
 // models report them, the per-market and per-event breakdowns, and a CSV download of the same report.
-// A new fill shows without a reload; the value samples older versions kept in the browser's
-// localStorage are removed.
+// A new fill shows without a reload, also one made before the page's live feed was subscribed; the
+// value samples older versions kept in the browser's localStorage are removed.
 
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -170,6 +170,45 @@ describe('performance on the portfolio page', { skip }, () => {
     });
     assert.ok(after.stats.pnl < before.stats.pnl);
     await pnl.filter({ hasText: usdSigned(after.stats.pnl) }).waitFor();
+  });
+
+  test('a fill made before the page’s live feed is on shows without a reload', async () => {
+    // The page's private subscriptions reach the server only once the fill is made (as when a fill
+    // lands between the page's first loads and the socket's subscriptions): no update carries it.
+    const page = (await newUserPage(browser, ex.baseUrl)).page;
+    const held: (() => void)[] = [];
+    let holding = true;
+    const PRIVATE = /"channel":"(orders|fills|balances|positions)"/;
+    await page.routeWebSocket('**/api/v1/ws', (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((m) => {
+        if (holding && PRIVATE.test(String(m))) held.push(() => server.send(m));
+        else server.send(m);
+      });
+    });
+    await logIn(page, 'alice', PASSWORD);
+    await page.goto('/portfolio');
+    const pnl = page.getByTestId('performance').getByTestId('performance-pnl');
+    const before = await ex.gateway.services.core.readModels.performance({
+      accountId: ex.accounts.alice!,
+      assetId: USD,
+      toTs: Date.now(),
+    });
+    await pnl.filter({ hasText: usdSigned(before.stats.pnl) }).waitFor();
+    now += MINUTE;
+    await cross(2, 'bob', 'alice', 4_000);
+    await ex.gateway.services.historyBarrier();
+    const after = await ex.gateway.services.core.readModels.performance({
+      accountId: ex.accounts.alice!,
+      assetId: USD,
+      toTs: Date.now(),
+    });
+    assert.notEqual(after.stats.pnl, before.stats.pnl);
+    assert.ok(held.length > 0, 'the private subscriptions were held');
+    holding = false;
+    for (const send of held.splice(0)) send();
+    await pnl.filter({ hasText: usdSigned(after.stats.pnl) }).waitFor();
+    await page.context().close();
   });
 
   test('on a phone the section fits the width', async () => {

@@ -21,6 +21,7 @@ import type { Asset, MarketInfo, Me } from '../api/types.ts';
 import { cancelReasonLabel } from '../format/orders.ts';
 import { qty, qtyUnit } from '../format/units.ts';
 import { orderLabel, sidePrice } from '../market/order-convention.ts';
+import { AccountFeed } from './account-feed.ts';
 import { useAlertNotifications } from './alert-notifications.ts';
 import type { AlertNotification } from './alerts.ts';
 import { noteConnection, useLiveness } from './liveness.ts';
@@ -73,8 +74,6 @@ function socketUrl(): string {
   const proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${proto}//${window.location.host}/api/v1/ws`;
 }
-
-const PRIVATE_CHANNELS = ['orders', 'fills', 'balances', 'positions'] as const;
 
 interface FillUpdate {
   readonly market: string;
@@ -218,12 +217,13 @@ export function AppProvider({ children }: { children: ReactNode }) {
   );
 
   // Private channels: a change to the account bumps the version, which makes account views refetch
-  // from REST. Bumps are spaced by ACCOUNT_REFETCH_MS (a busy market maker's account changes hundreds
-  // of times a second) and land on an animation frame; fills also toast, and so do orders the exchange
-  // cancelled because trading paused or a triggered stop would breach the position limit.
+  // from REST; so does the channels' confirmation on each connection (what changed before it reached
+  // no update: account-feed.ts). Bumps are spaced by ACCOUNT_REFETCH_MS (a busy market maker's
+  // account changes hundreds of times a second) and land on an animation frame; fills also toast, and
+  // so do orders the exchange cancelled because trading paused or a triggered stop would breach the
+  // position limit.
   useEffect(() => {
     if (me === null || me === undefined) return;
-    const releases = PRIVATE_CHANNELS.map((c) => socket.subscribe(c));
     let pending: ReturnType<typeof setTimeout> | undefined;
     let last = 0;
     const bump = () => {
@@ -231,12 +231,13 @@ export function AppProvider({ children }: { children: ReactNode }) {
       last = performance.now();
       setAccountVersion((v) => v + 1);
     };
+    const feed = new AccountFeed(socket, () => {
+      if (pending !== undefined) return;
+      const wait = Math.max(0, last + ACCOUNT_REFETCH_MS - performance.now());
+      pending = setTimeout(() => scheduleFrame(bump), wait);
+    });
     const off = socket.onMessage((m: WireMessage) => {
-      if (m.type !== 'update' || !PRIVATE_CHANNELS.includes(m.channel as never)) return;
-      if (pending === undefined) {
-        const wait = Math.max(0, last + ACCOUNT_REFETCH_MS - performance.now());
-        pending = setTimeout(() => scheduleFrame(bump), wait);
-      }
+      if (m.type !== 'update') return;
       if (m.channel === 'fills') {
         for (const f of m.items as FillUpdate[]) toast('success', fillText(f, marketsRef.current));
       }
@@ -250,8 +251,8 @@ export function AppProvider({ children }: { children: ReactNode }) {
     });
     return () => {
       off();
+      feed.close();
       clearTimeout(pending);
-      for (const r of releases) r();
     };
   }, [me, socket, toast]);
 
