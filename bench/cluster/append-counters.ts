@@ -4,7 +4,8 @@
 // appends per fsync shows whether etcd put several appends in one Raft round.
 
 import type { Histograms } from './stage-timings.ts';
-import { page, sum } from './sync-counts.ts';
+import { metricSum } from '@bourse/protocol/metrics-text';
+import { page } from './sync-counts.ts';
 
 const LEADER_COUNTERS = [
   'bourse_cluster_appends_total',
@@ -15,8 +16,8 @@ const WAL_FSYNCS = 'etcd_disk_wal_fsync_duration_seconds_count';
 
 /** Counter name → value, as one-bucket series so they travel with the run's histograms. */
 function put(out: Histograms, name: string, value: number): void {
-  const prior = out.get(name)?.counts[0] ?? 0;
-  out.set(name, { bounds: [Number.POSITIVE_INFINITY], counts: [prior + value] });
+  const prior = out.get(name)?.get(Number.POSITIVE_INFINITY) ?? 0;
+  out.set(name, new Map([[Number.POSITIVE_INFINITY, prior + value]]));
 }
 
 /**
@@ -30,15 +31,16 @@ export async function scrapeAppendCounters(
   etcd: readonly string[],
 ): Promise<Histograms> {
   const text = await page(gateway);
-  for (const name of LEADER_COUNTERS) put(out, name, sum(text, name, `node="${leader}"`));
-  for (const url of etcd) put(out, WAL_FSYNCS, sum(await page(url), WAL_FSYNCS));
+  for (const name of LEADER_COUNTERS) put(out, name, metricSum(text, name, { node: leader }));
+  for (const url of etcd) put(out, WAL_FSYNCS, metricSum(await page(url), WAL_FSYNCS));
   return out;
 }
 
 /** "fenced appends: 1,234 (45% sent with another in flight, 3 sent again); etcd: …". */
 export function appendNote(before: Histograms, after: Histograms, members: number): string {
   const delta = (name: string) =>
-    (after.get(name)?.counts[0] ?? 0) - (before.get(name)?.counts[0] ?? 0);
+    (after.get(name)?.get(Number.POSITIVE_INFINITY) ?? 0) -
+    (before.get(name)?.get(Number.POSITIVE_INFINITY) ?? 0);
   const appends = delta('bourse_cluster_appends_total');
   const overlapped = delta('bourse_cluster_overlapped_appends_total');
   const resent = delta('bourse_cluster_resent_appends_total');

@@ -4,16 +4,17 @@
 // so off by at most one bucket's width: a few ms up to 100 ms, docs/cluster.md). The leader's stages
 // come from its node metrics, which every gateway's /metrics carries labelled with the node.
 
-import { bucketQuantile } from '../../apps/bourse/src/loadtest/server-stages.ts';
+import {
+  bucketQuantile,
+  bucketsSince,
+  type Buckets,
+  type MetricsText,
+  parseMetricsText,
+} from '@bourse/protocol/metrics-text';
+import { stageSeries } from '../../apps/bourse/src/loadtest/server-stages.ts';
 
-interface Series {
-  /** Upper bounds in seconds, ascending, +Inf last. */
-  readonly bounds: number[];
-  /** Cumulative counts per bound. */
-  readonly counts: number[];
-}
-
-export type Histograms = Map<string, Series>;
+/** Histogram series (`name` or `name{stage}`) → cumulative buckets, summed over the pages read. */
+export type Histograms = Map<string, Buckets>;
 
 /** The stages reported, in path order: histogram name, what it covers, and its unit (seconds if none). */
 const STAGES: readonly { name: string; what: string; unit?: 'bytes' }[] = [
@@ -22,21 +23,21 @@ const STAGES: readonly { name: string; what: string; unit?: 'bytes' }[] = [
     what: 'gateway: submit → ack (NATS both ways, the leader, the events)',
   },
   // The gateway's part, per command (`bourse_gateway_submit_stage_seconds`, remote-exchange-core.ts).
-  { name: 'bourse_gateway_submit_stage_seconds:turn', what: 'gateway: submitted → request sent' },
+  { name: 'bourse_gateway_submit_stage_seconds{turn}', what: 'gateway: submitted → request sent' },
   {
-    name: 'bourse_gateway_submit_stage_seconds:request',
+    name: 'bourse_gateway_submit_stage_seconds{request}',
     what: "gateway: request sent → leader's reply (NATS both ways, the leader)",
   },
   {
-    name: 'bourse_gateway_submit_stage_seconds:leader',
+    name: 'bourse_gateway_submit_stage_seconds{leader}',
     what: 'of which the leader, by its own account',
   },
   {
-    name: 'bourse_gateway_submit_stage_seconds:transit',
+    name: 'bourse_gateway_submit_stage_seconds{transit}',
     what: "of which the transit (NATS both ways, each side's main thread getting to it)",
   },
   {
-    name: 'bourse_gateway_submit_stage_seconds:events',
+    name: 'bourse_gateway_submit_stage_seconds{events}',
     what: 'gateway: reply → its events in hand',
   },
   {
@@ -56,8 +57,8 @@ const STAGES: readonly { name: string; what: string; unit?: 'bytes' }[] = [
     what: 'gateways: event-loop delay',
   },
   // A gateway turn's length is often a collection: its pauses and what each scavenge copied.
-  { name: 'bourse_gc_pause_seconds:scavenge', what: 'gateways: scavenge pause' },
-  { name: 'bourse_gc_pause_seconds:mark_compact', what: 'gateways: mark-compact pause' },
+  { name: 'bourse_gc_pause_seconds{scavenge}', what: 'gateways: scavenge pause' },
+  { name: 'bourse_gc_pause_seconds{mark_compact}', what: 'gateways: mark-compact pause' },
   {
     name: 'bourse_gc_survived_bytes',
     what: 'gateways: bytes surviving a scavenge',
@@ -65,24 +66,22 @@ const STAGES: readonly { name: string; what: string; unit?: 'bytes' }[] = [
   },
   { name: 'bourse_cluster_event_loop_delay_seconds', what: 'leader: event-loop delay' },
   // The leader's core, per command (`bourse_cluster_ack_stage_seconds`, one series per stage).
-  { name: 'bourse_cluster_ack_stage_seconds:queue', what: 'leader core: submitted → engine' },
-  { name: 'bourse_cluster_ack_stage_seconds:engine', what: 'leader core: engine' },
+  { name: 'bourse_cluster_ack_stage_seconds{queue}', what: 'leader core: submitted → engine' },
+  { name: 'bourse_cluster_ack_stage_seconds{engine}', what: 'leader core: engine' },
   {
-    name: 'bourse_cluster_ack_stage_seconds:journal_wait',
+    name: 'bourse_cluster_ack_stage_seconds{journal_wait}',
     what: 'leader core: submitted → its fenced append starts',
   },
   {
-    name: 'bourse_cluster_ack_stage_seconds:journal_write',
+    name: 'bourse_cluster_ack_stage_seconds{journal_write}',
     what: 'leader core: its fenced append',
   },
   {
-    name: 'bourse_cluster_ack_stage_seconds:ack',
+    name: 'bourse_cluster_ack_stage_seconds{ack}',
     what: 'leader core: applied and in the log → acked',
   },
-  { name: 'bourse_cluster_ack_stage_seconds:core', what: 'leader core: submitted → acked' },
+  { name: 'bourse_cluster_ack_stage_seconds{core}', what: 'leader core: submitted → acked' },
 ];
-
-const BUCKET = /^(\w+)_bucket\{(.*)\} (\S+)$/;
 
 /**
  * The histograms of the given /metrics pages, buckets summed over pages and label sets; the node-
@@ -92,46 +91,19 @@ export async function scrapeHistograms(
   urls: readonly string[],
   leader: string,
 ): Promise<Histograms> {
-  const out: Histograms = new Map();
+  const out: MetricsText = { values: new Map(), histograms: new Map() };
   for (const [page, url] of urls.entries()) {
     const text = await (await fetch(`${url}/metrics`)).text();
-    for (const line of text.split('\n')) {
-      const m = BUCKET.exec(line);
-      if (m === null) continue;
-      const [, family, labels, value] = m as unknown as [string, string, string, string];
-      // A family with a `stage` (or `kind`) label is one series per stage.
-      const stage = /(?:stage|kind)="([^"]*)"/.exec(labels)?.[1];
-      const name = stage === undefined ? family : `${family}:${stage}`;
-      const node = /node="([^"]*)"/.exec(labels)?.[1];
-      if (node !== undefined && (page > 0 || node !== leader)) continue;
-      const le = /le="([^"]*)"/.exec(labels)?.[1] ?? '+Inf';
-      const bound = le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
-      let s = out.get(name);
-      if (s === undefined) {
-        s = { bounds: [], counts: [] };
-        out.set(name, s);
-      }
-      let i = s.bounds.indexOf(bound);
-      if (i < 0) {
-        s.bounds.push(bound);
-        s.counts.push(0);
-        i = s.bounds.length - 1;
-      }
-      s.counts[i]! += Number(value);
-    }
+    parseMetricsText(
+      text,
+      (family, labels) =>
+        labels.node !== undefined && (page > 0 || labels.node !== leader)
+          ? undefined
+          : stageSeries(family, labels),
+      out,
+    );
   }
-  return out;
-}
-
-/** The `q` quantile (seconds) of what `after` counted beyond `before`, or undefined if nothing. */
-function quantile(before: Series | undefined, after: Series, q: number): number | undefined {
-  const delta = after.bounds
-    .map((b, i) => {
-      const j = before?.bounds.indexOf(b) ?? -1;
-      return [b, after.counts[i]! - (j < 0 ? 0 : before!.counts[j]!)] as const;
-    })
-    .sort((x, y) => x[0] - y[0]);
-  return (delta.at(-1)?.[1] ?? 0) > 0 ? bucketQuantile(delta, q) : undefined;
+  return out.histograms;
 }
 
 /** "ack by stage at 7500/s: gateway: submit → ack p50 9.1 ms / p99 31 ms (n 4,012) · …". */
@@ -141,16 +113,13 @@ export function stageNote(label: string, before: Histograms, after: Histograms):
     const ms = (s: number | undefined) =>
       s === undefined ? '—' : stage.unit === 'bytes' ? (s / 1e6).toFixed(2) : (s * 1000).toFixed(1);
     const unit = stage.unit === 'bytes' ? 'MB' : 'ms';
-    const a = after.get(stage.name);
-    if (a === undefined) continue;
-    const b = before.get(stage.name);
-    const n =
-      (a.counts[a.bounds.indexOf(Number.POSITIVE_INFINITY)] ?? 0) -
-      (b?.counts[b.bounds.indexOf(Number.POSITIVE_INFINITY)] ?? 0);
+    const delta = bucketsSince(after.get(stage.name), before.get(stage.name));
+    const n = delta.at(-1)?.[1] ?? 0;
     if (n <= 0) continue;
+    const p = (q: number) => ms(bucketQuantile(delta, q));
     parts.push(
-      `${stage.what}: p50 ${ms(quantile(b, a, 0.5))} ${unit}, p90 ${ms(quantile(b, a, 0.9))} ${unit}, ` +
-        `p99 ${ms(quantile(b, a, 0.99))} ${unit} (n ${n.toLocaleString('en-US')})`,
+      `${stage.what}: p50 ${p(0.5)} ${unit}, p90 ${p(0.9)} ${unit}, ` +
+        `p99 ${p(0.99)} ${unit} (n ${n.toLocaleString('en-US')})`,
     );
   }
   return `${label}, ack by stage (the cluster's own histograms over the run): ${parts.join(' · ')}`;

@@ -4,6 +4,7 @@
 // node's `bourse_cluster_local_commit_latency_seconds`, which each gateway's /metrics carries), and
 // PostgreSQL's WAL syncs and the rest of its WAL figures (pg-wal.ts).
 
+import { metricSum } from '@bourse/protocol/metrics-text';
 import type { ClusterState } from '../../apps/bourse/src/cluster/cluster-state.ts';
 import { type WalStats, walNote, walStats } from './pg-wal.ts';
 
@@ -13,27 +14,6 @@ export interface SyncCounts {
   readonly nodeJournalWrites: number;
   readonly pg: WalStats | undefined;
   readonly at: number;
-}
-
-/**
- * Sum of every sample of `name` on a Prometheus text page, or only of those whose labels contain
- * `label` (e.g. `node="n1"`).
- */
-export function sum(text: string, name: string, label?: string): number {
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name)) continue;
-    const rest = line.slice(name.length);
-    if (rest[0] !== ' ' && rest[0] !== '{') continue;
-    if (
-      label !== undefined &&
-      !(rest[0] === '{' && rest.slice(0, rest.indexOf('}')).includes(label))
-    ) {
-      continue;
-    }
-    total += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return total;
 }
 
 /** A server's /metrics page, or '' when it does not answer within 10 s. */
@@ -51,14 +31,14 @@ export async function syncCounts(state: ClusterState): Promise<SyncCounts> {
   const nodes = gateway === undefined ? '' : await page(`http://127.0.0.1:${gateway[1]}`);
   return {
     etcdWalFsyncs: etcd.reduce(
-      (a, t) => a + sum(t, 'etcd_disk_wal_fsync_duration_seconds_count'),
+      (a, t) => a + metricSum(t, 'etcd_disk_wal_fsync_duration_seconds_count'),
       0,
     ),
     etcdBackendCommits: etcd.reduce(
-      (a, t) => a + sum(t, 'etcd_disk_backend_commit_duration_seconds_count'),
+      (a, t) => a + metricSum(t, 'etcd_disk_backend_commit_duration_seconds_count'),
       0,
     ),
-    nodeJournalWrites: sum(nodes, 'bourse_cluster_local_commit_latency_seconds_count'),
+    nodeJournalWrites: metricSum(nodes, 'bourse_cluster_local_commit_latency_seconds_count'),
     pg: await walStats(state.pgUrl),
     at: performance.now(),
   };

@@ -1,6 +1,6 @@
 // The UI's integer arithmetic: price and quantity text ↔ ticks and lots, the binary outcome mapping onto
 // the YES book, the ticket's preview (parts closed and opened, the most the fee can be) and its
-// problems, the most a dollar amount buys, and metric percentiles.
+// problems, and the most a dollar amount buys.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -8,7 +8,6 @@ import type { MarketInfo } from '../ui/api/types.ts';
 import { parseDecimal, parsePrice, parseQty, price, qty, usd } from '../ui/format/units.ts';
 import { fromBook, lotsForBudget, preview, sweep, toBook } from '../ui/market/ticket-math.ts';
 import { assessTicket, buildOrder, canRest, EMPTY_TICKET } from '../ui/market/ticket-order.ts';
-import { bucketDelta, parseMetrics, quantile } from '../ui/ops/prometheus-text.ts';
 import { spotValue, valueAccount } from '../ui/portfolio/valuation.ts';
 
 const binary = {
@@ -162,24 +161,6 @@ test('a market order sweeps levels up to its worst price', () => {
     notionalTicksLots: 2_030_000,
     filledLots: 500,
   });
-});
-
-test('ack latency percentiles come from the histogram buckets of the last interval', () => {
-  const before = parseMetrics(
-    'bourse_ack_latency_seconds_bucket{le="0.001"} 10\nbourse_ack_latency_seconds_bucket{le="0.01"} 10\nbourse_ack_latency_seconds_bucket{le="+Inf"} 10\nbourse_commands_total 10\n',
-  );
-  const now = parseMetrics(
-    '# HELP x\nbourse_ack_latency_seconds_bucket{le="0.001"} 60\nbourse_ack_latency_seconds_bucket{le="0.01"} 110\nbourse_ack_latency_seconds_bucket{le="+Inf"} 110\nbourse_commands_total 110\n',
-  );
-  assert.equal(now.values.get('bourse_commands_total'), 110);
-  const window = bucketDelta(
-    now.buckets.get('bourse_ack_latency_seconds')!,
-    before.buckets.get('bourse_ack_latency_seconds'),
-  );
-  assert.deepEqual(window.at(-1), [Number.POSITIVE_INFINITY, 100]);
-  assert.equal(quantile(window, 0.5), 0.001);
-  assert.ok(Math.abs(quantile(window, 0.99)! - 0.00982) < 1e-9);
-  assert.equal(quantile([], 0.5), undefined);
 });
 
 test('the ticket builds the API order the person described, or says what to fix', () => {

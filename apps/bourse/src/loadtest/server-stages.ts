@@ -4,8 +4,16 @@
 // beside the generator's end-to-end figure, they say whether a tail is the disk, the engine or a
 // thread waiting for a core. Percentiles are interpolated within a bucket (ack-stages.ts has the bounds).
 
-/** Cumulative bucket counts by upper bound (seconds), per series (`name` or `name{stage}`). */
-export type Scrape = Map<string, Map<number, number>>;
+import {
+  bucketQuantile,
+  bucketsSince,
+  type Labels,
+  type MetricsText,
+  parseMetricsText,
+} from '@bourse/protocol/metrics-text';
+
+/** The server's histograms per series (`name` or `name{stage}`) and its plain counters. */
+export type Scrape = MetricsText;
 
 export interface StagePercentiles {
   readonly count: number;
@@ -41,10 +49,6 @@ export interface ScavengeBytes {
   readonly allocatedMb: number;
 }
 
-const BUCKET = /^(\w+)_bucket\{(.*)\} (\S+)$/;
-/** Plain counters read beside the histograms (stored as one +Inf bucket). */
-const COUNTER = /^(bourse_gc_(?:promoted|young_allocated)_bytes_total) (\S+)$/;
-
 export async function scrapeMetrics(url: string): Promise<Scrape | undefined> {
   try {
     return parseBuckets(await (await fetch(new URL('/metrics', url))).text());
@@ -54,22 +58,17 @@ export async function scrapeMetrics(url: string): Promise<Scrape | undefined> {
   }
 }
 
+/**
+ * A histogram family with a `stage` (or `kind`) label is one series per stage, `name{stage}`; the
+ * cluster bench names its series the same way. `node` (a cluster node's own figures) is not split.
+ */
+export function stageSeries(family: string, labels: Labels): string {
+  const stage = labels.stage ?? labels.kind;
+  return stage === undefined ? family : `${family}{${stage}}`;
+}
+
 export function parseBuckets(text: string): Scrape {
-  const out: Scrape = new Map();
-  for (const line of text.split('\n')) {
-    const c = COUNTER.exec(line);
-    if (c !== null) out.set(c[1]!, new Map([[Number.POSITIVE_INFINITY, Number(c[2])]]));
-    const m = BUCKET.exec(line);
-    if (m === null) continue;
-    const [, name, labels, value] = m as unknown as [string, string, string, string];
-    const stage = /(?:stage|kind)="([^"]*)"/.exec(labels)?.[1];
-    const key = stage === undefined ? name : `${name}{${stage}}`;
-    const le = /le="([^"]*)"/.exec(labels)?.[1] ?? '+Inf';
-    let series = out.get(key);
-    if (series === undefined) out.set(key, (series = new Map()));
-    series.set(le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le), Number(value));
-  }
-  return out;
+  return parseMetricsText(text, stageSeries);
 }
 
 /** Percentiles of what each reported series counted between the two scrapes. */
@@ -79,7 +78,7 @@ export function stagePercentiles(before: Scrape, after: Scrape): Record<string, 
     const delta = since(before, after, key);
     const count = delta.at(-1)?.[1] ?? 0;
     if (count <= 0) continue;
-    const ms = (q: number) => Math.round(bucketQuantile(delta, q) * 1e5) / 100;
+    const ms = (q: number) => Math.round(bucketQuantile(delta, q)! * 1e5) / 100;
     const label = /\{(\w+)\}$/.exec(key)?.[1];
     const gc = key.startsWith('bourse_gc_');
     out[label === undefined ? key.replace(/^bourse_|_seconds$/g, '') : gc ? `gc_${label}` : label] =
@@ -94,10 +93,12 @@ export function stagePercentiles(before: Scrape, after: Scrape): Record<string, 
 }
 
 function since(before: Scrape, after: Scrape, key: string): (readonly [number, number])[] {
-  const a = after.get(key);
-  const b = before.get(key);
-  if (a === undefined) return [];
-  return [...a].sort((x, y) => x[0] - y[0]).map(([le, c]) => [le, c - (b?.get(le) ?? 0)] as const);
+  return bucketsSince(after.histograms.get(key), before.histograms.get(key));
+}
+
+/** A plain counter's growth between two scrapes. */
+function grown(before: Scrape, after: Scrape, name: string): number {
+  return (after.values.get(name) ?? 0) - (before.values.get(name) ?? 0);
 }
 
 /** Bytes surviving the gateway thread's scavenges between two scrapes; undefined without any. */
@@ -108,28 +109,9 @@ export function scavengeBytes(before: Scrape, after: Scrape): ScavengeBytes | un
   const mb = (bytes: number) => Math.round((bytes / (1024 * 1024)) * 100) / 100;
   return {
     scavenges,
-    survivedP50Mb: mb(bucketQuantile(survived, 0.5)),
-    survivedP99Mb: mb(bucketQuantile(survived, 0.99)),
-    promotedMb: mb(since(before, after, 'bourse_gc_promoted_bytes_total').at(-1)?.[1] ?? 0),
-    allocatedMb: mb(since(before, after, 'bourse_gc_young_allocated_bytes_total').at(-1)?.[1] ?? 0),
+    survivedP50Mb: mb(bucketQuantile(survived, 0.5)!),
+    survivedP99Mb: mb(bucketQuantile(survived, 0.99)!),
+    promotedMb: mb(grown(before, after, 'bourse_gc_promoted_bytes_total')),
+    allocatedMb: mb(grown(before, after, 'bourse_gc_young_allocated_bytes_total')),
   };
-}
-
-/**
- * The q-quantile of cumulative buckets (seconds, sorted by bound, +Inf last), linear within the
- * bucket it falls in; the cluster bench reads its stage histograms through it too.
- */
-export function bucketQuantile(buckets: readonly (readonly [number, number])[], q: number): number {
-  const rank = q * (buckets.at(-1)?.[1] ?? 0);
-  let lower = 0;
-  let below = 0;
-  for (const [le, count] of buckets) {
-    if (count >= rank) {
-      if (!Number.isFinite(le)) return lower;
-      return count <= below ? le : lower + ((le - lower) * (rank - below)) / (count - below);
-    }
-    lower = le;
-    below = count;
-  }
-  return lower;
 }

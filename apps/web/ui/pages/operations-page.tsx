@@ -3,7 +3,12 @@
 // the cluster (cluster-card.tsx), or that this is one server.
 
 import { useEffect, useRef, useState } from 'react';
-import { bucketDelta, type Metrics, parseMetrics, quantile } from '../ops/prometheus-text.ts';
+import {
+  bucketQuantile,
+  bucketsSince,
+  type MetricsText,
+  parseMetricsText,
+} from '@bourse/protocol/metrics-text';
 import { ClusterCard } from './cluster-card.tsx';
 
 interface Sample {
@@ -37,32 +42,32 @@ const ms = (s: number | undefined) =>
   s === undefined ? '—' : `${(s * 1000).toFixed(s < 0.01 ? 2 : 1)} ms`;
 
 export function OperationsPage() {
-  const [metrics, setMetrics] = useState<Metrics | undefined>();
+  const [metrics, setMetrics] = useState<MetricsText | undefined>();
   const [samples, setSamples] = useState<Sample[]>([]);
   const [error, setError] = useState<string | undefined>();
-  const prev = useRef<{ ts: number; m: Metrics } | undefined>(undefined);
+  const prev = useRef<{ ts: number; m: MetricsText } | undefined>(undefined);
   useEffect(() => {
     let stopped = false;
     const poll = async () => {
       try {
         const res = await fetch('/metrics', { cache: 'no-store' });
         if (!res.ok) throw new Error(`Metrics answered ${res.status}`);
-        const m = parseMetrics(await res.text());
+        const m = parseMetricsText(await res.text());
         const ts = performance.now();
         const p = prev.current;
         if (p !== undefined) {
           const dt = (ts - p.ts) / 1000;
           const rate = (name: string) =>
             ((m.values.get(name) ?? 0) - (p.m.values.get(name) ?? 0)) / dt;
-          const window = bucketDelta(
-            m.buckets.get('bourse_ack_latency_seconds') ?? [],
-            p.m.buckets.get('bourse_ack_latency_seconds'),
+          const window = bucketsSince(
+            m.histograms.get('bourse_ack_latency_seconds'),
+            p.m.histograms.get('bourse_ack_latency_seconds'),
           );
           const s: Sample = {
             ts: Date.now(),
             throughput: rate('bourse_commands_total'),
-            p50: quantile(window, 0.5),
-            p99: quantile(window, 0.99),
+            p50: bucketQuantile(window, 0.5),
+            p99: bucketQuantile(window, 0.99),
             wsOut: rate('bourse_ws_messages_out_total'),
           };
           if (!stopped) setSamples((x) => [...x.slice(-(KEEP - 1)), s]);
@@ -85,7 +90,7 @@ export function OperationsPage() {
   }, []);
   const last = samples.at(-1);
   const v = (name: string) => metrics?.values.get(name);
-  const all = metrics?.buckets.get('bourse_ack_latency_seconds') ?? [];
+  const all = bucketsSince(metrics?.histograms.get('bourse_ack_latency_seconds'));
   return (
     <section className="ops">
       <h1>Operations</h1>
@@ -142,7 +147,8 @@ export function OperationsPage() {
           <dd>{v('bourse_journal_fsyncs_total')?.toLocaleString() ?? '—'}</dd>
           <dt>Ack p50 / p99 / p99.9</dt>
           <dd>
-            {ms(quantile(all, 0.5))} / {ms(quantile(all, 0.99))} / {ms(quantile(all, 0.999))}
+            {ms(bucketQuantile(all, 0.5))} / {ms(bucketQuantile(all, 0.99))} /{' '}
+            {ms(bucketQuantile(all, 0.999))}
           </dd>
           <dt>HTTP requests / errors</dt>
           <dd>
