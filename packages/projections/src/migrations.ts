@@ -135,9 +135,15 @@ async function createOrders(db: AnyDb, h: Hints): Promise<void> {
     .execute();
 }
 
-async function createFillsAndTrades(db: AnyDb, h: Hints): Promise<void> {
+/** The fills' columns, keyed by `key` (migration 0008 changed the key). */
+async function createFills(
+  db: AnyDb,
+  h: Hints,
+  name: string,
+  key: readonly ('account_id' | 'trade_id' | 'role')[],
+): Promise<void> {
   await db.schema
-    .createTable('fills')
+    .createTable(name)
     .addColumn('trade_id', 'bigint', (c) => c.notNull())
     .addColumn('role', 'text', (c) => c.notNull())
     .addColumn('seq', 'bigint', (c) => c.notNull())
@@ -149,9 +155,13 @@ async function createFillsAndTrades(db: AnyDb, h: Hints): Promise<void> {
     .addColumn('price_ticks', 'bigint', (c) => c.notNull())
     .addColumn('qty_lots', 'bigint', (c) => c.notNull())
     .addColumn('fee', 'bigint', (c) => c.notNull())
-    .addPrimaryKeyConstraint('fills_pk', ['trade_id', 'role'])
+    .addPrimaryKeyConstraint('fills_pk', [...key])
     .$call(h.clustered)
     .execute();
+}
+
+async function createFillsAndTrades(db: AnyDb, h: Hints): Promise<void> {
+  await createFills(db, h, 'fills', ['trade_id', 'role']);
   const s = db.schema;
   await s.createIndex('fills_by_account').on('fills').columns(['account_id', 'trade_id']).execute();
   await s.createIndex('fills_by_order').on('fills').columns(['order_id', 'trade_id']).execute();
@@ -378,6 +388,42 @@ const brinTimeIndexes = (backend: Backend): Migration => ({
   },
 });
 
+/**
+ * Two index entries fewer per order on the write path. Fills are keyed by account first,
+ * `(account_id, trade_id, role)`, and lose their index by account: every query of fills names an
+ * account (a trader's own fills, newest first; an account's fills of one order or market; an account's
+ * series), and the old key `(trade_id, role)` served none of them while costing each fill a second
+ * B-tree insert. `(account_id, trade_id, role)` still names one fill (a trade has one fill per role).
+ * Orders lose their index by market: every query of orders names an account (`orders_by_account`
+ * serves it, the market then a filter over that account's orders), so nothing read it.
+ */
+const fewerWriteIndexes = (backend: Backend): Migration => ({
+  async up(db: AnyDb): Promise<void> {
+    await db.schema.dropIndex('orders_by_instrument').execute();
+    if (backend === 'postgres') {
+      await sql`alter table fills drop constraint fills_pk`.execute(db);
+      await db.schema.dropIndex('fills_by_account').execute();
+      await sql`alter table fills add constraint fills_pk primary key (account_id, trade_id, role)`.execute(
+        db,
+      );
+      return;
+    }
+    // As migration 0006 did for the ledger: a copy keyed the new way replaces the table (its indexes
+    // go with it and are made again), in one transaction.
+    await db.transaction().execute(async (trx) => {
+      await createFills(trx, hintsFor(backend), 'fills_new', ['account_id', 'trade_id', 'role']);
+      await sql`insert into fills_new (trade_id, role, seq, ts, instrument_id, order_id, account_id,
+        side, price_ticks, qty_lots, fee) select trade_id, role, seq, ts, instrument_id, order_id,
+        account_id, side, price_ticks, qty_lots, fee from fills`.execute(trx);
+      await trx.schema.dropTable('fills').execute();
+      await trx.schema.alterTable('fills_new').renameTo('fills').execute();
+      const s = trx.schema;
+      await s.createIndex('fills_by_order').on('fills').columns(['order_id', 'trade_id']).execute();
+      await s.createIndex('fills_by_ts').on('fills').columns(['ts', 'trade_id']).execute();
+    });
+  },
+});
+
 /** Every migration for `backend`, keyed so that lexical order is application order. */
 export function migrationsFor(backend: Backend): Record<string, Migration> {
   const h = hintsFor(backend);
@@ -389,6 +435,7 @@ export function migrationsFor(backend: Backend): Record<string, Migration> {
     '0005_audit_actor': auditActor,
     '0006_ledger_keyed_by_account': ledgerKeyedByAccount(backend),
     '0007_brin_time_indexes': brinTimeIndexes(backend),
+    '0008_fewer_write_indexes': fewerWriteIndexes(backend),
   };
 }
 

@@ -6,10 +6,17 @@ import { describe, it } from 'node:test';
 import { BulkWriter } from '../src/bulk-writer.ts';
 import { decodeCursor, encodeCursor } from '../src/cursor.ts';
 import { InvalidQueryError } from '../src/invalid-query-error.ts';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { migrateToLatest, migrationsFor } from '../src/migrations.ts';
-import type { AuditTable, CandlesTable, LedgerTable, TradesTable } from '../src/schema.ts';
+import type {
+  AuditTable,
+  CandlesTable,
+  Database,
+  FillsTable,
+  LedgerTable,
+  TradesTable,
+} from '../src/schema.ts';
 import { AUDIT_WRITE, CANDLES_WRITE, TRADES_WRITE } from '../src/table-writes.ts';
 import { binaryLegCash, type CashTerms, spotLegCash } from '../src/trade-cash.ts';
 import { useSqlBackends } from './support/sql-backends.ts';
@@ -185,6 +192,56 @@ for (const backend of backends.both) {
       await db.destroy();
     });
 
+    it('keeps every fill when migration 0008 keys the fills by account, and reads them by its key', async () => {
+      const db = await backend.unmigrated();
+      const provider = { getMigrations: async () => migrationsFor(backend.dialect) };
+      const upTo7 = await new Migrator({ db, provider }).migrateTo('0007_brin_time_indexes');
+      assert.equal(upTo7.error, undefined);
+      const rows: FillsTable[] = [1, 2, 3].flatMap((tradeId) =>
+        (['maker', 'taker'] as const).map((role) => ({
+          trade_id: tradeId,
+          role,
+          seq: 10 + tradeId,
+          ts: 1_000 * tradeId,
+          instrument_id: 1,
+          order_id: role === 'maker' ? 100 : 100 + tradeId,
+          account_id: role === 'maker' ? 7 : 3,
+          side: role === 'maker' ? 'buy' : 'sell',
+          price_ticks: 4_200,
+          qty_lots: tradeId,
+          fee: role === 'maker' ? 0 : 15,
+        })),
+      );
+      await db.insertInto('fills').values(rows).execute();
+      await migrateToLatest(db, backend.dialect);
+      const stored = await db
+        .selectFrom('fills')
+        .selectAll()
+        .orderBy('trade_id')
+        .orderBy('role')
+        .execute();
+      assert.deepEqual(
+        stored.map((r) => ({ ...r })),
+        rows,
+      );
+      // The new key still refuses a fill stored twice.
+      await assert.rejects(db.insertInto('fills').values(rows[3]!).execute());
+      const indexes = await indexNames(db, backend.dialect);
+      assert.ok(!indexes.includes('orders_by_instrument') && !indexes.includes('fills_by_account'));
+      assert.ok(indexes.includes('fills_by_order') && indexes.includes('fills_by_ts'));
+      if (backend.dialect === 'postgres') {
+        // An account's fills, newest first (the only way fills are listed), read through the key.
+        const plan = await sql<{ 'QUERY PLAN': string }>`explain select * from fills
+          where account_id = 7 order by trade_id desc, role desc limit 101`.execute(db);
+        await sql`set enable_seqscan = off`.execute(db);
+        const forced = await sql<{ 'QUERY PLAN': string }>`explain select * from fills
+          where account_id = 7 order by trade_id desc, role desc limit 101`.execute(db);
+        const text = [...plan.rows, ...forced.rows].map((r) => r['QUERY PLAN']).join('\n');
+        assert.match(text, /Index Scan Backward using fills_pk/);
+      }
+      await db.destroy();
+    });
+
     it('finds a period of trades by time, through BRIN indexes on PostgreSQL', async () => {
       const db = await backend.kysely();
       const writer = new BulkWriter(db);
@@ -238,4 +295,15 @@ for (const backend of backends.both) {
       await db.destroy();
     });
   });
+}
+
+/** The names of every index of the read models' tables, on either backend. */
+async function indexNames(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Promise<string[]> {
+  const query =
+    dialect === 'postgres'
+      ? sql<{ name: string }>`select indexname as name from pg_indexes
+          where schemaname = current_schema()`
+      : sql<{ name: string }>`select name from sqlite_master where type = 'index'`;
+  const { rows } = await query.execute(db);
+  return rows.map((r) => r.name);
 }
