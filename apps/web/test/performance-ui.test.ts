@@ -31,6 +31,8 @@ import {
 const skip = chromiumMissing();
 const MINUTE = 60_000;
 
+const pnlOf = (page: Page) => page.getByTestId('performance').getByTestId('performance-pnl');
+
 describe('performance on the portfolio page', { skip }, () => {
   let ex: WebExchange;
   let browser: Browser;
@@ -44,6 +46,32 @@ describe('performance on the portfolio page', { skip }, () => {
     const base = { ...order, priceTicks: price, qtyLots: 200 };
     await s.submit({ ...base, accountId: ex.accounts[buyer]!, side: 'buy' });
     await s.submit({ ...base, accountId: ex.accounts[seller]!, side: 'sell' });
+  };
+
+  /** Alice's performance report as the read models hold it now (over all time, or since `fromTs`). */
+  const report = (fromTs?: number) =>
+    ex.gateway.services.core.readModels.performance({
+      accountId: ex.accounts.alice!,
+      assetId: USD,
+      ...(fromTs === undefined ? {} : { fromTs }),
+      toTs: Date.now(),
+    });
+
+  /**
+   * Once `page` shows alice's P&L, she sells snow as the taker (she pays a fee, so her P&L falls by
+   * it); returns the P&L the page must come to.
+   */
+  const sellOnceShown = async (page: Page): Promise<string> => {
+    const before = await report();
+    await pnlOf(page)
+      .filter({ hasText: usdSigned(before.stats.pnl) })
+      .waitFor();
+    now += MINUTE;
+    await cross(2, 'bob', 'alice', 5_000);
+    await ex.gateway.services.historyBarrier();
+    const after = await report();
+    assert.ok(after.stats.pnl < before.stats.pnl);
+    return usdSigned(after.stats.pnl);
   };
 
   before(async () => {
@@ -83,11 +111,7 @@ describe('performance on the portfolio page', { skip }, () => {
     const section = alice.getByTestId('performance');
     await section.getByTestId('performance-chart').waitFor();
     assert.ok((await section.getByTestId('performance-chart').locator('canvas').count()) > 0);
-    const r = await ex.gateway.services.core.readModels.performance({
-      accountId: ex.accounts.alice!,
-      assetId: USD,
-      toTs: Date.now(),
-    });
+    const r = await report();
     assert.ok(r.points.length >= 5, `${r.points.length} points`);
     const s = r.stats;
     assert.ok(s.feesPaid > 0);
@@ -123,11 +147,7 @@ describe('performance on the portfolio page', { skip }, () => {
     assert.match(download.suggestedFilename(), /^performance-\d+-seq\d+\.csv$/);
     const csv = await readFile((await download.path())!, 'utf8');
     assert.match(csv, /^report,account_id,asset_id,interval,from,to,seq,seq_ts\r\nperformance,/);
-    const r = await ex.gateway.services.core.readModels.performance({
-      accountId: ex.accounts.alice!,
-      assetId: USD,
-      toTs: Date.now(),
-    });
+    const r = await report();
     const stats = csv.split('\r\n\r\n')[1]!.split('\r\n');
     assert.equal(stats[1]!.split(',')[3], String(r.stats.pnl));
     assert.ok(csv.includes(`\r\n${MARKET},1,binary,WEATHER-NYC,`));
@@ -138,12 +158,7 @@ describe('performance on the portfolio page', { skip }, () => {
     await section.getByRole('button', { name: '1D' }).click();
     await section.getByRole('button', { name: '1D', pressed: true }).waitFor();
     await section.getByTestId('performance-chart').waitFor();
-    const r = await ex.gateway.services.core.readModels.performance({
-      accountId: ex.accounts.alice!,
-      assetId: USD,
-      fromTs: Date.now() - 86_400_000,
-      toTs: Date.now(),
-    });
+    const r = await report(Date.now() - 86_400_000);
     assert.equal(
       await section.getByTestId('performance-pnl').textContent(),
       usdSigned(r.stats.pnl),
@@ -152,30 +167,15 @@ describe('performance on the portfolio page', { skip }, () => {
 
   test('a new fill changes the figures without a reload', async () => {
     await alice.goto('/portfolio');
-    const pnl = alice.getByTestId('performance').getByTestId('performance-pnl');
-    const before = await ex.gateway.services.core.readModels.performance({
-      accountId: ex.accounts.alice!,
-      assetId: USD,
-      toTs: Date.now(),
-    });
-    await pnl.filter({ hasText: usdSigned(before.stats.pnl) }).waitFor();
-    // Alice sells snow as the taker: she pays a fee, so her P&L falls by it.
-    now += MINUTE;
-    await cross(2, 'bob', 'alice', 5_000);
-    await ex.gateway.services.historyBarrier();
-    const after = await ex.gateway.services.core.readModels.performance({
-      accountId: ex.accounts.alice!,
-      assetId: USD,
-      toTs: Date.now(),
-    });
-    assert.ok(after.stats.pnl < before.stats.pnl);
-    await pnl.filter({ hasText: usdSigned(after.stats.pnl) }).waitFor();
+    const after = await sellOnceShown(alice);
+    await pnlOf(alice).filter({ hasText: after }).waitFor();
   });
 
   test('a fill made before the page’s live feed is on shows without a reload', async () => {
     // The page's private subscriptions reach the server only once the fill is made (as when a fill
     // lands between the page's first loads and the socket's subscriptions): no update carries it.
     const page = (await newUserPage(browser, ex.baseUrl)).page;
+    await logIn(page, 'alice', PASSWORD);
     const held: (() => void)[] = [];
     let holding = true;
     const PRIVATE = /"channel":"(orders|fills|balances|positions)"/;
@@ -186,28 +186,12 @@ describe('performance on the portfolio page', { skip }, () => {
         else server.send(m);
       });
     });
-    await logIn(page, 'alice', PASSWORD);
     await page.goto('/portfolio');
-    const pnl = page.getByTestId('performance').getByTestId('performance-pnl');
-    const before = await ex.gateway.services.core.readModels.performance({
-      accountId: ex.accounts.alice!,
-      assetId: USD,
-      toTs: Date.now(),
-    });
-    await pnl.filter({ hasText: usdSigned(before.stats.pnl) }).waitFor();
-    now += MINUTE;
-    await cross(2, 'bob', 'alice', 4_000);
-    await ex.gateway.services.historyBarrier();
-    const after = await ex.gateway.services.core.readModels.performance({
-      accountId: ex.accounts.alice!,
-      assetId: USD,
-      toTs: Date.now(),
-    });
-    assert.notEqual(after.stats.pnl, before.stats.pnl);
+    const after = await sellOnceShown(page);
     assert.ok(held.length > 0, 'the private subscriptions were held');
     holding = false;
     for (const send of held.splice(0)) send();
-    await pnl.filter({ hasText: usdSigned(after.stats.pnl) }).waitFor();
+    await pnlOf(page).filter({ hasText: after }).waitFor();
     await page.context().close();
   });
 
