@@ -3,6 +3,7 @@
 
 import type { AppliedCommand, CoreMetrics, SequencerStats } from './exchange-core.ts';
 import { createAckStageHistograms } from './ack-stages.ts';
+import { EncodedApplied } from './encoded-applied.ts';
 import { createHistogram } from './histogram.ts';
 
 export function createCoreMetrics(): CoreMetrics {
@@ -21,6 +22,8 @@ export function createCoreMetrics(): CoreMetrics {
 
 /** Counts `applied` if the engine rejected it, in total and under its reject code. */
 export function countReject(metrics: CoreMetrics, applied: AppliedCommand): void {
+  // Events kept as bytes (a cluster node's) are read only as far as the first one's tag.
+  if (applied instanceof EncodedApplied && !applied.mayBeRejected) return;
   const first = applied.events[0];
   if (first?.type !== 'rejected') return;
   metrics.rejectsTotal++;

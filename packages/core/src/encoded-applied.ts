@@ -3,7 +3,13 @@
 // forwards most commands without reading their events (it publishes the bytes, see the cluster's
 // `encodeEventsMessage`), so building and collecting the objects would be its largest cost per order.
 
-import { CodecError, type Command, decodeCommandEvents, type EngineEvent } from '@bourse/engine';
+import {
+  CodecError,
+  type Command,
+  decodeCommandEvents,
+  type EngineEvent,
+  mayStartWithReject,
+} from '@bourse/engine';
 import type { AppliedCommand, BatchTimings, CommandTimings } from './exchange-core.ts';
 
 export class EncodedApplied implements AppliedCommand {
@@ -43,6 +49,14 @@ export class EncodedApplied implements AppliedCommand {
   /** The events' entry of the event batch (count, then events), without decoding it. */
   get eventBytes(): Uint8Array {
     return this.eventBatch.subarray(this.eventStart, this.eventEnd);
+  }
+
+  /** False when the first event is certainly not a reject: counting rejects then decodes nothing. */
+  get mayBeRejected(): boolean {
+    return (
+      this.#events !== undefined ||
+      mayStartWithReject(this.eventBatch, this.eventStart, this.eventEnd)
+    );
   }
 
   get events(): readonly EngineEvent[] {

@@ -7,7 +7,7 @@ import type { Command } from './commands.ts';
 import type { EngineEvent } from './events.ts';
 import { ByteReader, type ByteWriter, CodecError } from './codec-bytes.ts';
 import { asCodecError, readCommand } from './codec-commands.ts';
-import { readEvent, writeEvent } from './codec-events.ts';
+import { mayBeRejectTag, readEvent, writeEvent } from './codec-events.ts';
 
 /** Appends one command record (from `writeCommand` or the journal) to a command batch. */
 export function writeFramedRecord(w: ByteWriter, record: Uint8Array): void {
@@ -101,6 +101,21 @@ export function decodeCommandEvents(
     return events;
   } catch (error) {
     return asCodecError(error, r.pos);
+  }
+}
+
+/**
+ * Whether the events at `bytes[start, end)` (one command's entry) may begin with a reject, read from
+ * the first event's tag alone: false only when they certainly do not (no events, or another event),
+ * so counting rejects decodes nothing for a command the engine took.
+ */
+export function mayStartWithReject(bytes: Uint8Array, start: number, end: number): boolean {
+  const r = new ByteReader(bytes, start, end);
+  try {
+    return r.uint() > 0 && mayBeRejectTag(r.u8());
+  } catch {
+    // Malformed: the full decode reports it.
+    return true;
   }
 }
 

@@ -400,6 +400,11 @@ for (const c of Object.values(CASES) as EventCase<EngineEventType>[]) {
   BY_TAG[c.tag] = c;
 }
 
+/** Whether an event with this tag may be a reject: the reject's own tag, or JSON (any event). */
+export function mayBeRejectTag(tag: number): boolean {
+  return tag === CASES.rejected.tag || tag === EVENT_JSON;
+}
+
 /** Appends one event: binary when every field fits the layout, else tag 0 and its JSON text. */
 export function writeEvent(w: ByteWriter, e: EngineEvent): void {
   const start = w.pos;

@@ -70,6 +70,7 @@ export {
   decodeCommandBatch,
   decodeCommandEvents,
   decodeEventBatch,
+  mayStartWithReject,
   writeCommandEvents,
   writeFramedRange,
   writeFramedRecord,
