@@ -18,6 +18,7 @@ import {
   RemoteExchangeCore,
   SUBMIT_STAGES,
 } from '../src/index.ts';
+import { MAX_SUBMIT_INPUTS } from '@bourse/cluster/protocol';
 import { NatsTestServer } from './support/nats-test-server.ts';
 import { SingleNodeLeader } from './support/single-node-leader.ts';
 
@@ -253,6 +254,45 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
     );
     // The safe ones (client order ids) and the others travel apart; the refused request is not resent.
     assert.ok(leader.submitRequests - before <= 3, String(leader.submitRequests - before));
+  });
+
+  it('single submits of later turns join a window that leaves at its bound or when full', async () => {
+    const open = (submitWindowMs: number) =>
+      openPgReadSide(db).then((readModels) =>
+        RemoteExchangeCore.open({ nats: gatewayConn, readModels, submitWindowMs }),
+      );
+    const gathering = await open(200);
+    const patient = await open(3_600_000);
+    try {
+      let before = leader.submitRequests;
+      const first = gathering.submit(withCid(limitOrder(1, 'sell', 9_300, 1), 'window-0'));
+      // A timer due before the window's end: the next submit comes in a later turn of the loop.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const second = gathering.submit(withCid(limitOrder(1, 'sell', 9_400, 1), 'window-1'));
+      const both = await Promise.all([first, second]);
+      assert.equal(leader.submitRequests - before, 1, 'one request, sent when the window ended');
+      assert.equal(both[1].seq, both[0].seq + 1);
+      // A window of an hour: only its count can send these.
+      before = leader.submitRequests;
+      const full = Array.from({ length: MAX_SUBMIT_INPUTS }, (_, i) =>
+        patient.submit(withCid(limitOrder(1, 'buy', 1_000 + i, 1), `full-${i}`)),
+      );
+      const applied = await Promise.all(full);
+      assert.equal(leader.submitRequests - before, 1);
+      assert.deepEqual(
+        applied.map(clientId),
+        applied.map((_, i) => `full-${i}`),
+      );
+      // One more opens a new window; closing the core fails it unsent.
+      const unsent = patient.submit(withCid(limitOrder(1, 'buy', 1_000, 1), 'unsent'));
+      await patient.close();
+      await assert.rejects(unsent, (e: CoreError) => e.code === 'CORE_CLOSED');
+      assert.equal(leader.submitRequests - before, 1);
+      assert.ok(leader.history.every((a) => clientId(a) !== 'unsent'));
+    } finally {
+      await gathering.close();
+      await patient.close();
+    }
   });
 
   it('a reply that comes after its commands left the delivered window fetches them in one replay', async () => {

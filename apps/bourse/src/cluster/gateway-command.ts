@@ -10,7 +10,12 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { AuthStore, createGateway, createLogger, type LogLevel } from '@bourse/gateway';
 import { kalshiExtension } from '@bourse/kalshi';
 import { openPostgresReadModels } from '@bourse/projections';
-import { openPgReadSide, Projector, RemoteExchangeCore } from '@bourse/remote-core';
+import {
+  DEFAULT_SUBMIT_WINDOW_MS,
+  openPgReadSide,
+  Projector,
+  RemoteExchangeCore,
+} from '@bourse/remote-core';
 import { CLUSTER_GATEWAY_HELP } from '../help-texts.ts';
 import { ClusterMetrics } from './cluster-metrics.ts';
 import { answerGatewayStatus, readClusterStatus } from './cluster-status.ts';
@@ -49,16 +54,19 @@ export async function clusterGatewayCommand(argv: string[]): Promise<void> {
       port: { type: 'string', default: '8080' },
       host: { type: 'string', default: '127.0.0.1' },
       'no-rate-limit': { type: 'boolean', default: false },
+      'submit-window-ms': { type: 'string' },
     },
   });
   if (values.help) return void process.stdout.write(CLUSTER_GATEWAY_HELP);
   if (values.pg === undefined) throw new Error('--pg is required (a postgres:// URL)');
+  const submitWindowMs = windowMs(values['submit-window-ms']);
   const logger = createLogger({ level: values['log-level'] as LogLevel });
   const nats = await connectNats(values.nats, `gateway-${process.pid}`);
   const core = await RemoteExchangeCore.open({
     nats,
     prefix: values.prefix,
     readModels: await openPgReadSide(values.pg),
+    submitWindowMs,
   });
   const authStore = await AuthStore.openPostgres(values.pg);
   const peers = new NatsAuthPeers(nats, values.prefix);
@@ -144,6 +152,15 @@ export async function clusterProjectorCommand(argv: string[]): Promise<void> {
     await projector.close();
     await nats.drain();
   });
+}
+
+/** `--submit-window-ms`: how long single submits gather into one request (decision 0951). */
+function windowMs(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_SUBMIT_WINDOW_MS;
+  if (!/^\d{1,3}$/.test(text) || Number(text) > 100) {
+    throw new Error('--submit-window-ms must be an integer from 0 to 100');
+  }
+  return Number(text);
 }
 
 /** `load`, its answer reused for `ms` and one call in flight shared, so many pollers cost one. */
