@@ -120,16 +120,20 @@ export class Engine implements EngineState {
     const sink = this.sink;
     sink.count = 0;
     this.touched.begin(sink.discard && sink.out === null);
-    if (!isSafeInt(command.seq) || !isSafeInt(command.ts)) {
-      const field = isSafeInt(command.seq) ? 'ts' : 'seq';
+    // Each field of the command is read once: a command's shape depends on its type, so these
+    // reads go through V8's megamorphic lookup (a hash probe each), and the timestamp, kept in a
+    // local and in `lastTs`, is never boxed again to be passed on.
+    const seq = command.seq;
+    const ts = command.ts;
+    if (!isSafeInt(seq) || !isSafeInt(ts)) {
+      const field = isSafeInt(seq) ? 'ts' : 'seq';
       this.reject(command.type, invalidField(field, 'a safe integer'));
     } else {
-      const ts = command.ts > this.lastTs ? command.ts : this.lastTs;
-      this.lastTs = ts;
-      this.lastSeq = command.seq;
-      if (this.gtdTs.length > 0 && this.gtdTs[0]! <= ts) expireOrders(this, ts);
-      if (this.nextScheduleTs <= ts) runSchedules(this, ts);
-      this.dispatch(command, ts);
+      if (ts > this.lastTs) this.lastTs = ts;
+      this.lastSeq = seq;
+      if (this.gtdTs.length > 0 && this.gtdTs[0]! <= this.lastTs) expireOrders(this, this.lastTs);
+      if (this.nextScheduleTs <= this.lastTs) runSchedules(this, this.lastTs);
+      this.dispatch(command);
       if (this.breakersTripped.length !== 0) completeBreakerPauses(this);
       if (this.groupsToTrigger.length !== 0) flushGroupTriggers(this);
       this.touched.flush(sink, this.instList, this.assetList);
@@ -179,10 +183,10 @@ export class Engine implements EngineState {
     this.sink.emit(event);
   }
 
-  private dispatch(c: Command, ts: number): void {
+  private dispatch(c: Command): void {
     switch (c.type) {
       case 'placeOrder':
-        return placeOrder(this, c, ts);
+        return placeOrder(this, c);
       case 'cancelOrder':
         return cancelOrder(this, c);
       case 'amendOrder':
@@ -194,7 +198,7 @@ export class Engine implements EngineState {
       case 'createOrderGroup':
         return createOrderGroup(this, c);
       case 'setOrderGroupLimit':
-        return setOrderGroupLimit(this, c, ts);
+        return setOrderGroupLimit(this, c, this.lastTs);
       case 'resetOrderGroup':
         return resetOrderGroup(this, c);
       case 'triggerOrderGroup':
@@ -224,7 +228,7 @@ export class Engine implements EngineState {
       case 'setMarketStatus':
         return setMarketStatus(this, c.instrumentId, c.status);
       case 'scheduleMarket':
-        return scheduleMarket(this, c, ts);
+        return scheduleMarket(this, c, this.lastTs);
       case 'setCircuitBreaker':
         return setCircuitBreaker(this, c);
       case 'settleMarket':

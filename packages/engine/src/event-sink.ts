@@ -23,7 +23,6 @@ import {
   restedEvent,
 } from './event-objects.ts';
 import { CANCEL_REASON, ORDER_TYPE, SIDE, TIF } from './codec-fields.ts';
-import type { OrderType, Side, TimeInForce } from './commands.ts';
 import type { CancelReason, EngineEvent } from './events.ts';
 
 const T_ACCEPTED = EVENT_CASES.orderAccepted.tag;
@@ -94,14 +93,19 @@ export class EventSink {
   // rewinds the writer and emits the object instead, which the codec then writes as JSON, exactly
   // as it would have encoded that object.
 
+  /**
+   * `side`, `orderType` and `tif` are the order's codes, which are the codec's (the store uses the
+   * codec's codes, tested): the bytes take them as they are, and the object their names. Looking a
+   * name's code up would be a megamorphic keyed load per field (a hash probe each).
+   */
   accepted(
     orderId: number,
     accountId: number,
     instrumentId: number,
     clientOrderId: string | undefined,
-    side: Side,
-    orderType: OrderType,
-    tif: TimeInForce,
+    side: number,
+    orderType: number,
+    tif: number,
     priceTicks: number,
     qtyLots: number,
     stopPriceTicks: number | undefined,
@@ -136,9 +140,9 @@ export class EventSink {
         accountId,
         instrumentId,
         clientOrderId,
-        side,
-        orderType,
-        tif,
+        SIDE.values[side]!,
+        ORDER_TYPE.values[orderType]!,
+        TIF.values[tif]!,
         priceTicks,
         qtyLots,
         stopPriceTicks,
@@ -156,9 +160,9 @@ export class EventSink {
     accountId: number,
     instrumentId: number,
     clientOrderId: string | undefined,
-    side: Side,
-    orderType: OrderType,
-    tif: TimeInForce,
+    side: number,
+    orderType: number,
+    tif: number,
     priceTicks: number,
     qtyLots: number,
     stopPriceTicks: number | undefined,
@@ -178,9 +182,9 @@ export class EventSink {
         accountId,
         instrumentId,
         clientOrderId,
-        SIDE.codes[side],
-        ORDER_TYPE.codes[orderType],
-        TIF.codes[tif],
+        side,
+        orderType,
+        tif,
         priceTicks,
         qtyLots,
         stopPriceTicks,
@@ -201,9 +205,9 @@ export class EventSink {
         accountId,
         instrumentId,
         clientOrderId,
-        side,
-        orderType,
-        tif,
+        SIDE.values[side]!,
+        ORDER_TYPE.values[orderType]!,
+        TIF.values[tif]!,
         priceTicks,
         qtyLots,
         stopPriceTicks,

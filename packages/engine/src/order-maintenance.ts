@@ -21,7 +21,7 @@ import {
 } from './reservation.ts';
 import { NIL } from './slot.ts';
 import type { Instrument } from './state.ts';
-import { isPositiveInt } from './units.ts';
+import { isPositiveInt, isSafeInt } from './units.ts';
 
 /** Reused scratch reservation: order maintenance is single-threaded and never re-entrant. */
 const scratch: Reservation = { resPos: 0, resCash: 0, resFee: 0 };
@@ -152,7 +152,7 @@ function amendedSizeProblem(inst: Instrument, price: number, qty: number): Rejec
   if (!isPositiveInt(qty)) return 'INVALID_QUANTITY';
   if (!isLotMultiple(inst.spec, qty)) return 'QTY_NOT_LOT_MULTIPLE';
   const worst = inst.spec.kind === 'binary' ? inst.spec.payoutTicks : inst.spec.maxPriceTicks;
-  if (!Number.isSafeInteger(worst * qty * inst.spec.moneyPerTickLot * 10_000)) {
+  if (!isSafeInt(worst * qty * inst.spec.moneyPerTickLot * 10_000)) {
     return 'INVALID_QUANTITY';
   }
   const lim = inst.spec.limits;

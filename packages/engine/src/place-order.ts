@@ -37,7 +37,6 @@ import {
   TYPE_STOP,
   TYPE_STOP_LIMIT,
 } from './order-store.ts';
-import { tifName } from './order-view.ts';
 import type { RejectCode } from './reject-codes.ts';
 import { applyReservation, computeReservation, type Reservation } from './reservation.ts';
 import { isLotMultiple } from './rules.ts';
@@ -87,9 +86,9 @@ const pending = {
 /** Reused scratch reservation: order entry is single-threaded and never re-entrant. */
 const scratch: Reservation = { resPos: 0, resCash: 0, resFee: 0 };
 
-export function placeOrder(e: EngineState, c: PlaceOrder, ts: number): void {
+export function placeOrder(e: EngineState, c: PlaceOrder): void {
   const p = pending;
-  const reason = checkIdentity(e, c, p) ?? checkTerms(c, ts, p) ?? checkRisk(e, p, scratch);
+  const reason = checkIdentity(e, c, p) ?? checkTerms(e, c, p) ?? checkRisk(e, p, scratch);
   if (reason !== undefined) rejectPlace(e, c, reason);
   else acceptOrder(e, c, p, scratch);
   // The scratch outlives the engine: holding the last account and market would keep a dropped
@@ -144,7 +143,7 @@ function checkIdentity(e: EngineState, c: PlaceOrder, p: PendingOrder): RejectCo
 }
 
 /** What is asked: quantity, flags, prices, time in force, expiry, max cost, band and notional. */
-function checkTerms(c: PlaceOrder, ts: number, p: PendingOrder): RejectCode | undefined {
+function checkTerms(e: EngineState, c: PlaceOrder, p: PendingOrder): RejectCode | undefined {
   const { inst, side, type } = p;
   const spec = inst.spec;
   const qty = c.qtyLots;
@@ -187,11 +186,11 @@ function checkTerms(c: PlaceOrder, ts: number, p: PendingOrder): RejectCode | un
     if (bad !== undefined) return bad;
     p.stopPrice = c.stopPriceTicks as number;
   }
-  return checkTiming(c, ts, p) ?? checkAmounts(c, p);
+  return checkTiming(e, c, p) ?? checkAmounts(c, p);
 }
 
 /** Time in force as the order type allows it, GTD expiry, post-only. */
-function checkTiming(c: PlaceOrder, ts: number, p: PendingOrder): RejectCode | undefined {
+function checkTiming(e: EngineState, c: PlaceOrder, p: PendingOrder): RejectCode | undefined {
   if (p.type === TYPE_MARKET || p.type === TYPE_STOP) {
     if (p.postOnly || p.tif === TIF_GTD) return 'INVALID_ORDER_TYPE';
     if (p.tif !== TIF_FOK) p.tif = TIF_IOC;
@@ -201,7 +200,7 @@ function checkTiming(c: PlaceOrder, ts: number, p: PendingOrder): RejectCode | u
   if (p.tif === TIF_GTD) {
     if (!isSafeInt(c.expiresAt))
       return invalidField('expiresAt', 'a safe integer (ms since the epoch)');
-    if (c.expiresAt <= ts) return 'EXPIRY_IN_PAST';
+    if (c.expiresAt <= e.lastTs) return 'EXPIRY_IN_PAST';
     p.expiresAt = c.expiresAt;
   }
   return undefined;
@@ -226,7 +225,7 @@ function checkAmounts(c: PlaceOrder, p: PendingOrder): RejectCode | undefined {
   // Every amount this order can move (price × qty × money per tick-lot, and the payout on a binary
   // grid) must stay a safe integer, or the arithmetic below would silently round.
   const worstTicks = spec.kind === 'binary' ? spec.payoutTicks : spec.maxPriceTicks;
-  if (!Number.isSafeInteger(worstTicks * qty * spec.moneyPerTickLot * 10_000)) {
+  if (!isSafeInt(worstTicks * qty * spec.moneyPerTickLot * 10_000)) {
     return 'INVALID_QUANTITY';
   }
   // Market and stop orders count at their protection price (a max cost caps a market buy's money);
@@ -344,9 +343,9 @@ function acceptOrder(e: EngineState, c: PlaceOrder, p: PendingOrder, r: Reservat
     acct.accountId,
     inst.spec.instrumentId,
     cid,
-    c.side,
-    c.orderType,
-    tifName(tif),
+    side,
+    p.type,
+    tif,
     limit,
     qty,
     p.isStop ? stopPrice : undefined,

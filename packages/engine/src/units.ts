@@ -2,14 +2,23 @@
 // so the unit lives in the name (`priceTicks`, `qtyLots`, `amount` in the asset's minor units) and
 // every value entering through a command is checked to be a safe integer before it is used.
 
-/** True when `x` is a number that is an integer within ±(2^53 − 1). */
+/**
+ * True when `x` is a number that is an integer within ±(2^53 − 1): `Number.isSafeInteger` spelled
+ * out, because optimised code calls that built-in with the value boxed, and a timestamp or balance
+ * above 2^31 then costs a heap allocation on every check.
+ */
 export function isSafeInt(x: unknown): x is number {
-  return typeof x === 'number' && Number.isSafeInteger(x);
+  return (
+    typeof x === 'number' &&
+    x >= -Number.MAX_SAFE_INTEGER &&
+    x <= Number.MAX_SAFE_INTEGER &&
+    Math.trunc(x) === x
+  );
 }
 
 /** True when `x` is a safe integer greater than zero. */
 export function isPositiveInt(x: unknown): x is number {
-  return typeof x === 'number' && Number.isSafeInteger(x) && x > 0;
+  return typeof x === 'number' && x > 0 && x <= Number.MAX_SAFE_INTEGER && Math.trunc(x) === x;
 }
 
 /** Floor division of safe integers; the remainder favours the payer of `a`. */

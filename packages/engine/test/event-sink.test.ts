@@ -13,6 +13,9 @@ import {
   type EngineEvent,
   writeCommandEvents,
 } from '../src/index.ts';
+import { BUY, SELL } from '../src/book.ts';
+import { ORDER_TYPE, SIDE, TIF } from '../src/codec-fields.ts';
+import { orderTypeCode, tifCode } from '../src/order-checks.ts';
 import { CommandGenerator } from './support/command-generator.ts';
 import { Prng, seedFromEnv } from './support/prng.ts';
 
@@ -157,4 +160,10 @@ test(`applyQuietly reaches the state apply reaches and leaves no events behind (
   // Back to loud: the next command's events are all there, none left from the quiet ones.
   const next = gen.next().command;
   assert.deepEqual([...quiet.apply(next)], [...loud.apply(next)]);
+});
+
+test("the store's side, order type and time in force codes are the codec's (acceptances are written with them)", () => {
+  for (const name of SIDE.values) assert.equal(name === 'buy' ? BUY : SELL, SIDE.codes[name]);
+  for (const name of ORDER_TYPE.values) assert.equal(orderTypeCode(name), ORDER_TYPE.codes[name]);
+  for (const name of TIF.values) assert.equal(tifCode(name), TIF.codes[name]);
 });
