@@ -12,7 +12,7 @@ import { replayDataDir } from '../src/index.ts';
 import { openCore } from './fixtures/open-core.ts';
 import { tempDataDir } from './fixtures/temp-dir.ts';
 
-const NODE = '/work/main/node_modules/.bin/node';
+const NODE = process.execPath;
 const WRITER = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
 const KILL_AFTER_ACKS = 3_000;
 
