@@ -120,6 +120,10 @@ Options:
   --connections <n>         Sockets / keep-alive connections (default 4 ws, 256 rest)
   --subscribers <n>         Fan-out mode: subscribing sockets (default 1000)
   --json                    Print one JSON object instead of text
+  --windows <ms>            Ws mode: also cut the measured window into pieces of <ms> (e.g. 250) and
+                            print each one's p99, the server's timeline (journal writes, slowest
+                            ack, engine, loop delay, collections, snapshots, read models) and, for a
+                            server it started, each thread's time on a core and waiting, and the disk
   --url <url>               Target a running server (default: start one in a child process)
   --key-id <id> --key-file <pem>   With --url: two accounts' API keys (give each flag twice)
   --market <symbol>         With --url: a market the two accounts may trade

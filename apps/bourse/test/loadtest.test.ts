@@ -82,10 +82,18 @@ test('bourse loadtest over WebSocket counts only the measured window', async () 
       '1',
       '--warmup',
       '1',
+      '--windows',
+      '250',
     ],
     { timeout: 120_000 },
   );
   const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+    windows: {
+      atMs: number;
+      orders: number;
+      server: Record<string, { n: number; maxMs: number }>;
+      machine?: { sched: Record<string, { runMs: number }> };
+    }[];
     acked: number;
     rejected: number;
     warmupMs: number;
@@ -113,6 +121,21 @@ test('bourse loadtest over WebSocket counts only the measured window', async () 
   for (const stage of ['queue', 'engine', 'journal_wait', 'journal_write', 'ack', 'core']) {
     const s = r.serverStages[stage];
     assert.ok(s !== undefined && s.count > 0 && s.p50Ms <= s.p99Ms, stage);
+  }
+  // The window in 250 ms pieces: every measured order in one of them, the server's journal writes
+  // and acks recorded beside them.
+  assert.equal(r.windows[1]!.atMs, 250);
+  assert.equal(
+    r.windows.reduce((n, w) => n + w.orders, 0),
+    1000,
+  );
+  const served = (kind: string) => r.windows.reduce((n, w) => n + (w.server[kind]?.n ?? 0), 0);
+  assert.ok(served('journal_write') > 0 && served('core') > 0, 'the server recorded its windows');
+  if (process.platform === 'linux') {
+    assert.ok(
+      r.windows.some((w) => (w.machine?.sched.gateway?.runMs ?? 0) > 0),
+      'thread times',
+    );
   }
 });
 

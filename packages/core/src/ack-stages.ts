@@ -7,6 +7,7 @@
 import type { BatchStages } from './command-timings.ts';
 import type { Histogram } from './exchange-core.ts';
 import { createHistogram, observeMany } from './histogram.ts';
+import { processTimeline } from './timeline.ts';
 
 /**
  * - `queue`: submitted → handed to the engine worker (this turn's flush, the engine's previous batch);
@@ -75,4 +76,16 @@ export function observeAckStages(
     observeMany(h.core, (ackedAt - startedAt) / 1000, j - i);
     i = j;
   }
+}
+
+/** A batch's engine round trip and its oldest command's whole path, for the run's timeline. */
+export function timelineAckStages(
+  stages: BatchStages,
+  entries: readonly { readonly startedAt: number }[],
+): void {
+  const { postedAt, appliedAt, ackedAt } = stages;
+  processTimeline.record('engine', appliedAt - postedAt, postedAt);
+  const first = entries[0];
+  if (first !== undefined)
+    processTimeline.record('core', ackedAt - first.startedAt, first.startedAt);
 }

@@ -12,6 +12,7 @@
 import { type EventLoopUtilization, performance } from 'node:perf_hooks';
 import type { Histogram } from './exchange-core.ts';
 import { observe, observeMany } from './histogram.ts';
+import { processTimeline } from './timeline.ts';
 
 /** Below this share of the last interval spent working (and less late than one interval), idle. */
 const IDLE_UTILIZATION = 0.05;
@@ -48,6 +49,7 @@ export class EventLoopDelaySampler {
     this.#timer = setTimeout(() => {
       const lateMs = Math.max(0, performance.now() - this.#due);
       observe(this.#histogram, lateMs / 1000);
+      processTimeline.record('event_loop_delay', lateMs, this.#due);
       const now = performance.eventLoopUtilization();
       const used =
         this.#utilization === undefined

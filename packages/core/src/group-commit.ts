@@ -7,6 +7,7 @@
 
 import type { CoreMetrics, SequencerStats } from './exchange-core.ts';
 import { observe } from './histogram.ts';
+import { processTimeline } from './timeline.ts';
 
 /** The part of the journal group commit needs. */
 export interface Committable {
@@ -132,6 +133,7 @@ export class GroupCommit {
       this.#metrics.journalFsyncs++;
       const ended = performance.now();
       observe(this.#metrics.fsyncLatencySeconds, (ended - started) / 1000);
+      processTimeline.record('journal_write', ended - started, started);
       this.lastCommit = { startedAt: started, endedAt: ended };
       if (durable! < target && durable! <= this.#durable) {
         throw new Error(`journal commit made no progress (durable ${durable}, want ${target})`);

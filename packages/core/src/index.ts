@@ -39,6 +39,14 @@ export { COALESCE, type Coalescing } from './read-model-feeder.ts';
 export { countReject, createCoreMetrics } from './core-metrics.ts';
 export { EventLoopDelaySampler } from './event-loop-delay.ts';
 export {
+  processTimeline,
+  TIMELINE_KINDS,
+  type TimelineFigure,
+  type TimelineKind,
+  type TimelineReport,
+  type TimelineWindow,
+} from './timeline.ts';
+export {
   createGcMetrics,
   foldGcRecords,
   type GcKind,

@@ -28,7 +28,8 @@ import { markReadDbClean } from './read-db-guard.ts';
 import type { ReadModelSink } from './read-model-feeder.ts';
 import { readSide } from './read-side.ts';
 import { BatchStages, stampDurable } from './command-timings.ts';
-import { observeAckStages } from './ack-stages.ts';
+import { observeAckStages, timelineAckStages } from './ack-stages.ts';
+import { processTimeline } from './timeline.ts';
 import type { HistoryQuery, HistoryState } from './time-travel.ts';
 
 /** Most commands in one engine message / journal batch; bounds message size and worker stalls. */
@@ -464,6 +465,7 @@ export class LocalExchangeCore implements ReplicatingCore {
   #acknowledge(entries: readonly Entry[], applied: AppliedCommand[], stages: BatchStages): void {
     const now = performance.now();
     stages.ackedAt = now;
+    if (processTimeline.recording) timelineAckStages(stages, entries);
     if (this.metrics.ackStages !== undefined)
       observeAckStages(this.metrics.ackStages, stages, entries);
     for (let i = 0; i < entries.length; i++) {
@@ -490,11 +492,15 @@ export class LocalExchangeCore implements ReplicatingCore {
   /** The worker serialises its state; it is stored only once its seq is durable in the journal. */
   async #takeSnapshot(): Promise<void> {
     try {
+      const askedAt = performance.now();
       const { seq, bytes } = await this.#parts.host.snapshot();
+      processTimeline.record('snapshot_engine', performance.now() - askedAt, askedAt);
       await this.#durable(seq);
       // A snapshot past the local journal's end could not be continued by it after a restart.
       await this.#parts.journal.stored?.(seq);
+      const savedAt = performance.now();
       await this.#parts.snapshots.save(seq, bytes, this.#parts.storage.chainAt(seq));
+      processTimeline.record('snapshot_save', performance.now() - savedAt, savedAt);
       this.stats.snapshotsWritten++;
     } catch {
       // The journal stays the source of truth: a lost snapshot only makes the next start slower,

@@ -11,6 +11,7 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { CoreMetrics } from './exchange-core.ts';
 import type { FromProjection, ProjectionInit, ToProjection } from './projection-protocol.ts';
+import { processTimeline } from './timeline.ts';
 
 /** How long durable marks may be held while they cover fewer than `commands` commands. */
 export interface Coalescing {
@@ -56,6 +57,8 @@ export class ReadModelFeeder implements ReadModelSink {
   readonly #coalesce: Coalescing;
   /** When the oldest durable mark not yet sent arrived (`performance.now()`). */
   #heldSince = 0;
+  /** When the marks in the worker's hands were posted (`performance.now()`). */
+  #postedAt = 0;
   #holdTimer: ReturnType<typeof setTimeout> | undefined;
 
   private constructor(
@@ -158,6 +161,7 @@ export class ReadModelFeeder implements ReadModelSink {
     }
     if (this.#queuedSeq <= this.#postedSeq) return;
     this.#postedSeq = this.#queuedSeq;
+    this.#postedAt = performance.now();
     const message: ToProjection = { kind: 'durable', seq: this.#queuedSeq };
     this.#worker.postMessage(message);
   }
@@ -187,6 +191,7 @@ export class ReadModelFeeder implements ReadModelSink {
     this.#worker.on('message', (message: FromProjection) => {
       switch (message.kind) {
         case 'applied':
+          processTimeline.record('read_models', performance.now() - this.#postedAt, this.#postedAt);
           this.#appliedSeq = message.seq;
           this.#metrics.projectionLagCommands = this.#queuedSeq - this.#appliedSeq;
           this.#release();

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import type { LoadTarget } from './loadtest-target.ts';
 import { defaultWarmupMs } from './open-loop.ts';
 import type { ScavengeBytes, StagePercentiles } from './server-stages.ts';
+import { describeWindows, type RunWindow } from './run-windows.ts';
 import { LOADTEST_HELP } from '../help-texts.ts';
 
 export async function loadtestCommand(argv: string[]): Promise<void> {
@@ -22,6 +23,7 @@ export async function loadtestCommand(argv: string[]): Promise<void> {
       connections: { type: 'string' },
       subscribers: { type: 'string', default: '1000' },
       json: { type: 'boolean', default: false },
+      windows: { type: 'string' },
       url: { type: 'string' },
       'key-id': { type: 'string', multiple: true },
       'key-file': { type: 'string', multiple: true },
@@ -62,7 +64,10 @@ export async function loadtestCommand(argv: string[]): Promise<void> {
     let result: unknown;
     if (mode === 'ws') {
       const { wsOrderLoad } = await import('./ws-order-load.ts');
-      result = await wsOrderLoad(target, rate, window, connections);
+      const windowMs = values.windows === undefined ? 0 : Number(values.windows);
+      if (!(windowMs === 0 || (windowMs >= 10 && windowMs <= 10_000)))
+        throw new Error('--windows takes ms (10–10,000)');
+      result = await wsOrderLoad(target, rate, window, connections, windowMs);
     } else if (mode === 'rest') {
       const { extraSigners, keyAuths, restOrderLoad } = await import('./rest-order-load.ts');
       const signers = await extraSigners(target, Math.max(1, Math.ceil(rate / 2 / 400)));
@@ -153,5 +158,7 @@ function describe(r: Record<string, unknown>): string {
     g === undefined
       ? ''
       : `gateway scavenges: ${g.scavenges}, survived MB p50/p99 ${g.survivedP50Mb}/${g.survivedP99Mb} each, promoted ${g.promotedMb} MB in all; young allocation ${g.allocatedMb} MB, ${perOrderKb(g.allocatedMb, r.acked)} KB per order\n`;
-  return `${head}\n${what} latency ms: p50 ${f(lat.p50)}  p99 ${f(lat.p99)}  p99.9 ${f(lat.p999)}  max ${f(lat.max)}\n${sender}${late}${own}${threads}${server}${gc}`;
+  const windows = r.windows as RunWindow[] | undefined;
+  const perWindow = windows === undefined ? '' : describeWindows(windows);
+  return `${head}\n${what} latency ms: p50 ${f(lat.p50)}  p99 ${f(lat.p99)}  p99.9 ${f(lat.p999)}  max ${f(lat.max)}\n${sender}${late}${own}${threads}${server}${gc}${perWindow}`;
 }

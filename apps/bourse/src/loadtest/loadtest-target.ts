@@ -26,6 +26,8 @@ export interface LoadTarget {
   readonly users: readonly LoadUser[];
   /** The server's process id, when this run started it (the soak bench reads its memory). */
   readonly pid?: number;
+  /** The server's data directory, when this run started it (the disk its journal writes to). */
+  readonly dataDir?: string;
   stop(): Promise<void>;
 }
 
@@ -118,6 +120,7 @@ export async function startLocalTarget(): Promise<LoadTarget> {
     url,
     market: LOAD_MARKET,
     users,
+    dataDir,
     ...(child.pid === undefined ? {} : { pid: child.pid }),
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));

@@ -86,7 +86,7 @@ export class ThreadCpuMeter {
   }
 }
 
-function groupOf(name: string, policy: number): keyof CpuPerOrder {
+export function groupOf(name: string, policy: number): keyof CpuPerOrder {
   if (name === 'WorkerThread') return policy === SCHED_IDLE ? 'readModels' : 'workers';
   if (name === 'libuv-worker') return 'libuv';
   return name.startsWith('V8') ? 'v8' : 'other';

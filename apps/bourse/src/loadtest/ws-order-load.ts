@@ -18,6 +18,7 @@ import {
 } from './server-stages.ts';
 import { type CpuPerOrder, ThreadCpuMeter } from './thread-cpu.ts';
 import { openWireSocket, type WireSocket } from './ws-wire-client.ts';
+import { type RunWindow, WindowProbe } from './run-windows.ts';
 
 export interface OrderLoadResult {
   readonly offeredPerSec: number;
@@ -47,6 +48,8 @@ export interface OrderLoadResult {
   readonly serverStages?: Record<string, StagePercentiles>;
   /** What survived the gateway thread's scavenges over the same span. */
   readonly serverGc?: ScavengeBytes;
+  /** The measured window cut into `windowMs` pieces (`--windows`), with the server's and machine's figures. */
+  readonly windows?: readonly RunWindow[];
 }
 
 const WS_PATH = '/api/v1/ws';
@@ -80,9 +83,12 @@ export async function wsOrderLoad(
   rate: number,
   window: LoadWindow,
   connections: number,
+  /** Cut the measured window into pieces this long (ms) and report each; 0: not. */
+  windowMs = 0,
 ): Promise<OrderLoadResult> {
   const total = orderCount(rate, window);
   const intended = new Float64Array(total);
+  const latency = new Float64Array(windowMs > 0 ? total : 0).fill(Number.NaN);
   const rec = new LatencyRecorder(total);
   let acked = 0;
   let answered = 0;
@@ -105,6 +111,7 @@ export async function wsOrderLoad(
     acked++;
     lastAckAt = now;
     rec.record(now - at, at);
+    if (windowMs > 0) latency[reply.id] = now - at;
   };
   const url = new URL(target.url);
   const sockets: WireSocket[] = [];
@@ -120,11 +127,15 @@ export async function wsOrderLoad(
   const cpu = target.pid === undefined ? undefined : new ThreadCpuMeter(target.pid);
   let stagesBefore: Promise<Scrape | undefined> = Promise.resolve(undefined);
   let senderCpuFrom: NodeJS.CpuUsage | undefined;
+  const probe =
+    windowMs > 0 ? new WindowProbe(target.url, target.pid, windowMs, target.dataDir) : undefined;
+  let probing: Promise<void> = Promise.resolve();
   const lagStart = setTimeout(() => {
     senderCpuFrom = process.cpuUsage();
     lag.start();
     cpu?.start();
     stagesBefore = scrapeMetrics(target.url);
+    probing = probe?.start(measureFrom) ?? probing;
   }, window.warmupMs);
   // Each order's frame is written from these bytes and its id's digits, masked into the socket's
   // slab; a tick's frames leave in one write per socket, flushed once after the tick.
@@ -167,6 +178,9 @@ export async function wsOrderLoad(
   const measured = total - orderCount(rate, { warmupMs: window.warmupMs, durationMs: 0 });
   const cpuPerOrderUs = cpu?.stop(measured);
   const senderCpu = senderCpuFrom === undefined ? undefined : process.cpuUsage(senderCpuFrom);
+  await probing;
+  const warmup = total - measured;
+  const windows = await probe?.stop({ intended, latency, late, from: warmup, to: queued });
   const [before, after] = [await stagesBefore, await scrapeMetrics(target.url)];
   const serverStages =
     before === undefined || after === undefined ? undefined : stagePercentiles(before, after);
@@ -190,6 +204,7 @@ export async function wsOrderLoad(
     ...(cpuPerOrderUs === undefined ? {} : { cpuPerOrderUs }),
     ...(serverStages === undefined ? {} : { serverStages }),
     ...(serverGc === undefined ? {} : { serverGc }),
+    ...(windows === undefined ? {} : { windows }),
   };
 }
 

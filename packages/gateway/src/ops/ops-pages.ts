@@ -3,7 +3,7 @@
 // browser security headers (`security-headers.ts`).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ExchangeCore } from '@bourse/core';
+import { type ExchangeCore, processTimeline } from '@bourse/core';
 import { ApiError } from '../error-catalogue.ts';
 import { coreHealth, healthBody } from './core-health.ts';
 import { sendJson, sendText } from '../http/request-io.ts';
@@ -61,6 +61,8 @@ export function serveOpsPage(
         () => sendJson(res, 500, new ApiError('INTERNAL').body()),
       );
       return;
+    case '/timeline':
+      return timeline(res, req.url ?? '');
     case '/cluster-status':
       if (d.clusterStatus === undefined) return sendJson(res, 200, { mode: 'single-process' });
       d.clusterStatus().then(
@@ -80,4 +82,23 @@ export function serveOpsPage(
       }
       return sendJson(res, 404, new ApiError('ROUTE_NOT_FOUND').body());
   }
+}
+
+/**
+ * What this process's threads did per window of a run (`Timeline` in @bourse/core): `?start=MS`
+ * starts a fresh recording in windows of MS ms (from `&at=` ms since the epoch, default now);
+ * without it, the windows recorded so far.
+ */
+function timeline(res: ServerResponse, url: string): void {
+  const query = new URL(url, 'http://localhost').searchParams;
+  const start = query.get('start');
+  if (start === null) return sendJson(res, 200, processTimeline.report());
+  const windowMs = Number(start);
+  const at = Number(query.get('at') ?? Date.now());
+  if (!(windowMs >= 10 && windowMs <= 10_000) || !Number.isFinite(at)) {
+    const error = new ApiError('VALIDATION_FAILED', 'start takes 10–10,000 ms, at ms since 1970');
+    return sendJson(res, 400, error.body());
+  }
+  processTimeline.start(windowMs, at);
+  sendJson(res, 200, { recording: true, windowMs });
 }
