@@ -6,12 +6,10 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { RestClient } from '@bourse/client';
 import { AuthStore } from '@bourse/gateway';
-import { PostgresTestServer } from '../../../packages/projections/test/support/postgres-server.ts';
-import { NatsTestServer } from '../../../packages/remote-core/test/support/nats-test-server.ts';
-import { SingleNodeLeader } from '../../../packages/remote-core/test/support/single-node-leader.ts';
+import { OneNodeCluster } from '../../../packages/remote-core/test/support/one-node-cluster.ts';
+import type { SingleNodeLeader } from '../../../packages/remote-core/test/support/single-node-leader.ts';
 import { readClusterStatus } from '../src/cluster/cluster-status.ts';
 import { type ReadyChild, spawnBourse } from '../src/cluster/spawn-ready.ts';
 import { CENTS_BINARY_GRID } from '@bourse/engine';
@@ -19,9 +17,7 @@ import { CENTS_BINARY_GRID } from '@bourse/engine';
 const MARKET = 'CLU-26-YES';
 
 describe('cluster gateways', { timeout: 240_000 }, () => {
-  let nats: NatsTestServer;
-  let pg: PostgresTestServer;
-  let leaderConn: NatsConnection;
+  let cluster: OneNodeCluster;
   let leader: SingleNodeLeader;
   const children: ReadyChild[] = [];
   let urlA = '';
@@ -29,12 +25,9 @@ describe('cluster gateways', { timeout: 240_000 }, () => {
   let admin: { keyId: string; privateKey: string };
 
   before(async () => {
-    nats = await NatsTestServer.start();
-    pg = await PostgresTestServer.start();
-    const db = await pg.createDatabase();
-    const pgUrl = `postgres://postgres@${encodeURIComponent(String(db.host))}:${db.port}/${db.database}`;
-    leaderConn = await connect({ servers: nats.url });
-    leader = await SingleNodeLeader.start({ nats: leaderConn });
+    cluster = await OneNodeCluster.start();
+    leader = cluster.leader;
+    const pgUrl = await cluster.pg.createDatabaseUrl();
     // The first admin is made in the shared store, as an operator would with the CLI.
     const store = await AuthStore.openPostgres(pgUrl);
     const user = await store.createUser({ username: 'admin', role: 'admin', now: Date.now() });
@@ -52,7 +45,7 @@ describe('cluster gateways', { timeout: 240_000 }, () => {
       keyId: key.keyId,
       privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     };
-    const common = ['--nats', nats.url, '--pg', pgUrl, '--log-level', 'warn'];
+    const common = ['--nats', cluster.nats.url, '--pg', pgUrl, '--log-level', 'warn'];
     children.push(await spawnBourse(['cluster', 'projector', ...common]));
     for (let i = 0; i < 2; i++) {
       children.push(await spawnBourse(['cluster', 'gateway', ...common, '--port', '0']));
@@ -63,10 +56,7 @@ describe('cluster gateways', { timeout: 240_000 }, () => {
 
   after(async () => {
     for (const c of children) c.child.kill('SIGKILL');
-    await leader?.close();
-    await leaderConn?.close();
-    await nats?.stop();
-    await pg?.stop();
+    await cluster?.stop();
   });
 
   const rest = (url: string, creds: { keyId: string; privateKey: string }) =>
@@ -138,7 +128,12 @@ describe('cluster gateways', { timeout: 240_000 }, () => {
   });
 
   it('reads the status of a cluster where nobody answers as empty, not as an error', async () => {
-    const status = await readClusterStatus(leaderConn, 'nobody-here', 'http://127.0.0.1:1', 300);
+    const status = await readClusterStatus(
+      await cluster.connect(),
+      'nobody-here',
+      'http://127.0.0.1:1',
+      300,
+    );
     assert.deepEqual(status, {
       url: 'http://127.0.0.1:1',
       term: 0,

@@ -9,18 +9,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Browser } from 'playwright-core';
-import { PostgresTestServer } from '../../../packages/projections/test/support/postgres-server.ts';
-import { NatsTestServer } from '../../../packages/remote-core/test/support/nats-test-server.ts';
-import { SingleNodeLeader } from '../../../packages/remote-core/test/support/single-node-leader.ts';
+import { OneNodeCluster } from '../../../packages/remote-core/test/support/one-node-cluster.ts';
+import type { SingleNodeLeader } from '../../../packages/remote-core/test/support/single-node-leader.ts';
 import { ensureBuilt } from '../scripts/ensure-built.ts';
 import { chromiumMissing, launch, screenshot, WAIT_MS } from './support/browser.ts';
 
 describe('the operations page of a cluster', { skip: chromiumMissing(), timeout: 240_000 }, () => {
-  let nats: NatsTestServer;
-  let pg: PostgresTestServer;
-  let leaderConn: NatsConnection;
+  let cluster: OneNodeCluster;
   let leader: SingleNodeLeader;
   let browser: Browser;
   const children: ChildProcess[] = [];
@@ -28,14 +24,11 @@ describe('the operations page of a cluster', { skip: chromiumMissing(), timeout:
 
   before(async () => {
     ensureBuilt();
-    nats = await NatsTestServer.start();
-    pg = await PostgresTestServer.start();
-    const db = await pg.createDatabase();
-    const pgUrl = `postgres://postgres@${encodeURIComponent(String(db.host))}:${db.port}/${db.database}`;
-    leaderConn = await connect({ servers: nats.url });
-    leader = await SingleNodeLeader.start({ nats: leaderConn, node: 'node-a', term: 7 });
+    cluster = await OneNodeCluster.start({ node: 'node-a', term: 7 });
+    leader = cluster.leader;
+    const pgUrl = await cluster.pg.createDatabaseUrl();
     await leader.core.submit({ type: 'createAccount', accountId: 1, userId: 1, subaccount: 0 });
-    const common = ['--nats', nats.url, '--pg', pgUrl, '--log-level', 'warn'];
+    const common = ['--nats', cluster.nats.url, '--pg', pgUrl, '--log-level', 'warn'];
     await bourse(children, ['cluster', 'projector', ...common]);
     for (let i = 0; i < 2; i++) {
       const ready = await bourse(children, ['cluster', 'gateway', ...common, '--port', '0']);
@@ -47,10 +40,7 @@ describe('the operations page of a cluster', { skip: chromiumMissing(), timeout:
   after(async () => {
     await browser?.close();
     for (const c of children) c.kill('SIGKILL');
-    await leader?.close();
-    await leaderConn?.close();
-    await nats?.stop();
-    await pg?.stop();
+    await cluster?.stop();
   });
 
   test('a gateway serves the cluster status that `cluster status` reads', async () => {

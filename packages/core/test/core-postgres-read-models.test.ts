@@ -18,11 +18,7 @@ before(async () => {
 after(() => pg?.stop());
 
 async function readDb(): Promise<ReadDb> {
-  const c = await pg.createDatabase();
-  return {
-    kind: 'postgres',
-    url: `postgres://postgres@${encodeURIComponent(String(c.host))}:${c.port}/${c.database}`,
-  };
+  return { kind: 'postgres', url: await pg.createDatabaseUrl() };
 }
 
 test('the read models live in PostgreSQL and resume from their seq after a restart', async (t) => {

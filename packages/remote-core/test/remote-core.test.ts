@@ -5,11 +5,10 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { AppliedCommand, CommandInput, CoreError } from '@bourse/core';
 import { openPostgresReadModels } from '@bourse/projections';
-import pgDriver from 'pg';
-import { PostgresTestServer } from '../../projections/test/support/postgres-server.ts';
+import pgDriver, { type PoolConfig } from 'pg';
 import { limitOrder, MARKET, marketSetup } from '../../core/test/fixtures/market-setup.ts';
 import {
   openPgReadSide,
@@ -19,30 +18,26 @@ import {
   SUBMIT_STAGES,
 } from '../src/index.ts';
 import { MAX_SUBMIT_INPUTS } from '@bourse/cluster/protocol';
-import { NatsTestServer } from './support/nats-test-server.ts';
-import { SingleNodeLeader } from './support/single-node-leader.ts';
+import { OneNodeCluster } from './support/one-node-cluster.ts';
+import type { SingleNodeLeader } from './support/single-node-leader.ts';
 
 describe('remote core over NATS', { timeout: 180_000 }, () => {
-  let nats: NatsTestServer;
-  let pg: PostgresTestServer;
-  let leaderConn: NatsConnection;
+  let cluster: OneNodeCluster;
   let gatewayConn: NatsConnection;
   let projectorConn: NatsConnection;
   let leader: SingleNodeLeader;
   let core: RemoteExchangeCore;
   let projector: Projector;
-  let db: Awaited<ReturnType<PostgresTestServer['createDatabase']>>;
+  let db: PoolConfig;
   const seen: AppliedCommand[] = [];
   const projectorErrors: unknown[] = [];
 
   before(async () => {
-    nats = await NatsTestServer.start();
-    pg = await PostgresTestServer.start();
-    db = await pg.createDatabase();
-    leaderConn = await connect({ servers: nats.url });
-    gatewayConn = await connect({ servers: nats.url });
-    projectorConn = await connect({ servers: nats.url });
-    leader = await SingleNodeLeader.start({ nats: leaderConn });
+    cluster = await OneNodeCluster.start();
+    leader = cluster.leader;
+    db = await cluster.pg.createDatabase();
+    gatewayConn = await cluster.connect();
+    projectorConn = await cluster.connect();
     projector = await Projector.start({
       nats: projectorConn,
       readModels: await openPostgresReadModels(db),
@@ -60,10 +55,7 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
   after(async () => {
     await core?.close();
     await projector?.close();
-    await leader?.close();
-    for (const c of [leaderConn, gatewayConn, projectorConn]) await c?.close();
-    await nats?.stop();
-    await pg?.stop();
+    await cluster?.stop();
   });
 
   it('submits, queries and streams every command in seq order', async () => {
@@ -347,7 +339,7 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
     leader.refuseReplay = true;
     const late = await Projector.start({
       nats: projectorConn,
-      readModels: await openPostgresReadModels(await pg.createDatabase()),
+      readModels: await openPostgresReadModels(await cluster.pg.createDatabase()),
       onReplayError: (error) => replayErrors.push(error),
       onStall: (stall) => stalls.push(stall),
       stallMs: 200,
@@ -370,7 +362,7 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
   });
 
   it('a projector whose database moved past it (a commit whose answer was lost) goes on from there', async () => {
-    const conn = await pg.createDatabase();
+    const conn = await cluster.pg.createDatabase();
     const errors: unknown[] = [];
     const a = await Projector.start({
       nats: projectorConn,
@@ -403,8 +395,8 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
   });
 
   it('a projector whose database lost commits it had stored fills them again from the log', async () => {
-    const ahead = await pg.createDatabase();
-    const behind = await pg.createDatabase();
+    const ahead = await cluster.pg.createDatabase();
+    const behind = await cluster.pg.createDatabase();
     // The database as a crash left it: only the first commands, though the projector stored more.
     const partial = await openPostgresReadModels(behind);
     await partial.apply(leader.history.slice(0, 4));
@@ -444,7 +436,7 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
   it('a projector stores whole transactions of its coalescing size, and a short tail after its delay', async () => {
     const sizes: number[] = [];
     const counted = async () => {
-      const models = await openPostgresReadModels(await pg.createDatabase());
+      const models = await openPostgresReadModels(await cluster.pg.createDatabase());
       return new Proxy(models, {
         get(target, property) {
           if (property === 'apply') {

@@ -6,20 +6,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { NatsServerProcess } from '@bourse/cluster';
 import { encodeGroupedReplies } from '@bourse/cluster/protocol';
 import { ReplyInbox } from '../src/reply-inbox.ts';
-import { NatsTestServer } from './support/nats-test-server.ts';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const read = (b: Uint8Array) => new TextDecoder().decode(b);
 
 describe('reply inbox', { timeout: 60_000 }, () => {
-  let nats: NatsTestServer;
+  let nats: NatsServerProcess;
   let server: NatsConnection;
   let client: NatsConnection;
 
   before(async () => {
-    nats = await NatsTestServer.start();
+    nats = await NatsServerProcess.start();
     server = await connect({ servers: nats.url });
     client = await connect({ servers: nats.url });
     // Answers "a" after "b": each reply must still reach its own request.

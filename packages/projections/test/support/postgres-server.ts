@@ -152,6 +152,12 @@ export class PostgresTestServer {
     return this.connection(name);
   }
 
+  /** A new, empty database on this server as a URL, as `--pg` and the read-model options take it. */
+  async createDatabaseUrl(): Promise<string> {
+    const c = await this.createDatabase();
+    return `postgres://postgres@${encodeURIComponent(String(c.host))}:${c.port}/${c.database}`;
+  }
+
   /** Connection settings for `database` on this server (over its unix socket). */
   connection(database: string): pg.PoolConfig {
     return { host: this.#dir, port: PORT, user: 'postgres', database };
