@@ -27,6 +27,12 @@ export type LocalJournal = Pick<
   'append' | 'commit' | 'close' | 'read' | 'lastSeq' | 'durableSeq'
 >;
 
+/** Consecutive records from `fromSeq`, as the core appended them. */
+interface Records {
+  readonly fromSeq: number;
+  readonly payloads: readonly Uint8Array[];
+}
+
 interface StoredWaiter {
   readonly seq: number;
   readonly resolve: () => void;
@@ -66,7 +72,9 @@ export class ReplicatedJournal implements CoreJournal {
   readonly #log: FencedLog;
   readonly #metrics: ClusterMetrics;
   #mode: Mode = { kind: 'standby' };
-  #buffer: { seq: number; payload: Uint8Array }[] = [];
+  /** Records appended since the last commit: seqs `#bufferFrom …`, consecutive (no object each). */
+  #buffer: Uint8Array[] = [];
+  #bufferFrom = 0;
   #storedWaiters: StoredWaiter[] = [];
   /** Why a local write behind the log failed: nothing more is taken (the node steps down). */
   #localFailure: Error | undefined;
@@ -148,7 +156,12 @@ export class ReplicatedJournal implements CoreJournal {
 
   append(seq: number, payload: Uint8Array): void {
     if (this.#mode.kind === 'deposed') throw new FencedError(this.#mode.reason);
-    this.#buffer.push({ seq, payload });
+    const buffer = this.#buffer;
+    if (buffer.length === 0) this.#bufferFrom = seq;
+    else if (seq !== this.#bufferFrom + buffer.length) {
+      throw new Error(`seq ${seq} appended after ${this.#bufferFrom + buffer.length - 1}`);
+    }
+    buffer.push(payload);
   }
 
   /**
@@ -157,24 +170,24 @@ export class ReplicatedJournal implements CoreJournal {
    * appended to the local journal, in log order, whose write and sync go behind.
    */
   async commit(): Promise<number> {
-    const entries = this.#buffer;
+    const entries: Records = { fromSeq: this.#bufferFrom, payloads: this.#buffer };
     this.#buffer = [];
     const mode = this.#mode;
     if (mode.kind === 'deposed') throw new FencedError(mode.reason);
     if (this.#localFailure !== undefined) throw this.#localFailure;
     if (mode.kind === 'standby') {
-      if (entries.length > 0) this.#toLocal(entries);
+      if (entries.payloads.length > 0) this.#toLocal(entries);
       return this.#local.lastSeq;
     }
-    if (entries.length === 0) {
+    if (entries.payloads.length === 0) {
       await this.#landed;
       return this.#local.lastSeq;
     }
     // Sent now, in commit order: the fence orders the transactions, `#inLog` the local appends.
-    const landed = this.#inLog(this.#landed, this.#appendToLog(mode, entries), entries);
+    const landed = this.#inLog(this.#landed, this.#appendToLog(mode, entries.payloads), entries);
     this.#landed = landed.catch(() => {});
     await landed;
-    return entries[entries.length - 1]!.seq;
+    return entries.fromSeq + entries.payloads.length - 1;
   }
 
   /**
@@ -184,7 +197,7 @@ export class ReplicatedJournal implements CoreJournal {
   async #inLog(
     previous: Promise<void>,
     appended: Promise<void>,
-    entries: readonly { seq: number; payload: Uint8Array }[],
+    entries: Records,
   ): Promise<void> {
     await appended;
     await previous;
@@ -193,12 +206,12 @@ export class ReplicatedJournal implements CoreJournal {
   }
 
   /** Into the local journal (in memory); its write and sync go behind. */
-  #toLocal(entries: readonly { seq: number; payload: Uint8Array }[]): void {
-    for (const { seq, payload } of entries) {
-      this.#local.append(seq, payload);
-      this.#unsyncedBytes += payload.length;
+  #toLocal({ fromSeq, payloads }: Records): void {
+    for (let i = 0; i < payloads.length; i++) {
+      this.#local.append(fromSeq + i, payloads[i]!);
+      this.#unsyncedBytes += payloads[i]!.length;
     }
-    this.#unsyncedRecords += entries.length;
+    this.#unsyncedRecords += payloads.length;
     this.#syncSoon();
   }
 
@@ -272,14 +285,13 @@ export class ReplicatedJournal implements CoreJournal {
 
   async #appendToLog(
     mode: Extract<Mode, { kind: 'leader' }>,
-    entries: readonly { seq: number; payload: Uint8Array }[],
+    records: readonly Uint8Array[],
   ): Promise<void> {
     const { fence, leadership } = mode;
     // No local check of the lease here: the transaction itself is refused once the election key is
     // gone, and a lease etcd renewed across its own leader change is still good.
     const deadline = Math.max(Date.now(), leadership.validUntil) + leadership.ttlMs;
     // The log holds the records exactly as the local journal will: nothing is decoded here.
-    const records = entries.map((e) => e.payload);
     const started = performance.now();
     if (this.#appending > 0) this.#metrics.overlappedAppends++;
     this.#appending++;
