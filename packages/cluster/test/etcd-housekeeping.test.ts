@@ -4,35 +4,22 @@
 // still shows in the node's metrics while it is raised. Real etcd and nats-server on loopback.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Etcd3 } from 'etcd3';
 import { EngineNode, noSpaceAlarm } from '../src/engine-node.ts';
-import { EtcdCluster } from '../src/etcd-members.ts';
-import { NatsServerProcess } from '../src/nats-server-process.ts';
+import { ClusterServers } from './support/cluster-servers.ts';
 
 const T = { timeout: 180_000 };
 /** etcd's AlarmType NOSPACE. */
 const NOSPACE = 1;
-let etcd: EtcdCluster;
-let nats: NatsServerProcess;
-let client: Etcd3;
-let dir: string;
+let s: ClusterServers;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'bourse-housekeeping-'));
-  etcd = await EtcdCluster.start({ dir: join(dir, 'etcd') });
-  nats = await NatsServerProcess.start();
-  client = etcd.client();
+  s = await ClusterServers.start('housekeeping');
 });
 
 after(async () => {
-  client?.close();
-  await nats?.stop();
-  await etcd?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await s?.stop();
 });
 
 async function until<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
@@ -48,7 +35,7 @@ async function until<T>(what: string, check: () => Promise<T | undefined>): Prom
 /** WAL fsyncs of all members so far, from their own metrics. */
 async function walFsyncs(): Promise<number> {
   let total = 0;
-  for (const url of etcd.endpoints) {
+  for (const url of s.etcd.endpoints) {
     const text = await (await fetch(`${url}/metrics`)).text();
     total += Number(/^etcd_disk_wal_fsync_duration_seconds_count (\d+)/m.exec(text)?.[1] ?? NaN);
   }
@@ -65,9 +52,9 @@ test('the status errors name a NOSPACE alarm', () => {
 test('housekeeping writes nothing to etcd; a NOSPACE alarm reaches the metrics', T, async () => {
   const node = await EngineNode.start({
     node: 'a',
-    etcd: etcd.endpoints,
-    nats: nats.url,
-    dataDir: join(dir, 'a'),
+    etcd: s.etcd.endpoints,
+    nats: s.nats.url,
+    dataDir: join(s.dir, 'a'),
     leaseTtlSeconds: 2,
   });
   try {
@@ -79,13 +66,13 @@ test('housekeeping writes nothing to etcd; a NOSPACE alarm reaches the metrics',
     assert.ok(rounds > 0, 'housekeeping read the status');
     assert.equal(await walFsyncs(), before, 'no WAL fsync while the cluster is idle');
 
-    const { header } = await client.maintenance.status();
+    const { header } = await s.client.maintenance.status();
     const alarm = { memberID: header.member_id, alarm: NOSPACE } as never;
-    await client.maintenance.alarm({ ...(alarm as object), action: 'Activate' } as never);
+    await s.client.maintenance.alarm({ ...(alarm as object), action: 'Activate' } as never);
     await until('the alarm in the metrics', async () =>
       node.metrics.etcdNoSpaceAlarm === 1 ? true : undefined,
     );
-    await client.maintenance.alarm({ ...(alarm as object), action: 'Deactivate' } as never);
+    await s.client.maintenance.alarm({ ...(alarm as object), action: 'Deactivate' } as never);
     await until('the alarm cleared', async () =>
       node.metrics.etcdNoSpaceAlarm === 0 ? true : undefined,
     );

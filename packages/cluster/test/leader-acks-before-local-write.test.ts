@@ -7,40 +7,28 @@
 // its journal. Real etcd and nats-server on loopback.
 
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type AppliedCommand, openExchangeCore, type ReplicatingCore } from '@bourse/core';
 import type { FileJournal } from '@bourse/journal';
-import type { Etcd3 } from 'etcd3';
 import { limitOrder, marketSetup } from '../../core/test/fixtures/market-setup.ts';
 import { createClusterMetrics } from '../src/cluster-metrics.ts';
 import { Election } from '../src/election.ts';
 import { EngineNode } from '../src/engine-node.ts';
-import { EtcdCluster } from '../src/etcd-members.ts';
 import { FencedLog } from '../src/fenced-log.ts';
-import { NatsServerProcess } from '../src/nats-server-process.ts';
 import { type LocalJournal, ReplicatedJournal } from '../src/replicated-journal.ts';
+import { ClusterServers } from './support/cluster-servers.ts';
 
 const T = { timeout: 180_000 };
-let etcd: EtcdCluster;
-let nats: NatsServerProcess;
-let client: Etcd3;
-let dir: string;
+let s: ClusterServers;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'bourse-ack-before-local-'));
-  etcd = await EtcdCluster.start({ dir: join(dir, 'etcd') });
-  nats = await NatsServerProcess.start();
-  client = etcd.client();
+  s = await ClusterServers.start('ack-before-local');
 });
 
 after(async () => {
-  client?.close();
-  await nats?.stop();
-  await etcd?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await s?.stop();
 });
 
 /** The file journal with its writes held until `released`: appends still go to it in memory. */
@@ -72,8 +60,8 @@ async function until<T>(what: string, check: () => Promise<T | undefined>): Prom
 function startNode(node: string, dataDir: string): Promise<EngineNode> {
   return EngineNode.start({
     node,
-    etcd: etcd.endpoints,
-    nats: nats.url,
+    etcd: s.etcd.endpoints,
+    nats: s.nats.url,
     dataDir,
     leaseTtlSeconds: 2,
     hashEvery: 5,
@@ -109,7 +97,7 @@ async function heldLeader(log: FencedLog, dataDir: string): Promise<HeldLeader> 
       return journal;
     },
   });
-  const leadership = await new Election(client, 'a', { prefix: '/bourse' }).campaign();
+  const leadership = await new Election(s.client, 'a', { prefix: '/bourse' }).campaign();
   const head = await log.head();
   const { electionKey, electionCreateRevision } = leadership;
   journal.lead(await log.takeOver(head, 'a', electionKey, electionCreateRevision), leadership);
@@ -140,8 +128,8 @@ function crashCopy(from: string, to: string): void {
 }
 
 test('acknowledged before the leader journals it; its death loses nothing', T, async () => {
-  const log = new FencedLog(client, '/bourse');
-  const a = await heldLeader(log, join(dir, 'a'));
+  const log = new FencedLog(s.client, '/bourse');
+  const a = await heldLeader(log, join(s.dir, 'a'));
   const nodes: EngineNode[] = [];
   try {
     const acked = await trade(a.core);
@@ -156,11 +144,11 @@ test('acknowledged before the leader journals it; its death loses nothing', T, a
     const storedAll = a.journal.stored(last).then(() => {
       stored = true;
     });
-    const crashed = join(dir, 'a-crashed');
+    const crashed = join(s.dir, 'a-crashed');
     crashCopy(a.dataDir, crashed);
     await a.resign();
 
-    const b = await startNode('b', join(dir, 'b'));
+    const b = await startNode('b', join(s.dir, 'b'));
     nodes.push(b);
     await until('b to lead', async () => (b.role === 'leader' ? true : undefined));
     assert.equal(b.core.durableSeq, last);

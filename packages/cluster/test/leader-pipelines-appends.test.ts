@@ -4,8 +4,6 @@
 // failed append fails the batch behind it, and neither reaches the local journal.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { openExchangeCore, type ReplicatingCore } from '@bourse/core';
@@ -14,25 +12,19 @@ import type { Etcd3 } from 'etcd3';
 import { limitOrder, marketSetup } from '../../core/test/fixtures/market-setup.ts';
 import { type ClusterMetrics, createClusterMetrics } from '../src/cluster-metrics.ts';
 import { Election, type Leadership } from '../src/election.ts';
-import { EtcdCluster } from '../src/etcd-members.ts';
 import { FencedLog } from '../src/fenced-log.ts';
 import { type LocalJournal, ReplicatedJournal } from '../src/replicated-journal.ts';
+import { ClusterServers } from './support/cluster-servers.ts';
 
 const T = { timeout: 180_000 };
-let etcd: EtcdCluster;
-let client: Etcd3;
-let dir: string;
+let s: ClusterServers;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'bourse-pipelined-leader-'));
-  etcd = await EtcdCluster.start({ dir: join(dir, 'etcd') });
-  client = etcd.client();
+  s = await ClusterServers.start('pipelined-leader', { nats: false });
 });
 
 after(async () => {
-  client?.close();
-  await etcd?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await s?.stop();
 });
 
 /**
@@ -103,12 +95,12 @@ interface Leader {
 /** A leader core on `prefix` whose log client is `etcd`, keeping two appends in flight. */
 async function leader(name: string, prefix: string, etcdClient: Etcd3): Promise<Leader> {
   const log = new FencedLog(etcdClient, prefix);
-  const plain = new FencedLog(client, prefix);
+  const plain = new FencedLog(s.client, prefix);
   const metrics = createClusterMetrics();
   const appended: number[] = [];
   let journal!: ReplicatedJournal;
   const core = await openExchangeCore({
-    dataDir: join(dir, name),
+    dataDir: join(s.dir, name),
     readModels: false,
     ticking: false,
     durability: (file) => {
@@ -116,7 +108,7 @@ async function leader(name: string, prefix: string, etcdClient: Etcd3): Promise<
       return journal;
     },
   });
-  const leadership = await new Election(client, name, { prefix }).campaign();
+  const leadership = await new Election(s.client, name, { prefix }).campaign();
   const { electionKey, electionCreateRevision } = leadership;
   // The term starts through the undelayed client: the transactions counted are the appends.
   const fence = await plain.takeOver(await plain.head(), name, electionKey, electionCreateRevision);
@@ -138,7 +130,7 @@ test(
     });
     // Transaction 0: the market setup; 1: the first order's batch, held until transaction 2 (the
     // second order's first try) came back refused; 3: the second order's next try.
-    const etcdClient = holding(client, 1, {
+    const etcdClient = holding(s.client, 1, {
       sent,
       open: opened,
       returned: (n) => {
@@ -165,7 +157,7 @@ test(
         a.appended,
         Array.from({ length: last }, (_, i) => i + 1),
       );
-      assert.equal((await new FencedLog(client, '/pipe1').head()).seq, last);
+      assert.equal((await new FencedLog(s.client, '/pipe1').head()).seq, last);
       await a.journal.stored(last);
     } finally {
       await a.core.close();
@@ -190,7 +182,7 @@ test(
     const secondReturned = new Promise<void>((r) => {
       secondBack = r;
     });
-    const etcdClient = holding(client, 1, {
+    const etcdClient = holding(s.client, 1, {
       sent,
       open: opened,
       returned: (n) => {
@@ -217,7 +209,7 @@ test(
         a.appended,
         Array.from({ length: setup.length }, (_, i) => i + 1),
       );
-      assert.equal((await new FencedLog(client, '/pipe2').head()).seq, setup.length);
+      assert.equal((await new FencedLog(s.client, '/pipe2').head()).seq, setup.length);
     } finally {
       await a.core.close().catch(() => {});
     }

@@ -1,18 +1,17 @@
-// A real cluster for the engine-node tests: three etcd members, one nats-server and N `bourse cluster
-// node` processes, each with its own data dir under one temp dir, all killed (and the dir removed) when
-// the test file ends, whatever happens. A raw protocol client speaks to it over NATS.
+// A real cluster for the engine-node tests: three etcd members, one nats-server (cluster-servers.ts)
+// and N `bourse cluster node` processes, each with its own data dir under one temp dir, all killed
+// (and the dir removed) when the test file ends, whatever happens. A raw protocol client speaks to it
+// over NATS.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { CommandInput } from '@bourse/core';
-import { EtcdCluster } from '../../src/etcd-members.ts';
+import type { EtcdCluster } from '../../src/etcd-members.ts';
 import type { Command } from '@bourse/engine';
 import { FencedLog } from '../../src/fenced-log.ts';
 import { batchCommands, type LogBatch } from '../../src/log-format.ts';
-import { NatsServerProcess } from '../../src/nats-server-process.ts';
+import type { NatsServerProcess } from '../../src/nats-server-process.ts';
 import {
   clusterSubjects,
   decodeMessage,
@@ -21,6 +20,7 @@ import {
   type StatusReply,
   type SubmitReply,
 } from '../../src/protocol.ts';
+import { ClusterServers } from './cluster-servers.ts';
 
 const MAIN = new URL('../../../../apps/bourse/src/main.ts', import.meta.url).pathname;
 
@@ -38,34 +38,25 @@ export class ClusterHarness {
   readonly nodes = new Map<string, NodeProcess>();
   readonly subjects = clusterSubjects();
   readonly #nodeArgs: string[];
+  readonly #servers: ClusterServers;
   readonly #onExit = () => {
     for (const n of this.nodes.values()) n.child.kill('SIGKILL');
   };
 
-  private constructor(
-    dir: string,
-    etcd: EtcdCluster,
-    nats: NatsServerProcess,
-    client: NatsConnection,
-    nodeArgs: string[],
-  ) {
-    this.dir = dir;
-    this.etcd = etcd;
-    this.nats = nats;
+  private constructor(servers: ClusterServers, client: NatsConnection, nodeArgs: string[]) {
+    this.#servers = servers;
+    this.dir = servers.dir;
+    this.etcd = servers.etcd;
+    this.nats = servers.nats;
     this.client = client;
     this.#nodeArgs = nodeArgs;
     process.on('exit', this.#onExit);
   }
 
   static async start(nodeArgs: string[] = []): Promise<ClusterHarness> {
-    const dir = mkdtempSync(join(tmpdir(), 'bourse-cluster-'));
-    const etcd = await EtcdCluster.start({ dir: join(dir, 'etcd') });
-    const nats = await NatsServerProcess.start().catch(async (e) => {
-      await etcd.stop();
-      throw e;
-    });
-    const client = await connect({ servers: nats.url, maxReconnectAttempts: -1 });
-    return new ClusterHarness(dir, etcd, nats, client, nodeArgs);
+    const servers = await ClusterServers.start('cluster');
+    const client = await connect({ servers: servers.nats.url, maxReconnectAttempts: -1 });
+    return new ClusterHarness(servers, client, nodeArgs);
   }
 
   /**
@@ -197,9 +188,7 @@ export class ClusterHarness {
       n.child.kill('SIGKILL');
     }
     await this.client.close().catch(() => {});
-    await this.nats.stop();
-    await this.etcd.stop();
-    rmSync(this.dir, { recursive: true, force: true });
+    await this.#servers.stop();
   }
 }
 
