@@ -21,8 +21,8 @@ function newestMtime(path: string): number {
 export function isStale(): boolean {
   const built = join(DIST_DIR, 'index.html');
   if (!existsSync(built)) return true;
-  // The bundle also takes the engine's rules, the client's book mirror and the protocol's metrics
-  // reader from their packages, and the build's own steps (scripts/) write the manifest, icons and
+  // The bundle also takes the engine's rules, the client's book mirror, and the protocol's metrics
+  // reader and name rules from their packages, and the build's own steps (scripts/) write the manifest, icons and
   // service worker.
   const sources = [
     'ui',
@@ -33,6 +33,7 @@ export function isStale(): boolean {
     '../../packages/engine/src',
     '../../packages/client/src',
     '../../packages/protocol/src/metrics-text.ts',
+    '../../packages/protocol/src/names.ts',
   ].map((p) => join(WEB_DIR, p));
   const newest = Math.max(...sources.filter((p) => existsSync(p)).map(newestMtime));
   return newest > statSync(built).mtimeMs;

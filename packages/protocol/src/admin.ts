@@ -4,7 +4,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Scopes } from './auth.ts';
 import { CircuitBreakerSchema } from './markets.ts';
-import { Cursor, Limit, NonNegInt, PosInt, strict } from './primitives.ts';
+import { Cursor, Limit, Name, NewPassword, NonNegInt, PosInt, strict } from './primitives.ts';
 
 export const AuditQuery = Type.Object(
   {
@@ -29,9 +29,9 @@ export const RoleSchema = Type.Union([
 const Role = RoleSchema;
 export const CreateUserBody = Type.Object(
   {
-    username: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }),
+    username: Name,
     role: Role,
-    password: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
+    password: Type.Optional(NewPassword),
   },
   strict,
 );
@@ -43,7 +43,7 @@ export const UpdateUserBody = Type.Object(
   {
     role: Type.Optional(Role),
     disabled: Type.Optional(Type.Boolean()),
-    password: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
+    password: Type.Optional(NewPassword),
     /** The user's API usage tier; null returns the user to the default. */
     apiTier: Type.Optional(Type.Union([...API_TIERS.map((t) => Type.Literal(t)), Type.Null()])),
   },
@@ -149,7 +149,7 @@ const Limits = Type.Object(
 );
 const SpecBase = {
   instrumentId: Type.Optional(PosInt('Chosen by the exchange when absent.')),
-  symbol: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }),
+  symbol: Name,
   tickSize: PosInt(),
   minPriceTicks: PosInt(),
   maxPriceTicks: PosInt(),

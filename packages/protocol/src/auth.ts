@@ -1,7 +1,7 @@
 // Credentials: logins, API keys, bearer tokens and web sessions.
 
 import { type Static, Type } from '@sinclair/typebox';
-import { strict } from './primitives.ts';
+import { Name, NewPassword, strict } from './primitives.ts';
 
 /** What an API key may do; `credentials` is managing the user's keys and web sessions. */
 export const SCOPES = ['read', 'trade', 'admin', 'credentials'] as const;
@@ -45,18 +45,16 @@ export const LoginBody = Type.Object(
   strict,
 );
 
-const Password = Type.String({ minLength: 8, maxLength: 256 });
-
 /** A user's own password change: the current password proves it is them, not a stolen session. */
 export const ChangePasswordBody = Type.Object(
-  { currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Password },
+  { currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: NewPassword },
   strict,
 );
 /** Self sign-up, when the operator allows it: the role is the operator's policy, not the caller's. */
 export const SignupBody = Type.Object(
   {
-    username: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }),
-    password: Password,
+    username: Name,
+    password: NewPassword,
   },
   strict,
 );

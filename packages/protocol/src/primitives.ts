@@ -2,6 +2,12 @@
 // integers on the wire), strict objects that refuse unknown properties, market references and pages.
 
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import {
+  NAME_MAX_LENGTH,
+  NAME_PATTERN,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+} from './names.ts';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 export const PosInt = (description?: string) =>
@@ -17,6 +23,18 @@ export const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
 
 export const MarketRef = Type.Union([Type.String({ minLength: 1, maxLength: 64 }), PosInt()], {
   description: 'Market symbol or numeric instrument id.',
+});
+
+/** A username or a market symbol (names.ts). */
+export const Name = Type.String({
+  minLength: 1,
+  maxLength: NAME_MAX_LENGTH,
+  pattern: NAME_PATTERN,
+});
+/** A password being set (names.ts); a password being checked is only bounded. */
+export const NewPassword = Type.String({
+  minLength: PASSWORD_MIN_LENGTH,
+  maxLength: PASSWORD_MAX_LENGTH,
 });
 
 /** `limit` of a paged query. */

@@ -7,7 +7,7 @@ import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { CreateAssetBody, CreateMarketBody, RoleSchema } from './admin.ts';
 import { Scopes } from './auth.ts';
 import { PlaceOrderBody } from './orders.ts';
-import { NonNegInt, PosInt, strict } from './primitives.ts';
+import { Name, NewPassword, NonNegInt, PosInt, strict } from './primitives.ts';
 import { MAX_SANDBOX_RATE } from './sandbox.ts';
 
 /**
@@ -19,15 +19,13 @@ export const ScenarioTime = Type.Union([
   Type.String({ minLength: 2, maxLength: 40, description: 'ISO 8601, or +<duration> after start' }),
 ]);
 
-const Username = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' });
-
 export const ScenarioAccount = Type.Object(
   {
-    username: Username,
+    username: Name,
     /** For a user the sandbox does not know yet (an existing user keeps theirs). Default trader. */
     role: Type.Optional(RoleSchema),
     /** For a new user; without one a random password is set (sign in with an API key instead). */
-    password: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
+    password: Type.Optional(NewPassword),
     /** An API key registered for the user at the reset (SPKI PEM, RSA or Ed25519). */
     publicKeyPem: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
     /** Its scopes (default read and trade). */
@@ -59,7 +57,7 @@ export const ScenarioMarket = Type.Object(
 
 /** An order of the scenario: the market by symbol, `account` by username, times as ScenarioTime. */
 const ScenarioOrderFields = {
-  account: Username,
+  account: Name,
   order: Type.Omit(PlaceOrderBody, ['expiresAt']),
   expiresAt: Type.Optional(ScenarioTime),
 };
@@ -73,7 +71,7 @@ export const ScenarioStep = Type.Union([
   Step({ do: Type.Literal('order'), ...ScenarioOrderFields }),
   Step({
     do: Type.Literal('cancelAll'),
-    account: Username,
+    account: Name,
     market: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   }),
   Step({
@@ -88,7 +86,7 @@ export const ScenarioStep = Type.Union([
     valueTicks: Type.Optional(NonNegInt()),
   }),
   Step({ do: Type.Literal('halt'), halted: Type.Boolean() }),
-  Step({ do: Type.Literal('deposit'), account: Username, asset: Type.String(), amount: PosInt() }),
+  Step({ do: Type.Literal('deposit'), account: Name, asset: Type.String(), amount: PosInt() }),
   Step({ do: Type.Literal('pause') }),
   Step({
     do: Type.Literal('run'),

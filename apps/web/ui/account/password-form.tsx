@@ -2,6 +2,7 @@
 // one twice. The server ends your other web sessions; this one stays.
 
 import { type FormEvent, useState } from 'react';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@bourse/protocol/names';
 import { api, errorText } from '../api/http.ts';
 
 export function PasswordForm() {
@@ -14,7 +15,9 @@ export function PasswordForm() {
     e.preventDefault();
     setDone(undefined);
     if (next !== again) return setError('The new password and its repetition differ.');
-    if (next.length < 8) return setError('The new password needs at least 8 characters.');
+    if (next.length < PASSWORD_MIN_LENGTH) {
+      return setError(`The new password needs at least ${PASSWORD_MIN_LENGTH} characters.`);
+    }
     try {
       const r = await api<{ sessionsEnded: number }>('POST', '/api/v1/account/password', {
         currentPassword: current,
@@ -51,7 +54,8 @@ export function PasswordForm() {
         <input
           type="password"
           autoComplete="new-password"
-          minLength={8}
+          minLength={PASSWORD_MIN_LENGTH}
+          maxLength={PASSWORD_MAX_LENGTH}
           value={next}
           onChange={(e) => setNext(e.target.value)}
           required

@@ -2,6 +2,12 @@
 // password (twice); the role is the operator's policy. A new account is logged in at once.
 
 import { type FormEvent, useEffect, useState } from 'react';
+import {
+  NAME_CHARACTERS,
+  NAME_MAX_LENGTH,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+} from '@bourse/protocol/names';
 import { api, errorText } from '../api/http.ts';
 import { useApp } from '../state/app-state.tsx';
 
@@ -38,7 +44,8 @@ export function SignupForm() {
           autoComplete="username"
           value={username}
           onChange={(e) => setUsername(e.target.value)}
-          pattern="[A-Za-z0-9_.\-]+"
+          pattern={`${NAME_CHARACTERS}+`}
+          maxLength={NAME_MAX_LENGTH}
           required
         />
       </label>
@@ -47,7 +54,8 @@ export function SignupForm() {
         <input
           type="password"
           autoComplete="new-password"
-          minLength={8}
+          minLength={PASSWORD_MIN_LENGTH}
+          maxLength={PASSWORD_MAX_LENGTH}
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           required

@@ -3,6 +3,7 @@
 
 import { type FormEvent, useState } from 'react';
 import { CENTS_BINARY_GRID } from '@bourse/engine/rules';
+import { NAME_CHARACTERS, NAME_MAX_LENGTH } from '@bourse/protocol/names';
 import { api, errorText } from '../api/http.ts';
 import { parseDecimal } from '../format/units.ts';
 import { useApp } from '../state/app-state.tsx';
@@ -181,7 +182,8 @@ export function CreateMarketForm() {
             value={f.symbol}
             onChange={set('symbol')}
             required
-            pattern="[A-Za-z0-9_.\-]+"
+            pattern={`${NAME_CHARACTERS}+`}
+            maxLength={NAME_MAX_LENGTH}
           />
         </label>
         <label>

@@ -2,6 +2,12 @@
 // withdrawals to a user's account in major units of any asset.
 
 import { type FormEvent, useState } from 'react';
+import {
+  NAME_CHARACTERS,
+  NAME_MAX_LENGTH,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+} from '@bourse/protocol/names';
 import { api, errorText } from '../api/http.ts';
 import type { UserView } from '../api/types.ts';
 import { parseDecimal } from '../format/units.ts';
@@ -144,6 +150,8 @@ export function UserAdmin() {
             name="new-username"
             value={nu.username}
             onChange={(e) => setNu({ ...nu, username: e.target.value })}
+            pattern={`${NAME_CHARACTERS}+`}
+            maxLength={NAME_MAX_LENGTH}
             required
           />
         </label>
@@ -153,7 +161,8 @@ export function UserAdmin() {
             name="new-password"
             type="password"
             autoComplete="new-password"
-            minLength={8}
+            minLength={PASSWORD_MIN_LENGTH}
+            maxLength={PASSWORD_MAX_LENGTH}
             required
             value={nu.password}
             onChange={(e) => setNu({ ...nu, password: e.target.value })}
