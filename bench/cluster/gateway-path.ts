@@ -4,7 +4,7 @@
 // (every millisecond or so, what is due), and the figures are this process's CPU per acknowledged
 // order (the remote core and the driver), the NATS messages it published and received per order, and
 // the leader's and nats-server's CPU per order (`/proc/<pid>/stat`). Run:
-//   npx node bench/cluster/gateway-path.ts [--rate 5000] [--seconds 5] [--submit-window-ms N]
+//   npx node bench/cluster/gateway-path.ts [--rate 5000] [--seconds 5] [--submit-spacing-ms N]
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -29,7 +29,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '5000' },
     seconds: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '3' },
-    'submit-window-ms': { type: 'string' },
+    'submit-spacing-ms': { type: 'string' },
   },
 });
 const rate = Number(values.rate);
@@ -58,11 +58,11 @@ await new Promise<void>((resolve) => {
 });
 const nc = await connect({ servers: nats.url, noAsyncTraces: true });
 const readModels = { close: async () => {} } as unknown as RemoteReadModels;
-const windowMs = values['submit-window-ms'];
+const spacingMs = values['submit-spacing-ms'];
 const core = await RemoteExchangeCore.open({
   nats: nc,
   readModels,
-  ...(windowMs === undefined ? {} : { submitWindowMs: Number(windowMs) }),
+  ...(spacingMs === undefined ? {} : { submitSpacingMs: Number(spacingMs) }),
 });
 await core.submitBatch(marketSetup(2));
 
@@ -112,7 +112,7 @@ const q = (p: number) =>
 console.log(
   JSON.stringify({
     rate,
-    windowMs: windowMs === undefined ? null : Number(windowMs),
+    spacingMs: spacingMs === undefined ? null : Number(spacingMs),
     acked,
     failed,
     gatewayUsPerOrder: Number(((cpu.user + cpu.system) / acked).toFixed(2)),

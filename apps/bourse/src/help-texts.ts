@@ -170,9 +170,9 @@ Options:
   --port <n>          gateway: TCP port (default 8080; 0 picks a free one)
   --host <addr>       gateway: address to bind (default 127.0.0.1)
   --no-rate-limit     gateway: lift the per-key and per-IP limits (load tests)
-  --submit-window-ms <n>
-                      gateway: how long single orders gather into one request to the leader
-                      (default 2; 0 sends each event-loop turn's at its end)
+  --submit-spacing-ms <n>
+                      gateway: least ms between two requests of single orders to the leader
+                      (default 2; 0 sends each event-loop turn's orders at its end)
   --log-level <l>     debug | info | warn | error (default info)
   -h, --help          Show this help
 

@@ -4,7 +4,7 @@ export { EventFollower, type EventFollowerOptions } from './event-follower.ts';
 export { openPgReadSide, type PgReadSideOptions, type RemoteReadModels } from './pg-read-side.ts';
 export { Projector, type ProjectorOptions, type ProjectorStall } from './projector.ts';
 export {
-  DEFAULT_SUBMIT_WINDOW_MS,
+  DEFAULT_SUBMIT_SPACING_MS,
   RemoteExchangeCore,
   type RemoteCoreOptions,
   SUBMIT_STAGES,

@@ -31,7 +31,7 @@ import {
   type QueryMethod,
 } from '@bourse/cluster/protocol';
 import type { RemoteReadModels } from './pg-read-side.ts';
-import { idempotent, LeaderRequests } from './request-retry.ts';
+import { idempotent, isSafeInput, LeaderRequests } from './request-retry.ts';
 
 export interface RemoteCoreOptions {
   readonly nats: NatsConnection;
@@ -44,20 +44,21 @@ export interface RemoteCoreOptions {
   /** How long a call keeps trying through a leader change (default 20 s). */
   readonly failoverTimeoutMs?: number;
   /**
-   * How long the first single submit of a request waits for others to join it, in ms (default
-   * `DEFAULT_SUBMIT_WINDOW_MS`); 0 sends at the end of the event-loop turn. A request leaves sooner
-   * once it holds `MAX_SUBMIT_INPUTS` commands.
+   * The least time between two requests of single submits, in ms (default
+   * `DEFAULT_SUBMIT_SPACING_MS`; 0: each event-loop turn's submits leave at its end). A request
+   * holding `MAX_SUBMIT_INPUTS` commands leaves at once.
    */
-  readonly submitWindowMs?: number;
+  readonly submitSpacingMs?: number;
 }
 
 /**
- * Single submits gather for up to this long into one request (decision 0951): at 5,000 orders/s a
+ * Single submits leave in requests at least this far apart (decision 0951): at 5,000 orders/s a
  * gateway's turns carried about 6 orders each, and every request costs the gateway, nats-server and
  * the leader about the same whatever it carries, while the leader starts its appends at least 12 ms
- * apart, so a submit sent a little later usually rides the same append.
+ * apart, so a submit sent a little later usually rides the same append. A submit made when the last
+ * request left longer ago than this goes at the end of its turn, as without the spacing.
  */
-export const DEFAULT_SUBMIT_WINDOW_MS = 2;
+export const DEFAULT_SUBMIT_SPACING_MS = 2;
 
 type Query = ExchangeCore['query'];
 
@@ -79,7 +80,7 @@ type SubmitOutcome = {
 
 /**
  * A submit's time on the gateway, per command (`bourse_gateway_submit_stage_seconds`):
- * - `turn`: submitted → its request sent (the rest of the window that gathers the request);
+ * - `turn`: submitted → its request sent (the rest of its turn, or the wait for the spacing);
  * - `request`: request sent → the leader's reply decoded, split by the hold the leader reports into
  *   - `leader`: the leader taking the request → its reply (its batch wait, engine, etcd append), and
  *   - `transit`: the rest (NATS both ways, and each side's main thread getting to the message);
@@ -127,11 +128,14 @@ export class RemoteExchangeCore implements ExchangeCore {
   readonly #requests: LeaderRequests;
   readonly #follower: EventFollower;
   readonly #listeners = new Set<(batch: readonly AppliedCommand[]) => void>();
-  /** Single submits of the current window, sent together at its end. */
+  /** Single submits not sent yet, to leave together (see `submit`). */
   #pending: Pending[] = [];
-  readonly #windowMs: number;
-  /** Ends the current window. */
-  #windowTimer: NodeJS.Timeout | undefined;
+  readonly #spacingMs: number;
+  /** When the last request of single submits left (performance.now()). */
+  #lastSentAt = Number.NEGATIVE_INFINITY;
+  /** What sends `#pending`: the end of this turn, or the end of the spacing. */
+  #flushImmediate: NodeJS.Immediate | undefined;
+  #flushTimer: NodeJS.Timeout | undefined;
   #durableSeq: number;
   #closed = false;
   /** Delivered runs a submit in flight may need. */
@@ -146,7 +150,7 @@ export class RemoteExchangeCore implements ExchangeCore {
     this.#requests = requests;
     this.#durableSeq = startSeq;
     this.#deliveryTimeoutMs = opts.failoverTimeoutMs ?? 20_000;
-    this.#windowMs = opts.submitWindowMs ?? DEFAULT_SUBMIT_WINDOW_MS;
+    this.#spacingMs = opts.submitSpacingMs ?? DEFAULT_SUBMIT_SPACING_MS;
     this.query = buildQueries((method, args) => this.#ask(method, args));
     this.#follower = new EventFollower({
       nats: opts.nats,
@@ -205,10 +209,10 @@ export class RemoteExchangeCore implements ExchangeCore {
   }
 
   /**
-   * Single submits made within one window (`submitWindowMs` from the first, or the rest of the turn
-   * when it is 0) travel as one request (one leader batch, one etcd append), as they ride one journal
-   * batch on one server. Those whose retry is safe go apart from those whose retry is not, so a lost
-   * reply costs the latter nothing they did not risk alone.
+   * Single submits made in one event-loop turn travel as one request (one leader batch, one etcd
+   * append), as they ride one journal batch on one server, and so do those made until
+   * `submitSpacingMs` after the previous request left. Those whose retry is safe go apart from those
+   * whose retry is not, so a lost reply costs the latter nothing they did not risk alone.
    */
   submit(input: CommandInput): Promise<AppliedCommand> {
     if (this.#closed) {
@@ -222,28 +226,32 @@ export class RemoteExchangeCore implements ExchangeCore {
     return new Promise((resolve, reject) => {
       const n = this.#pending.push({ input, at: performance.now(), resolve, reject });
       if (n >= MAX_SUBMIT_INPUTS) this.#flushPending();
-      else if (n === 1) this.#openWindow();
+      else if (n === 1) this.#scheduleFlush();
     });
   }
 
-  #openWindow(): void {
-    if (this.#windowMs <= 0) {
-      setImmediate(() => this.#flushPending());
-      return;
-    }
-    this.#windowTimer = setTimeout(() => this.#flushPending(), this.#windowMs);
+  #scheduleFlush(): void {
+    const wait = this.#lastSentAt + this.#spacingMs - performance.now();
+    if (wait <= 0) this.#flushImmediate = setImmediate(() => this.#flushPending());
+    else this.#flushTimer = setTimeout(() => this.#flushPending(), Math.ceil(wait));
   }
 
   #flushPending(): void {
     const pending = this.#pending;
-    if (pending.length === 0) return;
     this.#pending = [];
-    clearTimeout(this.#windowTimer);
-    this.#windowTimer = undefined;
+    // Sent full before its flush came: the next submits schedule one of their own.
+    if (this.#flushImmediate !== undefined) clearImmediate(this.#flushImmediate);
+    if (this.#flushTimer !== undefined) clearTimeout(this.#flushTimer);
+    this.#flushImmediate = this.#flushTimer = undefined;
+    if (pending.length === 0) return;
     const now = performance.now();
-    for (const p of pending) observe(this.submitStages.turn, (now - p.at) / 1000);
-    const safe = pending.filter((p) => idempotent([p.input]));
-    const unsafe = pending.filter((p) => !idempotent([p.input]));
+    this.#lastSentAt = now;
+    const safe: Pending[] = [];
+    const unsafe: Pending[] = [];
+    for (const p of pending) {
+      observe(this.submitStages.turn, (now - p.at) / 1000);
+      (isSafeInput(p.input) ? safe : unsafe).push(p);
+    }
     for (const group of [safe, unsafe]) {
       for (let i = 0; i < group.length; i += MAX_SUBMIT_INPUTS) {
         this.#sendPending(group.slice(i, i + MAX_SUBMIT_INPUTS));
@@ -431,7 +439,8 @@ export class RemoteExchangeCore implements ExchangeCore {
     this.#closed = true;
     const closing = new CoreError('CORE_CLOSED', 'the exchange core is closing');
     // Submits not yet sent fail as a submit made after closing would: nothing of them left.
-    clearTimeout(this.#windowTimer);
+    clearImmediate(this.#flushImmediate);
+    clearTimeout(this.#flushTimer);
     const unsent = this.#pending;
     this.#pending = [];
     for (const p of unsent) p.reject(closing);

@@ -40,9 +40,13 @@ type Attempt<T> =
 
 /** True when resending these inputs can never execute one of them twice (see the file comment). */
 export function idempotent(inputs: readonly CommandInput[]): boolean {
-  return inputs.every(
-    (i) =>
-      i.type === 'placeOrder' && typeof i.clientOrderId === 'string' && i.clientOrderId.length > 0,
+  return inputs.every(isSafeInput);
+}
+
+/** True when resending this input can never execute it twice (see the file comment). */
+export function isSafeInput(i: CommandInput): boolean {
+  return (
+    i.type === 'placeOrder' && typeof i.clientOrderId === 'string' && i.clientOrderId.length > 0
   );
 }
 

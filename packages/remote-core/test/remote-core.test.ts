@@ -248,23 +248,31 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
     assert.ok(leader.submitRequests - before <= 3, String(leader.submitRequests - before));
   });
 
-  it('single submits of later turns join a window that leaves at its bound or when full', async () => {
-    const open = (submitWindowMs: number) =>
+  it('single submits within the spacing of the last request wait for its end or a full request', async () => {
+    const open = (submitSpacingMs: number) =>
       openPgReadSide(db).then((readModels) =>
-        RemoteExchangeCore.open({ nats: gatewayConn, readModels, submitWindowMs }),
+        RemoteExchangeCore.open({ nats: gatewayConn, readModels, submitSpacingMs }),
       );
-    const gathering = await open(200);
+    const spaced = await open(2_000);
     const patient = await open(3_600_000);
+    const cid = (i: number) => withCid(limitOrder(1, 'sell', 9_300 + i, 1), `spaced-${i}`);
     try {
       let before = leader.submitRequests;
-      const first = gathering.submit(withCid(limitOrder(1, 'sell', 9_300, 1), 'window-0'));
-      // A timer due before the window's end: the next submit comes in a later turn of the loop.
+      // No request yet: the first leaves at the end of its turn, alone.
+      const first = spaced.submit(cid(0));
+      await new Promise((resolve) => setImmediate(resolve));
+      // Within 2 s of it: the next two, made in turns a timer apart, leave together at its end.
+      const second = spaced.submit(cid(1));
       await new Promise((resolve) => setTimeout(resolve, 5));
-      const second = gathering.submit(withCid(limitOrder(1, 'sell', 9_400, 1), 'window-1'));
-      const both = await Promise.all([first, second]);
-      assert.equal(leader.submitRequests - before, 1, 'one request, sent when the window ended');
-      assert.equal(both[1].seq, both[0].seq + 1);
-      // A window of an hour: only its count can send these.
+      const third = spaced.submit(cid(2));
+      const all = await Promise.all([first, second, third]);
+      assert.equal(leader.submitRequests - before, 2);
+      assert.deepEqual(
+        all.map((a) => a.seq - all[0].seq),
+        [0, 1, 2],
+      );
+      // An hour's spacing after a first request: only a full request can send the next ones.
+      await patient.submit(cid(3));
       before = leader.submitRequests;
       const full = Array.from({ length: MAX_SUBMIT_INPUTS }, (_, i) =>
         patient.submit(withCid(limitOrder(1, 'buy', 1_000 + i, 1), `full-${i}`)),
@@ -275,14 +283,14 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
         applied.map(clientId),
         applied.map((_, i) => `full-${i}`),
       );
-      // One more opens a new window; closing the core fails it unsent.
+      // One more waits for the spacing; closing the core fails it unsent.
       const unsent = patient.submit(withCid(limitOrder(1, 'buy', 1_000, 1), 'unsent'));
       await patient.close();
       await assert.rejects(unsent, (e: CoreError) => e.code === 'CORE_CLOSED');
       assert.equal(leader.submitRequests - before, 1);
       assert.ok(leader.history.every((a) => clientId(a) !== 'unsent'));
     } finally {
-      await gathering.close();
+      await spaced.close();
       await patient.close();
     }
   });

@@ -11,7 +11,7 @@ import { AuthStore, createGateway, createLogger, type LogLevel } from '@bourse/g
 import { kalshiExtension } from '@bourse/kalshi';
 import { openPostgresReadModels } from '@bourse/projections';
 import {
-  DEFAULT_SUBMIT_WINDOW_MS,
+  DEFAULT_SUBMIT_SPACING_MS,
   openPgReadSide,
   Projector,
   RemoteExchangeCore,
@@ -54,19 +54,19 @@ export async function clusterGatewayCommand(argv: string[]): Promise<void> {
       port: { type: 'string', default: '8080' },
       host: { type: 'string', default: '127.0.0.1' },
       'no-rate-limit': { type: 'boolean', default: false },
-      'submit-window-ms': { type: 'string' },
+      'submit-spacing-ms': { type: 'string' },
     },
   });
   if (values.help) return void process.stdout.write(CLUSTER_GATEWAY_HELP);
   if (values.pg === undefined) throw new Error('--pg is required (a postgres:// URL)');
-  const submitWindowMs = windowMs(values['submit-window-ms']);
+  const submitSpacingMs = submitSpacing(values['submit-spacing-ms']);
   const logger = createLogger({ level: values['log-level'] as LogLevel });
   const nats = await connectNats(values.nats, `gateway-${process.pid}`);
   const core = await RemoteExchangeCore.open({
     nats,
     prefix: values.prefix,
     readModels: await openPgReadSide(values.pg),
-    submitWindowMs,
+    submitSpacingMs,
   });
   const authStore = await AuthStore.openPostgres(values.pg);
   const peers = new NatsAuthPeers(nats, values.prefix);
@@ -154,11 +154,11 @@ export async function clusterProjectorCommand(argv: string[]): Promise<void> {
   });
 }
 
-/** `--submit-window-ms`: how long single submits gather into one request (decision 0951). */
-function windowMs(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_SUBMIT_WINDOW_MS;
+/** `--submit-spacing-ms`: the least time between two requests of single submits (decision 0951). */
+function submitSpacing(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_SUBMIT_SPACING_MS;
   if (!/^\d{1,3}$/.test(text) || Number(text) > 100) {
-    throw new Error('--submit-window-ms must be an integer from 0 to 100');
+    throw new Error('--submit-spacing-ms must be an integer from 0 to 100');
   }
   return Number(text);
 }
