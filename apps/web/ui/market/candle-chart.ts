@@ -16,6 +16,7 @@ import {
   type Time,
   type UTCTimestamp,
 } from 'lightweight-charts';
+import { AXIS_BORDER, CHART_THEME } from '../components/chart-theme.ts';
 import type { AxisFormat, Bar } from './candle-bars.ts';
 import type { NewsMarker } from '../news/news-markers.ts';
 import type { FillMarker } from './fill-markers.ts';
@@ -72,15 +73,9 @@ export class CandleChart {
     onHover: (time: number | undefined) => void,
   ) {
     const chart = createChart(el, {
-      autoSize: true,
-      layout: {
-        background: { color: 'transparent' },
-        textColor: '#9aa4b2',
-        attributionLogo: false,
-      },
-      grid: { vertLines: { color: '#1f2630' }, horzLines: { color: '#1f2630' } },
-      timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#2a3340' },
-      rightPriceScale: { borderColor: '#2a3340' },
+      ...CHART_THEME,
+      timeScale: { timeVisible: true, secondsVisible: false, borderColor: AXIS_BORDER },
+      rightPriceScale: { borderColor: AXIS_BORDER },
     });
     this.#chart = chart;
     this.#candles = chart.addSeries(CandlestickSeries, {

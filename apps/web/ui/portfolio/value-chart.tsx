@@ -4,6 +4,7 @@
 import type { PerformanceView } from '@bourse/protocol';
 import { AreaSeries, createChart, LineSeries, type UTCTimestamp } from 'lightweight-charts';
 import { useEffect, useRef } from 'react';
+import { AXIS_BORDER, CHART_THEME } from '../components/chart-theme.ts';
 
 type Point = PerformanceView['points'][number];
 
@@ -15,15 +16,9 @@ export function ValueChart(props: { points: readonly Point[] }) {
     const el = box.current;
     if (el === null) return;
     const chart = createChart(el, {
-      autoSize: true,
-      layout: {
-        background: { color: 'transparent' },
-        textColor: '#9aa4b2',
-        attributionLogo: false,
-      },
-      grid: { vertLines: { color: '#1f2630' }, horzLines: { color: '#1f2630' } },
-      timeScale: { timeVisible: true, borderColor: '#2a3340' },
-      leftPriceScale: { visible: true, borderColor: '#2a3340' },
+      ...CHART_THEME,
+      timeScale: { timeVisible: true, borderColor: AXIS_BORDER },
+      leftPriceScale: { visible: true, borderColor: AXIS_BORDER },
     });
     const cash = chart.addSeries(LineSeries, {
       color: '#94a3b8',
