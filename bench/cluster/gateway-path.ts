@@ -16,7 +16,7 @@ import { EtcdCluster, NatsServerProcess } from '@bourse/cluster';
 import { RemoteExchangeCore, type RemoteReadModels } from '@bourse/remote-core';
 import { limitOrder, marketSetup } from '../../packages/core/test/fixtures/market-setup.ts';
 
-const MAIN = new URL('../../apps/bourse/src/main.ts', import.meta.url).pathname;
+import { BOURSE_MAIN } from '../../apps/bourse/src/cluster/spawn-ready.ts';
 const TICK_S = 0.01;
 
 function cpuMs(pid: number): number {
@@ -39,7 +39,7 @@ const nats = await NatsServerProcess.start();
 const node = spawn(
   process.execPath,
   [
-    MAIN,
+    BOURSE_MAIN,
     'cluster',
     'node',
     '--node-id=n1',

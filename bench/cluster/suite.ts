@@ -9,13 +9,14 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { freePorts } from '@bourse/cluster';
 import { type Components, CpuSampler, cpuMs, idleRates, perOrderNote } from './cpu-share.ts';
 import { type DiskUse, diskNote } from './disk-io.ts';
 import { type SyncCounts, syncCounts, syncNote } from './sync-counts.ts';
 import { type ClusterState, readState } from '../../apps/bourse/src/cluster/cluster-state.ts';
+import { BOURSE_MAIN } from '../../apps/bourse/src/cluster/spawn-ready.ts';
+import { type LoadtestResult, loadtestResult } from '../server/remote-load.ts';
 import {
   clusterUpCommand,
   restartProcess,
@@ -47,30 +48,11 @@ import {
   type SuiteResult,
 } from '../report.ts';
 
-const MAIN = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'apps',
-  'bourse',
-  'src',
-  'main.ts',
-);
 const MARKET = 'BENCH-26-YES';
 const LADDER = [1_000, 2_000, 4_000, 6_000, 8_000, 10_000, 15_000, 20_000, 25_000, 30_000];
 
-interface LoadResult {
-  readonly acked?: number;
-  /** The load generator's CPU per order over its measured window and drain (ws mode). */
-  readonly senderCpuUsPerOrder?: number;
-  readonly rejected?: number;
-  readonly ackedPerSec?: number;
-  readonly deliveries?: number;
-  readonly latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number };
-}
-
 interface LoadRun {
-  readonly r: LoadResult;
+  readonly r: LoadtestResult;
   /** Orders sent (warm-up included) and the CPU ms each component used for them. */
   readonly orders: number;
   readonly cpu: Record<string, number>;
@@ -93,7 +75,7 @@ async function loadtest(args: string[], components: Components = {}): Promise<Lo
   const stdout = await new Promise<string>((resolve, reject) => {
     const child = execFile(
       process.execPath,
-      [MAIN, 'loadtest', '--json', ...args],
+      [BOURSE_MAIN, 'loadtest', '--json', ...args],
       { timeout: 600_000, maxBuffer: 1 << 20 },
       (error, out) => (error === null ? resolve(out) : reject(error)),
     );
@@ -103,18 +85,14 @@ async function loadtest(args: string[], components: Components = {}): Promise<Lo
   const cpu = sampler.stop();
   const wallMs = sampler.elapsedMs;
   const disk = sampler.disk();
-  const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult & {
-    rate: number;
-    warmupMs: number;
-    durationMs: number;
-  };
+  const r = loadtestResult(stdout);
   const orders = Math.floor((r.rate * (r.warmupMs + r.durationMs)) / 1000);
   return { r, orders, cpu, disk, wallMs };
 }
 
 const ns = (ms: number) => ms * 1e6;
 
-function latency(r: LoadResult): LatencyNs {
+function latency(r: LoadtestResult): LatencyNs {
   return {
     p50: ns(r.latencyMs.p50),
     p90: ns(r.latencyMs.p90),

@@ -5,29 +5,27 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { BOURSE_MAIN } from '../../apps/bourse/src/cluster/spawn-ready.ts';
+import type { FanoutResult } from '../../apps/bourse/src/loadtest/fanout-load.ts';
+import type { LatencySummary } from '../../apps/bourse/src/loadtest/latency-recorder.ts';
 import type { LoadTarget } from '../../apps/bourse/src/loadtest/loadtest-target.ts';
+import type { OrderLoadResult } from '../../apps/bourse/src/loadtest/ws-order-load.ts';
 
 const run = promisify(execFile);
-const main = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'apps',
-  'bourse',
-  'src',
-  'main.ts',
-);
 
-export interface LoadtestResult {
-  readonly acked?: number;
-  readonly rejected?: number;
-  readonly rejectCodes?: Record<string, number>;
-  readonly ackedPerSec?: number;
-  readonly senderLag?: { p99Ms: number; maxMs: number };
-  readonly latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number };
+/** `bourse loadtest --json`'s line: the run's settings and its mode's result. */
+export type LoadtestResult = Partial<OrderLoadResult & FanoutResult> & {
+  readonly rate: number;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  readonly latencyMs: LatencySummary;
+};
+
+/** The result line of `bourse loadtest --json`'s output (the last line). */
+export function loadtestResult(stdout: string): LoadtestResult {
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadtestResult;
 }
 
 /** `bourse loadtest --url` arguments for the target's two accounts; `cleanup` removes the key files. */
@@ -44,9 +42,9 @@ export function remoteArgs(target: LoadTarget): { args: string[]; cleanup: () =>
 
 /** One `bourse loadtest --json` run in its own process; its result line. */
 export async function loadtest(args: readonly string[]): Promise<LoadtestResult> {
-  const { stdout } = await run(process.execPath, [main, 'loadtest', '--json', ...args], {
+  const { stdout } = await run(process.execPath, [BOURSE_MAIN, 'loadtest', '--json', ...args], {
     timeout: 600_000,
     maxBuffer: 1 << 20,
   });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadtestResult;
+  return loadtestResult(stdout);
 }

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { BenchOptions } from '../options.ts';
 import { type Measurement, progress, type Suite, type SuiteResult } from '../report.ts';
+import { type LoadtestResult as LoadResult, loadtest } from './remote-load.ts';
 
 const run = promisify(execFile);
 
@@ -27,29 +28,9 @@ const settle = (why: string) => {
   progress(`server: pausing ${SETTLE_MS / 1000} s ${why}`);
   return new Promise((r) => setTimeout(r, SETTLE_MS));
 };
-const main = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'apps',
-  'bourse',
-  'src',
-  'main.ts',
-);
 
-interface LoadResult {
-  readonly senderLag?: { p99Ms: number; maxMs: number };
-  readonly acked?: number;
-  readonly rejected?: number;
-  readonly ackedPerSec?: number;
-  readonly deliveries?: number;
-  readonly connected?: number;
-  readonly latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number };
-  /** CPU per order by thread group (gateway, engine and other workers, generator, …). */
-  readonly cpuPerOrderUs?: Record<string, number>;
-}
-
-interface FloorResult extends LoadResult {
+interface FloorResult {
+  readonly latencyMs: LoadResult['latencyMs'];
   readonly rounds: number;
   readonly deliveries: number;
   readonly writeMsPerBroadcast: number;
@@ -68,19 +49,11 @@ async function loopbackFloor(subscribers: number): Promise<FloorResult> {
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as FloorResult;
 }
 
-async function loadtest(args: string[]): Promise<LoadResult> {
-  const { stdout } = await run(process.execPath, [main, 'loadtest', '--json', ...args], {
-    timeout: 300_000,
-    maxBuffer: 1 << 20,
-  });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
-}
-
 function measurement(
   name: string,
   n: number,
   perSec: number,
-  r: LoadResult,
+  r: Partial<LoadResult> & Pick<LoadResult, 'latencyMs'>,
   validation: string,
 ): Measurement {
   const ns = (ms: number) => ms * 1e6;
