@@ -8,7 +8,8 @@
 // then parses and plans a statement of `width` parameters instead of one of thousands, which is most of
 // the server's CPU per row in the VALUES form. The unnests stand in the select list, where they run in
 // lockstep row by row; `FROM unnest($1, $2, …)` would first copy every row into a tuplestore (a fifth
-// of the server's CPU per row: decision 0955).
+// of the server's CPU per row: decision 0955). The append-only tables of a batch go in one such
+// statement together (`writeAll`).
 
 import { CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database, TableName } from './schema.ts';
@@ -66,6 +67,8 @@ export class BulkWriter {
   readonly #types: ColumnTypes | undefined;
   /** Each write's statements, by row count (`arrays` for the column-array form). */
   readonly #templates = new Map<TableWrite<TableName>, Map<number | 'arrays', string>>();
+  /** The grouped column-array statements of `writeAll`, by their tables. */
+  readonly #groups = new Map<string, string>();
 
   /** With `columnTypes`, every table is written through column arrays (PostgreSQL only). */
   constructor(db: Kysely<Database>, columnTypes?: ColumnTypes) {
@@ -98,6 +101,22 @@ export class BulkWriter {
     }
   }
 
+  /**
+   * Writes several tables' rows. With column arrays, tables without a conflict rule share one
+   * statement (each insert but the last a data-modifying `WITH` part, an empty table's arrays
+   * inserting nothing): one round trip, bind and executor start instead of one per table.
+   */
+  async writeAll(exec: Kysely<Database>, parts: readonly TablePart[]): Promise<void> {
+    const types = this.#types;
+    if (types === undefined || parts.some((p) => p.spec.conflict.kind !== 'none')) {
+      for (const p of parts) await this.write(exec, p.spec, p.rows as never);
+      return;
+    }
+    if (parts.every((p) => p.rows.length === 0)) return;
+    const params = parts.flatMap((p) => columnArrays(p.spec.columns, p.rows));
+    await exec.executeQuery(CompiledQuery.raw(this.#groupTemplate(parts, types), params));
+  }
+
   async #writeArrays<T extends TableName>(
     exec: Kysely<Database>,
     spec: TableWrite<T>,
@@ -115,23 +134,31 @@ export class BulkWriter {
     const cache = this.#cache(spec);
     const hit = cache.get('arrays');
     if (hit !== undefined) return hit;
-    const arrays = spec.columns.map((c, j) => {
-      const type = types.get(`${spec.table}.${c}`);
-      if (type === undefined) throw new Error(`no SQL type known for ${spec.table}.${c}`);
-      return sql`unnest(${j + 1}::${sql.raw(type)}[])`;
-    });
-    const insert = this.#db
-      .insertInto(spec.table)
-      .columns([...spec.columns])
-      .expression(sql`select ${sql.join(arrays)}`);
-    const compiled = this.#withConflict(insert, spec).compile();
-    const params = compiled.parameters;
-    if (params.length !== spec.columns.length || params.some((p, i) => p !== i + 1)) {
-      throw new Error(`unexpected parameter order in the ${spec.table} array insert`);
+    const text = checkedArrayStatement(
+      this.#withConflict(arrayInsert(this.#db, tablePart(spec, []).spec, types, 0), spec),
+      spec.columns.length,
+      spec.table,
+    );
+    cache.set('arrays', text);
+    return text;
+  }
+
+  #groupTemplate(parts: readonly TablePart[], types: ColumnTypes): string {
+    const key = parts.map((p) => p.spec.table).join(',');
+    const hit = this.#groups.get(key);
+    if (hit !== undefined) return hit;
+    let creator = this.#db;
+    let offset = 0;
+    for (let i = 0; i < parts.length - 1; i++) {
+      const insert = arrayInsert(this.#db, parts[i]!.spec, types, offset);
+      creator = creator.with(`w${i}`, () => insert) as AnyDb;
+      offset += parts[i]!.spec.columns.length;
     }
-    cache.set('arrays', compiled.sql);
-    prepareEveryBatch(compiled.sql);
-    return compiled.sql;
+    const last = arrayInsert(creator, parts.at(-1)!.spec, types, offset);
+    const width = offset + parts.at(-1)!.spec.columns.length;
+    const text = checkedArrayStatement(last, width, key);
+    this.#groups.set(key, text);
+    return text;
   }
 
   #cache<T extends TableName>(spec: TableWrite<T>): Map<number | 'arrays', string> {
@@ -188,6 +215,54 @@ export class BulkWriter {
     // biome-ignore lint/suspicious/noExplicitAny: see above.
     return q.onConflict((oc: any) => oc.columns(keys).doUpdateSet({ ...rule.set }));
   }
+}
+
+/** One table's rows for `writeAll`. */
+export interface TablePart {
+  readonly spec: TableWrite<TableName>;
+  readonly rows: readonly object[];
+}
+
+export function tablePart<T extends TableName>(
+  spec: TableWrite<T>,
+  rows: readonly Database[T][],
+): TablePart {
+  return { spec: spec as unknown as TableWrite<TableName>, rows };
+}
+
+/** `INSERT INTO table (…) SELECT unnest($k::type[]), …` with parameters from `offset + 1` on. */
+function arrayInsert(
+  creator: AnyDb,
+  spec: TableWrite<TableName>,
+  types: ColumnTypes,
+  offset: number,
+  // biome-ignore lint/suspicious/noExplicitAny: Kysely's insert builder type is table-specific.
+): any {
+  const arrays = spec.columns.map((c, j) => {
+    const type = types.get(`${spec.table}.${c}`);
+    if (type === undefined) throw new Error(`no SQL type known for ${spec.table}.${c}`);
+    return sql`unnest(${offset + j + 1}::${sql.raw(type)}[])`;
+  });
+  return creator
+    .insertInto(spec.table)
+    .columns([...spec.columns])
+    .expression(sql`select ${sql.join(arrays)}`);
+}
+
+/** The statement's text, once its parameters are checked to be `$1 … $width` in order; prepared. */
+function checkedArrayStatement(
+  q: { compile(): CompiledQuery },
+  width: number,
+  what: string,
+): string {
+  const compiled = q.compile();
+  const params = compiled.parameters;
+  // The column arrays are bound in this order; a Kysely change must fail loudly here.
+  if (params.length !== width || params.some((p, i) => p !== i + 1)) {
+    throw new Error(`unexpected parameter order in the ${what} array insert`);
+  }
+  prepareEveryBatch(compiled.sql);
+  return compiled.sql;
 }
 
 function flatten(

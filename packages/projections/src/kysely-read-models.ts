@@ -11,7 +11,7 @@ import {
   key2,
   type PriorState,
 } from './batch-fold.ts';
-import { BulkWriter, type ColumnTypes, prepareEveryBatch } from './bulk-writer.ts';
+import { BulkWriter, type ColumnTypes, prepareEveryBatch, tablePart } from './bulk-writer.ts';
 import * as Q from './read-queries.ts';
 import { queryPerformance } from './performance-queries.ts';
 import type { PerformanceQuery } from './performance-types.ts';
@@ -187,16 +187,19 @@ export class KyselyReadModels implements ReadModels {
       const isNew = o.order_id === o.created_seq && prior.order(o.order_id) === undefined;
       (isNew ? placed : changed).push(o);
     }
-    await b.write(trx, W.NEW_ORDERS_WRITE, placed);
     await b.write(trx, W.ORDERS_WRITE, changed);
-    await b.write(trx, W.TRADES_WRITE, w.trades);
-    await b.write(trx, W.FILLS_WRITE, w.fills);
-    await b.write(trx, W.LEDGER_WRITE, w.ledger);
     await b.write(trx, W.POSITIONS_WRITE, [...w.positions.values()]);
     await b.write(trx, W.BALANCES_WRITE, [...w.balances.values()]);
     await b.write(trx, W.CANDLES_WRITE, [...w.candles.values()]);
-    await b.write(trx, W.SETTLEMENTS_WRITE, w.settlements);
-    await b.write(trx, W.AUDIT_WRITE, w.audit);
+    // The append-only tables: one statement on PostgreSQL.
+    await b.writeAll(trx, [
+      tablePart(W.NEW_ORDERS_WRITE, placed),
+      tablePart(W.TRADES_WRITE, w.trades),
+      tablePart(W.FILLS_WRITE, w.fills),
+      tablePart(W.LEDGER_WRITE, w.ledger),
+      tablePart(W.SETTLEMENTS_WRITE, w.settlements),
+      tablePart(W.AUDIT_WRITE, w.audit),
+    ]);
   }
 
   orders(q: OrdersQuery) {

@@ -50,7 +50,7 @@ export async function openPostgresReadModels(
 }
 
 /** The SQL type of every column of the tables in the connection's schema, by `table.column`. */
-async function columnTypes(db: Kysely<Database>): Promise<ColumnTypes> {
+export async function columnTypes(db: Kysely<Database>): Promise<ColumnTypes> {
   const { rows } = await sql<{ table_name: string; column_name: string; type: string }>`
     select c.relname as table_name, a.attname as column_name,
            format_type(a.atttypid, a.atttypmod) as type

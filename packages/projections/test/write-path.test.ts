@@ -3,10 +3,11 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BulkWriter } from '../src/bulk-writer.ts';
+import { BulkWriter, tablePart } from '../src/bulk-writer.ts';
+import { columnTypes } from '../src/postgres-read-models.ts';
 import { decodeCursor, encodeCursor } from '../src/cursor.ts';
 import { InvalidQueryError } from '../src/invalid-query-error.ts';
-import { type Kysely, sql } from 'kysely';
+import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { migrateToLatest, migrationsFor } from '../src/migrations.ts';
 import type {
@@ -17,7 +18,12 @@ import type {
   LedgerTable,
   TradesTable,
 } from '../src/schema.ts';
-import { AUDIT_WRITE, CANDLES_WRITE, TRADES_WRITE } from '../src/table-writes.ts';
+import {
+  AUDIT_WRITE,
+  CANDLES_WRITE,
+  SETTLEMENTS_WRITE,
+  TRADES_WRITE,
+} from '../src/table-writes.ts';
 import { binaryLegCash, type CashTerms, spotLegCash } from '../src/trade-cash.ts';
 import { useSqlBackends } from './support/sql-backends.ts';
 
@@ -120,6 +126,65 @@ for (const backend of backends.both) {
         );
         next += n;
       }
+      await db.destroy();
+    });
+
+    it('writes several append-only tables in one statement, empty ones included', async () => {
+      const db = await freshDb();
+      const types = backend.dialect === 'postgres' ? await columnTypes(db) : undefined;
+      const writer = new BulkWriter(db, types);
+      const trades = (from: number, n: number): TradesTable[] =>
+        Array.from({ length: n }, (_, i) => ({
+          trade_id: from + i,
+          seq: from + i,
+          ts: 2_000 + i,
+          instrument_id: 1,
+          price_ticks: 4_200 - i,
+          qty_lots: -(2 ** 40) + i,
+          taker_side: i % 2 === 0 ? 'buy' : 'sell',
+          taker_order_id: from + i,
+          maker_order_id: 2 ** 50 + i,
+        }));
+      const audit = auditRows(1, 5).map((r, i) =>
+        i === 1 ? { ...r, reason: 'a "quoted" {brace}, \\ and \u0000' } : r,
+      );
+      let statements = 0;
+      const counted = {
+        executeQuery: (q: CompiledQuery) => {
+          statements++;
+          return db.executeQuery(q);
+        },
+      } as unknown as Kysely<Database>;
+      await writer.writeAll(counted, [
+        tablePart(TRADES_WRITE, trades(1, 3)),
+        tablePart(SETTLEMENTS_WRITE, []),
+        tablePart(AUDIT_WRITE, audit),
+      ]);
+      await writer.writeAll(counted, [
+        tablePart(TRADES_WRITE, []),
+        tablePart(SETTLEMENTS_WRITE, []),
+        tablePart(AUDIT_WRITE, []),
+      ]);
+      await writer.writeAll(counted, [
+        tablePart(TRADES_WRITE, trades(4, 600)),
+        tablePart(SETTLEMENTS_WRITE, []),
+        tablePart(AUDIT_WRITE, []),
+      ]);
+      if (backend.dialect === 'postgres') assert.equal(statements, 2);
+      const storedTrades = await db.selectFrom('trades').selectAll().orderBy('trade_id').execute();
+      assert.deepEqual(
+        storedTrades.map((r) => ({ ...r })),
+        [...trades(1, 3), ...trades(4, 600)],
+      );
+      const storedAudit = await db.selectFrom('audit').selectAll().orderBy('seq').execute();
+      assert.deepEqual(
+        storedAudit.map((r) => ({ ...r })),
+        // PostgreSQL's text cannot hold U+0000: it is stored as the replacement character.
+        backend.dialect === 'postgres'
+          ? audit.map((r) => ({ ...r, reason: r.reason?.replace('\u0000', '\uFFFD') ?? null }))
+          : audit,
+      );
+      assert.equal((await db.selectFrom('settlements').selectAll().execute()).length, 0);
       await db.destroy();
     });
 
