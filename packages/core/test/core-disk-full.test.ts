@@ -43,7 +43,8 @@ test('a stalled journal refuses new work, reports it, and closes without hanging
   fillDisk(mount);
 
   let caught: Promise<AppliedCommand | unknown> | undefined;
-  for (let i = 0; i < 500 && caught === undefined; i++) {
+  // The journal's segment holds up to GROWTH_BYTES of zeros written ahead: orders fill those first.
+  for (let i = 0; i < 20_000 && caught === undefined; i++) {
     const submitted = core.submit(limitOrder(1, 'buy', 3_000, 1)).catch((error: unknown) => error);
     const outcome = await Promise.race([submitted, sleep(2_000).then(() => 'pending')]);
     if (outcome === 'pending') caught = submitted;

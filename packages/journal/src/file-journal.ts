@@ -16,13 +16,13 @@ import { listSegments } from './journal-scan.ts';
 import { readChainAt } from './read-records.ts';
 import { RecentSeals } from './recent-seals.ts';
 import {
+  writeGrowing,
   DSYNC,
   LAST_SEGMENT_FLAGS,
   NEW_SEGMENT_FLAGS,
   repairTail,
   scanForChain,
   startChainedSegment,
-  writeAll,
 } from './open-segment.ts';
 import { type BatchChunk, PendingBatch } from './pending-batch.ts';
 import { type JournalRecord, readRecords } from './read-records.ts';
@@ -108,6 +108,8 @@ export class FileJournal {
   #handle: FileHandle | undefined;
   /** Bytes already written to the current segment. */
   #position: number;
+  /** The current segment file's size: past `#position` it holds zeros written ahead (`GROWTH_BYTES`). */
+  #allocated: number;
   /** Size the current segment will have once everything appended is written. */
   #projectedBytes: number;
   /** Whether the current segment (written or projected) holds at least one record. */
@@ -169,6 +171,7 @@ export class FileJournal {
     this.#openedAtSeq = lastSeq;
     this.#handle = current?.handle;
     this.#position = current?.size ?? 0;
+    this.#allocated = this.#position;
     this.#projectedBytes = this.#position;
     this.#projectedHasRecord = current?.hasRecord ?? false;
     this.#projectedHasSegment = current !== undefined;
@@ -456,7 +459,10 @@ export class FileJournal {
       }
       await this.#marking;
       // Only a journal that ends exactly at its durable seq may say its stop was clean.
-      if (this.#failure === undefined) await this.#highWater.write(this.#durableSeq, true);
+      if (this.#failure === undefined) {
+        await this.#trimGrowth();
+        await this.#highWater.write(this.#durableSeq, true);
+      }
     } finally {
       await this.#highWater.close().catch(() => {});
       await this.#handle?.close();
@@ -526,10 +532,22 @@ export class FileJournal {
     }
   }
 
+  /** Cuts the zeros written ahead off the current segment, durably. */
+  async #trimGrowth(): Promise<void> {
+    const handle = this.#handle;
+    if (handle === undefined || this.#allocated <= this.#position) return;
+    await handle.truncate(this.#position);
+    await handle.datasync();
+    this.#syncCount++;
+    this.#allocated = this.#position;
+  }
+
   async #writeChunk(batch: PendingBatch, chunk: BatchChunk): Promise<void> {
     const bytes = batch.bytes(chunk);
     const segmentSeq = chunk.newSegmentSeq;
     if (segmentSeq !== undefined && segmentSeq !== this.#openedSegmentSeq) {
+      // Only the last segment may end in zeros (they read as a torn tail, damage anywhere else).
+      await this.#trimGrowth();
       await this.#handle?.close();
       this.#handle = undefined;
       this.#handle = await open(
@@ -539,10 +557,17 @@ export class FileJournal {
       );
       this.#openedSegmentSeq = segmentSeq;
       this.#position = 0;
+      this.#allocated = 0;
     }
     const handle = this.#handle;
     if (handle === undefined) throw new Error('journal has no open segment to write to');
-    await writeAll(handle, bytes, this.#position);
+    try {
+      this.#allocated = await writeGrowing(handle, bytes, this.#position, this.#allocated);
+    } catch (error) {
+      // Part of the write may have landed past the records: trim whatever is there at the roll.
+      this.#allocated = Number.POSITIVE_INFINITY;
+      throw error;
+    }
     this.#position += bytes.length;
     if (DSYNC === 0) await handle.datasync();
     this.#syncCount++;

@@ -9,6 +9,7 @@ import { encodeSegmentHeader, SEGMENT_HEADER_BYTES, segmentFileName } from './jo
 import { type JournalScan, type SegmentSummary, scanJournal } from './journal-scan.ts';
 import { PRIVATE_FILE_MODE } from './private-files.ts';
 import { syncDirectory } from './sync-directory.ts';
+import { isSpaceError } from './write-retry.ts';
 
 /** 0 where the platform has no O_DSYNC: then each commit writes and calls fdatasync. */
 export const DSYNC: number = constants.O_DSYNC ?? 0;
@@ -86,5 +87,45 @@ export async function writeAll(
       position + written,
     );
     written += bytesWritten;
+  }
+}
+
+/**
+ * A write that would extend the segment file carries zeros up to the next multiple of this, so the
+ * writes after it land inside the file: an `O_DSYNC` write that extends a file also waits for the
+ * file system's journal to commit the new size and blocks (with whatever else is in that commit),
+ * one inside it only for its data. Measured with this journal's pace of writes (8.6 KB every
+ * 1.7 ms, two alternated rounds, load 20): extending p50 0.28–0.32 / p99 4.0–7.5 ms, with 256 KiB
+ * written ahead 0.15–0.16 / 1.4–1.9 ms. The zeros read as a torn tail (cut at open); the writer
+ * trims a segment to its records before it creates the next one and at close.
+ */
+export const GROWTH_BYTES = 256 * 1024;
+
+/**
+ * Writes `bytes` at `position` of a segment file `allocated` bytes long, with zeros after them up
+ * to the next multiple of `GROWTH_BYTES` when they would extend it; returns the file's new size.
+ */
+export async function writeGrowing(
+  handle: FileHandle,
+  bytes: Uint8Array,
+  position: number,
+  allocated: number,
+): Promise<number> {
+  const end = position + bytes.length;
+  if (end <= allocated) {
+    await writeAll(handle, bytes, position);
+    return allocated;
+  }
+  const grown = Buffer.alloc(Math.ceil(end / GROWTH_BYTES) * GROWTH_BYTES - position);
+  grown.set(bytes);
+  try {
+    await writeAll(handle, grown, position);
+    return position + grown.length;
+  } catch (error) {
+    // A disk too full for the zeros may still take the records; how far the zeros got is unknown,
+    // so the file counts as grown without bound (the writer trims it to its records all the same).
+    if (!isSpaceError(error)) throw error;
+    await writeAll(handle, bytes, position);
+    return Number.POSITIVE_INFINITY;
   }
 }
