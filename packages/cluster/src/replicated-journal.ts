@@ -194,11 +194,7 @@ export class ReplicatedJournal implements CoreJournal {
    * Once this batch's append and every earlier one succeeded, in that order: only now may the local
    * journal have it, so it stays a prefix of the log.
    */
-  async #inLog(
-    previous: Promise<void>,
-    appended: Promise<void>,
-    entries: Records,
-  ): Promise<void> {
+  async #inLog(previous: Promise<void>, appended: Promise<void>, entries: Records): Promise<void> {
     await appended;
     await previous;
     if (this.#localFailure !== undefined) throw this.#localFailure;
