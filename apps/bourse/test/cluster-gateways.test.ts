@@ -6,13 +6,12 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { RestClient } from '@bourse/client';
-import { AuthStore } from '@bourse/gateway';
+import { type ApiKeyCredentials as Credentials, RestClient } from '@bourse/client';
 import { OneNodeCluster } from '../../../packages/remote-core/test/support/one-node-cluster.ts';
 import type { SingleNodeLeader } from '../../../packages/remote-core/test/support/single-node-leader.ts';
 import { readClusterStatus } from '../src/cluster/cluster-status.ts';
 import { type ReadyChild, spawnBourse } from '../src/cluster/spawn-ready.ts';
-import { CENTS_BINARY_GRID } from '@bourse/engine';
+import { firstAdmin, marketSpec } from './support/cluster-setup.ts';
 
 const MARKET = 'CLU-26-YES';
 
@@ -22,29 +21,14 @@ describe('cluster gateways', { timeout: 240_000 }, () => {
   const children: ReadyChild[] = [];
   let urlA = '';
   let urlB = '';
-  let admin: { keyId: string; privateKey: string };
+  let admin: Credentials;
 
   before(async () => {
     cluster = await OneNodeCluster.start();
     leader = cluster.leader;
     const pgUrl = await cluster.pg.createDatabaseUrl();
-    // The first admin is made in the shared store, as an operator would with the CLI.
-    const store = await AuthStore.openPostgres(pgUrl);
-    const user = await store.createUser({ username: 'admin', role: 'admin', now: Date.now() });
+    admin = await firstAdmin(pgUrl);
     await leader.core.submit({ type: 'createAccount', accountId: 1, userId: 1, subaccount: 0 });
-    const pair = generateKeyPairSync('ed25519');
-    const key = await store.addApiKey({
-      userId: user.userId,
-      publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      scopes: ['read', 'trade', 'admin'],
-      label: 'test',
-      now: Date.now(),
-    });
-    await store.close();
-    admin = {
-      keyId: key.keyId,
-      privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    };
     const common = ['--nats', cluster.nats.url, '--pg', pgUrl, '--log-level', 'warn'];
     children.push(await spawnBourse(['cluster', 'projector', ...common]));
     for (let i = 0; i < 2; i++) {
@@ -59,7 +43,7 @@ describe('cluster gateways', { timeout: 240_000 }, () => {
     await cluster?.stop();
   });
 
-  const rest = (url: string, creds: { keyId: string; privateKey: string }) =>
+  const rest = (url: string, creds: Credentials) =>
     new RestClient({ baseUrl: url, credentials: creds });
 
   it('serves one exchange from both gateways, with shared credentials', async () => {
@@ -180,19 +164,6 @@ async function traderWithKey(onA: RestClient, onB: RestClient) {
     privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   };
   return creds;
-}
-
-function marketSpec(symbol: string) {
-  return {
-    kind: 'binary',
-    symbol,
-    seriesTicker: 'CLU',
-    eventTicker: symbol.replace(/-YES$/, ''),
-    title: 'Cluster test market',
-    settlementAssetId: 1,
-    ...CENTS_BINARY_GRID,
-    fees: { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 10_000 },
-  };
 }
 
 /** Retries an assertion that depends on a message between processes (bounded). */

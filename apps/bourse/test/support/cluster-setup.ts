@@ -1,9 +1,9 @@
-// Setting up a cluster started by `bourse cluster up` for the fault test and the cluster bench: the
-// first admin (made in the shared auth store, as an operator would), a market, funded traders with API
+// Setting up a cluster started by `bourse cluster up` for the fault test and the cluster bench (and the
+// gateways' test's cluster): the first admin (made in the shared auth store, as an operator would), a market, funded traders with API
 // keys, and finding which process leads (the engine nodes' election, etcd's own Raft group).
 
 import { execFile } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { RestClient } from '@bourse/client';
 import { AuthStore } from '@bourse/gateway';
@@ -21,8 +21,9 @@ export interface Trader {
   readonly privateKeyPem: string;
 }
 
-export async function bootstrapAdmin(state: ClusterState): Promise<RestClient> {
-  const store = await AuthStore.openPostgres(state.pgUrl);
+/** The first admin, made in the cluster's shared auth store as an operator would: its API key. */
+export async function firstAdmin(pgUrl: string): Promise<{ keyId: string; privateKey: KeyObject }> {
+  const store = await AuthStore.openPostgres(pgUrl);
   try {
     const user = await store.createUser({ username: 'admin', role: 'admin', now: Date.now() });
     const pair = generateKeyPairSync('ed25519');
@@ -30,16 +31,17 @@ export async function bootstrapAdmin(state: ClusterState): Promise<RestClient> {
       userId: user.userId,
       publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       scopes: ['read', 'trade', 'admin'],
-      label: 'fault-test',
+      label: 'cluster-test',
       now: Date.now(),
     });
-    return new RestClient({
-      baseUrl: state.url,
-      credentials: { keyId: key.keyId, privateKey: pair.privateKey },
-    });
+    return { keyId: key.keyId, privateKey: pair.privateKey };
   } finally {
     await store.close();
   }
+}
+
+export async function bootstrapAdmin(state: ClusterState): Promise<RestClient> {
+  return new RestClient({ baseUrl: state.url, credentials: await firstAdmin(state.pgUrl) });
 }
 
 export async function trader(
@@ -118,9 +120,9 @@ export function marketSpec(symbol: string) {
   return {
     kind: 'binary',
     symbol,
-    seriesTicker: 'FAULT',
+    seriesTicker: 'CLUSTER',
     eventTicker: symbol.replace(/-YES$/, ''),
-    title: 'Fault test market',
+    title: 'Cluster test market',
     settlementAssetId: 1,
     ...CENTS_BINARY_GRID,
     fees: { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 10_000 },
