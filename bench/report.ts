@@ -2,6 +2,7 @@
 // otherwise an aligned table per suite and profile followed by the suite's notes. Progress goes to
 // stderr so that stdout stays machine-readable.
 
+import type { ProfileName } from '@bourse/benchkit';
 import type { BenchOptions } from './options.ts';
 
 export interface LatencyNs {
@@ -68,6 +69,24 @@ export interface Suite {
 export interface SuiteResult {
   readonly measurements: readonly Measurement[];
   readonly notes: readonly string[];
+}
+
+/** A suite that measures each chosen profile in turn; `measure` may add notes for the whole run. */
+export function profileSuite(
+  name: string,
+  title: string,
+  measure: (profile: ProfileName, o: BenchOptions, notes: string[]) => Promise<Measurement[]>,
+): Suite {
+  return {
+    name,
+    title,
+    async run(o) {
+      const measurements: Measurement[] = [];
+      const notes: string[] = [];
+      for (const profile of o.profiles) measurements.push(...(await measure(profile, o, notes)));
+      return { measurements, notes };
+    },
+  };
 }
 
 export function progress(message: string): void {

@@ -16,7 +16,7 @@ import { backtestSource } from '../../apps/bourse/src/backtest-source.ts';
 import marketMaker from '../../examples/strategies/market-maker.ts';
 import meanReversion from '../../examples/strategies/mean-reversion.ts';
 import type { BenchOptions } from '../options.ts';
-import { type Measurement, progress, type Suite } from '../report.ts';
+import { type Measurement, profileSuite, progress, type Suite } from '../report.ts';
 import { median, referenceStream } from '../reference-stream.ts';
 import { buildDataDir } from '../replay/data-dir.ts';
 
@@ -42,18 +42,11 @@ const CONTENDERS: readonly Contender[] = [
   },
 ];
 
-export const backtestSuite: Suite = {
-  name: 'backtest',
-  title: 'Backtests: recorded commands per second through the engine with a strategy',
-  async run(o) {
-    const measurements: Measurement[] = [];
-    const notes: string[] = [];
-    for (const profile of o.profiles) {
-      measurements.push(...(await measureProfile(profile, o, notes)));
-    }
-    return { measurements, notes };
-  },
-};
+export const backtestSuite: Suite = profileSuite(
+  'backtest',
+  'Backtests: recorded commands per second through the engine with a strategy',
+  measureProfile,
+);
 
 async function measureProfile(
   profile: ProfileName,

@@ -18,7 +18,7 @@ import {
 import { type Command, Engine, type EngineConfig } from '@bourse/engine';
 import { SnapshotStore } from '@bourse/journal';
 import type { BenchOptions } from '../options.ts';
-import { type Measurement, progress, type Suite } from '../report.ts';
+import { type Measurement, profileSuite, progress, type Suite } from '../report.ts';
 import { referenceStream } from '../reference-stream.ts';
 
 const ACCOUNTS = 64;
@@ -33,18 +33,11 @@ interface Target {
   readonly seq: number;
 }
 
-export const historySuite: Suite = {
-  name: 'history',
-  title: 'Time-travel reads: query cost vs distance from the snapshot',
-  async run(o) {
-    const measurements: Measurement[] = [];
-    const notes: string[] = [];
-    for (const profile of o.profiles) {
-      measurements.push(...(await measureProfile(profile, o, notes)));
-    }
-    return { measurements, notes };
-  },
-};
+export const historySuite: Suite = profileSuite(
+  'history',
+  'Time-travel reads: query cost vs distance from the snapshot',
+  measureProfile,
+);
 
 async function measureProfile(
   profile: ProfileName,

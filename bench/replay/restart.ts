@@ -18,7 +18,7 @@ import { DEFAULT_SNAPSHOT_EVERY, openExchangeCore } from '@bourse/core';
 import { type Command, Engine, type EngineConfig } from '@bourse/engine';
 import { FileJournal, SnapshotStore } from '@bourse/journal';
 import type { BenchOptions } from '../options.ts';
-import { type Measurement, progress, type Suite } from '../report.ts';
+import { type Measurement, profileSuite, progress, type Suite } from '../report.ts';
 import { buildDataDir } from './data-dir.ts';
 
 const ACCOUNTS = 64;
@@ -28,16 +28,11 @@ const BLOCK = 1_000_000;
 /** Journal bytes per binary command (48-byte frame + 18 bytes of payload), with room to spare. */
 const DISK_BYTES_PER_COMMAND = 80;
 
-export const restartSuite: Suite = {
-  name: 'restart',
-  title: 'Restart of a large data directory: journal open, snapshot, tail replay',
-  async run(o) {
-    const measurements: Measurement[] = [];
-    const notes: string[] = [];
-    for (const profile of o.profiles) measurements.push(...(await measure(profile, o, notes)));
-    return { measurements, notes };
-  },
-};
+export const restartSuite: Suite = profileSuite(
+  'restart',
+  'Restart of a large data directory: journal open, snapshot, tail replay',
+  measure,
+);
 
 /**
  * The reference stream at any length: its columns generated at once (14 bytes a command), turned

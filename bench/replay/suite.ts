@@ -18,7 +18,7 @@ import {
 import { type Command, Engine, type EngineConfig } from '@bourse/engine';
 import { FileJournal } from '@bourse/journal';
 import type { BenchOptions } from '../options.ts';
-import { type Measurement, progress, type Suite } from '../report.ts';
+import { type Measurement, profileSuite, progress, type Suite } from '../report.ts';
 import { median, referenceStream } from '../reference-stream.ts';
 import { buildDataDir, type RecordFormat } from './data-dir.ts';
 
@@ -63,18 +63,11 @@ function rateSince(n: number, t0: number, c0: NodeJS.CpuUsage, th0: NodeJS.CpuUs
   };
 }
 
-export const replaySuite: Suite = {
-  name: 'replay',
-  title: 'Replay and recovery: bourse replay, the core, restart',
-  async run(o) {
-    const measurements: Measurement[] = [];
-    const notes: string[] = [];
-    for (const profile of o.profiles) {
-      measurements.push(...(await measureProfile(profile, o, notes)));
-    }
-    return { measurements, notes };
-  },
-};
+export const replaySuite: Suite = profileSuite(
+  'replay',
+  'Replay and recovery: bourse replay, the core, restart',
+  measureProfile,
+);
 
 async function measureProfile(profile: ProfileName, o: BenchOptions, notes: string[]) {
   progress(`replay/${profile}: building JSON and binary journals of ${o.n} commands`);
