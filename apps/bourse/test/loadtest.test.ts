@@ -12,6 +12,7 @@ import { LatencyRecorder } from '../src/loadtest/latency-recorder.ts';
 import { defaultWarmupMs, orderCount } from '../src/loadtest/open-loop.ts';
 import { parseBuckets, scavengeBytes, stagePercentiles } from '../src/loadtest/server-stages.ts';
 import { readOrderReply } from '../src/loadtest/ws-order-load.ts';
+import { worstWindows } from '../src/loadtest/run-windows.ts';
 
 const run = promisify(execFile);
 const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
@@ -248,5 +249,24 @@ test('the fan-out floor writes every frame and accounts the CPU of both sides', 
   assert.ok(r.minWallMsPerBroadcast > 0);
   assert.ok(
     r.minWallMsPerBroadcast <= r.writerCpuMsPerBroadcast + r.readerCpuMsPerBroadcast + 1e-9,
+  );
+});
+
+test('the worst windows: highest p99 first, with what the server and the machine did then', () => {
+  const w = (atMs: number, p99Ms: number, journal: number) => ({
+    atMs,
+    orders: 100,
+    p99Ms,
+    maxMs: p99Ms,
+    sendLateP99Ms: 1,
+    server: { journal_write: { n: 3, sumMs: journal, maxMs: journal } },
+    machine: { sched: { gateway: { runMs: 100, waitMs: 20 } } },
+  });
+  const text = worstWindows([w(0, 3, 0.5), w(250, 12, 9), w(500, 0, 0), w(750, 5, 1)], 2);
+  assert.equal(
+    text,
+    '250 ms: p99 12.0 (sent late 1.0, journal max 9.0, core max –, loop delay max –, gc max 0.0, ' +
+      'gateway waited 20.0 ms) · 750 ms: p99 5.0 (sent late 1.0, journal max 1.0, core max –, ' +
+      'loop delay max –, gc max 0.0, gateway waited 20.0 ms)',
   );
 });

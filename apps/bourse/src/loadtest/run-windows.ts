@@ -248,3 +248,25 @@ export function describeWindows(windows: readonly RunWindow[]): string {
   });
   return `${head}${rows.join('\n')}\n`;
 }
+
+/** The `count` windows with the highest p99, each with what the server and the machine did then. */
+export function worstWindows(windows: readonly RunWindow[], count = 3): string {
+  const f = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(1));
+  return [...windows]
+    .filter((w) => w.orders > 0)
+    .sort((a, b) => b.p99Ms - a.p99Ms)
+    .slice(0, count)
+    .map((w) => {
+      const s = w.server;
+      const gc = Math.max(s.gc_minor?.maxMs ?? 0, s.gc_major?.maxMs ?? 0);
+      const snapshot =
+        s.snapshot_engine === undefined ? '' : `, snapshot ${f(s.snapshot_engine.maxMs)}`;
+      const waited = w.machine?.sched.gateway?.waitMs;
+      return (
+        `${w.atMs} ms: p99 ${f(w.p99Ms)} (sent late ${f(w.sendLateP99Ms)}, journal max ` +
+        `${f(s.journal_write?.maxMs)}, core max ${f(s.core?.maxMs)}, loop delay max ` +
+        `${f(s.event_loop_delay?.maxMs)}, gc max ${f(gc)}${snapshot}, gateway waited ${f(waited)} ms)`
+      );
+    })
+    .join(' · ');
+}
