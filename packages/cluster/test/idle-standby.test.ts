@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { limitOrder, marketSetup } from '../../core/test/fixtures/market-setup.ts';
 import { ClusterHarness } from './support/cluster-harness.ts';
+import { etcdMetricSum } from './support/cluster-servers.ts';
 
 const T = { timeout: 240_000 };
 let h: ClusterHarness;
@@ -20,15 +21,7 @@ after(async () => {
   await h?.stop();
 });
 
-/** A sum over the members' /metrics of the samples whose line matches `re` (one capture: the value). */
-async function etcdCount(re: RegExp): Promise<number> {
-  let sum = 0;
-  for (const url of h.etcd.endpoints) {
-    const text = await (await fetch(`${url}/metrics`)).text();
-    for (const m of text.matchAll(re)) sum += Number(m[1]);
-  }
-  return sum;
-}
+const etcdCount = (re: RegExp) => etcdMetricSum(h.etcd, re);
 
 const WATCH_MESSAGES = /^grpc_server_msg_received_total\{[^}]*grpc_method="Watch"[^}]*\} (\S+)$/gm;
 

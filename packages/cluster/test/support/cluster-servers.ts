@@ -42,6 +42,11 @@ export class ClusterServers {
     }
   }
 
+  /** See `etcdMetricSum`. */
+  etcdMetricSum(re: RegExp): Promise<number> {
+    return etcdMetricSum(this.etcd, re);
+  }
+
   get nats(): NatsServerProcess {
     if (this.#nats === undefined) throw new Error('started without a nats-server');
     return this.#nats;
@@ -53,4 +58,17 @@ export class ClusterServers {
     await this.etcd.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A sum over the etcd members' own /metrics of the samples whose line matches `re` (global and
+ * multiline; one capture: the value), e.g. their WAL fsyncs or the watch messages they received.
+ */
+export async function etcdMetricSum(etcd: EtcdCluster, re: RegExp): Promise<number> {
+  let sum = 0;
+  for (const url of etcd.endpoints) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    for (const m of text.matchAll(re)) sum += Number(m[1]);
+  }
+  return sum;
 }
