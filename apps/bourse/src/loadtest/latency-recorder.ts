@@ -15,11 +15,15 @@ export interface LatencySecond extends LatencySummary {
   readonly count: number;
 }
 
+/** The nearest-rank percentile `p` (0–1) of ascending `sorted`; NaN when it is empty. */
+export function nearestRank(sorted: ArrayLike<number>, p: number): number {
+  return sorted.length === 0
+    ? Number.NaN
+    : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
 function percentiles(sorted: Float64Array): LatencySummary {
-  const q = (p: number) =>
-    sorted.length === 0
-      ? Number.NaN
-      : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  const q = (p: number) => nearestRank(sorted, p);
   return {
     p50: q(0.5),
     p90: q(0.9),

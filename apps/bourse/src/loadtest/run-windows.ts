@@ -9,7 +9,10 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import type { TimelineFigure, TimelineKind, TimelineReport } from '@bourse/core';
+import { nearestRank } from './latency-recorder.ts';
 import { groupOf } from './thread-cpu.ts';
+
+const ascending = (a: number, b: number) => a - b;
 
 /** Run and run-queue wait in ms of a group of threads over a window. */
 export interface SchedFigure {
@@ -111,9 +114,9 @@ export class WindowProbe {
       return {
         atMs: i * this.#windowMs,
         orders: w.lat.length,
-        p99Ms: quantile(w.lat, 0.99),
-        maxMs: quantile(w.lat, 1),
-        sendLateP99Ms: quantile(w.late, 0.99),
+        p99Ms: nearestRank(w.lat.sort(ascending), 0.99),
+        maxMs: nearestRank(w.lat, 1),
+        sendLateP99Ms: nearestRank(w.late.sort(ascending), 0.99),
         server: report.windows[i]?.figures ?? {},
         ...(machine === undefined ? {} : { machine }),
       };
@@ -212,12 +215,6 @@ function nearest(samples: readonly ProcSample[], at: number): ProcSample | undef
   for (const s of samples)
     if (best === undefined || Math.abs(s.at - at) < Math.abs(best.at - at)) best = s;
   return best;
-}
-
-function quantile(xs: number[], q: number): number {
-  if (xs.length === 0) return Number.NaN;
-  xs.sort((a, b) => a - b);
-  return xs[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 }
 
 /** One line per window, for `bourse loadtest`'s text output. */
