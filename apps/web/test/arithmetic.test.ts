@@ -9,35 +9,11 @@ import { parseDecimal, parsePrice, parseQty, price, qty, usd } from '../ui/forma
 import { fromBook, lotsForBudget, preview, sweep, toBook } from '../ui/market/ticket-math.ts';
 import { assessTicket, buildOrder, canRest, EMPTY_TICKET } from '../ui/market/ticket-order.ts';
 import { spotValue, valueAccount } from '../ui/portfolio/valuation.ts';
+import { binaryMarket } from './support/market-info.ts';
 
-const binary = {
-  market: 'RAIN',
-  instrumentId: 1,
-  kind: 'binary',
-  status: 'open',
-  lastPriceTicks: null,
-  bestBidTicks: null,
-  bestAskTicks: null,
-  volume24hLots: 0,
-  openInterestLots: 0,
-  escrow: 0,
-  settlement: null,
-  opensAt: null,
-  closesAt: null,
-  spec: {
-    kind: 'binary',
-    instrumentId: 1,
-    symbol: 'RAIN',
-    tickSize: 100,
-    minPriceTicks: 100,
-    maxPriceTicks: 9_900,
-    lotSize: 100,
-    moneyPerTickLot: 1,
-    payoutTicks: 10_000,
-    lotsPerContract: 100,
-    fees: { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 10_000 },
-  },
-} as const satisfies MarketInfo;
+const binary = binaryMarket({
+  fees: { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 10_000 },
+});
 
 const spot = {
   ...binary,

@@ -5,37 +5,11 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { LiveCandle, MarketInfo } from '../ui/api/types.ts';
+import type { LiveCandle } from '../ui/api/types.ts';
 import { axisFormat, mergeHistory, toBar, upsertBar } from '../ui/market/candle-bars.ts';
+import { binaryMarket } from './support/market-info.ts';
 
-const m = {
-  market: 'RAIN',
-  instrumentId: 1,
-  kind: 'binary',
-  status: 'open',
-  lastPriceTicks: null,
-  bestBidTicks: null,
-  bestAskTicks: null,
-  volume24hLots: 0,
-  openInterestLots: 0,
-  escrow: 0,
-  settlement: null,
-  opensAt: null,
-  closesAt: null,
-  spec: {
-    kind: 'binary',
-    instrumentId: 1,
-    symbol: 'RAIN',
-    tickSize: 100,
-    minPriceTicks: 100,
-    maxPriceTicks: 9_900,
-    lotSize: 100,
-    moneyPerTickLot: 1,
-    payoutTicks: 10_000,
-    lotsPerContract: 100,
-    fees: { kind: 'none' },
-  },
-} as const satisfies MarketInfo;
+const m = binaryMarket();
 
 const candle = (
   bucketTs: number,

@@ -5,38 +5,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { feeFor } from '@bourse/engine';
-import type { MarketInfo } from '../ui/api/types.ts';
 import { takerFee } from '../ui/format/fees.ts';
 import { parsePrice } from '../ui/format/units.ts';
+import { binaryMarket } from './support/market-info.ts';
 
-const offset = {
-  market: 'HALF-26-YES',
+const offset = binaryMarket({
   instrumentId: 3,
-  kind: 'binary',
-  status: 'open',
-  lastPriceTicks: null,
-  bestBidTicks: null,
-  bestAskTicks: null,
-  volume24hLots: 0,
-  openInterestLots: 0,
-  escrow: 0,
-  settlement: null,
-  opensAt: null,
-  closesAt: null,
-  spec: {
-    kind: 'binary',
-    instrumentId: 3,
-    symbol: 'HALF-26-YES',
-    tickSize: 100,
-    minPriceTicks: 50,
-    maxPriceTicks: 9_950,
-    lotSize: 100,
-    moneyPerTickLot: 1,
-    payoutTicks: 10_000,
-    lotsPerContract: 100,
-    fees: { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 10_000 },
-  },
-} as const satisfies MarketInfo;
+  symbol: 'HALF-26-YES',
+  minPriceTicks: 50,
+  maxPriceTicks: 9_950,
+  fees: { kind: 'kalshi', makerRatePpm: 0, takerRatePpm: 70_000, roundingUnit: 10_000 },
+});
 
 test('prices on a grid from 0.5¢ in steps of 1¢', () => {
   assert.equal(parsePrice(offset, '1.5'), 150);
