@@ -121,6 +121,10 @@ export async function wsOrderLoad(
     const headers = signer.headers('GET', WS_PATH, Date.now() + c);
     sockets.push(await openWireSocket(url, WS_PATH, onText, headers));
   }
+  // A process's first fetch loads its HTTP client (tens of ms on this thread) and a server's first
+  // /metrics page compiles its rendering: both happen now, before any order is due, instead of when
+  // the measured window opens, where they froze the sender with that window's orders due.
+  await scrapeMetrics(target.url);
   const start = performance.now();
   measureFrom = start + window.warmupMs;
   const lag = new SenderLagMonitor();
