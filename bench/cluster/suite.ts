@@ -17,14 +17,10 @@ import { type SyncCounts, syncCounts, syncNote } from './sync-counts.ts';
 import { type ClusterState, readState } from '../../apps/bourse/src/cluster/cluster-state.ts';
 import { BOURSE_MAIN } from '../../apps/bourse/src/cluster/spawn-ready.ts';
 import { type LoadtestResult, loadtestResult } from '../server/remote-load.ts';
-import {
-  clusterUpCommand,
-  restartProcess,
-  stopAll,
-} from '../../apps/bourse/src/cluster/cluster-up.ts';
+import { clusterUpCommand, stopAll } from '../../apps/bourse/src/cluster/cluster-up.ts';
 import { connectNats } from '../../apps/bourse/src/cluster/gateway-command.ts';
 import { type Histograms, scrapeHistograms, stageNote } from './stage-timings.ts';
-import { settled } from '../../apps/bourse/test/support/cluster-checks.ts';
+import { killRepeatedly } from './failover.ts';
 import { logBytesNote } from './log-bytes.ts';
 import { appendNote, scrapeAppendCounters } from './append-counters.ts';
 import { nodePathNote } from './node-path.ts';
@@ -277,10 +273,8 @@ function gatewayUrls(state: ClusterState): string[] {
 }
 
 /**
- * Kill -9 `victim()` `kills` times while a trader sends orders one after another (each with a client
- * order id); each sample is kill → the first acknowledgement of an order sent after the kill. The
- * victim is restarted and the cluster settles before the next kill. Every acknowledged order must be
- * in the engine at the end.
+ * The failover row of `kills` kills of `victim()` (failover.ts); every acknowledged order must be in
+ * the engine at the end. Each kill's explanation goes to `lines`.
  */
 async function failover(
   label: string,
@@ -288,62 +282,25 @@ async function failover(
   t: Trader,
   kills: number,
   victim: () => Promise<string>,
+  lines: string[],
 ): Promise<Measurement> {
-  const nats = await connectNats(state.natsUrl, 'bench-failover');
-  const samples: number[] = [];
-  const acked: number[] = [];
-  let sent = 0;
-  try {
-    for (let k = 0; k < kills; k++) {
-      progress(`cluster: ${label} ${k + 1}/${kills}`);
-      await settled(nats, 3);
-      const name = await victim();
-      const entry = state.processes.find((p) => p.name === name)!;
-      const killedAt = performance.now();
-      process.kill(entry.pid, 'SIGKILL');
-      for (;;) {
-        const sentAt = performance.now();
-        try {
-          const ack = (await t.rest.placeOrder({
-            market: MARKET,
-            side: 'buy',
-            type: 'limit',
-            priceTicks: 1_000,
-            qtyLots: 100,
-            clientOrderId: `fo-${label.replace(/\W/g, '')}-${sent++}`,
-          } as never)) as unknown as { orderId: number };
-          acked.push(ack.orderId);
-          if (sentAt >= killedAt) {
-            samples.push(performance.now() - killedAt);
-            break;
-          }
-        } catch {
-          // Not acknowledged during the failover: sent again under a new id.
-        }
-      }
-      await waitGone(entry.pid);
-      await restartProcess(state, name);
-    }
-    await settled(nats, 3);
-    const open = (await t.rest.openOrders()).items.map((o) => Number(o.orderId));
-    const lost = acked.filter((id) => !open.includes(id)).length;
-    const s = [...samples].sort((a, b) => a - b);
-    const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
-    return row(`failover after kill -9 of ${label} (${kills} kills)`, 0, kills, {
-      latencyNs: {
-        p50: ns(at(0.5)),
-        p90: ns(at(0.9)),
-        p99: ns(at(0.99)),
-        p999: ns(at(0.999)),
-        max: ns(s.at(-1) ?? 0),
-        timerOverheadP50: 0,
-      },
-      valid: lost === 0,
-      validation: `kill → first new ack; ${acked.length} orders acknowledged, ${lost} lost`,
-    });
-  } finally {
-    await nats.close();
-  }
+  const { samples, acked } = await killRepeatedly(label, state, t, MARKET, kills, victim, lines);
+  const open = (await t.rest.openOrders()).items.map((o) => Number(o.orderId));
+  const lost = acked.filter((id) => !open.includes(id)).length;
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
+  return row(`failover after kill -9 of ${label} (${kills} kills)`, 0, kills, {
+    latencyNs: {
+      p50: ns(at(0.5)),
+      p90: ns(at(0.9)),
+      p99: ns(at(0.99)),
+      p999: ns(at(0.999)),
+      max: ns(s.at(-1) ?? 0),
+      timerOverheadP50: 0,
+    },
+    valid: lost === 0,
+    validation: `kill → first new ack; ${acked.length} orders acknowledged, ${lost} lost`,
+  });
 }
 
 /** CPU ms of a gateway so far; it must still run. */
@@ -396,16 +353,31 @@ async function failoverRows(
   nats: NatsConnection,
   t: Trader,
   options: BenchOptions,
+  lines: string[],
 ): Promise<Measurement[]> {
   const rows: Measurement[] = [];
   if (options.clusterKills > 0) {
     rows.push(
-      await failover('the leader engine node', s, t, options.clusterKills, () => leaderNode(nats)),
+      await failover(
+        'the leader engine node',
+        s,
+        t,
+        options.clusterKills,
+        () => leaderNode(nats),
+        lines,
+      ),
     );
   }
   if (options.clusterEtcdKills > 0) {
     rows.push(
-      await failover("etcd's Raft leader", s, t, options.clusterEtcdKills, () => etcdLeader(s)),
+      await failover(
+        "etcd's Raft leader",
+        s,
+        t,
+        options.clusterEtcdKills,
+        () => etcdLeader(s),
+        lines,
+      ),
     );
   }
   return rows;
@@ -518,7 +490,7 @@ export const clusterSuite: Suite = {
         if (note !== undefined) cpuNotes.push(note);
       }
       cpuNotes.push(await logBytesNote(s.etcd));
-      measurements.push(...(await failoverRows(s, nats, traders[0]!, options)));
+      measurements.push(...(await failoverRows(s, nats, traders[0]!, options, cpuNotes)));
       await nats.close();
       measurements.push(...(await marketDataRows(s, target, options.clusterSubscribers, seconds)));
     } catch (error) {

@@ -133,6 +133,7 @@ describe('cluster gateways', { timeout: 240_000 }, () => {
       assert.match(text, /^bourse_cluster_nodes_answering 1$/m);
       assert.match(text, /^bourse_gateway_events_seq [1-9]\d*$/m);
       assert.match(text, /^bourse_gateway_leader_retries_total 0$/m);
+      assert.match(text, /^bourse_gateway_retry_wait_seconds_count\{wait="timeout"\} 0$/m);
     });
   });
 

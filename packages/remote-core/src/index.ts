@@ -10,4 +10,4 @@ export {
   SUBMIT_STAGES,
   type SubmitStage,
 } from './remote-exchange-core.ts';
-export { idempotent } from './request-retry.ts';
+export { idempotent, RETRY_WAITS, type RetryWait } from './request-retry.ts';

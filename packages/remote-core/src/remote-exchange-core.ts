@@ -31,7 +31,7 @@ import {
   type QueryMethod,
 } from '@bourse/cluster/protocol';
 import type { RemoteReadModels } from './pg-read-side.ts';
-import { idempotent, isSafeInput, LeaderRequests } from './request-retry.ts';
+import { idempotent, isSafeInput, LeaderRequests, type RetryWait } from './request-retry.ts';
 
 export interface RemoteCoreOptions {
   readonly nats: NatsConnection;
@@ -206,6 +206,11 @@ export class RemoteExchangeCore implements ExchangeCore {
       retries: this.#requests.retries,
       abandonedOnLeaderChange: this.#requests.abandonedOnLeaderChange,
     };
+  }
+
+  /** Where requests to the leader waited when an attempt brought no answer (request-retry.ts). */
+  get retryWaits(): Readonly<Record<RetryWait, Histogram>> {
+    return this.#requests.retryWaits;
   }
 
   /**

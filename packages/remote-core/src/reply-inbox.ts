@@ -39,7 +39,8 @@ const IDENTITY = (reply: InboxReply) => reply;
 const SWEEPS_PER_TIMEOUT = 10;
 
 const NO_RESPONDERS: InboxReply = { kind: 'noResponders' };
-const TIMED_OUT: InboxReply = { kind: 'failed', why: 'timeout' };
+/** What a request that got no reply in time settles with (the same object each time). */
+export const TIMED_OUT: InboxReply = { kind: 'failed', why: 'timeout' };
 
 export class ReplyInbox {
   readonly #nc: NatsConnection;

@@ -7,7 +7,14 @@
 // and will never answer) is sent again rather than left to its timeout.
 
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { CoreError, type CommandInput } from '@bourse/core';
+import {
+  type CommandInput,
+  CoreError,
+  createHistogram,
+  type Histogram,
+  LATENCY_BOUNDS_SECONDS,
+  observe,
+} from '@bourse/core';
 import { CodecError } from '@bourse/engine';
 import {
   decodeMessage,
@@ -17,7 +24,7 @@ import {
   type LeanSubmitReply,
   SUBMIT_BINARY,
 } from '@bourse/cluster/protocol';
-import { type InboxReply, ReplyInbox } from './reply-inbox.ts';
+import { type InboxReply, ReplyInbox, TIMED_OUT } from './reply-inbox.ts';
 
 export interface RetryPolicy {
   /** Where nodes announce that they lead (`ClusterSubjects.leader`); listened to when given. */
@@ -31,11 +38,28 @@ export interface RetryPolicy {
 /** Pause between attempts while no leader answers (an election takes a lease's length). */
 const BACKOFF_MS = [20, 50, 100, 200, 400];
 
+/**
+ * Where a call's time went when an attempt brought no answer to keep: the attempt's wait by what it
+ * came to (nobody subscribed; a node that no longer leads; no reply in time; given up on when a new
+ * leader announced itself; the leader could not say), and the pauses between attempts. A failover's
+ * time reads off these: a 3 s `timeout` is a request nothing woke early.
+ */
+export const RETRY_WAITS = [
+  'no_responders',
+  'not_leader',
+  'timeout',
+  'new_leader',
+  'unavailable',
+  'backoff',
+] as const;
+
+export type RetryWait = (typeof RETRY_WAITS)[number];
+
 /** The outcome of one attempt, before the retry rule is applied. */
 type Attempt<T> =
   | { readonly kind: 'ok'; readonly value: T }
-  | { readonly kind: 'notReceived'; readonly why: string }
-  | { readonly kind: 'unknown'; readonly why: string }
+  | { readonly kind: 'notReceived'; readonly why: string; readonly wait: RetryWait }
+  | { readonly kind: 'unknown'; readonly why: string; readonly wait: RetryWait }
   | { readonly kind: 'refused'; readonly reply: ErrorReply };
 
 /** True when resending these inputs can never execute one of them twice (see the file comment). */
@@ -63,6 +87,10 @@ export class LeaderRequests {
   retries = 0;
   /** Safe attempts given up on because a new leader announced itself. */
   abandonedOnLeaderChange = 0;
+  /** Seconds spent on attempts that brought no answer, and between attempts (see RETRY_WAITS). */
+  readonly retryWaits: Readonly<Record<RetryWait, Histogram>> = Object.fromEntries(
+    RETRY_WAITS.map((w) => [w, createHistogram(LATENCY_BOUNDS_SECONDS)]),
+  ) as Record<RetryWait, Histogram>;
 
   constructor(nats: NatsConnection, policy: RetryPolicy) {
     this.#policy = policy;
@@ -111,9 +139,11 @@ export class LeaderRequests {
     for (let attempt = 0; ; attempt++) {
       // Taken before sending: an announcement made while this attempt waits concerns it.
       const changed = this.#changed.promise;
+      const sentAt = performance.now();
       const result = await this.#attempt(subject, body, pick, safeIfUnknown ? changed : undefined);
       if (result.kind === 'ok') return result.value;
       if (result.kind === 'refused') throw refusal(result.reply);
+      observe(this.retryWaits[result.wait], (performance.now() - sentAt) / 1000);
       const retryable = result.kind === 'notReceived' || safeIfUnknown;
       if (!retryable) {
         throw new CoreError(
@@ -126,7 +156,9 @@ export class LeaderRequests {
         throw new CoreError('UNAVAILABLE', `no leader answered in time (${result.why})`);
       }
       this.retries++;
+      const pausedAt = performance.now();
       await Promise.race([sleep(BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]!), changed]);
+      observe(this.retryWaits.backoff, (performance.now() - pausedAt) / 1000);
     }
   }
 
@@ -147,7 +179,7 @@ export class LeaderRequests {
       // command got there.
       this.#inbox.forget(request.id);
       this.abandonedOnLeaderChange++;
-      return { kind: 'unknown', why: 'a new leader announced itself' };
+      return { kind: 'unknown', why: 'a new leader announced itself', wait: 'new_leader' };
     }
     return result;
   }
@@ -158,8 +190,12 @@ function outcome<T>(
   got: InboxReply,
   pick: (reply: { ok: true } & Record<string, unknown>) => T,
 ): Attempt<T> {
-  if (got.kind === 'noResponders') return { kind: 'notReceived', why: 'no leader is subscribed' };
-  if (got.kind === 'failed') return { kind: 'unknown', why: got.why };
+  if (got.kind === 'noResponders') {
+    return { kind: 'notReceived', why: 'no leader is subscribed', wait: 'no_responders' };
+  }
+  if (got.kind === 'failed') {
+    return { kind: 'unknown', why: got.why, wait: got === TIMED_OUT ? 'timeout' : 'unavailable' };
+  }
   const data = got.data;
   let reply: ({ ok: true } & Record<string, unknown>) | ErrorReply | LeanSubmitReply | CodecError;
   try {
@@ -172,20 +208,30 @@ function outcome<T>(
     reply = new CodecError(String(error), 0);
   }
   if (reply instanceof CodecError) {
-    return { kind: 'unknown', why: `a reply that does not decode: ${reply.message}` };
+    return {
+      kind: 'unknown',
+      why: `a reply that does not decode: ${reply.message}`,
+      wait: 'unavailable',
+    };
   }
   if (reply.ok) {
     try {
       return { kind: 'ok', value: pick(reply as { ok: true } & Record<string, unknown>) };
     } catch (error) {
-      return { kind: 'unknown', why: `a reply that cannot be read: ${String(error)}` };
+      return {
+        kind: 'unknown',
+        why: `a reply that cannot be read: ${String(error)}`,
+        wait: 'unavailable',
+      };
     }
   }
-  if (reply.code === 'NOT_LEADER') return { kind: 'notReceived', why: reply.message };
+  if (reply.code === 'NOT_LEADER') {
+    return { kind: 'notReceived', why: reply.message, wait: 'not_leader' };
+  }
   // An overloaded leader refused before sequencing: back off as on one server.
   if (reply.coreCode === 'OVERLOADED') return { kind: 'refused', reply };
   if (reply.code === 'UNAVAILABLE') {
-    return { kind: 'unknown', why: reply.message };
+    return { kind: 'unknown', why: reply.message, wait: 'unavailable' };
   }
   return { kind: 'refused', reply };
 }

@@ -107,10 +107,13 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
 
   it('retries a placeOrder with a clientOrderId whose reply was lost, and it runs once', async () => {
     const requests = leader.submitRequests;
+    const timeouts = core.retryWaits.timeout.count;
     leader.swallowReplies = 1;
     const input: CommandInput = withCid(limitOrder(2, 'buy', 2_000, 1), 'retry-1');
     const applied = await core.submit(input);
     assert.equal(leader.submitRequests - requests, 2, 'the first attempt timed out, one retry');
+    assert.equal(core.retryWaits.timeout.count - timeouts, 1, 'its wait counted as a timeout');
+    assert.ok(core.retryWaits.timeout.sum >= 0.5, 'the wait is the request timeout (500 ms)');
     const open = await core.query.openOrders(2, MARKET);
     const mine = open.filter((o) => o.clientOrderId === 'retry-1');
     assert.equal(mine.length, 1);
@@ -142,6 +145,12 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
       const applied = await pending;
       assert.equal(leader.submitRequests - requests, 2, 'sent again once, not after a timeout');
       assert.equal(patient.cluster.abandonedOnLeaderChange, 1);
+      assert.equal(
+        patient.retryWaits.new_leader.count,
+        1,
+        'its wait counted as ended by the leader',
+      );
+      assert.equal(patient.retryWaits.timeout.count, 0);
       const sameCid = leader.history.filter(
         (a) => a.command.type === 'placeOrder' && a.command.clientOrderId === 'announced-1',
       );

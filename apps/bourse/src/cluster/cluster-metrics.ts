@@ -38,6 +38,7 @@ export function addGatewayClusterFamilies(
   cluster: () => RemoteExchangeCore['cluster'],
   storedSeq: () => number | undefined,
   submitStages?: () => Readonly<Record<string, Histogram>>,
+  retryWaits?: () => Readonly<Record<string, Histogram>>,
 ): void {
   const f = new MetricFamilies(registry);
   if (submitStages !== undefined) {
@@ -48,6 +49,16 @@ export function addGatewayClusterFamilies(
         '(reply → the applied command from the event stream).',
       'stage',
       submitStages,
+    );
+  }
+  if (retryWaits !== undefined) {
+    f.labelledHistogram(
+      'bourse_gateway_retry_wait_seconds',
+      'Time requests to the leader spent on attempts that brought no answer, by what each came to ' +
+        '(no_responders, not_leader, timeout, new_leader: given up on when a new leader announced ' +
+        'itself, unavailable), and in the pauses between attempts (backoff).',
+      'wait',
+      retryWaits,
     );
   }
   f.gauge(
@@ -125,6 +136,7 @@ export class ClusterMetrics {
       () => this.#core.cluster,
       () => this.#storedSeq,
       () => this.#core.submitStages,
+      () => this.#core.retryWaits,
     );
   }
 
