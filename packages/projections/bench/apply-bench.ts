@@ -4,10 +4,16 @@
 // a throwaway local PostgreSQL server (the tests' one, fsync off) and also prints what the server did
 // per command: CPU of all its processes, WAL records and bytes (pg_stat_wal), statements and
 // transactions; `--pg-url` on an existing database. `--pairs` is the cluster bench's load instead: two
-// accounts whose buy and sell orders at one price cross in pairs.
+// accounts whose buy and sell orders at one price cross in pairs; with `--depth N` the pairs start
+// behind N resting buys, so each buy rests and is filled N orders later, in a later batch when N
+// exceeds the batch (the cluster bench's book holds such a queue: about a third of its orders are
+// stored open and updated by a later transaction).
 //
-//   node packages/projections/bench/apply-bench.ts [--commands 200000] [--batch 2000] [--pairs]
-//     [--file | --postgres | --pg-url postgres://…]
+//   node packages/projections/bench/apply-bench.ts [--commands 200000] [--batch 2000]
+//     [--pairs [--depth 0]] [--file | --postgres [--wal-by-relation] | --pg-url postgres://…]
+//
+// `--wal-by-relation` also prints the run's WAL records per command by relation and record type
+// (wal-by-relation.ts).
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +27,8 @@ import {
   openSqliteReadModels,
   type ReadModels,
 } from '../src/index.ts';
-import { PostgresTestServer } from '../test/support/postgres-server.ts';
+import { findPostgresBin, PostgresTestServer } from '../test/support/postgres-server.ts';
+import { walByRelation, walStart } from './wal-by-relation.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,6 +39,8 @@ const { values } = parseArgs({
     'pg-url': { type: 'string' },
     accounts: { type: 'string', default: '200' },
     pairs: { type: 'boolean', default: false },
+    depth: { type: 'string', default: '0' },
+    'wal-by-relation': { type: 'boolean', default: false },
   },
 });
 const COMMANDS = Number(values.commands);
@@ -75,9 +84,9 @@ function generate(): AppliedCommand[] {
   }
   apply({ type: 'createInstrument', spec });
   apply({ type: 'setMarketStatus', instrumentId: 1, status: 'open' });
-  for (let i = 0; values.pairs && out.length < COMMANDS; i++) {
-    const side = i % 2 === 0 ? 'buy' : 'sell';
-    const accountId = 1 + (i % 2);
+  for (let i = -Number(values.depth); values.pairs && out.length < COMMANDS; i++) {
+    const side = i < 0 || i % 2 === 0 ? 'buy' : 'sell';
+    const accountId = side === 'buy' ? 1 : 2;
     const order = { type: 'placeOrder', accountId, instrumentId: 1, side, orderType: 'limit' };
     apply({ ...order, priceTicks: 5_000, qtyLots: 100, tif: 'gtc' });
   }
@@ -114,6 +123,8 @@ interface Target {
   readonly rm: ReadModels;
   /** The throwaway server's counters, when the bench started one. */
   readonly server?: ServerCounters;
+  /** A connection of its own to that server. */
+  readonly admin?: pg.Client;
   cleanUp(): Promise<void>;
 }
 
@@ -124,6 +135,8 @@ interface Counters {
   readonly walFpi: number;
   readonly statements: number;
   readonly transactions: number;
+  readonly orderUpdates: number;
+  readonly orderHotUpdates: number;
 }
 
 /** Statements sent to PostgreSQL by this process (every pg client's `query`, pooled ones included). */
@@ -158,9 +171,11 @@ class ServerCounters {
     // A backend reports its WAL counters about once a second while busy, and at exit.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     this.poll();
-    const { rows } = await this.#admin.query<{ r: string; b: string; f: string; x: string }>(
+    const { rows } = await this.#admin.query<Record<'r' | 'b' | 'f' | 'x' | 'u' | 'h', string>>(
       'select wal_records as r, wal_bytes as b, wal_fpi as f, ' +
-        '(select sum(xact_commit + xact_rollback) from pg_stat_database) as x from pg_stat_wal',
+        '(select sum(xact_commit + xact_rollback) from pg_stat_database) as x, ' +
+        't.n_tup_upd as u, t.n_tup_hot_upd as h ' +
+        "from pg_stat_wal, pg_stat_user_tables t where t.relname = 'orders'",
     );
     const row = rows[0]!;
     let cpuNs = 0;
@@ -172,6 +187,8 @@ class ServerCounters {
       walFpi: Number(row.f),
       statements,
       transactions: Number(row.x),
+      orderUpdates: Number(row.u),
+      orderHotUpdates: Number(row.h),
     };
   }
 }
@@ -210,6 +227,7 @@ async function openTarget(): Promise<Target> {
       backend: 'postgres (local throwaway, fsync off)',
       rm,
       server: new ServerCounters(server.postmasterPid(), admin),
+      admin,
       cleanUp: async () => {
         await admin.end();
         await server.stop();
@@ -246,6 +264,7 @@ async function main(): Promise<void> {
   await rm.apply(stream.slice(0, setUp));
   const timed = stream.slice(setUp);
   const before = await target.server?.read();
+  const walFrom = values['wal-by-relation'] ? await walStart(target.admin) : undefined;
   const poller = setInterval(() => target.server?.poll(), 100);
   const t1 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -259,6 +278,7 @@ async function main(): Promise<void> {
   // Closed first: the writer's backends exit, and a backend reports its WAL counters at exit.
   await rm.close();
   const after = await target.server?.read();
+  const walRecords = walFrom && (await walByRelation(findPostgresBin()!, walFrom, timed.length));
   await target.cleanUp();
   const perSec = (n: number) => Math.round((n / applyMs) * 1000);
   const per = (k: keyof Counters, scale = 1) =>
@@ -291,8 +311,12 @@ async function main(): Promise<void> {
           ? undefined
           : Number(((after.statements - before.statements - 2) / timed.length).toFixed(3)),
       transactionsPerCommand: per('transactions'),
+      // Stored orders a later batch changed, and how many of those updates were HOT (no index entry).
+      orderUpdatesPerCommand: per('orderUpdates'),
+      orderHotUpdatesPerCommand: per('orderHotUpdates'),
       // PostgreSQL does its share of the work in its own server processes.
       cpuCounted: target.backend.startsWith('postgres') ? 'this client process only' : 'all',
+      ...(walRecords === undefined ? {} : { walRecordsPerCommandBy: walRecords }),
     }),
   );
 }

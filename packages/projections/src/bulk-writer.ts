@@ -33,6 +33,16 @@ export type ConflictRule =
       readonly keys: readonly string[];
       readonly update?: readonly string[];
     }
+  /**
+   * Rows known to be stored: these columns are set by key. Written as an `UPDATE` through column
+   * arrays (PostgreSQL), as a `replace` upsert otherwise. An upsert of a stored row first probes its
+   * key, then locks the row (a WAL record) before updating it; an update does neither.
+   */
+  | {
+      readonly kind: 'update';
+      readonly keys: readonly string[];
+      readonly update: readonly string[];
+    }
   /** Custom merge: column → SQL expression over `excluded` and the stored row. */
   | {
       readonly kind: 'merge';
@@ -123,10 +133,9 @@ export class BulkWriter {
     rows: readonly Database[T][],
     types: ColumnTypes,
   ): Promise<void> {
-    const query = CompiledQuery.raw(
-      this.#arrayTemplate(spec, types),
-      columnArrays(spec.columns, rows),
-    );
+    const rule = spec.conflict;
+    const columns = rule.kind === 'update' ? [...rule.keys, ...rule.update] : spec.columns;
+    const query = CompiledQuery.raw(this.#arrayTemplate(spec, types), columnArrays(columns, rows));
     await exec.executeQuery(query);
   }
 
@@ -134,11 +143,20 @@ export class BulkWriter {
     const cache = this.#cache(spec);
     const hit = cache.get('arrays');
     if (hit !== undefined) return hit;
-    const text = checkedArrayStatement(
-      this.#withConflict(arrayInsert(this.#db, tablePart(spec, []).spec, types, 0), spec),
-      spec.columns.length,
-      spec.table,
-    );
+    const part = tablePart(spec, []).spec;
+    const rule = spec.conflict;
+    const text =
+      rule.kind === 'update'
+        ? checkedArrayStatement(
+            arrayUpdate(this.#db, part, rule, types),
+            rule.keys.length + rule.update.length,
+            spec.table,
+          )
+        : checkedArrayStatement(
+            this.#withConflict(arrayInsert(this.#db, part, types, 0), spec),
+            spec.columns.length,
+            spec.table,
+          );
     cache.set('arrays', text);
     return text;
   }
@@ -205,7 +223,7 @@ export class BulkWriter {
     const rule = spec.conflict;
     if (rule.kind === 'none') return q;
     const keys = [...rule.keys];
-    if (rule.kind === 'replace') {
+    if (rule.kind === 'replace' || rule.kind === 'update') {
       const set: Record<string, RawBuilder<unknown>> = {};
       const update = rule.update ?? spec.columns.filter((c) => !rule.keys.includes(c));
       for (const c of update) set[c] = sql.ref(`excluded.${c}`);
@@ -247,6 +265,31 @@ function arrayInsert(
     .insertInto(spec.table)
     .columns([...spec.columns])
     .expression(sql`select ${sql.join(arrays)}`);
+}
+
+/**
+ * `UPDATE table SET c = v.c, … FROM (SELECT unnest($1::type[]) AS key, …) AS v WHERE table.key = v.key`:
+ * the keys' arrays first, then the updated columns'.
+ */
+function arrayUpdate(
+  db: AnyDb,
+  spec: TableWrite<TableName>,
+  rule: { readonly keys: readonly string[]; readonly update: readonly string[] },
+  types: ColumnTypes,
+): { compile(): CompiledQuery } {
+  const arrays = [...rule.keys, ...rule.update].map((c, j) => {
+    const type = types.get(`${spec.table}.${c}`);
+    if (type === undefined) throw new Error(`no SQL type known for ${spec.table}.${c}`);
+    return sql`unnest(${j + 1}::${sql.raw(type)}[]) as ${sql.ref(c)}`;
+  });
+  const set: Record<string, RawBuilder<unknown>> = {};
+  for (const c of rule.update) set[c] = sql.ref(`v.${c}`);
+  let q = db
+    .updateTable(spec.table)
+    .from(sql`(select ${sql.join(arrays)})`.as('v'))
+    .set(set);
+  for (const k of rule.keys) q = q.whereRef(`${spec.table}.${k}`, '=', `v.${k}`);
+  return q;
 }
 
 /** The statement's text, once its parameters are checked to be `$1 … $width` in order; prepared. */

@@ -180,14 +180,17 @@ export class KyselyReadModels implements ReadModels {
     await b.write(trx, W.ACCOUNTS_WRITE, w.accounts);
     await b.write(trx, W.INSTRUMENTS_WRITE, [...w.instruments.values()]);
     // An order whose id is the seq of the command that placed it cannot be stored yet (that seq was
-    // not): it is inserted. The rest (orders stored before, ids a command chose) are upserted.
+    // not): it is inserted. An order the batch read before changing it is stored: it is updated.
+    // The rest (ids a command chose) are upserted.
     const placed: OrdersTable[] = [];
-    const changed: OrdersTable[] = [];
+    const stored: OrdersTable[] = [];
+    const chosen: OrdersTable[] = [];
     for (const o of w.orders.values()) {
-      const isNew = o.order_id === o.created_seq && prior.order(o.order_id) === undefined;
-      (isNew ? placed : changed).push(o);
+      if (prior.order(o.order_id) !== undefined) stored.push(o);
+      else (o.order_id === o.created_seq ? placed : chosen).push(o);
     }
-    await b.write(trx, W.ORDERS_WRITE, changed);
+    await b.write(trx, W.STORED_ORDERS_WRITE, stored);
+    await b.write(trx, W.ORDERS_WRITE, chosen);
     await b.write(trx, W.POSITIONS_WRITE, [...w.positions.values()]);
     await b.write(trx, W.BALANCES_WRITE, [...w.balances.values()]);
     await b.write(trx, W.CANDLES_WRITE, [...w.candles.values()]);

@@ -86,27 +86,32 @@ export const NEW_ORDERS_WRITE: TableWrite<'orders'> = {
   conflict: { kind: 'none' },
 };
 
-/** Orders stored before the batch that it changed. */
+/** What an event can change after placement; ids, side, type and creation stamps never change. */
+const ORDER_CHANGES = columnsOf('orders', [
+  'price_ticks',
+  'qty_lots',
+  'open_qty_lots',
+  'filled_qty_lots',
+  'filled_notional',
+  'fees_paid',
+  'status',
+  'cancel_reason',
+  'updated_seq',
+  'updated_ts',
+]);
+
+/** Orders stored before the batch that it changed: updated by id. */
+export const STORED_ORDERS_WRITE: TableWrite<'orders'> = {
+  table: 'orders',
+  columns: ORDER_COLUMNS,
+  conflict: { kind: 'update', keys: ['order_id'], update: ORDER_CHANGES },
+};
+
+/** The batch's other orders (ids a command chose): inserted, or updated if the id is stored. */
 export const ORDERS_WRITE: TableWrite<'orders'> = {
   table: 'orders',
   columns: ORDER_COLUMNS,
-  // What an event can change after placement; ids, side, type and creation stamps never change.
-  conflict: {
-    kind: 'replace',
-    keys: ['order_id'],
-    update: [
-      'price_ticks',
-      'qty_lots',
-      'open_qty_lots',
-      'filled_qty_lots',
-      'filled_notional',
-      'fees_paid',
-      'status',
-      'cancel_reason',
-      'updated_seq',
-      'updated_ts',
-    ],
-  },
+  conflict: { kind: 'replace', keys: ['order_id'], update: ORDER_CHANGES },
 };
 
 export const FILLS_WRITE: TableWrite<'fills'> = {

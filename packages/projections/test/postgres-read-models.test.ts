@@ -5,8 +5,14 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sql } from 'kysely';
-import { parseSafeInteger, type ReadModels } from '../src/index.ts';
+import { Kysely, sql } from 'kysely';
+import {
+  createPostgresDialect,
+  type Database,
+  openPostgresReadModels,
+  parseSafeInteger,
+  type ReadModels,
+} from '../src/index.ts';
 import { binarySpec, ExchangeDriver, setUpExchange } from './fixtures/exchange-driver.ts';
 import { dumpReadModels } from './fixtures/read-model-dump.ts';
 import {
@@ -164,6 +170,49 @@ describe('read models on PostgreSQL', () => {
     assert.deepEqual(await dump(reopened), await dump(single));
     assert.deepEqual(await dump(winner), await dump(single));
     for (const rm of [a, b, single, reopened]) await rm.close();
+  });
+
+  it('update an order stored open in place (HOT): no index entry when a later batch fills or cancels it', async () => {
+    const d = new ExchangeDriver();
+    setUpExchange(d, 2, [binarySpec(10, 'HOT')]);
+    const order = { type: 'placeOrder', instrumentId: 10, orderType: 'limit', tif: 'gtc' } as const;
+    // Several pages of resting orders, then a batch that fills every fourth (the only ones at the
+    // better price) and cancels every eighth: updates spread over every page, as a book's are.
+    for (let i = 0; i < 400; i++) {
+      const priceTicks = i % 4 === 0 ? 4_100 : 4_000;
+      d.apply({ ...order, accountId: 1, side: 'buy', priceTicks, qtyLots: 100 });
+    }
+    const placed = d.applied.length;
+    const resting = d.engine.openOrders(1).map((o) => o.orderId);
+    resting.sort((a, b) => a - b);
+    d.apply({ ...order, accountId: 2, side: 'sell', priceTicks: 4_100, qtyLots: 100 * 100 });
+    for (let i = 2; i < resting.length; i += 8) {
+      d.apply({ type: 'cancelOrder', accountId: 1, orderId: resting[i]! });
+    }
+    const connection = await (await backends.postgresServer()).createDatabase();
+    const rm = await openPostgresReadModels(connection);
+    await rm.apply(d.applied.slice(0, placed));
+    await rm.apply(d.applied.slice(placed));
+    const open = await rm.orders({ accountId: 1, status: 'open', limit: 1_000 });
+    assert.equal(open.items.length, 250);
+    // Closed, the writer's backends report their counters as they exit.
+    await rm.close();
+    const db = new Kysely<Database>({ dialect: createPostgresDialect(connection) });
+    let counts = { upd: 0, hot: 0 };
+    // Bounded wait for the statistics, not for a speed: they arrive within a second or so.
+    for (let i = 0; i < 300 && counts.upd < 150; i++) {
+      const { rows } = await sql<{ upd: number; hot: number }>`select n_tup_upd as upd,
+        n_tup_hot_upd as hot from pg_stat_user_tables where relname = 'orders'`.execute(db);
+      counts = { upd: Number(rows[0]!.upd), hot: Number(rows[0]!.hot) };
+      if (counts.upd < 150) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(counts, { upd: 150, hot: 150 });
+    // The open orders of an account are read through its index of orders, newest first.
+    await sql`analyze orders`.execute(db);
+    const plan = await sql<{ 'QUERY PLAN': string }>`explain select * from orders
+      where account_id = 2 and status = 'open' order by order_id desc limit 101`.execute(db);
+    assert.match(plan.rows.map((r) => r['QUERY PLAN']).join('\n'), /using orders_by_account/);
+    await db.destroy();
   });
 });
 
