@@ -115,7 +115,9 @@ Options:
   --duration <s>            Seconds of measured load, at most 120 (default 5)
   --warmup <s>              Seconds of load at the same rate before measuring, at most 60
                             (default: 2 s, or for order entry as long as 20,000 orders take at
-                            --rate, up to 10 s): a fresh server is still compiling its hot paths; warm-up orders
+                            --rate, up to 10 s; against a server it started, also until 0.25 s
+                            after that server's first engine snapshot when that fits in the 10 s): a
+                            fresh server is still compiling its hot paths; warm-up orders
                             must be answered but their latency is not counted
   --connections <n>         Sockets / keep-alive connections (default 4 ws, 256 rest)
   --subscribers <n>         Fan-out mode: subscribing sockets (default 1000)

@@ -63,6 +63,14 @@ test('the default warm-up lasts 2 s, or 20,000 orders at a slow rate, at most 10
   assert.equal(defaultWarmupMs(0), 2_000);
 });
 
+test('against a server it started, the default warm-up also lasts past its first snapshot', () => {
+  // 100,000 commands between snapshots: at 50,000/s the first lands 2 s in, the warm-up ends 0.25 s later.
+  assert.equal(defaultWarmupMs(50_000, 100_000), 2_250);
+  assert.equal(defaultWarmupMs(200_000, 100_000), 2_000);
+  // Past 10 s the snapshot is not waited for: the rule without it stands.
+  assert.equal(defaultWarmupMs(4_000, 100_000), 5_000);
+});
+
 test('a run is its warm-up then its measured window, at one rate', () => {
   assert.equal(orderCount(1000, { warmupMs: 2000, durationMs: 5000 }), 7000);
   assert.equal(orderCount(333, { warmupMs: 0, durationMs: 1500 }), 499);

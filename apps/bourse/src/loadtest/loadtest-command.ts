@@ -41,17 +41,12 @@ export async function loadtestCommand(argv: string[]): Promise<void> {
   const durationMs = Math.min(120, Math.max(1, Number(values.duration))) * 1000;
   const defaults = { ws: [20_000, 4], rest: [5_000, 256], fanout: [20, 1] } as const;
   const rate = Number(values.rate ?? defaults[mode][0]);
-  const warmupMs =
+  const givenWarmupMs =
     values.warmup === undefined
-      ? // Fan-out: each of the few trades a second is sent to every subscriber, so its path is hot
-        // within the 2 s; the order count rule is for order entry.
-        mode === 'fanout'
-        ? 2_000
-        : defaultWarmupMs(rate)
+      ? undefined
       : Math.min(60, Math.max(0, Number(values.warmup))) * 1000;
-  if (!Number.isFinite(durationMs) || !Number.isFinite(warmupMs))
+  if (!Number.isFinite(durationMs) || !Number.isFinite(givenWarmupMs ?? 0))
     throw new Error('--duration and --warmup take seconds');
-  const window = { warmupMs, durationMs };
   const connections = Number(values.connections ?? defaults[mode][1]);
   // Modules are loaded by what the run needs: the server a local target provisions and starts is most
   // of the code base (about a CPU-second to load), which a run against a given URL never uses, and
@@ -60,6 +55,12 @@ export async function loadtestCommand(argv: string[]): Promise<void> {
     values.url === undefined
       ? await (await import('./loadtest-target.ts')).startLocalTarget()
       : remoteTarget(values);
+  const warmupMs =
+    givenWarmupMs ??
+    // Fan-out: each of the few trades a second is sent to every subscriber, so its path is hot
+    // within the 2 s; the order count rule is for order entry.
+    (mode === 'fanout' ? 2_000 : defaultWarmupMs(rate, target.snapshotEvery));
+  const window = { warmupMs, durationMs };
   try {
     let result: unknown;
     if (mode === 'ws') {

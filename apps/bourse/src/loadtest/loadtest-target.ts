@@ -12,6 +12,7 @@ import { createUserWithAccount } from '@bourse/gateway';
 import { openExchange } from '../open-exchange.ts';
 import { SERVE_NODE_FLAGS } from '../serve-node-flags.ts';
 import { CENTS_BINARY_GRID } from '@bourse/engine';
+import { DEFAULT_SNAPSHOT_EVERY } from '@bourse/core';
 
 export const LOAD_MARKET = 'LOAD-TEST-YES';
 
@@ -28,6 +29,8 @@ export interface LoadTarget {
   readonly pid?: number;
   /** The server's data directory, when this run started it (the disk its journal writes to). */
   readonly dataDir?: string;
+  /** Commands between the server's engine snapshots, when this run started it. */
+  readonly snapshotEvery?: number;
   stop(): Promise<void>;
 }
 
@@ -121,6 +124,7 @@ export async function startLocalTarget(): Promise<LoadTarget> {
     market: LOAD_MARKET,
     users,
     dataDir,
+    snapshotEvery: DEFAULT_SNAPSHOT_EVERY,
     ...(child.pid === undefined ? {} : { pid: child.pid }),
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));
