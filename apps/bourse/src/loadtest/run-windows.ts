@@ -78,9 +78,15 @@ export class WindowProbe {
    */
   async start(origin = performance.now()): Promise<void> {
     this.#origin = origin;
-    this.#samples.push(this.#sample());
+    const sampleEach = () => {
+      this.#samples.push(this.#sample());
+      this.#timer = setInterval(() => this.#samples.push(this.#sample()), this.#windowMs);
+    };
+    // Asked ahead of the first window, the samples still start at its opening.
+    const ahead = origin - performance.now();
+    if (ahead > 0) this.#timer = setTimeout(sampleEach, ahead);
+    else sampleEach();
     const at = performance.timeOrigin + this.#origin;
-    this.#timer = setInterval(() => this.#samples.push(this.#sample()), this.#windowMs);
     const res = await fetch(new URL(`/timeline?start=${this.#windowMs}&at=${at}`, this.#url));
     if (!res.ok) throw new Error(`the server refused /timeline: ${res.status}`);
   }

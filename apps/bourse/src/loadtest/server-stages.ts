@@ -1,5 +1,5 @@
-// The server's own account of a load test's acks: its /metrics page read when the measured window
-// opens and after the drain, and the percentiles of what each latency histogram counted in between
+// The server's own account of a load test's acks: its /metrics page read just before the measured
+// window opens and after the drain, and the percentiles of what each latency histogram counted in between
 // (the ack's stages in the core, the journal's writes, the gateway thread's event-loop delay). Read
 // beside the generator's end-to-end figure, they say whether a tail is the disk, the engine or a
 // thread waiting for a core. Percentiles are interpolated within a bucket (ack-stages.ts has the bounds).

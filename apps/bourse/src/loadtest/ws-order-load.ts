@@ -44,7 +44,7 @@ export interface OrderLoadResult {
   readonly sendLateMs?: { readonly p50: number; readonly p99: number; readonly max: number };
   /** CPU per measured order by thread, when this run started the server (Linux only). */
   readonly cpuPerOrderUs?: CpuPerOrder;
-  /** The server's latency histograms over the window and the drain (server-stages.ts). */
+  /** The server's latency histograms over the window (from `OPEN_LEAD_MS` before it) and the drain. */
   readonly serverStages?: Record<string, StagePercentiles>;
   /** What survived the gateway thread's scavenges over the same span. */
   readonly serverGc?: ScavengeBytes;
@@ -53,6 +53,11 @@ export interface OrderLoadResult {
 }
 
 const WS_PATH = '/api/v1/ws';
+/**
+ * How long before the measured window the server's histograms and timeline are asked for (ms): so
+ * the histograms also hold the warm-up's last orders (2 % of a 5 s window).
+ */
+const OPEN_LEAD_MS = 100;
 /** How the gateway starts an order ack: `{"type":"ack","op":"place","id":<n>,…`. */
 const ACK_PREFIX = Buffer.from('{"type":"ack","op":"place","id":');
 
@@ -134,12 +139,19 @@ export async function wsOrderLoad(
   const probe =
     windowMs > 0 ? new WindowProbe(target.url, target.pid, windowMs, target.dataDir) : undefined;
   let probing: Promise<void> = Promise.resolve();
+  // The server's page and timeline are asked for just before the window opens: the page's rendering
+  // (on the gateway thread) and its parsing (on this one) then delay warm-up orders, not measured ones.
+  const askStart = setTimeout(
+    () => {
+      stagesBefore = scrapeMetrics(target.url);
+      probing = probe?.start(measureFrom) ?? probing;
+    },
+    Math.max(0, window.warmupMs - OPEN_LEAD_MS),
+  );
   const lagStart = setTimeout(() => {
     senderCpuFrom = process.cpuUsage();
     lag.start();
     cpu?.start();
-    stagesBefore = scrapeMetrics(target.url);
-    probing = probe?.start(measureFrom) ?? probing;
   }, window.warmupMs);
   // Each order's frame is written from these bytes and its id's digits, masked into the socket's
   // slab; a tick's frames leave in one write per socket, flushed once after the tick.
@@ -175,6 +187,7 @@ export async function wsOrderLoad(
     },
     start,
   );
+  clearTimeout(askStart);
   clearTimeout(lagStart);
   const senderLag = lag.stop();
   for (let i = 0; i < 1_000 && answered < total; i++) await new Promise((r) => setTimeout(r, 10));
