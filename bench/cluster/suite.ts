@@ -25,6 +25,7 @@ import { logBytesNote } from './log-bytes.ts';
 import { appendNote, scrapeAppendCounters } from './append-counters.ts';
 import { nodePathNote } from './node-path.ts';
 import { type NatsTraffic, natsNote, natsTraffic } from './nats-traffic.ts';
+import { ReadModelLag } from './read-model-lag.ts';
 import {
   bootstrapAdmin,
   etcdLeader,
@@ -66,7 +67,11 @@ interface Idle {
  * One `bourse loadtest` run, with the CPU of `components` (and of the load generator and any server
  * it starts) sampled over the run and the 3 s after it, so work a process defers is counted.
  */
-async function loadtest(args: string[], components: Components = {}): Promise<LoadRun> {
+async function loadtest(
+  args: string[],
+  components: Components = {},
+  lag?: ReadModelLag,
+): Promise<LoadRun> {
   const sampler = new CpuSampler(components);
   const stdout = await new Promise<string>((resolve, reject) => {
     const child = execFile(
@@ -76,7 +81,7 @@ async function loadtest(args: string[], components: Components = {}): Promise<Lo
       (error, out) => (error === null ? resolve(out) : reject(error)),
     );
     sampler.follow('load generator', child.pid!, 'single-process server');
-  });
+  }).finally(() => lag?.stop());
   await new Promise((r) => setTimeout(r, 3_000));
   const cpu = sampler.stop();
   const wallMs = sampler.elapsedMs;
@@ -128,6 +133,7 @@ async function orderRows(
   latencyRate?: number,
   syncs?: () => Promise<SyncCounts>,
   traffic?: () => Promise<NatsTraffic | undefined>,
+  lag?: () => Promise<ReadModelLag | undefined>,
 ): Promise<{ rows: Measurement[]; note?: string; stages?: string; latencyNote?: string }> {
   let best: { offered: number; run: LoadRun } | undefined;
   const ws = (rate: number) => [
@@ -152,6 +158,7 @@ async function orderRows(
     stages,
     syncs,
     traffic,
+    lag,
   });
   const rows = [measured.row];
   if (best !== undefined) {
@@ -200,6 +207,7 @@ async function latencyRun(
     stages?: (() => Promise<Histograms>) | undefined;
     syncs?: (() => Promise<SyncCounts>) | undefined;
     traffic?: (() => Promise<NatsTraffic | undefined>) | undefined;
+    lag?: (() => Promise<ReadModelLag | undefined>) | undefined;
   },
 ): Promise<{ row: Measurement; note: string; stages?: string }> {
   const { stages, syncs, traffic } = counters;
@@ -207,7 +215,8 @@ async function latencyRun(
   const before = await stages?.();
   const syncsBefore = await syncs?.();
   const trafficBefore = await traffic?.();
-  const run = await loadtest(args, await components());
+  const lag = await counters.lag?.();
+  const run = await loadtest(args, await components(), lag);
   const at = run.r;
   const trafficAfter = await traffic?.();
   const syncsAfter = await syncs?.();
@@ -224,6 +233,8 @@ async function latencyRun(
   if (syncsBefore !== undefined && syncsAfter !== undefined) {
     notes.push(syncNote(`${label} at ${half}/s`, syncsBefore, syncsAfter, run.orders));
   }
+  const lagNote = lag?.note(`${label} at ${half}/s`);
+  if (lagNote !== undefined) notes.push(lagNote);
   return {
     row: row(`${label}: ws ack latency at ${half}/s`, at.ackedPerSec ?? 0, at.acked ?? 0, {
       latencyNs: latency(at),
@@ -427,6 +438,38 @@ async function prepare(
   return { traders, target };
 }
 
+/** The cluster's rows through HAProxy, with every counter the latency run reads around it. */
+function clusterOrderRows(
+  s: ClusterState,
+  nats: NatsConnection,
+  target: string[],
+  seconds: string,
+  ladder: readonly number[],
+  idle: Idle,
+  options: BenchOptions,
+): ReturnType<typeof orderRows> {
+  return orderRows(
+    'cluster through HAProxy',
+    target,
+    seconds,
+    ladder,
+    () => clusterComponents(s, nats),
+    idle,
+    async () => {
+      const leader = await leaderNode(nats);
+      const h = await scrapeHistograms(gatewayUrls(s), leader);
+      return scrapeAppendCounters(h, gatewayUrls(s)[0]!, leader, s.etcd);
+    },
+    options.clusterLatencyRate,
+    () => syncCounts(s),
+    async () =>
+      s.ports['nats-monitor'] === undefined
+        ? undefined
+        : natsTraffic(`http://127.0.0.1:${s.ports['nats-monitor']}`, await leaderNode(nats)),
+    () => ReadModelLag.start(s.pgUrl),
+  );
+}
+
 export const clusterSuite: Suite = {
   name: 'cluster',
   title:
@@ -466,25 +509,7 @@ export const clusterSuite: Suite = {
       if (single.note !== undefined) single.note += ' (the server’s start-up included)';
       progress('cluster: idle CPU');
       const idle = await idleRates(await clusterComponents(s, nats), 5_000);
-      const cluster = await orderRows(
-        'cluster through HAProxy',
-        target,
-        seconds,
-        ladder,
-        () => clusterComponents(s, nats),
-        idle,
-        async () => {
-          const leader = await leaderNode(nats);
-          const h = await scrapeHistograms(gatewayUrls(s), leader);
-          return scrapeAppendCounters(h, gatewayUrls(s)[0]!, leader, s.etcd);
-        },
-        options.clusterLatencyRate,
-        () => syncCounts(s),
-        async () =>
-          s.ports['nats-monitor'] === undefined
-            ? undefined
-            : natsTraffic(`http://127.0.0.1:${s.ports['nats-monitor']}`, await leaderNode(nats)),
-      );
+      const cluster = await clusterOrderRows(s, nats, target, seconds, ladder, idle, options);
       measurements.push(...single.rows, ...cluster.rows);
       for (const note of [single.note, cluster.note, cluster.latencyNote, cluster.stages]) {
         if (note !== undefined) cpuNotes.push(note);
