@@ -141,7 +141,9 @@ export class Election {
     } finally {
       signal?.removeEventListener('abort', stopWaiting);
       stopOnLoss();
-      await watcher?.cancel().catch(() => {});
+      // Not awaited: a late event only wakes a wait that is over, and the new leader would wait a
+      // round trip to etcd before its takeover for nothing.
+      void watcher?.cancel().catch(() => {});
     }
   }
 }

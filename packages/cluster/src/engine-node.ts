@@ -7,6 +7,7 @@
 
 import { readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Etcd3 } from 'etcd3';
 import type { Registry } from 'prom-client';
@@ -361,15 +362,18 @@ export class EngineNode {
     }
   }
 
-  /** Catches up with the log, starts a term, leads until deposed. */
+  /** Catches up with the log (a hot standby: one head read), starts a term, leads until deposed. */
   async #lead(leadership: Leadership): Promise<void> {
+    const wonAt = performance.now();
     await this.#follower?.stop();
     this.#follower = undefined;
-    const catcher = new LogFollower(this.#log, this.#core.durableSeq + 1, async (b) => {
-      await this.#core.replicateRecords(b.records);
-    });
-    await catcher.catchUp();
-    const head = await this.#log.head();
+    let head = await this.#log.head();
+    if (head.seq !== this.#core.durableSeq) {
+      await new LogFollower(this.#log, this.#core.durableSeq + 1, async (b) => {
+        await this.#core.replicateRecords(b.records);
+      }).catchUp();
+      head = await this.#log.head();
+    }
     if (head.seq !== this.#core.durableSeq) {
       throw new Error(`log head ${head.seq} moved past applied ${this.#core.durableSeq}`);
     }
@@ -396,7 +400,8 @@ export class EngineNode {
     this.#core.setTicking(true);
     await this.#server.lead();
     this.#server.announceLeader({ term: fence.term, node: this.node });
-    this.#say({ level: 'info', msg: 'leading', term: fence.term, seq: head.seq });
+    const takeoverMs = Math.round(performance.now() - wonAt);
+    this.#say({ level: 'info', msg: 'leading', term: fence.term, seq: head.seq, takeoverMs });
     const pause = setInterval(() => this.#pauseUnlessRenewed(leadership), PAUSE_CHECK_MS);
     const reason = await Promise.race([leadership.lost, deposed]).finally(() =>
       clearInterval(pause),
@@ -592,8 +597,4 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -159,7 +159,9 @@ export class LogFollower {
       }
     } finally {
       signal.removeEventListener('abort', poke);
-      await watcher.cancel().catch(() => {});
+      // Not awaited: nothing more is taken from it, and a standby stopping to lead would wait a
+      // round trip to etcd for nothing.
+      void watcher.cancel().catch(() => {});
     }
   }
 }
