@@ -64,7 +64,7 @@ export interface EngineNodeOptions {
   readonly log?: (line: Record<string, unknown>) => void;
 }
 
-const HOUSEKEEPING_MS = 1000;
+const HOUSEKEEPING_MS = 5_000; // lag, trims, etcd's size and alarms: none detects a failure
 /** Commands before a restart put back into the recent window (a bounded start-up cost). */
 const SEED_RECENT_COMMANDS = 20_000;
 /** Whether a member's status `errors` name a NOSPACE alarm (`memberID:… alarm:NOSPACE`). */
@@ -265,7 +265,7 @@ export class EngineNode {
     this.#pendingHashes = this.#pendingHashes.filter(([s]) => s > seq);
     try {
       const hash = pending?.[1] ?? (await this.#core.history!({ target: { seq } })).stateHash;
-      await withTimeout(this.#checkHash(seq, hash), HOUSEKEEPING_MS * 5);
+      await withTimeout(this.#checkHash(seq, hash), HOUSEKEEPING_MS);
     } catch (error) {
       this.#say({ level: 'warn', msg: 'no state hash on open', seq, error: String(error) });
     }
@@ -540,7 +540,7 @@ export class EngineNode {
   /** Lag, log trimming behind snapshots, etcd's size and alarms. */
   async #houseKeep(): Promise<void> {
     try {
-      await withTimeout(this.#houseKeepOnce(), HOUSEKEEPING_MS * 5);
+      await withTimeout(this.#houseKeepOnce(), HOUSEKEEPING_MS);
     } catch {
       // etcd unreachable for a moment: the next round looks again.
     }
