@@ -75,6 +75,8 @@ export interface BenchOptions {
   readonly clusterAppendsInFlight: number;
   /** Cluster suite: the nodes' `--append-spacing-ms` (their default when absent). */
   readonly clusterAppendSpacingMs: string | undefined;
+  /** Cluster suite: `cluster up --background-nice` (the projector's and PostgreSQL's niceness). */
+  readonly clusterBackgroundNice: string | undefined;
   /** Login-flood suite: wrong-password logins per second (orders at --flood-rate). */
   readonly loginRate: number;
   /** Login-flood suite: loopback source addresses the logins come from. */
@@ -92,7 +94,8 @@ const USAGE = `usage: npm run bench -- [--suite engine] [--profile cents|wide|al
        [--login-rate 300] [--login-addresses 300] [--login-seconds 10]
        [--cluster-seconds 5] [--cluster-kills 20] [--cluster-etcd-kills 10] [--cluster-subscribers 1000]
        [--cluster-ladder 8000,10000] [--cluster-latency-rate 10000] [--no-cluster-single]
-       [--cluster-appends-in-flight 2] [--cluster-append-spacing-ms 0]`;
+       [--cluster-appends-in-flight 2] [--cluster-append-spacing-ms 0]
+       [--cluster-background-nice 0]`;
 
 /** Every option of every suite, for `parseArgs` (one table, so a typo is refused for all). */
 const OPTIONS = {
@@ -127,6 +130,7 @@ const OPTIONS = {
   'cluster-single': { type: 'boolean', default: true },
   'cluster-appends-in-flight': { type: 'string', default: '1' },
   'cluster-append-spacing-ms': { type: 'string' },
+  'cluster-background-nice': { type: 'string' },
   'login-rate': { type: 'string', default: '300' },
   'login-addresses': { type: 'string', default: '300' },
   'login-seconds': { type: 'string', default: '10' },
@@ -182,6 +186,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       values['cluster-appends-in-flight'],
     ),
     clusterAppendSpacingMs: values['cluster-append-spacing-ms'] as string | undefined,
+    clusterBackgroundNice: values['cluster-background-nice'] as string | undefined,
     loginRate: positiveInt('login-rate', values['login-rate']),
     loginAddresses: positiveInt('login-addresses', values['login-addresses']),
     loginSeconds: positiveInt('login-seconds', values['login-seconds']),

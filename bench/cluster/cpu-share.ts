@@ -4,7 +4,7 @@
 // acknowledged. That per-order cost is what bounds the throughput of a machine: two cores' worth of
 // CPU-seconds divided by it is the ceiling if nothing else ran.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { type DiskUse, diskFlushes, writeBytes } from './disk-io.ts';
 
 /** User + system CPU of a process so far, in ms (clock ticks of 10 ms); undefined once it is gone. */
@@ -12,6 +12,24 @@ export function cpuMs(pid: number): number | undefined {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Time the threads of a process (those alive now) spent runnable and waiting for a core, in ms
+ * (/proc/<pid>/task/<tid>/schedstat, second field, ns); undefined once it is gone.
+ */
+export function runDelayMs(pid: number): number | undefined {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[1]);
+      } catch {}
+    }
+    return ns / 1e6;
   } catch {
     return undefined;
   }
@@ -48,6 +66,9 @@ export class CpuSampler {
   readonly #group = new Map<number, string>();
   readonly #startBytes = new Map<number, number>();
   readonly #lastBytes = new Map<number, number>();
+  /** Run delay (ms waiting for a core) per process, at the start and at the last poll. */
+  readonly #startWait = new Map<number, number>();
+  readonly #lastWait = new Map<number, number>();
   readonly #startFlushes = diskFlushes();
   #flushes: number | undefined;
   readonly #roots: { name: string; pid: number; children: string }[] = [];
@@ -64,9 +85,9 @@ export class CpuSampler {
   constructor(components: Components) {
     for (const [name, pids] of Object.entries(components)) {
       for (const pid of pids) {
-        this.#add(name, pid, cpuMs(pid) ?? 0, writeBytes(pid) ?? 0);
+        this.#add(name, pid, true);
         for (const child of descendants(pid)) {
-          this.#add(name, child, cpuMs(child) ?? 0, writeBytes(child) ?? 0);
+          this.#add(name, child, true);
         }
         this.#roots.push({ name, pid, children: name });
       }
@@ -77,7 +98,7 @@ export class CpuSampler {
   /** Counts `pid` (from 0) under `name`, and every process it starts under `children`. */
   follow(name: string, pid: number, children = name): void {
     this.#roots.push({ name, pid, children });
-    this.#add(name, pid, 0, 0);
+    this.#add(name, pid, false);
   }
 
   /** CPU ms used per component since the sampler started. */
@@ -106,8 +127,23 @@ export class CpuSampler {
     return { writtenBytes, flushes: this.#flushes, wallMs: this.elapsedMs };
   }
 
-  #add(name: string, pid: number, startMs: number, startBytes: number): void {
+  /** After `stop`: the ms each component's threads waited for a core (a thread that ended is lost). */
+  waits(): Record<string, number> {
+    const waited: Record<string, number> = {};
+    for (const [pid, name] of this.#group) {
+      waited[name] = (waited[name] ?? 0) + (this.#lastWait.get(pid)! - this.#startWait.get(pid)!);
+    }
+    return waited;
+  }
+
+  /** Counts `pid` under `name`: what it used from now on (`fromNow`), or all of it (a new process). */
+  #add(name: string, pid: number, fromNow: boolean): void {
     if (this.#group.has(pid)) return;
+    const startMs = fromNow ? (cpuMs(pid) ?? 0) : 0;
+    const startBytes = fromNow ? (writeBytes(pid) ?? 0) : 0;
+    const wait = fromNow ? (runDelayMs(pid) ?? 0) : 0;
+    this.#startWait.set(pid, wait);
+    this.#lastWait.set(pid, wait);
     this.#group.set(pid, name);
     this.#start.set(pid, startMs);
     this.#last.set(pid, startMs);
@@ -117,13 +153,15 @@ export class CpuSampler {
 
   #poll(): void {
     for (const { pid, children } of this.#roots) {
-      for (const p of descendants(pid)) this.#add(children, p, 0, 0);
+      for (const p of descendants(pid)) this.#add(children, p, false);
     }
     for (const pid of this.#group.keys()) {
       const ms = cpuMs(pid);
       if (ms !== undefined) this.#last.set(pid, ms);
       const bytes = writeBytes(pid);
       if (bytes !== undefined) this.#lastBytes.set(pid, bytes);
+      const wait = runDelayMs(pid);
+      if (wait !== undefined) this.#lastWait.set(pid, wait);
     }
   }
 }
@@ -175,5 +213,17 @@ export function perOrderNote(
     `${label}: CPU per acknowledged order (${orders.toLocaleString('en-US')} orders; the run and 3 s ` +
     `after it${less}): ${parts.join(' · ')}; total ${total.toFixed(0)} µs → at most ` +
     `${ceiling.toLocaleString('en-US')} orders/s on 2 cores if nothing else ran`
+  );
+}
+
+/** "gateways 40 µs · leader node 12 µs · …": what each component's threads waited for a core per order. */
+export function waitNote(label: string, waited: Record<string, number>, orders: number): string {
+  const parts = Object.entries(waited)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, ms]) => `${name} ${((ms * 1000) / orders).toFixed(0)} µs`);
+  const total = (Object.values(waited).reduce((a, b) => a + b, 0) * 1000) / orders;
+  return (
+    `${label}: time runnable but waiting for a core per acknowledged order (each thread's run delay, ` +
+    `/proc schedstat): ${parts.join(' · ')}; total ${total.toFixed(0)} µs`
   );
 }

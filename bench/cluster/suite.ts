@@ -11,7 +11,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePorts } from '@bourse/cluster';
-import { type Components, CpuSampler, cpuMs, idleRates, perOrderNote } from './cpu-share.ts';
+import {
+  type Components,
+  CpuSampler,
+  cpuMs,
+  idleRates,
+  perOrderNote,
+  waitNote,
+} from './cpu-share.ts';
 import { type DiskUse, diskNote } from './disk-io.ts';
 import { type SyncCounts, syncCounts, syncNote } from './sync-counts.ts';
 import { type ClusterState, readState } from '../../apps/bourse/src/cluster/cluster-state.ts';
@@ -53,6 +60,8 @@ interface LoadRun {
   /** Orders sent (warm-up included) and the CPU ms each component used for them. */
   readonly orders: number;
   readonly cpu: Record<string, number>;
+  /** The ms each component's threads waited for a core. */
+  readonly waits: Record<string, number>;
   readonly disk: DiskUse;
   readonly wallMs: number;
 }
@@ -84,11 +93,12 @@ async function loadtest(
   }).finally(() => lag?.stop());
   await new Promise((r) => setTimeout(r, 3_000));
   const cpu = sampler.stop();
+  const waits = sampler.waits();
   const wallMs = sampler.elapsedMs;
   const disk = sampler.disk();
   const r = loadtestResult(stdout);
   const orders = Math.floor((r.rate * (r.warmupMs + r.durationMs)) / 1000);
-  return { r, orders, cpu, disk, wallMs };
+  return { r, orders, cpu, waits, disk, wallMs };
 }
 
 const ns = (ms: number) => ms * 1e6;
@@ -222,6 +232,7 @@ async function latencyRun(
   const syncsAfter = await syncs?.();
   const after = await stages?.();
   const notes = [runNotes(`${label} at ${half}/s (the latency run)`, run, idle)];
+  notes.push(waitNote(`${label} at ${half}/s`, run.waits, run.orders));
   if (at.senderCpuUsPerOrder !== undefined) {
     notes.push(
       `load generator in its measured window and drain (its own count): ` +
@@ -470,6 +481,19 @@ function clusterOrderRows(
   );
 }
 
+/** `bourse cluster up`'s arguments for the suite's cluster, with the suite's cluster options. */
+function upArgs(dir: string, port: number, options: BenchOptions): string[] {
+  const up = ['--data-dir', dir, '--port', String(port), '--no-demo', '--no-rate-limit'];
+  up.push('--appends-in-flight', String(options.clusterAppendsInFlight));
+  if (options.clusterAppendSpacingMs !== undefined) {
+    up.push('--append-spacing-ms', options.clusterAppendSpacingMs);
+  }
+  if (options.clusterBackgroundNice !== undefined) {
+    up.push('--background-nice', options.clusterBackgroundNice);
+  }
+  return up;
+}
+
 export const clusterSuite: Suite = {
   name: 'cluster',
   title:
@@ -487,12 +511,7 @@ export const clusterSuite: Suite = {
       progress('cluster: an engine node’s main thread per command');
       cpuNotes.push(await nodePathNote());
       progress('cluster: starting (bourse cluster up --no-demo)');
-      const up = ['--data-dir', dir, '--port', String(port), '--no-demo', '--no-rate-limit'];
-      up.push('--appends-in-flight', String(options.clusterAppendsInFlight));
-      if (options.clusterAppendSpacingMs !== undefined) {
-        up.push('--append-spacing-ms', options.clusterAppendSpacingMs);
-      }
-      if ((await clusterUpCommand(up)) !== 0) {
+      if ((await clusterUpCommand(upArgs(dir, port!, options))) !== 0) {
         throw new Error('bourse cluster up failed');
       }
       state = readState(dir)!;

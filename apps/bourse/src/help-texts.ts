@@ -175,6 +175,8 @@ Options:
   --submit-spacing-ms <n>
                       gateway: least ms between two requests of single orders to the leader
                       (default 2; 0 sends each event-loop turn's orders at its end)
+  --nice <n>          projector: run at this niceness, 0–19 (default 0), and lower the
+                      PostgreSQL processes serving it when PostgreSQL runs on this machine
   --log-level <l>     debug | info | warn | error (default info)
   -h, --help          Show this help
 
@@ -191,6 +193,8 @@ export const CLUSTER_HELP = `Usage: bourse cluster <command> [options]
              --no-demo         no demo markets, users or bots
              --no-rate-limit   gateways without per-key and per-address limits (load tests)
              --append-spacing-ms <n>  the nodes' least ms between fenced appends (default 12)
+             --background-nice <n>    niceness of the projector and PostgreSQL, 0–19
+                                      (default 0: as the order path; decision 0970)
   status   Leader, term, each node's applied seq, lag and state-hash agreement
              --data-dir <dir>  --json (one object for scripts)
   down     Stop every process of the cluster (its data stays)

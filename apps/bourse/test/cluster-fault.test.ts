@@ -9,9 +9,11 @@
 // server.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { RestClient } from '@bourse/client';
 import { freePorts, natsServerEnv } from '@bourse/cluster';
@@ -20,6 +22,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { type ClusterState, readState } from '../src/cluster/cluster-state.ts';
 import { clusterUpCommand, restartProcess, stopAll } from '../src/cluster/cluster-up.ts';
 import { connectNats } from '../src/cluster/gateway-command.ts';
+import { findPostgresBin } from '../src/cluster/local-postgres.ts';
 import { type AckedOrder, checkRound, settled } from './support/cluster-checks.ts';
 import {
   bootstrapAdmin,
@@ -32,6 +35,9 @@ import {
 } from './support/cluster-setup.ts';
 
 const MARKET = 'FAULT-26-YES';
+/** `cluster up --background-nice`: the projector and PostgreSQL run lowered (decision 0970). */
+const BACKGROUND_NICE = 10;
+const run = promisify(execFile);
 
 /** GOMAXPROCS in the environment a running process was started with (Linux /proc). */
 const goMaxProcs = (pid: number) =>
@@ -39,6 +45,22 @@ const goMaxProcs = (pid: number) =>
     .split('\0')
     .find((v) => v.startsWith('GOMAXPROCS='))
     ?.slice('GOMAXPROCS='.length);
+
+/** A thread's niceness as its stat says (field 19): what the scheduler and `ps` see. */
+function statNice(pid: number, tid = pid): number {
+  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19 - 3]);
+}
+
+const autogroupNice = (pid: number) =>
+  Number(/nice (-?\d+)/.exec(readFileSync(`/proc/${pid}/autogroup`, 'latin1'))![1]);
+
+/** One column of a query's rows, through the server's own `psql`. */
+async function psql(state: ClusterState, query: string): Promise<string[]> {
+  const bin = findPostgresBin()!;
+  const { stdout } = await run(join(bin, 'psql'), [state.pgUrl, '-XAtq', '-c', query]);
+  return stdout.split('\n').filter((line) => line !== '');
+}
 
 describe('cluster under faults', { timeout: 900_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'bourse-cluster-'));
@@ -53,6 +75,7 @@ describe('cluster under faults', { timeout: 900_000 }, () => {
   before(async () => {
     const [port] = await freePorts(1);
     upArgs = ['--data-dir', dir, '--port', String(port), '--no-demo', '--hash-every', '25'];
+    upArgs.push('--background-nice', String(BACKGROUND_NICE));
     const code = await clusterUpCommand(upArgs);
     assert.equal(code, 0, 'cluster up');
     state = readState(dir)!;
@@ -124,6 +147,39 @@ describe('cluster under faults', { timeout: 900_000 }, () => {
     );
   };
 
+  /**
+   * After their restarts too: the projector and PostgreSQL run at the background niceness
+   * (every thread, and the autogroup of the projector, of PostgreSQL's processes started with it and
+   * of the backends serving the projector), the processes on the order path at 0 (decision 0970).
+   */
+  const assertBackgroundLowered = async () => {
+    const pgPids = (
+      await psql(state, 'select pid from pg_stat_activity where pid <> pg_backend_pid()')
+    ).map(Number);
+    const projectorBackends = (
+      await psql(
+        state,
+        "select pid from pg_stat_activity where application_name = 'bourse-projector'",
+      )
+    ).map(Number);
+    assert.ok(projectorBackends.length > 0, 'the projector’s sessions are named');
+    const postmaster = state.processes.find((p) => p.kind === 'postgres')!.pid;
+    const projector = state.processes.find((p) => p.kind === 'projector')!.pid;
+    for (const pid of [projector, postmaster, ...pgPids]) {
+      for (const tid of readdirSync(`/proc/${pid}/task`).map(Number)) {
+        const expected = Math.max(getPriority(), BACKGROUND_NICE);
+        assert.equal(statNice(pid, tid), expected, `thread ${tid} of ${pid}`);
+      }
+    }
+    for (const pid of [projector, postmaster, ...projectorBackends]) {
+      assert.equal(autogroupNice(pid), BACKGROUND_NICE, `autogroup of ${pid}`);
+    }
+    for (const p of state.processes.filter((x) => !['projector', 'postgres'].includes(x.kind))) {
+      assert.equal(statNice(p.pid), getPriority(), p.name);
+      assert.equal(autogroupNice(p.pid), 0, p.name);
+    }
+  };
+
   const kill = (name: string, signal: NodeJS.Signals = 'SIGKILL') => {
     const p = state.processes.find((x) => x.name === name)!;
     process.kill(p.pid, signal);
@@ -159,6 +215,7 @@ describe('cluster under faults', { timeout: 900_000 }, () => {
       const expected = p.kind === 'nats' ? natsServerEnv().GOMAXPROCS : process.env.GOMAXPROCS;
       assert.equal(goMaxProcs(p.pid), expected, p.name);
     }
+    await assertBackgroundLowered();
   });
 
   it('loses no acknowledged order when every process is killed at once and started again', async () => {

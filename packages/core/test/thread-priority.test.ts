@@ -1,6 +1,8 @@
 // The read-model thread yields to order entry: lowering the priority affects the calling thread only.
 
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
@@ -61,4 +63,52 @@ test('a worker puts itself under SCHED_IDLE and the main thread keeps its policy
   assert.equal(reply.again, true, 'asking twice is harmless');
   assert.equal(thisThreadPolicy(), mainPolicy, 'the main thread keeps its policy');
   assert.notEqual(mainPolicy, SCHED_IDLE);
+});
+
+/** The niceness of a thread as its stat says (field 19), the way `ps` and the scheduler see it. */
+function statNice(pid: number, tid = pid): number {
+  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19 - 3]);
+}
+
+const autogroupNice = (pid: number | 'self') =>
+  Number(/nice (-?\d+)/.exec(readFileSync(`/proc/${pid}/autogroup`, 'latin1'))![1]);
+
+test('a detached process tree is lowered thread by thread and in its own autogroup', {
+  skip: process.platform !== 'linux' || !existsSync('/proc/self/autogroup'),
+}, async (t) => {
+  const { lowerProcessTree } = await import('../src/thread-priority.ts');
+  // A session leader with a child of its own, as a daemon and the processes it starts.
+  const child = spawn('sh', ['-c', 'sleep 30 & wait'], { detached: true, stdio: 'ignore' });
+  t.after(() => process.kill(-child.pid!, 'SIGKILL'));
+  const pid = child.pid!;
+  let grandchild: number | undefined;
+  while (grandchild === undefined) {
+    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim();
+    if (kids !== '') grandchild = Number(kids.split(' ')[0]);
+    else await new Promise((r) => setTimeout(r, 10));
+  }
+  const ownBefore = autogroupNice('self');
+  const callerBefore = getPriority();
+  assert.equal(await lowerProcessTree(pid, 7), 2);
+  for (const p of [pid, grandchild]) {
+    for (const tid of readdirSync(`/proc/${p}/task`).map(Number)) assert.equal(statNice(p, tid), 7);
+  }
+  assert.equal(autogroupNice(pid), 7, 'the session’s autogroup is lowered');
+  assert.equal(autogroupNice('self'), ownBefore, 'the caller’s own autogroup is left alone');
+  assert.equal(getPriority(), callerBefore, 'the caller keeps its priority');
+  assert.equal(await lowerProcessTree(pid, 5), 0, 'never raised again');
+  assert.equal(statNice(pid), 7);
+});
+
+test('a child in the caller’s own session is lowered without touching the shared autogroup', {
+  skip: process.platform !== 'linux' || !existsSync('/proc/self/autogroup'),
+}, async (t) => {
+  const { lowerProcessTree } = await import('../src/thread-priority.ts');
+  const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+  t.after(() => child.kill('SIGKILL'));
+  const ownBefore = autogroupNice('self');
+  assert.equal(await lowerProcessTree(child.pid!, 9), 1);
+  assert.equal(statNice(child.pid!), 9);
+  assert.equal(autogroupNice('self'), ownBefore);
 });

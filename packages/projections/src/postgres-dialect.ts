@@ -25,6 +25,12 @@ export interface PostgresDialectOptions {
    * reopens the read models after a failed store and refills from the log what they lost).
    */
   readonly synchronousCommit?: boolean;
+  /**
+   * Called with the server process id of each connection the pool opens (PostgreSQL serves every
+   * connection from a process of its own): the cluster's projector lowers the priority of its own
+   * backends when the server runs on the same machine.
+   */
+  readonly onServerProcess?: (pid: number) => void;
 }
 
 const INT8_OID = 20;
@@ -116,6 +122,14 @@ export function createPostgresDialect(
     pool: async () => {
       const pool = new pg.Pool(poolConfig(connection, options.synchronousCommit === false));
       pool.on('error', onIdleError);
+      const onServerProcess = options.onServerProcess;
+      if (onServerProcess !== undefined) {
+        pool.on('connect', (client) => {
+          // Set from the server's BackendKeyData before the connection is handed out (not in pg's types).
+          const pid = (client as { processID?: number | null }).processID;
+          if (typeof pid === 'number') onServerProcess(pid);
+        });
+      }
       return pool;
     },
   });

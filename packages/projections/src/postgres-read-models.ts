@@ -27,19 +27,12 @@ export async function openPostgresReadModels(
   connection: PostgresConnection,
   options: PostgresReadModelsOptions = {},
 ): Promise<ReadModels> {
-  const dialectOptions: PostgresDialectOptions = {
-    ...(options.onIdleConnectionError === undefined
-      ? {}
-      : { onIdleConnectionError: options.onIdleConnectionError }),
-    ...(options.synchronousCommit === undefined
-      ? {}
-      : { synchronousCommit: options.synchronousCommit }),
-  };
+  const { feeAccountId, ...dialectOptions } = options;
   const db = new Kysely<Database>({ dialect: createPostgresDialect(connection, dialectOptions) });
   try {
     await migrateToLatest(db, 'postgres');
     return await KyselyReadModels.open(db, {
-      feeAccountId: options.feeAccountId ?? 0,
+      feeAccountId: feeAccountId ?? 0,
       serializeReads: false,
       columnTypes: await columnTypes(db),
     });

@@ -33,6 +33,8 @@ export interface ClusterState {
   readonly appendsInFlight?: number;
   /** Least ms between a leader's appends' starts, when not the node's default (decision 0946). */
   readonly appendSpacingMs?: number;
+  /** Niceness of the projector and PostgreSQL (absent in states written before the option: 0). */
+  readonly backgroundNice?: number;
   /** False when the gateways run with `--no-rate-limit` (load tests). */
   readonly rateLimits: boolean;
   readonly processes: ProcessEntry[];

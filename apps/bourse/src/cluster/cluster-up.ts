@@ -18,6 +18,7 @@ import {
   natsServerConfig,
   natsServerEnv,
 } from '@bourse/cluster';
+import { lowerProcessTree } from '@bourse/core/thread-priority';
 import { spacingMs } from '../cluster-node-command.ts';
 import { CLUSTER_HELP } from '../help-texts.ts';
 import {
@@ -27,6 +28,7 @@ import {
   readState,
   writeState,
 } from './cluster-state.ts';
+import { DEFAULT_BACKGROUND_NICE, niceOption } from './background-priority.ts';
 import { haproxyConfig } from './haproxy-config.ts';
 import { startLocalPostgres, stopLocalPostgres } from './local-postgres.ts';
 import { spawnBourse } from './spawn-ready.ts';
@@ -110,6 +112,7 @@ export async function clusterUpCommand(argv: string[]): Promise<number> {
       'hash-every': { type: 'string', default: '10000' },
       'appends-in-flight': { type: 'string', default: '1' },
       'append-spacing-ms': { type: 'string' },
+      'background-nice': { type: 'string' },
       'no-rate-limit': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -128,6 +131,11 @@ export async function clusterUpCommand(argv: string[]): Promise<number> {
   }
   const appendSpacingMs =
     values['append-spacing-ms'] === undefined ? undefined : spacingMs(values['append-spacing-ms']);
+  const backgroundNice = niceOption(
+    '--background-nice',
+    values['background-nice'],
+    DEFAULT_BACKGROUND_NICE,
+  );
   const dataDir = resolve(values['data-dir']);
   const prior = readState(dataDir);
   if (prior?.processes.some((p) => alive(p.pid))) {
@@ -156,6 +164,7 @@ export async function clusterUpCommand(argv: string[]): Promise<number> {
     hashEvery,
     appendsInFlight,
     ...(appendSpacingMs === undefined ? {} : { appendSpacingMs }),
+    backgroundNice,
     rateLimits: !values['no-rate-limit'],
     processes: [],
   };
@@ -299,6 +308,8 @@ async function startBourseProcesses(state: ClusterState, add: Add): Promise<void
     'cluster',
     'projector',
     ...withPg(state),
+    '--nice',
+    String(state.backgroundNice ?? 0),
   ]);
   for (let i = 1; i <= GATEWAYS; i++) {
     const port = String(state.ports[`gateway${i}`]);
@@ -367,7 +378,11 @@ export async function clusterDownCommand(argv: string[]): Promise<number> {
 async function startPostgres(state: ClusterState): Promise<number> {
   const pgDir = join(state.dataDir, 'postgres');
   await startLocalPostgres(pgDir, state.ports.postgres!);
-  return Number(readFileSync(join(pgDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const pid = Number(readFileSync(join(pgDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  // The postmaster and the processes it has started; backends started later inherit the postmaster's
+  // niceness, and the projector lowers the autogroups of its own (background-priority.ts).
+  await lowerProcessTree(pid, state.backgroundNice ?? 0);
+  return pid;
 }
 
 /**

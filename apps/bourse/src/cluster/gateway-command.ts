@@ -16,7 +16,9 @@ import {
   Projector,
   RemoteExchangeCore,
 } from '@bourse/remote-core';
+import { lowerProcessTree } from '@bourse/core/thread-priority';
 import { CLUSTER_GATEWAY_HELP } from '../help-texts.ts';
+import { lowerLocalBackends, niceOption } from './background-priority.ts';
 import { ClusterMetrics } from './cluster-metrics.ts';
 import { answerGatewayStatus, readClusterStatus } from './cluster-status.ts';
 import { NatsAuthPeers } from './nats-auth-peers.ts';
@@ -116,16 +118,29 @@ export async function clusterGatewayCommand(argv: string[]): Promise<void> {
 }
 
 export async function clusterProjectorCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: COMMON });
+  const { values } = parseArgs({
+    args: argv,
+    options: { ...COMMON, nice: { type: 'string' } },
+  });
   if (values.help) return void process.stdout.write(CLUSTER_GATEWAY_HELP);
   const pgUrl = values.pg;
   if (pgUrl === undefined) throw new Error('--pg is required (a postgres:// URL)');
+  const nice = niceOption('--nice', values.nice, 0);
+  // Before any connection or worker starts, so every thread it makes inherits the niceness.
+  await lowerProcessTree(process.pid, nice);
+  const onServerProcess = lowerLocalBackends(pgUrl, nice);
   const logger = createLogger({ level: values['log-level'] as LogLevel });
   const nats = await connectNats(values.nats, `projector-${process.pid}`);
   const replayErrors = everySoOften(10_000);
   // Commits without waiting for PostgreSQL's WAL flush: a server crash may lose the last stored
   // batches, and the projector then refills them from the log (docs/cluster.md, "The read models").
-  const open = () => openPostgresReadModels(pgUrl, { synchronousCommit: false });
+  // Named, so PostgreSQL's pg_stat_activity tells the projector's sessions from the gateways' reads.
+  const connection = { connectionString: pgUrl, application_name: 'bourse-projector' };
+  const open = () =>
+    openPostgresReadModels(connection, {
+      synchronousCommit: false,
+      ...(onServerProcess === undefined ? {} : { onServerProcess }),
+    });
   const projector = await untilOpened(logger, () =>
     open().then(async (readModels) =>
       Projector.start({
