@@ -67,8 +67,14 @@ export class EventFollower {
       },
     });
     const idle = opts.idlePollMs ?? 1_000;
+    // Looked at after the loop's next read of its sockets, not in the timer: a thread that was busy
+    // past the interval (a long batch, a collection) runs its due timers before it reads the events
+    // that arrived meanwhile, and would ask `replay` (up to 4,096 commands as JSON, on the leader's
+    // and this thread's time) for commands already waiting in its socket.
     this.#timer = setInterval(() => {
-      if (performance.now() - this.#lastEventAt >= idle) void this.#fill();
+      setImmediate(() => {
+        if (!this.#closed && performance.now() - this.#lastEventAt >= idle) void this.#fill();
+      });
     }, idle);
     this.#timer.unref();
   }
