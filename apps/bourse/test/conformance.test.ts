@@ -145,7 +145,6 @@ test('the demo bots themselves honour Retry-After and never double-submit a lost
   const market = await kit.newMarket('demo bots');
   const maker = await kit.newAccount('maker');
   const taker = await kit.newAccount('taker');
-  const since = await kit.lastEventId();
   const errors: unknown[] = [];
   const bots = runBots({
     baseUrl: url,
@@ -160,20 +159,10 @@ test('the demo bots themselves honour Retry-After and never double-submit a lost
   });
   try {
     await until('the maker quotes', async () => (await openIn(maker, market)).length > 0);
-    // A 2 s window for each: one 429 each, then they wait it out (their next request after it).
-    const windows = await Promise.all(
-      [maker, taker].map((a) =>
-        kit.addFault({ kind: 'rateLimit', account: a.accountId, retryAfterSeconds: 2 }),
-      ),
-    );
-    await until('both windows end', async () => Date.now() > windows[0]!.until! + 500);
-    for (const a of [maker, taker]) {
-      assert.equal(
-        (await kit.injections(a.accountId, since)).length,
-        1,
-        'one 429, no early return',
-      );
-    }
+    // A 2 s window for each: one 429 each, then they wait it out (their next request after it). A
+    // bot whose request was still in flight for the whole window (a loaded machine) met no 429 in it:
+    // it gets a new window, a bounded number of times.
+    await Promise.all([maker, taker].map((a) => oneRateLimit(kit, a)));
     // Lost answers: the taker's next order and the maker's next quote batch run, their 503 is seen.
     const after = await kit.lastEventId();
     for (const [a, route] of [
@@ -206,6 +195,24 @@ test('the demo bots themselves honour Retry-After and never double-submit a lost
     await maker.rest.cancelAll();
   }
 });
+
+/** A rate-limit window the account's bot meets once and waits out: exactly one 429 in it. */
+async function oneRateLimit(kit: KitExchange, a: KitAccount): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const since = await kit.lastEventId();
+    const window = await kit.addFault({
+      kind: 'rateLimit',
+      account: a.accountId,
+      retryAfterSeconds: 2,
+    });
+    await until('the window ends', async () => Date.now() > window.until! + 500);
+    const hits = (await kit.injections(a.accountId, since)).length;
+    if (hits === 0) continue;
+    assert.equal(hits, 1, 'one 429, no early return');
+    return;
+  }
+  assert.fail(`account ${a.accountId}'s bot sent nothing in five rate-limit windows`);
+}
 
 async function until(what: string, done: () => Promise<boolean>): Promise<void> {
   for (let i = 0; i < 300; i++) {
