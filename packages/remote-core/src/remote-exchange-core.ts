@@ -312,7 +312,6 @@ export class RemoteExchangeCore implements ExchangeCore {
 
   async #sendChunk(inputs: readonly CommandInput[]): Promise<AppliedCommand[]> {
     const startedAt = performance.now();
-    this.stats.submitted += inputs.length;
     const reply = await this.#requests.call(
       this.subjects.submit,
       { inputs: inputs as CommandInput[], lean: true, timed: true, grouped: true },
@@ -328,6 +327,8 @@ export class RemoteExchangeCore implements ExchangeCore {
     if (count !== inputs.length) {
       throw new CoreError('UNAVAILABLE', 'the leader answered for the wrong number of commands');
     }
+    // Counted once the leader gave them seqs: a request refused whole is split and sent again.
+    this.stats.submitted += count;
     const repliedAt = performance.now();
     const stages = this.submitStages;
     let results = reply.results;

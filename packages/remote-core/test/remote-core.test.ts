@@ -221,6 +221,7 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
 
   it('single submits of one turn, valid and invalid mixed, each get their own answer', async () => {
     const before = leader.submitRequests;
+    const submittedBefore = core.stats.submitted;
     const placed = [
       core.submit(withCid(limitOrder(1, 'sell', 9_100, 1), 'mixed-0')),
       // Refused by the engine: an account that does not exist (a rejected event of its own).
@@ -255,6 +256,8 @@ describe('remote core over NATS', { timeout: 180_000 }, () => {
     );
     // The safe ones (client order ids) and the others travel apart; the refused request is not resent.
     assert.ok(leader.submitRequests - before <= 3, String(leader.submitRequests - before));
+    // Counted as the embedded core counts: commands that got a seq, each once.
+    assert.equal(core.stats.submitted - submittedBefore, 4);
   });
 
   it('single submits within the spacing of the last request wait for its end or a full request', async () => {
