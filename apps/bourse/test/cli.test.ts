@@ -13,9 +13,10 @@ import { promisify } from 'node:util';
 import { AuthStore } from '@bourse/gateway';
 import { SERVE_HELP } from '../src/help-texts.ts';
 import { SERVE_NODE_FLAGS } from '../src/serve-node-flags.ts';
+import { BOURSE_MAIN } from '../src/cluster/spawn-ready.ts';
 
 const run = promisify(execFile);
-const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
+const main = BOURSE_MAIN;
 let dir: string;
 
 async function bourse(

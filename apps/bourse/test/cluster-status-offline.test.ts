@@ -10,10 +10,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { writeState } from '../src/cluster/cluster-state.ts';
+import { BOURSE_MAIN } from '../src/cluster/spawn-ready.ts';
 
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const main = BOURSE_MAIN;
 
 /** A loopback port nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {

@@ -25,10 +25,11 @@ import { runConformance } from '../src/conformance/conformance-runner.ts';
 import { type KitAccount, KitExchange } from '../src/conformance/kit-exchange.ts';
 import { SCENARIOS_V1 } from '../src/conformance/scenarios.ts';
 import { type OpenExchange, openExchange } from '../src/open-exchange.ts';
+import { BOURSE_MAIN } from '../src/cluster/spawn-ready.ts';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
-const main = join(here, '..', 'src', 'main.ts');
+const main = BOURSE_MAIN;
 const naiveBot = join(here, 'fixtures', 'naive-bot.ts');
 const node = JSON.stringify(process.execPath);
 

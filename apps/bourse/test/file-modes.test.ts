@@ -6,15 +6,15 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { snapshotDataDir } from '@bourse/core';
 import { openExchange } from '../src/open-exchange.ts';
+import { BOURSE_MAIN } from '../src/cluster/spawn-ready.ts';
 
 const run = promisify(execFile);
-const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
+const main = BOURSE_MAIN;
 
 /** Every path under `root` (itself included) whose mode is not the private one for its kind. */
 function looseModes(root: string): string[] {

@@ -13,9 +13,10 @@ import { defaultWarmupMs, orderCount } from '../src/loadtest/open-loop.ts';
 import { parseBuckets, scavengeBytes, stagePercentiles } from '../src/loadtest/server-stages.ts';
 import { readOrderReply } from '../src/loadtest/ws-order-load.ts';
 import { worstWindows } from '../src/loadtest/run-windows.ts';
+import { BOURSE_MAIN } from '../src/cluster/spawn-ready.ts';
 
 const run = promisify(execFile);
-const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
+const main = BOURSE_MAIN;
 
 test('percentiles per second follow the intended send time', () => {
   const rec = new LatencyRecorder(300);

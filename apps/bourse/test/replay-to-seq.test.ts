@@ -5,17 +5,17 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type Command, Engine } from '@bourse/engine';
 import { FileJournal, SnapshotStore } from '@bourse/journal';
 import { encodeCommandJson } from '@bourse/core';
 import { binarySpec } from '../../../packages/engine/test/support/harness.ts';
+import { BOURSE_MAIN } from '../src/cluster/spawn-ready.ts';
 
 const run = promisify(execFile);
-const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
+const main = BOURSE_MAIN;
 const T0 = 1_700_000_000_000;
 let dir: string;
 

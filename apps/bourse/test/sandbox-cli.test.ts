@@ -8,17 +8,17 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createUserWithAccount, Sandbox, SandboxClock } from '@bourse/gateway';
 import { type OpenExchange, openExchange } from '../src/open-exchange.ts';
 import { durationArg, sandboxRequest, timeArg } from '../src/sandbox-command.ts';
 import { readScenarioFile } from '../src/sandbox-host.ts';
+import { BOURSE_MAIN } from '../src/cluster/spawn-ready.ts';
 
 const run = promisify(execFile);
-const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
+const main = BOURSE_MAIN;
 const START = Date.parse('2031-03-01T12:00:00Z');
 
 let dir: string;

@@ -10,9 +10,10 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { BOURSE_MAIN } from '../src/cluster/spawn-ready.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const main = join(here, '..', 'src', 'main.ts');
+const main = BOURSE_MAIN;
 const EXAMPLE = join(here, '..', '..', '..', 'docs', 'sandbox-example.yaml');
 const START = Date.parse('2030-06-01T09:00:00Z');
 

@@ -19,10 +19,11 @@ import { LiveRunner } from '@bourse/strategy';
 import { loadStrategy } from '../src/backtest-command.ts';
 import { openExchange } from '../src/open-exchange.ts';
 import { openRainMarket } from './support/rain-market.ts';
+import { BOURSE_MAIN } from '../src/cluster/spawn-ready.ts';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
-const main = join(here, '..', 'src', 'main.ts');
+const main = BOURSE_MAIN;
 const EXAMPLES = join(here, '..', '..', '..', 'examples', 'strategies');
 const MM = join(EXAMPLES, 'market-maker.ts');
 const MR = join(EXAMPLES, 'mean-reversion.ts');
