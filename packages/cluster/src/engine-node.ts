@@ -5,7 +5,6 @@
 // goes or an append is refused. Then it reopens its core from its own journal (dropping whatever its
 // engine ran ahead of the log) and follows again.
 
-import { readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -26,6 +25,7 @@ import { encodeBatch } from './log-format.ts';
 import { HashBook } from './hash-book.ts';
 import { LeaderRequests } from './leader-requests.ts';
 import { BehindLogError, LogFollower } from './log-follower.ts';
+import { HOUSEKEEPING_MS, NodeHousekeeping, withTimeout } from './node-housekeeping.ts';
 import { NodeServer } from './node-server.ts';
 import { catchUpFromPeers, JOURNAL_REPLY_BYTES } from './peer-catch-up.ts';
 import {
@@ -64,13 +64,8 @@ export interface EngineNodeOptions {
   readonly log?: (line: Record<string, unknown>) => void;
 }
 
-const HOUSEKEEPING_MS = 5_000; // lag, trims, etcd's size and alarms: none detects a failure
 /** Commands before a restart put back into the recent window (a bounded start-up cost). */
 const SEED_RECENT_COMMANDS = 20_000;
-/** Whether a member's status `errors` name a NOSPACE alarm (`memberID:… alarm:NOSPACE`). */
-export function noSpaceAlarm(errors: readonly string[] | undefined): boolean {
-  return (errors ?? []).some((e) => /\balarm:NOSPACE\b/.test(e));
-}
 
 /** How often a leader compares the time with its lease deadline. */
 const PAUSE_CHECK_MS = 50;
@@ -100,8 +95,7 @@ export class EngineNode {
   #lastHash = { seq: 0, hash: '' };
   #pendingHashes: [number, string][] = [];
   #alarm: string | undefined;
-  #lastTrim = 0;
-  #housekeeping: ReturnType<typeof setInterval> | undefined;
+  readonly #housekeeping: NodeHousekeeping;
   #campaign: Promise<void> | undefined;
   #deposed: (reason: string) => void = () => {};
 
@@ -122,6 +116,19 @@ export class EngineNode {
     this.#election = new Election(etcd, opts.node, {
       prefix,
       ttlSeconds: opts.leaseTtlSeconds ?? 2,
+    });
+    this.#housekeeping = new NodeHousekeeping({
+      etcd,
+      log: this.#log,
+      hashes: this.#hashes,
+      metrics: this.metrics,
+      dataDir: opts.dataDir,
+      logRetainCommands: opts.logRetainCommands,
+      role: () => this.#role,
+      appliedSeq: () => this.#core?.durableSeq ?? 0,
+      sawTerm: (term) => {
+        this.#term = Math.max(this.#term, term);
+      },
     });
     this.#recent = new RecentCommands(opts.recentCommands ?? DEFAULT_RECENT_COMMANDS);
     this.#server = new NodeServer(nc, opts.prefix ?? DEFAULT_SUBJECT_PREFIX, {
@@ -147,9 +154,9 @@ export class EngineNode {
       await node.#openCore();
       await node.#seedRecent();
       // Report the term, lag and state hash at once, not from the next interval on.
-      await Promise.all([node.#houseKeep(), node.#hashOnOpen()]);
+      await Promise.all([node.#housekeeping.run(), node.#hashOnOpen()]);
       node.#startFollowing();
-      node.#housekeeping = setInterval(() => void node.#houseKeep(), HOUSEKEEPING_MS);
+      node.#housekeeping.start();
       node.#loopDelay.start();
       node.#campaign = node.#campaignLoop();
       return node;
@@ -192,7 +199,7 @@ export class EngineNode {
 
   async close(): Promise<void> {
     this.#closing.abort();
-    clearInterval(this.#housekeeping);
+    this.#housekeeping.stop();
     this.#loopDelay.stop();
     this.#deposed('closing');
     await this.#campaign?.catch(() => {});
@@ -537,64 +544,7 @@ export class EngineNode {
     return { ok: false, code: 'NOT_LEADER', message: `node ${this.node} is not the leader` };
   }
 
-  /** Lag, log trimming behind snapshots, etcd's size and alarms. */
-  async #houseKeep(): Promise<void> {
-    try {
-      await withTimeout(this.#houseKeepOnce(), HOUSEKEEPING_MS);
-    } catch {
-      // etcd unreachable for a moment: the next round looks again.
-    }
-  }
-
-  async #houseKeepOnce(): Promise<void> {
-    const head = await this.#log.head();
-    if (this.#role === 'standby') {
-      this.metrics.lagCommands = Math.max(0, head.seq - (this.#core?.durableSeq ?? 0));
-      this.#term = Math.max(this.#term, head.term);
-    } else {
-      await this.#trim();
-    }
-    // The status lists the member's active alarms in `errors`. Not an alarm `Get`: etcd runs that
-    // through Raft, one log entry and a WAL fsync on every member per call, 9 a second from three
-    // nodes on the disk every acknowledgement's quorum fsync waits on.
-    const status = await this.#etcd.maintenance.status();
-    this.metrics.etcdDbSizeBytes = Number(status.dbSize);
-    this.metrics.etcdNoSpaceAlarm = noSpaceAlarm(status.errors) ? 1 : 0;
-  }
-
-  /** The leader trims the log behind its newest snapshot, keeping `logRetainCommands` for standbys. */
-  async #trim(): Promise<void> {
-    const snapshotSeq = newestSnapshotSeq(`${this.#opts.dataDir}/snapshots`);
-    const cut = snapshotSeq - (this.#opts.logRetainCommands ?? 100_000);
-    if (cut <= this.#lastTrim + 1) return;
-    this.metrics.trimmedBatches += await this.#log.trimBefore(cut);
-    await this.#hashes.trimBefore(cut);
-    this.#lastTrim = cut;
-  }
-
   #say(line: Record<string, unknown>): void {
     this.#opts.log?.({ node: this.node, role: this.#role, term: this.#term, ...line });
   }
-}
-
-function newestSnapshotSeq(dir: string): number {
-  let newest = 0;
-  try {
-    for (const name of readdirSync(dir)) {
-      const match = /^snapshot-(\d+)\.snap$/.exec(name);
-      if (match !== null) newest = Math.max(newest, Number(match[1]));
-    }
-  } catch {
-    // No snapshot yet.
-  }
-  return newest;
-}
-
-/** `promise`, or a rejection after `ms` (the work itself goes on). */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { EngineNode, noSpaceAlarm } from '../src/engine-node.ts';
+import { EngineNode } from '../src/engine-node.ts';
+import { noSpaceAlarm } from '../src/node-housekeeping.ts';
 import { ClusterServers } from './support/cluster-servers.ts';
 
 const T = { timeout: 180_000 };
