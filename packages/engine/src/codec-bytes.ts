@@ -3,6 +3,8 @@
 // take one or two bytes and a millisecond timestamp six; signed values keep their sign in the first
 // byte's low bit, which covers every safe integer (zigzag would overflow 2^53). Arithmetic above 2^31
 // uses multiplication and division, never 32-bit bitwise operators, so no value is silently truncated.
+// Fixed-width little-endian fields (`u32le`, `f64le`, …) serve layouts with a field's place known in
+// advance (the binary snapshot, whose counts are written after what they count).
 
 import { isSafeInt } from './units.ts';
 
@@ -31,8 +33,11 @@ const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 const SHORT_STRING = 64;
 
 export class ByteWriter {
+  /** Replaced only by `#grow` (which drops `#view` with it). */
   buf: Uint8Array;
   pos = 0;
+  /** `buf` as a DataView for the fixed-width fields, made on their first use. */
+  #view: DataView | null = null;
 
   constructor(initialBytes = 4096) {
     this.buf = new Uint8Array(initialBytes);
@@ -47,6 +52,20 @@ export class ByteWriter {
     const grown = new Uint8Array(Math.max(need, this.buf.length * 2));
     grown.set(this.buf.subarray(0, this.pos));
     this.buf = grown;
+    this.#view = null;
+  }
+
+  #dv(): DataView {
+    this.#view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    return this.#view;
+  }
+
+  /**
+   * `buf` as a DataView, for a run of fixed-width fields written at `pos` into room made with
+   * `reserve` (one capacity check for the run, as `putInt`'s callers do); a growth replaces it.
+   */
+  view(): DataView {
+    return this.#view ?? this.#dv();
   }
 
   u8(v: number): void {
@@ -118,10 +137,45 @@ export class ByteWriter {
     this.pos += v.length;
   }
 
+  u16le(v: number): void {
+    if ((v & 0xffff) !== v) refuse('u16', v);
+    const p = this.pos;
+    if (p + 2 > this.buf.length) this.#grow(p + 2);
+    this.view().setUint16(p, v, true);
+    this.pos = p + 2;
+  }
+
+  u32le(v: number): void {
+    if (v >>> 0 !== v) refuse('u32', v);
+    const p = this.pos;
+    if (p + 4 > this.buf.length) this.#grow(p + 4);
+    this.view().setUint32(p, v, true);
+    this.pos = p + 4;
+  }
+
+  /** Any number, bit for bit. */
+  f64le(v: number): void {
+    const p = this.pos;
+    if (p + 8 > this.buf.length) this.#grow(p + 8);
+    this.view().setFloat64(p, v, true);
+    this.pos = p + 8;
+  }
+
+  /** Overwrites the `u32le` written at `at` (a count known only after what it counts). */
+  patchU32le(at: number, v: number): void {
+    if (v >>> 0 !== v || at + 4 > this.pos) refuse('u32', v, at);
+    this.view().setUint32(at, v, true);
+  }
+
   /** A copy of everything written, in an ArrayBuffer of its own (to transfer between threads). */
   finish(): Uint8Array {
     return this.buf.slice(0, this.pos);
   }
+}
+
+/** Out of line, so that the fixed-width writes stay small enough to inline. */
+function refuse(what: string, v: number, at?: number): never {
+  throw new NotEncodable(`not a ${what}${at === undefined ? '' : ` at ${at}`}: ${String(v)}`);
 }
 
 /** The most bytes `putInt` writes: 53 bits of magnitude and the sign, 7 bits a byte. */
@@ -198,6 +252,8 @@ export class ByteReader {
   readonly buf: Uint8Array;
   pos: number;
   end: number;
+  /** `buf` as a DataView for the fixed-width fields, made on their first use. */
+  #view: DataView | null = null;
 
   constructor(buf: Uint8Array, start = 0, end = buf.length) {
     this.buf = buf;
@@ -311,6 +367,41 @@ export class ByteReader {
     const view = this.buf.subarray(this.pos, stop);
     this.pos = stop;
     return view;
+  }
+
+  /** The position of a fixed-width field of `n` bytes, moved past it. */
+  #fixed(n: number): number {
+    const p = this.pos;
+    if (p + n > this.end) this.fail('unexpected end of message in a fixed-width field');
+    this.pos = p + n;
+    return p;
+  }
+
+  #dv(): DataView {
+    if (this.#view === null) {
+      this.#view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    }
+    return this.#view;
+  }
+
+  u16le(): number {
+    const p = this.#fixed(2);
+    return this.#dv().getUint16(p, true);
+  }
+
+  u32le(): number {
+    const p = this.#fixed(4);
+    return this.#dv().getUint32(p, true);
+  }
+
+  i32le(): number {
+    const p = this.#fixed(4);
+    return this.#dv().getInt32(p, true);
+  }
+
+  f64le(): number {
+    const p = this.#fixed(8);
+    return this.#dv().getFloat64(p, true);
   }
 
   /** One of `values`, by its index. */

@@ -3,6 +3,7 @@
 // fixed little-endian layout read straight from the order store's columns. Writing it costs a walk of
 // the queues and a few stores per order, with no object or string per order (the JSON form built both).
 
+import { ByteReader, ByteWriter, CodecError } from './codec-bytes.ts';
 import type { EngineState } from './engine-state.ts';
 import { liveExpiries } from './gtd-expiry.ts';
 import type { Instrument } from './state.ts';
@@ -21,50 +22,19 @@ const ORDER_MAX = 2 + 4 + 10 * 8 + 4;
 /** Mask bit: the order has a client id (its length and UTF-16 code units follow the numbers). */
 const HAS_CLIENT_ID = 1 << 10;
 
-/** A growable little-endian byte buffer. */
-class Writer {
-  bytes: Uint8Array;
-  view: DataView;
-  pos = 0;
-
-  constructor(size: number) {
-    this.bytes = new Uint8Array(size);
-    this.view = new DataView(this.bytes.buffer);
+/**
+ * `x` at `w.pos` through `v` (`w.view()`, room reserved): as an int32 when it is one (returns 0),
+ * else as a float64 (returns mask bit `bit`).
+ */
+function putNum(w: ByteWriter, v: DataView, x: number, bit: number): number {
+  if ((x | 0) === x) {
+    v.setInt32(w.pos, x, true);
+    w.pos += 4;
+    return 0;
   }
-
-  ensure(n: number): void {
-    if (this.pos + n <= this.bytes.length) return;
-    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.pos + n));
-    grown.set(this.bytes.subarray(0, this.pos));
-    this.bytes = grown;
-    this.view = new DataView(grown.buffer);
-  }
-
-  u8(x: number): void {
-    this.view.setUint8(this.pos, x);
-    this.pos += 1;
-  }
-
-  u32(x: number): void {
-    this.view.setUint32(this.pos, x, true);
-    this.pos += 4;
-  }
-
-  f64(x: number): void {
-    this.view.setFloat64(this.pos, x, true);
-    this.pos += 8;
-  }
-
-  /** `x` as an int32 when it is one (returns 0), else as a float64 (returns mask bit `bit`). */
-  num(x: number, bit: number): number {
-    if ((x | 0) === x) {
-      this.view.setInt32(this.pos, x, true);
-      this.pos += 4;
-      return 0;
-    }
-    this.f64(x);
-    return 1 << bit;
-  }
+  v.setFloat64(w.pos, x, true);
+  w.pos += 8;
+  return 1 << bit;
 }
 
 export function isBinarySnapshot(bytes: Uint8Array): boolean {
@@ -74,226 +44,195 @@ export function isBinarySnapshot(bytes: Uint8Array): boolean {
 /** The whole state with its header (seq, ts) as canonical bytes: equal states give equal bytes. */
 export function writeBinarySnapshot(e: EngineState): Uint8Array {
   const meta = new TextEncoder().encode(JSON.stringify(snapshotState(e, true, false)));
-  const w = new Writer(meta.length + 64 + e.orderSlots.size * 64);
+  const w = new ByteWriter(meta.length + 64 + e.orderSlots.size * 64);
   for (const b of MAGIC) w.u8(b);
-  w.u32(BINARY_SNAPSHOT_VERSION);
-  w.u32(meta.length);
-  w.bytes.set(meta, w.pos);
-  w.pos += meta.length;
+  w.u32le(BINARY_SNAPSHOT_VERSION);
+  w.u32le(meta.length);
+  w.bytes(meta);
   for (const inst of e.instList) writeInstrumentOrders(e, w, inst);
   const accounts = [...e.accountsById.values()].sort((a, b) => a.accountId - b.accountId);
   const s = e.store;
   for (const a of accounts) {
-    w.ensure(4 + a.openOrders * 8);
     const at = w.pos;
-    w.u32(0);
+    w.u32le(0);
     let n = 0;
-    for (let o = a.orderHead; o !== NIL; o = s.acctNext[o]!, n++) {
-      w.ensure(8);
-      w.f64(s.id[o]!);
-    }
-    w.view.setUint32(at, n, true);
+    for (let o = a.orderHead; o !== NIL; o = s.acctNext[o]!, n++) w.f64le(s.id[o]!);
+    w.patchU32le(at, n);
   }
   const [ts, ids] = liveExpiries(e);
-  w.ensure(8 + ts.length * 16);
-  w.u32(ts.length);
+  w.u32le(ts.length);
   for (let i = 0; i < ts.length; i++) {
-    w.f64(ts[i]!);
-    w.f64(ids[i]!);
+    w.f64le(ts[i]!);
+    w.f64le(ids[i]!);
   }
-  w.u32(TRAILER);
-  return w.bytes.slice(0, w.pos);
+  w.u32le(TRAILER);
+  return w.finish();
 }
 
 /** Per instrument: the non-empty levels (side, level, orders in queue order), then the parked stops. */
-function writeInstrumentOrders(e: EngineState, w: Writer, inst: Instrument): void {
+function writeInstrumentOrders(e: EngineState, w: ByteWriter, inst: Instrument): void {
   const s = e.store;
   const book = inst.book;
-  w.ensure(4);
   const levelsAt = w.pos;
-  w.u32(0);
+  w.u32le(0);
   let levels = 0;
   for (let k = 0; k < 2 * book.levels; k++) {
     if (book.count[k] === 0) continue;
     levels++;
-    w.ensure(9);
     w.u8(k < book.levels ? 0 : 1);
-    w.u32(k % book.levels);
-    w.u32(book.count[k]!);
+    w.u32le(k % book.levels);
+    w.u32le(book.count[k]!);
     for (let o = book.head[k]!; o !== NIL; o = s.next[o]!) writeOrder(e, w, o);
   }
-  w.view.setUint32(levelsAt, levels, true);
-  w.ensure(4);
-  w.u32(inst.stopCount);
+  w.patchU32le(levelsAt, levels);
+  w.u32le(inst.stopCount);
   for (let o = inst.stopHead; o !== NIL; o = s.next[o]!) writeOrder(e, w, o);
 }
 
-function writeOrder(e: EngineState, w: Writer, slot: number): void {
+function writeOrder(e: EngineState, w: ByteWriter, slot: number): void {
   const s = e.store;
   const clientId = s.clientIdOf(slot);
-  const len = clientId === undefined ? 0 : clientId.length;
-  w.ensure(ORDER_MAX + 2 * len);
+  // Fields in one reserved run: the writer's per-field checks would cost this walk's hottest loop.
+  w.reserve(ORDER_MAX);
+  const v = w.view();
   const at = w.pos;
   w.pos += 2;
-  w.u8(s.side[slot]!);
-  w.u8(s.type[slot]!);
-  w.u8(s.tif[slot]!);
-  w.u8(s.flags[slot]!);
+  v.setUint8(w.pos++, s.side[slot]!);
+  v.setUint8(w.pos++, s.type[slot]!);
+  v.setUint8(w.pos++, s.tif[slot]!);
+  v.setUint8(w.pos++, s.flags[slot]!);
   let mask = clientId === undefined ? 0 : HAS_CLIENT_ID;
-  mask |= w.num(s.id[slot]!, 0);
-  mask |= w.num(s.accountOf(slot).accountId, 1);
-  mask |= w.num(s.price[slot]!, 2);
-  mask |= w.num(s.stopPriceOf(slot), 3);
-  mask |= w.num(s.open[slot]!, 4);
-  mask |= w.num(s.filled[slot]!, 5);
-  mask |= w.num(s.resCash[slot]!, 6);
-  mask |= w.num(s.resFee[slot]!, 7);
-  mask |= w.num(s.resPos[slot]!, 8);
-  mask |= w.num(s.expiresAtOf(slot), 9);
-  w.view.setUint16(at, mask, true);
+  mask |= putNum(w, v, s.id[slot]!, 0);
+  mask |= putNum(w, v, s.accountOf(slot).accountId, 1);
+  mask |= putNum(w, v, s.price[slot]!, 2);
+  mask |= putNum(w, v, s.stopPriceOf(slot), 3);
+  mask |= putNum(w, v, s.open[slot]!, 4);
+  mask |= putNum(w, v, s.filled[slot]!, 5);
+  mask |= putNum(w, v, s.resCash[slot]!, 6);
+  mask |= putNum(w, v, s.resFee[slot]!, 7);
+  mask |= putNum(w, v, s.resPos[slot]!, 8);
+  mask |= putNum(w, v, s.expiresAtOf(slot), 9);
+  v.setUint16(at, mask, true);
   if (clientId === undefined) return;
   // The id as UTF-16 code units, so any string comes back exactly.
-  w.u32(len);
-  for (let i = 0; i < len; i++) {
-    w.view.setUint16(w.pos, clientId.charCodeAt(i), true);
-    w.pos += 2;
+  const len = clientId.length;
+  w.u32le(len);
+  for (let i = 0; i < len; i++) w.u16le(clientId.charCodeAt(i));
+}
+
+/**
+ * Checks that `n` bytes remain before fields are read: a short snapshot is an error naming the field
+ * and the byte (the codec's own checks stay behind it, for a read this check did not cover).
+ */
+function need(r: ByteReader, n: number, what: string): void {
+  if (r.pos + n > r.end) {
+    throw new Error(`snapshot truncated: ${what} needs ${n} bytes at byte ${r.pos} of ${r.end}`);
   }
 }
 
-/** Bounds-checked little-endian reads: a short or overlong snapshot is an error naming the byte. */
-class Reader {
-  readonly bytes: Uint8Array;
-  readonly view: DataView;
-  pos: number;
+function u32(r: ByteReader, what: string): number {
+  need(r, 4, what);
+  return r.u32le();
+}
 
-  constructor(bytes: Uint8Array, pos: number) {
-    this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.pos = pos;
-  }
-
-  need(n: number, what: string): void {
-    if (this.pos + n > this.bytes.length) {
-      throw new Error(
-        `snapshot truncated: ${what} needs ${n} bytes at byte ${this.pos} of ${this.bytes.length}`,
-      );
-    }
-  }
-
-  u8(): number {
-    return this.view.getUint8(this.pos++);
-  }
-
-  u32(what: string): number {
-    this.need(4, what);
-    const x = this.view.getUint32(this.pos, true);
-    this.pos += 4;
-    return x;
-  }
-
-  f64(): number {
-    const x = this.view.getFloat64(this.pos, true);
-    this.pos += 8;
-    return x;
-  }
-
-  /** A number written by `Writer.num` (the caller checked the bytes are there). */
-  num(mask: number, bit: number): number {
-    if ((mask >> bit) & 1) return this.f64();
-    const x = this.view.getInt32(this.pos, true);
-    this.pos += 4;
-    return x;
-  }
+/** A number written by `putNum` (the caller checked the bytes are there). */
+function getNum(r: ByteReader, mask: number, bit: number): number {
+  return (mask >> bit) & 1 ? r.f64le() : r.i32le();
 }
 
 /** Decodes a binary snapshot into the snapshot's data (then restored like a JSON one). */
 export function readBinarySnapshot(bytes: Uint8Array): SnapshotData {
   if (!isBinarySnapshot(bytes)) throw new Error('snapshot: not a binary snapshot (bad magic)');
-  const r = new Reader(bytes, MAGIC.length);
-  const version = r.u32('version');
+  try {
+    return readSnapshotData(new ByteReader(bytes, MAGIC.length));
+  } catch (err) {
+    if (err instanceof CodecError) {
+      throw new Error(`snapshot damaged: ${err.message} at byte ${err.offset}`);
+    }
+    throw err;
+  }
+}
+
+function readSnapshotData(r: ByteReader): SnapshotData {
+  const version = u32(r, 'version');
   if (version !== BINARY_SNAPSHOT_VERSION) {
     throw new Error(`snapshot: unsupported binary snapshot version ${version}`);
   }
-  const metaLength = r.u32('meta length');
-  r.need(metaLength, 'meta JSON');
+  const metaLength = u32(r, 'meta length');
+  need(r, metaLength, 'meta JSON');
   let d: SnapshotData;
   try {
-    d = JSON.parse(
-      new TextDecoder('utf-8', { fatal: true }).decode(r.bytes.subarray(r.pos, r.pos + metaLength)),
-    );
+    d = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(r.bytes(metaLength)));
   } catch (err) {
     throw new Error(`snapshot: meta JSON unreadable: ${(err as Error).message}`);
   }
-  r.pos += metaLength;
   if (!Array.isArray(d?.instruments) || !Array.isArray(d.accounts)) {
     throw new Error('snapshot: meta JSON lacks instruments or accounts');
   }
   for (const inst of d.instruments) readInstrumentOrders(r, inst);
   for (const a of d.accounts) {
-    const n = r.u32('account order count');
-    r.need(n * 8, `account ${a.id}'s order ids`);
+    const n = u32(r, 'account order count');
+    need(r, n * 8, `account ${a.id}'s order ids`);
     const orders: number[] = new Array(n);
-    for (let i = 0; i < n; i++) orders[i] = r.f64();
+    for (let i = 0; i < n; i++) orders[i] = r.f64le();
     a.orders = orders;
   }
-  const expiries = r.u32('expiry count');
-  r.need(expiries * 16, 'expiries');
+  const expiries = u32(r, 'expiry count');
+  need(r, expiries * 16, 'expiries');
   const ts: number[] = new Array(expiries);
   const ids: number[] = new Array(expiries);
   for (let i = 0; i < expiries; i++) {
-    ts[i] = r.f64();
-    ids[i] = r.f64();
+    ts[i] = r.f64le();
+    ids[i] = r.f64le();
   }
   d.gtd = [ts, ids];
-  if (r.u32('trailer') !== TRAILER) throw new Error(`snapshot: bad trailer at byte ${r.pos - 4}`);
-  if (r.pos !== bytes.length) {
-    throw new Error(`snapshot: ${bytes.length - r.pos} unexpected bytes after the trailer`);
+  if (u32(r, 'trailer') !== TRAILER) throw new Error(`snapshot: bad trailer at byte ${r.pos - 4}`);
+  if (r.pos !== r.end) {
+    throw new Error(`snapshot: ${r.end - r.pos} unexpected bytes after the trailer`);
   }
   return d;
 }
 
-function readInstrumentOrders(r: Reader, inst: SnapshotData['instruments'][number]): void {
+function readInstrumentOrders(r: ByteReader, inst: SnapshotData['instruments'][number]): void {
   const levels: SnapshotData['instruments'][number]['levels'] = [];
-  const levelCount = r.u32('level count');
+  const levelCount = u32(r, 'level count');
   for (let l = 0; l < levelCount; l++) {
-    r.need(9, 'level header');
+    need(r, 9, 'level header');
     const side = r.u8();
-    const level = r.u32('level');
-    const count = r.u32('level order count');
+    const level = r.u32le();
+    const count = r.u32le();
     const orders: OrderRecord[] = [];
     for (let i = 0; i < count; i++) orders.push(readOrder(r));
     levels.push([side, level, orders]);
   }
   const stops: OrderRecord[] = [];
-  const stopCount = r.u32('stop count');
+  const stopCount = u32(r, 'stop count');
   for (let i = 0; i < stopCount; i++) stops.push(readOrder(r));
   inst.levels = levels;
   inst.stops = stops;
 }
 
-function readOrder(r: Reader): OrderRecord {
-  r.need(6, 'order');
-  const mask = r.view.getUint16(r.pos, true);
-  r.pos += 2;
+function readOrder(r: ByteReader): OrderRecord {
+  need(r, 6, 'order');
+  const mask = r.u16le();
   const side = r.u8();
   const type = r.u8();
   const tif = r.u8();
   const flags = r.u8();
   let width = 0;
   for (let bit = 0; bit < 10; bit++) width += (mask >> bit) & 1 ? 8 : 4;
-  r.need(width, 'order fields');
+  need(r, width, 'order fields');
   const n: number[] = new Array(10);
-  for (let bit = 0; bit < 10; bit++) n[bit] = r.num(mask, bit);
+  for (let bit = 0; bit < 10; bit++) n[bit] = getNum(r, mask, bit);
   let clientId: string | null = null;
   if (mask & HAS_CLIENT_ID) {
-    const len = r.u32('client id length');
-    r.need(2 * len, `order ${n[0]}'s client id`);
+    const len = u32(r, 'client id length');
+    need(r, 2 * len, `order ${n[0]}'s client id`);
     clientId = '';
     // In chunks: a spread of a long id would exceed the engine's argument limit.
     for (let from = 0; from < len; from += 4096) {
       const codes = new Array<number>(Math.min(4096, len - from));
-      for (let i = 0; i < codes.length; i++) codes[i] = r.view.getUint16(r.pos + 2 * i, true);
-      r.pos += 2 * codes.length;
+      for (let i = 0; i < codes.length; i++) codes[i] = r.u16le();
       clientId += String.fromCharCode(...codes);
     }
   }
