@@ -4,6 +4,9 @@
 // the JavaScript heap. A Map used so (an entry per live order, added and deleted at the order rate)
 // rehashes all the time into new tables that the old ones point to, and once one of them was old,
 // every later one survived each scavenge until the next mark-compact (decision 0950).
+// It is not the engine's OrderIndex, which probes the same way with the same hash (`idHome`) but
+// stores only a 4-byte slot and reads each key back from the order store's id column (part of what
+// keeps a resting order at 103 B); the gateway has no such column, so keys and values sit side by side.
 
 import { idHome as home } from '@bourse/engine';
 
