@@ -4,12 +4,12 @@
 // keeps its own deadline (the last keep-alive sent + TTL): past it the lease may have expired, so the
 // leader stops taking commands at once (`valid()` is false) until a keep-alive succeeds again — etcd
 // renews every lease when its own leader changes, so a short etcd outage need not cost a failover. The
-// leadership is lost when etcd says the lease is gone, or one more TTL after the deadline.
+// leadership is lost when etcd says the lease is gone, or one more TTL after the deadline. This is the
+// one home of that deadline: a leader is told when it passes and when a keep-alive moves it on, by a
+// timer set for the deadline itself (an idle leader wakes for its keep-alives, not every few ms).
 
 import type { Etcd3, Lease, Watcher } from 'etcd3';
 
-/** How often a leader looks at its own lease deadline. */
-const CHECK_MS = 50;
 /**
  * A candidate waiting for its predecessor reads the election again at least this often, watch or no
  * watch: the watch wakes it at once when anything there changes, so this only bounds how long a watch
@@ -25,6 +25,11 @@ export interface Leadership {
   readonly electionCreateRevision: number;
   /** Whether the lease is still certainly alive (local deadline not passed, not lost). */
   valid(): boolean;
+  /**
+   * Calls `listener` with `valid()` at once and again each time it changes while leading (the deadline
+   * passed; a keep-alive succeeded again); answers an unsubscribe. A loss is `lost`'s, not this.
+   */
+  onValidity(listener: (valid: boolean) => void): () => void;
   /** Milliseconds since the epoch after which the lease may have expired. */
   readonly validUntil: number;
   readonly ttlMs: number;
@@ -193,7 +198,10 @@ class LeaseDeadline {
   #validUntil = 0;
   #lost: string | undefined;
   #onLost: ((reason: string) => void)[] = [];
-  #timer: ReturnType<typeof setInterval> | undefined;
+  #onValidity: ((valid: boolean) => void)[] = [];
+  /** `valid()` as the listeners last heard it; undefined until leading (no deadline timer before). */
+  #told: boolean | undefined;
+  #deadline: ReturnType<typeof setTimeout> | undefined;
   #renewing: ReturnType<typeof setTimeout> | undefined;
   #released = false;
 
@@ -216,8 +224,10 @@ class LeaseDeadline {
       .then(
         (res) => {
           // etcd restarted the TTL when it received the request, which was after it was sent.
-          if (Number(res.TTL) > 0)
+          if (Number(res.TTL) > 0) {
             this.#validUntil = Math.max(this.#validUntil, sent + this.#ttlMs);
+            this.#watch();
+          }
         },
         () => {
           // Unanswered or refused: an expired lease also emits `lost`; anything else is retried.
@@ -256,6 +266,25 @@ class LeaseDeadline {
     };
   }
 
+  /**
+   * Tells the listeners if `valid()` changed and sets the timer for when it next changes by itself:
+   * the deadline while valid, the loss LOST_AFTER_TTLS after the last answered keep-alive once not.
+   * A process paused past either runs the timer as soon as it resumes.
+   */
+  #watch(): void {
+    if (this.#told === undefined) return;
+    clearTimeout(this.#deadline);
+    const valid = this.valid();
+    if (this.#lost !== undefined) return;
+    if (valid !== this.#told) {
+      this.#told = valid;
+      for (const listener of this.#onValidity) listener(valid);
+    }
+    const next = valid ? this.#validUntil : this.#validUntil + (LOST_AFTER_TTLS - 1) * this.#ttlMs;
+    // At least 1 ms: a timer may fire a little before the wall clock reaches `next`; it looks again.
+    this.#deadline = setTimeout(() => this.#watch(), Math.max(1, next - Date.now()));
+  }
+
   valid(): boolean {
     const now = Date.now();
     if (this.#lost === undefined && now >= this.#validUntil + (LOST_AFTER_TTLS - 1) * this.#ttlMs) {
@@ -269,13 +298,21 @@ class LeaseDeadline {
       if (this.#lost !== undefined) resolve(this.#lost);
       else this.#onLost.push(resolve);
     });
-    this.#timer = setInterval(() => this.valid(), CHECK_MS);
+    this.#told = true;
+    this.#watch();
     const self = this;
     return {
       node,
       electionKey,
       electionCreateRevision,
       valid: () => self.valid(),
+      onValidity: (listener) => {
+        self.#onValidity.push(listener);
+        listener(self.valid());
+        return () => {
+          self.#onValidity = self.#onValidity.filter((l) => l !== listener);
+        };
+      },
       get validUntil() {
         return self.#validUntil;
       },
@@ -290,7 +327,8 @@ class LeaseDeadline {
   }
 
   close(): void {
-    clearInterval(this.#timer);
+    clearTimeout(this.#deadline);
+    this.#onValidity = [];
     this.release();
   }
 

@@ -67,9 +67,6 @@ export interface EngineNodeOptions {
 /** Commands before a restart put back into the recent window (a bounded start-up cost). */
 const SEED_RECENT_COMMANDS = 20_000;
 
-/** How often a leader compares the time with its lease deadline. */
-const PAUSE_CHECK_MS = 50;
-
 export class EngineNode {
   readonly node: string;
   readonly metrics: ClusterMetrics = createClusterMetrics();
@@ -409,10 +406,8 @@ export class EngineNode {
     this.#server.announceLeader({ term: fence.term, node: this.node });
     const takeoverMs = Math.round(performance.now() - wonAt);
     this.#say({ level: 'info', msg: 'leading', term: fence.term, seq: head.seq, takeoverMs });
-    const pause = setInterval(() => this.#pauseUnlessRenewed(leadership), PAUSE_CHECK_MS);
-    const reason = await Promise.race([leadership.lost, deposed]).finally(() =>
-      clearInterval(pause),
-    );
+    const stopWatching = leadership.onValidity((valid) => this.#pauseUnlessRenewed(valid));
+    const reason = await Promise.race([leadership.lost, deposed]).finally(stopWatching);
     this.#server.stopLeading();
     this.#requests = undefined;
     this.#role = 'standby';
@@ -427,9 +422,8 @@ export class EngineNode {
    * so nats-server routes every request to a node that can answer) and runs no tick; a keep-alive that
    * succeeds again (etcd renewed the lease through its own leader change) resumes it.
    */
-  #pauseUnlessRenewed(leadership: Leadership): void {
+  #pauseUnlessRenewed(valid: boolean): void {
     if (this.#role !== 'leader') return;
-    const valid = leadership.valid();
     if (!valid && this.#server.leading) {
       this.#server.stopLeading();
       this.#core.setTicking(false);

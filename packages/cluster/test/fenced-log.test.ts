@@ -144,7 +144,7 @@ test('a large group commit is split into several fenced transactions', T, async 
 });
 
 test(
-  'leadership passes to the waiting candidate when the leader stops renewing its lease',
+  'leadership passes to the waiting candidate when the leader stops renewing its lease; the leader is told when its deadline passes',
   T,
   async () => {
     const ea = new Election(client, 'a', { prefix: '/t5', ttlSeconds: 2 });
@@ -152,10 +152,14 @@ test(
     assert.equal(await ea.leader(), 'a');
     const eb = new Election(client, 'b', { prefix: '/t5', ttlSeconds: 2 });
     const campaignB = eb.campaign();
+    const heard: boolean[] = [];
+    a.onValidity((valid) => heard.push(valid));
     // a stops renewing, as a paused or cut-off process would: no keep-alive, no revoke.
     a.release();
     assert.match(await a.lost, /deadline/);
     assert.equal(a.valid(), false);
+    // Told at once, then once when the deadline passed (before the loss, a TTL later).
+    assert.deepEqual(heard, [true, false]);
     const b = await campaignB;
     assert.equal(await eb.leader(), 'b');
     assert.ok(b.valid());
