@@ -146,9 +146,10 @@ export class Election {
     } finally {
       signal?.removeEventListener('abort', stopWaiting);
       stopOnLoss();
-      // Not awaited: a late event only wakes a wait that is over, and the new leader would wait a
-      // round trip to etcd before its takeover for nothing.
-      void watcher?.cancel().catch(() => {});
+      // Awaited, though it costs a round trip: etcd3's watch manager ends its shared stream when the
+      // last watcher's cancel comes back, and a watch opened before that settles can be left on the
+      // ended stream (cluster tests stalled that way when this was not awaited).
+      await watcher?.cancel().catch(() => {});
     }
   }
 }

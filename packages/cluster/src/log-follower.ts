@@ -159,9 +159,10 @@ export class LogFollower {
       }
     } finally {
       signal.removeEventListener('abort', poke);
-      // Not awaited: nothing more is taken from it, and a standby stopping to lead would wait a
-      // round trip to etcd for nothing.
-      void watcher.cancel().catch(() => {});
+      // Awaited, though it costs a round trip: etcd3's watch manager ends its shared stream when the
+      // last watcher's cancel comes back, and a watch opened before that settles can be left on the
+      // ended stream (cluster tests stalled that way when this was not awaited).
+      await watcher.cancel().catch(() => {});
     }
   }
 }
