@@ -36,7 +36,8 @@ export const FORMS: readonly (Form & { readonly name: string })[] = [
   { name: 'events as bytes, binary submit', lazy: true, binary: true },
 ];
 
-function setup(): CommandInput[] {
+/** The asset, the accounts and the open market the orders trade on. */
+export function setup(): CommandInput[] {
   const out: CommandInput[] = [{ type: 'createAsset', assetId: 1, code: 'USD', scale: 1e6 }];
   for (let id = 1; id <= ACCOUNTS; id++) {
     out.push({ type: 'createAccount', accountId: id, userId: id, subaccount: 0 });
@@ -62,7 +63,7 @@ function setup(): CommandInput[] {
 }
 
 /** The load generator's order: limit orders around the middle, so about half of them trade. */
-function order(i: number): CommandInput {
+export function order(i: number): CommandInput {
   const buy = i % 2 === 0;
   return {
     type: 'placeOrder',

@@ -219,7 +219,7 @@ export class EngineNode {
       // spend a core's worth of SQL writes across three nodes on tables nothing reads.
       readModels: false,
       // Events are forwarded as the engine wrote them (the leader's events stream) and kept as bytes
-      // in the recent window; only a replay or a duplicate's reply decodes them.
+      // in the recent window; only a duplicate's reply or a JSON replay decodes them.
       lazyEvents: true,
       hashEvery: this.#opts.hashEvery ?? 10_000,
       onStateHash: (seq, hash) => this.#pendingHashes.push([seq, hash]),

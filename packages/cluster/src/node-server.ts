@@ -15,6 +15,7 @@ import {
   encodeEventsMessage,
   encodeGroupedReplies,
   encodeMessage,
+  encodeReplayReply,
   encodeSubmitReply,
   type ErrorReply,
   type GroupedPart,
@@ -65,7 +66,11 @@ export class NodeServer {
       nc.subscribe(this.subjects.replay, {
         queue: 'replay',
         callback: (_err, msg) =>
-          this.#answer(msg, (body: ReplayRequest) => this.#handlers.replay(body)),
+          this.#answer(msg, (body: ReplayRequest) =>
+            this.#handlers
+              .replay(body)
+              .then((reply) => encodeReplayReply(reply, body.binary === true)),
+          ),
       }),
       // No queue group: the asking node is subscribed too; it takes the first reply that has data.
       nc.subscribe(this.subjects.journal, {
@@ -203,7 +208,7 @@ export class NodeServer {
     );
   }
 
-  /** A reply already in bytes (a `journal` batch) is sent as it is; anything else as JSON. */
+  /** A reply already in bytes (a `journal` batch, a binary replay) is sent as it is; else JSON. */
   #reply(msg: Msg, reply: unknown): void {
     if (msg.reply === undefined || msg.reply === '') return;
     try {

@@ -1,6 +1,14 @@
 // The wire contract between engine nodes and gateways over NATS: subjects, request and reply shapes,
-// and their JSON encoding. Engine nodes serve it (node-server.ts); gateways' remote core is its client.
+// and their encodings. Engine nodes serve it (node-server.ts); gateways' remote core is its client.
 // It is the one home of these shapes: change them here, compatibly, and nowhere else.
+//
+// What carries commands or events in bulk travels in the engine's binary codec, the one the journal,
+// the engine thread and the etcd log use: `events`, an `ok` `replay` reply, a `submit` request and
+// its lean reply, grouped replies, a `journal` reply (log-format.ts). What stays JSON is small and off
+// the per-order path: the `replay`, `journal` and `status` requests, `leader` announcements, `query`
+// requests and replies (one read each), `status` and `gateway-status` replies, error replies, and a
+// `submit` reply with duplicates (a retry's few commands). Each binary form starts with a byte JSON
+// never does (`{`), so a message of an earlier version's JSON form still decodes.
 //
 // Delivery rules the client can rely on:
 // - `submit` replies `ok` only after the batch is in the etcd log (a quorum's disks): an ok reply means
@@ -195,6 +203,12 @@ export interface EventsMessage {
 export interface ReplayRequest {
   readonly fromSeq: number;
   readonly toSeq: number;
+  /**
+   * Ask for an `ok` reply in the events codec (`encodeReplayReply`). A JSON flag, not a binary
+   * request: a node of an earlier version ignores it and answers JSON, which `decodeReplayReply`
+   * reads too, so gateways and nodes can be upgraded in either order.
+   */
+  readonly binary?: boolean;
 }
 
 /**
@@ -246,11 +260,7 @@ export interface StatusReply {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/**
- * Every message on these subjects is UTF-8 JSON, except `events` (encodeEventsMessage), a `submit`
- * request and its lean reply (encodeSubmitRequest, encodeSubmitReply) and a `journal` reply
- * (`log-format.ts`), which travel in the engine's binary codec.
- */
+/** The JSON form: every message the file header does not name as binary, and earlier versions'. */
 export function encodeMessage(message: unknown): Uint8Array {
   return encoder.encode(JSON.stringify(message));
 }
@@ -331,6 +341,39 @@ export function decodeEventsMessage(data: Uint8Array): EventsMessage | CodecErro
     if (error instanceof CodecError) return error;
     return new CodecError(`events: ${(error as Error).message}`, r.pos);
   }
+}
+
+/**
+ * The reply to a `replay` request: to one that asked for `binary`, an `ok` reply is an `events`
+ * message (`encodeEventsMessage`, the same bytes a live message would carry for these commands) with
+ * term 0, since a replayed range may span several terms and its reader keeps only the batch; an empty
+ * batch has fromSeq and toSeq 0. An error reply, and every reply to a request without the flag, is
+ * JSON.
+ */
+export function encodeReplayReply(reply: ReplayReply, binary: boolean): Uint8Array {
+  if (!binary || !reply.ok) return encodeMessage(reply);
+  const { batch } = reply;
+  return encodeEventsMessage({
+    term: 0,
+    fromSeq: batch[0]?.seq ?? 0,
+    toSeq: batch.at(-1)?.seq ?? 0,
+    batch,
+  });
+}
+
+/** A `replay` reply in either form (JSON from a node of an earlier version); malformed: CodecError. */
+export function decodeReplayReply(data: Uint8Array): ReplayReply | CodecError {
+  if (data[0] === EVENTS_BINARY) {
+    const message = decodeEventsMessage(data);
+    return message instanceof CodecError ? message : { ok: true, batch: message.batch };
+  }
+  try {
+    const reply = decodeMessage<ReplayReply>(data);
+    if (reply?.ok === false || (reply?.ok === true && Array.isArray(reply.batch))) return reply;
+  } catch {
+    // Not JSON either: refused below.
+  }
+  return new CodecError('replay reply: neither an events message nor a JSON reply', 0);
 }
 
 /**

@@ -1,6 +1,7 @@
 // The `events` message in the engine's binary codec: what a gateway or the projector decodes is what
 // the leader published (as its JSON would have carried it), commands the layout cannot hold travel as
-// JSON inside it, and malformed bytes are an error value, never a throw or a wrong batch.
+// JSON inside it, and malformed bytes are an error value, never a throw or a wrong batch. A `replay`
+// reply asked for in binary is the same message.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -15,8 +16,10 @@ import {
 import { type AppliedCommand, EncodedApplied } from '@bourse/core';
 import {
   decodeEventsMessage,
+  decodeReplayReply,
   encodeEventsMessage,
   encodeMessage,
+  encodeReplayReply,
   type EventsMessage,
 } from '../src/protocol.ts';
 
@@ -135,4 +138,27 @@ test('truncated or garbled messages are a CodecError, never a partial batch', ()
   assert.ok(decodeEventsMessage(new TextEncoder().encode('{"term":')) instanceof CodecError);
   const huge = Uint8Array.of(0x02, 1, 1, 1, 0xff, 0xff, 0xff, 0x7f);
   assert.ok(decodeEventsMessage(huge) instanceof CodecError, 'a count larger than the message');
+});
+
+test('a binary replay reply is the events message of its commands; errors and JSON still read', () => {
+  const batch = appliedStream(true).slice(3, 30);
+  const bytes = encodeReplayReply({ ok: true, batch }, true);
+  const live = encodeEventsMessage({ term: 0, fromSeq: 4, toSeq: 30, batch });
+  assert.deepEqual(bytes, live, 'the same codec as the live stream');
+  const back = decodeReplayReply(bytes);
+  assert.ok(!(back instanceof CodecError) && back.ok, String(back));
+  const expected = asJson({ term: 0, fromSeq: 4, toSeq: 30, batch }).batch;
+  assert.deepEqual(JSON.parse(JSON.stringify(back.batch)), expected);
+  // A reply of a node of an earlier version (JSON), and the JSON reply to an earlier gateway.
+  const json = encodeReplayReply({ ok: true, batch }, false);
+  assert.equal(json[0], '{'.charCodeAt(0));
+  const fromJson = decodeReplayReply(json);
+  assert.ok(!(fromJson instanceof CodecError) && fromJson.ok);
+  assert.deepEqual(fromJson.batch, expected);
+  const empty = decodeReplayReply(encodeReplayReply({ ok: true, batch: [] }, true));
+  assert.deepEqual(empty, { ok: true, batch: [] });
+  const refused = { ok: false, code: 'UNAVAILABLE', message: 'no' } as const;
+  assert.deepEqual(decodeReplayReply(encodeReplayReply(refused, true)), refused);
+  assert.ok(decodeReplayReply(bytes.subarray(0, bytes.length - 1)) instanceof CodecError);
+  assert.ok(decodeReplayReply(new TextEncoder().encode('[1]')) instanceof CodecError);
 });

@@ -10,10 +10,9 @@ import { CodecError } from '@bourse/engine';
 import {
   type ClusterSubjects,
   decodeEventsMessage,
-  decodeMessage,
+  decodeReplayReply,
   type EventsMessage,
   encodeMessage,
-  type ReplayReply,
   type ReplayRequest,
 } from '@bourse/cluster/protocol';
 
@@ -69,8 +68,8 @@ export class EventFollower {
     const idle = opts.idlePollMs ?? 1_000;
     // Looked at after the loop's next read of its sockets, not in the timer: a thread that was busy
     // past the interval (a long batch, a collection) runs its due timers before it reads the events
-    // that arrived meanwhile, and would ask `replay` (up to 4,096 commands as JSON, on the leader's
-    // and this thread's time) for commands already waiting in its socket.
+    // that arrived meanwhile, and would ask `replay` (up to 4,096 commands, on the leader's and this
+    // thread's time) for commands already waiting in its socket.
     this.#timer = setInterval(() => {
       setImmediate(() => {
         if (!this.#closed && performance.now() - this.#lastEventAt >= idle) void this.#fill();
@@ -167,14 +166,19 @@ export class EventFollower {
 
   /** One replay request from `#next`; answers how many commands it delivered, or 'failed'. */
   async #replayOnce(toSeq: number): Promise<number | 'failed'> {
-    const request: ReplayRequest = { fromSeq: this.#next, toSeq: Math.max(toSeq, this.#next) };
+    const request: ReplayRequest = {
+      fromSeq: this.#next,
+      toSeq: Math.max(toSeq, this.#next),
+      binary: true,
+    };
     try {
       const msg = await this.#opts.nats.request(
         this.#opts.subjects.replay,
         encodeMessage(request),
         { timeout: this.#opts.requestTimeoutMs ?? 2_000 },
       );
-      const reply = decodeMessage<ReplayReply>(msg.data);
+      const reply = decodeReplayReply(msg.data);
+      if (reply instanceof CodecError) throw reply;
       if (!reply.ok) throw new Error(`replay refused: ${reply.code} ${reply.message}`);
       const batch = reply.batch.filter((a) => a.seq >= this.#next);
       if (batch.length === 0 || batch[0]!.seq !== this.#next) return 0;

@@ -26,6 +26,8 @@ import { EventFollower } from './event-follower.ts';
 import {
   type ClusterSubjects,
   clusterSubjects,
+  decodeReplayReply,
+  encodeMessage,
   encodeSubmitRequest,
   MAX_SUBMIT_INPUTS,
   type QueryMethod,
@@ -421,9 +423,11 @@ export class RemoteExchangeCore implements ExchangeCore {
     while (from <= last) {
       const batch = await this.#requests.call(
         this.subjects.replay,
-        { fromSeq: from, toSeq: last },
+        { fromSeq: from, toSeq: last, binary: true },
         true,
         (r) => r.batch as AppliedCommand[],
+        encodeMessage,
+        decodeReplayReply,
       );
       if (batch.length === 0 || batch[0]!.seq !== from) break;
       for (const applied of batch) found.set(applied.seq, applied);

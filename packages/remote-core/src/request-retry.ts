@@ -120,7 +120,8 @@ export class LeaderRequests {
   /**
    * Sends `payload` (JSON, or `encode(payload)` when given) to `subject` until an `ok` reply,
    * retrying what the rule allows; `safeIfUnknown` says whether an attempt with an unknown outcome may
-   * be repeated. Throws a CoreError otherwise.
+   * be repeated. Throws a CoreError otherwise. `decode` reads a reply (by default JSON or a lean
+   * binary submit reply).
    */
   async call<T, P = unknown>(
     subject: string,
@@ -128,6 +129,7 @@ export class LeaderRequests {
     safeIfUnknown: boolean,
     pick: (reply: { ok: true } & Record<string, unknown>) => T,
     encode: (payload: P) => Uint8Array = encodeMessage,
+    decode: (data: Uint8Array) => Reply = decodeReply,
   ): Promise<T> {
     const deadline = performance.now() + this.#policy.failoverTimeoutMs;
     let body: Uint8Array;
@@ -140,7 +142,12 @@ export class LeaderRequests {
       // Taken before sending: an announcement made while this attempt waits concerns it.
       const changed = this.#changed.promise;
       const sentAt = performance.now();
-      const result = await this.#attempt(subject, body, pick, safeIfUnknown ? changed : undefined);
+      const result = await this.#attempt(
+        subject,
+        body,
+        (got) => outcome(got, pick, decode),
+        safeIfUnknown ? changed : undefined,
+      );
       if (result.kind === 'ok') return result.value;
       if (result.kind === 'refused') throw refusal(result.reply);
       observe(this.retryWaits[result.wait], (performance.now() - sentAt) / 1000);
@@ -162,14 +169,14 @@ export class LeaderRequests {
     }
   }
 
-  /** `pick` runs as the reply is read (reply-inbox.ts), before anything else the same read brings. */
+  /** `read` runs as the reply is read (reply-inbox.ts), before anything else the same read brings. */
   async #attempt<T>(
     subject: string,
     body: Uint8Array,
-    pick: (reply: { ok: true } & Record<string, unknown>) => T,
+    read: (got: InboxReply) => Attempt<T>,
     abandonOn: Promise<typeof LEADER_CHANGED> | undefined,
   ): Promise<Attempt<T>> {
-    const request = this.#inbox.request(subject, body, (got) => outcome(got, pick));
+    const request = this.#inbox.request(subject, body, read);
     const result =
       abandonOn === undefined
         ? await request.reply
@@ -185,10 +192,21 @@ export class LeaderRequests {
   }
 }
 
+/** A reply as `call` reads it: JSON, a binary form `decode` knows, or bytes that do not decode. */
+type Reply = ({ ok: true } & Record<string, unknown>) | ErrorReply | LeanSubmitReply | CodecError;
+
+/** A binary reply is a lean submit reply (protocol.ts); every other reply is JSON. */
+function decodeReply(data: Uint8Array): Reply {
+  return data[0] === SUBMIT_BINARY
+    ? decodeSubmitReply(data)
+    : decodeMessage<({ ok: true } & Record<string, unknown>) | ErrorReply>(data);
+}
+
 /** What a reply (or its absence) means for the retry rule; `pick` reads an `ok` reply. */
 function outcome<T>(
   got: InboxReply,
   pick: (reply: { ok: true } & Record<string, unknown>) => T,
+  decode: (data: Uint8Array) => Reply,
 ): Attempt<T> {
   if (got.kind === 'noResponders') {
     return { kind: 'notReceived', why: 'no leader is subscribed', wait: 'no_responders' };
@@ -196,14 +214,9 @@ function outcome<T>(
   if (got.kind === 'failed') {
     return { kind: 'unknown', why: got.why, wait: got === TIMED_OUT ? 'timeout' : 'unavailable' };
   }
-  const data = got.data;
-  let reply: ({ ok: true } & Record<string, unknown>) | ErrorReply | LeanSubmitReply | CodecError;
+  let reply: Reply;
   try {
-    // A binary reply is a lean submit reply (protocol.ts); every other reply is JSON.
-    reply =
-      data[0] === SUBMIT_BINARY
-        ? decodeSubmitReply(data)
-        : decodeMessage<({ ok: true } & Record<string, unknown>) | ErrorReply>(data);
+    reply = decode(got.data);
   } catch (error) {
     reply = new CodecError(String(error), 0);
   }

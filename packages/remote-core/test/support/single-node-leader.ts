@@ -22,11 +22,13 @@ import {
   decodeSubmitRequest,
   encodeEventsMessage,
   encodeMessage,
+  encodeReplayReply,
   type ErrorReply,
   type EventsMessage,
   LEADER_QUEUE,
   MAX_COMMANDS_PER_MESSAGE,
   type QueryRequest,
+  type ReplayReply,
   type ReplayRequest,
   type StatusReply,
   type SubmitRequest,
@@ -50,6 +52,8 @@ export class SingleNodeLeader {
   swallowReplies = 0;
   /** While set, every replay is refused (as a node that cannot serve the range would). */
   refuseReplay = false;
+  /** While set, replays are answered in JSON whatever the request asks (a node of an earlier version). */
+  jsonReplay = false;
   /** Submit requests received (each attempt counts). */
   submitRequests = 0;
   /** Replay requests received. */
@@ -81,7 +85,8 @@ export class SingleNodeLeader {
           callback: (error, msg) => {
             if (error !== null) return;
             void Promise.resolve(answer(msg.data)).then((reply) => {
-              if (reply !== undefined) msg.respond(encodeMessage(reply));
+              if (reply instanceof Uint8Array) msg.respond(reply);
+              else if (reply !== undefined) msg.respond(encodeMessage(reply));
             });
           },
         }),
@@ -157,8 +162,12 @@ export class SingleNodeLeader {
     return { ok: true, value: await method(...args) };
   }
 
-  #replay(request: ReplayRequest): unknown {
+  #replay(request: ReplayRequest): Uint8Array {
     this.replayRequests++;
+    return encodeReplayReply(this.#replayed(request), request.binary === true && !this.jsonReplay);
+  }
+
+  #replayed(request: ReplayRequest): ReplayReply {
     if (this.refuseReplay) return errorReply('UNAVAILABLE', 'replay refused by the test');
     const first = this.history[0]?.seq;
     if (first === undefined) return { ok: true, batch: [] };
