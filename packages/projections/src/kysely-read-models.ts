@@ -46,6 +46,13 @@ export interface KyselyReadModelsOptions {
   readonly serializeReads: boolean;
   /** Each written column's SQL type: tables are then written through column arrays (PostgreSQL). */
   readonly columnTypes?: ColumnTypes;
+  /**
+   * Another process writes these tables (a clustered gateway reads what the projector stores): no
+   * surveillance window is restored or kept, and `apply` refuses. The writer's warm-up loads every
+   * fill of the longest detector window (ten minutes by default) into memory, which a reader would
+   * carry in its old generation for nothing (decision 0977).
+   */
+  readonly readOnly?: boolean;
 }
 
 /** Moves the stored seq from `from` to `lastSeq`: no row is updated if another writer moved it. */
@@ -62,7 +69,8 @@ export class KyselyReadModels implements ReadModels {
   readonly #options: KyselyReadModelsOptions;
   readonly #writer: BulkWriter;
   readonly #instruments = new Map<number, InstrumentsTable>();
-  readonly #surveillance = new SurveillanceFeed();
+  /** The detectors' windows; only the writer has them. */
+  readonly #surveillance: SurveillanceFeed | undefined;
   #lastSeq = 0;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -71,6 +79,7 @@ export class KyselyReadModels implements ReadModels {
     this.#db = db;
     this.#options = options;
     this.#writer = new BulkWriter(db, options.columnTypes);
+    this.#surveillance = options.readOnly === true ? undefined : new SurveillanceFeed();
     if (options.columnTypes !== undefined) {
       for (const q of [advanceState(db, 0, 0, 0), S.ownersQuery(db), S.thresholdsQuery(db)]) {
         prepareEveryBatch(q.compile().sql);
@@ -93,7 +102,7 @@ export class KyselyReadModels implements ReadModels {
     for (const inst of await db.selectFrom('instruments').selectAll().execute()) {
       rm.#instruments.set(inst.instrument_id, inst);
     }
-    await rm.#surveillance.open(db, rm.#lastSeq, Number(state.last_ts));
+    await rm.#surveillance?.open(db, rm.#lastSeq, Number(state.last_ts));
     return rm;
   }
 
@@ -102,10 +111,14 @@ export class KyselyReadModels implements ReadModels {
   }
 
   apply(batch: readonly AppliedCommand[]): Promise<void> {
-    return this.#exclusive(() => this.#apply(batch));
+    const surveillance = this.#surveillance;
+    if (surveillance === undefined) {
+      return Promise.reject(new Error('apply: these read models were opened read-only'));
+    }
+    return this.#exclusive(() => this.#apply(batch, surveillance));
   }
 
-  async #apply(batch: readonly AppliedCommand[]): Promise<void> {
+  async #apply(batch: readonly AppliedCommand[], surveillance: SurveillanceFeed): Promise<void> {
     const from = this.#lastSeq;
     const pending = batch.filter((ac) => ac.seq > from);
     if (pending.length === 0) return;
@@ -122,14 +135,14 @@ export class KyselyReadModels implements ReadModels {
       const prior = await this.#loadPrior(trx, pending);
       const w = foldBatch(pending, prior, this.#options.feeAccountId);
       await this.#write(trx, w, prior);
-      await this.#surveillance.apply(trx, pending, w.accounts);
+      await surveillance.apply(trx, pending, w.accounts);
       const advanced = await advanceState(trx, from, w.lastSeq, w.lastTs).executeTakeFirst();
       if (Number(advanced.numUpdatedRows) !== 1) {
         throw new Error('apply: another writer advanced the read models; batch rolled back');
       }
       return w;
     });
-    this.#surveillance.committed();
+    surveillance.committed();
     this.#lastSeq = writes.lastSeq;
     for (const [id, inst] of writes.instruments) this.#instruments.set(id, inst);
   }

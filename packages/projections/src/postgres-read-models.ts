@@ -17,6 +17,8 @@ import type { Database } from './schema.ts';
 export interface PostgresReadModelsOptions extends PostgresDialectOptions {
   /** The engine's fee account (default 0, as the engine's default config). */
   readonly feeAccountId?: number;
+  /** Another process writes (see `KyselyReadModelsOptions.readOnly`). */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -27,7 +29,7 @@ export async function openPostgresReadModels(
   connection: PostgresConnection,
   options: PostgresReadModelsOptions = {},
 ): Promise<ReadModels> {
-  const { feeAccountId, ...dialectOptions } = options;
+  const { feeAccountId, readOnly, ...dialectOptions } = options;
   const db = new Kysely<Database>({ dialect: createPostgresDialect(connection, dialectOptions) });
   try {
     await migrateToLatest(db, 'postgres');
@@ -35,6 +37,7 @@ export async function openPostgresReadModels(
       feeAccountId: feeAccountId ?? 0,
       serializeReads: false,
       columnTypes: await columnTypes(db),
+      readOnly: readOnly === true,
     });
   } catch (err) {
     await db.destroy();

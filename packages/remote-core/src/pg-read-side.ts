@@ -30,6 +30,7 @@ export async function openPgReadSide(
 ): Promise<RemoteReadModels> {
   const models = await openPostgresReadModels(connection, {
     feeAccountId: options.feeAccountId ?? 0,
+    readOnly: true,
   });
   // The read models remember the seq they stored themselves; another process's progress is read here.
   const config = typeof connection === 'string' ? { connectionString: connection } : connection;
