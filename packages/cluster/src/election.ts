@@ -9,6 +9,7 @@
 // timer set for the deadline itself (an idle leader wakes for its keep-alives, not every few ms).
 
 import type { Etcd3, Lease, Watcher } from 'etcd3';
+import { LeaseKeepAlive } from './lease-keep-alive.ts';
 
 /**
  * A candidate waiting for its predecessor reads the election again at least this often, watch or no
@@ -80,10 +81,10 @@ export class Election {
    */
   async campaign(signal?: AbortSignal): Promise<Leadership> {
     const lease = this.#client.lease(this.#ttl, { autoKeepAlive: false });
-    const state = new LeaseDeadline(lease, this.#ttl);
+    const state = new LeaseDeadline(lease, new LeaseKeepAlive(this.#client), this.#ttl);
     try {
       const id = await lease.grant();
-      state.granted();
+      state.granted(id);
       const key = this.#prefix + id;
       const put = await this.#client
         .if(key, 'Create', '==', 0)
@@ -185,15 +186,17 @@ class Wakeup {
 }
 
 /**
- * Keeps a lease alive with its own loop of single keep-alives (each through the client's fault
- * handling, so a dead etcd member is skipped, and bounded in time, so a hung one is too) and tracks when
- * the lease may have expired. `etcd3`'s own loop declares a lease lost after 2 × TTL without an answer,
- * even when etcd renewed it through its own leader change; here only etcd saying the lease is gone, or
- * LOST_AFTER_TTLS TTLs without any answer (when etcd has certainly expired it, if it is up at all),
- * ends the leadership. Safety never rests on this clock: the fence does.
+ * Keeps a lease alive with its own loop of single keep-alives (on one kept stream, lease-keep-alive.ts,
+ * opened through the client's fault handling, so a dead etcd member is skipped, and bounded in time,
+ * so a hung one is too) and tracks when the lease may have expired. `etcd3`'s own loop declares a
+ * lease lost after 2 × TTL without an answer, even when etcd renewed it through its own leader change;
+ * here only etcd saying the lease is gone, or LOST_AFTER_TTLS TTLs without any answer (when etcd has
+ * certainly expired it, if it is up at all), ends the leadership. Safety never rests on this clock:
+ * the fence does.
  */
 class LeaseDeadline {
   readonly #lease: Lease;
+  readonly #keepAlive: LeaseKeepAlive;
   readonly #ttlMs: number;
   readonly #createdAt = Date.now();
   #validUntil = 0;
@@ -206,39 +209,38 @@ class LeaseDeadline {
   #renewing: ReturnType<typeof setTimeout> | undefined;
   #released = false;
 
-  constructor(lease: Lease, ttlSeconds: number) {
+  constructor(lease: Lease, keepAlive: LeaseKeepAlive, ttlSeconds: number) {
     this.#lease = lease;
+    this.#keepAlive = keepAlive;
     this.#ttlMs = ttlSeconds * 1000;
     lease.on('lost', (error) => this.#lose(`lease lost: ${error.message}`));
   }
 
   /** Sends one keep-alive every third of the TTL until the lease is lost or released. */
-  #renew(): void {
+  #renew(id: string): void {
     if (this.#lost !== undefined || this.#released) return;
     const interval = this.#ttlMs / 3;
     const sent = Date.now();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('keep-alive timed out')), interval);
-    });
-    Promise.race([this.#lease.keepaliveOnce(), timeout])
+    this.#keepAlive
+      .once(id, interval)
       .then(
-        (res) => {
+        (ttl) => {
           // etcd restarted the TTL when it received the request, which was after it was sent.
-          if (Number(res.TTL) > 0) {
+          if (ttl > 0) {
             this.#validUntil = Math.max(this.#validUntil, sent + this.#ttlMs);
             this.#watch();
+          } else {
+            this.#lose(`lease lost: lease ${id} expired or was revoked`);
           }
         },
         () => {
-          // Unanswered or refused: an expired lease also emits `lost`; anything else is retried.
+          // Unanswered or the stream broke: retried on a new stream.
         },
       )
       .finally(() => {
-        clearTimeout(timer);
         const wait = Math.max(0, interval - (Date.now() - sent));
         if (this.#lost === undefined && !this.#released) {
-          this.#renewing = setTimeout(() => this.#renew(), wait);
+          this.#renewing = setTimeout(() => this.#renew(id), wait);
         }
       });
   }
@@ -246,12 +248,13 @@ class LeaseDeadline {
   release(): void {
     this.#released = true;
     clearTimeout(this.#renewing);
+    this.#keepAlive.close();
   }
 
   /** The grant was requested after this object was made: count the TTL from then, to be safe. */
-  granted(): void {
+  granted(id: string): void {
     this.#validUntil = this.#createdAt + this.#ttlMs;
-    this.#renew();
+    this.#renew(id);
   }
 
   /** Calls `listener` once if the lease is lost (at once if it is); answers an unsubscribe. */

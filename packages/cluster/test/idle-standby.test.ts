@@ -24,6 +24,10 @@ after(async () => {
 const etcdCount = (re: RegExp) => etcdMetricSum(h.etcd, re);
 
 const WATCH_MESSAGES = /^grpc_server_msg_received_total\{[^}]*grpc_method="Watch"[^}]*\} (\S+)$/gm;
+const KEEP_ALIVE_STREAMS =
+  /^grpc_server_started_total\{[^}]*grpc_method="LeaseKeepAlive"[^}]*\} (\S+)$/gm;
+const KEEP_ALIVES =
+  /^grpc_server_msg_received_total\{[^}]*grpc_method="LeaseKeepAlive"[^}]*\} (\S+)$/gm;
 
 async function applied(node: string): Promise<number | undefined> {
   return (await h.status()).find((s) => s.node === node)?.appliedSeq;
@@ -46,10 +50,18 @@ test(
 
     // Idle for longer than the log watch's quiet check and several of the old election rechecks.
     const before = await etcdCount(WATCH_MESSAGES);
+    const streamsBefore = await etcdCount(KEEP_ALIVE_STREAMS);
+    const keepAlivesBefore = await etcdCount(KEEP_ALIVES);
     await new Promise((r) => setTimeout(r, 7_000));
     const watchMessages = (await etcdCount(WATCH_MESSAGES)) - before;
     // Before: a new election watch (and its cancel) every second, 14 messages in 7 s.
     assert.ok(watchMessages <= 2, `${watchMessages} watch requests from an idle cluster`);
+    // Each node renews every third of its 2 s TTL, all on the stream it keeps: before, every
+    // keep-alive opened a stream of its own (about 20 in 7 s for two nodes).
+    const keepAlives = (await etcdCount(KEEP_ALIVES)) - keepAlivesBefore;
+    const streams = (await etcdCount(KEEP_ALIVE_STREAMS)) - streamsBefore;
+    assert.ok(keepAlives >= 14, `${keepAlives} keep-alives from two nodes in 7 s`);
+    assert.ok(streams <= 2, `${streams} keep-alive streams opened for ${keepAlives} keep-alives`);
 
     // The log watch kept through the quiet spell brings the next batch.
     const order = await h.submitOk([limitOrder(1, 'buy', 40, 1)]);
