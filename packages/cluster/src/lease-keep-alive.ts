@@ -39,10 +39,15 @@ export class LeaseKeepAlive {
       return await new Promise<number>((resolve, reject) => {
         this.#waiting = { resolve, reject };
         timer = setTimeout(() => this.#fail(new Error('keep-alive timed out')), timeoutMs);
-        (this.#stream ??= this.#open()).then(
-          (stream) => stream.write({ ID: id }),
-          (error: unknown) => this.#fail(error instanceof Error ? error : new Error(String(error))),
-        );
+        const fail = (error: unknown) =>
+          this.#fail(error instanceof Error ? error : new Error(String(error)));
+        (this.#stream ??= this.#open()).then((stream) => {
+          try {
+            stream.write({ ID: id });
+          } catch (error) {
+            fail(error);
+          }
+        }, fail);
       });
     } finally {
       clearTimeout(timer);
@@ -50,7 +55,7 @@ export class LeaseKeepAlive {
     }
   }
 
-  /** Cancels the stream; `once` refuses from now on. */
+  /** Ends the stream; `once` refuses from now on. */
   close(): void {
     this.#closed = true;
     this.#fail(new Error('keep-alives closed'));
