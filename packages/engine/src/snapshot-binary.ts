@@ -1,18 +1,30 @@
-// The binary snapshot (format 2): the small parts of the state as the JSON of `snapshotState` without
-// orders, then every resting and parked order, every account's order list and the live expiries in a
-// fixed little-endian layout read straight from the order store's columns. Writing it costs a walk of
-// the queues and a few stores per order, with no object or string per order (the JSON form built both).
+// The binary snapshot: the small parts of the state as the JSON of `snapshotState` without orders or
+// accounts, then the accounts and the instruments' holders as columns (snapshot-columns.ts), every
+// resting and parked order, every account's order list and the live expiries in a fixed
+// little-endian layout read straight from the order store's columns. Writing it costs a walk of the
+// queues and a few stores per order or account, with no object or string per order or account (the
+// JSON form built both). Format 2 (still read) kept the accounts and holders in the meta JSON.
 
 import { ByteReader, ByteWriter, CodecError } from './codec-bytes.ts';
 import type { EngineState } from './engine-state.ts';
 import { liveExpiries } from './gtd-expiry.ts';
 import type { Instrument } from './state.ts';
 import { NIL } from './slot.ts';
-import { type OrderRecord, type SnapshotData, snapshotState } from './snapshot.ts';
+import { type OrderRecord, type SnapshotData, snapshotState, sortedAccounts } from './snapshot.ts';
+import {
+  need,
+  readAccountColumns,
+  readHolders,
+  u32,
+  writeAccountColumns,
+  writeHolders,
+} from './snapshot-columns.ts';
 
 /** `\x89BRSENG\n`: no JSON snapshot starts with 0x89, so the two forms never share a first byte. */
 const MAGIC = [0x89, 0x42, 0x52, 0x53, 0x45, 0x4e, 0x47, 0x0a];
-export const BINARY_SNAPSHOT_VERSION = 2;
+export const BINARY_SNAPSHOT_VERSION = 3;
+/** The format before accounts were columns: what data directories written until then hold. */
+const ACCOUNTS_IN_META_VERSION = 2;
 const TRAILER = 0x444e4523; // '#END' little-endian: a cut-short snapshot fails here at the latest.
 /**
  * Most bytes one order takes besides its client id's code units: a u16 mask, side/type/tif/flags,
@@ -43,14 +55,16 @@ export function isBinarySnapshot(bytes: Uint8Array): boolean {
 
 /** The whole state with its header (seq, ts) as canonical bytes: equal states give equal bytes. */
 export function writeBinarySnapshot(e: EngineState): Uint8Array {
-  const meta = new TextEncoder().encode(JSON.stringify(snapshotState(e, true, false)));
-  const w = new ByteWriter(meta.length + 64 + e.orderSlots.size * 64);
+  const meta = new TextEncoder().encode(JSON.stringify(snapshotState(e, true, false, false)));
+  const accounts = sortedAccounts(e);
+  const w = new ByteWriter(meta.length + 64 + e.orderSlots.size * 64 + accounts.length * 128);
   for (const b of MAGIC) w.u8(b);
   w.u32le(BINARY_SNAPSHOT_VERSION);
   w.u32le(meta.length);
   w.bytes(meta);
+  writeAccountColumns(e, w, accounts);
+  writeHolders(e, w);
   for (const inst of e.instList) writeInstrumentOrders(e, w, inst);
-  const accounts = [...e.accountsById.values()].sort((a, b) => a.accountId - b.accountId);
   const s = e.store;
   for (const a of accounts) {
     const at = w.pos;
@@ -120,21 +134,6 @@ function writeOrder(e: EngineState, w: ByteWriter, slot: number): void {
   for (let i = 0; i < len; i++) w.u16le(clientId.charCodeAt(i));
 }
 
-/**
- * Checks that `n` bytes remain before fields are read: a short snapshot is an error naming the field
- * and the byte (the codec's own checks stay behind it, for a read this check did not cover).
- */
-function need(r: ByteReader, n: number, what: string): void {
-  if (r.pos + n > r.end) {
-    throw new Error(`snapshot truncated: ${what} needs ${n} bytes at byte ${r.pos} of ${r.end}`);
-  }
-}
-
-function u32(r: ByteReader, what: string): number {
-  need(r, 4, what);
-  return r.u32le();
-}
-
 /** A number written by `putNum` (the caller checked the bytes are there). */
 function getNum(r: ByteReader, mask: number, bit: number): number {
   return (mask >> bit) & 1 ? r.f64le() : r.i32le();
@@ -155,7 +154,7 @@ export function readBinarySnapshot(bytes: Uint8Array): SnapshotData {
 
 function readSnapshotData(r: ByteReader): SnapshotData {
   const version = u32(r, 'version');
-  if (version !== BINARY_SNAPSHOT_VERSION) {
+  if (version !== BINARY_SNAPSHOT_VERSION && version !== ACCOUNTS_IN_META_VERSION) {
     throw new Error(`snapshot: unsupported binary snapshot version ${version}`);
   }
   const metaLength = u32(r, 'meta length');
@@ -168,6 +167,10 @@ function readSnapshotData(r: ByteReader): SnapshotData {
   }
   if (!Array.isArray(d?.instruments) || !Array.isArray(d.accounts)) {
     throw new Error('snapshot: meta JSON lacks instruments or accounts');
+  }
+  if (version === BINARY_SNAPSHOT_VERSION) {
+    d.accounts = readAccountColumns(r);
+    readHolders(r, d.instruments);
   }
   for (const inst of d.instruments) readInstrumentOrders(r, inst);
   for (const a of d.accounts) {

@@ -13,7 +13,7 @@ import { compileFees } from './instrument-fees.ts';
 import { addOpenLots, openLotsOf } from './order-lifecycle.ts';
 import { F_PARKED } from './order-store.ts';
 import { NIL } from './slot.ts';
-import type { BreakerState, Instrument, OrderGroup } from './state.ts';
+import type { Account, BreakerState, Instrument, OrderGroup } from './state.ts';
 
 export type OrderRecord = [
   id: number,
@@ -135,7 +135,12 @@ function orderRecord(e: EngineState, slot: number): OrderRecord {
   ];
 }
 
-function instrumentRecord(e: EngineState, inst: Instrument, withOrders: boolean): InstrumentRecord {
+function instrumentRecord(
+  e: EngineState,
+  inst: Instrument,
+  withOrders: boolean,
+  withAccounts: boolean,
+): InstrumentRecord {
   const s = e.store;
   const book = inst.book;
   const levels: InstrumentRecord['levels'] = [];
@@ -159,7 +164,7 @@ function instrumentRecord(e: EngineState, inst: Instrument, withOrders: boolean)
     escrow: inst.escrow,
     openInterest: inst.openInterest,
     settlement: inst.settlement ?? null,
-    holders: inst.holders.map((p) => p.account.accountId),
+    holders: withAccounts ? inst.holders.map((p) => p.account.accountId) : [],
     levels,
     stops,
     // Only when set: the bytes (and so the hash) of a market without a schedule stay as they were.
@@ -197,55 +202,59 @@ function restoreBreaker(r: BreakerRecord | undefined): BreakerState | undefined 
   return b;
 }
 
+/** The accounts in the snapshot's order (by id). */
+export function sortedAccounts(e: EngineState): Account[] {
+  return [...e.accountsById.values()].sort((a, b) => a.accountId - b.accountId);
+}
+
 /**
  * The snapshot as data. `withOrders` false leaves out every per-order part (the levels' and stops'
- * orders, the accounts' order lists, the expiries): the binary form writes those from the columns.
+ * orders, the accounts' order lists, the expiries), `withAccounts` false the accounts and the
+ * instruments' holders: the binary form writes those as columns.
  */
 export function snapshotState(
   e: EngineState,
   withHeader: boolean,
   withOrders = true,
+  withAccounts = true,
 ): SnapshotData {
   const s = e.store;
-  const accounts = [...e.accountsById.values()]
-    .sort((a, b) => a.accountId - b.accountId)
-    .map((a) => {
-      const orders: number[] = [];
-      if (withOrders)
-        for (let o = a.orderHead; o !== NIL; o = s.acctNext[o]!) orders.push(s.id[o]!);
-      const positions: PositionRecord[] = [];
-      for (const p of a.positions) {
-        if (p === undefined) continue;
-        positions.push([
-          e.instList[p.instIndex]!.spec.instrumentId,
-          p.lots,
-          p.costBasis,
-          p.realisedPnl,
-          p.feesPaid,
-          p.reservedYes,
-          p.reservedNo,
-        ]);
-      }
-      // Instruments in creation order; zeros left out, so an account whose orders have all gone
-      // serialises as one that never had any.
-      const open: OpenLotsRecord[] = [];
-      for (const inst of e.instList) {
-        const buy = openLotsOf(a, inst.index, BUY);
-        const sell = openLotsOf(a, inst.index, SELL);
-        if (buy !== 0 || sell !== 0) open.push([inst.spec.instrumentId, buy, sell]);
-      }
-      return {
-        id: a.accountId,
-        userId: a.userId,
-        sub: a.subaccount,
-        available: [...a.available],
-        reserved: [...a.reserved],
-        orders,
-        positions,
-        open,
-        ...(a.frozen ? { frozen: true as const } : {}),
-      };
-    });
+  const accounts = (withAccounts ? sortedAccounts(e) : []).map((a) => {
+    const orders: number[] = [];
+    if (withOrders) for (let o = a.orderHead; o !== NIL; o = s.acctNext[o]!) orders.push(s.id[o]!);
+    const positions: PositionRecord[] = [];
+    for (const p of a.positions) {
+      if (p === undefined) continue;
+      positions.push([
+        e.instList[p.instIndex]!.spec.instrumentId,
+        p.lots,
+        p.costBasis,
+        p.realisedPnl,
+        p.feesPaid,
+        p.reservedYes,
+        p.reservedNo,
+      ]);
+    }
+    // Instruments in creation order; zeros left out, so an account whose orders have all gone
+    // serialises as one that never had any.
+    const open: OpenLotsRecord[] = [];
+    for (const inst of e.instList) {
+      const buy = openLotsOf(a, inst.index, BUY);
+      const sell = openLotsOf(a, inst.index, SELL);
+      if (buy !== 0 || sell !== 0) open.push([inst.spec.instrumentId, buy, sell]);
+    }
+    return {
+      id: a.accountId,
+      userId: a.userId,
+      sub: a.subaccount,
+      available: [...a.available],
+      reserved: [...a.reserved],
+      orders,
+      positions,
+      open,
+      ...(a.frozen ? { frozen: true as const } : {}),
+    };
+  });
   const data: SnapshotData = {
     v: 1,
     config: e.config,
@@ -254,7 +263,7 @@ export function snapshotState(
     tradeSeq: e.tradeSeq,
     assets: e.assetList.map((a) => [a.assetId, a.code, a.scale, a.external]),
     accounts,
-    instruments: e.instList.map((i) => instrumentRecord(e, i, withOrders)),
+    instruments: e.instList.map((i) => instrumentRecord(e, i, withOrders, withAccounts)),
     transfers: [...e.transfers].sort(),
     gtd: withOrders ? liveExpiries(e) : [[], []],
   };

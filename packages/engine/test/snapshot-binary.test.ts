@@ -101,6 +101,33 @@ test('a JSON snapshot written by the code before the binary form restores and re
   assert.equal(restored.stateHash(), replayed.stateHash());
 });
 
+test('a format-2 snapshot (accounts in its meta JSON) restores, replays and is rewritten as format 3', () => {
+  // Written by the format-2 `snapshot()` from the version-1 fixture's state (seed 7, 40 accounts).
+  const bytes = readFileSync(new URL('./fixtures/snapshot-v2-seed7.snap', import.meta.url));
+  assert.equal(bytes[8], 2);
+  const restored = Engine.restore(bytes);
+  assert.equal(restored.stateHash(), '2:b02bf3c699822a1c8f4514a6d516bf68');
+  const again = restored.snapshot();
+  assert.equal(again[8], 3);
+  assert.ok(again.length < bytes.length, `${again.length} bytes, format 2 had ${bytes.length}`);
+  const v1 = readFileSync(new URL('./fixtures/snapshot-v1-seed7.snap', import.meta.url));
+  assert.deepEqual(Engine.restore(again).snapshotJson(), new Uint8Array(v1));
+  assert.deepEqual(Engine.restore(v1).snapshot(), again);
+});
+
+test('frozen accounts, balances beyond 32 bits and negative figures come back from the columns', () => {
+  const { engine } = seededRun(13, 3, 2);
+  const data = JSON.parse(new TextDecoder().decode(engine.snapshotJson()));
+  data.accounts[3].frozen = true;
+  data.accounts[4].available[0] = 2 ** 52 + 1;
+  data.accounts[5].reserved[1] = 7;
+  const withPosition = data.accounts.find((a: { positions: unknown[] }) => a.positions.length > 0);
+  withPosition.positions[0][3] = -123_456_789_012;
+  const json = new TextEncoder().encode(JSON.stringify(data));
+  const restored = Engine.restore(json);
+  assert.deepEqual(Engine.restore(restored.snapshot()).snapshotJson(), json);
+});
+
 test('truncated, overlong or damaged snapshot bytes are an error, never an engine', () => {
   const { mid, midJson } = seededRun(3, 4, 2);
   const damaged: [string, Uint8Array][] = [

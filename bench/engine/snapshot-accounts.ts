@@ -1,0 +1,173 @@
+// The snapshot's cost when the state is mostly accounts: N accounts with three assets each, positions
+// in binary markets (pairs of accounts traded with each other) and a resting order for every third
+// account, then `snapshot()` and `Engine.restore` timed by the thread's CPU clock, with the size.
+// With `--baseline DIR` (another checkout) both engines are timed in turn, each size alternated round
+// by round, so a before/after pair shares the machine's load.
+//
+//   npx node bench/engine/snapshot-accounts.ts [--accounts 1000,10000,100000] [--rounds 5] [--baseline DIR]
+
+import { parseArgs } from 'node:util';
+import { type Command, Engine } from '@bourse/engine';
+
+type EngineClass = { new (config: object): Engine; restore(bytes: Uint8Array): Engine };
+
+const USD = 1;
+const BTC = 2;
+const ETH = 3;
+const BINARY_MARKETS = 4;
+const NO_LIMITS = {
+  maxOrderQtyLots: 0,
+  maxOrderNotional: 0,
+  maxPositionLots: 0,
+  priceBandTicks: 0,
+};
+
+/** Three assets, four binary markets and two spot markets, all open. */
+function markets(): object[] {
+  const bodies: object[] = [
+    { type: 'createAsset', assetId: USD, code: 'USD', scale: 1_000_000 },
+    { type: 'createAsset', assetId: BTC, code: 'BTC', scale: 100_000_000 },
+    { type: 'createAsset', assetId: ETH, code: 'ETH', scale: 1_000_000_000 },
+  ];
+  for (let i = 1; i <= BINARY_MARKETS; i++) {
+    bodies.push({
+      type: 'createInstrument',
+      spec: {
+        kind: 'binary',
+        instrumentId: i,
+        symbol: `B-${i}`,
+        seriesTicker: 'B',
+        eventTicker: `B-${i}`,
+        title: `Binary ${i}`,
+        settlementAssetId: USD,
+        payoutTicks: 10_000,
+        lotsPerContract: 100,
+        tickSize: 100,
+        minPriceTicks: 100,
+        maxPriceTicks: 9_900,
+        lotSize: 1,
+        moneyPerTickLot: 1,
+        fees: { kind: 'bps', makerBps: 0, takerBps: 25 },
+        limits: NO_LIMITS,
+      },
+    });
+  }
+  for (const [id, base] of [
+    [11, BTC],
+    [12, ETH],
+  ] as const) {
+    bodies.push({
+      type: 'createInstrument',
+      spec: {
+        kind: 'spot',
+        instrumentId: id,
+        symbol: `S-${id}`,
+        baseAssetId: base,
+        quoteAssetId: USD,
+        baseUnitsPerLot: 100_000,
+        tickSize: 1,
+        minPriceTicks: 1,
+        maxPriceTicks: 2_000,
+        lotSize: 1,
+        moneyPerTickLot: 1_000,
+        fees: { kind: 'none' },
+        limits: NO_LIMITS,
+      },
+    });
+  }
+  for (const id of [1, 2, 3, 4, 11, 12]) {
+    bodies.push({ type: 'setMarketStatus', instrumentId: id, status: 'open' });
+  }
+  return bodies;
+}
+
+/** The setup and trading commands for `accounts` accounts, numbered from seq 1. */
+function workload(accounts: number): Command[] {
+  const bodies = markets();
+  for (let a = 1; a <= accounts; a++) {
+    bodies.push({ type: 'createAccount', accountId: a, userId: 1 + (a >> 1), subaccount: a & 1 });
+    bodies.push({ type: 'deposit', accountId: a, assetId: USD, amount: 20_000_000_000 + a });
+    bodies.push({ type: 'deposit', accountId: a, assetId: BTC, amount: 1_000_000_000 });
+    bodies.push({ type: 'deposit', accountId: a, assetId: ETH, amount: 100_000_000_000 + a });
+  }
+  let orderId = 0;
+  const order = (accountId: number, instrumentId: number, side: string, price: number) =>
+    bodies.push({
+      type: 'placeOrder',
+      orderId: ++orderId,
+      accountId,
+      instrumentId,
+      side,
+      orderType: 'limit',
+      priceTicks: price,
+      qtyLots: 1 + (accountId % 7),
+      tif: 'gtc',
+    });
+  // Each pair trades once in one binary market (both get a position), every third account rests
+  // an order in a spot market far from the others' prices.
+  for (let a = 1; a + 1 <= accounts; a += 2) {
+    const inst = 1 + ((a >> 1) % BINARY_MARKETS);
+    const price = 100 * (10 + ((a >> 3) % 80));
+    order(a, inst, 'buy', price);
+    order(a + 1, inst, 'sell', price);
+  }
+  for (let a = 3; a <= accounts; a += 3) {
+    order(a, a % 2 === 0 ? 11 : 12, a % 6 === 0 ? 'buy' : 'sell', a % 6 === 0 ? 900 : 1_100);
+  }
+  return bodies.map((b, i) => ({ ...b, seq: i + 1, ts: 1_000 + i }) as Command);
+}
+
+function cpuMs(f: () => unknown): [number, unknown] {
+  const c0 = process.threadCpuUsage();
+  const out = f();
+  const c = process.threadCpuUsage(c0);
+  return [(c.user + c.system) / 1000, out];
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      accounts: { type: 'string', default: '1000,10000,100000' },
+      rounds: { type: 'string', default: '5' },
+      baseline: { type: 'string' },
+    },
+  });
+  const engines: [string, EngineClass][] = [['this', Engine as unknown as EngineClass]];
+  if (values.baseline !== undefined) {
+    const url = new URL(`file://${values.baseline}/packages/engine/src/index.ts`);
+    engines.push(['baseline', (await import(url.href)).Engine as EngineClass]);
+  }
+  for (const n of values.accounts.split(',').map(Number)) {
+    const commands = workload(n);
+    const states = engines.map(([name, E]) => {
+      const e = new E({ feeAccountId: 0, maxOpenOrdersPerAccount: 150 });
+      for (const c of commands) e.apply(c);
+      return { name, E, e, write: [] as number[], read: [] as number[], bytes: 0, hash: '' };
+    });
+    for (let r = 0; r < Number(values.rounds); r++) {
+      for (const s of states) {
+        const [w, bytes] = cpuMs(() => s.e.snapshot());
+        const snap = bytes as Uint8Array;
+        const [rd, restored] = cpuMs(() => s.E.restore(snap));
+        s.write.push(w);
+        s.read.push(rd);
+        s.bytes = snap.byteLength;
+        s.hash = (restored as Engine).stateHash();
+        if (s.hash !== s.e.stateHash())
+          throw new Error(`${s.name}: restore changed the state hash`);
+      }
+    }
+    for (const s of states) {
+      console.log(
+        `${s.name}: ${n.toLocaleString('en-US')} accounts: snapshot() CPU median ` +
+          `${median(s.write).toFixed(1)} ms [${s.write.map((x) => x.toFixed(0)).join(' ')}], ` +
+          `restore ${median(s.read).toFixed(1)} ms [${s.read.map((x) => x.toFixed(0)).join(' ')}], ` +
+          `${(s.bytes / 1e6).toFixed(2)} MB (${(s.bytes / n).toFixed(0)} B/account), hash ${s.hash}`,
+      );
+    }
+  }
+}
+
+await main();
