@@ -10,7 +10,14 @@
 // stored open and updated by a later transaction).
 //
 //   node packages/projections/bench/apply-bench.ts [--commands 200000] [--batch 2000]
-//     [--pairs [--depth 0]] [--file | --postgres [--wal-by-relation] | --pg-url postgres://…]
+//     [--pairs [--depth 0]] [--file | --pg-url postgres://…
+//      | --postgres [--wal-by-relation] [--durable] [--set name=value …]]
+//
+// `--durable` runs the throwaway server as `bourse cluster up` runs its own (fsync, full-page writes
+// and synchronous commit on, 128 MB of shared buffers) with the read models' sessions committing
+// asynchronously, as the cluster's projector does; `--set` appends server settings after those (its
+// candidates are measured against the same run without them). The server's writes to storage per
+// command come from `/proc/<pid>/io` (WAL, data pages and temporary files alike).
 //
 // `--wal-by-relation` also prints the run's WAL records per command by relation and record type
 // (wal-by-relation.ts).
@@ -41,6 +48,8 @@ const { values } = parseArgs({
     pairs: { type: 'boolean', default: false },
     depth: { type: 'string', default: '0' },
     'wal-by-relation': { type: 'boolean', default: false },
+    durable: { type: 'boolean', default: false },
+    set: { type: 'string', multiple: true, default: [] },
   },
 });
 const COMMANDS = Number(values.commands);
@@ -133,6 +142,8 @@ interface Counters {
   readonly walRecords: number;
   readonly walBytes: number;
   readonly walFpi: number;
+  readonly walBuffersFull: number;
+  readonly storageWriteBytes: number;
   readonly statements: number;
   readonly transactions: number;
   readonly orderUpdates: number;
@@ -152,6 +163,7 @@ class ServerCounters {
   readonly #postmaster: number;
   readonly #admin: pg.Client;
   readonly #seen = new Map<number, number>();
+  readonly #written = new Map<number, number>();
 
   constructor(postmaster: number, admin: pg.Client) {
     this.#postmaster = postmaster;
@@ -164,6 +176,9 @@ class ServerCounters {
     for (const pid of pids) {
       const ns = schedNs(pid);
       if (ns !== undefined) this.#seen.set(pid, ns);
+      // The postmaster's own count takes in those of its children once it has reaped them.
+      const bytes = pid === this.#postmaster ? undefined : writeBytes(pid);
+      if (bytes !== undefined) this.#written.set(pid, bytes);
     }
   }
 
@@ -171,8 +186,10 @@ class ServerCounters {
     // A backend reports its WAL counters about once a second while busy, and at exit.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     this.poll();
-    const { rows } = await this.#admin.query<Record<'r' | 'b' | 'f' | 'x' | 'u' | 'h', string>>(
-      'select wal_records as r, wal_bytes as b, wal_fpi as f, ' +
+    const { rows } = await this.#admin.query<
+      Record<'r' | 'b' | 'f' | 'w' | 'x' | 'u' | 'h', string>
+    >(
+      'select wal_records as r, wal_bytes as b, wal_fpi as f, wal_buffers_full as w, ' +
         '(select sum(xact_commit + xact_rollback) from pg_stat_database) as x, ' +
         't.n_tup_upd as u, t.n_tup_hot_upd as h ' +
         "from pg_stat_wal, pg_stat_user_tables t where t.relname = 'orders'",
@@ -180,17 +197,48 @@ class ServerCounters {
     const row = rows[0]!;
     let cpuNs = 0;
     for (const ns of this.#seen.values()) cpuNs += ns;
+    let storageWriteBytes = 0;
+    for (const bytes of this.#written.values()) storageWriteBytes += bytes;
     return {
       cpuNs,
       walRecords: Number(row.r),
       walBytes: Number(row.b),
       walFpi: Number(row.f),
+      walBuffersFull: Number(row.w),
+      storageWriteBytes,
       statements,
       transactions: Number(row.x),
       orderUpdates: Number(row.u),
       orderHotUpdates: Number(row.h),
     };
   }
+}
+
+/** Bytes a process has caused to be written to storage (`/proc/<pid>/io`), undefined once it is gone. */
+function writeBytes(pid: number): number | undefined {
+  try {
+    const line = readFileSync(`/proc/${pid}/io`, 'utf8').match(/^write_bytes: (\d+)$/m);
+    return line === null ? undefined : Number(line[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `--durable`: the server as `bourse cluster up` runs it, where the tests' one is throwaway. */
+const DURABLE = [
+  'fsync = on',
+  'full_page_writes = on',
+  'synchronous_commit = on',
+  'shared_buffers = 128MB',
+];
+
+/** The settings given with `--set`, as `postgresql.conf` lines. */
+function givenSettings(): string[] {
+  return values.set.map((kv) => {
+    const at = kv.indexOf('=');
+    if (at < 1) throw new Error(`--set ${kv}: expected name=value`);
+    return `${kv.slice(0, at)} = '${kv.slice(at + 1)}'`;
+  });
 }
 
 function childPids(pid: number): number[] {
@@ -218,13 +266,19 @@ async function openTarget(): Promise<Target> {
     return { backend: 'postgres (given database)', rm, cleanUp: async () => undefined };
   }
   if (values.postgres) {
-    const server = await PostgresTestServer.start();
+    const given = givenSettings();
+    const server = await PostgresTestServer.start(undefined, [
+      ...(values.durable ? DURABLE : []),
+      ...given,
+    ]);
     const connection = await server.createDatabase();
-    const rm = await openPostgresReadModels(connection);
+    const rm = await openPostgresReadModels(connection, { synchronousCommit: !values.durable });
     const admin = new pg.Client(connection);
     await admin.connect();
     return {
-      backend: 'postgres (local throwaway, fsync off)',
+      backend: `postgres (local throwaway, ${values.durable ? 'durable' : 'fsync off'}${
+        given.length > 0 ? `; ${given.join(', ')}` : ''
+      })`,
       rm,
       server: new ServerCounters(server.postmasterPid(), admin),
       admin,
@@ -305,6 +359,8 @@ async function main(): Promise<void> {
       walRecordsPerCommand: per('walRecords'),
       walBytesPerCommand: per('walBytes'),
       walFpiPerCommand: per('walFpi'),
+      walBuffersFullPerCommand: per('walBuffersFull'),
+      storageWriteBytesPerCommand: per('storageWriteBytes'),
       // Less the counters' own reads (2 statements, 2 transactions).
       statementsPerCommand:
         before === undefined || after === undefined

@@ -77,7 +77,14 @@ export class PostgresTestServer {
   }
 
   /** Creates and starts a server; throws naming `scripts/ensure-postgres.sh` if none is installed. */
-  static async start(search: PostgresSearch = DEFAULT_SEARCH): Promise<PostgresTestServer> {
+  /**
+   * `settings` are appended to `postgresql.conf` after the throwaway defaults, so they override them
+   * (the apply bench measures the server as a cluster runs it: fsync and full-page writes on).
+   */
+  static async start(
+    search: PostgresSearch = DEFAULT_SEARCH,
+    settings: readonly string[] = [],
+  ): Promise<PostgresTestServer> {
     const bin = findPostgresBin(search);
     if (bin === undefined) throw new Error(MISSING_POSTGRES);
     const dir = mkdtempSync(join(tmpdir(), 'bourse-pg-'));
@@ -85,7 +92,7 @@ export class PostgresTestServer {
     process.on('exit', server.#onExit);
     try {
       if (isRoot()) chownSync(dir, systemId('-u'), systemId('-g'));
-      await server.#init();
+      await server.#init(settings);
       return server;
     } catch (err) {
       await server.stop();
@@ -93,7 +100,7 @@ export class PostgresTestServer {
     }
   }
 
-  async #init(): Promise<void> {
+  async #init(settings: readonly string[]): Promise<void> {
     await this.#pg('initdb', [
       '-D',
       this.#dataDir,
@@ -118,6 +125,7 @@ export class PostgresTestServer {
         'synchronous_commit = off',
         'full_page_writes = off',
         'shared_buffers = 64MB',
+        ...settings,
         '',
       ].join('\n'),
     );
