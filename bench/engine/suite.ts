@@ -51,7 +51,15 @@ const ACCOUNTS = 64;
 
 /** A prepared book: its timed replays, and its latency and memory passes. */
 interface Contender {
-  readonly role: 'bourse' | 'encoded' | 'quiet' | 'peer' | 'bare' | 'breaker' | 'baseline';
+  readonly role:
+    | 'bourse'
+    | 'encoded'
+    | 'quiet'
+    | 'peer'
+    | 'bare'
+    | 'breaker'
+    | 'baseline'
+    | 'baselineEncoded';
   readonly replayer: Replayer;
   readonly validation: string;
   /** Validation found outside the timed replays (empty when sound). */
@@ -94,6 +102,9 @@ async function measureProfile(
   if (o.encoded) {
     contenders.push(serverPathContender(w, o, 'bytes', bourse.stateHash));
     contenders.push(serverPathContender(w, o, 'none', bourse.stateHash));
+    if (baseline !== undefined) {
+      contenders.push(serverPathContender(w, o, 'bytes', bourse.stateHash, baseline));
+    }
   }
   if (o.peer) contenders.push(peerContender(w));
   if (o.bare) contenders.push(bareContender(w));
@@ -165,7 +176,7 @@ function pairNotes(
 ): string[] {
   const notes: string[] = [];
   const [base, bare, breaker] = [at('baseline'), at('bare'), at('breaker')];
-  const [encoded, quiet] = [at('encoded'), at('quiet')];
+  const [encoded, quiet, baseEncoded] = [at('encoded'), at('quiet'), at('baselineEncoded')];
   if (base >= 0) {
     notes.push(
       `bourse/${profile}: ${pairRatio(0, base, cpu)}× the commands per CPU-second of the engine ` +
@@ -177,6 +188,13 @@ function pairNotes(
       `bourse/${profile}: with its events written as bytes (applyEncoded, as the server's engine ` +
         `thread does) the engine does ${pairRatio(encoded, 0, cpu)}× the commands per CPU-second ` +
         `of apply with event objects (median of paired runs)`,
+    );
+  }
+  if (encoded >= 0 && baseEncoded >= 0) {
+    notes.push(
+      `bourse/${profile}: with its events written as bytes, ${pairRatio(encoded, baseEncoded, cpu)}× ` +
+        `the commands per CPU-second of the engine at ${o.baseline} on the same path ` +
+        `(${pairRatio(encoded, baseEncoded, wall)}× wall clock; median of paired runs)`,
     );
   }
   if (quiet >= 0) {
@@ -316,25 +334,28 @@ function peerContender(w: Workload): Contender {
 /**
  * The full engine again on a path the server runs: its events written as bytes by `applyEncoded` (the
  * engine thread), or not produced at all by `applyQuietly` (replay, restart, catch-up). Each timed
- * replay must end on the book and the state hash of the `apply` validation replay.
+ * replay must end on the book and the state hash of the `apply` validation replay (another checkout's
+ * engine, `--baseline`, only on the book).
  */
 function serverPathContender(
   w: Workload,
   o: BenchOptions,
   events: 'bytes' | 'none',
   stateHash: string,
+  baseline?: BaselineEngine,
 ): Contender {
   const opts = {
     profile: w.meta.profile,
     accounts: ACCOUNTS,
     maxOpenOrdersPerAccount: Math.max(10_000, ...o.heapOrders),
   };
-  const d = bourseDriver(opts, events);
+  const d = bourseDriver(opts, events, baseline);
   const { commands, expected } = prepareBourse(w.cols, opts);
   const check = (e: Parameters<typeof d.depth>[0]) =>
-    depthHash(d.depth(e)) === expected.depthHash && e.stateHash() === stateHash;
+    depthHash(d.depth(e)) === expected.depthHash &&
+    (baseline !== undefined || e.stateHash() === stateHash);
   return {
-    role: events === 'bytes' ? 'encoded' : 'quiet',
+    role: baseline !== undefined ? 'baselineEncoded' : events === 'bytes' ? 'encoded' : 'quiet',
     replayer: replayer(d, commands, check),
     validation: `engine-rule reference ${expected.depthHash}, state ${stateHash.slice(0, 8)}`,
     problems: [],

@@ -97,8 +97,9 @@ test('an events message decodes to what its JSON form carried, commands and even
   assert.ok(!(back instanceof CodecError), String(back));
   assert.deepEqual(asJson(back), asJson(m));
   assert.ok(batch.some((a) => a.events.some((e) => e.type === 'fill')));
-  // Far fewer bytes than the JSON message: the reason it exists.
-  assert.ok(bytes.length * 4 < encodeMessage(m).length);
+  // Fewer bytes than the JSON message: the reason it exists. (A third of them since the frequent
+  // events are written with float64 integers, decision 0973: a ninth before.)
+  assert.ok(bytes.length * 3 < encodeMessage(m).length);
 });
 
 test("a node's applied commands are published as the engine's bytes, the same message", () => {

@@ -181,8 +181,8 @@ function refuse(what: string, v: number, at?: number): never {
 /** The most bytes `putInt` writes: 53 bits of magnitude and the sign, 7 bits a byte. */
 export const MAX_INT_BYTES = 8;
 
-// `putInt` writes into room the caller has made, at a position the caller keeps in a local: the event
-// layouts make room once per event and write every field this way, instead of checking capacity and
+// `putInt` writes into room the caller has made, at a position the caller keeps in a local: an
+// acceptance's layout makes room once per run of fields and writes each of them this way, instead of checking capacity and
 // reading and writing the writer's position once per field. Non-negative 32-bit values (ids, prices,
 // quantities, counts) never leave it; the rest is out of line so that it stays small enough to inline.
 

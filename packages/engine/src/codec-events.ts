@@ -11,20 +11,28 @@ import {
   jsonText,
   readAccepted,
   readBreaker,
-  readFill,
   readLedger,
   readRejected,
   writeAccepted,
-  writeBalanceFields,
-  writeBookLevelFields,
   writeBreaker,
-  writeCancelledFields,
-  writeFill,
   writeLedger,
-  writePositionFields,
   writeRejected,
-  writeRestedFields,
 } from './codec-event-layouts.ts';
+import {
+  putBalance,
+  putBookLevel,
+  putCancelled,
+  putFill,
+  putPosition,
+  putRested,
+  readBalance,
+  readBookLevel,
+  readCancelled,
+  readFill,
+  readPosition,
+  readRested,
+  VARINT_EVENT_READS,
+} from './codec-event-fixed.ts';
 
 import {
   CANCEL_REASON,
@@ -172,7 +180,7 @@ const CASES: Cases = {
   orderParked: ints(12, 'orderParked', ['orderId', 'instrumentId', 'stopPriceTicks']),
   orderTriggered: ints(13, 'orderTriggered', ['orderId', 'instrumentId', 'lastPriceTicks']),
   orderRested: {
-    tag: 14,
+    tag: 25,
     fields: {
       orderId: 'int',
       instrumentId: 'int',
@@ -181,25 +189,11 @@ const CASES: Cases = {
       openQtyLots: 'int',
     },
     write: (w, e) =>
-      writeRestedFields(
-        w,
-        e.orderId,
-        e.instrumentId,
-        enumCode(SIDE, e.side),
-        e.priceTicks,
-        e.openQtyLots,
-      ),
-    read: (r) => ({
-      type: 'orderRested',
-      orderId: r.int(),
-      instrumentId: r.int(),
-      side: readEnum(r, SIDE),
-      priceTicks: r.int(),
-      openQtyLots: r.int(),
-    }),
+      putRested(w, e.orderId, e.instrumentId, enumCode(SIDE, e.side), e.priceTicks, e.openQtyLots),
+    read: readRested,
   },
   fill: {
-    tag: 15,
+    tag: 26,
     fields: {
       tradeId: 'int',
       instrumentId: 'int',
@@ -215,11 +209,27 @@ const CASES: Cases = {
       takerOpenQtyLots: 'int',
       makerOpenQtyLots: 'int',
     },
-    write: writeFill,
+    write: (w, e) =>
+      putFill(
+        w,
+        e.tradeId,
+        e.instrumentId,
+        e.takerOrderId,
+        e.makerOrderId,
+        e.takerAccountId,
+        e.makerAccountId,
+        enumCode(SIDE, e.takerSide),
+        e.priceTicks,
+        e.qtyLots,
+        e.takerFee,
+        e.makerFee,
+        e.takerOpenQtyLots,
+        e.makerOpenQtyLots,
+      ),
     read: readFill,
   },
   orderCancelled: {
-    tag: 16,
+    tag: 27,
     fields: {
       orderId: 'int',
       accountId: 'int',
@@ -228,7 +238,7 @@ const CASES: Cases = {
       cancelledQtyLots: 'int',
     },
     write: (w, e) =>
-      writeCancelledFields(
+      putCancelled(
         w,
         e.orderId,
         e.accountId,
@@ -236,14 +246,7 @@ const CASES: Cases = {
         enumCode(CANCEL_REASON, e.reason),
         e.cancelledQtyLots,
       ),
-    read: (r) => ({
-      type: 'orderCancelled',
-      orderId: r.int(),
-      accountId: r.int(),
-      instrumentId: r.int(),
-      reason: readEnum(r, CANCEL_REASON),
-      cancelledQtyLots: r.int(),
-    }),
+    read: readCancelled,
   },
   orderAmended: {
     tag: 17,
@@ -274,7 +277,7 @@ const CASES: Cases = {
     }),
   },
   bookLevel: {
-    tag: 18,
+    tag: 28,
     fields: {
       instrumentId: 'int',
       side: { enum: SIDE },
@@ -283,7 +286,7 @@ const CASES: Cases = {
       orderCount: 'int',
     },
     write: (w, e) =>
-      writeBookLevelFields(
+      putBookLevel(
         w,
         e.instrumentId,
         enumCode(SIDE, e.side),
@@ -291,29 +294,16 @@ const CASES: Cases = {
         e.qtyLots,
         e.orderCount,
       ),
-    read: (r) => ({
-      type: 'bookLevel',
-      instrumentId: r.int(),
-      side: readEnum(r, SIDE),
-      priceTicks: r.int(),
-      qtyLots: r.int(),
-      orderCount: r.int(),
-    }),
+    read: readBookLevel,
   },
   balanceChanged: {
-    tag: 19,
+    tag: 29,
     fields: { accountId: 'int', assetId: 'int', available: 'int', reserved: 'int' },
-    write: (w, e) => writeBalanceFields(w, e.accountId, e.assetId, e.available, e.reserved),
-    read: (r) => ({
-      type: 'balanceChanged',
-      accountId: r.int(),
-      assetId: r.int(),
-      available: r.int(),
-      reserved: r.int(),
-    }),
+    write: (w, e) => putBalance(w, e.accountId, e.assetId, e.available, e.reserved),
+    read: readBalance,
   },
   positionChanged: {
-    tag: 20,
+    tag: 30,
     fields: {
       accountId: 'int',
       instrumentId: 'int',
@@ -323,7 +313,7 @@ const CASES: Cases = {
       feesPaid: 'int',
     },
     write: (w, e) =>
-      writePositionFields(
+      putPosition(
         w,
         e.accountId,
         e.instrumentId,
@@ -332,15 +322,7 @@ const CASES: Cases = {
         e.realisedPnl,
         e.feesPaid,
       ),
-    read: (r) => ({
-      type: 'positionChanged',
-      accountId: r.int(),
-      instrumentId: r.int(),
-      positionLots: r.int(),
-      costBasis: r.int(),
-      realisedPnl: r.int(),
-      feesPaid: r.int(),
-    }),
+    read: readPosition,
   },
   settled: ints(21, 'settled', [
     'instrumentId',
@@ -399,6 +381,9 @@ for (const c of Object.values(CASES) as EventCase<EngineEventType>[]) {
   }
   BY_TAG[c.tag] = c;
 }
+for (const tag of VARINT_EVENT_READS.keys()) {
+  if (BY_TAG[tag] !== undefined) throw new Error(`event tag ${tag} used twice`);
+}
 
 /** Whether an event with this tag may be a reject: the reject's own tag, or JSON (any event). */
 export function mayBeRejectTag(tag: number): boolean {
@@ -434,6 +419,8 @@ export function readEvent(r: ByteReader): EngineEvent {
     return value as EngineEvent;
   }
   const known = BY_TAG[tag];
-  if (known === undefined) return r.fail(`unknown event tag ${tag}`);
-  return known.read(r);
+  if (known !== undefined) return known.read(r);
+  const before = VARINT_EVENT_READS.get(tag);
+  if (before === undefined) return r.fail(`unknown event tag ${tag}`);
+  return before(r);
 }

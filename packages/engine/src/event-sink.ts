@@ -5,15 +5,15 @@
 // objects (tested), so consumers that only forward or store the encoding never pay for the objects.
 
 import { ByteWriter, NotEncodable } from './codec-bytes.ts';
+import { writeAcceptedFields } from './codec-event-layouts.ts';
 import {
-  writeAcceptedFields,
-  writeBalanceFields,
-  writeBookLevelFields,
-  writeCancelledFields,
-  writeFillFields,
-  writePositionFields,
-  writeRestedFields,
-} from './codec-event-layouts.ts';
+  putBalance,
+  putBookLevel,
+  putCancelled,
+  putFill,
+  putPosition,
+  putRested,
+} from './codec-event-fixed.ts';
 import { EVENT_CASES, writeEvent } from './codec-events.ts';
 import {
   acceptedEvent,
@@ -89,9 +89,10 @@ export class EventSink {
     return n;
   }
 
-  // The frequent events: written directly when `out` is set. A value that does not fit the layout
-  // rewinds the writer and emits the object instead, which the codec then writes as JSON, exactly
-  // as it would have encoded that object.
+  // The frequent events: written directly when `out` is set, in the codec's layouts. Those of
+  // codec-event-fixed.ts hold any number; for an acceptance, a value that does not fit its layout
+  // rewinds the writer and emits the object instead, which the codec then writes as JSON, exactly as
+  // it would have encoded that object.
 
   /**
    * `side`, `orderType` and `tif` are the order's codes, which are the codec's (the store uses the
@@ -287,47 +288,24 @@ export class EventSink {
     makerOpenQtyLots: number,
   ): void {
     const w = this.out!;
-    const start = w.pos;
-    try {
-      w.u8(T_FILL);
-      writeFillFields(
-        w,
-        tradeId,
-        instrumentId,
-        takerOrderId,
-        makerOrderId,
-        takerAccountId,
-        makerAccountId,
-        takerSide,
-        priceTicks,
-        qtyLots,
-        takerFee,
-        makerFee,
-        takerOpenQtyLots,
-        makerOpenQtyLots,
-      );
-      this.count++;
-      return;
-    } catch (error) {
-      rewind(w, start, error);
-    }
-    this.emit(
-      fillEvent(
-        tradeId,
-        instrumentId,
-        takerOrderId,
-        makerOrderId,
-        takerAccountId,
-        makerAccountId,
-        takerSide,
-        priceTicks,
-        qtyLots,
-        takerFee,
-        makerFee,
-        takerOpenQtyLots,
-        makerOpenQtyLots,
-      ),
+    w.u8(T_FILL);
+    putFill(
+      w,
+      tradeId,
+      instrumentId,
+      takerOrderId,
+      makerOrderId,
+      takerAccountId,
+      makerAccountId,
+      takerSide,
+      priceTicks,
+      qtyLots,
+      takerFee,
+      makerFee,
+      takerOpenQtyLots,
+      makerOpenQtyLots,
     );
+    this.count++;
   }
 
   rested(
@@ -351,16 +329,9 @@ export class EventSink {
     openQtyLots: number,
   ): void {
     const w = this.out!;
-    const start = w.pos;
-    try {
-      w.u8(T_RESTED);
-      writeRestedFields(w, orderId, instrumentId, side, priceTicks, openQtyLots);
-      this.count++;
-      return;
-    } catch (error) {
-      rewind(w, start, error);
-    }
-    this.emit(restedEvent(orderId, instrumentId, side, priceTicks, openQtyLots));
+    w.u8(T_RESTED);
+    putRested(w, orderId, instrumentId, side, priceTicks, openQtyLots);
+    this.count++;
   }
 
   cancelled(
@@ -393,24 +364,16 @@ export class EventSink {
     cancelledQtyLots: number,
   ): void {
     const w = this.out!;
-    const start = w.pos;
-    try {
-      w.u8(T_CANCELLED);
-      const code = CANCEL_REASON.codes[reason];
-      writeCancelledFields(w, orderId, accountId, instrumentId, code, cancelledQtyLots);
-      this.count++;
-      return;
-    } catch (error) {
-      rewind(w, start, error);
-    }
-    this.emit({
-      type: 'orderCancelled',
+    w.u8(T_CANCELLED);
+    putCancelled(
+      w,
       orderId,
       accountId,
       instrumentId,
-      reason,
+      CANCEL_REASON.codes[reason],
       cancelledQtyLots,
-    });
+    );
+    this.count++;
   }
 
   bookLevel(
@@ -440,16 +403,9 @@ export class EventSink {
     orderCount: number,
   ): void {
     const w = this.out!;
-    const start = w.pos;
-    try {
-      w.u8(T_LEVEL);
-      writeBookLevelFields(w, instrumentId, side, priceTicks, qtyLots, orderCount);
-      this.count++;
-      return;
-    } catch (error) {
-      rewind(w, start, error);
-    }
-    this.emit(bookLevelEvent(instrumentId, side, priceTicks, qtyLots, orderCount));
+    w.u8(T_LEVEL);
+    putBookLevel(w, instrumentId, side, priceTicks, qtyLots, orderCount);
+    this.count++;
   }
 
   balance(accountId: number, assetId: number, available: number, reserved: number): void {
@@ -472,16 +428,9 @@ export class EventSink {
     reserved: number,
   ): void {
     const w = this.out!;
-    const start = w.pos;
-    try {
-      w.u8(T_BALANCE);
-      writeBalanceFields(w, accountId, assetId, available, reserved);
-      this.count++;
-      return;
-    } catch (error) {
-      rewind(w, start, error);
-    }
-    this.emit({ type: 'balanceChanged', accountId, assetId, available, reserved });
+    w.u8(T_BALANCE);
+    putBalance(w, accountId, assetId, available, reserved);
+    this.count++;
   }
 
   position(
@@ -516,26 +465,9 @@ export class EventSink {
     feesPaid: number,
   ): void {
     const w = this.out!;
-    const start = w.pos;
-    try {
-      w.u8(T_POSITION);
-      writePositionFields(
-        w,
-        accountId,
-        instrumentId,
-        positionLots,
-        costBasis,
-        realisedPnl,
-        feesPaid,
-      );
-      this.count++;
-      return;
-    } catch (error) {
-      rewind(w, start, error);
-    }
-    this.emit(
-      positionEvent(accountId, instrumentId, positionLots, costBasis, realisedPnl, feesPaid),
-    );
+    w.u8(T_POSITION);
+    putPosition(w, accountId, instrumentId, positionLots, costBasis, realisedPnl, feesPaid);
+    this.count++;
   }
 }
 

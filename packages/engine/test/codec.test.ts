@@ -305,3 +305,97 @@ test('records written one after another into one writer are each a whole record'
     assert.deepStrictEqual(decodeCommand(w.buf, start, end), viaJsonUnlessBinary(command));
   }
 });
+
+const BIG = 2 ** 40 + 7;
+
+/** One command's events in the variable-length layouts of tags 14, 15, 16, 18, 19 and 20. */
+function varintLayoutBatch(): Uint8Array {
+  const big = BIG;
+  const w = new ByteWriter(16);
+  // Tags 14, 15, 16, 18, 19, 20: the fields as variable-length integers, codes as one byte.
+  w.uint(6);
+  w.u8(14);
+  for (const v of [101, 3]) w.int(v);
+  w.u8(1);
+  for (const v of [4_250, 7]) w.int(v);
+  w.u8(15);
+  for (const v of [9, 3, 101, 88, 12, 13]) w.int(v);
+  w.u8(0);
+  for (const v of [4_250, 5, 21, -4, 0, 2]) w.int(v);
+  w.u8(16);
+  for (const v of [101, 12, 3]) w.int(v);
+  w.u8(2);
+  w.int(2);
+  w.u8(18);
+  w.int(3);
+  w.u8(1);
+  for (const v of [4_250, 9, 2]) w.int(v);
+  w.u8(19);
+  for (const v of [12, 1, big, -big]) w.int(v);
+  w.u8(20);
+  for (const v of [12, 3, -5, -big, big, 17]) w.int(v);
+  return w.finish();
+}
+
+/** What `varintLayoutBatch` holds. */
+function varintLayoutEvents(): EngineEvent[][] {
+  const big = BIG;
+  return [
+    [
+      {
+        type: 'orderRested',
+        orderId: 101,
+        instrumentId: 3,
+        side: 'sell',
+        priceTicks: 4_250,
+        openQtyLots: 7,
+      },
+      {
+        type: 'fill',
+        tradeId: 9,
+        instrumentId: 3,
+        takerOrderId: 101,
+        makerOrderId: 88,
+        takerAccountId: 12,
+        makerAccountId: 13,
+        takerSide: 'buy',
+        priceTicks: 4_250,
+        qtyLots: 5,
+        takerFee: 21,
+        makerFee: -4,
+        takerOpenQtyLots: 0,
+        makerOpenQtyLots: 2,
+      },
+      {
+        type: 'orderCancelled',
+        orderId: 101,
+        accountId: 12,
+        instrumentId: 3,
+        reason: 'ioc',
+        cancelledQtyLots: 2,
+      },
+      {
+        type: 'bookLevel',
+        instrumentId: 3,
+        side: 'sell',
+        priceTicks: 4_250,
+        qtyLots: 9,
+        orderCount: 2,
+      },
+      { type: 'balanceChanged', accountId: 12, assetId: 1, available: big, reserved: -big },
+      {
+        type: 'positionChanged',
+        accountId: 12,
+        instrumentId: 3,
+        positionLots: -5,
+        costBasis: -big,
+        realisedPnl: big,
+        feesPaid: 17,
+      },
+    ],
+  ];
+}
+
+test('events written in the variable-length layouts before the fixed-width ones decode as before', () => {
+  assert.deepStrictEqual(decodeEventBatch(varintLayoutBatch()), varintLayoutEvents());
+});
