@@ -77,6 +77,14 @@ export interface BenchOptions {
   readonly clusterAppendSpacingMs: string | undefined;
   /** Cluster suite: `cluster up --background-nice` (the projector's and PostgreSQL's niceness). */
   readonly clusterBackgroundNice: string | undefined;
+  /** Cluster suite: `cluster up --order-path-priority` (the order path's real-time policy). */
+  readonly clusterOrderPathPriority: string | undefined;
+  /**
+   * Cluster suite: the load generator runs under the order path's policy too, at the gateways'
+   * priority. Off by default: it stands in for clients on other machines, which a real-time order
+   * path on this one would not slow down; on one machine it competes for the same cores.
+   */
+  readonly clusterLoadgenPriority: boolean;
   /** Login-flood suite: wrong-password logins per second (orders at --flood-rate). */
   readonly loginRate: number;
   /** Login-flood suite: loopback source addresses the logins come from. */
@@ -95,7 +103,8 @@ const USAGE = `usage: npm run bench -- [--suite engine] [--profile cents|wide|al
        [--cluster-seconds 5] [--cluster-kills 20] [--cluster-etcd-kills 10] [--cluster-subscribers 1000]
        [--cluster-ladder 8000,10000] [--cluster-latency-rate 10000] [--no-cluster-single]
        [--cluster-appends-in-flight 2] [--cluster-append-spacing-ms 0]
-       [--cluster-background-nice 0]`;
+       [--cluster-background-nice 0] [--cluster-order-path-priority rr:10]
+       [--cluster-loadgen-priority]`;
 
 /** Every option of every suite, for `parseArgs` (one table, so a typo is refused for all). */
 const OPTIONS = {
@@ -131,6 +140,8 @@ const OPTIONS = {
   'cluster-appends-in-flight': { type: 'string', default: '1' },
   'cluster-append-spacing-ms': { type: 'string' },
   'cluster-background-nice': { type: 'string' },
+  'cluster-order-path-priority': { type: 'string' },
+  'cluster-loadgen-priority': { type: 'boolean', default: false },
   'login-rate': { type: 'string', default: '300' },
   'login-addresses': { type: 'string', default: '300' },
   'login-seconds': { type: 'string', default: '10' },
@@ -187,6 +198,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     ),
     clusterAppendSpacingMs: values['cluster-append-spacing-ms'] as string | undefined,
     clusterBackgroundNice: values['cluster-background-nice'] as string | undefined,
+    clusterOrderPathPriority: values['cluster-order-path-priority'] as string | undefined,
+    clusterLoadgenPriority: values['cluster-loadgen-priority'] as boolean,
     loginRate: positiveInt('login-rate', values['login-rate']),
     loginAddresses: positiveInt('login-addresses', values['login-addresses']),
     loginSeconds: positiveInt('login-seconds', values['login-seconds']),

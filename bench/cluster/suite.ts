@@ -22,6 +22,10 @@ import {
 import { type DiskUse, diskNote } from './disk-io.ts';
 import { type SyncCounts, syncCounts, syncNote } from './sync-counts.ts';
 import { type ClusterState, readState } from '../../apps/bourse/src/cluster/cluster-state.ts';
+import {
+  parseOrderPathPriority,
+  priorityPrefix,
+} from '../../apps/bourse/src/cluster/order-path-priority.ts';
 import { BOURSE_MAIN } from '../../apps/bourse/src/cluster/spawn-ready.ts';
 import { type LoadtestResult, loadtestResult } from '../server/remote-load.ts';
 import { clusterUpCommand, stopAll } from '../../apps/bourse/src/cluster/cluster-up.ts';
@@ -73,6 +77,12 @@ interface Idle {
 }
 
 /**
+ * The `chrt` words the load generator starts behind (`--cluster-loadgen-priority`): set once per run of
+ * the suite, before the first load test.
+ */
+const loadgen: { prefix: readonly string[] } = { prefix: [] };
+
+/**
  * One `bourse loadtest` run, with the CPU of `components` (and of the load generator and any server
  * it starts) sampled over the run and the 3 s after it, so work a process defers is counted.
  */
@@ -83,9 +93,10 @@ async function loadtest(
 ): Promise<LoadRun> {
   const sampler = new CpuSampler(components);
   const stdout = await new Promise<string>((resolve, reject) => {
+    const [file, ...before] = [...loadgen.prefix, process.execPath];
     const child = execFile(
-      process.execPath,
-      [BOURSE_MAIN, 'loadtest', '--json', ...args],
+      file!,
+      [...before, BOURSE_MAIN, 'loadtest', '--json', ...args],
       { timeout: 600_000, maxBuffer: 1 << 20 },
       (error, out) => (error === null ? resolve(out) : reject(error)),
     );
@@ -491,6 +502,9 @@ function upArgs(dir: string, port: number, options: BenchOptions): string[] {
   if (options.clusterBackgroundNice !== undefined) {
     up.push('--background-nice', options.clusterBackgroundNice);
   }
+  if (options.clusterOrderPathPriority !== undefined) {
+    up.push('--order-path-priority', options.clusterOrderPathPriority);
+  }
   return up;
 }
 
@@ -507,6 +521,10 @@ export const clusterSuite: Suite = {
     let failed: string | undefined;
     try {
       const [port] = await freePorts(1);
+      const priority = options.clusterLoadgenPriority
+        ? parseOrderPathPriority(options.clusterOrderPathPriority ?? 'none')
+        : undefined;
+      loadgen.prefix = priorityPrefix(priority, 'gateway');
       // In this process, before the cluster takes the cores: the nodes' own path per command.
       progress('cluster: an engine node’s main thread per command');
       cpuNotes.push(await nodePathNote());

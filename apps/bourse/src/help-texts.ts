@@ -195,6 +195,10 @@ export const CLUSTER_HELP = `Usage: bourse cluster <command> [options]
              --append-spacing-ms <n>  the nodes' least ms between fenced appends (default 12)
              --background-nice <n>    niceness of the projector and PostgreSQL, 0–19
                                       (default 0: as the order path; decision 0970)
+             --order-path-priority <none|rr:N|fifo:N>
+                                      etcd, nats-server, the engine nodes, the gateways and
+                                      HAProxy under a real-time policy (root or CAP_SYS_NICE;
+                                      default none; decision 0979, docs/cluster.md)
   status   Leader, term, each node's applied seq, lag and state-hash agreement
              --data-dir <dir>  --json (one object for scripts)
   down     Stop every process of the cluster (its data stays)

@@ -35,6 +35,8 @@ export interface ClusterState {
   readonly appendSpacingMs?: number;
   /** Niceness of the projector and PostgreSQL (absent in states written before the option: 0). */
   readonly backgroundNice?: number;
+  /** The order path's real-time policy, `rr:10` or `fifo:10` (order-path-priority.ts); absent: none. */
+  readonly orderPathPriority?: string;
   /** False when the gateways run with `--no-rate-limit` (load tests). */
   readonly rateLimits: boolean;
   readonly processes: ProcessEntry[];

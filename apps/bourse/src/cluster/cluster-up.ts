@@ -31,6 +31,12 @@ import {
 import { DEFAULT_BACKGROUND_NICE, niceOption } from './background-priority.ts';
 import { haproxyConfig } from './haproxy-config.ts';
 import { startLocalPostgres, stopLocalPostgres } from './local-postgres.ts';
+import {
+  checkOrderPathPriority,
+  formatOrderPathPriority,
+  parseOrderPathPriority,
+  priorityPrefix,
+} from './order-path-priority.ts';
 import { spawnBourse } from './spawn-ready.ts';
 
 const run = promisify(execFile);
@@ -65,15 +71,19 @@ function ensureTools(): void {
   }
 }
 
-/** Starts a program detached from this process, its output appended to `log`. */
+/**
+ * Starts a program detached from this process, its output appended to `log`, behind `prefix` (the
+ * `chrt` words of its scheduling policy, order-path-priority.ts).
+ */
 function detached(
   file: string,
   args: readonly string[],
   log: string,
   env: Readonly<Record<string, string>> = {},
+  prefix: readonly string[] = [],
 ): number {
   const out = `>>'${log.replaceAll("'", "'\\''")}' 2>&1`;
-  const quoted = [file, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  const quoted = [...prefix, file, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
   const child = spawn('sh', ['-c', `exec ${quoted} ${out}`], {
     detached: true,
     stdio: 'ignore',
@@ -101,26 +111,14 @@ const portOpen = (port: number) =>
     s.once('error', () => ok(false));
   });
 
-export async function clusterUpCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      'data-dir': { type: 'string', default: './cluster' },
-      port: { type: 'string', default: '8080' },
-      prefix: { type: 'string', default: 'bourse' },
-      'no-demo': { type: 'boolean', default: false },
-      'hash-every': { type: 'string', default: '10000' },
-      'appends-in-flight': { type: 'string', default: '1' },
-      'append-spacing-ms': { type: 'string' },
-      'background-nice': { type: 'string' },
-      'no-rate-limit': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(CLUSTER_HELP);
-    return 0;
-  }
+/** `up`'s options for the processes it starts, each checked; refused before anything starts. */
+function nodeOptions(values: {
+  'hash-every': string;
+  'appends-in-flight': string;
+  'append-spacing-ms'?: string | undefined;
+  'background-nice'?: string | undefined;
+  'order-path-priority': string;
+}) {
   const hashEvery = Number(values['hash-every']);
   if (!Number.isSafeInteger(hashEvery) || hashEvery < 1) {
     throw new Error('--hash-every must be a positive integer');
@@ -136,6 +134,34 @@ export async function clusterUpCommand(argv: string[]): Promise<number> {
     values['background-nice'],
     DEFAULT_BACKGROUND_NICE,
   );
+  const orderPath = parseOrderPathPriority(values['order-path-priority']);
+  if (orderPath !== undefined) checkOrderPathPriority(orderPath);
+  return { hashEvery, appendsInFlight, appendSpacingMs, backgroundNice, orderPath };
+}
+
+export async function clusterUpCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'data-dir': { type: 'string', default: './cluster' },
+      port: { type: 'string', default: '8080' },
+      prefix: { type: 'string', default: 'bourse' },
+      'no-demo': { type: 'boolean', default: false },
+      'hash-every': { type: 'string', default: '10000' },
+      'appends-in-flight': { type: 'string', default: '1' },
+      'append-spacing-ms': { type: 'string' },
+      'background-nice': { type: 'string' },
+      'order-path-priority': { type: 'string', default: 'none' },
+      'no-rate-limit': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(CLUSTER_HELP);
+    return 0;
+  }
+  const { hashEvery, appendsInFlight, appendSpacingMs, backgroundNice, orderPath } =
+    nodeOptions(values);
   const dataDir = resolve(values['data-dir']);
   const prior = readState(dataDir);
   if (prior?.processes.some((p) => alive(p.pid))) {
@@ -165,6 +191,7 @@ export async function clusterUpCommand(argv: string[]): Promise<number> {
     appendsInFlight,
     ...(appendSpacingMs === undefined ? {} : { appendSpacingMs }),
     backgroundNice,
+    ...(orderPath === undefined ? {} : { orderPathPriority: formatOrderPathPriority(orderPath) }),
     rateLimits: !values['no-rate-limit'],
     processes: [],
   };
@@ -218,6 +245,14 @@ async function startAll(state: ClusterState, demo: boolean): Promise<void> {
   );
 }
 
+/** The `chrt` words a process of `kind` starts behind under the cluster's order-path priority. */
+const prefixOf = (state: ClusterState, kind: string) =>
+  priorityPrefix(
+    state.orderPathPriority === undefined
+      ? undefined
+      : parseOrderPathPriority(state.orderPathPriority),
+    kind,
+  );
 const logOf = (state: ClusterState, name: string) => join(state.dataDir, 'logs', `${name}.log`);
 const bus = (state: ClusterState) => ['--nats', state.natsUrl, '--prefix', state.prefix];
 const withPg = (state: ClusterState) => [...bus(state), '--pg', state.pgUrl];
@@ -233,7 +268,14 @@ async function startEtcd(state: ClusterState, add: Add): Promise<void> {
     const log = logOf(state, spec.name);
     const url = `http://127.0.0.1:${spec.clientPort}`;
     const command = ['etcd', ...args];
-    add({ name: spec.name, kind: 'etcd', pid: detached('etcd', args, log), log, url, command });
+    add({
+      name: spec.name,
+      kind: 'etcd',
+      pid: detached('etcd', args, log, {}, prefixOf(state, 'etcd')),
+      log,
+      url,
+      command,
+    });
   }
   await waitFor('etcd', async () => {
     await run('etcdctl', ['--endpoints', state.etcd.join(','), 'put', '/bourse-up', '1'], {
@@ -255,7 +297,7 @@ async function startNats(state: ClusterState, add: Add): Promise<void> {
   add({
     name: 'nats',
     kind: 'nats',
-    pid: detached(bin, ['-c', conf], log, env),
+    pid: detached(bin, ['-c', conf], log, env, prefixOf(state, 'nats')),
     log,
     url: state.natsUrl,
     command: [bin, '-c', conf],
@@ -273,7 +315,9 @@ async function startBourse(
   args: string[],
 ): Promise<Record<string, unknown>> {
   const log = logOf(state, name);
-  const started = await spawnBourse(args, { logFile: log, detached: true, timeoutMs: READY_MS });
+  const prefix = prefixOf(state, kind);
+  const opts = { logFile: log, detached: true, timeoutMs: READY_MS, prefix };
+  const started = await spawnBourse(args, opts);
   started.child.unref();
   const url = typeof started.ready.url === 'string' ? started.ready.url : undefined;
   const entry = { name, kind, pid: started.child.pid!, log, command: ['bourse', ...args] };
@@ -337,7 +381,7 @@ async function startHaproxy(state: ClusterState, add: Add): Promise<void> {
   add({
     name: 'haproxy',
     kind: 'haproxy',
-    pid: detached(bin, ['-db', '-f', cfg], log),
+    pid: detached(bin, ['-db', '-f', cfg], log, {}, prefixOf(state, 'haproxy')),
     log,
     url: state.url,
     command: [bin, '-db', '-f', cfg],
@@ -417,12 +461,13 @@ export async function restartProcess(state: ClusterState, name: string): Promise
   if (alive(entry.pid)) throw new Error(`${name} (pid ${entry.pid}) is still running`);
   const [bin, ...args] = entry.command;
   if (bin === 'bourse') {
-    const opts = { logFile: entry.log, detached: true, timeoutMs: READY_MS };
+    const prefix = prefixOf(state, entry.kind);
+    const opts = { logFile: entry.log, detached: true, timeoutMs: READY_MS, prefix };
     const started = await spawnBourse(args, opts);
     started.child.unref();
     entry.pid = started.child.pid!;
   } else {
-    entry.pid = detached(bin!, args, entry.log, entry.env);
+    entry.pid = detached(bin!, args, entry.log, entry.env, prefixOf(state, entry.kind));
     if (entry.kind === 'nats') await waitFor('nats-server', () => portOpen(state.ports.nats!));
   }
   writeState(state);

@@ -22,6 +22,8 @@ export interface SpawnOptions {
   readonly timeoutMs?: number;
   /** Keep running when this process exits (cluster up); default false. */
   readonly detached?: boolean;
+  /** Words the program starts behind (`chrt …`, order-path-priority.ts); it execs, keeping the pid. */
+  readonly prefix?: readonly string[];
 }
 
 export function spawnBourse(args: readonly string[], opts: SpawnOptions = {}): Promise<ReadyChild> {
@@ -32,7 +34,8 @@ export function spawnBourse(args: readonly string[], opts: SpawnOptions = {}): P
   const from = log === undefined ? 0 : fstatSync(log).size;
   // The server's V8 flags, for the reasons in serve-node-flags.ts: on one machine a cluster runs ten
   // Node processes, and each one's parallel GC helpers would compete for the same cores.
-  const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, BOURSE_MAIN, ...args], {
+  const [file, ...before] = [...(opts.prefix ?? []), process.execPath];
+  const child = spawn(file!, [...before, ...SERVE_NODE_FLAGS, BOURSE_MAIN, ...args], {
     stdio: ['ignore', log ?? 'pipe', log ?? 'inherit'],
     detached: opts.detached ?? false,
   });
