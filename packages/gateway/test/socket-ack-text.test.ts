@@ -30,7 +30,7 @@ function fill(i: number, taker: boolean): EngineEvent {
   } as unknown as EngineEvent;
 }
 
-function applied(fills: number, end: 'rested' | 'cancelled' | 'filled'): AppliedCommand {
+function applied(fills: number, end: 'rested' | 'cancelled' | 'filled' | 'parked'): AppliedCommand {
   const events: EngineEvent[] = [
     { type: 'orderAccepted', orderId: ORDER_ID, qtyLots: 600 } as unknown as EngineEvent,
   ];
@@ -41,6 +41,8 @@ function applied(fills: number, end: 'rested' | 'cancelled' | 'filled'): Applied
       orderId: ORDER_ID,
       openQtyLots: 200,
     } as unknown as EngineEvent);
+  } else if (end === 'parked') {
+    events.push({ type: 'orderParked', orderId: ORDER_ID } as unknown as EngineEvent);
   } else if (end === 'cancelled') {
     events.push({
       type: 'orderCancelled',
@@ -74,7 +76,7 @@ test('the hand-written place ack is the JSON.stringify text of the same ack', ()
   for (const id of ids) {
     for (const symbol of symbols) {
       for (const fills of [0, 1, 3]) {
-        for (const end of ['rested', 'cancelled', 'filled'] as const) {
+        for (const end of ['rested', 'cancelled', 'filled', 'parked'] as const) {
           const ack = orderAck(applied(fills, end), symbol);
           const text = placeAckBytes(id, ack).toString('utf8');
           const object = { type: 'ack', op: 'place', id: id ?? null, order: ack };
@@ -85,7 +87,7 @@ test('the hand-written place ack is the JSON.stringify text of the same ack', ()
       }
     }
   }
-  assert.equal(checked, ids.length * symbols.length * 9);
+  assert.equal(checked, ids.length * symbols.length * 12);
 });
 
 test('acks written one after another keep their own bytes, across slabs and for long ids', () => {
