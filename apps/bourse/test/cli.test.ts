@@ -23,7 +23,9 @@ async function bourse(
   ...args: string[]
 ): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [main, ...args], { timeout: 60_000 });
+    // A bound for a hung CLI, not a speed check: on a CI machine loaded to 50 runnable threads one
+    // `user list` took more than 60 s to start and was cut off with empty output.
+    const { stdout, stderr } = await run(process.execPath, [main, ...args], { timeout: 240_000 });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const e = error as { stdout: string; stderr: string; code: number };
