@@ -71,8 +71,15 @@ function statNice(pid: number, tid = pid): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19 - 3]);
 }
 
-const autogroupNice = (pid: number | 'self') =>
-  Number(/nice (-?\d+)/.exec(readFileSync(`/proc/${pid}/autogroup`, 'latin1'))![1]);
+/**
+ * The niceness of a process's autogroup, or undefined in the root's: a session that never called
+ * setsid since boot (a container's first process and everything it starts without a session of its
+ * own) shares the root's group, and Linux shows its autogroup file empty.
+ */
+const autogroupNice = (pid: number | 'self'): number | undefined => {
+  const shown = /nice (-?\d+)/.exec(readFileSync(`/proc/${pid}/autogroup`, 'latin1'));
+  return shown === null ? undefined : Number(shown[1]);
+};
 
 test('a detached process tree is lowered thread by thread and in its own autogroup', {
   skip: process.platform !== 'linux' || !existsSync('/proc/self/autogroup'),
