@@ -1,6 +1,7 @@
 // Read-only walk over every segment of a journal directory that classifies what it finds: whole
 // records, a torn tail (an incomplete frame, or one whose end a power cut zeroed, at the end of the
-// LAST segment with nothing valid after it), a damaged record (a whole frame whose checksum fails),
+// LAST segment with nothing valid after it; or a last commit that lost a sector and kept later ones,
+// torn-write.ts), a damaged record (a whole frame whose checksum fails),
 // a lost tail (the journal ends before its own high-water mark) or other corruption. Opening and
 // verifying share it, so they can never disagree.
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
@@ -21,6 +22,7 @@ import {
   segmentFileName,
 } from './journal-format.ts';
 import { readSegmentHeader, SegmentCursor } from './segment-cursor.ts';
+import { isTornLastWrite } from './torn-write.ts';
 
 export interface SegmentSummary {
   readonly name: string;
@@ -245,7 +247,11 @@ function scanSegment(
     const header = readSegmentHeader(fd, fileBytes, firstSeq);
     if (typeof header === 'string') {
       const rest = readRest(fd, fileBytes, 0);
-      const torn = tail !== undefined && findLaterRecord(rest, 0, firstSeq) === undefined;
+      // The segment's first write (its header, records and seal) may have lost its first sector.
+      const torn =
+        tail !== undefined &&
+        (findLaterRecord(rest, 0, firstSeq) === undefined ||
+          isTornLastWrite(rest, 0, 0, firstSeq, false));
       if (!torn) {
         const error = { segment: name, offset: 0, message: header, kind: 'corrupt' as const };
         return { error: { ...error, seq: firstSeq } };
@@ -346,7 +352,8 @@ function unsealedTail(
 /**
  * Whether the first untrustworthy frame of a segment is a torn write (undefined: cut it) or damage.
  * A torn write leaves an incomplete frame, or a whole frame whose end and everything after it are
- * zeros (a page the power cut never wrote), with no valid record after it, in the last segment.
+ * zeros (a page the power cut never wrote), with no valid record after it, in the last segment; or
+ * (format 3) a lost sector in the last batch with nothing but that batch after it (decision 0982).
  */
 function classifyTail(
   fd: number,
@@ -357,7 +364,14 @@ function classifyTail(
   const kind: DamageKind = cursor.invalidKind === 'checksum' ? 'damaged-record' : 'corrupt';
   if (tail === undefined) return { kind, message: `${cursor.reason} (not the last segment)` };
   if (cursor.invalidKind === 'sequence') return { kind, message: cursor.reason };
-  const rest = readRest(fd, fileBytes, cursor.offset);
+  // Format 3: the last batch, from its first record (its write's start) on.
+  const batchAt = cursor.layout.sealed ? cursor.sealEnd : cursor.offset;
+  const batch = readRest(fd, fileBytes, batchAt);
+  const damageAt = cursor.offset - batchAt;
+  if (cursor.layout.sealed && isTornLastWrite(batch, batchAt, damageAt, cursor.sealedSeq + 1)) {
+    return undefined;
+  }
+  const rest = batch.subarray(damageAt);
   if (findLaterRecord(rest, 1, cursor.expectedSeq, [cursor.layout]) !== undefined) {
     return { kind, message: `${cursor.reason}, and valid records follow it` };
   }

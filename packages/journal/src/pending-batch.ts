@@ -3,6 +3,8 @@
 // every chunk is written with a single call at a known file position. In format 3 each chunk ends
 // with a seal (batch-seal.ts) over the records it holds, so a segment always ends at a seal and one
 // SHA-256 covers each batch (decision 0112); the batch carries the chain value of its last seal.
+// A chunk holds exactly one seal (a commit over MAX_SEAL_RECORDS records is written in parts), so
+// the scan can tell the last write torn by a power cut from damage followed by a later one (0982).
 // Chain values travel as latin1 strings (one character per byte), without a Buffer per seal.
 import { MAX_SEAL_RECORDS, sealBytes, writeSeal } from './batch-seal.ts';
 import {
@@ -78,7 +80,8 @@ export class PendingBatch {
       payload.byteLength +
       sealBytes(this.#groupCount + 1);
     this.#reserve(need);
-    if (newSegment || this.chunks.length === 0) {
+    // A new segment, a new batch, or the records after a seal: a new chunk (one seal per write).
+    if (this.#groupCount === 0) {
       this.chunks.push({ newSegmentSeq: newSegment ? seq : undefined, start: this.#len, end: 0 });
     }
     if (newSegment) {

@@ -1,7 +1,8 @@
 // Seeded simulation of power loss: after some durable commits, one more batch is written but
 // treated as never synced (and the clean stop that followed as never happened), and the bytes of its
-// last write are cut, zero-filled (pages the file system never wrote read back as zeros) or (for a
-// segment it created) lost with their directory entry. Recovery must keep every durable record
+// last write are cut, zero-filled (pages the file system never wrote read back as zeros), holed (a
+// few sectors zeroed while later ones reached the disk: the device persists a write's sectors in
+// any order) or (for a segment it created) lost with their directory entry. Recovery must keep every durable record
 // intact and never invent one. A failure names the seed and step. (Random bytes inside a whole
 // record are damage, refused: see tail-damage.test.ts.)
 import assert from 'node:assert/strict';
@@ -15,7 +16,8 @@ import { payloadFor, type Random, seededRandom } from './seeded-random.ts';
 import { tempDir } from './temp-dir.ts';
 
 const SEGMENT_BYTES = 2048;
-type Damage = 'cut' | 'zeros' | 'vanish';
+type Damage = 'cut' | 'zeros' | 'hole' | 'vanish';
+const SECTOR = 512;
 
 function segmentSizes(dir: string): Map<string, number> {
   const sizes = new Map<string, number>();
@@ -55,12 +57,22 @@ async function loseUnsynced(
   const end = statSync(path).size;
   const start = before.get(newest) ?? 0;
   const created = !before.has(newest);
-  const kinds: Damage[] = created ? ['cut', 'zeros', 'vanish'] : ['cut', 'zeros'];
+  const kinds: Damage[] = created ? ['cut', 'zeros', 'hole', 'vanish'] : ['cut', 'zeros', 'hole'];
   const kind = kinds[random.int(0, kinds.length - 1)]!;
   const cut = random.int(start, end);
   if (kind === 'vanish') {
     rmSync(path);
     return `${newest} vanished`;
+  }
+  if (kind === 'hole') {
+    // Sectors of the write lost (the part of the first one before it holds older, durable bytes).
+    const sector = Math.floor(random.int(start, end - 1) / SECTOR) * SECTOR;
+    const from = Math.max(start, sector);
+    const to = Math.min(end, sector + SECTOR * random.int(1, 3));
+    const bytes = readFileSync(path);
+    bytes.fill(0, from, to);
+    writeFileSync(path, bytes);
+    return `${newest} hole ${from}..${to} (unsynced ${start}..${end})`;
   }
   truncateSync(path, cut);
   const filler = end - cut;
