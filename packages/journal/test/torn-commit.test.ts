@@ -19,7 +19,7 @@ import {
 } from '../src/index.ts';
 import { RECORD_HEADER_BYTES, SEGMENT_HEADER_BYTES } from '../src/journal-format.ts';
 import { scanJournal } from '../src/journal-scan.ts';
-import { payloadFor } from './seeded-random.ts';
+import { payloadFor, seededRandom } from './seeded-random.ts';
 import { tempDir } from './temp-dir.ts';
 
 const PAGE = 4096;
@@ -239,4 +239,39 @@ test('a commit over MAX_SEAL_RECORDS records is written a seal per write, and to
   // A sector of the first write lost while the second reached the disk: damage, not a tear.
   lose(c, [sector(firstEnd - 100_000)]);
   await assert.rejects(FileJournal.open(copy), JournalCorruptError);
+});
+
+test('seeded: lost sectors of the last commit are always cut, a changed byte always refused', async (t) => {
+  const c = await crashedJournal(t);
+  const path = join(c.dir, c.segment);
+  const pristine = readFileSync(path);
+  const commitEnd = c.sealStart + sealBytes(BIG);
+  for (let seed = 1; seed <= 80; seed++) {
+    const random = seededRandom(seed);
+    const bytes = Buffer.from(pristine);
+    const hole = seed % 2 === 0;
+    let what: string;
+    if (hole) {
+      // Whole sectors from the commit's on; the part of its first sector before it is older data.
+      const sector = Math.floor(random.int(c.commitStart, commitEnd - 1) / 512) * 512;
+      const to = Math.min(commitEnd, sector + 512 * random.int(1, 16));
+      bytes.fill(0, Math.max(c.commitStart, sector), to);
+      what = `seed ${seed}: sectors ${sector}..${to} lost`;
+    } else {
+      const at = random.int(c.commitStart, commitEnd - 1);
+      bytes[at]! ^= random.int(1, 255);
+      what = `seed ${seed}: byte ${at} changed`;
+    }
+    writeFileSync(path, bytes);
+    const report = verifyJournal(c.dir);
+    if (hole) {
+      assert.equal(report.ok, true, `${what}: ${report.error?.message}`);
+      assert.equal(report.lastSeq, c.durable, what);
+    } else {
+      assert.equal(report.ok, false, what);
+      // A changed seal is named by the seq after the records it closes.
+      assert.ok(report.error!.seq > c.durable && report.error!.seq <= c.durable + BIG + 1, what);
+    }
+  }
+  writeFileSync(path, pristine);
 });
