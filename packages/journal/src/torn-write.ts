@@ -40,22 +40,23 @@ export function isTornLastWrite(
   firstSeq: number,
   headerRead = true,
 ): boolean {
+  // No frame starts past the last non-zero byte (the zeros written ahead, or a zeroed end).
+  let written = batch.length;
+  while (written > damageAt && batch[written - 1] === 0) written--;
+  if (written === damageAt) return false;
+  const next = (from: number) => nextFrame(batch, from, written, firstSeq);
   let highestSeq = firstSeq - 1;
-  for (let frame = nextFrame(batch, damageAt + 1, firstSeq); frame !== undefined; ) {
+  for (let frame = next(damageAt + 1); frame !== undefined; frame = next(frame.end)) {
     if (frame.count > 0) {
       // The seal must close the damaged batch, cover every record found, and end what was written.
       const closesBatch = frame.seq - frame.count + 1 === firstSeq && frame.seq >= highestSeq;
-      if (!closesBatch || nextFrame(batch, frame.end, firstSeq) !== undefined) return false;
+      if (!closesBatch || next(frame.end) !== undefined) return false;
       return holdsLostSector(batch, batchAt, damageAt, frame.at);
     }
     highestSeq = Math.max(highestSeq, frame.seq);
-    frame = nextFrame(batch, frame.end, firstSeq);
   }
   // No seal after the damage: nothing in the batch was acknowledged.
-  if (!headerRead) return false;
-  let written = batch.length;
-  while (written > damageAt && batch[written - 1] === 0) written--;
-  return holdsLostSector(batch, batchAt, damageAt, written);
+  return headerRead && holdsLostSector(batch, batchAt, damageAt, written);
 }
 
 /**
@@ -86,12 +87,18 @@ function isZero(bytes: Buffer, from: number, to: number): boolean {
 }
 
 /**
- * The first valid frame at or after `from` whose seq could belong to a batch starting at `minSeq`:
- * a record whose checksum holds, or a seal whose checksum and shape hold. Runs only on damage.
+ * The first valid frame starting in `[from, before)` whose seq could belong to a batch starting at
+ * `minSeq`: a record whose checksum holds, or a seal whose checksum and shape hold. Runs only on
+ * damage.
  */
-function nextFrame(bytes: Buffer, from: number, minSeq: number): FoundFrame | undefined {
+function nextFrame(
+  bytes: Buffer,
+  from: number,
+  before: number,
+  minSeq: number,
+): FoundFrame | undefined {
   const maxSeq = minSeq + Math.ceil(bytes.length / FRAME_HEADER_BYTES);
-  for (let at = from; at + FRAME_HEADER_BYTES <= bytes.length; at++) {
+  for (let at = from; at < before && at + FRAME_HEADER_BYTES <= bytes.length; at++) {
     const seq = readU64(bytes, at + 8);
     if (seq < minSeq || seq > maxSeq) continue;
     const word = bytes.readUInt32LE(at);
