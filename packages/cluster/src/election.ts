@@ -198,7 +198,10 @@ class LeaseDeadline {
   readonly #lease: Lease;
   readonly #keepAlive: LeaseKeepAlive;
   readonly #ttlMs: number;
-  readonly #createdAt = Date.now();
+  // Monotonic (performance.now()): a wall clock stepped back would stretch the deadline, one stepped
+  // forward would end a healthy leadership. Only `validUntil` is told as wall-clock time, for callers
+  // that hand etcd a call deadline.
+  readonly #createdAt = performance.now();
   #validUntil = 0;
   #lost: string | undefined;
   #onLost: ((reason: string) => void)[] = [];
@@ -220,7 +223,7 @@ class LeaseDeadline {
   #renew(id: string): void {
     if (this.#lost !== undefined || this.#released) return;
     const interval = this.#ttlMs / 3;
-    const sent = Date.now();
+    const sent = performance.now();
     this.#keepAlive
       .once(id, interval)
       .then(
@@ -238,7 +241,7 @@ class LeaseDeadline {
         },
       )
       .finally(() => {
-        const wait = Math.max(0, interval - (Date.now() - sent));
+        const wait = Math.max(0, interval - (performance.now() - sent));
         if (this.#lost === undefined && !this.#released) {
           this.#renewing = setTimeout(() => this.#renew(id), wait);
         }
@@ -285,12 +288,12 @@ class LeaseDeadline {
       for (const listener of this.#onValidity) listener(valid);
     }
     const next = valid ? this.#validUntil : this.#validUntil + (LOST_AFTER_TTLS - 1) * this.#ttlMs;
-    // At least 1 ms: a timer may fire a little before the wall clock reaches `next`; it looks again.
-    this.#deadline = setTimeout(() => this.#watch(), Math.max(1, next - Date.now()));
+    // At least 1 ms: a timer may fire a little before the clock reaches `next`; it looks again.
+    this.#deadline = setTimeout(() => this.#watch(), Math.max(1, next - performance.now()));
   }
 
   valid(): boolean {
-    const now = Date.now();
+    const now = performance.now();
     if (this.#lost === undefined && now >= this.#validUntil + (LOST_AFTER_TTLS - 1) * this.#ttlMs) {
       this.#lose('lease deadline passed without a keep-alive');
     }
@@ -318,7 +321,7 @@ class LeaseDeadline {
         };
       },
       get validUntil() {
-        return self.#validUntil;
+        return Date.now() + (self.#validUntil - performance.now());
       },
       ttlMs: this.#ttlMs,
       lost,
