@@ -4,8 +4,9 @@
 // market end: when it closes, or when it settles if it settles while still trading.
 
 import type { Alert, FillEvidence } from './alerts.ts';
-import type { MarketTape, TapeTrade } from './market-tape.ts';
+import type { MarketTape } from './market-tape.ts';
 import type { Thresholds } from './thresholds.ts';
+import type { TradeWindow } from './trade-window.ts';
 
 /**
  * Marking the close over the trades of `[endTs − markWindowMs, endTs]`: an account whose taker orders
@@ -18,19 +19,21 @@ export function markingAlert(
   endTs: number,
   t: Thresholds,
 ): Alert | undefined {
-  const window = tape.trades.filter((x) => x.ts >= endTs - t.markWindowMs && x.ts <= endTs);
-  const close = window.at(-1)?.priceTicks;
-  if (close === undefined) return undefined;
+  const w = tape.trades;
+  const window: number[] = [];
+  w.scan(endTs - t.markWindowMs, endTs, (row) => window.push(row));
+  if (window.length === 0) return undefined;
+  const close = w.priceTicks(window.at(-1)!);
   const flagged = new Map<number, { side: 'buy' | 'sell'; swept: number; move: number }>();
   for (const side of ['buy', 'sell'] as const) {
-    for (const [acct, cmds] of takerCommands(window, side)) {
+    for (const [acct, cmds] of takerCommands(w, window, side)) {
       const swept = cmds.reduce(
-        (s, c) => s + Math.abs(tape.steps(c[0]!.priceTicks, c.at(-1)!.priceTicks)),
+        (s, c) => s + Math.abs(tape.steps(w.priceTicks(c[0]!), w.priceTicks(c.at(-1)!))),
         0,
       );
       const sign = side === 'buy' ? 1 : -1;
       const move = Math.max(
-        ...cmds.map((c) => sign * tape.steps(c[0]!.prevLastTicks ?? c[0]!.priceTicks, close)),
+        ...cmds.map((c) => sign * tape.steps(w.prevLastTicks(c[0]!) ?? w.priceTicks(c[0]!), close)),
       );
       if (swept >= t.markMinSweepSteps && move >= t.markMinMoveSteps) {
         flagged.set(acct, { side, swept, move });
@@ -39,7 +42,9 @@ export function markingAlert(
   }
   if (flagged.size === 0) return undefined;
   const accountIds = [...flagged.keys()].sort((a, b) => a - b);
-  const fills = window.filter((x) => flagged.get(x.takerAccountId)?.side === x.takerSide);
+  const fills = window
+    .filter((row) => flagged.get(w.takerAccountId(row))?.side === w.takerSide(row))
+    .map((row) => w.fill(row, tape.instrumentId));
   const top = [...flagged.values()].sort((a, b) => b.move - a.move)[0]!;
   return {
     alertId: `marking:${tape.instrumentId}:${endSeq}`,
@@ -55,23 +60,28 @@ export function markingAlert(
       `${accountIds.length === 1 ? '' : 's'} ${accountIds.join(', ')} swept ${top.swept} steps ` +
       `through the book and the close ended ${top.move} steps ${top.side === 'buy' ? 'up' : 'down'}`,
     orders: [],
-    fills: fills.map(evidence),
+    fills,
     measures: { moveSteps: top.move, sweptSteps: top.swept },
   };
 }
 
-/** Each account's taker commands on one side, as the lists of their trades, in order. */
-function takerCommands(window: TapeTrade[], side: 'buy' | 'sell'): Map<number, TapeTrade[][]> {
-  const bySeq = new Map<number, TapeTrade[]>();
-  for (const x of window) {
-    if (x.takerSide !== side) continue;
-    const list = bySeq.get(x.seq);
-    if (list === undefined) bySeq.set(x.seq, [x]);
-    else list.push(x);
+/** Each account's taker commands on one side, as the lists of their trades' rows, in order. */
+function takerCommands(
+  w: TradeWindow,
+  window: number[],
+  side: 'buy' | 'sell',
+): Map<number, number[][]> {
+  const bySeq = new Map<number, number[]>();
+  for (const row of window) {
+    if (w.takerSide(row) !== side) continue;
+    const seq = w.seq(row);
+    const list = bySeq.get(seq);
+    if (list === undefined) bySeq.set(seq, [row]);
+    else list.push(row);
   }
-  const out = new Map<number, TapeTrade[][]>();
+  const out = new Map<number, number[][]>();
   for (const list of bySeq.values()) {
-    const acct = list[0]!.takerAccountId;
+    const acct = w.takerAccountId(list[0]!);
     const cmds = out.get(acct);
     if (cmds === undefined) out.set(acct, [list]);
     else cmds.push(list);
@@ -90,23 +100,34 @@ export function preSettlementAlerts(
 ): Alert[] {
   if (result === 'scalar') return [];
   const win = result === 'yes' ? 'buy' : 'sell';
-  const window = tape.trades.filter((x) => x.ts >= endTs - t.preSettleWindowMs && x.ts <= endTs);
-  const volume = window.reduce((s, x) => s + x.qtyLots, 0);
-  if (volume === 0) return [];
+  // The window may hold millions of trades: it is read from the columns twice, never copied.
+  const w = tape.trades;
+  const fromTs = endTs - t.preSettleWindowMs;
+  let volume = 0;
   const net = new Map<number, number>();
-  for (const x of window) {
-    const takerGain = x.takerSide === win ? x.qtyLots : -x.qtyLots;
-    net.set(x.takerAccountId, (net.get(x.takerAccountId) ?? 0) + takerGain);
-    net.set(x.makerAccountId, (net.get(x.makerAccountId) ?? 0) - takerGain);
-  }
+  w.scan(fromTs, endTs, (row) => {
+    const qtyLots = w.qtyLots(row);
+    volume += qtyLots;
+    const takerGain = w.takerSide(row) === win ? qtyLots : -qtyLots;
+    const taker = w.takerAccountId(row);
+    net.set(taker, (net.get(taker) ?? 0) + takerGain);
+    const maker = w.makerAccountId(row);
+    net.set(maker, (net.get(maker) ?? 0) - takerGain);
+  });
+  if (volume === 0) return [];
   const alerts: Alert[] = [];
   for (const [accountId, lots] of [...net].sort((a, b) => a[0] - b[0])) {
     if (lots < t.preSettleMinLots || lots < t.preSettleMinShare * volume) continue;
-    const fills = window.filter(
-      (x) =>
-        (x.takerAccountId === accountId && x.takerSide === win) ||
-        (x.makerAccountId === accountId && x.takerSide !== win),
-    );
+    const fills: FillEvidence[] = [];
+    w.scan(fromTs, endTs, (row) => {
+      const won = w.takerSide(row) === win;
+      if (
+        (w.takerAccountId(row) === accountId && won) ||
+        (w.makerAccountId(row) === accountId && !won)
+      ) {
+        fills.push(w.fill(row, tape.instrumentId));
+      }
+    });
     const share = Math.round((lots / volume) * 1000) / 1000;
     alerts.push({
       alertId: `preSettlement:${tape.instrumentId}:${accountId}`,
@@ -122,14 +143,9 @@ export function preSettlementAlerts(
         `(${Math.round(share * 100)}% of the volume) in the ${Math.round(t.preSettleWindowMs / 60_000)} ` +
         `min before trading ended, and the market settled ${result}`,
       orders: [],
-      fills: fills.map(evidence),
+      fills,
       measures: { netLots: lots, share, windowVolume: volume },
     });
   }
   return alerts;
-}
-
-function evidence(x: TapeTrade): FillEvidence {
-  const { prevLastTicks: _, ...fill } = x;
-  return fill;
 }

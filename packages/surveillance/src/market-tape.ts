@@ -1,14 +1,10 @@
 // What the detectors remember about one market: its grid step, the L2 book (from `bookLevel` events)
 // for the touch, the last price, a mean of rested order sizes (what "large" is measured against), and
-// the recent trades with the taker command's sweep through the book, kept for the longest window a
-// detector looks back over.
+// the recent trades (as columns, `trade-window.ts`), kept for the longest window a detector looks
+// back over.
 
 import type { FillEvidence } from './alerts.ts';
-
-export interface TapeTrade extends FillEvidence {
-  /** The last price before this trade (undefined for the market's first trade). */
-  readonly prevLastTicks: number | undefined;
-}
+import { TradeWindow } from './trade-window.ts';
 
 /** Weight of each new rested order in the mean size: about the last fifty orders count. */
 const MEAN_ALPHA = 0.02;
@@ -21,7 +17,8 @@ export class MarketTape {
   lastTicks: number | undefined;
   meanRestedLots = 0;
   restedCount = 0;
-  readonly trades: TapeTrade[] = [];
+  /** Each trade also knows the last price before it: the previous row's, or the evicted one's. */
+  readonly trades = new TradeWindow();
   /** When trading ended (closed, or settled while trading): each end is examined once. */
   endTs: number | undefined;
 
@@ -55,16 +52,14 @@ export class MarketTape {
     return before;
   }
 
-  trade(t: Omit<TapeTrade, 'prevLastTicks'>): void {
-    this.trades.push({ ...t, prevLastTicks: this.lastTicks });
+  trade(t: FillEvidence): void {
+    this.trades.push(t);
     this.lastTicks = t.priceTicks;
   }
 
   /** Drops trades older than `keepMs` before `ts`. */
   prune(ts: number, keepMs: number): void {
-    let drop = 0;
-    while (drop < this.trades.length && this.trades[drop]!.ts < ts - keepMs) drop++;
-    if (drop > 0) this.trades.splice(0, drop);
+    this.trades.evictBefore(ts - keepMs);
   }
 
   /** Price distance in grid steps. */
