@@ -8,8 +8,8 @@
 // then parses and plans a statement of `width` parameters instead of one of thousands, which is most of
 // the server's CPU per row in the VALUES form. The unnests stand in the select list, where they run in
 // lockstep row by row; `FROM unnest($1, $2, …)` would first copy every row into a tuplestore (a fifth
-// of the server's CPU per row: decision 0955). The append-only tables of a batch go in one such
-// statement together (`writeAll`).
+// of the server's CPU per row: decision 0955). The append-only tables of a batch are copied instead
+// (`writeAll`, `COPY … FROM STDIN`: decision 0988).
 
 import { CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database, TableName } from './schema.ts';
@@ -75,10 +75,8 @@ export type ColumnTypes = ReadonlyMap<string, string>;
 export class BulkWriter {
   readonly #db: AnyDb;
   readonly #types: ColumnTypes | undefined;
-  /** Each write's statements, by row count (`arrays` for the column-array form). */
-  readonly #templates = new Map<TableWrite<TableName>, Map<number | 'arrays', string>>();
-  /** The grouped column-array statements of `writeAll`, by their tables. */
-  readonly #groups = new Map<string, string>();
+  /** Each write's statements, by row count (`arrays` for the column-array form, `copy` for COPY). */
+  readonly #templates = new Map<TableWrite<TableName>, Map<number | 'arrays' | 'copy', string>>();
 
   /** With `columnTypes`, every table is written through column arrays (PostgreSQL only). */
   constructor(db: Kysely<Database>, columnTypes?: ColumnTypes) {
@@ -112,19 +110,21 @@ export class BulkWriter {
   }
 
   /**
-   * Writes several tables' rows. With column arrays, tables without a conflict rule share one
-   * statement (each insert but the last a data-modifying `WITH` part, an empty table's arrays
-   * inserting nothing): one round trip, bind and executor start instead of one per table.
+   * Writes several append-only tables' rows. With column types (PostgreSQL), each non-empty table is
+   * one `COPY … FROM STDIN` of its rows as text: the server parses the rows once and inserts them a
+   * page at a time (one WAL record per heap page instead of one per row), where an `INSERT … SELECT
+   * unnest(…)` parses an array literal per column, unnests it and inserts row by row.
    */
   async writeAll(exec: Kysely<Database>, parts: readonly TablePart[]): Promise<void> {
-    const types = this.#types;
-    if (types === undefined || parts.some((p) => p.spec.conflict.kind !== 'none')) {
+    if (this.#types === undefined || parts.some((p) => p.spec.conflict.kind !== 'none')) {
       for (const p of parts) await this.write(exec, p.spec, p.rows as never);
       return;
     }
-    if (parts.every((p) => p.rows.length === 0)) return;
-    const params = parts.flatMap((p) => columnArrays(p.spec.columns, p.rows));
-    await exec.executeQuery(CompiledQuery.raw(this.#groupTemplate(parts, types), params));
+    for (const p of parts) {
+      if (p.rows.length === 0) continue;
+      const data = copyText(p.spec.columns, p.rows);
+      await exec.executeQuery(CompiledQuery.raw(this.#copyTemplate(p.spec), [data]));
+    }
   }
 
   async #writeArrays<T extends TableName>(
@@ -143,17 +143,16 @@ export class BulkWriter {
     const cache = this.#cache(spec);
     const hit = cache.get('arrays');
     if (hit !== undefined) return hit;
-    const part = tablePart(spec, []).spec;
     const rule = spec.conflict;
     const text =
       rule.kind === 'update'
         ? checkedArrayStatement(
-            arrayUpdate(this.#db, part, rule, types),
+            arrayUpdate(this.#db, spec, rule, types),
             rule.keys.length + rule.update.length,
             spec.table,
           )
         : checkedArrayStatement(
-            this.#withConflict(arrayInsert(this.#db, part, types, 0), spec),
+            this.#withConflict(arrayInsert(this.#db, spec, types), spec),
             spec.columns.length,
             spec.table,
           );
@@ -161,25 +160,18 @@ export class BulkWriter {
     return text;
   }
 
-  #groupTemplate(parts: readonly TablePart[], types: ColumnTypes): string {
-    const key = parts.map((p) => p.spec.table).join(',');
-    const hit = this.#groups.get(key);
+  #copyTemplate(spec: TableWrite<TableName>): string {
+    const cache = this.#cache(spec);
+    const hit = cache.get('copy');
     if (hit !== undefined) return hit;
-    let creator = this.#db;
-    let offset = 0;
-    for (let i = 0; i < parts.length - 1; i++) {
-      const insert = arrayInsert(this.#db, parts[i]!.spec, types, offset);
-      creator = creator.with(`w${i}`, () => insert) as AnyDb;
-      offset += parts[i]!.spec.columns.length;
-    }
-    const last = arrayInsert(creator, parts.at(-1)!.spec, types, offset);
-    const width = offset + parts.at(-1)!.spec.columns.length;
-    const text = checkedArrayStatement(last, width, key);
-    this.#groups.set(key, text);
+    const columns = spec.columns.map((c) => `"${c}"`).join(', ');
+    const text = `copy "${spec.table}" (${columns}) from stdin`;
+    COPY_WRITES.add(text);
+    cache.set('copy', text);
     return text;
   }
 
-  #cache<T extends TableName>(spec: TableWrite<T>): Map<number | 'arrays', string> {
+  #cache<T extends TableName>(spec: TableWrite<T>): Map<number | 'arrays' | 'copy', string> {
     const key = spec as unknown as TableWrite<TableName>;
     let cache = this.#templates.get(key);
     if (cache === undefined) {
@@ -248,20 +240,19 @@ export function tablePart<T extends TableName>(
   return { spec: spec as unknown as TableWrite<TableName>, rows };
 }
 
-/** `INSERT INTO table (…) SELECT unnest($k::type[]), …` with parameters from `offset + 1` on. */
-function arrayInsert(
-  creator: AnyDb,
-  spec: TableWrite<TableName>,
+/** `INSERT INTO table (…) SELECT unnest($1::type[]), …`. */
+function arrayInsert<T extends TableName>(
+  db: AnyDb,
+  spec: TableWrite<T>,
   types: ColumnTypes,
-  offset: number,
   // biome-ignore lint/suspicious/noExplicitAny: Kysely's insert builder type is table-specific.
 ): any {
   const arrays = spec.columns.map((c, j) => {
     const type = types.get(`${spec.table}.${c}`);
     if (type === undefined) throw new Error(`no SQL type known for ${spec.table}.${c}`);
-    return sql`unnest(${offset + j + 1}::${sql.raw(type)}[])`;
+    return sql`unnest(${j + 1}::${sql.raw(type)}[])`;
   });
-  return creator
+  return db
     .insertInto(spec.table)
     .columns([...spec.columns])
     .expression(sql`select ${sql.join(arrays)}`);
@@ -273,7 +264,7 @@ function arrayInsert(
  */
 function arrayUpdate(
   db: AnyDb,
-  spec: TableWrite<TableName>,
+  spec: { readonly table: string },
   rule: { readonly keys: readonly string[]; readonly update: readonly string[] },
   types: ColumnTypes,
 ): { compile(): CompiledQuery } {
@@ -341,6 +332,45 @@ function columnArrays(columns: readonly string[], rows: readonly object[]): stri
     }
     return `${out}}`;
   });
+}
+
+/**
+ * The `COPY … FROM STDIN` statements the bulk writer runs: a PostgreSQL session sends the single
+ * parameter of such a statement as the COPY's data (postgres-dialect.ts).
+ */
+export const COPY_WRITES = new Set<string>();
+
+/**
+ * Rows in COPY's text format: a line per row, tab-separated fields, `\N` for NULL, and `\`, tab,
+ * newline and carriage return escaped with a backslash (what would otherwise end a field or a row).
+ */
+function copyText(columns: readonly string[], rows: readonly object[]): string {
+  const width = columns.length;
+  let out = '';
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as Record<string, unknown>;
+    for (let j = 0; j < width; j++) {
+      const v = row[columns[j] as string];
+      out += copyField(v);
+      out += j === width - 1 ? '\n' : '\t';
+    }
+  }
+  return out;
+}
+
+const COPY_SPECIAL = /[\\\t\n\r]/g;
+const COPY_ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+};
+
+function copyField(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  return String(v).replace(COPY_SPECIAL, (c) => COPY_ESCAPES[c] as string);
 }
 
 const QUOTED = /[\\"]/g;

@@ -5,7 +5,8 @@
 
 import { PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { PREPARED_WRITES } from './bulk-writer.ts';
+import { from as copyFrom } from 'pg-copy-streams';
+import { COPY_WRITES, PREPARED_WRITES } from './bulk-writer.ts';
 
 /** A `postgres://` connection string, or `pg` pool settings (host, port, database, user, …). */
 export type PostgresConnection = string | pg.PoolConfig;
@@ -82,6 +83,9 @@ class ReadModelClient extends pg.Client {
   // biome-ignore lint/suspicious/noExplicitAny: pg's query has a dozen overloads; only `values` changes.
   override query(...args: any[]): any {
     const values: unknown = args[1];
+    if (typeof args[0] === 'string' && COPY_WRITES.has(args[0]) && Array.isArray(values)) {
+      return this.#copyIn(args[0], postgresText(values[0] as string));
+    }
     // The bulk writer's column arrays arrive as array literals (text): the same replacement holds.
     if (Array.isArray(values)) args[1] = values.map(postgresText);
     // Its statements run once per table per batch, every batch: prepared under a name, this session
@@ -89,6 +93,16 @@ class ReadModelClient extends pg.Client {
     const name = typeof args[0] === 'string' ? PREPARED_WRITES.get(args[0]) : undefined;
     if (name !== undefined) args.splice(0, 2, { name, text: args[0], values: args[1] });
     return (super.query as (...a: unknown[]) => unknown)(...args);
+  }
+
+  /** Runs a `COPY … FROM STDIN` with `data` (COPY's text format) as its rows. */
+  #copyIn(text: string, data: string): Promise<Partial<pg.QueryResult>> {
+    return new Promise((resolve, reject) => {
+      const stream = super.query(copyFrom(text));
+      stream.on('error', reject);
+      stream.on('finish', () => resolve({ command: 'COPY', rowCount: stream.rowCount, rows: [] }));
+      stream.end(data);
+    });
   }
 }
 

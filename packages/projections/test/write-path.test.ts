@@ -129,7 +129,7 @@ for (const backend of backends.both) {
       await db.destroy();
     });
 
-    it('writes several append-only tables in one statement, empty ones included', async () => {
+    it('writes several append-only tables together, empty ones included', async () => {
       const db = await freshDb();
       const types = backend.dialect === 'postgres' ? await columnTypes(db) : undefined;
       const writer = new BulkWriter(db, types);
@@ -170,7 +170,8 @@ for (const backend of backends.both) {
         tablePart(SETTLEMENTS_WRITE, []),
         tablePart(AUDIT_WRITE, []),
       ]);
-      if (backend.dialect === 'postgres') assert.equal(statements, 2);
+      // PostgreSQL: one COPY per table with rows.
+      if (backend.dialect === 'postgres') assert.equal(statements, 3);
       const storedTrades = await db.selectFrom('trades').selectAll().orderBy('trade_id').execute();
       assert.deepEqual(
         storedTrades.map((r) => ({ ...r })),
@@ -361,6 +362,44 @@ for (const backend of backends.both) {
     });
   });
 }
+
+describe('bulk writer copying on PostgreSQL', () => {
+  it('copies append-only rows exactly as its insert statement stores them', async () => {
+    const texts = [
+      'tab\there',
+      'line\nbreak',
+      'carriage\rreturn',
+      'back\\slash',
+      '\\N',
+      '\\.',
+      '\\',
+      'a "quoted" {brace}, and NULL',
+      'NUL\u0000inside',
+      'é ∑ 🂡',
+      '',
+      ' spaced ',
+    ];
+    const audit = auditRows(1, texts.length * 2).map((r, i) => ({
+      ...r,
+      command_type: texts[i % texts.length] as string,
+      outcome: texts[texts.length - 1 - (i % texts.length)] as string,
+      reason: i < texts.length ? (texts[i] as string) : null,
+      ts: i === 0 ? Number.MAX_SAFE_INTEGER : -i,
+    }));
+    const stored: Record<string, unknown[]> = {};
+    for (const path of ['insert', 'copy'] as const) {
+      const db = await backends.postgres.kysely();
+      const writer = new BulkWriter(db, await columnTypes(db));
+      if (path === 'insert') await writer.write(db, AUDIT_WRITE, audit);
+      else await writer.writeAll(db, [tablePart(AUDIT_WRITE, audit)]);
+      const rows = await db.selectFrom('audit').selectAll().orderBy('seq').execute();
+      stored[path] = rows.map((r) => ({ ...r }));
+      await db.destroy();
+    }
+    assert.deepEqual(stored.copy, stored.insert);
+    assert.equal(stored.copy?.length, audit.length);
+  });
+});
 
 /** The names of every index of the read models' tables, on either backend. */
 async function indexNames(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Promise<string[]> {
