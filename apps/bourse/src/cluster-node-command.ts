@@ -7,6 +7,12 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_APPEND_SPACING_MS, DEFAULT_LOCAL_SYNC, EngineNode } from '@bourse/cluster';
 import { makePrivateDir } from '@bourse/core';
+import {
+  nodePriority,
+  type OrderPathPriority,
+  parseOrderPathPriority,
+  setOwnThreadsPolicy,
+} from './cluster/order-path-priority.ts';
 import { CLUSTER_NODE_HELP } from './help-texts.ts';
 
 /** Longest a stop may take before the process exits anyway. */
@@ -29,6 +35,17 @@ export function spacingMs(text: string | undefined): number {
   return n;
 }
 
+/**
+ * Sets this process's scheduling on each change of role (nodePriority, decision 0989); one `chrt`
+ * at a time, so the last role wins.
+ */
+function policyByRole(p: OrderPathPriority): (role: 'leader' | 'standby') => void {
+  let queue = Promise.resolve(true);
+  return (role) => {
+    queue = queue.then(() => setOwnThreadsPolicy(p.policy, nodePriority(p, role)));
+  };
+}
+
 export async function clusterNodeCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -45,6 +62,7 @@ export async function clusterNodeCommand(argv: string[]): Promise<void> {
       'journal-sync-ms': { type: 'string' },
       'appends-in-flight': { type: 'string', default: '1' },
       'append-spacing-ms': { type: 'string', default: String(DEFAULT_APPEND_SPACING_MS) },
+      'order-path-priority': { type: 'string', default: 'none' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -64,6 +82,7 @@ export async function clusterNodeCommand(argv: string[]): Promise<void> {
   const snapshotEvery = positiveInt('snapshot-every', values['snapshot-every']);
   const logRetain = positiveInt('log-retain', values['log-retain']);
   const syncMs = positiveInt('journal-sync-ms', values['journal-sync-ms']);
+  const orderPath = parseOrderPathPriority(values['order-path-priority']);
   const engineNode = await EngineNode.start({
     node,
     etcd: values.etcd.split(','),
@@ -79,6 +98,7 @@ export async function clusterNodeCommand(argv: string[]): Promise<void> {
     ...(syncMs === undefined ? {} : { localSync: { ...DEFAULT_LOCAL_SYNC, everyMs: syncMs } }),
     log: (line) =>
       process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`),
+    ...(orderPath === undefined ? {} : { onRole: policyByRole(orderPath) }),
   });
   process.stdout.write(
     `${JSON.stringify({ event: 'ready', node, pid: process.pid, appliedSeq: engineNode.core.durableSeq })}\n`,

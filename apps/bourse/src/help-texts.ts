@@ -153,6 +153,10 @@ Options:
   --appends-in-flight <n>  Fenced etcd appends the leader keeps in flight at once (default 1)
   --append-spacing-ms <n>  Least ms between the leader's fenced appends' starts (default 12, 0: none):
                         commands arriving meanwhile ride on the next append
+  --order-path-priority <none|rr:N|fifo:N>[:layered]  The cluster's real-time order path (as
+                        cluster up's): every thread at the leader's priority while the node leads,
+                        one below the order path's lowest while it stands by (root or CAP_SYS_NICE;
+                        default none; decision 0989)
 `;
 
 export const CLUSTER_GATEWAY_HELP = `Usage: bourse cluster gateway --pg <postgres://…> [options]
@@ -195,10 +199,12 @@ export const CLUSTER_HELP = `Usage: bourse cluster <command> [options]
              --append-spacing-ms <n>  the nodes' least ms between fenced appends (default 12)
              --background-nice <n>    niceness of the projector and PostgreSQL, 0–19
                                       (default 0: as the order path; decision 0970)
-             --order-path-priority <none|rr:N|fifo:N>
-                                      etcd, nats-server, the engine nodes, the gateways and
-                                      HAProxy under a real-time policy (root or CAP_SYS_NICE;
-                                      default none; decision 0979, docs/cluster.md)
+             --order-path-priority <none|rr:N|fifo:N>[:layered]
+                                      etcd, nats-server, the leading engine node, the gateways
+                                      and HAProxy under a real-time policy, the standbys one
+                                      below; :layered puts etcd, nats-server, the leader and
+                                      HAProxy 4, 3, 2 and 1 above the gateways (root or
+                                      CAP_SYS_NICE; default none; decisions 0979 and 0989)
   status   Leader, term, each node's applied seq, lag and state-hash agreement
              --data-dir <dir>  --json (one object for scripts)
   down     Stop every process of the cluster (its data stays)

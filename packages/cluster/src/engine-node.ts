@@ -62,6 +62,11 @@ export interface EngineNodeOptions {
   readonly clock?: () => number;
   /** One structured line per notable event (role changes, alarms). */
   readonly log?: (line: Record<string, unknown>) => void;
+  /**
+   * Told `standby` as the node starts and whenever it stops leading, `leader` the moment it wins an
+   * election (before it catches up and takes over); a process sets its CPU priority here (decision 0989).
+   */
+  readonly onRole?: (role: 'leader' | 'standby') => void;
 }
 
 /** Commands before a restart put back into the recent window (a bounded start-up cost). */
@@ -147,6 +152,7 @@ export class EngineNode {
       maxReconnectAttempts: -1,
     });
     const node = new EngineNode(opts, etcd, nc);
+    opts.onRole?.('standby');
     try {
       await node.#openCore();
       await node.#seedRecent();
@@ -369,6 +375,7 @@ export class EngineNode {
   /** Catches up with the log (a hot standby: one head read), starts a term, leads until deposed. */
   async #lead(leadership: Leadership): Promise<void> {
     const wonAt = performance.now();
+    this.#opts.onRole?.('leader');
     await this.#follower?.stop();
     this.#follower = undefined;
     let head = await this.#log.head();
@@ -443,6 +450,7 @@ export class EngineNode {
    */
   async #rejoinAsStandby(): Promise<void> {
     this.#role = 'standby';
+    this.#opts.onRole?.('standby');
     this.#deposed = () => {};
     await this.#core.close().catch(() => {});
     this.#pendingHashes = [];

@@ -345,6 +345,10 @@ async function startBourseProcesses(state: ClusterState, add: Add): Promise<void
         ...(state.appendSpacingMs === undefined
           ? []
           : ['--append-spacing-ms', String(state.appendSpacingMs)]),
+        // A node sets its own priority by role: the leader's layer, or below the order path (decision 0989).
+        ...(state.orderPathPriority === undefined
+          ? []
+          : ['--order-path-priority', state.orderPathPriority]),
       ]),
     ),
   );
