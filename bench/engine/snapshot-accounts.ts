@@ -2,14 +2,24 @@
 // in binary markets (pairs of accounts traded with each other) and a resting order for every third
 // account, then `snapshot()` and `Engine.restore` timed by the thread's CPU clock, with the size.
 // With `--baseline DIR` (another checkout) both engines are timed in turn, each size alternated round
-// by round, so a before/after pair shares the machine's load.
+// by round, so a before/after pair shares the machine's load. An engine that takes its snapshot in
+// two parts also gets the engine thread's part (`captureSnapshot`, what a server's orders wait for)
+// and the encoding (`encodeSnapshot`, on another thread in a server) timed apart; for one that does
+// not, its whole `snapshot()` is that stall.
 //
 //   npx node bench/engine/snapshot-accounts.ts [--accounts 1000,10000,100000] [--rounds 5] [--baseline DIR]
 
 import { parseArgs } from 'node:util';
-import { type Command, Engine } from '@bourse/engine';
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import * as engineModule from '@bourse/engine';
+import type { Command, Engine } from '@bourse/engine';
 
 type EngineClass = { new (config: object): Engine; restore(bytes: Uint8Array): Engine };
+/** An engine package: this checkout's, or a baseline's from before snapshots were taken in two parts. */
+type EngineModule = {
+  Engine: EngineClass;
+  encodeSnapshot?: (capture: unknown) => Uint8Array;
+};
 
 const USD = 1;
 const BTC = 2;
@@ -126,6 +136,30 @@ function cpuMs(f: () => unknown): [number, unknown] {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/**
+ * The encoding on a thread of its own, as a server does it: a small heap of its own, not the engine's
+ * (whose collections a big allocation on the engine's thread would pay for).
+ */
+function encoderThread(): (capture: unknown) => Promise<[number, Uint8Array]> {
+  const worker = new Worker(new URL(import.meta.url));
+  worker.unref();
+  return (capture) =>
+    new Promise((resolve) => {
+      worker.once('message', resolve);
+      worker.postMessage(
+        capture,
+        engineModule.captureBuffers(capture as engineModule.SnapshotCapture),
+      );
+    });
+}
+
+function serveEncoding(): void {
+  parentPort!.on('message', (capture) => {
+    const [ms, bytes] = cpuMs(() => engineModule.encodeSnapshot(capture));
+    parentPort!.postMessage([ms, bytes]);
+  });
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -134,22 +168,34 @@ async function main(): Promise<void> {
       baseline: { type: 'string' },
     },
   });
-  const engines: [string, EngineClass][] = [['this', Engine as unknown as EngineClass]];
+  const engines: [string, EngineModule][] = [['this', engineModule as unknown as EngineModule]];
   if (values.baseline !== undefined) {
     const url = new URL(`file://${values.baseline}/packages/engine/src/index.ts`);
-    engines.push(['baseline', (await import(url.href)).Engine as EngineClass]);
+    engines.push(['baseline', (await import(url.href)) as EngineModule]);
   }
+  const encode = encoderThread();
   for (const n of values.accounts.split(',').map(Number)) {
     const commands = workload(n);
-    const states = engines.map(([name, E]) => {
-      const e = new E({ feeAccountId: 0, maxOpenOrdersPerAccount: 150 });
+    const states = engines.map(([name, m]) => {
+      const e = new m.Engine({ feeAccountId: 0, maxOpenOrdersPerAccount: 150 });
       for (const c of commands) e.apply(c);
-      return { name, E, e, write: [] as number[], read: [] as number[], bytes: 0, hash: '' };
+      const times = () => [] as number[];
+      const [write, read, stall, encode] = [times(), times(), times(), times()];
+      return { name, E: m.Engine, m, e, write, read, stall, encode, bytes: 0, hash: '' };
     });
     for (let r = 0; r < Number(values.rounds); r++) {
       for (const s of states) {
         const [w, bytes] = cpuMs(() => s.e.snapshot());
         const snap = bytes as Uint8Array;
+        if (s.m.encodeSnapshot === undefined) s.stall.push(w);
+        else {
+          const [c, capture] = cpuMs(() => s.e.captureSnapshot());
+          const [en, encoded] = await encode(capture);
+          if (Buffer.compare(encoded, snap) !== 0)
+            throw new Error(`${s.name}: the capture's encoding differs from snapshot()`);
+          s.stall.push(c);
+          s.encode.push(en);
+        }
         const [rd, restored] = cpuMs(() => s.E.restore(snap));
         s.write.push(w);
         s.read.push(rd);
@@ -163,6 +209,10 @@ async function main(): Promise<void> {
       console.log(
         `${s.name}: ${n.toLocaleString('en-US')} accounts: snapshot() CPU median ` +
           `${median(s.write).toFixed(1)} ms [${s.write.map((x) => x.toFixed(0)).join(' ')}], ` +
+          `engine-thread stall ${median(s.stall).toFixed(1)} ms [${s.stall.map((x) => x.toFixed(0)).join(' ')}]` +
+          (s.encode.length === 0
+            ? ', '
+            : `, encode (own thread) ${median(s.encode).toFixed(1)} ms, `) +
           `restore ${median(s.read).toFixed(1)} ms [${s.read.map((x) => x.toFixed(0)).join(' ')}], ` +
           `${(s.bytes / 1e6).toFixed(2)} MB (${(s.bytes / n).toFixed(0)} B/account), hash ${s.hash}`,
       );
@@ -170,4 +220,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (isMainThread) await main();
+else serveEncoding();

@@ -4,6 +4,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { CoreError } from './core-error.ts';
+import { SnapshotEncoder } from './snapshot-encoder.ts';
 import type { FromWorker, QueryArgs, QueryName, ToWorker, WorkerInit } from './worker-protocol.ts';
 
 interface Pending {
@@ -26,6 +27,7 @@ export interface AppliedReply {
 
 export class EngineHost {
   readonly #worker: Worker;
+  readonly #encoder = new SnapshotEncoder();
   readonly #pending: Pending[] = [];
   #head = 0;
   #nextId = 1;
@@ -89,15 +91,23 @@ export class EngineHost {
     });
   }
 
-  snapshot(): Promise<{ seq: number; bytes: Uint8Array }> {
+  /**
+   * The engine's snapshot: resolves once the engine thread has copied its state at `seq`, with the
+   * bytes still being encoded on the encoder thread (`bytes` may reject: that snapshot is lost).
+   */
+  snapshot(): Promise<{ seq: number; bytes: Promise<Uint8Array> }> {
     return this.#request((id) => ({ kind: 'snapshot', id })).then((m) => {
       if (m.kind !== 'snapshot') throw unexpected(m);
-      return { seq: m.seq, bytes: m.bytes };
+      const bytes = this.#encoder.encode(m.capture);
+      // Awaited by the caller later, maybe after other waits: a failure is not unhandled meanwhile.
+      bytes.catch(() => {});
+      return { seq: m.seq, bytes };
     });
   }
 
   async terminate(): Promise<void> {
     this.#terminating = true;
+    await this.#encoder.terminate();
     await this.#worker.terminate();
     this.#failAll(new CoreError('CORE_CLOSED', 'engine worker stopped'));
   }

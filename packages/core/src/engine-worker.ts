@@ -1,12 +1,14 @@
 // The engine thread: owns the one Engine of this shard and applies batches of journaled commands in seq
-// order. It does no I/O; the main thread journals, acknowledges and stores snapshots. Batches it is
-// asked to `project` also go, with their events, to the read-model worker's port. An exception while
-// applying means a broken invariant: the worker dies and the core stops (a restart replays the journal).
+// order. It does no I/O; the main thread journals, acknowledges and stores snapshots (this thread
+// only copies its state for one: snapshot-encoder.ts makes the bytes). Batches it is asked to
+// `project` also go, with their events, to the read-model worker's port. An exception while applying
+// means a broken invariant: the worker dies and the core stops (a restart replays the journal).
 
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   ByteWriter,
   CodecError,
+  captureBuffers,
   CommandBatchReader,
   Engine,
   verifyInvariants,
@@ -156,11 +158,12 @@ port.on('message', (message: ToWorker) => {
       return;
     }
     case 'snapshot': {
-      const bytes = engine.snapshot();
-      const copy = bytes.slice();
-      send({ kind: 'snapshot', id: message.id, seq: engine.lastSeq, bytes: copy }, [
-        copy.buffer as ArrayBuffer,
-      ]);
+      // Only the copy runs here, between two batches; the encoding runs on the encoder thread.
+      const capture = engine.captureSnapshot();
+      send(
+        { kind: 'snapshot', id: message.id, seq: capture.seq, capture },
+        captureBuffers(capture),
+      );
       return;
     }
     default: {

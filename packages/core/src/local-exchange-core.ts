@@ -489,15 +489,19 @@ export class LocalExchangeCore implements ReplicatingCore {
     }
   }
 
-  /** The worker serialises its state; it is stored only once its seq is durable in the journal. */
+  /**
+   * The worker copies its state and the encoder thread makes its bytes meanwhile; it is stored only
+   * once its seq is durable in the journal.
+   */
   async #takeSnapshot(): Promise<void> {
     try {
       const askedAt = performance.now();
-      const { seq, bytes } = await this.#parts.host.snapshot();
+      const { seq, bytes: encoding } = await this.#parts.host.snapshot();
       processTimeline.record('snapshot_engine', performance.now() - askedAt, askedAt);
       await this.#durable(seq);
       // A snapshot past the local journal's end could not be continued by it after a restart.
       await this.#parts.journal.stored?.(seq);
+      const bytes = await encoding;
       const savedAt = performance.now();
       await this.#parts.snapshots.save(seq, bytes, this.#parts.storage.chainAt(seq));
       processTimeline.record('snapshot_save', performance.now() - savedAt, savedAt);

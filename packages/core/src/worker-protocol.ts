@@ -5,7 +5,7 @@
 // between the threads (transferred, not copied), so no message is serialised as JSON.
 
 import type { MessagePort } from 'node:worker_threads';
-import type { EngineConfig } from '@bourse/engine';
+import type { EngineConfig, SnapshotCapture } from '@bourse/engine';
 
 /** Data the worker is started with (`workerData`). */
 export interface WorkerInit {
@@ -87,6 +87,7 @@ export type FromWorker =
       readonly kind: 'snapshot';
       readonly id: number;
       readonly seq: number;
-      readonly bytes: Uint8Array;
+      /** The state at `seq`, copied between two batches; encoded into bytes off the engine thread. */
+      readonly capture: SnapshotCapture;
     }
   | { readonly kind: 'failed'; readonly id: number; readonly message: string };

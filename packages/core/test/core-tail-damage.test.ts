@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import { cpSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { HIGH_WATER_FILE_NAME, readJournal } from '@bourse/journal';
+import { HIGH_WATER_FILE_NAME, readJournal, SnapshotStore } from '@bourse/journal';
 import {
   CoreError,
   type ExchangeCore,
+  dataDirLayout,
   openExchangeCore,
   repairDataDir,
   verifyDataDir,
@@ -171,10 +172,19 @@ test('a journal that ends before its newest snapshot is reported, even without i
   const dataDir = tempDataDir(t);
   const first = await openCore(t, { dataDir, snapshotEvery: 4 });
   await first.submitBatch(marketSetup(2));
+  const setupSeq = first.durableSeq;
+  // Orders (each a batch of its own) until a snapshot is stored whose previous record is one of them:
+  // snapshots are encoded on a thread of their own, one at a time, so one may still be on its way.
+  const snapshots = new SnapshotStore(dataDirLayout(dataDir).snapshotsDir);
   await placeOrders(first, 8);
+  for (let i = 0; (snapshots.latest()?.seq ?? 0) <= setupSeq + 1; i++) {
+    assert.ok(i < 1_000, 'a snapshot past the setup is stored');
+    await placeOrders(first, 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   await first.close();
   const snapshotSeq = verifyDataDir(dataDir).snapshotSeq;
-  assert.ok(snapshotSeq !== undefined && snapshotSeq > 4);
+  assert.ok(snapshotSeq !== undefined && snapshotSeq > setupSeq + 1);
 
   rmSync(join(dataDir, 'journal', HIGH_WATER_FILE_NAME));
   const { path, starts } = recordStarts(dataDir);

@@ -54,6 +54,7 @@ import { queuePosition, queuePositions } from './queue-position.ts';
 import type { RejectCode } from './reject-codes.ts';
 import { parseJsonSnapshot, restoreInto, snapshotState } from './snapshot.ts';
 import { isBinarySnapshot, readBinarySnapshot, writeBinarySnapshot } from './snapshot-binary.ts';
+import { captureSnapshot, type SnapshotCapture } from './snapshot-capture.ts';
 import type { Account, Asset, Instrument, OrderGroup, Position } from './state.ts';
 import { stateDigest } from './state-digest.ts';
 import { TouchedRecords } from './touched-records.ts';
@@ -357,6 +358,14 @@ export class Engine implements EngineState {
    */
   snapshot(): Uint8Array {
     return writeBinarySnapshot(this);
+  }
+
+  /**
+   * A copy of the state for `encodeSnapshot`, which gives `snapshot()`'s bytes from it on any
+   * thread: the part of a snapshot that has to run between two commands.
+   */
+  captureSnapshot(): SnapshotCapture {
+    return captureSnapshot(this);
   }
 
   /**

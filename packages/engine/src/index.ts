@@ -10,6 +10,8 @@ export {
   outsideBand,
 } from './circuit-breaker.ts';
 export { Engine } from './engine.ts';
+export { encodeSnapshot } from './snapshot-binary.ts';
+export { captureBuffers, type SnapshotCapture } from './snapshot-capture.ts';
 export { idHome } from './order-index.ts';
 export { STATE_HASH_VERSION, stateHashVersion } from './state-digest.ts';
 export type * from './events.ts';

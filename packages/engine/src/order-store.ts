@@ -28,6 +28,13 @@ export const TIF_GTD = 1;
 export const TIF_IOC = 2;
 export const TIF_FOK = 3;
 
+/** The store's sparse fields as parallel (slot, value) columns, in no particular order. */
+export interface SparseFields {
+  readonly stopPrices: [slots: Int32Array, prices: Float64Array];
+  readonly expiries: [slots: Int32Array, at: Float64Array];
+  readonly clientIds: [slots: Int32Array, ids: string[]];
+}
+
 export class OrderStore {
   capacity: number;
   /** Exchange order id; 0 when the slot is free. */
@@ -150,6 +157,25 @@ export class OrderStore {
       this.clientIds.set(slot, cid);
       this.flags[slot]! |= F_SPARSE;
     }
+  }
+
+  /** Copies of the sparse maps as (slot, value) columns, for a snapshot taken apart from the store. */
+  sparseCopy(): SparseFields {
+    const numbers = (m: Map<number, number>): [Int32Array, Float64Array] => {
+      const slots = new Int32Array(m.size);
+      const values = new Float64Array(m.size);
+      let i = 0;
+      for (const [slot, v] of m) {
+        slots[i] = slot;
+        values[i++] = v;
+      }
+      return [slots, values];
+    };
+    return {
+      stopPrices: numbers(this.stopPrices),
+      expiries: numbers(this.expiries),
+      clientIds: [Int32Array.from(this.clientIds.keys()), [...this.clientIds.values()]],
+    };
   }
 
   alloc(): number {

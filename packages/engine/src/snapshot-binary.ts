@@ -7,10 +7,16 @@
 
 import { ByteReader, ByteWriter, CodecError } from './codec-bytes.ts';
 import type { EngineState } from './engine-state.ts';
-import { liveExpiries } from './gtd-expiry.ts';
-import type { Instrument } from './state.ts';
+import { F_SPARSE } from './order-store.ts';
 import { NIL } from './slot.ts';
-import { type OrderRecord, type SnapshotData, snapshotState, sortedAccounts } from './snapshot.ts';
+import type { OrderRecord, SnapshotData } from './snapshot.ts';
+import {
+  ACCOUNT_FIELDS,
+  type CapturedBook,
+  type CapturedOrders,
+  captureSnapshot,
+  type SnapshotCapture,
+} from './snapshot-capture.ts';
 import {
   need,
   readAccountColumns,
@@ -55,25 +61,36 @@ export function isBinarySnapshot(bytes: Uint8Array): boolean {
 
 /** The whole state with its header (seq, ts) as canonical bytes: equal states give equal bytes. */
 export function writeBinarySnapshot(e: EngineState): Uint8Array {
-  const meta = new TextEncoder().encode(JSON.stringify(snapshotState(e, true, false, false)));
-  const accounts = sortedAccounts(e);
-  const w = new ByteWriter(meta.length + 64 + e.orderSlots.size * 64 + accounts.length * 128);
+  return encodeSnapshot(captureSnapshot(e));
+}
+
+/**
+ * The snapshot's bytes from a capture (snapshot-capture.ts), on any thread: the same bytes
+ * `writeBinarySnapshot` gives for the state captured.
+ */
+export function encodeSnapshot(c: SnapshotCapture): Uint8Array {
+  const meta = new TextEncoder().encode(c.meta);
+  const accounts = sortedByAccountId(c.accounts);
+  const w = new ByteWriter(meta.length + 64 + c.orders.live * 64 + accounts.length * 128);
   for (const b of MAGIC) w.u8(b);
   w.u32le(BINARY_SNAPSHOT_VERSION);
   w.u32le(meta.length);
   w.bytes(meta);
-  writeAccountColumns(e, w, accounts);
-  writeHolders(e, w);
-  for (const inst of e.instList) writeInstrumentOrders(e, w, inst);
-  const s = e.store;
-  for (const a of accounts) {
+  writeAccountColumns(c, w, accounts);
+  writeHolders(c, w);
+  const orders = new OrderFields(c.orders, c.accounts);
+  for (const book of c.books) writeInstrumentOrders(orders, w, book);
+  const { id, acctNext } = c.orders;
+  for (const d of accounts) {
     const at = w.pos;
     w.u32le(0);
     let n = 0;
-    for (let o = a.orderHead; o !== NIL; o = s.acctNext[o]!, n++) w.f64le(s.id[o]!);
+    for (let o = c.accounts[d * ACCOUNT_FIELDS + 4]!; o !== NIL; o = acctNext[o]!, n++) {
+      w.f64le(id[o]!);
+    }
     w.patchU32le(at, n);
   }
-  const [ts, ids] = liveExpiries(e);
+  const [ts, ids] = liveExpiries(c);
   w.u32le(ts.length);
   for (let i = 0; i < ts.length; i++) {
     w.f64le(ts[i]!);
@@ -83,10 +100,75 @@ export function writeBinarySnapshot(e: EngineState): Uint8Array {
   return w.finish();
 }
 
+/** The accounts' dense indexes in the snapshot's order (by id). */
+function sortedByAccountId(accounts: Float64Array): Int32Array {
+  const order = new Int32Array(accounts.length / ACCOUNT_FIELDS);
+  let sorted = true;
+  for (let i = 0; i < order.length; i++) {
+    order[i] = i;
+    if (i > 0 && accounts[i * ACCOUNT_FIELDS]! < accounts[(i - 1) * ACCOUNT_FIELDS]!)
+      sorted = false;
+  }
+  // Accounts are usually created in the order of their ids: then there is nothing to sort.
+  if (sorted) return order;
+  return order.sort((a, b) => accounts[a * ACCOUNT_FIELDS]! - accounts[b * ACCOUNT_FIELDS]!);
+}
+
+/** As `liveExpiries` (gtd-expiry.ts) on the engine: the heap's entries whose order is live, sorted. */
+function liveExpiries(c: SnapshotCapture): [number[], number[]] {
+  const live = new Set<number>();
+  for (const id of c.orders.id) if (id > 0) live.add(id);
+  const [heapTs, heapIds] = c.gtd;
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < heapIds.length; i++) {
+    if (live.has(heapIds[i]!)) pairs.push([heapTs[i]!, heapIds[i]!]);
+  }
+  pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
+}
+
+/** The captured orders' columns with the store's accessors for the sparse fields. */
+class OrderFields {
+  readonly stopPrices: Map<number, number>;
+  readonly expiries: Map<number, number>;
+  readonly clientIds: Map<number, string>;
+  readonly o: CapturedOrders;
+  readonly accounts: Float64Array;
+
+  constructor(o: CapturedOrders, accounts: Float64Array) {
+    this.o = o;
+    this.accounts = accounts;
+    const pairs = <T>([slots, values]: [Int32Array, ArrayLike<T>]) => {
+      const m = new Map<number, T>();
+      for (let i = 0; i < slots.length; i++) m.set(slots[i]!, values[i]!);
+      return m;
+    };
+    this.stopPrices = pairs(o.sparse.stopPrices);
+    this.expiries = pairs(o.sparse.expiries);
+    this.clientIds = pairs(o.sparse.clientIds);
+  }
+
+  // As `OrderStore`'s accessors: the maps are read only for slots flagged F_SPARSE.
+  stopPriceOf(slot: number): number {
+    return (this.o.flags[slot]! & F_SPARSE) === 0 ? 0 : (this.stopPrices.get(slot) ?? 0);
+  }
+
+  expiresAtOf(slot: number): number {
+    return (this.o.flags[slot]! & F_SPARSE) === 0 ? 0 : (this.expiries.get(slot) ?? 0);
+  }
+
+  clientIdOf(slot: number): string | undefined {
+    return (this.o.flags[slot]! & F_SPARSE) === 0 ? undefined : this.clientIds.get(slot);
+  }
+
+  accountIdOf(slot: number): number {
+    return this.accounts[this.o.acct[slot]! * ACCOUNT_FIELDS]!;
+  }
+}
+
 /** Per instrument: the non-empty levels (side, level, orders in queue order), then the parked stops. */
-function writeInstrumentOrders(e: EngineState, w: ByteWriter, inst: Instrument): void {
-  const s = e.store;
-  const book = inst.book;
+function writeInstrumentOrders(f: OrderFields, w: ByteWriter, book: CapturedBook): void {
+  const next = f.o.next;
   const levelsAt = w.pos;
   w.u32le(0);
   let levels = 0;
@@ -96,16 +178,16 @@ function writeInstrumentOrders(e: EngineState, w: ByteWriter, inst: Instrument):
     w.u8(k < book.levels ? 0 : 1);
     w.u32le(k % book.levels);
     w.u32le(book.count[k]!);
-    for (let o = book.head[k]!; o !== NIL; o = s.next[o]!) writeOrder(e, w, o);
+    for (let o = book.head[k]!; o !== NIL; o = next[o]!) writeOrder(f, w, o);
   }
   w.patchU32le(levelsAt, levels);
-  w.u32le(inst.stopCount);
-  for (let o = inst.stopHead; o !== NIL; o = s.next[o]!) writeOrder(e, w, o);
+  w.u32le(book.stopCount);
+  for (let o = book.stopHead; o !== NIL; o = next[o]!) writeOrder(f, w, o);
 }
 
-function writeOrder(e: EngineState, w: ByteWriter, slot: number): void {
-  const s = e.store;
-  const clientId = s.clientIdOf(slot);
+function writeOrder(f: OrderFields, w: ByteWriter, slot: number): void {
+  const s = f.o;
+  const clientId = f.clientIdOf(slot);
   // Fields in one reserved run: the writer's per-field checks would cost this walk's hottest loop.
   w.reserve(ORDER_MAX);
   const v = w.view();
@@ -117,15 +199,15 @@ function writeOrder(e: EngineState, w: ByteWriter, slot: number): void {
   v.setUint8(w.pos++, s.flags[slot]!);
   let mask = clientId === undefined ? 0 : HAS_CLIENT_ID;
   mask |= putNum(w, v, s.id[slot]!, 0);
-  mask |= putNum(w, v, s.accountOf(slot).accountId, 1);
+  mask |= putNum(w, v, f.accountIdOf(slot), 1);
   mask |= putNum(w, v, s.price[slot]!, 2);
-  mask |= putNum(w, v, s.stopPriceOf(slot), 3);
+  mask |= putNum(w, v, f.stopPriceOf(slot), 3);
   mask |= putNum(w, v, s.open[slot]!, 4);
   mask |= putNum(w, v, s.filled[slot]!, 5);
   mask |= putNum(w, v, s.resCash[slot]!, 6);
   mask |= putNum(w, v, s.resFee[slot]!, 7);
   mask |= putNum(w, v, s.resPos[slot]!, 8);
-  mask |= putNum(w, v, s.expiresAtOf(slot), 9);
+  mask |= putNum(w, v, f.expiresAtOf(slot), 9);
   v.setUint16(at, mask, true);
   if (clientId === undefined) return;
   // The id as UTF-16 code units, so any string comes back exactly.

@@ -4,20 +4,19 @@
 // per account, built and stringified on the engine thread); a column is one loop of stores.
 // The reader gives back the same `SnapshotData` the JSON held, so restore has one path.
 
-import { BUY, SELL } from './book.ts';
 import type { ByteReader, ByteWriter } from './codec-bytes.ts';
-import type { EngineState } from './engine-state.ts';
-import { openLotsOf } from './order-lifecycle.ts';
 import type { SnapshotData } from './snapshot.ts';
-import type { Account } from './state.ts';
+import { ACCOUNT_FIELDS, HOLDER_FIELDS, type SnapshotCapture } from './snapshot-capture.ts';
+import { NIL } from './slot.ts';
 
-/** A column's first byte: its values' width (every value an int32, or else all float64). */
-const INT32 = 4;
-const FLOAT64 = 8;
 /** The fields of a position, in `PositionRecord` order after the instrument id. */
 const POSITION_FIELDS = 7;
 /** Instrument id, buy lots, sell lots. */
 const OPEN_FIELDS = 3;
+
+/** A column's first byte: its values' width (every value an int32, or else all float64). */
+const INT32 = 4;
+const FLOAT64 = 8;
 
 /**
  * Checks that `n` bytes remain before fields are read: a short snapshot is an error naming the field
@@ -81,77 +80,131 @@ function sum(xs: readonly number[]): number {
 const columns = (count: number, n: number) =>
   Array.from({ length: count }, () => new Float64Array(n));
 
-/** How many values each flattened column holds: balances, reserved, positions, open lots. */
-function columnLengths(accounts: readonly Account[]): [number, number, number, number] {
-  let available = 0;
-  let reserved = 0;
-  let positions = 0;
-  let open = 0;
-  for (const a of accounts) {
-    available += a.available.length;
-    reserved += a.reserved.length;
-    for (const p of a.positions) if (p !== undefined) positions++;
-    for (let k = 0; k < a.openLots.length; k += 2) {
-      if (openLotsOf(a, k >> 1, BUY) !== 0 || openLotsOf(a, k >> 1, SELL) !== 0) open++;
-    }
+/**
+ * The captured accounts, sorted by id (`order`: their dense indexes in that order), as columns: what
+ * the JSON form's `accounts` held but the order lists. Filled into typed arrays of known lengths:
+ * growing arrays of numbers cost several times more.
+ */
+export function writeAccountColumns(c: SnapshotCapture, w: ByteWriter, order: Int32Array): void {
+  const n = order.length;
+  const acc = c.accounts;
+  // Where each account's balances start in the flat columns, by dense index.
+  const starts = columns(2, n);
+  for (let i = 0, at = 0, b = 0, r = 0; i < n; i++, at += ACCOUNT_FIELDS) {
+    starts[0]![i] = b;
+    starts[1]![i] = r;
+    b += acc[at + 5]!;
+    r += acc[at + 6]!;
   }
-  return [available, reserved, positions, open];
+  // id, user, sub, frozen, balance count, reserved count
+  const own = columns(6, n);
+  const available = new Float64Array(c.available.length);
+  const reserved = new Float64Array(c.reserved.length);
+  for (let i = 0, b = 0, r = 0; i < n; i++) {
+    const d = order[i]!;
+    const at = d * ACCOUNT_FIELDS;
+    for (let f = 0; f < 4; f++) own[f]![i] = acc[at + f]!;
+    const balances = acc[at + 5]!;
+    own[4]![i] = balances;
+    for (let j = 0, from = starts[0]![d]!; j < balances; j++)
+      available[b++] = c.available[from + j]!;
+    const reservedCount = acc[at + 6]!;
+    own[5]![i] = reservedCount;
+    for (let j = 0, from = starts[1]![d]!; j < reservedCount; j++)
+      reserved[r++] = c.reserved[from + j]!;
+  }
+  const rank = new Int32Array(n);
+  for (let i = 0; i < n; i++) rank[order[i]!] = i;
+  const [positionCount, positions] = positionColumns(c, rank);
+  const [openCount, open] = openLotColumns(c, rank);
+  w.u32le(n);
+  for (const col of [...own.slice(0, 5), available, own[5]!, reserved, positionCount]) {
+    writeColumn(w, col);
+  }
+  for (const col of positions) writeColumn(w, col);
+  writeColumn(w, openCount);
+  for (const col of open) writeColumn(w, col);
 }
 
 /**
- * The accounts (sorted by id) as columns: what the JSON form's `accounts` held but the order lists.
- * Two passes (lengths, then values into typed arrays): growing arrays of numbers cost several
- * times more.
+ * Entries of `width` numbers (`values`, one row each) grouped by account, by `rank` (the account's
+ * place in the snapshot), each account's in the order they came; `owner` is each entry's account's
+ * dense index. Returns the count per account and the columns.
  */
-export function writeAccountColumns(e: EngineState, w: ByteWriter, accounts: Account[]): void {
-  const n = accounts.length;
-  const [availableLength, reservedLength, positionLength, openLength] = columnLengths(accounts);
-  // id, user, sub, frozen, balance count, reserved count, position count, open lots count
-  const own = columns(8, n);
-  const available = new Float64Array(availableLength);
-  const reserved = new Float64Array(reservedLength);
-  const positions = columns(POSITION_FIELDS, positionLength);
-  const open = columns(OPEN_FIELDS, openLength);
-  let [b, r, p, o] = [0, 0, 0, 0];
-  for (let i = 0; i < n; i++) {
-    const a = accounts[i]!;
-    own[0]![i] = a.accountId;
-    own[1]![i] = a.userId;
-    own[2]![i] = a.subaccount;
-    own[3]![i] = a.frozen ? 1 : 0;
-    own[4]![i] = a.available.length;
-    for (const x of a.available) available[b++] = x;
-    own[5]![i] = a.reserved.length;
-    for (const x of a.reserved) reserved[r++] = x;
-    const p0 = p;
-    for (const x of a.positions) {
-      if (x === undefined) continue;
-      positions[0]![p] = e.instList[x.instIndex]!.spec.instrumentId;
-      positions[1]![p] = x.lots;
-      positions[2]![p] = x.costBasis;
-      positions[3]![p] = x.realisedPnl;
-      positions[4]![p] = x.feesPaid;
-      positions[5]![p] = x.reservedYes;
-      positions[6]![p++] = x.reservedNo;
-    }
-    own[6]![i] = p - p0;
-    // As in the JSON form: instruments in creation order, zeros left out.
-    const o0 = o;
-    for (let k = 0; k < a.openLots.length; k += 2) {
-      const buy = openLotsOf(a, k >> 1, BUY);
-      const sell = openLotsOf(a, k >> 1, SELL);
-      if (buy === 0 && sell === 0) continue;
-      open[0]![o] = e.instList[k >> 1]!.spec.instrumentId;
-      open[1]![o] = buy;
-      open[2]![o++] = sell;
-    }
-    own[7]![i] = o - o0;
+function byAccount(
+  rank: Int32Array,
+  owner: Int32Array,
+  values: Float64Array,
+  width: number,
+): [Float64Array, Float64Array[]] {
+  const counts = new Float64Array(rank.length);
+  for (let i = 0; i < owner.length; i++) counts[rank[owner[i]!]!]!++;
+  const cursor = new Int32Array(rank.length);
+  for (let r = 1; r < rank.length; r++) cursor[r] = cursor[r - 1]! + counts[r - 1]!;
+  const out = columns(width, owner.length);
+  for (let i = 0; i < owner.length; i++) {
+    const p = cursor[rank[owner[i]!]!]!++;
+    for (let f = 0; f < width; f++) out[f]![p] = values[i * width + f]!;
   }
-  w.u32le(n);
-  for (const c of [...own.slice(0, 5), available, own[5]!, reserved, own[6]!]) writeColumn(w, c);
-  for (const c of positions) writeColumn(w, c);
-  writeColumn(w, own[7]!);
-  for (const c of open) writeColumn(w, c);
+  return [counts, out];
+}
+
+/**
+ * The positions, per account in instrument order (as `Account.positions` holds them): the holders
+ * of each instrument in turn, instruments in creation order, each account among them once.
+ */
+function positionColumns(c: SnapshotCapture, rank: Int32Array): [Float64Array, Float64Array[]] {
+  let total = 0;
+  for (const h of c.holders) total += h.length / HOLDER_FIELDS;
+  const owner = new Int32Array(total);
+  const values = new Float64Array(total * POSITION_FIELDS);
+  let e = 0;
+  c.holders.forEach((h, i) => {
+    for (let at = 0; at < h.length; at += HOLDER_FIELDS, e++) {
+      owner[e] = h[at]!;
+      values[e * POSITION_FIELDS] = c.instrumentIds[i]!;
+      for (let f = 1; f < POSITION_FIELDS; f++) values[e * POSITION_FIELDS + f] = h[at + f]!;
+    }
+  });
+  return byAccount(rank, owner, values, POSITION_FIELDS);
+}
+
+/**
+ * Every account's open lots per instrument (instruments in creation order, zeros left out), counted
+ * from the books as `verifyInvariants` checks the engine keeps them: the open quantity of the
+ * account's orders resting on each side (parked stops do not count).
+ */
+function openLotColumns(c: SnapshotCapture, rank: Int32Array): [Float64Array, Float64Array[]] {
+  const { next, acct, open } = c.orders;
+  const lots = columns(2, rank.length);
+  const seenIn = new Int32Array(rank.length).fill(-1);
+  const owners: number[] = [];
+  const values: number[] = []; // instrument id, buy, sell
+  const touched: number[] = [];
+  c.books.forEach((book, i) => {
+    touched.length = 0;
+    for (let k = 0; k < 2 * book.levels; k++) {
+      if (book.count[k] === 0) continue;
+      const side = k < book.levels ? 0 : 1;
+      for (let o = book.head[k]!; o !== NIL; o = next[o]!) {
+        const d = acct[o]!;
+        if (seenIn[d] !== i) {
+          seenIn[d] = i;
+          touched.push(d);
+        }
+        lots[side]![d]! += open[o]!;
+      }
+    }
+    for (const d of touched) {
+      if (lots[0]![d] !== 0 || lots[1]![d] !== 0) {
+        owners.push(d);
+        values.push(c.instrumentIds[i]!, lots[0]![d]!, lots[1]![d]!);
+      }
+      lots[0]![d] = 0;
+      lots[1]![d] = 0;
+    }
+  });
+  return byAccount(rank, Int32Array.from(owners), Float64Array.from(values), OPEN_FIELDS);
 }
 
 /** Splits `flat` into runs of `counts[i]` values each. */
@@ -218,10 +271,11 @@ export function readAccountColumns(r: ByteReader): SnapshotData['accounts'] {
 }
 
 /** Every instrument's holders (account ids in the order settlement walks them). */
-export function writeHolders(e: EngineState, w: ByteWriter): void {
-  for (const inst of e.instList) {
-    const ids = new Float64Array(inst.holders.length);
-    for (let i = 0; i < ids.length; i++) ids[i] = inst.holders[i]!.account.accountId;
+export function writeHolders(c: SnapshotCapture, w: ByteWriter): void {
+  for (const h of c.holders) {
+    const ids = new Float64Array(h.length / HOLDER_FIELDS);
+    for (let i = 0; i < ids.length; i++)
+      ids[i] = c.accounts[h[i * HOLDER_FIELDS]! * ACCOUNT_FIELDS]!;
     writeColumn(w, ids);
   }
 }

@@ -203,7 +203,7 @@ function restoreBreaker(r: BreakerRecord | undefined): BreakerState | undefined 
 }
 
 /** The accounts in the snapshot's order (by id). */
-export function sortedAccounts(e: EngineState): Account[] {
+function sortedAccounts(e: EngineState): Account[] {
   return [...e.accountsById.values()].sort((a, b) => a.accountId - b.accountId);
 }
 
