@@ -167,28 +167,32 @@ test(
   },
 );
 
-test('the lease deadline runs on a monotonic clock: the wall clock jumping changes nothing', T, async () => {
-  const realNow = Date.now;
-  const e = new Election(client, 'a', { prefix: '/t5b', ttlSeconds: 2 });
-  const a = await e.campaign();
-  const heard: boolean[] = [];
-  a.onValidity((valid) => heard.push(valid));
-  try {
-    // An hour forward (an NTP step, a VM resumed): the lease is as alive as before.
-    Date.now = () => realNow() + 3_600_000;
-    await new Promise((r) => setTimeout(r, 1_500));
-    assert.ok(a.valid(), 'still valid after the wall clock jumped forward');
-    // An hour back, and the leader stops renewing: the deadline still passes on time, not an hour late.
-    Date.now = () => realNow() - 3_600_000;
-    a.release();
-    const bound = new Promise<string>((r) => setTimeout(() => r('never lost'), 60_000).unref());
-    assert.match(await Promise.race([a.lost, bound]), /deadline/);
-  } finally {
-    Date.now = realNow;
-    await a.resign();
-  }
-  assert.deepEqual(heard, [true, false], 'told once when the deadline passed, never in between');
-});
+test(
+  'the lease deadline runs on a monotonic clock: the wall clock jumping changes nothing',
+  T,
+  async () => {
+    const realNow = Date.now;
+    const e = new Election(client, 'a', { prefix: '/t5b', ttlSeconds: 2 });
+    const a = await e.campaign();
+    const heard: boolean[] = [];
+    a.onValidity((valid) => heard.push(valid));
+    try {
+      // An hour forward (an NTP step, a VM resumed): the lease is as alive as before.
+      Date.now = () => realNow() + 3_600_000;
+      await new Promise((r) => setTimeout(r, 1_500));
+      assert.ok(a.valid(), 'still valid after the wall clock jumped forward');
+      // An hour back, and the leader stops renewing: the deadline still passes on time, not an hour late.
+      Date.now = () => realNow() - 3_600_000;
+      a.release();
+      const bound = new Promise<string>((r) => setTimeout(() => r('never lost'), 60_000).unref());
+      assert.match(await Promise.race([a.lost, bound]), /deadline/);
+    } finally {
+      Date.now = realNow;
+      await a.resign();
+    }
+    assert.deepEqual(heard, [true, false], 'told once when the deadline passed, never in between');
+  },
+);
 
 /** A batch as the previous version wrote it: one JSON object, the commands as JSON. */
 async function putJsonBatch(log: FencedLog, term: number, commands: Command[]): Promise<void> {
