@@ -3,7 +3,7 @@
 // preload the prior rows the fold needs, fold, then write every table with multi-row statements and
 // advance `projection_state` in the same transaction, guarded so two writers cannot both advance it.
 
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import {
   type BatchWrites,
   collectReferences,
@@ -55,6 +55,18 @@ export interface KyselyReadModelsOptions {
   readonly readOnly?: boolean;
 }
 
+/**
+ * The stored orders of `ids` on PostgreSQL: one array parameter (`{1,2,…}`), so the statement text is
+ * the same every batch and stays prepared, where an `IN ($1, …, $n)` list is a new statement of n
+ * parameters each time, which the server parses and plans again.
+ */
+function ordersById(db: Kysely<Database>, ids: readonly number[]) {
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .where(sql<boolean>`order_id = any(${`{${ids.join(',')}}`}::bigint[])`);
+}
+
 /** Moves the stored seq from `from` to `lastSeq`: no row is updated if another writer moved it. */
 function advanceState(db: Kysely<Database>, from: number, lastSeq: number, lastTs: number) {
   return db
@@ -81,7 +93,13 @@ export class KyselyReadModels implements ReadModels {
     this.#writer = new BulkWriter(db, options.columnTypes);
     this.#surveillance = options.readOnly === true ? undefined : new SurveillanceFeed();
     if (options.columnTypes !== undefined) {
-      for (const q of [advanceState(db, 0, 0, 0), S.ownersQuery(db), S.thresholdsQuery(db)]) {
+      const fixed = [
+        advanceState(db, 0, 0, 0),
+        ordersById(db, []),
+        S.ownersQuery(db),
+        S.thresholdsQuery(db),
+      ];
+      for (const q of fixed) {
         prepareEveryBatch(q.compile().sql);
       }
     }
@@ -150,15 +168,7 @@ export class KyselyReadModels implements ReadModels {
   async #loadPrior(trx: Kysely<Database>, pending: readonly AppliedCommand[]): Promise<PriorState> {
     const refs = collectReferences(pending);
     const orders = new Map<number, OrdersTable>();
-    for (let i = 0; i < refs.orderIds.length; i += PRELOAD_CHUNK) {
-      const ids = refs.orderIds.slice(i, i + PRELOAD_CHUNK);
-      const rows = await trx
-        .selectFrom('orders')
-        .selectAll()
-        .where('order_id', 'in', ids)
-        .execute();
-      for (const r of rows) orders.set(r.order_id, r);
-    }
+    for (const r of await this.#storedOrders(trx, refs.orderIds)) orders.set(r.order_id, r);
     // Only binary cash depends on the position before a fill; new instruments have no positions.
     const keys = refs.positionKeys.filter(
       ([, inst]) => this.#instruments.get(inst)?.kind === 'binary',
@@ -185,6 +195,20 @@ export class KyselyReadModels implements ReadModels {
       order: (id) => orders.get(id),
       positionLots: (a, inst) => positions.get(key2(a, inst)) ?? 0,
     };
+  }
+
+  /** The stored orders of `ids`: one prepared statement on PostgreSQL, `IN` lists on SQLite. */
+  async #storedOrders(trx: Kysely<Database>, ids: readonly number[]): Promise<OrdersTable[]> {
+    if (ids.length === 0) return [];
+    if (this.#options.columnTypes !== undefined) return ordersById(trx, ids).execute();
+    const rows: OrdersTable[] = [];
+    for (let i = 0; i < ids.length; i += PRELOAD_CHUNK) {
+      const chunk = ids.slice(i, i + PRELOAD_CHUNK);
+      rows.push(
+        ...(await trx.selectFrom('orders').selectAll().where('order_id', 'in', chunk).execute()),
+      );
+    }
+    return rows;
   }
 
   async #write(trx: Kysely<Database>, w: BatchWrites, prior: PriorState): Promise<void> {
