@@ -5,9 +5,10 @@
 // closed and settled (marking the close and pre-settlement run over the whole window). It prints the
 // heap kept per fill inside the ten-minute window (V8 heap and ArrayBuffers after a full collection,
 // against the empty detectors), the thread's CPU per fill while feeding (the flow is generated
-// between the timed batches), the peak heap between collections, the process's peak RSS (while
-// feeding, and after the ends), and a
-// digest of every alert raised, so two checkouts fed the same seed can be compared byte for byte.
+// between the timed batches; over the whole run, and over the seconds after the window is full,
+// when every fill also evicts one), the peak heap between collections, the process's peak RSS (while
+// feeding, and after the ends), and a digest of every alert raised, so two checkouts fed the same
+// seed can be compared byte for byte.
 //
 //   npx node --expose-gc bench/surveillance/window.ts [--rate 10000] [--seconds 630] [--markets 8]
 //     [--seed 1] [--checkout DIR]   (DIR: another checkout whose packages/surveillance is measured)
@@ -159,6 +160,9 @@ async function main(): Promise<void> {
   const commandsPerSec = Math.round(rate / FILLS_PER_COMMAND);
   const fillsPerSecond: number[] = [];
   let cpuUs = 0;
+  /** CPU and fills once the window is full: every fill then also evicts. */
+  let fullCpuUs = 0;
+  let fullFills = 0;
   let peak = 0;
   for (let sec = 0; sec < seconds; sec++) {
     const before = f.tradeId;
@@ -171,6 +175,10 @@ async function main(): Promise<void> {
     for (const ac of batch) raised.push(s.feed(ac));
     const used = process.threadCpuUsage(cpu);
     cpuUs += used.user + used.system;
+    if (sec >= WINDOW_MS / 1_000) {
+      fullCpuUs += used.user + used.system;
+      fullFills += f.tradeId - before;
+    }
     for (const r of raised) take(r);
     fillsPerSecond.push(f.tradeId - before);
     peak = Math.max(peak, heapBytes());
@@ -195,6 +203,7 @@ async function main(): Promise<void> {
     maxRssMB: Math.round(feedMaxRss / 1e3),
     endMaxRssMB: Math.round(process.resourceUsage().maxRSS / 1e3),
     cpuNsPerFill: Math.round((cpuUs * 1_000) / f.tradeId),
+    fullCpuNsPerFill: fullFills === 0 ? null : Math.round((fullCpuUs * 1_000) / fullFills),
     endCpuMs: Math.round((endUsed.user + endUsed.system) / 1_000),
     alerts,
     alertsDigest: digest.digest('hex').slice(0, 16),
