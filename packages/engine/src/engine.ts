@@ -23,7 +23,14 @@ import {
 } from './engine-queries.ts';
 import type { EngineEvent, Rejected } from './events.ts';
 import { invalidField, takeInvalidField } from './invalid-field.ts';
-import { createAccount, createAsset, growBalances, moveExternal, newAccount } from './ledger.ts';
+import {
+  createAccount,
+  createAsset,
+  growBalances,
+  growOpenLots,
+  moveExternal,
+  newAccount,
+} from './ledger.ts';
 import { setCircuitBreaker } from './circuit-breaker.ts';
 import {
   completeBreakerPauses,
@@ -286,6 +293,7 @@ export class Engine implements EngineState {
     const index = existing === undefined ? this.accountList.length : existing.index;
     const acct = newAccount(index, accountId, userId, subaccount);
     growBalances(acct, this.assetList.length);
+    growOpenLots(acct, this.instList.length);
     this.accountList[index] = acct;
     this.accountsById.set(accountId, acct);
     if (accountId < DENSE_IDS) this.accountsDense[accountId] = acct;
@@ -297,6 +305,7 @@ export class Engine implements EngineState {
     this.instById.set(inst.spec.instrumentId, inst);
     if (inst.spec.instrumentId < DENSE_IDS) this.instDense[inst.spec.instrumentId] = inst;
     this.instList.push(inst);
+    for (const a of this.accountList) growOpenLots(a, this.instList.length);
     this.touched.addInstrument(inst.book.levels);
   }
 

@@ -115,6 +115,11 @@ export function newAccount(
   };
 }
 
+/** One zero per side of every instrument (see `Account.openLots`). */
+export function growOpenLots(acct: Account, instruments: number): void {
+  while (acct.openLots.length < 2 * instruments) acct.openLots.push(0);
+}
+
 export function growBalances(acct: Account, assets: number): void {
   while (acct.available.length < assets) {
     acct.available.push(0);

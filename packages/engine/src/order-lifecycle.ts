@@ -17,12 +17,12 @@ import type { Account, Instrument } from './state.ts';
  */
 export function addOpenLots(acct: Account, instIndex: number, side: number, delta: number): void {
   const k = 2 * instIndex + side;
-  acct.openLots[k] = (acct.openLots[k] ?? 0) + delta;
+  acct.openLots[k]! += delta;
 }
 
 /** The lots the account's resting orders have open on `side` of an instrument. */
 export function openLotsOf(acct: Account, instIndex: number, side: number): number {
-  return acct.openLots[2 * instIndex + side] ?? 0;
+  return acct.openLots[2 * instIndex + side]!;
 }
 
 export function linkToAccount(e: EngineState, acct: Account, slot: number): void {

@@ -379,7 +379,7 @@ export function restoreInto(e: EngineState, d: SnapshotData): void {
 /** Counts every account's open lots from the books (a snapshot from before they were kept). */
 function countOpenLots(e: EngineState): void {
   const s = e.store;
-  for (const a of e.accountsById.values()) a.openLots.length = 0;
+  for (const a of e.accountsById.values()) a.openLots.fill(0);
   for (const inst of e.instList) {
     const book = inst.book;
     for (let k = 0; k < 2 * book.levels; k++) {

@@ -49,10 +49,12 @@ export interface Account {
   /** Client order id → slot, for the account's open orders. */
   clientIds: Map<string, number>;
   /**
-   * Lots the account's resting orders still have open, at index 2 × instrument index + side (holes
-   * read as 0). Kept beside the book levels (same updates), so the binary position limit can count
-   * what resting orders could still add without walking them. Not on `Position`: resting an order
-   * must not create a position record (positions are what fills made).
+   * Lots the account's resting orders still have open, at index 2 × instrument index + side: one
+   * entry per side of every instrument, zero-filled when the account or the instrument is added, so
+   * the array stays packed (no hole to test on a read, no growth on a write). Kept beside the book
+   * levels (same updates), so the binary position limit can count what resting orders could still
+   * add without walking them. Not on `Position`: resting an order must not create a position record
+   * (positions are what fills made).
    */
   openLots: number[];
   /** Frozen by an admin (`setAccountFrozen`): it has no live orders and may place none. */
