@@ -399,6 +399,27 @@ describe('bulk writer copying on PostgreSQL', () => {
     assert.deepEqual(stored.copy, stored.insert);
     assert.equal(stored.copy?.length, audit.length);
   });
+
+  it('fails a COPY the server refuses and keeps the session usable', async () => {
+    const db = await backends.postgres.kysely();
+    const writer = new BulkWriter(db, await columnTypes(db));
+    await writer.writeAll(db, [tablePart(AUDIT_WRITE, auditRows(1, 3))]);
+    await db.connection().execute(async (session) => {
+      // A stored seq first (refused before the rest is read), then one in the middle.
+      for (const rows of [auditRows(1, 2_000), [...auditRows(10, 500), ...auditRows(2, 1)]]) {
+        await assert.rejects(
+          writer.writeAll(session, [tablePart(AUDIT_WRITE, rows)]),
+          /duplicate key value/,
+        );
+        const stored = await session.selectFrom('audit').select('seq').orderBy('seq').execute();
+        assert.deepEqual(
+          stored.map((r) => r.seq),
+          [1, 2, 3],
+        );
+      }
+    });
+    await db.destroy();
+  });
 });
 
 /** The names of every index of the read models' tables, on either backend. */
