@@ -279,22 +279,36 @@ export class ByteReader {
     const end = this.end;
     let p = this.pos;
     let result = 0;
-    let shift = 0;
-    // Up to 4 bytes (28 bits) with bit operations, then multiplication up to 2^53.
-    for (;;) {
+    // Up to 4 bytes (28 bits) in int32 arithmetic; longer integers (timestamps, amounts in micros)
+    // go on in `uintTail`, so this loop's value never leaves int32: one loop for both deoptimised
+    // ("not int32") at the first long integer and ran in doubles from then on.
+    for (let shift = 0; shift < 28; shift += 7) {
       if (p >= end) this.fail('unexpected end of message in an integer');
       const byte = b[p++]!;
-      if (shift < 28) {
-        result |= (byte & 0x7f) << shift;
-      } else {
-        result += (byte & 0x7f) * 2 ** shift;
-        if (shift >= 49 && !Number.isSafeInteger(result)) {
-          this.fail('integer out of the safe range');
-        }
+      result |= (byte & 0x7f) << shift;
+      if (byte < 0x80) {
+        this.pos = p;
+        return result;
       }
-      shift += 7;
+    }
+    return this.uintTail(result, p);
+  }
+
+  /** A `uint`'s bytes after its first four (values of 2^28 and more), by multiplication up to 2^53. */
+  private uintTail(low: number, at: number): number {
+    const b = this.buf;
+    const end = this.end;
+    let p = at;
+    let result = low;
+    for (let shift = 28; ; shift += 7) {
+      if (p >= end) this.fail('unexpected end of message in an integer');
+      const byte = b[p++]!;
+      result += (byte & 0x7f) * 2 ** shift;
+      if (shift >= 49 && !Number.isSafeInteger(result)) {
+        this.fail('integer out of the safe range');
+      }
       if (byte < 0x80) break;
-      if (shift > 56) this.fail('integer too long');
+      if (shift >= 56) this.fail('integer too long');
     }
     this.pos = p;
     return result;

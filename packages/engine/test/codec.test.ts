@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  ByteReader,
   ByteWriter,
   COMMAND_CASES,
   type Command,
@@ -398,4 +399,25 @@ function varintLayoutEvents(): EngineEvent[][] {
 
 test('events written in the variable-length layouts before the fixed-width ones decode as before', () => {
   assert.deepStrictEqual(decodeEventBatch(varintLayoutBatch()), varintLayoutEvents());
+});
+
+test('unsigned integers of every length read back, on both sides of the 28-bit step', () => {
+  const values = [0, 1, 127, 128, 2 ** 21 - 1, 2 ** 21, 2 ** 28 - 1, 2 ** 28, 2 ** 31, 2 ** 35 + 5];
+  values.push(1_765_000_000_123, 2 ** 49 - 1, 2 ** 49, Number.MAX_SAFE_INTEGER);
+  const w = new ByteWriter(8);
+  for (const v of values) w.uint(v);
+  const r = new ByteReader(w.buf.subarray(0, w.pos));
+  assert.deepEqual(
+    values.map(() => r.uint()),
+    values,
+  );
+  // Nine bytes still continuing, and a value past 2^53 − 1, are refused, not rounded.
+  const long = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x81, 0x01]);
+  assert.throws(() => new ByteReader(long).uint(), CodecError);
+  const unsafe = new Uint8Array([0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]);
+  assert.throws(() => new ByteReader(unsafe).uint(), CodecError);
+  assert.throws(
+    () => new ByteReader(new Uint8Array([0x80, 0x80, 0x80, 0x80, 0x80])).uint(),
+    CodecError,
+  );
 });
