@@ -4,7 +4,7 @@
 // appends per fsync shows whether etcd put several appends in one Raft round.
 
 import type { Histograms } from './stage-timings.ts';
-import { metricSum } from '@bourse/protocol/metrics-text';
+import { metricSum, parseMetricsText } from '@bourse/protocol/metrics-text';
 import { page } from './sync-counts.ts';
 
 const LEADER_COUNTERS = [
@@ -13,6 +13,14 @@ const LEADER_COUNTERS = [
   'bourse_cluster_resent_appends_total',
 ] as const;
 const WAL_FSYNCS = 'etcd_disk_wal_fsync_duration_seconds_count';
+/**
+ * etcd's own timings of what a fenced append waits for, summed over its members: the WAL fsync (on
+ * the Raft leader and on a quorum of followers) and bbolt's periodic backend commit.
+ */
+const ETCD_HISTOGRAMS = new Set([
+  'etcd_disk_wal_fsync_duration_seconds',
+  'etcd_disk_backend_commit_duration_seconds',
+]);
 
 /** Counter name → value, as one-bucket series so they travel with the run's histograms. */
 function put(out: Histograms, name: string, value: number): void {
@@ -22,7 +30,8 @@ function put(out: Histograms, name: string, value: number): void {
 
 /**
  * Adds the leader's append counters (from the first gateway's page, which carries every node's
- * metrics) and etcd's WAL fsyncs summed over `etcd` members to `out`.
+ * metrics), etcd's WAL fsyncs and its fsync and backend-commit histograms summed over `etcd` members
+ * to `out`.
  */
 export async function scrapeAppendCounters(
   out: Histograms,
@@ -32,7 +41,12 @@ export async function scrapeAppendCounters(
 ): Promise<Histograms> {
   const text = await page(gateway);
   for (const name of LEADER_COUNTERS) put(out, name, metricSum(text, name, { node: leader }));
-  for (const url of etcd) put(out, WAL_FSYNCS, metricSum(await page(url), WAL_FSYNCS));
+  for (const url of etcd) {
+    const text = await page(url);
+    put(out, WAL_FSYNCS, metricSum(text, WAL_FSYNCS));
+    const seriesOf = (family: string) => (ETCD_HISTOGRAMS.has(family) ? family : undefined);
+    parseMetricsText(text, seriesOf, { values: new Map(), histograms: out });
+  }
   return out;
 }
 

@@ -48,6 +48,11 @@ const STAGES: readonly { name: string; what: string; unit?: 'bytes' }[] = [
     name: 'bourse_cluster_append_latency_seconds',
     what: 'leader: one fenced etcd append (a quorum fsync)',
   },
+  { name: 'etcd_disk_wal_fsync_duration_seconds', what: "etcd: a member's WAL fsync" },
+  {
+    name: 'etcd_disk_backend_commit_duration_seconds',
+    what: "etcd: a member's bbolt backend commit",
+  },
   {
     name: 'bourse_cluster_local_commit_latency_seconds',
     what: "leader: its own journal's grouped write + fsync, behind the log",
