@@ -21,7 +21,7 @@ export interface OrderPathPriority {
  * longer than with no policy at all (docs/BENCHMARKS.md, "The order path under a real-time policy").
  * An engine node sets its own by role (nodePriority): a standby follows the log behind the leader.
  */
-const ORDER_PATH = new Set(['etcd', 'nats', 'node', 'gateway', 'haproxy']);
+const STARTED_BEHIND_CHRT = new Set(['etcd', 'nats', 'gateway', 'haproxy']);
 
 /**
  * Layered priorities, above the spec's: equal real-time priorities do not preempt each other (a
@@ -36,7 +36,9 @@ const LAYERS: Readonly<Record<string, number>> = {
   haproxy: 1,
   gateway: 0,
 };
-const HIGHEST_LAYER = 4;
+const HIGHEST_LAYER = Math.max(...Object.values(LAYERS));
+
+const policyFlag = (policy: OrderPathPriority['policy']) => (policy === 'rr' ? '--rr' : '--fifo');
 
 /** Parses `none` or `<rr|fifo>:<1–99>[:layered]`; undefined for `none`. */
 export function parseOrderPathPriority(text: string): OrderPathPriority | undefined {
@@ -77,8 +79,8 @@ export function nodePriority(p: OrderPathPriority, role: 'leader' | 'standby'): 
  * for an engine node (it sets its own by role: nodePriority).
  */
 export function priorityPrefix(p: OrderPathPriority | undefined, kind: string): string[] {
-  if (p === undefined || kind === 'node' || !ORDER_PATH.has(kind)) return [];
-  return ['chrt', p.policy === 'rr' ? '--rr' : '--fifo', String(priorityOf(p, kind))];
+  if (p === undefined || !STARTED_BEHIND_CHRT.has(kind)) return [];
+  return ['chrt', policyFlag(p.policy), String(priorityOf(p, kind))];
 }
 
 /**
@@ -105,10 +107,7 @@ export function setOwnThreadsPolicy(
   policy: OrderPathPriority['policy'],
   priority: number | undefined,
 ): Promise<boolean> {
-  const words =
-    priority === undefined
-      ? ['--other', '0']
-      : [policy === 'rr' ? '--rr' : '--fifo', String(priority)];
+  const words = priority === undefined ? ['--other', '0'] : [policyFlag(policy), String(priority)];
   return new Promise((resolve) => {
     execFile('chrt', ['--all-tasks', '--pid', ...words, String(process.pid)], (error) =>
       resolve(error === null),
