@@ -1,12 +1,14 @@
-// The in-app channel of server-side alerts: what fired is loaded from the server when someone logs in
-// (and after an outage), and each new firing arrives on the private `notifications` socket channel
-// and is toasted once. Kept by alert id, so the list shows each firing once however it arrived.
+// The in-app channel of server-side alerts: what fired is loaded from the server when someone logs in,
+// and each new firing arrives on the private `notifications` socket channel and is toasted once. Kept
+// by alert id, so the list shows each firing once however it arrived. The list loads again each time
+// a connection confirms the channel (the socket subscribes again after every reconnect): an alert
+// that fired after a load but before the server subscribed this socket reaches no update, and a load
+// that starts after the confirmation sees it (as the account screens, decision 0961).
 
 import { useEffect, useState } from 'react';
 import type { LiveSocket, WireMessage } from '../api/live-socket.ts';
 import type { Me } from '../api/types.ts';
 import { type AlertNotification, importLegacyAlerts, listNotifications } from './alerts.ts';
-import { useLiveness } from './liveness.ts';
 
 const KEPT = 100;
 
@@ -25,7 +27,6 @@ export function useAlertNotifications(
   toast: (text: string) => void,
 ): readonly AlertNotification[] {
   const [items, setItems] = useState<readonly AlertNotification[]>([]);
-  const { reconnects } = useLiveness();
   const userId = me?.userId;
 
   // Alerts this browser kept before the server did are sent once, at the first login.
@@ -40,22 +41,29 @@ export function useAlertNotifications(
       return;
     }
     let live = true;
-    listNotifications().then(
-      (list) => live && setItems((cur) => merge(cur, list)),
-      () => {},
-    );
-    const release = socket.subscribe('notifications');
+    const load = () =>
+      listNotifications().then(
+        (list) => live && setItems((cur) => merge(cur, list)),
+        () => {},
+      );
+    load();
     const off = socket.onMessage((m: WireMessage) => {
-      if (m.channel !== 'notifications' || m.type !== 'update') return;
+      if (m.channel !== 'notifications') return;
+      if (m.type === 'subscribed') {
+        load();
+        return;
+      }
+      if (m.type !== 'update') return;
       const fresh = m.items as AlertNotification[];
       for (const n of fresh) toast(n.text);
       setItems((cur) => merge(cur, fresh));
     });
+    const release = socket.subscribe('notifications');
     return () => {
       live = false;
       off();
       release();
     };
-  }, [userId, socket, toast, reconnects]);
+  }, [userId, socket, toast]);
   return items;
 }
