@@ -5,7 +5,8 @@
 // by round, so a before/after pair shares the machine's load. An engine that takes its snapshot in
 // two parts also gets the engine thread's part (`captureSnapshot`, what a server's orders wait for)
 // and the encoding (`encodeSnapshot`, on another thread in a server) timed apart; for one that does
-// not, its whole `snapshot()` is that stall.
+// not, its whole `snapshot()` is that stall. Each round also times one `stateHash()` by the same clock
+// (the cluster hashes every `hashEvery` commands on the engine thread).
 //
 //   npx node bench/engine/snapshot-accounts.ts [--accounts 1000,10000,100000] [--rounds 5] [--baseline DIR]
 
@@ -180,8 +181,8 @@ async function main(): Promise<void> {
       const e = new m.Engine({ feeAccountId: 0, maxOpenOrdersPerAccount: 150 });
       for (const c of commands) e.apply(c);
       const times = () => [] as number[];
-      const [write, read, stall, encode] = [times(), times(), times(), times()];
-      return { name, E: m.Engine, m, e, write, read, stall, encode, bytes: 0, hash: '' };
+      const [write, read, stall, encode, hash] = [times(), times(), times(), times(), times()];
+      return { name, E: m.Engine, m, e, write, read, stall, encode, hash, bytes: 0, hashText: '' };
     });
     for (let r = 0; r < Number(values.rounds); r++) {
       for (const s of states) {
@@ -204,8 +205,10 @@ async function main(): Promise<void> {
         s.write.push(w);
         s.read.push(rd);
         s.bytes = snap.byteLength;
-        s.hash = (restored as Engine).stateHash();
-        if (s.hash !== s.e.stateHash())
+        const [h, hashText] = cpuMs(() => s.e.stateHash());
+        s.hash.push(h);
+        s.hashText = hashText as string;
+        if (s.hashText !== (restored as Engine).stateHash())
           throw new Error(`${s.name}: restore changed the state hash`);
       }
     }
@@ -218,7 +221,8 @@ async function main(): Promise<void> {
             ? ', '
             : `, encode (own thread) ${median(s.encode).toFixed(1)} ms, `) +
           `restore ${median(s.read).toFixed(1)} ms [${s.read.map((x) => x.toFixed(0)).join(' ')}], ` +
-          `${(s.bytes / 1e6).toFixed(2)} MB (${(s.bytes / n).toFixed(0)} B/account), hash ${s.hash}`,
+          `${(s.bytes / 1e6).toFixed(2)} MB (${(s.bytes / n).toFixed(0)} B/account), ` +
+          `stateHash() ${median(s.hash).toFixed(1)} ms [${s.hash.map((x) => x.toFixed(0)).join(' ')}] ${s.hashText}`,
       );
     }
   }
