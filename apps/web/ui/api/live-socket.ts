@@ -73,6 +73,18 @@ export class LiveSocket {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * Hears each confirmation of a subscription to `channel` (of `market`, if given): from then on its
+   * updates reach this socket, and every connection confirms again after a reconnect. A screen that
+   * loaded over REST before loads again then, or it misses what changed in between (decision 0961).
+   */
+  onSubscribed(channel: string, market: string | undefined, listener: () => void): () => void {
+    return this.onMessage((m) => {
+      if (m.type !== 'subscribed' || m.channel !== channel) return;
+      if (market === undefined || m.market === market) listener();
+    });
+  }
+
   onState(listener: () => void): () => void {
     this.#stateListeners.add(listener);
     return () => this.#stateListeners.delete(listener);

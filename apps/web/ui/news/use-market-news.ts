@@ -1,6 +1,7 @@
 // A market's news for its page: loaded from the API when the market opens, again whenever the
-// socket's news channel says an item was stored for it (posted, or polled from a feed), and after an
-// outage (items stored while the socket was down were never pushed).
+// socket's news channel says an item was stored for it (posted, or polled from a feed), and each time
+// a connection confirms the channel (items stored before the server subscribed this socket, as after
+// an outage, were never pushed).
 
 import type { NewsItemView, NewsPage } from '@bourse/protocol';
 import { useEffect } from 'react';
@@ -28,11 +29,13 @@ export function useMarketNews(market: string): Loaded<readonly NewsItemView[] | 
   );
   const { reload } = loaded;
   useEffect(() => {
-    const release = socket.subscribe('news', market);
+    const offConfirmed = socket.onSubscribed('news', market, reload);
     const off = socket.onMessage((m) => {
       if (m.channel === 'news' && m.type === 'update' && m.market === market) reload();
     });
+    const release = socket.subscribe('news', market);
     return () => {
+      offConfirmed();
       off();
       release();
     };

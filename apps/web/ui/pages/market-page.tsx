@@ -60,14 +60,18 @@ function MarketScreen({ m: listed }: { m: MarketInfo }) {
     feed.start();
     return () => feed.stop();
   }, [feed]);
-  // The tape's history, again after an outage (trades while the socket was down were never pushed).
-  const { reconnects, downSince } = useLiveness();
+  // The tape's history, again each time a connection confirms the trades channel (trades made before
+  // the server subscribed this socket, as while it was down, were never pushed).
+  const { downSince } = useLiveness();
   useEffect(() => {
     const path = `/api/v1/markets/${encodeURIComponent(listed.market)}/trades`;
-    api<{ items: TradeRow[] }>('GET', path, undefined, { limit: 100 })
-      .then((r) => feed.seedTrades(r.items))
-      .catch(() => {});
-  }, [feed, listed.market, reconnects]);
+    const load = () =>
+      api<{ items: TradeRow[] }>('GET', path, undefined, { limit: 100 })
+        .then((r) => feed.seedTrades(r.items))
+        .catch(() => {});
+    load();
+    return socket.onSubscribed('trades', listed.market, load);
+  }, [feed, socket, listed.market]);
   const snap = useSyncExternalStore(feed.subscribe, feed.getSnapshot);
   const t = snap.ticker;
   const m: MarketInfo = useMemo(

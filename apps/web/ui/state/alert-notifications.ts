@@ -47,13 +47,9 @@ export function useAlertNotifications(
         () => {},
       );
     load();
+    const offConfirmed = socket.onSubscribed('notifications', undefined, load);
     const off = socket.onMessage((m: WireMessage) => {
-      if (m.channel !== 'notifications') return;
-      if (m.type === 'subscribed') {
-        load();
-        return;
-      }
-      if (m.type !== 'update') return;
+      if (m.channel !== 'notifications' || m.type !== 'update') return;
       const fresh = m.items as AlertNotification[];
       for (const n of fresh) toast(n.text);
       setItems((cur) => merge(cur, fresh));
@@ -61,6 +57,7 @@ export function useAlertNotifications(
     const release = socket.subscribe('notifications');
     return () => {
       live = false;
+      offConfirmed();
       off();
       release();
     };
