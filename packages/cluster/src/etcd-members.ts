@@ -3,7 +3,7 @@
 // Each member keeps its client and peer ports across restarts, so a killed member can come back.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +37,8 @@ export interface EtcdClusterOptions {
   readonly electionMs?: number;
   /** Backend quota (bytes); etcd raises a NOSPACE alarm and refuses writes beyond it. */
   readonly quotaBytes?: number;
-  /** Skip fsync: only for throwaway tests that do not measure or rely on durability. */
+  /** The members' client and peer ports, two per member in that order; fresh ones when omitted. */
+  readonly ports?: readonly number[];
 }
 
 /** The command line of one member, also what a systemd unit for it would run. */
@@ -76,6 +77,8 @@ export class EtcdMember {
   readonly #args: string[];
   readonly #logPath: string;
   #child: ChildProcess | undefined;
+  /** Set when this process stopped the member: its exit is then no failure. */
+  #stopped = false;
 
   constructor(spec: EtcdMemberSpec, args: string[], logPath: string) {
     this.spec = spec;
@@ -98,8 +101,36 @@ export class EtcdMember {
   start(): void {
     if (this.running) return;
     const log = openSync(this.#logPath, 'a');
+    this.#stopped = false;
     this.#child = spawn('etcd', this.#args, { stdio: ['ignore', log, log] });
     this.#child.on('error', () => {});
+  }
+
+  /**
+   * Why the member is gone when it ended on its own (it could not bind a port, its data dir was
+   * refused): its exit code and the end of its log. Undefined while it runs or after a kill.
+   */
+  failure(): string | undefined {
+    const child = this.#child;
+    if (
+      child === undefined ||
+      this.#stopped ||
+      (child.exitCode === null && child.signalCode === null)
+    ) {
+      return undefined;
+    }
+    const log = existsSync(this.#logPath) ? readFileSync(this.#logPath, 'utf8').slice(-2_000) : '';
+    return `etcd member ${this.spec.name} exited (${child.exitCode ?? child.signalCode}):\n${log}`;
+  }
+
+  /** Resolves once this member answers on its own client endpoint. */
+  async status(): Promise<void> {
+    const client = new Etcd3({ hosts: [this.endpoint], dialTimeout: 1000 });
+    try {
+      await client.maintenance.status();
+    } finally {
+      client.close();
+    }
   }
 
   /** Sends a signal (SIGKILL by default) and, for a kill, waits until the process is gone. */
@@ -107,6 +138,7 @@ export class EtcdMember {
     const child = this.#child;
     if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    this.#stopped = true;
     child.kill(signal);
     if (signal === 'SIGKILL' || signal === 'SIGTERM') await exited;
   }
@@ -114,6 +146,7 @@ export class EtcdMember {
   killSync(): void {
     const child = this.#child;
     if (child !== undefined && child.exitCode === null && child.signalCode === null) {
+      this.#stopped = true;
       child.kill('SIGKILL');
     }
   }
@@ -131,13 +164,15 @@ export class EtcdCluster {
     this.#ownsDir = ownsDir;
   }
 
-  /** Starts every member on fresh loopback ports and waits until the cluster serves a write. */
+  /** Starts every member (on fresh loopback ports unless `opts.ports` names them) and waits until each serves and a quorum takes a write. */
   static async start(opts: EtcdClusterOptions = {}): Promise<EtcdCluster> {
+    const count = opts.members ?? 3;
+    const ports = opts.ports ?? (await freePorts(count * 2));
+    if (ports.length !== count * 2)
+      throw new Error(`${count} etcd members need ${count * 2} ports`);
     const ownsDir = opts.dir === undefined;
     const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'bourse-etcd-'));
     mkdirSync(dir, { recursive: true });
-    const count = opts.members ?? 3;
-    const ports = await freePorts(count * 2);
     const specs: EtcdMemberSpec[] = [];
     for (let i = 0; i < count; i++) {
       specs.push({ name: `etcd${i + 1}`, clientPort: ports[2 * i]!, peerPort: ports[2 * i + 1]! });
@@ -171,16 +206,28 @@ export class EtcdCluster {
     return createEtcdClient(this.endpoints);
   }
 
-  /** Resolves once a quorum accepts a write (after start, or after a member came back). */
+  /**
+   * Resolves once a quorum accepts a write and every running member answers (after start, or after a
+   * member came back); rejects at once when a member ended on its own, since a quorum without it
+   * would only fail later, when a test stops another member.
+   */
   async waitWritable(timeoutMs = READY_TIMEOUT_MS): Promise<void> {
     const client = this.client();
     const deadline = Date.now() + timeoutMs;
+    const failed = () => {
+      const why = this.members.map((m) => m.failure()).find((f) => f !== undefined);
+      if (why !== undefined) throw new Error(why);
+    };
     try {
       for (;;) {
+        failed();
         try {
           await client.put('/bourse-ready').value(String(Date.now())).exec();
+          await Promise.all(this.members.filter((m) => m.running).map((m) => m.status()));
+          failed();
           return;
         } catch (error) {
+          failed();
           if (Date.now() > deadline) throw new Error(`etcd not writable: ${String(error)}`);
           await new Promise((r) => setTimeout(r, 200));
         }

@@ -5,9 +5,8 @@
 // installed through the project's own scripts. A second `up` on the same directory restarts it from
 // disk on the same ports.
 
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect as tcpConnect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
@@ -38,12 +37,18 @@ import {
   priorityPrefix,
 } from './order-path-priority.ts';
 import { spawnBourse } from './spawn-ready.ts';
+import {
+  type DetachedProgram,
+  logSince,
+  READY_MS,
+  startDetached,
+  waitServing,
+} from './detached-start.ts';
 
 const run = promisify(execFile);
 const SCRIPTS = fileURLToPath(new URL('../../../../scripts/', import.meta.url));
 const NODES = 3;
 const GATEWAYS = 2;
-const READY_MS = 120_000;
 
 const PORT_NAMES = [
   ...[1, 2, 3].flatMap((i) => [`etcd${i}-client`, `etcd${i}-peer`]),
@@ -70,46 +75,6 @@ function ensureTools(): void {
     if (r.status !== 0) throw new Error('scripts/ensure-postgres.sh failed');
   }
 }
-
-/**
- * Starts a program detached from this process, its output appended to `log`, behind `prefix` (the
- * `chrt` words of its scheduling policy, order-path-priority.ts).
- */
-function detached(
-  file: string,
-  args: readonly string[],
-  log: string,
-  env: Readonly<Record<string, string>> = {},
-  prefix: readonly string[] = [],
-): number {
-  const out = `>>'${log.replaceAll("'", "'\\''")}' 2>&1`;
-  const quoted = [...prefix, file, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
-  const child = spawn('sh', ['-c', `exec ${quoted} ${out}`], {
-    detached: true,
-    stdio: 'ignore',
-    env: { ...process.env, ...env },
-  });
-  child.unref();
-  return child.pid!;
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + READY_MS;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`${what} did not come up in time`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-const portOpen = (port: number) =>
-  new Promise<boolean>((ok) => {
-    const s = tcpConnect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.end();
-      ok(true);
-    });
-    s.once('error', () => ok(false));
-  });
 
 /** `up`'s options for the processes it starts, each checked; refused before anything starts. */
 function nodeOptions(values: {
@@ -263,24 +228,20 @@ async function startEtcd(state: ClusterState, add: Add): Promise<void> {
     clientPort: state.ports[`etcd${i}-client`]!,
     peerPort: state.ports[`etcd${i}-peer`]!,
   }));
+  const started: DetachedProgram[] = [];
   for (const spec of specs) {
     const args = etcdMemberArgs(spec, specs, join(state.dataDir, 'etcd', spec.name));
     const log = logOf(state, spec.name);
     const url = `http://127.0.0.1:${spec.clientPort}`;
     const command = ['etcd', ...args];
-    add({
-      name: spec.name,
-      kind: 'etcd',
-      pid: detached('etcd', args, log, {}, prefixOf(state, 'etcd')),
-      log,
-      url,
-      command,
-    });
+    const member = startDetached(spec.name, 'etcd', args, log, {}, prefixOf(state, 'etcd'));
+    started.push(member);
+    add({ name: spec.name, kind: 'etcd', pid: member.pid, log, url, command });
   }
-  await waitFor('etcd', async () => {
-    await run('etcdctl', ['--endpoints', state.etcd.join(','), 'put', '/bourse-up', '1'], {
-      timeout: 5_000,
-    });
+  // Every member, not a quorum: two can serve writes while the third could not bind its ports.
+  await waitServing('etcd', started, async () => {
+    const endpoints = ['--endpoints', state.etcd.join(',')];
+    await run('etcdctl', [...endpoints, 'endpoint', 'health'], { timeout: 10_000 });
     return true;
   });
 }
@@ -294,17 +255,22 @@ async function startNats(state: ClusterState, add: Add): Promise<void> {
   const bin = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
   const log = logOf(state, 'nats');
   const env = natsServerEnv();
+  const nats = startDetached('nats', bin, ['-c', conf], log, env, prefixOf(state, 'nats'));
   add({
     name: 'nats',
     kind: 'nats',
-    pid: detached(bin, ['-c', conf], log, env, prefixOf(state, 'nats')),
+    pid: nats.pid,
     log,
     url: state.natsUrl,
     command: [bin, '-c', conf],
     env,
   });
-  await waitFor('nats-server', () => portOpen(state.ports.nats!));
+  await natsReady(nats);
 }
+
+/** nats-server says so once it listens: an open port could be another program's. */
+const natsReady = (nats: DetachedProgram) =>
+  waitServing('nats-server', [nats], async () => logSince(nats).includes('Server is ready'));
 
 /** One `bourse` process, detached, recorded once it printed its ready line. */
 async function startBourse(
@@ -382,15 +348,21 @@ async function startHaproxy(state: ClusterState, add: Add): Promise<void> {
   );
   const bin = existsSync('/usr/sbin/haproxy') ? '/usr/sbin/haproxy' : 'haproxy';
   const log = logOf(state, 'haproxy');
-  add({
-    name: 'haproxy',
-    kind: 'haproxy',
-    pid: detached(bin, ['-db', '-f', cfg], log, {}, prefixOf(state, 'haproxy')),
+  const command = [bin, '-db', '-f', cfg];
+  const haproxy = startDetached(
+    'haproxy',
+    bin,
+    command.slice(1),
     log,
-    url: state.url,
-    command: [bin, '-db', '-f', cfg],
-  });
-  await waitFor('HAProxy', async () => (await fetch(`${state.url}/readyz`)).status === 200);
+    {},
+    prefixOf(state, 'haproxy'),
+  );
+  add({ name: 'haproxy', kind: 'haproxy', pid: haproxy.pid, log, url: state.url, command });
+  await waitServing(
+    'HAProxy',
+    [haproxy],
+    async () => (await fetch(`${state.url}/readyz`)).status === 200,
+  );
 }
 
 /** This process's limit on open files (children inherit it); 1,024 when it cannot be read. */
@@ -471,8 +443,16 @@ export async function restartProcess(state: ClusterState, name: string): Promise
     started.child.unref();
     entry.pid = started.child.pid!;
   } else {
-    entry.pid = detached(bin!, args, entry.log, entry.env, prefixOf(state, entry.kind));
-    if (entry.kind === 'nats') await waitFor('nats-server', () => portOpen(state.ports.nats!));
+    const program = startDetached(
+      name,
+      bin!,
+      args,
+      entry.log,
+      entry.env,
+      prefixOf(state, entry.kind),
+    );
+    entry.pid = program.pid;
+    if (entry.kind === 'nats') await natsReady(program);
   }
   writeState(state);
 }
