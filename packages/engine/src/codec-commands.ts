@@ -455,9 +455,15 @@ const CASES: Cases = {
 export const COMMAND_CASES: Cases = CASES;
 
 const BY_TAG: (CommandCase<CommandType> | undefined)[] = [];
+/**
+ * Each case's field names as a set: a lookup per key of every command encoded (the gateway thread
+ * encodes each order), half the cost of asking the fields object (`Object.hasOwn`) per key.
+ */
+const FIELD_NAMES_BY_TAG: ReadonlySet<string>[] = [];
 for (const c of Object.values(CASES) as CommandCase<CommandType>[]) {
   if (BY_TAG[c.tag] !== undefined) throw new Error(`command tag ${c.tag} used twice`);
   BY_TAG[c.tag] = c;
+  FIELD_NAMES_BY_TAG[c.tag] = new Set(Object.keys(c.fields));
 }
 
 const utf8 = new TextEncoder();
@@ -476,7 +482,7 @@ function jsonText(v: unknown): string {
 export function writeCommand(w: ByteWriter, c: Command): void {
   const start = w.pos;
   const known = Object.hasOwn(CASES, c.type) ? CASES[c.type] : undefined;
-  if (known !== undefined && onlyKnownFields(c, known.fields)) {
+  if (known !== undefined && onlyKnownFields(c, FIELD_NAMES_BY_TAG[known.tag]!)) {
     try {
       w.u8(RECORD_BINARY);
       w.u8(known.tag);
@@ -497,10 +503,10 @@ export function writeCommand(w: ByteWriter, c: Command): void {
  * Whether every field the command has (JSON's view: own, not undefined) is one its case describes;
  * a field outside them has no binary place, and dropping it would make binary and JSON disagree.
  */
-function onlyKnownFields(c: Command, fields: object): boolean {
+function onlyKnownFields(c: Command, names: ReadonlySet<string>): boolean {
   const record = c as unknown as Record<string, unknown>;
   for (const key in record) {
-    if (key === 'type' || key === 'seq' || key === 'ts' || Object.hasOwn(fields, key)) continue;
+    if (key === 'type' || key === 'seq' || key === 'ts' || names.has(key)) continue;
     if (record[key] !== undefined && Object.hasOwn(record, key)) return false;
   }
   return true;

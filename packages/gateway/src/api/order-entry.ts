@@ -67,29 +67,21 @@ export function placeOrderCommand(
     qtyLots: body.qtyLots,
     tif,
   };
-  // An index over one shared list: a for-of over a literal built an array and an iterator per order
-  // on the gateway thread (seen in its allocation profile under load).
-  for (let i = 0; i < OPTIONAL_ORDER_FIELDS.length; i++) {
-    const k = OPTIONAL_ORDER_FIELDS[i]!;
-    if (body[k] !== undefined) command[k] = body[k];
-  }
+  // Copied when the body has them, each by name: a loop over a list of names read and wrote each by
+  // key, a lookup by name per field, the larger part of this function's cost on the gateway thread.
+  if (body.priceTicks !== undefined) command.priceTicks = body.priceTicks;
+  if (body.clientOrderId !== undefined) command.clientOrderId = body.clientOrderId;
+  if (body.expiresAt !== undefined) command.expiresAt = body.expiresAt;
+  if (body.postOnly !== undefined) command.postOnly = body.postOnly;
+  if (body.reduceOnly !== undefined) command.reduceOnly = body.reduceOnly;
+  if (body.stopPriceTicks !== undefined) command.stopPriceTicks = body.stopPriceTicks;
+  if (body.worstPriceTicks !== undefined) command.worstPriceTicks = body.worstPriceTicks;
+  if (body.maxCost !== undefined) command.maxCost = body.maxCost;
+  if (body.stp !== undefined) command.stp = body.stp;
+  if (body.cancelOnPause !== undefined) command.cancelOnPause = body.cancelOnPause;
+  if (body.orderGroupId !== undefined) command.orderGroupId = body.orderGroupId;
   return command as CommandInput;
 }
-
-/** Copied onto the command when the body has them. */
-const OPTIONAL_ORDER_FIELDS = [
-  'priceTicks',
-  'clientOrderId',
-  'expiresAt',
-  'postOnly',
-  'reduceOnly',
-  'stopPriceTicks',
-  'worstPriceTicks',
-  'maxCost',
-  'stp',
-  'cancelOnPause',
-  'orderGroupId',
-] as const;
 
 /** The ack of an accepted placeOrder: its fills and where the order ended up. */
 export function orderAck(applied: AppliedCommand, symbol: string): OrderAck {
