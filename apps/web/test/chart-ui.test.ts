@@ -18,7 +18,13 @@ import {
   screenshot,
   screenshotPages,
 } from './support/browser.ts';
-import { MARKET, PASSWORD, startWebExchange, type WebExchange } from './support/web-exchange.ts';
+import {
+  bobSellsAliceBuys,
+  MARKET,
+  PASSWORD,
+  startWebExchange,
+  type WebExchange,
+} from './support/web-exchange.ts';
 
 const skip = chromiumMissing();
 
@@ -43,23 +49,8 @@ describe('the price chart', { skip }, () => {
     ex = await startWebExchange({}, () => Date.now() + shift);
     browser = await launch();
     alice = (await newUserPage(browser, ex.baseUrl)).page;
-    const s = ex.gateway.services;
     for (const px of [4_000, 4_500, 5_000]) {
-      for (const [name, side] of [
-        ['bob', 'sell'],
-        ['alice', 'buy'],
-      ] as const) {
-        await s.submit({
-          type: 'placeOrder',
-          accountId: ex.accounts[name]!,
-          instrumentId: 1,
-          side,
-          orderType: 'limit',
-          priceTicks: px,
-          qtyLots: 200,
-          tif: 'gtc',
-        } as Parameters<typeof s.submit>[0]);
-      }
+      await bobSellsAliceBuys(ex, 1, px, 200);
       shift += MINUTE;
     }
   });

@@ -21,7 +21,13 @@ import {
   WAIT_MS,
 } from './support/browser.ts';
 import { DIST_DIR, ensureBuilt } from '../scripts/ensure-built.ts';
-import { MARKET, PASSWORD, startWebExchange, type WebExchange } from './support/web-exchange.ts';
+import {
+  MARKET,
+  PASSWORD,
+  placeLimit,
+  startWebExchange,
+  type WebExchange,
+} from './support/web-exchange.ts';
 
 const skip = chromiumMissing();
 
@@ -64,16 +70,7 @@ describe('the installable app on a phone', { skip }, () => {
   });
 
   const order = (name: string, side: 'buy' | 'sell', px: number, lots: number) =>
-    ex.gateway.services.submit({
-      type: 'placeOrder',
-      accountId: ex.accounts[name]!,
-      instrumentId: 1,
-      side,
-      orderType: 'limit',
-      priceTicks: px,
-      qtyLots: lots,
-      tif: 'gtc',
-    } as Parameters<WebExchange['gateway']['services']['submit']>[0]);
+    placeLimit(ex, name, 1, side, px, lots);
 
   afterEach(async (t) => {
     await screenshot(page, `installable-${t.name.replace(/[^a-z]+/gi, '-').slice(0, 30)}`);

@@ -15,7 +15,13 @@ import type { Browser, Page } from 'playwright-core';
 import { eventually } from '../../../packages/alerts/test/support/receivers.ts';
 import { Session } from './support/alerts-server.ts';
 import { chromiumMissing, launch, logIn, newUserPage, screenshotPages } from './support/browser.ts';
-import { MARKET, PASSWORD, startWebExchange, type WebExchange } from './support/web-exchange.ts';
+import {
+  bobSellsAliceBuys,
+  MARKET,
+  PASSWORD,
+  startWebExchange,
+  type WebExchange,
+} from './support/web-exchange.ts';
 
 const skip = chromiumMissing();
 
@@ -40,25 +46,8 @@ describe('screens that load, then listen: a change before the subscription takes
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Bob rests a sell of one contract at `cents`, Alice lifts it. */
-  const trade = async (cents: number) => {
-    const s = ex.gateway.services;
-    for (const [name, side] of [
-      ['bob', 'sell'],
-      ['alice', 'buy'],
-    ] as const) {
-      await s.submit({
-        type: 'placeOrder',
-        accountId: ex.accounts[name]!,
-        instrumentId: 1,
-        side,
-        orderType: 'limit',
-        priceTicks: cents * 100,
-        qtyLots: 100,
-        tif: 'gtc',
-      } as Parameters<typeof s.submit>[0]);
-    }
-  };
+  /** One contract traded at `cents`. */
+  const trade = (cents: number) => bobSellsAliceBuys(ex, 1, cents * 100);
 
   /**
    * Alice's page, logged in, whose socket's subscriptions to `channel` reach the server only when the

@@ -16,7 +16,13 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { DEFAULT_POLL, NewsStore, type PollerThread, startPollerThread } from '@bourse/news';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing, launch, logIn, newUserPage, screenshotPages } from './support/browser.ts';
-import { MARKET, PASSWORD, startWebExchange, type WebExchange } from './support/web-exchange.ts';
+import {
+  bobSellsAliceBuys,
+  MARKET,
+  PASSWORD,
+  startWebExchange,
+  type WebExchange,
+} from './support/web-exchange.ts';
 
 const skip = chromiumMissing();
 const MINUTE = 60_000;
@@ -85,23 +91,8 @@ describe('news on the market page', { skip }, () => {
       },
     );
     // Trades in three past minutes: candles for the news to mark.
-    const s = ex.gateway.services;
     for (const px of [4_000, 4_500, 5_000]) {
-      for (const [name, side] of [
-        ['bob', 'sell'],
-        ['alice', 'buy'],
-      ] as const) {
-        await s.submit({
-          type: 'placeOrder',
-          accountId: ex.accounts[name]!,
-          instrumentId: 1,
-          side,
-          orderType: 'limit',
-          priceTicks: px,
-          qtyLots: 100,
-          tif: 'gtc',
-        } as Parameters<typeof s.submit>[0]);
-      }
+      await bobSellsAliceBuys(ex, 1, px);
       shift += MINUTE;
     }
     browser = await launch();

@@ -21,6 +21,7 @@ import {
   MARKET,
   MARKET_2,
   PASSWORD,
+  placeLimit,
   startWebExchange,
   type WebExchange,
 } from './support/web-exchange.ts';
@@ -60,17 +61,7 @@ describe('an exchange outage', { skip }, () => {
     side: 'buy' | 'sell',
     px: number,
     lots: number,
-  ) =>
-    ex.gateway.services.submit({
-      type: 'placeOrder',
-      accountId: ex.accounts[name]!,
-      instrumentId,
-      side,
-      orderType: 'limit',
-      priceTicks: px,
-      qtyLots: lots,
-      tif: 'gtc',
-    } as Parameters<WebExchange['gateway']['services']['submit']>[0]);
+  ) => placeLimit(ex, name, instrumentId, side, px, lots);
   const stale = (page: Page) => page.getByTestId('stale');
   const badge = (page: Page) => page.getByTestId('connection');
   /** Client-side navigation through the app's own links, as a person would (no page load). */

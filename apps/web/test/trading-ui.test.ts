@@ -17,6 +17,7 @@ import {
   WAIT_MS,
 } from './support/browser.ts';
 import {
+  bobSellsAliceBuys,
   MARKET,
   MARKET_2,
   PASSWORD,
@@ -178,22 +179,7 @@ describe('web trading UI', { skip }, () => {
     await form.getByRole('button', { name: 'Add alert' }).click();
     await alice.getByTestId('alert-state').getByText('Watching').waitFor();
     // Bob sells and Alice buys one contract at 55¢ through the API's engine commands.
-    const s = ex.gateway.services;
-    for (const [name, side] of [
-      ['bob', 'sell'],
-      ['alice', 'buy'],
-    ] as const) {
-      await s.submit({
-        type: 'placeOrder',
-        accountId: ex.accounts[name]!,
-        instrumentId: 2,
-        side,
-        orderType: 'limit',
-        priceTicks: 5_500,
-        qtyLots: 100,
-        tif: 'gtc',
-      } as Parameters<typeof s.submit>[0]);
-    }
+    await bobSellsAliceBuys(ex, 2, 5_500);
     await notified(alice, `${MARKET_2} traded at 55¢, at or above 55¢`);
     await alice
       .getByTestId('alert-state')

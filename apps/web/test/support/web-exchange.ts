@@ -151,3 +151,35 @@ export async function startWebExchange(
     },
   };
 }
+
+/** A good-till-cancelled limit order of `username`'s, through the engine command an API request makes. */
+export function placeLimit(
+  ex: WebExchange,
+  username: string,
+  instrumentId: number,
+  side: 'buy' | 'sell',
+  priceTicks: number,
+  qtyLots: number,
+): Promise<unknown> {
+  return ex.gateway.services.submit({
+    type: 'placeOrder',
+    accountId: ex.accounts[username]!,
+    instrumentId,
+    side,
+    orderType: 'limit',
+    priceTicks,
+    qtyLots,
+    tif: 'gtc',
+  } as Parameters<WebExchange['gateway']['services']['submit']>[0]);
+}
+
+/** Bob rests a sell of `qtyLots` at `priceTicks` and Alice buys it: one trade. */
+export async function bobSellsAliceBuys(
+  ex: WebExchange,
+  instrumentId: number,
+  priceTicks: number,
+  qtyLots = 100,
+): Promise<void> {
+  await placeLimit(ex, 'bob', instrumentId, 'sell', priceTicks, qtyLots);
+  await placeLimit(ex, 'alice', instrumentId, 'buy', priceTicks, qtyLots);
+}
