@@ -5,12 +5,11 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { clusterMetricsRegistry, createClusterMetrics } from '@bourse/cluster';
+import { clusterMetricsRegistry, createClusterMetrics, freePorts } from '@bourse/cluster';
 import { Registry } from 'prom-client';
 import { addGatewayClusterFamilies, aggregateNodeMetrics } from '../src/cluster/cluster-metrics.ts';
 import { type Served, serve } from './fixtures/served-exchange.ts';
@@ -139,17 +138,6 @@ test('every metric the dashboard and the alert rules read is on the /metrics pag
   }
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
@@ -200,7 +188,7 @@ test('a real Prometheus scrapes the server and answers its series', async (t) =>
       '',
     ].join('\n'),
   );
-  const port = await freePort();
+  const [port] = await freePorts(1);
   const prometheus = spawn(
     'prometheus',
     [

@@ -7,27 +7,23 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { test } from 'node:test';
+import { freePorts } from '@bourse/cluster';
 import {
   eventually,
   startWebhookReceiver,
 } from '../../../packages/alerts/test/support/receivers.ts';
-import {
-  freePort,
-  prepareDataDir,
-  RAIN,
-  Session,
-  serve,
-  setUpExchange,
-} from './support/alerts-server.ts';
+import { prepareDataDir, RAIN, Session, serve, setUpExchange } from './support/alerts-server.ts';
 
 type Notifications = { items: { alertId: number }[] };
 
 test('after a crash every alert has fired once and none is lost', async (t) => {
-  const [hooks, dataDir, port] = await Promise.all([
+  // A port of its own: the server must come back on the same one.
+  const [hooks, dataDir, ports] = await Promise.all([
     startWebhookReceiver(),
     prepareDataDir(),
-    freePort(),
+    freePorts(1),
   ]);
+  const port = ports[0]!;
   let server = await serve(dataDir, port, []);
   t.after(async () => {
     await server.stop();

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { test } from 'node:test';
+import { freePorts } from '@bourse/cluster';
 import type { Page } from 'playwright-core';
 import {
   eventually,
@@ -17,7 +18,6 @@ import {
   type WebhookReceiver,
 } from '../../../packages/alerts/test/support/receivers.ts';
 import {
-  freePort,
   PASSWORD,
   prepareDataDir,
   RAIN,
@@ -185,12 +185,14 @@ test('alerts of every kind fire exactly once on every channel, across a restart'
   skip: chromiumMissing(),
 }, async (t) => {
   ensureBuilt();
-  const [hooks, smtp, dataDir, port] = await Promise.all([
+  // A port of its own: the server must come back on the same one.
+  const [hooks, smtp, dataDir, ports] = await Promise.all([
     startWebhookReceiver(),
     startSmtpSink(),
     prepareDataDir(),
-    freePort(),
+    freePorts(1),
   ]);
+  const port = ports[0]!;
   const flags = ['--smtp-url', smtp.url, '--mail-from', 'Bourse <alerts@bourse.test>'];
   const browser = await launch();
   const w = { hooks, smtp, server: await serve(dataDir, port, flags) } as World;

@@ -4,11 +4,11 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { createEtcdClient } from './etcd-client.ts';
+import { startOnFreshPorts } from './loopback-ports.ts';
 
 export const MISSING_ETCD =
   'etcd was not found on PATH. Run scripts/ensure-cluster-tools.sh (as root it installs Debian’s ' +
@@ -164,10 +164,22 @@ export class EtcdCluster {
     this.#ownsDir = ownsDir;
   }
 
-  /** Starts every member (on fresh loopback ports unless `opts.ports` names them) and waits until each serves and a quorum takes a write. */
+  /**
+   * Starts every member and waits until each serves and a quorum takes a write. On fresh loopback
+   * ports unless `opts.ports` names them; a start that finds a fresh port taken is tried again on
+   * others (loopback-ports.ts).
+   */
   static async start(opts: EtcdClusterOptions = {}): Promise<EtcdCluster> {
     const count = opts.members ?? 3;
-    const ports = opts.ports ?? (await freePorts(count * 2));
+    if (opts.ports !== undefined) return EtcdCluster.#startOn(opts.ports, count, opts);
+    return startOnFreshPorts(count * 2, (ports) => EtcdCluster.#startOn(ports, count, opts));
+  }
+
+  static async #startOn(
+    ports: readonly number[],
+    count: number,
+    opts: EtcdClusterOptions,
+  ): Promise<EtcdCluster> {
     if (ports.length !== count * 2)
       throw new Error(`${count} etcd members need ${count * 2} ports`);
     const ownsDir = opts.dir === undefined;
@@ -177,6 +189,8 @@ export class EtcdCluster {
     for (let i = 0; i < count; i++) {
       specs.push({ name: `etcd${i + 1}`, clientPort: ports[2 * i]!, peerPort: ports[2 * i + 1]! });
     }
+    // A failed start leaves no member data behind: the next one's ports would not match it.
+    const fresh = specs.filter((spec) => !existsSync(join(dir, spec.name)));
     const members = specs.map(
       (spec) =>
         new EtcdMember(
@@ -193,6 +207,7 @@ export class EtcdCluster {
       return cluster;
     } catch (error) {
       await cluster.stop();
+      for (const spec of fresh) rmSync(join(dir, spec.name), { recursive: true, force: true });
       throw error;
     }
   }
@@ -264,25 +279,4 @@ export class EtcdCluster {
     for (const m of this.members) m.killSync();
     if (this.#ownsDir) rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-/**
- * Free loopback ports, found by binding port 0. etcd takes its ports as flags, so the kernel cannot
- * pick them at bind time; every port is held until all are chosen so none repeats.
- */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<import('node:net').Server>((resolve, reject) => {
-          const server = createServer();
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as import('node:net').AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
 }

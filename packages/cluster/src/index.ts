@@ -19,9 +19,15 @@ export {
   EtcdMember,
   type EtcdMemberSpec,
   etcdMemberArgs,
-  freePorts,
   MISSING_ETCD,
 } from './etcd-members.ts';
+export {
+  addressInUse,
+  ephemeralRange,
+  freePorts,
+  portRange,
+  startOnFreshPorts,
+} from './loopback-ports.ts';
 export { type Fence, FencedError, FencedLog, type LogHead, rebaseFence } from './fenced-log.ts';
 export {
   batchCommands,

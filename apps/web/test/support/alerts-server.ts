@@ -5,7 +5,6 @@
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,18 +73,6 @@ export async function setUpExchange(admin: Session): Promise<void> {
     await admin.call('POST', '/api/v1/admin/markets', spec(symbol));
     await admin.call('POST', `/api/v1/admin/markets/${symbol}/status`, { status: 'open' });
   }
-}
-
-/** A port that was free a moment ago (the server must come back on the same one). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export interface ServeProcess {
