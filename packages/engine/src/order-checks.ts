@@ -2,7 +2,7 @@
 // type and time-in-force codes, the price grid and price band, the position limit, client order ids,
 // when a max cost applies and what a fill-or-kill would cost. None of them changes anything.
 
-import { BUY } from './book.ts';
+import { BUY, SELL } from './book.ts';
 import { bookMid, outsideBand } from './circuit-breaker.ts';
 import type { EngineState } from './engine-state.ts';
 import { costPerLot, tradableQty } from './matching.ts';
@@ -22,6 +22,10 @@ import { priceViolation } from './rules.ts';
 import { NIL } from './slot.ts';
 import type { Account, Instrument } from './state.ts';
 import { isIdentifier } from './identifiers.ts';
+import type { InstrumentSpec } from './instrument.ts';
+import type { Reservation } from './reservation.ts';
+import { isLotMultiple } from './rules.ts';
+import { isPositiveInt, isSafeInt } from './units.ts';
 
 /** The store's code for an order type, or −1 (a switch: no prototype lookups on hostile input). */
 export function orderTypeCode(t: unknown): number {
@@ -52,6 +56,57 @@ export function tifCode(t: unknown): number {
     default:
       return -1;
   }
+}
+
+/** Quantity: a positive safe integer, a multiple of the lot size, within the market's order size. */
+export function qtyViolation(spec: InstrumentSpec, qty: unknown): RejectCode | undefined {
+  if (!isPositiveInt(qty)) return 'INVALID_QUANTITY';
+  if (!isLotMultiple(spec, qty)) return 'QTY_NOT_LOT_MULTIPLE';
+  if (spec.limits.maxOrderQtyLots > 0 && qty > spec.limits.maxOrderQtyLots) {
+    return 'MAX_ORDER_SIZE';
+  }
+  return undefined;
+}
+
+/**
+ * The amounts an order of `qty` at `limit` can move stay safe integers, and its notional (capped by
+ * a buy's max cost, 0 for none) is within the market's limit.
+ */
+export function amountViolation(
+  spec: InstrumentSpec,
+  side: number,
+  qty: number,
+  limit: number,
+  maxCost: number,
+): RejectCode | undefined {
+  // Every amount this order can move (price × qty × money per tick-lot, and the payout on a binary
+  // grid) must stay a safe integer, or the arithmetic would silently round.
+  const worstTicks = spec.kind === 'binary' ? spec.payoutTicks : spec.maxPriceTicks;
+  if (!isSafeInt(worstTicks * qty * spec.moneyPerTickLot * 10_000)) {
+    return 'INVALID_QUANTITY';
+  }
+  // Market and stop orders count at their protection price (a max cost caps a market buy's money);
+  // counting them as zero let any market order past the limit.
+  let notional = limit * qty * spec.moneyPerTickLot;
+  if (maxCost > 0 && side === BUY && maxCost < notional) notional = maxCost;
+  if (spec.limits.maxOrderNotional > 0 && notional > spec.limits.maxOrderNotional) {
+    return 'MAX_NOTIONAL';
+  }
+  return undefined;
+}
+
+/** The account has the money (and, for a spot sell, the base units) reservation `r` sets aside. */
+export function fundsViolation(
+  inst: Instrument,
+  acct: Account,
+  side: number,
+  r: Reservation,
+): RejectCode | undefined {
+  if (r.resCash + r.resFee > acct.available[inst.moneyAsset]!) return 'INSUFFICIENT_FUNDS';
+  if (inst.spec.kind === 'spot' && side === SELL && r.resPos > acct.available[inst.baseAsset]!) {
+    return 'INSUFFICIENT_POSITION';
+  }
+  return undefined;
 }
 
 export function checkPrice(inst: Instrument, price: unknown): RejectCode | undefined {

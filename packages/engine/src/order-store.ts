@@ -189,6 +189,34 @@ export class OrderStore {
     return slot;
   }
 
+  /**
+   * Writes a new order's dense fields into a slot just allocated; its sparse fields (stop price,
+   * expiry, client order id) are none until set.
+   */
+  init(
+    slot: number,
+    id: number,
+    inst: number,
+    acct: number,
+    side: number,
+    type: number,
+    tif: number,
+    flags: number,
+    price: number,
+    open: number,
+  ): void {
+    this.id[slot] = id;
+    this.inst[slot] = inst;
+    this.acct[slot] = acct;
+    this.side[slot] = side;
+    this.type[slot] = type;
+    this.tif[slot] = tif;
+    this.flags[slot] = flags;
+    this.price[slot] = price;
+    this.open[slot] = open;
+    this.filled[slot] = 0;
+  }
+
   release(slot: number): void {
     this.id[slot] = 0;
     if ((this.flags[slot]! & F_SPARSE) !== 0) {

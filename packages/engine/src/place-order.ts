@@ -11,11 +11,14 @@ import { feeAt } from './fees.ts';
 import { pushExpiry } from './gtd-expiry.ts';
 import { crosses, fillableQty } from './matching.ts';
 import {
+  amountViolation,
   checkBand,
   checkPrice,
   costToFill,
   exceedsPositionLimit,
+  fundsViolation,
   orderTypeCode,
+  qtyViolation,
   takesMaxCost,
   tifCode,
   validClientId,
@@ -23,6 +26,7 @@ import {
 import { execute, runStopTriggers, stopTriggered } from './order-execution.ts';
 import { joinGroup, ownedGroup } from './order-groups.ts';
 import { linkToAccount, parkStop } from './order-lifecycle.ts';
+import { isPlainOrder, placePlainOrder } from './place-plain-order.ts';
 import {
   F_CANCEL_ON_PAUSE,
   F_POST_ONLY,
@@ -39,7 +43,6 @@ import {
 } from './order-store.ts';
 import type { RejectCode } from './reject-codes.ts';
 import { applyReservation, computeReservation, type Reservation } from './reservation.ts';
-import { isLotMultiple } from './rules.ts';
 import type { Account, Instrument, OrderGroup } from './state.ts';
 import { isPositiveInt, isSafeInt } from './units.ts';
 
@@ -87,6 +90,7 @@ const pending = {
 const scratch: Reservation = { resPos: 0, resCash: 0, resFee: 0 };
 
 export function placeOrder(e: EngineState, c: PlaceOrder): void {
+  if (isPlainOrder(c) && placePlainOrder(e, c, scratch)) return;
   const p = pending;
   const reason = checkIdentity(e, c, p) ?? checkTerms(e, c, p) ?? checkRisk(e, p, scratch);
   if (reason !== undefined) rejectPlace(e, c, reason);
@@ -147,11 +151,8 @@ function checkTerms(e: EngineState, c: PlaceOrder, p: PendingOrder): RejectCode 
   const { inst, side, type } = p;
   const spec = inst.spec;
   const qty = c.qtyLots;
-  if (!isPositiveInt(qty)) return 'INVALID_QUANTITY';
-  if (!isLotMultiple(spec, qty)) return 'QTY_NOT_LOT_MULTIPLE';
-  if (spec.limits.maxOrderQtyLots > 0 && qty > spec.limits.maxOrderQtyLots) {
-    return 'MAX_ORDER_SIZE';
-  }
+  const badQty = qtyViolation(spec, qty);
+  if (badQty !== undefined) return badQty;
   p.qty = qty;
   const postOnly = c.postOnly === true;
   p.postOnly = postOnly;
@@ -222,20 +223,7 @@ function checkAmounts(c: PlaceOrder, p: PendingOrder): RejectCode | undefined {
     const band = checkBand(inst, limit);
     if (band !== undefined) return band;
   }
-  // Every amount this order can move (price × qty × money per tick-lot, and the payout on a binary
-  // grid) must stay a safe integer, or the arithmetic below would silently round.
-  const worstTicks = spec.kind === 'binary' ? spec.payoutTicks : spec.maxPriceTicks;
-  if (!isSafeInt(worstTicks * qty * spec.moneyPerTickLot * 10_000)) {
-    return 'INVALID_QUANTITY';
-  }
-  // Market and stop orders count at their protection price (a max cost caps a market buy's money);
-  // counting them as zero let any market order past the limit.
-  let notional = limit * qty * spec.moneyPerTickLot;
-  if (p.maxCost > 0 && side === BUY && p.maxCost < notional) notional = p.maxCost;
-  if (spec.limits.maxOrderNotional > 0 && notional > spec.limits.maxOrderNotional) {
-    return 'MAX_NOTIONAL';
-  }
-  return undefined;
+  return amountViolation(spec, side, qty, limit, p.maxCost);
 }
 
 /**
@@ -283,12 +271,7 @@ function checkFunds(p: PendingOrder, r: Reservation): RejectCode | undefined {
       if (capped < r.resFee) r.resFee = capped;
     }
   }
-  const m = inst.moneyAsset;
-  if (r.resCash + r.resFee > acct.available[m]!) return 'INSUFFICIENT_FUNDS';
-  if (spec.kind === 'spot' && side === SELL && r.resPos > acct.available[inst.baseAsset]!) {
-    return 'INSUFFICIENT_POSITION';
-  }
-  return undefined;
+  return fundsViolation(inst, acct, side, r);
 }
 
 /** Fill-or-kill needs the whole quantity there (and affordable under max cost); post-only, none. */
@@ -316,23 +299,15 @@ function acceptOrder(e: EngineState, c: PlaceOrder, p: PendingOrder, r: Reservat
   const cid = c.clientOrderId;
   e.maxOrderId = c.orderId;
   const s = e.store;
-  const slot = s.alloc();
-  s.id[slot] = c.orderId;
-  s.inst[slot] = inst.index;
-  s.side[slot] = side;
-  s.type[slot] = p.type;
-  s.tif[slot] = tif;
-  s.flags[slot] =
+  const flags =
     (p.postOnly ? F_POST_ONLY : 0) |
     (p.reduceOnly ? F_REDUCE_ONLY : 0) |
     (p.stp === 'cancelMaker' ? F_STP_CANCEL_MAKER : 0) |
     (p.cancelOnPause ? F_CANCEL_ON_PAUSE : 0);
-  s.price[slot] = limit;
+  const slot = s.alloc();
+  s.init(slot, c.orderId, inst.index, acct.index, side, p.type, tif, flags, limit, qty);
   s.setStopPrice(slot, stopPrice);
-  s.open[slot] = qty;
-  s.filled[slot] = 0;
   s.setExpiresAt(slot, expiresAt);
-  s.acct[slot] = acct.index;
   s.setClientId(slot, cid);
   applyReservation(e, inst, acct, slot, r);
   linkToAccount(e, acct, slot);
