@@ -1,10 +1,11 @@
-// `bourse cluster up` starts etcd, nats-server and HAProxy detached and waits until they serve. When
-// one of them cannot bind its port (another process holds it, as can happen in a shared run between
-// choosing a port and the program binding it), the wait fails at once and says why, rather than
-// running out its two minutes or letting two etcd members answer for a third that is gone.
+// `bourse cluster up` starts etcd, nats-server and HAProxy detached and waits until they serve, and
+// PostgreSQL through pg_ctl. When one of them cannot bind its port (another process holds it, as can
+// happen in a shared run between choosing a port and the program binding it), the start fails at once
+// and says why, rather than running out its two minutes or letting two etcd members answer for a
+// third that is gone.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,12 +13,15 @@ import { after, before, describe, it } from 'node:test';
 import { etcdMemberArgs, freePorts, NATS_SERVER_BIN, natsServerConfig } from '@bourse/cluster';
 import { type DetachedProgram, startDetached, waitServing } from '../src/cluster/detached-start.ts';
 import { haproxyConfig } from '../src/cluster/haproxy-config.ts';
+import { startLocalPostgres } from '../src/cluster/local-postgres.ts';
 
 /** A check that never passes: only the program's exit can end the wait before its deadline. */
 const never = async () => false;
 
 describe('a detached start whose port is taken', { timeout: 300_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'bourse-port-taken-'));
+  // As `cluster up` does with its data dir: PostgreSQL runs as its own user when we are root.
+  chmodSync(dir, 0o711);
   const started: DetachedProgram[] = [];
   let holder: Server;
   let taken: number;
@@ -71,6 +75,13 @@ describe('a detached start whose port is taken', { timeout: 300_000 }, () => {
     await assert.rejects(
       waitServing('HAProxy', [haproxy], never),
       /haproxy exited \(\d+\) while starting:.*Address already in use/s,
+    );
+  });
+
+  it('fails a PostgreSQL start with the server log when its port is taken', async () => {
+    await assert.rejects(
+      startLocalPostgres(join(dir, 'postgres'), taken),
+      /could not start server.*Address already in use/s,
     );
   });
 });

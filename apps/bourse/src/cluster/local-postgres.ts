@@ -6,7 +6,15 @@
 // to run as root.
 
 import { execFile, execFileSync } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import {
+  appendFileSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+} from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -68,12 +76,15 @@ export async function startLocalPostgres(dir: string, port: number): Promise<str
         'max_connections = 200\n',
     );
   }
-  await pg(
-    bin,
-    'pg_ctl',
-    ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'],
-    dir,
-  );
+  const log = join(dir, 'server.log');
+  const from = existsSync(log) ? statSync(log).size : 0;
+  try {
+    await pg(bin, 'pg_ctl', ['-D', data, '-l', log, '-w', '-t', '60', 'start'], dir);
+  } catch (error) {
+    // pg_ctl only says to look at the log; the reason (a port taken, say) is there.
+    const said = existsSync(log) ? readFileSync(log).subarray(from).toString().slice(-2_000) : '';
+    throw new Error(`${(error as Error).message}\n${said}`, { cause: error });
+  }
   return `postgres://postgres@127.0.0.1:${port}/postgres`;
 }
 
