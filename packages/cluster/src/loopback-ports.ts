@@ -123,12 +123,15 @@ function lock(port: number): boolean {
   return true;
 }
 
-/** Whether a live process other than this one holds `port`; a dead holder's file is removed. */
-function heldElsewhere(port: number): boolean {
+/**
+ * Whether a live process other than this one holds `port` (any port when undefined: only the sweep
+ * of dead holders' files, which a process killed with -9 leaves behind, is wanted then).
+ */
+function heldElsewhere(port?: number): boolean {
   let held = false;
   for (const name of readdirSync(LOCK_DIR)) {
     const [p, pid] = name.split('-').map(Number);
-    if (p !== port || pid === undefined || pid === process.pid) continue;
+    if ((port !== undefined && p !== port) || pid === undefined || pid === process.pid) continue;
     if (alive(pid)) held = true;
     else unlinkQuietly(join(LOCK_DIR, name));
   }
@@ -143,6 +146,7 @@ function ensureLockDir(): true {
   } catch {
     // Another user's dir: it is open to all already, or this process only gets the bind check.
   }
+  heldElsewhere();
   process.on('exit', unlockAll);
   return true;
 }

@@ -49,6 +49,11 @@ async function holderProcess(count: number) {
       child.stdin!.end();
       await exited;
     },
+    /** A kill -9: its lock files stay behind. */
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
   };
 }
 
@@ -73,7 +78,7 @@ describe('loopback ports for servers', { timeout: 120_000 }, () => {
     assert.deepEqual(portRange([1_024, 65_000]), [1_024, 65_535], 'no room either side');
   });
 
-  it('never hands out a port another live process of ours holds, and takes it once that one is gone', async () => {
+  it('never hands out a port another live process of ours holds, and takes it once that one ended or was killed', async () => {
     const holders = await Promise.all([holderProcess(30), holderProcess(30)]);
     const held = holders.flatMap((h) => h.ports);
     assert.equal(new Set(held).size, held.length, 'two processes at once get distinct ports');
@@ -82,7 +87,8 @@ describe('loopback ports for servers', { timeout: 120_000 }, () => {
     await holders[0]!.end();
     assert.equal(await claimPort(first!), true, 'free again once its holder is gone');
     assert.equal(await claimPort(held[30]!), false, 'the other holder still lives');
-    await holders[1]!.end();
+    await holders[1]!.kill();
+    assert.equal(await claimPort(held[30]!), true, 'a killed holder’s lock is stale');
   });
 
   it('starts again on fresh ports while a start finds its port taken, and no more than asked', async () => {
