@@ -41,6 +41,22 @@ export class CoreError extends Error {
   }
 }
 
+/**
+ * A refusal a busy core gives by the thousand a second (OVERLOADED), made without the stack trace an
+ * Error captures: 3-4 us each on the thread that submits (the gateway's), which an overloaded
+ * server can least afford, and it says nothing (the caller backs off; no code is at fault). Node
+ * hides its own frames the same way (`Error.stackTraceLimit`, restored before anything else runs).
+ */
+export function refusalError(code: CoreErrorCode, message: string): CoreError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new CoreError(code, message);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** The core's failure when its journal cannot write or commit. */
 export function journalFailed(error: unknown): CoreError {
   const message = error instanceof Error ? error.message : String(error);

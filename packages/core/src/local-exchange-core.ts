@@ -8,7 +8,7 @@
 import type { ReadModels } from '@bourse/projections';
 import { CodecError, type Command, decodeEventBatch } from '@bourse/engine';
 import { type CommandSource, commandBatch, RecordArena, sourcedCommand } from './command-codec.ts';
-import { CoreError, journalFailed } from './core-error.ts';
+import { CoreError, journalFailed, refusalError } from './core-error.ts';
 import { encodedBatch } from './encoded-applied.ts';
 import { buildQueries } from './acknowledged-queries.ts';
 import { countReject, createSequencerStats } from './core-metrics.ts';
@@ -301,7 +301,7 @@ export class LocalExchangeCore implements ReplicatingCore {
     if (stall !== undefined) return stall;
     const queued = this.stats.submitted - this.metrics.commandsTotal;
     if (queued + n > this.#parts.maxQueuedCommands) {
-      return new CoreError('OVERLOADED', `${queued} commands are already waiting for their ack`);
+      return refusalError('OVERLOADED', `${queued} commands are already waiting for their ack`);
     }
     return undefined;
   }

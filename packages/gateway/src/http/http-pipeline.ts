@@ -199,10 +199,16 @@ export class HttpPipeline {
 }
 
 /** Any thrown value as an ApiError: core shutdown/failure → NOT_READY, the rest → INTERNAL. */
+/**
+ * The one answer to every command an overloaded core refused: the same for each, so refusing costs
+ * no Error (and no stack trace) per command, when a server can least afford one.
+ */
+const OVERLOADED_ANSWER = new ApiError('OVERLOADED', undefined, { retryAfter: 1 });
+
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'OVERLOADED') return new ApiError('OVERLOADED', undefined, { retryAfter: 1 });
+  if (code === 'OVERLOADED') return OVERLOADED_ANSWER;
   // A full disk (the journal's stall, or a file the request itself writes): try again later.
   if (code === 'ENOSPC' || code === 'EDQUOT') {
     return new ApiError('NOT_READY', undefined, { retryAfter: 5 });
