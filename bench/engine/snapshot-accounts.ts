@@ -5,10 +5,12 @@
 // by round, so a before/after pair shares the machine's load. An engine that takes its snapshot in
 // two parts also gets the engine thread's part (`captureSnapshot`, what a server's orders wait for)
 // and the encoding (`encodeSnapshot`, on another thread in a server) timed apart; for one that does
-// not, its whole `snapshot()` is that stall. Each round also times one `stateHash()` by the same clock
-// (the cluster hashes every `hashEvery` commands on the engine thread).
+// not, its whole `snapshot()` is that stall. Each round then applies `--hash-every` commands (an order
+// placed and cancelled by accounts spread over all of them) and times one `stateHash()` by the same
+// clock: the cluster hashes every `hashEvery` commands on the engine thread.
 //
-//   npx node bench/engine/snapshot-accounts.ts [--accounts 1000,10000,100000] [--rounds 5] [--baseline DIR]
+//   npx node bench/engine/snapshot-accounts.ts [--accounts 1000,10000,100000] [--rounds 5]
+//     [--hash-every 10000] [--baseline DIR]
 
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
@@ -128,6 +130,34 @@ function workload(accounts: number): Command[] {
   return bodies.map((b, i) => ({ ...b, seq: i + 1, ts: 1_000 + i }) as Command);
 }
 
+/**
+ * Round `round`'s `count` commands after the workload's `base` ones: each of `count / 2` accounts,
+ * spread over all `accounts`, places a buy far below the spot market's sells, then cancels it.
+ */
+function hashWindow(accounts: number, base: number, round: number, count: number): Command[] {
+  const out: Command[] = [];
+  for (let j = 0; j + 1 < count; j += 2) {
+    const seq = base + round * count + j + 1;
+    const accountId = 1 + ((round * 7_919 + j * 104_729) % accounts);
+    const orderId = 100_000_000 + seq;
+    out.push({
+      type: 'placeOrder',
+      seq,
+      ts: 1_000 + seq,
+      orderId,
+      accountId,
+      instrumentId: 11,
+      side: 'buy',
+      orderType: 'limit',
+      priceTicks: 500,
+      qtyLots: 1,
+      tif: 'gtc',
+    } as Command);
+    out.push({ type: 'cancelOrder', seq: seq + 1, ts: 1_001 + seq, orderId, accountId } as Command);
+  }
+  return out;
+}
+
 function cpuMs(f: () => unknown): [number, unknown] {
   const c0 = process.threadCpuUsage();
   const out = f();
@@ -166,6 +196,7 @@ async function main(): Promise<void> {
     options: {
       accounts: { type: 'string', default: '1000,10000,100000' },
       rounds: { type: 'string', default: '5' },
+      'hash-every': { type: 'string', default: '10000' },
       baseline: { type: 'string' },
     },
   });
@@ -185,6 +216,7 @@ async function main(): Promise<void> {
       return { name, E: m.Engine, m, e, write, read, stall, encode, hash, bytes: 0, hashText: '' };
     });
     for (let r = 0; r < Number(values.rounds); r++) {
+      const window = hashWindow(n, commands.length, r, Number(values['hash-every']));
       for (const s of states) {
         // The copy first, as a core takes it: the in-process write's garbage (collected in the
         // engine's heap) comes after it, not during it.
@@ -205,11 +237,16 @@ async function main(): Promise<void> {
         s.write.push(w);
         s.read.push(rd);
         s.bytes = snap.byteLength;
+        s.hashText = s.e.stateHash();
+        if (s.hashText !== (restored as Engine).stateHash())
+          throw new Error(`${s.name}: restore changed the state hash`);
+        for (const c of window) {
+          const rejected = s.e.apply(c).find((ev) => ev.type === 'rejected');
+          if (rejected !== undefined) throw new Error(`${s.name}: ${JSON.stringify(rejected)}`);
+        }
         const [h, hashText] = cpuMs(() => s.e.stateHash());
         s.hash.push(h);
         s.hashText = hashText as string;
-        if (s.hashText !== (restored as Engine).stateHash())
-          throw new Error(`${s.name}: restore changed the state hash`);
       }
     }
     for (const s of states) {
@@ -222,7 +259,7 @@ async function main(): Promise<void> {
             : `, encode (own thread) ${median(s.encode).toFixed(1)} ms, `) +
           `restore ${median(s.read).toFixed(1)} ms [${s.read.map((x) => x.toFixed(0)).join(' ')}], ` +
           `${(s.bytes / 1e6).toFixed(2)} MB (${(s.bytes / n).toFixed(0)} B/account), ` +
-          `stateHash() ${median(s.hash).toFixed(1)} ms [${s.hash.map((x) => x.toFixed(0)).join(' ')}] ${s.hashText}`,
+          `stateHash() after ${values['hash-every']} commands ${median(s.hash).toFixed(1)} ms [${s.hash.map((x) => x.toFixed(0)).join(' ')}] ${s.hashText}`,
       );
     }
   }

@@ -3,7 +3,8 @@
 // writes it, every later one compares. Nodes apply the same log with the same deterministic engine, so
 // a difference means a broken node (or engine): that node stops loudly rather than serve a wrong state.
 // Each state-hash version has keys of its own, so during a rolling upgrade nodes compare only with
-// nodes of their version (version 1 wrote `<prefix>/hash/<seq>`, which its nodes still read).
+// nodes of their version (version 1 wrote `<prefix>/hash/<seq>`, which its nodes still read); the
+// trim deletes every earlier version's records too, so none stay behind after an upgrade.
 
 import { STATE_HASH_VERSION } from '@bourse/engine';
 import type { Etcd3 } from 'etcd3';
@@ -20,12 +21,13 @@ export interface HashVerdict {
 export class HashBook {
   readonly #client: Etcd3;
   readonly #prefix: string;
-  /** Where version 1's records are (digits only, so they sort before `v…`). */
-  readonly #v1Prefix: string;
+  /** Where earlier versions' records are: version 1's (digits only, sorting before `v…`), then `v2/`…. */
+  readonly #olderPrefixes: string[];
 
   constructor(client: Etcd3, prefix = '/bourse') {
     this.#client = client;
-    this.#v1Prefix = `${prefix}/hash/`;
+    this.#olderPrefixes = [`${prefix}/hash/`];
+    for (let v = 2; v < STATE_HASH_VERSION; v++) this.#olderPrefixes.push(`${prefix}/hash/v${v}/`);
     this.#prefix = `${prefix}/hash/v${STATE_HASH_VERSION}/`;
   }
 
@@ -47,9 +49,9 @@ export class HashBook {
     return { agreed: recorded.hash === hash, recorded: recorded.hash, by: recorded.node };
   }
 
-  /** Deletes the records of seqs before `seq` (they trail the trimmed log), version 1's too. */
+  /** Deletes the records of seqs before `seq` (they trail the trimmed log), earlier versions' too. */
   async trimBefore(seq: number): Promise<void> {
-    for (const prefix of [this.#prefix, this.#v1Prefix]) {
+    for (const prefix of [this.#prefix, ...this.#olderPrefixes]) {
       await this.#client
         .delete()
         .inRange({ start: prefix, end: this.#key(seq, prefix) })

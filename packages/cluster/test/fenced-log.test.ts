@@ -271,13 +271,18 @@ test('a batch in a format this version does not know is refused, naming it', T, 
 });
 
 test(
-  'state hashes compare per version: a version-1 record is never compared, and both trim',
+  "state hashes compare per version: an older version's record is never compared, and all trim",
   T,
   async () => {
     const book = new HashBook(client, '/t-hash');
     // A version-1 node's record (16 hex digits under the bare seq), as an older node writes it.
     const v1Key = (seq: number) => `/t-hash/hash/${String(seq).padStart(16, '0')}`;
     await client.put(v1Key(100)).value(JSON.stringify({ hash: '0123456789abcdef', node: 'old' }));
+    // And a version-2 node's (before the accounts' digests were kept between hashes).
+    const v2Key = (seq: number) => `/t-hash/hash/v2/${String(seq).padStart(16, '0')}`;
+    await client
+      .put(v2Key(100))
+      .value(JSON.stringify({ hash: `2:${'ef'.repeat(16)}`, node: 'v2' }));
     const hash = `${STATE_HASH_VERSION}:${'ab'.repeat(16)}`;
     assert.deepEqual(await book.check(100, hash, 'new-a'), {
       agreed: true,
@@ -297,9 +302,11 @@ test(
     });
     // The old record is where it was, untouched by the new ones.
     assert.equal(JSON.parse((await client.get(v1Key(100)).string())!).node, 'old');
+    assert.equal(JSON.parse((await client.get(v2Key(100)).string())!).node, 'v2');
     await book.check(200, hash, 'new-a');
     await book.trimBefore(150);
     assert.equal(await client.get(v1Key(100)).string(), null);
+    assert.equal(await client.get(v2Key(100)).string(), null);
     assert.deepEqual(await book.check(200, other, 'new-c'), {
       agreed: false,
       recorded: hash,

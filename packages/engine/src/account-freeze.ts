@@ -24,5 +24,6 @@ export function setAccountFrozen(e: EngineState, c: SetAccountFrozen): void {
     }
   }
   acct.frozen = c.frozen;
+  e.touchAccount(acct.index);
   e.emit({ type: 'accountFrozenChanged', accountId: acct.accountId, frozen: c.frozen });
 }

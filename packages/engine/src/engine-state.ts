@@ -50,6 +50,12 @@ export interface EngineState {
   touchBalance(acct: Account, assetIndex: number): void;
   touchPosition(pos: Position): void;
   touchLevel(inst: Instrument, key: number): void;
+  /**
+   * The account at dense index `index` changed in a way no balance or position touch reports (open
+   * lots, a position's reservation, the frozen flag, the shape of its balances): its state-hash
+   * digest is taken again.
+   */
+  touchAccount(index: number): void;
   /** The account with this id, for any input value (non-integers simply find nothing). */
   accountById(id: number): Account | undefined;
   instrumentById(id: number): Instrument | undefined;

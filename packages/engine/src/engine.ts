@@ -32,6 +32,7 @@ import {
   newAccount,
 } from './ledger.ts';
 import { setCircuitBreaker } from './circuit-breaker.ts';
+import { DigestCache } from './digest-cache.ts';
 import {
   completeBreakerPauses,
   createInstrument,
@@ -116,6 +117,8 @@ export class Engine implements EngineState {
   /** The earliest scheduled market change (Infinity for none): derived, recomputed on change. */
   private nextScheduleTs = Number.POSITIVE_INFINITY;
   private readonly touched = new TouchedRecords();
+  /** The state hash's per-account parts, kept between hashes (marked where accounts change). */
+  private readonly digests = new DigestCache();
 
   constructor(config?: Partial<EngineConfig>) {
     this.config = { ...DEFAULT_ENGINE_CONFIG, ...config };
@@ -275,10 +278,16 @@ export class Engine implements EngineState {
 
   touchBalance(acct: Account, assetIndex: number): void {
     this.touched.balance(acct, assetIndex);
+    this.digests.mark(acct.index);
   }
 
   touchPosition(pos: Position): void {
     this.touched.position(pos);
+    this.digests.mark(pos.account.index);
+  }
+
+  touchAccount(index: number): void {
+    this.digests.mark(index);
   }
 
   touchLevel(inst: Instrument, key: number): void {
@@ -295,6 +304,8 @@ export class Engine implements EngineState {
     growBalances(acct, this.assetList.length);
     growOpenLots(acct, this.instList.length);
     this.accountList[index] = acct;
+    this.digests.grow(index);
+    this.digests.mark(index);
     this.accountsById.set(accountId, acct);
     if (accountId < DENSE_IDS) this.accountsDense[accountId] = acct;
     return acct;
@@ -335,6 +346,7 @@ export class Engine implements EngineState {
       };
       acct.positions[inst.index] = p;
       inst.holders.push(p);
+      this.digests.mark(acct.index);
     }
     return p;
   }
@@ -403,10 +415,11 @@ export class Engine implements EngineState {
 
   /**
    * Digest of the economic state (everything but the last seq/ts): equal states ⇔ equal hashes. Its
-   * text starts with its version (`2:`; see state-digest.ts).
+   * text starts with its version (`3:`; see state-digest.ts). The accounts' part costs the accounts
+   * changed since the last call, not all of them.
    */
   stateHash(): string {
-    return stateDigest(this);
+    return stateDigest(this, this.accountList, this.digests);
   }
 
   // ---- queries (engine-queries.ts) ----

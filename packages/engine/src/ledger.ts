@@ -25,7 +25,10 @@ export function createAsset(e: EngineState, assetId: number, code: string, scale
   const asset: Asset = { assetId, index: e.assetList.length, code, scale, external: 0 };
   e.assetsById.set(assetId, asset);
   e.assetList.push(asset);
-  for (const a of e.accountsById.values()) growBalances(a, e.assetList.length);
+  for (const a of e.accountsById.values()) {
+    growBalances(a, e.assetList.length);
+    e.touchAccount(a.index);
+  }
   e.emit({ type: 'assetCreated', assetId, code, scale });
 }
 

@@ -168,7 +168,7 @@ export function matchTaker(
       e.touchLevel(inst, key);
       // The maker's filled lots move from its open lots to its position: the two together (what the
       // position limit counts) stay the same.
-      addOpenLots(s.accountOf(m), inst.index, opp, -q);
+      addOpenLots(e, s.accountOf(m), inst.index, opp, -q);
       if (s.open[m] === 0) {
         book.remove(s, opp, l, m);
         finishOrder(e, inst, m);

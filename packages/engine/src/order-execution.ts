@@ -42,7 +42,7 @@ function restSlot(e: EngineState, inst: Instrument, slot: number): void {
   const level = (s.price[slot]! - inst.spec.minPriceTicks) / inst.spec.tickSize;
   inst.book.push(s, side, level, slot);
   e.touchLevel(inst, side * inst.book.levels + level);
-  addOpenLots(s.accountOf(slot), inst.index, side, s.open[slot]!);
+  addOpenLots(e, s.accountOf(slot), inst.index, side, s.open[slot]!);
   e.sink.rested(s.id[slot]!, inst.spec.instrumentId, side, s.price[slot]!, s.open[slot]!);
 }
 

@@ -15,9 +15,16 @@ import type { Account, Instrument } from './state.ts';
  * wherever a level's quantity changes for one of its orders: rest, maker fill, cancel, reduction, and
  * an amend taking the order out of its level.
  */
-export function addOpenLots(acct: Account, instIndex: number, side: number, delta: number): void {
+export function addOpenLots(
+  e: EngineState,
+  acct: Account,
+  instIndex: number,
+  side: number,
+  delta: number,
+): void {
   const k = 2 * instIndex + side;
   acct.openLots[k]! += delta;
+  e.touchAccount(acct.index);
 }
 
 /** The lots the account's resting orders have open on `side` of an instrument. */
@@ -83,7 +90,7 @@ export function cancelSlot(e: EngineState, slot: number, reason: CancelReason): 
     if (s.prev[slot] !== NIL || inst.book.head[key] === slot) {
       inst.book.remove(s, side, level, slot);
       e.touchLevel(inst, key);
-      addOpenLots(acct, inst.index, side, -open);
+      addOpenLots(e, acct, inst.index, side, -open);
     }
   }
   e.sink.cancelled(s.id[slot]!, acct.accountId, inst.spec.instrumentId, reason, open);

@@ -119,7 +119,7 @@ function reduceInPlace(
     const key = side * inst.book.levels + level;
     inst.book.qty[key]! -= delta;
     e.touchLevel(inst, key);
-    addOpenLots(acct, inst.index, side, -delta);
+    addOpenLots(e, acct, inst.index, side, -delta);
   }
   const feeLeft = s.resFee[slot]!;
   releaseReservation(e, inst, acct, slot);
@@ -214,7 +214,7 @@ export function amendOrder(e: EngineState, c: AmendOrder): void {
   saved.resFee = r.resFee;
   const level = (oldPrice - inst.spec.minPriceTicks) / inst.spec.tickSize;
   inst.book.remove(s, side, level, slot);
-  addOpenLots(acct, inst.index, side, -oldQty);
+  addOpenLots(e, acct, inst.index, side, -oldQty);
   // Out of the queue the order is a taker like a new arrival: stale queue links would make
   // `cancelSlot` take it for resting, and a self-trade cancel would then unlink it from a level
   // it is not in.

@@ -103,6 +103,7 @@ export function applyReservation(
       const pos = e.positionOf(acct, inst);
       if (s.side[slot] === BUY) pos.reservedNo += r.resPos;
       else pos.reservedYes += r.resPos;
+      e.touchAccount(acct.index);
     } else {
       const b = inst.baseAsset;
       acct.available[b]! -= r.resPos;
@@ -135,6 +136,7 @@ export function releaseReservation(
       const pos = e.positionOf(acct, inst);
       if (s.side[slot] === BUY) pos.reservedNo -= rp;
       else pos.reservedYes -= rp;
+      e.touchAccount(acct.index);
     } else {
       const b = inst.baseAsset;
       acct.available[b]! += rp;

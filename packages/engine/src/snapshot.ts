@@ -341,8 +341,8 @@ export function restoreInto(e: EngineState, d: SnapshotData): void {
     linkAccountOrders(e, acct.accountId, a.orders);
     for (const [instrumentId, buy, sell] of a.open ?? []) {
       const inst = e.instById.get(instrumentId)!;
-      addOpenLots(acct, inst.index, BUY, buy);
-      addOpenLots(acct, inst.index, SELL, sell);
+      addOpenLots(e, acct, inst.index, BUY, buy);
+      addOpenLots(e, acct, inst.index, SELL, sell);
     }
   }
   if (d.accounts.some((a) => a.open === undefined)) countOpenLots(e);
@@ -385,7 +385,7 @@ function countOpenLots(e: EngineState): void {
     for (let k = 0; k < 2 * book.levels; k++) {
       const side = k < book.levels ? BUY : SELL;
       for (let o = book.head[k]!; o !== NIL; o = s.next[o]!) {
-        addOpenLots(s.accountOf(o), inst.index, side, s.open[o]!);
+        addOpenLots(e, s.accountOf(o), inst.index, side, s.open[o]!);
       }
     }
   }

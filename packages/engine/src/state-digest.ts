@@ -1,24 +1,24 @@
 // The state hash: the snapshot's content without its header (seq, ts) read straight from the records
-// and typed-array columns into a word digest, with no JSON and no intermediate copy, so the engine
-// thread pays milliseconds, not tens of them, at a large book. Assets and instruments go in creation
-// order, accounts by id; orders go as a multiset scanned in slot order, each with the ids of the
-// orders ahead of it in its queue and in its account's list, which pins both orders exactly. Two
-// engines hash equal exactly when a snapshot of each restores the same engine, however their slots,
-// maps and pools were allocated.
+// and typed-array columns into a word digest, with no JSON and no intermediate copy. Assets and
+// instruments go in creation order; accounts and each instrument's holders go as multisets (sums of
+// their members' digests), kept between hashes by a `DigestCache` so the engine thread pays for the
+// accounts changed since the last hash, not for every account. Orders go as a multiset scanned in slot
+// order, each with the ids of the orders ahead of it in its queue and in its account's list, which
+// pins both orders exactly. Two engines hash equal exactly when a snapshot of each restores the same
+// engine, however their slots, maps and pools were allocated.
 
-import { BUY, SELL } from './book.ts';
+import { DigestCache } from './digest-cache.ts';
 import type { EngineState } from './engine-state.ts';
-import { openLotsOf } from './order-lifecycle.ts';
 import { NIL } from './slot.ts';
 import { MAX_INT_WORDS, putInt, putStr, SetHash, strWords, WordHash } from './state-hash.ts';
 import type { Account, Instrument } from './state.ts';
 
 /**
- * The version of the state hash's content and digest; the hash text starts with it (`2:…`), so a
+ * The version of the state hash's content and digest; the hash text starts with it (`3:…`), so a
  * hash of another version is recognised, never compared. Version 1 (16 hex digits, no prefix) hashed
- * the snapshot's JSON.
+ * the snapshot's JSON; version 2 took the accounts in id order and the holders as lists.
  */
-export const STATE_HASH_VERSION = 2;
+export const STATE_HASH_VERSION = 3;
 
 /** The version a state hash was made by (1 for the unprefixed hashes of before versions). */
 export function stateHashVersion(hash: string): number {
@@ -26,7 +26,16 @@ export function stateHashVersion(hash: string): number {
   return colon < 0 ? 1 : Number(hash.slice(0, colon));
 }
 
-export function stateDigest(e: EngineState): string {
+/**
+ * The state hash with the accounts' and holders' parts from `cache`, brought up to date first (the
+ * engine's own cache, which it marks as accounts change).
+ */
+export function stateDigest(
+  e: EngineState,
+  accounts: readonly Account[],
+  cache: DigestCache,
+): string {
+  cache.update(e, accounts);
   const h = new WordHash();
   h.word(STATE_HASH_VERSION);
   h.str(JSON.stringify(e.config));
@@ -40,11 +49,10 @@ export function stateDigest(e: EngineState): string {
     h.int(a.scale);
     h.int(a.external);
   }
-  const accounts = [...e.accountsById.values()].sort((a, b) => a.accountId - b.accountId);
-  h.word(accounts.length);
-  for (const a of accounts) hashAccount(h, e, a);
+  h.int(accounts.length);
+  h.words4(cache.accountSums);
   h.word(e.instList.length);
-  for (const inst of e.instList) hashInstrument(h, inst);
+  for (const inst of e.instList) hashInstrument(h, inst, cache.holderSums(inst.index));
   hashOrders(h, e);
   hashTransfers(h, e);
   hashExpiries(h, e);
@@ -52,39 +60,12 @@ export function stateDigest(e: EngineState): string {
   return `${STATE_HASH_VERSION}:${h.hex()}`;
 }
 
-function hashAccount(h: WordHash, e: EngineState, a: Account): void {
-  h.int(a.accountId);
-  h.int(a.userId);
-  h.int(a.subaccount);
-  h.bool(a.frozen);
-  h.ints(a.available);
-  h.ints(a.reserved);
-  // The account's order list is in its orders' records (each names the one before it).
-  for (const p of a.positions) {
-    if (p === undefined) continue;
-    h.int(e.instList[p.instIndex]!.spec.instrumentId);
-    h.int(p.lots);
-    h.int(p.costBasis);
-    h.int(p.realisedPnl);
-    h.int(p.feesPaid);
-    h.int(p.reservedYes);
-    h.int(p.reservedNo);
-  }
-  h.end();
-  // Open lots per instrument, zeros left out (an account whose orders have all gone hashes as one
-  // that never had any).
-  for (const inst of e.instList) {
-    const buy = openLotsOf(a, inst.index, BUY);
-    const sell = openLotsOf(a, inst.index, SELL);
-    if (buy === 0 && sell === 0) continue;
-    h.int(inst.spec.instrumentId);
-    h.int(buy);
-    h.int(sell);
-  }
-  h.end();
+/** The same hash from a walk of every account and holder: the checker of the kept parts. */
+export function fullStateDigest(e: EngineState, accounts: readonly Account[]): string {
+  return stateDigest(e, accounts, new DigestCache());
 }
 
-function hashInstrument(h: WordHash, inst: Instrument): void {
+function hashInstrument(h: WordHash, inst: Instrument, holderSums: Int32Array): void {
   h.str(JSON.stringify(inst.spec));
   h.str(inst.status);
   h.int(inst.lastPrice);
@@ -98,8 +79,8 @@ function hashInstrument(h: WordHash, inst: Instrument): void {
     h.str(st.result);
     h.int(st.valueTicks);
   }
-  h.word(inst.holders.length);
-  for (const p of inst.holders) h.int(p.account.accountId);
+  h.int(inst.holders.length);
+  h.words4(holderSums);
   // The queues and the parked stops are in their orders' records (hashOrders).
   h.int(inst.opensAt);
   h.int(inst.closesAt);

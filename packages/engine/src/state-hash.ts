@@ -166,13 +166,29 @@ export class WordHash {
     for (let i = 0; i < 4; i++) this.word(w[i]!);
   }
 
-  /** The digest as 32 hex digits; the hasher is spent afterwards. */
+  /** The digest as 32 hex digits; the hasher is spent afterwards (until `reset`). */
   hex(): string {
+    return [...this.lanes()].map((h) => (h >>> 0).toString(16).padStart(8, '0')).join('');
+  }
+
+  /** The digest's four lanes, valid until the next `reset`; the hasher is spent until then. */
+  lanes(): Int32Array {
     const total = this.#total + this.n;
     while (this.n % 4 !== 0) this.buf[this.n++] = 0;
     this.#flush();
     finish(this.#h, total);
-    return [...this.#h].map((h) => (h >>> 0).toString(16).padStart(8, '0')).join('');
+    return this.#h;
+  }
+
+  /** Starts a new digest (one hasher reused for many small ones allocates nothing). */
+  reset(): void {
+    this.n = 0;
+    this.#total = 0;
+    const h = this.#h;
+    h[0] = SEEDS[0]!;
+    h[1] = SEEDS[1]!;
+    h[2] = SEEDS[2]!;
+    h[3] = SEEDS[3]!;
   }
 
   /** Mixes the whole blocks written so far; a partial block's words move to the front. */

@@ -5,6 +5,7 @@
 import type { Engine } from './engine.ts';
 import { F_PARKED } from './order-store.ts';
 import { NIL } from './slot.ts';
+import { fullStateDigest, STATE_HASH_VERSION, stateHashVersion } from './state-digest.ts';
 import type { Instrument } from './state.ts';
 
 export function verifyInvariants(e: Engine): string[] {
@@ -99,6 +100,14 @@ export function verifyInvariants(e: Engine): string[] {
   for (const a of e.accountsById.values()) live += a.openOrders;
   if (live !== e.orderSlots.size)
     out.push(`order index has ${e.orderSlots.size}, accounts ${live}`);
+  // The state hash keeps its accounts' part between calls (marked where accounts change): a missed
+  // mark would leave a stale digest, which a walk of every account shows. (An engine of another
+  // version, as a bench's baseline, hashes by its own rules: not compared.)
+  const kept = e.stateHash();
+  const full = fullStateDigest(e, e.accountList);
+  if (kept !== full && stateHashVersion(kept) === STATE_HASH_VERSION) {
+    out.push(`state hash kept as ${kept}, a full walk gives ${full}`);
+  }
   return out;
 }
 
