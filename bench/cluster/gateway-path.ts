@@ -49,11 +49,19 @@ const node = spawn(
   ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
-await new Promise<void>((resolve) => {
+// A node that dies or hangs while starting ends the bench with the reason, not a wait without end.
+await new Promise<void>((resolve, reject) => {
   let out = '';
+  const timer = setTimeout(
+    () => reject(new Error('the engine node was not ready in 120 s')),
+    120_000,
+  );
+  node.once('exit', (code) => reject(new Error(`the engine node exited with ${code}`)));
   node.stdout!.on('data', (c: Buffer) => {
     out += c.toString();
-    if (out.includes('"event":"ready"')) resolve();
+    if (!out.includes('"event":"ready"')) return;
+    clearTimeout(timer);
+    resolve();
   });
 });
 const nc = await connect({ servers: nats.url, noAsyncTraces: true });
