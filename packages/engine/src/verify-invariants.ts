@@ -1,6 +1,7 @@
 // Every engine invariant, checked from scratch against the whole state. Tests call it after simulated
 // commands; the `verify` CLI runs it against a live data directory. It returns violations as
-// readable strings (empty when the state is sound) and never mutates.
+// readable strings (empty when the state is sound) and never mutates the state (only the state hash's
+// kept digests are brought up to date, as any `stateHash()` call does).
 
 import type { Engine } from './engine.ts';
 import { F_PARKED } from './order-store.ts';
