@@ -23,6 +23,8 @@ import {
 import { ClusterServers } from './cluster-servers.ts';
 
 const MAIN = new URL('../../../../apps/bourse/src/main.ts', import.meta.url).pathname;
+/** Most time a node gets to print its ready line; a machine at load 30 is slow, never this slow. */
+const NODE_READY_MS = 120_000;
 
 export interface NodeProcess {
   readonly id: string;
@@ -82,11 +84,21 @@ export class ClusterHarness {
     });
     await new Promise<void>((resolve, reject) => {
       let out = '';
+      // Bounded, so a node stuck at start fails its test with what it said, not at the file's timeout.
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`node ${id} was not ready in ${NODE_READY_MS} ms: ${proc.stderr}`));
+      }, NODE_READY_MS);
       child.stdout!.on('data', (chunk: Buffer) => {
         out += chunk.toString();
-        if (out.includes('"event":"ready"')) resolve();
+        if (!out.includes('"event":"ready"')) return;
+        clearTimeout(timer);
+        resolve();
       });
-      child.once('exit', (code) => reject(new Error(`node ${id} exited ${code}: ${proc.stderr}`)));
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`node ${id} exited ${code}: ${proc.stderr}`));
+      });
     });
     return proc;
   }
